@@ -1,0 +1,42 @@
+"""Family Fieldwork: the Flask application.
+
+``create_app`` reads as the table of contents of the server.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from . import cli, errors, pwa
+from .api import register_blueprints
+from .api.converters import UUIDConverter
+from .config import INSTANCE_DIR, Settings
+from .extensions import ServiceApi, db, limiter, migrate
+from .security import headers, sessions
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app from the environment, with ``config`` overriding it (tests)."""
+    app = Flask(__name__, instance_path=str(INSTANCE_DIR))
+    app.config.from_mapping(Settings().flask_config())
+    app.config.update(config or {})
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    app.url_map.converters["uuid"] = UUIDConverter
+    db.init_app(app)
+    migrate.init_app(
+        app, db, directory=str(Path(app.root_path) / "migrations"),
+        render_as_batch=True, compare_type=True,
+    )
+    limiter.init_app(app)
+    register_blueprints(ServiceApi(app))
+    errors.register_error_handlers(app)
+    sessions.init_app(app)
+    headers.init_app(app)
+    pwa.init_app(app)
+    cli.init_app(app)
+    return app

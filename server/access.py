@@ -1,0 +1,89 @@
+"""Access control in one place: which families, and so which records, a user may see.
+
+Every query of case data goes through ``scoped``. A caseworker sees the
+families assigned to them now; a supervisor the families of their team; an
+analyst and an admin see no case records at all (analysts read aggregates,
+admins run the service).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+
+from .domain.errors import Forbidden, NotFound
+from .domain.roles import Action, Role, can
+from .extensions import db
+from .persistence import Assignment, Family, Membership, Person, User
+from .persistence.case import CaseRecord
+
+Record = TypeVar("Record", bound=CaseRecord)
+
+
+def visible_family_ids(user: User) -> sa.Select[tuple[uuid.UUID]]:
+    """Return a query of the ids of the families this user may see."""
+    role = Role(user.role)
+    if role is Role.CASEWORKER:
+        return sa.select(Assignment.family_id).where(
+            Assignment.worker_id == user.id,
+            Assignment.ended_on.is_(None),
+            Assignment.deleted_at.is_(None),
+        )
+    if role is Role.SUPERVISOR and user.team_id is not None:
+        return sa.select(Family.id).where(Family.team_id == user.team_id)
+    return sa.select(Family.id).where(sa.false())
+
+
+def in_scope(model: type[CaseRecord], user: User) -> sa.ColumnElement[bool]:
+    """Return the condition that a row of ``model`` lies within the user's scope."""
+    families = visible_family_ids(user)
+    if model is Family:
+        return Family.id.in_(families)
+    if model is Person:
+        return sa.exists().where(
+            Membership.person_id == Person.id,
+            Membership.deleted_at.is_(None),
+            Membership.family_id.in_(families),
+        )
+    family_id: Any = model.family_id  # type: ignore[attr-defined]
+    return family_id.in_(families)
+
+
+def scoped(
+    model: type[Record], user: User, *, include_deleted: bool = False
+) -> sa.Select[tuple[Record]]:
+    """Return a query of the rows of ``model`` this user may see."""
+    if not can(user.role, Action.READ_CASE):
+        raise Forbidden("Your role cannot see case records.")
+    query = sa.select(model).where(in_scope(model, user))
+    if not include_deleted:
+        query = query.where(model.deleted_at.is_(None))
+    return query
+
+
+def get_visible(
+    model: type[Record], user: User, record_id: uuid.UUID, *, for_update: bool = False
+) -> Record:
+    """Return one record the user may see, or raise NotFound (never Forbidden: no leak)."""
+    query = scoped(model, user).where(model.id == record_id)
+    if for_update:
+        query = query.with_for_update()
+    record = db.session.scalar(query)
+    if record is None:
+        raise NotFound()
+    return record
+
+
+def ensure_family_visible(user: User, family_id: uuid.UUID) -> None:
+    """Refuse work on a family outside the user's scope, as if it did not exist."""
+    visible = db.session.scalar(
+        sa.select(sa.literal(True)).where(family_id_in_scope(user, family_id))
+    )
+    if not visible:
+        raise NotFound("No family with that id in your caseload.")
+
+
+def family_id_in_scope(user: User, family_id: uuid.UUID) -> sa.ColumnElement[bool]:
+    return sa.literal(family_id, sa.Uuid).in_(visible_family_ids(user))

@@ -1,0 +1,223 @@
+"""Administration: users, teams, sessions, devices and the audit log."""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Response, stream_with_context
+from marshmallow import Schema, fields, validate
+
+from ..domain.errors import Forbidden, NotFound
+from ..domain.roles import Action, Role, can
+from ..extensions import db
+from ..persistence import AuditEvent, Team, User
+from ..security.sessions import EndReason, current_user, end_user_sessions
+from ..services import accounts
+from .common import DeviceSchema, UserSchema, blueprint
+from .schemas import PageArgsSchema, page_schema
+
+blp = blueprint("admin", "/api/admin", "Users, teams, devices and the audit log (admins)")
+teams_blp = blueprint("teams", "/api/teams", "Teams")
+
+
+def _admin() -> User:
+    user = current_user()
+    if not can(user.role, Action.MANAGE_USERS):
+        raise Forbidden()
+    return user
+
+
+class UserCreateSchema(Schema):
+    username = fields.String(
+        required=True, validate=[validate.Length(min=3, max=80), validate.Regexp(r"^[a-z0-9._-]+$")]
+    )
+    display_name = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    role = fields.String(required=True, validate=validate.OneOf([r.value for r in Role]))
+    team = fields.String(load_default=None, validate=validate.Length(min=1, max=120))
+    password = fields.String(required=True, validate=validate.Length(max=256), load_only=True)
+
+
+class UserUpdateSchema(Schema):
+    display_name = fields.String(validate=validate.Length(min=1, max=120))
+    role = fields.String(validate=validate.OneOf([r.value for r in Role]))
+    team = fields.String(validate=validate.Length(min=1, max=120))
+    active = fields.Boolean()
+
+
+class TeamSchema(Schema):
+    id = fields.UUID()
+    name = fields.String()
+
+
+class EndedSchema(Schema):
+    ended = fields.Integer(required=True)
+
+
+class AuditEventSchema(Schema):
+    id = fields.Integer()
+    at = fields.AwareDateTime()
+    user_id = fields.UUID(allow_none=True)
+    device_id = fields.UUID(allow_none=True)
+    action = fields.String()
+    entity = fields.String()
+    record_id = fields.UUID(allow_none=True)
+    family_id = fields.UUID(allow_none=True)
+    detail = fields.Dict()
+
+
+class AuditFilterSchema(PageArgsSchema):
+    user_id = fields.UUID()
+    family_id = fields.UUID()
+    action = fields.String(validate=validate.Length(max=20))
+    since = fields.AwareDateTime()
+    until = fields.AwareDateTime()
+
+
+UserPage = page_schema(UserSchema, "UserPage")
+AuditPage = page_schema(AuditEventSchema, "AuditPage")
+
+
+@blp.route("/users", methods=["GET"])
+@blp.arguments(PageArgsSchema, location="query")
+@blp.response(200, UserPage)
+def list_users(args: dict[str, Any]) -> dict[str, Any]:
+    """List every user account."""
+    _admin()
+    query = sa.select(User).order_by(User.username)
+    total = db.session.scalar(sa.select(sa.func.count(User.id))) or 0
+    page, size = args["page"], args["page_size"]
+    items = list(db.session.scalars(query.limit(size).offset((page - 1) * size)))
+    return {"items": items, "page": page, "page_size": size, "total": total}
+
+
+@blp.route("/users", methods=["POST"])
+@blp.arguments(UserCreateSchema)
+@blp.response(201, UserSchema)
+def create_user(data: dict[str, Any]) -> User:
+    """Create a user; the password must meet the policy."""
+    _admin()
+    team = accounts.get_or_create_team(data["team"]) if data["team"] else None
+    user = accounts.create_user(
+        data["username"], data["password"], role=data["role"],
+        display_name=data["display_name"], team=team,
+    )
+    db.session.commit()
+    return user
+
+
+def _user(user_id: uuid.UUID) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound()
+    return user
+
+
+@blp.route("/users/<uuid:user_id>", methods=["PATCH"])
+@blp.arguments(UserUpdateSchema)
+@blp.response(200, UserSchema)
+def update_user(data: dict[str, Any], user_id: uuid.UUID) -> User:
+    """Change a user's name, role or team, or disable the account (its sessions end)."""
+    _admin()
+    user = _user(user_id)
+    if "team" in data:
+        user.team_id = accounts.get_or_create_team(data.pop("team")).id
+    if "active" in data:
+        accounts.set_active(user, data.pop("active"))
+    for name, value in data.items():
+        setattr(user, name, value)
+    db.session.commit()
+    return user
+
+
+@blp.route("/users/<uuid:user_id>/end-sessions", methods=["POST"])
+@blp.response(200, EndedSchema)
+def end_sessions(user_id: uuid.UUID) -> dict[str, int]:
+    """End every session of a user at once."""
+    _admin()
+    ended = end_user_sessions(_user(user_id).id, EndReason.ENDED_BY_ADMIN)
+    db.session.commit()
+    return {"ended": ended}
+
+
+@blp.route("/users/<uuid:user_id>/devices", methods=["GET"])
+@blp.response(200, DeviceSchema(many=True))
+def user_devices(user_id: uuid.UUID) -> list[Any]:
+    """List a user's devices."""
+    _admin()
+    return accounts.devices_of(_user(user_id).id)
+
+
+def _audit_query(args: dict[str, Any]) -> sa.Select[tuple[AuditEvent]]:
+    query = sa.select(AuditEvent)
+    for name in ("user_id", "family_id", "action"):
+        if args.get(name) is not None:
+            query = query.where(getattr(AuditEvent, name) == args[name])
+    if args.get("since") is not None:
+        query = query.where(AuditEvent.at >= args["since"])
+    if args.get("until") is not None:
+        query = query.where(AuditEvent.at < args["until"])
+    return query
+
+
+def _audit_reader() -> User:
+    user = current_user()
+    if not can(user.role, Action.READ_AUDIT):
+        raise Forbidden()
+    return user
+
+
+@blp.route("/audit", methods=["GET"])
+@blp.arguments(AuditFilterSchema, location="query")
+@blp.response(200, AuditPage)
+def list_audit(args: dict[str, Any]) -> dict[str, Any]:
+    """Page through the audit log, newest first."""
+    _audit_reader()
+    query = _audit_query(args)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
+    page, size = args["page"], args["page_size"]
+    items = list(
+        db.session.scalars(query.order_by(AuditEvent.id.desc()).limit(size).offset((page - 1) * size))
+    )
+    return {"items": items, "page": page, "page_size": size, "total": total}
+
+
+AUDIT_COLUMNS = ("id", "at", "user_id", "device_id", "action", "entity", "record_id", "family_id")
+
+
+@blp.route("/audit/export", methods=["GET"])
+@blp.arguments(AuditFilterSchema, location="query")
+@blp.response(200, description="CSV of the matching audit events", content_type="text/csv")
+def export_audit(args: dict[str, Any]) -> Response:
+    """Download the matching audit events as CSV (every page, oldest first)."""
+    _audit_reader()
+    query = _audit_query(args).order_by(AuditEvent.id).execution_options(yield_per=1000)
+
+    def rows() -> Iterator[str]:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(AUDIT_COLUMNS)
+        for event in db.session.scalars(query):
+            writer.writerow([getattr(event, column) for column in AUDIT_COLUMNS])
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+        yield buffer.getvalue()
+
+    return Response(
+        stream_with_context(rows()),
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=audit.csv"},
+    )
+
+
+@teams_blp.route("", methods=["GET"])
+@teams_blp.response(200, TeamSchema(many=True))
+def list_teams() -> list[Team]:
+    """List the teams."""
+    current_user()
+    return list(db.session.scalars(sa.select(Team).order_by(Team.name)))

@@ -1,0 +1,159 @@
+"""Sign-in, sign-out, the current session, second factors and devices."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from flask import Response, current_app, g, jsonify, request
+from flask_limiter import RequestLimit
+from marshmallow import Schema, fields, validate
+
+from ..domain.errors import NotAuthenticated
+from ..extensions import db, limiter
+from ..security.sessions import (
+    clear_session_cookie,
+    current_user,
+    public,
+    set_session_cookie,
+)
+from ..services import accounts
+from .common import DeviceSchema, UserSchema, blueprint
+
+log = logging.getLogger(__name__)
+
+blp = blueprint("auth", "/api/auth", "Sign-in, sessions and second factors")
+devices_blp = blueprint("devices", "/api/devices", "Your devices")
+
+# The sixth failure within 15 minutes, per account and per address, gets 429.
+SIGN_IN_LIMIT = "5 per 15 minutes"
+FAILED_SIGN_IN_CODES = {"invalid_credentials"}
+
+
+class LoginSchema(Schema):
+    username = fields.String(required=True, validate=validate.Length(min=1, max=80))
+    password = fields.String(required=True, validate=validate.Length(min=1, max=256))
+    device_id = fields.UUID(required=True)
+    totp_code = fields.String(load_default=None, validate=validate.Regexp(r"^\d{6}$"))
+    device_label = fields.String(load_default="", validate=validate.Length(max=200))
+
+
+class SessionSchema(Schema):
+    user = fields.Nested(UserSchema, required=True)
+    csrf_token = fields.String(required=True)
+    device_id = fields.UUID(required=True)
+
+
+class TotpSetupSchema(Schema):
+    secret = fields.String(required=True)
+    provisioning_uri = fields.String(required=True)
+
+
+class TotpConfirmSchema(Schema):
+    secret = fields.String(required=True, validate=validate.Regexp(r"^[A-Z2-7]{16,64}$"))
+    code = fields.String(required=True, validate=validate.Regexp(r"^\d{6}$"))
+
+
+def _account_key() -> str:
+    body = request.get_json(silent=True)
+    username = body.get("username") if isinstance(body, dict) else None
+    return f"account:{str(username or '')[:80].strip().lower()}"
+
+
+def _address_key() -> str:
+    return f"address:{request.remote_addr or 'unknown'}"
+
+
+def _was_failed_sign_in(response: Response) -> bool:
+    if response.status_code != 401:
+        return False
+    body = response.get_json(silent=True) or {}
+    return body.get("code") in FAILED_SIGN_IN_CODES
+
+
+def _log_breach(limit: RequestLimit) -> None:
+    log.warning("sign-in attempts limited: %s reached %s", limit.key.split("/")[-1], limit.limit)
+
+
+@blp.route("/login", methods=["POST"])
+@limiter.limit(
+    SIGN_IN_LIMIT, key_func=_account_key, deduct_when=_was_failed_sign_in,
+    scope="sign-in-account", on_breach=_log_breach,
+)
+@limiter.limit(
+    SIGN_IN_LIMIT, key_func=_address_key, deduct_when=_was_failed_sign_in,
+    scope="sign-in-address", on_breach=_log_breach,
+)
+@blp.arguments(LoginSchema)
+@blp.response(200, SessionSchema)
+@public
+def login(data: dict[str, Any]) -> Response:
+    """Sign in on a device; the session cookie is set and the CSRF token returned."""
+    try:
+        user, session, token = accounts.sign_in(
+            data["username"],
+            data["password"],
+            data["device_id"],
+            totp_code=data["totp_code"],
+            production=current_app.config["PRODUCTION"],
+            device_label=data["device_label"] or request.user_agent.string[:200],
+        )
+    except NotAuthenticated as error:
+        log.warning("sign-in refused: %s from %s", error.code, request.remote_addr)
+        raise
+    body = SessionSchema().dump(
+        {"user": user, "csrf_token": session.csrf_token, "device_id": session.device_id}
+    )
+    response = jsonify(body)
+    set_session_cookie(response, token)
+    return response
+
+
+@blp.route("/logout", methods=["POST"])
+@blp.response(204)
+def logout() -> Response:
+    """Sign out: the session ends on the server and the cookie is cleared."""
+    accounts.sign_out(g.session)
+    response = Response(status=204)
+    clear_session_cookie(response)
+    return response
+
+
+@blp.route("/session", methods=["GET"])
+@blp.response(200, SessionSchema)
+def session_info() -> dict[str, Any]:
+    """Return who is signed in on this session, with its CSRF token."""
+    return {"user": current_user(), "csrf_token": g.session.csrf_token, "device_id": g.device.id}
+
+
+@blp.route("/totp/setup", methods=["POST"])
+@blp.response(200, TotpSetupSchema)
+def totp_setup() -> dict[str, str]:
+    """Start setting up an authenticator app: returns a secret to scan or type in."""
+    secret, uri = accounts.start_totp_enrolment(current_user())
+    return {"secret": secret, "provisioning_uri": uri}
+
+
+@blp.route("/totp/confirm", methods=["POST"])
+@blp.arguments(TotpConfirmSchema)
+@blp.response(204)
+def totp_confirm(data: dict[str, str]) -> None:
+    """Turn on the second factor once a code from the app matches."""
+    accounts.confirm_totp_enrolment(current_user(), data["secret"], data["code"])
+
+
+@devices_blp.route("", methods=["GET"])
+@devices_blp.response(200, DeviceSchema(many=True))
+def list_devices() -> list[Any]:
+    """List your devices."""
+    return accounts.devices_of(current_user().id)
+
+
+@devices_blp.route("/<uuid:device_id>/revoke", methods=["POST"])
+@devices_blp.response(200, DeviceSchema)
+def revoke_device(device_id: uuid.UUID) -> Any:
+    """Revoke one of your devices (an admin may revoke anyone's): it is wiped on next contact."""
+    device = accounts.revoke_device(current_user(), device_id)
+    db.session.commit()
+    return device

@@ -1,0 +1,31 @@
+"""Schemas and helpers shared by the non-record blueprints."""
+
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+
+def blueprint(name: str, url_prefix: str, description: str = "") -> Blueprint:
+    """Return an API blueprint."""
+    return Blueprint(name, __name__, url_prefix=url_prefix, description=description or None)
+
+
+class UserSchema(Schema):
+    id = fields.UUID()
+    username = fields.String()
+    display_name = fields.String()
+    role = fields.String()
+    team_id = fields.UUID(allow_none=True)
+    team_name = fields.Function(lambda user: user.team.name if user.team else None)
+    active = fields.Boolean()
+    second_factor = fields.Function(lambda user: bool(user.totp_secret))
+
+
+class DeviceSchema(Schema):
+    id = fields.UUID()
+    user_id = fields.UUID()
+    label = fields.String()
+    registered_at = fields.AwareDateTime()
+    last_seen_at = fields.AwareDateTime()
+    revoked_at = fields.AwareDateTime(allow_none=True)

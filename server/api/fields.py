@@ -1,0 +1,47 @@
+"""Field types every schema reuses, with the limits that keep bad input out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import fields, validate
+
+from ..vocabularies import codes
+
+SHORT_TEXT = 200
+LONG_TEXT = 20_000
+
+
+def short_text(**kwargs: Any) -> fields.String:
+    return fields.String(validate=validate.Length(max=kwargs.pop("max", SHORT_TEXT)), **kwargs)
+
+
+def long_text(**kwargs: Any) -> fields.String:
+    return fields.String(validate=validate.Length(max=LONG_TEXT), **kwargs)
+
+
+def required_text(max_length: int = SHORT_TEXT, **kwargs: Any) -> fields.String:
+    return fields.String(
+        required=True, validate=validate.Length(min=1, max=max_length), **kwargs
+    )
+
+
+def choice(values: list[str] | tuple[str, ...], **kwargs: Any) -> fields.String:
+    return fields.String(validate=validate.OneOf(values), **kwargs)
+
+
+def code_from(vocabulary: str, **kwargs: Any) -> fields.String:
+    """A field whose value must be a code of one of the vocabularies."""
+    return choice(codes(vocabulary), **kwargs)
+
+
+def text_list(max_items: int = 50, **kwargs: Any) -> fields.List:
+    return fields.List(
+        fields.String(validate=validate.Length(max=LONG_TEXT)),
+        validate=validate.Length(max=max_items),
+        **kwargs,
+    )
+
+
+def object_list(schema: Any, max_items: int = 100, **kwargs: Any) -> fields.List:
+    return fields.List(fields.Nested(schema), validate=validate.Length(max=max_items), **kwargs)

@@ -1,0 +1,300 @@
+"""REST routes for every case record, made from one description per kind.
+
+Each kind gets: list (paged, filtered, scoped), create, get, update; and
+where its rules allow, delete, sign, amend and its change history. Every
+read and write is audited; every query is scoped by ``server.access``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from .. import access
+from ..audit import AuditAction, record_event, record_list_read
+from ..domain.records import AMENDABLE, DELETABLE, RecordKind
+from ..extensions import db
+from ..persistence import Membership, Person, RecordHistory
+from ..persistence.case import CASE_RECORDS, CaseRecord
+from ..security.sessions import current_user
+from ..services import case_records
+from .schemas import (
+    WRITABLE,
+    PageArgsSchema,
+    create_schema,
+    output_schema,
+    page_schema,
+    update_schema,
+)
+
+Filter = Callable[[sa.Select[Any], Any], sa.Select[Any]]
+
+
+@dataclass(frozen=True)
+class RecordRoutes:
+    """How one kind of record appears in the API."""
+
+    kind: RecordKind
+    path: str
+    filters: dict[str, tuple[fields.Field, Filter]] = field(default_factory=dict)
+    order_by: tuple[str, ...] = ("created_at",)
+    creatable: bool = True
+    updatable: bool = True
+
+    @property
+    def model(self) -> type[CaseRecord]:
+        return CASE_RECORDS[self.kind]
+
+
+def by_column(name: str) -> Callable[[type[CaseRecord]], Filter]:
+    def make(model: type[CaseRecord]) -> Filter:
+        column = getattr(model, name)
+        return lambda query, value: query.where(column == value)
+
+    return make
+
+
+def _family_filter(model: type[CaseRecord]) -> Filter:
+    if model is Person:
+        return lambda query, value: query.where(
+            Person.id.in_(
+                sa.select(Membership.person_id).where(
+                    Membership.family_id == value, Membership.deleted_at.is_(None)
+                )
+            )
+        )
+    column = model.id if model.kind is RecordKind.FAMILY else model.family_id  # type: ignore[attr-defined]
+    return lambda query, value: query.where(column == value)
+
+
+class HistorySchema(Schema):
+    version = fields.Integer()
+    changed_at = fields.AwareDateTime()
+    changed_by_id = fields.UUID(allow_none=True)
+    changes = fields.Dict()
+    conflict = fields.Boolean()
+
+
+class AmendmentCreateSchema(Schema):
+    id = fields.UUID(load_default=None)
+    reason = WRITABLE[RecordKind.AMENDMENT]["reason"]
+    changes = WRITABLE[RecordKind.AMENDMENT]["changes"]
+
+
+def _families_in_page(kind: RecordKind, items: list[CaseRecord]) -> list[uuid.UUID | None]:
+    if kind is RecordKind.PERSON:
+        ids = [item.id for item in items]
+        pairs = db.session.execute(
+            sa.select(Membership.person_id, Membership.family_id).where(
+                Membership.person_id.in_(ids)
+            )
+        ).all()
+        return [family_id for _, family_id in pairs]
+    return [case_records.family_id_of(item) for item in items]
+
+
+def register(api_blueprint_factory: Callable[[str, str], Blueprint], spec: RecordRoutes) -> Blueprint:
+    """Build the blueprint of one record kind."""
+    kind, model = spec.kind, spec.model
+    name = kind.value
+    blp = api_blueprint_factory(name, spec.path)
+    Out = output_schema(kind)
+    filter_fields: dict[str, fields.Field] = {
+        "family_id": fields.UUID(metadata={"description": "Only records of this family"}),
+        "include_deleted": fields.Boolean(load_default=False),
+        **{key: field_ for key, (field_, _) in spec.filters.items()},
+    }
+    ListArgs = PageArgsSchema.from_dict(filter_fields, name=f"{model.__name__}ListArgs")
+
+    @blp.route("", methods=["GET"], endpoint="list")
+    @blp.arguments(ListArgs, location="query", as_kwargs=True)
+    @blp.response(200, page_schema(Out, f"{model.__name__}Page"))
+    def list_records(page: int, page_size: int, include_deleted: bool, **filters: Any) -> dict[str, Any]:
+        """List the records you may see, newest first."""
+        user = current_user()
+        query = access.scoped(model, user, include_deleted=include_deleted)
+        if filters.get("family_id") is not None:
+            query = _family_filter(model)(query, filters.pop("family_id"))
+        for key, value in filters.items():
+            if value is not None:
+                query = spec.filters[key][1](query, value)
+        total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
+        ordering = [getattr(model, column).desc() for column in spec.order_by]
+        items = list(
+            db.session.scalars(
+                query.order_by(*ordering, model.id).limit(page_size).offset((page - 1) * page_size)
+            )
+        )
+        record_list_read(name, _families_in_page(kind, items))
+        db.session.commit()
+        return {"items": items, "page": page, "page_size": page_size, "total": total}
+
+    @blp.route("/<uuid:record_id>", methods=["GET"], endpoint="get")
+    @blp.response(200, Out)
+    def get_record(record_id: uuid.UUID) -> CaseRecord:
+        """Return one record."""
+        record = access.get_visible(model, current_user(), record_id)
+        record_event(
+            AuditAction.READ, name, record_id=record.id, family_id=case_records.family_id_of(record)
+        )
+        db.session.commit()
+        return record
+
+    @blp.route("/<uuid:record_id>/history", methods=["GET"], endpoint="history")
+    @blp.response(200, HistorySchema(many=True))
+    def record_history(record_id: uuid.UUID) -> list[RecordHistory]:
+        """Return every change to the record, oldest first, including values lost to conflicts."""
+        record = access.get_visible(model, current_user(), record_id)
+        rows = list(
+            db.session.scalars(
+                sa.select(RecordHistory)
+                .where(RecordHistory.record_id == record.id)
+                .order_by(RecordHistory.id)
+            )
+        )
+        record_event(
+            AuditAction.READ, name, record_id=record.id,
+            family_id=case_records.family_id_of(record), detail={"history": True},
+        )
+        db.session.commit()
+        return rows
+
+    if spec.creatable:
+
+        @blp.route("", methods=["POST"], endpoint="create")
+        @blp.arguments(create_schema(kind))
+        @blp.response(201, Out)
+        def create_record(data: dict[str, Any]) -> CaseRecord:
+            """Create a record; send your own UUID as ``id`` to make retries safe."""
+            record = case_records.create(current_user(), kind, data)
+            db.session.commit()
+            return record
+
+    if spec.updatable:
+
+        @blp.route("/<uuid:record_id>", methods=["PATCH"], endpoint="update")
+        @blp.arguments(update_schema(kind))
+        @blp.response(200, Out)
+        def update_record(data: dict[str, Any], record_id: uuid.UUID) -> CaseRecord:
+            """Change the fields sent; ``base_version`` must be the version you last read."""
+            base_version = data.pop("base_version")
+            record = case_records.update(current_user(), kind, record_id, base_version, data)
+            db.session.commit()
+            return record
+
+    if kind in DELETABLE:
+
+        @blp.route("/<uuid:record_id>", methods=["DELETE"], endpoint="delete")
+        @blp.response(200, Out)
+        def delete_record(record_id: uuid.UUID) -> CaseRecord:
+            """Delete a record (it stays as a tombstone so devices learn of it)."""
+            record = case_records.delete(current_user(), kind, record_id)
+            db.session.commit()
+            return record
+
+    if kind in (RecordKind.NOTE, RecordKind.JUDGMENT):
+
+        @blp.route("/<uuid:record_id>/sign", methods=["POST"], endpoint="sign")
+        @blp.response(200, Out)
+        def sign_record(record_id: uuid.UUID) -> CaseRecord:
+            """Sign a draft; after this it can only be corrected by an amendment."""
+            record = case_records.sign(current_user(), kind, record_id)
+            db.session.commit()
+            return record
+
+    if kind in AMENDABLE:
+
+        @blp.route("/<uuid:record_id>/amendments", methods=["POST"], endpoint="amend")
+        @blp.arguments(AmendmentCreateSchema)
+        @blp.response(201, output_schema(RecordKind.AMENDMENT))
+        def amend_record(data: dict[str, Any], record_id: uuid.UUID) -> CaseRecord:
+            """Correct a signed record with a reason; the original stays as it was."""
+            amendment = case_records.amend(current_user(), kind, record_id, data)
+            db.session.commit()
+            return amendment
+
+    return blp
+
+
+def _current_assignment(query: sa.Select[Any], current: bool) -> sa.Select[Any]:
+    from ..persistence import Assignment
+
+    condition = Assignment.ended_on.is_(None)
+    return query.where(condition if current else sa.not_(condition))
+
+
+def _family_search(query: sa.Select[Any], text: str) -> sa.Select[Any]:
+    from ..persistence import Family
+
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = f"%{escaped}%"
+    return query.where(
+        sa.or_(
+            Family.display_name.ilike(pattern, escape="\\"),
+            Family.local_reference.ilike(pattern, escape="\\"),
+        )
+    )
+
+
+def _routes() -> list[RecordRoutes]:
+    from marshmallow import validate
+
+    from ..persistence import Amendment, Assignment, ChecklistItem, Family, Review
+
+    return [
+        RecordRoutes(
+            RecordKind.FAMILY,
+            "/api/families",
+            filters={
+                "q": (fields.String(validate=validate.Length(min=1, max=100)), _family_search),
+                "status": (fields.String(validate=validate.OneOf(["open", "closed"])), by_column("status")(Family)),
+            },
+            order_by=("updated_at",),
+        ),
+        RecordRoutes(RecordKind.PERSON, "/api/people"),
+        RecordRoutes(RecordKind.MEMBERSHIP, "/api/memberships"),
+        RecordRoutes(RecordKind.RELATIONSHIP, "/api/relationships"),
+        RecordRoutes(
+            RecordKind.ASSIGNMENT,
+            "/api/assignments",
+            filters={
+                "worker_id": (fields.UUID(), by_column("worker_id")(Assignment)),
+                "current": (fields.Boolean(), _current_assignment),
+            },
+            order_by=("started_on",),
+        ),
+        RecordRoutes(RecordKind.INTERACTION, "/api/interactions", order_by=("occurred_at",)),
+        RecordRoutes(RecordKind.NOTE, "/api/notes"),
+        RecordRoutes(
+            RecordKind.AMENDMENT,
+            "/api/amendments",
+            filters={"target_id": (fields.UUID(), by_column("target_id")(Amendment))},
+            creatable=False,
+            updatable=False,
+        ),
+        RecordRoutes(RecordKind.JUDGMENT, "/api/judgments"),
+        RecordRoutes(RecordKind.CHECKLIST, "/api/checklists"),
+        RecordRoutes(
+            RecordKind.CHECKLIST_ITEM,
+            "/api/checklist-items",
+            filters={"checklist_id": (fields.UUID(), by_column("checklist_id")(ChecklistItem))},
+            creatable=False,
+        ),
+        RecordRoutes(
+            RecordKind.REVIEW,
+            "/api/reviews",
+            filters={"target_id": (fields.UUID(), by_column("target_id")(Review))},
+            updatable=False,
+        ),
+        RecordRoutes(RecordKind.CONFERENCE, "/api/conferences"),
+        RecordRoutes(RecordKind.PLAN_ACTION, "/api/plan-actions"),
+    ]
+
+
+ROUTES = _routes()

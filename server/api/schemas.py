@@ -1,0 +1,374 @@
+"""Marshmallow schemas of every case record, built from one field list per kind.
+
+Each kind declares its writable fields once; from that come the schema the
+API returns, the one it accepts on create (with an optional client-made id)
+and the one it accepts on update (every field optional, plus
+``base_version``). Fields in ``CREATE_ONLY`` cannot change after creation.
+"""
+
+from __future__ import annotations
+
+import copy
+from functools import cache
+from typing import Any
+
+from marshmallow import Schema, fields, validate
+
+from ..domain.records import RecordKind
+from .fields import (
+    choice,
+    code_from,
+    long_text,
+    object_list,
+    required_text,
+    short_text,
+    text_list,
+)
+
+
+class StrictSchema(Schema):
+    """Refuse unknown fields (marshmallow's default, stated for the reader)."""
+
+    class Meta:
+        ordered = True
+
+
+class AddressSchema(StrictSchema):
+    line1 = required_text()
+    line2 = short_text(allow_none=True)
+    town = short_text(allow_none=True)
+    postcode = short_text(max=10, allow_none=True)
+    since = fields.Date(allow_none=True)
+
+
+class ParticipantSchema(StrictSchema):
+    person_id = fields.UUID(required=True)
+    present = fields.Boolean(load_default=True)
+    seen = fields.Boolean(load_default=False)
+    seen_alone = fields.Boolean(load_default=False)
+    spoken_to = fields.Boolean(load_default=False)
+
+
+class NoteSectionsSchema(StrictSchema):
+    what_happened = long_text()
+    child_voice = long_text()
+    family_view = long_text()
+    strengths = long_text()
+    reflection = long_text()
+    next_steps = long_text()
+
+
+class OptionSchema(StrictSchema):
+    option = required_text(2000)
+    for_ = long_text(data_key="for")
+    against = long_text()
+
+
+class RiskSchema(StrictSchema):
+    risk = required_text(2000)
+    mitigation = long_text()
+
+
+class ConsulteeSchema(StrictSchema):
+    name = required_text()
+    role = short_text()
+    view = long_text()
+
+
+class ReferralSchema(StrictSchema):
+    referrer = short_text()
+    reason = long_text()
+    questions = text_list()
+    bottom_lines = text_list()
+
+
+class ConferenceInviteeSchema(StrictSchema):
+    name = required_text()
+    person_id = fields.UUID(allow_none=True)
+    relationship_id = fields.UUID(allow_none=True)
+    role = short_text()
+
+
+WRITABLE: dict[RecordKind, dict[str, fields.Field]] = {
+    RecordKind.FAMILY: {
+        "display_name": required_text(),
+        "address": fields.Nested(AddressSchema, allow_none=True),
+        "preferred_language": short_text(max=80),
+        "interpreter_needed": fields.Boolean(),
+        "local_reference": short_text(max=40, allow_none=True),
+        "status": choice(["open", "closed"]),
+        "goals": text_list(),
+    },
+    RecordKind.PERSON: {
+        "family_id": fields.UUID(required=True, load_only=True),
+        "role_in_family": short_text(max=40, allow_none=True, load_only=True),
+        "given_name": required_text(120),
+        "family_name": required_text(120),
+        "known_as": short_text(max=120, allow_none=True),
+        "date_of_birth": fields.Date(allow_none=True),
+        "dob_accuracy": code_from("dob_accuracy"),
+        "sex": code_from("sex", allow_none=True),
+        "gender": short_text(max=40, allow_none=True),
+        "ethnicity": code_from("ethnicity", allow_none=True),
+        "disabilities": fields.List(code_from("disability"), validate=validate.Length(max=13)),
+        "communication_needs": long_text(allow_none=True),
+        "is_child": fields.Boolean(),
+        "local_child_id": short_text(max=40, allow_none=True),
+    },
+    RecordKind.MEMBERSHIP: {
+        "family_id": fields.UUID(required=True),
+        "person_id": fields.UUID(required=True),
+        "role_in_family": short_text(max=40, allow_none=True),
+        "valid_from": fields.Date(allow_none=True),
+        "valid_to": fields.Date(allow_none=True),
+    },
+    RecordKind.RELATIONSHIP: {
+        "family_id": fields.UUID(required=True),
+        "from_person_id": fields.UUID(required=True),
+        "to_person_id": fields.UUID(allow_none=True),
+        "to_organisation": short_text(allow_none=True),
+        "organisation_kind": code_from("organisation_kind", allow_none=True),
+        "type": code_from("relationship_type", required=True),
+        "quality": code_from("relationship_quality"),
+        "support_role": short_text(max=80, allow_none=True),
+        "contact_restrictions": long_text(allow_none=True),
+        "valid_from": fields.Date(allow_none=True),
+        "valid_to": fields.Date(allow_none=True),
+        "account_of": choice(["family", "professional"]),
+    },
+    RecordKind.ASSIGNMENT: {
+        "family_id": fields.UUID(required=True),
+        "worker_id": fields.UUID(required=True),
+        "role": code_from("assignment_role"),
+        "started_on": fields.Date(),
+        "ended_on": fields.Date(allow_none=True),
+        "change_reason": code_from("handover_reason", allow_none=True),
+        "handover_note": long_text(allow_none=True),
+    },
+    RecordKind.INTERACTION: {
+        "family_id": fields.UUID(required=True),
+        "occurred_at": fields.AwareDateTime(required=True),
+        "duration_minutes": fields.Integer(
+            allow_none=True, validate=validate.Range(min=0, max=24 * 60)
+        ),
+        "mode": code_from("interaction_mode", required=True),
+        "purpose": code_from("interaction_purpose", required=True),
+        "announced": fields.Boolean(),
+        "meaningful": fields.Boolean(),
+        "participants": object_list(ParticipantSchema, max_items=50),
+    },
+    RecordKind.NOTE: {
+        "family_id": fields.UUID(required=True),
+        "interaction_id": fields.UUID(allow_none=True),
+        "sections": fields.Nested(NoteSectionsSchema),
+    },
+    RecordKind.AMENDMENT: {
+        "family_id": fields.UUID(dump_only=True),
+        "target_kind": choice(["note", "judgment", "review"], dump_only=True),
+        "target_id": fields.UUID(dump_only=True),
+        "reason": required_text(2000),
+        "changes": fields.Dict(
+            keys=fields.String(validate=validate.Length(max=60)),
+            values=fields.String(validate=validate.Length(max=20_000)),
+            required=True,
+            validate=validate.Length(min=1, max=20),
+        ),
+    },
+    RecordKind.JUDGMENT: {
+        "family_id": fields.UUID(required=True),
+        "interaction_id": fields.UUID(allow_none=True),
+        "question": required_text(2000),
+        "category": required_text(60),
+        "options": object_list(OptionSchema, max_items=20),
+        "decision": long_text(),
+        "rationale": long_text(),
+        "risks": object_list(RiskSchema, max_items=20),
+        "consulted": object_list(ConsulteeSchema, max_items=20),
+        "disagreed": object_list(ConsulteeSchema, max_items=20),
+        "family_view": long_text(allow_none=True),
+        "child_view": long_text(allow_none=True),
+        "review_date": fields.Date(allow_none=True),
+    },
+    RecordKind.CHECKLIST: {
+        "family_id": fields.UUID(required=True),
+        "interaction_id": fields.UUID(allow_none=True),
+        "template_id": fields.UUID(required=True),
+        "completed_on": fields.Date(allow_none=True),
+    },
+    RecordKind.CHECKLIST_ITEM: {
+        "checklist_id": fields.UUID(required=True),
+        "item_key": required_text(60),
+        "answer": choice(["yes", "no", "na"], allow_none=True),
+        "reason": long_text(allow_none=True),
+    },
+    RecordKind.REVIEW: {
+        "target_kind": choice(["note", "judgment"], required=True),
+        "target_id": fields.UUID(required=True),
+        "parent_id": fields.UUID(allow_none=True),
+        "review_kind": choice(
+            ["comment", "question", "reply", "acknowledgement", "discussed", "approve", "decline"],
+            required=True,
+        ),
+        "body": required_text(20_000),
+    },
+    RecordKind.CONFERENCE: {
+        "family_id": fields.UUID(required=True),
+        "referral": fields.Nested(ReferralSchema),
+        "referred_on": fields.Date(allow_none=True),
+        "coordinator_id": fields.UUID(allow_none=True),
+        "child_advocate": short_text(allow_none=True),
+        "invited": object_list(ConferenceInviteeSchema),
+        "attending": object_list(ConferenceInviteeSchema),
+        "preparation_on": fields.Date(allow_none=True),
+        "information_sharing_on": fields.Date(allow_none=True),
+        "private_family_time_on": fields.Date(allow_none=True),
+        "plan_agreed_on": fields.Date(allow_none=True),
+        "review_on": fields.Date(allow_none=True),
+        "status": choice(["offered", "declined", "preparing", "held", "reviewed", "closed"]),
+        "outcome": long_text(allow_none=True),
+    },
+    RecordKind.PLAN_ACTION: {
+        "family_id": fields.UUID(required=True),
+        "conference_id": fields.UUID(allow_none=True),
+        "task": required_text(2000),
+        "who": required_text(),
+        "due_on": fields.Date(allow_none=True),
+        "checked_by": short_text(allow_none=True),
+        "status": choice(["not_started", "on_track", "off_track", "done"]),
+    },
+}
+
+# Fields set by the server, shown in responses only.
+SERVER_SET: dict[RecordKind, dict[str, fields.Field]] = {
+    RecordKind.FAMILY: {
+        "team_id": fields.UUID(),
+        "address_history": fields.List(fields.Nested(AddressSchema)),
+    },
+    RecordKind.NOTE: {
+        "state": fields.String(),
+        "signed_at": fields.AwareDateTime(allow_none=True),
+        "review_status": fields.String(),
+    },
+    RecordKind.JUDGMENT: {
+        "light": fields.String(),
+        "policy_version": fields.Integer(),
+        "status": fields.String(),
+        "state": fields.String(),
+        "signed_at": fields.AwareDateTime(allow_none=True),
+        "decided_by_id": fields.UUID(allow_none=True),
+        "decided_at": fields.AwareDateTime(allow_none=True),
+        "decision_reason": fields.String(allow_none=True),
+        "review_outcome": fields.String(allow_none=True),
+        "reviewed_on": fields.Date(allow_none=True),
+    },
+    RecordKind.CHECKLIST: {
+        "purpose": fields.String(),
+        "due_on": fields.Date(allow_none=True),
+        "timeliness": fields.String(allow_none=True),
+    },
+    RecordKind.CHECKLIST_ITEM: {
+        "family_id": fields.UUID(),
+        "label": fields.String(),
+    },
+    RecordKind.REVIEW: {
+        "family_id": fields.UUID(),
+        "state": fields.String(),
+        "signed_at": fields.AwareDateTime(allow_none=True),
+    },
+}
+
+# Fields that place a record; they cannot change once it exists.
+CREATE_ONLY = frozenset(
+    {
+        "family_id",
+        "person_id",
+        "role_in_family",
+        "checklist_id",
+        "item_key",
+        "template_id",
+        "target_kind",
+        "target_id",
+        "parent_id",
+        "review_kind",
+        "worker_id",
+    }
+)
+
+COMMON_FIELDS: dict[str, fields.Field] = {
+    "id": fields.UUID(),
+    "version": fields.Integer(),
+    "created_at": fields.AwareDateTime(),
+    "created_by_id": fields.UUID(allow_none=True),
+    "updated_at": fields.AwareDateTime(),
+    "updated_by_id": fields.UUID(allow_none=True),
+    "deleted_at": fields.AwareDateTime(allow_none=True),
+}
+
+
+def _name(kind: RecordKind) -> str:
+    return "".join(part.title() for part in kind.value.split("_"))
+
+
+def _optional(field: fields.Field) -> fields.Field:
+    loose = copy.copy(field)
+    loose.required = False
+    return loose
+
+
+@cache
+def output_schema(kind: RecordKind) -> type[Schema]:
+    """Return the schema of a record as the API returns it."""
+    shown = {
+        name: field
+        for name, field in WRITABLE[kind].items()
+        if not field.load_only
+    }
+    return Schema.from_dict(
+        {**COMMON_FIELDS, **shown, **SERVER_SET.get(kind, {})}, name=_name(kind)
+    )
+
+
+@cache
+def create_schema(kind: RecordKind) -> type[Schema]:
+    """Return the schema a new record is sent in (the id may be made by the client)."""
+    writable = {name: f for name, f in WRITABLE[kind].items() if not f.dump_only}
+    return Schema.from_dict(
+        {"id": fields.UUID(load_default=None), **writable}, name=f"{_name(kind)}Create"
+    )
+
+
+@cache
+def update_schema(kind: RecordKind) -> type[Schema]:
+    """Return the schema of a change: the version it was based on and the fields changed."""
+    changeable = {
+        name: _optional(f)
+        for name, f in WRITABLE[kind].items()
+        if name not in CREATE_ONLY and not f.dump_only
+    }
+    return Schema.from_dict(
+        {"base_version": fields.Integer(required=True, validate=validate.Range(min=1)), **changeable},
+        name=f"{_name(kind)}Update",
+    )
+
+
+class PageArgsSchema(StrictSchema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    page_size = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+def page_schema(item: type[Schema], name: str) -> type[Schema]:
+    """Return the envelope of one page of a list."""
+    return Schema.from_dict(
+        {
+            "items": fields.List(fields.Nested(item), required=True),
+            "page": fields.Integer(required=True),
+            "page_size": fields.Integer(required=True),
+            "total": fields.Integer(required=True),
+        },
+        name=name,
+    )
+
+
+def describe(kind: RecordKind) -> dict[str, Any]:
+    """Return a short description of a kind for the OpenAPI tags."""
+    return {"name": kind.value, "description": f"{_name(kind)} records"}

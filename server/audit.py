@@ -1,0 +1,54 @@
+"""Writing the audit log: every read and write of a family's records."""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from collections.abc import Iterable
+from enum import StrEnum
+from typing import Any
+
+from .extensions import db
+from .persistence import AuditEvent
+from .security.sessions import current_device_id, current_user
+
+
+class AuditAction(StrEnum):
+    READ = "read"
+    LIST = "list"
+    CREATE = "create"
+    UPDATE = "update"
+    DELETE = "delete"
+    SIGN = "sign"
+    AMEND = "amend"
+    EXPORT = "export"
+    SYNC = "sync"
+
+
+def record_event(
+    action: AuditAction,
+    entity: str,
+    *,
+    record_id: uuid.UUID | None = None,
+    family_id: uuid.UUID | None = None,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """Append one audit event for the current user and device (committed with the request)."""
+    db.session.add(
+        AuditEvent(
+            user_id=current_user().id,
+            device_id=current_device_id(),
+            action=action.value,
+            entity=entity,
+            record_id=record_id,
+            family_id=family_id,
+            detail=detail or {},
+        )
+    )
+
+
+def record_list_read(entity: str, family_ids: Iterable[uuid.UUID | None]) -> None:
+    """Audit a page of records: one event per family it showed, with how many rows."""
+    counts = Counter(family_ids)
+    for family_id, count in counts.items():
+        record_event(AuditAction.LIST, entity, family_id=family_id, detail={"count": count})

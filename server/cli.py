@@ -1,0 +1,84 @@
+"""Flask commands: ``flask --app server <command>``."""
+
+from __future__ import annotations
+
+import base64
+import sys
+
+import click
+import sqlalchemy as sa
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from flask import Flask, current_app
+
+from .domain.errors import InvalidInput
+from .domain.roles import Role
+from .extensions import db
+from .persistence import User
+from .services import accounts
+
+
+@click.command("create-user")
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice([role.value for role in Role]))
+@click.option("--team", default=None, help="Team name; created if new.")
+@click.option("--display-name", default=None)
+def create_user_command(username: str, role: str, team: str | None, display_name: str | None) -> None:
+    """Create a user. The password is read from stdin, or asked for at a prompt."""
+    if sys.stdin.isatty():
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    try:
+        user = accounts.create_user(
+            username, password, role=role, display_name=display_name,
+            team=accounts.get_or_create_team(team) if team else None,
+        )
+    except InvalidInput as error:
+        db.session.rollback()
+        for field, messages in error.errors.items():
+            for message in messages if isinstance(messages, list) else [messages]:
+                click.echo(f"{field}: {message}", err=True)
+        raise SystemExit(1) from None
+    db.session.commit()
+    click.echo(f"Created {user.role} {user.username}.")
+
+
+@click.command("demo-data")
+@click.option("--if-empty", is_flag=True, help="Load only into a database with no users.")
+@click.option("--families", default=200, show_default=True)
+@click.option("--seed", default=2026, show_default=True)
+def demo_data_command(if_empty: bool, families: int, seed: int) -> None:
+    """Load a realistic synthetic council (never real people) and print the demo sign-ins."""
+    from . import demo
+
+    if current_app.config["PRODUCTION"]:
+        raise click.ClickException("Demo data is never loaded in production.")
+    has_users = db.session.scalar(sa.select(sa.func.count(User.id))) or 0
+    if if_empty and has_users:
+        click.echo("The database already has data; demo data not loaded.")
+    else:
+        counts = demo.load_demo_data(families=families, seed=seed)
+        click.echo("Loaded demo data: " + ", ".join(f"{n} {kind}" for kind, n in counts.items()))
+    click.echo(demo.sign_in_help())
+
+
+@click.command("vapid-keys")
+def vapid_keys_command() -> None:
+    """Print a new VAPID key pair for Web Push, as environment variables."""
+    private_key = ec.generate_private_key(ec.SECP256R1())
+    private_number = private_key.private_numbers().private_value.to_bytes(32, "big")
+    public_bytes = private_key.public_key().public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+    )
+
+    def b64(raw: bytes) -> str:
+        return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+    click.echo(f"VAPID_PUBLIC_KEY={b64(public_bytes)}")
+    click.echo(f"VAPID_PRIVATE_KEY={b64(private_number)}")
+
+
+def init_app(app: Flask) -> None:
+    for command in (create_user_command, demo_data_command, vapid_keys_command):
+        app.cli.add_command(command)

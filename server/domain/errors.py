@@ -1,0 +1,91 @@
+"""Domain exceptions: one class per thing that can go wrong, one line each.
+
+The web layer turns these into the single error shape; nothing here knows
+about HTTP.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+
+class DomainError(Exception):
+    """Base of every error the service reports to a caller."""
+
+    code = "error"
+    message = "Something went wrong."
+
+    def __init__(self, message: str | None = None, errors: Mapping[str, object] | None = None):
+        super().__init__(message or self.message)
+        self.message = message or self.message
+        self.errors: dict[str, object] = dict(errors or {})
+
+
+class InvalidInput(DomainError):
+    """The request was understood but its content breaks a rule."""
+
+    code = "invalid_input"
+    message = "Check the highlighted fields."
+
+
+class NotAuthenticated(DomainError):
+    """The caller has not signed in, or their session has ended."""
+
+    code = "not_authenticated"
+    message = "Sign in to continue."
+
+
+class DeviceRevoked(NotAuthenticated):
+    """The device was revoked; the app must delete its local data."""
+
+    code = "device_revoked"
+    message = "This device has been revoked. Its local data will be deleted."
+
+
+class SecondFactorRequired(NotAuthenticated):
+    """The account needs a one-time code from an authenticator app."""
+
+    code = "second_factor_required"
+    message = "Enter the 6-digit code from your authenticator app."
+
+
+class Forbidden(DomainError):
+    """The caller is signed in but their role may not do this."""
+
+    code = "forbidden"
+    message = "You do not have permission to do that."
+
+
+class NotFound(DomainError):
+    """No such record, or none the caller may see (the two look the same)."""
+
+    code = "not_found"
+    message = "Not found."
+
+
+class VersionConflict(DomainError):
+    """The record changed since the caller last read it."""
+
+    code = "version_conflict"
+    message = "Someone else changed this record. Reload it and try again."
+
+
+class RecordSigned(DomainError):
+    """A signed record cannot change; corrections are amendments."""
+
+    code = "record_signed"
+    message = "This record is signed and cannot be changed. Add an amendment instead."
+
+
+class RuleBroken(DomainError):
+    """The action is valid in form but the service's rules refuse it."""
+
+    code = "rule_broken"
+    message = "That cannot be done."
+
+
+def field_errors(**messages: str | Sequence[str]) -> dict[str, list[str]]:
+    """Return marshmallow-style field errors: each field maps to a list of messages."""
+    return {
+        name: [text] if isinstance(text, str) else list(text) for name, text in messages.items()
+    }

@@ -1,0 +1,78 @@
+"""Roles and what each may do.
+
+The access model of domain.md: caseworkers see the families assigned to them
+now; supervisors their team's families; analysts aggregates only; admins run
+the service but read no case content.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    CASEWORKER = "caseworker"
+    SUPERVISOR = "supervisor"
+    ANALYST = "analyst"
+    ADMIN = "admin"
+
+
+class Action(StrEnum):
+    READ_CASE = "read_case"
+    WRITE_CASE = "write_case"
+    ASSIGN_FAMILY = "assign_family"
+    REVIEW = "review"
+    APPROVE_DECISION = "approve_decision"
+    READ_AGGREGATES = "read_aggregates"
+    MANAGE_USERS = "manage_users"
+    MANAGE_TEMPLATES = "manage_templates"
+    MANAGE_POLICY = "manage_policy"
+    READ_AUDIT = "read_audit"
+    CONSULT_PEERS = "consult_peers"
+    SUGGEST = "suggest"
+    ANSWER_SUGGESTION = "answer_suggestion"
+
+
+PRACTICE_ROLES = frozenset({Role.CASEWORKER, Role.SUPERVISOR})
+
+PERMISSIONS: dict[Role, frozenset[Action]] = {
+    Role.CASEWORKER: frozenset(
+        {Action.READ_CASE, Action.WRITE_CASE, Action.CONSULT_PEERS, Action.SUGGEST}
+    ),
+    Role.SUPERVISOR: frozenset(
+        {
+            Action.READ_CASE,
+            Action.WRITE_CASE,
+            Action.ASSIGN_FAMILY,
+            Action.REVIEW,
+            Action.APPROVE_DECISION,
+            Action.CONSULT_PEERS,
+            Action.SUGGEST,
+            Action.ANSWER_SUGGESTION,
+        }
+    ),
+    Role.ANALYST: frozenset({Action.READ_AGGREGATES, Action.SUGGEST}),
+    Role.ADMIN: frozenset(
+        {
+            Action.MANAGE_USERS,
+            Action.MANAGE_TEMPLATES,
+            Action.MANAGE_POLICY,
+            Action.READ_AUDIT,
+            Action.SUGGEST,
+            Action.ANSWER_SUGGESTION,
+        }
+    ),
+}
+
+# Roles that must use a second factor when the service runs in production.
+SECOND_FACTOR_ROLES = frozenset({Role.SUPERVISOR, Role.ANALYST, Role.ADMIN})
+
+
+def can(role: Role | str, action: Action) -> bool:
+    """Return whether a user with this role may take this action."""
+    return action in PERMISSIONS[Role(role)]
+
+
+def needs_second_factor(role: Role | str, *, production: bool, enrolled: bool) -> bool:
+    """Return whether sign-in must ask for a one-time code."""
+    return enrolled or (production and Role(role) in SECOND_FACTOR_ROLES)

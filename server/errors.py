@@ -1,0 +1,109 @@
+"""The one translator from exceptions to the API's error shape.
+
+Every error response is ``{"code", "status", "message", "errors"}``: ``code``
+a machine-readable reason, ``status`` the HTTP status, ``message`` a sentence
+a person can act on, ``errors`` field-level messages (may be empty).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, jsonify
+from marshmallow import Schema, fields
+from werkzeug.exceptions import HTTPException
+
+from .domain import errors as domain
+
+log = logging.getLogger(__name__)
+
+HTTP_STATUS: dict[type[domain.DomainError], int] = {
+    domain.InvalidInput: 422,
+    domain.NotAuthenticated: 401,
+    domain.Forbidden: 403,
+    domain.NotFound: 404,
+    domain.VersionConflict: 409,
+    domain.RecordSigned: 409,
+    domain.RuleBroken: 409,
+}
+
+# Plain-English messages for the HTTP errors Werkzeug and webargs raise.
+HTTP_MESSAGES = {
+    400: ("bad_request", "The request could not be read. Send JSON with the documented fields."),
+    404: ("not_found", "Not found."),
+    405: ("method_not_allowed", "That method is not allowed here."),
+    413: ("too_large", "The request is too large."),
+    415: ("unsupported_media_type", "Send the request body as application/json."),
+    422: ("invalid_input", "Check the highlighted fields."),
+    429: ("too_many_requests", "Too many attempts. Wait a few minutes and try again."),
+}
+
+
+class ErrorSchema(Schema):
+    code = fields.String(required=True)
+    status = fields.Integer(required=True)
+    message = fields.String(required=True)
+    errors = fields.Dict(required=True)
+    wipe = fields.Boolean()
+
+
+def error_response(
+    status: int, code: str, message: str, errors: dict[str, Any] | None = None, **extra: Any
+) -> tuple[Response, int]:
+    """Return the JSON error response every failure uses."""
+    body = {"code": code, "status": status, "message": message, "errors": errors or {}, **extra}
+    return jsonify(body), status
+
+
+def status_for(error: domain.DomainError) -> int:
+    for cls in type(error).__mro__:
+        if cls in HTTP_STATUS:
+            return HTTP_STATUS[cls]  # type: ignore[index]
+    return 400
+
+
+def handle_domain_error(error: domain.DomainError) -> tuple[Response, int]:
+    extra: dict[str, Any] = {}
+    if isinstance(error, domain.DeviceRevoked):
+        # The wire shape sync.md fixes for a revoked device.
+        extra = {"error": "device_revoked", "wipe": True}
+    return error_response(status_for(error), error.code, error.message, error.errors, **extra)
+
+
+def handle_http_exception(error: HTTPException) -> tuple[Response, int] | HTTPException:
+    status = error.code or 500
+    code, message = HTTP_MESSAGES.get(status, ("error", error.description or "Request failed."))
+    errors: dict[str, Any] = {}
+    # webargs attaches the field messages by location: {"json": {"field": [...]}}
+    messages = getattr(error, "data", {}).get("messages") if hasattr(error, "data") else None
+    if isinstance(messages, dict):
+        for by_field in messages.values():
+            if isinstance(by_field, dict):
+                errors.update(by_field)
+            else:
+                errors["_schema"] = by_field
+    elif status == 429:
+        log.warning("rate limit reached: %s", error.description)
+    elif status == 413:
+        message = error.description or message
+    response, status = error_response(status, code, message, errors)
+    if status == 405 and error.get_response().headers.get("Allow"):
+        response.headers["Allow"] = error.get_response().headers["Allow"]
+    if status == 429:
+        retry_after = error.get_response().headers.get("Retry-After")
+        if retry_after:
+            response.headers["Retry-After"] = retry_after
+    return response, status
+
+
+def handle_unexpected(error: Exception) -> tuple[Response, int]:
+    log.exception("unhandled error")
+    return error_response(500, "server_error", "Something went wrong on our side. Try again.")
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Send every error through the one shape."""
+    app.register_error_handler(domain.DomainError, handle_domain_error)
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(Exception, handle_unexpected)

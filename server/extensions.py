@@ -1,0 +1,48 @@
+"""Flask extensions, created unbound here and bound to the app in ``create_app``."""
+
+from __future__ import annotations
+
+from flask_limiter import Limiter
+from flask_migrate import Migrate
+from flask_smorest import Api
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import MetaData
+from sqlalchemy.orm import DeclarativeBase
+
+from .errors import ErrorSchema
+
+# Stable constraint names, so Alembic can alter tables on SQLite too.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class ServiceApi(Api):
+    """flask-smorest's Api, documenting and using the service's one error shape."""
+
+    ERROR_SCHEMA = ErrorSchema
+
+    def _register_error_handlers(self) -> None:
+        # server.errors registers the one translator for every error.
+        pass
+
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate()
+
+
+def _client_address() -> str:
+    from flask import request
+
+    return request.remote_addr or "unknown"
+
+
+limiter = Limiter(key_func=_client_address)

@@ -1,0 +1,72 @@
+"""Teams, users, devices and server-side sessions."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .columns import timestamp, uuid_pk
+
+
+class Team(db.Model):
+    __tablename__ = "team"
+
+    id: Mapped[uuid_pk]
+    name: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    created_at: Mapped[timestamp]
+
+
+class User(db.Model):
+    __tablename__ = "user_account"
+
+    id: Mapped[uuid_pk]
+    username: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    display_name: Mapped[str] = mapped_column(sa.String(120))
+    role: Mapped[str] = mapped_column(sa.String(20))
+    team_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("team.id"))
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[timestamp]
+    password_changed_at: Mapped[timestamp]
+
+    team: Mapped[Team | None] = relationship(lazy="joined")
+
+
+class Device(db.Model):
+    """A phone, tablet or browser, registered to one user at sign-in."""
+
+    __tablename__ = "device"
+
+    id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
+    label: Mapped[str] = mapped_column(sa.String(200), default="")
+    registered_at: Mapped[timestamp]
+    last_seen_at: Mapped[timestamp]
+    revoked_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    revoked_by_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    # Highest mutation this device has had processed; bumped with each effect.
+    last_mutation_id: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+
+
+class UserSession(db.Model):
+    """A signed-in session; the cookie holds a random token whose hash is stored here."""
+
+    __tablename__ = "user_session"
+
+    id: Mapped[uuid_pk]
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
+    device_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("device.id"), index=True)
+    csrf_token: Mapped[str] = mapped_column(sa.String(64))
+    created_at: Mapped[timestamp]
+    last_seen_at: Mapped[timestamp]
+    ended_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    end_reason: Mapped[str | None] = mapped_column(sa.String(40))
+
+    user: Mapped[User] = relationship(lazy="joined")
+    device: Mapped[Device] = relationship(lazy="joined")

@@ -1,0 +1,344 @@
+"""Case records: the family, its people and network, and the work done with it.
+
+Every case record has a client-generated UUID, a server ``version`` that goes
+up by one on each change, who made and last changed it, and a soft-delete
+marker. Each carries ``family_id`` (people through their memberships), which
+is what access control scopes on.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any, ClassVar
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+
+from ..domain.records import RecordKind
+from ..extensions import db
+from .columns import JSONType, json_value, timestamp, utcnow, uuid_pk
+
+text = sa.Text
+
+
+class CaseRecord(db.Model):
+    """Columns and behaviour shared by every case record."""
+
+    __abstract__ = True
+    kind: ClassVar[RecordKind]
+    # Columns that may still change on a signed record: workflow, never content.
+    workflow_columns: ClassVar[frozenset[str]] = frozenset()
+
+    id: Mapped[uuid_pk]
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[timestamp]
+    updated_at: Mapped[datetime] = mapped_column(
+        sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+    deleted_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+    @declared_attr
+    def created_by_id(cls) -> Mapped[uuid.UUID | None]:
+        return mapped_column(sa.ForeignKey("user_account.id"))
+
+    @declared_attr
+    def updated_by_id(cls) -> Mapped[uuid.UUID | None]:
+        return mapped_column(sa.ForeignKey("user_account.id"))
+
+    @property
+    def sign_state(self) -> str | None:
+        """Return "draft" or "signed" for signable records, otherwise None."""
+        return getattr(self, "state", None)
+
+
+def family_fk() -> Mapped[uuid.UUID]:
+    return mapped_column(sa.ForeignKey("family.id"), index=True)
+
+
+
+class Family(CaseRecord):
+    __tablename__ = "family"
+    kind = RecordKind.FAMILY
+
+    display_name: Mapped[str] = mapped_column(sa.String(200))
+    # {"line1", "line2", "town", "postcode", "since"}; earlier ones move to address_history.
+    address: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    address_history: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+    preferred_language: Mapped[str] = mapped_column(sa.String(80), default="English")
+    interpreter_needed: Mapped[bool] = mapped_column(default=False)
+    local_reference: Mapped[str | None] = mapped_column(sa.String(40), index=True)
+    status: Mapped[str] = mapped_column(sa.String(10), default="open")
+    # The family's own goals, in their words: "what matters to us".
+    goals: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    team_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("team.id"), index=True)
+
+
+class Person(CaseRecord):
+    __tablename__ = "person"
+    kind = RecordKind.PERSON
+
+    given_name: Mapped[str] = mapped_column(sa.String(120))
+    family_name: Mapped[str] = mapped_column(sa.String(120))
+    known_as: Mapped[str | None] = mapped_column(sa.String(120))
+    date_of_birth: Mapped[date | None]
+    dob_accuracy: Mapped[str] = mapped_column(sa.String(10), default="exact")
+    sex: Mapped[str | None] = mapped_column(sa.String(20))
+    gender: Mapped[str | None] = mapped_column(sa.String(40))
+    ethnicity: Mapped[str | None] = mapped_column(sa.String(4))
+    disabilities: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    communication_needs: Mapped[str | None] = mapped_column(text)
+    is_child: Mapped[bool] = mapped_column(default=False)
+    local_child_id: Mapped[str | None] = mapped_column(sa.String(40))
+
+
+class Membership(CaseRecord):
+    """A person's dated membership of a family."""
+
+    __tablename__ = "membership"
+    kind = RecordKind.MEMBERSHIP
+
+    family_id: Mapped[uuid.UUID] = family_fk()
+    person_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("person.id"), index=True)
+    role_in_family: Mapped[str | None] = mapped_column(sa.String(40))
+    valid_from: Mapped[date | None]
+    valid_to: Mapped[date | None]
+
+
+class Relationship(CaseRecord):
+    """An edge of the network map: person to person, or person to organisation."""
+
+    __tablename__ = "relationship"
+    kind = RecordKind.RELATIONSHIP
+
+    family_id: Mapped[uuid.UUID] = family_fk()
+    from_person_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("person.id"))
+    to_person_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("person.id"))
+    to_organisation: Mapped[str | None] = mapped_column(sa.String(200))
+    organisation_kind: Mapped[str | None] = mapped_column(sa.String(40))
+    type: Mapped[str] = mapped_column(sa.String(20))
+    quality: Mapped[str] = mapped_column(sa.String(20), default="strong")
+    support_role: Mapped[str | None] = mapped_column(sa.String(80))
+    contact_restrictions: Mapped[str | None] = mapped_column(text)
+    valid_from: Mapped[date | None]
+    valid_to: Mapped[date | None]
+    account_of: Mapped[str] = mapped_column(sa.String(20), default="family")
+
+
+class Assignment(CaseRecord):
+    """Who works with a family, in what role, from when to when."""
+
+    __tablename__ = "assignment"
+    kind = RecordKind.ASSIGNMENT
+
+    family_id: Mapped[uuid.UUID] = family_fk()
+    worker_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
+    role: Mapped[str] = mapped_column(sa.String(40), default="allocated_worker")
+    started_on: Mapped[date]
+    ended_on: Mapped[date | None]
+    change_reason: Mapped[str | None] = mapped_column(sa.String(200))
+    handover_note: Mapped[str | None] = mapped_column(text)
+
+
+class Interaction(CaseRecord):
+    """A contact with the family (called interaction: "contact" means a referral)."""
+
+    __tablename__ = "interaction"
+    kind = RecordKind.INTERACTION
+
+    family_id: Mapped[uuid.UUID] = family_fk()
+    occurred_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), index=True)
+    duration_minutes: Mapped[int | None]
+    mode: Mapped[str] = mapped_column(sa.String(20))
+    purpose: Mapped[str] = mapped_column(sa.String(40))
+    announced: Mapped[bool] = mapped_column(default=True)
+    meaningful: Mapped[bool] = mapped_column(default=True)
+    # [{"person_id", "present", "seen", "seen_alone", "spoken_to"}]
+    participants: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+
+
+class Note(CaseRecord):
+    """A relational note; immutable once signed."""
+
+    __tablename__ = "note"
+    kind = RecordKind.NOTE
+
+    family_id: Mapped[uuid.UUID] = family_fk()
+    interaction_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("interaction.id"))
+    # {"what_happened", "child_voice", "family_view", "strengths", "reflection", "next_steps"}
+    sections: Mapped[dict[str, str]] = mapped_column(JSONType, default=dict)
+    state: Mapped[str] = mapped_column(sa.String(10), default="draft")
+    signed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    workflow_columns = frozenset({"review_status"})
+    review_status: Mapped[str] = mapped_column(sa.String(20), default="not_reviewed")
+
+
+class Amendment(CaseRecord):
+    """A correction of a signed note, judgment or review; the original never changes."""
+
+    __tablename__ = "amendment"
+    kind = RecordKind.AMENDMENT
+
+    family_id: Mapped[uuid.UUID] = family_fk()
+    target_kind: Mapped[str] = mapped_column(sa.String(20))
+    target_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, index=True)
+    reason: Mapped[str] = mapped_column(text)
+    # Corrected text, by the section or field it replaces.
+    changes: Mapped[dict[str, str]] = mapped_column(JSONType, default=dict)
+
+
+class Judgment(CaseRecord):
+    """A judgment log entry: a professional decision and how it was reached."""
+
+    __tablename__ = "judgment"
+    kind = RecordKind.JUDGMENT
+
+    family_id: Mapped[uuid.UUID] = family_fk()
+    interaction_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("interaction.id"))
+    question: Mapped[str] = mapped_column(text)
+    category: Mapped[str] = mapped_column(sa.String(60))
+    options: Mapped[list[dict[str, str]]] = mapped_column(JSONType, default=list)
+    decision: Mapped[str] = mapped_column(text, default="")
+    rationale: Mapped[str] = mapped_column(text, default="")
+    risks: Mapped[list[dict[str, str]]] = mapped_column(JSONType, default=list)
+    consulted: Mapped[list[dict[str, str]]] = mapped_column(JSONType, default=list)
+    disagreed: Mapped[list[dict[str, str]]] = mapped_column(JSONType, default=list)
+    family_view: Mapped[str | None] = mapped_column(text)
+    child_view: Mapped[str | None] = mapped_column(text)
+    light: Mapped[str] = mapped_column(sa.String(10))
+    policy_version: Mapped[int]
+    review_date: Mapped[date | None]
+    state: Mapped[str] = mapped_column(sa.String(10), default="draft")
+    signed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    workflow_columns = frozenset(
+        {"status", "decided_by_id", "decided_at", "decision_reason", "review_outcome", "reviewed_on"}
+    )
+    status: Mapped[str] = mapped_column(sa.String(20), default="draft")
+    decided_by_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    decision_reason: Mapped[str | None] = mapped_column(text)
+    review_outcome: Mapped[str | None] = mapped_column(text)
+    reviewed_on: Mapped[date | None]
+
+
+class Checklist(CaseRecord):
+    """A completed compliance checklist, kept apart from notes and judgments."""
+
+    __tablename__ = "checklist"
+    kind = RecordKind.CHECKLIST
+
+    family_id: Mapped[uuid.UUID] = family_fk()
+    interaction_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("interaction.id"))
+    template_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("checklist_template.id"))
+    purpose: Mapped[str] = mapped_column(sa.String(40))
+    due_on: Mapped[date | None]
+    completed_on: Mapped[date | None]
+    timeliness: Mapped[str | None] = mapped_column(sa.String(12))
+
+
+class ChecklistItem(CaseRecord):
+    """One answered item of a checklist; its own row so edits merge item by item."""
+
+    __tablename__ = "checklist_item"
+    kind = RecordKind.CHECKLIST_ITEM
+
+    family_id: Mapped[uuid.UUID] = family_fk()
+    checklist_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("checklist.id"), index=True)
+    item_key: Mapped[str] = mapped_column(sa.String(60))
+    label: Mapped[str] = mapped_column(sa.String(300))
+    answer: Mapped[str | None] = mapped_column(sa.String(4))  # yes, no, na
+    reason: Mapped[str | None] = mapped_column(text)
+
+
+class Review(CaseRecord):
+    """A supervision comment, question, reply or decision on a note or judgment."""
+
+    __tablename__ = "review"
+    kind = RecordKind.REVIEW
+
+    family_id: Mapped[uuid.UUID] = family_fk()
+    target_kind: Mapped[str] = mapped_column(sa.String(20))
+    target_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, index=True)
+    parent_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("review.id"))
+    # comment, question, reply, acknowledgement, discussed, approve, decline
+    review_kind: Mapped[str] = mapped_column(sa.String(20))
+    body: Mapped[str] = mapped_column(text)
+    state: Mapped[str] = mapped_column(sa.String(10), default="signed")
+    signed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+
+class Conference(CaseRecord):
+    """A family group conference, from referral to review."""
+
+    __tablename__ = "conference"
+    kind = RecordKind.CONFERENCE
+
+    family_id: Mapped[uuid.UUID] = family_fk()
+    # {"referrer", "reason", "questions": [...], "bottom_lines": [...]}
+    referral: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    referred_on: Mapped[date | None]
+    coordinator_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    child_advocate: Mapped[str | None] = mapped_column(sa.String(200))
+    invited: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+    attending: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+    preparation_on: Mapped[date | None]
+    information_sharing_on: Mapped[date | None]
+    private_family_time_on: Mapped[date | None]
+    plan_agreed_on: Mapped[date | None]
+    review_on: Mapped[date | None]
+    status: Mapped[str] = mapped_column(sa.String(20), default="offered")
+    outcome: Mapped[str | None] = mapped_column(text)
+
+
+class PlanAction(CaseRecord):
+    """An item of the family's plan: task, who, by when, who checks."""
+
+    __tablename__ = "plan_action"
+    kind = RecordKind.PLAN_ACTION
+
+    family_id: Mapped[uuid.UUID] = family_fk()
+    conference_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("conference.id"))
+    task: Mapped[str] = mapped_column(text)
+    who: Mapped[str] = mapped_column(sa.String(200))
+    due_on: Mapped[date | None]
+    checked_by: Mapped[str | None] = mapped_column(sa.String(200))
+    status: Mapped[str] = mapped_column(sa.String(20), default="not_started")
+
+
+class RecordHistory(db.Model):
+    """Each change to a case record: the values before and after, append-only."""
+
+    __tablename__ = "record_history"
+
+    id: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True)
+    entity: Mapped[str] = mapped_column(sa.String(40))
+    record_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, index=True)
+    family_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid)
+    version: Mapped[int]
+    changed_at: Mapped[timestamp]
+    changed_by_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid)
+    device_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid)
+    # {field: {"old": ..., "new": ...}}; "overwritten" lists values lost to a conflict.
+    changes: Mapped[json_value]
+    conflict: Mapped[bool] = mapped_column(default=False)
+
+
+CASE_RECORDS: dict[RecordKind, type[CaseRecord]] = {
+    model.kind: model
+    for model in (
+        Family,
+        Person,
+        Membership,
+        Relationship,
+        Assignment,
+        Interaction,
+        Note,
+        Amendment,
+        Judgment,
+        Checklist,
+        ChecklistItem,
+        Review,
+        Conference,
+        PlanAction,
+    )
+}

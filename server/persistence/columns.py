@@ -1,0 +1,30 @@
+"""Column helpers shared by every table."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.orm import mapped_column
+from uuid6 import uuid7
+
+
+def utcnow() -> datetime:
+    """Return the current time, timezone-aware in UTC."""
+    return datetime.now(UTC)
+
+
+def new_id() -> uuid.UUID:
+    """Return a new time-ordered UUID (v7), as clients also make them."""
+    return uuid7()
+
+
+# JSONB on PostgreSQL (indexable, compact), JSON text elsewhere.
+JSONType = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+
+uuid_pk = Annotated[uuid.UUID, mapped_column(sa.Uuid, primary_key=True, default=new_id)]
+timestamp = Annotated[datetime, mapped_column(sa.DateTime(timezone=True), default=utcnow)]
+json_value = Annotated[Any, mapped_column(JSONType)]

@@ -1,0 +1,60 @@
+"""Rules the persistence layer enforces whatever the caller: signed records and
+the audit log never change.
+
+Database triggers (see the migrations) refuse the same on PostgreSQL and
+SQLite, for anyone who bypasses the ORM.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from ..domain.errors import RecordSigned, RuleBroken
+from ..domain.records import SIGNABLE, SignState
+from .audit import AuditEvent
+from .case import CaseRecord, RecordHistory
+
+APPEND_ONLY = (AuditEvent, RecordHistory)
+# Bookkeeping that changes whenever a workflow column does.
+BOOKKEEPING = frozenset({"version", "updated_at", "updated_by_id"})
+
+
+class AppendOnlyViolation(RuleBroken):
+    """Something tried to change or delete an audit or history row."""
+
+    code = "append_only"
+    message = "Audit and history records can never be changed or deleted."
+
+
+def _was_signed(record: CaseRecord) -> bool:
+    history = sa.inspect(record).attrs.state.history
+    before = history.deleted[0] if history.deleted else record.state  # type: ignore[attr-defined]
+    return bool(before == SignState.SIGNED)
+
+
+def _changed_columns(record: Any) -> set[str]:
+    state = sa.inspect(record)
+    return {attr.key for attr in state.attrs if attr.history.has_changes()}
+
+
+@event.listens_for(Session, "before_flush")
+def refuse_forbidden_changes(session: Session, _context: object, _instances: object) -> None:
+    for record in session.dirty:
+        if isinstance(record, APPEND_ONLY) and session.is_modified(record):
+            raise AppendOnlyViolation()
+        if (
+            isinstance(record, CaseRecord)
+            and record.kind in SIGNABLE
+            and _was_signed(record)
+            and _changed_columns(record) - record.workflow_columns - BOOKKEEPING
+        ):
+            raise RecordSigned()
+    for record in session.deleted:
+        if isinstance(record, APPEND_ONLY):
+            raise AppendOnlyViolation()
+        if isinstance(record, CaseRecord) and record.kind in SIGNABLE and _was_signed(record):
+            raise RecordSigned()

@@ -1,0 +1,96 @@
+"""Records about practice rather than about one family: templates, policy, peer
+consultations and practice suggestions."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from .columns import JSONType, timestamp, uuid_pk
+
+
+class ChecklistTemplate(db.Model):
+    """One version of a council's checklist for an interaction purpose.
+
+    A new version is a new row with the same ``key``; completed checklists
+    point at the exact version they were made from.
+    """
+
+    __tablename__ = "checklist_template"
+    __table_args__ = (sa.UniqueConstraint("key", "version", name="uq_checklist_template_key_version"),)
+
+    id: Mapped[uuid_pk]
+    key: Mapped[str] = mapped_column(sa.String(60))
+    version: Mapped[int] = mapped_column(default=1)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    purpose: Mapped[str] = mapped_column(sa.String(40), index=True)
+    # [{"key", "label", "statutory": bool}]
+    items: Mapped[list[dict[str, Any]]] = mapped_column(JSONType)
+    # A TimescaleRule as data, or None when no timescale applies.
+    timescale: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    legal_basis: Mapped[str] = mapped_column(sa.Text, default="")
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[timestamp]
+    created_by_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("user_account.id"))
+
+
+class DecisionPolicy(db.Model):
+    """One version of the council's decision policy: categories and their lights."""
+
+    __tablename__ = "decision_policy"
+
+    version: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    # [{"key", "label", "light"}]
+    categories: Mapped[list[dict[str, str]]] = mapped_column(JSONType)
+    created_at: Mapped[timestamp]
+    created_by_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("user_account.id"))
+
+
+class Consultation(db.Model):
+    """An anonymised dilemma posted to peers in other teams.
+
+    Deliberately holds no link to a family or to the asker: the asker's
+    device keeps its own private reference to follow the replies.
+    """
+
+    __tablename__ = "consultation"
+
+    id: Mapped[uuid_pk]
+    title: Mapped[str] = mapped_column(sa.String(200))
+    dilemma: Mapped[str] = mapped_column(sa.Text)
+    posted_at: Mapped[timestamp]
+    closed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+
+class ConsultationReply(db.Model):
+    __tablename__ = "consultation_reply"
+
+    id: Mapped[uuid_pk]
+    consultation_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("consultation.id"), index=True
+    )
+    body: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[timestamp]
+    created_by_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("user_account.id"))
+
+
+class Suggestion(db.Model):
+    """A practice suggestion from staff, the answer, and what became of it."""
+
+    __tablename__ = "suggestion"
+
+    id: Mapped[uuid_pk]
+    title: Mapped[str] = mapped_column(sa.String(200))
+    body: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[timestamp]
+    created_by_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    # submitted, adopted, being_tried, not_now
+    status: Mapped[str] = mapped_column(sa.String(20), default="submitted")
+    response: Mapped[str | None] = mapped_column(sa.Text)
+    responded_by_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    responded_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))

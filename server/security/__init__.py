@@ -1,0 +1,1 @@
+"""Sign-in, sessions, CSRF and the security headers every response carries."""

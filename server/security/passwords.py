@@ -1,0 +1,29 @@
+"""Password hashing with argon2id."""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+# argon2-cffi's defaults are RFC 9106's second recommended profile (argon2id).
+_hasher = PasswordHasher()
+# Verifying against this when the user does not exist keeps timing the same.
+_DUMMY_HASH = _hasher.hash("not a real password, used to equalise timing")
+
+
+def hash_password(password: str) -> str:
+    """Return an argon2id hash of the password."""
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    """Return whether the password matches; spend the same time when there is no hash."""
+    try:
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    """Return whether the hash was made with weaker parameters than today's."""
+    return _hasher.check_needs_rehash(password_hash)

@@ -1,0 +1,562 @@
+"""Creating, changing, signing, amending and deleting case records.
+
+The REST API and the sync engine both come through here, so a rule holds
+however a record arrives. Each kind's own checks live in ``RULES``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from .. import access
+from ..audit import AuditAction, record_event
+from ..domain import lights
+from ..domain.errors import Forbidden, InvalidInput, NotFound, RuleBroken, VersionConflict, field_errors
+from ..domain.records import (
+    RecordKind,
+    SignState,
+    ensure_amendable,
+    ensure_deletable,
+    ensure_editable,
+)
+from ..domain.roles import Action, Role, can
+from ..domain.timescales import TimescaleRule, next_visit_due, timeliness
+from ..extensions import db
+from ..persistence import (
+    Amendment,
+    Assignment,
+    Checklist,
+    ChecklistItem,
+    ChecklistTemplate,
+    DecisionPolicy,
+    Family,
+    Interaction,
+    Judgment,
+    Membership,
+    Note,
+    Person,
+    RecordHistory,
+    Review,
+    User,
+)
+from ..persistence.case import CASE_RECORDS, CaseRecord, Conference, PlanAction
+from ..persistence.columns import utcnow
+from ..security.sessions import current_device_id
+
+Hook = Callable[[User, Any, dict[str, Any]], None]
+
+
+@dataclass(frozen=True)
+class KindRules:
+    """The checks one kind of record adds to the common ones."""
+
+    before_create: Hook | None = None
+    after_create: Hook | None = None
+    before_update: Hook | None = None
+    creatable: bool = True
+
+
+def jsonable(value: Any) -> Any:
+    """Return a value as it is stored in JSON history."""
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, list):
+        return [jsonable(item) for item in value]
+    if isinstance(value, dict):
+        return {key: jsonable(item) for key, item in value.items()}
+    return value
+
+
+def family_id_of(record: CaseRecord) -> uuid.UUID | None:
+    """Return the family a record belongs to (a family is its own)."""
+    if isinstance(record, Family):
+        return record.id
+    if isinstance(record, Person):
+        return db.session.scalar(
+            sa.select(Membership.family_id)
+            .where(Membership.person_id == record.id, Membership.deleted_at.is_(None))
+            .limit(1)
+        )
+    family_id: uuid.UUID | None = getattr(record, "family_id", None)
+    return family_id
+
+
+def _require(actor: User, action: Action) -> None:
+    if not can(actor.role, action):
+        raise Forbidden()
+
+
+def _write_history(record: CaseRecord, changes: dict[str, Any], *, conflict: bool = False) -> None:
+    db.session.add(
+        RecordHistory(
+            entity=record.kind.value,
+            record_id=record.id,
+            family_id=family_id_of(record),
+            version=record.version,
+            changed_by_id=record.updated_by_id,
+            device_id=current_device_id(),
+            changes=jsonable(changes),
+            conflict=conflict,
+        )
+    )
+
+
+def create(actor: User, kind: RecordKind, data: Mapping[str, Any]) -> CaseRecord:
+    """Create a record of ``kind`` for the actor, after every check."""
+    _require(actor, Action.WRITE_CASE)
+    rules = RULES.get(kind, KindRules())
+    if not rules.creatable:
+        raise RuleBroken(f"A {kind.value.replace('_', ' ')} is made with its parent record.")
+    values = dict(data)
+    record_id = values.pop("id", None) or None
+    if record_id is not None and _exists(kind, record_id):
+        raise VersionConflict("A record with this id already exists.", field_errors(id="Already used."))
+    if "family_id" in values:
+        access.ensure_family_visible(actor, values["family_id"])
+    if rules.before_create:
+        rules.before_create(actor, None, values)
+    model = CASE_RECORDS[kind]
+    record = model(**values)
+    if record_id is not None:
+        record.id = record_id
+    record.created_by_id = record.updated_by_id = actor.id
+    db.session.add(record)
+    db.session.flush()
+    if rules.after_create:
+        rules.after_create(actor, record, dict(data))
+    _write_history(record, {name: {"new": value} for name, value in values.items()})
+    record_event(AuditAction.CREATE, kind.value, record_id=record.id, family_id=family_id_of(record))
+    return record
+
+
+def _exists(kind: RecordKind, record_id: uuid.UUID) -> bool:
+    model = CASE_RECORDS[kind]
+    return db.session.scalar(sa.select(model.id).where(model.id == record_id)) is not None
+
+
+def update(
+    actor: User, kind: RecordKind, record_id: uuid.UUID, base_version: int, changes: Mapping[str, Any]
+) -> CaseRecord:
+    """Apply changed fields to a record last read at ``base_version``."""
+    _require(actor, Action.WRITE_CASE)
+    record = access.get_visible(CASE_RECORDS[kind], actor, record_id, for_update=True)
+    ensure_editable(kind, record.sign_state)
+    if base_version != record.version:
+        raise VersionConflict(
+            errors=field_errors(base_version=f"The record is now at version {record.version}.")
+        )
+    values = dict(changes)
+    rules = RULES.get(kind, KindRules())
+    if rules.before_update:
+        rules.before_update(actor, record, values)
+    diff = {
+        name: {"old": getattr(record, name), "new": value}
+        for name, value in values.items()
+        if getattr(record, name) != value
+    }
+    if not diff:
+        return record
+    for name, value in values.items():
+        setattr(record, name, value)
+    _bump(record, actor)
+    _write_history(record, diff)
+    record_event(
+        AuditAction.UPDATE, kind.value, record_id=record.id, family_id=family_id_of(record),
+        detail={"fields": sorted(diff)},
+    )
+    return record
+
+
+def _bump(record: CaseRecord, actor: User) -> None:
+    record.version += 1
+    record.updated_by_id = actor.id
+    record.updated_at = utcnow()
+
+
+def delete(actor: User, kind: RecordKind, record_id: uuid.UUID) -> CaseRecord:
+    """Soft-delete a record: it becomes a tombstone, never hard-deleted."""
+    _require(actor, Action.WRITE_CASE)
+    record = access.get_visible(CASE_RECORDS[kind], actor, record_id, for_update=True)
+    ensure_deletable(kind, record.sign_state)
+    record.deleted_at = utcnow()
+    _bump(record, actor)
+    _write_history(record, {"deleted_at": {"old": None, "new": record.deleted_at}})
+    record_event(AuditAction.DELETE, kind.value, record_id=record.id, family_id=family_id_of(record))
+    return record
+
+
+def sign(actor: User, kind: RecordKind, record_id: uuid.UUID) -> CaseRecord:
+    """Sign a draft note or judgment; from now on it never changes."""
+    _require(actor, Action.WRITE_CASE)
+    record = access.get_visible(CASE_RECORDS[kind], actor, record_id, for_update=True)
+    if kind not in (RecordKind.NOTE, RecordKind.JUDGMENT):
+        raise RuleBroken("Only notes and judgments are signed.")
+    ensure_editable(kind, record.sign_state)
+    if record.created_by_id != actor.id:
+        raise Forbidden("Only the author can sign this.")
+    record.state = SignState.SIGNED.value  # type: ignore[attr-defined]
+    record.signed_at = utcnow()  # type: ignore[attr-defined]
+    if isinstance(record, Judgment):
+        record.status = lights.status_when_signed(record.light).value
+    _bump(record, actor)
+    _write_history(record, {"state": {"old": "draft", "new": "signed"}})
+    record_event(AuditAction.SIGN, kind.value, record_id=record.id, family_id=family_id_of(record))
+    return record
+
+
+AMENDABLE_FIELDS = {
+    RecordKind.NOTE: frozenset(
+        {"what_happened", "child_voice", "family_view", "strengths", "reflection", "next_steps"}
+    ),
+    RecordKind.JUDGMENT: frozenset(
+        {"question", "decision", "rationale", "family_view", "child_view", "review_outcome"}
+    ),
+    RecordKind.REVIEW: frozenset({"body"}),
+}
+
+
+def amend(
+    actor: User,
+    target_kind: RecordKind,
+    target_id: uuid.UUID,
+    data: Mapping[str, Any],
+) -> Amendment:
+    """Add an amendment to a signed record; the original is never changed."""
+    _require(actor, Action.WRITE_CASE)
+    target = access.get_visible(CASE_RECORDS[target_kind], actor, target_id)
+    ensure_amendable(target_kind, target.sign_state)
+    unknown = set(data["changes"]) - AMENDABLE_FIELDS[target_kind]
+    if unknown:
+        allowed = ", ".join(sorted(AMENDABLE_FIELDS[target_kind]))
+        raise InvalidInput(errors=field_errors(changes=f"Only these can be amended: {allowed}."))
+    record_id = data.get("id")
+    if record_id is not None and _exists(RecordKind.AMENDMENT, record_id):
+        raise VersionConflict("A record with this id already exists.", field_errors(id="Already used."))
+    amendment = Amendment(
+        family_id=family_id_of(target),
+        target_kind=target_kind.value,
+        target_id=target.id,
+        reason=data["reason"],
+        changes=dict(data["changes"]),
+        created_by_id=actor.id,
+        updated_by_id=actor.id,
+    )
+    if record_id is not None:
+        amendment.id = record_id
+    db.session.add(amendment)
+    db.session.flush()
+    _write_history(amendment, {"changes": {"new": amendment.changes}})
+    record_event(
+        AuditAction.AMEND, target_kind.value, record_id=target.id, family_id=amendment.family_id,
+        detail={"amendment_id": str(amendment.id)},
+    )
+    return amendment
+
+
+# --- kind-specific rules ---------------------------------------------------------------
+
+
+def _family_before_create(actor: User, _record: Any, values: dict[str, Any]) -> None:
+    if actor.team_id is None:
+        raise RuleBroken("You need to belong to a team to open a family.")
+    values["team_id"] = actor.team_id
+
+
+def _family_after_create(actor: User, family: Family, _data: dict[str, Any]) -> None:
+    # A caseworker who opens a family works with it; a supervisor allocates it.
+    if actor.role == Role.CASEWORKER:
+        db.session.add(
+            Assignment(
+                family_id=family.id,
+                worker_id=actor.id,
+                started_on=date.today(),
+                created_by_id=actor.id,
+                updated_by_id=actor.id,
+            )
+        )
+
+
+def _family_before_update(_actor: User, family: Family, values: dict[str, Any]) -> None:
+    new_address = values.get("address")
+    if "address" in values and family.address and new_address != family.address:
+        ended = {**family.address, "until": date.today().isoformat()}
+        values["address_history"] = [*family.address_history, jsonable(ended)]
+    if new_address:
+        values["address"] = jsonable(new_address)
+
+
+def _person_before_create(actor: User, _record: Any, values: dict[str, Any]) -> None:
+    # The membership is made after the person (it points at it); keep its fields aside.
+    values.pop("family_id")
+    values.pop("role_in_family", None)
+
+
+def _person_after_create(actor: User, person: Person, data: dict[str, Any]) -> None:
+    db.session.add(
+        Membership(
+            family_id=data["family_id"],
+            person_id=person.id,
+            role_in_family=data.get("role_in_family"),
+            created_by_id=actor.id,
+            updated_by_id=actor.id,
+        )
+    )
+
+
+def _ensure_person_visible(actor: User, person_id: uuid.UUID, field: str) -> None:
+    visible = db.session.scalar(
+        sa.select(Person.id).where(Person.id == person_id, access.in_scope(Person, actor))
+    )
+    if visible is None:
+        raise InvalidInput(errors=field_errors(**{field: "No such person in your caseload."}))
+
+
+def _ensure_member(family_id: uuid.UUID, person_id: uuid.UUID | None, field: str) -> None:
+    if person_id is None:
+        return
+    member = db.session.scalar(
+        sa.select(Membership.id).where(
+            Membership.family_id == family_id,
+            Membership.person_id == person_id,
+            Membership.deleted_at.is_(None),
+        )
+    )
+    if member is None:
+        raise InvalidInput(errors=field_errors(**{field: "This person is not in the family."}))
+
+
+def _ensure_in_family(model: type[CaseRecord], record_id: uuid.UUID | None, family_id: uuid.UUID, field: str) -> None:
+    if record_id is None:
+        return
+    found = db.session.scalar(
+        sa.select(model.id).where(
+            model.id == record_id,
+            model.family_id == family_id,  # type: ignore[attr-defined]
+        )
+    )
+    if found is None:
+        raise InvalidInput(errors=field_errors(**{field: "No such record in this family."}))
+
+
+def _membership_before_create(actor: User, _record: Any, values: dict[str, Any]) -> None:
+    _ensure_person_visible(actor, values["person_id"], "person_id")
+
+
+def _relationship_rules(actor: User, record: Any, values: dict[str, Any]) -> None:
+    family_id = values.get("family_id") or record.family_id
+    _ensure_member(family_id, values.get("from_person_id"), "from_person_id")
+    _ensure_member(family_id, values.get("to_person_id"), "to_person_id")
+    to_person = values.get("to_person_id", getattr(record, "to_person_id", None))
+    to_organisation = values.get("to_organisation", getattr(record, "to_organisation", None))
+    if not to_person and not to_organisation:
+        raise InvalidInput(
+            errors=field_errors(to_person_id="Choose a person or name an organisation.")
+        )
+
+
+def _assignment_before_create(actor: User, _record: Any, values: dict[str, Any]) -> None:
+    _require(actor, Action.ASSIGN_FAMILY)
+    worker = db.session.get(User, values["worker_id"])
+    if (
+        worker is None
+        or not worker.active
+        or worker.team_id != actor.team_id
+        or worker.role not in (Role.CASEWORKER, Role.SUPERVISOR)
+    ):
+        raise InvalidInput(errors=field_errors(worker_id="Choose an active worker in your team."))
+    values.setdefault("started_on", date.today())
+    values.setdefault("role", "allocated_worker")
+
+
+def _assignment_before_update(actor: User, assignment: Assignment, values: dict[str, Any]) -> None:
+    _require(actor, Action.ASSIGN_FAMILY)
+    if values.get("ended_on") and not (values.get("change_reason") or assignment.change_reason):
+        raise InvalidInput(errors=field_errors(change_reason="Say why the assignment is ending."))
+
+
+def _interaction_rules(_actor: User, record: Any, values: dict[str, Any]) -> None:
+    family_id = values.get("family_id") or record.family_id
+    for index, participant in enumerate(values.get("participants") or []):
+        _ensure_member(family_id, participant["person_id"], f"participants.{index}.person_id")
+    if "participants" in values:
+        values["participants"] = jsonable(values["participants"])
+
+
+def _note_rules(_actor: User, record: Any, values: dict[str, Any]) -> None:
+    family_id = values.get("family_id") or record.family_id
+    _ensure_in_family(Interaction, values.get("interaction_id"), family_id, "interaction_id")
+    if "sections" in values:
+        values["sections"] = {k: v for k, v in values["sections"].items() if v is not None}
+
+
+def current_policy() -> DecisionPolicy | None:
+    """Return the newest version of the council's decision policy."""
+    return db.session.scalar(sa.select(DecisionPolicy).order_by(DecisionPolicy.version.desc()))
+
+
+def _judgment_rules(actor: User, record: Any, values: dict[str, Any]) -> None:
+    family_id = values.get("family_id") or record.family_id
+    _ensure_in_family(Interaction, values.get("interaction_id"), family_id, "interaction_id")
+    for name in ("options", "risks", "consulted", "disagreed"):
+        if name in values:
+            values[name] = jsonable(values[name])
+    if "category" in values:
+        policy = current_policy()
+        values["light"] = lights.light_for(policy.categories if policy else [], values["category"]).value
+        values["policy_version"] = policy.version if policy else 0
+        values["status"] = lights.JudgmentStatus.DRAFT.value
+
+
+def _checklist_before_create(actor: User, _record: Any, values: dict[str, Any]) -> None:
+    template = db.session.get(ChecklistTemplate, values["template_id"])
+    if template is None or not template.active:
+        raise InvalidInput(errors=field_errors(template_id="No such checklist template."))
+    _ensure_in_family(Interaction, values.get("interaction_id"), values["family_id"], "interaction_id")
+    values["purpose"] = template.purpose
+    values["due_on"] = _due_date(template, values["family_id"])
+    _set_timeliness(values, values["due_on"])
+
+
+def _due_date(template: ChecklistTemplate, family_id: uuid.UUID) -> date | None:
+    if not template.timescale:
+        return None
+    family = db.session.get(Family, family_id)
+    last_visit = db.session.scalar(
+        sa.select(sa.func.max(Checklist.completed_on)).where(
+            Checklist.family_id == family_id,
+            Checklist.purpose == template.purpose,
+            Checklist.deleted_at.is_(None),
+        )
+    )
+    started = family.created_at.date() if family else date.today()
+    return next_visit_due(TimescaleRule.parse(template.timescale), started=started, last_visit=last_visit)
+
+
+def _set_timeliness(values: dict[str, Any], due_on: date | None) -> None:
+    if due_on is not None and values.get("completed_on"):
+        values["timeliness"] = timeliness(due_on, values["completed_on"], date.today()).value
+
+
+def _checklist_after_create(actor: User, checklist: Checklist, _data: dict[str, Any]) -> None:
+    template = db.session.get(ChecklistTemplate, checklist.template_id)
+    assert template is not None
+    for item in template.items:
+        db.session.add(
+            ChecklistItem(
+                id=checklist_item_id(checklist.id, item["key"]),
+                family_id=checklist.family_id,
+                checklist_id=checklist.id,
+                item_key=item["key"],
+                label=item["label"],
+                created_by_id=actor.id,
+                updated_by_id=actor.id,
+            )
+        )
+
+
+def checklist_item_id(checklist_id: uuid.UUID, item_key: str) -> uuid.UUID:
+    """Return the id of a checklist's item: derived, so a device offline knows it too."""
+    return uuid.uuid5(checklist_id, item_key)
+
+
+def _checklist_before_update(_actor: User, checklist: Checklist, values: dict[str, Any]) -> None:
+    _set_timeliness(values, checklist.due_on)
+
+
+def _review_before_create(actor: User, _record: Any, values: dict[str, Any]) -> None:
+    target_kind = RecordKind(values["target_kind"])
+    target = access.get_visible(CASE_RECORDS[target_kind], actor, values["target_id"])
+    if target.sign_state != SignState.SIGNED:
+        raise RuleBroken("Supervision responds to signed notes and decisions.")
+    values["family_id"] = target.family_id  # type: ignore[attr-defined]
+    values["state"] = SignState.SIGNED.value
+    values["signed_at"] = utcnow()
+    if values.get("parent_id") is not None:
+        parent = db.session.get(Review, values["parent_id"])
+        if parent is None or parent.target_id != target.id:
+            raise InvalidInput(errors=field_errors(parent_id="No such comment on this record."))
+    kind = values["review_kind"]
+    if kind in ("approve", "decline"):
+        if not isinstance(target, Judgment):
+            raise InvalidInput(errors=field_errors(review_kind="Only decisions are approved."))
+        lights.ensure_can_decide_approval(
+            approver_id=actor.id, approver_role=actor.role,
+            author_id=target.created_by_id, status=target.status,
+        )
+        target.status = (
+            lights.JudgmentStatus.APPROVED if kind == "approve" else lights.JudgmentStatus.DECLINED
+        ).value
+        target.decided_by_id, target.decided_at = actor.id, utcnow()
+        target.decision_reason = values["body"]
+        _record_workflow_change(actor, target, "status")
+    elif kind == "discussed":
+        _require(actor, Action.REVIEW)
+        if isinstance(target, Judgment):
+            lights.ensure_can_mark_discussed(target.status)
+            target.status = lights.JudgmentStatus.DISCUSSED.value
+            _record_workflow_change(actor, target, "status")
+        else:
+            target.review_status = "discussed"  # type: ignore[attr-defined]
+            _record_workflow_change(actor, target, "review_status")
+    elif kind in ("comment", "question") and not can(actor.role, Action.REVIEW):
+        if target.created_by_id != actor.id:
+            raise Forbidden("Only a supervisor or the author can start a discussion.")
+
+
+def _record_workflow_change(actor: User, target: CaseRecord, column: str) -> None:
+    """Version and log a workflow change that a review makes to its target."""
+    history = sa.inspect(target).attrs[column].history
+    _bump(target, actor)
+    _write_history(
+        target, {column: {"old": (history.deleted or [None])[0], "new": getattr(target, column)}}
+    )
+
+
+def _plan_action_rules(_actor: User, record: Any, values: dict[str, Any]) -> None:
+    family_id = values.get("family_id") or record.family_id
+    _ensure_in_family(Conference, values.get("conference_id"), family_id, "conference_id")
+
+
+RULES: dict[RecordKind, KindRules] = {
+    RecordKind.FAMILY: KindRules(
+        before_create=_family_before_create,
+        after_create=_family_after_create,
+        before_update=_family_before_update,
+    ),
+    RecordKind.PERSON: KindRules(
+        before_create=_person_before_create, after_create=_person_after_create
+    ),
+    RecordKind.MEMBERSHIP: KindRules(before_create=_membership_before_create),
+    RecordKind.RELATIONSHIP: KindRules(
+        before_create=_relationship_rules, before_update=_relationship_rules
+    ),
+    RecordKind.ASSIGNMENT: KindRules(
+        before_create=_assignment_before_create, before_update=_assignment_before_update
+    ),
+    RecordKind.INTERACTION: KindRules(
+        before_create=_interaction_rules, before_update=_interaction_rules
+    ),
+    RecordKind.NOTE: KindRules(before_create=_note_rules, before_update=_note_rules),
+    RecordKind.AMENDMENT: KindRules(creatable=False),
+    RecordKind.JUDGMENT: KindRules(before_create=_judgment_rules, before_update=_judgment_rules),
+    RecordKind.CHECKLIST: KindRules(
+        before_create=_checklist_before_create,
+        after_create=_checklist_after_create,
+        before_update=_checklist_before_update,
+    ),
+    RecordKind.CHECKLIST_ITEM: KindRules(creatable=False),
+    RecordKind.REVIEW: KindRules(before_create=_review_before_create),
+    RecordKind.CONFERENCE: KindRules(),
+    RecordKind.PLAN_ACTION: KindRules(
+        before_create=_plan_action_rules, before_update=_plan_action_rules
+    ),
+}
+

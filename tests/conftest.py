@@ -1,0 +1,236 @@
+"""Fixtures: a migrated database per test, the app, a signed-in API client, factories.
+
+The suite runs on SQLite by default and on PostgreSQL when DATABASE_URL is
+set (CI). Under CI a missing PostgreSQL or Redis fails the run: it is never
+skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from server import create_app
+from server.domain.roles import Role
+from server.extensions import db, limiter
+from server.persistence import Assignment, Family, Membership, Person, Team, User
+from server.security.passwords import hash_password
+
+PASSWORD = "correct-horse-battery-staple-9"
+DATABASE_URL = os.environ.get("DATABASE_URL")
+REDIS_URL = os.environ.get("REDIS_URL")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def _normalised(url: str) -> str:
+    from server.config import _database_url
+
+    return _database_url(url)
+
+
+def on_postgres() -> bool:
+    return bool(DATABASE_URL and DATABASE_URL.startswith("postgres"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if IN_CI and not (on_postgres() and REDIS_URL):
+        pytest.exit("CI must run against PostgreSQL and Redis (DATABASE_URL, REDIS_URL).", 3)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if on_postgres():
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL (CI always does)")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def password_hash() -> str:
+    """One argon2id hash for every factory user: hashing is slow by design."""
+    return hash_password(PASSWORD)
+
+
+def _migrate(url: str, instance: Path) -> None:
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        upgrade()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Return a database URL (PostgreSQL) or template file path (SQLite) at the latest schema."""
+    instance = tmp_path_factory.mktemp("instance")
+    if on_postgres():
+        url = _normalised(DATABASE_URL or "")
+        engine = sa.create_engine(url)
+        with engine.begin() as connection:
+            connection.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        engine.dispose()
+        _migrate(url, instance)
+        return url
+    template = instance / "template.sqlite3"
+    _migrate(f"sqlite:///{template}", instance)
+    return str(template)
+
+
+def _truncate_all(app: Flask) -> None:
+    with app.app_context():
+        tables = [table.name for table in db.metadata.sorted_tables]
+        with db.engine.begin() as connection:
+            connection.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def database_url(migrated_database: str, tmp_path: Path) -> str:
+    if on_postgres():
+        return migrated_database
+    copy = tmp_path / "test.sqlite3"
+    shutil.copyfile(migrated_database, copy)
+    return f"sqlite:///{copy}"
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "REDIS_URL": REDIS_URL,
+            "RATELIMIT_STORAGE_URI": REDIS_URL or "memory://",
+            "SECRET_KEY": "test-secret-key",
+        }
+    )
+    with app.app_context():
+        limiter.reset()  # each test counts its own sign-in attempts, even on a shared Redis
+    yield app
+    if on_postgres():
+        _truncate_all(app)
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app_context(app: Flask) -> Iterator[None]:
+    with app.app_context():
+        yield
+
+
+class ApiClient:
+    """A test client that speaks JSON and sends the CSRF token it was given at sign-in."""
+
+    def __init__(self, client: FlaskClient):
+        self.client = client
+        self.csrf_token: str | None = None
+        self.device_id = uuid.uuid4()
+        self.user: dict[str, Any] | None = None
+
+    def login(self, username: str, password: str = PASSWORD, **extra: Any) -> Any:
+        response = self.client.post(
+            "/api/auth/login",
+            json={"username": username, "password": password, "device_id": str(self.device_id), **extra},
+        )
+        if response.status_code == 200:
+            self.csrf_token = response.json["csrf_token"]
+            self.user = response.json["user"]
+        return response
+
+    def _headers(self, headers: dict[str, str] | None) -> dict[str, str]:
+        sent = dict(headers or {})
+        if self.csrf_token:
+            sent.setdefault("X-CSRF-Token", self.csrf_token)
+        return sent
+
+    def get(self, url: str, **kwargs: Any) -> Any:
+        return self.client.get(url, **kwargs)
+
+    def post(self, url: str, json: Any = None, headers: dict[str, str] | None = None, **kw: Any) -> Any:
+        return self.client.post(url, json=json, headers=self._headers(headers), **kw)
+
+    def patch(self, url: str, json: Any = None, headers: dict[str, str] | None = None, **kw: Any) -> Any:
+        return self.client.patch(url, json=json, headers=self._headers(headers), **kw)
+
+    def delete(self, url: str, headers: dict[str, str] | None = None, **kw: Any) -> Any:
+        return self.client.delete(url, headers=self._headers(headers), **kw)
+
+
+@pytest.fixture
+def make_client(app: Flask) -> Callable[..., ApiClient]:
+    """Return a factory of API clients, each its own device; signed in if given a username."""
+
+    def make(username: str | None = None) -> ApiClient:
+        api_client = ApiClient(app.test_client())
+        if username is not None:
+            response = api_client.login(username)
+            assert response.status_code == 200, response.json
+        return api_client
+
+    return make
+
+
+@pytest.fixture
+def make_user(app: Flask, password_hash: str) -> Callable[..., User]:
+    """Return a factory of users: ``make_user("caseworker", team="North")``."""
+
+    def make(role: str | Role = Role.CASEWORKER, *, team: str | None = "North", username: str | None = None, **fields: Any) -> User:
+        with app.app_context():
+            team_row = None
+            if team is not None:
+                team_row = db.session.scalar(sa.select(Team).where(Team.name == team))
+                if team_row is None:
+                    team_row = Team(name=team)
+                    db.session.add(team_row)
+                    db.session.flush()
+            user = User(
+                username=username or f"{Role(role).value}-{uuid.uuid4().hex[:8]}",
+                display_name=fields.pop("display_name", "Test User"),
+                role=Role(role).value,
+                team_id=team_row.id if team_row else None,
+                password_hash=password_hash,
+                **fields,
+            )
+            db.session.add(user)
+            db.session.commit()
+            db.session.refresh(user)
+            db.session.expunge(user)
+            return user
+
+    return make
+
+
+@pytest.fixture
+def make_family(app: Flask) -> Callable[..., Family]:
+    """Return a factory of families with two people, assigned to ``worker`` if given."""
+
+    def make(*, team_of: User, worker: User | None = None, name: str = "Family", **fields: Any) -> Family:
+        with app.app_context():
+            family = Family(display_name=name, team_id=team_of.team_id, **fields)
+            db.session.add(family)
+            db.session.flush()
+            for given, is_child in (("Alex", False), ("Sam", True)):
+                person = Person(given_name=given, family_name=name, is_child=is_child)
+                db.session.add(person)
+                db.session.flush()
+                db.session.add(Membership(family_id=family.id, person_id=person.id))
+            if worker is not None:
+                db.session.add(Assignment(family_id=family.id, worker_id=worker.id, started_on=date.today()))
+            db.session.commit()
+            db.session.refresh(family)
+            db.session.expunge(family)
+            return family
+
+    return make
