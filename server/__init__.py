@@ -24,13 +24,18 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(INSTANCE_DIR))
     app.config.from_mapping(Settings().flask_config())
     app.config.update(config or {})
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
 
     app.url_map.converters["uuid"] = UUIDConverter
     db.init_app(app)
     migrate.init_app(
-        app, db, directory=str(Path(app.root_path) / "migrations"),
-        render_as_batch=True, compare_type=True,
+        app,
+        db,
+        directory=str(Path(app.root_path) / "migrations"),
+        render_as_batch=True,
+        compare_type=True,
     )
     limiter.init_app(app)
     register_blueprints(ServiceApi(app))

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 import sqlalchemy as sa
 
-from .domain.errors import Forbidden, NotFound
+from .domain.errors import NotFound
 from .domain.roles import Action, Role, can
 from .extensions import db
 from .persistence import Assignment, Family, Membership, Person, User
@@ -22,9 +22,13 @@ from .persistence.case import CaseRecord
 Record = TypeVar("Record", bound=CaseRecord)
 
 
-def visible_family_ids(user: User) -> sa.Select[tuple[uuid.UUID]]:
+def visible_family_ids(user: User) -> sa.Select[uuid.UUID]:
     """Return a query of the ids of the families this user may see."""
     role = Role(user.role)
+    if not can(role, Action.READ_CASE):
+        # Analysts and admins see no case records: an empty scope, so lists are
+        # empty and every record is "not found", exactly as if it did not exist.
+        return sa.select(Family.id).where(sa.false())
     if role is Role.CASEWORKER:
         return sa.select(Assignment.family_id).where(
             Assignment.worker_id == user.id,
@@ -53,10 +57,8 @@ def in_scope(model: type[CaseRecord], user: User) -> sa.ColumnElement[bool]:
 
 def scoped(
     model: type[Record], user: User, *, include_deleted: bool = False
-) -> sa.Select[tuple[Record]]:
+) -> sa.Select[Record]:
     """Return a query of the rows of ``model`` this user may see."""
-    if not can(user.role, Action.READ_CASE):
-        raise Forbidden("Your role cannot see case records.")
     query = sa.select(model).where(in_scope(model, user))
     if not include_deleted:
         query = query.where(model.deleted_at.is_(None))

@@ -23,7 +23,9 @@ from .services import accounts
 @click.option("--role", required=True, type=click.Choice([role.value for role in Role]))
 @click.option("--team", default=None, help="Team name; created if new.")
 @click.option("--display-name", default=None)
-def create_user_command(username: str, role: str, team: str | None, display_name: str | None) -> None:
+def create_user_command(
+    username: str, role: str, team: str | None, display_name: str | None
+) -> None:
     """Create a user. The password is read from stdin, or asked for at a prompt."""
     if sys.stdin.isatty():
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
@@ -31,7 +33,10 @@ def create_user_command(username: str, role: str, team: str | None, display_name
         password = sys.stdin.readline().rstrip("\n")
     try:
         user = accounts.create_user(
-            username, password, role=role, display_name=display_name,
+            username,
+            password,
+            role=role,
+            display_name=display_name,
             team=accounts.get_or_create_team(team) if team else None,
         )
     except InvalidInput as error:

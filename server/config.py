@@ -14,7 +14,9 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-INSTANCE_DIR = Path(os.environ.get("INSTANCE_PATH", Path(__file__).resolve().parent.parent / "instance"))
+INSTANCE_DIR = Path(
+    os.environ.get("INSTANCE_PATH", Path(__file__).resolve().parent.parent / "instance")
+)
 
 
 class ConfigError(RuntimeError):
@@ -57,14 +59,18 @@ class Settings:
     redis_url: str | None = field(default_factory=lambda: os.environ.get("REDIS_URL") or None)
     secret_key: str | None = field(default_factory=lambda: os.environ.get("SECRET_KEY") or None)
     vapid_public_key: str | None = field(default_factory=lambda: os.environ.get("VAPID_PUBLIC_KEY"))
-    vapid_private_key: str | None = field(default_factory=lambda: os.environ.get("VAPID_PRIVATE_KEY"))
+    vapid_private_key: str | None = field(
+        default_factory=lambda: os.environ.get("VAPID_PRIVATE_KEY")
+    )
     vapid_subject: str = field(
         default_factory=lambda: os.environ.get("VAPID_SUBJECT", "mailto:admin@example.org")
     )
     session_idle_minutes: int = field(
         default_factory=lambda: int(os.environ.get("SESSION_IDLE_MINUTES", 12 * 60))
     )
-    session_max_days: int = field(default_factory=lambda: int(os.environ.get("SESSION_MAX_DAYS", 14)))
+    session_max_days: int = field(
+        default_factory=lambda: int(os.environ.get("SESSION_MAX_DAYS", 14))
+    )
 
     def flask_config(self) -> dict[str, Any]:
         """Return the Flask config mapping for these settings."""

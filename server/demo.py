@@ -18,7 +18,10 @@ def load_demo_data(*, families: int, seed: int) -> dict[str, int]:
 
     for username, name, role, team in DEMO_USERS:
         accounts.create_user(
-            username, DEMO_PASSWORD, role=Role(role), display_name=name,
+            username,
+            DEMO_PASSWORD,
+            role=Role(role),
+            display_name=name,
             team=accounts.get_or_create_team(team) if team else None,
         )
     db.session.commit()

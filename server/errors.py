@@ -59,7 +59,7 @@ def error_response(
 def status_for(error: domain.DomainError) -> int:
     for cls in type(error).__mro__:
         if cls in HTTP_STATUS:
-            return HTTP_STATUS[cls]  # type: ignore[index]
+            return HTTP_STATUS[cls]
     return 400
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask_limiter import Limiter
 from flask_migrate import Migrate
 from flask_smorest import Api
@@ -36,6 +38,13 @@ class ServiceApi(Api):
 
 
 db = SQLAlchemy(model_class=Base)
+
+# Tables subclass Model: Flask-SQLAlchemy's db.Model at run time, which type
+# checkers cannot see through, and its declarative Base for them.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate()
 
 

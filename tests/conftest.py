@@ -142,7 +142,12 @@ class ApiClient:
     def login(self, username: str, password: str = PASSWORD, **extra: Any) -> Any:
         response = self.client.post(
             "/api/auth/login",
-            json={"username": username, "password": password, "device_id": str(self.device_id), **extra},
+            json={
+                "username": username,
+                "password": password,
+                "device_id": str(self.device_id),
+                **extra,
+            },
         )
         if response.status_code == 200:
             self.csrf_token = response.json["csrf_token"]
@@ -158,10 +163,14 @@ class ApiClient:
     def get(self, url: str, **kwargs: Any) -> Any:
         return self.client.get(url, **kwargs)
 
-    def post(self, url: str, json: Any = None, headers: dict[str, str] | None = None, **kw: Any) -> Any:
+    def post(
+        self, url: str, json: Any = None, headers: dict[str, str] | None = None, **kw: Any
+    ) -> Any:
         return self.client.post(url, json=json, headers=self._headers(headers), **kw)
 
-    def patch(self, url: str, json: Any = None, headers: dict[str, str] | None = None, **kw: Any) -> Any:
+    def patch(
+        self, url: str, json: Any = None, headers: dict[str, str] | None = None, **kw: Any
+    ) -> Any:
         return self.client.patch(url, json=json, headers=self._headers(headers), **kw)
 
     def delete(self, url: str, headers: dict[str, str] | None = None, **kw: Any) -> Any:
@@ -186,7 +195,13 @@ def make_client(app: Flask) -> Callable[..., ApiClient]:
 def make_user(app: Flask, password_hash: str) -> Callable[..., User]:
     """Return a factory of users: ``make_user("caseworker", team="North")``."""
 
-    def make(role: str | Role = Role.CASEWORKER, *, team: str | None = "North", username: str | None = None, **fields: Any) -> User:
+    def make(
+        role: str | Role = Role.CASEWORKER,
+        *,
+        team: str | None = "North",
+        username: str | None = None,
+        **fields: Any,
+    ) -> User:
         with app.app_context():
             team_row = None
             if team is not None:
@@ -216,7 +231,9 @@ def make_user(app: Flask, password_hash: str) -> Callable[..., User]:
 def make_family(app: Flask) -> Callable[..., Family]:
     """Return a factory of families with two people, assigned to ``worker`` if given."""
 
-    def make(*, team_of: User, worker: User | None = None, name: str = "Family", **fields: Any) -> Family:
+    def make(
+        *, team_of: User, worker: User | None = None, name: str = "Family", **fields: Any
+    ) -> Family:
         with app.app_context():
             family = Family(display_name=name, team_id=team_of.team_id, **fields)
             db.session.add(family)
@@ -227,7 +244,9 @@ def make_family(app: Flask) -> Callable[..., Family]:
                 db.session.flush()
                 db.session.add(Membership(family_id=family.id, person_id=person.id))
             if worker is not None:
-                db.session.add(Assignment(family_id=family.id, worker_id=worker.id, started_on=date.today()))
+                db.session.add(
+                    Assignment(family_id=family.id, worker_id=worker.id, started_on=date.today())
+                )
             db.session.commit()
             db.session.refresh(family)
             db.session.expunge(family)

@@ -103,8 +103,11 @@ def create_user(data: dict[str, Any]) -> User:
     _admin()
     team = accounts.get_or_create_team(data["team"]) if data["team"] else None
     user = accounts.create_user(
-        data["username"], data["password"], role=data["role"],
-        display_name=data["display_name"], team=team,
+        data["username"],
+        data["password"],
+        role=data["role"],
+        display_name=data["display_name"],
+        team=team,
     )
     db.session.commit()
     return user
@@ -152,7 +155,7 @@ def user_devices(user_id: uuid.UUID) -> list[Any]:
     return accounts.devices_of(_user(user_id).id)
 
 
-def _audit_query(args: dict[str, Any]) -> sa.Select[tuple[AuditEvent]]:
+def _audit_query(args: dict[str, Any]) -> sa.Select[AuditEvent]:
     query = sa.select(AuditEvent)
     for name in ("user_id", "family_id", "action"):
         if args.get(name) is not None:
@@ -181,7 +184,9 @@ def list_audit(args: dict[str, Any]) -> dict[str, Any]:
     total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
     page, size = args["page"], args["page_size"]
     items = list(
-        db.session.scalars(query.order_by(AuditEvent.id.desc()).limit(size).offset((page - 1) * size))
+        db.session.scalars(
+            query.order_by(AuditEvent.id.desc()).limit(size).offset((page - 1) * size)
+        )
     )
     return {"items": items, "page": page, "page_size": size, "total": total}
 

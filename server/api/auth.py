@@ -78,12 +78,18 @@ def _log_breach(limit: RequestLimit) -> None:
 
 @blp.route("/login", methods=["POST"])
 @limiter.limit(
-    SIGN_IN_LIMIT, key_func=_account_key, deduct_when=_was_failed_sign_in,
-    scope="sign-in-account", on_breach=_log_breach,
+    SIGN_IN_LIMIT,
+    key_func=_account_key,
+    deduct_when=_was_failed_sign_in,
+    scope="sign-in-account",
+    on_breach=_log_breach,
 )
 @limiter.limit(
-    SIGN_IN_LIMIT, key_func=_address_key, deduct_when=_was_failed_sign_in,
-    scope="sign-in-address", on_breach=_log_breach,
+    SIGN_IN_LIMIT,
+    key_func=_address_key,
+    deduct_when=_was_failed_sign_in,
+    scope="sign-in-address",
+    on_breach=_log_breach,
 )
 @blp.arguments(LoginSchema)
 @blp.response(200, SessionSchema)

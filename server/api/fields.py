@@ -21,9 +21,7 @@ def long_text(**kwargs: Any) -> fields.String:
 
 
 def required_text(max_length: int = SHORT_TEXT, **kwargs: Any) -> fields.String:
-    return fields.String(
-        required=True, validate=validate.Length(min=1, max=max_length), **kwargs
-    )
+    return fields.String(required=True, validate=validate.Length(min=1, max=max_length), **kwargs)
 
 
 def choice(values: list[str] | tuple[str, ...], **kwargs: Any) -> fields.String:

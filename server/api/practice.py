@@ -157,5 +157,3 @@ def list_vocabularies() -> list[dict[str, Any]]:
     """Return the code lists used in forms (ethnicity, disability, relationship types...)."""
     current_user()
     return [{"name": name, "codes": entries} for name, entries in vocabularies().items()]
-
-

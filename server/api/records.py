@@ -99,7 +99,9 @@ def _families_in_page(kind: RecordKind, items: list[CaseRecord]) -> list[uuid.UU
     return [case_records.family_id_of(item) for item in items]
 
 
-def register(api_blueprint_factory: Callable[[str, str], Blueprint], spec: RecordRoutes) -> Blueprint:
+def register(
+    api_blueprint_factory: Callable[[str, str], Blueprint], spec: RecordRoutes
+) -> Blueprint:
     """Build the blueprint of one record kind."""
     kind, model = spec.kind, spec.model
     name = kind.value
@@ -115,7 +117,9 @@ def register(api_blueprint_factory: Callable[[str, str], Blueprint], spec: Recor
     @blp.route("", methods=["GET"], endpoint="list")
     @blp.arguments(ListArgs, location="query", as_kwargs=True)
     @blp.response(200, page_schema(Out, f"{model.__name__}Page"))
-    def list_records(page: int, page_size: int, include_deleted: bool, **filters: Any) -> dict[str, Any]:
+    def list_records(
+        page: int, page_size: int, include_deleted: bool, **filters: Any
+    ) -> dict[str, Any]:
         """List the records you may see, newest first."""
         user = current_user()
         query = access.scoped(model, user, include_deleted=include_deleted)
@@ -159,8 +163,11 @@ def register(api_blueprint_factory: Callable[[str, str], Blueprint], spec: Recor
             )
         )
         record_event(
-            AuditAction.READ, name, record_id=record.id,
-            family_id=case_records.family_id_of(record), detail={"history": True},
+            AuditAction.READ,
+            name,
+            record_id=record.id,
+            family_id=case_records.family_id_of(record),
+            detail={"history": True},
         )
         db.session.commit()
         return rows
@@ -253,7 +260,10 @@ def _routes() -> list[RecordRoutes]:
             "/api/families",
             filters={
                 "q": (fields.String(validate=validate.Length(min=1, max=100)), _family_search),
-                "status": (fields.String(validate=validate.OneOf(["open", "closed"])), by_column("status")(Family)),
+                "status": (
+                    fields.String(validate=validate.OneOf(["open", "closed"])),
+                    by_column("status")(Family),
+                ),
             },
             order_by=("updated_at",),
         ),

@@ -318,11 +318,7 @@ def _optional(field: fields.Field) -> fields.Field:
 @cache
 def output_schema(kind: RecordKind) -> type[Schema]:
     """Return the schema of a record as the API returns it."""
-    shown = {
-        name: field
-        for name, field in WRITABLE[kind].items()
-        if not field.load_only
-    }
+    shown = {name: field for name, field in WRITABLE[kind].items() if not field.load_only}
     return Schema.from_dict(
         {**COMMON_FIELDS, **shown, **SERVER_SET.get(kind, {})}, name=_name(kind)
     )
@@ -346,7 +342,10 @@ def update_schema(kind: RecordKind) -> type[Schema]:
         if name not in CREATE_ONLY and not f.dump_only
     }
     return Schema.from_dict(
-        {"base_version": fields.Integer(required=True, validate=validate.Range(min=1)), **changeable},
+        {
+            "base_version": fields.Integer(required=True, validate=validate.Range(min=1)),
+            **changeable,
+        },
         name=f"{_name(kind)}Update",
     )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from zxcvbn import zxcvbn
 
 MIN_LENGTH = 12
@@ -9,6 +11,12 @@ MAX_LENGTH = 256
 # zxcvbn scores 0-4; 3 means "safely unguessable: moderate protection from
 # offline slow-hash scenario", which is what an argon2id hash faces.
 MIN_STRENGTH = 3
+# zxcvbn is quadratic in length (and refuses over 72 characters unless told
+# otherwise); the first 100 characters decide its score.
+SCORED_LENGTH = 100
+# Published example passwords that attackers try first but zxcvbn's frequency
+# lists miss; compared with case, spaces and punctuation ignored.
+FAMOUS = frozenset({"correcthorsebatterystaple"})
 
 
 def password_problems(password: str, *, user_inputs: list[str] | None = None) -> list[str]:
@@ -17,16 +25,22 @@ def password_problems(password: str, *, user_inputs: list[str] | None = None) ->
         return [f"Password must be at least {MIN_LENGTH} characters."]
     if len(password) > MAX_LENGTH:
         return [f"Password must be {MAX_LENGTH} characters or fewer."]
-    # zxcvbn is quadratic in length; the first 100 characters decide its score.
-    result = zxcvbn(password[:100], user_inputs=user_inputs or [])
-    if _is_common(result) or result["score"] < MIN_STRENGTH:
+    result = zxcvbn(
+        password[:SCORED_LENGTH], user_inputs=user_inputs or [], max_length=SCORED_LENGTH
+    )
+    if _is_common(result) or _is_famous(password) or result["score"] < MIN_STRENGTH:
         return ["Password is too common or easy to guess. Try a few unrelated words."]
     return []
 
 
 def _is_common(result: dict) -> bool:
     return any(
-        match.get("pattern") == "dictionary" and match.get("dictionary_name") == "passwords"
+        match.get("pattern") == "dictionary"
+        and match.get("dictionary_name") == "passwords"
         and len(match["token"]) == len(result["password"])
         for match in result["sequence"]
     )
+
+
+def _is_famous(password: str) -> bool:
+    return re.sub(r"[\W_]+", "", password).lower() in FAMOUS

@@ -35,7 +35,7 @@ class Interval:
     @classmethod
     def parse(cls, data: Mapping[str, object]) -> Interval:
         count = data["count"]
-        if not isinstance(count, int) or count < 1:
+        if isinstance(count, bool) or not isinstance(count, int) or count < 1:
             raise ValueError("count must be a whole number of at least 1")
         return cls(count=count, unit=Unit(str(data["unit"])))
 

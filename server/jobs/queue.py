@@ -33,7 +33,9 @@ def queue(name: str = DEFAULT_QUEUE) -> Queue:
     return Queue(name, connection=redis_connection())
 
 
-def enqueue(job: Callable[..., Any], *args: Any, queue_name: str = DEFAULT_QUEUE, **options: Any) -> str | None:
+def enqueue(
+    job: Callable[..., Any], *args: Any, queue_name: str = DEFAULT_QUEUE, **options: Any
+) -> str | None:
     """Run a job in the background; without Redis, run it now through the same function.
 
     Returns the rq job id, or None when the job ran in-process.

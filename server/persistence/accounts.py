@@ -8,11 +8,11 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from .columns import timestamp, uuid_pk
 
 
-class Team(db.Model):
+class Team(Model):
     __tablename__ = "team"
 
     id: Mapped[uuid_pk]
@@ -20,7 +20,7 @@ class Team(db.Model):
     created_at: Mapped[timestamp]
 
 
-class User(db.Model):
+class User(Model):
     __tablename__ = "user_account"
 
     id: Mapped[uuid_pk]
@@ -37,7 +37,7 @@ class User(db.Model):
     team: Mapped[Team | None] = relationship(lazy="joined")
 
 
-class Device(db.Model):
+class Device(Model):
     """A phone, tablet or browser, registered to one user at sign-in."""
 
     __tablename__ = "device"
@@ -53,7 +53,7 @@ class Device(db.Model):
     last_mutation_id: Mapped[int] = mapped_column(sa.BigInteger, default=0)
 
 
-class UserSession(db.Model):
+class UserSession(Model):
     """A signed-in session; the cookie holds a random token whose hash is stored here."""
 
     __tablename__ = "user_session"

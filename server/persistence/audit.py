@@ -8,11 +8,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model
 from .columns import JSONType, timestamp
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     """Who did what to which record, when, from which device.
 
     The application only ever inserts these rows: the ORM refuses updates and
@@ -21,7 +21,9 @@ class AuditEvent(db.Model):
 
     __tablename__ = "audit_event"
 
-    id: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True)
+    id: Mapped[int] = mapped_column(
+        sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True
+    )
     at: Mapped[timestamp] = mapped_column(index=True)
     user_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid, index=True)
     device_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid)

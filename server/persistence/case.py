@@ -16,13 +16,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from ..domain.records import RecordKind
-from ..extensions import db
+from ..extensions import Model
 from .columns import JSONType, json_value, timestamp, utcnow, uuid_pk
 
 text = sa.Text
 
 
-class CaseRecord(db.Model):
+class CaseRecord(Model):
     """Columns and behaviour shared by every case record."""
 
     __abstract__ = True
@@ -54,7 +54,6 @@ class CaseRecord(db.Model):
 
 def family_fk() -> Mapped[uuid.UUID]:
     return mapped_column(sa.ForeignKey("family.id"), index=True)
-
 
 
 class Family(CaseRecord):
@@ -211,7 +210,14 @@ class Judgment(CaseRecord):
     state: Mapped[str] = mapped_column(sa.String(10), default="draft")
     signed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     workflow_columns = frozenset(
-        {"status", "decided_by_id", "decided_at", "decision_reason", "review_outcome", "reviewed_on"}
+        {
+            "status",
+            "decided_by_id",
+            "decided_at",
+            "decision_reason",
+            "review_outcome",
+            "reviewed_on",
+        }
     )
     status: Mapped[str] = mapped_column(sa.String(20), default="draft")
     decided_by_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("user_account.id"))
@@ -305,12 +311,14 @@ class PlanAction(CaseRecord):
     status: Mapped[str] = mapped_column(sa.String(20), default="not_started")
 
 
-class RecordHistory(db.Model):
+class RecordHistory(Model):
     """Each change to a case record: the values before and after, append-only."""
 
     __tablename__ = "record_history"
 
-    id: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True)
+    id: Mapped[int] = mapped_column(
+        sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True
+    )
     entity: Mapped[str] = mapped_column(sa.String(40))
     record_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, index=True)
     family_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid)

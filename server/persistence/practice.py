@@ -10,11 +10,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model
 from .columns import JSONType, timestamp, uuid_pk
 
 
-class ChecklistTemplate(db.Model):
+class ChecklistTemplate(Model):
     """One version of a council's checklist for an interaction purpose.
 
     A new version is a new row with the same ``key``; completed checklists
@@ -22,7 +22,9 @@ class ChecklistTemplate(db.Model):
     """
 
     __tablename__ = "checklist_template"
-    __table_args__ = (sa.UniqueConstraint("key", "version", name="uq_checklist_template_key_version"),)
+    __table_args__ = (
+        sa.UniqueConstraint("key", "version", name="uq_checklist_template_key_version"),
+    )
 
     id: Mapped[uuid_pk]
     key: Mapped[str] = mapped_column(sa.String(60))
@@ -39,7 +41,7 @@ class ChecklistTemplate(db.Model):
     created_by_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("user_account.id"))
 
 
-class DecisionPolicy(db.Model):
+class DecisionPolicy(Model):
     """One version of the council's decision policy: categories and their lights."""
 
     __tablename__ = "decision_policy"
@@ -51,7 +53,7 @@ class DecisionPolicy(db.Model):
     created_by_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("user_account.id"))
 
 
-class Consultation(db.Model):
+class Consultation(Model):
     """An anonymised dilemma posted to peers in other teams.
 
     Deliberately holds no link to a family or to the asker: the asker's
@@ -67,19 +69,17 @@ class Consultation(db.Model):
     closed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
 
-class ConsultationReply(db.Model):
+class ConsultationReply(Model):
     __tablename__ = "consultation_reply"
 
     id: Mapped[uuid_pk]
-    consultation_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("consultation.id"), index=True
-    )
+    consultation_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("consultation.id"), index=True)
     body: Mapped[str] = mapped_column(sa.Text)
     created_at: Mapped[timestamp]
     created_by_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("user_account.id"))
 
 
-class Suggestion(db.Model):
+class Suggestion(Model):
     """A practice suggestion from staff, the answer, and what became of it."""
 
     __tablename__ = "suggestion"

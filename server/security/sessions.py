@@ -92,7 +92,9 @@ def _load_session() -> UserSession:
     token = request.cookies.get(current_app.config["SESSION_COOKIE_NAME"])
     if not token:
         raise NotAuthenticated()
-    session = db.session.scalar(sa.select(UserSession).where(UserSession.token_hash == _hash(token)))
+    session = db.session.scalar(
+        sa.select(UserSession).where(UserSession.token_hash == _hash(token))
+    )
     if session is None:
         raise NotAuthenticated()
     if session.device.revoked_at is not None:

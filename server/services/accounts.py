@@ -48,7 +48,11 @@ def get_or_create_team(name: str) -> Team:
 
 
 def create_user(
-    username: str, password: str, *, role: Role | str, display_name: str | None = None,
+    username: str,
+    password: str,
+    *,
+    role: Role | str,
+    display_name: str | None = None,
     team: Team | None = None,
 ) -> User:
     """Create a user after checking the password policy and that the name is free."""

@@ -17,7 +17,13 @@ import sqlalchemy as sa
 from .. import access
 from ..audit import AuditAction, record_event
 from ..domain import lights
-from ..domain.errors import Forbidden, InvalidInput, NotFound, RuleBroken, VersionConflict, field_errors
+from ..domain.errors import (
+    Forbidden,
+    InvalidInput,
+    RuleBroken,
+    VersionConflict,
+    field_errors,
+)
 from ..domain.records import (
     RecordKind,
     SignState,
@@ -39,13 +45,12 @@ from ..persistence import (
     Interaction,
     Judgment,
     Membership,
-    Note,
     Person,
     RecordHistory,
     Review,
     User,
 )
-from ..persistence.case import CASE_RECORDS, CaseRecord, Conference, PlanAction
+from ..persistence.case import CASE_RECORDS, CaseRecord, Conference
 from ..persistence.columns import utcnow
 from ..security.sessions import current_device_id
 
@@ -111,16 +116,21 @@ def _write_history(record: CaseRecord, changes: dict[str, Any], *, conflict: boo
 
 def create(actor: User, kind: RecordKind, data: Mapping[str, Any]) -> CaseRecord:
     """Create a record of ``kind`` for the actor, after every check."""
-    _require(actor, Action.WRITE_CASE)
     rules = RULES.get(kind, KindRules())
     if not rules.creatable:
         raise RuleBroken(f"A {kind.value.replace('_', ' ')} is made with its parent record.")
     values = dict(data)
     record_id = values.pop("id", None) or None
     if record_id is not None and _exists(kind, record_id):
-        raise VersionConflict("A record with this id already exists.", field_errors(id="Already used."))
+        raise VersionConflict(
+            "A record with this id already exists.", field_errors(id="Already used.")
+        )
+    # Scope first: a family or record outside it is "not found", whatever the role.
     if "family_id" in values:
         access.ensure_family_visible(actor, values["family_id"])
+    elif "target_id" in values:
+        access.get_visible(CASE_RECORDS[RecordKind(values["target_kind"])], actor, values["target_id"])
+    _require(actor, Action.WRITE_CASE)
     if rules.before_create:
         rules.before_create(actor, None, values)
     model = CASE_RECORDS[kind]
@@ -133,7 +143,9 @@ def create(actor: User, kind: RecordKind, data: Mapping[str, Any]) -> CaseRecord
     if rules.after_create:
         rules.after_create(actor, record, dict(data))
     _write_history(record, {name: {"new": value} for name, value in values.items()})
-    record_event(AuditAction.CREATE, kind.value, record_id=record.id, family_id=family_id_of(record))
+    record_event(
+        AuditAction.CREATE, kind.value, record_id=record.id, family_id=family_id_of(record)
+    )
     return record
 
 
@@ -143,11 +155,15 @@ def _exists(kind: RecordKind, record_id: uuid.UUID) -> bool:
 
 
 def update(
-    actor: User, kind: RecordKind, record_id: uuid.UUID, base_version: int, changes: Mapping[str, Any]
+    actor: User,
+    kind: RecordKind,
+    record_id: uuid.UUID,
+    base_version: int,
+    changes: Mapping[str, Any],
 ) -> CaseRecord:
     """Apply changed fields to a record last read at ``base_version``."""
-    _require(actor, Action.WRITE_CASE)
     record = access.get_visible(CASE_RECORDS[kind], actor, record_id, for_update=True)
+    _require(actor, Action.WRITE_CASE)
     ensure_editable(kind, record.sign_state)
     if base_version != record.version:
         raise VersionConflict(
@@ -169,7 +185,10 @@ def update(
     _bump(record, actor)
     _write_history(record, diff)
     record_event(
-        AuditAction.UPDATE, kind.value, record_id=record.id, family_id=family_id_of(record),
+        AuditAction.UPDATE,
+        kind.value,
+        record_id=record.id,
+        family_id=family_id_of(record),
         detail={"fields": sorted(diff)},
     )
     return record
@@ -183,20 +202,22 @@ def _bump(record: CaseRecord, actor: User) -> None:
 
 def delete(actor: User, kind: RecordKind, record_id: uuid.UUID) -> CaseRecord:
     """Soft-delete a record: it becomes a tombstone, never hard-deleted."""
-    _require(actor, Action.WRITE_CASE)
     record = access.get_visible(CASE_RECORDS[kind], actor, record_id, for_update=True)
+    _require(actor, Action.WRITE_CASE)
     ensure_deletable(kind, record.sign_state)
     record.deleted_at = utcnow()
     _bump(record, actor)
     _write_history(record, {"deleted_at": {"old": None, "new": record.deleted_at}})
-    record_event(AuditAction.DELETE, kind.value, record_id=record.id, family_id=family_id_of(record))
+    record_event(
+        AuditAction.DELETE, kind.value, record_id=record.id, family_id=family_id_of(record)
+    )
     return record
 
 
 def sign(actor: User, kind: RecordKind, record_id: uuid.UUID) -> CaseRecord:
     """Sign a draft note or judgment; from now on it never changes."""
-    _require(actor, Action.WRITE_CASE)
     record = access.get_visible(CASE_RECORDS[kind], actor, record_id, for_update=True)
+    _require(actor, Action.WRITE_CASE)
     if kind not in (RecordKind.NOTE, RecordKind.JUDGMENT):
         raise RuleBroken("Only notes and judgments are signed.")
     ensure_editable(kind, record.sign_state)
@@ -230,8 +251,8 @@ def amend(
     data: Mapping[str, Any],
 ) -> Amendment:
     """Add an amendment to a signed record; the original is never changed."""
-    _require(actor, Action.WRITE_CASE)
     target = access.get_visible(CASE_RECORDS[target_kind], actor, target_id)
+    _require(actor, Action.WRITE_CASE)
     ensure_amendable(target_kind, target.sign_state)
     unknown = set(data["changes"]) - AMENDABLE_FIELDS[target_kind]
     if unknown:
@@ -239,7 +260,9 @@ def amend(
         raise InvalidInput(errors=field_errors(changes=f"Only these can be amended: {allowed}."))
     record_id = data.get("id")
     if record_id is not None and _exists(RecordKind.AMENDMENT, record_id):
-        raise VersionConflict("A record with this id already exists.", field_errors(id="Already used."))
+        raise VersionConflict(
+            "A record with this id already exists.", field_errors(id="Already used.")
+        )
     amendment = Amendment(
         family_id=family_id_of(target),
         target_kind=target_kind.value,
@@ -255,7 +278,10 @@ def amend(
     db.session.flush()
     _write_history(amendment, {"changes": {"new": amendment.changes}})
     record_event(
-        AuditAction.AMEND, target_kind.value, record_id=target.id, family_id=amendment.family_id,
+        AuditAction.AMEND,
+        target_kind.value,
+        record_id=target.id,
+        family_id=amendment.family_id,
         detail={"amendment_id": str(amendment.id)},
     )
     return amendment
@@ -333,14 +359,14 @@ def _ensure_member(family_id: uuid.UUID, person_id: uuid.UUID | None, field: str
         raise InvalidInput(errors=field_errors(**{field: "This person is not in the family."}))
 
 
-def _ensure_in_family(model: type[CaseRecord], record_id: uuid.UUID | None, family_id: uuid.UUID, field: str) -> None:
+def _ensure_in_family(
+    model: type[CaseRecord], record_id: uuid.UUID | None, family_id: uuid.UUID, field: str
+) -> None:
     if record_id is None:
         return
+    family_column: Any = model.family_id  # type: ignore[attr-defined]
     found = db.session.scalar(
-        sa.select(model.id).where(
-            model.id == record_id,
-            model.family_id == family_id,  # type: ignore[attr-defined]
-        )
+        sa.select(model.id).where(model.id == record_id, family_column == family_id)
     )
     if found is None:
         raise InvalidInput(errors=field_errors(**{field: "No such record in this family."}))
@@ -410,7 +436,9 @@ def _judgment_rules(actor: User, record: Any, values: dict[str, Any]) -> None:
             values[name] = jsonable(values[name])
     if "category" in values:
         policy = current_policy()
-        values["light"] = lights.light_for(policy.categories if policy else [], values["category"]).value
+        values["light"] = lights.light_for(
+            policy.categories if policy else [], values["category"]
+        ).value
         values["policy_version"] = policy.version if policy else 0
         values["status"] = lights.JudgmentStatus.DRAFT.value
 
@@ -419,7 +447,9 @@ def _checklist_before_create(actor: User, _record: Any, values: dict[str, Any]) 
     template = db.session.get(ChecklistTemplate, values["template_id"])
     if template is None or not template.active:
         raise InvalidInput(errors=field_errors(template_id="No such checklist template."))
-    _ensure_in_family(Interaction, values.get("interaction_id"), values["family_id"], "interaction_id")
+    _ensure_in_family(
+        Interaction, values.get("interaction_id"), values["family_id"], "interaction_id"
+    )
     values["purpose"] = template.purpose
     values["due_on"] = _due_date(template, values["family_id"])
     _set_timeliness(values, values["due_on"])
@@ -437,7 +467,9 @@ def _due_date(template: ChecklistTemplate, family_id: uuid.UUID) -> date | None:
         )
     )
     started = family.created_at.date() if family else date.today()
-    return next_visit_due(TimescaleRule.parse(template.timescale), started=started, last_visit=last_visit)
+    return next_visit_due(
+        TimescaleRule.parse(template.timescale), started=started, last_visit=last_visit
+    )
 
 
 def _set_timeliness(values: dict[str, Any], due_on: date | None) -> None:
@@ -488,8 +520,10 @@ def _review_before_create(actor: User, _record: Any, values: dict[str, Any]) -> 
         if not isinstance(target, Judgment):
             raise InvalidInput(errors=field_errors(review_kind="Only decisions are approved."))
         lights.ensure_can_decide_approval(
-            approver_id=actor.id, approver_role=actor.role,
-            author_id=target.created_by_id, status=target.status,
+            approver_id=actor.id,
+            approver_role=actor.role,
+            author_id=target.created_by_id,
+            status=target.status,
         )
         target.status = (
             lights.JudgmentStatus.APPROVED if kind == "approve" else lights.JudgmentStatus.DECLINED
@@ -506,9 +540,12 @@ def _review_before_create(actor: User, _record: Any, values: dict[str, Any]) -> 
         else:
             target.review_status = "discussed"  # type: ignore[attr-defined]
             _record_workflow_change(actor, target, "review_status")
-    elif kind in ("comment", "question") and not can(actor.role, Action.REVIEW):
-        if target.created_by_id != actor.id:
-            raise Forbidden("Only a supervisor or the author can start a discussion.")
+    elif (
+        kind in ("comment", "question")
+        and not can(actor.role, Action.REVIEW)
+        and target.created_by_id != actor.id
+    ):
+        raise Forbidden("Only a supervisor or the author can start a discussion.")
 
 
 def _record_workflow_change(actor: User, target: CaseRecord, column: str) -> None:
@@ -559,4 +596,3 @@ RULES: dict[RecordKind, KindRules] = {
         before_create=_plan_action_rules, before_update=_plan_action_rules
     ),
 }
-

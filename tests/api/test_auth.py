@@ -36,7 +36,9 @@ def test_wrong_password_is_refused_without_saying_which_part(make_user, make_cli
     assert wrong_password.json["message"] == no_such_user.json["message"]
 
 
-def test_sixth_failure_in_fifteen_minutes_is_rate_limited_and_logged(make_user, make_client, caplog):
+def test_sixth_failure_in_fifteen_minutes_is_rate_limited_and_logged(
+    make_user, make_client, caplog
+):
     make_user(username="amara")
     client = make_client()
     caplog.set_level(logging.WARNING)
@@ -129,7 +131,8 @@ def test_revoked_device_is_told_to_wipe(make_user, make_client):
     make_user(username="amara")
     phone, laptop = make_client("amara"), make_client("amara")
     assert {d["id"] for d in laptop.get("/api/devices").json} == {
-        str(phone.device_id), str(laptop.device_id)
+        str(phone.device_id),
+        str(laptop.device_id),
     }
     assert laptop.post(f"/api/devices/{phone.device_id}/revoke").status_code == 200
     response = phone.get("/api/families")
@@ -183,7 +186,9 @@ def test_totp_enrolment_and_sign_in_with_a_code(app, make_user, make_client):
     client = make_client("hannah")
     setup = client.post("/api/auth/totp/setup").json
     totp = pyotp.TOTP(setup["secret"])
-    wrong = client.post("/api/auth/totp/confirm", json={"secret": setup["secret"], "code": "000000"})
+    wrong = client.post(
+        "/api/auth/totp/confirm", json={"secret": setup["secret"], "code": "000000"}
+    )
     assert wrong.status_code == 422 and "code" in wrong.json["errors"]
     ok = client.post("/api/auth/totp/confirm", json={"secret": setup["secret"], "code": totp.now()})
     assert ok.status_code == 204
@@ -196,7 +201,9 @@ def test_totp_enrolment_and_sign_in_with_a_code(app, make_user, make_client):
 
 
 def test_production_cookies_are_secure_and_hsts_is_sent(app, make_user, make_client):
-    app.config.update(PRODUCTION=True, SESSION_COOKIE_SECURE=True, SESSION_COOKIE_NAME="__Host-session")
+    app.config.update(
+        PRODUCTION=True, SESSION_COOKIE_SECURE=True, SESSION_COOKIE_NAME="__Host-session"
+    )
     make_user("caseworker", username="amara")
     response = make_client().login("amara")
     assert "Secure" in response.headers["Set-Cookie"]
