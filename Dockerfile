@@ -28,6 +28,7 @@ ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
     INSTANCE_PATH=/app/instance \
+    PWA_DIR=/app/pwa \
     PRODUCTION=1 \
     WEB_CONCURRENCY=3
 
@@ -39,12 +40,9 @@ COPY --from=build /opt/venv /opt/venv
 WORKDIR /app
 COPY pwa/ pwa/
 
-# server/pwa.py serves the PWA from the directory beside the `server` package,
-# which for an installed package is site-packages/pwa: link it there, and fail
-# the build if the app would not find index.html. The instance directory
-# must be writable by the app user.
-RUN ln -s /app/pwa "$(python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/pwa" \
- && python -c "from server.pwa import PWA_DIR; assert (PWA_DIR / 'index.html').is_file(), PWA_DIR" \
+# The app serves the PWA from PWA_DIR; fail the build if it is missing. The
+# instance directory must be writable by the app user.
+RUN test -f /app/pwa/index.html \
  && mkdir -p /app/instance \
  && chown app:app /app/instance
 

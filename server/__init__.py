@@ -10,12 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import cli, errors, pwa
-from .api import register_blueprints
+from .api import ServiceApi, register_blueprints
 from .api.converters import UUIDConverter
 from .config import INSTANCE_DIR, Settings
-from .extensions import ServiceApi, db, limiter, migrate
+from .extensions import db, limiter, migrate
 from .security import headers, sessions
 
 
@@ -28,6 +29,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
 
+    if app.config["TRUSTED_PROXIES"]:
+        # Behind a load balancer: take the client's address from X-Forwarded-For,
+        # so sign-in limits count each person, not the proxy.
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     app.url_map.converters["uuid"] = UUIDConverter
     db.init_app(app)
     migrate.init_app(

@@ -55,9 +55,7 @@ def in_scope(model: type[CaseRecord], user: User) -> sa.ColumnElement[bool]:
     return family_id.in_(families)
 
 
-def scoped(
-    model: type[Record], user: User, *, include_deleted: bool = False
-) -> sa.Select[Record]:
+def scoped(model: type[Record], user: User, *, include_deleted: bool = False) -> sa.Select[Record]:
     """Return a query of the rows of ``model`` this user may see."""
     query = sa.select(model).where(in_scope(model, user))
     if not include_deleted:

@@ -68,6 +68,12 @@ class Settings:
     session_idle_minutes: int = field(
         default_factory=lambda: int(os.environ.get("SESSION_IDLE_MINUTES", 12 * 60))
     )
+    trusted_proxies: int = field(default_factory=lambda: int(os.environ.get("TRUSTED_PROXIES", 0)))
+    pwa_dir: str = field(
+        default_factory=lambda: os.environ.get(
+            "PWA_DIR", str(Path(__file__).resolve().parent.parent / "pwa")
+        )
+    )
     session_max_days: int = field(
         default_factory=lambda: int(os.environ.get("SESSION_MAX_DAYS", 14))
     )
@@ -86,6 +92,8 @@ class Settings:
             "SQLALCHEMY_DATABASE_URI": self.database_url,
             "SQLALCHEMY_ENGINE_OPTIONS": engine_options,
             "REDIS_URL": self.redis_url,
+            "TRUSTED_PROXIES": self.trusted_proxies,
+            "PWA_DIR": self.pwa_dir,
             "VAPID_PUBLIC_KEY": self.vapid_public_key,
             "VAPID_PRIVATE_KEY": self.vapid_private_key,
             "VAPID_SUBJECT": self.vapid_subject,

@@ -1,8 +1,56 @@
-"""A synthetic council for demonstrations: teams, workers and families that never existed."""
+"""A synthetic council for demonstrations: teams, workers and families that never existed.
+
+Names are drawn from lists of given and family names of the heritages a UK
+council works with; no record describes a real person. The same seed gives
+the same families, laid out back from today. Years of work are tens of
+thousands of rows, so they are built as dictionaries and bulk-inserted.
+"""
 
 from __future__ import annotations
 
-DEMO_PASSWORD = "kettle-orchard-lantern-42"
+import bisect
+import itertools
+import random
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+
+from .domain.lights import JudgmentStatus, Light, light_for, status_when_signed
+from .domain.roles import Role
+from .domain.timescales import TimescaleRule, next_visit_due, timeliness
+from .extensions import db
+from .persistence import (
+    Assignment,
+    Checklist,
+    ChecklistItem,
+    ChecklistTemplate,
+    Conference,
+    Consultation,
+    ConsultationReply,
+    DecisionPolicy,
+    Family,
+    Interaction,
+    Judgment,
+    Membership,
+    Note,
+    Person,
+    PlanAction,
+    Relationship,
+    Review,
+    Suggestion,
+    Team,
+    User,
+)
+from .persistence.columns import new_id, utcnow
+from .security.passwords import hash_password
+from .services import accounts
+from .services.case_records import checklist_item_id
+
+DEMO_PASSWORD = "kettle-orchard-lantern-42"  # noqa: S105  (printed for every demo user)
 DEMO_USERS = [
     ("cw.amara", "Amara Okafor", "caseworker", "North Family Support"),
     ("sup.north", "Hannah Price", "supervisor", "North Family Support"),
@@ -10,25 +58,2586 @@ DEMO_USERS = [
     ("admin", "Sam Taylor", "admin", None),
 ]
 
+NORTH, SOUTH, IN_CARE = "North Family Support", "South Family Support", "Children in Care"
+TEAMS = (NORTH, SOUTH, IN_CARE)
 
-def load_demo_data(*, families: int, seed: int) -> dict[str, int]:
-    from .domain.roles import Role
-    from .extensions import db
-    from .services import accounts
+# The rest of the staff is fixed, so the sign-ins never change with the seed.
+# (username, display name, role, team, still working here)
+STAFF = [
+    ("cw.tomasz", "Tomasz Wojcik", "caseworker", NORTH, True),
+    ("cw.bethan", "Bethan Lloyd", "caseworker", NORTH, True),
+    ("cw.kwabena", "Kwabena Osei", "caseworker", NORTH, True),
+    ("cw.niamh", "Niamh Costello", "caseworker", NORTH, True),
+    ("sup.south", "Delroy Fairweather", "supervisor", SOUTH, True),
+    ("cw.farah", "Farah Siddiqui", "caseworker", SOUTH, True),
+    ("cw.oliver", "Oliver Pennington", "caseworker", SOUTH, True),
+    ("cw.meilin", "Mei Lin Tsang", "caseworker", SOUTH, True),
+    ("cw.rhys", "Rhys Gwynedd", "caseworker", SOUTH, True),
+    ("cw.zainab", "Zainab Kamara", "caseworker", SOUTH, True),
+    ("sup.cic", "Margaret Ellingham", "supervisor", IN_CARE, True),
+    ("cw.sunita", "Sunita Raghavan", "caseworker", IN_CARE, True),
+    ("cw.daniel", "Daniel Amoako", "caseworker", IN_CARE, True),
+    ("cw.chloe", "Chloe Hartwell", "caseworker", IN_CARE, True),
+    ("cw.ioana", "Ioana Vasilescu", "caseworker", IN_CARE, True),
+    # Workers who have left: families' histories still name them, but they cannot sign in.
+    ("cw.gareth", "Gareth Pryor", "caseworker", NORTH, False),
+    ("cw.lucy", "Lucy Ambrose", "caseworker", SOUTH, False),
+    ("cw.yusuf", "Yusuf Demir", "caseworker", IN_CARE, False),
+]
 
+# Share of families per team; Children in Care holds fewer, more intensive cases.
+TEAM_SHARE = {NORTH: 0.4, SOUTH: 0.36, IN_CARE: 0.24}
+# cw.amara's share of the whole council: about 18 families of 200.
+AMARA_SHARE = 0.09
+
+POLICY = [
+    {"key": "routine_support", "label": "Routine support and practical help", "light": "green"},
+    {"key": "change_visit_frequency", "label": "Change how often we visit", "light": "green"},
+    {
+        "key": "share_information_with_school",
+        "label": "Share information with school",
+        "light": "yellow",
+    },
+    {"key": "step_down_to_early_help", "label": "Step down to early help", "light": "yellow"},
+    {"key": "family_time_arrangements", "label": "Family time arrangements", "light": "yellow"},
+    {"key": "safety_plan_change", "label": "Change to the safety plan", "light": "red"},
+    {
+        "key": "child_protection_referral",
+        "label": "Child protection referral or strategy discussion",
+        "light": "red",
+    },
+    {"key": "placement_move", "label": "Placement move", "light": "red"},
+]
+
+STATUTORY_TIMESCALE = {"every": {"count": 10, "unit": "working_days"}}
+CORE_GROUP_TIMESCALE = {
+    "every": {"count": 6, "unit": "weeks"},
+    "first_within": {"count": 10, "unit": "working_days"},
+}
+STATUTORY_ITEMS: list[dict[str, Any]] = [
+    {"key": "child_seen", "label": "Child seen", "statutory": True},
+    {"key": "child_seen_alone", "label": "Child seen alone", "statutory": True},
+    {"key": "bedroom_seen", "label": "Child's bedroom seen", "statutory": True},
+    {"key": "views_recorded", "label": "Child's wishes and feelings recorded", "statutory": True},
+    {"key": "plan_discussed", "label": "Progress against the plan discussed", "statutory": True},
+]
+CORE_GROUP_ITEMS: list[dict[str, Any]] = [
+    {"key": "meeting_held", "label": "Core group met within timescale", "statutory": True},
+    {"key": "parents_attended", "label": "Parents or carers took part", "statutory": True},
+    {
+        "key": "child_views_shared",
+        "label": "Child's views brought to the meeting",
+        "statutory": True,
+    },
+    {"key": "plan_reviewed", "label": "Child protection plan reviewed", "statutory": True},
+    {"key": "minutes_circulated", "label": "Record shared with the family", "statutory": True},
+]
+LEGAL_BASIS_VISIT = (
+    "Children Act 1989 and Working Together to Safeguard Children: the child is seen, "
+    "and seen alone where appropriate, at the frequency the council sets for children on a plan."
+)
+LEGAL_BASIS_CORE = (
+    "Working Together to Safeguard Children: the core group meets within 10 working days "
+    "of the initial conference and regularly after it to develop and review the plan."
+)
+
+Row = dict[str, Any]
+Rows = dict[type[Any], list[Row]]
+Weighted = list[tuple[str, float]]
+T = TypeVar("T")
+
+# --- names and places ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Heritage:
+    """Names, ethnicity code and home language of one heritage."""
+
+    ethnicity: str
+    weight: float
+    women: tuple[str, ...]
+    men: tuple[str, ...]
+    girls: tuple[str, ...]
+    boys: tuple[str, ...]
+    surnames: tuple[str, ...]
+    language: str = "English"
+    # How likely a family speaks its home language with us, and then needs an interpreter.
+    speaks_home_language: float = 0.0
+    interpreter: float = 0.0
+
+
+def _names(text: str) -> tuple[str, ...]:
+    return tuple(name.strip() for name in text.split(",") if name.strip())
+
+
+HERITAGES = [
+    Heritage(
+        "WBRI",
+        42,
+        _names("Amy, Chloe, Danielle, Gemma, Hayley, Jade, Kelly, Laura, Leanne, Natalie, Kirsty"),
+        _names("Ashley, Craig, Darren, Dean, Jamie, Lee, Liam, Mark, Ryan, Scott, Shaun, Carl"),
+        _names("Ava, Evie, Freya, Grace, Isla, Lily, Millie, Poppy, Ruby, Skye, Ellie, Maisie"),
+        _names("Alfie, Archie, Charlie, Freddie, Harley, Jack, Leo, Mason, Noah, Riley, Tyler"),
+        _names(
+            "Barker, Bennett, Brooks, Carter, Dawson, Fletcher, Holt, Marsh, Parsons, Shaw, "
+            "Turner, Walsh, Pearce, Atkins, Lowe, Whitfield, Rowley, Hebden"
+        ),
+    ),
+    Heritage(
+        "WIRI",
+        3,
+        _names("Aoife, Ciara, Siobhan, Roisin, Orla, Grainne"),
+        _names("Ciaran, Declan, Padraig, Eoin, Cathal, Ronan"),
+        _names("Saoirse, Caoimhe, Erin, Clodagh, Aisling"),
+        _names("Oisin, Cian, Darragh, Fionn, Rory"),
+        _names("Brennan, Kavanagh, Nolan, Quinn, Sheehan, Donnelly, Tierney"),
+    ),
+    Heritage(
+        "WOTH",
+        5,
+        _names("Agnieszka, Ewa, Joanna, Katarzyna, Magdalena, Monika, Paulina"),
+        _names("Krzysztof, Marek, Pawel, Piotr, Lukasz, Grzegorz"),
+        _names("Zofia, Julia, Maja, Lena, Hanna"),
+        _names("Jakub, Antoni, Szymon, Filip, Kacper"),
+        _names("Nowak, Kaczmarek, Mazur, Krawczyk, Zajac, Pawlak, Sikora, Michalak"),
+        "Polish",
+        0.5,
+        0.4,
+    ),
+    Heritage(
+        "WOTH",
+        4,
+        _names("Andreea, Elena, Mihaela, Roxana, Alina, Simona"),
+        _names("Bogdan, Florin, Ionut, Marius, Cristian, Sorin"),
+        _names("Daria, Sofia, Bianca, Ilinca, Ana-Maria"),
+        _names("Luca, Matei, Stefan, Rares, Vlad"),
+        _names("Dumitru, Munteanu, Constantin, Lazar, Barbu, Moldovan, Ungureanu"),
+        "Romanian",
+        0.6,
+        0.5,
+    ),
+    Heritage(
+        "WOTH",
+        2,
+        _names("Catarina, Joana, Rita, Ines, Marta"),
+        _names("Joao, Tiago, Rui, Nuno, Filipe"),
+        _names("Beatriz, Leonor, Matilde, Carolina"),
+        _names("Tomas, Rodrigo, Duarte, Afonso"),
+        _names("Ferreira, Sousa, Carvalho, Teixeira, Moreira, Pinto"),
+        "Portuguese",
+        0.5,
+        0.4,
+    ),
+    Heritage(
+        "AIND",
+        4,
+        _names("Anjali, Deepa, Kiran, Meena, Nisha, Pooja, Rupinder"),
+        _names("Amit, Harjit, Jaspal, Rajesh, Sanjay, Vikram, Manish"),
+        _names("Aanya, Diya, Isha, Simran, Anaya"),
+        _names("Arjun, Dev, Rohan, Veer, Aarav"),
+        _names("Mistry, Parmar, Chauhan, Bains, Dhillon, Sandhu, Lakhani"),
+        "Punjabi",
+        0.3,
+        0.3,
+    ),
+    Heritage(
+        "APKN",
+        7,
+        _names("Ayesha, Fatima, Nadia, Rubina, Saima, Shazia, Sana"),
+        _names("Asif, Imran, Kamran, Naveed, Tariq, Zubair, Shahid"),
+        _names("Aleena, Hafsa, Inaya, Maryam, Zara, Eman"),
+        _names("Ayaan, Hamza, Ibrahim, Yusuf, Rayyan, Zayn"),
+        _names("Akhtar, Butt, Hussain, Iqbal, Mahmood, Qureshi, Rashid, Bashir, Mirza"),
+        "Urdu",
+        0.35,
+        0.3,
+    ),
+    Heritage(
+        "ABAN",
+        4,
+        _names("Nasima, Rokeya, Shirin, Taslima, Shapla, Rumana"),
+        _names("Jamal, Mizanur, Shafiq, Habib, Ruhul, Abdul"),
+        _names("Jannat, Nusrat, Tahmina, Sumaiya, Ayat"),
+        _names("Arif, Rayan, Tanvir, Sami, Adnan"),
+        _names("Miah, Uddin, Rahman, Hoque, Chowdhury, Karim"),
+        "Bengali (Sylheti)",
+        0.4,
+        0.5,
+    ),
+    Heritage(
+        "BCRB",
+        6,
+        _names("Marcia, Paulette, Simone, Tanisha, Jodie, Kerry-Ann, Sonia"),
+        _names("Marlon, Errol, Andre, Jermaine, Leon, Clive"),
+        _names("Kiara, Nia, Shanice, Tia, Jada, Kaliyah"),
+        _names("Jayden, Malachi, Tyrese, Kyrie, Josiah, Elijah"),
+        _names("Bailey, Francis, Gayle, McKenzie, Reid, Samuels, Forbes, Blackwood"),
+    ),
+    Heritage(
+        "BAFR",
+        4,
+        _names("Adaeze, Chioma, Funmilayo, Ngozi, Temitope, Folake"),
+        _names("Chinedu, Emeka, Oluwaseun, Babatunde, Ifeanyi, Segun"),
+        _names("Chidera, Ifeoluwa, Adaora, Tolu, Morayo"),
+        _names("Tobi, Ayomide, Chukwudi, Femi, Kayode"),
+        _names("Adeyemi, Okonkwo, Ogunleye, Nwosu, Balogun, Olatunji, Afolabi"),
+        "Yoruba",
+        0.1,
+        0.2,
+    ),
+    Heritage(
+        "BAFR",
+        3,
+        _names("Abena, Akosua, Efua, Adwoa, Ama"),
+        _names("Kofi, Yaw, Kojo, Kwesi, Kwame"),
+        _names("Akua, Esi, Maame, Adjoa"),
+        _names("Kwaku, Fiifi, Nii, Ekow"),
+        _names("Owusu, Appiah, Ofori, Darko, Amoah, Frimpong"),
+        "Twi",
+        0.1,
+        0.2,
+    ),
+    Heritage(
+        "BAFR",
+        4,
+        _names("Hodan, Ifrah, Sahra, Faduma, Nasra, Hibo"),
+        _names("Abdirahman, Mohamed, Abdi, Hassan, Mahad"),
+        _names("Ayan, Hawa, Ikran, Sagal, Nimco"),
+        _names("Bilal, Khalid, Liban, Abdullahi, Said"),
+        _names("Warsame, Jama, Farah, Omar, Nur, Egal"),
+        "Somali",
+        0.6,
+        0.5,
+    ),
+    Heritage(
+        "BAFR",
+        2,
+        _names("Senait, Tsega, Yohanna, Mebrat, Helen"),
+        _names("Yonas, Tesfay, Dawit, Biniam, Samuel"),
+        _names("Selam, Eden, Luwam, Hiwet"),
+        _names("Aman, Natnael, Robel, Kidus"),
+        _names("Tesfamariam, Habte, Ghebremedhin, Berhane, Woldu"),
+        "Tigrinya",
+        0.8,
+        0.8,
+    ),
+    Heritage(
+        "CHNE",
+        2,
+        _names("Mei, Li Na, Xiu, Ying, Wing, Lai Fong"),
+        _names("Wei, Jun, Ming, Chi Keung, Hao"),
+        _names("Emily, Jia Hui, Yan, Chloe"),
+        _names("Ethan, Jun Jie, Marcus, Kai"),
+        _names("Cheung, Lam, Wong, Leung, Ho, Yip"),
+        "Cantonese",
+        0.4,
+        0.4,
+    ),
+    Heritage(
+        "OOTH",
+        3,
+        _names("Rania, Huda, Layla, Noor, Mariam, Samira"),
+        _names("Ahmad, Khaled, Mahmoud, Samir, Rami"),
+        _names("Jana, Lina, Salma, Yara"),
+        _names("Karim, Adam, Zaid, Hadi"),
+        _names("Haddad, Saleh, Mansour, Khalil, Darwish, Nasser"),
+        "Arabic",
+        0.7,
+        0.6,
+    ),
+    Heritage(
+        "OOTH",
+        2,
+        _names("Shilan, Berivan, Hana, Zhila"),
+        _names("Karwan, Rebwar, Dilshad, Aram"),
+        _names("Lana, Rozhin, Dilan, Shara"),
+        _names("Aryan, Sarbast, Zana, Hemin"),
+        _names("Ahmadi, Rasul, Hama, Aziz, Baban"),
+        "Kurdish (Sorani)",
+        0.7,
+        0.7,
+    ),
+    Heritage(
+        "AOTH",
+        2,
+        _names("Tharshini, Kavitha, Nirmala, Vasanthi"),
+        _names("Suresh, Ganesh, Kumaran, Sivakumar"),
+        _names("Abirami, Harini, Kaviya"),
+        _names("Aadhavan, Kavin, Nilavan"),
+        _names("Sivarajah, Selvarajah, Nadarajah, Kandiah, Yogarajah"),
+        "Tamil",
+        0.5,
+        0.5,
+    ),
+]
+WHITE_BRITISH = HERITAGES[0]
+# A child of a White British parent and a parent of another heritage.
+MIXED_ETHNICITY = {"BCRB": "MWBC", "BAFR": "MWBA", "AIND": "MWAS", "APKN": "MWAS", "ABAN": "MWAS"}
+NICKNAMES = {
+    "Alfie": "Alf",
+    "Freddie": "Fred",
+    "Abdullahi": "Abdi",
+    "Ifeoluwa": "Ife",
+    "Mohamed": "Mo",
+    "Babatunde": "Tunde",
+    "Elijah": "Eli",
+    "Oluwaseun": "Seun",
+}
+
+AREAS = {
+    NORTH: ("Ashgrove", "Fernhill", "Cobblers End", "Wrenfield"),
+    SOUTH: ("Sandmere", "Lowbridge", "Riverside", "Kilnworth"),
+    IN_CARE: ("Ashgrove", "Sandmere", "Fernhill", "Lowbridge", "Wrenfield", "Kilnworth"),
+}
+POSTCODE_DISTRICTS = {
+    "Ashgrove": 1,
+    "Fernhill": 2,
+    "Cobblers End": 3,
+    "Wrenfield": 4,
+    "Sandmere": 7,
+    "Lowbridge": 8,
+    "Riverside": 9,
+    "Kilnworth": 11,
+}
+STREETS = _names(
+    "Larch Way, Cobden Terrace, Mill Lane, Orchard Close, Tanner Street, Heron Court, "
+    "Beacon Road, Quarry Rise, Foundry Walk, Willow Crescent, Station Approach, Sorrel Gardens, "
+    "Netherfield Road, Brook Street, Chapel Row, Highgate Parade, Linnet Drive, Vale View"
+)
+ESTATE_BLOCKS = _names("Kestrel House, Osprey House, Curlew Court, Merlin Tower, Plover House")
+PRIMARY_SCHOOLS = _names(
+    "{area} Primary School, St Anne's C of E Primary, Oakfield Primary, "
+    "Greenway Infant and Nursery School, {area} Community Primary"
+)
+SECONDARY_SCHOOLS = _names(
+    "{area} Academy, Holbrook High School, Kingsmead School, Riverside Free School"
+)
+GP_PRACTICES = _names("{area} Medical Centre, The Bridge Surgery, Canal Side Health Centre")
+FAITH_GROUPS = {
+    "WBRI": "St Anne's Church",
+    "WIRI": "St Patrick's Church",
+    "WOTH": "Our Lady of Czestochowa Church",
+    "AIND": "Guru Nanak Gurdwara",
+    "APKN": "Jamia Masjid {area}",
+    "ABAN": "{area} Islamic Centre",
+    "BCRB": "New Testament Church of God",
+    "BAFR": "Redeemed Christian Fellowship",
+    "CHNE": "Chinese Community Centre",
+    "OOTH": "{area} Mosque",
+    "AOTH": "Sri Murugan Temple",
+}
+YOUTH_GROUPS = _names(
+    "{area} Youth Club, Boxing club at the leisure centre, Young Carers group, Scouts"
+)
+
+GOALS = [
+    "We want the kids to stay at home with us.",
+    "Get {child} back into school every day.",
+    "Me and {child} to stop arguing so much.",
+    "Sort out the damp in the flat before winter.",
+    "{elder} to be more involved, like before.",
+    "{child} to see their dad, but safely.",
+    "A proper bedtime routine so mornings are not a battle.",
+    "Get on top of the rent arrears.",
+    "For {child} to feel safe to talk to someone.",
+    "Move out of temporary accommodation.",
+    "I want to do my level 2 course and get a job.",
+    "For social services to be out of our lives for good.",
+    "{child} to get the support at school they need.",
+    "No more shouting in the house.",
+    "Us to eat together at the table more.",
+    "Stay off the drink and keep going to the group.",
+    "Keep in touch with family back home.",
+]
+CARE_GOALS = [
+    "{child} to come home.",
+    "See {child} more than once a week.",
+    "{child} to stay at the same school whatever happens.",
+    "Be at {child}'s reviews and be listened to.",
+]
+
+COMMUNICATION_NEEDS = {
+    "AUT": "Needs time to process questions; prefers visual timetables and no surprises.",
+    "COMM": "Uses Makaton signs alongside speech; picture cards help.",
+    "HEAR": "Wears hearing aids; face them when speaking and keep background noise down.",
+    "LD": "Use short sentences and check understanding; easy-read letters.",
+    "VIS": "Large-print letters, or read them aloud.",
+}
+
+# --- what workers write ----------------------------------------------------------------
+
+WHAT_HAPPENED = {
+    "first": [
+        "First visit. Introduced myself to {adult} and explained what I can and cannot "
+        "keep private, and what happens to what I write.",
+        "First meeting at home. {adult} had been worried about what social care means; "
+        "we talked about why I am here and what {adult} wants from us.",
+    ],
+    "statutory_visit": [
+        "Visit after school. {adult} let me in and we sat in the kitchen while {child} "
+        "finished a snack.",
+        "Unhurried visit this afternoon. I saw {child} in their bedroom, which had new "
+        "curtains and a bunk bed from the furniture scheme.",
+        "Visited at teatime. The flat was warm and there was food on the go; {adult} "
+        "talked while cooking.",
+        "{child} met me at the door and showed me round. We spent time alone in the living "
+        "room playing Uno.",
+        "Visit during the school holidays. {adult} and {child} had been to the park and "
+        "were in good spirits.",
+        "{adult} was tired after a late shift but made time to talk. I saw {child} alone "
+        "in their room.",
+        "Unannounced visit. House busy but calm; {other} was there helping with tea.",
+        "Visit in the early evening so {other} could be there too. Everyone sat together "
+        "at first, then I saw {child} on their own.",
+    ],
+    "direct_work": [
+        "Three houses work with {child}: the house of worries, of good things and of dreams.",
+        "Life story session with {child}; we looked at baby photos {adult} had found.",
+        "Played a feelings game with {child} at the kitchen table; {child} picked the cards.",
+        "Walked to the shop with {child} and talked on the way; side by side is easier "
+        "for {child} than face to face.",
+        "Worked with {adult} on the family's safety plan in their own words, with {other} "
+        "on speakerphone.",
+        "Helped {adult} fill in the housing form and rang the school together about "
+        "{child}'s attendance.",
+        "Drew the family network with {adult} on a big sheet of paper; {adult} added people "
+        "I had not heard of.",
+        "Session with {child} about worries at night; we made a bedtime plan together.",
+        "Went through the family's timeline with {adult}: the good years, the hard ones, "
+        "and what helped.",
+    ],
+    "core_group": [
+        "Core group meeting with {adult}, {school} and the health visitor. Went through "
+        "each part of the plan.",
+        "Core group by video; {adult} joined from home with {other}. Agreed what has "
+        "changed and what still worries us.",
+    ],
+    "child_protection_conference": [
+        "Child protection conference. {adult} came with {other} for support; the plan "
+        "was agreed and the core group named.",
+        "Review child protection conference. Reports shared beforehand so {adult} had "
+        "time to read them.",
+    ],
+    "family_group_conference": [
+        "Family group conference at the community centre. {adult}, {other} and the wider "
+        "family met; private family time lasted two hours.",
+        "Family group conference review. The family went through their plan task by task.",
+    ],
+    "family_time": [
+        "Family time at the contact centre between {child} and {adult}. Warm greeting; "
+        "they baked together.",
+        "Family time in the park. {child} ran to {adult} and they played on the swings "
+        "for most of the hour.",
+        "Family time at the foster home for the first time; {adult} brought photos.",
+    ],
+    "review": [
+        "Review of the plan with {adult}. We went through what has got better and what is "
+        "still hard.",
+        "Review meeting at home with {adult}, {other} and a teacher from {school}.",
+    ],
+    "other": [
+        "Dropped off the school uniform vouchers and had a cup of tea with {adult}.",
+        "Went with {adult} to the housing office appointment.",
+        "Took {child} to the dentist with {adult}; waited together and chatted.",
+        "Helped {adult} set up the new bed from the furniture scheme.",
+    ],
+    "phone": [
+        "Phone call with {adult} to check how the week had gone.",
+        "{adult} rang me upset after an argument with {other}; we talked it through.",
+        "Rang {adult} about the letter from school; {adult} wanted to talk it over first.",
+        "Phone call with {other}, who is worried about {adult} and wanted advice.",
+    ],
+    "video": [
+        "Video call with {child} and {adult}; {child} showed me a drawing.",
+        "Video call because {adult} was unwell; kept it short and arranged a visit.",
+    ],
+    "school": [
+        "Saw {child} at {school} in the library; {child} chose where we sat.",
+        "Met {child} at {school} at lunchtime, then spoke with the designated safeguarding lead.",
+    ],
+}
+WHAT_HAPPENED_MORE = [
+    " The house was tidier than last time.",
+    " {other} popped in halfway through.",
+    " The dog was shut in the garden so {child} could relax.",
+    " We ran over time because {adult} had a lot to say.",
+    " {child} was quieter than usual at first.",
+    " There was a new fridge, donated by the church.",
+    " The heating was off; {adult} is rationing the gas.",
+    "",
+    "",
+]
+CHILD_VOICE = [
+    '{child} said: "I like it when Mum is happy and we watch films together."',
+    '"I don\'t like it when they shout. I go to my room and put my headphones on." ({child})',
+    '{child}: "School is better now. Miss lets me sit near the door."',
+    '"My nan makes the best rice. I want to go to hers more." ({child})',
+    '{child} said they feel safe at home "most of the time, not when it\'s late".',
+    '"I miss my dad. Can I see him on my birthday?" ({child})',
+    '{child}: "I\'ve got a new best friend called Layla and we play tag."',
+    '"I want you to tell the judge I want to stay here." ({child})',
+    '{child} drew their family and put the dog in the middle: "He\'s the boss."',
+    '"I worry about Mum when I\'m at school." ({child})',
+    '{child}: "Nothing. It\'s fine. Can I go now?" Shrugged when asked about home.',
+    '"I like my bedroom now it\'s got the stars on the ceiling." ({child})',
+    '{child} said the best thing this week was "pizza Friday" and the worst was "Monday".',
+    '"Everyone keeps asking me the same questions." ({child})',
+    '{child}: "When I\'m older I want to be a vet, or a footballer."',
+    '"I told my teacher about the shouting. Was that OK?" ({child})',
+]
+BABY_VOICE = [
+    "{child} is too young to say. {child} was settled, made good eye contact and reached "
+    "for {adult}.",
+    "{child} was asleep for most of the visit; woke calmly and fed well with {adult}.",
+    "{child} babbled and smiled at {adult}; crawled to the toy box and back.",
+]
+NOT_SEEN_VOICE = [
+    "Did not speak with {child} today. {adult} passed on that {child} asked when I am coming.",
+    "{child} was at school. {adult} said {child} has been more settled this week.",
+    "Not seen today; I will make sure to see {child} on my next visit.",
+]
+FAMILY_VIEW = [
+    '{adult} said: "Things are calmer. I\'m getting there."',
+    '{adult}: "I just want people to stop judging me and see I\'m trying."',
+    "{adult} feels the school are not listening about {child}'s needs.",
+    '"Having {other} around has made a big difference." ({adult})',
+    '{adult} is worried about money: "It\'s the electric that scares me."',
+    '{adult}: "I know I need to keep going to the group, even when I don\'t feel like it."',
+    '{adult} was angry about the last meeting: "Nobody asked me what I thought."',
+    '{adult} said the new routine is working "nine days out of ten".',
+    '"I want {child} to have a better childhood than I did." ({adult})',
+    "{other} thinks {adult} is doing well but takes on too much.",
+    '{adult}: "Thank you for actually turning up when you said."',
+    "{adult} would like the visits to be after school so {child} is there.",
+]
+STRENGTHS = [
+    "{adult} knows {child} really well and noticed straight away when something was wrong.",
+    "Warm, affectionate relationship between {adult} and {child}; lots of laughter.",
+    "{adult} has kept every appointment this month.",
+    "{other} is a reliable part of the network and steps in without being asked.",
+    "{child} has a good friendship group and loves football club.",
+    "{adult} asked for help early this time instead of waiting for a crisis.",
+    "The family are proud of their home and it shows.",
+    "{adult} is honest with me, even about the hard things.",
+    "{child}'s attendance is up to 94% this half term.",
+    "{adult} and {other} are talking again and agreed the pick-ups between them.",
+    "Strong faith community who bring meals and help with the school run.",
+    "{child} is curious, funny and kind to their younger siblings.",
+]
+REFLECTION = [
+    "I wondered whether I was moving too fast for {adult}; will slow down and check in more.",
+    "I felt the tension rise when I mentioned {other}; need to understand that relationship.",
+    "I noticed I was talking more than listening. Next time I will let {adult} lead.",
+    "I am worried that the good weeks hide how tired {adult} is.",
+    "Our relationship feels more trusting now; {adult} told me things without being asked.",
+    "I need to hold the worry about the late nights without letting it take over the visit.",
+    "{child} seems to be carrying a lot of adult worry. I want to give them space to be a child.",
+    "I think the plan has too many actions; I would like to agree fewer and see them through.",
+    "I was struck by how {other} spoke about {adult}: with care and some frustration.",
+    "I am not sure {adult} feels heard by the school; I could help them prepare for the meeting.",
+    "Seeing {child} alone mattered today; they were different away from the adults.",
+    "I came away hopeful. There is more strength in this family than the referral suggested.",
+]
+NEXT_STEPS = [
+    "Visit again next week, after school so {child} is there.",
+    "Ring {school} about the support plan and report back to {adult}.",
+    "Bring the application form for the holiday activities scheme.",
+    "Invite {other} to the next meeting, if {adult} agrees.",
+    "Book a family group conference referral with {adult}'s agreement.",
+    "Take the worries about the late nights to supervision.",
+    "Follow up the housing repair request; {adult} to take photos of the damp.",
+    "Do the next three houses session with {child}.",
+    "Check the food bank voucher arrived; chase if not.",
+    "Agree a date for the review with everyone in the network.",
+    "Ask the health visitor to join the next visit.",
+    "Send {adult} a written summary of what we agreed, in plain English.",
+]
+SUPERVISOR_COMMENTS = [
+    "I can really hear {child}'s voice here. What do you think {child} most needs from us now?",
+    "You describe a lot of strengths. How are you checking they hold at the weekends?",
+    "What did it feel like to be in the room when {other} arrived?",
+    "Is there anyone in the wider family we have not yet asked to help?",
+    "Thoughtful reflection. How might we share this worry with {adult} openly?",
+    "I wonder whether {adult} experiences our visits as support or as checking. What do you think?",
+    "This reads as a real shift. What do you think made the difference?",
+    "How is this family affecting you? Let's make time for that in supervision.",
+    "Could we bring the school into the next meeting rather than talk about them?",
+    "What would {child} say about how often we visit?",
+]
+REPLIES = [
+    "Good question. I think {child} needs things to stay predictable for a while.",
+    "I'll ask {adult} directly next visit; I have been avoiding it and I know why.",
+    "Honestly it was tense. I'd like to talk it through on Thursday.",
+    "{adult} mentioned an aunt; I will ask about her.",
+    "I think it feels like checking at the moment. I'm going to try shorter, more regular visits.",
+    "The routine chart {adult} made herself. I think owning it made the difference.",
+    "Thanks, it has been a heavy week. Thursday works.",
+    "Agreed, I will invite the designated safeguarding lead.",
+]
+HANDOVER_OPENINGS = [
+    "Handing over with a joint visit booked so {adult} can meet you before I go.",
+    "I have told {adult} and {child} why I am leaving and who is coming next.",
+    "A planned handover; {adult} was sad but understands.",
+]
+HANDOVER_MIDDLES = [
+    " {child} warms up slowly: let them show you their room first.",
+    " {adult} prefers texts to calls and mornings to afternoons.",
+    " {other} is the person who holds things together; keep them close.",
+    " The key worry is the late nights when {adult} is on their own.",
+    " The family's goal is to be left alone by services; progress matters more than plans.",
+]
+HANDOVER_ENDINGS = [
+    " Next statutory visit is due soon; the checklist is up to date.",
+    " The plan actions are in the record; the housing one is overdue.",
+    " Please keep the Thursday after-school slot if you can, it matters to them.",
+]
+
+# --- decisions -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Decisions:
+    """What a worker writes in a judgment log entry of one category."""
+
+    questions: tuple[str, ...]
+    options: tuple[tuple[str, str, str], ...]
+    decisions: tuple[str, ...]
+    rationales: tuple[str, ...]
+    risks: tuple[tuple[str, str], ...]
+    family_views: tuple[str, ...]
+    child_views: tuple[str, ...]
+
+
+DECISIONS = {
+    "routine_support": Decisions(
+        (
+            "Should we pay for {child}'s school trip from the family support budget?",
+            "Should I arrange a food bank referral and help with the electricity this week?",
+            "Should we fund swimming lessons for {child} so {adult} gets a regular break?",
+        ),
+        (
+            ("Pay from the support budget", "Quick; {child} goes with friends", "Uses budget"),
+            ("Help {adult} apply to the hardship fund", "Builds confidence", "Slower"),
+            ("Do nothing this time", "Keeps budget for bigger needs", "{child} misses out"),
+        ),
+        (
+            "Pay from the budget now, and help {adult} apply to the hardship fund next time.",
+            "Make the referral today and top up the meter once.",
+        ),
+        (
+            "The cost is small and the benefit to {child} is clear; {adult} asked early.",
+            "Money worry is driving the arguments at home; easing it makes room for the rest.",
+        ),
+        (
+            ("{adult} may come to rely on one-off payments", "Agreed a budgeting session"),
+            ("Other families may need the budget more", "Checked the balance with the team"),
+        ),
+        ("{adult} was relieved and said they would pay it forward.",),
+        ('"Can I go with my friends then?" ({child})',),
+    ),
+    "change_visit_frequency": Decisions(
+        (
+            "Should I visit weekly instead of fortnightly while things are unsettled?",
+            "Can we visit less often now that {adult} is managing well?",
+        ),
+        (
+            ("Weekly visits for six weeks", "Closer support", "Could feel intrusive"),
+            ("Keep fortnightly, add a phone call", "Less intrusive", "May miss changes"),
+            ("Monthly visits", "Recognises progress", "Too big a step at once"),
+        ),
+        (
+            "Visit weekly for six weeks, then review with {adult}.",
+            "Move to three-weekly visits with a call in between.",
+        ),
+        (
+            "{adult} asked for more support during the court process.",
+            "{adult} has kept to the plan for three months and wants more space.",
+        ),
+        (("Changes could be missed between visits", "School and health visitor to call me"),),
+        ("{adult} agreed and chose the day.",),
+        ('"Will you still come to see me?" ({child})',),
+    ),
+    "share_information_with_school": Decisions(
+        (
+            "Should I tell {school} about the domestic abuse incident at the weekend?",
+            "Should I share {child}'s diagnosis with {school} before {adult} has told them?",
+        ),
+        (
+            ("Share now with the designated lead", "School can support {child}", "Trust"),
+            ("Ask {adult} to tell school themselves", "Respects {adult}", "May not happen"),
+            ("Share jointly at a meeting", "Honest and shared", "Takes a few days"),
+        ),
+        (
+            "Share with the designated safeguarding lead today, with {adult}'s knowledge.",
+            "Support {adult} to tell the school at a joint meeting on Thursday.",
+        ),
+        (
+            "{child} needs the adults at school to understand why they are tired and upset.",
+            "{adult} wants to be the one to explain, and doing it together builds trust.",
+        ),
+        (
+            ("{adult} may feel betrayed", "Explained why and what will be shared"),
+            ("Information shared too widely", "Only the designated lead is told"),
+        ),
+        ("{adult} was unhappy at first but agreed it would help {child}.",),
+        ('"I don\'t want everyone to know." ({child})', '"Just tell Miss, not the class."'),
+    ),
+    "step_down_to_early_help": Decisions(
+        (
+            "Is it time to step down from child in need to early help?",
+            "Can the family move to support from the family hub?",
+        ),
+        (
+            ("Step down now", "Recognises progress", "Support may feel lost"),
+            ("Step down after one more review", "Gradual", "Keeps statutory involvement"),
+        ),
+        (
+            "Step down to early help after a joint visit with the family hub worker.",
+            "Hold for one more review, then step down if things stay steady.",
+        ),
+        (
+            "The plan goals are met and {adult} uses the network without prompting.",
+            "Progress is real but recent; a short wait makes it more secure.",
+        ),
+        (("Problems may return without a social worker", "Clear route back in agreed"),),
+        ('"About time!" ({adult}), laughing.', "{adult} is nervous but pleased."),
+        ('"Good. Can I still see you at the party?" ({child})',),
+    ),
+    "family_time_arrangements": Decisions(
+        (
+            "Should family time with {other} move from the contact centre to the park?",
+            "Should {child}'s family time with {adult} increase to twice a week?",
+        ),
+        (
+            ("Move to the community, supervised", "More natural", "Less controlled"),
+            ("Stay at the contact centre", "Safe and familiar", "Feels artificial"),
+            ("Increase frequency", "{child} asks for more", "Tiring around school"),
+        ),
+        (
+            "Move family time to the park, supervised by {elder}, and review in a month.",
+            "Increase to twice a week for the holidays, then review.",
+        ),
+        (
+            "The last eight sessions were warm and safe, and {child} asks for more.",
+            "{elder} is a trusted supervisor and the family want it closer to home.",
+        ),
+        (
+            ("Arguments between the adults in front of {child}", "Ground rules agreed"),
+            ("Late cancellations upset {child}", "Confirm by text the day before"),
+        ),
+        ("The family are pleased; {other} wants it to be unsupervised soon.",),
+        ('"Can we go to the park with the big slide?" ({child})',),
+    ),
+    "safety_plan_change": Decisions(
+        (
+            "Should {other} be added to the safety plan as an overnight carer?",
+            "Should the safety plan allow {other} back into the home?",
+        ),
+        (
+            ("Agree the change", "Keeps the family together", "Risk if plan breaks"),
+            ("Agree with conditions and checks", "Balanced", "Needs monitoring"),
+            ("Do not change the plan yet", "Safest now", "Family may disengage"),
+        ),
+        (
+            "Ask for approval to add {other}, with weekly checks and a review in four weeks.",
+            "Ask for approval for a gradual return, starting with daytime visits.",
+        ),
+        (
+            "{other} has completed the programme and the network vouches for the change.",
+            "The children want it and the checks so far are positive.",
+        ),
+        (
+            ("Previous incidents late at night", "Nan stays over at weekends for now"),
+            ("Plan breaks down quietly", "Unannounced visits and school check-ins"),
+        ),
+        ('{adult} is desperate for it: "We\'re ready."',),
+        ('"I want Dad to read me my story." ({child})',),
+    ),
+    "child_protection_referral": Decisions(
+        (
+            "Does what {child} told me today need a strategy discussion?",
+            "Should we ask for a strategy discussion after the bruise seen at school?",
+        ),
+        (
+            ("Request a strategy discussion now", "Proper multi-agency view", "Frightening"),
+            ("Gather more information first", "Avoids overreaction", "Could delay safety"),
+        ),
+        (
+            "Request a strategy discussion today and tell {adult} why.",
+            "Ask for a strategy discussion and see {child} again tomorrow.",
+        ),
+        (
+            "What {child} said, with the history, meets the threshold for a multi-agency view.",
+            "The explanation does not fit the injury and the school is also worried.",
+        ),
+        (
+            ("{adult} may stop working with us", "Honest conversation and advocacy offered"),
+            ("{child} may retract", "Recorded {child}'s words verbatim straight away"),
+        ),
+        ("{adult} was shocked and angry, then said they understood.",),
+        ('"Am I in trouble for telling?" ({child})',),
+    ),
+    "placement_move": Decisions(
+        (
+            "Should {child} move from the emergency placement to long-term foster care?",
+            "Should {child} move placement closer to their school and siblings?",
+        ),
+        (
+            ("Move to the long-term carers", "Stability", "Another change of carer"),
+            ("Stay in the current placement", "No disruption", "Placement is short-term"),
+            ("Move to kinship care with {elder}", "Family link", "Assessment not finished"),
+        ),
+        (
+            "Ask for approval to move {child} at half term, after three introductory visits.",
+            "Ask for approval to move {child} to {elder} once the assessment is signed off.",
+        ),
+        (
+            "The carers are a good match and the move can be planned around school.",
+            "{child} wants to live with {elder}, and the assessment so far is positive.",
+        ),
+        (
+            ("Disruption to school and friendships", "Keep the same school and transport"),
+            ("{child} feels rejected by current carers", "Carers to help with the move"),
+        ),
+        ("{adult} wants {child} closer to home and agrees.",),
+        ('"Can I take my hamster?" ({child})', '"I want to be near my brother." ({child})'),
+    ),
+}
+APPROVALS = [
+    "Approved. Good analysis of risk; please review with me in four weeks.",
+    "Approved, with the checks you describe. Let me know straight away if anything changes.",
+    "Approved. The family's voice is clear in this; well done.",
+]
+DECLINES = [
+    "Not yet. I would like the assessment finished first; let's look again next month.",
+    "Declined for now: the network is not strong enough at weekends. Let's plan how to build it.",
+]
+DISCUSSED = [
+    "Talked this through in supervision; agree with your decision.",
+    "Discussed in supervision. Agreed, and added a review date.",
+    "Discussed: reasonable decision; keep the school close.",
+]
+REVIEW_OUTCOMES = [
+    "Reviewed: working well, no change needed.",
+    "Reviewed: partly working; adjusted with the family.",
+    "Reviewed: did not work as hoped; new plan agreed with {adult}.",
+]
+
+CONFERENCE_REASONS = [
+    "Worries about neglect; the family want to find their own way to keep {child} safe.",
+    "{adult} is unwell and the family need a plan for the children's care.",
+    "To agree a plan for {child} to return home from foster care.",
+    "Arguments at home; the wider family have offered help and want to plan it together.",
+]
+CONFERENCE_QUESTIONS = [
+    "How will {child} get to school every day?",
+    "Who can {child} go to if they feel unsafe?",
+    "How will the family support {adult} when things get hard?",
+    "How will {child} keep in touch with {other}?",
+    "What happens at weekends and in the holidays?",
+]
+BOTTOM_LINES = [
+    "{child} must not be left alone with anyone who has been drinking.",
+    "{child} goes to school every day unless ill.",
+    "Any new partner is introduced to the network before staying over.",
+    "The plan must be agreed by the family and by children's services.",
+]
+PLAN_TASKS = [
+    ("Take {child} to school on Mondays and Tuesdays", "{elder}"),
+    ("Have {child} for tea every Friday", "{elder}"),
+    ("Go to the parenting group every Wednesday", "{adult}"),
+    ("Ring {adult} every evening at seven", "{other}"),
+    ("Arrange a meeting with the school SENCO", "Allocated worker"),
+    ("Make a calm-down box with {child}", "{adult}"),
+    ("Register with the GP and book a health check", "{adult}"),
+    ("Apply for the housing transfer", "{adult} with the allocated worker"),
+    ("Plan the summer holidays week by week", "The family"),
+]
+CONFERENCE_OUTCOMES = [
+    "The family made a plan that everyone signed; bottom lines accepted.",
+    "Plan agreed with one change asked for by children's services.",
+    "A strong plan; {elder} takes the lead on weekends.",
+]
+ADVOCATES = _names("Jess Ormerod, Tariq Halloran, Grace Oyelaran, Ben Ashdown, Leila Fenwick")
+
+SUGGESTIONS = [
+    (
+        "Start notes with the child's own words",
+        "Put the child's voice section first on the note screen so we write it while it is fresh.",
+        "adopted",
+        "Good idea; the template has been changed for everyone.",
+    ),
+    (
+        "Let families choose where we meet",
+        "Some parents find home visits feel like inspections. Offer the café or the park.",
+        "being_tried",
+        "North team is trying this for three months; we will look at the numbers and ask families.",
+    ),
+    (
+        "Shared list of local groups",
+        "A list of groups and people who help, kept by all of us, for building networks.",
+        "adopted",
+        "Started in the shared drive; the analyst will keep it tidy.",
+    ),
+    (
+        "Shorter handover template",
+        "The handover form is four pages. Families need the relationship, not the form.",
+        "not_now",
+        "We need the legal fields for now; we will come back to this when the system changes.",
+    ),
+    (
+        "Friday reflective circle",
+        "Bring back the Friday hour where the team talks through one family together.",
+        "submitted",
+        None,
+    ),
+    (
+        "Bus routes on the visit map",
+        "Many of us visit by bus; show routes and times offline on the map.",
+        "submitted",
+        None,
+    ),
+]
+CONSULTATIONS = [
+    (
+        "Teenager asking me to keep a secret",
+        "A 15-year-old wants to tell me something but only if I promise not to tell anyone. "
+        "How do you handle this without losing them?",
+        [
+            "I say up front what I can keep private and what I can't, and why.",
+            "Ask what they are worried would happen if others knew. Often that is the real issue.",
+        ],
+    ),
+    (
+        "Grandparent who undermines the plan",
+        "A grandmother is a key support but tells the parent the plan is nonsense. Ideas?",
+        [
+            "Invite her into the planning properly; people undermine what they were left out of.",
+            "A family group conference helped me with exactly this.",
+            "Find out what she is afraid of losing.",
+        ],
+    ),
+    (
+        "Parent who will not let me see the bedroom",
+        "Warm relationship, but every visit there is a reason I cannot go upstairs.",
+        [
+            "Name it kindly and ask directly; sometimes it is shame about the state of it.",
+            "I offered to help sort the room together; that changed things.",
+        ],
+    ),
+    (
+        "Worker change for the third time",
+        "I am the family's fourth worker in two years. How do I start?",
+        [
+            "Acknowledge it straight away and ask what the others did that helped or didn't.",
+        ],
+    ),
+]
+
+# Interaction modes and purposes a family sees between statutory visits, by level of need.
+REGULAR_PURPOSES: dict[str, Weighted] = {
+    "early_help": [("direct_work", 6), ("review", 1), ("other", 3)],
+    "child_in_need": [("direct_work", 6), ("review", 1), ("other", 2)],
+    "child_protection": [("direct_work", 7), ("review", 0.5), ("other", 2)],
+    "child_in_care": [("family_time", 4), ("direct_work", 5), ("review", 0.5), ("other", 1.5)],
+}
+REGULAR_MODES: Weighted = [
+    ("home_visit", 38),
+    ("phone", 20),
+    ("school", 8),
+    ("office", 6),
+    ("community", 10),
+    ("video", 6),
+    ("message", 12),
+]
+CATEGORY_WEIGHTS: dict[str, dict[str, float]] = {
+    "early_help": {
+        "routine_support": 5,
+        "change_visit_frequency": 2,
+        "share_information_with_school": 2,
+        "family_time_arrangements": 1,
+        "child_protection_referral": 0.3,
+    },
+    "child_in_need": {
+        "routine_support": 4,
+        "change_visit_frequency": 2,
+        "share_information_with_school": 2,
+        "step_down_to_early_help": 1,
+        "family_time_arrangements": 1,
+        "safety_plan_change": 0.4,
+        "child_protection_referral": 0.4,
+    },
+    "child_protection": {
+        "routine_support": 2,
+        "change_visit_frequency": 1,
+        "share_information_with_school": 2,
+        "family_time_arrangements": 1,
+        "safety_plan_change": 2,
+        "step_down_to_early_help": 0.5,
+        "child_protection_referral": 0.3,
+    },
+    "child_in_care": {
+        "routine_support": 2,
+        "change_visit_frequency": 1,
+        "share_information_with_school": 1.5,
+        "family_time_arrangements": 3,
+        "placement_move": 1,
+        "safety_plan_change": 0.5,
+    },
+}
+LEVELS: dict[str, Weighted] = {
+    NORTH: [("early_help", 3), ("child_in_need", 4.5), ("child_protection", 2.5)],
+    SOUTH: [("early_help", 3), ("child_in_need", 4.5), ("child_protection", 2.5)],
+    IN_CARE: [("child_in_care", 1)],
+}
+HANDOVER_REASONS: Weighted = [
+    ("worker_left", 3),
+    ("workload", 3),
+    ("family_request", 1),
+    ("team_change", 1),
+    ("case_stepped_down", 1),
+    ("other", 1),
+]
+DURATIONS = {
+    "home_visit": (40, 120),
+    "school": (30, 60),
+    "office": (45, 90),
+    "community": (45, 120),
+    "phone": (5, 40),
+    "video": (15, 45),
+}
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+def _pick(rng: random.Random, options: Sequence[tuple[T, float]]) -> T:
+    """Return one option, chosen by weight."""
+    return rng.choices([value for value, _ in options], [weight for _, weight in options])[0]
+
+
+def _weekday(day: date) -> date:
+    """Return the day, or the Monday after it if it falls at a weekend."""
+    return day + timedelta(days=(7 - day.weekday()) % 7) if day.weekday() >= 5 else day
+
+
+def _at(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=UTC)
+
+
+def _years_before(day: date, years: float) -> date:
+    return day - timedelta(days=round(years * 365.25))
+
+
+def _age(born: date, on: date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+class Say(dict[str, str]):
+    """Words a phrase may name; one it does not know is left as it is."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+# --- the staff -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Worker:
+    id: uuid.UUID
+    username: str
+    name: str
+    role: str
+    team: str | None
+    active: bool
+
+
+@dataclass
+class Staff:
+    """The council's teams and people, as the generator needs them."""
+
+    teams: dict[str, uuid.UUID]
+    people: dict[str, Worker]
+
+    @classmethod
+    def load(cls) -> Staff:
+        """Read the demo teams and users back from the database."""
+        query = sa.select(Team.name, Team.id).where(Team.name.in_(TEAMS))
+        teams = {name: team_id for name, team_id in db.session.execute(query)}
+        names = {team_id: name for name, team_id in teams.items()}
+        usernames = [user[0] for user in DEMO_USERS] + [user[0] for user in STAFF]
+        users = db.session.scalars(sa.select(User).where(User.username.in_(usernames)))
+        people = {
+            user.username: Worker(
+                user.id,
+                user.username,
+                user.display_name,
+                user.role,
+                names.get(user.team_id) if user.team_id else None,
+                user.active,
+            )
+            for user in users
+        }
+        return cls(teams, people)
+
+    def _in(self, team: str, role: str, active: bool = True) -> list[Worker]:
+        found = [w for w in self.people.values() if w.team == team and w.role == role]
+        return sorted((w for w in found if w.active == active), key=lambda w: w.username)
+
+    def caseworkers(self, team: str) -> list[Worker]:
+        return self._in(team, Role.CASEWORKER)
+
+    def leavers(self, team: str) -> list[Worker]:
+        return self._in(team, Role.CASEWORKER, active=False)
+
+    def supervisor(self, team: str | None) -> Worker:
+        return self._in(team or NORTH, Role.SUPERVISOR)[0]
+
+    @property
+    def admin(self) -> Worker:
+        return self.people["admin"]
+
+
+def _hire_staff() -> Staff:
+    """Create the teams and every worker; all sign in with the demo password."""
+    teams = {name: accounts.get_or_create_team(name) for name in TEAMS}
     for username, name, role, team in DEMO_USERS:
         accounts.create_user(
             username,
             DEMO_PASSWORD,
             role=Role(role),
             display_name=name,
-            team=accounts.get_or_create_team(team) if team else None,
+            team=teams[team] if team else None,
         )
+    # One hash for the rest: argon2 is slow by design, and they share the password.
+    password_hash = hash_password(DEMO_PASSWORD)
+    now = utcnow()
+    db.session.execute(
+        sa.insert(User),
+        [
+            {
+                "id": new_id(),
+                "username": username,
+                "display_name": name,
+                "role": role,
+                "team_id": teams[team].id,
+                "password_hash": password_hash,
+                "totp_secret": None,
+                "active": active,
+                "created_at": now - timedelta(days=2000),
+                "password_changed_at": now,
+            }
+            for username, name, role, team, active in STAFF
+        ],
+    )
+    db.session.flush()
+    return Staff.load()
+
+
+# --- a household -----------------------------------------------------------------------
+
+
+@dataclass
+class Member:
+    id: uuid.UUID
+    given: str
+    surname: str
+    role: str
+    # How a child of the family would name them (HL7 role), for the network map.
+    relation: str
+    is_child: bool
+    born: date
+    sex: str
+    ethnicity: str
+    known_as: str | None = None
+
+    @property
+    def called(self) -> str:
+        return self.known_as or self.given
+
+
+@dataclass
+class Visit:
+    day: date
+    purpose: str
+    due: date | None = None
+    mode: str | None = None
+
+
+@dataclass
+class Household:
+    """One family while its records are being made."""
+
+    id: uuid.UUID
+    rng: random.Random
+    team: str
+    level: str
+    opened: date
+    surname: str
+    heritage: Heritage
+    area: str
+    members: list[Member] = field(default_factory=list)
+    school: str = "school"
+    plan_start: date | None = None
+    # (from, worker): who held the family from each date on.
+    periods: list[tuple[date, Worker]] = field(default_factory=list)
+    # (from, until, worker, why it ended)
+    assignments: list[tuple[date, date | None, Worker, str | None]] = field(default_factory=list)
+    visits: list[Visit] = field(default_factory=list)
+
+    @property
+    def adults(self) -> list[Member]:
+        return [m for m in self.members if not m.is_child]
+
+    @property
+    def children(self) -> list[Member]:
+        return [m for m in self.members if m.is_child]
+
+    @property
+    def carer(self) -> Member:
+        return self.adults[0]
+
+    @property
+    def foster_carer(self) -> Member | None:
+        return next((m for m in self.adults if m.relation == "FSTPRN"), None)
+
+    def other(self) -> Member | None:
+        others = self.adults[1:]
+        return others[0] if others else None
+
+    def elder(self) -> Member | None:
+        for member in self.adults[1:]:
+            if member.relation in ("MGRMTH", "PGRMTH", "MGRFTH", "AUNT", "FRND"):
+                return member
+        return None
+
+    def worker_on(self, day: date) -> Worker:
+        index = bisect.bisect_right([start for start, _ in self.periods], day) - 1
+        return self.periods[max(index, 0)][1]
+
+    def say(self, day: date, *, eldest: bool = False) -> Say:
+        """Return the words phrases name: a child, the carer, someone else, the school."""
+        born = [child for child in self.children if child.born <= day] or self.children
+        child = born[0] if eldest else self.rng.choice(born)
+        other = self.other()
+        elder = self.elder()
+        return Say(
+            child=child.called,
+            adult=self.carer.called,
+            other=other.called if other else "a neighbour",
+            elder=elder.called if elder else "Nan",
+            school=self.school,
+        )
+
+
+# --- the generator ---------------------------------------------------------------------
+
+
+class _Council:
+    """Builds every row of a synthetic council's case work, without touching the database."""
+
+    def __init__(self, seed: int, staff: Staff, today: date, policy_version: int) -> None:
+        # Not for security: a repeatable demonstration.
+        self.rng = random.Random(seed)  # noqa: S311
+        self.staff = staff
+        self.today = today
+        # Everything happened before today began, so nothing is in the future.
+        self.now = _at(today, 0)
+        self.policy_version = policy_version
+        self.rows: Rows = {}
+        self.statutory_template = new_id()
+        self.core_group_template = new_id()
+
+    def add(self, model: type[Any], row: Row) -> Row:
+        self.rows.setdefault(model, []).append(row)
+        return row
+
+    def record(self, model: type[Any], at: datetime, by: Worker, **values: Any) -> Row:
+        """Add a case record made by ``by`` at ``at``, as the app would stamp it."""
+        return self.add(
+            model,
+            {
+                "id": values.pop("id", None) or new_id(),
+                "version": 1,
+                "created_at": at,
+                "updated_at": at,
+                "deleted_at": None,
+                "created_by_id": by.id,
+                "updated_by_id": by.id,
+                **values,
+            },
+        )
+
+    def build(self, families: int) -> Rows:
+        self.practice()
+        seeds = [self.rng.getrandbits(64) for _ in range(families)]
+        teams = [TEAMS[i] if i < len(TEAMS) else self.pick_team() for i in range(families)]
+        workers = self.allocate(teams)
+        for index, (family_seed, team, worker) in enumerate(
+            zip(seeds, teams, workers, strict=True)
+        ):
+            self.family(index, random.Random(family_seed), team, worker)  # noqa: S311
+        self.suggestions()
+        self.consultations()
+        return self.rows
+
+    def pick_team(self) -> str:
+        return _pick(self.rng, list(TEAM_SHARE.items()))
+
+    def allocate(self, teams: list[str]) -> list[Worker]:
+        """Choose each family's worker now: cw.amara holds her share of North's families."""
+        workers: list[Worker | None] = [None] * len(teams)
+        amara = self.staff.people["cw.amara"]
+        amara_quota = max(1, round(len(teams) * AMARA_SHARE))
+        for team in TEAMS:
+            indexes = [i for i, name in enumerate(teams) if name == team]
+            self.rng.shuffle(indexes)
+            pool = self.staff.caseworkers(team)
+            if team == NORTH:
+                for i in indexes[:amara_quota]:
+                    workers[i] = amara
+                indexes = indexes[amara_quota:]
+                pool = [w for w in pool if w.username != amara.username]
+            for position, i in enumerate(indexes):
+                workers[i] = pool[position % len(pool)]
+        return [worker for worker in workers if worker is not None]
+
+    # --- practice settings ---
+
+    def practice(self) -> None:
+        admin = self.staff.admin
+        created = self.now - timedelta(days=5 * 366)
+        self.add(
+            DecisionPolicy,
+            {
+                "version": self.policy_version,
+                "categories": POLICY,
+                "created_at": created,
+                "created_by_id": admin.id,
+            },
+        )
+        for template_id, key, name, items, timescale, basis in (
+            (
+                self.statutory_template,
+                "statutory_visit",
+                "Statutory visit",
+                STATUTORY_ITEMS,
+                STATUTORY_TIMESCALE,
+                LEGAL_BASIS_VISIT,
+            ),
+            (
+                self.core_group_template,
+                "core_group",
+                "Core group meeting",
+                CORE_GROUP_ITEMS,
+                CORE_GROUP_TIMESCALE,
+                LEGAL_BASIS_CORE,
+            ),
+        ):
+            self.add(
+                ChecklistTemplate,
+                {
+                    "id": template_id,
+                    "key": key,
+                    "version": 1,
+                    "name": name,
+                    "purpose": key,
+                    "items": items,
+                    "timescale": timescale,
+                    "legal_basis": basis,
+                    "active": True,
+                    "created_at": created,
+                    "created_by_id": admin.id,
+                },
+            )
+
+    # --- one family ---
+
+    def family(self, index: int, rng: random.Random, team: str, worker: Worker) -> None:
+        opened = self.today - timedelta(days=rng.randint(365, 5 * 365))
+        if rng.random() < 0.1:
+            opened = self.today - timedelta(days=rng.randint(45, 364))  # some are new to us
+        heritage = _pick(rng, [(h, h.weight) for h in HERITAGES])
+        household = Household(
+            id=new_id(),
+            rng=rng,
+            team=team,
+            level=_pick(rng, LEVELS[team]),
+            opened=_weekday(opened),
+            surname=rng.choice(heritage.surnames),
+            heritage=heritage,
+            area=rng.choice(AREAS[team]),
+        )
+        self.people(household)
+        self.assignments(household, worker)
+        self.family_row(household)
+        self.network(household)
+        self.plan(household)
+        if rng.random() < 0.12 or index == 1:
+            self.conference(household)
+        self.work(household)
+
+    def people(self, h: Household) -> None:
+        """Make the household: a main carer, perhaps a partner and an elder, 1-4 children."""
+        rng, heritage = h.rng, h.heritage
+        mother_led = rng.random() < 0.85
+        # The eldest child was born before we met the family (most plans are not pre-birth).
+        known_for = (self.today - h.opened).days // 365 + 1
+        carer_age = rng.randint(min(19 + known_for, 40), 46)
+        carer = self.person(h, heritage, "F" if mother_led else "M", carer_age, h.surname)
+        carer.role, carer.relation = ("mother", "MTH") if mother_led else ("father", "FTH")
+        h.members.append(carer)
+        partner_heritage = heritage
+        step = False
+        if rng.random() < 0.5:
+            if heritage is WHITE_BRITISH and rng.random() < 0.3:
+                partner_heritage = _pick(rng, [(x, x.weight) for x in HERITAGES[1:]])
+            step = rng.random() < 0.35
+            partner = self.person(
+                h,
+                partner_heritage,
+                "M" if mother_led else "F",
+                max(19, carer_age + rng.randint(-4, 8)),
+                rng.choice(partner_heritage.surnames) if step else h.surname,
+            )
+            if mother_led:
+                partner.role, partner.relation = (
+                    ("stepfather", "STPFTH") if step else ("father", "FTH")
+                )
+            else:
+                partner.role, partner.relation = (
+                    ("stepmother", "STPMTH") if step else ("mother", "MTH")
+                )
+            h.members.append(partner)
+        if rng.random() < 0.3:
+            kind = rng.choice(("grandmother", "grandmother", "aunt", "family friend"))
+            elder_age = carer_age + rng.randint(20, 28) if kind == "grandmother" else carer_age + 3
+            elder = self.person(
+                h, heritage, "F", min(elder_age, 82), h.surname if kind != "family friend" else ""
+            )
+            elder.role = kind
+            elder.relation = {"grandmother": "MGRMTH", "aunt": "AUNT"}.get(kind, "FRND")
+            h.members.append(elder)
+        room = 6 - len(h.members) - (1 if h.level == "child_in_care" else 0)
+        count = min(room, _pick(rng, [(1, 4), (2, 4), (3, 2), (4, 1)]))
+        # A step-parent's heritage is not the children's.
+        parent_heritage = heritage if step else partner_heritage
+        ethnicity = heritage.ethnicity
+        if parent_heritage is not heritage:
+            ethnicity = MIXED_ETHNICITY.get(parent_heritage.ethnicity, "MOTH")
+            if parent_heritage.ethnicity.startswith("W"):
+                ethnicity = "WOTH"
+        child_heritage = heritage if rng.random() < 0.6 else parent_heritage
+        max_age = max(0, min(17, carer_age - 17))
+        for number in range(max(1, count)):
+            youngest = min(known_for, max_age) if number == 0 else 0
+            age = rng.randint(youngest, max_age)
+            child = self.person(h, child_heritage, rng.choice("FM"), age, h.surname, ethnicity)
+            child.role, child.relation = "child", "CHILD"
+            h.members.append(child)
+        if h.level == "child_in_care":
+            carer_surname = rng.choice(WHITE_BRITISH.surnames + HERITAGES[8].surnames)
+            foster = self.person(h, WHITE_BRITISH, "F", rng.randint(38, 62), carer_surname)
+            foster.role, foster.relation = "foster carer", "FSTPRN"
+            h.members.append(foster)
+        # Adults first (the main carer leading), then the children from the eldest.
+        h.members.sort(
+            key=lambda m: (m.is_child, m.role == "foster carer", m.born if m.is_child else date.min)
+        )
+        school_age = [child for child in h.children if _age(child.born, self.today) >= 4]
+        say = Say(area=h.area)
+        if school_age:
+            oldest = max(_age(child.born, self.today) for child in school_age)
+            schools = SECONDARY_SCHOOLS if oldest >= 11 else PRIMARY_SCHOOLS
+            h.school = h.rng.choice(schools).format_map(say)
+        else:
+            h.school = "nursery"
+
+    def person(
+        self,
+        h: Household,
+        heritage: Heritage,
+        sex: str,
+        age: int,
+        surname: str,
+        ethnicity: str | None = None,
+    ) -> Member:
+        rng = h.rng
+        is_child = age < 18
+        if is_child:
+            names = heritage.girls if sex == "F" else heritage.boys
+        else:
+            names = heritage.women if sex == "F" else heritage.men
+        given = rng.choice(names)
+        taken = {m.given for m in h.members}
+        for _ in range(3):
+            if given not in taken:
+                break
+            given = rng.choice(names)
+        born = self.today - timedelta(days=age * 365 + rng.randint(0, 364))
+        return Member(
+            id=new_id(),
+            given=given,
+            surname=surname or rng.choice(heritage.surnames),
+            role="",
+            relation="",
+            is_child=is_child,
+            born=born,
+            sex="female" if sex == "F" else "male",
+            ethnicity=ethnicity or heritage.ethnicity,
+            known_as=NICKNAMES.get(given) if rng.random() < 0.5 else None,
+        )
+
+    def family_row(self, h: Household) -> None:
+        rng = h.rng
+        first = h.worker_on(h.opened)
+        opened_at = _at(h.opened, 10, rng.randint(0, 59))
+        speaks_home = h.heritage.language != "English" and rng.random() < (
+            h.heritage.speaks_home_language
+        )
+        language = h.heritage.language if speaks_home else "English"
+        interpreter = speaks_home and rng.random() < h.heritage.interpreter
+        address = self.address(rng, h.area, h.opened)
+        history: list[Row] = []
+        if rng.random() < 0.25:
+            moved = h.opened + timedelta(
+                days=rng.randint(60, max(61, (self.today - h.opened).days))
+            )
+            if moved < self.today:
+                history = [{**address, "until": moved.isoformat()}]
+                address = self.address(rng, rng.choice(AREAS[h.team]), moved)
+        # Goals are the family's own: usually about the eldest, who has the most say.
+        say = h.say(self.today, eldest=True)
+        wishes = rng.sample(GOALS, rng.randint(1, 3))
+        if h.level == "child_in_care":
+            wishes = [*rng.sample(CARE_GOALS, 2), *wishes[:1]]
+        goals = [goal.format_map(say) for goal in wishes]
+        prefix = {NORTH: "NFS", SOUTH: "SFS", IN_CARE: "CIC"}[h.team]
+        self.record(
+            Family,
+            opened_at,
+            first,
+            id=h.id,
+            display_name=f"{h.surname} family",
+            address=address,
+            address_history=history,
+            preferred_language=language,
+            interpreter_needed=interpreter,
+            local_reference=f"{prefix}-{rng.randint(10000, 99999)}",
+            status="open",
+            goals=goals,
+            team_id=self.staff.teams[h.team],
+        )
+        for member in h.members:
+            self.person_rows(h, member, opened_at, first, language, interpreter)
+
+    def address(self, rng: random.Random, area: str, since: date) -> Row:
+        flat = rng.random() < 0.4
+        postcode = (
+            f"FW{POSTCODE_DISTRICTS[area]} {rng.randint(1, 9)}"
+            f"{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"
+        )
+        return {
+            "line1": f"Flat {rng.randint(1, 48)}, {rng.choice(ESTATE_BLOCKS)}"
+            if flat
+            else f"{rng.randint(1, 160)} {rng.choice(STREETS)}",
+            "line2": rng.choice(STREETS) if flat else None,
+            "town": area,
+            "postcode": postcode,
+            "since": since.isoformat(),
+        }
+
+    def person_rows(
+        self,
+        h: Household,
+        m: Member,
+        at: datetime,
+        by: Worker,
+        language: str,
+        interpreter: bool,
+    ) -> None:
+        rng = h.rng
+        accuracy = "exact"
+        born = m.born
+        if not m.is_child and m.role != "foster carer":
+            accuracy = _pick(rng, [("exact", 75), ("month", 15), ("estimated", 10)])
+            if accuracy == "month":
+                born = born.replace(day=1)
+            elif accuracy == "estimated":
+                born = date(born.year, 7, 1)
+        disabilities = ["NONE"]
+        if m.is_child and rng.random() < 0.22:
+            disabilities = rng.choice(
+                (
+                    ["AUT"],
+                    ["LD"],
+                    ["COMM"],
+                    ["BEH"],
+                    ["AUT", "COMM"],
+                    ["HEAR"],
+                    ["VIS"],
+                    ["MOB", "PC"],
+                )
+            )
+        elif not m.is_child and rng.random() < 0.12:
+            disabilities = rng.choice((["MOB"], ["VIS"], ["HEAR"], ["LD"], ["DDA"]))
+        elif not m.is_child and rng.random() < 0.06:
+            disabilities = []  # not yet asked
+        needs = [COMMUNICATION_NEEDS[code] for code in disabilities if code in COMMUNICATION_NEEDS]
+        if interpreter and not m.is_child and m.role != "foster carer":
+            needs.append(f"Prefers {language}; book an interpreter for meetings.")
+        ethnicity = m.ethnicity
+        if not m.is_child and rng.random() < 0.05:
+            ethnicity = rng.choice(("NOBT", "NOBT", "REFU"))
+        teen = m.is_child and _age(m.born, self.today) >= 13
+        joined = max(h.opened, m.born)
+        person = self.record(
+            Person,
+            at,
+            by,
+            id=m.id,
+            given_name=m.given,
+            family_name=m.surname,
+            known_as=m.known_as,
+            date_of_birth=born,
+            dob_accuracy=accuracy,
+            sex=m.sex,
+            gender="non-binary" if teen and rng.random() < 0.03 else None,
+            ethnicity=ethnicity,
+            disabilities=disabilities,
+            communication_needs=" ".join(needs) or None,
+            is_child=m.is_child,
+            local_child_id=f"LC{rng.randint(100000, 999999)}" if m.is_child else None,
+        )
+        self.record(
+            Membership,
+            at,
+            by,
+            family_id=h.id,
+            person_id=person["id"],
+            role_in_family=m.role,
+            valid_from=joined,
+            valid_to=None,
+        )
+
+    # --- the network map ---
+
+    def network(self, h: Household) -> None:
+        """Draw 3-8 edges: the children to their carers, each other, wider family, services."""
+        rng = h.rng
+        children, carer = h.children, h.carer
+        first = h.worker_on(h.opened)
+        at = _at(h.opened, 11)
+        edges: list[Row] = []
+
+        def edge(
+            child: Member,
+            to: Member | None,
+            type_: str,
+            quality: str,
+            *,
+            organisation: tuple[str, str] | None = None,
+            support: str | None = None,
+            restriction: str | None = None,
+            account: str = "family",
+        ) -> None:
+            edges.append(
+                {
+                    "from_person_id": child.id,
+                    "to_person_id": to.id if to else None,
+                    "to_organisation": organisation[0] if organisation else None,
+                    "organisation_kind": organisation[1] if organisation else None,
+                    "type": type_,
+                    "quality": quality,
+                    "support_role": support,
+                    "contact_restrictions": restriction,
+                    "valid_from": max(h.opened, child.born, to.born if to else child.born),
+                    "valid_to": None,
+                    "account_of": account,
+                }
+            )
+
+        for child in children:
+            edge(child, carer, carer.relation, _pick(rng, [("strong", 7), ("stressful", 2)]))
+        for adult in h.adults[1:]:
+            child = rng.choice(children)
+            if adult.relation in ("FTH", "MTH", "STPFTH", "STPMTH"):
+                quality = _pick(
+                    rng, [("strong", 4), ("tenuous", 2), ("stressful", 2), ("conflicted", 2)]
+                )
+                restriction = None
+                if quality == "conflicted" and h.level in ("child_protection", "child_in_care"):
+                    restriction = "Supervised family time only; no overnight stays."
+                edge(child, adult, adult.relation, quality, restriction=restriction)
+            elif adult.relation == "FSTPRN":
+                for looked_after in children:
+                    edge(looked_after, adult, "FSTPRN", "strong", support="Foster carer")
+            else:
+                edge(child, adult, adult.relation, "strong", support="Safety network member")
+        for older, younger in itertools.pairwise(children):
+            edge(younger, older, "SIB", _pick(rng, [("strong", 3), ("conflicted", 1)]))
+        say = Say(area=h.area)
+        for child in children[:2]:
+            age = _age(child.born, self.today)
+            if age >= 4:
+                kind = ("TEACHER", (h.school, "school"))
+                support = "Designated safeguarding lead" if rng.random() < 0.5 else None
+                quality = _pick(rng, [("strong", 3), ("tenuous", 2), ("stressful", 1)])
+                edge(
+                    child,
+                    None,
+                    kind[0],
+                    quality,
+                    organisation=kind[1],
+                    support=support,
+                    account="professional",
+                )
+            elif age >= 2:
+                edge(
+                    child, None, "NURSERY", "strong", organisation=(f"{h.area} Nursery", "nursery")
+                )
+            else:
+                edge(
+                    child,
+                    None,
+                    "HLTHVIS",
+                    "strong",
+                    organisation=(f"{h.area} health visiting team", "health"),
+                    account="professional",
+                )
+        extras = [
+            ("GP", (rng.choice(GP_PRACTICES).format_map(say), "gp")),
+            (
+                "FAITH",
+                (
+                    FAITH_GROUPS.get(h.heritage.ethnicity, "St Anne's Church").format_map(say),
+                    "faith",
+                ),
+            ),
+            ("YOUTH", (rng.choice(YOUTH_GROUPS).format_map(say), "community")),
+        ]
+        rng.shuffle(extras)
+        for type_, organisation in extras:
+            edge(
+                rng.choice(children),
+                None,
+                type_,
+                _pick(rng, [("strong", 2), ("tenuous", 1)]),
+                organisation=organisation,
+            )
+        wanted = rng.randint(3, 8)
+        # The carer edges come first so every map shows who the children live with.
+        for row in edges[: max(wanted, len(children))][:8]:
+            self.record(Relationship, at, first, family_id=h.id, **row)
+
+    # --- who works with the family ---
+
+    def assignments(self, h: Household, current: Worker) -> None:
+        """Lay out who held the family: sometimes earlier workers, then today's worker."""
+        rng = h.rng
+        span = (self.today - h.opened).days
+        changes = 0
+        if rng.random() < 0.3 and span >= 150:
+            changes = min(_pick(rng, [(1, 6), (2, 3), (3, 1)]), span // 120)
+        cuts = sorted(rng.sample(range(60, span - 30), changes)) if changes else []
+        handovers = sorted({_weekday(h.opened + timedelta(days=cut)) for cut in cuts})
+        handovers = [day for day in handovers if day < self.today]
+        chain: list[tuple[Worker, str | None]] = [(current, None)]
+        for _ in handovers:
+            following = chain[0][0]
+            reason = _pick(rng, HANDOVER_REASONS)
+            if reason == "worker_left" and self.staff.leavers(h.team):
+                pool = self.staff.leavers(h.team)
+            elif reason == "team_change":
+                other_team = rng.choice([t for t in TEAMS if t != h.team])
+                pool = self.staff.caseworkers(other_team)
+            else:
+                pool = self.staff.caseworkers(h.team)
+            pool = [w for w in pool if w.id != following.id] or self.staff.caseworkers(h.team)
+            chain.insert(0, (rng.choice(pool), reason))
+        starts = [h.opened, *handovers]
+        h.periods = [(start, worker) for start, (worker, _) in zip(starts, chain, strict=True)]
+        h.assignments = [
+            (start, starts[i + 1] if i + 1 < len(starts) else None, worker, reason)
+            for i, (start, (worker, reason)) in enumerate(zip(starts, chain, strict=True))
+        ]
+
+    def assignment_rows(self, h: Household) -> None:
+        for start, end, worker, reason in h.assignments:
+            supervisor = self.staff.supervisor(worker.team)
+            at = _at(start, 9, h.rng.randint(0, 59))
+            note = None
+            if end is not None:
+                say = h.say(end)
+                note = (
+                    h.rng.choice(HANDOVER_OPENINGS)
+                    + h.rng.choice(HANDOVER_MIDDLES)
+                    + h.rng.choice(HANDOVER_ENDINGS)
+                ).format_map(say)
+            row = self.record(
+                Assignment,
+                at,
+                supervisor,
+                family_id=h.id,
+                worker_id=worker.id,
+                role="allocated_worker",
+                started_on=start,
+                ended_on=end,
+                change_reason=reason if end is not None else None,
+                handover_note=note,
+            )
+            if end is not None:
+                row["updated_at"] = _at(end, 9)
+
+    # --- plans, conferences and the timeline of work ---
+
+    def plan(self, h: Household) -> None:
+        """Decide when statutory visiting started, and lay out the visits it brings."""
+        rng = h.rng
+        span = (self.today - h.opened).days
+        if h.level == "child_in_care":
+            h.plan_start = h.opened
+        elif h.level == "child_protection":
+            h.plan_start = _weekday(h.opened + timedelta(days=rng.randint(0, span // 2)))
+        h.visits.append(Visit(h.opened, "first", mode="home_visit"))
+        self.regular_visits(h)
+        if h.plan_start is not None:
+            self.timed_visits(h, "statutory_visit", STATUTORY_TIMESCALE, late=0.1)
+        if h.level == "child_protection" and h.plan_start is not None:
+            self.timed_visits(h, "core_group", CORE_GROUP_TIMESCALE, late=0.05)
+            h.visits.append(Visit(h.plan_start, "child_protection_conference", mode="office"))
+            review = h.plan_start + timedelta(days=90)
+            while review < self.today:
+                h.visits.append(
+                    Visit(_weekday(review), "child_protection_conference", mode="office")
+                )
+                review += timedelta(days=182)
+        if h.level == "child_in_care":
+            review = h.opened + timedelta(days=28)
+            while review < self.today:
+                h.visits.append(Visit(_weekday(review), "review", mode="office"))
+                review += timedelta(days=182)
+
+    def regular_visits(self, h: Household) -> None:
+        rng = h.rng
+        # Some families are seen often, some are drifting: both show in the team view.
+        gap = rng.uniform(7, 28)
+        day = h.opened
+        while True:
+            step = max(2.0, rng.gauss(gap, gap * 0.35))
+            if h.plan_start is not None and day >= h.plan_start:
+                step *= 1.8  # statutory visits carry much of the contact
+            day = _weekday(day + timedelta(days=round(step)))
+            if day >= self.today:
+                break
+            h.visits.append(Visit(day, "regular"))
+
+    def timed_visits(
+        self, h: Household, purpose: str, timescale: dict[str, Any], *, late: float
+    ) -> None:
+        """Add visits that keep to a timescale: mostly a little early, sometimes late."""
+        assert h.plan_start is not None
+        rng, rule = h.rng, TimescaleRule.parse(timescale)
+        last: date | None = None
+        while True:
+            due = next_visit_due(rule, started=h.plan_start, last_visit=last)
+            if rng.random() < late:
+                day = due + timedelta(days=rng.randint(1, 6))
+            else:
+                day = due - timedelta(days=rng.randint(0, 4))
+            day = _weekday(day)
+            if last is not None and day <= last:
+                day = _weekday(last + timedelta(days=1))
+            if day >= self.today:
+                break
+            h.visits.append(Visit(day, purpose, due=due))
+            last = day
+
+    def conference(self, h: Household) -> None:
+        """Add a family group conference, its stages and the family's plan."""
+        rng = h.rng
+        latest = (self.today - h.opened).days - 60
+        if latest < 30:
+            return
+        referred = _weekday(h.opened + timedelta(days=rng.randint(30, latest)))
+        preparation = _weekday(referred + timedelta(days=rng.randint(5, 10)))
+        meeting = _weekday(preparation + timedelta(days=rng.randint(14, 28)))
+        review = _weekday(meeting + timedelta(days=rng.randint(42, 84)))
+        reviewed = review < self.today
+        worker = h.worker_on(referred)
+        coordinators = [w for w in self.staff.caseworkers(h.team) if w.id != worker.id]
+        coordinator = rng.choice(coordinators or [worker])
+        say = h.say(meeting)
+        family_names = [
+            {"name": f"{m.given} {m.surname}", "person_id": str(m.id), "role": m.role}
+            for m in h.adults
+        ]
+        network = [
+            {"name": f"Class teacher, {h.school}", "person_id": None, "role": "school"},
+            {
+                "name": f"{rng.choice(WHITE_BRITISH.women)} (neighbour)",
+                "person_id": None,
+                "role": "friend",
+            },
+        ]
+        invited = [*family_names, *network]
+        attending = family_names + network[: rng.randint(0, 2)]
+        conference = self.record(
+            Conference,
+            _at(referred, 14),
+            coordinator,
+            family_id=h.id,
+            referral={
+                "referrer": f"{worker.name}, allocated worker",
+                "reason": rng.choice(CONFERENCE_REASONS).format_map(say),
+                "questions": [q.format_map(say) for q in rng.sample(CONFERENCE_QUESTIONS, 3)],
+                "bottom_lines": [b.format_map(say) for b in rng.sample(BOTTOM_LINES, 2)],
+            },
+            referred_on=referred,
+            coordinator_id=coordinator.id,
+            child_advocate=f"{rng.choice(ADVOCATES)} (independent advocate)",
+            invited=invited,
+            attending=attending,
+            preparation_on=preparation,
+            information_sharing_on=meeting,
+            private_family_time_on=meeting,
+            plan_agreed_on=meeting,
+            review_on=review,
+            status="reviewed" if reviewed else "held",
+            outcome=rng.choice(CONFERENCE_OUTCOMES).format_map(say),
+        )
+        conference["updated_at"] = _at(review if reviewed else meeting, 17)
+        for task, who in rng.sample(PLAN_TASKS, rng.randint(3, 6)):
+            if reviewed:
+                status = _pick(
+                    rng, [("done", 6), ("on_track", 2), ("off_track", 1.5), ("not_started", 0.5)]
+                )
+            else:
+                status = _pick(rng, [("done", 2), ("on_track", 4), ("not_started", 2)])
+            self.record(
+                PlanAction,
+                _at(meeting, 16),
+                coordinator,
+                family_id=h.id,
+                conference_id=conference["id"],
+                task=task.format_map(say),
+                who=who.format_map(say),
+                due_on=meeting + timedelta(weeks=rng.randint(2, 10)),
+                checked_by=rng.choice(
+                    [f"{say['elder']} (family)", "Allocated worker", coordinator.name]
+                ),
+                status=status,
+            )
+        h.visits.append(Visit(meeting, "family_group_conference", mode="community"))
+        if reviewed:
+            h.visits.append(Visit(review, "family_group_conference", mode="community"))
+
+    def work(self, h: Household) -> None:
+        """Write every interaction with its note, decisions, checklist and supervision."""
+        self.assignment_rows(h)
+        order = {"statutory_visit": 0, "core_group": 1}
+        visits = sorted(h.visits, key=lambda v: (v.day, order.get(v.purpose, 2)))
+        seen_days: set[tuple[date, str]] = set()
+        for visit in visits:
+            if visit.day >= self.today:
+                continue
+            # A statutory visit or core group that day already is the contact.
+            if visit.purpose == "regular" and any(
+                (visit.day, purpose) in seen_days for purpose in ("statutory_visit", "core_group")
+            ):
+                continue
+            seen_days.add((visit.day, visit.purpose))
+            self.interaction(h, visit)
+
+    def interaction(self, h: Household, visit: Visit) -> None:
+        rng = h.rng
+        worker = h.worker_on(visit.day)
+        purpose, mode = visit.purpose, visit.mode
+        if purpose == "regular":
+            purpose = _pick(rng, REGULAR_PURPOSES[h.level])
+            mode = _pick(rng, REGULAR_MODES)
+            if purpose == "family_time":
+                mode = _pick(rng, [("community", 3), ("office", 2)])
+        elif purpose == "statutory_visit":
+            mode = _pick(rng, [("home_visit", 17), ("school", 2), ("community", 1)])
+        elif purpose == "core_group":
+            mode = _pick(rng, [("office", 3), ("video", 2)])
+        mode = mode or "home_visit"
+        if mode == "school" and not any(_age(c.born, visit.day) >= 4 for c in h.children):
+            mode = "home_visit"
+        hour = (
+            rng.randint(10, 14) if mode == "school" else rng.choice((9, 10, 11, 13, 14, 15, 16, 17))
+        )
+        at = _at(visit.day, hour, rng.choice((0, 10, 15, 20, 30, 40, 45, 50)))
+        low, high = DURATIONS.get(mode, (0, 0))
+        duration: int | None = rng.randint(low, high) if high else None
+        if purpose in ("core_group", "child_protection_conference"):
+            duration = rng.randint(60, 120)
+        elif purpose == "family_group_conference":
+            duration = rng.randint(180, 300)
+        participants = self.participants(h, visit.day, mode, purpose)
+        meaningful = mode != "message" and (mode != "phone" or (duration or 0) >= 10)
+        stored_purpose = "direct_work" if purpose == "first" else purpose
+        interaction = self.record(
+            Interaction,
+            at,
+            worker,
+            family_id=h.id,
+            occurred_at=at,
+            duration_minutes=duration,
+            mode=mode,
+            purpose=stored_purpose,
+            announced=rng.random() < (0.8 if purpose == "statutory_visit" else 0.95),
+            meaningful=meaningful,
+            participants=participants,
+        )
+        written = min(
+            at + timedelta(minutes=(duration or 10) + rng.randint(30, 240)),
+            self.now - timedelta(minutes=1),
+        )
+        if mode != "message" and rng.random() < 0.93:
+            self.note(h, interaction, worker, written, purpose, mode, participants)
+        if mode != "message" and rng.random() < 0.19:
+            self.judgment(h, interaction, worker, written)
+        if purpose in ("statutory_visit", "core_group") and visit.due is not None:
+            self.checklist(h, interaction, worker, visit, mode, participants, written)
+
+    def participants(self, h: Household, day: date, mode: str, purpose: str) -> list[Row]:
+        rng = h.rng
+        rows: list[Row] = []
+        if mode == "message":
+            return rows
+        children = [c for c in h.children if c.born <= day]
+        in_person = mode in ("home_visit", "community", "office")
+        meeting = purpose in (
+            "core_group",
+            "child_protection_conference",
+            "review",
+            "family_group_conference",
+        )
+        # Looked-after children are visited where they live: the foster carer is there.
+        host = h.foster_carer if mode == "home_visit" and h.foster_carer else h.carer
+        if mode != "school":
+            rows.append(self.participant(host, present=True, spoken_to=True))
+            for adult in h.adults:
+                if adult is host:
+                    continue
+                if in_person and rng.random() < (0.7 if meeting else 0.35):
+                    rows.append(self.participant(adult, present=True, spoken_to=True))
+        for child in children:
+            age = _age(child.born, day)
+            if mode == "school":
+                statutory = purpose == "statutory_visit"
+                if age < 4 or (not statutory and rows and rng.random() < 0.4):
+                    continue
+                rows.append(
+                    self.participant(
+                        child,
+                        present=True,
+                        seen=True,
+                        seen_alone=rng.random() < (0.9 if statutory else 0.7),
+                        spoken_to=True,
+                    )
+                )
+            elif meeting:
+                if age >= 10 and rng.random() < 0.4:
+                    rows.append(self.participant(child, present=True, seen=True, spoken_to=True))
+            elif in_person:
+                statutory = purpose == "statutory_visit"
+                if not statutory and rng.random() < 0.3:
+                    continue
+                seen = not statutory or rng.random() < 0.98
+                alone = seen and age >= 4 and rng.random() < (0.9 if statutory else 0.25)
+                rows.append(
+                    self.participant(
+                        child, present=True, seen=seen, seen_alone=alone, spoken_to=age >= 3
+                    )
+                )
+            elif mode == "video" and age >= 5 and rng.random() < 0.5:
+                rows.append(self.participant(child, present=True, spoken_to=True))
+        return rows
+
+    @staticmethod
+    def participant(
+        member: Member,
+        *,
+        present: bool,
+        seen: bool = False,
+        seen_alone: bool = False,
+        spoken_to: bool = False,
+    ) -> Row:
+        return {
+            "person_id": str(member.id),
+            "present": present,
+            "seen": seen,
+            "seen_alone": seen_alone,
+            "spoken_to": spoken_to,
+        }
+
+    def note(
+        self,
+        h: Household,
+        interaction: Row,
+        worker: Worker,
+        written: datetime,
+        purpose: str,
+        mode: str,
+        participants: list[Row],
+    ) -> None:
+        rng = h.rng
+        day = interaction["occurred_at"].date()
+        say = h.say(day)
+        if mode == "home_visit" and h.foster_carer:
+            say["adult"] = h.foster_carer.called
+        seen = {p["person_id"] for p in participants if p["seen"]}
+        seen_children = [c for c in h.children if str(c.id) in seen]
+        if seen_children:
+            child = rng.choice(seen_children)
+            say["child"] = child.called
+            voices = BABY_VOICE if _age(child.born, day) < 2 else CHILD_VOICE
+        else:
+            voices = NOT_SEEN_VOICE
+        key = mode if mode in ("phone", "video", "school") else purpose
+        happened = rng.choice(WHAT_HAPPENED.get(key, WHAT_HAPPENED["direct_work"]))
+        sections = {
+            "what_happened": (happened + rng.choice(WHAT_HAPPENED_MORE)).format_map(say),
+            "child_voice": rng.choice(voices).format_map(say),
+            "family_view": rng.choice(FAMILY_VIEW).format_map(say),
+            "strengths": rng.choice(STRENGTHS).format_map(say),
+            "reflection": rng.choice(REFLECTION).format_map(say),
+            "next_steps": rng.choice(NEXT_STEPS).format_map(say),
+        }
+        signed_at: datetime | None = written + timedelta(hours=rng.randint(0, 40))
+        recent = (self.today - day).days <= 10
+        if (recent and rng.random() < 0.5) or (signed_at and signed_at >= self.now):
+            signed_at = None
+        note = self.record(
+            Note,
+            written,
+            worker,
+            family_id=h.id,
+            interaction_id=interaction["id"],
+            sections=sections,
+            state="signed" if signed_at else "draft",
+            signed_at=signed_at,
+            review_status="not_reviewed",
+        )
+        note["updated_at"] = signed_at or written
+        if signed_at and rng.random() < 0.2:
+            self.supervision(h, note, worker, signed_at, say)
+
+    def supervision(
+        self, h: Household, note: Row, author: Worker, signed_at: datetime, say: Say
+    ) -> None:
+        """A supervisor's reflective comment or question, and usually the worker's reply."""
+        rng = h.rng
+        supervisor = self.staff.supervisor(author.team)
+        asked = signed_at + timedelta(days=rng.randint(1, 6), hours=rng.randint(0, 5))
+        if asked >= self.now:
+            return
+        comment = self.review(
+            h,
+            supervisor,
+            asked,
+            target_kind="note",
+            target_id=note["id"],
+            parent_id=None,
+            review_kind=rng.choice(("comment", "question")),
+            body=rng.choice(SUPERVISOR_COMMENTS).format_map(say),
+        )
+        answered = asked + timedelta(days=rng.randint(0, 4), hours=rng.randint(1, 6))
+        if answered < self.now and rng.random() < 0.85:
+            self.review(
+                h,
+                author,
+                answered,
+                target_kind="note",
+                target_id=note["id"],
+                parent_id=comment["id"],
+                review_kind="reply",
+                body=rng.choice(REPLIES).format_map(say),
+            )
+
+    def review(self, h: Household, by: Worker, at: datetime, **values: Any) -> Row:
+        return self.record(Review, at, by, family_id=h.id, state="signed", signed_at=at, **values)
+
+    def judgment(self, h: Household, interaction: Row, worker: Worker, written: datetime) -> None:
+        rng = h.rng
+        day = interaction["occurred_at"].date()
+        say = h.say(day)
+        category = _pick(rng, list(CATEGORY_WEIGHTS[h.level].items()))
+        light = light_for(POLICY, category)
+        words = DECISIONS[category]
+        supervisor = self.staff.supervisor(worker.team)
+        signed_at = min(
+            written + timedelta(hours=rng.randint(0, 20)), self.now - timedelta(hours=1)
+        )
+        options = [
+            {
+                "option": option.format_map(say),
+                "for": pro.format_map(say),
+                "against": con.format_map(say),
+            }
+            for option, pro, con in rng.sample(
+                words.options, min(len(words.options), rng.randint(2, 3))
+            )
+        ]
+        risks = [
+            {"risk": risk.format_map(say), "mitigation": mitigation.format_map(say)}
+            for risk, mitigation in rng.sample(words.risks, rng.randint(1, len(words.risks)))
+        ]
+        consulted = [
+            {
+                "name": h.carer.given + " " + h.carer.surname,
+                "role": h.carer.role,
+                "view": rng.choice(words.family_views).format_map(say),
+            }
+        ]
+        if light is not Light.GREEN or rng.random() < 0.5:
+            consulted.append(
+                {
+                    "name": supervisor.name,
+                    "role": "Team manager",
+                    "view": "Agreed the options were the right ones to weigh.",
+                }
+            )
+        if rng.random() < 0.4:
+            consulted.append(
+                {
+                    "name": f"Designated safeguarding lead, {h.school}",
+                    "role": "School",
+                    "view": "Supportive; will keep an eye on attendance.",
+                }
+            )
+        disagreed: list[Row] = []
+        other = h.other()
+        if other is not None and rng.random() < 0.15:
+            disagreed.append(
+                {
+                    "name": f"{other.given} {other.surname}",
+                    "role": other.role,
+                    "view": "Thinks we are interfering and it should be left to the family.",
+                }
+            )
+        status = status_when_signed(light)
+        entry_id = new_id()
+        decided_by: Worker | None = None
+        decided_at: datetime | None = None
+        reason: str | None = None
+        age = (self.today - day).days
+        if light is Light.YELLOW and age >= 14 and rng.random() < 0.9:
+            status = JudgmentStatus.DISCUSSED
+            discussed_at = signed_at + timedelta(days=rng.randint(2, 10))
+            if discussed_at < self.now:
+                self.review(
+                    h,
+                    supervisor,
+                    discussed_at,
+                    target_kind="judgment",
+                    target_id=entry_id,
+                    parent_id=None,
+                    review_kind="discussed",
+                    body=rng.choice(DISCUSSED).format_map(say),
+                )
+            else:
+                status = JudgmentStatus.AWAITING_DISCUSSION
+        elif light is Light.RED and age >= 7:
+            approved = rng.random() < 0.85
+            decided_at = signed_at + timedelta(days=rng.randint(0, 2), hours=rng.randint(1, 6))
+            if decided_at < self.now:
+                status = JudgmentStatus.APPROVED if approved else JudgmentStatus.DECLINED
+                decided_by = supervisor
+                reason = rng.choice(APPROVALS if approved else DECLINES)
+                self.review(
+                    h,
+                    supervisor,
+                    decided_at,
+                    target_kind="judgment",
+                    target_id=entry_id,
+                    parent_id=None,
+                    review_kind="approve" if approved else "decline",
+                    body=reason,
+                )
+            else:
+                decided_at = None
+        review_date = day + timedelta(weeks=rng.randint(4, 12))
+        reviewed_on: date | None = None
+        outcome: str | None = None
+        if (
+            review_date < self.today
+            and status is not JudgmentStatus.DECLINED
+            and rng.random() < 0.85
+        ):
+            reviewed_on = min(review_date + timedelta(days=rng.randint(0, 10)), self.today)
+            outcome = rng.choice(REVIEW_OUTCOMES).format_map(say)
+        entry = self.record(
+            Judgment,
+            written,
+            worker,
+            id=entry_id,
+            family_id=h.id,
+            interaction_id=interaction["id"],
+            question=rng.choice(words.questions).format_map(say),
+            category=category,
+            options=options,
+            decision=rng.choice(words.decisions).format_map(say),
+            rationale=rng.choice(words.rationales).format_map(say),
+            risks=risks,
+            consulted=consulted,
+            disagreed=disagreed,
+            family_view=rng.choice(words.family_views).format_map(say),
+            child_view=rng.choice(words.child_views).format_map(say),
+            light=light.value,
+            policy_version=self.policy_version,
+            review_date=review_date,
+            state="signed",
+            signed_at=signed_at,
+            status=status.value,
+            decided_by_id=decided_by.id if decided_by else None,
+            decided_at=decided_at,
+            decision_reason=reason,
+            review_outcome=outcome,
+            reviewed_on=reviewed_on,
+        )
+        entry["updated_at"] = decided_at or signed_at
+
+    def checklist(
+        self,
+        h: Household,
+        interaction: Row,
+        worker: Worker,
+        visit: Visit,
+        mode: str,
+        participants: list[Row],
+        written: datetime,
+    ) -> None:
+        assert visit.due is not None
+        statutory = visit.purpose == "statutory_visit"
+        template = self.statutory_template if statutory else self.core_group_template
+        checklist = self.record(
+            Checklist,
+            written,
+            worker,
+            family_id=h.id,
+            interaction_id=interaction["id"],
+            template_id=template,
+            purpose=visit.purpose,
+            due_on=visit.due,
+            completed_on=visit.day,
+            timeliness=timeliness(visit.due, visit.day, self.today).value,
+        )
+        answers = (
+            self.visit_answers(h, visit.day, mode, participants)
+            if statutory
+            else self.core_group_answers(h, participants, visit.day <= visit.due)
+        )
+        items = STATUTORY_ITEMS if statutory else CORE_GROUP_ITEMS
+        for item in items:
+            answer, reason = answers[item["key"]]
+            self.record(
+                ChecklistItem,
+                written,
+                worker,
+                id=checklist_item_id(checklist["id"], item["key"]),
+                family_id=h.id,
+                checklist_id=checklist["id"],
+                item_key=item["key"],
+                label=item["label"],
+                answer=answer,
+                reason=reason,
+            )
+
+    def visit_answers(
+        self, h: Household, day: date, mode: str, participants: list[Row]
+    ) -> dict[str, tuple[str, str | None]]:
+        rng = h.rng
+        by_id = {p["person_id"]: p for p in participants}
+        children = [c for c in h.children if c.born <= day]
+        old_enough = [c for c in children if _age(c.born, day) >= 4]
+        # At school only the children of school age can be seen.
+        expected = old_enough if mode == "school" else children
+        seen = [c for c in expected if by_id.get(str(c.id), {}).get("seen")]
+        alone = [c for c in old_enough if by_id.get(str(c.id), {}).get("seen_alone")]
+        if not children:
+            # A plan made before the baby is born: visits check the home is ready.
+            unborn = ("na", "Baby not yet born; pre-birth plan.")
+            return {
+                "child_seen": unborn,
+                "child_seen_alone": unborn,
+                "bedroom_seen": ("yes", None) if mode == "home_visit" else ("na", "Not at home."),
+                "views_recorded": ("na", "Parents' views recorded instead."),
+                "plan_discussed": ("yes", None),
+            }
+        answers: dict[str, tuple[str, str | None]] = {
+            "child_seen": ("yes", None)
+            if seen and len(seen) == len(expected)
+            else ("no", "Not every child was at home; seen again within the week."),
+            "child_seen_alone": ("na", "Too young to be seen alone.")
+            if not old_enough
+            else ("yes", None)
+            if len(alone) == len(old_enough)
+            else (
+                "no",
+                rng.choice(
+                    (
+                        "Did not want to be seen alone today; will try again next visit.",
+                        "Visit cut short: the younger child was unwell.",
+                    )
+                ),
+            ),
+            "bedroom_seen": ("na", "Visit was not at home.")
+            if mode != "home_visit"
+            else ("yes", None)
+            if rng.random() < 0.88
+            else ("no", "Family asked me not to go upstairs today; agreed to see it next visit."),
+            "views_recorded": ("yes", None)
+            if rng.random() < 0.96
+            else ("no", "Ran out of time; will record next visit."),
+            "plan_discussed": ("yes", None)
+            if rng.random() < 0.9
+            else ("no", "Not the right moment; the family were upset about other news."),
+        }
+        return answers
+
+    def core_group_answers(
+        self, h: Household, participants: list[Row], on_time: bool
+    ) -> dict[str, tuple[str, str | None]]:
+        rng = h.rng
+        carer_there = any(p["person_id"] == str(h.carer.id) for p in participants)
+        return {
+            "meeting_held": ("yes", None)
+            if on_time
+            else ("no", "Moved because the school could not attend."),
+            "parents_attended": ("yes", None) if carer_there else ("no", "Did not come."),
+            "child_views_shared": ("yes", None)
+            if rng.random() < 0.9
+            else ("no", "Not gathered in time."),
+            "plan_reviewed": ("yes", None),
+            "minutes_circulated": ("yes", None)
+            if rng.random() < 0.85
+            else ("no", "Still to send."),
+        }
+
+    # --- staff records ---
+
+    def suggestions(self) -> None:
+        rng = self.rng
+        workers = [
+            w
+            for w in self.staff.people.values()
+            if w.active and w.role in ("caseworker", "supervisor")
+        ]
+        workers.sort(key=lambda w: w.username)
+        for title, body, status, response in SUGGESTIONS:
+            author = rng.choice(workers)
+            made = self.now - timedelta(days=rng.randint(20, 360), hours=rng.randint(0, 8))
+            answered_by = (
+                self.staff.supervisor(author.team) if rng.random() < 0.6 else self.staff.admin
+            )
+            self.add(
+                Suggestion,
+                {
+                    "id": new_id(),
+                    "title": title,
+                    "body": body,
+                    "created_at": made,
+                    "created_by_id": author.id,
+                    "status": status,
+                    "response": response,
+                    "responded_by_id": answered_by.id if response else None,
+                    "responded_at": made + timedelta(days=rng.randint(3, 15)) if response else None,
+                },
+            )
+
+    def consultations(self) -> None:
+        rng = self.rng
+        workers = sorted(
+            (w for w in self.staff.people.values() if w.active and w.role == "caseworker"),
+            key=lambda w: w.username,
+        )
+        for title, dilemma, replies in CONSULTATIONS:
+            posted = self.now - timedelta(days=rng.randint(2, 180), hours=rng.randint(0, 8))
+            consultation = self.add(
+                Consultation,
+                {
+                    "id": new_id(),
+                    "title": title,
+                    "dilemma": dilemma,
+                    "posted_at": posted,
+                    "closed_at": posted + timedelta(days=14)
+                    if posted + timedelta(days=14) < self.now
+                    else None,
+                },
+            )
+            for number, body in enumerate(replies):
+                self.add(
+                    ConsultationReply,
+                    {
+                        "id": new_id(),
+                        "consultation_id": consultation["id"],
+                        "body": body,
+                        "created_at": min(posted + timedelta(hours=3 + 20 * number), self.now),
+                        "created_by_id": rng.choice(workers).id,
+                    },
+                )
+
+
+# Parents before the rows that point at them.
+INSERT_ORDER: list[tuple[type[Any], str]] = [
+    (DecisionPolicy, "decision_policies"),
+    (ChecklistTemplate, "checklist_templates"),
+    (Family, "families"),
+    (Person, "people"),
+    (Membership, "memberships"),
+    (Relationship, "relationships"),
+    (Assignment, "assignments"),
+    (Interaction, "interactions"),
+    (Note, "notes"),
+    (Judgment, "judgments"),
+    (Checklist, "checklists"),
+    (ChecklistItem, "checklist_items"),
+    (Review, "reviews"),
+    (Conference, "conferences"),
+    (PlanAction, "plan_actions"),
+    (Suggestion, "suggestions"),
+    (Consultation, "consultations"),
+    (ConsultationReply, "consultation_replies"),
+]
+
+
+def build_council(
+    *, families: int, seed: int, staff: Staff, today: date | None = None, policy_version: int = 1
+) -> Rows:
+    """Return every row of a synthetic council's work, by table, without writing them."""
+    council = _Council(seed, staff, today or utcnow().date(), policy_version)
+    return council.build(families)
+
+
+def load_demo_data(*, families: int, seed: int) -> dict[str, int]:
+    """Create the demo staff and ``families`` families with years of work; return the counts."""
+    staff = _hire_staff()
+    latest = db.session.scalar(sa.select(sa.func.max(DecisionPolicy.version))) or 0
+    rows = build_council(families=families, seed=seed, staff=staff, policy_version=latest + 1)
+    counts = {"teams": len(staff.teams), "users": len(staff.people)}
+    for model, name in INSERT_ORDER:
+        batch = rows.get(model, [])
+        if batch:
+            db.session.execute(sa.insert(model), batch)
+        counts[name] = len(batch)
     db.session.commit()
-    return {"users": len(DEMO_USERS)}
+    return counts
 
 
 def sign_in_help() -> str:
+    """Return the demo sign-ins to print: accounts, roles and the shared password."""
     lines = ["Demo sign-ins (password for all: " + DEMO_PASSWORD + "):"]
-    lines += [f"  {role:<11} {username}" for username, _, role, _ in DEMO_USERS]
+    lines += [
+        f"  {role:<11} {username:<10} {name}" + (f", {team}" if team else "")
+        for username, name, role, team in DEMO_USERS
+    ]
+    lines.append("  Other workers, same password:")
+    for team in TEAMS:
+        usernames = [u for u, _, _, t, active in STAFF if t == team and active]
+        lines.append(f"    {team}: {', '.join(usernames)}")
     return "\n".join(lines)

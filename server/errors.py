@@ -10,11 +10,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import sqlalchemy as sa
 from flask import Flask, Response, jsonify
 from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
 
 from .domain import errors as domain
+from .extensions import db
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +99,16 @@ def handle_http_exception(error: HTTPException) -> tuple[Response, int] | HTTPEx
     return response, status
 
 
+def handle_integrity_error(error: sa.exc.IntegrityError) -> tuple[Response, int]:
+    # The rules check references first; this is the backstop for a race between
+    # two requests, and it must never surface as a 500.
+    db.session.rollback()
+    log.warning("integrity error: %s", type(error.orig).__name__)
+    return error_response(
+        409, "conflict", "That clashes with a record that already exists or was just changed."
+    )
+
+
 def handle_unexpected(error: Exception) -> tuple[Response, int]:
     log.exception("unhandled error")
     return error_response(500, "server_error", "Something went wrong on our side. Try again.")
@@ -106,4 +118,5 @@ def register_error_handlers(app: Flask) -> None:
     """Send every error through the one shape."""
     app.register_error_handler(domain.DomainError, handle_domain_error)
     app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(sa.exc.IntegrityError, handle_integrity_error)
     app.register_error_handler(Exception, handle_unexpected)

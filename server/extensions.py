@@ -6,12 +6,9 @@ from typing import TYPE_CHECKING
 
 from flask_limiter import Limiter
 from flask_migrate import Migrate
-from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
-
-from .errors import ErrorSchema
 
 # Stable constraint names, so Alembic can alter tables on SQLite too.
 NAMING_CONVENTION = {
@@ -25,16 +22,6 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-
-
-class ServiceApi(Api):
-    """flask-smorest's Api, documenting and using the service's one error shape."""
-
-    ERROR_SCHEMA = ErrorSchema
-
-    def _register_error_handlers(self) -> None:
-        # server.errors registers the one translator for every error.
-        pass
 
 
 db = SQLAlchemy(model_class=Base)

@@ -6,15 +6,13 @@ from pathlib import Path
 
 from flask import Blueprint, Flask, Response, current_app, send_from_directory
 
-PWA_DIR = Path(__file__).resolve().parent.parent / "pwa"
-
 blp = Blueprint("pwa", __name__)
 
 MEDIA_TYPES = {".webmanifest": "application/manifest+json", ".js": "text/javascript"}
 
 
 def _send(path: str) -> Response:
-    directory = Path(current_app.config.get("PWA_DIR", PWA_DIR))
+    directory = Path(current_app.config["PWA_DIR"])
     mimetype = MEDIA_TYPES.get(Path(path).suffix)
     response = send_from_directory(directory, path, mimetype=mimetype)
     # The service worker script must always be fetched fresh to find updates.

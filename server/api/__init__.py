@@ -4,9 +4,20 @@ from __future__ import annotations
 
 from flask_smorest import Api
 
+from ..errors import ErrorSchema
 from . import admin, auth, health, practice, records
 from .common import blueprint
 from .converters import UUIDConverter
+
+
+class ServiceApi(Api):
+    """flask-smorest's Api, documenting and using the service's one error shape."""
+
+    ERROR_SCHEMA = ErrorSchema
+
+    def _register_error_handlers(self) -> None:
+        # server.errors registers the one translator for every error.
+        pass
 
 
 def register_blueprints(api: Api) -> None:

@@ -51,7 +51,7 @@ class TotpSetupSchema(Schema):
 
 
 class TotpConfirmSchema(Schema):
-    secret = fields.String(required=True, validate=validate.Regexp(r"^[A-Z2-7]{16,64}$"))
+    secret = fields.String(required=True, validate=validate.Regexp(r"^[A-Z2-7]{32}$"))
     code = fields.String(required=True, validate=validate.Regexp(r"^\d{6}$"))
 
 

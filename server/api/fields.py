@@ -43,3 +43,12 @@ def text_list(max_items: int = 50, **kwargs: Any) -> fields.List:
 
 def object_list(schema: Any, max_items: int = 100, **kwargs: Any) -> fields.List:
     return fields.List(fields.Nested(schema), validate=validate.Length(max=max_items), **kwargs)
+
+
+class StoredDate(fields.Date):
+    """A date inside a JSON column: stored as ISO text, shown as it was stored."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
+        if isinstance(value, str):
+            return value
+        return super()._serialize(value, attr, obj, **kwargs)

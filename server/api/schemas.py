@@ -16,6 +16,7 @@ from marshmallow import Schema, fields, validate
 
 from ..domain.records import RecordKind
 from .fields import (
+    StoredDate,
     choice,
     code_from,
     long_text,
@@ -38,7 +39,7 @@ class AddressSchema(StrictSchema):
     line2 = short_text(allow_none=True)
     town = short_text(allow_none=True)
     postcode = short_text(max=10, allow_none=True)
-    since = fields.Date(allow_none=True)
+    since = StoredDate(allow_none=True)
 
 
 class ParticipantSchema(StrictSchema):

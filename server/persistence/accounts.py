@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model
-from .columns import timestamp, uuid_pk
+from .columns import UTCDateTime, timestamp, uuid_pk
 
 
 class Team(Model):
@@ -47,7 +47,7 @@ class Device(Model):
     label: Mapped[str] = mapped_column(sa.String(200), default="")
     registered_at: Mapped[timestamp]
     last_seen_at: Mapped[timestamp]
-    revoked_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_by_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("user_account.id"))
     # Highest mutation this device has had processed; bumped with each effect.
     last_mutation_id: Mapped[int] = mapped_column(sa.BigInteger, default=0)
@@ -65,7 +65,7 @@ class UserSession(Model):
     csrf_token: Mapped[str] = mapped_column(sa.String(64))
     created_at: Mapped[timestamp]
     last_seen_at: Mapped[timestamp]
-    ended_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     end_reason: Mapped[str | None] = mapped_column(sa.String(40))
 
     user: Mapped[User] = relationship(lazy="joined")

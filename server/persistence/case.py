@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from ..domain.records import RecordKind
 from ..extensions import Model
-from .columns import JSONType, json_value, timestamp, utcnow, uuid_pk
+from .columns import JSONType, UTCDateTime, json_value, timestamp, utcnow, uuid_pk
 
 text = sa.Text
 
@@ -33,10 +33,8 @@ class CaseRecord(Model):
     id: Mapped[uuid_pk]
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[timestamp]
-    updated_at: Mapped[datetime] = mapped_column(
-        sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow
-    )
-    deleted_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @declared_attr
     def created_by_id(cls) -> Mapped[uuid.UUID | None]:
@@ -146,7 +144,7 @@ class Interaction(CaseRecord):
     kind = RecordKind.INTERACTION
 
     family_id: Mapped[uuid.UUID] = family_fk()
-    occurred_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), index=True)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     duration_minutes: Mapped[int | None]
     mode: Mapped[str] = mapped_column(sa.String(20))
     purpose: Mapped[str] = mapped_column(sa.String(40))
@@ -167,7 +165,7 @@ class Note(CaseRecord):
     # {"what_happened", "child_voice", "family_view", "strengths", "reflection", "next_steps"}
     sections: Mapped[dict[str, str]] = mapped_column(JSONType, default=dict)
     state: Mapped[str] = mapped_column(sa.String(10), default="draft")
-    signed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     workflow_columns = frozenset({"review_status"})
     review_status: Mapped[str] = mapped_column(sa.String(20), default="not_reviewed")
 
@@ -208,7 +206,7 @@ class Judgment(CaseRecord):
     policy_version: Mapped[int]
     review_date: Mapped[date | None]
     state: Mapped[str] = mapped_column(sa.String(10), default="draft")
-    signed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     workflow_columns = frozenset(
         {
             "status",
@@ -221,7 +219,7 @@ class Judgment(CaseRecord):
     )
     status: Mapped[str] = mapped_column(sa.String(20), default="draft")
     decided_by_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("user_account.id"))
-    decided_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decision_reason: Mapped[str | None] = mapped_column(text)
     review_outcome: Mapped[str | None] = mapped_column(text)
     reviewed_on: Mapped[date | None]
@@ -270,7 +268,7 @@ class Review(CaseRecord):
     review_kind: Mapped[str] = mapped_column(sa.String(20))
     body: Mapped[str] = mapped_column(text)
     state: Mapped[str] = mapped_column(sa.String(10), default="signed")
-    signed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Conference(CaseRecord):

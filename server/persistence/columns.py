@@ -22,9 +22,30 @@ def new_id() -> uuid.UUID:
     return uuid7()
 
 
+class UTCDateTime(sa.TypeDecorator[datetime]):
+    """A timezone-aware timestamp, stored in UTC on every database.
+
+    SQLite keeps no offset, so values are converted to UTC on the way in and
+    marked as UTC on the way out; PostgreSQL's timestamptz does the same itself.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is not None:
+            return value.astimezone(UTC)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+
 # JSONB on PostgreSQL (indexable, compact), JSON text elsewhere.
 JSONType = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 
 uuid_pk = Annotated[uuid.UUID, mapped_column(sa.Uuid, primary_key=True, default=new_id)]
-timestamp = Annotated[datetime, mapped_column(sa.DateTime(timezone=True), default=utcnow)]
+timestamp = Annotated[datetime, mapped_column(UTCDateTime, default=utcnow)]
 json_value = Annotated[Any, mapped_column(JSONType)]

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import Model
-from .columns import JSONType, timestamp, uuid_pk
+from .columns import JSONType, UTCDateTime, timestamp, uuid_pk
 
 
 class ChecklistTemplate(Model):
@@ -66,7 +66,7 @@ class Consultation(Model):
     title: Mapped[str] = mapped_column(sa.String(200))
     dilemma: Mapped[str] = mapped_column(sa.Text)
     posted_at: Mapped[timestamp]
-    closed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class ConsultationReply(Model):
@@ -93,4 +93,4 @@ class Suggestion(Model):
     status: Mapped[str] = mapped_column(sa.String(20), default="submitted")
     response: Mapped[str | None] = mapped_column(sa.Text)
     responded_by_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("user_account.id"))
-    responded_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -12,7 +12,7 @@ import hmac
 import secrets
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -50,11 +50,6 @@ def public(view: View) -> View:
 
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite returns naive datetimes; every time we store is UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def start_session(user: User, device: Device) -> tuple[str, UserSession]:
@@ -102,11 +97,11 @@ def _load_session() -> UserSession:
     if session.ended_at is not None or not session.user.active:
         raise NotAuthenticated("Your session has ended. Sign in again.")
     now = utcnow()
-    if now - _aware(session.created_at) > current_app.config["SESSION_ABSOLUTE_TIMEOUT"]:
+    if now - session.created_at > current_app.config["SESSION_ABSOLUTE_TIMEOUT"]:
         _end_now(session, EndReason.EXPIRED)
-    if now - _aware(session.last_seen_at) > current_app.config["SESSION_IDLE_TIMEOUT"]:
+    if now - session.last_seen_at > current_app.config["SESSION_IDLE_TIMEOUT"]:
         _end_now(session, EndReason.IDLE)
-    if now - _aware(session.last_seen_at) > TOUCH_INTERVAL:
+    if now - session.last_seen_at > TOUCH_INTERVAL:
         session.last_seen_at = now
         session.device.last_seen_at = now
         db.session.commit()

@@ -80,6 +80,17 @@ def jsonable(value: Any) -> Any:
     return value
 
 
+def json_ready(model: type[CaseRecord], values: dict[str, Any]) -> dict[str, Any]:
+    """Return values with those bound for JSON columns made JSON-native (dates as ISO text)."""
+    columns = sa.inspect(model).columns
+    return {
+        name: jsonable(value)
+        if name in columns and isinstance(columns[name].type, sa.JSON)
+        else value
+        for name, value in values.items()
+    }
+
+
 def family_id_of(record: CaseRecord) -> uuid.UUID | None:
     """Return the family a record belongs to (a family is its own)."""
     if isinstance(record, Family):
@@ -129,12 +140,14 @@ def create(actor: User, kind: RecordKind, data: Mapping[str, Any]) -> CaseRecord
     if "family_id" in values:
         access.ensure_family_visible(actor, values["family_id"])
     elif "target_id" in values:
-        access.get_visible(CASE_RECORDS[RecordKind(values["target_kind"])], actor, values["target_id"])
+        access.get_visible(
+            CASE_RECORDS[RecordKind(values["target_kind"])], actor, values["target_id"]
+        )
     _require(actor, Action.WRITE_CASE)
     if rules.before_create:
         rules.before_create(actor, None, values)
     model = CASE_RECORDS[kind]
-    record = model(**values)
+    record = model(**json_ready(model, values))
     if record_id is not None:
         record.id = record_id
     record.created_by_id = record.updated_by_id = actor.id
@@ -173,6 +186,7 @@ def update(
     rules = RULES.get(kind, KindRules())
     if rules.before_update:
         rules.before_update(actor, record, values)
+    values = json_ready(type(record), values)
     diff = {
         name: {"old": getattr(record, name), "new": value}
         for name, value in values.items()
@@ -311,12 +325,10 @@ def _family_after_create(actor: User, family: Family, _data: dict[str, Any]) -> 
 
 
 def _family_before_update(_actor: User, family: Family, values: dict[str, Any]) -> None:
-    new_address = values.get("address")
+    new_address = jsonable(values.get("address"))
     if "address" in values and family.address and new_address != family.address:
         ended = {**family.address, "until": date.today().isoformat()}
-        values["address_history"] = [*family.address_history, jsonable(ended)]
-    if new_address:
-        values["address"] = jsonable(new_address)
+        values["address_history"] = [*family.address_history, ended]
 
 
 def _person_before_create(actor: User, _record: Any, values: dict[str, Any]) -> None:
@@ -412,8 +424,6 @@ def _interaction_rules(_actor: User, record: Any, values: dict[str, Any]) -> Non
     family_id = values.get("family_id") or record.family_id
     for index, participant in enumerate(values.get("participants") or []):
         _ensure_member(family_id, participant["person_id"], f"participants.{index}.person_id")
-    if "participants" in values:
-        values["participants"] = jsonable(values["participants"])
 
 
 def _note_rules(_actor: User, record: Any, values: dict[str, Any]) -> None:
@@ -431,9 +441,6 @@ def current_policy() -> DecisionPolicy | None:
 def _judgment_rules(actor: User, record: Any, values: dict[str, Any]) -> None:
     family_id = values.get("family_id") or record.family_id
     _ensure_in_family(Interaction, values.get("interaction_id"), family_id, "interaction_id")
-    for name in ("options", "risks", "consulted", "disagreed"):
-        if name in values:
-            values[name] = jsonable(values[name])
     if "category" in values:
         policy = current_policy()
         values["light"] = lights.light_for(
@@ -557,6 +564,16 @@ def _record_workflow_change(actor: User, target: CaseRecord, column: str) -> Non
     )
 
 
+def _conference_rules(actor: User, _record: Any, values: dict[str, Any]) -> None:
+    coordinator_id = values.get("coordinator_id")
+    if coordinator_id is not None:
+        coordinator = db.session.get(User, coordinator_id)
+        if coordinator is None or coordinator.team_id != actor.team_id:
+            raise InvalidInput(
+                errors=field_errors(coordinator_id="Choose a coordinator from your team.")
+            )
+
+
 def _plan_action_rules(_actor: User, record: Any, values: dict[str, Any]) -> None:
     family_id = values.get("family_id") or record.family_id
     _ensure_in_family(Conference, values.get("conference_id"), family_id, "conference_id")
@@ -591,7 +608,9 @@ RULES: dict[RecordKind, KindRules] = {
     ),
     RecordKind.CHECKLIST_ITEM: KindRules(creatable=False),
     RecordKind.REVIEW: KindRules(before_create=_review_before_create),
-    RecordKind.CONFERENCE: KindRules(),
+    RecordKind.CONFERENCE: KindRules(
+        before_create=_conference_rules, before_update=_conference_rules
+    ),
     RecordKind.PLAN_ACTION: KindRules(
         before_create=_plan_action_rules, before_update=_plan_action_rules
     ),

@@ -43,80 +43,150 @@ def created(response: Any) -> dict[str, Any]:
     return body
 
 
-def build_family(worker: ApiClient, supervisor: ApiClient, template_id: str, name: str = "Okoro") -> dict[str, str]:
+def build_family(
+    worker: ApiClient, supervisor: ApiClient, template_id: str, name: str = "Okoro"
+) -> dict[str, str]:
     """Open a family as ``worker`` and record one of everything; return ids by kind."""
-    family = created(worker.post("/api/families", json={"display_name": f"{name} family", "goals": ["Stay together"]}))
+    family = created(
+        worker.post(
+            "/api/families", json={"display_name": f"{name} family", "goals": ["Stay together"]}
+        )
+    )
     fid = family["id"]
-    mum = created(worker.post("/api/people", json={"family_id": fid, "given_name": "Grace", "family_name": name}))
+    mum = created(
+        worker.post(
+            "/api/people", json={"family_id": fid, "given_name": "Grace", "family_name": name}
+        )
+    )
     child = created(
         worker.post(
             "/api/people",
-            json={"family_id": fid, "given_name": "Tobi", "family_name": name, "is_child": True,
-                  "date_of_birth": "2017-03-04", "ethnicity": "BAFR"},
+            json={
+                "family_id": fid,
+                "given_name": "Tobi",
+                "family_name": name,
+                "is_child": True,
+                "date_of_birth": "2017-03-04",
+                "ethnicity": "BAFR",
+            },
         )
     )
     membership = worker.get(f"/api/memberships?family_id={fid}").json["items"][0]
     relationship = created(
         worker.post(
             "/api/relationships",
-            json={"family_id": fid, "from_person_id": child["id"], "to_person_id": mum["id"], "type": "MTH",
-                  "quality": "strong"},
+            json={
+                "family_id": fid,
+                "from_person_id": child["id"],
+                "to_person_id": mum["id"],
+                "type": "MTH",
+                "quality": "strong",
+            },
         )
     )
     interaction = created(
         worker.post(
             "/api/interactions",
-            json={"family_id": fid, "occurred_at": "2026-11-20T10:00:00+00:00", "mode": "home_visit",
-                  "purpose": "statutory_visit",
-                  "participants": [{"person_id": child["id"], "seen": True, "seen_alone": True}]},
+            json={
+                "family_id": fid,
+                "occurred_at": "2026-11-20T10:00:00+00:00",
+                "mode": "home_visit",
+                "purpose": "statutory_visit",
+                "participants": [{"person_id": child["id"], "seen": True, "seen_alone": True}],
+            },
         )
     )
     note = created(
         worker.post(
             "/api/notes",
-            json={"family_id": fid, "interaction_id": interaction["id"],
-                  "sections": {"what_happened": "We baked bread together.", "child_voice": "I like the dog."}},
+            json={
+                "family_id": fid,
+                "interaction_id": interaction["id"],
+                "sections": {
+                    "what_happened": "We baked bread together.",
+                    "child_voice": "I like the dog.",
+                },
+            },
         )
     )
     assert worker.post(f"/api/notes/{note['id']}/sign").status_code == 200
     amendment = created(
-        worker.post(f"/api/notes/{note['id']}/amendments",
-                    json={"reason": "Wrong pet", "changes": {"child_voice": "I like the cat."}})
+        worker.post(
+            f"/api/notes/{note['id']}/amendments",
+            json={"reason": "Wrong pet", "changes": {"child_voice": "I like the cat."}},
+        )
     )
     judgment = created(
         worker.post(
             "/api/judgments",
-            json={"family_id": fid, "question": "Tell the school?", "category": "share_with_school",
-                  "decision": "Yes, with consent", "rationale": "Tobi asked for help at school"},
+            json={
+                "family_id": fid,
+                "question": "Tell the school?",
+                "category": "share_with_school",
+                "decision": "Yes, with consent",
+                "rationale": "Tobi asked for help at school",
+            },
         )
     )
     assert worker.post(f"/api/judgments/{judgment['id']}/sign").status_code == 200
     checklist = created(
-        worker.post("/api/checklists",
-                    json={"family_id": fid, "template_id": template_id, "interaction_id": interaction["id"]})
+        worker.post(
+            "/api/checklists",
+            json={
+                "family_id": fid,
+                "template_id": template_id,
+                "interaction_id": interaction["id"],
+            },
+        )
     )
     item = worker.get(f"/api/checklist-items?checklist_id={checklist['id']}").json["items"][0]
     conference = created(
-        worker.post("/api/conferences",
-                    json={"family_id": fid, "referral": {"reason": "Support network", "questions": ["Who helps?"]}})
+        worker.post(
+            "/api/conferences",
+            json={
+                "family_id": fid,
+                "referral": {"reason": "Support network", "questions": ["Who helps?"]},
+            },
+        )
     )
     plan_action = created(
-        worker.post("/api/plan-actions",
-                    json={"family_id": fid, "conference_id": conference["id"], "task": "Walk to school",
-                          "who": "Aunt Bisi"})
+        worker.post(
+            "/api/plan-actions",
+            json={
+                "family_id": fid,
+                "conference_id": conference["id"],
+                "task": "Walk to school",
+                "who": "Aunt Bisi",
+            },
+        )
     )
     review = created(
-        supervisor.post("/api/reviews",
-                        json={"target_kind": "note", "target_id": note["id"], "review_kind": "question",
-                              "body": "What helped Tobi talk about the dog?"})
+        supervisor.post(
+            "/api/reviews",
+            json={
+                "target_kind": "note",
+                "target_id": note["id"],
+                "review_kind": "question",
+                "body": "What helped Tobi talk about the dog?",
+            },
+        )
     )
     assignment = worker.get(f"/api/assignments?family_id={fid}").json["items"][0]
     return {
-        "family": fid, "person": child["id"], "membership": membership["id"],
-        "relationship": relationship["id"], "assignment": assignment["id"],
-        "interaction": interaction["id"], "note": note["id"], "amendment": amendment["id"],
-        "judgment": judgment["id"], "checklist": checklist["id"], "checklist_item": item["id"],
-        "review": review["id"], "conference": conference["id"], "plan_action": plan_action["id"],
+        "family": fid,
+        "person": child["id"],
+        "membership": membership["id"],
+        "relationship": relationship["id"],
+        "assignment": assignment["id"],
+        "interaction": interaction["id"],
+        "note": note["id"],
+        "amendment": amendment["id"],
+        "judgment": judgment["id"],
+        "checklist": checklist["id"],
+        "checklist_item": item["id"],
+        "review": review["id"],
+        "conference": conference["id"],
+        "plan_action": plan_action["id"],
     }
 
 

@@ -89,8 +89,12 @@ def test_nothing_can_be_created_in_a_family_outside_scope(outside_family, make_c
         "/api/people": {"family_id": ids["family"], "given_name": "X", "family_name": "Y"},
         "/api/notes": {"family_id": ids["family"], "sections": {"what_happened": "x"}},
         "/api/plan-actions": {"family_id": ids["family"], "task": "x", "who": "y"},
-        "/api/reviews": {"target_kind": "note", "target_id": ids["note"], "review_kind": "comment",
-                         "body": "x"},
+        "/api/reviews": {
+            "target_kind": "note",
+            "target_id": ids["note"],
+            "review_kind": "comment",
+            "body": "x",
+        },
     }
     for url, body in attempts.items():
         response = client.post(url, json=body)
@@ -116,8 +120,12 @@ def test_unassigning_removes_access_at_once(outside_family, make_client):
     assignment = supervisor.get(f"/api/assignments/{ids['assignment']}").json
     response = supervisor.patch(
         f"/api/assignments/{ids['assignment']}",
-        json={"base_version": assignment["version"], "ended_on": "2026-11-29", "change_reason": "workload",
-              "handover_note": "Tobi trusts the school nurse."},
+        json={
+            "base_version": assignment["version"],
+            "ended_on": "2026-11-29",
+            "change_reason": "workload",
+            "handover_note": "Tobi trusts the school nurse.",
+        },
     )
     assert response.status_code == 200, response.json
     assert worker.get(f"/api/families/{ids['family']}").status_code == 404

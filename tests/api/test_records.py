@@ -51,17 +51,22 @@ def test_a_signed_note_cannot_change_and_is_corrected_by_amendment(team, app):
     worker, _, _ = team
     family = created(worker.post("/api/families", json={"display_name": "Singh family"}))
     note = created(
-        worker.post("/api/notes", json={"family_id": family["id"], "sections": {"what_happened": "First draft"}})
+        worker.post(
+            "/api/notes",
+            json={"family_id": family["id"], "sections": {"what_happened": "First draft"}},
+        )
     )
     edited = worker.patch(
-        f"/api/notes/{note['id']}", json={"base_version": 1, "sections": {"what_happened": "Second draft"}}
+        f"/api/notes/{note['id']}",
+        json={"base_version": 1, "sections": {"what_happened": "Second draft"}},
     )
     assert edited.status_code == 200 and edited.json["version"] == 2
     signed = worker.post(f"/api/notes/{note['id']}/sign")
     assert signed.json["state"] == "signed" and signed.json["signed_at"]
 
     refused = worker.patch(
-        f"/api/notes/{note['id']}", json={"base_version": 3, "sections": {"what_happened": "Sneaky"}}
+        f"/api/notes/{note['id']}",
+        json={"base_version": 3, "sections": {"what_happened": "Sneaky"}},
     )
     assert refused.status_code == 409 and refused.json["code"] == "record_signed"
     assert worker.delete(f"/api/notes/{note['id']}").json["code"] == "record_signed"
@@ -83,17 +88,23 @@ def test_amending_a_draft_or_an_unknown_section_is_refused(team):
     worker, _, _ = team
     family = created(worker.post("/api/families", json={"display_name": "Khan family"}))
     note = created(worker.post("/api/notes", json={"family_id": family["id"], "sections": {}}))
-    draft = worker.post(f"/api/notes/{note['id']}/amendments", json={"reason": "r", "changes": {"strengths": "s"}})
+    draft = worker.post(
+        f"/api/notes/{note['id']}/amendments", json={"reason": "r", "changes": {"strengths": "s"}}
+    )
     assert draft.status_code == 409
     worker.post(f"/api/notes/{note['id']}/sign")
-    unknown = worker.post(f"/api/notes/{note['id']}/amendments", json={"reason": "r", "changes": {"nope": "s"}})
+    unknown = worker.post(
+        f"/api/notes/{note['id']}/amendments", json={"reason": "r", "changes": {"nope": "s"}}
+    )
     assert unknown.status_code == 422 and "changes" in unknown.json["errors"]
 
 
 def test_the_persistence_layer_refuses_to_change_a_signed_note(team, app):
     worker, _, _ = team
     family = created(worker.post("/api/families", json={"display_name": "Jones family"}))
-    note = created(worker.post("/api/notes", json={"family_id": family["id"], "sections": {"strengths": "a"}}))
+    note = created(
+        worker.post("/api/notes", json={"family_id": family["id"], "sections": {"strengths": "a"}})
+    )
     worker.post(f"/api/notes/{note['id']}/sign")
     from server.domain.errors import RecordSigned
 
@@ -106,8 +117,9 @@ def test_the_persistence_layer_refuses_to_change_a_signed_note(team, app):
         # Bypassing the ORM does not help on PostgreSQL: a trigger refuses it too.
         if db.engine.dialect.name == "postgresql":
             with pytest.raises(sa.exc.DBAPIError):
-                db.session.execute(sa.text("UPDATE note SET sections = '{}'::jsonb WHERE id = :id"),
-                                   {"id": row.id})
+                db.session.execute(
+                    sa.text("UPDATE note SET sections = '{}'::jsonb WHERE id = :id"), {"id": row.id}
+                )
             db.session.rollback()
 
 
@@ -124,7 +136,10 @@ def test_a_judgment_takes_its_light_from_the_policy(team, category, light, statu
     worker, _, _ = team
     family = created(worker.post("/api/families", json={"display_name": "Brown family"}))
     judgment = created(
-        worker.post("/api/judgments", json={"family_id": family["id"], "question": "q", "category": category})
+        worker.post(
+            "/api/judgments",
+            json={"family_id": family["id"], "question": "q", "category": category},
+        )
     )
     assert judgment["light"] == light and judgment["policy_version"] == 1
     assert judgment["status"] == "draft"
@@ -136,41 +151,68 @@ def test_red_decisions_need_a_supervisor_who_is_not_the_author(team, make_client
     worker, supervisor, _ = team
     family = created(worker.post("/api/families", json={"display_name": "Green family"}))
     judgment = created(
-        worker.post("/api/judgments",
-                    json={"family_id": family["id"], "question": "Move Tobi?", "category": "safety_plan_change"})
+        worker.post(
+            "/api/judgments",
+            json={
+                "family_id": family["id"],
+                "question": "Move Tobi?",
+                "category": "safety_plan_change",
+            },
+        )
     )
     worker.post(f"/api/judgments/{judgment['id']}/sign")
     by_worker = worker.post(
         "/api/reviews",
-        json={"target_kind": "judgment", "target_id": judgment["id"], "review_kind": "approve", "body": "ok"},
+        json={
+            "target_kind": "judgment",
+            "target_id": judgment["id"],
+            "review_kind": "approve",
+            "body": "ok",
+        },
     )
     assert by_worker.status_code == 403
 
     # A supervisor's own red entry cannot be approved by that supervisor.
     own = created(
-        supervisor.post("/api/judgments",
-                        json={"family_id": family["id"], "question": "q", "category": "safety_plan_change"})
+        supervisor.post(
+            "/api/judgments",
+            json={"family_id": family["id"], "question": "q", "category": "safety_plan_change"},
+        )
     )
     supervisor.post(f"/api/judgments/{own['id']}/sign")
     self_approval = supervisor.post(
-        "/api/reviews", json={"target_kind": "judgment", "target_id": own["id"], "review_kind": "approve",
-                              "body": "fine"}
+        "/api/reviews",
+        json={
+            "target_kind": "judgment",
+            "target_id": own["id"],
+            "review_kind": "approve",
+            "body": "fine",
+        },
     )
     assert self_approval.status_code == 403
     assert "your own" in self_approval.json["message"]
 
     approval = supervisor.post(
         "/api/reviews",
-        json={"target_kind": "judgment", "target_id": judgment["id"], "review_kind": "approve",
-              "body": "Agreed: the plan keeps Tobi safe."},
+        json={
+            "target_kind": "judgment",
+            "target_id": judgment["id"],
+            "review_kind": "approve",
+            "body": "Agreed: the plan keeps Tobi safe.",
+        },
     )
     assert approval.status_code == 201
     approved = worker.get(f"/api/judgments/{judgment['id']}").json
     assert approved["status"] == "approved" and approved["decided_by_id"] == supervisor.user["id"]
     assert approved["version"] == 3
     again = make_client("omar").post(
-        "/api/reviews", json={"target_kind": "judgment", "target_id": judgment["id"],
-                              "review_kind": "decline", "body": "no"}
+        "/api/reviews",
+        json={
+            "target_kind": "judgment",
+            "target_id": judgment["id"],
+            "review_kind": "decline",
+            "body": "no",
+        },
     )
     assert again.status_code == 409
 
@@ -179,18 +221,27 @@ def test_a_checklist_is_made_from_its_template_with_derived_item_ids(team):
     worker, _, template = team
     family = created(worker.post("/api/families", json={"display_name": "Ali family"}))
     checklist = created(
-        worker.post("/api/checklists", json={"family_id": family["id"], "template_id": template["id"]})
+        worker.post(
+            "/api/checklists", json={"family_id": family["id"], "template_id": template["id"]}
+        )
     )
     assert checklist["purpose"] == "statutory_visit" and checklist["due_on"]
     items = worker.get(f"/api/checklist-items?checklist_id={checklist['id']}").json["items"]
-    assert {item["item_key"] for item in items} == {"child_seen", "child_seen_alone", "bedroom_seen"}
+    assert {item["item_key"] for item in items} == {
+        "child_seen",
+        "child_seen_alone",
+        "bedroom_seen",
+    }
     for item in items:
         assert item["id"] == str(checklist_item_id(uuid.UUID(checklist["id"]), item["item_key"]))
     item = items[0]
-    answered = worker.patch(f"/api/checklist-items/{item['id']}", json={"base_version": 1, "answer": "yes"})
+    answered = worker.patch(
+        f"/api/checklist-items/{item['id']}", json={"base_version": 1, "answer": "yes"}
+    )
     assert answered.status_code == 200 and answered.json["answer"] == "yes"
     done = worker.patch(
-        f"/api/checklists/{checklist['id']}", json={"base_version": 1, "completed_on": checklist["due_on"]}
+        f"/api/checklists/{checklist['id']}",
+        json={"base_version": 1, "completed_on": checklist["due_on"]},
     )
     assert done.json["timeliness"] == "met"
     not_creatable = worker.post("/api/checklist-items", json={})
@@ -200,9 +251,13 @@ def test_a_checklist_is_made_from_its_template_with_derived_item_ids(team):
 def test_a_stale_update_is_a_conflict_and_history_keeps_every_value(team):
     worker, supervisor, _ = team
     family = created(worker.post("/api/families", json={"display_name": "Park family"}))
-    first = worker.patch(f"/api/families/{family['id']}", json={"base_version": 1, "preferred_language": "Korean"})
+    first = worker.patch(
+        f"/api/families/{family['id']}", json={"base_version": 1, "preferred_language": "Korean"}
+    )
     assert first.status_code == 200
-    stale = supervisor.patch(f"/api/families/{family['id']}", json={"base_version": 1, "preferred_language": "English"})
+    stale = supervisor.patch(
+        f"/api/families/{family['id']}", json={"base_version": 1, "preferred_language": "English"}
+    )
     assert stale.status_code == 409 and stale.json["code"] == "version_conflict"
     assert "base_version" in stale.json["errors"]
     history = worker.get(f"/api/families/{family['id']}/history").json
@@ -212,10 +267,14 @@ def test_a_stale_update_is_a_conflict_and_history_keeps_every_value(team):
 def test_a_new_address_keeps_the_old_one_in_history(team):
     worker, _, _ = team
     family = created(
-        worker.post("/api/families", json={"display_name": "Wood family", "address": {"line1": "1 Mill Lane"}})
+        worker.post(
+            "/api/families",
+            json={"display_name": "Wood family", "address": {"line1": "1 Mill Lane"}},
+        )
     )
     moved = worker.patch(
-        f"/api/families/{family['id']}", json={"base_version": 1, "address": {"line1": "9 River Road"}}
+        f"/api/families/{family['id']}",
+        json={"base_version": 1, "address": {"line1": "9 River Road"}},
     ).json
     assert moved["address"]["line1"] == "9 River Road"
     assert moved["address_history"][0]["line1"] == "1 Mill Lane"
@@ -224,7 +283,9 @@ def test_a_new_address_keeps_the_old_one_in_history(team):
 def test_soft_delete_leaves_a_tombstone(team):
     worker, _, _ = team
     family = created(worker.post("/api/families", json={"display_name": "Hall family"}))
-    action = created(worker.post("/api/plan-actions", json={"family_id": family["id"], "task": "t", "who": "w"}))
+    action = created(
+        worker.post("/api/plan-actions", json={"family_id": family["id"], "task": "t", "who": "w"})
+    )
     deleted = worker.delete(f"/api/plan-actions/{action['id']}")
     assert deleted.status_code == 200 and deleted.json["deleted_at"]
     assert worker.get("/api/plan-actions").json["total"] == 0
@@ -236,10 +297,19 @@ def test_references_must_belong_to_the_same_family(team):
     worker, _, _ = team
     one = created(worker.post("/api/families", json={"display_name": "One family"}))
     two = created(worker.post("/api/families", json={"display_name": "Two family"}))
-    person = created(worker.post("/api/people", json={"family_id": one["id"], "given_name": "A", "family_name": "B"}))
+    person = created(
+        worker.post(
+            "/api/people", json={"family_id": one["id"], "given_name": "A", "family_name": "B"}
+        )
+    )
     response = worker.post(
         "/api/relationships",
-        json={"family_id": two["id"], "from_person_id": person["id"], "to_organisation": "School", "type": "TEACHER"},
+        json={
+            "family_id": two["id"],
+            "from_person_id": person["id"],
+            "to_organisation": "School",
+            "type": "TEACHER",
+        },
     )
     assert response.status_code == 422 and "from_person_id" in response.json["errors"]
 
@@ -264,7 +334,9 @@ def test_every_read_and_write_of_a_family_is_audited(team, app):
     assert ("read", "note") in seen and ("list", "note") in seen
     assert ("create", "family") in seen and ("sign", "note") in seen and ("amend", "note") in seen
     reads = [e for e in events if e.action == "read"]
-    assert all(e.user_id == uuid.UUID(worker.user["id"]) and e.device_id == worker.device_id for e in reads)
+    assert all(
+        e.user_id == uuid.UUID(worker.user["id"]) and e.device_id == worker.device_id for e in reads
+    )
 
 
 def test_audit_and_history_rows_can_never_change(team, app):

@@ -1,0 +1,137 @@
+"""What every response carries: the one error shape, security headers, health, OpenAPI."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture
+def worker(make_user, make_client):
+    make_user("caseworker", username="amara")
+    return make_client("amara")
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"display_name": 42}, "display_name"),
+        ({"display_name": "x" * 201}, "display_name"),
+        ({"display_name": "ok", "surprise": True}, "surprise"),
+        ({"display_name": "ok", "id": "not-a-uuid"}, "id"),
+        ({"display_name": "ok", "status": "sideways"}, "status"),
+        ({"display_name": "ok", "goals": "not a list"}, "goals"),
+        ({}, "display_name"),
+    ],
+)
+def test_bad_input_gets_422_with_a_message_for_the_field(worker, body, field):
+    response = worker.post("/api/families", json=body)
+    assert response.status_code == 422
+    assert set(response.json) >= {"code", "status", "message", "errors"}
+    assert response.json["status"] == 422 and response.json["code"] == "invalid_input"
+    assert field in response.json["errors"], response.json
+
+
+def test_oversize_note_text_is_refused_and_names_the_section(worker):
+    family = worker.post("/api/families", json={"display_name": "Big family"}).json
+    response = worker.post(
+        "/api/notes", json={"family_id": family["id"], "sections": {"reflection": "x" * 20_001}}
+    )
+    assert response.status_code == 422
+    assert "reflection" in response.json["errors"]["sections"]
+
+
+def test_non_json_and_malformed_json_are_clear_errors(worker):
+    not_json = worker.client.post(
+        "/api/families",
+        data="display_name=x",
+        content_type="application/x-www-form-urlencoded",
+        headers={"X-CSRF-Token": worker.csrf_token},
+    )
+    assert not_json.status_code in (400, 415, 422)
+    assert not_json.json["message"]
+    broken = worker.client.post(
+        "/api/families",
+        data="{not json",
+        content_type="application/json",
+        headers={"X-CSRF-Token": worker.csrf_token},
+    )
+    assert broken.status_code == 400 and broken.json["code"] == "bad_request"
+
+
+def test_a_malformed_id_in_the_address_is_400_not_500(worker):
+    response = worker.get("/api/families/not-a-uuid")
+    assert response.status_code == 400
+    assert response.json["errors"] == {"id": ["Not a valid UUID."]}
+
+
+def test_a_malformed_query_filter_names_the_field(worker):
+    response = worker.get("/api/notes?family_id=nope&page=0")
+    assert response.status_code == 422
+    assert set(response.json["errors"]) == {"family_id", "page"}
+
+
+def test_too_large_request_is_413_in_the_one_shape(worker):
+    response = worker.post("/api/families", json={"display_name": "x" * (3 * 1024 * 1024)})
+    assert response.status_code == 413
+    assert response.json["code"] == "too_large"
+
+
+def test_unknown_api_route_and_wrong_method(worker):
+    assert worker.get("/api/nowhere").status_code == 404
+    wrong = worker.client.put("/api/families", json={}, headers={"X-CSRF-Token": worker.csrf_token})
+    assert wrong.status_code == 405 and wrong.json["code"] == "method_not_allowed"
+
+
+def test_security_headers_on_api_and_app_responses(worker, client):
+    for response in (worker.get("/api/families"), client.get("/"), client.get("/api/health")):
+        csp = response.headers["Content-Security-Policy"]
+        assert "object-src 'none'" in csp and "base-uri 'none'" in csp
+        assert "frame-ancestors 'none'" in csp
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert "Strict-Transport-Security" not in response.headers  # only in production
+        response.close()
+    assert worker.get("/api/families").headers["Cache-Control"] == "no-store"
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def test_health_reports_database_and_redis(client, app):
+    response = client.get("/api/health")
+    assert response.status_code == 200
+    assert response.json["database"] == "ok"
+    expected = "ok" if app.config["REDIS_URL"] else "not_configured"
+    assert response.json["redis"] == expected
+
+
+def test_health_reports_an_unreachable_redis_as_503(client, app):
+    app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"
+    response = client.get("/api/health")
+    assert response.status_code == 503
+    assert response.json == {"status": "degraded", "database": "ok", "redis": "unreachable"}
+
+
+def test_openapi_description_is_public_and_lists_every_record(client):
+    spec = client.get("/api/openapi.json").json
+    assert spec["openapi"].startswith("3.")
+    for path in (
+        "/api/families",
+        "/api/notes/{record_id}/amendments",
+        "/api/judgments/{record_id}/sign",
+        "/api/auth/login",
+        "/api/health",
+        "/api/admin/audit",
+    ):
+        assert path in spec["paths"], path
+    error = spec["components"]["schemas"]["Error"]
+    assert set(error["properties"]) >= {"code", "status", "message", "errors"}
+
+
+def test_the_app_shell_and_manifest_are_served(client):
+    with client.get("/") as page:
+        assert page.status_code == 200 and b'rel="manifest"' in page.data
+    with client.get("/manifest.webmanifest") as manifest:
+        assert manifest.mimetype == "application/manifest+json"
+        assert manifest.json["display"] == "standalone"
