@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 
 from .domain.errors import InvalidInput
 from .domain.roles import Role
@@ -19,6 +20,7 @@ from .services import accounts
 
 
 @click.command("create-user")
+@with_appcontext
 @click.argument("username")
 @click.option("--role", required=True, type=click.Choice([role.value for role in Role]))
 @click.option("--team", default=None, help="Team name; created if new.")
@@ -50,6 +52,7 @@ def create_user_command(
 
 
 @click.command("demo-data")
+@with_appcontext
 @click.option("--if-empty", is_flag=True, help="Load only into a database with no users.")
 @click.option("--families", default=200, show_default=True)
 @click.option("--seed", default=2026, show_default=True)

@@ -927,6 +927,7 @@ CONFERENCE_REASONS = [
     "Worries about neglect; the family want to find their own way to keep {child} safe.",
     "{adult} is unwell and the family need a plan for the children's care.",
     "To agree a plan for {child} to return home from foster care.",
+    "To plan how {child} keeps close to the family while in foster care.",
     "Arguments at home; the wider family have offered help and want to plan it together.",
 ]
 CONFERENCE_QUESTIONS = [
@@ -1125,10 +1126,6 @@ def _at(day: date, hour: int, minute: int = 0) -> datetime:
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=UTC)
 
 
-def _years_before(day: date, years: float) -> date:
-    return day - timedelta(days=round(years * 365.25))
-
-
 def _age(born: date, on: date) -> int:
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
@@ -1145,6 +1142,8 @@ class Say(dict[str, str]):
 
 @dataclass(frozen=True)
 class Worker:
+    """A member of staff, as the records name them."""
+
     id: uuid.UUID
     username: str
     name: str
@@ -1240,6 +1239,8 @@ def _hire_staff() -> Staff:
 
 @dataclass
 class Member:
+    """A person in the household, before they become a row."""
+
     id: uuid.UUID
     given: str
     surname: str
@@ -1259,6 +1260,8 @@ class Member:
 
 @dataclass
 class Visit:
+    """A planned contact: its day, purpose, and the due date it answers, if any."""
+
     day: date
     purpose: str
     due: date | None = None
@@ -1592,7 +1595,7 @@ class _Council:
     def family_row(self, h: Household) -> None:
         rng = h.rng
         first = h.worker_on(h.opened)
-        opened_at = _at(h.opened, 10, rng.randint(0, 59))
+        opened_at = _at(h.opened, 9, rng.randint(0, 59))
         speaks_home = h.heritage.language != "English" and rng.random() < (
             h.heritage.speaks_home_language
         )
@@ -1692,6 +1695,8 @@ class _Council:
             ethnicity = rng.choice(("NOBT", "NOBT", "REFU"))
         teen = m.is_child and _age(m.born, self.today) >= 13
         joined = max(h.opened, m.born)
+        # A baby born while we work with the family is added after the birth.
+        at = max(at, _at(joined, 12))
         person = self.record(
             Person,
             at,
@@ -1866,7 +1871,8 @@ class _Council:
     def assignment_rows(self, h: Household) -> None:
         for start, end, worker, reason in h.assignments:
             supervisor = self.staff.supervisor(worker.team)
-            at = _at(start, 9, h.rng.randint(0, 59))
+            # Allocated after the family was opened that morning.
+            at = _at(start, 10, h.rng.randint(0, 59))
             note = None
             if end is not None:
                 say = h.say(end)
@@ -1969,6 +1975,8 @@ class _Council:
         coordinators = [w for w in self.staff.caseworkers(h.team) if w.id != worker.id]
         coordinator = rng.choice(coordinators or [worker])
         say = h.say(meeting)
+        in_care = h.level == "child_in_care"
+        reasons = [r for r in CONFERENCE_REASONS if ("foster" in r) == in_care]
         family_names = [
             {"name": f"{m.given} {m.surname}", "person_id": str(m.id), "role": m.role}
             for m in h.adults
@@ -1990,7 +1998,7 @@ class _Council:
             family_id=h.id,
             referral={
                 "referrer": f"{worker.name}, allocated worker",
-                "reason": rng.choice(CONFERENCE_REASONS).format_map(say),
+                "reason": rng.choice(reasons).format_map(say),
                 "questions": [q.format_map(say) for q in rng.sample(CONFERENCE_QUESTIONS, 3)],
                 "bottom_lines": [b.format_map(say) for b in rng.sample(BOTTOM_LINES, 2)],
             },
@@ -2066,9 +2074,12 @@ class _Council:
         mode = mode or "home_visit"
         if mode == "school" and not any(_age(c.born, visit.day) >= 4 for c in h.children):
             mode = "home_visit"
-        hour = (
-            rng.randint(10, 14) if mode == "school" else rng.choice((9, 10, 11, 13, 14, 15, 16, 17))
-        )
+        if purpose == "first":
+            hour = 14  # the afternoon of the day the family was opened
+        elif mode == "school":
+            hour = rng.randint(10, 14)
+        else:
+            hour = rng.choice((9, 10, 11, 13, 14, 15, 16, 17))
         at = _at(visit.day, hour, rng.choice((0, 10, 15, 20, 30, 40, 45, 50)))
         low, high = DURATIONS.get(mode, (0, 0))
         duration: int | None = rng.randint(low, high) if high else None
@@ -2230,7 +2241,7 @@ class _Council:
     def supervision(
         self, h: Household, note: Row, author: Worker, signed_at: datetime, say: Say
     ) -> None:
-        """A supervisor's reflective comment or question, and usually the worker's reply."""
+        """Add a supervisor's reflective comment or question, and usually the worker's reply."""
         rng = h.rng
         supervisor = self.staff.supervisor(author.team)
         asked = signed_at + timedelta(days=rng.randint(1, 6), hours=rng.randint(0, 5))
@@ -2271,7 +2282,7 @@ class _Council:
         words = DECISIONS[category]
         supervisor = self.staff.supervisor(worker.team)
         signed_at = min(
-            written + timedelta(hours=rng.randint(0, 20)), self.now - timedelta(hours=1)
+            written + timedelta(hours=rng.randint(0, 20)), self.now - timedelta(minutes=1)
         )
         options = [
             {
@@ -2623,7 +2634,9 @@ def load_demo_data(*, families: int, seed: int) -> dict[str, int]:
     for model, name in INSERT_ORDER:
         batch = rows.get(model, [])
         if batch:
-            db.session.execute(sa.insert(model), batch)
+            # The table rather than the mapped class: the same bulk insert without the
+            # ORM's per-row bookkeeping, twice as fast on PostgreSQL.
+            db.session.execute(sa.insert(model.__table__), batch)
         counts[name] = len(batch)
     db.session.commit()
     return counts
