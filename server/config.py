@@ -82,7 +82,8 @@ class Settings:
         """Return the Flask config mapping for these settings."""
         if self.production and not self.secret_key:
             raise ConfigError("SECRET_KEY must be set when PRODUCTION is on.")
-        engine_options: dict[str, Any] = {"pool_pre_ping": True}
+        # hide_parameters: a database error in the log never shows case content.
+        engine_options: dict[str, Any] = {"pool_pre_ping": True, "hide_parameters": True}
         if self.database_url.startswith("sqlite"):
             # Wait for the writer lock instead of failing at once.
             engine_options["connect_args"] = {"timeout": 30}
@@ -105,6 +106,9 @@ class Settings:
             "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
             "RATELIMIT_STORAGE_URI": self.redis_url or "memory://",
             "RATELIMIT_HEADERS_ENABLED": True,
+            # If Redis is briefly down, count in memory rather than refuse every sign-in.
+            "RATELIMIT_SWALLOW_ERRORS": True,
+            "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
             "API_TITLE": "Family Fieldwork API",
             "API_VERSION": "1",
             "OPENAPI_VERSION": "3.0.3",

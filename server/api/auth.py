@@ -73,7 +73,9 @@ def _was_failed_sign_in(response: Response) -> bool:
 
 
 def _log_breach(limit: RequestLimit) -> None:
-    log.warning("sign-in attempts limited: %s reached %s", limit.key.split("/")[-1], limit.limit)
+    # The key names the account or the address whose failures reached the limit.
+    key = _account_key() if "account" in limit.key else _address_key()
+    log.warning("sign-in attempts limited: %s reached %s", key, limit.limit)
 
 
 @blp.route("/login", methods=["POST"])

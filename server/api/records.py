@@ -92,7 +92,9 @@ def _families_in_page(kind: RecordKind, items: list[CaseRecord]) -> list[uuid.UU
         ids = [item.id for item in items]
         pairs = db.session.execute(
             sa.select(Membership.person_id, Membership.family_id).where(
-                Membership.person_id.in_(ids)
+                Membership.person_id.in_(ids),
+                Membership.deleted_at.is_(None),
+                Membership.family_id.in_(access.visible_family_ids(current_user())),
             )
         ).all()
         return [family_id for _, family_id in pairs]

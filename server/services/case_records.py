@@ -132,10 +132,6 @@ def create(actor: User, kind: RecordKind, data: Mapping[str, Any]) -> CaseRecord
         raise RuleBroken(f"A {kind.value.replace('_', ' ')} is made with its parent record.")
     values = dict(data)
     record_id = values.pop("id", None) or None
-    if record_id is not None and _exists(kind, record_id):
-        raise VersionConflict(
-            "A record with this id already exists.", field_errors(id="Already used.")
-        )
     # Scope first: a family or record outside it is "not found", whatever the role.
     if "family_id" in values:
         access.ensure_family_visible(actor, values["family_id"])
@@ -144,6 +140,10 @@ def create(actor: User, kind: RecordKind, data: Mapping[str, Any]) -> CaseRecord
             CASE_RECORDS[RecordKind(values["target_kind"])], actor, values["target_id"]
         )
     _require(actor, Action.WRITE_CASE)
+    if record_id is not None and _exists(kind, record_id):
+        raise VersionConflict(
+            "A record with this id already exists.", field_errors(id="Already used.")
+        )
     if rules.before_create:
         rules.before_create(actor, None, values)
     model = CASE_RECORDS[kind]

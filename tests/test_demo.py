@@ -1,0 +1,254 @@
+"""The demo council: realistic, repeatable, and ready to sign in to straight after loading."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from collections import Counter, defaultdict
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+
+from server import demo
+from server.domain.lights import light_for
+from server.extensions import db
+from server.persistence import (
+    Assignment,
+    Checklist,
+    ChecklistItem,
+    ChecklistTemplate,
+    Conference,
+    Consultation,
+    ConsultationReply,
+    DecisionPolicy,
+    Family,
+    Interaction,
+    Judgment,
+    Membership,
+    Note,
+    Person,
+    PlanAction,
+    Relationship,
+    Review,
+    Suggestion,
+    Team,
+    User,
+)
+from server.services.case_records import checklist_item_id
+from server.vocabularies import codes
+
+FAMILIES = 12
+SEED = 7
+SECTIONS = ("what_happened", "child_voice", "family_view", "strengths", "reflection", "next_steps")
+
+COUNTED = {
+    "teams": Team,
+    "users": User,
+    "decision_policies": DecisionPolicy,
+    "checklist_templates": ChecklistTemplate,
+    "families": Family,
+    "people": Person,
+    "memberships": Membership,
+    "relationships": Relationship,
+    "assignments": Assignment,
+    "interactions": Interaction,
+    "notes": Note,
+    "judgments": Judgment,
+    "checklists": Checklist,
+    "checklist_items": ChecklistItem,
+    "reviews": Review,
+    "conferences": Conference,
+    "plan_actions": PlanAction,
+    "suggestions": Suggestion,
+    "consultations": Consultation,
+    "consultation_replies": ConsultationReply,
+}
+
+
+@pytest.fixture
+def council(app: Flask) -> dict[str, int]:
+    """Load a small council into the test database and return its counts."""
+    with app.app_context():
+        return demo.load_demo_data(families=FAMILIES, seed=SEED)
+
+
+def _all(model: type[Any]) -> list[Any]:
+    return list(db.session.scalars(sa.select(model)))
+
+
+def _current_assignments() -> list[Assignment]:
+    return list(db.session.scalars(sa.select(Assignment).where(Assignment.ended_on.is_(None))))
+
+
+def test_counts_returned_match_the_rows_in_the_database(council, app_context):
+    assert set(council) == set(COUNTED)
+    for name, model in COUNTED.items():
+        rows = db.session.scalar(sa.select(sa.func.count()).select_from(model)) or 0
+        assert rows == council[name], name
+    assert council["families"] == FAMILIES
+    assert council["teams"] == 3
+    # Years of work, not a handful of records.
+    assert council["interactions"] > FAMILIES * 20
+    assert council["notes"] > council["interactions"] // 2
+
+
+def test_every_family_has_one_current_worker_from_its_own_team(council, app_context):
+    users = {user.id: user for user in _all(User)}
+    families = {family.id: family for family in _all(Family)}
+    current = _current_assignments()
+    assert Counter(a.family_id for a in current) == Counter(families.keys())
+    for assignment in current:
+        worker = users[assignment.worker_id]
+        assert worker.active and worker.role == "caseworker"
+        assert worker.team_id == families[assignment.family_id].team_id
+    amara = next(user for user in users.values() if user.username == "cw.amara")
+    assert any(a.worker_id == amara.id for a in current)
+    assert amara.team is not None and amara.team.name == "North Family Support"
+
+
+def test_earlier_workers_handed_over_with_a_reason_and_a_note(council, app_context):
+    by_family: dict[uuid.UUID, list[Assignment]] = defaultdict(list)
+    for assignment in _all(Assignment):
+        by_family[assignment.family_id].append(assignment)
+    ended = [a for a in _all(Assignment) if a.ended_on is not None]
+    assert ended, "some families have had more than one worker"
+    for assignment in ended:
+        assert assignment.change_reason in codes("handover_reason")
+        assert assignment.handover_note
+    for history in by_family.values():
+        history.sort(key=lambda a: a.started_on)
+        # One unbroken line of workers: each starts the day the last one ended.
+        for before, after in itertools.pairwise(history):
+            assert before.ended_on == after.started_on
+        assert history[-1].ended_on is None
+
+
+def test_families_have_people_a_network_and_their_own_goals(council, app_context):
+    members = Counter(m.family_id for m in _all(Membership))
+    edges = Counter(r.family_id for r in _all(Relationship))
+    for family in _all(Family):
+        assert 2 <= members[family.id] <= 6
+        assert 3 <= edges[family.id] <= 8
+        assert family.goals and family.address and family.address["postcode"]
+    people = _all(Person)
+    assert any(p.is_child for p in people) and any(not p.is_child for p in people)
+    assert {p.ethnicity for p in people} <= set(codes("ethnicity"))
+    assert {p.dob_accuracy for p in people} <= set(codes("dob_accuracy"))
+    for relationship in _all(Relationship):
+        assert relationship.type in codes("relationship_type")
+        assert relationship.quality in codes("relationship_quality")
+        assert (relationship.to_person_id is None) != (relationship.to_organisation is None)
+
+
+def test_judgment_lights_and_statuses_follow_the_policy(council, app_context):
+    policy = db.session.get(DecisionPolicy, 1)
+    assert policy is not None
+    users = {user.id: user for user in _all(User)}
+    allowed = {
+        "green": {"logged"},
+        "yellow": {"awaiting_discussion", "discussed"},
+        "red": {"awaiting_approval", "approved", "declined"},
+    }
+    judgments = _all(Judgment)
+    assert judgments
+    for judgment in judgments:
+        assert judgment.light == light_for(policy.categories, judgment.category).value
+        assert judgment.policy_version == policy.version
+        assert judgment.state == "signed" and judgment.signed_at is not None
+        assert judgment.status in allowed[judgment.light]
+        assert judgment.options and judgment.risks and judgment.consulted
+        if judgment.status in ("approved", "declined"):
+            decider, author = users[judgment.decided_by_id], users[judgment.created_by_id]
+            assert decider.role == "supervisor" and decider.team_id == author.team_id
+            assert judgment.decided_at is not None
+        else:
+            assert judgment.decided_by_id is None
+
+
+def test_notes_are_signed_and_supervision_is_a_conversation(council, app_context):
+    notes = _all(Note)
+    signed = [note for note in notes if note.state == "signed"]
+    assert signed
+    for note in notes:
+        assert (note.signed_at is not None) == (note.state == "signed")
+        assert all(note.sections.get(key) for key in SECTIONS)
+    reviews = _all(Review)
+    replies = [r for r in reviews if r.review_kind == "reply"]
+    assert replies
+    by_id = {review.id: review for review in reviews}
+    users = {user.id: user for user in _all(User)}
+    for reply in replies:
+        parent = by_id[reply.parent_id]
+        assert parent.review_kind in ("comment", "question")
+        assert users[parent.created_by_id].role == "supervisor"
+        assert parent.target_id == reply.target_id
+
+
+def test_checklists_are_made_from_templates_with_derived_item_ids(council, app_context):
+    templates = {t.id: t for t in _all(ChecklistTemplate)}
+    assert {t.purpose for t in templates.values()} == {"statutory_visit", "core_group"}
+    items: dict[uuid.UUID, list[ChecklistItem]] = defaultdict(list)
+    for item in _all(ChecklistItem):
+        assert item.id == checklist_item_id(item.checklist_id, item.item_key)
+        items[item.checklist_id].append(item)
+    checklists = _all(Checklist)
+    assert checklists
+    for checklist in checklists:
+        template = templates[checklist.template_id]
+        assert sorted(i.item_key for i in items[checklist.id]) == sorted(
+            entry["key"] for entry in template.items
+        )
+        assert checklist.timeliness == (
+            "met" if checklist.completed_on <= checklist.due_on else "late"
+        )
+
+
+def test_the_same_seed_gives_the_same_families(council, app_context):
+    loaded = sorted(family.display_name for family in _all(Family))
+    staff = demo.Staff.load()
+    again = demo.build_council(families=FAMILIES, seed=SEED, staff=staff)
+    other = demo.build_council(families=FAMILIES, seed=SEED + 1, staff=staff)
+    assert sorted(row["display_name"] for row in again[Family]) == loaded
+    assert sorted(row["display_name"] for row in other[Family]) != loaded
+    people = sorted(person.given_name for person in _all(Person))
+    assert sorted(row["given_name"] for row in again[Person]) == people
+
+
+def test_a_caseworker_signs_in_and_sees_only_their_families(app, council, make_client):
+    with app.app_context():
+        amara = db.session.scalar(sa.select(User).where(User.username == "cw.amara"))
+        assert amara is not None
+        expected = {str(a.family_id) for a in _current_assignments() if a.worker_id == amara.id}
+    assert expected
+    client = make_client()
+    assert client.login("cw.amara", demo.DEMO_PASSWORD).status_code == 200
+    response = client.get("/api/families?page_size=200")
+    assert response.status_code == 200
+    assert {family["id"] for family in response.json["items"]} == expected
+    assert response.json["total"] < FAMILIES
+
+
+def test_workers_made_without_the_account_service_can_sign_in_too(council, make_client):
+    client = make_client()
+    assert client.login("sup.south", demo.DEMO_PASSWORD).status_code == 200
+    assert client.get("/api/families?page_size=200").json["total"] > 0
+
+
+def test_demo_data_command_prints_sign_ins_and_loads_only_once(app, app_context):
+    # The commands are plain click commands: the `flask` script gives them the app
+    # context, which the test runner (invoking app.cli directly) does not.
+    runner = app.test_cli_runner()
+    args = ["demo-data", "--if-empty", "--families", "3", "--seed", "1"]
+    first = runner.invoke(args=args)
+    assert first.exit_code == 0, first.output
+    assert "Loaded demo data" in first.output and "3 families" in first.output
+    assert demo.DEMO_PASSWORD in first.output
+    for username, _, role, _ in demo.DEMO_USERS:
+        assert username in first.output and role in first.output
+    second = runner.invoke(args=args)
+    assert second.exit_code == 0, second.output
+    assert "already has data; demo data not loaded" in second.output
+    assert demo.DEMO_PASSWORD in second.output
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Family)) == 3
