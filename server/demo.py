@@ -45,6 +45,7 @@ from .persistence import (
     Team,
     User,
 )
+from .persistence.changes import feed_rows_for, record_changes
 from .persistence.columns import new_id, utcnow
 from .security.passwords import hash_password
 from .services import accounts
@@ -2637,6 +2638,7 @@ def load_demo_data(*, families: int, seed: int) -> dict[str, int]:
             # The table rather than the mapped class: the same bulk insert without the
             # ORM's per-row bookkeeping, twice as fast on PostgreSQL.
             db.session.execute(sa.insert(model.__table__), batch)
+            record_changes(db.session.connection(), feed_rows_for(model, batch))
         counts[name] = len(batch)
     db.session.commit()
     return counts

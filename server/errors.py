@@ -28,6 +28,8 @@ HTTP_STATUS: dict[type[domain.DomainError], int] = {
     domain.VersionConflict: 409,
     domain.RecordSigned: 409,
     domain.RuleBroken: 409,
+    domain.TooLarge: 413,
+    domain.TryLater: 503,
 }
 
 # Plain-English messages for the HTTP errors Werkzeug and webargs raise.
@@ -70,7 +72,12 @@ def handle_domain_error(error: domain.DomainError) -> tuple[Response, int]:
     if isinstance(error, domain.DeviceRevoked):
         # The wire shape sync.md fixes for a revoked device.
         extra = {"error": "device_revoked", "wipe": True}
-    return error_response(status_for(error), error.code, error.message, error.errors, **extra)
+    response, status = error_response(
+        status_for(error), error.code, error.message, error.errors, **extra
+    )
+    if isinstance(error, domain.TryLater):
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response, status
 
 
 def handle_http_exception(error: HTTPException) -> tuple[Response, int] | HTTPException:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_smorest import Api
 
 from ..errors import ErrorSchema
-from . import admin, auth, health, practice, records
+from . import admin, auth, health, practice, records, sync
 from .common import blueprint
 from .converters import UUIDConverter
 
@@ -29,6 +29,7 @@ def register_blueprints(api: Api) -> None:
         admin.blp,
         admin.teams_blp,
         practice.blp,
+        sync.blp,
     ):
         api.register_blueprint(module_blueprint)
     for spec in records.ROUTES:

@@ -84,6 +84,21 @@ class RuleBroken(DomainError):
     message = "That cannot be done."
 
 
+class TooLarge(DomainError):
+    """The request is over a size limit; the message names the limit."""
+
+    code = "too_large"
+    message = "The request is too large."
+
+
+class TryLater(DomainError):
+    """A passing failure (the database is unreachable): nothing was done; try again soon."""
+
+    code = "unavailable"
+    message = "The service is unavailable for a moment. Try again soon."
+    retry_after = 5
+
+
 def field_errors(**messages: str | Sequence[str]) -> dict[str, list[str]]:
     """Return marshmallow-style field errors: each field maps to a list of messages."""
     return {

@@ -1,6 +1,6 @@
 """SQLAlchemy tables: accounts, case records, staff records and the audit log."""
 
-from . import guards  # noqa: F401  (registers the flush guards)
+from . import changes, guards  # noqa: F401  (register the flush listeners)
 from .accounts import Device, Team, User, UserSession
 from .audit import AuditEvent
 from .case import (
@@ -28,6 +28,7 @@ from .practice import (
     DecisionPolicy,
     Suggestion,
 )
+from .sync import SyncChange, SyncCheckpoint, SyncRejection, SyncState
 
 __all__ = [
     "Amendment",
@@ -53,6 +54,10 @@ __all__ = [
     "Relationship",
     "Review",
     "Suggestion",
+    "SyncChange",
+    "SyncCheckpoint",
+    "SyncRejection",
+    "SyncState",
     "Team",
     "User",
     "UserSession",

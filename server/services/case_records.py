@@ -14,6 +14,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from sync.merge import MERGE_RULES, MergeRule, merge_fields
+
 from .. import access
 from ..audit import AuditAction, record_event
 from ..domain import lights
@@ -174,16 +176,71 @@ def update(
     base_version: int,
     changes: Mapping[str, Any],
 ) -> CaseRecord:
-    """Apply changed fields to a record last read at ``base_version``."""
-    record = access.get_visible(CASE_RECORDS[kind], actor, record_id, for_update=True)
-    _require(actor, Action.WRITE_CASE)
-    ensure_editable(kind, record.sign_state)
+    """Apply changed fields to a record last read at ``base_version``; refuse if it moved on."""
+    record = _editable(actor, kind, record_id)
     if base_version != record.version:
         raise VersionConflict(
             errors=field_errors(base_version=f"The record is now at version {record.version}.")
         )
-    values = dict(changes)
-    rules = RULES.get(kind, KindRules())
+    _apply_changes(actor, record, dict(changes), overwritten={})
+    return record
+
+
+def merge_update(
+    actor: User,
+    kind: RecordKind,
+    record_id: uuid.UUID,
+    base_version: int,
+    changes: Mapping[str, Any],
+) -> tuple[CaseRecord, dict[str, Any]]:
+    """Merge fields a device changed offline since ``base_version``; return what it overwrote.
+
+    The merge rule is the sync core's: fields the server did not touch since
+    ``base_version`` apply quietly; a field both changed takes the device's
+    value (the later push wins) and the server's value is kept in history.
+    """
+    record = _editable(actor, kind, record_id)
+    if MERGE_RULES[kind.value] is MergeRule.APPEND_ONLY:
+        raise RuleBroken(f"A {kind.value} cannot be changed once made.")
+    if base_version > record.version:
+        raise InvalidInput(
+            errors=field_errors(base_version=f"The record is only at version {record.version}.")
+        )
+    current = {name: jsonable(getattr(record, name)) for name in changes}
+    outcome = merge_fields(jsonable(dict(changes)), current, _changed_since(record, base_version))
+    values = {name: changes[name] for name in outcome.apply}
+    _apply_changes(actor, record, values, overwritten=outcome.overwritten)
+    return record, outcome.overwritten
+
+
+def _editable(actor: User, kind: RecordKind, record_id: uuid.UUID) -> CaseRecord:
+    record = access.get_visible(CASE_RECORDS[kind], actor, record_id, for_update=True)
+    _require(actor, Action.WRITE_CASE)
+    ensure_editable(kind, record.sign_state)
+    return record
+
+
+def _changed_since(record: CaseRecord, base_version: int) -> set[str]:
+    """Return the fields others changed after ``base_version``.
+
+    A device's own earlier edits in the same offline session are not a clash
+    with itself, so changes made from this device are left out.
+    """
+    query = sa.select(RecordHistory.changes).where(
+        RecordHistory.record_id == record.id, RecordHistory.version > base_version
+    )
+    device_id = current_device_id()
+    if device_id is not None:
+        query = query.where(
+            sa.or_(RecordHistory.device_id.is_(None), RecordHistory.device_id != device_id)
+        )
+    return {name for change in db.session.scalars(query) for name in change}
+
+
+def _apply_changes(
+    actor: User, record: CaseRecord, values: dict[str, Any], *, overwritten: dict[str, Any]
+) -> None:
+    rules = RULES.get(record.kind, KindRules())
     if rules.before_update:
         rules.before_update(actor, record, values)
     values = json_ready(type(record), values)
@@ -193,19 +250,18 @@ def update(
         if getattr(record, name) != value
     }
     if not diff:
-        return record
+        return
     for name, value in values.items():
         setattr(record, name, value)
     _bump(record, actor)
-    _write_history(record, diff)
+    _write_history(record, diff, conflict=bool(overwritten))
     record_event(
         AuditAction.UPDATE,
-        kind.value,
+        record.kind.value,
         record_id=record.id,
         family_id=family_id_of(record),
-        detail={"fields": sorted(diff)},
+        detail={"fields": sorted(diff), "conflict": sorted(overwritten)},
     )
-    return record
 
 
 def _bump(record: CaseRecord, actor: User) -> None:

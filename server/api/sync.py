@@ -1,0 +1,158 @@
+"""The sync endpoints: push a batch of offline changes, pull what changed in scope."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import g, request
+from marshmallow import Schema, fields, validate
+
+from sync.mutations import BatchError
+from sync.protocol import (
+    DEFAULT_PULL_LIMIT,
+    MAX_PULL_LIMIT,
+    MAX_PUSH_BYTES,
+    MAX_PUSH_MUTATIONS,
+    ChangeOp,
+)
+
+from ..domain.errors import Forbidden, InvalidInput, TooLarge
+from ..domain.records import RecordKind
+from ..security.sessions import current_user
+from ..services import sync as sync_service
+from .common import blueprint
+from .practice import PolicySchema, TemplateSchema
+from .schemas import output_schema
+
+blp = blueprint("sync", "/api/sync", "Offline sync: push changes, pull what changed")
+
+
+class PushSchema(Schema):
+    device_id = fields.UUID(required=True)
+    schema_version = fields.Integer(required=True)
+    # The count limit answers 413 (below), so the schema itself allows any length.
+    mutations = fields.List(fields.Dict(), required=True)
+
+
+class ResultSchema(Schema):
+    mutation_id = fields.Integer(required=True)
+    status = fields.String(required=True)
+    version = fields.Integer()
+    reason = fields.String()
+    message = fields.String()
+    errors = fields.Dict()
+    overwritten = fields.Dict()
+
+
+class PushResponseSchema(Schema):
+    results = fields.List(fields.Nested(ResultSchema), required=True)
+    last_mutation_id = fields.Integer(required=True)
+
+
+class PullSchema(Schema):
+    device_id = fields.UUID(required=True)
+    cursor = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
+    limit = fields.Integer(load_default=DEFAULT_PULL_LIMIT, validate=validate.Range(min=1))
+
+
+class ChangeSchema(Schema):
+    entity = fields.String(required=True)
+    id = fields.String(required=True)
+    op = fields.String(required=True)
+    version = fields.Integer(allow_none=True)
+    family_id = fields.String(allow_none=True)
+    data = fields.Dict(allow_none=True)
+
+
+class PullResponseSchema(Schema):
+    changes = fields.List(fields.Nested(ChangeSchema), required=True)
+    cursor = fields.String(required=True)
+    has_more = fields.Boolean(required=True)
+    remaining = fields.Integer(allow_none=True)
+
+
+class RejectionSchema(Schema):
+    mutation_id = fields.Integer()
+    entity = fields.String()
+    op = fields.String()
+    record_id = fields.String()
+    reason = fields.String()
+    message = fields.String()
+    errors = fields.Dict()
+    data = fields.Dict()
+    created_at = fields.AwareDateTime()
+
+
+def _ensure_own_device(device_id: Any) -> None:
+    if device_id != g.device.id:
+        raise Forbidden(
+            "This is not the device you signed in on.",
+            errors={"device_id": ["Must be the device of this session."]},
+        )
+
+
+@blp.before_request
+def refuse_oversize_push() -> None:
+    if request.endpoint == "sync.push" and len(request.get_data(cache=True)) > MAX_PUSH_BYTES:
+        raise TooLarge(f"A push may be at most {MAX_PUSH_BYTES // 1024} KB; send smaller batches.")
+
+
+@blp.route("/push", methods=["POST"], endpoint="push")
+@blp.arguments(PushSchema)
+@blp.response(200, PushResponseSchema)
+def push(data: dict[str, Any]) -> dict[str, Any]:
+    """Apply a batch of offline changes, each exactly once, in order."""
+    _ensure_own_device(data["device_id"])
+    if len(data["mutations"]) > MAX_PUSH_MUTATIONS:
+        raise TooLarge(f"A push may hold at most {MAX_PUSH_MUTATIONS} mutations.")
+    try:
+        result = sync_service.push(
+            current_user(), g.device, data["mutations"], data["schema_version"]
+        )
+    except BatchError as error:
+        raise InvalidInput(str(error), errors=error.errors) from error
+    return {
+        "results": [item.to_wire() for item in result.results],
+        "last_mutation_id": result.last_mutation_id,
+    }
+
+
+@blp.route("/pull", methods=["POST"], endpoint="pull")
+@blp.arguments(PullSchema)
+@blp.response(200, PullResponseSchema)
+def pull(data: dict[str, Any]) -> dict[str, Any]:
+    """Return the next page of changes to the records you may see."""
+    _ensure_own_device(data["device_id"])
+    if data["limit"] > MAX_PULL_LIMIT:
+        raise TooLarge(f"A pull page may hold at most {MAX_PULL_LIMIT} changes.")
+    page = sync_service.pull(current_user(), g.device, data["cursor"], data["limit"])
+    return {
+        "changes": [_wire(entry) for entry in page.entries],
+        "cursor": page.cursor,
+        "has_more": page.has_more,
+        "remaining": page.remaining,
+    }
+
+
+GLOBAL_SCHEMAS = {"checklist_template": TemplateSchema, "decision_policy": PolicySchema}
+
+
+def _wire(entry: sync_service.FeedEntry) -> dict[str, Any]:
+    """Return one change as the device receives it."""
+    change: dict[str, Any] = {
+        "entity": entry.entity,
+        "id": entry.id,
+        "op": entry.op.value,
+        "version": getattr(entry.record, "version", None),
+        "family_id": entry.family_id,
+        "data": None,
+    }
+    if entry.op is ChangeOp.EVICT:
+        return change
+    if entry.entity == "rejection":
+        change["data"] = RejectionSchema().dump(entry.record)
+    elif entry.entity in GLOBAL_SCHEMAS:
+        change["data"] = GLOBAL_SCHEMAS[entry.entity]().dump(entry.record)
+    else:
+        change["data"] = output_schema(RecordKind(entry.entity))().dump(entry.record)
+    return change

@@ -1,0 +1,547 @@
+"""The server side of sync: applying pushed mutations, and pulling changes in scope.
+
+The protocol itself (cursor, merge rules, envelope) is in the pure ``sync``
+package; this module binds it to the database, the services and the access
+rules. docs/sync.md explains the decisions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from marshmallow import Schema, ValidationError, fields
+
+from sync.cursor import Cursor, CursorError
+from sync.mutations import EnvelopeError, check_batch, parse_mutation
+from sync.protocol import (
+    SCHEMA_VERSION,
+    ChangeOp,
+    Mutation,
+    MutationOp,
+    MutationResult,
+    RejectReason,
+    ResultStatus,
+)
+
+from .. import access
+from ..api.schemas import WRITABLE, create_schema, update_schema
+from ..audit import AuditAction, record_event
+from ..domain import errors as domain
+from ..domain.records import RecordKind
+from ..extensions import db
+from ..persistence import (
+    ChecklistTemplate,
+    DecisionPolicy,
+    Device,
+    Family,
+    Membership,
+    SyncChange,
+    SyncCheckpoint,
+    SyncRejection,
+    SyncState,
+    User,
+)
+from ..persistence.case import CASE_RECORDS, CaseRecord
+from . import case_records
+
+log = logging.getLogger(__name__)
+
+# Checkpoints kept per device: enough for a device to repeat a pull whose
+# response it lost, or resume an interrupted first sync.
+CHECKPOINTS_KEPT = 20
+# Errors that mean "try again later", never "this change is wrong".
+TRANSIENT_ERRORS = (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.DisconnectionError)
+EPOCH_KEY = "epoch"
+
+
+class ResetRequired(domain.RuleBroken):
+    """The cursor cannot be honoured: re-pull the whole scope, keep the outbox."""
+
+    code = "reset_required"
+    message = "This device must download its caseload again. Unsynced changes are kept."
+
+
+class UpgradeRequired(domain.RuleBroken):
+    """The device speaks an older sync schema; it must update the app first."""
+
+    code = "upgrade_required"
+    message = "Update the app to sync. Your unsynced changes are kept on this device."
+
+
+class SyncUnavailable(domain.TryLater):
+    """A transient failure: nothing was applied, try again after a pause."""
+
+    code = "sync_unavailable"
+    message = "Sync is unavailable for a moment. Your changes are kept and will be sent later."
+
+
+# --- the epoch and the watermark ------------------------------------------------------
+
+
+def current_epoch() -> str:
+    """Return the name of this database's history; it changes when a backup is restored."""
+    stored = db.session.get(SyncState, EPOCH_KEY)
+    parts = [stored.value if stored else "none"]
+    if db.engine.dialect.name == "postgresql":
+        # A restore with pg_restore makes a new database (a new oid): detect it unaided.
+        parts.append(
+            str(
+                db.session.scalar(
+                    sa.text("SELECT oid FROM pg_database WHERE datname = current_database()")
+                )
+            )
+        )
+    return hashlib.sha256("/".join(parts).encode()).hexdigest()[:24]
+
+
+def start_new_epoch() -> str:
+    """Start a new epoch (after restoring a backup): every device re-pulls its scope."""
+    state = db.session.get(SyncState, EPOCH_KEY) or SyncState(key=EPOCH_KEY, value="")
+    state.value = uuid.uuid4().hex
+    db.session.add(state)
+    db.session.commit()
+    return current_epoch()
+
+
+# Greater than any txid: on SQLite every change has txid 0 and one writer at a time
+# commits in seq order, so the seq alone orders the feed.
+NO_WATERMARK = 2**62
+
+
+def watermark() -> int:
+    """Return the oldest transaction id still running; every change below it is final."""
+    if db.engine.dialect.name == "postgresql":
+        value: int = db.session.scalar(
+            sa.text("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
+        )
+        return value
+    return NO_WATERMARK
+
+
+# --- pull -----------------------------------------------------------------------------
+
+
+@dataclass
+class FeedEntry:
+    entity: str
+    id: str
+    op: ChangeOp
+    record: Any = None
+    family_id: str | None = None
+
+
+@dataclass
+class PullPage:
+    entries: list[FeedEntry]
+    cursor: str
+    has_more: bool
+    remaining: int | None = None
+
+
+Position = tuple[int, int]
+
+
+@dataclass
+class _Progress:
+    position: Position
+    known: set[str]
+    pending: dict[str, Position]
+    rejection_seq: int
+    entries: list[FeedEntry] = field(default_factory=list)
+
+
+def _checkpoint(device: Device, cursor_text: str | None, epoch: str) -> _Progress:
+    if not cursor_text:
+        return _Progress((0, 0), set(), {}, 0)
+    try:
+        cursor = Cursor.decode(cursor_text)
+        cursor.ensure_current(epoch)
+    except CursorError as error:
+        raise ResetRequired(str(error)) from error
+    checkpoint = db.session.get(SyncCheckpoint, cursor.checkpoint_id)
+    if checkpoint is None or checkpoint.device_id != device.id:
+        raise ResetRequired("This device's sync position is no longer known to the server.")
+    return _Progress(
+        (checkpoint.txid, checkpoint.seq),
+        set(checkpoint.families),
+        {family: (pos[0], pos[1]) for family, pos in checkpoint.pending.items()},
+        checkpoint.rejection_seq,
+    )
+
+
+def _feed_query(
+    families: Sequence[str], after: Position, xmin: int, limit: int, *, with_global: bool = False
+) -> list[Any]:
+    in_families = SyncChange.family_id.in_([uuid.UUID(f) for f in families])
+    where = sa.or_(in_families, SyncChange.family_id.is_(None)) if with_global else in_families
+    query = (
+        sa.select(
+            SyncChange.txid,
+            SyncChange.seq,
+            SyncChange.entity,
+            SyncChange.record_id,
+            SyncChange.family_id,
+        )
+        .where(
+            where,
+            SyncChange.txid < xmin,
+            sa.tuple_(SyncChange.txid, SyncChange.seq) > sa.tuple_(after[0], after[1]),
+        )
+        .order_by(SyncChange.txid, SyncChange.seq)
+        .limit(limit)
+    )
+    return list(db.session.execute(query))
+
+
+def pull(user: User, device: Device, cursor_text: str | None, limit: int) -> PullPage:
+    """Return the next page of changes in the user's scope, and the cursor after it."""
+    xmin = watermark()  # first: every change below it is committed or gone for good
+    epoch = current_epoch()
+    progress = _checkpoint(device, cursor_text, epoch)
+    scope = {str(family) for family in db.session.scalars(access.visible_family_ids(user))}
+
+    for family in sorted((progress.known | set(progress.pending)) - scope):
+        progress.entries.append(FeedEntry("family", family, ChangeOp.EVICT, family_id=family))
+        progress.known.discard(family)
+        progress.pending.pop(family, None)
+    for family in sorted(scope - progress.known - set(progress.pending)):
+        progress.pending[family] = (0, 0)  # a family new to this device arrives whole
+
+    rows, budget = [], limit
+    for family in sorted(progress.pending):
+        if budget <= 0:
+            break
+        got = _feed_query([family], progress.pending[family], xmin, budget + 1)
+        if len(got) > budget:
+            got = got[:budget]
+            progress.pending[family] = (got[-1].txid, got[-1].seq)
+        else:
+            del progress.pending[family]
+            progress.known.add(family)
+        rows.extend(got)
+        budget -= len(got)
+
+    feed_has_more = False
+    if budget > 0 and not progress.pending:
+        got = _feed_query(
+            sorted(progress.known), progress.position, xmin, budget + 1, with_global=True
+        )
+        feed_has_more = len(got) > budget
+        got = got[:budget]
+        if got:
+            progress.position = (got[-1].txid, got[-1].seq)
+        rows.extend(got)
+
+    progress.entries.extend(_load_entries(user, rows, scope))
+    progress.entries.extend(_rejections(device, progress))
+    _audit_pull(progress.entries)
+    cursor = _save_checkpoint(device, progress, epoch)
+    remaining = _remaining(progress.pending, xmin) if progress.pending else None
+    db.session.commit()
+    return PullPage(progress.entries, cursor, bool(progress.pending) or feed_has_more, remaining)
+
+
+GLOBAL_MODELS: dict[str, type[Any]] = {
+    "checklist_template": ChecklistTemplate,
+    "decision_policy": DecisionPolicy,
+}
+
+
+def _load_entries(user: User, rows: list[Any], scope: set[str]) -> list[FeedEntry]:
+    """Turn feed rows into entries carrying each record's current state (one per record)."""
+    latest: dict[tuple[str, uuid.UUID], Any] = {}
+    for row in rows:
+        latest.pop((row.entity, row.record_id), None)
+        latest[(row.entity, row.record_id)] = row
+    by_entity: dict[str, list[uuid.UUID]] = {}
+    for entity, record_id in latest:
+        by_entity.setdefault(entity, []).append(record_id)
+    records: dict[tuple[str, uuid.UUID], Any] = {}
+    for entity, ids in by_entity.items():
+        for record in _load_records(entity, ids):
+            key = record.version if entity == "decision_policy" else record.id
+            records[(entity, key if isinstance(key, uuid.UUID) else uuid.UUID(int=key))] = record
+    people_in_scope = _people_in_scope(by_entity.get("person", []), scope)
+    entries = []
+    for (entity, record_id), row in latest.items():
+        record = records.get((entity, record_id))
+        if record is None:
+            continue
+        family_id = str(row.family_id) if row.family_id else None
+        deleted = getattr(record, "deleted_at", None) is not None
+        if entity == "person" and record_id not in people_in_scope:
+            deleted = True  # no longer in any family this device holds
+        op = ChangeOp.DELETE if deleted else ChangeOp.UPSERT
+        entries.append(FeedEntry(entity, str(record_id), op, record, family_id))
+    return entries
+
+
+def _load_records(entity: str, ids: list[uuid.UUID]) -> Sequence[Any]:
+    if entity == "decision_policy":
+        versions = [record_id.int for record_id in ids]
+        return db.session.scalars(
+            sa.select(DecisionPolicy).where(DecisionPolicy.version.in_(versions))
+        ).all()
+    model = GLOBAL_MODELS.get(entity) or CASE_RECORDS[RecordKind(entity)]
+    return db.session.scalars(sa.select(model).where(model.id.in_(ids))).all()
+
+
+def _people_in_scope(person_ids: list[uuid.UUID], scope: set[str]) -> set[uuid.UUID]:
+    if not person_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            sa.select(Membership.person_id).where(
+                Membership.person_id.in_(person_ids),
+                Membership.deleted_at.is_(None),
+                Membership.family_id.in_([uuid.UUID(f) for f in scope]),
+            )
+        )
+    )
+
+
+def _rejections(device: Device, progress: _Progress) -> list[FeedEntry]:
+    rejections = db.session.scalars(
+        sa.select(SyncRejection)
+        .where(SyncRejection.device_id == device.id, SyncRejection.seq > progress.rejection_seq)
+        .order_by(SyncRejection.seq)
+    ).all()
+    if rejections:
+        progress.rejection_seq = rejections[-1].seq
+    return [FeedEntry("rejection", str(r.id), ChangeOp.UPSERT, r) for r in rejections]
+
+
+def _audit_pull(entries: list[FeedEntry]) -> None:
+    counts: dict[str, int] = {}
+    for entry in entries:
+        if entry.family_id and entry.op is not ChangeOp.EVICT:
+            counts[entry.family_id] = counts.get(entry.family_id, 0) + 1
+    for family_id, count in counts.items():
+        record_event(
+            AuditAction.SYNC, "family", family_id=uuid.UUID(family_id), detail={"count": count}
+        )
+
+
+def _save_checkpoint(device: Device, progress: _Progress, epoch: str) -> str:
+    checkpoint = SyncCheckpoint(
+        device_id=device.id,
+        txid=progress.position[0],
+        seq=progress.position[1],
+        families=sorted(progress.known),
+        pending={family: list(pos) for family, pos in progress.pending.items()},
+        rejection_seq=progress.rejection_seq,
+    )
+    db.session.add(checkpoint)
+    db.session.flush()
+    keep = (
+        sa.select(SyncCheckpoint.id)
+        .where(SyncCheckpoint.device_id == device.id)
+        .order_by(SyncCheckpoint.created_at.desc(), SyncCheckpoint.id.desc())
+        .limit(CHECKPOINTS_KEPT)
+        .scalar_subquery()
+    )
+    db.session.execute(
+        sa.delete(SyncCheckpoint).where(
+            SyncCheckpoint.device_id == device.id, SyncCheckpoint.id.not_in(keep)
+        )
+    )
+    return Cursor(epoch, SCHEMA_VERSION, checkpoint.id).encode()
+
+
+def _remaining(pending: Mapping[str, Position], xmin: int) -> int:
+    """Return about how many changes are still to come for families arriving whole."""
+    total = 0
+    for family, position in pending.items():
+        total += (
+            db.session.scalar(
+                sa.select(sa.func.count()).where(
+                    SyncChange.family_id == uuid.UUID(family),
+                    SyncChange.txid < xmin,
+                    sa.tuple_(SyncChange.txid, SyncChange.seq) > sa.tuple_(*position),
+                )
+            )
+            or 0
+        )
+    return total
+
+
+# --- push -----------------------------------------------------------------------------
+
+
+class AmendmentMutationSchema(Schema):
+    id = fields.UUID(required=True)
+    target_kind = fields.String(
+        required=True, validate=lambda v: v in ("note", "judgment", "review")
+    )
+    target_id = fields.UUID(required=True)
+    reason = WRITABLE[RecordKind.AMENDMENT]["reason"]
+    changes = WRITABLE[RecordKind.AMENDMENT]["changes"]
+
+
+@dataclass
+class PushResult:
+    results: list[MutationResult]
+    last_mutation_id: int
+
+
+def push(
+    user: User, device: Device, raw_mutations: Sequence[Mapping[str, Any]], schema_version: int
+) -> PushResult:
+    """Apply a batch of mutations exactly once each, in order, bumping the device's counter."""
+    if schema_version != SCHEMA_VERSION:
+        raise UpgradeRequired()
+    batch = check_batch(raw_mutations)
+    try:
+        locked = db.session.scalar(
+            sa.select(Device).where(Device.id == device.id).with_for_update()
+        )
+        assert locked is not None
+        if locked.revoked_at is not None:
+            raise domain.DeviceRevoked()
+        results = [_push_one(user, locked, raw) for raw in batch]
+        db.session.commit()
+    except TRANSIENT_ERRORS as error:
+        db.session.rollback()
+        log.warning("sync push unavailable: %s", type(error).__name__)
+        raise SyncUnavailable() from error
+    return PushResult(results, locked.last_mutation_id)
+
+
+def _push_one(user: User, device: Device, raw: Mapping[str, Any]) -> MutationResult:
+    mutation_id: int = raw["mutation_id"]
+    if mutation_id <= device.last_mutation_id:
+        return MutationResult(mutation_id, ResultStatus.DUPLICATE)
+    try:
+        with db.session.begin_nested():
+            mutation = parse_mutation(raw)
+            result = _apply(user, mutation)
+    except TRANSIENT_ERRORS:
+        raise
+    except Exception as error:  # every failure of one mutation becomes its rejection
+        result = _rejection_for(user, raw, error)
+        if result.status is ResultStatus.REJECTED:
+            _keep_rejection(user, device, raw, result)
+    device.last_mutation_id = mutation_id
+    return result
+
+
+def _apply(user: User, mutation: Mutation) -> MutationResult:
+    kind = RecordKind(mutation.entity)
+    record_id = uuid.UUID(mutation.id)
+    record: CaseRecord
+    if mutation.op is MutationOp.CREATE:
+        if kind is RecordKind.AMENDMENT:
+            data = AmendmentMutationSchema().load({**mutation.data, "id": mutation.id})
+            record = case_records.amend(
+                user, RecordKind(data.pop("target_kind")), data.pop("target_id"), data
+            )
+        else:
+            data = create_schema(kind)().load({**mutation.data, "id": mutation.id})
+            record = case_records.create(user, kind, data)
+        return MutationResult(mutation.mutation_id, ResultStatus.APPLIED, version=record.version)
+    if mutation.op is MutationOp.UPDATE:
+        changes = update_schema(kind)().load(
+            {**mutation.data, "base_version": mutation.base_version}
+        )
+        base_version = changes.pop("base_version")
+        record, overwritten = case_records.merge_update(
+            user, kind, record_id, base_version, changes
+        )
+        status = ResultStatus.CONFLICT if overwritten else ResultStatus.APPLIED
+        return MutationResult(
+            mutation.mutation_id,
+            status,
+            version=record.version,
+            overwritten=case_records.jsonable(overwritten),
+        )
+    if mutation.op is MutationOp.DELETE:
+        record = case_records.delete(user, kind, record_id)
+    else:
+        record = case_records.sign(user, kind, record_id)
+    return MutationResult(mutation.mutation_id, ResultStatus.APPLIED, version=record.version)
+
+
+def _rejection_for(user: User, raw: Mapping[str, Any], error: Exception) -> MutationResult:
+    mutation_id = raw["mutation_id"]
+    reject = MutationResult.rejected
+    if isinstance(error, EnvelopeError):
+        return reject(mutation_id, RejectReason.INVALID, errors=error.errors)
+    if isinstance(error, ValidationError):
+        messages = (
+            error.messages if isinstance(error.messages, dict) else {"_schema": error.messages}
+        )
+        return reject(mutation_id, RejectReason.INVALID, errors=messages)
+    if isinstance(error, domain.InvalidInput):
+        return reject(mutation_id, RejectReason.INVALID, errors=error.errors)
+    if isinstance(error, domain.NotFound):
+        reason = RejectReason.NOT_IN_CASELOAD if _exists_anywhere(raw) else RejectReason.NOT_FOUND
+        return reject(mutation_id, reason)
+    if isinstance(error, domain.RecordSigned):
+        return reject(mutation_id, RejectReason.SIGNED)
+    if isinstance(error, domain.Forbidden):
+        return reject(mutation_id, RejectReason.FORBIDDEN, error.message)
+    if isinstance(error, domain.VersionConflict) and raw.get("op") == MutationOp.CREATE:
+        if _created_by(raw) == user.id:
+            return MutationResult(mutation_id, ResultStatus.DUPLICATE)
+        return reject(mutation_id, RejectReason.ID_TAKEN)
+    if isinstance(error, domain.DomainError):
+        return reject(mutation_id, RejectReason.RULE, error.message, error.errors)
+    log.exception(
+        "sync mutation failed unexpectedly: entity=%s op=%s", raw.get("entity"), raw.get("op")
+    )
+    return reject(mutation_id, RejectReason.UNEXPECTED)
+
+
+def _target(raw: Mapping[str, Any]) -> tuple[type[Any], Any] | None:
+    try:
+        kind = RecordKind(str(raw.get("entity")))
+        data = raw.get("data") or {}
+        if raw.get("op") == MutationOp.CREATE and "family_id" in data:
+            return Family, uuid.UUID(str(data["family_id"]))
+        return CASE_RECORDS[kind], uuid.UUID(str(raw.get("id")))
+    except (ValueError, KeyError):
+        return None
+
+
+def _exists_anywhere(raw: Mapping[str, Any]) -> bool:
+    """Return whether the record (or family) exists at all, in or out of the user's scope."""
+    target = _target(raw)
+    if target is None:
+        return False
+    model, record_id = target
+    return db.session.scalar(sa.select(model.id).where(model.id == record_id)) is not None
+
+
+def _created_by(raw: Mapping[str, Any]) -> uuid.UUID | None:
+    try:
+        model = CASE_RECORDS[RecordKind(str(raw.get("entity")))]
+        record_id = uuid.UUID(str(raw.get("id")))
+    except (ValueError, KeyError):
+        return None
+    return db.session.scalar(sa.select(model.created_by_id).where(model.id == record_id))
+
+
+def _keep_rejection(
+    user: User, device: Device, raw: Mapping[str, Any], result: MutationResult
+) -> None:
+    data = raw.get("data")
+    db.session.add(
+        SyncRejection(
+            device_id=device.id,
+            user_id=user.id,
+            mutation_id=raw["mutation_id"],
+            entity=str(raw.get("entity"))[:40],
+            op=str(raw.get("op"))[:10],
+            record_id=str(raw.get("id"))[:64],
+            reason=result.reason.value if result.reason else "unexpected",
+            message=result.message or "",
+            errors=case_records.jsonable(result.errors),
+            data=data if isinstance(data, dict) else {"value": data},
+        )
+    )

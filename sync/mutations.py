@@ -1,0 +1,94 @@
+"""Reading a pushed batch: the envelope of each mutation, before any record rule."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from .merge import MERGE_RULES
+from .protocol import MAX_PUSH_MUTATIONS, Mutation, MutationOp
+
+ENTITIES = frozenset(MERGE_RULES)
+
+
+class BatchError(ValueError):
+    """The batch as a whole cannot be read; nothing in it is applied."""
+
+    def __init__(self, message: str, errors: dict[str, Any] | None = None):
+        super().__init__(message)
+        self.errors = errors or {}
+
+
+class EnvelopeError(ValueError):
+    """One mutation's envelope is malformed; it is rejected on its own."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__("malformed mutation")
+        self.errors = errors
+
+
+def parse_mutation(raw: Mapping[str, Any]) -> Mutation:
+    """Return a mutation from its wire form, or raise EnvelopeError naming each bad field."""
+    errors: dict[str, list[str]] = {}
+    entity = raw.get("entity")
+    if entity not in ENTITIES:
+        errors["entity"] = [f"Unknown record kind {entity!r}."]
+    try:
+        op = MutationOp(str(raw.get("op")))
+    except ValueError:
+        errors["op"] = ["op must be create, update, delete or sign."]
+        op = MutationOp.CREATE
+    record_id = raw.get("id")
+    try:
+        uuid.UUID(str(record_id))
+    except ValueError:
+        errors["id"] = ["Not a valid UUID."]
+    base_version = raw.get("base_version")
+    if op is not MutationOp.CREATE and (
+        not isinstance(base_version, int) or isinstance(base_version, bool) or base_version < 1
+    ):
+        errors["base_version"] = ["An update, delete or sign needs the version it was based on."]
+    data = raw.get("data", {})
+    if not isinstance(data, dict):
+        errors["data"] = ["data must be an object."]
+    client_ts = raw.get("client_ts")
+    if client_ts is not None and not isinstance(client_ts, str):
+        errors["client_ts"] = ["client_ts must be a string."]
+    if errors:
+        raise EnvelopeError(errors)
+    return Mutation(
+        mutation_id=raw["mutation_id"],
+        entity=str(entity),
+        op=op,
+        id=str(uuid.UUID(str(record_id))),
+        base_version=base_version if op is not MutationOp.CREATE else None,
+        data=data,
+        client_ts=client_ts,
+    )
+
+
+def check_batch(raw_mutations: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """Check what every mutation needs for ordering: whole-number ids, strictly increasing.
+
+    Anything else wrong with a mutation rejects that mutation alone; a batch
+    whose ids cannot be ordered cannot be applied exactly once, so it is refused.
+    """
+    batch = list(raw_mutations)
+    if len(batch) > MAX_PUSH_MUTATIONS:
+        raise BatchError(f"A push may hold at most {MAX_PUSH_MUTATIONS} mutations.")
+    previous = 0
+    for index, raw in enumerate(batch):
+        mutation_id = raw.get("mutation_id") if isinstance(raw, Mapping) else None
+        if not isinstance(mutation_id, int) or isinstance(mutation_id, bool) or mutation_id < 1:
+            raise BatchError(
+                "Each mutation needs a whole-number mutation_id of at least 1.",
+                {f"mutations.{index}.mutation_id": ["Must be a whole number of at least 1."]},
+            )
+        if mutation_id <= previous:
+            raise BatchError(
+                "mutation_id must increase through the batch.",
+                {f"mutations.{index}.mutation_id": [f"Must be greater than {previous}."]},
+            )
+        previous = mutation_id
+    return batch
