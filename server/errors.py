@@ -7,6 +7,7 @@ a person can act on, ``errors`` field-level messages (may be empty).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from typing import Any
 
@@ -116,6 +117,14 @@ def handle_integrity_error(error: sa.exc.IntegrityError) -> tuple[Response, int]
     )
 
 
+def handle_database_unavailable(error: sa.exc.DBAPIError) -> tuple[Response, int]:
+    # The database is unreachable or restarting: nothing was done; the client waits.
+    with contextlib.suppress(sa.exc.SQLAlchemyError):
+        db.session.rollback()
+    log.warning("database unavailable: %s", type(error).__name__)
+    return handle_domain_error(domain.TryLater())
+
+
 def handle_unexpected(error: Exception) -> tuple[Response, int]:
     log.exception("unhandled error")
     return error_response(500, "server_error", "Something went wrong on our side. Try again.")
@@ -126,4 +135,6 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(domain.DomainError, handle_domain_error)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(sa.exc.IntegrityError, handle_integrity_error)
+    for transient in (sa.exc.OperationalError, sa.exc.InterfaceError):
+        app.register_error_handler(transient, handle_database_unavailable)
     app.register_error_handler(Exception, handle_unexpected)

@@ -238,7 +238,12 @@ class SyncClient:
                     {"device_id": self.device_id, "cursor": self.store.cursor, "limit": limit},
                 )
             except SyncError as error:
-                if isinstance(error.body, dict) and error.body.get("code") == "reset_required":
+                # Reset only from a cursor: a cursorless pull answered so would loop forever.
+                if (
+                    self.store.cursor is not None
+                    and isinstance(error.body, dict)
+                    and error.body.get("code") == "reset_required"
+                ):
                     self.store.records.clear()  # the outbox stays: it is re-sent, not lost
                     self.store.cursor = None
                     continue
@@ -260,7 +265,13 @@ class SyncClient:
             elif change["op"] == ChangeOp.DELETE:
                 records.pop(key, None)
             elif change["entity"] == "rejection":
-                if not any(r.get("id") == change["id"] for r in self.store.rejections):
+                # Known by its id, or by its mutation if this device heard it on push.
+                mutation_id = change["data"].get("mutation_id")
+                if not any(
+                    r.get("id") == change["id"]
+                    or (mutation_id is not None and r.get("mutation_id") == mutation_id)
+                    for r in self.store.rejections
+                ):
                     self.store.rejections.append({"id": change["id"], **change["data"]})
             else:
                 records[key] = {
@@ -279,7 +290,13 @@ class SyncClient:
 
 def _evict(records: dict[str, dict[str, Any]], family_id: str) -> None:
     """Delete a family that left this device's scope, and everything of it."""
-    for key in [k for k, r in records.items() if r.get("family_id") == family_id]:
+    # A person's family_id names only the family whose feed brought it last; whether a
+    # person goes is decided by the memberships left below.
+    for key in [
+        k
+        for k, r in records.items()
+        if r.get("family_id") == family_id and not k.startswith("person/")
+    ]:
         del records[key]
     records.pop(LocalStore.key("family", family_id), None)
     linked = {r["data"]["person_id"] for k, r in records.items() if k.startswith("membership/")}

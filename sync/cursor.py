@@ -36,7 +36,15 @@ class Cursor:
         try:
             raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
             epoch, schema_version, checkpoint = json.loads(raw)
-            return cls(str(epoch), int(schema_version), uuid.UUID(hex=checkpoint))
+            # Only the server writes cursors: anything but its exact shape is unreadable
+            # (a non-string checkpoint would otherwise escape as AttributeError).
+            if not (
+                isinstance(epoch, str)
+                and type(schema_version) is int
+                and isinstance(checkpoint, str)
+            ):
+                raise TypeError("cursor fields have the wrong types")
+            return cls(epoch, schema_version, uuid.UUID(hex=checkpoint))
         except (binascii.Error, ValueError, TypeError) as error:
             raise CursorError("The cursor could not be read.") from error
 

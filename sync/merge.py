@@ -69,7 +69,7 @@ def merge_fields(
     apply: dict[str, Any] = {}
     overwritten: dict[str, Any] = {}
     for name, value in incoming.items():
-        if current.get(name) == value:
+        if name in current and current[name] == value:
             continue  # both sides agree: nothing to write, nothing lost
         if name in changed_since_base:
             overwritten[name] = current.get(name)

@@ -32,7 +32,7 @@ def parse_mutation(raw: Mapping[str, Any]) -> Mutation:
     """Return a mutation from its wire form, or raise EnvelopeError naming each bad field."""
     errors: dict[str, list[str]] = {}
     entity = raw.get("entity")
-    if entity not in ENTITIES:
+    if not isinstance(entity, str) or entity not in ENTITIES:  # a list is unhashable
         errors["entity"] = [f"Unknown record kind {entity!r}."]
     try:
         op = MutationOp(str(raw.get("op")))

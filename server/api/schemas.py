@@ -283,7 +283,6 @@ CREATE_ONLY = frozenset(
     {
         "family_id",
         "person_id",
-        "role_in_family",
         "checklist_id",
         "item_key",
         "template_id",
@@ -340,7 +339,7 @@ def update_schema(kind: RecordKind) -> type[Schema]:
     changeable = {
         name: _optional(f)
         for name, f in WRITABLE[kind].items()
-        if name not in CREATE_ONLY and not f.dump_only
+        if name not in CREATE_ONLY and not f.dump_only and not f.load_only
     }
     return Schema.from_dict(
         {

@@ -346,7 +346,9 @@ def amend(
         amendment.id = record_id
     db.session.add(amendment)
     db.session.flush()
-    _write_history(amendment, {"changes": {"new": amendment.changes}})
+    _write_history(
+        amendment, {"reason": {"new": amendment.reason}, "changes": {"new": amendment.changes}}
+    )
     record_event(
         AuditAction.AMEND,
         target_kind.value,

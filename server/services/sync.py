@@ -114,12 +114,33 @@ def start_new_epoch() -> str:
 NO_WATERMARK = 2**62
 
 
+# The oldest transaction still running *in this database*: transaction ids are
+# shared by the whole PostgreSQL cluster, and a long transaction in another
+# database must not hold back every device's sync. Each running id in the
+# snapshot is matched to this database's backends by its low 32 bits (what
+# pg_stat_activity shows); with none running here, everything below xmax is final.
+# The app's processes must all connect as one role (or one with pg_read_all_stats)
+# so that this query sees every backend that can write the feed.
+WATERMARK_SQL = sa.text(
+    """
+    WITH snap AS (SELECT pg_current_snapshot() AS s),
+    here AS (
+        SELECT backend_xid::text::bigint AS xid32 FROM pg_stat_activity
+        WHERE datname = current_database() AND backend_xid IS NOT NULL
+    )
+    SELECT COALESCE(
+        (SELECT min(x::text::bigint) FROM snap, pg_snapshot_xip(s) AS x
+         WHERE x::text::bigint % 4294967296 IN (SELECT xid32 FROM here)),
+        (SELECT pg_snapshot_xmax(s)::text::bigint FROM snap)
+    )
+    """
+)
+
+
 def watermark() -> int:
-    """Return the oldest transaction id still running; every change below it is final."""
+    """Return a transaction id below which every change is final (committed or gone)."""
     if db.engine.dialect.name == "postgresql":
-        value: int = db.session.scalar(
-            sa.text("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
-        )
+        value: int = db.session.scalar(WATERMARK_SQL)
         return value
     return NO_WATERMARK
 
@@ -227,7 +248,8 @@ def pull(user: User, device: Device, cursor_text: str | None, limit: int) -> Pul
         rows.extend(got)
         budget -= len(got)
 
-    feed_has_more = False
+    # With the page already full, the feed was not consulted: there may be more.
+    feed_has_more = budget <= 0
     if budget > 0 and not progress.pending:
         got = _feed_query(
             sorted(progress.known), progress.position, xmin, budget + 1, with_global=True
@@ -398,9 +420,14 @@ def push(
         raise UpgradeRequired()
     batch = check_batch(raw_mutations)
     try:
-        locked = db.session.scalar(
-            sa.select(Device).where(Device.id == device.id).with_for_update()
+        # Take the device's write lock first (an UPDATE locks on PostgreSQL and SQLite
+        # alike), so concurrent pushes of the same batch run one after the other.
+        db.session.execute(
+            sa.update(Device)
+            .where(Device.id == device.id)
+            .values(last_mutation_id=Device.last_mutation_id)
         )
+        locked = db.session.get(Device, device.id, populate_existing=True)
         assert locked is not None
         if locked.revoked_at is not None:
             raise domain.DeviceRevoked()
@@ -510,12 +537,15 @@ def _target(raw: Mapping[str, Any]) -> tuple[type[Any], Any] | None:
 
 
 def _exists_anywhere(raw: Mapping[str, Any]) -> bool:
-    """Return whether the record (or family) exists at all, in or out of the user's scope."""
+    """Return whether the record (or family) still exists, in or out of the user's scope."""
     target = _target(raw)
     if target is None:
         return False
     model, record_id = target
-    return db.session.scalar(sa.select(model.id).where(model.id == record_id)) is not None
+    found = db.session.execute(
+        sa.select(model.id).where(model.id == record_id, model.deleted_at.is_(None))
+    ).first()
+    return found is not None
 
 
 def _created_by(raw: Mapping[str, Any]) -> uuid.UUID | None:
