@@ -87,6 +87,21 @@ def vapid_keys_command() -> None:
     click.echo(f"VAPID_PRIVATE_KEY={b64(private_number)}")
 
 
+@click.command("sync-new-epoch")
+@with_appcontext
+def sync_new_epoch_command() -> None:
+    """Start a new sync epoch after restoring a backup: every device re-pulls its caseload."""
+    from .services.sync import start_new_epoch
+
+    start_new_epoch()
+    click.echo("New sync epoch started. Devices will download their caseloads again.")
+
+
 def init_app(app: Flask) -> None:
-    for command in (create_user_command, demo_data_command, vapid_keys_command):
+    for command in (
+        create_user_command,
+        demo_data_command,
+        vapid_keys_command,
+        sync_new_epoch_command,
+    ):
         app.cli.add_command(command)

@@ -50,3 +50,14 @@ def test_vapid_keys_are_a_usable_p256_pair(app):
     key = ec.derive_private_key(int.from_bytes(private, "big"), ec.SECP256R1())
     numbers = key.public_key().public_numbers()
     assert public[1:] == numbers.x.to_bytes(32, "big") + numbers.y.to_bytes(32, "big")
+
+
+def test_a_new_sync_epoch_makes_old_cursors_unusable(app):
+    from server.services.sync import current_epoch
+
+    with app.app_context():
+        before = current_epoch()
+    result = app.test_cli_runner().invoke(args=["sync-new-epoch"])
+    assert result.exit_code == 0 and "New sync epoch" in result.output
+    with app.app_context():
+        assert current_epoch() != before
