@@ -23,6 +23,9 @@ class AuditAction(StrEnum):
     AMEND = "amend"
     EXPORT = "export"
     SYNC = "sync"
+    SIGN_IN = "sign_in"
+    SIGN_OUT = "sign_out"
+    REVOKE = "revoke"
 
 
 def record_event(
@@ -32,12 +35,17 @@ def record_event(
     record_id: uuid.UUID | None = None,
     family_id: uuid.UUID | None = None,
     detail: dict[str, Any] | None = None,
+    user_id: uuid.UUID | None = None,
+    device_id: uuid.UUID | None = None,
 ) -> None:
-    """Append one audit event for the current user and device (committed with the request)."""
+    """Append one audit event, by default for the current user and device.
+
+    The event is committed with the rest of the request's work.
+    """
     db.session.add(
         AuditEvent(
-            user_id=current_user().id,
-            device_id=current_device_id(),
+            user_id=user_id or current_user().id,
+            device_id=device_id or current_device_id(),
             action=action.value,
             entity=entity,
             record_id=record_id,

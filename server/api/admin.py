@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from flask import Response, stream_with_context
 from marshmallow import Schema, fields, validate
 
+from ..audit import AuditAction, record_event
 from ..domain.errors import Forbidden, NotFound
 from ..domain.roles import Action, Role, can
 from ..extensions import db
@@ -109,6 +110,7 @@ def create_user(data: dict[str, Any]) -> User:
         display_name=data["display_name"],
         team=team,
     )
+    record_event(AuditAction.CREATE, "user", record_id=user.id, detail={"role": user.role})
     db.session.commit()
     return user
 
@@ -127,12 +129,14 @@ def update_user(data: dict[str, Any], user_id: uuid.UUID) -> User:
     """Change a user's name, role or team, or disable the account (its sessions end)."""
     _admin()
     user = _user(user_id)
+    changed = sorted(data)
     if "team" in data:
         user.team_id = accounts.get_or_create_team(data.pop("team")).id
     if "active" in data:
         accounts.set_active(user, data.pop("active"))
     for name, value in data.items():
         setattr(user, name, value)
+    record_event(AuditAction.UPDATE, "user", record_id=user.id, detail={"fields": changed})
     db.session.commit()
     return user
 
@@ -143,6 +147,7 @@ def end_sessions(user_id: uuid.UUID) -> dict[str, int]:
     """End every session of a user at once."""
     _admin()
     ended = end_user_sessions(_user(user_id).id, EndReason.ENDED_BY_ADMIN)
+    record_event(AuditAction.REVOKE, "user", record_id=user_id, detail={"sessions": ended})
     db.session.commit()
     return {"ended": ended}
 

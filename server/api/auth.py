@@ -10,6 +10,7 @@ from flask import Response, current_app, g, jsonify, request
 from flask_limiter import RequestLimit
 from marshmallow import Schema, fields, validate
 
+from ..audit import AuditAction, record_event
 from ..domain.errors import NotAuthenticated
 from ..extensions import db, limiter
 from ..security.sessions import (
@@ -43,6 +44,7 @@ class SessionSchema(Schema):
     user = fields.Nested(UserSchema, required=True)
     csrf_token = fields.String(required=True)
     device_id = fields.UUID(required=True)
+    second_factor_setup_required = fields.Boolean(required=True)
 
 
 class TotpSetupSchema(Schema):
@@ -110,18 +112,30 @@ def login(data: dict[str, Any]) -> Response:
     except NotAuthenticated as error:
         log.warning("sign-in refused: %s from %s", error.code, request.remote_addr)
         raise
-    body = SessionSchema().dump(
-        {"user": user, "csrf_token": session.csrf_token, "device_id": session.device_id}
+    record_event(
+        AuditAction.SIGN_IN, "user", record_id=user.id, user_id=user.id, device_id=session.device_id
     )
+    db.session.commit()
+    body = SessionSchema().dump(_session_body(session))
     response = jsonify(body)
     set_session_cookie(response, token)
     return response
+
+
+def _session_body(session: Any) -> dict[str, Any]:
+    return {
+        "user": session.user,
+        "csrf_token": session.csrf_token,
+        "device_id": session.device_id,
+        "second_factor_setup_required": session.enrolment_only,
+    }
 
 
 @blp.route("/logout", methods=["POST"])
 @blp.response(204)
 def logout() -> Response:
     """Sign out: the session ends on the server and the cookie is cleared."""
+    record_event(AuditAction.SIGN_OUT, "user", record_id=g.user.id)
     accounts.sign_out(g.session)
     response = Response(status=204)
     clear_session_cookie(response)
@@ -132,7 +146,7 @@ def logout() -> Response:
 @blp.response(200, SessionSchema)
 def session_info() -> dict[str, Any]:
     """Return who is signed in on this session, with its CSRF token."""
-    return {"user": current_user(), "csrf_token": g.session.csrf_token, "device_id": g.device.id}
+    return _session_body(g.session)
 
 
 @blp.route("/totp/setup", methods=["POST"])
@@ -148,7 +162,7 @@ def totp_setup() -> dict[str, str]:
 @blp.response(204)
 def totp_confirm(data: dict[str, str]) -> None:
     """Turn on the second factor once a code from the app matches."""
-    accounts.confirm_totp_enrolment(current_user(), data["secret"], data["code"])
+    accounts.confirm_totp_enrolment(g.session, data["secret"], data["code"])
 
 
 @devices_blp.route("", methods=["GET"])
@@ -163,5 +177,6 @@ def list_devices() -> list[Any]:
 def revoke_device(device_id: uuid.UUID) -> Any:
     """Revoke one of your devices (an admin may revoke anyone's): it is wiped on next contact."""
     device = accounts.revoke_device(current_user(), device_id)
+    record_event(AuditAction.REVOKE, "device", detail={"device_id": str(device_id)})
     db.session.commit()
     return device

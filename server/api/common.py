@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
+from marshmallow import RAISE, Schema, fields
+from webargs.flaskparser import FlaskParser
+
+
+class ApiBlueprint(Blueprint):
+    """A blueprint whose arguments refuse unknown fields in every location.
+
+    webargs ignores unknown query parameters by default; refusing them too
+    means a misspelt filter is an error, not a silent full list.
+    """
+
+    ARGUMENTS_PARSER = FlaskParser(unknown=RAISE)
 
 
 def blueprint(name: str, url_prefix: str, description: str = "") -> Blueprint:
     """Return an API blueprint."""
-    return Blueprint(name, __name__, url_prefix=url_prefix, description=description or None)
+    return ApiBlueprint(name, __name__, url_prefix=url_prefix, description=description or None)
 
 
 class UserSchema(Schema):

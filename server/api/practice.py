@@ -7,6 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from ..audit import AuditAction, record_event
 from ..domain.errors import Forbidden, InvalidInput
 from ..domain.lights import Light, validate_policy
 from ..domain.roles import Action, can
@@ -105,6 +106,7 @@ def publish_policy(data: dict[str, Any]) -> DecisionPolicy:
         version=latest + 1, categories=data["categories"], created_by_id=current_user().id
     )
     db.session.add(policy)
+    record_event(AuditAction.CREATE, "decision_policy", detail={"version": policy.version})
     db.session.commit()
     return policy
 
@@ -142,6 +144,13 @@ def publish_template(data: dict[str, Any]) -> ChecklistTemplate:
         **data,
     )
     db.session.add(template)
+    db.session.flush()
+    record_event(
+        AuditAction.CREATE,
+        "checklist_template",
+        record_id=template.id,
+        detail={"key": template.key, "version": template.version},
+    )
     db.session.commit()
     return template
 

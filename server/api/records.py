@@ -14,7 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from .. import access
 from ..audit import AuditAction, record_event, record_list_read
@@ -46,6 +46,7 @@ class RecordRoutes:
     order_by: tuple[str, ...] = ("created_at",)
     creatable: bool = True
     updatable: bool = True
+    search: Filter | None = None
 
     @property
     def model(self) -> type[CaseRecord]:
@@ -116,13 +117,11 @@ def register(
     }
     ListArgs = PageArgsSchema.from_dict(filter_fields, name=f"{model.__name__}ListArgs")
 
-    @blp.route("", methods=["GET"], endpoint="list")
-    @blp.arguments(ListArgs, location="query", as_kwargs=True)
-    @blp.response(200, page_schema(Out, f"{model.__name__}Page"))
-    def list_records(
-        page: int, page_size: int, include_deleted: bool, **filters: Any
+    PageOut = page_schema(Out, f"{model.__name__}Page")
+
+    def list_page(
+        page: int, page_size: int, include_deleted: bool, search: str | None, **filters: Any
     ) -> dict[str, Any]:
-        """List the records you may see, newest first."""
         user = current_user()
         query = access.scoped(model, user, include_deleted=include_deleted)
         if filters.get("family_id") is not None:
@@ -130,6 +129,8 @@ def register(
         for key, value in filters.items():
             if value is not None:
                 query = spec.filters[key][1](query, value)
+        if search is not None and spec.search is not None:
+            query = spec.search(query, search)
         total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
         ordering = [getattr(model, column).desc() for column in spec.order_by]
         items = list(
@@ -140,6 +141,26 @@ def register(
         record_list_read(name, _families_in_page(kind, items))
         db.session.commit()
         return {"items": items, "page": page, "page_size": page_size, "total": total}
+
+    @blp.route("", methods=["GET"], endpoint="list")
+    @blp.arguments(ListArgs, location="query", as_kwargs=True)
+    @blp.response(200, PageOut)
+    def list_records(**args: Any) -> dict[str, Any]:
+        """List the records you may see, newest first."""
+        return list_page(search=None, **args)
+
+    if spec.search is not None:
+        SearchArgs = ListArgs.from_dict(
+            {"q": fields.String(required=True, validate=validate.Length(min=1, max=100))},
+            name=f"{model.__name__}SearchArgs",
+        )
+
+        @blp.route("/search", methods=["POST"], endpoint="search")
+        @blp.arguments(SearchArgs, as_kwargs=True)
+        @blp.response(200, PageOut)
+        def search_records(q: str, **args: Any) -> dict[str, Any]:
+            """Search the records you may see (in the body: names never go in addresses or logs)."""
+            return list_page(search=q, **args)
 
     @blp.route("/<uuid:record_id>", methods=["GET"], endpoint="get")
     @blp.response(200, Out)
@@ -252,16 +273,14 @@ def _family_search(query: sa.Select[Any], text: str) -> sa.Select[Any]:
 
 
 def _routes() -> list[RecordRoutes]:
-    from marshmallow import validate
-
     from ..persistence import Amendment, Assignment, ChecklistItem, Family, Review
 
     return [
         RecordRoutes(
             RecordKind.FAMILY,
             "/api/families",
+            search=_family_search,
             filters={
-                "q": (fields.String(validate=validate.Length(min=1, max=100)), _family_search),
                 "status": (
                     fields.String(validate=validate.OneOf(["open", "closed"])),
                     by_column("status")(Family),

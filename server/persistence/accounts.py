@@ -67,6 +67,9 @@ class UserSession(Model):
     last_seen_at: Mapped[timestamp]
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     end_reason: Mapped[str | None] = mapped_column(sa.String(40))
+    # Signed in with a password only, by someone who must set up a second factor
+    # first: the session can do nothing else until they have.
+    enrolment_only: Mapped[bool] = mapped_column(default=False)
 
     user: Mapped[User] = relationship(lazy="joined")
     device: Mapped[Device] = relationship(lazy="joined")

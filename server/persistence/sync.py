@@ -53,6 +53,8 @@ class SyncCheckpoint(Model):
     families: Mapped[list[str]] = mapped_column(JSONType, default=list)
     # Families still arriving whole: family id -> [txid, seq] delivered so far.
     pending: Mapped[dict[str, list[int]]] = mapped_column(JSONType, default=dict)
+    # Families that arrived whole beyond (txid, seq): family id -> their own position.
+    ahead: Mapped[dict[str, list[int]]] = mapped_column(JSONType, default=dict)
     rejection_seq: Mapped[int] = mapped_column(sa.BigInteger, default=0)
 
 

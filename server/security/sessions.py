@@ -26,6 +26,10 @@ from ..persistence.columns import utcnow
 CSRF_HEADER = "X-CSRF-Token"
 # The OpenAPI description is public: it describes the API, not its data.
 PUBLIC_BLUEPRINTS = ("api-docs.",)
+# All a session may reach before its user has set up a required second factor.
+ENROLMENT_ENDPOINTS = frozenset(
+    {"auth.totp_setup", "auth.totp_confirm", "auth.logout", "auth.session_info"}
+)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Refresh last_seen_at at most this often, so reads do not all become writes.
 TOUCH_INTERVAL = timedelta(seconds=60)
@@ -135,6 +139,11 @@ def authenticate_request() -> None:
     session = _load_session()
     if request.method not in SAFE_METHODS:
         _check_csrf(session)
+    if session.enrolment_only and endpoint not in ENROLMENT_ENDPOINTS:
+        raise Forbidden(
+            "Set up your authenticator app before you continue.",
+            errors={"second_factor": ["Required for your role."]},
+        )
     g.session, g.user, g.device = session, session.user, session.device
 
 

@@ -89,17 +89,20 @@ def sign_in(
     assert user is not None
     if not user.active:
         raise InvalidCredentials()
+    enrolment_only = False
     if needs_second_factor(user.role, production=production, enrolled=bool(user.totp_secret)):
         if not user.totp_secret:
-            raise Forbidden("Your role needs a second factor. Ask an administrator to set one up.")
-        if not totp_code:
+            # First sign-in: a session that can only set up the authenticator app.
+            enrolment_only = True
+        elif not totp_code:
             raise SecondFactorRequired()
-        if not pyotp.TOTP(user.totp_secret).verify(totp_code, valid_window=1):
+        elif not pyotp.TOTP(user.totp_secret).verify(totp_code, valid_window=1):
             raise InvalidCredentials()
     device = register_device(user, device_id, device_label)
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
     token, session = start_session(user, device)
+    session.enrolment_only = enrolment_only
     db.session.commit()
     return user, session, token
 
@@ -160,9 +163,10 @@ def start_totp_enrolment(user: User) -> tuple[str, str]:
     return secret, uri
 
 
-def confirm_totp_enrolment(user: User, secret: str, code: str) -> None:
+def confirm_totp_enrolment(session: UserSession, secret: str, code: str) -> None:
     """Turn on the second factor once the user proves their app has the secret."""
     if not pyotp.TOTP(secret).verify(code, valid_window=1):
         raise InvalidInput(errors=field_errors(code="That code is not right. Try the next one."))
-    user.totp_secret = secret
+    session.user.totp_secret = secret
+    session.enrolment_only = False
     db.session.commit()

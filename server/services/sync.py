@@ -114,35 +114,38 @@ def start_new_epoch() -> str:
 NO_WATERMARK = 2**62
 
 
-# The oldest transaction still running *in this database*: transaction ids are
+# The oldest transaction still running *in this database*. Transaction ids are
 # shared by the whole PostgreSQL cluster, and a long transaction in another
-# database must not hold back every device's sync. Each running id in the
-# snapshot is matched to this database's backends by its low 32 bits (what
-# pg_stat_activity shows); with none running here, everything below xmax is final.
-# The app's processes must all connect as one role (or one with pg_read_all_stats)
-# so that this query sees every backend that can write the feed.
-WATERMARK_SQL = sa.text(
-    """
-    WITH snap AS (SELECT pg_current_snapshot() AS s),
-    here AS (
-        SELECT backend_xid::text::bigint AS xid32 FROM pg_stat_activity
-        WHERE datname = current_database() AND backend_xid IS NOT NULL
-    )
-    SELECT COALESCE(
-        (SELECT min(x::text::bigint) FROM snap, pg_snapshot_xip(s) AS x
-         WHERE x::text::bigint % 4294967296 IN (SELECT xid32 FROM here)),
-        (SELECT pg_snapshot_xmax(s)::text::bigint FROM snap)
-    )
-    """
+# database must not hold back every device's sync. So: take a snapshot first,
+# then (in a later statement, with fresh statistics) read which of this
+# database's backends hold a transaction id; the running ids of the snapshot
+# that belong to them (matched on the low 32 bits pg_stat_activity shows) bound
+# the watermark. An id assigned after the snapshot is above its xmax anyway; an
+# id that finished between the two reads is visible to every later statement.
+# All the app's processes must connect as one role (or one with
+# pg_read_all_stats) so the second read sees every backend that writes the feed.
+SNAPSHOT_SQL = sa.text(
+    "SELECT pg_snapshot_xmax(s)::text::bigint, "
+    "ARRAY(SELECT x::text::bigint FROM pg_snapshot_xip(s) AS x) "
+    "FROM (SELECT pg_current_snapshot() AS s) AS snap"
+)
+RUNNING_HERE_SQL = sa.text(
+    "SELECT backend_xid::text::bigint FROM pg_stat_activity "
+    "WHERE datname = current_database() AND backend_xid IS NOT NULL"
 )
 
 
 def watermark() -> int:
     """Return a transaction id below which every change is final (committed or gone)."""
-    if db.engine.dialect.name == "postgresql":
-        value: int = db.session.scalar(WATERMARK_SQL)
-        return value
-    return NO_WATERMARK
+    if db.engine.dialect.name != "postgresql":
+        return NO_WATERMARK
+    xmax, running = db.session.execute(SNAPSHOT_SQL).one()
+    if not running:
+        return int(xmax)
+    db.session.execute(sa.text("SELECT pg_stat_clear_snapshot()"))
+    here = set(db.session.scalars(RUNNING_HERE_SQL))
+    ours = [xid for xid in running if xid % 2**32 in here]
+    return min(ours) if ours else int(xmax)
 
 
 # --- pull -----------------------------------------------------------------------------
@@ -170,16 +173,21 @@ Position = tuple[int, int]
 
 @dataclass
 class _Progress:
+    """A device's place in the feed, as a checkpoint stores it."""
+
     position: Position
     known: set[str]
     pending: dict[str, Position]
+    # Families that arrived whole after `position`: their feed resumes after
+    # their own position, so what they already received is not sent again.
+    ahead: dict[str, Position]
     rejection_seq: int
     entries: list[FeedEntry] = field(default_factory=list)
 
 
 def _checkpoint(device: Device, cursor_text: str | None, epoch: str) -> _Progress:
     if not cursor_text:
-        return _Progress((0, 0), set(), {}, 0)
+        return _Progress((0, 0), set(), {}, {}, 0)
     try:
         cursor = Cursor.decode(cursor_text)
         cursor.ensure_current(epoch)
@@ -188,19 +196,43 @@ def _checkpoint(device: Device, cursor_text: str | None, epoch: str) -> _Progres
     checkpoint = db.session.get(SyncCheckpoint, cursor.checkpoint_id)
     if checkpoint is None or checkpoint.device_id != device.id:
         raise ResetRequired("This device's sync position is no longer known to the server.")
+
+    def positions(stored: Mapping[str, list[int]]) -> dict[str, Position]:
+        return {family: (pos[0], pos[1]) for family, pos in stored.items()}
+
     return _Progress(
         (checkpoint.txid, checkpoint.seq),
         set(checkpoint.families),
-        {family: (pos[0], pos[1]) for family, pos in checkpoint.pending.items()},
+        positions(checkpoint.pending),
+        positions(checkpoint.ahead),
         checkpoint.rejection_seq,
     )
 
 
-def _feed_query(
-    families: Sequence[str], after: Position, xmin: int, limit: int, *, with_global: bool = False
-) -> list[Any]:
-    in_families = SyncChange.family_id.in_([uuid.UUID(f) for f in families])
-    where = sa.or_(in_families, SyncChange.family_id.is_(None)) if with_global else in_families
+GLOBAL = None  # the key of records every device receives, in feed bounds
+
+
+def _feed_query(bounds: Mapping[str | None, Position], xmin: int, limit: int) -> list[Any]:
+    """Return feed rows after each family's own position, oldest first.
+
+    ``bounds`` maps a family id (or GLOBAL) to the position after which its
+    rows are wanted; families sharing a position share one condition.
+    """
+    by_position: dict[Position, list[str | None]] = {}
+    for family, position in bounds.items():
+        by_position.setdefault(position, []).append(family)
+    conditions = []
+    for position, families in by_position.items():
+        ids = [uuid.UUID(f) for f in families if f is not GLOBAL]
+        where = [SyncChange.family_id.in_(ids)] if ids else []
+        if GLOBAL in families:
+            where.append(SyncChange.family_id.is_(None))
+        conditions.append(
+            sa.and_(
+                sa.or_(*where),
+                sa.tuple_(SyncChange.txid, SyncChange.seq) > sa.tuple_(*position),
+            )
+        )
     query = (
         sa.select(
             SyncChange.txid,
@@ -209,11 +241,7 @@ def _feed_query(
             SyncChange.record_id,
             SyncChange.family_id,
         )
-        .where(
-            where,
-            SyncChange.txid < xmin,
-            sa.tuple_(SyncChange.txid, SyncChange.seq) > sa.tuple_(after[0], after[1]),
-        )
+        .where(sa.or_(*conditions), SyncChange.txid < xmin)
         .order_by(SyncChange.txid, SyncChange.seq)
         .limit(limit)
     )
@@ -231,6 +259,7 @@ def pull(user: User, device: Device, cursor_text: str | None, limit: int) -> Pul
         progress.entries.append(FeedEntry("family", family, ChangeOp.EVICT, family_id=family))
         progress.known.discard(family)
         progress.pending.pop(family, None)
+        progress.ahead.pop(family, None)
     for family in sorted(scope - progress.known - set(progress.pending)):
         progress.pending[family] = (0, 0)  # a family new to this device arrives whole
 
@@ -238,26 +267,33 @@ def pull(user: User, device: Device, cursor_text: str | None, limit: int) -> Pul
     for family in sorted(progress.pending):
         if budget <= 0:
             break
-        got = _feed_query([family], progress.pending[family], xmin, budget + 1)
+        got = _feed_query({family: progress.pending[family]}, xmin, budget + 1)
+        last = (got[-1].txid, got[-1].seq) if got else progress.pending[family]
         if len(got) > budget:
             got = got[:budget]
             progress.pending[family] = (got[-1].txid, got[-1].seq)
         else:
             del progress.pending[family]
             progress.known.add(family)
+            if last > progress.position:
+                progress.ahead[family] = last
         rows.extend(got)
         budget -= len(got)
 
     # With the page already full, the feed was not consulted: there may be more.
     feed_has_more = budget <= 0
     if budget > 0 and not progress.pending:
-        got = _feed_query(
-            sorted(progress.known), progress.position, xmin, budget + 1, with_global=True
-        )
+        bounds: dict[str | None, Position] = {
+            family: max(progress.position, progress.ahead.get(family, progress.position))
+            for family in progress.known
+        }
+        bounds[GLOBAL] = progress.position
+        got = _feed_query(bounds, xmin, budget + 1)
         feed_has_more = len(got) > budget
         got = got[:budget]
         if got:
             progress.position = (got[-1].txid, got[-1].seq)
+            progress.ahead = {f: p for f, p in progress.ahead.items() if p > progress.position}
         rows.extend(got)
 
     progress.entries.extend(_load_entries(user, rows, scope))
@@ -357,6 +393,7 @@ def _save_checkpoint(device: Device, progress: _Progress, epoch: str) -> str:
         seq=progress.position[1],
         families=sorted(progress.known),
         pending={family: list(pos) for family, pos in progress.pending.items()},
+        ahead={family: list(pos) for family, pos in progress.ahead.items()},
         rejection_seq=progress.rejection_seq,
     )
     db.session.add(checkpoint)

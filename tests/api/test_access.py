@@ -77,7 +77,7 @@ def test_lists_searches_and_counts_show_nothing_outside_scope(outside_family, ma
             assert response.status_code == 200, (caller, path, response.json)
             assert response.json["total"] == 0, (caller, path + query)
             assert response.json["items"] == []
-    search = client.get("/api/families?q=Okoro")
+    search = client.post("/api/families/search", json={"q": "Okoro"})
     assert search.json == {"items": [], "page": 1, "page_size": 50, "total": 0}
 
 

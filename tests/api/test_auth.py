@@ -173,12 +173,33 @@ def test_idle_session_times_out(app, make_user, make_client):
     assert client.get("/api/auth/session").status_code == 401  # ended for good
 
 
-def test_supervisors_need_a_second_factor_in_production(app, make_user, make_client):
+def test_in_production_a_supervisor_must_set_up_a_second_factor_first(app, make_user, make_client):
     app.config["PRODUCTION"] = True
     make_user("supervisor", username="hannah")
-    response = make_client().login("hannah")
-    assert response.status_code == 403
-    assert "second factor" in response.json["message"]
+    client = make_client()
+    response = client.login("hannah")
+    assert response.status_code == 200
+    assert response.json["second_factor_setup_required"] is True
+    blocked = client.get("/api/families")
+    assert blocked.status_code == 403 and "authenticator" in blocked.json["message"]
+    setup = client.post("/api/auth/totp/setup").json
+    code = pyotp.TOTP(setup["secret"]).now()
+    assert (
+        client.post(
+            "/api/auth/totp/confirm", json={"secret": setup["secret"], "code": code}
+        ).status_code
+        == 204
+    )
+    assert client.get("/api/families").status_code == 200
+    fresh = make_client()
+    assert fresh.login("hannah").json["code"] == "second_factor_required"
+
+
+def test_caseworkers_in_production_sign_in_without_a_second_factor(app, make_user, make_client):
+    app.config["PRODUCTION"] = True
+    make_user("caseworker", username="amara")
+    response = make_client().login("amara")
+    assert response.json["second_factor_setup_required"] is False
 
 
 def test_totp_enrolment_and_sign_in_with_a_code(app, make_user, make_client):

@@ -373,3 +373,39 @@ def test_admin_pages_through_and_exports_the_audit_log(team, make_client):
     lines = export.get_data(as_text=True).strip().splitlines()
     assert lines[0].startswith("id,at,user_id") and len(lines) == page["total"] + 1
     assert worker.get("/api/admin/audit").status_code == 403
+
+
+def test_family_search_is_in_the_body_and_scoped(team, make_user, make_client):
+    worker, _, _ = team
+    created(worker.post("/api/families", json={"display_name": "Okafor 100% family"}))
+    created(
+        worker.post(
+            "/api/families", json={"display_name": "Other family", "local_reference": "OK-1"}
+        )
+    )
+    found = worker.post("/api/families/search", json={"q": "okafor"}).json
+    assert [f["display_name"] for f in found["items"]] == ["Okafor 100% family"]
+    assert worker.post("/api/families/search", json={"q": "100%"}).json["total"] == 1
+    assert worker.post("/api/families/search", json={"q": "_"}).json["total"] == 0
+    assert worker.post("/api/families/search", json={"q": "OK-"}).json["total"] == 1
+    make_user("caseworker", username="stranger")
+    assert (
+        make_client("stranger").post("/api/families/search", json={"q": "okafor"}).json["total"]
+        == 0
+    )
+    assert worker.get("/api/families?q=okafor").status_code == 422  # never in the address
+
+
+def test_sign_ins_and_admin_actions_are_audited(team, app, make_client):
+    admin = make_client("root")
+    worker, _, _ = team
+    user_id = worker.user["id"]
+    admin.patch(f"/api/admin/users/{user_id}", json={"display_name": "Amara O."})
+    with app.app_context():
+        events = {(e.action, e.entity) for e in db.session.scalars(sa.select(AuditEvent))}
+    assert {
+        ("sign_in", "user"),
+        ("update", "user"),
+        ("create", "decision_policy"),
+        ("create", "checklist_template"),
+    } <= events

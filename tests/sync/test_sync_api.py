@@ -470,3 +470,18 @@ def test_an_empty_pull_has_no_more_and_its_cursor_still_works(app, north):
 
 def test_pull_transport_is_the_flask_test_client(app):
     assert isinstance(FlaskTransport(app).client, type(app.test_client()))
+
+
+def test_a_family_arriving_whole_is_not_sent_again_by_the_feed(app, north):
+    phone = device(app, "amara")
+    delivered = 0
+    while True:
+        page = phone._post(
+            "/api/sync/pull",
+            {"device_id": phone.device_id, "cursor": phone.store.cursor, "limit": 3},
+        )
+        phone.apply_page(page)
+        delivered += len(page["changes"])
+        if not page["has_more"]:
+            break
+    assert delivered == len(phone.store.records)
