@@ -50,7 +50,7 @@ from tests.sync.processes import Gunicorn, server_env, tail
 
 pytestmark = pytest.mark.postgres
 
-WAIT = 30  # seconds: the longest any step of these tests waits for something
+WAIT = 60  # seconds: the longest any step of these tests waits for something
 # ... except for older transactions to end before a pull (Feed.settle): on a busy
 # shared server one may run for a while.
 SETTLE_TIMEOUT = 120
@@ -644,7 +644,8 @@ def test_the_same_batch_pushed_five_times_at_once_applies_once(
 ) -> None:
     amara = make_user(username="amara")
     family = make_family(team_of=amara, worker=amara, name="Okoro")
-    server = start_server(workers=2, threads=4)
+    # Enough threads in each worker for all five: one worker may accept them all.
+    server = start_server(workers=2, threads=PUSHES + 1)
     phone = http_device(server, "amara")
     batch, created = build_batch(phone, family.id, BATCH)
     updates = [m["mutation_id"] for m in batch if m["op"] == "update"]
