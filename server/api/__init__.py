@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_smorest import Api
 
 from ..errors import ErrorSchema
-from . import admin, auth, health, practice, records, sync
+from . import admin, auth, colleagues, health, practice, records, sync
 from .common import blueprint
 from .converters import UUIDConverter
 
@@ -30,6 +30,8 @@ def register_blueprints(api: Api) -> None:
         admin.teams_blp,
         practice.blp,
         sync.blp,
+        colleagues.consultations_blp,
+        colleagues.suggestions_blp,
     ):
         api.register_blueprint(module_blueprint)
     for spec in records.ROUTES:

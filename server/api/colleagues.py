@@ -1,0 +1,165 @@
+"""Peer consultation and practice suggestions: between colleagues, not about one family."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import sqlalchemy as sa
+from marshmallow import Schema, fields, validate
+
+from ..domain.errors import NotFound
+from ..domain.practice import ANSWERS, ensure_can_consult
+from ..extensions import db
+from ..persistence import Consultation, Suggestion
+from ..security.sessions import current_user
+from ..services import practice
+from .common import blueprint
+from .schemas import PageArgsSchema, page_schema
+
+consultations_blp = blueprint(
+    "consultations", "/api/consultations", "Anonymised dilemmas put to peers in other teams"
+)
+suggestions_blp = blueprint("suggestions", "/api/suggestions", "Practice suggestions from staff")
+
+
+class ReplySchema(Schema):
+    id = fields.UUID(dump_only=True)
+    body = fields.String(required=True, validate=validate.Length(min=1, max=20_000))
+    created_at = fields.AwareDateTime(dump_only=True)
+    created_by_id = fields.UUID(dump_only=True, allow_none=True)
+
+
+class ConsultationSchema(Schema):
+    id = fields.UUID(load_default=None)
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    dilemma = fields.String(required=True, validate=validate.Length(min=1, max=20_000))
+    posted_at = fields.AwareDateTime(dump_only=True)
+    replies = fields.List(fields.Nested(ReplySchema), dump_only=True)
+
+
+class SuggestionSchema(Schema):
+    id = fields.UUID(dump_only=True)
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    body = fields.String(required=True, validate=validate.Length(min=1, max=20_000))
+    created_at = fields.AwareDateTime(dump_only=True)
+    created_by_id = fields.UUID(dump_only=True, allow_none=True)
+    status = fields.String(dump_only=True)
+    response = fields.String(dump_only=True, allow_none=True)
+    responded_at = fields.AwareDateTime(dump_only=True, allow_none=True)
+
+
+class AnswerSchema(Schema):
+    status = fields.String(required=True, validate=validate.OneOf(sorted(ANSWERS)))
+    response = fields.String(required=True, validate=validate.Length(min=1, max=20_000))
+
+
+def _with_replies(consultation: Consultation) -> dict[str, Any]:
+    return {
+        "id": consultation.id,
+        "title": consultation.title,
+        "dilemma": consultation.dilemma,
+        "posted_at": consultation.posted_at,
+        "replies": practice.replies(consultation.id),
+    }
+
+
+@consultations_blp.route("", methods=["GET"])
+@consultations_blp.arguments(PageArgsSchema, location="query")
+@consultations_blp.response(200, page_schema(ConsultationSchema, "ConsultationPage"))
+def list_consultations(args: dict[str, Any]) -> dict[str, Any]:
+    """List peers' dilemmas, newest first (none names a family or an asker)."""
+    ensure_can_consult(current_user().role)
+    page, size = args["page"], args["page_size"]
+    total = db.session.scalar(sa.select(sa.func.count(Consultation.id))) or 0
+    rows = db.session.scalars(
+        sa.select(Consultation)
+        .order_by(Consultation.posted_at.desc(), Consultation.id)
+        .limit(size)
+        .offset((page - 1) * size)
+    )
+    return {
+        "items": [_with_replies(c) for c in rows],
+        "page": page,
+        "page_size": size,
+        "total": total,
+    }
+
+
+@consultations_blp.route("", methods=["POST"])
+@consultations_blp.arguments(ConsultationSchema)
+@consultations_blp.response(201, ConsultationSchema)
+def post_consultation(data: dict[str, Any]) -> dict[str, Any]:
+    """Post a dilemma; keep its id on your device to follow the replies."""
+    consultation = practice.post_consultation(
+        current_user(), data["title"], data["dilemma"], data["id"]
+    )
+    db.session.commit()
+    return _with_replies(consultation)
+
+
+@consultations_blp.route("/<uuid:consultation_id>", methods=["GET"])
+@consultations_blp.response(200, ConsultationSchema)
+def get_consultation(consultation_id: uuid.UUID) -> dict[str, Any]:
+    """Return a dilemma with its replies."""
+    return _with_replies(practice.consultation(current_user(), consultation_id))
+
+
+@consultations_blp.route("/<uuid:consultation_id>/replies", methods=["POST"])
+@consultations_blp.arguments(ReplySchema)
+@consultations_blp.response(201, ReplySchema)
+def reply_to_consultation(data: dict[str, Any], consultation_id: uuid.UUID) -> Any:
+    """Reply to a peer's dilemma."""
+    answer = practice.reply(current_user(), consultation_id, data["body"])
+    db.session.commit()
+    return answer
+
+
+@suggestions_blp.route("", methods=["GET"])
+@suggestions_blp.arguments(PageArgsSchema, location="query")
+@suggestions_blp.response(200, page_schema(SuggestionSchema, "SuggestionPage"))
+def list_suggestions(args: dict[str, Any]) -> dict[str, Any]:
+    """List every suggestion and what became of it: all staff can see them all."""
+    current_user()
+    page, size = args["page"], args["page_size"]
+    total = db.session.scalar(sa.select(sa.func.count(Suggestion.id))) or 0
+    items = db.session.scalars(
+        sa.select(Suggestion)
+        .order_by(Suggestion.created_at.desc(), Suggestion.id)
+        .limit(size)
+        .offset((page - 1) * size)
+    ).all()
+    return {"items": items, "page": page, "page_size": size, "total": total}
+
+
+@suggestions_blp.route("", methods=["POST"])
+@suggestions_blp.arguments(SuggestionSchema)
+@suggestions_blp.response(201, SuggestionSchema)
+def submit_suggestion(data: dict[str, Any]) -> Suggestion:
+    """Put forward an idea for practice."""
+    suggestion = practice.submit_suggestion(current_user(), data["title"], data["body"])
+    db.session.commit()
+    return suggestion
+
+
+@suggestions_blp.route("/<uuid:suggestion_id>", methods=["GET"])
+@suggestions_blp.response(200, SuggestionSchema)
+def get_suggestion(suggestion_id: uuid.UUID) -> Suggestion:
+    """Return one suggestion and its answer."""
+    current_user()
+    suggestion = db.session.get(Suggestion, suggestion_id)
+    if suggestion is None:
+        raise NotFound()
+    return suggestion
+
+
+@suggestions_blp.route("/<uuid:suggestion_id>/answer", methods=["POST"])
+@suggestions_blp.arguments(AnswerSchema)
+@suggestions_blp.response(200, SuggestionSchema)
+def answer_suggestion(data: dict[str, Any], suggestion_id: uuid.UUID) -> Suggestion:
+    """Answer a suggestion (managers): adopted, being tried or not now, with reasons."""
+    suggestion = practice.answer_suggestion(
+        current_user(), suggestion_id, data["status"], data["response"]
+    )
+    db.session.commit()
+    return suggestion
