@@ -325,12 +325,23 @@ def output_schema(kind: RecordKind) -> type[Schema]:
 
 
 @cache
+def record_dumper(kind: RecordKind) -> Schema:
+    """Return a reusable instance of the output schema (building one per record is slow)."""
+    return output_schema(kind)()
+
+
+@cache
 def create_schema(kind: RecordKind) -> type[Schema]:
     """Return the schema a new record is sent in (the id may be made by the client)."""
     writable = {name: f for name, f in WRITABLE[kind].items() if not f.dump_only}
     return Schema.from_dict(
         {"id": fields.UUID(load_default=None), **writable}, name=f"{_name(kind)}Create"
     )
+
+
+@cache
+def create_loader(kind: RecordKind) -> Schema:
+    return create_schema(kind)()
 
 
 @cache
@@ -371,3 +382,8 @@ def page_schema(item: type[Schema], name: str) -> type[Schema]:
 def describe(kind: RecordKind) -> dict[str, Any]:
     """Return a short description of a kind for the OpenAPI tags."""
     return {"name": kind.value, "description": f"{_name(kind)} records"}
+
+
+@cache
+def update_loader(kind: RecordKind) -> Schema:
+    return update_schema(kind)()

@@ -18,11 +18,12 @@ from sync.protocol import (
 
 from ..domain.errors import Forbidden, InvalidInput, TooLarge
 from ..domain.records import RecordKind
+from ..extensions import db
 from ..security.sessions import current_user
 from ..services import sync as sync_service
 from .common import blueprint
 from .practice import PolicySchema, TemplateSchema
-from .schemas import output_schema
+from .schemas import record_dumper
 
 blp = blueprint("sync", "/api/sync", "Offline sync: push changes, pull what changed")
 
@@ -83,6 +84,9 @@ class RejectionSchema(Schema):
     created_at = fields.AwareDateTime()
 
 
+REJECTION_SCHEMA = RejectionSchema()
+
+
 def _ensure_own_device(device_id: Any) -> None:
     if device_id != g.device.id:
         raise Forbidden(
@@ -126,15 +130,17 @@ def pull(data: dict[str, Any]) -> dict[str, Any]:
     if data["limit"] > MAX_PULL_LIMIT:
         raise TooLarge(f"A pull page may hold at most {MAX_PULL_LIMIT} changes.")
     page = sync_service.pull(current_user(), g.device, data["cursor"], data["limit"])
-    return {
+    body = {
         "changes": [_wire(entry) for entry in page.entries],
         "cursor": page.cursor,
         "has_more": page.has_more,
         "remaining": page.remaining,
     }
+    db.session.commit()
+    return body
 
 
-GLOBAL_SCHEMAS = {"checklist_template": TemplateSchema, "decision_policy": PolicySchema}
+GLOBAL_SCHEMAS = {"checklist_template": TemplateSchema(), "decision_policy": PolicySchema()}
 
 
 def _wire(entry: sync_service.FeedEntry) -> dict[str, Any]:
@@ -150,9 +156,9 @@ def _wire(entry: sync_service.FeedEntry) -> dict[str, Any]:
     if entry.op is ChangeOp.EVICT:
         return change
     if entry.entity == "rejection":
-        change["data"] = RejectionSchema().dump(entry.record)
+        change["data"] = REJECTION_SCHEMA.dump(entry.record)
     elif entry.entity in GLOBAL_SCHEMAS:
-        change["data"] = GLOBAL_SCHEMAS[entry.entity]().dump(entry.record)
+        change["data"] = GLOBAL_SCHEMAS[entry.entity].dump(entry.record)
     else:
-        change["data"] = output_schema(RecordKind(entry.entity))().dump(entry.record)
+        change["data"] = record_dumper(RecordKind(entry.entity)).dump(entry.record)
     return change

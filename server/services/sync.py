@@ -30,7 +30,7 @@ from sync.protocol import (
 )
 
 from .. import access
-from ..api.schemas import WRITABLE, create_schema, update_schema
+from ..api.schemas import WRITABLE, create_loader, update_loader
 from ..audit import AuditAction, record_event
 from ..domain import errors as domain
 from ..domain.records import RecordKind
@@ -301,7 +301,8 @@ def pull(user: User, device: Device, cursor_text: str | None, limit: int) -> Pul
     _audit_pull(progress.entries)
     cursor = _save_checkpoint(device, progress, epoch)
     remaining = _remaining(progress.pending, xmin) if progress.pending else None
-    db.session.commit()
+    # The caller commits once it has read the records: committing here would
+    # expire them all, and reading each again costs a query per record.
     return PullPage(progress.entries, cursor, bool(progress.pending) or feed_has_more, remaining)
 
 
@@ -506,11 +507,11 @@ def _apply(user: User, mutation: Mutation) -> MutationResult:
                 user, RecordKind(data.pop("target_kind")), data.pop("target_id"), data
             )
         else:
-            data = create_schema(kind)().load({**mutation.data, "id": mutation.id})
+            data = create_loader(kind).load({**mutation.data, "id": mutation.id})
             record = case_records.create(user, kind, data)
         return MutationResult(mutation.mutation_id, ResultStatus.APPLIED, version=record.version)
     if mutation.op is MutationOp.UPDATE:
-        changes = update_schema(kind)().load(
+        changes = update_loader(kind).load(
             {**mutation.data, "base_version": mutation.base_version}
         )
         base_version = changes.pop("base_version")
