@@ -511,9 +511,7 @@ def _apply(user: User, mutation: Mutation) -> MutationResult:
             record = case_records.create(user, kind, data)
         return MutationResult(mutation.mutation_id, ResultStatus.APPLIED, version=record.version)
     if mutation.op is MutationOp.UPDATE:
-        changes = update_loader(kind).load(
-            {**mutation.data, "base_version": mutation.base_version}
-        )
+        changes = update_loader(kind).load({**mutation.data, "base_version": mutation.base_version})
         base_version = changes.pop("base_version")
         record, overwritten = case_records.merge_update(
             user, kind, record_id, base_version, changes

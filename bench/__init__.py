@@ -1,0 +1,1 @@
+"""Benchmarks of sync: run each with ``python -m bench.<name>``; see docs/performance.md."""

@@ -1,0 +1,57 @@
+"""Transports for the reference sync client: in-process (Flask's test client) or timed HTTP."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+from flask import Flask
+
+from sync.client import HttpTransport
+
+
+class InProcessTransport:
+    """Requests straight into the app, with no network: what the server itself costs."""
+
+    def __init__(self, app: Flask):
+        self.client = app.test_client()
+
+    def post(
+        self, path: str, body: dict[str, Any], headers: dict[str, str]
+    ) -> tuple[int, Any, dict[str, str]]:
+        response = self.client.post(path, json=body, headers=headers)
+        return response.status_code, response.get_json(silent=True), dict(response.headers)
+
+
+class Latencies:
+    """Request times from many threads: (path, seconds, status)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.samples: list[tuple[str, float, int]] = []
+        self.recording = False
+
+    def add(self, path: str, seconds: float, status: int) -> None:
+        if self.recording:
+            with self._lock:
+                self.samples.append((path, seconds, status))
+
+
+class TimedHttpTransport(HttpTransport):
+    """The reference client's HTTP transport, timing each request it sends."""
+
+    def __init__(self, base_url: str, latencies: Latencies):
+        super().__init__(base_url)
+        self.latencies = latencies
+
+    def post(
+        self, path: str, body: dict[str, Any], headers: dict[str, str]
+    ) -> tuple[int, Any, dict[str, str]]:
+        started = time.perf_counter()
+        status = 0  # a request that never got an answer
+        try:
+            status, reply, answer_headers = super().post(path, body, headers)
+            return status, reply, answer_headers
+        finally:
+            self.latencies.add(path, time.perf_counter() - started, status)

@@ -1,0 +1,92 @@
+"""Each benchmark in bench/ runs end to end at tiny sizes, so none can rot unnoticed.
+
+The figures are not checked against targets here (timings belong in
+docs/performance.md, not in tests); only that each run completes, reports
+its figures as a last JSON line, and loses or duplicates nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import on_postgres
+
+ROOT = Path(__file__).resolve().parents[1]
+SMOKE_TIMEOUT = 120  # seconds; each smoke run takes a few
+
+
+def run_smoke(module: str, database_url: str) -> dict[str, Any]:
+    """Run ``python -m bench.<module> --smoke``; return the figures on its last line."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("FLASK_")}
+    env["DATABASE_URL"] = database_url
+    finished = subprocess.run(
+        [sys.executable, "-m", f"bench.{module}", "--smoke"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=SMOKE_TIMEOUT,
+        check=False,
+    )
+    output = f"{finished.stdout[-3000:]}\n{finished.stderr[-3000:]}"
+    assert finished.returncode == 0, output
+    lines = finished.stdout.strip().splitlines()
+    assert lines, output
+    figures = json.loads(lines[-1])
+    assert isinstance(figures, dict), output
+    return figures
+
+
+@pytest.fixture
+def server_url(migrated_database: str, tmp_path: Path) -> str:
+    """The database server a benchmark makes its own database on (a file's folder on SQLite)."""
+    if on_postgres():
+        return migrated_database
+    return f"sqlite:///{tmp_path / 'unused.sqlite3'}"
+
+
+@pytest.mark.slow
+def test_push_benchmark_reports_rates_of_push_and_raw_inserts(server_url: str) -> None:
+    figures = run_smoke("sync_push", server_url)
+    assert {"push_per_s", "raw_insert_per_s", "ratio"} <= figures.keys()
+    assert figures["push_per_s"] > 0 and figures["raw_insert_per_s"] > 0
+    assert figures["ratio"] == pytest.approx(
+        figures["push_per_s"] / figures["raw_insert_per_s"], rel=0.01
+    )
+    assert figures["errors"] == 0
+
+
+@pytest.mark.slow
+def test_pull_scale_benchmark_pulls_the_same_caseload_from_both_databases(
+    server_url: str,
+) -> None:
+    figures = run_smoke("sync_pull_scale", server_url)
+    assert {"records", "pull_small_s", "pull_large_s", "ratio", "peak_rss_mb"} <= figures.keys()
+    assert figures["records"] > 0
+    assert figures["large_rows"] > figures["records"]
+    assert figures["peak_rss_mb"] > 0
+    assert figures["errors"] == 0
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_load_benchmark_loses_and_duplicates_nothing(server_url: str) -> None:
+    figures = run_smoke("sync_load", server_url)
+    assert {
+        "devices",
+        "requests",
+        "p50_ms",
+        "p95_ms",
+        "errors",
+        "lost",
+        "duplicated",
+    } <= figures.keys()
+    assert figures["requests"] > 0
+    assert (figures["errors"], figures["lost"], figures["duplicated"]) == (0, 0, 0)
