@@ -13,7 +13,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import cli, errors, pwa
-from .api import ServiceApi, register_blueprints
+from .api import ServiceApi, hygiene, register_blueprints
 from .api.converters import UUIDConverter
 from .config import INSTANCE_DIR, Settings
 from .extensions import db, limiter, migrate
@@ -47,6 +47,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_blueprints(ServiceApi(app))
     errors.register_error_handlers(app)
     sessions.init_app(app)
+    hygiene.init_app(app)
     headers.init_app(app)
     pwa.init_app(app)
     cli.init_app(app)

@@ -74,16 +74,3 @@ def get_visible(
     if record is None:
         raise NotFound()
     return record
-
-
-def ensure_family_visible(user: User, family_id: uuid.UUID) -> None:
-    """Refuse work on a family outside the user's scope, as if it did not exist."""
-    visible = db.session.scalar(
-        sa.select(sa.literal(True)).where(family_id_in_scope(user, family_id))
-    )
-    if not visible:
-        raise NotFound("No family with that id in your caseload.")
-
-
-def family_id_in_scope(user: User, family_id: uuid.UUID) -> sa.ColumnElement[bool]:
-    return sa.literal(family_id, sa.Uuid).in_(visible_family_ids(user))

@@ -28,6 +28,40 @@ class EnvelopeError(ValueError):
         self.errors = errors
 
 
+def unstorable_text(value: Any, path: str = "") -> list[str]:
+    """Return the paths of strings no database can store: NUL characters, lone surrogates."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return [path or "_value"]
+        return [path or "_value"] if "\x00" in value else []
+    if isinstance(value, Mapping):
+        return [
+            found
+            for key, item in value.items()
+            for found in unstorable_text(item, f"{path}.{key}" if path else str(key))
+        ]
+    if isinstance(value, list):
+        return [
+            found
+            for index, item in enumerate(value)
+            for found in unstorable_text(item, f"{path}.{index}" if path else str(index))
+        ]
+    return []
+
+
+def storable(value: Any) -> Any:
+    """Return the value with unstorable characters replaced, so it can be kept as typed."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd").encode("utf-8", "replace").decode("utf-8")
+    if isinstance(value, Mapping):
+        return {storable(str(key)): storable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [storable(item) for item in value]
+    return value
+
+
 def parse_mutation(raw: Mapping[str, Any]) -> Mutation:
     """Return a mutation from its wire form, or raise EnvelopeError naming each bad field."""
     errors: dict[str, list[str]] = {}
@@ -52,6 +86,8 @@ def parse_mutation(raw: Mapping[str, Any]) -> Mutation:
     data = raw.get("data", {})
     if not isinstance(data, dict):
         errors["data"] = ["data must be an object."]
+    for path in unstorable_text(data, "data"):
+        errors[path] = ["Remove the invisible control characters from this text."]
     client_ts = raw.get("client_ts")
     if client_ts is not None and not isinstance(client_ts, str):
         errors["client_ts"] = ["client_ts must be a string."]

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any, ClassVar
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from ..domain.records import RecordKind
 from ..extensions import Model
@@ -44,6 +44,17 @@ class CaseRecord(Model):
     def updated_by_id(cls) -> Mapped[uuid.UUID | None]:
         return mapped_column(sa.ForeignKey("user_account.id"))
 
+    def __init__(self, **values: Any) -> None:
+        # Column defaults normally appear only when the row is written; a sync
+        # batch works with many records before its one flush, so give them now.
+        for column in self.__table__.columns:
+            default = column.default
+            if column.key in values or default is None or not hasattr(default, "arg"):
+                continue
+            arg = default.arg
+            values[column.key] = arg(None) if default.is_callable else arg
+        super().__init__(**values)
+
     @property
     def sign_state(self) -> str | None:
         """Return "draft" or "signed" for signable records, otherwise None."""
@@ -52,6 +63,16 @@ class CaseRecord(Model):
 
 def family_fk() -> Mapped[uuid.UUID]:
     return mapped_column(sa.ForeignKey("family.id"), index=True)
+
+
+def written_after(target: str, column: str, **options: Any) -> Any:
+    """Declare that rows of ``target`` are written before this record's rows.
+
+    A sync batch adds a family, its people and their notes in one flush; the
+    unit of work orders INSERTs by relationships, not by bare foreign keys.
+    These relationships exist for that alone and are never loaded.
+    """
+    return relationship(target, foreign_keys=column, lazy="raise", **options)
 
 
 class Family(CaseRecord):
@@ -100,6 +121,8 @@ class Membership(CaseRecord):
     role_in_family: Mapped[str | None] = mapped_column(sa.String(40))
     valid_from: Mapped[date | None]
     valid_to: Mapped[date | None]
+    _family = written_after("Family", "Membership.family_id")
+    _person = written_after("Person", "Membership.person_id")
 
 
 class Relationship(CaseRecord):
@@ -120,6 +143,9 @@ class Relationship(CaseRecord):
     valid_from: Mapped[date | None]
     valid_to: Mapped[date | None]
     account_of: Mapped[str] = mapped_column(sa.String(20), default="family")
+    _family = written_after("Family", "Relationship.family_id")
+    _from_person = written_after("Person", "Relationship.from_person_id")
+    _to_person = written_after("Person", "Relationship.to_person_id")
 
 
 class Assignment(CaseRecord):
@@ -135,6 +161,7 @@ class Assignment(CaseRecord):
     ended_on: Mapped[date | None]
     change_reason: Mapped[str | None] = mapped_column(sa.String(200))
     handover_note: Mapped[str | None] = mapped_column(text)
+    _family = written_after("Family", "Assignment.family_id")
 
 
 class Interaction(CaseRecord):
@@ -152,6 +179,7 @@ class Interaction(CaseRecord):
     meaningful: Mapped[bool] = mapped_column(default=True)
     # [{"person_id", "present", "seen", "seen_alone", "spoken_to"}]
     participants: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+    _family = written_after("Family", "Interaction.family_id")
 
 
 class Note(CaseRecord):
@@ -168,6 +196,8 @@ class Note(CaseRecord):
     signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     workflow_columns = frozenset({"review_status"})
     review_status: Mapped[str] = mapped_column(sa.String(20), default="not_reviewed")
+    _family = written_after("Family", "Note.family_id")
+    _interaction = written_after("Interaction", "Note.interaction_id")
 
 
 class Amendment(CaseRecord):
@@ -182,6 +212,7 @@ class Amendment(CaseRecord):
     reason: Mapped[str] = mapped_column(text)
     # Corrected text, by the section or field it replaces.
     changes: Mapped[dict[str, str]] = mapped_column(JSONType, default=dict)
+    _family = written_after("Family", "Amendment.family_id")
 
 
 class Judgment(CaseRecord):
@@ -223,6 +254,8 @@ class Judgment(CaseRecord):
     decision_reason: Mapped[str | None] = mapped_column(text)
     review_outcome: Mapped[str | None] = mapped_column(text)
     reviewed_on: Mapped[date | None]
+    _family = written_after("Family", "Judgment.family_id")
+    _interaction = written_after("Interaction", "Judgment.interaction_id")
 
 
 class Checklist(CaseRecord):
@@ -238,6 +271,8 @@ class Checklist(CaseRecord):
     due_on: Mapped[date | None]
     completed_on: Mapped[date | None]
     timeliness: Mapped[str | None] = mapped_column(sa.String(12))
+    _family = written_after("Family", "Checklist.family_id")
+    _interaction = written_after("Interaction", "Checklist.interaction_id")
 
 
 class ChecklistItem(CaseRecord):
@@ -252,6 +287,8 @@ class ChecklistItem(CaseRecord):
     label: Mapped[str] = mapped_column(sa.String(300))
     answer: Mapped[str | None] = mapped_column(sa.String(4))  # yes, no, na
     reason: Mapped[str | None] = mapped_column(text)
+    _family = written_after("Family", "ChecklistItem.family_id")
+    _checklist = written_after("Checklist", "ChecklistItem.checklist_id")
 
 
 class Review(CaseRecord):
@@ -269,6 +306,8 @@ class Review(CaseRecord):
     body: Mapped[str] = mapped_column(text)
     state: Mapped[str] = mapped_column(sa.String(10), default="signed")
     signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    _family = written_after("Family", "Review.family_id")
+    _parent = written_after("Review", "Review.parent_id", remote_side="Review.id")
 
 
 class Conference(CaseRecord):
@@ -292,6 +331,7 @@ class Conference(CaseRecord):
     review_on: Mapped[date | None]
     status: Mapped[str] = mapped_column(sa.String(20), default="offered")
     outcome: Mapped[str | None] = mapped_column(text)
+    _family = written_after("Family", "Conference.family_id")
 
 
 class PlanAction(CaseRecord):
@@ -307,6 +347,8 @@ class PlanAction(CaseRecord):
     due_on: Mapped[date | None]
     checked_by: Mapped[str | None] = mapped_column(sa.String(200))
     status: Mapped[str] = mapped_column(sa.String(20), default="not_started")
+    _family = written_after("Family", "PlanAction.family_id")
+    _conference = written_after("Conference", "PlanAction.conference_id")
 
 
 class RecordHistory(Model):

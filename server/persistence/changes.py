@@ -78,8 +78,9 @@ def _families_of_people(
 def record_flushed_changes(session: Session, _context: object) -> None:
     rows: list[dict[str, Any]] = []
     people: set[uuid.UUID] = set()
-    for record in (*session.new, *session.dirty):
-        if record not in session.new and not session.is_modified(record):
+    new = set(session.new)
+    for record in (*new, *session.dirty):
+        if record not in new and not session.is_modified(record):
             continue
         if isinstance(record, Person):
             people.add(record.id)

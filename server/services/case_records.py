@@ -22,6 +22,7 @@ from ..domain import lights
 from ..domain.errors import (
     Forbidden,
     InvalidInput,
+    NotFound,
     RuleBroken,
     VersionConflict,
     field_errors,
@@ -53,8 +54,9 @@ from ..persistence import (
     User,
 )
 from ..persistence.case import CASE_RECORDS, CaseRecord, Conference
-from ..persistence.columns import utcnow
+from ..persistence.columns import new_id, utcnow
 from ..security.sessions import current_device_id
+from .lookups import lookups
 
 Hook = Callable[[User, Any, dict[str, Any]], None]
 
@@ -133,40 +135,52 @@ def create(actor: User, kind: RecordKind, data: Mapping[str, Any]) -> CaseRecord
     if not rules.creatable:
         raise RuleBroken(f"A {kind.value.replace('_', ' ')} is made with its parent record.")
     values = dict(data)
-    record_id = values.pop("id", None) or None
+    record_id = values.pop("id", None) or new_id()
     # Scope first: a family or record outside it is "not found", whatever the role.
     if "family_id" in values:
-        access.ensure_family_visible(actor, values["family_id"])
+        ensure_family_visible(actor, values["family_id"])
     elif "target_id" in values:
-        access.get_visible(
-            CASE_RECORDS[RecordKind(values["target_kind"])], actor, values["target_id"]
-        )
+        _visible(RecordKind(values["target_kind"]), actor, values["target_id"])
     _require(actor, Action.WRITE_CASE)
-    if record_id is not None and _exists(kind, record_id):
-        raise VersionConflict(
-            "A record with this id already exists.", field_errors(id="Already used.")
-        )
+    _ensure_new(kind, record_id)
     if rules.before_create:
         rules.before_create(actor, None, values)
     model = CASE_RECORDS[kind]
     record = model(**json_ready(model, values))
-    if record_id is not None:
-        record.id = record_id
+    record.id = record_id
     record.created_by_id = record.updated_by_id = actor.id
-    db.session.add(record)
-    db.session.flush()
+    _add(record)
     if rules.after_create:
         rules.after_create(actor, record, dict(data))
-    _write_history(record, {name: {"new": value} for name, value in values.items()})
-    record_event(
-        AuditAction.CREATE, kind.value, record_id=record.id, family_id=family_id_of(record)
-    )
+    # No history row: the record itself holds what was made; history keeps what changed.
+    family_id = data.get("family_id") or values.get("family_id") or family_id_of(record)
+    record_event(AuditAction.CREATE, kind.value, record_id=record.id, family_id=family_id)
     return record
 
 
-def _exists(kind: RecordKind, record_id: uuid.UUID) -> bool:
-    model = CASE_RECORDS[kind]
-    return db.session.scalar(sa.select(model.id).where(model.id == record_id)) is not None
+def _add(record: CaseRecord) -> None:
+    """Add a new record to the session (written at the next flush) and remember it."""
+    db.session.add(record)
+    lookups().remember(record)
+
+
+def _ensure_new(kind: RecordKind, record_id: uuid.UUID) -> None:
+    if lookups().exists(CASE_RECORDS[kind], record_id):
+        raise VersionConflict(
+            "A record with this id already exists.", field_errors(id="Already used.")
+        )
+
+
+def ensure_family_visible(actor: User, family_id: uuid.UUID) -> None:
+    """Refuse work on a family outside the user's scope, as if it did not exist."""
+    if family_id not in lookups().visible_families(actor):
+        raise NotFound("No family with that id in your caseload.")
+
+
+def _visible(
+    kind: RecordKind, actor: User, record_id: uuid.UUID, *, for_update: bool = False
+) -> CaseRecord:
+    return lookups().visible_record(CASE_RECORDS[kind], actor, record_id, for_update=for_update)
 
 
 def update(
@@ -214,7 +228,7 @@ def merge_update(
 
 
 def _editable(actor: User, kind: RecordKind, record_id: uuid.UUID) -> CaseRecord:
-    record = access.get_visible(CASE_RECORDS[kind], actor, record_id, for_update=True)
+    record = _visible(kind, actor, record_id, for_update=True)
     _require(actor, Action.WRITE_CASE)
     ensure_editable(kind, record.sign_state)
     return record
@@ -226,15 +240,7 @@ def _changed_since(record: CaseRecord, base_version: int) -> set[str]:
     A device's own earlier edits in the same offline session are not a clash
     with itself, so changes made from this device are left out.
     """
-    query = sa.select(RecordHistory.changes).where(
-        RecordHistory.record_id == record.id, RecordHistory.version > base_version
-    )
-    device_id = current_device_id()
-    if device_id is not None:
-        query = query.where(
-            sa.or_(RecordHistory.device_id.is_(None), RecordHistory.device_id != device_id)
-        )
-    return {name for change in db.session.scalars(query) for name in change}
+    return lookups().changed_since(record.id, base_version, current_device_id())
 
 
 def _apply_changes(
@@ -272,7 +278,7 @@ def _bump(record: CaseRecord, actor: User) -> None:
 
 def delete(actor: User, kind: RecordKind, record_id: uuid.UUID) -> CaseRecord:
     """Soft-delete a record: it becomes a tombstone, never hard-deleted."""
-    record = access.get_visible(CASE_RECORDS[kind], actor, record_id, for_update=True)
+    record = _visible(kind, actor, record_id, for_update=True)
     _require(actor, Action.WRITE_CASE)
     ensure_deletable(kind, record.sign_state)
     record.deleted_at = utcnow()
@@ -286,7 +292,7 @@ def delete(actor: User, kind: RecordKind, record_id: uuid.UUID) -> CaseRecord:
 
 def sign(actor: User, kind: RecordKind, record_id: uuid.UUID) -> CaseRecord:
     """Sign a draft note or judgment; from now on it never changes."""
-    record = access.get_visible(CASE_RECORDS[kind], actor, record_id, for_update=True)
+    record = _visible(kind, actor, record_id, for_update=True)
     _require(actor, Action.WRITE_CASE)
     if kind not in (RecordKind.NOTE, RecordKind.JUDGMENT):
         raise RuleBroken("Only notes and judgments are signed.")
@@ -321,19 +327,17 @@ def amend(
     data: Mapping[str, Any],
 ) -> Amendment:
     """Add an amendment to a signed record; the original is never changed."""
-    target = access.get_visible(CASE_RECORDS[target_kind], actor, target_id)
+    target = _visible(target_kind, actor, target_id)
     _require(actor, Action.WRITE_CASE)
     ensure_amendable(target_kind, target.sign_state)
     unknown = set(data["changes"]) - AMENDABLE_FIELDS[target_kind]
     if unknown:
         allowed = ", ".join(sorted(AMENDABLE_FIELDS[target_kind]))
         raise InvalidInput(errors=field_errors(changes=f"Only these can be amended: {allowed}."))
-    record_id = data.get("id")
-    if record_id is not None and _exists(RecordKind.AMENDMENT, record_id):
-        raise VersionConflict(
-            "A record with this id already exists.", field_errors(id="Already used.")
-        )
+    record_id = data.get("id") or new_id()
+    _ensure_new(RecordKind.AMENDMENT, record_id)
     amendment = Amendment(
+        id=record_id,
         family_id=family_id_of(target),
         target_kind=target_kind.value,
         target_id=target.id,
@@ -342,13 +346,7 @@ def amend(
         created_by_id=actor.id,
         updated_by_id=actor.id,
     )
-    if record_id is not None:
-        amendment.id = record_id
-    db.session.add(amendment)
-    db.session.flush()
-    _write_history(
-        amendment, {"reason": {"new": amendment.reason}, "changes": {"new": amendment.changes}}
-    )
+    _add(amendment)
     record_event(
         AuditAction.AMEND,
         target_kind.value,
@@ -371,8 +369,9 @@ def _family_before_create(actor: User, _record: Any, values: dict[str, Any]) -> 
 def _family_after_create(actor: User, family: Family, _data: dict[str, Any]) -> None:
     # A caseworker who opens a family works with it; a supervisor allocates it.
     if actor.role == Role.CASEWORKER:
-        db.session.add(
+        _add(
             Assignment(
+                id=new_id(),
                 family_id=family.id,
                 worker_id=actor.id,
                 started_on=date.today(),
@@ -380,6 +379,7 @@ def _family_after_create(actor: User, family: Family, _data: dict[str, Any]) -> 
                 updated_by_id=actor.id,
             )
         )
+    lookups().grant(actor.id, family.id)
 
 
 def _family_before_update(_actor: User, family: Family, values: dict[str, Any]) -> None:
@@ -396,8 +396,9 @@ def _person_before_create(actor: User, _record: Any, values: dict[str, Any]) -> 
 
 
 def _person_after_create(actor: User, person: Person, data: dict[str, Any]) -> None:
-    db.session.add(
+    _add(
         Membership(
+            id=new_id(),
             family_id=data["family_id"],
             person_id=person.id,
             role_in_family=data.get("role_in_family"),
@@ -418,14 +419,7 @@ def _ensure_person_visible(actor: User, person_id: uuid.UUID, field: str) -> Non
 def _ensure_member(family_id: uuid.UUID, person_id: uuid.UUID | None, field: str) -> None:
     if person_id is None:
         return
-    member = db.session.scalar(
-        sa.select(Membership.id).where(
-            Membership.family_id == family_id,
-            Membership.person_id == person_id,
-            Membership.deleted_at.is_(None),
-        )
-    )
-    if member is None:
+    if person_id not in lookups().family_members(family_id):
         raise InvalidInput(errors=field_errors(**{field: "This person is not in the family."}))
 
 
@@ -434,11 +428,7 @@ def _ensure_in_family(
 ) -> None:
     if record_id is None:
         return
-    family_column: Any = model.family_id  # type: ignore[attr-defined]
-    found = db.session.scalar(
-        sa.select(model.id).where(model.id == record_id, family_column == family_id)
-    )
-    if found is None:
+    if lookups().family_of(model, record_id) != family_id:
         raise InvalidInput(errors=field_errors(**{field: "No such record in this family."}))
 
 
@@ -493,7 +483,7 @@ def _note_rules(_actor: User, record: Any, values: dict[str, Any]) -> None:
 
 def current_policy() -> DecisionPolicy | None:
     """Return the newest version of the council's decision policy."""
-    return db.session.scalar(sa.select(DecisionPolicy).order_by(DecisionPolicy.version.desc()))
+    return lookups().policy()
 
 
 def _judgment_rules(actor: User, record: Any, values: dict[str, Any]) -> None:
@@ -546,7 +536,7 @@ def _checklist_after_create(actor: User, checklist: Checklist, _data: dict[str, 
     template = db.session.get(ChecklistTemplate, checklist.template_id)
     assert template is not None
     for item in template.items:
-        db.session.add(
+        _add(
             ChecklistItem(
                 id=checklist_item_id(checklist.id, item["key"]),
                 family_id=checklist.family_id,
@@ -570,7 +560,7 @@ def _checklist_before_update(_actor: User, checklist: Checklist, values: dict[st
 
 def _review_before_create(actor: User, _record: Any, values: dict[str, Any]) -> None:
     target_kind = RecordKind(values["target_kind"])
-    target = access.get_visible(CASE_RECORDS[target_kind], actor, values["target_id"])
+    target = _visible(target_kind, actor, values["target_id"])
     if target.sign_state != SignState.SIGNED:
         raise RuleBroken("Supervision responds to signed notes and decisions.")
     values["family_id"] = target.family_id  # type: ignore[attr-defined]

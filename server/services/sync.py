@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from marshmallow import Schema, ValidationError, fields
 
 from sync.cursor import Cursor, CursorError
-from sync.mutations import EnvelopeError, check_batch, parse_mutation
+from sync.mutations import EnvelopeError, check_batch, parse_mutation, storable
 from sync.protocol import (
     SCHEMA_VERSION,
     ChangeOp,
@@ -49,6 +49,7 @@ from ..persistence import (
 )
 from ..persistence.case import CASE_RECORDS, CaseRecord
 from . import case_records
+from .lookups import forget_lookups, lookups
 
 log = logging.getLogger(__name__)
 
@@ -469,7 +470,8 @@ def push(
         assert locked is not None
         if locked.revoked_at is not None:
             raise domain.DeviceRevoked()
-        results = [_push_one(user, locked, raw) for raw in batch]
+        _prefetch(user, batch)
+        results = _apply_batch(user, locked, batch)
         db.session.commit()
     except TRANSIENT_ERRORS as error:
         db.session.rollback()
@@ -478,7 +480,85 @@ def push(
     return PushResult(results, locked.last_mutation_id)
 
 
+def _prefetch(user: User, batch: Sequence[Mapping[str, Any]]) -> None:
+    """Ask once per kind what the batch's mutations will need: ids, targets, scope."""
+    new: dict[type[CaseRecord], list[uuid.UUID]] = {}
+    targets: dict[type[CaseRecord], list[uuid.UUID]] = {}
+    for raw in batch:
+        try:
+            model = CASE_RECORDS[RecordKind(str(raw.get("entity")))]
+            record_id = uuid.UUID(str(raw.get("id")))
+            data = raw.get("data") or {}
+            if raw.get("op") == MutationOp.CREATE:
+                new.setdefault(model, []).append(record_id)
+                if isinstance(data, dict) and data.get("target_kind") in ("note", "judgment"):
+                    target = CASE_RECORDS[RecordKind(data["target_kind"])]
+                    targets.setdefault(target, []).append(uuid.UUID(str(data["target_id"])))
+            else:
+                targets.setdefault(model, []).append(record_id)
+        except (ValueError, KeyError, TypeError):
+            continue  # a malformed mutation is rejected when its turn comes
+    found = lookups()
+    found.prefetch_members(found.visible_families(user))
+    for model, ids in new.items():
+        found.prefetch_existing(model, ids)
+    for model, ids in targets.items():
+        found.prefetch_locked(model, user, ids)
+
+
+def _apply_batch(
+    user: User, device: Device, batch: Sequence[Mapping[str, Any]]
+) -> list[MutationResult]:
+    """Apply the batch in one flush; on the first refusal, carefully one at a time.
+
+    The fast way applies mutation after mutation without writing anything
+    (every check answered by this request's lookups), then writes them all in
+    one flush. A mutation that is refused, or a write that fails, undoes that
+    run and the rest of the batch goes the careful way: each mutation in its
+    own savepoint, so a poison mutation becomes its own rejection and nothing
+    else. Either way the batch commits as one transaction with the counter.
+    """
+    already = device.last_mutation_id
+    results: dict[int, MutationResult] = {}
+    run: list[Mapping[str, Any]] = []
+    careful = False
+    savepoint = db.session.begin_nested()
+    for raw in batch:
+        mutation_id: int = raw["mutation_id"]
+        if mutation_id <= already:
+            results[mutation_id] = MutationResult(mutation_id, ResultStatus.DUPLICATE)
+            continue
+        if not careful:
+            try:
+                with db.session.no_autoflush:
+                    results[mutation_id] = _apply(user, parse_mutation(raw))
+                run.append(raw)
+                continue
+            except TRANSIENT_ERRORS:
+                raise
+            except Exception:  # refused or failed: undo the run, then go carefully
+                savepoint.rollback()
+                forget_lookups()
+                careful = True
+                for earlier in run:
+                    results[earlier["mutation_id"]] = _push_one(user, device, earlier)
+        results[mutation_id] = _push_one(user, device, raw)
+    if not careful:
+        try:
+            savepoint.commit()  # the one flush that writes the whole run
+        except TRANSIENT_ERRORS:
+            raise
+        except sa.exc.SQLAlchemyError:
+            savepoint.rollback()
+            forget_lookups()
+            for raw in run:
+                results[raw["mutation_id"]] = _push_one(user, device, raw)
+    device.last_mutation_id = max(device.last_mutation_id, batch[-1]["mutation_id"] if batch else 0)
+    return [results[raw["mutation_id"]] for raw in batch]
+
+
 def _push_one(user: User, device: Device, raw: Mapping[str, Any]) -> MutationResult:
+    """Apply one mutation in its own savepoint; a failure becomes its rejection."""
     mutation_id: int = raw["mutation_id"]
     if mutation_id <= device.last_mutation_id:
         return MutationResult(mutation_id, ResultStatus.DUPLICATE)
@@ -489,6 +569,7 @@ def _push_one(user: User, device: Device, raw: Mapping[str, Any]) -> MutationRes
     except TRANSIENT_ERRORS:
         raise
     except Exception as error:  # every failure of one mutation becomes its rejection
+        forget_lookups()  # the savepoint's rollback made some of them untrue
         result = _rejection_for(user, raw, error)
         if result.status is ResultStatus.REJECTED:
             _keep_rejection(user, device, raw, result)
@@ -602,12 +683,13 @@ def _keep_rejection(
             device_id=device.id,
             user_id=user.id,
             mutation_id=raw["mutation_id"],
-            entity=str(raw.get("entity"))[:40],
-            op=str(raw.get("op"))[:10],
-            record_id=str(raw.get("id"))[:64],
+            entity=storable(str(raw.get("entity")))[:40],
+            op=storable(str(raw.get("op")))[:10],
+            record_id=storable(str(raw.get("id")))[:64],
             reason=result.reason.value if result.reason else "unexpected",
             message=result.message or "",
-            errors=case_records.jsonable(result.errors),
-            data=data if isinstance(data, dict) else {"value": data},
+            errors=storable(case_records.jsonable(result.errors)),
+            # Kept as typed, but storable: a NUL or lone surrogate cannot be stored.
+            data=storable(data if isinstance(data, dict) else {"value": data}),
         )
     )

@@ -135,3 +135,11 @@ def test_the_app_shell_and_manifest_are_served(client):
     with client.get("/manifest.webmanifest") as manifest:
         assert manifest.mimetype == "application/manifest+json"
         assert manifest.json["display"] == "standalone"
+
+
+@pytest.mark.parametrize("text", ["a\u0000b", "lone \udc80 surrogate"])
+def test_text_no_database_can_store_is_a_field_error(worker, text):
+    response = worker.post("/api/families", json={"display_name": text, "goals": ["ok", text]})
+    assert response.status_code == 422
+    assert set(response.json["errors"]) == {"display_name", "goals.1"}
+    assert worker.get("/api/families?status=" + "%00").status_code == 422

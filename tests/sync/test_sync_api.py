@@ -485,3 +485,32 @@ def test_a_family_arriving_whole_is_not_sent_again_by_the_feed(app, north):
         if not page["has_more"]:
             break
     assert delivered == len(phone.store.records)
+
+
+def test_a_mutation_with_unstorable_text_is_rejected_alone(app, north):
+    _, families = north
+    phone = device(app, "amara")
+    family_id = str(families[0].id)
+    phone.create("plan_action", {"family_id": family_id, "task": "nul \u0000 byte", "who": "Mum"})
+    phone.create("plan_action", {"family_id": family_id, "task": "Fine", "who": "Mum"})
+    results = phone.push()
+    assert [r["status"] for r in results] == ["rejected", "applied"]
+    assert "data.task" in results[0]["errors"]
+
+
+def test_a_mutation_whose_envelope_holds_nul_characters_is_rejected_and_kept(app, north):
+    phone = device(app, "amara")
+    phone.store.outbox.append(
+        {
+            "mutation_id": 1,
+            "entity": "no\u0000te",
+            "op": "cre\u0000ate",
+            "id": "x\u0000",
+            "data": {"k\u0000": "v\u0000"},
+        }
+    )
+    phone.store.next_mutation_id = 2
+    assert [r["status"] for r in phone.push()] == ["rejected"]
+    phone.store.rejections.clear()
+    phone.pull()
+    assert phone.store.rejections[0]["data"] == {"k\ufffd": "v\ufffd"}

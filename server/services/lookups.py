@@ -1,0 +1,204 @@
+"""What one request has already looked up, so a batch of changes asks the database once.
+
+A push of 500 mutations checks, for each, that its family is in the worker's
+caseload, that its id is new, that what it points at belongs to the same
+family. Asked one by one that is thousands of queries; ``Lookups`` asks once
+per kind and remembers, including the records the request itself has made
+and not yet written (a sync batch is written in one flush at its end).
+
+A REST request that changes one record asks the same questions, each once.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+import sqlalchemy as sa
+from flask import g
+
+from .. import access
+from ..domain.errors import NotFound
+from ..extensions import db
+from ..persistence import DecisionPolicy, Membership, RecordHistory, User
+from ..persistence.case import CaseRecord
+
+_MISSING = object()
+Key = tuple[type[Any], uuid.UUID]
+
+
+class Lookups:
+    def __init__(self) -> None:
+        self.visible: dict[uuid.UUID, set[uuid.UUID]] = {}
+        self.existing: set[Key] = set()
+        self.absent: set[Key] = set()
+        self.families: dict[Key, uuid.UUID | None] = {}
+        self.members: dict[uuid.UUID, set[uuid.UUID]] = {}
+        self.made: dict[Key, CaseRecord] = {}
+        self.locked: dict[Key, CaseRecord] = {}
+        self.history: dict[uuid.UUID, list[tuple[int, uuid.UUID | None, dict[str, Any]]]] = {}
+        self._policy: Any = _MISSING
+
+    # --- scope ------------------------------------------------------------------------
+
+    def visible_families(self, user: User) -> set[uuid.UUID]:
+        if user.id not in self.visible:
+            self.visible[user.id] = set(db.session.scalars(access.visible_family_ids(user)))
+        return self.visible[user.id]
+
+    def grant(self, user_id: uuid.UUID, family_id: uuid.UUID) -> None:
+        """Note that a family entered a user's scope in this request."""
+        if user_id in self.visible:
+            self.visible[user_id].add(family_id)
+
+    def forget_scope(self) -> None:
+        self.visible.clear()
+
+    # --- records ----------------------------------------------------------------------
+
+    def exists(self, model: type[CaseRecord], record_id: uuid.UUID) -> bool:
+        key = (model, record_id)
+        if key not in self.existing and key not in self.absent:
+            self.prefetch_existing(model, [record_id])
+        return key in self.existing
+
+    def prefetch_existing(self, model: type[CaseRecord], ids: Iterable[uuid.UUID]) -> None:
+        wanted = {record_id for record_id in ids if (model, record_id) not in self.existing}
+        if not wanted:
+            return
+        found = set(db.session.scalars(sa.select(model.id).where(model.id.in_(wanted))))
+        self.existing.update((model, record_id) for record_id in found)
+        self.absent.update((model, record_id) for record_id in wanted - found)
+
+    def family_of(self, model: type[CaseRecord], record_id: uuid.UUID) -> uuid.UUID | None:
+        """Return the family of a record by id (None if there is no such record)."""
+        key = (model, record_id)
+        if key in self.made:
+            return getattr(self.made[key], "family_id", None)
+        if key not in self.families:
+            column: Any = model.family_id  # type: ignore[attr-defined]
+            self.families[key] = db.session.scalar(sa.select(column).where(model.id == record_id))
+        return self.families[key]
+
+    def family_members(self, family_id: uuid.UUID) -> set[uuid.UUID]:
+        if family_id not in self.members:
+            self.members[family_id] = set(
+                db.session.scalars(
+                    sa.select(Membership.person_id).where(
+                        Membership.family_id == family_id, Membership.deleted_at.is_(None)
+                    )
+                )
+            )
+        return self.members[family_id]
+
+    def prefetch_members(self, family_ids: Iterable[uuid.UUID]) -> None:
+        wanted = [family_id for family_id in family_ids if family_id not in self.members]
+        if not wanted:
+            return
+        for family_id in wanted:
+            self.members[family_id] = set()
+        rows = db.session.execute(
+            sa.select(Membership.family_id, Membership.person_id).where(
+                Membership.family_id.in_(wanted), Membership.deleted_at.is_(None)
+            )
+        )
+        for family_id, person_id in rows:
+            self.members[family_id].add(person_id)
+
+    def remember(self, record: CaseRecord) -> None:
+        """Remember a record made in this request (it may not be written yet)."""
+        key = (type(record), record.id)
+        self.made[key] = record
+        self.existing.add(key)
+        self.absent.discard(key)
+        if isinstance(record, Membership) and record.family_id in self.members:
+            self.members[record.family_id].add(record.person_id)
+
+    def visible_record(
+        self, model: type[CaseRecord], user: User, record_id: uuid.UUID, *, for_update: bool
+    ) -> CaseRecord:
+        """Return a record the user may see (locked for update if asked), or raise NotFound."""
+        key = (model, record_id)
+        made = self.made.get(key)
+        if made is not None:
+            if made.deleted_at is not None:
+                raise NotFound()
+            return made
+        locked = self.locked.get(key)
+        if locked is not None and locked.deleted_at is None:
+            return locked
+        record = access.get_visible(model, user, record_id, for_update=for_update)
+        if for_update:
+            self.locked[key] = record
+        return record
+
+    def prefetch_locked(
+        self, model: type[CaseRecord], user: User, ids: Iterable[uuid.UUID]
+    ) -> None:
+        """Lock, in one query, the records of ``ids`` the user may see."""
+        wanted = [record_id for record_id in set(ids) if (model, record_id) not in self.locked]
+        if not wanted:
+            return
+        query = access.scoped(model, user).where(model.id.in_(wanted)).with_for_update()
+        for record in db.session.scalars(query):
+            self.locked[(model, record.id)] = record
+        self.prefetch_history(wanted)
+
+    # --- history ----------------------------------------------------------------------
+
+    def prefetch_history(self, record_ids: Iterable[uuid.UUID]) -> None:
+        wanted = [record_id for record_id in record_ids if record_id not in self.history]
+        if not wanted:
+            return
+        for record_id in wanted:
+            self.history[record_id] = []
+        rows = db.session.execute(
+            sa.select(
+                RecordHistory.record_id,
+                RecordHistory.version,
+                RecordHistory.device_id,
+                RecordHistory.changes,
+            ).where(RecordHistory.record_id.in_(wanted))
+        )
+        for record_id, version, device_id, changes in rows:
+            self.history[record_id].append((version, device_id, changes))
+
+    def changed_since(
+        self, record_id: uuid.UUID, base_version: int, device_id: uuid.UUID | None
+    ) -> set[str]:
+        """Return the fields others changed after ``base_version``.
+
+        Rows this request writes come from this device, so they never count:
+        the history fetched once at the start stays the right answer.
+        """
+        self.prefetch_history([record_id])
+        return {
+            name
+            for version, writer, changes in self.history[record_id]
+            if version > base_version and (writer is None or writer != device_id)
+            for name in changes
+        }
+
+    # --- practice settings ------------------------------------------------------------
+
+    def policy(self) -> DecisionPolicy | None:
+        if self._policy is _MISSING:
+            self._policy = db.session.scalar(
+                sa.select(DecisionPolicy).order_by(DecisionPolicy.version.desc())
+            )
+        policy: DecisionPolicy | None = self._policy
+        return policy
+
+
+def lookups() -> Lookups:
+    """Return this request's lookups (a fresh set in each app context)."""
+    if "lookups" not in g:
+        g.lookups = Lookups()
+    found: Lookups = g.lookups
+    return found
+
+
+def forget_lookups() -> None:
+    """Drop everything remembered (after a rollback made it untrue)."""
+    g.pop("lookups", None)
