@@ -15,9 +15,19 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# The caseworker app is plain files served by Flask; it has no build step yet.
-pwa:
-	@test -f pwa/index.html && test -f pwa/manifest.webmanifest
+# The caseworker app: plain ES modules, GOV.UK Frontend from npm, styles
+# compiled with Sass and a service worker that lists every file to cache.
+PWA_SOURCES := $(shell find pwa/src pwa/styles -type f) pwa/index.html pwa/sw.js \
+	pwa/manifest.webmanifest pwa/icon.svg pwa/build.mjs
+
+pwa: pwa/build/.built
+
+pwa/node_modules/.installed: pwa/package.json pwa/package-lock.json
+	cd pwa && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+pwa/build/.built: pwa/node_modules/.installed $(PWA_SOURCES)
+	cd pwa && node build.mjs
 
 run: setup
 	$(FLASK) db upgrade
@@ -26,6 +36,7 @@ run: setup
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 test: setup
+	cd pwa && npx vitest run --reporter=dot
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: setup
@@ -34,4 +45,4 @@ lint: setup
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache pwa/node_modules pwa/build

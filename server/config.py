@@ -71,7 +71,7 @@ class Settings:
     trusted_proxies: int = field(default_factory=lambda: int(os.environ.get("TRUSTED_PROXIES", 0)))
     pwa_dir: str = field(
         default_factory=lambda: os.environ.get(
-            "PWA_DIR", str(Path(__file__).resolve().parent.parent / "pwa")
+            "PWA_DIR", str(Path(__file__).resolve().parent.parent / "pwa" / "build")
         )
     )
     session_max_days: int = field(

@@ -32,6 +32,7 @@ def register_blueprints(api: Api) -> None:
         sync.blp,
         colleagues.consultations_blp,
         colleagues.suggestions_blp,
+        colleagues.directory_blp,
     ):
         api.register_blueprint(module_blueprint)
     for spec in records.ROUTES:

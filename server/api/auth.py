@@ -47,6 +47,11 @@ class SessionSchema(Schema):
     second_factor_setup_required = fields.Boolean(required=True)
 
 
+class SignedInSchema(SessionSchema):
+    # Given only at sign-in: with the worker's passphrase it unlocks the device's store.
+    device_secret = fields.String(required=True)
+
+
 class TotpSetupSchema(Schema):
     secret = fields.String(required=True)
     provisioning_uri = fields.String(required=True)
@@ -96,7 +101,7 @@ def _log_breach(limit: RequestLimit) -> None:
     on_breach=_log_breach,
 )
 @blp.arguments(LoginSchema)
-@blp.response(200, SessionSchema)
+@blp.response(200, SignedInSchema)
 @public
 def login(data: dict[str, Any]) -> Response:
     """Sign in on a device; the session cookie is set and the CSRF token returned."""
@@ -116,7 +121,7 @@ def login(data: dict[str, Any]) -> Response:
         AuditAction.SIGN_IN, "user", record_id=user.id, user_id=user.id, device_id=session.device_id
     )
     db.session.commit()
-    body = SessionSchema().dump(_session_body(session))
+    body = SignedInSchema().dump({**_session_body(session), "device_secret": session.device.secret})
     response = jsonify(body)
     set_session_cookie(response, token)
     return response

@@ -11,7 +11,7 @@ from marshmallow import Schema, fields, validate
 from ..domain.errors import NotFound
 from ..domain.practice import ANSWERS, ensure_can_consult
 from ..extensions import db
-from ..persistence import Consultation, Suggestion
+from ..persistence import Consultation, Suggestion, User
 from ..security.sessions import current_user
 from ..services import practice
 from .common import blueprint
@@ -21,6 +21,25 @@ consultations_blp = blueprint(
     "consultations", "/api/consultations", "Anonymised dilemmas put to peers in other teams"
 )
 suggestions_blp = blueprint("suggestions", "/api/suggestions", "Practice suggestions from staff")
+directory_blp = blueprint("directory", "/api/directory", "Colleagues' names, roles and teams")
+
+
+class ColleagueSchema(Schema):
+    id = fields.UUID()
+    display_name = fields.String()
+    role = fields.String()
+    team_id = fields.UUID(allow_none=True)
+    team_name = fields.Function(lambda user: user.team.name if user.team else None)
+
+
+@directory_blp.route("", methods=["GET"])
+@directory_blp.response(200, ColleagueSchema(many=True))
+def list_colleagues() -> list[User]:
+    """List active staff by name, so an app offline can say who wrote or replied."""
+    current_user()
+    return list(
+        db.session.scalars(sa.select(User).where(User.active.is_(True)).order_by(User.display_name))
+    )
 
 
 class ReplySchema(Schema):

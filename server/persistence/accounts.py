@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from datetime import datetime
 
@@ -51,6 +52,9 @@ class Device(Model):
     revoked_by_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("user_account.id"))
     # Highest mutation this device has had processed; bumped with each effect.
     last_mutation_id: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    # Half of the key that unlocks the device's encrypted store: released only at
+    # a sign-in with the password, never at an unlock (see docs/security.md).
+    secret: Mapped[str] = mapped_column(sa.String(64), default=lambda: secrets.token_urlsafe(32))
 
 
 class UserSession(Model):

@@ -1,0 +1,53 @@
+// Build the caseworker app into build/: compile the styles, copy the modules,
+// and write the service worker with this version's name and file list.
+// Plain ES modules need no bundler; the service worker needs the list.
+import { createHash } from "node:crypto";
+import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import * as sass from "sass";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const out = join(here, "build");
+const govuk = join(here, "node_modules", "govuk-frontend", "dist", "govuk");
+
+rmSync(out, { recursive: true, force: true });
+mkdirSync(join(out, "vendor"), { recursive: true });
+
+const css = sass.compile(join(here, "styles", "app.scss"), {
+  loadPaths: [join(here, "node_modules")],
+  style: "compressed",
+  quietDeps: true,
+  silenceDeprecations: ["import", "global-builtin"],
+});
+writeFileSync(join(out, "app.css"), css.css);
+
+cpSync(join(here, "src"), join(out, "src"), { recursive: true });
+cpSync(join(govuk, "govuk-frontend.min.js"), join(out, "vendor", "govuk-frontend.min.js"));
+for (const file of ["index.html", "manifest.webmanifest", "icon.svg"]) {
+  cpSync(join(here, file), join(out, file));
+}
+
+function filesUnder(folder) {
+  return readdirSync(folder).flatMap((name) => {
+    const path = join(folder, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+// Everything the app needs offline, and a version that changes with any of it.
+const files = filesUnder(out).sort();
+const hash = createHash("sha256");
+for (const file of files) {
+  hash.update(relative(out, file));
+  hash.update(readFileSync(file));
+}
+const version = hash.digest("hex").slice(0, 12);
+const precache = ["/", ...files.map((file) => "/" + relative(out, file).split("\\").join("/"))]
+  .filter((url) => url !== "/index.html");
+const worker = readFileSync(join(here, "sw.js"), "utf8")
+  .replace('"__VERSION__"', JSON.stringify(version))
+  .replace("[] /* __PRECACHE__ */", JSON.stringify(precache));
+writeFileSync(join(out, "sw.js"), worker);
+writeFileSync(join(out, ".built"), version + "\n");
+console.log(`PWA built: version ${version}, ${precache.length} files to cache`);

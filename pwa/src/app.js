@@ -1,0 +1,237 @@
+// The caseworker app: boots the service worker and the session, routes
+// between screens, keeps the sync bar current and locks after inactivity.
+
+import { initAll } from "/vendor/govuk-frontend.min.js";
+import { LOCK_AFTER_MS } from "./config.js";
+import { Session } from "./session.js";
+import { html, mount } from "./ui/html.js";
+import { footer, navigation, syncBar, updateBanner } from "./ui/layout.js";
+import { routes } from "./ui/routes.js";
+
+const session = new Session();
+const app = {
+  session,
+  updateWaiting: null,
+  lockTimer: null,
+};
+
+function shell() {
+  document.body.classList.add("js-enabled", "govuk-frontend-supported");
+  mount(
+    document.body,
+    html`<a href="#main-content" class="govuk-skip-link" data-module="govuk-skip-link">Skip to main content</a>
+      <div id="app-navigation"></div>
+      <div id="app-sync"></div>
+      <div class="govuk-width-container">
+        <div id="app-banner"></div>
+        <main class="govuk-main-wrapper" id="main-content" tabindex="-1"></main>
+      </div>
+      ${footer()}`,
+  );
+  document.body.addEventListener("click", onClick);
+}
+
+function onClick(event) {
+  const target = event.target.closest("[data-action]");
+  if (!target) {
+    return;
+  }
+  const action = target.dataset.action;
+  if (action === "sync-now") {
+    event.preventDefault();
+    session.sync?.syncNow("button");
+  } else if (action === "apply-update") {
+    event.preventDefault();
+    app.updateWaiting?.postMessage({ type: "apply-update" });
+  } else if (action === "lock") {
+    event.preventDefault();
+    lockNow();
+  }
+}
+
+// --- chrome ---------------------------------------------------------------------------
+
+function currentSection() {
+  const hash = location.hash || "#/";
+  if (hash.startsWith("#/reviews")) return "reviews";
+  if (hash.startsWith("#/sync")) return "sync";
+  return "caseload";
+}
+
+function renderChrome() {
+  mount(
+    document.getElementById("app-navigation"),
+    navigation({ signedIn: session.unlocked, role: session.user?.role, current: currentSection() }),
+  );
+  const bar = document.getElementById("app-sync");
+  if (session.unlocked && session.sync) {
+    mount(bar, syncBar(session.sync, session.data));
+  } else {
+    mount(bar, "");
+  }
+  mount(document.getElementById("app-banner"), app.updateWaiting ? updateBanner() : "");
+  enhance(document.getElementById("app-navigation"));
+}
+
+/** Start GOV.UK Frontend's components in what was just drawn. */
+export function enhance(root) {
+  if (root) {
+    initAll({ scope: root, onError: () => {} });
+  }
+}
+
+// --- routing --------------------------------------------------------------------------
+
+let teardown = null;
+
+async function render() {
+  renderChrome();
+  const main = document.getElementById("main-content");
+  teardown?.();
+  teardown = null;
+  const hash = location.hash || "#/";
+  const route = routes.find((candidate) => candidate.pattern.test(hash)) || routes[routes.length - 1];
+  const params = hash.match(route.pattern)?.slice(1) || [];
+  if (route.needsUnlock && !session.unlocked) {
+    return renderEntry(main);
+  }
+  const context = makeContext(main, params);
+  try {
+    teardown = (await route.view(context)) || null;
+    enhance(main);
+  } catch (error) {
+    console.error(error);
+    mount(main, html`<h1 class="govuk-heading-l">Sorry, there is a problem</h1>
+      <p class="govuk-body">${error.message}</p><p class="govuk-body"><a class="govuk-link" href="#/">Go to your caseload</a></p>`);
+  }
+  document.title = `${main.querySelector("h1")?.textContent?.trim() || "Family Fieldwork"} – Family Fieldwork`;
+}
+
+async function renderEntry(main) {
+  // Locked or signed out: unlock if this device holds data, otherwise sign in.
+  const device = await session.device();
+  const view = device?.wrapped ? "#/unlock" : "#/sign-in";
+  const route = routes.find((candidate) => candidate.pattern.test(view));
+  teardown = (await route.view(makeContext(main, []))) || null;
+  document.title = `${main.querySelector("h1")?.textContent?.trim()} – Family Fieldwork`;
+}
+
+function makeContext(main, params) {
+  return {
+    main,
+    params,
+    session,
+    data: session.data,
+    user: session.user,
+    go(hash) {
+      if (location.hash === hash) {
+        render();
+      } else {
+        location.hash = hash;
+      }
+    },
+    refresh: () => render(),
+    enhance: (root = main) => enhance(root),
+    focusMain() {
+      main.focus();
+    },
+    vocabulary(name) {
+      return Object.entries(session.data?.reference?.vocabularies?.[name] || {});
+    },
+    label(name, code) {
+      return session.data?.reference?.vocabularies?.[name]?.[code] || code || "";
+    },
+    staffName(id) {
+      if (!id) return "";
+      if (id === session.user?.id) return "you";
+      return session.data?.reference?.directory?.[id]?.display_name || "a colleague";
+    },
+  };
+}
+
+// --- session events -------------------------------------------------------------------
+
+async function onUnlocked() {
+  startInactivityLock();
+  const sync = session.sync;
+  sync.addEventListener("status", renderChrome);
+  sync.addEventListener("reload-needed", () => reloadFromDevice());
+  session.data.addEventListener("change", () => {
+    renderChrome();
+  });
+  if (navigator.onLine && (await session.resumeServerSession())) {
+    session.refreshReference().catch(() => {});
+  }
+  sync.start();
+}
+
+async function reloadFromDevice() {
+  // Another tab synced: read the device's store again so this tab shows it.
+  await session.reloadData?.();
+  render();
+}
+
+function startInactivityLock() {
+  const reset = () => {
+    clearTimeout(app.lockTimer);
+    app.lockTimer = setTimeout(lockNow, LOCK_AFTER_MS);
+  };
+  for (const type of ["pointerdown", "keydown", "scroll", "touchstart"]) {
+    window.addEventListener(type, reset, { passive: true });
+  }
+  reset();
+}
+
+function lockNow() {
+  clearTimeout(app.lockTimer);
+  session.lock();
+}
+
+session.addEventListener("unlocked", onUnlocked);
+session.addEventListener("locked", () => {
+  location.hash = "#/unlock";
+  render();
+});
+session.addEventListener("revoked", () => {
+  location.hash = "#/revoked";
+  render();
+});
+
+// --- the service worker ---------------------------------------------------------------
+
+async function registerWorker() {
+  if (!("serviceWorker" in navigator)) {
+    return;
+  }
+  const registration = await navigator.serviceWorker.register("/sw.js", { scope: "/" });
+  const offer = (worker) => {
+    app.updateWaiting = worker;
+    renderChrome();
+  };
+  if (registration.waiting && navigator.serviceWorker.controller) {
+    offer(registration.waiting);
+  }
+  registration.addEventListener("updatefound", () => {
+    const incoming = registration.installing;
+    incoming?.addEventListener("statechange", () => {
+      if (incoming.state === "installed" && navigator.serviceWorker.controller) {
+        offer(incoming); // a new version waits until the worker agrees to use it
+      }
+    });
+  });
+  let reloading = false;
+  navigator.serviceWorker.addEventListener("controllerchange", () => {
+    if (app.updateWaiting && !reloading) {
+      reloading = true;
+      location.reload();
+    }
+  });
+}
+
+// --- start ----------------------------------------------------------------------------
+
+shell();
+window.addEventListener("hashchange", render);
+registerWorker().catch((error) => console.error("service worker", error));
+render();
+window.fieldwork = app; // for the browser tests and the benchmark

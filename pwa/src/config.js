@@ -1,0 +1,23 @@
+// Named constants of the app, in one place.
+export const APP_NAME = "Family Fieldwork";
+export const DATABASE_NAME = "fieldwork";
+
+export const SYNC_INTERVAL_MS = 60_000; // while the app is open and unlocked
+export const SYNC_AFTER_WRITE_MS = 3_000; // a few seconds after a local change
+export const BACKOFF_BASE_MS = 2_000;
+export const BACKOFF_MAX_MS = 5 * 60_000;
+export const PULL_LIMIT = 500;
+export const PUSH_BATCH = 500;
+export const SCHEMA_VERSION = 1;
+
+export const LOCK_AFTER_MS = 5 * 60_000; // locks itself after this long untouched
+export const PBKDF2_ITERATIONS = 600_000;
+export const MAX_UNLOCK_ATTEMPTS = 10; // then the local data is wiped
+export const MIN_PASSPHRASE_LENGTH = 6;
+export const DRAFT_SAVE_MS = 400;
+
+export const SYNC_LOCK_NAME = "fieldwork-sync"; // Web Locks: one tab leads sync
+export const BACKGROUND_SYNC_TAG = "fieldwork-sync";
+
+// Days without a meaningful contact before a family is flagged.
+export const CONTACT_ATTENTION_DAYS = 21;

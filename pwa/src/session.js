@@ -1,0 +1,241 @@
+// Signing in, setting the device's passphrase, unlocking, locking and wiping.
+// While locked the data key is gone from memory and IndexedDB holds nothing
+// readable; ten wrong passphrases, or a revoked device, delete it all.
+
+import { MAX_UNLOCK_ATTEMPTS, MIN_PASSPHRASE_LENGTH } from "./config.js";
+import { createDataKey, deriveWrappingKey, open, randomBytes, unwrapDataKey, seal } from "./crypto/keys.js";
+import { LocalDatabase, STORES, deleteLocalData } from "./db/database.js";
+import { get, post, setCsrfToken } from "./sync/api.js";
+import { LocalData } from "./store.js";
+import { SyncService } from "./sync/sync-service.js";
+
+export class WrongPassphrase extends Error {}
+export class Wiped extends Error {}
+
+function newDeviceId() {
+  return crypto.randomUUID();
+}
+
+export class Session extends EventTarget {
+  constructor() {
+    super();
+    this.db = null;
+    this.key = null;
+    this.user = null;
+    this.data = null;
+    this.sync = null;
+    this.pendingSecret = null;
+  }
+
+  async openDatabase() {
+    if (!this.db) {
+      this.db = await LocalDatabase.open();
+    }
+    return this.db;
+  }
+
+  async device() {
+    const db = await this.openDatabase();
+    return (await db.get(STORES.device, "device")) || null;
+  }
+
+  get unlocked() {
+    return this.key !== null;
+  }
+
+  /** Sign in online. Returns what the app must ask next: a passphrase to set or to enter. */
+  async signIn(username, password, totpCode) {
+    const db = await this.openDatabase();
+    let device = await this.device();
+    if (!device) {
+      device = { key: "device", device_id: newDeviceId(), next_mutation_id: 1, failed_unlocks: 0 };
+      await db.write([{ store: STORES.device, put: [device] }]);
+    }
+    const body = { username, password, device_id: device.device_id };
+    if (totpCode) {
+      body.totp_code = totpCode;
+    }
+    const reply = await post("/api/auth/login", body);
+    setCsrfToken(reply.csrf_token);
+    this.user = reply.user;
+    this.pendingSecret = reply.device_secret;
+    this.secondFactorSetup = reply.second_factor_setup_required;
+    if (device.user_id && device.user_id !== reply.user.id) {
+      // The server refuses a device registered to someone else; this is a guard only.
+      throw new Error("This device belongs to another worker.");
+    }
+    await db.write([
+      {
+        store: STORES.device,
+        put: [{ ...device, user_id: reply.user.id, username: reply.user.username, secret: reply.device_secret }],
+      },
+    ]);
+    return device.wrapped ? "unlock" : "set-passphrase";
+  }
+
+  /** First sign-in on this device: make the data key and wrap it with the passphrase. */
+  async setPassphrase(passphrase) {
+    if (passphrase.length < MIN_PASSPHRASE_LENGTH) {
+      throw new WrongPassphrase(`Use at least ${MIN_PASSPHRASE_LENGTH} characters.`);
+    }
+    const device = await this.device();
+    const salt = randomBytes(16);
+    const wrappingKey = await deriveWrappingKey(passphrase, salt, device.secret);
+    const { key, wrapped, iv } = await createDataKey(wrappingKey);
+    await this.db.write([
+      { store: STORES.device, put: [{ ...device, salt, wrapped, wrap_iv: iv, failed_unlocks: 0 }] },
+    ]);
+    await this.#opened(key, device);
+    await this.#saveProfile();
+  }
+
+  /** Unlock with the passphrase, offline or online. Ten failures wipe the device. */
+  async unlock(passphrase) {
+    const device = await this.device();
+    if (!device?.wrapped) {
+      throw new Wiped("There is nothing on this device to unlock. Sign in.");
+    }
+    let key;
+    try {
+      const wrappingKey = await deriveWrappingKey(passphrase, device.salt, device.secret);
+      key = await unwrapDataKey(device.wrapped, device.wrap_iv, wrappingKey);
+    } catch {
+      const failed = (device.failed_unlocks || 0) + 1;
+      if (failed >= MAX_UNLOCK_ATTEMPTS) {
+        await this.wipe();
+        throw new Wiped("Too many wrong passphrases. The data on this device has been deleted.");
+      }
+      await this.db.write([{ store: STORES.device, put: [{ ...device, failed_unlocks: failed }] }]);
+      throw new WrongPassphrase(
+        `That passphrase is not right. ${MAX_UNLOCK_ATTEMPTS - failed} tries left before this device's data is deleted.`,
+      );
+    }
+    await this.db.write([{ store: STORES.device, put: [{ ...device, failed_unlocks: 0 }] }]);
+    await this.#opened(key, device);
+  }
+
+  async #opened(key, device) {
+    this.key = key;
+    const [records, outbox, notices, profile] = await Promise.all([
+      this.#openAll(STORES.records),
+      this.#openAll(STORES.outbox),
+      this.#openAll(STORES.notices),
+      this.db.get(STORES.state, "profile"),
+    ]);
+    const saved = profile ? await open(key, profile) : {};
+    this.user = this.user || saved.user || null;
+    this.data = new LocalData();
+    this.data.load({ records, outbox, notices, reference: saved.reference });
+    this.sync = new SyncService({ db: this.db, key, data: this.data, deviceId: device.device_id });
+    await this.sync.loadState();
+    this.sync.addEventListener("revoked", () => this.#revoked());
+    this.dispatchEvent(new Event("unlocked"));
+  }
+
+  /** Read the device's store again (another tab synced into it). */
+  async reloadData() {
+    if (!this.key) {
+      return;
+    }
+    const [records, outbox, notices] = await Promise.all([
+      this.#openAll(STORES.records),
+      this.#openAll(STORES.outbox),
+      this.#openAll(STORES.notices),
+    ]);
+    this.data.load({ records, outbox, notices, reference: this.data.reference });
+    await this.sync.loadState();
+  }
+
+  /** Keep what a form holds, sealed, until it is saved or abandoned. */
+  async saveDraft(key, values) {
+    const sealed = await seal(this.key, { values, saved_at: new Date().toISOString() });
+    await this.db.write([{ store: STORES.drafts, put: [{ key, ...sealed }] }]);
+  }
+
+  async loadDraft(key) {
+    const row = await this.db.get(STORES.drafts, key);
+    return row ? (await open(this.key, row)).values : null;
+  }
+
+  async deleteDraft(key) {
+    await this.db.write([{ store: STORES.drafts, delete: [key] }]);
+  }
+
+  async #openAll(store) {
+    const rows = await this.db.all(store);
+    return Promise.all(rows.map((row) => open(this.key, row)));
+  }
+
+  /** Fetch what forms need (code lists, colleagues' names) and keep it sealed. */
+  async refreshReference() {
+    const [vocabularies, directory] = await Promise.all([get("/api/vocabularies"), get("/api/directory")]);
+    this.data.reference = {
+      vocabularies: Object.fromEntries(vocabularies.map((v) => [v.name, v.codes])),
+      directory: Object.fromEntries(directory.map((person) => [person.id, person])),
+    };
+    await this.#saveProfile();
+  }
+
+  async #saveProfile() {
+    const sealed = await seal(this.key, { user: this.user, reference: this.data.reference });
+    await this.db.write([{ store: STORES.state, put: [{ key: "profile", ...sealed }] }]);
+  }
+
+  /** Restore the CSRF token of a session that survived a reload (online only). */
+  async resumeServerSession() {
+    try {
+      const session = await get("/api/auth/session");
+      setCsrfToken(session.csrf_token);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  lock() {
+    this.sync?.stop();
+    this.sync = null;
+    this.data = null;
+    this.key = null;
+    this.dispatchEvent(new Event("locked"));
+  }
+
+  async signOut() {
+    try {
+      await post("/api/auth/logout", {});
+    } catch {
+      // Offline: the server session times out by itself; the device locks now.
+    }
+    setCsrfToken(null);
+    this.lock();
+  }
+
+  async wipe() {
+    this.lock();
+    this.db?.close();
+    this.db = null;
+    await deleteLocalData();
+    this.dispatchEvent(new Event("wiped"));
+  }
+
+  async #revoked() {
+    await this.wipe();
+    this.dispatchEvent(new Event("revoked"));
+  }
+
+  /** Ask the browser to keep this site's data under storage pressure. */
+  async persistStorage() {
+    if (navigator.storage?.persist) {
+      return navigator.storage.persist();
+    }
+    return false;
+  }
+
+  async storageEstimate() {
+    const [estimate, persisted] = await Promise.all([
+      navigator.storage?.estimate?.() ?? Promise.resolve({}),
+      navigator.storage?.persisted?.() ?? Promise.resolve(false),
+    ]);
+    return { usage: estimate.usage ?? 0, quota: estimate.quota ?? 0, persisted };
+  }
+}

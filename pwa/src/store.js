@@ -1,0 +1,173 @@
+// What the open app holds in memory once unlocked: the records the server
+// confirmed, with the outbox's unsynced changes laid over them, so the worker
+// always reads their own writes. Nothing here touches IndexedDB.
+
+export function recordKey(entity, id) {
+  return `${entity}/${id}`;
+}
+
+export class LocalData extends EventTarget {
+  constructor() {
+    super();
+    this.confirmed = new Map(); // entity -> Map(id -> {version, family_id, data})
+    this.outbox = []; // decrypted mutations, oldest first
+    this.notices = []; // rejections and conflicts the worker has not dismissed
+    this.reference = {}; // vocabularies, staff directory
+    this.overlay = new Map();
+  }
+
+  // --- loading and changing ----------------------------------------------------------
+
+  load({ records, outbox, notices, reference }) {
+    this.confirmed.clear();
+    for (const record of records) {
+      this.#table(record.entity).set(record.id, record);
+    }
+    this.outbox = outbox.sort((a, b) => a.mutation_id - b.mutation_id);
+    this.notices = notices;
+    this.reference = reference || {};
+    this.#changed();
+  }
+
+  #table(entity) {
+    if (!this.confirmed.has(entity)) {
+      this.confirmed.set(entity, new Map());
+    }
+    return this.confirmed.get(entity);
+  }
+
+  /** Put confirmed records (from a pull page, or acknowledged pushes). */
+  putConfirmed(records) {
+    for (const record of records) {
+      this.#table(record.entity).set(record.id, record);
+    }
+  }
+
+  removeConfirmed(keys) {
+    for (const key of keys) {
+      const [entity, id] = key.split("/");
+      this.confirmed.get(entity)?.delete(id);
+    }
+  }
+
+  /** Return the keys of everything held for a family (for eviction). */
+  keysOfFamily(familyId) {
+    const keys = [recordKey("family", familyId)];
+    for (const [entity, table] of this.confirmed) {
+      for (const [id, record] of table) {
+        if (record.family_id === familyId && entity !== "person") {
+          keys.push(recordKey(entity, id));
+        }
+      }
+    }
+    return keys;
+  }
+
+  /** Return the people no membership left on the device still points at. */
+  orphanedPeople(removedKeys) {
+    const removed = new Set(removedKeys);
+    const linked = new Set();
+    for (const [id, membership] of this.confirmed.get("membership") || []) {
+      if (!removed.has(recordKey("membership", id))) {
+        linked.add(membership.data.person_id);
+      }
+    }
+    return [...(this.confirmed.get("person")?.keys() || [])]
+      .filter((id) => !linked.has(id))
+      .map((id) => recordKey("person", id));
+  }
+
+  setOutbox(outbox) {
+    this.outbox = outbox;
+    this.#changed();
+  }
+
+  changed() {
+    this.#changed();
+  }
+
+  #changed() {
+    this.overlay = this.#buildOverlay();
+    this.dispatchEvent(new Event("change"));
+  }
+
+  #buildOverlay() {
+    const overlay = new Map();
+    for (const mutation of this.outbox) {
+      const key = recordKey(mutation.entity, mutation.id);
+      const current = overlay.has(key) ? overlay.get(key) : this.#confirmed(mutation.entity, mutation.id);
+      overlay.set(key, applyMutation(current, mutation));
+    }
+    return overlay;
+  }
+
+  #confirmed(entity, id) {
+    return this.confirmed.get(entity)?.get(id) || null;
+  }
+
+  // --- reading -----------------------------------------------------------------------
+
+  get(entity, id) {
+    const key = recordKey(entity, id);
+    const record = this.overlay.has(key) ? this.overlay.get(key) : this.#confirmed(entity, id);
+    return record && !record.data.deleted_at ? record.data : null;
+  }
+
+  record(entity, id) {
+    const key = recordKey(entity, id);
+    return this.overlay.has(key) ? this.overlay.get(key) : this.#confirmed(entity, id);
+  }
+
+  all(entity) {
+    const out = new Map();
+    for (const [id, record] of this.confirmed.get(entity) || []) {
+      out.set(id, record);
+    }
+    for (const [key, record] of this.overlay) {
+      const [kind, id] = key.split("/");
+      if (kind === entity) {
+        out.set(id, record);
+      }
+    }
+    return [...out.values()].filter((r) => r && !r.data.deleted_at).map((r) => r.data);
+  }
+
+  ofFamily(entity, familyId) {
+    return this.all(entity).filter((record) => record.family_id === familyId);
+  }
+
+  pending(entity, id) {
+    return this.outbox.some((m) => m.entity === entity && m.id === id);
+  }
+
+  countConfirmed() {
+    let total = 0;
+    for (const table of this.confirmed.values()) {
+      total += table.size;
+    }
+    return total;
+  }
+}
+
+/** Lay one unsynced mutation over a record (null when it does not exist yet). */
+export function applyMutation(record, mutation) {
+  const familyId = mutation.data?.family_id ?? record?.family_id ?? null;
+  switch (mutation.op) {
+    case "create":
+      return {
+        entity: mutation.entity,
+        id: mutation.id,
+        version: 0,
+        family_id: familyId,
+        data: { ...mutation.data, id: mutation.id, version: 0, unsynced: true },
+      };
+    case "update":
+      return record && { ...record, data: { ...record.data, ...mutation.data, unsynced: true } };
+    case "delete":
+      return record && { ...record, data: { ...record.data, deleted_at: "pending" } };
+    case "sign":
+      return record && { ...record, data: { ...record.data, state: "signed", unsynced: true } };
+    default:
+      return record;
+  }
+}

@@ -1,0 +1,66 @@
+// Talking to the server: JSON over fetch, the CSRF token on every change,
+// and the server's answers turned into errors the app can act on.
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    super(body?.message || `The server answered ${status}.`);
+    this.status = status;
+    this.code = body?.code || "error";
+    this.errors = body?.errors || {};
+    this.body = body;
+  }
+}
+
+/** The network is down or the server unreachable: try later, keep everything. */
+export class Offline extends Error {}
+
+/** The server revoked this device: its local data must be deleted. */
+export class DeviceRevoked extends ApiError {}
+
+/** The session ended (signed out elsewhere, timed out): sign in again to sync. */
+export class SessionEnded extends ApiError {}
+
+let csrfToken = null;
+
+export function setCsrfToken(token) {
+  csrfToken = token;
+}
+
+export async function request(method, path, body) {
+  const headers = { Accept: "application/json" };
+  if (body !== undefined) {
+    headers["Content-Type"] = "application/json";
+  }
+  if (method !== "GET" && csrfToken) {
+    headers["X-CSRF-Token"] = csrfToken;
+  }
+  let response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: "same-origin",
+      cache: "no-store",
+    });
+  } catch (error) {
+    throw new Offline(error.message);
+  }
+  const text = await response.text();
+  const reply = text ? JSON.parse(text) : null;
+  if (response.ok) {
+    return reply;
+  }
+  if (response.status === 401 && reply?.wipe) {
+    throw new DeviceRevoked(401, reply);
+  }
+  if (response.status === 401 && reply?.code !== "invalid_credentials" && reply?.code !== "second_factor_required") {
+    throw new SessionEnded(401, reply);
+  }
+  const error = new ApiError(response.status, reply);
+  error.retryAfter = Number(response.headers.get("Retry-After")) || null;
+  throw error;
+}
+
+export const post = (path, body) => request("POST", path, body);
+export const get = (path) => request("GET", path);

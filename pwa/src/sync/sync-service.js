@@ -1,0 +1,372 @@
+// The sync service: the outbox of local changes, pushing them, pulling the
+// server's changes page by page, and when to do it (docs/sync.md). One tab
+// leads sync through a Web Lock; the others hear about it on a channel.
+
+import {
+  BACKGROUND_SYNC_TAG,
+  BACKOFF_BASE_MS,
+  BACKOFF_MAX_MS,
+  PULL_LIMIT,
+  PUSH_BATCH,
+  SCHEMA_VERSION,
+  SYNC_AFTER_WRITE_MS,
+  SYNC_INTERVAL_MS,
+  SYNC_LOCK_NAME,
+} from "../config.js";
+import { open, seal } from "../crypto/keys.js";
+import { STORES } from "../db/database.js";
+import { applyMutation, recordKey } from "../store.js";
+import { ApiError, DeviceRevoked, Offline, SessionEnded, post } from "./api.js";
+
+export const SyncState = Object.freeze({
+  IDLE: "idle",
+  SYNCING: "syncing",
+  OFFLINE: "offline",
+  SIGNED_OUT: "signed-out", // the server session ended: sign in to sync
+  FAILED: "failed",
+});
+
+const channel = typeof BroadcastChannel === "function" ? new BroadcastChannel("fieldwork") : null;
+
+export class SyncService extends EventTarget {
+  constructor({ db, key, data, deviceId }) {
+    super();
+    this.db = db;
+    this.key = key;
+    this.data = data;
+    this.deviceId = deviceId;
+    this.state = SyncState.IDLE;
+    this.lastSync = null;
+    this.progress = null;
+    this.failures = 0;
+    this.timers = [];
+    this.running = null;
+    this.listeners = [];
+  }
+
+  // --- the outbox ------------------------------------------------------------------
+
+  /** Record a local change: it is saved on the device at once and sent when it can be. */
+  async enqueue(entity, op, id, data = {}, baseVersion = null) {
+    const mutationId = await this.#nextMutationId();
+    const mutation = {
+      mutation_id: mutationId,
+      entity,
+      op,
+      id,
+      base_version: op === "create" ? null : baseVersion ?? this.data.record(entity, id)?.version ?? 1,
+      data,
+      client_ts: new Date().toISOString(),
+    };
+    const sealed = await seal(this.key, mutation);
+    await this.db.write([{ store: STORES.outbox, put: [{ mutation_id: mutationId, ...sealed }] }]);
+    this.data.setOutbox([...this.data.outbox, mutation]);
+    this.#announce();
+    this.scheduleSoon();
+    return mutation;
+  }
+
+  async #nextMutationId() {
+    // The counter is not secret: keep it in the device row, bumped in one transaction.
+    const device = await this.db.get(STORES.device, "device");
+    const next = (device.next_mutation_id || 1);
+    await this.db.write([{ store: STORES.device, put: [{ ...device, next_mutation_id: next + 1 }] }]);
+    return next;
+  }
+
+  // --- when to sync ----------------------------------------------------------------
+
+  start() {
+    const listen = (target, type, handler) => {
+      target.addEventListener(type, handler);
+      this.listeners.push(() => target.removeEventListener(type, handler));
+    };
+    listen(window, "online", () => this.syncNow("online"));
+    listen(document, "visibilitychange", () => {
+      if (document.visibilityState === "visible") {
+        this.syncNow("visible");
+      }
+    });
+    if (navigator.serviceWorker) {
+      listen(navigator.serviceWorker, "message", (event) => {
+        if (event.data?.type === "sync") {
+          this.syncNow(event.data.reason || "worker");
+        }
+      });
+    }
+    if (channel) {
+      const onMessage = (event) => {
+        if (event.data?.type === "synced") {
+          this.dispatchEvent(new CustomEvent("reload-needed"));
+        }
+      };
+      channel.addEventListener("message", onMessage);
+      this.listeners.push(() => channel.removeEventListener("message", onMessage));
+    }
+    this.timers.push(setInterval(() => this.syncNow("timer"), SYNC_INTERVAL_MS));
+    return this.syncNow("start");
+  }
+
+  stop() {
+    this.timers.forEach(clearInterval);
+    this.timers = [];
+    clearTimeout(this.soon);
+    clearTimeout(this.retry);
+    this.listeners.forEach((remove) => remove());
+    this.listeners = [];
+  }
+
+  scheduleSoon() {
+    clearTimeout(this.soon);
+    this.soon = setTimeout(() => this.syncNow("after-write"), SYNC_AFTER_WRITE_MS);
+    navigator.serviceWorker?.ready
+      .then((registration) => registration.sync?.register(BACKGROUND_SYNC_TAG))
+      .catch(() => {}); // Background Sync is optional; the timers still run
+  }
+
+  /** Push then pull, unless a sync is running here or another tab leads it. */
+  syncNow(reason = "button") {
+    if (this.running) {
+      return this.running;
+    }
+    const run = async () => {
+      if (navigator.locks) {
+        return navigator.locks.request(SYNC_LOCK_NAME, { ifAvailable: true }, (lock) =>
+          lock ? this.#sync(reason) : null,
+        );
+      }
+      return this.#sync(reason);
+    };
+    this.running = run().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  async #sync(reason) {
+    this.#setState(SyncState.SYNCING);
+    try {
+      await this.push();
+      await this.pull();
+      this.failures = 0;
+      this.lastSync = new Date();
+      await this.#saveState();
+      this.#setState(SyncState.IDLE);
+      channel?.postMessage({ type: "synced" });
+    } catch (error) {
+      this.#failed(error, reason);
+    }
+  }
+
+  #failed(error, reason) {
+    if (error instanceof DeviceRevoked) {
+      this.#setState(SyncState.FAILED, error);
+      this.dispatchEvent(new CustomEvent("revoked"));
+      return;
+    }
+    if (error instanceof SessionEnded) {
+      this.#setState(SyncState.SIGNED_OUT, error);
+      return;
+    }
+    this.failures += 1;
+    const offline = error instanceof Offline;
+    this.#setState(offline ? SyncState.OFFLINE : SyncState.FAILED, error);
+    if (!offline && !(error instanceof ApiError)) {
+      console.error("sync failed", reason, error); // a fault in the app: keep it visible
+    }
+    // Back off exponentially, with jitter so devices do not return all at once.
+    const wait = error.retryAfter
+      ? error.retryAfter * 1000
+      : Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (this.failures - 1));
+    clearTimeout(this.retry);
+    this.retry = setTimeout(() => this.syncNow("retry"), wait * (0.5 + Math.random()));
+  }
+
+  #setState(state, error = null) {
+    this.state = state;
+    this.error = error;
+    this.#announce();
+  }
+
+  #announce() {
+    this.dispatchEvent(new Event("status"));
+  }
+
+  // --- push ------------------------------------------------------------------------
+
+  async push() {
+    while (this.data.outbox.length) {
+      const batch = this.data.outbox.slice(0, PUSH_BATCH);
+      const reply = await post("/api/sync/push", {
+        device_id: this.deviceId,
+        schema_version: SCHEMA_VERSION,
+        mutations: batch.map(({ mutation_id, entity, op, id, base_version, data, client_ts }) => ({
+          mutation_id,
+          entity,
+          op,
+          id,
+          base_version,
+          data,
+          client_ts,
+        })),
+      });
+      const byId = new Map(batch.map((mutation) => [mutation.mutation_id, mutation]));
+      const done = [];
+      const confirmed = [];
+      const notices = [];
+      for (const result of reply.results) {
+        const mutation = byId.get(result.mutation_id);
+        done.push(result.mutation_id);
+        if (result.status === "rejected") {
+          notices.push({ key: `rejection/${mutation.mutation_id}`, kind: "rejected", result, mutation });
+        } else {
+          if (result.status === "conflict") {
+            notices.push({ key: `conflict/${mutation.mutation_id}`, kind: "conflict", result, mutation });
+          }
+          const current = confirmed.find((r) => r.entity === mutation.entity && r.id === mutation.id)
+            || this.data.record(mutation.entity, mutation.id);
+          const next = applyMutation(current, mutation);
+          if (next) {
+            delete next.data.unsynced;
+            next.version = result.version ?? next.version;
+            next.data.version = next.version;
+            confirmed.push(next);
+          }
+        }
+      }
+      if (!done.length) {
+        return; // the server processed nothing: never spin
+      }
+      const sealedRecords = await Promise.all(
+        confirmed.map(async (record) => ({ key: recordKey(record.entity, record.id), ...(await seal(this.key, record)) })),
+      );
+      const sealedNotices = await Promise.all(
+        notices.map(async (notice) => ({ key: notice.key, ...(await seal(this.key, notice)) })),
+      );
+      await this.db.write([
+        { store: STORES.outbox, delete: done },
+        { store: STORES.records, put: sealedRecords },
+        { store: STORES.notices, put: sealedNotices },
+      ]);
+      this.data.putConfirmed(confirmed);
+      this.data.notices.push(...notices);
+      const finished = new Set(done);
+      this.data.setOutbox(this.data.outbox.filter((m) => !finished.has(m.mutation_id)));
+    }
+  }
+
+  // --- pull ------------------------------------------------------------------------
+
+  async pull({ maxPages = Infinity } = {}) {
+    let received = 0;
+    for (let page = 0; page < maxPages; page += 1) {
+      let reply;
+      try {
+        reply = await post("/api/sync/pull", {
+          device_id: this.deviceId,
+          cursor: this.cursor ?? null,
+          limit: PULL_LIMIT,
+        });
+      } catch (error) {
+        if (error instanceof ApiError && error.code === "reset_required" && this.cursor) {
+          await this.#reset();
+          continue;
+        }
+        throw error;
+      }
+      await this.applyPage(reply);
+      received += reply.changes.length;
+      this.progress = reply.has_more
+        ? { received, total: received + (reply.remaining ?? 0) }
+        : null;
+      this.dispatchEvent(new CustomEvent("progress", { detail: this.progress }));
+      if (!reply.has_more) {
+        break;
+      }
+    }
+    this.data.changed();
+    return received;
+  }
+
+  /** Store a page, its cursor and what it removes in one transaction. */
+  async applyPage(page) {
+    const put = [];
+    const removed = [];
+    for (const change of page.changes) {
+      if (change.op === "evict") {
+        const keys = this.data.keysOfFamily(change.id);
+        removed.push(...keys, ...this.data.orphanedPeople(keys));
+      } else if (change.op === "delete") {
+        removed.push(recordKey(change.entity, change.id));
+      } else if (change.entity === "rejection") {
+        this.#noticeFromServer(change);
+      } else {
+        put.push({
+          entity: change.entity,
+          id: change.id,
+          version: change.version,
+          family_id: change.family_id ?? change.data?.family_id ?? null,
+          data: change.data,
+        });
+      }
+    }
+    const sealed = await Promise.all(
+      put.map(async (record) => ({ key: recordKey(record.entity, record.id), ...(await seal(this.key, record)) })),
+    );
+    this.cursor = page.cursor;
+    const state = await this.#sealedState();
+    await this.db.write([
+      { store: STORES.records, delete: removed, put: sealed },
+      { store: STORES.state, put: [state] },
+    ]);
+    this.data.removeConfirmed(removed);
+    this.data.putConfirmed(put);
+  }
+
+  #noticeFromServer(change) {
+    const mutationId = change.data.mutation_id;
+    if (this.data.notices.some((n) => n.result?.mutation_id === mutationId && n.kind === "rejected")) {
+      return; // already heard of it from the push
+    }
+    const notice = {
+      key: `rejection/${mutationId}`,
+      kind: "rejected",
+      result: { mutation_id: mutationId, reason: change.data.reason, message: change.data.message, errors: change.data.errors },
+      mutation: { mutation_id: mutationId, entity: change.data.entity, op: change.data.op, id: change.data.record_id, data: change.data.data },
+    };
+    this.data.notices.push(notice);
+    seal(this.key, notice).then((sealed) =>
+      this.db.write([{ store: STORES.notices, put: [{ key: notice.key, ...sealed }] }]),
+    );
+  }
+
+  async #reset() {
+    // The server cannot continue from our cursor: start again, keeping the outbox.
+    this.cursor = null;
+    await this.db.write([{ store: STORES.records, clear: true }]);
+    this.data.confirmed.clear();
+  }
+
+  async #sealedState() {
+    return { key: "sync", ...(await seal(this.key, { cursor: this.cursor, last_sync: this.lastSync?.toISOString() ?? null })) };
+  }
+
+  async #saveState() {
+    await this.db.write([{ store: STORES.state, put: [await this.#sealedState()] }]);
+  }
+
+  async loadState() {
+    const row = await this.db.get(STORES.state, "sync");
+    if (row) {
+      const state = await open(this.key, row);
+      this.cursor = state.cursor;
+      this.lastSync = state.last_sync ? new Date(state.last_sync) : null;
+    }
+  }
+
+  async dismissNotice(key) {
+    this.data.notices = this.data.notices.filter((notice) => notice.key !== key);
+    await this.db.write([{ store: STORES.notices, delete: [key] }]);
+    this.#announce();
+  }
+}

@@ -1,0 +1,45 @@
+// Safe HTML from templates: every interpolated value is escaped unless it is
+// itself the result of `html` (or explicitly `trusted`). Case data never
+// reaches innerHTML unescaped.
+
+const SAFE = Symbol("safe-html");
+
+class SafeHtml {
+  constructor(text) {
+    this[SAFE] = text;
+  }
+  toString() {
+    return this[SAFE];
+  }
+}
+
+const ENTITIES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+
+export function escape(value) {
+  return String(value ?? "").replace(/[&<>"']/g, (ch) => ENTITIES[ch]);
+}
+
+function render(value) {
+  if (value instanceof SafeHtml) {
+    return value[SAFE];
+  }
+  if (Array.isArray(value)) {
+    return value.map(render).join("");
+  }
+  if (value === null || value === undefined || value === false) {
+    return "";
+  }
+  return escape(value);
+}
+
+export function html(strings, ...values) {
+  let out = strings[0];
+  values.forEach((value, index) => {
+    out += render(value) + strings[index + 1];
+  });
+  return new SafeHtml(out);
+}
+
+export function mount(element, content) {
+  element.innerHTML = render(content);
+}

@@ -1,0 +1,122 @@
+// The frame around every screen: service navigation, the sync bar always in
+// view, and the banner that offers a new version of the app.
+
+import { APP_NAME } from "../config.js";
+import { SyncState } from "../sync/sync-service.js";
+import { html } from "./html.js";
+
+export function navigation({ signedIn, role, current }) {
+  const link = (href, text, key) => html`<li class="govuk-service-navigation__item${current === key ? " govuk-service-navigation__item--active" : ""}">
+      <a class="govuk-service-navigation__link" href="${href}" ${current === key ? html`aria-current="page"` : ""}>${text}</a>
+    </li>`;
+  return html`<section aria-label="Service information" class="govuk-service-navigation" data-module="govuk-service-navigation">
+    <div class="govuk-width-container">
+      <div class="govuk-service-navigation__container">
+        <span class="govuk-service-navigation__service-name">
+          <a href="#/" class="govuk-service-navigation__link">${APP_NAME}</a>
+        </span>
+        ${signedIn
+          ? html`<nav aria-label="Menu" class="govuk-service-navigation__wrapper">
+              <button type="button" class="govuk-service-navigation__toggle govuk-js-service-navigation-toggle" aria-controls="navigation" hidden>Menu</button>
+              <ul class="govuk-service-navigation__list" id="navigation">
+                ${link("#/", "Caseload", "caseload")}
+                ${role === "supervisor" ? link("#/reviews", "Review queue", "reviews") : ""}
+                ${link("#/sync", "Sync", "sync")}
+                <li class="govuk-service-navigation__item">
+                  <a class="govuk-service-navigation__link" href="#/lock" data-action="lock">Lock</a>
+                </li>
+                <li class="govuk-service-navigation__item">
+                  <a class="govuk-service-navigation__link" href="#/sign-out">Sign out</a>
+                </li>
+              </ul>
+            </nav>`
+          : ""}
+      </div>
+    </div>
+  </section>`;
+}
+
+function since(date) {
+  if (!date) {
+    return "never";
+  }
+  return date.toLocaleString("en-GB", { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+}
+
+function stateText(sync) {
+  switch (sync.state) {
+    case SyncState.SYNCING:
+      return "Syncing…";
+    case SyncState.OFFLINE:
+      return "Offline: changes are saved on this device";
+    case SyncState.SIGNED_OUT:
+      return "Sign in again to sync";
+    case SyncState.FAILED:
+      return `Sync failed: ${sync.error?.message || "try again later"}`;
+    default:
+      return "Up to date";
+  }
+}
+
+export function syncBar(sync, data) {
+  const waiting = data.outbox.length;
+  const problems = data.notices.length;
+  return html`<div class="app-sync-bar" role="region" aria-label="Sync status">
+    <div class="govuk-width-container app-sync-bar__inner">
+      <p class="app-sync-bar__item" role="status" id="sync-state">${stateText(sync)}</p>
+      <p class="app-sync-bar__item">${waiting === 0 ? "No changes waiting" : `${waiting} ${waiting === 1 ? "change" : "changes"} waiting`}</p>
+      <p class="app-sync-bar__item">Last synced: ${since(sync.lastSync)}</p>
+      ${problems
+        ? html`<p class="app-sync-bar__item"><a class="govuk-link" href="#/sync">${problems} ${problems === 1 ? "problem" : "problems"} to look at</a></p>`
+        : ""}
+      <button type="button" class="govuk-button govuk-button--secondary" data-action="sync-now" ${sync.state === SyncState.SYNCING ? html`disabled aria-disabled="true"` : ""}>Sync now</button>
+    </div>
+  </div>`;
+}
+
+export function updateBanner() {
+  return html`<div class="govuk-notification-banner" role="region" aria-labelledby="update-title" data-module="govuk-notification-banner">
+    <div class="govuk-notification-banner__header">
+      <h2 class="govuk-notification-banner__title" id="update-title">New version</h2>
+    </div>
+    <div class="govuk-notification-banner__content">
+      <p class="govuk-notification-banner__heading">A new version of the app is ready.</p>
+      <button type="button" class="govuk-button" data-action="apply-update">Use the new version</button>
+    </div>
+  </div>`;
+}
+
+export function backLink(href, text = "Back") {
+  return html`<a href="${href}" class="govuk-back-link">${text}</a>`;
+}
+
+export function footer() {
+  return html`<footer class="govuk-footer">
+    <div class="govuk-width-container">
+      <div class="govuk-footer__meta">
+        <div class="govuk-footer__meta-item govuk-footer__meta-item--grow">
+          <p class="govuk-body-s">Everything on this device is encrypted and locks itself when left alone.</p>
+        </div>
+      </div>
+    </div>
+  </footer>`;
+}
+
+export function formatDate(text) {
+  if (!text) {
+    return "";
+  }
+  const date = new Date(text.length === 10 ? `${text}T00:00:00Z` : text);
+  return date.toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+}
+
+export function formatDateTime(text) {
+  if (!text) {
+    return "";
+  }
+  return new Date(text).toLocaleString("en-GB", { day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit" });
+}
+
+export function tag(text, colour) {
+  return html`<strong class="govuk-tag${colour ? ` govuk-tag--${colour}` : ""}">${text}</strong>`;
+}

@@ -1,0 +1,76 @@
+// The caseload: the worker's families, ordered by what needs attention.
+
+import { caseload, search } from "../../domain/caseload.js";
+import { html, mount } from "../html.js";
+import { formatDate, tag } from "../layout.js";
+
+function contactText(row) {
+  if (row.daysSinceContact === null) {
+    return "No meaningful contact recorded";
+  }
+  if (row.daysSinceContact === 0) {
+    return "Today";
+  }
+  return `${row.daysSinceContact} ${row.daysSinceContact === 1 ? "day" : "days"} ago`;
+}
+
+function visitText(row) {
+  if (!row.nextVisit) {
+    return "No statutory visit set";
+  }
+  const { due, overdue, inDays } = row.nextVisit;
+  if (overdue) {
+    return html`${tag("Overdue", "red")} was due ${formatDate(due)}`;
+  }
+  return inDays <= 2 ? html`${tag("Due soon", "yellow")} ${formatDate(due)}` : formatDate(due);
+}
+
+export async function caseloadView(context, state = { query: "" }) {
+  const { main, data, user } = context;
+  const rows = search(caseload(data), state.query);
+  const total = data.all("family").length;
+  mount(
+    main,
+    html`<h1 class="govuk-heading-l">${user?.role === "supervisor" ? "Your team's families" : "Your caseload"}</h1>
+      <form id="search" role="search" class="govuk-!-margin-bottom-6" novalidate>
+        <div class="govuk-form-group">
+          <label class="govuk-label" for="q">Search by family name or reference</label>
+          <input class="govuk-input govuk-input--width-20" id="q" name="q" type="search" value="${state.query}" autocomplete="off">
+        </div>
+      </form>
+      ${total === 0
+        ? html`<p class="govuk-body">No families yet. When a family is assigned to you it appears here after the next sync.</p>`
+        : html`<p class="govuk-body" role="status">${rows.length} of ${total} ${total === 1 ? "family" : "families"}, the ones needing attention first.</p>
+          <table class="govuk-table">
+            <caption class="govuk-table__caption govuk-visually-hidden">Families, the ones needing attention first</caption>
+            <thead class="govuk-table__head"><tr class="govuk-table__row">
+              <th scope="col" class="govuk-table__header">Family</th>
+              <th scope="col" class="govuk-table__header">Last meaningful contact</th>
+              <th scope="col" class="govuk-table__header">Next statutory visit</th>
+            </tr></thead>
+            <tbody class="govuk-table__body">
+              ${rows.map(
+                (row) => html`<tr class="govuk-table__row">
+                  <td class="govuk-table__cell"><a class="govuk-link" href="#/family/${row.family.id}">${row.family.display_name}</a>
+                    ${row.family.local_reference ? html`<br><span class="govuk-body-s">${row.family.local_reference}</span>` : ""}</td>
+                  <td class="govuk-table__cell">${row.contactOverdue && row.daysSinceContact !== null ? tag(contactText(row), "orange") : contactText(row)}</td>
+                  <td class="govuk-table__cell">${visitText(row)}</td>
+                </tr>`,
+              )}
+            </tbody>
+          </table>`}`,
+  );
+  const input = main.querySelector("#q");
+  main.querySelector("#search").addEventListener("submit", (event) => event.preventDefault());
+  input.addEventListener("input", () => {
+    const cursor = input.selectionStart;
+    caseloadView(context, { query: input.value }).then(() => {
+      const again = main.querySelector("#q");
+      again.focus();
+      again.setSelectionRange(cursor, cursor);
+    });
+  });
+  const onChange = () => caseloadView(context, state);
+  data.addEventListener("change", onChange, { once: true });
+  return () => data.removeEventListener("change", onChange);
+}

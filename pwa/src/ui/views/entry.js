@@ -1,0 +1,243 @@
+// Signing in, setting this device's passphrase, unlocking, and what happens
+// when a device is revoked or wiped.
+
+import { MIN_PASSPHRASE_LENGTH } from "../../config.js";
+import { WrongPassphrase, Wiped } from "../../session.js";
+import { ApiError, Offline } from "../../sync/api.js";
+import { button, errorSummary, focusErrorSummary, formValues, textInput } from "../forms.js";
+import { html, mount } from "../html.js";
+
+export async function signIn(context, state = {}) {
+  const { main, session } = context;
+  const errors = state.errors || {};
+  const values = state.values || {};
+  mount(
+    main,
+    html`${errorSummary(errors)}
+      <h1 class="govuk-heading-l">Sign in</h1>
+      <p class="govuk-body">Sign in with your council account. You need a connection to sign in; after that the app works offline.</p>
+      <form id="sign-in-form" novalidate>
+        ${textInput({ name: "username", label: "Username", value: values.username, error: errors.username, autocomplete: "username", spellcheck: false, width: 20 })}
+        ${textInput({ name: "password", label: "Password", type: "password", error: errors.password, autocomplete: "current-password", width: 20 })}
+        ${state.needCode
+          ? textInput({ name: "totp_code", label: "Code from your authenticator app", hint: "6 digits", error: errors.totp_code, inputmode: "numeric", autocomplete: "one-time-code", width: 5 })
+          : ""}
+        ${button("Sign in")}
+      </form>`,
+  );
+  focusErrorSummary(main);
+  main.querySelector("#sign-in-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const form = formValues(event.target);
+    const problems = {};
+    if (!form.username?.trim()) problems.username = "Enter your username";
+    if (!form.password) problems.password = "Enter your password";
+    if (state.needCode && !/^\d{6}$/.test(form.totp_code || "")) problems.totp_code = "Enter the 6-digit code";
+    if (Object.keys(problems).length) {
+      return signIn(context, { ...state, errors: problems, values: { username: form.username } });
+    }
+    try {
+      const next = await session.signIn(form.username.trim(), form.password, form.totp_code);
+      if (session.secondFactorSetup) {
+        return secondFactorSetup(context);
+      }
+      return next === "unlock" ? unlock(context) : setPassphrase(context);
+    } catch (error) {
+      if (error instanceof ApiError && error.code === "second_factor_required") {
+        return signIn(context, { needCode: true, values: { username: form.username } });
+      }
+      const message =
+        error instanceof Offline
+          ? "You need a connection to sign in. If you have signed in on this device before, reopen the app to unlock it."
+          : error instanceof ApiError && error.status === 429
+            ? "Too many attempts. Wait 15 minutes, then try again."
+            : error.message;
+      return signIn(context, { ...state, errors: { username: message }, values: { username: form.username } });
+    }
+  });
+}
+
+async function secondFactorSetup(context, state = {}) {
+  const { main, session } = context;
+  const { post } = await import("../../sync/api.js");
+  const setup = state.setup || (await post("/api/auth/totp/setup", {}));
+  const errors = state.errors || {};
+  mount(
+    main,
+    html`${errorSummary(errors)}
+      <h1 class="govuk-heading-l">Set up your authenticator app</h1>
+      <p class="govuk-body">Your role needs a second factor. Add this key to your authenticator app, then enter the code it shows.</p>
+      <p class="govuk-body"><code class="app-pre-wrap">${setup.secret}</code></p>
+      <form id="totp-form" novalidate>
+        ${textInput({ name: "code", label: "Code from your authenticator app", error: errors.code, inputmode: "numeric", width: 5 })}
+        ${button("Continue")}
+      </form>`,
+  );
+  focusErrorSummary(main);
+  main.querySelector("#totp-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const { code } = formValues(event.target);
+    try {
+      await post("/api/auth/totp/confirm", { secret: setup.secret, code });
+      session.secondFactorSetup = false;
+      const device = await session.device();
+      return device.wrapped ? unlock(context) : setPassphrase(context);
+    } catch (error) {
+      return secondFactorSetup(context, { setup, errors: { code: error.errors?.code?.[0] || error.message } });
+    }
+  });
+}
+
+export async function setPassphrase(context, state = {}) {
+  const { main, session } = context;
+  const errors = state.errors || {};
+  mount(
+    main,
+    html`${errorSummary(errors)}
+      <h1 class="govuk-heading-l">Choose a passphrase for this device</h1>
+      <p class="govuk-body">Everything the app keeps on this device is encrypted. You will use this passphrase to unlock it, with or without a connection.</p>
+      <div class="govuk-warning-text">
+        <span class="govuk-warning-text__icon" aria-hidden="true">!</span>
+        <strong class="govuk-warning-text__text"><span class="govuk-visually-hidden">Warning</span>After 10 wrong passphrases the data on this device is deleted.</strong>
+      </div>
+      <form id="passphrase-form" novalidate>
+        ${textInput({ name: "passphrase", label: "Passphrase", type: "password", hint: `At least ${MIN_PASSPHRASE_LENGTH} characters. A few words are easier to type than symbols.`, error: errors.passphrase, autocomplete: "new-password", width: 20 })}
+        ${textInput({ name: "confirm", label: "Type it again", type: "password", error: errors.confirm, autocomplete: "new-password", width: 20 })}
+        ${button("Save and continue")}
+      </form>`,
+  );
+  focusErrorSummary(main);
+  main.querySelector("#passphrase-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const form = formValues(event.target);
+    const problems = {};
+    if ((form.passphrase || "").length < MIN_PASSPHRASE_LENGTH) {
+      problems.passphrase = `Passphrase must be at least ${MIN_PASSPHRASE_LENGTH} characters`;
+    } else if (form.confirm !== form.passphrase) {
+      problems.confirm = "The passphrases do not match";
+    }
+    if (Object.keys(problems).length) {
+      return setPassphrase(context, { errors: problems });
+    }
+    await session.setPassphrase(form.passphrase);
+    await session.persistStorage();
+    return firstSync(context);
+  });
+}
+
+export async function unlock(context, state = {}) {
+  const { main, session } = context;
+  const errors = state.errors || {};
+  const device = await session.device();
+  mount(
+    main,
+    html`${errorSummary(errors)}
+      <h1 class="govuk-heading-l">Unlock</h1>
+      <p class="govuk-body">${device?.username ? `Signed in as ${device.username}. ` : ""}Enter this device's passphrase.</p>
+      <form id="unlock-form" novalidate>
+        ${textInput({ name: "passphrase", label: "Passphrase", type: "password", error: errors.passphrase, autocomplete: "current-password", width: 20 })}
+        ${button("Unlock")}
+      </form>
+      <p class="govuk-body"><a class="govuk-link" href="#/sign-in-again">Sign in as someone else or start again</a></p>`,
+  );
+  focusErrorSummary(main);
+  main.querySelector("#passphrase").focus();
+  main.querySelector("#unlock-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const { passphrase } = formValues(event.target);
+    if (!passphrase) {
+      return unlock(context, { errors: { passphrase: "Enter your passphrase" } });
+    }
+    try {
+      await session.unlock(passphrase);
+      context.go(location.hash.startsWith("#/unlock") ? "#/" : location.hash);
+    } catch (error) {
+      if (error instanceof Wiped) {
+        return wiped(context, error.message);
+      }
+      if (error instanceof WrongPassphrase) {
+        return unlock(context, { errors: { passphrase: error.message } });
+      }
+      throw error;
+    }
+  });
+}
+
+export async function firstSync(context) {
+  const { main, session } = context;
+  const sync = session.sync;
+  mount(
+    main,
+    html`<h1 class="govuk-heading-l">Getting your caseload</h1>
+      <p class="govuk-body">The app is downloading your families so you can work offline. You can stop and carry on later: nothing is lost.</p>
+      <label class="govuk-label" for="first-sync">Records downloaded</label>
+      <progress class="app-progress" id="first-sync" max="100" value="0">0%</progress>
+      <p class="govuk-body" id="first-sync-text" aria-live="polite">Starting…</p>
+      <a class="govuk-link" href="#/">Stop and go to your caseload</a>`,
+  );
+  const bar = main.querySelector("#first-sync");
+  const text = main.querySelector("#first-sync-text");
+  const onProgress = (event) => {
+    const progress = event.detail;
+    if (progress) {
+      bar.max = progress.total;
+      bar.value = progress.received;
+      bar.textContent = `${progress.received} of ${progress.total}`;
+      text.textContent = `${progress.received.toLocaleString("en-GB")} of about ${progress.total.toLocaleString("en-GB")} records`;
+    }
+  };
+  sync.addEventListener("progress", onProgress);
+  await sync.syncNow("first-sync");
+  sync.removeEventListener("progress", onProgress);
+  if (location.hash === "" || location.hash === "#/" || location.hash.startsWith("#/sign-in")) {
+    context.go("#/");
+  }
+}
+
+export async function wiped(context, message) {
+  mount(
+    context.main,
+    html`<h1 class="govuk-heading-l">This device's data has been deleted</h1>
+      <p class="govuk-body">${message}</p>
+      <p class="govuk-body"><a class="govuk-link" href="#/sign-in">Sign in</a></p>`,
+  );
+}
+
+export async function revoked(context) {
+  return wiped(context, "This device was revoked, so everything the app kept on it has been deleted. If you did not expect this, contact your administrator.");
+}
+
+export async function signOut(context) {
+  const { main, session } = context;
+  const waiting = session.data?.outbox.length || 0;
+  mount(
+    main,
+    html`<h1 class="govuk-heading-l">Sign out</h1>
+      ${waiting
+        ? html`<div class="govuk-warning-text"><span class="govuk-warning-text__icon" aria-hidden="true">!</span>
+            <strong class="govuk-warning-text__text"><span class="govuk-visually-hidden">Warning</span>${waiting} ${waiting === 1 ? "change has" : "changes have"} not been sent yet. They stay encrypted on this device and are sent when you next sign in.</strong></div>`
+        : html`<p class="govuk-body">Your work is saved and sent. Your data stays encrypted on this device until you sign in again.</p>`}
+      <form id="sign-out-form">${button("Sign out")}</form>`,
+  );
+  main.querySelector("#sign-out-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    await session.signOut();
+    context.go("#/unlock");
+  });
+}
+
+export async function startAgain(context) {
+  const { main, session } = context;
+  mount(
+    main,
+    html`<h1 class="govuk-heading-l">Start again on this device</h1>
+      <p class="govuk-body">This deletes everything the app keeps on this device, including changes that have not been sent. Then you can sign in.</p>
+      <form id="start-again-form">${button("Delete this device's data", { warning: true })}</form>
+      <p class="govuk-body"><a class="govuk-link" href="#/unlock">Go back and unlock instead</a></p>`,
+  );
+  main.querySelector("#start-again-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    await session.wipe();
+    context.go("#/sign-in");
+  });
+}

@@ -1,0 +1,114 @@
+// The service worker: listeners only. It keeps this version's files in a
+// versioned cache so the app loads and runs with no network; a new version
+// waits until the user agrees to reload. It never sees case data: records are
+// encrypted, and the keys live only in the open page.
+const VERSION = "__VERSION__";
+const PRECACHE = [] /* __PRECACHE__ */;
+const APP_CACHE = `fieldwork-app-${VERSION}`;
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(precacheApp());
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(deleteOtherCaches().then(() => self.clients.claim()));
+});
+
+self.addEventListener("message", (event) => {
+  if (event.data?.type === "apply-update") {
+    self.skipWaiting();
+  }
+});
+
+self.addEventListener("fetch", (event) => {
+  const url = new URL(event.request.url);
+  if (event.request.method !== "GET" || url.origin !== self.location.origin) {
+    return;
+  }
+  if (url.pathname.startsWith("/api/")) {
+    return; // case data: always the network, never a cache
+  }
+  if (event.request.mode === "navigate") {
+    event.respondWith(appShell(event.request));
+    return;
+  }
+  event.respondWith(cacheFirst(event.request));
+});
+
+self.addEventListener("sync", (event) => {
+  // Background Sync: the keys are only in an open page, so ask the pages to sync.
+  if (event.tag === "fieldwork-sync") {
+    event.waitUntil(askPagesToSync("background-sync"));
+  }
+});
+
+self.addEventListener("push", (event) => {
+  // A push carries a kind and an id at most: sync, then the page shows the detail.
+  const message = event.data ? event.data.json() : {};
+  event.waitUntil(
+    Promise.all([
+      askPagesToSync("push"),
+      self.registration.showNotification("Family Fieldwork", {
+        body: notificationText(message.kind),
+        tag: message.kind || "fieldwork",
+        data: { kind: message.kind, id: message.id },
+      }),
+    ]),
+  );
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  event.waitUntil(focusOrOpen());
+});
+
+async function precacheApp() {
+  const cache = await caches.open(APP_CACHE);
+  await cache.addAll(PRECACHE.map((url) => new Request(url, { cache: "reload" })));
+}
+
+async function deleteOtherCaches() {
+  const names = await caches.keys();
+  await Promise.all(names.filter((name) => name !== APP_CACHE).map((name) => caches.delete(name)));
+}
+
+async function appShell(request) {
+  const cache = await caches.open(APP_CACHE);
+  const cached = await cache.match("/");
+  if (cached) {
+    return cached;
+  }
+  return fetch(request);
+}
+
+async function cacheFirst(request) {
+  const cache = await caches.open(APP_CACHE);
+  const cached = await cache.match(request, { ignoreSearch: true });
+  return cached || fetch(request);
+}
+
+async function askPagesToSync(reason) {
+  const pages = await self.clients.matchAll({ type: "window" });
+  for (const page of pages) {
+    page.postMessage({ type: "sync", reason });
+  }
+}
+
+async function focusOrOpen() {
+  const pages = await self.clients.matchAll({ type: "window" });
+  if (pages.length) {
+    return pages[0].focus();
+  }
+  return self.clients.openWindow("/");
+}
+
+function notificationText(kind) {
+  const texts = {
+    review_reply: "Your supervisor replied to one of your notes or decisions.",
+    approval: "A decision you asked about has been approved or declined.",
+    assignment: "A family has been assigned to you.",
+    visit_due: "A statutory visit is due soon.",
+    consultation_reply: "A colleague replied to your consultation.",
+  };
+  return texts[kind] || "Something changed. Open the app to see it.";
+}

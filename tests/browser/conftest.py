@@ -1,0 +1,129 @@
+"""Browser tests: the real app in Debian's Chromium, driven by Playwright, against a live server.
+
+The server runs in a thread on the test's own database, so factories and the
+browser see the same data. Under CI a missing Chromium fails the run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from werkzeug.serving import make_server
+
+from tests.conftest import IN_CI, PASSWORD
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+AXE = Path(__file__).resolve().parents[2] / "pwa" / "node_modules" / "axe-core" / "axe.min.js"
+PASSPHRASE = "river-stone-lamp"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if shutil.which(CHROMIUM) or IN_CI:
+        return
+    skip = pytest.mark.skip(reason=f"needs Chromium at {CHROMIUM} (CI installs it)")
+    for item in items:
+        if "tests/browser" in str(item.fspath):
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def playwright_instance() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance: Any) -> Iterator[Any]:
+    browser = playwright_instance.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def live_server(app: Flask) -> Iterator[str]:
+    """Serve the test's app on a free local port for the browser."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def new_context(browser: Any, live_server: str) -> Iterator[Any]:
+    """Return a factory of browser contexts (each a separate device) on the live server."""
+    contexts = []
+
+    def make() -> Any:
+        context = browser.new_context(base_url=live_server, service_workers="allow")
+        context.set_default_timeout(20_000)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def sign_in(page: Any, username: str, *, passphrase: str = PASSPHRASE, password: str = PASSWORD) -> None:
+    """Sign in on a fresh device, choose its passphrase and wait for the caseload."""
+    page.goto("/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_label("Passphrase", exact=True).fill(passphrase)
+    page.get_by_label("Type it again").fill(passphrase)
+    page.get_by_role("button", name="Save and continue").click()
+    page.get_by_role("heading", level=1, name="Your caseload").or_(
+        page.get_by_role("heading", level=1, name="Your team's families")
+    ).wait_for()
+    wait_until_synced(page)
+
+
+def unlock(page: Any, passphrase: str = PASSPHRASE) -> None:
+    page.get_by_label("Passphrase", exact=True).fill(passphrase)
+    page.get_by_role("button", name="Unlock").click()
+
+
+def wait_until_synced(page: Any) -> None:
+    page.wait_for_function(
+        "() => window.fieldwork.session.sync && window.fieldwork.session.sync.state === 'idle'"
+        " && !window.fieldwork.session.sync.running"
+    )
+
+
+def check_accessibility(page: Any, screen: str) -> None:
+    """Run axe-core on the page: no WCAG 2.2 AA violations."""
+    # Evaluated through the DevTools protocol, which the page's CSP does not govern
+    # (a <script> tag would be refused, as it should be).
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(AXE.read_text(encoding="utf-8"))
+    result = page.evaluate(
+        """async () => await axe.run(document, {
+            runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}
+        })"""
+    )
+    violations = [
+        (v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]
+    ]
+    assert violations == [], f"{screen}: {violations}"
