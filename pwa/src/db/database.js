@@ -85,17 +85,25 @@ export class LocalDatabase {
     const stores = [...new Set(changes.map((change) => change.store))];
     const transaction = this.idb.transaction(stores, "readwrite");
     const complete = finished(transaction);
-    for (const change of changes) {
-      const store = transaction.objectStore(change.store);
-      if (change.clear) {
-        store.clear();
+    try {
+      for (const change of changes) {
+        const store = transaction.objectStore(change.store);
+        if (change.clear) {
+          store.clear();
+        }
+        for (const key of change.delete || []) {
+          store.delete(key);
+        }
+        for (const row of change.put || []) {
+          store.put(row);
+        }
       }
-      for (const key of change.delete || []) {
-        store.delete(key);
-      }
-      for (const row of change.put || []) {
-        store.put(row);
-      }
+    } catch (error) {
+      // A request that throws does not abort the transaction by itself: the
+      // writes already made would commit. All or nothing means aborting here.
+      transaction.abort();
+      complete.catch(() => {});
+      throw error;
     }
     return complete;
   }

@@ -119,7 +119,7 @@ export class SyncService extends EventTarget {
   scheduleSoon() {
     clearTimeout(this.soon);
     this.soon = setTimeout(() => this.syncNow("after-write"), SYNC_AFTER_WRITE_MS);
-    navigator.serviceWorker?.ready
+    globalThis.navigator?.serviceWorker?.ready
       .then((registration) => registration.sync?.register(BACKGROUND_SYNC_TAG))
       .catch(() => {}); // Background Sync is optional; the timers still run
   }
@@ -130,8 +130,9 @@ export class SyncService extends EventTarget {
       return this.running;
     }
     const run = async () => {
-      if (navigator.locks) {
-        return navigator.locks.request(SYNC_LOCK_NAME, { ifAvailable: true }, (lock) =>
+      const locks = globalThis.navigator?.locks;
+      if (locks) {
+        return locks.request(SYNC_LOCK_NAME, { ifAvailable: true }, (lock) =>
           lock ? this.#sync(reason) : null,
         );
       }

@@ -1,0 +1,48 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { LocalDatabase, STORES, deleteLocalData } from "../src/db/database.js";
+
+let name = "";
+let db;
+
+beforeEach(async () => {
+  name = `test-${Math.random()}`;
+  db = await LocalDatabase.open(name);
+  return async () => {
+    db.close();
+    await deleteLocalData(name);
+  };
+});
+
+describe("the local database", () => {
+  it("creates every store at version 1", () => {
+    expect([...db.idb.objectStoreNames].sort()).toEqual(Object.values(STORES).sort());
+  });
+
+  it("writes several stores in one transaction", async () => {
+    await db.write([
+      { store: STORES.records, put: [{ key: "note/1", data: 1 }, { key: "note/2", data: 2 }] },
+      { store: STORES.state, put: [{ key: "sync", cursor: "abc" }] },
+    ]);
+    expect(await db.count(STORES.records)).toBe(2);
+    expect((await db.get(STORES.state, "sync")).cursor).toBe("abc");
+  });
+
+  it("writes nothing when any part of a transaction fails", async () => {
+    await db.write([{ store: STORES.records, put: [{ key: "note/1", data: "before" }] }]);
+    await expect(
+      db.write([
+        { store: STORES.records, put: [{ key: "note/1", data: "after" }] },
+        { store: STORES.state, put: [{ cursor: "no key path" }] },
+      ]),
+    ).rejects.toThrow();
+    expect((await db.get(STORES.records, "note/1")).data).toBe("before");
+  });
+
+  it("deletes and clears", async () => {
+    await db.write([{ store: STORES.outbox, put: [{ mutation_id: 1 }, { mutation_id: 2 }, { mutation_id: 3 }] }]);
+    await db.write([{ store: STORES.outbox, delete: [1, 3] }]);
+    expect((await db.all(STORES.outbox)).map((row) => row.mutation_id)).toEqual([2]);
+    await db.write([{ store: STORES.outbox, clear: true }]);
+    expect(await db.count(STORES.outbox)).toBe(0);
+  });
+});
