@@ -54,7 +54,8 @@ export class SyncService extends EventTarget {
       entity,
       op,
       id,
-      base_version: op === "create" ? null : baseVersion ?? this.data.record(entity, id)?.version ?? 1,
+      // A record made on this device and not yet sent will be version 1 on the server.
+      base_version: op === "create" ? null : baseVersion ?? Math.max(1, this.data.record(entity, id)?.version ?? 1),
       data,
       client_ts: new Date().toISOString(),
     };
