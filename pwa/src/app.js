@@ -86,7 +86,10 @@ let teardown = null;
 
 async function render() {
   renderChrome();
-  const main = document.getElementById("main-content");
+  // Each render draws into a screen of its own: a slower render that finishes
+  // after a newer one draws into a screen no longer on the page.
+  const main = document.createElement("div");
+  document.getElementById("main-content").replaceChildren(main);
   teardown?.();
   teardown = null;
   const hash = location.hash || "#/";
@@ -104,7 +107,9 @@ async function render() {
     mount(main, html`<h1 class="govuk-heading-l">Sorry, there is a problem</h1>
       <p class="govuk-body">${error.message}</p><p class="govuk-body"><a class="govuk-link" href="#/">Go to your caseload</a></p>`);
   }
-  document.title = `${main.querySelector("h1")?.textContent?.trim() || "Family Fieldwork"} – Family Fieldwork`;
+  if (main.isConnected) {
+    document.title = `${main.querySelector("h1")?.textContent?.trim() || "Family Fieldwork"} – Family Fieldwork`;
+  }
 }
 
 async function renderEntry(main) {
@@ -133,7 +138,7 @@ function makeContext(main, params) {
     refresh: () => render(),
     enhance: (root = main) => enhance(root),
     focusMain() {
-      main.focus();
+      document.getElementById("main-content").focus();
     },
     vocabulary(name) {
       return Object.entries(session.data?.reference?.vocabularies?.[name] || {});

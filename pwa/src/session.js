@@ -193,11 +193,15 @@ export class Session extends EventTarget {
   }
 
   lock() {
+    this.#forget();
+    this.dispatchEvent(new Event("locked"));
+  }
+
+  #forget() {
     this.sync?.stop();
     this.sync = null;
     this.data = null;
     this.key = null;
-    this.dispatchEvent(new Event("locked"));
   }
 
   async signOut() {
@@ -211,7 +215,7 @@ export class Session extends EventTarget {
   }
 
   async wipe() {
-    this.lock();
+    this.#forget();
     this.db?.close();
     this.db = null;
     await deleteLocalData();
