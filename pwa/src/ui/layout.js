@@ -52,6 +52,9 @@ function stateText(sync) {
     case SyncState.SIGNED_OUT:
       return "Sign in again to sync";
     case SyncState.FAILED:
+      if (sync.error?.name === "QuotaExceededError") {
+        return "This device has run out of storage space: sync cannot save what it receives. Free some space, then sync again.";
+      }
       return `Sync failed: ${sync.error?.message || "try again later"}`;
     default:
       return "Up to date";
