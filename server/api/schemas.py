@@ -59,10 +59,12 @@ class NoteSectionsSchema(StrictSchema):
     next_steps = long_text()
 
 
-class OptionSchema(StrictSchema):
-    option = required_text(2000)
-    for_ = long_text(data_key="for")
-    against = long_text()
+# "for" is a Python keyword, so this schema is built from a dict: the stored
+# JSON, the wire and the schema all use the same key.
+OptionSchema = StrictSchema.from_dict(
+    {"option": required_text(2000), "for": long_text(), "against": long_text()},
+    name="OptionSchema",
+)
 
 
 class RiskSchema(StrictSchema):

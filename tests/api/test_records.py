@@ -410,3 +410,17 @@ def test_sign_ins_and_admin_actions_are_audited(team, app, make_client):
         ("create", "decision_policy"),
         ("create", "checklist_template"),
     } <= events
+
+
+def test_judgment_options_keep_their_for_and_against(team):
+    worker, _, _ = team
+    family = created(worker.post("/api/families", json={"display_name": "Options family"}))
+    option = {"option": "Tell the school", "for": "Tobi asked", "against": "Mum is unsure"}
+    judgment = created(
+        worker.post(
+            "/api/judgments",
+            json={"family_id": family["id"], "question": "q", "category": "routine_support", "options": [option]},
+        )
+    )
+    assert judgment["options"] == [option]
+    assert worker.get(f"/api/judgments/{judgment['id']}").json["options"] == [option]

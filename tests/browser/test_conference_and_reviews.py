@@ -1,0 +1,259 @@
+"""The family group conference workspace (offline, then synced) and the supervisor's review queue."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from playwright.sync_api import expect
+
+from tests.api.casework import created, publish_practice_settings
+from tests.browser.conftest import check_accessibility, sign_in, wait_until_synced
+
+
+def watch_for_errors(page: Any) -> list[str]:
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on(
+        "console",
+        lambda message: errors.append(message.text) if message.type == "error" else None,
+    )
+    return errors
+
+
+def wait_for_reference(page: Any) -> None:
+    """Wait until the code lists and the staff directory have reached the device."""
+    page.wait_for_function(
+        "() => Object.keys(window.fieldwork.session.data?.reference?.directory || {}).length > 0"
+    )
+
+
+def go(page: Any, address: str) -> None:
+    """Move within the app as a link would: no reload, so it works offline and stays unlocked."""
+    page.evaluate("address => { location.hash = address; }", address)
+
+
+def wait_until_sent(page: Any) -> None:
+    page.wait_for_function("() => window.fieldwork.session.data.outbox.length === 0")
+    wait_until_synced(page)
+
+
+def date_in(page: Any, legend: str, day: str, month: str, year: str) -> None:
+    group = page.get_by_role("group", name=legend)
+    group.get_by_label("Day").fill(day)
+    group.get_by_label("Month").fill(month)
+    group.get_by_label("Year").fill(year)
+
+
+def add_plan_action(page: Any, task: str, who: str, when: tuple[str, str, str], checker: str) -> None:
+    page.get_by_label("Task", exact=True).fill(task)
+    page.get_by_label("Who does it").fill(who)
+    date_in(page, "By when (optional)", *when)
+    page.get_by_label("Who checks it is done (optional)").fill(checker)
+    page.get_by_role("button", name="Add action").click()
+    expect(page.get_by_role("row").filter(has_text=task)).to_be_visible()
+
+
+def test_a_conference_made_offline_syncs_once(app, make_user, make_family, make_client, new_context):
+    amara = make_user("caseworker", username="amara", display_name="Amara Okafor")
+    family = make_family(team_of=amara, worker=amara, name="Okoro")
+    api = make_client("amara")
+    people = api.get(f"/api/people?family_id={family.id}").json["items"]
+    alex = next(person for person in people if person["given_name"] == "Alex")
+    sam = next(person for person in people if person["given_name"] == "Sam")
+    school = created(
+        api.post(
+            "/api/relationships",
+            json={
+                "family_id": str(family.id),
+                "from_person_id": sam["id"],
+                "to_organisation": "Hillside Primary School",
+                "organisation_kind": "school",
+                "type": "TEACHER",
+            },
+        )
+    )
+
+    context = new_context()
+    page = context.new_page()
+    errors = watch_for_errors(page)
+    sign_in(page, "amara")
+    wait_for_reference(page)
+
+    context.set_offline(True)
+    go(page, f"#/family/{family.id}/conference")
+    expect(page.get_by_role("heading", level=1, name="Family group conference")).to_be_visible()
+    check_accessibility(page, "conference not yet offered")
+    page.get_by_role("button", name="Offer a family group conference").click()
+    expect(page.get_by_role("heading", level=2, name="Referral")).to_be_visible()
+    assert re.search(r"/conference/[0-9a-f-]{36}$", page.url)
+    check_accessibility(page, "conference workspace, empty")
+
+    # The referral: who referred, two questions and a bottom line.
+    page.get_by_label("Who referred the family").fill("Jo Smith, health visitor")
+    page.get_by_label("Why the family was referred").fill("Grandparents offered to help.")
+    page.get_by_label("Question 1", exact=True).fill("How will Sam get to school every day?")
+    page.get_by_role("button", name="Add another question").click()
+    expect(page.get_by_label("Question 2", exact=True)).to_be_focused()
+    page.get_by_label("Question 2", exact=True).fill("Who will Sam go to when worried?")
+    page.get_by_label("Bottom line 1", exact=True).fill("Sam is never left alone overnight.")
+    page.get_by_role("button", name="Save referral").click()
+    expect(page.get_by_text("Referral saved")).to_be_visible()
+
+    # Two people from the network map: someone in the family and Sam's school.
+    page.get_by_label("Alex Okoro, Family member").check()
+    page.get_by_label("Hillside Primary School, Teacher or school for Sam").check()
+    page.get_by_role("button", name="Save who is invited").click()
+    expect(page.get_by_text("Who is invited saved")).to_be_visible()
+
+    date_in(page, "Private family time", "14", "5", "2027")
+    page.get_by_role("button", name="Save stages and dates").click()
+    expect(page.get_by_text("Stages and dates saved")).to_be_visible()
+
+    add_plan_action(page, "Walk Sam to school", "Alex Okoro", ("1", "6", "2027"), "Hillside Primary School")
+    add_plan_action(page, "Sunday dinner at Nan's", "Nan", ("8", "6", "2027"), "Alex Okoro")
+    walk = page.get_by_role("row").filter(has_text="Walk Sam to school")
+    walk.get_by_label("Status of Walk Sam to school").select_option("on_track")
+    walk.get_by_role("button", name="Change status").click()
+    expect(page.get_by_role("row").filter(has_text="Walk Sam to school").locator(".govuk-tag")).to_have_text("On track")
+    check_accessibility(page, "conference workspace, filled")
+
+    waiting = page.evaluate("() => window.fieldwork.session.data.outbox.length")
+    assert waiting >= 6, "everything was kept on the device while offline"
+    assert api.get(f"/api/conferences?family_id={family.id}").json["items"] == []
+
+    context.set_offline(False)
+    wait_until_sent(page)
+    assert page.evaluate("() => window.fieldwork.session.data.notices.length") == 0
+
+    conferences = api.get(f"/api/conferences?family_id={family.id}").json["items"]
+    assert len(conferences) == 1
+    conference = conferences[0]
+    assert conference["status"] == "offered"
+    assert conference["referral"] == {
+        "referrer": "Jo Smith, health visitor",
+        "reason": "Grandparents offered to help.",
+        "questions": ["How will Sam get to school every day?", "Who will Sam go to when worried?"],
+        "bottom_lines": ["Sam is never left alone overnight."],
+    }
+    assert conference["invited"] == [
+        {"name": "Alex Okoro", "person_id": alex["id"], "relationship_id": None, "role": "Family member"},
+        {
+            "name": "Hillside Primary School",
+            "person_id": None,
+            "relationship_id": school["id"],
+            "role": "Teacher or school for Sam",
+        },
+    ]
+    assert conference["private_family_time_on"] == "2027-05-14"
+
+    actions = api.get(f"/api/plan-actions?family_id={family.id}").json["items"]
+    assert sorted(action["task"] for action in actions) == ["Sunday dinner at Nan's", "Walk Sam to school"]
+    assert {action["conference_id"] for action in actions} == {conference["id"]}
+    by_task = {action["task"]: action for action in actions}
+    assert by_task["Walk Sam to school"]["status"] == "on_track"
+    assert by_task["Walk Sam to school"]["who"] == "Alex Okoro"
+    assert by_task["Walk Sam to school"]["due_on"] == "2027-06-01"
+    assert by_task["Walk Sam to school"]["checked_by"] == "Hillside Primary School"
+    assert by_task["Sunday dinner at Nan's"]["status"] == "not_started"
+    assert errors == []
+
+
+def test_a_plan_action_without_a_task_is_refused_and_nothing_typed_is_lost(
+    app, make_user, make_family, new_context
+):
+    amara = make_user("caseworker", username="amara")
+    family = make_family(team_of=amara, worker=amara, name="Okoro")
+    page = new_context().new_page()
+    errors = watch_for_errors(page)
+    sign_in(page, "amara")
+    go(page, f"#/family/{family.id}/conference")
+    page.get_by_role("button", name="Offer a family group conference").click()
+    expect(page.get_by_role("heading", level=2, name="The family's plan")).to_be_visible()
+
+    page.get_by_label("Who does it").fill("Nan")
+    date_in(page, "By when (optional)", "8", "6", "2027")
+    page.get_by_label("Who checks it is done (optional)").fill("Alex")
+    page.get_by_role("button", name="Add action").click()
+
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_be_focused()
+    link = summary.get_by_role("link", name="Enter the task")
+    assert link.get_attribute("href") == "#action-task"
+    expect(page.locator("#action-task-error")).to_contain_text("Enter the task")
+    # What was typed is still there.
+    expect(page.get_by_label("Who does it")).to_have_value("Nan")
+    expect(page.get_by_role("group", name="By when (optional)").get_by_label("Day")).to_have_value("8")
+    expect(page.get_by_label("Who checks it is done (optional)")).to_have_value("Alex")
+    check_accessibility(page, "conference workspace with an error")
+    link.click()
+    expect(page.get_by_label("Task", exact=True)).to_be_focused()
+    assert "/conference" in page.url, "the summary's link moves focus, not the page"
+    assert page.evaluate("() => window.fieldwork.session.data.all('plan_action').length") == 0
+    assert errors == []
+
+
+def test_the_review_queue_shows_the_teams_waiting_notes_and_decisions(
+    app, make_user, make_family, make_client, new_context
+):
+    make_user("admin", username="root", team=None)
+    publish_practice_settings(make_client("root"))
+    amara = make_user("caseworker", username="amara", display_name="Amara Okafor")
+    make_user("supervisor", username="priya", display_name="Priya Shah")
+    family = make_family(team_of=amara, worker=amara, name="Okoro")
+    worker = make_client("amara")
+    # The decision is signed first, so the queue must put it before the note.
+    judgment = created(
+        worker.post(
+            "/api/judgments",
+            json={
+                "family_id": str(family.id),
+                "question": "Change the safety plan so Sam stays with Nan?",
+                "category": "safety_plan_change",
+                "decision": "Ask for approval",
+            },
+        )
+    )
+    assert worker.post(f"/api/judgments/{judgment['id']}/sign").status_code == 200
+    note = created(
+        worker.post(
+            "/api/notes",
+            json={"family_id": str(family.id), "sections": {"what_happened": "We walked to the park."}},
+        )
+    )
+    assert worker.post(f"/api/notes/{note['id']}/sign").status_code == 200
+
+    context = new_context()
+    page = context.new_page()
+    errors = watch_for_errors(page)
+    sign_in(page, "priya")
+    wait_for_reference(page)
+    page.get_by_role("link", name="Review queue").click()
+    expect(page.get_by_role("heading", level=1, name="Review queue (2)")).to_be_visible()
+    rows = page.locator("tbody tr")
+    expect(rows).to_have_count(2)
+    first, second = rows.nth(0), rows.nth(1)
+    expect(first).to_contain_text("Decision: Change the safety plan so Sam stays with Nan?")
+    expect(first).to_contain_text("Okoro")
+    expect(first).to_contain_text("Amara Okafor")
+    expect(first).to_contain_text("Red")
+    expect(first).to_contain_text("Needs your approval")
+    assert first.get_by_role("link").get_attribute("href") == f"#/judgment/{judgment['id']}"
+    expect(second).to_contain_text("Relational note: We walked to the park.")
+    assert second.get_by_role("link").get_attribute("href") == f"#/note/{note['id']}"
+    check_accessibility(page, "review queue")
+
+    page.get_by_label("Judgment log entries").check()
+    page.get_by_role("button", name="Apply filters").click()
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("Decision: Change the safety plan")
+    expect(page.get_by_text("Showing 1 of 2 waiting")).to_be_visible()
+    check_accessibility(page, "review queue, filtered")
+    assert errors == []
+
+    caseworker_page = new_context().new_page()
+    sign_in(caseworker_page, "amara")
+    expect(caseworker_page.get_by_role("link", name="Review queue")).to_have_count(0)
+    go(caseworker_page, "#/reviews")
+    expect(caseworker_page.get_by_text("The review queue is for supervisors.")).to_be_visible()
+    expect(caseworker_page.locator("table")).to_have_count(0)
