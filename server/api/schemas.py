@@ -9,6 +9,9 @@ and the one it accepts on update (every field optional, plus
 from __future__ import annotations
 
 import copy
+import uuid
+from collections.abc import Mapping
+from datetime import date, datetime
 from functools import cache
 from typing import Any
 
@@ -40,6 +43,8 @@ class AddressSchema(StrictSchema):
     town = short_text(allow_none=True)
     postcode = short_text(max=10, allow_none=True)
     since = StoredDate(allow_none=True)
+    # Set by the server when a family moves: the day this address stopped being theirs.
+    until = StoredDate(dump_only=True)
 
 
 class ParticipantSchema(StrictSchema):
@@ -324,6 +329,30 @@ def output_schema(kind: RecordKind) -> type[Schema]:
     return Schema.from_dict(
         {**COMMON_FIELDS, **shown, **SERVER_SET.get(kind, {})}, name=_name(kind)
     )
+
+
+def wire_value(value: Any) -> Any:
+    """Return a column's value as JSON carries it (as the schemas dump it)."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return value
+
+
+@cache
+def output_fields(kind: RecordKind) -> tuple[str, ...]:
+    """Return the names of the fields a record of ``kind`` is shown with."""
+    return tuple(output_schema(kind)._declared_fields)
+
+
+def dump_row(kind: RecordKind, row: Mapping[str, Any]) -> dict[str, Any]:
+    """Dump a record's table row as its output schema would, but fast enough for a pull.
+
+    JSON columns are shown as stored: every write passed them through the
+    schemas. tests/api/test_wire.py holds this to the schemas' own dump.
+    """
+    return {name: wire_value(row[name]) for name in output_fields(kind)}
 
 
 @cache

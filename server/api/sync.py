@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from flask import g, request
+from flask import Response, g, jsonify, request
 from marshmallow import Schema, fields, validate
 
 from sync.mutations import BatchError
@@ -23,7 +24,7 @@ from ..security.sessions import current_user
 from ..services import sync as sync_service
 from .common import blueprint
 from .practice import PolicySchema, TemplateSchema
-from .schemas import record_dumper
+from .schemas import dump_row
 
 blp = blueprint("sync", "/api/sync", "Offline sync: push changes, pull what changed")
 
@@ -124,7 +125,7 @@ def push(data: dict[str, Any]) -> dict[str, Any]:
 @blp.route("/pull", methods=["POST"], endpoint="pull")
 @blp.arguments(PullSchema)
 @blp.response(200, PullResponseSchema)
-def pull(data: dict[str, Any]) -> dict[str, Any]:
+def pull(data: dict[str, Any]) -> Response:
     """Return the next page of changes to the records you may see."""
     _ensure_own_device(data["device_id"])
     if data["limit"] > MAX_PULL_LIMIT:
@@ -137,7 +138,16 @@ def pull(data: dict[str, Any]) -> dict[str, Any]:
         "remaining": page.remaining,
     }
     db.session.commit()
-    return body
+    # Already in its wire shape: skip a second pass through the response schema.
+    return jsonify(body)
+
+
+def _version(record: Any) -> int | None:
+    if record is None:
+        return None
+    if isinstance(record, Mapping):
+        return record.get("version")
+    return getattr(record, "version", None)
 
 
 GLOBAL_SCHEMAS = {"checklist_template": TemplateSchema(), "decision_policy": PolicySchema()}
@@ -149,7 +159,7 @@ def _wire(entry: sync_service.FeedEntry) -> dict[str, Any]:
         "entity": entry.entity,
         "id": entry.id,
         "op": entry.op.value,
-        "version": getattr(entry.record, "version", None),
+        "version": _version(entry.record),
         "family_id": entry.family_id,
         "data": None,
     }
@@ -160,5 +170,5 @@ def _wire(entry: sync_service.FeedEntry) -> dict[str, Any]:
     elif entry.entity in GLOBAL_SCHEMAS:
         change["data"] = GLOBAL_SCHEMAS[entry.entity].dump(entry.record)
     else:
-        change["data"] = record_dumper(RecordKind(entry.entity)).dump(entry.record)
+        change["data"] = dump_row(RecordKind(entry.entity), entry.record)
     return change

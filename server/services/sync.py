@@ -325,7 +325,7 @@ def _load_entries(user: User, rows: list[Any], scope: set[str]) -> list[FeedEntr
     records: dict[tuple[str, uuid.UUID], Any] = {}
     for entity, ids in by_entity.items():
         for record in _load_records(entity, ids):
-            key = record.version if entity == "decision_policy" else record.id
+            key = record["version"] if entity == "decision_policy" else record["id"]
             records[(entity, key if isinstance(key, uuid.UUID) else uuid.UUID(int=key))] = record
     people_in_scope = _people_in_scope(by_entity.get("person", []), scope)
     entries = []
@@ -334,7 +334,7 @@ def _load_entries(user: User, rows: list[Any], scope: set[str]) -> list[FeedEntr
         if record is None:
             continue
         family_id = str(row.family_id) if row.family_id else None
-        deleted = getattr(record, "deleted_at", None) is not None
+        deleted = record.get("deleted_at") is not None
         if entity == "person" and record_id not in people_in_scope:
             deleted = True  # no longer in any family this device holds
         op = ChangeOp.DELETE if deleted else ChangeOp.UPSERT
@@ -343,13 +343,15 @@ def _load_entries(user: User, rows: list[Any], scope: set[str]) -> list[FeedEntr
 
 
 def _load_records(entity: str, ids: list[uuid.UUID]) -> Sequence[Any]:
+    """Return the records' rows as mappings: a pull sends thousands, and ORM objects are slow."""
     if entity == "decision_policy":
-        versions = [record_id.int for record_id in ids]
-        return db.session.scalars(
-            sa.select(DecisionPolicy).where(DecisionPolicy.version.in_(versions))
-        ).all()
-    model = GLOBAL_MODELS.get(entity) or CASE_RECORDS[RecordKind(entity)]
-    return db.session.scalars(sa.select(model).where(model.id.in_(ids))).all()
+        table = DecisionPolicy.__table__
+        where = table.c.version.in_([record_id.int for record_id in ids])
+    else:
+        model = GLOBAL_MODELS.get(entity) or CASE_RECORDS[RecordKind(entity)]
+        table = model.__table__
+        where = table.c.id.in_(ids)
+    return db.session.execute(sa.select(table).where(where)).mappings().all()
 
 
 def _people_in_scope(person_ids: list[uuid.UUID], scope: set[str]) -> set[uuid.UUID]:

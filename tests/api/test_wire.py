@@ -1,0 +1,33 @@
+"""The fast dump used by pull shows every record exactly as its schema does."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from server import demo
+from server.api.schemas import dump_row, record_dumper
+from server.extensions import db
+from server.persistence import Amendment, Note
+from server.persistence.case import CASE_RECORDS
+
+
+def test_every_kind_dumps_the_same_fast_and_through_its_schema(app, app_context):
+    demo.load_demo_data(families=6, seed=11)
+    note = db.session.scalars(sa.select(Note).where(Note.state == "signed")).first()
+    db.session.add(
+        Amendment(family_id=note.family_id, target_kind="note", target_id=note.id,
+                  reason="Misheard", changes={"strengths": "Warmth"})
+    )
+    db.session.commit()
+    compared = 0
+    for kind, model in CASE_RECORDS.items():
+        records = db.session.scalars(sa.select(model).limit(200)).all()
+        rows = {
+            row["id"]: row
+            for row in db.session.execute(sa.select(model.__table__).limit(200)).mappings()
+        }
+        assert records, kind
+        for record in records:
+            assert dump_row(kind, rows[record.id]) == record_dumper(kind).dump(record), kind
+            compared += 1
+    assert compared > 1000
