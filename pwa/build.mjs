@@ -2,13 +2,15 @@
 // and write the service worker with this version's name and file list.
 // Plain ES modules need no bundler; the service worker needs the list.
 import { createHash } from "node:crypto";
-import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as sass from "sass";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const out = join(here, "build");
+const target = join(here, "build");
+// Build beside the old build, then swap: a running server never serves half of one.
+const out = join(here, `build.next-${process.pid}`);
 const govuk = join(here, "node_modules", "govuk-frontend", "dist", "govuk");
 
 rmSync(out, { recursive: true, force: true });
@@ -50,4 +52,12 @@ const worker = readFileSync(join(here, "sw.js"), "utf8")
   .replace("[] /* __PRECACHE__ */", JSON.stringify(precache));
 writeFileSync(join(out, "sw.js"), worker);
 writeFileSync(join(out, ".built"), version + "\n");
+const old = join(here, `build.old-${process.pid}`);
+try {
+  renameSync(target, old);
+} catch {
+  // no earlier build
+}
+renameSync(out, target);
+rmSync(old, { recursive: true, force: true });
 console.log(`PWA built: version ${version}, ${precache.length} files to cache`);

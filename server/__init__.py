@@ -17,6 +17,7 @@ from .api import ServiceApi, hygiene, register_blueprints
 from .api.converters import UUIDConverter
 from .config import INSTANCE_DIR, Settings
 from .extensions import db, limiter, migrate
+from .jobs import queue as jobs_queue
 from .security import headers, sessions
 
 
@@ -51,4 +52,5 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     headers.init_app(app)
     pwa.init_app(app)
     cli.init_app(app)
+    jobs_queue.init_app(app)
     return app

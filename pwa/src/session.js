@@ -174,6 +174,7 @@ export class Session extends EventTarget {
       directory: Object.fromEntries(directory.map((person) => [person.id, person])),
     };
     await this.#saveProfile();
+    this.data.changed(); // screens drawn before the names arrived show them now
   }
 
   async #saveProfile() {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_smorest import Api
 
 from ..errors import ErrorSchema
-from . import admin, auth, colleagues, health, practice, records, sync
+from . import admin, auth, colleagues, health, notifications, practice, records, sync
 from .common import blueprint
 from .converters import UUIDConverter
 
@@ -33,6 +33,7 @@ def register_blueprints(api: Api) -> None:
         colleagues.consultations_blp,
         colleagues.suggestions_blp,
         colleagues.directory_blp,
+        notifications.blp,
     ):
         api.register_blueprint(module_blueprint)
     for spec in records.ROUTES:

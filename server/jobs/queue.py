@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from flask import current_app, g
+from flask import Flask, current_app, g, has_request_context
 from redis import Redis
 from rq import Queue
 
@@ -36,12 +36,33 @@ def queue(name: str = DEFAULT_QUEUE) -> Queue:
 def enqueue(
     job: Callable[..., Any], *args: Any, queue_name: str = DEFAULT_QUEUE, **options: Any
 ) -> str | None:
-    """Run a job in the background; without Redis, run it now through the same function.
+    """Run a job in the background; without Redis, run it in-process through the same function.
 
-    Returns the rq job id, or None when the job ran in-process.
+    In-process, a job asked for during a request runs when the request ends
+    (its own transaction, after the response's work is committed), so jobs
+    behave the same with and without a worker. Returns the rq job id, or None.
     """
-    if not current_app.config["REDIS_URL"]:
-        log.info("running job %s in-process", job.__name__)
+    if current_app.config["REDIS_URL"]:
+        return queue(queue_name).enqueue(job, *args, **options).id
+    if has_request_context():
+        g.setdefault("deferred_jobs", []).append((job, args))
+    else:
+        _run_now(job, args)
+    return None
+
+
+def _run_now(job: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    log.info("running job %s in-process", job.__name__)
+    try:
         job(*args)
-        return None
-    return queue(queue_name).enqueue(job, *args, **options).id
+    except Exception:  # one failing job must not take the others (or the request) down
+        log.exception("in-process job %s failed", job.__name__)
+
+
+def run_deferred_jobs(_error: BaseException | None = None) -> None:
+    for job, args in g.pop("deferred_jobs", []):
+        _run_now(job, args)
+
+
+def init_app(app: Flask) -> None:
+    app.teardown_request(run_deferred_jobs)

@@ -21,6 +21,7 @@ from .case import (
     Relationship,
     Review,
 )
+from .notifications import PushSubscription
 from .practice import (
     ChecklistTemplate,
     Consultation,
@@ -50,6 +51,7 @@ __all__ = [
     "Note",
     "Person",
     "PlanAction",
+    "PushSubscription",
     "RecordHistory",
     "Relationship",
     "Review",

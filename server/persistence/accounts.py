@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model
-from .columns import UTCDateTime, timestamp, uuid_pk
+from .columns import JSONType, UTCDateTime, timestamp, uuid_pk
 
 
 class Team(Model):
@@ -34,6 +34,8 @@ class User(Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[timestamp]
     password_changed_at: Mapped[timestamp]
+    # Kinds of notification this person has turned off (all are on by default).
+    notifications_off: Mapped[list[str]] = mapped_column(JSONType, default=list)
 
     team: Mapped[Team | None] = relationship(lazy="joined")
 

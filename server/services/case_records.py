@@ -57,6 +57,7 @@ from ..persistence.case import CASE_RECORDS, CaseRecord, Conference
 from ..persistence.columns import new_id, utcnow
 from ..security.sessions import current_device_id
 from .lookups import lookups
+from .notifications import NotificationKind, notify
 
 Hook = Callable[[User, Any, dict[str, Any]], None]
 
@@ -603,6 +604,28 @@ def _review_before_create(actor: User, _record: Any, values: dict[str, Any]) -> 
         raise Forbidden("Only a supervisor or the author can start a discussion.")
 
 
+def _review_after_create(actor: User, review: Review, _data: dict[str, Any]) -> None:
+    """Tell the other side of a supervision conversation that something was said."""
+    target = _visible(RecordKind(review.target_kind), actor, review.target_id)
+    if review.review_kind in ("approve", "decline"):
+        kind, people = NotificationKind.APPROVAL, {target.created_by_id}
+    elif review.review_kind == "reply" and review.parent_id is not None:
+        parent = lookups().made.get((Review, review.parent_id)) or db.session.get(
+            Review, review.parent_id
+        )
+        kind, people = NotificationKind.REVIEW_REPLY, {parent.created_by_id if parent else None}
+    else:
+        kind, people = NotificationKind.REVIEW_REPLY, {target.created_by_id}
+    recipients = {person for person in people if person is not None and person != actor.id}
+    if recipients:
+        notify(recipients, kind, review.id)
+
+
+def _assignment_after_create(actor: User, assignment: Assignment, _data: dict[str, Any]) -> None:
+    if assignment.worker_id != actor.id:
+        notify({assignment.worker_id}, NotificationKind.ASSIGNMENT, assignment.family_id)
+
+
 def _record_workflow_change(actor: User, target: CaseRecord, column: str) -> None:
     """Version and log a workflow change that a review makes to its target."""
     history = sa.inspect(target).attrs[column].history
@@ -641,7 +664,9 @@ RULES: dict[RecordKind, KindRules] = {
         before_create=_relationship_rules, before_update=_relationship_rules
     ),
     RecordKind.ASSIGNMENT: KindRules(
-        before_create=_assignment_before_create, before_update=_assignment_before_update
+        before_create=_assignment_before_create,
+        after_create=_assignment_after_create,
+        before_update=_assignment_before_update,
     ),
     RecordKind.INTERACTION: KindRules(
         before_create=_interaction_rules, before_update=_interaction_rules
@@ -655,7 +680,9 @@ RULES: dict[RecordKind, KindRules] = {
         before_update=_checklist_before_update,
     ),
     RecordKind.CHECKLIST_ITEM: KindRules(creatable=False),
-    RecordKind.REVIEW: KindRules(before_create=_review_before_create),
+    RecordKind.REVIEW: KindRules(
+        before_create=_review_before_create, after_create=_review_after_create
+    ),
     RecordKind.CONFERENCE: KindRules(
         before_create=_conference_rules, before_update=_conference_rules
     ),

@@ -10,15 +10,19 @@ RAW_READ = """async () => {
   const out = [];
   for (const name of names) {
     const db = await new Promise((ok, fail) => {
-      const r = indexedDB.open(name); r.onsuccess = () => ok(r.result); r.onerror = () => fail(r.error);
+      const r = indexedDB.open(name);
+      r.onsuccess = () => ok(r.result);
+      r.onerror = () => fail(r.error);
     });
     for (const store of db.objectStoreNames) {
       const rows = await new Promise((ok) => {
-        const r = db.transaction(store).objectStore(store).getAll(); r.onsuccess = () => ok(r.result);
+        const r = db.transaction(store).objectStore(store).getAll();
+        r.onsuccess = () => ok(r.result);
       });
       const text = (value) => {
         if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) {
-          return new TextDecoder("latin1").decode(value instanceof ArrayBuffer ? new Uint8Array(value) : value);
+          const bytes = value instanceof ArrayBuffer ? new Uint8Array(value) : value;
+          return new TextDecoder("latin1").decode(bytes);
         }
         if (value && typeof value === "object") return Object.values(value).map(text).join("|");
         return String(value);
@@ -31,7 +35,9 @@ RAW_READ = """async () => {
 }"""
 
 
-def test_the_app_starts_offline_and_unlocks_from_the_encrypted_store(app, make_user, make_family, new_context):
+def test_the_app_starts_offline_and_unlocks_from_the_encrypted_store(
+    app, make_user, make_family, new_context
+):
     amara = make_user("caseworker", username="amara")
     make_family(team_of=amara, worker=amara, name="Okoro")
     context = new_context()
@@ -97,7 +103,9 @@ def test_ten_wrong_passphrases_wipe_the_device(app, make_user, make_family, new_
     assert "fieldwork" not in page.evaluate(RAW_READ)["names"]
 
 
-def test_a_revoked_device_is_wiped_on_its_next_sync(app, make_user, make_family, make_client, new_context):
+def test_a_revoked_device_is_wiped_on_its_next_sync(
+    app, make_user, make_family, make_client, new_context
+):
     amara = make_user("caseworker", username="amara")
     make_family(team_of=amara, worker=amara, name="Okoro")
     page = new_context().new_page()

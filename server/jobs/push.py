@@ -1,0 +1,66 @@
+"""Sending Web Push messages, one job per subscription, with retries."""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from typing import Any
+
+from flask import current_app
+from py_vapid import Vapid02
+from pywebpush import WebPushException, webpush
+from rq import Retry
+
+from ..extensions import db
+from ..persistence import PushSubscription
+from .context import with_app_context
+from .queue import PUSH_QUEUE, enqueue
+
+log = logging.getLogger(__name__)
+
+# How long a push service keeps a message for a device that is off: a day.
+TIME_TO_LIVE = 24 * 60 * 60
+RETRIES = Retry(max=3, interval=[10, 60, 300])
+# The push service says the subscription is gone for good.
+GONE = frozenset({404, 410})
+
+
+def enqueue_pushes(pending: list[tuple[str, dict[str, Any]]]) -> None:
+    """Queue one job per (subscription, payload)."""
+    if not current_app.config.get("VAPID_PRIVATE_KEY"):
+        log.info("push not configured: %d notifications not sent", len(pending))
+        return
+    for subscription_id, payload in pending:
+        enqueue(send_push, subscription_id, payload, queue_name=PUSH_QUEUE, retry=RETRIES)
+
+
+@with_app_context
+def send_push(subscription_id: str, payload: dict[str, Any]) -> str:
+    """Send one push; forget the subscription if the push service says it is gone."""
+    subscription = db.session.get(PushSubscription, uuid.UUID(subscription_id))
+    if subscription is None:
+        return "gone"
+    config = current_app.config
+    try:
+        webpush(
+            subscription_info={
+                "endpoint": subscription.endpoint,
+                "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth},
+            },
+            data=json.dumps(payload),
+            vapid_private_key=Vapid02.from_raw(config["VAPID_PRIVATE_KEY"].encode()),
+            # A fresh claims dict each call: pywebpush adds "aud" and "exp" to it.
+            vapid_claims={"sub": config["VAPID_SUBJECT"]},
+            ttl=TIME_TO_LIVE,
+            timeout=10,
+        )
+    except WebPushException as error:
+        status = error.response.status_code if error.response is not None else None
+        if status in GONE:
+            db.session.delete(subscription)
+            db.session.commit()
+            log.info("push subscription gone (%s): removed", status)
+            return "removed"
+        raise  # rq retries it
+    return "sent"

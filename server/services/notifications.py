@@ -1,0 +1,115 @@
+"""Notifications: who to wake, about what, through Web Push.
+
+A push carries a kind and an id at most: never a name, never a word of a
+note. The device syncs, then shows the detail from its own encrypted store.
+Jobs are enqueued only after the change that caused them commits.
+"""
+
+from __future__ import annotations
+
+import uuid
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from ..domain.errors import InvalidInput, field_errors
+from ..extensions import db
+from ..persistence import Device, PushSubscription, User
+
+
+class NotificationKind(StrEnum):
+    REVIEW_REPLY = "review_reply"  # a reply on your note or decision
+    APPROVAL = "approval"  # your red-light decision was approved or declined
+    ASSIGNMENT = "assignment"  # a family was assigned or handed over to you
+    VISIT_DUE = "visit_due"  # a statutory visit is due within 2 working days
+    CONSULTATION_REPLY = "consultation_reply"  # shown by the asker's own device
+
+
+# Kinds the server sends; a consultation's asker is unknown to the server by design.
+SENT_BY_SERVER = frozenset(
+    kind for kind in NotificationKind if kind is not NotificationKind.CONSULTATION_REPLY
+)
+PENDING_KEY = "notifications"
+
+
+def notify(
+    user_ids: set[uuid.UUID] | list[uuid.UUID], kind: NotificationKind, record_id: uuid.UUID | None
+) -> None:
+    """Queue a push to every device of these users, sent once this transaction commits."""
+    payload = {"kind": kind.value, "id": str(record_id) if record_id else None}
+    pending = db.session.info.setdefault(PENDING_KEY, [])
+    for user_id in user_ids:
+        pending.extend(
+            (str(subscription.id), payload) for subscription in subscriptions_for(user_id, kind)
+        )
+
+
+@event.listens_for(Session, "after_commit")
+def _send_after_commit(session: Session) -> None:
+    # No SQL may run here: the subscriptions were looked up before the commit.
+    pending = session.info.pop(PENDING_KEY, [])
+    if pending:
+        from ..jobs.push import enqueue_pushes
+
+        enqueue_pushes(pending)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_on_rollback(session: Session) -> None:
+    session.info.pop(PENDING_KEY, None)
+
+
+def subscriptions_for(user_id: uuid.UUID, kind: NotificationKind) -> list[PushSubscription]:
+    """Return the live subscriptions of a user who has this kind turned on."""
+    user = db.session.get(User, user_id)
+    if user is None or not user.active or kind.value in (user.notifications_off or []):
+        return []
+    return list(
+        db.session.scalars(
+            sa.select(PushSubscription)
+            .join(Device, Device.id == PushSubscription.device_id)
+            .where(PushSubscription.user_id == user_id, Device.revoked_at.is_(None))
+        )
+    )
+
+
+def subscribe(
+    user: User, device: Device, endpoint: str, p256dh: str, auth: str
+) -> PushSubscription:
+    """Remember where to wake this device (replacing what it registered before)."""
+    existing = db.session.scalar(
+        sa.select(PushSubscription).where(PushSubscription.endpoint == endpoint)
+    )
+    if existing is not None and existing.user_id != user.id:
+        db.session.delete(existing)
+        db.session.flush()
+        existing = None
+    subscription = existing or PushSubscription(endpoint=endpoint)
+    subscription.user_id, subscription.device_id = user.id, device.id
+    subscription.p256dh, subscription.auth = p256dh, auth
+    db.session.add(subscription)
+    return subscription
+
+
+def unsubscribe(user: User, endpoint: str) -> None:
+    db.session.execute(
+        sa.delete(PushSubscription).where(
+            PushSubscription.endpoint == endpoint, PushSubscription.user_id == user.id
+        )
+    )
+
+
+def set_preferences(user: User, enabled: dict[str, bool]) -> list[str]:
+    """Turn kinds of notification on or off; return the kinds now off."""
+    unknown = set(enabled) - {kind.value for kind in NotificationKind}
+    if unknown:
+        raise InvalidInput(
+            errors=field_errors(**{name: "Not a kind of notification." for name in unknown})
+        )
+    off = set(user.notifications_off or [])
+    for kind, on in enabled.items():
+        (off.discard if on else off.add)(kind)
+    user.notifications_off = sorted(off)
+    return user.notifications_off

@@ -1,0 +1,221 @@
+"""Web Push end to end, with a local stand-in for the push service."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from server.extensions import db
+from server.persistence import PushSubscription
+from tests.api.casework import publish_practice_settings
+
+from .push_service import BrowserKeys, FakePushService, verify_vapid
+
+
+@pytest.fixture
+def vapid(app):
+    result = app.test_cli_runner().invoke(args=["vapid-keys"])
+    keys = dict(line.split("=", 1) for line in result.output.strip().splitlines())
+    app.config.update(
+        VAPID_PUBLIC_KEY=keys["VAPID_PUBLIC_KEY"],
+        VAPID_PRIVATE_KEY=keys["VAPID_PRIVATE_KEY"],
+        VAPID_SUBJECT="mailto:push@example.org",
+    )
+    return keys
+
+
+@pytest.fixture
+def push_service():
+    with FakePushService() as service:
+        yield service
+
+
+def run_push_jobs(app) -> None:
+    """With Redis, work the push queue in this process; without, jobs already ran."""
+    if not app.config["REDIS_URL"]:
+        return
+    from redis import Redis
+    from rq import Queue, SimpleWorker
+
+    connection = Redis.from_url(app.config["REDIS_URL"])
+    queue = Queue("push", connection=connection)
+    with app.app_context():
+        SimpleWorker([queue], connection=connection).work(burst=True)
+
+
+def subscribe(client, service: FakePushService, keys: BrowserKeys, name: str = "device") -> str:
+    endpoint = f"{service.url}/push/{name}"
+    response = client.post(
+        "/api/notifications/subscriptions",
+        json={"endpoint": endpoint, "keys": {"p256dh": keys.p256dh, "auth": _b64(keys.auth)}},
+    )
+    assert response.status_code == 204, response.json
+    return endpoint
+
+
+def _b64(raw: bytes) -> str:
+    from .push_service import b64url
+
+    return b64url(raw)
+
+
+@pytest.fixture
+def signed_note(make_user, make_family, make_client):
+    make_user("admin", username="root", team=None)
+    publish_practice_settings(make_client("root"))
+    amara = make_user("caseworker", username="amara")
+    make_user("supervisor", username="hannah")
+    family = make_family(team_of=amara, worker=amara, name="Okoro")
+    worker = make_client("amara")
+    note = worker.post(
+        "/api/notes", json={"family_id": str(family.id), "sections": {"reflection": "x"}}
+    ).json
+    worker.post(f"/api/notes/{note['id']}/sign")
+    return worker, family, note
+
+
+def test_a_supervisors_question_wakes_the_workers_device_with_no_personal_data(
+    app, vapid, push_service, signed_note, make_client
+):
+    worker, _, note = signed_note
+    keys = BrowserKeys()
+    subscribe(worker, push_service, keys)
+    supervisor = make_client("hannah")
+    review = supervisor.post(
+        "/api/reviews",
+        json={
+            "target_kind": "note",
+            "target_id": note["id"],
+            "review_kind": "question",
+            "body": "What did Tobi say about school?",
+        },
+    ).json
+    run_push_jobs(app)
+    assert len(push_service.received) == 1
+    push = push_service.received[0]
+    payload = keys.decrypt(push["body"])
+    assert payload == {"kind": "review_reply", "id": review["id"]}
+    assert "Tobi" not in push["body"].decode("latin1")
+    assert push["headers"]["Ttl"] == "86400"
+    assert push["headers"]["Content-Encoding"] == "aes128gcm"
+    claims = verify_vapid(push["headers"], vapid["VAPID_PUBLIC_KEY"], push_service.url)
+    assert claims["sub"] == "mailto:push@example.org" and claims["exp"] > time.time()
+
+
+def test_each_send_gets_fresh_claims(app, vapid, push_service, signed_note, make_client):
+    worker, _, note = signed_note
+    keys = BrowserKeys()
+    subscribe(worker, push_service, keys)
+    supervisor = make_client("hannah")
+    for body in ("First", "Second"):
+        supervisor.post(
+            "/api/reviews",
+            json={
+                "target_kind": "note",
+                "target_id": note["id"],
+                "review_kind": "comment",
+                "body": body,
+            },
+        )
+    run_push_jobs(app)
+    tokens = [p["headers"]["Authorization"] for p in push_service.received]
+    assert len(tokens) == 2
+    for push in push_service.received:
+        verify_vapid(push["headers"], vapid["VAPID_PUBLIC_KEY"], push_service.url)
+
+
+def test_a_gone_subscription_is_removed(app, vapid, push_service, signed_note, make_client):
+    worker, _, note = signed_note
+    subscribe(worker, push_service, BrowserKeys())
+    push_service.status = 410
+    make_client("hannah").post(
+        "/api/reviews",
+        json={
+            "target_kind": "note",
+            "target_id": note["id"],
+            "review_kind": "comment",
+            "body": "Hello",
+        },
+    )
+    run_push_jobs(app)
+    assert len(push_service.received) == 1
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(PushSubscription.id))) == 0
+
+
+def test_a_kind_turned_off_is_not_sent(app, vapid, push_service, signed_note, make_client):
+    worker, _, note = signed_note
+    subscribe(worker, push_service, BrowserKeys())
+    prefs = worker.client.put(
+        "/api/notifications/preferences",
+        json={"review_reply": False},
+        headers={"X-CSRF-Token": worker.csrf_token},
+    )
+    assert (
+        prefs.status_code == 200
+        and prefs.json["review_reply"] is False
+        and prefs.json["approval"] is True
+    )
+    make_client("hannah").post(
+        "/api/reviews",
+        json={
+            "target_kind": "note",
+            "target_id": note["id"],
+            "review_kind": "comment",
+            "body": "Hello",
+        },
+    )
+    run_push_jobs(app)
+    assert push_service.received == []
+
+
+def test_an_approval_outcome_and_an_assignment_are_notified(
+    app, vapid, push_service, make_user, make_family, make_client
+):
+    make_user("admin", username="root", team=None)
+    publish_practice_settings(make_client("root"))
+    amara = make_user("caseworker", username="amara")
+    make_user("supervisor", username="hannah")
+    ben = make_user("caseworker", username="ben")
+    family = make_family(team_of=amara, worker=amara, name="Okoro")
+    worker, supervisor = make_client("amara"), make_client("hannah")
+    amara_keys, ben_keys = BrowserKeys(), BrowserKeys()
+    subscribe(worker, push_service, amara_keys, "amara")
+    subscribe(make_client("ben"), push_service, ben_keys, "ben")
+    judgment = worker.post(
+        "/api/judgments",
+        json={"family_id": str(family.id), "question": "q", "category": "safety_plan_change"},
+    ).json
+    worker.post(f"/api/judgments/{judgment['id']}/sign")
+    supervisor.post(
+        "/api/reviews",
+        json={
+            "target_kind": "judgment",
+            "target_id": judgment["id"],
+            "review_kind": "approve",
+            "body": "Agreed",
+        },
+    )
+    supervisor.post(
+        "/api/assignments",
+        json={"family_id": str(family.id), "worker_id": str(ben.id), "role": "co_worker"},
+    )
+    run_push_jobs(app)
+    by_path: dict[str, Any] = {p["path"]: p for p in push_service.received}
+    assert amara_keys.decrypt(by_path["/push/amara"]["body"])["kind"] == "approval"
+    assert ben_keys.decrypt(by_path["/push/ben"]["body"]) == {
+        "kind": "assignment",
+        "id": str(family.id),
+    }
+
+
+def test_subscription_input_is_checked(signed_note):
+    worker, _, _ = signed_note
+    response = worker.post(
+        "/api/notifications/subscriptions", json={"endpoint": "not a url", "keys": {}}
+    )
+    assert response.status_code == 422
+    assert {"endpoint", "keys"} <= set(response.json["errors"])
