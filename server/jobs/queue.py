@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, current_app, g, has_request_context
+from flask import Flask, current_app, g
 from redis import Redis
 from rq import Queue
 
@@ -38,16 +38,14 @@ def enqueue(
 ) -> str | None:
     """Run a job in the background; without Redis, run it in-process through the same function.
 
-    In-process, a job asked for during a request runs when the request ends
-    (its own transaction, after the response's work is committed), so jobs
-    behave the same with and without a worker. Returns the rq job id, or None.
+    In-process, a job runs when the current app context ends (for a request,
+    after the response's work is committed), never inside the caller's
+    transaction, so jobs behave the same with and without a worker. Returns
+    the rq job id, or None.
     """
     if current_app.config["REDIS_URL"]:
         return queue(queue_name).enqueue(job, *args, **options).id
-    if has_request_context():
-        g.setdefault("deferred_jobs", []).append((job, args))
-    else:
-        _run_now(job, args)
+    g.setdefault("deferred_jobs", []).append((job, args))
     return None
 
 
@@ -60,9 +58,12 @@ def _run_now(job: Callable[..., Any], args: tuple[Any, ...]) -> None:
 
 
 def run_deferred_jobs(_error: BaseException | None = None) -> None:
-    for job, args in g.pop("deferred_jobs", []):
-        _run_now(job, args)
+    # A job may queue more jobs: run until none are left.
+    while deferred := g.pop("deferred_jobs", []):
+        for job, args in deferred:
+            _run_now(job, args)
 
 
 def init_app(app: Flask) -> None:
-    app.teardown_request(run_deferred_jobs)
+    # Registered after Flask-SQLAlchemy's, so it runs first: the session is still there.
+    app.teardown_appcontext(run_deferred_jobs)

@@ -6,5 +6,8 @@ from rq import cron
 
 from .queue import DEFAULT_QUEUE
 from .sessions import end_expired_sessions
+from .visits import remind_visits_due
 
 cron.register(end_expired_sessions, DEFAULT_QUEUE, interval=15 * 60)
+# Weekday mornings, before visits are planned for the day.
+cron.register(remind_visits_due, DEFAULT_QUEUE, cron="0 7 * * 1-5")

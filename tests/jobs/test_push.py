@@ -219,3 +219,40 @@ def test_subscription_input_is_checked(signed_note):
     )
     assert response.status_code == 422
     assert {"endpoint", "keys"} <= set(response.json["errors"])
+
+
+def test_workers_are_reminded_of_a_statutory_visit_due_within_two_working_days(
+    app, vapid, push_service, make_user, make_family, make_client
+):
+    from datetime import UTC, datetime, timedelta
+
+    from server.domain.timescales import Interval, Unit, add_interval
+    from server.jobs.visits import remind_visits_due, visits_due
+    from server.persistence import Family
+
+    make_user("admin", username="root", team=None)
+    publish_practice_settings(make_client("root"))  # every 10 working days
+    amara = make_user("caseworker", username="amara")
+    soon = make_family(team_of=amara, worker=amara, name="Soon")
+    later = make_family(team_of=amara, worker=amara, name="Later")
+    today = datetime.now(UTC).date()
+    with app.app_context():
+        # Opened so that the first visit falls due in 1 working day, or in 6.
+        for family, days in ((soon, 1), (later, 6)):
+            opened = today
+            while add_interval(opened, Interval(10, Unit.WORKING_DAYS)) > add_interval(
+                today, Interval(days, Unit.WORKING_DAYS)
+            ):
+                opened -= timedelta(days=1)
+            row = db.session.get(Family, family.id)
+            row.created_at = datetime.combine(opened, datetime.min.time(), UTC)
+        db.session.commit()
+        assert set(visits_due(today)) == {soon.id}
+    keys = BrowserKeys()
+    subscribe(make_client("amara"), push_service, keys)
+    with app.app_context():
+        assert remind_visits_due() == 1
+    run_push_jobs(app)
+    assert [keys.decrypt(p["body"]) for p in push_service.received] == [
+        {"kind": "visit_due", "id": str(soon.id)}
+    ]
