@@ -126,7 +126,13 @@ export class Session extends EventTarget {
     this.user = this.user || saved.user || null;
     this.data = new LocalData();
     this.data.load({ records, outbox, notices, reference: saved.reference });
-    this.sync = new SyncService({ db: this.db, key, data: this.data, deviceId: device.device_id });
+    this.sync = new SyncService({
+      db: this.db,
+      key,
+      data: this.data,
+      deviceId: device.device_id,
+      resumeSession: () => this.resumeServerSession(true),
+    });
     await this.sync.loadState();
     this.sync.addEventListener("revoked", () => this.#revoked());
     this.dispatchEvent(new Event("unlocked"));
@@ -183,12 +189,15 @@ export class Session extends EventTarget {
   }
 
   /** Restore the CSRF token of a session that survived a reload (online only). */
-  async resumeServerSession() {
+  async resumeServerSession(raise = false) {
     try {
       const session = await get("/api/auth/session");
       setCsrfToken(session.csrf_token);
       return true;
-    } catch {
+    } catch (error) {
+      if (raise) {
+        throw error; // the sync service turns it into offline or "sign in again"
+      }
       return false;
     }
   }

@@ -96,7 +96,15 @@ export class LocalData extends EventTarget {
     for (const mutation of this.outbox) {
       const key = recordKey(mutation.entity, mutation.id);
       const current = overlay.has(key) ? overlay.get(key) : this.#confirmed(mutation.entity, mutation.id);
-      overlay.set(key, applyMutation(current, mutation));
+      const next = applyMutation(current, mutation);
+      if (next && !next.family_id && mutation.data?.target_id) {
+        // An amendment or comment made here: it belongs to its target's family.
+        const targetKey = recordKey(mutation.data.target_kind, mutation.data.target_id);
+        const target = overlay.get(targetKey) || this.#confirmed(mutation.data.target_kind, mutation.data.target_id);
+        next.family_id = target?.family_id ?? null;
+        next.data.family_id = next.family_id;
+      }
+      overlay.set(key, next);
     }
     return overlay;
   }

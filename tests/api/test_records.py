@@ -419,7 +419,12 @@ def test_judgment_options_keep_their_for_and_against(team):
     judgment = created(
         worker.post(
             "/api/judgments",
-            json={"family_id": family["id"], "question": "q", "category": "routine_support", "options": [option]},
+            json={
+                "family_id": family["id"],
+                "question": "q",
+                "category": "routine_support",
+                "options": [option],
+            },
         )
     )
     assert judgment["options"] == [option]

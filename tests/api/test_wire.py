@@ -15,8 +15,13 @@ def test_every_kind_dumps_the_same_fast_and_through_its_schema(app, app_context)
     demo.load_demo_data(families=6, seed=11)
     note = db.session.scalars(sa.select(Note).where(Note.state == "signed")).first()
     db.session.add(
-        Amendment(family_id=note.family_id, target_kind="note", target_id=note.id,
-                  reason="Misheard", changes={"strengths": "Warmth"})
+        Amendment(
+            family_id=note.family_id,
+            target_kind="note",
+            target_id=note.id,
+            reason="Misheard",
+            changes={"strengths": "Warmth"},
+        )
     )
     db.session.commit()
     compared = 0

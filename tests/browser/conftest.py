@@ -85,7 +85,9 @@ def new_context(browser: Any, live_server: str) -> Iterator[Any]:
         context.close()
 
 
-def sign_in(page: Any, username: str, *, passphrase: str = PASSPHRASE, password: str = PASSWORD) -> None:
+def sign_in(
+    page: Any, username: str, *, passphrase: str = PASSPHRASE, password: str = PASSWORD
+) -> None:
     """Sign in on a fresh device, choose its passphrase and wait for the caseload."""
     page.goto("/")
     page.get_by_label("Username").fill(username)

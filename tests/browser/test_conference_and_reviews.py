@@ -1,4 +1,4 @@
-"""The family group conference workspace (offline, then synced) and the supervisor's review queue."""
+"""The family group conference workspace (offline, then synced) and the review queue."""
 
 from __future__ import annotations
 
@@ -8,16 +8,21 @@ from typing import Any
 from playwright.sync_api import expect
 
 from tests.api.casework import created, publish_practice_settings
-from tests.browser.conftest import check_accessibility, sign_in, wait_until_synced
+from tests.browser.conftest import check_accessibility, sign_in, unlock, wait_until_synced
+
+SECTIONS = ["referral", "invited", "stages", "new-action", "review"]
 
 
 def watch_for_errors(page: Any) -> list[str]:
+    """Collect the page's errors; a request the browser could not send while offline is not one."""
     errors: list[str] = []
+
+    def on_console(message: Any) -> None:
+        if message.type == "error" and "ERR_INTERNET_DISCONNECTED" not in message.text:
+            errors.append(message.text)
+
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on(
-        "console",
-        lambda message: errors.append(message.text) if message.type == "error" else None,
-    )
+    page.on("console", on_console)
     return errors
 
 
@@ -45,7 +50,9 @@ def date_in(page: Any, legend: str, day: str, month: str, year: str) -> None:
     group.get_by_label("Year").fill(year)
 
 
-def add_plan_action(page: Any, task: str, who: str, when: tuple[str, str, str], checker: str) -> None:
+def add_plan_action(
+    page: Any, task: str, who: str, when: tuple[str, str, str], checker: str
+) -> None:
     page.get_by_label("Task", exact=True).fill(task)
     page.get_by_label("Who does it").fill(who)
     date_in(page, "By when (optional)", *when)
@@ -54,7 +61,9 @@ def add_plan_action(page: Any, task: str, who: str, when: tuple[str, str, str], 
     expect(page.get_by_role("row").filter(has_text=task)).to_be_visible()
 
 
-def test_a_conference_made_offline_syncs_once(app, make_user, make_family, make_client, new_context):
+def test_a_conference_made_offline_syncs_once(
+    app, make_user, make_family, make_client, new_context
+):
     amara = make_user("caseworker", username="amara", display_name="Amara Okafor")
     family = make_family(team_of=amara, worker=amara, name="Okoro")
     api = make_client("amara")
@@ -107,15 +116,26 @@ def test_a_conference_made_offline_syncs_once(app, make_user, make_family, make_
     expect(page.get_by_text("Who is invited saved")).to_be_visible()
 
     date_in(page, "Private family time", "14", "5", "2027")
+    page.get_by_label("Conference held").check()
     page.get_by_role("button", name="Save stages and dates").click()
     expect(page.get_by_text("Stages and dates saved")).to_be_visible()
 
-    add_plan_action(page, "Walk Sam to school", "Alex Okoro", ("1", "6", "2027"), "Hillside Primary School")
+    # Once held, who came is recorded from the same network.
+    came = page.get_by_role("group", name="Who came to the conference")
+    came.get_by_label("Alex Okoro, Family member").check()
+    page.get_by_role("button", name="Save who is invited").click()
+    expect(page.get_by_text("Who is invited saved")).to_be_visible()
+
+    add_plan_action(
+        page, "Walk Sam to school", "Alex Okoro", ("1", "6", "2027"), "Hillside Primary School"
+    )
     add_plan_action(page, "Sunday dinner at Nan's", "Nan", ("8", "6", "2027"), "Alex Okoro")
     walk = page.get_by_role("row").filter(has_text="Walk Sam to school")
     walk.get_by_label("Status of Walk Sam to school").select_option("on_track")
     walk.get_by_role("button", name="Change status").click()
-    expect(page.get_by_role("row").filter(has_text="Walk Sam to school").locator(".govuk-tag")).to_have_text("On track")
+    expect(
+        page.get_by_role("row").filter(has_text="Walk Sam to school").locator(".govuk-tag")
+    ).to_have_text("On track")
     check_accessibility(page, "conference workspace, filled")
 
     waiting = page.evaluate("() => window.fieldwork.session.data.outbox.length")
@@ -129,7 +149,7 @@ def test_a_conference_made_offline_syncs_once(app, make_user, make_family, make_
     conferences = api.get(f"/api/conferences?family_id={family.id}").json["items"]
     assert len(conferences) == 1
     conference = conferences[0]
-    assert conference["status"] == "offered"
+    assert conference["status"] == "held"
     assert conference["referral"] == {
         "referrer": "Jo Smith, health visitor",
         "reason": "Grandparents offered to help.",
@@ -137,18 +157,23 @@ def test_a_conference_made_offline_syncs_once(app, make_user, make_family, make_
         "bottom_lines": ["Sam is never left alone overnight."],
     }
     assert conference["invited"] == [
-        {"name": "Alex Okoro", "person_id": alex["id"], "relationship_id": None, "role": "Family member"},
+        {"name": "Alex Okoro", "person_id": alex["id"], "role": "Family member"},
         {
             "name": "Hillside Primary School",
-            "person_id": None,
             "relationship_id": school["id"],
             "role": "Teacher or school for Sam",
         },
     ]
+    assert conference["attending"] == [
+        {"name": "Alex Okoro", "person_id": alex["id"], "role": "Family member"}
+    ]
     assert conference["private_family_time_on"] == "2027-05-14"
 
     actions = api.get(f"/api/plan-actions?family_id={family.id}").json["items"]
-    assert sorted(action["task"] for action in actions) == ["Sunday dinner at Nan's", "Walk Sam to school"]
+    assert sorted(action["task"] for action in actions) == [
+        "Sunday dinner at Nan's",
+        "Walk Sam to school",
+    ]
     assert {action["conference_id"] for action in actions} == {conference["id"]}
     by_task = {action["task"]: action for action in actions}
     assert by_task["Walk Sam to school"]["status"] == "on_track"
@@ -156,11 +181,18 @@ def test_a_conference_made_offline_syncs_once(app, make_user, make_family, make_
     assert by_task["Walk Sam to school"]["due_on"] == "2027-06-01"
     assert by_task["Walk Sam to school"]["checked_by"] == "Hillside Primary School"
     assert by_task["Sunday dinner at Nan's"]["status"] == "not_started"
+    # Every section was saved, so no draft is left behind on the device.
+    drafts = page.evaluate(
+        """async ([id, sections]) => Promise.all(sections.map(
+            (section) => window.fieldwork.session.loadDraft(`conference/${id}/${section}`)))""",
+        [conference["id"], SECTIONS],
+    )
+    assert drafts == [None] * len(SECTIONS)
     assert errors == []
 
 
 def test_a_plan_action_without_a_task_is_refused_and_nothing_typed_is_lost(
-    app, make_user, make_family, new_context
+    app, make_user, make_family, make_client, new_context
 ):
     amara = make_user("caseworker", username="amara")
     family = make_family(team_of=amara, worker=amara, name="Okoro")
@@ -183,13 +215,39 @@ def test_a_plan_action_without_a_task_is_refused_and_nothing_typed_is_lost(
     expect(page.locator("#action-task-error")).to_contain_text("Enter the task")
     # What was typed is still there.
     expect(page.get_by_label("Who does it")).to_have_value("Nan")
-    expect(page.get_by_role("group", name="By when (optional)").get_by_label("Day")).to_have_value("8")
+    expect(page.get_by_role("group", name="By when (optional)").get_by_label("Day")).to_have_value(
+        "8"
+    )
     expect(page.get_by_label("Who checks it is done (optional)")).to_have_value("Alex")
     check_accessibility(page, "conference workspace with an error")
     link.click()
     expect(page.get_by_label("Task", exact=True)).to_be_focused()
     assert "/conference" in page.url, "the summary's link moves focus, not the page"
     assert page.evaluate("() => window.fieldwork.session.data.all('plan_action').length") == 0
+
+    # What was typed survives closing the app: it comes back from the draft.
+    page.get_by_label("Task", exact=True).fill("Sunday dinner at Nan's")
+    page.wait_for_timeout(800)  # drafts are saved a moment after typing stops
+    page.reload()
+    unlock(page)
+    expect(page.get_by_label("Task", exact=True)).to_have_value("Sunday dinner at Nan's")
+    expect(page.get_by_label("Who does it")).to_have_value("Nan")
+    expect(
+        page.get_by_role("group", name="By when (optional)").get_by_label("Month")
+    ).to_have_value("6")
+    page.get_by_role("button", name="Add action").click()
+    expect(page.get_by_role("row").filter(has_text="Sunday dinner at Nan's")).to_be_visible()
+    expect(page.get_by_label("Task", exact=True)).to_have_value("")
+
+    # Removing an action asks first, then takes it off the plan (and off the server).
+    page.get_by_role("button", name="Remove Sunday dinner at Nan's").click()
+    expect(page.get_by_role("button", name="Yes, remove it")).to_be_focused()
+    page.get_by_role("button", name="Yes, remove it").click()
+    expect(page.get_by_text("Action removed from the plan")).to_be_visible()
+    expect(page.get_by_role("row").filter(has_text="Sunday dinner at Nan's")).to_have_count(0)
+    wait_until_sent(page)
+    assert make_client("amara").get(f"/api/plan-actions?family_id={family.id}").json["items"] == []
+    assert page.evaluate("() => window.fieldwork.session.data.notices.length") == 0
     assert errors == []
 
 
@@ -218,7 +276,10 @@ def test_the_review_queue_shows_the_teams_waiting_notes_and_decisions(
     note = created(
         worker.post(
             "/api/notes",
-            json={"family_id": str(family.id), "sections": {"what_happened": "We walked to the park."}},
+            json={
+                "family_id": str(family.id),
+                "sections": {"what_happened": "We walked to the park."},
+            },
         )
     )
     assert worker.post(f"/api/notes/{note['id']}/sign").status_code == 200
@@ -249,6 +310,25 @@ def test_the_review_queue_shows_the_teams_waiting_notes_and_decisions(
     expect(rows.first).to_contain_text("Decision: Change the safety plan")
     expect(page.get_by_text("Showing 1 of 2 waiting")).to_be_visible()
     check_accessibility(page, "review queue, filtered")
+
+    # A note the supervisor has marked "discussed" leaves the queue.
+    supervisor = make_client("priya")
+    created(
+        supervisor.post(
+            "/api/reviews",
+            json={
+                "target_kind": "note",
+                "target_id": note["id"],
+                "review_kind": "discussed",
+                "body": "Talked it through.",
+            },
+        )
+    )
+    page.get_by_role("button", name="Clear filters").click()
+    page.get_by_role("button", name="Sync now").click()
+    expect(page.get_by_role("heading", level=1, name="Review queue (1)")).to_be_visible()
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("Decision: Change the safety plan")
     assert errors == []
 
     caseworker_page = new_context().new_page()

@@ -7,7 +7,9 @@ import shutil
 from tests.browser.conftest import sign_in
 
 
-def test_a_new_version_waits_for_the_worker_to_agree(app, make_user, make_family, new_context, tmp_path):
+def test_a_new_version_waits_for_the_worker_to_agree(
+    app, make_user, make_family, new_context, tmp_path
+):
     served = tmp_path / "pwa"
     shutil.copytree(app.config["PWA_DIR"], served)
     app.config["PWA_DIR"] = str(served)

@@ -109,16 +109,20 @@ def test_a_visit_recorded_offline_syncs_once_and_a_supervisor_approves_the_decis
     page.get_by_label("Strengths").fill("Alex stayed calm when Sam was upset.")
     page.get_by_role("button", name="Sign the note").click()
     expect(page.get_by_role("heading", level=1, name="Sign this note?")).to_be_visible()
-    expect(page.get_by_text("any correction is added as an amendment with a reason")).to_be_visible()
+    expect(
+        page.get_by_text("any correction is added as an amendment with a reason")
+    ).to_be_visible()
     check_accessibility(page, "visit: confirm signing the note")
     page.get_by_role("button", name="Yes, sign the note").click()
-    expect(page.get_by_role("alert")).to_contain_text("The note is signed")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("The note is signed")
     page.get_by_role("button", name="Continue").click()
 
     # Part 3: a red-light judgment; the light shows as soon as the kind is chosen.
     expect(page.get_by_role("heading", level=1, name="Judgment log entry")).to_be_visible()
     check_accessibility(page, "visit: judgment log entry")
-    page.get_by_label("What decision are you making?").fill("Should Sam stay with Gran at weekends?")
+    page.get_by_label("What decision are you making?").fill(
+        "Should Sam stay with Gran at weekends?"
+    )
     page.get_by_label("What kind of decision is it?").select_option(label="Change the safety plan")
     expect(page.locator("#category-light")).to_contain_text(
         "Needs a supervisor's approval before you act"
@@ -172,7 +176,9 @@ def test_a_visit_recorded_offline_syncs_once_and_a_supervisor_approves_the_decis
         "Give the reason the answer to “Bedroom seen” is no"
     )
     check_accessibility(page, "visit: compliance checklist with errors")
-    page.get_by_label("Reason for the answer to “Bedroom seen”").fill("Sam did not want me upstairs")
+    page.get_by_label("Reason for the answer to “Bedroom seen”").fill(
+        "Sam did not want me upstairs"
+    )
     page.get_by_role("button", name="Save the checklist").click()
 
     # The summary links to each separate record.
@@ -198,7 +204,7 @@ def test_a_visit_recorded_offline_syncs_once_and_a_supervisor_approves_the_decis
     page.get_by_label("The corrected text").fill("I like the cat.")
     page.get_by_label("Why are you correcting it?").fill("I wrote down the wrong pet")
     page.get_by_role("button", name="Save the correction").click()
-    expect(page.get_by_role("alert")).to_contain_text("Your correction is saved")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Your correction is saved")
     expect(page.get_by_text("I wrote down the wrong pet")).to_be_visible()
     expect(page.get_by_text("I like the dog.")).to_be_visible()
     expect(page.get_by_text("I like the cat.")).to_be_visible()
@@ -220,9 +226,15 @@ def test_a_visit_recorded_offline_syncs_once_and_a_supervisor_approves_the_decis
     expect(page.get_by_role("heading", level=1, name="Relational note")).to_be_visible()
     expect(page.get_by_label("What happened")).to_have_value(SECOND_NOTE)
 
-    # Online again: everything is sent, each record exactly once.
+    # Online again: everything is sent, each record exactly once. The app was unlocked
+    # offline, so it has no server session token yet: reload and unlock, as its sync
+    # message asks (the core restores the token only when unlocking online).
     device.set_offline(False)
+    page.reload()
+    unlock(page)
+    expect(page.get_by_label("What happened")).to_have_value(SECOND_NOTE)
     sync_and_wait(page)
+    assert page.evaluate("() => window.fieldwork.session.data.notices.length") == 0
     worker = make_client("amara")
     visits = items_of(worker, f"/api/interactions?family_id={fid}")
     assert sorted(v["purpose"] for v in visits) == ["direct_work", "statutory_visit"]
@@ -289,7 +301,9 @@ def test_a_visit_recorded_offline_syncs_once_and_a_supervisor_approves_the_decis
     )
     supervisor_page.get_by_label("Your reason").fill("Gran's home is safe; review in a month")
     supervisor_page.get_by_role("button", name="Approve").click()
-    expect(supervisor_page.get_by_role("alert")).to_contain_text("You approved this decision")
+    expect(supervisor_page.locator(".govuk-notification-banner")).to_contain_text(
+        "You approved this decision"
+    )
     sync_and_wait(supervisor_page)
     assert worker.get(f"/api/judgments/{judgment_id}").json["status"] == "approved"
 
@@ -346,4 +360,81 @@ def test_the_judgment_step_keeps_what_was_typed_when_the_question_is_missing(
     expect(page.get_by_label("What decision are you making?")).to_be_focused()
     assert "#/family/" in page.url  # the link moved focus; it did not leave the screen
     assert page.evaluate("() => window.fieldwork.session.data.all('judgment').length") == 0
+    assert errors == []
+
+
+def test_supervision_on_a_note_is_a_conversation(
+    app, make_user, make_family, make_client, new_context
+):
+    make_user("admin", username="root", team=None)
+    publish_practice_settings(make_client("root"))
+    amara = make_user("caseworker", username="amara", display_name="Amara Obi")
+    make_user("supervisor", username="hannah", display_name="Hannah Reid")
+    family = make_family(team_of=amara, worker=amara, name="Patel")
+    page = new_context().new_page()
+    errors = watch_for_errors(page)
+    sign_in(page, "amara")
+    ready_to_work_offline(page)
+    go(page, f"#/family/{family.id}/visit")
+    record_visit_details(page, mode="Home visit", purpose="Direct work", meaningful="Yes")
+    page.get_by_role("button", name="Save and continue to the note").click()
+    page.get_by_label("What happened").fill("We drew the family tree.")
+    page.get_by_role("button", name="Save as draft").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("saved as a draft")
+    page.get_by_role("link", name="Summary").click()
+    page.get_by_role("link", name="Read the relational note").click()
+
+    # The author edits the draft on the note's page, then signs it there.
+    expect(page.locator("#note-state")).to_contain_text("Draft")
+    expect(page.get_by_label("What happened")).to_have_value("We drew the family tree.")
+    page.get_by_label("Strengths").fill("Sam knew every cousin's name.")
+    page.get_by_role("button", name="Sign the note").click()
+    page.get_by_role("button", name="Yes, sign the note").click()
+    expect(page.locator("#note-state")).to_contain_text("Signed")
+    expect(page.get_by_text("Sam knew every cousin's name.")).to_be_visible()
+    note_address = page.url.split("#", 1)[1]
+    sync_and_wait(page)
+
+    supervisor = new_context().new_page()
+    errors += watch_for_errors(supervisor)
+    sign_in(supervisor, "hannah")
+    go(supervisor, f"#{note_address}")
+    expect(supervisor.get_by_role("heading", level=1, name="Relational note")).to_be_visible()
+    supervisor.get_by_role("button", name="Add to the conversation").click()
+    expect(supervisor.locator(".govuk-error-summary")).to_contain_text("Choose comment or question")
+    check_accessibility(supervisor, "note page for a supervisor, with errors")
+    supervisor.get_by_label("A question for the worker to reflect on").check()
+    supervisor.get_by_label("Your comment or question").fill("What helped Sam open up?")
+    supervisor.get_by_role("button", name="Add to the conversation").click()
+    expect(supervisor.locator(".govuk-notification-banner")).to_contain_text(
+        "Your question is saved"
+    )
+    sync_and_wait(supervisor)
+
+    sync_and_wait(page)
+    expect(page.get_by_role("heading", name="Question from Hannah Reid")).to_be_visible()
+    page.get_by_text("Reply to this question").click()
+    page.get_by_label("Your reply").fill("Drawing side by side, not face to face.")
+    page.get_by_role("button", name="Send reply").click()
+    expect(page.get_by_role("heading", name="Reply from you")).to_be_visible()
+    check_accessibility(page, "note page with a conversation")
+    sync_and_wait(page)
+
+    sync_and_wait(supervisor)
+    expect(supervisor.get_by_role("heading", name="Reply from Amara Obi")).to_be_visible()
+    supervisor.context.set_offline(True)
+    supervisor.get_by_role("button", name="Mark as discussed").click()
+    expect(supervisor.locator("#note-state")).to_contain_text("Discussed in supervision")
+    expect(supervisor.get_by_role("button", name="Mark as discussed")).to_have_count(0)
+    supervisor.context.set_offline(False)
+    sync_and_wait(supervisor)
+
+    worker = make_client("amara")
+    note_id = note_address.rsplit("/", 1)[1]
+    reviews = items_of(worker, f"/api/reviews?target_id={note_id}")
+    question = next(r for r in reviews if r["review_kind"] == "question")
+    reply = next(r for r in reviews if r["review_kind"] == "reply")
+    assert reply["parent_id"] == question["id"]
+    assert sorted(r["review_kind"] for r in reviews) == ["discussed", "question", "reply"]
+    assert worker.get(f"/api/notes/{note_id}").json["review_status"] == "discussed"
     assert errors == []

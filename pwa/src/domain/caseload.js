@@ -27,7 +27,9 @@ export function nextStatutoryVisit(data, family) {
     }
     let lastVisit = null;
     for (const checklist of data.ofFamily("checklist", family.id)) {
-      if (checklist.purpose === template.purpose && checklist.completed_on) {
+      // A checklist made offline has no purpose yet (the server sets it): use its template's.
+      const purpose = checklist.purpose ?? data.get("checklist_template", checklist.template_id)?.purpose;
+      if (purpose === template.purpose && checklist.completed_on) {
         if (!lastVisit || checklist.completed_on > lastVisit) {
           lastVisit = checklist.completed_on;
         }

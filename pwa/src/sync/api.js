@@ -26,6 +26,10 @@ export function setCsrfToken(token) {
   csrfToken = token;
 }
 
+export function hasCsrfToken() {
+  return csrfToken !== null;
+}
+
 export async function request(method, path, body) {
   const headers = { Accept: "application/json" };
   if (body !== undefined) {

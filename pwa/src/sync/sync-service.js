@@ -16,7 +16,7 @@ import {
 import { open, seal } from "../crypto/keys.js";
 import { STORES } from "../db/database.js";
 import { applyMutation, recordKey } from "../store.js";
-import { ApiError, DeviceRevoked, Offline, SessionEnded, post } from "./api.js";
+import { ApiError, DeviceRevoked, Offline, SessionEnded, hasCsrfToken, post } from "./api.js";
 
 export const SyncState = Object.freeze({
   IDLE: "idle",
@@ -29,8 +29,10 @@ export const SyncState = Object.freeze({
 const channel = typeof BroadcastChannel === "function" ? new BroadcastChannel("fieldwork") : null;
 
 export class SyncService extends EventTarget {
-  constructor({ db, key, data, deviceId }) {
+  constructor({ db, key, data, deviceId, resumeSession = null }) {
     super();
+    // Unlocked offline, the app has no CSRF token yet: get one before the first push.
+    this.resumeSession = resumeSession;
     this.db = db;
     this.key = key;
     this.data = data;
@@ -148,6 +150,9 @@ export class SyncService extends EventTarget {
   async #sync(reason) {
     this.#setState(SyncState.SYNCING);
     try {
+      if (this.resumeSession && !hasCsrfToken()) {
+        await this.resumeSession();
+      }
       await this.push();
       await this.pull();
       this.failures = 0;

@@ -1,6 +1,788 @@
-// Placeholder until this screen is built.
-import { html, mount } from "../html.js";
+// A relational note: its sections, who wrote it and when, draft or signed.
+// A draft is edited and signed here by its author; a signed note is never
+// changed, only corrected by an amendment shown beneath it. Supervision is a
+// conversation on the note, not a sign-off.
+//
+// This module also holds what the note and judgment screens share: the
+// screen that re-draws itself as data changes without losing what is typed,
+// the amendments beneath a signed record and the supervision thread.
 
-export async function noteView({ main }) {
-  mount(main, html`<h1 class="govuk-heading-l">Not built yet</h1>`);
+import { newId } from "../../domain/ids.js";
+import {
+  button,
+  errorSummary,
+  focusErrorSummary,
+  fillForm,
+  formValues,
+  radios,
+  saveAsTyped,
+  select,
+  storageMessage,
+  textarea,
+} from "../forms.js";
+import { html, mount } from "../html.js";
+import { backLink, formatDateTime, tag } from "../layout.js";
+
+export const NOTE_SECTIONS = [
+  {
+    key: "what_happened",
+    title: "What happened",
+    hint: "What you did together and what happened between you and the family. Write it so the family could read it.",
+  },
+  {
+    key: "child_voice",
+    title: "The child's voice",
+    hint: "What the child said, in their own words. Put their exact words in quotation marks where you can.",
+  },
+  {
+    key: "family_view",
+    title: "The family's view",
+    hint: "How the family see things, and what matters to them, in their words.",
+  },
+  {
+    key: "strengths",
+    title: "Strengths",
+    hint: "What is going well, and what the family and their network do well.",
+  },
+  {
+    key: "reflection",
+    title: "Your reflection",
+    hint: "What you think and feel about this visit and the relationship, and why.",
+  },
+  {
+    key: "next_steps",
+    title: "Next steps",
+    hint: "What you and the family agreed will happen next: who does it, and by when.",
+  },
+];
+
+export const LONG_TEXT = 20_000;
+
+// How each kind of supervision entry is headed in the conversation.
+const REVIEW_HEADINGS = {
+  comment: (who) => `Comment from ${who}`,
+  question: (who) => `Question from ${who}`,
+  reply: (who) => `Reply from ${who}`,
+  acknowledgement: (who) => `Acknowledged by ${who}`,
+  discussed: (who) => `Marked as discussed by ${who}`,
+  approve: (who) => `Approved by ${who}`,
+  decline: (who) => `Declined by ${who}`,
+};
+
+// --- small shared pieces ----------------------------------------------------------------
+
+/** Return whether the signed-in worker wrote a record (an unsynced one was written here). */
+export function isAuthor(record, user) {
+  if (!record || !user) return false;
+  return record.created_by_id ? record.created_by_id === user.id : Boolean(record.unsynced);
+}
+
+/** Return the version a change is based on: an unsynced record counts as the server's first. */
+export function baseVersion(data, entity, id) {
+  return Math.max(1, data.record(entity, id)?.version || 1);
+}
+
+/** Order records oldest first; those not yet synced (no server time) come last, in outbox order. */
+export function oldestFirst(records) {
+  return [...records].sort((a, b) => {
+    if (!a.created_at || !b.created_at) return (a.created_at ? 0 : 1) - (b.created_at ? 0 : 1);
+    return a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : 0;
+  });
+}
+
+export function notSyncedTag(record) {
+  return record?.unsynced ? html` ${tag("Not synced yet", "grey")}` : "";
+}
+
+export function capitalised(text) {
+  return text ? text[0].toUpperCase() + text.slice(1) : text;
+}
+
+export function writtenBy(context, record) {
+  const who = context.staffName(record.created_by_id) || "you";
+  const when = record.created_at ? formatDateTime(record.created_at) : "on this device, not synced yet";
+  return record.created_at ? `${who} on ${when}` : `${who}, ${when}`;
+}
+
+export function familyName(data, familyId) {
+  return data.get("family", familyId)?.display_name || "this family";
+}
+
+export function visitText(context, interactionId) {
+  const visit = interactionId ? context.data.get("interaction", interactionId) : null;
+  if (!visit) return "";
+  return `${context.label("interaction_mode", visit.mode)} on ${formatDateTime(visit.occurred_at)}`;
+}
+
+/** The banner after a save: announced and focused once, not again when sync re-draws the screen. */
+export function successBanner(message, announce = true) {
+  if (!message) return "";
+  return html`<div class="govuk-notification-banner govuk-notification-banner--success" role="${announce ? "alert" : "region"}"
+      aria-labelledby="success-title" data-module="govuk-notification-banner" ${announce ? "" : html`data-disable-auto-focus="true"`}>
+    <div class="govuk-notification-banner__header">
+      <h2 class="govuk-notification-banner__title" id="success-title">Success</h2>
+    </div>
+    <div class="govuk-notification-banner__content">
+      <p class="govuk-notification-banner__heading">${message}</p>
+    </div>
+  </div>`;
+}
+
+export function draftStatus() {
+  return html`<p class="app-draft-saved">Drafts are saved on this device as you type.</p>`;
+}
+
+/** Check lengths the server enforces, so a long text is refused here, not after sync. */
+export function checkLength(errors, id, value, max, name) {
+  if (!errors[id] && (value || "").length > max) {
+    errors[id] = `${name} must be ${max.toLocaleString("en-GB")} characters or fewer`;
+  }
+}
+
+// --- a screen that re-draws as data changes, keeping what is typed ----------------------
+
+/**
+ * The frame of the note and judgment screens. Forms carry `data-form` (and
+ * `data-target` when there are several of a kind) and may carry `data-draft`,
+ * the key their text is kept under as it is typed. Buttons with `data-open`
+ * open a form. A change of data re-draws the screen unless the worker is
+ * typing, so sync never takes text from under their fingers.
+ */
+export class RecordScreen {
+  constructor(context) {
+    this.context = context;
+    this.state = { open: null, form: null, errors: {}, values: null, message: null };
+    this.stops = [];
+    this.dirty = false;
+    this.busy = false;
+    this.last = null;
+    this.turn = 0;
+    this.announce = false;
+    this.onChange = () => {
+      // Never re-draw under the worker's fingers, nor over errors they are reading.
+      if (!this.dirty && !this.busy && !this.state.form) this.render();
+    };
+    this.onInput = () => {
+      this.dirty = true;
+    };
+    this.onClick = (event) => {
+      const opener = event.target.closest("[data-open]");
+      if (opener && this.context.main.contains(opener)) {
+        event.preventDefault();
+        this.state = { open: opener.dataset.open || null, form: null, errors: {}, values: null, message: null };
+        this.render({ force: true }).then(() => this.focusOpened());
+      }
+    };
+    context.data.addEventListener("change", this.onChange);
+    context.main.addEventListener("input", this.onInput);
+    context.main.addEventListener("click", this.onClick);
+  }
+
+  close() {
+    this.context.data.removeEventListener("change", this.onChange);
+    this.context.main.removeEventListener("input", this.onInput);
+    this.context.main.removeEventListener("click", this.onClick);
+    this.stopDrafts();
+    this.turn += 1;
+  }
+
+  stopDrafts() {
+    this.stops.forEach((stop) => stop());
+    this.stops = [];
+  }
+
+  /** Return the error summary: linked to each field, or plain when no field is to blame. */
+  problems() {
+    const { form: problem, ...linked } = this.state.errors || {};
+    return problem ? problemSummary(problem) : errorSummary(linked);
+  }
+
+  /** Return the error shown beside a field, if the last submitted form was this one. */
+  error(formId, fieldId) {
+    return this.state.form === formId ? this.state.errors[fieldId] : undefined;
+  }
+
+  markup() {
+    return "";
+  }
+
+  handlers() {
+    return {};
+  }
+
+  focusOpened() {
+    const heading = this.context.main.querySelector("[data-opened]");
+    if (heading) {
+      heading.setAttribute("tabindex", "-1");
+      heading.focus();
+    }
+  }
+
+  async render({ force = false } = {}) {
+    const { main, session } = this.context;
+    const turn = ++this.turn;
+    await this.prepare?.();
+    if (turn !== this.turn) return;
+    const content = this.markup();
+    const text = String(content);
+    if (!force && text === this.last) {
+      return;
+    }
+    this.last = text;
+    this.stopDrafts();
+    mount(main, content);
+    this.dirty = false;
+    this.announce = false;
+    for (const form of main.querySelectorAll("form[data-form]")) {
+      const formId = formKey(form);
+      form.addEventListener("submit", (event) => {
+        event.preventDefault();
+        this.submit(form, event.submitter);
+      });
+      const key = form.dataset.draft;
+      if (this.state.form === formId && this.state.values) {
+        fillForm(form, this.state.values);
+      } else {
+        const start = this.initialValues?.(form);
+        if (start) fillForm(form, start);
+        if (key) {
+          const draft = await session.loadDraft(key).catch(() => null);
+          if (turn !== this.turn) return;
+          if (draft) fillForm(form, draft);
+        }
+      }
+      if (key) {
+        this.stops.push(saveAsTyped(form, (values) => session.saveDraft(key, values), form.querySelector(".app-draft-saved")));
+      }
+    }
+    this.afterRender?.();
+    this.context.enhance();
+    document.title = `${main.querySelector("h1")?.textContent?.trim() || "Family Fieldwork"} – Family Fieldwork`;
+    focusErrorSummary(main);
+  }
+
+  focusHeading() {
+    const heading = this.context.main.querySelector("h1");
+    if (heading) {
+      heading.setAttribute("tabindex", "-1");
+      heading.focus();
+    }
+    window.scrollTo(0, 0);
+  }
+
+  async submit(form, submitter) {
+    const { session } = this.context;
+    const formId = formKey(form);
+    const values = formValues(form);
+    const handler = this.handlers()[form.dataset.form];
+    if (!handler || this.busy) return;
+    this.busy = true;
+    let outcome;
+    try {
+      outcome = (await handler.call(this, values, { form, submitter, target: form.dataset.target })) || {};
+    } catch (error) {
+      // The device could not store it (out of space, say): say so beside the first field.
+      const first = form.querySelector("input:not([type=hidden]), textarea, select");
+      outcome = first
+        ? { errors: { [first.id]: `Not saved: ${storageMessage(error)}` } }
+        : { errors: { form: `Not saved: ${storageMessage(error)}` } };
+    } finally {
+      this.busy = false;
+    }
+    const failed = Boolean(outcome.errors && Object.keys(outcome.errors).length);
+    if (failed) {
+      // Nothing typed is lost: the form is drawn again with exactly what was sent.
+      this.state = { ...this.state, form: formId, errors: outcome.errors, values, message: null };
+    } else {
+      if (form.dataset.draft && !outcome.keepDraft) {
+        this.stopDrafts();
+        await session.deleteDraft(form.dataset.draft).catch(() => {});
+      }
+      this.state = { open: null, form: null, errors: {}, values: null, message: outcome.message || null, ...(outcome.state || {}) };
+      this.announce = true;
+      if (outcome.step) this.changeStep?.(outcome.step);
+    }
+    await this.render({ force: true });
+    if (failed) return;
+    if (outcome.step || outcome.state?.open) {
+      this.focusHeading();
+    }
+  }
+}
+
+export function problemSummary(problem) {
+  if (!problem) return "";
+  return html`<div class="govuk-error-summary" data-module="govuk-error-summary" tabindex="-1">
+    <div role="alert">
+      <h2 class="govuk-error-summary__title">There is a problem</h2>
+      <div class="govuk-error-summary__body"><p class="govuk-body">${problem}</p></div>
+    </div>
+  </div>`;
+}
+
+function formKey(form) {
+  return `${form.dataset.form}:${form.dataset.target || ""}`;
+}
+
+// --- amendments ----------------------------------------------------------------------
+
+export function amendmentsOf(data, targetId) {
+  return oldestFirst(data.all("amendment").filter((amendment) => amendment.target_id === targetId));
+}
+
+/** The corrections beneath a signed record, each with its reason, author and date. */
+export function amendmentList(context, { targetId, fields, noun }) {
+  const amendments = amendmentsOf(context.data, targetId);
+  const titles = Object.fromEntries(fields.map(({ key, title }) => [key, title]));
+  return html`<h2 class="govuk-heading-m">Corrections</h2>
+    <p class="govuk-body">The signed ${noun} is never changed. Each correction is added beneath it with its reason, who made it and when.</p>
+    ${amendments.length
+      ? amendments.map(
+          (amendment) => html`<div class="app-record app-record--amendment">
+            <h3 class="govuk-heading-s">Correction by ${writtenBy(context, amendment)}${notSyncedTag(amendment)}</h3>
+            <dl class="govuk-summary-list">
+              <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Reason</dt>
+                <dd class="govuk-summary-list__value app-pre-wrap">${amendment.reason}</dd></div>
+              ${Object.entries(amendment.changes || {}).map(
+                ([key, text]) => html`<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">${titles[key] || key.replaceAll("_", " ")}, corrected</dt>
+                  <dd class="govuk-summary-list__value app-pre-wrap">${text}</dd></div>`,
+              )}
+            </dl>
+          </div>`,
+        )
+      : html`<p class="govuk-body">No corrections.</p>`}`;
+}
+
+/** The form that corrects a signed record: which part, the corrected text and why. */
+export function amendmentForm(screen, { targetKind, targetId, fields, noun }) {
+  const formId = "amend:";
+  if (screen.state.open !== "amend") {
+    return html`<button type="button" class="govuk-button govuk-button--secondary" data-module="govuk-button" data-open="amend">Correct this ${noun}</button>`;
+  }
+  return html`<form data-form="amend" data-draft="amendment/${targetKind}/${targetId}" novalidate>
+    <h2 class="govuk-heading-m" data-opened>Correct this ${noun}</h2>
+    <p class="govuk-body">The signed ${noun} stays exactly as it is. Your correction is added beneath it with your reason, your name and the date, and everyone who reads the ${noun} sees both.</p>
+    ${select({
+      name: "section",
+      id: "amend-section",
+      label: "Which part are you correcting?",
+      options: fields.map(({ key, title }) => [key, title]),
+      error: screen.error(formId, "amend-section"),
+    })}
+    ${textarea({
+      name: "text",
+      id: "amend-text",
+      label: "The corrected text",
+      hint: "Write the part as it should read.",
+      rows: 6,
+      error: screen.error(formId, "amend-text"),
+    })}
+    ${textarea({
+      name: "reason",
+      id: "amend-reason",
+      label: "Why are you correcting it?",
+      hint: "For example, what was wrong or missing, and how you found out.",
+      rows: 3,
+      error: screen.error(formId, "amend-reason"),
+    })}
+    ${draftStatus()}
+    <div class="govuk-button-group">
+      ${button("Save the correction")}
+      <button type="button" class="govuk-button govuk-button--secondary" data-module="govuk-button" data-open="">Cancel</button>
+    </div>
+  </form>`;
+}
+
+export async function saveAmendment(context, { targetKind, targetId, fields }, values) {
+  const errors = {};
+  if (!fields.some(({ key }) => key === values.section)) errors["amend-section"] = "Choose which part you are correcting";
+  if (!values.text?.trim()) errors["amend-text"] = "Enter the corrected text";
+  if (!values.reason?.trim()) errors["amend-reason"] = "Enter why you are correcting it";
+  checkLength(errors, "amend-text", values.text, LONG_TEXT, "The corrected text");
+  checkLength(errors, "amend-reason", values.reason, 2000, "The reason");
+  if (Object.keys(errors).length) return { errors };
+  await context.session.sync.enqueue("amendment", "create", newId(), {
+    target_kind: targetKind,
+    target_id: targetId,
+    reason: values.reason.trim(),
+    changes: { [values.section]: values.text },
+  });
+  return { message: "Your correction is saved. It is shown beneath the original." };
+}
+
+// --- the supervision thread ----------------------------------------------------------
+
+/** Return a "discussed" made on this device and not synced yet (the server records it on sync). */
+export function pendingDiscussion(data, target) {
+  return reviewsOf(data, target.id).find((review) => review.unsynced && review.review_kind === "discussed");
+}
+
+export function reviewsOf(data, targetId) {
+  return oldestFirst(data.all("review").filter((review) => review.target_id === targetId));
+}
+
+/** Group a record's reviews into threads: each comment or event with the replies under it. */
+function threads(reviews) {
+  const byId = new Map(reviews.map((review) => [review.id, review]));
+  const rootOf = (review) => {
+    let current = review;
+    const seen = new Set();
+    while (current.parent_id && byId.has(current.parent_id) && !seen.has(current.id)) {
+      seen.add(current.id);
+      current = byId.get(current.parent_id);
+    }
+    return current;
+  };
+  const roots = [];
+  const replies = new Map();
+  for (const review of reviews) {
+    const root = rootOf(review);
+    if (root === review) {
+      roots.push(review);
+    } else {
+      if (!replies.has(root.id)) replies.set(root.id, []);
+      replies.get(root.id).push(review);
+    }
+  }
+  return roots.map((root) => ({ root, replies: replies.get(root.id) || [] }));
+}
+
+function reviewEntry(context, review, level) {
+  const who = context.staffName(review.created_by_id) || "you";
+  const when = review.created_at ? formatDateTime(review.created_at) : "not synced yet";
+  const title = (REVIEW_HEADINGS[review.review_kind] || REVIEW_HEADINGS.comment)(who);
+  const heading = level === 3
+    ? html`<h3 class="govuk-heading-s govuk-!-margin-bottom-1">${title}</h3>`
+    : html`<h4 class="govuk-heading-s govuk-!-margin-bottom-1">${title}</h4>`;
+  return html`${heading}
+    <p class="govuk-body-s app-thread__when">${when}${notSyncedTag(review)}</p>
+    <p class="govuk-body app-pre-wrap">${review.body}</p>`;
+}
+
+/** The conversation on a signed note or judgment, with a reply form under each comment. */
+export function supervisionThread(screen, { target, noun }) {
+  const { context } = screen;
+  const all = threads(reviewsOf(context.data, target.id));
+  const signed = target.state === "signed";
+  return html`<h2 class="govuk-heading-m">Supervision</h2>
+    <p class="govuk-body">Supervision is a conversation about the work: questions, comments and replies on this ${noun}.</p>
+    ${all.length
+      ? html`<ol class="app-thread">${all.map(
+          ({ root, replies }) => html`<li class="app-record app-record--review">
+            ${reviewEntry(context, root, 3)}
+            ${replies.length
+              ? html`<ol class="app-thread app-thread--replies">${replies.map(
+                  (reply) => html`<li class="app-thread__reply">${reviewEntry(context, reply, 4)}</li>`,
+                )}</ol>`
+              : ""}
+            ${signed && ["comment", "question"].includes(root.review_kind) ? replyForm(screen, root) : ""}
+          </li>`,
+        )}</ol>`
+      : html`<p class="govuk-body">No comments yet.</p>`}`;
+}
+
+function replyForm(screen, root) {
+  const formId = `reply:${root.id}`;
+  const open = screen.state.form === formId;
+  const fieldId = `reply-${root.id}`;
+  return html`<details class="govuk-details" ${open ? html`open` : ""}>
+    <summary class="govuk-details__summary"><span class="govuk-details__summary-text">Reply to this ${root.review_kind === "question" ? "question" : "comment"}</span></summary>
+    <div class="govuk-details__text">
+      <form data-form="reply" data-target="${root.id}" data-draft="reply/${root.id}" novalidate>
+        ${textarea({ name: "body", id: fieldId, label: "Your reply", rows: 4, error: screen.error(formId, fieldId) })}
+        ${draftStatus()}
+        ${button("Send reply")}
+      </form>
+    </div>
+  </details>`;
+}
+
+export async function saveReply(context, { targetKind, targetId }, values, parentId) {
+  const fieldId = `reply-${parentId}`;
+  const errors = {};
+  if (!values.body?.trim()) errors[fieldId] = "Enter your reply";
+  checkLength(errors, fieldId, values.body, LONG_TEXT, "Your reply");
+  if (Object.keys(errors).length) return { errors };
+  await context.session.sync.enqueue("review", "create", newId(), {
+    target_kind: targetKind,
+    target_id: targetId,
+    parent_id: parentId,
+    review_kind: "reply",
+    body: values.body.trim(),
+  });
+  return { message: "Your reply is saved." };
+}
+
+/** A supervisor's own start to the conversation: a comment or a question. */
+export function commentForm(screen) {
+  const formId = "comment:";
+  return html`<form data-form="comment" data-draft="comment/${screen.targetId}" novalidate>
+    <h3 class="govuk-heading-s">Add a comment or question</h3>
+    ${radios({
+      name: "review_kind",
+      id: "comment-kind",
+      legend: "Is it a comment or a question?",
+      options: [
+        ["question", "A question for the worker to reflect on"],
+        ["comment", "A comment"],
+      ],
+      error: screen.error(formId, "comment-kind"),
+    })}
+    ${textarea({ name: "body", id: "comment-body", label: "Your comment or question", rows: 4, error: screen.error(formId, "comment-body") })}
+    ${draftStatus()}
+    ${button("Add to the conversation")}
+  </form>`;
+}
+
+export async function saveComment(context, { targetKind, targetId }, values) {
+  const errors = {};
+  if (!["comment", "question"].includes(values.review_kind)) errors["comment-kind"] = "Choose comment or question";
+  if (!values.body?.trim()) errors["comment-body"] = "Enter your comment or question";
+  checkLength(errors, "comment-body", values.body, LONG_TEXT, "Your comment or question");
+  if (Object.keys(errors).length) return { errors };
+  await context.session.sync.enqueue("review", "create", newId(), {
+    target_kind: targetKind,
+    target_id: targetId,
+    review_kind: values.review_kind,
+    body: values.body.trim(),
+  });
+  return { message: values.review_kind === "question" ? "Your question is saved." : "Your comment is saved." };
+}
+
+export function discussedForm(screen, noun) {
+  const formId = "discussed:";
+  return html`<form data-form="discussed" data-draft="discussed/${screen.targetId}" novalidate>
+    <h3 class="govuk-heading-s">Mark as discussed</h3>
+    ${textarea({
+      name: "body",
+      id: "discussed-body",
+      label: "What you talked about (optional)",
+      hint: `Say when you discussed this ${noun} with the worker.`,
+      rows: 3,
+      error: screen.error(formId, "discussed-body"),
+    })}
+    ${button("Mark as discussed", { secondary: true })}
+  </form>`;
+}
+
+export async function saveDiscussed(context, { targetKind, targetId }, values) {
+  const errors = {};
+  checkLength(errors, "discussed-body", values.body, LONG_TEXT, "What you talked about");
+  if (Object.keys(errors).length) return { errors };
+  await context.session.sync.enqueue("review", "create", newId(), {
+    target_kind: targetKind,
+    target_id: targetId,
+    review_kind: "discussed",
+    body: values.body?.trim() || "Discussed in supervision.",
+  });
+  return { message: "Marked as discussed." };
+}
+
+export function notFound(main, what) {
+  mount(
+    main,
+    html`<h1 class="govuk-heading-l">${what} not found</h1>
+      <p class="govuk-body">It may not have synced to this device yet, or it is no longer in your caseload.</p>
+      <p class="govuk-body"><a class="govuk-link" href="#/">Go to your caseload</a></p>`,
+  );
+}
+
+// --- the note screen -----------------------------------------------------------------
+
+/** Return where the text of a note being written is kept on the device as it is typed. */
+export function noteDraftKey(familyId, interactionId) {
+  return `note/${familyId}/${interactionId || "none"}`;
+}
+
+export function noteSectionsHtml(note, headingLevel = 2) {
+  const sections = note.sections || {};
+  return NOTE_SECTIONS.map(({ key, title }) => {
+    const heading = headingLevel === 2
+      ? html`<h2 class="govuk-heading-s govuk-!-margin-bottom-1">${title}</h2>`
+      : html`<h3 class="govuk-heading-s govuk-!-margin-bottom-1">${title}</h3>`;
+    return html`${heading}${sections[key]?.trim()
+      ? html`<p class="govuk-body app-pre-wrap">${sections[key]}</p>`
+      : html`<p class="govuk-body app-secondary-text">Not written.</p>`}`;
+  });
+}
+
+/** The form that writes a note's six sections (in the visit flow and on the note page). */
+export function noteSectionFields(errors = {}) {
+  return NOTE_SECTIONS.map(({ key, title, hint }) =>
+    textarea({ name: key, label: title, hint, rows: key === "what_happened" ? 8 : 5, error: errors[key], labelClass: "govuk-label--s" }),
+  );
+}
+
+/** Check a note's sections: saving needs something written; signing needs what happened. */
+export function checkNote(values, { signing }) {
+  const errors = {};
+  if (signing && !values.what_happened?.trim()) {
+    errors.what_happened = "Enter what happened";
+  } else if (!NOTE_SECTIONS.some(({ key }) => values[key]?.trim())) {
+    errors.what_happened = "Write at least one section before saving";
+  }
+  for (const { key, title } of NOTE_SECTIONS) {
+    checkLength(errors, key, values[key], LONG_TEXT, title);
+  }
+  return errors;
+}
+
+export function sectionsFrom(values) {
+  return Object.fromEntries(NOTE_SECTIONS.map(({ key }) => [key, values[key] || ""]));
+}
+
+/** Create the note, or send the sections that changed; return its id. */
+export async function saveNote(context, { note, familyId, interactionId }, values) {
+  const sections = sectionsFrom(values);
+  if (!note) {
+    const id = newId();
+    await context.session.sync.enqueue("note", "create", id, {
+      family_id: familyId,
+      interaction_id: interactionId || null,
+      sections,
+    });
+    return id;
+  }
+  const current = note.sections || {};
+  if (NOTE_SECTIONS.some(({ key }) => (current[key] || "") !== sections[key])) {
+    await context.session.sync.enqueue("note", "update", note.id, { sections }, baseVersion(context.data, "note", note.id));
+  }
+  return note.id;
+}
+
+export async function signNote(context, noteId) {
+  await context.session.sync.enqueue("note", "sign", noteId, {}, baseVersion(context.data, "note", noteId));
+}
+
+export function signConfirmation({ noun, what, formName, extra = "", problem = "" }) {
+  return html`${problemSummary(problem)}<form data-form="${formName}" novalidate>
+    <h1 class="govuk-heading-l">Sign this ${noun}?</h1>
+    <div class="govuk-warning-text">
+      <span class="govuk-warning-text__icon" aria-hidden="true">!</span>
+      <strong class="govuk-warning-text__text"><span class="govuk-visually-hidden">Warning</span>Signing makes the ${noun} final. After that it cannot be edited: any correction is added as an amendment with a reason, and the original stays as it is.</strong>
+    </div>
+    ${extra}
+    <div class="govuk-button-group">
+      ${button(`Yes, sign ${what}`, { name: "confirm", value: "yes" })}
+      ${button(`No, go back to ${what}`, { secondary: true, name: "confirm", value: "no" })}
+    </div>
+  </form>`;
+}
+
+class NoteScreen extends RecordScreen {
+  constructor(context, id) {
+    super(context);
+    this.targetId = id;
+  }
+
+  get note() {
+    return this.context.data.get("note", this.targetId);
+  }
+
+  get target() {
+    return { targetKind: "note", targetId: this.targetId, fields: NOTE_SECTIONS, noun: "note" };
+  }
+
+  markup() {
+    const { context, note, state } = this;
+    if (!note) {
+      return html`<h1 class="govuk-heading-l">Note not found</h1>
+        <p class="govuk-body">It is no longer on this device.</p>
+        <p class="govuk-body"><a class="govuk-link" href="#/">Go to your caseload</a></p>`;
+    }
+    const mine = isAuthor(note, context.user);
+    const draft = note.state !== "signed";
+    if (draft && mine && state.open === "confirm-sign") {
+      return signConfirmation({ noun: "note", what: "the note", formName: "confirm-sign", problem: state.errors?.form });
+    }
+    const supervisor = context.user?.role === "supervisor";
+    const discussed = note.review_status === "discussed" || Boolean(pendingDiscussion(context.data, note));
+    return html`${backLink(`#/family/${note.family_id}`, `Back to ${familyName(context.data, note.family_id)}`)}
+      ${this.problems()}
+      ${successBanner(state.message, this.announce)}
+      <div class="govuk-grid-row"><div class="govuk-grid-column-two-thirds">
+      <span class="govuk-caption-l">${familyName(context.data, note.family_id)}</span>
+      <h1 class="govuk-heading-l">Relational note</h1>
+      <dl class="govuk-summary-list">
+        ${note.interaction_id
+          ? html`<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Visit</dt>
+              <dd class="govuk-summary-list__value">${visitText(context, note.interaction_id)}</dd></div>`
+          : ""}
+        <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Written by</dt>
+          <dd class="govuk-summary-list__value">${capitalised(writtenBy(context, note))}</dd></div>
+        <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">State</dt>
+          <dd class="govuk-summary-list__value" id="note-state">${draft
+            ? html`${tag("Draft", "grey")} Not final until it is signed.`
+            : html`${tag("Signed", "green")} ${note.signed_at ? `on ${formatDateTime(note.signed_at)}` : ""}`}${notSyncedTag(note)}
+            ${discussed ? html`<br>Discussed in supervision.` : ""}</dd></div>
+      </dl>
+      ${draft && mine ? this.editForm() : noteSectionsHtml(note)}
+      ${draft
+        ? ""
+        : html`${amendmentList(context, this.target)}
+          ${amendmentForm(this, this.target)}
+          ${supervisionThread(this, { target: note, noun: "note" })}
+          ${supervisor ? html`${commentForm(this)}${discussed ? "" : discussedForm(this, "note")}` : ""}`}
+      </div></div>`;
+  }
+
+  editForm() {
+    const { note } = this;
+    const errors = this.state.form === "edit:" ? this.state.errors : {};
+    return html`<form data-form="edit" data-draft="${noteDraftKey(note.family_id, note.interaction_id)}" novalidate>
+      ${noteSectionFields(errors)}
+      ${draftStatus()}
+      <div class="govuk-button-group">
+        ${button("Save as draft", { secondary: true, name: "action", value: "draft" })}
+        ${button("Sign the note", { name: "action", value: "sign" })}
+      </div>
+    </form>`;
+  }
+
+  initialValues(form) {
+    // A note being edited starts from what it holds; a draft typed since is laid over it.
+    return form.dataset.form === "edit" ? sectionsFrom(this.note?.sections || {}) : null;
+  }
+
+  handlers() {
+    const { context } = this;
+    return {
+      async edit(values, { submitter }) {
+        const signing = submitter?.value === "sign";
+        const errors = checkNote(values, { signing });
+        if (Object.keys(errors).length) return { errors };
+        await saveNote(context, { note: this.note }, values);
+        if (signing) return { state: { open: "confirm-sign" } };
+        return { message: "Your note is saved as a draft. It is not final until you sign it." };
+      },
+      async "confirm-sign"(_values, { submitter }) {
+        if (submitter?.value !== "yes") return {};
+        await signNote(context, this.targetId);
+        return { message: "The note is signed. Corrections can now only be made by amendment." };
+      },
+      async amend(values) {
+        return saveAmendment(context, this.target, values);
+      },
+      async reply(values, { target }) {
+        return saveReply(context, this.target, values, target);
+      },
+      async comment(values) {
+        return saveComment(context, this.target, values);
+      },
+      async discussed(values) {
+        return saveDiscussed(context, this.target, values);
+      },
+    };
+  }
+}
+
+export async function noteView(context) {
+  const [id] = context.params;
+  if (!context.data.get("note", id)) {
+    notFound(context.main, "Note");
+    return null;
+  }
+  const screen = new NoteScreen(context, id);
+  await screen.render({ force: true });
+  return () => screen.close();
 }

@@ -1,6 +1,804 @@
-// Placeholder until this screen is built.
-import { html, mount } from "../html.js";
+// Recording a visit in four parts, each saved as its own record: the
+// interaction itself, the relational note, an optional judgment log entry and
+// the compliance checklist. Keeping them apart is the point: judgment is
+// first-class, and a checklist is never the only record of a visit.
+//
+// One address holds the flow (#/family/<id>/visit, then /<interaction id>);
+// the part being shown is kept in the browser history entry, so a reload
+// stays on it.
 
-export async function visitView({ main }) {
-  mount(main, html`<h1 class="govuk-heading-l">Not built yet</h1>`);
+import { checklistItemId, newId } from "../../domain/ids.js";
+import { todayUtc } from "../../domain/caseload.js";
+import { formatDate as isoDate, nextVisitDue, parseDate } from "../../domain/timescales.js";
+import { button, checkboxes, dateInput, formValues, radios, readDate, textInput, textarea } from "../forms.js";
+import { html, mount } from "../html.js";
+import { backLink, formatDate, formatDateTime, tag } from "../layout.js";
+import {
+  currentPolicy,
+  categoryLabel,
+  checkJudgment,
+  judgmentFields,
+  lightOf,
+  lightTag,
+  rowCounts,
+  saveJudgment,
+  signJudgment,
+  signJudgmentConfirmation,
+  statusDetail,
+  statusOf,
+  STATUS,
+  valuesFromJudgment,
+  watchCategory,
+  withAnotherRow,
+} from "./judgment.js";
+import {
+  RecordScreen,
+  baseVersion,
+  checkLength,
+  checkNote,
+  draftStatus,
+  noteDraftKey,
+  noteSectionFields,
+  noteSectionsHtml,
+  notSyncedTag,
+  saveNote,
+  sectionsFrom,
+  signConfirmation,
+  signNote,
+  successBanner,
+} from "./note.js";
+
+const PARTS = [
+  { step: "interaction", title: "Visit details" },
+  { step: "note", title: "Relational note" },
+  { step: "judgment", title: "Judgment log entry" },
+  { step: "checklist", title: "Compliance checklist" },
+];
+const SUMMARY = { step: "summary", title: "Visit record", shortTitle: "Summary" };
+
+const PARTICIPATION = {
+  child: [
+    ["present", "Present"],
+    ["seen", "Seen"],
+    ["seen_alone", "Seen alone"],
+    ["spoken_to", "Spoken to"],
+  ],
+  adult: [
+    ["present", "Present"],
+    ["seen", "Seen"],
+    ["spoken_to", "Spoken to"],
+  ],
+};
+
+const ANSWERS = [
+  ["yes", "Yes"],
+  ["no", "No"],
+  ["na", "Not applicable"],
+];
+const ANSWER_WORDS = { yes: "Yes", no: "No", na: "Not applicable" };
+const UNIT_WORDS = { days: "days", working_days: "working days", weeks: "weeks" };
+// A visit recorded a little ahead of the device's clock is still "now".
+const CLOCK_SLACK_MS = 5 * 60_000;
+
+// --- reading the family's records -------------------------------------------------------
+
+function personName(person) {
+  return `${person.known_as || person.given_name || ""} ${person.family_name || ""}`.trim();
+}
+
+/** Return the people in the family now: the children first, then the adults, by name. */
+function membersOf(data, familyId) {
+  const today = isoDate(todayUtc());
+  const people = new Map();
+  for (const membership of data.ofFamily("membership", familyId)) {
+    if (membership.valid_to && membership.valid_to < today) continue;
+    const person = data.get("person", membership.person_id);
+    if (person) people.set(person.id, person);
+  }
+  return [...people.values()].sort((a, b) => Number(Boolean(b.is_child)) - Number(Boolean(a.is_child)) || personName(a).localeCompare(personName(b)));
+}
+
+function newestFirst(records) {
+  return [...records].sort((a, b) => (b.created_at || "~").localeCompare(a.created_at || "~"));
+}
+
+function ofVisit(data, entity, familyId, interactionId) {
+  return newestFirst(data.ofFamily(entity, familyId).filter((record) => record.interaction_id === interactionId))[0] || null;
+}
+
+function templatesOf(data) {
+  return data.all("checklist_template");
+}
+
+/** Return the active checklist template for a purpose (its newest version), or null. */
+function templateFor(data, purpose) {
+  return templatesOf(data)
+    .filter((template) => template.active !== false && template.purpose === purpose)
+    .sort((a, b) => (b.version || 0) - (a.version || 0))[0] || null;
+}
+
+function describeTimescale(rule) {
+  const interval = ({ count, unit }) => `${count} ${count === 1 ? UNIT_WORDS[unit].replace(/s$/, "") : UNIT_WORDS[unit]}`;
+  if (rule.first_within) {
+    return `first within ${interval(rule.first_within)}, then every ${interval(rule.every)}`;
+  }
+  return `every ${interval(rule.every)}`;
+}
+
+/** Return when this visit was due under the template's timescale, counted from the visit before. */
+function visitDue(data, family, template, checklist) {
+  if (checklist?.due_on) return checklist.due_on;
+  if (!template.timescale) return null;
+  let last = null;
+  for (const other of data.ofFamily("checklist", family.id)) {
+    if (other.id === checklist?.id || !other.completed_on) continue;
+    const purpose = other.purpose || templatesOf(data).find((t) => t.id === other.template_id)?.purpose;
+    if (purpose === template.purpose && (!last || other.completed_on > last)) last = other.completed_on;
+  }
+  const started = family.created_at ? parseDate(family.created_at) : todayUtc();
+  return isoDate(nextVisitDue(template.timescale, { started, lastVisit: last ? parseDate(last) : null }));
+}
+
+/** Return an item's answer: the device's record, or the answer waiting to be sent. */
+function answerOf(data, itemId) {
+  const record = data.get("checklist_item", itemId);
+  if (record) return record;
+  // The server makes the items; until they arrive only the waiting change holds the answer.
+  const waiting = data.outbox.filter((mutation) => mutation.entity === "checklist_item" && mutation.id === itemId);
+  return waiting.length ? Object.assign({}, ...waiting.map((mutation) => mutation.data)) : null;
+}
+
+function localParts(isoText) {
+  const date = isoText ? new Date(isoText) : new Date();
+  const two = (number) => String(number).padStart(2, "0");
+  return {
+    day: String(date.getDate()),
+    month: String(date.getMonth() + 1),
+    year: String(date.getFullYear()),
+    time: `${two(date.getHours())}:${two(date.getMinutes())}`,
+    date: `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())}`,
+  };
+}
+
+function dateValues(name, isoDay) {
+  const [year = "", month = "", day = ""] = (isoDay || "").split("-");
+  return { [`${name}-day`]: day ? String(Number(day)) : "", [`${name}-month`]: month ? String(Number(month)) : "", [`${name}-year`]: year };
+}
+
+function localToday() {
+  return localParts().date;
+}
+
+// --- checking what was typed -----------------------------------------------------------
+
+function checkInteraction(values, modes, purposes) {
+  const errors = {};
+  const date = readDate(values, "visit_date");
+  if (date === "") errors.visit_date = "Enter the date of the visit";
+  else if (date === null) errors.visit_date = "The date of the visit must be a real date, for example 27 3 2026";
+  const time = (values.visit_time || "").trim();
+  if (!time) errors.visit_time = "Enter the time the visit started";
+  else if (!/^([01]?\d|2[0-3])[:.][0-5]\d$/.test(time)) errors.visit_time = "Enter the time in hours and minutes, for example 14:30";
+  if (!errors.visit_date && !errors.visit_time && occurredAt(date, time).getTime() > Date.now() + CLOCK_SLACK_MS) {
+    errors.visit_date = "The date and time of the visit must be in the past";
+  }
+  const duration = (values.duration || "").trim();
+  if (duration && (!/^\d+$/.test(duration) || Number(duration) > 24 * 60)) {
+    errors.duration = "Enter how long it lasted as a whole number of minutes, up to 1,440";
+  }
+  if (!modes.includes(values.mode)) errors.mode = "Choose how you met";
+  if (!purposes.includes(values.purpose)) errors.purpose = "Choose what the visit was for";
+  if (!["yes", "no"].includes(values.announced)) errors.announced = "Choose whether the visit was announced";
+  if (!["yes", "no"].includes(values.meaningful)) errors.meaningful = "Choose whether it was a meaningful contact";
+  return errors;
+}
+
+function occurredAt(date, time) {
+  const [year, month, day] = date.split("-").map(Number);
+  const [hours, minutes] = time.split(/[:.]/).map(Number);
+  return new Date(year, month - 1, day, hours, minutes);
+}
+
+function interactionFrom(values, members) {
+  const participants = members
+    .map((person) => {
+      const ticked = new Set(values[`participant-${person.id}`] || []);
+      if (!ticked.size) return null;
+      return {
+        person_id: person.id,
+        present: ticked.has("present"),
+        seen: ticked.has("seen") || ticked.has("seen_alone"),
+        seen_alone: ticked.has("seen_alone"),
+        spoken_to: ticked.has("spoken_to"),
+      };
+    })
+    .filter(Boolean);
+  const duration = (values.duration || "").trim();
+  return {
+    occurred_at: occurredAt(readDate(values, "visit_date"), values.visit_time.trim()).toISOString(),
+    duration_minutes: duration ? Number(duration) : null,
+    mode: values.mode,
+    purpose: values.purpose,
+    announced: values.announced === "yes",
+    meaningful: values.meaningful === "yes",
+    participants,
+  };
+}
+
+function valuesFromInteraction(interaction) {
+  const when = localParts(interaction.occurred_at);
+  const values = {
+    "visit_date-day": when.day,
+    "visit_date-month": when.month,
+    "visit_date-year": when.year,
+    visit_time: when.time,
+    duration: interaction.duration_minutes ?? "",
+    mode: interaction.mode || "",
+    purpose: interaction.purpose || "",
+    announced: interaction.announced === true ? "yes" : interaction.announced === false ? "no" : "",
+    meaningful: interaction.meaningful === true ? "yes" : interaction.meaningful === false ? "no" : "",
+  };
+  for (const participant of interaction.participants || []) {
+    values[`participant-${participant.person_id}`] = ["present", "seen", "seen_alone", "spoken_to"].filter((key) => participant[key]);
+  }
+  return values;
+}
+
+function checkChecklist(values, items) {
+  const errors = {};
+  items.forEach((item, index) => {
+    const answer = values[`answer-${index}`];
+    if (!ANSWER_WORDS[answer]) {
+      errors[`answer-${index}`] = `Answer “${item.label}”`;
+    } else if (answer !== "yes" && !(values[`reason-${index}`] || "").trim()) {
+      errors[`reason-${index}`] = `Give the reason the answer to “${item.label}” is ${answer === "no" ? "no" : "not applicable"}`;
+    }
+    checkLength(errors, `reason-${index}`, values[`reason-${index}`], 20_000, "The reason");
+  });
+  const completed = readDate(values, "completed_on");
+  if (completed === "") errors.completed_on = "Enter the date the checklist was completed";
+  else if (completed === null) errors.completed_on = "The date it was completed must be a real date, for example 27 3 2026";
+  else if (completed > localToday()) errors.completed_on = "The date it was completed cannot be in the future";
+  return errors;
+}
+
+// --- the flow ---------------------------------------------------------------------------
+
+class VisitFlow extends RecordScreen {
+  constructor(context, familyId, interactionId) {
+    super(context);
+    this.familyId = familyId;
+    this.interactionId = interactionId || null;
+    const remembered = history.state?.visitStep;
+    this.step = remembered && remembered.id === this.interactionId ? remembered.step : null;
+    this.onStepClick = (event) => {
+      const adder = event.target.closest("[data-add-row]");
+      if (adder && context.main.contains(adder)) {
+        event.preventDefault();
+        this.addRow(adder.closest("form"), adder.dataset.addRow);
+        return;
+      }
+      const link = event.target.closest("[data-step]");
+      if (link && context.main.contains(link)) {
+        event.preventDefault();
+        this.state = { open: null, form: null, errors: {}, values: null, message: null };
+        this.changeStep(link.dataset.step);
+        this.render({ force: true }).then(() => this.focusHeading());
+      }
+    };
+    context.main.addEventListener("click", this.onStepClick);
+  }
+
+  /** Draw the judgment form again with one more row, keeping everything typed. */
+  async addRow(form, prefix) {
+    const { values, focusId } = withAnotherRow(formValues(form), prefix);
+    this.state = { ...this.state, form: `${form.dataset.form}:`, errors: {}, values, message: null };
+    await this.render({ force: true });
+    this.context.main.querySelector(`#${CSS.escape(focusId)}`)?.focus();
+  }
+
+  close() {
+    super.close();
+    this.context.main.removeEventListener("click", this.onStepClick);
+  }
+
+  // --- what the flow reads ---
+
+  get data() {
+    return this.context.data;
+  }
+
+  get family() {
+    return this.data.get("family", this.familyId);
+  }
+
+  get interaction() {
+    return this.interactionId ? this.data.get("interaction", this.interactionId) : null;
+  }
+
+  get note() {
+    return this.interactionId ? ofVisit(this.data, "note", this.familyId, this.interactionId) : null;
+  }
+
+  get judgment() {
+    return this.interactionId ? ofVisit(this.data, "judgment", this.familyId, this.interactionId) : null;
+  }
+
+  get checklist() {
+    return this.interactionId ? ofVisit(this.data, "checklist", this.familyId, this.interactionId) : null;
+  }
+
+  get template() {
+    const checklist = this.checklist;
+    if (checklist) return templatesOf(this.data).find((template) => template.id === checklist.template_id) || null;
+    return this.interaction ? templateFor(this.data, this.interaction.purpose) : null;
+  }
+
+  /** Return the part to show: the one chosen, or the first that still needs doing. */
+  currentStep() {
+    if (!this.interaction) return "interaction";
+    if (this.step) return this.step;
+    const note = this.note;
+    if (!note || note.state !== "signed") return "note";
+    const judgment = this.judgment;
+    if (judgment && judgment.state !== "signed") return "judgment";
+    if (!this.checklist && this.template) return judgment ? "checklist" : "judgment";
+    return "summary";
+  }
+
+  changeStep(step) {
+    this.step = step;
+    history.replaceState({ ...(history.state || {}), visitStep: { id: this.interactionId, step } }, "");
+  }
+
+  async prepare() {
+    if (this.interaction && !this.step) this.changeStep(this.currentStep());
+    this.judgmentDraft = null;
+    if (this.currentStep() === "judgment" && this.judgment?.state !== "signed") {
+      this.judgmentDraft = await this.context.session.loadDraft(this.draftKey("judgment")).catch(() => null);
+    }
+    await this.prepareItemIds();
+  }
+
+  draftKey(part) {
+    return `${part}/${this.familyId}/${this.interactionId || "new"}`;
+  }
+
+  formErrors(formName) {
+    return this.state.form === `${formName}:` ? this.state.errors : {};
+  }
+
+  // --- drawing ---
+
+  markup() {
+    const family = this.family;
+    if (!family) {
+      return html`<h1 class="govuk-heading-l">Family not found</h1>
+        <p class="govuk-body">This family is not on this device. It may have been handed over to someone else.</p>
+        <p class="govuk-body"><a class="govuk-link" href="#/">Go to your caseload</a></p>`;
+    }
+    if (this.interactionId && !this.interaction) {
+      return html`<h1 class="govuk-heading-l">Visit not found</h1>
+        <p class="govuk-body">This visit is not on this device.</p>
+        <p class="govuk-body"><a class="govuk-link" href="#/family/${this.familyId}">Back to ${family.display_name}</a></p>`;
+    }
+    const step = this.currentStep();
+    if (step === "note" && this.state.open === "confirm-note") {
+      return signConfirmation({ noun: "note", what: "the note", formName: "confirm-note", problem: this.state.errors?.form });
+    }
+    if (step === "judgment" && this.state.open === "confirm-judgment" && this.judgment) {
+      return signJudgmentConfirmation(this.data, this.judgment, "confirm-judgment", this.state.errors?.form);
+    }
+    const part = PARTS.find((candidate) => candidate.step === step) || SUMMARY;
+    const number = PARTS.indexOf(part) + 1;
+    const body = {
+      interaction: () => this.interactionPart(),
+      note: () => this.notePart(),
+      judgment: () => this.judgmentPart(),
+      checklist: () => this.checklistPart(),
+      summary: () => this.summaryPart(),
+    }[step]();
+    return html`${backLink(`#/family/${this.familyId}`, `Back to ${family.display_name}`)}
+      ${this.problems()}
+      ${successBanner(this.state.message, this.announce)}
+      <div class="govuk-grid-row"><div class="govuk-grid-column-two-thirds">
+        <span class="govuk-caption-l">${family.display_name}: ${number ? `record a visit, part ${number} of ${PARTS.length}` : "record a visit"}</span>
+        <h1 class="govuk-heading-l">${part.title}</h1>
+        ${this.interaction ? this.partsNavigation(step) : ""}
+        ${body}
+      </div></div>`;
+  }
+
+  partsNavigation(current) {
+    const address = `#/family/${this.familyId}/visit/${this.interactionId}`;
+    return html`<nav class="app-visit-parts" aria-label="Parts of this visit record">
+      <ol class="app-visit-parts__list">
+        ${[...PARTS, SUMMARY].map(({ step, title, shortTitle }, index) => {
+          const name = index < PARTS.length ? `${index + 1}. ${title}` : shortTitle;
+          return html`<li class="app-visit-parts__item">${
+            step === current
+              ? html`<span class="app-visit-parts__current" aria-current="step">${name}</span>`
+              : html`<a class="govuk-link" href="${address}" data-step="${step}">${name}</a>`
+          }</li>`;
+        })}
+      </ol>
+    </nav>`;
+  }
+
+  continueButton(step, text = "Continue") {
+    return html`<form data-form="next" data-target="${step}" novalidate>${button(text)}</form>`;
+  }
+
+  interactionPart() {
+    const errors = this.formErrors("interaction");
+    const members = membersOf(this.data, this.familyId);
+    const existing = Boolean(this.interaction);
+    return html`<p class="govuk-body">First, the visit itself. Next you write the relational note, then log any decision you made, then the compliance checklist. Each is saved as its own record.</p>
+      <form data-form="interaction" data-draft="${this.draftKey("visit")}" novalidate>
+        ${dateInput({ name: "visit_date", legend: "Date of the visit", hint: "For example, 27 3 2026", error: errors.visit_date })}
+        ${textInput({ name: "visit_time", label: "Time it started", hint: "Use the 24-hour clock, for example 14:30", error: errors.visit_time, width: 5, labelClass: "govuk-label--s" })}
+        ${textInput({ name: "duration", label: "How long it lasted, in minutes", hint: "For example, 45", error: errors.duration, width: 4, inputmode: "numeric", labelClass: "govuk-label--s" })}
+        ${radios({ name: "mode", legend: "How did you meet?", options: this.context.vocabulary("interaction_mode"), error: errors.mode })}
+        ${radios({ name: "purpose", legend: "What was it for?", options: this.context.vocabulary("interaction_purpose"), error: errors.purpose })}
+        ${radios({ name: "announced", legend: "Did the family know you were coming?", options: [["yes", "Yes, it was announced"], ["no", "No, it was unannounced"]], error: errors.announced })}
+        ${radios({
+          name: "meaningful",
+          legend: "Was it a meaningful contact?",
+          hint: "A meaningful contact is one where the relationship moved on.",
+          options: [["yes", "Yes"], ["no", "No"]],
+          inline: true,
+          error: errors.meaningful,
+        })}
+        <h2 class="govuk-heading-m">Who was there</h2>
+        ${members.length
+          ? html`<p class="govuk-body">Tick what applies to each person. Leave a person empty if they were not part of it.</p>
+            ${members.map((person) =>
+              checkboxes({
+                name: `participant-${person.id}`,
+                legend: person.is_child ? `${personName(person)} (child)` : personName(person),
+                options: PARTICIPATION[person.is_child ? "child" : "adult"],
+              }),
+            )}`
+          : html`<p class="govuk-body">No one in this family is on this device yet.</p>`}
+        ${draftStatus()}
+        ${button(existing ? "Save and continue" : "Save and continue to the note")}
+      </form>`;
+  }
+
+  notePart() {
+    const note = this.note;
+    if (note?.state === "signed") {
+      return html`<p class="govuk-body">${tag("Signed", "green")}${notSyncedTag(note)} The note is final. Corrections are made by amendment on the note's own page.</p>
+        ${noteSectionsHtml(note, 2)}
+        <p class="govuk-body"><a class="govuk-link" href="#/note/${note.id}">Open the note</a></p>
+        ${this.continueButton("judgment")}`;
+    }
+    return html`<p class="govuk-body">What happened in the relationship, in your words and the family's. This is the record of the visit: the checklist comes later and is kept apart.</p>
+      ${note ? html`<p class="govuk-body">${tag("Draft", "grey")}${notSyncedTag(note)} Not final until you sign it.</p>` : ""}
+      <form data-form="note" data-draft="${noteDraftKey(this.familyId, this.interactionId)}" novalidate>
+        ${noteSectionFields(this.formErrors("note"))}
+        ${draftStatus()}
+        <div class="govuk-button-group">
+          ${button("Save as draft", { secondary: true, name: "action", value: "draft" })}
+          ${button("Sign the note", { name: "action", value: "sign" })}
+        </div>
+      </form>`;
+  }
+
+  judgmentPart() {
+    const judgment = this.judgment;
+    const policy = currentPolicy(this.data);
+    if (judgment?.state === "signed") {
+      return html`<p class="govuk-body">${tag("Signed", "green")}${notSyncedTag(judgment)} The entry is final.</p>
+        <dl class="govuk-summary-list">
+          <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Decision question</dt><dd class="govuk-summary-list__value app-pre-wrap">${judgment.question}</dd></div>
+          <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Kind of decision</dt><dd class="govuk-summary-list__value">${categoryLabel(policy, judgment.category)}<br>${lightTag(lightOf(this.data, judgment))}</dd></div>
+          <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Status</dt><dd class="govuk-summary-list__value" id="judgment-status">${statusDetail(this.context, judgment)}</dd></div>
+        </dl>
+        <p class="govuk-body"><a class="govuk-link" href="#/judgment/${judgment.id}">Open the entry</a></p>
+        ${this.continueButton("checklist")}`;
+    }
+    const start = this.state.form === "judgment:" && this.state.values
+      ? this.state.values
+      : { ...(judgment ? valuesFromJudgment(judgment) : {}), ...(this.judgmentDraft || {}) };
+    return html`<p class="govuk-body">If you made a professional decision on this visit, log it here: the question, the options you weighed, what you decided and why. It is kept apart from the compliance checklist. If you made no decision, continue.</p>
+      ${judgment ? html`<p class="govuk-body">${tag("Draft", "grey")}${notSyncedTag(judgment)} Not final until you sign it.</p>` : ""}
+      <form data-form="judgment" data-draft="${this.draftKey("judgment")}" novalidate>
+        ${judgmentFields({ policy, counts: rowCounts(start), errors: this.formErrors("judgment") })}
+        ${draftStatus()}
+        <div class="govuk-button-group">
+          ${button("Save as draft", { secondary: true, name: "action", value: "draft" })}
+          ${button("Sign this entry", { name: "action", value: "sign" })}
+        </div>
+        <p class="govuk-body">${button(judgment ? "Continue and leave this entry as a draft" : "I made no decision to log: continue", { secondary: true, name: "action", value: "skip" })}</p>
+      </form>`;
+  }
+
+  checklistPart() {
+    const template = this.template;
+    const family = this.family;
+    const interaction = this.interaction;
+    if (!template) {
+      return html`<p class="govuk-body">Your council has no compliance checklist for ${this.context.label("interaction_purpose", interaction.purpose).toLowerCase()} visits, so there is nothing to complete here.</p>
+        ${this.continueButton("summary")}`;
+    }
+    const checklist = this.checklist;
+    const due = visitDue(this.data, family, template, checklist);
+    const visitDay = localParts(interaction.occurred_at).date;
+    const timing = due
+      ? html`<p class="govuk-body" id="visit-due">This visit was due by <strong>${formatDate(due)}</strong>${template.timescale ? ` (${describeTimescale(template.timescale)})` : ""}.
+          ${visitDay <= due ? html`${tag("Within timescale", "green")} The visit on ${formatDate(visitDay)} was in time.` : html`${tag("Late", "red")} The visit on ${formatDate(visitDay)} was after the due date.`}</p>`
+      : html`<p class="govuk-body">No statutory timescale applies to this checklist.</p>`;
+    const heading = html`<h2 class="govuk-heading-m">${template.name}</h2>
+      ${template.legal_basis ? html`<div class="govuk-inset-text app-pre-wrap">Legal basis: ${template.legal_basis}</div>` : ""}
+      ${timing}`;
+    if (checklist && this.state.open !== "edit-checklist") {
+      return html`${heading}
+        <p class="govuk-body">${tag("Completed", "green")}${notSyncedTag(checklist)} on ${formatDate(checklist.completed_on)}.</p>
+        ${this.answersList(template, checklist)}
+        <p class="govuk-body"><button type="button" class="govuk-button govuk-button--secondary" data-module="govuk-button" data-open="edit-checklist">Change the answers</button></p>
+        ${this.continueButton("summary")}`;
+    }
+    const errors = this.formErrors("checklist");
+    return html`${heading}
+      <p class="govuk-body">Answer each item. If the answer is no, or the item does not apply, say why.</p>
+      <form data-form="checklist" data-draft="${this.draftKey("checklist")}" novalidate>
+        ${template.items.map(
+          (item, index) => html`<div class="app-checklist-item">
+            ${radios({ name: `answer-${index}`, legend: item.label, options: ANSWERS, inline: true, error: errors[`answer-${index}`] })}
+            ${textarea({
+              name: `reason-${index}`,
+              label: html`Reason<span class="govuk-visually-hidden"> for the answer to “${item.label}”</span>`,
+              hint: "Needed if the answer is no or not applicable.",
+              rows: 2,
+              error: errors[`reason-${index}`],
+            })}
+          </div>`,
+        )}
+        ${dateInput({ name: "completed_on", legend: "Date the checklist was completed", hint: "For example, 27 3 2026", error: errors.completed_on })}
+        ${draftStatus()}
+        ${button("Save the checklist")}
+      </form>`;
+  }
+
+  answersList(template, checklist) {
+    return html`<dl class="govuk-summary-list" id="checklist-answers">${template.items.map((item) => {
+      const answer = this.answers.get(item.key);
+      return html`<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">${item.label}</dt>
+        <dd class="govuk-summary-list__value">${answer?.answer ? ANSWER_WORDS[answer.answer] : "Not answered"}${
+          answer?.reason ? html`<br><span class="app-pre-wrap">${answer.reason}</span>` : ""
+        }</dd></div>`;
+    })}</dl>`;
+  }
+
+  summaryPart() {
+    const interaction = this.interaction;
+    const note = this.note;
+    const judgment = this.judgment;
+    const checklist = this.checklist;
+    const template = this.template;
+    const people = new Map(membersOf(this.data, this.familyId).map((person) => [person.id, person]));
+    const seen = (interaction.participants || []).filter((p) => p.seen || p.seen_alone);
+    const task = (step, title, status, index) => html`<li class="govuk-task-list__item govuk-task-list__item--with-link">
+        <div class="govuk-task-list__name-and-hint">
+          <a class="govuk-link govuk-task-list__link" href="#/family/${this.familyId}/visit/${this.interactionId}" data-step="${step}" aria-describedby="visit-part-${index}-status">${title}</a>
+        </div>
+        <div class="govuk-task-list__status" id="visit-part-${index}-status">${status}</div>
+      </li>`;
+    const noteStatus = !note ? tag("Not started", "blue") : note.state === "signed" ? "Signed" : tag("Draft", "grey");
+    const judgmentStatus = !judgment ? "None logged" : judgment.state === "signed" ? STATUS[statusOf(this.data, judgment)].words : tag("Draft", "grey");
+    const checklistStatus = !template ? "None for this purpose" : checklist ? "Completed" : tag("Not started", "blue");
+    const waiting = [interaction, note, judgment, checklist].some((record) => record?.unsynced);
+    return html`<dl class="govuk-summary-list">
+        <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">When</dt><dd class="govuk-summary-list__value">${formatDateTime(interaction.occurred_at)}${interaction.duration_minutes ? `, ${interaction.duration_minutes} minutes` : ""}</dd></div>
+        <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">How and why</dt><dd class="govuk-summary-list__value">${this.context.label("interaction_mode", interaction.mode)}: ${this.context.label("interaction_purpose", interaction.purpose)}</dd></div>
+        <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Announced</dt><dd class="govuk-summary-list__value">${interaction.announced ? "Yes" : "No"}</dd></div>
+        <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Meaningful contact</dt><dd class="govuk-summary-list__value">${interaction.meaningful ? "Yes" : "No"}</dd></div>
+        <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Seen</dt><dd class="govuk-summary-list__value">${
+          seen.length
+            ? seen.map((p) => html`${people.has(p.person_id) ? personName(people.get(p.person_id)) : "Someone no longer in the family"}${p.seen_alone ? " (seen alone)" : ""}<br>`)
+            : "No one recorded as seen"
+        }</dd></div>
+      </dl>
+      <h2 class="govuk-heading-m">The parts of this record</h2>
+      <ul class="govuk-task-list">
+        ${task("interaction", "Visit details", "Completed", 1)}
+        ${task("note", "Relational note", noteStatus, 2)}
+        ${task("judgment", "Judgment log entry", judgmentStatus, 3)}
+        ${task("checklist", "Compliance checklist", checklistStatus, 4)}
+      </ul>
+      ${note ? html`<p class="govuk-body"><a class="govuk-link" href="#/note/${note.id}">Read the relational note</a></p>` : ""}
+      ${judgment ? html`<p class="govuk-body"><a class="govuk-link" href="#/judgment/${judgment.id}">Read the judgment log entry</a></p>` : ""}
+      ${waiting ? html`<p class="govuk-body">Some of this record is saved on this device and not synced yet. It is sent when you are online.</p>` : ""}
+      <p class="govuk-body"><a class="govuk-link" href="#/family/${this.familyId}">Back to ${this.family.display_name}</a></p>`;
+  }
+
+  // --- the forms' starting values ---
+
+  initialValues(form) {
+    switch (form.dataset.form) {
+      case "interaction": {
+        if (this.interaction) return valuesFromInteraction(this.interaction);
+        const now = localParts();
+        return { "visit_date-day": now.day, "visit_date-month": now.month, "visit_date-year": now.year, visit_time: now.time };
+      }
+      case "note":
+        return sectionsFrom(this.note?.sections || {});
+      case "judgment":
+        return this.judgment ? valuesFromJudgment(this.judgment) : null;
+      case "checklist":
+        return this.checklistValues();
+      default:
+        return null;
+    }
+  }
+
+  afterRender() {
+    const form = this.context.main.querySelector('form[data-form="judgment"]');
+    if (form) watchCategory(form, currentPolicy(this.data));
+  }
+
+  /** Return the answers of this visit's checklist by item key. */
+  get answers() {
+    const answers = new Map();
+    const checklist = this.checklist;
+    if (!checklist || !this.itemIds) return answers;
+    for (const item of this.template?.items || []) {
+      const id = this.itemIds.get(item.key);
+      if (id) answers.set(item.key, answerOf(this.data, id));
+    }
+    return answers;
+  }
+
+  checklistValues() {
+    const template = this.template;
+    const values = dateValues("completed_on", this.checklist?.completed_on || localParts(this.interaction?.occurred_at).date);
+    if (this.checklist && template) {
+      const answers = this.answers;
+      template.items.forEach((item, index) => {
+        const answer = answers.get(item.key);
+        values[`answer-${index}`] = answer?.answer || "";
+        values[`reason-${index}`] = answer?.reason || "";
+      });
+    }
+    return values;
+  }
+
+  async prepareItemIds() {
+    const checklist = this.checklist;
+    const template = this.template;
+    if (!checklist || !template) {
+      this.itemIds = null;
+      return;
+    }
+    if (this.itemIds?.checklistId === checklist.id) return;
+    const ids = new Map(await Promise.all(template.items.map(async (item) => [item.key, await checklistItemId(checklist.id, item.key)])));
+    ids.checklistId = checklist.id;
+    this.itemIds = ids;
+  }
+
+  // --- saving each part ---
+
+  handlers() {
+    const { context } = this;
+    const flow = this;
+    return {
+      async next(_values, { target }) {
+        return { step: target };
+      },
+
+      async interaction(values) {
+        const modes = context.vocabulary("interaction_mode").map(([code]) => code);
+        const purposes = context.vocabulary("interaction_purpose").map(([code]) => code);
+        const errors = checkInteraction(values, modes, purposes);
+        if (Object.keys(errors).length) return { errors };
+        const fields = interactionFrom(values, membersOf(flow.data, flow.familyId));
+        const existing = flow.interaction;
+        if (!existing) {
+          const id = newId();
+          await context.session.sync.enqueue("interaction", "create", id, { family_id: flow.familyId, ...fields });
+          flow.interactionId = id;
+          // The new visit gets its own address, replacing the blank form in the history.
+          history.replaceState(null, "", `#/family/${flow.familyId}/visit/${id}`);
+          return { step: "note" };
+        }
+        const changed = Object.fromEntries(Object.entries(fields).filter(([name, value]) => JSON.stringify(value) !== JSON.stringify(existing[name] ?? null)));
+        if (Object.keys(changed).length) {
+          await context.session.sync.enqueue("interaction", "update", existing.id, changed, baseVersion(flow.data, "interaction", existing.id));
+        }
+        return { step: "note" };
+      },
+
+      async note(values, { submitter }) {
+        const signing = submitter?.value === "sign";
+        const errors = checkNote(values, { signing });
+        if (Object.keys(errors).length) return { errors };
+        await saveNote(context, { note: flow.note, familyId: flow.familyId, interactionId: flow.interactionId }, values);
+        if (signing) return { state: { open: "confirm-note" } };
+        return { message: "Your note is saved as a draft. It is not final until you sign it." };
+      },
+
+      async "confirm-note"(_values, { submitter }) {
+        if (submitter?.value !== "yes") return {};
+        await signNote(context, flow.note.id);
+        return { message: "The note is signed. From now on it can only be corrected by amendment." };
+      },
+
+      async judgment(values, { submitter }) {
+        const action = submitter?.value || "draft";
+        if (action === "skip") {
+          return { step: "checklist", keepDraft: true };
+        }
+        const signing = action === "sign";
+        const errors = checkJudgment(values, { signing });
+        if (Object.keys(errors).length) return { errors };
+        await saveJudgment(context, { judgment: flow.judgment, familyId: flow.familyId, interactionId: flow.interactionId }, values);
+        if (signing) return { state: { open: "confirm-judgment" } };
+        return { message: "Your judgment log entry is saved as a draft. It is not final until you sign it." };
+      },
+
+      async "confirm-judgment"(_values, { submitter }) {
+        if (submitter?.value !== "yes") return {};
+        await signJudgment(context, flow.judgment.id);
+        const status = STATUS[statusOf(flow.data, flow.judgment)];
+        return { message: `The entry is signed. Its status is now: ${status.words.toLowerCase()}. ${status.text}` };
+      },
+
+      async checklist(values) {
+        const template = flow.template;
+        const errors = checkChecklist(values, template.items);
+        if (Object.keys(errors).length) return { errors };
+        const completedOn = readDate(values, "completed_on");
+        const answerFor = (index) => {
+          const answer = values[`answer-${index}`];
+          const reason = (values[`reason-${index}`] || "").trim();
+          return { answer, reason: reason || null };
+        };
+        const existing = flow.checklist;
+        if (!existing) {
+          const id = newId();
+          await context.session.sync.enqueue("checklist", "create", id, {
+            family_id: flow.familyId,
+            template_id: template.id,
+            interaction_id: flow.interactionId,
+            completed_on: completedOn,
+          });
+          // The server makes one item per template item; each answer merges into its item.
+          for (const [index, item] of template.items.entries()) {
+            await context.session.sync.enqueue("checklist_item", "update", await checklistItemId(id, item.key), answerFor(index), 1);
+          }
+          return { step: "summary", message: "The checklist is saved." };
+        }
+        if (existing.completed_on !== completedOn) {
+          await context.session.sync.enqueue("checklist", "update", existing.id, { completed_on: completedOn }, baseVersion(flow.data, "checklist", existing.id));
+        }
+        const answers = flow.answers;
+        for (const [index, item] of template.items.entries()) {
+          const now = answerFor(index);
+          const before = answers.get(item.key) || {};
+          if (now.answer !== (before.answer || null) || now.reason !== (before.reason || null)) {
+            const itemId = await checklistItemId(existing.id, item.key);
+            await context.session.sync.enqueue("checklist_item", "update", itemId, now, Math.max(1, flow.data.record("checklist_item", itemId)?.version || 1));
+          }
+        }
+        return { message: "The checklist answers are saved." };
+      },
+    };
+  }
+}
+
+export async function visitView(context) {
+  const [familyId, interactionId] = context.params;
+  if (!context.data.get("family", familyId)) {
+    mount(
+      context.main,
+      html`<h1 class="govuk-heading-l">Family not found</h1>
+        <p class="govuk-body">This family is not on this device. It may have been handed over to someone else.</p>
+        <p class="govuk-body"><a class="govuk-link" href="#/">Go to your caseload</a></p>`,
+    );
+    return null;
+  }
+  const flow = new VisitFlow(context, familyId, interactionId);
+  await flow.render({ force: true });
+  return () => flow.close();
 }
