@@ -249,6 +249,8 @@ def register(
             db.session.commit()
             return amendment
 
+    if kind is RecordKind.FAMILY:
+        register_handover(blp)
     return blp
 
 
@@ -329,3 +331,39 @@ def _routes() -> list[RecordRoutes]:
 
 
 ROUTES = _routes()
+
+
+def _handover_reasons() -> list[tuple[str, str]]:
+    from ..vocabularies import vocabularies
+
+    return list(vocabularies()["handover_reason"].items())
+
+
+class HandoverSchema(Schema):
+    worker_id = fields.UUID(required=True)
+    change_reason = fields.String(
+        required=True, validate=validate.OneOf([code for code, _ in _handover_reasons()])
+    )
+    handover_note = fields.String(required=True, validate=validate.Length(max=20_000))
+    role = fields.String(load_default="allocated_worker")
+
+
+def register_handover(blp: Blueprint) -> None:
+    """Add the handover route to the family blueprint."""
+    Out = output_schema(RecordKind.ASSIGNMENT)
+
+    @blp.route("/<uuid:record_id>/handover", methods=["POST"], endpoint="handover")
+    @blp.arguments(HandoverSchema)
+    @blp.response(201, Out)
+    def hand_over(data: dict[str, Any], record_id: uuid.UUID) -> CaseRecord:
+        """Hand the family over: the current assignment ends with a note; the next begins."""
+        assignment = case_records.hand_over(
+            current_user(),
+            record_id,
+            data["worker_id"],
+            data["change_reason"],
+            data["handover_note"],
+            data["role"],
+        )
+        db.session.commit()
+        return assignment

@@ -27,6 +27,7 @@ from ..domain.errors import (
     VersionConflict,
     field_errors,
 )
+from ..domain.handover import ensure_handover_recorded
 from ..domain.records import (
     RecordKind,
     SignState,
@@ -465,8 +466,54 @@ def _assignment_before_create(actor: User, _record: Any, values: dict[str, Any])
 
 def _assignment_before_update(actor: User, assignment: Assignment, values: dict[str, Any]) -> None:
     _require(actor, Action.ASSIGN_FAMILY)
-    if values.get("ended_on") and not (values.get("change_reason") or assignment.change_reason):
-        raise InvalidInput(errors=field_errors(change_reason="Say why the assignment is ending."))
+    if values.get("ended_on"):
+        ensure_handover_recorded(
+            values.get("change_reason", assignment.change_reason),
+            values.get("handover_note", assignment.handover_note),
+        )
+
+
+def hand_over(
+    actor: User,
+    family_id: uuid.UUID,
+    worker_id: uuid.UUID,
+    change_reason: str,
+    handover_note: str,
+    role: str = "allocated_worker",
+) -> Assignment:
+    """Move a family to another worker: end the current assignment with a note, start theirs."""
+    ensure_family_visible(actor, family_id)
+    _require(actor, Action.ASSIGN_FAMILY)
+    ensure_handover_recorded(change_reason, handover_note)
+    current = db.session.scalars(
+        sa.select(Assignment).where(
+            Assignment.family_id == family_id,
+            Assignment.role == role,
+            Assignment.ended_on.is_(None),
+            Assignment.deleted_at.is_(None),
+        )
+    ).all()
+    if any(assignment.worker_id == worker_id for assignment in current):
+        raise InvalidInput(errors=field_errors(worker_id="This worker already has the family."))
+    for assignment in current:
+        _apply_changes(
+            actor,
+            assignment,
+            {
+                "ended_on": date.today(),
+                "change_reason": change_reason,
+                "handover_note": handover_note,
+            },
+            overwritten={},
+        )
+    created = create(
+        actor,
+        RecordKind.ASSIGNMENT,
+        {"family_id": family_id, "worker_id": worker_id, "role": role, "started_on": date.today()},
+    )
+    assert isinstance(created, Assignment)
+    lookups().forget_scope()
+    return created
 
 
 def _interaction_rules(_actor: User, record: Any, values: dict[str, Any]) -> None:

@@ -429,3 +429,48 @@ def test_judgment_options_keep_their_for_and_against(team):
     )
     assert judgment["options"] == [option]
     assert worker.get(f"/api/judgments/{judgment['id']}").json["options"] == [option]
+
+
+def test_a_handover_needs_a_note_and_keeps_the_history(team, make_user, make_client):
+    worker, supervisor, _ = team
+    ben = make_user("caseworker", username="ben")
+    family = created(worker.post("/api/families", json={"display_name": "Handover family"}))
+    refused = supervisor.post(
+        f"/api/families/{family['id']}/handover",
+        json={"worker_id": str(ben.id), "change_reason": "workload", "handover_note": "  "},
+    )
+    assert refused.status_code == 422 and "handover_note" in refused.json["errors"]
+    assert worker.get(f"/api/families/{family['id']}").status_code == 200
+
+    note = "Mum prefers texts before visits; Tobi trusts the school nurse."
+    moved = supervisor.post(
+        f"/api/families/{family['id']}/handover",
+        json={"worker_id": str(ben.id), "change_reason": "workload", "handover_note": note},
+    )
+    assert moved.status_code == 201 and moved.json["worker_id"] == str(ben.id)
+    assert worker.get(f"/api/families/{family['id']}").status_code == 404
+    assert make_client("ben").get(f"/api/families/{family['id']}").status_code == 200
+    history = supervisor.get(f"/api/assignments?family_id={family['id']}").json["items"]
+    ended = [a for a in history if a["ended_on"]]
+    assert [(a["worker_id"], a["handover_note"]) for a in ended] == [(worker.user["id"], note)]
+    again = supervisor.post(
+        f"/api/families/{family['id']}/handover",
+        json={"worker_id": str(ben.id), "change_reason": "workload", "handover_note": note},
+    )
+    assert again.status_code == 422 and "worker_id" in again.json["errors"]
+    by_worker = worker.post(
+        f"/api/families/{family['id']}/handover",
+        json={"worker_id": str(ben.id), "change_reason": "workload", "handover_note": note},
+    )
+    assert by_worker.status_code == 404  # no longer hers to see, let alone hand over
+
+
+def test_ending_an_assignment_without_a_handover_note_is_refused(team):
+    worker, supervisor, _ = team
+    family = created(worker.post("/api/families", json={"display_name": "Ending family"}))
+    assignment = supervisor.get(f"/api/assignments?family_id={family['id']}").json["items"][0]
+    response = supervisor.patch(
+        f"/api/assignments/{assignment['id']}",
+        json={"base_version": 1, "ended_on": "2026-11-29", "change_reason": "workload"},
+    )
+    assert response.status_code == 422 and "handover_note" in response.json["errors"]

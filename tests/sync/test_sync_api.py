@@ -248,6 +248,7 @@ def test_a_person_in_two_families_stays_when_one_family_leaves(app, north, make_
             "base_version": assignment["version"],
             "ended_on": "2026-11-29",
             "change_reason": "workload",
+            "handover_note": "Aunt Bisi is the safe adult.",
         },
     )
     phone.pull()
