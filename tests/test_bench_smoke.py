@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import on_postgres
+from tests.conftest import IN_CI, on_postgres
 
 ROOT = Path(__file__).resolve().parents[1]
 SMOKE_TIMEOUT = 120  # seconds; each smoke run takes a few
@@ -90,3 +91,29 @@ def test_load_benchmark_loses_and_duplicates_nothing(server_url: str) -> None:
     } <= figures.keys()
     assert figures["requests"] > 0
     assert (figures["errors"], figures["lost"], figures["duplicated"]) == (0, 0, 0)
+
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+@pytest.mark.skipif(
+    not shutil.which(CHROMIUM) and not IN_CI, reason=f"needs Chromium at {CHROMIUM} (CI has it)"
+)
+def test_pwa_initial_sync_benchmark_stores_the_whole_scope(server_url: str) -> None:
+    figures = run_smoke("pwa_initial_sync", server_url)
+    assert {
+        "records",
+        "initial_sync_s",
+        "records_per_s",
+        "caseload_render_ms",
+        "plain_sync_s",
+        "encrypted_pull_s",
+        "encryption_overhead",
+        "key_derivation_s",
+    } <= figures.keys()
+    assert figures["records"] == figures["expected_records"] > 0
+    assert figures["initial_sync_s"] > 0 and figures["plain_sync_s"] > 0
+    assert figures["caseload_render_ms"] >= 0
+    assert figures["errors"] == 0

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import copy
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from functools import cache
 from typing import Any
 
+import sqlalchemy as sa
 from marshmallow import Schema, fields, validate
 
 from ..domain.records import RecordKind
@@ -346,13 +347,39 @@ def output_fields(kind: RecordKind) -> tuple[str, ...]:
     return tuple(output_schema(kind)._declared_fields)
 
 
+def _iso(value: Any) -> Any:
+    return value.isoformat()
+
+
+@cache
+def _converters(kind: RecordKind) -> tuple[tuple[str, Callable[[Any], Any] | None], ...]:
+    """Return, per output field, how to turn its column's value into JSON (None: as it is)."""
+    from ..persistence.case import CASE_RECORDS
+
+    columns = CASE_RECORDS[kind].__table__.columns
+    converters: list[tuple[str, Callable[[Any], Any] | None]] = []
+    for name in output_fields(kind):
+        column_type = columns[name].type if name in columns else None
+        if isinstance(column_type, sa.Uuid):
+            converters.append((name, str))
+        elif isinstance(column_type, sa.Date | sa.DateTime | sa.TypeDecorator):
+            converters.append((name, _iso))
+        else:
+            converters.append((name, None))
+    return tuple(converters)
+
+
 def dump_row(kind: RecordKind, row: Mapping[str, Any]) -> dict[str, Any]:
     """Dump a record's table row as its output schema would, but fast enough for a pull.
 
     JSON columns are shown as stored: every write passed them through the
     schemas. tests/api/test_wire.py holds this to the schemas' own dump.
     """
-    return {name: wire_value(row[name]) for name in output_fields(kind)}
+    out: dict[str, Any] = {}
+    for name, convert in _converters(kind):
+        value = row[name]
+        out[name] = convert(value) if convert is not None and value is not None else value
+    return out
 
 
 @cache

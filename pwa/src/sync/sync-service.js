@@ -26,7 +26,14 @@ export const SyncState = Object.freeze({
   FAILED: "failed",
 });
 
-const channel = typeof BroadcastChannel === "function" ? new BroadcastChannel("fieldwork") : null;
+// Tabs tell each other they synced (made when sync starts, not on import).
+let channel = null;
+function tabsChannel() {
+  if (!channel && typeof BroadcastChannel === "function") {
+    channel = new BroadcastChannel("fieldwork");
+  }
+  return channel;
+}
 
 export class SyncService extends EventTarget {
   constructor({ db, key, data, deviceId, resumeSession = null }) {
@@ -97,14 +104,15 @@ export class SyncService extends EventTarget {
         }
       });
     }
-    if (channel) {
+    const tabs = tabsChannel();
+    if (tabs) {
       const onMessage = (event) => {
         if (event.data?.type === "synced") {
           this.dispatchEvent(new CustomEvent("reload-needed"));
         }
       };
-      channel.addEventListener("message", onMessage);
-      this.listeners.push(() => channel.removeEventListener("message", onMessage));
+      tabs.addEventListener("message", onMessage);
+      this.listeners.push(() => tabs.removeEventListener("message", onMessage));
     }
     this.timers.push(setInterval(() => this.syncNow("timer"), SYNC_INTERVAL_MS));
     return this.syncNow("start");
@@ -159,7 +167,7 @@ export class SyncService extends EventTarget {
       this.lastSync = new Date();
       await this.#saveState();
       this.#setState(SyncState.IDLE);
-      channel?.postMessage({ type: "synced" });
+      tabsChannel()?.postMessage({ type: "synced" });
     } catch (error) {
       this.#failed(error, reason);
     }
@@ -266,21 +274,26 @@ export class SyncService extends EventTarget {
 
   async pull({ maxPages = Infinity } = {}) {
     let received = 0;
+    const fetchPage = (cursor) =>
+      post("/api/sync/pull", { device_id: this.deviceId, cursor: cursor ?? null, limit: PULL_LIMIT });
+    // While one page is stored, the next is already on its way: the server's
+    // work and the device's overlap. The cursor is saved only with its page, so
+    // stopping at any point repeats at most one page.
+    let next = fetchPage(this.cursor);
     for (let page = 0; page < maxPages; page += 1) {
       let reply;
       try {
-        reply = await post("/api/sync/pull", {
-          device_id: this.deviceId,
-          cursor: this.cursor ?? null,
-          limit: PULL_LIMIT,
-        });
+        reply = await next;
       } catch (error) {
         if (error instanceof ApiError && error.code === "reset_required" && this.cursor) {
           await this.#reset();
+          next = fetchPage(null);
           continue;
         }
         throw error;
       }
+      next = reply.has_more && page + 1 < maxPages ? fetchPage(reply.cursor) : null;
+      next?.catch(() => {}); // its failure is handled when it is awaited
       await this.applyPage(reply);
       received += reply.changes.length;
       this.progress = reply.has_more
@@ -291,7 +304,9 @@ export class SyncService extends EventTarget {
         break;
       }
     }
-    this.data.changed();
+    if (received > 0) {
+      this.data.changed(); // only when something arrived: screens redraw on change
+    }
     return received;
   }
 

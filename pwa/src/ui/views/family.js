@@ -1,6 +1,932 @@
-// Placeholder until this screen is built.
-import { html, mount } from "../html.js";
+// A family's page: who they are, what matters to them in their own words,
+// the people in the family and the timeline of the work with them. It reads
+// only what the device holds and writes only through the outbox, so all of
+// it works offline; what has not reached the server yet says so.
 
-export async function familyView({ main }) {
-  mount(main, html`<h1 class="govuk-heading-l">Not built yet</h1>`);
+import { newId } from "../../domain/ids.js";
+import {
+  button,
+  dateInput,
+  errorSummary,
+  fillForm,
+  formValues,
+  radios,
+  readDate,
+  saveAsTyped,
+  select,
+  storageMessage,
+  textInput,
+  textarea,
+} from "../forms.js";
+import { html, mount } from "../html.js";
+import { backLink, formatDate, formatDateTime, tag } from "../layout.js";
+
+// --- shared with the network map ----------------------------------------------------
+
+/** Return the people of a family: through memberships, and those created here not yet synced. */
+export function familyMembers(data, familyId, today = isoToday()) {
+  const members = new Map();
+  for (const membership of data.ofFamily("membership", familyId)) {
+    if (membership.valid_to && membership.valid_to < today) {
+      continue;
+    }
+    const person = data.get("person", membership.person_id);
+    if (person) {
+      members.set(person.id, { person, role: membership.role_in_family || "", unsynced: Boolean(person.unsynced) });
+    }
+  }
+  // The server makes the membership when it receives the person; until then
+  // the person's own create carries the family.
+  for (const person of data.all("person")) {
+    if (person.family_id === familyId && !members.has(person.id)) {
+      members.set(person.id, { person, role: person.role_in_family || "", unsynced: Boolean(person.unsynced) });
+    }
+  }
+  return [...members.values()].sort(byChildThenName);
+}
+
+function byChildThenName(a, b) {
+  if (Boolean(a.person.is_child) !== Boolean(b.person.is_child)) {
+    return a.person.is_child ? -1 : 1;
+  }
+  return fullName(a.person).localeCompare(fullName(b.person)) || a.person.id.localeCompare(b.person.id);
+}
+
+export function fullName(person) {
+  return [person.given_name, person.family_name].filter(Boolean).join(" ") || "Name not known";
+}
+
+/** The name a person goes by, with the name they are known as where it differs. */
+export function personName(person) {
+  const name = fullName(person);
+  return person.known_as && person.known_as !== person.given_name ? `${name} (known as ${person.known_as})` : name;
+}
+
+export function unsyncedTag() {
+  return tag("Not synced yet", "grey");
+}
+
+export function isoToday() {
+  return new Date().toISOString().slice(0, 10);
+}
+
+/**
+ * Keeps what the worker types: in drafts as they type, and across redraws of
+ * the screen (a sync landing, a validation error), with the focus where it was.
+ */
+export class TypedWork {
+  constructor(session) {
+    this.session = session;
+    this.stops = new Map(); // form id -> stop saving as typed
+    this.keys = new Map(); // form id -> draft key
+    this.dirty = new Set(); // forms typed in since their draft was last saved
+  }
+
+  /** Save a form's values as a draft (key) while the worker types. */
+  watch(form, key, status) {
+    this.keys.set(form.id, key);
+    const touched = () => this.dirty.add(form.id);
+    form.addEventListener("input", touched);
+    form.addEventListener("change", touched);
+    const stop = saveAsTyped(
+      form,
+      async (values) => {
+        this.dirty.delete(form.id);
+        await this.session.saveDraft(key, values);
+      },
+      status,
+    );
+    this.stops.set(form.id, stop);
+  }
+
+  /** Read every form and the focus under root, before root is drawn again. */
+  capture(root) {
+    const forms = new Map();
+    for (const form of root?.querySelectorAll("form[id]") || []) {
+      forms.set(form.id, formValues(form));
+    }
+    const active = document.activeElement;
+    const focus = root?.contains(active) && active.id ? { id: active.id, start: selection(active, "start"), end: selection(active, "end") } : null;
+    this.#stopAll(forms);
+    return { forms, focus };
+  }
+
+  #stopAll(forms) {
+    for (const stop of this.stops.values()) {
+      stop();
+    }
+    // A redraw cancels the pending draft saves: save what was typed since now.
+    for (const formId of this.dirty) {
+      const key = this.keys.get(formId);
+      if (key && forms.has(formId)) {
+        this.session.saveDraft(key, forms.get(formId)).catch(() => {});
+      }
+    }
+    this.dirty.clear();
+    this.stops.clear();
+  }
+
+  /** Put back what was typed, except in forms just saved, and the focus. */
+  restore(root, captured, { except = [], focus = true } = {}) {
+    for (const [formId, values] of captured.forms) {
+      const form = root.querySelector(`#${CSS.escape(formId)}`);
+      if (form && !except.includes(formId)) {
+        fillForm(form, values);
+      }
+    }
+    if (focus && captured.focus) {
+      const element = root.querySelector(`#${CSS.escape(captured.focus.id)}`);
+      if (element) {
+        element.focus({ preventScroll: true });
+        if (captured.focus.start !== null) {
+          try {
+            element.setSelectionRange(captured.focus.start, captured.focus.end);
+          } catch {
+            // not a text field
+          }
+        }
+      }
+    }
+  }
+
+  /** The form was saved: stop its draft and delete it. */
+  async forget(formId) {
+    this.stops.get(formId)?.();
+    this.stops.delete(formId);
+    this.dirty.delete(formId);
+    const key = this.keys.get(formId);
+    if (key) {
+      await this.session.deleteDraft(key);
+    }
+  }
+}
+
+function selection(element, end) {
+  try {
+    return end === "start" ? element.selectionStart : element.selectionEnd;
+  } catch {
+    return null;
+  }
+}
+
+/** Draw the error summary without moving the focus: the screen moves it only after a submit. */
+export function quietErrorSummaries(root) {
+  for (const summary of root.querySelectorAll(".govuk-error-summary")) {
+    summary.dataset.disableAutoFocus = "true";
+  }
+}
+
+export function successBanner(message) {
+  if (!message) {
+    return "";
+  }
+  return html`<div class="govuk-notification-banner govuk-notification-banner--success" role="alert"
+      aria-labelledby="saved-title" data-module="govuk-notification-banner">
+    <div class="govuk-notification-banner__header">
+      <h2 class="govuk-notification-banner__title" id="saved-title">Success</h2>
+    </div>
+    <div class="govuk-notification-banner__content"><p class="govuk-notification-banner__heading">${message}</p></div>
+  </div>`;
+}
+
+/**
+ * One screen drawn again whenever the device's data changes, without losing
+ * what the worker is typing, and not at all when nothing shown would change
+ * (every sync announces a change, even an empty one).
+ */
+export class Screen {
+  constructor(context, rootId) {
+    this.context = context;
+    this.rootId = rootId;
+    this.typed = new TypedWork(context.session);
+    this.shown = null;
+  }
+
+  root() {
+    return this.context.main.querySelector(`#${this.rootId}`);
+  }
+
+  /**
+   * Mount content (whose outermost element has the screen's id) and wire it.
+   * quiet: a redraw nobody asked for; skipped when the content is unchanged.
+   * afterSubmit: the caller moves the focus; otherwise it stays where it was.
+   * justSaved: ids of forms to leave empty rather than refill with what was typed.
+   * drafts: {formId: values} to fill in (the first drawing).
+   */
+  draw(content, { wire, quiet = false, afterSubmit = false, justSaved = [], drafts = null }) {
+    const text = String(content);
+    if (quiet && text === this.shown && this.root()) {
+      return null;
+    }
+    this.shown = text;
+    const before = this.typed.capture(this.root());
+    mount(this.context.main, content);
+    const root = this.root();
+    for (const [formId, values] of Object.entries(drafts || {})) {
+      const form = values && root.querySelector(`#${CSS.escape(formId)}`);
+      if (form) {
+        fillForm(form, values);
+      }
+    }
+    this.typed.restore(root, before, { except: justSaved, focus: !afterSubmit });
+    wire(root);
+    if (!afterSubmit) {
+      quietErrorSummaries(root);
+    }
+    this.context.enhance(root);
+    const heading = root.querySelector("h1")?.textContent?.trim() || "Family Fieldwork";
+    document.title = `${root.querySelector(".govuk-error-summary") ? "Error: " : ""}${heading} – Family Fieldwork`;
+    return root;
+  }
+
+  /** Leaving the screen: save what was typed since the last draft, then stop. */
+  stop() {
+    this.typed.capture(this.root());
+  }
+}
+
+// --- ages -----------------------------------------------------------------------------
+
+const DOB_ACCURACY = [
+  ["exact", "Exact"],
+  ["month", "Month and year"],
+  ["estimated", "Estimated"],
+];
+
+function ageOn(dateOfBirth, today) {
+  const [year, month, day] = dateOfBirth.split("-").map(Number);
+  const [tYear, tMonth, tDay] = today.split("-").map(Number);
+  let months = (tYear - year) * 12 + (tMonth - month);
+  if (tDay < day) {
+    months -= 1;
+  }
+  return Math.max(0, months);
+}
+
+function ageWords(months) {
+  if (months < 1) {
+    return "under 1 month old";
+  }
+  if (months < 24) {
+    return `${months} ${months === 1 ? "month" : "months"} old`;
+  }
+  const years = Math.floor(months / 12);
+  return `${years} years old`;
+}
+
+/** Say how old someone is, as surely as their date of birth is known. */
+function ageText(person, today = isoToday()) {
+  if (!person.date_of_birth) {
+    return "Date of birth not known";
+  }
+  const age = ageWords(ageOn(person.date_of_birth, today));
+  if (person.dob_accuracy === "estimated") {
+    return `About ${age} (date of birth estimated)`;
+  }
+  if (person.dob_accuracy === "month") {
+    const born = new Date(`${person.date_of_birth}T00:00:00Z`).toLocaleDateString("en-GB", { month: "long", year: "numeric", timeZone: "UTC" });
+    return `${age[0].toUpperCase()}${age.slice(1)} (born ${born})`;
+  }
+  return `${age[0].toUpperCase()}${age.slice(1)} (born ${formatDate(person.date_of_birth)})`;
+}
+
+// --- the family's details ---------------------------------------------------------------
+
+function addressLines(address) {
+  return address ? [address.line1, address.line2, address.town, address.postcode].filter(Boolean) : [];
+}
+
+function yesNo(value) {
+  if (value === true) return "Yes";
+  if (value === false) return "No";
+  return "Not recorded";
+}
+
+function workersNow(data, familyId, today) {
+  const assignments = data.ofFamily("assignment", familyId);
+  const current = assignments.filter((a) => !a.ended_on || a.ended_on > today);
+  const currentIds = new Set(current.map((a) => a.worker_id));
+  const past = new Set(assignments.filter((a) => !currentIds.has(a.worker_id)).map((a) => a.worker_id));
+  return { current: current.sort((a, b) => (a.started_on || "").localeCompare(b.started_on || "")), pastCount: past.size };
+}
+
+function detailsCard(context, family, pending) {
+  const { data, label, staffName } = context;
+  const today = isoToday();
+  const lines = addressLines(family.address);
+  const { current, pastCount } = workersNow(data, family.id, today);
+  const row = (key, value) => html`<div class="govuk-summary-list__row">
+      <dt class="govuk-summary-list__key">${key}</dt><dd class="govuk-summary-list__value">${value}</dd></div>`;
+  return html`<div class="govuk-summary-card">
+    <div class="govuk-summary-card__title-wrapper">
+      <h2 class="govuk-summary-card__title">Family details ${pending ? unsyncedTag() : ""}</h2>
+      <ul class="govuk-summary-card__actions">
+        <li class="govuk-summary-card__action">
+          <button type="button" class="app-link-button" id="change-details" data-family-action="edit-details">Change<span class="govuk-visually-hidden"> family details</span></button>
+        </li>
+      </ul>
+    </div>
+    <div class="govuk-summary-card__content">
+      <dl class="govuk-summary-list">
+        ${row("Address", lines.length ? lines.map((line, index) => html`${index ? html`<br>` : ""}${line}`) : "Not recorded")}
+        ${row("Preferred language", family.preferred_language || "Not recorded")}
+        ${row("Interpreter needed", yesNo(family.interpreter_needed))}
+        ${row("Status", family.status === "closed" ? "Closed" : "Open")}
+        ${row(
+          current.length === 1 ? "Worker now" : "Workers now",
+          current.length
+            ? html`<ul class="govuk-list">${current.map(
+                (a) => html`<li>${staffName(a.worker_id)}${a.role ? `, ${label("assignment_role", a.role).toLowerCase()}` : ""}${a.started_on ? `, since ${formatDate(a.started_on)}` : ""}</li>`,
+              )}</ul>`
+            : "No worker allocated",
+        )}
+        ${row("Workers before", pastCount === 0 ? "None" : `${pastCount} ${pastCount === 1 ? "worker" : "workers"}`)}
+      </dl>
+    </div>
+  </div>`;
+}
+
+function detailsForm(family, errors) {
+  const address = family.address || {};
+  return html`<form id="details-form" novalidate class="govuk-!-margin-bottom-8">
+    <h2 class="govuk-heading-m">Change family details</h2>
+    ${textInput({ name: "display_name", label: "Family name", hint: "How the family is known in this service, for example ‘Okoro family’", value: family.display_name, error: errors.display_name, width: 20 })}
+    <fieldset class="govuk-fieldset">
+      <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">Address</legend>
+      ${textInput({ name: "address_line1", label: "Address line 1", value: address.line1, error: errors.address_line1, autocomplete: "off" })}
+      ${textInput({ name: "address_line2", label: "Address line 2 (optional)", value: address.line2, error: errors.address_line2, autocomplete: "off" })}
+      ${textInput({ name: "address_town", label: "Town or city (optional)", value: address.town, error: errors.address_town, width: 20, autocomplete: "off" })}
+      ${textInput({ name: "address_postcode", label: "Postcode (optional)", value: address.postcode, error: errors.address_postcode, width: 10, autocomplete: "off" })}
+    </fieldset>
+    ${textInput({ name: "preferred_language", label: "Preferred language (optional)", value: family.preferred_language, error: errors.preferred_language, width: 20 })}
+    ${radios({
+      name: "interpreter_needed",
+      legend: "Does the family need an interpreter?",
+      options: [["yes", "Yes"], ["no", "No"]],
+      value: family.interpreter_needed === true ? "yes" : family.interpreter_needed === false ? "no" : "",
+      error: errors.interpreter_needed,
+      inline: true,
+    })}
+    <p class="app-draft-saved" id="details-draft" aria-live="polite"></p>
+    <div class="govuk-button-group">
+      ${button("Save family details")}
+      <button type="button" class="app-link-button" data-family-action="cancel-details">Cancel</button>
+    </div>
+  </form>`;
+}
+
+const POSTCODE = /^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$/i;
+
+function checkDetails(values) {
+  const errors = {};
+  const name = values.display_name.trim();
+  if (!name) {
+    errors.display_name = "Enter the family's name";
+  } else if (name.length > 200) {
+    errors.display_name = "Family name must be 200 characters or fewer";
+  }
+  const anyAddress = ["address_line2", "address_town", "address_postcode"].some((field) => values[field].trim());
+  if (anyAddress && !values.address_line1.trim()) {
+    errors.address_line1 = "Enter the first line of the address";
+  }
+  for (const field of ["address_line1", "address_line2", "address_town"]) {
+    if (values[field].trim().length > 200) {
+      errors[field] = "Address lines must be 200 characters or fewer";
+    }
+  }
+  const postcode = values.address_postcode.trim();
+  if (postcode && !POSTCODE.test(postcode)) {
+    errors.address_postcode = "Enter a real postcode, like SW1A 1AA";
+  }
+  if (values.preferred_language.trim().length > 80) {
+    errors.preferred_language = "Preferred language must be 80 characters or fewer";
+  }
+  return errors;
+}
+
+/** Return only the fields the worker changed, as the server expects an update. */
+function changedDetails(family, values) {
+  const changes = {};
+  const name = values.display_name.trim();
+  if (name !== family.display_name) {
+    changes.display_name = name;
+  }
+  const old = family.address || {};
+  const next = {
+    line1: values.address_line1.trim(),
+    line2: values.address_line2.trim() || null,
+    town: values.address_town.trim() || null,
+    postcode: values.address_postcode.trim().toUpperCase() || null,
+  };
+  const moved = ["line1", "line2", "town", "postcode"].some((key) => (next[key] || null) !== (old[key] || null));
+  if (moved) {
+    changes.address = next.line1 ? { ...next, since: isoToday() } : null;
+  }
+  const language = values.preferred_language.trim();
+  if (language !== (family.preferred_language || "")) {
+    changes.preferred_language = language;
+  }
+  if (values.interpreter_needed) {
+    const needed = values.interpreter_needed === "yes";
+    if (needed !== family.interpreter_needed) {
+      changes.interpreter_needed = needed;
+    }
+  }
+  return changes;
+}
+
+// --- what matters to the family ---------------------------------------------------------
+
+function goalsSection(family, errors) {
+  const goals = family.goals || [];
+  return html`<section aria-labelledby="goals-heading" class="govuk-!-margin-bottom-8">
+    <h2 class="govuk-heading-m" id="goals-heading">What matters to us</h2>
+    <p class="govuk-body">The family's own goals, in their words.</p>
+    ${goals.length
+      ? html`<ul class="govuk-list app-goals">${goals.map(
+          (goal, index) => html`<li class="app-goals__item">
+            <span class="app-goals__text app-pre-wrap">${goal}</span>
+            <button type="button" class="app-link-button" data-remove-goal="${index}">Remove<span class="govuk-visually-hidden"> from what matters: ${goal}</span></button>
+          </li>`,
+        )}</ul>`
+      : html`<p class="govuk-body">Nothing written yet. Ask the family what matters to them.</p>`}
+    <form id="goal-form" novalidate>
+      ${textarea({ name: "new_goal", label: "Add something that matters to them", hint: "Write it as they say it, for example ‘We want to stay together’.", error: errors.new_goal, rows: 2, labelClass: "govuk-label--s" })}
+      <p class="app-draft-saved" id="goal-draft" aria-live="polite"></p>
+      ${button("Add to what matters", { secondary: true })}
+    </form>
+  </section>`;
+}
+
+// --- the people in the family -----------------------------------------------------------
+
+function membersSection(context, members, state) {
+  return html`<section aria-labelledby="members-heading" class="govuk-!-margin-bottom-8">
+    <h2 class="govuk-heading-m" id="members-heading">People in the family</h2>
+    ${members.length
+      ? html`<table class="govuk-table">
+          <caption class="govuk-table__caption govuk-visually-hidden">People in the family, children first</caption>
+          <thead class="govuk-table__head"><tr class="govuk-table__row">
+            <th scope="col" class="govuk-table__header">Name</th>
+            <th scope="col" class="govuk-table__header">Age</th>
+            <th scope="col" class="govuk-table__header">Child or adult</th>
+            <th scope="col" class="govuk-table__header">Role in family</th>
+          </tr></thead>
+          <tbody class="govuk-table__body">${members.map(
+            ({ person, role, unsynced }) => html`<tr class="govuk-table__row">
+              <th scope="row" class="govuk-table__header">${personName(person)} ${unsynced ? unsyncedTag() : ""}</th>
+              <td class="govuk-table__cell">${ageText(person)}</td>
+              <td class="govuk-table__cell">${person.is_child ? "Child" : "Adult"}</td>
+              <td class="govuk-table__cell">${role || "Not recorded"}</td>
+            </tr>`,
+          )}</tbody>
+        </table>`
+      : html`<p class="govuk-body">No one recorded yet.</p>`}
+    ${state.addingPerson
+      ? personForm(context, state.errorsOf === "person" ? state.errors : {})
+      : html`<button type="button" class="govuk-button govuk-button--secondary" data-module="govuk-button" id="add-person" data-family-action="add-person">Add a person</button>`}
+  </section>`;
+}
+
+function personForm({ vocabulary }, errors) {
+  const accuracy = vocabulary("dob_accuracy");
+  return html`<form id="person-form" novalidate>
+    <h3 class="govuk-heading-s">Add a person to the family</h3>
+    ${textInput({ name: "given_name", label: "Given name", error: errors.given_name, width: 20, autocomplete: "off", spellcheck: false })}
+    ${textInput({ name: "family_name", label: "Family name", error: errors.family_name, width: 20, autocomplete: "off", spellcheck: false })}
+    ${textInput({ name: "known_as", label: "Known as (optional)", hint: "The name they like to be called, if different", error: errors.known_as, width: 20, autocomplete: "off", spellcheck: false })}
+    ${dateInput({ name: "date_of_birth", legend: "Date of birth (optional)", hint: "For example, 27 3 2017. If you only know the month, leave the day blank. For an estimate, the year is enough.", error: errors.date_of_birth })}
+    ${radios({ name: "dob_accuracy", legend: "How sure are you of the date of birth?", options: accuracy.length ? accuracy : DOB_ACCURACY, error: errors.dob_accuracy, inline: true })}
+    ${radios({ name: "is_child", legend: "Are they a child?", hint: "Under 18, or a care leaver the service still supports as a child", options: [["yes", "Yes"], ["no", "No"]], error: errors.is_child, inline: true })}
+    ${select({ name: "sex", label: "Sex (optional)", options: vocabulary("sex"), error: errors.sex })}
+    ${select({ name: "ethnicity", label: "Ethnicity (optional)", options: vocabulary("ethnicity"), error: errors.ethnicity, placeholder: "Not recorded" })}
+    ${textInput({ name: "role_in_family", label: "Role in the family (optional)", hint: "For example, mother, eldest child, lodger", error: errors.role_in_family, width: 20 })}
+    <p class="app-draft-saved" id="person-draft" aria-live="polite"></p>
+    <div class="govuk-button-group">
+      ${button("Add person")}
+      <button type="button" class="app-link-button" data-family-action="cancel-person">Cancel</button>
+    </div>
+  </form>`;
+}
+
+/** Read the date of birth, letting the day (and month) be left out when it is not known. */
+function birthDate(values) {
+  const parts = { ...values };
+  const blank = (suffix) => !(parts[`date_of_birth-${suffix}`] || "").trim();
+  if (!blank("year") && blank("day")) {
+    if (values.dob_accuracy === "month") {
+      parts["date_of_birth-day"] = "1";
+    } else if (values.dob_accuracy === "estimated") {
+      parts["date_of_birth-day"] = "1";
+      if (blank("month")) {
+        parts["date_of_birth-month"] = "7"; // the middle of the year is the fairest guess
+      }
+    }
+  }
+  return readDate(parts, "date_of_birth");
+}
+
+function checkPerson(values) {
+  const errors = {};
+  for (const [field, what, max] of [
+    ["given_name", "given name", 120],
+    ["family_name", "family name", 120],
+  ]) {
+    const text = values[field].trim();
+    if (!text) {
+      errors[field] = `Enter their ${what}`;
+    } else if (text.length > max) {
+      errors[field] = `The ${what} must be ${max} characters or fewer`;
+    }
+  }
+  if (values.known_as.trim().length > 120) {
+    errors.known_as = "Known as must be 120 characters or fewer";
+  }
+  const born = birthDate(values);
+  if (born === null) {
+    errors.date_of_birth = "Date of birth must be a real date, with at least the year";
+  } else if (born && born > isoToday()) {
+    errors.date_of_birth = "Date of birth must be today or in the past";
+  }
+  if (born && !values.dob_accuracy) {
+    errors.dob_accuracy = "Select how sure you are of the date of birth";
+  }
+  if (!values.is_child) {
+    errors.is_child = "Select yes if they are a child";
+  }
+  if (values.role_in_family.trim().length > 40) {
+    errors.role_in_family = "Role in the family must be 40 characters or fewer";
+  }
+  return errors;
+}
+
+/** Return a new person's record as the server takes it (it makes the membership). */
+function newPerson(familyId, values) {
+  const born = birthDate(values);
+  const person = {
+    family_id: familyId,
+    role_in_family: values.role_in_family?.trim() || null,
+    given_name: values.given_name.trim(),
+    family_name: values.family_name.trim(),
+    known_as: values.known_as?.trim() || null,
+    date_of_birth: born || null,
+    sex: values.sex || null,
+    ethnicity: values.ethnicity || null,
+    is_child: values.is_child === "yes",
+  };
+  if (born) {
+    person.dob_accuracy = values.dob_accuracy || "exact";
+  }
+  return person;
+}
+
+// --- the timeline -----------------------------------------------------------------------
+
+const JUDGMENT_STATUS = {
+  draft: "Draft, not signed",
+  logged: "Logged",
+  awaiting_discussion: "Awaiting discussion",
+  discussed: "Discussed",
+  awaiting_approval: "Awaiting approval",
+  approved: "Approved",
+  declined: "Declined",
+};
+
+const TIMELINESS = {
+  met: "Visit on time",
+  late: "Visit late",
+  not_met: "Visit not made in time",
+  not_yet_due: "Not yet due",
+};
+
+const PLAN_STATUS = {
+  not_started: "Not started",
+  on_track: "On track",
+  off_track: "Off track",
+  done: "Done",
+};
+
+const LIGHT_COLOUR = { green: "green", yellow: "yellow", red: "red" };
+
+function policyLight(data, category) {
+  const policy = data.all("decision_policy").sort((a, b) => (b.version || 0) - (a.version || 0))[0];
+  return policy?.categories?.find((entry) => entry.key === category)?.light || "yellow";
+}
+
+function firstLine(text) {
+  return (text || "").split("\n").map((line) => line.trim()).find(Boolean) || "";
+}
+
+function noteSummary(note) {
+  const sections = note.sections || {};
+  return firstLine(sections.what_happened) || firstLine(Object.values(sections).find((text) => firstLine(text))) || "No text yet";
+}
+
+function timelineEntries(context, familyId) {
+  const { data, label } = context;
+  const madeAt = (entity, record) =>
+    record.created_at || data.outbox.find((m) => m.entity === entity && m.id === record.id && m.op === "create")?.client_ts || new Date().toISOString();
+  const unsynced = (entity, record) => Boolean(record.unsynced) || data.pending(entity, record.id);
+  const entries = [];
+  for (const visit of data.ofFamily("interaction", familyId)) {
+    const seenAlone = (visit.participants || []).some((p) => p.seen_alone);
+    entries.push({
+      when: visit.occurred_at || madeAt("interaction", visit),
+      withTime: true,
+      kind: "Visit or contact",
+      title: `${label("interaction_mode", visit.mode)}: ${label("interaction_purpose", visit.purpose)}`,
+      details: [visit.duration_minutes ? `${visit.duration_minutes} minutes` : "", seenAlone ? "A child was seen alone" : "", visit.meaningful === false ? "Not a meaningful contact" : ""].filter(Boolean).join(". "),
+      unsynced: unsynced("interaction", visit),
+    });
+  }
+  for (const note of data.ofFamily("note", familyId)) {
+    entries.push({
+      when: madeAt("note", note),
+      kind: "Relational note",
+      title: noteSummary(note),
+      status: note.state === "signed" ? tag("Signed", "green") : tag("Draft", "grey"),
+      link: [`#/note/${note.id}`, "Read the note"],
+      unsynced: unsynced("note", note),
+    });
+  }
+  for (const judgment of data.ofFamily("judgment", familyId)) {
+    const light = judgment.light || policyLight(data, judgment.category);
+    entries.push({
+      when: madeAt("judgment", judgment),
+      kind: "Judgment",
+      title: judgment.question,
+      status: html`${tag(`${light[0].toUpperCase()}${light.slice(1)} light`, LIGHT_COLOUR[light])} ${JUDGMENT_STATUS[judgment.status || "draft"] || judgment.status}`,
+      link: [`#/judgment/${judgment.id}`, "Read the judgment"],
+      unsynced: unsynced("judgment", judgment),
+    });
+  }
+  for (const checklist of data.ofFamily("checklist", familyId)) {
+    const purpose = checklist.purpose || data.get("checklist_template", checklist.template_id)?.purpose;
+    entries.push({
+      when: checklist.completed_on || madeAt("checklist", checklist),
+      kind: "Compliance checklist",
+      title: label("interaction_purpose", purpose) || "Checklist",
+      details: [
+        checklist.completed_on ? `Completed ${formatDate(checklist.completed_on)}` : "Not completed",
+        checklist.due_on ? `due ${formatDate(checklist.due_on)}` : "",
+        checklist.timeliness ? TIMELINESS[checklist.timeliness] || checklist.timeliness : "",
+      ].filter(Boolean).join(", "),
+      unsynced: unsynced("checklist", checklist),
+    });
+  }
+  for (const action of data.ofFamily("plan_action", familyId)) {
+    entries.push({
+      when: madeAt("plan_action", action),
+      kind: "Plan action",
+      title: action.task,
+      details: [`Who: ${action.who}`, action.due_on ? `by ${formatDate(action.due_on)}` : "", action.checked_by ? `checked by ${action.checked_by}` : ""].filter(Boolean).join(", "),
+      status: PLAN_STATUS[action.status || "not_started"],
+      unsynced: unsynced("plan_action", action),
+    });
+  }
+  const time = (text) => Date.parse(text.length === 10 ? `${text}T00:00:00Z` : text) || 0;
+  return entries.sort((a, b) => time(b.when) - time(a.when));
+}
+
+function timelineSection(context, familyId) {
+  const entries = timelineEntries(context, familyId);
+  return html`<section aria-labelledby="timeline-heading">
+    <h2 class="govuk-heading-m" id="timeline-heading">Timeline</h2>
+    ${entries.length
+      ? html`<ol class="app-timeline" reversed>${entries.map(
+          (entry) => html`<li class="app-timeline__item">
+            <h3 class="govuk-heading-s govuk-!-margin-bottom-1">
+              <span class="govuk-caption-s govuk-!-display-block">${entry.kind}<span class="govuk-visually-hidden">:</span></span> ${entry.title}
+            </h3>
+            <p class="govuk-body-s govuk-!-margin-bottom-1">
+              <time datetime="${entry.when}">${entry.withTime ? formatDateTime(entry.when) : formatDate(entry.when)}</time>
+              ${entry.unsynced ? unsyncedTag() : ""}
+            </p>
+            ${entry.status ? html`<p class="govuk-body-s govuk-!-margin-bottom-1">${entry.status}</p>` : ""}
+            ${entry.details ? html`<p class="govuk-body-s govuk-!-margin-bottom-1">${entry.details}</p>` : ""}
+            ${entry.link ? html`<p class="govuk-body-s"><a class="govuk-link" href="${entry.link[0]}">${entry.link[1]}<span class="govuk-visually-hidden">: ${entry.title}</span></a></p>` : ""}
+          </li>`,
+        )}</ol>`
+      : html`<p class="govuk-body">Nothing recorded yet.</p>`}
+  </section>`;
+}
+
+// --- the screen -------------------------------------------------------------------------
+
+const FORM_ERRORS = { details: "details-form", goal: "goal-form", person: "person-form" };
+
+export async function familyView(context) {
+  const { main, params, session, data } = context;
+  const familyId = params[0];
+  const draftKey = {
+    "details-form": `family/${familyId}/details`,
+    "goal-form": `family/${familyId}/goal`,
+    "person-form": `family/${familyId}/person`,
+  };
+  const drafts = {};
+  for (const [formId, key] of Object.entries(draftKey)) {
+    drafts[formId] = await session.loadDraft(key).catch(() => null);
+  }
+  const state = {
+    editing: Boolean(drafts["details-form"]),
+    addingPerson: Boolean(drafts["person-form"]),
+    errors: {},
+    errorsOf: null,
+    message: "",
+  };
+  const screen = new Screen(context, "family-page");
+
+  function page() {
+    const family = data.get("family", familyId);
+    if (!family) {
+      return html`<div id="family-page">${backLink("#/", "Back to your caseload")}
+        <h1 class="govuk-heading-l">Family not found</h1>
+        <p class="govuk-body">This family is not on this device. It may have been handed to another worker.</p></div>`;
+    }
+    const pending = data.pending("family", familyId);
+    const members = familyMembers(data, familyId);
+    const errors = state.errors;
+    return html`<div id="family-page">
+        ${backLink("#/", "Back to your caseload")}
+        ${errorSummary(errors)}
+        ${successBanner(state.message)}
+        ${family.local_reference ? html`<span class="govuk-caption-l">Reference ${family.local_reference}</span>` : ""}
+        <h1 class="govuk-heading-l">${family.display_name}</h1>
+        <div class="govuk-button-group">
+          <a href="#/family/${familyId}/visit" role="button" draggable="false" class="govuk-button" data-module="govuk-button">Record a visit</a>
+          <a href="#/family/${familyId}/network" role="button" draggable="false" class="govuk-button govuk-button--secondary" data-module="govuk-button">Network map</a>
+          <a href="#/family/${familyId}/conference" role="button" draggable="false" class="govuk-button govuk-button--secondary" data-module="govuk-button">Family group conference</a>
+        </div>
+        ${state.editing ? detailsForm(family, state.errorsOf === "details" ? errors : {}) : detailsCard(context, family, pending)}
+        ${goalsSection(family, state.errorsOf === "goal" ? errors : {})}
+        ${membersSection(context, members, state)}
+        ${timelineSection(context, familyId)}
+      </div>`;
+  }
+
+  function wire(root) {
+    for (const [formId, key] of Object.entries(draftKey)) {
+      const form = root.querySelector(`#${formId}`);
+      if (form) {
+        screen.typed.watch(form, key, root.querySelector(`#${formId.replace("-form", "-draft")}`));
+      }
+    }
+    root.querySelector("#details-form")?.addEventListener("submit", onSaveDetails);
+    root.querySelector("#goal-form")?.addEventListener("submit", onAddGoal);
+    root.querySelector("#person-form")?.addEventListener("submit", onAddPerson);
+    root.addEventListener("click", onClick);
+  }
+
+  function draw(options = {}) {
+    return screen.draw(page(), { wire, ...options });
+  }
+
+  function showErrors(errorsOf, errors) {
+    // After a submit the error summary takes the focus (GOV.UK pattern).
+    state.message = "";
+    state.errorsOf = errorsOf;
+    state.errors = errors;
+    draw({ afterSubmit: true }).querySelector(".govuk-error-summary")?.focus();
+  }
+
+  async function failed(formId, values, errors) {
+    await session.saveDraft(draftKey[formId], values).catch(() => {});
+    showErrors(Object.keys(FORM_ERRORS).find((key) => FORM_ERRORS[key] === formId), errors);
+  }
+
+  async function saved(formId, message) {
+    await screen.typed.forget(formId);
+    state.message = message;
+    state.errors = {};
+    state.errorsOf = null;
+    const banner = draw({ afterSubmit: true, justSaved: [formId] }).querySelector(".govuk-notification-banner");
+    banner?.setAttribute("tabindex", "-1");
+    banner?.focus();
+  }
+
+  /** Put a change in the outbox; if the device cannot store it, say so on the form. */
+  async function write(formId, field, values, change) {
+    try {
+      await change();
+      return true;
+    } catch (error) {
+      await failed(formId, values, { [field]: `Not saved: ${storageMessage(error)}` });
+      return false;
+    }
+  }
+
+  async function onSaveDetails(event) {
+    event.preventDefault();
+    const values = formValues(event.target);
+    const errors = checkDetails(values);
+    if (Object.keys(errors).length) {
+      return failed("details-form", values, errors);
+    }
+    const family = data.get("family", familyId);
+    const changes = changedDetails(family, values);
+    if (!Object.keys(changes).length) {
+      state.editing = false;
+      return saved("details-form", "Nothing was changed in the family details.");
+    }
+    if (await write("details-form", "display_name", values, () => session.sync.enqueue("family", "update", familyId, changes))) {
+      state.editing = false;
+      await saved("details-form", "Family details saved. They will be sent at the next sync.");
+    }
+  }
+
+  async function onAddGoal(event) {
+    event.preventDefault();
+    const values = formValues(event.target);
+    const goal = values.new_goal.trim();
+    if (!goal) {
+      return failed("goal-form", values, { new_goal: "Enter what matters to the family" });
+    }
+    if (goal.length > 20_000) {
+      return failed("goal-form", values, { new_goal: "That is too long: keep it to 20,000 characters" });
+    }
+    const goals = [...(data.get("family", familyId)?.goals || [])];
+    if (goals.length >= 50) {
+      return failed("goal-form", values, { new_goal: "The family has 50 goals already: remove one first" });
+    }
+    if (await write("goal-form", "new_goal", values, () => session.sync.enqueue("family", "update", familyId, { goals: [...goals, goal] }))) {
+      await saved("goal-form", "Added to what matters to the family.");
+    }
+  }
+
+  async function removeGoal(index) {
+    const goals = [...(data.get("family", familyId)?.goals || [])];
+    if (index < 0 || index >= goals.length) {
+      return;
+    }
+    goals.splice(index, 1);
+    try {
+      await session.sync.enqueue("family", "update", familyId, { goals });
+      state.message = "Removed from what matters to the family.";
+      state.errors = {};
+      state.errorsOf = null;
+      const next = draw({ afterSubmit: true });
+      next.querySelector("#goals-heading")?.setAttribute("tabindex", "-1");
+      next.querySelector("#goals-heading")?.focus();
+    } catch (error) {
+      showErrors("goal", { new_goal: `Not removed: ${storageMessage(error)}` });
+    }
+  }
+
+  async function onAddPerson(event) {
+    event.preventDefault();
+    const values = formValues(event.target);
+    const errors = checkPerson(values);
+    if (Object.keys(errors).length) {
+      return failed("person-form", values, errors);
+    }
+    const person = newPerson(familyId, values);
+    if (await write("person-form", "given_name", values, () => session.sync.enqueue("person", "create", newId(), person))) {
+      state.addingPerson = false;
+      await saved("person-form", `${person.given_name} ${person.family_name} added to the family.`);
+    }
+  }
+
+  async function onClick(event) {
+    const goal = event.target.closest("[data-remove-goal]");
+    if (goal) {
+      return removeGoal(Number(goal.dataset.removeGoal));
+    }
+    const action = event.target.closest("[data-family-action]")?.dataset.familyAction;
+    if (!action) {
+      return;
+    }
+    state.message = "";
+    if (action === "edit-details") {
+      state.editing = true;
+      draw({ afterSubmit: true }).querySelector("#display_name")?.focus();
+    } else if (action === "cancel-details") {
+      await screen.typed.forget("details-form");
+      state.editing = false;
+      clearErrorsOf("details");
+      draw({ afterSubmit: true, justSaved: ["details-form"] }).querySelector("#change-details")?.focus();
+    } else if (action === "add-person") {
+      state.addingPerson = true;
+      draw({ afterSubmit: true }).querySelector("#given_name")?.focus();
+    } else if (action === "cancel-person") {
+      await screen.typed.forget("person-form");
+      state.addingPerson = false;
+      clearErrorsOf("person");
+      draw({ afterSubmit: true, justSaved: ["person-form"] }).querySelector("#add-person")?.focus();
+    }
+  }
+
+  function clearErrorsOf(kind) {
+    if (state.errorsOf === kind) {
+      state.errors = {};
+      state.errorsOf = null;
+    }
+  }
+
+  draw({ drafts });
+  const onChange = () => draw({ quiet: true });
+  data.addEventListener("change", onChange);
+  return () => {
+    data.removeEventListener("change", onChange);
+    screen.stop();
+  };
 }
