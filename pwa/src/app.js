@@ -55,7 +55,9 @@ function currentSection() {
   const hash = location.hash || "#/";
   if (hash.startsWith("#/reviews")) return "reviews";
   if (hash.startsWith("#/sync")) return "sync";
-  return "caseload";
+  if (hash.startsWith("#/team")) return "team";
+  if (hash.startsWith("#/policy")) return "policy";
+  return session.user?.role === "admin" ? "policy" : "caseload"; // an admin's home is the policy
 }
 
 function renderChrome() {

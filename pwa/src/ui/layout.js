@@ -19,8 +19,9 @@ export function navigation({ signedIn, role, current }) {
           ? html`<nav aria-label="Menu" class="govuk-service-navigation__wrapper">
               <button type="button" class="govuk-service-navigation__toggle govuk-js-service-navigation-toggle" aria-controls="navigation" hidden>Menu</button>
               <ul class="govuk-service-navigation__list" id="navigation">
-                ${link("#/", "Caseload", "caseload")}
+                ${role === "admin" ? link("#/policy", "Decision policy", "policy") : link("#/", "Caseload", "caseload")}
                 ${role === "supervisor" ? link("#/reviews", "Review queue", "reviews") : ""}
+                ${role === "supervisor" ? link("#/team", "Team view", "team") : ""}
                 ${link("#/sync", "Sync", "sync")}
                 <li class="govuk-service-navigation__item">
                   <a class="govuk-service-navigation__link" href="#/lock" data-action="lock">Lock</a>

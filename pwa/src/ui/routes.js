@@ -10,6 +10,9 @@ import { judgmentView } from "./views/judgment.js";
 import { conferenceView } from "./views/conference.js";
 import { reviewsView } from "./views/reviews.js";
 import { syncView } from "./views/sync.js";
+import { teamViewScreen } from "./views/team.js";
+import { handoverView } from "./views/handover.js";
+import { policyView } from "./views/policy.js";
 import { html, mount } from "./html.js";
 
 const ID = "([0-9a-f-]{36})";
@@ -22,15 +25,18 @@ export const routes = [
   route("#/sign-in-again", entry.startAgain, false),
   route("#/sign-out", entry.signOut),
   route("#/lock", entry.unlock, false),
-  route("(?:#/?)?", caseloadView),
+  route("(?:#/?)?", (context) => (context.user?.role === "admin" ? policyView(context) : caseloadView(context))),
   route(`#/family/${ID}`, familyView),
   route(`#/family/${ID}/network`, networkView),
   route(`#/family/${ID}/visit(?:/${ID})?`, visitView),
   route(`#/family/${ID}/conference(?:/${ID})?`, conferenceView),
+  route(`#/family/${ID}/handover`, handoverView),
   route(`#/note/${ID}`, noteView),
   route(`#/judgment/${ID}`, judgmentView),
   route("#/reviews", reviewsView),
   route("#/sync", syncView),
+  route("#/team", teamViewScreen),
+  route("#/policy", policyView),
   route(".*", async ({ main }) =>
     mount(main, html`<h1 class="govuk-heading-l">Page not found</h1><p class="govuk-body"><a class="govuk-link" href="#/">Go to your caseload</a></p>`),
   ),

@@ -121,6 +121,11 @@ export async function setPassphrase(context, state = {}) {
     }
     await session.setPassphrase(form.passphrase);
     await session.persistStorage();
+    if (session.user?.role === "admin") {
+      // An admin holds no case records: nothing to wait for (the background
+      // sync still brings the practice settings and notices a revoked device).
+      return context.go("#/");
+    }
     return firstSync(context);
   });
 }
