@@ -21,3 +21,8 @@ export const BACKGROUND_SYNC_TAG = "fieldwork-sync";
 
 // Days without a meaningful contact before a family is flagged.
 export const CONTACT_ATTENTION_DAYS = 21;
+
+// Replies to this device's own consultations are looked for after a sync, at
+// most this often, for consultations asked within the last CONSULTATION_FOLLOW_DAYS.
+export const CONSULTATION_POLL_MS = 5_000;
+export const CONSULTATION_FOLLOW_DAYS = 90;

@@ -10,6 +10,9 @@ import { judgmentView } from "./views/judgment.js";
 import { conferenceView } from "./views/conference.js";
 import { reviewsView } from "./views/reviews.js";
 import { syncView } from "./views/sync.js";
+import { notificationsView, openNotificationView } from "./views/notifications.js";
+import { askView, consultationView, consultationsView } from "./views/consultations.js";
+import { suggestView, suggestionView, suggestionsView } from "./views/suggestions.js";
 import { html, mount } from "./html.js";
 
 const ID = "([0-9a-f-]{36})";
@@ -31,6 +34,14 @@ export const routes = [
   route(`#/judgment/${ID}`, judgmentView),
   route("#/reviews", reviewsView),
   route("#/sync", syncView),
+  route("#/notifications", notificationsView),
+  route(`#/open/([a-z_]+)/${ID}`, openNotificationView),
+  route("#/consultations", consultationsView),
+  route("#/consultations/new", askView),
+  route(`#/consultations/${ID}`, consultationView),
+  route("#/suggestions", suggestionsView),
+  route("#/suggestions/new", suggestView),
+  route(`#/suggestions/${ID}`, suggestionView),
   route(".*", async ({ main }) =>
     mount(main, html`<h1 class="govuk-heading-l">Page not found</h1><p class="govuk-body"><a class="govuk-link" href="#/">Go to your caseload</a></p>`),
   ),
