@@ -152,8 +152,14 @@ def test_a_dilemma_is_checked_for_identifiers_posted_anonymously_and_answered_by
     reply = "A trusted adult on the bus helped one boy I worked with."
     expect(page.get_by_text(reply)).to_be_visible()
     expect(page.get_by_text("Ben Adeyemi")).to_be_visible()
-    # Read: the banner goes.
+    # Read: the banner goes, and the device lists it among the worker's own consultations.
     expect(page.get_by_role("region", name="New replies")).to_have_count(0)
+    page.get_by_role("link", name="Back to peer consultations").click()
+    own = page.get_by_role("table", name="Your consultations").get_by_role("row").nth(1)
+    expect(own).to_contain_text("Boy refusing school")
+    expect(own).to_contain_text("1 reply")
+    expect(own).not_to_contain_text("new")
+    check_accessibility(page, "peer consultations, with your own")
 
 
 def test_a_managers_answer_to_a_suggestion_reaches_other_staff(make_user, new_context):

@@ -48,7 +48,6 @@ export async function consultationsView(context) {
   }
   if (!main.isConnected) return;
   const unread = new Map(mine.list().map((item) => [item.id, item]));
-  const ownRows = mine.list();
   // Replies shown in the list count as seen only when the asker opens the consultation.
   await mine.check(async (id) => page.items.find((item) => item.id === id) || null).catch(() => {});
   const row = (consultation) => {
@@ -77,7 +76,7 @@ export async function consultationsView(context) {
       <h1 class="govuk-heading-l">Peer consultations</h1>
       <p class="govuk-body">Ask practitioners in other teams for advice on a dilemma, and help with theirs. Nothing here names a family or who asked: only this device knows which consultations you asked.</p>
       <a class="govuk-button" href="#/consultations/new" role="button" draggable="false" data-module="govuk-button">Ask your peers</a>
-      ${ownRows.length ? table(own, "Your consultations") : ""}
+      ${own.length ? table(own, "Your consultations") : ""}
       ${page.items.length
         ? table(page.items.filter((item) => !unread.has(item.id)), "Your peers' consultations")
         : html`<p class="govuk-body">No one has asked anything yet.</p>`}
