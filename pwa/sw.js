@@ -99,9 +99,9 @@ async function focusOrOpen(url) {
   const pages = await self.clients.matchAll({ type: "window" });
   if (pages.length) {
     // Navigating would reload the page and lock the app: ask it to change screen instead.
-    const page = await pages[0].focus();
+    const page = pages[0];
     page.postMessage({ type: "open", url });
-    return page;
+    return page.focus().catch(() => page);
   }
   return self.clients.openWindow(url);
 }

@@ -28,8 +28,19 @@ export function pushSupported() {
   return "serviceWorker" in navigator && "PushManager" in window && "Notification" in window;
 }
 
+// How long to wait for the service worker before saying notifications cannot work.
+const WORKER_WAIT_MS = 10_000;
+
 async function registration() {
-  return navigator.serviceWorker.ready;
+  let timer;
+  const late = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new SubscribeFailed("the app's service worker is not running")), WORKER_WAIT_MS);
+  });
+  try {
+    return await Promise.race([navigator.serviceWorker.ready, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Return where this device stands: unsupported, denied, off or on. */

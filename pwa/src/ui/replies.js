@@ -4,7 +4,7 @@
 // says only that a colleague replied (never the title or the reply).
 
 import { myConsultations, watchForReplies } from "../my-consultations.js";
-import { showLocalNotification } from "../push.js";
+import { loadPreferences, showLocalNotification } from "../push.js";
 import { ApiError, get } from "../sync/api.js";
 
 async function fetchConsultation(id) {
@@ -21,7 +21,10 @@ export async function followReplies(session, onChange) {
   const mine = await myConsultations(session);
   mine.addEventListener("change", () => onChange(mine.withNewReplies()));
   onChange(mine.withNewReplies());
-  mine.addEventListener("new-replies", (event) => {
+  mine.addEventListener("new-replies", async (event) => {
+    // The worker may have turned this kind off (the banner in the app still shows).
+    const preferences = await loadPreferences().catch(() => null);
+    if (preferences?.consultation_reply === false) return;
     for (const item of event.detail) {
       showLocalNotification("consultation_reply", item.id, "A colleague replied to your consultation.").catch(() => {});
     }

@@ -67,7 +67,7 @@ export async function notificationsView(context, flash = null) {
   let preferences = null;
   let preferencesError = null;
   const [state] = await Promise.all([
-    pushState(),
+    pushState().catch(() => PushState.UNSUPPORTED),
     loadPreferences().then(
       (loaded) => (preferences = loaded),
       (error) => (preferencesError = error),
