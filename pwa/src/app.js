@@ -7,12 +7,15 @@ import { Session } from "./session.js";
 import { html, mount } from "./ui/html.js";
 import { footer, navigation, syncBar, updateBanner } from "./ui/layout.js";
 import { routes } from "./ui/routes.js";
+import { repliesBanner } from "./ui/views/consultations.js";
+import { followReplies } from "./ui/replies.js";
 
 const session = new Session();
 const app = {
   session,
   updateWaiting: null,
   lockTimer: null,
+  newReplies: [], // this device's consultations with replies not yet read
 };
 
 function shell() {
@@ -57,6 +60,9 @@ function currentSection() {
   if (hash.startsWith("#/sync")) return "sync";
   if (hash.startsWith("#/team")) return "team";
   if (hash.startsWith("#/policy")) return "policy";
+  for (const section of ["consultations", "suggestions", "notifications"]) {
+    if (hash.startsWith(`#/${section}`)) return section;
+  }
   return session.user?.role === "admin" ? "policy" : "caseload"; // an admin's home is the policy
 }
 
@@ -71,7 +77,10 @@ function renderChrome() {
   } else {
     mount(bar, "");
   }
-  mount(document.getElementById("app-banner"), app.updateWaiting ? updateBanner() : "");
+  mount(
+    document.getElementById("app-banner"),
+    html`${app.updateWaiting ? updateBanner() : ""}${session.unlocked ? repliesBanner(app.newReplies) : ""}`,
+  );
   enhance(document.getElementById("app-navigation"));
 }
 
@@ -163,6 +172,10 @@ async function onUnlocked() {
   const sync = session.sync;
   sync.addEventListener("status", renderChrome);
   sync.addEventListener("reload-needed", () => reloadFromDevice());
+  followReplies(session, (items) => {
+    app.newReplies = items;
+    renderChrome();
+  }).catch((error) => console.error("following consultation replies", error));
   session.data.addEventListener("change", () => {
     renderChrome();
   });
@@ -196,6 +209,7 @@ function lockNow() {
 
 session.addEventListener("unlocked", onUnlocked);
 session.addEventListener("locked", () => {
+  app.newReplies = [];
   location.hash = "#/unlock";
   render();
 });
@@ -225,6 +239,12 @@ async function registerWorker() {
         offer(incoming); // a new version waits until the worker agrees to use it
       }
     });
+  });
+  navigator.serviceWorker.addEventListener("message", (event) => {
+    // A notification was clicked: show its screen here rather than reloading (which would lock the app).
+    if (event.data?.type === "open" && typeof event.data.url === "string") {
+      location.hash = new URL(event.data.url, location.origin).hash;
+    }
   });
   let reloading = false;
   navigator.serviceWorker.addEventListener("controllerchange", () => {

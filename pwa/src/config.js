@@ -26,3 +26,8 @@ export const CONTACT_ATTENTION_DAYS = 21;
 // than N days", and how far ahead statutory visits count as due.
 export const TEAM_CONTACT_DAYS = 20;
 export const TEAM_VISITS_DUE_WITHIN_DAYS = 14;
+
+// Replies to this device's own consultations are looked for after a sync, at
+// most this often, for consultations asked within the last CONSULTATION_FOLLOW_DAYS.
+export const CONSULTATION_POLL_MS = 5_000;
+export const CONSULTATION_FOLLOW_DAYS = 90;

@@ -22,6 +22,9 @@ export function navigation({ signedIn, role, current }) {
                 ${role === "admin" ? link("#/policy", "Decision policy", "policy") : link("#/", "Caseload", "caseload")}
                 ${role === "supervisor" ? link("#/reviews", "Review queue", "reviews") : ""}
                 ${role === "supervisor" ? link("#/team", "Team view", "team") : ""}
+                ${role === "caseworker" || role === "supervisor" ? link("#/consultations", "Peer consultations", "consultations") : ""}
+                ${link("#/suggestions", "Suggestions", "suggestions")}
+                ${link("#/notifications", "Notifications", "notifications")}
                 ${link("#/sync", "Sync", "sync")}
                 <li class="govuk-service-navigation__item">
                   <a class="govuk-service-navigation__link" href="#/lock" data-action="lock">Lock</a>

@@ -13,6 +13,9 @@ import { syncView } from "./views/sync.js";
 import { teamViewScreen } from "./views/team.js";
 import { handoverView } from "./views/handover.js";
 import { policyView } from "./views/policy.js";
+import { notificationsView, openNotificationView } from "./views/notifications.js";
+import { askView, consultationView, consultationsView } from "./views/consultations.js";
+import { suggestView, suggestionView, suggestionsView } from "./views/suggestions.js";
 import { html, mount } from "./html.js";
 
 const ID = "([0-9a-f-]{36})";
@@ -37,6 +40,14 @@ export const routes = [
   route("#/sync", syncView),
   route("#/team", teamViewScreen),
   route("#/policy", policyView),
+  route("#/notifications", notificationsView),
+  route(`#/open/([a-z_]+)/${ID}`, openNotificationView),
+  route("#/consultations", consultationsView),
+  route("#/consultations/new", askView),
+  route(`#/consultations/${ID}`, consultationView),
+  route("#/suggestions", suggestionsView),
+  route("#/suggestions/new", suggestView),
+  route(`#/suggestions/${ID}`, suggestionView),
   route(".*", async ({ main }) =>
     mount(main, html`<h1 class="govuk-heading-l">Page not found</h1><p class="govuk-body"><a class="govuk-link" href="#/">Go to your caseload</a></p>`),
   ),
