@@ -35,7 +35,7 @@ from server.persistence import (
     User,
 )
 from server.reports.render import FORMATS, render
-from server.reports.summary import Period, build_summary
+from server.reports.summary import Period, _months_before, build_summary
 
 OCTOBER = Period.month(2026, 10)
 NOTE_TEXT = "Quietly-unique relational note text about the kitchen table"
@@ -448,3 +448,18 @@ def test_no_name_birth_date_note_or_id_reaches_any_download(
                 )
         for secret in forbidden:
             assert secret not in text, f"{secret!r} appears in the {fmt} download"
+
+
+def test_a_period_is_a_span_of_days_in_words() -> None:
+    december = Period.month(2026, 12)
+    assert (december.start, december.end) == (date(2026, 12, 1), date(2027, 1, 1))
+    assert december.label == "1 December 2026 to 31 December 2026"
+    assert Period.month(2028, 2).label == "1 February 2028 to 29 February 2028"
+    assert OCTOBER.months == pytest.approx(31 / 30.4375)
+    with pytest.raises(ValueError):
+        Period(date(2026, 10, 2), date(2026, 10, 1))
+
+
+def test_continuity_looks_back_twelve_months_even_from_a_month_end() -> None:
+    assert _months_before(date(2026, 11, 1), 12) == date(2025, 11, 1)
+    assert _months_before(date(2024, 3, 31), 1) == date(2024, 2, 29)
