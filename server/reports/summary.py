@@ -1093,7 +1093,7 @@ class _Summary:
             _chart(
                 "contacts_over_time",
                 "Meaningful contacts over time",
-                "contacts_by_month",
+                months,
                 "Meaningful contacts",
                 [row["label"] for row in months["rows"]],
                 month_values,
@@ -1102,7 +1102,7 @@ class _Summary:
             _chart(
                 "continuity_distribution",
                 "Families by number of allocated workers in the last 12 months",
-                "continuity",
+                continuity,
                 "Families (council)",
                 ["1 worker", "2 workers", "3 or more workers"],
                 continuity_values,
@@ -1111,7 +1111,7 @@ class _Summary:
             _chart(
                 "timeliness_by_team",
                 "Statutory visits met on time, by team",
-                "visit_timeliness",
+                timeliness,
                 "Percentage met on time",
                 [row["label"] for row in timeliness["rows"]] + [COUNCIL],
                 [row["cells"][4] for row in timeliness["rows"]] + [timeliness["total"]["cells"][4]],
@@ -1124,7 +1124,7 @@ class _Summary:
 def _chart(
     chart_id: str,
     title: str,
-    table_id: str,
+    table: dict[str, Any],
     series: str,
     categories: list[str],
     values: list[Cell],
@@ -1145,13 +1145,13 @@ def _chart(
         words.append("There are no figures to show.")
     if hidden:
         words.append(f"Suppressed to protect privacy: {', '.join(hidden)}.")
-    words.append(f'Every figure is in the table "{table_id.replace("_", " ")}".')
+    words.append(f'Every figure is in the table "{table["title"]}".')
     return {
         "id": chart_id,
         "title": title,
         "kind": "bar",
         "alt_text": " ".join(words),
-        "table_id": table_id,
+        "table_id": table["id"],
         "series": series,
         "unit": unit,
         "maximum": maximum,

@@ -312,6 +312,24 @@ def test_the_summary_is_plain_json_for_the_period(summary: dict[str, Any]) -> No
         assert chart["table_id"] in ids and chart["alt_text"]
 
 
+def test_each_chart_draws_its_table_and_says_so_in_words(summary: dict[str, Any]) -> None:
+    charts = {chart["id"]: chart for chart in summary["charts"]}
+    assert set(charts) == {"contacts_over_time", "continuity_distribution", "timeliness_by_team"}
+    continuity = charts["continuity_distribution"]
+    assert continuity["table_id"] == "continuity"
+    assert continuity["values"] == ["c", "c", 0]  # the council row of the table below
+    assert "Suppressed to protect privacy: 1 worker, 2 workers." in continuity["alt_text"]
+    timeliness = charts["timeliness_by_team"]
+    assert timeliness["categories"] == ["East", "North", "South", "Council"]
+    assert timeliness["values"] == ["c", "c", "c", 66.7]
+    assert "Highest: Council, 66.7 per cent." in timeliness["alt_text"]
+    months = charts["contacts_over_time"]
+    assert months["categories"][-1] == "October 2026" and len(months["categories"]) == 12
+    # September: North's 10 contacts on the 29th; October: 28.
+    assert months["values"][-2:] == [10, 28]
+    assert 'in the table "Meaningful contacts by month"' in months["alt_text"]
+
+
 def test_families_and_meaningful_contacts(summary: dict[str, Any]) -> None:
     # Families open: East 7, North 10, South 2 (hidden), so the next smallest,
     # East, is hidden too; the council shows 19. Meaningful contacts the same
