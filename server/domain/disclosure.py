@@ -18,7 +18,9 @@ usual rule, "a line with exactly one hidden cell hides its next smallest",
 removes the bridges at the ends of chains; two blocks of hidden cells joined
 by one cell need another cell joining them, which :func:`control_counts`
 also adds. A cell in only one line (a column with a total but rows without)
-is an edge to a free node that stands for "no constraint".
+is an edge to a free node that stands for "no constraint". Only when no
+shown non-zero cell can close a cycle is a zero hidden instead; the property
+tests in tests/domain/test_disclosure.py check the outcome either way.
 """
 
 from __future__ import annotations
