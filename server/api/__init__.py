@@ -13,6 +13,7 @@ from . import (
     notifications,
     practice,
     records,
+    reports,
     subject_access,
     sync,
 )
@@ -45,6 +46,7 @@ def register_blueprints(api: Api) -> None:
         colleagues.directory_blp,
         notifications.blp,
         subject_access.blp,
+        reports.blp,
     ):
         api.register_blueprint(module_blueprint)
     for spec in records.ROUTES:
