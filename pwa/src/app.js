@@ -55,13 +55,18 @@ function currentSection() {
   const hash = location.hash || "#/";
   if (hash.startsWith("#/reviews")) return "reviews";
   if (hash.startsWith("#/sync")) return "sync";
+  if (hash.startsWith("#/summaries")) return "summaries";
   return "caseload";
 }
 
 function renderChrome() {
   mount(
     document.getElementById("app-navigation"),
-    navigation({ signedIn: session.unlocked, role: session.user?.role, current: currentSection() }),
+    navigation({
+      signedIn: session.unlocked || session.user?.role === "analyst",
+      role: session.user?.role,
+      current: currentSection(),
+    }),
   );
   const bar = document.getElementById("app-sync");
   if (session.unlocked && session.sync) {
@@ -95,6 +100,10 @@ async function render() {
   const hash = location.hash || "#/";
   const route = routes.find((candidate) => candidate.pattern.test(hash)) || routes[routes.length - 1];
   const params = hash.match(route.pattern)?.slice(1) || [];
+  if (route.needsUnlock && !session.unlocked && session.user?.role === "analyst") {
+    location.hash = "#/summaries"; // analysts have no caseload: their screen is online
+    return;
+  }
   if (route.needsUnlock && !session.unlocked) {
     return renderEntry(main);
   }

@@ -19,7 +19,22 @@ export function navigation({ signedIn, role, current }) {
           ? html`<nav aria-label="Menu" class="govuk-service-navigation__wrapper">
               <button type="button" class="govuk-service-navigation__toggle govuk-js-service-navigation-toggle" aria-controls="navigation" hidden>Menu</button>
               <ul class="govuk-service-navigation__list" id="navigation">
-                ${link("#/", "Caseload", "caseload")}
+                ${role === "analyst"
+                  ? html`${link("#/summaries", "Service summaries", "summaries")}
+                      <li class="govuk-service-navigation__item">
+                        <a class="govuk-service-navigation__link" href="#/summaries/sign-out">Sign out</a>
+                      </li>`
+                  : caseworkLinks(link, role)}
+              </ul>
+            </nav>`
+          : ""}
+      </div>
+    </div>
+  </section>`;
+}
+
+function caseworkLinks(link, role) {
+  return html`${link("#/", "Caseload", "caseload")}
                 ${role === "supervisor" ? link("#/reviews", "Review queue", "reviews") : ""}
                 ${link("#/sync", "Sync", "sync")}
                 <li class="govuk-service-navigation__item">
@@ -27,13 +42,7 @@ export function navigation({ signedIn, role, current }) {
                 </li>
                 <li class="govuk-service-navigation__item">
                   <a class="govuk-service-navigation__link" href="#/sign-out">Sign out</a>
-                </li>
-              </ul>
-            </nav>`
-          : ""}
-      </div>
-    </div>
-  </section>`;
+                </li>`;
 }
 
 function since(date) {

@@ -10,6 +10,7 @@ import { judgmentView } from "./views/judgment.js";
 import { conferenceView } from "./views/conference.js";
 import { reviewsView } from "./views/reviews.js";
 import { syncView } from "./views/sync.js";
+import { analystSignOut, summariesView } from "./views/summaries.js";
 import { html, mount } from "./html.js";
 
 const ID = "([0-9a-f-]{36})";
@@ -31,6 +32,9 @@ export const routes = [
   route(`#/judgment/${ID}`, judgmentView),
   route("#/reviews", reviewsView),
   route("#/sync", syncView),
+  // Analysts work online only and keep nothing on the device: no unlock.
+  route("#/summaries", summariesView, false),
+  route("#/summaries/sign-out", analystSignOut, false),
   route(".*", async ({ main }) =>
     mount(main, html`<h1 class="govuk-heading-l">Page not found</h1><p class="govuk-body"><a class="govuk-link" href="#/">Go to your caseload</a></p>`),
   ),
