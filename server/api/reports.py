@@ -15,8 +15,7 @@ from ..domain.errors import Forbidden, NotFound, RuleBroken
 from ..domain.exports import ExportStatus, SummaryKind, check_summary_period
 from ..domain.roles import Action, can
 from ..extensions import db
-from ..jobs.queue import EXPORT_QUEUE, enqueue
-from ..jobs.reports import produce_summary
+from ..jobs.reports import enqueue_summary
 from ..persistence import ServiceSummary, User
 from ..reports.render import FORMATS, render
 from ..reports.summary import Period
@@ -89,7 +88,7 @@ def request_summary(data: dict[str, Any]) -> ServiceSummary:
     db.session.flush()
     record_event(AuditAction.CREATE, "service_summary", record_id=report.id)
     db.session.commit()
-    enqueue(produce_summary, str(report.id), queue_name=EXPORT_QUEUE)
+    enqueue_summary(report)
     return report
 
 

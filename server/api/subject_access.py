@@ -15,7 +15,7 @@ from ..domain.exports import ExportStatus
 from ..domain.roles import Action, can
 from ..extensions import db
 from ..jobs.queue import EXPORT_QUEUE, enqueue
-from ..jobs.subject_access import produce_subject_access_export
+from ..jobs.subject_access import EXPORT_TIMEOUT_SECONDS, produce_subject_access_export
 from ..persistence import Membership, Person, SubjectAccessExport, User
 from ..security.sessions import current_user
 from .common import blueprint
@@ -130,7 +130,12 @@ def request_export(data: dict[str, Any]) -> SubjectAccessExport:
         detail={"export_id": str(export.id), "requested": True},
     )
     db.session.commit()
-    enqueue(produce_subject_access_export, str(export.id), queue_name=EXPORT_QUEUE)
+    enqueue(
+        produce_subject_access_export,
+        str(export.id),
+        queue_name=EXPORT_QUEUE,
+        job_timeout=EXPORT_TIMEOUT_SECONDS,
+    )
     return export
 
 

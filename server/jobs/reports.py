@@ -19,6 +19,8 @@ from .queue import EXPORT_QUEUE, enqueue
 
 log = logging.getLogger(__name__)
 
+# rq's default of 3 minutes is too short for a year of a large council.
+SUMMARY_TIMEOUT_SECONDS = 60 * 60
 DONE_STAGE = "Done"
 FAILED_MESSAGE = "The summary could not be produced. Request it again, or ask the service desk."
 
@@ -107,5 +109,15 @@ def produce_monthly_summary(today: str | None = None) -> str | None:
     report = ServiceSummary(kind=SummaryKind.MONTHLY, period_start=start, period_end=end)
     db.session.add(report)
     db.session.commit()
-    enqueue(produce_summary, str(report.id), queue_name=EXPORT_QUEUE)
+    enqueue_summary(report)
     return str(report.id)
+
+
+def enqueue_summary(report: ServiceSummary) -> None:
+    """Queue the job that produces this summary."""
+    enqueue(
+        produce_summary,
+        str(report.id),
+        queue_name=EXPORT_QUEUE,
+        job_timeout=SUMMARY_TIMEOUT_SECONDS,
+    )

@@ -21,6 +21,8 @@ log = logging.getLogger(__name__)
 
 # A bundle holds case content: keep it long enough to redact and release, then clear it.
 BUNDLE_KEEP_DAYS = 30
+# Someone with years of records in several families: more than rq's default 3 minutes.
+EXPORT_TIMEOUT_SECONDS = 30 * 60
 
 
 @with_app_context
