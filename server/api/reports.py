@@ -3,23 +3,19 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
 from typing import Any
 
-import sqlalchemy as sa
 from flask import Response
 from marshmallow import Schema, fields, validate
 
-from ..audit import AuditAction, record_event
-from ..domain.errors import Forbidden, NotFound, RuleBroken
-from ..domain.exports import ExportStatus, SummaryKind, check_summary_period
+from ..domain.errors import Forbidden
+from ..domain.exports import ExportStatus, SummaryKind
 from ..domain.roles import Action, can
-from ..extensions import db
-from ..jobs.reports import enqueue_summary
 from ..persistence import ServiceSummary, User
-from ..reports.render import FORMATS, render
+from ..reports.render import FORMATS
 from ..reports.summary import Period
 from ..security.sessions import current_user
+from ..services import reports
 from .common import blueprint
 from .schemas import PageArgsSchema, page_schema
 
@@ -45,7 +41,8 @@ class SummarySchema(Schema):
     kind = fields.String()
     first_day = fields.Date(attribute="period_start")
     last_day = fields.Function(
-        lambda report: _last_day(report), metadata={"type": "string", "format": "date"}
+        lambda report: reports.last_day(report).isoformat(),
+        metadata={"type": "string", "format": "date"},
     )
     label = fields.Function(lambda report: Period(report.period_start, report.period_end).label)
     status = fields.String()
@@ -76,20 +73,7 @@ SummaryPage = page_schema(SummarySchema, "ServiceSummaryPage")
 @blp.response(202, SummarySchema)
 def request_summary(data: dict[str, Any]) -> ServiceSummary:
     """Ask for a summary of a period (up to 366 days, ending today at the latest)."""
-    analyst = _analyst()
-    check_summary_period(data["first_day"], data["last_day"], date.today())
-    report = ServiceSummary(
-        kind=SummaryKind.REQUESTED,
-        period_start=data["first_day"],
-        period_end=data["last_day"] + timedelta(days=1),
-        requested_by_id=analyst.id,
-    )
-    db.session.add(report)
-    db.session.flush()
-    record_event(AuditAction.CREATE, "service_summary", record_id=report.id)
-    db.session.commit()
-    enqueue_summary(report)
-    return report
+    return reports.request_summary(_analyst(), data["first_day"], data["last_day"])
 
 
 @blp.route("", methods=["GET"])
@@ -98,30 +82,9 @@ def request_summary(data: dict[str, Any]) -> ServiceSummary:
 def list_summaries(args: dict[str, Any]) -> dict[str, Any]:
     """List the monthly summaries and those requested, newest period first."""
     _analyst()
-    query = sa.select(ServiceSummary)
-    if args.get("kind"):
-        query = query.where(ServiceSummary.kind == args["kind"])
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
     page, size = args["page"], args["page_size"]
-    items = list(
-        db.session.scalars(
-            query.order_by(
-                ServiceSummary.period_start.desc(),
-                ServiceSummary.created_at.desc(),
-                ServiceSummary.id,
-            )
-            .limit(size)
-            .offset((page - 1) * size)
-        )
-    )
+    items, total = reports.summaries(args.get("kind"), page, size)
     return {"items": items, "page": page, "page_size": size, "total": total}
-
-
-def _summary(report_id: uuid.UUID) -> ServiceSummary:
-    report = db.session.get(ServiceSummary, report_id)
-    if report is None:
-        raise NotFound()
-    return report
 
 
 @blp.route("/<uuid:report_id>", methods=["GET"])
@@ -129,7 +92,7 @@ def _summary(report_id: uuid.UUID) -> ServiceSummary:
 def get_summary(report_id: uuid.UUID) -> ServiceSummary:
     """Return one summary's status and progress."""
     _analyst()
-    return _summary(report_id)
+    return reports.get_summary(report_id)
 
 
 @blp.route("/<uuid:report_id>/download", methods=["GET"])
@@ -142,22 +105,9 @@ def get_summary(report_id: uuid.UUID) -> ServiceSummary:
 def download_summary(args: dict[str, Any], report_id: uuid.UUID) -> Response:
     """Download a finished summary in one format."""
     _analyst()
-    report = _summary(report_id)
-    if report.status != ExportStatus.DONE or report.summary is None:
-        raise RuleBroken("The summary is not ready yet.")
-    fmt = args["format"]
-    content_type, extension = FORMATS[fmt]
-    body = render(report.summary, fmt)
-    record_event(AuditAction.EXPORT, "service_summary", record_id=report.id, detail={"format": fmt})
-    db.session.commit()
-    # Built only from dates and a fixed word: nothing a user typed reaches the header.
-    name = f"service-summary-{report.period_start.isoformat()}-to-{_last_day(report)}.{extension}"
+    summary_file = reports.summary_file(report_id, args["format"])
     return Response(
-        body,
-        content_type=content_type,
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        summary_file.body,
+        content_type=summary_file.content_type,
+        headers={"Content-Disposition": f'attachment; filename="{summary_file.filename}"'},
     )
-
-
-def _last_day(report: ServiceSummary) -> str:
-    return (report.period_end - timedelta(days=1)).isoformat()

@@ -10,14 +10,13 @@ from flask import Response
 from marshmallow import Schema, fields, validate
 
 from ..audit import AuditAction, record_event
-from ..domain.errors import Forbidden, InvalidInput, NotFound, RuleBroken, field_errors
+from ..domain.errors import Forbidden, NotFound, RuleBroken
 from ..domain.exports import ExportStatus
 from ..domain.roles import Action, can
 from ..extensions import db
-from ..jobs.queue import EXPORT_QUEUE, enqueue
-from ..jobs.subject_access import EXPORT_TIMEOUT_SECONDS, produce_subject_access_export
 from ..persistence import Membership, Person, SubjectAccessExport, User
 from ..security.sessions import current_user
+from ..services import subject_access
 from .common import blueprint
 from .schemas import PageArgsSchema, page_schema
 
@@ -117,26 +116,7 @@ def search_people(args: dict[str, Any]) -> list[dict[str, Any]]:
 @blp.response(202, ExportSchema)
 def request_export(data: dict[str, Any]) -> SubjectAccessExport:
     """Start a subject access export for one person; poll it, then download the bundle."""
-    admin = _admin()
-    if db.session.get(Person, data["person_id"]) is None:
-        raise InvalidInput(errors=field_errors(person_id="No person has this id."))
-    export = SubjectAccessExport(person_id=data["person_id"], requested_by_id=admin.id)
-    db.session.add(export)
-    db.session.flush()
-    record_event(
-        AuditAction.EXPORT,
-        "subject_access",
-        record_id=export.person_id,
-        detail={"export_id": str(export.id), "requested": True},
-    )
-    db.session.commit()
-    enqueue(
-        produce_subject_access_export,
-        str(export.id),
-        queue_name=EXPORT_QUEUE,
-        job_timeout=EXPORT_TIMEOUT_SECONDS,
-    )
-    return export
+    return subject_access.request_export(_admin(), data["person_id"])
 
 
 @blp.route("", methods=["GET"])

@@ -2,7 +2,8 @@
 
 The rule for which records concern a person is in ``docs/security.md``
 ("Subject access"); the tests in ``tests/api/test_subject_access.py`` hold it.
-Nothing here checks roles: the API allows admins only.
+Nothing here checks roles: the API allows admins only. (The jobs module
+imports this one, so ``request_export`` imports the job when it runs.)
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from typing import Any
 import sqlalchemy as sa
 from flask import render_template
 
+from ..audit import AuditAction, record_event
+from ..domain.errors import InvalidInput, field_errors
 from ..domain.exports import mentions, name_pattern, names_person
 from ..extensions import Model, db
 from ..persistence import (
@@ -38,6 +41,7 @@ from ..persistence import (
     RecordHistory,
     Relationship,
     Review,
+    SubjectAccessExport,
     User,
 )
 from ..persistence.case import CaseRecord
@@ -100,6 +104,32 @@ RULE = (
     "included record; the audit events of every included record, and the list events of "
     "their families. See docs/security.md."
 )
+
+
+def request_export(admin: User, person_id: uuid.UUID) -> SubjectAccessExport:
+    """Record and audit a subject access export for one person, and queue the job that makes it."""
+    from ..jobs.queue import EXPORT_QUEUE, enqueue
+    from ..jobs.subject_access import EXPORT_TIMEOUT_SECONDS, produce_subject_access_export
+
+    if db.session.get(Person, person_id) is None:
+        raise InvalidInput(errors=field_errors(person_id="No person has this id."))
+    export = SubjectAccessExport(person_id=person_id, requested_by_id=admin.id)
+    db.session.add(export)
+    db.session.flush()
+    record_event(
+        AuditAction.EXPORT,
+        "subject_access",
+        record_id=person_id,
+        detail={"export_id": str(export.id), "requested": True},
+    )
+    db.session.commit()
+    enqueue(
+        produce_subject_access_export,
+        str(export.id),
+        queue_name=EXPORT_QUEUE,
+        job_timeout=EXPORT_TIMEOUT_SECONDS,
+    )
+    return export
 
 
 @dataclass
