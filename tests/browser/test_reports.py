@@ -137,3 +137,9 @@ def test_an_analyst_requests_a_summary_sees_it_finish_and_downloads_it(
         }"""
     )
     assert held == [0, 0, 0]
+
+    navigation = page.get_by_role("navigation", name="Menu")
+    assert navigation.get_by_role("link", name="Service summaries").get_attribute("aria-current")
+    navigation.get_by_role("link", name="Sign out").click()
+    page.get_by_role("heading", level=1, name="Sign in").wait_for()
+    assert page.request.get("/api/reports").status == 401
