@@ -7,6 +7,7 @@ import { Session } from "./session.js";
 import { html, mount } from "./ui/html.js";
 import { footer, navigation, syncBar, updateBanner } from "./ui/layout.js";
 import { routes } from "./ui/routes.js";
+import { signedInAnalyst } from "./ui/views/summaries.js";
 
 const session = new Session();
 const app = {
@@ -110,6 +111,9 @@ async function render() {
   const context = makeContext(main, params);
   try {
     teardown = (await route.view(context)) || null;
+    if (!session.unlocked && session.user) {
+      renderChrome(); // an online-only screen may have just learnt who is signed in
+    }
     enhance(main);
   } catch (error) {
     console.error(error);
@@ -124,6 +128,10 @@ async function render() {
 async function renderEntry(main) {
   // Locked or signed out: unlock if this device holds data, otherwise sign in.
   const device = await session.device();
+  if (!device?.wrapped && device?.user_id && (await signedInAnalyst(session))) {
+    location.hash = "#/summaries"; // an analyst reloading the page: their session is still open
+    return;
+  }
   const view = device?.wrapped ? "#/unlock" : "#/sign-in";
   const route = routes.find((candidate) => candidate.pattern.test(view));
   teardown = (await route.view(makeContext(main, []))) || null;

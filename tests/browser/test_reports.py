@@ -138,6 +138,10 @@ def test_an_analyst_requests_a_summary_sees_it_finish_and_downloads_it(
     )
     assert held == [0, 0, 0]
 
+    # Reloading the app's home keeps the analyst signed in, on their screen.
+    page.goto("/#/")
+    page.reload()
+    page.get_by_role("heading", level=1, name="Service summaries").wait_for()
     navigation = page.get_by_role("navigation", name="Menu")
     assert navigation.get_by_role("link", name="Service summaries").get_attribute("aria-current")
     navigation.get_by_role("link", name="Sign out").click()

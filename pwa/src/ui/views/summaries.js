@@ -31,7 +31,7 @@ function stageText(report) {
 }
 
 /** Make sure an analyst is signed in on the server; resume a session after a reload. */
-async function signedInAnalyst(session) {
+export async function signedInAnalyst(session) {
   if (session.user?.role === "analyst") {
     return true;
   }
