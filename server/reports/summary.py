@@ -194,30 +194,51 @@ def _with_other(codes: Iterable[str]) -> list[str]:
     return keys if OTHER in keys else [*keys, OTHER]
 
 
-def _medians(values: Any) -> tuple[dict[Any, tuple[float | None, int]], tuple[Any, int]]:
-    """Return the median and number of values by team, and for the council.
+@dataclass(frozen=True)
+class Spread:
+    """A median, how many values it is of, and how many rows had a value or none."""
 
-    ``values`` selects ``team_id`` and ``value`` columns.
+    median: float | None
+    values: int
+    rows: int
+
+
+Medians = tuple[dict[Any, Spread], Spread]
+
+
+def _medians(values: Any) -> Medians:
+    """Return the median of ``value`` by team and for the council, in one pass where possible.
+
+    ``values`` selects ``team_id`` and ``value`` columns; a null value counts
+    as a row but not as a value (a note with no response yet).
     """
     rows = values.subquery()
-    counted = sa.func.count(rows.c.value)
+    counted, all_rows = sa.func.count(rows.c.value), sa.func.count()
     if _postgres():
+        # ROLLUP adds the council's row to the teams' in the same scan.
         median = sa.func.percentile_cont(0.5).within_group(rows.c.value)
-        by_team = {
-            team: (float(middle) if middle is not None else None, n)
-            for team, middle, n in db.session.execute(
-                sa.select(rows.c.team_id, median, counted).group_by(rows.c.team_id)
+        council_row = sa.func.grouping(rows.c.team_id)
+        by_team: dict[Any, Spread] = {}
+        council = Spread(None, 0, 0)
+        for team, is_council, middle, n, total in db.session.execute(
+            sa.select(rows.c.team_id, council_row, median, counted, all_rows).group_by(
+                sa.func.rollup(rows.c.team_id)
             )
-        }
-        middle, n = db.session.execute(sa.select(median, counted)).one()
-        return by_team, (float(middle) if middle is not None else None, n)
-    sizes: dict[Any, int] = {
-        team: n
-        for team, n in db.session.execute(
-            sa.select(rows.c.team_id, counted).group_by(rows.c.team_id)
+        ):
+            spread = Spread(float(middle) if middle is not None else None, n, total)
+            if is_council:
+                council = spread
+            else:
+                by_team[team] = spread
+        return by_team, council
+    sizes = {
+        team: (n, total)
+        for team, n, total in db.session.execute(
+            sa.select(rows.c.team_id, counted, all_rows).group_by(rows.c.team_id)
         )
     }
 
+    # SQLite has no percentile: read the middle one or two values, in order.
     def middle_of(where: Any, n: int) -> float | None:
         if not n:
             return None
@@ -230,9 +251,13 @@ def _medians(values: Any) -> tuple[dict[Any, tuple[float | None, int]], tuple[An
         ).all()
         return sum(float(v) for v in pair) / len(pair)
 
-    by_team = {team: (middle_of(rows.c.team_id == team, n), n) for team, n in sizes.items()}
-    total = sum(sizes.values())
-    return by_team, (middle_of(sa.true(), total), total)
+    by_team = {
+        team: Spread(middle_of(rows.c.team_id == team, n), n, total)
+        for team, (n, total) in sizes.items()
+    }
+    n = sum(spread.values for spread in by_team.values())
+    total = sum(spread.rows for spread in by_team.values())
+    return by_team, Spread(middle_of(sa.true(), n), n, total)
 
 
 def _grouped(query: Any) -> Counts:
@@ -262,11 +287,10 @@ def _column(values: dict[Any, int], teams: Teams) -> list[Cell]:
     return [row[0] for row in controlled.cells] + [controlled.column_totals[0]]
 
 
-def _statistic_column(
-    medians: tuple[dict[Any, tuple[float | None, int]], tuple[Any, int]], teams: Teams
-) -> list[Cell]:
+def _statistic_column(medians: Medians, teams: Teams) -> list[Cell]:
     by_team, council = medians
-    return [statistic(*by_team.get(team, (None, 0))) for team in teams.ids] + [statistic(*council)]
+    spreads = [by_team.get(team, Spread(None, 0, 0)) for team in teams.ids] + [council]
+    return [statistic(spread.median, spread.values) for spread in spreads]
 
 
 def _grid(
@@ -580,7 +604,7 @@ class _Summary:
             .where(self.live_family())
         )
         medians = _medians(lengths)
-        allocated = _column({team: n for team, (_, n) in medians[0].items()}, teams)
+        allocated = _column({team: spread.values for team, spread in medians[0].items()}, teams)
         self.add(
             _table(
                 "current_allocation",
@@ -854,17 +878,14 @@ class _Summary:
             )
             .subquery("signed_note")
         )
-        notes = _column(
-            _by_team(sa.select(signed.c.team_id, sa.func.count()).group_by(signed.c.team_id)),
-            teams,
-        )
-        self.progress(80, "Notes signed")
+        # One pass: a note with no response yet is a row with no value.
         turnaround = sa.select(
             signed.c.team_id,
             _days_elapsed(signed.c.responded_at, signed.c.signed_at).label("value"),
-        ).where(signed.c.responded_at.is_not(None))
+        )
         medians = _medians(turnaround)
-        responded = _column({team: n for team, (_, n) in medians[0].items()}, teams)
+        notes = _column({team: spread.rows for team, spread in medians[0].items()}, teams)
+        responded = _column({team: spread.values for team, spread in medians[0].items()}, teams)
         self.add(
             _table(
                 "supervision",
@@ -1072,7 +1093,7 @@ class _Summary:
             _chart(
                 "contacts_over_time",
                 "Meaningful contacts over time",
-                "contacts_by_month",
+                months,
                 "Meaningful contacts",
                 [row["label"] for row in months["rows"]],
                 month_values,
@@ -1081,7 +1102,7 @@ class _Summary:
             _chart(
                 "continuity_distribution",
                 "Families by number of allocated workers in the last 12 months",
-                "continuity",
+                continuity,
                 "Families (council)",
                 ["1 worker", "2 workers", "3 or more workers"],
                 continuity_values,
@@ -1090,7 +1111,7 @@ class _Summary:
             _chart(
                 "timeliness_by_team",
                 "Statutory visits met on time, by team",
-                "visit_timeliness",
+                timeliness,
                 "Percentage met on time",
                 [row["label"] for row in timeliness["rows"]] + [COUNCIL],
                 [row["cells"][4] for row in timeliness["rows"]] + [timeliness["total"]["cells"][4]],
@@ -1103,7 +1124,7 @@ class _Summary:
 def _chart(
     chart_id: str,
     title: str,
-    table_id: str,
+    table: dict[str, Any],
     series: str,
     categories: list[str],
     values: list[Cell],
@@ -1124,13 +1145,13 @@ def _chart(
         words.append("There are no figures to show.")
     if hidden:
         words.append(f"Suppressed to protect privacy: {', '.join(hidden)}.")
-    words.append(f'Every figure is in the table "{table_id.replace("_", " ")}".')
+    words.append(f'Every figure is in the table "{table["title"]}".')
     return {
         "id": chart_id,
         "title": title,
         "kind": "bar",
         "alt_text": " ".join(words),
-        "table_id": table_id,
+        "table_id": table["id"],
         "series": series,
         "unit": unit,
         "maximum": maximum,

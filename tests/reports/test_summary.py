@@ -35,7 +35,7 @@ from server.persistence import (
     User,
 )
 from server.reports.render import FORMATS, render
-from server.reports.summary import Period, build_summary
+from server.reports.summary import Period, _months_before, build_summary
 
 OCTOBER = Period.month(2026, 10)
 NOTE_TEXT = "Quietly-unique relational note text about the kitchen table"
@@ -312,6 +312,24 @@ def test_the_summary_is_plain_json_for_the_period(summary: dict[str, Any]) -> No
         assert chart["table_id"] in ids and chart["alt_text"]
 
 
+def test_each_chart_draws_its_table_and_says_so_in_words(summary: dict[str, Any]) -> None:
+    charts = {chart["id"]: chart for chart in summary["charts"]}
+    assert set(charts) == {"contacts_over_time", "continuity_distribution", "timeliness_by_team"}
+    continuity = charts["continuity_distribution"]
+    assert continuity["table_id"] == "continuity"
+    assert continuity["values"] == ["c", "c", 0]  # the council row of the table below
+    assert "Suppressed to protect privacy: 1 worker, 2 workers." in continuity["alt_text"]
+    timeliness = charts["timeliness_by_team"]
+    assert timeliness["categories"] == ["East", "North", "South", "Council"]
+    assert timeliness["values"] == ["c", "c", "c", 66.7]
+    assert "Highest: Council, 66.7 per cent." in timeliness["alt_text"]
+    months = charts["contacts_over_time"]
+    assert months["categories"][-1] == "October 2026" and len(months["categories"]) == 12
+    # September: North's 10 contacts on the 29th; October: 28.
+    assert months["values"][-2:] == [10, 28]
+    assert 'in the table "Meaningful contacts by month"' in months["alt_text"]
+
+
 def test_families_and_meaningful_contacts(summary: dict[str, Any]) -> None:
     # Families open: East 7, North 10, South 2 (hidden), so the next smallest,
     # East, is hidden too; the council shows 19. Meaningful contacts the same
@@ -448,3 +466,18 @@ def test_no_name_birth_date_note_or_id_reaches_any_download(
                 )
         for secret in forbidden:
             assert secret not in text, f"{secret!r} appears in the {fmt} download"
+
+
+def test_a_period_is_a_span_of_days_in_words() -> None:
+    december = Period.month(2026, 12)
+    assert (december.start, december.end) == (date(2026, 12, 1), date(2027, 1, 1))
+    assert december.label == "1 December 2026 to 31 December 2026"
+    assert Period.month(2028, 2).label == "1 February 2028 to 29 February 2028"
+    assert OCTOBER.months == pytest.approx(31 / 30.4375)
+    with pytest.raises(ValueError):
+        Period(date(2026, 10, 2), date(2026, 10, 1))
+
+
+def test_continuity_looks_back_twelve_months_even_from_a_month_end() -> None:
+    assert _months_before(date(2026, 11, 1), 12) == date(2025, 11, 1)
+    assert _months_before(date(2024, 3, 31), 1) == date(2024, 2, 29)
