@@ -9,6 +9,7 @@ import { footer, navigation, syncBar, updateBanner } from "./ui/layout.js";
 import { routes } from "./ui/routes.js";
 import { repliesBanner } from "./ui/views/consultations.js";
 import { followReplies } from "./ui/replies.js";
+import { signedInAnalyst } from "./ui/views/summaries.js";
 
 const session = new Session();
 const app = {
@@ -63,13 +64,18 @@ function currentSection() {
   for (const section of ["consultations", "suggestions", "notifications"]) {
     if (hash.startsWith(`#/${section}`)) return section;
   }
+  if (hash.startsWith("#/summaries")) return "summaries";
   return session.user?.role === "admin" ? "policy" : "caseload"; // an admin's home is the policy
 }
 
 function renderChrome() {
   mount(
     document.getElementById("app-navigation"),
-    navigation({ signedIn: session.unlocked, role: session.user?.role, current: currentSection() }),
+    navigation({
+      signedIn: session.unlocked || session.user?.role === "analyst",
+      role: session.user?.role,
+      current: currentSection(),
+    }),
   );
   const bar = document.getElementById("app-sync");
   if (session.unlocked && session.sync) {
@@ -106,12 +112,19 @@ async function render() {
   const hash = location.hash || "#/";
   const route = routes.find((candidate) => candidate.pattern.test(hash)) || routes[routes.length - 1];
   const params = hash.match(route.pattern)?.slice(1) || [];
+  if (route.needsUnlock && !session.unlocked && session.user?.role === "analyst") {
+    location.hash = "#/summaries"; // analysts have no caseload: their screen is online
+    return;
+  }
   if (route.needsUnlock && !session.unlocked) {
     return renderEntry(main);
   }
   const context = makeContext(main, params);
   try {
     teardown = (await route.view(context)) || null;
+    if (!session.unlocked && session.user) {
+      renderChrome(); // an online-only screen may have just learnt who is signed in
+    }
     enhance(main);
   } catch (error) {
     console.error(error);
@@ -126,6 +139,10 @@ async function render() {
 async function renderEntry(main) {
   // Locked or signed out: unlock if this device holds data, otherwise sign in.
   const device = await session.device();
+  if (!device?.wrapped && device?.user_id && (await signedInAnalyst(session))) {
+    location.hash = "#/summaries"; // an analyst reloading the page: their session is still open
+    return;
+  }
   const view = device?.wrapped ? "#/unlock" : "#/sign-in";
   const route = routes.find((candidate) => candidate.pattern.test(view));
   teardown = (await route.view(makeContext(main, []))) || null;

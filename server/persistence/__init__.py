@@ -29,6 +29,8 @@ from .practice import (
     DecisionPolicy,
     Suggestion,
 )
+from .reports import ServiceSummary
+from .subject_access import SubjectAccessExport
 from .sync import SyncChange, SyncCheckpoint, SyncRejection, SyncState
 
 __all__ = [
@@ -55,6 +57,8 @@ __all__ = [
     "RecordHistory",
     "Relationship",
     "Review",
+    "ServiceSummary",
+    "SubjectAccessExport",
     "Suggestion",
     "SyncChange",
     "SyncCheckpoint",

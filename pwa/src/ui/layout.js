@@ -19,7 +19,22 @@ export function navigation({ signedIn, role, current }) {
           ? html`<nav aria-label="Menu" class="govuk-service-navigation__wrapper">
               <button type="button" class="govuk-service-navigation__toggle govuk-js-service-navigation-toggle" aria-controls="navigation" hidden>Menu</button>
               <ul class="govuk-service-navigation__list" id="navigation">
-                ${role === "admin" ? link("#/policy", "Decision policy", "policy") : link("#/", "Caseload", "caseload")}
+                ${role === "analyst"
+                  ? html`${link("#/summaries", "Service summaries", "summaries")}
+                      <li class="govuk-service-navigation__item">
+                        <a class="govuk-service-navigation__link" href="#/summaries/sign-out">Sign out</a>
+                      </li>`
+                  : caseworkLinks(link, role)}
+              </ul>
+            </nav>`
+          : ""}
+      </div>
+    </div>
+  </section>`;
+}
+
+function caseworkLinks(link, role) {
+  return html`${role === "admin" ? link("#/policy", "Decision policy", "policy") : link("#/", "Caseload", "caseload")}
                 ${role === "supervisor" ? link("#/reviews", "Review queue", "reviews") : ""}
                 ${role === "supervisor" ? link("#/team", "Team view", "team") : ""}
                 ${role === "caseworker" || role === "supervisor" ? link("#/consultations", "Peer consultations", "consultations") : ""}
@@ -31,13 +46,7 @@ export function navigation({ signedIn, role, current }) {
                 </li>
                 <li class="govuk-service-navigation__item">
                   <a class="govuk-service-navigation__link" href="#/sign-out">Sign out</a>
-                </li>
-              </ul>
-            </nav>`
-          : ""}
-      </div>
-    </div>
-  </section>`;
+                </li>`;
 }
 
 function since(date) {

@@ -16,6 +16,7 @@ import { policyView } from "./views/policy.js";
 import { notificationsView, openNotificationView } from "./views/notifications.js";
 import { askView, consultationView, consultationsView } from "./views/consultations.js";
 import { suggestView, suggestionView, suggestionsView } from "./views/suggestions.js";
+import { analystSignOut, summariesView } from "./views/summaries.js";
 import { html, mount } from "./html.js";
 
 const ID = "([0-9a-f-]{36})";
@@ -48,6 +49,9 @@ export const routes = [
   route("#/suggestions", suggestionsView),
   route("#/suggestions/new", suggestView),
   route(`#/suggestions/${ID}`, suggestionView),
+  // Analysts work online only and keep nothing on the device: no unlock.
+  route("#/summaries", summariesView, false),
+  route("#/summaries/sign-out", analystSignOut, false),
   route(".*", async ({ main }) =>
     mount(main, html`<h1 class="govuk-heading-l">Page not found</h1><p class="govuk-body"><a class="govuk-link" href="#/">Go to your caseload</a></p>`),
   ),
