@@ -20,6 +20,8 @@ from .case import (
     RecordHistory,
     Relationship,
     Review,
+    SupervisionDiscussion,
+    SupervisionSession,
 )
 from .notifications import PushSubscription
 from .practice import (
@@ -56,6 +58,8 @@ __all__ = [
     "Relationship",
     "Review",
     "Suggestion",
+    "SupervisionDiscussion",
+    "SupervisionSession",
     "SyncChange",
     "SyncCheckpoint",
     "SyncRejection",
