@@ -55,6 +55,7 @@ function currentSection() {
   const hash = location.hash || "#/";
   if (hash.startsWith("#/reviews")) return "reviews";
   if (hash.startsWith("#/sync")) return "sync";
+  if (hash.startsWith("#/group-supervision")) return "group-supervision";
   return "caseload";
 }
 

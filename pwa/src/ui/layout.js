@@ -21,6 +21,7 @@ export function navigation({ signedIn, role, current }) {
               <ul class="govuk-service-navigation__list" id="navigation">
                 ${link("#/", "Caseload", "caseload")}
                 ${role === "supervisor" ? link("#/reviews", "Review queue", "reviews") : ""}
+                ${link("#/group-supervision", "Group supervision", "group-supervision")}
                 ${link("#/sync", "Sync", "sync")}
                 <li class="govuk-service-navigation__item">
                   <a class="govuk-service-navigation__link" href="#/lock" data-action="lock">Lock</a>

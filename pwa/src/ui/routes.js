@@ -10,6 +10,7 @@ import { judgmentView } from "./views/judgment.js";
 import { conferenceView } from "./views/conference.js";
 import { reviewsView } from "./views/reviews.js";
 import { syncView } from "./views/sync.js";
+import { groupSupervisionView } from "./views/group-supervision.js";
 import { html, mount } from "./html.js";
 
 const ID = "([0-9a-f-]{36})";
@@ -31,6 +32,7 @@ export const routes = [
   route(`#/judgment/${ID}`, judgmentView),
   route("#/reviews", reviewsView),
   route("#/sync", syncView),
+  route(`#/group-supervision(?:/${ID})?(?:/${ID})?`, groupSupervisionView),
   route(".*", async ({ main }) =>
     mount(main, html`<h1 class="govuk-heading-l">Page not found</h1><p class="govuk-body"><a class="govuk-link" href="#/">Go to your caseload</a></p>`),
   ),
