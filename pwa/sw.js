@@ -44,14 +44,15 @@ self.addEventListener("sync", (event) => {
 
 self.addEventListener("push", (event) => {
   // A push carries a kind and an id at most: sync, then the page shows the detail.
-  const message = event.data ? event.data.json() : {};
+  // The notification names no one: it says only what kind of thing changed.
+  const message = readPush(event);
   event.waitUntil(
     Promise.all([
       askPagesToSync("push"),
       self.registration.showNotification("Family Fieldwork", {
         body: notificationText(message.kind),
         tag: message.kind || "fieldwork",
-        data: { kind: message.kind, id: message.id },
+        data: { kind: message.kind, id: message.id, url: screenFor(message.kind, message.id) },
       }),
     ]),
   );
@@ -59,7 +60,7 @@ self.addEventListener("push", (event) => {
 
 self.addEventListener("notificationclick", (event) => {
   event.notification.close();
-  event.waitUntil(focusOrOpen());
+  event.waitUntil(focusOrOpen(event.notification.data?.url || "/"));
 });
 
 async function precacheApp() {
@@ -94,19 +95,41 @@ async function askPagesToSync(reason) {
   }
 }
 
-async function focusOrOpen() {
+async function focusOrOpen(url) {
   const pages = await self.clients.matchAll({ type: "window" });
   if (pages.length) {
-    return pages[0].focus();
+    // Navigating would reload the page and lock the app: ask it to change screen instead.
+    const page = pages[0];
+    page.postMessage({ type: "open", url });
+    return page.focus().catch(() => page);
   }
-  return self.clients.openWindow("/");
+  return self.clients.openWindow(url);
+}
+
+function readPush(event) {
+  try {
+    const message = event.data ? event.data.json() : {};
+    return message && typeof message === "object" ? message : {};
+  } catch {
+    return {}; // not JSON: still wake the user, with the general text
+  }
+}
+
+const KINDS = new Set(["review_reply", "approval", "assignment", "visit_due", "consultation_reply"]);
+
+/** The app's address for what a push is about: the page finds the record once synced. */
+function screenFor(kind, id) {
+  if (KINDS.has(kind) && /^[0-9a-f-]{36}$/.test(id || "")) {
+    return `/#/open/${kind}/${id}`;
+  }
+  return "/";
 }
 
 function notificationText(kind) {
   const texts = {
-    review_reply: "Your supervisor replied to one of your notes or decisions.",
+    review_reply: "Someone replied on one of your notes or decisions.",
     approval: "A decision you asked about has been approved or declined.",
-    assignment: "A family has been assigned to you.",
+    assignment: "A family has been assigned or handed over to you.",
     visit_due: "A statutory visit is due soon.",
     consultation_reply: "A colleague replied to your consultation.",
   };

@@ -77,6 +77,23 @@ def test_pull_scale_benchmark_pulls_the_same_caseload_from_both_databases(
 
 
 @pytest.mark.slow
+def test_export_scale_benchmark_times_the_summary_job_beside_its_sql(server_url: str) -> None:
+    figures = run_smoke("export_scale", server_url)
+    assert {
+        "notes",
+        "job_s",
+        "sql_s",
+        "ratio",
+        "peak_rss_mb_100k",
+        "peak_rss_mb_1m",
+    } <= figures.keys()
+    assert figures["notes"] > figures["first_notes"] > 0
+    assert figures["job_s"] > 0 and figures["sql_s"] > 0 and figures["statements"] > 0
+    assert figures["ratio"] == pytest.approx(figures["job_s"] / figures["sql_s"], rel=0.01)
+    assert figures["peak_rss_mb_100k"] > 0 and figures["peak_rss_mb_1m"] > 0
+
+
+@pytest.mark.slow
 @pytest.mark.postgres
 def test_load_benchmark_loses_and_duplicates_nothing(server_url: str) -> None:
     figures = run_smoke("sync_load", server_url)

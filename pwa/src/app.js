@@ -7,12 +7,16 @@ import { Session } from "./session.js";
 import { html, mount } from "./ui/html.js";
 import { footer, navigation, syncBar, updateBanner } from "./ui/layout.js";
 import { routes } from "./ui/routes.js";
+import { repliesBanner } from "./ui/views/consultations.js";
+import { followReplies } from "./ui/replies.js";
+import { signedInAnalyst } from "./ui/views/summaries.js";
 
 const session = new Session();
 const app = {
   session,
   updateWaiting: null,
   lockTimer: null,
+  newReplies: [], // this device's consultations with replies not yet read
 };
 
 function shell() {
@@ -56,13 +60,23 @@ function currentSection() {
   if (hash.startsWith("#/reviews")) return "reviews";
   if (hash.startsWith("#/sync")) return "sync";
   if (hash.startsWith("#/group-supervision")) return "group-supervision";
-  return "caseload";
+  if (hash.startsWith("#/team")) return "team";
+  if (hash.startsWith("#/policy")) return "policy";
+  for (const section of ["consultations", "suggestions", "notifications"]) {
+    if (hash.startsWith(`#/${section}`)) return section;
+  }
+  if (hash.startsWith("#/summaries")) return "summaries";
+  return session.user?.role === "admin" ? "policy" : "caseload"; // an admin's home is the policy
 }
 
 function renderChrome() {
   mount(
     document.getElementById("app-navigation"),
-    navigation({ signedIn: session.unlocked, role: session.user?.role, current: currentSection() }),
+    navigation({
+      signedIn: session.unlocked || session.user?.role === "analyst",
+      role: session.user?.role,
+      current: currentSection(),
+    }),
   );
   const bar = document.getElementById("app-sync");
   if (session.unlocked && session.sync) {
@@ -70,7 +84,10 @@ function renderChrome() {
   } else {
     mount(bar, "");
   }
-  mount(document.getElementById("app-banner"), app.updateWaiting ? updateBanner() : "");
+  mount(
+    document.getElementById("app-banner"),
+    html`${app.updateWaiting ? updateBanner() : ""}${session.unlocked ? repliesBanner(app.newReplies) : ""}`,
+  );
   enhance(document.getElementById("app-navigation"));
 }
 
@@ -96,12 +113,19 @@ async function render() {
   const hash = location.hash || "#/";
   const route = routes.find((candidate) => candidate.pattern.test(hash)) || routes[routes.length - 1];
   const params = hash.match(route.pattern)?.slice(1) || [];
+  if (route.needsUnlock && !session.unlocked && session.user?.role === "analyst") {
+    location.hash = "#/summaries"; // analysts have no caseload: their screen is online
+    return;
+  }
   if (route.needsUnlock && !session.unlocked) {
     return renderEntry(main);
   }
   const context = makeContext(main, params);
   try {
     teardown = (await route.view(context)) || null;
+    if (!session.unlocked && session.user) {
+      renderChrome(); // an online-only screen may have just learnt who is signed in
+    }
     enhance(main);
   } catch (error) {
     console.error(error);
@@ -116,6 +140,10 @@ async function render() {
 async function renderEntry(main) {
   // Locked or signed out: unlock if this device holds data, otherwise sign in.
   const device = await session.device();
+  if (!device?.wrapped && device?.user_id && (await signedInAnalyst(session))) {
+    location.hash = "#/summaries"; // an analyst reloading the page: their session is still open
+    return;
+  }
   const view = device?.wrapped ? "#/unlock" : "#/sign-in";
   const route = routes.find((candidate) => candidate.pattern.test(view));
   teardown = (await route.view(makeContext(main, []))) || null;
@@ -162,6 +190,10 @@ async function onUnlocked() {
   const sync = session.sync;
   sync.addEventListener("status", renderChrome);
   sync.addEventListener("reload-needed", () => reloadFromDevice());
+  followReplies(session, (items) => {
+    app.newReplies = items;
+    renderChrome();
+  }).catch((error) => console.error("following consultation replies", error));
   session.data.addEventListener("change", () => {
     renderChrome();
   });
@@ -195,6 +227,7 @@ function lockNow() {
 
 session.addEventListener("unlocked", onUnlocked);
 session.addEventListener("locked", () => {
+  app.newReplies = [];
   location.hash = "#/unlock";
   render();
 });
@@ -224,6 +257,12 @@ async function registerWorker() {
         offer(incoming); // a new version waits until the worker agrees to use it
       }
     });
+  });
+  navigator.serviceWorker.addEventListener("message", (event) => {
+    // A notification was clicked: show its screen here rather than reloading (which would lock the app).
+    if (event.data?.type === "open" && typeof event.data.url === "string") {
+      location.hash = new URL(event.data.url, location.origin).hash;
+    }
   });
   let reloading = false;
   navigator.serviceWorker.addEventListener("controllerchange", () => {

@@ -21,3 +21,13 @@ export const BACKGROUND_SYNC_TAG = "fieldwork-sync";
 
 // Days without a meaningful contact before a family is flagged.
 export const CONTACT_ATTENTION_DAYS = 21;
+
+// The team view: the supervisor's default for "no meaningful contact for more
+// than N days", and how far ahead statutory visits count as due.
+export const TEAM_CONTACT_DAYS = 20;
+export const TEAM_VISITS_DUE_WITHIN_DAYS = 14;
+
+// Replies to this device's own consultations are looked for after a sync, at
+// most this often, for consultations asked within the last CONSULTATION_FOLLOW_DAYS.
+export const CONSULTATION_POLL_MS = 5_000;
+export const CONSULTATION_FOLLOW_DAYS = 90;

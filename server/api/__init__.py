@@ -5,7 +5,18 @@ from __future__ import annotations
 from flask_smorest import Api
 
 from ..errors import ErrorSchema
-from . import admin, auth, colleagues, health, notifications, practice, records, sync
+from . import (
+    admin,
+    auth,
+    colleagues,
+    health,
+    notifications,
+    practice,
+    records,
+    reports,
+    subject_access,
+    sync,
+)
 from .common import blueprint
 from .converters import UUIDConverter
 
@@ -34,6 +45,8 @@ def register_blueprints(api: Api) -> None:
         colleagues.suggestions_blp,
         colleagues.directory_blp,
         notifications.blp,
+        subject_access.blp,
+        reports.blp,
     ):
         api.register_blueprint(module_blueprint)
     for spec in records.ROUTES:

@@ -39,6 +39,10 @@ class PolicySchema(Schema):
     created_at = fields.AwareDateTime(dump_only=True)
 
 
+class PolicyVersionSchema(PolicySchema):
+    created_by_id = fields.UUID(dump_only=True, allow_none=True)
+
+
 class IntervalSchema(Schema):
     count = fields.Integer(required=True, validate=validate.Range(min=1, max=365))
     unit = fields.String(required=True, validate=validate.OneOf(["days", "working_days", "weeks"]))
@@ -90,6 +94,16 @@ def get_policy() -> Any:
     """Return the current decision policy: each category of decision and its light."""
     current_user()
     return current_policy() or {"version": 0, "categories": [], "created_at": None}
+
+
+@blp.route("/decision-policy/versions", methods=["GET"])
+@blp.response(200, PolicyVersionSchema(many=True))
+def list_policy_versions() -> list[DecisionPolicy]:
+    """List every version of the decision policy, the newest first."""
+    current_user()
+    return list(
+        db.session.scalars(sa.select(DecisionPolicy).order_by(DecisionPolicy.version.desc()))
+    )
 
 
 @blp.route("/decision-policy", methods=["POST"])

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from rq import cron
 
-from .queue import DEFAULT_QUEUE
+from .queue import DEFAULT_QUEUE, EXPORT_QUEUE
+from .reports import produce_monthly_summary
 from .sessions import end_expired_sessions
+from .subject_access import clear_old_subject_access_bundles
 from .visits import remind_visits_due
 
 cron.register(end_expired_sessions, DEFAULT_QUEUE, interval=15 * 60)
 # Weekday mornings, before visits are planned for the day.
 cron.register(remind_visits_due, DEFAULT_QUEUE, cron="0 7 * * 1-5")
+# Nightly: subject access bundles hold case content and are kept 30 days.
+cron.register(clear_old_subject_access_bundles, DEFAULT_QUEUE, cron="30 2 * * *")
+# The 1st of each month, early: last month's service summary (once per month).
+cron.register(produce_monthly_summary, EXPORT_QUEUE, cron="15 1 1 * *")

@@ -31,6 +31,8 @@ from .practice import (
     DecisionPolicy,
     Suggestion,
 )
+from .reports import ServiceSummary
+from .subject_access import SubjectAccessExport
 from .sync import SyncChange, SyncCheckpoint, SyncRejection, SyncState
 
 __all__ = [
@@ -57,6 +59,8 @@ __all__ = [
     "RecordHistory",
     "Relationship",
     "Review",
+    "ServiceSummary",
+    "SubjectAccessExport",
     "Suggestion",
     "SupervisionDiscussion",
     "SupervisionSession",

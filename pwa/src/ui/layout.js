@@ -19,22 +19,35 @@ export function navigation({ signedIn, role, current }) {
           ? html`<nav aria-label="Menu" class="govuk-service-navigation__wrapper">
               <button type="button" class="govuk-service-navigation__toggle govuk-js-service-navigation-toggle" aria-controls="navigation" hidden>Menu</button>
               <ul class="govuk-service-navigation__list" id="navigation">
-                ${link("#/", "Caseload", "caseload")}
-                ${role === "supervisor" ? link("#/reviews", "Review queue", "reviews") : ""}
-                ${link("#/group-supervision", "Group supervision", "group-supervision")}
-                ${link("#/sync", "Sync", "sync")}
-                <li class="govuk-service-navigation__item">
-                  <a class="govuk-service-navigation__link" href="#/lock" data-action="lock">Lock</a>
-                </li>
-                <li class="govuk-service-navigation__item">
-                  <a class="govuk-service-navigation__link" href="#/sign-out">Sign out</a>
-                </li>
+                ${role === "analyst"
+                  ? html`${link("#/summaries", "Service summaries", "summaries")}
+                      <li class="govuk-service-navigation__item">
+                        <a class="govuk-service-navigation__link" href="#/summaries/sign-out">Sign out</a>
+                      </li>`
+                  : caseworkLinks(link, role)}
               </ul>
             </nav>`
           : ""}
       </div>
     </div>
   </section>`;
+}
+
+function caseworkLinks(link, role) {
+  return html`${role === "admin" ? link("#/policy", "Decision policy", "policy") : link("#/", "Caseload", "caseload")}
+                ${role === "supervisor" ? link("#/reviews", "Review queue", "reviews") : ""}
+                ${role === "supervisor" ? link("#/team", "Team view", "team") : ""}
+                ${role === "caseworker" || role === "supervisor" ? link("#/group-supervision", "Group supervision", "group-supervision") : ""}
+                ${role === "caseworker" || role === "supervisor" ? link("#/consultations", "Peer consultations", "consultations") : ""}
+                ${link("#/suggestions", "Suggestions", "suggestions")}
+                ${link("#/notifications", "Notifications", "notifications")}
+                ${link("#/sync", "Sync", "sync")}
+                <li class="govuk-service-navigation__item">
+                  <a class="govuk-service-navigation__link" href="#/lock" data-action="lock">Lock</a>
+                </li>
+                <li class="govuk-service-navigation__item">
+                  <a class="govuk-service-navigation__link" href="#/sign-out">Sign out</a>
+                </li>`;
 }
 
 function since(date) {

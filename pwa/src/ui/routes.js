@@ -11,6 +11,13 @@ import { conferenceView } from "./views/conference.js";
 import { reviewsView } from "./views/reviews.js";
 import { syncView } from "./views/sync.js";
 import { groupSupervisionView } from "./views/group-supervision.js";
+import { teamViewScreen } from "./views/team.js";
+import { handoverView } from "./views/handover.js";
+import { policyView } from "./views/policy.js";
+import { notificationsView, openNotificationView } from "./views/notifications.js";
+import { askView, consultationView, consultationsView } from "./views/consultations.js";
+import { suggestView, suggestionView, suggestionsView } from "./views/suggestions.js";
+import { analystSignOut, summariesView } from "./views/summaries.js";
 import { html, mount } from "./html.js";
 
 const ID = "([0-9a-f-]{36})";
@@ -23,16 +30,30 @@ export const routes = [
   route("#/sign-in-again", entry.startAgain, false),
   route("#/sign-out", entry.signOut),
   route("#/lock", entry.unlock, false),
-  route("(?:#/?)?", caseloadView),
+  route("(?:#/?)?", (context) => (context.user?.role === "admin" ? policyView(context) : caseloadView(context))),
   route(`#/family/${ID}`, familyView),
   route(`#/family/${ID}/network`, networkView),
   route(`#/family/${ID}/visit(?:/${ID})?`, visitView),
   route(`#/family/${ID}/conference(?:/${ID})?`, conferenceView),
+  route(`#/family/${ID}/handover`, handoverView),
   route(`#/note/${ID}`, noteView),
   route(`#/judgment/${ID}`, judgmentView),
   route("#/reviews", reviewsView),
   route("#/sync", syncView),
   route(`#/group-supervision(?:/${ID})?(?:/${ID})?`, groupSupervisionView),
+  route("#/team", teamViewScreen),
+  route("#/policy", policyView),
+  route("#/notifications", notificationsView),
+  route(`#/open/([a-z_]+)/${ID}`, openNotificationView),
+  route("#/consultations", consultationsView),
+  route("#/consultations/new", askView),
+  route(`#/consultations/${ID}`, consultationView),
+  route("#/suggestions", suggestionsView),
+  route("#/suggestions/new", suggestView),
+  route(`#/suggestions/${ID}`, suggestionView),
+  // Analysts work online only and keep nothing on the device: no unlock.
+  route("#/summaries", summariesView, false),
+  route("#/summaries/sign-out", analystSignOut, false),
   route(".*", async ({ main }) =>
     mount(main, html`<h1 class="govuk-heading-l">Page not found</h1><p class="govuk-body"><a class="govuk-link" href="#/">Go to your caseload</a></p>`),
   ),

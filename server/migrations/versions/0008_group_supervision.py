@@ -1,7 +1,7 @@
-"""group supervision (the lead re-chains down_revision after 0007 at merge)
+"""Group supervision: team-scoped sessions and per-family discussions; judgments link to a discussion.
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-11-29 08:52:49.671721
 
 """
@@ -11,7 +11,7 @@ from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
 revision = '0008'
-down_revision = '0006'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 

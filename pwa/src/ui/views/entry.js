@@ -41,6 +41,9 @@ export async function signIn(context, state = {}) {
       if (session.secondFactorSetup) {
         return secondFactorSetup(context);
       }
+      if (session.user.role === "analyst") {
+        return context.go("#/summaries"); // online only: no passphrase, nothing kept on the device
+      }
       return next === "unlock" ? unlock(context) : setPassphrase(context);
     } catch (error) {
       if (error instanceof ApiError && error.code === "second_factor_required") {
@@ -80,6 +83,9 @@ async function secondFactorSetup(context, state = {}) {
     try {
       await post("/api/auth/totp/confirm", { secret: setup.secret, code });
       session.secondFactorSetup = false;
+      if (session.user.role === "analyst") {
+        return context.go("#/summaries");
+      }
       const device = await session.device();
       return device.wrapped ? unlock(context) : setPassphrase(context);
     } catch (error) {
@@ -121,6 +127,11 @@ export async function setPassphrase(context, state = {}) {
     }
     await session.setPassphrase(form.passphrase);
     await session.persistStorage();
+    if (session.user?.role === "admin") {
+      // An admin holds no case records: nothing to wait for (the background
+      // sync still brings the practice settings and notices a revoked device).
+      return context.go("#/");
+    }
     return firstSync(context);
   });
 }

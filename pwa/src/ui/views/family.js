@@ -20,6 +20,7 @@ import {
 } from "../forms.js";
 import { html, mount } from "../html.js";
 import { backLink, formatDate, formatDateTime, tag } from "../layout.js";
+import { assignmentHistorySection } from "./handover.js";
 
 // --- shared with the network map ----------------------------------------------------
 
@@ -776,6 +777,7 @@ export async function familyView(context) {
         ${state.editing ? detailsForm(family, state.errorsOf === "details" ? errors : {}) : detailsCard(context, family, pending)}
         ${goalsSection(family, state.errorsOf === "goal" ? errors : {})}
         ${membersSection(context, members, state)}
+        ${assignmentHistorySection(context, familyId)}
         ${timelineSection(context, familyId)}
       </div>`;
   }

@@ -1,0 +1,116 @@
+// The council's decision policy as an admin edits it: the categories kept,
+// changed and added, checked as the server will check them (keys a-z, 0-9
+// and _, unique; a label; a light), before publishing a new version.
+
+export const LIGHT_CHOICES = [
+  ["green", "Green: the worker decides and logs it"],
+  ["yellow", "Yellow: the worker decides; their supervisor discusses it"],
+  ["red", "Red: a supervisor must approve it before the worker acts"],
+];
+const LIGHTS = new Set(LIGHT_CHOICES.map(([light]) => light));
+const KEY = /^[a-z0-9_]+$/;
+export const MAX_LABEL = 200;
+export const MAX_KEY = 60;
+export const MAX_CATEGORIES = 200;
+
+/** Make a category's key from its label: "Share with school" -> "share_with_school". */
+export function keyFromLabel(label) {
+  return (label || "")
+    .toLowerCase()
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .replace(/[^a-z0-9]+/g, "_")
+    .replace(/^_+|_+$/g, "")
+    .slice(0, MAX_KEY)
+    .replace(/_+$/g, "");
+}
+
+/**
+ * Read the edit form back into a policy. Existing categories keep their key
+ * (judgment entries point at it); each can be relabelled, given another light
+ * or removed. New rows left wholly empty are ignored.
+ *
+ * values: {`label-${i}`, `light-${i}`, `remove-${i}`: [..]} for each current
+ * category i, and {`new-label-${j}`, `new-key-${j}`, `new-light-${j}`} for new rows.
+ * Returns {categories, errors} with errors keyed by field name.
+ */
+export function readPolicyForm(values, current, newRows) {
+  const errors = {};
+  const categories = [];
+  const keys = new Map();
+  const claim = (key, field) => {
+    if (keys.has(key)) {
+      errors[field] = `Another category already has the key ‘${key}’: choose a different one`;
+    } else {
+      keys.set(key, field);
+    }
+  };
+  current.forEach((category, index) => {
+    if ((values[`remove-${index}`] || []).includes("yes")) {
+      return;
+    }
+    const label = (values[`label-${index}`] ?? category.label).trim();
+    const light = values[`light-${index}`] ?? category.light;
+    if (!label) {
+      errors[`label-${index}`] = `Enter a name for the category ‘${category.label}’`;
+    } else if (label.length > MAX_LABEL) {
+      errors[`label-${index}`] = `The name must be ${MAX_LABEL} characters or fewer`;
+    }
+    if (!LIGHTS.has(light)) {
+      errors[`light-${index}`] = `Choose a light for ‘${category.label}’`;
+    }
+    claim(category.key, `label-${index}`);
+    categories.push({ key: category.key, label, light });
+  });
+  for (let row = 0; row < newRows; row += 1) {
+    const label = (values[`new-label-${row}`] || "").trim();
+    const typedKey = (values[`new-key-${row}`] || "").trim();
+    const light = values[`new-light-${row}`] || "";
+    if (!label && !typedKey && !light) {
+      continue;
+    }
+    const key = typedKey || keyFromLabel(label);
+    if (!label) {
+      errors[`new-label-${row}`] = "Enter a name for the new category";
+    } else if (label.length > MAX_LABEL) {
+      errors[`new-label-${row}`] = `The name must be ${MAX_LABEL} characters or fewer`;
+    }
+    if (typedKey && (!KEY.test(typedKey) || typedKey.length > MAX_KEY)) {
+      errors[`new-key-${row}`] = `The key must be lower-case letters, numbers and underscores only, ${MAX_KEY} characters or fewer`;
+    } else if (label && !key) {
+      errors[`new-key-${row}`] = "Enter a key: the name has no letters or numbers to make one from";
+    } else if (key) {
+      claim(key, typedKey ? `new-key-${row}` : `new-label-${row}`);
+    }
+    if (!LIGHTS.has(light)) {
+      errors[`new-light-${row}`] = "Choose a light for the new category";
+    }
+    categories.push({ key, label, light });
+  }
+  if (!categories.length && !Object.keys(errors).length) {
+    errors["new-label-0"] = "The policy needs at least one category";
+  } else if (categories.length > MAX_CATEGORIES) {
+    errors["new-label-0"] = `The policy can have at most ${MAX_CATEGORIES} categories`;
+  }
+  return { categories, errors };
+}
+
+/** Say what a new version changes from the current one, for the confirmation. */
+export function policyChanges(current, next) {
+  const before = new Map(current.map((category) => [category.key, category]));
+  const after = new Map(next.map((category) => [category.key, category]));
+  const changes = { added: [], removed: [], relit: [], renamed: [] };
+  for (const category of next) {
+    const old = before.get(category.key);
+    if (!old) {
+      changes.added.push(category);
+    } else {
+      if (old.light !== category.light) changes.relit.push({ ...category, from: old.light });
+      if (old.label !== category.label) changes.renamed.push({ ...category, from: old.label });
+    }
+  }
+  for (const category of current) {
+    if (!after.has(category.key)) changes.removed.push(category);
+  }
+  return changes;
+}

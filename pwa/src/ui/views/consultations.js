@@ -1,0 +1,329 @@
+// Peer consultation: a dilemma put to practitioners in other teams, with no
+// link to the family or to the asker. Online only (the server holds them).
+// Before posting, the app warns of anything in the text that could identify
+// one of the asker's own families; the asker can change it or post anyway.
+// This device keeps a private, sealed list of what it asked (my-consultations.js).
+
+import { collectIdentifiers, findIdentifiers } from "../../domain/identifiers.js";
+import { newId } from "../../domain/ids.js";
+import { myConsultations } from "../../my-consultations.js";
+import { ApiError, Offline, get, post } from "../../sync/api.js";
+import { button, errorSummary, fillForm, focusErrorSummary, formValues, saveAsTyped, textarea } from "../forms.js";
+import { html, mount } from "../html.js";
+import { backLink, formatDateTime, tag } from "../layout.js";
+import { successBanner } from "./note.js";
+
+const DRAFT_KEY = "consultation/new";
+const FIELDS = { title: "title", dilemma: "dilemma" };
+const LIMITS = { title: 200, dilemma: 20_000 };
+let flash = null; // a message for the next screen drawn
+
+function problem(main, error, heading = "Peer consultations") {
+  const text =
+    error instanceof Offline
+      ? "You are offline. Peer consultations are kept on the server, so they need a connection. Your caseload still works offline."
+      : error instanceof ApiError && error.status === 403
+        ? "Peer consultation is for caseworkers and supervisors."
+        : error instanceof ApiError && error.status === 404
+          ? "This consultation was not found."
+          : error?.message || "Something went wrong. Try again.";
+  mount(main, html`<h1 class="govuk-heading-l">${heading}</h1><p class="govuk-body" id="consultations-problem">${text}</p>
+    <p class="govuk-body"><a class="govuk-link" href="#/consultations">Go to peer consultations</a></p>`);
+}
+
+function repliesText(count) {
+  return count === 0 ? "No replies yet" : `${count} ${count === 1 ? "reply" : "replies"}`;
+}
+
+// --- the list -------------------------------------------------------------------------
+
+export async function consultationsView(context) {
+  const { main, session } = context;
+  let page;
+  let mine;
+  try {
+    [page, mine] = await Promise.all([get("/api/consultations?page=1&page_size=100"), myConsultations(session)]);
+  } catch (error) {
+    return problem(main, error);
+  }
+  if (!main.isConnected) return;
+  const unread = new Map(mine.list().map((item) => [item.id, item]));
+  // Replies shown in the list count as seen only when the asker opens the consultation.
+  await mine.check(async (id) => page.items.find((item) => item.id === id) || null).catch(() => {});
+  const row = (consultation) => {
+    const followed = unread.get(consultation.id);
+    const fresh = followed?.unseen?.length || 0;
+    return html`<tr class="govuk-table__row">
+      <td class="govuk-table__cell"><a class="govuk-link" href="#/consultations/${consultation.id}">${consultation.title}</a>
+        ${followed ? html`<br><span class="govuk-body-s">You asked this</span>` : ""}</td>
+      <td class="govuk-table__cell">${formatDateTime(consultation.posted_at)}</td>
+      <td class="govuk-table__cell">${repliesText(consultation.replies.length)}${fresh ? html` ${tag(`${fresh} new`, "blue")}` : ""}</td>
+    </tr>`;
+  };
+  const table = (items, caption) => html`<table class="govuk-table">
+    <caption class="govuk-table__caption govuk-table__caption--m">${caption}</caption>
+    <thead class="govuk-table__head"><tr class="govuk-table__row">
+      <th scope="col" class="govuk-table__header">Dilemma</th>
+      <th scope="col" class="govuk-table__header">Asked</th>
+      <th scope="col" class="govuk-table__header">Replies</th>
+    </tr></thead>
+    <tbody class="govuk-table__body">${items.map(row)}</tbody>
+  </table>`;
+  const own = page.items.filter((item) => unread.has(item.id));
+  mount(
+    main,
+    html`<div id="consultations-page">
+      <h1 class="govuk-heading-l">Peer consultations</h1>
+      <p class="govuk-body">Ask practitioners in other teams for advice on a dilemma, and help with theirs. Nothing here names a family or who asked: only this device knows which consultations you asked.</p>
+      <a class="govuk-button" href="#/consultations/new" role="button" draggable="false" data-module="govuk-button">Ask your peers</a>
+      ${own.length ? table(own, "Your consultations") : ""}
+      ${page.items.length
+        ? table(page.items.filter((item) => !unread.has(item.id)), "Your peers' consultations")
+        : html`<p class="govuk-body">No one has asked anything yet.</p>`}
+    </div>`,
+  );
+  context.enhance();
+}
+
+// --- asking ---------------------------------------------------------------------------
+
+function identifiersOnDevice(data) {
+  return collectIdentifiers({ families: data.all("family"), people: data.all("person") });
+}
+
+function fieldGroup(name, label, hint, value, rows) {
+  // Built here rather than with forms.js: the identifier warning under the label
+  // is redrawn as the worker types, without redrawing (and losing) the field.
+  return html`<div class="govuk-form-group" id="${name}-group">
+    <label class="govuk-label govuk-label--s" for="${name}">${label}</label>
+    <div id="${name}-hint" class="govuk-hint">${hint}</div>
+    <div id="${name}-messages">${value}</div>
+    ${rows
+      ? html`<textarea class="govuk-textarea" id="${name}" name="${name}" rows="${rows}" aria-describedby="${name}-hint"></textarea>`
+      : html`<input class="govuk-input" id="${name}" name="${name}" type="text" aria-describedby="${name}-hint" autocomplete="off">`}
+  </div>`;
+}
+
+function identifierWarning(found, announce) {
+  const items = Object.entries(found).flatMap(([field, hits]) =>
+    hits.map((hit) => html`<li><a href="#${field}">“${hit.text}” in the ${FIELDS[field]}: ${hit.about}</a></li>`),
+  );
+  return html`<div class="govuk-error-summary" data-module="govuk-error-summary" tabindex="-1" id="identifier-warning">
+    <div ${announce ? html`role="alert"` : ""}>
+      <h2 class="govuk-error-summary__title">Check this does not identify a family</h2>
+      <div class="govuk-error-summary__body">
+        <p class="govuk-body">Your text has details of families you work with. Practitioners in other teams will read it. Change or remove these, or post it as it is if you are sure they identify no one.</p>
+        <ul class="govuk-list govuk-error-summary__list">${items}</ul>
+      </div>
+    </div>
+  </div>`;
+}
+
+function fieldMessages(field, errors, hits) {
+  const id = `${field}-error`;
+  if (errors[field]) {
+    return { id, content: html`<p id="${id}" class="govuk-error-message"><span class="govuk-visually-hidden">Error:</span> ${errors[field]}</p>` };
+  }
+  if (hits.length) {
+    return {
+      id,
+      content: html`<p id="${id}" class="govuk-error-message"><span class="govuk-visually-hidden">Warning:</span> This mentions ${hits.map((hit) => `“${hit.text}”`).join(", ")}.</p>`,
+    };
+  }
+  return { id: null, content: "" };
+}
+
+export async function askView(context) {
+  const { main, session, data } = context;
+  const identifiers = identifiersOnDevice(data);
+  mount(
+    main,
+    html`<div id="ask-page">
+      ${backLink("#/consultations", "Back to peer consultations")}
+      <div id="ask-summary"></div>
+      <h1 class="govuk-heading-l">Ask your peers</h1>
+      <div class="govuk-grid-row"><div class="govuk-grid-column-two-thirds">
+        <p class="govuk-body">Describe the dilemma so that no one could tell which family it is about: no names, dates of birth, addresses, schools or references. Your name is not shown with it.</p>
+        <form id="ask-form" novalidate>
+          ${fieldGroup("title", "Title", "A few words, for example: Teenager refusing visits", "", 0)}
+          ${fieldGroup("dilemma", "Your dilemma", "What is happening, what you have tried, and what you would like advice on.", "", 10)}
+          <p class="govuk-body-s app-draft-saved" id="ask-draft" role="status"></p>
+          <div class="govuk-button-group" id="ask-buttons">${button("Post to your peers")}</div>
+        </form>
+      </div></div>
+    </div>`,
+  );
+  const form = main.querySelector("#ask-form");
+  const draft = await session.loadDraft(DRAFT_KEY).catch(() => null);
+  if (draft) fillForm(form, draft);
+  const stopDraft = saveAsTyped(form, (values) => session.saveDraft(DRAFT_KEY, values), main.querySelector("#ask-draft"));
+
+  let errors = {};
+  let warned = false; // the warning shows from the first attempt to post, then follows the text
+
+  function check(values) {
+    const found = {};
+    for (const field of Object.keys(FIELDS)) {
+      const hits = findIdentifiers(values[field] || "", identifiers);
+      if (hits.length) found[field] = hits;
+    }
+    return found;
+  }
+
+  function draw(found, announce) {
+    const summary = main.querySelector("#ask-summary");
+    if (Object.keys(errors).length) {
+      mount(summary, errorSummary(errors));
+    } else if (warned && Object.keys(found).length) {
+      mount(summary, identifierWarning(found, announce));
+    } else {
+      mount(summary, "");
+    }
+    for (const field of Object.keys(FIELDS)) {
+      const { id, content } = fieldMessages(field, errors, warned ? found[field] || [] : []);
+      mount(main.querySelector(`#${field}-messages`), content);
+      const input = main.querySelector(`#${field}`);
+      input.setAttribute("aria-describedby", [`${field}-hint`, id].filter(Boolean).join(" "));
+      input.classList.toggle(input.tagName === "TEXTAREA" ? "govuk-textarea--error" : "govuk-input--error", Boolean(id));
+      main.querySelector(`#${field}-group`).classList.toggle("govuk-form-group--error", Boolean(id));
+    }
+    const confirm = warned && !Object.keys(errors).length && Object.keys(found).length;
+    mount(
+      main.querySelector("#ask-buttons"),
+      confirm
+        ? html`${button("Check again and post")}${button("Post it as it is", { warning: true, name: "confirm", value: "yes" })}`
+        : button("Post to your peers"),
+    );
+  }
+
+  form.addEventListener("input", () => {
+    const values = formValues(form);
+    for (const field of Object.keys(errors)) {
+      if ((values[field] || "").trim()) delete errors[field];
+    }
+    draw(check(values), false);
+  });
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const values = formValues(form);
+    const confirmed = event.submitter?.name === "confirm";
+    errors = {};
+    if (!values.title.trim()) errors.title = "Enter a title";
+    else if (values.title.length > LIMITS.title) errors.title = `Title must be ${LIMITS.title} characters or fewer`;
+    if (!values.dilemma.trim()) errors.dilemma = "Describe your dilemma";
+    else if (values.dilemma.length > LIMITS.dilemma) errors.dilemma = `Your dilemma must be ${LIMITS.dilemma.toLocaleString("en-GB")} characters or fewer`;
+    const found = check(values);
+    if (Object.keys(errors).length || (Object.keys(found).length && !confirmed)) {
+      warned = warned || Object.keys(found).length > 0;
+      draw(found, true);
+      focusErrorSummary(main);
+      return;
+    }
+    try {
+      const posted = await post("/api/consultations", { id: newId(), title: values.title.trim(), dilemma: values.dilemma.trim() });
+      await (await myConsultations(session)).remember(posted);
+      stopDraft();
+      await session.deleteDraft(DRAFT_KEY).catch(() => {});
+      flash = "Your consultation is posted. This device will tell you when someone replies.";
+      context.go(`#/consultations/${posted.id}`);
+    } catch (error) {
+      errors = { title: error instanceof Offline ? "You are offline: your text is kept on this device. Post it when you have a connection." : error.message };
+      draw(found, true);
+      focusErrorSummary(main);
+    }
+  });
+  return stopDraft;
+}
+
+// --- one consultation -----------------------------------------------------------------
+
+export async function consultationView(context) {
+  const { main, session } = context;
+  const [id] = context.params;
+  let consultation;
+  let mine;
+  try {
+    [consultation, mine] = await Promise.all([get(`/api/consultations/${id}`), myConsultations(session)]);
+  } catch (error) {
+    return problem(main, error, "Consultation");
+  }
+  if (!main.isConnected) return;
+  const asked = mine.has(id);
+  const unseen = new Set(mine.items.get(id)?.unseen || []);
+  await mine.markRead(consultation);
+  const message = flash;
+  flash = null;
+  mount(
+    main,
+    html`<div id="consultation-page">
+      ${backLink("#/consultations", "Back to peer consultations")}
+      ${successBanner(message)}
+      <div id="reply-summary"></div>
+      <span class="govuk-caption-l">${asked ? "Your consultation" : "A peer's consultation"}</span>
+      <h1 class="govuk-heading-l">${consultation.title}</h1>
+      <div class="govuk-grid-row"><div class="govuk-grid-column-two-thirds">
+        <p class="govuk-body-s">Asked ${formatDateTime(consultation.posted_at)}</p>
+        <div class="govuk-inset-text app-pre-wrap" id="dilemma-text">${consultation.dilemma}</div>
+        <h2 class="govuk-heading-m">${repliesText(consultation.replies.length)}</h2>
+        <ol class="govuk-list" id="replies">
+          ${consultation.replies.map(
+            (reply) => html`<li class="govuk-!-margin-bottom-6">
+              <p class="govuk-body-s govuk-!-margin-bottom-1"><strong>${context.staffName(reply.created_by_id)}</strong>, ${formatDateTime(reply.created_at)}
+                ${unseen.has(reply.id) ? tag("New", "blue") : ""}</p>
+              <p class="govuk-body app-pre-wrap">${reply.body}</p>
+            </li>`,
+          )}
+        </ol>
+        <form id="reply-form" novalidate>
+          ${textarea({
+            name: "body",
+            id: "reply-body",
+            label: "Your reply",
+            labelClass: "govuk-label--s",
+            hint: asked
+              ? "Your name is shown with your reply, so peers will know you asked this."
+              : "Your name is shown with your reply. Do not name a family you work with.",
+            rows: 6,
+          })}
+          ${button("Send reply")}
+        </form>
+      </div></div>
+    </div>`,
+  );
+  context.enhance();
+  main.querySelector("#reply-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const body = formValues(event.target).body.trim();
+    const fail = (text) => {
+      mount(main.querySelector("#reply-summary"), errorSummary({ body: text }, { body: "reply-body" }));
+      focusErrorSummary(main);
+    };
+    if (!body) return fail("Write your reply");
+    try {
+      await post(`/api/consultations/${id}/replies`, { body });
+    } catch (error) {
+      return fail(error instanceof Offline ? "You are offline. Send your reply when you have a connection." : error.message);
+    }
+    flash = "Your reply is sent.";
+    context.refresh();
+  });
+}
+
+// --- telling the asker ----------------------------------------------------------------
+
+/** The in-app banner for new replies to this device's consultations ("" when none). */
+export function repliesBanner(items) {
+  if (!items.length) return "";
+  return html`<div class="govuk-notification-banner" role="region" aria-labelledby="replies-title" data-module="govuk-notification-banner" id="replies-banner">
+    <div class="govuk-notification-banner__header">
+      <h2 class="govuk-notification-banner__title" id="replies-title">New replies</h2>
+    </div>
+    <div class="govuk-notification-banner__content">
+      <p class="govuk-notification-banner__heading">${items.length === 1 ? "A colleague replied to your consultation" : "Colleagues replied to your consultations"}</p>
+      <ul class="govuk-list">${items.map(
+        (item) => html`<li><a class="govuk-notification-banner__link" href="#/consultations/${item.id}">${item.title}</a></li>`,
+      )}</ul>
+    </div>
+  </div>`;
+}

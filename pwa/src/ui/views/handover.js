@@ -1,0 +1,240 @@
+// Who has worked with a family, and handing the family over to another
+// worker of the team. The history is read from the device (it works
+// offline). A handover is online only: the server ends the current worker's
+// assignment and starts the next in one step, under its own rules (a reason
+// and a handover note, a worker of the supervisor's team). Nothing is queued
+// to send later; what the supervisor typed is kept as a draft.
+
+import { ALLOCATED_WORKER } from "../../domain/team.js";
+import { ApiError, Offline, SessionEnded, hasCsrfToken, post } from "../../sync/api.js";
+import { button, errorSummary, radios, select, textarea } from "../forms.js";
+import { html } from "../html.js";
+import { backLink, formatDate } from "../layout.js";
+import { Screen, isoToday, successBanner } from "./family.js";
+
+const NOTE_MAX = 20_000;
+const FIELD_IDS = { worker_id: "handover-worker", change_reason: "change-reason", handover_note: "handover-note" };
+
+/** Return the family's assignments, the current ones first, then the newest. */
+export function assignmentHistory(data, familyId) {
+  return data
+    .ofFamily("assignment", familyId)
+    .sort((a, b) => Number(Boolean(a.ended_on)) - Number(Boolean(b.ended_on)) || (b.started_on || "").localeCompare(a.started_on || ""));
+}
+
+/** The table of who has worked with the family: worker, role, from, to, why it changed and the handover note. */
+export function assignmentHistorySection(context, familyId) {
+  const { data, label, staffName, user } = context;
+  const rows = assignmentHistory(data, familyId);
+  const today = isoToday();
+  return html`<section aria-labelledby="assignments-heading" id="assignment-history">
+    <h2 class="govuk-heading-m" id="assignments-heading">Who has worked with the family</h2>
+    ${rows.length
+      ? html`<table class="govuk-table app-assignment-history">
+          <caption class="govuk-table__caption govuk-visually-hidden">Workers of this family, the current ones first</caption>
+          <thead class="govuk-table__head"><tr class="govuk-table__row">
+            <th scope="col" class="govuk-table__header">Worker</th>
+            <th scope="col" class="govuk-table__header">Role</th>
+            <th scope="col" class="govuk-table__header">From</th>
+            <th scope="col" class="govuk-table__header">To</th>
+            <th scope="col" class="govuk-table__header">Why it changed</th>
+            <th scope="col" class="govuk-table__header">Handover note</th>
+          </tr></thead>
+          <tbody class="govuk-table__body">
+            ${rows.map(
+              (a) => html`<tr class="govuk-table__row">
+                <td class="govuk-table__cell">${staffName(a.worker_id)}</td>
+                <td class="govuk-table__cell">${label("assignment_role", a.role || ALLOCATED_WORKER)}</td>
+                <td class="govuk-table__cell">${formatDate(a.started_on)}</td>
+                <td class="govuk-table__cell">${a.ended_on && a.ended_on <= today ? formatDate(a.ended_on) : "Now"}</td>
+                <td class="govuk-table__cell">${a.change_reason ? label("handover_reason", a.change_reason) : ""}</td>
+                <td class="govuk-table__cell app-pre-wrap">${a.handover_note || ""}</td>
+              </tr>`,
+            )}
+          </tbody>
+        </table>`
+      : html`<p class="govuk-body">No worker has been allocated yet.</p>`}
+    ${user?.role === "supervisor"
+      ? html`<p class="govuk-body"><a class="govuk-link" href="#/family/${familyId}/handover">Assign or hand over the family<span class="govuk-visually-hidden"> to another worker</span></a></p>`
+      : ""}
+  </section>`;
+}
+
+/** Return the workers of the supervisor's team this family could move to. */
+export function teamWorkers(context, familyId) {
+  const { data, session, user } = context;
+  const current = new Set(
+    data
+      .ofFamily("assignment", familyId)
+      .filter((a) => (a.role || ALLOCATED_WORKER) === ALLOCATED_WORKER && !a.ended_on)
+      .map((a) => a.worker_id),
+  );
+  const directory = Object.values(session.data?.reference?.directory || {});
+  return directory
+    .filter((person) => person.team_id && person.team_id === user.team_id)
+    .filter((person) => ["caseworker", "supervisor"].includes(person.role) && !current.has(person.id))
+    .map((person) => [person.id, person.id === user.id ? `${person.display_name} (you)` : person.display_name])
+    .sort((a, b) => a[1].localeCompare(b[1]));
+}
+
+/** Check the handover form as the server will, so the supervisor hears of a gap at once. */
+export function checkHandover(values, workers) {
+  const errors = {};
+  if (!values.worker_id) {
+    errors.worker_id = "Choose who the family moves to";
+  } else if (!workers.some(([id]) => id === values.worker_id)) {
+    errors.worker_id = "Choose a worker in your team";
+  }
+  if (!values.change_reason) {
+    errors.change_reason = "Choose why the family is moving to another worker";
+  }
+  const note = (values.handover_note || "").trim();
+  if (!note) {
+    errors.handover_note = "Write a handover note: what matters to this family, and what is in hand";
+  } else if (note.length > NOTE_MAX) {
+    errors.handover_note = "The handover note must be 20,000 characters or fewer";
+  }
+  return errors;
+}
+
+function handoverForm(context, workers, errors) {
+  return html`<form id="handover-form" novalidate>
+    ${select({ name: "worker_id", id: FIELD_IDS.worker_id, label: "Who does the family move to?", options: workers, error: errors.worker_id, placeholder: "Choose a worker" })}
+    ${radios({ name: "change_reason", id: FIELD_IDS.change_reason, legend: "Why is the family moving?", options: context.vocabulary("handover_reason"), error: errors.change_reason })}
+    ${textarea({
+      name: "handover_note",
+      id: FIELD_IDS.handover_note,
+      label: "Handover note",
+      hint: "For the next worker: what matters to this family, who they trust, what is in hand and what is due. The family's history keeps it.",
+      error: errors.handover_note,
+      rows: 8,
+    })}
+    <p class="app-draft-saved" id="handover-draft" aria-live="polite"></p>
+    ${button("Hand over the family")}
+  </form>`;
+}
+
+export async function handoverView(context) {
+  const { main, params, session, data, user } = context;
+  const familyId = params[0];
+  const draftKey = `family/${familyId}/handover`;
+  const draft = await session.loadDraft(draftKey).catch(() => null);
+  const state = { errors: {}, problem: "", message: "", sending: false };
+  const screen = new Screen(context, "handover-page");
+
+  function page() {
+    const family = data.get("family", familyId);
+    if (user?.role !== "supervisor") {
+      return html`<div id="handover-page">${backLink(`#/family/${familyId}`, "Back to the family")}
+        <h1 class="govuk-heading-l">Hand over a family</h1>
+        <p class="govuk-body">Only a supervisor can assign or hand over a family. Talk to your supervisor.</p></div>`;
+    }
+    if (!family) {
+      return html`<div id="handover-page">${backLink("#/", "Back to your caseload")}
+        <h1 class="govuk-heading-l">Family not found</h1>
+        <p class="govuk-body">This family is not on this device.</p></div>`;
+    }
+    const workers = teamWorkers(context, familyId);
+    return html`<div id="handover-page">
+      ${backLink(`#/family/${familyId}`, `Back to ${family.display_name}`)}
+      ${errorSummary(state.errors, FIELD_IDS)}
+      ${successBanner(state.message)}
+      <span class="govuk-caption-l">${family.display_name}</span>
+      <h1 class="govuk-heading-l">Assign or hand over the family</h1>
+      <div class="govuk-inset-text">
+        Handing over needs a connection to the server: it is not saved on this device to send later.
+        What you type is kept on this device as a draft until the handover is made.
+      </div>
+      ${state.problem
+        ? html`<div class="govuk-warning-text" id="handover-problem">
+            <span class="govuk-warning-text__icon" aria-hidden="true">!</span>
+            <strong class="govuk-warning-text__text"><span class="govuk-visually-hidden">Warning</span>${state.problem}</strong>
+          </div>`
+        : ""}
+      ${workers.length
+        ? handoverForm(context, workers, state.errors)
+        : html`<p class="govuk-body">There is no other worker in your team on this device's staff list. Sync when you have a connection, then try again.</p>`}
+      ${assignmentHistorySection({ ...context, user: null }, familyId)}
+    </div>`;
+  }
+
+  function wire(root) {
+    const form = root.querySelector("#handover-form");
+    if (form) {
+      screen.typed.watch(form, draftKey, root.querySelector("#handover-draft"));
+      form.addEventListener("submit", onSubmit);
+    }
+  }
+
+  function draw(options = {}) {
+    return screen.draw(page(), { wire, ...options });
+  }
+
+  function focusFirst(selector) {
+    const element = main.querySelector(selector);
+    if (element) {
+      element.setAttribute("tabindex", "-1");
+      element.focus();
+    }
+  }
+
+  async function onSubmit(event) {
+    event.preventDefault();
+    if (state.sending) {
+      return;
+    }
+    const form = event.target;
+    const values = Object.fromEntries(new FormData(form).entries());
+    values.change_reason ||= "";
+    state.message = "";
+    state.problem = "";
+    state.errors = checkHandover(values, teamWorkers(context, familyId));
+    await session.saveDraft(draftKey, values).catch(() => {});
+    if (Object.keys(state.errors).length) {
+      draw({ afterSubmit: true });
+      return focusFirst(".govuk-error-summary");
+    }
+    state.sending = true;
+    try {
+      if (!hasCsrfToken()) {
+        await session.resumeServerSession(true);
+      }
+      const assignment = await post(`/api/families/${familyId}/handover`, {
+        worker_id: values.worker_id,
+        change_reason: values.change_reason,
+        handover_note: values.handover_note.trim(),
+      });
+      await screen.typed.forget("handover-form");
+      state.message = `The family is now with ${context.staffName(assignment.worker_id)}. Their device gets the family at its next sync.`;
+      draw({ afterSubmit: true, justSaved: ["handover-form"] });
+      focusFirst(".govuk-notification-banner");
+      session.sync?.syncNow("handover"); // bring this device's copy of the history up to date
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 422 && Object.keys(error.errors).length) {
+        state.errors = Object.fromEntries(
+          Object.entries(error.errors).map(([field, messages]) => [field in FIELD_IDS ? field : "handover_note", [].concat(messages).join(" ")]),
+        );
+        draw({ afterSubmit: true });
+        return focusFirst(".govuk-error-summary");
+      }
+      state.problem =
+        error instanceof Offline
+          ? "There is no connection, so the family has not been handed over. Your note is kept on this device: try again when you are online."
+          : error instanceof SessionEnded
+            ? "Your session with the server has ended, so the family has not been handed over. Sign in again, then try again: your note is kept."
+            : `The family has not been handed over: ${error.message}`;
+      draw({ afterSubmit: true });
+      focusFirst("#handover-problem");
+    } finally {
+      state.sending = false;
+    }
+  }
+
+  draw({ drafts: { "handover-form": draft } });
+  const onChange = () => draw({ quiet: true });
+  data.addEventListener("change", onChange);
+  return () => {
+    data.removeEventListener("change", onChange);
+    screen.stop();
+  };
+}

@@ -1,0 +1,162 @@
+// Notifications: turn Web Push on or off for this device, and choose which
+// kinds of notification to get. Also the screen a notification opens, which
+// finds what it was about once the device has synced.
+
+import { NotificationKinds, PushState, SubscribeFailed, loadPreferences, pushState, savePreferences, turnOff, turnOn } from "../../push.js";
+import { ApiError, Offline } from "../../sync/api.js";
+import { button, checkboxes, errorSummary, focusErrorSummary, formValues } from "../forms.js";
+import { html, mount } from "../html.js";
+import { successBanner } from "./note.js";
+
+const DEVICE_TEXT = {
+  [PushState.UNSUPPORTED]: "This browser cannot show notifications from the app. You will see what changed when you open the app and it syncs.",
+  [PushState.DENIED]:
+    "Notifications are blocked for this app in your browser's settings, so this device cannot show them. To get them, allow notifications for this site in the browser's settings, then come back to this page. You can still choose below which kinds you want.",
+  [PushState.OFF]: "Notifications are off on this device.",
+  [PushState.ON]: "Notifications are on for this device.",
+};
+
+function problemText(error) {
+  if (error instanceof Offline) {
+    return "You are offline. Turning notifications on or off needs a connection: try again when you have signal.";
+  }
+  if (error instanceof SubscribeFailed) {
+    return `This device could not be signed up for notifications: the browser's push service refused (${error.message}). Try again later, or use another browser.`;
+  }
+  if (error instanceof ApiError && error.status === 404) {
+    return "Notifications are not set up on this server. Ask your administrator.";
+  }
+  return error?.message || "Something went wrong. Try again.";
+}
+
+function deviceSection(state) {
+  return html`<h2 class="govuk-heading-m">On this device</h2>
+    <p class="govuk-body" id="push-state">${DEVICE_TEXT[state]}</p>
+    <p class="govuk-body">A notification never shows a name or anything written about a family: it says what kind of thing changed, and the app shows the detail once it has synced and you have unlocked it.</p>
+    ${state === PushState.OFF
+      ? html`<form id="push-on" novalidate>${button("Turn on notifications on this device")}</form>`
+      : state === PushState.ON
+        ? html`<form id="push-off" novalidate>${button("Turn off notifications on this device", { secondary: true })}</form>`
+        : ""}`;
+}
+
+function preferencesSection(preferences, error) {
+  if (error) {
+    return html`<h2 class="govuk-heading-m">What to be told about</h2>
+      <p class="govuk-body" id="preferences-unavailable">${error instanceof Offline
+        ? "You are offline. Choosing what to be told about needs a connection."
+        : problemText(error)}</p>`;
+  }
+  const on = Object.entries(preferences).filter(([, enabled]) => enabled).map(([kind]) => kind);
+  return html`<form id="preferences" novalidate>
+    <h2 class="govuk-heading-m">What to be told about</h2>
+    ${checkboxes({
+      name: "kinds",
+      id: "kinds",
+      legend: "Tell me when",
+      hint: "Select all that apply. These choices follow you to every device you sign in on.",
+      options: NotificationKinds,
+      values: on,
+    })}
+    ${button("Save choices")}
+  </form>`;
+}
+
+export async function notificationsView(context, flash = null) {
+  const { main } = context;
+  let preferences = null;
+  let preferencesError = null;
+  const [state] = await Promise.all([
+    pushState().catch(() => PushState.UNSUPPORTED),
+    loadPreferences().then(
+      (loaded) => (preferences = loaded),
+      (error) => (preferencesError = error),
+    ),
+  ]);
+  if (!main.isConnected) return;
+  mount(
+    main,
+    html`<div id="notifications-page">
+      ${flash?.error ? errorSummary({ push: flash.error }, { push: flash.field || "push-state" }) : ""}
+      ${successBanner(flash?.success)}
+      <h1 class="govuk-heading-l">Notifications</h1>
+      <div class="govuk-grid-row"><div class="govuk-grid-column-two-thirds">
+        ${deviceSection(state)}
+        ${preferencesSection(preferences, preferencesError)}
+      </div></div>
+    </div>`,
+  );
+  context.enhance();
+  if (flash?.error) {
+    focusErrorSummary(main);
+  }
+  const act = async (event, work, success) => {
+    event.preventDefault();
+    event.submitter?.setAttribute("disabled", "");
+    try {
+      const next = await work();
+      const message = typeof success === "function" ? success(next) : success;
+      await notificationsView(context, message ? { success: message } : null);
+    } catch (error) {
+      await notificationsView(context, { error: problemText(error), field: event.target.id === "preferences" ? "kinds" : "push-state" });
+    }
+  };
+  main.querySelector("#push-on")?.addEventListener("submit", (event) =>
+    act(event, turnOn, (next) =>
+      next === PushState.ON
+        ? "Notifications are on for this device."
+        : null,
+    ),
+  );
+  main.querySelector("#push-off")?.addEventListener("submit", (event) => act(event, turnOff, "Notifications are off for this device."));
+  main.querySelector("#preferences")?.addEventListener("submit", (event) =>
+    act(event, () => savePreferences(formValues(event.target).kinds || []), "Your choices are saved."),
+  );
+}
+
+// --- opening what a notification was about --------------------------------------
+
+const UUID = /^[0-9a-f-]{36}$/;
+
+/** Return the address of the screen a notification is about, or null if it is not on this device yet. */
+export function screenFor(data, kind, id) {
+  if (!UUID.test(id || "")) return null;
+  switch (kind) {
+    case "assignment":
+    case "visit_due":
+      return data.get("family", id) ? `#/family/${id}` : null;
+    case "review_reply":
+    case "approval": {
+      // The id is the supervision comment's: open the note or decision it is on.
+      const review = data.get("review", id);
+      if (!review) return null;
+      return review.target_kind === "judgment" ? `#/judgment/${review.target_id}` : `#/note/${review.target_id}`;
+    }
+    case "consultation_reply":
+      return `#/consultations/${id}`;
+    default:
+      return null;
+  }
+}
+
+export async function openNotificationView(context) {
+  const { main, data, session, params } = context;
+  const [kind, id] = params;
+  let target = screenFor(data, kind, id);
+  if (!target && navigator.onLine && session.sync) {
+    mount(main, html`<h1 class="govuk-heading-l">Opening…</h1><p class="govuk-body" role="status">Syncing to fetch what changed.</p>`);
+    await session.sync.syncNow("notification");
+    target = screenFor(data, kind, id);
+  }
+  if (target) {
+    location.replace(target);
+    return;
+  }
+  if (!main.isConnected) return;
+  mount(
+    main,
+    html`<h1 class="govuk-heading-l">Not on this device yet</h1>
+      <p class="govuk-body">What this notification is about has not reached this device yet, or it is no longer yours to see. Sync when you have a connection, then look again.</p>
+      <p class="govuk-body"><a class="govuk-link" href="#/">Go to your caseload</a></p>`,
+  );
+}

@@ -1,0 +1,199 @@
+// The supervisor's team view: relational health and compliance in two
+// separate panels, from the team's families on this device (works offline).
+// Each family links to its page.
+
+import { TEAM_CONTACT_DAYS } from "../../config.js";
+import { parseContactDays, teamView } from "../../domain/team.js";
+import { button, errorSummary, textInput } from "../forms.js";
+import { html, mount } from "../html.js";
+import { formatDate, tag } from "../layout.js";
+
+// The supervisor's N, kept while the app is open (never in the address).
+let chosen = { days: TEAM_CONTACT_DAYS, by: null };
+
+function familyCell(row) {
+  return html`<th scope="row" class="govuk-table__header"><a class="govuk-link" href="#/family/${row.family.id}">${row.family.display_name}</a>
+    ${row.family.local_reference ? html`<br><span class="govuk-body-s">${row.family.local_reference}</span>` : ""}</th>`;
+}
+
+function table(caption, headings, rows, cells, empty) {
+  if (!rows.length) {
+    return html`<p class="govuk-body">${empty}</p>`;
+  }
+  return html`<table class="govuk-table">
+    <caption class="govuk-table__caption govuk-visually-hidden">${caption}</caption>
+    <thead class="govuk-table__head"><tr class="govuk-table__row">
+      ${headings.map((text) => html`<th scope="col" class="govuk-table__header">${text}</th>`)}
+    </tr></thead>
+    <tbody class="govuk-table__body">
+      ${rows.map((row) => html`<tr class="govuk-table__row" data-family="${row.family.id}">${familyCell(row)}${cells(row).map((cell) => html`<td class="govuk-table__cell">${cell}</td>`)}</tr>`)}
+    </tbody>
+  </table>`;
+}
+
+function plural(count, word, words = `${word}s`) {
+  return `${count} ${count === 1 ? word : words}`;
+}
+
+function contactText(row) {
+  return row.daysSinceContact === null ? "None recorded" : html`${formatDate(row.lastContact)} (${plural(row.daysSinceContact, "day")} ago)`;
+}
+
+function relationalPanel(context, view) {
+  const worker = (row) => (row.worker ? context.staffName(row.worker) : "No worker allocated");
+  const { withoutContact, workerChanged, relationships } = view.relational;
+  return html`<section class="app-team-panel" aria-labelledby="relational-heading" id="relational-panel">
+    <h2 class="govuk-heading-l" id="relational-heading">Relational health</h2>
+    <p class="govuk-body">How each family's relationship with the service is going: contact, continuity of worker and how long it has lasted.</p>
+
+    <h3 class="govuk-heading-m" id="no-contact-heading">No meaningful contact for more than ${plural(view.contactDays, "day")}</h3>
+    ${table(
+      `Families with no meaningful contact for more than ${plural(view.contactDays, "day")}, the longest first`,
+      ["Family", "Worker now", "Last meaningful contact"],
+      withoutContact,
+      (row) => [worker(row), contactText(row)],
+      `Every family has had a meaningful contact in the last ${plural(view.contactDays, "day")}.`,
+    )}
+
+    <h3 class="govuk-heading-m">Worker changed in the last 12 months</h3>
+    ${table(
+      "Families whose worker changed in the last 12 months, the most changes first",
+      ["Family", "Times the worker changed", "Worker now"],
+      workerChanged,
+      (row) => [String(row.workerChanges), worker(row)],
+      "No family's worker changed in the last 12 months.",
+    )}
+
+    <h3 class="govuk-heading-m">Length of the current relationship</h3>
+    ${table(
+      "How long each family has had its current worker, the newest relationships first",
+      ["Family", "Worker now", "Since", "Length"],
+      relationships,
+      (row) => (row.relationship ? [worker(row), formatDate(row.relationship.since), row.relationship.length] : [tag("No worker allocated", "orange"), "", ""]),
+      "There are no open families on this device.",
+    )}
+  </section>`;
+}
+
+function visitCells(context, row) {
+  return [
+    row.nextVisit.name,
+    row.nextVisit.overdue
+      ? html`${tag("Overdue", "red")} ${formatDate(row.nextVisit.due)}`
+      : html`${formatDate(row.nextVisit.due)} (${row.nextVisit.inDays === 0 ? "today" : `in ${plural(row.nextVisit.inDays, "day")}`})`,
+    row.worker ? context.staffName(row.worker) : "No worker allocated",
+  ];
+}
+
+function compliancePanel(context, view) {
+  const { overdue, due, dueWithinDays } = view.compliance;
+  return html`<section class="app-team-panel" aria-labelledby="compliance-heading" id="compliance-panel">
+    <h2 class="govuk-heading-l" id="compliance-heading">Compliance</h2>
+    <p class="govuk-body">Statutory visits, from your council's checklist templates and their timescales.</p>
+    <h3 class="govuk-heading-m">Statutory visits overdue</h3>
+    ${table(
+      "Families whose statutory visit is overdue, the longest overdue first",
+      ["Family", "Visit", "Was due", "Worker now"],
+      overdue,
+      (row) => visitCells(context, row),
+      "No statutory visit is overdue.",
+    )}
+    <h3 class="govuk-heading-m">Statutory visits due in the next ${plural(dueWithinDays, "day")}</h3>
+    ${table(
+      `Families with a statutory visit due in the next ${plural(dueWithinDays, "day")}, the soonest first`,
+      ["Family", "Visit", "Due", "Worker now"],
+      due,
+      (row) => visitCells(context, row),
+      `No statutory visit is due in the next ${plural(dueWithinDays, "day")}.`,
+    )}
+  </section>`;
+}
+
+function notForCaseworkers(main) {
+  mount(
+    main,
+    html`<h1 class="govuk-heading-l">Team view</h1>
+      <p class="govuk-body">The team view is for supervisors.</p>
+      <p class="govuk-body"><a class="govuk-link" href="#/">Go to your caseload</a></p>`,
+  );
+}
+
+export async function teamViewScreen(context) {
+  const { main, data, user } = context;
+  if (user?.role !== "supervisor") {
+    return notForCaseworkers(main);
+  }
+  if (chosen.by !== user.id) {
+    chosen = { days: TEAM_CONTACT_DAYS, by: user.id };
+  }
+  let typed = null; // what is in the days box, kept through redraws
+  let error = null;
+
+  function draw({ afterSubmit = false } = {}) {
+    const view = teamView(data, { contactDays: chosen.days });
+    const total = data.all("family").filter((family) => family.status !== "closed").length;
+    mount(
+      main,
+      html`<div id="team-view">
+        ${errorSummary(error ? { "contact-days": error } : {})}
+        <h1 class="govuk-heading-l">Your team</h1>
+        <p class="govuk-body">${plural(total, "open family", "open families")} on this device, as at the last sync. Relational health and compliance are shown separately: one does not stand in for the other.</p>
+        <form id="contact-days-form" novalidate class="govuk-!-margin-bottom-6">
+          ${textInput({
+            name: "contact_days",
+            id: "contact-days",
+            label: "Show families with no meaningful contact for more than this many days",
+            hint: `A whole number from 1 to 365. The usual is ${TEAM_CONTACT_DAYS}.`,
+            value: typed ?? String(chosen.days),
+            error,
+            width: 3,
+            inputmode: "numeric",
+          })}
+          ${button("Show families", { secondary: true })}
+        </form>
+        ${relationalPanel(context, view)}
+        <hr class="govuk-section-break govuk-section-break--xl govuk-section-break--visible">
+        ${compliancePanel(context, view)}
+      </div>`,
+    );
+    const form = main.querySelector("#contact-days-form");
+    form.addEventListener("input", () => {
+      typed = form.elements.contact_days.value;
+    });
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const parsed = parseContactDays(form.elements.contact_days.value);
+      if (parsed.error) {
+        error = parsed.error;
+        typed = form.elements.contact_days.value;
+        draw({ afterSubmit: true });
+        main.querySelector(".govuk-error-summary")?.focus();
+        return;
+      }
+      error = null;
+      typed = null;
+      chosen = { days: parsed.days, by: user.id };
+      draw({ afterSubmit: true });
+      const heading = main.querySelector("#no-contact-heading");
+      heading.setAttribute("tabindex", "-1");
+      heading.focus();
+    });
+    if (!afterSubmit) {
+      const summary = main.querySelector(".govuk-error-summary");
+      if (summary) summary.dataset.disableAutoFocus = "true";
+    }
+    context.enhance();
+    document.title = `${error ? "Error: " : ""}Your team – Family Fieldwork`;
+  }
+
+  draw();
+  const onChange = () => {
+    const active = document.activeElement?.id;
+    draw();
+    if (active) {
+      document.getElementById(active)?.focus();
+    }
+  };
+  data.addEventListener("change", onChange);
+  return () => data.removeEventListener("change", onChange);
+}

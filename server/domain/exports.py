@@ -1,0 +1,90 @@
+"""Rules of the two kinds of export: service summaries and subject access bundles.
+
+Pure: the period an analyst may ask for, the states an export goes through,
+and which records "concern" a person for a subject access request.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date, timedelta
+from enum import StrEnum
+
+from .errors import InvalidInput, field_errors
+
+# The longest period a requested summary may cover: a year, leap or not.
+MAX_SUMMARY_DAYS = 366
+
+
+class ExportStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class SummaryKind(StrEnum):
+    MONTHLY = "monthly"
+    REQUESTED = "requested"
+
+
+def check_summary_period(first_day: date, last_day: date, today: date) -> None:
+    """Refuse a period that is back to front, in the future or longer than a year."""
+    if last_day < first_day:
+        raise InvalidInput(
+            errors=field_errors(last_day="The last day must be the same as or after the first day.")
+        )
+    if last_day > today:
+        raise InvalidInput(errors=field_errors(last_day="The last day must be today or earlier."))
+    if (last_day - first_day).days + 1 > MAX_SUMMARY_DAYS:
+        raise InvalidInput(
+            errors=field_errors(last_day=f"The period must be {MAX_SUMMARY_DAYS} days or shorter.")
+        )
+
+
+def previous_month(today: date) -> tuple[date, date]:
+    """Return the first day of last month and the first day of this month (exclusive end)."""
+    this_month = today.replace(day=1)
+    return (this_month - timedelta(days=1)).replace(day=1), this_month
+
+
+# Names shorter than this are too common as ordinary words to count as a mention.
+MIN_NAME_LENGTH = 2
+
+
+def name_pattern(names: Iterable[str | None]) -> re.Pattern[str] | None:
+    """Return a pattern that finds any of a person's names as a whole word, ignoring case."""
+    words = sorted(
+        {name.strip() for name in names if name and len(name.strip()) >= MIN_NAME_LENGTH},
+        key=len,
+        reverse=True,
+    )
+    if not words:
+        return None
+    alternatives = "|".join(re.escape(word) for word in words)
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+
+
+def mentions(pattern: re.Pattern[str] | None, value: object) -> bool:
+    """Return whether any text inside ``value`` (nested lists and dicts too) matches."""
+    if pattern is None:
+        return False
+    if isinstance(value, str):
+        return pattern.search(value) is not None
+    if isinstance(value, dict):
+        return any(mentions(pattern, item) for item in value.values())
+    if isinstance(value, list | tuple):
+        return any(mentions(pattern, item) for item in value)
+    return False
+
+
+def names_person(value: object, person_id: str) -> bool:
+    """Return whether ``value`` (a JSON list or dict) holds this person's id anywhere."""
+    if isinstance(value, str):
+        return value == person_id
+    if isinstance(value, dict):
+        return any(names_person(item, person_id) for item in value.values())
+    if isinstance(value, list | tuple):
+        return any(names_person(item, person_id) for item in value)
+    return False

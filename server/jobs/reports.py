@@ -1,0 +1,123 @@
+"""Producing service summaries: one requested by an analyst, or the monthly one on a schedule."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import date
+
+import sqlalchemy as sa
+from rq import get_current_job
+
+from ..domain.exports import ExportStatus, SummaryKind, previous_month
+from ..extensions import db
+from ..persistence import ServiceSummary
+from ..persistence.columns import utcnow
+from ..reports.summary import Period, build_summary
+from .context import with_app_context
+from .queue import EXPORT_QUEUE, enqueue
+
+log = logging.getLogger(__name__)
+
+# rq's default of 3 minutes is too short for a year of a large council.
+SUMMARY_TIMEOUT_SECONDS = 60 * 60
+DONE_STAGE = "Done"
+FAILED_MESSAGE = "The summary could not be produced. Request it again, or ask the service desk."
+
+
+def _set_job_progress(percent: int, stage: str) -> None:
+    job = get_current_job()  # None in-process: then the row is the only record
+    if job is not None:
+        job.meta.update(progress=percent, stage=stage)
+        job.save_meta()
+
+
+def _set_progress(report_id: uuid.UUID, percent: int, stage: str) -> None:
+    """Record progress on the job and, in its own short transaction, on the summary's row.
+
+    The row is written through a separate connection and committed at once,
+    so every web replica sees it while the job's own session is still reading.
+    """
+    percent = max(0, min(100, int(percent)))
+    _set_job_progress(percent, stage)
+    with db.engine.begin() as connection:
+        connection.execute(
+            sa.update(ServiceSummary)
+            .where(ServiceSummary.id == report_id)
+            .values(progress=percent, stage=stage[:200])
+        )
+
+
+@with_app_context
+def produce_summary(report_id: str) -> str:
+    """Build and store one summary; a summary already done is left as it is."""
+    report = db.session.get(ServiceSummary, uuid.UUID(report_id))
+    if report is None:
+        return "gone"
+    if report.status == ExportStatus.DONE:
+        return "done"
+    report.status = ExportStatus.RUNNING
+    report.error = None
+    db.session.commit()
+    period = Period(start=report.period_start, end=report.period_end)
+    try:
+        summary = build_summary(
+            period, progress=lambda percent, stage: _set_progress(report.id, percent, stage)
+        )
+    except Exception:
+        db.session.rollback()
+        report.status = ExportStatus.FAILED
+        report.error = FAILED_MESSAGE
+        report.finished_at = utcnow()
+        db.session.commit()
+        log.exception("service summary %s failed", report_id)
+        raise
+    db.session.refresh(report)  # progress was written by another connection
+    report.summary = summary
+    report.status = ExportStatus.DONE
+    report.progress = 100
+    report.stage = DONE_STAGE
+    report.finished_at = utcnow()
+    db.session.commit()
+    _set_job_progress(100, DONE_STAGE)
+    return "done"
+
+
+def monthly_summary_for(start: date, end: date) -> ServiceSummary | None:
+    """Return the monthly summary of this period that is done or on its way, if there is one."""
+    return db.session.scalar(
+        sa.select(ServiceSummary).where(
+            ServiceSummary.kind == SummaryKind.MONTHLY,
+            ServiceSummary.period_start == start,
+            ServiceSummary.period_end == end,
+            ServiceSummary.status != ExportStatus.FAILED,
+        )
+    )
+
+
+@with_app_context
+def produce_monthly_summary(today: str | None = None) -> str | None:
+    """Queue last month's summary unless it exists already; return its id.
+
+    Runs on the 1st of each month (``server/jobs/schedule.py``). Running it
+    again for the same month does nothing; a failed month is tried again.
+    """
+    start, end = previous_month(date.fromisoformat(today) if today else date.today())
+    existing = monthly_summary_for(start, end)
+    if existing is not None:
+        return str(existing.id)
+    report = ServiceSummary(kind=SummaryKind.MONTHLY, period_start=start, period_end=end)
+    db.session.add(report)
+    db.session.commit()
+    enqueue_summary(report)
+    return str(report.id)
+
+
+def enqueue_summary(report: ServiceSummary) -> None:
+    """Queue the job that produces this summary."""
+    enqueue(
+        produce_summary,
+        str(report.id),
+        queue_name=EXPORT_QUEUE,
+        job_timeout=SUMMARY_TIMEOUT_SECONDS,
+    )

@@ -1,0 +1,82 @@
+"""Making subject access bundles, and clearing them once they have been kept long enough."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import timedelta
+from typing import Any
+
+import sqlalchemy as sa
+
+from ..audit import AuditAction, record_event
+from ..domain.exports import ExportStatus
+from ..extensions import db
+from ..persistence import SubjectAccessExport, User
+from ..persistence.columns import utcnow
+from ..services import subject_access
+from .context import with_app_context
+
+log = logging.getLogger(__name__)
+
+# A bundle holds case content: keep it long enough to redact and release, then clear it.
+BUNDLE_KEEP_DAYS = 30
+# Someone with years of records in several families: more than rq's default 3 minutes.
+EXPORT_TIMEOUT_SECONDS = 30 * 60
+
+
+@with_app_context
+def produce_subject_access_export(export_id: str) -> str:
+    """Gather the person's records into the export's bundle; audit each family read."""
+    export = db.session.get(SubjectAccessExport, uuid.UUID(export_id))
+    if export is None:
+        return "gone"
+    if export.status == ExportStatus.DONE:
+        return "done"  # idempotent: a retried job does not make a second bundle
+    export.status = ExportStatus.RUNNING
+    db.session.commit()
+    try:
+        found = subject_access.collect(export.person_id)
+        requester = db.session.get(User, export.requested_by_id)
+        data = subject_access.bundle(
+            found, export.id, requester.username if requester else str(export.requested_by_id)
+        )
+    except Exception:
+        db.session.rollback()
+        export.status = ExportStatus.FAILED
+        export.error = "The bundle could not be made. Try again, or ask the service desk."
+        export.finished_at = utcnow()
+        db.session.commit()
+        log.exception("subject access export %s failed", export_id)
+        raise
+    for family in found.records.get("family", []):
+        record_event(
+            AuditAction.EXPORT,
+            "subject_access",
+            record_id=export.person_id,
+            family_id=family.id,
+            user_id=export.requested_by_id,
+            detail={"export_id": export_id},
+        )
+    export.bundle = data
+    export.counts = found.counts()
+    export.status = ExportStatus.DONE
+    export.finished_at = utcnow()
+    db.session.commit()
+    return "done"
+
+
+@with_app_context
+def clear_old_subject_access_bundles() -> int:
+    """Delete the content of bundles older than ``BUNDLE_KEEP_DAYS``; keep the rows."""
+    now = utcnow()
+    result: sa.CursorResult[Any] = db.session.execute(  # type: ignore[assignment]
+        sa.update(SubjectAccessExport)
+        .where(
+            SubjectAccessExport.cleared_at.is_(None),
+            SubjectAccessExport.created_at < now - timedelta(days=BUNDLE_KEEP_DAYS),
+        )
+        .values(bundle=None, cleared_at=now)
+    )
+    db.session.commit()
+    return int(result.rowcount or 0)

@@ -1,0 +1,1 @@
+"""Council service summaries: measures computed in the database, disclosure-controlled, rendered."""

@@ -1,0 +1,1202 @@
+"""The council's service summary for a period: every measure by team, disclosure-controlled.
+
+Each figure is an SQL aggregate (``GROUP BY`` team), so the database does
+the counting and this process holds only a few small rows per table, however
+many records there are. Medians are ``percentile_cont`` on PostgreSQL; on
+SQLite the middle values are read with ``LIMIT``/``OFFSET``, one team at a
+time. Every table then goes through disclosure control
+(:mod:`server.domain.disclosure`). The measures are defined in
+docs/metrics.md; the numbers here must match the words there.
+
+A family's team is ``family.team_id``: the team that holds the family, whose
+supervisor sees it, and whose workers alone can be allocated to it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+
+from ..domain.disclosure import (
+    NOT_APPLICABLE,
+    SUPPRESSED,
+    Cell,
+    ControlledCounts,
+    control_counts,
+    percentage,
+    rate,
+    statistic,
+)
+from ..extensions import db
+from ..persistence import (
+    Assignment,
+    Checklist,
+    Conference,
+    DecisionPolicy,
+    Family,
+    Interaction,
+    Judgment,
+    Note,
+    Person,
+    PlanAction,
+    Review,
+    Suggestion,
+    Team,
+    User,
+)
+from ..persistence.columns import utcnow
+from ..vocabularies import vocabularies
+
+Progress = Callable[[int, str], None]
+Counts = dict[tuple[Any, Any], int]
+
+TITLE = "Council service summary"
+DEFINITIONS_URL = "docs/metrics.md"
+COUNCIL = "Council"
+ALLOCATED_WORKER = "allocated_worker"
+STATUTORY_VISIT = "statutory_visit"
+SUPERVISOR = "supervisor"
+CONTINUITY_MONTHS = 12
+CONTACT_CHART_MONTHS = 12
+DAYS_PER_MONTH = 365.25 / 12
+NOT_RECORDED, OTHER = "not_recorded", "other"
+PLAN_ACTION_STATUSES = {
+    "not_started": "Not started",
+    "on_track": "On track",
+    "off_track": "Off track",
+    "done": "Done",
+}
+
+
+@dataclass(frozen=True)
+class Period:
+    """The days a summary covers: ``start`` inclusive, ``end`` exclusive."""
+
+    start: date
+    end: date
+
+    def __post_init__(self) -> None:
+        if self.end <= self.start:
+            raise ValueError("a period ends after it starts")
+
+    @classmethod
+    def month(cls, year: int, month: int) -> Period:
+        """Return the calendar month ``month`` of ``year``."""
+        return cls(date(year, month, 1), _add_months(date(year, month, 1), 1))
+
+    @property
+    def label(self) -> str:
+        """Return the period in words: "1 October 2026 to 31 October 2026"."""
+        return f"{_day(self.start)} to {_day(self.end - timedelta(days=1))}"
+
+    @property
+    def months(self) -> float:
+        """Return the period's length in average months (a calendar month is about 1)."""
+        return (self.end - self.start).days / DAYS_PER_MONTH
+
+    @property
+    def starts_at(self) -> datetime:
+        return datetime.combine(self.start, time(), tzinfo=UTC)
+
+    @property
+    def ends_at(self) -> datetime:
+        return datetime.combine(self.end, time(), tzinfo=UTC)
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%B} {day.year}"
+
+
+def _add_months(day: date, months: int) -> date:
+    """Return the first of the month ``months`` after ``day``'s month (``day`` is a first)."""
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _months_before(day: date, months: int) -> date:
+    """Return the same day ``months`` earlier, clamped to the end of a shorter month."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = index // 12, index % 12 + 1
+    last = (_add_months(date(year, month, 1), 1) - timedelta(days=1)).day
+    return date(year, month, min(day.day, last))
+
+
+# --- SQL that differs between PostgreSQL and SQLite ---------------------------------------
+
+
+def _postgres() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
+def _as_date(timestamp: Any) -> Any:
+    """Return the UTC calendar date of a timestamp column."""
+    return sa.cast(timestamp, sa.Date) if _postgres() else sa.func.date(timestamp)
+
+
+def _days_between(later: Any, earlier: Any) -> Any:
+    """Return the days from one date to another, as a number."""
+    if _postgres():
+        return sa.cast(later, sa.Date) - sa.cast(earlier, sa.Date)
+    return sa.func.julianday(later) - sa.func.julianday(earlier)
+
+
+def _days_elapsed(later: Any, earlier: Any) -> Any:
+    """Return the time from one timestamp to another, in days with a fraction."""
+    if _postgres():
+        return sa.func.extract("epoch", later - earlier) / 86400.0
+    return sa.func.julianday(later) - sa.func.julianday(earlier)
+
+
+def _year_month(timestamp: Any) -> Any:
+    if _postgres():
+        return sa.func.to_char(sa.func.timezone("UTC", timestamp), "YYYY-MM")
+    return sa.func.strftime("%Y-%m", timestamp)
+
+
+def _participants(interaction_participants: Any) -> Any:
+    """Return a table of an interaction's participants, one JSON object a row."""
+    if _postgres():
+        return sa.func.jsonb_array_elements(interaction_participants).table_valued("value")
+    return sa.func.json_each(interaction_participants).table_valued("value")
+
+
+def _flag(participant: Any, key: str) -> Any:
+    if _postgres():
+        return participant.c.value.op("->>")(key) == "true"
+    return sa.func.json_extract(participant.c.value, f"$.{key}") == 1
+
+
+def _person_of(participant: Any) -> Any:
+    if _postgres():
+        return sa.cast(participant.c.value.op("->>")("person_id"), sa.Uuid) == Person.id
+    # SQLite keeps UUIDs as 32 hex digits; the JSON holds them with dashes.
+    person_id = sa.func.json_extract(participant.c.value, "$.person_id")
+    return sa.func.replace(person_id, "-", "") == Person.id
+
+
+def _known(column: Any, keys: Iterable[str]) -> Any:
+    """Return the column's code where the code list knows it, else "other" ("not_recorded")."""
+    return sa.case(
+        (column.is_(None), NOT_RECORDED),
+        (column.in_(list(keys)), column),
+        else_=OTHER,
+    )
+
+
+def _with_other(codes: Iterable[str]) -> list[str]:
+    """Return a code list's codes with "other" last, for values it does not know."""
+    keys = list(codes)
+    return keys if OTHER in keys else [*keys, OTHER]
+
+
+@dataclass(frozen=True)
+class Spread:
+    """A median, how many values it is of, and how many rows had a value or none."""
+
+    median: float | None
+    values: int
+    rows: int
+
+
+Medians = tuple[dict[Any, Spread], Spread]
+
+
+def _medians(values: Any) -> Medians:
+    """Return the median of ``value`` by team and for the council, in one pass where possible.
+
+    ``values`` selects ``team_id`` and ``value`` columns; a null value counts
+    as a row but not as a value (a note with no response yet).
+    """
+    rows = values.subquery()
+    counted, all_rows = sa.func.count(rows.c.value), sa.func.count()
+    if _postgres():
+        # ROLLUP adds the council's row to the teams' in the same scan.
+        median = sa.func.percentile_cont(0.5).within_group(rows.c.value)
+        council_row = sa.func.grouping(rows.c.team_id)
+        by_team: dict[Any, Spread] = {}
+        council = Spread(None, 0, 0)
+        for team, is_council, middle, n, total in db.session.execute(
+            sa.select(rows.c.team_id, council_row, median, counted, all_rows).group_by(
+                sa.func.rollup(rows.c.team_id)
+            )
+        ):
+            spread = Spread(float(middle) if middle is not None else None, n, total)
+            if is_council:
+                council = spread
+            else:
+                by_team[team] = spread
+        return by_team, council
+    sizes = {
+        team: (n, total)
+        for team, n, total in db.session.execute(
+            sa.select(rows.c.team_id, counted, all_rows).group_by(rows.c.team_id)
+        )
+    }
+
+    # SQLite has no percentile: read the middle one or two values, in order.
+    def middle_of(where: Any, n: int) -> float | None:
+        if not n:
+            return None
+        pair = db.session.scalars(
+            sa.select(rows.c.value)
+            .where(where, rows.c.value.is_not(None))
+            .order_by(rows.c.value)
+            .limit(2 - n % 2)
+            .offset((n - 1) // 2)
+        ).all()
+        return sum(float(v) for v in pair) / len(pair)
+
+    by_team = {
+        team: Spread(middle_of(rows.c.team_id == team, n), n, total)
+        for team, (n, total) in sizes.items()
+    }
+    n = sum(spread.values for spread in by_team.values())
+    total = sum(spread.rows for spread in by_team.values())
+    return by_team, Spread(middle_of(sa.true(), n), n, total)
+
+
+def _grouped(query: Any) -> Counts:
+    """Return ``{(team_id, key): count}`` from a select of team, key and count."""
+    return {(team, key): count for team, key, count in db.session.execute(query)}
+
+
+def _by_team(query: Any) -> dict[Any, int]:
+    return {team: count for team, count in db.session.execute(query)}
+
+
+# --- tables ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Teams:
+    ids: list[uuid.UUID]
+    names: list[str]
+
+
+def _column(values: dict[Any, int], teams: Teams) -> list[Cell]:
+    """Return one count column, teams then the council, controlled down the column."""
+    controlled = control_counts(
+        [[values.get(team, 0)] for team in teams.ids], row_totals=False, width=1
+    )
+    assert controlled.column_totals is not None
+    return [row[0] for row in controlled.cells] + [controlled.column_totals[0]]
+
+
+def _statistic_column(medians: Medians, teams: Teams) -> list[Cell]:
+    by_team, council = medians
+    spreads = [by_team.get(team, Spread(None, 0, 0)) for team in teams.ids] + [council]
+    return [statistic(spread.median, spread.values) for spread in spreads]
+
+
+def _grid(
+    counts: Counts, keys: Sequence[str], teams: Teams, forced: Sequence[tuple[int, int]] = ()
+) -> ControlledCounts:
+    body = [[counts.get((team, key), 0) for key in keys] for team in teams.ids]
+    return control_counts(body, forced=forced, width=len(keys))
+
+
+def _grid_columns(controlled: ControlledCounts) -> list[list[Cell]]:
+    """Return a controlled grid as columns (teams then council), its total column last."""
+    assert controlled.column_totals is not None and controlled.row_totals is not None
+    columns = [
+        [row[j] for row in controlled.cells] + [controlled.column_totals[j]]
+        for j in range(len(controlled.column_totals))
+    ]
+    return [*columns, [*controlled.row_totals, controlled.grand_total]]
+
+
+def _linked_grids(
+    first: tuple[Counts, Sequence[str]], second: tuple[Counts, Sequence[str]], teams: Teams
+) -> tuple[ControlledCounts, ControlledCounts]:
+    """Control two breakdowns of the same totals so a total hidden in one is hidden in both."""
+    hidden: set[int] = set()  # row indexes of the totals column; len(teams) is the council
+    while True:
+        grids = []
+        for counts, keys in (first, second):
+            forced = [(i, len(keys)) for i in hidden]
+            grids.append(_grid(counts, keys, teams, forced))
+        now = {
+            i
+            for grid in grids
+            for i, value in enumerate([*(grid.row_totals or []), grid.grand_total])
+            if value == SUPPRESSED
+        }
+        if now == hidden:
+            return grids[0], grids[1]
+        hidden = now
+
+
+def _table(
+    table_id: str,
+    title: str,
+    description: str,
+    columns: Sequence[str],
+    cells_by_column: Sequence[Sequence[Cell]],
+    teams: Teams,
+    *,
+    row_header: str = "Team",
+    total_label: str = COUNCIL,
+    row_labels: Sequence[str] | None = None,
+) -> dict[str, Any]:
+    labels = list(row_labels if row_labels is not None else teams.names)
+    return {
+        "id": table_id,
+        "title": title,
+        "description": description,
+        "row_header": row_header,
+        "columns": list(columns),
+        "rows": [
+            {"label": label, "cells": [column[i] for column in cells_by_column]}
+            for i, label in enumerate(labels)
+        ],
+        "total": {"label": total_label, "cells": [column[-1] for column in cells_by_column]},
+    }
+
+
+def _percentages(numerators: Sequence[Cell], denominators: Sequence[Cell]) -> list[Cell]:
+    return [percentage(n, d) for n, d in zip(numerators, denominators, strict=True)]
+
+
+# --- the summary -------------------------------------------------------------------------
+
+
+class _Summary:
+    """One run of the summary: the period, its teams, and the tables as they are made."""
+
+    def __init__(self, period: Period, progress: Progress) -> None:
+        self.period = period
+        self.progress = progress
+        self.tables: list[dict[str, Any]] = []
+        self.teams = self._teams()
+
+    def _teams(self) -> Teams:
+        with_families = sa.select(Family.team_id).where(
+            Family.deleted_at.is_(None), Family.created_at < self.period.ends_at
+        )
+        rows = db.session.execute(
+            sa.select(Team.id, Team.name).where(Team.id.in_(with_families)).order_by(Team.name)
+        ).all()
+        return Teams([row.id for row in rows], [row.name for row in rows])
+
+    def add(self, table: dict[str, Any]) -> dict[str, Any]:
+        self.tables.append(table)
+        return table
+
+    def in_period(self, column: Any) -> Any:
+        return sa.and_(column >= self.period.starts_at, column < self.period.ends_at)
+
+    def dates_in_period(self, column: Any) -> Any:
+        return sa.and_(column >= self.period.start, column < self.period.end)
+
+    def live_family(self) -> Any:
+        return Family.deleted_at.is_(None)
+
+    # families and contacts ---------------------------------------------------------------
+
+    def open_families(self) -> Any:
+        period = self.period
+        allocated_in_period = (
+            sa.exists()
+            .where(
+                Assignment.family_id == Family.id,
+                Assignment.deleted_at.is_(None),
+                Assignment.started_on < period.end,
+                sa.or_(Assignment.ended_on.is_(None), Assignment.ended_on > period.start),
+            )
+            .correlate(Family)
+        )
+        return (
+            sa.select(Family.id.label("family_id"), Family.team_id.label("team_id"))
+            .where(
+                Family.deleted_at.is_(None),
+                Family.created_at < period.ends_at,
+                sa.or_(Family.status == "open", allocated_in_period),
+            )
+            .subquery("open_family")
+        )
+
+    def families_and_contacts(self) -> None:
+        teams, period = self.teams, self.period
+        open_family = self.open_families()
+        families = _column(
+            _by_team(
+                sa.select(open_family.c.team_id, sa.func.count()).group_by(open_family.c.team_id)
+            ),
+            teams,
+        )
+        meaningful_in_period = sa.and_(
+            Interaction.deleted_at.is_(None),
+            Interaction.meaningful.is_(True),
+            self.in_period(Interaction.occurred_at),
+        )
+        meaningful = _column(
+            _by_team(
+                sa.select(Family.team_id, sa.func.count())
+                .select_from(Interaction)
+                .join(Family, Interaction.family_id == Family.id)
+                .where(meaningful_in_period, self.live_family())
+                .group_by(Family.team_id)
+            ),
+            teams,
+        )
+        per_family_month = [
+            rate(contacts, open_ * period.months if isinstance(open_, int) else open_)
+            for contacts, open_ in zip(meaningful, families, strict=True)
+        ]
+        self.progress(8, "Contacts counted")
+        previous = (
+            sa.func.lag(Interaction.occurred_at)
+            .over(partition_by=Interaction.family_id, order_by=Interaction.occurred_at)
+            .label("previous_at")
+        )
+        contacts = (
+            sa.select(Family.team_id.label("team_id"), Interaction.occurred_at, previous)
+            .select_from(Interaction)
+            .join(Family, Interaction.family_id == Family.id)
+            .where(
+                Interaction.deleted_at.is_(None),
+                Interaction.meaningful.is_(True),
+                Interaction.occurred_at < period.ends_at,
+                self.live_family(),
+            )
+            .subquery("contact")
+        )
+        gaps = sa.select(
+            contacts.c.team_id,
+            _days_between(_as_date(contacts.c.occurred_at), _as_date(contacts.c.previous_at)).label(
+                "value"
+            ),
+        ).where(contacts.c.occurred_at >= period.starts_at, contacts.c.previous_at.is_not(None))
+        median_gap = _statistic_column(_medians(gaps), teams)
+        self.add(
+            _table(
+                "families_and_contacts",
+                "Families and meaningful contacts",
+                "Families open in the period, meaningful contacts with them, how often, "
+                "and the usual gap between one meaningful contact and the next.",
+                [
+                    "Families open",
+                    "Meaningful contacts",
+                    "Meaningful contacts per family per month",
+                    "Median days between meaningful contacts",
+                ],
+                [families, meaningful, per_family_month, median_gap],
+                teams,
+            )
+        )
+        self.progress(15, "Families and contacts")
+
+    def interactions(self) -> None:
+        teams = self.teams
+        words = vocabularies()
+        breakdowns = []
+        for column, code_list in (
+            (Interaction.mode, "interaction_mode"),
+            (Interaction.purpose, "interaction_purpose"),
+        ):
+            keys = _with_other(words[code_list])
+            key = _known(column, words[code_list]).label("key")
+            counts = _grouped(
+                sa.select(Family.team_id, key, sa.func.count())
+                .select_from(Interaction)
+                .join(Family, Interaction.family_id == Family.id)
+                .where(
+                    Interaction.deleted_at.is_(None),
+                    self.in_period(Interaction.occurred_at),
+                    self.live_family(),
+                )
+                .group_by(Family.team_id, key)
+            )
+            breakdowns.append((counts, keys))
+        by_mode, by_purpose = _linked_grids(breakdowns[0], breakdowns[1], teams)
+        for table_id, title, what, controlled, (_, keys), code_list in (
+            (
+                "interactions_by_mode",
+                "Interactions by mode",
+                "how",
+                by_mode,
+                breakdowns[0],
+                "interaction_mode",
+            ),
+            (
+                "interactions_by_purpose",
+                "Interactions by purpose",
+                "what for",
+                by_purpose,
+                breakdowns[1],
+                "interaction_purpose",
+            ),
+        ):
+            labels = [words[code_list].get(key, "Other") for key in keys]
+            self.add(
+                _table(
+                    table_id,
+                    title,
+                    f"Every interaction with a family in the period, by {what} it happened.",
+                    [*labels, "All interactions"],
+                    _grid_columns(controlled),
+                    teams,
+                )
+            )
+        self.progress(25, "Interactions by mode and purpose")
+
+    # continuity ----------------------------------------------------------------------------
+
+    def continuity(self) -> None:
+        teams, period = self.teams, self.period
+        window_start = _months_before(period.end, CONTINUITY_MONTHS)
+        open_family = self.open_families()
+        workers = (
+            sa.select(
+                Assignment.family_id,
+                sa.func.count(sa.distinct(Assignment.worker_id)).label("workers"),
+            )
+            .where(
+                Assignment.role == ALLOCATED_WORKER,
+                Assignment.deleted_at.is_(None),
+                Assignment.started_on < period.end,
+                sa.or_(Assignment.ended_on.is_(None), Assignment.ended_on > window_start),
+            )
+            .group_by(Assignment.family_id)
+            .subquery("workers")
+        )
+        bucket = sa.case((workers.c.workers >= 3, 3), else_=workers.c.workers).label("bucket")
+        counts = _grouped(
+            sa.select(open_family.c.team_id, bucket, sa.func.count())
+            .join(workers, workers.c.family_id == open_family.c.family_id)
+            .group_by(open_family.c.team_id, bucket)
+        )
+        controlled = _grid(counts, [1, 2, 3], teams)  # type: ignore[list-item]
+        self.add(
+            _table(
+                "continuity",
+                "Continuity: allocated workers in the last 12 months",
+                "Families open in the period, by how many different allocated workers they "
+                f"had in the 12 months to {_day(period.end - timedelta(days=1))}.",
+                ["1 worker", "2 workers", "3 or more workers", "All families with a worker"],
+                _grid_columns(controlled),
+                teams,
+            )
+        )
+        self.progress(35, "Continuity")
+        current = (
+            sa.select(Assignment.family_id, sa.func.max(Assignment.started_on).label("started_on"))
+            .where(
+                Assignment.role == ALLOCATED_WORKER,
+                Assignment.deleted_at.is_(None),
+                Assignment.started_on < period.end,
+                sa.or_(Assignment.ended_on.is_(None), Assignment.ended_on >= period.end),
+            )
+            .group_by(Assignment.family_id)
+            .subquery("current_allocation")
+        )
+        lengths = (
+            sa.select(
+                Family.team_id.label("team_id"),
+                _days_between(sa.literal(period.end, sa.Date), current.c.started_on).label("value"),
+            )
+            .join(current, current.c.family_id == Family.id)
+            .where(self.live_family())
+        )
+        medians = _medians(lengths)
+        allocated = _column({team: spread.values for team, spread in medians[0].items()}, teams)
+        self.add(
+            _table(
+                "current_allocation",
+                "Length of the current allocation",
+                "Families with an allocated worker on the last day of the period, and the "
+                "median number of days they had been with that worker.",
+                ["Families with an allocated worker", "Median days with the current worker"],
+                [allocated, _statistic_column(medians, teams)],
+                teams,
+            )
+        )
+        reasons = vocabularies()["handover_reason"]
+        keys = [*_with_other(reasons), NOT_RECORDED]
+        key = _known(Assignment.change_reason, reasons).label("key")
+        counts = _grouped(
+            sa.select(Family.team_id, key, sa.func.count())
+            .select_from(Assignment)
+            .join(Family, Assignment.family_id == Family.id)
+            .where(
+                Assignment.role == ALLOCATED_WORKER,
+                Assignment.deleted_at.is_(None),
+                self.dates_in_period(Assignment.ended_on),
+                self.live_family(),
+            )
+            .group_by(Family.team_id, key)
+        )
+        self.add(
+            _table(
+                "handover_reasons",
+                "Handover reasons",
+                "Allocations that ended in the period, by the reason recorded for the handover.",
+                [
+                    *[reasons.get(key, "Other") for key in keys[:-1]],
+                    "Not recorded",
+                    "All handovers",
+                ],
+                _grid_columns(_grid(counts, keys, teams)),
+                teams,
+            )
+        )
+        self.progress(45, "Handovers")
+
+    # statutory visits -----------------------------------------------------------------------
+
+    def visits(self) -> None:
+        teams = self.teams
+        outcome = sa.case(
+            (Checklist.completed_on.is_(None), "not_done"),
+            (Checklist.completed_on <= Checklist.due_on, "met"),
+            else_="late",
+        ).label("outcome")
+        counts = _grouped(
+            sa.select(Family.team_id, outcome, sa.func.count())
+            .select_from(Checklist)
+            .join(Family, Checklist.family_id == Family.id)
+            .where(
+                Checklist.purpose == STATUTORY_VISIT,
+                Checklist.deleted_at.is_(None),
+                self.dates_in_period(Checklist.due_on),
+                self.live_family(),
+            )
+            .group_by(Family.team_id, outcome)
+        )
+        columns = _grid_columns(_grid(counts, ["met", "late", "not_done"], teams))
+        self.add(
+            _table(
+                "visit_timeliness",
+                "Statutory visit timeliness",
+                "Statutory visits due in the period: done by the date they were due, done "
+                "late, or not yet recorded as done.",
+                [
+                    "Met on time",
+                    "Late",
+                    "Not yet done",
+                    "Visits due",
+                    "Percentage met on time",
+                ],
+                [*columns, _percentages(columns[0], columns[3])],
+                teams,
+            )
+        )
+        participant = _participants(Interaction.participants)
+        children: dict[str, dict[Any, int]] = {}
+        for flag in ("seen", "seen_alone"):
+            children[flag] = _by_team(
+                sa.select(Family.team_id, sa.func.count())
+                .select_from(Interaction)
+                .join(Family, Interaction.family_id == Family.id)
+                .join(participant, sa.true())
+                .join(Person, _person_of(participant))
+                .where(
+                    Interaction.purpose == STATUTORY_VISIT,
+                    Interaction.deleted_at.is_(None),
+                    self.in_period(Interaction.occurred_at),
+                    Person.is_child.is_(True),
+                    _flag(participant, flag),
+                    self.live_family(),
+                )
+                .group_by(Family.team_id)
+            )
+        seen, alone = _column(children["seen"], teams), _column(children["seen_alone"], teams)
+        self.add(
+            _table(
+                "children_seen",
+                "Children seen on statutory visits",
+                "Children seen on statutory visits in the period, and seen alone, counting a "
+                "child once for each visit.",
+                ["Children seen", "Children seen alone", "Percentage seen alone"],
+                [seen, alone, _percentages(alone, seen)],
+                teams,
+            )
+        )
+        self.progress(55, "Statutory visits")
+
+    # judgments ----------------------------------------------------------------------------
+
+    def judgments(self) -> None:
+        teams = self.teams
+        logged = sa.and_(
+            Judgment.deleted_at.is_(None),
+            Judgment.state == "signed",
+            self.in_period(Judgment.signed_at),
+            self.live_family(),
+        )
+        lights = ["green", "yellow", "red"]
+        light = _known(Judgment.light, lights).label("key")
+        by_light = _grouped(
+            sa.select(Family.team_id, light, sa.func.count())
+            .select_from(Judgment)
+            .join(Family, Judgment.family_id == Family.id)
+            .where(logged)
+            .group_by(Family.team_id, light)
+        )
+        categories = self._categories()
+        category = _known(Judgment.category, list(categories)).label("key")
+        by_category = _grouped(
+            sa.select(Family.team_id, category, sa.func.count())
+            .select_from(Judgment)
+            .join(Family, Judgment.family_id == Family.id)
+            .where(logged)
+            .group_by(Family.team_id, category)
+        )
+        category_keys = [*categories, OTHER]
+        light_grid, category_grid = _linked_grids(
+            (by_light, [*lights, OTHER]), (by_category, category_keys), teams
+        )
+        light_columns = _grid_columns(light_grid)
+        self.add(
+            _table(
+                "judgments_by_light",
+                "Judgments logged, by light",
+                "Judgment log entries signed in the period, by the light the council's "
+                "policy gave their decision category.",
+                ["Green", "Yellow", "Red", "Other", "All judgments"],
+                light_columns,
+                teams,
+            )
+        )
+        self.add(
+            _table(
+                "judgments_by_category",
+                "Judgments logged, by category",
+                "Judgment log entries signed in the period, by decision category.",
+                [*categories.values(), "Other", "All judgments"],
+                _grid_columns(category_grid),
+                teams,
+            )
+        )
+        all_logged = light_columns[-1]
+        with_view = _column(
+            _by_team(
+                sa.select(Family.team_id, sa.func.count())
+                .select_from(Judgment)
+                .join(Family, Judgment.family_id == Family.id)
+                .where(logged, sa.func.length(sa.func.trim(Judgment.family_view)) > 0)
+                .group_by(Family.team_id)
+            ),
+            teams,
+        )
+        due_review = sa.and_(
+            Judgment.deleted_at.is_(None),
+            Judgment.state == "signed",
+            self.dates_in_period(Judgment.review_date),
+            self.live_family(),
+        )
+        due = _column(
+            _by_team(
+                sa.select(Family.team_id, sa.func.count())
+                .select_from(Judgment)
+                .join(Family, Judgment.family_id == Family.id)
+                .where(due_review)
+                .group_by(Family.team_id)
+            ),
+            teams,
+        )
+        reviewed = _column(
+            _by_team(
+                sa.select(Family.team_id, sa.func.count())
+                .select_from(Judgment)
+                .join(Family, Judgment.family_id == Family.id)
+                .where(due_review, Judgment.reviewed_on <= Judgment.review_date)
+                .group_by(Family.team_id)
+            ),
+            teams,
+        )
+        self.add(
+            _table(
+                "judgment_practice",
+                "Family's view and timely review of judgments",
+                "Of the judgments logged in the period, how many record the family's view; "
+                "of the judgments whose review date fell in the period, how many were "
+                "reviewed by that date.",
+                [
+                    "Judgments with the family's view",
+                    "Percentage with the family's view",
+                    "Judgments due for review",
+                    "Reviewed by their review date",
+                    "Percentage reviewed by their review date",
+                ],
+                [
+                    with_view,
+                    _percentages(with_view, all_logged),
+                    due,
+                    reviewed,
+                    _percentages(reviewed, due),
+                ],
+                teams,
+            )
+        )
+        self.progress(70, "Judgments")
+
+    def _categories(self) -> dict[str, str]:
+        """Return every decision category any policy named, with its latest label."""
+        labels: dict[str, str] = {}
+        for categories in db.session.scalars(
+            sa.select(DecisionPolicy.categories).order_by(DecisionPolicy.version)
+        ):
+            for entry in categories or []:
+                labels[str(entry.get("key"))] = str(entry.get("label") or entry.get("key"))
+        return labels
+
+    # supervision ----------------------------------------------------------------------------
+
+    def supervision(self) -> None:
+        teams = self.teams
+        first_response = (
+            sa.select(sa.func.min(Review.created_at))
+            .join(User, Review.created_by_id == User.id)
+            .where(
+                Review.target_kind == "note",
+                Review.target_id == Note.id,
+                Review.deleted_at.is_(None),
+                User.role == SUPERVISOR,
+            )
+            .correlate(Note)
+            .scalar_subquery()
+        )
+        signed = (
+            sa.select(
+                Family.team_id.label("team_id"),
+                Note.signed_at,
+                first_response.label("responded_at"),
+            )
+            .select_from(Note)
+            .join(Family, Note.family_id == Family.id)
+            .where(
+                Note.deleted_at.is_(None),
+                Note.state == "signed",
+                self.in_period(Note.signed_at),
+                self.live_family(),
+            )
+            .subquery("signed_note")
+        )
+        # One pass: a note with no response yet is a row with no value.
+        turnaround = sa.select(
+            signed.c.team_id,
+            _days_elapsed(signed.c.responded_at, signed.c.signed_at).label("value"),
+        )
+        medians = _medians(turnaround)
+        notes = _column({team: spread.rows for team, spread in medians[0].items()}, teams)
+        responded = _column({team: spread.values for team, spread in medians[0].items()}, teams)
+        self.add(
+            _table(
+                "supervision",
+                "Supervision turnaround",
+                "Relational notes signed in the period, how many a supervisor has responded "
+                "to, and the median days from signing to the first response.",
+                [
+                    "Notes signed",
+                    "Notes with a supervisor's response",
+                    "Median days to the first response",
+                ],
+                [notes, responded, _statistic_column(medians, teams)],
+                teams,
+            )
+        )
+        self.progress(88, "Supervision")
+
+    # family group conferences ----------------------------------------------------------------
+
+    def conferences(self) -> None:
+        teams = self.teams
+        referred = sa.func.coalesce(Conference.referred_on, _as_date(Conference.created_at))
+        live = sa.and_(Conference.deleted_at.is_(None), self.live_family())
+
+        def per_team(*conditions: Any) -> list[Cell]:
+            return _column(
+                _by_team(
+                    sa.select(Family.team_id, sa.func.count())
+                    .select_from(Conference)
+                    .join(Family, Conference.family_id == Family.id)
+                    .where(live, *conditions)
+                    .group_by(Family.team_id)
+                ),
+                teams,
+            )
+
+        held_in_period = sa.and_(
+            self.dates_in_period(Conference.information_sharing_on),
+            Conference.status != "declined",
+        )
+        offered = per_team(self.dates_in_period(referred))
+        held = per_team(held_in_period)
+        waits = (
+            sa.select(
+                Family.team_id.label("team_id"),
+                _days_between(Conference.information_sharing_on, Conference.referred_on).label(
+                    "value"
+                ),
+            )
+            .select_from(Conference)
+            .join(Family, Conference.family_id == Family.id)
+            .where(live, held_in_period, Conference.referred_on.is_not(None))
+        )
+        reviewed = per_team(
+            self.dates_in_period(Conference.review_on),
+            Conference.status.in_(["reviewed", "closed"]),
+        )
+        self.add(
+            _table(
+                "conferences",
+                "Family group conferences",
+                "Conferences offered (referred) and held in the period, the median days from "
+                "referral to the conference, and family plans reviewed.",
+                [
+                    "Conferences offered",
+                    "Conferences held",
+                    "Median days from referral to conference",
+                    "Plans reviewed",
+                ],
+                [offered, held, _statistic_column(_medians(waits), teams), reviewed],
+                teams,
+            )
+        )
+        status = _known(PlanAction.status, list(PLAN_ACTION_STATUSES)).label("key")
+        counts = _grouped(
+            sa.select(Family.team_id, status, sa.func.count())
+            .select_from(PlanAction)
+            .join(Family, PlanAction.family_id == Family.id)
+            .where(
+                PlanAction.deleted_at.is_(None),
+                PlanAction.created_at < self.period.ends_at,
+                sa.or_(PlanAction.due_on.is_(None), PlanAction.due_on >= self.period.start),
+                self.live_family(),
+            )
+            .group_by(Family.team_id, status)
+        )
+        columns = _grid_columns(_grid(counts, [*PLAN_ACTION_STATUSES, OTHER], teams))
+        self.add(
+            _table(
+                "plan_actions",
+                "Family plan actions",
+                "Actions of family plans made before the end of the period and not due "
+                "before it began, by their status now.",
+                [*PLAN_ACTION_STATUSES.values(), "Other", "All actions", "Percentage on track"],
+                [*columns, _percentages(columns[1], columns[-1])],
+                teams,
+            )
+        )
+        self.progress(94, "Family group conferences")
+
+    # practice suggestions ----------------------------------------------------------------------
+
+    def suggestions(self) -> None:
+        teams = self.teams
+        outcome = sa.case(
+            (Suggestion.status == "adopted", "adopted"),
+            (Suggestion.status == "being_tried", "being_tried"),
+            else_="other",
+        ).label("outcome")
+        team = User.team_id.label("team_id")
+        rows = db.session.execute(
+            sa.select(team, outcome, sa.func.count())
+            .select_from(Suggestion)
+            .outerjoin(User, Suggestion.created_by_id == User.id)
+            .where(self.in_period(Suggestion.created_at))
+            .group_by(team, outcome)
+        ).all()
+        # Suggestions come from staff of any team (or none): those outside the
+        # family teams share one row, so the rows still add up to the council.
+        known = set(teams.ids)
+        counts: Counts = {}
+        for team_id, key, count in rows:
+            row = team_id if team_id in known else None
+            counts[(row, key)] = counts.get((row, key), 0) + count
+        rows_of = Teams([*teams.ids, None], [*teams.names, "Other staff"])  # type: ignore[list-item]
+        if not any(row is None for row, _ in counts):
+            rows_of = teams
+        columns = _grid_columns(_grid(counts, ["adopted", "being_tried", "other"], rows_of))
+        self.add(
+            _table(
+                "suggestions",
+                "Practice suggestions",
+                "Practice suggestions made by staff in the period, by what became of them "
+                "so far, by the team of the person who made them.",
+                [
+                    "Adopted",
+                    "Being tried",
+                    "Not adopted or not answered yet",
+                    "Suggestions made",
+                    "Percentage adopted",
+                ],
+                [*columns, _percentages(columns[0], columns[3])],
+                rows_of,
+            )
+        )
+
+    # contacts over time -----------------------------------------------------------------------
+
+    def contacts_by_month(self) -> None:
+        period = self.period
+        last_month = date(
+            (period.end - timedelta(days=1)).year, (period.end - timedelta(days=1)).month, 1
+        )
+        first_month = _add_months(last_month, 1 - CONTACT_CHART_MONTHS)
+        months = [_add_months(first_month, n) for n in range(CONTACT_CHART_MONTHS)]
+        month = _year_month(Interaction.occurred_at).label("month")
+        counts: dict[str, int] = {
+            key: count
+            for key, count in db.session.execute(
+                sa.select(month, sa.func.count())
+                .select_from(Interaction)
+                .join(Family, Interaction.family_id == Family.id)
+                .where(
+                    Interaction.deleted_at.is_(None),
+                    Interaction.meaningful.is_(True),
+                    Interaction.occurred_at >= datetime.combine(first_month, time(), UTC),
+                    Interaction.occurred_at
+                    < datetime.combine(_add_months(last_month, 1), time(), UTC),
+                    self.live_family(),
+                )
+                .group_by(month)
+            )
+        }
+        controlled = control_counts(
+            [[counts.get(f"{m:%Y-%m}", 0)] for m in months], row_totals=False, width=1
+        )
+        assert controlled.column_totals is not None
+        self.add(
+            _table(
+                "contacts_by_month",
+                "Meaningful contacts by month",
+                f"Meaningful contacts with families across the council in each of the "
+                f"{CONTACT_CHART_MONTHS} months to the end of the period.",
+                ["Meaningful contacts"],
+                [[row[0] for row in controlled.cells] + [controlled.column_totals[0]]],
+                self.teams,
+                row_header="Month",
+                total_label=f"All {CONTACT_CHART_MONTHS} months",
+                row_labels=[f"{m:%B %Y}" for m in months],
+            )
+        )
+
+    # charts -------------------------------------------------------------------------------
+
+    def table(self, table_id: str) -> dict[str, Any]:
+        return next(table for table in self.tables if table["id"] == table_id)
+
+    def charts(self) -> list[dict[str, Any]]:
+        months = self.table("contacts_by_month")
+        month_values = [row["cells"][0] for row in months["rows"]]
+        continuity = self.table("continuity")
+        continuity_values = continuity["total"]["cells"][:3]
+        timeliness = self.table("visit_timeliness")
+        return [
+            _chart(
+                "contacts_over_time",
+                "Meaningful contacts over time",
+                months,
+                "Meaningful contacts",
+                [row["label"] for row in months["rows"]],
+                month_values,
+                unit="contacts",
+            ),
+            _chart(
+                "continuity_distribution",
+                "Families by number of allocated workers in the last 12 months",
+                continuity,
+                "Families (council)",
+                ["1 worker", "2 workers", "3 or more workers"],
+                continuity_values,
+                unit="families",
+            ),
+            _chart(
+                "timeliness_by_team",
+                "Statutory visits met on time, by team",
+                timeliness,
+                "Percentage met on time",
+                [row["label"] for row in timeliness["rows"]] + [COUNCIL],
+                [row["cells"][4] for row in timeliness["rows"]] + [timeliness["total"]["cells"][4]],
+                unit="per cent",
+                maximum=100,
+            ),
+        ]
+
+
+def _chart(
+    chart_id: str,
+    title: str,
+    table: dict[str, Any],
+    series: str,
+    categories: list[str],
+    values: list[Cell],
+    *,
+    unit: str,
+    maximum: float | None = None,
+) -> dict[str, Any]:
+    """Return a bar chart's description: its data (copied from its table) and text alternative."""
+    numbers = [(label, v) for label, v in zip(categories, values, strict=True) if _is_number(v)]
+    hidden = [label for label, v in zip(categories, values, strict=True) if v == SUPPRESSED]
+    words = [f"Bar chart of {series.lower()} for {len(categories)} groups."]
+    if numbers:
+        high = max(numbers, key=lambda pair: float(pair[1]))  # type: ignore[arg-type]
+        low = min(numbers, key=lambda pair: float(pair[1]))  # type: ignore[arg-type]
+        words.append(f"Highest: {high[0]}, {_number(high[1])} {unit}.")
+        words.append(f"Lowest: {low[0]}, {_number(low[1])} {unit}.")
+    else:
+        words.append("There are no figures to show.")
+    if hidden:
+        words.append(f"Suppressed to protect privacy: {', '.join(hidden)}.")
+    words.append(f'Every figure is in the table "{table["title"]}".')
+    return {
+        "id": chart_id,
+        "title": title,
+        "kind": "bar",
+        "alt_text": " ".join(words),
+        "table_id": table["id"],
+        "series": series,
+        "unit": unit,
+        "maximum": maximum,
+        "categories": categories,
+        "values": values,
+    }
+
+
+def _is_number(value: Cell) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _number(value: Cell) -> str:
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:,.1f}"
+    return f"{int(value):,}" if _is_number(value) else str(value)  # type: ignore[arg-type]
+
+
+def build_summary(period: Period, *, progress: Progress | None = None) -> dict[str, Any]:
+    """Return the council's service summary for a period, disclosure-controlled and JSON-ready."""
+    report = progress or (lambda _percent, _stage: None)
+    report(0, "Starting")
+    summary = _Summary(period, report)
+    summary.families_and_contacts()
+    summary.interactions()
+    summary.continuity()
+    summary.visits()
+    summary.judgments()
+    summary.supervision()
+    summary.conferences()
+    summary.suggestions()
+    summary.contacts_by_month()
+    charts = summary.charts()
+    report(100, "Done")
+    return {
+        "title": TITLE,
+        "period": {
+            "start": period.start.isoformat(),
+            "end": period.end.isoformat(),
+            "label": period.label,
+        },
+        "generated_at": utcnow().isoformat(timespec="seconds"),
+        "tables": summary.tables,
+        "charts": charts,
+        "definitions_url": DEFINITIONS_URL,
+        "suppressed": SUPPRESSED,
+        "not_applicable": NOT_APPLICABLE,
+    }

@@ -1,0 +1,83 @@
+"""Service summaries: asking for one, listing them, and rendering a finished one as a file."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+
+from ..audit import AuditAction, record_event
+from ..domain.errors import NotFound, RuleBroken
+from ..domain.exports import ExportStatus, SummaryKind, check_summary_period
+from ..extensions import db
+from ..jobs.reports import enqueue_summary
+from ..persistence import ServiceSummary, User
+from ..reports.render import FORMATS, render
+
+
+@dataclass(frozen=True)
+class SummaryFile:
+    """One rendered summary, ready to send."""
+
+    body: bytes
+    content_type: str
+    filename: str
+
+
+def last_day(report: ServiceSummary) -> date:
+    """Return the last day the summary covers (its stored end is the day after)."""
+    return report.period_end - timedelta(days=1)
+
+
+def request_summary(analyst: User, first_day: date, last_day: date) -> ServiceSummary:
+    """Record a request for a summary of the period, audit it and queue its job."""
+    check_summary_period(first_day, last_day, date.today())
+    report = ServiceSummary(
+        kind=SummaryKind.REQUESTED,
+        period_start=first_day,
+        period_end=last_day + timedelta(days=1),
+        requested_by_id=analyst.id,
+    )
+    db.session.add(report)
+    db.session.flush()
+    record_event(AuditAction.CREATE, "service_summary", record_id=report.id)
+    db.session.commit()
+    enqueue_summary(report)  # after the commit: a worker must find the row
+    return report
+
+
+def summaries(kind: str | None, page: int, page_size: int) -> tuple[list[ServiceSummary], int]:
+    """Return one page of summaries, latest period first, and how many there are."""
+    query = sa.select(ServiceSummary)
+    if kind:
+        query = query.where(ServiceSummary.kind == kind)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
+    ordered = query.order_by(
+        ServiceSummary.period_start.desc(), ServiceSummary.created_at.desc(), ServiceSummary.id
+    )
+    items = list(db.session.scalars(ordered.limit(page_size).offset((page - 1) * page_size)))
+    return items, total
+
+
+def get_summary(report_id: uuid.UUID) -> ServiceSummary:
+    """Return one summary, or raise NotFound."""
+    report = db.session.get(ServiceSummary, report_id)
+    if report is None:
+        raise NotFound()
+    return report
+
+
+def summary_file(report_id: uuid.UUID, fmt: str) -> SummaryFile:
+    """Render a finished summary in one format, and audit the download."""
+    report = get_summary(report_id)
+    if report.status != ExportStatus.DONE or report.summary is None:
+        raise RuleBroken("The summary is not ready yet.")
+    content_type, extension = FORMATS[fmt]
+    body = render(report.summary, fmt)
+    record_event(AuditAction.EXPORT, "service_summary", record_id=report.id, detail={"format": fmt})
+    db.session.commit()
+    # Made only from dates and fixed words: nothing a user typed reaches the header.
+    name = f"service-summary-{report.period_start.isoformat()}-to-{last_day(report)}.{extension}"
+    return SummaryFile(body, content_type, name)

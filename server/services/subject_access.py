@@ -1,0 +1,357 @@
+"""Subject access: gather every record about one person into a bundle to redact before release.
+
+The rule for which records concern a person is in ``docs/security.md``
+("Subject access"); the tests in ``tests/api/test_subject_access.py`` hold it.
+Nothing here checks roles: the API allows admins only. (The jobs module
+imports this one, so ``request_export`` imports the job when it runs.)
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import uuid
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from flask import render_template
+
+from ..audit import AuditAction, record_event
+from ..domain.errors import InvalidInput, field_errors
+from ..domain.exports import mentions, name_pattern, names_person
+from ..extensions import Model, db
+from ..persistence import (
+    Amendment,
+    Assignment,
+    AuditEvent,
+    Checklist,
+    ChecklistItem,
+    Conference,
+    Family,
+    Interaction,
+    Judgment,
+    Membership,
+    Note,
+    Person,
+    PlanAction,
+    RecordHistory,
+    Relationship,
+    Review,
+    SubjectAccessExport,
+    User,
+)
+from ..persistence.case import CaseRecord
+from ..persistence.columns import utcnow
+
+# The text fields searched for the person's names, by kind.
+JUDGMENT_TEXT = (
+    "question",
+    "options",
+    "decision",
+    "rationale",
+    "risks",
+    "consulted",
+    "disagreed",
+    "family_view",
+    "child_view",
+    "decision_reason",
+    "review_outcome",
+)
+CONFERENCE_TEXT = ("referral", "child_advocate", "invited", "attending", "outcome")
+PLAN_ACTION_TEXT = ("task", "who", "checked_by")
+# Columns that name a member of staff, so the bundle can say who they were.
+STAFF_COLUMNS = (
+    "created_by_id",
+    "updated_by_id",
+    "worker_id",
+    "coordinator_id",
+    "decided_by_id",
+    "changed_by_id",
+    "user_id",
+)
+# The order of the files in the bundle and the sections of its index.
+CASE_KINDS = (
+    "person",
+    "membership",
+    "family",
+    "relationship",
+    "assignment",
+    "interaction",
+    "note",
+    "judgment",
+    "checklist",
+    "checklist_item",
+    "review",
+    "amendment",
+    "conference",
+    "plan_action",
+)
+KINDS = (*CASE_KINDS, "record_history", "audit_event", "staff")
+RULE = (
+    "The person's own record; their memberships and the families they belong to; "
+    "relationships from or to them; the workers assigned to those families; interactions "
+    "they took part in; notes, judgments and checklists linked to those interactions or "
+    "whose text mentions their given name or the name they are known by; the items of "
+    "those checklists; supervision reviews of included notes and judgments or that mention "
+    "them; amendments of any included record or that mention them (with the record they "
+    "amend); family group conferences that invite them, record them attending or mention "
+    "them, and every conference of a family where they are a child; plan actions of included "
+    "conferences or that mention them; deleted records too; the change history of every "
+    "included record; the audit events of every included record, and the list events of "
+    "their families. See docs/security.md."
+)
+
+
+def request_export(admin: User, person_id: uuid.UUID) -> SubjectAccessExport:
+    """Record and audit a subject access export for one person, and queue the job that makes it."""
+    from ..jobs.queue import EXPORT_QUEUE, enqueue
+    from ..jobs.subject_access import EXPORT_TIMEOUT_SECONDS, produce_subject_access_export
+
+    if db.session.get(Person, person_id) is None:
+        raise InvalidInput(errors=field_errors(person_id="No person has this id."))
+    export = SubjectAccessExport(person_id=person_id, requested_by_id=admin.id)
+    db.session.add(export)
+    db.session.flush()
+    record_event(
+        AuditAction.EXPORT,
+        "subject_access",
+        record_id=person_id,
+        detail={"export_id": str(export.id), "requested": True},
+    )
+    db.session.commit()
+    enqueue(
+        produce_subject_access_export,
+        str(export.id),
+        queue_name=EXPORT_QUEUE,
+        job_timeout=EXPORT_TIMEOUT_SECONDS,
+    )
+    return export
+
+
+@dataclass
+class SubjectRecords:
+    """Every record about one person, by kind, in the order they were made."""
+
+    person: Person
+    records: dict[str, list[Any]] = field(default_factory=dict)
+
+    def add(self, kind: str, rows: Iterable[Any]) -> None:
+        known = {row.id for row in self.records.setdefault(kind, [])}
+        self.records[kind].extend(row for row in rows if row.id not in known)
+
+    def ids(self, *kinds: str) -> set[uuid.UUID]:
+        return {row.id for kind in kinds for row in self.records.get(kind, [])}
+
+    def counts(self) -> dict[str, int]:
+        return {kind: len(self.records.get(kind, [])) for kind in KINDS}
+
+
+def _all(query: sa.Select[Any]) -> list[Any]:
+    return list(db.session.scalars(query))
+
+
+def _of_families(model: type[CaseRecord], family_ids: set[uuid.UUID]) -> list[Any]:
+    family_id: Any = model.family_id  # type: ignore[attr-defined]
+    return _all(sa.select(model).where(family_id.in_(family_ids)).order_by(model.created_at))
+
+
+def _in(model: type[Model], column: str, ids: set[uuid.UUID]) -> list[Any]:
+    if not ids:
+        return []
+    return _all(sa.select(model).where(getattr(model, column).in_(ids)))
+
+
+def collect(person_id: uuid.UUID) -> SubjectRecords:
+    """Gather every record that concerns the person, by the rule in ``RULE``."""
+    person = db.session.get(Person, person_id)
+    if person is None:
+        raise LookupError(person_id)
+    found = SubjectRecords(person, {"person": [person]})
+    subject = str(person.id)
+    pattern = name_pattern([person.given_name, person.known_as])
+
+    memberships = _in(Membership, "person_id", {person.id})
+    found.add("membership", memberships)
+    family_ids = {membership.family_id for membership in memberships}
+    found.add("family", _in(Family, "id", family_ids))
+    found.add(
+        "relationship",
+        _all(
+            sa.select(Relationship).where(
+                sa.or_(
+                    Relationship.from_person_id == person.id,
+                    Relationship.to_person_id == person.id,
+                )
+            )
+        ),
+    )
+    found.add("assignment", _of_families(Assignment, family_ids))
+    found.add(
+        "interaction",
+        (
+            interaction
+            for interaction in _of_families(Interaction, family_ids)
+            if names_person(interaction.participants, subject)
+        ),
+    )
+    interaction_ids = found.ids("interaction")
+    found.add(
+        "note",
+        (
+            note
+            for note in _of_families(Note, family_ids)
+            if note.interaction_id in interaction_ids or mentions(pattern, note.sections)
+        ),
+    )
+    found.add(
+        "judgment",
+        (
+            judgment
+            for judgment in _of_families(Judgment, family_ids)
+            if judgment.interaction_id in interaction_ids
+            or mentions(pattern, [getattr(judgment, name) for name in JUDGMENT_TEXT])
+        ),
+    )
+    found.add(
+        "checklist",
+        (c for c in _of_families(Checklist, family_ids) if c.interaction_id in interaction_ids),
+    )
+    found.add("checklist_item", _in(ChecklistItem, "checklist_id", found.ids("checklist")))
+    note_or_judgment = found.ids("note", "judgment")
+    found.add(
+        "review",
+        (
+            review
+            for review in _of_families(Review, family_ids)
+            if review.target_id in note_or_judgment or mentions(pattern, review.body)
+        ),
+    )
+    _add_amendments(found, family_ids, pattern)
+    child_of = {m.family_id for m in memberships if person.is_child}
+    found.add(
+        "conference",
+        (
+            conference
+            for conference in _of_families(Conference, family_ids)
+            if conference.family_id in child_of
+            or names_person([conference.invited, conference.attending], subject)
+            or mentions(pattern, [getattr(conference, name) for name in CONFERENCE_TEXT])
+        ),
+    )
+    conference_ids = found.ids("conference")
+    found.add(
+        "plan_action",
+        (
+            action
+            for action in _of_families(PlanAction, family_ids)
+            if action.conference_id in conference_ids
+            or mentions(pattern, [getattr(action, name) for name in PLAN_ACTION_TEXT])
+        ),
+    )
+    record_ids = found.ids(*CASE_KINDS)
+    found.add(
+        "record_history",
+        _all(
+            sa.select(RecordHistory)
+            .where(RecordHistory.record_id.in_(record_ids))
+            .order_by(RecordHistory.id)
+        ),
+    )
+    found.add(
+        "audit_event",
+        _all(
+            sa.select(AuditEvent)
+            .where(
+                sa.or_(
+                    AuditEvent.record_id.in_(record_ids),
+                    sa.and_(AuditEvent.family_id.in_(family_ids), AuditEvent.action == "list"),
+                )
+            )
+            .order_by(AuditEvent.id)
+        ),
+    )
+    found.add("staff", _in(User, "id", _staff_ids(found)))
+    return found
+
+
+def _add_amendments(found: SubjectRecords, family_ids: set[uuid.UUID], pattern: Any) -> None:
+    """Add amendments of included records, and those that mention the person with their target."""
+    included = found.ids("note", "judgment", "review")
+    amendments = [
+        amendment
+        for amendment in _of_families(Amendment, family_ids)
+        if amendment.target_id in included
+        or mentions(pattern, [amendment.reason, amendment.changes])
+    ]
+    found.add("amendment", amendments)
+    targets: dict[str, type[CaseRecord]] = {"note": Note, "judgment": Judgment, "review": Review}
+    for amendment in amendments:
+        model = targets.get(amendment.target_kind)
+        if model is not None and amendment.target_id not in included:
+            found.add(amendment.target_kind, _in(model, "id", {amendment.target_id}))
+
+
+def _staff_ids(found: SubjectRecords) -> set[uuid.UUID]:
+    ids: set[uuid.UUID] = set()
+    for kind, rows in found.records.items():
+        if kind == "staff":
+            continue
+        for row in rows:
+            for column in STAFF_COLUMNS:
+                value = getattr(row, column, None)
+                if isinstance(value, uuid.UUID):
+                    ids.add(value)
+    return ids
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+STAFF_FIELDS = ("id", "username", "display_name", "role", "team_id")
+
+
+def as_dict(kind: str, row: Any) -> dict[str, Any]:
+    """Return every column of a row as JSON types (staff: who they are, never credentials)."""
+    names: Sequence[str] = (
+        STAFF_FIELDS if kind == "staff" else [column.key for column in row.__table__.columns]
+    )
+    return {name: _jsonable(getattr(row, name)) for name in names}
+
+
+def bundle(found: SubjectRecords, export_id: uuid.UUID, requested_by: str) -> bytes:
+    """Return the zip: one JSON file per kind of record, a manifest and a readable index."""
+    generated_at = utcnow().isoformat()
+    tables = {kind: [as_dict(kind, row) for row in found.records.get(kind, [])] for kind in KINDS}
+    manifest = {
+        "export_id": str(export_id),
+        "person_id": str(found.person.id),
+        "generated_at": generated_at,
+        "requested_by": requested_by,
+        "rule": RULE,
+        "files": {f"{kind}.json": len(rows) for kind, rows in tables.items()},
+    }
+    index = render_template(
+        "subject_access_index.html",
+        manifest=manifest,
+        tables=tables,
+        person=tables["person"][0],
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("index.html", index)
+        archive.writestr("manifest.json", json.dumps(manifest, indent=2))
+        for kind, rows in tables.items():
+            archive.writestr(
+                f"{kind}.json",
+                json.dumps({"kind": kind, "count": len(rows), "records": rows}, indent=2),
+            )
+    return buffer.getvalue()

@@ -1,0 +1,41 @@
+"""The decision policy: published by admins in versions, read by everyone signed in."""
+
+from __future__ import annotations
+
+from tests.api.casework import POLICY
+
+
+def test_each_publication_is_a_new_version_and_the_history_keeps_them_all(make_user, make_client):
+    root = make_user("admin", username="root", team=None)
+    make_user("caseworker", username="amara")
+    admin = make_client("root")
+    assert admin.get("/api/decision-policy").json["version"] == 0
+    assert admin.post("/api/decision-policy", json=POLICY).json["version"] == 1
+    red = {"key": "leave_child_home_alone", "label": "Leave a child at home alone", "light": "red"}
+    second = admin.post("/api/decision-policy", json={"categories": [*POLICY["categories"], red]})
+    assert second.status_code == 201 and second.json["version"] == 2
+
+    worker = make_client("amara")
+    assert worker.get("/api/decision-policy").json["categories"][-1] == red
+    versions = worker.get("/api/decision-policy/versions")
+    assert versions.status_code == 200
+    assert [(v["version"], len(v["categories"])) for v in versions.json] == [(2, 4), (1, 3)]
+    assert {v["created_by_id"] for v in versions.json} == {str(root.id)}
+
+
+def test_only_an_admin_publishes_and_a_bad_policy_is_refused_field_by_field(make_user, make_client):
+    make_user("admin", username="root", team=None)
+    make_user("supervisor", username="hannah")
+    assert make_client("hannah").post("/api/decision-policy", json=POLICY).status_code == 403
+    refused = make_client("root").post(
+        "/api/decision-policy",
+        json={"categories": [{"key": "Bad key", "label": "", "light": "blue"}]},
+    )
+    assert refused.status_code == 422
+    fields = refused.json["errors"]["categories"]["0"]
+    assert set(fields) == {"key", "label", "light"}
+    assert make_client("root").get("/api/decision-policy/versions").json == []
+
+
+def test_the_policy_history_needs_a_session(make_client):
+    assert make_client().get("/api/decision-policy/versions").status_code == 401

@@ -1,0 +1,254 @@
+"""Service summaries: analysts request them, a worker produces them, they download in 4 formats."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date, timedelta
+
+import pytest
+import sqlalchemy as sa
+from openpyxl import load_workbook
+
+from server.extensions import db
+from server.jobs import reports as report_jobs
+from server.persistence import AuditEvent, ServiceSummary
+
+from .casework import build_family, publish_practice_settings
+
+BASE = "/api/reports"
+LAST_MONTH = {"first_day": "2026-10-01", "last_day": "2026-10-31"}
+
+
+@pytest.fixture
+def people(make_user, make_client):
+    """An analyst, and a family with one record of everything to count."""
+    make_user("admin", username="root", team=None)
+    make_user("caseworker", username="amara")
+    make_user("supervisor", username="hannah")
+    make_user("analyst", username="ana", team=None)
+    template = publish_practice_settings(make_client("root"))
+    build_family(make_client("amara"), make_client("hannah"), template["id"])
+    return make_client("ana")
+
+
+def _exports_queue(app):
+    from redis import Redis
+    from rq import Queue
+
+    connection = Redis.from_url(app.config["REDIS_URL"])
+    return connection, Queue("exports", connection=connection)
+
+
+def _check_downloads(analyst, report: dict) -> None:
+    for fmt, (mimetype, extension) in _formats().items():
+        response = analyst.get(f"{BASE}/{report['id']}/download?format={fmt}")
+        assert response.status_code == 200, (fmt, response.data[:200])
+        assert response.content_type == mimetype
+        period = f"{report['first_day']}-to-{report['last_day']}"
+        name = f"service-summary-{period}.{extension}"
+        assert response.headers["Content-Disposition"] == f'attachment; filename="{name}"'
+        assert response.data
+
+
+def _formats():
+    from server.reports.render import FORMATS
+
+    return FORMATS
+
+
+def test_a_worker_produces_a_requested_summary_with_progress_on_the_job_and_the_row(app, people):
+    if not app.config["REDIS_URL"]:
+        pytest.skip("needs Redis: set REDIS_URL (CI always does)")
+    from rq import SimpleWorker
+
+    connection, queue = _exports_queue(app)
+    queue.empty()
+    analyst = people
+    response = analyst.post(BASE, json=LAST_MONTH)
+    assert response.status_code == 202, response.json
+    report = response.json
+    assert (report["status"], report["progress"], report["kind"]) == ("queued", 0, "requested")
+    assert report["label"] == "1 October 2026 to 31 October 2026"
+    assert (report["first_day"], report["last_day"]) == ("2026-10-01", "2026-10-31")
+    [job] = queue.get_jobs()
+    assert job.args == (report["id"],)
+
+    with app.app_context():
+        SimpleWorker([queue], connection=connection).work(burst=True)
+    job.refresh()
+    assert job.get_status() == "finished" and job.return_value() == "done"
+    assert job.meta["progress"] == 100 and job.meta["stage"]
+
+    done = analyst.get(f"{BASE}/{report['id']}").json
+    assert (done["status"], done["progress"]) == ("done", 100)
+    assert done["finished_at"] and sorted(done["formats"]) == sorted(_formats())
+    _check_downloads(analyst, done)
+    stored = analyst.get(f"{BASE}/{report['id']}/download?format=json")
+    summary = json.loads(stored.data)
+    assert summary["period"]["start"] == "2026-10-01"
+    assert summary["tables"], "a summary has tables"
+    text = json.dumps(summary)
+    assert "Okoro" not in text and "Tobi" not in text and "2017-03-04" not in text
+
+
+def test_progress_is_committed_as_it_goes_so_any_replica_sees_it(app, people, monkeypatch):
+    real_build = report_jobs.build_summary
+    seen: list[tuple[str, int, str]] = []
+
+    def build_and_watch(period, *, progress):
+        def watched(percent, stage):
+            progress(percent, stage)
+            # A fresh connection, as another web process would use.
+            with db.engine.connect() as other:
+                row = other.execute(
+                    sa.select(ServiceSummary.status, ServiceSummary.progress, ServiceSummary.stage)
+                ).one()
+            seen.append(tuple(row))
+
+        return real_build(period, progress=watched)
+
+    monkeypatch.setattr(report_jobs, "build_summary", build_and_watch)
+    app.config["REDIS_URL"] = None  # in-process: the job runs as the request ends
+    response = people.post(BASE, json=LAST_MONTH)
+    assert response.status_code == 202
+    assert seen and all(status == "running" for status, _, _ in seen)
+    percents = [percent for _, percent, _ in seen]
+    assert percents == sorted(percents) and all(0 <= p <= 100 for p in percents)
+    assert all(stage for _, _, stage in seen)
+    done = people.get(f"{BASE}/{response.json['id']}").json
+    assert (done["status"], done["progress"]) == ("done", 100)
+
+
+def test_without_redis_the_summary_is_produced_in_process(app, people):
+    app.config["REDIS_URL"] = None
+    report = people.post(BASE, json=LAST_MONTH).json
+    done = people.get(f"{BASE}/{report['id']}").json
+    assert done["status"] == "done"
+    _check_downloads(people, done)
+    rows = list(
+        csv.reader(
+            io.StringIO(people.get(f"{BASE}/{report['id']}/download?format=csv").data.decode())
+        )
+    )
+    assert rows and any(row for row in rows)
+    workbook = load_workbook(
+        io.BytesIO(people.get(f"{BASE}/{report['id']}/download?format=xlsx").data)
+    )
+    assert workbook.sheetnames
+    page = people.get(f"{BASE}/{report['id']}/download?format=html").data.decode()
+    assert "<svg" in page and "1 October 2026 to 31 October 2026" in page
+
+
+def test_a_failed_summary_says_so_without_detail(app, people, monkeypatch):
+    def broken(period, *, progress):
+        progress(10, "Counting families")
+        raise RuntimeError("database went away: SELECT ... Okoro")
+
+    monkeypatch.setattr(report_jobs, "build_summary", broken)
+    app.config["REDIS_URL"] = None
+    report = people.post(BASE, json=LAST_MONTH).json
+    failed = people.get(f"{BASE}/{report['id']}").json
+    assert failed["status"] == "failed"
+    assert failed["error"] == report_jobs.FAILED_MESSAGE
+    response = people.get(f"{BASE}/{report['id']}/download?format=csv")
+    assert response.status_code == 409
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "message"),
+    [
+        (
+            {"first_day": "2026-10-31", "last_day": "2026-10-01"},
+            "last_day",
+            "The last day must be the same as or after the first day.",
+        ),
+        (
+            {"first_day": "2026-10-01", "last_day": (date.today() + timedelta(days=1)).isoformat()},
+            "last_day",
+            "The last day must be today or earlier.",
+        ),
+        (
+            {"first_day": "2024-01-01", "last_day": "2025-01-01"},
+            "last_day",
+            "The period must be 366 days or shorter.",
+        ),
+        ({"first_day": "2026-10-01"}, "last_day", "Missing data for required field."),
+        ({"first_day": "2026-13-01", "last_day": "2026-10-01"}, "first_day", "Not a valid date."),
+    ],
+)
+def test_a_bad_period_gets_a_field_error(app, people, body, field, message):
+    response = people.post(BASE, json=body)
+    assert response.status_code == 422, response.json
+    assert response.json["errors"][field] == [message]
+
+
+def test_a_year_long_period_ending_today_is_accepted(app, people):
+    app.config["REDIS_URL"] = None
+    last = date.today()
+    response = people.post(
+        BASE,
+        json={"first_day": (last - timedelta(days=365)).isoformat(), "last_day": last.isoformat()},
+    )
+    assert response.status_code == 202, response.json
+
+
+@pytest.mark.parametrize("username", ["amara", "hannah", "root"])
+def test_only_analysts_may_use_summaries(app, people, make_client, username):
+    app.config["REDIS_URL"] = None
+    report = people.post(BASE, json=LAST_MONTH).json
+    caller = make_client(username)
+    for response in (
+        caller.post(BASE, json=LAST_MONTH),
+        caller.get(BASE),
+        caller.get(f"{BASE}/{report['id']}"),
+        caller.get(f"{BASE}/{report['id']}/download?format=csv"),
+    ):
+        assert response.status_code == 403
+        assert response.json["code"] == "forbidden"
+
+
+def test_requests_and_downloads_are_audited(app, people):
+    app.config["REDIS_URL"] = None
+    report = people.post(BASE, json=LAST_MONTH).json
+    people.get(f"{BASE}/{report['id']}/download?format=html")
+    with app.app_context():
+        events = db.session.execute(
+            sa.select(AuditEvent.action, AuditEvent.record_id, AuditEvent.detail)
+            .where(AuditEvent.entity == "service_summary")
+            .order_by(AuditEvent.id)
+        ).all()
+    assert [(action, str(record), detail) for action, record, detail in events] == [
+        ("create", report["id"], {}),
+        ("export", report["id"], {"format": "html"}),
+    ]
+
+
+def test_an_unknown_format_or_summary_is_refused(app, people):
+    app.config["REDIS_URL"] = None
+    report = people.post(BASE, json=LAST_MONTH).json
+    response = people.get(f"{BASE}/{report['id']}/download?format=pdf")
+    assert response.status_code == 422 and "format" in response.json["errors"]
+    missing = people.get(f"{BASE}/00000000-0000-4000-8000-000000000000")
+    assert missing.status_code == 404
+
+
+def test_the_monthly_summary_is_made_once_per_month_and_listed(app, people):
+    app.config["REDIS_URL"] = None
+    with app.app_context():
+        first = report_jobs.produce_monthly_summary("2026-11-01")
+        again = report_jobs.produce_monthly_summary("2026-11-01")
+    assert first == again
+    page = people.get(f"{BASE}?kind=monthly").json
+    assert page["total"] == 1
+    [monthly] = page["items"]
+    assert (monthly["kind"], monthly["first_day"], monthly["last_day"]) == (
+        "monthly",
+        "2026-10-01",
+        "2026-10-31",
+    )
+    assert monthly["status"] == "done" and monthly["requested_by_id"] is None
+    people.post(BASE, json=LAST_MONTH)
+    assert people.get(BASE).json["total"] == 2
+    assert people.get(f"{BASE}?kind=requested").json["total"] == 1

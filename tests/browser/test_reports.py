@@ -1,0 +1,149 @@
+"""An analyst asks for a service summary, watches it finish and downloads it."""
+
+from __future__ import annotations
+
+import csv
+import io
+import threading
+from collections.abc import Iterator
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from tests.api.casework import build_family, publish_practice_settings
+from tests.browser.conftest import check_accessibility
+from tests.conftest import PASSWORD
+
+
+@pytest.fixture
+def exports_worker(app: Flask) -> Iterator[None]:
+    """Work the exports queue in a thread while the test runs (in-process without Redis)."""
+    if not app.config["REDIS_URL"]:
+        yield
+        return
+    from redis import Redis
+    from rq import Queue, SimpleWorker
+    from rq.timeouts import TimerDeathPenalty
+
+    class ThreadWorker(SimpleWorker):
+        # Signals belong to the main thread: time jobs out with a timer, and let
+        # the test stop the loop itself.
+        death_penalty_class = TimerDeathPenalty
+
+        def _install_signal_handlers(self) -> None:
+            pass
+
+    connection = Redis.from_url(app.config["REDIS_URL"])
+    queue = Queue("exports", connection=connection)
+    queue.empty()
+    stop = threading.Event()
+
+    def work() -> None:
+        with app.app_context():
+            while not stop.is_set():
+                ThreadWorker([queue], connection=connection).work(burst=True)
+                stop.wait(0.2)
+
+    thread = threading.Thread(target=work, daemon=True)
+    thread.start()
+    yield
+    stop.set()
+    thread.join(timeout=30)
+
+
+def fill_date(page: Any, legend: str, value: date) -> None:
+    group = page.get_by_role("group", name=legend)
+    group.get_by_label("Day").fill(str(value.day))
+    group.get_by_label("Month").fill(str(value.month))
+    group.get_by_label("Year").fill(str(value.year))
+
+
+def download(page: Any, name: str) -> bytes:
+    with page.expect_download() as info:
+        page.get_by_role("region", name="Summary progress").get_by_role("link", name=name).click()
+    path = info.value.path()
+    with open(path, "rb") as file:
+        return file.read()
+
+
+def test_an_analyst_requests_a_summary_sees_it_finish_and_downloads_it(
+    app, make_user, make_client, new_context, exports_worker
+):
+    make_user("admin", username="root", team=None)
+    make_user("caseworker", username="amara")
+    make_user("supervisor", username="hannah")
+    make_user("analyst", username="ana", team=None)
+    template = publish_practice_settings(make_client("root"))
+    build_family(make_client("amara"), make_client("hannah"), template["id"])
+
+    page = new_context().new_page()
+    page.goto("/")
+    page.get_by_label("Username").fill("ana")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("heading", level=1, name="Service summaries").wait_for()
+    check_accessibility(page, "service summaries")
+
+    # A period that ends tomorrow is refused on the page, with the error summary.
+    today = date.today()
+    fill_date(page, "First day", today - timedelta(days=30))
+    fill_date(page, "Last day", today + timedelta(days=1))
+    page.get_by_role("button", name="Ask for summary").click()
+    summary = page.get_by_role("alert")
+    summary.get_by_text("The last day must be today or earlier").wait_for()
+    check_accessibility(page, "service summaries with errors")
+
+    first = today.replace(day=1) - timedelta(days=1)
+    first = first.replace(day=1)
+    last = today.replace(day=1) - timedelta(days=1)
+    fill_date(page, "First day", first)
+    fill_date(page, "Last day", last)
+    page.get_by_role("button", name="Ask for summary").click()
+    panel = page.get_by_role("region", name="Summary progress")
+    panel.get_by_text("Ready").wait_for(timeout=60_000)
+    progress = panel.get_by_label("How far the summary has got")
+    assert progress.get_attribute("value") == "100"
+    check_accessibility(page, "service summary ready")
+
+    html_report = download(page, "Report (HTML, prints to PDF)").decode()
+    label = f"{first.day} {first:%B %Y} to {last.day} {last:%B %Y}"
+    assert label in html_report and "<svg" in html_report
+    assert "Okoro" not in html_report and "Tobi" not in html_report
+    rows = list(csv.reader(io.StringIO(download(page, "CSV").decode("utf-8-sig"))))
+    assert len(rows) > 1
+    flat = " ".join(" ".join(row) for row in rows)
+    assert "Okoro" not in flat and "Tobi" not in flat
+
+    # The request is listed; nothing about families was kept on the device.
+    requested = page.get_by_role("table", name="Summaries you and colleagues asked for")
+    requested.get_by_role("cell", name=label, exact=True).wait_for()
+    held = page.evaluate(
+        """async () => {
+          const db = await new Promise((ok, fail) => {
+            const request = indexedDB.open("fieldwork");
+            request.onsuccess = () => ok(request.result);
+            request.onerror = () => fail(request.error);
+          });
+          const count = (store) => new Promise((ok) => {
+            if (!db.objectStoreNames.contains(store)) return ok(0);
+            const request = db.transaction(store).objectStore(store).count();
+            request.onsuccess = () => ok(request.result);
+          });
+          const counts = [await count("records"), await count("outbox"), await count("drafts")];
+          db.close();
+          return counts;
+        }"""
+    )
+    assert held == [0, 0, 0]
+
+    # Reloading the app's home keeps the analyst signed in, on their screen.
+    page.goto("/#/")
+    page.reload()
+    page.get_by_role("heading", level=1, name="Service summaries").wait_for()
+    navigation = page.get_by_role("navigation", name="Menu")
+    assert navigation.get_by_role("link", name="Service summaries").get_attribute("aria-current")
+    navigation.get_by_role("link", name="Sign out").click()
+    page.get_by_role("heading", level=1, name="Sign in").wait_for()
+    assert page.request.get("/api/reports").status == 401

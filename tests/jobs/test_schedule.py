@@ -1,0 +1,30 @@
+"""The periodic jobs the one ``rq cron`` process runs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from croniter import croniter
+from rq.cron import _job_data_registry
+
+import server.jobs.schedule  # noqa: F401  (registers the jobs)
+
+
+def _scheduled() -> dict[str, dict]:
+    return {job["func"].__name__: job for job in _job_data_registry}
+
+
+def test_last_months_summary_is_made_early_on_the_first_of_each_month():
+    job = _scheduled()["produce_monthly_summary"]
+    assert job["queue_name"] == "exports"
+    runs = croniter(job["cron"], datetime(2026, 11, 15, 12, 0))
+    assert [runs.get_next(datetime) for _ in range(2)] == [
+        datetime(2026, 12, 1, 1, 15),
+        datetime(2027, 1, 1, 1, 15),
+    ]
+
+
+def test_old_subject_access_bundles_are_cleared_nightly():
+    job = _scheduled()["clear_old_subject_access_bundles"]
+    runs = croniter(job["cron"], datetime(2026, 11, 15, 12, 0))
+    assert runs.get_next(datetime) == datetime(2026, 11, 16, 2, 30)

