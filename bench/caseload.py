@@ -36,6 +36,7 @@ from server.persistence import (
     Family,
     Membership,
     Person,
+    SupervisionDiscussion,
     Team,
     User,
 )
@@ -152,10 +153,13 @@ class Council:
 
 
 def split_by_family(rows: Rows) -> list[GeneratedFamily]:
-    """Return each family's rows; practice rows, suggestions and consultations are dropped."""
+    """Return each family's rows; practice rows, suggestions, consultations and group
+    supervision (a team's sessions, with the discussions that point at them) are dropped."""
     family_of_person = {row["person_id"]: row["family_id"] for row in rows.get(Membership, [])}
     families: dict[uuid.UUID, Rows] = {row["id"]: {} for row in rows[Family]}
     for model, batch in rows.items():
+        if model is SupervisionDiscussion:
+            continue
         for row in batch:
             if model is Family:
                 family_id = row["id"]

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from .domain.errors import NotFound
 from .domain.roles import Action, Role, can
 from .extensions import db
-from .persistence import Assignment, Family, Membership, Person, User
+from .persistence import Assignment, Family, Membership, Person, SupervisionSession, User
 from .persistence.case import CaseRecord
 
 Record = TypeVar("Record", bound=CaseRecord)
@@ -40,8 +40,37 @@ def visible_family_ids(user: User) -> sa.Select[uuid.UUID]:
     return sa.select(Family.id).where(sa.false())
 
 
+def visible_session_condition(user: User) -> sa.ColumnElement[bool]:
+    """Return the condition that a group supervision session is visible to the user.
+
+    A team's supervisors see its sessions; a caseworker sees those they
+    attended (while in the team). Sessions hold no family data: what was said
+    about a family is in its discussion, which follows the family's scope.
+    """
+    role = Role(user.role)
+    if user.team_id is None or role not in (Role.SUPERVISOR, Role.CASEWORKER):
+        return sa.false()
+    same_team = SupervisionSession.team_id == user.team_id
+    if role is Role.SUPERVISOR:
+        return same_team
+    # attendee_ids is a JSON list of UUIDs in their canonical text form (the
+    # schema and the service make it so); matching the text works the same on
+    # PostgreSQL and SQLite, and a UUID cannot match part of another one.
+    attended = sa.cast(SupervisionSession.attendee_ids, sa.Text).contains(
+        f'"{user.id}"', autoescape=True
+    )
+    return sa.and_(same_team, attended)
+
+
+def visible_session_ids(user: User) -> sa.Select[uuid.UUID]:
+    """Return a query of the ids of the group supervision sessions this user may see."""
+    return sa.select(SupervisionSession.id).where(visible_session_condition(user))
+
+
 def in_scope(model: type[CaseRecord], user: User) -> sa.ColumnElement[bool]:
     """Return the condition that a row of ``model`` lies within the user's scope."""
+    if model is SupervisionSession:
+        return visible_session_condition(user)
     families = visible_family_ids(user)
     if model is Family:
         return Family.id.in_(families)

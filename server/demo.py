@@ -42,6 +42,8 @@ from .persistence import (
     Relationship,
     Review,
     Suggestion,
+    SupervisionDiscussion,
+    SupervisionSession,
     Team,
     User,
 )
@@ -1138,6 +1140,24 @@ class Say(dict[str, str]):
         return "{" + key + "}"
 
 
+GROUP_SUPERVISION_THEMES = (
+    "Working with fathers",
+    "When a family stops answering the door",
+    "Hearing the child in a noisy household",
+    "Safety networks that last",
+)
+REFLECTIVE_QUESTIONS = (
+    ("What is the child telling us without words?", "That school feels safer than home lately."),
+    ("Whose voice is missing from the plan?", "The grandmother's: she does most school runs."),
+    ("What would the family say is working?", "Saturday mornings with their aunt."),
+)
+GROUP_SUPERVISION_ACTIONS = (
+    "Invite the father to the next visit",
+    "Ask the school nurse to join the network meeting",
+    "Visit with the family's interpreter at the same time each week",
+)
+
+
 # --- the staff -------------------------------------------------------------------------
 
 
@@ -1352,6 +1372,7 @@ class _Council:
         self.rows: Rows = {}
         self.statutory_template = new_id()
         self.core_group_template = new_id()
+        self.households: list[Household] = []
 
     def add(self, model: type[Any], row: Row) -> Row:
         self.rows.setdefault(model, []).append(row)
@@ -1384,6 +1405,7 @@ class _Council:
             self.family(index, random.Random(family_seed), team, worker)  # noqa: S311
         self.suggestions()
         self.consultations()
+        self.group_supervision()
         return self.rows
 
     def pick_team(self) -> str:
@@ -1473,6 +1495,7 @@ class _Council:
             heritage=heritage,
             area=rng.choice(AREAS[team]),
         )
+        self.households.append(household)
         self.people(household)
         self.assignments(household, worker)
         self.family_row(household)
@@ -2533,6 +2556,50 @@ class _Council:
 
     # --- staff records ---
 
+    def group_supervision(self) -> None:
+        """Hold a monthly group supervision in each team over the last three months."""
+        rng = random.Random(self.rng.getrandbits(64))  # noqa: S311
+        for team in TEAMS:
+            supervisor = self.staff.supervisor(team)
+            attendees = self.staff.caseworkers(team)[:4]
+            held = {w.id for w in attendees}
+            families = [
+                h for h in self.households if h.team == team and h.periods[-1][1].id in held
+            ]
+            for months_ago in (3, 2, 1):
+                day = _weekday(self.today - timedelta(days=30 * months_ago))
+                at = _at(day, 14)
+                session = self.record(
+                    SupervisionSession,
+                    at,
+                    supervisor,
+                    team_id=self.staff.teams[team],
+                    held_at=at,
+                    title=rng.choice(GROUP_SUPERVISION_THEMES),
+                    facilitator_id=supervisor.id,
+                    attendee_ids=[str(w.id) for w in attendees],
+                )
+                for h in rng.sample(families, min(2, len(families))):
+                    worker = h.periods[-1][1]
+                    question, answer = rng.choice(REFLECTIVE_QUESTIONS)
+                    self.record(
+                        SupervisionDiscussion,
+                        at,
+                        supervisor,
+                        family_id=h.id,
+                        session_id=session["id"],
+                        questions=[{"id": str(new_id()), "question": question, "answer": answer}],
+                        actions=[
+                            {
+                                "id": str(new_id()),
+                                "task": rng.choice(GROUP_SUPERVISION_ACTIONS),
+                                "owner_id": str(worker.id),
+                                "due_on": (day + timedelta(days=14)).isoformat(),
+                                "status": "done" if months_ago > 1 else "in_progress",
+                            }
+                        ],
+                    )
+
     def suggestions(self) -> None:
         rng = self.rng
         workers = [
@@ -2612,6 +2679,8 @@ INSERT_ORDER: list[tuple[type[Any], str]] = [
     (Review, "reviews"),
     (Conference, "conferences"),
     (PlanAction, "plan_actions"),
+    (SupervisionSession, "supervision_sessions"),
+    (SupervisionDiscussion, "supervision_discussions"),
     (Suggestion, "suggestions"),
     (Consultation, "consultations"),
     (ConsultationReply, "consultation_replies"),

@@ -260,7 +260,9 @@ class SyncClient:
         records = dict(self.store.records)
         for change in page["changes"]:
             key = LocalStore.key(change["entity"], change["id"])
-            if change["op"] == ChangeOp.EVICT:
+            if change["op"] == ChangeOp.EVICT and change["entity"] != "family":
+                records.pop(key, None)  # a team's record (a supervision session) left scope
+            elif change["op"] == ChangeOp.EVICT:
                 _evict(records, change["id"])
             elif change["op"] == ChangeOp.DELETE:
                 records.pop(key, None)

@@ -34,6 +34,12 @@ MERGE_RULES: dict[str, MergeRule] = {
     "checklist_item": MergeRule.FIELDS,
     "conference": MergeRule.FIELDS,
     "plan_action": MergeRule.FIELDS,
+    # Group supervision: the header and each family's discussion merge field by
+    # field. An attendee's change to a discussion is first laid item by item
+    # over the discussion as it is now (server.domain.group_supervision), so it
+    # only ever touches answers and their own actions' status.
+    "supervision_session": MergeRule.FIELDS,
+    "supervision_discussion": MergeRule.FIELDS,
     "note": MergeRule.SIGNED_IMMUTABLE,
     "judgment": MergeRule.SIGNED_IMMUTABLE,
     "review": MergeRule.APPEND_ONLY,

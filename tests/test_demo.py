@@ -33,6 +33,8 @@ from server.persistence import (
     Relationship,
     Review,
     Suggestion,
+    SupervisionDiscussion,
+    SupervisionSession,
     Team,
     User,
 )
@@ -64,6 +66,8 @@ COUNTED = {
     "suggestions": Suggestion,
     "consultations": Consultation,
     "consultation_replies": ConsultationReply,
+    "supervision_sessions": SupervisionSession,
+    "supervision_discussions": SupervisionDiscussion,
 }
 
 

@@ -59,6 +59,7 @@ function currentSection() {
   const hash = location.hash || "#/";
   if (hash.startsWith("#/reviews")) return "reviews";
   if (hash.startsWith("#/sync")) return "sync";
+  if (hash.startsWith("#/group-supervision")) return "group-supervision";
   if (hash.startsWith("#/team")) return "team";
   if (hash.startsWith("#/policy")) return "policy";
   for (const section of ["consultations", "suggestions", "notifications"]) {

@@ -141,6 +141,25 @@ describe("pull", () => {
     expect((await db.all(STORES.records)).length).toBe(1);
   });
 
+  it("evicts a group supervision session alone, keeping the family's discussion", async () => {
+    const SESSION = "44444444-4444-4444-8444-444444444444";
+    server.replies.push(
+      page([
+        upsert("family", FAMILY, 1, { display_name: "Okoro" }),
+        upsert("supervision_session", SESSION, 1, { title: "Fathers" }, null),
+        upsert("supervision_discussion", "d1", 1, { session_id: SESSION, questions: [], actions: [] }),
+      ]),
+      page([{ entity: "supervision_session", id: SESSION, op: "evict", version: null, family_id: null, data: null }], { cursor: "c2" }),
+    );
+    await service.pull();
+    expect(data.get("supervision_session", SESSION)).not.toBeNull();
+    await service.pull();
+    expect(data.get("supervision_session", SESSION)).toBeNull();
+    expect(data.get("supervision_discussion", "d1")).not.toBeNull();
+    expect(data.get("family", FAMILY)).not.toBeNull();
+    expect((await db.all(STORES.records)).map((r) => r.key).sort()).toEqual([`family/${FAMILY}`, "supervision_discussion/d1"]);
+  });
+
   it("starts again from nothing when the server asks, keeping the outbox", async () => {
     await service.enqueue("plan_action", "create", "p9", { family_id: FAMILY, task: "Keep me", who: "Mum" });
     service.cursor = "stale";

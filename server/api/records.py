@@ -20,7 +20,13 @@ from .. import access
 from ..audit import AuditAction, record_event, record_list_read
 from ..domain.records import AMENDABLE, DELETABLE, RecordKind
 from ..extensions import db
-from ..persistence import Membership, Person, RecordHistory
+from ..persistence import (
+    Membership,
+    Person,
+    RecordHistory,
+    SupervisionDiscussion,
+    SupervisionSession,
+)
 from ..persistence.case import CASE_RECORDS, CaseRecord
 from ..security.sessions import current_user
 from ..services import case_records
@@ -67,6 +73,17 @@ def _family_filter(model: type[CaseRecord]) -> Filter:
             Person.id.in_(
                 sa.select(Membership.person_id).where(
                     Membership.family_id == value, Membership.deleted_at.is_(None)
+                )
+            )
+        )
+    if model is SupervisionSession:
+        # The sessions that discussed the family (through discussions you may see).
+        return lambda query, value: query.where(
+            SupervisionSession.id.in_(
+                sa.select(SupervisionDiscussion.session_id).where(
+                    SupervisionDiscussion.family_id == value,
+                    SupervisionDiscussion.deleted_at.is_(None),
+                    access.in_scope(SupervisionDiscussion, current_user()),
                 )
             )
         )
@@ -275,7 +292,15 @@ def _family_search(query: sa.Select[Any], text: str) -> sa.Select[Any]:
 
 
 def _routes() -> list[RecordRoutes]:
-    from ..persistence import Amendment, Assignment, ChecklistItem, Family, Review
+    from ..persistence import (
+        Amendment,
+        Assignment,
+        ChecklistItem,
+        Family,
+        Judgment,
+        Review,
+        SupervisionDiscussion,
+    )
 
     return [
         RecordRoutes(
@@ -311,7 +336,16 @@ def _routes() -> list[RecordRoutes]:
             creatable=False,
             updatable=False,
         ),
-        RecordRoutes(RecordKind.JUDGMENT, "/api/judgments"),
+        RecordRoutes(
+            RecordKind.JUDGMENT,
+            "/api/judgments",
+            filters={
+                "supervision_discussion_id": (
+                    fields.UUID(),
+                    by_column("supervision_discussion_id")(Judgment),
+                )
+            },
+        ),
         RecordRoutes(RecordKind.CHECKLIST, "/api/checklists"),
         RecordRoutes(
             RecordKind.CHECKLIST_ITEM,
@@ -327,6 +361,14 @@ def _routes() -> list[RecordRoutes]:
         ),
         RecordRoutes(RecordKind.CONFERENCE, "/api/conferences"),
         RecordRoutes(RecordKind.PLAN_ACTION, "/api/plan-actions"),
+        RecordRoutes(
+            RecordKind.SUPERVISION_SESSION, "/api/supervision-sessions", order_by=("held_at",)
+        ),
+        RecordRoutes(
+            RecordKind.SUPERVISION_DISCUSSION,
+            "/api/supervision-discussions",
+            filters={"session_id": (fields.UUID(), by_column("session_id")(SupervisionDiscussion))},
+        ),
     ]
 
 

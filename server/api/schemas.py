@@ -18,6 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from marshmallow import Schema, fields, validate
 
+from ..domain.group_supervision import ACTION_STATUSES
 from ..domain.records import RecordKind
 from .fields import (
     StoredDate,
@@ -96,6 +97,20 @@ class ConferenceInviteeSchema(StrictSchema):
     person_id = fields.UUID(allow_none=True)
     relationship_id = fields.UUID(allow_none=True)
     role = short_text()
+
+
+class ReflectiveQuestionSchema(StrictSchema):
+    id = fields.UUID(required=True)
+    question = required_text(2000)
+    answer = long_text(allow_none=True)
+
+
+class SupervisionActionSchema(StrictSchema):
+    id = fields.UUID(required=True)
+    task = required_text(2000)
+    owner_id = fields.UUID(required=True)
+    due_on = StoredDate(allow_none=True)
+    status = choice(ACTION_STATUSES, load_default="not_started")
 
 
 WRITABLE: dict[RecordKind, dict[str, fields.Field]] = {
@@ -197,6 +212,7 @@ WRITABLE: dict[RecordKind, dict[str, fields.Field]] = {
         "family_view": long_text(allow_none=True),
         "child_view": long_text(allow_none=True),
         "review_date": fields.Date(allow_none=True),
+        "supervision_discussion_id": fields.UUID(allow_none=True),
     },
     RecordKind.CHECKLIST: {
         "family_id": fields.UUID(required=True),
@@ -245,6 +261,18 @@ WRITABLE: dict[RecordKind, dict[str, fields.Field]] = {
         "checked_by": short_text(allow_none=True),
         "status": choice(["not_started", "on_track", "off_track", "done"]),
     },
+    RecordKind.SUPERVISION_SESSION: {
+        "held_at": fields.AwareDateTime(required=True),
+        "title": required_text(),
+        "facilitator_id": fields.UUID(),
+        "attendee_ids": fields.List(fields.UUID(), validate=validate.Length(max=50)),
+    },
+    RecordKind.SUPERVISION_DISCUSSION: {
+        "session_id": fields.UUID(required=True),
+        "family_id": fields.UUID(required=True),
+        "questions": object_list(ReflectiveQuestionSchema, max_items=50),
+        "actions": object_list(SupervisionActionSchema, max_items=50),
+    },
 }
 
 # Fields set by the server, shown in responses only.
@@ -284,6 +312,9 @@ SERVER_SET: dict[RecordKind, dict[str, fields.Field]] = {
         "state": fields.String(),
         "signed_at": fields.AwareDateTime(allow_none=True),
     },
+    RecordKind.SUPERVISION_SESSION: {
+        "team_id": fields.UUID(),
+    },
 }
 
 # Fields that place a record; they cannot change once it exists.
@@ -299,6 +330,8 @@ CREATE_ONLY = frozenset(
         "parent_id",
         "review_kind",
         "worker_id",
+        "session_id",
+        "supervision_discussion_id",
     }
 )
 

@@ -24,6 +24,10 @@ class RecordKind(StrEnum):
     REVIEW = "review"
     CONFERENCE = "conference"
     PLAN_ACTION = "plan_action"
+    # Group supervision: a team-scoped header (no family data) and, per family
+    # discussed, a family-scoped discussion (so it follows the family's scope).
+    SUPERVISION_SESSION = "supervision_session"
+    SUPERVISION_DISCUSSION = "supervision_discussion"
 
 
 class SignState(StrEnum):
@@ -47,8 +51,11 @@ DELETABLE = frozenset(
         RecordKind.CHECKLIST,
         RecordKind.CONFERENCE,
         RecordKind.PLAN_ACTION,
+        RecordKind.SUPERVISION_DISCUSSION,
     }
 )
+# Records scoped by team, not by family: each is its own unit of sync scope.
+TEAM_SCOPED = frozenset({RecordKind.SUPERVISION_SESSION})
 
 
 def ensure_editable(kind: RecordKind | str, state: SignState | str | None) -> None:

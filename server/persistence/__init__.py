@@ -20,6 +20,8 @@ from .case import (
     RecordHistory,
     Relationship,
     Review,
+    SupervisionDiscussion,
+    SupervisionSession,
 )
 from .notifications import PushSubscription
 from .practice import (
@@ -60,6 +62,8 @@ __all__ = [
     "ServiceSummary",
     "SubjectAccessExport",
     "Suggestion",
+    "SupervisionDiscussion",
+    "SupervisionSession",
     "SyncChange",
     "SyncCheckpoint",
     "SyncRejection",

@@ -254,8 +254,13 @@ class Judgment(CaseRecord):
     decision_reason: Mapped[str | None] = mapped_column(text)
     review_outcome: Mapped[str | None] = mapped_column(text)
     reviewed_on: Mapped[date | None]
+    # Set when the decision was made in group supervision.
+    supervision_discussion_id: Mapped[uuid.UUID | None] = mapped_column(
+        sa.ForeignKey("supervision_discussion.id"), index=True
+    )
     _family = written_after("Family", "Judgment.family_id")
     _interaction = written_after("Interaction", "Judgment.interaction_id")
+    _discussion = written_after("SupervisionDiscussion", "Judgment.supervision_discussion_id")
 
 
 class Checklist(CaseRecord):
@@ -351,6 +356,38 @@ class PlanAction(CaseRecord):
     _conference = written_after("Conference", "PlanAction.conference_id")
 
 
+class SupervisionSession(CaseRecord):
+    """A group supervision session of a team: when, who led it, who came. No family data."""
+
+    __tablename__ = "supervision_session"
+    kind = RecordKind.SUPERVISION_SESSION
+
+    team_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("team.id"), index=True)
+    held_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    facilitator_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("user_account.id"))
+    # User ids as text; see access.in_scope for how attendees are matched.
+    attendee_ids: Mapped[list[str]] = mapped_column(JSONType, default=list)
+
+
+class SupervisionDiscussion(CaseRecord):
+    """One family discussed in a group supervision session: questions, answers, actions."""
+
+    __tablename__ = "supervision_discussion"
+    kind = RecordKind.SUPERVISION_DISCUSSION
+
+    family_id: Mapped[uuid.UUID] = family_fk()
+    session_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("supervision_session.id"), index=True
+    )
+    # [{"id", "question", "answer"}]
+    questions: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+    # [{"id", "task", "owner_id", "due_on", "status"}]
+    actions: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+    _family = written_after("Family", "SupervisionDiscussion.family_id")
+    _session = written_after("SupervisionSession", "SupervisionDiscussion.session_id")
+
+
 class RecordHistory(Model):
     """Each change to a case record: the values before and after, append-only."""
 
@@ -388,5 +425,7 @@ CASE_RECORDS: dict[RecordKind, type[CaseRecord]] = {
         Review,
         Conference,
         PlanAction,
+        SupervisionSession,
+        SupervisionDiscussion,
     )
 }

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from .case import CaseRecord, Family, Membership, Person
+from .case import CaseRecord, Family, Membership, Person, SupervisionSession
 from .practice import ChecklistTemplate, DecisionPolicy
 from .sync import SyncChange
 
@@ -51,6 +51,8 @@ def feed_rows_for(model: type[Any], rows: Iterable[dict[str, Any]]) -> list[dict
             feed.append(feed_row("person", row["person_id"], row["family_id"]))
         elif model is Person:
             continue  # a person reaches devices through their memberships
+        elif model is SupervisionSession:
+            feed.append(feed_row("supervision_session", row["id"], row["id"]))
         elif issubclass(model, CaseRecord):
             feed.append(feed_row(model.kind.value, row["id"], row["family_id"]))
         elif model in GLOBAL_RECORDS:
@@ -90,6 +92,9 @@ def record_flushed_changes(session: Session, _context: object) -> None:
             rows.append(feed_row("person", record.person_id, record.family_id))
         elif isinstance(record, Family):
             rows.append(feed_row("family", record.id, record.id))
+        elif isinstance(record, SupervisionSession):
+            # Team-scoped: the session is its own scope key, like a family is.
+            rows.append(feed_row("supervision_session", record.id, record.id))
         elif isinstance(record, CaseRecord):
             rows.append(feed_row(record.kind.value, record.id, record.family_id))  # type: ignore[attr-defined]
         elif type(record) in GLOBAL_RECORDS:

@@ -31,7 +31,9 @@ class SyncChange(Model):
     txid: Mapped[int] = mapped_column(sa.BigInteger, server_default=sa.FetchedValue())
     entity: Mapped[str] = mapped_column(sa.String(40))
     record_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid)
-    # None for records every device gets (checklist templates, the decision policy).
+    # The scope key: the family's id; a team-scoped record's own id (a group
+    # supervision session); None for records every device gets (checklist
+    # templates, the decision policy).
     family_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid)
 
 

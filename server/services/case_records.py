@@ -18,7 +18,7 @@ from sync.merge import MERGE_RULES, MergeRule, merge_fields
 
 from .. import access
 from ..audit import AuditAction, record_event
-from ..domain import lights
+from ..domain import group_supervision, lights
 from ..domain.errors import (
     Forbidden,
     InvalidInput,
@@ -52,6 +52,8 @@ from ..persistence import (
     Person,
     RecordHistory,
     Review,
+    SupervisionDiscussion,
+    SupervisionSession,
     User,
 )
 from ..persistence.case import CASE_RECORDS, CaseRecord, Conference
@@ -70,6 +72,7 @@ class KindRules:
     before_create: Hook | None = None
     after_create: Hook | None = None
     before_update: Hook | None = None
+    before_delete: Hook | None = None
     creatable: bool = True
 
 
@@ -283,6 +286,9 @@ def delete(actor: User, kind: RecordKind, record_id: uuid.UUID) -> CaseRecord:
     record = _visible(kind, actor, record_id, for_update=True)
     _require(actor, Action.WRITE_CASE)
     ensure_deletable(kind, record.sign_state)
+    before_delete = RULES.get(kind, KindRules()).before_delete
+    if before_delete:
+        before_delete(actor, record, {})
     record.deleted_at = utcnow()
     _bump(record, actor)
     _write_history(record, {"deleted_at": {"old": None, "new": record.deleted_at}})
@@ -537,6 +543,12 @@ def current_policy() -> DecisionPolicy | None:
 def _judgment_rules(actor: User, record: Any, values: dict[str, Any]) -> None:
     family_id = values.get("family_id") or record.family_id
     _ensure_in_family(Interaction, values.get("interaction_id"), family_id, "interaction_id")
+    _ensure_in_family(
+        SupervisionDiscussion,
+        values.get("supervision_discussion_id"),
+        family_id,
+        "supervision_discussion_id",
+    )
     if "category" in values:
         policy = current_policy()
         values["light"] = lights.light_for(
@@ -697,6 +709,132 @@ def _plan_action_rules(_actor: User, record: Any, values: dict[str, Any]) -> Non
     _ensure_in_family(Conference, values.get("conference_id"), family_id, "conference_id")
 
 
+def _team_members(team_id: uuid.UUID) -> dict[uuid.UUID, str]:
+    return {
+        user_id: role
+        for user_id, role in db.session.execute(
+            sa.select(User.id, User.role).where(User.team_id == team_id, User.active.is_(True))
+        )
+    }
+
+
+def _check_session_people(team_id: uuid.UUID, session: Any, values: dict[str, Any]) -> None:
+    if "facilitator_id" not in values and "attendee_ids" not in values:
+        return
+    group_supervision.check_people(
+        values.get("facilitator_id"),
+        [uuid.UUID(str(a)) for a in values.get("attendee_ids", [])],
+        _team_members(team_id),
+    )
+
+
+def _session_before_create(actor: User, _record: Any, values: dict[str, Any]) -> None:
+    team_id = group_supervision.ensure_can_run_session(actor.role, actor.team_id)
+    values["team_id"] = team_id
+    values.setdefault("facilitator_id", actor.id)
+    values.setdefault("attendee_ids", [])
+    # The server's canonical text form: access.in_scope matches attendees on it.
+    values["attendee_ids"] = [str(uuid.UUID(str(a))) for a in values["attendee_ids"]]
+    _check_session_people(team_id, None, values)
+
+
+def _session_before_update(actor: User, session: Any, values: dict[str, Any]) -> None:
+    group_supervision.ensure_team_supervisor(actor.role, actor.team_id, session.team_id)
+    _check_session_people(session.team_id, session, values)
+
+
+def _stored_session(session_id: uuid.UUID) -> SupervisionSession:
+    """Return a session, also one made earlier in this sync batch and not yet written."""
+    made = lookups().made.get((SupervisionSession, session_id))
+    session = made or db.session.get(SupervisionSession, session_id)
+    assert isinstance(session, SupervisionSession)
+    return session
+
+
+def _session_of(session_id: uuid.UUID, actor: User) -> SupervisionSession:
+    session = _visible(RecordKind.SUPERVISION_SESSION, actor, session_id)
+    assert isinstance(session, SupervisionSession)
+    return session
+
+
+def _may_own_actions(session: SupervisionSession, family_id: uuid.UUID) -> set[uuid.UUID]:
+    """Return who was there and may see the family: an action reaches its owner."""
+    present = {session.facilitator_id, *(uuid.UUID(str(a)) for a in session.attendee_ids)}
+    supervisors = set(
+        db.session.scalars(
+            sa.select(User.id).where(
+                User.id.in_(present),
+                User.role == Role.SUPERVISOR.value,
+                User.team_id == session.team_id,
+            )
+        )
+    )
+    assigned = set(
+        db.session.scalars(
+            sa.select(Assignment.worker_id).where(
+                Assignment.family_id == family_id,
+                Assignment.worker_id.in_(present),
+                Assignment.ended_on.is_(None),
+                Assignment.deleted_at.is_(None),
+            )
+        )
+    )
+    return supervisors | assigned
+
+
+def _check_discussion_lists(
+    session: SupervisionSession, family_id: uuid.UUID, values: dict[str, Any], previous: Any
+) -> None:
+    for name in ("questions", "actions"):
+        if name in values:
+            group_supervision.check_items(name, values[name])
+    if "actions" in values:
+        group_supervision.check_action_owners(
+            jsonable(values["actions"]),
+            _may_own_actions(session, family_id),
+            previous={f"{a.get('id')}/{a.get('owner_id')}" for a in previous or []},
+        )
+
+
+def _discussion_before_create(actor: User, _record: Any, values: dict[str, Any]) -> None:
+    session = _session_of(values["session_id"], actor)
+    group_supervision.ensure_team_supervisor(actor.role, actor.team_id, session.team_id)
+    _check_discussion_lists(session, values["family_id"], values, None)
+
+
+def _discussion_before_update(
+    actor: User, discussion: SupervisionDiscussion, values: dict[str, Any]
+) -> None:
+    session = _stored_session(discussion.session_id)
+    if actor.role == Role.SUPERVISOR and actor.team_id == session.team_id:
+        _check_discussion_lists(session, discussion.family_id, values, discussion.actions)
+        return
+    if str(actor.id) not in session.attendee_ids:
+        raise Forbidden("Only the team's supervisors and the session's attendees can change this.")
+    if set(values) - {"questions", "actions"}:
+        raise Forbidden("Attendees answer questions and update their own actions.")
+    if "questions" in values:
+        values["questions"] = group_supervision.apply_attendee_changes(
+            "questions",
+            discussion.questions,
+            jsonable(values["questions"]),
+            group_supervision.ATTENDEE_QUESTION_FIELDS,
+        )
+    if "actions" in values:
+        values["actions"] = group_supervision.apply_attendee_changes(
+            "actions",
+            discussion.actions,
+            jsonable(values["actions"]),
+            group_supervision.ATTENDEE_ACTION_FIELDS,
+            owned_by=actor.id,
+        )
+
+
+def _discussion_before_delete(actor: User, discussion: Any, _values: dict[str, Any]) -> None:
+    session = _stored_session(discussion.session_id)
+    group_supervision.ensure_team_supervisor(actor.role, actor.team_id, session.team_id)
+
+
 RULES: dict[RecordKind, KindRules] = {
     RecordKind.FAMILY: KindRules(
         before_create=_family_before_create,
@@ -735,5 +873,13 @@ RULES: dict[RecordKind, KindRules] = {
     ),
     RecordKind.PLAN_ACTION: KindRules(
         before_create=_plan_action_rules, before_update=_plan_action_rules
+    ),
+    RecordKind.SUPERVISION_SESSION: KindRules(
+        before_create=_session_before_create, before_update=_session_before_update
+    ),
+    RecordKind.SUPERVISION_DISCUSSION: KindRules(
+        before_create=_discussion_before_create,
+        before_update=_discussion_before_update,
+        before_delete=_discussion_before_delete,
     ),
 }

@@ -42,6 +42,7 @@ from ..persistence import (
     Relationship,
     Review,
     SubjectAccessExport,
+    SupervisionDiscussion,
     User,
 )
 from ..persistence.case import CaseRecord
@@ -89,6 +90,7 @@ CASE_KINDS = (
     "amendment",
     "conference",
     "plan_action",
+    "supervision_discussion",
 )
 KINDS = (*CASE_KINDS, "record_history", "audit_event", "staff")
 RULE = (
@@ -100,7 +102,9 @@ RULE = (
     "them; amendments of any included record or that mention them (with the record they "
     "amend); family group conferences that invite them, record them attending or mention "
     "them, and every conference of a family where they are a child; plan actions of included "
-    "conferences or that mention them; deleted records too; the change history of every "
+    "conferences or that mention them; group supervision discussions of their families that "
+    "produced an included judgment or whose questions, answers or actions mention them; "
+    "deleted records too; the change history of every "
     "included record; the audit events of every included record, and the list events of "
     "their families. See docs/security.md."
 )
@@ -250,6 +254,16 @@ def collect(person_id: uuid.UUID) -> SubjectRecords:
             for action in _of_families(PlanAction, family_ids)
             if action.conference_id in conference_ids
             or mentions(pattern, [getattr(action, name) for name in PLAN_ACTION_TEXT])
+        ),
+    )
+    decided = {judgment.supervision_discussion_id for judgment in found.records.get("judgment", [])}
+    found.add(
+        "supervision_discussion",
+        (
+            discussion
+            for discussion in _of_families(SupervisionDiscussion, family_ids)
+            if discussion.id in decided
+            or mentions(pattern, [discussion.questions, discussion.actions])
         ),
     )
     record_ids = found.ids(*CASE_KINDS)

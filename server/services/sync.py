@@ -41,6 +41,7 @@ from ..persistence import (
     Device,
     Family,
     Membership,
+    SupervisionSession,
     SyncChange,
     SyncCheckpoint,
     SyncRejection,
@@ -254,10 +255,18 @@ def pull(user: User, device: Device, cursor_text: str | None, limit: int) -> Pul
     xmin = watermark()  # first: every change below it is committed or gone for good
     epoch = current_epoch()
     progress = _checkpoint(device, cursor_text, epoch)
+    # The scope keys: each family's id, and each team-scoped session's own id.
     scope = {str(family) for family in db.session.scalars(access.visible_family_ids(user))}
+    sessions = {str(session) for session in db.session.scalars(access.visible_session_ids(user))}
+    scope |= sessions
 
-    for family in sorted((progress.known | set(progress.pending)) - scope):
-        progress.entries.append(FeedEntry("family", family, ChangeOp.EVICT, family_id=family))
+    leaving = sorted((progress.known | set(progress.pending)) - scope)
+    sessions_leaving = _session_keys(leaving)
+    for family in leaving:
+        if family in sessions_leaving:
+            progress.entries.append(FeedEntry("supervision_session", family, ChangeOp.EVICT))
+        else:
+            progress.entries.append(FeedEntry("family", family, ChangeOp.EVICT, family_id=family))
         progress.known.discard(family)
         progress.pending.pop(family, None)
         progress.ahead.pop(family, None)
@@ -297,7 +306,7 @@ def pull(user: User, device: Device, cursor_text: str | None, limit: int) -> Pul
             progress.ahead = {f: p for f, p in progress.ahead.items() if p > progress.position}
         rows.extend(got)
 
-    progress.entries.extend(_load_entries(user, rows, scope))
+    progress.entries.extend(_load_entries(user, rows, scope - sessions))
     progress.entries.extend(_rejections(device, progress))
     _audit_pull(progress.entries)
     cursor = _save_checkpoint(device, progress, epoch)
@@ -338,12 +347,25 @@ def _load_entries(user: User, rows: list[Any], scope: set[str]) -> list[FeedEntr
         if record is None:
             continue
         family_id = str(row.family_id) if row.family_id else None
+        if entity == "supervision_session":
+            family_id = None  # its scope key is its own id; it belongs to no family
         deleted = record.get("deleted_at") is not None
         if entity == "person" and record_id not in people_in_scope:
             deleted = True  # no longer in any family this device holds
         op = ChangeOp.DELETE if deleted else ChangeOp.UPSERT
         entries.append(FeedEntry(entity, str(record_id), op, record, family_id))
     return entries
+
+
+def _session_keys(keys: list[str]) -> set[str]:
+    """Return which of the scope keys leaving a device are sessions, not families."""
+    if not keys:
+        return set()
+    ids = [uuid.UUID(key) for key in keys]
+    found = db.session.scalars(
+        sa.select(SupervisionSession.id).where(SupervisionSession.id.in_(ids))
+    )
+    return {str(session) for session in found}
 
 
 def _load_records(entity: str, ids: list[uuid.UUID]) -> Sequence[Any]:

@@ -172,6 +172,34 @@ def build_family(
         )
     )
     assignment = worker.get(f"/api/assignments?family_id={fid}").json["items"][0]
+    session = created(
+        supervisor.post(
+            "/api/supervision-sessions",
+            json={
+                "held_at": "2026-11-25T14:00:00+00:00",
+                "title": "Working with fathers",
+                "attendee_ids": [worker.user["id"]],
+            },
+        )
+    )
+    discussion = created(
+        supervisor.post(
+            "/api/supervision-discussions",
+            json={
+                "session_id": session["id"],
+                "family_id": fid,
+                "questions": [{"id": random_id(), "question": "What is Tobi telling us?"}],
+                "actions": [
+                    {
+                        "id": random_id(),
+                        "task": "Ask Tobi's father to the next visit",
+                        "owner_id": worker.user["id"],
+                        "due_on": "2026-12-05",
+                    }
+                ],
+            },
+        )
+    )
     return {
         "family": fid,
         "person": child["id"],
@@ -187,6 +215,8 @@ def build_family(
         "review": review["id"],
         "conference": conference["id"],
         "plan_action": plan_action["id"],
+        "supervision_session": session["id"],
+        "supervision_discussion": discussion["id"],
     }
 
 

@@ -83,6 +83,11 @@ def test_an_admin_gets_every_record_about_the_person_with_amendments_history_and
     assert [c["id"] for c in records(archive, "checklist")] == [ids["checklist"]]
     assert [c["id"] for c in records(archive, "conference")] == [ids["conference"]]
     assert [p["id"] for p in records(archive, "plan_action")] == [ids["plan_action"]]
+    # Its question names Tobi; the team's session header names no family and stays out.
+    assert [d["id"] for d in records(archive, "supervision_discussion")] == [
+        ids["supervision_discussion"]
+    ]
+    assert not any(name.startswith("supervision_session") for name in archive.namelist())
 
     everything = archive.read("index.html").decode() + "".join(
         archive.read(name).decode() for name in archive.namelist()

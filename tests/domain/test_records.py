@@ -37,6 +37,8 @@ def test_wire_names() -> None:
         "review",
         "conference",
         "plan_action",
+        "supervision_session",
+        "supervision_discussion",
     }
 
 
@@ -156,6 +158,7 @@ def test_draft_note_or_judgment_can_be_deleted(kind: RecordKind) -> None:
         RecordKind.CHECKLIST,
         RecordKind.CONFERENCE,
         RecordKind.PLAN_ACTION,
+        RecordKind.SUPERVISION_DISCUSSION,
     ],
 )
 def test_everyday_records_can_be_deleted(kind: RecordKind) -> None:

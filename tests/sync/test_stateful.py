@@ -1,7 +1,8 @@
 """The proof that nothing is lost or duplicated: a Hypothesis state machine.
 
 Two caseworkers who share no family, a supervisor over one of them, four
-devices. Each device makes random offline edits of every record kind; sync
+devices. Each device makes random offline edits of every record kind (the
+supervisor runs group supervision with one caseworker attending); sync
 happens in random order, with responses lost after the server committed,
 batches replayed and pushed concurrently, and one family reassigned midway.
 After everyone syncs:
@@ -375,6 +376,48 @@ class FieldDay(RuleBasedStateMachine):
                 },
             )
             self._track("hannah-tablet")
+
+    @rule(data=st.data())
+    def run_group_supervision(self, data: st.DataObject) -> None:
+        """The supervisor starts a session with Amara, discusses a family, or edits either."""
+        client = self.devices["hannah-tablet"]
+        choice = data.draw(st.sampled_from(["session", "discussion", "edit"]))
+        session = self._pick(client, "supervision_session", data)
+        discussion = self._pick(client, "supervision_discussion", data)
+        if choice == "session" or session is None:
+            client.create(
+                "supervision_session",
+                {
+                    "held_at": "2026-11-25T14:00:00+00:00",
+                    "title": token(),
+                    "attendee_ids": [str(self.user_ids["amara"])],
+                },
+            )
+        elif choice == "discussion" or discussion is None:
+            family_id = self._family_of(client, data)
+            if not family_id:
+                return
+            question = {"id": str(uuid.uuid4()), "question": "What helps?", "answer": None}
+            client.create(
+                "supervision_discussion",
+                {"session_id": session["id"], "family_id": family_id, "questions": [question]},
+            )
+        elif data.draw(st.booleans()):
+            client.update("supervision_session", session["id"], {"title": token()})
+        else:
+            answered = [{**discussion["questions"][0], "answer": token()}]
+            client.update("supervision_discussion", discussion["id"], {"questions": answered})
+        self._track("hannah-tablet")
+
+    @rule(name=st.sampled_from(["amara-phone", "amara-tablet"]), data=st.data())
+    def attendee_answers(self, name: str, data: st.DataObject) -> None:
+        """Amara, who attended every session, answers a question on her own device."""
+        client = self.devices[name]
+        discussion = self._pick(client, "supervision_discussion", data)
+        if discussion:
+            answered = [{**discussion["questions"][0], "answer": token()}]
+            client.update("supervision_discussion", discussion["id"], {"questions": answered})
+            self._track(name)
 
     # --- the network ------------------------------------------------------------------
 

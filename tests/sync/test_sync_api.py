@@ -515,3 +515,71 @@ def test_a_mutation_whose_envelope_holds_nul_characters_is_rejected_and_kept(app
     phone.store.rejections.clear()
     phone.pull()
     assert phone.store.rejections[0]["data"] == {"k\ufffd": "v\ufffd"}
+
+
+def test_group_supervision_offline_reaches_the_server_once_and_follows_scope(
+    app, north, make_user, make_client
+):
+    amara, families = north
+    okoro = families[0]
+    make_user("caseworker", username="ben")
+    laptop = device(app, "hannah")
+    laptop.pull()
+    # Offline: the session, a discussion of the Okoros, and the decision it made.
+    session_id = laptop.create(
+        "supervision_session",
+        {
+            "held_at": "2026-11-25T14:00:00+00:00",
+            "title": "Working with fathers",
+            "attendee_ids": [str(amara.id)],
+        },
+    )
+    action = {
+        "id": str(uuid.uuid4()),
+        "task": "Invite the father",
+        "owner_id": str(amara.id),
+        "due_on": "2026-12-05",
+        "status": "not_started",
+    }
+    discussion_id = laptop.create(
+        "supervision_discussion",
+        {"session_id": session_id, "family_id": str(okoro.id), "actions": [action]},
+    )
+    judgment_id = laptop.create(
+        "judgment",
+        {
+            "family_id": str(okoro.id),
+            "supervision_discussion_id": discussion_id,
+            "question": "Share with school?",
+            "category": "share_with_school",
+        },
+    )
+    laptop.sign("judgment", judgment_id)
+    batch = list(laptop.store.outbox)
+    assert {r["status"] for r in laptop.push()} == {"applied"}
+    laptop.store.outbox = batch
+    assert {r["status"] for r in laptop.push()} == {"duplicate"}
+    from server.persistence import Judgment, SupervisionDiscussion, SupervisionSession
+
+    assert count(app, SupervisionSession) == 1 and count(app, SupervisionDiscussion) == 1
+    assert count(app, Judgment, supervision_discussion_id=uuid.UUID(discussion_id)) == 1
+
+    # The attendee's phone gets the session (no family of it) and the discussion.
+    phone = device(app, "amara")
+    phone.pull()
+    sessions = list(phone.records_of("supervision_session"))
+    assert [s["id"] for s in sessions] == [session_id]
+    assert phone.store.records[f"supervision_session/{session_id}"]["family_id"] is None
+    assert [d["actions"] for d in phone.records_of("supervision_discussion")] == [[action]]
+    # A caseworker of the team who did not attend receives no session.
+    other = device(app, "ben")
+    other.pull()
+    assert not list(other.records_of("supervision_session"))
+
+    # Taken off the attendee list, the session leaves her phone; the family's discussion stays.
+    laptop.pull()
+    laptop.update("supervision_session", session_id, {"attendee_ids": []})
+    laptop.push()
+    phone.pull()
+    assert not list(phone.records_of("supervision_session"))
+    assert [d["id"] for d in phone.records_of("supervision_discussion")] == [discussion_id]

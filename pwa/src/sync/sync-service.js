@@ -315,7 +315,9 @@ export class SyncService extends EventTarget {
     const put = [];
     const removed = [];
     for (const change of page.changes) {
-      if (change.op === "evict") {
+      if (change.op === "evict" && change.entity !== "family") {
+        removed.push(recordKey(change.entity, change.id)); // a team's record (a session) left scope
+      } else if (change.op === "evict") {
         const keys = this.data.keysOfFamily(change.id);
         removed.push(...keys, ...this.data.orphanedPeople(keys));
       } else if (change.op === "delete") {

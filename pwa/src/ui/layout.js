@@ -37,6 +37,7 @@ function caseworkLinks(link, role) {
   return html`${role === "admin" ? link("#/policy", "Decision policy", "policy") : link("#/", "Caseload", "caseload")}
                 ${role === "supervisor" ? link("#/reviews", "Review queue", "reviews") : ""}
                 ${role === "supervisor" ? link("#/team", "Team view", "team") : ""}
+                ${role === "caseworker" || role === "supervisor" ? link("#/group-supervision", "Group supervision", "group-supervision") : ""}
                 ${role === "caseworker" || role === "supervisor" ? link("#/consultations", "Peer consultations", "consultations") : ""}
                 ${link("#/suggestions", "Suggestions", "suggestions")}
                 ${link("#/notifications", "Notifications", "notifications")}

@@ -10,6 +10,7 @@ import { judgmentView } from "./views/judgment.js";
 import { conferenceView } from "./views/conference.js";
 import { reviewsView } from "./views/reviews.js";
 import { syncView } from "./views/sync.js";
+import { groupSupervisionView } from "./views/group-supervision.js";
 import { teamViewScreen } from "./views/team.js";
 import { handoverView } from "./views/handover.js";
 import { policyView } from "./views/policy.js";
@@ -39,6 +40,7 @@ export const routes = [
   route(`#/judgment/${ID}`, judgmentView),
   route("#/reviews", reviewsView),
   route("#/sync", syncView),
+  route(`#/group-supervision(?:/${ID})?(?:/${ID})?`, groupSupervisionView),
   route("#/team", teamViewScreen),
   route("#/policy", policyView),
   route("#/notifications", notificationsView),

@@ -685,6 +685,22 @@ function timelineEntries(context, familyId) {
       unsynced: unsynced("plan_action", action),
     });
   }
+  for (const discussion of data.ofFamily("supervision_discussion", familyId)) {
+    const session = data.get("supervision_session", discussion.session_id);
+    const actions = discussion.actions || [];
+    entries.push({
+      when: session?.held_at || madeAt("supervision_discussion", discussion),
+      withTime: Boolean(session),
+      kind: "Group supervision",
+      title: session?.title || "Discussed in group supervision",
+      details: [
+        `${(discussion.questions || []).length} reflective questions`,
+        `${actions.length} ${actions.length === 1 ? "action" : "actions"}, ${actions.filter((a) => a.status !== "done").length} open`,
+      ].join(", "),
+      link: [`#/group-supervision/${discussion.session_id}/${discussion.id}`, "Read the discussion"],
+      unsynced: unsynced("supervision_discussion", discussion),
+    });
+  }
   const time = (text) => Date.parse(text.length === 10 ? `${text}T00:00:00Z` : text) || 0;
   return entries.sort((a, b) => time(b.when) - time(a.when));
 }
