@@ -227,13 +227,23 @@ def test_a_push_wakes_the_device_with_a_notification_that_names_no_one(
 
         # The push service hands it to the browser: the service worker shows it.
         cdp, registration_id = service_worker_registration(context, page, live_server)
-        cdp.send(
-            "ServiceWorker.deliverPushMessage",
-            {"origin": live_server, "registrationId": registration_id, "data": json.dumps(message)},
-        )
-        deadline = time.monotonic() + 10
-        while not shown_notifications(page) and time.monotonic() < deadline:
-            page.wait_for_timeout(100)
+        # DevTools' delivery is the stand-in for the push service, and like a push service
+        # it is retried: on a busy machine Chromium has now and then dropped the first one
+        # while the worker was starting. The same tag replaces, so one notification shows.
+        for _attempt in range(3):
+            cdp.send(
+                "ServiceWorker.deliverPushMessage",
+                {
+                    "origin": live_server,
+                    "registrationId": registration_id,
+                    "data": json.dumps(message),
+                },
+            )
+            deadline = time.monotonic() + 10
+            while not shown_notifications(page) and time.monotonic() < deadline:
+                page.wait_for_timeout(100)
+            if shown_notifications(page):
+                break
         [shown] = shown_notifications(page)
         address = f"/#/open/review_reply/{question.json['id']}"
         assert shown == {
