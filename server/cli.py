@@ -68,6 +68,11 @@ def demo_data_command(if_empty: bool, families: int, seed: int) -> None:
     else:
         counts = demo.load_demo_data(families=families, seed=seed)
         click.echo("Loaded demo data: " + ", ".join(f"{n} {kind}" for kind, n in counts.items()))
+        # What the schedule would have made on the 1st, so analysts have a summary to open.
+        from .jobs.reports import produce_monthly_summary
+
+        produce_monthly_summary()
+        click.echo("Last month's service summary is on its way (made in the background).")
     click.echo(demo.sign_in_help())
 
 

@@ -32,6 +32,7 @@ from server.persistence import (
     PlanAction,
     Relationship,
     Review,
+    ServiceSummary,
     Suggestion,
     SupervisionDiscussion,
     SupervisionSession,
@@ -248,6 +249,10 @@ def test_demo_data_command_prints_sign_ins_and_loads_only_once(app, app_context)
     first = runner.invoke(args=args)
     assert first.exit_code == 0, first.output
     assert "Loaded demo data" in first.output and "3 families" in first.output
+    # Analysts find last month's summary on their first visit.
+    assert "service summary" in first.output
+    [summary] = db.session.scalars(sa.select(ServiceSummary)).all()
+    assert summary.kind == "monthly" and summary.period_end.day == 1
     assert demo.DEMO_PASSWORD in first.output
     for username, _, role, _ in demo.DEMO_USERS:
         assert username in first.output and role in first.output
