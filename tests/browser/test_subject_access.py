@@ -69,6 +69,9 @@ def test_an_admin_exports_a_persons_records_and_a_caseworker_cannot(
         "href", "#q"
     )
     check_accessibility(page, "subject access search with no text")
+    summary.get_by_role("link", name="Enter the person's name").click()
+    expect(page.get_by_label("Their name")).to_be_focused()
+    assert page.url.endswith("#/subject-access")
     page.get_by_label("Their name").fill("Zebedee")
     search.click()
     expect(summary.get_by_role("link", name="No one's name matches")).to_be_visible()
