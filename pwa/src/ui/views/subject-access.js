@@ -116,7 +116,7 @@ export async function subjectAccessView(context) {
             ${button("Start the export")}
           </form>`
         : ""}
-      <section id="export-progress" aria-labelledby="export-progress-heading" ${state.current ? "" : "hidden"}>
+      <section id="export-progress" aria-labelledby="export-progress-heading" ${state.current ? "" : html`hidden`}>
         <h2 class="govuk-heading-m" id="export-progress-heading" tabindex="-1">${state.person ? `Export for ${personName(state.person)}` : "Export"}</h2>
         <p class="govuk-body" id="export-status" role="status">${state.current ? statusLine(state.current) : ""}</p>
       </section>
