@@ -62,6 +62,7 @@ function currentSection() {
   if (hash.startsWith("#/group-supervision")) return "group-supervision";
   if (hash.startsWith("#/team")) return "team";
   if (hash.startsWith("#/policy")) return "policy";
+  if (hash.startsWith("#/subject-access")) return "subject-access";
   for (const section of ["consultations", "suggestions", "notifications"]) {
     if (hash.startsWith(`#/${section}`)) return section;
   }

@@ -85,6 +85,42 @@ def new_context(browser: Any, live_server: str) -> Iterator[Any]:
         context.close()
 
 
+@pytest.fixture
+def exports_worker(app: Flask) -> Iterator[None]:
+    """Work the exports queue in a thread while the test runs (in-process without Redis)."""
+    if not app.config["REDIS_URL"]:
+        yield
+        return
+    from redis import Redis
+    from rq import Queue, SimpleWorker
+    from rq.timeouts import TimerDeathPenalty
+
+    class ThreadWorker(SimpleWorker):
+        # Signals belong to the main thread: time jobs out with a timer, and let
+        # the test stop the loop itself.
+        death_penalty_class = TimerDeathPenalty
+
+        def _install_signal_handlers(self) -> None:
+            pass
+
+    connection = Redis.from_url(app.config["REDIS_URL"])
+    queue = Queue("exports", connection=connection)
+    queue.empty()
+    stop = threading.Event()
+
+    def work() -> None:
+        with app.app_context():
+            while not stop.is_set():
+                ThreadWorker([queue], connection=connection).work(burst=True)
+                stop.wait(0.2)
+
+    thread = threading.Thread(target=work, daemon=True)
+    thread.start()
+    yield
+    stop.set()
+    thread.join(timeout=30)
+
+
 def sign_in(
     page: Any, username: str, *, passphrase: str = PASSPHRASE, password: str = PASSWORD
 ) -> None:

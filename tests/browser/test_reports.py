@@ -4,53 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
-import threading
-from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
-
-import pytest
-from flask import Flask
 
 from tests.api.casework import build_family, publish_practice_settings
 from tests.browser.conftest import check_accessibility
 from tests.conftest import PASSWORD
-
-
-@pytest.fixture
-def exports_worker(app: Flask) -> Iterator[None]:
-    """Work the exports queue in a thread while the test runs (in-process without Redis)."""
-    if not app.config["REDIS_URL"]:
-        yield
-        return
-    from redis import Redis
-    from rq import Queue, SimpleWorker
-    from rq.timeouts import TimerDeathPenalty
-
-    class ThreadWorker(SimpleWorker):
-        # Signals belong to the main thread: time jobs out with a timer, and let
-        # the test stop the loop itself.
-        death_penalty_class = TimerDeathPenalty
-
-        def _install_signal_handlers(self) -> None:
-            pass
-
-    connection = Redis.from_url(app.config["REDIS_URL"])
-    queue = Queue("exports", connection=connection)
-    queue.empty()
-    stop = threading.Event()
-
-    def work() -> None:
-        with app.app_context():
-            while not stop.is_set():
-                ThreadWorker([queue], connection=connection).work(burst=True)
-                stop.wait(0.2)
-
-    thread = threading.Thread(target=work, daemon=True)
-    thread.start()
-    yield
-    stop.set()
-    thread.join(timeout=30)
 
 
 def fill_date(page: Any, legend: str, value: date) -> None:

@@ -35,6 +35,7 @@ export function navigation({ signedIn, role, current }) {
 
 function caseworkLinks(link, role) {
   return html`${role === "admin" ? link("#/policy", "Decision policy", "policy") : link("#/", "Caseload", "caseload")}
+                ${role === "admin" ? link("#/subject-access", "Subject access requests", "subject-access") : ""}
                 ${role === "supervisor" ? link("#/reviews", "Review queue", "reviews") : ""}
                 ${role === "supervisor" ? link("#/team", "Team view", "team") : ""}
                 ${role === "caseworker" || role === "supervisor" ? link("#/group-supervision", "Group supervision", "group-supervision") : ""}

@@ -18,9 +18,12 @@ import { notificationsView, openNotificationView } from "./views/notifications.j
 import { askView, consultationView, consultationsView } from "./views/consultations.js";
 import { suggestView, suggestionView, suggestionsView } from "./views/suggestions.js";
 import { analystSignOut, summariesView } from "./views/summaries.js";
+import { subjectAccessView } from "./views/subject-access.js";
 import { html, mount } from "./html.js";
 
 const ID = "([0-9a-f-]{36})";
+const notFound = async ({ main }) =>
+  mount(main, html`<h1 class="govuk-heading-l">Page not found</h1><p class="govuk-body"><a class="govuk-link" href="#/">Go to your caseload</a></p>`);
 const route = (pattern, view, needsUnlock = true) => ({ pattern: new RegExp(`^${pattern}$`), view, needsUnlock });
 
 export const routes = [
@@ -43,6 +46,7 @@ export const routes = [
   route(`#/group-supervision(?:/${ID})?(?:/${ID})?`, groupSupervisionView),
   route("#/team", teamViewScreen),
   route("#/policy", policyView),
+  route("#/subject-access", (context) => (context.user?.role === "admin" ? subjectAccessView(context) : notFound(context))),
   route("#/notifications", notificationsView),
   route(`#/open/([a-z_]+)/${ID}`, openNotificationView),
   route("#/consultations", consultationsView),
@@ -54,7 +58,5 @@ export const routes = [
   // Analysts work online only and keep nothing on the device: no unlock.
   route("#/summaries", summariesView, false),
   route("#/summaries/sign-out", analystSignOut, false),
-  route(".*", async ({ main }) =>
-    mount(main, html`<h1 class="govuk-heading-l">Page not found</h1><p class="govuk-body"><a class="govuk-link" href="#/">Go to your caseload</a></p>`),
-  ),
+  route(".*", notFound),
 ];

@@ -6,21 +6,15 @@ import { localToday, periodErrors } from "../../domain/summary-period.js";
 import { ApiError, Offline, get, post, setCsrfToken } from "../../sync/api.js";
 import { button, dateInput, errorSummary, focusErrorSummary, formValues, readDate } from "../forms.js";
 import { html, mount } from "../html.js";
-import { formatDateTime, tag } from "../layout.js";
+import { follow, statusTag } from "../jobs.js";
+import { formatDateTime } from "../layout.js";
 
-export const SUMMARY_POLL_MS = 1_000;
 const FORMATS = [
   ["html", "Report (HTML, prints to PDF)"],
   ["csv", "CSV"],
   ["xlsx", "Spreadsheet (XLSX)"],
   ["json", "JSON"],
 ];
-const STATUS_TAGS = {
-  queued: ["Waiting", "grey"],
-  running: ["In progress", "blue"],
-  done: ["Ready", "green"],
-  failed: ["Failed", "red"],
-};
 const FIELD_IDS = { first_day: "first_day", last_day: "last_day" };
 
 // The one summary being followed: a new screen stops the last one's polling.
@@ -55,9 +49,8 @@ function downloads(report) {
 }
 
 function progressPanel(report) {
-  const [statusText, colour] = STATUS_TAGS[report.status] || [report.status, "grey"];
   return html`<h2 class="govuk-heading-m" id="progress-heading">Summary for ${report.label}</h2>
-    <p class="govuk-body">${tag(statusText, colour)}</p>
+    <p class="govuk-body">${statusTag(report.status)}</p>
     ${report.status === "failed"
       ? html`<div class="govuk-error-summary" tabindex="-1"><div role="alert">
           <h2 class="govuk-error-summary__title">The summary could not be produced</h2>
@@ -82,15 +75,14 @@ function summaryTable(caption, reports) {
       <th scope="col" class="govuk-table__header">Download</th>
     </tr></thead>
     <tbody class="govuk-table__body">
-      ${reports.map((report) => {
-        const [statusText, colour] = STATUS_TAGS[report.status] || [report.status, "grey"];
-        return html`<tr class="govuk-table__row">
+      ${reports.map(
+        (report) => html`<tr class="govuk-table__row">
           <td class="govuk-table__cell">${report.label}</td>
-          <td class="govuk-table__cell">${tag(statusText, colour)}</td>
+          <td class="govuk-table__cell">${statusTag(report.status)}</td>
           <td class="govuk-table__cell">${report.finished_at ? formatDateTime(report.finished_at) : "–"}</td>
           <td class="govuk-table__cell">${report.status === "done" ? downloads(report) : "–"}</td>
-        </tr>`;
-      })}
+        </tr>`,
+      )}
     </tbody>
   </table>`;
 }
@@ -133,13 +125,8 @@ export async function summariesView(context, state = {}) {
   );
   focusErrorSummary(main);
   const panel = main.querySelector("#summary-progress-panel");
-  let timer = null;
   stopFollowing();
-  stopFollowing = () => clearTimeout(timer);
-  const follow = (report) => {
-    if (!panel.isConnected) {
-      return;
-    }
+  const show = (report) => {
     const bar = panel.querySelector("#summary-progress");
     if (bar && report.status === "running" && panel.dataset.status === "running") {
       // Update in place, so screen readers hear the status change, not a new page.
@@ -151,19 +138,13 @@ export async function summariesView(context, state = {}) {
       panel.dataset.status = report.status;
       mount(panel, progressPanel(report));
     }
-    if (report.status === "done" || report.status === "failed") {
-      return;
-    }
-    timer = setTimeout(async () => {
-      try {
-        follow(await get(`/api/reports/${report.id}`));
-      } catch {
-        follow(report); // a blip: keep watching
-      }
-    }, SUMMARY_POLL_MS);
   };
   if (state.report) {
-    follow(state.report);
+    stopFollowing = follow(state.report, {
+      fetch: (report) => get(`/api/reports/${report.id}`),
+      show,
+      active: () => panel.isConnected,
+    });
   }
   main.querySelector("#summary-form").addEventListener("submit", async (event) => {
     event.preventDefault();

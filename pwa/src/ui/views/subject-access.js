@@ -1,0 +1,257 @@
+// Subject access requests, for admins (online only): find the person by name,
+// start an export of every record about them, watch it finish and download
+// the bundle to redact. What is typed and found lives in this screen's memory
+// only: no draft, no address, nothing stored on the device.
+
+import { ApiError, Offline, SessionEnded, get, hasCsrfToken, post } from "../../sync/api.js";
+import { button, errorSummary, focusErrorSummary, formValues, radios, textInput } from "../forms.js";
+import { html, mount } from "../html.js";
+import { finished, follow, statusTag } from "../jobs.js";
+import { formatDate, formatDateTime } from "../layout.js";
+
+const BASE = "/api/admin/subject-access";
+const FIELD_IDS = { q: "q", person_id: "person_id" };
+
+function personName(person) {
+  return `${person.given_name} ${person.family_name}`;
+}
+
+function matchText(person) {
+  const known = person.known_as ? ` (known as ${person.known_as})` : "";
+  const born = person.date_of_birth ? `born ${formatDate(person.date_of_birth)}` : "date of birth not recorded";
+  const families = `${person.families} ${person.families === 1 ? "family" : "families"}`;
+  return `${personName(person)}${known}, ${born}, ${families}`;
+}
+
+function problemText(error, what) {
+  if (error instanceof Offline) {
+    return `There is no connection, so ${what}. Subject access requests need a connection.`;
+  }
+  if (error instanceof SessionEnded) {
+    return `Your session with the server has ended, so ${what}. Sign out and sign in again.`;
+  }
+  return `Sorry, ${what}: ${error.message}`;
+}
+
+function fieldErrors(error) {
+  return Object.fromEntries(Object.entries(error.errors).map(([field, messages]) => [field, [].concat(messages)[0]]));
+}
+
+function redactionWarning() {
+  return html`<div class="govuk-warning-text">
+    <span class="govuk-warning-text__icon" aria-hidden="true">!</span>
+    <strong class="govuk-warning-text__text"><span class="govuk-visually-hidden">Warning</span>
+      The bundle holds other people's information as well as theirs. It must be redacted by a trained person before it is released to anyone.</strong>
+  </div>`;
+}
+
+function records(exported) {
+  return Object.values(exported.counts || {}).reduce((sum, count) => sum + count, 0);
+}
+
+function downloadLink(exported) {
+  return html`<a class="govuk-link" href="${BASE}/${exported.id}/download" download>Download the bundle (zip)<span class="govuk-visually-hidden">, asked for ${formatDateTime(exported.created_at)}</span></a>`;
+}
+
+function statusLine(exported) {
+  if (exported.status === "done") {
+    return html`${statusTag("done")} The bundle holds ${records(exported)} records. ${downloadLink(exported)}`;
+  }
+  if (exported.status === "failed") {
+    return html`${statusTag("failed")} The export could not be made: ${exported.error || "try again"}.`;
+  }
+  return html`${statusTag(exported.status)} ${exported.status === "queued" ? "Waiting to start." : "Collecting the records."}`;
+}
+
+function exportsTable(exports) {
+  if (!exports.length) {
+    return html`<h2 class="govuk-heading-m">Your exports</h2><p class="govuk-body">You have not asked for any yet.</p>`;
+  }
+  return html`<table class="govuk-table">
+    <caption class="govuk-table__caption govuk-table__caption--m">Your exports</caption>
+    <thead class="govuk-table__head"><tr class="govuk-table__row">
+      <th scope="col" class="govuk-table__header">Asked for</th>
+      <th scope="col" class="govuk-table__header">Status</th>
+      <th scope="col" class="govuk-table__header govuk-table__header--numeric">Records</th>
+      <th scope="col" class="govuk-table__header">Download</th>
+    </tr></thead>
+    <tbody class="govuk-table__body">
+      ${exports.map(
+        (exported) => html`<tr class="govuk-table__row">
+          <td class="govuk-table__cell">${formatDateTime(exported.created_at)}</td>
+          <td class="govuk-table__cell">${statusTag(exported.status)}</td>
+          <td class="govuk-table__cell govuk-table__cell--numeric">${exported.status === "done" ? records(exported) : "–"}</td>
+          <td class="govuk-table__cell">${exported.status === "done" ? (exported.cleared_at ? "Cleared" : downloadLink(exported)) : "–"}</td>
+        </tr>`,
+      )}
+    </tbody>
+  </table>`;
+}
+
+export async function subjectAccessView(context) {
+  const { main, session } = context;
+  const state = { query: "", matches: null, errors: {}, problem: "", exports: [], current: null, person: null };
+  let stopFollowing = () => {};
+
+  function page() {
+    return html`<div id="subject-access-page">
+      ${errorSummary(state.errors, FIELD_IDS)}
+      <h1 class="govuk-heading-l">Subject access requests</h1>
+      <p class="govuk-body">When someone asks for every record the council holds about them, find them here and make a bundle of those records. You need a connection to use this page. Nothing about the person is kept on this device.</p>
+      ${state.problem
+        ? html`<div class="govuk-warning-text" id="subject-access-problem">
+            <span class="govuk-warning-text__icon" aria-hidden="true">!</span>
+            <strong class="govuk-warning-text__text"><span class="govuk-visually-hidden">Warning</span>${state.problem}</strong>
+          </div>`
+        : ""}
+      <form id="search-form" method="post" novalidate>
+        <h2 class="govuk-heading-m">Find the person</h2>
+        ${textInput({ name: "q", label: "Their name", hint: "Given name, family name or the name they are known by. At least 2 letters.", value: state.query, error: state.errors.q, autocomplete: "off", spellcheck: false })}
+        ${button("Search", { secondary: state.matches !== null && state.matches.length > 0 })}
+      </form>
+      ${state.matches?.length
+        ? html`<form id="export-form" method="post" novalidate>
+            ${radios({ name: "person_id", legend: "Which person is the request from?", hint: `${state.matches.length} ${state.matches.length === 1 ? "person matches" : "people match"}. Check the date of birth and number of families.`, options: state.matches.map((person) => [person.id, matchText(person)]), error: state.errors.person_id })}
+            ${redactionWarning()}
+            ${button("Start the export")}
+          </form>`
+        : ""}
+      <section id="export-progress" aria-labelledby="export-progress-heading" ${state.current ? "" : html`hidden`}>
+        <h2 class="govuk-heading-m" id="export-progress-heading" tabindex="-1">${state.person ? `Export for ${personName(state.person)}` : "Export"}</h2>
+        <p class="govuk-body" id="export-status" role="status">${state.current ? statusLine(state.current) : ""}</p>
+      </section>
+      <div id="exports-list">${exportsTable(state.exports)}</div>
+    </div>`;
+  }
+
+  function draw() {
+    mount(main, page());
+    context.enhance(main);
+    main.querySelector("#search-form").addEventListener("submit", onSearch);
+    main.querySelector("#export-form")?.addEventListener("submit", onExport);
+    document.title = `${Object.keys(state.errors).length ? "Error: " : ""}Subject access requests – Family Fieldwork`;
+  }
+
+  function replace(selector, content) {
+    const element = main.querySelector(selector);
+    if (element && element.innerHTML !== String(content)) {
+      mount(element, content); // only a change: a link being read keeps its focus
+    }
+  }
+
+  function show(exports) {
+    state.exports = exports;
+    if (state.current) {
+      state.current = exports.find((exported) => exported.id === state.current.id) || state.current;
+      replace("#export-status", statusLine(state.current));
+    }
+    replace("#exports-list", exportsTable(exports));
+  }
+
+  function watch() {
+    stopFollowing();
+    stopFollowing = follow(state.exports, {
+      fetch: async () => (await get(`${BASE}?page_size=20`)).items,
+      show,
+      settled: (exports) => exports.every(finished),
+      active: () => main.isConnected,
+    });
+  }
+
+  async function ensureSession() {
+    if (!hasCsrfToken()) {
+      await session.resumeServerSession(true);
+    }
+  }
+
+  async function onSearch(event) {
+    event.preventDefault();
+    const query = (formValues(event.target).q || "").trim();
+    state.query = query;
+    state.problem = "";
+    state.matches = null;
+    state.errors = {};
+    if (query.length < 2) {
+      state.errors = { q: query ? "Enter at least 2 letters of their name" : "Enter the person's name" };
+    } else {
+      try {
+        await ensureSession();
+        state.matches = await post(`${BASE}/people/search`, { q: query });
+        if (!state.matches.length) {
+          state.errors = { q: "No one's name matches. Check the spelling, or search for part of the name" };
+        }
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 422 && error.errors.q) {
+          state.errors = { q: fieldErrors(error).q };
+        } else {
+          state.problem = problemText(error, "the search could not be made");
+        }
+      }
+    }
+    draw();
+    if (Object.keys(state.errors).length) {
+      focusErrorSummary(main);
+    } else if (state.problem) {
+      focus("#subject-access-problem");
+    } else {
+      main.querySelector("#person_id")?.closest("fieldset")?.setAttribute("tabindex", "-1");
+      main.querySelector("#person_id")?.closest("fieldset")?.focus();
+    }
+  }
+
+  async function onExport(event) {
+    event.preventDefault();
+    const personId = formValues(event.target).person_id;
+    const person = state.matches?.find((match) => match.id === personId);
+    state.problem = "";
+    state.errors = {};
+    if (!person) {
+      state.errors = { person_id: "Choose the person the request is from" };
+      draw();
+      return focusErrorSummary(main);
+    }
+    try {
+      await ensureSession();
+      const started = await post(BASE, { person_id: person.id });
+      state.current = started;
+      state.person = person;
+      state.matches = null; // the search is done with: nothing more about other people on screen
+      state.query = "";
+      state.exports = [started, ...state.exports.filter((exported) => exported.id !== started.id)];
+      draw();
+      focus("#export-progress-heading");
+      watch();
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 422 && Object.keys(error.errors).length) {
+        state.errors = { person_id: Object.values(fieldErrors(error)).join(" ") };
+        draw();
+        return focusErrorSummary(main);
+      }
+      state.problem = problemText(error, "the export was not started");
+      draw();
+      focus("#subject-access-problem");
+    }
+  }
+
+  function focus(selector) {
+    const element = main.querySelector(selector);
+    if (element) {
+      if (!element.hasAttribute("tabindex")) element.setAttribute("tabindex", "-1");
+      element.focus();
+    }
+  }
+
+  try {
+    await ensureSession();
+    state.exports = (await get(`${BASE}?page_size=20`)).items;
+  } catch (error) {
+    state.problem = problemText(error, "your exports could not be loaded");
+  }
+  draw();
+  watch();
+  return () => {
+    stopFollowing();
+    // Leaving the screen: forget the search and who was found.
+    Object.assign(state, { query: "", matches: null, errors: {}, current: null, person: null });
+  };
+}
