@@ -72,7 +72,12 @@ SummaryPage = page_schema(SummarySchema, "ServiceSummaryPage")
 @blp.arguments(SummaryRequestSchema)
 @blp.response(202, SummarySchema)
 def request_summary(data: dict[str, Any]) -> ServiceSummary:
-    """Ask for a summary of a period (up to 366 days, ending today at the latest)."""
+    """Ask for a summary of a period (up to 366 days, ending today at the latest).
+
+    If you already asked for a summary of the same period and it is still
+    queued or running, that summary is returned and no second job is queued.
+    Once it is done or has failed, asking again makes a new one.
+    """
     return reports.request_summary(_analyst(), data["first_day"], data["last_day"])
 
 
@@ -95,13 +100,21 @@ def get_summary(report_id: uuid.UUID) -> ServiceSummary:
     return reports.get_summary(report_id)
 
 
+def _download_content() -> dict[str, Any]:
+    """Describe each format's content type: the body is a file, JSON's an object."""
+    content: dict[str, Any] = {}
+    for fmt, (content_type, _extension) in sorted(FORMATS.items()):
+        media_type = content_type.split(";")[0]
+        schema = {"type": "object"} if fmt == "json" else {"type": "string", "format": "binary"}
+        content[media_type] = {"schema": schema}
+    return content
+
+
 @blp.route("/<uuid:report_id>/download", methods=["GET"])
 @blp.arguments(DownloadArgs, location="query")
-@blp.response(
-    200,
-    description="The summary as CSV, XLSX, JSON or a printable HTML report",
-    content_type="application/octet-stream",
-)
+@blp.response(200, description="The summary as CSV, XLSX, JSON or a printable HTML report")
+# One success response, several content types: the type follows the ``format`` asked for.
+@blp.doc(responses={200: {"content": _download_content()}})
 def download_summary(args: dict[str, Any], report_id: uuid.UUID) -> Response:
     """Download a finished summary in one format."""
     _analyst()

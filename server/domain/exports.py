@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from .errors import InvalidInput, field_errors
@@ -22,6 +22,18 @@ class ExportStatus(StrEnum):
     RUNNING = "running"
     DONE = "done"
     FAILED = "failed"
+
+
+# A job still running this long after its timeout, or still queued after this long, was
+# lost (its worker killed, or Redis emptied): the sweeper marks it failed.
+STUCK_MARGIN = timedelta(minutes=15)
+QUEUED_TOO_LONG = timedelta(hours=6)
+
+
+def stuck_cutoffs(now: datetime, job_timeout_seconds: int) -> tuple[datetime, datetime]:
+    """Return the times before which a running export, and a queued one, count as stuck."""
+    started_before = now - timedelta(seconds=job_timeout_seconds) - STUCK_MARGIN
+    return started_before, now - QUEUED_TOO_LONG
 
 
 class SummaryKind(StrEnum):

@@ -8,6 +8,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from rq import get_current_job
+from sqlalchemy.exc import IntegrityError
 
 from ..domain.exports import ExportStatus, SummaryKind, previous_month
 from ..extensions import db
@@ -23,6 +24,12 @@ log = logging.getLogger(__name__)
 SUMMARY_TIMEOUT_SECONDS = 60 * 60
 DONE_STAGE = "Done"
 FAILED_MESSAGE = "The summary could not be produced. Request it again, or ask the service desk."
+STOPPED_MESSAGE = (
+    "The summary stopped before it was finished. Request it again, or ask the service desk."
+)
+NOT_STARTED_MESSAGE = (
+    "The summary was not started in time. Request it again, or ask the service desk."
+)
 
 
 def _set_job_progress(percent: int, stage: str) -> None:
@@ -50,14 +57,16 @@ def _set_progress(report_id: uuid.UUID, percent: int, stage: str) -> None:
 
 @with_app_context
 def produce_summary(report_id: str) -> str:
-    """Build and store one summary; a summary already done is left as it is."""
+    """Build and store one summary; one done, or given up as failed, is left as it is."""
     report = db.session.get(ServiceSummary, uuid.UUID(report_id))
     if report is None:
         return "gone"
-    if report.status == ExportStatus.DONE:
-        return "done"
+    if report.status in (ExportStatus.DONE, ExportStatus.FAILED):
+        # A failed one was asked for again as a new summary, which has its own job.
+        return str(report.status)
     report.status = ExportStatus.RUNNING
     report.error = None
+    report.started_at = utcnow()
     db.session.commit()
     period = Period(start=report.period_start, end=report.period_end)
     try:
@@ -73,6 +82,10 @@ def produce_summary(report_id: str) -> str:
         log.exception("service summary %s failed", report_id)
         raise
     db.session.refresh(report)  # progress was written by another connection
+    if report.status == ExportStatus.FAILED:
+        # Swept as stuck while it ran (server/jobs/sweep.py): its retry may be on its way.
+        log.warning("service summary %s finished after it was given up", report_id)
+        return "failed"
     report.summary = summary
     report.status = ExportStatus.DONE
     report.progress = 100
@@ -99,8 +112,11 @@ def monthly_summary_for(start: date, end: date) -> ServiceSummary | None:
 def produce_monthly_summary(today: str | None = None) -> str | None:
     """Queue last month's summary unless it exists already; return its id.
 
-    Runs on the 1st of each month (``server/jobs/schedule.py``). Running it
-    again for the same month does nothing; a failed month is tried again.
+    Runs every night (``server/jobs/schedule.py``): on the 1st it makes last
+    month's; later in the month it does nothing unless that one failed, which
+    it then tries again. A unique index keeps one summary of a month that is
+    done or on its way, so a second cron process or a retry racing this one
+    finds the other's summary instead of queuing a second job.
     """
     start, end = previous_month(date.fromisoformat(today) if today else date.today())
     existing = monthly_summary_for(start, end)
@@ -108,7 +124,15 @@ def produce_monthly_summary(today: str | None = None) -> str | None:
         return str(existing.id)
     report = ServiceSummary(kind=SummaryKind.MONTHLY, period_start=start, period_end=end)
     db.session.add(report)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raced = monthly_summary_for(start, end)
+        if raced is None:  # the index refused it for another reason: not a race
+            raise
+        log.info("monthly summary of %s was queued by another process", start.isoformat())
+        return str(raced.id)
     enqueue_summary(report)
     return str(report.id)
 

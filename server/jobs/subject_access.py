@@ -23,6 +23,9 @@ log = logging.getLogger(__name__)
 BUNDLE_KEEP_DAYS = 30
 # Someone with years of records in several families: more than rq's default 3 minutes.
 EXPORT_TIMEOUT_SECONDS = 30 * 60
+FAILED_MESSAGE = "The bundle could not be made. Try again, or ask the service desk."
+STOPPED_MESSAGE = "The bundle stopped before it was finished. Try again, or ask the service desk."
+NOT_STARTED_MESSAGE = "The bundle was not started in time. Try again, or ask the service desk."
 
 
 @with_app_context
@@ -31,9 +34,12 @@ def produce_subject_access_export(export_id: str) -> str:
     export = db.session.get(SubjectAccessExport, uuid.UUID(export_id))
     if export is None:
         return "gone"
-    if export.status == ExportStatus.DONE:
-        return "done"  # idempotent: a retried job does not make a second bundle
+    if export.status in (ExportStatus.DONE, ExportStatus.FAILED):
+        # Idempotent: a retried job does not make a second bundle, and one given up as
+        # stuck (server/jobs/sweep.py) stays failed: the admin asks again.
+        return str(export.status)
     export.status = ExportStatus.RUNNING
+    export.started_at = utcnow()
     db.session.commit()
     try:
         found = subject_access.collect(export.person_id)
@@ -44,11 +50,16 @@ def produce_subject_access_export(export_id: str) -> str:
     except Exception:
         db.session.rollback()
         export.status = ExportStatus.FAILED
-        export.error = "The bundle could not be made. Try again, or ask the service desk."
+        export.error = FAILED_MESSAGE
         export.finished_at = utcnow()
         db.session.commit()
         log.exception("subject access export %s failed", export_id)
         raise
+    db.session.refresh(export)
+    if export.status == ExportStatus.FAILED:
+        # Swept as stuck while it ran: the admin has been told to ask again.
+        log.warning("subject access export %s finished after it was given up", export_id)
+        return "failed"
     for family in found.records.get("family", []):
         record_event(
             AuditAction.EXPORT,

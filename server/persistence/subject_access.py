@@ -31,5 +31,7 @@ class SubjectAccessExport(Model):
     counts: Mapped[dict[str, int] | None] = mapped_column(JSONType)
     bundle: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
     created_at: Mapped[timestamp]
+    # When a worker took it up: how long it has been running (server/jobs/sweep.py).
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -32,12 +32,31 @@ def last_day(report: ServiceSummary) -> date:
 
 
 def request_summary(analyst: User, first_day: date, last_day: date) -> ServiceSummary:
-    """Record a request for a summary of the period, audit it and queue its job."""
+    """Record a request for a summary of the period, audit it and queue its job.
+
+    The analyst's own summary of the same period still queued or running is
+    returned instead: asking twice (a double click, a second tab) queues one job.
+    """
     check_summary_period(first_day, last_day, date.today())
+    period_end = last_day + timedelta(days=1)
+    in_progress = db.session.scalar(
+        sa.select(ServiceSummary)
+        .where(
+            ServiceSummary.kind == SummaryKind.REQUESTED,
+            ServiceSummary.requested_by_id == analyst.id,
+            ServiceSummary.period_start == first_day,
+            ServiceSummary.period_end == period_end,
+            ServiceSummary.status.in_([ExportStatus.QUEUED, ExportStatus.RUNNING]),
+        )
+        .order_by(ServiceSummary.created_at.desc(), ServiceSummary.id)
+        .limit(1)
+    )
+    if in_progress is not None:
+        return in_progress
     report = ServiceSummary(
         kind=SummaryKind.REQUESTED,
         period_start=first_day,
-        period_end=last_day + timedelta(days=1),
+        period_end=period_end,
         requested_by_id=analyst.id,
     )
     db.session.add(report)

@@ -252,3 +252,50 @@ def test_the_monthly_summary_is_made_once_per_month_and_listed(app, people):
     people.post(BASE, json=LAST_MONTH)
     assert people.get(BASE).json["total"] == 2
     assert people.get(f"{BASE}?kind=requested").json["total"] == 1
+
+
+def test_asking_twice_while_the_first_is_queued_returns_it_and_queues_one_job(
+    app, people, make_user, make_client
+):
+    if not app.config["REDIS_URL"]:
+        pytest.skip("needs Redis: set REDIS_URL (CI always does)")
+    _connection, queue = _exports_queue(app)
+    queue.empty()
+    first = people.post(BASE, json=LAST_MONTH)
+    again = people.post(BASE, json=LAST_MONTH)
+    assert (first.status_code, again.status_code) == (202, 202)
+    assert again.json["id"] == first.json["id"] and again.json["status"] == "queued"
+    assert [job.args for job in queue.get_jobs()] == [(first.json["id"],)]
+    # Another period, or another analyst's same period, is a request of its own.
+    other_period = people.post(BASE, json={"first_day": "2026-09-01", "last_day": "2026-09-30"})
+    make_user("analyst", username="bea", team=None)
+    other_analyst = make_client("bea").post(BASE, json=LAST_MONTH)
+    ids = {first.json["id"], other_period.json["id"], other_analyst.json["id"]}
+    assert len(ids) == 3 and len(queue.get_jobs()) == 3
+    queue.empty()
+
+
+def test_once_the_summary_is_done_asking_again_makes_a_new_one(app, people):
+    app.config["REDIS_URL"] = None
+    first = people.post(BASE, json=LAST_MONTH).json
+    assert people.get(f"{BASE}/{first['id']}").json["status"] == "done"
+    again = people.post(BASE, json=LAST_MONTH).json
+    assert again["id"] != first["id"]
+    assert people.get(f"{BASE}?kind=requested").json["total"] == 2
+
+
+def test_the_api_description_names_each_download_type(app, people):
+    spec = people.get("/api/openapi.json").json
+    download = spec["paths"]["/api/reports/{report_id}/download"]["get"]["responses"]["200"]
+    documented = set(download["content"])
+    assert documented == {content_type.split(";")[0] for content_type, _ in _formats().values()}
+    assert "application/octet-stream" not in documented
+    app.config["REDIS_URL"] = None
+    report = people.post(BASE, json=LAST_MONTH).json
+    for fmt in _formats():
+        response = people.get(f"{BASE}/{report['id']}/download?format={fmt}")
+        assert response.mimetype in documented, fmt
+    bundle = spec["paths"]["/api/admin/subject-access/{export_id}/download"]["get"]
+    assert set(bundle["responses"]["200"]["content"]) == {"application/zip"}
+    request = " ".join(spec["paths"]["/api/reports"]["post"]["description"].split())
+    assert "still queued or running, that summary is returned" in request
