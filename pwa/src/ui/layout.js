@@ -113,7 +113,7 @@ export function footer() {
     <div class="govuk-width-container">
       <div class="govuk-footer__meta">
         <div class="govuk-footer__meta-item govuk-footer__meta-item--grow">
-          <p class="govuk-body-s">Everything on this device is encrypted and locks itself when left alone.</p>
+          <p class="govuk-body-s">Case records kept on this device are encrypted, and the app locks itself when left alone.</p>
         </div>
       </div>
     </div>
