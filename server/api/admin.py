@@ -20,6 +20,7 @@ from ..persistence import AuditEvent, Team, User
 from ..security.sessions import EndReason, current_user, end_user_sessions
 from ..services import accounts
 from .common import DeviceSchema, UserSchema, blueprint
+from .fields import moment
 from .schemas import PageArgsSchema, page_schema
 
 blp = blueprint("admin", "/api/admin", "Users, teams, devices and the audit log (admins)")
@@ -75,8 +76,8 @@ class AuditFilterSchema(PageArgsSchema):
     user_id = fields.UUID()
     family_id = fields.UUID()
     action = fields.String(validate=validate.Length(max=20))
-    since = fields.AwareDateTime()
-    until = fields.AwareDateTime()
+    since = moment()
+    until = moment()
 
 
 UserPage = page_schema(UserSchema, "UserPage")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
-from marshmallow import fields, validate
+from marshmallow import ValidationError, fields, validate
 
 from ..vocabularies import codes
 
@@ -22,6 +23,19 @@ def long_text(**kwargs: Any) -> fields.String:
 
 def required_text(max_length: int = SHORT_TEXT, **kwargs: Any) -> fields.String:
     return fields.String(required=True, validate=validate.Length(min=1, max=max_length), **kwargs)
+
+
+def _held_in_utc(value: datetime) -> None:
+    # A far offset can move a valid local time past year 9999 or before year 1 in UTC.
+    try:
+        value.astimezone(UTC)
+    except OverflowError as error:
+        raise ValidationError("Enter a date and time between the years 1 and 9999.") from error
+
+
+def moment(**kwargs: Any) -> fields.AwareDateTime:
+    """A date and time with its offset, that can be stored (in UTC)."""
+    return fields.AwareDateTime(validate=_held_in_utc, **kwargs)
 
 
 def choice(values: list[str] | tuple[str, ...], **kwargs: Any) -> fields.String:

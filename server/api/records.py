@@ -30,6 +30,7 @@ from ..persistence import (
 from ..persistence.case import CASE_RECORDS, CaseRecord
 from ..security.sessions import current_user
 from ..services import case_records
+from .fields import code_from
 from .schemas import (
     WRITABLE,
     PageArgsSchema,
@@ -387,7 +388,7 @@ class HandoverSchema(Schema):
         required=True, validate=validate.OneOf([code for code, _ in _handover_reasons()])
     )
     handover_note = fields.String(required=True, validate=validate.Length(max=20_000))
-    role = fields.String(load_default="allocated_worker")
+    role = code_from("assignment_role", load_default="allocated_worker")
 
 
 def register_handover(blp: Blueprint) -> None:

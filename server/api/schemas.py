@@ -25,6 +25,7 @@ from .fields import (
     choice,
     code_from,
     long_text,
+    moment,
     object_list,
     required_text,
     short_text,
@@ -171,7 +172,7 @@ WRITABLE: dict[RecordKind, dict[str, fields.Field]] = {
     },
     RecordKind.INTERACTION: {
         "family_id": fields.UUID(required=True),
-        "occurred_at": fields.AwareDateTime(required=True),
+        "occurred_at": moment(required=True),
         "duration_minutes": fields.Integer(
             allow_none=True, validate=validate.Range(min=0, max=24 * 60)
         ),
@@ -262,7 +263,7 @@ WRITABLE: dict[RecordKind, dict[str, fields.Field]] = {
         "status": choice(["not_started", "on_track", "off_track", "done"]),
     },
     RecordKind.SUPERVISION_SESSION: {
-        "held_at": fields.AwareDateTime(required=True),
+        "held_at": moment(required=True),
         "title": required_text(),
         "facilitator_id": fields.UUID(),
         "attendee_ids": fields.List(fields.UUID(), validate=validate.Length(max=50)),

@@ -418,8 +418,13 @@ def _rejections(device: Device, progress: _Progress) -> list[FeedEntry]:
 def _audit_pull(entries: list[FeedEntry]) -> None:
     counts: dict[str, int] = {}
     for entry in entries:
-        if entry.family_id and entry.op is not ChangeOp.EVICT:
+        if entry.op is ChangeOp.EVICT:
+            continue
+        if entry.family_id:
             counts[entry.family_id] = counts.get(entry.family_id, 0) + 1
+        elif entry.entity == "supervision_session":
+            # Scoped by team, not family: audited by its own id, as a REST read is.
+            record_event(AuditAction.SYNC, "supervision_session", record_id=uuid.UUID(entry.id))
     for family_id, count in counts.items():
         record_event(
             AuditAction.SYNC, "family", family_id=uuid.UUID(family_id), detail={"count": count}

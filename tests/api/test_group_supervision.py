@@ -5,6 +5,10 @@ from __future__ import annotations
 import uuid
 
 import pytest
+import sqlalchemy as sa
+
+from server.extensions import db
+from server.persistence import AuditEvent
 
 from .casework import created, publish_practice_settings
 
@@ -229,3 +233,81 @@ def test_an_attendee_cannot_move_someone_elses_action(group, make_client):
         json={"base_version": 1, "actions": [action]},
     )
     assert refused.status_code == 403
+
+
+def test_reading_sessions_and_discussions_is_audited_like_other_records(group, make_client, app):
+    hannah = make_client("hannah")
+    session = start_session(hannah, [group["amara"]])
+    discussion = created(discuss(hannah, session, group["okoro"], group["amara"]))
+    amara = make_client("amara")
+    amara.get("/api/supervision-sessions")
+    amara.get(f"/api/supervision-sessions/{session['id']}")
+    amara.get(f"/api/supervision-discussions?session_id={session['id']}")
+    amara.get(f"/api/supervision-discussions/{discussion['id']}")
+    amara.get(f"/api/supervision-discussions/{discussion['id']}/history")
+    with app.app_context():
+        events = db.session.scalars(
+            sa.select(AuditEvent).where(AuditEvent.user_id == group["amara"].id)
+        ).all()
+    seen = {(e.action, e.entity, e.record_id, e.family_id) for e in events}
+    okoro, session_id = group["okoro"].id, uuid.UUID(session["id"])
+    assert ("list", "supervision_session", None, None) in seen
+    assert ("read", "supervision_session", session_id, None) in seen
+    assert ("list", "supervision_discussion", None, okoro) in seen
+    assert ("read", "supervision_discussion", uuid.UUID(discussion["id"]), okoro) in seen
+    assert any(e.detail.get("history") for e in events if e.entity == "supervision_discussion")
+    assert all(e.device_id == amara.device_id for e in events if e.action in ("list", "read"))
+
+
+@pytest.mark.parametrize("username", ["amara", "south.sup"])
+def test_a_discussion_outside_your_families_is_not_found_whatever_you_try(
+    group, make_client, username
+):
+    """Amara attended but does not work with the Byrnes; South's supervisor is another team."""
+    hannah = make_client("hannah")
+    session = start_session(hannah, [group["amara"], group["ben"]])
+    byrne = created(discuss(hannah, session, group["byrne"], group["ben"]))
+    judgment = created(
+        hannah.post(
+            "/api/judgments",
+            json={
+                "family_id": str(group["byrne"].id),
+                "supervision_discussion_id": byrne["id"],
+                "question": "Share with school?",
+                "category": "routine_support",
+            },
+        )
+    )
+    client = make_client(username)
+    url = f"/api/supervision-discussions/{byrne['id']}"
+    assert client.get(url).status_code == 404
+    assert client.get(f"{url}/history").status_code == 404
+    answer = {**byrne["questions"][0], "answer": "Mine"}
+    assert client.patch(url, json={"base_version": 1, "questions": [answer]}).status_code == 404
+    assert client.delete(url).status_code == 404
+    assert client.get(f"/api/judgments/{judgment['id']}").status_code == 404
+    # No filter or count tells the discussion, its decision or its family apart from nothing.
+    for listing in (
+        f"/api/supervision-discussions?session_id={session['id']}",
+        f"/api/supervision-discussions?family_id={group['byrne'].id}",
+        f"/api/supervision-discussions?include_deleted=true&session_id={session['id']}",
+        f"/api/judgments?supervision_discussion_id={byrne['id']}",
+        f"/api/supervision-sessions?family_id={group['byrne'].id}",
+    ):
+        page = client.get(listing).json
+        assert page["total"] == 0 and page["items"] == [], listing
+
+
+def test_working_with_a_family_does_not_show_a_session_you_did_not_attend(group, make_client):
+    hannah = make_client("hannah")
+    session = start_session(hannah, [group["amara"]])
+    discussion = created(discuss(hannah, session, group["byrne"], group["hannah"]))
+    ben = make_client("ben")
+    # Ben works with the Byrnes, so he reads their discussion: it names the session by id only.
+    seen = ben.get(f"/api/supervision-discussions/{discussion['id']}")
+    assert seen.status_code == 200
+    assert "title" not in seen.json and "attendee_ids" not in seen.json
+    # The header (title, who came) stays with those who attended and the team's supervisors.
+    assert ben.get(f"/api/supervision-sessions/{session['id']}").status_code == 404
+    assert ben.get(f"/api/supervision-sessions/{session['id']}/history").status_code == 404
+    assert ben.get(f"/api/supervision-sessions?family_id={group['byrne'].id}").json["total"] == 0

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from server.extensions import db
-from server.persistence import Device, Note, PlanAction, RecordHistory
+from server.persistence import AuditEvent, Device, Note, PlanAction, RecordHistory
 from server.services import sync as sync_service
 from sync.client import DeviceWiped, SyncError
 from tests.api.casework import publish_practice_settings
@@ -571,6 +571,15 @@ def test_group_supervision_offline_reaches_the_server_once_and_follows_scope(
     assert [s["id"] for s in sessions] == [session_id]
     assert phone.store.records[f"supervision_session/{session_id}"]["family_id"] is None
     assert [d["actions"] for d in phone.records_of("supervision_discussion")] == [[action]]
+    # Both reads are audited: the discussion under its family, the session by its own id.
+    with app.app_context():
+        events = db.session.scalars(
+            sa.select(AuditEvent).where(AuditEvent.user_id == amara.id, AuditEvent.action == "sync")
+        ).all()
+    assert ("family", okoro.id, None) in {(e.entity, e.family_id, e.record_id) for e in events}
+    assert ("supervision_session", None, uuid.UUID(session_id)) in {
+        (e.entity, e.family_id, e.record_id) for e in events
+    }
     # A caseworker of the team who did not attend receives no session.
     other = device(app, "ben")
     other.pull()
