@@ -31,6 +31,8 @@ class User(Model):
     team_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("team.id"))
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    # The time step of the last one-time code accepted: an older or equal one is refused.
+    totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[timestamp]
     password_changed_at: Mapped[timestamp]

@@ -7,6 +7,7 @@ import uuid
 
 import pyotp
 import sqlalchemy as sa
+from pyotp.utils import strings_equal
 
 from ..domain.errors import (
     DeviceRevoked,
@@ -28,6 +29,8 @@ from ..security.sessions import EndReason, end_device_sessions, end_user_session
 log = logging.getLogger(__name__)
 
 TOTP_ISSUER = "Family Fieldwork"
+# One step (30 s) either side of now, for a phone clock a little off.
+TOTP_DRIFT_STEPS = 1
 
 
 class InvalidCredentials(NotAuthenticated):
@@ -96,7 +99,7 @@ def sign_in(
             enrolment_only = True
         elif not totp_code:
             raise SecondFactorRequired()
-        elif not pyotp.TOTP(user.totp_secret).verify(totp_code, valid_window=1):
+        elif not _use_one_time_code(user, user.totp_secret, totp_code):
             raise InvalidCredentials()
     device = register_device(user, device_id, device_label)
     if passwords.needs_rehash(user.password_hash):
@@ -156,6 +159,27 @@ def set_active(user: User, active: bool) -> None:
         end_user_sessions(user.id, EndReason.ACCOUNT_DISABLED)
 
 
+def _use_one_time_code(user: User, secret: str, code: str) -> bool:
+    """Accept a code of the secret within one step of now, once: a code used before is refused.
+
+    The step is claimed with one conditional UPDATE, so two sign-ins racing
+    with the same code cannot both succeed.
+    """
+    totp = pyotp.TOTP(secret)
+    now = totp.timecode(utcnow())
+    for step in range(now - TOTP_DRIFT_STEPS, now + TOTP_DRIFT_STEPS + 1):
+        if strings_equal(code, totp.generate_otp(step)):
+            claimed = db.session.execute(
+                sa.update(User)
+                .where(User.id == user.id)
+                .where(sa.or_(User.totp_last_step.is_(None), User.totp_last_step < step))
+                .values(totp_last_step=step)
+                .returning(User.id)
+            ).scalar_one_or_none()
+            return claimed is not None
+    return False
+
+
 def start_totp_enrolment(user: User) -> tuple[str, str]:
     """Return a new TOTP secret and its provisioning URI (not yet active)."""
     secret = pyotp.random_base32()
@@ -165,7 +189,7 @@ def start_totp_enrolment(user: User) -> tuple[str, str]:
 
 def confirm_totp_enrolment(session: UserSession, secret: str, code: str) -> None:
     """Turn on the second factor once the user proves their app has the secret."""
-    if not pyotp.TOTP(secret).verify(code, valid_window=1):
+    if not _use_one_time_code(session.user, secret, code):
         raise InvalidInput(errors=field_errors(code="That code is not right. Try the next one."))
     session.user.totp_secret = secret
     session.enrolment_only = False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 
 import pyotp
@@ -211,14 +212,21 @@ def test_totp_enrolment_and_sign_in_with_a_code(app, make_user, make_client):
         "/api/auth/totp/confirm", json={"secret": setup["secret"], "code": "000000"}
     )
     assert wrong.status_code == 422 and "code" in wrong.json["errors"]
-    ok = client.post("/api/auth/totp/confirm", json={"secret": setup["secret"], "code": totp.now()})
+    when = time.time()
+    first = totp.at(when)
+    ok = client.post("/api/auth/totp/confirm", json={"secret": setup["secret"], "code": first})
     assert ok.status_code == 204
 
     app.config["PRODUCTION"] = True
     fresh = make_client()
     asked = fresh.login("hannah")
     assert asked.status_code == 401 and asked.json["code"] == "second_factor_required"
-    assert fresh.login("hannah", totp_code=totp.now()).status_code == 200
+    # The code that confirmed the app cannot be used again; the next one can, once.
+    assert fresh.login("hannah", totp_code=first).json["code"] == "invalid_credentials"
+    following = totp.at(when + totp.interval)
+    assert fresh.login("hannah", totp_code=following).status_code == 200
+    again = make_client().login("hannah", totp_code=following)
+    assert again.status_code == 401 and again.json["code"] == "invalid_credentials"
 
 
 def test_production_cookies_are_secure_and_hsts_is_sent(app, make_user, make_client):
