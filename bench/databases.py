@@ -20,7 +20,7 @@ from server.config import Settings, _database_url
 from server.extensions import db
 
 # Benchmarks sign in over plain HTTP, so the app runs outside production mode.
-BENCH_SECRET_KEY = "bench-secret-key-not-for-any-real-service"  # noqa: S105
+BENCH_SECRET_KEY = "bench-secret-key-not-for-any-real-service"  # noqa: S105 (benchmark only)
 
 
 def server_url(given: str | None) -> str:

@@ -139,7 +139,7 @@ def bulk_insert(engine: sa.Engine, model: type[Any], rows: Iterable[dict[str, An
         columns = list(table.columns.keys())
         raw = engine.raw_connection()
         try:
-            with raw.cursor() as cursor:  # type: ignore[attr-defined]
+            with raw.cursor() as cursor:  # type: ignore[attr-defined]  # psycopg's cursor; the DB-API proxy's type hides it
                 names = ", ".join(f'"{name}"' for name in columns)
                 with cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
                     for row in batch:

@@ -47,6 +47,7 @@ from sync.protocol import MAX_PUSH_MUTATIONS
 TARGET_PUSH_PER_S = 10_000
 TARGET_RATIO = 0.5
 SMOKE = {"batches": 2, "batch_size": 40, "families": 2}
+# Declarative classes type __table__ as a FromClause; these are Tables.
 TABLES: dict[str, sa.Table] = {
     "interaction": Interaction.__table__,  # type: ignore[dict-item]
     "note": Note.__table__,  # type: ignore[dict-item]

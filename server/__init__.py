@@ -34,7 +34,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         # Behind a load balancer: take the client's address from X-Forwarded-For,
         # so sign-in limits count each person, not the proxy.
         hops = app.config["TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]  # Flask's documented way to add middleware
     app.url_map.converters["uuid"] = UUIDConverter
     db.init_app(app)
     migrate.init_app(

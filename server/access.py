@@ -9,7 +9,7 @@ admins run the service).
 from __future__ import annotations
 
 import uuid
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import sqlalchemy as sa
 
@@ -17,7 +17,7 @@ from .domain.errors import NotFound
 from .domain.roles import Action, Role, can
 from .extensions import db
 from .persistence import Assignment, Family, Membership, Person, SupervisionSession, User
-from .persistence.case import CaseRecord
+from .persistence.case import CaseRecord, family_column
 
 Record = TypeVar("Record", bound=CaseRecord)
 
@@ -80,8 +80,7 @@ def in_scope(model: type[CaseRecord], user: User) -> sa.ColumnElement[bool]:
             Membership.deleted_at.is_(None),
             Membership.family_id.in_(families),
         )
-    family_id: Any = model.family_id  # type: ignore[attr-defined]
-    return family_id.in_(families)
+    return family_column(model).in_(families)
 
 
 def scoped(model: type[Record], user: User, *, include_deleted: bool = False) -> sa.Select[Record]:

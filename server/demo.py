@@ -1363,7 +1363,7 @@ class _Council:
 
     def __init__(self, seed: int, staff: Staff, today: date, policy_version: int) -> None:
         # Not for security: a repeatable demonstration.
-        self.rng = random.Random(seed)  # noqa: S311
+        self.rng = random.Random(seed)  # noqa: S311  (synthetic data, not secrets)
         self.staff = staff
         self.today = today
         # Everything happened before today began, so nothing is in the future.
@@ -1402,7 +1402,7 @@ class _Council:
         for index, (family_seed, team, worker) in enumerate(
             zip(seeds, teams, workers, strict=True)
         ):
-            self.family(index, random.Random(family_seed), team, worker)  # noqa: S311
+            self.family(index, random.Random(family_seed), team, worker)  # noqa: S311  (synthetic data)
         self.suggestions()
         self.consultations()
         self.group_supervision()
@@ -2558,7 +2558,7 @@ class _Council:
 
     def group_supervision(self) -> None:
         """Hold a monthly group supervision in each team over the last three months."""
-        rng = random.Random(self.rng.getrandbits(64))  # noqa: S311
+        rng = random.Random(self.rng.getrandbits(64))  # noqa: S311  (synthetic data)
         for team in TEAMS:
             supervisor = self.staff.supervisor(team)
             attendees = self.staff.caseworkers(team)[:4]

@@ -27,7 +27,7 @@ from ..persistence import (
     SupervisionDiscussion,
     SupervisionSession,
 )
-from ..persistence.case import CASE_RECORDS, CaseRecord
+from ..persistence.case import CASE_RECORDS, CaseRecord, family_column
 from ..security.sessions import current_user
 from ..services import case_records
 from .fields import code_from
@@ -88,7 +88,7 @@ def _family_filter(model: type[CaseRecord]) -> Filter:
                 )
             )
         )
-    column = model.id if model.kind is RecordKind.FAMILY else model.family_id  # type: ignore[attr-defined]
+    column = family_column(model)
     return lambda query, value: query.where(column == value)
 
 

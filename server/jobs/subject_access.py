@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import uuid
 from datetime import timedelta
-from typing import Any
 
 import sqlalchemy as sa
 
@@ -81,13 +80,15 @@ def produce_subject_access_export(export_id: str) -> str:
 def clear_old_subject_access_bundles() -> int:
     """Delete the content of bundles older than ``BUNDLE_KEEP_DAYS``; keep the rows."""
     now = utcnow()
-    result: sa.CursorResult[Any] = db.session.execute(  # type: ignore[assignment]
+    result = db.session.execute(
         sa.update(SubjectAccessExport)
         .where(
             SubjectAccessExport.cleared_at.is_(None),
             SubjectAccessExport.created_at < now - timedelta(days=BUNDLE_KEEP_DAYS),
         )
         .values(bundle=None, cleared_at=now)
+        .returning(SubjectAccessExport.id)
     )
+    cleared = len(result.all())
     db.session.commit()
-    return int(result.rowcount or 0)
+    return cleared

@@ -8,7 +8,6 @@ summary or bundle would show ``running`` or ``queued`` for ever.
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 import sqlalchemy as sa
 
@@ -40,12 +39,13 @@ STUCK_EXPORTS: tuple[tuple[ExportModel, int, str, str], ...] = (
 
 
 def _fail(model: ExportModel, condition: sa.ColumnElement[bool], message: str) -> int:
-    result: sa.CursorResult[Any] = db.session.execute(  # type: ignore[assignment]
+    result = db.session.execute(
         sa.update(model)
         .where(condition)
         .values(status=ExportStatus.FAILED, error=message, finished_at=utcnow())
+        .returning(model.id)
     )
-    return int(result.rowcount or 0)
+    return len(result.all())
 
 
 @with_app_context

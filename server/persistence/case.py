@@ -61,6 +61,12 @@ class CaseRecord(Model):
         return getattr(self, "state", None)
 
 
+def family_column(model: type[CaseRecord]) -> sa.ColumnElement[uuid.UUID]:
+    """Return the column naming the family of a kind's records; a family is its own."""
+    columns = model.__table__.c
+    return columns.id if model.kind is RecordKind.FAMILY else columns.family_id
+
+
 def family_fk() -> Mapped[uuid.UUID]:
     return mapped_column(sa.ForeignKey("family.id"), index=True)
 

@@ -96,7 +96,8 @@ def record_flushed_changes(session: Session, _context: object) -> None:
             # Team-scoped: the session is its own scope key, like a family is.
             rows.append(feed_row("supervision_session", record.id, record.id))
         elif isinstance(record, CaseRecord):
-            rows.append(feed_row(record.kind.value, record.id, record.family_id))  # type: ignore[attr-defined]
+            family_id = sa.inspect(record).attrs["family_id"].value  # every other kind has one
+            rows.append(feed_row(record.kind.value, record.id, family_id))
         elif type(record) in GLOBAL_RECORDS:
             key = record.id if hasattr(record, "id") else record.version
             rows.append(feed_row(GLOBAL_RECORDS[type(record)], _as_uuid(key), None))

@@ -31,8 +31,8 @@ class AppendOnlyViolation(RuleBroken):
 
 
 def _was_signed(record: CaseRecord) -> bool:
-    history = sa.inspect(record).attrs.state.history
-    before = history.deleted[0] if history.deleted else record.state  # type: ignore[attr-defined]
+    state = sa.inspect(record).attrs.state
+    before = state.history.deleted[0] if state.history.deleted else state.value
     return bool(before == SignState.SIGNED)
 
 

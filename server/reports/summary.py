@@ -274,7 +274,7 @@ def _by_team(query: Any) -> dict[Any, int]:
 
 @dataclass(frozen=True)
 class Teams:
-    ids: list[uuid.UUID]
+    ids: list[uuid.UUID | None]  # None: the row of staff outside the family teams
     names: list[str]
 
 
@@ -294,7 +294,7 @@ def _statistic_column(medians: Medians, teams: Teams) -> list[Cell]:
 
 
 def _grid(
-    counts: Counts, keys: Sequence[str], teams: Teams, forced: Sequence[tuple[int, int]] = ()
+    counts: Counts, keys: Sequence[object], teams: Teams, forced: Sequence[tuple[int, int]] = ()
 ) -> ControlledCounts:
     body = [[counts.get((team, key), 0) for key in keys] for team in teams.ids]
     return control_counts(body, forced=forced, width=len(keys))
@@ -571,7 +571,7 @@ class _Summary:
             .join(workers, workers.c.family_id == open_family.c.family_id)
             .group_by(open_family.c.team_id, bucket)
         )
-        controlled = _grid(counts, [1, 2, 3], teams)  # type: ignore[list-item]
+        controlled = _grid(counts, [1, 2, 3], teams)
         self.add(
             _table(
                 "continuity",
@@ -1010,7 +1010,7 @@ class _Summary:
         for team_id, key, count in rows:
             row = team_id if team_id in known else None
             counts[(row, key)] = counts.get((row, key), 0) + count
-        rows_of = Teams([*teams.ids, None], [*teams.names, "Other staff"])  # type: ignore[list-item]
+        rows_of = Teams([*teams.ids, None], [*teams.names, "Other staff"])
         if not any(row is None for row, _ in counts):
             rows_of = teams
         columns = _grid_columns(_grid(counts, ["adopted", "being_tried", "other"], rows_of))
@@ -1133,12 +1133,16 @@ def _chart(
     maximum: float | None = None,
 ) -> dict[str, Any]:
     """Return a bar chart's description: its data (copied from its table) and text alternative."""
-    numbers = [(label, v) for label, v in zip(categories, values, strict=True) if _is_number(v)]
+    numbers = [
+        (label, float(v))
+        for label, v in zip(categories, values, strict=True)
+        if isinstance(v, int | float) and not isinstance(v, bool)
+    ]
     hidden = [label for label, v in zip(categories, values, strict=True) if v == SUPPRESSED]
     words = [f"Bar chart of {series.lower()} for {len(categories)} groups."]
     if numbers:
-        high = max(numbers, key=lambda pair: float(pair[1]))  # type: ignore[arg-type]
-        low = min(numbers, key=lambda pair: float(pair[1]))  # type: ignore[arg-type]
+        high = max(numbers, key=lambda pair: pair[1])
+        low = min(numbers, key=lambda pair: pair[1])
         words.append(f"Highest: {high[0]}, {_number(high[1])} {unit}.")
         words.append(f"Lowest: {low[0]}, {_number(low[1])} {unit}.")
     else:
@@ -1160,14 +1164,12 @@ def _chart(
     }
 
 
-def _is_number(value: Cell) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
 def _number(value: Cell) -> str:
     if isinstance(value, float) and not value.is_integer():
         return f"{value:,.1f}"
-    return f"{int(value):,}" if _is_number(value) else str(value)  # type: ignore[arg-type]
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{int(value):,}"
+    return str(value)
 
 
 def build_summary(period: Period, *, progress: Progress | None = None) -> dict[str, Any]:

@@ -48,7 +48,7 @@ class EndReason:
 
 def public(view: View) -> View:
     """Mark a view as reachable without signing in."""
-    view.is_public = True  # type: ignore[attr-defined]
+    view.is_public = True  # type: ignore[attr-defined]  # a mark read back by the session check
     return view
 
 

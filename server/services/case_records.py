@@ -49,6 +49,7 @@ from ..persistence import (
     Interaction,
     Judgment,
     Membership,
+    Note,
     Person,
     RecordHistory,
     Review,
@@ -307,8 +308,9 @@ def sign(actor: User, kind: RecordKind, record_id: uuid.UUID) -> CaseRecord:
     ensure_editable(kind, record.sign_state)
     if record.created_by_id != actor.id:
         raise Forbidden("Only the author can sign this.")
-    record.state = SignState.SIGNED.value  # type: ignore[attr-defined]
-    record.signed_at = utcnow()  # type: ignore[attr-defined]
+    assert isinstance(record, Note | Judgment)  # the kinds checked above
+    record.state = SignState.SIGNED.value
+    record.signed_at = utcnow()
     if isinstance(record, Judgment):
         record.status = lights.status_when_signed(record.light).value
     _bump(record, actor)
@@ -623,7 +625,8 @@ def _review_before_create(actor: User, _record: Any, values: dict[str, Any]) -> 
     target = _visible(target_kind, actor, values["target_id"])
     if target.sign_state != SignState.SIGNED:
         raise RuleBroken("Supervision responds to signed notes and decisions.")
-    values["family_id"] = target.family_id  # type: ignore[attr-defined]
+    assert isinstance(target, Note | Judgment)  # the kinds supervision responds to
+    values["family_id"] = target.family_id
     values["state"] = SignState.SIGNED.value
     values["signed_at"] = utcnow()
     if values.get("parent_id") is not None:
@@ -653,7 +656,8 @@ def _review_before_create(actor: User, _record: Any, values: dict[str, Any]) -> 
             target.status = lights.JudgmentStatus.DISCUSSED.value
             _record_workflow_change(actor, target, "status")
         else:
-            target.review_status = "discussed"  # type: ignore[attr-defined]
+            assert isinstance(target, Note)  # a review's target is a note or a judgment
+            target.review_status = "discussed"
             _record_workflow_change(actor, target, "review_status")
     elif (
         kind in ("comment", "question")

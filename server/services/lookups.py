@@ -22,7 +22,7 @@ from .. import access
 from ..domain.errors import NotFound
 from ..extensions import db
 from ..persistence import DecisionPolicy, Membership, RecordHistory, User
-from ..persistence.case import CaseRecord
+from ..persistence.case import CaseRecord, family_column
 
 _MISSING = object()
 Key = tuple[type[Any], uuid.UUID]
@@ -77,8 +77,9 @@ class Lookups:
         if key in self.made:
             return getattr(self.made[key], "family_id", None)
         if key not in self.families:
-            column: Any = model.family_id  # type: ignore[attr-defined]
-            self.families[key] = db.session.scalar(sa.select(column).where(model.id == record_id))
+            self.families[key] = db.session.scalar(
+                sa.select(family_column(model)).where(model.id == record_id)
+            )
         return self.families[key]
 
     def family_members(self, family_id: uuid.UUID) -> set[uuid.UUID]:

@@ -45,7 +45,7 @@ from ..persistence import (
     SupervisionDiscussion,
     User,
 )
-from ..persistence.case import CaseRecord
+from ..persistence.case import CaseRecord, family_column
 from ..persistence.columns import utcnow
 
 # The text fields searched for the person's names, by kind.
@@ -159,8 +159,9 @@ def _all(query: sa.Select[Any]) -> list[Any]:
 
 
 def _of_families(model: type[CaseRecord], family_ids: set[uuid.UUID]) -> list[Any]:
-    family_id: Any = model.family_id  # type: ignore[attr-defined]
-    return _all(sa.select(model).where(family_id.in_(family_ids)).order_by(model.created_at))
+    return _all(
+        sa.select(model).where(family_column(model).in_(family_ids)).order_by(model.created_at)
+    )
 
 
 def _in(model: type[Model], column: str, ids: set[uuid.UUID]) -> list[Any]:

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from server.domain.disclosure import (
     NOT_APPLICABLE,
     SUPPRESSED,
+    Cell,
     ControlledCounts,
     control_counts,
     percentage,
@@ -261,9 +262,9 @@ def test_counts_must_be_whole_and_not_negative() -> None:
     ],
 )
 def test_percentages_have_one_decimal_place_and_follow_their_parts(
-    numerator: object, denominator: object, expected: object
+    numerator: Cell, denominator: Cell, expected: Cell
 ) -> None:
-    assert percentage(numerator, denominator) == expected  # type: ignore[arg-type]
+    assert percentage(numerator, denominator) == expected
 
 
 def test_rates_and_statistics() -> None:

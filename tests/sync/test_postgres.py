@@ -807,8 +807,8 @@ def test_a_push_cut_off_by_killing_the_server_leaves_nothing_and_retries_cleanly
     assert not feed_counts(side_engine, ids)
     assert last_mutation_id(side_engine, phone.device_id) == 0
     with Session(side_engine) as session:
-        assert session.get(Family, other.id).display_name == "Adeyemi"  # type: ignore[union-attr]
-        assert session.get(Family, family.id).version == 1  # type: ignore[union-attr]
+        assert session.get_one(Family, other.id).display_name == "Adeyemi"
+        assert session.get_one(Family, family.id).version == 1
         assert (
             session.scalar(
                 sa.select(sa.func.count()).where(
@@ -833,7 +833,7 @@ def test_a_push_cut_off_by_killing_the_server_leaves_nothing_and_retries_cleanly
     assert last_mutation_id(side_engine, phone.device_id) == BIG_BATCH
     family_updates = sum(1 for m in batch if m["op"] == "update" and m["id"] == str(family.id))
     with Session(side_engine) as session:
-        assert session.get(Family, family.id).version == 1 + family_updates  # type: ignore[union-attr]
+        assert session.get_one(Family, family.id).version == 1 + family_updates
 
     # And once more, as a device that lost that response would: all duplicates.
     status, reply = post_push(phone, batch)
