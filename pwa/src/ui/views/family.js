@@ -8,18 +8,17 @@ import {
   button,
   dateInput,
   errorSummary,
-  fillForm,
   formValues,
   radios,
   readDate,
-  saveAsTyped,
   select,
   storageMessage,
   textInput,
   textarea,
 } from "../forms.js";
-import { html, mount } from "../html.js";
+import { html } from "../html.js";
 import { backLink, formatDate, formatDateTime, tag } from "../layout.js";
+import { Screen, successBanner } from "../screen.js";
 import { assignmentHistorySection } from "./handover.js";
 
 // --- shared with the network map ----------------------------------------------------
@@ -69,181 +68,6 @@ export function unsyncedTag() {
 
 export function isoToday() {
   return new Date().toISOString().slice(0, 10);
-}
-
-/**
- * Keeps what the worker types: in drafts as they type, and across redraws of
- * the screen (a sync landing, a validation error), with the focus where it was.
- */
-export class TypedWork {
-  constructor(session) {
-    this.session = session;
-    this.stops = new Map(); // form id -> stop saving as typed
-    this.keys = new Map(); // form id -> draft key
-    this.dirty = new Set(); // forms typed in since their draft was last saved
-  }
-
-  /** Save a form's values as a draft (key) while the worker types. */
-  watch(form, key, status) {
-    this.keys.set(form.id, key);
-    const touched = () => this.dirty.add(form.id);
-    form.addEventListener("input", touched);
-    form.addEventListener("change", touched);
-    const stop = saveAsTyped(
-      form,
-      async (values) => {
-        this.dirty.delete(form.id);
-        await this.session.saveDraft(key, values);
-      },
-      status,
-    );
-    this.stops.set(form.id, stop);
-  }
-
-  /** Read every form and the focus under root, before root is drawn again. */
-  capture(root) {
-    const forms = new Map();
-    for (const form of root?.querySelectorAll("form[id]") || []) {
-      forms.set(form.id, formValues(form));
-    }
-    const active = document.activeElement;
-    const focus = root?.contains(active) && active.id ? { id: active.id, start: selection(active, "start"), end: selection(active, "end") } : null;
-    this.#stopAll(forms);
-    return { forms, focus };
-  }
-
-  #stopAll(forms) {
-    for (const stop of this.stops.values()) {
-      stop();
-    }
-    // A redraw cancels the pending draft saves: save what was typed since now.
-    for (const formId of this.dirty) {
-      const key = this.keys.get(formId);
-      if (key && forms.has(formId)) {
-        this.session.saveDraft(key, forms.get(formId)).catch(() => {});
-      }
-    }
-    this.dirty.clear();
-    this.stops.clear();
-  }
-
-  /** Put back what was typed, except in forms just saved, and the focus. */
-  restore(root, captured, { except = [], focus = true } = {}) {
-    for (const [formId, values] of captured.forms) {
-      const form = root.querySelector(`#${CSS.escape(formId)}`);
-      if (form && !except.includes(formId)) {
-        fillForm(form, values);
-      }
-    }
-    if (focus && captured.focus) {
-      const element = root.querySelector(`#${CSS.escape(captured.focus.id)}`);
-      if (element) {
-        element.focus({ preventScroll: true });
-        if (captured.focus.start !== null) {
-          try {
-            element.setSelectionRange(captured.focus.start, captured.focus.end);
-          } catch {
-            // not a text field
-          }
-        }
-      }
-    }
-  }
-
-  /** The form was saved: stop its draft and delete it. */
-  async forget(formId) {
-    this.stops.get(formId)?.();
-    this.stops.delete(formId);
-    this.dirty.delete(formId);
-    const key = this.keys.get(formId);
-    if (key) {
-      await this.session.deleteDraft(key);
-    }
-  }
-}
-
-function selection(element, end) {
-  try {
-    return end === "start" ? element.selectionStart : element.selectionEnd;
-  } catch {
-    return null;
-  }
-}
-
-/** Draw the error summary without moving the focus: the screen moves it only after a submit. */
-export function quietErrorSummaries(root) {
-  for (const summary of root.querySelectorAll(".govuk-error-summary")) {
-    summary.dataset.disableAutoFocus = "true";
-  }
-}
-
-export function successBanner(message) {
-  if (!message) {
-    return "";
-  }
-  return html`<div class="govuk-notification-banner govuk-notification-banner--success" role="alert"
-      aria-labelledby="saved-title" data-module="govuk-notification-banner">
-    <div class="govuk-notification-banner__header">
-      <h2 class="govuk-notification-banner__title" id="saved-title">Success</h2>
-    </div>
-    <div class="govuk-notification-banner__content"><p class="govuk-notification-banner__heading">${message}</p></div>
-  </div>`;
-}
-
-/**
- * One screen drawn again whenever the device's data changes, without losing
- * what the worker is typing, and not at all when nothing shown would change
- * (every sync announces a change, even an empty one).
- */
-export class Screen {
-  constructor(context, rootId) {
-    this.context = context;
-    this.rootId = rootId;
-    this.typed = new TypedWork(context.session);
-    this.shown = null;
-  }
-
-  root() {
-    return this.context.main.querySelector(`#${this.rootId}`);
-  }
-
-  /**
-   * Mount content (whose outermost element has the screen's id) and wire it.
-   * quiet: a redraw nobody asked for; skipped when the content is unchanged.
-   * afterSubmit: the caller moves the focus; otherwise it stays where it was.
-   * justSaved: ids of forms to leave empty rather than refill with what was typed.
-   * drafts: {formId: values} to fill in (the first drawing).
-   */
-  draw(content, { wire, quiet = false, afterSubmit = false, justSaved = [], drafts = null }) {
-    const text = String(content);
-    if (quiet && text === this.shown && this.root()) {
-      return null;
-    }
-    this.shown = text;
-    const before = this.typed.capture(this.root());
-    mount(this.context.main, content);
-    const root = this.root();
-    for (const [formId, values] of Object.entries(drafts || {})) {
-      const form = values && root.querySelector(`#${CSS.escape(formId)}`);
-      if (form) {
-        fillForm(form, values);
-      }
-    }
-    this.typed.restore(root, before, { except: justSaved, focus: !afterSubmit });
-    wire(root);
-    if (!afterSubmit) {
-      quietErrorSummaries(root);
-    }
-    this.context.enhance(root);
-    const heading = root.querySelector("h1")?.textContent?.trim() || "Family Fieldwork";
-    document.title = `${root.querySelector(".govuk-error-summary") ? "Error: " : ""}${heading} – Family Fieldwork`;
-    return root;
-  }
-
-  /** Leaving the screen: save what was typed since the last draft, then stop. */
-  stop() {
-    this.typed.capture(this.root());
-  }
 }
 
 // --- ages -----------------------------------------------------------------------------
@@ -740,10 +564,8 @@ export async function familyView(context) {
     "goal-form": `family/${familyId}/goal`,
     "person-form": `family/${familyId}/person`,
   };
-  const drafts = {};
-  for (const [formId, key] of Object.entries(draftKey)) {
-    drafts[formId] = await session.loadDraft(key).catch(() => null);
-  }
+  const screen = new Screen(context, "family-page");
+  const drafts = await screen.typed.load(draftKey);
   const state = {
     editing: Boolean(drafts["details-form"]),
     addingPerson: Boolean(drafts["person-form"]),
@@ -751,7 +573,6 @@ export async function familyView(context) {
     errorsOf: null,
     message: "",
   };
-  const screen = new Screen(context, "family-page");
 
   function page() {
     const family = data.get("family", familyId);
@@ -783,12 +604,7 @@ export async function familyView(context) {
   }
 
   function wire(root) {
-    for (const [formId, key] of Object.entries(draftKey)) {
-      const form = root.querySelector(`#${formId}`);
-      if (form) {
-        screen.typed.watch(form, key, root.querySelector(`#${formId.replace("-form", "-draft")}`));
-      }
-    }
+    screen.typed.watchAll(root, draftKey);
     root.querySelector("#details-form")?.addEventListener("submit", onSaveDetails);
     root.querySelector("#goal-form")?.addEventListener("submit", onAddGoal);
     root.querySelector("#person-form")?.addEventListener("submit", onAddPerson);

@@ -10,7 +10,8 @@ import { ApiError, Offline, SessionEnded, hasCsrfToken, post } from "../../sync/
 import { button, errorSummary, radios, select, textarea } from "../forms.js";
 import { html } from "../html.js";
 import { backLink, formatDate } from "../layout.js";
-import { Screen, isoToday, successBanner } from "./family.js";
+import { Screen, successBanner } from "../screen.js";
+import { isoToday } from "./family.js";
 
 const NOTE_MAX = 20_000;
 const FIELD_IDS = { worker_id: "handover-worker", change_reason: "change-reason", handover_note: "handover-note" };

@@ -8,7 +8,8 @@ import { newId } from "../../domain/ids.js";
 import { button, errorSummary, formValues, radios, select, storageMessage, textInput, textarea } from "../forms.js";
 import { html } from "../html.js";
 import { backLink } from "../layout.js";
-import { Screen, familyMembers, fullName, personName, successBanner, unsyncedTag } from "./family.js";
+import { Screen, successBanner } from "../screen.js";
+import { familyMembers, fullName, personName, unsyncedTag } from "./family.js";
 
 const QUALITIES = [
   ["strong", "Strong"],
@@ -397,10 +398,8 @@ export async function networkView(context) {
   const { params, session, data } = context;
   const familyId = params[0];
   const draftKey = { "add-form": `network/${familyId}/add`, "change-form": `network/${familyId}/change` };
-  const drafts = {};
-  for (const [formId, key] of Object.entries(draftKey)) {
-    drafts[formId] = await session.loadDraft(key).catch(() => null);
-  }
+  const screen = new Screen(context, "network-page");
+  const drafts = await screen.typed.load(draftKey);
   const changeDraft = drafts["change-form"];
   const state = {
     selected: drafts["add-form"]?.from_person_id ? `person:${drafts["add-form"].from_person_id}` : null,
@@ -410,7 +409,6 @@ export async function networkView(context) {
     errorsOf: null,
     message: "",
   };
-  const screen = new Screen(context, "network-page");
 
   function page() {
     const family = data.get("family", familyId);
@@ -441,12 +439,7 @@ export async function networkView(context) {
   }
 
   function wire(root) {
-    for (const [formId, key] of Object.entries(draftKey)) {
-      const form = root.querySelector(`#${formId}`);
-      if (form) {
-        screen.typed.watch(form, key, root.querySelector(`#${formId.replace("-form", "-draft")}`));
-      }
-    }
+    screen.typed.watchAll(root, draftKey);
     root.querySelector("#add-form")?.addEventListener("submit", onAdd);
     root.querySelector("#add-form")?.addEventListener("change", onAddFormChange);
     root.querySelector("#change-form")?.addEventListener("submit", onChangeSubmit);

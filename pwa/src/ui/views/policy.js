@@ -9,7 +9,7 @@ import { ApiError, Offline, SessionEnded, get, hasCsrfToken, post } from "../../
 import { button, errorSummary, select, textInput } from "../forms.js";
 import { html, mount } from "../html.js";
 import { formatDateTime, tag } from "../layout.js";
-import { Screen, successBanner } from "./family.js";
+import { Screen, successBanner } from "../screen.js";
 
 const DRAFT_KEY = "decision-policy";
 const LIGHT_TAG = { green: ["Green", "green"], yellow: ["Yellow", "yellow"], red: ["Red", "red"] };
