@@ -52,7 +52,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -66,7 +65,6 @@ import sqlalchemy as sa
 from bench import report
 from bench.caseload import BENCH_PASSWORD, Council, GeneratedFamily, insert, merge
 from bench.databases import (
-    BENCH_SECRET_KEY,
     database_size_mb,
     engine_for,
     make_app,
@@ -246,40 +244,17 @@ class AppServer(Gunicorn):
     """
 
     def __init__(self, url: str, workers: int, folder: Path, pwa_dir: Path):
-        self.log_path = folder / "gunicorn.log"
         self.access_path = folder / "access.log"
-        self.workers = workers
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "PRODUCTION"))}
-        env.update(
-            DATABASE_URL=url,
-            SECRET_KEY=BENCH_SECRET_KEY,
-            INSTANCE_PATH=str(folder / "instance"),
-            PWA_DIR=str(pwa_dir.resolve()),
-            PYTHONUNBUFFERED="1",
+        super().__init__(
+            url,
+            workers,
+            folder,
+            env_extra={"PWA_DIR": str(pwa_dir.resolve())},
+            args_extra=(
+                f"--access-logfile={self.access_path}",
+                f"--access-logformat={ACCESS_FORMAT}",
+            ),
         )
-        command = [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "--bind=127.0.0.1:0",
-            f"--workers={workers}",
-            "--timeout=60",
-            "--graceful-timeout=30",
-            "--max-requests=1000",
-            "--max-requests-jitter=100",
-            "--worker-tmp-dir=/dev/shm",
-            "--no-control-socket",
-            f"--access-logfile={self.access_path}",
-            f"--access-logformat={ACCESS_FORMAT}",
-            "server:create_app()",
-        ]
-        with self.log_path.open("wb") as log:
-            self.process = subprocess.Popen(
-                command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
-            )
-        try:
-            self.base_url = self._wait_until_healthy()
-        except BaseException:
-            self.stop()
-            raise
 
     def requests(self) -> list[tuple[str, str, int, float, int]]:
         """Return (method, path, status, ms, bytes) of every request logged so far."""

@@ -32,7 +32,7 @@ import urllib.error
 import urllib.request
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -98,7 +98,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 class Gunicorn:
     """gunicorn serving the app, as docker-compose runs it, on a port the kernel picks."""
 
-    def __init__(self, url: str, workers: int, folder: Path):
+    def __init__(
+        self,
+        url: str,
+        workers: int,
+        folder: Path,
+        *,
+        env_extra: dict[str, str] | None = None,
+        args_extra: Sequence[str] = (),
+    ):
         self.log_path = folder / "gunicorn.log"
         self.workers = workers
         env = {k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "PRODUCTION"))}
@@ -107,6 +115,7 @@ class Gunicorn:
             SECRET_KEY=BENCH_SECRET_KEY,
             INSTANCE_PATH=str(folder / "instance"),
             PYTHONUNBUFFERED="1",
+            **(env_extra or {}),
         )
         command = [
             str(Path(sys.executable).parent / "gunicorn"),
@@ -118,13 +127,18 @@ class Gunicorn:
             "--max-requests-jitter=100",
             "--worker-tmp-dir=/dev/shm",
             "--no-control-socket",
+            *args_extra,
             "server:create_app()",
         ]
         with self.log_path.open("wb") as log:
             self.process = subprocess.Popen(
                 command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
             )
-        self.base_url = self._wait_until_healthy()
+        try:
+            self.base_url = self._wait_until_healthy()
+        except BaseException:
+            self.stop()
+            raise
 
     def _wait_until_healthy(self) -> str:
         deadline = time.monotonic() + BOOT_TIMEOUT
