@@ -9,7 +9,7 @@ from enum import StrEnum
 from typing import Any
 
 from .extensions import db
-from .persistence import AuditEvent
+from .persistence import AuditEvent, bulk
 from .security.sessions import current_device_id, current_user
 
 
@@ -42,17 +42,20 @@ def record_event(
 
     The event is committed with the rest of the request's work.
     """
-    db.session.add(
-        AuditEvent(
-            user_id=user_id or current_user().id,
-            device_id=device_id or current_device_id(),
-            action=action.value,
-            entity=entity,
-            record_id=record_id,
-            family_id=family_id,
-            detail=detail or {},
-        )
-    )
+    values = {
+        "user_id": user_id or current_user().id,
+        "device_id": device_id or current_device_id(),
+        "action": action.value,
+        "entity": entity,
+        "record_id": record_id,
+        "family_id": family_id,
+        "detail": detail or {},
+    }
+    writer = bulk.active_writer()
+    if writer is not None:
+        writer.add_audit(values)  # written with the sync batch it belongs to
+    else:
+        db.session.add(AuditEvent(**values))
 
 
 def record_list_read(entity: str, family_ids: Iterable[uuid.UUID | None]) -> None:

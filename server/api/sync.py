@@ -8,7 +8,7 @@ from typing import Any
 from flask import Response, g, jsonify, request
 from marshmallow import Schema, fields, validate
 
-from sync.mutations import BatchError
+from sync.mutations import BatchError, decode_push
 from sync.protocol import (
     DEFAULT_PULL_LIMIT,
     MAX_PULL_LIMIT,
@@ -103,23 +103,32 @@ def refuse_oversize_push() -> None:
 
 
 @blp.route("/push", methods=["POST"], endpoint="push")
-@blp.arguments(PushSchema)
+@blp.described_body(PushSchema)
 @blp.response(200, PushResponseSchema)
-def push(data: dict[str, Any]) -> dict[str, Any]:
+def push() -> Response:
     """Apply a batch of offline changes, each exactly once, in order."""
-    _ensure_own_device(data["device_id"])
-    if len(data["mutations"]) > MAX_PUSH_MUTATIONS:
+    # A sound batch is read in one pass by the compiled decoder; any other is
+    # loaded by PushSchema, which answers bad input with field-level messages.
+    body = request.get_data(cache=True)
+    encoded = decode_push(body) if request.is_json else None
+    if encoded is not None:
+        device_id, schema_version = encoded.device_id, encoded.schema_version
+        batch = sync_service.PushBatch(body=body, encoded=encoded.mutations)
+    else:
+        data = blp.ARGUMENTS_PARSER.parse(PushSchema, request, location="json")
+        device_id, schema_version = data["device_id"], data["schema_version"]
+        batch = sync_service.PushBatch(data["mutations"])
+    _ensure_own_device(device_id)
+    if len(batch.raw if batch.encoded is None else batch.encoded) > MAX_PUSH_MUTATIONS:
         raise TooLarge(f"A push may hold at most {MAX_PUSH_MUTATIONS} mutations.")
     try:
-        result = sync_service.push(
-            current_user(), g.device, data["mutations"], data["schema_version"]
-        )
+        result = sync_service.push(current_user(), g.device, batch, schema_version)
     except BatchError as error:
         raise InvalidInput(str(error), errors=error.errors) from error
-    return {
-        "results": [item.to_wire() for item in result.results],
-        "last_mutation_id": result.last_mutation_id,
-    }
+    return jsonify(
+        results=[item.to_wire() for item in result.results],
+        last_mutation_id=result.last_mutation_id,
+    )
 
 
 @blp.route("/pull", methods=["POST"], endpoint="pull")

@@ -10,14 +10,22 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from ..domain.records import RecordKind
 from ..extensions import Model
-from .columns import JSONType, UTCDateTime, json_value, timestamp, utcnow, uuid_pk
+from .columns import (
+    JSONType,
+    UTCDateTime,
+    json_value,
+    timestamp,
+    utcnow,
+    uuid_pk,
+    with_defaults,
+)
 
 text = sa.Text
 
@@ -47,13 +55,7 @@ class CaseRecord(Model):
     def __init__(self, **values: Any) -> None:
         # Column defaults normally appear only when the row is written; a sync
         # batch works with many records before its one flush, so give them now.
-        for column in self.__table__.columns:
-            default = column.default
-            if column.key in values or default is None or not hasattr(default, "arg"):
-                continue
-            arg = default.arg
-            values[column.key] = arg(None) if default.is_callable else arg
-        super().__init__(**values)
+        super().__init__(**with_defaults(cast(sa.Table, self.__table__), values))
 
     @property
     def sign_state(self) -> str | None:

@@ -49,3 +49,14 @@ JSONType = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 uuid_pk = Annotated[uuid.UUID, mapped_column(sa.Uuid, primary_key=True, default=new_id)]
 timestamp = Annotated[datetime, mapped_column(UTCDateTime, default=utcnow)]
 json_value = Annotated[Any, mapped_column(JSONType)]
+
+
+def with_defaults(table: sa.Table, values: dict[str, Any]) -> dict[str, Any]:
+    """Fill in the column defaults a row would get when written (in place; returned)."""
+    for column in table.columns:
+        default = column.default
+        if column.key in values or default is None or not hasattr(default, "arg"):
+            continue
+        arg = default.arg
+        values[column.key] = arg(None) if default.is_callable else arg
+    return values

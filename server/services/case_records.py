@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -56,6 +57,7 @@ from ..persistence import (
     SupervisionDiscussion,
     SupervisionSession,
     User,
+    bulk,
 )
 from ..persistence.case import CASE_RECORDS, CaseRecord, Conference
 from ..persistence.columns import new_id, utcnow
@@ -90,14 +92,18 @@ def jsonable(value: Any) -> Any:
     return value
 
 
+@cache
+def _json_columns(model: type[CaseRecord]) -> frozenset[str]:
+    return frozenset(
+        column.key for column in model.__table__.columns if isinstance(column.type, sa.JSON)
+    )
+
+
 def json_ready(model: type[CaseRecord], values: dict[str, Any]) -> dict[str, Any]:
     """Return values with those bound for JSON columns made JSON-native (dates as ISO text)."""
-    columns = sa.inspect(model).columns
+    json_columns = _json_columns(model)
     return {
-        name: jsonable(value)
-        if name in columns and isinstance(columns[name].type, sa.JSON)
-        else value
-        for name, value in values.items()
+        name: jsonable(value) if name in json_columns else value for name, value in values.items()
     }
 
 
@@ -121,18 +127,21 @@ def _require(actor: User, action: Action) -> None:
 
 
 def _write_history(record: CaseRecord, changes: dict[str, Any], *, conflict: bool = False) -> None:
-    db.session.add(
-        RecordHistory(
-            entity=record.kind.value,
-            record_id=record.id,
-            family_id=family_id_of(record),
-            version=record.version,
-            changed_by_id=record.updated_by_id,
-            device_id=current_device_id(),
-            changes=jsonable(changes),
-            conflict=conflict,
-        )
-    )
+    values = {
+        "entity": record.kind.value,
+        "record_id": record.id,
+        "family_id": family_id_of(record),
+        "version": record.version,
+        "changed_by_id": record.updated_by_id,
+        "device_id": current_device_id(),
+        "changes": jsonable(changes),
+        "conflict": conflict,
+    }
+    writer = bulk.active_writer()
+    if writer is not None:
+        writer.add_history(values)
+    else:
+        db.session.add(RecordHistory(**values))
 
 
 def create(actor: User, kind: RecordKind, data: Mapping[str, Any]) -> CaseRecord:
@@ -152,10 +161,15 @@ def create(actor: User, kind: RecordKind, data: Mapping[str, Any]) -> CaseRecord
     if rules.before_create:
         rules.before_create(actor, None, values)
     model = CASE_RECORDS[kind]
-    record = model(**json_ready(model, values))
-    record.id = record_id
-    record.created_by_id = record.updated_by_id = actor.id
-    _add(record)
+    row = {**json_ready(model, values), "id": record_id}
+    row["created_by_id"] = row["updated_by_id"] = actor.id
+    writer = bulk.active_writer()
+    if writer is not None:
+        record = writer.create(model, row)
+        lookups().remember(record)
+    else:
+        record = model(**row)
+        _add(record)
     if rules.after_create:
         rules.after_create(actor, record, dict(data))
     # No history row: the record itself holds what was made; history keeps what changed.
@@ -255,7 +269,7 @@ def _apply_changes(
     rules = RULES.get(record.kind, KindRules())
     if rules.before_update:
         rules.before_update(actor, record, values)
-    values = json_ready(type(record), values)
+    values = json_ready(bulk.model_of(record), values)
     diff = {
         name: {"old": getattr(record, name), "new": value}
         for name, value in values.items()
@@ -308,11 +322,12 @@ def sign(actor: User, kind: RecordKind, record_id: uuid.UUID) -> CaseRecord:
     ensure_editable(kind, record.sign_state)
     if record.created_by_id != actor.id:
         raise Forbidden("Only the author can sign this.")
-    assert isinstance(record, Note | Judgment)  # the kinds checked above
-    record.state = SignState.SIGNED.value
-    record.signed_at = utcnow()
-    if isinstance(record, Judgment):
-        record.status = lights.status_when_signed(record.light).value
+    # A note or a judgment, as an ORM instance or a bulk Draft: set by name.
+    signed: Any = record
+    signed.state = SignState.SIGNED.value
+    signed.signed_at = utcnow()
+    if kind is RecordKind.JUDGMENT:
+        signed.status = lights.status_when_signed(signed.light).value
     _bump(record, actor)
     _write_history(record, {"state": {"old": "draft", "new": "signed"}})
     record_event(AuditAction.SIGN, kind.value, record_id=record.id, family_id=family_id_of(record))

@@ -21,7 +21,7 @@ from flask import g
 from .. import access
 from ..domain.errors import NotFound
 from ..extensions import db
-from ..persistence import DecisionPolicy, Membership, RecordHistory, User
+from ..persistence import DecisionPolicy, Membership, RecordHistory, User, bulk
 from ..persistence.case import CaseRecord, family_column
 
 _MISSING = object()
@@ -109,7 +109,7 @@ class Lookups:
 
     def remember(self, record: CaseRecord) -> None:
         """Remember a record made in this request (it may not be written yet)."""
-        key = (type(record), record.id)
+        key = (bulk.model_of(record), record.id)
         self.made[key] = record
         self.existing.add(key)
         self.absent.discard(key)
@@ -129,6 +129,9 @@ class Lookups:
         locked = self.locked.get(key)
         if locked is not None and locked.deleted_at is None:
             return locked
+        if bulk.active_writer() is not None:
+            # A bulk batch locked every record it changes up front: any other is out of reach.
+            raise NotFound()
         record = access.get_visible(model, user, record_id, for_update=for_update)
         if for_update:
             self.locked[key] = record
@@ -142,8 +145,15 @@ class Lookups:
         if not wanted:
             return
         query = access.scoped(model, user).where(model.id.in_(wanted)).with_for_update()
-        for record in db.session.scalars(query):
-            self.locked[(model, record.id)] = record
+        writer = bulk.active_writer()
+        if writer is None:
+            for record in db.session.scalars(query):
+                self.locked[(model, record.id)] = record
+        else:
+            # The same rows, read as plain values: the batch writes them without the ORM.
+            columns = query.with_only_columns(*model.__table__.columns)
+            for row in db.session.execute(columns).mappings():
+                self.locked[(model, row["id"])] = writer.load(model, row)
         self.prefetch_history(wanted)
 
     # --- history ----------------------------------------------------------------------

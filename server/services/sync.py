@@ -8,17 +8,19 @@ rules. docs/sync.md explains the decisions.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import msgspec
 import sqlalchemy as sa
 from marshmallow import Schema, ValidationError, fields
 
 from sync.cursor import Cursor, CursorError
-from sync.mutations import EnvelopeError, check_batch, parse_mutation, storable
+from sync.mutations import Encoded, EnvelopeError, check_batch, parse_mutation, storable
 from sync.protocol import (
     SCHEMA_VERSION,
     ChangeOp,
@@ -30,6 +32,7 @@ from sync.protocol import (
 )
 
 from .. import access
+from ..api.fastload import create_fast_loader, update_fast_loader
 from ..api.schemas import WRITABLE, create_loader, update_loader
 from ..audit import AuditAction, record_event
 from ..domain import errors as domain
@@ -47,6 +50,7 @@ from ..persistence import (
     SyncRejection,
     SyncState,
     User,
+    bulk,
 )
 from ..persistence.case import CASE_RECORDS, CaseRecord
 from . import case_records
@@ -509,13 +513,39 @@ class PushResult:
     last_mutation_id: int
 
 
-def push(
-    user: User, device: Device, raw_mutations: Sequence[Mapping[str, Any]], schema_version: int
-) -> PushResult:
+class PushBatch:
+    """A push's mutations: as JSON objects, and read ahead when every envelope was sound.
+
+    ``encoded`` (from ``sync.mutations.decode_push``) lets a batch of the
+    common kinds go the bulk way; the JSON objects are what every other way
+    reads, decoded from the body only if needed.
+    """
+
+    def __init__(
+        self,
+        raw: Sequence[Mapping[str, Any]] | None = None,
+        *,
+        body: bytes | None = None,
+        encoded: list[Encoded] | None = None,
+    ):
+        if raw is None and body is None:
+            raise ValueError("a batch needs its mutations or the body holding them")
+        self._raw = raw
+        self._body = body
+        self.encoded = encoded
+
+    @property
+    def raw(self) -> Sequence[Mapping[str, Any]]:
+        if self._raw is None:
+            assert self._body is not None
+            self._raw = json.loads(self._body)["mutations"]
+        return self._raw
+
+
+def push(user: User, device: Device, mutations: PushBatch, schema_version: int) -> PushResult:
     """Apply a batch of mutations exactly once each, in order, bumping the device's counter."""
     if schema_version != SCHEMA_VERSION:
         raise UpgradeRequired()
-    batch = check_batch(raw_mutations)
     try:
         # Take the device's write lock first (an UPDATE locks on PostgreSQL and SQLite
         # alike), so concurrent pushes of the same batch run one after the other.
@@ -528,8 +558,11 @@ def push(
         assert locked is not None
         if locked.revoked_at is not None:
             raise domain.DeviceRevoked()
-        _prefetch(user, batch)
-        results = _apply_batch(user, locked, batch)
+        results = _apply_bulk(user, locked, mutations.encoded) if mutations.encoded else None
+        if results is None:
+            batch = check_batch(mutations.raw)
+            _prefetch(user, batch)
+            results = _apply_batch(user, locked, batch)
         db.session.commit()
     except TRANSIENT_ERRORS as error:
         db.session.rollback()
@@ -556,6 +589,14 @@ def _prefetch(user: User, batch: Sequence[Mapping[str, Any]]) -> None:
                 targets.setdefault(model, []).append(record_id)
         except (ValueError, KeyError, TypeError):
             continue  # a malformed mutation is rejected when its turn comes
+    _prefetch_records(user, new, targets)
+
+
+def _prefetch_records(
+    user: User,
+    new: Mapping[type[CaseRecord], list[uuid.UUID]],
+    targets: Mapping[type[CaseRecord], list[uuid.UUID]],
+) -> None:
     found = lookups()
     found.prefetch_members(found.visible_families(user))
     for model, ids in new.items():
@@ -615,6 +656,96 @@ def _apply_batch(
     return [results[raw["mutation_id"]] for raw in batch]
 
 
+# Kinds whose every rule is answered in memory, with no side effect beyond their own
+# row, history and audit: a batch of only these is written the bulk way.
+BULK_KINDS = frozenset(
+    {
+        RecordKind.INTERACTION,
+        RecordKind.NOTE,
+        RecordKind.JUDGMENT,
+        RecordKind.PLAN_ACTION,
+        RecordKind.CONFERENCE,
+        RecordKind.RELATIONSHIP,
+        RecordKind.CHECKLIST_ITEM,
+    }
+)
+
+
+def _apply_bulk(
+    user: User, device: Device, batch: Sequence[Encoded]
+) -> list[MutationResult] | None:
+    """Apply a batch of the common kinds without the ORM, or return None to go another way.
+
+    Each mutation's data is read by its kind's compiled loader and applied by
+    the same services as ever, but the records are ``Draft`` rows and the
+    batch is written by a ``BulkWriter`` (persistence/bulk.py) in one
+    statement per table. Anything unusual (another kind, data the compiled
+    loader leaves to the schema, a refusal, a failed write) undoes the lot and
+    returns None: the batch then goes the ORM way, which explains refusals.
+    """
+    already = device.last_mutation_id
+    loaded = [_bulk_data(mutation) for mutation in batch]
+    if any(data is None for data in loaded):
+        return None
+    fresh = [
+        (mutation, data)
+        for mutation, data in zip(batch, loaded, strict=True)
+        if mutation.mutation_id > already and data is not None
+    ]
+    new: dict[type[CaseRecord], list[uuid.UUID]] = {}
+    targets: dict[type[CaseRecord], list[uuid.UUID]] = {}
+    for mutation, _data in fresh:
+        model = CASE_RECORDS[RecordKind(mutation.entity)]
+        group = new if mutation.op is MutationOp.CREATE else targets
+        group.setdefault(model, []).append(uuid.UUID(mutation.id))
+    results: dict[int, MutationResult] = {}
+    try:
+        with bulk.writing() as writer:
+            _prefetch_records(user, new, targets)
+            for mutation, data in fresh:
+                results[mutation.mutation_id] = _apply_loaded(user, mutation, data)
+            with db.session.begin_nested():
+                writer.write(db.session.connection())
+    except TRANSIENT_ERRORS:
+        raise
+    except Exception:  # refused or failed: the ORM way applies what it can and says why
+        forget_lookups()
+        return None
+    device.last_mutation_id = max(device.last_mutation_id, batch[-1].mutation_id)
+    return [
+        results.get(mutation.mutation_id)
+        or MutationResult(mutation.mutation_id, ResultStatus.DUPLICATE)
+        for mutation in batch
+    ]
+
+
+def _bulk_data(mutation: Encoded) -> dict[str, Any] | None:
+    """Return the data of a mutation the bulk way can apply, loaded; None if it cannot."""
+    kind = RecordKind(mutation.entity)
+    if kind not in BULK_KINDS:
+        return None
+    if mutation.op is MutationOp.CREATE:
+        loader = create_fast_loader(kind) if kind is not RecordKind.CHECKLIST_ITEM else None
+        data = loader.load(mutation.data) if loader else None
+        if data is not None:
+            data["id"] = uuid.UUID(mutation.id)
+        return data
+    if mutation.op is MutationOp.UPDATE:
+        loader = update_fast_loader(kind)
+        data = loader.load(mutation.data) if loader else None
+        if data is not None:
+            data["base_version"] = mutation.base_version
+        return data
+    return {} if _is_object(mutation.data) else None
+
+
+def _is_object(data: bytes) -> bool:
+    try:
+        return isinstance(msgspec.json.decode(data), dict)
+    except msgspec.DecodeError:
+        return False
+
+
 def _push_one(user: User, device: Device, raw: Mapping[str, Any]) -> MutationResult:
     """Apply one mutation in its own savepoint; a failure becomes its rejection."""
     mutation_id: int = raw["mutation_id"]
@@ -636,21 +767,39 @@ def _push_one(user: User, device: Device, raw: Mapping[str, Any]) -> MutationRes
 
 
 def _apply(user: User, mutation: Mutation) -> MutationResult:
+    return _apply_loaded(user, mutation, _load(mutation))
+
+
+def _load(mutation: Mutation) -> dict[str, Any]:
+    """Return a mutation's data as its kind's schema loads it (with its id or base version)."""
+    kind = RecordKind(mutation.entity)
+    if mutation.op is MutationOp.CREATE:
+        schema = AmendmentMutationSchema() if kind is RecordKind.AMENDMENT else create_loader(kind)
+        loaded: dict[str, Any] = schema.load({**mutation.data, "id": mutation.id})
+        return loaded
+    if mutation.op is MutationOp.UPDATE:
+        changes: dict[str, Any] = update_loader(kind).load(
+            {**mutation.data, "base_version": mutation.base_version}
+        )
+        return changes
+    return {}
+
+
+def _apply_loaded(user: User, mutation: Mutation | Encoded, data: dict[str, Any]) -> MutationResult:
+    """Apply a mutation whose data its schema (or its compiled loader) has loaded."""
     kind = RecordKind(mutation.entity)
     record_id = uuid.UUID(mutation.id)
     record: CaseRecord
     if mutation.op is MutationOp.CREATE:
         if kind is RecordKind.AMENDMENT:
-            data = AmendmentMutationSchema().load({**mutation.data, "id": mutation.id})
             record = case_records.amend(
                 user, RecordKind(data.pop("target_kind")), data.pop("target_id"), data
             )
         else:
-            data = create_loader(kind).load({**mutation.data, "id": mutation.id})
             record = case_records.create(user, kind, data)
         return MutationResult(mutation.mutation_id, ResultStatus.APPLIED, version=record.version)
     if mutation.op is MutationOp.UPDATE:
-        changes = update_loader(kind).load({**mutation.data, "base_version": mutation.base_version})
+        changes = dict(data)
         base_version = changes.pop("base_version")
         record, overwritten = case_records.merge_update(
             user, kind, record_id, base_version, changes

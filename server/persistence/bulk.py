@@ -1,0 +1,243 @@
+"""Writing a sync batch's records without the ORM: plain rows, one statement per table.
+
+Made as ORM objects, a push of 500 mutations spends most of its time in the
+unit of work (instance state, attribute events, flush planning), not in the
+database. When every mutation of a batch is of a kind that the sync engine
+checks entirely in memory, the batch is written here instead:
+
+- each record is a ``Draft``: its row as attributes, standing in for an
+  instance of its model wherever the services read or set fields;
+- ``BulkWriter.write`` sends the new rows, then the changed columns of the
+  existing ones, then their change-feed, history and audit rows: one
+  statement per table and set of columns, ``COPY`` on PostgreSQL and
+  ``executemany`` elsewhere.
+
+The rules that the ORM's flush listeners keep (the feed row of every change,
+signed records never changing) are kept here too; the database triggers
+refuse the same in any case. ``writing()`` makes a writer the current one for
+the request, as ``lookups()`` holds the request's lookups.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from functools import cache
+from typing import Any, ClassVar, cast
+
+import sqlalchemy as sa
+from flask import g
+
+from ..domain.errors import RecordSigned
+from ..domain.records import SIGNABLE, RecordKind, SignState
+from ..extensions import Model
+from .audit import AuditEvent
+from .case import CaseRecord, RecordHistory
+from .changes import FEED_TABLE, feed_row
+from .columns import with_defaults
+from .guards import BOOKKEEPING
+
+HISTORY_TABLE = cast(sa.Table, RecordHistory.__table__)
+AUDIT_TABLE = cast(sa.Table, AuditEvent.__table__)
+
+
+class Draft:
+    """A case record as plain values, read and changed as its ORM instance would be."""
+
+    model: ClassVar[type[CaseRecord]]
+    kind: ClassVar[RecordKind]
+    workflow_columns: ClassVar[frozenset[str]]
+    __table__: ClassVar[sa.Table]
+
+    id: uuid.UUID
+    # Bookkeeping, beside the columns: whether the row is new, which columns changed.
+    new: bool
+    changed: set[str]
+    was_signed: bool
+
+    def __init__(self, values: Mapping[str, Any], *, new: bool) -> None:
+        self.__dict__.update(values)
+        object.__setattr__(self, "new", new)
+        object.__setattr__(self, "changed", set())
+        object.__setattr__(self, "was_signed", values.get("state") == SignState.SIGNED)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name not in self.__table__.columns:
+            raise AttributeError(f"{self.kind.value} has no column {name}")
+        self.__dict__[name] = value
+        if not self.new:
+            self.changed.add(name)
+
+    @property
+    def sign_state(self) -> str | None:
+        state: str | None = self.__dict__.get("state")
+        return state
+
+    def row(self, names: Iterable[str]) -> dict[str, Any]:
+        return {name: self.__dict__[name] for name in names}
+
+    def family_key(self) -> uuid.UUID | None:
+        family_id: uuid.UUID | None = self.__dict__.get("family_id")
+        return family_id
+
+
+@cache
+def draft_class(model: type[CaseRecord]) -> type[Draft]:
+    """Return the Draft class standing in for records of ``model``."""
+    return type(
+        f"{model.__name__}Draft",
+        (Draft,),
+        {
+            "model": model,
+            "kind": model.kind,
+            "workflow_columns": model.workflow_columns,
+            "__table__": model.__table__,
+        },
+    )
+
+
+def model_of(record: Any) -> type[CaseRecord]:
+    """Return the model of a record, whether an ORM instance or a Draft."""
+    if isinstance(record, Draft):
+        return record.model
+    model: type[CaseRecord] = type(record)
+    return model
+
+
+class BulkWriter:
+    """Collect a batch's rows, then write them in one statement per table."""
+
+    def __init__(self) -> None:
+        self.made: list[Draft] = []
+        self.loaded: list[Draft] = []
+        self.history: list[dict[str, Any]] = []
+        self.audit: list[dict[str, Any]] = []
+
+    def create(self, model: type[CaseRecord], values: Mapping[str, Any]) -> CaseRecord:
+        """Return a new record of ``model``, to be inserted when the batch is written."""
+        table = cast(sa.Table, model.__table__)
+        row = with_defaults(table, dict(values))
+        unknown = set(row) - set(table.columns.keys())
+        if unknown:
+            raise TypeError(f"{model.__name__} has no column {sorted(unknown)[0]}")
+        for name in table.columns.keys():  # noqa: SIM118  (a column collection, not a dict)
+            row.setdefault(name, None)
+        draft = draft_class(model)(row, new=True)
+        self.made.append(draft)
+        # A Draft stands in for an instance of its model: same attributes, same kind.
+        return cast(CaseRecord, draft)
+
+    def load(self, model: type[CaseRecord], row: Mapping[Any, Any]) -> CaseRecord:
+        """Return an existing record, read as a row; its changed columns are written later."""
+        draft = draft_class(model)(row, new=False)
+        self.loaded.append(draft)
+        return cast(CaseRecord, draft)
+
+    def add_history(self, values: dict[str, Any]) -> None:
+        self.history.append(with_defaults(HISTORY_TABLE, values))
+
+    def add_audit(self, values: dict[str, Any]) -> None:
+        self.audit.append(with_defaults(AUDIT_TABLE, values))
+
+    # --- writing ----------------------------------------------------------------------
+
+    def write(self, connection: sa.Connection) -> None:
+        """Write everything collected, in an order the foreign keys allow."""
+        changed = [draft for draft in self.loaded if draft.changed]
+        for draft in changed:
+            _refuse_signed_change(draft)
+        for table, drafts in _by_table(self.made):
+            columns = list(table.columns.keys())
+            _insert(connection, table, columns, [draft.row(columns) for draft in drafts])
+        updates: dict[tuple[sa.Table, tuple[str, ...]], list[dict[str, Any]]] = {}
+        for draft in changed:
+            names = tuple(sorted(draft.changed))
+            params = {f"b_{name}": draft.__dict__[name] for name in names}
+            params["b_id"] = draft.id
+            updates.setdefault((draft.__table__, names), []).append(params)
+        for (table, names), batch in updates.items():
+            statement = (
+                sa.update(table)
+                .where(table.c.id == sa.bindparam("b_id"))
+                .values({name: sa.bindparam(f"b_{name}") for name in names})
+            )
+            connection.execute(statement, batch)
+        feed = {
+            (draft.kind.value, draft.id): feed_row(draft.kind.value, draft.id, draft.family_key())
+            for draft in (*self.made, *changed)
+        }
+        _insert(connection, FEED_TABLE, ["entity", "record_id", "family_id"], list(feed.values()))
+        for table, rows in ((HISTORY_TABLE, self.history), (AUDIT_TABLE, self.audit)):
+            if rows:
+                _insert(connection, table, list(rows[0]), rows)
+
+
+def _refuse_signed_change(draft: Draft) -> None:
+    if (
+        draft.kind in SIGNABLE
+        and draft.was_signed
+        and draft.changed - draft.workflow_columns - BOOKKEEPING
+    ):
+        raise RecordSigned()
+
+
+def _by_table(drafts: list[Draft]) -> list[tuple[sa.Table, list[Draft]]]:
+    """Group new records by table, parents first (a note after its visit)."""
+    groups: dict[sa.Table, list[Draft]] = {}
+    for draft in drafts:
+        groups.setdefault(draft.__table__, []).append(draft)
+    order = {table: index for index, table in enumerate(Model.metadata.sorted_tables)}
+    return sorted(groups.items(), key=lambda item: order[item[0]])
+
+
+def _insert(
+    connection: sa.Connection, table: sa.Table, names: list[str], rows: list[dict[str, Any]]
+) -> None:
+    if not rows:
+        return
+    if connection.dialect.name != "postgresql":
+        connection.execute(sa.insert(table), rows)
+        return
+    # COPY takes the values as the dialect binds them (JSON as Jsonb, times in UTC).
+    processors = _bind_processors(table, tuple(names), connection.dialect)
+    raw = connection.connection.driver_connection
+    assert raw is not None  # a live connection inside the request's transaction
+    columns = ", ".join(f'"{name}"' for name in names)
+    with raw.cursor() as cursor, cursor.copy(f"COPY {table.name} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(
+                [
+                    value if value is None or process is None else process(value)
+                    for process, value in zip(
+                        processors, [row[name] for name in names], strict=True
+                    )
+                ]
+            )
+
+
+@cache
+def _bind_processors(table: sa.Table, names: tuple[str, ...], dialect: sa.Dialect) -> list[Any]:
+    return [
+        table.columns[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names
+    ]
+
+
+# --- the request's writer ---------------------------------------------------------------
+
+
+def active_writer() -> BulkWriter | None:
+    """Return the writer collecting this request's rows, if a batch is being written."""
+    writer: BulkWriter | None = g.get("bulk_writer")
+    return writer
+
+
+@contextmanager
+def writing() -> Iterator[BulkWriter]:
+    """Collect the rows the services make in this block into a new writer."""
+    writer = BulkWriter()
+    g.bulk_writer = writer
+    try:
+        yield writer
+    finally:
+        g.pop("bulk_writer", None)
