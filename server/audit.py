@@ -43,8 +43,8 @@ def record_event(
     The event is committed with the rest of the request's work.
     """
     values = {
-        "user_id": user_id or current_user().id,
-        "device_id": device_id or current_device_id(),
+        "user_id": user_id,
+        "device_id": device_id,
         "action": action.value,
         "entity": entity,
         "record_id": record_id,
@@ -53,9 +53,11 @@ def record_event(
     }
     writer = bulk.active_writer()
     if writer is not None:
-        writer.add_audit(values)  # written with the sync batch it belongs to
-    else:
-        db.session.add(AuditEvent(**values))
+        writer.add_audit(values)  # written with the sync batch, by its user and device
+        return
+    values["user_id"] = user_id or current_user().id
+    values["device_id"] = device_id or current_device_id()
+    db.session.add(AuditEvent(**values))
 
 
 def record_list_read(entity: str, family_ids: Iterable[uuid.UUID | None]) -> None:

@@ -23,11 +23,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from typing import Any, ClassVar, cast
 
 import sqlalchemy as sa
-from flask import g
 
 from ..domain.errors import RecordSigned
 from ..domain.records import SIGNABLE, RecordKind, SignState
@@ -105,10 +105,25 @@ def model_of(record: Any) -> type[CaseRecord]:
     return model
 
 
-class BulkWriter:
-    """Collect a batch's rows, then write them in one statement per table."""
+@cache
+def _blank_row(table: sa.Table) -> tuple[frozenset[str], tuple[tuple[str, Any, bool], ...]]:
+    """Return a table's column names, and each column's default (a value or a function)."""
+    defaults = []
+    for column in table.columns:
+        default = column.default
+        if default is not None and hasattr(default, "arg"):
+            defaults.append((column.key, default.arg, default.is_callable))
+        else:
+            defaults.append((column.key, None, False))
+    return frozenset(table.columns.keys()), tuple(defaults)
 
-    def __init__(self) -> None:
+
+class BulkWriter:
+    """Collect a batch's rows (made by one user on one device), then write them."""
+
+    def __init__(self, user_id: uuid.UUID, device_id: uuid.UUID | None) -> None:
+        self.user_id = user_id
+        self.device_id = device_id
         self.made: list[Draft] = []
         self.loaded: list[Draft] = []
         self.history: list[dict[str, Any]] = []
@@ -116,13 +131,14 @@ class BulkWriter:
 
     def create(self, model: type[CaseRecord], values: Mapping[str, Any]) -> CaseRecord:
         """Return a new record of ``model``, to be inserted when the batch is written."""
-        table = cast(sa.Table, model.__table__)
-        row = with_defaults(table, dict(values))
-        unknown = set(row) - set(table.columns.keys())
-        if unknown:
-            raise TypeError(f"{model.__name__} has no column {sorted(unknown)[0]}")
-        for name in table.columns.keys():  # noqa: SIM118  (a column collection, not a dict)
-            row.setdefault(name, None)
+        names, defaults = _blank_row(cast(sa.Table, model.__table__))
+        if not names.issuperset(values):
+            unknown = sorted(set(values) - names)
+            raise TypeError(f"{model.__name__} has no column {unknown[0]}")
+        row = dict(values)
+        for name, default, is_callable in defaults:
+            if name not in row:
+                row[name] = default(None) if is_callable else default
         draft = draft_class(model)(row, new=True)
         self.made.append(draft)
         # A Draft stands in for an instance of its model: same attributes, same kind.
@@ -135,9 +151,14 @@ class BulkWriter:
         return cast(CaseRecord, draft)
 
     def add_history(self, values: dict[str, Any]) -> None:
+        """Add a history row; made on this writer's device unless it says otherwise."""
+        values.setdefault("device_id", self.device_id)
         self.history.append(with_defaults(HISTORY_TABLE, values))
 
     def add_audit(self, values: dict[str, Any]) -> None:
+        """Add an audit event; by this writer's user and device unless it says otherwise."""
+        values["user_id"] = values["user_id"] or self.user_id
+        values["device_id"] = values["device_id"] or self.device_id
         self.audit.append(with_defaults(AUDIT_TABLE, values))
 
     # --- writing ----------------------------------------------------------------------
@@ -226,18 +247,22 @@ def _bind_processors(table: sa.Table, names: tuple[str, ...], dialect: sa.Dialec
 # --- the request's writer ---------------------------------------------------------------
 
 
+# A context variable, not flask.g: it is asked for on every record a batch makes,
+# and it is only ever set for the length of a ``with writing()`` block.
+_WRITER: ContextVar[BulkWriter | None] = ContextVar("bulk_writer", default=None)
+
+
 def active_writer() -> BulkWriter | None:
-    """Return the writer collecting this request's rows, if a batch is being written."""
-    writer: BulkWriter | None = g.get("bulk_writer")
-    return writer
+    """Return the writer collecting the rows made now, if a batch is being written."""
+    return _WRITER.get()
 
 
 @contextmanager
-def writing() -> Iterator[BulkWriter]:
+def writing(user_id: uuid.UUID, device_id: uuid.UUID | None) -> Iterator[BulkWriter]:
     """Collect the rows the services make in this block into a new writer."""
-    writer = BulkWriter()
-    g.bulk_writer = writer
+    writer = BulkWriter(user_id, device_id)
+    token = _WRITER.set(writer)
     try:
         yield writer
     finally:
-        g.pop("bulk_writer", None)
+        _WRITER.reset(token)

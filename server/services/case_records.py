@@ -133,15 +133,14 @@ def _write_history(record: CaseRecord, changes: dict[str, Any], *, conflict: boo
         "family_id": family_id_of(record),
         "version": record.version,
         "changed_by_id": record.updated_by_id,
-        "device_id": current_device_id(),
         "changes": jsonable(changes),
         "conflict": conflict,
     }
     writer = bulk.active_writer()
     if writer is not None:
-        writer.add_history(values)
+        writer.add_history(values)  # from the batch's device
     else:
-        db.session.add(RecordHistory(**values))
+        db.session.add(RecordHistory(**values, device_id=current_device_id()))
 
 
 def create(actor: User, kind: RecordKind, data: Mapping[str, Any]) -> CaseRecord:

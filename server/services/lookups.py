@@ -59,7 +59,9 @@ class Lookups:
 
     def exists(self, model: type[CaseRecord], record_id: uuid.UUID) -> bool:
         key = (model, record_id)
-        if key not in self.existing and key not in self.absent:
+        if key not in self.existing and key not in self.absent and bulk.active_writer() is None:
+            # A bulk batch does not ask: its insert fails on a taken id, and the
+            # batch then goes the ORM way, which asks and says why.
             self.prefetch_existing(model, [record_id])
         return key in self.existing
 
@@ -204,9 +206,9 @@ class Lookups:
 
 def lookups() -> Lookups:
     """Return this request's lookups (a fresh set in each app context)."""
-    if "lookups" not in g:
-        g.lookups = Lookups()
-    found: Lookups = g.lookups
+    found: Lookups | None = g.get("lookups")
+    if found is None:
+        found = g.lookups = Lookups()
     return found
 
 

@@ -692,16 +692,15 @@ def _apply_bulk(
         for mutation, data in zip(batch, loaded, strict=True)
         if mutation.mutation_id > already and data is not None
     ]
-    new: dict[type[CaseRecord], list[uuid.UUID]] = {}
     targets: dict[type[CaseRecord], list[uuid.UUID]] = {}
     for mutation, _data in fresh:
-        model = CASE_RECORDS[RecordKind(mutation.entity)]
-        group = new if mutation.op is MutationOp.CREATE else targets
-        group.setdefault(model, []).append(uuid.UUID(mutation.id))
+        if mutation.op is not MutationOp.CREATE:
+            model = CASE_RECORDS[RecordKind(mutation.entity)]
+            targets.setdefault(model, []).append(uuid.UUID(mutation.id))
     results: dict[int, MutationResult] = {}
     try:
-        with bulk.writing() as writer:
-            _prefetch_records(user, new, targets)
+        with bulk.writing(user.id, device.id) as writer:
+            _prefetch_records(user, {}, targets)
             for mutation, data in fresh:
                 results[mutation.mutation_id] = _apply_loaded(user, mutation, data)
             with db.session.begin_nested():
