@@ -28,6 +28,7 @@ from functools import cache
 from typing import Any, ClassVar, cast
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 from ..domain.errors import RecordSigned
 from ..domain.records import SIGNABLE, RecordKind, SignState
@@ -63,7 +64,7 @@ class Draft:
         object.__setattr__(self, "was_signed", values.get("state") == SignState.SIGNED)
 
     def __setattr__(self, name: str, value: Any) -> None:
-        if name not in self.__table__.columns:
+        if name not in _column_names(self.__table__):
             raise AttributeError(f"{self.kind.value} has no column {name}")
         self.__dict__[name] = value
         if not self.new:
@@ -106,16 +107,8 @@ def model_of(record: Any) -> type[CaseRecord]:
 
 
 @cache
-def _blank_row(table: sa.Table) -> tuple[frozenset[str], tuple[tuple[str, Any, bool], ...]]:
-    """Return a table's column names, and each column's default (a value or a function)."""
-    defaults = []
-    for column in table.columns:
-        default = column.default
-        if default is not None and hasattr(default, "arg"):
-            defaults.append((column.key, default.arg, default.is_callable))
-        else:
-            defaults.append((column.key, None, False))
-    return frozenset(table.columns.keys()), tuple(defaults)
+def _column_names(table: sa.Table) -> frozenset[str]:
+    return frozenset(table.columns.keys())
 
 
 class BulkWriter:
@@ -131,14 +124,14 @@ class BulkWriter:
 
     def create(self, model: type[CaseRecord], values: Mapping[str, Any]) -> CaseRecord:
         """Return a new record of ``model``, to be inserted when the batch is written."""
-        names, defaults = _blank_row(cast(sa.Table, model.__table__))
+        table = cast(sa.Table, model.__table__)
+        names = _column_names(table)
         if not names.issuperset(values):
             unknown = sorted(set(values) - names)
             raise TypeError(f"{model.__name__} has no column {unknown[0]}")
-        row = dict(values)
-        for name, default, is_callable in defaults:
-            if name not in row:
-                row[name] = default(None) if is_callable else default
+        row = with_defaults(table, dict(values))
+        for name in names - row.keys():
+            row[name] = None  # as an ORM instance reads a column never set
         draft = draft_class(model)(row, new=True)
         self.made.append(draft)
         # A Draft stands in for an instance of its model: same attributes, same kind.
@@ -225,7 +218,12 @@ def _insert(
     raw = connection.connection.driver_connection
     assert raw is not None  # a live connection inside the request's transaction
     columns = ", ".join(f'"{name}"' for name in names)
-    with raw.cursor() as cursor, cursor.copy(f"COPY {table.name} ({columns}) FROM STDIN") as copy:
+    types = _copy_types(table, tuple(names), connection.dialect)
+    binary = " (FORMAT BINARY)" if types else ""
+    statement = f"COPY {table.name} ({columns}) FROM STDIN{binary}"
+    with raw.cursor() as cursor, cursor.copy(statement) as copy:
+        if types:
+            copy.set_types(types)
         for row in rows:
             copy.write_row(
                 [
@@ -235,6 +233,39 @@ def _insert(
                     )
                 ]
             )
+
+
+# PostgreSQL's names of the column types a case record uses, for a binary COPY.
+_PG_TYPES: tuple[tuple[type[sa.types.TypeEngine[Any]], str], ...] = (
+    (sa.Uuid, "uuid"),
+    (postgresql.JSONB, "jsonb"),
+    (sa.JSON, "json"),
+    (sa.Boolean, "bool"),
+    (sa.BigInteger, "int8"),
+    (sa.SmallInteger, "int2"),
+    (sa.Integer, "int4"),
+    (sa.Text, "text"),
+    (sa.String, "varchar"),
+    (sa.Date, "date"),
+)
+
+
+@cache
+def _copy_types(table: sa.Table, names: tuple[str, ...], dialect: sa.Dialect) -> list[str] | None:
+    """Return the PostgreSQL type of each column, or None if one is not known here."""
+    types = []
+    for name in names:
+        column_type = table.columns[name].type.dialect_impl(dialect)
+        if isinstance(column_type, sa.TypeDecorator):
+            column_type = column_type.impl_instance
+        if isinstance(column_type, sa.DateTime):
+            types.append("timestamptz" if column_type.timezone else "timestamp")
+            continue
+        found = next((pg for kind, pg in _PG_TYPES if isinstance(column_type, kind)), None)
+        if found is None:
+            return None
+        types.append(found)
+    return types
 
 
 @cache

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from functools import cache
 from typing import Annotated, Any
 
 import sqlalchemy as sa
@@ -53,10 +54,18 @@ json_value = Annotated[Any, mapped_column(JSONType)]
 
 def with_defaults(table: sa.Table, values: dict[str, Any]) -> dict[str, Any]:
     """Fill in the column defaults a row would get when written (in place; returned)."""
+    for name, default, is_callable in column_defaults(table):
+        if name not in values:
+            values[name] = default(None) if is_callable else default
+    return values
+
+
+@cache
+def column_defaults(table: sa.Table) -> tuple[tuple[str, Any, bool], ...]:
+    """Return each column with a Python-side default: (name, value or function, is a function)."""
+    found = []
     for column in table.columns:
         default = column.default
-        if column.key in values or default is None or not hasattr(default, "arg"):
-            continue
-        arg = default.arg
-        values[column.key] = arg(None) if default.is_callable else arg
-    return values
+        if default is not None and hasattr(default, "arg"):
+            found.append((column.key, default.arg, bool(default.is_callable)))
+    return tuple(found)
