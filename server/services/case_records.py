@@ -79,8 +79,14 @@ class KindRules:
     creatable: bool = True
 
 
+_JSON_NATIVE = frozenset({str, int, float, bool, type(None)})
+
+
 def jsonable(value: Any) -> Any:
     """Return a value as it is stored in JSON history."""
+    kind = type(value)
+    if kind in _JSON_NATIVE:  # the usual case first: a sync batch calls this a lot
+        return value
     if isinstance(value, date | datetime):
         return value.isoformat()
     if isinstance(value, uuid.UUID):
