@@ -206,6 +206,7 @@ def run(url: str, args: argparse.Namespace) -> dict[str, Any]:
     batches = [fieldwork.changes(args.batch_size) for _ in range(args.batches + 1)]
     straight = StraightInsert(sa.create_engine(url), worker.id)
 
+    import gc; gc.collect(); gc.freeze()
     profile = cProfile.Profile() if args.profile else None
     with app.app_context():
         tally = StatementTally(db.engine) if args.sql else None

@@ -20,6 +20,7 @@ the request, as ``lookups()`` holds the request's lookups.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -27,7 +28,9 @@ from contextvars import ContextVar
 from functools import cache
 from typing import Any, ClassVar, cast
 
+import msgspec
 import sqlalchemy as sa
+from psycopg.types.json import Jsonb
 from sqlalchemy.dialects import postgresql
 
 from ..domain.errors import RecordSigned
@@ -270,9 +273,25 @@ def _copy_types(table: sa.Table, names: tuple[str, ...], dialect: sa.Dialect) ->
 
 @cache
 def _bind_processors(table: sa.Table, names: tuple[str, ...], dialect: sa.Dialect) -> list[Any]:
-    return [
-        table.columns[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names
-    ]
+    processors: list[Any] = []
+    for name in names:
+        column_type = table.columns[name].type.dialect_impl(dialect)
+        if isinstance(column_type, sa.JSON):
+            processors.append(_jsonb)  # as the dialect binds it, but encoded in C
+        else:
+            processors.append(column_type.bind_processor(dialect))
+    return processors
+
+
+def _jsonb(value: Any) -> Jsonb:
+    return Jsonb(value, dumps=_encode_json)
+
+
+def _encode_json(value: Any) -> bytes:
+    try:
+        return msgspec.json.encode(value)
+    except (TypeError, UnicodeEncodeError):  # what msgspec does not encode, json may
+        return json.dumps(value).encode()
 
 
 # --- the request's writer ---------------------------------------------------------------

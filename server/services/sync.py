@@ -54,7 +54,7 @@ from ..persistence import (
 )
 from ..persistence.case import CASE_RECORDS, CaseRecord
 from . import case_records
-from .lookups import forget_lookups, lookups
+from .lookups import forget_lookups, lookups, pinned_lookups
 
 log = logging.getLogger(__name__)
 
@@ -699,7 +699,7 @@ def _apply_bulk(
             targets.setdefault(model, []).append(uuid.UUID(mutation.id))
     results: dict[int, MutationResult] = {}
     try:
-        with bulk.writing(user.id, device.id) as writer:
+        with bulk.writing(user.id, device.id) as writer, pinned_lookups():
             _prefetch_records(user, {}, targets)
             for mutation, data in fresh:
                 results[mutation.mutation_id] = _apply_loaded(user, mutation, data)
