@@ -143,7 +143,7 @@ class Encoded:
     mutation_id: int
     entity: str
     op: MutationOp
-    id: str
+    id: uuid.UUID
     base_version: int | None
     data: bytes
 
@@ -208,7 +208,5 @@ def decode_push(body: bytes) -> EncodedPush | None:
             return None
         previous = wire.mutation_id
         base_version = wire.base_version if op is not MutationOp.CREATE else None
-        mutations.append(
-            Encoded(wire.mutation_id, wire.entity, op, str(wire.id), base_version, data)
-        )
+        mutations.append(Encoded(wire.mutation_id, wire.entity, op, wire.id, base_version, data))
     return EncodedPush(push.device_id, push.schema_version, mutations)

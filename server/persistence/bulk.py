@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
@@ -77,9 +77,6 @@ class Draft:
     def sign_state(self) -> str | None:
         state: str | None = self.__dict__.get("state")
         return state
-
-    def row(self, names: Iterable[str]) -> dict[str, Any]:
-        return {name: self.__dict__[name] for name in names}
 
     def family_key(self) -> uuid.UUID | None:
         family_id: uuid.UUID | None = self.__dict__.get("family_id")
@@ -165,8 +162,8 @@ class BulkWriter:
         for draft in changed:
             _refuse_signed_change(draft)
         for table, drafts in _by_table(self.made):
-            columns = list(table.columns.keys())
-            _insert(connection, table, columns, [draft.row(columns) for draft in drafts])
+            # A Draft's attributes are its row (and a little bookkeeping, left out).
+            _insert(connection, table, list(table.columns.keys()), [vars(d) for d in drafts])
         updates: dict[tuple[sa.Table, tuple[str, ...]], list[dict[str, Any]]] = {}
         for draft in changed:
             names = tuple(sorted(draft.changed))
@@ -211,13 +208,18 @@ def _by_table(drafts: list[Draft]) -> list[tuple[sa.Table, list[Draft]]]:
 def _insert(
     connection: sa.Connection, table: sa.Table, names: list[str], rows: list[dict[str, Any]]
 ) -> None:
+    """Insert the ``names`` columns of each row (a row may hold other keys too)."""
     if not rows:
         return
     if connection.dialect.name != "postgresql":
-        connection.execute(sa.insert(table), rows)
+        connection.execute(sa.insert(table), [{name: row[name] for name in names} for row in rows])
         return
     # COPY takes the values as the dialect binds them (JSON as Jsonb, times in UTC).
-    processors = _bind_processors(table, tuple(names), connection.dialect)
+    processors = [
+        (index, process)
+        for index, process in enumerate(_bind_processors(table, tuple(names), connection.dialect))
+        if process is not None
+    ]
     raw = connection.connection.driver_connection
     assert raw is not None  # a live connection inside the request's transaction
     columns = ", ".join(f'"{name}"' for name in names)
@@ -228,14 +230,11 @@ def _insert(
         if types:
             copy.set_types(types)
         for row in rows:
-            copy.write_row(
-                [
-                    value if value is None or process is None else process(value)
-                    for process, value in zip(
-                        processors, [row[name] for name in names], strict=True
-                    )
-                ]
-            )
+            values = [row[name] for name in names]
+            for index, process in processors:
+                if values[index] is not None:
+                    values[index] = process(values[index])
+            copy.write_row(values)
 
 
 # PostgreSQL's names of the column types a case record uses, for a binary COPY.

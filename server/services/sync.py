@@ -696,7 +696,7 @@ def _apply_bulk(
     for mutation, _data in fresh:
         if mutation.op is not MutationOp.CREATE:
             model = CASE_RECORDS[RecordKind(mutation.entity)]
-            targets.setdefault(model, []).append(uuid.UUID(mutation.id))
+            targets.setdefault(model, []).append(mutation.id)
     results: dict[int, MutationResult] = {}
     try:
         with bulk.writing(user.id, device.id) as writer, pinned_lookups():
@@ -727,7 +727,7 @@ def _bulk_data(mutation: Encoded) -> dict[str, Any] | None:
         loader = create_fast_loader(kind) if kind is not RecordKind.CHECKLIST_ITEM else None
         data = loader.load(mutation.data) if loader else None
         if data is not None:
-            data["id"] = uuid.UUID(mutation.id)
+            data["id"] = mutation.id
         return data
     if mutation.op is MutationOp.UPDATE:
         loader = update_fast_loader(kind)
@@ -787,7 +787,7 @@ def _load(mutation: Mutation) -> dict[str, Any]:
 def _apply_loaded(user: User, mutation: Mutation | Encoded, data: dict[str, Any]) -> MutationResult:
     """Apply a mutation whose data its schema (or its compiled loader) has loaded."""
     kind = RecordKind(mutation.entity)
-    record_id = uuid.UUID(mutation.id)
+    record_id = mutation.id if isinstance(mutation.id, uuid.UUID) else uuid.UUID(mutation.id)
     record: CaseRecord
     if mutation.op is MutationOp.CREATE:
         if kind is RecordKind.AMENDMENT:
