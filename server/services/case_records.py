@@ -79,6 +79,9 @@ class KindRules:
     creatable: bool = True
 
 
+NO_RULES = KindRules()
+
+
 _JSON_NATIVE = frozenset({str, int, float, bool, type(None)})
 
 
@@ -151,7 +154,7 @@ def _write_history(record: CaseRecord, changes: dict[str, Any], *, conflict: boo
 
 def create(actor: User, kind: RecordKind, data: Mapping[str, Any]) -> CaseRecord:
     """Create a record of ``kind`` for the actor, after every check."""
-    rules = RULES.get(kind, KindRules())
+    rules = RULES.get(kind, NO_RULES)
     if not rules.creatable:
         raise RuleBroken(f"A {kind.value.replace('_', ' ')} is made with its parent record.")
     values = dict(data)
@@ -271,7 +274,7 @@ def _changed_since(record: CaseRecord, base_version: int) -> set[str]:
 def _apply_changes(
     actor: User, record: CaseRecord, values: dict[str, Any], *, overwritten: dict[str, Any]
 ) -> None:
-    rules = RULES.get(record.kind, KindRules())
+    rules = RULES.get(record.kind, NO_RULES)
     if rules.before_update:
         rules.before_update(actor, record, values)
     values = json_ready(bulk.model_of(record), values)
@@ -306,7 +309,7 @@ def delete(actor: User, kind: RecordKind, record_id: uuid.UUID) -> CaseRecord:
     record = _visible(kind, actor, record_id, for_update=True)
     _require(actor, Action.WRITE_CASE)
     ensure_deletable(kind, record.sign_state)
-    before_delete = RULES.get(kind, KindRules()).before_delete
+    before_delete = RULES.get(kind, NO_RULES).before_delete
     if before_delete:
         before_delete(actor, record, {})
     record.deleted_at = utcnow()

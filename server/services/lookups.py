@@ -171,7 +171,7 @@ class Lookups:
         else:
             # The same rows, read as plain values: the batch writes them without the ORM.
             columns = query.with_only_columns(*model.__table__.columns)
-            for row in db.session.execute(columns).mappings():
+            for row in db.session.connection().execute(columns).mappings():
                 self.locked[(model, row["id"])] = writer.load(model, row)
         self.prefetch_history(wanted)
 
@@ -183,7 +183,7 @@ class Lookups:
             return
         for record_id in wanted:
             self.history[record_id] = []
-        rows = db.session.execute(
+        rows = db.session.connection().execute(
             sa.select(
                 RecordHistory.record_id,
                 RecordHistory.version,
