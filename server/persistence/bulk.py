@@ -39,7 +39,7 @@ from ..extensions import Model
 from .audit import AuditEvent
 from .case import CaseRecord, RecordHistory
 from .changes import FEED_TABLE, feed_row
-from .columns import with_defaults
+from .columns import utcnow, with_defaults
 from .guards import BOOKKEEPING
 
 HISTORY_TABLE = cast(sa.Table, RecordHistory.__table__)
@@ -117,6 +117,7 @@ class BulkWriter:
     def __init__(self, user_id: uuid.UUID, device_id: uuid.UUID | None) -> None:
         self.user_id = user_id
         self.device_id = device_id
+        self.now = utcnow()  # the batch's rows are made at one moment, its transaction's
         self.made: list[Draft] = []
         self.loaded: list[Draft] = []
         self.history: list[dict[str, Any]] = []
@@ -129,7 +130,7 @@ class BulkWriter:
         if not names.issuperset(values):
             unknown = sorted(set(values) - names)
             raise TypeError(f"{model.__name__} has no column {unknown[0]}")
-        row = with_defaults(table, dict(values))
+        row = with_defaults(table, dict(values), now=self.now)
         for name in names - row.keys():
             row[name] = None  # as an ORM instance reads a column never set
         draft = draft_class(model)(row, new=True)
@@ -146,13 +147,13 @@ class BulkWriter:
     def add_history(self, values: dict[str, Any]) -> None:
         """Add a history row; made on this writer's device unless it says otherwise."""
         values.setdefault("device_id", self.device_id)
-        self.history.append(with_defaults(HISTORY_TABLE, values))
+        self.history.append(with_defaults(HISTORY_TABLE, values, now=self.now))
 
     def add_audit(self, values: dict[str, Any]) -> None:
         """Add an audit event; by this writer's user and device unless it says otherwise."""
         values["user_id"] = values["user_id"] or self.user_id
         values["device_id"] = values["device_id"] or self.device_id
-        self.audit.append(with_defaults(AUDIT_TABLE, values))
+        self.audit.append(with_defaults(AUDIT_TABLE, values, now=self.now))
 
     # --- writing ----------------------------------------------------------------------
 

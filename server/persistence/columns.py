@@ -52,20 +52,34 @@ timestamp = Annotated[datetime, mapped_column(UTCDateTime, default=utcnow)]
 json_value = Annotated[Any, mapped_column(JSONType)]
 
 
-def with_defaults(table: sa.Table, values: dict[str, Any]) -> dict[str, Any]:
-    """Fill in the column defaults a row would get when written (in place; returned)."""
-    for name, default, is_callable in column_defaults(table):
+def with_defaults(
+    table: sa.Table, values: dict[str, Any], *, now: datetime | None = None
+) -> dict[str, Any]:
+    """Fill in the column defaults a row would get when written (in place; returned).
+
+    ``now``, if given, is the time for every timestamp that defaults to the
+    current time: rows written in one transaction share it, as ``now()`` does.
+    """
+    for name, default, is_callable, is_moment in column_defaults(table):
         if name not in values:
-            values[name] = default(None) if is_callable else default
+            if now is not None and is_moment:
+                values[name] = now
+            else:
+                values[name] = default(None) if is_callable else default
     return values
 
 
 @cache
-def column_defaults(table: sa.Table) -> tuple[tuple[str, Any, bool], ...]:
-    """Return each column with a Python-side default: (name, value or function, is a function)."""
+def column_defaults(table: sa.Table) -> tuple[tuple[str, Any, bool, bool], ...]:
+    """Return each column with a Python-side default.
+
+    Each as (name, value or function, is a function, is a current-time timestamp).
+    """
     found = []
     for column in table.columns:
         default = column.default
         if default is not None and hasattr(default, "arg"):
-            found.append((column.key, default.arg, bool(default.is_callable)))
+            is_callable = bool(default.is_callable)
+            moment = is_callable and isinstance(column.type, UTCDateTime)
+            found.append((column.key, default.arg, is_callable, moment))
     return tuple(found)

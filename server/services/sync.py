@@ -656,6 +656,8 @@ def _apply_batch(
     return [results[raw["mutation_id"]] for raw in batch]
 
 
+KINDS = {kind.value: kind for kind in RecordKind}  # quicker than RecordKind(value)
+
 # Kinds whose every rule is answered in memory, with no side effect beyond their own
 # row, history and audit: a batch of only these is written the bulk way.
 BULK_KINDS = frozenset(
@@ -695,7 +697,7 @@ def _apply_bulk(
     targets: dict[type[CaseRecord], list[uuid.UUID]] = {}
     for mutation, _data in fresh:
         if mutation.op is not MutationOp.CREATE:
-            model = CASE_RECORDS[RecordKind(mutation.entity)]
+            model = CASE_RECORDS[KINDS[mutation.entity]]
             targets.setdefault(model, []).append(mutation.id)
     results: dict[int, MutationResult] = {}
     try:
@@ -720,7 +722,7 @@ def _apply_bulk(
 
 def _bulk_data(mutation: Encoded) -> dict[str, Any] | None:
     """Return the data of a mutation the bulk way can apply, loaded; None if it cannot."""
-    kind = RecordKind(mutation.entity)
+    kind = KINDS[mutation.entity]
     if kind not in BULK_KINDS:
         return None
     if mutation.op is MutationOp.CREATE:
@@ -786,7 +788,7 @@ def _load(mutation: Mutation) -> dict[str, Any]:
 
 def _apply_loaded(user: User, mutation: Mutation | Encoded, data: dict[str, Any]) -> MutationResult:
     """Apply a mutation whose data its schema (or its compiled loader) has loaded."""
-    kind = RecordKind(mutation.entity)
+    kind = KINDS[mutation.entity]
     record_id = mutation.id if isinstance(mutation.id, uuid.UUID) else uuid.UUID(mutation.id)
     record: CaseRecord
     if mutation.op is MutationOp.CREATE:
