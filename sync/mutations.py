@@ -136,7 +136,7 @@ def check_batch(raw_mutations: Iterable[Mapping[str, Any]]) -> list[Mapping[str,
 # --- reading a batch quickly ------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Encoded:
     """A mutation whose envelope is read and sound; its data is still the JSON sent."""
 

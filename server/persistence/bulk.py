@@ -61,10 +61,11 @@ class Draft:
     was_signed: bool
 
     def __init__(self, values: Mapping[str, Any], *, new: bool) -> None:
-        self.__dict__.update(values)
-        object.__setattr__(self, "new", new)
-        object.__setattr__(self, "changed", set())
-        object.__setattr__(self, "was_signed", values.get("state") == SignState.SIGNED)
+        attributes = self.__dict__  # set directly: __setattr__ is for the services' changes
+        attributes.update(values)
+        attributes["new"] = new
+        attributes["changed"] = set()
+        attributes["was_signed"] = values.get("state") == SignState.SIGNED
 
     def __setattr__(self, name: str, value: Any) -> None:
         if name not in _column_names(self.__table__):
