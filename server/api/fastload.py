@@ -202,16 +202,17 @@ _UPDATE_WITHOUT = frozenset({"base_version"})
 @cache
 def create_fast_loader(kind: RecordKind) -> FastLoader | None:
     """Return the compiled loader of a new record's data, or None if the schema resists."""
-    try:
-        return FastLoader(create_schema(kind)(), without=_CREATE_WITHOUT)
-    except Untranslatable:
-        return None
+    return _compiled(create_schema(kind)(), without=_CREATE_WITHOUT)
 
 
 @cache
 def update_fast_loader(kind: RecordKind) -> FastLoader | None:
     """Return the compiled loader of a change's data (fields only, no base version)."""
+    return _compiled(update_schema(kind)(), without=_UPDATE_WITHOUT)
+
+
+def _compiled(schema: Schema, without: frozenset[str]) -> FastLoader | None:
     try:
-        return FastLoader(update_schema(kind)(), without=_UPDATE_WITHOUT)
+        return FastLoader(schema, without=without)
     except Untranslatable:
         return None
