@@ -46,6 +46,9 @@ HISTORY_TABLE = cast(sa.Table, RecordHistory.__table__)
 AUDIT_TABLE = cast(sa.Table, AuditEvent.__table__)
 
 
+_BOOKKEEPING = frozenset({"new", "changed", "was_signed"})
+
+
 class Draft:
     """A case record as plain values, read and changed as its ORM instance would be."""
 
@@ -87,6 +90,8 @@ class Draft:
 @cache
 def draft_class(model: type[CaseRecord]) -> type[Draft]:
     """Return the Draft class standing in for records of ``model``."""
+    clash = _BOOKKEEPING & set(model.__table__.columns.keys())
+    assert not clash, f"{model.__name__} has a column named like a Draft's bookkeeping: {clash}"
     return type(
         f"{model.__name__}Draft",
         (Draft,),
