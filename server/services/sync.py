@@ -563,12 +563,13 @@ def push(user: User, device: Device, mutations: PushBatch, schema_version: int) 
             batch = check_batch(mutations.raw)
             _prefetch(user, batch)
             results = _apply_batch(user, locked, batch)
+        last_mutation_id = locked.last_mutation_id  # read now: the commit expires it
         db.session.commit()
     except TRANSIENT_ERRORS as error:
         db.session.rollback()
         log.warning("sync push unavailable: %s", type(error).__name__)
         raise SyncUnavailable() from error
-    return PushResult(results, locked.last_mutation_id)
+    return PushResult(results, last_mutation_id)
 
 
 def _prefetch(user: User, batch: Sequence[Mapping[str, Any]]) -> None:
@@ -695,14 +696,20 @@ def _apply_bulk(
         if mutation.mutation_id > already and data is not None
     ]
     targets: dict[type[CaseRecord], list[uuid.UUID]] = {}
-    for mutation, _data in fresh:
-        if mutation.op is not MutationOp.CREATE:
+    families: set[uuid.UUID] = set()
+    for mutation, data in fresh:
+        if mutation.op is MutationOp.CREATE:
+            families.add(data["family_id"])  # every bulk kind is made in a family
+        else:
             model = CASE_RECORDS[KINDS[mutation.entity]]
             targets.setdefault(model, []).append(mutation.id)
     results: dict[int, MutationResult] = {}
     try:
-        with bulk.writing(user.id, device.id) as writer, pinned_lookups():
-            _prefetch_records(user, {}, targets)
+        with bulk.writing(user.id, device.id) as writer, pinned_lookups() as found:
+            # People of the families the batch makes records in (others, when asked).
+            found.prefetch_members(families & found.visible_families(user))
+            for model, ids in targets.items():
+                found.prefetch_locked(model, user, ids)
             for mutation, data in fresh:
                 results[mutation.mutation_id] = _apply_loaded(user, mutation, data)
             with db.session.begin_nested():
