@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import msgspec
+import psycopg
 import sqlalchemy as sa
 from marshmallow import Schema, ValidationError, fields
 
@@ -658,6 +659,14 @@ def _apply_batch(
 
 
 KINDS = {kind.value: kind for kind in RecordKind}  # quicker than RecordKind(value)
+# Why a bulk batch is handed to the ORM way in the normal course of things: a
+# rule refused a mutation, or the database refused a row (an id already taken).
+EXPECTED_REFUSALS = (
+    domain.DomainError,
+    ValidationError,
+    sa.exc.IntegrityError,
+    psycopg.errors.IntegrityError,
+)
 
 # Kinds whose every rule is answered in memory, with no side effect beyond their own
 # row, history and audit: a batch of only these is written the bulk way.
@@ -716,7 +725,10 @@ def _apply_bulk(
                 writer.write(db.session.connection())
     except TRANSIENT_ERRORS:
         raise
-    except Exception:  # refused or failed: the ORM way applies what it can and says why
+    except Exception as error:  # refused or failed: the ORM way applies what it can, says why
+        if not isinstance(error, EXPECTED_REFUSALS):
+            # Not a rule: a fault to fix, even though the batch is still applied.
+            log.exception("bulk push failed unexpectedly; the batch goes the ORM way")
         forget_lookups()
         return None
     device.last_mutation_id = max(device.last_mutation_id, batch[-1].mutation_id)
