@@ -172,7 +172,7 @@ def scenario(phone: SyncClient, ids: Callable[[str], str]) -> list[list[dict[str
 
 
 def phone_app(phone: SyncClient) -> Any:
-    return phone.transport.client.application  # type: ignore[attr-defined]
+    return phone.transport.client.application  # type: ignore[attr-defined]  # FlaskTransport
 
 
 def snapshot(app, worker: User, labels: dict[str, str]) -> dict[str, Any]:
