@@ -124,7 +124,7 @@ class Gunicorn:
             "--timeout=60",
             "--graceful-timeout=30",
             "--max-requests=1000",
-            "--max-requests-jitter=100",
+            "--max-requests-jitter=500",
             "--worker-tmp-dir=/dev/shm",
             "--no-control-socket",
             *args_extra,
