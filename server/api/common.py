@@ -31,7 +31,7 @@ class ApiBlueprint(Blueprint):
         def decorator(view: View) -> View:
             described = self.arguments(schema)(view)
             # Keep the description flask-smorest recorded; drop its parsing wrapper.
-            view._apidoc = described._apidoc  # type: ignore[attr-defined]
+            view._apidoc = described._apidoc  # type: ignore[attr-defined]  # flask-smorest's mark
             return view
 
         return decorator

@@ -64,8 +64,8 @@ class _Plan:
                 if default is missing:
                     continue
                 value = default() if callable(default) else default
-            elif slot.deferred or (value is not None and slot.convert is not None):
-                value = slot.convert(value)  # type: ignore[misc]  # set for every deferred slot
+            elif slot.convert is not None and (slot.deferred or value is not None):
+                value = slot.convert(value)  # a deferred field decides what None means itself
             out[slot.key] = value
         return out
 

@@ -598,9 +598,16 @@ def _prefetch_records(
     user: User,
     new: Mapping[type[CaseRecord], list[uuid.UUID]],
     targets: Mapping[type[CaseRecord], list[uuid.UUID]],
+    families: set[uuid.UUID] | None = None,
 ) -> None:
+    """Ask once: new ids taken, records to change (locked), people of ``families``.
+
+    ``families`` defaults to the whole caseload; people of any other family
+    are asked for when a rule needs them.
+    """
     found = lookups()
-    found.prefetch_members(found.visible_families(user))
+    visible = found.visible_families(user)
+    found.prefetch_members(visible if families is None else families & visible)
     for model, ids in new.items():
         found.prefetch_existing(model, ids)
     for model, ids in targets.items():
@@ -714,11 +721,9 @@ def _apply_bulk(
             targets.setdefault(model, []).append(mutation.id)
     results: dict[int, MutationResult] = {}
     try:
-        with bulk.writing(user.id, device.id) as writer, pinned_lookups() as found:
-            # People of the families the batch makes records in (others, when asked).
-            found.prefetch_members(families & found.visible_families(user))
-            for model, ids in targets.items():
-                found.prefetch_locked(model, user, ids)
+        with bulk.writing(user.id, device.id) as writer, pinned_lookups():
+            # New ids are not asked about: a taken one fails the insert.
+            _prefetch_records(user, {}, targets, families)
             for mutation, data in fresh:
                 results[mutation.mutation_id] = _apply_loaded(user, mutation, data)
             with db.session.begin_nested():
