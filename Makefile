@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 FLASK := $(BIN)/flask --app server
 
-.PHONY: setup run test lint pwa clean
+.PHONY: setup run test test-dates lint pwa clean
 
 setup: $(STAMP) pwa
 
@@ -29,15 +29,27 @@ pwa/node_modules/.installed: pwa/package.json pwa/package-lock.json
 pwa/build/.built: pwa/node_modules/.installed $(PWA_SOURCES)
 	cd pwa && node build.mjs
 
+# PORT chooses the port: `make run PORT=8080` or `PORT=8080 make run`.
+PORT ?= 5000
 run: setup
 	$(FLASK) db upgrade
 	$(FLASK) demo-data --if-empty
-	@echo "Open http://127.0.0.1:5000 and sign in with one of the accounts above."
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	@echo "Open http://127.0.0.1:$(PORT) and sign in with one of the accounts above."
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: setup
 	cd pwa && npx vitest run --reporter=dot
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The whole suite once at each moment of tests/fixtures/moments.json (a leap
+# day, both clock changes, a month's end at midnight, New Year's Eve). `make
+# test` already spreads its tests over them; this runs every test at every one.
+TEST_MOMENTS := leap-day clocks-forward month-end-midnight clocks-back year-end
+test-dates: setup
+	@for moment in $(TEST_MOMENTS); do \
+		echo "== the suite at $$moment"; \
+		TEST_CLOCK=$$moment $(MAKE) --no-print-directory test || exit 1; \
+	done
 
 lint: setup
 	$(BIN)/ruff check .

@@ -18,6 +18,7 @@ from typing import Any, cast
 
 import sqlalchemy as sa
 
+from server import clock
 from server.demo import (
     DEMO_USERS,
     INSERT_ORDER,
@@ -41,7 +42,6 @@ from server.persistence import (
     User,
 )
 from server.persistence.changes import feed_rows_for, record_changes
-from server.persistence.columns import utcnow
 from server.security.passwords import hash_password
 
 BENCH_PASSWORD = "bench-kettle-orchard-lantern-42"  # noqa: S105 (benchmark accounts only)
@@ -104,7 +104,7 @@ class Council:
     def staff_rows(self) -> Rows:
         """Return the teams and users (demo staff and benchmark caseworkers) as rows."""
         password = hash_password(BENCH_PASSWORD)
-        now = utcnow()
+        now = clock.now()
         teams = [{"id": i, "name": n, "created_at": now} for n, i in self.staff.teams.items()]
         users = [
             {

@@ -10,9 +10,10 @@ from __future__ import annotations
 import random
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from server import clock
 from server.demo import (
     CHILD_VOICE,
     FAMILY_VIEW,
@@ -115,7 +116,7 @@ class Fieldwork:
         rng = self.rng
         family_id = rng.choice(self.family_ids)
         people = self.families[family_id]
-        occurred = datetime.now(UTC) - timedelta(days=rng.randint(0, 6), hours=rng.randint(1, 9))
+        occurred = clock.now() - timedelta(days=rng.randint(0, 6), hours=rng.randint(1, 9))
         participants = [
             {
                 "person_id": person,
@@ -182,7 +183,7 @@ class Fieldwork:
                 "family_id": rng.choice(self.family_ids),
                 "task": task.format_map(say),
                 "who": who.format_map(say),
-                "due_on": date.today() + timedelta(days=rng.randint(7, 60)),
+                "due_on": clock.today() + timedelta(days=rng.randint(7, 60)),
                 "checked_by": "Allocated worker",
                 "status": "not_started",
             },

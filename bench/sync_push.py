@@ -39,9 +39,9 @@ from bench.databases import (
 from bench.devices import InProcessTransport
 from bench.fieldwork import Change, Fieldwork, as_json
 from bench.statements import StatementTally
+from server import clock
 from server.extensions import db
 from server.persistence import Interaction, Note, PlanAction
-from server.persistence.columns import utcnow
 from sync.client import SyncClient
 from sync.protocol import MAX_PUSH_MUTATIONS
 
@@ -95,7 +95,7 @@ class StraightInsert:
     def _rows(
         self, changes: list[Change]
     ) -> tuple[dict[str, list[dict[str, Any]]], dict[tuple[str, tuple[str, ...]], list[Any]]]:
-        now = utcnow()
+        now = clock.now()
         inserts: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
         updates: dict[tuple[str, tuple[str, ...]], list[Any]] = {}
         for change in changes:

@@ -1,5 +1,9 @@
 import { defineConfig } from "vitest/config";
 
+// Devices in the field keep England and Wales time: test in it, so "today"
+// and "this month" are read as a worker's phone reads them.
+process.env.TZ = "Europe/London";
+
 export default defineConfig({
   test: {
     include: ["test/**/*.test.js"],

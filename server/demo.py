@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 import sqlalchemy as sa
 
+from . import clock
 from .domain.lights import JudgmentStatus, Light, light_for, status_when_signed
 from .domain.roles import Role
 from .domain.timescales import TimescaleRule, next_visit_due, timeliness
@@ -48,7 +49,7 @@ from .persistence import (
     User,
 )
 from .persistence.changes import feed_rows_for, record_changes
-from .persistence.columns import new_id, utcnow
+from .persistence.columns import new_id
 from .security.passwords import hash_password
 from .services import accounts
 from .services.case_records import checklist_item_id
@@ -1232,7 +1233,7 @@ def _hire_staff() -> Staff:
         )
     # One hash for the rest: argon2 is slow by design, and they share the password.
     password_hash = hash_password(DEMO_PASSWORD)
-    now = utcnow()
+    now = clock.now()
     db.session.execute(
         sa.insert(User),
         [
@@ -2691,7 +2692,7 @@ def build_council(
     *, families: int, seed: int, staff: Staff, today: date | None = None, policy_version: int = 1
 ) -> Rows:
     """Return every row of a synthetic council's work, by table, without writing them."""
-    council = _Council(seed, staff, today or utcnow().date(), policy_version)
+    council = _Council(seed, staff, today or clock.today(), policy_version)
     return council.build(families)
 
 

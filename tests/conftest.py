@@ -7,11 +7,13 @@ skipped.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import uuid
+import zlib
 from collections.abc import Callable, Iterator
-from datetime import date
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +22,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from server import create_app
+from server import clock, create_app
 from server.domain.roles import Role
 from server.extensions import db, limiter
 from server.persistence import Assignment, Family, Membership, Person, Team, User
@@ -30,6 +32,19 @@ PASSWORD = "correct-horse-battery-staple-9"
 DATABASE_URL = os.environ.get("DATABASE_URL")
 REDIS_URL = os.environ.get("REDIS_URL")
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+# The moments the suite runs at (tests/fixtures/moments.json, shared with the
+# app's unit tests): no test may depend on the day it happens to run. Each test
+# is frozen at one of them, picked from its name, so every run covers them all
+# and a failure repeats on the same moment. TEST_CLOCK (a name from that file,
+# or any ISO moment with its offset) runs every test at one moment.
+TEST_MOMENTS = {
+    name: datetime.fromisoformat(moment["at"])
+    for name, moment in json.loads(
+        (Path(__file__).parent / "fixtures" / "moments.json").read_text()
+    ).items()
+    if not name.startswith("_")
+}
 
 
 def _normalised(url: str) -> str:
@@ -45,6 +60,40 @@ def on_postgres() -> bool:
 def pytest_configure(config: pytest.Config) -> None:
     if IN_CI and not (on_postgres() and REDIS_URL):
         pytest.exit("CI must run against PostgreSQL and Redis (DATABASE_URL, REDIS_URL).", 3)
+
+
+def moment_for(nodeid: str) -> tuple[str, datetime]:
+    """Return the name and moment a test runs at."""
+    chosen = os.environ.get("TEST_CLOCK")
+    if chosen:
+        if chosen in TEST_MOMENTS:
+            return chosen, TEST_MOMENTS[chosen]
+        return chosen, datetime.fromisoformat(chosen)
+    names = sorted(TEST_MOMENTS)
+    name = names[zlib.crc32(nodeid.encode()) % len(names)]
+    return name, TEST_MOMENTS[name]
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    chosen = os.environ.get("TEST_CLOCK")
+    return (
+        f"clock: frozen at {chosen}"
+        if chosen
+        else "clock: frozen per test, one of " + ", ".join(sorted(TEST_MOMENTS))
+    )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    # Before any fixture: factories, the app and the browser all see this moment.
+    name, moment = moment_for(item.nodeid)
+    clock.freeze(moment)
+    item.add_report_section("setup", "clock", f"frozen at {moment.isoformat()} ({name})")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    clock.thaw()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -245,7 +294,7 @@ def make_family(app: Flask) -> Callable[..., Family]:
                 db.session.add(Membership(family_id=family.id, person_id=person.id))
             if worker is not None:
                 db.session.add(
-                    Assignment(family_id=family.id, worker_id=worker.id, started_on=date.today())
+                    Assignment(family_id=family.id, worker_id=worker.id, started_on=clock.today())
                 )
             db.session.commit()
             db.session.refresh(family)

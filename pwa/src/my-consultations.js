@@ -10,6 +10,7 @@ import { CONSULTATION_FOLLOW_DAYS, CONSULTATION_POLL_MS } from "./config.js";
 import { open, seal } from "./crypto/keys.js";
 import { STORES } from "./db/database.js";
 import { SyncState } from "./sync/sync-service.js";
+import { nowMs } from "./clock.js";
 
 const STATE_KEY = "my-consultations";
 
@@ -84,9 +85,9 @@ export class MyConsultations extends EventTarget {
    * Returns the consultations that gained replies since the last check.
    */
   async check(fetchOne) {
-    this.lastChecked = Date.now();
+    this.lastChecked = nowMs();
     const fresh = [];
-    const since = new Date(Date.now() - CONSULTATION_FOLLOW_DAYS * 86_400_000).toISOString();
+    const since = new Date(nowMs() - CONSULTATION_FOLLOW_DAYS * 86_400_000).toISOString();
     for (const item of this.list().filter((followed) => !followed.posted_at || followed.posted_at >= since)) {
       const consultation = await fetchOne(item.id);
       if (!consultation) continue;
@@ -129,7 +130,7 @@ export function watchForReplies(session, fetchOne) {
   const onStatus = async () => {
     if (checking || sync.state !== SyncState.IDLE || !session.data) return;
     const mine = await myConsultations(session);
-    if (!mine.items.size || Date.now() - mine.lastChecked < CONSULTATION_POLL_MS) return;
+    if (!mine.items.size || nowMs() - mine.lastChecked < CONSULTATION_POLL_MS) return;
     checking = true;
     try {
       await mine.check(fetchOne);

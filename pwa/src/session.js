@@ -8,6 +8,7 @@ import { LocalDatabase, STORES, deleteLocalData } from "./db/database.js";
 import { get, post, setCsrfToken } from "./sync/api.js";
 import { LocalData } from "./store.js";
 import { SyncService } from "./sync/sync-service.js";
+import { nowIso } from "./clock.js";
 
 export class WrongPassphrase extends Error {}
 export class Wiped extends Error {}
@@ -154,7 +155,7 @@ export class Session extends EventTarget {
 
   /** Keep what a form holds, sealed, until it is saved or abandoned. */
   async saveDraft(key, values) {
-    const sealed = await seal(this.key, { values, saved_at: new Date().toISOString() });
+    const sealed = await seal(this.key, { values, saved_at: nowIso() });
     await this.db.write([{ store: STORES.drafts, put: [{ key, ...sealed }] }]);
   }
 

@@ -10,10 +10,10 @@ import sqlalchemy as sa
 from rq import get_current_job
 from sqlalchemy.exc import IntegrityError
 
+from .. import clock
 from ..domain.exports import ExportStatus, SummaryKind, previous_month
 from ..extensions import db
 from ..persistence import ServiceSummary
-from ..persistence.columns import utcnow
 from ..reports.summary import Period, build_summary
 from .context import with_app_context
 from .queue import EXPORT_QUEUE, enqueue
@@ -66,7 +66,7 @@ def produce_summary(report_id: str) -> str:
         return str(report.status)
     report.status = ExportStatus.RUNNING
     report.error = None
-    report.started_at = utcnow()
+    report.started_at = clock.now()
     db.session.commit()
     period = Period(start=report.period_start, end=report.period_end)
     try:
@@ -77,7 +77,7 @@ def produce_summary(report_id: str) -> str:
         db.session.rollback()
         report.status = ExportStatus.FAILED
         report.error = FAILED_MESSAGE
-        report.finished_at = utcnow()
+        report.finished_at = clock.now()
         db.session.commit()
         log.exception("service summary %s failed", report_id)
         raise
@@ -90,7 +90,7 @@ def produce_summary(report_id: str) -> str:
     report.status = ExportStatus.DONE
     report.progress = 100
     report.stage = DONE_STAGE
-    report.finished_at = utcnow()
+    report.finished_at = clock.now()
     db.session.commit()
     _set_job_progress(100, DONE_STAGE)
     return "done"
@@ -118,7 +118,7 @@ def produce_monthly_summary(today: str | None = None) -> str | None:
     done or on its way, so a second cron process or a retry racing this one
     finds the other's summary instead of queuing a second job.
     """
-    start, end = previous_month(date.fromisoformat(today) if today else date.today())
+    start, end = previous_month(date.fromisoformat(today) if today else clock.today())
     existing = monthly_summary_for(start, end)
     if existing is not None:
         return str(existing.id)

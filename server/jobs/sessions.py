@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import current_app
 
+from .. import clock
 from ..extensions import db
 from ..persistence import UserSession
-from ..persistence.columns import utcnow
 from ..security.sessions import EndReason, end_sessions
 from .context import with_app_context
 
@@ -14,7 +14,7 @@ from .context import with_app_context
 @with_app_context
 def end_expired_sessions() -> int:
     """End sessions past their idle or absolute timeout; return how many ended."""
-    now = utcnow()
+    now = clock.now()
     idle = end_sessions(
         EndReason.IDLE, UserSession.last_seen_at < now - current_app.config["SESSION_IDLE_TIMEOUT"]
     )

@@ -8,11 +8,11 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from .. import clock
 from ..audit import AuditAction, record_event
 from ..domain.exports import ExportStatus
 from ..extensions import db
 from ..persistence import SubjectAccessExport, User
-from ..persistence.columns import utcnow
 from ..services import subject_access
 from .context import with_app_context
 
@@ -38,7 +38,7 @@ def produce_subject_access_export(export_id: str) -> str:
         # stuck (server/jobs/sweep.py) stays failed: the admin asks again.
         return str(export.status)
     export.status = ExportStatus.RUNNING
-    export.started_at = utcnow()
+    export.started_at = clock.now()
     db.session.commit()
     try:
         found = subject_access.collect(export.person_id)
@@ -50,7 +50,7 @@ def produce_subject_access_export(export_id: str) -> str:
         db.session.rollback()
         export.status = ExportStatus.FAILED
         export.error = FAILED_MESSAGE
-        export.finished_at = utcnow()
+        export.finished_at = clock.now()
         db.session.commit()
         log.exception("subject access export %s failed", export_id)
         raise
@@ -71,7 +71,7 @@ def produce_subject_access_export(export_id: str) -> str:
     export.bundle = data
     export.counts = found.counts()
     export.status = ExportStatus.DONE
-    export.finished_at = utcnow()
+    export.finished_at = clock.now()
     db.session.commit()
     return "done"
 
@@ -79,7 +79,7 @@ def produce_subject_access_export(export_id: str) -> str:
 @with_app_context
 def clear_old_subject_access_bundles() -> int:
     """Delete the content of bundles older than ``BUNDLE_KEEP_DAYS``; keep the rows."""
-    now = utcnow()
+    now = clock.now()
     result = db.session.execute(
         sa.update(SubjectAccessExport)
         .where(

@@ -11,10 +11,10 @@ import logging
 
 import sqlalchemy as sa
 
+from .. import clock
 from ..domain.exports import ExportStatus, stuck_cutoffs
 from ..extensions import db
 from ..persistence import ServiceSummary, SubjectAccessExport
-from ..persistence.columns import utcnow
 from . import reports, subject_access
 from .context import with_app_context
 
@@ -42,7 +42,7 @@ def _fail(model: ExportModel, condition: sa.ColumnElement[bool], message: str) -
     result = db.session.execute(
         sa.update(model)
         .where(condition)
-        .values(status=ExportStatus.FAILED, error=message, finished_at=utcnow())
+        .values(status=ExportStatus.FAILED, error=message, finished_at=clock.now())
         .returning(model.id)
     )
     return len(result.all())
@@ -53,7 +53,7 @@ def fail_stuck_exports() -> int:
     """Mark failed each export running past its job's timeout, or queued far too long."""
     failed = 0
     for model, timeout, stopped, not_started in STUCK_EXPORTS:
-        started_before, queued_before = stuck_cutoffs(utcnow(), timeout)
+        started_before, queued_before = stuck_cutoffs(clock.now(), timeout)
         # Rows from before started_at was recorded count from when they were asked for.
         started = sa.func.coalesce(model.started_at, model.created_at)
         # One UPDATE each, conditional on the state: a job that finishes meanwhile keeps it.

@@ -7,6 +7,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from .. import clock
 from ..domain.timescales import TimescaleRule, next_visit_due, working_days_between
 from ..extensions import db
 from ..persistence import Assignment, Checklist, ChecklistTemplate, Family
@@ -55,7 +56,7 @@ def visits_due(today: date, within: int = REMIND_WITHIN_WORKING_DAYS) -> dict[uu
 @with_app_context
 def remind_visits_due() -> int:
     """Notify each family's current workers of a statutory visit due soon; return how many."""
-    due = visits_due(date.today())
+    due = visits_due(clock.today())
     reminded = 0
     for family_id in due:
         workers = set(

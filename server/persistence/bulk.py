@@ -33,13 +33,14 @@ import sqlalchemy as sa
 from psycopg.types.json import Jsonb
 from sqlalchemy.dialects import postgresql
 
+from .. import clock
 from ..domain.errors import RecordSigned
 from ..domain.records import SIGNABLE, RecordKind, SignState
 from ..extensions import Model
 from .audit import AuditEvent
 from .case import CaseRecord, RecordHistory
 from .changes import FEED_TABLE, feed_row
-from .columns import utcnow, with_defaults
+from .columns import with_defaults
 from .guards import BOOKKEEPING
 
 HISTORY_TABLE = cast(sa.Table, RecordHistory.__table__)
@@ -123,7 +124,7 @@ class BulkWriter:
     def __init__(self, user_id: uuid.UUID, device_id: uuid.UUID | None) -> None:
         self.user_id = user_id
         self.device_id = device_id
-        self.now = utcnow()  # the batch's rows are made at one moment, its transaction's
+        self.now = clock.now()  # the batch's rows are made at one moment, its transaction's
         self.made: list[Draft] = []
         self.loaded: list[Draft] = []
         self.history: list[dict[str, Any]] = []

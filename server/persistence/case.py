@@ -15,6 +15,7 @@ from typing import Any, ClassVar, cast
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
+from .. import clock
 from ..domain.records import RecordKind
 from ..extensions import Model
 from .columns import (
@@ -22,7 +23,6 @@ from .columns import (
     UTCDateTime,
     json_value,
     timestamp,
-    utcnow,
     uuid_pk,
     with_defaults,
 )
@@ -41,7 +41,7 @@ class CaseRecord(Model):
     id: Mapped[uuid_pk]
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[timestamp]
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @declared_attr

@@ -12,10 +12,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import mapped_column
 from uuid6 import uuid7
 
-
-def utcnow() -> datetime:
-    """Return the current time, timezone-aware in UTC."""
-    return datetime.now(UTC)
+from .. import clock
 
 
 def new_id() -> uuid.UUID:
@@ -48,7 +45,7 @@ class UTCDateTime(sa.TypeDecorator[datetime]):
 JSONType = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 
 uuid_pk = Annotated[uuid.UUID, mapped_column(sa.Uuid, primary_key=True, default=new_id)]
-timestamp = Annotated[datetime, mapped_column(UTCDateTime, default=utcnow)]
+timestamp = Annotated[datetime, mapped_column(UTCDateTime, default=clock.now)]
 json_value = Annotated[Any, mapped_column(JSONType)]
 
 

@@ -22,6 +22,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from .. import clock
 from ..domain.disclosure import (
     NOT_APPLICABLE,
     SUPPRESSED,
@@ -49,7 +50,6 @@ from ..persistence import (
     Team,
     User,
 )
-from ..persistence.columns import utcnow
 from ..vocabularies import vocabularies
 
 Progress = Callable[[int, str], None]
@@ -1195,7 +1195,7 @@ def build_summary(period: Period, *, progress: Progress | None = None) -> dict[s
             "end": period.end.isoformat(),
             "label": period.label,
         },
-        "generated_at": utcnow().isoformat(timespec="seconds"),
+        "generated_at": clock.now().isoformat(timespec="seconds"),
         "tables": summary.tables,
         "charts": charts,
         "definitions_url": DEFINITIONS_URL,

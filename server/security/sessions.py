@@ -18,10 +18,10 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from flask import Flask, Response, current_app, g, request
 
+from .. import clock
 from ..domain.errors import DeviceRevoked, Forbidden, NotAuthenticated
 from ..extensions import db
 from ..persistence import Device, User, UserSession
-from ..persistence.columns import utcnow
 
 CSRF_HEADER = "X-CSRF-Token"
 # The OpenAPI description is public: it describes the API, not its data.
@@ -74,7 +74,7 @@ def end_sessions(reason: str, *conditions: sa.ColumnElement[bool]) -> int:
     result = db.session.execute(
         sa.update(UserSession)
         .where(UserSession.ended_at.is_(None), *conditions)
-        .values(ended_at=utcnow(), end_reason=reason)
+        .values(ended_at=clock.now(), end_reason=reason)
     )
     return int(getattr(result, "rowcount", 0) or 0)
 
@@ -100,7 +100,7 @@ def _load_session() -> UserSession:
         raise DeviceRevoked()
     if session.ended_at is not None or not session.user.active:
         raise NotAuthenticated("Your session has ended. Sign in again.")
-    now = utcnow()
+    now = clock.now()
     if now - session.created_at > current_app.config["SESSION_ABSOLUTE_TIMEOUT"]:
         _end_now(session, EndReason.EXPIRED)
     if now - session.last_seen_at > current_app.config["SESSION_IDLE_TIMEOUT"]:
@@ -113,7 +113,7 @@ def _load_session() -> UserSession:
 
 
 def _end_now(session: UserSession, reason: str) -> None:
-    session.ended_at, session.end_reason = utcnow(), reason
+    session.ended_at, session.end_reason = clock.now(), reason
     db.session.commit()
     raise NotAuthenticated("Your session has timed out. Sign in again.")
 

@@ -9,6 +9,7 @@ import pyotp
 import sqlalchemy as sa
 from pyotp.utils import strings_equal
 
+from .. import clock
 from ..domain.errors import (
     DeviceRevoked,
     Forbidden,
@@ -22,7 +23,6 @@ from ..domain.passwords import password_problems
 from ..domain.roles import Role, needs_second_factor
 from ..extensions import db
 from ..persistence import Device, Team, User, UserSession
-from ..persistence.columns import utcnow
 from ..security import passwords
 from ..security.sessions import EndReason, end_device_sessions, end_user_sessions, start_session
 
@@ -122,12 +122,12 @@ def register_device(user: User, device_id: uuid.UUID, label: str) -> Device:
         raise DeviceRevoked()
     if device.user_id != user.id:
         raise Forbidden("This device is registered to another user.")
-    device.last_seen_at = utcnow()
+    device.last_seen_at = clock.now()
     return device
 
 
 def sign_out(session: UserSession) -> None:
-    session.ended_at, session.end_reason = utcnow(), EndReason.SIGNED_OUT
+    session.ended_at, session.end_reason = clock.now(), EndReason.SIGNED_OUT
     db.session.commit()
 
 
@@ -145,7 +145,7 @@ def revoke_device(actor: User, device_id: uuid.UUID) -> Device:
     if device is None or (device.user_id != actor.id and actor.role != Role.ADMIN):
         raise NotFound()
     if device.revoked_at is None:
-        device.revoked_at, device.revoked_by_id = utcnow(), actor.id
+        device.revoked_at, device.revoked_by_id = clock.now(), actor.id
         end_device_sessions(device.id, EndReason.DEVICE_REVOKED)
         log.info("device revoked: device=%s by=%s", device.id, actor.id)
     db.session.commit()
@@ -166,7 +166,7 @@ def _use_one_time_code(user: User, secret: str, code: str) -> bool:
     with the same code cannot both succeed.
     """
     totp = pyotp.TOTP(secret)
-    now = totp.timecode(utcnow())
+    now = totp.timecode(clock.now())
     for step in range(now - TOTP_DRIFT_STEPS, now + TOTP_DRIFT_STEPS + 1):
         if strings_equal(code, totp.generate_otp(step)):
             claimed = db.session.execute(

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from sync.merge import MERGE_RULES, MergeRule, merge_fields
 
-from .. import access
+from .. import access, clock
 from ..audit import AuditAction, record_event
 from ..domain import group_supervision, lights
 from ..domain.errors import (
@@ -60,7 +60,7 @@ from ..persistence import (
     bulk,
 )
 from ..persistence.case import CASE_RECORDS, CaseRecord, Conference
-from ..persistence.columns import new_id, utcnow
+from ..persistence.columns import new_id
 from ..security.sessions import current_device_id
 from .lookups import lookups
 from .notifications import NotificationKind, notify
@@ -301,7 +301,7 @@ def _apply_changes(
 def _bump(record: CaseRecord, actor: User) -> None:
     record.version += 1
     record.updated_by_id = actor.id
-    record.updated_at = utcnow()
+    record.updated_at = clock.now()
 
 
 def delete(actor: User, kind: RecordKind, record_id: uuid.UUID) -> CaseRecord:
@@ -312,7 +312,7 @@ def delete(actor: User, kind: RecordKind, record_id: uuid.UUID) -> CaseRecord:
     before_delete = RULES.get(kind, NO_RULES).before_delete
     if before_delete:
         before_delete(actor, record, {})
-    record.deleted_at = utcnow()
+    record.deleted_at = clock.now()
     _bump(record, actor)
     _write_history(record, {"deleted_at": {"old": None, "new": record.deleted_at}})
     record_event(
@@ -333,7 +333,7 @@ def sign(actor: User, kind: RecordKind, record_id: uuid.UUID) -> CaseRecord:
     # A note or a judgment, as an ORM instance or a bulk Draft: set by name.
     signed: Any = record
     signed.state = SignState.SIGNED.value
-    signed.signed_at = utcnow()
+    signed.signed_at = clock.now()
     if kind is RecordKind.JUDGMENT:
         signed.status = lights.status_when_signed(signed.light).value
     _bump(record, actor)
@@ -407,7 +407,7 @@ def _family_after_create(actor: User, family: Family, _data: dict[str, Any]) -> 
                 id=new_id(),
                 family_id=family.id,
                 worker_id=actor.id,
-                started_on=date.today(),
+                started_on=clock.today(),
                 created_by_id=actor.id,
                 updated_by_id=actor.id,
             )
@@ -418,7 +418,7 @@ def _family_after_create(actor: User, family: Family, _data: dict[str, Any]) -> 
 def _family_before_update(_actor: User, family: Family, values: dict[str, Any]) -> None:
     new_address = jsonable(values.get("address"))
     if "address" in values and family.address and new_address != family.address:
-        ended = {**family.address, "until": date.today().isoformat()}
+        ended = {**family.address, "until": clock.today().isoformat()}
         values["address_history"] = [*family.address_history, ended]
 
 
@@ -491,7 +491,7 @@ def _assignment_before_create(actor: User, _record: Any, values: dict[str, Any])
         or worker.role not in (Role.CASEWORKER, Role.SUPERVISOR)
     ):
         raise InvalidInput(errors=field_errors(worker_id="Choose an active worker in your team."))
-    values.setdefault("started_on", date.today())
+    values.setdefault("started_on", clock.today())
     values.setdefault("role", "allocated_worker")
 
 
@@ -531,7 +531,7 @@ def hand_over(
             actor,
             assignment,
             {
-                "ended_on": date.today(),
+                "ended_on": clock.today(),
                 "change_reason": change_reason,
                 "handover_note": handover_note,
             },
@@ -540,7 +540,7 @@ def hand_over(
     created = create(
         actor,
         RecordKind.ASSIGNMENT,
-        {"family_id": family_id, "worker_id": worker_id, "role": role, "started_on": date.today()},
+        {"family_id": family_id, "worker_id": worker_id, "role": role, "started_on": clock.today()},
     )
     assert isinstance(created, Assignment)
     lookups().forget_scope()
@@ -606,7 +606,7 @@ def _due_date(template: ChecklistTemplate, family_id: uuid.UUID) -> date | None:
             Checklist.deleted_at.is_(None),
         )
     )
-    started = family.created_at.date() if family else date.today()
+    started = family.created_at.date() if family else clock.today()
     return next_visit_due(
         TimescaleRule.parse(template.timescale), started=started, last_visit=last_visit
     )
@@ -614,7 +614,7 @@ def _due_date(template: ChecklistTemplate, family_id: uuid.UUID) -> date | None:
 
 def _set_timeliness(values: dict[str, Any], due_on: date | None) -> None:
     if due_on is not None and values.get("completed_on"):
-        values["timeliness"] = timeliness(due_on, values["completed_on"], date.today()).value
+        values["timeliness"] = timeliness(due_on, values["completed_on"], clock.today()).value
 
 
 def _checklist_after_create(actor: User, checklist: Checklist, _data: dict[str, Any]) -> None:
@@ -651,7 +651,7 @@ def _review_before_create(actor: User, _record: Any, values: dict[str, Any]) -> 
     assert isinstance(target, Note | Judgment)  # the kinds supervision responds to
     values["family_id"] = target.family_id
     values["state"] = SignState.SIGNED.value
-    values["signed_at"] = utcnow()
+    values["signed_at"] = clock.now()
     if values.get("parent_id") is not None:
         parent = db.session.get(Review, values["parent_id"])
         if parent is None or parent.target_id != target.id:
@@ -669,7 +669,7 @@ def _review_before_create(actor: User, _record: Any, values: dict[str, Any]) -> 
         target.status = (
             lights.JudgmentStatus.APPROVED if kind == "approve" else lights.JudgmentStatus.DECLINED
         ).value
-        target.decided_by_id, target.decided_at = actor.id, utcnow()
+        target.decided_by_id, target.decided_at = actor.id, clock.now()
         target.decision_reason = values["body"]
         _record_workflow_change(actor, target, "status")
     elif kind == "discussed":

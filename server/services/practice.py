@@ -6,6 +6,7 @@ import uuid
 
 import sqlalchemy as sa
 
+from .. import clock
 from ..domain.errors import NotFound
 from ..domain.practice import (
     SuggestionStatus,
@@ -14,7 +15,6 @@ from ..domain.practice import (
 )
 from ..extensions import db
 from ..persistence import Consultation, ConsultationReply, Suggestion, User
-from ..persistence.columns import utcnow
 
 
 def post_consultation(
@@ -76,5 +76,5 @@ def answer_suggestion(
     suggestion.status = SuggestionStatus(status).value
     suggestion.response = response
     suggestion.responded_by_id = actor.id
-    suggestion.responded_at = utcnow()
+    suggestion.responded_at = clock.now()
     return suggestion

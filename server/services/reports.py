@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
+from .. import clock
 from ..audit import AuditAction, record_event
 from ..domain.errors import NotFound, RuleBroken
 from ..domain.exports import ExportStatus, SummaryKind, check_summary_period
@@ -37,7 +38,7 @@ def request_summary(analyst: User, first_day: date, last_day: date) -> ServiceSu
     The analyst's own summary of the same period still queued or running is
     returned instead: asking twice (a double click, a second tab) queues one job.
     """
-    check_summary_period(first_day, last_day, date.today())
+    check_summary_period(first_day, last_day, clock.today())
     period_end = last_day + timedelta(days=1)
     in_progress = db.session.scalar(
         sa.select(ServiceSummary)

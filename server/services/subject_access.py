@@ -20,6 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import render_template
 
+from .. import clock
 from ..audit import AuditAction, record_event
 from ..domain.errors import InvalidInput, field_errors
 from ..domain.exports import mentions, name_pattern, names_person
@@ -46,7 +47,6 @@ from ..persistence import (
     User,
 )
 from ..persistence.case import CaseRecord, family_column
-from ..persistence.columns import utcnow
 
 # The text fields searched for the person's names, by kind.
 JUDGMENT_TEXT = (
@@ -344,7 +344,7 @@ def as_dict(kind: str, row: Any) -> dict[str, Any]:
 
 def bundle(found: SubjectRecords, export_id: uuid.UUID, requested_by: str) -> bytes:
     """Return the zip: one JSON file per kind of record, a manifest and a readable index."""
-    generated_at = utcnow().isoformat()
+    generated_at = clock.now().isoformat()
     tables = {kind: [as_dict(kind, row) for row in found.records.get(kind, [])] for kind in KINDS}
     manifest = {
         "export_id": str(export_id),

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import logging
-import time
 import uuid
 
 import pyotp
 import pytest
 
+from server import clock
 from tests.conftest import PASSWORD
 
 
@@ -212,7 +212,7 @@ def test_totp_enrolment_and_sign_in_with_a_code(app, make_user, make_client):
         "/api/auth/totp/confirm", json={"secret": setup["secret"], "code": "000000"}
     )
     assert wrong.status_code == 422 and "code" in wrong.json["errors"]
-    when = time.time()
+    when = clock.now().timestamp()
     first = totp.at(when)
     ok = client.post("/api/auth/totp/confirm", json={"secret": setup["secret"], "code": first})
     assert ok.status_code == 204

@@ -5,12 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
+from server import clock
 from server.extensions import db
 from server.jobs import reports as report_jobs
 from server.persistence import AuditEvent, ServiceSummary
@@ -165,7 +166,10 @@ def test_a_failed_summary_says_so_without_detail(app, people, monkeypatch):
             "The last day must be the same as or after the first day.",
         ),
         (
-            {"first_day": "2026-10-01", "last_day": (date.today() + timedelta(days=1)).isoformat()},
+            {
+                "first_day": "2026-10-01",
+                "last_day": (clock.today() + timedelta(days=1)).isoformat(),
+            },
             "last_day",
             "The last day must be today or earlier.",
         ),
@@ -186,7 +190,7 @@ def test_a_bad_period_gets_a_field_error(app, people, body, field, message):
 
 def test_a_year_long_period_ending_today_is_accepted(app, people):
     app.config["REDIS_URL"] = None
-    last = date.today()
+    last = clock.today()
     response = people.post(
         BASE,
         json={"first_day": (last - timedelta(days=365)).isoformat(), "last_day": last.isoformat()},

@@ -10,6 +10,7 @@ import zipfile
 import pytest
 import sqlalchemy as sa
 
+from server import clock
 from server.extensions import db
 from server.persistence import AuditEvent
 from tests.workers import work_queue
@@ -192,7 +193,6 @@ def test_bundles_are_cleared_after_the_keeping_period(app, casework, make_client
 
     from server.jobs.subject_access import BUNDLE_KEEP_DAYS, clear_old_subject_access_bundles
     from server.persistence import SubjectAccessExport
-    from server.persistence.columns import utcnow
 
     ids, _, _ = casework
     admin = make_client("root")
@@ -201,7 +201,7 @@ def test_bundles_are_cleared_after_the_keeping_period(app, casework, make_client
         assert clear_old_subject_access_bundles() == 0
         db.session.execute(
             sa.update(SubjectAccessExport).values(
-                created_at=utcnow() - timedelta(days=BUNDLE_KEEP_DAYS, hours=1)
+                created_at=clock.now() - timedelta(days=BUNDLE_KEEP_DAYS, hours=1)
             )
         )
         db.session.commit()

@@ -17,6 +17,7 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
+from server import clock
 from tests.conftest import IN_CI, PASSWORD
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -75,7 +76,15 @@ def new_context(browser: Any, live_server: str) -> Iterator[Any]:
     contexts = []
 
     def make() -> Any:
-        context = browser.new_context(base_url=live_server, service_workers="allow")
+        # A device in England, whose clock starts at the server's frozen moment
+        # and runs on from there (timers fire as usual).
+        context = browser.new_context(
+            base_url=live_server,
+            service_workers="allow",
+            locale="en-GB",
+            timezone_id="Europe/London",
+        )
+        context.clock.install(time=clock.now())
         context.set_default_timeout(20_000)
         contexts.append(context)
         return context

@@ -7,6 +7,7 @@ import io
 from datetime import date, timedelta
 from typing import Any
 
+from server import clock
 from tests.api.casework import build_family, publish_practice_settings
 from tests.browser.conftest import check_accessibility
 from tests.conftest import PASSWORD
@@ -46,7 +47,7 @@ def test_an_analyst_requests_a_summary_sees_it_finish_and_downloads_it(
     check_accessibility(page, "service summaries")
 
     # A period that ends tomorrow is refused on the page, with the error summary.
-    today = date.today()
+    today = clock.today()
     fill_date(page, "First day", today - timedelta(days=30))
     fill_date(page, "Last day", today + timedelta(days=1))
     page.get_by_role("button", name="Ask for summary").click()

@@ -28,9 +28,9 @@ from redis import Redis
 from rq import Queue
 from rq.job import JobStatus
 
+from server import clock
 from server.extensions import db
 from server.persistence import Device, UserSession
-from server.persistence.columns import utcnow
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
@@ -153,7 +153,7 @@ def redis(redis_url: str) -> Iterator[Redis]:
 def idle_session(app: Flask, make_user: Any) -> uuid.UUID:
     """A session last seen two days ago: past the 12-hour idle timeout, within 14 days."""
     user = make_user("caseworker")
-    now = utcnow()
+    now = clock.now()
     with app.app_context():
         device = Device(id=uuid.uuid4(), user_id=user.id, label="deploy test", registered_at=now)
         db.session.add(device)

@@ -13,13 +13,13 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
+from server import clock
 from server.domain.exports import QUEUED_TOO_LONG, STUCK_MARGIN
 from server.extensions import db
 from server.jobs import reports as report_jobs
 from server.jobs import subject_access as subject_access_jobs
 from server.jobs.sweep import fail_stuck_exports
 from server.persistence import Membership, ServiceSummary, SubjectAccessExport, User
-from server.persistence.columns import utcnow
 
 REPORTS = "/api/reports"
 SUBJECT_ACCESS = "/api/admin/subject-access"
@@ -46,7 +46,7 @@ def people(app, make_user, make_family):
 def _summary(app, analyst: User | None, *, status: str, age: timedelta, **fields) -> str:
     """Store a summary left ``status`` by a lost job: started (or asked for) ``age`` ago."""
     with app.app_context():
-        when = utcnow() - age
+        when = clock.now() - age
         report = ServiceSummary(
             kind=fields.pop("kind", "requested"),
             period_start=date(2026, 10, 1),
@@ -64,7 +64,7 @@ def _summary(app, analyst: User | None, *, status: str, age: timedelta, **fields
 
 def _bundle(app, admin: User, person_id: uuid.UUID, *, status: str, age: timedelta) -> str:
     with app.app_context():
-        when = utcnow() - age
+        when = clock.now() - age
         export = SubjectAccessExport(
             person_id=person_id,
             requested_by_id=admin.id,
@@ -135,7 +135,7 @@ def test_a_job_that_finishes_after_it_was_given_up_leaves_it_failed(app, people,
         db.session.execute(
             sa.update(ServiceSummary)
             .where(ServiceSummary.id == uuid.UUID(report_id))
-            .values(started_at=utcnow() - SUMMARY_LIMIT - timedelta(minutes=1))
+            .values(started_at=clock.now() - SUMMARY_LIMIT - timedelta(minutes=1))
         )
         db.session.commit()
         assert fail_stuck_exports() == 1

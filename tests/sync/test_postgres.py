@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,7 @@ from flask import Flask
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
+from server import clock
 from server.extensions import db
 from server.persistence import (
     ChecklistTemplate,
@@ -456,16 +457,16 @@ def test_the_later_push_wins_whatever_the_device_clocks_say(
 ) -> None:
     amara = make_user(username="amara")
     family = make_family(team_of=amara, worker=amara, name="Okoro")
-    now = datetime.now(UTC)
+    now = clock.now()
     ahead, behind = device(app, "amara"), device(app, "amara")  # clocks +3 and -3 days
-    clock = {ahead: now + timedelta(days=3), behind: now - timedelta(days=3)}
+    device_clock = {ahead: now + timedelta(days=3), behind: now - timedelta(days=3)}
     family_id = str(family.id)
 
     def edit(client: SyncClient, **changes: Any) -> None:
         feed.settle()
         client.pull()
         client.update("family", family_id, changes)
-        stamp(client, clock[client])
+        stamp(client, device_clock[client])
 
     # Round 1: the device whose clock is days ahead pushes first; the one days behind
     # pushes later, claiming its edit was made six days earlier, and still wins.
@@ -597,7 +598,7 @@ def build_batch(
             created["plan_action"].append(
                 client.create("plan_action", plan_create(family_id, f"Task {number}"))
             )
-    stamp(client, datetime.now(UTC))
+    stamp(client, clock.now())
     batch, client.store.outbox = client.store.outbox, []
     assert [m["mutation_id"] for m in batch] == list(range(1, size + 1))
     return batch, created

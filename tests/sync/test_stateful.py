@@ -20,7 +20,6 @@ import contextlib
 import os
 import threading
 import uuid
-from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -35,7 +34,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from server import access
+from server import access, clock
 from server.api.schemas import output_schema, record_dumper
 from server.domain.records import RecordKind
 from server.extensions import db
@@ -140,7 +139,7 @@ class FieldDay(RuleBasedStateMachine):
                     Assignment(
                         family_id=family.id,
                         worker_id=self.users[worker].id,
-                        started_on=date.today(),
+                        started_on=clock.today(),
                     )
                 )
                 self.families[name] = str(family.id)
@@ -484,13 +483,13 @@ class FieldDay(RuleBasedStateMachine):
                     Assignment.family_id == family_id, Assignment.ended_on.is_(None)
                 )
             )
-            current.ended_on, current.change_reason = date.today(), "workload"
+            current.ended_on, current.change_reason = clock.today(), "workload"
             current.version += 1
             db.session.add(
                 Assignment(
                     family_id=family_id,
                     worker_id=self.user_ids["ben"],
-                    started_on=date.today(),
+                    started_on=clock.today(),
                     handover_note="Ben knows the school",
                 )
             )

@@ -3,10 +3,7 @@
 
 import { CONTACT_ATTENTION_DAYS } from "../config.js";
 import { daysBetween, formatDate, nextVisitDue, parseDate } from "./timescales.js";
-
-export function todayUtc(now = new Date()) {
-  return new Date(Date.UTC(now.getFullYear(), now.getMonth(), now.getDate()));
-}
+import { today as clockToday } from "../clock.js";
 
 function lastMeaningfulContact(data, familyId) {
   let latest = null;
@@ -44,7 +41,7 @@ export function nextStatutoryVisit(data, family) {
   return earliest;
 }
 
-export function caseload(data, today = todayUtc()) {
+export function caseload(data, today = clockToday()) {
   const rows = data
     .all("family")
     .filter((family) => family.status !== "closed")

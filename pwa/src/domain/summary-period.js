@@ -29,8 +29,3 @@ export function periodErrors(firstDay, lastDay, today) {
   return errors;
 }
 
-/** Return today's date in the user's time zone as YYYY-MM-DD. */
-export function localToday(now = new Date()) {
-  const pad = (n) => String(n).padStart(2, "0");
-  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
-}

@@ -3,7 +3,8 @@
 // Meaningful contact and statutory visits come from the caseload's own rules.
 
 import { TEAM_CONTACT_DAYS, TEAM_VISITS_DUE_WITHIN_DAYS } from "../config.js";
-import { caseload, todayUtc } from "./caseload.js";
+import { caseload } from "./caseload.js";
+import { today as clockToday } from "../clock.js";
 import { daysBetween, formatDate, parseDate } from "./timescales.js";
 
 export const ALLOCATED_WORKER = "allocated_worker";
@@ -69,7 +70,7 @@ export function durationWords(from, to) {
  * days ago (or who have none) are listed. Visits due within
  * TEAM_VISITS_DUE_WITHIN_DAYS count as due; past their date, as overdue.
  */
-export function teamView(data, { contactDays = TEAM_CONTACT_DAYS, today = todayUtc() } = {}) {
+export function teamView(data, { contactDays = TEAM_CONTACT_DAYS, today = clockToday() } = {}) {
   const since = yearBefore(today);
   const rows = caseload(data, today).map((row) => {
     const assignments = allocations(data, row.family.id);

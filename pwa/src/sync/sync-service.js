@@ -17,6 +17,7 @@ import { open, seal } from "../crypto/keys.js";
 import { STORES } from "../db/database.js";
 import { applyMutation, recordKey } from "../store.js";
 import { ApiError, DeviceRevoked, Offline, SessionEnded, hasCsrfToken, post } from "./api.js";
+import { now, nowIso } from "../clock.js";
 
 export const SyncState = Object.freeze({
   IDLE: "idle",
@@ -66,7 +67,7 @@ export class SyncService extends EventTarget {
       // A record made on this device and not yet sent will be version 1 on the server.
       base_version: op === "create" ? null : baseVersion ?? Math.max(1, this.data.record(entity, id)?.version ?? 1),
       data,
-      client_ts: new Date().toISOString(),
+      client_ts: nowIso(),
     };
     const sealed = await seal(this.key, mutation);
     await this.db.write([{ store: STORES.outbox, put: [{ mutation_id: mutationId, ...sealed }] }]);
@@ -164,7 +165,7 @@ export class SyncService extends EventTarget {
       await this.push();
       await this.pull();
       this.failures = 0;
-      this.lastSync = new Date();
+      this.lastSync = now();
       await this.#saveState();
       this.#setState(SyncState.IDLE);
       tabsChannel()?.postMessage({ type: "synced" });

@@ -4,6 +4,7 @@
 
 import { DRAFT_SAVE_MS } from "../config.js";
 import { html } from "./html.js";
+import { now } from "../clock.js";
 
 const describedBy = (id, hint, error) =>
   [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ") || null;
@@ -214,7 +215,7 @@ export function saveAsTyped(form, save, status) {
       try {
         await save(formValues(form));
         if (status) {
-          status.textContent = `Draft saved at ${new Date().toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" })}`;
+          status.textContent = `Draft saved at ${now().toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" })}`;
         }
       } catch (error) {
         if (status) {

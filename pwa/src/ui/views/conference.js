@@ -38,6 +38,7 @@ import {
 } from "../forms.js";
 import { html, mount } from "../html.js";
 import { backLink, formatDate, tag } from "../layout.js";
+import { todayIso } from "../../clock.js";
 
 const STATUS_COLOURS = { offered: "", declined: "grey", preparing: "yellow", held: "green", reviewed: "purple", closed: "grey" };
 const PLAN_COLOURS = { not_started: "grey", on_track: "turquoise", off_track: "red", done: "green" };
@@ -164,7 +165,7 @@ function checkReferral(values) {
   notTooLong(referrer, "referrer", "Who referred the family", problems);
   notTooLong(advocate, "child_advocate", "The child's advocate", problems);
   const referredOn = realDate(values, "referred_on", "Date of referral", problems);
-  if (referredOn && referredOn > new Date().toISOString().slice(0, 10)) {
+  if (referredOn && referredOn > todayIso()) {
     problems.referred_on = "Date of referral must be today or in the past";
   }
   const questions = readList(values, "question").map((text) => text.trim()).filter(Boolean);

@@ -20,11 +20,12 @@ import { html } from "../html.js";
 import { backLink, formatDate, formatDateTime, tag } from "../layout.js";
 import { Screen, successBanner } from "../screen.js";
 import { assignmentHistorySection } from "./handover.js";
+import { nowIso, todayIso } from "../../clock.js";
 
 // --- shared with the network map ----------------------------------------------------
 
 /** Return the people of a family: through memberships, and those created here not yet synced. */
-export function familyMembers(data, familyId, today = isoToday()) {
+export function familyMembers(data, familyId, today = todayIso()) {
   const members = new Map();
   for (const membership of data.ofFamily("membership", familyId)) {
     if (membership.valid_to && membership.valid_to < today) {
@@ -66,10 +67,6 @@ export function unsyncedTag() {
   return tag("Not synced yet", "grey");
 }
 
-export function isoToday() {
-  return new Date().toISOString().slice(0, 10);
-}
-
 // --- ages -----------------------------------------------------------------------------
 
 const DOB_ACCURACY = [
@@ -100,7 +97,7 @@ function ageWords(months) {
 }
 
 /** Say how old someone is, as surely as their date of birth is known. */
-function ageText(person, today = isoToday()) {
+function ageText(person, today = todayIso()) {
   if (!person.date_of_birth) {
     return "Date of birth not known";
   }
@@ -137,7 +134,7 @@ function workersNow(data, familyId, today) {
 
 function detailsCard(context, family, pending) {
   const { data, label, staffName } = context;
-  const today = isoToday();
+  const today = todayIso();
   const lines = addressLines(family.address);
   const { current, pastCount } = workersNow(data, family.id, today);
   const row = (key, value) => html`<div class="govuk-summary-list__row">
@@ -245,7 +242,7 @@ function changedDetails(family, values) {
   };
   const moved = ["line1", "line2", "town", "postcode"].some((key) => (next[key] || null) !== (old[key] || null));
   if (moved) {
-    changes.address = next.line1 ? { ...next, since: isoToday() } : null;
+    changes.address = next.line1 ? { ...next, since: todayIso() } : null;
   }
   const language = values.preferred_language.trim();
   if (language !== (family.preferred_language || "")) {
@@ -370,7 +367,7 @@ function checkPerson(values) {
   const born = birthDate(values);
   if (born === null) {
     errors.date_of_birth = "Date of birth must be a real date, with at least the year";
-  } else if (born && born > isoToday()) {
+  } else if (born && born > todayIso()) {
     errors.date_of_birth = "Date of birth must be today or in the past";
   }
   if (born && !values.dob_accuracy) {
@@ -450,7 +447,7 @@ function noteSummary(note) {
 function timelineEntries(context, familyId) {
   const { data, label } = context;
   const madeAt = (entity, record) =>
-    record.created_at || data.outbox.find((m) => m.entity === entity && m.id === record.id && m.op === "create")?.client_ts || new Date().toISOString();
+    record.created_at || data.outbox.find((m) => m.entity === entity && m.id === record.id && m.op === "create")?.client_ts || nowIso();
   const unsynced = (entity, record) => Boolean(record.unsynced) || data.pending(entity, record.id);
   const entries = [];
   for (const visit of data.ofFamily("interaction", familyId)) {

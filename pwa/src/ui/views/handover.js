@@ -11,7 +11,7 @@ import { button, errorSummary, radios, select, textarea } from "../forms.js";
 import { html } from "../html.js";
 import { backLink, formatDate } from "../layout.js";
 import { Screen, successBanner } from "../screen.js";
-import { isoToday } from "./family.js";
+import { todayIso } from "../../clock.js";
 
 const NOTE_MAX = 20_000;
 const FIELD_IDS = { worker_id: "handover-worker", change_reason: "change-reason", handover_note: "handover-note" };
@@ -27,7 +27,7 @@ export function assignmentHistory(data, familyId) {
 export function assignmentHistorySection(context, familyId) {
   const { data, label, staffName, user } = context;
   const rows = assignmentHistory(data, familyId);
-  const today = isoToday();
+  const today = todayIso();
   return html`<section aria-labelledby="assignments-heading" id="assignment-history">
     <h2 class="govuk-heading-m" id="assignments-heading">Who has worked with the family</h2>
     ${rows.length

@@ -2,7 +2,8 @@
 // ask for a summary of a period, watch its progress, download it in four
 // formats, and find the monthly summaries.
 
-import { localToday, periodErrors } from "../../domain/summary-period.js";
+import { periodErrors } from "../../domain/summary-period.js";
+import { todayIso } from "../../clock.js";
 import { ApiError, Offline, get, post, setCsrfToken } from "../../sync/api.js";
 import { button, dateInput, errorSummary, focusErrorSummary, formValues, readDate } from "../forms.js";
 import { html, mount } from "../html.js";
@@ -154,7 +155,7 @@ export async function summariesView(context, state = {}) {
       first_day: `${form["first_day-year"]}-${form["first_day-month"]}-${form["first_day-day"]}`,
       last_day: `${form["last_day-year"]}-${form["last_day-month"]}-${form["last_day-day"]}`,
     };
-    const problems = periodErrors(period.first_day, period.last_day, localToday());
+    const problems = periodErrors(period.first_day, period.last_day, todayIso());
     if (Object.keys(problems).length) {
       stopFollowing();
       return summariesView(context, { errors: problems, values: typed });

@@ -8,7 +8,7 @@
 // stays on it.
 
 import { checklistItemId, newId } from "../../domain/ids.js";
-import { todayUtc } from "../../domain/caseload.js";
+import { localDate, now, nowMs, today, todayIso } from "../../clock.js";
 import { formatDate as isoDate, nextVisitDue, parseDate } from "../../domain/timescales.js";
 import { button, checkboxes, dateInput, formValues, radios, readDate, textInput, textarea } from "../forms.js";
 import { html, mount } from "../html.js";
@@ -88,10 +88,10 @@ function personName(person) {
 
 /** Return the people in the family now: the children first, then the adults, by name. */
 function membersOf(data, familyId) {
-  const today = isoDate(todayUtc());
+  const on = todayIso();
   const people = new Map();
   for (const membership of data.ofFamily("membership", familyId)) {
-    if (membership.valid_to && membership.valid_to < today) continue;
+    if (membership.valid_to && membership.valid_to < on) continue;
     const person = data.get("person", membership.person_id);
     if (person) people.set(person.id, person);
   }
@@ -135,7 +135,7 @@ function visitDue(data, family, template, checklist) {
     const purpose = other.purpose || templatesOf(data).find((t) => t.id === other.template_id)?.purpose;
     if (purpose === template.purpose && (!last || other.completed_on > last)) last = other.completed_on;
   }
-  const started = family.created_at ? parseDate(family.created_at) : todayUtc();
+  const started = family.created_at ? parseDate(family.created_at) : today();
   return isoDate(nextVisitDue(template.timescale, { started, lastVisit: last ? parseDate(last) : null }));
 }
 
@@ -149,24 +149,20 @@ function answerOf(data, itemId) {
 }
 
 function localParts(isoText) {
-  const date = isoText ? new Date(isoText) : new Date();
+  const date = isoText ? new Date(isoText) : now();
   const two = (number) => String(number).padStart(2, "0");
   return {
     day: String(date.getDate()),
     month: String(date.getMonth() + 1),
     year: String(date.getFullYear()),
     time: `${two(date.getHours())}:${two(date.getMinutes())}`,
-    date: `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())}`,
+    date: localDate(date),
   };
 }
 
 function dateValues(name, isoDay) {
   const [year = "", month = "", day = ""] = (isoDay || "").split("-");
   return { [`${name}-day`]: day ? String(Number(day)) : "", [`${name}-month`]: month ? String(Number(month)) : "", [`${name}-year`]: year };
-}
-
-function localToday() {
-  return localParts().date;
 }
 
 // --- checking what was typed -----------------------------------------------------------
@@ -179,7 +175,7 @@ function checkInteraction(values, modes, purposes) {
   const time = (values.visit_time || "").trim();
   if (!time) errors.visit_time = "Enter the time the visit started";
   else if (!/^([01]?\d|2[0-3])[:.][0-5]\d$/.test(time)) errors.visit_time = "Enter the time in hours and minutes, for example 14:30";
-  if (!errors.visit_date && !errors.visit_time && occurredAt(date, time).getTime() > Date.now() + CLOCK_SLACK_MS) {
+  if (!errors.visit_date && !errors.visit_time && occurredAt(date, time).getTime() > nowMs() + CLOCK_SLACK_MS) {
     errors.visit_date = "The date and time of the visit must be in the past";
   }
   const duration = (values.duration || "").trim();
@@ -258,7 +254,7 @@ function checkChecklist(values, items) {
   const completed = readDate(values, "completed_on");
   if (completed === "") errors.completed_on = "Enter the date the checklist was completed";
   else if (completed === null) errors.completed_on = "The date it was completed must be a real date, for example 27 3 2026";
-  else if (completed > localToday()) errors.completed_on = "The date it was completed cannot be in the future";
+  else if (completed > todayIso()) errors.completed_on = "The date it was completed cannot be in the future";
   return errors;
 }
 
