@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import msgspec
@@ -54,6 +55,20 @@ def unstorable_text(value: Any, path: str = "") -> list[str]:
     return []
 
 
+def device_time(client_ts: str | None) -> datetime | None:
+    """Return when the device says a mutation was made, in UTC; None if it did not say.
+
+    Raise ValueError unless it is an ISO 8601 time with its offset. The time is
+    kept (when a note was written or signed) but never orders anything.
+    """
+    if client_ts is None:
+        return None
+    when = datetime.fromisoformat(client_ts)
+    if when.tzinfo is None:
+        raise ValueError("a device time needs its offset from UTC")
+    return when.astimezone(UTC)
+
+
 def storable(value: Any) -> Any:
     """Return the value with unstorable characters replaced, so it can be kept as typed."""
     if isinstance(value, str):
@@ -92,8 +107,12 @@ def parse_mutation(raw: Mapping[str, Any]) -> Mutation:
     for path in unstorable_text(data, "data"):
         errors[path] = ["Remove the invisible control characters from this text."]
     client_ts = raw.get("client_ts")
-    if client_ts is not None and not isinstance(client_ts, str):
-        errors["client_ts"] = ["client_ts must be a string."]
+    try:
+        device_time(client_ts if isinstance(client_ts, str | None) else "")
+    except ValueError:
+        errors["client_ts"] = [
+            "client_ts must be a date and time with its offset, such as 2026-12-05T12:16:00Z."
+        ]
     if errors:
         raise EnvelopeError(errors)
     return Mutation(
@@ -146,6 +165,7 @@ class Encoded:
     id: uuid.UUID
     base_version: int | None
     data: bytes
+    device_time: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -184,7 +204,7 @@ def decode_push(body: bytes) -> EncodedPush | None:
     accepts only what they accept: known kinds and operations, canonical
     UUIDs, increasing whole-number ids, base versions where needed, and data
     that is an object holding no NUL character (the decoder refuses lone
-    surrogates and invalid UTF-8 itself).
+    surrogates and invalid UTF-8 itself), and device times with an offset.
     """
     try:
         push = _PUSH_DECODER.decode(body)
@@ -206,7 +226,13 @@ def decode_push(body: bytes) -> EncodedPush | None:
             or b"\\u0000" in data
         ):
             return None
+        try:
+            when = device_time(wire.client_ts)
+        except ValueError:
+            return None
         previous = wire.mutation_id
         base_version = wire.base_version if op is not MutationOp.CREATE else None
-        mutations.append(Encoded(wire.mutation_id, wire.entity, op, wire.id, base_version, data))
+        mutations.append(
+            Encoded(wire.mutation_id, wire.entity, op, wire.id, base_version, data, when)
+        )
     return EncodedPush(push.device_id, push.schema_version, mutations)

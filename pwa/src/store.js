@@ -157,6 +157,19 @@ export class LocalData extends EventTarget {
   }
 }
 
+// Records that keep when they were written (and signed) on the device; the server
+// sets the same fields from each change's client_ts when it syncs.
+const DEVICE_TIMED = new Set(["note", "judgment", "review", "amendment"]);
+
+function deviceTimes(mutation) {
+  if (!DEVICE_TIMED.has(mutation.entity)) {
+    return {};
+  }
+  // A supervision comment is signed as it is made.
+  const signed = mutation.entity === "review" ? { device_signed_at: mutation.client_ts } : {};
+  return { device_written_at: mutation.client_ts, ...signed };
+}
+
 /** Lay one unsynced mutation over a record (null when it does not exist yet). */
 export function applyMutation(record, mutation) {
   const familyId = mutation.data?.family_id ?? record?.family_id ?? null;
@@ -167,14 +180,17 @@ export function applyMutation(record, mutation) {
         id: mutation.id,
         version: 0,
         family_id: familyId,
-        data: { ...mutation.data, id: mutation.id, version: 0, unsynced: true },
+        data: { ...mutation.data, ...deviceTimes(mutation), id: mutation.id, version: 0, unsynced: true },
       };
     case "update":
       return record && { ...record, data: { ...record.data, ...mutation.data, unsynced: true } };
     case "delete":
       return record && { ...record, data: { ...record.data, deleted_at: "pending" } };
     case "sign":
-      return record && { ...record, data: { ...record.data, state: "signed", unsynced: true } };
+      return record && {
+        ...record,
+        data: { ...record.data, state: "signed", device_signed_at: mutation.client_ts, unsynced: true },
+      };
     default:
       return record;
   }

@@ -276,6 +276,13 @@ WRITABLE: dict[RecordKind, dict[str, fields.Field]] = {
     },
 }
 
+# When the worker wrote and signed the record by their device's clock; null when
+# it was made online through the API (then created_at and signed_at say it).
+DEVICE_TIMES: dict[str, fields.Field] = {
+    "device_written_at": fields.AwareDateTime(allow_none=True),
+    "device_signed_at": fields.AwareDateTime(allow_none=True),
+}
+
 # Fields set by the server, shown in responses only.
 SERVER_SET: dict[RecordKind, dict[str, fields.Field]] = {
     RecordKind.FAMILY: {
@@ -285,6 +292,7 @@ SERVER_SET: dict[RecordKind, dict[str, fields.Field]] = {
     RecordKind.NOTE: {
         "state": fields.String(),
         "signed_at": fields.AwareDateTime(allow_none=True),
+        **DEVICE_TIMES,
         "review_status": fields.String(),
     },
     RecordKind.JUDGMENT: {
@@ -293,11 +301,15 @@ SERVER_SET: dict[RecordKind, dict[str, fields.Field]] = {
         "status": fields.String(),
         "state": fields.String(),
         "signed_at": fields.AwareDateTime(allow_none=True),
+        **DEVICE_TIMES,
         "decided_by_id": fields.UUID(allow_none=True),
         "decided_at": fields.AwareDateTime(allow_none=True),
         "decision_reason": fields.String(allow_none=True),
         "review_outcome": fields.String(allow_none=True),
         "reviewed_on": fields.Date(allow_none=True),
+    },
+    RecordKind.AMENDMENT: {
+        "device_written_at": fields.AwareDateTime(allow_none=True),
     },
     RecordKind.CHECKLIST: {
         "purpose": fields.String(),
@@ -312,6 +324,7 @@ SERVER_SET: dict[RecordKind, dict[str, fields.Field]] = {
         "family_id": fields.UUID(),
         "state": fields.String(),
         "signed_at": fields.AwareDateTime(allow_none=True),
+        **DEVICE_TIMES,
     },
     RecordKind.SUPERVISION_SESSION: {
         "team_id": fields.UUID(),

@@ -4,6 +4,13 @@ Every case record has a client-generated UUID, a server ``version`` that goes
 up by one on each change, who made and last changed it, and a soft-delete
 marker. Each carries ``family_id`` (people through their memberships), which
 is what access control scopes on.
+
+Notes, decisions, supervision comments and corrections are what a court may
+read, so each keeps two clocks: ``device_written_at`` and ``device_signed_at``
+(corrections are not signed), when the worker wrote and signed it by their
+device (from the sync mutation's ``client_ts``), beside ``created_at`` and
+``signed_at``, when the server received them. A record made online through the
+API has no device times.
 """
 
 from __future__ import annotations
@@ -202,6 +209,8 @@ class Note(CaseRecord):
     sections: Mapped[dict[str, str]] = mapped_column(JSONType, default=dict)
     state: Mapped[str] = mapped_column(sa.String(10), default="draft")
     signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    device_written_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    device_signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     workflow_columns = frozenset({"review_status"})
     review_status: Mapped[str] = mapped_column(sa.String(20), default="not_reviewed")
     _family = written_after("Family", "Note.family_id")
@@ -220,6 +229,7 @@ class Amendment(CaseRecord):
     reason: Mapped[str] = mapped_column(text)
     # Corrected text, by the section or field it replaces.
     changes: Mapped[dict[str, str]] = mapped_column(JSONType, default=dict)
+    device_written_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     _family = written_after("Family", "Amendment.family_id")
 
 
@@ -246,6 +256,8 @@ class Judgment(CaseRecord):
     review_date: Mapped[date | None]
     state: Mapped[str] = mapped_column(sa.String(10), default="draft")
     signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    device_written_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    device_signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     workflow_columns = frozenset(
         {
             "status",
@@ -319,6 +331,8 @@ class Review(CaseRecord):
     body: Mapped[str] = mapped_column(text)
     state: Mapped[str] = mapped_column(sa.String(10), default="signed")
     signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    device_written_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    device_signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     _family = written_after("Family", "Review.family_id")
     _parent = written_after("Review", "Review.parent_id", remote_side="Review.id")
 

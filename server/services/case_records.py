@@ -30,6 +30,7 @@ from ..domain.errors import (
 )
 from ..domain.handover import ensure_handover_recorded
 from ..domain.records import (
+    DEVICE_TIMED,
     RecordKind,
     SignState,
     ensure_amendable,
@@ -152,8 +153,15 @@ def _write_history(record: CaseRecord, changes: dict[str, Any], *, conflict: boo
         db.session.add(RecordHistory(**values, device_id=current_device_id()))
 
 
-def create(actor: User, kind: RecordKind, data: Mapping[str, Any]) -> CaseRecord:
-    """Create a record of ``kind`` for the actor, after every check."""
+def create(
+    actor: User, kind: RecordKind, data: Mapping[str, Any], on_device: datetime | None = None
+) -> CaseRecord:
+    """Create a record of ``kind`` for the actor, after every check.
+
+    ``on_device`` is when the worker's device says they wrote it (a synced
+    change's ``client_ts``); records a court may read keep it beside the
+    server's own time.
+    """
     rules = RULES.get(kind, NO_RULES)
     if not rules.creatable:
         raise RuleBroken(f"A {kind.value.replace('_', ' ')} is made with its parent record.")
@@ -168,6 +176,10 @@ def create(actor: User, kind: RecordKind, data: Mapping[str, Any]) -> CaseRecord
     _ensure_new(kind, record_id)
     if rules.before_create:
         rules.before_create(actor, None, values)
+    if kind in DEVICE_TIMED and on_device is not None:
+        values["device_written_at"] = on_device
+        if values.get("state") == SignState.SIGNED.value:  # signed as it is made
+            values["device_signed_at"] = on_device
     model = CASE_RECORDS[kind]
     row = {**json_ready(model, values), "id": record_id}
     row["created_by_id"] = row["updated_by_id"] = actor.id
@@ -321,8 +333,14 @@ def delete(actor: User, kind: RecordKind, record_id: uuid.UUID) -> CaseRecord:
     return record
 
 
-def sign(actor: User, kind: RecordKind, record_id: uuid.UUID) -> CaseRecord:
-    """Sign a draft note or judgment; from now on it never changes."""
+def sign(
+    actor: User, kind: RecordKind, record_id: uuid.UUID, on_device: datetime | None = None
+) -> CaseRecord:
+    """Sign a draft note or judgment; from now on it never changes.
+
+    ``on_device`` is when the worker signed it by their device's clock; the
+    server's time of receipt is ``signed_at``.
+    """
     record = _visible(kind, actor, record_id, for_update=True)
     _require(actor, Action.WRITE_CASE)
     if kind not in (RecordKind.NOTE, RecordKind.JUDGMENT):
@@ -334,6 +352,7 @@ def sign(actor: User, kind: RecordKind, record_id: uuid.UUID) -> CaseRecord:
     signed: Any = record
     signed.state = SignState.SIGNED.value
     signed.signed_at = clock.now()
+    signed.device_signed_at = on_device
     if kind is RecordKind.JUDGMENT:
         signed.status = lights.status_when_signed(signed.light).value
     _bump(record, actor)
@@ -358,8 +377,12 @@ def amend(
     target_kind: RecordKind,
     target_id: uuid.UUID,
     data: Mapping[str, Any],
+    on_device: datetime | None = None,
 ) -> Amendment:
-    """Add an amendment to a signed record; the original is never changed."""
+    """Add an amendment to a signed record; the original is never changed.
+
+    ``on_device`` is when the worker wrote it by their device's clock.
+    """
     target = _visible(target_kind, actor, target_id)
     _require(actor, Action.WRITE_CASE)
     ensure_amendable(target_kind, target.sign_state)
@@ -376,6 +399,7 @@ def amend(
         target_id=target.id,
         reason=data["reason"],
         changes=dict(data["changes"]),
+        device_written_at=on_device,
         created_by_id=actor.id,
         updated_by_id=actor.id,
     )

@@ -21,7 +21,14 @@ import sqlalchemy as sa
 from marshmallow import Schema, ValidationError, fields
 
 from sync.cursor import Cursor, CursorError
-from sync.mutations import Encoded, EnvelopeError, check_batch, parse_mutation, storable
+from sync.mutations import (
+    Encoded,
+    EnvelopeError,
+    check_batch,
+    device_time,
+    parse_mutation,
+    storable,
+)
 from sync.protocol import (
     SCHEMA_VERSION,
     ChangeOp,
@@ -814,14 +821,17 @@ def _apply_loaded(user: User, mutation: Mutation | Encoded, data: dict[str, Any]
     """Apply a mutation whose data its schema (or its compiled loader) has loaded."""
     kind = KINDS[mutation.entity]
     record_id = mutation.id if isinstance(mutation.id, uuid.UUID) else uuid.UUID(mutation.id)
+    on_device = (
+        mutation.device_time if isinstance(mutation, Encoded) else device_time(mutation.client_ts)
+    )
     record: CaseRecord
     if mutation.op is MutationOp.CREATE:
         if kind is RecordKind.AMENDMENT:
             record = case_records.amend(
-                user, RecordKind(data.pop("target_kind")), data.pop("target_id"), data
+                user, RecordKind(data.pop("target_kind")), data.pop("target_id"), data, on_device
             )
         else:
-            record = case_records.create(user, kind, data)
+            record = case_records.create(user, kind, data, on_device)
         return MutationResult(mutation.mutation_id, ResultStatus.APPLIED, version=record.version)
     if mutation.op is MutationOp.UPDATE:
         changes = dict(data)
@@ -839,7 +849,7 @@ def _apply_loaded(user: User, mutation: Mutation | Encoded, data: dict[str, Any]
     if mutation.op is MutationOp.DELETE:
         record = case_records.delete(user, kind, record_id)
     else:
-        record = case_records.sign(user, kind, record_id)
+        record = case_records.sign(user, kind, record_id, on_device)
     return MutationResult(mutation.mutation_id, ResultStatus.APPLIED, version=record.version)
 
 

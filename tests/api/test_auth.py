@@ -184,7 +184,7 @@ def test_in_production_a_supervisor_must_set_up_a_second_factor_first(app, make_
     blocked = client.get("/api/families")
     assert blocked.status_code == 403 and "authenticator" in blocked.json["message"]
     setup = client.post("/api/auth/totp/setup").json
-    code = pyotp.TOTP(setup["secret"]).now()
+    code = pyotp.TOTP(setup["secret"]).at(clock.now())
     assert (
         client.post(
             "/api/auth/totp/confirm", json={"secret": setup["secret"], "code": code}

@@ -44,7 +44,7 @@ export function reviewQueue(data, { me } = {}) {
     record,
     family: data.get("family", record.family_id),
     authorId: record.created_by_id,
-    signedAt: record.signed_at || record.updated_at || record.created_at || "",
+    signedAt: record.device_signed_at || record.signed_at || record.updated_at || record.created_at || "",
     light: kind === "judgment" ? record.light : null,
     status: kind === "judgment" ? record.status : record.review_status,
     comments: comments.get(record.id) || 0,

@@ -7,6 +7,7 @@
 // This module also holds the entry's form, which the visit flow uses.
 
 import { newId } from "../../domain/ids.js";
+import { signedTimes, writtenTimes } from "../../domain/record-times.js";
 import { button, dateInput, readDate, select, textInput, textarea } from "../forms.js";
 import { html } from "../html.js";
 import { backLink, formatDate, formatDateTime, tag } from "../layout.js";
@@ -36,6 +37,8 @@ import {
   supervisionThread,
   visitText,
   writtenBy,
+  receiptFlag,
+  signedWhen,
 } from "./note.js";
 
 export const LIGHTS = {
@@ -512,8 +515,8 @@ class JudgmentScreen extends RecordScreen {
         ${row("Kind of decision", html`${categoryLabel(policy, judgment.category)}<br>${lightTag(light)}`)}
         ${row("Status", statusDetail(context, judgment), "judgment-status")}
         ${judgment.interaction_id ? row("Visit", visitText(context, judgment.interaction_id)) : ""}
-        ${row("Written by", html`${capitalised(writtenBy(context, judgment))}${notSyncedTag(judgment)}`)}
-        ${row("Signed", signed ? (judgment.signed_at ? formatDateTime(judgment.signed_at) : "Yes, on this device") : "Not yet: this is a draft")}
+        ${row("Written by", html`${capitalised(writtenBy(context, judgment))}${notSyncedTag(judgment)}${receiptFlag(writtenTimes(judgment))}`)}
+        ${row("Signed", signed ? html`${capitalised(signedWhen(judgment)) || "Yes, on this device"}${receiptFlag(signedTimes(judgment))}` : "Not yet: this is a draft", "judgment-signed")}
       </dl>
       ${!signed && mine && judgment.interaction_id
         ? html`<p class="govuk-body"><a class="govuk-link" href="#/family/${judgment.family_id}/visit/${judgment.interaction_id}">Carry on writing or sign this entry</a></p>`

@@ -8,6 +8,7 @@
 // the amendments beneath a signed record and the supervision thread.
 
 import { newId } from "../../domain/ids.js";
+import { durationText, receiptGap, signedTimes, writtenTimes } from "../../domain/record-times.js";
 import {
   button,
   errorSummary,
@@ -98,10 +99,33 @@ export function capitalised(text) {
   return text ? text[0].toUpperCase() + text.slice(1) : text;
 }
 
+/** Return who wrote a record and when, by the device's clock where it is known. */
 export function writtenBy(context, record) {
   const who = context.staffName(record.created_by_id) || "you";
-  const when = record.created_at ? formatDateTime(record.created_at) : "on this device, not synced yet";
-  return record.created_at ? `${who} on ${when}` : `${who}, ${when}`;
+  const { device, received } = writtenTimes(record);
+  const when = device || received;
+  return when ? `${who} on ${formatDateTime(when)}` : `${who}, on this device, not synced yet`;
+}
+
+/** Return when a record was signed, by the device's clock where it is known. */
+export function signedWhen(record) {
+  const { device, received } = signedTimes(record);
+  return device || received ? `on ${formatDateTime(device || received)}` : "";
+}
+
+/**
+ * Return a flag, with the server's time of receipt, when it is more than a few
+ * minutes from the device's time (synced later, or a device clock that was wrong).
+ */
+export function receiptFlag(times) {
+  const gap = receiptGap(times);
+  if (!gap || gap.kind === "same") {
+    return "";
+  }
+  const received = formatDateTime(times.received);
+  return gap.kind === "later"
+    ? html`<span class="app-receipt">${tag("Synced later", "blue")} The council's server received it on ${received}, ${durationText(gap.minutes)} later, when the device synced.</span>`
+    : html`<span class="app-receipt">${tag("Device clock ahead", "yellow")} The council's server received it on ${received}, ${durationText(gap.minutes)} before the time the device gave: the device's clock was probably wrong.</span>`;
 }
 
 export function familyName(data, familyId) {
@@ -340,6 +364,7 @@ export function amendmentList(context, { targetId, fields, noun }) {
       ? amendments.map(
           (amendment) => html`<div class="app-record app-record--amendment">
             <h3 class="govuk-heading-s">Correction by ${writtenBy(context, amendment)}${notSyncedTag(amendment)}</h3>
+            ${receiptFlag(writtenTimes(amendment))}
             <dl class="govuk-summary-list">
               <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Reason</dt>
                 <dd class="govuk-summary-list__value app-pre-wrap">${amendment.reason}</dd></div>
@@ -449,13 +474,14 @@ function threads(reviews) {
 
 function reviewEntry(context, review, level) {
   const who = context.staffName(review.created_by_id) || "you";
-  const when = review.created_at ? formatDateTime(review.created_at) : "not synced yet";
+  const { device, received } = writtenTimes(review);
+  const when = device || received ? formatDateTime(device || received) : "not synced yet";
   const title = (REVIEW_HEADINGS[review.review_kind] || REVIEW_HEADINGS.comment)(who);
   const heading = level === 3
     ? html`<h3 class="govuk-heading-s govuk-!-margin-bottom-1">${title}</h3>`
     : html`<h4 class="govuk-heading-s govuk-!-margin-bottom-1">${title}</h4>`;
   return html`${heading}
-    <p class="govuk-body-s app-thread__when">${when}${notSyncedTag(review)}</p>
+    <p class="govuk-body-s app-thread__when">${when}${notSyncedTag(review)}${receiptFlag(writtenTimes(review))}</p>
     <p class="govuk-body app-pre-wrap">${review.body}</p>`;
 }
 
@@ -709,11 +735,11 @@ class NoteScreen extends RecordScreen {
               <dd class="govuk-summary-list__value">${visitText(context, note.interaction_id)}</dd></div>`
           : ""}
         <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Written by</dt>
-          <dd class="govuk-summary-list__value">${capitalised(writtenBy(context, note))}</dd></div>
+          <dd class="govuk-summary-list__value" id="note-written">${capitalised(writtenBy(context, note))}${receiptFlag(writtenTimes(note))}</dd></div>
         <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">State</dt>
           <dd class="govuk-summary-list__value" id="note-state">${draft
             ? html`${tag("Draft", "grey")} Not final until it is signed.`
-            : html`${tag("Signed", "green")} ${note.signed_at ? `on ${formatDateTime(note.signed_at)}` : ""}`}${notSyncedTag(note)}
+            : html`${tag("Signed", "green")} ${signedWhen(note)}${receiptFlag(signedTimes(note))}`}${notSyncedTag(note)}
             ${discussed ? html`<br>Discussed in supervision.` : ""}</dd></div>
       </dl>
       ${draft && mine ? this.editForm() : noteSectionsHtml(note)}
