@@ -21,6 +21,7 @@ import sqlalchemy as sa
 
 from . import clock
 from .domain.lights import JudgmentStatus, Light, light_for, status_when_signed
+from .domain.records import DEVICE_TIMED, SIGNABLE
 from .domain.roles import Role
 from .domain.timescales import TimescaleRule, next_visit_due, timeliness
 from .extensions import db
@@ -1365,6 +1366,8 @@ class _Council:
     def __init__(self, seed: int, staff: Staff, today: date, policy_version: int) -> None:
         # Not for security: a repeatable demonstration.
         self.rng = random.Random(seed)  # noqa: S311  (synthetic data, not secrets)
+        # Its own stream, so the rest of the council is the same whatever it draws.
+        self.signal = random.Random(seed + 1)  # noqa: S311  (synthetic data, not secrets)
         self.staff = staff
         self.today = today
         # Everything happened before today began, so nothing is in the future.
@@ -1379,8 +1382,33 @@ class _Council:
         self.rows.setdefault(model, []).append(row)
         return row
 
+    def synced_after(self) -> timedelta:
+        """Return how long a change waited on the device before it reached the server.
+
+        Most sync within a minute or two; some were written at a home with no
+        signal and synced on the way back, an hour or two later.
+        """
+        if self.signal.random() < 0.75:
+            return timedelta(seconds=self.signal.randint(2, 110))
+        return timedelta(minutes=self.signal.randint(6, 150))
+
     def record(self, model: type[Any], at: datetime, by: Worker, **values: Any) -> Row:
-        """Add a case record made by ``by`` at ``at``, as the app would stamp it."""
+        """Add a case record made by ``by`` at ``at``, as the app would stamp it.
+
+        ``at`` is when the server received it; a record a court may read also
+        keeps when it was written (and signed) on the worker's device, earlier.
+        """
+        if model.kind in DEVICE_TIMED:
+            values["device_written_at"] = at - self.synced_after()
+            if model.kind in SIGNABLE:
+                signed = values.get("signed_at")
+                values["device_signed_at"] = (
+                    None
+                    if signed is None
+                    else values["device_written_at"]
+                    if signed == at
+                    else signed - self.synced_after()
+                )
         return self.add(
             model,
             {

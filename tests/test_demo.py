@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import uuid
 from collections import Counter, defaultdict
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -189,6 +190,19 @@ def test_notes_are_signed_and_supervision_is_a_conversation(council, app_context
         assert parent.review_kind in ("comment", "question")
         assert users[parent.created_by_id].role == "supervisor"
         assert parent.target_id == reply.target_id
+
+
+def test_notes_and_decisions_keep_when_the_device_wrote_and_signed_them(council, app_context):
+    signed = [r for r in _all(Note) + _all(Judgment) if r.state == "signed"]
+    for record in signed:
+        assert record.device_written_at is not None and record.device_signed_at is not None
+        assert record.device_written_at <= record.created_at
+        assert record.device_signed_at <= record.signed_at
+    # Most reached the server within minutes; some waited for a signal on the way back.
+    late = [r for r in signed if r.signed_at - r.device_signed_at > timedelta(minutes=5)]
+    assert 0 < len(late) < len(signed) / 2
+    for review in _all(Review):
+        assert review.device_signed_at == review.device_written_at <= review.signed_at
 
 
 def test_checklists_are_made_from_templates_with_derived_item_ids(council, app_context):

@@ -39,9 +39,9 @@ class SignState(StrEnum):
 SIGNABLE = frozenset({RecordKind.NOTE, RecordKind.JUDGMENT, RecordKind.REVIEW})
 # Records an amendment may point at.
 AMENDABLE = SIGNABLE
-# Records that keep when they were written and signed on the device, beside the
-# server's time of receipt: what a court may read.
-DEVICE_TIMED = SIGNABLE
+# Records that keep when they were written (and signed) on the device, beside
+# the server's time of receipt: what a court may read.
+DEVICE_TIMED = SIGNABLE | {RecordKind.AMENDMENT}
 # Records that may be deleted at all (softly). Signed records never are.
 DELETABLE = frozenset(
     {
