@@ -81,7 +81,7 @@ function renderChrome() {
   );
   const bar = document.getElementById("app-sync");
   if (session.unlocked && session.sync) {
-    mount(bar, syncBar(session.sync, session.data));
+    mount(bar, syncBar(session.sync, session.data, session.storage));
   } else {
     mount(bar, "");
   }
@@ -227,6 +227,7 @@ function lockNow() {
 }
 
 session.addEventListener("unlocked", onUnlocked);
+session.storage.addEventListener("change", renderChrome); // the bar warns when unsent work is at risk
 session.addEventListener("locked", () => {
   app.newReplies = [];
   location.hash = "#/unlock";

@@ -16,6 +16,12 @@ export const MAX_UNLOCK_ATTEMPTS = 10; // then the local data is wiped
 export const MIN_PASSPHRASE_LENGTH = 6;
 export const DRAFT_SAVE_MS = 400;
 
+// Storage is short when less than this much, or this share, of the space the
+// browser allows the app is free: new work may not save, and the browser may
+// clear data it has not agreed to keep.
+export const STORAGE_LOW_FREE_BYTES = 50 * 1024 * 1024;
+export const STORAGE_LOW_FREE_SHARE = 0.1;
+
 export const SYNC_LOCK_NAME = "fieldwork-sync"; // Web Locks: one tab leads sync
 export const BACKGROUND_SYNC_TAG = "fieldwork-sync";
 

@@ -7,7 +7,8 @@ import { createDataKey, deriveWrappingKey, open, randomBytes, unwrapDataKey, sea
 import { LocalDatabase, STORES, deleteLocalData } from "./db/database.js";
 import { get, post, setCsrfToken } from "./sync/api.js";
 import { LocalData } from "./store.js";
-import { SyncService } from "./sync/sync-service.js";
+import { SyncService, SyncState } from "./sync/sync-service.js";
+import { DeviceStorage } from "./storage.js";
 import { nowIso } from "./clock.js";
 
 export class WrongPassphrase extends Error {}
@@ -26,6 +27,7 @@ export class Session extends EventTarget {
     this.data = null;
     this.sync = null;
     this.pendingSecret = null;
+    this.storage = new DeviceStorage();
   }
 
   async openDatabase() {
@@ -136,7 +138,16 @@ export class Session extends EventTarget {
     });
     await this.sync.loadState();
     this.sync.addEventListener("revoked", () => this.#revoked());
+    // Space used moves with every change and sync: look again whenever either happens.
+    this.sync.addEventListener("status", () => {
+      if (this.sync?.state !== SyncState.SYNCING) {
+        this.storage.refresh().catch(() => {});
+      }
+    });
     this.dispatchEvent(new Event("unlocked"));
+    // Ask at every unlock: a browser may agree later (the app installed, used more).
+    // Not awaited: some browsers ask the person, and unlocking must not wait for them.
+    this.storage.askToKeep().catch(() => {});
   }
 
   /** Read the device's store again (another tab synced into it). */
@@ -236,21 +247,5 @@ export class Session extends EventTarget {
   async #revoked() {
     await this.wipe();
     this.dispatchEvent(new Event("revoked"));
-  }
-
-  /** Ask the browser to keep this site's data under storage pressure. */
-  async persistStorage() {
-    if (navigator.storage?.persist) {
-      return navigator.storage.persist();
-    }
-    return false;
-  }
-
-  async storageEstimate() {
-    const [estimate, persisted] = await Promise.all([
-      navigator.storage?.estimate?.() ?? Promise.resolve({}),
-      navigator.storage?.persisted?.() ?? Promise.resolve(false),
-    ]);
-    return { usage: estimate.usage ?? 0, quota: estimate.quota ?? 0, persisted };
   }
 }

@@ -144,6 +144,26 @@ export class LocalData extends EventTarget {
     return this.all(entity).filter((record) => record.family_id === familyId);
   }
 
+  /**
+   * Return the records the outbox changes, each once ({entity, id}): what the
+   * worker made or changed, however many edits it took. A part (a checklist's
+   * answer) counts as the record it belongs to.
+   */
+  recordsWaiting() {
+    const records = new Map();
+    for (const mutation of this.outbox) {
+      const { entity, id } = mutation.part_of || this.#partOf(mutation) || mutation;
+      records.set(recordKey(entity, id), { entity, id });
+    }
+    return [...records.values()];
+  }
+
+  #partOf(mutation) {
+    // An answer queued before part_of was kept: the item the device holds names its checklist.
+    const checklistId = mutation.entity === "checklist_item" && this.#confirmed("checklist_item", mutation.id)?.data?.checklist_id;
+    return checklistId ? { entity: "checklist", id: checklistId } : null;
+  }
+
   pending(entity, id) {
     return this.outbox.some((m) => m.entity === entity && m.id === id);
   }

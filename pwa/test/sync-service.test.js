@@ -68,6 +68,46 @@ describe("the outbox", () => {
   });
 });
 
+describe("what waits to be sent", () => {
+  const CHECKLIST = "44444444-4444-4444-8444-444444444444";
+
+  it("counts each record once, and a checklist once with its answers", async () => {
+    await service.enqueue("interaction", "create", "i1", { family_id: FAMILY });
+    await service.enqueue("note", "create", "n1", { family_id: FAMILY, sections: {} });
+    await service.enqueue("note", "update", "n1", { sections: { reflection: "More" } });
+    await service.enqueue("note", "sign", "n1");
+    await service.enqueue("checklist", "create", CHECKLIST, { family_id: FAMILY });
+    for (const item of ["a1", "a2", "a3"]) {
+      await service.enqueue("checklist_item", "update", item, { answer: "yes" }, 1, { partOf: { entity: "checklist", id: CHECKLIST } });
+    }
+    expect(data.outbox).toHaveLength(8);
+    expect(data.recordsWaiting()).toEqual([
+      { entity: "interaction", id: "i1" },
+      { entity: "note", id: "n1" },
+      { entity: "checklist", id: CHECKLIST },
+    ]);
+  });
+
+  it("finds the checklist of an answer from the item the device holds", async () => {
+    data.putConfirmed([{ entity: "checklist_item", id: "a1", version: 1, family_id: FAMILY, data: { id: "a1", checklist_id: CHECKLIST } }]);
+    await service.enqueue("checklist_item", "update", "a1", { answer: "no" }, 1);
+    await service.enqueue("checklist_item", "update", "a9", { answer: "no" }, 1); // unknown: counted as itself
+    expect(data.recordsWaiting()).toEqual([
+      { entity: "checklist", id: CHECKLIST },
+      { entity: "checklist_item", id: "a9" },
+    ]);
+  });
+
+  it("keeps the record an answer belongs to on the device, never sending it", async () => {
+    await service.enqueue("checklist_item", "update", "a1", { answer: "yes" }, 1, { partOf: { entity: "checklist", id: CHECKLIST } });
+    expect((await open(key, (await db.all(STORES.outbox))[0])).part_of).toEqual({ entity: "checklist", id: CHECKLIST });
+    server.replies.push(reply(200, { last_mutation_id: 1, results: [{ mutation_id: 1, status: "applied", version: 2 }] }));
+    await service.push();
+    expect(server.requests[0].body.mutations[0]).not.toHaveProperty("part_of");
+    expect(data.recordsWaiting()).toEqual([]);
+  });
+});
+
 describe("push", () => {
   beforeEach(async () => {
     await service.enqueue("plan_action", "create", "p1", { family_id: FAMILY, task: "A", who: "B" });

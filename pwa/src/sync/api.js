@@ -20,6 +20,32 @@ export class DeviceRevoked extends ApiError {}
 /** The session ended (signed out elsewhere, timed out): sign in again to sync. */
 export class SessionEnded extends ApiError {}
 
+/**
+ * Whether the server answered the last request. A request that got no answer
+ * (no network, the server unreachable) makes the app offline until one does:
+ * "unreachable" and "reachable" events say when that flips.
+ */
+class Connection extends EventTarget {
+  reachable = true;
+
+  answered() {
+    this.#set(true);
+  }
+
+  unanswered() {
+    this.#set(false);
+  }
+
+  #set(reachable) {
+    if (this.reachable !== reachable) {
+      this.reachable = reachable;
+      this.dispatchEvent(new Event(reachable ? "reachable" : "unreachable"));
+    }
+  }
+}
+
+export const connection = new Connection();
+
 let csrfToken = null;
 
 export function setCsrfToken(token) {
@@ -48,8 +74,10 @@ export async function request(method, path, body) {
       cache: "no-store",
     });
   } catch (error) {
+    connection.unanswered();
     throw new Offline(error.message);
   }
+  connection.answered(); // any answer, even a refusal, means the server is reachable
   const text = await response.text();
   const reply = text ? JSON.parse(text) : null;
   if (response.ok) {

@@ -16,7 +16,7 @@ import {
 import { open, seal } from "../crypto/keys.js";
 import { STORES } from "../db/database.js";
 import { applyMutation, recordKey } from "../store.js";
-import { ApiError, DeviceRevoked, Offline, SessionEnded, hasCsrfToken, post } from "./api.js";
+import { ApiError, DeviceRevoked, Offline, SessionEnded, connection, hasCsrfToken, post } from "./api.js";
 import { now, nowIso } from "../clock.js";
 
 export const SyncState = Object.freeze({
@@ -56,8 +56,12 @@ export class SyncService extends EventTarget {
 
   // --- the outbox ------------------------------------------------------------------
 
-  /** Record a local change: it is saved on the device at once and sent when it can be. */
-  async enqueue(entity, op, id, data = {}, baseVersion = null) {
+  /**
+   * Record a local change: it is saved on the device at once and sent when it can be.
+   * partOf ({entity, id}) names the record a part belongs to (a checklist's answer
+   * to its checklist), so the worker is told of one change, not one per part.
+   */
+  async enqueue(entity, op, id, data = {}, baseVersion = null, { partOf = null } = {}) {
     const mutationId = await this.#nextMutationId();
     const mutation = {
       mutation_id: mutationId,
@@ -68,6 +72,7 @@ export class SyncService extends EventTarget {
       base_version: op === "create" ? null : baseVersion ?? Math.max(1, this.data.record(entity, id)?.version ?? 1),
       data,
       client_ts: nowIso(),
+      ...(partOf ? { part_of: partOf } : {}), // kept on the device, never sent
     };
     const sealed = await seal(this.key, mutation);
     await this.db.write([{ store: STORES.outbox, put: [{ mutation_id: mutationId, ...sealed }] }]);
@@ -93,6 +98,18 @@ export class SyncService extends EventTarget {
       this.listeners.push(() => target.removeEventListener(type, handler));
     };
     listen(window, "online", () => this.syncNow("online"));
+    // Say "offline" the moment the browser or a failed request knows it, not
+    // when the next sync fails; a request answered again means try at once.
+    listen(window, "offline", () => this.#wentOffline());
+    listen(connection, "unreachable", () => this.#wentOffline());
+    listen(connection, "reachable", () => {
+      if (this.state === SyncState.OFFLINE) {
+        this.syncNow("reachable");
+      }
+    });
+    if (globalThis.navigator?.onLine === false) {
+      this.#wentOffline();
+    }
     listen(document, "visibilitychange", () => {
       if (document.visibilityState === "visible") {
         this.syncNow("visible");
@@ -157,7 +174,10 @@ export class SyncService extends EventTarget {
   }
 
   async #sync(reason) {
-    this.#setState(SyncState.SYNCING);
+    if (this.state !== SyncState.OFFLINE || globalThis.navigator?.onLine !== false) {
+      // With no network at all, an attempt stays "Offline" rather than flickering "Syncing".
+      this.#setState(SyncState.SYNCING);
+    }
     try {
       if (this.resumeSession && !hasCsrfToken()) {
         await this.resumeSession();
@@ -196,6 +216,12 @@ export class SyncService extends EventTarget {
       : Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (this.failures - 1));
     clearTimeout(this.retry);
     this.retry = setTimeout(() => this.syncNow("retry"), wait * (0.5 + Math.random()));
+  }
+
+  #wentOffline() {
+    if (this.state !== SyncState.OFFLINE) {
+      this.#setState(SyncState.OFFLINE);
+    }
   }
 
   #setState(state, error = null) {

@@ -1,8 +1,9 @@
 // The frame around every screen: service navigation, the sync bar always in
-// view, and the banner that offers a new version of the app.
+// view (one line on a phone), and the banner that offers a new version of the app.
 
 import { APP_NAME } from "../config.js";
 import { SyncState } from "../sync/sync-service.js";
+import { storageRisks } from "../storage.js";
 import { html } from "./html.js";
 
 export function navigation({ signedIn, role, current }) {
@@ -58,36 +59,58 @@ function since(date) {
   return date.toLocaleString("en-GB", { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
 }
 
-function stateText(sync) {
+/**
+ * The sync state in words: a short one for the bar on any screen, and what it
+ * means, for wider screens and the Sync screen.
+ */
+export function syncStateWords(sync, waiting) {
   switch (sync.state) {
     case SyncState.SYNCING:
-      return "Syncing…";
+      return { short: "Syncing…", detail: "" };
     case SyncState.OFFLINE:
-      return "Offline: changes are saved on this device";
+      return { short: "Offline", detail: "changes are saved on this device" };
     case SyncState.SIGNED_OUT:
-      return "Sign in again to sync";
+      return { short: "Signed out", detail: "sign in again to sync" };
     case SyncState.FAILED:
       if (sync.error?.name === "QuotaExceededError") {
-        return "This device has run out of storage space: sync cannot save what it receives. Free some space, then sync again.";
+        return {
+          short: "Storage full",
+          detail: "sync cannot save what it receives. Free some space on this device, then sync again.",
+        };
       }
-      return `Sync failed: ${sync.error?.message || "try again later"}`;
+      return { short: "Sync failed", detail: sync.error?.message || "try again later" };
     default:
-      return "Up to date";
+      return waiting ? { short: "Saved on this device", detail: "sending shortly" } : { short: "Up to date", detail: "" };
   }
 }
 
-export function syncBar(sync, data) {
-  const waiting = data.outbox.length;
+/** "1 change", "4 changes": a count with its noun. */
+export function countOf(count, singular, plural = `${singular}s`) {
+  return `${count} ${count === 1 ? singular : plural}`;
+}
+
+/**
+ * One line on a phone: the state, the changes waiting (a change is one record
+ * made or changed, however many edits it took) and one link to the Sync
+ * screen. Wider screens add what the state means, the last sync and "Sync now".
+ */
+export function syncBar(sync, data, storage) {
+  const waiting = data.recordsWaiting().length;
   const problems = data.notices.length;
+  const risks = storageRisks(storage, waiting);
+  const words = syncStateWords(sync, waiting);
+  const links = [
+    problems ? html`<a class="govuk-link" href="#/sync">${countOf(problems, "problem")}<span class="app-sync-bar__wide"> to look at</span></a>` : "",
+    risks.unsentCouldBeLost || risks.lowOnSpace ? html`<a class="govuk-link" href="#/sync">Storage warning</a>` : "",
+  ].filter(Boolean);
   return html`<div class="app-sync-bar" role="region" aria-label="Sync status">
     <div class="govuk-width-container app-sync-bar__inner">
-      <p class="app-sync-bar__item" role="status" id="sync-state">${stateText(sync)}</p>
-      <p class="app-sync-bar__item">${waiting === 0 ? "No changes waiting" : `${waiting} ${waiting === 1 ? "change" : "changes"} waiting`}</p>
-      <p class="app-sync-bar__item">Last synced: ${since(sync.lastSync)}</p>
-      ${problems
-        ? html`<p class="app-sync-bar__item"><a class="govuk-link" href="#/sync">${problems} ${problems === 1 ? "problem" : "problems"} to look at</a></p>`
-        : ""}
-      <button type="button" class="govuk-button govuk-button--secondary" data-action="sync-now" ${sync.state === SyncState.SYNCING ? html`disabled aria-disabled="true"` : ""}>Sync now</button>
+      <p class="app-sync-bar__item" role="status"><strong class="app-sync-bar__state" id="sync-state">${words.short}</strong>${words.detail ? html`<span class="app-sync-bar__wide">: ${words.detail}</span>` : ""}</p>
+      <p class="app-sync-bar__item" id="sync-waiting">${waiting ? `${countOf(waiting, "change")} waiting` : "No changes waiting"}</p>
+      <p class="app-sync-bar__item app-sync-bar__wide">Last synced: ${since(sync.lastSync)}</p>
+      ${links.map((link, index) => html`<p class="app-sync-bar__item${index ? " app-sync-bar__wide" : ""}">${link}</p>`)}
+      ${links.length ? "" : html`<p class="app-sync-bar__item app-sync-bar__narrow"><a class="govuk-link" href="#/sync">Sync details</a></p>`}
+      <button type="button" class="govuk-button govuk-button--secondary app-sync-bar__wide" data-action="sync-now" ${sync.state === SyncState.SYNCING ? html`disabled aria-disabled="true"` : ""}>Sync now</button>
     </div>
   </div>`;
 }

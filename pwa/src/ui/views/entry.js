@@ -125,8 +125,7 @@ export async function setPassphrase(context, state = {}) {
     if (Object.keys(problems).length) {
       return setPassphrase(context, { errors: problems });
     }
-    await session.setPassphrase(form.passphrase);
-    await session.persistStorage();
+    await session.setPassphrase(form.passphrase); // which asks the browser to keep the data
     if (session.user?.role === "admin") {
       // An admin holds no case records: nothing to wait for (the background
       // sync still brings the practice settings and notices a revoked device).

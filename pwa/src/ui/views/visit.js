@@ -761,7 +761,7 @@ class VisitFlow extends RecordScreen {
           });
           // The server makes one item per template item; each answer merges into its item.
           for (const [index, item] of template.items.entries()) {
-            await context.session.sync.enqueue("checklist_item", "update", await checklistItemId(id, item.key), answerFor(index), 1);
+            await context.session.sync.enqueue("checklist_item", "update", await checklistItemId(id, item.key), answerFor(index), 1, { partOf: { entity: "checklist", id } });
           }
           return { step: "summary", message: "The checklist is saved." };
         }
@@ -774,7 +774,7 @@ class VisitFlow extends RecordScreen {
           const before = answers.get(item.key) || {};
           if (now.answer !== (before.answer || null) || now.reason !== (before.reason || null)) {
             const itemId = await checklistItemId(existing.id, item.key);
-            await context.session.sync.enqueue("checklist_item", "update", itemId, now, Math.max(1, flow.data.record("checklist_item", itemId)?.version || 1));
+            await context.session.sync.enqueue("checklist_item", "update", itemId, now, Math.max(1, flow.data.record("checklist_item", itemId)?.version || 1), { partOf: { entity: "checklist", id: existing.id } });
           }
         }
         return { message: "The checklist answers are saved." };
