@@ -9,6 +9,7 @@ import pytest
 
 from server import clock
 from server.services.case_records import jsonable
+from tests.api.test_subject_access import casework, export_bundle, records  # noqa: F401
 
 from .devices import device
 from .test_sync_api import north  # noqa: F401 - the fixture
@@ -100,3 +101,19 @@ def test_a_device_time_that_cannot_be_read_rejects_that_change_alone(app, north,
     first, second = phone.push()
     assert first["status"] == "rejected" and "client_ts" in first["errors"]
     assert second["status"] == "applied"
+
+
+def test_the_subject_access_bundle_carries_both_times(app, casework, make_client):  # noqa: F811
+    ids, _other, _unrelated = casework
+    phone = device(app, "amara")
+    now = clock.now()
+    note_id = written_and_signed_offline(
+        phone, ids["family"], now - timedelta(hours=3), now - timedelta(hours=2)
+    )
+    phone.store.outbox[0]["data"]["sections"] = {"what_happened": "Tobi showed me his bike."}
+    assert {r["status"] for r in phone.push()} == {"applied"}
+    _export, archive = export_bundle(app, make_client("root"), ids["person"])
+    [note] = [n for n in records(archive, "note") if n["id"] == note_id]
+    assert note["device_written_at"] == jsonable(now - timedelta(hours=3))
+    assert note["device_signed_at"] == jsonable(now - timedelta(hours=2))
+    assert note["created_at"] == note["signed_at"] == jsonable(now)
