@@ -446,8 +446,12 @@ function noteSummary(note) {
 
 function timelineEntries(context, familyId) {
   const { data, label } = context;
+  // When it was written, by the worker's device where that is known (what a court reads).
   const madeAt = (entity, record) =>
-    record.created_at || data.outbox.find((m) => m.entity === entity && m.id === record.id && m.op === "create")?.client_ts || nowIso();
+    record.device_written_at ||
+    record.created_at ||
+    data.outbox.find((m) => m.entity === entity && m.id === record.id && m.op === "create")?.client_ts ||
+    nowIso();
   const unsynced = (entity, record) => Boolean(record.unsynced) || data.pending(entity, record.id);
   const entries = [];
   for (const visit of data.ofFamily("interaction", familyId)) {
