@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from apispec import APISpec
 from flask_smorest import Api
 
 from ..errors import ErrorSchema
@@ -22,9 +25,42 @@ from .converters import UUIDConverter
 
 
 class ServiceApi(Api):
-    """flask-smorest's Api, documenting and using the service's one error shape."""
+    """flask-smorest's Api, documenting and using the service's one error shape.
+
+    The OpenAPI description is written when it is first read, not when the
+    app is made: describing some 400 routes took most of ``create_app``'s
+    time, which every worker, command and test paid for a document few read.
+    """
 
     ERROR_SCHEMA = ErrorSchema
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._undocumented: list[tuple[Any, str, Any]] = []
+        self._spec: APISpec | None = None
+        super().__init__(*args, **kwargs)
+
+    @property
+    def spec(self) -> APISpec | None:
+        """Return the OpenAPI description, first adding the blueprints not yet in it."""
+        if self._undocumented and self._spec is not None:
+            undocumented, self._undocumented = self._undocumented, []
+            for blp, name, parameters in undocumented:
+                blp.register_views_in_doc(
+                    self, self._app, self._spec, name=name, parameters=parameters
+                )
+                self._spec.tag({"name": name, "description": blp.description})
+        return self._spec
+
+    @spec.setter
+    def spec(self, value: APISpec | None) -> None:
+        self._spec = value
+
+    def register_blueprint(self, blp: Any, *, parameters: Any = None, **options: Any) -> None:
+        """Register a blueprint now; describe it in the OpenAPI document when that is read."""
+        name = options.get("name", blp.name)
+        self._app.extensions["flask-smorest"]["blp_name_to_api"][name] = self
+        self._app.register_blueprint(blp, **options)
+        self._undocumented.append((blp, name, parameters))
 
     def _register_error_handlers(self) -> None:
         # server.errors registers the one translator for every error.
