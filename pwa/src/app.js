@@ -3,6 +3,7 @@
 
 import { initAll } from "/vendor/govuk-frontend.min.js";
 import { LOCK_AFTER_MS } from "./config.js";
+import { codeList, otherLast } from "./domain/options.js";
 import { Session } from "./session.js";
 import { html, mount } from "./ui/html.js";
 import { footer, navigation, syncBar, updateBanner } from "./ui/layout.js";
@@ -171,10 +172,10 @@ function makeContext(main, params) {
       document.getElementById("main-content").focus();
     },
     vocabulary(name) {
-      return Object.entries(session.data?.reference?.vocabularies?.[name] || {});
+      return otherLast(codeList(session.data?.reference?.vocabularies?.[name]));
     },
     label(name, code) {
-      return session.data?.reference?.vocabularies?.[name]?.[code] || code || "";
+      return codeList(session.data?.reference?.vocabularies?.[name]).find(([known]) => known === code)?.[1] || code || "";
     },
     staffName(id) {
       if (!id) return "";

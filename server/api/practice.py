@@ -169,9 +169,17 @@ def publish_template(data: dict[str, Any]) -> ChecklistTemplate:
     return template
 
 
+class VocabularyOptionSchema(Schema):
+    code = fields.String()
+    label = fields.String()
+
+
 class VocabularySchema(Schema):
     name = fields.String()
+    # A JSON object has no order (and Flask sorts its keys), so forms read the
+    # order from ``options``: the most common first, "Other" last.
     codes = fields.Dict(keys=fields.String(), values=fields.String())
+    options = fields.List(fields.Nested(VocabularyOptionSchema))
 
 
 @blp.route("/vocabularies", methods=["GET"])
@@ -179,4 +187,11 @@ class VocabularySchema(Schema):
 def list_vocabularies() -> list[dict[str, Any]]:
     """Return the code lists used in forms (ethnicity, disability, relationship types...)."""
     current_user()
-    return [{"name": name, "codes": entries} for name, entries in vocabularies().items()]
+    return [
+        {
+            "name": name,
+            "codes": entries,
+            "options": [{"code": code, "label": label} for code, label in entries.items()],
+        }
+        for name, entries in vocabularies().items()
+    ]

@@ -7,6 +7,7 @@
 // This module also holds the entry's form, which the visit flow uses.
 
 import { newId } from "../../domain/ids.js";
+import { otherLast } from "../../domain/options.js";
 import { button, dateInput, readDate, select, textInput, textarea } from "../forms.js";
 import { html } from "../html.js";
 import { backLink, formatDate, formatDateTime, tag } from "../layout.js";
@@ -182,7 +183,7 @@ export function judgmentFields({ policy, counts, errors = {} }) {
           name: "category",
           label: "What kind of decision is it?",
           hint: "Your council's decision policy says what each kind of decision needs.",
-          options: categories.map((category) => [category.key, category.label]),
+          options: otherLast(categories.map((category) => [category.key, category.label])),
           error: errors.category,
         })
       : textInput({
