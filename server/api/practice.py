@@ -18,9 +18,12 @@ from ..security.sessions import current_user
 from ..services.case_records import current_policy
 from ..vocabularies import vocabularies
 from .common import blueprint
-from .fields import code_from
+from .fields import choice, code_from
 
 blp = blueprint("practice", "/api", "Decision policy, checklist templates and code lists")
+
+# The checklist answers a visit's participants give (see TemplateItemSchema.from_visit).
+VISIT_ANSWERS = ("child_seen", "child_seen_alone")
 
 
 class CategorySchema(Schema):
@@ -59,6 +62,9 @@ class TemplateItemSchema(Schema):
     )
     label = fields.String(required=True, validate=validate.Length(min=1, max=300))
     statutory = fields.Boolean(load_default=True)
+    # What the visit's "Who was there" already answers, so the app pre-fills it:
+    # every child in the family seen, or seen alone.
+    from_visit = choice(list(VISIT_ANSWERS), allow_none=True)
 
 
 class TemplateSchema(Schema):

@@ -1,0 +1,93 @@
+"""Recording without double entry: the checklist starts from who was there, a decision
+can be logged from the family page, options come in their usual order, and supervision
+questions wait for the worker in an inbox."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from playwright.sync_api import expect
+
+from tests.api.casework import publish_practice_settings
+from tests.browser.conftest import check_accessibility, sign_in, unlock
+from tests.browser.test_visit_note_judgment import (
+    go,
+    items_of,
+    ready_to_work_offline,
+    record_visit_details,
+    sync_and_wait,
+    watch_for_errors,
+)
+
+
+def radio_labels(page: Any, legend: str) -> list[str]:
+    labels: list[str] = (
+        page.get_by_role("group", name=legend).locator(".govuk-radios__label").all_inner_texts()
+    )
+    return [label.strip() for label in labels]
+
+
+def test_the_checklist_starts_from_who_was_there_and_can_be_changed(
+    app, make_user, make_family, make_client, new_context
+):
+    make_user("admin", username="root", team=None)
+    publish_practice_settings(make_client("root"))
+    amara = make_user("caseworker", username="amara")
+    family = make_family(team_of=amara, worker=amara, name="Okoro")
+    worker = make_client("amara")
+    mia = {"family_id": str(family.id), "given_name": "Mia", "family_name": "Okoro"}
+    assert worker.post("/api/people", json={**mia, "is_child": True}).status_code == 201
+
+    page = new_context().new_page()
+    errors = watch_for_errors(page)
+    sign_in(page, "amara")
+    ready_to_work_offline(page)
+    go(page, f"#/family/{family.id}/visit")
+
+    # The usual way of meeting comes first; the catch-all purpose comes last.
+    assert radio_labels(page, "How did you meet?")[0] == "Home visit"
+    assert radio_labels(page, "What was it for?")[-1] == "Other"
+
+    record_visit_details(page, mode="Home visit", purpose="Statutory visit", meaningful="Yes")
+    sam = page.get_by_role("group", name="Sam Okoro (child)")
+    sam.get_by_label("Present").check()
+    sam.get_by_label("Seen alone").check()
+    page.get_by_role("group", name="Mia Okoro (child)").get_by_label("Seen", exact=True).check()
+    page.get_by_role("button", name="Save and continue to the note").click()
+    page.get_by_role("link", name="4. Compliance checklist").click()
+    expect(page.get_by_role("heading", level=1, name="Compliance checklist")).to_be_visible()
+
+    # Both children were seen, only Sam alone: the answers say so, and say where they came from.
+    seen = page.get_by_role("group", name="Child seen", exact=True)
+    alone = page.get_by_role("group", name="Child seen alone")
+    expect(seen.get_by_label("Yes")).to_be_checked()
+    expect(alone.get_by_label("No", exact=True)).to_be_checked()
+    expect(page.get_by_role("group", name="Bedroom seen").locator("input:checked")).to_have_count(0)
+    expect(seen).to_have_accessible_description(
+        "Filled in from “Who was there” on this visit: Mia Okoro was seen"
+        " and Sam Okoro was seen. Change it if it is wrong."
+    )
+    expect(alone).to_contain_text("Mia Okoro was not seen alone and Sam Okoro was seen alone")
+    check_accessibility(page, "checklist filled in from the visit")
+
+    # The worker can still change what was filled in.
+    alone.get_by_label("Not applicable").check()
+    page.get_by_label("Reason for the answer to “Child seen alone”").fill(
+        "Mia is two: too young to be seen alone"
+    )
+    page.get_by_role("group", name="Bedroom seen").get_by_label("Yes").check()
+    page.get_by_role("button", name="Save the checklist").click()
+    expect(page.get_by_role("heading", level=1, name="Visit record")).to_be_visible()
+    sync_and_wait(page)
+
+    checklist = items_of(worker, f"/api/checklists?family_id={family.id}")[0]
+    answers = {
+        item["item_key"]: (item["answer"], item["reason"])
+        for item in items_of(worker, f"/api/checklist-items?checklist_id={checklist['id']}")
+    }
+    assert answers == {
+        "child_seen": ("yes", None),
+        "child_seen_alone": ("na", "Mia is two: too young to be seen alone"),
+        "bedroom_seen": ("yes", None),
+    }
+    assert errors == []
