@@ -4,6 +4,7 @@ questions wait for the worker in an inbox."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from playwright.sync_api import expect
@@ -91,3 +92,86 @@ def test_the_checklist_starts_from_who_was_there_and_can_be_changed(
         "bedroom_seen": ("yes", None),
     }
     assert errors == []
+
+
+def test_a_decision_is_logged_from_the_family_page_offline_and_syncs_once(
+    app, make_user, make_family, make_client, new_context
+):
+    make_user("admin", username="root", team=None)
+    publish_practice_settings(make_client("root"))
+    amara = make_user("caseworker", username="amara")
+    family = make_family(team_of=amara, worker=amara, name="Singh")
+    device = new_context()
+    page = device.new_page()
+    errors = watch_for_errors(page)
+    sign_in(page, "amara")
+    ready_to_work_offline(page)
+    device.set_offline(True)
+
+    go(page, f"#/family/{family.id}")
+    page.get_by_role("button", name="Log a decision").click()
+    expect(page.get_by_role("heading", level=1, name="Log a decision")).to_be_visible()
+    check_accessibility(page, "log a decision")
+    page.get_by_role("button", name="Sign this entry").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Enter the decision you are making")
+    expect(summary).to_contain_text("Describe at least one option you considered")
+
+    page.get_by_label("What decision are you making?").fill("Should Sam join the holiday club?")
+    page.get_by_label("What kind of decision is it?").select_option(label="Routine support")
+    expect(page.locator("#category-light")).to_contain_text("You decide and log it")
+    option = page.get_by_role("group", name="Option 1")
+    option.get_by_label("The option").fill("Holiday club three days a week")
+    option.get_by_label("For", exact=True).fill("Sam wants to go; Alex gets a rest")
+    page.get_by_label("Your decision").fill("Sam joins the holiday club")
+    page.get_by_label("Why you decided this").fill("It gives Sam friends and Alex a break")
+    consulted = page.get_by_role("group", name="Person consulted 1")
+    consulted.get_by_label("Name").fill("Mr Shah")
+    consulted.get_by_label("Role or relationship").fill("Youth worker")
+    consulted.get_by_label("Their view").fill("There is a place for Sam")
+    page.get_by_role("button", name="Save as draft").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("saved as a draft")
+    draft_address = page.url.split("#", 1)[1]
+    assert draft_address.startswith(f"/family/{family.id}/judgment/")
+
+    # From the family page's timeline the draft opens, and its author carries on with it.
+    go(page, f"#/family/{family.id}")
+    page.get_by_role("link", name=re.compile(r"^Read the judgment.*holiday club")).click()
+    page.get_by_role("link", name="Carry on writing or sign this entry").click()
+    assert page.url.split("#", 1)[1] == draft_address
+
+    # The draft is kept on the device through a reload with no network.
+    page.reload()
+    unlock(page)
+    expect(page.get_by_role("heading", level=1, name="Judgment log entry")).to_be_visible()
+    expect(page.get_by_label("Your decision")).to_have_value("Sam joins the holiday club")
+    page.get_by_role("button", name="Sign this entry").click()
+    page.get_by_role("button", name="Yes, sign the entry").click()
+    expect(page.locator("#judgment-status")).to_contain_text("Logged")
+    check_accessibility(page, "a decision logged from the family page")
+
+    page.get_by_role("link", name="Back to Singh").first.click()
+    timeline = page.locator(".app-timeline")
+    expect(timeline).to_contain_text("Should Sam join the holiday club?")
+    expect(timeline).to_contain_text("Not synced yet")
+
+    # Online again: it syncs like any other record, exactly once, with no visit.
+    device.set_offline(False)
+    page.reload()
+    unlock(page)
+    expect(page.get_by_role("heading", level=1, name="Singh")).to_be_visible()
+    sync_and_wait(page)
+    judgments = items_of(make_client("amara"), f"/api/judgments?family_id={family.id}")
+    assert len(judgments) == 1
+    judgment = judgments[0]
+    assert judgment["interaction_id"] is None
+    assert (judgment["state"], judgment["light"], judgment["status"]) == (
+        "signed",
+        "green",
+        "logged",
+    )
+    assert judgment["consulted"] == [
+        {"name": "Mr Shah", "role": "Youth worker", "view": "There is a place for Sam"}
+    ]
+    assert [o["option"] for o in judgment["options"]] == ["Holiday club three days a week"]
+    assert [error for error in errors if "ERR_INTERNET_DISCONNECTED" not in error] == []

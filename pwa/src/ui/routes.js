@@ -7,6 +7,7 @@ import { networkView } from "./views/network.js";
 import { visitView } from "./views/visit.js";
 import { noteView } from "./views/note.js";
 import { judgmentView } from "./views/judgment.js";
+import { logDecisionView } from "./views/log-decision.js";
 import { conferenceView } from "./views/conference.js";
 import { reviewsView } from "./views/reviews.js";
 import { syncView } from "./views/sync.js";
@@ -39,6 +40,7 @@ export const routes = [
   route(`#/family/${ID}/visit(?:/${ID})?`, visitView),
   route(`#/family/${ID}/conference(?:/${ID})?`, conferenceView),
   route(`#/family/${ID}/handover`, handoverView),
+  route(`#/family/${ID}/judgment(?:/${ID})?`, logDecisionView),
   route(`#/note/${ID}`, noteView),
   route(`#/judgment/${ID}`, judgmentView),
   route("#/reviews", reviewsView),

@@ -516,8 +516,10 @@ class JudgmentScreen extends RecordScreen {
         ${row("Written by", html`${capitalised(writtenBy(context, judgment))}${notSyncedTag(judgment)}`)}
         ${row("Signed", signed ? (judgment.signed_at ? formatDateTime(judgment.signed_at) : "Yes, on this device") : "Not yet: this is a draft")}
       </dl>
-      ${!signed && mine && judgment.interaction_id
-        ? html`<p class="govuk-body"><a class="govuk-link" href="#/family/${judgment.family_id}/visit/${judgment.interaction_id}">Carry on writing or sign this entry</a></p>`
+      ${!signed && mine
+        ? html`<p class="govuk-body"><a class="govuk-link" href="${judgment.interaction_id
+            ? `#/family/${judgment.family_id}/visit/${judgment.interaction_id}`
+            : `#/family/${judgment.family_id}/judgment/${judgment.id}`}">Carry on writing or sign this entry</a></p>`
         : ""}
       ${table("Options considered", ["Option", "For", "Against"], (judgment.options || []).map((o) => [o.option, o.for || "", o.against || ""]))}
       <dl class="govuk-summary-list">
