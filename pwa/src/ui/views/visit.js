@@ -141,10 +141,12 @@ function visitAnswer(item, interaction, children) {
     const yes = Boolean(participant?.[asked.flag] || (asked.flag === "seen" && participant?.seen_alone));
     return { name: personName(child), yes };
   });
-  return {
-    answer: told.every((child) => child.yes) ? "yes" : "no",
-    words: listWords(told.map(({ name, yes }) => `${name} was ${yes ? "" : "not "}${asked.words}`)),
-  };
+  const yes = told.filter((child) => child.yes).map((child) => child.name);
+  const no = told.filter((child) => !child.yes).map((child) => child.name);
+  const was = (names) => `${listWords(names)} ${names.length > 1 ? "were" : "was"}`;
+  let words = `${was(no)} not ${asked.words}`;
+  if (yes.length) words = no.length ? `${was(yes)} ${asked.words}; ${was(no)} not` : `${was(yes)} ${asked.words}`;
+  return { answer: no.length ? "no" : "yes", words };
 }
 
 function describeTimescale(rule) {
