@@ -3,6 +3,7 @@
 
 import { initAll } from "/vendor/govuk-frontend.min.js";
 import { LOCK_AFTER_MS } from "./config.js";
+import { waitingCount } from "./domain/inbox.js";
 import { codeList, otherLast } from "./domain/options.js";
 import { Session } from "./session.js";
 import { html, mount } from "./ui/html.js";
@@ -59,6 +60,7 @@ function onClick(event) {
 function currentSection() {
   const hash = location.hash || "#/";
   if (hash.startsWith("#/reviews")) return "reviews";
+  if (hash.startsWith("#/inbox")) return "inbox";
   if (hash.startsWith("#/sync")) return "sync";
   if (hash.startsWith("#/group-supervision")) return "group-supervision";
   if (hash.startsWith("#/team")) return "team";
@@ -78,6 +80,7 @@ function renderChrome() {
       signedIn: session.unlocked || session.user?.role === "analyst",
       role: session.user?.role,
       current: currentSection(),
+      inboxCount: session.unlocked ? waitingCount(session.data, session.user?.id) : 0,
     }),
   );
   const bar = document.getElementById("app-sync");

@@ -10,6 +10,7 @@ import { judgmentView } from "./views/judgment.js";
 import { logDecisionView } from "./views/log-decision.js";
 import { conferenceView } from "./views/conference.js";
 import { reviewsView } from "./views/reviews.js";
+import { inboxView } from "./views/inbox.js";
 import { syncView } from "./views/sync.js";
 import { groupSupervisionView } from "./views/group-supervision.js";
 import { teamViewScreen } from "./views/team.js";
@@ -44,6 +45,7 @@ export const routes = [
   route(`#/note/${ID}`, noteView),
   route(`#/judgment/${ID}`, judgmentView),
   route("#/reviews", reviewsView),
+  route("#/inbox", inboxView),
   route("#/sync", syncView),
   route(`#/group-supervision(?:/${ID})?(?:/${ID})?`, groupSupervisionView),
   route("#/team", teamViewScreen),
