@@ -90,7 +90,7 @@ class LogDecisionScreen extends RecordScreen {
       return html`${back}<h1 class="govuk-heading-l">Judgment log entry not found</h1>
         <p class="govuk-body">It is not on this device.</p>`;
     }
-    if (judgment && !isAuthor(judgment, this.context.user)) {
+    if (judgment && judgment.state !== "signed" && !isAuthor(judgment, this.context.user)) {
       return html`${back}<h1 class="govuk-heading-l">Judgment log entry</h1>
         <p class="govuk-body">Only the worker who wrote this entry can change it.</p>
         <p class="govuk-body"><a class="govuk-link" href="#/judgment/${judgment.id}">Read the entry</a></p>`;
