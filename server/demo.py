@@ -120,8 +120,13 @@ CORE_GROUP_TIMESCALE = {
     "first_within": {"count": 10, "unit": "working_days"},
 }
 STATUTORY_ITEMS: list[dict[str, Any]] = [
-    {"key": "child_seen", "label": "Child seen", "statutory": True},
-    {"key": "child_seen_alone", "label": "Child seen alone", "statutory": True},
+    {"key": "child_seen", "label": "Child seen", "statutory": True, "from_visit": "child_seen"},
+    {
+        "key": "child_seen_alone",
+        "label": "Child seen alone",
+        "statutory": True,
+        "from_visit": "child_seen_alone",
+    },
     {"key": "bedroom_seen", "label": "Child's bedroom seen", "statutory": True},
     {"key": "views_recorded", "label": "Child's wishes and feelings recorded", "statutory": True},
     {"key": "plan_discussed", "label": "Progress against the plan discussed", "statutory": True},

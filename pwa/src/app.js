@@ -3,6 +3,8 @@
 
 import { initAll } from "/vendor/govuk-frontend.min.js";
 import { LOCK_AFTER_MS } from "./config.js";
+import { waitingCount } from "./domain/inbox.js";
+import { codeList, otherLast } from "./domain/options.js";
 import { Session } from "./session.js";
 import { html, mount } from "./ui/html.js";
 import { footer, navigation, syncBar, updateBanner } from "./ui/layout.js";
@@ -58,6 +60,7 @@ function onClick(event) {
 function currentSection() {
   const hash = location.hash || "#/";
   if (hash.startsWith("#/reviews")) return "reviews";
+  if (hash.startsWith("#/inbox")) return "inbox";
   if (hash.startsWith("#/sync")) return "sync";
   if (hash.startsWith("#/group-supervision")) return "group-supervision";
   if (hash.startsWith("#/team")) return "team";
@@ -77,6 +80,7 @@ function renderChrome() {
       signedIn: session.unlocked || session.user?.role === "analyst",
       role: session.user?.role,
       current: currentSection(),
+      inboxCount: session.unlocked ? waitingCount(session.data, session.user?.id) : 0,
     }),
   );
   const bar = document.getElementById("app-sync");
@@ -171,10 +175,10 @@ function makeContext(main, params) {
       document.getElementById("main-content").focus();
     },
     vocabulary(name) {
-      return Object.entries(session.data?.reference?.vocabularies?.[name] || {});
+      return otherLast(codeList(session.data?.reference?.vocabularies?.[name]));
     },
     label(name, code) {
-      return session.data?.reference?.vocabularies?.[name]?.[code] || code || "";
+      return codeList(session.data?.reference?.vocabularies?.[name]).find(([known]) => known === code)?.[1] || code || "";
     },
     staffName(id) {
       if (!id) return "";

@@ -188,7 +188,8 @@ export class Session extends EventTarget {
   async refreshReference() {
     const [vocabularies, directory] = await Promise.all([get("/api/vocabularies"), get("/api/directory")]);
     this.data.reference = {
-      vocabularies: Object.fromEntries(vocabularies.map((v) => [v.name, v.codes])),
+      // Each list as [code, label] pairs in the server's order: the most common first, "Other" last.
+      vocabularies: Object.fromEntries(vocabularies.map((v) => [v.name, v.options.map(({ code, label }) => [code, label])])),
       directory: Object.fromEntries(directory.map((person) => [person.id, person])),
     };
     await this.#saveProfile();

@@ -18,9 +18,12 @@ from ..security.sessions import current_user
 from ..services.case_records import current_policy
 from ..vocabularies import vocabularies
 from .common import blueprint
-from .fields import code_from
+from .fields import choice, code_from
 
 blp = blueprint("practice", "/api", "Decision policy, checklist templates and code lists")
+
+# The checklist answers a visit's participants give (see TemplateItemSchema.from_visit).
+VISIT_ANSWERS = ("child_seen", "child_seen_alone")
 
 
 class CategorySchema(Schema):
@@ -59,6 +62,9 @@ class TemplateItemSchema(Schema):
     )
     label = fields.String(required=True, validate=validate.Length(min=1, max=300))
     statutory = fields.Boolean(load_default=True)
+    # What the visit's "Who was there" already answers, so the app pre-fills it:
+    # every child in the family seen, or seen alone.
+    from_visit = choice(list(VISIT_ANSWERS), allow_none=True)
 
 
 class TemplateSchema(Schema):
@@ -169,9 +175,17 @@ def publish_template(data: dict[str, Any]) -> ChecklistTemplate:
     return template
 
 
+class VocabularyOptionSchema(Schema):
+    code = fields.String()
+    label = fields.String()
+
+
 class VocabularySchema(Schema):
     name = fields.String()
+    # A JSON object has no order (and Flask sorts its keys), so forms read the
+    # order from ``options``: the most common first, "Other" last.
     codes = fields.Dict(keys=fields.String(), values=fields.String())
+    options = fields.List(fields.Nested(VocabularyOptionSchema))
 
 
 @blp.route("/vocabularies", methods=["GET"])
@@ -179,4 +193,11 @@ class VocabularySchema(Schema):
 def list_vocabularies() -> list[dict[str, Any]]:
     """Return the code lists used in forms (ethnicity, disability, relationship types...)."""
     current_user()
-    return [{"name": name, "codes": entries} for name, entries in vocabularies().items()]
+    return [
+        {
+            "name": name,
+            "codes": entries,
+            "options": [{"code": code, "label": label} for code, label in entries.items()],
+        }
+        for name, entries in vocabularies().items()
+    ]

@@ -19,8 +19,8 @@ VISIT_TEMPLATE = {
     "name": "Statutory visit",
     "purpose": "statutory_visit",
     "items": [
-        {"key": "child_seen", "label": "Child seen"},
-        {"key": "child_seen_alone", "label": "Child seen alone"},
+        {"key": "child_seen", "label": "Child seen", "from_visit": "child_seen"},
+        {"key": "child_seen_alone", "label": "Child seen alone", "from_visit": "child_seen_alone"},
         {"key": "bedroom_seen", "label": "Bedroom seen"},
     ],
     "timescale": {"every": {"count": 10, "unit": "working_days"}},

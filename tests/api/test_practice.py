@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.api.casework import POLICY
+from tests.api.casework import POLICY, VISIT_TEMPLATE, publish_practice_settings
 
 
 def test_each_publication_is_a_new_version_and_the_history_keeps_them_all(make_user, make_client):
@@ -39,3 +39,24 @@ def test_only_an_admin_publishes_and_a_bad_policy_is_refused_field_by_field(make
 
 def test_the_policy_history_needs_a_session(make_client):
     assert make_client().get("/api/decision-policy/versions").status_code == 401
+
+
+def test_a_template_item_says_which_visit_answer_fills_it(make_user, make_client):
+    make_user("admin", username="root", team=None)
+    make_user("caseworker", username="amara")
+    admin = make_client("root")
+    template = publish_practice_settings(admin)
+    assert [item.get("from_visit") for item in template["items"]] == [
+        "child_seen",
+        "child_seen_alone",
+        None,
+    ]
+    listed = make_client("amara").get("/api/checklist-templates").json
+    assert [item.get("from_visit") for item in listed[0]["items"]][:2] == [
+        "child_seen",
+        "child_seen_alone",
+    ]
+    bad = {**VISIT_TEMPLATE, "items": [{"key": "bedroom", "label": "Bedroom", "from_visit": "x"}]}
+    refused = admin.post("/api/checklist-templates", json=bad)
+    assert refused.status_code == 422
+    assert "from_visit" in refused.json["errors"]["items"]["0"]

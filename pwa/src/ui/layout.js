@@ -6,7 +6,12 @@ import { SyncState } from "../sync/sync-service.js";
 import { storageRisks } from "../storage.js";
 import { html } from "./html.js";
 
-export function navigation({ signedIn, role, current }) {
+/** The count beside Inbox: how many supervision conversations wait for the worker's reply. */
+function inboxBadge(count) {
+  return count ? html` <span class="app-count-badge">${count}<span class="govuk-visually-hidden"> waiting for your reply</span></span>` : "";
+}
+
+export function navigation({ signedIn, role, current, inboxCount = 0 }) {
   const link = (href, text, key) => html`<li class="govuk-service-navigation__item${current === key ? " govuk-service-navigation__item--active" : ""}">
       <a class="govuk-service-navigation__link" href="${href}" ${current === key ? html`aria-current="page"` : ""}>${text}</a>
     </li>`;
@@ -18,14 +23,14 @@ export function navigation({ signedIn, role, current }) {
         </span>
         ${signedIn
           ? html`<nav aria-label="Menu" class="govuk-service-navigation__wrapper">
-              <button type="button" class="govuk-service-navigation__toggle govuk-js-service-navigation-toggle" aria-controls="navigation" hidden>Menu</button>
+              <button type="button" class="govuk-service-navigation__toggle govuk-js-service-navigation-toggle" aria-controls="navigation" hidden>Menu${role === "analyst" ? "" : inboxBadge(inboxCount)}</button>
               <ul class="govuk-service-navigation__list" id="navigation">
                 ${role === "analyst"
                   ? html`${link("#/summaries", "Service summaries", "summaries")}
                       <li class="govuk-service-navigation__item">
                         <a class="govuk-service-navigation__link" href="#/summaries/sign-out">Sign out</a>
                       </li>`
-                  : caseworkLinks(link, role)}
+                  : caseworkLinks(link, role, inboxCount)}
               </ul>
             </nav>`
           : ""}
@@ -34,8 +39,9 @@ export function navigation({ signedIn, role, current }) {
   </section>`;
 }
 
-function caseworkLinks(link, role) {
+function caseworkLinks(link, role, inboxCount) {
   return html`${role === "admin" ? link("#/policy", "Decision policy", "policy") : link("#/", "Caseload", "caseload")}
+                ${role === "caseworker" || role === "supervisor" ? link("#/inbox", html`Inbox${inboxBadge(inboxCount)}`, "inbox") : ""}
                 ${role === "admin" ? link("#/subject-access", "Subject access requests", "subject-access") : ""}
                 ${role === "supervisor" ? link("#/reviews", "Review queue", "reviews") : ""}
                 ${role === "supervisor" ? link("#/team", "Team view", "team") : ""}

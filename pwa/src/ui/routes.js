@@ -7,8 +7,10 @@ import { networkView } from "./views/network.js";
 import { visitView } from "./views/visit.js";
 import { noteView } from "./views/note.js";
 import { judgmentView } from "./views/judgment.js";
+import { logDecisionView } from "./views/log-decision.js";
 import { conferenceView } from "./views/conference.js";
 import { reviewsView } from "./views/reviews.js";
+import { inboxView } from "./views/inbox.js";
 import { syncView } from "./views/sync.js";
 import { groupSupervisionView } from "./views/group-supervision.js";
 import { teamViewScreen } from "./views/team.js";
@@ -39,9 +41,11 @@ export const routes = [
   route(`#/family/${ID}/visit(?:/${ID})?`, visitView),
   route(`#/family/${ID}/conference(?:/${ID})?`, conferenceView),
   route(`#/family/${ID}/handover`, handoverView),
+  route(`#/family/${ID}/judgment(?:/${ID})?`, logDecisionView),
   route(`#/note/${ID}`, noteView),
   route(`#/judgment/${ID}`, judgmentView),
   route("#/reviews", reviewsView),
+  route("#/inbox", inboxView),
   route("#/sync", syncView),
   route(`#/group-supervision(?:/${ID})?(?:/${ID})?`, groupSupervisionView),
   route("#/team", teamViewScreen),

@@ -593,6 +593,7 @@ export async function familyView(context) {
         <h1 class="govuk-heading-l">${family.display_name}</h1>
         <div class="govuk-button-group">
           <a href="#/family/${familyId}/visit" role="button" draggable="false" class="govuk-button" data-module="govuk-button">Record a visit</a>
+          <a href="#/family/${familyId}/judgment" role="button" draggable="false" class="govuk-button govuk-button--secondary" data-module="govuk-button">Log a decision</a>
           <a href="#/family/${familyId}/network" role="button" draggable="false" class="govuk-button govuk-button--secondary" data-module="govuk-button">Network map</a>
           <a href="#/family/${familyId}/conference" role="button" draggable="false" class="govuk-button govuk-button--secondary" data-module="govuk-button">Family group conference</a>
         </div>

@@ -25,6 +25,7 @@ import {
   withQuestion,
 } from "../../domain/group-supervision.js";
 import { newId } from "../../domain/ids.js";
+import { otherLast } from "../../domain/options.js";
 import {
   button,
   checkboxes,
@@ -367,7 +368,7 @@ function decisionsSection(context, state, discussion, canLead) {
           ${summaryFor(state, key)}
           ${textarea({ name: "question", id: "decision-question", label: "What was decided about?", labelClass: "govuk-label--s", hint: "As a question, for example: Should Sam stay with his grandmother at weekends?", rows: 2, error: errors.question })}
           ${policy?.categories?.length
-            ? select({ name: "category", id: "category", label: "What kind of decision is it?", hint: "Your council's decision policy says what each kind of decision needs.", options: policy.categories.map((c) => [c.key, c.label]), error: errors.category })
+            ? select({ name: "category", id: "category", label: "What kind of decision is it?", hint: "Your council's decision policy says what each kind of decision needs.", options: otherLast(policy.categories.map((c) => [c.key, c.label])), error: errors.category })
             : textInput({ name: "category", id: "category", label: "What kind of decision is it?", hint: "No decision policy is on this device yet, so this decision will need discussion.", error: errors.category })}
           <div class="app-light-explainer" id="category-light" aria-live="polite"></div>
           ${textarea({ name: "decision", id: "decision-text", label: "The decision", rows: 3, error: errors.decision })}

@@ -7,6 +7,7 @@
 // This module also holds the entry's form, which the visit flow uses.
 
 import { newId } from "../../domain/ids.js";
+import { otherLast } from "../../domain/options.js";
 import { signedTimes, writtenTimes } from "../../domain/record-times.js";
 import { button, dateInput, readDate, select, textInput, textarea } from "../forms.js";
 import { html } from "../html.js";
@@ -185,7 +186,7 @@ export function judgmentFields({ policy, counts, errors = {} }) {
           name: "category",
           label: "What kind of decision is it?",
           hint: "Your council's decision policy says what each kind of decision needs.",
-          options: categories.map((category) => [category.key, category.label]),
+          options: otherLast(categories.map((category) => [category.key, category.label])),
           error: errors.category,
         })
       : textInput({
@@ -518,8 +519,10 @@ class JudgmentScreen extends RecordScreen {
         ${row("Written by", html`${capitalised(writtenBy(context, judgment))}${notSyncedTag(judgment)}${receiptFlag(writtenTimes(judgment))}`)}
         ${row("Signed", signed ? html`${capitalised(signedWhen(judgment)) || "Yes, on this device"}${receiptFlag(signedTimes(judgment))}` : "Not yet: this is a draft", "judgment-signed")}
       </dl>
-      ${!signed && mine && judgment.interaction_id
-        ? html`<p class="govuk-body"><a class="govuk-link" href="#/family/${judgment.family_id}/visit/${judgment.interaction_id}">Carry on writing or sign this entry</a></p>`
+      ${!signed && mine
+        ? html`<p class="govuk-body"><a class="govuk-link" href="${judgment.interaction_id
+            ? `#/family/${judgment.family_id}/visit/${judgment.interaction_id}`
+            : `#/family/${judgment.family_id}/judgment/${judgment.id}`}">Carry on writing or sign this entry</a></p>`
         : ""}
       ${table("Options considered", ["Option", "For", "Against"], (judgment.options || []).map((o) => [o.option, o.for || "", o.against || ""]))}
       <dl class="govuk-summary-list">

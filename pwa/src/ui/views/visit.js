@@ -117,6 +117,38 @@ function templateFor(data, purpose) {
     .sort((a, b) => (b.version || 0) - (a.version || 0))[0] || null;
 }
 
+// What "Who was there" records for the checklist items a template says it answers.
+const VISIT_FLAGS = {
+  child_seen: { flag: "seen", words: "seen" },
+  child_seen_alone: { flag: "seen_alone", words: "seen alone" },
+};
+
+function listWords(parts) {
+  return parts.length > 1 ? `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}` : parts[0] || "";
+}
+
+/**
+ * Return what the visit's participants say for a checklist item: "yes" when
+ * every child in the family was seen (or seen alone), otherwise "no", with
+ * who was and was not; null when the item is not one the visit answers.
+ */
+function visitAnswer(item, interaction, children) {
+  const asked = VISIT_FLAGS[item.from_visit];
+  if (!asked || !interaction || !children.length) return null;
+  const byPerson = new Map((interaction.participants || []).map((participant) => [participant.person_id, participant]));
+  const told = children.map((child) => {
+    const participant = byPerson.get(child.id);
+    const yes = Boolean(participant?.[asked.flag] || (asked.flag === "seen" && participant?.seen_alone));
+    return { name: personName(child), yes };
+  });
+  const yes = told.filter((child) => child.yes).map((child) => child.name);
+  const no = told.filter((child) => !child.yes).map((child) => child.name);
+  const was = (names) => `${listWords(names)} ${names.length > 1 ? "were" : "was"}`;
+  let words = `${was(no)} not ${asked.words}`;
+  if (yes.length) words = no.length ? `${was(yes)} ${asked.words}; ${was(no)} not` : `${was(yes)} ${asked.words}`;
+  return { answer: no.length ? "no" : "yes", words };
+}
+
 function describeTimescale(rule) {
   const interval = ({ count, unit }) => `${count} ${count === 1 ? UNIT_WORDS[unit].replace(/s$/, "") : UNIT_WORDS[unit]}`;
   if (rule.first_within) {
@@ -536,12 +568,18 @@ class VisitFlow extends RecordScreen {
         ${this.continueButton("summary")}`;
     }
     const errors = this.formErrors("checklist");
+    const children = this.children;
+    const fromVisit = (item) => {
+      const told = visitAnswer(item, interaction, children);
+      if (!told) return undefined;
+      return checklist ? `“Who was there” on this visit says ${told.words}.` : `Filled in from “Who was there” on this visit: ${told.words}. Change it if it is wrong.`;
+    };
     return html`${heading}
       <p class="govuk-body">Answer each item. If the answer is no, or the item does not apply, say why.</p>
       <form data-form="checklist" data-draft="${this.draftKey("checklist")}" novalidate>
         ${template.items.map(
           (item, index) => html`<div class="app-checklist-item">
-            ${radios({ name: `answer-${index}`, legend: item.label, options: ANSWERS, inline: true, error: errors[`answer-${index}`] })}
+            ${radios({ name: `answer-${index}`, legend: item.label, hint: fromVisit(item), options: ANSWERS, inline: true, error: errors[`answer-${index}`] })}
             ${textarea({
               name: `reason-${index}`,
               label: html`Reason<span class="govuk-visually-hidden"> for the answer to “${item.label}”</span>`,
@@ -646,6 +684,11 @@ class VisitFlow extends RecordScreen {
     return answers;
   }
 
+  /** Return the children in the family now, whom the visit's checklist asks about. */
+  get children() {
+    return membersOf(this.data, this.familyId).filter((person) => person.is_child);
+  }
+
   checklistValues() {
     const template = this.template;
     const values = dateValues("completed_on", this.checklist?.completed_on || localParts(this.interaction?.occurred_at).date);
@@ -655,6 +698,13 @@ class VisitFlow extends RecordScreen {
         const answer = answers.get(item.key);
         values[`answer-${index}`] = answer?.answer || "";
         values[`reason-${index}`] = answer?.reason || "";
+      });
+    } else if (template) {
+      // A new checklist starts from what "Who was there" already says.
+      const children = this.children;
+      template.items.forEach((item, index) => {
+        const told = visitAnswer(item, this.interaction, children);
+        if (told) values[`answer-${index}`] = told.answer;
       });
     }
     return values;
