@@ -16,7 +16,15 @@ import sqlalchemy as sa
 from .domain.errors import NotFound
 from .domain.roles import Action, Role, can
 from .extensions import db
-from .persistence import Assignment, Family, Membership, Person, SupervisionSession, User
+from .persistence import (
+    Assignment,
+    Consultation,
+    Family,
+    Membership,
+    Person,
+    SupervisionSession,
+    User,
+)
 from .persistence.case import CaseRecord, family_column
 
 Record = TypeVar("Record", bound=CaseRecord)
@@ -65,6 +73,30 @@ def visible_session_condition(user: User) -> sa.ColumnElement[bool]:
 def visible_session_ids(user: User) -> sa.Select[uuid.UUID]:
     """Return a query of the ids of the group supervision sessions this user may see."""
     return sa.select(SupervisionSession.id).where(visible_session_condition(user))
+
+
+def visible_consultation_condition(
+    user: User, asker_key_hash: str | None = None
+) -> sa.ColumnElement[bool]:
+    """Return the condition that a peer consultation is visible to the user.
+
+    A consultation is for practitioners in other teams: no one in the team it
+    was asked from sees it, the asker's supervisor included. The asker reads
+    their own with the key their device made when posting it (the server does
+    not know who asked). One asked before the team was kept, or by someone in
+    no team, is visible to every practitioner.
+    """
+    if not can(Role(user.role), Action.CONSULT_PEERS):
+        return sa.false()
+    other_team: sa.ColumnElement[bool] = sa.true()
+    if user.team_id is not None:
+        other_team = sa.or_(
+            Consultation.asked_in_team_id.is_(None),
+            Consultation.asked_in_team_id != user.team_id,
+        )
+    if asker_key_hash is None:
+        return other_team
+    return sa.or_(other_team, Consultation.asker_key_hash == asker_key_hash)
 
 
 def in_scope(model: type[CaseRecord], user: User) -> sa.ColumnElement[bool]:

@@ -2669,7 +2669,11 @@ class _Council:
             (w for w in self.staff.people.values() if w.active and w.role == "caseworker"),
             key=lambda w: w.username,
         )
-        for title, dilemma, replies in CONSULTATIONS:
+        for index, (title, dilemma, replies) in enumerate(CONSULTATIONS):
+            # Asked from each team in turn (no asker's key: no demo device asked
+            # them), and answered from the other teams, the only ones that see it.
+            asked_in = TEAMS[(index + 1) % len(TEAMS)]
+            peers = [w for w in workers if w.team != asked_in]
             posted = self.now - timedelta(days=rng.randint(2, 180), hours=rng.randint(0, 8))
             consultation = self.add(
                 Consultation,
@@ -2678,6 +2682,8 @@ class _Council:
                     "title": title,
                     "dilemma": dilemma,
                     "posted_at": posted,
+                    "asked_in_team_id": self.staff.teams[asked_in],
+                    "asker_key_hash": None,
                     "closed_at": posted + timedelta(days=14)
                     if posted + timedelta(days=14) < self.now
                     else None,
@@ -2691,7 +2697,7 @@ class _Council:
                         "consultation_id": consultation["id"],
                         "body": body,
                         "created_at": min(posted + timedelta(hours=3 + 20 * number), self.now),
-                        "created_by_id": rng.choice(workers).id,
+                        "created_by_id": rng.choice(peers).id,
                     },
                 )
 

@@ -224,6 +224,16 @@ def test_checklists_are_made_from_templates_with_derived_item_ids(council, app_c
         )
 
 
+def test_peer_consultations_come_from_a_team_and_are_answered_by_the_others(council, app_context):
+    teams = {user.id: user.team_id for user in _all(User)}
+    consultations = _all(Consultation)
+    assert consultations and all(c.asked_in_team_id for c in consultations)
+    assert len({c.asked_in_team_id for c in consultations}) == 3
+    for reply in _all(ConsultationReply):
+        asked_in = next(c.asked_in_team_id for c in consultations if c.id == reply.consultation_id)
+        assert teams[reply.created_by_id] != asked_in
+
+
 def test_the_same_seed_gives_the_same_families(council, app_context):
     loaded = sorted(family.display_name for family in _all(Family))
     staff = demo.Staff.load()

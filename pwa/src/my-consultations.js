@@ -1,7 +1,8 @@
 // The consultations this device asked. The server keeps no link between a
 // consultation and its asker, by design, so this device keeps its own private
 // list, sealed with the data key like every other local record: which
-// consultations it asked, and which replies it has already shown. After each
+// consultations it asked, the key that lets the asker (and no one else in
+// their team) read and answer each, and which replies it has already shown. After each
 // sync (and so on the sync timer and on a push) it looks for new replies and
 // announces them ("new-replies"), for an in-app banner and, if allowed, a
 // notification that names nothing.
@@ -14,6 +15,20 @@ import { nowMs } from "./clock.js";
 
 const STATE_KEY = "my-consultations";
 
+/** The header that carries an asker's key to the server (never the address). */
+export const ASKER_KEY_HEADER = "X-Asker-Key";
+
+/** Make the key for a new consultation: 32 random bytes, URL-safe base64. */
+export function newAskerKey() {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+/** The headers that show the server this device asked a consultation (none for a peer's). */
+export function askerHeaders(item) {
+  return item?.asker_key ? { [ASKER_KEY_HEADER]: item.asker_key } : {};
+}
+
 /** Return the replies of a consultation this device has not shown yet. */
 export function unseenReplies(followed, consultation) {
   const seen = new Set(followed?.seen || []);
@@ -25,7 +40,7 @@ export class MyConsultations extends EventTarget {
     super();
     this.db = db;
     this.key = key;
-    this.items = new Map(); // id -> {id, title, posted_at, seen: [reply ids], unseen: [reply ids]}
+    this.items = new Map(); // id -> {id, title, posted_at, asker_key, seen: [reply ids], unseen: [reply ids]}
     this.lastChecked = 0;
   }
 
@@ -56,12 +71,13 @@ export class MyConsultations extends EventTarget {
     return this.list().filter((item) => item.unseen.length > 0);
   }
 
-  /** Remember a consultation just posted from this device. */
-  async remember(consultation) {
+  /** Remember a consultation just posted from this device, with the key it was posted with. */
+  async remember(consultation, askerKey) {
     this.items.set(consultation.id, {
       id: consultation.id,
       title: consultation.title,
       posted_at: consultation.posted_at,
+      asker_key: askerKey,
       seen: (consultation.replies || []).map((reply) => reply.id),
       unseen: [],
     });
@@ -81,7 +97,8 @@ export class MyConsultations extends EventTarget {
 
   /**
    * Fetch each consultation asked here and note replies not shown before.
-   * `fetchOne(id)` returns the consultation with its replies, or null if it is gone.
+   * `fetchOne(id, item)` returns the consultation with its replies, or null if it is gone
+   * (`item` is what this device keeps of it, its key included).
    * Returns the consultations that gained replies since the last check.
    */
   async check(fetchOne) {
@@ -89,7 +106,7 @@ export class MyConsultations extends EventTarget {
     const fresh = [];
     const since = new Date(nowMs() - CONSULTATION_FOLLOW_DAYS * 86_400_000).toISOString();
     for (const item of this.list().filter((followed) => !followed.posted_at || followed.posted_at >= since)) {
-      const consultation = await fetchOne(item.id);
+      const consultation = await fetchOne(item.id, item);
       if (!consultation) continue;
       const unseen = unseenReplies(item, consultation).map((reply) => reply.id).filter((id) => !item.unseen.includes(id));
       if (unseen.length) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { IdentifierKind, collectIdentifiers, findIdentifiers } from "../src/domain/identifiers.js";
+import { IdentifierKind, collectIdentifiers, familyPossessive, findIdentifiers } from "../src/domain/identifiers.js";
 
 const families = [
   {
@@ -14,7 +14,13 @@ const people = [
   { id: "p1", given_name: "Sam", family_name: "Okoro", date_of_birth: "2015-04-03", local_child_id: "CH7781" },
   { id: "p2", given_name: "Zoë", family_name: "Okoro", known_as: "Zo", date_of_birth: "2011-11-21" },
 ];
-const identifiers = collectIdentifiers({ families, people });
+const relationships = [
+  { id: "r1", family_id: "f1", from_person_id: "p1", to_organisation: "Oakfield Primary School", organisation_kind: "school" },
+  { id: "r2", family_id: "f1", from_person_id: "p2", to_organisation: "St Mary’s Church" },
+  { id: "r3", family_id: "f1", from_person_id: "p2", to_person_id: "p1", type: "SIB" },
+  { id: "r4", family_id: "f1", from_person_id: "p1", to_organisation: "The Youth Club" },
+];
+const identifiers = collectIdentifiers({ families, people, relationships });
 const find = (text) => findIdentifiers(text, identifiers);
 const texts = (text) => find(text).map((hit) => hit.text);
 
@@ -137,5 +143,90 @@ describe("a whole dilemma", () => {
 
   it("finds nothing in an anonymised dilemma", () => {
     expect(find("A 9-year-old boy refuses to speak to me when his stepfather is in the room. What has worked for you?")).toEqual([]);
+  });
+});
+
+describe("organisations on the family's network map", () => {
+  it("are found by their whole name, with whose network they are on", () => {
+    expect(find("He goes to oakfield primary school.")).toEqual([
+      expect.objectContaining({
+        kind: IdentifierKind.NAME,
+        text: "oakfield primary school",
+        about: "an organisation in the Okoro family's network",
+      }),
+    ]);
+  });
+
+  it("are found by their own name without the words that say what kind they are", () => {
+    expect(texts("The head at Oakfield called me.")).toEqual(["Oakfield"]);
+    expect(texts("Oakfield Primary rang")).toEqual(["Oakfield"]);
+  });
+
+  it("match straight and curly apostrophes alike", () => {
+    expect(texts("She sings at St Mary's church")).toEqual(["St Mary's church"]);
+    expect(texts("She sings at St Mary’s")).toEqual(["St Mary’s"]);
+  });
+
+  it("are not shortened to a word too short or too common to identify anyone", () => {
+    expect(texts("He likes the youth club")).toEqual(["the youth club"]);
+    expect(find("He likes the youth")).toEqual([]);
+    expect(find("A primary school and a church")).toEqual([]);
+  });
+
+  it("are not shortened to the family's town", () => {
+    const local = collectIdentifiers({ families, relationships: [{ family_id: "f1", to_organisation: "Northtown Primary School" }] });
+    expect(findIdentifiers("a school in Northtown", local)).toEqual([]);
+    expect(findIdentifiers("at Northtown Primary School", local).map((hit) => hit.text)).toEqual(["Northtown Primary School"]);
+  });
+
+  it("come only from relationships to an organisation, on any family on the device", () => {
+    const other = collectIdentifiers({
+      families: [{ id: "f2", display_name: "Sikora family" }],
+      relationships: [
+        { family_id: "f2", to_organisation: "Riverside Academy" },
+        { family_id: "f2", to_organisation: "  " },
+        { family_id: "gone", to_organisation: "Hillcrest Surgery" },
+      ],
+    });
+    expect(other.filter((identifier) => /network/.test(identifier.about)).map((identifier) => [identifier.value, identifier.about])).toEqual([
+      ["Riverside Academy", "an organisation in the Sikora family's network"],
+      ["Riverside", "an organisation in the Sikora family's network"],
+      ["Hillcrest Surgery", "an organisation in a family's network"],
+      ["Hillcrest", "an organisation in a family's network"],
+    ]);
+  });
+});
+
+describe("a family's name in the warnings", () => {
+  it.each([
+    ["Okoro", "the Okoro family's"],
+    ["Sikora family", "the Sikora family's"],
+    ["Sikora Family", "the Sikora Family's"],
+    ["The Nowak family", "the Nowak family's"],
+    ["Familyton", "the Familyton family's"],
+    ["", "the family's"],
+  ])("say %j as %j, never “family family's”", (name, said) => {
+    expect(familyPossessive(name)).toBe(said);
+  });
+
+  it("read well for a family whose name ends in “family”", () => {
+    const sikora = collectIdentifiers({
+      families: [{ id: "f2", display_name: "Sikora family", address: { line1: "7 Birch Road", postcode: "S2 4AB" }, local_reference: "CF-555" }],
+    });
+    const abouts = findIdentifiers("Sikora family, 7 Birch Road, S2 4AB, CF-555", sikora).map((hit) => hit.about);
+    expect(abouts).toEqual([
+      "the Sikora family's name",
+      "the Sikora family's address",
+      "the Sikora family's postcode",
+      "the Sikora family's reference",
+    ]);
+    expect(abouts.join(" ")).not.toMatch(/family family/);
+  });
+
+  it("find the family's surname alone when its name ends in “family”", () => {
+    const sikora = collectIdentifiers({ families: [{ id: "f2", display_name: "Sikora family" }] });
+    expect(findIdentifiers("the Sikora children", sikora).map((hit) => [hit.text, hit.about])).toEqual([
+      ["Sikora", "the Sikora family's name"],
+    ]);
   });
 });

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { LocalDatabase, STORES, deleteLocalData } from "../src/db/database.js";
-import { MyConsultations, unseenReplies } from "../src/my-consultations.js";
+import { ASKER_KEY_HEADER, MyConsultations, askerHeaders, newAskerKey, unseenReplies } from "../src/my-consultations.js";
 
 let name = "";
 let db;
@@ -72,6 +72,24 @@ describe("the consultations this device asked", () => {
       return withReplies("r1");
     });
     expect(asked).toEqual([]);
+  });
+
+  it("keep the asker's key, sealed, and show it to the server when looking for replies", async () => {
+    const askerKey = newAskerKey();
+    expect(askerKey).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(newAskerKey()).not.toBe(askerKey);
+    const mine = await new MyConsultations({ db, key }).load();
+    await mine.remember(posted, askerKey);
+    const stored = JSON.stringify(await db.all(STORES.state), (_, value) => (ArrayBuffer.isView(value) || value instanceof ArrayBuffer ? "<bytes>" : value));
+    expect(stored).not.toContain(askerKey);
+    const reopened = await new MyConsultations({ db, key }).load();
+    const sent = [];
+    await reopened.check(async (id, item) => {
+      sent.push(askerHeaders(item));
+      return withReplies();
+    });
+    expect(sent).toEqual([{ [ASKER_KEY_HEADER]: askerKey }]);
+    expect(askerHeaders(undefined)).toEqual({}); // a peer's consultation: no key
   });
 
   it("count as unseen only replies not shown before", () => {

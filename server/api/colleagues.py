@@ -6,10 +6,10 @@ import uuid
 from typing import Any
 
 import sqlalchemy as sa
-from marshmallow import Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, fields, validate
 
 from ..domain.errors import NotFound
-from ..domain.practice import ANSWERS, ensure_can_consult
+from ..domain.practice import ANSWERS, ASKER_KEY_PATTERN
 from ..extensions import db
 from ..persistence import Consultation, Suggestion, User
 from ..security.sessions import current_user
@@ -49,12 +49,30 @@ class ReplySchema(Schema):
     created_by_id = fields.UUID(dump_only=True, allow_none=True)
 
 
+ASKER_KEY_HEADER = "X-Asker-Key"
+
+
+def asker_key(**kwargs: Any) -> fields.String:
+    return fields.String(
+        validate=validate.Regexp(ASKER_KEY_PATTERN, error="Not an asker's key."), **kwargs
+    )
+
+
 class ConsultationSchema(Schema):
     id = fields.UUID(load_default=None)
     title = fields.String(required=True, validate=validate.Length(min=1, max=200))
     dilemma = fields.String(required=True, validate=validate.Length(min=1, max=20_000))
+    # Made by the asker's device and kept there: it lets the asker alone, in a
+    # team that cannot otherwise see the consultation, read it and reply.
+    asker_key = asker_key(required=True, load_only=True)
     posted_at = fields.AwareDateTime(dump_only=True)
     replies = fields.List(fields.Nested(ReplySchema), dump_only=True)
+
+
+class AskerKeyHeaderSchema(Schema):
+    """The asker's key, sent by the asker's device to read and answer its own consultation."""
+
+    asker_key = asker_key(data_key=ASKER_KEY_HEADER, load_default=None)
 
 
 class SuggestionSchema(Schema):
@@ -87,16 +105,9 @@ def _with_replies(consultation: Consultation) -> dict[str, Any]:
 @consultations_blp.arguments(PageArgsSchema, location="query")
 @consultations_blp.response(200, page_schema(ConsultationSchema, "ConsultationPage"))
 def list_consultations(args: dict[str, Any]) -> dict[str, Any]:
-    """List peers' dilemmas, newest first (none names a family or an asker)."""
-    ensure_can_consult(current_user().role)
+    """List dilemmas from other teams, newest first (none names a family or an asker)."""
     page, size = args["page"], args["page_size"]
-    total = db.session.scalar(sa.select(sa.func.count(Consultation.id))) or 0
-    rows = db.session.scalars(
-        sa.select(Consultation)
-        .order_by(Consultation.posted_at.desc(), Consultation.id)
-        .limit(size)
-        .offset((page - 1) * size)
-    )
+    total, rows = practice.consultations(current_user(), page, size)
     return {
         "items": [_with_replies(c) for c in rows],
         "page": page,
@@ -109,27 +120,33 @@ def list_consultations(args: dict[str, Any]) -> dict[str, Any]:
 @consultations_blp.arguments(ConsultationSchema)
 @consultations_blp.response(201, ConsultationSchema)
 def post_consultation(data: dict[str, Any]) -> dict[str, Any]:
-    """Post a dilemma; keep its id on your device to follow the replies."""
+    """Post a dilemma for other teams; keep its id and key on your device to follow the replies."""
     consultation = practice.post_consultation(
-        current_user(), data["title"], data["dilemma"], data["id"]
+        current_user(), data["title"], data["dilemma"], data["id"], data["asker_key"]
     )
     db.session.commit()
     return _with_replies(consultation)
 
 
+# Headers other than the asker's key are the browser's business, not refused.
 @consultations_blp.route("/<uuid:consultation_id>", methods=["GET"])
+@consultations_blp.arguments(AskerKeyHeaderSchema, location="headers", unknown=EXCLUDE)
 @consultations_blp.response(200, ConsultationSchema)
-def get_consultation(consultation_id: uuid.UUID) -> dict[str, Any]:
-    """Return a dilemma with its replies."""
-    return _with_replies(practice.consultation(current_user(), consultation_id))
+def get_consultation(headers: dict[str, Any], consultation_id: uuid.UUID) -> dict[str, Any]:
+    """Return a dilemma from another team, or your own (with its key), with its replies."""
+    found = practice.consultation(current_user(), consultation_id, headers["asker_key"])
+    return _with_replies(found)
 
 
 @consultations_blp.route("/<uuid:consultation_id>/replies", methods=["POST"])
+@consultations_blp.arguments(AskerKeyHeaderSchema, location="headers", unknown=EXCLUDE)
 @consultations_blp.arguments(ReplySchema)
 @consultations_blp.response(201, ReplySchema)
-def reply_to_consultation(data: dict[str, Any], consultation_id: uuid.UUID) -> Any:
-    """Reply to a peer's dilemma."""
-    answer = practice.reply(current_user(), consultation_id, data["body"])
+def reply_to_consultation(
+    headers: dict[str, Any], data: dict[str, Any], consultation_id: uuid.UUID
+) -> Any:
+    """Reply to a dilemma from another team, or to your own (with its key)."""
+    answer = practice.reply(current_user(), consultation_id, data["body"], headers["asker_key"])
     db.session.commit()
     return answer
 

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 from enum import StrEnum
 
 from .errors import Forbidden, InvalidInput, field_errors
-from .roles import PRACTICE_ROLES, Action, Role, can
+from .roles import Action, Role, can
+
+# The key an asker's device makes when it posts a consultation: 32 random
+# bytes, URL-safe base64 without padding. The server keeps only its hash.
+ASKER_KEY_PATTERN = r"^[A-Za-z0-9_-]{43}$"
 
 
 class SuggestionStatus(StrEnum):
@@ -22,8 +27,13 @@ ANSWERS = frozenset(
 
 def ensure_can_consult(role: Role | str) -> None:
     """Allow practitioners (caseworkers and supervisors) to ask and answer peers."""
-    if Role(role) not in PRACTICE_ROLES:
-        raise Forbidden("Peer consultation is for practitioners.")
+    if not can(role, Action.CONSULT_PEERS):
+        raise Forbidden("Peer consultation is for caseworkers and supervisors.")
+
+
+def asker_key_hash(key: str) -> str:
+    """Return what the server keeps of an asker's key (a high-entropy secret: one SHA-256)."""
+    return hashlib.sha256(key.encode()).hexdigest()
 
 
 def ensure_can_answer_suggestion(role: Role | str, status: str, reasons: str) -> None:

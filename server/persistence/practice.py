@@ -56,8 +56,10 @@ class DecisionPolicy(Model):
 class Consultation(Model):
     """An anonymised dilemma posted to peers in other teams.
 
-    Deliberately holds no link to a family or to the asker: the asker's
-    device keeps its own private reference to follow the replies.
+    Deliberately holds no link to a family or to the asker. It keeps the team
+    it was asked from, so that no one in that team (the asker's supervisor
+    included) can read it, and the hash of a key only the asker's device
+    holds, so that the asker can follow the replies.
     """
 
     __tablename__ = "consultation"
@@ -67,6 +69,8 @@ class Consultation(Model):
     dilemma: Mapped[str] = mapped_column(sa.Text)
     posted_at: Mapped[timestamp]
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    asked_in_team_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("team.id"), index=True)
+    asker_key_hash: Mapped[str | None] = mapped_column(sa.String(64))
 
 
 class ConsultationReply(Model):

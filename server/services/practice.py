@@ -6,10 +6,11 @@ import uuid
 
 import sqlalchemy as sa
 
-from .. import clock
+from .. import access, clock
 from ..domain.errors import NotFound
 from ..domain.practice import (
     SuggestionStatus,
+    asker_key_hash,
     ensure_can_answer_suggestion,
     ensure_can_consult,
 )
@@ -18,11 +19,16 @@ from ..persistence import Consultation, ConsultationReply, Suggestion, User
 
 
 def post_consultation(
-    actor: User, title: str, dilemma: str, consultation_id: uuid.UUID | None
+    actor: User, title: str, dilemma: str, consultation_id: uuid.UUID | None, asker_key: str
 ) -> Consultation:
-    """Post an anonymised dilemma: the row keeps no link to the asker or a family."""
+    """Post an anonymised dilemma for other teams: the row names neither the asker nor a family."""
     ensure_can_consult(actor.role)
-    consultation = Consultation(title=title, dilemma=dilemma)
+    consultation = Consultation(
+        title=title,
+        dilemma=dilemma,
+        asked_in_team_id=actor.team_id,
+        asker_key_hash=asker_key_hash(asker_key),
+    )
     if consultation_id is not None:
         consultation.id = consultation_id
     db.session.add(consultation)
@@ -30,15 +36,43 @@ def post_consultation(
     return consultation
 
 
-def consultation(actor: User, consultation_id: uuid.UUID) -> Consultation:
+def _visible(actor: User, asker_key: str | None = None) -> sa.ColumnElement[bool]:
     ensure_can_consult(actor.role)
-    found = db.session.get(Consultation, consultation_id)
+    return access.visible_consultation_condition(
+        actor, asker_key_hash(asker_key) if asker_key else None
+    )
+
+
+def consultations(actor: User, page: int, size: int) -> tuple[int, list[Consultation]]:
+    """Return how many consultations the actor may read, and one page of them, newest first."""
+    visible = _visible(actor)
+    total = db.session.scalar(sa.select(sa.func.count(Consultation.id)).where(visible)) or 0
+    rows = db.session.scalars(
+        sa.select(Consultation)
+        .where(visible)
+        .order_by(Consultation.posted_at.desc(), Consultation.id)
+        .limit(size)
+        .offset((page - 1) * size)
+    )
+    return total, list(rows)
+
+
+def consultation(
+    actor: User, consultation_id: uuid.UUID, asker_key: str | None = None
+) -> Consultation:
+    """Return a consultation the actor may read: asked in another team, or with the asker's key."""
+    found = db.session.scalar(
+        sa.select(Consultation).where(
+            Consultation.id == consultation_id, _visible(actor, asker_key)
+        )
+    )
     if found is None:
         raise NotFound()
     return found
 
 
 def replies(consultation_id: uuid.UUID) -> list[ConsultationReply]:
+    """Return the replies to a consultation, oldest first."""
     return list(
         db.session.scalars(
             sa.select(ConsultationReply)
@@ -48,9 +82,11 @@ def replies(consultation_id: uuid.UUID) -> list[ConsultationReply]:
     )
 
 
-def reply(actor: User, consultation_id: uuid.UUID, body: str) -> ConsultationReply:
-    """Answer a peer's dilemma (the reply shows who gave the advice)."""
-    consultation(actor, consultation_id)
+def reply(
+    actor: User, consultation_id: uuid.UUID, body: str, asker_key: str | None = None
+) -> ConsultationReply:
+    """Answer a dilemma the actor may read (the reply shows who gave the advice)."""
+    consultation(actor, consultation_id, asker_key)
     answer = ConsultationReply(consultation_id=consultation_id, body=body, created_by_id=actor.id)
     db.session.add(answer)
     db.session.flush()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
@@ -12,7 +13,11 @@ from playwright.sync_api import expect
 from server.extensions import db
 from server.persistence import Consultation, ConsultationReply
 from tests.browser.conftest import check_accessibility, sign_in
-from tests.browser.test_conference_and_reviews import wait_for_reference
+from tests.browser.test_conference_and_reviews import go, wait_for_reference, watch_for_errors
+from tests.browser.test_policy_admin import sign_in_as_admin
+
+# What the ask page waits for after the last key before checking the text.
+CHECK_DELAY_MS = 300
 
 
 def open_from_menu(page: Any, link: str) -> None:
@@ -35,6 +40,7 @@ def test_a_dilemma_is_checked_for_identifiers_posted_anonymously_and_answered_by
     app, make_user, make_family, make_client, new_context, live_server
 ):
     amara = make_user("caseworker", username="amara", display_name="Amara Okafor")
+    make_user("supervisor", username="hannah", display_name="Hannah Shah")
     make_user("caseworker", team="South", username="ben", display_name="Ben Adeyemi")
     family = make_family(team_of=amara, worker=amara, name="Okoro", local_reference="CF-20931")
     worker = make_client("amara")
@@ -53,7 +59,7 @@ def test_a_dilemma_is_checked_for_identifiers_posted_anonymously_and_answered_by
     wait_for_reference(page)
     open_from_menu(page, "Peer consultations")
     expect(page.get_by_role("heading", level=1, name="Peer consultations")).to_be_visible()
-    expect(page.get_by_text("No one has asked anything yet.")).to_be_visible()
+    expect(page.get_by_text("No one in another team has asked anything yet.")).to_be_visible()
     check_accessibility(page, "peer consultations, none yet")
 
     page.get_by_role("button", name="Ask your peers").click()
@@ -100,17 +106,38 @@ def test_a_dilemma_is_checked_for_identifiers_posted_anonymously_and_answered_by
     consultation_id = page.url.rsplit("/", 1)[1]
     open_from_menu(page, "Caseload")  # the asker goes back to work
 
-    # The stored row is the title and the text, and nothing that leads to the family or the asker.
+    # The stored row is the title and the text, the team it is hidden from and the hash of
+    # the asker's key: nothing that leads to the family or the asker.
     with app.app_context():
         row = db.session.execute(
             sa.select(Consultation.__table__).where(Consultation.id == uuid.UUID(consultation_id))
         ).one()
         stored = {key: str(value) for key, value in row._mapping.items() if value is not None}
-        assert set(stored) == {"id", "title", "dilemma", "posted_at"}
+        assert set(stored) == {
+            "id",
+            "title",
+            "dilemma",
+            "posted_at",
+            "asked_in_team_id",
+            "asker_key_hash",
+        }
         assert stored["dilemma"] == anonymised
+        assert stored["asked_in_team_id"] == str(amara.team_id)
         for value in stored.values():
             for secret in (str(family.id), str(amara.id), "Okoro", "Sam", "amara", "CF-20931"):
                 assert secret not in value
+
+    # Her own supervisor, in the same team, does not see it: the page promised other teams.
+    supervisor = new_context().new_page()
+    sign_in(supervisor, "hannah")
+    open_from_menu(supervisor, "Peer consultations")
+    expect(supervisor.get_by_text("No one in another team has asked anything yet.")).to_be_visible()
+    expect(supervisor.get_by_role("link", name="Boy refusing school")).to_have_count(0)
+    go(supervisor, f"#/consultations/{consultation_id}")
+    expect(supervisor.locator("#consultations-problem")).to_contain_text(
+        "consultations are for other teams"
+    )
+    expect(supervisor.get_by_text("Boy refusing school")).to_have_count(0)
 
     # A peer in another team reads it and replies on their own device.
     peer_device = new_context()
@@ -160,6 +187,125 @@ def test_a_dilemma_is_checked_for_identifiers_posted_anonymously_and_answered_by
     expect(own).to_contain_text("1 reply")
     expect(own).not_to_contain_text("new")
     check_accessibility(page, "peer consultations, with your own")
+
+
+def test_the_dilemma_is_checked_as_the_worker_types_offline_without_moving_focus(
+    make_user, make_family, make_client, new_context
+):
+    amara = make_user("caseworker", username="amara", display_name="Amara Okafor")
+    family = make_family(
+        team_of=amara,
+        worker=amara,
+        name="Sikora family",
+        address={"line1": "7 Birch Road", "town": "Northtown", "postcode": "N2 4AB"},
+    )
+    worker = make_client("amara")
+    people = worker.get(f"/api/people?family_id={family.id}").json["items"]
+    sam = next(person for person in people if person["given_name"] == "Sam")
+    renamed = worker.patch(
+        f"/api/people/{sam['id']}", json={"base_version": sam["version"], "family_name": "Sikora"}
+    )
+    assert renamed.status_code == 200, renamed.json
+    school = worker.post(
+        "/api/relationships",
+        json={
+            "family_id": str(family.id),
+            "from_person_id": sam["id"],
+            "to_organisation": "Oakfield Primary School",
+            "organisation_kind": "school",
+            "type": "TEACHER",
+        },
+    )
+    assert school.status_code == 201, school.json
+
+    device = new_context()
+    page = device.new_page()
+    errors = watch_for_errors(page)
+    sign_in(page, "amara")
+    wait_for_reference(page)
+    open_from_menu(page, "Peer consultations")
+    page.get_by_role("button", name="Ask your peers").click()
+    expect(page.get_by_role("heading", level=1, name="Ask your peers")).to_be_visible()
+    device.set_offline(True)  # the check needs nothing from the server
+    assert page.evaluate("navigator.onLine") is False
+
+    dilemma = page.get_by_label("Your dilemma")
+    dilemma.click()
+    # Stop the page's clock so the pause after typing is measured exactly (only the
+    # keyboard from here: a paused page cannot show that an element is still).
+    page.clock.pause_at(page.evaluate("Date.now()") / 1_000 + 1)  # in seconds
+    page.keyboard.type("Sam is scared at Oakfield since")
+    warning = page.locator("#dilemma-group .govuk-warning-text")
+    status = page.locator("#identifier-status")
+    page.clock.run_for(CHECK_DELAY_MS - 50)
+    expect(warning).to_have_count(0)  # not while the worker is still typing
+    page.keyboard.type(" May.")
+    page.clock.run_for(CHECK_DELAY_MS - 50)
+    expect(warning).to_have_count(0)  # each key starts the wait again
+    page.clock.run_for(60)
+    expect(warning).to_have_text(
+        "! Warning This could identify a family: “Sam” (Sam Sikora's name); "
+        "“Oakfield” (an organisation in the Sikora family's network)."
+    )
+    expect(dilemma).to_be_focused()  # announced, not focused: the worker keeps typing
+    expect(dilemma).to_have_attribute("aria-describedby", "dilemma-hint dilemma-identifiers")
+    expect(status).to_have_attribute("role", "status")
+    expect(status).to_have_attribute("aria-live", "polite")
+    expect(status).to_have_text(
+        "2 details in your text could identify a family: “Sam”, “Oakfield”."
+    )
+    expect(page.locator(".govuk-error-summary")).to_have_count(0)
+    expect(page.locator("#dilemma-group")).not_to_have_class(re.compile("govuk-form-group--error"))
+    page.clock.resume()  # axe waits on timers
+    check_accessibility(page, "asking peers, warned while typing")
+    page.clock.pause_at(page.evaluate("Date.now()") / 1_000 + 1)
+
+    # The title too; the family's own details are said once, and plainly.
+    title = page.get_by_label("Title")
+    page.keyboard.press("Shift+Tab")
+    expect(title).to_be_focused()
+    page.keyboard.type("The Sikora family at 7 Birch Road")
+    page.clock.run_for(CHECK_DELAY_MS + 10)
+    expect(page.locator("#title-group .govuk-warning-text")).to_have_text(
+        "! Warning This could identify a family: “Sikora family” (the Sikora family's name); "
+        "“7 Birch Road” (the Sikora family's address)."
+    )
+    expect(page.locator("#title-group")).not_to_contain_text("family family")
+    expect(title).to_be_focused()
+    expect(status).to_contain_text("4 details in your text could identify a family")
+
+    # Taking them out clears the warnings, and says so once.
+    page.keyboard.press("ControlOrMeta+A")
+    page.keyboard.type("Boy scared of school")
+    page.keyboard.press("Tab")
+    page.keyboard.press("ControlOrMeta+A")
+    page.keyboard.type("A boy of 9 is scared at school since May.")
+    page.clock.run_for(CHECK_DELAY_MS + 10)
+    expect(page.locator(".govuk-warning-text")).to_have_count(0)
+    expect(status).to_have_text(
+        "Nothing in your text matches the details of a family you work with."
+    )
+    expect(dilemma).to_be_focused()
+    page.clock.resume()
+    assert errors == []
+
+
+def test_roles_that_do_not_consult_peers_get_no_dead_end(make_user, new_context):
+    make_user("admin", username="root", team=None)
+    page = new_context().new_page()
+    sign_in_as_admin(page, "root")
+    menu = page.get_by_role("navigation", name="Menu")
+    expect(menu.get_by_role("link", name="Peer consultations")).to_have_count(0)
+    for address in ("#/consultations", "#/consultations/new"):
+        go(page, address)
+        expect(page.locator("#consultations-problem")).to_have_text(
+            "Peer consultation is for caseworkers and supervisors. "
+            "Your role does not ask or answer them."
+        )
+        expect(page.locator("main a[href^='#/consultations']")).to_have_count(0)
+        check_accessibility(page, f"an admin at {address}")
+    page.get_by_role("link", name="Go to the decision policy").click()
+    expect(page.get_by_role("heading", level=1, name="Decision policy")).to_be_visible()
 
 
 def test_a_managers_answer_to_a_suggestion_reaches_other_staff(make_user, new_context):

@@ -1,7 +1,8 @@
 // Before a dilemma goes to peers, find anything in its text that could
-// identify one of the asker's own families: a name, a date of birth, an
-// address or postcode, a local reference. Pure: the caller passes what the
-// device holds and shows the warnings; nothing here leaves the device.
+// identify one of the asker's own families: a name (of a person or of an
+// organisation on the family's network map, such as their school), a date of
+// birth, an address or postcode, a local reference. Pure: the caller passes
+// what the device holds and shows the warnings; nothing here leaves the device.
 //
 // Matching ignores case and accents and respects word boundaries ("Sam" is
 // found in "Sam's school" but not in "Samuel" or "same"). A date of birth is
@@ -19,6 +20,27 @@ export const IdentifierKind = Object.freeze({
 const MIN_NAME_LENGTH = 2;
 const MIN_REFERENCE_LENGTH = 3;
 const MIN_STREET_LENGTH = 6;
+// An organisation is also found by its own name without the words that say
+// what kind it is ("Oakfield" of "Oakfield Primary School"), if that is this
+// long. Only kinds whose names are usually a proper name: a club's or a
+// centre's ("Youth Club", "Community Centre") is often a common word.
+const MIN_ORGANISATION_STEM_LENGTH = 4;
+const KIND_WORDS = new Set([
+  "academy",
+  "church",
+  "college",
+  "infant",
+  "infants",
+  "junior",
+  "juniors",
+  "nursery",
+  "pre-school",
+  "preschool",
+  "primary",
+  "school",
+  "secondary",
+  "surgery",
+]);
 
 const MONTHS = [
   ["january", "jan"],
@@ -41,12 +63,23 @@ const AFTER = "(?![\\p{L}\\p{N}])";
 // A full UK postcode: outward code, optional space, inward code.
 const ANY_POSTCODE = /(?<![\p{L}\p{N}])[a-z]{1,2}\d[a-z\d]?\s*\d[a-z]{2}(?![\p{L}\p{N}])/giu;
 
-/** Lower-case and strip accents, so "Zoë" and "ZOE" compare equal. */
+/** Lower-case and strip accents, so "Zoë" and "ZOE" compare equal (and ’ and ' too). */
 export function fold(text) {
   return String(text ?? "")
     .normalize("NFD")
     .replace(/\p{M}/gu, "")
+    .replace(/[‘’]/g, "'")
     .toLowerCase();
+}
+
+/**
+ * Say "the … family's" of a family, however its name is written:
+ * "the Okoro family's", and "the Sikora family's" for "Sikora family".
+ */
+export function familyPossessive(displayName) {
+  const name = String(displayName ?? "").trim().replace(/^the\s+/i, "");
+  if (!name) return "the family's";
+  return /(?:^|\s)family$/i.test(name) ? `the ${name}'s` : `the ${name} family's`;
 }
 
 function escapeRegExp(text) {
@@ -125,11 +158,21 @@ function personName(person) {
   return [person.known_as || person.given_name, person.family_name].filter(Boolean).join(" ");
 }
 
+/** An organisation's name without the trailing words that only say what kind it is. */
+function organisationStem(name) {
+  const words = String(name || "").trim().split(/\s+/);
+  while (words.length > 1 && KIND_WORDS.has(fold(words.at(-1)))) words.pop();
+  if (words.length > 1 && fold(words[0]) === "the") words.shift();
+  return words.join(" ");
+}
+
 /**
- * Collect what identifies the families on this device.
+ * Collect what identifies the families on this device: their own details,
+ * their people's, and the organisations their network maps name (from
+ * `relationships`).
  * Returns [{kind, value, about, pattern}] where `about` says whose it is.
  */
-export function collectIdentifiers({ families = [], people = [] }) {
+export function collectIdentifiers({ families = [], people = [], relationships = [] }) {
   const found = [];
   const add = (kind, value, about, pattern) => {
     if (pattern) {
@@ -149,8 +192,10 @@ export function collectIdentifiers({ families = [], people = [] }) {
     }
   };
   for (const family of families) {
-    const whose = `the ${family.display_name} family's`;
+    const whose = familyPossessive(family.display_name);
     name(family.display_name, `${whose} name`);
+    const surname = String(family.display_name || "").replace(/\s+family$/i, "");
+    if (surname !== family.display_name) name(surname, `${whose} name`);
     reference(family.local_reference, `${whose} reference`);
     for (const address of [family.address, ...(family.address_history || [])]) {
       if (!address) continue;
@@ -178,6 +223,26 @@ export function collectIdentifiers({ families = [], people = [] }) {
       add(IdentifierKind.DATE_OF_BIRTH, person.date_of_birth, `${whose} date of birth`, datePattern(person.date_of_birth));
     }
     reference(person.local_child_id, `${whose} reference`);
+  }
+  const familyOf = new Map(families.map((family) => [family.id, family]));
+  // "Northtown" of "Northtown Primary School" is a town, and a town alone identifies no one.
+  const towns = new Set(
+    families
+      .flatMap((family) => [family.address, ...(family.address_history || [])])
+      .map((address) => fold(address?.town).trim())
+      .filter(Boolean),
+  );
+  for (const relationship of relationships) {
+    const organisation = String(relationship.to_organisation || "").trim();
+    if (!organisation) continue;
+    const family = familyOf.get(relationship.family_id);
+    const about = `an organisation in ${family ? familyPossessive(family.display_name) : "a family's"} network`;
+    name(organisation, about);
+    const stem = organisationStem(organisation);
+    const long = fold(stem).replace(/[^\p{L}]/gu, "").length >= MIN_ORGANISATION_STEM_LENGTH;
+    if (stem !== organisation && long && !towns.has(fold(stem))) {
+      name(stem, about);
+    }
   }
   return found;
 }

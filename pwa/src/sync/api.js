@@ -56,8 +56,8 @@ export function hasCsrfToken() {
   return csrfToken !== null;
 }
 
-export async function request(method, path, body) {
-  const headers = { Accept: "application/json" };
+export async function request(method, path, body, extraHeaders = {}) {
+  const headers = { ...extraHeaders, Accept: "application/json" };
   if (body !== undefined) {
     headers["Content-Type"] = "application/json";
   }
@@ -94,5 +94,5 @@ export async function request(method, path, body) {
   throw error;
 }
 
-export const post = (path, body) => request("POST", path, body);
-export const get = (path) => request("GET", path);
+export const post = (path, body, headers) => request("POST", path, body, headers);
+export const get = (path, headers) => request("GET", path, undefined, headers);

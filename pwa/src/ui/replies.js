@@ -3,13 +3,14 @@
 // in-app banner and, where notifications are allowed, a notification that
 // says only that a colleague replied (never the title or the reply).
 
-import { myConsultations, watchForReplies } from "../my-consultations.js";
+import { askerHeaders, myConsultations, watchForReplies } from "../my-consultations.js";
 import { loadPreferences, showLocalNotification } from "../push.js";
 import { ApiError, get } from "../sync/api.js";
 
-async function fetchConsultation(id) {
+/** Return a consultation with its replies (this device's own with its key), or null if it is gone. */
+export async function fetchConsultation(id, item) {
   try {
-    return await get(`/api/consultations/${id}`);
+    return await get(`/api/consultations/${id}`, askerHeaders(item));
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) return null;
     throw error;

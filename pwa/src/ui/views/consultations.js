@@ -1,32 +1,55 @@
 // Peer consultation: a dilemma put to practitioners in other teams, with no
-// link to the family or to the asker. Online only (the server holds them).
-// Before posting, the app warns of anything in the text that could identify
-// one of the asker's own families; the asker can change it or post anyway.
-// This device keeps a private, sealed list of what it asked (my-consultations.js).
+// link to the family or to the asker. Online only (the server holds them, and
+// shows each only to other teams than the one it was asked from). As the
+// asker writes, the app warns of anything in the text that could identify
+// one of their own families, on the device; the asker can change it or post
+// anyway. This device keeps a private, sealed list of what it asked, with
+// the key that lets the asker alone in their team read it (my-consultations.js).
+// For caseworkers and supervisors: other roles get a page that says so.
 
 import { collectIdentifiers, findIdentifiers } from "../../domain/identifiers.js";
 import { newId } from "../../domain/ids.js";
-import { myConsultations } from "../../my-consultations.js";
+import { askerHeaders, myConsultations, newAskerKey } from "../../my-consultations.js";
 import { ApiError, Offline, get, post } from "../../sync/api.js";
 import { button, errorSummary, fillForm, focusErrorSummary, formValues, saveAsTyped, textarea } from "../forms.js";
 import { html, mount } from "../html.js";
 import { backLink, formatDateTime, tag } from "../layout.js";
+import { fetchConsultation } from "../replies.js";
 import { successBanner } from "./note.js";
+
+/** The roles that ask and answer peers, as the server allows (Action.CONSULT_PEERS). */
+const CONSULTING_ROLES = new Set(["caseworker", "supervisor"]);
+const NOT_FOR_YOU = "Peer consultation is for caseworkers and supervisors.";
 
 const DRAFT_KEY = "consultation/new";
 const FIELDS = { title: "title", dilemma: "dilemma" };
 const LIMITS = { title: 200, dilemma: 20_000 };
 let flash = null; // a message for the next screen drawn
 
-function problem(main, error, heading = "Peer consultations") {
+/** The page a role that does not take part sees, with a way home rather than back here. */
+function notForYou(main, role) {
+  const home = role === "admin" ? ["#/policy", "Go to the decision policy"] : ["#/", "Go to the start page"];
+  mount(main, html`<h1 class="govuk-heading-l">Peer consultations</h1>
+    <p class="govuk-body" id="consultations-problem">${NOT_FOR_YOU} Your role does not ask or answer them.</p>
+    <p class="govuk-body"><a class="govuk-link" href="${home[0]}">${home[1]}</a></p>`);
+}
+
+/** Show a role that does not take part a page that says so; return whether it was shown. */
+function refused(context) {
+  if (CONSULTING_ROLES.has(context.user?.role)) return false;
+  notForYou(context.main, context.user?.role);
+  return true;
+}
+
+function problem(context, error, heading = "Peer consultations") {
+  const { main } = context;
+  if (error instanceof ApiError && error.status === 403) return notForYou(main, context.user?.role);
   const text =
     error instanceof Offline
       ? "You are offline. Peer consultations are kept on the server, so they need a connection. Your caseload still works offline."
-      : error instanceof ApiError && error.status === 403
-        ? "Peer consultation is for caseworkers and supervisors."
-        : error instanceof ApiError && error.status === 404
-          ? "This consultation was not found."
-          : error?.message || "Something went wrong. Try again.";
+      : error instanceof ApiError && error.status === 404
+        ? "This consultation was not found, or it was asked in your own team: consultations are for other teams."
+        : error?.message || "Something went wrong. Try again.";
   mount(main, html`<h1 class="govuk-heading-l">${heading}</h1><p class="govuk-body" id="consultations-problem">${text}</p>
     <p class="govuk-body"><a class="govuk-link" href="#/consultations">Go to peer consultations</a></p>`);
 }
@@ -39,17 +62,25 @@ function repliesText(count) {
 
 export async function consultationsView(context) {
   const { main, session } = context;
+  if (refused(context)) return;
   let page;
   let mine;
+  let own;
   try {
-    [page, mine] = await Promise.all([get("/api/consultations?page=1&page_size=100"), myConsultations(session)]);
+    mine = await myConsultations(session);
+    // The server lists other teams' consultations; this device's own are read with their keys.
+    [page, own] = await Promise.all([
+      get("/api/consultations?page=1&page_size=100"),
+      Promise.all(mine.list().map((item) => fetchConsultation(item.id, item))),
+    ]);
   } catch (error) {
-    return problem(main, error);
+    return problem(context, error);
   }
   if (!main.isConnected) return;
+  own = own.filter(Boolean);
   const unread = new Map(mine.list().map((item) => [item.id, item]));
   // Replies shown in the list count as seen only when the asker opens the consultation.
-  await mine.check(async (id) => page.items.find((item) => item.id === id) || null).catch(() => {});
+  await mine.check(async (id) => own.find((item) => item.id === id) || null).catch(() => {});
   const row = (consultation) => {
     const followed = unread.get(consultation.id);
     const fresh = followed?.unseen?.length || 0;
@@ -69,17 +100,17 @@ export async function consultationsView(context) {
     </tr></thead>
     <tbody class="govuk-table__body">${items.map(row)}</tbody>
   </table>`;
-  const own = page.items.filter((item) => unread.has(item.id));
+  const peers = page.items.filter((item) => !unread.has(item.id));
   mount(
     main,
     html`<div id="consultations-page">
       <h1 class="govuk-heading-l">Peer consultations</h1>
-      <p class="govuk-body">Ask practitioners in other teams for advice on a dilemma, and help with theirs. Nothing here names a family or who asked: only this device knows which consultations you asked.</p>
+      <p class="govuk-body">Ask practitioners in other teams for advice on a dilemma, and help with theirs. Only other teams see what you ask: not your own team, and not your supervisor. Nothing here names a family or who asked: only this device knows which consultations you asked.</p>
       <a class="govuk-button" href="#/consultations/new" role="button" draggable="false" data-module="govuk-button">Ask your peers</a>
       ${own.length ? table(own, "Your consultations") : ""}
-      ${page.items.length
-        ? table(page.items.filter((item) => !unread.has(item.id)), "Your peers' consultations")
-        : html`<p class="govuk-body">No one has asked anything yet.</p>`}
+      ${peers.length
+        ? table(peers, "Your peers' consultations")
+        : html`<p class="govuk-body">No one in another team has asked anything yet.</p>`}
     </div>`,
   );
   context.enhance();
@@ -87,8 +118,12 @@ export async function consultationsView(context) {
 
 // --- asking ---------------------------------------------------------------------------
 
+// How long the worker pauses typing before the text is checked again: long
+// enough not to redraw on every key, short enough to feel immediate.
+export const IDENTIFIER_CHECK_DELAY_MS = 300;
+
 function identifiersOnDevice(data) {
-  return collectIdentifiers({ families: data.all("family"), people: data.all("person") });
+  return collectIdentifiers({ families: data.all("family"), people: data.all("person"), relationships: data.all("relationship") });
 }
 
 function fieldGroup(name, label, hint, value, rows) {
@@ -119,22 +154,51 @@ function identifierWarning(found, announce) {
   </div>`;
 }
 
-function fieldMessages(field, errors, hits) {
+const quoted = (hits) => hits.map((hit) => `“${hit.text}”`).join(", ");
+
+/**
+ * What shows under a field: its error; else what in it could identify a
+ * family, as GOV.UK warning text while the worker writes, and as an error
+ * once they have tried to post it (`blocking`).
+ */
+function fieldMessages(field, errors, hits, blocking) {
   const id = `${field}-error`;
   if (errors[field]) {
-    return { id, content: html`<p id="${id}" class="govuk-error-message"><span class="govuk-visually-hidden">Error:</span> ${errors[field]}</p>` };
+    return { id, error: true, content: html`<p id="${id}" class="govuk-error-message"><span class="govuk-visually-hidden">Error:</span> ${errors[field]}</p>` };
   }
-  if (hits.length) {
+  if (hits.length && blocking) {
     return {
       id,
-      content: html`<p id="${id}" class="govuk-error-message"><span class="govuk-visually-hidden">Warning:</span> This mentions ${hits.map((hit) => `“${hit.text}”`).join(", ")}.</p>`,
+      error: true,
+      content: html`<p id="${id}" class="govuk-error-message"><span class="govuk-visually-hidden">Warning:</span> This mentions ${quoted(hits)}.</p>`,
     };
   }
-  return { id: null, content: "" };
+  if (hits.length) {
+    const warningId = `${field}-identifiers`;
+    return {
+      id: warningId,
+      error: false,
+      content: html`<div class="govuk-warning-text govuk-!-margin-bottom-2" id="${warningId}">
+        <span class="govuk-warning-text__icon" aria-hidden="true">!</span>
+        <strong class="govuk-warning-text__text"><span class="govuk-visually-hidden">Warning</span>
+          This could identify a family: ${hits.map((hit, index) => html`${index ? "; " : ""}“${hit.text}” (${hit.about})`)}.</strong>
+      </div>`,
+    };
+  }
+  return { id: null, error: false, content: "" };
+}
+
+/** The sentence a screen reader hears, politely, when what the check finds changes. */
+export function identifierAnnouncement(found) {
+  const hits = Object.values(found).flat();
+  if (!hits.length) return "Nothing in your text matches the details of a family you work with.";
+  const count = hits.length === 1 ? "1 detail" : `${hits.length} details`;
+  return `${count} in your text could identify a family: ${quoted(hits)}.`;
 }
 
 export async function askView(context) {
   const { main, session, data } = context;
+  if (refused(context)) return;
   const identifiers = identifiersOnDevice(data);
   mount(
     main,
@@ -143,10 +207,11 @@ export async function askView(context) {
       <div id="ask-summary"></div>
       <h1 class="govuk-heading-l">Ask your peers</h1>
       <div class="govuk-grid-row"><div class="govuk-grid-column-two-thirds">
-        <p class="govuk-body">Describe the dilemma so that no one could tell which family it is about: no names, dates of birth, addresses, schools or references. Your name is not shown with it.</p>
+        <p class="govuk-body">Describe the dilemma so that no one could tell which family it is about: no names, dates of birth, addresses, schools or references. Your name is not shown with it. As you write, this device checks your text against the families you work with and warns you here.</p>
         <form id="ask-form" novalidate>
           ${fieldGroup("title", "Title", "A few words, for example: Teenager refusing visits", "", 0)}
           ${fieldGroup("dilemma", "Your dilemma", "What is happening, what you have tried, and what you would like advice on.", "", 10)}
+          <p class="govuk-visually-hidden" id="identifier-status" role="status" aria-live="polite"></p>
           <p class="govuk-body-s app-draft-saved" id="ask-draft" role="status"></p>
           <div class="govuk-button-group" id="ask-buttons">${button("Post to your peers")}</div>
         </form>
@@ -159,7 +224,9 @@ export async function askView(context) {
   const stopDraft = saveAsTyped(form, (values) => session.saveDraft(DRAFT_KEY, values), main.querySelector("#ask-draft"));
 
   let errors = {};
-  let warned = false; // the warning shows from the first attempt to post, then follows the text
+  let warned = false; // from the first attempt to post with identifiers, they block posting until confirmed
+  let timer = null;
+  let heard = ""; // what the status region last said, so the same finding is not repeated
 
   function check(values) {
     const found = {};
@@ -180,12 +247,12 @@ export async function askView(context) {
       mount(summary, "");
     }
     for (const field of Object.keys(FIELDS)) {
-      const { id, content } = fieldMessages(field, errors, warned ? found[field] || [] : []);
+      const { id, error, content } = fieldMessages(field, errors, found[field] || [], warned);
       mount(main.querySelector(`#${field}-messages`), content);
       const input = main.querySelector(`#${field}`);
       input.setAttribute("aria-describedby", [`${field}-hint`, id].filter(Boolean).join(" "));
-      input.classList.toggle(input.tagName === "TEXTAREA" ? "govuk-textarea--error" : "govuk-input--error", Boolean(id));
-      main.querySelector(`#${field}-group`).classList.toggle("govuk-form-group--error", Boolean(id));
+      input.classList.toggle(input.tagName === "TEXTAREA" ? "govuk-textarea--error" : "govuk-input--error", error);
+      main.querySelector(`#${field}-group`).classList.toggle("govuk-form-group--error", error);
     }
     const confirm = warned && !Object.keys(errors).length && Object.keys(found).length;
     mount(
@@ -196,16 +263,44 @@ export async function askView(context) {
     );
   }
 
-  form.addEventListener("input", () => {
+  /** Tell a screen reader what changed, politely: focus stays where the worker is typing. */
+  function say(found) {
+    const clear = !Object.keys(found).length;
+    if (clear && !heard) return; // nothing was found before either
+    const sentence = identifierAnnouncement(found);
+    if (sentence === heard) return;
+    heard = clear ? "" : sentence;
+    main.querySelector("#identifier-status").textContent = sentence;
+  }
+
+  function recheck() {
+    timer = null;
+    if (!main.isConnected) return;
     const values = formValues(form);
     for (const field of Object.keys(errors)) {
       if ((values[field] || "").trim()) delete errors[field];
     }
-    draw(check(values), false);
+    const found = check(values);
+    draw(found, false);
+    say(found);
+  }
+
+  form.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(recheck, IDENTIFIER_CHECK_DELAY_MS);
   });
+
+  // A draft brought back is checked at once, without announcing it over the page's heading.
+  if (draft) {
+    const found = check(formValues(form));
+    draw(found, false);
+    heard = Object.keys(found).length ? identifierAnnouncement(found) : "";
+  }
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    clearTimeout(timer);
+    timer = null;
     const values = formValues(form);
     const confirmed = event.submitter?.name === "confirm";
     errors = {};
@@ -216,13 +311,16 @@ export async function askView(context) {
     const found = check(values);
     if (Object.keys(errors).length || (Object.keys(found).length && !confirmed)) {
       warned = warned || Object.keys(found).length > 0;
+      // The summary takes focus and is read out: the status region stays quiet.
+      heard = Object.keys(found).length ? identifierAnnouncement(found) : "";
       draw(found, true);
       focusErrorSummary(main);
       return;
     }
     try {
-      const posted = await post("/api/consultations", { id: newId(), title: values.title.trim(), dilemma: values.dilemma.trim() });
-      await (await myConsultations(session)).remember(posted);
+      const askerKey = newAskerKey();
+      const posted = await post("/api/consultations", { id: newId(), title: values.title.trim(), dilemma: values.dilemma.trim(), asker_key: askerKey });
+      await (await myConsultations(session)).remember(posted, askerKey);
       stopDraft();
       await session.deleteDraft(DRAFT_KEY).catch(() => {});
       flash = "Your consultation is posted. This device will tell you when someone replies.";
@@ -233,20 +331,25 @@ export async function askView(context) {
       focusErrorSummary(main);
     }
   });
-  return stopDraft;
+  return () => {
+    clearTimeout(timer);
+    stopDraft();
+  };
 }
 
 // --- one consultation -----------------------------------------------------------------
 
 export async function consultationView(context) {
   const { main, session } = context;
+  if (refused(context)) return;
   const [id] = context.params;
   let consultation;
   let mine;
   try {
-    [consultation, mine] = await Promise.all([get(`/api/consultations/${id}`), myConsultations(session)]);
+    mine = await myConsultations(session);
+    consultation = await get(`/api/consultations/${id}`, askerHeaders(mine.items.get(id)));
   } catch (error) {
-    return problem(main, error, "Consultation");
+    return problem(context, error, "Consultation");
   }
   if (!main.isConnected) return;
   const asked = mine.has(id);
@@ -301,7 +404,7 @@ export async function consultationView(context) {
     };
     if (!body) return fail("Write your reply");
     try {
-      await post(`/api/consultations/${id}/replies`, { body });
+      await post(`/api/consultations/${id}/replies`, { body }, askerHeaders(mine.items.get(id)));
     } catch (error) {
       return fail(error instanceof Offline ? "You are offline. Send your reply when you have a connection." : error.message);
     }
