@@ -7,6 +7,7 @@ import { createDataKey, deriveWrappingKey, open, randomBytes, unwrapDataKey, sea
 import { LocalDatabase, STORES, deleteLocalData } from "./db/database.js";
 import { get, post, setCsrfToken } from "./sync/api.js";
 import { LocalData } from "./store.js";
+import { useBankHolidays } from "./domain/bank-holidays.js";
 import { SyncService, SyncState, openMutation } from "./sync/sync-service.js";
 import { DeviceStorage } from "./storage.js";
 import { nowIso } from "./clock.js";
@@ -141,6 +142,7 @@ export class Session extends EventTarget {
     this.user = this.user || saved.user || null;
     this.data = new LocalData();
     this.data.load({ records, outbox, notices, reference: saved.reference });
+    useBankHolidays(this.data.reference.bank_holidays);
     this.sync = new SyncService({
       db: this.db,
       key,
@@ -201,13 +203,19 @@ export class Session extends EventTarget {
     return Promise.all(rows.map((row) => open(this.key, row)));
   }
 
-  /** Fetch what forms need (code lists, colleagues' names) and keep it sealed. */
+  /** Fetch what forms and date rules need (code lists, names, bank holidays) and keep it sealed. */
   async refreshReference() {
-    const [vocabularies, directory] = await Promise.all([get("/api/vocabularies"), get("/api/directory")]);
+    const [vocabularies, directory, bankHolidays] = await Promise.all([
+      get("/api/vocabularies"),
+      get("/api/directory"),
+      get("/api/bank-holidays"),
+    ]);
     this.data.reference = {
       vocabularies: Object.fromEntries(vocabularies.map((v) => [v.name, v.codes])),
       directory: Object.fromEntries(directory.map((person) => [person.id, person])),
+      bank_holidays: bankHolidays,
     };
+    useBankHolidays(bankHolidays);
     await this.#saveProfile();
     this.data.changed(); // screens drawn before the names arrived show them now
   }
