@@ -345,11 +345,7 @@ RESULT_JS = """
 async () => {
   const probe = window.__bench;
   const session = window.fieldwork.session;
-  const keys = await new Promise((resolve, reject) => {
-    const request = session.db.idb.transaction("records").objectStore("records").getAllKeys();
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
-  });
+  const keys = await session.db.idb.getAllKeys("records");
   const byEntity = {};
   for (const key of keys) {
     const entity = String(key).split("/")[0];

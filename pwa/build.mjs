@@ -26,6 +26,8 @@ writeFileSync(join(out, "app.css"), css.css);
 
 cpSync(join(here, "src"), join(out, "src"), { recursive: true });
 cpSync(join(govuk, "govuk-frontend.min.js"), join(out, "vendor", "govuk-frontend.min.js"));
+// idb is one ES module with no imports: the app loads it as /vendor/idb.js.
+cpSync(join(here, "node_modules", "idb", "build", "index.js"), join(out, "vendor", "idb.js"));
 for (const file of ["index.html", "manifest.webmanifest", "icon.svg"]) {
   cpSync(join(here, file), join(out, file));
 }

@@ -5,6 +5,10 @@ import { defineConfig } from "vitest/config";
 process.env.TZ = "Europe/London";
 
 export default defineConfig({
+  // The app imports idb where the build puts it (build.mjs); here it comes from node_modules.
+  resolve: {
+    alias: [{ find: /^\/vendor\/idb\.js$/, replacement: "idb" }],
+  },
   test: {
     include: ["test/**/*.test.js"],
     environment: "node",

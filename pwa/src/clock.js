@@ -29,6 +29,15 @@ export function localDate(moment) {
   return `${moment.getFullYear()}-${two(moment.getMonth() + 1)}-${two(moment.getDate())}`;
 }
 
+/**
+ * Return the local calendar date (YYYY-MM-DD) of a moment given as ISO 8601
+ * text, as the server's council_date reads it: 00:30 BST on 1 July is 1 July,
+ * though the text says 30 June in UTC. A date alone is returned as it is.
+ */
+export function localDateOf(text) {
+  return text.length === 10 ? text : localDate(new Date(text));
+}
+
 /** Return today's local date as YYYY-MM-DD. */
 export function todayIso() {
   return localDate(now());

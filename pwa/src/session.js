@@ -7,7 +7,8 @@ import { createDataKey, deriveWrappingKey, open, randomBytes, unwrapDataKey, sea
 import { LocalDatabase, STORES, deleteLocalData } from "./db/database.js";
 import { get, post, setCsrfToken } from "./sync/api.js";
 import { LocalData } from "./store.js";
-import { SyncService, SyncState } from "./sync/sync-service.js";
+import { useBankHolidays } from "./domain/bank-holidays.js";
+import { SyncService, SyncState, openMutation } from "./sync/sync-service.js";
 import { DeviceStorage } from "./storage.js";
 import { nowIso } from "./clock.js";
 
@@ -49,11 +50,10 @@ export class Session extends EventTarget {
   /** Sign in online. Returns what the app must ask next: a passphrase to set or to enter. */
   async signIn(username, password, totpCode) {
     const db = await this.openDatabase();
-    let device = await this.device();
-    if (!device) {
-      device = { key: "device", device_id: newDeviceId(), next_mutation_id: 1, failed_unlocks: 0 };
-      await db.write([{ store: STORES.device, put: [device] }]);
-    }
+    // Made once: two tabs signing in at once agree on one device.
+    const device = await db.update(STORES.device, "device", (stored) =>
+      stored ? null : { key: "device", device_id: newDeviceId(), next_mutation_id: 1, failed_unlocks: 0 },
+    );
     const body = { username, password, device_id: device.device_id };
     if (totpCode) {
       body.totp_code = totpCode;
@@ -67,13 +67,13 @@ export class Session extends EventTarget {
       // The server refuses a device registered to someone else; this is a guard only.
       throw new Error("This device belongs to another worker.");
     }
-    await db.write([
-      {
-        store: STORES.device,
-        put: [{ ...device, user_id: reply.user.id, username: reply.user.username, secret: reply.device_secret }],
-      },
-    ]);
-    return device.wrapped ? "unlock" : "set-passphrase";
+    // Read again as it is written: another tab may have taken mutation ids meanwhile.
+    const signedIn = await this.#updateDevice({
+      user_id: reply.user.id,
+      username: reply.user.username,
+      secret: reply.device_secret,
+    });
+    return signedIn.wrapped ? "unlock" : "set-passphrase";
   }
 
   /** First sign-in on this device: make the data key and wrap it with the passphrase. */
@@ -85,9 +85,7 @@ export class Session extends EventTarget {
     const salt = randomBytes(16);
     const wrappingKey = await deriveWrappingKey(passphrase, salt, device.secret);
     const { key, wrapped, iv } = await createDataKey(wrappingKey);
-    await this.db.write([
-      { store: STORES.device, put: [{ ...device, salt, wrapped, wrap_iv: iv, failed_unlocks: 0 }] },
-    ]);
+    await this.#updateDevice({ salt, wrapped, wrap_iv: iv, failed_unlocks: 0 });
     await this.#opened(key, device);
     await this.#saveProfile();
   }
@@ -103,25 +101,40 @@ export class Session extends EventTarget {
       const wrappingKey = await deriveWrappingKey(passphrase, device.salt, device.secret);
       key = await unwrapDataKey(device.wrapped, device.wrap_iv, wrappingKey);
     } catch {
-      const failed = (device.failed_unlocks || 0) + 1;
+      // Counted on the row as stored: wrong tries in two tabs both count.
+      const counted = await this.db.update(STORES.device, "device", (stored) =>
+        stored ? { ...stored, failed_unlocks: (stored.failed_unlocks || 0) + 1 } : null,
+      );
+      if (!counted) {
+        throw new Wiped("There is nothing on this device to unlock. Sign in."); // another tab wiped it
+      }
+      const failed = counted.failed_unlocks;
       if (failed >= MAX_UNLOCK_ATTEMPTS) {
         await this.wipe();
         throw new Wiped("Too many wrong passphrases. The data on this device has been deleted.");
       }
-      await this.db.write([{ store: STORES.device, put: [{ ...device, failed_unlocks: failed }] }]);
       throw new WrongPassphrase(
         `That passphrase is not right. ${MAX_UNLOCK_ATTEMPTS - failed} tries left before this device's data is deleted.`,
       );
     }
-    await this.db.write([{ store: STORES.device, put: [{ ...device, failed_unlocks: 0 }] }]);
+    await this.#updateDevice({ failed_unlocks: 0 });
     await this.#opened(key, device);
+  }
+
+  /**
+   * Change some of the device row's fields, reading it in the same transaction:
+   * a row read before a slow step (signing in, deriving a key) and written back
+   * whole would undo what another tab wrote meanwhile (its mutation counter).
+   */
+  #updateDevice(fields) {
+    return this.db.update(STORES.device, "device", (stored) => (stored ? { ...stored, ...fields } : null));
   }
 
   async #opened(key, device) {
     this.key = key;
     const [records, outbox, notices, profile] = await Promise.all([
       this.#openAll(STORES.records),
-      this.#openAll(STORES.outbox),
+      this.#openOutbox(),
       this.#openAll(STORES.notices),
       this.db.get(STORES.state, "profile"),
     ]);
@@ -129,6 +142,7 @@ export class Session extends EventTarget {
     this.user = this.user || saved.user || null;
     this.data = new LocalData();
     this.data.load({ records, outbox, notices, reference: saved.reference });
+    useBankHolidays(this.data.reference.bank_holidays);
     this.sync = new SyncService({
       db: this.db,
       key,
@@ -157,7 +171,7 @@ export class Session extends EventTarget {
     }
     const [records, outbox, notices] = await Promise.all([
       this.#openAll(STORES.records),
-      this.#openAll(STORES.outbox),
+      this.#openOutbox(),
       this.#openAll(STORES.notices),
     ]);
     this.data.load({ records, outbox, notices, reference: this.data.reference });
@@ -179,19 +193,30 @@ export class Session extends EventTarget {
     await this.db.write([{ store: STORES.drafts, delete: [key] }]);
   }
 
+  async #openOutbox() {
+    const rows = await this.db.all(STORES.outbox);
+    return Promise.all(rows.map((row) => openMutation(this.key, row)));
+  }
+
   async #openAll(store) {
     const rows = await this.db.all(store);
     return Promise.all(rows.map((row) => open(this.key, row)));
   }
 
-  /** Fetch what forms need (code lists, colleagues' names) and keep it sealed. */
+  /** Fetch what forms and date rules need (code lists, names, bank holidays) and keep it sealed. */
   async refreshReference() {
-    const [vocabularies, directory] = await Promise.all([get("/api/vocabularies"), get("/api/directory")]);
+    const [vocabularies, directory, bankHolidays] = await Promise.all([
+      get("/api/vocabularies"),
+      get("/api/directory"),
+      get("/api/bank-holidays"),
+    ]);
     this.data.reference = {
       // Each list as [code, label] pairs in the server's order: the most common first, "Other" last.
       vocabularies: Object.fromEntries(vocabularies.map((v) => [v.name, v.options.map(({ code, label }) => [code, label])])),
       directory: Object.fromEntries(directory.map((person) => [person.id, person])),
+      bank_holidays: bankHolidays,
     };
+    useBankHolidays(bankHolidays);
     await this.#saveProfile();
     this.data.changed(); // screens drawn before the names arrived show them now
   }

@@ -12,7 +12,7 @@ export class LocalData extends EventTarget {
     this.confirmed = new Map(); // entity -> Map(id -> {version, family_id, data})
     this.outbox = []; // decrypted mutations, oldest first
     this.notices = []; // rejections and conflicts the worker has not dismissed
-    this.reference = {}; // vocabularies, staff directory
+    this.reference = {}; // vocabularies, staff directory, bank holidays
     this.overlay = new Map();
   }
 

@@ -46,3 +46,37 @@ describe("the local database", () => {
     expect(await db.count(STORES.outbox)).toBe(0);
   });
 });
+
+describe("read-then-update", () => {
+  it("never loses a change made through another connection (another tab)", async () => {
+    const other = await LocalDatabase.open(name);
+    await db.write([{ store: STORES.device, put: [{ key: "device", next_mutation_id: 1, failed_unlocks: 0 }] }]);
+    const bump = (connection) =>
+      connection.update(STORES.device, "device", (row) => ({ ...row, next_mutation_id: row.next_mutation_id + 1 }));
+    await Promise.all([bump(db), bump(other), bump(db), bump(other)]);
+    expect((await db.get(STORES.device, "device")).next_mutation_id).toBe(5);
+    other.close();
+  });
+
+  it("stores nothing when the change says so, and nothing at all when it throws", async () => {
+    await db.write([{ store: STORES.device, put: [{ key: "device", failed_unlocks: 3 }] }]);
+    expect(await db.update(STORES.device, "device", () => null)).toEqual({ key: "device", failed_unlocks: 3 });
+    expect(await db.update(STORES.device, "missing", (row) => (row ? { ...row, seen: true } : null))).toBeUndefined();
+    await expect(
+      db.update(STORES.device, "device", () => {
+        throw new Error("no");
+      }),
+    ).rejects.toThrow("no");
+    expect(await db.get(STORES.device, "device")).toEqual({ key: "device", failed_unlocks: 3 });
+  });
+
+  it("gives each outbox row its own id, in the order the rows are stored", async () => {
+    const other = await LocalDatabase.open(name);
+    await db.write([{ store: STORES.device, put: [{ key: "device", next_mutation_id: 7 }] }]);
+    const ids = await Promise.all([db.addToOutbox({ data: "a" }), other.addToOutbox({ data: "b" })]);
+    expect(ids.sort()).toEqual([7, 8]);
+    expect((await db.all(STORES.outbox)).map((row) => row.mutation_id)).toEqual([7, 8]);
+    expect((await db.get(STORES.device, "device")).next_mutation_id).toBe(9);
+    other.close();
+  });
+});

@@ -68,6 +68,59 @@ describe("the outbox", () => {
   });
 });
 
+describe("two tabs", () => {
+  let otherDb;
+  let otherData;
+  let other; // a second tab: its own connection, memory and service on the same database
+
+  beforeEach(async () => {
+    otherDb = await LocalDatabase.open(name);
+    otherData = new LocalData();
+    other = new SyncService({ db: otherDb, key, data: otherData, deviceId: "device-1" });
+  });
+
+  afterEach(() => {
+    other.stop();
+    otherDb.close();
+  });
+
+  it("keep both changes made at the same moment, each with its own id", async () => {
+    const [mine, theirs] = await Promise.all([
+      service.enqueue("plan_action", "create", "p1", { family_id: FAMILY, task: "Mine", who: "Mum" }),
+      other.enqueue("plan_action", "create", "p2", { family_id: FAMILY, task: "Theirs", who: "Dad" }),
+    ]);
+    expect(mine.mutation_id).not.toBe(theirs.mutation_id);
+    const rows = await db.all(STORES.outbox);
+    expect(rows.map((row) => row.mutation_id).sort()).toEqual([mine.mutation_id, theirs.mutation_id].sort());
+    const kept = await Promise.all(rows.map((row) => open(key, row)));
+    expect(kept.map((m) => m.data.task).sort()).toEqual(["Mine", "Theirs"]);
+    expect((await db.get(STORES.device, "device")).next_mutation_id).toBe(3);
+  });
+
+  it("send every tab's changes in order, whichever tab syncs", async () => {
+    await other.enqueue("plan_action", "create", "p2", { family_id: FAMILY, task: "Theirs", who: "Dad" });
+    await service.enqueue("plan_action", "create", "p1", { family_id: FAMILY, task: "Mine", who: "Mum" });
+    server.replies.push(
+      reply(200, {
+        last_mutation_id: 2,
+        results: [
+          { mutation_id: 1, status: "applied", version: 1 },
+          { mutation_id: 2, status: "applied", version: 1 },
+        ],
+      }),
+    );
+    await service.push();
+    // The server answers an id below one it has seen as a duplicate: the other
+    // tab's change (id 1) had to go first, with this tab's (id 2).
+    expect(server.requests[0].body.mutations.map((m) => [m.mutation_id, m.data.task])).toEqual([
+      [1, "Theirs"],
+      [2, "Mine"],
+    ]);
+    expect(await db.count(STORES.outbox)).toBe(0);
+    expect(data.get("plan_action", "p2")).toMatchObject({ task: "Theirs", version: 1 });
+  });
+});
+
 describe("what waits to be sent", () => {
   const CHECKLIST = "44444444-4444-4444-8444-444444444444";
 

@@ -1,15 +1,39 @@
 import { readFileSync } from "node:fs";
-import { describe, expect, it } from "vitest";
-import { addInterval, englandBankHolidays, formatDate, nextVisitDue, parseDate } from "../src/domain/timescales.js";
+import { beforeEach, describe, expect, it } from "vitest";
+import { isBankHoliday, useBankHolidays } from "../src/domain/bank-holidays.js";
+import { addInterval, formatDate, isWorkingDay, nextVisitDue, parseDate } from "../src/domain/timescales.js";
 
 // The same table the server's tests use: the two copies of the rules cannot drift.
 const cases = JSON.parse(readFileSync(new URL("../../tests/fixtures/timescales.json", import.meta.url)));
 
+// The table as GET /api/bank-holidays sends it; the server's tests hold the
+// fixture's years to the holidays package.
+const years = Object.keys(cases.holidays).map(Number);
+const table = { first_year: Math.min(...years), last_year: Math.max(...years), days: Object.values(cases.holidays).flat() };
+
+beforeEach(() => {
+  useBankHolidays(table);
+  return () => useBankHolidays(null);
+});
+
 describe("statutory timescales", () => {
-  it("knows the bank holidays of England and Wales", () => {
-    for (const [year, days] of Object.entries(cases.holidays)) {
-      expect([...englandBankHolidays(Number(year))].sort()).toEqual(days);
+  it("counts the bank holidays the server sends, one-offs too", () => {
+    for (const day of cases.holidays["2023"]) {
+      expect(isWorkingDay(parseDate(day))).toBe(false);
     }
+    expect(isBankHoliday("2023-05-08")).toBe(true); // the coronation
+    expect(isWorkingDay(parseDate("2022-05-30"))).toBe(true); // the spring holiday moved to 2 June
+    expect(isWorkingDay(parseDate("2023-05-09"))).toBe(true);
+  });
+
+  it("counts 10 working days after 28 April 2023 to 16 May, past both May holidays", () => {
+    expect(formatDate(addInterval(parseDate("2023-04-28"), { count: 10, unit: "working_days" }))).toBe("2023-05-16");
+  });
+
+  it("knows no bank holiday before the table arrives", () => {
+    useBankHolidays(null);
+    expect(isWorkingDay(parseDate("2023-05-08"))).toBe(true);
+    expect(isWorkingDay(parseDate("2023-05-06"))).toBe(false); // a Saturday all the same
   });
 
   it("adds days, weeks and working days as the server does", () => {

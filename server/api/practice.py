@@ -7,7 +7,9 @@ from typing import Any
 import sqlalchemy as sa
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from .. import clock
 from ..audit import AuditAction, record_event
+from ..domain.bank_holidays import YEARS_EACH_SIDE, bank_holiday_table
 from ..domain.errors import Forbidden, InvalidInput
 from ..domain.lights import Light, validate_policy
 from ..domain.roles import Action, can
@@ -20,7 +22,9 @@ from ..vocabularies import vocabularies
 from .common import blueprint
 from .fields import choice, code_from
 
-blp = blueprint("practice", "/api", "Decision policy, checklist templates and code lists")
+blp = blueprint(
+    "practice", "/api", "Decision policy, checklist templates, code lists and bank holidays"
+)
 
 # The checklist answers a visit's participants give (see TemplateItemSchema.from_visit).
 VISIT_ANSWERS = ("child_seen", "child_seen_alone")
@@ -201,3 +205,22 @@ def list_vocabularies() -> list[dict[str, Any]]:
         }
         for name, entries in vocabularies().items()
     ]
+
+
+    return [{"name": name, "codes": entries} for name, entries in vocabularies().items()]
+
+
+class BankHolidaysSchema(Schema):
+    first_year = fields.Integer(metadata={"description": "The first year the table covers"})
+    last_year = fields.Integer(metadata={"description": "The last year the table covers"})
+    days = fields.List(fields.Date(), metadata={"description": "Every bank holiday, in order"})
+
+
+@blp.route("/bank-holidays", methods=["GET"])
+@blp.response(200, BankHolidaysSchema)
+def list_bank_holidays() -> dict[str, Any]:
+    """Return the bank holidays of England and Wales: the app counts working days by them."""
+    current_user()
+    year = clock.today().year
+    first, last = year - YEARS_EACH_SIDE, year + YEARS_EACH_SIDE
+    return {"first_year": first, "last_year": last, "days": bank_holiday_table(first, last)}

@@ -11,7 +11,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
-from functools import cache
+
+from .bank_holidays import england_bank_holidays
 
 
 class Unit(StrEnum):
@@ -55,60 +56,6 @@ class TimescaleRule:
             every=Interval.parse(every),
             first_within=Interval.parse(first) if first is not None else None,
         )
-
-
-def easter_sunday(year: int) -> date:
-    """Return Easter Sunday (the anonymous Gregorian algorithm)."""
-    a, b, c = year % 19, year // 100, year % 100
-    d, e = divmod(b, 4)
-    g = (8 * b + 13) // 25
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = divmod(c, 4)
-    l_ = (32 + 2 * e + 2 * i - h - k) % 7
-    m = (a + 11 * h + 19 * l_) // 433
-    month = (h + l_ - 7 * m + 90) // 25
-    day = (h + l_ - 7 * m + 33 * month + 19) % 32
-    return date(year, month, day)
-
-
-def _monday_on_or_after(day: date) -> date:
-    return day + timedelta(days=(7 - day.weekday()) % 7)
-
-
-def _substitute_if_weekend(day: date) -> date:
-    return day if day.weekday() < 5 else _monday_on_or_after(day)
-
-
-def _last_monday(year: int, month: int) -> date:
-    last = date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
-    return last - timedelta(days=last.weekday())
-
-
-@cache
-def england_bank_holidays(year: int) -> frozenset[date]:
-    """Return the regular bank holidays of England and Wales, with weekend substitutes.
-
-    One-off holidays (a coronation, a jubilee) are added by the council as data.
-    """
-    easter = easter_sunday(year)
-    new_year = _substitute_if_weekend(date(year, 1, 1))
-    christmas, boxing = date(year, 12, 25), date(year, 12, 26)
-    if christmas.weekday() >= 5 or boxing.weekday() >= 5:
-        # Either falls at a weekend: the next two weekdays on or after the 25th.
-        christmas = _substitute_if_weekend(christmas)
-        boxing = _substitute_if_weekend(max(boxing, christmas + timedelta(days=1)))
-    return frozenset(
-        {
-            new_year,
-            easter - timedelta(days=2),
-            easter + timedelta(days=1),
-            _monday_on_or_after(date(year, 5, 1)),
-            _last_monday(year, 5),
-            _last_monday(year, 8),
-            christmas,
-            boxing,
-        }
-    )
 
 
 def is_working_day(day: date, extra_holidays: Iterable[date] = ()) -> bool:

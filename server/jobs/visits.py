@@ -43,7 +43,7 @@ def visits_due(today: date, within: int = REMIND_WITHIN_WORKING_DAYS) -> dict[uu
         for template in templates:
             when = next_visit_due(
                 TimescaleRule.parse(template.timescale or {}),
-                started=created_at.date(),
+                started=clock.council_date(created_at),
                 last_visit=last_visits.get((family_id, template.purpose)),
             )
             if 0 <= working_days_between(today, when) <= within and (

@@ -630,7 +630,7 @@ def _due_date(template: ChecklistTemplate, family_id: uuid.UUID) -> date | None:
             Checklist.deleted_at.is_(None),
         )
     )
-    started = family.created_at.date() if family else clock.today()
+    started = clock.council_date(family.created_at) if family else clock.today()
     return next_visit_due(
         TimescaleRule.parse(template.timescale), started=started, last_visit=last_visit
     )

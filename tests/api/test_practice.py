@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from server import clock
+from server.domain.bank_holidays import bank_holiday_table
 from tests.api.casework import POLICY, VISIT_TEMPLATE, publish_practice_settings
 
 
@@ -60,3 +64,16 @@ def test_a_template_item_says_which_visit_answer_fills_it(make_user, make_client
     refused = admin.post("/api/checklist-templates", json=bad)
     assert refused.status_code == 422
     assert "from_visit" in refused.json["errors"]["items"]["0"]
+
+
+def test_the_app_gets_the_bank_holidays_it_counts_working_days_by(make_user, make_client):
+    make_user("caseworker", username="amara")
+    assert make_client().get("/api/bank-holidays").status_code == 401
+    table = make_client("amara").get("/api/bank-holidays")
+    assert table.status_code == 200
+    year = clock.today().year
+    assert (table.json["first_year"], table.json["last_year"]) == (year - 10, year + 10)
+    days = [date.fromisoformat(day) for day in table.json["days"]]
+    assert days == bank_holiday_table(year - 10, year + 10)
+    assert {days[0].year, days[-1].year} == {year - 10, year + 10}
+    assert date(2023, 5, 8) in days  # the coronation: one list on both sides, one-offs too

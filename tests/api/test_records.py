@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, date, datetime
 
 import pytest
 import sqlalchemy as sa
 
 from server.extensions import db
-from server.persistence import AuditEvent, Note, RecordHistory
+from server.persistence import AuditEvent, Family, Note, RecordHistory
 from server.services.case_records import checklist_item_id
 
 from .casework import build_family, created, publish_practice_settings
@@ -215,6 +216,28 @@ def test_red_decisions_need_a_supervisor_who_is_not_the_author(team, make_client
         },
     )
     assert again.status_code == 409
+
+
+def test_a_first_visit_falls_due_from_the_councils_date_the_family_was_opened(app, team):
+    from server.jobs.visits import visits_due
+
+    worker, _, template = team
+    family = created(worker.post("/api/families", json={"display_name": "Late family"}))
+    with app.app_context():
+        # 00:30 BST on Wednesday 1 July 2026, which is still 30 June in UTC.
+        db.session.get(Family, uuid.UUID(family["id"])).created_at = datetime(
+            2026, 6, 30, 23, 30, tzinfo=UTC
+        )
+        db.session.commit()
+    checklist = created(
+        worker.post(
+            "/api/checklists", json={"family_id": family["id"], "template_id": template["id"]}
+        )
+    )
+    # Ten working days after 1 July, not after 30 June (14 July).
+    assert checklist["due_on"] == "2026-07-15"
+    with app.app_context():
+        assert set(visits_due(date(2026, 7, 15))) == {uuid.UUID(family["id"])}
 
 
 def test_a_checklist_is_made_from_its_template_with_derived_item_ids(team):

@@ -2,14 +2,18 @@
 // call these functions. Everything stored is sealed (crypto/keys.js) except
 // the device's public facts and the wrapped key needed to unlock.
 //
-// Never await unrelated work inside a transaction: encrypt first, then write.
+// IndexedDB itself comes through idb (vendor/idb.js in the build), whose
+// promises keep a transaction's steps in order. Never await unrelated work
+// inside a transaction: it commits as soon as nothing is asked of it, so
+// encrypt first, then write, and decide a read-then-update synchronously.
 
+import { deleteDB, openDB } from "/vendor/idb.js";
 import { DATABASE_NAME } from "../config.js";
 
 const VERSION = 1;
 export const STORES = {
-  device: "device", // one row: ids, salt, wrapped data key, failed unlocks (not secret)
-  state: "state", // sealed: cursor, counters, last sync, who signed in
+  device: "device", // one row: ids, salt, wrapped data key, failed unlocks, mutation counter (not secret)
+  state: "state", // sealed: cursor, last sync, who signed in
   records: "records", // sealed records, keyed "entity/id"
   outbox: "outbox", // sealed mutations, keyed by mutation_id
   drafts: "drafts", // sealed form drafts, keyed by form
@@ -28,32 +32,17 @@ function upgrade(database, oldVersion) {
   }
 }
 
-function done(request) {
-  return new Promise((resolve, reject) => {
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
-  });
-}
-
-function finished(transaction) {
-  return new Promise((resolve, reject) => {
-    transaction.oncomplete = () => resolve();
-    transaction.onerror = () => reject(transaction.error);
-    transaction.onabort = () => reject(transaction.error || new DOMException("Aborted", "AbortError"));
-  });
-}
-
 export class LocalDatabase {
   constructor(idb) {
     this.idb = idb;
   }
 
   static async open(name = DATABASE_NAME) {
-    const request = indexedDB.open(name, VERSION);
-    request.onupgradeneeded = (event) => upgrade(request.result, event.oldVersion);
-    const idb = await done(request);
-    // Another tab wiping the device (or upgrading) needs this connection closed.
-    idb.onversionchange = () => idb.close();
+    const idb = await openDB(name, VERSION, {
+      upgrade: (database, oldVersion) => upgrade(database, oldVersion),
+      // Another tab wiping the device (or upgrading) needs this connection closed.
+      blocking: (currentVersion, blockedVersion, event) => event.target.close(),
+    });
     return new LocalDatabase(idb);
   }
 
@@ -61,19 +50,21 @@ export class LocalDatabase {
     this.idb.close();
   }
 
-  async get(store, key) {
-    const transaction = this.idb.transaction(store, "readonly");
-    return done(transaction.objectStore(store).get(key));
+  get(store, key) {
+    return this.idb.get(store, key);
   }
 
-  async all(store) {
-    const transaction = this.idb.transaction(store, "readonly");
-    return done(transaction.objectStore(store).getAll());
+  all(store) {
+    return this.idb.getAll(store);
   }
 
-  async count(store) {
-    const transaction = this.idb.transaction(store, "readonly");
-    return done(transaction.objectStore(store).count());
+  /** Return the first `count` rows of a store in key order (the oldest mutations). */
+  first(store, count) {
+    return this.idb.getAll(store, null, count);
+  }
+
+  count(store) {
+    return this.idb.count(store);
   }
 
   /**
@@ -84,31 +75,92 @@ export class LocalDatabase {
   async write(changes) {
     const stores = [...new Set(changes.map((change) => change.store))];
     const transaction = this.idb.transaction(stores, "readwrite");
-    const complete = finished(transaction);
     try {
       for (const change of changes) {
         const store = transaction.objectStore(change.store);
         if (change.clear) {
-          store.clear();
+          settle(store.clear());
         }
         for (const key of change.delete || []) {
-          store.delete(key);
+          settle(store.delete(key));
         }
         for (const row of change.put || []) {
-          store.put(row);
+          settle(store.put(row));
         }
       }
     } catch (error) {
-      // A request that throws does not abort the transaction by itself: the
-      // writes already made would commit. All or nothing means aborting here.
-      transaction.abort();
-      complete.catch(() => {});
+      // A request that throws (a row without its key) does not abort the
+      // transaction by itself: the writes already made would commit.
+      abort(transaction);
       throw error;
     }
-    return complete;
+    await transaction.done;
+  }
+
+  /**
+   * Read one row and write what `change` makes of it, in one transaction, so
+   * no other tab's write can land between the read and the write (and be
+   * undone by it). `change(row)` gets the stored row (undefined when there is
+   * none) and returns the row to store, or null to store nothing; it must not
+   * await anything. Returns the row stored, or the one read when none was.
+   */
+  async update(store, key, change) {
+    const transaction = this.idb.transaction(store, "readwrite");
+    let result;
+    try {
+      const current = await transaction.store.get(key);
+      const next = change(current);
+      result = next ?? current;
+      if (next) {
+        settle(transaction.store.put(next));
+      }
+    } catch (error) {
+      abort(transaction);
+      throw error;
+    }
+    await transaction.done;
+    return result;
+  }
+
+  /**
+   * Store a sealed mutation under the device's next mutation id, taking the id
+   * and writing the row in one transaction: two tabs never share an id, and
+   * the outbox never misses an id a later row has (the server takes ids in
+   * order and answers a lower one as already done). Returns the id.
+   */
+  async addToOutbox(sealed) {
+    const transaction = this.idb.transaction([STORES.device, STORES.outbox], "readwrite");
+    let mutationId;
+    try {
+      const devices = transaction.objectStore(STORES.device);
+      const device = await devices.get("device");
+      mutationId = device.next_mutation_id || 1;
+      settle(devices.put({ ...device, next_mutation_id: mutationId + 1 }));
+      settle(transaction.objectStore(STORES.outbox).put({ ...sealed, mutation_id: mutationId }));
+    } catch (error) {
+      abort(transaction);
+      throw error;
+    }
+    await transaction.done;
+    return mutationId;
   }
 }
 
-export async function deleteLocalData(name = DATABASE_NAME) {
-  await done(indexedDB.deleteDatabase(name));
+// A request's failure aborts its transaction, which `transaction.done` reports:
+// its own promise needs no second report as an unhandled rejection.
+function settle(request) {
+  request.catch(() => {});
+}
+
+function abort(transaction) {
+  transaction.done.catch(() => {});
+  try {
+    transaction.abort();
+  } catch {
+    // already finished or aborted
+  }
+}
+
+export function deleteLocalData(name = DATABASE_NAME) {
+  return deleteDB(name);
 }

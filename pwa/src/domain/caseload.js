@@ -3,7 +3,7 @@
 
 import { CONTACT_ATTENTION_DAYS } from "../config.js";
 import { daysBetween, formatDate, nextVisitDue, parseDate } from "./timescales.js";
-import { today as clockToday } from "../clock.js";
+import { localDateOf, today as clockToday } from "../clock.js";
 
 function lastMeaningfulContact(data, familyId) {
   let latest = null;
@@ -12,7 +12,7 @@ function lastMeaningfulContact(data, familyId) {
       latest = interaction.occurred_at;
     }
   }
-  return latest ? parseDate(latest) : null;
+  return latest ? parseDate(localDateOf(latest)) : null; // the day it was here, as "today" is
 }
 
 /** Return the next statutory visit due for a family, from the templates' timescales. */
@@ -32,7 +32,7 @@ export function nextStatutoryVisit(data, family) {
         }
       }
     }
-    const started = parseDate(family.created_at);
+    const started = parseDate(localDateOf(family.created_at));
     const due = nextVisitDue(template.timescale, { started, lastVisit: lastVisit ? parseDate(lastVisit) : null });
     if (!earliest || due < earliest.due) {
       earliest = { due, purpose: template.purpose, name: template.name };

@@ -1,5 +1,8 @@
 // Statutory visit timescales and working days: the same rules as the
-// server's server/domain/timescales.py (a shared table of cases tests both).
+// server's server/domain/timescales.py (a shared table of cases tests both),
+// counting the bank holidays the server sends (./bank-holidays.js).
+
+import { isBankHoliday } from "./bank-holidays.js";
 
 const DAY_MS = 86_400_000;
 
@@ -20,66 +23,9 @@ function weekday(date) {
   return (date.getUTCDay() + 6) % 7; // Monday 0 ... Sunday 6, as Python's weekday()
 }
 
-export function easterSunday(year) {
-  const a = year % 19;
-  const b = Math.floor(year / 100);
-  const c = year % 100;
-  const d = Math.floor(b / 4);
-  const e = b % 4;
-  const g = Math.floor((8 * b + 13) / 25);
-  const h = (19 * a + b - d - g + 15) % 30;
-  const i = Math.floor(c / 4);
-  const k = c % 4;
-  const l = (32 + 2 * e + 2 * i - h - k) % 7;
-  const m = Math.floor((a + 11 * h + 19 * l) / 433);
-  const month = Math.floor((h + l - 7 * m + 90) / 25);
-  const day = (h + l - 7 * m + 33 * month + 19) % 32;
-  return new Date(Date.UTC(year, month - 1, day));
-}
-
-function mondayOnOrAfter(date) {
-  return addDays(date, (7 - weekday(date)) % 7);
-}
-
-function substituteIfWeekend(date) {
-  return weekday(date) < 5 ? date : mondayOnOrAfter(date);
-}
-
-function lastMonday(year, monthIndex) {
-  const last = new Date(Date.UTC(year, monthIndex + 1, 0));
-  return addDays(last, -weekday(last));
-}
-
-const holidayCache = new Map();
-
-export function englandBankHolidays(year) {
-  if (!holidayCache.has(year)) {
-    const easter = easterSunday(year);
-    let christmas = new Date(Date.UTC(year, 11, 25));
-    let boxing = new Date(Date.UTC(year, 11, 26));
-    if (weekday(christmas) >= 5 || weekday(boxing) >= 5) {
-      christmas = substituteIfWeekend(christmas);
-      const dayAfter = addDays(christmas, 1);
-      boxing = substituteIfWeekend(boxing > dayAfter ? boxing : dayAfter);
-    }
-    const days = [
-      substituteIfWeekend(new Date(Date.UTC(year, 0, 1))),
-      addDays(easter, -2),
-      addDays(easter, 1),
-      mondayOnOrAfter(new Date(Date.UTC(year, 4, 1))),
-      lastMonday(year, 4),
-      lastMonday(year, 7),
-      christmas,
-      boxing,
-    ];
-    holidayCache.set(year, new Set(days.map(formatDate)));
-  }
-  return holidayCache.get(year);
-}
-
 export function isWorkingDay(date, extraHolidays = new Set()) {
   const text = formatDate(date);
-  return weekday(date) < 5 && !englandBankHolidays(date.getUTCFullYear()).has(text) && !extraHolidays.has(text);
+  return weekday(date) < 5 && !isBankHoliday(text) && !extraHolidays.has(text);
 }
 
 export function addInterval(start, interval, extraHolidays = new Set()) {

@@ -27,6 +27,11 @@ export const SyncState = Object.freeze({
   FAILED: "failed",
 });
 
+/** Open a sealed outbox row: its id is the row's key, kept beside the sealed change. */
+export async function openMutation(key, row) {
+  return { ...(await open(key, row)), mutation_id: row.mutation_id };
+}
+
 // Tabs tell each other they synced (made when sync starts, not on import).
 let channel = null;
 function tabsChannel() {
@@ -62,9 +67,7 @@ export class SyncService extends EventTarget {
    * to its checklist), so the worker is told of one change, not one per part.
    */
   async enqueue(entity, op, id, data = {}, baseVersion = null, { partOf = null } = {}) {
-    const mutationId = await this.#nextMutationId();
-    const mutation = {
-      mutation_id: mutationId,
+    const change = {
       entity,
       op,
       id,
@@ -74,20 +77,14 @@ export class SyncService extends EventTarget {
       client_ts: nowIso(),
       ...(partOf ? { part_of: partOf } : {}), // kept on the device, never sent
     };
-    const sealed = await seal(this.key, mutation);
-    await this.db.write([{ store: STORES.outbox, put: [{ mutation_id: mutationId, ...sealed }] }]);
+    // Sealed before its id is known: the id is taken and the row written in one
+    // transaction, which cannot wait for encryption (openMutation adds it back).
+    const mutationId = await this.db.addToOutbox(await seal(this.key, change));
+    const mutation = { mutation_id: mutationId, ...change };
     this.data.setOutbox([...this.data.outbox, mutation]);
     this.#announce();
     this.scheduleSoon();
     return mutation;
-  }
-
-  async #nextMutationId() {
-    // The counter is not secret: keep it in the device row, bumped in one transaction.
-    const device = await this.db.get(STORES.device, "device");
-    const next = (device.next_mutation_id || 1);
-    await this.db.write([{ store: STORES.device, put: [{ ...device, next_mutation_id: next + 1 }] }]);
-    return next;
   }
 
   // --- when to sync ----------------------------------------------------------------
@@ -237,8 +234,15 @@ export class SyncService extends EventTarget {
   // --- push ------------------------------------------------------------------------
 
   async push() {
-    while (this.data.outbox.length) {
-      const batch = this.data.outbox.slice(0, PUSH_BATCH);
+    for (;;) {
+      // The outbox as stored, not as this tab holds it: other tabs add to it
+      // too, and the server answers an id below one it has seen as done.
+      const batch = await Promise.all(
+        (await this.db.first(STORES.outbox, PUSH_BATCH)).map((row) => openMutation(this.key, row)),
+      );
+      if (!batch.length) {
+        return;
+      }
       const reply = await post("/api/sync/push", {
         device_id: this.deviceId,
         schema_version: SCHEMA_VERSION,

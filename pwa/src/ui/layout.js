@@ -2,6 +2,7 @@
 // view (one line on a phone), and the banner that offers a new version of the app.
 
 import { APP_NAME } from "../config.js";
+import { localDateOf } from "../clock.js";
 import { SyncState } from "../sync/sync-service.js";
 import { storageRisks } from "../storage.js";
 import { html } from "./html.js";
@@ -149,11 +150,12 @@ export function footer() {
   </footer>`;
 }
 
+/** Say a date ("1 July 2026"): a calendar date as it is, a moment on its local day (localDateOf). */
 export function formatDate(text) {
   if (!text) {
     return "";
   }
-  const date = new Date(text.length === 10 ? `${text}T00:00:00Z` : text);
+  const date = new Date(`${localDateOf(text)}T00:00:00Z`);
   return date.toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
 }
 

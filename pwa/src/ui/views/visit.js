@@ -8,7 +8,7 @@
 // stays on it.
 
 import { checklistItemId, newId } from "../../domain/ids.js";
-import { localDate, now, nowMs, today, todayIso } from "../../clock.js";
+import { localDate, localDateOf, now, nowMs, today, todayIso } from "../../clock.js";
 import { formatDate as isoDate, nextVisitDue, parseDate } from "../../domain/timescales.js";
 import { button, checkboxes, dateInput, formValues, radios, readDate, textInput, textarea } from "../forms.js";
 import { html, mount } from "../html.js";
@@ -167,7 +167,7 @@ function visitDue(data, family, template, checklist) {
     const purpose = other.purpose || templatesOf(data).find((t) => t.id === other.template_id)?.purpose;
     if (purpose === template.purpose && (!last || other.completed_on > last)) last = other.completed_on;
   }
-  const started = family.created_at ? parseDate(family.created_at) : today();
+  const started = family.created_at ? parseDate(localDateOf(family.created_at)) : today();
   return isoDate(nextVisitDue(template.timescale, { started, lastVisit: last ? parseDate(last) : null }));
 }
 
