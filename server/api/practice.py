@@ -206,7 +206,6 @@ def list_vocabularies() -> list[dict[str, Any]]:
         for name, entries in vocabularies().items()
     ]
 
-
     return [{"name": name, "codes": entries} for name, entries in vocabularies().items()]
 
 
