@@ -9,6 +9,7 @@ import { button, errorSummary, formValues, radios, select, storageMessage, textI
 import { html } from "../html.js";
 import { backLink } from "../layout.js";
 import { Screen, successBanner } from "../screen.js";
+import { responsiveTable } from "../tables.js";
 import { familyMembers, fullName, personName, unsyncedTag } from "./family.js";
 
 const QUALITIES = [
@@ -227,36 +228,28 @@ function relationshipsTable(context, network) {
   if (!network.edges.length) {
     return html`<p class="govuk-body">No relationships recorded yet.</p>`;
   }
-  return html`<table class="govuk-table app-network-table">
-    <caption class="govuk-table__caption govuk-table__caption--m">Relationships</caption>
-    <thead class="govuk-table__head"><tr class="govuk-table__row">
-      <th scope="col" class="govuk-table__header">From</th>
-      <th scope="col" class="govuk-table__header">To</th>
-      <th scope="col" class="govuk-table__header">Relationship</th>
-      <th scope="col" class="govuk-table__header">Quality</th>
-      <th scope="col" class="govuk-table__header">Support role</th>
-      <th scope="col" class="govuk-table__header">Whose account</th>
-      <th scope="col" class="govuk-table__header"><span class="govuk-visually-hidden">Actions</span></th>
-    </tr></thead>
-    <tbody class="govuk-table__body">${network.edges.map(({ relationship, from, to }) => {
+  return responsiveTable({
+    caption: "Relationships",
+    captionClass: "govuk-table__caption--m",
+    classes: "app-network-table",
+    columns: ["From", "To", "Relationship", "Quality", "Support role", "Whose account", { text: "Actions", hidden: true }],
+    rows: network.edges.map(({ relationship, from, to }) => {
       const fromName = endName(from, "Someone not on this device");
       const toName = endName(to, relationship.to_organisation || "Someone not on this device");
       const pending = relationship.unsynced || data.pending("relationship", relationship.id);
       const what = `the relationship from ${fromName} to ${toName}`;
-      return html`<tr class="govuk-table__row">
-        <td class="govuk-table__cell">${fromName}</td>
-        <td class="govuk-table__cell">${toName}${to?.kind === "organisation" && to.organisationKind ? html`<br><span class="govuk-body-s">${label("organisation_kind", to.organisationKind)}</span>` : ""}</td>
-        <td class="govuk-table__cell">${label("relationship_type", relationship.type)} ${pending ? unsyncedTag() : ""}</td>
-        <td class="govuk-table__cell">${qualityLabel(context, relationship.quality)}</td>
-        <td class="govuk-table__cell">${relationship.support_role || "None"}${relationship.contact_restrictions ? html`<br><span class="govuk-body-s app-pre-wrap">Contact restrictions: ${relationship.contact_restrictions}</span>` : ""}</td>
-        <td class="govuk-table__cell">${relationship.account_of === "professional" ? "Professional's" : "Family's"}</td>
-        <td class="govuk-table__cell">
-          <button type="button" class="app-link-button" data-change="${relationship.id}">Change<span class="govuk-visually-hidden"> ${what}</span></button>
-          <button type="button" class="app-link-button" data-remove="${relationship.id}">Remove<span class="govuk-visually-hidden"> ${what}</span></button>
-        </td>
-      </tr>`;
-    })}</tbody>
-  </table>`;
+      return [
+        fromName,
+        html`${toName}${to?.kind === "organisation" && to.organisationKind ? html`<br><span class="govuk-body-s">${label("organisation_kind", to.organisationKind)}</span>` : ""}`,
+        html`${label("relationship_type", relationship.type)} ${pending ? unsyncedTag() : ""}`,
+        qualityLabel(context, relationship.quality),
+        html`${relationship.support_role || "None"}${relationship.contact_restrictions ? html`<br><span class="govuk-body-s app-pre-wrap">Contact restrictions: ${relationship.contact_restrictions}</span>` : ""}`,
+        relationship.account_of === "professional" ? "Professional's" : "Family's",
+        html`<button type="button" class="app-link-button" data-change="${relationship.id}">Change<span class="govuk-visually-hidden"> ${what}</span></button>
+          <button type="button" class="app-link-button" data-remove="${relationship.id}">Remove<span class="govuk-visually-hidden"> ${what}</span></button>`,
+      ];
+    }),
+  });
 }
 
 function describe(context, network, relationship) {
