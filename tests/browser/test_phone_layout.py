@@ -32,7 +32,7 @@ from server.persistence import (
     User,
 )
 from tests.api.casework import created
-from tests.browser.conftest import PASSPHRASE, sign_in, wait_until_synced
+from tests.browser.conftest import PASSPHRASE, check_accessibility, sign_in, wait_until_synced
 from tests.conftest import ApiClient
 
 PHONE = {"width": 390, "height": 844}
@@ -391,3 +391,122 @@ def test_the_skip_link_moves_to_the_main_content_and_stays_on_the_screen(
     expect(page.locator("main")).to_be_focused()
     expect(page).to_have_url(address)
     expect(page.get_by_role("heading", level=1, name="Network map")).to_be_visible()
+
+
+# Run in the page: each node of the network map, what it shows and how big, and
+# each label's box against the map's.
+MAP_LABELS = """() => {
+  const map = document.querySelector(".app-network svg");
+  const frame = map.getBoundingClientRect();
+  const scale = map.getScreenCTM().a; // drawing units to CSS pixels
+  const inside = (box) => box.left >= frame.left - 0.5 && box.right <= frame.right + 0.5
+    && box.top >= frame.top - 0.5 && box.bottom <= frame.bottom + 0.5;
+  const labels = [...map.querySelectorAll("text")].map((text) => {
+    const box = text.getBoundingClientRect();
+    return {
+      text: text.textContent.replace(/\\s+/g, " ").trim(),
+      px: parseFloat(getComputedStyle(text).fontSize) * scale,
+      inside: inside(box),
+      box: { left: box.left, right: box.right, top: box.top, bottom: box.bottom },
+    };
+  });
+  const nodes = [...map.querySelectorAll("[data-node]")].map((node) => {
+    const box = node.getBoundingClientRect();
+    return {
+      shown: node.querySelector("text").textContent.replace(/\\s+/g, " ").trim(),
+      name: node.getAttribute("aria-label"),
+      box: { left: box.left, right: box.right, top: box.top, bottom: box.bottom },
+    };
+  });
+  return { labels, nodes };
+}"""
+
+
+def overlapping(items: list[dict[str, Any]], key: str) -> list[tuple[str, str]]:
+    """Return the pairs of items whose boxes overlap."""
+
+    def overlap(a: dict[str, float], b: dict[str, float]) -> bool:
+        return (
+            a["left"] < b["right"] - 1
+            and b["left"] < a["right"] - 1
+            and a["top"] < b["bottom"] - 1
+            and b["top"] < a["bottom"] - 1
+        )
+
+    return [
+        (one[key], other[key])
+        for number, one in enumerate(items)
+        for other in items[number + 1 :]
+        if overlap(one["box"], other["box"])
+    ]
+
+
+def test_the_network_map_labels_are_legible_and_whole_on_a_phone(
+    make_user, make_family, make_client, new_context
+):
+    amara = make_user("caseworker", username="amara")
+    family = make_family(team_of=amara, worker=amara, name="Okoro")
+    fid = str(family.id)
+    api = make_client("amara")
+    people = {p["given_name"]: p for p in api.get(f"/api/people?family_id={fid}").json["items"]}
+    godmother = created(
+        api.post(
+            "/api/people",
+            json={"family_id": fid, "given_name": "Oluwaseunfunmilayo", "family_name": "Adeyemi"},
+        )
+    )
+    sam = people["Sam"]["id"]
+    for to in (
+        {"to_person_id": people["Alex"]["id"], "type": "MTH"},
+        {"to_person_id": godmother["id"], "type": "FRND"},
+        {"to_organisation": LONG_ORGANISATION, "organisation_kind": "community", "type": "YOUTH"},
+        {"to_organisation": "Hillside Primary School", "type": "TEACHER"},
+        {"to_organisation": "Riverside Surgery", "organisation_kind": "gp", "type": "GP"},
+    ):
+        created(
+            api.post(
+                "/api/relationships",
+                json={"family_id": fid, "from_person_id": sam, "quality": "strong", **to},
+            )
+        )
+
+    page = phone(new_context)
+    sign_in(page, "amara")
+    page.evaluate("(address) => { location.hash = address; }", f"#/family/{fid}/network")
+    expect(page.get_by_role("heading", level=1, name="Network map")).to_be_visible()
+    drawn = page.evaluate(MAP_LABELS)
+
+    # Whole: each node shows its full name (the organisation's, or the person's
+    # given name), never cut short, and its spoken name holds what it shows.
+    shown = sorted(node["shown"] for node in drawn["nodes"])
+    assert shown == sorted(
+        [
+            "Alex",
+            "Sam",
+            "Oluwaseunfunmilayo",
+            LONG_ORGANISATION,
+            "Hillside Primary School",
+            "Riverside Surgery",
+        ]
+    )
+    for node in drawn["nodes"]:
+        assert node["shown"] in node["name"], node
+    # Legible: at least 13 CSS px on the phone (names 14 px and more), inside the
+    # map, and nothing drawn over anything else.
+    for label in drawn["labels"]:
+        assert label["px"] >= 13, label
+        assert label["inside"], f"{label['text']} is cut off by the edge of the map"
+    names = [label for label in drawn["labels"] if label["text"] in shown]
+    assert len(names) == len(shown) and all(label["px"] >= 14 for label in names), names
+    assert overlapping(drawn["nodes"], "shown") == [], "nodes drawn over each other"
+    assert overlapping(drawn["labels"], "text") == [], "labels written over each other"
+    assert page.evaluate(OVERFLOWS) == []
+    check_accessibility(page, "network map on a phone")
+    # What a node shows is in what it is called (WCAG 2.5.3), checked on each node.
+    named = page.evaluate(
+        """async () => await axe.run(".app-network", {
+            runOnly: {type: "rule", values: ["label-content-name-mismatch"]}
+        })"""
+    )
+    assert named["violations"] == []
+    assert [len(rule["nodes"]) for rule in named["passes"]] == [len(drawn["nodes"])]
