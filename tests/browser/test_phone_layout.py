@@ -301,10 +301,18 @@ def sign_in_as(page: Any, username: str) -> None:
 
 def open_screen(page: Any, address: str) -> str:
     """Go to an address as a link in the app would; return the screen's heading once drawn."""
-    page.evaluate("(address) => { location.hash = address; }", address)
+    # Each screen is drawn into a new element of its own: mark the one shown now.
+    page.evaluate(
+        """(address) => {
+          if (location.hash === address) return; // on show already
+          document.querySelector('#main-content > *')?.setAttribute('data-left', '');
+          location.hash = address;
+        }""",
+        address,
+    )
     page.wait_for_function(
         """() => {
-          const heading = document.querySelector('#main-content h1');
+          const heading = document.querySelector('#main-content > :not([data-left]) h1');
           return heading && document.title.startsWith(heading.textContent.trim())
             && !/^(Opening|Loading)/.test(heading.textContent.trim());
         }"""
@@ -348,6 +356,8 @@ def page_of_app(new_context: Any) -> Any:
     page = phone(new_context)
     page.goto("/")
     page.get_by_role("heading", level=1).first.wait_for()
+    # Its files cached: none is still being sent when the test ends and the browser closes.
+    page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
     return page
 
 
