@@ -35,6 +35,7 @@ function shell() {
       ${footer()}`,
   );
   document.body.addEventListener("click", onClick);
+  document.body.addEventListener("click", onPageLink);
 }
 
 function onClick(event) {
@@ -106,6 +107,55 @@ export function enhance(root) {
 // --- routing --------------------------------------------------------------------------
 
 let teardown = null;
+let shownHash = null; // the address of the screen on show
+
+/** Whether an address names a screen: "#/…", or nothing (home). Any other fragment is a place on the page. */
+function isScreen(hash) {
+  return hash === "" || hash === "#" || hash.startsWith("#/");
+}
+
+/**
+ * Follow a link to a place on this page (the skip link's "#main-content")
+ * without leaving the screen: move the focus there, as a browser would.
+ */
+function onPageLink(event) {
+  const link = event.target.closest('a[href^="#"]');
+  if (!link || event.defaultPrevented || isScreen(link.getAttribute("href"))) {
+    return; // a screen, or a component (the error summary) that moved the focus itself
+  }
+  event.preventDefault();
+  focusFragment(link.getAttribute("href"));
+}
+
+function focusFragment(hash) {
+  let id = hash.slice(1);
+  try {
+    id = decodeURIComponent(id);
+  } catch {
+    // not percent-encoded: use it as it is
+  }
+  const target = id && document.getElementById(id);
+  if (!target) {
+    return;
+  }
+  if (!target.hasAttribute("tabindex") && target.tabIndex < 0) {
+    target.setAttribute("tabindex", "-1"); // focusable from script only, and only until it loses the focus
+    target.addEventListener("blur", () => target.removeAttribute("tabindex"), { once: true });
+  }
+  target.focus();
+}
+
+function onHashChange() {
+  if (isScreen(location.hash) || shownHash === null) {
+    render();
+    return;
+  }
+  // A fragment reached another way (typed, or a link this page did not draw):
+  // keep the screen and its address, and go to the place.
+  const fragment = location.hash;
+  history.replaceState(history.state, "", `${location.pathname}${location.search}${shownHash}`);
+  focusFragment(fragment);
+}
 
 async function render() {
   renderChrome();
@@ -115,7 +165,8 @@ async function render() {
   document.getElementById("main-content").replaceChildren(main);
   teardown?.();
   teardown = null;
-  const hash = location.hash || "#/";
+  shownHash = isScreen(location.hash) ? location.hash : "#/";
+  const hash = shownHash || "#/";
   const route = routes.find((candidate) => candidate.pattern.test(hash)) || routes[routes.length - 1];
   const params = hash.match(route.pattern)?.slice(1) || [];
   if (route.needsUnlock && !session.unlocked && session.user?.role === "analyst") {
@@ -282,7 +333,7 @@ async function registerWorker() {
 // --- start ----------------------------------------------------------------------------
 
 shell();
-window.addEventListener("hashchange", render);
+window.addEventListener("hashchange", onHashChange);
 registerWorker().catch((error) => console.error("service worker", error));
 render();
 window.fieldwork = app; // for the browser tests and the benchmark

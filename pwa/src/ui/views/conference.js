@@ -38,6 +38,7 @@ import {
 } from "../forms.js";
 import { html, mount } from "../html.js";
 import { backLink, formatDate, tag } from "../layout.js";
+import { responsiveTable } from "../tables.js";
 import { todayIso } from "../../clock.js";
 
 const STATUS_COLOURS = { offered: "", declined: "grey", preparing: "yellow", held: "green", reviewed: "purple", closed: "grey" };
@@ -334,15 +335,14 @@ function stagesSection(values, errors) {
 function actionRow(context, action, confirming) {
   const pending = action.unsynced || context.data.pending("plan_action", action.id);
   const statusId = `action-status-${action.id}`;
-  return html`<tr class="govuk-table__row">
-    <td class="govuk-table__cell app-pre-wrap">${action.task}</td>
-    <td class="govuk-table__cell">${action.who}</td>
-    <td class="govuk-table__cell">${action.due_on ? formatDate(action.due_on) : "No date set"}</td>
-    <td class="govuk-table__cell">${action.checked_by || "Nobody named"}</td>
-    <td class="govuk-table__cell">${tag(planStatusLabel(action.status || "not_started"), PLAN_COLOURS[action.status || "not_started"])}
-      ${pending ? html`<br><span class="govuk-body-s">Not synced yet</span>` : ""}</td>
-    <td class="govuk-table__cell">
-      ${confirming
+  return [
+    { content: action.task, classes: "app-pre-wrap" },
+    action.who,
+    action.due_on ? formatDate(action.due_on) : "No date set",
+    action.checked_by || "Nobody named",
+    html`${tag(planStatusLabel(action.status || "not_started"), PLAN_COLOURS[action.status || "not_started"])}
+      ${pending ? html`<br><span class="govuk-body-s">Not synced yet</span>` : ""}`,
+    html`${confirming
         ? html`<p class="govuk-body-s" id="remove-question-${action.id}">Remove this action from the plan?</p>
           <div class="govuk-button-group">
             <button type="button" class="govuk-button govuk-button--warning" id="action-remove-yes" data-remove-action="${action.id}" aria-describedby="remove-question-${action.id}">Yes, remove it<span class="govuk-visually-hidden">: ${action.task}</span></button>
@@ -359,9 +359,8 @@ function actionRow(context, action, confirming) {
               <button type="submit" class="govuk-button govuk-button--secondary">Change status<span class="govuk-visually-hidden"> of ${action.task}</span></button>
               <button type="button" class="govuk-button govuk-button--secondary" data-confirm-remove="${action.id}">Remove<span class="govuk-visually-hidden"> ${action.task}</span></button>
             </div>
-          </form>`}
-    </td>
-  </tr>`;
+          </form>`}`,
+  ];
 }
 
 function planSection(context, actions, values, errors, confirmRemove) {
@@ -370,18 +369,12 @@ function planSection(context, actions, values, errors, confirmRemove) {
     ${sectionStart("plan", "The family's plan")}
     <p class="govuk-body">The plan the family make in private family time: each task, who does it, by when, and who checks it is done.</p>
     ${actions.length
-      ? html`<table class="govuk-table">
-          <caption class="govuk-table__caption govuk-table__caption--m">Actions in the plan: ${actions.length}, ${done} done</caption>
-          <thead class="govuk-table__head"><tr class="govuk-table__row">
-            <th scope="col" class="govuk-table__header">Task</th>
-            <th scope="col" class="govuk-table__header">Who does it</th>
-            <th scope="col" class="govuk-table__header">By when</th>
-            <th scope="col" class="govuk-table__header">Who checks</th>
-            <th scope="col" class="govuk-table__header">Status</th>
-            <th scope="col" class="govuk-table__header">Change</th>
-          </tr></thead>
-          <tbody class="govuk-table__body">${actions.map((action) => actionRow(context, action, confirmRemove === action.id))}</tbody>
-        </table>`
+      ? responsiveTable({
+          caption: `Actions in the plan: ${actions.length}, ${done} done`,
+          captionClass: "govuk-table__caption--m",
+          columns: ["Task", "Who does it", "By when", "Who checks", "Status", "Change"],
+          rows: actions.map((action) => actionRow(context, action, confirmRemove === action.id)),
+        })
       : html`<p class="govuk-body">No actions yet. Add the first action of the family's plan below.</p>`}
     <form id="new-action-form" data-form="${NEW_ACTION}" novalidate>
       <h3 class="govuk-heading-m">Add an action to the plan</h3>

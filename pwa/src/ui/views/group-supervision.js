@@ -42,6 +42,7 @@ import {
   textarea,
 } from "../forms.js";
 import { html, mount } from "../html.js";
+import { responsiveTable } from "../tables.js";
 import { backLink, formatDate, formatDateTime, tag } from "../layout.js";
 import { categoryLabel, currentPolicy, lightOf, lightTag, statusOf, statusTag, watchCategory } from "./judgment.js";
 import { baseVersion, checkLength, draftStatus, familyName, notFound, notSyncedTag, successBanner } from "./note.js";
@@ -212,25 +213,17 @@ function myActionsTable(context) {
   if (!owned.length) {
     return html`<p class="govuk-body">You have no actions from group supervision.</p>`;
   }
-  return html`<table class="govuk-table" id="my-actions">
-    <caption class="govuk-table__caption govuk-visually-hidden">Your actions from group supervision, open ones first</caption>
-    <thead class="govuk-table__head"><tr class="govuk-table__row">
-      <th scope="col" class="govuk-table__header">Action</th>
-      <th scope="col" class="govuk-table__header">Family</th>
-      <th scope="col" class="govuk-table__header">Due</th>
-      <th scope="col" class="govuk-table__header">Status</th>
-    </tr></thead>
-    <tbody class="govuk-table__body">
-      ${owned.map(
-        ({ action, discussion }) => html`<tr class="govuk-table__row">
-          <td class="govuk-table__cell"><a class="govuk-link" href="${HOME}/${discussion.session_id}/${discussion.id}">${action.task}</a></td>
-          <td class="govuk-table__cell">${familyName(data, discussion.family_id)}</td>
-          <td class="govuk-table__cell">${action.due_on ? formatDate(action.due_on) : "No date"}</td>
-          <td class="govuk-table__cell">${ACTION_STATUS[action.status] || action.status}</td>
-        </tr>`,
-      )}
-    </tbody>
-  </table>`;
+  return responsiveTable({
+    id: "my-actions",
+    caption: "Your actions from group supervision, open ones first",
+    columns: ["Action", "Family", "Due", "Status"],
+    rows: owned.map(({ action, discussion }) => [
+      html`<a class="govuk-link" href="${HOME}/${discussion.session_id}/${discussion.id}">${action.task}</a>`,
+      familyName(data, discussion.family_id),
+      action.due_on ? formatDate(action.due_on) : "No date",
+      ACTION_STATUS[action.status] || action.status,
+    ]),
+  });
 }
 
 function listScreen(context) {
@@ -387,27 +380,19 @@ function actionsSection(context, state, discussion, owners, canLead) {
   return html`<section aria-labelledby="actions-heading">
     <h2 class="govuk-heading-m" id="actions-heading">Actions</h2>
     ${actions.length
-      ? html`<table class="govuk-table">
-          <caption class="govuk-table__caption govuk-visually-hidden">Actions agreed for this family</caption>
-          <thead class="govuk-table__head"><tr class="govuk-table__row">
-            <th scope="col" class="govuk-table__header">Action</th>
-            <th scope="col" class="govuk-table__header">Who</th>
-            <th scope="col" class="govuk-table__header">Due</th>
-            <th scope="col" class="govuk-table__header">Status</th>
-          </tr></thead>
-          <tbody class="govuk-table__body">${actions.map(
-            (action) => html`<tr class="govuk-table__row">
-              <td class="govuk-table__cell">${action.task}</td>
-              <td class="govuk-table__cell">${context.staffName(action.owner_id)}</td>
-              <td class="govuk-table__cell">${action.due_on ? formatDate(action.due_on) : "No date"}</td>
-              <td class="govuk-table__cell">${tag(ACTION_STATUS[action.status] || action.status, action.status === "done" ? "green" : "grey")}
-                ${(canLead || action.owner_id === user.id) && action.status !== "done"
-                  ? html`<button type="button" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0" data-module="govuk-button" data-click="done" value="${action.id}">Mark as done<span class="govuk-visually-hidden">: ${action.task}</span></button>`
-                  : ""}
-              </td>
-            </tr>`,
-          )}</tbody>
-        </table>`
+      ? responsiveTable({
+          caption: "Actions agreed for this family",
+          columns: ["Action", "Who", "Due", "Status"],
+          rows: actions.map((action) => [
+            action.task,
+            context.staffName(action.owner_id),
+            action.due_on ? formatDate(action.due_on) : "No date",
+            html`${tag(ACTION_STATUS[action.status] || action.status, action.status === "done" ? "green" : "grey")}
+              ${(canLead || action.owner_id === user.id) && action.status !== "done"
+                ? html`<button type="button" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0" data-module="govuk-button" data-click="done" value="${action.id}">Mark as done<span class="govuk-visually-hidden">: ${action.task}</span></button>`
+                : ""}`,
+          ]),
+        })
       : html`<p class="govuk-body">No actions yet.</p>`}
     ${canLead
       ? html`<form data-form="action" data-draft="${key}" novalidate>

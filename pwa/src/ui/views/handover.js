@@ -11,6 +11,7 @@ import { button, errorSummary, radios, select, textarea } from "../forms.js";
 import { html } from "../html.js";
 import { backLink, formatDate } from "../layout.js";
 import { Screen, successBanner } from "../screen.js";
+import { responsiveTable } from "../tables.js";
 import { todayIso } from "../../clock.js";
 
 const NOTE_MAX = 20_000;
@@ -31,29 +32,19 @@ export function assignmentHistorySection(context, familyId) {
   return html`<section aria-labelledby="assignments-heading" id="assignment-history">
     <h2 class="govuk-heading-m" id="assignments-heading">Who has worked with the family</h2>
     ${rows.length
-      ? html`<table class="govuk-table app-assignment-history">
-          <caption class="govuk-table__caption govuk-visually-hidden">Workers of this family, the current ones first</caption>
-          <thead class="govuk-table__head"><tr class="govuk-table__row">
-            <th scope="col" class="govuk-table__header">Worker</th>
-            <th scope="col" class="govuk-table__header">Role</th>
-            <th scope="col" class="govuk-table__header">From</th>
-            <th scope="col" class="govuk-table__header">To</th>
-            <th scope="col" class="govuk-table__header">Why it changed</th>
-            <th scope="col" class="govuk-table__header">Handover note</th>
-          </tr></thead>
-          <tbody class="govuk-table__body">
-            ${rows.map(
-              (a) => html`<tr class="govuk-table__row">
-                <td class="govuk-table__cell">${staffName(a.worker_id)}</td>
-                <td class="govuk-table__cell">${label("assignment_role", a.role || ALLOCATED_WORKER)}</td>
-                <td class="govuk-table__cell">${formatDate(a.started_on)}</td>
-                <td class="govuk-table__cell">${a.ended_on && a.ended_on <= today ? formatDate(a.ended_on) : "Now"}</td>
-                <td class="govuk-table__cell">${a.change_reason ? label("handover_reason", a.change_reason) : ""}</td>
-                <td class="govuk-table__cell app-pre-wrap">${a.handover_note || ""}</td>
-              </tr>`,
-            )}
-          </tbody>
-        </table>`
+      ? responsiveTable({
+          caption: "Workers of this family, the current ones first",
+          classes: "app-assignment-history",
+          columns: ["Worker", "Role", "From", "To", "Why it changed", "Handover note"],
+          rows: rows.map((a) => [
+            { content: staffName(a.worker_id), header: true },
+            label("assignment_role", a.role || ALLOCATED_WORKER),
+            formatDate(a.started_on),
+            a.ended_on && a.ended_on <= today ? formatDate(a.ended_on) : "Now",
+            a.change_reason ? label("handover_reason", a.change_reason) : "",
+            { content: a.handover_note || "", classes: "app-pre-wrap" },
+          ]),
+        })
       : html`<p class="govuk-body">No worker has been allocated yet.</p>`}
     ${user?.role === "supervisor"
       ? html`<p class="govuk-body"><a class="govuk-link" href="#/family/${familyId}/handover">Assign or hand over the family<span class="govuk-visually-hidden"> to another worker</span></a></p>`

@@ -1,6 +1,6 @@
 // The family's network map (genogram and ecomap): the children in the
-// middle, their family around them, and friends, neighbours, professionals
-// and organisations on the outer ring. The same relationships are listed in
+// middle, the adults of their family above them, and friends, neighbours,
+// professionals and organisations below. The same relationships are listed in
 // a table, which is where they are changed or removed, so nothing depends on
 // seeing the diagram or telling its colours apart.
 
@@ -9,6 +9,7 @@ import { button, errorSummary, formValues, radios, select, storageMessage, textI
 import { html } from "../html.js";
 import { backLink } from "../layout.js";
 import { Screen, successBanner } from "../screen.js";
+import { responsiveTable } from "../tables.js";
 import { familyMembers, fullName, personName, unsyncedTag } from "./family.js";
 
 const QUALITIES = [
@@ -24,14 +25,20 @@ const ACCOUNTS = [
 ];
 
 // Relationship types that make someone part of the family's wider network
-// rather than their kin: a person with only these sits on the outer ring.
+// rather than their kin: a person with only these is drawn with the network.
 const NETWORK_TYPES = new Set(["FRND", "NBOR", "TEACHER", "GP", "HLTHVIS", "NURSERY", "FAITH", "YOUTH", "PROF", "ORG"]);
 
-// The drawing, in SVG user units.
-const SIZE = 720;
-const MIDDLE = SIZE / 2;
-const RINGS = { centre: 75, family: 180, outer: 285 };
-const NODE_RADIUS = 28;
+// The drawing is in CSS pixels: it is drawn for the width it is shown at, so
+// its labels keep the size app.scss gives them (at least 13 px) on a phone as
+// on a desktop, and wrap onto more lines rather than being cut short.
+const MAP_WIDTH = { least: 260, most: 640 };
+const TEXT_SIZE = { person: 15, organisation: 14, edge: 13 }; // as app.scss sets them
+const LINE_HEIGHT = 1.2;
+const LABEL_WIDTH = { person: 96, organisation: 104, edge: 112, least: 60 }; // the widest line of a label (and the narrowest)
+const MIN_NODE_WIDTH = 36;
+const BOX_PADDING = { person: { x: 10, y: 7 }, organisation: { x: 8, y: 6 } };
+const GAP = { node: 14, row: 30, band: 56, edge: 6 }; // between nodes, rows of a group, groups; round the drawing
+const DETOUR = 10; // how far above or below its row a line between two nodes of one row runs
 
 // --- who and what is on the map -----------------------------------------------------
 
@@ -39,7 +46,7 @@ function organisationKey(relationship) {
   return `${(relationship.organisation_kind || "").toLowerCase()}|${relationship.to_organisation.trim().toLowerCase()}`;
 }
 
-/** Return the map's nodes (people and organisations, each on a ring) and its edges. */
+/** Return the map's nodes (people and organisations, each in its group: ring) and its edges. */
 export function networkOf(data, familyId) {
   const members = familyMembers(data, familyId);
   const relationships = data.ofFamily("relationship", familyId);
@@ -98,37 +105,266 @@ export function networkOf(data, familyId) {
   return { members, nodes, edges, relationships };
 }
 
-/** Place each node: a deterministic layout, so the map looks the same every time. */
-function place(nodes) {
-  const onRing = (ring) => nodes.filter((node) => node.ring === ring);
-  const positions = new Map();
-  const spread = (items, radius, turn) => {
-    items.forEach((node, index) => {
-      const angle = -Math.PI / 2 + turn + (2 * Math.PI * index) / items.length;
-      positions.set(node.key, { x: round(MIDDLE + radius * Math.cos(angle)), y: round(MIDDLE + radius * Math.sin(angle)) });
-    });
-  };
-  const centre = onRing("centre");
-  if (centre.length === 1) {
-    positions.set(centre[0].key, { x: MIDDLE, y: MIDDLE });
-  } else {
-    spread(centre, RINGS.centre, 0);
+// --- the drawing ----------------------------------------------------------------------
+
+let measure = null;
+
+/** Return how wide a text is drawn, in px (the canvas measures it; without one, an estimate). */
+function textWidth(text, size) {
+  measure ??= globalThis.document?.createElement("canvas").getContext("2d") || false;
+  if (!measure) {
+    return text.length * size * 0.6;
   }
-  const family = onRing("family");
-  spread(family, RINGS.family, family.length ? Math.PI / family.length : 0);
-  spread(onRing("outer"), RINGS.outer, 0);
-  return positions;
+  measure.font = `${size}px arial, sans-serif`;
+  return measure.measureText(text).width;
+}
+
+/**
+ * Split a label into lines no wider than width: between words, and inside a
+ * word only when it is wider on its own. Each line says whether a space
+ * follows it, so the label reads as written (its accessible name matches it).
+ */
+export function wrapLabel(text, size, width) {
+  const lines = [];
+  let line = "";
+  for (const word of text.trim().split(/\s+/)) {
+    const longer = line ? `${line} ${word}` : word;
+    if (textWidth(longer, size) <= width) {
+      line = longer;
+      continue;
+    }
+    if (line) {
+      lines.push({ text: line, space: true });
+    }
+    line = word;
+    while (line.length > 1 && textWidth(line, size) > width) {
+      let cut = line.length - 1;
+      while (cut > 1 && textWidth(line.slice(0, cut), size) > width) {
+        cut -= 1;
+      }
+      lines.push({ text: line.slice(0, cut), space: false });
+      line = line.slice(cut);
+    }
+  }
+  if (line) {
+    lines.push({ text: line, space: false });
+  }
+  return lines;
+}
+
+/**
+ * Return a node's shape: a box round its label (wrapped to lines no wider
+ * than labelWidth), rounded for a person and square-cornered for an
+ * organisation, and how far it reaches from its centre.
+ */
+function nodeShape(node, labelWidth) {
+  const organisation = node.kind === "organisation";
+  const size = organisation ? TEXT_SIZE.organisation : TEXT_SIZE.person;
+  const lines = wrapLabel(organisation ? node.name : node.short, size, labelWidth);
+  const padding = organisation ? BOX_PADDING.organisation : BOX_PADDING.person;
+  const width = Math.max(MIN_NODE_WIDTH, ...lines.map((line) => textWidth(line.text, size))) + 2 * padding.x;
+  const height = lines.length * size * LINE_HEIGHT + 2 * padding.y;
+  const corner = organisation ? 4 : Math.min(height / 2, 16);
+  return { lines, size, width, height, corner, left: width / 2 + 6, right: width / 2 + 6, top: height / 2 + 6, bottom: height / 2 + 6 };
+}
+
+/**
+ * Split a group of nodes into rows no wider than width, and shape each node.
+ * As many as can share a row do, their labels wrapped narrower (down to
+ * LABEL_WIDTH.least): a line to a second row has to find its way through the first.
+ */
+function rowsOf(group, width) {
+  for (let count = group.length; count > 1; count -= 1) {
+    const room = (width - GAP.node * (count - 1)) / count - 2 * BOX_PADDING.person.x;
+    if (room < LABEL_WIDTH.least) {
+      continue;
+    }
+    const shapes = group.map((node) => [node.key, nodeShape(node, Math.min(room, LABEL_WIDTH[node.kind]))]);
+    const rows = [];
+    for (let start = 0; start < group.length; start += count) {
+      rows.push(group.slice(start, start + count));
+    }
+    const widest = Math.max(...rows.map((row) => row.reduce((sum, node) => sum + new Map(shapes).get(node.key).width, 0) + GAP.node * (row.length - 1)));
+    if (widest <= width) {
+      return { rows, shapes };
+    }
+  }
+  return { rows: group.map((node) => [node]), shapes: group.map((node) => [node.key, nodeShape(node, Math.min(width - 2 * BOX_PADDING.person.x, LABEL_WIDTH[node.kind]))]) };
+}
+
+/**
+ * Place the nodes in rows, as a genogram does: the adults of the family
+ * above, the children in the middle, friends, professionals and organisations
+ * below. Each group wraps onto more rows within the width, and the room
+ * between two groups grows with the lines (and their labels) that cross it.
+ */
+function layOut(network, width) {
+  const groups = ["family", "centre", "outer"]
+    .map((ring) => network.nodes.filter((node) => node.ring === ring))
+    .filter((group) => group.length);
+  const groupOf = new Map(groups.flatMap((group, index) => group.map((node) => [node.key, index])));
+  const crossing = (band) =>
+    network.edges.filter(({ from, to }) => {
+      const ends = [groupOf.get(from.key), groupOf.get(to.key)];
+      return Math.min(...ends) <= band && Math.max(...ends) > band;
+    }).length;
+  const positions = new Map();
+  const shapes = new Map();
+  const places = new Map(); // node key -> [row, place in the row]
+  const rows = []; // each {top, bottom, nodes: [{left, right}]}, from the top
+  let y = 0;
+  let rowNumber = 0;
+  groups.forEach((group, index) => {
+    if (index) {
+      y += Math.min(220, Math.max(GAP.band, 24 + 24 * crossing(index - 1)));
+    }
+    const wrapped = rowsOf(group, width - 2 * GAP.edge);
+    wrapped.shapes.forEach(([key, shape]) => shapes.set(key, shape));
+    wrapped.rows.forEach((row, number) => {
+      const tallest = Math.max(...row.map((node) => shapes.get(node.key).height));
+      const wide = row.reduce((sum, node) => sum + shapes.get(node.key).width, 0) + GAP.node * (row.length - 1);
+      let x = (width - wide) / 2;
+      y += number ? GAP.row : 0;
+      const spans = [];
+      row.forEach((node, place) => {
+        const shape = shapes.get(node.key);
+        positions.set(node.key, { x: round(x + shape.width / 2), y: round(y + tallest / 2) });
+        places.set(node.key, [rowNumber, place]);
+        spans.push({ left: x, right: x + shape.width });
+        x += shape.width + GAP.node;
+      });
+      rows.push({ top: y, bottom: y + tallest, spans });
+      y += tallest;
+      rowNumber += 1;
+    });
+  });
+  return { positions, shapes, places, rows, width };
+}
+
+/**
+ * Return the points a line between two nodes runs through. Straight when
+ * nothing is in its way; otherwise it goes down (or up) through the gaps
+ * between the nodes of each row it crosses, and between two nodes of one row
+ * with others between them it runs just above the row (below, for the children).
+ */
+function edgeRoute(edge, layout) {
+  const a = layout.positions.get(edge.from.key);
+  const b = layout.positions.get(edge.to.key);
+  const [rowA, placeA] = layout.places.get(edge.from.key);
+  const [rowB, placeB] = layout.places.get(edge.to.key);
+  if (rowA === rowB) {
+    if (Math.abs(placeA - placeB) <= 1) {
+      return [a, b];
+    }
+    const row = layout.rows[rowA];
+    const below = edge.from.ring === "centre" || rowA === 0;
+    const y = below ? row.bottom + DETOUR : row.top - DETOUR;
+    return [a, { x: a.x, y }, { x: b.x, y }, b];
+  }
+  const step = rowB > rowA ? 1 : -1;
+  const points = [a];
+  for (let number = rowA + step; number !== rowB; number += step) {
+    const row = layout.rows[number];
+    const from = points.at(-1);
+    const middle = (row.top + row.bottom) / 2;
+    const x = from.x + ((b.x - from.x) * (middle - from.y)) / (b.y - from.y);
+    if (!row.spans.some((span) => x > span.left - 3 && x < span.right + 3)) {
+      continue; // it passes between two nodes, or beside the row
+    }
+    const gaps = [row.spans[0].left - GAP.node / 2, ...row.spans.map((span) => span.right + GAP.node / 2)].filter(
+      (gap) => gap > 2 && gap < layout.width - 2,
+    );
+    const gap = gaps.reduce((best, candidate) => (Math.abs(candidate - x) < Math.abs(best - x) ? candidate : best), gaps[0] ?? x);
+    const [enter, leave] = step > 0 ? [row.top, row.bottom] : [row.bottom, row.top];
+    points.push({ x: round(gap), y: round(enter - 4 * step) }, { x: round(gap), y: round(leave + 4 * step) });
+  }
+  points.push(b);
+  return points;
+}
+
+/** Return the point at a share t of the way along a route, and the route's direction there. */
+function along(points, t) {
+  const lengths = points.slice(1).map((point, index) => Math.hypot(point.x - points[index].x, point.y - points[index].y));
+  let left = t * lengths.reduce((sum, length) => sum + length, 0);
+  for (const [index, length] of lengths.entries()) {
+    if (left <= length || index === lengths.length - 1) {
+      const [from, to] = [points[index], points[index + 1]];
+      const share = length ? Math.min(1, left / length) : 0;
+      return {
+        point: { x: from.x + (to.x - from.x) * share, y: from.y + (to.y - from.y) * share },
+        direction: { x: (to.x - from.x) / (length || 1), y: (to.y - from.y) / (length || 1) },
+      };
+    }
+    left -= length;
+  }
+  return { point: points[0], direction: { x: 1, y: 0 } };
+}
+
+function routeLength(points) {
+  return points.slice(1).reduce((sum, point, index) => sum + Math.hypot(point.x - points[index].x, point.y - points[index].y), 0);
+}
+
+/** The box a node's drawing covers, its label included. */
+function nodeBox(shape, { x, y }, margin = 0) {
+  return { left: x - shape.left - margin, right: x + shape.right + margin, top: y - shape.top - margin, bottom: y + shape.bottom + margin };
+}
+
+function overlap(a, b) {
+  const across = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+  const down = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+  return across > 0 && down > 0 ? across * down : 0;
+}
+
+/**
+ * Put each line's label where it covers the least of the nodes and of the
+ * labels already placed: along the line near its middle, or beside it. The
+ * shortest lines, with the fewest places to choose from, choose first.
+ */
+// Where along a line its label may go: the middle first, then out towards the ends.
+const ALONG = Array.from({ length: 17 }, (_, step) => 0.5 + (step % 2 ? 1 : -1) * Math.ceil(step / 2) * 0.045);
+
+function placeEdgeLabels(edges, boxes, width) {
+  const placed = [];
+  const length = ({ route }) => routeLength(route);
+  const at = new Map();
+  for (const edge of [...edges].sort((one, other) => length(one) - length(other))) {
+    const { lines, size } = edge.label;
+    const wide = Math.max(...lines.map((line) => textWidth(line.text, size))) + 4;
+    const high = lines.length * size * LINE_HEIGHT;
+    let best = null;
+    for (const share of ALONG) {
+      const { point: middle, direction } = along(edge.route, share);
+      const across = { x: -direction.y, y: direction.x };
+      for (const aside of [0, 1, -1, 2, -2, 3, -3]) {
+        const shift = aside * (high / 2 + 4);
+        const x = Math.min(width - wide / 2, Math.max(wide / 2, middle.x + across.x * shift));
+        const y = middle.y + across.y * shift;
+        const box = { left: x - wide / 2, right: x + wide / 2, top: y - high / 2, bottom: y + high / 2 };
+        // Writing over another label is worse than over the edge of a node.
+        const covered =
+          boxes.reduce((sum, other) => sum + overlap(box, other), 0) + 3 * placed.reduce((sum, other) => sum + overlap(box, other), 0);
+        if (!best || covered < best.covered - 0.5) {
+          best = { x, y, box, covered };
+        }
+      }
+    }
+    placed.push(best.box);
+    at.set(edge, { x: best.x, y: best.y - high / 2 + (size * LINE_HEIGHT) / 2, box: best.box });
+  }
+  return edges.map((edge) => ({ ...edge, at: at.get(edge) }));
 }
 
 function round(value) {
   return Math.round(value * 10) / 10;
 }
 
-function shorten(text, most = 16) {
-  return text.length > most ? `${text.slice(0, most - 1)}…` : text;
+/** Draw a label's lines centred on x, the first line's middle at y. */
+function labelText(lines, x, y, size, classes = "") {
+  const step = round(size * LINE_HEIGHT);
+  return html`<text${classes ? html` class="${classes}"` : ""} x="${round(x)}" y="${round(y + size * 0.35)}" text-anchor="middle">${lines.map(
+    (line, index) => html`<tspan x="${round(x)}" dy="${index ? step : 0}">${line.text}</tspan>${line.space ? " " : ""}`,
+  )}</text>`;
 }
-
-// --- the drawing ----------------------------------------------------------------------
 
 function nodeLabel(node, context) {
   if (node.kind === "organisation") {
@@ -141,18 +377,15 @@ function nodeLabel(node, context) {
   return `${node.name}${known}, ${what}${node.role ? `, ${node.role}` : ""}.`;
 }
 
-function nodeDrawing(node, position, selected, index, context) {
+function nodeDrawing(node, shape, position, selected, index, context) {
   const { x, y } = position;
   const isSelected = selected === node.key;
   const action = node.kind === "person" ? "Choose to add a relationship from them" : "Choose to add a relationship with it";
-  const shape =
-    node.kind === "organisation"
-      ? html`<rect class="app-network__selection" x="${x - 66}" y="${y - 26}" width="132" height="52" rx="8"></rect>
-          <rect x="${x - 60}" y="${y - 20}" width="120" height="40" rx="4"></rect>
-          <text x="${x}" y="${y + 5}" text-anchor="middle">${shorten(node.short, 17)}</text>`
-      : html`<circle class="app-network__selection" cx="${x}" cy="${y}" r="${NODE_RADIUS + 7}"></circle>
-          <circle cx="${x}" cy="${y}" r="${NODE_RADIUS}"></circle>
-          <text x="${x}" y="${y + 5}" text-anchor="middle">${shorten(node.short, 9)}</text>`;
+  const { lines, size, width, height, corner } = shape;
+  // The selection's outline (shown when chosen), the node, and its name.
+  const drawing = html`<rect class="app-network__selection" x="${round(x - width / 2 - 5)}" y="${round(y - height / 2 - 5)}" width="${round(width + 10)}" height="${round(height + 10)}" rx="${round(corner + 4)}"></rect>
+    <rect x="${round(x - width / 2)}" y="${round(y - height / 2)}" width="${round(width)}" height="${round(height)}" rx="${round(corner)}"></rect>
+    ${labelText(lines, x, y - ((lines.length - 1) * size * LINE_HEIGHT) / 2, size)}`;
   const classes = [
     "app-network__node",
     node.kind === "organisation" ? "app-network__node--organisation" : "",
@@ -160,20 +393,23 @@ function nodeDrawing(node, position, selected, index, context) {
     isSelected ? "app-network__node--selected" : "",
   ].filter(Boolean).join(" ");
   return html`<g class="${classes}" id="node-${index}" tabindex="0" role="button" data-node="${node.key}"
-      aria-pressed="${isSelected ? "true" : "false"}" aria-label="${nodeLabel(node, context)} ${action}">${shape}</g>`;
+      aria-pressed="${isSelected ? "true" : "false"}" aria-label="${nodeLabel(node, context)} ${action}">${drawing}</g>`;
 }
 
-function edgeDrawing({ relationship, from, to }, positions, context) {
-  const a = positions.get(from.key);
-  const b = positions.get(to.key);
+/** Return the words a line is labelled with (its relationship and quality), wrapped. */
+function edgeLabel({ relationship }, context) {
   const quality = QUALITIES.some(([code]) => code === relationship.quality) ? relationship.quality : "";
   const words = [context.label("relationship_type", relationship.type), quality ? qualityLabel(context, quality).toLowerCase() : ""]
     .filter(Boolean)
     .join(", ");
-  return html`<g class="app-network__link">
-    <line class="app-network__edge${quality ? ` app-network__edge--${quality}` : ""}" x1="${a.x}" y1="${a.y}" x2="${b.x}" y2="${b.y}"></line>
-    <text class="app-network__edge-label" x="${round((a.x + b.x) / 2)}" y="${round((a.y + b.y) / 2 - 4)}" text-anchor="middle">${shorten(words, 28)}</text>
-  </g>`;
+  return { quality, size: TEXT_SIZE.edge, lines: wrapLabel(words, TEXT_SIZE.edge, LABEL_WIDTH.edge) };
+}
+
+function edgeLine({ route, label }) {
+  const classes = `app-network__edge${label.quality ? ` app-network__edge--${label.quality}` : ""}`;
+  return route.length === 2
+    ? html`<line class="${classes}" x1="${route[0].x}" y1="${route[0].y}" x2="${route[1].x}" y2="${route[1].y}"></line>`
+    : html`<polyline class="${classes}" points="${route.map((point) => `${point.x},${point.y}`).join(" ")}"></polyline>`;
 }
 
 function qualityLabel(context, quality) {
@@ -181,19 +417,36 @@ function qualityLabel(context, quality) {
   return (known.length ? known : QUALITIES).find(([code]) => code === quality)?.[1] || quality || "Not recorded";
 }
 
+/** Return the width the map is drawn at: the width it has on the screen. */
+function mapWidth(main) {
+  const available = (main?.clientWidth || MAP_WIDTH.most) - 2; // inside its border
+  return Math.round(Math.min(MAP_WIDTH.most, Math.max(MAP_WIDTH.least, available)));
+}
+
 function mapDrawing(context, family, network, selected) {
-  const positions = place(network.nodes);
-  const drawn = network.edges.filter((edge) => edge.from && edge.to);
+  const width = mapWidth(context.main);
+  const layout = layOut(network, width);
+  const { shapes } = layout;
+  const boxes = network.nodes.map((node) => nodeBox(shapes.get(node.key), layout.positions.get(node.key), 4)); // a little room round each
+  const drawn = placeEdgeLabels(
+    network.edges.filter((edge) => edge.from && edge.to).map((edge) => ({ ...edge, label: edgeLabel(edge, context), route: edgeRoute(edge, layout) })),
+    boxes,
+    width,
+  );
+  // The drawing reaches from its highest node, label or line to its lowest.
+  const reaches = [...boxes, ...drawn.map((edge) => edge.at.box), ...drawn.flatMap(({ route }) => route.map(({ y }) => ({ top: y, bottom: y })))];
+  const top = Math.floor(Math.min(...reaches.map((box) => box.top), 0)) - GAP.edge;
+  const height = Math.ceil(Math.max(...reaches.map((box) => box.bottom), 0)) + GAP.edge - top;
   const people = network.nodes.filter((node) => node.kind === "person").length;
   const organisations = network.nodes.length - people;
+  // The lines, then the nodes over them, then the lines' labels over both.
   return html`<div class="app-network">
-    <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${SIZE} ${SIZE}" role="group" aria-labelledby="network-map-title network-map-desc" focusable="false">
+    <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 ${top} ${width} ${height}" width="${width}" height="${height}" role="group" aria-labelledby="network-map-title network-map-desc" focusable="false">
       <title id="network-map-title">Network map: ${family.display_name}</title>
       <desc id="network-map-desc">${people} ${people === 1 ? "person" : "people"} and ${organisations} ${organisations === 1 ? "organisation" : "organisations"}, joined by ${drawn.length} ${drawn.length === 1 ? "relationship" : "relationships"}. The children are in the middle. The table after the map lists every relationship.</desc>
-      <circle class="app-network__ring" cx="${MIDDLE}" cy="${MIDDLE}" r="${RINGS.family}"></circle>
-      <circle class="app-network__ring" cx="${MIDDLE}" cy="${MIDDLE}" r="${RINGS.outer}"></circle>
-      ${drawn.map((edge) => edgeDrawing(edge, positions, context))}
-      ${network.nodes.map((node, index) => nodeDrawing(node, positions.get(node.key), selected, index, context))}
+      ${drawn.map((edge) => edgeLine(edge))}
+      ${network.nodes.map((node, index) => nodeDrawing(node, shapes.get(node.key), layout.positions.get(node.key), selected, index, context))}
+      ${drawn.map((edge) => labelText(edge.label.lines, edge.at.x, edge.at.y, edge.label.size, "app-network__edge-label"))}
     </svg>
   </div>`;
 }
@@ -227,36 +480,28 @@ function relationshipsTable(context, network) {
   if (!network.edges.length) {
     return html`<p class="govuk-body">No relationships recorded yet.</p>`;
   }
-  return html`<table class="govuk-table app-network-table">
-    <caption class="govuk-table__caption govuk-table__caption--m">Relationships</caption>
-    <thead class="govuk-table__head"><tr class="govuk-table__row">
-      <th scope="col" class="govuk-table__header">From</th>
-      <th scope="col" class="govuk-table__header">To</th>
-      <th scope="col" class="govuk-table__header">Relationship</th>
-      <th scope="col" class="govuk-table__header">Quality</th>
-      <th scope="col" class="govuk-table__header">Support role</th>
-      <th scope="col" class="govuk-table__header">Whose account</th>
-      <th scope="col" class="govuk-table__header"><span class="govuk-visually-hidden">Actions</span></th>
-    </tr></thead>
-    <tbody class="govuk-table__body">${network.edges.map(({ relationship, from, to }) => {
+  return responsiveTable({
+    caption: "Relationships",
+    captionClass: "govuk-table__caption--m",
+    classes: "app-network-table",
+    columns: ["From", "To", "Relationship", "Quality", "Support role", "Whose account", { text: "Actions", hidden: true }],
+    rows: network.edges.map(({ relationship, from, to }) => {
       const fromName = endName(from, "Someone not on this device");
       const toName = endName(to, relationship.to_organisation || "Someone not on this device");
       const pending = relationship.unsynced || data.pending("relationship", relationship.id);
       const what = `the relationship from ${fromName} to ${toName}`;
-      return html`<tr class="govuk-table__row">
-        <td class="govuk-table__cell">${fromName}</td>
-        <td class="govuk-table__cell">${toName}${to?.kind === "organisation" && to.organisationKind ? html`<br><span class="govuk-body-s">${label("organisation_kind", to.organisationKind)}</span>` : ""}</td>
-        <td class="govuk-table__cell">${label("relationship_type", relationship.type)} ${pending ? unsyncedTag() : ""}</td>
-        <td class="govuk-table__cell">${qualityLabel(context, relationship.quality)}</td>
-        <td class="govuk-table__cell">${relationship.support_role || "None"}${relationship.contact_restrictions ? html`<br><span class="govuk-body-s app-pre-wrap">Contact restrictions: ${relationship.contact_restrictions}</span>` : ""}</td>
-        <td class="govuk-table__cell">${relationship.account_of === "professional" ? "Professional's" : "Family's"}</td>
-        <td class="govuk-table__cell">
-          <button type="button" class="app-link-button" data-change="${relationship.id}">Change<span class="govuk-visually-hidden"> ${what}</span></button>
-          <button type="button" class="app-link-button" data-remove="${relationship.id}">Remove<span class="govuk-visually-hidden"> ${what}</span></button>
-        </td>
-      </tr>`;
-    })}</tbody>
-  </table>`;
+      return [
+        fromName,
+        html`${toName}${to?.kind === "organisation" && to.organisationKind ? html`<br><span class="govuk-body-s">${label("organisation_kind", to.organisationKind)}</span>` : ""}`,
+        html`${label("relationship_type", relationship.type)} ${pending ? unsyncedTag() : ""}`,
+        qualityLabel(context, relationship.quality),
+        html`${relationship.support_role || "None"}${relationship.contact_restrictions ? html`<br><span class="govuk-body-s app-pre-wrap">Contact restrictions: ${relationship.contact_restrictions}</span>` : ""}`,
+        relationship.account_of === "professional" ? "Professional's" : "Family's",
+        html`<button type="button" class="app-link-button" data-change="${relationship.id}">Change<span class="govuk-visually-hidden"> ${what}</span></button>
+          <button type="button" class="app-link-button" data-remove="${relationship.id}">Remove<span class="govuk-visually-hidden"> ${what}</span></button>`,
+      ];
+    }),
+  });
 }
 
 function describe(context, network, relationship) {
@@ -427,7 +672,7 @@ export async function networkView(context) {
       ${successBanner(state.message)}
       <span class="govuk-caption-l">${family.display_name}</span>
       <h1 class="govuk-heading-l">Network map</h1>
-      <p class="govuk-body">The children are in the middle, their family around them, and friends, professionals and organisations on the outer ring.</p>
+      <p class="govuk-body">The children are in the middle, the adults of their family above them, and friends, professionals and organisations below.</p>
       ${mapDrawing(context, family, network, state.selected)}
       <p class="govuk-body" role="status" id="network-status"></p>
       ${legend()}
@@ -678,8 +923,10 @@ export async function networkView(context) {
   draw({ drafts });
   const onChange = () => draw({ quiet: true });
   data.addEventListener("change", onChange);
+  window.addEventListener("resize", onChange); // the map is drawn for the width it has
   return () => {
     data.removeEventListener("change", onChange);
+    window.removeEventListener("resize", onChange);
     screen.stop();
   };
 }

@@ -6,6 +6,7 @@ import { KINDS, LIGHTS, authorsOf, filterQueue, reviewQueue } from "../../domain
 import { button, checkboxes, fillForm, formValues, select } from "../forms.js";
 import { html, mount } from "../html.js";
 import { formatDateTime, tag } from "../layout.js";
+import { responsiveTable } from "../tables.js";
 
 const LIGHT_TAGS = {
   green: ["Green", "green"],
@@ -66,27 +67,20 @@ function filterForm(context, entries) {
 }
 
 function queueTable(context, shown) {
-  return html`<table class="govuk-table">
-    <caption class="govuk-table__caption govuk-visually-hidden">Notes and decisions waiting for supervision, oldest signed first</caption>
-    <thead class="govuk-table__head"><tr class="govuk-table__row">
-      <th scope="col" class="govuk-table__header">Family</th>
-      <th scope="col" class="govuk-table__header">What it is</th>
-      <th scope="col" class="govuk-table__header">Written by</th>
-      <th scope="col" class="govuk-table__header">Signed</th>
-      <th scope="col" class="govuk-table__header">Light and status</th>
-    </tr></thead>
-    <tbody class="govuk-table__body">
-      ${shown.map(
-        (entry) => html`<tr class="govuk-table__row" data-queue-entry="${entry.record.id}">
-          <td class="govuk-table__cell">${entry.family.display_name}</td>
-          <td class="govuk-table__cell">${whatItIs(entry)}</td>
-          <td class="govuk-table__cell">${context.staffName(entry.authorId)}</td>
-          <td class="govuk-table__cell">${entry.signedAt ? formatDateTime(entry.signedAt) : "Not known"}</td>
-          <td class="govuk-table__cell">${stateTags(entry)}</td>
-        </tr>`,
-      )}
-    </tbody>
-  </table>`;
+  return responsiveTable({
+    caption: "Notes and decisions waiting for supervision, oldest signed first",
+    columns: ["Family", "What it is", "Written by", "Signed", "Light and status"],
+    rows: shown.map((entry) => ({
+      attributes: html`data-queue-entry="${entry.record.id}"`,
+      cells: [
+        entry.family.display_name,
+        whatItIs(entry),
+        context.staffName(entry.authorId),
+        entry.signedAt ? formatDateTime(entry.signedAt) : "Not known",
+        stateTags(entry),
+      ],
+    })),
+  });
 }
 
 function notForCaseworkers(main) {

@@ -7,28 +7,28 @@ import { parseContactDays, teamView } from "../../domain/team.js";
 import { button, errorSummary, textInput } from "../forms.js";
 import { html, mount } from "../html.js";
 import { formatDate, tag } from "../layout.js";
+import { responsiveTable } from "../tables.js";
 
 // The supervisor's N, kept while the app is open (never in the address).
 let chosen = { days: TEAM_CONTACT_DAYS, by: null };
 
 function familyCell(row) {
-  return html`<th scope="row" class="govuk-table__header"><a class="govuk-link" href="#/family/${row.family.id}">${row.family.display_name}</a>
-    ${row.family.local_reference ? html`<br><span class="govuk-body-s">${row.family.local_reference}</span>` : ""}</th>`;
+  return {
+    header: true,
+    content: html`<a class="govuk-link" href="#/family/${row.family.id}">${row.family.display_name}</a>
+      ${row.family.local_reference ? html`<br><span class="govuk-body-s">${row.family.local_reference}</span>` : ""}`,
+  };
 }
 
 function table(caption, headings, rows, cells, empty) {
   if (!rows.length) {
     return html`<p class="govuk-body">${empty}</p>`;
   }
-  return html`<table class="govuk-table">
-    <caption class="govuk-table__caption govuk-visually-hidden">${caption}</caption>
-    <thead class="govuk-table__head"><tr class="govuk-table__row">
-      ${headings.map((text) => html`<th scope="col" class="govuk-table__header">${text}</th>`)}
-    </tr></thead>
-    <tbody class="govuk-table__body">
-      ${rows.map((row) => html`<tr class="govuk-table__row" data-family="${row.family.id}">${familyCell(row)}${cells(row).map((cell) => html`<td class="govuk-table__cell">${cell}</td>`)}</tr>`)}
-    </tbody>
-  </table>`;
+  return responsiveTable({
+    caption,
+    columns: headings,
+    rows: rows.map((row) => ({ attributes: html`data-family="${row.family.id}"`, cells: [familyCell(row), ...cells(row)] })),
+  });
 }
 
 function plural(count, word, words = `${word}s`) {
