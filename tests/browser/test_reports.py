@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date, timedelta
 from typing import Any
 
@@ -11,6 +12,9 @@ from server import clock
 from tests.api.casework import build_family, publish_practice_settings
 from tests.browser.conftest import check_accessibility
 from tests.conftest import PASSWORD
+
+# Polling one summary's state; not the list, the request or a download.
+ONE_SUMMARY = re.compile(r".*/api/reports/[0-9a-f-]{36}$")
 
 
 def fill_date(page: Any, legend: str, value: date) -> None:
@@ -26,6 +30,19 @@ def download(page: Any, name: str) -> bytes:
     path = info.value.path()
     with open(path, "rb") as file:
         return file.read()
+
+
+def sign_in_as_analyst(page: Any, username: str) -> None:
+    page.goto("/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("heading", level=1, name="Service summaries").wait_for()
+
+
+def last_month(today: date) -> tuple[date, date]:
+    last = today.replace(day=1) - timedelta(days=1)
+    return last.replace(day=1), last
 
 
 def test_an_analyst_requests_a_summary_sees_it_finish_and_downloads_it(
@@ -107,3 +124,33 @@ def test_an_analyst_requests_a_summary_sees_it_finish_and_downloads_it(
     navigation.get_by_role("link", name="Sign out").click()
     page.get_by_role("heading", level=1, name="Sign in").wait_for()
     assert page.request.get("/api/reports").status == 401
+
+
+def test_the_progress_panel_and_the_table_read_the_same_state_of_the_summary(
+    app, make_user, new_context, exports_worker
+):
+    make_user("analyst", username="ana", team=None)
+    page = new_context().new_page()
+    sign_in_as_analyst(page, "ana")
+    first, last = last_month(clock.today())
+    label = f"{first.day} {first:%B %Y} to {last.day} {last:%B %Y}"
+
+    # With no polling, the panel shows the state it was drawn from: it must be the
+    # table's, not the older answer to the request.
+    page.route(ONE_SUMMARY, lambda route: route.abort())
+    fill_date(page, "First day", first)
+    fill_date(page, "Last day", last)
+    page.get_by_role("button", name="Ask for summary").click()
+    panel = page.get_by_role("region", name="Summary progress")
+    panel.get_by_role("heading", name=f"Summary for {label}").wait_for()
+    row = page.get_by_role("table", name="Summaries you and colleagues asked for").get_by_role(
+        "row", name=label
+    )
+    assert panel.locator(".govuk-tag").inner_text() == row.locator(".govuk-tag").inner_text()
+
+    # Polling again, both follow the job to the end together.
+    page.unroute(ONE_SUMMARY)
+    panel.get_by_text("Ready").wait_for(timeout=60_000)
+    assert row.locator(".govuk-tag").inner_text() == "Ready"
+    assert row.get_by_role("link", name="CSV").count() == 1
+    check_accessibility(page, "service summary ready, panel and table")
