@@ -38,6 +38,7 @@ function caseworkLinks(link, role) {
                 ${role === "admin" ? link("#/subject-access", "Subject access requests", "subject-access") : ""}
                 ${role === "supervisor" ? link("#/reviews", "Review queue", "reviews") : ""}
                 ${role === "supervisor" ? link("#/team", "Team view", "team") : ""}
+                ${role === "supervisor" ? link("#/policy", "Decision policy", "policy") : ""}
                 ${role === "caseworker" || role === "supervisor" ? link("#/group-supervision", "Group supervision", "group-supervision") : ""}
                 ${role === "caseworker" || role === "supervisor" ? link("#/consultations", "Peer consultations", "consultations") : ""}
                 ${link("#/suggestions", "Suggestions", "suggestions")}
