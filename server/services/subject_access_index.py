@@ -266,6 +266,12 @@ AUDIT_ACTIONS = {
     "export": "Exported",
     "sync": "Synced to a device",
 }
+# Kinds of many short records, shown as a table (these columns) rather than under headings,
+# and left out of the timeline: a checklist's answers belong to the checklist.
+TABLE_KINDS: dict[str, tuple[str, ...]] = {
+    "checklist_item": ("checklist_id", "label", "answer", "reason"),
+}
+TABLE_LABELS = {"checklist_id": "Checklist", "label": "Item", "answer": "Answer", "reason": "Why"}
 # The audit trail of a record goes after what it says.
 TRAIL = ("created_at", "created_by_id", "updated_at", "updated_by_id", "deleted_at")
 
@@ -320,11 +326,16 @@ class Entry:
 
 @dataclass
 class Section:
+    """One kind of record: each under its own heading, or, for a kind of many short
+    records (``TABLE_KINDS``), one row each in a table."""
+
     kind: str
     anchor: str
     title: str
     file: str
     entries: list[Entry] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)
+    rows: list[list[Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -574,22 +585,52 @@ def _title(kind: str, row: Any, names: Names) -> str:
 
 
 def record_fields(kind: str, row: Any, names: Names) -> list[tuple[str, Any]]:
-    """Return a record's fields, labelled and in words; any column, including one added later."""
+    """Return a record's fields, labelled and in words; any column, including one added later.
+
+    Who recorded and last changed it, and when, come last, each on one line.
+    """
     columns = [column.key for column in row.__table__.columns]
-    ordered = [name for name in columns if name not in TRAIL] + [
-        name for name in TRAIL if name in columns
-    ]
     shown = []
-    for name in ordered:
-        if name in NOT_SHOWN:
+    for name in columns:
+        if name in NOT_SHOWN or name in TRAIL:
             continue
+        if name == "family_id" and len(names.families) == 1:
+            continue  # one family in the bundle: its name on every record says nothing
         value = getattr(row, name)
         if kind == "judgment" and name == "category" and value is not None:
             value = names.categories.get((row.policy_version, value), value)
         described = describe(kind, name, value, names)
         if described is not None:
             shown.append((humanise(name, kind), described))
-    return shown
+    return shown + _trail(row, columns, names)
+
+
+def _trail(row: Any, columns: Sequence[str], names: Names) -> list[tuple[str, Any]]:
+    """Return when the record was recorded and last changed, and by whom, and any deletion."""
+
+    def when_and_who(at: str, by: str) -> Text | None:
+        moment = getattr(row, at, None) if at in columns else None
+        who = getattr(row, by, None) if by in columns else None
+        if moment is None and who is None:
+            return None
+        parts = []
+        if moment is not None:
+            parts.append(_time_words(at, moment) or str(moment))
+        if who is not None:
+            parts.append(f"by {names.staff_name(who)}")
+        return Text(", ".join(parts))
+
+    trail: list[tuple[str, Any]] = []
+    recorded = when_and_who("created_at", "created_by_id")
+    if recorded is not None:
+        trail.append((FIELD_LABELS["created_at"], recorded))
+    changed = when_and_who("updated_at", "updated_by_id")
+    if changed is not None and (recorded is None or changed.text != recorded.text):
+        trail.append((FIELD_LABELS["updated_at"], changed))
+    deleted = describe("", "deleted_at", getattr(row, "deleted_at", None), names)
+    if deleted is not None:
+        trail.append((FIELD_LABELS["deleted_at"], deleted))
+    return trail
 
 
 EARLIEST = datetime.min.replace(tzinfo=COUNCIL_ZONE)
@@ -667,6 +708,32 @@ def _lookups(records: Mapping[str, Sequence[Any]], person: Person) -> Names:
     staff = {str(user.id): user for user in records.get("staff", [])}
     families = {str(family.id): family.display_name for family in records.get("family", [])}
     return Names(staff, people, families, teams, templates, categories, str(person.id))
+
+
+def _table_rows(
+    kind: str,
+    rows: Sequence[Any],
+    names: Names,
+    headed: Mapping[str, Sequence[tuple[Any, str, str, datetime | None]]],
+) -> list[list[Any]]:
+    """Return a table kind's records as rows, in the order of the record each belongs to."""
+    columns = TABLE_KINDS[kind]
+    parent = columns[0]
+    parent_kind = parent.removesuffix("_id")
+    order = {
+        str(item[0].id): position
+        for position, item in enumerate(
+            sorted(headed.get(parent_kind, []), key=lambda item: _in_order(item[3]))
+        )
+    }
+    ordered = sorted(
+        rows, key=lambda row: (order.get(str(getattr(row, parent)), len(order)), row.created_at)
+    )
+    unknown = Text("Not recorded")
+    return [
+        [describe(kind, name, getattr(row, name), names) or unknown for name in columns]
+        for row in ordered
+    ]
 
 
 def _log_record(entity: str, record_id: Any, names: Names) -> Any:
@@ -747,6 +814,11 @@ def build_index(
         plural = KIND_NAMES.get(kind, (code_words(kind), code_words(kind)))[0]
         section = Section(kind, f"section-{kind}", plural, f"{kind}.json")
         ordered = sorted(headed.get(kind, []), key=lambda item: _in_order(item[3]))
+        if kind in TABLE_KINDS:
+            section.columns = [TABLE_LABELS.get(name, humanise(name)) for name in TABLE_KINDS[kind]]
+            section.rows = _table_rows(kind, [item[0] for item in ordered], names, headed)
+            sections.append(section)
+            continue
         for row, anchor, title, moment in ordered:
             entry = Entry(
                 anchor,
@@ -774,7 +846,8 @@ def build_index(
         key=lambda row: (row.name.lower(), row.username),
     )
     counts = [
-        (section.anchor, section.title, section.file, len(section.entries)) for section in sections
+        (section.anchor, section.title, section.file, len(section.entries) + len(section.rows))
+        for section in sections
     ]
     return Index(
         subject=f"{person.given_name} {person.family_name}",
