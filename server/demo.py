@@ -1475,6 +1475,7 @@ class _Council:
                 "categories": POLICY,
                 "created_at": created,
                 "created_by_id": admin.id,
+                "reason": "The council's decision policy, as agreed by the practice board.",
             },
         )
         for template_id, key, name, items, timescale, basis in (

@@ -32,7 +32,7 @@ function shell() {
         <div id="app-banner"></div>
         <main class="govuk-main-wrapper" id="main-content" tabindex="-1"></main>
       </div>
-      ${footer()}`,
+      <div id="app-footer">${footer()}</div>`,
   );
   document.body.addEventListener("click", onClick);
   document.body.addEventListener("click", onPageLink);
@@ -95,6 +95,12 @@ function renderChrome() {
     html`${app.updateWaiting ? updateBanner() : ""}${session.unlocked ? repliesBanner(app.newReplies) : ""}`,
   );
   enhance(document.getElementById("app-navigation"));
+  const role = session.user?.role;
+  const holder = document.getElementById("app-footer");
+  if (holder.dataset.role !== (role || "")) {
+    holder.dataset.role = role || "";
+    mount(holder, footer(role));
+  }
 }
 
 /** Start GOV.UK Frontend's components in what was just drawn. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { keyFromLabel, policyChanges, readPolicyForm } from "../src/domain/policy.js";
+import { describeChanges, keyFromLabel, policyChanges, readPolicyForm, unchanged } from "../src/domain/policy.js";
 
 const CURRENT = [
   { key: "routine_support", label: "Routine support", light: "green" },
@@ -77,5 +77,49 @@ describe("the decision policy form", () => {
     expect(changes.removed.map((c) => c.key)).toEqual(["share_with_school"]);
     expect(changes.relit).toEqual([{ ...next[0], from: "green" }]);
     expect(changes.renamed).toEqual([{ ...next[0], from: "Routine support" }]);
+  });
+});
+
+describe("what a new version of the policy changes, in words", () => {
+  const current = [
+    { key: "routine_support", label: "Routine support", light: "green" },
+    { key: "share_with_school", label: "Share information with school", light: "yellow" },
+    { key: "safety_plan_change", label: "Change the safety plan", light: "red" },
+  ];
+
+  it("names each category whose light changes, from and to, and each one added, renamed or removed", () => {
+    const next = [
+      { key: "routine_support", label: "Routine support", light: "green" },
+      { key: "share_with_school", label: "Share with school", light: "red" },
+      { key: "home_alone", label: "Leave a child at home alone", light: "red" },
+    ];
+    expect(describeChanges(current, next)).toEqual([
+      {
+        key: "share_with_school",
+        label: "Share with school",
+        text: "Light changes from yellow to red, and renamed from ‘Share information with school’",
+        sentence: "‘Share information with school’ is renamed ‘Share with school’ and goes from yellow to red.",
+      },
+      {
+        key: "home_alone",
+        label: "Leave a child at home alone",
+        text: "New: red light",
+        sentence: "‘Leave a child at home alone’ is added, with a red light.",
+      },
+      {
+        key: "safety_plan_change",
+        label: "Change the safety plan",
+        text: "Removed (its light was red)",
+        sentence: "‘Change the safety plan’ is removed (it was red).",
+      },
+    ]);
+    const relit = current.map((category) => (category.key === "routine_support" ? { ...category, light: "yellow" } : category));
+    expect(describeChanges(current, relit).map((line) => line.sentence)).toEqual(["‘Routine support’ goes from green to yellow."]);
+    expect(unchanged(policyChanges(current, next))).toBe(false);
+  });
+
+  it("says nothing changed when nothing did", () => {
+    expect(describeChanges(current, current)).toEqual([]);
+    expect(unchanged(policyChanges(current, current.map((category) => ({ ...category }))))).toBe(true);
   });
 });

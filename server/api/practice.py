@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
 from .. import clock
 from ..audit import AuditAction, record_event
@@ -38,12 +38,39 @@ class CategorySchema(Schema):
     light = fields.String(required=True, validate=validate.OneOf([light.value for light in Light]))
 
 
+MAX_REASON = 2000
+REASON_MISSING = "Enter why you are changing the policy"
+
+
 class PolicySchema(Schema):
     version = fields.Integer(dump_only=True)
     categories = fields.List(
         fields.Nested(CategorySchema), required=True, validate=validate.Length(min=1, max=200)
     )
     created_at = fields.AwareDateTime(dump_only=True)
+    reason = fields.String(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "Why the admin published this version (none on old versions)"},
+    )
+
+
+class PublishPolicySchema(PolicySchema):
+    """A new version of the policy, and why: the reason is kept with it and in the audit log."""
+
+    reason = fields.String(
+        required=True,
+        validate=validate.Length(
+            max=MAX_REASON, error=f"The reason must be {MAX_REASON} characters or fewer"
+        ),
+        error_messages={"required": REASON_MISSING, "null": REASON_MISSING},
+        metadata={"description": "Why the policy is changing, in words the council will read"},
+    )
+
+    @validates("reason")
+    def reason_given(self, value: str, **_kwargs: Any) -> None:
+        if not value.strip():
+            raise ValidationError(REASON_MISSING)
 
 
 class PolicyVersionSchema(PolicySchema):
@@ -101,15 +128,19 @@ def _require(action: Action) -> None:
 @blp.route("/decision-policy", methods=["GET"])
 @blp.response(200, PolicySchema)
 def get_policy() -> Any:
-    """Return the current decision policy: each category of decision and its light."""
+    """Return the policy in force: each category of decision, its light, and why it was set.
+
+    Every signed-in member of staff may read it (supervisors have a screen for it);
+    only admins publish.
+    """
     current_user()
-    return current_policy() or {"version": 0, "categories": [], "created_at": None}
+    return current_policy() or {"version": 0, "categories": [], "created_at": None, "reason": None}
 
 
 @blp.route("/decision-policy/versions", methods=["GET"])
 @blp.response(200, PolicyVersionSchema(many=True))
 def list_policy_versions() -> list[DecisionPolicy]:
-    """List every version of the decision policy, the newest first."""
+    """List every version of the decision policy, the newest first, each with its reason."""
     current_user()
     return list(
         db.session.scalars(sa.select(DecisionPolicy).order_by(DecisionPolicy.version.desc()))
@@ -117,20 +148,34 @@ def list_policy_versions() -> list[DecisionPolicy]:
 
 
 @blp.route("/decision-policy", methods=["POST"])
-@blp.arguments(PolicySchema)
-@blp.response(201, PolicySchema)
+@blp.arguments(PublishPolicySchema)
+@blp.response(201, PolicyVersionSchema)
 def publish_policy(data: dict[str, Any]) -> DecisionPolicy:
-    """Publish a new version of the policy; entries keep the version they were logged under."""
+    """Publish a new version of the policy for the whole council, with the reason for it.
+
+    Decisions already logged keep the version they were logged under. The
+    reason is required (a field error otherwise), kept with the version and
+    written to the audit log.
+    """
     _require(Action.MANAGE_POLICY)
     errors = validate_policy(data["categories"])
     if errors:
         raise InvalidInput(errors=errors)
     latest = db.session.scalar(sa.select(sa.func.max(DecisionPolicy.version))) or 0
+    reason = data["reason"].strip()
     policy = DecisionPolicy(
-        version=latest + 1, categories=data["categories"], created_by_id=current_user().id
+        version=latest + 1,
+        categories=data["categories"],
+        created_by_id=current_user().id,
+        reason=reason,
     )
     db.session.add(policy)
-    record_event(AuditAction.CREATE, "decision_policy", detail={"version": policy.version})
+    # The reason is about the council's policy, never about a case, so the log may hold it.
+    record_event(
+        AuditAction.CREATE,
+        "decision_policy",
+        detail={"version": policy.version, "reason": reason},
+    )
     db.session.commit()
     return policy
 

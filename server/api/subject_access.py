@@ -40,11 +40,40 @@ def _admin() -> User:
 
 class ExportRequestSchema(Schema):
     person_id = fields.UUID(required=True)
+    received_on = fields.Date(
+        load_default=None,
+        metadata={
+            "description": "The day the council received the request (today if left out): "
+            "the statutory month to respond runs from it. Today or within the last year."
+        },
+    )
 
 
 class ExportSchema(Schema):
     id = fields.UUID()
     person_id = fields.UUID()
+    person_name = fields.Function(
+        lambda export: subject_access.person_name(export.person),
+        metadata={"description": "Whose bundle it is: the person's given and family name"},
+    )
+    received_on = fields.Function(
+        lambda export: subject_access.received_on(export).isoformat(),
+        metadata={
+            "type": "string",
+            "format": "date",
+            "description": "The day the council received the request",
+        },
+    )
+    respond_by = fields.Function(
+        lambda export: subject_access.respond_by(export).isoformat(),
+        metadata={
+            "type": "string",
+            "format": "date",
+            "description": "The statutory deadline: one calendar month from the day the "
+            "request was received, moved to the next working day if it falls on a weekend "
+            "or bank holiday",
+        },
+    )
     requested_by_id = fields.UUID()
     status = fields.String()
     error = fields.String(allow_none=True)
@@ -116,7 +145,7 @@ def search_people(args: dict[str, Any]) -> list[dict[str, Any]]:
 @blp.response(202, ExportSchema)
 def request_export(data: dict[str, Any]) -> SubjectAccessExport:
     """Start a subject access export for one person; poll it, then download the bundle."""
-    return subject_access.request_export(_admin(), data["person_id"])
+    return subject_access.request_export(_admin(), data["person_id"], data["received_on"])
 
 
 @blp.route("", methods=["GET"])

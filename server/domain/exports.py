@@ -7,11 +7,13 @@ and which records "concern" a person for a subject access request.
 from __future__ import annotations
 
 import re
+from calendar import monthrange
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from .errors import InvalidInput, field_errors
+from .timescales import is_working_day
 
 # The longest period a requested summary may cover: a year, leap or not.
 MAX_SUMMARY_DAYS = 366
@@ -59,6 +61,37 @@ def previous_month(today: date) -> tuple[date, date]:
     """Return the first day of last month and the first day of this month (exclusive end)."""
     this_month = today.replace(day=1)
     return (this_month - timedelta(days=1)).replace(day=1), this_month
+
+
+# How far back the day a subject access request was received may be: a year, leap or not.
+MAX_REQUEST_AGE_DAYS = 366
+
+
+def subject_access_deadline(received: date) -> date:
+    """Return the last day to respond to a subject access request received on ``received``.
+
+    One calendar month, as the ICO counts it: the same day of the next month,
+    or that month's last day when it has no such day (31 January gives 28 or
+    29 February); a deadline on a weekend or bank holiday moves to the next
+    working day.
+    """
+    year, month = (
+        (received.year + 1, 1) if received.month == 12 else (received.year, received.month + 1)
+    )
+    due = date(year, month, min(received.day, monthrange(year, month)[1]))
+    while not is_working_day(due):
+        due += timedelta(days=1)
+    return due
+
+
+def check_request_received(received: date, today: date) -> None:
+    """Refuse a day the request was received that is in the future or over a year ago."""
+    if received > today:
+        raise InvalidInput(errors=field_errors(received_on="The date must be today or earlier."))
+    if (today - received).days > MAX_REQUEST_AGE_DAYS:
+        raise InvalidInput(
+            errors=field_errors(received_on="The date must be within the last year.")
+        )
 
 
 # Names shorter than this are too common as ordinary words to count as a mention.

@@ -43,9 +43,7 @@ def produce_subject_access_export(export_id: str) -> str:
     try:
         found = subject_access.collect(export.person_id)
         requester = db.session.get(User, export.requested_by_id)
-        data = subject_access.bundle(
-            found, export.id, requester.username if requester else str(export.requested_by_id)
-        )
+        data = subject_access.bundle(found, export, requester)
     except Exception:
         db.session.rollback()
         export.status = ExportStatus.FAILED

@@ -51,6 +51,8 @@ class DecisionPolicy(Model):
     categories: Mapped[list[dict[str, str]]] = mapped_column(JSONType)
     created_at: Mapped[timestamp]
     created_by_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    # Why the admin changed the policy (required since it was asked; empty on older versions).
+    reason: Mapped[str | None] = mapped_column(sa.Text)
 
 
 class Consultation(Model):

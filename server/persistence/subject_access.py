@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model
+from .case import Person
 from .columns import JSONType, UTCDateTime, timestamp, uuid_pk
 
 
@@ -25,6 +26,9 @@ class SubjectAccessExport(Model):
     id: Mapped[uuid_pk]
     person_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("person.id"), index=True)
     requested_by_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("user_account.id"))
+    # The day the council received the request: its statutory month runs from here.
+    # Empty on exports made before it was asked: the day the export was asked for, then.
+    received_on: Mapped[date | None]
     status: Mapped[str] = mapped_column(sa.String(10), default="queued")
     error: Mapped[str | None] = mapped_column(sa.String(500))
     # {kind: number of records} once done: what the bundle holds, without the content.
@@ -35,3 +39,6 @@ class SubjectAccessExport(Model):
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    # Whose bundle it is, for the admin's list of exports; never written through.
+    person: Mapped[Person] = relationship(lazy="joined", viewonly=True)

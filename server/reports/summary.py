@@ -6,7 +6,8 @@ many records there are. Medians are ``percentile_cont`` on PostgreSQL; on
 SQLite the middle values are read with ``LIMIT``/``OFFSET``, one team at a
 time. Every table then goes through disclosure control
 (:mod:`server.domain.disclosure`). The measures are defined in
-docs/metrics.md; the numbers here must match the words there.
+docs/metrics.md and, in words for council staff, in ``definitions.py``; the
+numbers here must match the words there.
 
 A family's team is ``family.team_id``: the team that holds the family, whose
 supervisor sees it, and whose workers alone can be allocated to it.
@@ -51,12 +52,12 @@ from ..persistence import (
     User,
 )
 from ..vocabularies import vocabularies
+from .definitions import definitions_for
 
 Progress = Callable[[int, str], None]
 Counts = dict[tuple[Any, Any], int]
 
 TITLE = "Council service summary"
-DEFINITIONS_URL = "docs/metrics.md"
 COUNCIL = "Council"
 ALLOCATED_WORKER = "allocated_worker"
 STATUTORY_VISIT = "statutory_visit"
@@ -1098,6 +1099,9 @@ class _Summary:
                 [row["label"] for row in months["rows"]],
                 month_values,
                 unit="contacts",
+                measure="meaningful contacts across the council, month by month",
+                groups=("month", "months"),
+                units=("contact", "contacts"),
             ),
             _chart(
                 "continuity_distribution",
@@ -1107,6 +1111,10 @@ class _Summary:
                 ["1 worker", "2 workers", "3 or more workers"],
                 continuity_values,
                 unit="families",
+                measure="families across the council by how many allocated workers they had "
+                "in the last 12 months",
+                groups=("group", "groups"),
+                units=("family", "families"),
             ),
             _chart(
                 "timeliness_by_team",
@@ -1117,6 +1125,10 @@ class _Summary:
                 [row["cells"][4] for row in timeliness["rows"]] + [timeliness["total"]["cells"][4]],
                 unit="per cent",
                 maximum=100,
+                measure="the percentage of statutory visits met on time, team by team",
+                groups=("team", "teams"),
+                units=("per cent", "per cent"),
+                total=COUNCIL,
             ),
         ]
 
@@ -1130,31 +1142,20 @@ def _chart(
     values: list[Cell],
     *,
     unit: str,
+    measure: str,
+    groups: tuple[str, str],
+    units: tuple[str, str],
     maximum: float | None = None,
+    total: str | None = None,
 ) -> dict[str, Any]:
     """Return a bar chart's description: its data (copied from its table) and text alternative."""
-    numbers = [
-        (label, float(v))
-        for label, v in zip(categories, values, strict=True)
-        if isinstance(v, int | float) and not isinstance(v, bool)
-    ]
-    hidden = [label for label, v in zip(categories, values, strict=True) if v == SUPPRESSED]
-    words = [f"Bar chart of {series.lower()} for {len(categories)} groups."]
-    if numbers:
-        high = max(numbers, key=lambda pair: pair[1])
-        low = min(numbers, key=lambda pair: pair[1])
-        words.append(f"Highest: {high[0]}, {_number(high[1])} {unit}.")
-        words.append(f"Lowest: {low[0]}, {_number(low[1])} {unit}.")
-    else:
-        words.append("There are no figures to show.")
-    if hidden:
-        words.append(f"Suppressed to protect privacy: {', '.join(hidden)}.")
-    words.append(f'Every figure is in the table "{table["title"]}".')
     return {
         "id": chart_id,
         "title": title,
         "kind": "bar",
-        "alt_text": " ".join(words),
+        "alt_text": describe_chart(
+            measure, categories, values, groups=groups, units=units, total=total, table=table
+        ),
         "table_id": table["id"],
         "series": series,
         "unit": unit,
@@ -1162,6 +1163,67 @@ def _chart(
         "categories": categories,
         "values": values,
     }
+
+
+def _and(labels: Sequence[str]) -> str:
+    return labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} and {labels[-1]}"
+
+
+def describe_chart(
+    measure: str,
+    categories: Sequence[str],
+    values: Sequence[Cell],
+    *,
+    groups: tuple[str, str],
+    units: tuple[str, str],
+    total: str | None,
+    table: dict[str, Any],
+) -> str:
+    """Say what a bar chart shows: its measure, highest and lowest bars, and what is hidden.
+
+    The total's bar (the whole council) is not ranked against the groups: it is given
+    on its own. Equal values are named together, and a chart whose bars are all equal
+    says so rather than naming one bar as both highest and lowest.
+    """
+
+    def amount(value: float) -> str:
+        return f"{_number(value)} {units[0] if value == 1 else units[1]}"
+
+    shown = [
+        (label, float(value))
+        for label, value in zip(categories, values, strict=True)
+        if isinstance(value, int | float) and not isinstance(value, bool) and label != total
+    ]
+    hidden = [label for label, value in zip(categories, values, strict=True) if value == SUPPRESSED]
+    counted = len([label for label in categories if label != total])
+    words = [f"Bar chart of {measure}, {counted} {groups[0] if counted == 1 else groups[1]}."]
+    figures = {value for _label, value in shown}
+    if not shown:
+        words.append(f"No {groups[1]} have a figure to show.")
+    elif len(shown) == 1:
+        words.append(f"Only {shown[0][0]} has a figure shown: {amount(shown[0][1])}.")
+    elif len(figures) == 1:
+        same = amount(shown[0][1])
+        if len(shown) == counted:
+            words.append(f"Every {groups[0]} has the same figure: {same}.")
+        else:
+            words.append(f"The {len(shown)} {groups[1]} shown all have the same figure: {same}.")
+    else:
+        high, low = max(figures), min(figures)
+        highest = [label for label, value in shown if value == high]
+        lowest = [label for label, value in shown if value == low]
+        each = " each" if len(highest) > 1 else ""
+        words.append(f"Highest: {_and(highest)}, with {amount(high)}{each}.")
+        each = " each" if len(lowest) > 1 else ""
+        words.append(f"Lowest: {_and(lowest)}, with {amount(low)}{each}.")
+    if total is not None:
+        for label, value in zip(categories, values, strict=True):
+            if label == total and isinstance(value, int | float) and not isinstance(value, bool):
+                words.append(f"{total} as a whole: {amount(float(value))}.")
+    if hidden:
+        words.append(f"Hidden to protect privacy: {_and(hidden)}.")
+    words.append(f'Every figure is in the table "{table["title"]}".')
+    return " ".join(words)
 
 
 def _number(value: Cell) -> str:
@@ -1198,7 +1260,7 @@ def build_summary(period: Period, *, progress: Progress | None = None) -> dict[s
         "generated_at": clock.now().isoformat(timespec="seconds"),
         "tables": summary.tables,
         "charts": charts,
-        "definitions_url": DEFINITIONS_URL,
+        "definitions": definitions_for(summary.tables),
         "suppressed": SUPPRESSED,
         "not_applicable": NOT_APPLICABLE,
     }

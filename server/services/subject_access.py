@@ -23,7 +23,14 @@ from flask import render_template
 from .. import clock
 from ..audit import AuditAction, record_event
 from ..domain.errors import InvalidInput, field_errors
-from ..domain.exports import mentions, name_pattern, names_person
+from ..domain.exports import (
+    check_request_received,
+    mentions,
+    name_pattern,
+    names_person,
+    subject_access_deadline,
+)
+from ..domain.plain_dates import date_and_time, long_date
 from ..extensions import Model, db
 from ..persistence import (
     Amendment,
@@ -47,6 +54,7 @@ from ..persistence import (
     User,
 )
 from ..persistence.case import CaseRecord, family_column
+from .subject_access_index import build_index
 
 # The text fields searched for the person's names, by kind.
 JUDGMENT_TEXT = (
@@ -106,18 +114,28 @@ RULE = (
     "produced an included judgment or whose questions, answers or actions mention them; "
     "deleted records too; the change history of every "
     "included record; the audit events of every included record, and the list events of "
-    "their families. See docs/security.md."
+    "their families."
 )
 
 
-def request_export(admin: User, person_id: uuid.UUID) -> SubjectAccessExport:
-    """Record and audit a subject access export for one person, and queue the job that makes it."""
+def request_export(
+    admin: User, person_id: uuid.UUID, received_on: date | None = None
+) -> SubjectAccessExport:
+    """Record and audit a subject access export for one person, and queue the job that makes it.
+
+    ``received_on`` is the day the council received the request (today if not
+    given): the statutory month to respond runs from it.
+    """
     from ..jobs.queue import EXPORT_QUEUE, enqueue
     from ..jobs.subject_access import EXPORT_TIMEOUT_SECONDS, produce_subject_access_export
 
+    received_on = received_on or clock.today()
+    check_request_received(received_on, clock.today())
     if db.session.get(Person, person_id) is None:
         raise InvalidInput(errors=field_errors(person_id="No person has this id."))
-    export = SubjectAccessExport(person_id=person_id, requested_by_id=admin.id)
+    export = SubjectAccessExport(
+        person_id=person_id, requested_by_id=admin.id, received_on=received_on
+    )
     db.session.add(export)
     db.session.flush()
     record_event(
@@ -134,6 +152,21 @@ def request_export(admin: User, person_id: uuid.UUID) -> SubjectAccessExport:
         job_timeout=EXPORT_TIMEOUT_SECONDS,
     )
     return export
+
+
+def received_on(export: SubjectAccessExport) -> date:
+    """Return the day the request was received (for an old export, the day it was asked for)."""
+    return export.received_on or clock.council_date(export.created_at)
+
+
+def respond_by(export: SubjectAccessExport) -> date:
+    """Return the statutory deadline: one calendar month from the day the request was received."""
+    return subject_access_deadline(received_on(export))
+
+
+def person_name(person: Person) -> str:
+    """Return a person's full name as the bundle and the admin's list show it."""
+    return f"{person.given_name} {person.family_name}".strip()
 
 
 @dataclass
@@ -342,23 +375,40 @@ def as_dict(kind: str, row: Any) -> dict[str, Any]:
     return {name: _jsonable(getattr(row, name)) for name in names}
 
 
-def bundle(found: SubjectRecords, export_id: uuid.UUID, requested_by: str) -> bytes:
-    """Return the zip: one JSON file per kind of record, a manifest and a readable index."""
-    generated_at = clock.now().isoformat()
+def bundle(found: SubjectRecords, export: SubjectAccessExport, requester: User | None) -> bytes:
+    """Return the zip: a readable index to redact from, and beside it JSON files for tools.
+
+    One JSON file per kind of record, with every column as stored (ids, codes
+    and ISO times), and a manifest; the index says the same in words.
+    """
+    generated = clock.now()
     tables = {kind: [as_dict(kind, row) for row in found.records.get(kind, [])] for kind in KINDS}
+    received, deadline = received_on(export), respond_by(export)
     manifest = {
-        "export_id": str(export_id),
+        "export_id": str(export.id),
         "person_id": str(found.person.id),
-        "generated_at": generated_at,
-        "requested_by": requested_by,
+        "person_name": person_name(found.person),
+        "received_on": received.isoformat(),
+        "respond_by": deadline.isoformat(),
+        "generated_at": generated.isoformat(),
+        "requested_by": requester.username if requester else str(export.requested_by_id),
         "rule": RULE,
         "files": {f"{kind}.json": len(rows) for kind, rows in tables.items()},
     }
     index = render_template(
         "subject_access_index.html",
-        manifest=manifest,
-        tables=tables,
-        person=tables["person"][0],
+        index=build_index(found.records, found.person, CASE_KINDS),
+        rule=RULE,
+        made=date_and_time(generated),
+        received=long_date(received),
+        respond_by=long_date(deadline),
+        requester=(
+            f"{requester.display_name} ({requester.username})"
+            if requester
+            else "An administrator no longer on the system"
+        ),
+        export_id=str(export.id),
+        born=long_date(found.person.date_of_birth) if found.person.date_of_birth else None,
     )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:

@@ -12,7 +12,8 @@ POLICY = {
         {"key": "routine_support", "label": "Routine support", "light": "green"},
         {"key": "share_with_school", "label": "Share information with school", "light": "yellow"},
         {"key": "safety_plan_change", "label": "Change the safety plan", "light": "red"},
-    ]
+    ],
+    "reason": "The council's first decision policy, agreed by the practice board.",
 }
 VISIT_TEMPLATE = {
     "key": "statutory_visit",

@@ -1,11 +1,16 @@
-"""The decision policy: published by admins in versions, read by everyone signed in."""
+"""The decision policy: admins publish versions, each with a reason; everyone signed in reads it."""
 
 from __future__ import annotations
 
 from datetime import date
 
+import pytest
+import sqlalchemy as sa
+
 from server import clock
 from server.domain.bank_holidays import bank_holiday_table
+from server.extensions import db
+from server.persistence import AuditEvent
 from tests.api.casework import POLICY, VISIT_TEMPLATE, publish_practice_settings
 
 
@@ -16,7 +21,13 @@ def test_each_publication_is_a_new_version_and_the_history_keeps_them_all(make_u
     assert admin.get("/api/decision-policy").json["version"] == 0
     assert admin.post("/api/decision-policy", json=POLICY).json["version"] == 1
     red = {"key": "leave_child_home_alone", "label": "Leave a child at home alone", "light": "red"}
-    second = admin.post("/api/decision-policy", json={"categories": [*POLICY["categories"], red]})
+    second = admin.post(
+        "/api/decision-policy",
+        json={
+            "categories": [*POLICY["categories"], red],
+            "reason": "Leaving a child alone is red.",
+        },
+    )
     assert second.status_code == 201 and second.json["version"] == 2
 
     worker = make_client("amara")
@@ -33,7 +44,7 @@ def test_only_an_admin_publishes_and_a_bad_policy_is_refused_field_by_field(make
     assert make_client("hannah").post("/api/decision-policy", json=POLICY).status_code == 403
     refused = make_client("root").post(
         "/api/decision-policy",
-        json={"categories": [{"key": "Bad key", "label": "", "light": "blue"}]},
+        json={"categories": [{"key": "Bad key", "label": "", "light": "blue"}], "reason": "Why"},
     )
     assert refused.status_code == 422
     fields = refused.json["errors"]["categories"]["0"]
@@ -77,3 +88,45 @@ def test_the_app_gets_the_bank_holidays_it_counts_working_days_by(make_user, mak
     assert days == bank_holiday_table(year - 10, year + 10)
     assert {days[0].year, days[-1].year} == {year - 10, year + 10}
     assert date(2023, 5, 8) in days  # the coronation: one list on both sides, one-offs too
+
+
+@pytest.mark.parametrize(
+    ("reason", "message"),
+    [
+        (None, "Enter why you are changing the policy"),
+        ("   ", "Enter why you are changing the policy"),
+        ("x" * 2001, "The reason must be 2000 characters or fewer"),
+    ],
+)
+def test_publishing_needs_a_reason_refused_on_its_field(make_user, make_client, reason, message):
+    make_user("admin", username="root", team=None)
+    body = {"categories": POLICY["categories"]}
+    if reason is not None:
+        body["reason"] = reason
+    refused = make_client("root").post("/api/decision-policy", json=body)
+    assert refused.status_code == 422
+    assert refused.json["errors"] == {"reason": [message]}
+    assert make_client("root").get("/api/decision-policy/versions").json == []
+
+
+def test_the_reason_is_kept_with_the_version_and_in_the_audit_log(app, make_user, make_client):
+    make_user("admin", username="root", team=None)
+    make_user("supervisor", username="hannah")
+    published = make_client("root").post(
+        "/api/decision-policy", json={**POLICY, "reason": "  Agreed at the practice board.  "}
+    )
+    assert published.status_code == 201
+    assert published.json["reason"] == "Agreed at the practice board."
+    # A supervisor reads the policy in force and its history, with the reason.
+    supervisor = make_client("hannah")
+    current = supervisor.get("/api/decision-policy")
+    assert current.status_code == 200
+    assert (current.json["version"], current.json["reason"]) == (1, "Agreed at the practice board.")
+    [version] = supervisor.get("/api/decision-policy/versions").json
+    assert version["reason"] == "Agreed at the practice board."
+    with app.app_context():
+        event = db.session.scalars(
+            sa.select(AuditEvent).where(AuditEvent.entity == "decision_policy")
+        ).one()
+        assert event.action == "create"
+        assert event.detail == {"version": 1, "reason": "Agreed at the practice board."}

@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import uuid
 import zipfile
+from datetime import UTC, date, datetime, timedelta
+from html.parser import HTMLParser
+from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
 
 from server import clock
+from server.domain.exports import subject_access_deadline
 from server.extensions import db
-from server.persistence import AuditEvent
+from server.persistence import AuditEvent, Person
+from server.services.subject_access import CASE_KINDS
+from server.services.subject_access_index import Names, plain_text, record_fields
 from tests.workers import work_queue
 
 from .casework import build_family, created, publish_practice_settings
@@ -23,9 +30,9 @@ BASE = "/api/admin/subject-access"
 @pytest.fixture
 def casework(make_user, make_client):
     """Two families; the Okoro family's child Tobi is the subject."""
-    make_user("admin", username="root", team=None)
-    make_user("caseworker", username="amara")
-    make_user("supervisor", username="hannah")
+    make_user("admin", username="root", team=None, display_name="Rita Admin")
+    make_user("caseworker", username="amara", display_name="Amara Mensah")
+    make_user("supervisor", username="hannah", display_name="Hannah Ward")
     make_user("analyst", username="ana", team=None)
     template = publish_practice_settings(make_client("root"))
     worker, supervisor = make_client("amara"), make_client("hannah")
@@ -210,3 +217,191 @@ def test_bundles_are_cleared_after_the_keeping_period(app, casework, make_client
     assert response.status_code == 409
     assert response.json["message"] == "The bundle has been cleared. Request a new export."
     assert admin.get(f"{BASE}/{export['id']}").json["cleared_at"] is not None
+
+
+class IndexReader(HTMLParser):
+    """Read the index as a screen reader would: landmarks, headings, and the text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.headings: list[tuple[int, str]] = []
+        self.heading: list[str] | None = None
+        self.text: list[str] = []
+        self.in_style = False
+        self.timeline: list[str] = []
+        self.cell: str | None = None
+        self.section: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        if re.fullmatch(r"h[1-6]", tag):
+            self.heading = []
+        self.in_style = tag == "style"
+        self.cell = dict(attrs).get("data-label") if tag == "td" else self.cell
+        if tag == "section":
+            self.section = dict(attrs).get("id")
+
+    def handle_endtag(self, tag: str) -> None:
+        if re.fullmatch(r"h[1-6]", tag) and self.heading is not None:
+            self.headings.append((int(tag[1]), " ".join("".join(self.heading).split())))
+            self.heading = None
+        if tag == "style":
+            self.in_style = False
+        if tag == "td":
+            self.cell = None
+        if tag == "section":
+            self.section = None
+
+    def handle_data(self, data: str) -> None:
+        if self.in_style:
+            return
+        self.text.append(data)
+        if self.heading is not None:
+            self.heading.append(data)
+        if self.section == "timeline" and self.cell == "When" and data.strip():
+            self.timeline.append(data.strip())
+
+
+MOMENT = re.compile(r"(\d{1,2} [A-Z][a-z]+ \d{4})(?: at (midday|midnight|\d{1,2}(?::\d\d)?[ap]m))?")
+
+
+def moment_of(words: str) -> datetime:
+    """Read "5 December 2026 at 2:30pm" (or a date alone) back as a moment, to compare."""
+    found = MOMENT.fullmatch(words)
+    assert found, words
+    day = datetime.strptime(found.group(1), "%d %B %Y")
+    clock_time = found.group(2) or "midnight"
+    if clock_time in ("midday", "midnight"):
+        return day.replace(hour=12 if clock_time == "midday" else 0)
+    parsed = datetime.strptime(clock_time, "%I:%M%p" if ":" in clock_time else "%I%p")
+    return day.replace(hour=parsed.hour, minute=parsed.minute)
+
+
+def read_index(archive: zipfile.ZipFile) -> tuple[str, IndexReader]:
+    page = archive.read("index.html").decode()
+    reader = IndexReader()
+    reader.feed(page)
+    return page, reader
+
+
+def test_the_index_is_a_document_to_redact_from_not_a_dump(app, casework, make_client):
+    ids, _, _ = casework
+    with app.app_context():
+        person = db.session.get(Person, uuid.UUID(ids["person"]))
+        assert person is not None
+        person.ethnicity, person.disabilities = "WOTH", ["MOB"]
+        db.session.commit()
+    _, archive = export_bundle(app, make_client("root"), ids["person"])
+    page, reader = read_index(archive)
+    text = " ".join("".join(reader.text).split())
+
+    # Landmarks and headings: one h1, a section (h2) of each kind, a heading (h3) per record.
+    tags = [tag for tag, _ in reader.tags]
+    for landmark in ("header", "nav", "main", "footer"):
+        assert tags.count(landmark) == 1, landmark
+    assert [h for h in reader.headings if h[0] == 1] == [(1, "Records about Tobi Okoro")]
+    sections = {title for level, title in reader.headings if level == 2}
+    for title in ("Notes (1)", "Visits and other contacts (1)", "Decisions (judgment log) (1)"):
+        assert title in sections
+    assert (3, "Home visit: statutory visit") in reader.headings
+    assert [kind for kind in CASE_KINDS if f'id="section-{kind}"' not in page] == []
+
+    # Staff by name, codes by their labels, dates and times in words; no ids, codes or JSON.
+    staff = records(archive, "staff")
+    assert "Amara Mensah (caseworker)" in text and "Hannah Ward (supervisor)" in text
+    for member in staff:
+        assert member["id"] not in page
+    assert "Any other White background" in text and "Mobility" in text
+    assert not re.search(r"\bWOTH\b|\bMOB\b|\bBAFR\b", text)
+    assert "Grace Okoro (another person)" in text  # the other end of his relationship
+    assert "Home visit" in text and "home_visit" not in text and "statutory_visit" not in text
+    assert "20 November 2026 at 10am" in text
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", text.replace(ids["person"], ""))
+    assert "{&#34;" not in page and '{"' not in text and "&#34;" not in page
+    assert "The child's voice" in text and "I like the dog." in text
+    assert "docs/" not in page
+
+    # Everything in the order it happened (a checklist's answers go with the checklist).
+    assert len(reader.timeline) == sum(
+        len(records(archive, kind)) for kind in CASE_KINDS if kind != "checklist_item"
+    )
+    assert "Bedroom seen" in text
+    moments = [moment_of(words) for words in reader.timeline]
+    assert moments == sorted(moments)
+
+    # The JSON stays beside it, for tools.
+    assert records(archive, "person")[0]["ethnicity"] == "WOTH"
+    manifest = json.loads(archive.read("manifest.json"))
+    assert manifest["person_name"] == "Tobi Okoro"
+
+
+def test_a_time_column_added_later_appears_labelled_in_words() -> None:
+    table = sa.Table(
+        "note_like",
+        sa.MetaData(),
+        sa.Column("id", sa.Uuid, primary_key=True),
+        sa.Column("device_signed_at", sa.DateTime(timezone=True)),
+        sa.Column("device_received_at", sa.DateTime(timezone=True)),
+        sa.Column("reviewed_by_id", sa.Uuid),
+        sa.Column("follow_up_on", sa.Date),
+    )
+    reviewer = uuid.uuid4()
+    row = SimpleNamespace(
+        __table__=table,
+        id=uuid.uuid4(),
+        device_signed_at=datetime(2026, 12, 5, 12, 16, tzinfo=UTC),
+        device_received_at=datetime(2026, 7, 1, 11, 21, tzinfo=UTC),
+        reviewed_by_id=reviewer,
+        follow_up_on=date(2027, 1, 4),
+    )
+    names = Names(
+        staff={str(reviewer): SimpleNamespace(display_name="Hannah Ward", role="supervisor")},
+        people={},
+        families={},
+        teams={},
+        templates={},
+        categories={},
+        subject="",
+    )
+    shown = {label: plain_text(value) for label, value in record_fields("note", row, names)}
+    assert shown == {
+        "Signed (on the worker's device)": "5 December 2026 at 12:16pm",
+        "Device received at": "1 July 2026 at 12:21pm",  # BST
+        "Reviewed by": "Hannah Ward (supervisor)",
+        "Follow up on": "4 January 2027",
+    }
+
+
+def test_your_exports_say_whose_bundle_each_is_and_the_statutory_deadline(
+    app, casework, make_client
+):
+    ids, _, _ = casework
+    admin = make_client("root")
+    received = clock.today() - timedelta(days=3)
+    asked = admin.post(BASE, json={"person_id": ids["person"], "received_on": received.isoformat()})
+    assert asked.status_code == 202, asked.json
+    today_by_default = admin.post(BASE, json={"person_id": ids["person"]})
+    assert today_by_default.json["received_on"] == clock.today().isoformat()
+    listed = admin.get(BASE).json["items"]
+    mine = next(item for item in listed if item["id"] == asked.json["id"])
+    assert mine["person_name"] == "Tobi Okoro"
+    assert mine["received_on"] == received.isoformat()
+    assert mine["respond_by"] == subject_access_deadline(received).isoformat()
+    assert date.fromisoformat(mine["respond_by"]) > received
+
+
+@pytest.mark.parametrize(
+    ("days_ago", "message"),
+    [(-1, "The date must be today or earlier."), (367, "The date must be within the last year.")],
+)
+def test_a_received_date_in_the_future_or_long_ago_is_refused_on_its_field(
+    app, casework, make_client, days_ago, message
+):
+    ids, _, _ = casework
+    received = clock.today() - timedelta(days=days_ago)
+    response = make_client("root").post(
+        BASE, json={"person_id": ids["person"], "received_on": received.isoformat()}
+    )
+    assert response.status_code == 422
+    assert response.json["errors"] == {"received_on": [message]}

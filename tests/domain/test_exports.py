@@ -1,4 +1,4 @@
-"""Export rules: summary periods, the monthly period, and when a record mentions a person."""
+"""Export rules: summary periods, when a record mentions a person, subject access deadlines."""
 
 from __future__ import annotations
 
@@ -8,11 +8,13 @@ import pytest
 
 from server.domain.errors import InvalidInput
 from server.domain.exports import (
+    check_request_received,
     check_summary_period,
     mentions,
     name_pattern,
     names_person,
     previous_month,
+    subject_access_deadline,
 )
 
 TODAY = date(2026, 11, 29)
@@ -73,3 +75,35 @@ def test_a_person_id_is_found_anywhere_in_json():
     assert names_person([{"person_id": person, "seen": True}], person)
     assert names_person({"attending": [{"person_id": person}]}, person)
     assert not names_person([{"person_id": "someone else"}, "text"], person)
+
+
+@pytest.mark.parametrize(
+    ("received", "deadline"),
+    [
+        (date(2026, 11, 5), date(2026, 12, 7)),  # 5 December is a Saturday: the Monday
+        (date(2026, 10, 15), date(2026, 11, 16)),  # 15 November is a Sunday
+        (date(2026, 3, 12), date(2026, 4, 13)),  # a Sunday
+        (date(2026, 5, 14), date(2026, 6, 15)),  # Sunday 14 June: Monday
+        (date(2026, 6, 16), date(2026, 7, 16)),  # a Thursday: as it is
+        (date(2026, 1, 31), date(2026, 3, 2)),  # no 31 February: the 28th, a Saturday
+        (date(2024, 1, 31), date(2024, 2, 29)),  # a leap year's last day of February
+        (date(2026, 12, 31), date(2027, 2, 1)),  # into the next year; 31 January is a Sunday
+        (date(2026, 11, 28), date(2026, 12, 29)),  # Monday 28 December is a bank holiday
+        (date(2026, 4, 6), date(2026, 5, 6)),  # Easter Monday received: a month on
+        (date(2026, 3, 3), date(2026, 4, 7)),  # 3 April is Good Friday; the 6th Easter Monday
+    ],
+)
+def test_a_subject_access_request_is_answered_within_one_calendar_month(received, deadline):
+    assert subject_access_deadline(received) == deadline
+
+
+def test_the_day_a_request_was_received_is_today_or_within_the_last_year() -> None:
+    today = date(2026, 12, 5)
+    check_request_received(today, today)
+    check_request_received(date(2025, 12, 4), today)
+    with pytest.raises(InvalidInput) as future:
+        check_request_received(date(2026, 12, 6), today)
+    assert future.value.errors == {"received_on": ["The date must be today or earlier."]}
+    with pytest.raises(InvalidInput) as old:
+        check_request_received(date(2025, 12, 3), today)
+    assert old.value.errors == {"received_on": ["The date must be within the last year."]}

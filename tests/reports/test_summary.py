@@ -35,7 +35,7 @@ from server.persistence import (
     User,
 )
 from server.reports.render import FORMATS, render
-from server.reports.summary import Period, _months_before, build_summary
+from server.reports.summary import Period, _months_before, build_summary, describe_chart
 
 OCTOBER = Period.month(2026, 10)
 NOTE_TEXT = "Quietly-unique relational note text about the kitchen table"
@@ -318,16 +318,91 @@ def test_each_chart_draws_its_table_and_says_so_in_words(summary: dict[str, Any]
     continuity = charts["continuity_distribution"]
     assert continuity["table_id"] == "continuity"
     assert continuity["values"] == ["c", "c", 0]  # the council row of the table below
-    assert "Suppressed to protect privacy: 1 worker, 2 workers." in continuity["alt_text"]
+    assert continuity["alt_text"] == (
+        "Bar chart of families across the council by how many allocated workers they had in "
+        "the last 12 months, 3 groups. Only 3 or more workers has a figure shown: 0 families. "
+        "Hidden to protect privacy: 1 worker and 2 workers. Every figure is in the table "
+        '"Continuity: allocated workers in the last 12 months".'
+    )
     timeliness = charts["timeliness_by_team"]
     assert timeliness["categories"] == ["East", "North", "South", "Council"]
     assert timeliness["values"] == ["c", "c", "c", 66.7]
-    assert "Highest: Council, 66.7 per cent." in timeliness["alt_text"]
+    # The council is the whole, not a team to rank: it is given on its own.
+    assert (
+        "No teams have a figure to show. Council as a whole: 66.7 per cent."
+        in (timeliness["alt_text"])
+    )
     months = charts["contacts_over_time"]
     assert months["categories"][-1] == "October 2026" and len(months["categories"]) == 12
     # September: North's 10 contacts on the 29th; October: 28.
     assert months["values"][-2:] == [10, 28]
     assert 'in the table "Meaningful contacts by month"' in months["alt_text"]
+    assert "Highest: October 2026, with 28 contacts." in months["alt_text"]
+
+
+def test_the_summary_carries_a_definition_of_each_of_its_tables(summary: dict[str, Any]) -> None:
+    measures = summary["definitions"]["measures"]
+    assert [m["id"] for m in measures] == [t["id"] for t in summary["tables"]]
+    assert all(m["text"] for m in measures) and summary["definitions"]["common"]
+    assert "definitions_url" not in summary
+
+
+TEAMS = ("team", "teams")
+PER_CENT = ("per cent", "per cent")
+TABLE = {"title": "Statutory visit timeliness"}
+
+
+def describe(values: list[Any], labels: list[str] | None = None, **options: Any) -> str:
+    labels = labels or ["East", "North", "South", "Council"][: len(values)]
+    return describe_chart(
+        "the percentage of visits met on time",
+        labels,
+        values,
+        groups=options.get("groups", TEAMS),
+        units=options.get("units", PER_CENT),
+        total=options.get("total", "Council"),
+        table=TABLE,
+    )
+
+
+def test_a_chart_description_names_the_measure_and_its_highest_and_lowest_team() -> None:
+    assert describe([90.0, 45.5, 60, 70.2]) == (
+        "Bar chart of the percentage of visits met on time, 3 teams. "
+        "Highest: East, with 90 per cent. Lowest: North, with 45.5 per cent. "
+        "Council as a whole: 70.2 per cent. "
+        'Every figure is in the table "Statutory visit timeliness".'
+    )
+
+
+def test_a_chart_description_says_when_every_bar_is_the_same_rather_than_highest_and_lowest():
+    text = describe(
+        [0, 0, 0],
+        ["1 worker", "2 workers", "3 or more workers"],
+        total=None,
+        groups=("group", "groups"),
+        units=("family", "families"),
+    )
+    assert "Every group has the same figure: 0 families." in text
+    assert "Highest" not in text and "Lowest" not in text
+    text = describe([12, 12, "c", 40.0])
+    assert "The 2 teams shown all have the same figure: 12 per cent." in text
+    assert "Hidden to protect privacy: South." in text
+
+
+def test_a_chart_description_names_teams_that_share_the_highest_or_lowest_figure() -> None:
+    text = describe([80, 80, 50, 70], units=("contact", "contacts"))
+    assert (
+        "Highest: East and North, with 80 contacts each. Lowest: South, with 50 contacts." in text
+    )
+    one = describe([1, 3, 3, 7], units=("contact", "contacts"))
+    assert "Lowest: East, with 1 contact." in one
+
+
+def test_a_chart_with_one_figure_shown_or_none_says_so() -> None:
+    assert "Only North has a figure shown: 75 per cent." in describe(["c", 75, "c", "c"])
+    text = describe(["c", "c", "c", "c"])
+    assert "No teams have a figure to show." in text
+    assert "Hidden to protect privacy: East, North, South and Council." in text
 
 
 def test_families_and_meaningful_contacts(summary: dict[str, Any]) -> None:

@@ -114,3 +114,62 @@ export function policyChanges(current, next) {
   }
   return changes;
 }
+
+const LIGHT_WORDS = { green: "green", yellow: "yellow", red: "red" };
+
+function lightWord(light) {
+  return LIGHT_WORDS[light] || light;
+}
+
+/** Say whether a new version changes nothing at all from the current one. */
+export function unchanged(changes) {
+  return !changes.added.length && !changes.removed.length && !changes.relit.length && !changes.renamed.length;
+}
+
+/**
+ * Say in plain English what a new version changes, one line per category, in
+ * the order the categories appear: a light that changes (from and to), a
+ * category added (with its light), renamed or removed. Returns
+ * [{key, label, text, sentence}]: label is the category's name in the new
+ * version (the old one, if removed); text says what changes beside it (for a
+ * summary list); sentence says it on its own ("‘Visits’ goes from red to yellow.").
+ */
+export function describeChanges(current, next) {
+  const changes = policyChanges(current, next);
+  const relit = new Map(changes.relit.map((category) => [category.key, category]));
+  const renamed = new Map(changes.renamed.map((category) => [category.key, category]));
+  const added = new Set(changes.added.map((category) => category.key));
+  const lines = [];
+  for (const category of next) {
+    const name = `‘${category.label}’`;
+    const light = lightWord(category.light);
+    if (added.has(category.key)) {
+      lines.push({ key: category.key, label: category.label, text: `New: ${light} light`, sentence: `${name} is added, with a ${light} light.` });
+      continue;
+    }
+    const from = relit.get(category.key) && lightWord(relit.get(category.key).from);
+    const oldName = renamed.get(category.key)?.from;
+    if (from && oldName) {
+      lines.push({
+        key: category.key,
+        label: category.label,
+        text: `Light changes from ${from} to ${light}, and renamed from ‘${oldName}’`,
+        sentence: `‘${oldName}’ is renamed ${name} and goes from ${from} to ${light}.`,
+      });
+    } else if (from) {
+      lines.push({ key: category.key, label: category.label, text: `Light changes from ${from} to ${light}`, sentence: `${name} goes from ${from} to ${light}.` });
+    } else if (oldName) {
+      lines.push({ key: category.key, label: category.label, text: `Renamed from ‘${oldName}’`, sentence: `‘${oldName}’ is renamed ${name}.` });
+    }
+  }
+  for (const category of changes.removed) {
+    const light = lightWord(category.light);
+    lines.push({
+      key: category.key,
+      label: category.label,
+      text: `Removed (its light was ${light})`,
+      sentence: `‘${category.label}’ is removed (it was ${light}).`,
+    });
+  }
+  return lines;
+}

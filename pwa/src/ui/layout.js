@@ -46,6 +46,7 @@ function caseworkLinks(link, role, inboxCount) {
                 ${role === "admin" ? link("#/subject-access", "Subject access requests", "subject-access") : ""}
                 ${role === "supervisor" ? link("#/reviews", "Review queue", "reviews") : ""}
                 ${role === "supervisor" ? link("#/team", "Team view", "team") : ""}
+                ${role === "supervisor" ? link("#/policy", "Decision policy", "policy") : ""}
                 ${role === "caseworker" || role === "supervisor" ? link("#/group-supervision", "Group supervision", "group-supervision") : ""}
                 ${role === "caseworker" || role === "supervisor" ? link("#/consultations", "Peer consultations", "consultations") : ""}
                 ${link("#/suggestions", "Suggestions", "suggestions")}
@@ -138,12 +139,19 @@ export function backLink(href, text = "Back") {
   return html`<a href="${href}" class="govuk-back-link">${text}</a>`;
 }
 
-export function footer() {
+// What this device holds, as the footer tells it: an analyst's screens are online
+// only and keep nothing about a family here.
+const FOOTER_TEXT = {
+  analyst: "Service summaries hold figures only, and are read from the server: nothing about a family is kept on this device.",
+};
+const CASEWORK_FOOTER = "Case records kept on this device are encrypted, and the app locks itself when left alone.";
+
+export function footer(role) {
   return html`<footer class="govuk-footer">
     <div class="govuk-width-container">
       <div class="govuk-footer__meta">
         <div class="govuk-footer__meta-item govuk-footer__meta-item--grow">
-          <p class="govuk-body-s">Case records kept on this device are encrypted, and the app locks itself when left alone.</p>
+          <p class="govuk-body-s" id="footer-text">${FOOTER_TEXT[role] || CASEWORK_FOOTER}</p>
         </div>
       </div>
     </div>

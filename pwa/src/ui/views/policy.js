@@ -1,37 +1,43 @@
-// The council's decision policy, for admins: each kind of decision and its
-// light (green, yellow, red). Publishing makes a new version through the
-// server; judgment entries keep the version they were logged under, and
-// workers' devices get the new version at their next sync. Online only: the
-// current version and the history are read from the server, not the device.
+// The council's decision policy: each kind of decision and its light (green,
+// yellow, red). Admins change it in three steps, as GOV.UK services do: edit
+// it and say why, check a plain-English list of what changes, then publish a
+// new version, which the server keeps with the reason. Judgment entries keep
+// the version they were logged under, and workers' devices get the new one at
+// their next sync. Online only for admins: the versions are read from the
+// server, not the device. Supervisors read the policy in force (read only),
+// from the server when online and from their device's copy when not.
 
-import { LIGHT_CHOICES, policyChanges, readPolicyForm } from "../../domain/policy.js";
+import { LIGHT_CHOICES, describeChanges, policyChanges, readPolicyForm, unchanged } from "../../domain/policy.js";
 import { ApiError, Offline, SessionEnded, get, hasCsrfToken, post } from "../../sync/api.js";
-import { button, errorSummary, select, textInput } from "../forms.js";
+import { button, errorSummary, select, textInput, textarea } from "../forms.js";
 import { html, mount } from "../html.js";
 import { formatDateTime, tag } from "../layout.js";
-import { Screen, successBanner } from "../screen.js";
+import { Screen } from "../screen.js";
 
 const DRAFT_KEY = "decision-policy";
 const LIGHT_TAG = { green: ["Green", "green"], yellow: ["Yellow", "yellow"], red: ["Red", "red"] };
+export const MAX_REASON = 2000;
+const LIGHTS_EXPLAINED =
+  "Each kind of professional decision has a light. Green: the worker decides and logs it. Yellow: the worker decides and their supervisor discusses it. Red: a supervisor must approve it before the worker acts.";
 
 function lightTag(light) {
   const [text, colour] = LIGHT_TAG[light] || [light, "grey"];
   return tag(text, colour);
 }
 
-function categoriesTable(categories, caption) {
+function categoriesTable(categories, caption, { keys = true } = {}) {
   return html`<table class="govuk-table">
     <caption class="govuk-table__caption govuk-table__caption--s">${caption}</caption>
     <thead class="govuk-table__head"><tr class="govuk-table__row">
       <th scope="col" class="govuk-table__header">Kind of decision</th>
-      <th scope="col" class="govuk-table__header">Key</th>
+      ${keys ? html`<th scope="col" class="govuk-table__header">Key</th>` : ""}
       <th scope="col" class="govuk-table__header">Light</th>
     </tr></thead>
     <tbody class="govuk-table__body">
       ${categories.map(
         (category) => html`<tr class="govuk-table__row">
           <td class="govuk-table__cell">${category.label}</td>
-          <td class="govuk-table__cell"><code>${category.key}</code></td>
+          ${keys ? html`<td class="govuk-table__cell"><code>${category.key}</code></td>` : ""}
           <td class="govuk-table__cell">${lightTag(category.light)}</td>
         </tr>`,
       )}
@@ -45,10 +51,28 @@ function publishedBy(context, version) {
   return [when && `published ${when}`, who && `by ${who}`].filter(Boolean).join(" ");
 }
 
+function reasonText(version) {
+  return version.reason
+    ? html`<div class="govuk-inset-text app-pre-wrap"><span class="govuk-!-font-weight-bold">Why it changed:</span> ${version.reason}</div>`
+    : "";
+}
+
+function earlierVersions(context, versions, options) {
+  return html`<h2 class="govuk-heading-m govuk-!-margin-top-8">Earlier versions</h2>
+    ${versions.length
+      ? versions.map(
+          (version) => html`<details class="govuk-details">
+            <summary class="govuk-details__summary"><span class="govuk-details__summary-text">Version ${version.version}${publishedBy(context, version) ? `, ${publishedBy(context, version)}` : ""}</span></summary>
+            <div class="govuk-details__text">${reasonText(version)}${categoriesTable(version.categories, `The kinds of decision in version ${version.version}`, options)}</div>
+          </details>`,
+        )
+      : html`<p class="govuk-body">There are no earlier versions.</p>`}`;
+}
+
 function editForm(current, newRows, errors) {
   return html`<form id="policy-form" novalidate>
     <h2 class="govuk-heading-m">Change the policy</h2>
-    <p class="govuk-body">Publishing makes a new version. Decisions already logged keep the version they were logged under; new decisions use the new one from each device's next sync.</p>
+    <p class="govuk-body">You will see what changes before you publish. Publishing makes a new version for the whole council. Decisions already logged keep the version they were logged under; new decisions use the new one from each device's next sync.</p>
     ${current.map(
       (category, index) => html`<fieldset class="govuk-fieldset app-policy-category" aria-describedby="key-${index}">
         <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">${category.label}</legend>
@@ -70,12 +94,90 @@ function editForm(current, newRows, errors) {
         ${select({ name: `new-light-${row}`, label: "Light", options: LIGHT_CHOICES, error: errors[`new-light-${row}`], placeholder: "Choose a light" })}
       </fieldset>`)}
     <button type="button" class="govuk-button govuk-button--secondary" data-policy-action="add-row">Add another category</button>
+    ${textarea({ name: "reason", label: "Why are you changing the policy?", labelClass: "govuk-label--s", hint: "For example, what the practice board agreed and when. It is kept with the new version and in the audit log, and everyone who reads the policy can see it. Do not name a family or a person.", error: errors.reason, rows: 4 })}
     <p class="app-draft-saved" id="policy-draft" aria-live="polite"></p>
-    <div class="govuk-button-group">${button("Publish a new version")}</div>
+    <div class="govuk-button-group">${button("Continue")}</div>
   </form>`;
 }
 
-function notForPractitioners(main) {
+function changesList(lines) {
+  return html`<dl class="govuk-summary-list" id="policy-changes">
+    ${lines.map(
+      (line) => html`<div class="govuk-summary-list__row">
+        <dt class="govuk-summary-list__key">${line.label}</dt>
+        <dd class="govuk-summary-list__value">${line.text}</dd>
+      </div>`,
+    )}
+  </dl>`;
+}
+
+function checkPage(pending) {
+  return html`<div id="policy-page">
+    <a href="#/policy" class="govuk-back-link" data-policy-action="back">Back</a>
+    <h1 class="govuk-heading-l" tabindex="-1">Check the changes before you publish</h1>
+    <h2 class="govuk-heading-m">What changes in version ${pending.version}</h2>
+    ${changesList(pending.lines)}
+    <h2 class="govuk-heading-m">Why</h2>
+    <dl class="govuk-summary-list">
+      <div class="govuk-summary-list__row">
+        <dt class="govuk-summary-list__key">Reason</dt>
+        <dd class="govuk-summary-list__value app-pre-wrap" id="policy-reason">${pending.reason}</dd>
+        <dd class="govuk-summary-list__actions">
+          <a class="govuk-link" href="#/policy" data-policy-action="change-reason">Change<span class="govuk-visually-hidden"> the reason</span></a>
+        </dd>
+      </div>
+    </dl>
+    <div class="govuk-warning-text">
+      <span class="govuk-warning-text__icon" aria-hidden="true">!</span>
+      <strong class="govuk-warning-text__text"><span class="govuk-visually-hidden">Warning</span>
+        Version ${pending.version} will be the decision policy for the whole council. Workers' devices use it from their next sync.</strong>
+    </div>
+    ${pending.problem
+      ? html`<div class="govuk-warning-text" id="policy-problem">
+          <span class="govuk-warning-text__icon" aria-hidden="true">!</span>
+          <strong class="govuk-warning-text__text"><span class="govuk-visually-hidden">Warning</span>${pending.problem}</strong>
+        </div>`
+      : ""}
+    <form id="publish-form" novalidate>
+      <div class="govuk-button-group">
+        ${button(`Publish version ${pending.version}`)}
+        <a class="govuk-link" href="#/policy" data-policy-action="back">Go back and change the policy</a>
+      </div>
+    </form>
+  </div>`;
+}
+
+function publishedBanner(published) {
+  if (!published) {
+    return "";
+  }
+  return html`<div class="govuk-notification-banner govuk-notification-banner--success" role="alert"
+      aria-labelledby="published-title" data-module="govuk-notification-banner" tabindex="-1">
+    <div class="govuk-notification-banner__header">
+      <h2 class="govuk-notification-banner__title" id="published-title">Success</h2>
+    </div>
+    <div class="govuk-notification-banner__content">
+      <p class="govuk-notification-banner__heading">Version ${published.version} of the decision policy is published</p>
+      <p class="govuk-body">What changed:</p>
+      <ul class="govuk-list govuk-list--bullet" id="published-changes">
+        ${published.lines.map((line) => html`<li>${line.sentence}</li>`)}
+      </ul>
+      <p class="govuk-body">Workers' devices get it at their next sync. Decisions already logged keep the version they were logged under.</p>
+    </div>
+  </div>`;
+}
+
+function problemText(error, what) {
+  if (error instanceof Offline) {
+    return `There is no connection, so ${what}. The decision policy can only be changed online.`;
+  }
+  if (error instanceof SessionEnded) {
+    return `Your session with the server has ended, so ${what}. Sign out and sign in again.`;
+  }
+  return `Sorry, ${what}: ${error.message}`;
+}
+
+function notForCaseworkers(main) {
   mount(
     main,
     html`<h1 class="govuk-heading-l">Decision policy</h1>
@@ -84,42 +186,68 @@ function notForPractitioners(main) {
   );
 }
 
-function summariseChanges(changes) {
-  const parts = [];
-  const count = (list, word) => list.length && parts.push(`${list.length} ${word}`);
-  count(changes.added, "added");
-  count(changes.removed, "removed");
-  count(changes.relit, "given another light");
-  count(changes.renamed, "renamed");
-  return parts.length ? `Categories ${parts.join(", ")}.` : "No category changed.";
+export async function policyView(context) {
+  const { user } = context;
+  if (user?.role === "supervisor") {
+    return policyReadView(context);
+  }
+  if (user?.role !== "admin") {
+    return notForCaseworkers(context.main);
+  }
+  return policyEditView(context);
 }
 
-export async function policyView(context) {
-  const { main, session, user } = context;
-  if (user?.role !== "admin") {
-    return notForPractitioners(main);
+/** The policy in force and its history, read only: for supervisors. */
+async function policyReadView(context) {
+  const { main, session, data } = context;
+  let versions = null;
+  let note = "";
+  try {
+    if (!hasCsrfToken()) {
+      await session.resumeServerSession(true);
+    }
+    versions = await get("/api/decision-policy/versions");
+  } catch (error) {
+    // Offline or signed out of the server: the copy this device got at its last sync.
+    versions = [...(data?.all("decision_policy") || [])].sort((a, b) => (b.version || 0) - (a.version || 0));
+    note = `${error instanceof Offline ? "You are offline" : "The server could not be reached"}, so this is the policy as this device last synced it.`;
   }
+  const current = versions[0] || null;
+  mount(
+    main,
+    html`<div id="policy-page">
+      <h1 class="govuk-heading-l">Decision policy</h1>
+      <p class="govuk-body">${LIGHTS_EXPLAINED}</p>
+      <p class="govuk-body">Your council's administrators set the policy. This page shows the version in force, to read.</p>
+      ${note ? html`<div class="govuk-inset-text" id="policy-note">${note}</div>` : ""}
+      <h2 class="govuk-heading-m" id="current-version">${current ? `Version ${current.version} is in use` : "No policy published yet"}</h2>
+      ${current
+        ? html`${publishedBy(context, current) ? html`<p class="govuk-body">This version was ${publishedBy(context, current)}.</p>` : ""}
+            ${reasonText(current)}
+            ${categoriesTable(current.categories, `The ${current.categories.length} kinds of decision in version ${current.version}`, { keys: false })}`
+        : html`<p class="govuk-body">Until a policy is published, every decision is yellow: the worker decides and their supervisor discusses it.</p>`}
+      ${earlierVersions(context, versions.slice(1), { keys: false })}
+    </div>`,
+  );
+  return null;
+}
+
+/** Edit, check and publish a new version: for admins. */
+async function policyEditView(context) {
+  const { main, session } = context;
   const draft = await session.loadDraft(DRAFT_KEY).catch(() => null);
   const state = {
+    step: "edit", // edit, then check, then back to edit with the published banner
     versions: null,
     loadProblem: "",
     problem: "",
-    message: "",
+    published: null,
+    pending: null, // {categories, reason, lines, version, values, problem}
     errors: {},
     newRows: Math.max(1, Object.keys(draft || {}).filter((name) => name.startsWith("new-label-")).length),
     sending: false,
   };
   const screen = new Screen(context, "policy-page");
-
-  function problemText(error, what) {
-    if (error instanceof Offline) {
-      return `There is no connection, so ${what}. The decision policy can only be changed online.`;
-    }
-    if (error instanceof SessionEnded) {
-      return `Your session with the server has ended, so ${what}. Sign out and sign in again.`;
-    }
-    return `Sorry, ${what}: ${error.message}`;
-  }
 
   async function load() {
     try {
@@ -133,15 +261,15 @@ export async function policyView(context) {
     }
   }
 
-  function page() {
+  function editPage() {
     const versions = state.versions || [];
     const current = versions[0] || null;
     const categories = current?.categories || [];
     return html`<div id="policy-page">
       ${errorSummary(state.errors)}
-      ${successBanner(state.message)}
+      ${publishedBanner(state.published)}
       <h1 class="govuk-heading-l">Decision policy</h1>
-      <p class="govuk-body">Each kind of professional decision has a light. Green: the worker decides and logs it. Yellow: the worker decides and their supervisor discusses it. Red: a supervisor must approve it before the worker acts.</p>
+      <p class="govuk-body">${LIGHTS_EXPLAINED}</p>
       ${state.problem || state.loadProblem
         ? html`<div class="govuk-warning-text" id="policy-problem">
             <span class="govuk-warning-text__icon" aria-hidden="true">!</span>
@@ -153,18 +281,10 @@ export async function policyView(context) {
         ? ""
         : html`<h2 class="govuk-heading-m" id="current-version">${current ? `Version ${current.version} is in use` : "No policy published yet"}</h2>
           ${current
-            ? html`<p class="govuk-body">${publishedBy(context, current)}.</p>${categoriesTable(categories, `The ${categories.length} kinds of decision in version ${current.version}`)}`
+            ? html`<p class="govuk-body">${publishedBy(context, current)}.</p>${reasonText(current)}${categoriesTable(categories, `The ${categories.length} kinds of decision in version ${current.version}`)}`
             : html`<p class="govuk-body">Until a policy is published, every decision is yellow: the worker decides and their supervisor discusses it.</p>`}
           ${editForm(categories, state.newRows, state.errors)}
-          <h2 class="govuk-heading-m govuk-!-margin-top-8">Earlier versions</h2>
-          ${versions.length > 1
-            ? versions.slice(1).map(
-                (version) => html`<details class="govuk-details">
-                  <summary class="govuk-details__summary"><span class="govuk-details__summary-text">Version ${version.version}, ${publishedBy(context, version)}</span></summary>
-                  <div class="govuk-details__text">${categoriesTable(version.categories, `The kinds of decision in version ${version.version}`)}</div>
-                </details>`,
-              )
-            : html`<p class="govuk-body">There are no earlier versions.</p>`}`}
+          ${earlierVersions(context, versions.slice(1))}`}
     </div>`;
   }
 
@@ -172,13 +292,14 @@ export async function policyView(context) {
     const form = root.querySelector("#policy-form");
     if (form) {
       screen.typed.watch(form, DRAFT_KEY, root.querySelector("#policy-draft"));
-      form.addEventListener("submit", onPublish);
+      form.addEventListener("submit", onContinue);
     }
+    root.querySelector("#publish-form")?.addEventListener("submit", onPublish);
     root.addEventListener("click", onClick);
   }
 
   function draw(options = {}) {
-    return screen.draw(page(), { wire, ...options });
+    return screen.draw(state.step === "check" ? checkPage(state.pending) : editPage(), { wire, ...options });
   }
 
   function focus(selector) {
@@ -189,8 +310,19 @@ export async function policyView(context) {
     }
   }
 
+  function backToEdit(focusOn) {
+    const values = state.pending?.values;
+    state.step = "edit";
+    draw({ afterSubmit: true, drafts: values ? { "policy-form": values } : null });
+    focus(focusOn);
+  }
+
   async function onClick(event) {
     const action = event.target.closest("[data-policy-action]")?.dataset.policyAction;
+    if (!action) {
+      return;
+    }
+    event.preventDefault();
     if (action === "add-row") {
       state.newRows += 1;
       draw({ afterSubmit: true });
@@ -199,16 +331,16 @@ export async function policyView(context) {
       await load();
       draw({ afterSubmit: true });
       focus("h1");
+    } else if (action === "back") {
+      backToEdit("#policy-form h2");
+    } else if (action === "change-reason") {
+      backToEdit("#reason");
     }
   }
 
-  async function onPublish(event) {
-    event.preventDefault();
-    if (state.sending) {
-      return;
-    }
+  function readForm(form) {
     const values = {};
-    for (const element of event.target.elements) {
+    for (const element of form.elements) {
       if (!element.name) continue;
       if (element.type === "checkbox") {
         values[element.name] = [...(values[element.name] || []), ...(element.checked ? [element.value] : [])];
@@ -216,9 +348,24 @@ export async function policyView(context) {
         values[element.name] = element.value;
       }
     }
+    return values;
+  }
+
+  async function onContinue(event) {
+    event.preventDefault();
+    const values = readForm(event.target);
     const current = state.versions?.[0]?.categories || [];
     const { categories, errors } = readPolicyForm(values, current, state.newRows);
-    state.message = "";
+    const reason = (values.reason || "").trim();
+    if (!reason) {
+      errors.reason = "Enter why you are changing the policy";
+    } else if (reason.length > MAX_REASON) {
+      errors.reason = `The reason must be ${MAX_REASON} characters or fewer`;
+    }
+    if (!Object.keys(errors).length && current.length && unchanged(policyChanges(current, categories))) {
+      errors["label-0"] = "You have not changed the policy: change a name or a light, remove a category or add one";
+    }
+    state.published = null;
     state.problem = "";
     state.errors = errors;
     await session.saveDraft(DRAFT_KEY, values).catch(() => {});
@@ -226,26 +373,54 @@ export async function policyView(context) {
       draw({ afterSubmit: true });
       return focus(".govuk-error-summary");
     }
+    state.pending = {
+      categories,
+      reason,
+      values,
+      lines: describeChanges(current, categories),
+      version: (state.versions?.[0]?.version || 0) + 1,
+      problem: "",
+    };
+    state.step = "check";
+    draw({ afterSubmit: true });
+    focus("h1");
+  }
+
+  async function onPublish(event) {
+    event.preventDefault();
+    if (state.sending || !state.pending) {
+      return;
+    }
     state.sending = true;
+    const pending = state.pending;
+    pending.problem = "";
     try {
       if (!hasCsrfToken()) {
         await session.resumeServerSession(true);
       }
-      const published = await post("/api/decision-policy", { categories });
+      const published = await post("/api/decision-policy", { categories: pending.categories, reason: pending.reason });
       await screen.typed.forget("policy-form");
+      await session.deleteDraft(DRAFT_KEY).catch(() => {});
+      const before = state.versions?.[0]?.categories || [];
       state.versions = [published, ...(state.versions || [])];
       state.newRows = 1;
-      state.message = `Version ${published.version} published. ${summariseChanges(policyChanges(current, published.categories))} Workers' devices get it at their next sync.`;
+      state.errors = {};
+      state.pending = null;
+      state.step = "edit";
+      state.published = { version: published.version, lines: describeChanges(before, published.categories) };
       draw({ afterSubmit: true, justSaved: ["policy-form"] });
       focus(".govuk-notification-banner");
       load().then(() => draw({ quiet: true })); // the history as the server holds it
     } catch (error) {
       if (error instanceof ApiError && error.status === 422) {
-        state.errors = { "new-label-0": `The server refused this policy: ${flatten(error.errors).join(" ") || error.message}` };
-        draw({ afterSubmit: true });
-        return focus(".govuk-error-summary");
+        const fields = error.errors || {};
+        state.errors = fields.reason
+          ? { reason: [].concat(fields.reason)[0] }
+          : { "new-label-0": `The server refused this policy: ${flatten(fields).join(" ") || error.message}` };
+        backToEdit(".govuk-error-summary");
+        return;
       }
-      state.problem = problemText(error, "the new version was not published");
+      pending.problem = problemText(error, "the new version was not published");
       draw({ afterSubmit: true });
       focus("#policy-problem");
     } finally {

@@ -3,14 +3,16 @@
 // the bundle to redact. What is typed and found lives in this screen's memory
 // only: no draft, no address, nothing stored on the device.
 
+import { todayIso } from "../../clock.js";
+import { receivedError } from "../../domain/subject-access.js";
 import { ApiError, Offline, SessionEnded, get, hasCsrfToken, post } from "../../sync/api.js";
-import { button, errorSummary, focusErrorSummary, formValues, radios, textInput } from "../forms.js";
+import { button, dateInput, errorSummary, focusErrorSummary, formValues, radios, readDate, textInput } from "../forms.js";
 import { html, mount } from "../html.js";
 import { finished, follow, statusTag } from "../jobs.js";
 import { formatDate, formatDateTime } from "../layout.js";
 
 const BASE = "/api/admin/subject-access";
-const FIELD_IDS = { q: "q", person_id: "person_id" };
+const FIELD_IDS = { q: "q", person_id: "person_id", received_on: "received_on" };
 
 function personName(person) {
   return `${person.given_name} ${person.family_name}`;
@@ -50,7 +52,11 @@ function records(exported) {
 }
 
 function downloadLink(exported) {
-  return html`<a class="govuk-link" href="${BASE}/${exported.id}/download" download>Download the bundle (zip)<span class="govuk-visually-hidden">, asked for ${formatDateTime(exported.created_at)}</span></a>`;
+  return html`<a class="govuk-link" href="${BASE}/${exported.id}/download" download>Download the bundle (zip)<span class="govuk-visually-hidden"> of ${exported.person_name}'s records, asked for ${formatDateTime(exported.created_at)}</span></a>`;
+}
+
+function deadline(exported) {
+  return html`Respond by <strong>${formatDate(exported.respond_by)}</strong>, one calendar month from the request (received ${formatDate(exported.received_on)}).`;
 }
 
 function statusLine(exported) {
@@ -63,25 +69,31 @@ function statusLine(exported) {
   return html`${statusTag(exported.status)} ${exported.status === "queued" ? "Waiting to start." : "Collecting the records."}`;
 }
 
+function bundleCell(exported) {
+  if (exported.status !== "done") {
+    return statusTag(exported.status);
+  }
+  return html`${statusTag("done")}<br>${records(exported)} records<br>${exported.cleared_at ? "Cleared" : downloadLink(exported)}`;
+}
+
 function exportsTable(exports) {
   if (!exports.length) {
     return html`<h2 class="govuk-heading-m">Your exports</h2><p class="govuk-body">You have not asked for any yet.</p>`;
   }
-  return html`<table class="govuk-table">
+  return html`<table class="govuk-table govuk-table--small-text-until-tablet">
     <caption class="govuk-table__caption govuk-table__caption--m">Your exports</caption>
     <thead class="govuk-table__head"><tr class="govuk-table__row">
-      <th scope="col" class="govuk-table__header">Asked for</th>
-      <th scope="col" class="govuk-table__header">Status</th>
-      <th scope="col" class="govuk-table__header govuk-table__header--numeric">Records</th>
-      <th scope="col" class="govuk-table__header">Download</th>
+      <th scope="col" class="govuk-table__header">Whose records</th>
+      <th scope="col" class="govuk-table__header">Respond by</th>
+      <th scope="col" class="govuk-table__header">Bundle</th>
     </tr></thead>
     <tbody class="govuk-table__body">
       ${exports.map(
         (exported) => html`<tr class="govuk-table__row">
-          <td class="govuk-table__cell">${formatDateTime(exported.created_at)}</td>
-          <td class="govuk-table__cell">${statusTag(exported.status)}</td>
-          <td class="govuk-table__cell govuk-table__cell--numeric">${exported.status === "done" ? records(exported) : "–"}</td>
-          <td class="govuk-table__cell">${exported.status === "done" ? (exported.cleared_at ? "Cleared" : downloadLink(exported)) : "–"}</td>
+          <th scope="row" class="govuk-table__header">${exported.person_name}
+            <span class="govuk-body-s govuk-!-display-block govuk-!-font-weight-regular">Request received ${formatDate(exported.received_on)}; export asked for ${formatDateTime(exported.created_at)}</span></th>
+          <td class="govuk-table__cell">${formatDate(exported.respond_by)}</td>
+          <td class="govuk-table__cell">${bundleCell(exported)}</td>
         </tr>`,
       )}
     </tbody>
@@ -90,7 +102,7 @@ function exportsTable(exports) {
 
 export async function subjectAccessView(context) {
   const { main, session } = context;
-  const state = { query: "", matches: null, errors: {}, problem: "", exports: [], current: null, person: null };
+  const state = { query: "", matches: null, errors: {}, problem: "", exports: [], current: null, person: null, received: todayIso() };
   let stopFollowing = () => {};
 
   function page() {
@@ -111,7 +123,8 @@ export async function subjectAccessView(context) {
       </form>
       ${state.matches?.length
         ? html`<form id="export-form" method="post" novalidate>
-            ${radios({ name: "person_id", legend: "Which person is the request from?", hint: `${state.matches.length} ${state.matches.length === 1 ? "person matches" : "people match"}. Check the date of birth and number of families.`, options: state.matches.map((person) => [person.id, matchText(person)]), error: state.errors.person_id })}
+            ${radios({ name: "person_id", legend: "Which person is the request from?", hint: `${state.matches.length} ${state.matches.length === 1 ? "person matches" : "people match"}. Check the date of birth and number of families.`, options: state.matches.map((person) => [person.id, matchText(person)]), value: state.chosen || "", error: state.errors.person_id })}
+            ${dateInput({ name: "received_on", legend: "When did the council receive the request?", hint: "The council must respond within one calendar month of this day. For example, 27 11 2026.", value: state.received, error: state.errors.received_on })}
             ${redactionWarning()}
             ${button("Start the export")}
           </form>`
@@ -119,6 +132,7 @@ export async function subjectAccessView(context) {
       <section id="export-progress" aria-labelledby="export-progress-heading" ${state.current ? "" : html`hidden`}>
         <h2 class="govuk-heading-m" id="export-progress-heading" tabindex="-1">${state.person ? `Export for ${personName(state.person)}` : "Export"}</h2>
         <p class="govuk-body" id="export-status" role="status">${state.current ? statusLine(state.current) : ""}</p>
+        <p class="govuk-body" id="export-deadline">${state.current ? deadline(state.current) : ""}</p>
       </section>
       <div id="exports-list">${exportsTable(state.exports)}</div>
     </div>`;
@@ -144,6 +158,7 @@ export async function subjectAccessView(context) {
     if (state.current) {
       state.current = exports.find((exported) => exported.id === state.current.id) || state.current;
       replace("#export-status", statusLine(state.current));
+      replace("#export-deadline", deadline(state.current));
     }
     replace("#exports-list", exportsTable(exports));
   }
@@ -177,6 +192,7 @@ export async function subjectAccessView(context) {
       try {
         await ensureSession();
         state.matches = await post(`${BASE}/people/search`, { q: query });
+        state.chosen = "";
         if (!state.matches.length) {
           state.errors = { q: "No one's name matches. Check the spelling, or search for part of the name" };
         }
@@ -201,29 +217,42 @@ export async function subjectAccessView(context) {
 
   async function onExport(event) {
     event.preventDefault();
-    const personId = formValues(event.target).person_id;
+    const values = formValues(event.target);
+    const personId = values.person_id;
     const person = state.matches?.find((match) => match.id === personId);
+    const received = readDate(values, "received_on");
+    state.chosen = personId || "";
+    state.received = received || `${values["received_on-year"] || ""}-${values["received_on-month"] || ""}-${values["received_on-day"] || ""}`;
     state.problem = "";
     state.errors = {};
     if (!person) {
-      state.errors = { person_id: "Choose the person the request is from" };
+      state.errors.person_id = "Choose the person the request is from";
+    }
+    const dateProblem = receivedError(received, todayIso());
+    if (dateProblem) {
+      state.errors.received_on = dateProblem;
+    }
+    if (Object.keys(state.errors).length) {
       draw();
       return focusErrorSummary(main);
     }
     try {
       await ensureSession();
-      const started = await post(BASE, { person_id: person.id });
+      const started = await post(BASE, { person_id: person.id, received_on: received });
       state.current = started;
       state.person = person;
       state.matches = null; // the search is done with: nothing more about other people on screen
       state.query = "";
+      state.chosen = "";
+      state.received = todayIso();
       state.exports = [started, ...state.exports.filter((exported) => exported.id !== started.id)];
       draw();
       focus("#export-progress-heading");
       watch();
     } catch (error) {
       if (error instanceof ApiError && error.status === 422 && Object.keys(error.errors).length) {
-        state.errors = { person_id: Object.values(fieldErrors(error)).join(" ") };
+        const fields = fieldErrors(error);
+        state.errors = fields.received_on ? { received_on: fields.received_on } : { person_id: Object.values(fields).join(" ") };
         draw();
         return focusErrorSummary(main);
       }
@@ -252,6 +281,6 @@ export async function subjectAccessView(context) {
   return () => {
     stopFollowing();
     // Leaving the screen: forget the search and who was found.
-    Object.assign(state, { query: "", matches: null, errors: {}, current: null, person: null });
+    Object.assign(state, { query: "", matches: null, errors: {}, current: null, person: null, chosen: "" });
   };
 }

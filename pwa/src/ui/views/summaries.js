@@ -63,6 +63,13 @@ function progressPanel(report) {
     ${report.status === "done" ? html`<h3 class="govuk-heading-s">Download</h3>${downloads(report)}` : ""}`;
 }
 
+function rowCells(report) {
+  return html`<td class="govuk-table__cell">${report.label}</td>
+    <td class="govuk-table__cell">${statusTag(report.status)}</td>
+    <td class="govuk-table__cell">${report.finished_at ? formatDateTime(report.finished_at) : "–"}</td>
+    <td class="govuk-table__cell">${report.status === "done" ? downloads(report) : "–"}</td>`;
+}
+
 function summaryTable(caption, reports) {
   if (!reports.length) {
     return html`<h2 class="govuk-heading-m">${caption}</h2><p class="govuk-body">None yet.</p>`;
@@ -76,14 +83,7 @@ function summaryTable(caption, reports) {
       <th scope="col" class="govuk-table__header">Download</th>
     </tr></thead>
     <tbody class="govuk-table__body">
-      ${reports.map(
-        (report) => html`<tr class="govuk-table__row">
-          <td class="govuk-table__cell">${report.label}</td>
-          <td class="govuk-table__cell">${statusTag(report.status)}</td>
-          <td class="govuk-table__cell">${report.finished_at ? formatDateTime(report.finished_at) : "–"}</td>
-          <td class="govuk-table__cell">${report.status === "done" ? downloads(report) : "–"}</td>
-        </tr>`,
-      )}
+      ${reports.map((report) => html`<tr class="govuk-table__row" data-report-id="${report.id}" data-status="${report.status}">${rowCells(report)}</tr>`)}
     </tbody>
   </table>`;
 }
@@ -127,7 +127,9 @@ export async function summariesView(context, state = {}) {
   focusErrorSummary(main);
   const panel = main.querySelector("#summary-progress-panel");
   stopFollowing();
-  const show = (report) => {
+  // One source of truth: the panel and the summary's row in the tables are drawn
+  // from the same state of the job, and every poll redraws both.
+  const showPanel = (report) => {
     const bar = panel.querySelector("#summary-progress");
     if (bar && report.status === "running" && panel.dataset.status === "running") {
       // Update in place, so screen readers hear the status change, not a new page.
@@ -140,8 +142,19 @@ export async function summariesView(context, state = {}) {
       mount(panel, progressPanel(report));
     }
   };
+  const show = (report) => {
+    showPanel(report);
+    for (const row of main.querySelectorAll("tr[data-report-id]")) {
+      if (row.dataset.reportId === report.id && row.dataset.status !== report.status) {
+        row.dataset.status = report.status;
+        mount(row, rowCells(report));
+      }
+    }
+  };
   if (state.report) {
-    stopFollowing = follow(state.report, {
+    // The lists were read after the summary was asked for: their copy is the latest.
+    const listed = [...monthly, ...requested].find((report) => report.id === state.report.id);
+    stopFollowing = follow(listed || state.report, {
       fetch: (report) => get(`/api/reports/${report.id}`),
       show,
       active: () => panel.isConnected,
