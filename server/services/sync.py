@@ -361,11 +361,15 @@ def _load_entries(user: User, rows: list[Any], scope: set[str]) -> list[FeedEntr
         family_id = str(row.family_id) if row.family_id else None
         if entity == "supervision_session":
             family_id = None  # its scope key is its own id; it belongs to no family
-        deleted = record.get("deleted_at") is not None
         if entity == "person" and record_id not in people_in_scope:
-            deleted = True  # no longer in any family this device holds
-        op = ChangeOp.DELETE if deleted else ChangeOp.UPSERT
-        entries.append(FeedEntry(entity, str(record_id), op, record, family_id))
+            # In no family of the scope now: a REST read answers 404, so the device
+            # is told to forget the person and is sent nothing of them.
+            entries.append(FeedEntry(entity, str(record_id), ChangeOp.EVICT, None, family_id))
+        elif record.get("deleted_at") is not None:
+            # A tombstone: the device needs the id and version, never the data.
+            entries.append(FeedEntry(entity, str(record_id), ChangeOp.DELETE, record, family_id))
+        else:
+            entries.append(FeedEntry(entity, str(record_id), ChangeOp.UPSERT, record, family_id))
     return entries
 
 
