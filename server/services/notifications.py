@@ -25,8 +25,14 @@ class NotificationKind(StrEnum):
     ASSIGNMENT = "assignment"  # a family was assigned or handed over to you
     VISIT_DUE = "visit_due"  # a statutory visit is due within 2 working days
     CONSULTATION_REPLY = "consultation_reply"  # shown by the asker's own device
+    SECOND_FACTOR_CHANGED = "second_factor_changed"  # your authenticator app was set or changed
 
 
+# A warning about the account itself cannot be turned off: it is how the owner
+# learns that someone else changed how they sign in.
+ALWAYS_SENT = frozenset({NotificationKind.SECOND_FACTOR_CHANGED})
+# Kinds a person may turn on or off.
+SWITCHABLE = tuple(kind for kind in NotificationKind if kind not in ALWAYS_SENT)
 # Kinds the server sends; a consultation's asker is unknown to the server by design.
 SENT_BY_SERVER = frozenset(
     kind for kind in NotificationKind if kind is not NotificationKind.CONSULTATION_REPLY
@@ -64,7 +70,9 @@ def _forget_on_rollback(session: Session) -> None:
 def subscriptions_for(user_id: uuid.UUID, kind: NotificationKind) -> list[PushSubscription]:
     """Return the live subscriptions of a user who has this kind turned on."""
     user = db.session.get(User, user_id)
-    if user is None or not user.active or kind.value in (user.notifications_off or []):
+    if user is None or not user.active:
+        return []
+    if kind not in ALWAYS_SENT and kind.value in (user.notifications_off or []):
         return []
     return list(
         db.session.scalars(
@@ -103,7 +111,7 @@ def unsubscribe(user: User, endpoint: str) -> None:
 
 def set_preferences(user: User, enabled: dict[str, bool]) -> list[str]:
     """Turn kinds of notification on or off; return the kinds now off."""
-    unknown = set(enabled) - {kind.value for kind in NotificationKind}
+    unknown = set(enabled) - {kind.value for kind in SWITCHABLE}
     if unknown:
         raise InvalidInput(
             errors=field_errors(**{name: "Not a kind of notification." for name in unknown})

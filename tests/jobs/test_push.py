@@ -258,3 +258,41 @@ def test_workers_are_reminded_of_a_statutory_visit_due_within_two_working_days(
     assert [keys.decrypt(p["body"]) for p in push_service.received] == [
         {"kind": "visit_due", "id": str(soon.id)}
     ]
+
+
+def test_a_changed_second_factor_is_notified_even_with_every_kind_turned_off(
+    app, vapid, push_service, make_user, make_client
+):
+    import pyotp
+
+    from tests.conftest import PASSWORD
+
+    make_user("caseworker", username="amara")
+    worker = make_client("amara")
+    keys = BrowserKeys()
+    subscribe(worker, push_service, keys)
+    off = {kind: False for kind in worker.get("/api/notifications/preferences").json}
+    assert "second_factor_changed" not in off  # it cannot be turned off
+    refused = worker.client.put(
+        "/api/notifications/preferences",
+        json={**off, "second_factor_changed": False},
+        headers={"X-CSRF-Token": worker.csrf_token},
+    )
+    assert refused.status_code == 422
+    worker.client.put(
+        "/api/notifications/preferences", json=off, headers={"X-CSRF-Token": worker.csrf_token}
+    )
+    setup = worker.post("/api/auth/totp/setup").json
+    confirmed = worker.post(
+        "/api/auth/totp/confirm",
+        json={
+            "secret": setup["secret"],
+            "code": pyotp.TOTP(setup["secret"]).at(clock.now()),
+            "password": PASSWORD,
+        },
+    )
+    assert confirmed.status_code == 204, confirmed.json
+    run_push_jobs(app)
+    assert [keys.decrypt(p["body"]) for p in push_service.received] == [
+        {"kind": "second_factor_changed", "id": None}
+    ]
