@@ -62,9 +62,14 @@ def public_key() -> dict[str, str]:
 @blp.arguments(SubscriptionSchema)
 @blp.response(204)
 def subscribe(data: dict[str, Any]) -> None:
-    """Register this device's push subscription."""
+    """Register this device's push subscription: a public https push service only."""
     notifications.subscribe(
-        current_user(), g.device, data["endpoint"], data["keys"]["p256dh"], data["keys"]["auth"]
+        current_user(),
+        g.device,
+        data["endpoint"],
+        data["keys"]["p256dh"],
+        data["keys"]["auth"],
+        config=current_app.config,
     )
     db.session.commit()
 

@@ -8,15 +8,18 @@ Jobs are enqueued only after the change that caused them commits.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from enum import StrEnum
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from ..domain.errors import InvalidInput, field_errors
+from ..domain.errors import InvalidInput, RuleBroken, field_errors
 from ..extensions import db
 from ..persistence import Device, PushSubscription, User
+from ..security.push_endpoints import EndpointRefused, vet_with_config
 
 
 class NotificationKind(StrEnum):
@@ -38,6 +41,19 @@ SENT_BY_SERVER = frozenset(
     kind for kind in NotificationKind if kind is not NotificationKind.CONSULTATION_REPLY
 )
 PENDING_KEY = "notifications"
+# Devices a person may take notifications on: enough for a phone, a tablet and
+# a few browsers; a bound on how many endpoints one account makes us call.
+SUBSCRIPTIONS_PER_USER = 10
+
+
+class SubscriptionTaken(RuleBroken):
+    """The push endpoint is registered to another account; it stays theirs."""
+
+    code = "subscription_taken"
+    message = (
+        "This browser's notifications are registered to another account. "
+        "Turn notifications on again to make a new registration."
+    )
 
 
 def notify(
@@ -84,16 +100,41 @@ def subscriptions_for(user_id: uuid.UUID, kind: NotificationKind) -> list[PushSu
 
 
 def subscribe(
-    user: User, device: Device, endpoint: str, p256dh: str, auth: str
+    user: User, device: Device, endpoint: str, p256dh: str, auth: str, *, config: Mapping[str, Any]
 ) -> PushSubscription:
-    """Remember where to wake this device (replacing what it registered before)."""
+    """Remember where to wake this device, in place of what it registered before.
+
+    The endpoint must be a public push service (``push_endpoints.vet``). An
+    endpoint already registered to another user stays theirs: knowing it is
+    not owning it. A user may have at most ``SUBSCRIPTIONS_PER_USER``.
+    """
+    try:
+        vet_with_config(endpoint, config)
+    except EndpointRefused as error:
+        raise InvalidInput(
+            errors=field_errors(endpoint=f"This push address cannot be used. {error.reason}")
+        ) from error
     existing = db.session.scalar(
         sa.select(PushSubscription).where(PushSubscription.endpoint == endpoint)
     )
     if existing is not None and existing.user_id != user.id:
-        db.session.delete(existing)
-        db.session.flush()
-        existing = None
+        raise SubscriptionTaken()
+    # One subscription per device: a browser that subscribed again has a new endpoint.
+    db.session.execute(
+        sa.delete(PushSubscription).where(
+            PushSubscription.device_id == device.id, PushSubscription.endpoint != endpoint
+        )
+    )
+    others = db.session.scalar(
+        sa.select(sa.func.count(PushSubscription.id)).where(
+            PushSubscription.user_id == user.id, PushSubscription.endpoint != endpoint
+        )
+    )
+    if (others or 0) >= SUBSCRIPTIONS_PER_USER:
+        raise RuleBroken(
+            f"Notifications are on for {SUBSCRIPTIONS_PER_USER} of your devices already. "
+            "Turn them off on one you no longer use, then try again."
+        )
     subscription = existing or PushSubscription(endpoint=endpoint)
     subscription.user_id, subscription.device_id = user.id, device.id
     subscription.p256dh, subscription.auth = p256dh, auth

@@ -5,38 +5,21 @@ from __future__ import annotations
 import time
 from typing import Any
 
-import pytest
 import sqlalchemy as sa
 
 from server import clock
 from server.extensions import db
+from server.jobs.queue import wait_for_background_jobs
 from server.persistence import PushSubscription
 from tests.api.casework import publish_practice_settings
 
 from .push_service import BrowserKeys, FakePushService, verify_vapid
 
 
-@pytest.fixture
-def vapid(app):
-    result = app.test_cli_runner().invoke(args=["vapid-keys"])
-    keys = dict(line.split("=", 1) for line in result.output.strip().splitlines())
-    app.config.update(
-        VAPID_PUBLIC_KEY=keys["VAPID_PUBLIC_KEY"],
-        VAPID_PRIVATE_KEY=keys["VAPID_PRIVATE_KEY"],
-        VAPID_SUBJECT="mailto:push@example.org",
-    )
-    return keys
-
-
-@pytest.fixture
-def push_service():
-    with FakePushService() as service:
-        yield service
-
-
 def run_push_jobs(app) -> None:
-    """With Redis, work the push queue in this process; without, jobs already ran."""
+    """With Redis, work the push queue in this process; without, wait for the background."""
     if not app.config["REDIS_URL"]:
+        wait_for_background_jobs()
         return
     from redis import Redis
     from rq import Queue, SimpleWorker
@@ -61,21 +44,6 @@ def _b64(raw: bytes) -> str:
     from .push_service import b64url
 
     return b64url(raw)
-
-
-@pytest.fixture
-def signed_note(make_user, make_family, make_client):
-    make_user("admin", username="root", team=None)
-    publish_practice_settings(make_client("root"))
-    amara = make_user("caseworker", username="amara")
-    make_user("supervisor", username="hannah")
-    family = make_family(team_of=amara, worker=amara, name="Okoro")
-    worker = make_client("amara")
-    note = worker.post(
-        "/api/notes", json={"family_id": str(family.id), "sections": {"reflection": "x"}}
-    ).json
-    worker.post(f"/api/notes/{note['id']}/sign")
-    return worker, family, note
 
 
 def test_a_supervisors_question_wakes_the_workers_device_with_no_personal_data(
