@@ -70,6 +70,10 @@ class NotFound(DomainError):
     message = "Not found."
 
 
+class IdUnavailable(NotFound):
+    """The id is taken by a record the caller cannot see: answered as for an unknown id."""
+
+
 class VersionConflict(DomainError):
     """The record changed since the caller last read it."""
 
