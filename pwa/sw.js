@@ -132,6 +132,7 @@ function notificationText(kind) {
     assignment: "A family has been assigned or handed over to you.",
     visit_due: "A statutory visit is due soon.",
     consultation_reply: "A colleague replied to your consultation.",
+    second_factor_changed: "The authenticator app for your account was changed. If this was not you, tell your administrator now.",
   };
   return texts[kind] || "Something changed. Open the app to see it.";
 }

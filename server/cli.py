@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from .domain.errors import InvalidInput
+from .domain.errors import InvalidInput, RuleBroken
 from .domain.roles import Role
 from .extensions import db
 from .persistence import User
@@ -102,11 +102,31 @@ def sync_new_epoch_command() -> None:
     click.echo("New sync epoch started. Devices will download their caseloads again.")
 
 
+@click.command("enrolment-code")
+@with_appcontext
+@click.argument("username")
+def enrolment_code_command(username: str) -> None:
+    """Issue a one-time code for a user's first authenticator app (the first admin's too)."""
+    user = db.session.scalar(sa.select(User).where(User.username == username))
+    if user is None:
+        click.echo(f"No user {username}.", err=True)
+        raise SystemExit(1)
+    try:
+        code, expires_at = accounts.issue_enrolment_code(user)
+    except RuleBroken as error:
+        click.echo(error.message, err=True)
+        raise SystemExit(1) from None
+    db.session.commit()
+    click.echo(f"Enrolment code for {user.username}: {code}")
+    click.echo(f"It works once, until {expires_at:%H:%M} UTC. Give it to them directly.")
+
+
 def init_app(app: Flask) -> None:
     for command in (
         create_user_command,
         demo_data_command,
         vapid_keys_command,
         sync_new_epoch_command,
+        enrolment_code_command,
     ):
         app.cli.add_command(command)

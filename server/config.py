@@ -65,6 +65,15 @@ class Settings:
     vapid_subject: str = field(
         default_factory=lambda: os.environ.get("VAPID_SUBJECT", "mailto:admin@example.org")
     )
+    # Host names (and their subdomains) push endpoints must be at; empty allows any
+    # public https host.
+    push_service_hosts: tuple[str, ...] = field(
+        default_factory=lambda: tuple(
+            name.strip().lower().strip(".")
+            for name in os.environ.get("PUSH_SERVICE_HOSTS", "").split(",")
+            if name.strip()
+        )
+    )
     session_idle_minutes: int = field(
         default_factory=lambda: int(os.environ.get("SESSION_IDLE_MINUTES", 12 * 60))
     )
@@ -98,6 +107,10 @@ class Settings:
             "VAPID_PUBLIC_KEY": self.vapid_public_key,
             "VAPID_PRIVATE_KEY": self.vapid_private_key,
             "VAPID_SUBJECT": self.vapid_subject,
+            "PUSH_SERVICE_HOSTS": self.push_service_hosts,
+            # Never from the environment: only tests turn it on, for their stand-in
+            # push service on 127.0.0.1 (server/security/push_endpoints.py).
+            "PUSH_ALLOW_LOOPBACK_FOR_TESTS": False,
             "SESSION_IDLE_TIMEOUT": timedelta(minutes=self.session_idle_minutes),
             "SESSION_ABSOLUTE_TIMEOUT": timedelta(days=self.session_max_days),
             "SESSION_COOKIE_NAME": "__Host-session" if self.production else "session",

@@ -25,6 +25,7 @@ from flask.testing import FlaskClient
 from server import clock, create_app
 from server.domain.roles import Role
 from server.extensions import db, limiter
+from server.jobs.queue import wait_for_background_jobs
 from server.persistence import Assignment, Family, Membership, Person, Team, User
 from server.security.passwords import hash_password
 
@@ -167,6 +168,7 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
     with app.app_context():
         limiter.reset()  # each test counts its own sign-in attempts, even on a shared Redis
     yield app
+    wait_for_background_jobs()  # a push the test caused, still sending, finishes first
     if on_postgres():
         _truncate_all(app)
     with app.app_context():

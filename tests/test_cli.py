@@ -61,3 +61,12 @@ def test_a_new_sync_epoch_makes_old_cursors_unusable(app):
     assert result.exit_code == 0 and "New sync epoch" in result.output
     with app.app_context():
         assert current_epoch() != before
+
+
+def test_enrolment_code_is_refused_for_an_unknown_user_or_one_with_an_app(app, make_user):
+    make_user("supervisor", username="hannah", totp_secret="A" * 32)
+    runner = app.test_cli_runner()
+    unknown = runner.invoke(args=["enrolment-code", "nobody"])
+    assert unknown.exit_code == 1 and "No user nobody" in unknown.output
+    enrolled = runner.invoke(args=["enrolment-code", "hannah"])
+    assert enrolled.exit_code == 1 and "authenticator app already" in enrolled.output

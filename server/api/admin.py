@@ -56,6 +56,11 @@ class TeamSchema(Schema):
     name = fields.String()
 
 
+class EnrolmentCodeSchema(Schema):
+    code = fields.String(required=True)
+    expires_at = fields.AwareDateTime(required=True)
+
+
 class EndedSchema(Schema):
     ended = fields.Integer(required=True)
 
@@ -127,7 +132,11 @@ def _user(user_id: uuid.UUID) -> User:
 @blp.arguments(UserUpdateSchema)
 @blp.response(200, UserSchema)
 def update_user(data: dict[str, Any], user_id: uuid.UUID) -> User:
-    """Change a user's name, role or team, or disable the account (its sessions end)."""
+    """Change a user's name, role or team, or disable the account.
+
+    A new role or a disabled account ends the user's sessions: the new role
+    starts at a sign-in, with the second factor it needs.
+    """
     _admin()
     user = _user(user_id)
     changed = sorted(data)
@@ -135,11 +144,29 @@ def update_user(data: dict[str, Any], user_id: uuid.UUID) -> User:
         user.team_id = accounts.get_or_create_team(data.pop("team")).id
     if "active" in data:
         accounts.set_active(user, data.pop("active"))
+    if "role" in data:
+        accounts.change_role(user, data.pop("role"))
     for name, value in data.items():
         setattr(user, name, value)
     record_event(AuditAction.UPDATE, "user", record_id=user.id, detail={"fields": changed})
     db.session.commit()
     return user
+
+
+@blp.route("/users/<uuid:user_id>/enrolment-code", methods=["POST"])
+@blp.response(201, EnrolmentCodeSchema)
+def issue_enrolment_code(user_id: uuid.UUID) -> dict[str, Any]:
+    """Issue a one-time code the user gives to set up their first authenticator app.
+
+    Shown once, here: the server keeps only its hash. It works once, for an
+    hour; issuing another replaces it. Give it to the person directly.
+    """
+    _admin()
+    user = _user(user_id)
+    code, expires_at = accounts.issue_enrolment_code(user)
+    record_event(AuditAction.CREATE, "enrolment_code", record_id=user.id)
+    db.session.commit()
+    return {"code": code, "expires_at": expires_at}
 
 
 @blp.route("/users/<uuid:user_id>/end-sessions", methods=["POST"])

@@ -12,10 +12,12 @@ from marshmallow import Schema, fields, validate
 
 from ..audit import AuditAction, record_event
 from ..domain.errors import NotAuthenticated
+from ..domain.roles import SecondFactorProof
 from ..extensions import db, limiter
 from ..security.sessions import (
     clear_session_cookie,
     current_user,
+    hash_token,
     public,
     set_session_cookie,
 )
@@ -55,11 +57,19 @@ class SignedInSchema(SessionSchema):
 class TotpSetupSchema(Schema):
     secret = fields.String(required=True)
     provisioning_uri = fields.String(required=True)
+    # What /totp/confirm will need besides the new app's code.
+    proof = fields.String(
+        required=True, validate=validate.OneOf([proof.value for proof in SecondFactorProof])
+    )
 
 
 class TotpConfirmSchema(Schema):
     secret = fields.String(required=True, validate=validate.Regexp(r"^[A-Z2-7]{32}$"))
     code = fields.String(required=True, validate=validate.Regexp(r"^\d{6}$"))
+    # One of these proves it is the account's owner (see SecondFactorProof).
+    current_code = fields.String(load_default=None, validate=validate.Regexp(r"^\d{6}$"))
+    password = fields.String(load_default=None, validate=validate.Length(min=1, max=256))
+    enrolment_code = fields.String(load_default=None, validate=validate.Length(min=1, max=64))
 
 
 def _account_key() -> str:
@@ -157,17 +167,54 @@ def session_info() -> dict[str, Any]:
 @blp.route("/totp/setup", methods=["POST"])
 @blp.response(200, TotpSetupSchema)
 def totp_setup() -> dict[str, str]:
-    """Start setting up an authenticator app: returns a secret to scan or type in."""
-    secret, uri = accounts.start_totp_enrolment(current_user())
-    return {"secret": secret, "provisioning_uri": uri}
+    """Start setting up an authenticator app: a secret to scan or type in, and the proof needed.
+
+    Nothing changes yet: the secret is kept only when /totp/confirm succeeds.
+    """
+    user = current_user()
+    secret, uri = accounts.start_totp_enrolment(user)
+    proof = accounts.totp_proof(user, production=current_app.config["PRODUCTION"])
+    return {"secret": secret, "provisioning_uri": uri, "proof": proof.value}
+
+
+def _session_key() -> str:
+    # The limiter runs before the session is loaded: count by the cookie's hash.
+    token = request.cookies.get(current_app.config["SESSION_COOKIE_NAME"], "")
+    return f"session:{hash_token(token)}"
+
+
+def _was_refused_proof(response: Response) -> bool:
+    body = response.get_json(silent=True) or {}
+    return response.status_code == 422 and body.get("code") == "proof_refused"
 
 
 @blp.route("/totp/confirm", methods=["POST"])
+@limiter.limit(
+    SIGN_IN_LIMIT,
+    key_func=_session_key,
+    deduct_when=_was_refused_proof,
+    scope="second-factor-proof",
+)
+@limiter.limit(
+    SIGN_IN_LIMIT,
+    key_func=_address_key,
+    deduct_when=_was_refused_proof,
+    scope="second-factor-proof-address",
+)
 @blp.arguments(TotpConfirmSchema)
 @blp.response(204)
 def totp_confirm(data: dict[str, str]) -> None:
-    """Turn on the second factor once a code from the app matches."""
-    accounts.confirm_totp_enrolment(g.session, data["secret"], data["code"])
+    """Set or change the second factor: the new app's code and the proof /totp/setup named.
+
+    Every other session of the user ends, and the user is notified.
+    """
+    accounts.confirm_totp_enrolment(
+        g.session,
+        data["secret"],
+        data["code"],
+        {proof.value: data[proof.value] for proof in SecondFactorProof},
+        production=current_app.config["PRODUCTION"],
+    )
 
 
 @devices_blp.route("", methods=["GET"])

@@ -11,7 +11,7 @@ from ..domain.errors import NotFound
 from ..extensions import db
 from ..security.sessions import current_user
 from ..services import notifications
-from ..services.notifications import NotificationKind
+from ..services.notifications import SWITCHABLE
 from .common import blueprint
 
 blp = blueprint("notifications", "/api/notifications", "Web Push subscriptions and preferences")
@@ -38,13 +38,13 @@ class UnsubscribeSchema(Schema):
 
 
 PreferencesSchema = Schema.from_dict(
-    {kind.value: fields.Boolean() for kind in NotificationKind}, name="NotificationPreferences"
+    {kind.value: fields.Boolean() for kind in SWITCHABLE}, name="NotificationPreferences"
 )
 
 
 def _preferences() -> dict[str, bool]:
     off = set(current_user().notifications_off or [])
-    return {kind.value: kind.value not in off for kind in NotificationKind}
+    return {kind.value: kind.value not in off for kind in SWITCHABLE}
 
 
 @blp.route("/key", methods=["GET"])
@@ -62,9 +62,14 @@ def public_key() -> dict[str, str]:
 @blp.arguments(SubscriptionSchema)
 @blp.response(204)
 def subscribe(data: dict[str, Any]) -> None:
-    """Register this device's push subscription."""
+    """Register this device's push subscription: a public https push service only."""
     notifications.subscribe(
-        current_user(), g.device, data["endpoint"], data["keys"]["p256dh"], data["keys"]["auth"]
+        current_user(),
+        g.device,
+        data["endpoint"],
+        data["keys"]["p256dh"],
+        data["keys"]["auth"],
+        config=current_app.config,
     )
     db.session.commit()
 

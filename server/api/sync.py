@@ -172,8 +172,8 @@ def _wire(entry: sync_service.FeedEntry) -> dict[str, Any]:
         "family_id": entry.family_id,
         "data": None,
     }
-    if entry.op is ChangeOp.EVICT:
-        return change
+    if entry.op in (ChangeOp.EVICT, ChangeOp.DELETE):
+        return change  # what left or was deleted is named, never sent
     if entry.entity == "rejection":
         change["data"] = REJECTION_SCHEMA.dump(entry.record)
     elif entry.entity in GLOBAL_SCHEMAS:

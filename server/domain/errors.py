@@ -28,6 +28,13 @@ class InvalidInput(DomainError):
     message = "Check the highlighted fields."
 
 
+class ProofRefused(InvalidInput):
+    """The code or password given to change a second factor is wrong."""
+
+    code = "proof_refused"
+    message = "Check the highlighted fields."
+
+
 class NotAuthenticated(DomainError):
     """The caller has not signed in, or their session has ended."""
 
@@ -61,6 +68,10 @@ class NotFound(DomainError):
 
     code = "not_found"
     message = "Not found."
+
+
+class IdUnavailable(NotFound):
+    """The id is taken by a record the caller cannot see: answered as for an unknown id."""
 
 
 class VersionConflict(DomainError):

@@ -73,6 +73,29 @@ def can(role: Role | str, action: Action) -> bool:
     return action in PERMISSIONS[Role(role)]
 
 
+class SecondFactorProof(StrEnum):
+    """What a signed-in user must give to set or change their second factor."""
+
+    CURRENT_CODE = "current_code"  # a code from the authenticator app they have now
+    PASSWORD = "password"  # noqa: S105  # a field's name, not a password: theirs, where no factor is set yet
+    ENROLMENT_CODE = "enrolment_code"  # a one-time code an admin issued to them
+
+
+def second_factor_proof(role: Role | str, *, production: bool, enrolled: bool) -> SecondFactorProof:
+    """Return what proves it is the account's owner who sets or changes its second factor.
+
+    A session alone never does: a stolen session or an unlocked device must
+    not take the factor over. A privileged role enrolling in production gives
+    an admin's one-time code, because its password alone is what the second
+    factor is there to back up.
+    """
+    if enrolled:
+        return SecondFactorProof.CURRENT_CODE
+    if production and Role(role) in SECOND_FACTOR_ROLES:
+        return SecondFactorProof.ENROLMENT_CODE
+    return SecondFactorProof.PASSWORD
+
+
 def needs_second_factor(role: Role | str, *, production: bool, enrolled: bool) -> bool:
     """Return whether sign-in must ask for a one-time code."""
     return enrolled or (production and Role(role) in SECOND_FACTOR_ROLES)

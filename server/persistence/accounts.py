@@ -33,6 +33,10 @@ class User(Model):
     totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
     # The time step of the last one-time code accepted: an older or equal one is refused.
     totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
+    # A one-time code an admin issued for enrolling a second factor: its SHA-256
+    # only, and when it stops working. Cleared when used.
+    enrolment_code_hash: Mapped[str | None] = mapped_column(sa.String(64))
+    enrolment_code_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[timestamp]
     password_changed_at: Mapped[timestamp]

@@ -70,7 +70,10 @@ def _families_of_people(
         (person_id, family_id)
         for person_id, family_id in connection.execute(
             sa.select(Membership.person_id, Membership.family_id).where(
-                Membership.person_id.in_(person_ids)
+                Membership.person_id.in_(person_ids),
+                # A family the person left hears of them no more: its devices were
+                # told to forget them when the membership ended.
+                Membership.deleted_at.is_(None),
             )
         )
     ]

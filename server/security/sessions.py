@@ -42,6 +42,8 @@ class EndReason:
     ACCOUNT_DISABLED = "account_disabled"
     ENDED_BY_ADMIN = "ended_by_admin"
     DEVICE_REVOKED = "device_revoked"
+    SECOND_FACTOR_CHANGED = "second_factor_changed"
+    ROLE_CHANGED = "role_changed"
     IDLE = "idle_timeout"
     EXPIRED = "absolute_timeout"
 
@@ -52,7 +54,8 @@ def public(view: View) -> View:
     return view
 
 
-def _hash(token: str) -> str:
+def hash_token(token: str) -> str:
+    """Return the SHA-256 of a session token, as the database keeps it."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -60,7 +63,7 @@ def start_session(user: User, device: Device) -> tuple[str, UserSession]:
     """Open a session for this user on this device; return the cookie token and the row."""
     token = secrets.token_urlsafe(32)
     session = UserSession(
-        token_hash=_hash(token),
+        token_hash=hash_token(token),
         user_id=user.id,
         device_id=device.id,
         csrf_token=secrets.token_urlsafe(32),
@@ -92,7 +95,7 @@ def _load_session() -> UserSession:
     if not token:
         raise NotAuthenticated()
     session = db.session.scalar(
-        sa.select(UserSession).where(UserSession.token_hash == _hash(token))
+        sa.select(UserSession).where(UserSession.token_hash == hash_token(token))
     )
     if session is None:
         raise NotAuthenticated()

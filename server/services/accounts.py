@@ -2,35 +2,55 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
+import secrets
 import uuid
+from collections.abc import Mapping
+from datetime import datetime, timedelta
 
 import pyotp
 import sqlalchemy as sa
 from pyotp.utils import strings_equal
 
 from .. import clock
+from ..audit import AuditAction, record_event
 from ..domain.errors import (
     DeviceRevoked,
     Forbidden,
     InvalidInput,
     NotAuthenticated,
     NotFound,
+    ProofRefused,
+    RuleBroken,
     SecondFactorRequired,
     field_errors,
 )
 from ..domain.passwords import password_problems
-from ..domain.roles import Role, needs_second_factor
+from ..domain.roles import Role, SecondFactorProof, needs_second_factor, second_factor_proof
 from ..extensions import db
 from ..persistence import Device, Team, User, UserSession
 from ..security import passwords
-from ..security.sessions import EndReason, end_device_sessions, end_user_sessions, start_session
+from ..security.sessions import (
+    EndReason,
+    end_device_sessions,
+    end_sessions,
+    end_user_sessions,
+    start_session,
+)
+from .notifications import NotificationKind, notify
 
 log = logging.getLogger(__name__)
 
 TOTP_ISSUER = "Family Fieldwork"
 # One step (30 s) either side of now, for a phone clock a little off.
 TOTP_DRIFT_STEPS = 1
+# An enrolment code is read out or handed over by an admin, then used at once.
+ENROLMENT_CODE_LIFETIME = timedelta(hours=1)
+# Letters and digits no one confuses when reading them out (no 0/O, 1/I/L).
+ENROLMENT_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+ENROLMENT_CODE_LENGTH = 16  # about 79 bits: never guessed, even without the rate limit
 
 
 class InvalidCredentials(NotAuthenticated):
@@ -159,25 +179,38 @@ def set_active(user: User, active: bool) -> None:
         end_user_sessions(user.id, EndReason.ACCOUNT_DISABLED)
 
 
+def _matching_step(secret: str, code: str) -> int | None:
+    """Return the time step (within the drift allowed) whose code of ``secret`` is ``code``."""
+    totp = pyotp.TOTP(secret)
+    now = totp.timecode(clock.now())
+    for step in range(now - TOTP_DRIFT_STEPS, now + TOTP_DRIFT_STEPS + 1):
+        if strings_equal(code, totp.generate_otp(step)):
+            return step
+    return None
+
+
 def _use_one_time_code(user: User, secret: str, code: str) -> bool:
     """Accept a code of the secret within one step of now, once: a code used before is refused.
 
     The step is claimed with one conditional UPDATE, so two sign-ins racing
     with the same code cannot both succeed.
     """
-    totp = pyotp.TOTP(secret)
-    now = totp.timecode(clock.now())
-    for step in range(now - TOTP_DRIFT_STEPS, now + TOTP_DRIFT_STEPS + 1):
-        if strings_equal(code, totp.generate_otp(step)):
-            claimed = db.session.execute(
-                sa.update(User)
-                .where(User.id == user.id)
-                .where(sa.or_(User.totp_last_step.is_(None), User.totp_last_step < step))
-                .values(totp_last_step=step)
-                .returning(User.id)
-            ).scalar_one_or_none()
-            return claimed is not None
-    return False
+    step = _matching_step(secret, code)
+    if step is None:
+        return False
+    claimed = db.session.execute(
+        sa.update(User)
+        .where(User.id == user.id)
+        .where(sa.or_(User.totp_last_step.is_(None), User.totp_last_step < step))
+        .values(totp_last_step=step)
+        .returning(User.id)
+    ).scalar_one_or_none()
+    return claimed is not None
+
+
+def totp_proof(user: User, *, production: bool) -> SecondFactorProof:
+    """Return what this user must give to set or change their second factor."""
+    return second_factor_proof(user.role, production=production, enrolled=bool(user.totp_secret))
 
 
 def start_totp_enrolment(user: User) -> tuple[str, str]:
@@ -187,10 +220,112 @@ def start_totp_enrolment(user: User) -> tuple[str, str]:
     return secret, uri
 
 
-def confirm_totp_enrolment(session: UserSession, secret: str, code: str) -> None:
-    """Turn on the second factor once the user proves their app has the secret."""
-    if not _use_one_time_code(session.user, secret, code):
+def confirm_totp_enrolment(
+    session: UserSession,
+    secret: str,
+    code: str,
+    proof: Mapping[str, str | None],
+    *,
+    production: bool,
+) -> None:
+    """Set or change the second factor once the owner proves it is them and the app has it.
+
+    The new app's code is checked first (a typing slip costs no proof); then
+    the proof the account needs (``totp_proof``). Any other session of the
+    user ends, and the user is told on every device that takes notifications.
+    """
+    user = session.user
+    step = _matching_step(secret, code)
+    if step is None:
         raise InvalidInput(errors=field_errors(code="That code is not right. Try the next one."))
-    session.user.totp_secret = secret
+    changed = bool(user.totp_secret)
+    _check_proof(user, proof, production=production)
+    # The code that confirmed the app is used: it may not sign in too.
+    db.session.execute(
+        sa.update(User)
+        .where(User.id == user.id)
+        .where(sa.or_(User.totp_last_step.is_(None), User.totp_last_step < step))
+        .values(totp_last_step=step)
+    )
+    user.totp_secret = secret
+    user.enrolment_code_hash = user.enrolment_code_expires_at = None
     session.enrolment_only = False
+    others = (UserSession.user_id == user.id, UserSession.id != session.id)
+    ended = end_sessions(EndReason.SECOND_FACTOR_CHANGED, *others)
+    notify([user.id], NotificationKind.SECOND_FACTOR_CHANGED, None)
+    record_event(
+        AuditAction.UPDATE,
+        "user",
+        record_id=user.id,
+        detail={"second_factor": "changed" if changed else "set", "sessions_ended": ended},
+    )
     db.session.commit()
+
+
+def _check_proof(user: User, proof: Mapping[str, str | None], *, production: bool) -> None:
+    """Refuse the change unless the proof this account needs is given and right."""
+    needed = totp_proof(user, production=production)
+    given = proof.get(needed.value) or ""
+    if needed is SecondFactorProof.CURRENT_CODE:
+        assert user.totp_secret is not None
+        right = bool(given) and _use_one_time_code(user, user.totp_secret, given)
+        message = "Enter the code your authenticator app shows now."
+    elif needed is SecondFactorProof.PASSWORD:
+        right = bool(given) and passwords.verify_password(user.password_hash, given)
+        message = "Enter your password."
+    else:
+        right = bool(given) and _use_enrolment_code(user, given)
+        message = (
+            "Enter the enrolment code your administrator gave you. "
+            "Ask for a new one if it has expired."
+        )
+    if not right:
+        raise ProofRefused(errors=field_errors(**{needed.value: message}))
+
+
+def _enrolment_code_hash(code: str) -> str:
+    # Spaces, dashes and case are how people read codes out, not part of them.
+    normalised = "".join(code.split()).replace("-", "").upper()
+    return hashlib.sha256(normalised.encode()).hexdigest()
+
+
+def issue_enrolment_code(user: User) -> tuple[str, datetime]:
+    """Return a new one-time enrolment code for the user, and when it expires.
+
+    Only its hash is kept; issuing another replaces it. It is for a first
+    enrolment: an account with a second factor changes it with a current code.
+    """
+    if user.totp_secret:
+        raise RuleBroken(
+            "This user has an authenticator app already; they change it with a code from it."
+        )
+    raw = "".join(secrets.choice(ENROLMENT_CODE_ALPHABET) for _ in range(ENROLMENT_CODE_LENGTH))
+    code = "-".join(raw[i : i + 4] for i in range(0, len(raw), 4))
+    expires_at = clock.now() + ENROLMENT_CODE_LIFETIME
+    user.enrolment_code_hash = _enrolment_code_hash(code)
+    user.enrolment_code_expires_at = expires_at
+    return code, expires_at
+
+
+def _use_enrolment_code(user: User, code: str) -> bool:
+    """Accept the user's enrolment code once, before it expires (claimed by one UPDATE)."""
+    stored, expires_at = user.enrolment_code_hash, user.enrolment_code_expires_at
+    given = _enrolment_code_hash(code)
+    if stored is None or expires_at is None or expires_at <= clock.now():
+        return False
+    if not hmac.compare_digest(stored, given):
+        return False
+    claimed = db.session.execute(
+        sa.update(User)
+        .where(User.id == user.id, User.enrolment_code_hash == given)
+        .values(enrolment_code_hash=None, enrolment_code_expires_at=None)
+        .returning(User.id)
+    ).scalar_one_or_none()
+    return claimed is not None
+
+
+def change_role(user: User, role: Role | str) -> None:
+    """Give the user another role; their sessions end, so the new role starts at a sign-in."""
+    if Role(role).value != user.role:
+        user.role = Role(role).value
+        end_user_sessions(user.id, EndReason.ROLE_CHANGED)

@@ -22,6 +22,7 @@ from ..audit import AuditAction, record_event
 from ..domain import group_supervision, lights
 from ..domain.errors import (
     Forbidden,
+    IdUnavailable,
     InvalidInput,
     NotFound,
     RuleBroken,
@@ -173,7 +174,7 @@ def create(
     elif "target_id" in values:
         _visible(RecordKind(values["target_kind"]), actor, values["target_id"])
     _require(actor, Action.WRITE_CASE)
-    _ensure_new(kind, record_id)
+    _ensure_new(actor, kind, record_id)
     if rules.before_create:
         rules.before_create(actor, None, values)
     if kind in DEVICE_TIMED and on_device is not None:
@@ -204,11 +205,18 @@ def _add(record: CaseRecord) -> None:
     lookups().remember(record)
 
 
-def _ensure_new(kind: RecordKind, record_id: uuid.UUID) -> None:
-    if lookups().exists(CASE_RECORDS[kind], record_id):
-        raise VersionConflict(
-            "A record with this id already exists.", field_errors(id="Already used.")
-        )
+def _ensure_new(actor: User, kind: RecordKind, record_id: uuid.UUID) -> None:
+    """Refuse an id already taken: as taken if the actor can see its record, else as unknown.
+
+    Saying "already exists" of a record outside the actor's scope would tell
+    them it exists; so it is answered as any id they cannot see is.
+    """
+    model = CASE_RECORDS[kind]
+    if not lookups().exists(model, record_id):
+        return
+    if not lookups().seen_by(model, actor, record_id):
+        raise IdUnavailable()
+    raise VersionConflict("A record with this id already exists.", field_errors(id="Already used."))
 
 
 def ensure_family_visible(actor: User, family_id: uuid.UUID) -> None:
@@ -391,7 +399,7 @@ def amend(
         allowed = ", ".join(sorted(AMENDABLE_FIELDS[target_kind]))
         raise InvalidInput(errors=field_errors(changes=f"Only these can be amended: {allowed}."))
     record_id = data.get("id") or new_id()
-    _ensure_new(RecordKind.AMENDMENT, record_id)
+    _ensure_new(actor, RecordKind.AMENDMENT, record_id)
     amendment = Amendment(
         id=record_id,
         family_id=family_id_of(target),

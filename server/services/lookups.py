@@ -101,6 +101,15 @@ class Lookups:
         self.existing.update((model, record_id) for record_id in found)
         self.absent.update((model, record_id) for record_id in wanted - found)
 
+    def seen_by(self, model: type[CaseRecord], user: User, record_id: uuid.UUID) -> bool:
+        """Return whether a record that exists lies in the user's scope (deleted or not)."""
+        if (model, record_id) in self.made:
+            return True  # made in this request, by this user
+        found = db.session.scalar(
+            sa.select(model.id).where(model.id == record_id, access.in_scope(model, user))
+        )
+        return found is not None
+
     def family_of(self, model: type[CaseRecord], record_id: uuid.UUID) -> uuid.UUID | None:
         """Return the family of a record by id (None if there is no such record)."""
         key = (model, record_id)

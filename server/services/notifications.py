@@ -8,15 +8,18 @@ Jobs are enqueued only after the change that caused them commits.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from enum import StrEnum
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from ..domain.errors import InvalidInput, field_errors
+from ..domain.errors import InvalidInput, RuleBroken, field_errors
 from ..extensions import db
 from ..persistence import Device, PushSubscription, User
+from ..security.push_endpoints import EndpointRefused, vet_with_config
 
 
 class NotificationKind(StrEnum):
@@ -25,13 +28,32 @@ class NotificationKind(StrEnum):
     ASSIGNMENT = "assignment"  # a family was assigned or handed over to you
     VISIT_DUE = "visit_due"  # a statutory visit is due within 2 working days
     CONSULTATION_REPLY = "consultation_reply"  # shown by the asker's own device
+    SECOND_FACTOR_CHANGED = "second_factor_changed"  # your authenticator app was set or changed
 
 
+# A warning about the account itself cannot be turned off: it is how the owner
+# learns that someone else changed how they sign in.
+ALWAYS_SENT = frozenset({NotificationKind.SECOND_FACTOR_CHANGED})
+# Kinds a person may turn on or off.
+SWITCHABLE = tuple(kind for kind in NotificationKind if kind not in ALWAYS_SENT)
 # Kinds the server sends; a consultation's asker is unknown to the server by design.
 SENT_BY_SERVER = frozenset(
     kind for kind in NotificationKind if kind is not NotificationKind.CONSULTATION_REPLY
 )
 PENDING_KEY = "notifications"
+# Devices a person may take notifications on: enough for a phone, a tablet and
+# a few browsers; a bound on how many endpoints one account makes us call.
+SUBSCRIPTIONS_PER_USER = 10
+
+
+class SubscriptionTaken(RuleBroken):
+    """The push endpoint is registered to another account; it stays theirs."""
+
+    code = "subscription_taken"
+    message = (
+        "This browser's notifications are registered to another account. "
+        "Turn notifications on again to make a new registration."
+    )
 
 
 def notify(
@@ -64,7 +86,9 @@ def _forget_on_rollback(session: Session) -> None:
 def subscriptions_for(user_id: uuid.UUID, kind: NotificationKind) -> list[PushSubscription]:
     """Return the live subscriptions of a user who has this kind turned on."""
     user = db.session.get(User, user_id)
-    if user is None or not user.active or kind.value in (user.notifications_off or []):
+    if user is None or not user.active:
+        return []
+    if kind not in ALWAYS_SENT and kind.value in (user.notifications_off or []):
         return []
     return list(
         db.session.scalars(
@@ -76,16 +100,41 @@ def subscriptions_for(user_id: uuid.UUID, kind: NotificationKind) -> list[PushSu
 
 
 def subscribe(
-    user: User, device: Device, endpoint: str, p256dh: str, auth: str
+    user: User, device: Device, endpoint: str, p256dh: str, auth: str, *, config: Mapping[str, Any]
 ) -> PushSubscription:
-    """Remember where to wake this device (replacing what it registered before)."""
+    """Remember where to wake this device, in place of what it registered before.
+
+    The endpoint must be a public push service (``push_endpoints.vet``). An
+    endpoint already registered to another user stays theirs: knowing it is
+    not owning it. A user may have at most ``SUBSCRIPTIONS_PER_USER``.
+    """
+    try:
+        vet_with_config(endpoint, config)
+    except EndpointRefused as error:
+        raise InvalidInput(
+            errors=field_errors(endpoint=f"This push address cannot be used. {error.reason}")
+        ) from error
     existing = db.session.scalar(
         sa.select(PushSubscription).where(PushSubscription.endpoint == endpoint)
     )
     if existing is not None and existing.user_id != user.id:
-        db.session.delete(existing)
-        db.session.flush()
-        existing = None
+        raise SubscriptionTaken()
+    # One subscription per device: a browser that subscribed again has a new endpoint.
+    db.session.execute(
+        sa.delete(PushSubscription).where(
+            PushSubscription.device_id == device.id, PushSubscription.endpoint != endpoint
+        )
+    )
+    others = db.session.scalar(
+        sa.select(sa.func.count(PushSubscription.id)).where(
+            PushSubscription.user_id == user.id, PushSubscription.endpoint != endpoint
+        )
+    )
+    if (others or 0) >= SUBSCRIPTIONS_PER_USER:
+        raise RuleBroken(
+            f"Notifications are on for {SUBSCRIPTIONS_PER_USER} of your devices already. "
+            "Turn them off on one you no longer use, then try again."
+        )
     subscription = existing or PushSubscription(endpoint=endpoint)
     subscription.user_id, subscription.device_id = user.id, device.id
     subscription.p256dh, subscription.auth = p256dh, auth
@@ -103,7 +152,7 @@ def unsubscribe(user: User, endpoint: str) -> None:
 
 def set_preferences(user: User, enabled: dict[str, bool]) -> list[str]:
     """Turn kinds of notification on or off; return the kinds now off."""
-    unknown = set(enabled) - {kind.value for kind in NotificationKind}
+    unknown = set(enabled) - {kind.value for kind in SWITCHABLE}
     if unknown:
         raise InvalidInput(
             errors=field_errors(**{name: "Not a kind of notification." for name in unknown})

@@ -60,7 +60,7 @@ from ..persistence import (
     User,
     bulk,
 )
-from ..persistence.case import CASE_RECORDS, CaseRecord
+from ..persistence.case import CASE_RECORDS, CaseRecord, family_column
 from . import case_records
 from .lookups import forget_lookups, lookups, pinned_lookups
 
@@ -361,11 +361,15 @@ def _load_entries(user: User, rows: list[Any], scope: set[str]) -> list[FeedEntr
         family_id = str(row.family_id) if row.family_id else None
         if entity == "supervision_session":
             family_id = None  # its scope key is its own id; it belongs to no family
-        deleted = record.get("deleted_at") is not None
         if entity == "person" and record_id not in people_in_scope:
-            deleted = True  # no longer in any family this device holds
-        op = ChangeOp.DELETE if deleted else ChangeOp.UPSERT
-        entries.append(FeedEntry(entity, str(record_id), op, record, family_id))
+            # In no family of the scope now: a REST read answers 404, so the device
+            # is told to forget the person and is sent nothing of them.
+            entries.append(FeedEntry(entity, str(record_id), ChangeOp.EVICT, None, family_id))
+        elif record.get("deleted_at") is not None:
+            # A tombstone: the device needs the id and version, never the data.
+            entries.append(FeedEntry(entity, str(record_id), ChangeOp.DELETE, record, family_id))
+        else:
+            entries.append(FeedEntry(entity, str(record_id), ChangeOp.UPSERT, record, family_id))
     return entries
 
 
@@ -791,7 +795,7 @@ def _push_one(user: User, device: Device, raw: Mapping[str, Any]) -> MutationRes
         raise
     except Exception as error:  # every failure of one mutation becomes its rejection
         forget_lookups()  # the savepoint's rollback made some of them untrue
-        result = _rejection_for(user, raw, error)
+        result = _rejection_for(user, device, raw, error)
         if result.status is ResultStatus.REJECTED:
             _keep_rejection(user, device, raw, result)
     device.last_mutation_id = mutation_id
@@ -853,7 +857,9 @@ def _apply_loaded(user: User, mutation: Mutation | Encoded, data: dict[str, Any]
     return MutationResult(mutation.mutation_id, ResultStatus.APPLIED, version=record.version)
 
 
-def _rejection_for(user: User, raw: Mapping[str, Any], error: Exception) -> MutationResult:
+def _rejection_for(
+    user: User, device: Device, raw: Mapping[str, Any], error: Exception
+) -> MutationResult:
     mutation_id = raw["mutation_id"]
     reject = MutationResult.rejected
     if isinstance(error, EnvelopeError):
@@ -866,8 +872,8 @@ def _rejection_for(user: User, raw: Mapping[str, Any], error: Exception) -> Muta
     if isinstance(error, domain.InvalidInput):
         return reject(mutation_id, RejectReason.INVALID, errors=error.errors)
     if isinstance(error, domain.NotFound):
-        reason = RejectReason.NOT_IN_CASELOAD if _exists_anywhere(raw) else RejectReason.NOT_FOUND
-        return reject(mutation_id, reason)
+        left = not isinstance(error, domain.IdUnavailable) and _left_this_device(device, raw)
+        return reject(mutation_id, RejectReason.NOT_IN_CASELOAD if left else RejectReason.NOT_FOUND)
     if isinstance(error, domain.RecordSigned):
         return reject(mutation_id, RejectReason.SIGNED)
     if isinstance(error, domain.Forbidden):
@@ -882,6 +888,47 @@ def _rejection_for(user: User, raw: Mapping[str, Any], error: Exception) -> Muta
         "sync mutation failed unexpectedly: entity=%s op=%s", raw.get("entity"), raw.get("op")
     )
     return reject(mutation_id, RejectReason.UNEXPECTED)
+
+
+def _left_this_device(device: Device, raw: Mapping[str, Any]) -> bool:
+    """Return whether the mutation's record still exists in a family this device has held.
+
+    Only then is "no longer in your caseload" the answer: the device had the
+    family, so saying so tells it nothing new. Of a record the device never
+    could see, it would confirm the record exists; that is "not found".
+    """
+    keys = _scope_keys(raw)
+    if not keys or not _exists_anywhere(raw):
+        return False
+    held: set[str] = set()
+    for families, pending in db.session.execute(
+        sa.select(SyncCheckpoint.families, SyncCheckpoint.pending).where(
+            SyncCheckpoint.device_id == device.id
+        )
+    ):
+        held.update(families)
+        held.update(pending)
+    return bool({str(key) for key in keys} & held)
+
+
+def _scope_keys(raw: Mapping[str, Any]) -> set[uuid.UUID]:
+    """Return the scope keys (families, or a session's own id) of a mutation's record."""
+    try:
+        kind = RecordKind(str(raw.get("entity")))
+        record_id = uuid.UUID(str(raw.get("id")))
+        data = raw.get("data") or {}
+        if raw.get("op") == MutationOp.CREATE and isinstance(data, dict) and "family_id" in data:
+            return {uuid.UUID(str(data["family_id"]))}
+    except (ValueError, KeyError, TypeError):
+        return set()
+    if kind in (RecordKind.FAMILY, RecordKind.SUPERVISION_SESSION):
+        return {record_id}
+    model = CASE_RECORDS[kind]
+    if kind is RecordKind.PERSON:
+        query = sa.select(Membership.family_id).where(Membership.person_id == record_id)
+    else:
+        query = sa.select(family_column(model)).where(model.id == record_id)
+    return {key for key in db.session.scalars(query) if key is not None}
 
 
 def _target(raw: Mapping[str, Any]) -> tuple[type[Any], Any] | None:

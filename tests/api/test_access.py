@@ -130,3 +130,35 @@ def test_unassigning_removes_access_at_once(outside_family, make_client):
     assert response.status_code == 200, response.json
     assert worker.get(f"/api/families/{ids['family']}").status_code == 404
     assert worker.get("/api/notes").json["total"] == 0
+
+
+@pytest.mark.parametrize("caller", ["north.worker", "south.other"])
+def test_an_id_outside_scope_reads_as_unknown_when_a_record_is_made_with_it(
+    outside_family, make_client, caller
+):
+    ids, _ = outside_family
+    client = make_client(caller)
+    own = client.post("/api/families", json={"display_name": "Lee family"})
+    assert own.status_code == 201, own.json
+    attempts = {
+        "/api/families": {"id": ids["family"], "display_name": "Lee family"},
+        "/api/notes": {
+            "id": ids["note"],
+            "family_id": own.json["id"],
+            "sections": {"what_happened": "x"},
+        },
+        "/api/plan-actions": {
+            "id": ids["plan_action"],
+            "family_id": own.json["id"],
+            "task": "x",
+            "who": "y",
+        },
+    }
+    unknown = client.get(f"/api/notes/{ids['note']}").json
+    for url, body in attempts.items():
+        response = client.post(url, json=body)
+        assert response.status_code == 404, (caller, url, response.json)
+        assert response.json == unknown, (caller, url)
+    # An id the caller can see is still named as taken.
+    again = client.post("/api/families", json={"id": own.json["id"], "display_name": "Lee family"})
+    assert again.status_code == 409 and again.json["code"] == "version_conflict"

@@ -65,6 +65,8 @@ def vapid(app: Any) -> dict[str, str]:
         VAPID_PUBLIC_KEY=keys["VAPID_PUBLIC_KEY"],
         VAPID_PRIVATE_KEY=keys["VAPID_PRIVATE_KEY"],
         VAPID_SUBJECT="mailto:push@example.org",
+        # The stand-in push service listens on 127.0.0.1 over http: allowed for tests only.
+        PUSH_ALLOW_LOOPBACK_FOR_TESTS=True,
     )
     return keys
 

@@ -11,6 +11,7 @@ import base64
 import json
 import os
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -61,6 +62,7 @@ class FakePushService:
     def __init__(self) -> None:
         self.received: list[dict[str, Any]] = []
         self.status = 201
+        self.delay = 0.0  # seconds to wait before answering: a slow push service
         self.server = make_server("127.0.0.1", 0, self._app, threaded=True)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
@@ -73,6 +75,7 @@ class FakePushService:
         self.received.append(
             {"path": request.path, "headers": dict(request.headers), "body": request.get_data()}
         )
+        time.sleep(self.delay)
         return Response(status=self.status)
 
     def __enter__(self) -> FakePushService:

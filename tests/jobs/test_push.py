@@ -5,38 +5,21 @@ from __future__ import annotations
 import time
 from typing import Any
 
-import pytest
 import sqlalchemy as sa
 
 from server import clock
 from server.extensions import db
+from server.jobs.queue import wait_for_background_jobs
 from server.persistence import PushSubscription
 from tests.api.casework import publish_practice_settings
 
 from .push_service import BrowserKeys, FakePushService, verify_vapid
 
 
-@pytest.fixture
-def vapid(app):
-    result = app.test_cli_runner().invoke(args=["vapid-keys"])
-    keys = dict(line.split("=", 1) for line in result.output.strip().splitlines())
-    app.config.update(
-        VAPID_PUBLIC_KEY=keys["VAPID_PUBLIC_KEY"],
-        VAPID_PRIVATE_KEY=keys["VAPID_PRIVATE_KEY"],
-        VAPID_SUBJECT="mailto:push@example.org",
-    )
-    return keys
-
-
-@pytest.fixture
-def push_service():
-    with FakePushService() as service:
-        yield service
-
-
 def run_push_jobs(app) -> None:
-    """With Redis, work the push queue in this process; without, jobs already ran."""
+    """With Redis, work the push queue in this process; without, wait for the background."""
     if not app.config["REDIS_URL"]:
+        wait_for_background_jobs()
         return
     from redis import Redis
     from rq import Queue, SimpleWorker
@@ -61,21 +44,6 @@ def _b64(raw: bytes) -> str:
     from .push_service import b64url
 
     return b64url(raw)
-
-
-@pytest.fixture
-def signed_note(make_user, make_family, make_client):
-    make_user("admin", username="root", team=None)
-    publish_practice_settings(make_client("root"))
-    amara = make_user("caseworker", username="amara")
-    make_user("supervisor", username="hannah")
-    family = make_family(team_of=amara, worker=amara, name="Okoro")
-    worker = make_client("amara")
-    note = worker.post(
-        "/api/notes", json={"family_id": str(family.id), "sections": {"reflection": "x"}}
-    ).json
-    worker.post(f"/api/notes/{note['id']}/sign")
-    return worker, family, note
 
 
 def test_a_supervisors_question_wakes_the_workers_device_with_no_personal_data(
@@ -257,4 +225,42 @@ def test_workers_are_reminded_of_a_statutory_visit_due_within_two_working_days(
     run_push_jobs(app)
     assert [keys.decrypt(p["body"]) for p in push_service.received] == [
         {"kind": "visit_due", "id": str(soon.id)}
+    ]
+
+
+def test_a_changed_second_factor_is_notified_even_with_every_kind_turned_off(
+    app, vapid, push_service, make_user, make_client
+):
+    import pyotp
+
+    from tests.conftest import PASSWORD
+
+    make_user("caseworker", username="amara")
+    worker = make_client("amara")
+    keys = BrowserKeys()
+    subscribe(worker, push_service, keys)
+    off = {kind: False for kind in worker.get("/api/notifications/preferences").json}
+    assert "second_factor_changed" not in off  # it cannot be turned off
+    refused = worker.client.put(
+        "/api/notifications/preferences",
+        json={**off, "second_factor_changed": False},
+        headers={"X-CSRF-Token": worker.csrf_token},
+    )
+    assert refused.status_code == 422
+    worker.client.put(
+        "/api/notifications/preferences", json=off, headers={"X-CSRF-Token": worker.csrf_token}
+    )
+    setup = worker.post("/api/auth/totp/setup").json
+    confirmed = worker.post(
+        "/api/auth/totp/confirm",
+        json={
+            "secret": setup["secret"],
+            "code": pyotp.TOTP(setup["secret"]).at(clock.now()),
+            "password": PASSWORD,
+        },
+    )
+    assert confirmed.status_code == 204, confirmed.json
+    run_push_jobs(app)
+    assert [keys.decrypt(p["body"]) for p in push_service.received] == [
+        {"kind": "second_factor_changed", "id": None}
     ]

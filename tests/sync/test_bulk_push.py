@@ -323,7 +323,8 @@ def test_a_refusal_sends_the_batch_the_orm_way_which_says_why(app, amara, monkey
     results = phone.push()
     assert spy.applied == 0
     assert [r["status"] for r in results] == ["applied", "rejected"]
-    assert results[1]["reason"] == "not_in_caseload"
+    # A family this device never held reads as unknown, not as one that left its caseload.
+    assert results[1]["reason"] == "not_found"
     assert phone.store.rejections and not phone.store.outbox
     with app.app_context():
         assert db.session.get(PlanAction, uuid.UUID(kept)) is not None

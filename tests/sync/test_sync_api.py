@@ -592,3 +592,47 @@ def test_group_supervision_offline_reaches_the_server_once_and_follows_scope(
     phone.pull()
     assert not list(phone.records_of("supervision_session"))
     assert [d["id"] for d in phone.records_of("supervision_discussion")] == [discussion_id]
+
+
+def test_a_push_naming_a_record_outside_scope_reads_as_an_unknown_id(
+    app, north, make_user, make_family, make_client
+):
+    _, families = north
+    other = make_user("caseworker", username="tomasz")
+    theirs = make_family(team_of=other, worker=other, name="Nowak")
+    action = make_client("tomasz").post(
+        "/api/plan-actions", json={"family_id": str(theirs.id), "task": "Call", "who": "Tomasz"}
+    )
+    assert action.status_code == 201, action.json
+    phone = device(app, "amara")
+    phone.pull()
+    own_family = str(families[0].id)
+    # A new record given the id of one she cannot see; changes to records she cannot see.
+    phone.create(
+        "plan_action", {"family_id": own_family, "task": "Visit", "who": "Amara"}, action.json["id"]
+    )
+    phone.update("plan_action", action.json["id"], {"task": "Changed"})
+    phone.update("family", str(theirs.id), {"preferred_language": "Polish"})
+    unknown = str(uuid.uuid4())
+    phone.update("plan_action", unknown, {"task": "Changed"})
+    results = phone.push()
+    assert [(r["status"], r.get("reason")) for r in results] == [("rejected", "not_found")] * 4
+    assert len({r["message"] for r in results[1:]}) == 1  # as for an id that never was
+
+
+def test_a_record_of_another_user_in_scope_is_still_named_as_taken(app, north, make_client):
+    _, families = north
+    note = make_client("hannah").post(
+        "/api/plan-actions",
+        json={"family_id": str(families[0].id), "task": "Review", "who": "Hannah"},
+    )
+    assert note.status_code == 201, note.json
+    phone = device(app, "amara")
+    phone.pull()
+    phone.create(
+        "plan_action",
+        {"family_id": str(families[0].id), "task": "Visit", "who": "Amara"},
+        note.json["id"],
+    )
+    [result] = phone.push()
+    assert (result["status"], result["reason"]) == ("rejected", "id_taken")

@@ -60,11 +60,42 @@ export async function signIn(context, state = {}) {
   });
 }
 
+// What proves it is the account's owner setting up the app (the server's
+// /totp/setup says which): a session alone never may.
+const PROOF_FIELDS = {
+  enrolment_code: {
+    label: "Enrolment code from your administrator",
+    hint: "Your administrator gives you this code. It works once, for an hour after they issue it.",
+    missing: "Enter the enrolment code from your administrator",
+    autocomplete: "off",
+    spellcheck: false,
+    width: 20,
+  },
+  password: {
+    label: "Your password",
+    type: "password",
+    missing: "Enter your password",
+    autocomplete: "current-password",
+    width: 20,
+  },
+  current_code: {
+    label: "Code your current authenticator app shows",
+    hint: "6 digits",
+    missing: "Enter the 6-digit code from your current authenticator app",
+    inputmode: "numeric",
+    autocomplete: "one-time-code",
+    width: 5,
+  },
+};
+
 async function secondFactorSetup(context, state = {}) {
   const { main, session } = context;
   const { post } = await import("../../sync/api.js");
   const setup = state.setup || (await post("/api/auth/totp/setup", {}));
   const errors = state.errors || {};
+  const values = state.values || {};
+  const proof = PROOF_FIELDS[setup.proof] ? setup.proof : "password";
+  const { missing, ...proofField } = PROOF_FIELDS[proof];
   mount(
     main,
     html`${errorSummary(errors)}
@@ -72,16 +103,23 @@ async function secondFactorSetup(context, state = {}) {
       <p class="govuk-body">Your role needs a second factor. Add this key to your authenticator app, then enter the code it shows.</p>
       <p class="govuk-body"><code class="app-pre-wrap">${setup.secret}</code></p>
       <form id="totp-form" novalidate>
-        ${textInput({ name: "code", label: "Code from your authenticator app", error: errors.code, inputmode: "numeric", width: 5 })}
+        ${textInput({ name: proof, ...proofField, value: proof === "enrolment_code" ? values[proof] : "", error: errors[proof] })}
+        ${textInput({ name: "code", label: "Code from your authenticator app", hint: "6 digits", error: errors.code, inputmode: "numeric", autocomplete: "one-time-code", width: 5 })}
         ${button("Continue")}
       </form>`,
   );
   focusErrorSummary(main);
   main.querySelector("#totp-form").addEventListener("submit", async (event) => {
     event.preventDefault();
-    const { code } = formValues(event.target);
+    const form = formValues(event.target);
+    const problems = {};
+    if (!form[proof]?.trim()) problems[proof] = missing;
+    if (!/^\d{6}$/.test(form.code || "")) problems.code = "Enter the 6-digit code from your authenticator app";
+    if (Object.keys(problems).length) {
+      return secondFactorSetup(context, { setup, errors: problems, values: form });
+    }
     try {
-      await post("/api/auth/totp/confirm", { secret: setup.secret, code });
+      await post("/api/auth/totp/confirm", { secret: setup.secret, code: form.code, [proof]: form[proof].trim() });
       session.secondFactorSetup = false;
       if (session.user.role === "analyst") {
         return context.go("#/summaries");
@@ -89,7 +127,17 @@ async function secondFactorSetup(context, state = {}) {
       const device = await session.device();
       return device.wrapped ? unlock(context) : setPassphrase(context);
     } catch (error) {
-      return secondFactorSetup(context, { setup, errors: { code: error.errors?.code?.[0] || error.message } });
+      const fields = error.errors || {};
+      const shown = Object.fromEntries(
+        [proof, "code"].filter((name) => fields[name]?.[0]).map((name) => [name, fields[name][0]]),
+      );
+      return secondFactorSetup(context, {
+        setup,
+        values: form,
+        errors: Object.keys(shown).length
+          ? shown
+          : { code: error.status === 429 ? "Too many attempts. Wait 15 minutes, then try again." : error.message },
+      });
     }
   });
 }
