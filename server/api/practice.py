@@ -18,7 +18,7 @@ from ..security.sessions import current_user
 from ..services.case_records import current_policy
 from ..vocabularies import vocabularies
 from .common import blueprint
-from .fields import code_from
+from .fields import JsonBoolean, code_from
 
 blp = blueprint("practice", "/api", "Decision policy, checklist templates and code lists")
 
@@ -58,7 +58,7 @@ class TemplateItemSchema(Schema):
         required=True, validate=[validate.Length(min=1, max=60), validate.Regexp(r"^[a-z0-9_]+$")]
     )
     label = fields.String(required=True, validate=validate.Length(min=1, max=300))
-    statutory = fields.Boolean(load_default=True)
+    statutory = JsonBoolean(load_default=True)
 
 
 class TemplateSchema(Schema):
