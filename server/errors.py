@@ -29,6 +29,7 @@ HTTP_STATUS: dict[type[domain.DomainError], int] = {
     domain.VersionConflict: 409,
     domain.RecordSigned: 409,
     domain.RuleBroken: 409,
+    domain.UnreadableRequest: 400,
     domain.TooLarge: 413,
     domain.TryLater: 503,
 }
@@ -39,6 +40,7 @@ HTTP_MESSAGES = {
     404: ("not_found", "Not found."),
     405: ("method_not_allowed", "That method is not allowed here."),
     413: ("too_large", "The request is too large."),
+    414: ("uri_too_long", "The address is too long."),
     415: ("unsupported_media_type", "Send the request body as application/json."),
     422: ("invalid_input", "Check the highlighted fields."),
     429: ("too_many_requests", "Too many attempts. Wait a few minutes and try again."),
@@ -95,7 +97,7 @@ def handle_http_exception(error: HTTPException) -> tuple[Response, int] | HTTPEx
                 errors["_schema"] = by_field
     elif status == 429:
         log.warning("rate limit reached: %s", error.description)
-    elif status == 413:
+    elif status in (413, 414):
         message = error.description or message
     response, status = error_response(status, code, message, errors)
     if status == 405 and error.get_response().headers.get("Allow"):

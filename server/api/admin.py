@@ -20,7 +20,7 @@ from ..persistence import AuditEvent, Team, User
 from ..security.sessions import EndReason, current_user, end_user_sessions
 from ..services import accounts
 from .common import DeviceSchema, UserSchema, blueprint
-from .fields import moment
+from .fields import JsonBoolean, moment
 from .schemas import PageArgsSchema, page_schema
 
 blp = blueprint("admin", "/api/admin", "Users, teams, devices and the audit log (admins)")
@@ -48,7 +48,7 @@ class UserUpdateSchema(Schema):
     display_name = fields.String(validate=validate.Length(min=1, max=120))
     role = fields.String(validate=validate.OneOf([r.value for r in Role]))
     team = fields.String(validate=validate.Length(min=1, max=120))
-    active = fields.Boolean()
+    active = JsonBoolean()
 
 
 class TeamSchema(Schema):

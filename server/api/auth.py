@@ -95,11 +95,28 @@ def _log_breach(limit: RequestLimit) -> None:
     log.warning("sign-in attempts limited: %s reached %s", key, limit.limit)
 
 
+def _proves_both_factors() -> bool:
+    """Let the right password with a right one-time code through the account's lock.
+
+    Anyone can lock an account with five wrong passwords; its owner with an
+    authenticator app still gets in. The code is checked first (cheaply), the
+    password only with a code that is right now. The address limit still holds.
+    """
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return False
+    username, password, code = body.get("username"), body.get("password"), body.get("totp_code")
+    if not (isinstance(username, str) and isinstance(password, str) and isinstance(code, str)):
+        return False
+    return accounts.passes_both_factors(username[:80], password[:256], code)
+
+
 @blp.route("/login", methods=["POST"])
 @limiter.limit(
     SIGN_IN_LIMIT,
     key_func=_account_key,
     deduct_when=_was_failed_sign_in,
+    exempt_when=_proves_both_factors,
     scope="sign-in-account",
     on_breach=_log_breach,
 )

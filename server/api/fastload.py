@@ -29,6 +29,7 @@ import msgspec
 from marshmallow import RAISE, Schema, ValidationError, fields, missing, validate
 
 from ..domain.records import RecordKind
+from .fields import JsonBoolean
 from .schemas import create_schema, update_schema
 
 Convert = Callable[[Any], Any]
@@ -123,6 +124,7 @@ _SCALARS: dict[type[fields.Field], type] = {
     fields.String: str,
     fields.Integer: int,
     fields.Boolean: bool,
+    JsonBoolean: bool,  # msgspec's bool is JSON's: true or false only
     fields.UUID: uuid.UUID,
 }
 

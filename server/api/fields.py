@@ -25,6 +25,20 @@ def required_text(max_length: int = SHORT_TEXT, **kwargs: Any) -> fields.String:
     return fields.String(required=True, validate=validate.Length(min=1, max=max_length), **kwargs)
 
 
+class JsonBoolean(fields.Boolean):
+    """A JSON true or false and nothing else: 0, 1, "yes" and "true" are refused.
+
+    marshmallow's Boolean reads all of those as booleans, which hides a
+    client's mistake; JSON has its own true and false. Query strings, which
+    carry only text, keep ``fields.Boolean``.
+    """
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):
+            raise ValidationError("Send true or false.")
+        return value
+
+
 def _held_in_utc(value: datetime) -> None:
     # A far offset can move a valid local time past year 9999 or before year 1 in UTC.
     try:

@@ -1,21 +1,55 @@
-"""Refuse text no database can store before it reaches a handler.
+"""Refuse what no handler should have to read, before it reaches one.
 
-PostgreSQL cannot store a NUL character and no encoder accepts a lone
-surrogate; either would otherwise fail deep in a query as a 500. A sync push
-is left to judge each mutation alone, so one bad note never blocks a batch.
+- An address longer than ``MAX_URL_LENGTH``: 414, in the one error shape
+  (and with every header), rather than whatever the server in front says.
+- JSON nested deeper than ``MAX_JSON_DEPTH``: 400. Every parser and schema
+  below recurses; a few hundred brackets would otherwise end in a 500.
+- Text no database can store: PostgreSQL cannot store a NUL character and
+  no encoder accepts a lone surrogate; either would otherwise fail deep in a
+  query as a 500. A sync push is left to judge each mutation alone, so one
+  bad note never blocks a batch.
 """
 
 from __future__ import annotations
 
+import re
+
 from flask import Flask, request
+from werkzeug.exceptions import RequestURITooLarge
 
 from sync.mutations import unstorable_text
 
-from ..domain.errors import InvalidInput
+from ..domain.errors import InvalidInput, UnreadableRequest
+
+# The deepest body the API reads is a sync push of a note (about 6 levels).
+MAX_JSON_DEPTH = 32
+# Record addresses are short; a query string of filters stays well under this.
+MAX_URL_LENGTH = 2048
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_BRACKETS = re.compile(rb"[\[\]{}]")
 
 MESSAGE = "Remove the invisible control characters from this text."
 # Checked per mutation instead (sync.mutations.parse_mutation).
 PER_MUTATION = frozenset({"sync.push"})
+
+
+def nested_too_deep(body: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Return whether JSON text nests arrays and objects more than ``limit`` deep."""
+    if body.count(b"[") + body.count(b"{") <= limit:
+        return False  # too few brackets to go that deep: the usual case, read at C speed
+    depth = 0
+    for bracket in _BRACKETS.findall(_JSON_STRING.sub(b'""', body)):
+        depth += 1 if bracket in (b"[", b"{") else -1
+        if depth > limit:
+            return True
+    return False
+
+
+def refuse_what_no_handler_reads() -> None:
+    if len(request.full_path) > MAX_URL_LENGTH:
+        raise RequestURITooLarge(f"An address may be at most {MAX_URL_LENGTH} characters.")
+    if request.is_json and nested_too_deep(request.get_data(cache=True)):
+        raise UnreadableRequest(f"The JSON is nested too deep: at most {MAX_JSON_DEPTH} levels.")
 
 
 def refuse_unstorable_text() -> None:
@@ -29,4 +63,6 @@ def refuse_unstorable_text() -> None:
 
 
 def init_app(app: Flask) -> None:
+    # First of all: before the session, the rate limits or anything reads the body.
+    app.before_request_funcs.setdefault(None, []).insert(0, refuse_what_no_handler_reads)
     app.before_request(refuse_unstorable_text)

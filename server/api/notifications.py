@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app, g
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from ..domain.errors import NotFound
 from ..extensions import db
@@ -13,6 +13,7 @@ from ..security.sessions import current_user
 from ..services import notifications
 from ..services.notifications import SWITCHABLE
 from .common import blueprint
+from .fields import JsonBoolean
 
 blp = blueprint("notifications", "/api/notifications", "Web Push subscriptions and preferences")
 
@@ -38,8 +39,15 @@ class UnsubscribeSchema(Schema):
 
 
 PreferencesSchema = Schema.from_dict(
-    {kind.value: fields.Boolean() for kind in SWITCHABLE}, name="NotificationPreferences"
+    {kind.value: JsonBoolean() for kind in SWITCHABLE}, name="NotificationPreferences"
 )
+
+
+class PreferencesChangeSchema(PreferencesSchema):  # type: ignore[valid-type,misc]  # made by from_dict
+    @validates_schema
+    def names_a_kind(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        if not data:
+            raise ValidationError("Name at least one kind of notification to turn on or off.")
 
 
 def _preferences() -> dict[str, bool]:
@@ -91,7 +99,7 @@ def get_preferences() -> dict[str, bool]:
 
 
 @blp.route("/preferences", methods=["PUT"])
-@blp.arguments(PreferencesSchema)
+@blp.arguments(PreferencesChangeSchema)
 @blp.response(200, PreferencesSchema)
 def set_preferences(data: dict[str, bool]) -> dict[str, bool]:
     """Turn kinds of notification on or off."""

@@ -20,7 +20,7 @@ from ..security.sessions import current_user
 from ..services.case_records import current_policy
 from ..vocabularies import vocabularies
 from .common import blueprint
-from .fields import choice, code_from
+from .fields import JsonBoolean, choice, code_from
 
 blp = blueprint(
     "practice", "/api", "Decision policy, checklist templates, code lists and bank holidays"
@@ -92,7 +92,7 @@ class TemplateItemSchema(Schema):
         required=True, validate=[validate.Length(min=1, max=60), validate.Regexp(r"^[a-z0-9_]+$")]
     )
     label = fields.String(required=True, validate=validate.Length(min=1, max=300))
-    statutory = fields.Boolean(load_default=True)
+    statutory = JsonBoolean(load_default=True)
     # What the visit's "Who was there" already answers, so the app pre-fills it:
     # every child in the family seen, or seen alone.
     from_visit = choice(list(VISIT_ANSWERS), allow_none=True)

@@ -21,6 +21,7 @@ from marshmallow import Schema, fields, validate
 from ..domain.group_supervision import ACTION_STATUSES
 from ..domain.records import RecordKind
 from .fields import (
+    JsonBoolean,
     StoredDate,
     choice,
     code_from,
@@ -52,10 +53,10 @@ class AddressSchema(StrictSchema):
 
 class ParticipantSchema(StrictSchema):
     person_id = fields.UUID(required=True)
-    present = fields.Boolean(load_default=True)
-    seen = fields.Boolean(load_default=False)
-    seen_alone = fields.Boolean(load_default=False)
-    spoken_to = fields.Boolean(load_default=False)
+    present = JsonBoolean(load_default=True)
+    seen = JsonBoolean(load_default=False)
+    seen_alone = JsonBoolean(load_default=False)
+    spoken_to = JsonBoolean(load_default=False)
 
 
 class NoteSectionsSchema(StrictSchema):
@@ -119,7 +120,7 @@ WRITABLE: dict[RecordKind, dict[str, fields.Field]] = {
         "display_name": required_text(),
         "address": fields.Nested(AddressSchema, allow_none=True),
         "preferred_language": short_text(max=80),
-        "interpreter_needed": fields.Boolean(),
+        "interpreter_needed": JsonBoolean(),
         "local_reference": short_text(max=40, allow_none=True),
         "status": choice(["open", "closed"]),
         "goals": text_list(),
@@ -137,7 +138,7 @@ WRITABLE: dict[RecordKind, dict[str, fields.Field]] = {
         "ethnicity": code_from("ethnicity", allow_none=True),
         "disabilities": fields.List(code_from("disability"), validate=validate.Length(max=13)),
         "communication_needs": long_text(allow_none=True),
-        "is_child": fields.Boolean(),
+        "is_child": JsonBoolean(),
         "local_child_id": short_text(max=40, allow_none=True),
     },
     RecordKind.MEMBERSHIP: {
@@ -178,8 +179,8 @@ WRITABLE: dict[RecordKind, dict[str, fields.Field]] = {
         ),
         "mode": code_from("interaction_mode", required=True),
         "purpose": code_from("interaction_purpose", required=True),
-        "announced": fields.Boolean(),
-        "meaningful": fields.Boolean(),
+        "announced": JsonBoolean(),
+        "meaningful": JsonBoolean(),
         "participants": object_list(ParticipantSchema, max_items=50),
     },
     RecordKind.NOTE: {

@@ -208,6 +208,21 @@ def _use_one_time_code(user: User, secret: str, code: str) -> bool:
     return claimed is not None
 
 
+def passes_both_factors(username: str, password: str, code: str) -> bool:
+    """Return whether the password and a one-time code not yet used are both right.
+
+    Nothing is claimed: the sign-in that follows claims the code. The code is
+    checked before the (slow) password, so a guess of it costs little.
+    """
+    user = db.session.scalar(sa.select(User).where(User.username == username))
+    if user is None or not user.active or not user.totp_secret:
+        return False
+    step = _matching_step(user.totp_secret, code)
+    if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
+        return False
+    return passwords.verify_password(user.password_hash, password)
+
+
 def totp_proof(user: User, *, production: bool) -> SecondFactorProof:
     """Return what this user must give to set or change their second factor."""
     return second_factor_proof(user.role, production=production, enrolled=bool(user.totp_secret))

@@ -481,3 +481,30 @@ def test_the_enrolment_code_command_prints_a_code_that_works(app, make_user, mak
         },
     )
     assert confirmed.status_code == 204, confirmed.json
+
+
+def test_a_locked_account_still_lets_its_owner_in_with_both_factors(make_user, make_client):
+    secret = pyotp.random_base32()
+    make_user("supervisor", username="hannah", totp_secret=secret)
+    attacker = make_client()
+    for _ in range(5):
+        assert attacker.login("hannah", "wrong-password-guess").status_code == 401
+    owner = make_client()
+
+    def sign_in_from_elsewhere(**body: str):
+        return owner.client.post(
+            "/api/auth/login",
+            json={"username": "hannah", "device_id": str(owner.device_id), **body},
+            environ_base={"REMOTE_ADDR": "192.0.2.7"},  # not the attacker's address
+        )
+
+    code = pyotp.TOTP(secret).at(clock.now())
+    # The lock holds against the password alone and against a wrong code.
+    assert sign_in_from_elsewhere(password=PASSWORD).status_code == 429
+    assert sign_in_from_elsewhere(password=PASSWORD, totp_code="000000").status_code == 429
+    assert (
+        sign_in_from_elsewhere(password="wrong-password-guess", totp_code=code).status_code == 429
+    )
+    # The right password with a right code is let through, once.
+    assert sign_in_from_elsewhere(password=PASSWORD, totp_code=code).status_code == 200
+    assert sign_in_from_elsewhere(password=PASSWORD, totp_code=code).status_code == 429

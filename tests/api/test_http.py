@@ -154,3 +154,95 @@ def test_text_no_database_can_store_is_a_field_error(worker, text):
     assert response.status_code == 422
     assert set(response.json["errors"]) == {"display_name", "goals.1"}
     assert worker.get("/api/families?status=" + "%00").status_code == 422
+
+
+DEPTH_BOMBS = ["[" * 600 + "]" * 600, '{"a":' * 600 + "1" + "}" * 600]
+
+
+@pytest.mark.parametrize("bomb", DEPTH_BOMBS, ids=["arrays", "objects"])
+@pytest.mark.parametrize(
+    ("method", "url"),
+    [
+        ("POST", "/api/auth/login"),
+        ("POST", "/api/families"),
+        ("POST", "/api/families/search"),
+        ("POST", "/api/sync/pull"),
+        ("POST", "/api/sync/push"),
+        ("PUT", "/api/notifications/preferences"),
+    ],
+)
+def test_json_nested_too_deep_is_400_at_the_door(worker, client, method, url, bomb):
+    for sender, headers in ((worker.client, {"X-CSRF-Token": worker.csrf_token}), (client, {})):
+        response = sender.open(
+            url, method=method, data=bomb, content_type="application/json", headers=headers
+        )
+        assert response.status_code == 400, (url, response.get_data(as_text=True)[:200])
+        assert response.json["code"] == "bad_request"
+        assert "nested" in response.json["message"]
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_json_of_ordinary_depth_still_reads(worker):
+    deep_enough = {"display_name": "Lee", "goals": ["a"], "address": {"line1": "1 High St"}}
+    assert worker.post("/api/families", json=deep_enough).status_code == 201
+
+
+def test_an_over_long_address_is_414_with_every_header(client):
+    response = client.get("/api/families/" + "a" * 5000)
+    assert response.status_code == 414
+    assert response.json["code"] == "uri_too_long"
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_headers_are_on_a_response_made_past_the_app(app, client):
+    # A failure while the app finishes a response: the outer layer still adds them.
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # answer as in service, not raise to the test
+
+    @app.after_request
+    def broken(response):
+        raise RuntimeError("boom")
+
+    response = client.get("/api/health")
+    assert response.status_code == 500
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize("value", [0, 1, "true", "yes", "1"])
+def test_a_boolean_must_be_true_or_false(worker, value):
+    family = worker.post("/api/families", json={"display_name": "Lee"}).json
+    changed = worker.patch(
+        f"/api/families/{family['id']}", json={"base_version": 1, "interpreter_needed": value}
+    )
+    assert changed.status_code == 422, changed.json
+    assert "interpreter_needed" in changed.json["errors"]
+    person = worker.post(
+        "/api/people",
+        json={"family_id": family["id"], "given_name": "A", "family_name": "B", "is_child": value},
+    )
+    assert person.status_code == 422 and "is_child" in person.json["errors"]
+    preferences = worker.client.put(
+        "/api/notifications/preferences",
+        json={"visit_due": value},
+        headers={"X-CSRF-Token": worker.csrf_token},
+    )
+    assert preferences.status_code == 422 and "visit_due" in preferences.json["errors"]
+
+
+def test_preferences_without_a_body_are_422(worker):
+    for extra in ({}, {"json": {}}):
+        response = worker.client.put(
+            "/api/notifications/preferences", headers={"X-CSRF-Token": worker.csrf_token}, **extra
+        )
+        assert response.status_code == 422, response.json
+        assert response.json["code"] == "invalid_input"
+
+
+def test_a_wrong_method_on_a_named_route_is_405(worker):
+    response = worker.patch("/api/families/search", json={})
+    assert response.status_code == 405 and response.json["code"] == "method_not_allowed"
+    assert response.headers["Allow"].split(", ").count("POST") == 1
+    assert worker.get("/api/families/not-a-uuid").status_code == 400  # a bad id is still 400
