@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from .. import clock
-from ..domain.records import RecordKind
+from ..domain.records import RecordKind, SignState
 from ..extensions import Model
 from .columns import (
     JSONType,
@@ -396,6 +396,34 @@ class SupervisionDiscussion(CaseRecord):
     _session = written_after("SupervisionSession", "SupervisionDiscussion.session_id")
 
 
+class PlanEpisode(CaseRecord):
+    """One episode of a child's plan; frozen once it has ended (corrections are amendments)."""
+
+    __tablename__ = "plan_episode"
+    kind = RecordKind.PLAN_EPISODE
+
+    family_id: Mapped[uuid.UUID] = family_fk()
+    person_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("person.id"), index=True)
+    # early_help, child_in_need, child_protection, looked_after (domain.plans.PlanType)
+    plan_type: Mapped[str] = mapped_column(sa.String(20))
+    # Child protection: the CIN census category of abuse (NEG, PHY, EMO, SAB, MUL).
+    cp_category: Mapped[str | None] = mapped_column(sa.String(4))
+    # Looked after: SSDA903 legal status and placement type, and when the placement began.
+    legal_status: Mapped[str | None] = mapped_column(sa.String(4))
+    placement_started_on: Mapped[date | None]
+    placement_type: Mapped[str | None] = mapped_column(sa.String(4))
+    started_on: Mapped[date]
+    ended_on: Mapped[date | None]
+    end_reason: Mapped[str | None] = mapped_column(sa.String(40))
+    _family = written_after("Family", "PlanEpisode.family_id")
+    _person = written_after("Person", "PlanEpisode.person_id")
+
+    @property
+    def sign_state(self) -> str | None:
+        """Return "signed" once the episode has ended: from then on it is frozen."""
+        return SignState.SIGNED.value if self.ended_on is not None else SignState.DRAFT.value
+
+
 class RecordHistory(Model):
     """Each change to a case record: the values before and after, append-only."""
 
@@ -435,5 +463,6 @@ CASE_RECORDS: dict[RecordKind, type[CaseRecord]] = {
         PlanAction,
         SupervisionSession,
         SupervisionDiscussion,
+        PlanEpisode,
     )
 }
