@@ -18,6 +18,7 @@ const ENTITY_NAMES = {
   review: "supervision comment",
   conference: "family group conference",
   plan_action: "plan action",
+  plan_episode: "child's plan",
 };
 
 function whatYouWrote(data) {

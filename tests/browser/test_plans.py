@@ -1,0 +1,93 @@
+"""A child's plan in the app: "Plan now" offline, and the statutory visit it sets."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from playwright.sync_api import expect
+
+from server import clock
+from tests.browser.conftest import check_accessibility, sign_in
+from tests.browser.test_family_and_network import people_of, sync_now, watch_for_errors
+
+PHONE = {"width": 390, "height": 844}
+
+
+def fits_the_screen(page: Any, selector: str = "main") -> bool:
+    """Return whether every element under ``selector`` fits a phone's width."""
+    return bool(
+        page.evaluate(
+            """(selector) => [...document.querySelectorAll(`${selector}, ${selector} *`)]
+                .every((element) => element.getBoundingClientRect().right <= window.innerWidth)""",
+            selector,
+        )
+    )
+
+
+def test_a_plan_is_started_and_stepped_down_offline_and_syncs(
+    app, make_user, make_family, make_client, new_context
+):
+    amara = make_user("caseworker", username="amara", display_name="Amara Obi")
+    family = make_family(team_of=amara, worker=amara, name="Okoro")
+    fid = str(family.id)
+    api = make_client("amara")
+    sam = next(p for p in people_of(api, fid) if p["given_name"] == "Sam")
+
+    context = new_context()
+    page = context.new_page()
+    page.set_viewport_size(PHONE)
+    errors = watch_for_errors(page)
+    sign_in(page, "amara")
+    page.get_by_role("link", name="Okoro").click()
+    members = page.get_by_role("table", name="People in the family, children first")
+    expect(members.get_by_role("row", name=re.compile("Sam Okoro"))).to_contain_text("No plan")
+    # The people, with their plans, fit a phone (the workers' history table below does not yet).
+    assert fits_the_screen(page, "table.govuk-table:not(.app-assignment-history)")
+
+    context.set_offline(True)
+    members.get_by_role("link", name="Plan now for Sam Okoro").click()
+    expect(page.get_by_role("heading", level=1, name="Sam Okoro's plan")).to_be_visible()
+    check_accessibility(page, "a child's plan")
+    assert fits_the_screen(page)
+
+    # A child protection plan needs its category.
+    page.get_by_label("Child protection plan").check()
+    page.get_by_role("button", name="Save the plan").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Choose the category of the child protection plan"
+    )
+    page.get_by_label("Category").select_option(label="Neglect")
+    page.get_by_role("button", name="Save the plan").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        "Sam is now on: Child protection plan (Neglect)"
+    )
+    expect(page.locator("#plan-now")).to_contain_text("Not synced yet")
+
+    # Stepped down to a child in need plan, still offline: the old plan ends with a reason.
+    page.get_by_label("Child in need plan").check()
+    page.get_by_role("button", name="Save the plan").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Say why the current plan ended")
+    page.get_by_label("If the current plan ends, why?").select_option(
+        label="Moved to a plan with less involvement"
+    )
+    page.get_by_role("button", name="Save the plan").click()
+    expect(page.locator("#plan-now")).to_contain_text("Child in need plan")
+    history = page.locator("section", has=page.get_by_role("heading", name="Earlier plans"))
+    expect(history).to_contain_text("Child protection plan (Neglect)")
+    expect(history).to_contain_text("Moved to a plan with less involvement")
+    check_accessibility(page, "a child's plan after a change")
+
+    context.set_offline(False)
+    sync_now(page)
+    episodes = api.get(f"/api/plan-episodes?person_id={sam['id']}").json["items"]
+    today = clock.today().isoformat()
+    assert sorted((e["plan_type"], e["ended_on"], e["end_reason"]) for e in episodes) == [
+        ("child_in_need", None, None),
+        ("child_protection", today, "stepped_down"),
+    ]
+    page.get_by_role("link", name="Back to Okoro").click()
+    expect(members.get_by_role("row", name=re.compile("Sam Okoro"))).to_contain_text(
+        "Child in need plan, since"
+    )
+    assert errors == []
