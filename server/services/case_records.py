@@ -37,7 +37,7 @@ from ..domain.records import (
     ensure_editable,
 )
 from ..domain.roles import Action, Role, can
-from ..domain.timescales import TimescaleRule, next_visit_due, timeliness
+from ..domain.timescales import timeliness
 from ..extensions import db
 from ..persistence import (
     Amendment,
@@ -64,6 +64,7 @@ from ..persistence.case import CASE_RECORDS, CaseRecord, Conference
 from ..persistence.columns import new_id
 from ..security.sessions import current_device_id
 from ..vocabularies import codes
+from . import statutory
 from .lookups import lookups
 from .notifications import NotificationKind, notify
 
@@ -596,25 +597,33 @@ def _checklist_before_create(actor: User, _record: Any, values: dict[str, Any]) 
         Interaction, values.get("interaction_id"), values["family_id"], "interaction_id"
     )
     values["purpose"] = template.purpose
-    values["due_on"] = _due_date(template, values["family_id"])
+    values["due_on"] = _due_date(template, values["family_id"], values.get("interaction_id"))
     _set_timeliness(values, values["due_on"])
 
 
-def _due_date(template: ChecklistTemplate, family_id: uuid.UUID) -> date | None:
+def _due_date(
+    template: ChecklistTemplate, family_id: uuid.UUID, interaction_id: uuid.UUID | None
+) -> date | None:
+    """Return the date the checklist's visit was due: the soonest of the family's children.
+
+    Counted from the visits before this one, so a visit is measured against the
+    date it was meant to meet. A family with no child on a plan has none.
+    """
     if not template.timescale:
         return None
-    family = db.session.get(Family, family_id)
-    last_visit = db.session.scalar(
-        sa.select(sa.func.max(Checklist.completed_on)).where(
-            Checklist.family_id == family_id,
-            Checklist.purpose == template.purpose,
-            Checklist.deleted_at.is_(None),
+    day = clock.today()
+    if interaction_id is not None:
+        interaction: Any = lookups().made.get((Interaction, interaction_id)) or db.session.get(
+            Interaction, interaction_id
         )
-    )
-    started = family.created_at.date() if family else clock.today()
-    return next_visit_due(
-        TimescaleRule.parse(template.timescale), started=started, last_visit=last_visit
-    )
+        if interaction is not None:
+            day = clock.council_date(interaction.occurred_at)
+    dues = [
+        child.due
+        for child in statutory.child_dues([family_id], visits_before=day)
+        if child.template_key == template.key
+    ]
+    return min(dues, default=None)
 
 
 def _set_timeliness(values: dict[str, Any], due_on: date | None) -> None:

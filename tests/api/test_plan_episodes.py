@@ -6,12 +6,11 @@ import uuid
 from datetime import timedelta
 
 import pytest
-import sqlalchemy as sa
 
 from server import clock
 from server.domain.errors import RecordEnded
 from server.extensions import db
-from server.persistence import Membership, Person, PlanEpisode
+from server.persistence import PlanEpisode
 from tests.sync.devices import device
 
 from .casework import created
@@ -19,24 +18,6 @@ from .casework import created
 
 def days_ago(days: int) -> str:
     return (clock.today() - timedelta(days=days)).isoformat()
-
-
-@pytest.fixture
-def okoro(make_user, make_family, app):
-    """A caseworker's family of one adult (Alex) and one child (Sam)."""
-    amara = make_user("caseworker", username="amara")
-    make_user("supervisor", username="hannah")
-    family = make_family(team_of=amara, worker=amara, name="Okoro")
-    with app.app_context():
-        people = {
-            person.given_name: str(person.id)
-            for person in db.session.scalars(
-                sa.select(Person)
-                .join(Membership, Membership.person_id == Person.id)
-                .where(Membership.family_id == family.id)
-            )
-        }
-    return {"family": str(family.id), **people}
 
 
 def start(client, okoro, **fields):

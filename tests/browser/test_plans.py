@@ -91,3 +91,54 @@ def test_a_plan_is_started_and_stepped_down_offline_and_syncs(
         "Child in need plan, since"
     )
     assert errors == []
+
+
+CP_VISITS = {
+    "key": "statutory_visit",
+    "name": "Statutory visit",
+    "purpose": "statutory_visit",
+    "items": [{"key": "child_seen", "label": "Child seen"}],
+    "timescale": {
+        "applies_to": ["child_protection"],
+        "every": {"count": 10, "unit": "working_days"},
+    },
+    "legal_basis": "Working Together to Safeguard Children",
+}
+
+
+def test_a_child_protection_plan_from_today_sets_a_visit_due_in_ten_working_days(
+    app, make_user, make_family, make_client, new_context
+):
+    make_user("admin", username="root", team=None)
+    assert make_client("root").post("/api/checklist-templates", json=CP_VISITS).status_code == 201
+    amara = make_user("caseworker", username="amara", display_name="Amara Obi")
+    make_family(team_of=amara, worker=amara, name="Okoro")
+
+    context = new_context()
+    page = context.new_page()
+    errors = watch_for_errors(page)
+    sign_in(page, "amara")
+    okoro = page.get_by_role("row", name=re.compile("Okoro"))
+    expect(okoro).to_contain_text("No statutory visit set")  # no child is on a plan
+
+    okoro.get_by_role("link", name="Okoro").click()
+    page.get_by_role("link", name="Plan now for Sam Okoro").click()
+    page.get_by_label("Child protection plan").check()
+    page.get_by_label("Category").select_option(label="Physical abuse")
+    page.get_by_role("button", name="Save the plan").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Sam is now on")
+
+    page.get_by_role("link", name="Caseload", exact=True).click()
+    expect(okoro).to_contain_text("Visit due in 10 working days: Sam")
+    check_accessibility(page, "the caseload with a child's visit due")
+
+    # Ending the plan ends the visits it set.
+    okoro.get_by_role("link", name="Okoro").click()
+    page.get_by_role("link", name="Plan now for Sam Okoro").click()
+    page.get_by_label("No plan: end the current plan").check()
+    page.get_by_label("If the current plan ends, why?").select_option(label="Another reason")
+    page.get_by_role("button", name="Save the plan").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Sam's plan has ended")
+    page.get_by_role("link", name="Caseload", exact=True).click()
+    expect(okoro).to_contain_text("No statutory visit set")
+    assert errors == []

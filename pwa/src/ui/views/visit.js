@@ -8,8 +8,9 @@
 // stays on it.
 
 import { checklistItemId, newId } from "../../domain/ids.js";
-import { localDate, now, nowMs, today, todayIso } from "../../clock.js";
-import { formatDate as isoDate, nextVisitDue, parseDate } from "../../domain/timescales.js";
+import { localDate, now, nowMs, todayIso } from "../../clock.js";
+import { formatDate as isoDate, parseDate } from "../../domain/timescales.js";
+import { childDues } from "../../domain/statutory.js";
 import { button, checkboxes, dateInput, formValues, radios, readDate, textInput, textarea } from "../forms.js";
 import { html, mount } from "../html.js";
 import { backLink, formatDate, formatDateTime, tag } from "../layout.js";
@@ -76,7 +77,7 @@ const ANSWERS = [
   ["na", "Not applicable"],
 ];
 const ANSWER_WORDS = { yes: "Yes", no: "No", na: "Not applicable" };
-const UNIT_WORDS = { days: "days", working_days: "working days", weeks: "weeks" };
+const UNIT_WORDS = { days: "days", working_days: "working days", weeks: "weeks", months: "months" };
 // A visit recorded a little ahead of the device's clock is still "now".
 const CLOCK_SLACK_MS = 5 * 60_000;
 
@@ -125,18 +126,16 @@ function describeTimescale(rule) {
   return `every ${interval(rule.every)}`;
 }
 
-/** Return when this visit was due under the template's timescale, counted from the visit before. */
-function visitDue(data, family, template, checklist) {
+/**
+ * Return when this visit was due under the template's timescale: the soonest
+ * due of the family's children on a plan, counted from the visits before it.
+ */
+function visitDue(data, family, template, checklist, interaction) {
   if (checklist?.due_on) return checklist.due_on;
   if (!template.timescale) return null;
-  let last = null;
-  for (const other of data.ofFamily("checklist", family.id)) {
-    if (other.id === checklist?.id || !other.completed_on) continue;
-    const purpose = other.purpose || templatesOf(data).find((t) => t.id === other.template_id)?.purpose;
-    if (purpose === template.purpose && (!last || other.completed_on > last)) last = other.completed_on;
-  }
-  const started = family.created_at ? parseDate(family.created_at) : today();
-  return isoDate(nextVisitDue(template.timescale, { started, lastVisit: last ? parseDate(last) : null }));
+  const before = parseDate(localParts(interaction.occurred_at).date);
+  const [first] = childDues(data, family.id, { visitsBefore: before }).filter((due) => due.template.key === template.key);
+  return first ? isoDate(first.due) : null;
 }
 
 /** Return an item's answer: the device's record, or the answer waiting to be sent. */
@@ -519,12 +518,14 @@ class VisitFlow extends RecordScreen {
         ${this.continueButton("summary")}`;
     }
     const checklist = this.checklist;
-    const due = visitDue(this.data, family, template, checklist);
+    const due = visitDue(this.data, family, template, checklist, interaction);
     const visitDay = localParts(interaction.occurred_at).date;
     const timing = due
       ? html`<p class="govuk-body" id="visit-due">This visit was due by <strong>${formatDate(due)}</strong>${template.timescale ? ` (${describeTimescale(template.timescale)})` : ""}.
           ${visitDay <= due ? html`${tag("Within timescale", "green")} The visit on ${formatDate(visitDay)} was in time.` : html`${tag("Late", "red")} The visit on ${formatDate(visitDay)} was after the due date.`}</p>`
-      : html`<p class="govuk-body">No statutory timescale applies to this checklist.</p>`;
+      : template.timescale
+        ? html`<p class="govuk-body">No child in the family is on a plan this check applies to, so no visit was due.</p>`
+        : html`<p class="govuk-body">No statutory timescale applies to this checklist.</p>`;
     const heading = html`<h2 class="govuk-heading-m">${template.name}</h2>
       ${template.legal_basis ? html`<div class="govuk-inset-text app-pre-wrap">Legal basis: ${template.legal_basis}</div>` : ""}
       ${timing}`;

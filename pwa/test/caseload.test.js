@@ -1,0 +1,94 @@
+import { describe, expect, it } from "vitest";
+import { caseload, dueWords } from "../src/domain/caseload.js";
+import { parseDate } from "../src/domain/timescales.js";
+import { LocalData } from "../src/store.js";
+
+const TODAY = parseDate("2026-03-02"); // a Monday
+
+function record(entity, id, data) {
+  return { entity, id, version: 1, family_id: data.family_id ?? null, data: { id, version: 1, ...data } };
+}
+
+const CP_VISITS = record("checklist_template", "t1", {
+  key: "statutory_visit",
+  name: "Statutory visit",
+  purpose: "statutory_visit",
+  active: true,
+  timescale: { applies_to: ["child_protection"], every: { count: 10, unit: "working_days" } },
+});
+const CORE_GROUP = record("checklist_template", "t2", {
+  key: "core_group",
+  name: "Core group meeting",
+  purpose: "core_group",
+  active: true,
+  timescale: { applies_to: ["child_protection"], child_seen: false, first_within: { count: 10, unit: "working_days" }, every: { count: 6, unit: "weeks" } },
+});
+
+function family(id, name, children) {
+  const records = [record("family", id, { display_name: name, status: "open" })];
+  for (const [personId, given, episode] of children) {
+    records.push(record("person", personId, { given_name: given, family_name: name, is_child: true }));
+    records.push(record("membership", `m-${personId}`, { family_id: id, person_id: personId }));
+    if (episode) {
+      records.push(record("plan_episode", `e-${personId}`, { family_id: id, person_id: personId, ...episode }));
+    }
+  }
+  return records;
+}
+
+function dataOf(records) {
+  const data = new LocalData();
+  data.load({ records, outbox: [], notices: [] });
+  return data;
+}
+
+describe("the caseload's statutory visits", () => {
+  it("names the child and the check, soonest first, and sets none where no child is on a plan", () => {
+    const data = dataOf([
+      CP_VISITS,
+      CORE_GROUP,
+      // Mason's plan began last Monday: his visit is due in 5 working days; the core group too.
+      ...family("f1", "Okafor", [
+        ["p1", "Mason", { plan_type: "child_protection", cp_category: "NEG", started_on: "2026-02-23" }],
+        ["p2", "Lily", null],
+      ]),
+      ...family("f2", "Byrne", [["p3", "Kit", { plan_type: "child_in_need", started_on: "2025-05-01" }]]),
+      ...family("f3", "Hale", [["p4", "Ruby", { plan_type: "child_protection", cp_category: "EMO", started_on: "2026-01-05", ended_on: "2026-02-20", end_reason: "stepped_down" }]]),
+    ]);
+    const rows = caseload(data, TODAY);
+    const okafor = rows.find((row) => row.family.display_name === "Okafor");
+    expect(okafor.nextVisit).toMatchObject({ child: "Mason", check: "Core group", due: "2026-03-09", workingDays: 5, overdue: false, others: 1 });
+    expect(dueWords(okafor.nextVisit)).toBe("Core group due in 5 working days: Mason");
+    // A child in need plan has no rule here, and an ended plan sets nothing.
+    expect(rows.find((row) => row.family.display_name === "Byrne").nextVisit).toBeNull();
+    expect(rows.find((row) => row.family.display_name === "Hale").nextVisit).toBeNull();
+  });
+
+  it("counts from the last visit where that child was seen", () => {
+    const visit = (id, day, seen) =>
+      record("interaction", id, {
+        family_id: "f1",
+        occurred_at: `${day}T10:00:00Z`,
+        purpose: "statutory_visit",
+        participants: [{ person_id: "p1", present: true, seen }],
+      });
+    const data = dataOf([
+      CP_VISITS,
+      ...family("f1", "Okafor", [["p1", "Mason", { plan_type: "child_protection", cp_category: "NEG", started_on: "2026-02-02" }]]),
+      visit("v1", "2026-02-10", true),
+      visit("v2", "2026-02-26", false), // there, but not seen: does not count
+    ]);
+    const [row] = caseload(data, TODAY);
+    expect(row.nextVisit).toMatchObject({ child: "Mason", due: "2026-02-24", overdue: true });
+    expect(dueWords(row.nextVisit)).toBe("Visit was due 24 February 2026: Mason");
+  });
+
+  it("says a near date in working days and a far one as a date", () => {
+    const words = (workingDays, inDays, due = "2026-03-16") => dueWords({ check: "Visit", child: "Mason", due, overdue: false, workingDays, inDays });
+    expect(words(10, 14)).toBe("Visit due in 10 working days: Mason");
+    expect(words(1, 1)).toBe("Visit due in 1 working day: Mason");
+    expect(words(0, 0)).toBe("Visit due today: Mason");
+    expect(words(0, 1, "2026-03-07")).toBe("Visit due by 7 March 2026: Mason");
+    expect(words(11, 15, "2026-03-17")).toBe("Visit due 17 March 2026: Mason");
+  });
+});
