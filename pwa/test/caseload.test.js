@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { caseload, dueWords } from "../src/domain/caseload.js";
+import { templateForVisit } from "../src/domain/statutory.js";
 import { parseDate } from "../src/domain/timescales.js";
 import { LocalData } from "../src/store.js";
 
@@ -90,5 +91,28 @@ describe("the caseload's statutory visits", () => {
     expect(words(0, 0)).toBe("Visit due today: Mason");
     expect(words(0, 1, "2026-03-07")).toBe("Visit due by 7 March 2026: Mason");
     expect(words(11, 15, "2026-03-17")).toBe("Visit due 17 March 2026: Mason");
+  });
+});
+
+describe("the checklist of a visit", () => {
+  it("is the template for the plan a child in the family is on", () => {
+    const template = (id, appliesTo) =>
+      record("checklist_template", id, {
+        key: id,
+        name: id,
+        purpose: "statutory_visit",
+        active: true,
+        timescale: appliesTo ? { applies_to: appliesTo, every: { count: 4, unit: "weeks" } } : null,
+      });
+    const data = dataOf([
+      template("cp_visit", ["child_protection"]),
+      template("lac_visit", ["looked_after"]),
+      template("any_visit", null),
+      ...family("f1", "Okafor", [["p1", "Mason", { plan_type: "looked_after", legal_status: "C2", started_on: "2026-01-05" }]]),
+      ...family("f2", "Byrne", [["p2", "Kit", null]]),
+    ]);
+    expect(templateForVisit(data, "statutory_visit", "f1").key).toBe("lac_visit");
+    expect(templateForVisit(data, "statutory_visit", "f2").key).toBe("any_visit");
+    expect(templateForVisit(data, "core_group", "f1")).toBeNull();
   });
 });

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from server import demo
 from server.api.schemas import dump_row, record_dumper
 from server.extensions import db
-from server.persistence import Amendment, Membership, Note, Person, PlanEpisode
+from server.persistence import Amendment, Note
 from server.persistence.case import CASE_RECORDS
 
 
@@ -23,23 +23,6 @@ def test_every_kind_dumps_the_same_fast_and_through_its_schema(app, app_context)
             changes={"strengths": "Warmth"},
         )
     )
-    child = db.session.execute(
-        sa.select(Person.id, Membership.family_id)
-        .join(Membership, Membership.person_id == Person.id)
-        .where(Person.is_child.is_(True))
-    ).first()
-    if not db.session.scalar(sa.select(sa.func.count()).select_from(PlanEpisode)):
-        db.session.add(
-            PlanEpisode(
-                family_id=child.family_id,
-                person_id=child.id,
-                plan_type="looked_after",
-                legal_status="C2",
-                placement_type="U4",
-                placement_started_on=note.created_at.date(),
-                started_on=note.created_at.date(),
-            )
-        )
     db.session.commit()
     compared = 0
     for kind, model in CASE_RECORDS.items():

@@ -142,3 +142,31 @@ def test_a_child_protection_plan_from_today_sets_a_visit_due_in_ten_working_days
     page.get_by_role("link", name="Caseload", exact=True).click()
     expect(okoro).to_contain_text("No statutory visit set")
     assert errors == []
+
+
+def test_the_demo_council_shows_only_its_genuine_overdue_visits(app, new_context):
+    from server import demo
+    from tests.test_demo import MAKE_RUN_FAMILIES, MAKE_RUN_SEED
+
+    with app.app_context():
+        demo.load_demo_data(families=MAKE_RUN_FAMILIES, seed=MAKE_RUN_SEED)
+
+    context = new_context()
+    page = context.new_page()
+    sign_in(page, "cw.amara", password=demo.DEMO_PASSWORD)
+    overdue = page.get_by_role("row").filter(has=page.locator(".govuk-tag", has_text="Overdue"))
+    expect(overdue).to_have_count(2)
+    for row in overdue.all():
+        # Each names the check and the child: "Visit was due 3 December 2026: Kaviya".
+        expect(row).to_contain_text(re.compile(r"Visit was due \d+ \w+ \d{4}: \w+"))
+    amara_overdue = sorted(row.get_by_role("link").first.inner_text() for row in overdue.all())
+
+    supervisor = new_context().new_page()
+    sign_in(supervisor, "sup.north", password=demo.DEMO_PASSWORD)
+    supervisor.get_by_role("link", name="Team view").click()
+    panel = supervisor.locator("#compliance-panel table").filter(has_text="overdue")
+    rows = panel.locator("tbody tr")
+    expect(rows).to_have_count(2)
+    assert sorted(row.get_by_role("link").first.inner_text() for row in rows.all()) == (
+        amara_overdue
+    )

@@ -5,7 +5,7 @@
 
 import { localDate } from "../clock.js";
 import { currentEpisode } from "./plans.js";
-import { childVisitDue, parseDate } from "./timescales.js";
+import { childVisitDue, parseDate, ruleApplies } from "./timescales.js";
 
 // What the caseload calls each check, by the purpose of its template.
 const CHECK_NAMES = { statutory_visit: "Visit", core_group: "Core group", review: "Review" };
@@ -82,4 +82,27 @@ export function childDues(data, familyId, { visitsBefore = null } = {}) {
 /** Return the name a child goes by. */
 export function childName(child) {
   return child.known_as || child.given_name || "A child";
+}
+
+/**
+ * Return the active checklist template for a visit's purpose, or null. A
+ * council may keep one per kind of plan (a child protection visit, a
+ * looked-after child's visit): the one that applies to a child's plan in the
+ * family comes first, then one for every plan, then the newest.
+ */
+export function templateForVisit(data, purpose, familyId) {
+  const candidates = data
+    .all("checklist_template")
+    .filter((template) => template.active !== false && template.purpose === purpose)
+    .sort((a, b) => (b.version || 0) - (a.version || 0));
+  const plans = childrenOf(data, familyId)
+    .map((child) => currentEpisode(data, child.id)?.plan_type)
+    .filter(Boolean);
+  const forPlans = (template) => template.timescale?.applies_to?.length;
+  return (
+    candidates.find((template) => forPlans(template) && plans.some((plan) => ruleApplies(template.timescale, plan))) ||
+    candidates.find((template) => !forPlans(template)) ||
+    candidates[0] ||
+    null
+  );
 }

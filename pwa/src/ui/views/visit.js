@@ -10,7 +10,7 @@
 import { checklistItemId, newId } from "../../domain/ids.js";
 import { localDate, now, nowMs, todayIso } from "../../clock.js";
 import { formatDate as isoDate, parseDate } from "../../domain/timescales.js";
-import { childDues } from "../../domain/statutory.js";
+import { childDues, templateForVisit } from "../../domain/statutory.js";
 import { button, checkboxes, dateInput, formValues, radios, readDate, textInput, textarea } from "../forms.js";
 import { html, mount } from "../html.js";
 import { backLink, formatDate, formatDateTime, tag } from "../layout.js";
@@ -109,13 +109,6 @@ function ofVisit(data, entity, familyId, interactionId) {
 
 function templatesOf(data) {
   return data.all("checklist_template");
-}
-
-/** Return the active checklist template for a purpose (its newest version), or null. */
-function templateFor(data, purpose) {
-  return templatesOf(data)
-    .filter((template) => template.active !== false && template.purpose === purpose)
-    .sort((a, b) => (b.version || 0) - (a.version || 0))[0] || null;
 }
 
 function describeTimescale(rule) {
@@ -326,7 +319,7 @@ class VisitFlow extends RecordScreen {
   get template() {
     const checklist = this.checklist;
     if (checklist) return templatesOf(this.data).find((template) => template.id === checklist.template_id) || null;
-    return this.interaction ? templateFor(this.data, this.interaction.purpose) : null;
+    return this.interaction ? templateForVisit(this.data, this.interaction.purpose, this.familyId) : null;
   }
 
   /** Return the part to show: the one chosen, or the first that still needs doing. */
