@@ -359,3 +359,32 @@ def test_the_make_run_council_is_well_run_with_few_recognisable_gaps(make_run_co
     running = {e.plan_type for e in _all(PlanEpisode) if e.ended_on is None}
     assert running == {"early_help", "child_in_need", "child_protection", "looked_after"}
     assert len({due.family_id for due in child_dues()}) > len(families) // 2
+
+
+def test_the_summary_counts_as_not_done_exactly_the_visits_overdue_now(
+    make_run_council, app_context
+):
+    from datetime import timedelta
+
+    from server import clock
+    from server.services.statutory import VisitOutcome, child_dues, statutory_visits_due
+
+    today = clock.today()
+    visit_keys = {"statutory_visit", "child_in_need_visit", "looked_after_visit"}
+    overdue = {
+        (due.person_id, due.template_key, due.due)
+        for due in child_dues()
+        if due.due < today and due.template_key in visit_keys
+    }
+    assert overdue
+    due = statutory_visits_due(today - timedelta(days=120), today, as_of=today)
+    not_done = {
+        (visit.person_id, visit.template_key, visit.due)
+        for visit in due
+        if visit.outcome is VisitOutcome.NOT_DONE
+    }
+    assert not_done == overdue
+    # The rest of the council's visits in those months were made, nearly all on time.
+    made = [visit for visit in due if visit.outcome is not VisitOutcome.NOT_DONE]
+    on_time = [visit for visit in made if visit.outcome is VisitOutcome.MET]
+    assert len(made) > 500 and len(on_time) / len(made) > 0.8

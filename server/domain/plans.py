@@ -10,7 +10,7 @@ a correction is an amendment.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from enum import StrEnum
 from typing import Any
@@ -91,6 +91,18 @@ def check_amendment(changes: Mapping[str, str], codes: Mapping[str, set[str]]) -
             errors[name] = "Choose one of the codes in the list."
     if errors:
         raise InvalidInput(errors={"changes": field_errors(**errors)})
+
+
+def corrected(values: Mapping[str, Any], amendments: Iterable[Mapping[str, str]]) -> dict[str, Any]:
+    """Return an episode's values as its amendments, oldest first, corrected them."""
+    fixed = dict(values)
+    for changes in amendments:
+        for name, value in changes.items():
+            if name in AMENDABLE_DATES:
+                fixed[name] = date.fromisoformat(value)
+            elif name in AMENDABLE_CODES:
+                fixed[name] = value
+    return fixed
 
 
 def _plan_words(plan_type: PlanType) -> str:

@@ -290,6 +290,45 @@ def child_visit_due(
     return add_interval(last, interval, extra_holidays)
 
 
+def visits_due(
+    rule: TimescaleRule,
+    episode: Episode,
+    visits: Iterable[date],
+    *,
+    until: date,
+    extra_holidays: Iterable[date] = (),
+) -> list[tuple[date, date | None]]:
+    """Return each due date of a child's episode up to ``until``, with the visit that met it.
+
+    The first visit on or after the rule's start answers the first due date,
+    the next visit the next due date (counted from the visit before), and so
+    on; a due date with no visit after the one before is paired with None. A
+    due date after the episode ended is not due.
+    """
+    running = Episode(
+        episode.plan_type,
+        episode.started_on,
+        None,
+        episode.placement_started_on,
+        episode.placement_type,
+    )
+    start = running.started_on
+    if rule.counts_from is CountsFrom.PLACEMENT_START and running.placement_started_on:
+        start = running.placement_started_on
+    remaining = sorted(day for day in visits if day >= start)
+    made: list[date] = []
+    dues: list[tuple[date, date | None]] = []
+    while True:
+        due = child_visit_due(rule, running, made, extra_holidays)
+        if due is None or due > until or (episode.ended_on is not None and due > episode.ended_on):
+            return dues
+        answer = remaining[len(made)] if len(made) < len(remaining) else None
+        dues.append((due, answer))
+        if answer is None:
+            return dues
+        made.append(answer)
+
+
 def timeliness(due: date, visited: date | None, today: date) -> Timeliness:
     """Return whether a visit due on ``due`` was met on time, late, or not yet."""
     if visited is not None:

@@ -13,15 +13,17 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
 
 from .. import clock
-from ..domain.timescales import Episode, TimescaleRule, child_visit_due
+from ..domain.plans import corrected
+from ..domain.timescales import Episode, TimescaleRule, child_visit_due, visits_due
 from ..extensions import db
-from ..persistence import ChecklistTemplate, Family, Interaction, PlanEpisode
+from ..persistence import Amendment, ChecklistTemplate, Family, Interaction, PlanEpisode
 
 
 @dataclass(frozen=True)
@@ -158,3 +160,113 @@ def child_dues(
                     )
                 )
     return sorted(dues, key=lambda d: (d.due, str(d.family_id), str(d.person_id)))
+
+
+STATUTORY_VISIT = "statutory_visit"
+
+
+class VisitOutcome(StrEnum):
+    MET = "met"  # the child was seen on or before the day the visit was due
+    LATE = "late"  # seen, after that day
+    NOT_DONE = "not_done"  # not seen since the visit before, and the day has passed
+
+
+@dataclass(frozen=True)
+class DueVisit:
+    """One statutory visit a child was due, and what became of it."""
+
+    family_id: uuid.UUID
+    team_id: uuid.UUID
+    person_id: uuid.UUID
+    plan_type: str
+    template_key: str
+    due: date
+    visited: date | None
+    outcome: VisitOutcome
+
+
+def _corrections(episode_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[dict[str, str]]]:
+    if not episode_ids:
+        return {}
+    found: dict[uuid.UUID, list[dict[str, str]]] = {}
+    for target_id, changes in db.session.execute(
+        sa.select(Amendment.target_id, Amendment.changes)
+        .where(
+            Amendment.target_kind == "plan_episode",
+            Amendment.target_id.in_(episode_ids),
+            Amendment.deleted_at.is_(None),
+        )
+        .order_by(Amendment.created_at, Amendment.id)
+    ):
+        found.setdefault(target_id, []).append(changes)
+    return found
+
+
+def statutory_visits_due(start: date, end: date, as_of: date) -> list[DueVisit]:
+    """Return every statutory visit a child on a plan was due from ``start`` until ``end``.
+
+    Each is met, late, or not done (no visit where the child was seen since
+    the one before, and the due day is before ``as_of``); one due on or after
+    ``as_of`` with no visit yet is not due and left out. Ended plans count for
+    the days they ran, as their amendments corrected them; deleted families
+    and episodes do not count. docs/metrics.md defines the measure.
+    """
+    templates = [t for t in statutory_templates() if t.purpose == STATUTORY_VISIT]
+    if not templates:
+        return []
+    rows = db.session.execute(
+        sa.select(PlanEpisode, Family.team_id)
+        .join(Family, Family.id == PlanEpisode.family_id)
+        .where(
+            PlanEpisode.deleted_at.is_(None),
+            Family.deleted_at.is_(None),
+            PlanEpisode.started_on < end,
+        )
+    ).all()
+    fixes = _corrections([episode.id for episode, _ in rows])
+    visits = _visits({episode.family_id for episode, _ in rows}, {STATUTORY_VISIT})
+    by_family: dict[uuid.UUID, list[_Visit]] = {}
+    for visit in visits:
+        by_family.setdefault(visit.family_id, []).append(visit)
+    last_day = end - timedelta(days=1)
+    due_visits: list[DueVisit] = []
+    for row, team_id in rows:
+        values = corrected(
+            {name: getattr(row, name) for name in Episode.__dataclass_fields__},
+            fixes.get(row.id, []),
+        )
+        episode = Episode(**values)
+        if episode.ended_on is not None and episode.ended_on < start:
+            continue
+        child = str(row.person_id)
+        for template in templates:
+            days = [
+                visit.day
+                for visit in by_family.get(row.family_id, [])
+                if not template.rule.child_seen or child in visit.seen
+            ]
+            for due, visited in visits_due(template.rule, episode, days, until=last_day):
+                if due < start:
+                    continue
+                if visited is None and due >= as_of:
+                    continue
+                outcome = (
+                    VisitOutcome.NOT_DONE
+                    if visited is None
+                    else VisitOutcome.MET
+                    if visited <= due
+                    else VisitOutcome.LATE
+                )
+                due_visits.append(
+                    DueVisit(
+                        row.family_id,
+                        team_id,
+                        row.person_id,
+                        episode.plan_type,
+                        template.key,
+                        due,
+                        visited,
+                        outcome,
+                    )
+                )
+    return due_visits

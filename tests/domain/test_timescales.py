@@ -21,6 +21,7 @@ from server.domain.timescales import (
     is_working_day,
     next_visit_due,
     timeliness,
+    visits_due,
     working_days_between,
 )
 
@@ -487,3 +488,28 @@ def test_parse_reads_what_a_rule_applies_to_and_counts_from() -> None:
         TimescaleRule.parse({"every": {"count": 1, "unit": "weeks"}, "counts_from": "birth"})
     with pytest.raises(ValueError, match="applies_to"):
         TimescaleRule.parse({"every": {"count": 1, "unit": "weeks"}, "applies_to": "cp"})
+
+
+def test_each_due_date_of_a_plan_is_paired_with_the_visit_that_met_it() -> None:
+    # Due 16 March (met 12 March); then 26 March (met late, 30 March); then 15 April
+    # (10 working days after 30 March, past Good Friday and Easter Monday).
+    visits = [d("2026-03-12"), d("2026-03-30")]
+    assert visits_due(CP_VISITS, CP_PLAN, visits, until=d("2026-04-30")) == [
+        (d("2026-03-16"), d("2026-03-12")),
+        (d("2026-03-26"), d("2026-03-30")),
+        (d("2026-04-15"), None),
+    ]
+    assert visits_due(CP_VISITS, CP_PLAN, visits, until=d("2026-03-20")) == [
+        (d("2026-03-16"), d("2026-03-12")),
+    ]
+
+
+def test_no_visit_is_due_after_the_plan_ended() -> None:
+    ended = Episode("child_protection", d("2026-03-02"), ended_on=d("2026-03-20"))
+    assert visits_due(CP_VISITS, ended, [d("2026-03-12")], until=d("2026-06-01")) == [
+        (d("2026-03-16"), d("2026-03-12")),
+    ]
+    assert (
+        visits_due(CP_VISITS, Episode("early_help", d("2026-03-02")), [], until=d("2027-01-01"))
+        == []
+    )
