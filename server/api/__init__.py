@@ -11,6 +11,7 @@ from . import (
     colleagues,
     health,
     notifications,
+    placements,
     practice,
     records,
     reports,
@@ -47,6 +48,7 @@ def register_blueprints(api: Api) -> None:
         notifications.blp,
         subject_access.blp,
         reports.blp,
+        placements.blp,
     ):
         api.register_blueprint(module_blueprint)
     for spec in records.ROUTES:

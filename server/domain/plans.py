@@ -10,12 +10,13 @@ a correction is an amendment.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from datetime import date
 from enum import StrEnum
 from typing import Any
 
 from .errors import InvalidInput, RuleBroken, field_errors
+from .roles import Role
 
 
 class PlanType(StrEnum):
@@ -103,6 +104,20 @@ def corrected(values: Mapping[str, Any], amendments: Iterable[Mapping[str, str]]
             elif name in AMENDABLE_CODES:
                 fixed[name] = value
     return fixed
+
+
+def may_see_placement_address(
+    *,
+    role: str,
+    user_id: object,
+    user_team_id: object,
+    family_team_id: object,
+    allocated_worker_ids: Collection[object],
+) -> bool:
+    """Return whether a user may see a placement address (allocated worker, team supervisors)."""
+    if role == Role.SUPERVISOR:
+        return user_team_id is not None and user_team_id == family_team_id
+    return role == Role.CASEWORKER and user_id in allocated_worker_ids
 
 
 def _plan_words(plan_type: PlanType) -> str:

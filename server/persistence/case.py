@@ -424,6 +424,24 @@ class PlanEpisode(CaseRecord):
         return SignState.SIGNED.value if self.ended_on is not None else SignState.DRAFT.value
 
 
+class PlacementAddress(Model):
+    """A looked-after child's placement address: restricted, never synced, never exported.
+
+    Not a case record: it has no place in the change feed, so no device keeps
+    it, and subject access bundles and summaries never read it. Each change is
+    a new row (the latest is the address now); reads and writes are audited.
+    """
+
+    __tablename__ = "placement_address"
+
+    id: Mapped[uuid_pk]
+    episode_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("plan_episode.id"), index=True)
+    # {"line1", "line2", "town", "postcode"}
+    address: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    recorded_at: Mapped[timestamp]
+    recorded_by_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("user_account.id"))
+
+
 class RecordHistory(Model):
     """Each change to a case record: the values before and after, append-only."""
 

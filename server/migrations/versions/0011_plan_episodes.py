@@ -1,4 +1,4 @@
-"""Children's plan episodes: early help, child in need, child protection, looked after.
+"""Children's plan episodes (early help, child in need, child protection, looked after) and placement addresses.
 
 Revision ID: 0011_plan_episodes
 Revises: 0010
@@ -7,6 +7,7 @@ Create Date: 2026-11-30 09:00:00
 """
 from alembic import op
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
 revision = '0011_plan_episodes'
@@ -46,6 +47,19 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_plan_episode_family_id'), ['family_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_plan_episode_person_id'), ['person_id'], unique=False)
 
+    op.create_table('placement_address',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('episode_id', sa.Uuid(), nullable=False),
+    sa.Column('address', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('recorded_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('recorded_by_id', sa.Uuid(), nullable=False),
+    sa.ForeignKeyConstraint(['episode_id'], ['plan_episode.id'], name=op.f('fk_placement_address_episode_id_plan_episode')),
+    sa.ForeignKeyConstraint(['recorded_by_id'], ['user_account.id'], name=op.f('fk_placement_address_recorded_by_id_user_account')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_placement_address'))
+    )
+    with op.batch_alter_table('placement_address', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_placement_address_episode_id'), ['episode_id'], unique=False)
+
     if op.get_bind().dialect.name == "postgresql":
         # An ended episode is frozen like a signed record, in the database too.
         op.execute(
@@ -67,6 +81,10 @@ def downgrade():
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP TRIGGER plan_episode_ended_frozen ON plan_episode")
         op.execute("DROP FUNCTION refuse_ended_change()")
+    with op.batch_alter_table('placement_address', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_placement_address_episode_id'))
+
+    op.drop_table('placement_address')
     with op.batch_alter_table('plan_episode', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_plan_episode_person_id'))
         batch_op.drop_index(batch_op.f('ix_plan_episode_family_id'))

@@ -5,7 +5,8 @@
 
 import { newId } from "../../domain/ids.js";
 import { NO_PLAN, PLAN_TYPES, checkPlanChange, currentEpisode, episodesOf, keepsPlan, planChanges, planName } from "../../domain/plans.js";
-import { button, dateInput, errorSummary, formValues, readDate, select, storageMessage } from "../forms.js";
+import { button, dateInput, errorSummary, formValues, readDate, select, storageMessage, textInput } from "../forms.js";
+import { ApiError, Offline, SessionEnded, get, hasCsrfToken, post } from "../../sync/api.js";
 import { html } from "../html.js";
 import { backLink, formatDate, tag } from "../layout.js";
 import { Screen, successBanner } from "../screen.js";
@@ -89,6 +90,42 @@ function planForm(context, child, current, errors) {
   </form>`;
 }
 
+/**
+ * The placement address of a looked-after child: online only. It is fetched
+ * when asked for and held in this screen's memory: never in a draft, never
+ * stored on the device. The server shows it to the allocated worker and the
+ * team's supervisors alone.
+ */
+function placementSection(current, placement) {
+  if (current?.plan_type !== "looked_after" || current.unsynced) {
+    return "";
+  }
+  const address = placement.address;
+  const lines = address ? [address.line1, address.line2, address.town, address.postcode].filter(Boolean) : [];
+  const errors = placement.errors || {};
+  return html`<section aria-labelledby="placement-heading" class="govuk-!-margin-bottom-8" id="placement-address">
+    <h2 class="govuk-heading-m" id="placement-heading">Placement address</h2>
+    <p class="govuk-body">Confidential. Only the allocated worker and the team's supervisors can see it. It needs a connection and is never kept on this device.</p>
+    ${placement.problem
+      ? html`<div class="govuk-warning-text" id="placement-problem">
+          <span class="govuk-warning-text__icon" aria-hidden="true">!</span>
+          <strong class="govuk-warning-text__text"><span class="govuk-visually-hidden">Warning</span>${placement.problem}</strong>
+        </div>`
+      : ""}
+    ${placement.loaded
+      ? html`<p class="govuk-body" id="placement-now">${lines.length ? lines.map((line, index) => html`${index ? html`<br>` : ""}${line}`) : "No placement address recorded yet."}</p>
+          <form id="placement-form" novalidate autocomplete="off">
+            <h3 class="govuk-heading-s">Record the placement address now</h3>
+            ${textInput({ name: "placement_line1", label: "Address line 1", error: errors.line1, autocomplete: "off" })}
+            ${textInput({ name: "placement_line2", label: "Address line 2 (optional)", autocomplete: "off" })}
+            ${textInput({ name: "placement_town", label: "Town or city (optional)", width: 20, autocomplete: "off" })}
+            ${textInput({ name: "placement_postcode", label: "Postcode (optional)", width: 10, autocomplete: "off" })}
+            ${button("Record the address", { secondary: true })}
+          </form>`
+      : html`<button type="button" class="govuk-button govuk-button--secondary" data-module="govuk-button" id="show-placement">Show the placement address</button>`}
+  </section>`;
+}
+
 function historySection(context, episodes, pending) {
   const { label } = context;
   const ended = episodes.filter((episode) => episode.ended_on);
@@ -113,6 +150,8 @@ export async function planView(context) {
   const screen = new Screen(context, "plan-page");
   const drafts = await screen.typed.load(draftKey);
   const state = { errors: {}, message: "" };
+  // The placement address, in memory only while this screen is open.
+  const placement = { loaded: false, address: null, problem: "", errors: {} };
   const pending = (episode) => Boolean(episode.unsynced) || data.pending("plan_episode", episode.id);
 
   function page() {
@@ -135,6 +174,7 @@ export async function planView(context) {
         ${current && pending(current) ? unsyncedTag() : ""}
       </p>
       ${child.is_child ? planForm(context, child, current, state.errors) : html`<p class="govuk-body">Plans are for children only.</p>`}
+      ${placementSection(current, placement)}
       ${historySection(context, episodesOf(data, personId), pending)}
     </div>`;
   }
@@ -149,6 +189,51 @@ export async function planView(context) {
       }
     });
     showChosenReveal(root);
+    root.querySelector("#show-placement")?.addEventListener("click", () => placementRequest("GET"));
+    root.querySelector("#placement-form")?.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const values = formValues(event.target);
+      const address = {
+        line1: values.placement_line1.trim(),
+        line2: values.placement_line2.trim() || null,
+        town: values.placement_town.trim() || null,
+        postcode: values.placement_postcode.trim().toUpperCase() || null,
+      };
+      if (!address.line1) {
+        placement.errors = { line1: "Enter the first line of the address" };
+        return draw({ afterSubmit: true }).querySelector("#placement_line1")?.focus();
+      }
+      return placementRequest("POST", address);
+    });
+  }
+
+  /** Fetch or record the placement address on the server; nothing is stored here. */
+  async function placementRequest(method, address = null) {
+    const episode = currentEpisode(data, personId);
+    placement.problem = "";
+    placement.errors = {};
+    try {
+      if (!hasCsrfToken()) {
+        await session.resumeServerSession(true);
+      }
+      const path = `/api/plan-episodes/${episode.id}/placement-address`;
+      const shown = method === "GET" ? await get(path) : await post(path, address);
+      placement.loaded = true;
+      placement.address = shown.address;
+    } catch (error) {
+      placement.problem =
+        error instanceof Offline
+          ? "There is no connection: the placement address can only be seen online."
+          : error instanceof SessionEnded
+            ? "Your session with the server has ended. Sign in again to see the placement address."
+            : error instanceof ApiError && error.status === 403
+              ? "Only the allocated worker and the team's supervisors can see the placement address."
+              : `The placement address could not be ${method === "GET" ? "shown" : "recorded"}: ${error.message}`;
+    }
+    const root = draw({ afterSubmit: true, justSaved: method === "POST" && !placement.problem ? ["placement-form"] : [] });
+    const target = root.querySelector(placement.problem ? "#placement-problem" : "#placement-now");
+    target?.setAttribute("tabindex", "-1");
+    target?.focus();
   }
 
   /** Show the questions of the chosen plan, hide the others. */
