@@ -508,7 +508,7 @@ def _remaining(pending: Mapping[str, Position], xmin: int) -> int:
 class AmendmentMutationSchema(Schema):
     id = fields.UUID(required=True)
     target_kind = fields.String(
-        required=True, validate=lambda v: v in ("note", "judgment", "review")
+        required=True, validate=lambda v: v in ("note", "judgment", "review", "plan_episode")
     )
     target_id = fields.UUID(required=True)
     reason = WRITABLE[RecordKind.AMENDMENT]["reason"]
@@ -868,6 +868,8 @@ def _rejection_for(user: User, raw: Mapping[str, Any], error: Exception) -> Muta
     if isinstance(error, domain.NotFound):
         reason = RejectReason.NOT_IN_CASELOAD if _exists_anywhere(raw) else RejectReason.NOT_FOUND
         return reject(mutation_id, reason)
+    if isinstance(error, domain.RecordEnded):
+        return reject(mutation_id, RejectReason.SIGNED, error.message)
     if isinstance(error, domain.RecordSigned):
         return reject(mutation_id, RejectReason.SIGNED)
     if isinstance(error, domain.Forbidden):

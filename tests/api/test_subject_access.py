@@ -91,6 +91,7 @@ def test_an_admin_gets_every_record_about_the_person_with_amendments_history_and
     assert [c["id"] for c in records(archive, "checklist")] == [ids["checklist"]]
     assert [c["id"] for c in records(archive, "conference")] == [ids["conference"]]
     assert [p["id"] for p in records(archive, "plan_action")] == [ids["plan_action"]]
+    assert [p["id"] for p in records(archive, "plan_episode")] == [ids["plan_episode"]]
     # Its question names Tobi; the team's session header names no family and stays out.
     assert [d["id"] for d in records(archive, "supervision_discussion")] == [
         ids["supervision_discussion"]

@@ -20,6 +20,7 @@ import { html } from "../html.js";
 import { backLink, formatDate, formatDateTime, tag } from "../layout.js";
 import { Screen, successBanner } from "../screen.js";
 import { assignmentHistorySection } from "./handover.js";
+import { currentEpisode, planName } from "../../domain/plans.js";
 import { nowIso, todayIso } from "../../clock.js";
 
 // --- shared with the network map ----------------------------------------------------
@@ -293,6 +294,7 @@ function membersSection(context, members, state) {
             <th scope="col" class="govuk-table__header">Age</th>
             <th scope="col" class="govuk-table__header">Child or adult</th>
             <th scope="col" class="govuk-table__header">Role in family</th>
+            <th scope="col" class="govuk-table__header">Plan now</th>
           </tr></thead>
           <tbody class="govuk-table__body">${members.map(
             ({ person, role, unsynced }) => html`<tr class="govuk-table__row">
@@ -300,6 +302,7 @@ function membersSection(context, members, state) {
               <td class="govuk-table__cell">${ageText(person)}</td>
               <td class="govuk-table__cell">${person.is_child ? "Child" : "Adult"}</td>
               <td class="govuk-table__cell">${role || "Not recorded"}</td>
+              <td class="govuk-table__cell">${person.is_child ? planCell(context, person) : ""}</td>
             </tr>`,
           )}</tbody>
         </table>`
@@ -308,6 +311,14 @@ function membersSection(context, members, state) {
       ? personForm(context, state.errorsOf === "person" ? state.errors : {})
       : html`<button type="button" class="govuk-button govuk-button--secondary" data-module="govuk-button" id="add-person" data-family-action="add-person">Add a person</button>`}
   </section>`;
+}
+
+/** A child's plan now, and the way to change it. */
+function planCell({ data, label, params }, person) {
+  const current = currentEpisode(data, person.id);
+  const pending = current && (current.unsynced || data.pending("plan_episode", current.id));
+  return html`${planName(current, label)}${current ? html`, since ${formatDate(current.started_on)}` : ""} ${pending ? unsyncedTag() : ""}
+    <br><a class="govuk-link" href="#/family/${params[0]}/child/${person.id}/plan">Plan now<span class="govuk-visually-hidden"> for ${fullName(person)}</span></a>`;
 }
 
 function personForm({ vocabulary }, errors) {
