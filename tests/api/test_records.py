@@ -7,6 +7,7 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
+from server import clock
 from server.extensions import db
 from server.persistence import AuditEvent, Note, RecordHistory
 from server.services.case_records import checklist_item_id
@@ -220,6 +221,24 @@ def test_red_decisions_need_a_supervisor_who_is_not_the_author(team, make_client
 def test_a_checklist_is_made_from_its_template_with_derived_item_ids(team):
     worker, _, template = team
     family = created(worker.post("/api/families", json={"display_name": "Ali family"}))
+    # A child on a plan: the visits the checklist records fall due from it.
+    child = created(
+        worker.post(
+            "/api/people",
+            json={
+                "family_id": family["id"],
+                "given_name": "Zara",
+                "family_name": "Ali",
+                "is_child": True,
+            },
+        )
+    )
+    plan = {"plan_type": "child_in_need", "started_on": clock.today().isoformat()}
+    created(
+        worker.post(
+            "/api/plan-episodes", json={"family_id": family["id"], "person_id": child["id"], **plan}
+        )
+    )
     checklist = created(
         worker.post(
             "/api/checklists", json={"family_id": family["id"], "template_id": template["id"]}
