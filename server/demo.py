@@ -23,7 +23,7 @@ from . import clock
 from .domain.lights import JudgmentStatus, Light, light_for, status_when_signed
 from .domain.records import DEVICE_TIMED, SIGNABLE
 from .domain.roles import Role
-from .domain.timescales import TimescaleRule, next_visit_due, timeliness
+from .domain.timescales import Episode, TimescaleRule, child_visit_due, timeliness
 from .extensions import db
 from .persistence import (
     Assignment,
@@ -41,6 +41,7 @@ from .persistence import (
     Note,
     Person,
     PlanAction,
+    PlanEpisode,
     Relationship,
     Review,
     Suggestion,
@@ -114,10 +115,53 @@ POLICY = [
     {"key": "placement_move", "label": "Placement move", "light": "red"},
 ]
 
-STATUTORY_TIMESCALE = {"every": {"count": 10, "unit": "working_days"}}
-CORE_GROUP_TIMESCALE = {
+# The council's timescales, by the plans they apply to (docs/architecture.md).
+CP_VISIT_TIMESCALE: dict[str, Any] = {
+    "applies_to": ["child_protection"],
+    "every": {"count": 10, "unit": "working_days"},
+}
+CIN_VISIT_TIMESCALE: dict[str, Any] = {
+    "applies_to": ["child_in_need"],
+    "every": {"count": 20, "unit": "working_days"},
+}
+# The Care Planning, Placement and Case Review (England) Regulations 2010, reg. 28.
+LOOKED_AFTER_VISIT_TIMESCALE: dict[str, Any] = {
+    "applies_to": ["looked_after"],
+    "counts_from": "placement_start",
+    "first_within": {"count": 1, "unit": "weeks"},
+    "every": {"count": 6, "unit": "weeks"},
+    "long_term": {
+        "after": {"count": 12, "unit": "months"},
+        "every": {"count": 3, "unit": "months"},
+        "placement_types": ["U1", "U4"],
+    },
+}
+CORE_GROUP_TIMESCALE: dict[str, Any] = {
+    "applies_to": ["child_protection"],
+    "child_seen": False,
     "every": {"count": 6, "unit": "weeks"},
     "first_within": {"count": 10, "unit": "working_days"},
+}
+LOOKED_AFTER_REVIEW_TIMESCALE: dict[str, Any] = {
+    "applies_to": ["looked_after"],
+    "child_seen": False,
+    "first_within": {"count": 20, "unit": "working_days"},
+    "then": [{"count": 3, "unit": "months"}],
+    "every": {"count": 6, "unit": "months"},
+}
+# Where timed meetings happen (visits and core groups choose theirs as they are made).
+TIMED_MODES = {"review": "office"}
+# The plan each level of the demo's work puts its children on.
+PLAN_OF_LEVEL = {
+    "early_help": "early_help",
+    "child_in_need": "child_in_need",
+    "child_protection": "child_protection",
+    "child_in_care": "looked_after",
+}
+VISIT_TIMESCALE_OF_PLAN = {
+    "child_in_need": CIN_VISIT_TIMESCALE,
+    "child_protection": CP_VISIT_TIMESCALE,
+    "looked_after": LOOKED_AFTER_VISIT_TIMESCALE,
 }
 STATUTORY_ITEMS: list[dict[str, Any]] = [
     {"key": "child_seen", "label": "Child seen", "statutory": True, "from_visit": "child_seen"},
@@ -146,6 +190,26 @@ LEGAL_BASIS_VISIT = (
     "Children Act 1989 and Working Together to Safeguard Children: the child is seen, "
     "and seen alone where appropriate, at the frequency the council sets for children on a plan."
 )
+LEGAL_BASIS_LOOKED_AFTER = (
+    "The Care Planning, Placement and Case Review (England) Regulations 2010, regulation 28: "
+    "a visit within one week of a placement, then at intervals of no more than six weeks in "
+    "its first year, then three-monthly where the placement is long-term."
+)
+LEGAL_BASIS_REVIEW = (
+    "The Care Planning, Placement and Case Review (England) Regulations 2010, regulation 33: "
+    "reviews within 20 working days of becoming looked after, then within 3 months, then "
+    "at intervals of no more than 6 months."
+)
+REVIEW_ITEMS: list[dict[str, Any]] = [
+    {"key": "review_held", "label": "Review held within timescale", "statutory": True},
+    {"key": "child_views", "label": "Child's wishes and feelings heard", "statutory": True},
+    {
+        "key": "iro_chaired",
+        "label": "Chaired by the independent reviewing officer",
+        "statutory": True,
+    },
+    {"key": "care_plan_reviewed", "label": "Care plan reviewed", "statutory": True},
+]
 LEGAL_BASIS_CORE = (
     "Working Together to Safeguard Children: the core group meets within 10 working days "
     "of the initial conference and regularly after it to develop and review the plan."
@@ -155,6 +219,10 @@ Row = dict[str, Any]
 Rows = dict[type[Any], list[Row]]
 Weighted = list[tuple[str, float]]
 T = TypeVar("T")
+
+CP_CATEGORIES: Weighted = [("NEG", 45), ("EMO", 33), ("PHY", 10), ("SAB", 4), ("MUL", 8)]
+LEGAL_STATUSES: Weighted = [("C2", 55), ("C1", 15), ("V2", 25), ("E1", 5)]
+FOSTER_PLACEMENTS: Weighted = [("U4", 30), ("U6", 35), ("U1", 12), ("U3", 15), ("U5", 3)]
 
 # --- names and places ------------------------------------------------------------------
 
@@ -1132,6 +1200,11 @@ def _weekday(day: date) -> date:
     return day + timedelta(days=(7 - day.weekday()) % 7) if day.weekday() >= 5 else day
 
 
+def _weekday_before(day: date) -> date:
+    """Return the day, or the Friday before it if it falls at a weekend."""
+    return day - timedelta(days=day.weekday() - 4) if day.weekday() >= 5 else day
+
+
 def _at(day: date, hour: int, minute: int = 0) -> datetime:
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=UTC)
 
@@ -1294,6 +1367,10 @@ class Visit:
     purpose: str
     due: date | None = None
     mode: str | None = None
+    # The checklist template the visit answers (its key), when it answers one.
+    template: str | None = None
+    # Nobody was home: the visit was attempted, no child was seen.
+    no_access: bool = False
 
 
 @dataclass
@@ -1311,6 +1388,14 @@ class Household:
     members: list[Member] = field(default_factory=list)
     school: str = "school"
     plan_start: date | None = None
+    # The plan the children are on now, and its details (docs/architecture.md).
+    plan_type: str | None = None
+    cp_category: str | None = None
+    legal_status: str | None = None
+    placement_start: date | None = None
+    placement_type: str | None = None
+    # Children not seen on a day they were expected (a deliberate, recognisable gap).
+    absent: dict[uuid.UUID, set[date]] = field(default_factory=dict)
     # (from, worker): who held the family from each date on.
     periods: list[tuple[date, Worker]] = field(default_factory=list)
     # (from, until, worker, why it ended)
@@ -1379,9 +1464,23 @@ class _Council:
         self.now = _at(today, 0)
         self.policy_version = policy_version
         self.rows: Rows = {}
-        self.statutory_template = new_id()
-        self.core_group_template = new_id()
+        self.templates = {
+            key: new_id()
+            for key in (
+                "statutory_visit",
+                "child_in_need_visit",
+                "looked_after_visit",
+                "core_group",
+                "looked_after_review",
+            )
+        }
         self.households: list[Household] = []
+        # The few gaps in statutory work the demo shows, each for a reason a
+        # supervisor would recognise; everything else is done in time.
+        self.gaps_to_leave: dict[str, list[str]] = {
+            "cw.amara": ["no_access", "away_from_home"],
+            IN_CARE: ["new_placement"],
+        }
 
     def add(self, model: type[Any], row: Row) -> Row:
         self.rows.setdefault(model, []).append(row)
@@ -1478,32 +1577,56 @@ class _Council:
                 "reason": "The council's decision policy, as agreed by the practice board.",
             },
         )
-        for template_id, key, name, items, timescale, basis in (
+        for key, purpose, name, items, timescale, basis in (
             (
-                self.statutory_template,
                 "statutory_visit",
-                "Statutory visit",
+                "statutory_visit",
+                "Statutory visit: child protection plan",
                 STATUTORY_ITEMS,
-                STATUTORY_TIMESCALE,
+                CP_VISIT_TIMESCALE,
                 LEGAL_BASIS_VISIT,
             ),
             (
-                self.core_group_template,
+                "child_in_need_visit",
+                "statutory_visit",
+                "Statutory visit: child in need plan",
+                STATUTORY_ITEMS,
+                CIN_VISIT_TIMESCALE,
+                LEGAL_BASIS_VISIT,
+            ),
+            (
+                "looked_after_visit",
+                "statutory_visit",
+                "Statutory visit: looked-after child",
+                STATUTORY_ITEMS,
+                LOOKED_AFTER_VISIT_TIMESCALE,
+                LEGAL_BASIS_LOOKED_AFTER,
+            ),
+            (
+                "core_group",
                 "core_group",
                 "Core group meeting",
                 CORE_GROUP_ITEMS,
                 CORE_GROUP_TIMESCALE,
                 LEGAL_BASIS_CORE,
             ),
+            (
+                "looked_after_review",
+                "review",
+                "Looked-after child's review",
+                REVIEW_ITEMS,
+                LOOKED_AFTER_REVIEW_TIMESCALE,
+                LEGAL_BASIS_REVIEW,
+            ),
         ):
             self.add(
                 ChecklistTemplate,
                 {
-                    "id": template_id,
+                    "id": self.templates[key],
                     "key": key,
                     "version": 1,
                     "name": name,
-                    "purpose": key,
+                    "purpose": purpose,
                     "items": items,
                     "timescale": timescale,
                     "legal_basis": basis,
@@ -1536,6 +1659,8 @@ class _Council:
         self.family_row(household)
         self.network(household)
         self.plan(household)
+        self.leave_a_gap(household, worker)
+        self.episodes(household)
         if rng.random() < 0.12 or index == 1:
             self.conference(household)
         self.work(household)
@@ -1958,19 +2083,38 @@ class _Council:
     # --- plans, conferences and the timeline of work ---
 
     def plan(self, h: Household) -> None:
-        """Decide when statutory visiting started, and lay out the visits it brings."""
+        """Put the children on their plan, and lay out the visits it brings."""
         rng = h.rng
         span = (self.today - h.opened).days
+        h.plan_type = PLAN_OF_LEVEL[h.level]
         if h.level == "child_in_care":
             h.plan_start = h.opened
+            h.legal_status = _pick(rng, LEGAL_STATUSES)
+            h.placement_type = _pick(rng, FOSTER_PLACEMENTS)
+            # Some children moved placement since they became looked after.
+            moved = span > 120 and rng.random() < 0.3
+            h.placement_start = (
+                _weekday(h.opened + timedelta(days=rng.randint(60, span - 30)))
+                if moved
+                else h.opened
+            )
         elif h.level == "child_protection":
             h.plan_start = _weekday(h.opened + timedelta(days=rng.randint(0, span // 2)))
+            h.cp_category = _pick(rng, CP_CATEGORIES)
+        elif h.level == "child_in_need":
+            h.plan_start = h.opened
         h.visits.append(Visit(h.opened, "first", mode="home_visit"))
         self.regular_visits(h)
-        if h.plan_start is not None:
-            self.timed_visits(h, "statutory_visit", STATUTORY_TIMESCALE, late=0.1)
+        visits = VISIT_TIMESCALE_OF_PLAN.get(h.plan_type)
+        if visits is not None:
+            key = {
+                "child_protection": "statutory_visit",
+                "child_in_need": "child_in_need_visit",
+                "looked_after": "looked_after_visit",
+            }[h.plan_type]
+            self.timed_visits(h, "statutory_visit", key, visits, late=0.1)
         if h.level == "child_protection" and h.plan_start is not None:
-            self.timed_visits(h, "core_group", CORE_GROUP_TIMESCALE, late=0.05)
+            self.timed_visits(h, "core_group", "core_group", CORE_GROUP_TIMESCALE, late=0.05)
             h.visits.append(Visit(h.plan_start, "child_protection_conference", mode="office"))
             review = h.plan_start + timedelta(days=90)
             while review < self.today:
@@ -1979,10 +2123,111 @@ class _Council:
                 )
                 review += timedelta(days=182)
         if h.level == "child_in_care":
-            review = h.opened + timedelta(days=28)
-            while review < self.today:
-                h.visits.append(Visit(_weekday(review), "review", mode="office"))
-                review += timedelta(days=182)
+            self.timed_visits(
+                h, "review", "looked_after_review", LOOKED_AFTER_REVIEW_TIMESCALE, late=0.05
+            )
+
+    def episodes(self, h: Household) -> None:
+        """Record each child's plan episodes: the plan now, and a child in need plan before it."""
+        if h.plan_type is None:
+            return
+        start = h.plan_start or h.opened
+        for child in h.children:
+            began = max(start, child.born)
+            if h.level == "child_protection" and child.born < start and start > h.opened:
+                before = max(h.opened, child.born)
+                self.record(
+                    PlanEpisode,
+                    _at(before, 16),
+                    h.worker_on(before),
+                    family_id=h.id,
+                    person_id=child.id,
+                    plan_type="child_in_need",
+                    cp_category=None,
+                    legal_status=None,
+                    placement_started_on=None,
+                    placement_type=None,
+                    started_on=before,
+                    ended_on=start,
+                    end_reason="stepped_up",
+                )["updated_at"] = _at(start, 17)
+            looked_after = h.plan_type == "looked_after"
+            self.record(
+                PlanEpisode,
+                _at(began, 16),
+                h.worker_on(began),
+                family_id=h.id,
+                person_id=child.id,
+                plan_type=h.plan_type,
+                cp_category=h.cp_category,
+                legal_status=h.legal_status,
+                placement_started_on=(
+                    max(h.placement_start, child.born)
+                    if looked_after and h.placement_start
+                    else None
+                ),
+                placement_type=h.placement_type if looked_after else None,
+                started_on=began,
+                ended_on=None,
+                end_reason=None,
+            )
+
+    def leave_a_gap(self, h: Household, worker: Worker) -> None:
+        """Leave one of the council's few statutory gaps in this family, if it has one to leave."""
+        for owner in (worker.username, h.team):
+            waiting = self.gaps_to_leave.get(owner, [])
+            for gap in list(waiting):
+                if self.gap(h, gap):
+                    waiting.remove(gap)
+                    return
+
+    def _statutory_visits(self, h: Household) -> list[Visit]:
+        return sorted(
+            (v for v in h.visits if v.purpose == "statutory_visit" and v.template),
+            key=lambda v: v.day,
+        )
+
+    def gap(self, h: Household, kind: str) -> bool:
+        """Make one recognisable gap; return False if this family cannot show it."""
+        timescale = VISIT_TIMESCALE_OF_PLAN.get(h.plan_type or "")
+        visits = self._statutory_visits(h)
+        if timescale is None or len(visits) < 3:
+            return False
+        rule = TimescaleRule.parse(timescale)
+        soon = self.today - timedelta(days=1)
+        if kind == "no_access" and h.plan_type == "child_protection":
+            # The last visit did not happen: nobody was home yesterday.
+            due = self.household_due(h, rule, visits[:-1])
+            attempt = _weekday_before(soon)
+            if due is None or not visits[-2].day < due <= attempt or attempt <= visits[-2].day:
+                return False
+            h.visits.remove(visits[-1])
+            h.visits.append(Visit(attempt, "statutory_visit", mode="home_visit", no_access=True))
+            return True
+        if kind == "away_from_home" and h.plan_type in ("child_protection", "child_in_need"):
+            # One child was away at the last visit (or two): the others were seen.
+            older = [c for c in h.children if _age(c.born, self.today) >= 5]
+            if len(h.children) < 2 or not older:
+                return False
+            child = older[0]
+            for count in (1, 2):
+                h.absent[child.id] = {v.day for v in visits[-count:]}
+                seen = [v.day for v in visits if v.day not in h.absent[child.id]]
+                due = child_visit_due(rule, self.episode_of(h, child), seen)
+                if due is not None and due < soon:
+                    return True
+            del h.absent[child.id]
+            return False
+        if kind == "new_placement" and h.plan_type == "looked_after" and len(h.children) == 1:
+            # A placement that moved nine days ago, and no visit in it yet.
+            h.placement_start = _weekday_before(self.today - timedelta(days=9))
+            h.visits = [
+                v
+                for v in h.visits
+                if not (v.purpose == "statutory_visit" and v.day >= h.placement_start)
+            ]
+            return True
+        return False
 
     def regular_visits(self, h: Household) -> None:
         rng = h.rng
@@ -1998,26 +2243,67 @@ class _Council:
                 break
             h.visits.append(Visit(day, "regular"))
 
+    def episode_of(self, h: Household, child: Member) -> Episode | None:
+        """Return a child's running plan episode as timescales read it (None: no plan)."""
+        if h.plan_type is None or h.plan_start is None:
+            return None
+        return Episode(
+            plan_type=h.plan_type,
+            started_on=max(h.plan_start, child.born),
+            placement_started_on=(
+                max(h.placement_start, child.born) if h.placement_start else None
+            ),
+            placement_type=h.placement_type,
+        )
+
+    def household_due(self, h: Household, rule: TimescaleRule, visits: list[Visit]) -> date | None:
+        """Return the soonest due of the household's children under a rule, after these visits."""
+        dues = []
+        for child in h.children:
+            episode = self.episode_of(h, child)
+            days = [
+                visit.day
+                for visit in visits
+                if not visit.no_access
+                and child.born <= visit.day
+                and (not rule.child_seen or visit.day not in h.absent.get(child.id, set()))
+            ]
+            due = child_visit_due(rule, episode, days)
+            if due is not None:
+                dues.append(due)
+        return min(dues, default=None)
+
     def timed_visits(
-        self, h: Household, purpose: str, timescale: dict[str, Any], *, late: float
+        self, h: Household, purpose: str, key: str, timescale: dict[str, Any], *, late: float
     ) -> None:
-        """Add visits that keep to a timescale: mostly a little early, sometimes late."""
-        assert h.plan_start is not None
+        """Add visits that keep to a timescale: mostly a little early, sometimes late.
+
+        Late visits are history: near today every visit is on time, so what is
+        overdue now is only what the council chose to show (``overdue_by_design``).
+        """
         rng, rule = h.rng, TimescaleRule.parse(timescale)
-        last: date | None = None
+        made: list[Visit] = []
         while True:
-            due = next_visit_due(rule, started=h.plan_start, last_visit=last)
-            if rng.random() < late:
-                day = due + timedelta(days=rng.randint(1, 6))
-            else:
-                day = due - timedelta(days=rng.randint(0, 4))
-            day = _weekday(day)
-            if last is not None and day <= last:
-                day = _weekday(last + timedelta(days=1))
-            if day >= self.today:
+            due = self.household_due(h, rule, made)
+            if due is None:
                 break
-            h.visits.append(Visit(day, purpose, due=due))
-            last = day
+            day = _weekday_before(due - timedelta(days=rng.randint(0, 4)))
+            if rng.random() < late:
+                day = _weekday(due + timedelta(days=rng.randint(1, 6)))
+                if day >= self.today:
+                    day = _weekday_before(due)
+            if made and day <= made[-1].day:
+                day = _weekday(made[-1].day + timedelta(days=1))
+            if day >= self.today:
+                if due >= self.today:
+                    break
+                # Due already: the visit was made, a little late, before today.
+                day = _weekday_before(self.today - timedelta(days=1))
+                if made and day <= made[-1].day:
+                    break
+            visit = Visit(day, purpose, due=due, template=key, mode=TIMED_MODES.get(purpose))
+            h.visits.append(visit)
+            made.append(visit)
 
     def conference(self, h: Household) -> None:
         """Add a family group conference, its stages and the family's plan."""
@@ -2128,6 +2414,8 @@ class _Council:
                 mode = _pick(rng, [("community", 3), ("office", 2)])
         elif purpose == "statutory_visit":
             mode = _pick(rng, [("home_visit", 17), ("school", 2), ("community", 1)])
+            if visit.no_access or any(_age(c.born, visit.day) < 4 for c in h.children):
+                mode = "home_visit"  # every child on the plan is seen, the youngest at home
         elif purpose == "core_group":
             mode = _pick(rng, [("office", 3), ("video", 2)])
         mode = mode or "home_visit"
@@ -2146,7 +2434,7 @@ class _Council:
             duration = rng.randint(60, 120)
         elif purpose == "family_group_conference":
             duration = rng.randint(180, 300)
-        participants = self.participants(h, visit.day, mode, purpose)
+        participants = [] if visit.no_access else self.participants(h, visit.day, mode, purpose)
         meaningful = mode != "message" and (mode != "phone" or (duration or 0) >= 10)
         stored_purpose = "direct_work" if purpose == "first" else purpose
         interaction = self.record(
@@ -2166,6 +2454,9 @@ class _Council:
             at + timedelta(minutes=(duration or 10) + rng.randint(30, 240)),
             self.now - timedelta(minutes=1),
         )
+        if visit.no_access:
+            self.no_access_note(h, interaction, worker, written)
+            return
         if mode != "message" and rng.random() < 0.93:
             self.note(h, interaction, worker, written, purpose, mode, participants)
         if mode != "message" and rng.random() < 0.19:
@@ -2217,7 +2508,9 @@ class _Council:
                 statutory = purpose == "statutory_visit"
                 if not statutory and rng.random() < 0.3:
                     continue
-                seen = not statutory or rng.random() < 0.98
+                if statutory and day in h.absent.get(child.id, set()):
+                    continue  # away that day: the gap is recorded in the checklist and note
+                seen = True
                 alone = seen and age >= 4 and rng.random() < (0.9 if statutory else 0.25)
                 rows.append(
                     self.participant(
@@ -2270,6 +2563,12 @@ class _Council:
             voices = NOT_SEEN_VOICE
         key = mode if mode in ("phone", "video", "school") else purpose
         happened = rng.choice(WHAT_HAPPENED.get(key, WHAT_HAPPENED["direct_work"]))
+        away = [c for c in h.children if day in h.absent.get(c.id, set())]
+        if away:
+            happened += (
+                f" {away[0].called} was staying with {say['elder']} this week, so I did not "
+                f"see {away[0].called}; I have asked school if I can see them there on Monday."
+            )
         sections = {
             "what_happened": (happened + rng.choice(WHAT_HAPPENED_MORE)).format_map(say),
             "child_voice": rng.choice(voices).format_map(say),
@@ -2483,8 +2782,9 @@ class _Council:
         written: datetime,
     ) -> None:
         assert visit.due is not None
+        assert visit.template is not None  # a timed visit answers its template
         statutory = visit.purpose == "statutory_visit"
-        template = self.statutory_template if statutory else self.core_group_template
+        template = self.templates[visit.template]
         checklist = self.record(
             Checklist,
             written,
@@ -2542,7 +2842,7 @@ class _Council:
         answers: dict[str, tuple[str, str | None]] = {
             "child_seen": ("yes", None)
             if seen and len(seen) == len(expected)
-            else ("no", "Not every child was at home; seen again within the week."),
+            else ("no", self.unseen_reason(h, day)),
             "child_seen_alone": ("na", "Too young to be seen alone.")
             if not old_enough
             else ("yes", None)
@@ -2569,6 +2869,46 @@ class _Council:
             else ("no", "Not the right moment; the family were upset about other news."),
         }
         return answers
+
+    @staticmethod
+    def unseen_reason(h: Household, day: date) -> str:
+        away = [c for c in h.children if day in h.absent.get(c.id, set())]
+        if away:
+            return f"{away[0].called} was staying with family this week; to be seen at school."
+        return "Not every child was at home; seen again within the week."
+
+    def no_access_note(self, h: Household, interaction: Row, worker: Worker, at: datetime) -> None:
+        """Record a statutory visit where nobody answered: a short note, nothing else."""
+        day = interaction["occurred_at"].date()
+        say = h.say(day)
+        self.record(
+            Note,
+            at,
+            worker,
+            family_id=h.id,
+            interaction_id=interaction["id"],
+            sections={
+                "what_happened": (
+                    "Statutory visit, announced by text yesterday. No answer at the door; the "
+                    "curtains were drawn. I left a card and rang {adult}, no reply."
+                ).format_map(say),
+                "child_voice": "Not seen: no one was home.",
+                "family_view": "Not known: I could not speak to {adult}.".format_map(say),
+                "strengths": "{adult} has always let me in before and replies to texts.".format_map(
+                    say
+                ),
+                "reflection": (
+                    "One missed visit is not a pattern here, but {child} has not been seen "
+                    "within timescale. I told my supervisor the same day."
+                ).format_map(say),
+                "next_steps": (
+                    "Try again first thing tomorrow; ask {school} whether {child} was in today."
+                ).format_map(say),
+            },
+            state="draft",
+            signed_at=None,
+            review_status="not_reviewed",
+        )
 
     def core_group_answers(
         self, h: Household, participants: list[Row], on_time: bool
@@ -2710,6 +3050,7 @@ INSERT_ORDER: list[tuple[type[Any], str]] = [
     (Family, "families"),
     (Person, "people"),
     (Membership, "memberships"),
+    (PlanEpisode, "plan_episodes"),
     (Relationship, "relationships"),
     (Assignment, "assignments"),
     (Interaction, "interactions"),

@@ -40,6 +40,9 @@ MERGE_RULES: dict[str, MergeRule] = {
     # only ever touches answers and their own actions' status.
     "supervision_session": MergeRule.FIELDS,
     "supervision_discussion": MergeRule.FIELDS,
+    # A child's plan episode merges field by field while it runs and is frozen
+    # once it has ended (an ended episode reads as signed); corrections are amendments.
+    "plan_episode": MergeRule.SIGNED_IMMUTABLE,
     "note": MergeRule.SIGNED_IMMUTABLE,
     "judgment": MergeRule.SIGNED_IMMUTABLE,
     "review": MergeRule.APPEND_ONLY,

@@ -31,6 +31,7 @@ from server.persistence import (
     Note,
     Person,
     PlanAction,
+    PlanEpisode,
     Relationship,
     Review,
     ServiceSummary,
@@ -55,6 +56,7 @@ COUNTED = {
     "families": Family,
     "people": Person,
     "memberships": Membership,
+    "plan_episodes": PlanEpisode,
     "relationships": Relationship,
     "assignments": Assignment,
     "interactions": Interaction,
@@ -207,7 +209,7 @@ def test_notes_and_decisions_keep_when_the_device_wrote_and_signed_them(council,
 
 def test_checklists_are_made_from_templates_with_derived_item_ids(council, app_context):
     templates = {t.id: t for t in _all(ChecklistTemplate)}
-    assert {t.purpose for t in templates.values()} == {"statutory_visit", "core_group"}
+    assert {t.purpose for t in templates.values()} == {"statutory_visit", "core_group", "review"}
     items: dict[uuid.UUID, list[ChecklistItem]] = defaultdict(list)
     for item in _all(ChecklistItem):
         assert item.id == checklist_item_id(item.checklist_id, item.item_key)
@@ -285,3 +287,128 @@ def test_demo_data_command_prints_sign_ins_and_loads_only_once(app, app_context)
     assert "already has data; demo data not loaded" in second.output
     assert demo.DEMO_PASSWORD in second.output
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Family)) == 3
+
+
+# The council as `make run` loads it (server/cli.py: demo-data's defaults).
+MAKE_RUN_FAMILIES, MAKE_RUN_SEED = 200, 2026
+
+
+@pytest.fixture
+def make_run_council(app: Flask) -> None:
+    with app.app_context():
+        demo.load_demo_data(families=MAKE_RUN_FAMILIES, seed=MAKE_RUN_SEED)
+
+
+def test_every_child_is_on_the_plan_their_family_is_worked_at(council, app_context):
+    running = [e for e in _all(PlanEpisode) if e.ended_on is None]
+    children = [p for p in _all(Person) if p.is_child]
+    by_child = Counter(e.person_id for e in running)
+    assert set(by_child) == {child.id for child in children}
+    assert set(by_child.values()) == {1}, "one running plan per child"
+    for episode in running:
+        assert (episode.cp_category is not None) == (episode.plan_type == "child_protection")
+        assert (episode.legal_status is not None) == (episode.plan_type == "looked_after")
+        if episode.plan_type == "looked_after":
+            assert episode.placement_started_on is not None and episode.placement_type
+    for episode in _all(PlanEpisode):
+        if episode.ended_on is not None:  # a child in need plan stepped up to protection
+            assert (episode.plan_type, episode.end_reason) == ("child_in_need", "stepped_up")
+
+
+def _overdue_families() -> dict[uuid.UUID, list[Any]]:
+    from server import clock
+    from server.services.statutory import child_dues
+
+    overdue: dict[uuid.UUID, list[Any]] = defaultdict(list)
+    for due in child_dues():
+        if due.due < clock.today():
+            overdue[due.family_id].append(due)
+    return overdue
+
+
+def _why_overdue(family_id: uuid.UUID, dues: list[Any]) -> str:
+    """Return the reason a supervisor would recognise for a family's overdue visit."""
+    from server import clock
+
+    [due] = dues
+    visits = sorted(
+        db.session.scalars(
+            sa.select(Interaction).where(
+                Interaction.family_id == family_id, Interaction.purpose == "statutory_visit"
+            )
+        ),
+        key=lambda visit: visit.occurred_at,
+    )
+    last = visits[-1]
+    note = db.session.scalar(sa.select(Note).where(Note.interaction_id == last.id))
+    if not last.participants and note and "No answer at the door" in note.sections["what_happened"]:
+        return "no access"
+    child = db.session.get(Person, due.person_id)
+    seen = [p for p in last.participants if p["seen"]]
+    if seen and all(p["person_id"] != str(due.person_id) for p in seen) and note:
+        assert (
+            child is not None
+            and f"{child.given_name} was staying with" in (note.sections["what_happened"])
+        )
+        return "away from home"
+    episode = db.session.get(PlanEpisode, due.episode_id)
+    assert episode is not None and episode.placement_started_on is not None
+    assert (clock.today() - episode.placement_started_on).days < 14
+    return "new placement"
+
+
+def test_the_make_run_council_is_well_run_with_few_recognisable_gaps(make_run_council, app_context):
+    users = {user.username: user for user in _all(User)}
+    teams = {team.name: team.id for team in _all(Team)}
+    overdue = _overdue_families()
+    current = {a.family_id: a.worker_id for a in _current_assignments()}
+    amaras = {f for f, worker in current.items() if worker == users["cw.amara"].id}
+    assert len(amaras) >= 15
+    amara_overdue = set(overdue) & amaras
+    assert 1 <= len(amara_overdue) <= 2
+    assert sorted(_why_overdue(f, overdue[f]) for f in amara_overdue) == [
+        "away from home",
+        "no access",
+    ]
+    # sup.north's overdue panel: only those genuine cases; no team has more than a few.
+    families = {family.id: family for family in _all(Family)}
+    north = {f for f in overdue if families[f].team_id == teams["North Family Support"]}
+    assert north == amara_overdue
+    assert len(overdue) <= 4
+    for family_id, dues in overdue.items():
+        assert _why_overdue(family_id, dues)
+    # The case mix: every kind of plan, and most families with a visit set by their plan.
+    from server.services.statutory import child_dues
+
+    running = {e.plan_type for e in _all(PlanEpisode) if e.ended_on is None}
+    assert running == {"early_help", "child_in_need", "child_protection", "looked_after"}
+    assert len({due.family_id for due in child_dues()}) > len(families) // 2
+
+
+def test_the_summary_counts_as_not_done_exactly_the_visits_overdue_now(
+    make_run_council, app_context
+):
+    from datetime import timedelta
+
+    from server import clock
+    from server.services.statutory import VisitOutcome, child_dues, statutory_visits_due
+
+    today = clock.today()
+    visit_keys = {"statutory_visit", "child_in_need_visit", "looked_after_visit"}
+    overdue = {
+        (due.person_id, due.template_key, due.due)
+        for due in child_dues()
+        if due.due < today and due.template_key in visit_keys
+    }
+    assert overdue
+    due = statutory_visits_due(today - timedelta(days=120), today, as_of=today)
+    not_done = {
+        (visit.person_id, visit.template_key, visit.due)
+        for visit in due
+        if visit.outcome is VisitOutcome.NOT_DONE
+    }
+    assert not_done == overdue
+    # The rest of the council's visits in those months were made, nearly all on time.
+    made = [visit for visit in due if visit.outcome is not VisitOutcome.NOT_DONE]
+    on_time = [visit for visit in made if visit.outcome is VisitOutcome.MET]
+    assert len(made) > 500 and len(on_time) / len(made) > 0.8

@@ -31,8 +31,19 @@ const template = record("checklist_template", "t-visit", {
   active: true,
   timescale: { every: { count: 4, unit: "weeks" } },
 });
-const visit = (id, familyId, completedOn) =>
-  record("checklist", id, { family_id: familyId, template_id: "t-visit", purpose: "statutory_visit", completed_on: completedOn });
+const child = (id, familyId, name) => [
+  record("person", id, { given_name: name, family_name: "X", is_child: true }),
+  record("membership", `m-${id}`, { family_id: familyId, person_id: id }),
+];
+const plan = (id, familyId, personId, planType, startedOn, extra = {}) =>
+  record("plan_episode", id, { family_id: familyId, person_id: personId, plan_type: planType, started_on: startedOn, ...extra });
+const visit = (id, familyId, day, seen) =>
+  record("interaction", id, {
+    family_id: familyId,
+    occurred_at: `${day}T10:00:00+00:00`,
+    purpose: "statutory_visit",
+    participants: seen.map((personId) => ({ person_id: personId, present: true, seen: true })),
+  });
 
 function dataOf(records) {
   const data = new LocalData();
@@ -47,7 +58,9 @@ function team() {
     family("f-okoro", "Okoro"),
     assignment("a1", "f-okoro", AMARA, "2025-01-10"),
     contact("i1", "f-okoro", "2027-03-08"),
-    visit("c1", "f-okoro", "2027-03-05"),
+    ...child("p-ade", "f-okoro", "Ade"),
+    plan("e1", "f-okoro", "p-ade", "child_in_need", "2026-06-01"),
+    visit("v1", "f-okoro", "2027-03-05", ["p-ade"]),
     // Singh: handed over twice this year, last meaningful contact 30 days ago
     // (a later phone call was not meaningful), statutory visit overdue.
     family("f-singh", "Singh"),
@@ -56,9 +69,20 @@ function team() {
     assignment("a4", "f-singh", CHLOE, "2027-01-10"),
     contact("i2", "f-singh", "2027-02-13"),
     contact("i3", "f-singh", "2027-03-10", false),
-    visit("c2", "f-singh", "2027-01-20"),
-    // Patel: never seen, no worker, visit due within the fortnight.
-    family("f-patel", "Patel", { created_at: "2027-02-20T09:00:00+00:00" }),
+    ...child("p-priya", "f-singh", "Priya"),
+    ...child("p-dev", "f-singh", "Dev"), // no plan: no visit due for him
+    plan("e2", "f-singh", "p-priya", "child_protection", "2026-09-01", { cp_category: "NEG" }),
+    visit("v2", "f-singh", "2027-01-20", ["p-priya"]),
+    // Patel: never seen, no worker; a plan from 20 February: the first visit due within the fortnight.
+    family("f-patel", "Patel", { created_at: "2020-02-20T09:00:00+00:00" }),
+    ...child("p-mo", "f-patel", "Mo"),
+    plan("e3", "f-patel", "p-mo", "early_help", "2027-02-20"),
+    // Byrne: the plan ended, so nothing is due, however long ago the last visit.
+    family("f-byrne", "Byrne"),
+    assignment("a6", "f-byrne", AMARA, "2025-01-10"),
+    contact("i4", "f-byrne", "2027-03-11"),
+    ...child("p-kit", "f-byrne", "Kit"),
+    plan("e4", "f-byrne", "p-kit", "child_in_need", "2025-02-01", { ended_on: "2026-12-01", end_reason: "aims_met" }),
     // A closed family is out of the view.
     family("f-closed", "Closed", { status: "closed" }),
     assignment("a5", "f-closed", AMARA, "2020-01-01"),
@@ -90,15 +114,16 @@ describe("the team view", () => {
     expect(rows.map((row) => [row.family.display_name, row.worker, row.relationship?.since, row.relationship?.length])).toEqual([
       ["Patel", null, undefined, undefined],
       ["Singh", CHLOE, "2027-01-10", "2 months"],
+      ["Byrne", AMARA, "2025-01-10", "2 years, 2 months"],
       ["Okoro", AMARA, "2025-01-10", "2 years, 2 months"],
     ]);
   });
 
-  it("finds statutory visits overdue and due, from the templates' timescales", () => {
+  it("finds each child's statutory visits overdue and due, from their plans", () => {
     const { compliance } = teamView(team(), { today: TODAY });
-    expect(compliance.overdue.map((row) => [row.family.display_name, row.nextVisit.due])).toEqual([["Singh", "2027-02-17"]]);
-    // Patel's first visit: 4 weeks after the family opened. Okoro's next: 4 weeks after the last.
-    expect(compliance.due.map((row) => [row.family.display_name, row.nextVisit.due])).toEqual([["Patel", "2027-03-20"]]);
+    expect(compliance.overdue.map((row) => [row.family.display_name, row.nextVisit.child, row.nextVisit.due])).toEqual([["Singh", "Priya", "2027-02-17"]]);
+    // Mo's first visit: 4 weeks after his plan began. Ade's next: 4 weeks after he was last seen.
+    expect(compliance.due.map((row) => [row.family.display_name, row.nextVisit.child, row.nextVisit.due])).toEqual([["Patel", "Mo", "2027-03-20"]]);
     expect(compliance.dueWithinDays).toBe(14);
     const later = teamView(team(), { today: parseDate("2027-03-20") }).compliance;
     expect(names(later.due)).toEqual(["Patel", "Okoro"]);

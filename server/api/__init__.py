@@ -14,6 +14,7 @@ from . import (
     colleagues,
     health,
     notifications,
+    placements,
     practice,
     records,
     reports,
@@ -83,6 +84,7 @@ def register_blueprints(api: Api) -> None:
         notifications.blp,
         subject_access.blp,
         reports.blp,
+        placements.blp,
     ):
         api.register_blueprint(module_blueprint)
     for spec in records.ROUTES:

@@ -13,7 +13,7 @@ from ..domain.bank_holidays import YEARS_EACH_SIDE, bank_holiday_table
 from ..domain.errors import Forbidden, InvalidInput
 from ..domain.lights import Light, validate_policy
 from ..domain.roles import Action, can
-from ..domain.timescales import TimescaleRule
+from ..domain.timescales import CountsFrom, TimescaleRule, Unit
 from ..extensions import db
 from ..persistence import ChecklistTemplate, DecisionPolicy
 from ..security.sessions import current_user
@@ -79,12 +79,28 @@ class PolicyVersionSchema(PolicySchema):
 
 class IntervalSchema(Schema):
     count = fields.Integer(required=True, validate=validate.Range(min=1, max=365))
-    unit = fields.String(required=True, validate=validate.OneOf(["days", "working_days", "weeks"]))
+    unit = fields.String(required=True, validate=validate.OneOf([unit.value for unit in Unit]))
+
+
+class LongTermSchema(Schema):
+    after = fields.Nested(IntervalSchema, required=True)
+    every = fields.Nested(IntervalSchema, required=True)
+    placement_types = fields.List(code_from("placement_type"), required=True)
 
 
 class TimescaleSchema(Schema):
     every = fields.Nested(IntervalSchema, required=True)
     first_within = fields.Nested(IntervalSchema, allow_none=True)
+    then = fields.List(fields.Nested(IntervalSchema), validate=validate.Length(max=10))
+    applies_to = fields.List(
+        code_from("plan_type"),
+        metadata={"description": "The kinds of plan the timescale applies to; none: every kind"},
+    )
+    counts_from = fields.String(validate=validate.OneOf([start.value for start in CountsFrom]))
+    child_seen = fields.Boolean(
+        metadata={"description": "Only visits where the child was recorded as seen count"}
+    )
+    long_term = fields.Nested(LongTermSchema, allow_none=True)
 
 
 class TemplateItemSchema(Schema):

@@ -299,6 +299,7 @@ def _routes() -> list[RecordRoutes]:
         ChecklistItem,
         Family,
         Judgment,
+        PlanEpisode,
         Review,
         SupervisionDiscussion,
     )
@@ -369,6 +370,12 @@ def _routes() -> list[RecordRoutes]:
             RecordKind.SUPERVISION_DISCUSSION,
             "/api/supervision-discussions",
             filters={"session_id": (fields.UUID(), by_column("session_id")(SupervisionDiscussion))},
+        ),
+        RecordRoutes(
+            RecordKind.PLAN_EPISODE,
+            "/api/plan-episodes",
+            filters={"person_id": (fields.UUID(), by_column("person_id")(PlanEpisode))},
+            order_by=("started_on",),
         ),
     ]
 

@@ -190,7 +190,7 @@ WRITABLE: dict[RecordKind, dict[str, fields.Field]] = {
     },
     RecordKind.AMENDMENT: {
         "family_id": fields.UUID(dump_only=True),
-        "target_kind": choice(["note", "judgment", "review"], dump_only=True),
+        "target_kind": choice(["note", "judgment", "review", "plan_episode"], dump_only=True),
         "target_id": fields.UUID(dump_only=True),
         "reason": required_text(2000),
         "changes": fields.Dict(
@@ -275,6 +275,18 @@ WRITABLE: dict[RecordKind, dict[str, fields.Field]] = {
         "questions": object_list(ReflectiveQuestionSchema, max_items=50),
         "actions": object_list(SupervisionActionSchema, max_items=50),
     },
+    RecordKind.PLAN_EPISODE: {
+        "family_id": fields.UUID(required=True),
+        "person_id": fields.UUID(required=True),
+        "plan_type": code_from("plan_type", required=True),
+        "cp_category": code_from("cp_category", allow_none=True),
+        "legal_status": code_from("legal_status", allow_none=True),
+        "placement_started_on": fields.Date(allow_none=True),
+        "placement_type": code_from("placement_type", allow_none=True),
+        "started_on": fields.Date(required=True),
+        "ended_on": fields.Date(allow_none=True),
+        "end_reason": code_from("plan_end_reason", allow_none=True),
+    },
 }
 
 # When the worker wrote and signed the record by their device's clock; null when
@@ -347,6 +359,8 @@ CREATE_ONLY = frozenset(
         "worker_id",
         "session_id",
         "supervision_discussion_id",
+        # A child's next kind of plan is a new episode, not a change to this one.
+        "plan_type",
     }
 )
 

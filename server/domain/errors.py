@@ -88,6 +88,13 @@ class RecordSigned(DomainError):
     message = "This record is signed and cannot be changed. Add an amendment instead."
 
 
+class RecordEnded(RecordSigned):
+    """The record has ended (a child's plan) and is frozen; a correction is an amendment."""
+
+    code = "record_ended"
+    message = "This plan has ended and cannot be changed. Add an amendment instead."
+
+
 class RuleBroken(DomainError):
     """The action is valid in form but the service's rules refuse it."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from .errors import RecordSigned, RuleBroken
+from .errors import RecordEnded, RecordSigned, RuleBroken
 
 
 class RecordKind(StrEnum):
@@ -28,6 +28,8 @@ class RecordKind(StrEnum):
     # discussed, a family-scoped discussion (so it follows the family's scope).
     SUPERVISION_SESSION = "supervision_session"
     SUPERVISION_DISCUSSION = "supervision_discussion"
+    # A child's plan: early help, child in need, child protection or looked after.
+    PLAN_EPISODE = "plan_episode"
 
 
 class SignState(StrEnum):
@@ -37,8 +39,11 @@ class SignState(StrEnum):
 
 # Records a person signs; once signed they never change (corrections are amendments).
 SIGNABLE = frozenset({RecordKind.NOTE, RecordKind.JUDGMENT, RecordKind.REVIEW})
+# Records that freeze when they end, as a signed record does: their ``sign_state``
+# reads "signed" once ended (a child's plan episode).
+FROZEN_WHEN_ENDED = frozenset({RecordKind.PLAN_EPISODE})
 # Records an amendment may point at.
-AMENDABLE = SIGNABLE
+AMENDABLE = SIGNABLE | FROZEN_WHEN_ENDED
 # Records that keep when they were written (and signed) on the device, beside
 # the server's time of receipt: what a court may read.
 DEVICE_TIMED = SIGNABLE | {RecordKind.AMENDMENT}
@@ -55,6 +60,7 @@ DELETABLE = frozenset(
         RecordKind.CONFERENCE,
         RecordKind.PLAN_ACTION,
         RecordKind.SUPERVISION_DISCUSSION,
+        RecordKind.PLAN_EPISODE,
     }
 )
 # Records scoped by team, not by family: each is its own unit of sync scope.
@@ -62,9 +68,12 @@ TEAM_SCOPED = frozenset({RecordKind.SUPERVISION_SESSION})
 
 
 def ensure_editable(kind: RecordKind | str, state: SignState | str | None) -> None:
-    """Refuse a change to a signed record."""
-    if RecordKind(kind) in SIGNABLE and state == SignState.SIGNED:
+    """Refuse a change to a signed record, or to one that has ended."""
+    kind = RecordKind(kind)
+    if state == SignState.SIGNED and kind in SIGNABLE:
         raise RecordSigned()
+    if state == SignState.SIGNED and kind in FROZEN_WHEN_ENDED:
+        raise RecordEnded()
 
 
 def ensure_deletable(kind: RecordKind | str, state: SignState | str | None) -> None:
@@ -75,8 +84,10 @@ def ensure_deletable(kind: RecordKind | str, state: SignState | str | None) -> N
 
 
 def ensure_amendable(kind: RecordKind | str, state: SignState | str | None) -> None:
-    """Allow amendments only to signed notes, judgments and reviews."""
+    """Allow amendments only to signed notes, judgments and reviews, and to ended plans."""
     if RecordKind(kind) not in AMENDABLE:
-        raise RuleBroken("Only notes, judgments and reviews can be amended.")
+        raise RuleBroken("Only notes, judgments, reviews and ended plans can be amended.")
     if state != SignState.SIGNED:
+        if RecordKind(kind) in FROZEN_WHEN_ENDED:
+            raise RuleBroken("A plan that has not ended can be changed directly.")
         raise RuleBroken("A draft can be edited directly; amend it only once it is signed.")

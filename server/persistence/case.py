@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from .. import clock
-from ..domain.records import RecordKind
+from ..domain.records import RecordKind, SignState
 from ..extensions import Model
 from .columns import (
     JSONType,
@@ -410,6 +410,52 @@ class SupervisionDiscussion(CaseRecord):
     _session = written_after("SupervisionSession", "SupervisionDiscussion.session_id")
 
 
+class PlanEpisode(CaseRecord):
+    """One episode of a child's plan; frozen once it has ended (corrections are amendments)."""
+
+    __tablename__ = "plan_episode"
+    kind = RecordKind.PLAN_EPISODE
+
+    family_id: Mapped[uuid.UUID] = family_fk()
+    person_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("person.id"), index=True)
+    # early_help, child_in_need, child_protection, looked_after (domain.plans.PlanType)
+    plan_type: Mapped[str] = mapped_column(sa.String(20))
+    # Child protection: the CIN census category of abuse (NEG, PHY, EMO, SAB, MUL).
+    cp_category: Mapped[str | None] = mapped_column(sa.String(4))
+    # Looked after: SSDA903 legal status and placement type, and when the placement began.
+    legal_status: Mapped[str | None] = mapped_column(sa.String(4))
+    placement_started_on: Mapped[date | None]
+    placement_type: Mapped[str | None] = mapped_column(sa.String(4))
+    started_on: Mapped[date]
+    ended_on: Mapped[date | None]
+    end_reason: Mapped[str | None] = mapped_column(sa.String(40))
+    _family = written_after("Family", "PlanEpisode.family_id")
+    _person = written_after("Person", "PlanEpisode.person_id")
+
+    @property
+    def sign_state(self) -> str | None:
+        """Return "signed" once the episode has ended: from then on it is frozen."""
+        return SignState.SIGNED.value if self.ended_on is not None else SignState.DRAFT.value
+
+
+class PlacementAddress(Model):
+    """A looked-after child's placement address: restricted, never synced, never exported.
+
+    Not a case record: it has no place in the change feed, so no device keeps
+    it, and subject access bundles and summaries never read it. Each change is
+    a new row (the latest is the address now); reads and writes are audited.
+    """
+
+    __tablename__ = "placement_address"
+
+    id: Mapped[uuid_pk]
+    episode_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("plan_episode.id"), index=True)
+    # {"line1", "line2", "town", "postcode"}
+    address: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    recorded_at: Mapped[timestamp]
+    recorded_by_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("user_account.id"))
+
+
 class RecordHistory(Model):
     """Each change to a case record: the values before and after, append-only."""
 
@@ -449,5 +495,6 @@ CASE_RECORDS: dict[RecordKind, type[CaseRecord]] = {
         PlanAction,
         SupervisionSession,
         SupervisionDiscussion,
+        PlanEpisode,
     )
 }

@@ -1,5 +1,5 @@
-"""Rules the persistence layer enforces whatever the caller: signed records and
-the audit log never change.
+"""Rules the persistence layer enforces whatever the caller: signed records,
+ended plan episodes and the audit log never change.
 
 Database triggers (see the migrations) refuse the same on PostgreSQL and
 SQLite, for anyone who bypasses the ORM.
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from ..domain.errors import RecordSigned, RuleBroken
-from ..domain.records import SIGNABLE, SignState
+from ..domain.errors import RecordEnded, RecordSigned, RuleBroken
+from ..domain.records import FROZEN_WHEN_ENDED, SIGNABLE, SignState
 from .audit import AuditEvent
 from .case import CaseRecord, RecordHistory
 
@@ -36,6 +36,11 @@ def _was_signed(record: CaseRecord) -> bool:
     return bool(before == SignState.SIGNED)
 
 
+def _had_ended(record: CaseRecord) -> bool:
+    ended = sa.inspect(record).attrs.ended_on
+    return (ended.history.deleted[0] if ended.history.deleted else ended.value) is not None
+
+
 def _changed_columns(record: Any) -> set[str]:
     state = sa.inspect(record)
     return {attr.key for attr in state.attrs if attr.history.has_changes()}
@@ -53,8 +58,21 @@ def refuse_forbidden_changes(session: Session, _context: object, _instances: obj
             and _changed_columns(record) - record.workflow_columns - BOOKKEEPING
         ):
             raise RecordSigned()
+        if (
+            isinstance(record, CaseRecord)
+            and record.kind in FROZEN_WHEN_ENDED
+            and _had_ended(record)
+            and _changed_columns(record) - BOOKKEEPING
+        ):
+            raise RecordEnded()
     for record in session.deleted:
         if isinstance(record, APPEND_ONLY):
             raise AppendOnlyViolation()
         if isinstance(record, CaseRecord) and record.kind in SIGNABLE and _was_signed(record):
             raise RecordSigned()
+        if (
+            isinstance(record, CaseRecord)
+            and record.kind in FROZEN_WHEN_ENDED
+            and _had_ended(record)
+        ):
+            raise RecordEnded()

@@ -70,11 +70,24 @@ MEASURES: dict[str, tuple[str, ...]] = {
         "recorded means no reason was given.",
     ),
     "visit_timeliness": (
-        "Statutory visit checklists due in the period. Met on time: completed on or before the "
-        "due date. Late: completed after it. Not yet done: not completed. Percentage met on "
-        "time: met on time divided by visits due.",
-        "A checklist is made when a visit is recorded, with its due date from the council's "
-        "timescale, so a visit never recorded at all is not counted here.",
+        "Statutory visits due in the period, one for each child on a plan (running, or ended, "
+        "as corrected) and each visit the council's timescale for that plan sets: the first "
+        "from the start of the plan or placement, each next one from the visit that met the "
+        "one before. The visits counted are statutory visits where that child was recorded "
+        "as seen.",
+        "Met on time: the child was seen on or before the day the visit was due. Late: seen "
+        "after it. Not done: the child has not been seen since the visit before and the day "
+        "has passed, before the summary was made or before the end of the period if that is "
+        "earlier. A visit due on or after that day with no visit yet is not counted, nor one "
+        "due after the plan ended. Visits due: met on time, late and not done together. "
+        "Percentage met on time: met on time divided by visits due.",
+        "A family with no child on a plan has no visits due. Because not done depends on the "
+        "day, a summary of the current month made today counts fewer visits than the same "
+        "month's summary made next month.",
+    ),
+    "visit_timeliness_by_plan": (
+        "The same statutory visits as the timeliness table, by the plan the child was on: "
+        "early help, child in need, child protection or looked after, with the council total.",
     ),
     "children_seen": (
         "Children taking part in statutory visits in the period: those seen, and those seen "

@@ -7,7 +7,10 @@ SQLite the middle values are read with ``LIMIT``/``OFFSET``, one team at a
 time. Every table then goes through disclosure control
 (:mod:`server.domain.disclosure`). The measures are defined in
 docs/metrics.md and, in words for council staff, in ``definitions.py``; the
-numbers here must match the words there.
+numbers here must match the words there. Statutory visits are the exception:
+each child's due dates are worked out from their plan and visits
+(``server.services.statutory``), as the app and the reminders work them out,
+and counted here.
 
 A family's team is ``family.team_id``: the team that holds the family, whose
 supervisor sees it, and whose workers alone can be allocated to it.
@@ -15,7 +18,7 @@ supervisor sees it, and whose workers alone can be allocated to it.
 
 from __future__ import annotations
 
-import uuid
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -37,7 +40,6 @@ from ..domain.disclosure import (
 from ..extensions import db
 from ..persistence import (
     Assignment,
-    Checklist,
     Conference,
     DecisionPolicy,
     Family,
@@ -51,6 +53,7 @@ from ..persistence import (
     Team,
     User,
 )
+from ..services.statutory import VisitOutcome, statutory_visits_due
 from ..vocabularies import vocabularies
 from .definitions import definitions_for
 
@@ -275,7 +278,9 @@ def _by_team(query: Any) -> dict[Any, int]:
 
 @dataclass(frozen=True)
 class Teams:
-    ids: list[uuid.UUID | None]  # None: the row of staff outside the family teams
+    """The rows of a table: teams (None: staff outside the family teams), or plan types."""
+
+    ids: list[Any]
     names: list[str]
 
 
@@ -652,39 +657,44 @@ class _Summary:
 
     def visits(self) -> None:
         teams = self.teams
-        outcome = sa.case(
-            (Checklist.completed_on.is_(None), "not_done"),
-            (Checklist.completed_on <= Checklist.due_on, "met"),
-            else_="late",
-        ).label("outcome")
-        counts = _grouped(
-            sa.select(Family.team_id, outcome, sa.func.count())
-            .select_from(Checklist)
-            .join(Family, Checklist.family_id == Family.id)
-            .where(
-                Checklist.purpose == STATUTORY_VISIT,
-                Checklist.deleted_at.is_(None),
-                self.dates_in_period(Checklist.due_on),
-                self.live_family(),
-            )
-            .group_by(Family.team_id, outcome)
-        )
-        columns = _grid_columns(_grid(counts, ["met", "late", "not_done"], teams))
+        as_of = min(clock.today(), self.period.end)
+        due = statutory_visits_due(self.period.start, self.period.end, as_of)
+        outcomes = [outcome.value for outcome in VisitOutcome]
+        columns_names = [
+            "Met on time",
+            "Late",
+            "Not done",
+            "Visits due",
+            "Percentage met on time",
+        ]
+        by_team = Counter((visit.team_id, visit.outcome.value) for visit in due)
+        columns = _grid_columns(_grid(by_team, outcomes, teams))
         self.add(
             _table(
                 "visit_timeliness",
                 "Statutory visit timeliness",
-                "Statutory visits due in the period: done by the date they were due, done "
-                "late, or not yet recorded as done.",
-                [
-                    "Met on time",
-                    "Late",
-                    "Not yet done",
-                    "Visits due",
-                    "Percentage met on time",
-                ],
+                "Statutory visits due in the period, one for each child on a plan and each "
+                "visit their plan sets: the child seen by the day it was due, seen late, or "
+                "not done (not seen since the visit before, and the day has passed).",
+                columns_names,
                 [*columns, _percentages(columns[0], columns[3])],
                 teams,
+            )
+        )
+        vocabulary = vocabularies()["plan_type"]
+        plans = Teams(list(vocabulary), list(vocabulary.values()))
+        by_plan = Counter((visit.plan_type, visit.outcome.value) for visit in due)
+        plan_columns = _grid_columns(_grid(by_plan, outcomes, plans))
+        self.add(
+            _table(
+                "visit_timeliness_by_plan",
+                "Statutory visit timeliness by plan",
+                "The same visits by the plan the child was on: early help, child in need, "
+                "child protection, looked after.",
+                columns_names,
+                [*plan_columns, _percentages(plan_columns[0], plan_columns[3])],
+                plans,
+                row_header="Plan",
             )
         )
         participant = _participants(Interaction.participants)

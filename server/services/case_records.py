@@ -19,7 +19,7 @@ from sync.merge import MERGE_RULES, MergeRule, merge_fields
 
 from .. import access, clock
 from ..audit import AuditAction, record_event
-from ..domain import group_supervision, lights
+from ..domain import group_supervision, lights, plans
 from ..domain.errors import (
     Forbidden,
     IdUnavailable,
@@ -39,7 +39,7 @@ from ..domain.records import (
     ensure_editable,
 )
 from ..domain.roles import Action, Role, can
-from ..domain.timescales import TimescaleRule, next_visit_due, timeliness
+from ..domain.timescales import timeliness
 from ..extensions import db
 from ..persistence import (
     Amendment,
@@ -54,6 +54,7 @@ from ..persistence import (
     Membership,
     Note,
     Person,
+    PlanEpisode,
     RecordHistory,
     Review,
     SupervisionDiscussion,
@@ -64,6 +65,8 @@ from ..persistence import (
 from ..persistence.case import CASE_RECORDS, CaseRecord, Conference
 from ..persistence.columns import new_id
 from ..security.sessions import current_device_id
+from ..vocabularies import codes
+from . import statutory
 from .lookups import lookups
 from .notifications import NotificationKind, notify
 
@@ -377,6 +380,7 @@ AMENDABLE_FIELDS = {
         {"question", "decision", "rationale", "family_view", "child_view", "review_outcome"}
     ),
     RecordKind.REVIEW: frozenset({"body"}),
+    RecordKind.PLAN_EPISODE: plans.AMENDABLE,
 }
 
 
@@ -398,6 +402,8 @@ def amend(
     if unknown:
         allowed = ", ".join(sorted(AMENDABLE_FIELDS[target_kind]))
         raise InvalidInput(errors=field_errors(changes=f"Only these can be amended: {allowed}."))
+    if target_kind is RecordKind.PLAN_EPISODE:
+        plans.check_amendment(data["changes"], _episode_codes())
     record_id = data.get("id") or new_id()
     _ensure_new(actor, RecordKind.AMENDMENT, record_id)
     amendment = Amendment(
@@ -623,25 +629,33 @@ def _checklist_before_create(actor: User, _record: Any, values: dict[str, Any]) 
         Interaction, values.get("interaction_id"), values["family_id"], "interaction_id"
     )
     values["purpose"] = template.purpose
-    values["due_on"] = _due_date(template, values["family_id"])
+    values["due_on"] = _due_date(template, values["family_id"], values.get("interaction_id"))
     _set_timeliness(values, values["due_on"])
 
 
-def _due_date(template: ChecklistTemplate, family_id: uuid.UUID) -> date | None:
+def _due_date(
+    template: ChecklistTemplate, family_id: uuid.UUID, interaction_id: uuid.UUID | None
+) -> date | None:
+    """Return the date the checklist's visit was due: the soonest of the family's children.
+
+    Counted from the visits before this one, so a visit is measured against the
+    date it was meant to meet. A family with no child on a plan has none.
+    """
     if not template.timescale:
         return None
-    family = db.session.get(Family, family_id)
-    last_visit = db.session.scalar(
-        sa.select(sa.func.max(Checklist.completed_on)).where(
-            Checklist.family_id == family_id,
-            Checklist.purpose == template.purpose,
-            Checklist.deleted_at.is_(None),
+    day = clock.today()
+    if interaction_id is not None:
+        interaction: Any = lookups().made.get((Interaction, interaction_id)) or db.session.get(
+            Interaction, interaction_id
         )
-    )
-    started = clock.council_date(family.created_at) if family else clock.today()
-    return next_visit_due(
-        TimescaleRule.parse(template.timescale), started=started, last_visit=last_visit
-    )
+        if interaction is not None:
+            day = clock.council_date(interaction.occurred_at)
+    dues = [
+        child.due
+        for child in statutory.child_dues([family_id], visits_before=day)
+        if child.template_key == template.key
+    ]
+    return min(dues, default=None)
 
 
 def _set_timeliness(values: dict[str, Any], due_on: date | None) -> None:
@@ -766,6 +780,70 @@ def _conference_rules(actor: User, _record: Any, values: dict[str, Any]) -> None
 def _plan_action_rules(_actor: User, record: Any, values: dict[str, Any]) -> None:
     family_id = values.get("family_id") or record.family_id
     _ensure_in_family(Conference, values.get("conference_id"), family_id, "conference_id")
+
+
+EPISODE_FIELDS = (
+    "plan_type",
+    "cp_category",
+    "legal_status",
+    "placement_started_on",
+    "placement_type",
+    "started_on",
+    "ended_on",
+    "end_reason",
+)
+
+
+def _episode_codes() -> dict[str, set[str]]:
+    return {
+        "cp_category": set(codes("cp_category")),
+        "legal_status": set(codes("legal_status")),
+        "placement_type": set(codes("placement_type")),
+        "end_reason": set(codes("plan_end_reason")),
+    }
+
+
+def _person_record(person_id: uuid.UUID) -> Any:
+    """Return a person, also one made earlier in this request and not yet written."""
+    return lookups().made.get((Person, person_id)) or db.session.get(Person, person_id)
+
+
+def _open_episode_elsewhere(person_id: uuid.UUID, episode_id: uuid.UUID | None) -> bool:
+    """Return whether the child has another episode that has not ended.
+
+    A sync batch may end one episode and start the next before anything is
+    written, so the records are read as this request holds them: the
+    session's own copies (with their unwritten changes) and those it made.
+    """
+    with db.session.no_autoflush:
+        episodes: dict[uuid.UUID, Any] = {
+            episode.id: episode
+            for episode in db.session.scalars(
+                sa.select(PlanEpisode).where(PlanEpisode.person_id == person_id)
+            )
+        }
+    for (model, record_id), record in lookups().made.items():
+        if model is PlanEpisode and getattr(record, "person_id", None) == person_id:
+            episodes[record_id] = record
+    return any(
+        record_id != episode_id and episode.ended_on is None and episode.deleted_at is None
+        for record_id, episode in episodes.items()
+    )
+
+
+def _plan_episode_before_create(actor: User, _record: Any, values: dict[str, Any]) -> None:
+    _ensure_member(values["family_id"], values["person_id"], "person_id")
+    person = _person_record(values["person_id"])
+    if person is None or not person.is_child:
+        raise InvalidInput(errors=field_errors(person_id="Plans are for children only."))
+    plans.check_episode(values, clock.today())
+    if values.get("ended_on") is None:
+        plans.ensure_one_open_episode(_open_episode_elsewhere(values["person_id"], None))
+
+
+def _plan_episode_before_update(_actor: User, episode: Any, values: dict[str, Any]) -> None:
+    merged = {name: values.get(name, getattr(episode, name)) for name in EPISODE_FIELDS}
+    plans.check_episode(merged, clock.today())
 
 
 def _team_members(team_id: uuid.UUID) -> dict[uuid.UUID, str]:
@@ -935,6 +1013,9 @@ RULES: dict[RecordKind, KindRules] = {
     ),
     RecordKind.SUPERVISION_SESSION: KindRules(
         before_create=_session_before_create, before_update=_session_before_update
+    ),
+    RecordKind.PLAN_EPISODE: KindRules(
+        before_create=_plan_episode_before_create, before_update=_plan_episode_before_update
     ),
     RecordKind.SUPERVISION_DISCUSSION: KindRules(
         before_create=_discussion_before_create,

@@ -46,6 +46,7 @@ from ..persistence import (
     Note,
     Person,
     PlanAction,
+    PlanEpisode,
     RecordHistory,
     Relationship,
     Review,
@@ -86,6 +87,7 @@ STAFF_COLUMNS = (
 CASE_KINDS = (
     "person",
     "membership",
+    "plan_episode",
     "family",
     "relationship",
     "assignment",
@@ -103,6 +105,7 @@ CASE_KINDS = (
 KINDS = (*CASE_KINDS, "record_history", "audit_event", "staff")
 RULE = (
     "The person's own record; their memberships and the families they belong to; "
+    "their plan episodes (a child's plans, without any confidential placement address); "
     "relationships from or to them; the workers assigned to those families; interactions "
     "they took part in; notes, judgments and checklists linked to those interactions or "
     "whose text mentions their given name or the name they are known by; the items of "
@@ -216,6 +219,7 @@ def collect(person_id: uuid.UUID) -> SubjectRecords:
     found.add("membership", memberships)
     family_ids = {membership.family_id for membership in memberships}
     found.add("family", _in(Family, "id", family_ids))
+    found.add("plan_episode", _in(PlanEpisode, "person_id", {person.id}))
     found.add(
         "relationship",
         _all(
@@ -328,7 +332,7 @@ def collect(person_id: uuid.UUID) -> SubjectRecords:
 
 def _add_amendments(found: SubjectRecords, family_ids: set[uuid.UUID], pattern: Any) -> None:
     """Add amendments of included records, and those that mention the person with their target."""
-    included = found.ids("note", "judgment", "review")
+    included = found.ids("note", "judgment", "review", "plan_episode")
     amendments = [
         amendment
         for amendment in _of_families(Amendment, family_ids)
@@ -336,7 +340,12 @@ def _add_amendments(found: SubjectRecords, family_ids: set[uuid.UUID], pattern: 
         or mentions(pattern, [amendment.reason, amendment.changes])
     ]
     found.add("amendment", amendments)
-    targets: dict[str, type[CaseRecord]] = {"note": Note, "judgment": Judgment, "review": Review}
+    targets: dict[str, type[CaseRecord]] = {
+        "note": Note,
+        "judgment": Judgment,
+        "review": Review,
+        "plan_episode": PlanEpisode,
+    }
     for amendment in amendments:
         model = targets.get(amendment.target_kind)
         if model is not None and amendment.target_id not in included:

@@ -45,6 +45,7 @@ KIND_NAMES: dict[str, tuple[str, str]] = {
     "amendment": ("Corrections", "Correction"),
     "conference": ("Family group conferences", "Family group conference"),
     "plan_action": ("Family plan actions", "Plan action"),
+    "plan_episode": ("Children's plans", "Child's plan"),
     "supervision_discussion": ("Group supervision discussions", "Group supervision discussion"),
     "record_history": ("Change history", "Change"),
     "audit_event": ("Who read or changed these records", "Audit event"),
@@ -135,6 +136,12 @@ FIELD_LABELS: dict[str, str] = {
     "conflict": "Made in a conflict between two devices",
     "at": "When",
     "user_id": "Who",
+    "plan_type": "Plan",
+    "cp_category": "Category of the child protection plan",
+    "legal_status": "Legal status",
+    "placement_started_on": "Placement started",
+    "placement_type": "Placement",
+    "end_reason": "Why it ended",
 }
 # Labels that depend on the kind of record.
 KIND_FIELD_LABELS: dict[tuple[str, str], str] = {
@@ -144,6 +151,8 @@ KIND_FIELD_LABELS: dict[tuple[str, str], str] = {
     ("assignment", "role"): "Role",
     ("membership", "valid_from"): "Member from",
     ("membership", "valid_to"): "Member until",
+    ("plan_episode", "started_on"): "Plan started",
+    ("plan_episode", "ended_on"): "Plan ended",
 }
 # Columns whose value is a code from one of the council's code lists, by kind (None: any kind).
 CODE_LISTS: dict[tuple[str | None, str], str] = {
@@ -161,6 +170,11 @@ CODE_LISTS: dict[tuple[str | None, str], str] = {
     ("interaction", "mode"): "interaction_mode",
     ("interaction", "purpose"): "interaction_purpose",
     ("checklist", "purpose"): "interaction_purpose",
+    ("plan_episode", "plan_type"): "plan_type",
+    ("plan_episode", "cp_category"): "cp_category",
+    ("plan_episode", "legal_status"): "legal_status",
+    ("plan_episode", "placement_type"): "placement_type",
+    ("plan_episode", "end_reason"): "plan_end_reason",
     (None, "role"): "relationship_type",  # people invited to a conference, by their relation
 }
 # Codes of the app's own (states, kinds) that read oddly when only capitalised.
@@ -211,6 +225,7 @@ WHEN: dict[str, tuple[str, ...]] = {
     "relationship": ("valid_from",),
     "conference": ("referred_on",),
     "checklist": ("completed_on", "due_on"),
+    "plan_episode": ("started_on",),
     "record_history": ("changed_at",),
     "audit_event": ("at",),
 }

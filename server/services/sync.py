@@ -512,7 +512,7 @@ def _remaining(pending: Mapping[str, Position], xmin: int) -> int:
 class AmendmentMutationSchema(Schema):
     id = fields.UUID(required=True)
     target_kind = fields.String(
-        required=True, validate=lambda v: v in ("note", "judgment", "review")
+        required=True, validate=lambda v: v in ("note", "judgment", "review", "plan_episode")
     )
     target_id = fields.UUID(required=True)
     reason = WRITABLE[RecordKind.AMENDMENT]["reason"]
@@ -874,6 +874,8 @@ def _rejection_for(
     if isinstance(error, domain.NotFound):
         left = not isinstance(error, domain.IdUnavailable) and _left_this_device(device, raw)
         return reject(mutation_id, RejectReason.NOT_IN_CASELOAD if left else RejectReason.NOT_FOUND)
+    if isinstance(error, domain.RecordEnded):
+        return reject(mutation_id, RejectReason.SIGNED, error.message)
     if isinstance(error, domain.RecordSigned):
         return reject(mutation_id, RejectReason.SIGNED)
     if isinstance(error, domain.Forbidden):

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from typing import Any
 
+from server import clock
 from tests.conftest import ApiClient
 
 POLICY = {
@@ -201,6 +203,17 @@ def build_family(
             },
         )
     )
+    plan_episode = created(
+        worker.post(
+            "/api/plan-episodes",
+            json={
+                "family_id": fid,
+                "person_id": child["id"],
+                "plan_type": "child_in_need",
+                "started_on": (clock.today() - timedelta(days=40)).isoformat(),
+            },
+        )
+    )
     return {
         "family": fid,
         "person": child["id"],
@@ -218,6 +231,7 @@ def build_family(
         "plan_action": plan_action["id"],
         "supervision_session": session["id"],
         "supervision_discussion": discussion["id"],
+        "plan_episode": plan_episode["id"],
     }
 
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import date
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
+from server import clock
 from server.extensions import db
-from server.persistence import AuditEvent, Family, Note, RecordHistory
+from server.persistence import AuditEvent, Note, PlanEpisode, RecordHistory
 from server.services.case_records import checklist_item_id
 
 from .casework import build_family, created, publish_practice_settings
@@ -218,31 +220,88 @@ def test_red_decisions_need_a_supervisor_who_is_not_the_author(team, make_client
     assert again.status_code == 409
 
 
-def test_a_first_visit_falls_due_from_the_councils_date_the_family_was_opened(app, team):
+def _child_on_a_plan(worker, family_id: str, started_on: date) -> str:
+    """Add a child to the family with a child in need plan from ``started_on``; return the child."""
+    child = created(
+        worker.post(
+            "/api/people",
+            json={
+                "family_id": family_id,
+                "given_name": "Tobi",
+                "family_name": "Ali",
+                "is_child": True,
+            },
+        )
+    )
+    created(
+        worker.post(
+            "/api/plan-episodes",
+            json={
+                "family_id": family_id,
+                "person_id": child["id"],
+                "plan_type": "child_in_need",
+                "started_on": started_on.isoformat(),
+            },
+        )
+    )
+    return str(child["id"])
+
+
+def test_a_visit_counts_on_the_councils_date_it_happened(app, team):
     from server.jobs.visits import visits_due
 
     worker, _, template = team
     family = created(worker.post("/api/families", json={"display_name": "Late family"}))
-    with app.app_context():
-        # 00:30 BST on Wednesday 1 July 2026, which is still 30 June in UTC.
-        db.session.get(Family, uuid.UUID(family["id"])).created_at = datetime(
-            2026, 6, 30, 23, 30, tzinfo=UTC
+    child = _child_on_a_plan(worker, family["id"], clock.today())
+
+    def visit(occurred_at: str, *, seen: bool) -> dict[str, Any]:
+        return created(
+            worker.post(
+                "/api/interactions",
+                json={
+                    "family_id": family["id"],
+                    "occurred_at": occurred_at,
+                    "mode": "home_visit",
+                    "purpose": "statutory_visit",
+                    "participants": [{"person_id": child, "present": True, "seen": seen}],
+                },
+            )
         )
+
+    # 00:30 BST on Wednesday 1 July 2026, which is still 30 June in UTC.
+    visit("2026-06-30T23:30:00+00:00", seen=True)
+    later = visit("2026-07-20T10:00:00+00:00", seen=False)
+    with app.app_context():
+        episode = db.session.scalars(sa.select(PlanEpisode)).one()
+        episode.started_on = date(2026, 6, 1)
         db.session.commit()
     checklist = created(
         worker.post(
-            "/api/checklists", json={"family_id": family["id"], "template_id": template["id"]}
+            "/api/checklists",
+            json={
+                "family_id": family["id"],
+                "template_id": template["id"],
+                "interaction_id": later["id"],
+            },
         )
     )
     # Ten working days after 1 July, not after 30 June (14 July).
     assert checklist["due_on"] == "2026-07-15"
     with app.app_context():
-        assert set(visits_due(date(2026, 7, 15))) == {uuid.UUID(family["id"])}
+        assert visits_due(date(2026, 7, 15)) == {uuid.UUID(family["id"]): date(2026, 7, 15)}
 
 
 def test_a_checklist_is_made_from_its_template_with_derived_item_ids(team):
     worker, _, template = team
     family = created(worker.post("/api/families", json={"display_name": "Ali family"}))
+    no_plan = created(
+        worker.post(
+            "/api/checklists", json={"family_id": family["id"], "template_id": template["id"]}
+        )
+    )
+    # No child on a plan: no visit was due.
+    assert no_plan["purpose"] == "statutory_visit" and no_plan["due_on"] is None
+    _child_on_a_plan(worker, family["id"], clock.today())
     checklist = created(
         worker.post(
             "/api/checklists", json={"family_id": family["id"], "template_id": template["id"]}

@@ -91,6 +91,7 @@ def test_an_admin_gets_every_record_about_the_person_with_amendments_history_and
     assert [c["id"] for c in records(archive, "checklist")] == [ids["checklist"]]
     assert [c["id"] for c in records(archive, "conference")] == [ids["conference"]]
     assert [p["id"] for p in records(archive, "plan_action")] == [ids["plan_action"]]
+    assert [p["id"] for p in records(archive, "plan_episode")] == [ids["plan_episode"]]
     # Its question names Tobi; the team's session header names no family and stays out.
     assert [d["id"] for d in records(archive, "supervision_discussion")] == [
         ids["supervision_discussion"]
@@ -305,6 +306,9 @@ def test_the_index_is_a_document_to_redact_from_not_a_dump(app, casework, make_c
     for title in ("Notes (1)", "Visits and other contacts (1)", "Decisions (judgment log) (1)"):
         assert title in sections
     assert (3, "Home visit: statutory visit") in reader.headings
+    # A child's plan by its name in the code lists, under its own heading.
+    assert "Children's plans (1)" in sections
+    assert "Child in need plan" in text and "child_in_need" not in text
     assert [kind for kind in CASE_KINDS if f'id="section-{kind}"' not in page] == []
 
     # Staff by name, codes by their labels, dates and times in words; no ids, codes or JSON.

@@ -25,6 +25,7 @@ from server.persistence import (
     Interaction,
     Judgment,
     Note,
+    PlanEpisode,
     Relationship,
     Suggestion,
     SupervisionDiscussion,
@@ -44,7 +45,7 @@ PLAN = [
 
 # The ids an address may need, filled in from the council below.
 IDS = (
-    *("family", "visit", "conference", "note", "judgment"),
+    *("family", "child", "visit", "conference", "note", "judgment"),
     *("session", "discussion", "consultation", "suggestion"),
 )
 
@@ -60,6 +61,7 @@ CASEWORK = [
     "#/family/{family}/conference/{conference}",
     "#/family/{family}/handover",
     "#/family/{family}/judgment",
+    "#/family/{family}/child/{child}/plan",
     "#/note/{note}",
     "#/judgment/{judgment}",
     "#/group-supervision",
@@ -183,6 +185,8 @@ def fill(address: str, ids: dict[str, str]) -> str:
 def council(app: Flask) -> dict[str, str]:
     """Load the demo council and give cw.amara's busiest family a plan and a long-named club.
 
+    The child's plan page is that of a child of the family on a plan, if one is.
+
     Return the ids each address needs.
     """
     with app.app_context():
@@ -266,8 +270,14 @@ def council(app: Flask) -> dict[str, str]:
             assert found is not None, model.__name__
             return str(found)
 
+        on_a_plan = db.session.scalars(
+            sa.select(PlanEpisode.person_id)
+            .where(PlanEpisode.family_id == family_id, PlanEpisode.ended_on.is_(None))
+            .order_by(PlanEpisode.person_id)
+        ).first()
         return {
             "family": family,
+            "child": str(on_a_plan or child["id"]),
             "visit": first(Interaction, Interaction.family_id == family_id),
             "conference": conference["id"],
             "note": first(Note, Note.family_id == family_id),

@@ -9,7 +9,8 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from tests.api.casework import publish_practice_settings
+from server import clock
+from tests.api.casework import POLICY, VISIT_TEMPLATE, publish_practice_settings
 from tests.browser.conftest import check_accessibility, sign_in, unlock
 from tests.browser.test_visit_note_judgment import (
     go,
@@ -93,6 +94,61 @@ def test_the_checklist_starts_from_who_was_there_and_can_be_changed(
         "child_seen_alone": ("na", "Mia is two: too young to be seen alone"),
         "bedroom_seen": ("yes", None),
     }
+    assert errors == []
+
+
+def test_a_plans_checklist_asks_about_the_children_on_that_plan(
+    app, make_user, make_family, make_client, new_context
+):
+    make_user("admin", username="root", team=None)
+    admin = make_client("root")
+    assert admin.post("/api/decision-policy", json=POLICY).status_code == 201
+    child_protection_visit = {
+        **VISIT_TEMPLATE,
+        "timescale": {"applies_to": ["child_protection"], **VISIT_TEMPLATE["timescale"]},
+    }
+    assert admin.post("/api/checklist-templates", json=child_protection_visit).status_code == 201
+    amara = make_user("caseworker", username="amara")
+    family = make_family(team_of=amara, worker=amara, name="Okoro")
+    worker = make_client("amara")
+    mia = {"family_id": str(family.id), "given_name": "Mia", "family_name": "Okoro"}
+    assert worker.post("/api/people", json={**mia, "is_child": True}).status_code == 201
+    sam = next(
+        person
+        for person in items_of(worker, f"/api/people?family_id={family.id}")
+        if person["given_name"] == "Sam"
+    )
+    plan = {
+        "family_id": str(family.id),
+        "person_id": sam["id"],
+        "plan_type": "child_protection",
+        "cp_category": "NEG",
+        "started_on": clock.today().isoformat(),
+    }
+    assert worker.post("/api/plan-episodes", json=plan).status_code == 201
+
+    page = new_context().new_page()
+    errors = watch_for_errors(page)
+    sign_in(page, "amara")
+    ready_to_work_offline(page)
+    go(page, f"#/family/{family.id}/visit")
+    record_visit_details(page, mode="Home visit", purpose="Statutory visit", meaningful="Yes")
+    page.get_by_role("group", name="Sam Okoro (child)").get_by_label("Seen alone").check()
+    page.get_by_role("button", name="Save and continue to the note").click()
+    page.get_by_role("link", name="4. Compliance checklist").click()
+    expect(page.get_by_role("heading", level=1, name="Compliance checklist")).to_be_visible()
+
+    # Sam's child protection visit: Mia, on no plan and not seen, is not what it asks about.
+    seen = page.get_by_role("group", name="Child seen", exact=True)
+    alone = page.get_by_role("group", name="Child seen alone")
+    expect(seen.get_by_label("Yes")).to_be_checked()
+    expect(alone.get_by_label("Yes")).to_be_checked()
+    expect(seen).to_have_accessible_description(
+        "Filled in from “Who was there” on this visit: Sam Okoro was seen."
+        " Change it if it is wrong."
+    )
+    expect(page.locator("#visit-due")).to_contain_text("Within timescale")
+    check_accessibility(page, "a plan's checklist filled in from the visit")
     assert errors == []
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from server import clock
 from server.extensions import db
-from server.persistence import Assignment
+from server.persistence import Assignment, Membership, Person, PlanEpisode
 from tests.api.casework import created, publish_practice_settings
 from tests.browser.conftest import check_accessibility, sign_in, wait_until_synced
 from tests.browser.test_conference_and_reviews import go, wait_for_reference, watch_for_errors
@@ -30,6 +31,26 @@ def allocate(app: Any, family: Any, *spells: tuple[Any, int, int | None]) -> Non
                     handover_note=None if ended is None else "Knows the family well.",
                 )
             )
+        db.session.commit()
+
+
+def protect_child(app: Any, family: Any, started_days_ago: int) -> None:
+    """Put the family's child on a child protection plan that began some days ago."""
+    with app.app_context():
+        child = db.session.scalar(
+            sa.select(Person.id)
+            .join(Membership, Membership.person_id == Person.id)
+            .where(Membership.family_id == family.id, Person.is_child.is_(True))
+        )
+        db.session.add(
+            PlanEpisode(
+                family_id=family.id,
+                person_id=child,
+                plan_type="child_protection",
+                cp_category="NEG",
+                started_on=clock.today() - timedelta(days=started_days_ago),
+            )
+        )
         db.session.commit()
 
 
@@ -64,14 +85,16 @@ def test_the_team_view_shows_relational_health_and_compliance_apart_offline(
     make_user("supervisor", username="priya", display_name="Priya Shah")
     amara = make_user("caseworker", username="amara", display_name="Amara Okafor")
     ben = make_user("caseworker", username="ben", display_name="Ben Hall")
-    # Okoro: Amara's for 400 days, a meaningful contact 3 days ago, opened a week
-    # ago so its first statutory visit is due within the fortnight.
-    okoro = make_family(team_of=amara, name="Okoro", created_at=days_ago(7))
+    # Okoro: Amara's for 400 days, a meaningful contact 3 days ago; Sam's child
+    # protection plan began a week ago, so his first visit is due within the fortnight.
+    okoro = make_family(team_of=amara, name="Okoro", created_at=days_ago(700))
     allocate(app, okoro, (amara, 400, None))
-    # Singh: opened 60 days ago and never visited (overdue); its worker changed
-    # twice this year; only a contact that was not meaningful, yesterday.
-    singh = make_family(team_of=amara, name="Singh", created_at=days_ago(60))
+    protect_child(app, okoro, 7)
+    # Singh: Sam's plan began 60 days ago and he was never visited (overdue); the
+    # worker changed twice this year; only a contact that was not meaningful, yesterday.
+    singh = make_family(team_of=amara, name="Singh", created_at=days_ago(600))
     allocate(app, singh, (ben, 500, 200), (amara, 200, 20), (ben, 20, None))
+    protect_child(app, singh, 60)
     contact(make_client("amara"), okoro, 3, meaningful=True)
     contact(make_client("ben"), singh, 1, meaningful=False)
 
@@ -109,6 +132,7 @@ def test_the_team_view_shows_relational_health_and_compliance_apart_offline(
     expect(overdue).to_have_count(1)
     expect(overdue.first).to_contain_text("Singh")
     expect(overdue.first).to_contain_text("Overdue")
+    expect(overdue.first).to_contain_text("Visit: Sam")
     due = rows_of(page, "compliance-panel", "due in the next 14 days")
     expect(due).to_have_count(1)
     expect(due.first).to_contain_text("Okoro")

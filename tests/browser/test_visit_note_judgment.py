@@ -7,7 +7,8 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from tests.api.casework import publish_practice_settings
+from server import clock
+from tests.api.casework import created, publish_practice_settings
 from tests.browser.conftest import check_accessibility, sign_in, unlock, wait_until_synced
 
 SECOND_NOTE = "We met at the park.\nSam showed me the swings."
@@ -75,6 +76,13 @@ def test_a_visit_recorded_offline_syncs_once_and_a_supervisor_approves_the_decis
     make_user("supervisor", username="hannah", display_name="Hannah Reid")
     family = make_family(team_of=amara, worker=amara, name="Okoro")
     fid = str(family.id)
+    # Sam is on a plan, so the visit has a statutory timescale to meet.
+    api = make_client("amara")
+    sam_id = next(
+        p["id"] for p in items_of(api, f"/api/people?family_id={fid}") if p["given_name"] == "Sam"
+    )
+    plan = {"plan_type": "child_in_need", "started_on": clock.today().isoformat()}
+    created(api.post("/api/plan-episodes", json={"family_id": fid, "person_id": sam_id, **plan}))
 
     device = new_context()
     page = device.new_page()

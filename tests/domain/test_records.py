@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from server.domain.errors import RecordSigned, RuleBroken
+from server.domain.errors import RecordEnded, RecordSigned, RuleBroken
 from server.domain.records import (
     AMENDABLE,
     DELETABLE,
@@ -18,6 +18,9 @@ from server.domain.records import (
 
 SIGNED_KINDS = [RecordKind.NOTE, RecordKind.JUDGMENT, RecordKind.REVIEW]
 UNSIGNED_KINDS = [kind for kind in RecordKind if kind not in SIGNED_KINDS]
+# An ended plan episode reads as signed: frozen, corrected by amendment.
+ENDING_KINDS = [RecordKind.PLAN_EPISODE]
+NEVER_FROZEN = [kind for kind in UNSIGNED_KINDS if kind not in ENDING_KINDS]
 KEPT_FOR_GOOD = [RecordKind.FAMILY, RecordKind.ASSIGNMENT, RecordKind.AMENDMENT]
 
 
@@ -39,6 +42,7 @@ def test_wire_names() -> None:
         "plan_action",
         "supervision_session",
         "supervision_discussion",
+        "plan_episode",
     }
 
 
@@ -75,6 +79,27 @@ def test_records_that_are_never_signed_stay_editable(kind: RecordKind) -> None:
     ensure_editable(kind, SignState.DRAFT)
 
 
+def test_an_ended_plan_refuses_edits_with_its_own_words() -> None:
+    with pytest.raises(RecordEnded) as caught:
+        ensure_editable(RecordKind.PLAN_EPISODE, SignState.SIGNED)
+    assert caught.value.code == "record_ended"
+    assert "amendment" in caught.value.message
+    assert isinstance(caught.value, RecordSigned)  # sync rejects it as it rejects a signed record
+
+
+def test_an_ended_plan_can_be_amended_but_a_running_one_is_changed() -> None:
+    ensure_amendable(RecordKind.PLAN_EPISODE, SignState.SIGNED)
+    with pytest.raises(RuleBroken) as caught:
+        ensure_amendable(RecordKind.PLAN_EPISODE, SignState.DRAFT)
+    assert caught.value.message == "A plan that has not ended can be changed directly."
+
+
+def test_an_ended_plan_cannot_be_deleted() -> None:
+    ensure_deletable(RecordKind.PLAN_EPISODE, SignState.DRAFT)
+    with pytest.raises(RecordEnded):
+        ensure_deletable(RecordKind.PLAN_EPISODE, SignState.SIGNED)
+
+
 def test_unknown_record_kind_is_refused() -> None:
     with pytest.raises(ValueError):
         ensure_editable("diary", SignState.DRAFT)
@@ -97,12 +122,12 @@ def test_draft_is_edited_not_amended(kind: RecordKind, state: SignState | None) 
     assert "draft" in caught.value.message.lower()
 
 
-@pytest.mark.parametrize("kind", UNSIGNED_KINDS)
+@pytest.mark.parametrize("kind", NEVER_FROZEN)
 @pytest.mark.parametrize("state", [SignState.SIGNED, SignState.DRAFT, None])
 def test_other_records_cannot_be_amended(kind: RecordKind, state: SignState | None) -> None:
     with pytest.raises(RuleBroken) as caught:
         ensure_amendable(kind, state)
-    assert caught.value.message == "Only notes, judgments and reviews can be amended."
+    assert caught.value.message == "Only notes, judgments, reviews and ended plans can be amended."
 
 
 def test_an_amendment_cannot_itself_be_amended() -> None:

@@ -9,15 +9,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from server.domain.timescales import (
+    Episode,
     Interval,
     Timeliness,
     TimescaleRule,
     Unit,
     add_interval,
+    child_visit_due,
     england_bank_holidays,
     is_working_day,
     next_visit_due,
     timeliness,
+    visits_due,
     working_days_between,
 )
 
@@ -355,7 +358,7 @@ def test_parse_refuses_a_count_that_is_not_a_whole_number_of_at_least_one(
         TimescaleRule.parse({"every": {"count": count, "unit": "days"}})
 
 
-@pytest.mark.parametrize("unit", ["fortnights", "months", "Weeks", "", "working days"])
+@pytest.mark.parametrize("unit", ["fortnights", "years", "Weeks", "", "working days"])
 def test_parse_refuses_an_unknown_unit(unit: str) -> None:
     with pytest.raises(ValueError):
         TimescaleRule.parse({"every": {"count": 1, "unit": unit}})
@@ -374,3 +377,149 @@ def test_parse_refuses_bad_first_within() -> None:
 def test_parse_refuses_every_that_is_not_an_interval(every: object) -> None:
     with pytest.raises(ValueError, match="every and first_within must be intervals"):
         TimescaleRule.parse({"every": every})
+
+
+# Timescales per child, from their plan episode
+
+CP_VISITS = TimescaleRule.parse(
+    {"applies_to": ["child_protection"], "every": {"count": 10, "unit": "working_days"}}
+)
+LAC_VISITS = TimescaleRule.parse(
+    {
+        "applies_to": ["looked_after"],
+        "counts_from": "placement_start",
+        "first_within": {"count": 1, "unit": "weeks"},
+        "every": {"count": 6, "unit": "weeks"},
+        "long_term": {
+            "after": {"count": 12, "unit": "months"},
+            "every": {"count": 3, "unit": "months"},
+            "placement_types": ["U1", "U4"],
+        },
+    }
+)
+LAC_REVIEWS = TimescaleRule.parse(
+    {
+        "applies_to": ["looked_after"],
+        "child_seen": False,
+        "first_within": {"count": 20, "unit": "working_days"},
+        "then": [{"count": 3, "unit": "months"}],
+        "every": {"count": 6, "unit": "months"},
+    }
+)
+CP_PLAN = Episode(plan_type="child_protection", started_on=d("2026-03-02"))
+
+
+def test_a_child_protection_visit_is_due_ten_working_days_from_the_plan_start() -> None:
+    assert child_visit_due(CP_VISITS, CP_PLAN, []) == d("2026-03-16")
+
+
+def test_the_next_visit_counts_from_the_last_one_where_the_child_was_seen() -> None:
+    assert child_visit_due(CP_VISITS, CP_PLAN, [d("2026-03-04"), d("2026-03-10")]) == d(
+        "2026-03-24"
+    )
+
+
+def test_visits_before_the_plan_began_do_not_count() -> None:
+    assert child_visit_due(CP_VISITS, CP_PLAN, [d("2026-02-20")]) == d("2026-03-16")
+
+
+def test_no_plan_an_ended_plan_or_another_kind_of_plan_has_no_due_date() -> None:
+    assert child_visit_due(CP_VISITS, None, []) is None
+    ended = Episode("child_protection", d("2026-03-02"), ended_on=d("2026-03-20"))
+    assert child_visit_due(CP_VISITS, ended, []) is None
+    assert child_visit_due(CP_VISITS, Episode("child_in_need", d("2026-03-02")), []) is None
+
+
+def test_a_rule_for_every_plan_applies_to_any_plan_but_not_to_none() -> None:
+    rule = TimescaleRule.parse({"every": {"count": 4, "unit": "weeks"}})
+    assert child_visit_due(rule, Episode("early_help", d("2026-03-02")), []) == d("2026-03-30")
+    assert child_visit_due(rule, None, []) is None
+
+
+def test_looked_after_visits_count_from_the_placement_within_a_week_then_six_weekly() -> None:
+    placed = Episode(
+        "looked_after",
+        d("2025-12-01"),
+        placement_started_on=d("2026-01-05"),
+        placement_type="U6",
+    )
+    assert child_visit_due(LAC_VISITS, placed, []) == d("2026-01-12")
+    assert child_visit_due(LAC_VISITS, placed, [d("2026-01-09")]) == d("2026-02-20")
+    # A visit before this placement (in the last one) does not count.
+    assert child_visit_due(LAC_VISITS, placed, [d("2025-12-20")]) == d("2026-01-12")
+    no_placement_date = Episode("looked_after", d("2025-12-01"))
+    assert child_visit_due(LAC_VISITS, no_placement_date, []) == d("2025-12-08")
+
+
+def test_a_long_term_placement_is_visited_three_monthly_after_its_first_year() -> None:
+    def placement(kind: str) -> Episode:
+        return Episode(
+            "looked_after",
+            d("2025-01-06"),
+            placement_started_on=d("2025-01-06"),
+            placement_type=kind,
+        )
+
+    assert child_visit_due(LAC_VISITS, placement("U4"), [d("2026-02-02")]) == d("2026-05-02")
+    assert child_visit_due(LAC_VISITS, placement("U6"), [d("2026-02-02")]) == d("2026-03-16")
+    # Within the first year even a long-term placement is six-weekly.
+    assert child_visit_due(LAC_VISITS, placement("U4"), [d("2025-11-03")]) == d("2025-12-15")
+
+
+def test_looked_after_reviews_at_20_working_days_3_months_then_6_monthly() -> None:
+    plan = Episode("looked_after", d("2026-01-05"))
+    assert child_visit_due(LAC_REVIEWS, plan, []) == d("2026-02-02")
+    assert child_visit_due(LAC_REVIEWS, plan, [d("2026-01-30")]) == d("2026-04-30")
+    assert child_visit_due(LAC_REVIEWS, plan, [d("2026-01-30"), d("2026-04-28")]) == d("2026-10-28")
+
+
+@pytest.mark.parametrize(
+    ("start", "months", "expected"),
+    [
+        ("2026-01-31", 1, "2026-02-28"),
+        ("2024-01-31", 1, "2024-02-29"),
+        ("2026-08-31", 3, "2026-11-30"),
+        ("2026-11-15", 3, "2027-02-15"),
+        ("2025-01-06", 12, "2026-01-06"),
+    ],
+)
+def test_months_are_calendar_months_held_to_the_months_end(
+    start: str, months: int, expected: str
+) -> None:
+    assert add_interval(d(start), Interval(months, Unit.MONTHS)) == d(expected)
+
+
+def test_parse_reads_what_a_rule_applies_to_and_counts_from() -> None:
+    assert LAC_VISITS.applies_to == {"looked_after"}
+    assert LAC_VISITS.child_seen is True
+    assert LAC_REVIEWS.child_seen is False
+    assert LAC_REVIEWS.then == (Interval(3, Unit.MONTHS),)
+    with pytest.raises(ValueError):
+        TimescaleRule.parse({"every": {"count": 1, "unit": "weeks"}, "counts_from": "birth"})
+    with pytest.raises(ValueError, match="applies_to"):
+        TimescaleRule.parse({"every": {"count": 1, "unit": "weeks"}, "applies_to": "cp"})
+
+
+def test_each_due_date_of_a_plan_is_paired_with_the_visit_that_met_it() -> None:
+    # Due 16 March (met 12 March); then 26 March (met late, 30 March); then 15 April
+    # (10 working days after 30 March, past Good Friday and Easter Monday).
+    visits = [d("2026-03-12"), d("2026-03-30")]
+    assert visits_due(CP_VISITS, CP_PLAN, visits, until=d("2026-04-30")) == [
+        (d("2026-03-16"), d("2026-03-12")),
+        (d("2026-03-26"), d("2026-03-30")),
+        (d("2026-04-15"), None),
+    ]
+    assert visits_due(CP_VISITS, CP_PLAN, visits, until=d("2026-03-20")) == [
+        (d("2026-03-16"), d("2026-03-12")),
+    ]
+
+
+def test_no_visit_is_due_after_the_plan_ended() -> None:
+    ended = Episode("child_protection", d("2026-03-02"), ended_on=d("2026-03-20"))
+    assert visits_due(CP_VISITS, ended, [d("2026-03-12")], until=d("2026-06-01")) == [
+        (d("2026-03-16"), d("2026-03-12")),
+    ]
+    assert (
+        visits_due(CP_VISITS, Episode("early_help", d("2026-03-02")), [], until=d("2027-01-01"))
+        == []
+    )

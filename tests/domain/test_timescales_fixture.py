@@ -11,10 +11,12 @@ from datetime import date
 from pathlib import Path
 
 from server.domain.timescales import (
+    Episode,
     Interval,
     TimescaleRule,
     Unit,
     add_interval,
+    child_visit_due,
     england_bank_holidays,
     next_visit_due,
 )
@@ -43,3 +45,33 @@ def test_due_dates_match_the_shared_table():
             last_visit=last,
         )
         assert due.isoformat() == case["result"], case
+
+
+def _episode(data: dict[str, str | None] | None) -> Episode | None:
+    if data is None:
+        return None
+
+    def day(name: str) -> date | None:
+        value = data.get(name)
+        return date.fromisoformat(value) if value else None
+
+    started = day("started_on")
+    assert started is not None
+    return Episode(
+        plan_type=str(data["plan_type"]),
+        started_on=started,
+        ended_on=day("ended_on"),
+        placement_started_on=day("placement_started_on"),
+        placement_type=data.get("placement_type"),
+    )
+
+
+def test_each_childs_due_dates_match_the_shared_table():
+    assert len(CASES["child_due"]) >= 20
+    for case in CASES["child_due"]:
+        due = child_visit_due(
+            TimescaleRule.parse(case["rule"]),
+            _episode(case["episode"]),
+            [date.fromisoformat(day) for day in case["visits"]],
+        )
+        assert (due.isoformat() if due else None) == case["result"], case["why"]

@@ -191,32 +191,49 @@ def test_subscription_input_is_checked(signed_note):
     assert {"endpoint", "keys"} <= set(response.json["errors"])
 
 
-def test_workers_are_reminded_of_a_statutory_visit_due_within_two_working_days(
+def test_workers_are_reminded_of_a_childs_statutory_visit_due_within_two_working_days(
     app, vapid, push_service, make_user, make_family, make_client
 ):
-    from datetime import UTC, datetime, timedelta
+    from datetime import timedelta
 
     from server.domain.timescales import Interval, Unit, add_interval
     from server.jobs.visits import remind_visits_due, visits_due
-    from server.persistence import Family
+    from server.persistence import Membership, Person, PlanEpisode
 
     make_user("admin", username="root", team=None)
-    publish_practice_settings(make_client("root"))  # every 10 working days
+    publish_practice_settings(make_client("root"))  # every 10 working days, any plan
     amara = make_user("caseworker", username="amara")
     soon = make_family(team_of=amara, worker=amara, name="Soon")
     later = make_family(team_of=amara, worker=amara, name="Later")
+    ended = make_family(team_of=amara, worker=amara, name="Ended")
+    make_family(team_of=amara, worker=amara, name="No plan")  # never reminded
     today = clock.today()
     with app.app_context():
-        # Opened so that the first visit falls due in 1 working day, or in 6.
-        for family, days in ((soon, 1), (later, 6)):
-            opened = today
-            while add_interval(opened, Interval(10, Unit.WORKING_DAYS)) > add_interval(
+        # Plans started so that the child's first visit falls due in 1 working day, or in 6.
+        for family, days, ended_on in ((soon, 1, None), (later, 6, None), (ended, 1, today)):
+            started = today
+            while add_interval(started, Interval(10, Unit.WORKING_DAYS)) > add_interval(
                 today, Interval(days, Unit.WORKING_DAYS)
             ):
-                opened -= timedelta(days=1)
-            row = db.session.get(Family, family.id)
-            row.created_at = datetime.combine(opened, datetime.min.time(), UTC)
+                started -= timedelta(days=1)
+            child = db.session.scalar(
+                sa.select(Person.id)
+                .join(Membership, Membership.person_id == Person.id)
+                .where(Membership.family_id == family.id, Person.is_child.is_(True))
+            )
+            db.session.add(
+                PlanEpisode(
+                    family_id=family.id,
+                    person_id=child,
+                    plan_type="child_protection",
+                    cp_category="NEG",
+                    started_on=started - timedelta(days=1) if ended_on else started,
+                    ended_on=ended_on,
+                    end_reason="aims_met" if ended_on else None,
+                )
+            )
         db.session.commit()
+        # Ending the plan ended the reminders: only the family due soon is reminded.
         assert set(visits_due(today)) == {soon.id}
     keys = BrowserKeys()
     subscribe(make_client("amara"), push_service, keys)

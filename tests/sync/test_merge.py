@@ -147,9 +147,10 @@ def test_every_record_kind_has_a_merge_rule():
     assert all(isinstance(rule, MergeRule) for rule in MERGE_RULES.values())
 
 
-def test_notes_and_judgments_are_immutable_once_signed():
+def test_notes_judgments_and_plan_episodes_are_immutable_once_signed_or_ended():
     assert MERGE_RULES[RecordKind.NOTE.value] is MergeRule.SIGNED_IMMUTABLE
     assert MERGE_RULES[RecordKind.JUDGMENT.value] is MergeRule.SIGNED_IMMUTABLE
+    assert MERGE_RULES[RecordKind.PLAN_EPISODE.value] is MergeRule.SIGNED_IMMUTABLE
 
 
 def test_amendments_and_reviews_are_append_only():
@@ -161,6 +162,7 @@ def test_every_other_kind_merges_field_by_field():
     others = set(RecordKind) - {
         RecordKind.NOTE,
         RecordKind.JUDGMENT,
+        RecordKind.PLAN_EPISODE,
         RecordKind.AMENDMENT,
         RecordKind.REVIEW,
     }

@@ -1,9 +1,13 @@
-// The caseload ordered by what needs attention: a statutory visit overdue or
-// due soonest first, then the longest without a meaningful contact.
+// The caseload ordered by what needs attention: a child's statutory check
+// overdue or due soonest first, then the longest without a meaningful contact.
 
 import { CONTACT_ATTENTION_DAYS } from "../config.js";
-import { daysBetween, formatDate, nextVisitDue, parseDate } from "./timescales.js";
+import { childDues, childName } from "./statutory.js";
+import { daysBetween, formatDate, parseDate, workingDaysBetween } from "./timescales.js";
 import { localDateOf, today as clockToday } from "../clock.js";
+
+// Nearer than this, a due date is said in working days ("due in 4 working days").
+export const DUE_IN_WORKING_DAYS_UP_TO = 10;
 
 function lastMeaningfulContact(data, familyId) {
   let latest = null;
@@ -15,30 +19,43 @@ function lastMeaningfulContact(data, familyId) {
   return latest ? parseDate(localDateOf(latest)) : null; // the day it was here, as "today" is
 }
 
-/** Return the next statutory visit due for a family, from the templates' timescales. */
+/**
+ * Return the family's next statutory check: the soonest due of any child on a
+ * plan, naming the child and the check; null when no child is on a plan.
+ */
 export function nextStatutoryVisit(data, family) {
-  let earliest = null;
-  for (const template of data.all("checklist_template")) {
-    if (!template.active || !template.timescale) {
-      continue;
-    }
-    let lastVisit = null;
-    for (const checklist of data.ofFamily("checklist", family.id)) {
-      // A checklist made offline has no purpose yet (the server sets it): use its template's.
-      const purpose = checklist.purpose ?? data.get("checklist_template", checklist.template_id)?.purpose;
-      if (purpose === template.purpose && checklist.completed_on) {
-        if (!lastVisit || checklist.completed_on > lastVisit) {
-          lastVisit = checklist.completed_on;
-        }
-      }
-    }
-    const started = parseDate(localDateOf(family.created_at));
-    const due = nextVisitDue(template.timescale, { started, lastVisit: lastVisit ? parseDate(lastVisit) : null });
-    if (!earliest || due < earliest.due) {
-      earliest = { due, purpose: template.purpose, name: template.name };
-    }
+  const [first, ...others] = childDues(data, family.id);
+  if (!first) {
+    return null;
   }
-  return earliest;
+  return {
+    due: first.due,
+    purpose: first.template.purpose,
+    name: first.template.name,
+    check: first.check,
+    child: childName(first.child),
+    childId: first.child.id,
+    others: others.length,
+  };
+}
+
+/** Say when a check is due, in working days while it is near: "Visit due in 4 working days: Mason". */
+export function dueWords(nextVisit) {
+  const { check, child, due, overdue, workingDays } = nextVisit;
+  if (overdue) {
+    return `${check} was due ${longDate(due)}: ${child}`;
+  }
+  if (workingDays === 0) {
+    return nextVisit.inDays === 0 ? `${check} due today: ${child}` : `${check} due by ${longDate(due)}: ${child}`;
+  }
+  if (workingDays <= DUE_IN_WORKING_DAYS_UP_TO) {
+    return `${check} due in ${workingDays} working ${workingDays === 1 ? "day" : "days"}: ${child}`;
+  }
+  return `${check} due ${longDate(due)}: ${child}`;
+}
+
+function longDate(text) {
+  return parseDate(text).toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
 }
 
 export function caseload(data, today = clockToday()) {
@@ -53,7 +70,15 @@ export function caseload(data, today = clockToday()) {
         family,
         lastContact: contact ? formatDate(contact) : null,
         daysSinceContact,
-        nextVisit: visit ? { ...visit, due: formatDate(visit.due), overdue: visit.due < today, inDays: daysBetween(today, visit.due) } : null,
+        nextVisit: visit
+          ? {
+              ...visit,
+              due: formatDate(visit.due),
+              overdue: visit.due < today,
+              inDays: daysBetween(today, visit.due),
+              workingDays: workingDaysBetween(today, visit.due),
+            }
+          : null,
         contactOverdue: daysSinceContact === null || daysSinceContact > CONTACT_ATTENTION_DAYS,
       };
     });

@@ -4,6 +4,7 @@ import { caseloadView } from "./views/caseload.js";
 import * as entry from "./views/entry.js";
 import { familyView } from "./views/family.js";
 import { networkView } from "./views/network.js";
+import { planView } from "./views/plan.js";
 import { visitView } from "./views/visit.js";
 import { noteView } from "./views/note.js";
 import { judgmentView } from "./views/judgment.js";
@@ -42,6 +43,7 @@ export const routes = [
   route(`#/family/${ID}/conference(?:/${ID})?`, conferenceView),
   route(`#/family/${ID}/handover`, handoverView),
   route(`#/family/${ID}/judgment(?:/${ID})?`, logDecisionView),
+  route(`#/family/${ID}/child/${ID}/plan`, planView),
   route(`#/note/${ID}`, noteView),
   route(`#/judgment/${ID}`, judgmentView),
   route("#/reviews", reviewsView),

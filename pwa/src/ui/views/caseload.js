@@ -1,6 +1,6 @@
 // The caseload: the worker's families, ordered by what needs attention.
 
-import { caseload, search } from "../../domain/caseload.js";
+import { caseload, dueWords, search } from "../../domain/caseload.js";
 import { html, mount } from "../html.js";
 import { formatDate, tag } from "../layout.js";
 
@@ -18,11 +18,12 @@ function visitText(row) {
   if (!row.nextVisit) {
     return "No statutory visit set";
   }
-  const { due, overdue, inDays } = row.nextVisit;
+  const { overdue, workingDays, others } = row.nextVisit;
+  const more = others ? html`<br><span class="govuk-body-s">and ${others} more ${others === 1 ? "check" : "checks"} set</span>` : "";
   if (overdue) {
-    return html`${tag("Overdue", "red")} was due ${formatDate(due)}`;
+    return html`${tag("Overdue", "red")} ${dueWords(row.nextVisit)}${more}`;
   }
-  return inDays <= 2 ? html`${tag("Due soon", "yellow")} ${formatDate(due)}` : formatDate(due);
+  return html`${workingDays <= 2 ? html`${tag("Due soon", "yellow")} ` : ""}${dueWords(row.nextVisit)}${more}`;
 }
 
 export async function caseloadView(context, state = { query: "" }) {

@@ -19,7 +19,9 @@ import {
 import { html } from "../html.js";
 import { backLink, formatDate, formatDateTime, tag } from "../layout.js";
 import { Screen, successBanner } from "../screen.js";
+import { responsiveTable } from "../tables.js";
 import { assignmentHistorySection } from "./handover.js";
+import { currentEpisode, planName } from "../../domain/plans.js";
 import { nowIso, todayIso } from "../../clock.js";
 
 // --- shared with the network map ----------------------------------------------------
@@ -286,28 +288,30 @@ function membersSection(context, members, state) {
   return html`<section aria-labelledby="members-heading" class="govuk-!-margin-bottom-8">
     <h2 class="govuk-heading-m" id="members-heading">People in the family</h2>
     ${members.length
-      ? html`<table class="govuk-table">
-          <caption class="govuk-table__caption govuk-visually-hidden">People in the family, children first</caption>
-          <thead class="govuk-table__head"><tr class="govuk-table__row">
-            <th scope="col" class="govuk-table__header">Name</th>
-            <th scope="col" class="govuk-table__header">Age</th>
-            <th scope="col" class="govuk-table__header">Child or adult</th>
-            <th scope="col" class="govuk-table__header">Role in family</th>
-          </tr></thead>
-          <tbody class="govuk-table__body">${members.map(
-            ({ person, role, unsynced }) => html`<tr class="govuk-table__row">
-              <th scope="row" class="govuk-table__header">${personName(person)} ${unsynced ? unsyncedTag() : ""}</th>
-              <td class="govuk-table__cell">${ageText(person)}</td>
-              <td class="govuk-table__cell">${person.is_child ? "Child" : "Adult"}</td>
-              <td class="govuk-table__cell">${role || "Not recorded"}</td>
-            </tr>`,
-          )}</tbody>
-        </table>`
+      ? responsiveTable({
+          caption: "People in the family, children first",
+          columns: ["Name", "Age", "Child or adult", "Role in family", "Plan now"],
+          rows: members.map(({ person, role, unsynced }) => [
+            { content: html`${personName(person)} ${unsynced ? unsyncedTag() : ""}`, header: true },
+            ageText(person),
+            person.is_child ? "Child" : "Adult",
+            role || "Not recorded",
+            person.is_child ? planCell(context, person) : "",
+          ]),
+        })
       : html`<p class="govuk-body">No one recorded yet.</p>`}
     ${state.addingPerson
       ? personForm(context, state.errorsOf === "person" ? state.errors : {})
       : html`<button type="button" class="govuk-button govuk-button--secondary" data-module="govuk-button" id="add-person" data-family-action="add-person">Add a person</button>`}
   </section>`;
+}
+
+/** A child's plan now, and the way to change it. */
+function planCell({ data, label, params }, person) {
+  const current = currentEpisode(data, person.id);
+  const pending = current && (current.unsynced || data.pending("plan_episode", current.id));
+  return html`${planName(current, label)}${current ? html`, since ${formatDate(current.started_on)}` : ""} ${pending ? unsyncedTag() : ""}
+    <br><a class="govuk-link" href="#/family/${params[0]}/child/${person.id}/plan">Plan now<span class="govuk-visually-hidden"> for ${fullName(person)}</span></a>`;
 }
 
 function personForm({ vocabulary }, errors) {

@@ -14,7 +14,7 @@ const ENTITY_NAMES = {
   relationship: ["relationship", "relationships"],
   interaction: ["visit or contact", "visits or contacts"],
   note: ["relational note", "relational notes"],
-  amendment: ["correction to a note", "corrections to notes"],
+  amendment: ["correction", "corrections"],
   judgment: ["judgment log entry", "judgment log entries"],
   checklist: ["checklist", "checklists"],
   checklist_item: ["checklist answer", "checklist answers"],
@@ -23,6 +23,7 @@ const ENTITY_NAMES = {
   plan_action: ["plan action", "plan actions"],
   supervision_session: ["group supervision session", "group supervision sessions"],
   supervision_discussion: ["group supervision discussion", "group supervision discussions"],
+  plan_episode: ["child's plan", "children's plans"],
 };
 
 function entityName(entity) {

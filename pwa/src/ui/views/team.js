@@ -76,11 +76,10 @@ function relationalPanel(context, view) {
 }
 
 function visitCells(context, row) {
+  const { check, child, due, overdue, inDays } = row.nextVisit;
   return [
-    row.nextVisit.name,
-    row.nextVisit.overdue
-      ? html`${tag("Overdue", "red")} ${formatDate(row.nextVisit.due)}`
-      : html`${formatDate(row.nextVisit.due)} (${row.nextVisit.inDays === 0 ? "today" : `in ${plural(row.nextVisit.inDays, "day")}`})`,
+    `${check}: ${child}`,
+    overdue ? html`${tag("Overdue", "red")} ${formatDate(due)}` : html`${formatDate(due)} (${inDays === 0 ? "today" : `in ${plural(inDays, "day")}`})`,
     row.worker ? context.staffName(row.worker) : "No worker allocated",
   ];
 }
@@ -89,11 +88,11 @@ function compliancePanel(context, view) {
   const { overdue, due, dueWithinDays } = view.compliance;
   return html`<section class="app-team-panel" aria-labelledby="compliance-heading" id="compliance-panel">
     <h2 class="govuk-heading-l" id="compliance-heading">Compliance</h2>
-    <p class="govuk-body">Statutory visits, from your council's checklist templates and their timescales.</p>
+    <p class="govuk-body">Statutory visits of children on a plan, from each child's plan and your council's checklist templates. A family with no child on a plan has none.</p>
     <h3 class="govuk-heading-m">Statutory visits overdue</h3>
     ${table(
       "Families whose statutory visit is overdue, the longest overdue first",
-      ["Family", "Visit", "Was due", "Worker now"],
+      ["Family", "Check and child", "Was due", "Worker now"],
       overdue,
       (row) => visitCells(context, row),
       "No statutory visit is overdue.",
@@ -101,7 +100,7 @@ function compliancePanel(context, view) {
     <h3 class="govuk-heading-m">Statutory visits due in the next ${plural(dueWithinDays, "day")}</h3>
     ${table(
       `Families with a statutory visit due in the next ${plural(dueWithinDays, "day")}, the soonest first`,
-      ["Family", "Visit", "Due", "Worker now"],
+      ["Family", "Check and child", "Due", "Worker now"],
       due,
       (row) => visitCells(context, row),
       `No statutory visit is due in the next ${plural(dueWithinDays, "day")}.`,

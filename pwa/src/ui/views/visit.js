@@ -8,8 +8,10 @@
 // stays on it.
 
 import { checklistItemId, newId } from "../../domain/ids.js";
-import { localDate, localDateOf, now, nowMs, today, todayIso } from "../../clock.js";
-import { formatDate as isoDate, nextVisitDue, parseDate } from "../../domain/timescales.js";
+import { localDate, now, nowMs, todayIso } from "../../clock.js";
+import { currentEpisode } from "../../domain/plans.js";
+import { formatDate as isoDate, parseDate, ruleApplies } from "../../domain/timescales.js";
+import { childDues, templateForVisit } from "../../domain/statutory.js";
 import { button, checkboxes, dateInput, formValues, radios, readDate, textInput, textarea } from "../forms.js";
 import { html, mount } from "../html.js";
 import { backLink, formatDate, formatDateTime, tag } from "../layout.js";
@@ -76,7 +78,7 @@ const ANSWERS = [
   ["na", "Not applicable"],
 ];
 const ANSWER_WORDS = { yes: "Yes", no: "No", na: "Not applicable" };
-const UNIT_WORDS = { days: "days", working_days: "working days", weeks: "weeks" };
+const UNIT_WORDS = { days: "days", working_days: "working days", weeks: "weeks", months: "months" };
 // A visit recorded a little ahead of the device's clock is still "now".
 const CLOCK_SLACK_MS = 5 * 60_000;
 
@@ -108,13 +110,6 @@ function ofVisit(data, entity, familyId, interactionId) {
 
 function templatesOf(data) {
   return data.all("checklist_template");
-}
-
-/** Return the active checklist template for a purpose (its newest version), or null. */
-function templateFor(data, purpose) {
-  return templatesOf(data)
-    .filter((template) => template.active !== false && template.purpose === purpose)
-    .sort((a, b) => (b.version || 0) - (a.version || 0))[0] || null;
 }
 
 // What "Who was there" records for the checklist items a template says it answers.
@@ -157,18 +152,16 @@ function describeTimescale(rule) {
   return `every ${interval(rule.every)}`;
 }
 
-/** Return when this visit was due under the template's timescale, counted from the visit before. */
-function visitDue(data, family, template, checklist) {
+/**
+ * Return when this visit was due under the template's timescale: the soonest
+ * due of the family's children on a plan, counted from the visits before it.
+ */
+function visitDue(data, family, template, checklist, interaction) {
   if (checklist?.due_on) return checklist.due_on;
   if (!template.timescale) return null;
-  let last = null;
-  for (const other of data.ofFamily("checklist", family.id)) {
-    if (other.id === checklist?.id || !other.completed_on) continue;
-    const purpose = other.purpose || templatesOf(data).find((t) => t.id === other.template_id)?.purpose;
-    if (purpose === template.purpose && (!last || other.completed_on > last)) last = other.completed_on;
-  }
-  const started = family.created_at ? parseDate(localDateOf(family.created_at)) : today();
-  return isoDate(nextVisitDue(template.timescale, { started, lastVisit: last ? parseDate(last) : null }));
+  const before = parseDate(localParts(interaction.occurred_at).date);
+  const [first] = childDues(data, family.id, { visitsBefore: before }).filter((due) => due.template.key === template.key);
+  return first ? isoDate(first.due) : null;
 }
 
 /** Return an item's answer: the device's record, or the answer waiting to be sent. */
@@ -359,7 +352,7 @@ class VisitFlow extends RecordScreen {
   get template() {
     const checklist = this.checklist;
     if (checklist) return templatesOf(this.data).find((template) => template.id === checklist.template_id) || null;
-    return this.interaction ? templateFor(this.data, this.interaction.purpose) : null;
+    return this.interaction ? templateForVisit(this.data, this.interaction.purpose, this.familyId) : null;
   }
 
   /** Return the part to show: the one chosen, or the first that still needs doing. */
@@ -551,12 +544,14 @@ class VisitFlow extends RecordScreen {
         ${this.continueButton("summary")}`;
     }
     const checklist = this.checklist;
-    const due = visitDue(this.data, family, template, checklist);
+    const due = visitDue(this.data, family, template, checklist, interaction);
     const visitDay = localParts(interaction.occurred_at).date;
     const timing = due
       ? html`<p class="govuk-body" id="visit-due">This visit was due by <strong>${formatDate(due)}</strong>${template.timescale ? ` (${describeTimescale(template.timescale)})` : ""}.
           ${visitDay <= due ? html`${tag("Within timescale", "green")} The visit on ${formatDate(visitDay)} was in time.` : html`${tag("Late", "red")} The visit on ${formatDate(visitDay)} was after the due date.`}</p>`
-      : html`<p class="govuk-body">No statutory timescale applies to this checklist.</p>`;
+      : template.timescale
+        ? html`<p class="govuk-body">No child in the family is on a plan this check applies to, so no visit was due.</p>`
+        : html`<p class="govuk-body">No statutory timescale applies to this checklist.</p>`;
     const heading = html`<h2 class="govuk-heading-m">${template.name}</h2>
       ${template.legal_basis ? html`<div class="govuk-inset-text app-pre-wrap">Legal basis: ${template.legal_basis}</div>` : ""}
       ${timing}`;
@@ -684,9 +679,21 @@ class VisitFlow extends RecordScreen {
     return answers;
   }
 
-  /** Return the children in the family now, whom the visit's checklist asks about. */
+  /**
+   * Return the children the visit's checklist asks about: those on a plan its
+   * template applies to (the children whose statutory visit this is, whose
+   * being seen moves their next due date), or, when the template is for every
+   * plan or no child here is on one of its plans, every child in the family now.
+   */
   get children() {
-    return membersOf(this.data, this.familyId).filter((person) => person.is_child);
+    const children = membersOf(this.data, this.familyId).filter((person) => person.is_child);
+    const rule = this.template?.timescale;
+    if (!rule?.applies_to?.length) return children;
+    const onPlan = children.filter((child) => {
+      const episode = currentEpisode(this.data, child.id);
+      return episode && ruleApplies(rule, episode.plan_type);
+    });
+    return onPlan.length ? onPlan : children;
   }
 
   checklistValues() {
