@@ -270,9 +270,18 @@ export class RecordScreen {
         const start = this.initialValues?.(form);
         if (start) fillForm(form, start);
         if (key) {
+          // What the worker changes while the draft loads is newer than the draft.
+          const touched = new Set();
+          const note = (event) => event.target?.name && touched.add(event.target.name);
+          form.addEventListener("input", note);
+          form.addEventListener("change", note);
           const draft = await session.loadDraft(key).catch(() => null);
+          form.removeEventListener("input", note);
+          form.removeEventListener("change", note);
           if (turn !== this.turn) return;
-          if (draft) fillForm(form, draft);
+          if (draft) {
+            fillForm(form, Object.fromEntries(Object.entries(draft).filter(([name]) => !touched.has(name))));
+          }
         }
       }
       if (key) {
