@@ -21,6 +21,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import HealthCheck, settings
 
 from server import clock, create_app
 from server.domain.roles import Role
@@ -28,6 +29,12 @@ from server.extensions import db, limiter
 from server.jobs.queue import wait_for_background_jobs
 from server.persistence import Assignment, Family, Membership, Person, Team, User
 from server.security.passwords import hash_password
+
+# Property tests are judged by what they find, never by how fast this machine is:
+# on two busy cores a generated example can take longer than Hypothesis's
+# defaults allow without anything being wrong.
+settings.register_profile("fieldwork", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("fieldwork")
 
 PASSWORD = "correct-horse-battery-staple-9"
 DATABASE_URL = os.environ.get("DATABASE_URL")
