@@ -247,6 +247,8 @@ export class RecordScreen {
     const turn = ++this.turn;
     await this.prepare?.();
     if (turn !== this.turn) return;
+    // A redraw nobody asked for waits if the worker started typing meanwhile.
+    if (!force && this.dirty) return;
     const content = this.markup();
     const text = String(content);
     if (!force && text === this.last) {
