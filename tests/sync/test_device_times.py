@@ -9,7 +9,7 @@ import pytest
 
 from server import clock
 from server.services.case_records import jsonable
-from tests.api.test_subject_access import casework, export_bundle, records  # noqa: F401
+from tests.api.test_subject_access import casework, export_bundle, records  # noqa: F401 - casework is a fixture
 
 from .devices import device
 from .test_sync_api import north  # noqa: F401 - the fixture
@@ -29,7 +29,7 @@ def written_and_signed_offline(phone: Any, family_id: str, written: Any, signed:
 
 
 @pytest.mark.parametrize("way", ["bulk", "one at a time"])
-def test_a_note_signed_offline_keeps_its_device_times_and_the_receipt(app, north, way):  # noqa: F811
+def test_a_note_signed_offline_keeps_its_device_times_and_the_receipt(app, north, way):  # noqa: F811 - north and casework are the fixtures imported above
     _, families = north
     phone = device(app, "amara")
     received = clock.now()
@@ -49,7 +49,7 @@ def test_a_note_signed_offline_keeps_its_device_times_and_the_receipt(app, north
     assert note["created_at"] == note["signed_at"] == jsonable(received)
 
 
-def test_a_comment_and_a_correction_keep_when_they_were_written(app, north):  # noqa: F811
+def test_a_comment_and_a_correction_keep_when_they_were_written(app, north):  # noqa: F811 - north and casework are the fixtures imported above
     _, families = north
     phone, supervisor = device(app, "amara"), device(app, "hannah")
     now = clock.now()
@@ -81,7 +81,7 @@ def test_a_comment_and_a_correction_keep_when_they_were_written(app, north):  # 
     assert amendment["device_written_at"] == jsonable(now - timedelta(hours=2))
 
 
-def test_a_record_made_online_has_no_device_times(app, north, make_client):  # noqa: F811
+def test_a_record_made_online_has_no_device_times(app, north, make_client):  # noqa: F811 - north and casework are the fixtures imported above
     _, families = north
     client = make_client("amara")
     made = client.post(
@@ -92,7 +92,7 @@ def test_a_record_made_online_has_no_device_times(app, north, make_client):  # n
 
 
 @pytest.mark.parametrize("client_ts", ["yesterday", "2026-12-05T12:16:00", 12])
-def test_a_device_time_that_cannot_be_read_rejects_that_change_alone(app, north, client_ts):  # noqa: F811
+def test_a_device_time_that_cannot_be_read_rejects_that_change_alone(app, north, client_ts):  # noqa: F811 - north and casework are the fixtures imported above
     _, families = north
     phone = device(app, "amara")
     phone.create("plan_action", {"family_id": str(families[0].id), "task": "Call", "who": "Gran"})
@@ -103,7 +103,7 @@ def test_a_device_time_that_cannot_be_read_rejects_that_change_alone(app, north,
     assert second["status"] == "applied"
 
 
-def test_the_subject_access_bundle_carries_both_times(app, casework, make_client):  # noqa: F811
+def test_the_subject_access_bundle_carries_both_times(app, casework, make_client):  # noqa: F811 - north and casework are the fixtures imported above
     ids, _other, _unrelated = casework
     phone = device(app, "amara")
     now = clock.now()
