@@ -11,7 +11,6 @@ import base64
 import json
 import os
 import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -62,7 +61,10 @@ class FakePushService:
     def __init__(self) -> None:
         self.received: list[dict[str, Any]] = []
         self.status = 201
-        self.delay = 0.0  # seconds to wait before answering: a slow push service
+        # Cleared, the service holds every push unanswered until a test sets it:
+        # a slow push service, or one that never answers.
+        self.answering = threading.Event()
+        self.answering.set()
         self.server = make_server("127.0.0.1", 0, self._app, threaded=True)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
@@ -75,7 +77,7 @@ class FakePushService:
         self.received.append(
             {"path": request.path, "headers": dict(request.headers), "body": request.get_data()}
         )
-        time.sleep(self.delay)
+        self.answering.wait()
         return Response(status=self.status)
 
     def __enter__(self) -> FakePushService:
@@ -83,6 +85,7 @@ class FakePushService:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.answering.set()  # let any held push go, so the server can stop
         self.server.shutdown()
         self.thread.join(timeout=10)
 
