@@ -11,7 +11,6 @@ charts are bars drawn in HTML whose labels wrap.
 from __future__ import annotations
 
 import csv
-import html
 import io
 import json
 import re
@@ -19,6 +18,7 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
+import jinja2
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
@@ -176,79 +176,14 @@ def _json(summary: dict[str, Any]) -> bytes:
 
 # --- the printable report ------------------------------------------------------------------
 
-STYLE = """
-:root { color-scheme: light; }
-*, *::before, *::after { box-sizing: border-box; }
-body { font-family: Arial, "Helvetica Neue", Helvetica, sans-serif; color: #0b0c0c;
-  background: #fff; margin: 0; line-height: 1.32; font-size: 19px; overflow-wrap: break-word; }
-header.banner { background: #0b0c0c; color: #fff; padding: 10px 30px; font-weight: 700; }
-main { max-width: 1020px; margin: 0 auto; padding: 20px 30px 60px; }
-h1 { font-size: 48px; line-height: 1.04; margin: 30px 0 15px; }
-h2 { font-size: 27px; margin: 45px 0 10px; padding-top: 10px; border-top: 1px solid #b1b4b6; }
-h3 { font-size: 21px; margin: 30px 0 10px; }
-p.lead { font-size: 24px; }
-.caption { color: #505a5f; font-size: 19px; display: block; margin-bottom: 5px; }
-dl.key { display: grid; grid-template-columns: 3em 1fr; gap: 5px 10px; }
-dl.key dt { font-weight: 700; } dl.key dd { margin: 0; }
-table { border-collapse: collapse; width: 100%; margin: 15px 0 30px; font-size: 16px; }
-caption { text-align: left; font-weight: 700; font-size: 19px; margin-bottom: 10px; }
-th, td { border-bottom: 1px solid #b1b4b6; padding: 8px 10px 8px 0; text-align: left;
-  vertical-align: top; }
-td.number, th.number { text-align: right; font-variant-numeric: tabular-nums; }
-tfoot th, tfoot td { font-weight: 700; border-top: 2px solid #0b0c0c; }
-figure { margin: 20px 0 5px; }
-figcaption { font-size: 16px; color: #0b0c0c; margin-top: 10px; }
-.bars { max-width: 760px; }
-.bar-row { display: grid; grid-template-columns: minmax(7em, 14em) 1fr; gap: 2px 10px;
-  align-items: center; margin-bottom: 6px; font-size: 16px; }
-.bar-track { display: flex; align-items: center; gap: 8px; min-width: 0; }
-.bar-plot { flex: 1 1 auto; min-width: 0; }
-.bar { display: block; height: 20px; background: #1d70b8; }
-.bar-value { flex: none; font-variant-numeric: tabular-nums; }
-.appendix li, .appendix p { max-width: 40em; }
-ol.contents li { margin-bottom: 10px; }
-footer.report-footer { max-width: 1020px; margin: 0 auto; padding: 0 30px 30px;
-  font-size: 16px; color: #0b0c0c; }
-footer.report-footer p { border-top: 1px solid #b1b4b6; padding-top: 15px; margin: 0; }
-.visually-hidden { position: absolute !important; width: 1px; height: 1px; margin: 0;
-  overflow: hidden; clip: rect(0 0 0 0); clip-path: inset(50%); white-space: nowrap; }
-a { color: #1d70b8; }
-@media screen and (max-width: 40em) {
-  body { font-size: 16px; }
-  header.banner { padding: 10px 15px; }
-  main { padding: 10px 15px 40px; }
-  footer.report-footer { padding: 0 15px 20px; }
-  h1 { font-size: 32px; } h2 { font-size: 24px; } h3 { font-size: 19px; }
-  p.lead { font-size: 19px; }
-  .bar-row { grid-template-columns: 1fr; margin-bottom: 10px; }
-  /* Each row of a table becomes a block: its name, then each figure beside its column's name. */
-  table.stack, table.stack caption, table.stack tbody, table.stack tfoot, table.stack tr,
-  table.stack th, table.stack td { display: block; }
-  table.stack thead { position: absolute; width: 1px; height: 1px; margin: 0; overflow: hidden;
-    clip: rect(0 0 0 0); clip-path: inset(50%); white-space: nowrap; }
-  table.stack tr { border-bottom: 1px solid #b1b4b6; padding: 10px 0; }
-  table.stack tfoot tr { border-top: 2px solid #0b0c0c; border-bottom: 0; }
-  table.stack th, table.stack td { border: 0; padding: 2px 0; }
-  table.stack th[scope="row"] { font-size: 19px; padding-bottom: 5px; }
-  table.stack td { display: flex; justify-content: space-between; gap: 15px; }
-  table.stack td::before { content: attr(data-label); text-align: left; font-weight: 400; }
-}
-@media print {
-  @page { size: A4; margin: 15mm; }
-  body { font-size: 11pt; }
-  header.banner { background: none; color: #000; border-bottom: 2pt solid #000; padding: 0; }
-  main, footer.report-footer { max-width: none; padding: 0; }
-  h1 { font-size: 24pt; } h2 { font-size: 16pt; break-after: avoid; } h3 { font-size: 13pt; }
-  table { font-size: 9pt; }
-  section.measure, figure, table { break-inside: avoid; }
-  thead { display: table-header-group; }
-  .bar { background: #1d70b8; print-color-adjust: exact; -webkit-print-color-adjust: exact; }
-}
-"""
-
-
-def _e(value: Any) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
+# Its own environment rather than Flask's: reports are rendered in background
+# jobs as well as requests, and autoescaping is never left to a file's name.
+TEMPLATES = jinja2.Environment(
+    loader=jinja2.PackageLoader("server", "templates"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=False,
+)
 
 
 def _shown(value: Any) -> str:
@@ -265,142 +200,34 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _html_table(table: dict[str, Any]) -> str:
-    # Explicit roles keep the table a table for screen readers when a phone's
-    # styles stack its rows; data-label names each figure's column there.
-    columns = table["columns"]
-
-    def cells(values: list[Any]) -> str:
-        return "".join(
-            f'<td role="cell" class="number" data-label="{_e(column)}">{_e(_shown(cell))}</td>'
-            for column, cell in zip(columns, values, strict=True)
-        )
-
-    head = "".join(
-        f'<th role="columnheader" scope="col" class="number">{_e(c)}</th>' for c in columns
-    )
-    body = "".join(
-        f'<tr role="row"><th role="rowheader" scope="row">{_e(row["label"])}</th>'
-        f"{cells(row['cells'])}</tr>"
-        for row in table["rows"]
-    )
-    foot = ""
-    if table.get("total"):
-        total = table["total"]
-        foot = (
-            f'<tfoot role="rowgroup"><tr role="row"><th role="rowheader" scope="row">'
-            f"{_e(total['label'])}</th>{cells(total['cells'])}</tr></tfoot>"
-        )
-    return (
-        f'<table class="stack" role="table" id="table-{_e(table["id"])}">'
-        f"<caption>{_e(table['title'])}</caption>"
-        f'<thead role="rowgroup"><tr role="row">'
-        f'<th role="columnheader" scope="col">{_e(table["row_header"])}</th>{head}</tr></thead>'
-        f'<tbody role="rowgroup">{body}</tbody>{foot}</table>'
-    )
-
-
-def _bar_chart(chart: dict[str, Any]) -> str:
-    """Return a horizontal bar chart in HTML, one image to screen readers, with its description."""
+def _bars(chart: dict[str, Any]) -> list[dict[str, Any]]:
+    """Return each bar's label, value and length as a share (0 to 100) of the chart's top."""
     values = chart["values"]
     top = chart.get("maximum") or max([*(v for v in values if _is_number(v)), 1])
-    ident = _e(chart["id"])
-    rows = []
+    bars = []
     for label, value in zip(chart["categories"], values, strict=True):
         share = 0.0
         if _is_number(value) and top:
             share = max(0.0, min(1.0, float(value) / float(top))) * 100
-        bar = f'<span class="bar" style="width: {share:.1f}%"></span>' if share else ""
-        rows.append(
-            f'<div class="bar-row"><span class="bar-label">{_e(label)}</span>'
-            f'<span class="bar-track"><span class="bar-plot">{bar}</span>'
-            f'<span class="bar-value">{_e(_shown(value))}</span></span></div>'
-        )
-    return (
-        f'<div class="bars" role="img" aria-labelledby="{ident}-title" '
-        f'aria-describedby="{ident}-desc">' + "".join(rows) + "</div>"
-    )
+        bars.append({"label": label, "value": value, "share": share})
+    return bars
 
 
-def _figure(chart: dict[str, Any]) -> str:
-    ident = _e(chart["id"])
-    return (
-        f'<figure id="chart-{ident}">{_bar_chart(chart)}'
-        f'<figcaption><strong id="{ident}-title">{_e(chart["title"])}</strong>. '
-        f'<span id="{ident}-desc">{_e(chart["alt_text"])}</span> '
-        f'<a href="#table-{_e(chart["table_id"])}">The figures are in the table below.</a>'
-        "</figcaption></figure>"
-    )
-
-
-def _appendix(summary: dict[str, Any]) -> str:
-    words = definitions(summary)
-    rules = "".join(f"<li>{_e(rule)}</li>" for rule in words["common"])
-    measures = "".join(
-        f'<h3 id="definition-{_e(measure["id"])}">{_e(measure["title"])}</h3>'
-        + "".join(f"<p>{_e(text)}</p>" for text in measure["text"])
-        for measure in words["measures"]
-    )
-    return (
-        '<section class="appendix" id="appendix" aria-labelledby="appendix-heading">'
-        '<h2 id="appendix-heading">Appendix: what each measure counts</h2>'
-        "<h3>Rules for every measure</h3>"
-        f"<ul>{rules}</ul>{measures}</section>"
-    )
+TEMPLATES.filters["shown"] = _shown
+TEMPLATES.globals.update(zip=lambda *rows: zip(*rows, strict=True), bars=_bars)
 
 
 def _html(summary: dict[str, Any]) -> bytes:
     charts_by_table: dict[str, list[dict[str, Any]]] = {}
     for chart in summary["charts"]:
         charts_by_table.setdefault(chart["table_id"], []).append(chart)
-    defined = {measure["id"] for measure in definitions(summary)["measures"]}
-    contents = "".join(
-        f'<li><a href="#section-{_e(t["id"])}">{_e(t["title"])}</a></li>' for t in summary["tables"]
-    )
-    sections = []
-    for table in summary["tables"]:
-        figures = "".join(_figure(chart) for chart in charts_by_table.get(table["id"], []))
-        how = (
-            f' <a href="#definition-{_e(table["id"])}">How this is counted'
-            f'<span class="visually-hidden"> for {_e(table["title"])}</span></a>'
-            if table["id"] in defined
-            else ""
-        )
-        sections.append(
-            f'<section class="measure" id="section-{_e(table["id"])}" '
-            f'aria-labelledby="heading-{_e(table["id"])}">'
-            f'<h2 id="heading-{_e(table["id"])}">{_e(table["title"])}</h2>'
-            f"<p>{_e(table['description'])}{how}</p>"
-            f"{figures}{_html_table(table)}</section>"
-        )
-    key = "".join(f"<dt>{_e(s)}</dt><dd>{_e(m)}</dd>" for s, m in KEY_TO_SYMBOLS)
-    document = (
-        '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
-        "style-src 'unsafe-inline'; img-src data:\">"
-        f"<title>{_e(summary['title'])}: {_e(summary['period']['label'])}</title>"
-        f"<style>{STYLE}</style></head><body>"
-        '<header class="banner">Family Fieldwork: council service summary</header>'
-        f'<main><span class="caption">{_e(summary["period"]["label"])}</span>'
-        f"<h1>{_e(summary['title'])}</h1>"
-        f'<p class="lead">Figures for each team and the whole council, from '
-        f"{_e(summary['period']['label'])}. Produced on {_e(produced(summary))}.</p>"
-        "<h2>How to read these figures</h2>"
-        "<p>Small numbers are hidden so that no child or family can be identified, as the "
-        "Department for Education does in its statistics. Percentages are rounded to one "
-        "decimal place. A 0 is a true zero.</p>"
-        f'<dl class="key">{key}</dl>'
-        '<p>What each measure counts is set out in the <a href="#appendix">appendix</a> at '
-        "the end of this report.</p>"
-        f'<h2>Contents</h2><ol class="contents">{contents}'
-        '<li><a href="#appendix">Appendix: what each measure counts</a></li></ol>'
-        + "".join(sections)
-        + _appendix(summary)
-        + "</main>"
-        '<footer class="report-footer"><p>'
-        "This summary holds figures for teams and the whole council only: no names, dates "
-        "of birth, notes or record numbers. Counts from 1 to 5 are hidden.</p>"
-        "</footer></body></html>"
+    words = definitions(summary)
+    document = TEMPLATES.get_template("service_summary.html").render(
+        summary=summary,
+        produced=produced(summary),
+        key=KEY_TO_SYMBOLS,
+        charts_by_table=charts_by_table,
+        defined={measure["id"] for measure in words["measures"]},
+        words=words,
     )
     return document.encode("utf-8")
