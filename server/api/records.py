@@ -282,12 +282,10 @@ def _current_assignment(query: sa.Select[Any], current: bool) -> sa.Select[Any]:
 def _family_search(query: sa.Select[Any], text: str) -> sa.Select[Any]:
     from ..persistence import Family
 
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    pattern = f"%{escaped}%"
     return query.where(
         sa.or_(
-            Family.display_name.ilike(pattern, escape="\\"),
-            Family.local_reference.ilike(pattern, escape="\\"),
+            Family.display_name.icontains(text, autoescape=True),
+            Family.local_reference.icontains(text, autoescape=True),
         )
     )
 

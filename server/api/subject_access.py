@@ -105,8 +105,6 @@ ExportPage = page_schema(ExportSchema, "SubjectAccessExportPage")
 def search_people(args: dict[str, Any]) -> list[dict[str, Any]]:
     """Find a person by name to export (the search is audited; the text is in the body only)."""
     _admin()
-    escaped = args["q"].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    pattern = f"%{escaped}%"
     families = (
         sa.select(sa.func.count(Membership.id))
         .where(Membership.person_id == Person.id)
@@ -116,8 +114,10 @@ def search_people(args: dict[str, Any]) -> list[dict[str, Any]]:
         sa.select(Person, families)
         .where(
             sa.or_(
-                (Person.given_name + " " + Person.family_name).ilike(pattern, escape="\\"),
-                Person.known_as.ilike(pattern, escape="\\"),
+                (Person.given_name + " " + Person.family_name).icontains(
+                    args["q"], autoescape=True
+                ),
+                Person.known_as.icontains(args["q"], autoescape=True),
             )
         )
         .order_by(Person.family_name, Person.given_name, Person.id)

@@ -470,6 +470,10 @@ def test_family_search_is_in_the_body_and_scoped(team, make_user, make_client):
     assert [f["display_name"] for f in found["items"]] == ["Okafor 100% family"]
     assert worker.post("/api/families/search", json={"q": "100%"}).json["total"] == 1
     assert worker.post("/api/families/search", json={"q": "_"}).json["total"] == 0
+    # The escape character of the search itself is text too.
+    created(worker.post("/api/families", json={"display_name": "Ash/Birch family"}))
+    for text, total in (("h/b", 1), ("h/%", 0), ("\\", 0)):
+        assert worker.post("/api/families/search", json={"q": text}).json["total"] == total, text
     assert worker.post("/api/families/search", json={"q": "OK-"}).json["total"] == 1
     make_user("caseworker", username="stranger")
     assert (
