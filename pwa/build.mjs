@@ -39,16 +39,22 @@ function filesUnder(folder) {
   });
 }
 
-// Everything the app needs offline, and a version that changes with any of it.
+// Everything the app needs offline, each with a revision that changes with its
+// bytes, and a version that changes with any of them. A new version fetches
+// only the files whose revision changed; the rest are copied from the old cache.
 const files = filesUnder(out).sort();
 const hash = createHash("sha256");
+const precache = [];
 for (const file of files) {
-  hash.update(relative(out, file));
-  hash.update(readFileSync(file));
+  const url = "/" + relative(out, file).split("\\").join("/");
+  const bytes = readFileSync(file);
+  hash.update(url);
+  hash.update(bytes);
+  const revision = createHash("sha256").update(bytes).digest("hex").slice(0, 12);
+  // The shell is served at "/", never at "/index.html".
+  precache.push({ url: url === "/index.html" ? "/" : url, revision });
 }
 const version = hash.digest("hex").slice(0, 12);
-const precache = ["/", ...files.map((file) => "/" + relative(out, file).split("\\").join("/"))]
-  .filter((url) => url !== "/index.html");
 const worker = readFileSync(join(here, "sw.js"), "utf8")
   .replace('"__VERSION__"', JSON.stringify(version))
   .replace("[] /* __PRECACHE__ */", JSON.stringify(precache));

@@ -3,8 +3,11 @@
 // waits until the user agrees to reload. It never sees case data: records are
 // encrypted, and the keys live only in the open page.
 const VERSION = "__VERSION__";
+// [{url, revision}]: a file's revision changes only when its bytes do.
 const PRECACHE = [] /* __PRECACHE__ */;
-const APP_CACHE = `fieldwork-app-${VERSION}`;
+// Only caches named with this prefix are the app's: it never touches another's.
+const CACHE_PREFIX = "fieldwork-app-";
+const APP_CACHE = `${CACHE_PREFIX}${VERSION}`;
 
 self.addEventListener("install", (event) => {
   event.waitUntil(precacheApp());
@@ -63,19 +66,48 @@ self.addEventListener("notificationclick", (event) => {
   event.waitUntil(focusOrOpen(event.notification.data?.url || "/"));
 });
 
-async function precacheApp() {
-  const cache = await caches.open(APP_CACHE);
-  await cache.addAll(PRECACHE.map((url) => new Request(url, { cache: "reload" })));
+/** The cache key of one revision of a file: a search the server ignores. */
+function revisionKey({ url, revision }) {
+  return `${url}?revision=${revision}`;
 }
 
+/** Cache this version's files, fetching only those whose revision is not already held. */
+async function precacheApp() {
+  const cache = await caches.open(APP_CACHE);
+  const older = (await caches.keys()).filter(
+    (name) => name.startsWith(CACHE_PREFIX) && name !== APP_CACHE,
+  );
+  await Promise.all(
+    PRECACHE.map(async (file) => {
+      const key = revisionKey(file);
+      for (const name of older) {
+        const held = await (await caches.open(name)).match(key);
+        if (held) {
+          return cache.put(key, held);
+        }
+      }
+      const response = await fetch(new Request(file.url, { cache: "reload" }));
+      if (!response.ok) {
+        throw new Error(`${file.url} answered ${response.status}`); // install fails; the old version stays
+      }
+      return cache.put(key, response);
+    }),
+  );
+}
+
+/** Delete the app's caches of other versions, and nothing else on the origin. */
 async function deleteOtherCaches() {
   const names = await caches.keys();
-  await Promise.all(names.filter((name) => name !== APP_CACHE).map((name) => caches.delete(name)));
+  await Promise.all(
+    names
+      .filter((name) => name.startsWith(CACHE_PREFIX) && name !== APP_CACHE)
+      .map((name) => caches.delete(name)),
+  );
 }
 
 async function appShell(request) {
   const cache = await caches.open(APP_CACHE);
-  const cached = await cache.match("/");
+  const cached = await cache.match("/", { ignoreSearch: true });
   if (cached) {
     return cached;
   }
