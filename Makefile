@@ -55,6 +55,7 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	cd pwa && npx eslint .
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache pwa/node_modules pwa/build

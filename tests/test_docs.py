@@ -1,4 +1,4 @@
-"""docs/architecture.md names every module of the server and the sync core, so a newcomer finds it."""
+"""docs/architecture.md names every module of the server and the sync core, for newcomers."""
 
 from __future__ import annotations
 

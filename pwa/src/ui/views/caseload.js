@@ -2,7 +2,7 @@
 
 import { caseload, dueWords, search } from "../../domain/caseload.js";
 import { html, mount } from "../html.js";
-import { formatDate, tag } from "../layout.js";
+import { tag } from "../layout.js";
 
 function contactText(row) {
   if (row.daysSinceContact === null) {

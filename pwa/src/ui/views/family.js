@@ -562,7 +562,7 @@ function timelineSection(context, familyId) {
 const FORM_ERRORS = { details: "details-form", goal: "goal-form", person: "person-form" };
 
 export async function familyView(context) {
-  const { main, params, session, data } = context;
+  const { params, session, data } = context;
   const familyId = params[0];
   const draftKey = {
     "details-form": `family/${familyId}/details`,

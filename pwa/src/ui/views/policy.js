@@ -200,7 +200,7 @@ export async function policyView(context) {
 /** The policy in force and its history, read only: for supervisors. */
 async function policyReadView(context) {
   const { main, session, data } = context;
-  let versions = null;
+  let versions;
   let note = "";
   try {
     if (!hasCsrfToken()) {

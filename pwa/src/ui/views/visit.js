@@ -558,7 +558,7 @@ class VisitFlow extends RecordScreen {
     if (checklist && this.state.open !== "edit-checklist") {
       return html`${heading}
         <p class="govuk-body">${tag("Completed", "green")}${notSyncedTag(checklist)} on ${formatDate(checklist.completed_on)}.</p>
-        ${this.answersList(template, checklist)}
+        ${this.answersList(template)}
         <p class="govuk-body"><button type="button" class="govuk-button govuk-button--secondary" data-module="govuk-button" data-open="edit-checklist">Change the answers</button></p>
         ${this.continueButton("summary")}`;
     }
@@ -590,7 +590,7 @@ class VisitFlow extends RecordScreen {
       </form>`;
   }
 
-  answersList(template, checklist) {
+  answersList(template) {
     return html`<dl class="govuk-summary-list" id="checklist-answers">${template.items.map((item) => {
       const answer = this.answers.get(item.key);
       return html`<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">${item.label}</dt>
