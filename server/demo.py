@@ -981,6 +981,9 @@ DECISIONS = {
         ('"Can I take my hamster?" ({child})', '"I want to be near my brother." ({child})'),
     ),
 }
+# A red decision reached in group supervision.
+GROUP_QUESTION = "Should {child} spend weekends with {carer}'s sister while things settle?"
+
 # What a worker asks when they want to talk a note through.
 ASK_TO_DISCUSS = [
     "I am not sure I read the situation right. Can we talk it through?",
@@ -2999,9 +3002,7 @@ class _Council:
             family_id=h.id,
             interaction_id=None,
             supervision_discussion_id=discussion["id"],
-            question="Should {child} spend weekends with {carer}'s sister while things settle?".format_map(
-                say
-            ),
+            question=GROUP_QUESTION.format_map(say),
             category="safety_plan_change",
             options=[
                 {
