@@ -273,3 +273,40 @@ def test_sup_north_s_queue_after_the_demo_load_is_short_with_red_first(app, new_
     expect(page.locator("main")).to_contain_text("Asked to discuss")
     check_accessibility(page, "sup.north's review queue after the demo load")
     assert errors == []
+
+
+def test_a_supervisor_changes_the_teams_queue_settings(
+    app, make_user, make_family, make_client, new_context
+):
+    make_user("admin", username="root", team=None)
+    publish_practice_settings(make_client("root"))
+    amara = make_user("caseworker", username="amara", display_name="Amara Okafor")
+    make_user("supervisor", username="priya", display_name="Priya Shah")
+    family = make_family(team_of=amara, worker=amara, name="Okoro")
+    worker = make_client("amara")
+    for number in range(3):
+        note(worker, family, f"Visit {number + 1}: we talked about school.")
+
+    page = new_context().new_page()
+    errors = watch_for_errors(page)
+    sign_in(page, "priya")
+    wait_for_reference(page)
+    go(page, "#/reviews")
+    # Amara started this month, so she is new: up to 4 notes, and she has 3.
+    expect(page.get_by_role("button", name=re.compile(r"sample \(3 notes\)"))).to_be_visible()
+    page.get_by_text("Your team's queue settings").click()
+    settings = page.locator("#queue-settings")
+    expect(settings.get_by_label(re.compile("Days before an item"))).to_have_value("60")
+    settings.get_by_label("Notes in each worker's monthly sample").fill("3")
+    settings.get_by_label(re.compile("first three months")).fill("1")
+    settings.get_by_role("button", name="Save settings").click()
+    expect(settings.get_by_role("heading", name="There is a problem")).to_be_visible()
+    expect(settings).to_contain_text("must be at least the sample for others")
+    check_accessibility(page, "queue settings with a problem")
+    settings.get_by_label("Notes in each worker's monthly sample").fill("1")
+    settings.get_by_role("button", name="Save settings").click()
+    expect(settings.get_by_text("Settings saved for your team.")).to_be_visible()
+    expect(page.get_by_role("button", name=re.compile(r"sample \(1 note\)"))).to_be_visible()
+    assert make_client("amara").get("/api/supervision-settings").json["sample_size_new"] == 1
+    # The refused save is the browser's "failed to load resource" (422); nothing else.
+    assert [error for error in errors if "422" not in error] == []

@@ -16,7 +16,8 @@ import {
   reviewQueue,
   sampleToDraw,
 } from "../../domain/review-queue.js";
-import { button, checkboxes, fillForm, formValues, radios, select, textInput } from "../forms.js";
+import { Offline, request } from "../../sync/api.js";
+import { button, checkboxes, errorSummary, fillForm, formValues, radios, select, textInput } from "../forms.js";
 import { html, mount } from "../html.js";
 import { countOf, tag } from "../layout.js";
 import { responsiveTable } from "../tables.js";
@@ -163,6 +164,51 @@ function samplePanel(context, toDraw, settings, notice) {
   </div>`;
 }
 
+const SETTING_FIELDS = [
+  ["queue_age_days", "Days before an item nobody asked about leaves the queue", "Yellow decisions and samples. Searching for the family still finds them.", "Enter the number of days as a whole number, like 60"],
+  ["sample_size", "Notes in each worker's monthly sample", "", "Enter the number of notes as a whole number, like 2"],
+  ["sample_size_new", "Notes in the monthly sample of a worker in their first three months", "", "Enter the number of notes as a whole number, like 4"],
+];
+
+/** The team's queue settings: changed online by a supervisor, kept on the device for offline use. */
+function settingsForm(settings, state) {
+  const errors = state.errors || {};
+  return html`<details class="govuk-details" id="queue-settings" ${state.open ? html`open` : ""}>
+    <summary class="govuk-details__summary"><span class="govuk-details__summary-text">Your team's queue settings</span></summary>
+    <div class="govuk-details__text">
+      ${errorSummary(Object.fromEntries(Object.entries(errors).map(([name, message]) => [`setting-${name}`, message])))}
+      ${state.saved ? html`<p class="govuk-body" role="status">Settings saved for your team.</p>` : ""}
+      <form data-settings novalidate>
+        ${SETTING_FIELDS.map(([name, label, hint]) =>
+          textInput({ name, id: `setting-${name}`, label, hint, value: state.values?.[name] ?? settings[name], width: 3, inputmode: "numeric", error: errors[name] }),
+        )}
+        <p class="govuk-body-s">Changing them needs a connection.</p>
+        ${button("Save settings", { secondary: true })}
+      </form>
+    </div>
+  </details>`;
+}
+
+async function saveSettings(context, values) {
+  const body = Object.fromEntries(SETTING_FIELDS.map(([name]) => [name, /^\d+$/.test((values[name] || "").trim()) ? Number(values[name]) : values[name]]));
+  const errors = {};
+  for (const [name, , , missing] of SETTING_FIELDS) {
+    if (typeof body[name] !== "number") errors[name] = missing;
+  }
+  if (Object.keys(errors).length) return { errors };
+  try {
+    await request("PUT", "/api/supervision-settings", body);
+  } catch (error) {
+    if (error instanceof Offline) return { errors: { queue_age_days: "You need a connection to change the settings. Try again when you are online." } };
+    if (error.errors && Object.keys(error.errors).length) {
+      return { errors: Object.fromEntries(Object.entries(error.errors).map(([name, messages]) => [name, [].concat(messages)[0]])) };
+    }
+    throw error;
+  }
+  await context.session.refreshReference();
+  return { saved: true };
+}
+
 function notForCaseworkers(main) {
   mount(
     main,
@@ -205,6 +251,7 @@ export async function reviewsView(context) {
   }
   let typed = null; // filter choices made but not yet applied: kept through a redraw
   let sampleNotice = "";
+  let settingsState = {};
 
   function draw(focusId) {
     const settings = data.reference?.supervision_settings || DEFAULT_SETTINGS;
@@ -228,7 +275,7 @@ export async function reviewsView(context) {
         <p class="govuk-body">Items nobody asked about leave the queue after ${countOf(settings.queue_age_days, "day")}. Search for the family to find them.</p>
         ${red ? html`<div class="govuk-inset-text" id="queue-red">${countOf(red, "red decision")} ${red === 1 ? "waits" : "wait"} for your approval.</div>` : ""}
         <div class="govuk-grid-row">
-          <div class="govuk-grid-column-one-third">${filterForm(context, entries)}${samplePanel(context, toDraw, settings, sampleNotice)}</div>
+          <div class="govuk-grid-column-one-third">${filterForm(context, entries)}${samplePanel(context, toDraw, settings, sampleNotice)}${settingsForm(settings, settingsState)}</div>
           <div class="govuk-grid-column-two-thirds">
             <p class="govuk-body" role="status" id="queue-count">${filtered
               ? `Showing ${range} matching your filters (${waiting} in the queue).`
@@ -280,6 +327,14 @@ export async function reviewsView(context) {
       }
       sampleNotice = `${countOf(chosen.length, "note")} drawn for ${month}. ${chosen.length === 1 ? "It is" : "They are"} in the queue now.`;
       draw("queue-sample");
+    });
+    main.querySelector("[data-settings]").addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const values = formValues(event.target);
+      const outcome = await saveSettings(context, values);
+      settingsState = outcome.errors ? { open: true, errors: outcome.errors, values } : { open: true, saved: true };
+      draw(outcome.errors ? null : "queue-settings");
+      if (outcome.errors) main.querySelector("#queue-settings .govuk-error-summary")?.focus();
     });
     context.enhance();
     if (focusId) {
