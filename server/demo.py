@@ -981,6 +981,17 @@ DECISIONS = {
         ('"Can I take my hamster?" ({child})', '"I want to be near my brother." ({child})'),
     ),
 }
+# A red decision reached in group supervision.
+GROUP_QUESTION = "Should {child} spend weekends with {carer}'s sister while things settle?"
+
+# What a worker asks when they want to talk a note through.
+ASK_TO_DISCUSS = [
+    "I am not sure I read the situation right. Can we talk it through?",
+    "Was I too direct with the family here?",
+    "This one stayed with me. Could we talk about it in supervision?",
+    "I would value a second view on what the child was telling me.",
+]
+
 APPROVALS = [
     "Approved. Good analysis of risk; please review with me in four weeks.",
     "Approved, with the checks you describe. Let me know straight away if anything changes.",
@@ -1539,6 +1550,7 @@ class _Council:
         self.suggestions()
         self.consultations()
         self.group_supervision()
+        self.asks_to_discuss()
         return self.rows
 
     def pick_team(self) -> str:
@@ -2768,6 +2780,7 @@ class _Council:
             decision_reason=reason,
             review_outcome=outcome,
             reviewed_on=reviewed_on,
+            supervision_discussion_id=None,
         )
         entry["updated_at"] = decided_at or signed_at
 
@@ -2954,10 +2967,10 @@ class _Council:
                     facilitator_id=supervisor.id,
                     attendee_ids=[str(w.id) for w in attendees],
                 )
-                for h in rng.sample(families, min(2, len(families))):
+                for number, h in enumerate(rng.sample(families, min(2, len(families)))):
                     worker = h.periods[-1][1]
                     question, answer = rng.choice(REFLECTIVE_QUESTIONS)
-                    self.record(
+                    discussion = self.record(
                         SupervisionDiscussion,
                         at,
                         supervisor,
@@ -2974,6 +2987,94 @@ class _Council:
                             }
                         ],
                     )
+                    if months_ago == 1 and number == 0:
+                        self.group_decision(h, supervisor, at, discussion)
+
+    def group_decision(
+        self, h: Household, supervisor: Worker, at: datetime, discussion: Row
+    ) -> None:
+        """Record a red decision the group reached, waiting for the approver the policy names."""
+        say = h.say(at.date())
+        self.record(
+            Judgment,
+            at + timedelta(minutes=40),
+            supervisor,
+            family_id=h.id,
+            interaction_id=None,
+            supervision_discussion_id=discussion["id"],
+            question=GROUP_QUESTION.format_map(say),
+            category="safety_plan_change",
+            options=[
+                {
+                    "option": "Weekends with the sister",
+                    "for": "Family the child trusts; a rest for everyone",
+                    "against": "A new arrangement to check",
+                },
+                {
+                    "option": "Carry on as now",
+                    "for": "Nothing changes suddenly",
+                    "against": "Weekends are when things go wrong",
+                },
+            ],
+            decision="Yes, for the next four weekends, with a call from the sister each Sunday.",
+            rationale="The group heard that {child} is calmer after time with family.".format_map(
+                say
+            ),
+            risks=[
+                {
+                    "risk": "The sister's partner is not known to us",
+                    "mitigation": "Checks before the first weekend",
+                }
+            ],
+            consulted=[
+                {
+                    "name": "Group supervision",
+                    "role": "Team",
+                    "view": "Agreed, with checks first.",
+                }
+            ],
+            disagreed=[],
+            family_view=None,
+            child_view=None,
+            light=Light.RED.value,
+            policy_version=self.policy_version,
+            review_date=at.date() + timedelta(weeks=6),
+            state="signed",
+            signed_at=at + timedelta(minutes=40),
+            status=JudgmentStatus.AWAITING_APPROVAL.value,
+            decided_by_id=None,
+            decided_at=None,
+            decision_reason=None,
+            review_outcome=None,
+            reviewed_on=None,
+        )
+
+    def asks_to_discuss(self) -> None:
+        """Have a few workers ask to talk a recent note through with their supervisor."""
+        rng = random.Random(self.rng.getrandbits(64))  # noqa: S311  (synthetic data)
+        recent = self.now - timedelta(days=14)
+        by_worker: dict[uuid.UUID, list[Row]] = {}
+        for note in self.rows.get(Note, []):
+            if note["state"] == "signed" and note["signed_at"] and note["signed_at"] > recent:
+                by_worker.setdefault(note["created_by_id"], []).append(note)
+        for team in TEAMS:
+            askers = [w for w in self.staff.caseworkers(team) if by_worker.get(w.id)][:2]
+            for worker in askers:
+                note = max(by_worker[worker.id], key=lambda row: row["signed_at"])
+                asked = min(note["signed_at"] + timedelta(hours=rng.randint(1, 30)), self.now)
+                self.record(
+                    Review,
+                    asked,
+                    worker,
+                    family_id=note["family_id"],
+                    state="signed",
+                    signed_at=asked,
+                    target_kind="note",
+                    target_id=note["id"],
+                    parent_id=None,
+                    review_kind="ask_to_discuss",
+                    body=rng.choice(ASK_TO_DISCUSS),
+                )
 
     def suggestions(self) -> None:
         rng = self.rng
@@ -3055,14 +3156,14 @@ INSERT_ORDER: list[tuple[type[Any], str]] = [
     (Assignment, "assignments"),
     (Interaction, "interactions"),
     (Note, "notes"),
+    (SupervisionSession, "supervision_sessions"),
+    (SupervisionDiscussion, "supervision_discussions"),
     (Judgment, "judgments"),
     (Checklist, "checklists"),
     (ChecklistItem, "checklist_items"),
     (Review, "reviews"),
     (Conference, "conferences"),
     (PlanAction, "plan_actions"),
-    (SupervisionSession, "supervision_sessions"),
-    (SupervisionDiscussion, "supervision_discussions"),
     (Suggestion, "suggestions"),
     (Consultation, "consultations"),
     (ConsultationReply, "consultation_replies"),

@@ -137,3 +137,16 @@ def test_pwa_initial_sync_benchmark_stores_the_whole_scope(server_url: str) -> N
     assert figures["initial_sync_s"] > 0 and figures["plain_sync_s"] > 0
     assert figures["caseload_render_ms"] >= 0
     assert figures["errors"] == 0
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not shutil.which(CHROMIUM) and not IN_CI, reason=f"needs Chromium at {CHROMIUM} (CI has it)"
+)
+def test_review_queue_benchmark_times_the_first_page(server_url: str) -> None:
+    figures = run_smoke("review_queue", server_url)
+    assert {"queue_items", "first_page_ms", "first_page_paint_ms", "ratio"} <= figures.keys()
+    assert figures["queue_items"] > 0 and figures["records_on_device"] > 0
+    assert figures["first_page_paint_ms"] >= figures["first_page_ms"] > 0
+    assert figures["ratio"] == pytest.approx(figures["first_page_paint_ms"] / 300, abs=0.001)
+    assert figures["errors"] == 0

@@ -205,16 +205,20 @@ export class Session extends EventTarget {
 
   /** Fetch what forms and date rules need (code lists, names, bank holidays) and keep it sealed. */
   async refreshReference() {
-    const [vocabularies, directory, bankHolidays] = await Promise.all([
+    const practitioner = ["caseworker", "supervisor"].includes(this.user?.role);
+    const [vocabularies, directory, bankHolidays, supervisionSettings] = await Promise.all([
       get("/api/vocabularies"),
       get("/api/directory"),
       get("/api/bank-holidays"),
+      // The queue's team settings, kept for use offline; someone with no team has none.
+      practitioner ? get("/api/supervision-settings").catch(() => null) : null,
     ]);
     this.data.reference = {
       // Each list as [code, label] pairs in the server's order: the most common first, "Other" last.
       vocabularies: Object.fromEntries(vocabularies.map((v) => [v.name, v.options.map(({ code, label }) => [code, label])])),
       directory: Object.fromEntries(directory.map((person) => [person.id, person])),
       bank_holidays: bankHolidays,
+      supervision_settings: supervisionSettings,
     };
     useBankHolidays(bankHolidays);
     await this.#saveProfile();

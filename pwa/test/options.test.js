@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { CONFERENCE_STATUSES } from "../src/domain/conference.js";
 import { codeList, isOther, otherLast } from "../src/domain/options.js";
 import { LIGHT_CHOICES } from "../src/domain/policy.js";
-import { KINDS, LIGHTS } from "../src/domain/review-queue.js";
+import { REASONS } from "../src/domain/review-queue.js";
 import { NotificationKinds } from "../src/push.js";
 
 const VOCABULARIES = JSON.parse(readFileSync(new URL("../../server/data/vocabularies.json", import.meta.url), "utf8"));
@@ -49,7 +49,7 @@ describe("the order of options", () => {
   });
 
   it("puts Other last in each of the app's own lists", () => {
-    for (const [name, options] of Object.entries({ CONFERENCE_STATUSES, LIGHT_CHOICES, KINDS, LIGHTS, NotificationKinds })) {
+    for (const [name, options] of Object.entries({ CONFERENCE_STATUSES, LIGHT_CHOICES, REASONS, NotificationKinds })) {
       expect(otherIsLast(options), name).toBe(true);
     }
   });

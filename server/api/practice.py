@@ -13,6 +13,7 @@ from ..domain.bank_holidays import YEARS_EACH_SIDE, bank_holiday_table
 from ..domain.errors import Forbidden, InvalidInput
 from ..domain.lights import Light, validate_policy
 from ..domain.roles import Action, can
+from ..domain.supervision_queue import DEFAULT_GROUP_APPROVER, GroupApprover
 from ..domain.timescales import CountsFrom, TimescaleRule, Unit
 from ..extensions import db
 from ..persistence import ChecklistTemplate, DecisionPolicy
@@ -52,6 +53,15 @@ class PolicySchema(Schema):
         dump_only=True,
         allow_none=True,
         metadata={"description": "Why the admin published this version (none on old versions)"},
+    )
+    group_supervision_approver = fields.String(
+        load_default=None,
+        validate=validate.OneOf([rule.value for rule in GroupApprover]),
+        metadata={
+            "description": "Who approves a red decision made in group supervision: the"
+            " session's facilitator, or another supervisor of the team. Left out, the"
+            " version in force keeps its choice"
+        },
     )
 
 
@@ -178,12 +188,15 @@ def publish_policy(data: dict[str, Any]) -> DecisionPolicy:
     if errors:
         raise InvalidInput(errors=errors)
     latest = db.session.scalar(sa.select(sa.func.max(DecisionPolicy.version))) or 0
+    previous = db.session.get(DecisionPolicy, latest) if latest else None
     reason = data["reason"].strip()
     policy = DecisionPolicy(
         version=latest + 1,
         categories=data["categories"],
         created_by_id=current_user().id,
         reason=reason,
+        group_supervision_approver=data["group_supervision_approver"]
+        or (previous.group_supervision_approver if previous else DEFAULT_GROUP_APPROVER.value),
     )
     db.session.add(policy)
     # The reason is about the council's policy, never about a case, so the log may hold it.

@@ -233,7 +233,18 @@ WRITABLE: dict[RecordKind, dict[str, fields.Field]] = {
         "target_id": fields.UUID(required=True),
         "parent_id": fields.UUID(allow_none=True),
         "review_kind": choice(
-            ["comment", "question", "reply", "acknowledgement", "discussed", "approve", "decline"],
+            [
+                "comment",
+                "question",
+                "reply",
+                "acknowledgement",
+                "discussed",
+                "approve",
+                "decline",
+                # A worker asks to talk it through; a supervisor drew it into the monthly sample.
+                "ask_to_discuss",
+                "sampled",
+            ],
             required=True,
         ),
         "body": required_text(20_000),

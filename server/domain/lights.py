@@ -54,20 +54,29 @@ def status_when_signed(light: Light | str) -> JudgmentStatus:
 
 
 def ensure_can_decide_approval(
-    *, approver_id: object, approver_role: Role | str, author_id: object, status: str
+    *,
+    approver_id: object,
+    approver_role: Role | str,
+    author_id: object,
+    status: str,
+    own_allowed: bool = False,
 ) -> None:
-    """Refuse an approval by anyone but a supervisor other than the author."""
+    """Refuse an approval by anyone but a supervisor other than the author.
+
+    ``own_allowed``: the policy names this supervisor although they recorded the
+    decision (a group supervision decision, recorded by its facilitator).
+    """
     if Role(approver_role) is not Role.SUPERVISOR:
         raise Forbidden("Only a supervisor can approve or decline a red-light decision.")
-    if approver_id == author_id:
+    if approver_id == author_id and not own_allowed:
         raise Forbidden("You cannot approve or decline your own decision.")
     if status != JudgmentStatus.AWAITING_APPROVAL:
         raise RuleBroken("This decision is not awaiting approval.")
 
 
-def ensure_can_mark_discussed(status: str) -> None:
-    """Allow "discussed" only on an entry that was waiting for discussion."""
-    if status != JudgmentStatus.AWAITING_DISCUSSION:
+def ensure_can_mark_discussed(status: str, *, requested: bool = False) -> None:
+    """Allow "discussed" only on an entry waiting for discussion, or one asked or sampled."""
+    if status != JudgmentStatus.AWAITING_DISCUSSION and not requested:
         raise RuleBroken("This decision is not waiting for discussion.")
 
 

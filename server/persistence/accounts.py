@@ -19,6 +19,12 @@ class Team(Model):
     id: Mapped[uuid_pk]
     name: Mapped[str] = mapped_column(sa.String(120), unique=True)
     created_at: Mapped[timestamp]
+    # The supervision queue (domain.supervision_queue.QueueSettings): unrequested
+    # items leave it after queue_age_days; the monthly sample per worker, and per
+    # worker in their first three months.
+    queue_age_days: Mapped[int] = mapped_column(default=60, server_default="60")
+    sample_size: Mapped[int] = mapped_column(default=2, server_default="2")
+    sample_size_new: Mapped[int] = mapped_column(default=4, server_default="4")
 
 
 class User(Model):

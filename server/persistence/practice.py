@@ -53,6 +53,11 @@ class DecisionPolicy(Model):
     created_by_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("user_account.id"))
     # Why the admin changed the policy (required since it was asked; empty on older versions).
     reason: Mapped[str | None] = mapped_column(sa.Text)
+    # Who approves a red decision made in group supervision
+    # (domain.supervision_queue.GroupApprover).
+    group_supervision_approver: Mapped[str] = mapped_column(
+        sa.String(30), default="facilitator", server_default="facilitator"
+    )
 
 
 class Consultation(Model):

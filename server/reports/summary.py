@@ -37,6 +37,7 @@ from ..domain.disclosure import (
     rate,
     statistic,
 )
+from ..domain.supervision_queue import REQUEST_KINDS
 from ..extensions import db
 from ..persistence import (
     Assignment,
@@ -868,6 +869,8 @@ class _Summary:
                 Review.target_kind == "note",
                 Review.target_id == Note.id,
                 Review.deleted_at.is_(None),
+                # Drawing a note into the monthly sample is not a response to it.
+                Review.review_kind.not_in(REQUEST_KINDS),
                 User.role == SUPERVISOR,
             )
             .correlate(Note)

@@ -14,12 +14,13 @@ from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 
 from sync.merge import MERGE_RULES, MergeRule, merge_fields
 
 from .. import access, clock
 from ..audit import AuditAction, record_event
-from ..domain import group_supervision, lights, plans
+from ..domain import group_supervision, lights, plans, supervision_queue
 from ..domain.errors import (
     Forbidden,
     IdUnavailable,
@@ -703,7 +704,14 @@ def _review_before_create(actor: User, _record: Any, values: dict[str, Any]) -> 
         if parent is None or parent.target_id != target.id:
             raise InvalidInput(errors=field_errors(parent_id="No such comment on this record."))
     kind = values["review_kind"]
-    if kind in ("approve", "decline"):
+    if kind in supervision_queue.REQUEST_KINDS:
+        supervision_queue.ensure_can_request(
+            kind,
+            role=actor.role,
+            target_kind=target_kind.value,
+            has_open_request=open_request(target.id) is not None,
+        )
+    elif kind in ("approve", "decline"):
         if not isinstance(target, Judgment):
             raise InvalidInput(errors=field_errors(review_kind="Only decisions are approved."))
         lights.ensure_can_decide_approval(
@@ -711,6 +719,7 @@ def _review_before_create(actor: User, _record: Any, values: dict[str, Any]) -> 
             approver_role=actor.role,
             author_id=target.created_by_id,
             status=target.status,
+            own_allowed=_group_approver_check(actor, target),
         )
         target.status = (
             lights.JudgmentStatus.APPROVED if kind == "approve" else lights.JudgmentStatus.DECLINED
@@ -720,10 +729,13 @@ def _review_before_create(actor: User, _record: Any, values: dict[str, Any]) -> 
         _record_workflow_change(actor, target, "status")
     elif kind == "discussed":
         _require(actor, Action.REVIEW)
+        request = open_request(target.id)
+        closes_request = request is not None and values.get("parent_id") == request.id
         if isinstance(target, Judgment):
-            lights.ensure_can_mark_discussed(target.status)
-            target.status = lights.JudgmentStatus.DISCUSSED.value
-            _record_workflow_change(actor, target, "status")
+            lights.ensure_can_mark_discussed(target.status, requested=closes_request)
+            if target.status == lights.JudgmentStatus.AWAITING_DISCUSSION:
+                target.status = lights.JudgmentStatus.DISCUSSED.value
+                _record_workflow_change(actor, target, "status")
         else:
             assert isinstance(target, Note)  # a review's target is a note or a judgment
             target.review_status = "discussed"
@@ -736,8 +748,43 @@ def _review_before_create(actor: User, _record: Any, values: dict[str, Any]) -> 
         raise Forbidden("Only a supervisor or the author can start a discussion.")
 
 
+def open_request(target_id: uuid.UUID) -> Review | None:
+    """Return the ask to discuss or sample on a note or decision that no "discussed" has closed."""
+    closing = aliased(Review)
+    return db.session.scalar(
+        sa.select(Review)
+        .where(
+            Review.target_id == target_id,
+            Review.review_kind.in_(supervision_queue.REQUEST_KINDS),
+            Review.deleted_at.is_(None),
+            ~sa.exists().where(closing.parent_id == Review.id, closing.review_kind == "discussed"),
+        )
+        .limit(1)
+    )
+
+
+def _group_approver_check(actor: User, judgment: Judgment) -> bool:
+    """Apply the policy's approver for a red decision made in group supervision.
+
+    Return whether the approver may decide it although they recorded it.
+    """
+    if judgment.supervision_discussion_id is None:
+        return False
+    discussion = db.session.get(SupervisionDiscussion, judgment.supervision_discussion_id)
+    if discussion is None:
+        return False
+    session = _stored_session(discussion.session_id)
+    policy = current_policy()
+    rule = supervision_queue.approver_rule(policy.group_supervision_approver if policy else None)
+    return supervision_queue.ensure_group_approver(
+        rule, approver_id=actor.id, facilitator_id=session.facilitator_id
+    )
+
+
 def _review_after_create(actor: User, review: Review, _data: dict[str, Any]) -> None:
     """Tell the other side of a supervision conversation that something was said."""
+    if review.review_kind in supervision_queue.REQUEST_KINDS:
+        return  # it waits in the supervisor's queue; nobody needs a push for it
     target = _visible(RecordKind(review.target_kind), actor, review.target_id)
     if review.review_kind in ("approve", "decline"):
         kind, people = NotificationKind.APPROVAL, {target.created_by_id}

@@ -1,4 +1,4 @@
-"""The family group conference workspace (offline, then synced) and the review queue."""
+"""The family group conference workspace (offline, then synced); the queue is for supervisors."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from tests.api.casework import created, publish_practice_settings
+from tests.api.casework import created
 from tests.browser.conftest import check_accessibility, sign_in, unlock, wait_until_synced
 
 SECTIONS = ["referral", "invited", "stages", "new-action", "review"]
@@ -251,89 +251,14 @@ def test_a_plan_action_without_a_task_is_refused_and_nothing_typed_is_lost(
     assert errors == []
 
 
-def test_the_review_queue_shows_the_teams_waiting_notes_and_decisions(
-    app, make_user, make_family, make_client, new_context
-):
-    make_user("admin", username="root", team=None)
-    publish_practice_settings(make_client("root"))
-    amara = make_user("caseworker", username="amara", display_name="Amara Okafor")
-    make_user("supervisor", username="priya", display_name="Priya Shah")
-    family = make_family(team_of=amara, worker=amara, name="Okoro")
-    worker = make_client("amara")
-    # The decision is signed first, so the queue must put it before the note.
-    judgment = created(
-        worker.post(
-            "/api/judgments",
-            json={
-                "family_id": str(family.id),
-                "question": "Change the safety plan so Sam stays with Nan?",
-                "category": "safety_plan_change",
-                "decision": "Ask for approval",
-            },
-        )
-    )
-    assert worker.post(f"/api/judgments/{judgment['id']}/sign").status_code == 200
-    note = created(
-        worker.post(
-            "/api/notes",
-            json={
-                "family_id": str(family.id),
-                "sections": {"what_happened": "We walked to the park."},
-            },
-        )
-    )
-    assert worker.post(f"/api/notes/{note['id']}/sign").status_code == 200
-
-    context = new_context()
-    page = context.new_page()
-    errors = watch_for_errors(page)
-    sign_in(page, "priya")
-    wait_for_reference(page)
-    page.get_by_role("link", name="Review queue").click()
-    expect(page.get_by_role("heading", level=1, name="Review queue (2)")).to_be_visible()
-    rows = page.locator("tbody tr")
-    expect(rows).to_have_count(2)
-    first, second = rows.nth(0), rows.nth(1)
-    expect(first).to_contain_text("Decision: Change the safety plan so Sam stays with Nan?")
-    expect(first).to_contain_text("Okoro")
-    expect(first).to_contain_text("Amara Okafor")
-    expect(first).to_contain_text("Red")
-    expect(first).to_contain_text("Needs your approval")
-    assert first.get_by_role("link").get_attribute("href") == f"#/judgment/{judgment['id']}"
-    expect(second).to_contain_text("Relational note: We walked to the park.")
-    assert second.get_by_role("link").get_attribute("href") == f"#/note/{note['id']}"
-    check_accessibility(page, "review queue")
-
-    page.get_by_label("Judgment log entries").check()
-    page.get_by_role("button", name="Apply filters").click()
-    expect(rows).to_have_count(1)
-    expect(rows.first).to_contain_text("Decision: Change the safety plan")
-    expect(page.get_by_text("Showing 1 of 2 waiting")).to_be_visible()
-    check_accessibility(page, "review queue, filtered")
-
-    # A note the supervisor has marked "discussed" leaves the queue.
-    supervisor = make_client("priya")
-    created(
-        supervisor.post(
-            "/api/reviews",
-            json={
-                "target_kind": "note",
-                "target_id": note["id"],
-                "review_kind": "discussed",
-                "body": "Talked it through.",
-            },
-        )
-    )
-    page.get_by_role("button", name="Clear filters").click()
-    page.get_by_role("button", name="Sync now").click()
-    expect(page.get_by_role("heading", level=1, name="Review queue (1)")).to_be_visible()
-    expect(rows).to_have_count(1)
-    expect(rows.first).to_contain_text("Decision: Change the safety plan")
-    assert errors == []
-
+def test_the_review_queue_is_for_supervisors(app, make_user, new_context):
+    # The queue itself is tested in tests/browser/test_supervision_queue.py.
+    make_user("caseworker", username="amara", display_name="Amara Okafor")
     caseworker_page = new_context().new_page()
     sign_in(caseworker_page, "amara")
     expect(caseworker_page.get_by_role("link", name="Review queue")).to_have_count(0)
     go(caseworker_page, "#/reviews")
     expect(caseworker_page.get_by_text("The review queue is for supervisors.")).to_be_visible()
+    expect(caseworker_page.get_by_text("Talk this through with my supervisor")).to_be_visible()
     expect(caseworker_page.locator("table")).to_have_count(0)
+    check_accessibility(caseworker_page, "review queue, for a caseworker")

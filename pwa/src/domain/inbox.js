@@ -6,7 +6,7 @@
 // ("read, no reply needed") closes a thread for everyone. Built from what the
 // device holds, so it works offline, and a reply made here counts at once.
 
-const STARTS = new Set(["comment", "question"]);
+const STARTS = new Set(["comment", "question", "ask_to_discuss"]);
 const FOLLOWS = new Set(["reply", "acknowledgement"]);
 
 /** Return who wrote a record: the server says; one made on this device and not synced yet is mine. */

@@ -7,6 +7,8 @@
 // This module also holds the entry's form, which the visit flow uses.
 
 import { newId } from "../../domain/ids.js";
+import { mayDecide, openRequestOn } from "../../domain/review-queue.js";
+import { askToDiscussSection, saveAskToDiscuss } from "../ask-to-discuss.js";
 import { otherLast } from "../../domain/options.js";
 import { signedTimes, writtenTimes } from "../../domain/record-times.js";
 import { button, dateInput, readDate, select, textInput, textarea } from "../forms.js";
@@ -504,8 +506,9 @@ class JudgmentScreen extends RecordScreen {
     const mine = isAuthor(judgment, context.user);
     const supervisor = context.user?.role === "supervisor";
     const signed = judgment.state === "signed";
-    const canDecide = supervisor && signed && !mine && light === "red" && judgment.status === "awaiting_approval" && !pendingDecision(context.data, judgment);
-    const canMarkDiscussed = supervisor && signed && status === "awaiting_discussion";
+    // The approver is the policy's: for a group supervision decision, perhaps the facilitator who recorded it.
+    const canDecide = light === "red" && mayDecide(context.data, judgment, context.user, policy) && !pendingDecision(context.data, judgment);
+    const canMarkDiscussed = supervisor && signed && (status === "awaiting_discussion" || Boolean(openRequestOn(context.data, judgment.id)));
     return html`${backLink(`#/family/${judgment.family_id}`, `Back to ${familyName(context.data, judgment.family_id)}`)}
       ${this.problems()}
       ${successBanner(state.message, this.announce)}
@@ -543,6 +546,7 @@ class JudgmentScreen extends RecordScreen {
         ? html`${amendmentList(context, this.target)}
           ${amendmentForm(this, this.target)}
           ${supervisionThread(this, { target: judgment, noun: "decision" })}
+          ${askToDiscussSection(this, { target: judgment, noun: "decision" })}
           ${supervisor ? html`${commentForm(this)}${canMarkDiscussed ? discussedForm(this, "decision") : ""}` : ""}`
         : ""}`;
   }
@@ -590,6 +594,9 @@ class JudgmentScreen extends RecordScreen {
       },
       async discussed(values) {
         return saveDiscussed(context, this.target, values);
+      },
+      async "ask-to-discuss"(values) {
+        return saveAskToDiscuss(context, this.target, values);
       },
     };
   }

@@ -8,6 +8,8 @@
 // the amendments beneath a signed record and the supervision thread.
 
 import { newId } from "../../domain/ids.js";
+import { openRequestOn } from "../../domain/review-queue.js";
+import { askToDiscussSection, saveAskToDiscuss } from "../ask-to-discuss.js";
 import { durationText, receiptGap, signedTimes, writtenTimes } from "../../domain/record-times.js";
 import {
   button,
@@ -68,6 +70,8 @@ const REVIEW_HEADINGS = {
   discussed: (who) => `Marked as discussed by ${who}`,
   approve: (who) => `Approved by ${who}`,
   decline: (who) => `Declined by ${who}`,
+  ask_to_discuss: (who) => `${capitalised(who)} asked to talk this through`,
+  sampled: (who) => `Chosen for the monthly sample by ${who}`,
 };
 
 // --- small shared pieces ----------------------------------------------------------------
@@ -512,7 +516,7 @@ export function supervisionThread(screen, { target, noun }) {
                   (reply) => html`<li class="app-thread__reply">${reviewEntry(context, reply, 4)}</li>`,
                 )}</ol>`
               : ""}
-            ${signed && ["comment", "question"].includes(root.review_kind) ? replyForm(screen, root) : ""}
+            ${signed && ["comment", "question", "ask_to_discuss"].includes(root.review_kind) ? replyForm(screen, root) : ""}
           </li>`,
         )}</ol>`
       : html`<p class="govuk-body">No comments yet.</p>`}`;
@@ -523,7 +527,7 @@ function replyForm(screen, root) {
   const open = screen.state.form === formId;
   const fieldId = `reply-${root.id}`;
   return html`<details class="govuk-details" ${open ? html`open` : ""}>
-    <summary class="govuk-details__summary"><span class="govuk-details__summary-text">Reply to this ${root.review_kind === "question" ? "question" : "comment"}</span></summary>
+    <summary class="govuk-details__summary"><span class="govuk-details__summary-text">Reply to this ${{ question: "question", ask_to_discuss: "request" }[root.review_kind] || "comment"}</span></summary>
     <div class="govuk-details__text">
       <form data-form="reply" data-target="${root.id}" data-draft="reply/${root.id}" novalidate>
         ${textarea({ name: "body", id: fieldId, label: "Your reply", rows: 4, error: screen.error(formId, fieldId) })}
@@ -606,9 +610,12 @@ export async function saveDiscussed(context, { targetKind, targetId }, values) {
   const errors = {};
   checkLength(errors, "discussed-body", values.body, LONG_TEXT, "What you talked about");
   if (Object.keys(errors).length) return { errors };
+  // Marking it discussed also closes a worker's ask, or the monthly sample, on it.
+  const request = openRequestOn(context.data, targetId);
   await context.session.sync.enqueue("review", "create", newId(), {
     target_kind: targetKind,
     target_id: targetId,
+    ...(request ? { parent_id: request.id } : {}),
     review_kind: "discussed",
     body: values.body?.trim() || "Discussed in supervision.",
   });
@@ -759,7 +766,8 @@ class NoteScreen extends RecordScreen {
         : html`${amendmentList(context, this.target)}
           ${amendmentForm(this, this.target)}
           ${supervisionThread(this, { target: note, noun: "note" })}
-          ${supervisor ? html`${commentForm(this)}${discussed ? "" : discussedForm(this, "note")}` : ""}`}
+          ${askToDiscussSection(this, { target: note, noun: "note" })}
+          ${supervisor ? html`${commentForm(this)}${discussed && !openRequestOn(context.data, note.id) ? "" : discussedForm(this, "note")}` : ""}`}
       </div></div>`;
   }
 
@@ -808,6 +816,9 @@ class NoteScreen extends RecordScreen {
       },
       async discussed(values) {
         return saveDiscussed(context, this.target, values);
+      },
+      async "ask-to-discuss"(values) {
+        return saveAskToDiscuss(context, this.target, values);
       },
     };
   }

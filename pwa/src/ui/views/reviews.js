@@ -1,32 +1,50 @@
-// The supervisor's review queue: the team's signed notes and judgment entries
-// still waiting for supervision, oldest first, with filters. Each one opens
-// on its own page, where the conversation, approval and "discussed" live.
+// The supervisor's queue: conversations to have, not a sign-off backlog. Red
+// decisions awaiting approval first, with their age; then yellow decisions,
+// what workers asked to talk through and this month's sample, newest first,
+// a page at a time, with filters. Each one opens on its own page, where the
+// conversation, approval and "discussed" live. Built from the device's data.
 
-import { KINDS, LIGHTS, authorsOf, filterQueue, reviewQueue } from "../../domain/review-queue.js";
-import { button, checkboxes, fillForm, formValues, select } from "../forms.js";
+import { todayIso } from "../../clock.js";
+import { newId } from "../../domain/ids.js";
+import {
+  DEFAULT_SETTINGS,
+  PAGE_SIZE,
+  REASONS,
+  authorsOf,
+  filterQueue,
+  pageOf,
+  reviewQueue,
+  sampleToDraw,
+} from "../../domain/review-queue.js";
+import { Offline, request } from "../../sync/api.js";
+import { button, checkboxes, errorSummary, fillForm, formValues, radios, select, textInput } from "../forms.js";
 import { html, mount } from "../html.js";
-import { formatDateTime, tag } from "../layout.js";
+import { countOf, tag } from "../layout.js";
 import { responsiveTable } from "../tables.js";
+import { currentPolicy } from "./judgment.js";
 
-const LIGHT_TAGS = {
-  green: ["Green", "green"],
-  yellow: ["Yellow", "yellow"],
-  red: ["Red", "red"],
+const REASON_TAGS = {
+  approval: ["Red: needs approval", "red"],
+  yellow: ["Yellow: to talk through", "yellow"],
+  asked: ["Asked to discuss", "purple"],
+  sample: ["Monthly sample", "blue"],
 };
 
-const STATUS_TEXT = {
-  awaiting_approval: "Needs your approval",
-  awaiting_discussion: "To discuss",
-  logged: "Logged: for information",
-};
+const EMPTY = { worker: "", family: "", reasons: [], awaitingApproval: false, order: "newest" };
 
-// The filters last applied, kept while the app is open (never in the address).
-let applied = { worker: "", kinds: [], lights: [], awaitingApproval: false };
+// The filters and page last applied, kept while the app is open (never in the address).
+let applied = { ...EMPTY };
+let page = 1;
 let appliedFor = null;
 
 function snippet(text, length = 80) {
   const plain = (text || "").replace(/\s+/g, " ").trim();
   return plain.length > length ? `${plain.slice(0, length - 1)}…` : plain;
+}
+
+function ageText(days) {
+  if (days === 0) return "today";
+  return `${countOf(days, "day")} ago`;
 }
 
 function whatItIs(entry) {
@@ -38,15 +56,24 @@ function whatItIs(entry) {
   return html`<a class="govuk-link" href="#/note/${entry.record.id}">Relational note${opening ? html`: ${opening}` : ""}</a>`;
 }
 
-function stateTags(entry) {
-  const comments = entry.comments
-    ? html`<br><span class="govuk-body-s">${entry.comments} ${entry.comments === 1 ? "comment" : "comments"} so far</span>`
+function whyHere(context, entry) {
+  const tags = entry.reasons.map((reason) => {
+    const [text, colour] = REASON_TAGS[reason];
+    return html`${tag(text, colour)} `;
+  });
+  const approval = entry.reasons.includes("approval")
+    ? html`<br><span class="govuk-body-s">${entry.forMe ? "Waits for your approval" : `Waits for ${entry.approver ? context.staffName(entry.approver) : "another supervisor"}`}</span>`
     : "";
-  if (entry.kind === "note") {
-    return html`${tag("Not discussed yet", "grey")}${comments}`;
-  }
-  const [lightText, colour] = LIGHT_TAGS[entry.light] || ["No light", "grey"];
-  return html`${tag(lightText, colour)} <span class="govuk-body-s app-queue-status">${STATUS_TEXT[entry.status] || entry.status}</span>${comments}`;
+  const question = entry.request?.review_kind === "ask_to_discuss" && entry.request.body
+    ? html`<br><span class="govuk-body-s app-queue-question">“${snippet(entry.request.body, 120)}”</span>`
+    : "";
+  const old = entry.old ? html`<br><span class="govuk-body-s">Older than the queue keeps: found by search</span>` : "";
+  return html`${tags}${approval}${question}${old}`;
+}
+
+function familyCell(entry) {
+  const reference = entry.family.local_reference;
+  return html`${entry.family.display_name}${reference ? html`<br><span class="govuk-body-s">${reference}</span>` : ""}`;
 }
 
 function filterForm(context, entries) {
@@ -55,10 +82,17 @@ function filterForm(context, entries) {
     .sort((a, b) => a[1].localeCompare(b[1]));
   return html`<form id="queue-filters" class="app-queue-filters" novalidate aria-labelledby="filters-heading">
     <h2 class="govuk-heading-m" id="filters-heading">Filter the queue</h2>
+    ${textInput({
+      name: "family",
+      id: "filter-family",
+      label: "Family name or reference",
+      hint: "Searching also finds items older than the queue keeps.",
+      spellcheck: false,
+    })}
     ${select({ name: "worker", id: "filter-worker", label: "Worker", options: workers, placeholder: "All workers" })}
-    ${checkboxes({ name: "kinds", id: "filter-kind", legend: "What it is", options: KINDS })}
-    ${checkboxes({ name: "lights", id: "filter-light", legend: "Light", hint: "Notes have no light: choosing a light shows decisions only.", options: LIGHTS })}
+    ${checkboxes({ name: "reasons", id: "filter-reason", legend: "Why it is here", options: REASONS })}
     ${checkboxes({ name: "awaiting", id: "filter-awaiting", legend: "Approval", options: [["yes", "Only decisions waiting for your approval"]] })}
+    ${radios({ name: "order", id: "filter-order", legend: "Order", options: [["newest", "Newest first"], ["oldest", "Oldest first"]] })}
     <div class="govuk-button-group">
       ${button("Apply filters")}
       <button type="button" class="govuk-button govuk-button--secondary" data-clear-filters>Clear filters</button>
@@ -68,27 +102,119 @@ function filterForm(context, entries) {
 
 function queueTable(context, shown) {
   return responsiveTable({
-    caption: "Notes and decisions waiting for supervision, oldest signed first",
-    columns: ["Family", "What it is", "Written by", "Signed", "Light and status"],
+    caption: "Notes and decisions to talk through, red decisions first",
+    columns: ["Family", "What it is", "Worker", "Why it is here", "Waiting"],
     rows: shown.map((entry) => ({
       attributes: html`data-queue-entry="${entry.record.id}"`,
-      cells: [
-        entry.family.display_name,
-        whatItIs(entry),
-        context.staffName(entry.authorId),
-        entry.signedAt ? formatDateTime(entry.signedAt) : "Not known",
-        stateTags(entry),
-      ],
+      cells: [familyCell(entry), whatItIs(entry), context.staffName(entry.authorId), whyHere(context, entry), ageText(entry.ageDays)],
     })),
   });
+}
+
+function pagination({ page: current, pages }) {
+  if (pages <= 1) return "";
+  const numbers = [];
+  for (let number = 1; number <= pages; number += 1) {
+    if (number === 1 || number === pages || Math.abs(number - current) <= 1) {
+      numbers.push(number);
+    } else if (numbers.at(-1) !== "…") {
+      numbers.push("…");
+    }
+  }
+  const link = (number, text, rel = "") =>
+    html`<a class="govuk-link govuk-pagination__link" href="#/reviews" data-page="${number}" ${rel ? html`rel="${rel}"` : ""}>${text}</a>`;
+  return html`<nav class="govuk-pagination" aria-label="Pages of the queue">
+    ${current > 1
+      ? html`<div class="govuk-pagination__prev">${link(current - 1, html`<span class="govuk-pagination__link-title">Previous<span class="govuk-visually-hidden"> page</span></span>`, "prev")}</div>`
+      : ""}
+    <ul class="govuk-pagination__list">
+      ${numbers.map((number) =>
+        number === "…"
+          ? html`<li class="govuk-pagination__item govuk-pagination__item--ellipses">&ctdot;</li>`
+          : number === current
+            ? html`<li class="govuk-pagination__item govuk-pagination__item--current"><a class="govuk-link govuk-pagination__link" href="#/reviews" data-page="${number}" aria-label="Page ${number}" aria-current="page">${number}</a></li>`
+            : html`<li class="govuk-pagination__item"><a class="govuk-link govuk-pagination__link" href="#/reviews" data-page="${number}" aria-label="Page ${number}">${number}</a></li>`,
+      )}
+    </ul>
+    ${current < pages
+      ? html`<div class="govuk-pagination__next">${link(current + 1, html`<span class="govuk-pagination__link-title">Next<span class="govuk-visually-hidden"> page</span></span>`, "next")}</div>`
+      : ""}
+  </nav>`;
+}
+
+function teamWorkers(context) {
+  const directory = context.data.reference?.directory || {};
+  const teamId = directory[context.user.id]?.team_id;
+  return Object.values(directory)
+    .filter((person) => person.team_id === teamId && person.role === "caseworker")
+    .map((person) => person.id);
+}
+
+function samplePanel(context, toDraw, settings, notice) {
+  const month = new Date(`${todayIso()}T12:00:00`).toLocaleDateString("en-GB", { month: "long" });
+  return html`<div class="app-queue-sample" id="queue-sample">
+    <h2 class="govuk-heading-m">${month}'s sample</h2>
+    <p class="govuk-body">You may draw a few recent notes from each worker to talk through: ${countOf(settings.sample_size, "note")} each, ${settings.sample_size_new} for someone in their first three months. The worker sees it was chosen for the sample.</p>
+    ${notice ? html`<p class="govuk-body" role="status">${notice}</p>` : ""}
+    ${toDraw.length
+      ? html`<form data-sample novalidate>${button(`Draw ${month}'s sample (${countOf(toDraw.length, "note")})`, { secondary: true })}</form>`
+      : notice
+        ? ""
+        : html`<p class="govuk-body">Nothing to draw: this month's sample is drawn, or no one has signed notes in the last month.</p>`}
+  </div>`;
+}
+
+const SETTING_FIELDS = [
+  ["queue_age_days", "Days before an item nobody asked about leaves the queue", "Yellow decisions and samples. Searching for the family still finds them.", "Enter the number of days as a whole number, like 60"],
+  ["sample_size", "Notes in each worker's monthly sample", "", "Enter the number of notes as a whole number, like 2"],
+  ["sample_size_new", "Notes in the monthly sample of a worker in their first three months", "", "Enter the number of notes as a whole number, like 4"],
+];
+
+/** The team's queue settings: changed online by a supervisor, kept on the device for offline use. */
+function settingsForm(settings, state) {
+  const errors = state.errors || {};
+  return html`<details class="govuk-details" id="queue-settings" ${state.open ? html`open` : ""}>
+    <summary class="govuk-details__summary"><span class="govuk-details__summary-text">Your team's queue settings</span></summary>
+    <div class="govuk-details__text">
+      ${errorSummary(Object.fromEntries(Object.entries(errors).map(([name, message]) => [`setting-${name}`, message])))}
+      ${state.saved ? html`<p class="govuk-body" role="status">Settings saved for your team.</p>` : ""}
+      <form data-settings novalidate>
+        ${SETTING_FIELDS.map(([name, label, hint]) =>
+          textInput({ name, id: `setting-${name}`, label, hint, value: state.values?.[name] ?? settings[name], width: 3, inputmode: "numeric", error: errors[name] }),
+        )}
+        <p class="govuk-body-s">Changing them needs a connection.</p>
+        ${button("Save settings", { secondary: true })}
+      </form>
+    </div>
+  </details>`;
+}
+
+async function saveSettings(context, values) {
+  const body = Object.fromEntries(SETTING_FIELDS.map(([name]) => [name, /^\d+$/.test((values[name] || "").trim()) ? Number(values[name]) : values[name]]));
+  const errors = {};
+  for (const [name, , , missing] of SETTING_FIELDS) {
+    if (typeof body[name] !== "number") errors[name] = missing;
+  }
+  if (Object.keys(errors).length) return { errors };
+  try {
+    await request("PUT", "/api/supervision-settings", body);
+  } catch (error) {
+    if (error instanceof Offline) return { errors: { queue_age_days: "You need a connection to change the settings. Try again when you are online." } };
+    if (error.errors && Object.keys(error.errors).length) {
+      return { errors: Object.fromEntries(Object.entries(error.errors).map(([name, messages]) => [name, [].concat(messages)[0]])) };
+    }
+    throw error;
+  }
+  await context.session.refreshReference();
+  return { saved: true };
 }
 
 function notForCaseworkers(main) {
   mount(
     main,
     html`<h1 class="govuk-heading-l">Review queue</h1>
-      <p class="govuk-body">The review queue is for supervisors. Your supervisor sees your signed notes and decisions there and replies to each one.</p>
-      <p class="govuk-body">You see their comments and questions on the note or decision itself.</p>
+      <p class="govuk-body">The review queue is for supervisors. A signed note or decision is complete: nobody needs to sign it off.</p>
+      <p class="govuk-body">To talk something through with your supervisor, open the note or decision and choose "Talk this through with my supervisor". You see their replies on the note or decision itself.</p>
       <p class="govuk-body"><a class="govuk-link" href="#/">Go to your caseload</a></p>`,
   );
 }
@@ -96,14 +222,21 @@ function notForCaseworkers(main) {
 function toFilters(values) {
   return {
     worker: values.worker || "",
-    kinds: values.kinds || [],
-    lights: values.lights || [],
+    family: (values.family || "").trim(),
+    reasons: values.reasons || [],
     awaitingApproval: (values.awaiting || []).includes("yes"),
+    order: values.order === "oldest" ? "oldest" : "newest",
   };
 }
 
 function toValues(filters) {
-  return { worker: filters.worker, kinds: filters.kinds, lights: filters.lights, awaiting: filters.awaitingApproval ? ["yes"] : [] };
+  return {
+    worker: filters.worker,
+    family: filters.family,
+    reasons: filters.reasons,
+    awaiting: filters.awaitingApproval ? ["yes"] : [],
+    order: filters.order,
+  };
 }
 
 export async function reviewsView(context) {
@@ -112,29 +245,45 @@ export async function reviewsView(context) {
     return notForCaseworkers(main);
   }
   if (appliedFor !== user.id) {
-    applied = { worker: "", kinds: [], lights: [], awaitingApproval: false };
+    applied = { ...EMPTY };
+    page = 1;
     appliedFor = user.id;
   }
   let typed = null; // filter choices made but not yet applied: kept through a redraw
+  let sampleNotice = "";
+  let settingsState = {};
 
   function draw(focusId) {
-    const entries = reviewQueue(data, { me: user.id });
-    const shown = filterQueue(entries, applied);
-    const filtered = shown.length !== entries.length;
+    const settings = data.reference?.supervision_settings || DEFAULT_SETTINGS;
+    const today = todayIso();
+    const searching = Boolean(applied.family);
+    const entries = reviewQueue(data, { me: user.id, settings, policy: currentPolicy(data), today, includeOld: searching, order: applied.order });
+    const matching = filterQueue(entries, applied);
+    const shown = pageOf(matching, page);
+    page = shown.page;
+    const waiting = entries.filter((entry) => !entry.old).length;
+    const red = entries.filter((entry) => entry.reasons.includes("approval") && entry.forMe).length;
+    const toDraw = sampleToDraw(data, { me: user.id, workers: teamWorkers(context), settings, today });
+    const filtered = matching.length !== waiting || searching;
+    const first = (shown.page - 1) * PAGE_SIZE + 1;
+    const range = shown.total ? `${first} to ${first + shown.items.length - 1} of ${shown.total}` : "0";
     mount(
       main,
       html`<div id="review-queue">
-        <h1 class="govuk-heading-l">Review queue (${entries.length})</h1>
-        <p class="govuk-body">Your team's signed relational notes and judgment log entries that are waiting for you, the oldest first. Open one to reply, mark it discussed, or approve or decline a red decision.</p>
+        <h1 class="govuk-heading-l">Review queue</h1>
+        <p class="govuk-body">Conversations to have with your team: red decisions waiting for approval, yellow decisions to talk through, what workers asked to discuss, and the sample you draw each month. A signed note is complete without you; green decisions are the worker's to make.</p>
+        <p class="govuk-body">Items nobody asked about leave the queue after ${countOf(settings.queue_age_days, "day")}. Search for the family to find them.</p>
+        ${red ? html`<div class="govuk-inset-text" id="queue-red">${countOf(red, "red decision")} ${red === 1 ? "waits" : "wait"} for your approval.</div>` : ""}
         <div class="govuk-grid-row">
-          <div class="govuk-grid-column-one-third">${filterForm(context, entries)}</div>
+          <div class="govuk-grid-column-one-third">${filterForm(context, entries)}${samplePanel(context, toDraw, settings, sampleNotice)}${settingsForm(settings, settingsState)}</div>
           <div class="govuk-grid-column-two-thirds">
             <p class="govuk-body" role="status" id="queue-count">${filtered
-              ? `Showing ${shown.length} of ${entries.length} waiting, oldest first.`
-              : entries.length
-                ? `${entries.length} waiting, oldest first.`
+              ? `Showing ${range} matching your filters (${waiting} in the queue).`
+              : waiting
+                ? `${waiting} in the queue. Showing ${range}.`
                 : "Nothing is waiting for you."}</p>
-            ${shown.length ? queueTable(context, shown) : entries.length ? html`<p class="govuk-body">Nothing matches these filters.</p>` : ""}
+            ${shown.items.length ? queueTable(context, shown.items) : waiting || searching ? html`<p class="govuk-body">Nothing matches these filters.</p>` : ""}
+            ${pagination(shown)}
           </div>
         </div>
       </div>`,
@@ -147,13 +296,45 @@ export async function reviewsView(context) {
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       applied = toFilters(formValues(form));
+      page = 1;
       typed = null;
       draw("queue-count");
     });
     form.querySelector("[data-clear-filters]").addEventListener("click", () => {
-      applied = toFilters({});
+      applied = { ...EMPTY };
+      page = 1;
       typed = null;
-      draw("filter-worker");
+      draw("filter-family");
+    });
+    for (const link of main.querySelectorAll("[data-page]")) {
+      link.addEventListener("click", (event) => {
+        event.preventDefault();
+        page = Number(link.dataset.page);
+        draw("queue-count");
+      });
+    }
+    main.querySelector("[data-sample]")?.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const chosen = sampleToDraw(data, { me: user.id, workers: teamWorkers(context), settings, today });
+      const month = new Date(`${today}T12:00:00`).toLocaleDateString("en-GB", { month: "long", year: "numeric" });
+      for (const { note } of chosen) {
+        await context.session.sync.enqueue("review", "create", newId(), {
+          target_kind: "note",
+          target_id: note.id,
+          review_kind: "sampled",
+          body: `Chosen for the ${month} sample, to talk through in supervision.`,
+        });
+      }
+      sampleNotice = `${countOf(chosen.length, "note")} drawn for ${month}. ${chosen.length === 1 ? "It is" : "They are"} in the queue now.`;
+      draw("queue-sample");
+    });
+    main.querySelector("[data-settings]").addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const values = formValues(event.target);
+      const outcome = await saveSettings(context, values);
+      settingsState = outcome.errors ? { open: true, errors: outcome.errors, values } : { open: true, saved: true };
+      draw(outcome.errors ? null : "queue-settings");
+      if (outcome.errors) main.querySelector("#queue-settings .govuk-error-summary")?.focus();
     });
     context.enhance();
     if (focusId) {
