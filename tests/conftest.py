@@ -231,6 +231,11 @@ class ApiClient:
     ) -> Any:
         return self.client.patch(url, json=json, headers=self._headers(headers), **kw)
 
+    def put(
+        self, url: str, json: Any = None, headers: dict[str, str] | None = None, **kw: Any
+    ) -> Any:
+        return self.client.put(url, json=json, headers=self._headers(headers), **kw)
+
     def delete(self, url: str, headers: dict[str, str] | None = None, **kw: Any) -> Any:
         return self.client.delete(url, headers=self._headers(headers), **kw)
 

@@ -20,6 +20,7 @@ from . import (
     reports,
     subject_access,
     sync,
+    team_lights,
 )
 from .common import blueprint
 from .converters import UUIDConverter
@@ -77,6 +78,7 @@ def register_blueprints(api: Api) -> None:
         admin.blp,
         admin.teams_blp,
         practice.blp,
+        team_lights.blp,
         sync.blp,
         colleagues.consultations_blp,
         colleagues.suggestions_blp,

@@ -53,6 +53,8 @@ class DecisionPolicy(Model):
     created_by_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("user_account.id"))
     # Why the admin changed the policy (required since it was asked; empty on older versions).
     reason: Mapped[str | None] = mapped_column(sa.Text)
+    # The practice suggestion this version answers, if one led to it.
+    suggestion_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("suggestion.id"))
 
 
 class Consultation(Model):
