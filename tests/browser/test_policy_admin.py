@@ -1,4 +1,4 @@
-"""The practice lead publishes a new version of the decision policy; workers' devices use it after sync.
+"""The practice lead publishes a new version of the decision policy; devices use it after sync.
 
 An admin, like a supervisor, reads the policy and cannot change it."""
 

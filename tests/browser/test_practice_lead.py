@@ -30,7 +30,7 @@ def council_settings(make_user: Any, make_client: Any) -> None:
 
 
 def decision_form_light(page: Any, family_id: Any, category: str) -> Any:
-    """Open the decision form of a family, choose a kind of decision; return where its light shows."""
+    """Open a family's decision form, choose a kind of decision; return where its light shows."""
     go(page, "#/")
     go(page, f"#/family/{family_id}/judgment")
     page.get_by_label("What kind of decision is it?").select_option(label=category)
