@@ -3092,6 +3092,7 @@ def load_demo_data(*, families: int, seed: int) -> dict[str, int]:
             record_changes(db.session.connection(), feed_rows_for(model, batch))
         counts[name] = len(batch)
     _appoint_practice_lead(staff)
+    counts["users"] += 1  # the practice lead
     db.session.commit()
     return counts
 
