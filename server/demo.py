@@ -23,7 +23,7 @@ from . import clock
 from .domain.lights import JudgmentStatus, Light, light_for, status_when_signed
 from .domain.records import DEVICE_TIMED, SIGNABLE
 from .domain.roles import Role
-from .domain.timescales import Episode, TimescaleRule, child_visit_due, timeliness
+from .domain.timescales import Episode, TimescaleRule, add_months, child_visit_due, timeliness
 from .extensions import db
 from .persistence import (
     Assignment,
@@ -3192,8 +3192,60 @@ def load_demo_data(*, families: int, seed: int) -> dict[str, int]:
             db.session.execute(sa.insert(model.__table__), batch)
             record_changes(db.session.connection(), feed_rows_for(model, batch))
         counts[name] = len(batch)
+    _appoint_practice_lead(staff)
+    counts["users"] += 1  # the practice lead
     db.session.commit()
     return counts
+
+
+# The practice lead owns the decision policy (docs/security.md): the demo's runs a
+# trial in North and gives North's newly qualified worker narrower lights.
+PRACTICE_LEAD = ("lead", "Grace Adeyemi", "practice_lead", None)
+NEWLY_QUALIFIED = "cw.niamh"
+
+
+def _appoint_practice_lead(staff: Staff) -> None:
+    """Add the practice lead, their running trial for North and North's newly qualified lights."""
+    # Imported here so that this part of the demo stays in one place.
+    from .persistence import NewlyQualifiedLights, PolicyTrial
+
+    username, name, role, _team = PRACTICE_LEAD
+    lead = accounts.create_user(username, DEMO_PASSWORD, role=Role(role), display_name=name)
+    db.session.flush()
+    today = clock.today()
+    # The lead answers for the policy in force, whoever typed it in years ago.
+    db.session.execute(sa.update(DecisionPolicy).values(created_by_id=lead.id))
+    north = staff.teams[NORTH]
+    started = today - timedelta(days=42)
+    db.session.add(
+        PolicyTrial(
+            team_id=north,
+            category="share_information_with_school",
+            light=Light.GREEN.value,
+            starts_on=started,
+            ends_on=add_months(started, 3),
+            reason="North asked to decide sharing information with school themselves: "
+            "the practice board agreed a three-month trial, then a look at what was decided.",
+            created_by_id=lead.id,
+        )
+    )
+    db.session.add(
+        NewlyQualifiedLights(
+            team_id=north,
+            categories=[
+                {"key": "routine_support", "light": Light.YELLOW.value},
+                {"key": "change_visit_frequency", "light": Light.YELLOW.value},
+            ],
+            reason="In their first year, North's workers talk these through with a supervisor.",
+            updated_at=clock.now(),
+            updated_by_id=lead.id,
+        )
+    )
+    db.session.execute(
+        sa.update(User)
+        .where(User.username == NEWLY_QUALIFIED)
+        .values(qualified_on=today - timedelta(days=150))
+    )
 
 
 def sign_in_help() -> str:
@@ -3203,6 +3255,7 @@ def sign_in_help() -> str:
         f"  {role:<11} {username:<10} {name}" + (f", {team}" if team else "")
         for username, name, role, team in DEMO_USERS
     ]
+    lines.append(f"  {'practice lead':<11} {PRACTICE_LEAD[0]:<10} {PRACTICE_LEAD[1]}")
     lines.append("  Other workers, same password:")
     for team in TEAMS:
         usernames = [u for u, _, _, t, active in STAFF if t == team and active]

@@ -412,3 +412,23 @@ def test_the_summary_counts_as_not_done_exactly_the_visits_overdue_now(
     made = [visit for visit in due if visit.outcome is not VisitOutcome.NOT_DONE]
     on_time = [visit for visit in made if visit.outcome is VisitOutcome.MET]
     assert len(made) > 500 and len(on_time) / len(made) > 0.8
+
+
+def test_the_demo_has_a_practice_lead_running_a_trial_in_north(app, app_context):
+    # Imported here: this test is the demo's practice lead's alone.
+    from server.persistence import NewlyQualifiedLights, PolicyTrial, User
+    from server.services.team_lights import trial_state
+
+    demo.load_demo_data(families=3, seed=1)
+    assert "lead" in demo.sign_in_help() and "Grace Adeyemi" in demo.sign_in_help()
+    lead = db.session.scalar(sa.select(User).where(User.username == "lead"))
+    assert lead is not None and lead.role == "practice_lead"
+    [trial] = db.session.scalars(sa.select(PolicyTrial)).all()
+    assert trial_state(trial) == "running"
+    assert trial.team_id == db.session.scalar(sa.select(Team.id).where(Team.name == demo.NORTH))
+    [narrower] = db.session.scalars(sa.select(NewlyQualifiedLights)).all()
+    assert narrower.team_id == trial.team_id
+    niamh = db.session.scalar(sa.select(User).where(User.username == demo.NEWLY_QUALIFIED))
+    assert niamh is not None and niamh.qualified_on is not None
+    # The policy in force is the practice lead's.
+    assert {p.created_by_id for p in db.session.scalars(sa.select(DecisionPolicy))} == {lead.id}

@@ -65,13 +65,15 @@ function currentSection() {
   if (hash.startsWith("#/sync")) return "sync";
   if (hash.startsWith("#/group-supervision")) return "group-supervision";
   if (hash.startsWith("#/team")) return "team";
+  if (hash.startsWith("#/policy/trials")) return "trials";
+  if (hash.startsWith("#/policy/newly-qualified")) return "newly-qualified";
   if (hash.startsWith("#/policy")) return "policy";
   if (hash.startsWith("#/subject-access")) return "subject-access";
   for (const section of ["consultations", "suggestions", "notifications"]) {
     if (hash.startsWith(`#/${section}`)) return section;
   }
   if (hash.startsWith("#/summaries")) return "summaries";
-  return session.user?.role === "admin" ? "policy" : "caseload"; // an admin's home is the policy
+  return ["admin", "practice_lead"].includes(session.user?.role) ? "policy" : "caseload"; // their home is the policy
 }
 
 function renderChrome() {

@@ -8,6 +8,7 @@ import { LocalDatabase, STORES, deleteLocalData } from "./db/database.js";
 import { get, post, setCsrfToken } from "./sync/api.js";
 import { LocalData } from "./store.js";
 import { useBankHolidays } from "./domain/bank-holidays.js";
+import { useWorker } from "./domain/team-lights.js";
 import { SyncService, SyncState, openMutation } from "./sync/sync-service.js";
 import { DeviceStorage } from "./storage.js";
 import { nowIso } from "./clock.js";
@@ -61,6 +62,7 @@ export class Session extends EventTarget {
     const reply = await post("/api/auth/login", body);
     setCsrfToken(reply.csrf_token);
     this.user = reply.user;
+    useWorker(this.user);
     this.pendingSecret = reply.device_secret;
     this.secondFactorSetup = reply.second_factor_setup_required;
     if (device.user_id && device.user_id !== reply.user.id) {
@@ -140,6 +142,7 @@ export class Session extends EventTarget {
     ]);
     const saved = profile ? await open(key, profile) : {};
     this.user = this.user || saved.user || null;
+    useWorker(this.user);
     this.data = new LocalData();
     this.data.load({ records, outbox, notices, reference: saved.reference });
     useBankHolidays(this.data.reference.bank_holidays);

@@ -21,6 +21,7 @@ from . import (
     subject_access,
     supervision,
     sync,
+    team_lights,
 )
 from .common import blueprint
 from .converters import UUIDConverter
@@ -78,6 +79,7 @@ def register_blueprints(api: Api) -> None:
         admin.blp,
         admin.teams_blp,
         practice.blp,
+        team_lights.blp,
         sync.blp,
         colleagues.consultations_blp,
         colleagues.suggestions_blp,

@@ -34,6 +34,12 @@ def _admin() -> User:
     return user
 
 
+QUALIFIED_ON = {
+    "description": "The day they qualified as a social worker: in the year after it, their "
+    "team's narrower lights for newly qualified workers apply"
+}
+
+
 class UserCreateSchema(Schema):
     username = fields.String(
         required=True, validate=[validate.Length(min=3, max=80), validate.Regexp(r"^[a-z0-9._-]+$")]
@@ -42,6 +48,7 @@ class UserCreateSchema(Schema):
     role = fields.String(required=True, validate=validate.OneOf([r.value for r in Role]))
     team = fields.String(load_default=None, validate=validate.Length(min=1, max=120))
     password = fields.String(required=True, validate=validate.Length(max=256), load_only=True)
+    qualified_on = fields.Date(load_default=None, allow_none=True, metadata=QUALIFIED_ON)
 
 
 class UserUpdateSchema(Schema):
@@ -49,6 +56,7 @@ class UserUpdateSchema(Schema):
     role = fields.String(validate=validate.OneOf([r.value for r in Role]))
     team = fields.String(validate=validate.Length(min=1, max=120))
     active = JsonBoolean()
+    qualified_on = fields.Date(allow_none=True, metadata=QUALIFIED_ON)
 
 
 class TeamSchema(Schema):
@@ -116,6 +124,7 @@ def create_user(data: dict[str, Any]) -> User:
         display_name=data["display_name"],
         team=team,
     )
+    user.qualified_on = data["qualified_on"]
     record_event(AuditAction.CREATE, "user", record_id=user.id, detail={"role": user.role})
     db.session.commit()
     return user
@@ -132,7 +141,7 @@ def _user(user_id: uuid.UUID) -> User:
 @blp.arguments(UserUpdateSchema)
 @blp.response(200, UserSchema)
 def update_user(data: dict[str, Any], user_id: uuid.UUID) -> User:
-    """Change a user's name, role or team, or disable the account.
+    """Change a user's name, role, team or the day they qualified, or disable the account.
 
     A new role or a disabled account ends the user's sessions: the new role
     starts at a sign-in, with the second factor it needs.

@@ -16,9 +16,10 @@ from ..domain.roles import Action, can
 from ..domain.supervision_queue import DEFAULT_GROUP_APPROVER, GroupApprover
 from ..domain.timescales import CountsFrom, TimescaleRule, Unit
 from ..extensions import db
-from ..persistence import ChecklistTemplate, DecisionPolicy
+from ..persistence import ChecklistTemplate, DecisionPolicy, Suggestion, User
 from ..security.sessions import current_user
 from ..services.case_records import current_policy
+from ..services.team_lights import ensure_suggestion
 from ..vocabularies import vocabularies
 from .common import blueprint
 from .fields import JsonBoolean, choice, code_from
@@ -52,7 +53,12 @@ class PolicySchema(Schema):
     reason = fields.String(
         dump_only=True,
         allow_none=True,
-        metadata={"description": "Why the admin published this version (none on old versions)"},
+        metadata={"description": "Why this version was published (none on old versions)"},
+    )
+    suggestion_id = fields.UUID(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "The practice suggestion this version answers, if any"},
     )
     group_supervision_approver = fields.String(
         load_default=None,
@@ -77,6 +83,12 @@ class PublishPolicySchema(PolicySchema):
         metadata={"description": "Why the policy is changing, in words the council will read"},
     )
 
+    suggestion_id = fields.UUID(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "The practice suggestion this version answers, if one led to it"},
+    )
+
     @validates("reason")
     def reason_given(self, value: str, **_kwargs: Any) -> None:
         if not value.strip():
@@ -84,7 +96,20 @@ class PublishPolicySchema(PolicySchema):
 
 
 class PolicyVersionSchema(PolicySchema):
+    """A version with who published it and the suggestion it answers, in words."""
+
     created_by_id = fields.UUID(dump_only=True, allow_none=True)
+    created_by_name = fields.Function(
+        lambda policy: _name_of(User, policy.created_by_id, "display_name"), dump_only=True
+    )
+    suggestion_title = fields.Function(
+        lambda policy: _name_of(Suggestion, policy.suggestion_id, "title"), dump_only=True
+    )
+
+
+def _name_of(model: type[Any], record_id: Any, attribute: str) -> str | None:
+    found = db.session.get(model, record_id) if record_id else None
+    return getattr(found, attribute) if found else None
 
 
 class IntervalSchema(Schema):
@@ -156,8 +181,10 @@ def _require(action: Action) -> None:
 def get_policy() -> Any:
     """Return the policy in force: each category of decision, its light, and why it was set.
 
-    Every signed-in member of staff may read it (supervisors have a screen for it);
-    only admins publish.
+    Every signed-in member of staff may read it (supervisors and admins have a
+    screen for it); only practice leads publish. A worker's own light may differ
+    by their team's trials and, in their first year, its narrower lights
+    (``/api/decision-policy/trials``, ``/api/decision-policy/newly-qualified``).
     """
     current_user()
     return current_policy() or {"version": 0, "categories": [], "created_at": None, "reason": None}
@@ -177,13 +204,14 @@ def list_policy_versions() -> list[DecisionPolicy]:
 @blp.arguments(PublishPolicySchema)
 @blp.response(201, PolicyVersionSchema)
 def publish_policy(data: dict[str, Any]) -> DecisionPolicy:
-    """Publish a new version of the policy for the whole council, with the reason for it.
+    """Publish a new version of the policy for the whole council, with the reason (practice leads).
 
     Decisions already logged keep the version they were logged under. The
     reason is required (a field error otherwise), kept with the version and
-    written to the audit log.
+    written to the audit log, with the suggestion that led to it, if one did.
     """
     _require(Action.MANAGE_POLICY)
+    ensure_suggestion(data["suggestion_id"])
     errors = validate_policy(data["categories"])
     if errors:
         raise InvalidInput(errors=errors)
@@ -197,13 +225,15 @@ def publish_policy(data: dict[str, Any]) -> DecisionPolicy:
         reason=reason,
         group_supervision_approver=data["group_supervision_approver"]
         or (previous.group_supervision_approver if previous else DEFAULT_GROUP_APPROVER.value),
+        suggestion_id=data["suggestion_id"],
     )
     db.session.add(policy)
     # The reason is about the council's policy, never about a case, so the log may hold it.
+    suggestion = str(policy.suggestion_id) if policy.suggestion_id else None
     record_event(
         AuditAction.CREATE,
         "decision_policy",
-        detail={"version": policy.version, "reason": reason},
+        detail={"version": policy.version, "reason": reason, "suggestion_id": suggestion},
     )
     db.session.commit()
     return policy

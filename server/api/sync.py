@@ -25,6 +25,7 @@ from ..services import sync as sync_service
 from .common import blueprint
 from .practice import PolicySchema, TemplateSchema
 from .schemas import dump_row
+from .team_lights import NewlyQualifiedLightsSchema, PolicyTrialSchema
 
 blp = blueprint("sync", "/api/sync", "Offline sync: push changes, pull what changed")
 
@@ -159,7 +160,12 @@ def _version(record: Any) -> int | None:
     return getattr(record, "version", None)
 
 
-GLOBAL_SCHEMAS = {"checklist_template": TemplateSchema(), "decision_policy": PolicySchema()}
+GLOBAL_SCHEMAS = {
+    "checklist_template": TemplateSchema(),
+    "decision_policy": PolicySchema(),
+    "policy_trial": PolicyTrialSchema(),
+    "newly_qualified_lights": NewlyQualifiedLightsSchema(),
+}
 
 
 def _wire(entry: sync_service.FeedEntry) -> dict[str, Any]:

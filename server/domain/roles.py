@@ -2,7 +2,10 @@
 
 The access model of domain.md: caseworkers see the families assigned to them
 now; supervisors their team's families; analysts aggregates only; admins run
-the service but read no case content.
+the service but read no case content. A practice lead (a principal social
+worker or a head of service) owns the decision policy, its trials for one
+team and the narrower lights of newly qualified workers; like an admin, they
+read no case content.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ class Role(StrEnum):
     SUPERVISOR = "supervisor"
     ANALYST = "analyst"
     ADMIN = "admin"
+    PRACTICE_LEAD = "practice_lead"
 
 
 class Action(StrEnum):
@@ -56,16 +60,19 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
         {
             Action.MANAGE_USERS,
             Action.MANAGE_TEMPLATES,
-            Action.MANAGE_POLICY,
             Action.READ_AUDIT,
             Action.SUGGEST,
             Action.ANSWER_SUGGESTION,
         }
     ),
+    # The decision policy is a practice judgment, not a system setting: the
+    # practice lead publishes it, runs trials of it and narrows it for newly
+    # qualified workers. An admin reads it like everyone else.
+    Role.PRACTICE_LEAD: frozenset({Action.MANAGE_POLICY, Action.SUGGEST, Action.ANSWER_SUGGESTION}),
 }
 
 # Roles that must use a second factor when the service runs in production.
-SECOND_FACTOR_ROLES = frozenset({Role.SUPERVISOR, Role.ANALYST, Role.ADMIN})
+SECOND_FACTOR_ROLES = frozenset({Role.SUPERVISOR, Role.ANALYST, Role.ADMIN, Role.PRACTICE_LEAD})
 
 
 def can(role: Role | str, action: Action) -> bool:

@@ -36,6 +36,7 @@ from .practice import (
 from .reports import ServiceSummary
 from .subject_access import SubjectAccessExport
 from .sync import SyncChange, SyncCheckpoint, SyncRejection, SyncState
+from .team_lights import NewlyQualifiedLights, PolicyTrial
 
 __all__ = [
     "Amendment",
@@ -54,11 +55,13 @@ __all__ = [
     "Interaction",
     "Judgment",
     "Membership",
+    "NewlyQualifiedLights",
     "Note",
     "Person",
     "PlacementAddress",
     "PlanAction",
     "PlanEpisode",
+    "PolicyTrial",
     "PushSubscription",
     "RecordHistory",
     "Relationship",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -48,6 +48,9 @@ class User(Model):
     password_changed_at: Mapped[timestamp]
     # Kinds of notification this person has turned off (all are on by default).
     notifications_off: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    # The day they qualified as a social worker, if the council records it: in
+    # the first year after it, their team's lights for newly qualified workers apply.
+    qualified_on: Mapped[date | None]
 
     team: Mapped[Team | None] = relationship(lazy="joined")
 

@@ -17,11 +17,14 @@ from sqlalchemy.orm import Session
 from .case import CaseRecord, Family, Membership, Person, SupervisionSession
 from .practice import ChecklistTemplate, DecisionPolicy
 from .sync import SyncChange
+from .team_lights import NewlyQualifiedLights, PolicyTrial
 
 # Records every signed-in practitioner's device receives, whatever its families.
 GLOBAL_RECORDS: dict[type[Any], str] = {
     ChecklistTemplate: "checklist_template",
     DecisionPolicy: "decision_policy",
+    PolicyTrial: "policy_trial",
+    NewlyQualifiedLights: "newly_qualified_lights",
 }
 
 

@@ -58,6 +58,8 @@ class DecisionPolicy(Model):
     group_supervision_approver: Mapped[str] = mapped_column(
         sa.String(30), default="facilitator", server_default="facilitator"
     )
+    # The practice suggestion this version answers, if one led to it.
+    suggestion_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("suggestion.id"))
 
 
 class Consultation(Model):

@@ -67,7 +67,7 @@ from ..persistence.case import CASE_RECORDS, CaseRecord, Conference
 from ..persistence.columns import new_id
 from ..security.sessions import current_device_id
 from ..vocabularies import codes
-from . import statutory
+from . import statutory, team_lights
 from .lookups import lookups
 from .notifications import NotificationKind, notify
 
@@ -615,9 +615,8 @@ def _judgment_rules(actor: User, record: Any, values: dict[str, Any]) -> None:
     )
     if "category" in values:
         policy = current_policy()
-        values["light"] = lights.light_for(
-            policy.categories if policy else [], values["category"]
-        ).value
+        # The council's light, or their team's trial's, narrower if they are newly qualified.
+        values["light"] = team_lights.light_for_worker(actor, policy, values["category"]).value
         values["policy_version"] = policy.version if policy else 0
         values["status"] = lights.JudgmentStatus.DRAFT.value
 

@@ -67,6 +67,8 @@ class Lookups:
         self.locked: dict[Key, CaseRecord] = {}
         self.history: dict[uuid.UUID, list[tuple[int, uuid.UUID | None, dict[str, Any]]]] = {}
         self._policy: Any = _MISSING
+        # services.team_lights.WorkerLights by user: their team's trials and narrower lights.
+        self.worker_lights: dict[uuid.UUID, Any] = {}
 
     # --- scope ------------------------------------------------------------------------
 

@@ -52,6 +52,8 @@ from ..persistence import (
     Device,
     Family,
     Membership,
+    NewlyQualifiedLights,
+    PolicyTrial,
     SupervisionSession,
     SyncChange,
     SyncCheckpoint,
@@ -331,6 +333,8 @@ def pull(user: User, device: Device, cursor_text: str | None, limit: int) -> Pul
 GLOBAL_MODELS: dict[str, type[Any]] = {
     "checklist_template": ChecklistTemplate,
     "decision_policy": DecisionPolicy,
+    "policy_trial": PolicyTrial,
+    "newly_qualified_lights": NewlyQualifiedLights,
 }
 
 

@@ -6,7 +6,11 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
+import sqlalchemy as sa
+
 from server import clock
+from server.extensions import db
+from server.persistence import User
 from tests.conftest import ApiClient
 
 POLICY = {
@@ -31,9 +35,37 @@ VISIT_TEMPLATE = {
 }
 
 
+PRACTICE_LEAD = "practice.lead"
+
+
+def practice_lead_beside(admin: ApiClient) -> ApiClient:
+    """Return a practice lead signed in on the admin's server (made, if there is none yet).
+
+    The lead shares the admin's password hash, so signs in with the tests' password.
+    """
+    app = admin.client.application
+    with app.app_context():
+        if db.session.scalar(sa.select(User).where(User.username == PRACTICE_LEAD)) is None:
+            someone = db.session.scalars(sa.select(User).order_by(User.created_at)).first()
+            assert someone is not None, "make a user before the practice lead"
+            db.session.add(
+                User(
+                    username=PRACTICE_LEAD,
+                    display_name="Pat Lead",
+                    role="practice_lead",
+                    password_hash=someone.password_hash,
+                )
+            )
+            db.session.commit()
+    lead = ApiClient(app.test_client())
+    assert lead.login(PRACTICE_LEAD).status_code == 200
+    return lead
+
+
 def publish_practice_settings(admin: ApiClient) -> dict[str, Any]:
-    """Publish a decision policy and a visit template; return the template."""
-    assert admin.post("/api/decision-policy", json=POLICY).status_code == 201
+    """Publish a decision policy (as a practice lead) and a visit template; return the template."""
+    published = practice_lead_beside(admin).post("/api/decision-policy", json=POLICY)
+    assert published.status_code == 201, published.json
     response = admin.post("/api/checklist-templates", json=VISIT_TEMPLATE)
     assert response.status_code == 201, response.json
     template: dict[str, Any] = response.json

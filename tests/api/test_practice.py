@@ -1,4 +1,4 @@
-"""The decision policy: admins publish versions, each with a reason; everyone signed in reads it."""
+"""The decision policy: practice leads publish versions, each with a reason; everyone reads it."""
 
 from __future__ import annotations
 
@@ -15,13 +15,13 @@ from tests.api.casework import POLICY, VISIT_TEMPLATE, publish_practice_settings
 
 
 def test_each_publication_is_a_new_version_and_the_history_keeps_them_all(make_user, make_client):
-    root = make_user("admin", username="root", team=None)
+    root = make_user("practice_lead", username="lead", team=None, display_name="Pat Lead")
     make_user("caseworker", username="amara")
-    admin = make_client("root")
-    assert admin.get("/api/decision-policy").json["version"] == 0
-    assert admin.post("/api/decision-policy", json=POLICY).json["version"] == 1
+    lead = make_client("lead")
+    assert lead.get("/api/decision-policy").json["version"] == 0
+    assert lead.post("/api/decision-policy", json=POLICY).json["version"] == 1
     red = {"key": "leave_child_home_alone", "label": "Leave a child at home alone", "light": "red"}
-    second = admin.post(
+    second = lead.post(
         "/api/decision-policy",
         json={
             "categories": [*POLICY["categories"], red],
@@ -36,13 +36,19 @@ def test_each_publication_is_a_new_version_and_the_history_keeps_them_all(make_u
     assert versions.status_code == 200
     assert [(v["version"], len(v["categories"])) for v in versions.json] == [(2, 4), (1, 3)]
     assert {v["created_by_id"] for v in versions.json} == {str(root.id)}
+    assert {v["created_by_name"] for v in versions.json} == {"Pat Lead"}
 
 
-def test_only_an_admin_publishes_and_a_bad_policy_is_refused_field_by_field(make_user, make_client):
+def test_only_a_practice_lead_publishes_and_a_bad_policy_is_refused_field_by_field(
+    make_user, make_client
+):
+    make_user("practice_lead", username="lead", team=None)
     make_user("admin", username="root", team=None)
     make_user("supervisor", username="hannah")
     assert make_client("hannah").post("/api/decision-policy", json=POLICY).status_code == 403
-    refused = make_client("root").post(
+    # The admin runs the service; the lights are a practice lead's to set.
+    assert make_client("root").post("/api/decision-policy", json=POLICY).status_code == 403
+    refused = make_client("lead").post(
         "/api/decision-policy",
         json={"categories": [{"key": "Bad key", "label": "", "light": "blue"}], "reason": "Why"},
     )
@@ -99,20 +105,20 @@ def test_the_app_gets_the_bank_holidays_it_counts_working_days_by(make_user, mak
     ],
 )
 def test_publishing_needs_a_reason_refused_on_its_field(make_user, make_client, reason, message):
-    make_user("admin", username="root", team=None)
+    make_user("practice_lead", username="lead", team=None)
     body = {"categories": POLICY["categories"]}
     if reason is not None:
         body["reason"] = reason
-    refused = make_client("root").post("/api/decision-policy", json=body)
+    refused = make_client("lead").post("/api/decision-policy", json=body)
     assert refused.status_code == 422
     assert refused.json["errors"] == {"reason": [message]}
-    assert make_client("root").get("/api/decision-policy/versions").json == []
+    assert make_client("lead").get("/api/decision-policy/versions").json == []
 
 
 def test_the_reason_is_kept_with_the_version_and_in_the_audit_log(app, make_user, make_client):
-    make_user("admin", username="root", team=None)
+    make_user("practice_lead", username="lead", team=None)
     make_user("supervisor", username="hannah")
-    published = make_client("root").post(
+    published = make_client("lead").post(
         "/api/decision-policy", json={**POLICY, "reason": "  Agreed at the practice board.  "}
     )
     assert published.status_code == 201
@@ -129,4 +135,8 @@ def test_the_reason_is_kept_with_the_version_and_in_the_audit_log(app, make_user
             sa.select(AuditEvent).where(AuditEvent.entity == "decision_policy")
         ).one()
         assert event.action == "create"
-        assert event.detail == {"version": 1, "reason": "Agreed at the practice board."}
+        assert event.detail == {
+            "version": 1,
+            "reason": "Agreed at the practice board.",
+            "suggestion_id": None,
+        }

@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from .casework import POLICY, created, publish_practice_settings
+from .casework import POLICY, created, practice_lead_beside, publish_practice_settings
 
 
 def new_id() -> str:
@@ -186,7 +186,7 @@ def test_a_red_decision_from_group_supervision_goes_to_the_facilitator(north, ma
 
 
 def test_the_policy_can_send_group_decisions_to_another_supervisor(north, make_client):
-    root = make_client("root")
+    root = practice_lead_beside(make_client("root"))
     policy = {
         **POLICY,
         "reason": "Group decisions need a second supervisor",
@@ -206,7 +206,7 @@ def test_the_policy_can_send_group_decisions_to_another_supervisor(north, make_c
 
 
 def test_an_unknown_approver_rule_is_refused(north, make_client):
-    response = make_client("root").post(
+    response = practice_lead_beside(make_client("root")).post(
         "/api/decision-policy", json={**POLICY, "group_supervision_approver": "anyone"}
     )
     assert response.status_code == 422

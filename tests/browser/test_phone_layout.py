@@ -46,7 +46,7 @@ PLAN = [
 # The ids an address may need, filled in from the council below.
 IDS = (
     *("family", "child", "visit", "conference", "note", "judgment"),
-    *("session", "discussion", "consultation", "suggestion"),
+    *("session", "discussion", "consultation", "suggestion", "team"),
 )
 
 # Every address the app answers, by who opens it. {family} and the like are
@@ -95,6 +95,20 @@ SCREENS: dict[str, list[str]] = {
         "#/subject-access",
         "#/suggestions",
         "#/suggestions/new",
+        "#/suggestions/{suggestion}",
+        "#/notifications",
+        "#/sync",
+        "#/sign-out",
+    ],
+    # The practice lead owns the decision policy, its trials and newly qualified lights.
+    "lead": [
+        "#/",
+        "#/policy",
+        "#/policy/trials",
+        "#/policy/trials/new",
+        "#/policy/newly-qualified",
+        "#/policy/newly-qualified/{team}",
+        "#/suggestions",
         "#/suggestions/{suggestion}",
         "#/notifications",
         "#/sync",
@@ -193,6 +207,7 @@ def council(app: Flask) -> dict[str, str]:
         demo.load_demo_data(families=12, seed=7)
         amara = db.session.scalar(sa.select(User).where(User.username == "cw.amara"))
         assert amara is not None
+        team = str(amara.team_id)
         theirs = sa.select(Assignment.family_id).where(
             Assignment.worker_id == amara.id, Assignment.ended_on.is_(None)
         )
@@ -286,6 +301,7 @@ def council(app: Flask) -> dict[str, str]:
             "discussion": str(discussion.id),
             "consultation": first(Consultation),
             "suggestion": first(Suggestion),
+            "team": team,
         }
 
 
@@ -373,7 +389,7 @@ def page_of_app(new_context: Any) -> Any:
     return page
 
 
-@pytest.mark.parametrize("username", ["cw.amara", "sup.north", "admin", "analyst"])
+@pytest.mark.parametrize("username", ["cw.amara", "sup.north", "admin", "analyst", "lead"])
 def test_every_screen_fits_a_phone(council, new_context, username) -> None:
     page = phone(new_context)
     page.goto("/")

@@ -1,4 +1,6 @@
-"""An admin publishes a new version of the decision policy; workers' devices use it after sync."""
+"""The practice lead publishes a new version of the decision policy; devices use it after sync.
+
+An admin, like a supervisor, reads the policy and cannot change it."""
 
 from __future__ import annotations
 
@@ -23,8 +25,9 @@ def quoted(name: str) -> str:
     return f"\u2018{name}\u2019"
 
 
-def sign_in_as_admin(page: Any, username: str) -> None:
-    """Sign in with a device passphrase; an admin lands on the decision policy, not a caseload."""
+def sign_in_without_caseload(page: Any, username: str) -> None:
+    """Sign in with a device passphrase; a practice lead or an admin lands on the decision
+    policy, not a caseload."""
     page.goto("/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
@@ -35,10 +38,14 @@ def sign_in_as_admin(page: Any, username: str) -> None:
     expect(page.get_by_role("heading", level=1, name="Decision policy")).to_be_visible()
 
 
-def test_an_admin_adds_a_red_category_and_a_workers_judgment_form_shows_it(
+sign_in_as_admin = sign_in_without_caseload  # the same steps, for the admin's screens
+
+
+def test_the_practice_lead_adds_a_red_category_and_a_workers_judgment_form_shows_it(
     app, make_user, make_family, make_client, new_context
 ):
-    make_user("admin", username="root", team=None, display_name="Rita Admin")
+    make_user("admin", username="root", team=None, display_name="Sam Admin")
+    make_user("practice_lead", username="rita", team=None, display_name="Rita Lead")
     publish_practice_settings(make_client("root"))
     amara = make_user("caseworker", username="amara")
     family = make_family(team_of=amara, worker=amara, name="Okoro")
@@ -49,7 +56,7 @@ def test_an_admin_adds_a_red_category_and_a_workers_judgment_form_shows_it(
 
     page = new_context().new_page()
     errors = watch_for_errors(page)
-    sign_in_as_admin(page, "root")
+    sign_in_without_caseload(page, "rita")
     expect(page.get_by_role("link", name="Caseload")).to_have_count(0)
     expect(page.get_by_role("heading", level=2, name="Version 1 is in use")).to_be_visible()
     current = page.locator("table").first.locator("tbody tr")
@@ -92,7 +99,7 @@ def test_an_admin_adds_a_red_category_and_a_workers_judgment_form_shows_it(
     page.get_by_text("Version 1, published").click()
     expect(page.locator(".govuk-details__text tbody tr")).to_have_count(3)
     check_accessibility(page, "decision policy, two versions")
-    policy = make_client("root").get("/api/decision-policy").json
+    policy = make_client("rita").get("/api/decision-policy").json
     assert policy["version"] == 2
     assert policy["categories"][-1] == {
         "key": "leave_a_child_at_home_alone",
@@ -120,11 +127,18 @@ def test_an_admin_adds_a_red_category_and_a_workers_judgment_form_shows_it(
 def test_publishing_shows_what_changes_needs_a_reason_and_asks_for_confirmation(
     app, make_user, make_client, new_context
 ):
-    make_user("admin", username="root", team=None, display_name="Rita Admin")
+    make_user("admin", username="root", team=None, display_name="Sam Admin")
+    make_user("practice_lead", username="rita", team=None, display_name="Rita Lead")
+    make_user("caseworker", username="amara", display_name="Amara Okafor")
     publish_practice_settings(make_client("root"))
+    suggestion = make_client("amara").post(
+        "/api/suggestions",
+        json={"title": "Safety plans: discuss, not approve", "body": "We wait days."},
+    )
+    assert suggestion.status_code == 201
     page = new_context().new_page()
     errors = watch_for_errors(page)
-    sign_in_as_admin(page, "root")
+    sign_in_without_caseload(page, "rita")
 
     # Nothing changed: there is nothing to publish.
     page.get_by_label("Why are you changing the policy?").fill("Just checking.")
@@ -145,6 +159,9 @@ def test_publishing_shows_what_changes_needs_a_reason_and_asks_for_confirmation(
         "The practice board agreed on 1 December that safety plan changes are discussed, "
         "not approved."
     )
+    page.get_by_label("Which practice suggestion led to this change? (optional)").select_option(
+        label="Safety plans: discuss, not approve"
+    )
     page.get_by_role("button", name="Continue").click()
 
     # The check page lists each change in plain English; nothing is published yet.
@@ -158,9 +175,10 @@ def test_publishing_shows_what_changes_needs_a_reason_and_asks_for_confirmation(
     expect(changes).to_contain_text("Change the safety plan")
     expect(changes).to_contain_text("Light changes from red to yellow")
     expect(page.locator("#policy-reason")).to_contain_text("The practice board agreed")
+    expect(page.locator("#policy-suggestion")).to_have_text("Safety plans: discuss, not approve")
     expect(page.get_by_text("will be the decision policy for the whole council")).to_be_visible()
     check_accessibility(page, "check the policy changes")
-    assert make_client("root").get("/api/decision-policy").json["version"] == 1
+    assert make_client("rita").get("/api/decision-policy").json["version"] == 1
 
     # Going back keeps what was typed; the reason can be changed from the check page.
     page.get_by_role("link", name="Change the reason").click()
@@ -182,18 +200,24 @@ def test_publishing_shows_what_changes_needs_a_reason_and_asks_for_confirmation(
         ]
     )
     expect(page.get_by_role("heading", level=2, name="Version 2 is in use")).to_be_visible()
-    expect(page.locator(".govuk-inset-text").first).to_contain_text("The practice board agreed")
+    current_reason = page.locator(".govuk-inset-text").first
+    expect(current_reason).to_contain_text("The practice board agreed")
+    expect(
+        current_reason.get_by_role("link", name="Safety plans: discuss, not approve")
+    ).to_be_visible()
+    expect(page.get_by_text(re.compile("^published .* by Rita Lead"))).to_be_visible()
     check_accessibility(page, "decision policy published")
-    published = make_client("root").get("/api/decision-policy").json
+    published = make_client("rita").get("/api/decision-policy").json
     assert published["version"] == 2
     assert published["reason"].startswith("The practice board agreed on 1 December")
+    assert published["suggestion_id"] == suggestion.json["id"]
     assert errors == []
 
 
 def test_a_supervisor_reads_the_policy_in_force_and_cannot_change_it(
     app, make_user, make_client, new_context
 ):
-    make_user("admin", username="root", team=None, display_name="Rita Admin")
+    make_user("admin", username="root", team=None, display_name="Sam Admin")
     publish_practice_settings(make_client("root"))
     make_user("supervisor", username="hannah")
 
@@ -204,7 +228,7 @@ def test_a_supervisor_reads_the_policy_in_force_and_cannot_change_it(
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Decision policy").click()
     expect(page.get_by_role("heading", level=1, name="Decision policy")).to_be_visible()
     expect(page.get_by_role("heading", level=2, name="Version 1 is in use")).to_be_visible()
-    expect(page.get_by_text("This version was published")).to_contain_text("by Rita Admin")
+    expect(page.get_by_text("This version was published")).to_contain_text("by Pat Lead")
     expect(page.locator(".govuk-inset-text")).to_contain_text("agreed by the practice board")
     rows = page.get_by_role("table").locator("tbody tr")
     expect(rows).to_have_count(3)
@@ -223,4 +247,18 @@ def test_a_supervisor_reads_the_policy_in_force_and_cannot_change_it(
     expect(page.get_by_role("heading", level=2, name="Version 1 is in use")).to_be_visible()
     expect(page.get_by_role("table").locator("tbody tr")).to_have_count(3)
     context.set_offline(False)
+    assert errors == []
+
+
+def test_an_admin_reads_the_policy_and_cannot_change_it(app, make_user, make_client, new_context):
+    make_user("admin", username="root", team=None, display_name="Sam Admin")
+    publish_practice_settings(make_client("root"))
+    page = new_context().new_page()
+    errors = watch_for_errors(page)
+    sign_in_without_caseload(page, "root")
+    expect(page.get_by_role("heading", level=2, name="Version 1 is in use")).to_be_visible()
+    expect(page.get_by_text("practice lead sets the policy")).to_be_visible()
+    expect(page.locator("form")).to_have_count(0)
+    expect(page.get_by_role("link", name="Trials")).to_have_count(0)
+    check_accessibility(page, "decision policy, read by an admin")
     assert errors == []

@@ -10,7 +10,12 @@ from typing import Any
 from playwright.sync_api import expect
 
 from server import clock
-from tests.api.casework import POLICY, VISIT_TEMPLATE, publish_practice_settings
+from tests.api.casework import (
+    POLICY,
+    VISIT_TEMPLATE,
+    practice_lead_beside,
+    publish_practice_settings,
+)
 from tests.browser.conftest import check_accessibility, sign_in, unlock
 from tests.browser.test_visit_note_judgment import (
     go,
@@ -102,7 +107,7 @@ def test_a_plans_checklist_asks_about_the_children_on_that_plan(
 ):
     make_user("admin", username="root", team=None)
     admin = make_client("root")
-    assert admin.post("/api/decision-policy", json=POLICY).status_code == 201
+    assert practice_lead_beside(admin).post("/api/decision-policy", json=POLICY).status_code == 201
     child_protection_visit = {
         **VISIT_TEMPLATE,
         "timescale": {"applies_to": ["child_protection"], **VISIT_TEMPLATE["timescale"]},

@@ -24,6 +24,7 @@ DOMAIN_MODULES = {
     "server.domain.passwords",
     "server.domain.records",
     "server.domain.lights",
+    "server.domain.team_lights",
     "server.domain.timescales",
 }
 

@@ -38,11 +38,11 @@ EXPECTED = {
     Role.ADMIN: {
         Action.MANAGE_USERS,
         Action.MANAGE_TEMPLATES,
-        Action.MANAGE_POLICY,
         Action.READ_AUDIT,
         Action.SUGGEST,
         Action.ANSWER_SUGGESTION,
     },
+    Role.PRACTICE_LEAD: {Action.MANAGE_POLICY, Action.SUGGEST, Action.ANSWER_SUGGESTION},
 }
 
 
@@ -96,13 +96,17 @@ def test_admin_cannot_approve_or_review_decisions() -> None:
 
 
 def test_admin_runs_the_service() -> None:
-    for action in (
-        Action.MANAGE_USERS,
-        Action.MANAGE_TEMPLATES,
-        Action.MANAGE_POLICY,
-        Action.READ_AUDIT,
-    ):
+    for action in (Action.MANAGE_USERS, Action.MANAGE_TEMPLATES, Action.READ_AUDIT):
         assert can(Role.ADMIN, action)
+
+
+def test_only_the_practice_lead_owns_the_decision_policy() -> None:
+    assert {role for role in Role if can(role, Action.MANAGE_POLICY)} == {Role.PRACTICE_LEAD}
+
+
+@pytest.mark.parametrize("action", CASE_ACTIONS)
+def test_practice_lead_reads_no_case_content(action: Action) -> None:
+    assert not can(Role.PRACTICE_LEAD, action)
 
 
 def test_only_practice_roles_read_case_records() -> None:
@@ -135,6 +139,8 @@ SECOND_FACTOR_CASES = [
     (Role.ANALYST, True, False, True),
     (Role.ADMIN, True, False, True),
     (Role.ADMIN, False, False, False),
+    (Role.PRACTICE_LEAD, True, False, True),
+    (Role.PRACTICE_LEAD, False, False, False),
     (Role.CASEWORKER, True, False, False),
     (Role.CASEWORKER, True, True, True),
     (Role.CASEWORKER, False, True, True),

@@ -41,7 +41,10 @@ export function navigation({ signedIn, role, current, inboxCount = 0 }) {
 }
 
 function caseworkLinks(link, role, inboxCount) {
-  return html`${role === "admin" ? link("#/policy", "Decision policy", "policy") : link("#/", "Caseload", "caseload")}
+  const holdsNoCases = role === "admin" || role === "practice_lead"; // their home is the decision policy
+  return html`${holdsNoCases ? link("#/policy", "Decision policy", "policy") : link("#/", "Caseload", "caseload")}
+                ${role === "practice_lead" ? link("#/policy/trials", "Trials", "trials") : ""}
+                ${role === "practice_lead" ? link("#/policy/newly-qualified", "Newly qualified", "newly-qualified") : ""}
                 ${role === "caseworker" || role === "supervisor" ? link("#/inbox", html`Inbox${inboxBadge(inboxCount)}`, "inbox") : ""}
                 ${role === "admin" ? link("#/subject-access", "Subject access requests", "subject-access") : ""}
                 ${role === "supervisor" ? link("#/reviews", "Review queue", "reviews") : ""}

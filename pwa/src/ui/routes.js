@@ -17,6 +17,8 @@ import { groupSupervisionView } from "./views/group-supervision.js";
 import { teamViewScreen } from "./views/team.js";
 import { handoverView } from "./views/handover.js";
 import { policyView } from "./views/policy.js";
+import { newTrialView, trialsView } from "./views/trials.js";
+import { newlyQualifiedTeamView, newlyQualifiedView } from "./views/newly-qualified.js";
 import { notificationsView, openNotificationView } from "./views/notifications.js";
 import { askView, consultationView, consultationsView } from "./views/consultations.js";
 import { suggestView, suggestionView, suggestionsView } from "./views/suggestions.js";
@@ -36,7 +38,7 @@ export const routes = [
   route("#/sign-in-again", entry.startAgain, false),
   route("#/sign-out", entry.signOut),
   route("#/lock", entry.unlock, false),
-  route("(?:#/?)?", (context) => (context.user?.role === "admin" ? policyView(context) : caseloadView(context))),
+  route("(?:#/?)?", (context) => (["admin", "practice_lead"].includes(context.user?.role) ? policyView(context) : caseloadView(context))),
   route(`#/family/${ID}`, familyView),
   route(`#/family/${ID}/network`, networkView),
   route(`#/family/${ID}/visit(?:/${ID})?`, visitView),
@@ -52,6 +54,10 @@ export const routes = [
   route(`#/group-supervision(?:/${ID})?(?:/${ID})?`, groupSupervisionView),
   route("#/team", teamViewScreen),
   route("#/policy", policyView),
+  route("#/policy/trials", trialsView),
+  route("#/policy/trials/new", newTrialView),
+  route("#/policy/newly-qualified", newlyQualifiedView),
+  route(`#/policy/newly-qualified/${ID}`, newlyQualifiedTeamView),
   route("#/subject-access", (context) => (context.user?.role === "admin" ? subjectAccessView(context) : notFound(context))),
   route("#/notifications", notificationsView),
   route(`#/open/([a-z_]+)/${ID}`, openNotificationView),

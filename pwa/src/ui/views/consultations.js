@@ -28,7 +28,7 @@ let flash = null; // a message for the next screen drawn
 
 /** The page a role that does not take part sees, with a way home rather than back here. */
 function notForYou(main, role) {
-  const home = role === "admin" ? ["#/policy", "Go to the decision policy"] : ["#/", "Go to the start page"];
+  const home = ["admin", "practice_lead"].includes(role) ? ["#/policy", "Go to the decision policy"] : ["#/", "Go to the start page"];
   mount(main, html`<h1 class="govuk-heading-l">Peer consultations</h1>
     <p class="govuk-body" id="consultations-problem">${NOT_FOR_YOU} Your role does not ask or answer them.</p>
     <p class="govuk-body"><a class="govuk-link" href="${home[0]}">${home[1]}</a></p>`);

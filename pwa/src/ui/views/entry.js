@@ -174,8 +174,8 @@ export async function setPassphrase(context, state = {}) {
       return setPassphrase(context, { errors: problems });
     }
     await session.setPassphrase(form.passphrase); // which asks the browser to keep the data
-    if (session.user?.role === "admin") {
-      // An admin holds no case records: nothing to wait for (the background
+    if (["admin", "practice_lead"].includes(session.user?.role)) {
+      // An admin or a practice lead holds no case records: nothing to wait for (the background
       // sync still brings the practice settings and notices a revoked device).
       return context.go("#/");
     }

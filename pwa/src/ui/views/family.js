@@ -21,6 +21,7 @@ import { backLink, formatDate, formatDateTime, tag } from "../layout.js";
 import { Screen, successBanner } from "../screen.js";
 import { responsiveTable } from "../tables.js";
 import { assignmentHistorySection } from "./handover.js";
+import { categoryLight, currentPolicy } from "./judgment.js";
 import { currentEpisode, planName } from "../../domain/plans.js";
 import { nowIso, todayIso } from "../../clock.js";
 
@@ -435,8 +436,7 @@ const PLAN_STATUS = {
 const LIGHT_COLOUR = { green: "green", yellow: "yellow", red: "red" };
 
 function policyLight(data, category) {
-  const policy = data.all("decision_policy").sort((a, b) => (b.version || 0) - (a.version || 0))[0];
-  return policy?.categories?.find((entry) => entry.key === category)?.light || "yellow";
+  return categoryLight(currentPolicy(data), category); // this worker's light: their team's trials too
 }
 
 function firstLine(text) {

@@ -11,6 +11,8 @@ import { mayDecide, openRequestOn } from "../../domain/review-queue.js";
 import { askToDiscussSection, saveAskToDiscuss } from "../ask-to-discuss.js";
 import { otherLast } from "../../domain/options.js";
 import { signedTimes, writtenTimes } from "../../domain/record-times.js";
+import { lastDayOf, policyForWorker } from "../../domain/team-lights.js";
+import { todayIso } from "../../clock.js";
 import { button, dateInput, readDate, select, textInput, textarea } from "../forms.js";
 import { html } from "../html.js";
 import { backLink, formatDate, formatDateTime, tag } from "../layout.js";
@@ -75,9 +77,26 @@ export const AMENDABLE = [
 
 // --- the council's policy and what it means for an entry -------------------------------
 
-/** Return the newest version of the council's decision policy, or null. */
+/**
+ * Return the newest version of the council's decision policy, or null, with each
+ * light as it applies to the signed-in worker today (their team's trials, and
+ * narrower lights in their first year: domain/team-lights.js).
+ */
 export function currentPolicy(data) {
-  return data.all("decision_policy").reduce((newest, policy) => (!newest || policy.version > newest.version ? policy : newest), null);
+  const newest = data.all("decision_policy").reduce((found, policy) => (!found || policy.version > found.version ? policy : found), null);
+  return policyForWorker(newest, { trials: data.all("policy_trial"), narrowerSettings: data.all("newly_qualified_lights"), today: todayIso() });
+}
+
+/** Say why a kind of decision has another light than the council's for this worker, or nothing. */
+export function lightReason(policy, key) {
+  const category = policy?.categories?.find((entry) => entry.key === key);
+  if (category?.narrowed) {
+    return html`<p class="govuk-body-s" id="category-light-reason">In your first year since qualifying, your team asks for a ${category.light} light for this kind of decision (the council's is ${category.council_light}).</p>`;
+  }
+  if (category?.trial) {
+    return html`<p class="govuk-body-s" id="category-light-reason">Your team is trying a ${category.light} light for this kind of decision up to and including ${formatDate(lastDayOf(category.trial))} (the council's is ${category.council_light}).</p>`;
+  }
+  return "";
 }
 
 export function categoryLight(policy, key) {
@@ -271,7 +290,7 @@ export function watchCategory(form, policy) {
   if (!field || !out) return;
   const show = () => {
     const key = field.value.trim();
-    out.innerHTML = key ? String(html`<p class="govuk-body">${lightTag(categoryLight(policy, key))}</p>`) : "";
+    out.innerHTML = key ? String(html`<p class="govuk-body">${lightTag(categoryLight(policy, key))}</p>${lightReason(policy, key)}`) : "";
   };
   field.addEventListener("change", show);
   field.addEventListener("input", show);

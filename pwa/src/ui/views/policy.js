@@ -1,17 +1,23 @@
 // The council's decision policy: each kind of decision and its light (green,
-// yellow, red). Admins change it in three steps, as GOV.UK services do: edit
+// yellow, red). The practice lead (a principal social worker or head of
+// service) owns it, and changes it in three steps, as GOV.UK services do: edit
 // it and say why, check a plain-English list of what changes, then publish a
 // new version, which the server keeps with the reason. Judgment entries keep
 // the version they were logged under, and workers' devices get the new one at
-// their next sync. Online only for admins: the versions are read from the
-// server, not the device. Supervisors read the policy in force (read only),
-// from the server when online and from their device's copy when not.
+// their next sync. Each version says who published it, why, and the practice
+// suggestion it answers, if one led to it. Online only for the practice lead:
+// the versions are read from the server, not the device. Supervisors and admins
+// read the policy in force (read only), from the server when online and from
+// their device's copy when not. Trials for one team and newly qualified
+// workers' lights have their own screens (trials.js, newly-qualified.js).
 
 import { LIGHT_CHOICES, describeChanges, policyChanges, readPolicyForm, unchanged } from "../../domain/policy.js";
 import { ApiError, Offline, SessionEnded, get, hasCsrfToken, post } from "../../sync/api.js";
 import { button, errorSummary, select, textInput, textarea } from "../forms.js";
 import { html, mount } from "../html.js";
-import { formatDateTime, tag } from "../layout.js";
+import { formatDate, formatDateTime, tag } from "../layout.js";
+import { lastDayOf } from "../../domain/team-lights.js";
+import { todayIso } from "../../clock.js";
 import { Screen } from "../screen.js";
 
 const DRAFT_KEY = "decision-policy";
@@ -47,14 +53,24 @@ function categoriesTable(categories, caption, { keys = true } = {}) {
 
 function publishedBy(context, version) {
   const when = version.created_at ? formatDateTime(version.created_at) : "";
-  const who = version.created_by_id ? context.staffName(version.created_by_id) : "";
+  const who = version.created_by_name || (version.created_by_id ? context.staffName(version.created_by_id) : "");
   return [when && `published ${when}`, who && `by ${who}`].filter(Boolean).join(" ");
 }
 
 function reasonText(version) {
-  return version.reason
-    ? html`<div class="govuk-inset-text app-pre-wrap"><span class="govuk-!-font-weight-bold">Why it changed:</span> ${version.reason}</div>`
+  const suggestion = version.suggestion_id
+    ? html`<br><span class="govuk-!-font-weight-bold">From the suggestion:</span> <a class="govuk-link" href="#/suggestions/${version.suggestion_id}">${version.suggestion_title || "a practice suggestion"}</a>`
     : "";
+  return version.reason
+    ? html`<div class="govuk-inset-text app-pre-wrap"><span class="govuk-!-font-weight-bold">Why it changed:</span> ${version.reason}${suggestion}</div>`
+    : "";
+}
+
+export const NO_SUGGESTION = "No suggestion led to this";
+
+/** The practice suggestions a change may answer, newest first, as select options. */
+export function suggestionOptions(suggestions) {
+  return (suggestions || []).map((item) => [item.id, item.title]);
 }
 
 function earlierVersions(context, versions, options) {
@@ -69,7 +85,7 @@ function earlierVersions(context, versions, options) {
       : html`<p class="govuk-body">There are no earlier versions.</p>`}`;
 }
 
-function editForm(current, newRows, errors) {
+function editForm(current, newRows, errors, suggestions) {
   return html`<form id="policy-form" novalidate>
     <h2 class="govuk-heading-m">Change the policy</h2>
     <p class="govuk-body">You will see what changes before you publish. Publishing makes a new version for the whole council. Decisions already logged keep the version they were logged under; new decisions use the new one from each device's next sync.</p>
@@ -95,6 +111,7 @@ function editForm(current, newRows, errors) {
       </fieldset>`)}
     <button type="button" class="govuk-button govuk-button--secondary" data-policy-action="add-row">Add another category</button>
     ${textarea({ name: "reason", label: "Why are you changing the policy?", labelClass: "govuk-label--s", hint: "For example, what the practice board agreed and when. It is kept with the new version and in the audit log, and everyone who reads the policy can see it. Do not name a family or a person.", error: errors.reason, rows: 4 })}
+    ${select({ name: "suggestion_id", label: "Which practice suggestion led to this change? (optional)", hint: "The suggestion is linked from the new version, so whoever made it can see what became of it.", options: suggestionOptions(suggestions), error: errors.suggestion_id, placeholder: NO_SUGGESTION })}
     <p class="app-draft-saved" id="policy-draft" aria-live="polite"></p>
     <div class="govuk-button-group">${button("Continue")}</div>
   </form>`;
@@ -124,6 +141,13 @@ function checkPage(pending) {
         <dd class="govuk-summary-list__value app-pre-wrap" id="policy-reason">${pending.reason}</dd>
         <dd class="govuk-summary-list__actions">
           <a class="govuk-link" href="#/policy" data-policy-action="change-reason">Change<span class="govuk-visually-hidden"> the reason</span></a>
+        </dd>
+      </div>
+      <div class="govuk-summary-list__row">
+        <dt class="govuk-summary-list__key">From the suggestion</dt>
+        <dd class="govuk-summary-list__value" id="policy-suggestion">${pending.suggestionTitle || "None"}</dd>
+        <dd class="govuk-summary-list__actions">
+          <a class="govuk-link" href="#/policy" data-policy-action="change-suggestion">Change<span class="govuk-visually-hidden"> the suggestion</span></a>
         </dd>
       </div>
     </dl>
@@ -177,27 +201,43 @@ function problemText(error, what) {
   return `Sorry, ${what}: ${error.message}`;
 }
 
+/** The trials running or planned in the reader's own team, from the device's copy. */
+function teamTrials(context) {
+  const teamId = context.user?.team_id;
+  const today = todayIso();
+  const trials = (context.data?.all("policy_trial") || []).filter((trial) => teamId && trial.team_id === teamId && trial.ends_on > today);
+  if (!trials.length) return "";
+  const policy = [...(context.data?.all("decision_policy") || [])].sort((a, b) => (b.version || 0) - (a.version || 0))[0];
+  const label = (key) => policy?.categories?.find((category) => category.key === key)?.label || key;
+  return html`<div class="govuk-inset-text" id="team-trials">
+    <p class="govuk-body govuk-!-font-weight-bold">Trials in your team</p>
+    <ul class="govuk-list govuk-list--bullet">
+      ${trials.map((trial) => html`<li>‘${label(trial.category)}’ is ${trial.light} from ${formatDate(trial.starts_on)} up to and including ${formatDate(lastDayOf(trial))}.</li>`)}
+    </ul>
+  </div>`;
+}
+
 function notForCaseworkers(main) {
   mount(
     main,
     html`<h1 class="govuk-heading-l">Decision policy</h1>
-      <p class="govuk-body">Your council's administrators set the decision policy. You see the light of each kind of decision when you log a judgment.</p>
+      <p class="govuk-body">Your council's practice lead sets the decision policy. You see the light of each kind of decision when you log a judgment.</p>
       <p class="govuk-body"><a class="govuk-link" href="#/">Go to your caseload</a></p>`,
   );
 }
 
 export async function policyView(context) {
   const { user } = context;
-  if (user?.role === "supervisor") {
+  if (user?.role === "supervisor" || user?.role === "admin") {
     return policyReadView(context);
   }
-  if (user?.role !== "admin") {
+  if (user?.role !== "practice_lead") {
     return notForCaseworkers(context.main);
   }
   return policyEditView(context);
 }
 
-/** The policy in force and its history, read only: for supervisors. */
+/** The policy in force and its history, read only: for supervisors and admins. */
 async function policyReadView(context) {
   const { main, session, data } = context;
   let versions;
@@ -218,7 +258,8 @@ async function policyReadView(context) {
     html`<div id="policy-page">
       <h1 class="govuk-heading-l">Decision policy</h1>
       <p class="govuk-body">${LIGHTS_EXPLAINED}</p>
-      <p class="govuk-body">Your council's administrators set the policy. This page shows the version in force, to read.</p>
+      <p class="govuk-body">Your council's practice lead sets the policy. This page shows the version in force, to read.</p>
+      ${teamTrials(context)}
       ${note ? html`<div class="govuk-inset-text" id="policy-note">${note}</div>` : ""}
       <h2 class="govuk-heading-m" id="current-version">${current ? `Version ${current.version} is in use` : "No policy published yet"}</h2>
       ${current
@@ -232,13 +273,14 @@ async function policyReadView(context) {
   return null;
 }
 
-/** Edit, check and publish a new version: for admins. */
+/** Edit, check and publish a new version: for the practice lead. */
 async function policyEditView(context) {
   const { main, session } = context;
   const draft = await session.loadDraft(DRAFT_KEY).catch(() => null);
   const state = {
     step: "edit", // edit, then check, then back to edit with the published banner
     versions: null,
+    suggestions: [],
     loadProblem: "",
     problem: "",
     published: null,
@@ -254,7 +296,9 @@ async function policyEditView(context) {
       if (!hasCsrfToken()) {
         await session.resumeServerSession(true);
       }
-      state.versions = await get("/api/decision-policy/versions");
+      const [versions, suggestions] = await Promise.all([get("/api/decision-policy/versions"), get("/api/suggestions?page=1&page_size=200")]);
+      state.versions = versions;
+      state.suggestions = suggestions.items || [];
       state.loadProblem = "";
     } catch (error) {
       state.loadProblem = problemText(error, "the decision policy could not be loaded");
@@ -270,6 +314,7 @@ async function policyEditView(context) {
       ${publishedBanner(state.published)}
       <h1 class="govuk-heading-l">Decision policy</h1>
       <p class="govuk-body">${LIGHTS_EXPLAINED}</p>
+      <p class="govuk-body">You can also <a class="govuk-link" href="#/policy/trials">try a different light in one team</a> for a set time, or <a class="govuk-link" href="#/policy/newly-qualified">give newly qualified workers narrower lights</a>.</p>
       ${state.problem || state.loadProblem
         ? html`<div class="govuk-warning-text" id="policy-problem">
             <span class="govuk-warning-text__icon" aria-hidden="true">!</span>
@@ -283,7 +328,7 @@ async function policyEditView(context) {
           ${current
             ? html`<p class="govuk-body">${publishedBy(context, current)}.</p>${reasonText(current)}${categoriesTable(categories, `The ${categories.length} kinds of decision in version ${current.version}`)}`
             : html`<p class="govuk-body">Until a policy is published, every decision is yellow: the worker decides and their supervisor discusses it.</p>`}
-          ${editForm(categories, state.newRows, state.errors)}
+          ${editForm(categories, state.newRows, state.errors, state.suggestions)}
           ${earlierVersions(context, versions.slice(1))}`}
     </div>`;
   }
@@ -335,6 +380,8 @@ async function policyEditView(context) {
       backToEdit("#policy-form h2");
     } else if (action === "change-reason") {
       backToEdit("#reason");
+    } else if (action === "change-suggestion") {
+      backToEdit("#suggestion_id");
     }
   }
 
@@ -373,9 +420,12 @@ async function policyEditView(context) {
       draw({ afterSubmit: true });
       return focus(".govuk-error-summary");
     }
+    const suggestion = state.suggestions.find((item) => item.id === values.suggestion_id);
     state.pending = {
       categories,
       reason,
+      suggestionId: suggestion?.id || null,
+      suggestionTitle: suggestion?.title || "",
       values,
       lines: describeChanges(current, categories),
       version: (state.versions?.[0]?.version || 0) + 1,
@@ -398,7 +448,7 @@ async function policyEditView(context) {
       if (!hasCsrfToken()) {
         await session.resumeServerSession(true);
       }
-      const published = await post("/api/decision-policy", { categories: pending.categories, reason: pending.reason });
+      const published = await post("/api/decision-policy", { categories: pending.categories, reason: pending.reason, suggestion_id: pending.suggestionId });
       await screen.typed.forget("policy-form");
       await session.deleteDraft(DRAFT_KEY).catch(() => {});
       const before = state.versions?.[0]?.categories || [];

@@ -20,7 +20,7 @@ const ANSWERS = [
   ["not_now", "Not now"],
 ];
 // As the server's roles.py: who may answer a suggestion.
-const ANSWERING_ROLES = new Set(["supervisor", "admin"]);
+const ANSWERING_ROLES = new Set(["supervisor", "admin", "practice_lead"]);
 let flash = null;
 
 function statusTag(status) {
