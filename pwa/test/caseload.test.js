@@ -250,4 +250,15 @@ describe("the caseload's attention order", () => {
     const rows = caseload(dataOf(records), TODAY);
     expect(rows.find((row) => row.family.display_name === "Ekwueme").reasons).toEqual([]);
   });
+
+  it("counts a question for the one it was asked of, not for the supervisor who asked it", () => {
+    const replied = [
+      ...records,
+      record("review", "r-reply", { target_kind: "note", target_id: "n-question", parent_id: "r-question", review_kind: "reply", body: "She spoke about her friends.", created_by_id: ME, created_at: "2026-02-28T09:00:00Z" }),
+    ];
+    const ekwueme = (me) => caseload(dataOf(replied), TODAY, { me }).find((row) => row.family.display_name === "Ekwueme");
+    expect(ekwueme(SUPERVISOR).reasons).toEqual([]); // the worker's reply waits for her, but no question does
+    expect(ekwueme(ME).reasons).toEqual([]); // answered
+    expect(caseload(dataOf(records), TODAY, { me: ME }).find((row) => row.family.display_name === "Ekwueme").reasons.map((reason) => reason.kind)).toEqual([Reason.QUESTION]);
+  });
 });

@@ -82,11 +82,12 @@ export function unansweredRequest(data, familyId) {
   return oldest;
 }
 
-/** Return the supervision questions on the family's records that wait for my reply, oldest first. */
+/** Return the supervision questions asked of me on the family's records that wait for my reply, oldest first. */
 function questionsWaiting(data, familyId, me) {
   if (!me) return [];
+  const askedOfMe = (entry) => entry.root.review_kind === "question" && Boolean(entry.root.created_by_id) && entry.root.created_by_id !== me;
   return inboxOf(data, { me })
-    .waiting.filter((entry) => entry.family.id === familyId && entry.root.review_kind === "question")
+    .waiting.filter((entry) => entry.family.id === familyId && askedOfMe(entry))
     .map((entry) => ({ at: entry.latest.created_at || "", day: entry.latest.created_at ? localDateOf(entry.latest.created_at) : null }))
     .sort((a, b) => a.at.localeCompare(b.at));
 }
