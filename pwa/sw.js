@@ -147,7 +147,7 @@ function readPush(event) {
   }
 }
 
-const KINDS = new Set(["review_reply", "approval", "assignment", "visit_due", "consultation_reply"]);
+const KINDS = new Set(["review_reply", "approval", "assignment", "visit_due", "visit_overdue", "consultation_reply"]);
 
 /** The app's address for what a push is about: the page finds the record once synced. */
 function screenFor(kind, id) {
@@ -162,7 +162,8 @@ function notificationText(kind) {
     review_reply: "Someone replied on one of your notes or decisions.",
     approval: "A decision you asked about has been approved or declined.",
     assignment: "A family has been assigned or handed over to you.",
-    visit_due: "A statutory visit is due soon.",
+    visit_due: "A child's statutory visit is due soon.",
+    visit_overdue: "A child's statutory visit is now overdue.",
     consultation_reply: "A colleague replied to your consultation.",
     second_factor_changed: "The authenticator app for your account was changed. If this was not you, tell your administrator now.",
   };

@@ -11,6 +11,7 @@ export const NotificationKinds = [
   ["approval", "A decision you asked to have approved is approved or declined"],
   ["assignment", "A family is assigned or handed over to you"],
   ["visit_due", "A statutory visit is due within 2 working days"],
+  ["visit_overdue", "The day a statutory visit was due passes with no visit"],
   ["consultation_reply", "A colleague replies to a consultation you asked"],
 ];
 

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { setClock } from "../src/clock.js";
-import { caseload, dueWords } from "../src/domain/caseload.js";
+import { Reason, caseload, dueWords, reasonWords } from "../src/domain/caseload.js";
 import { templateForVisit } from "../src/domain/statutory.js";
 import { parseDate } from "../src/domain/timescales.js";
 import { LocalData } from "../src/store.js";
@@ -164,5 +164,101 @@ describe("the checklist of a visit", () => {
     expect(templateForVisit(data, "statutory_visit", "f1").key).toBe("lac_visit");
     expect(templateForVisit(data, "statutory_visit", "f2").key).toBe("any_visit");
     expect(templateForVisit(data, "core_group", "f1")).toBeNull();
+  });
+});
+
+describe("the caseload's attention order", () => {
+  const ME = "99999999-9999-4999-8999-999999999999";
+  const SUPERVISOR = "88888888-8888-4888-8888-888888888888";
+  const contact = (id, familyId, day, extra = {}) =>
+    record("interaction", id, { family_id: familyId, occurred_at: `${day}T10:00:00Z`, meaningful: true, purpose: "direct_work", participants: [], ...extra });
+  const cpPlan = (started) => ({ plan_type: "child_protection", cp_category: "NEG", started_on: started });
+
+  // As a worker's caseload looks on a Monday: one family asked for something
+  // on Friday, one has not been seen for six weeks, two have a child's visit
+  // overdue, one has a supervisor's question waiting, one a visit due this week.
+  const records = [
+    CP_VISITS,
+    ...family("f-asked", "Adeyemi", [["c1", "Tomi", null]]),
+    contact("i-asked", "f-asked", "2026-02-27", { mode: "phone" }),
+    record("note", "n-asked", { family_id: "f-asked", interaction_id: "i-asked", sections: { family_request: "Help with the school meeting" } }),
+    ...family("f-quiet", "Brennan", [["c2", "Aoife", null]]),
+    contact("i-quiet", "f-quiet", "2026-01-19"),
+    // Due 20 February: ten days overdue, but waiting less long than the Brennans.
+    ...family("f-overdue", "Castillo", [["c3", "Mateo", cpPlan("2026-02-06")]]),
+    contact("i-overdue", "f-overdue", "2026-02-25"),
+    // Due 30 January: overdue for a month, longer than the Brennans have waited.
+    ...family("f-long", "Dimitrov", [["c4", "Ivo", cpPlan("2026-01-16")]]),
+    contact("i-long", "f-long", "2026-02-25"),
+    ...family("f-question", "Ekwueme", [["c5", "Ada", null]]),
+    contact("i-question", "f-question", "2026-02-26"),
+    record("note", "n-question", { family_id: "f-question", created_by_id: ME, sections: { reflection: "Quiet visit" } }),
+    record("review", "r-question", { target_kind: "note", target_id: "n-question", review_kind: "question", body: "What did Ada say?", created_by_id: SUPERVISOR, created_at: "2026-02-27T12:00:00Z" }),
+    ...family("f-soon", "Farouk", [["c6", "Zain", cpPlan("2026-02-18")]]),
+    contact("i-soon", "f-soon", "2026-02-26"),
+    // Asked, and the worker was back in touch since: nothing waiting.
+    ...family("f-answered", "Gallagher", [["c7", "Niamh", null]]),
+    contact("i-answered-1", "f-answered", "2026-02-20"),
+    record("note", "n-answered", { family_id: "f-answered", interaction_id: "i-answered-1", sections: { family_request: "A call back" } }),
+    contact("i-answered-2", "f-answered", "2026-02-24"),
+  ];
+
+  it("leads with the family's own request, then relationships and overdue visits by how long each has waited", () => {
+    const rows = caseload(dataOf(records), TODAY, { me: ME });
+    expect(rows.map((row) => row.family.display_name)).toEqual(["Adeyemi", "Dimitrov", "Brennan", "Castillo", "Ekwueme", "Farouk", "Gallagher"]);
+  });
+
+  it("says why each family is there in plain English", () => {
+    const rows = caseload(dataOf(records), TODAY, { me: ME });
+    const why = Object.fromEntries(rows.map((row) => [row.family.display_name, row.reasons.map(reasonWords)]));
+    expect(why).toEqual({
+      Adeyemi: ["The family asked for something on 27 February 2026: no contact since"],
+      Brennan: ["No meaningful contact for 6 weeks"],
+      Castillo: ["Visit was due 20 February 2026: Mateo"],
+      Dimitrov: ["Visit was due 30 January 2026: Ivo"],
+      Ekwueme: ["A supervision question waits for your reply"],
+      Farouk: ["Visit due in 2 working days: Zain"],
+      Gallagher: [],
+    });
+  });
+
+  it("names a family's relational reasons before its statutory ones", () => {
+    const quietAndOverdue = [
+      CP_VISITS,
+      ...family("f1", "Hughes", [["c1", "Ella", cpPlan("2026-02-06")]]),
+      contact("i1", "f1", "2026-01-19"),
+      record("note", "n1", { family_id: "f1", interaction_id: "i1", sections: { family_request: "Respite" } }),
+    ];
+    const [row] = caseload(dataOf(quietAndOverdue), TODAY);
+    expect(row.reasons.map((reason) => reason.kind)).toEqual([Reason.FAMILY_ASKED, Reason.NO_CONTACT, Reason.VISIT_OVERDUE]);
+  });
+
+  it("puts the relationship first when it crossed its line on the day a visit fell overdue", () => {
+    // Both lines crossed on Saturday 21 February: 22 days after 30 January, the day after 20 February.
+    const sameDay = [
+      CP_VISITS,
+      ...family("f1", "Abbott", [["c1", "Lou", cpPlan("2026-02-06")]]),
+      contact("i1", "f1", "2026-02-25"),
+      ...family("f2", "Zeller", [["c2", "Max", null]]),
+      contact("i2", "f2", "2026-01-30"),
+    ];
+    const rows = caseload(dataOf(sameDay), TODAY);
+    expect(rows.map((row) => row.family.display_name)).toEqual(["Zeller", "Abbott"]);
+  });
+
+  it("counts no supervision question without knowing who is signed in", () => {
+    const rows = caseload(dataOf(records), TODAY);
+    expect(rows.find((row) => row.family.display_name === "Ekwueme").reasons).toEqual([]);
+  });
+
+  it("counts a question for the one it was asked of, not for the supervisor who asked it", () => {
+    const replied = [
+      ...records,
+      record("review", "r-reply", { target_kind: "note", target_id: "n-question", parent_id: "r-question", review_kind: "reply", body: "She spoke about her friends.", created_by_id: ME, created_at: "2026-02-28T09:00:00Z" }),
+    ];
+    const ekwueme = (me) => caseload(dataOf(replied), TODAY, { me }).find((row) => row.family.display_name === "Ekwueme");
+    expect(ekwueme(SUPERVISOR).reasons).toEqual([]); // the worker's reply waits for her, but no question does
+    expect(ekwueme(ME).reasons).toEqual([]); // answered
+    expect(caseload(dataOf(records), TODAY, { me: ME }).find((row) => row.family.display_name === "Ekwueme").reasons.map((reason) => reason.kind)).toEqual([Reason.QUESTION]);
   });
 });

@@ -1,5 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { NO_PLAN, checkPlanChange, currentEpisode, episodesOf, planChanges, planName } from "../src/domain/plans.js";
+import {
+  NO_PLAN,
+  checkPlanChange,
+  checkPlanCorrection,
+  correctableFields,
+  correctionsOf,
+  currentEpisode,
+  episodesOf,
+  isCorrectable,
+  planChanges,
+  planCorrection,
+  planName,
+} from "../src/domain/plans.js";
 import { LocalData } from "../src/store.js";
 
 const FAMILY = "f0000000-0000-4000-8000-000000000001";
@@ -130,5 +142,76 @@ describe("Plan now", () => {
     expect(checkPlanChange(answer({ plan_type: NO_PLAN }), null, TODAY)).toEqual({
       plan_type: "The child has no plan now: choose a plan to start one",
     });
+  });
+});
+
+describe("correcting an ended plan", () => {
+  const ended = { id: "e1", plan_type: "child_protection", cp_category: "NEG", started_on: "2025-09-01", ended_on: "2026-03-02", end_reason: "stepped_down" };
+  const correction = (values) => ({ fields: [], started_on: "", ended_on: "", placement_started_on: "", end_reason: "", cp_category: "", legal_status: "", placement_type: "", reason: "", ...values });
+
+  it("offers what the kind of plan records, and only once the plan has ended", () => {
+    expect(correctableFields(ended).map(([name]) => name)).toEqual(["started_on", "ended_on", "end_reason", "cp_category"]);
+    expect(correctableFields({ ...ended, plan_type: "looked_after" }).map(([name]) => name)).toEqual([
+      "started_on",
+      "ended_on",
+      "end_reason",
+      "legal_status",
+      "placement_started_on",
+      "placement_type",
+    ]);
+    expect(isCorrectable(ended)).toBe(true);
+    expect(isCorrectable({ ...ended, ended_on: null })).toBe(false);
+  });
+
+  it("makes an amendment of the chosen fields, with the reason", () => {
+    const values = correction({ fields: ["started_on", "cp_category"], started_on: "2025-08-29", cp_category: "EMO", end_reason: "aims_met", reason: " Read from the conference minutes " });
+    expect(checkPlanCorrection(values, ended, TODAY)).toEqual({});
+    // A value typed under a box left unticked is not part of the correction.
+    expect(planCorrection(values, ended)).toEqual({
+      target_kind: "plan_episode",
+      target_id: "e1",
+      reason: "Read from the conference minutes",
+      changes: { started_on: "2025-08-29", cp_category: "EMO" },
+    });
+  });
+
+  it("asks what is wrong, each corrected value and why, and refuses dates that cannot be", () => {
+    expect(checkPlanCorrection(correction({}), ended, TODAY)).toEqual({
+      fields: "Choose what is wrong with the plan",
+      reason: "Enter why you are correcting the plan",
+    });
+    expect(checkPlanCorrection(correction({ fields: ["end_reason", "started_on"], started_on: null, reason: "x" }), ended, TODAY)).toEqual({
+      end_reason: "Choose why the plan ended",
+      started_on: "Enter a real date, like 27 3 2026",
+    });
+    expect(checkPlanCorrection(correction({ fields: ["cp_category"], cp_category: "NEG", reason: "x" }), ended, TODAY)).toEqual({
+      cp_category: "The plan already says this: correct the category, or untick it",
+    });
+    expect(checkPlanCorrection(correction({ fields: ["ended_on"], ended_on: "2026-06-11", reason: "x" }), ended, TODAY)).toEqual({
+      ended_on: "The date cannot be in the future",
+    });
+    expect(checkPlanCorrection(correction({ fields: ["ended_on"], ended_on: "2025-08-31", reason: "x" }), ended, TODAY)).toEqual({
+      ended_on: "The plan cannot end before it started",
+    });
+    expect(checkPlanCorrection(correction({ fields: ["started_on"], started_on: "2026-03-03", reason: "x" }), ended, TODAY)).toEqual({
+      started_on: "The plan cannot end before it started",
+    });
+    expect(checkPlanCorrection(correction({ fields: ["end_reason"], end_reason: "aims_met", reason: "x".repeat(2001) }), ended, TODAY)).toEqual({
+      reason: "The reason must be 2000 characters or fewer",
+    });
+  });
+
+  it("lists an episode's corrections oldest first, those not synced yet last", () => {
+    const data = withEpisodes(
+      [{ plan_type: "child_in_need", started_on: "2025-01-06", ended_on: "2026-03-02", end_reason: "stepped_up" }],
+      [
+        record("amendment", "a2", { family_id: FAMILY, target_kind: "plan_episode", target_id: "e1", reason: "Later", changes: { end_reason: "aims_met" } }),
+        record("amendment", "a1", { family_id: FAMILY, target_kind: "plan_episode", target_id: "e1", reason: "First", changes: { started_on: "2025-01-07" }, created_at: "2026-04-01T10:00:00Z" }),
+        record("amendment", "a3", { family_id: FAMILY, target_kind: "note", target_id: "e1", reason: "Not a plan's", changes: { reflection: "x" }, created_at: "2026-04-01T09:00:00Z" }),
+      ],
+    );
+    expect(correctionsOf(data, "e1").map((amendment) => amendment.id)).toEqual(["a1", "a2"]);
+    const [episode] = episodesOf(data, SAM);
+    expect([episode.started_on, episode.end_reason, episode.amended]).toEqual(["2025-01-07", "aims_met", true]);
   });
 });

@@ -63,6 +63,7 @@ class NoteSectionsSchema(StrictSchema):
     what_happened = long_text()
     child_voice = long_text()
     family_view = long_text()
+    family_request = long_text()  # what the family asked for: the caseload shows it until answered
     strengths = long_text()
     reflection = long_text()
     next_steps = long_text()

@@ -25,7 +25,7 @@ from .case import (
     SupervisionDiscussion,
     SupervisionSession,
 )
-from .notifications import PushSubscription
+from .notifications import PushSubscription, StatutoryReminder
 from .practice import (
     ChecklistTemplate,
     Consultation,
@@ -67,6 +67,7 @@ __all__ = [
     "Relationship",
     "Review",
     "ServiceSummary",
+    "StatutoryReminder",
     "SubjectAccessExport",
     "Suggestion",
     "SupervisionDiscussion",

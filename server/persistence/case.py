@@ -205,7 +205,8 @@ class Note(CaseRecord):
 
     family_id: Mapped[uuid.UUID] = family_fk()
     interaction_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("interaction.id"))
-    # {"what_happened", "child_voice", "family_view", "strengths", "reflection", "next_steps"}
+    # {"what_happened", "child_voice", "family_view", "family_request", "strengths",
+    #  "reflection", "next_steps"}
     sections: Mapped[dict[str, str]] = mapped_column(JSONType, default=dict)
     state: Mapped[str] = mapped_column(sa.String(10), default="draft")
     signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -375,7 +375,15 @@ def sign(
 
 AMENDABLE_FIELDS = {
     RecordKind.NOTE: frozenset(
-        {"what_happened", "child_voice", "family_view", "strengths", "reflection", "next_steps"}
+        {
+            "what_happened",
+            "child_voice",
+            "family_view",
+            "family_request",
+            "strengths",
+            "reflection",
+            "next_steps",
+        }
     ),
     RecordKind.JUDGMENT: frozenset(
         {"question", "decision", "rationale", "family_view", "child_view", "review_outcome"}

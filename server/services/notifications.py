@@ -26,7 +26,8 @@ class NotificationKind(StrEnum):
     REVIEW_REPLY = "review_reply"  # a reply on your note or decision
     APPROVAL = "approval"  # your red-light decision was approved or declined
     ASSIGNMENT = "assignment"  # a family was assigned or handed over to you
-    VISIT_DUE = "visit_due"  # a statutory visit is due within 2 working days
+    VISIT_DUE = "visit_due"  # a child's statutory check is due within 2 working days
+    VISIT_OVERDUE = "visit_overdue"  # a child's statutory check's day passed with no visit
     CONSULTATION_REPLY = "consultation_reply"  # shown by the asker's own device
     SECOND_FACTOR_CHANGED = "second_factor_changed"  # your authenticator app was set or changed
 

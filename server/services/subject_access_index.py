@@ -87,6 +87,7 @@ FIELD_LABELS: dict[str, str] = {
     "sections": "What was written",
     "child_voice": "The child's voice",
     "family_view": "The family's view",
+    "family_request": "What the family asked for",
     "child_view": "The child's view",
     "signed_at": "Signed (when the council received it)",
     "device_signed_at": "Signed (on the worker's device)",

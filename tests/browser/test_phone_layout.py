@@ -47,6 +47,7 @@ PLAN = [
 IDS = (
     *("family", "child", "visit", "conference", "note", "judgment"),
     *("session", "discussion", "consultation", "suggestion", "team"),
+    *("ended_child", "ended_plan"),
 )
 
 # Every address the app answers, by who opens it. {family} and the like are
@@ -62,6 +63,7 @@ CASEWORK = [
     "#/family/{family}/handover",
     "#/family/{family}/judgment",
     "#/family/{family}/child/{child}/plan",
+    "#/family/{family}/child/{ended_child}/plan/{ended_plan}/correct",
     "#/note/{note}",
     "#/judgment/{judgment}",
     "#/group-supervision",
@@ -278,6 +280,21 @@ def council(app: Flask) -> dict[str, str]:
             )
         )
 
+    # A short early help plan that ended before any of the suite's moments: one to correct.
+    created(
+        worker.post(
+            "/api/plan-episodes",
+            json={
+                "family_id": family,
+                "person_id": child["id"],
+                "plan_type": "early_help",
+                "started_on": "2023-01-09",
+                "ended_on": "2023-06-30",
+                "end_reason": "aims_met",
+            },
+        )
+    )
+
     with app.app_context():
 
         def first(model: Any, *where: Any) -> str:
@@ -290,7 +307,15 @@ def council(app: Flask) -> dict[str, str]:
             .where(PlanEpisode.family_id == family_id, PlanEpisode.ended_on.is_(None))
             .order_by(PlanEpisode.person_id)
         ).first()
+        # An ended plan of one of hers, to correct.
+        ended = db.session.execute(
+            sa.select(PlanEpisode.person_id, PlanEpisode.id)
+            .where(PlanEpisode.family_id == family_id, PlanEpisode.ended_on.is_not(None))
+            .order_by(PlanEpisode.id)
+        ).first()
         return {
+            "ended_child": str(ended.person_id),
+            "ended_plan": str(ended.id),
             "family": family,
             "child": str(on_a_plan or child["id"]),
             "visit": first(Interaction, Interaction.family_id == family_id),

@@ -239,9 +239,13 @@ def test_workers_are_reminded_of_a_childs_statutory_visit_due_within_two_working
     subscribe(make_client("amara"), push_service, keys)
     with app.app_context():
         assert remind_visits_due() == 1
+        soon_plan = db.session.scalar(
+            sa.select(PlanEpisode.id).where(PlanEpisode.family_id == soon.id)
+        )
     run_push_jobs(app)
+    # The push names the child's plan episode, not the child or the family.
     assert [keys.decrypt(p["body"]) for p in push_service.received] == [
-        {"kind": "visit_due", "id": str(soon.id)}
+        {"kind": "visit_due", "id": str(soon_plan)}
     ]
 
 

@@ -16,12 +16,17 @@ const ONLY_FOR = {
 
 const AMENDABLE = ["started_on", "ended_on", "placement_started_on", "cp_category", "legal_status", "placement_type", "end_reason"];
 
+/** Order amendments oldest first by the server's time; those not synced yet (none) last, as made. */
+function oldestFirst(a, b) {
+  if (!a.created_at || !b.created_at) {
+    return (a.created_at ? 0 : 1) - (b.created_at ? 0 : 1);
+  }
+  return a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : 0;
+}
+
 /** Return an episode as corrected by its amendments, oldest first (the original is unchanged). */
 export function corrected(data, episode) {
-  const amendments = data
-    .all("amendment")
-    .filter((amendment) => amendment.target_kind === "plan_episode" && amendment.target_id === episode.id)
-    .sort((a, b) => (a.created_at || "~").localeCompare(b.created_at || "~"));
+  const amendments = correctionsOf(data, episode.id);
   if (!amendments.length) {
     return episode;
   }
@@ -157,4 +162,90 @@ export function planChanges({ familyId, personId, current, values, newId }) {
     changes.push({ entity: "plan_episode", op: "create", id: newId(), data: episode });
   }
   return changes;
+}
+
+// --- correcting an ended plan --------------------------------------------------------
+
+// What a correction can put right, in the order the form asks:
+// [field, what is wrong, what to do when it is left empty].
+const CORRECTIONS = [
+  ["started_on", "The date it started", "Enter the date the plan started"],
+  ["ended_on", "The date it ended", "Enter the date the plan ended"],
+  ["end_reason", "Why it ended", "Choose why the plan ended"],
+  ["cp_category", "The category", "Choose the category of the plan"],
+  ["legal_status", "The legal status", "Choose the child's legal status"],
+  ["placement_started_on", "The date the placement started", "Enter the date the placement started"],
+  ["placement_type", "The placement type", "Choose the placement type"],
+];
+const CORRECTED_DATES = new Set(["started_on", "ended_on", "placement_started_on"]);
+export const CORRECTION_REASON_MAX = 2000;
+
+/** Return the corrections an episode can take, for its kind of plan: [[field, what is wrong], ...]. */
+export function correctableFields(episode) {
+  return CORRECTIONS.filter(([name]) => !ONLY_FOR[name] || ONLY_FOR[name] === episode.plan_type).map(([name, what]) => [name, what]);
+}
+
+/** Return whether an episode can be corrected here: it has ended (a running plan is changed, not amended). */
+export function isCorrectable(episode) {
+  return Boolean(episode?.ended_on);
+}
+
+/**
+ * Check a correction of an ended episode; return {field: message}, empty when it can be saved.
+ * values: fields (the ones chosen as wrong), each field's corrected value
+ * (dates YYYY-MM-DD, "" when empty, null when not a real date), reason.
+ * episode: as its earlier amendments corrected it.
+ */
+export function checkPlanCorrection(values, episode, today) {
+  const errors = {};
+  const allowed = new Map(correctableFields(episode));
+  const chosen = (values.fields || []).filter((name) => allowed.has(name));
+  if (!chosen.length) {
+    errors.fields = "Choose what is wrong with the plan";
+  }
+  const empty = Object.fromEntries(CORRECTIONS.map(([name, , message]) => [name, message]));
+  for (const name of chosen) {
+    const value = values[name];
+    if (value === null) {
+      errors[name] = "Enter a real date, like 27 3 2026";
+    } else if (!value) {
+      errors[name] = empty[name];
+    } else if (value === (episode[name] || "")) {
+      errors[name] = `The plan already says this: correct ${allowed.get(name).replace(/^The /, "the ").replace(/^Why/, "why")}, or untick it`;
+    } else if (CORRECTED_DATES.has(name) && value > today) {
+      errors[name] = "The date cannot be in the future";
+    }
+  }
+  const started = chosen.includes("started_on") && values.started_on ? values.started_on : episode.started_on;
+  const ended = chosen.includes("ended_on") && values.ended_on ? values.ended_on : episode.ended_on;
+  if (!errors.started_on && !errors.ended_on && started && ended && ended < started) {
+    errors[chosen.includes("ended_on") ? "ended_on" : "started_on"] = "The plan cannot end before it started";
+  }
+  const reason = (values.reason || "").trim();
+  if (!reason) {
+    errors.reason = "Enter why you are correcting the plan";
+  } else if (reason.length > CORRECTION_REASON_MAX) {
+    errors.reason = `The reason must be ${CORRECTION_REASON_MAX} characters or fewer`;
+  }
+  return errors;
+}
+
+/** Return the amendment a checked correction makes: {target_kind, target_id, reason, changes}. */
+export function planCorrection(values, episode) {
+  const allowed = new Set(correctableFields(episode).map(([name]) => name));
+  const changes = {};
+  for (const name of values.fields || []) {
+    if (allowed.has(name)) {
+      changes[name] = values[name];
+    }
+  }
+  return { target_kind: "plan_episode", target_id: episode.id, reason: values.reason.trim(), changes };
+}
+
+/** Return the corrections of an episode, oldest first (those not synced yet last). */
+export function correctionsOf(data, episodeId) {
+  return data
+    .all("amendment")
+    .filter((amendment) => amendment.target_kind === "plan_episode" && amendment.target_id === episodeId)
+    .sort(oldestFirst);
 }

@@ -5,6 +5,7 @@ import * as entry from "./views/entry.js";
 import { familyView } from "./views/family.js";
 import { networkView } from "./views/network.js";
 import { planView } from "./views/plan.js";
+import { planCorrectionView } from "./views/plan-correction.js";
 import { visitView } from "./views/visit.js";
 import { noteView } from "./views/note.js";
 import { judgmentView } from "./views/judgment.js";
@@ -46,6 +47,7 @@ export const routes = [
   route(`#/family/${ID}/handover`, handoverView),
   route(`#/family/${ID}/judgment(?:/${ID})?`, logDecisionView),
   route(`#/family/${ID}/child/${ID}/plan`, planView),
+  route(`#/family/${ID}/child/${ID}/plan/${ID}/correct`, planCorrectionView),
   route(`#/note/${ID}`, noteView),
   route(`#/judgment/${ID}`, judgmentView),
   route("#/reviews", reviewsView),

@@ -1,8 +1,10 @@
-// The caseload: the worker's families, ordered by what needs attention.
+// The caseload: the worker's families, ordered by what needs attention,
+// leading with relationships; each row says why it is where it is.
 
-import { caseload, dueWords, search } from "../../domain/caseload.js";
+import { Reason, caseload, dueWords, reasonWords, search } from "../../domain/caseload.js";
 import { html, mount } from "../html.js";
 import { tag } from "../layout.js";
+import { responsiveTable } from "../tables.js";
 
 function contactText(row) {
   if (row.daysSinceContact === null) {
@@ -21,14 +23,24 @@ function visitText(row) {
   const { overdue, workingDays, others } = row.nextVisit;
   const more = others ? html`<br><span class="govuk-body-s">and ${others} more ${others === 1 ? "check" : "checks"} set</span>` : "";
   if (overdue) {
-    return html`${tag("Overdue", "red")} ${dueWords(row.nextVisit)}${more}`;
+    return html`${dueWords(row.nextVisit)}${more}`;
   }
   return html`${workingDays <= 2 ? html`${tag("Due soon", "yellow")} ` : ""}${dueWords(row.nextVisit)}${more}`;
 }
 
+function reasonsText(row) {
+  if (!row.reasons.length) {
+    return html`<span class="govuk-body-s">Nothing waiting</span>`;
+  }
+  const lines = row.reasons.map((reason) =>
+    reason.kind === Reason.VISIT_OVERDUE ? html`${tag("Overdue", "red")} ${reasonWords(reason)}` : reasonWords(reason),
+  );
+  return lines.length === 1 ? lines[0] : html`<ul class="govuk-list govuk-list--bullet govuk-!-margin-bottom-0">${lines.map((line) => html`<li>${line}</li>`)}</ul>`;
+}
+
 export async function caseloadView(context, state = { query: "" }) {
   const { main, data, user } = context;
-  const rows = search(caseload(data), state.query);
+  const rows = search(caseload(data, undefined, { me: user?.id ?? null }), state.query);
   const total = data.all("family").length;
   mount(
     main,
@@ -42,24 +54,21 @@ export async function caseloadView(context, state = { query: "" }) {
       ${total === 0
         ? html`<p class="govuk-body">No families yet. When a family is assigned to you it appears here after the next sync.</p>`
         : html`<p class="govuk-body" role="status">${rows.length} of ${total} ${total === 1 ? "family" : "families"}, the ones needing attention first.</p>
-          <table class="govuk-table">
-            <caption class="govuk-table__caption govuk-visually-hidden">Families, the ones needing attention first</caption>
-            <thead class="govuk-table__head"><tr class="govuk-table__row">
-              <th scope="col" class="govuk-table__header">Family</th>
-              <th scope="col" class="govuk-table__header">Last meaningful contact</th>
-              <th scope="col" class="govuk-table__header">Next statutory visit</th>
-            </tr></thead>
-            <tbody class="govuk-table__body">
-              ${rows.map(
-                (row) => html`<tr class="govuk-table__row">
-                  <td class="govuk-table__cell"><a class="govuk-link" href="#/family/${row.family.id}">${row.family.display_name}</a>
-                    ${row.family.local_reference ? html`<br><span class="govuk-body-s">${row.family.local_reference}</span>` : ""}</td>
-                  <td class="govuk-table__cell">${row.contactOverdue && row.daysSinceContact !== null ? tag(contactText(row), "orange") : contactText(row)}</td>
-                  <td class="govuk-table__cell">${visitText(row)}</td>
-                </tr>`,
-              )}
-            </tbody>
-          </table>`}`,
+          ${responsiveTable({
+            caption: "Families, the ones needing attention first",
+            id: "caseload",
+            columns: ["Family", "Why it needs attention", "Last meaningful contact", "Next statutory visit"],
+            rows: rows.map((row) => [
+              {
+                header: true,
+                content: html`<a class="govuk-link" href="#/family/${row.family.id}">${row.family.display_name}</a>
+                  ${row.family.local_reference ? html`<br><span class="govuk-body-s">${row.family.local_reference}</span>` : ""}`,
+              },
+              reasonsText(row),
+              row.contactOverdue && row.daysSinceContact !== null ? tag(contactText(row), "orange") : contactText(row),
+              visitText(row),
+            ]),
+          })}`}`,
   );
   const input = main.querySelector("#q");
   main.querySelector("#search").addEventListener("submit", (event) => event.preventDefault());

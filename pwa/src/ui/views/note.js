@@ -43,6 +43,11 @@ export const NOTE_SECTIONS = [
     hint: "How the family see things, and what matters to them, in their words.",
   },
   {
+    key: "family_request",
+    title: "What the family asked for",
+    hint: "Anything the family asked you or the service to do, in their words. The family is at the top of your caseload until you are next in touch with them.",
+  },
+  {
     key: "strengths",
     title: "Strengths",
     hint: "What is going well, and what the family and their network do well.",

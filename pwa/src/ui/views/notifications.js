@@ -123,8 +123,14 @@ export function screenFor(data, kind, id) {
   if (!UUID.test(id || "")) return null;
   switch (kind) {
     case "assignment":
-    case "visit_due":
       return data.get("family", id) ? `#/family/${id}` : null;
+    case "visit_due":
+    case "visit_overdue": {
+      // The id is the child's plan episode: open the family, where the visit is recorded.
+      // (Reminders sent before they named a child carried the family's id.)
+      const familyId = data.get("plan_episode", id)?.family_id || id;
+      return data.get("family", familyId) ? `#/family/${familyId}` : null;
+    }
     case "review_reply":
     case "approval": {
       // The id is the supervision comment's: open the note or decision it is on.

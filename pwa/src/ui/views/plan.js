@@ -4,13 +4,15 @@
 // and starting the next are two changes sent together at the next sync.
 
 import { newId } from "../../domain/ids.js";
-import { NO_PLAN, PLAN_TYPES, checkPlanChange, currentEpisode, episodesOf, keepsPlan, planChanges, planName } from "../../domain/plans.js";
+import { NO_PLAN, PLAN_TYPES, checkPlanChange, correctableFields, correctionsOf, currentEpisode, episodesOf, keepsPlan, planChanges, planName } from "../../domain/plans.js";
 import { button, dateInput, errorSummary, formValues, readDate, select, storageMessage, textInput } from "../forms.js";
 import { ApiError, Offline, SessionEnded, get, hasCsrfToken, post } from "../../sync/api.js";
 import { html } from "../html.js";
 import { backLink, formatDate, tag } from "../layout.js";
 import { Screen, successBanner } from "../screen.js";
 import { fullName, unsyncedTag } from "./family.js";
+import { notSyncedTag, writtenBy } from "./note.js";
+import { correctionValue } from "./plan-correction.js";
 import { todayIso } from "../../clock.js";
 
 const FIELD_IDS = {
@@ -126,19 +128,44 @@ function placementSection(current, placement) {
   </section>`;
 }
 
-function historySection(context, episodes, pending) {
-  const { label } = context;
+/** One correction of an ended plan: what it changed, why, who made it and when. */
+function correctionItem(context, amendment, fields) {
+  const titles = Object.fromEntries(fields);
+  return html`<div class="app-record app-record--amendment">
+    <h4 class="govuk-heading-s">Correction by ${writtenBy(context, amendment)}${notSyncedTag(amendment)}</h4>
+    <dl class="govuk-summary-list govuk-!-margin-bottom-4">
+      ${Object.entries(amendment.changes || {}).map(
+        ([name, value]) => html`<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">${titles[name] || name.replaceAll("_", " ")}, corrected</dt>
+          <dd class="govuk-summary-list__value">${correctionValue(context, name, value)}</dd></div>`,
+      )}
+      <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Reason</dt>
+        <dd class="govuk-summary-list__value app-pre-wrap">${amendment.reason}</dd></div>
+    </dl>
+  </div>`;
+}
+
+function historySection(context, episodes, pending, { familyId, personId }) {
+  const { label, data } = context;
   const ended = episodes.filter((episode) => episode.ended_on);
-  return html`<section aria-labelledby="plan-history-heading">
+  const summary = (episode) =>
+    html`<strong>${planName(episode, label)}</strong>, ${formatDate(episode.started_on)} to ${formatDate(episode.ended_on)}. ${label("plan_end_reason", episode.end_reason)}.`;
+  return html`<section aria-labelledby="plan-history-heading" id="plan-history">
     <h2 class="govuk-heading-m" id="plan-history-heading">Earlier plans</h2>
     ${ended.length
-      ? html`<ul class="govuk-list">${ended.map(
-          (episode) => html`<li>
-            <strong>${planName(episode, label)}</strong>, ${formatDate(episode.started_on)} to ${formatDate(episode.ended_on)}.
-            ${label("plan_end_reason", episode.end_reason)}.
-            ${episode.amended ? tag("Corrected by amendment", "blue") : ""} ${pending(episode) ? unsyncedTag() : ""}
-          </li>`,
-        )}</ul>`
+      ? ended.map((episode) => {
+          const original = data.get("plan_episode", episode.id) || episode;
+          const corrections = correctionsOf(data, episode.id);
+          return html`<div class="app-record govuk-!-margin-bottom-6" id="episode-${episode.id}">
+            <h3 class="govuk-heading-s">${planName(episode, label)}</h3>
+            <p class="govuk-body">${summary(episode)}
+              ${episode.amended ? tag("Corrected by amendment", "blue") : ""} ${pending(episode) ? unsyncedTag() : ""}</p>
+            ${corrections.length
+              ? html`<p class="govuk-body">As first recorded: ${summary(original)}</p>
+                  ${corrections.map((amendment) => correctionItem(context, amendment, correctableFields(original)))}`
+              : ""}
+            <p class="govuk-body"><a class="govuk-link" href="#/family/${familyId}/child/${personId}/plan/${episode.id}/correct">Correct this plan<span class="govuk-visually-hidden">: ${planName(episode, label)}, ended ${formatDate(episode.ended_on)}</span></a></p>
+          </div>`;
+        })
       : html`<p class="govuk-body">No earlier plans on this device.</p>`}
   </section>`;
 }
@@ -175,7 +202,7 @@ export async function planView(context) {
       </p>
       ${child.is_child ? planForm(context, child, current, state.errors) : html`<p class="govuk-body">Plans are for children only.</p>`}
       ${placementSection(current, placement)}
-      ${historySection(context, episodesOf(data, personId), pending)}
+      ${historySection(context, episodesOf(data, personId), pending, { familyId, personId })}
     </div>`;
   }
 
