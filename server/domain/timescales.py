@@ -332,3 +332,21 @@ def child_seen_on_visit(
         str(p.get("person_id")) == child_id and bool(p.get("seen") or p.get("seen_alone"))
         for p in participants
     )
+
+
+def counted_visit_days(
+    rule: TimescaleRule,
+    child_id: str,
+    visits: Iterable[tuple[date, Iterable[Mapping[str, object]], Iterable[Mapping[str, object]]]],
+) -> list[date]:
+    """Return the days of the visits that count for a child under ``rule``.
+
+    ``visits`` are ``(day, participants, checklist answers)``: every one
+    counts for a rule that meets without the child, otherwise those where the
+    child was seen (``child_seen_on_visit``).
+    """
+    return [
+        day
+        for day, participants, answers in visits
+        if not rule.child_seen or child_seen_on_visit(child_id, participants, answers)
+    ]

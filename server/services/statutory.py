@@ -26,8 +26,8 @@ from ..domain.timescales import (
     Episode,
     TimescaleRule,
     VisitAnswer,
-    child_seen_on_visit,
     child_visit_due,
+    counted_visit_days,
     visits_due,
 )
 from ..extensions import db
@@ -70,10 +70,6 @@ class _Visit:
     participants: tuple[dict[str, Any], ...]
     # The visit's checklist answers about each child seen, in the order made.
     answers: tuple[dict[str, Any], ...]
-
-    def saw(self, child: str) -> bool:
-        """Return whether the child was recorded as seen on this visit."""
-        return child_seen_on_visit(child, self.participants, self.answers)
 
 
 def statutory_templates() -> list[_Template]:
@@ -200,12 +196,15 @@ def child_dues(
         episode = episode_of(row)
         child = str(row.person_id)
         for template in templates:
-            days = [
-                visit.day
-                for visit in by_family.get(row.family_id, [])
-                if visit.purpose == template.purpose
-                and (not template.rule.child_seen or visit.saw(child))
-            ]
+            days = counted_visit_days(
+                template.rule,
+                child,
+                (
+                    (visit.day, visit.participants, visit.answers)
+                    for visit in by_family.get(row.family_id, [])
+                    if visit.purpose == template.purpose
+                ),
+            )
             due = child_visit_due(template.rule, episode, days)
             if due is not None:
                 dues.append(
@@ -300,11 +299,14 @@ def statutory_visits_due(start: date, end: date, as_of: date) -> list[DueVisit]:
             continue
         child = str(row.person_id)
         for template in templates:
-            days = [
-                visit.day
-                for visit in by_family.get(row.family_id, [])
-                if not template.rule.child_seen or visit.saw(child)
-            ]
+            days = counted_visit_days(
+                template.rule,
+                child,
+                (
+                    (visit.day, visit.participants, visit.answers)
+                    for visit in by_family.get(row.family_id, [])
+                ),
+            )
             for due, visited in visits_due(template.rule, episode, days, until=last_day):
                 if due < start:
                     continue
