@@ -5,7 +5,7 @@
 
 import { localDateOf } from "../clock.js";
 import { currentEpisode } from "./plans.js";
-import { childVisitDue, countedVisitDays, parseDate, ruleApplies } from "./timescales.js";
+import { childSeenOnVisit, childVisitDue, countedVisitDays, parseDate, ruleApplies } from "./timescales.js";
 
 // What the caseload calls each check, by the purpose of its template.
 const CHECK_NAMES = { statutory_visit: "Visit", core_group: "Core group", review: "Review" };
@@ -108,6 +108,34 @@ export function childDues(data, familyId, { visitsBefore = null } = {}) {
     }
   }
   return dues.sort((a, b) => a.due - b.due || (a.child.given_name || "").localeCompare(b.child.given_name || ""));
+}
+
+/**
+ * Return the last visit where a child was recorded as seen ({day: "YYYY-MM-DD",
+ * alone, interaction}), by their own checklist answers where given, else "Who
+ * was there"; null when no visit saw them. Seen alone reads the same way.
+ */
+export function lastSeen(data, familyId, childId) {
+  const answers = seenAnswersByVisit(data, familyId);
+  let latest = null;
+  for (const interaction of data.ofFamily("interaction", familyId)) {
+    const given = answers.get(interaction.id) || [];
+    if (!interaction.occurred_at || !childSeenOnVisit(childId, interaction.participants, given)) {
+      continue;
+    }
+    if (!latest || interaction.occurred_at > latest.interaction.occurred_at) {
+      latest = { interaction, given };
+    }
+  }
+  if (!latest) {
+    return null;
+  }
+  const { interaction, given } = latest;
+  const aloneAnswers = given.filter((item) => item.child_id === childId && item.from_visit === "child_seen_alone");
+  const alone = aloneAnswers.length
+    ? aloneAnswers.at(-1).answer === "yes"
+    : (interaction.participants || []).some((p) => p.person_id === childId && p.seen_alone);
+  return { day: localDateOf(interaction.occurred_at), alone, interaction };
 }
 
 /** Return the name a child goes by. */
