@@ -23,7 +23,14 @@ from . import clock
 from .domain.lights import JudgmentStatus, Light, light_for, status_when_signed
 from .domain.records import DEVICE_TIMED, SIGNABLE
 from .domain.roles import Role
-from .domain.timescales import Episode, TimescaleRule, add_months, child_visit_due, timeliness
+from .domain.timescales import (
+    Episode,
+    TimescaleRule,
+    add_months,
+    asked_of_each_child,
+    child_visit_due,
+    timeliness,
+)
 from .extensions import db
 from .persistence import (
     Assignment,
@@ -172,7 +179,13 @@ STATUTORY_ITEMS: list[dict[str, Any]] = [
         "from_visit": "child_seen_alone",
     },
     {"key": "bedroom_seen", "label": "Child's bedroom seen", "statutory": True},
-    {"key": "views_recorded", "label": "Child's wishes and feelings recorded", "statutory": True},
+    {
+        "key": "views_recorded",
+        "label": "Child's wishes and feelings recorded",
+        "statutory": True,
+        "per_child": True,
+        "from_visit": "child_spoken_to",
+    },
     {"key": "plan_discussed", "label": "Progress against the plan discussed", "statutory": True},
 ]
 CORE_GROUP_ITEMS: list[dict[str, Any]] = [
@@ -182,6 +195,7 @@ CORE_GROUP_ITEMS: list[dict[str, Any]] = [
         "key": "child_views_shared",
         "label": "Child's views brought to the meeting",
         "statutory": True,
+        "per_child": True,
     },
     {"key": "plan_reviewed", "label": "Child protection plan reviewed", "statutory": True},
     {"key": "minutes_circulated", "label": "Record shared with the family", "statutory": True},
@@ -202,7 +216,12 @@ LEGAL_BASIS_REVIEW = (
 )
 REVIEW_ITEMS: list[dict[str, Any]] = [
     {"key": "review_held", "label": "Review held within timescale", "statutory": True},
-    {"key": "child_views", "label": "Child's wishes and feelings heard", "statutory": True},
+    {
+        "key": "child_views",
+        "label": "Child's wishes and feelings heard",
+        "statutory": True,
+        "per_child": True,
+    },
     {
         "key": "iro_chaired",
         "label": "Chaired by the independent reviewing officer",
@@ -217,6 +236,8 @@ LEGAL_BASIS_CORE = (
 
 Row = dict[str, Any]
 Rows = dict[type[Any], list[Row]]
+# A checklist answer (yes, no, na) and the reason given for it.
+Answer = tuple[str, str | None]
 Weighted = list[tuple[str, float]]
 T = TypeVar("T")
 
@@ -2798,6 +2819,9 @@ class _Council:
         assert visit.template is not None  # a timed visit answers its template
         statutory = visit.purpose == "statutory_visit"
         template = self.templates[visit.template]
+        # The children the checklist asks about by name: every child of the
+        # household born by then (they share the family's plan).
+        children = [c for c in h.children if c.born <= visit.day]
         checklist = self.record(
             Checklist,
             written,
@@ -2809,6 +2833,7 @@ class _Council:
             due_on=visit.due,
             completed_on=visit.day,
             timeliness=timeliness(visit.due, visit.day, self.today).value,
+            child_ids=[str(c.id) for c in children],
         )
         answers = (
             self.visit_answers(h, visit.day, mode, participants)
@@ -2817,30 +2842,35 @@ class _Council:
         )
         items = STATUTORY_ITEMS if statutory else CORE_GROUP_ITEMS
         for item in items:
-            answer, reason = answers[item["key"]]
-            self.record(
-                ChecklistItem,
-                written,
-                worker,
-                id=checklist_item_id(checklist["id"], item["key"]),
-                family_id=h.id,
-                checklist_id=checklist["id"],
-                item_key=item["key"],
-                label=item["label"],
-                answer=answer,
-                reason=reason,
-            )
+            told = answers[item["key"]]
+            each = children if children and asked_of_each_child(item) else [None]
+            for child in each:
+                answer, reason = told[child.id] if isinstance(told, dict) and child else told
+                self.record(
+                    ChecklistItem,
+                    written,
+                    worker,
+                    id=checklist_item_id(checklist["id"], item["key"], child.id if child else None),
+                    family_id=h.id,
+                    checklist_id=checklist["id"],
+                    item_key=item["key"],
+                    child_id=child.id if child else None,
+                    from_visit=item.get("from_visit") if child else None,
+                    label=item["label"],
+                    answer=answer,
+                    reason=reason,
+                )
 
     def visit_answers(
         self, h: Household, day: date, mode: str, participants: list[Row]
-    ) -> dict[str, tuple[str, str | None]]:
+    ) -> dict[str, Answer | dict[uuid.UUID, Answer]]:
+        """Return a statutory visit's answers: about each child by name, the rest for the visit."""
         rng = h.rng
         by_id = {p["person_id"]: p for p in participants}
         children = [c for c in h.children if c.born <= day]
         old_enough = [c for c in children if _age(c.born, day) >= 4]
         # At school only the children of school age can be seen.
         expected = old_enough if mode == "school" else children
-        seen = [c for c in expected if by_id.get(str(c.id), {}).get("seen")]
         alone = [c for c in old_enough if by_id.get(str(c.id), {}).get("seen_alone")]
         if not children:
             # A plan made before the baby is born: visits check the home is ready.
@@ -2852,36 +2882,61 @@ class _Council:
                 "views_recorded": ("na", "Parents' views recorded instead."),
                 "plan_discussed": ("yes", None),
             }
-        answers: dict[str, tuple[str, str | None]] = {
-            "child_seen": ("yes", None)
-            if seen and len(seen) == len(expected)
-            else ("no", self.unseen_reason(h, day)),
-            "child_seen_alone": ("na", "Too young to be seen alone.")
-            if not old_enough
-            else ("yes", None)
-            if len(alone) == len(old_enough)
-            else (
-                "no",
-                rng.choice(
-                    (
-                        "Did not want to be seen alone today; will try again next visit.",
-                        "Visit cut short: the younger child was unwell.",
-                    )
-                ),
-            ),
-            "bedroom_seen": ("na", "Visit was not at home.")
+        # One reason for every child not seen alone, drawn as before answers were per child.
+        not_alone = (
+            rng.choice(
+                (
+                    "Did not want to be seen alone today; will try again next visit.",
+                    "Visit cut short: the younger child was unwell.",
+                )
+            )
+            if old_enough and len(alone) != len(old_enough)
+            else "Not seen alone on this visit."
+        )
+        seen: dict[uuid.UUID, Answer] = {}
+        seen_alone: dict[uuid.UUID, Answer] = {}
+        views: dict[uuid.UUID, Answer] = {}
+        bedroom: Answer = (
+            ("na", "Visit was not at home.")
             if mode != "home_visit"
             else ("yes", None)
             if rng.random() < 0.88
-            else ("no", "Family asked me not to go upstairs today; agreed to see it next visit."),
-            "views_recorded": ("yes", None)
-            if rng.random() < 0.96
-            else ("no", "Ran out of time; will record next visit."),
+            else ("no", "Family asked me not to go upstairs today; agreed to see it next visit.")
+        )
+        late_views: Answer = ("no", "Ran out of time; will record next visit.")
+        views_taken: Answer = ("yes", None) if rng.random() < 0.96 else late_views
+        for child in children:
+            there = by_id.get(str(child.id), {})
+            young = _age(child.born, day) < 4
+            if there.get("seen"):
+                seen[child.id] = ("yes", None)
+            elif child not in expected:
+                seen[child.id] = ("na", "Too young for school; seen at home on other visits.")
+            else:
+                seen[child.id] = ("no", self.unseen_reason(h, day))
+            seen_alone[child.id] = (
+                ("na", "Too young to be seen alone.")
+                if young
+                else ("yes", None)
+                if there.get("seen_alone")
+                else ("no", not_alone)
+            )
+            views[child.id] = (
+                views_taken
+                if there.get("spoken_to")
+                else ("na", "Too young to say; how they were with their carer is in the note.")
+                if _age(child.born, day) < 3
+                else ("no", "Not spoken to on this visit; to be asked at school.")
+            )
+        return {
+            "child_seen": seen,
+            "child_seen_alone": seen_alone,
+            "bedroom_seen": bedroom,
+            "views_recorded": views,
             "plan_discussed": ("yes", None)
             if rng.random() < 0.9
             else ("no", "Not the right moment; the family were upset about other news."),
         }
-        return answers
 
     @staticmethod
     def unseen_reason(h: Household, day: date) -> str:

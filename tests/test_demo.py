@@ -14,6 +14,7 @@ from flask import Flask
 
 from server import demo
 from server.domain.lights import light_for
+from server.domain.timescales import asked_of_each_child
 from server.extensions import db
 from server.persistence import (
     Assignment,
@@ -212,18 +213,38 @@ def test_checklists_are_made_from_templates_with_derived_item_ids(council, app_c
     assert {t.purpose for t in templates.values()} == {"statutory_visit", "core_group", "review"}
     items: dict[uuid.UUID, list[ChecklistItem]] = defaultdict(list)
     for item in _all(ChecklistItem):
-        assert item.id == checklist_item_id(item.checklist_id, item.item_key)
+        assert item.id == checklist_item_id(item.checklist_id, item.item_key, item.child_id)
         items[item.checklist_id].append(item)
     checklists = _all(Checklist)
     assert checklists
     for checklist in checklists:
         template = templates[checklist.template_id]
-        assert sorted(i.item_key for i in items[checklist.id]) == sorted(
-            entry["key"] for entry in template.items
+        children = checklist.child_ids or [None]
+        # An item about each child is answered once per child, the rest once.
+        assert sorted((i.item_key, str(i.child_id or "")) for i in items[checklist.id]) == sorted(
+            (entry["key"], str(child or ""))
+            for entry in template.items
+            for child in (children if asked_of_each_child(entry) else [None])
         )
         assert checklist.timeliness == (
             "met" if checklist.completed_on <= checklist.due_on else "late"
         )
+
+
+def test_each_childs_seen_answers_agree_with_who_was_there(council, app_context):
+    visits = {visit.id: visit for visit in _all(Interaction)}
+    per_child = [item for item in _all(ChecklistItem) if item.from_visit == "child_seen"]
+    assert per_child
+    checklists = {checklist.id: checklist for checklist in _all(Checklist)}
+    answers: Counter[str] = Counter()
+    for item in per_child:
+        visit = visits[checklists[item.checklist_id].interaction_id]
+        there = {p["person_id"]: p for p in visit.participants}
+        seen = there.get(str(item.child_id), {}).get("seen", False)
+        assert (item.answer == "yes") == seen, (item.answer, item.reason)
+        answers[item.answer] += 1
+    # Most children are seen; a few were away, and the checklist says why.
+    assert answers["yes"] > 10 * answers["no"] > 0
 
 
 def test_peer_consultations_come_from_a_team_and_are_answered_by_the_others(council, app_context):

@@ -203,6 +203,18 @@ export function applyMutation(record, mutation) {
         data: { ...mutation.data, ...deviceTimes(mutation), id: mutation.id, version: 0, unsynced: true },
       };
     case "update":
+      if (!record && mutation.part_of?.item) {
+        // An answer to an item the server makes with its checklist: until the
+        // item arrives, the answer stands for it (part_of.item: what the item is).
+        const item = mutation.part_of.item;
+        return {
+          entity: mutation.entity,
+          id: mutation.id,
+          version: 0,
+          family_id: item.family_id ?? null,
+          data: { ...item, ...mutation.data, id: mutation.id, version: 0, unsynced: true },
+        };
+      }
       return record && { ...record, data: { ...record.data, ...mutation.data, unsynced: true } };
     case "delete":
       return record && { ...record, data: { ...record.data, deleted_at: "pending" } };

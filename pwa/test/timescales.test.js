@@ -3,7 +3,9 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { isBankHoliday, useBankHolidays } from "../src/domain/bank-holidays.js";
 import {
   addInterval,
+  childSeenOnVisit,
   childVisitDue,
+  countedVisitDays,
   formatDate,
   isWorkingDay,
   nextVisitDue,
@@ -61,6 +63,17 @@ describe("statutory timescales", () => {
     expect(cases.child_due.length).toBeGreaterThanOrEqual(20);
     for (const c of cases.child_due) {
       const due = childVisitDue(c.rule, c.episode, c.visits.map(parseDate));
+      expect(due ? formatDate(due) : null, c.why).toBe(c.result);
+    }
+  });
+
+  it("finds the last visit where each child was seen, from their own answers, as the server does", () => {
+    expect(cases.seen_due.length).toBeGreaterThanOrEqual(15);
+    for (const c of cases.seen_due) {
+      const seen = c.visits.map((visit) => childSeenOnVisit(c.child_id, visit.participants, visit.answers));
+      expect(seen, c.why).toEqual(c.seen);
+      const days = countedVisitDays(c.rule, c.child_id, c.visits.map((visit) => ({ ...visit, day: parseDate(visit.day) })));
+      const due = childVisitDue(c.rule, c.episode, days);
       expect(due ? formatDate(due) : null, c.why).toBe(c.result);
     }
   });

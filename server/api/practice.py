@@ -5,7 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
+from marshmallow import (
+    Schema,
+    ValidationError,
+    fields,
+    post_load,
+    validate,
+    validates,
+    validates_schema,
+)
 
 from .. import clock
 from ..audit import AuditAction, record_event
@@ -14,7 +22,7 @@ from ..domain.errors import Forbidden, InvalidInput
 from ..domain.lights import Light, validate_policy
 from ..domain.roles import Action, can
 from ..domain.supervision_queue import DEFAULT_GROUP_APPROVER, GroupApprover
-from ..domain.timescales import CountsFrom, TimescaleRule, Unit
+from ..domain.timescales import CountsFrom, TimescaleRule, Unit, VisitAnswer
 from ..extensions import db
 from ..persistence import ChecklistTemplate, DecisionPolicy, Suggestion, User
 from ..security.sessions import current_user
@@ -29,7 +37,7 @@ blp = blueprint(
 )
 
 # The checklist answers a visit's participants give (see TemplateItemSchema.from_visit).
-VISIT_ANSWERS = ("child_seen", "child_seen_alone")
+VISIT_ANSWERS = tuple(answer.value for answer in VisitAnswer)
 
 
 class CategorySchema(Schema):
@@ -144,9 +152,26 @@ class TemplateItemSchema(Schema):
     )
     label = fields.String(required=True, validate=validate.Length(min=1, max=300))
     statutory = JsonBoolean(load_default=True)
-    # What the visit's "Who was there" already answers, so the app pre-fills it:
-    # every child in the family seen, or seen alone.
-    from_visit = choice(list(VISIT_ANSWERS), allow_none=True)
+    per_child = JsonBoolean(
+        load_default=False,
+        metadata={
+            "description": "Asked of each child the checklist is about (seen, wishes and "
+            "feelings), one answer each; always so for an item answered from the visit"
+        },
+    )
+    # What the visit's "Who was there" already answers for each child, so the
+    # app pre-fills it: seen, seen alone, spoken to.
+    from_visit = choice(
+        list(VISIT_ANSWERS),
+        allow_none=True,
+        metadata={"description": "What the visit's participants answer for each child"},
+    )
+
+    @post_load
+    def answered_per_child(self, data: dict[str, Any], **_kwargs: Any) -> dict[str, Any]:
+        if data.get("from_visit"):
+            data["per_child"] = True
+        return data
 
 
 class TemplateSchema(Schema):

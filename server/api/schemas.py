@@ -222,6 +222,14 @@ WRITABLE: dict[RecordKind, dict[str, fields.Field]] = {
         "interaction_id": fields.UUID(allow_none=True),
         "template_id": fields.UUID(required=True),
         "completed_on": fields.Date(allow_none=True),
+        # The children its items about each child (seen, seen alone, wishes and
+        # feelings) ask after: children of the family. None: those items are
+        # answered once, for the family, as before answers were per child.
+        "child_ids": fields.List(
+            fields.UUID(),
+            validate=validate.Length(max=30),
+            metadata={"description": "The children the checklist asks about, one answer each"},
+        ),
     },
     RecordKind.CHECKLIST_ITEM: {
         "checklist_id": fields.UUID(required=True),
@@ -344,6 +352,14 @@ SERVER_SET: dict[RecordKind, dict[str, fields.Field]] = {
     RecordKind.CHECKLIST_ITEM: {
         "family_id": fields.UUID(),
         "label": fields.String(),
+        "child_id": fields.UUID(
+            allow_none=True,
+            metadata={"description": "The child this answer is for; null: the whole checklist"},
+        ),
+        "from_visit": fields.String(
+            allow_none=True,
+            metadata={"description": "What the visit's participants answer it from"},
+        ),
     },
     RecordKind.REVIEW: {
         "family_id": fields.UUID(),
@@ -364,6 +380,8 @@ CREATE_ONLY = frozenset(
         "checklist_id",
         "item_key",
         "template_id",
+        # A checklist's children make its items; a child left out is a new checklist.
+        "child_ids",
         "target_kind",
         "target_id",
         "parent_id",

@@ -281,3 +281,72 @@ def timeliness(due: date, visited: date | None, today: date) -> Timeliness:
     if visited is not None:
         return Timeliness.MET if visited <= due else Timeliness.LATE
     return Timeliness.NOT_MET if today > due else Timeliness.NOT_YET_DUE
+
+
+class VisitAnswer(StrEnum):
+    """What a checklist item answers from the visit's "Who was there" (an item's ``from_visit``)."""
+
+    CHILD_SEEN = "child_seen"
+    CHILD_SEEN_ALONE = "child_seen_alone"
+    CHILD_SPOKEN_TO = "child_spoken_to"
+
+
+def asked_of_each_child(item: Mapping[str, object]) -> bool:
+    """Return whether a template item is answered for each child (seen, seen alone, views).
+
+    An item answered from "Who was there" is always about each child, so
+    templates published before items said ``per_child`` read the same.
+    """
+    return bool(item.get("per_child")) or item.get("from_visit") in set(VisitAnswer)
+
+
+def child_seen_on_visit(
+    child_id: str,
+    participants: Iterable[Mapping[str, object]],
+    answers: Iterable[Mapping[str, object]] = (),
+) -> bool:
+    """Return whether a child was seen on a visit, for the timescales that ask it.
+
+    The visit's checklist answers for this child decide where the worker gave
+    them: "Child seen" yes, or failing that "Child seen alone" yes, is seen;
+    "Child seen" no or not applicable is not. Otherwise "Who was there" does
+    (seen, or seen alone). ``answers`` are the checklist items of the visit,
+    in the order their checklists were made (a later answer stands); items
+    answered for the whole family (made before answers were per child) say
+    nothing about one child.
+    """
+    seen: object = None
+    alone: object = None
+    for item in answers:
+        if str(item.get("child_id") or "") != child_id or item.get("answer") is None:
+            continue
+        if item.get("from_visit") == VisitAnswer.CHILD_SEEN:
+            seen = item["answer"]
+        elif item.get("from_visit") == VisitAnswer.CHILD_SEEN_ALONE:
+            alone = item["answer"]
+    if seen == "yes" or (seen is None and alone == "yes"):
+        return True
+    if seen is not None:
+        return False
+    return any(
+        str(p.get("person_id")) == child_id and bool(p.get("seen") or p.get("seen_alone"))
+        for p in participants
+    )
+
+
+def counted_visit_days(
+    rule: TimescaleRule,
+    child_id: str,
+    visits: Iterable[tuple[date, Iterable[Mapping[str, object]], Iterable[Mapping[str, object]]]],
+) -> list[date]:
+    """Return the days of the visits that count for a child under ``rule``.
+
+    ``visits`` are ``(day, participants, checklist answers)``: every one
+    counts for a rule that meets without the child, otherwise those where the
+    child was seen (``child_seen_on_visit``).
+    """
+    return [
+        day
+        for day, participants, answers in visits
+        if not rule.child_seen or child_seen_on_visit(child_id, participants, answers)
+    ]

@@ -297,6 +297,9 @@ class Checklist(CaseRecord):
     due_on: Mapped[date | None]
     completed_on: Mapped[date | None]
     timeliness: Mapped[str | None] = mapped_column(sa.String(12))
+    # The children its items about each child ask after (ids as text); empty on
+    # checklists made before answers were per child, whose items are the family's.
+    child_ids: Mapped[list[str]] = mapped_column(JSONType, default=list)
     _family = written_after("Family", "Checklist.family_id")
     _interaction = written_after("Interaction", "Checklist.interaction_id")
 
@@ -310,11 +313,16 @@ class ChecklistItem(CaseRecord):
     family_id: Mapped[uuid.UUID] = family_fk()
     checklist_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("checklist.id"), index=True)
     item_key: Mapped[str] = mapped_column(sa.String(60))
+    # The child an item about each child answers for; None: the whole checklist.
+    child_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("person.id"))
     label: Mapped[str] = mapped_column(sa.String(300))
+    # What "Who was there" answers it (the template item's from_visit), kept with the answer.
+    from_visit: Mapped[str | None] = mapped_column(sa.String(20))
     answer: Mapped[str | None] = mapped_column(sa.String(4))  # yes, no, na
     reason: Mapped[str | None] = mapped_column(text)
     _family = written_after("Family", "ChecklistItem.family_id")
     _checklist = written_after("Checklist", "ChecklistItem.checklist_id")
+    _child = written_after("Person", "ChecklistItem.child_id")
 
 
 class Review(CaseRecord):

@@ -40,7 +40,7 @@ from ..domain.records import (
     ensure_editable,
 )
 from ..domain.roles import Action, Role, can
-from ..domain.timescales import timeliness
+from ..domain.timescales import asked_of_each_child, timeliness
 from ..extensions import db
 from ..persistence import (
     Amendment,
@@ -636,6 +636,7 @@ def _checklist_before_create(actor: User, _record: Any, values: dict[str, Any]) 
     _ensure_in_family(
         Interaction, values.get("interaction_id"), values["family_id"], "interaction_id"
     )
+    values["child_ids"] = _checklist_children(values["family_id"], values.get("child_ids") or [])
     values["purpose"] = template.purpose
     values["due_on"] = _due_date(template, values["family_id"], values.get("interaction_id"))
     _set_timeliness(values, values["due_on"])
@@ -671,26 +672,57 @@ def _set_timeliness(values: dict[str, Any], due_on: date | None) -> None:
         values["timeliness"] = timeliness(due_on, values["completed_on"], clock.today()).value
 
 
+def _checklist_children(family_id: uuid.UUID, child_ids: list[uuid.UUID]) -> list[str]:
+    """Return the children a checklist asks about, as stored, after checking each is one."""
+    errors: dict[str, list[str]] = {}
+    for index, child_id in enumerate(child_ids):
+        field = f"child_ids.{index}"
+        if child_id in child_ids[:index]:
+            errors[field] = ["This child is already on the checklist."]
+        elif child_id not in lookups().family_members(family_id):
+            errors[field] = ["This child is not in the family."]
+        elif not getattr(_person_record(child_id), "is_child", False):
+            errors[field] = ["Only children are asked about by name."]
+    if errors:
+        raise InvalidInput(errors=errors)
+    return [str(child_id) for child_id in child_ids]
+
+
 def _checklist_after_create(actor: User, checklist: Checklist, _data: dict[str, Any]) -> None:
     template = db.session.get(ChecklistTemplate, checklist.template_id)
     assert template is not None
+    children = [uuid.UUID(child) for child in checklist.child_ids or []]
     for item in template.items:
-        _add(
-            ChecklistItem(
-                id=checklist_item_id(checklist.id, item["key"]),
-                family_id=checklist.family_id,
-                checklist_id=checklist.id,
-                item_key=item["key"],
-                label=item["label"],
-                created_by_id=actor.id,
-                updated_by_id=actor.id,
-            )
+        # An item about each child gets one row per child; with no child named
+        # (a baby not yet born) it is answered once, for the family.
+        each: list[uuid.UUID | None] = (
+            list(children) if children and asked_of_each_child(item) else [None]
         )
+        for child_id in each:
+            _add(
+                ChecklistItem(
+                    id=checklist_item_id(checklist.id, item["key"], child_id),
+                    family_id=checklist.family_id,
+                    checklist_id=checklist.id,
+                    item_key=item["key"],
+                    child_id=child_id,
+                    from_visit=item.get("from_visit") if child_id else None,
+                    label=item["label"],
+                    created_by_id=actor.id,
+                    updated_by_id=actor.id,
+                )
+            )
 
 
-def checklist_item_id(checklist_id: uuid.UUID, item_key: str) -> uuid.UUID:
-    """Return the id of a checklist's item: derived, so a device offline knows it too."""
-    return uuid.uuid5(checklist_id, item_key)
+def checklist_item_id(
+    checklist_id: uuid.UUID, item_key: str, child_id: uuid.UUID | str | None = None
+) -> uuid.UUID:
+    """Return the id of a checklist's item: derived, so a device offline knows it too.
+
+    An item about each child is named by its key and the child's id
+    (``child_seen/<id>``); an item for the whole checklist by its key alone.
+    """
+    return uuid.uuid5(checklist_id, item_key if child_id is None else f"{item_key}/{child_id}")
 
 
 def _checklist_before_update(_actor: User, checklist: Checklist, values: dict[str, Any]) -> None:

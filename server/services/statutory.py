@@ -3,15 +3,16 @@
 The rules are in ``server.domain.timescales`` (the app has the same ones);
 this module reads what they need: the active templates with a timescale,
 each child's running plan episode, and the visits of their family (where the
-child was recorded as seen, when a rule asks). A family with no child on a
-plan has no statutory due at all. docs/metrics.md says how the summary
+child was recorded as seen, when a rule asks: the visit's checklist answers
+for that child where given, else "Who was there"; ``child_seen_on_visit``).
+A family with no child on a plan has no statutory due at all. docs/metrics.md says how the summary
 counts them; the reminders job and the checklists' due dates use them too.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -21,9 +22,24 @@ import sqlalchemy as sa
 
 from .. import clock
 from ..domain.plans import corrected
-from ..domain.timescales import Episode, TimescaleRule, child_visit_due, visits_due
+from ..domain.timescales import (
+    Episode,
+    TimescaleRule,
+    VisitAnswer,
+    child_visit_due,
+    counted_visit_days,
+    visits_due,
+)
 from ..extensions import db
-from ..persistence import Amendment, ChecklistTemplate, Family, Interaction, PlanEpisode
+from ..persistence import (
+    Amendment,
+    Checklist,
+    ChecklistItem,
+    ChecklistTemplate,
+    Family,
+    Interaction,
+    PlanEpisode,
+)
 
 
 @dataclass(frozen=True)
@@ -51,7 +67,9 @@ class _Visit:
     family_id: uuid.UUID
     purpose: str
     day: date
-    seen: frozenset[str]
+    participants: tuple[dict[str, Any], ...]
+    # The visit's checklist answers about each child seen, in the order made.
+    answers: tuple[dict[str, Any], ...]
 
 
 def statutory_templates() -> list[_Template]:
@@ -64,8 +82,38 @@ def statutory_templates() -> list[_Template]:
     return [_Template(key, purpose, TimescaleRule.parse(rule)) for key, purpose, rule in rows]
 
 
-def _seen(participants: Iterable[dict[str, Any]]) -> frozenset[str]:
-    return frozenset(str(p.get("person_id")) for p in participants or [] if p.get("seen"))
+SEEN_ANSWERS = (VisitAnswer.CHILD_SEEN.value, VisitAnswer.CHILD_SEEN_ALONE.value)
+
+
+def _seen_answers(
+    family_ids: Collection[uuid.UUID],
+) -> dict[uuid.UUID | None, list[dict[str, Any]]]:
+    """Return the per-child "seen" answers of the families' checklists, by visit, in order made."""
+    rows = db.session.execute(
+        sa.select(
+            Checklist.interaction_id,
+            ChecklistItem.child_id,
+            ChecklistItem.from_visit,
+            ChecklistItem.answer,
+        )
+        .join(Checklist, Checklist.id == ChecklistItem.checklist_id)
+        .where(
+            Checklist.family_id.in_(family_ids),
+            Checklist.interaction_id.is_not(None),
+            Checklist.deleted_at.is_(None),
+            ChecklistItem.deleted_at.is_(None),
+            ChecklistItem.child_id.is_not(None),
+            ChecklistItem.from_visit.in_(SEEN_ANSWERS),
+            ChecklistItem.answer.is_not(None),
+        )
+        .order_by(Checklist.created_at, Checklist.id)
+    )
+    found: dict[uuid.UUID | None, list[dict[str, Any]]] = {}
+    for interaction_id, child_id, from_visit, answer in rows:
+        found.setdefault(interaction_id, []).append(
+            {"child_id": str(child_id), "from_visit": from_visit, "answer": answer}
+        )
+    return found
 
 
 def _visits(family_ids: Collection[uuid.UUID], purposes: set[str]) -> list[_Visit]:
@@ -73,6 +121,7 @@ def _visits(family_ids: Collection[uuid.UUID], purposes: set[str]) -> list[_Visi
         return []
     rows = db.session.execute(
         sa.select(
+            Interaction.id,
             Interaction.family_id,
             Interaction.purpose,
             Interaction.occurred_at,
@@ -83,9 +132,16 @@ def _visits(family_ids: Collection[uuid.UUID], purposes: set[str]) -> list[_Visi
             Interaction.deleted_at.is_(None),
         )
     )
+    answers = _seen_answers(family_ids)
     return [
-        _Visit(family_id, purpose, clock.council_date(occurred_at), _seen(participants))
-        for family_id, purpose, occurred_at, participants in rows
+        _Visit(
+            family_id,
+            purpose,
+            clock.council_date(occurred_at),
+            tuple(participants or ()),
+            tuple(answers.get(interaction_id, ())),
+        )
+        for interaction_id, family_id, purpose, occurred_at, participants in rows
     ]
 
 
@@ -140,12 +196,15 @@ def child_dues(
         episode = episode_of(row)
         child = str(row.person_id)
         for template in templates:
-            days = [
-                visit.day
-                for visit in by_family.get(row.family_id, [])
-                if visit.purpose == template.purpose
-                and (not template.rule.child_seen or child in visit.seen)
-            ]
+            days = counted_visit_days(
+                template.rule,
+                child,
+                (
+                    (visit.day, visit.participants, visit.answers)
+                    for visit in by_family.get(row.family_id, [])
+                    if visit.purpose == template.purpose
+                ),
+            )
             due = child_visit_due(template.rule, episode, days)
             if due is not None:
                 dues.append(
@@ -240,11 +299,14 @@ def statutory_visits_due(start: date, end: date, as_of: date) -> list[DueVisit]:
             continue
         child = str(row.person_id)
         for template in templates:
-            days = [
-                visit.day
-                for visit in by_family.get(row.family_id, [])
-                if not template.rule.child_seen or child in visit.seen
-            ]
+            days = counted_visit_days(
+                template.rule,
+                child,
+                (
+                    (visit.day, visit.participants, visit.answers)
+                    for visit in by_family.get(row.family_id, [])
+                ),
+            )
             for due, visited in visits_due(template.rule, episode, days, until=last_day):
                 if due < start:
                     continue

@@ -58,6 +58,9 @@ FIELD_LABELS: dict[str, str] = {
     "disabilities": "Disability",
     "is_child": "A child",
     "local_child_id": "Local child number",
+    "child_id": "Child",
+    "child_ids": "Children asked about",
+    "from_visit": "Filled in from the visit",
     "display_name": "Name",
     "interpreter_needed": "Needs an interpreter",
     "goals": "What matters to the family",
@@ -195,6 +198,7 @@ APP_CODES = frozenset(
         "review_kind",
         "timeliness",
         "answer",
+        "from_visit",
         "light",
         "account_of",
     }
@@ -216,7 +220,7 @@ RECORD_KEYS = frozenset(
 NOT_SHOWN = frozenset({"id", "version", "item_key"})
 # Staff columns: a user's id, shown as their name.
 STAFF_KEYS = re.compile(r"(^|_)(by|worker|coordinator|owner|user|facilitator)_id$")
-PERSON_KEYS = re.compile(r"(^|_)person_id$")
+PERSON_KEYS = re.compile(r"(^|_)(person|child)_ids?$")
 # When each kind of record happened, first one found; any record falls back to when it
 # was written or signed on the device, then when the council recorded it.
 WHEN: dict[str, tuple[str, ...]] = {
@@ -245,9 +249,15 @@ AUDIT_ACTIONS = {
 # Kinds of many short records, shown as a table (these columns) rather than under headings,
 # and left out of the timeline: a checklist's answers belong to the checklist.
 TABLE_KINDS: dict[str, tuple[str, ...]] = {
-    "checklist_item": ("checklist_id", "label", "answer", "reason"),
+    "checklist_item": ("checklist_id", "label", "child_id", "answer", "reason"),
 }
-TABLE_LABELS = {"checklist_id": "Checklist", "label": "Item", "answer": "Answer", "reason": "Why"}
+TABLE_LABELS = {
+    "checklist_id": "Checklist",
+    "label": "Item",
+    "child_id": "Child",
+    "answer": "Answer",
+    "reason": "Why",
+}
 # The audit trail of a record goes after what it says.
 TRAIL = ("created_at", "created_by_id", "updated_at", "updated_by_id", "deleted_at")
 
@@ -421,7 +431,7 @@ def describe(kind: str, key: str, value: Any, names: Names) -> Any:
     if words is not None:
         return Text(words)
     if isinstance(value, uuid.UUID) or (
-        isinstance(value, str) and key.endswith("_id") and _is_uuid(value)
+        isinstance(value, str) and key.endswith(("_id", "_ids")) and _is_uuid(value)
     ):
         return _reference(kind, key, str(value), names)
     if isinstance(value, Mapping):

@@ -171,6 +171,7 @@ def build_family(
                 "family_id": fid,
                 "template_id": template_id,
                 "interaction_id": interaction["id"],
+                "child_ids": [child["id"]],
             },
         )
     )

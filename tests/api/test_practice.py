@@ -77,6 +77,22 @@ def test_a_template_item_says_which_visit_answer_fills_it(make_user, make_client
         "child_seen",
         "child_seen_alone",
     ]
+    # An item answered from the visit is asked of each child; the others once, unless they say so.
+    assert [item["per_child"] for item in template["items"]] == [True, True, False]
+    views = {
+        **VISIT_TEMPLATE,
+        "key": "views",
+        "items": [
+            {"key": "views", "label": "Wishes and feelings", "from_visit": "child_spoken_to"},
+            {"key": "voice", "label": "Child's voice recorded", "per_child": True},
+        ],
+    }
+    published = admin.post("/api/checklist-templates", json=views)
+    assert published.status_code == 201, published.json
+    assert [(i.get("from_visit"), i["per_child"]) for i in published.json["items"]] == [
+        ("child_spoken_to", True),
+        (None, True),
+    ]
     bad = {**VISIT_TEMPLATE, "items": [{"key": "bedroom", "label": "Bedroom", "from_visit": "x"}]}
     refused = admin.post("/api/checklist-templates", json=bad)
     assert refused.status_code == 422

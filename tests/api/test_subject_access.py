@@ -331,6 +331,10 @@ def test_the_index_is_a_document_to_redact_from_not_a_dump(app, casework, make_c
         len(records(archive, kind)) for kind in CASE_KINDS if kind != "checklist_item"
     )
     assert "Bedroom seen" in text
+    # An answer about a child names the child it is for; the checklist, whom it asked about.
+    assert "Children asked about" in text
+    checklist_table = page[page.index('id="section-checklist_item"') :]
+    assert "Tobi Okoro" in checklist_table[: checklist_table.index("</table>")]
     moments = [moment_of(words) for words in reader.timeline]
     assert moments == sorted(moments)
 

@@ -56,8 +56,13 @@ def record_a_visit(page: Any, family_id: str, child: str, words: str) -> None:
     page.get_by_role("button", name="Yes, sign the entry").click()
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("heading", level=1, name="Compliance checklist")).to_be_visible()
-    for item in ("Child seen", "Child seen alone", "Bedroom seen"):
-        page.get_by_role("group", name=item, exact=True).get_by_label("Yes").check()
+    # Every item, and for each child the items about each child ("Child seen: Sam Okoro").
+    answers = page.get_by_role(
+        "group", name=re.compile(r"^(Child seen|Child seen alone|Bedroom seen)")
+    )
+    expect(answers.first).to_be_visible()
+    for group in answers.all():
+        group.get_by_label("Yes").check()
     page.get_by_role("button", name="Save the checklist").click()
     expect(page.get_by_role("heading", level=1, name="Visit record")).to_be_visible()
 

@@ -64,24 +64,28 @@ def test_the_checklist_starts_from_who_was_there_and_can_be_changed(
     page.get_by_role("link", name="4. Compliance checklist").click()
     expect(page.get_by_role("heading", level=1, name="Compliance checklist")).to_be_visible()
 
-    # Both children were seen, only Sam alone: the answers say so, and say where they came from.
-    seen = page.get_by_role("group", name="Child seen", exact=True)
-    alone = page.get_by_role("group", name="Child seen alone")
-    expect(seen.get_by_label("Yes")).to_be_checked()
-    expect(alone.get_by_label("No", exact=True)).to_be_checked()
+    # Both were seen, only Sam alone: each child's answers say so, and where they came from.
+    sam_seen = page.get_by_role("group", name="Child seen: Sam Okoro", exact=True)
+    mia_seen = page.get_by_role("group", name="Child seen: Mia Okoro", exact=True)
+    sam_alone = page.get_by_role("group", name="Child seen alone: Sam Okoro")
+    mia_alone = page.get_by_role("group", name="Child seen alone: Mia Okoro")
+    expect(sam_seen.get_by_label("Yes")).to_be_checked()
+    expect(mia_seen.get_by_label("Yes")).to_be_checked()
+    expect(sam_alone.get_by_label("Yes")).to_be_checked()
+    expect(mia_alone.get_by_label("No", exact=True)).to_be_checked()
     expect(page.get_by_role("group", name="Bedroom seen").locator("input:checked")).to_have_count(0)
-    expect(seen).to_have_accessible_description(
-        "Filled in from “Who was there” on this visit: Mia Okoro and Sam Okoro were seen."
+    expect(sam_alone).to_have_accessible_description(
+        "Filled in from “Who was there” on this visit: Sam Okoro was seen alone."
         " Change it if it is wrong."
     )
-    expect(alone).to_contain_text(
-        "Filled in from “Who was there” on this visit: Sam Okoro was seen alone; Mia Okoro was not."
+    expect(mia_alone).to_contain_text(
+        "Filled in from “Who was there” on this visit: Mia Okoro was not seen alone."
     )
     check_accessibility(page, "checklist filled in from the visit")
 
-    # The worker can still change what was filled in.
-    alone.get_by_label("Not applicable").check()
-    page.get_by_label("Reason for the answer to “Child seen alone”").fill(
+    # The worker can still change what was filled in, for one child.
+    mia_alone.get_by_label("Not applicable").check()
+    page.get_by_label("Reason for the answer to “Child seen alone” for Mia Okoro").fill(
         "Mia is two: too young to be seen alone"
     )
     page.get_by_role("group", name="Bedroom seen").get_by_label("Yes").check()
@@ -90,14 +94,21 @@ def test_the_checklist_starts_from_who_was_there_and_can_be_changed(
     sync_and_wait(page)
 
     checklist = items_of(worker, f"/api/checklists?family_id={family.id}")[0]
+    names = {
+        person["id"]: person["given_name"]
+        for person in items_of(worker, f"/api/people?family_id={family.id}")
+    }
+    assert sorted(names[child] for child in checklist["child_ids"]) == ["Mia", "Sam"]
     answers = {
-        item["item_key"]: (item["answer"], item["reason"])
+        (item["item_key"], names.get(item["child_id"])): (item["answer"], item["reason"])
         for item in items_of(worker, f"/api/checklist-items?checklist_id={checklist['id']}")
     }
     assert answers == {
-        "child_seen": ("yes", None),
-        "child_seen_alone": ("na", "Mia is two: too young to be seen alone"),
-        "bedroom_seen": ("yes", None),
+        ("child_seen", "Sam"): ("yes", None),
+        ("child_seen", "Mia"): ("yes", None),
+        ("child_seen_alone", "Sam"): ("yes", None),
+        ("child_seen_alone", "Mia"): ("na", "Mia is two: too young to be seen alone"),
+        ("bedroom_seen", None): ("yes", None),
     }
     assert errors == []
 
@@ -144,13 +155,17 @@ def test_a_plans_checklist_asks_about_the_children_on_that_plan(
     expect(page.get_by_role("heading", level=1, name="Compliance checklist")).to_be_visible()
 
     # Sam's child protection visit: Mia, on no plan and not seen, is not what it asks about.
-    seen = page.get_by_role("group", name="Child seen", exact=True)
-    alone = page.get_by_role("group", name="Child seen alone")
+    seen = page.get_by_role("group", name="Child seen: Sam Okoro", exact=True)
+    alone = page.get_by_role("group", name="Child seen alone: Sam Okoro")
     expect(seen.get_by_label("Yes")).to_be_checked()
     expect(alone.get_by_label("Yes")).to_be_checked()
     expect(seen).to_have_accessible_description(
         "Filled in from “Who was there” on this visit: Sam Okoro was seen."
         " Change it if it is wrong."
+    )
+    expect(page.get_by_role("group", name=re.compile("Mia Okoro$"))).to_have_count(0)
+    expect(page.locator("#checklist-children")).to_have_text(
+        "Items about the children are answered for each child: Sam Okoro."
     )
     expect(page.locator("#visit-due")).to_contain_text("Within timescale")
     check_accessibility(page, "a plan's checklist filled in from the visit")

@@ -176,8 +176,8 @@ def test_a_visit_recorded_offline_syncs_once_and_a_supervisor_approves_the_decis
     expect(page.get_by_text("Children Act 1989")).to_be_visible()
     expect(page.locator("#visit-due")).to_contain_text("working days")
     check_accessibility(page, "visit: compliance checklist")
-    page.get_by_role("group", name="Child seen", exact=True).get_by_label("Yes").check()
-    page.get_by_role("group", name="Child seen alone").get_by_label("Yes").check()
+    page.get_by_role("group", name="Child seen: Sam Okoro", exact=True).get_by_label("Yes").check()
+    page.get_by_role("group", name="Child seen alone: Sam Okoro").get_by_label("Yes").check()
     page.get_by_role("group", name="Bedroom seen").get_by_label("No", exact=True).check()
     page.get_by_role("button", name="Save the checklist").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text(

@@ -16,7 +16,9 @@ from server.domain.timescales import (
     TimescaleRule,
     Unit,
     add_interval,
+    child_seen_on_visit,
     child_visit_due,
+    counted_visit_days,
     england_bank_holidays,
     next_visit_due,
 )
@@ -74,4 +76,21 @@ def test_each_childs_due_dates_match_the_shared_table():
             _episode(case["episode"]),
             [date.fromisoformat(day) for day in case["visits"]],
         )
+        assert (due.isoformat() if due else None) == case["result"], case["why"]
+
+
+def test_the_last_visit_where_each_child_was_seen_matches_the_shared_table():
+    """Each child's own checklist answers, else "Who was there", say which visits count."""
+    assert len(CASES["seen_due"]) >= 15
+    for case in CASES["seen_due"]:
+        child, visits = case["child_id"], case["visits"]
+        seen = [child_seen_on_visit(child, v["participants"], v["answers"]) for v in visits]
+        assert seen == case["seen"], case["why"]
+        rule = TimescaleRule.parse(case["rule"])
+        days = counted_visit_days(
+            rule,
+            child,
+            [(date.fromisoformat(v["day"]), v["participants"], v["answers"]) for v in visits],
+        )
+        due = child_visit_due(rule, _episode(case["episode"]), days)
         assert (due.isoformat() if due else None) == case["result"], case["why"]

@@ -1,6 +1,6 @@
 // Record ids made on the device. Checklist items get ids derived from their
-// checklist and item key (UUID v5, as the server derives them), so a device
-// offline knows the id of an item the server will make.
+// checklist, item key and child (UUID v5, as the server derives them), so a
+// device offline knows the id of an item the server will make.
 
 export function newId() {
   return crypto.randomUUID();
@@ -27,6 +27,11 @@ export async function uuid5(namespace, name) {
   return uuidText(digest);
 }
 
-export function checklistItemId(checklistId, itemKey) {
-  return uuid5(checklistId, itemKey);
+/**
+ * Return the id of a checklist's item, as the server's checklist_item_id: an
+ * item about each child is named by its key and the child ("child_seen/<id>"),
+ * an item for the whole checklist by its key alone.
+ */
+export function checklistItemId(checklistId, itemKey, childId = null) {
+  return uuid5(checklistId, childId ? `${itemKey}/${childId}` : itemKey);
 }

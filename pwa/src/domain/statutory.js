@@ -5,7 +5,7 @@
 
 import { localDateOf } from "../clock.js";
 import { currentEpisode } from "./plans.js";
-import { childVisitDue, parseDate, ruleApplies } from "./timescales.js";
+import { childSeenOnVisit, childVisitDue, countedVisitDays, parseDate, ruleApplies } from "./timescales.js";
 
 // What the caseload calls each check, by the purpose of its template.
 const CHECK_NAMES = { statutory_visit: "Visit", core_group: "Core group", review: "Review" };
@@ -45,6 +45,33 @@ function visitDay(interaction) {
   return parseDate(localDateOf(interaction.occurred_at));
 }
 
+// The answers about each child that say whether a visit saw them.
+const SEEN_ANSWERS = ["child_seen", "child_seen_alone"];
+
+/**
+ * Return the checklist answers about each child seen, by visit (interaction
+ * id): [{child_id, from_visit, answer}], in the order their checklists were
+ * made (those not yet synced last), as the server's statutory._seen_answers.
+ */
+export function seenAnswersByVisit(data, familyId) {
+  const checklists = data
+    .ofFamily("checklist", familyId)
+    .filter((checklist) => checklist.interaction_id)
+    .sort((a, b) => (a.created_at || "~").localeCompare(b.created_at || "~") || a.id.localeCompare(b.id));
+  const items = new Map();
+  for (const item of data.ofFamily("checklist_item", familyId)) {
+    if (item.child_id && SEEN_ANSWERS.includes(item.from_visit) && item.answer != null) {
+      items.set(item.checklist_id, [...(items.get(item.checklist_id) || []), item]);
+    }
+  }
+  const byVisit = new Map();
+  for (const checklist of checklists) {
+    const answers = (items.get(checklist.id) || []).map(({ child_id, from_visit, answer }) => ({ child_id, from_visit, answer }));
+    byVisit.set(checklist.interaction_id, [...(byVisit.get(checklist.interaction_id) || []), ...answers]);
+  }
+  return byVisit;
+}
+
 /**
  * Return each child's next due date under each template that applies to their
  * plan, soonest first: [{child, episode, template, check, due (a Date)}].
@@ -57,6 +84,7 @@ export function childDues(data, familyId, { visitsBefore = null } = {}) {
     return [];
   }
   const interactions = data.ofFamily("interaction", familyId).filter((interaction) => interaction.occurred_at);
+  const answers = seenAnswersByVisit(data, familyId);
   const dues = [];
   for (const child of childrenOf(data, familyId)) {
     const episode = currentEpisode(data, child.id);
@@ -65,11 +93,14 @@ export function childDues(data, familyId, { visitsBefore = null } = {}) {
     }
     for (const template of templates) {
       const rule = template.timescale;
-      const visits = interactions
-        .filter((interaction) => interaction.purpose === template.purpose)
-        .filter((interaction) => rule.child_seen === false || (interaction.participants || []).some((p) => p.person_id === child.id && p.seen))
-        .map(visitDay)
-        .filter((day) => !visitsBefore || day < visitsBefore);
+      const visits = countedVisitDays(
+        rule,
+        child.id,
+        interactions
+          .filter((interaction) => interaction.purpose === template.purpose)
+          .map((interaction) => ({ day: visitDay(interaction), participants: interaction.participants, answers: answers.get(interaction.id) || [] }))
+          .filter(({ day }) => !visitsBefore || day < visitsBefore),
+      );
       const due = childVisitDue(rule, episode, visits);
       if (due) {
         dues.push({ child, episode, template, check: checkName(template), due });
@@ -77,6 +108,34 @@ export function childDues(data, familyId, { visitsBefore = null } = {}) {
     }
   }
   return dues.sort((a, b) => a.due - b.due || (a.child.given_name || "").localeCompare(b.child.given_name || ""));
+}
+
+/**
+ * Return the last visit where a child was recorded as seen ({day: "YYYY-MM-DD",
+ * alone, interaction}), by their own checklist answers where given, else "Who
+ * was there"; null when no visit saw them. Seen alone reads the same way.
+ */
+export function lastSeen(data, familyId, childId) {
+  const answers = seenAnswersByVisit(data, familyId);
+  let latest = null;
+  for (const interaction of data.ofFamily("interaction", familyId)) {
+    const given = answers.get(interaction.id) || [];
+    if (!interaction.occurred_at || !childSeenOnVisit(childId, interaction.participants, given)) {
+      continue;
+    }
+    if (!latest || interaction.occurred_at > latest.interaction.occurred_at) {
+      latest = { interaction, given };
+    }
+  }
+  if (!latest) {
+    return null;
+  }
+  const { interaction, given } = latest;
+  const aloneAnswers = given.filter((item) => item.child_id === childId && item.from_visit === "child_seen_alone");
+  const alone = aloneAnswers.length
+    ? aloneAnswers.at(-1).answer === "yes"
+    : (interaction.participants || []).some((p) => p.person_id === childId && p.seen_alone);
+  return { day: localDateOf(interaction.occurred_at), alone, interaction };
 }
 
 /** Return the name a child goes by. */

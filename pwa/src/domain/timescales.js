@@ -100,6 +100,56 @@ export function childVisitDue(rule, episode, visits, extraHolidays = new Set()) 
   return addInterval(last, interval, extraHolidays);
 }
 
+// What a checklist item answers from the visit's "Who was there" (a template item's from_visit).
+export const VISIT_ANSWERS = ["child_seen", "child_seen_alone", "child_spoken_to"];
+
+/** Return whether a template item is answered for each child (always so for one answered from the visit). */
+export function askedOfEachChild(item) {
+  return Boolean(item.per_child) || VISIT_ANSWERS.includes(item.from_visit);
+}
+
+/**
+ * Return whether a child was seen on a visit, as the server's
+ * child_seen_on_visit: the visit's checklist answers for this child decide
+ * where given ("Child seen" yes, or failing that "Child seen alone" yes, is
+ * seen; "Child seen" no or not applicable is not), otherwise "Who was there"
+ * (seen, or seen alone). answers: [{child_id, from_visit, answer}] in the
+ * order their checklists were made (a later answer stands); an answer for the
+ * whole family (child_id null, from before answers were per child) says
+ * nothing about one child.
+ */
+export function childSeenOnVisit(childId, participants = [], answers = []) {
+  let seen = null;
+  let alone = null;
+  for (const item of answers) {
+    if ((item.child_id || "") !== childId || item.answer == null) {
+      continue;
+    }
+    if (item.from_visit === "child_seen") {
+      seen = item.answer;
+    } else if (item.from_visit === "child_seen_alone") {
+      alone = item.answer;
+    }
+  }
+  if (seen === "yes" || (seen === null && alone === "yes")) {
+    return true;
+  }
+  if (seen !== null) {
+    return false;
+  }
+  return (participants || []).some((p) => p.person_id === childId && Boolean(p.seen || p.seen_alone));
+}
+
+/**
+ * Return the days of the visits that count for a child under a rule, as the
+ * server's counted_visit_days: every one for a rule that meets without the
+ * child, otherwise those where the child was seen. visits: [{day (a Date),
+ * participants, answers}].
+ */
+export function countedVisitDays(rule, childId, visits) {
+  return visits.filter((visit) => rule.child_seen === false || childSeenOnVisit(childId, visit.participants, visit.answers)).map((visit) => visit.day);
+}
+
 /** Return how many working days fall after ``from`` up to and including ``to`` (negative if earlier). */
 export function workingDaysBetween(from, to, extraHolidays = new Set()) {
   const step = to >= from ? 1 : -1;

@@ -22,6 +22,7 @@ import { Screen, successBanner } from "../screen.js";
 import { responsiveTable } from "../tables.js";
 import { assignmentHistorySection } from "./handover.js";
 import { categoryLight, currentPolicy } from "./judgment.js";
+import { statutoryChecksSection } from "./statutory-checks.js";
 import { currentEpisode, planName } from "../../domain/plans.js";
 import { nowIso, todayIso } from "../../clock.js";
 
@@ -500,7 +501,7 @@ function timelineEntries(context, familyId) {
         checklist.completed_on ? `Completed ${formatDate(checklist.completed_on)}` : "Not completed",
         checklist.due_on ? `due ${formatDate(checklist.due_on)}` : "",
         checklist.timeliness ? TIMELINESS[checklist.timeliness] || checklist.timeliness : "",
-      ].filter(Boolean).join(", "),
+      ].filter(Boolean).join(", ") + childrenSeenWords(data, checklist),
       unsynced: unsynced("checklist", checklist),
     });
   }
@@ -532,6 +533,25 @@ function timelineEntries(context, familyId) {
   }
   const time = (text) => Date.parse(text.length === 10 ? `${text}T00:00:00Z` : text) || 0;
   return entries.sort((a, b) => time(b.when) - time(a.when));
+}
+
+const SEEN_WORDS = { yes: "seen", no: "not seen", na: "seen: not applicable" };
+
+/** Say what a checklist answered about each child seen: ". Sam Okoro: seen alone. Mia Okoro: not seen". */
+function childrenSeenWords(data, checklist) {
+  const answers = new Map();
+  for (const item of data.ofFamily("checklist_item", checklist.family_id)) {
+    if (item.checklist_id === checklist.id && item.child_id && item.answer && ["child_seen", "child_seen_alone"].includes(item.from_visit)) {
+      answers.set(item.child_id, { ...answers.get(item.child_id), [item.from_visit]: item.answer });
+    }
+  }
+  return [...answers]
+    .map(([childId, { child_seen: seen, child_seen_alone: alone }]) => {
+      const person = data.get("person", childId);
+      const words = alone === "yes" ? "seen alone" : seen === "yes" && alone ? "seen, not alone" : SEEN_WORDS[seen] || "";
+      return person && words ? `. ${fullName(person)}: ${words}` : "";
+    })
+    .join("");
 }
 
 function timelineSection(context, familyId) {
@@ -604,6 +624,7 @@ export async function familyView(context) {
         ${state.editing ? detailsForm(family, state.errorsOf === "details" ? errors : {}) : detailsCard(context, family, pending)}
         ${goalsSection(family, state.errorsOf === "goal" ? errors : {})}
         ${membersSection(context, members, state)}
+        ${statutoryChecksSection(context, familyId)}
         ${assignmentHistorySection(context, familyId)}
         ${timelineSection(context, familyId)}
       </div>`;

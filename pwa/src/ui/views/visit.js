@@ -10,7 +10,7 @@
 import { checklistItemId, newId } from "../../domain/ids.js";
 import { localDate, now, nowMs, todayIso } from "../../clock.js";
 import { currentEpisode } from "../../domain/plans.js";
-import { formatDate as isoDate, parseDate, ruleApplies } from "../../domain/timescales.js";
+import { askedOfEachChild, formatDate as isoDate, parseDate, ruleApplies } from "../../domain/timescales.js";
 import { childDues, templateForVisit } from "../../domain/statutory.js";
 import { button, checkboxes, dateInput, formValues, radios, readDate, textInput, textarea } from "../forms.js";
 import { html, mount } from "../html.js";
@@ -112,28 +112,52 @@ function templatesOf(data) {
   return data.all("checklist_template");
 }
 
-// What "Who was there" records for the checklist items a template says it answers.
+// What "Who was there" records for the checklist items a template says it
+// answers. Being spoken to is a sign the child's wishes and feelings were
+// heard, not proof: it fills in "yes" only, and leaves the rest to the worker.
 const VISIT_FLAGS = {
   child_seen: { flag: "seen", words: "seen" },
   child_seen_alone: { flag: "seen_alone", words: "seen alone" },
+  child_spoken_to: { flag: "spoken_to", words: "spoken to", yesOnly: true },
 };
+
+function participantFlag(participant, flag) {
+  return Boolean(participant?.[flag] || (flag === "seen" && participant?.seen_alone));
+}
+
+/**
+ * Return what the visit's "Who was there" says for one child and a checklist
+ * item ({answer, words}): "yes" when the child was seen (seen alone, spoken
+ * to), otherwise "no" (or no answer, for spoken to); null when the visit does
+ * not answer the item.
+ */
+function childVisitAnswer(item, interaction, child) {
+  const asked = VISIT_FLAGS[item.from_visit];
+  if (!asked || !interaction || !child) return null;
+  const participant = (interaction.participants || []).find((p) => p.person_id === child.id);
+  const yes = participantFlag(participant, asked.flag);
+  return {
+    answer: yes ? "yes" : asked.yesOnly ? null : "no",
+    words: `${personName(child)} was ${yes ? "" : "not "}${asked.words}`,
+  };
+}
 
 function listWords(parts) {
   return parts.length > 1 ? `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}` : parts[0] || "";
 }
 
 /**
- * Return what the visit's participants say for a checklist item: "yes" when
- * every child in the family was seen (or seen alone), otherwise "no", with
- * who was and was not; null when the item is not one the visit answers.
+ * Return what the visit's participants say for a checklist item answered once
+ * for the whole family (checklists made before answers were per child):
+ * "yes" when every child in the family was seen (or seen alone), otherwise
+ * "no", with who was and was not; null when the visit does not answer it.
  */
-function visitAnswer(item, interaction, children) {
+function familyVisitAnswer(item, interaction, children) {
   const asked = VISIT_FLAGS[item.from_visit];
   if (!asked || !interaction || !children.length) return null;
   const byPerson = new Map((interaction.participants || []).map((participant) => [participant.person_id, participant]));
   const told = children.map((child) => {
-    const participant = byPerson.get(child.id);
-    const yes = Boolean(participant?.[asked.flag] || (asked.flag === "seen" && participant?.seen_alone));
+    const yes = participantFlag(byPerson.get(child.id), asked.flag);
     return { name: personName(child), yes };
   });
   const yes = told.filter((child) => child.yes).map((child) => child.name);
@@ -162,6 +186,11 @@ function visitDue(data, family, template, checklist, interaction) {
   const before = parseDate(localParts(interaction.occurred_at).date);
   const [first] = childDues(data, family.id, { visitsBefore: before }).filter((due) => due.template.key === template.key);
   return first ? isoDate(first.due) : null;
+}
+
+/** Return the key of a checklist row: its item's key, and the child's id where it is about each child. */
+function rowKey({ item, child }) {
+  return child ? `${item.key}/${child.id}` : item.key;
 }
 
 /** Return an item's answer: the device's record, or the answer waiting to be sent. */
@@ -265,17 +294,37 @@ function valuesFromInteraction(interaction) {
   return values;
 }
 
-function checkChecklist(values, items) {
+/**
+ * Return the answers a checklist asks for, in order: one for each item, or for
+ * an item about each child one per child ({item, child, field, what}: the
+ * form's field suffix, and the words errors use).
+ */
+function checklistRows(template, children) {
+  return template.items.flatMap((item, index) =>
+    children.length && askedOfEachChild(item)
+      ? children.map((child) => ({ item, child, field: `${index}-${child.id}`, what: `“${item.label}” for ${personName(child)}` }))
+      : [{ item, child: null, field: String(index), what: `“${item.label}”` }],
+  );
+}
+
+function checkChecklist(values, rows) {
   const errors = {};
-  items.forEach((item, index) => {
-    const answer = values[`answer-${index}`];
+  for (const { field, what } of rows) {
+    const answer = values[`answer-${field}`];
     if (!ANSWER_WORDS[answer]) {
-      errors[`answer-${index}`] = `Answer “${item.label}”`;
-    } else if (answer !== "yes" && !(values[`reason-${index}`] || "").trim()) {
-      errors[`reason-${index}`] = `Give the reason the answer to “${item.label}” is ${answer === "no" ? "no" : "not applicable"}`;
+      errors[`answer-${field}`] = `Answer ${what}`;
+    } else if (answer !== "yes" && !(values[`reason-${field}`] || "").trim()) {
+      errors[`reason-${field}`] = `Give the reason the answer to ${what} is ${answer === "no" ? "no" : "not applicable"}`;
     }
-    checkLength(errors, `reason-${index}`, values[`reason-${index}`], 20_000, "The reason");
-  });
+    checkLength(errors, `reason-${field}`, values[`reason-${field}`], 20_000, "The reason");
+  }
+  // A child seen alone was seen: the two answers for one child must agree.
+  for (const row of rows.filter((candidate) => candidate.child && candidate.item.from_visit === "child_seen_alone")) {
+    const seen = rows.find((candidate) => candidate.child?.id === row.child.id && candidate.item.from_visit === "child_seen");
+    if (seen && values[`answer-${row.field}`] === "yes" && ["no", "na"].includes(values[`answer-${seen.field}`])) {
+      errors[`answer-${seen.field}`] ||= `${personName(row.child)} was seen alone, so answer yes to ${seen.what}`;
+    }
+  }
   const completed = readDate(values, "completed_on");
   if (completed === "") errors.completed_on = "Enter the date the checklist was completed";
   else if (completed === null) errors.completed_on = "The date it was completed must be a real date, for example 27 3 2026";
@@ -558,42 +607,61 @@ class VisitFlow extends RecordScreen {
     if (checklist && this.state.open !== "edit-checklist") {
       return html`${heading}
         <p class="govuk-body">${tag("Completed", "green")}${notSyncedTag(checklist)} on ${formatDate(checklist.completed_on)}.</p>
-        ${this.answersList(template)}
+        ${this.answersList()}
         <p class="govuk-body"><button type="button" class="govuk-button govuk-button--secondary" data-module="govuk-button" data-open="edit-checklist">Change the answers</button></p>
         ${this.continueButton("summary")}`;
     }
     const errors = this.formErrors("checklist");
     const children = this.children;
-    const fromVisit = (item) => {
-      const told = visitAnswer(item, interaction, children);
+    const rows = this.rows;
+    // A checklist from before answers were per child is answered for all the children at once.
+    const familyChildren = membersOf(this.data, this.familyId).filter((person) => person.is_child);
+    const fromVisit = ({ item, child }) => {
+      const told = child ? childVisitAnswer(item, interaction, child) : familyVisitAnswer(item, interaction, familyChildren);
       if (!told) return undefined;
-      return checklist ? `“Who was there” on this visit says ${told.words}.` : `Filled in from “Who was there” on this visit: ${told.words}. Change it if it is wrong.`;
+      if (checklist) return `“Who was there” on this visit says ${told.words}.`;
+      if (!told.answer) return `“Who was there” on this visit says ${told.words}.`;
+      return `Filled in from “Who was there” on this visit: ${told.words}. Change it if it is wrong.`;
     };
+    const answerFields = (row) => html`${radios({
+        name: `answer-${row.field}`,
+        legend: row.child ? html`<span class="govuk-visually-hidden">${row.item.label}: </span>${personName(row.child)}` : row.item.label,
+        hint: fromVisit(row),
+        options: ANSWERS,
+        inline: true,
+        error: errors[`answer-${row.field}`],
+      })}
+      ${textarea({
+        name: `reason-${row.field}`,
+        label: html`Reason<span class="govuk-visually-hidden"> for the answer to ${row.what}</span>`,
+        hint: "Needed if the answer is no or not applicable.",
+        rows: 2,
+        error: errors[`reason-${row.field}`],
+      })}`;
+    const asked = children.length ? html`<p class="govuk-body" id="checklist-children">Items about the children are answered for each child: ${listWords(children.map(personName))}.</p>` : "";
     return html`${heading}
       <p class="govuk-body">Answer each item. If the answer is no, or the item does not apply, say why.</p>
+      ${rows.some((row) => row.child) ? asked : ""}
       <form data-form="checklist" data-draft="${this.draftKey("checklist")}" novalidate>
-        ${template.items.map(
-          (item, index) => html`<div class="app-checklist-item">
-            ${radios({ name: `answer-${index}`, legend: item.label, hint: fromVisit(item), options: ANSWERS, inline: true, error: errors[`answer-${index}`] })}
-            ${textarea({
-              name: `reason-${index}`,
-              label: html`Reason<span class="govuk-visually-hidden"> for the answer to “${item.label}”</span>`,
-              hint: "Needed if the answer is no or not applicable.",
-              rows: 2,
-              error: errors[`reason-${index}`],
-            })}
-          </div>`,
-        )}
+        ${template.items.map((item) => {
+          const itemRows = rows.filter((row) => row.item === item);
+          if (!itemRows[0].child) return html`<div class="app-checklist-item">${answerFields(itemRows[0])}</div>`;
+          return html`<div class="app-checklist-item">
+            <h3 class="govuk-heading-s">${item.label}</h3>
+            ${itemRows.map((row) => html`<div class="app-checklist-item__child">${answerFields(row)}</div>`)}
+          </div>`;
+        })}
         ${dateInput({ name: "completed_on", legend: "Date the checklist was completed", hint: "For example, 27 3 2026", error: errors.completed_on })}
         ${draftStatus()}
         ${button("Save the checklist")}
       </form>`;
   }
 
-  answersList(template) {
-    return html`<dl class="govuk-summary-list" id="checklist-answers">${template.items.map((item) => {
-      const answer = this.answers.get(item.key);
-      return html`<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">${item.label}</dt>
+  answersList() {
+    const answers = this.answers;
+    return html`<dl class="govuk-summary-list" id="checklist-answers">${this.rows.map((row) => {
+      const answer = answers.get(rowKey(row));
+      return html`<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">${row.item.label}${row.child ? `: ${personName(row.child)}` : ""}</dt>
         <dd class="govuk-summary-list__value">${answer?.answer ? ANSWER_WORDS[answer.answer] : "Not answered"}${
           answer?.reason ? html`<br><span class="app-pre-wrap">${answer.reason}</span>` : ""
         }</dd></div>`;
@@ -667,25 +735,37 @@ class VisitFlow extends RecordScreen {
     if (form) watchCategory(form, currentPolicy(this.data));
   }
 
-  /** Return the answers of this visit's checklist by item key. */
+  /** Return the answers of this visit's checklist by row (item key, and child where it is about each). */
   get answers() {
     const answers = new Map();
     const checklist = this.checklist;
     if (!checklist || !this.itemIds) return answers;
-    for (const item of this.template?.items || []) {
-      const id = this.itemIds.get(item.key);
-      if (id) answers.set(item.key, answerOf(this.data, id));
+    for (const row of this.rows) {
+      const id = this.itemIds.get(rowKey(row));
+      if (id) answers.set(rowKey(row), answerOf(this.data, id));
     }
     return answers;
   }
 
+  /** Return the answers the checklist asks for: each item, once per child where it is about each child. */
+  get rows() {
+    const template = this.template;
+    return template ? checklistRows(template, this.children) : [];
+  }
+
   /**
-   * Return the children the visit's checklist asks about: those on a plan its
-   * template applies to (the children whose statutory visit this is, whose
-   * being seen moves their next due date), or, when the template is for every
-   * plan or no child here is on one of its plans, every child in the family now.
+   * Return the children the visit's checklist asks about. A checklist made
+   * names them; a new one asks about those on a plan its template applies to
+   * (the children whose statutory visit this is, whose being seen moves their
+   * next due date), or, when the template is for every plan or no child here
+   * is on one of its plans, every child in the family now. A checklist from
+   * before answers were per child names none: its answers are the family's.
    */
   get children() {
+    const checklist = this.checklist;
+    if (checklist) {
+      return (checklist.child_ids || []).map((id) => this.data.get("person", id) || { id, given_name: "A child no longer on this device" });
+    }
     const children = membersOf(this.data, this.familyId).filter((person) => person.is_child);
     const rule = this.template?.timescale;
     if (!rule?.applies_to?.length) return children;
@@ -701,18 +781,17 @@ class VisitFlow extends RecordScreen {
     const values = dateValues("completed_on", this.checklist?.completed_on || localParts(this.interaction?.occurred_at).date);
     if (this.checklist && template) {
       const answers = this.answers;
-      template.items.forEach((item, index) => {
-        const answer = answers.get(item.key);
-        values[`answer-${index}`] = answer?.answer || "";
-        values[`reason-${index}`] = answer?.reason || "";
-      });
+      for (const row of this.rows) {
+        const answer = answers.get(rowKey(row));
+        values[`answer-${row.field}`] = answer?.answer || "";
+        values[`reason-${row.field}`] = answer?.reason || "";
+      }
     } else if (template) {
-      // A new checklist starts from what "Who was there" already says.
-      const children = this.children;
-      template.items.forEach((item, index) => {
-        const told = visitAnswer(item, this.interaction, children);
-        if (told) values[`answer-${index}`] = told.answer;
-      });
+      // A new checklist starts from what "Who was there" already says of each child.
+      for (const { item, child, field } of this.rows) {
+        const told = child ? childVisitAnswer(item, this.interaction, child) : null;
+        if (told?.answer) values[`answer-${field}`] = told.answer;
+      }
     }
     return values;
   }
@@ -724,8 +803,8 @@ class VisitFlow extends RecordScreen {
       this.itemIds = null;
       return;
     }
-    if (this.itemIds?.checklistId === checklist.id) return;
-    const ids = new Map(await Promise.all(template.items.map(async (item) => [item.key, await checklistItemId(checklist.id, item.key)])));
+    if (this.itemIds?.checklistId === checklist.id && this.itemIds.size === this.rows.length) return;
+    const ids = new Map(await Promise.all(this.rows.map(async (row) => [rowKey(row), await checklistItemId(checklist.id, row.item.key, row.child?.id)])));
     ids.checklistId = checklist.id;
     this.itemIds = ids;
   }
@@ -799,14 +878,22 @@ class VisitFlow extends RecordScreen {
 
       async checklist(values) {
         const template = flow.template;
-        const errors = checkChecklist(values, template.items);
+        const rows = flow.rows;
+        const errors = checkChecklist(values, rows);
         if (Object.keys(errors).length) return { errors };
         const completedOn = readDate(values, "completed_on");
-        const answerFor = (index) => {
-          const answer = values[`answer-${index}`];
-          const reason = (values[`reason-${index}`] || "").trim();
+        const answerFor = ({ field }) => {
+          const answer = values[`answer-${field}`];
+          const reason = (values[`reason-${field}`] || "").trim();
           return { answer, reason: reason || null };
         };
+        // What each answer's item is, so the device reads the answer (and counts
+        // the child's visit) before the server's item arrives.
+        const partOf = (checklistId, { item, child }) => ({
+          entity: "checklist",
+          id: checklistId,
+          item: { family_id: flow.familyId, checklist_id: checklistId, item_key: item.key, label: item.label, child_id: child?.id || null, from_visit: child ? item.from_visit || null : null },
+        });
         const existing = flow.checklist;
         if (!existing) {
           const id = newId();
@@ -815,10 +902,12 @@ class VisitFlow extends RecordScreen {
             template_id: template.id,
             interaction_id: flow.interactionId,
             completed_on: completedOn,
+            child_ids: flow.children.map((child) => child.id),
           });
-          // The server makes one item per template item; each answer merges into its item.
-          for (const [index, item] of template.items.entries()) {
-            await context.session.sync.enqueue("checklist_item", "update", await checklistItemId(id, item.key), answerFor(index), 1, { partOf: { entity: "checklist", id } });
+          // The server makes one item per template item, per child where it is
+          // about each child; each answer merges into its item.
+          for (const row of rows) {
+            await context.session.sync.enqueue("checklist_item", "update", await checklistItemId(id, row.item.key, row.child?.id), answerFor(row), 1, { partOf: partOf(id, row) });
           }
           return { step: "summary", message: "The checklist is saved." };
         }
@@ -826,12 +915,12 @@ class VisitFlow extends RecordScreen {
           await context.session.sync.enqueue("checklist", "update", existing.id, { completed_on: completedOn }, baseVersion(flow.data, "checklist", existing.id));
         }
         const answers = flow.answers;
-        for (const [index, item] of template.items.entries()) {
-          const now = answerFor(index);
-          const before = answers.get(item.key) || {};
+        for (const row of rows) {
+          const now = answerFor(row);
+          const before = answers.get(rowKey(row)) || {};
           if (now.answer !== (before.answer || null) || now.reason !== (before.reason || null)) {
-            const itemId = await checklistItemId(existing.id, item.key);
-            await context.session.sync.enqueue("checklist_item", "update", itemId, now, Math.max(1, flow.data.record("checklist_item", itemId)?.version || 1), { partOf: { entity: "checklist", id: existing.id } });
+            const itemId = await checklistItemId(existing.id, row.item.key, row.child?.id);
+            await context.session.sync.enqueue("checklist_item", "update", itemId, now, Math.max(1, flow.data.record("checklist_item", itemId)?.version || 1), { partOf: partOf(existing.id, row) });
           }
         }
         return { message: "The checklist answers are saved." };
