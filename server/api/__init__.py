@@ -19,6 +19,7 @@ from . import (
     records,
     reports,
     subject_access,
+    supervision,
     sync,
 )
 from .common import blueprint
@@ -85,6 +86,9 @@ def register_blueprints(api: Api) -> None:
         subject_access.blp,
         reports.blp,
         placements.blp,
+        supervision.records_blp,
+        supervision.escalations_blp,
+        colleagues.letters_blp,
     ):
         api.register_blueprint(module_blueprint)
     for spec in records.ROUTES:

@@ -31,10 +31,12 @@ from .practice import (
     Consultation,
     ConsultationReply,
     DecisionPolicy,
+    PeerLetter,
     Suggestion,
 )
 from .reports import ServiceSummary
 from .subject_access import SubjectAccessExport
+from .supervision import SupervisionRecord
 from .sync import SyncChange, SyncCheckpoint, SyncRejection, SyncState
 
 __all__ = [
@@ -55,6 +57,7 @@ __all__ = [
     "Judgment",
     "Membership",
     "Note",
+    "PeerLetter",
     "Person",
     "PlacementAddress",
     "PlanAction",
@@ -67,6 +70,7 @@ __all__ = [
     "SubjectAccessExport",
     "Suggestion",
     "SupervisionDiscussion",
+    "SupervisionRecord",
     "SupervisionSession",
     "SyncChange",
     "SyncCheckpoint",

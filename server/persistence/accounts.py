@@ -19,6 +19,11 @@ class Team(Model):
     id: Mapped[uuid_pk]
     name: Mapped[str] = mapped_column(sa.String(120), unique=True)
     created_at: Mapped[timestamp]
+    # Who a worker's escalation of a declined decision goes to: the next manager
+    # (the team supervisor's manager), as the council's escalation protocol names.
+    escalation_contact_id: Mapped[uuid.UUID | None] = mapped_column(
+        sa.ForeignKey("user_account.id", use_alter=True)
+    )
 
 
 class User(Model):
@@ -43,7 +48,7 @@ class User(Model):
     # Kinds of notification this person has turned off (all are on by default).
     notifications_off: Mapped[list[str]] = mapped_column(JSONType, default=list)
 
-    team: Mapped[Team | None] = relationship(lazy="joined")
+    team: Mapped[Team | None] = relationship(lazy="joined", foreign_keys=[team_id])
 
 
 class Device(Model):
