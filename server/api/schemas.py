@@ -109,7 +109,7 @@ class DecisionReviewSchema(StrictSchema):
     hindsight = choice([value.value for value in Hindsight], allow_none=True)
     differently = long_text(allow_none=True)
     family_view_now = long_text(allow_none=True)
-    reviewed_on = fields.Date(
+    reviewed_on = StoredDate(
         required=True, metadata={"description": "The day the worker reviewed the decision"}
     )
 

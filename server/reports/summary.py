@@ -879,9 +879,7 @@ class _Summary:
         )
         conversations = _column(
             _by_team(
-                sa.select(talked_about.c.team_id, sa.func.count()).group_by(
-                    talked_about.c.team_id
-                )
+                sa.select(talked_about.c.team_id, sa.func.count()).group_by(talked_about.c.team_id)
             ),
             teams,
         )
@@ -890,9 +888,7 @@ class _Summary:
                 sa.select(Family.team_id, sa.func.count())
                 .select_from(SupervisionDiscussion)
                 .join(Family, SupervisionDiscussion.family_id == Family.id)
-                .join(
-                    SupervisionSession, SupervisionDiscussion.session_id == SupervisionSession.id
-                )
+                .join(SupervisionSession, SupervisionDiscussion.session_id == SupervisionSession.id)
                 .where(
                     SupervisionDiscussion.deleted_at.is_(None),
                     SupervisionSession.deleted_at.is_(None),

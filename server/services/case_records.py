@@ -794,7 +794,8 @@ def _worker_review_before_create(actor: User, target: Any, values: dict[str, Any
         if kind is WorkerReviewKind.ESCALATION:
             family = db.session.get(Family, target.family_id)
             team = db.session.get(Team, family.team_id) if family else None
-            contact = db.session.get(User, team.escalation_contact_id) if team else None
+            contact_id = team.escalation_contact_id if team else None
+            contact = db.session.get(User, contact_id) if contact_id else None
             values["addressed_to_id"] = decision_reviews.escalation_contact(
                 actor_id=actor.id,
                 decided_by_id=target.decided_by_id,
