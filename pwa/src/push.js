@@ -12,6 +12,8 @@ export const NotificationKinds = [
   ["assignment", "A family is assigned or handed over to you"],
   ["visit_due", "A statutory visit is due within 2 working days"],
   ["consultation_reply", "A colleague replies to a consultation you asked"],
+  ["decision_review_due", "A decision of yours reaches its review date"],
+  ["escalation", "A worker escalates a declined decision to you"],
 ];
 
 export const PushState = Object.freeze({

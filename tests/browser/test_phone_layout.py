@@ -47,6 +47,7 @@ PLAN = [
 IDS = (
     *("family", "child", "visit", "conference", "note", "judgment"),
     *("session", "discussion", "consultation", "suggestion"),
+    *("reviewed", "worker"),
 )
 
 # Every address the app answers, by who opens it. {family} and the like are
@@ -64,6 +65,14 @@ CASEWORK = [
     "#/family/{family}/child/{child}/plan",
     "#/note/{note}",
     "#/judgment/{judgment}",
+    "#/judgment/{judgment}/review",
+    "#/judgment/{reviewed}/review",
+    "#/judgment/{reviewed}/share",
+    "#/judgment/{reviewed}/propose",
+    "#/letters",
+    "#/supervision-record",
+    "#/supervision-record/{worker}",
+    "#/escalations",
     "#/group-supervision",
     "#/group-supervision/{session}",
     "#/group-supervision/{session}/{discussion}",
@@ -193,6 +202,7 @@ def council(app: Flask) -> dict[str, str]:
         demo.load_demo_data(families=12, seed=7)
         amara = db.session.scalar(sa.select(User).where(User.username == "cw.amara"))
         assert amara is not None
+        amara_id = str(amara.id)
         theirs = sa.select(Assignment.family_id).where(
             Assignment.worker_id == amara.id, Assignment.ended_on.is_(None)
         )
@@ -286,6 +296,11 @@ def council(app: Flask) -> dict[str, str]:
             "discussion": str(discussion.id),
             "consultation": first(Consultation),
             "suggestion": first(Suggestion),
+            # A decision already reviewed: its review, and sharing what it taught.
+            "reviewed": first(
+                Judgment, Judgment.family_id.in_(theirs), Judgment.reviewed_on.is_not(None)
+            ),
+            "worker": amara_id,
         }
 
 

@@ -1,6 +1,7 @@
 // The caseload: the worker's families, ordered by what needs attention.
 
 import { caseload, dueWords, search } from "../../domain/caseload.js";
+import { decisionsToReview } from "../../domain/decision-reviews.js";
 import { html, mount } from "../html.js";
 import { formatDate, tag } from "../layout.js";
 
@@ -26,6 +27,19 @@ function visitText(row) {
   return html`${workingDays <= 2 ? html`${tag("Due soon", "yellow")} ` : ""}${dueWords(row.nextVisit)}${more}`;
 }
 
+/** Decisions that reached their review date: on the caseload until they are reviewed. */
+function decisionsDue(data, user) {
+  const due = decisionsToReview(data, user);
+  if (!due.length) return "";
+  return html`<h2 class="govuk-heading-m" id="decisions-to-review-heading">Decisions to review</h2>
+    <ul class="govuk-list govuk-list--spaced" id="decisions-to-review" aria-labelledby="decisions-to-review-heading">
+      ${due.map(
+        (judgment) => html`<li><a class="govuk-link" href="#/judgment/${judgment.id}/review">${judgment.question}</a>
+          <br><span class="govuk-body-s">${data.get("family", judgment.family_id)?.display_name || "A family"}: review date ${formatDate(judgment.review_date)}</span></li>`,
+      )}
+    </ul>`;
+}
+
 export async function caseloadView(context, state = { query: "" }) {
   const { main, data, user } = context;
   const rows = search(caseload(data), state.query);
@@ -33,6 +47,7 @@ export async function caseloadView(context, state = { query: "" }) {
   mount(
     main,
     html`<h1 class="govuk-heading-l">${user?.role === "supervisor" ? "Your team's families" : "Your caseload"}</h1>
+      ${decisionsDue(data, user)}
       <form id="search" role="search" class="govuk-!-margin-bottom-6" novalidate>
         <div class="govuk-form-group">
           <label class="govuk-label" for="q">Search by family name or reference</label>
