@@ -26,14 +26,14 @@ escalations_blp = blueprint(
 )
 
 
-class RecordArgsSchema(Schema):
+class SupervisionRecordArgsSchema(Schema):
     worker_id = fields.UUID(
         load_default=None,
         metadata={"description": "The worker (supervisors); a caseworker reads their own"},
     )
 
 
-class EntrySchema(Schema):
+class SupervisionEntrySchema(Schema):
     id = fields.UUID(dump_only=True)
     worker_id = fields.UUID(
         load_default=None,
@@ -44,14 +44,14 @@ class EntrySchema(Schema):
     created_by_id = fields.UUID(dump_only=True)
 
 
-class RecordSchema(Schema):
+class SupervisionRecordSchema(Schema):
     worker_id = fields.UUID()
-    entries = fields.List(fields.Nested(EntrySchema))
+    entries = fields.List(fields.Nested(SupervisionEntrySchema))
 
 
 @records_blp.route("", methods=["GET"])
-@records_blp.arguments(RecordArgsSchema, location="query")
-@records_blp.response(200, RecordSchema)
+@records_blp.arguments(SupervisionRecordArgsSchema, location="query")
+@records_blp.response(200, SupervisionRecordSchema)
 def read_record(args: dict[str, Any]) -> dict[str, Any]:
     """Return a worker's private supervision record, oldest first (the worker or a supervisor)."""
     worker, entries = private_supervision.entries(current_user(), args["worker_id"])
@@ -60,8 +60,8 @@ def read_record(args: dict[str, Any]) -> dict[str, Any]:
 
 
 @records_blp.route("", methods=["POST"])
-@records_blp.arguments(EntrySchema)
-@records_blp.response(201, EntrySchema)
+@records_blp.arguments(SupervisionEntrySchema)
+@records_blp.response(201, SupervisionEntrySchema)
 def add_entry(data: dict[str, Any]) -> Any:
     """Add to a worker's private supervision record; never part of any family's record."""
     entry = private_supervision.add_entry(current_user(), data["worker_id"], data["body"])
@@ -69,7 +69,7 @@ def add_entry(data: dict[str, Any]) -> Any:
     return entry
 
 
-class FamilyNameSchema(Schema):
+class EscalatedFamilySchema(Schema):
     display_name = fields.String()
     local_reference = fields.String(allow_none=True)
 
@@ -79,12 +79,12 @@ class EscalationSchema(Schema):
     body = fields.String()
     created_at = fields.AwareDateTime()
     created_by_id = fields.UUID(allow_none=True)
-    family = fields.Nested(FamilyNameSchema)
+    family = fields.Nested(EscalatedFamilySchema)
     judgment = fields.Nested(output_schema(RecordKind.JUDGMENT))
     thread = fields.List(fields.Nested(output_schema(RecordKind.REVIEW)))
 
 
-class AnswerSchema(Schema):
+class EscalationAnswerSchema(Schema):
     body = fields.String(required=True, validate=validate.Length(min=1, max=20_000))
 
 
@@ -107,7 +107,7 @@ def get_escalation(escalation_id: uuid.UUID) -> dict[str, Any]:
 
 
 @escalations_blp.route("/<uuid:escalation_id>/replies", methods=["POST"])
-@escalations_blp.arguments(AnswerSchema)
+@escalations_blp.arguments(EscalationAnswerSchema)
 @escalations_blp.response(201, output_schema(RecordKind.REVIEW))
 def answer_escalation(data: dict[str, Any], escalation_id: uuid.UUID) -> Any:
     """Answer an escalation: your reply joins the decision's thread and the worker is told."""

@@ -365,7 +365,7 @@ def test_the_private_record_never_reaches_a_device(team):
 
 def test_the_private_record_is_absent_from_the_subject_access_bundle(app, make_user, make_client):
     from .casework import build_family
-    from .test_subject_access import export_bundle
+    from .test_subject_access import export_bundle, records
 
     make_user("admin", username="root", team=None)
     make_user("caseworker", username="amara")
@@ -387,7 +387,19 @@ def test_the_private_record_is_absent_from_the_subject_access_bundle(app, make_u
             json={"family_id": ids["family"], "sections": {"what_happened": "Tobi's case, today."}},
         )
     )
+    # The decision's review, by contrast, is the family's record: it is in the bundle, in words.
+    reviewed = review(
+        worker,
+        ids["judgment"],
+        "decision_review",
+        "Tobi stays with Grace.",
+        answers={**ANSWERS, "hindsight": "partly", "reviewed_on": clock.today().isoformat()},
+    )
+    assert reviewed.status_code == 201, reviewed.json
     _, archive = export_bundle(app, make_client("root"), ids["person"])
+    assert [r["review_kind"] for r in records(archive, "review")].count("decision_review") == 1
+    index = archive.read("index.html").decode()
+    assert "Was it right, with hindsight" in index and "Partly" in index
     everything = " ".join(
         archive.read(name).decode("utf-8", "replace") for name in archive.namelist()
     )
