@@ -147,7 +147,16 @@ function readPush(event) {
   }
 }
 
-const KINDS = new Set(["review_reply", "approval", "assignment", "visit_due", "visit_overdue", "consultation_reply"]);
+const KINDS = new Set([
+  "review_reply",
+  "approval",
+  "assignment",
+  "visit_due",
+  "visit_overdue",
+  "consultation_reply",
+  "decision_review_due",
+  "escalation",
+]);
 
 /** The app's address for what a push is about: the page finds the record once synced. */
 function screenFor(kind, id) {
@@ -165,6 +174,8 @@ function notificationText(kind) {
     visit_due: "A child's statutory visit is due soon.",
     visit_overdue: "A child's statutory visit is now overdue.",
     consultation_reply: "A colleague replied to your consultation.",
+    decision_review_due: "A decision of yours has reached its review date.",
+    escalation: "A worker has escalated a declined decision to you.",
     second_factor_changed: "The authenticator app for your account was changed. If this was not you, tell your administrator now.",
   };
   return texts[kind] || "Something changed. Open the app to see it.";

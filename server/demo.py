@@ -98,6 +98,11 @@ STAFF = [
     ("cw.yusuf", "Yusuf Demir", "caseworker", IN_CARE, False),
 ]
 
+# The next manager a worker's escalation of a declined decision goes to, from every
+# team (as local safeguarding escalation protocols name one): in no team, so they
+# see no family's record, only the decisions escalated to them.
+HEAD_OF_SERVICE = ("sup.head", "Grace Adeyemi, head of service")
+
 # Share of families per team; Children in Care holds fewer, more intensive cases.
 TEAM_SHARE = {NORTH: 0.4, SOUTH: 0.36, IN_CARE: 0.24}
 # cw.amara's share of the whole council: about 18 families of 200.
@@ -3233,12 +3238,23 @@ def build_council(
     return council.build(families)
 
 
+def _name_escalation_contact() -> None:
+    """Add the head of service and make them every team's escalation contact."""
+    username, name = HEAD_OF_SERVICE
+    head = accounts.create_user(username, DEMO_PASSWORD, role=Role.SUPERVISOR, display_name=name)
+    db.session.flush()
+    db.session.execute(
+        sa.update(Team).where(Team.name.in_(TEAMS)).values(escalation_contact_id=head.id)
+    )
+
+
 def load_demo_data(*, families: int, seed: int) -> dict[str, int]:
     """Create the demo staff and ``families`` families with years of work; return the counts."""
     staff = _hire_staff()
+    _name_escalation_contact()
     latest = db.session.scalar(sa.select(sa.func.max(DecisionPolicy.version))) or 0
     rows = build_council(families=families, seed=seed, staff=staff, policy_version=latest + 1)
-    counts = {"teams": len(staff.teams), "users": len(staff.people)}
+    counts = {"teams": len(staff.teams), "users": len(staff.people) + 1}  # and the head
     for model, name in INSERT_ORDER:
         batch = rows.get(model, [])
         if batch:
@@ -3311,6 +3327,8 @@ def sign_in_help() -> str:
         for username, name, role, team in DEMO_USERS
     ]
     lines.append(f"  {'practice lead':<11} {PRACTICE_LEAD[0]:<10} {PRACTICE_LEAD[1]}")
+    username, name = HEAD_OF_SERVICE
+    lines.append(f"  {'supervisor':<11} {username:<10} {name} (escalations from every team)")
     lines.append("  Other workers, same password:")
     for team in TEAMS:
         usernames = [u for u, _, _, t, active in STAFF if t == team and active]

@@ -69,7 +69,7 @@ function currentSection() {
   if (hash.startsWith("#/policy/newly-qualified")) return "newly-qualified";
   if (hash.startsWith("#/policy")) return "policy";
   if (hash.startsWith("#/subject-access")) return "subject-access";
-  for (const section of ["consultations", "suggestions", "notifications"]) {
+  for (const section of ["consultations", "suggestions", "notifications", "letters", "supervision-record", "escalations"]) {
     if (hash.startsWith(`#/${section}`)) return section;
   }
   if (hash.startsWith("#/summaries")) return "summaries";

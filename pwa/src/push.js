@@ -13,6 +13,8 @@ export const NotificationKinds = [
   ["visit_due", "A statutory visit is due within 2 working days"],
   ["visit_overdue", "The day a statutory visit was due passes with no visit"],
   ["consultation_reply", "A colleague replies to a consultation you asked"],
+  ["decision_review_due", "A decision of yours reaches its review date"],
+  ["escalation", "A worker escalates a declined decision to you"],
 ];
 
 export const PushState = Object.freeze({

@@ -20,6 +20,7 @@ from . import (
     reports,
     subject_access,
     supervision,
+    supervision_records,
     sync,
     team_lights,
 )
@@ -89,6 +90,9 @@ def register_blueprints(api: Api) -> None:
         reports.blp,
         placements.blp,
         supervision.blp,
+        supervision_records.records_blp,
+        supervision_records.escalations_blp,
+        colleagues.letters_blp,
     ):
         api.register_blueprint(module_blueprint)
     for spec in records.ROUTES:

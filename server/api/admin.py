@@ -13,7 +13,7 @@ from flask import Response, stream_with_context
 from marshmallow import Schema, fields, validate
 
 from ..audit import AuditAction, record_event
-from ..domain.errors import Forbidden, NotFound
+from ..domain.errors import Forbidden, InvalidInput, NotFound, field_errors
 from ..domain.roles import Action, Role, can
 from ..extensions import db
 from ..persistence import AuditEvent, Team, User
@@ -62,6 +62,14 @@ class UserUpdateSchema(Schema):
 class TeamSchema(Schema):
     id = fields.UUID()
     name = fields.String()
+    escalation_contact_id = fields.UUID(
+        allow_none=True,
+        metadata={"description": "Who a worker's escalation of a declined decision goes to"},
+    )
+
+
+class TeamUpdateSchema(Schema):
+    escalation_contact_id = fields.UUID(required=True, allow_none=True)
 
 
 class EnrolmentCodeSchema(Schema):
@@ -268,3 +276,30 @@ def list_teams() -> list[Team]:
     """List the teams."""
     current_user()
     return list(db.session.scalars(sa.select(Team).order_by(Team.name)))
+
+
+@teams_blp.route("/<uuid:team_id>", methods=["PATCH"])
+@teams_blp.arguments(TeamUpdateSchema)
+@teams_blp.response(200, TeamSchema)
+def update_team(data: dict[str, Any], team_id: uuid.UUID) -> Team:
+    """Name the manager this team's escalations go to (admins): a supervisor, or none."""
+    _admin()
+    team = db.session.get(Team, team_id)
+    if team is None:
+        raise NotFound()
+    contact_id = data["escalation_contact_id"]
+    if contact_id is not None:
+        contact = db.session.get(User, contact_id)
+        if contact is None or not contact.active or contact.role != Role.SUPERVISOR:
+            raise InvalidInput(
+                errors=field_errors(escalation_contact_id="Choose an active supervisor.")
+            )
+    team.escalation_contact_id = contact_id
+    record_event(
+        AuditAction.UPDATE,
+        "team",
+        record_id=team.id,
+        detail={"escalation_contact_id": str(contact_id) if contact_id else None},
+    )
+    db.session.commit()
+    return team

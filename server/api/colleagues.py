@@ -6,9 +6,10 @@ import uuid
 from typing import Any
 
 import sqlalchemy as sa
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from ..domain.errors import NotFound
+from ..domain.lights import Light
 from ..domain.practice import ANSWERS, ASKER_KEY_PATTERN
 from ..extensions import db
 from ..persistence import Consultation, Suggestion, User
@@ -22,6 +23,9 @@ consultations_blp = blueprint(
 )
 suggestions_blp = blueprint("suggestions", "/api/suggestions", "Practice suggestions from staff")
 directory_blp = blueprint("directory", "/api/directory", "Colleagues' names, roles and teams")
+letters_blp = blueprint(
+    "peer-letters", "/api/peer-letters", "Learning from decisions' reviews, shared anonymously"
+)
 
 
 class ColleagueSchema(Schema):
@@ -84,6 +88,29 @@ class SuggestionSchema(Schema):
     status = fields.String(dump_only=True)
     response = fields.String(dump_only=True, allow_none=True)
     responded_at = fields.AwareDateTime(dump_only=True, allow_none=True)
+    # A proposed change of light for a kind of decision, carrying the evidence for it
+    # (from a decision's review, written so that it identifies no family).
+    category = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(min=1, max=60),
+        metadata={"description": "The decision category whose light it proposes to change"},
+    )
+    proposed_light = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.OneOf([light.value for light in Light]),
+    )
+    evidence = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(min=1, max=20_000)
+    )
+
+    @validates_schema
+    def light_with_category(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        if data.get("proposed_light") and not data.get("category"):
+            raise ValidationError("Choose the kind of decision.", "category")
+        if data.get("category") and not data.get("proposed_light"):
+            raise ValidationError("Choose the light you propose.", "proposed_light")
 
 
 class AnswerSchema(Schema):
@@ -173,7 +200,14 @@ def list_suggestions(args: dict[str, Any]) -> dict[str, Any]:
 @suggestions_blp.response(201, SuggestionSchema)
 def submit_suggestion(data: dict[str, Any]) -> Suggestion:
     """Put forward an idea for practice."""
-    suggestion = practice.submit_suggestion(current_user(), data["title"], data["body"])
+    suggestion = practice.submit_suggestion(
+        current_user(),
+        data["title"],
+        data["body"],
+        category=data["category"],
+        proposed_light=data["proposed_light"],
+        evidence=data["evidence"],
+    )
     db.session.commit()
     return suggestion
 
@@ -199,3 +233,33 @@ def answer_suggestion(data: dict[str, Any], suggestion_id: uuid.UUID) -> Suggest
     )
     db.session.commit()
     return suggestion
+
+
+class PeerLetterSchema(Schema):
+    id = fields.UUID(dump_only=True)
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    body = fields.String(required=True, validate=validate.Length(min=1, max=20_000))
+    category = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=60))
+    posted_at = fields.AwareDateTime(dump_only=True)
+
+
+@letters_blp.route("", methods=["GET"])
+@letters_blp.arguments(PageArgsSchema, location="query")
+@letters_blp.response(200, page_schema(PeerLetterSchema, "PeerLetterPage"))
+def list_letters(args: dict[str, Any]) -> dict[str, Any]:
+    """List peer letters, newest first: none names a family or who wrote it."""
+    page, size = args["page"], args["page_size"]
+    total, items = practice.peer_letters(current_user(), page, size)
+    return {"items": items, "page": page, "page_size": size, "total": total}
+
+
+@letters_blp.route("", methods=["POST"])
+@letters_blp.arguments(PeerLetterSchema)
+@letters_blp.response(201, PeerLetterSchema)
+def post_letter(data: dict[str, Any]) -> Any:
+    """Share what a decision's review taught you; the letter keeps no link to you or the family."""
+    letter = practice.post_peer_letter(
+        current_user(), data["title"], data["body"], data["category"]
+    )
+    db.session.commit()
+    return letter

@@ -18,6 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from marshmallow import Schema, fields, validate
 
+from ..domain.decision_reviews import Hindsight, WorkerReviewKind
 from ..domain.group_supervision import ACTION_STATUSES
 from ..domain.records import RecordKind
 from .fields import (
@@ -100,6 +101,18 @@ class ConferenceInviteeSchema(StrictSchema):
     person_id = fields.UUID(allow_none=True)
     relationship_id = fields.UUID(allow_none=True)
     role = short_text()
+
+
+class DecisionReviewSchema(StrictSchema):
+    """The worker's answers when a decision is reviewed (``review_kind`` decision_review)."""
+
+    what_happened = long_text()
+    hindsight = choice([value.value for value in Hindsight], allow_none=True)
+    differently = long_text(allow_none=True)
+    family_view_now = long_text(allow_none=True)
+    reviewed_on = StoredDate(
+        required=True, metadata={"description": "The day the worker reviewed the decision"}
+    )
 
 
 class ReflectiveQuestionSchema(StrictSchema):
@@ -253,10 +266,13 @@ WRITABLE: dict[RecordKind, dict[str, fields.Field]] = {
                 # A worker asks to talk it through; a supervisor drew it into the monthly sample.
                 "ask_to_discuss",
                 "sampled",
+                *(kind.value for kind in WorkerReviewKind),
             ],
             required=True,
         ),
         "body": required_text(20_000),
+        # A decision's review: the answers; its body is the outcome of the review.
+        "answers": fields.Nested(DecisionReviewSchema, allow_none=True),
     },
     RecordKind.CONFERENCE: {
         "family_id": fields.UUID(required=True),
@@ -366,6 +382,8 @@ SERVER_SET: dict[RecordKind, dict[str, fields.Field]] = {
         "state": fields.String(),
         "signed_at": fields.AwareDateTime(allow_none=True),
         **DEVICE_TIMES,
+        # An escalation: the manager it went to (the team's escalation contact).
+        "addressed_to_id": fields.UUID(allow_none=True),
     },
     RecordKind.SUPERVISION_SESSION: {
         "team_id": fields.UUID(),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rq import cron
 
+from .decisions import remind_decisions_due_for_review
 from .queue import DEFAULT_QUEUE, EXPORT_QUEUE
 from .reports import produce_monthly_summary
 from .sessions import end_expired_sessions
@@ -14,6 +15,8 @@ from .visits import remind_visits_due
 cron.register(end_expired_sessions, DEFAULT_QUEUE, interval=15 * 60)
 # Weekday mornings, before visits are planned for the day.
 cron.register(remind_visits_due, DEFAULT_QUEUE, cron="0 7 * * 1-5")
+# Every morning, weekends too: a decision's review date is whatever day the worker chose.
+cron.register(remind_decisions_due_for_review, DEFAULT_QUEUE, cron="5 7 * * *")
 # Nightly: subject access bundles hold case content and are kept 30 days.
 cron.register(clear_old_subject_access_bundles, DEFAULT_QUEUE, cron="30 2 * * *")
 # Nightly, early: last month's service summary. On the 1st it is made; on other nights

@@ -31,10 +31,12 @@ from .practice import (
     Consultation,
     ConsultationReply,
     DecisionPolicy,
+    PeerLetter,
     Suggestion,
 )
 from .reports import ServiceSummary
 from .subject_access import SubjectAccessExport
+from .supervision import SupervisionRecord
 from .sync import SyncChange, SyncCheckpoint, SyncRejection, SyncState
 from .team_lights import NewlyQualifiedLights, PolicyTrial
 
@@ -57,6 +59,7 @@ __all__ = [
     "Membership",
     "NewlyQualifiedLights",
     "Note",
+    "PeerLetter",
     "Person",
     "PlacementAddress",
     "PlanAction",
@@ -71,6 +74,7 @@ __all__ = [
     "SubjectAccessExport",
     "Suggestion",
     "SupervisionDiscussion",
+    "SupervisionRecord",
     "SupervisionSession",
     "SyncChange",
     "SyncCheckpoint",

@@ -25,6 +25,11 @@ class Team(Model):
     queue_age_days: Mapped[int] = mapped_column(default=60, server_default="60")
     sample_size: Mapped[int] = mapped_column(default=2, server_default="2")
     sample_size_new: Mapped[int] = mapped_column(default=4, server_default="4")
+    # Who a worker's escalation of a declined decision goes to: the next manager
+    # (the team supervisor's manager), as the council's escalation protocol names.
+    escalation_contact_id: Mapped[uuid.UUID | None] = mapped_column(
+        sa.ForeignKey("user_account.id", use_alter=True)
+    )
 
 
 class User(Model):
@@ -52,7 +57,7 @@ class User(Model):
     # the first year after it, their team's lights for newly qualified workers apply.
     qualified_on: Mapped[date | None]
 
-    team: Mapped[Team | None] = relationship(lazy="joined")
+    team: Mapped[Team | None] = relationship(lazy="joined", foreign_keys=[team_id])
 
 
 class Device(Model):

@@ -335,9 +335,15 @@ class Review(CaseRecord):
     target_kind: Mapped[str] = mapped_column(sa.String(20))
     target_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, index=True)
     parent_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("review.id"))
-    # comment, question, reply, acknowledgement, discussed, approve, decline
+    # comment, question, reply, acknowledgement, discussed, approve, decline;
+    # the author's disagreement with a declined decision, its escalation, and the
+    # decision's review (domain.decision_reviews)
     review_kind: Mapped[str] = mapped_column(sa.String(20))
     body: Mapped[str] = mapped_column(text)
+    # A decision's review: the worker's answers (what happened, with hindsight...).
+    answers: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    # An escalation: the manager it went to, set by the server from the team's settings.
+    addressed_to_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("user_account.id"))
     state: Mapped[str] = mapped_column(sa.String(10), default="signed")
     signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     device_written_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

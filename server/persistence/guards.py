@@ -17,8 +17,9 @@ from ..domain.errors import RecordEnded, RecordSigned, RuleBroken
 from ..domain.records import FROZEN_WHEN_ENDED, SIGNABLE, SignState
 from .audit import AuditEvent
 from .case import CaseRecord, RecordHistory
+from .supervision import SupervisionRecord
 
-APPEND_ONLY = (AuditEvent, RecordHistory)
+APPEND_ONLY = (AuditEvent, RecordHistory, SupervisionRecord)
 # Bookkeeping that changes whenever a workflow column does.
 BOOKKEEPING = frozenset({"version", "updated_at", "updated_by_id"})
 

@@ -107,3 +107,24 @@ class Suggestion(Model):
     response: Mapped[str | None] = mapped_column(sa.Text)
     responded_by_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("user_account.id"))
     responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A proposed change of light for a decision category, from a decision's review:
+    # the category, the light proposed and the anonymised evidence for it.
+    category: Mapped[str | None] = mapped_column(sa.String(60))
+    proposed_light: Mapped[str | None] = mapped_column(sa.String(10))
+    evidence: Mapped[str | None] = mapped_column(sa.Text)
+
+
+class PeerLetter(Model):
+    """Learning from a decision's review, shared with peers: anonymised, like a consultation.
+
+    Holds no link to a family, a decision or its writer.
+    """
+
+    __tablename__ = "peer_letter"
+
+    id: Mapped[uuid_pk]
+    title: Mapped[str] = mapped_column(sa.String(200))
+    body: Mapped[str] = mapped_column(sa.Text)
+    # The decision category it is about, so peers can find learning on the kind of decision.
+    category: Mapped[str | None] = mapped_column(sa.String(60))
+    posted_at: Mapped[timestamp]

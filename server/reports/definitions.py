@@ -109,10 +109,14 @@ MEASURES: dict[str, tuple[str, ...]] = {
         "their review date: of those, the ones reviewed on or before that date.",
     ),
     "supervision": (
-        "Relational notes signed in the period, and those a supervisor has responded to. "
-        "Median days to a response: from the note being signed to a supervisor's first "
-        "response, in days and parts of a day. A response after the period counts: the "
-        "figure is as it was when the summary was produced.",
+        "Notes and decisions talked about in supervision: those with a comment, question, "
+        "reply, mark of discussion, or a worker's disagreement or escalation made in the "
+        "period, each counted once. Families discussed in group supervision: each family "
+        "discussed at a session held in the period. Decisions reviewed: judgments whose "
+        "review was made in the period.",
+        "These are counts of conversations held, never a ranking or a target: how fast a "
+        "supervisor responds is not measured, because timing responses turns supervision "
+        "back into sign-off.",
     ),
     "conferences": (
         "Offered: family group conferences referred in the period (or, with no referral date, "

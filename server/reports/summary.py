@@ -37,7 +37,6 @@ from ..domain.disclosure import (
     rate,
     statistic,
 )
-from ..domain.supervision_queue import REQUEST_KINDS
 from ..extensions import db
 from ..persistence import (
     Assignment,
@@ -46,17 +45,23 @@ from ..persistence import (
     Family,
     Interaction,
     Judgment,
-    Note,
     Person,
     PlanAction,
     Review,
     Suggestion,
+    SupervisionDiscussion,
+    SupervisionSession,
     Team,
     User,
 )
 from ..services.statutory import VisitOutcome, statutory_visits_due
 from ..vocabularies import vocabularies
 from .definitions import definitions_for
+
+# Supervision kinds that are a conversation (a worker's disagreement and its
+# escalation too); not an approval, a decline or an acknowledgement, which are
+# decisions about the work rather than talk about it.
+CONVERSATION_KINDS = ("comment", "question", "reply", "discussed", "disagreement", "escalation")
 
 Progress = Callable[[int, str], None]
 Counts = dict[tuple[Any, Any], int]
@@ -65,7 +70,6 @@ TITLE = "Council service summary"
 COUNCIL = "Council"
 ALLOCATED_WORKER = "allocated_worker"
 STATUTORY_VISIT = "statutory_visit"
-SUPERVISOR = "supervisor"
 CONTINUITY_MONTHS = 12
 CONTACT_CHART_MONTHS = 12
 DAYS_PER_MONTH = 365.25 / 12
@@ -147,13 +151,6 @@ def _days_between(later: Any, earlier: Any) -> Any:
     """Return the days from one date to another, as a number."""
     if _postgres():
         return sa.cast(later, sa.Date) - sa.cast(earlier, sa.Date)
-    return sa.func.julianday(later) - sa.func.julianday(earlier)
-
-
-def _days_elapsed(later: Any, earlier: Any) -> Any:
-    """Return the time from one timestamp to another, in days with a fraction."""
-    if _postgres():
-        return sa.func.extract("epoch", later - earlier) / 86400.0
     return sa.func.julianday(later) - sa.func.julianday(earlier)
 
 
@@ -861,57 +858,75 @@ class _Summary:
     # supervision ----------------------------------------------------------------------------
 
     def supervision(self) -> None:
+        """Count supervision conversations held and decisions reviewed: counts, never ranked.
+
+        Not a turnaround median: timing responses rebuilds the sign-off queue
+        that supervision by conversation replaces (docs/metrics.md says why).
+        """
         teams = self.teams
-        first_response = (
-            sa.select(sa.func.min(Review.created_at))
-            .join(User, Review.created_by_id == User.id)
+        talked_about = (
+            sa.select(Family.team_id.label("team_id"), Review.target_id.label("target_id"))
+            .select_from(Review)
+            .join(Family, Review.family_id == Family.id)
             .where(
-                Review.target_kind == "note",
-                Review.target_id == Note.id,
                 Review.deleted_at.is_(None),
-                # Drawing a note into the monthly sample is not a response to it.
-                Review.review_kind.not_in(REQUEST_KINDS),
-                User.role == SUPERVISOR,
-            )
-            .correlate(Note)
-            .scalar_subquery()
-        )
-        signed = (
-            sa.select(
-                Family.team_id.label("team_id"),
-                Note.signed_at,
-                first_response.label("responded_at"),
-            )
-            .select_from(Note)
-            .join(Family, Note.family_id == Family.id)
-            .where(
-                Note.deleted_at.is_(None),
-                Note.state == "signed",
-                self.in_period(Note.signed_at),
+                Review.review_kind.in_(CONVERSATION_KINDS),
+                self.in_period(Review.created_at),
                 self.live_family(),
             )
-            .subquery("signed_note")
+            .distinct()
+            .subquery("talked_about")
         )
-        # One pass: a note with no response yet is a row with no value.
-        turnaround = sa.select(
-            signed.c.team_id,
-            _days_elapsed(signed.c.responded_at, signed.c.signed_at).label("value"),
+        conversations = _column(
+            _by_team(
+                sa.select(talked_about.c.team_id, sa.func.count()).group_by(talked_about.c.team_id)
+            ),
+            teams,
         )
-        medians = _medians(turnaround)
-        notes = _column({team: spread.rows for team, spread in medians[0].items()}, teams)
-        responded = _column({team: spread.values for team, spread in medians[0].items()}, teams)
+        discussed = _column(
+            _by_team(
+                sa.select(Family.team_id, sa.func.count())
+                .select_from(SupervisionDiscussion)
+                .join(Family, SupervisionDiscussion.family_id == Family.id)
+                .join(SupervisionSession, SupervisionDiscussion.session_id == SupervisionSession.id)
+                .where(
+                    SupervisionDiscussion.deleted_at.is_(None),
+                    SupervisionSession.deleted_at.is_(None),
+                    self.in_period(SupervisionSession.held_at),
+                    self.live_family(),
+                )
+                .group_by(Family.team_id)
+            ),
+            teams,
+        )
+        reviewed = _column(
+            _by_team(
+                sa.select(Family.team_id, sa.func.count())
+                .select_from(Judgment)
+                .join(Family, Judgment.family_id == Family.id)
+                .where(
+                    Judgment.deleted_at.is_(None),
+                    Judgment.state == "signed",
+                    self.dates_in_period(Judgment.reviewed_on),
+                    self.live_family(),
+                )
+                .group_by(Family.team_id)
+            ),
+            teams,
+        )
         self.add(
             _table(
                 "supervision",
-                "Supervision turnaround",
-                "Relational notes signed in the period, how many a supervisor has responded "
-                "to, and the median days from signing to the first response.",
+                "Supervision conversations and decisions reviewed",
+                "Notes and decisions talked about in supervision in the period, families "
+                "discussed in group supervision, and decisions reviewed. Counts of what "
+                "happened, not a ranking and not a target.",
                 [
-                    "Notes signed",
-                    "Notes with a supervisor's response",
-                    "Median days to the first response",
+                    "Notes and decisions talked about in supervision",
+                    "Families discussed in group supervision",
+                    "Decisions reviewed",
                 ],
-                [notes, responded, _statistic_column(medians, teams)],
+                [conversations, discussed, reviewed],
                 teams,
             )
         )

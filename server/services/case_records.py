@@ -20,7 +20,8 @@ from sync.merge import MERGE_RULES, MergeRule, merge_fields
 
 from .. import access, clock
 from ..audit import AuditAction, record_event
-from ..domain import group_supervision, lights, plans, supervision_queue
+from ..domain import decision_reviews, group_supervision, lights, plans, supervision_queue
+from ..domain.decision_reviews import WorkerReviewKind
 from ..domain.errors import (
     Forbidden,
     IdUnavailable,
@@ -60,6 +61,7 @@ from ..persistence import (
     Review,
     SupervisionDiscussion,
     SupervisionSession,
+    Team,
     User,
     bulk,
 )
@@ -743,6 +745,11 @@ def _review_before_create(actor: User, _record: Any, values: dict[str, Any]) -> 
         if parent is None or parent.target_id != target.id:
             raise InvalidInput(errors=field_errors(parent_id="No such comment on this record."))
     kind = values["review_kind"]
+    if kind in WORKER_REVIEW_KINDS:
+        _worker_review_before_create(actor, target, values)
+        return
+    if values.get("answers") is not None:
+        raise InvalidInput(errors=field_errors(answers="Only a decision's review has answers."))
     if kind in supervision_queue.REQUEST_KINDS:
         supervision_queue.ensure_can_request(
             kind,
@@ -825,6 +832,9 @@ def _review_after_create(actor: User, review: Review, _data: dict[str, Any]) -> 
     if review.review_kind in supervision_queue.REQUEST_KINDS:
         return  # it waits in the supervisor's queue; nobody needs a push for it
     target = _visible(RecordKind(review.target_kind), actor, review.target_id)
+    if review.review_kind in WORKER_REVIEW_KINDS:
+        _worker_review_after_create(actor, review, target)
+        return
     if review.review_kind in ("approve", "decline"):
         kind, people = NotificationKind.APPROVAL, {target.created_by_id}
     elif review.review_kind == "reply" and review.parent_id is not None:
@@ -837,6 +847,91 @@ def _review_after_create(actor: User, review: Review, _data: dict[str, Any]) -> 
     recipients = {person for person in people if person is not None and person != actor.id}
     if recipients:
         notify(recipients, kind, review.id)
+
+
+WORKER_REVIEW_KINDS = frozenset(kind.value for kind in WorkerReviewKind)
+
+
+def _current_workers(family_id: uuid.UUID) -> set[uuid.UUID]:
+    return set(
+        db.session.scalars(
+            sa.select(Assignment.worker_id).where(
+                Assignment.family_id == family_id,
+                Assignment.ended_on.is_(None),
+                Assignment.deleted_at.is_(None),
+            )
+        )
+    )
+
+
+def _worker_review_before_create(actor: User, target: Any, values: dict[str, Any]) -> None:
+    """Check a worker's disagreement, escalation or review of a decision, and apply it."""
+    if not isinstance(target, Judgment):
+        raise InvalidInput(
+            errors=field_errors(review_kind="Only decisions are disagreed with or reviewed.")
+        )
+    kind = WorkerReviewKind(values["review_kind"])
+    if kind is not WorkerReviewKind.DECISION_REVIEW:
+        if values.get("answers") is not None:
+            raise InvalidInput(errors=field_errors(answers="Only a decision's review has answers."))
+        decision_reviews.ensure_can_disagree(
+            actor_id=actor.id, author_id=target.created_by_id, status=target.status
+        )
+        if kind is WorkerReviewKind.ESCALATION:
+            family = db.session.get(Family, target.family_id)
+            team = db.session.get(Team, family.team_id) if family else None
+            contact_id = team.escalation_contact_id if team else None
+            contact = db.session.get(User, contact_id) if contact_id else None
+            values["addressed_to_id"] = decision_reviews.escalation_contact(
+                actor_id=actor.id,
+                decided_by_id=target.decided_by_id,
+                contact_id=contact.id if contact is not None and contact.active else None,
+            )
+        return
+    decision_reviews.ensure_can_review(
+        actor_id=actor.id,
+        author_id=target.created_by_id,
+        current_workers=_current_workers(target.family_id),
+    )
+    decision_reviews.ensure_not_reviewed(target.reviewed_on)
+    answers = values.get("answers") or {}
+    reviewed_on = answers.get("reviewed_on") or clock.today()
+    decision_reviews.check_review(answers, reviewed_on, clock.today())
+    # Set directly, not by an amendment: learning from a decision is not correcting an error.
+    target.review_outcome, target.reviewed_on = values["body"], reviewed_on
+    _bump(target, actor)
+    _write_history(
+        target,
+        {
+            "review_outcome": {"old": None, "new": target.review_outcome},
+            "reviewed_on": {"old": None, "new": reviewed_on},
+        },
+    )
+    record_event(
+        AuditAction.UPDATE,
+        RecordKind.JUDGMENT.value,
+        record_id=target.id,
+        family_id=target.family_id,
+        detail={"fields": ["review_outcome", "reviewed_on"], "conflict": []},
+    )
+
+
+def _worker_review_after_create(actor: User, review: Review, target: Any) -> None:
+    """Tell the decider of a disagreement, and the next manager of an escalation."""
+    if review.review_kind == WorkerReviewKind.DECISION_REVIEW:
+        return
+    decider = {target.decided_by_id} - {None, actor.id}
+    if decider:
+        notify(decider, NotificationKind.REVIEW_REPLY, review.id)
+    if review.review_kind == WorkerReviewKind.ESCALATION and review.addressed_to_id:
+        notify({review.addressed_to_id}, NotificationKind.ESCALATION, review.id)
+        record_event(
+            AuditAction.CREATE,
+            "escalation",
+            record_id=review.id,
+            family_id=review.family_id,
+            detail={"judgment_id": str(target.id), "to": str(review.addressed_to_id)},
+        )
 
 
 def _assignment_after_create(actor: User, assignment: Assignment, _data: dict[str, Any]) -> None:

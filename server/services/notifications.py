@@ -30,6 +30,8 @@ class NotificationKind(StrEnum):
     VISIT_OVERDUE = "visit_overdue"  # a child's statutory check's day passed with no visit
     CONSULTATION_REPLY = "consultation_reply"  # shown by the asker's own device
     SECOND_FACTOR_CHANGED = "second_factor_changed"  # your authenticator app was set or changed
+    DECISION_REVIEW_DUE = "decision_review_due"  # a decision of yours reached its review date
+    ESCALATION = "escalation"  # a worker escalated a declined decision to you
 
 
 # A warning about the account itself cannot be turned off: it is how the owner

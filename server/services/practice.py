@@ -15,7 +15,7 @@ from ..domain.practice import (
     ensure_can_consult,
 )
 from ..extensions import db
-from ..persistence import Consultation, ConsultationReply, Suggestion, User
+from ..persistence import Consultation, ConsultationReply, PeerLetter, Suggestion, User
 
 
 def post_consultation(
@@ -93,9 +93,28 @@ def reply(
     return answer
 
 
-def submit_suggestion(actor: User, title: str, body: str) -> Suggestion:
-    """Any member of staff puts forward an idea; everyone can follow what became of it."""
-    suggestion = Suggestion(title=title, body=body, created_by_id=actor.id)
+def submit_suggestion(
+    actor: User,
+    title: str,
+    body: str,
+    *,
+    category: str | None = None,
+    proposed_light: str | None = None,
+    evidence: str | None = None,
+) -> Suggestion:
+    """Any member of staff puts forward an idea; everyone can follow what became of it.
+
+    From a decision's review, the idea may be a change of light for a category
+    of decision, with the evidence for it.
+    """
+    suggestion = Suggestion(
+        title=title,
+        body=body,
+        created_by_id=actor.id,
+        category=category,
+        proposed_light=proposed_light,
+        evidence=evidence,
+    )
     db.session.add(suggestion)
     db.session.flush()
     return suggestion
@@ -114,3 +133,29 @@ def answer_suggestion(
     suggestion.responded_by_id = actor.id
     suggestion.responded_at = clock.now()
     return suggestion
+
+
+def post_peer_letter(actor: User, title: str, body: str, category: str | None) -> PeerLetter:
+    """Share learning with peers: the letter names neither its writer nor a family.
+
+    Like a consultation, it is not audited against its writer: the audit log
+    would otherwise say who wrote each letter.
+    """
+    ensure_can_consult(actor.role)
+    letter = PeerLetter(title=title, body=body, category=category)
+    db.session.add(letter)
+    db.session.flush()
+    return letter
+
+
+def peer_letters(actor: User, page: int, size: int) -> tuple[int, list[PeerLetter]]:
+    """Return how many peer letters there are, and one page of them, newest first."""
+    ensure_can_consult(actor.role)
+    total = db.session.scalar(sa.select(sa.func.count(PeerLetter.id))) or 0
+    rows = db.session.scalars(
+        sa.select(PeerLetter)
+        .order_by(PeerLetter.posted_at.desc(), PeerLetter.id)
+        .limit(size)
+        .offset((page - 1) * size)
+    )
+    return total, list(rows)

@@ -80,6 +80,7 @@ STAFF_COLUMNS = (
     "worker_id",
     "coordinator_id",
     "decided_by_id",
+    "addressed_to_id",
     "changed_by_id",
     "user_id",
 )

@@ -120,6 +120,12 @@ FIELD_LABELS: dict[str, str] = {
     "parent_id": "In reply to",
     "review_kind": "Kind",
     "body": "What was written",
+    "answers": "The worker's review of the decision",
+    "addressed_to_id": "Escalated to",
+    "what_happened": "What happened",
+    "hindsight": "Was it right, with hindsight",
+    "differently": "What the worker would do differently",
+    "family_view_now": "The family's view now",
     "referrer": "Referred by",
     "referred_on": "Referred",
     "child_advocate": "Child's advocate",
@@ -196,6 +202,7 @@ APP_CODES = frozenset(
         "status",
         "review_status",
         "review_kind",
+        "hindsight",
         "timeliness",
         "answer",
         "from_visit",
@@ -219,7 +226,7 @@ RECORD_KEYS = frozenset(
 # Columns shown only as the record's reference, or not at all.
 NOT_SHOWN = frozenset({"id", "version", "item_key"})
 # Staff columns: a user's id, shown as their name.
-STAFF_KEYS = re.compile(r"(^|_)(by|worker|coordinator|owner|user|facilitator)_id$")
+STAFF_KEYS = re.compile(r"(^|_)(by|worker|coordinator|owner|user|facilitator|to)_id$")
 PERSON_KEYS = re.compile(r"(^|_)(person|child)_ids?$")
 # When each kind of record happened, first one found; any record falls back to when it
 # was written or signed on the device, then when the council recorded it.

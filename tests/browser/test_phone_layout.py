@@ -48,6 +48,7 @@ IDS = (
     *("family", "child", "visit", "conference", "note", "judgment"),
     *("session", "discussion", "consultation", "suggestion", "team"),
     *("ended_child", "ended_plan"),
+    *("reviewed", "worker"),
 )
 
 # Every address the app answers, by who opens it. {family} and the like are
@@ -66,6 +67,14 @@ CASEWORK = [
     "#/family/{family}/child/{ended_child}/plan/{ended_plan}/correct",
     "#/note/{note}",
     "#/judgment/{judgment}",
+    "#/judgment/{judgment}/review",
+    "#/judgment/{reviewed}/review",
+    "#/judgment/{reviewed}/share",
+    "#/judgment/{reviewed}/propose",
+    "#/letters",
+    "#/supervision-record",
+    "#/supervision-record/{worker}",
+    "#/escalations",
     "#/group-supervision",
     "#/group-supervision/{session}",
     "#/group-supervision/{session}/{discussion}",
@@ -210,6 +219,7 @@ def council(app: Flask) -> dict[str, str]:
         amara = db.session.scalar(sa.select(User).where(User.username == "cw.amara"))
         assert amara is not None
         team = str(amara.team_id)
+        amara_id = str(amara.id)
         theirs = sa.select(Assignment.family_id).where(
             Assignment.worker_id == amara.id, Assignment.ended_on.is_(None)
         )
@@ -327,6 +337,11 @@ def council(app: Flask) -> dict[str, str]:
             "consultation": first(Consultation),
             "suggestion": first(Suggestion),
             "team": team,
+            # A decision already reviewed: its review, and sharing what it taught.
+            "reviewed": first(
+                Judgment, Judgment.family_id.in_(theirs), Judgment.reviewed_on.is_not(None)
+            ),
+            "worker": amara_id,
         }
 
 

@@ -543,15 +543,20 @@ def test_judgments_by_light_and_the_familys_view(summary: dict[str, Any]) -> Non
     }
 
 
-def test_supervision_turnaround(summary: dict[str, Any]) -> None:
-    # Notes signed: North 7, South 1 (its draft not), so North hidden too.
-    # Supervisor's first responses after 1, 2, 2, 3, 4, 5 days: median 2.5.
+def test_supervision_counts_conversations_and_reviews_never_a_median(
+    summary: dict[str, Any],
+) -> None:
+    # Talked about: North's 7 notes (each counted once, however many comments);
+    # South's signed note had no conversation. Reviewed: North's 6 green decisions,
+    # reviewed on 14 October. No group supervision in the period.
     assert table(summary, "supervision") == {
-        "East": [0, 0, "x"],
-        "North": ["c", 6, 2.5],
-        "South": ["c", 0, "x"],
-        "Council": [8, 6, 2.5],
+        "East": [0, 0, 0],
+        "North": [7, 0, 6],
+        "South": [0, 0, 0],
+        "Council": [7, 0, 6],
     }
+    columns = next(t for t in summary["tables"] if t["id"] == "supervision")["columns"]
+    assert not any("median" in str(column).lower() for column in columns)
 
 
 def test_family_group_conferences(summary: dict[str, Any]) -> None:

@@ -52,6 +52,9 @@ function caseworkLinks(link, role, inboxCount) {
                 ${role === "supervisor" ? link("#/policy", "Decision policy", "policy") : ""}
                 ${role === "caseworker" || role === "supervisor" ? link("#/group-supervision", "Group supervision", "group-supervision") : ""}
                 ${role === "caseworker" || role === "supervisor" ? link("#/consultations", "Peer consultations", "consultations") : ""}
+                ${role === "caseworker" || role === "supervisor" ? link("#/letters", "Letters from peers", "letters") : ""}
+                ${role === "caseworker" || role === "supervisor" ? link("#/supervision-record", "Supervision record", "supervision-record") : ""}
+                ${role === "supervisor" ? link("#/escalations", "Escalations", "escalations") : ""}
                 ${link("#/suggestions", "Suggestions", "suggestions")}
                 ${link("#/notifications", "Notifications", "notifications")}
                 ${link("#/sync", "Sync", "sync")}

@@ -25,6 +25,10 @@ import { askView, consultationView, consultationsView } from "./views/consultati
 import { suggestView, suggestionView, suggestionsView } from "./views/suggestions.js";
 import { analystSignOut, summariesView } from "./views/summaries.js";
 import { subjectAccessView } from "./views/subject-access.js";
+import { decisionReviewView } from "./views/decision-review.js";
+import { lettersView, proposeLightView, shareLetterView } from "./views/learning.js";
+import { supervisionRecordView } from "./views/supervision-record.js";
+import { escalationsView } from "./views/escalations.js";
 import { html, mount } from "./html.js";
 
 const ID = "([0-9a-f-]{36})";
@@ -50,6 +54,12 @@ export const routes = [
   route(`#/family/${ID}/child/${ID}/plan/${ID}/correct`, planCorrectionView),
   route(`#/note/${ID}`, noteView),
   route(`#/judgment/${ID}`, judgmentView),
+  route(`#/judgment/${ID}/review`, decisionReviewView),
+  route(`#/judgment/${ID}/share`, shareLetterView),
+  route(`#/judgment/${ID}/propose`, proposeLightView),
+  route("#/letters", lettersView),
+  route(`#/supervision-record(?:/${ID})?`, supervisionRecordView),
+  route("#/escalations", escalationsView),
   route("#/reviews", reviewsView),
   route("#/inbox", inboxView),
   route("#/sync", syncView),

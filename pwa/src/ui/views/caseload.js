@@ -2,8 +2,9 @@
 // leading with relationships; each row says why it is where it is.
 
 import { Reason, caseload, dueWords, reasonWords, search } from "../../domain/caseload.js";
+import { decisionsToReview } from "../../domain/decision-reviews.js";
 import { html, mount } from "../html.js";
-import { tag } from "../layout.js";
+import { formatDate, tag } from "../layout.js";
 import { responsiveTable } from "../tables.js";
 
 function contactText(row) {
@@ -38,6 +39,19 @@ function reasonsText(row) {
   return lines.length === 1 ? lines[0] : html`<ul class="govuk-list govuk-list--bullet govuk-!-margin-bottom-0">${lines.map((line) => html`<li>${line}</li>`)}</ul>`;
 }
 
+/** Decisions that reached their review date: on the caseload until they are reviewed. */
+function decisionsDue(data, user) {
+  const due = decisionsToReview(data, user);
+  if (!due.length) return "";
+  return html`<h2 class="govuk-heading-m" id="decisions-to-review-heading">Decisions to review</h2>
+    <ul class="govuk-list govuk-list--spaced" id="decisions-to-review" aria-labelledby="decisions-to-review-heading">
+      ${due.map(
+        (judgment) => html`<li><a class="govuk-link" href="#/judgment/${judgment.id}/review">${judgment.question}</a>
+          <br><span class="govuk-body-s">${data.get("family", judgment.family_id)?.display_name || "A family"}: review date ${formatDate(judgment.review_date)}</span></li>`,
+      )}
+    </ul>`;
+}
+
 export async function caseloadView(context, state = { query: "" }) {
   const { main, data, user } = context;
   const rows = search(caseload(data, undefined, { me: user?.id ?? null }), state.query);
@@ -45,6 +59,7 @@ export async function caseloadView(context, state = { query: "" }) {
   mount(
     main,
     html`<h1 class="govuk-heading-l">${user?.role === "supervisor" ? "Your team's families" : "Your caseload"}</h1>
+      ${decisionsDue(data, user)}
       <form id="search" role="search" class="govuk-!-margin-bottom-6" novalidate>
         <div class="govuk-form-group">
           <label class="govuk-label" for="q">Search by family name or reference</label>

@@ -45,6 +45,7 @@ import {
   receiptFlag,
   signedWhen,
 } from "./note.js";
+import { workerHandlers, workerSide } from "./decision-review.js";
 
 export const LIGHTS = {
   green: { name: "Green", colour: "green", text: "You decide and log it" },
@@ -560,6 +561,7 @@ class JudgmentScreen extends RecordScreen {
         ${row("Review date", judgment.review_date ? formatDate(judgment.review_date) : "")}
         ${judgment.review_outcome ? row("Outcome at review", judgment.review_outcome) : ""}
       </dl>
+      ${workerSide(this)}
       ${canDecide ? this.decideForm() : ""}
       ${signed
         ? html`${amendmentList(context, this.target)}
@@ -587,6 +589,7 @@ class JudgmentScreen extends RecordScreen {
   handlers() {
     const { context } = this;
     return {
+      ...workerHandlers(context, this.targetId),
       async decide(values, { submitter }) {
         const decision = submitter?.value;
         const errors = {};

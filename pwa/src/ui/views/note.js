@@ -77,6 +77,9 @@ const REVIEW_HEADINGS = {
   decline: (who) => `Declined by ${who}`,
   ask_to_discuss: (who) => `${capitalised(who)} asked to talk this through`,
   sampled: (who) => `Chosen for the monthly sample by ${who}`,
+  disagreement: (who) => `Professional disagreement from ${who}`,
+  escalation: (who) => `Escalated by ${who} to the next manager`,
+  decision_review: (who) => `Decision reviewed by ${who}`,
 };
 
 // --- small shared pieces ----------------------------------------------------------------
@@ -500,9 +503,10 @@ function reviewEntry(context, review, level) {
   const heading = level === 3
     ? html`<h3 class="govuk-heading-s govuk-!-margin-bottom-1">${title}</h3>`
     : html`<h4 class="govuk-heading-s govuk-!-margin-bottom-1">${title}</h4>`;
+  const to = review.addressed_to_id ? html`<p class="govuk-body-s">Sent to ${context.staffName(review.addressed_to_id)}</p>` : "";
   return html`${heading}
     <p class="govuk-body-s app-thread__when">${when}${notSyncedTag(review)}${receiptFlag(writtenTimes(review))}</p>
-    <p class="govuk-body app-pre-wrap">${review.body}</p>`;
+    ${to}<p class="govuk-body app-pre-wrap">${review.body}</p>`;
 }
 
 /** The conversation on a signed note or judgment, with a reply form under each comment. */

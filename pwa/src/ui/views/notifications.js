@@ -140,6 +140,10 @@ export function screenFor(data, kind, id) {
     }
     case "consultation_reply":
       return `#/consultations/${id}`;
+    case "decision_review_due":
+      return data.get("judgment", id) ? `#/judgment/${id}/review` : null;
+    case "escalation":
+      return "#/escalations"; // read from the server: the family is not on the manager's device
     default:
       return null;
   }

@@ -3,6 +3,7 @@
 // Each family links to its page.
 
 import { TEAM_CONTACT_DAYS } from "../../config.js";
+import { learningCounts } from "../../domain/decision-reviews.js";
 import { parseContactDays, teamView } from "../../domain/team.js";
 import { button, errorSummary, textInput } from "../forms.js";
 import { html, mount } from "../html.js";
@@ -108,6 +109,22 @@ function compliancePanel(context, view) {
   </section>`;
 }
 
+// Counts of what happened, for the team as a whole: never by worker, never ranked.
+function learningPanel(counts) {
+  const figure = (id, count, text) => html`<div class="govuk-summary-list__row">
+      <dt class="govuk-summary-list__key">${text}</dt>
+      <dd class="govuk-summary-list__value" id="${id}">${String(count)}</dd></div>`;
+  return html`<section class="app-team-panel" aria-labelledby="learning-heading" id="learning-panel">
+    <h2 class="govuk-heading-l" id="learning-heading">Supervision and learning</h2>
+    <p class="govuk-body">What the team talked about and looked back on in the last ${plural(counts.days, "day")}, from the records on this device. These are counts of conversations held, not a measure of anyone and not a target.</p>
+    <dl class="govuk-summary-list">
+      ${figure("talked-about-count", counts.talkedAbout, "Notes and decisions talked about in supervision")}
+      ${figure("reviewed-count", counts.reviewed, "Decisions reviewed")}
+      ${figure("review-waiting-count", counts.waiting, "Decisions past their review date, not yet reviewed")}
+    </dl>
+  </section>`;
+}
+
 function notForCaseworkers(main) {
   mount(
     main,
@@ -153,6 +170,8 @@ export async function teamViewScreen(context) {
         ${relationalPanel(context, view)}
         <hr class="govuk-section-break govuk-section-break--xl govuk-section-break--visible">
         ${compliancePanel(context, view)}
+        <hr class="govuk-section-break govuk-section-break--xl govuk-section-break--visible">
+        ${learningPanel(learningCounts(data))}
       </div>`,
     );
     const form = main.querySelector("#contact-days-form");
