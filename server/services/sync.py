@@ -88,6 +88,16 @@ class UpgradeRequired(domain.RuleBroken):
     message = "Update the app to sync. Your unsynced changes are kept on this device."
 
 
+class ServerBehind(domain.RuleBroken):
+    """The device speaks a newer sync schema than this server: the server is behind, not the app."""
+
+    code = "server_behind"
+    message = (
+        "Your app is newer than the server, so it cannot sync yet. Your unsynced changes are "
+        "kept on this device and will be sent once the server is updated."
+    )
+
+
 class SyncUnavailable(domain.TryLater):
     """A transient failure: nothing was applied, try again after a pause."""
 
@@ -556,8 +566,10 @@ class PushBatch:
 
 def push(user: User, device: Device, mutations: PushBatch, schema_version: int) -> PushResult:
     """Apply a batch of mutations exactly once each, in order, bumping the device's counter."""
-    if schema_version != SCHEMA_VERSION:
+    if schema_version < SCHEMA_VERSION:
         raise UpgradeRequired()
+    if schema_version > SCHEMA_VERSION:
+        raise ServerBehind()
     try:
         # Take the device's write lock first (an UPDATE locks on PostgreSQL and SQLite
         # alike), so concurrent pushes of the same batch run one after the other.
@@ -968,19 +980,43 @@ def _created_by(raw: Mapping[str, Any]) -> uuid.UUID | None:
 def _keep_rejection(
     user: User, device: Device, raw: Mapping[str, Any], result: MutationResult
 ) -> None:
+    """Store a rejection for the device's next pull; storing it never fails the batch.
+
+    It is written in a savepoint of its own. Should the data as typed not
+    store, it is kept as text instead, and should even that fail, the fault is
+    logged: the device still has the rejection in this push's response, and
+    keeps the change.
+    """
     data = raw.get("data")
-    db.session.add(
-        SyncRejection(
-            device_id=device.id,
-            user_id=user.id,
-            mutation_id=raw["mutation_id"],
-            entity=storable(str(raw.get("entity")))[:40],
-            op=storable(str(raw.get("op")))[:10],
-            record_id=storable(str(raw.get("id")))[:64],
-            reason=result.reason.value if result.reason else "unexpected",
-            message=result.message or "",
-            errors=storable(case_records.jsonable(result.errors)),
-            # Kept as typed, but storable: a NUL or lone surrogate cannot be stored.
-            data=storable(data if isinstance(data, dict) else {"value": data}),
-        )
-    )
+    columns = {
+        "device_id": device.id,
+        "user_id": user.id,
+        "mutation_id": raw["mutation_id"],
+        "entity": storable(str(raw.get("entity")))[:40],
+        "op": storable(str(raw.get("op")))[:10],
+        "record_id": storable(str(raw.get("id")))[:64],
+        "reason": result.reason.value if result.reason else "unexpected",
+        "message": result.message or "",
+    }
+    try:
+        with db.session.begin_nested():
+            db.session.add(
+                SyncRejection(
+                    **columns,
+                    errors=storable(case_records.jsonable(result.errors)),
+                    # Kept as typed, but storable: a NUL or lone surrogate cannot be stored.
+                    data=storable(data if isinstance(data, dict) else {"value": data}),
+                )
+            )
+    except TRANSIENT_ERRORS:
+        raise
+    except Exception:  # whatever it was, the batch goes on
+        log.exception("a sync rejection could not be stored as typed; keeping it as text")
+        text = json.dumps(data, default=repr, ensure_ascii=True)
+        try:
+            with db.session.begin_nested():
+                db.session.add(SyncRejection(**columns, errors={}, data={"text": storable(text)}))
+        except TRANSIENT_ERRORS:
+            raise
+        except Exception:  # logged; the response still carries the rejection
+            log.exception("a sync rejection could not be stored; the device still has it")
