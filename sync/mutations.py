@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import math
 import uuid
 from collections.abc import Iterable, Mapping
@@ -167,6 +168,50 @@ def check_batch(raw_mutations: Iterable[Mapping[str, Any]]) -> list[Mapping[str,
             )
         previous = mutation_id
     return batch
+
+
+# --- which ids a device has had processed --------------------------------------------------
+
+# Ranges of ids a device skipped that are remembered; beyond this, the oldest are forgotten.
+MAX_SKIPPED_RANGES = 1000
+
+
+@dataclass
+class MutationLedger:
+    """Which of a device's mutation ids the server has processed.
+
+    Every id up to ``last``, except the ``skipped`` ranges: ids a batch went
+    past without sending (``[low, high]``, sorted, disjoint). An id in a
+    skipped range that arrives later is new, not a duplicate: it is applied
+    once and leaves the range. A device that numbers its changes without gaps
+    (as the app does) never has a skipped range.
+    """
+
+    last: int
+    skipped: list[list[int]]
+
+    def processed(self, mutation_id: int) -> bool:
+        if mutation_id > self.last:
+            return False
+        index = bisect.bisect_right(self.skipped, mutation_id, key=lambda gap: gap[0]) - 1
+        return index < 0 or self.skipped[index][1] < mutation_id
+
+    def record(self, mutation_id: int) -> None:
+        """Note that ``mutation_id`` has been processed."""
+        if mutation_id > self.last:
+            if mutation_id > self.last + 1:
+                self.skipped.append([self.last + 1, mutation_id - 1])
+                del self.skipped[:-MAX_SKIPPED_RANGES]
+            self.last = mutation_id
+            return
+        index = bisect.bisect_right(self.skipped, mutation_id, key=lambda gap: gap[0]) - 1
+        if index < 0 or self.skipped[index][1] < mutation_id:
+            return  # processed already
+        low, high = self.skipped[index]
+        rest = [[low, mutation_id - 1]] if low < mutation_id else []
+        if mutation_id < high:
+            rest.append([mutation_id + 1, high])
+        self.skipped[index : index + 1] = rest
 
 
 # --- reading a batch quickly ------------------------------------------------------------
