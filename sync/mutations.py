@@ -109,7 +109,9 @@ def parse_mutation(raw: Mapping[str, Any]) -> Mutation:
         not isinstance(base_version, int) or isinstance(base_version, bool) or base_version < 1
     ):
         errors["base_version"] = ["An update, delete or sign needs the version it was based on."]
-    elif op is not MutationOp.CREATE and base_version > MAX_VERSION:
+    elif (
+        op is not MutationOp.CREATE and isinstance(base_version, int) and base_version > MAX_VERSION
+    ):
         errors["base_version"] = [f"No record reaches version {base_version}."]
     data = raw.get("data", {})
     if not isinstance(data, dict):

@@ -453,8 +453,8 @@ def _rejections(device: Device, progress: _Progress, room: int) -> tuple[list[Fe
     left = 0
     if len(rejections) > room:
         rejections = rejections[:room]
-        left = db.session.scalar(sa.select(sa.func.count()).select_from(waiting.subquery()))
-        left = int(left or 0) - room
+        total = db.session.scalar(sa.select(sa.func.count()).select_from(waiting.subquery()))
+        left = int(total or 0) - room
     if rejections:
         progress.rejection_seq = rejections[-1].seq
     entries = [FeedEntry("rejection", str(r.id), ChangeOp.UPSERT, r) for r in rejections]
@@ -625,7 +625,16 @@ def push(user: User, device: Device, mutations: PushBatch, schema_version: int) 
 def lost_a_race(error: BaseException) -> bool:
     """Return whether the database undid the transaction for another's sake (deadlock)."""
     cause = getattr(error, "orig", None) or error
-    return isinstance(cause, psycopg.errors.TransactionRollback)
+    return isinstance(cause, LOST_RACES)
+
+
+# PostgreSQL's "transaction rollback" class (40xxx): the transaction was undone so
+# that another could go on. psycopg makes DeadlockDetected an OperationalError.
+LOST_RACES = (
+    psycopg.errors.DeadlockDetected,
+    psycopg.errors.SerializationFailure,
+    psycopg.errors.TransactionRollback,
+)
 
 
 def _cause(error: BaseException) -> str:

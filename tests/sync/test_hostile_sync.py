@@ -12,13 +12,14 @@ import uuid
 from collections import Counter
 from typing import Any
 
+import psycopg
 import pytest
 import sqlalchemy as sa
 from flask import Flask
 
 from server.api import hygiene
 from server.extensions import db
-from server.persistence import Device, PlanAction, SyncRejection
+from server.persistence import Device, PlanAction, SyncRejection, bulk
 from server.services import sync as sync_service
 from sync.client import SyncClient
 from sync.protocol import SCHEMA_VERSION
@@ -369,3 +370,69 @@ def test_a_record_changed_many_times_arrives_once_however_small_the_pages(app, n
     assert phone.get("plan_action", action_id)["task"] == "Version 11"
     # The first page's count of what is still to come is what came after it.
     assert pages[0]["remaining"] == sum(len(page["changes"]) for page in pages[1:])
+
+
+# --- a deadlock is a race lost, not a fault ---------------------------------------------------
+
+
+def deadlock() -> Exception:
+    return psycopg.errors.DeadlockDetected("deadlock detected")
+
+
+@pytest.mark.parametrize("way", ["bulk", "orm"])
+def test_a_push_that_loses_a_deadlock_runs_again_and_applies_once(
+    app, north, monkeypatch, caplog, way
+):
+    _, family = north
+    phone = device(app, "amara")
+    phone.pull()
+    lost: list[str] = []
+    if way == "bulk":
+        # COPY runs on the driver's own connection: psycopg's error arrives unwrapped.
+        real_write = bulk.BulkWriter.write
+
+        def write(self: Any, connection: Any) -> None:
+            if not lost:
+                lost.append(way)
+                raise deadlock()
+            real_write(self, connection)
+
+        monkeypatch.setattr(bulk.BulkWriter, "write", write)
+        phone.create("plan_action", plan(family.id, "Book the GP"))
+    else:
+        real_update = sync_service.case_records.merge_update
+
+        def merge_update(*args: Any, **kwargs: Any) -> Any:
+            if not lost:
+                lost.append(way)
+                raise sa.exc.OperationalError("UPDATE family", {}, deadlock())
+            return real_update(*args, **kwargs)
+
+        monkeypatch.setattr(sync_service.case_records, "merge_update", merge_update)
+        phone.create("plan_action", plan(family.id, "Book the GP"))
+        phone.update("family", str(family.id), {"display_name": "Okoro-Mensah"})
+    results = phone.push()
+    assert lost == [way]
+    assert {r["status"] for r in results} == {"applied"}
+    assert count(app, PlanAction) == 1
+    assert "unexpectedly" not in caplog.text
+    assert last_mutation_id(app, phone) == len(results)
+
+
+def test_a_push_that_keeps_losing_deadlocks_is_told_to_try_later(app, north, monkeypatch):
+    _, family = north
+    phone = device(app, "amara")
+
+    def write(self: Any, connection: Any) -> None:
+        raise deadlock()
+
+    monkeypatch.setattr(bulk.BulkWriter, "write", write)
+    phone.create("plan_action", plan(family.id, "Book the GP"))
+    status, reply, headers = phone.transport.post(  # type: ignore[attr-defined]
+        PUSH,
+        push_body(phone, phone.store.outbox),
+        {"X-CSRF-Token": phone.csrf_token or ""},
+    )
+    assert status == 503 and headers["Retry-After"], reply
+    assert reply["code"] == "sync_unavailable"
+    assert last_mutation_id(app, phone) == 0 and count(app, PlanAction) == 0
