@@ -436,3 +436,10 @@ def test_a_push_that_keeps_losing_deadlocks_is_told_to_try_later(app, north, mon
     assert status == 503 and headers["Retry-After"], reply
     assert reply["code"] == "sync_unavailable"
     assert last_mutation_id(app, phone) == 0 and count(app, PlanAction) == 0
+
+
+def test_the_words_nan_and_infinity_inside_text_are_only_text(app, north):
+    _, family = north
+    phone = device(app, "amara")
+    phone.create("plan_action", plan(family.id, 'NaN, "Infinity" and -Infinity: \\"NaN\\"'))
+    assert [r["status"] for r in phone.push()] == ["applied"]
