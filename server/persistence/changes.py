@@ -14,6 +14,7 @@ from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from .case import CaseRecord, Family, Membership, Person, SupervisionSession
@@ -56,7 +57,12 @@ def supersede(connection: sa.Connection, rows: Iterable[dict[str, Any]]) -> None
     if not keys:
         return
     feed = FEED_TABLE.c
-    scoped = [key for key in keys if key[2] is not None]
+    # A record other than a person is seen from one family only: its id is enough,
+    # asked as one array on PostgreSQL (one prepared statement, however many ids).
+    single = [key[1] for key in keys if key[2] is not None and key[0] != "person"]
+    if single:
+        connection.execute(sa.delete(FEED_TABLE).where(_among(connection, feed.record_id, single)))
+    scoped = [key for key in keys if key[2] is not None and key[0] == "person"]
     if scoped:
         connection.execute(
             sa.delete(FEED_TABLE).where(
@@ -73,6 +79,13 @@ def supersede(connection: sa.Connection, rows: Iterable[dict[str, Any]]) -> None
                 sa.tuple_(feed.entity, feed.record_id).in_(unscoped),
             )
         )
+
+
+def _among(connection: sa.Connection, column: Any, ids: list[Any]) -> sa.ColumnElement[bool]:
+    if connection.dialect.name == "postgresql":
+        return column == sa.any_(sa.literal(ids, postgresql.ARRAY(column.type)))
+    condition: sa.ColumnElement[bool] = column.in_(ids)
+    return condition
 
 
 def feed_rows_for(model: type[Any], rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
