@@ -126,10 +126,14 @@ def scoped(model: type[Record], user: User, *, include_deleted: bool = False) ->
 def get_visible(
     model: type[Record], user: User, record_id: uuid.UUID, *, for_update: bool = False
 ) -> Record:
-    """Return one record the user may see, or raise NotFound (never Forbidden: no leak)."""
+    """Return one record the user may see, or raise NotFound (never Forbidden: no leak).
+
+    ``for_update`` locks it FOR NO KEY UPDATE: no key changes, so rows being
+    added that refer to it (their foreign-key checks) are not kept waiting.
+    """
     query = scoped(model, user).where(model.id == record_id)
     if for_update:
-        query = query.with_for_update()
+        query = query.with_for_update(key_share=True)
     record = db.session.scalar(query)
     if record is None:
         raise NotFound()

@@ -29,7 +29,6 @@ HTTP_STATUS: dict[type[domain.DomainError], int] = {
     domain.VersionConflict: 409,
     domain.RecordSigned: 409,
     domain.RuleBroken: 409,
-    domain.UnreadableRequest: 400,
     domain.TooLarge: 413,
     domain.TryLater: 503,
 }

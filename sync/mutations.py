@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import bisect
+import math
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 
 from .merge import MERGE_RULES
-from .protocol import MAX_PUSH_MUTATIONS, Mutation, MutationOp
+from .protocol import MAX_MUTATION_ID, MAX_PUSH_MUTATIONS, MAX_VERSION, Mutation, MutationOp
 
 ENTITIES = frozenset(MERGE_RULES)
 
@@ -70,7 +72,13 @@ def device_time(client_ts: str | None) -> datetime | None:
 
 
 def storable(value: Any) -> Any:
-    """Return the value with unstorable characters replaced, so it can be kept as typed."""
+    """Return the value with what no JSON column holds replaced, so it can be kept as typed.
+
+    NUL characters and lone surrogates become U+FFFD; numbers JSON does not
+    have (NaN, infinities: ``1e400`` reads as one) become their names as text.
+    """
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
     if isinstance(value, str):
         return value.replace("\x00", "\ufffd").encode("utf-8", "replace").decode("utf-8")
     if isinstance(value, Mapping):
@@ -101,6 +109,10 @@ def parse_mutation(raw: Mapping[str, Any]) -> Mutation:
         not isinstance(base_version, int) or isinstance(base_version, bool) or base_version < 1
     ):
         errors["base_version"] = ["An update, delete or sign needs the version it was based on."]
+    elif (
+        op is not MutationOp.CREATE and isinstance(base_version, int) and base_version > MAX_VERSION
+    ):
+        errors["base_version"] = [f"No record reaches version {base_version}."]
     data = raw.get("data", {})
     if not isinstance(data, dict):
         errors["data"] = ["data must be an object."]
@@ -138,10 +150,18 @@ def check_batch(raw_mutations: Iterable[Mapping[str, Any]]) -> list[Mapping[str,
     previous = 0
     for index, raw in enumerate(batch):
         mutation_id = raw.get("mutation_id") if isinstance(raw, Mapping) else None
-        if not isinstance(mutation_id, int) or isinstance(mutation_id, bool) or mutation_id < 1:
+        if (
+            not isinstance(mutation_id, int)
+            or isinstance(mutation_id, bool)
+            or not 1 <= mutation_id <= MAX_MUTATION_ID
+        ):
             raise BatchError(
-                "Each mutation needs a whole-number mutation_id of at least 1.",
-                {f"mutations.{index}.mutation_id": ["Must be a whole number of at least 1."]},
+                f"Each mutation needs a whole-number mutation_id from 1 to {MAX_MUTATION_ID}.",
+                {
+                    f"mutations.{index}.mutation_id": [
+                        f"Must be a whole number from 1 to {MAX_MUTATION_ID}."
+                    ]
+                },
             )
         if mutation_id <= previous:
             raise BatchError(
@@ -150,6 +170,50 @@ def check_batch(raw_mutations: Iterable[Mapping[str, Any]]) -> list[Mapping[str,
             )
         previous = mutation_id
     return batch
+
+
+# --- which ids a device has had processed --------------------------------------------------
+
+# Ranges of ids a device skipped that are remembered; beyond this, the oldest are forgotten.
+MAX_SKIPPED_RANGES = 1000
+
+
+@dataclass
+class MutationLedger:
+    """Which of a device's mutation ids the server has processed.
+
+    Every id up to ``last``, except the ``skipped`` ranges: ids a batch went
+    past without sending (``[low, high]``, sorted, disjoint). An id in a
+    skipped range that arrives later is new, not a duplicate: it is applied
+    once and leaves the range. A device that numbers its changes without gaps
+    (as the app does) never has a skipped range.
+    """
+
+    last: int
+    skipped: list[list[int]]
+
+    def processed(self, mutation_id: int) -> bool:
+        if mutation_id > self.last:
+            return False
+        index = bisect.bisect_right(self.skipped, mutation_id, key=lambda gap: gap[0]) - 1
+        return index < 0 or self.skipped[index][1] < mutation_id
+
+    def record(self, mutation_id: int) -> None:
+        """Note that ``mutation_id`` has been processed."""
+        if mutation_id > self.last:
+            if mutation_id > self.last + 1:
+                self.skipped.append([self.last + 1, mutation_id - 1])
+                del self.skipped[:-MAX_SKIPPED_RANGES]
+            self.last = mutation_id
+            return
+        index = bisect.bisect_right(self.skipped, mutation_id, key=lambda gap: gap[0]) - 1
+        if index < 0 or self.skipped[index][1] < mutation_id:
+            return  # processed already
+        low, high = self.skipped[index]
+        rest = [[low, mutation_id - 1]] if low < mutation_id else []
+        if mutation_id < high:
+            rest.append([mutation_id + 1, high])
+        self.skipped[index : index + 1] = rest
 
 
 # --- reading a batch quickly ------------------------------------------------------------
@@ -177,11 +241,11 @@ class EncodedPush:
 
 class _WireMutation(msgspec.Struct):
     # Keys beyond these are ignored, as parse_mutation ignores them.
-    mutation_id: int
+    mutation_id: Annotated[int, msgspec.Meta(ge=1, le=MAX_MUTATION_ID)]
     entity: str
     op: str
     id: uuid.UUID
-    base_version: int | None = None
+    base_version: Annotated[int, msgspec.Meta(le=MAX_VERSION)] | None = None
     data: msgspec.Raw = msgspec.Raw(b"{}")
     client_ts: str | None = None
 

@@ -11,6 +11,10 @@ from typing import Any
 SCHEMA_VERSION = 1
 
 MAX_PUSH_MUTATIONS = 500
+# The largest mutation id: the most a PostgreSQL bigint (the device's counter) holds.
+MAX_MUTATION_ID = 2**63 - 1
+# The largest record version: the most a PostgreSQL integer column holds.
+MAX_VERSION = 2**31 - 1
 MAX_PUSH_BYTES = 1024 * 1024
 MAX_PULL_LIMIT = 500
 DEFAULT_PULL_LIMIT = 200

@@ -32,7 +32,8 @@ blp = blueprint("sync", "/api/sync", "Offline sync: push changes, pull what chan
 
 class PushSchema(Schema):
     device_id = fields.UUID(required=True)
-    schema_version = fields.Integer(required=True)
+    # strict: 1.5 or "1" is refused, never truncated to a version the device did not send.
+    schema_version = fields.Integer(required=True, strict=True)
     # The count limit answers 413 (below), so the schema itself allows any length.
     mutations = fields.List(fields.Dict(), required=True)
 
@@ -55,7 +56,9 @@ class PushResponseSchema(Schema):
 class PullSchema(Schema):
     device_id = fields.UUID(required=True)
     cursor = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
-    limit = fields.Integer(load_default=DEFAULT_PULL_LIMIT, validate=validate.Range(min=1))
+    limit = fields.Integer(
+        load_default=DEFAULT_PULL_LIMIT, strict=True, validate=validate.Range(min=1)
+    )
 
 
 class ChangeSchema(Schema):

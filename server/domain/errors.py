@@ -102,13 +102,6 @@ class RuleBroken(DomainError):
     message = "That cannot be done."
 
 
-class UnreadableRequest(DomainError):
-    """The request cannot be read the way the API reads requests (JSON nested too deep)."""
-
-    code = "bad_request"
-    message = "The request could not be read. Send JSON with the documented fields."
-
-
 class TooLarge(DomainError):
     """The request is over a size limit; the message names the limit."""
 

@@ -74,6 +74,11 @@ class Device(Model):
     revoked_by_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("user_account.id"))
     # Highest mutation this device has had processed; bumped with each effect.
     last_mutation_id: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    # Ids below last_mutation_id it never sent, as [low, high] ranges: one that
+    # arrives later is applied, not taken for a duplicate (sync.mutations.MutationLedger).
+    skipped_mutation_ids: Mapped[list[list[int]]] = mapped_column(
+        JSONType, default=list, server_default="[]"
+    )
     # Half of the key that unlocks the device's encrypted store: released only at
     # a sign-in with the password, never at an unlock (see docs/security.md).
     secret: Mapped[str] = mapped_column(sa.String(64), default=lambda: secrets.token_urlsafe(32))

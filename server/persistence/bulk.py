@@ -39,7 +39,7 @@ from ..domain.records import SIGNABLE, RecordKind, SignState
 from ..extensions import Model
 from .audit import AuditEvent
 from .case import CaseRecord, RecordHistory
-from .changes import FEED_TABLE, feed_row
+from .changes import FEED_TABLE, feed_row, supersede
 from .columns import with_defaults
 from .guards import BOOKKEEPING
 
@@ -189,6 +189,8 @@ class BulkWriter:
             (draft.kind.value, draft.id): feed_row(draft.kind.value, draft.id, draft.family_key())
             for draft in (*self.made, *changed)
         }
+        # A changed record's earlier feed rows go: the feed keeps its latest only.
+        supersede(connection, [feed[(draft.kind.value, draft.id)] for draft in changed])
         _insert(connection, FEED_TABLE, ["entity", "record_id", "family_id"], list(feed.values()))
         for table, rows in ((HISTORY_TABLE, self.history), (AUDIT_TABLE, self.audit)):
             if rows:

@@ -1,7 +1,9 @@
 """Record every change to a synced record in the change feed, in the same transaction.
 
 ORM writes are caught at flush; bulk loaders (demo data, benchmarks) call
-``feed_rows``/``record_changes`` themselves.
+``feed_rows``/``record_changes`` themselves. A change to a record replaces
+its earlier rows (``supersede``): the feed holds each record's latest change
+as seen from each family.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from .case import CaseRecord, Family, Membership, Person, SupervisionSession
@@ -41,6 +44,51 @@ def record_changes(connection: sa.Connection, rows: Iterable[dict[str, Any]]) ->
     batch = list(rows)
     if batch:
         connection.execute(sa.insert(FEED_TABLE), batch)
+
+
+def supersede(connection: sa.Connection, rows: Iterable[dict[str, Any]]) -> None:
+    """Delete the feed rows that ``rows`` (about to be added) replace.
+
+    The feed keeps one row per record as seen from each family: its latest.
+    A pull reads a record's current state, not the change a row recorded, so
+    an earlier row would only send the same state again (once per row, when a
+    record's rows fall on different pages). The new row's position is after
+    every cursor already issued (its transaction is still running, so the
+    watermark holds every pull below it), so no device misses the change.
+    """
+    keys = {(row["entity"], row["record_id"], row["family_id"]) for row in rows}
+    if not keys:
+        return
+    feed = FEED_TABLE.c
+    # A record other than a person is seen from one family only: its id is enough,
+    # asked as one array on PostgreSQL (one prepared statement, however many ids).
+    single = [key[1] for key in keys if key[2] is not None and key[0] != "person"]
+    if single:
+        connection.execute(sa.delete(FEED_TABLE).where(_among(connection, feed.record_id, single)))
+    scoped = [key for key in keys if key[2] is not None and key[0] == "person"]
+    if scoped:
+        connection.execute(
+            sa.delete(FEED_TABLE).where(
+                feed.record_id.in_({key[1] for key in scoped}),
+                sa.tuple_(feed.entity, feed.record_id, feed.family_id).in_(scoped),
+            )
+        )
+    unscoped = [key[:2] for key in keys if key[2] is None]
+    if unscoped:
+        connection.execute(
+            sa.delete(FEED_TABLE).where(
+                feed.record_id.in_({key[1] for key in unscoped}),
+                feed.family_id.is_(None),
+                sa.tuple_(feed.entity, feed.record_id).in_(unscoped),
+            )
+        )
+
+
+def _among(connection: sa.Connection, column: Any, ids: list[Any]) -> sa.ColumnElement[bool]:
+    if connection.dialect.name == "postgresql":
+        return column == sa.any_(sa.literal(ids, postgresql.ARRAY(column.type)))
+    condition: sa.ColumnElement[bool] = column.in_(ids)
+    return condition
 
 
 def feed_rows_for(model: type[Any], rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -87,9 +135,12 @@ def record_flushed_changes(session: Session, _context: object) -> None:
     rows: list[dict[str, Any]] = []
     people: set[uuid.UUID] = set()
     new = set(session.new)
+    made: set[uuid.UUID] = set()  # new records: no earlier feed row to supersede
     for record in (*new, *session.dirty):
         if record not in new and not session.is_modified(record):
             continue
+        if record in new and isinstance(getattr(record, "id", None), uuid.UUID):
+            made.add(record.id)
         if isinstance(record, Person):
             people.add(record.id)
         elif isinstance(record, Membership):
@@ -109,7 +160,9 @@ def record_flushed_changes(session: Session, _context: object) -> None:
             rows.append(feed_row(GLOBAL_RECORDS[type(record)], _as_uuid(key), None))
     connection = session.connection()
     rows.extend(feed_row("person", p, f) for p, f in _families_of_people(connection, people))
-    record_changes(connection, _unique(rows))
+    rows = _unique(rows)
+    supersede(connection, [row for row in rows if row["record_id"] not in made])
+    record_changes(connection, rows)
 
 
 def _as_uuid(key: Any) -> uuid.UUID:

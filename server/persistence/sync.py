@@ -24,7 +24,10 @@ class SyncChange(Model):
     """
 
     __tablename__ = "sync_change"
-    __table_args__ = (sa.Index("ix_sync_change_family_position", "family_id", "txid", "seq"),)
+    __table_args__ = (
+        sa.Index("ix_sync_change_family_position", "family_id", "txid", "seq"),
+        sa.Index("ix_sync_change_record", "record_id"),
+    )
 
     seq: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     # Filled by the database: pg_current_xact_id() on PostgreSQL, 0 on SQLite.

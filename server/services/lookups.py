@@ -181,11 +181,22 @@ class Lookups:
     def prefetch_locked(
         self, model: type[CaseRecord], user: User, ids: Iterable[uuid.UUID]
     ) -> None:
-        """Lock, in one query, the records of ``ids`` the user may see."""
-        wanted = [record_id for record_id in set(ids) if (model, record_id) not in self.locked]
+        """Lock, in one query and in id order, the records of ``ids`` the user may see.
+
+        The lock is FOR NO KEY UPDATE (no key of a record changes): it keeps
+        other writers of these rows waiting, but not a foreign-key check of a
+        row being added that points at them, such as a note of a family whose
+        details another device is changing.
+        """
+        wanted = sorted({record_id for record_id in ids if (model, record_id) not in self.locked})
         if not wanted:
             return
-        query = access.scoped(model, user).where(among(model.id, wanted)).with_for_update()
+        query = (
+            access.scoped(model, user)
+            .where(among(model.id, wanted))
+            .order_by(model.id)
+            .with_for_update(key_share=True)
+        )
         writer = bulk.active_writer()
         if writer is None:
             for record in db.session.scalars(query):

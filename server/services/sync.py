@@ -24,6 +24,7 @@ from sync.cursor import Cursor, CursorError
 from sync.mutations import (
     Encoded,
     EnvelopeError,
+    MutationLedger,
     check_batch,
     device_time,
     parse_mutation,
@@ -45,7 +46,7 @@ from ..api.schemas import WRITABLE, create_loader, update_loader
 from ..audit import AuditAction, record_event
 from ..domain import errors as domain
 from ..domain.records import RecordKind
-from ..extensions import db
+from ..extensions import Model, db
 from ..persistence import (
     ChecklistTemplate,
     DecisionPolicy,
@@ -71,8 +72,16 @@ log = logging.getLogger(__name__)
 # Checkpoints kept per device: enough for a device to repeat a pull whose
 # response it lost, or resume an interrupted first sync.
 CHECKPOINTS_KEPT = 20
-# Errors that mean "try again later", never "this change is wrong".
-TRANSIENT_ERRORS = (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.DisconnectionError)
+# Errors that mean "try again later", never "this change is wrong". The bulk way
+# writes with COPY on the driver's own connection, so psycopg's errors come
+# unwrapped: a deadlock there is psycopg.errors.DeadlockDetected, an OperationalError.
+TRANSIENT_ERRORS = (
+    sa.exc.OperationalError,
+    sa.exc.InterfaceError,
+    sa.exc.DisconnectionError,
+    psycopg.OperationalError,
+    psycopg.InterfaceError,
+)
 EPOCH_KEY = "epoch"
 
 
@@ -88,6 +97,16 @@ class UpgradeRequired(domain.RuleBroken):
 
     code = "upgrade_required"
     message = "Update the app to sync. Your unsynced changes are kept on this device."
+
+
+class ServerBehind(domain.RuleBroken):
+    """The device speaks a newer sync schema than this server: the server is behind, not the app."""
+
+    code = "server_behind"
+    message = (
+        "Your app is newer than the server, so it cannot sync yet. Your unsynced changes are "
+        "kept on this device and will be sent once the server is updated."
+    )
 
 
 class SyncUnavailable(domain.TryLater):
@@ -287,7 +306,8 @@ def pull(user: User, device: Device, cursor_text: str | None, limit: int) -> Pul
     for family in sorted(scope - progress.known - set(progress.pending)):
         progress.pending[family] = (0, 0)  # a family new to this device arrives whole
 
-    rows, budget = [], limit
+    # `limit` counts what the device receives: evictions, changes and rejections.
+    rows, budget = [], limit - len(progress.entries)
     for family in sorted(progress.pending):
         if budget <= 0:
             break
@@ -321,13 +341,17 @@ def pull(user: User, device: Device, cursor_text: str | None, limit: int) -> Pul
         rows.extend(got)
 
     progress.entries.extend(_load_entries(user, rows, scope - sessions))
-    progress.entries.extend(_rejections(device, progress))
+    rejections, rejections_left = _rejections(device, progress, max(budget, 0))
+    progress.entries.extend(rejections)
     _audit_pull(progress.entries)
     cursor = _save_checkpoint(device, progress, epoch)
-    remaining = _remaining(progress.pending, xmin) if progress.pending else None
+    remaining = None
+    if progress.pending:
+        remaining = _remaining(progress.pending, progress.position, xmin) + rejections_left
+    has_more = bool(progress.pending) or feed_has_more or rejections_left > 0
     # The caller commits once it has read the records: committing here would
     # expire them all, and reading each again costs a query per record.
-    return PullPage(progress.entries, cursor, bool(progress.pending) or feed_has_more, remaining)
+    return PullPage(progress.entries, cursor, has_more, remaining)
 
 
 GLOBAL_MODELS: dict[str, type[Any]] = {
@@ -424,15 +448,21 @@ def _people_in_scope(person_ids: list[uuid.UUID], scope: set[str]) -> set[uuid.U
     )
 
 
-def _rejections(device: Device, progress: _Progress) -> list[FeedEntry]:
-    rejections = db.session.scalars(
-        sa.select(SyncRejection)
-        .where(SyncRejection.device_id == device.id, SyncRejection.seq > progress.rejection_seq)
-        .order_by(SyncRejection.seq)
-    ).all()
+def _rejections(device: Device, progress: _Progress, room: int) -> tuple[list[FeedEntry], int]:
+    """Return up to ``room`` of the device's new rejections, and how many more wait."""
+    waiting = sa.select(SyncRejection).where(
+        SyncRejection.device_id == device.id, SyncRejection.seq > progress.rejection_seq
+    )
+    rejections = db.session.scalars(waiting.order_by(SyncRejection.seq).limit(room + 1)).all()
+    left = 0
+    if len(rejections) > room:
+        rejections = rejections[:room]
+        total = db.session.scalar(sa.select(sa.func.count()).select_from(waiting.subquery()))
+        left = int(total or 0) - room
     if rejections:
         progress.rejection_seq = rejections[-1].seq
-    return [FeedEntry("rejection", str(r.id), ChangeOp.UPSERT, r) for r in rejections]
+    entries = [FeedEntry("rejection", str(r.id), ChangeOp.UPSERT, r) for r in rejections]
+    return entries, left
 
 
 def _audit_pull(entries: list[FeedEntry]) -> None:
@@ -478,14 +508,25 @@ def _save_checkpoint(device: Device, progress: _Progress, epoch: str) -> str:
     return Cursor(epoch, SCHEMA_VERSION, checkpoint.id).encode()
 
 
-def _remaining(pending: Mapping[str, Position], xmin: int) -> int:
-    """Return about how many changes are still to come for families arriving whole.
+def _remaining(pending: Mapping[str, Position], feed_position: Position, xmin: int) -> int:
+    """Return about how many changes are still to come while families arrive whole.
 
+    The families' own feed rows (one per record, as the feed keeps them), and
+    the records every device receives, which come once they are all in.
     Families not started yet are counted in one query; the one part-way
     through (there is at most one, pages go family by family) on its own.
     """
     fresh = [uuid.UUID(family) for family, position in pending.items() if position == (0, 0)]
-    total = 0
+    total = (
+        db.session.scalar(
+            sa.select(sa.func.count()).where(
+                SyncChange.family_id.is_(None),
+                SyncChange.txid < xmin,
+                sa.tuple_(SyncChange.txid, SyncChange.seq) > sa.tuple_(*feed_position),
+            )
+        )
+        or 0
+    )
     if fresh:
         total += (
             db.session.scalar(
@@ -558,34 +599,87 @@ class PushBatch:
         return self._raw
 
 
+# A push that loses a deadlock (or a serialisation conflict) is run again from the
+# start this many times in all before the device is told to try later.
+PUSH_ATTEMPTS = 4
+
+
 def push(user: User, device: Device, mutations: PushBatch, schema_version: int) -> PushResult:
     """Apply a batch of mutations exactly once each, in order, bumping the device's counter."""
-    if schema_version != SCHEMA_VERSION:
+    if schema_version < SCHEMA_VERSION:
         raise UpgradeRequired()
-    try:
-        # Take the device's write lock first (an UPDATE locks on PostgreSQL and SQLite
-        # alike), so concurrent pushes of the same batch run one after the other.
-        db.session.execute(
-            sa.update(Device)
-            .where(Device.id == device.id)
-            .values(last_mutation_id=Device.last_mutation_id)
-        )
-        locked = db.session.get(Device, device.id, populate_existing=True)
-        assert locked is not None
-        if locked.revoked_at is not None:
-            raise domain.DeviceRevoked()
-        results = _apply_bulk(user, locked, mutations.encoded) if mutations.encoded else None
-        if results is None:
-            batch = check_batch(mutations.raw)
-            _prefetch(user, batch)
-            results = _apply_batch(user, locked, batch)
-        last_mutation_id = locked.last_mutation_id  # read now: the commit expires it
-        db.session.commit()
-    except TRANSIENT_ERRORS as error:
-        db.session.rollback()
-        log.warning("sync push unavailable: %s", type(error).__name__)
-        raise SyncUnavailable() from error
-    return PushResult(results, last_mutation_id)
+    if schema_version > SCHEMA_VERSION:
+        raise ServerBehind()
+    device_id = device.id
+    for attempt in range(1, PUSH_ATTEMPTS + 1):
+        try:
+            return _push_once(user, device_id, mutations)
+        except TRANSIENT_ERRORS as error:
+            db.session.rollback()
+            forget_lookups()
+            if lost_a_race(error) and attempt < PUSH_ATTEMPTS:
+                # Nothing was written; the other transaction has gone on. Run it again.
+                log.info("sync push lost a lock race (%s); running it again", _cause(error))
+                continue
+            log.warning("sync push unavailable: %s", _cause(error))
+            raise SyncUnavailable() from error
+    raise AssertionError("unreachable")  # the last attempt returns or raises
+
+
+def lost_a_race(error: BaseException) -> bool:
+    """Return whether the database undid the transaction for another's sake (deadlock)."""
+    cause = getattr(error, "orig", None) or error
+    return isinstance(cause, LOST_RACES)
+
+
+# PostgreSQL's "transaction rollback" class (40xxx): the transaction was undone so
+# that another could go on. psycopg makes DeadlockDetected an OperationalError.
+LOST_RACES = (
+    psycopg.errors.DeadlockDetected,
+    psycopg.errors.SerializationFailure,
+    psycopg.errors.TransactionRollback,
+)
+
+
+def _cause(error: BaseException) -> str:
+    return type(getattr(error, "orig", None) or error).__name__
+
+
+def _push_once(user: User, device_id: uuid.UUID, mutations: PushBatch) -> PushResult:
+    # Take the device's write lock first (an UPDATE locks on PostgreSQL and SQLite
+    # alike), so concurrent pushes of the same batch run one after the other. It
+    # changes no key, so it is a FOR NO KEY UPDATE lock: rows that refer to the
+    # device (history, audit, rejections) are still written by others meanwhile.
+    db.session.execute(
+        sa.update(Device)
+        .where(Device.id == device_id)
+        .values(last_mutation_id=Device.last_mutation_id)
+    )
+    locked = db.session.get(Device, device_id, populate_existing=True)
+    assert locked is not None
+    if locked.revoked_at is not None:
+        raise domain.DeviceRevoked()
+    skipped_before = [list(gap) for gap in locked.skipped_mutation_ids]
+    ledger = MutationLedger(locked.last_mutation_id, [list(gap) for gap in skipped_before])
+    results = None
+    if mutations.encoded:
+        ids = [mutation.mutation_id for mutation in mutations.encoded]
+        fresh = {mutation_id for mutation_id in ids if not ledger.processed(mutation_id)}
+        results = _apply_bulk(user, locked, mutations.encoded, fresh)
+    if results is None:
+        batch = check_batch(mutations.raw)
+        ids = [raw["mutation_id"] for raw in batch]
+        fresh = {mutation_id for mutation_id in ids if not ledger.processed(mutation_id)}
+        _prefetch(user, [raw for raw in batch if raw["mutation_id"] in fresh])
+        results = _apply_batch(user, locked, batch, fresh)
+    for mutation_id in ids:
+        if mutation_id in fresh:
+            ledger.record(mutation_id)
+    locked.last_mutation_id = ledger.last
+    if ledger.skipped != skipped_before:
+        locked.skipped_mutation_ids = ledger.skipped
+    db.session.commit()
+    return PushResult(results, ledger.last)
 
 
 def _prefetch(user: User, batch: Sequence[Mapping[str, Any]]) -> None:
@@ -625,12 +719,23 @@ def _prefetch_records(
     found.prefetch_members(visible if families is None else families & visible)
     for model, ids in new.items():
         found.prefetch_existing(model, ids)
-    for model, ids in targets.items():
-        found.prefetch_locked(model, user, ids)
+    # Locks are taken in one order in every request, parents first (a family before
+    # its records), and by id within a kind: two pushes never wait on each other
+    # crosswise, so they cannot deadlock on the records they change.
+    for model in sorted(targets, key=lock_order):
+        found.prefetch_locked(model, user, targets[model])
+
+
+def lock_order(model: type[Any]) -> int:
+    """Return where the rows of ``model`` come in the one order locks are taken."""
+    return _LOCK_ORDER[model.__table__.name]
+
+
+_LOCK_ORDER = {table.name: index for index, table in enumerate(Model.metadata.sorted_tables)}
 
 
 def _apply_batch(
-    user: User, device: Device, batch: Sequence[Mapping[str, Any]]
+    user: User, device: Device, batch: Sequence[Mapping[str, Any]], fresh: set[int]
 ) -> list[MutationResult]:
     """Apply the batch in one flush; on the first refusal, carefully one at a time.
 
@@ -640,15 +745,15 @@ def _apply_batch(
     run and the rest of the batch goes the careful way: each mutation in its
     own savepoint, so a poison mutation becomes its own rejection and nothing
     else. Either way the batch commits as one transaction with the counter.
+    Only the ``fresh`` ids are applied; the others were processed before.
     """
-    already = device.last_mutation_id
     results: dict[int, MutationResult] = {}
     run: list[Mapping[str, Any]] = []
     careful = False
     savepoint = db.session.begin_nested()
     for raw in batch:
         mutation_id: int = raw["mutation_id"]
-        if mutation_id <= already:
+        if mutation_id not in fresh:
             results[mutation_id] = MutationResult(mutation_id, ResultStatus.DUPLICATE)
             continue
         if not careful:
@@ -676,7 +781,6 @@ def _apply_batch(
             forget_lookups()
             for raw in run:
                 results[raw["mutation_id"]] = _push_one(user, device, raw)
-    device.last_mutation_id = max(device.last_mutation_id, batch[-1]["mutation_id"] if batch else 0)
     return [results[raw["mutation_id"]] for raw in batch]
 
 
@@ -706,7 +810,7 @@ BULK_KINDS = frozenset(
 
 
 def _apply_bulk(
-    user: User, device: Device, batch: Sequence[Encoded]
+    user: User, device: Device, batch: Sequence[Encoded], fresh_ids: set[int]
 ) -> list[MutationResult] | None:
     """Apply a batch of the common kinds without the ORM, or return None to go another way.
 
@@ -717,14 +821,13 @@ def _apply_bulk(
     loader leaves to the schema, a refusal, a failed write) undoes the lot and
     returns None: the batch then goes the ORM way, which explains refusals.
     """
-    already = device.last_mutation_id
     loaded = [_bulk_data(mutation) for mutation in batch]
     if any(data is None for data in loaded):
         return None
     fresh = [
         (mutation, data)
         for mutation, data in zip(batch, loaded, strict=True)
-        if mutation.mutation_id > already and data is not None
+        if mutation.mutation_id in fresh_ids and data is not None
     ]
     targets: dict[type[CaseRecord], list[uuid.UUID]] = {}
     families: set[uuid.UUID] = set()
@@ -744,14 +847,13 @@ def _apply_bulk(
             with db.session.begin_nested():
                 writer.write(db.session.connection())
     except TRANSIENT_ERRORS:
-        raise
+        raise  # a deadlock too: the whole push runs again (see push)
     except Exception as error:  # refused or failed: the ORM way applies what it can, says why
         if not isinstance(error, EXPECTED_REFUSALS):
             # Not a rule: a fault to fix, even though the batch is still applied.
             log.exception("bulk push failed unexpectedly; the batch goes the ORM way")
         forget_lookups()
         return None
-    device.last_mutation_id = max(device.last_mutation_id, batch[-1].mutation_id)
     return [
         results.get(mutation.mutation_id)
         or MutationResult(mutation.mutation_id, ResultStatus.DUPLICATE)
@@ -788,9 +890,6 @@ def _is_object(data: bytes) -> bool:
 
 def _push_one(user: User, device: Device, raw: Mapping[str, Any]) -> MutationResult:
     """Apply one mutation in its own savepoint; a failure becomes its rejection."""
-    mutation_id: int = raw["mutation_id"]
-    if mutation_id <= device.last_mutation_id:
-        return MutationResult(mutation_id, ResultStatus.DUPLICATE)
     try:
         with db.session.begin_nested():
             mutation = parse_mutation(raw)
@@ -802,7 +901,6 @@ def _push_one(user: User, device: Device, raw: Mapping[str, Any]) -> MutationRes
         result = _rejection_for(user, device, raw, error)
         if result.status is ResultStatus.REJECTED:
             _keep_rejection(user, device, raw, result)
-    device.last_mutation_id = mutation_id
     return result
 
 
@@ -972,19 +1070,43 @@ def _created_by(raw: Mapping[str, Any]) -> uuid.UUID | None:
 def _keep_rejection(
     user: User, device: Device, raw: Mapping[str, Any], result: MutationResult
 ) -> None:
+    """Store a rejection for the device's next pull; storing it never fails the batch.
+
+    It is written in a savepoint of its own. Should the data as typed not
+    store, it is kept as text instead, and should even that fail, the fault is
+    logged: the device still has the rejection in this push's response, and
+    keeps the change.
+    """
     data = raw.get("data")
-    db.session.add(
-        SyncRejection(
-            device_id=device.id,
-            user_id=user.id,
-            mutation_id=raw["mutation_id"],
-            entity=storable(str(raw.get("entity")))[:40],
-            op=storable(str(raw.get("op")))[:10],
-            record_id=storable(str(raw.get("id")))[:64],
-            reason=result.reason.value if result.reason else "unexpected",
-            message=result.message or "",
-            errors=storable(case_records.jsonable(result.errors)),
-            # Kept as typed, but storable: a NUL or lone surrogate cannot be stored.
-            data=storable(data if isinstance(data, dict) else {"value": data}),
-        )
-    )
+    columns = {
+        "device_id": device.id,
+        "user_id": user.id,
+        "mutation_id": raw["mutation_id"],
+        "entity": storable(str(raw.get("entity")))[:40],
+        "op": storable(str(raw.get("op")))[:10],
+        "record_id": storable(str(raw.get("id")))[:64],
+        "reason": result.reason.value if result.reason else "unexpected",
+        "message": result.message or "",
+    }
+    try:
+        with db.session.begin_nested():
+            db.session.add(
+                SyncRejection(
+                    **columns,
+                    errors=storable(case_records.jsonable(result.errors)),
+                    # Kept as typed, but storable: a NUL or lone surrogate cannot be stored.
+                    data=storable(data if isinstance(data, dict) else {"value": data}),
+                )
+            )
+    except TRANSIENT_ERRORS:
+        raise
+    except Exception:  # whatever it was, the batch goes on
+        log.exception("a sync rejection could not be stored as typed; keeping it as text")
+        text = json.dumps(data, default=repr, ensure_ascii=True)
+        try:
+            with db.session.begin_nested():
+                db.session.add(SyncRejection(**columns, errors={}, data={"text": storable(text)}))
+        except TRANSIENT_ERRORS:
+            raise
+        except Exception:  # logged; the response still carries the rejection
+            log.exception("a sync rejection could not be stored; the device still has it")

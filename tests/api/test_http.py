@@ -171,14 +171,15 @@ DEPTH_BOMBS = ["[" * 600 + "]" * 600, '{"a":' * 600 + "1" + "}" * 600]
         ("PUT", "/api/notifications/preferences"),
     ],
 )
-def test_json_nested_too_deep_is_400_at_the_door(worker, client, method, url, bomb):
+def test_json_nested_too_deep_is_422_at_the_door(worker, client, method, url, bomb):
     for sender, headers in ((worker.client, {"X-CSRF-Token": worker.csrf_token}), (client, {})):
         response = sender.open(
             url, method=method, data=bomb, content_type="application/json", headers=headers
         )
-        assert response.status_code == 400, (url, response.get_data(as_text=True)[:200])
-        assert response.json["code"] == "bad_request"
+        assert response.status_code == 422, (url, response.get_data(as_text=True)[:200])
+        assert response.json["code"] == "invalid_input"
         assert "nested" in response.json["message"]
+        assert "_json" in response.json["errors"]
         assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 

@@ -7,8 +7,17 @@ from typing import Any
 import pytest
 
 from sync.merge import MERGE_RULES
-from sync.mutations import ENTITIES, BatchError, EnvelopeError, check_batch, parse_mutation
-from sync.protocol import MAX_PUSH_MUTATIONS, Mutation, MutationOp
+from sync.mutations import (
+    ENTITIES,
+    MAX_SKIPPED_RANGES,
+    BatchError,
+    EnvelopeError,
+    MutationLedger,
+    check_batch,
+    parse_mutation,
+    storable,
+)
+from sync.protocol import MAX_PUSH_MUTATIONS, MAX_VERSION, Mutation, MutationOp
 
 RECORD_ID = "0190f4b2-6c1e-7abc-8def-0123456789ab"
 
@@ -214,3 +223,63 @@ def test_check_batch_does_not_judge_anything_else():
 def test_parse_keeps_the_mutation_id_check_batch_ordered():
     for raw in check_batch(_batch(3, 9)):
         assert parse_mutation(raw).mutation_id == raw["mutation_id"]
+
+
+# --- which ids a device has had processed ---------------------------------------------------
+
+
+def test_a_device_numbering_without_gaps_never_has_a_skipped_range():
+    ledger = MutationLedger(0, [])
+    for mutation_id in range(1, 6):
+        assert not ledger.processed(mutation_id)
+        ledger.record(mutation_id)
+    assert (ledger.last, ledger.skipped) == (5, [])
+    assert all(ledger.processed(mutation_id) for mutation_id in range(1, 6))
+
+
+def test_ids_skipped_are_new_until_they_arrive_then_processed_once():
+    ledger = MutationLedger(3, [])
+    ledger.record(7)
+    ledger.record(10)
+    assert ledger.skipped == [[4, 6], [8, 9]]
+    assert [ledger.processed(i) for i in range(1, 12)] == [
+        True, True, True, False, False, False, True, False, False, True, False,
+    ]  # fmt: skip
+    ledger.record(5)
+    ledger.record(8)
+    ledger.record(9)
+    assert ledger.skipped == [[4, 4], [6, 6]]
+    assert ledger.processed(5) and ledger.processed(9) and not ledger.processed(6)
+    ledger.record(5)  # again: nothing changes
+    assert (ledger.last, ledger.skipped) == (10, [[4, 4], [6, 6]])
+
+
+def test_only_the_newest_skipped_ranges_are_kept():
+    ledger = MutationLedger(0, [])
+    for mutation_id in range(2, 2 * (MAX_SKIPPED_RANGES + 10), 2):
+        ledger.record(mutation_id)
+    assert len(ledger.skipped) == MAX_SKIPPED_RANGES
+    assert ledger.skipped[-1] == [ledger.last - 1, ledger.last - 1]
+    assert ledger.processed(1)  # forgotten: taken for processed, as before ranges were kept
+
+
+@pytest.mark.parametrize("mutation_id", [0, -1, 2**63, 10**30, 1.5, True, "3"])
+def test_a_mutation_id_outside_1_to_2_63_minus_1_refuses_the_batch(mutation_id):
+    with pytest.raises(BatchError) as refused:
+        check_batch([_raw(mutation_id=mutation_id)])
+    assert "mutations.0.mutation_id" in refused.value.errors
+
+
+def test_a_base_version_no_record_reaches_rejects_the_mutation():
+    assert "base_version" in _errors(_raw(base_version=MAX_VERSION + 1))
+    assert parse_mutation(_raw(base_version=MAX_VERSION)).base_version == MAX_VERSION
+
+
+def test_what_no_json_column_holds_is_made_storable():
+    typed = {"a": float("nan"), "b": [float("inf"), -float("inf")], "c": "x\x00y", "d": 1.5}
+    assert storable(typed) == {
+        "a": "NaN",
+        "b": ["Infinity", "-Infinity"],
+        "c": "x\ufffdy",
+        "d": 1.5,
+    }

@@ -1,7 +1,7 @@
 """Statutory reminders sent: once per child's check, due date and stage (before, passed).
 
-Revision ID: 0018
-Revises: 0021
+Revision ID: 0019
+Revises: 0018
 Create Date: 2026-12-01 09:00:00
 
 """
@@ -9,8 +9,8 @@ from alembic import op
 import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
-revision = '0018'
-down_revision = '0021'
+revision = '0019'
+down_revision = '0018'
 branch_labels = None
 depends_on = None
 

@@ -1,8 +1,8 @@
 """The practice lead's lights: trials for one team, narrower lights for newly qualified
 workers, the day a worker qualified, and the suggestion a policy version answers.
 
-Revision ID: 0021
-Revises: 0019
+Revision ID: 0018
+Revises: 0017
 Create Date: 2026-12-08 10:00:00
 
 """
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
-revision = '0021'
-down_revision = '0019'
+revision = '0018'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 

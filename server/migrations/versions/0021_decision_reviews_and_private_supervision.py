@@ -1,8 +1,8 @@
 """Decisions that get reviewed, the worker's side of a declined decision, the private
 supervision record, peer letters and proposed changes of light.
 
-Revision ID: 0020
-Revises: 0017
+Revision ID: 0021
+Revises: 0020
 Create Date: 2026-12-05 21:41:49
 
 """
@@ -12,8 +12,8 @@ from sqlalchemy.dialects import postgresql
 
 
 # revision identifiers, used by Alembic.
-revision = '0020'
-down_revision = '0017'
+revision = '0021'
+down_revision = '0020'
 branch_labels = None
 depends_on = None
 

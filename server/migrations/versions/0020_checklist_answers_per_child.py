@@ -1,7 +1,7 @@
 """Checklist answers about children are per child: the children a checklist asks after, each item's child.
 
-Revision ID: 0017
-Revises: 0018
+Revision ID: 0020
+Revises: 0019
 Create Date: 2026-12-02 09:00:00
 
 Checklists made before keep their items for the whole family (no child, an
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
-revision = '0017'
-down_revision = '0018'
+revision = '0020'
+down_revision = '0019'
 branch_labels = None
 depends_on = None
 
