@@ -30,6 +30,7 @@ from server.persistence import (
     Membership,
     Note,
     Person,
+    PlacementAddress,
     PlanAction,
     PlanEpisode,
     Relationship,
@@ -57,6 +58,7 @@ COUNTED = {
     "people": Person,
     "memberships": Membership,
     "plan_episodes": PlanEpisode,
+    "placement_addresses": PlacementAddress,
     "relationships": Relationship,
     "assignments": Assignment,
     "interactions": Interaction,
@@ -179,9 +181,14 @@ def test_notes_are_signed_and_supervision_is_a_conversation(council, app_context
     notes = _all(Note)
     signed = [note for note in notes if note.state == "signed"]
     assert signed
+    interactions = {i.id: i for i in _all(Interaction)}
     for note in notes:
         assert (note.signed_at is not None) == (note.state == "signed")
-        assert all(note.sections.get(key) for key in SECTIONS)
+        assert set(note.sections) == set(SECTIONS)
+        assert note.sections["what_happened"] and note.sections["next_steps"]
+        # A visit or meeting gets every section; a short call a line or two.
+        if interactions[note.interaction_id].mode in ("home_visit", "school", "community"):
+            assert all(note.sections[key] for key in SECTIONS)
     reviews = _all(Review)
     replies = [r for r in reviews if r.review_kind == "reply"]
     assert replies
@@ -330,7 +337,9 @@ def _why_overdue(family_id: uuid.UUID, dues: list[Any]) -> str:
     """Return the reason a supervisor would recognise for a family's overdue visit."""
     from server import clock
 
-    [due] = dues
+    # One check overdue, or (nobody home) the same visit for every child of the family.
+    due = dues[0]
+    assert {(d.template_key, d.due) for d in dues} == {(due.template_key, due.due)}
     visits = sorted(
         db.session.scalars(
             sa.select(Interaction).where(
@@ -343,6 +352,7 @@ def _why_overdue(family_id: uuid.UUID, dues: list[Any]) -> str:
     note = db.session.scalar(sa.select(Note).where(Note.interaction_id == last.id))
     if not last.participants and note and "No answer at the door" in note.sections["what_happened"]:
         return "no access"
+    assert len(dues) == 1, "only a missed visit leaves more than one child overdue"
     child = db.session.get(Person, due.person_id)
     seen = [p for p in last.participants if p["seen"]]
     if seen and all(p["person_id"] != str(due.person_id) for p in seen) and note:
