@@ -827,7 +827,7 @@ VIDEO_CALLS_WITH_CHILD = [
     "Video call with {child}, who wanted to show me the new bedroom.",
 ]
 VIDEO_CALLS = [
-    "Video call because {adult} was unwell; kept it short and arranged a visit.",
+    "Video call because {adult} was unwell; we arranged a visit for next week.",
     "Video call with {adult} to go through the letter from the housing office.",
 ]
 SEEN_ALONE = [
@@ -1496,6 +1496,30 @@ def _working_moment(rng: random.Random, after: datetime, *, days: int = 0) -> da
         day = _weekday(day + timedelta(days=1))
     minutes = rng.randint(start, end)
     return _at(day, minutes // 60, minutes % 60)
+
+
+# Words that say when a visit was: used only for a visit at such a time.
+AFTER_SCHOOL_WORDS = ("after school", "teatime", "end of the school day", "back from school")
+HOLIDAY_WORDS = ("school holidays",)
+
+
+def _fitting(texts: Sequence[str], at: datetime) -> list[str]:
+    """Return the texts that agree with the time of the contact (none says "after school" at 10)."""
+    holidays = at.month == 8 or (at.month == 7 and at.day >= 24)
+    fitting = [
+        text
+        for text in texts
+        if (at.hour >= 15 or not any(word in text for word in AFTER_SCHOOL_WORDS))
+        and (holidays or not any(word in text for word in HOLIDAY_WORDS))
+        and (12 <= at.hour < 17 or "this afternoon" not in text)
+        and (11 <= at.hour < 14 or "lunchtime" not in text)
+    ]
+    return fitting or list(texts)
+
+
+def _sentence(text: str) -> str:
+    """Return text that starts with a capital ("a neighbour said" begins a section too)."""
+    return text[:1].upper() + text[1:]
 
 
 def _placement_line(address: Row) -> Row:
@@ -3061,7 +3085,7 @@ class _Council:
                 texts = VIDEO_CALLS_WITH_CHILD if spoken else VIDEO_CALLS
             else:
                 texts = OPENINGS["direct_work"]["adult"]
-        happened = rng.choice(texts)
+        happened = rng.choice(_fitting(texts, _local(interaction["occurred_at"])))
         in_person = mode in ("home_visit", "community", "office", "school")
         if in_person and child is not None and _age(child.born, day) >= 4:
             if alone:
@@ -3080,7 +3104,7 @@ class _Council:
         if mode in ("phone", "video") and duration < 20:
             # A short call: what it was about and what happens next, as a worker writes it.
             return {
-                "what_happened": happened.format_map(say),
+                "what_happened": _sentence(happened.format_map(say)),
                 "child_voice": "",
                 "family_view": "",
                 "strengths": "",
@@ -3118,12 +3142,12 @@ class _Council:
         if alone:
             reflections += ALONE_REFLECTION
         return {
-            "what_happened": happened.format_map(say),
-            "child_voice": rng.choice(voices).format_map(say),
-            "family_view": rng.choice(views).format_map(say),
-            "strengths": rng.choice(strengths).format_map(say) if in_person else "",
-            "reflection": rng.choice(reflections).format_map(say),
-            "next_steps": rng.choice(NEXT_STEPS).format_map(say),
+            "what_happened": _sentence(happened.format_map(say)),
+            "child_voice": _sentence(rng.choice(voices).format_map(say)),
+            "family_view": _sentence(rng.choice(views).format_map(say)),
+            "strengths": _sentence(rng.choice(strengths).format_map(say)) if in_person else "",
+            "reflection": _sentence(rng.choice(reflections).format_map(say)),
+            "next_steps": _sentence(rng.choice(NEXT_STEPS).format_map(say)),
         }
 
     def supervision(
