@@ -2915,7 +2915,9 @@ class _Council:
         if visit.no_access:
             self.no_access_note(h, interaction, worker, written)
             return
-        if mode != "message" and rng.random() < 0.93:
+        # A visit that left a child unseen is always written up: it is why a check is late.
+        away = any(visit.day in days for days in h.absent.values())
+        if mode != "message" and (rng.random() < 0.93 or away):
             self.note(h, interaction, worker, written, purpose, participants)
         if mode != "message" and rng.random() < 0.19:
             self.judgment(h, interaction, worker, written)
