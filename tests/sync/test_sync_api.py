@@ -644,7 +644,7 @@ def test_a_foster_carer_named_on_the_map_reaches_the_device_and_leaves_with_it(
     """A child's foster carer is no member of the child's family, only on its network map."""
     from server.persistence import Person, Relationship
 
-    amara, families = north
+    _amara, families = north
     other = make_user("caseworker", username="tomasz")
     elsewhere = make_family(team_of=other, worker=other, name="Lowe")
     with app.app_context():
@@ -700,4 +700,3 @@ def test_a_foster_carer_named_on_the_map_reaches_the_device_and_leaves_with_it(
     phone.pull()
     assert phone.get("person", carer_id) is None
     assert worker.get(f"/api/people/{carer_id}").status_code == 404
-    del amara
