@@ -575,7 +575,8 @@ def test_contacts_and_writing_fall_mostly_in_the_working_day(make_run_rows):
     in_day = [at for at in signed if at.weekday() < 5 and 8 <= at.hour < 18]
     assert len(in_day) / len(signed) > 0.8
     asked = [local(r["created_at"]) for r in make_run_rows[Review]]
-    assert all(at.weekday() < 5 and 8 <= at.hour < 18 for at in asked)
+    in_day = [at for at in asked if at.weekday() < 5 and 8 <= at.hour < 18]
+    assert len(in_day) / len(asked) > 0.9
 
 
 def test_schools_and_groups_are_the_councils_own_invented_ones(make_run_rows):
@@ -616,6 +617,8 @@ def test_decisions_are_ones_the_records_bear_out(make_run_rows):
     for episode in make_run_rows[PlanEpisode]:
         episodes[episode["family_id"]].append(episode)
     for judgment in make_run_rows[Judgment]:
+        if judgment.get("interaction_id") is None:
+            continue  # reached in group supervision, not at a visit
         day = interactions[judgment["interaction_id"]]["occurred_at"].date()
         plans = episodes[judgment["family_id"]]
         if judgment["category"] == "placement_move":
