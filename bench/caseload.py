@@ -37,6 +37,7 @@ from server.persistence import (
     Family,
     Membership,
     Person,
+    Relationship,
     SupervisionDiscussion,
     Team,
     User,
@@ -156,6 +157,10 @@ def split_by_family(rows: Rows) -> list[GeneratedFamily]:
     """Return each family's rows; practice rows, suggestions, consultations and group
     supervision (a team's sessions, with the discussions that point at them) are dropped."""
     family_of_person = {row["person_id"]: row["family_id"] for row in rows.get(Membership, [])}
+    # A foster carer is of no family: theirs is the family whose relationships name them.
+    for row in rows.get(Relationship, []):
+        if row["to_person_id"] is not None:
+            family_of_person.setdefault(row["to_person_id"], row["family_id"])
     families: dict[uuid.UUID, Rows] = {row["id"]: {} for row in rows[Family]}
     for model, batch in rows.items():
         if model is SupervisionDiscussion:

@@ -17,12 +17,13 @@ from server import clock
 from server.demo import (
     CHILD_VOICE,
     FAMILY_VIEW,
+    HOME_DETAILS,
     NEXT_STEPS,
+    OPENINGS,
+    PHONE_CALLS,
     PLAN_TASKS,
     REFLECTION,
     STRENGTHS,
-    WHAT_HAPPENED,
-    WHAT_HAPPENED_MORE,
 )
 
 NAMES = {
@@ -30,10 +31,14 @@ NAMES = {
     "adult": ("Kelly", "Nadia", "Marcia", "Ewa", "Chioma", "Ahmad", "Leanne", "Jamal"),
     "other": ("Nan", "Uncle Errol", "Auntie Shazia", "the neighbour", "Dad", "Grandad"),
     "elder": ("Nan", "Grandad", "Auntie Rubina", "Granny Pearl"),
-    "school": ("Oakfield Primary", "Holbrook High School", "St Anne's C of E Primary"),
+    "school": ("Pennyfold Primary School", "Thimble Hill Academy", "Gullhaven Primary School"),
+    "carer": ("Jean", "Bernadette", "Colin"),
 }
 SECTIONS = {
-    "what_happened": [text for texts in WHAT_HAPPENED.values() for text in texts],
+    "what_happened": [
+        *(text for places in OPENINGS.values() for texts in places.values() for text in texts),
+        *PHONE_CALLS,
+    ],
     "child_voice": CHILD_VOICE,
     "family_view": FAMILY_VIEW,
     "strengths": STRENGTHS,
@@ -164,7 +169,7 @@ class Fieldwork:
         while len(text) < wanted:
             sentence = self.rng.choice(SECTIONS[name])
             if name == "what_happened":
-                sentence += self.rng.choice(WHAT_HAPPENED_MORE)
+                sentence += self.rng.choice(HOME_DETAILS)
             text = (text + " " + sentence.format_map(self.say())).strip()
         return text[:wanted].rsplit(" ", 1)[0] if len(text) > 400 else text
 

@@ -22,6 +22,7 @@ from .persistence import (
     Family,
     Membership,
     Person,
+    Relationship,
     SupervisionSession,
     User,
 )
@@ -107,10 +108,18 @@ def in_scope(model: type[CaseRecord], user: User) -> sa.ColumnElement[bool]:
     if model is Family:
         return Family.id.in_(families)
     if model is Person:
-        return sa.exists().where(
-            Membership.person_id == Person.id,
-            Membership.deleted_at.is_(None),
-            Membership.family_id.in_(families),
+        # A member of a family, or someone a member's relationship names (a foster carer).
+        return sa.or_(
+            sa.exists().where(
+                Membership.person_id == Person.id,
+                Membership.deleted_at.is_(None),
+                Membership.family_id.in_(families),
+            ),
+            sa.exists().where(
+                Relationship.to_person_id == Person.id,
+                Relationship.deleted_at.is_(None),
+                Relationship.family_id.in_(families),
+            ),
         )
     return family_column(model).in_(families)
 

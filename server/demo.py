@@ -47,6 +47,7 @@ from .persistence import (
     Membership,
     Note,
     Person,
+    PlacementAddress,
     PlanAction,
     PlanEpisode,
     Relationship,
@@ -248,7 +249,9 @@ T = TypeVar("T")
 
 CP_CATEGORIES: Weighted = [("NEG", 45), ("EMO", 33), ("PHY", 10), ("SAB", 4), ("MUL", 8)]
 LEGAL_STATUSES: Weighted = [("C2", 55), ("C1", 15), ("V2", 25), ("E1", 5)]
-FOSTER_PLACEMENTS: Weighted = [("U4", 30), ("U6", 35), ("U1", 12), ("U3", 15), ("U5", 3)]
+# With foster carers who are not the child's relatives (the demo does not yet show
+# kinship care, U1-U3, which would make a relative the carer).
+FOSTER_PLACEMENTS: Weighted = [("U4", 40), ("U6", 55), ("U5", 5)]
 
 # --- names and places ------------------------------------------------------------------
 
@@ -280,11 +283,32 @@ HERITAGES = [
         42,
         _names("Amy, Chloe, Danielle, Gemma, Hayley, Jade, Kelly, Laura, Leanne, Natalie, Kirsty"),
         _names("Ashley, Craig, Darren, Dean, Jamie, Lee, Liam, Mark, Ryan, Scott, Shaun, Carl"),
-        _names("Ava, Evie, Freya, Grace, Isla, Lily, Millie, Poppy, Ruby, Skye, Ellie, Maisie"),
-        _names("Alfie, Archie, Charlie, Freddie, Harley, Jack, Leo, Mason, Noah, Riley, Tyler"),
+        _names(
+            "Ava, Evie, Freya, Grace, Isla, Lily, Millie, Poppy, Ruby, Skye, Ellie, Maisie, "
+            "Amelia, Olivia, Sophie, Daisy, Esme, Harper, Phoebe, Rosie, Matilda, Willow, Lacey, "
+            "Summer, Megan, Holly"
+        ),
+        _names(
+            "Alfie, Archie, Charlie, Freddie, Harley, Jack, Leo, Mason, Noah, Riley, Tyler, "
+            "Oliver, George, Harry, Jacob, Theo, Oscar, Reuben, Lewis, Finley, Jenson, Bobby, "
+            "Tommy, Ollie, Logan"
+        ),
         _names(
             "Barker, Bennett, Brooks, Carter, Dawson, Fletcher, Holt, Marsh, Parsons, Shaw, "
-            "Turner, Walsh, Pearce, Atkins, Lowe, Whitfield, Rowley, Hebden"
+            "Turner, Walsh, Pearce, Atkins, Lowe, Whitfield, Rowley, Hebden, Ackroyd, Ainsworth, "
+            "Ashcroft, Bagshaw, Barlow, Birchall, Blackburn, Bradshaw, Brierley, Broadbent, "
+            "Buckley, Butterworth, Catterall, Chadwick, Clegg, Crabtree, Cropper, Dewhurst, "
+            "Duckworth, Eccles, Entwistle, Fairclough, Farnworth, Fielding, Garside, Gledhill, "
+            "Greenhalgh, Hadfield, Haigh, Halliwell, Hargreaves, Haworth, Heywood, Hindle, "
+            "Holroyd, Horrocks, Howarth, Ingham, Kershaw, Lomax, Marsden, Mellor, Metcalfe, "
+            "Moorhouse, Nuttall, Ogden, Pickup, Pilling, Ramsbottom, Riley, Sagar, Schofield, "
+            "Stott, Sutcliffe, Tattersall, Thistlethwaite, Tomlinson, Uttley, Wadsworth, "
+            "Walmsley, Whittaker, Wilde, Wolstenholme, Worsley, Yates, Royle, Bamford, Cowburn, "
+            "Dunkerley, Etchells, Foulds, Grimshaw, Hartley, Illingworth, Jagger, Kenyon, Leach, "
+            "Mather, Newbold, Oldroyd, Quarmby, Rushworth, Slater, Thackeray, Unsworth, Varley, "
+            "Warburton, Aspinall, Booth, Crowther, Drinkwater, Earnshaw, Fothergill, Gaskell, "
+            "Hepworth, Iveson, Jowett, Lumb, Midgley, Pollard, Redfern, Sowerby, Tordoff, "
+            "Whiteley, Appleyard, Brearley, Calvert"
         ),
     ),
     Heritage(
@@ -292,18 +316,24 @@ HERITAGES = [
         3,
         _names("Aoife, Ciara, Siobhan, Roisin, Orla, Grainne"),
         _names("Ciaran, Declan, Padraig, Eoin, Cathal, Ronan"),
-        _names("Saoirse, Caoimhe, Erin, Clodagh, Aisling"),
-        _names("Oisin, Cian, Darragh, Fionn, Rory"),
-        _names("Brennan, Kavanagh, Nolan, Quinn, Sheehan, Donnelly, Tierney"),
+        _names("Saoirse, Caoimhe, Erin, Clodagh, Aisling, Niamh, Orlaith, Eabha"),
+        _names("Oisin, Cian, Darragh, Fionn, Rory, Tadhg, Cillian, Senan"),
+        _names(
+            "Brennan, Kavanagh, Nolan, Quinn, Sheehan, Donnelly, Tierney, Flanagan, Gallagher, "
+            "Keane, Mulligan, Phelan, Rafferty, Dunne, Hennessy, Moriarty"
+        ),
     ),
     Heritage(
         "WOTH",
         5,
         _names("Agnieszka, Ewa, Joanna, Katarzyna, Magdalena, Monika, Paulina"),
         _names("Krzysztof, Marek, Pawel, Piotr, Lukasz, Grzegorz"),
-        _names("Zofia, Julia, Maja, Lena, Hanna"),
-        _names("Jakub, Antoni, Szymon, Filip, Kacper"),
-        _names("Nowak, Kaczmarek, Mazur, Krawczyk, Zajac, Pawlak, Sikora, Michalak"),
+        _names("Zofia, Julia, Maja, Lena, Hanna, Oliwia, Alicja, Natalia"),
+        _names("Jakub, Antoni, Szymon, Filip, Kacper, Franciszek, Wojciech, Igor"),
+        _names(
+            "Nowak, Kaczmarek, Mazur, Krawczyk, Zajac, Pawlak, Sikora, Michalak, Wieczorek, "
+            "Jablonski, Krol, Wrobel, Dudek, Adamczyk, Sobczak, Gorski, Baran, Kubiak, Szewczyk"
+        ),
         "Polish",
         0.5,
         0.4,
@@ -313,9 +343,12 @@ HERITAGES = [
         4,
         _names("Andreea, Elena, Mihaela, Roxana, Alina, Simona"),
         _names("Bogdan, Florin, Ionut, Marius, Cristian, Sorin"),
-        _names("Daria, Sofia, Bianca, Ilinca, Ana-Maria"),
-        _names("Luca, Matei, Stefan, Rares, Vlad"),
-        _names("Dumitru, Munteanu, Constantin, Lazar, Barbu, Moldovan, Ungureanu"),
+        _names("Daria, Sofia, Bianca, Ilinca, Ana-Maria, Ioana, Delia"),
+        _names("Luca, Matei, Stefan, Rares, Vlad, David, Tudor"),
+        _names(
+            "Dumitru, Munteanu, Constantin, Lazar, Barbu, Moldovan, Ungureanu, Stoica, Ionescu, "
+            "Dobre, Florea, Radu, Nistor, Enache, Popescu"
+        ),
         "Romanian",
         0.6,
         0.5,
@@ -325,9 +358,12 @@ HERITAGES = [
         2,
         _names("Catarina, Joana, Rita, Ines, Marta"),
         _names("Joao, Tiago, Rui, Nuno, Filipe"),
-        _names("Beatriz, Leonor, Matilde, Carolina"),
-        _names("Tomas, Rodrigo, Duarte, Afonso"),
-        _names("Ferreira, Sousa, Carvalho, Teixeira, Moreira, Pinto"),
+        _names("Beatriz, Leonor, Matilde, Carolina, Mariana"),
+        _names("Tomas, Rodrigo, Duarte, Afonso, Gabriel"),
+        _names(
+            "Ferreira, Sousa, Carvalho, Teixeira, Moreira, Pinto, Azevedo, Correia, Mendes, "
+            "Lopes, Fonseca, Marques"
+        ),
         "Portuguese",
         0.5,
         0.4,
@@ -337,9 +373,12 @@ HERITAGES = [
         4,
         _names("Anjali, Deepa, Kiran, Meena, Nisha, Pooja, Rupinder"),
         _names("Amit, Harjit, Jaspal, Rajesh, Sanjay, Vikram, Manish"),
-        _names("Aanya, Diya, Isha, Simran, Anaya"),
-        _names("Arjun, Dev, Rohan, Veer, Aarav"),
-        _names("Mistry, Parmar, Chauhan, Bains, Dhillon, Sandhu, Lakhani"),
+        _names("Aanya, Diya, Isha, Simran, Anaya, Jasleen, Riya"),
+        _names("Arjun, Dev, Rohan, Veer, Aarav, Jai, Kabir"),
+        _names(
+            "Mistry, Parmar, Chauhan, Bains, Dhillon, Sandhu, Lakhani, Gill, Sidhu, Grewal, "
+            "Dhaliwal, Johal, Solanki, Thakrar, Vaghela, Bhogal, Sahota"
+        ),
         "Punjabi",
         0.3,
         0.3,
@@ -349,9 +388,13 @@ HERITAGES = [
         7,
         _names("Ayesha, Fatima, Nadia, Rubina, Saima, Shazia, Sana"),
         _names("Asif, Imran, Kamran, Naveed, Tariq, Zubair, Shahid"),
-        _names("Aleena, Hafsa, Inaya, Maryam, Zara, Eman"),
-        _names("Ayaan, Hamza, Ibrahim, Yusuf, Rayyan, Zayn"),
-        _names("Akhtar, Butt, Hussain, Iqbal, Mahmood, Qureshi, Rashid, Bashir, Mirza"),
+        _names("Aleena, Hafsa, Inaya, Maryam, Zara, Eman, Aisha, Hania, Mahnoor"),
+        _names("Ayaan, Hamza, Ibrahim, Yusuf, Rayyan, Zayn, Musa, Haris, Saad"),
+        _names(
+            "Akhtar, Butt, Hussain, Iqbal, Mahmood, Qureshi, Rashid, Bashir, Mirza, Anwar, "
+            "Aslam, Javed, Malik, Nawaz, Riaz, Sadiq, Tahir, Younis, Zaman, Arshad, Hanif, "
+            "Latif, Majeed, Rehman"
+        ),
         "Urdu",
         0.35,
         0.3,
@@ -361,9 +404,12 @@ HERITAGES = [
         4,
         _names("Nasima, Rokeya, Shirin, Taslima, Shapla, Rumana"),
         _names("Jamal, Mizanur, Shafiq, Habib, Ruhul, Abdul"),
-        _names("Jannat, Nusrat, Tahmina, Sumaiya, Ayat"),
-        _names("Arif, Rayan, Tanvir, Sami, Adnan"),
-        _names("Miah, Uddin, Rahman, Hoque, Chowdhury, Karim"),
+        _names("Jannat, Nusrat, Tahmina, Sumaiya, Ayat, Nafisa, Raisa"),
+        _names("Arif, Rayan, Tanvir, Sami, Adnan, Rafi, Imtiaz"),
+        _names(
+            "Miah, Uddin, Rahman, Hoque, Chowdhury, Karim, Begum, Islam, Khatun, Hossain, "
+            "Sarkar, Talukdar, Mannan"
+        ),
         "Bengali (Sylheti)",
         0.4,
         0.5,
@@ -373,18 +419,25 @@ HERITAGES = [
         6,
         _names("Marcia, Paulette, Simone, Tanisha, Jodie, Kerry-Ann, Sonia"),
         _names("Marlon, Errol, Andre, Jermaine, Leon, Clive"),
-        _names("Kiara, Nia, Shanice, Tia, Jada, Kaliyah"),
-        _names("Jayden, Malachi, Tyrese, Kyrie, Josiah, Elijah"),
-        _names("Bailey, Francis, Gayle, McKenzie, Reid, Samuels, Forbes, Blackwood"),
+        _names("Kiara, Nia, Shanice, Tia, Jada, Kaliyah, Amani, Keziah"),
+        _names("Jayden, Malachi, Tyrese, Kyrie, Josiah, Elijah, Isaiah, Reon"),
+        _names(
+            "Bailey, Francis, Gayle, McKenzie, Reid, Samuels, Forbes, Blackwood, Campbell, "
+            "Clarke, Grant, Henry, Morgan, Powell, Richards, Spence, Lindo, Barrett, Christie, "
+            "Dacres, Nembhard"
+        ),
     ),
     Heritage(
         "BAFR",
         4,
         _names("Adaeze, Chioma, Funmilayo, Ngozi, Temitope, Folake"),
         _names("Chinedu, Emeka, Oluwaseun, Babatunde, Ifeanyi, Segun"),
-        _names("Chidera, Ifeoluwa, Adaora, Tolu, Morayo"),
-        _names("Tobi, Ayomide, Chukwudi, Femi, Kayode"),
-        _names("Adeyemi, Okonkwo, Ogunleye, Nwosu, Balogun, Olatunji, Afolabi"),
+        _names("Chidera, Ifeoluwa, Adaora, Tolu, Morayo, Kamsi, Oyinda"),
+        _names("Tobi, Ayomide, Chukwudi, Femi, Kayode, Dara, Somto"),
+        _names(
+            "Adeyemi, Okonkwo, Ogunleye, Nwosu, Balogun, Olatunji, Afolabi, Adebayo, Eze, "
+            "Oyewole, Adeleke, Obi, Akinola, Ogbonna, Olaniyan, Ibekwe"
+        ),
         "Yoruba",
         0.1,
         0.2,
@@ -394,9 +447,12 @@ HERITAGES = [
         3,
         _names("Abena, Akosua, Efua, Adwoa, Ama"),
         _names("Kofi, Yaw, Kojo, Kwesi, Kwame"),
-        _names("Akua, Esi, Maame, Adjoa"),
-        _names("Kwaku, Fiifi, Nii, Ekow"),
-        _names("Owusu, Appiah, Ofori, Darko, Amoah, Frimpong"),
+        _names("Akua, Esi, Maame, Adjoa, Afia"),
+        _names("Kwaku, Fiifi, Nii, Ekow, Kobby"),
+        _names(
+            "Owusu, Appiah, Ofori, Darko, Amoah, Frimpong, Asante, Boateng, Mensah, Agyeman, "
+            "Addo, Acheampong, Danquah, Opoku"
+        ),
         "Twi",
         0.1,
         0.2,
@@ -406,9 +462,12 @@ HERITAGES = [
         4,
         _names("Hodan, Ifrah, Sahra, Faduma, Nasra, Hibo"),
         _names("Abdirahman, Mohamed, Abdi, Hassan, Mahad"),
-        _names("Ayan, Hawa, Ikran, Sagal, Nimco"),
-        _names("Bilal, Khalid, Liban, Abdullahi, Said"),
-        _names("Warsame, Jama, Farah, Omar, Nur, Egal"),
+        _names("Ayan, Hawa, Ikran, Sagal, Nimco, Ubah, Idil"),
+        _names("Bilal, Khalid, Liban, Abdullahi, Said, Guled, Zakariye"),
+        _names(
+            "Warsame, Jama, Farah, Omar, Nur, Egal, Hersi, Duale, Ismail, Mohamud, Aden, Osman, "
+            "Elmi, Gedi, Samatar"
+        ),
         "Somali",
         0.6,
         0.5,
@@ -418,9 +477,12 @@ HERITAGES = [
         2,
         _names("Senait, Tsega, Yohanna, Mebrat, Helen"),
         _names("Yonas, Tesfay, Dawit, Biniam, Samuel"),
-        _names("Selam, Eden, Luwam, Hiwet"),
-        _names("Aman, Natnael, Robel, Kidus"),
-        _names("Tesfamariam, Habte, Ghebremedhin, Berhane, Woldu"),
+        _names("Selam, Eden, Luwam, Hiwet, Saba"),
+        _names("Aman, Natnael, Robel, Kidus, Filmon"),
+        _names(
+            "Tesfamariam, Habte, Ghebremedhin, Berhane, Woldu, Tekle, Haile, Kidane, Mehari, "
+            "Gebru, Asfaha, Yemane"
+        ),
         "Tigrinya",
         0.8,
         0.8,
@@ -430,9 +492,9 @@ HERITAGES = [
         2,
         _names("Mei, Li Na, Xiu, Ying, Wing, Lai Fong"),
         _names("Wei, Jun, Ming, Chi Keung, Hao"),
-        _names("Emily, Jia Hui, Yan, Chloe"),
-        _names("Ethan, Jun Jie, Marcus, Kai"),
-        _names("Cheung, Lam, Wong, Leung, Ho, Yip"),
+        _names("Emily, Jia Hui, Yan, Chloe, Hoi Yan"),
+        _names("Ethan, Jun Jie, Marcus, Kai, Ho Yin"),
+        _names("Cheung, Lam, Wong, Leung, Ho, Yip, Chan, Tang, Lau, Kwok, Fung, Mak"),
         "Cantonese",
         0.4,
         0.4,
@@ -442,9 +504,12 @@ HERITAGES = [
         3,
         _names("Rania, Huda, Layla, Noor, Mariam, Samira"),
         _names("Ahmad, Khaled, Mahmoud, Samir, Rami"),
-        _names("Jana, Lina, Salma, Yara"),
-        _names("Karim, Adam, Zaid, Hadi"),
-        _names("Haddad, Saleh, Mansour, Khalil, Darwish, Nasser"),
+        _names("Jana, Lina, Salma, Yara, Dana"),
+        _names("Karim, Adam, Zaid, Hadi, Omar"),
+        _names(
+            "Haddad, Saleh, Mansour, Khalil, Darwish, Nasser, Hamdan, Qasim, Yassin, Abboud, "
+            "Sabbagh, Hijazi, Najjar, Awad"
+        ),
         "Arabic",
         0.7,
         0.6,
@@ -454,9 +519,9 @@ HERITAGES = [
         2,
         _names("Shilan, Berivan, Hana, Zhila"),
         _names("Karwan, Rebwar, Dilshad, Aram"),
-        _names("Lana, Rozhin, Dilan, Shara"),
-        _names("Aryan, Sarbast, Zana, Hemin"),
-        _names("Ahmadi, Rasul, Hama, Aziz, Baban"),
+        _names("Lana, Rozhin, Dilan, Shara, Avan"),
+        _names("Aryan, Sarbast, Zana, Hemin, Soran"),
+        _names("Ahmadi, Rasul, Hama, Aziz, Baban, Mustafa, Qadir, Salih, Faraj, Hawrami, Jaff"),
         "Kurdish (Sorani)",
         0.7,
         0.7,
@@ -466,9 +531,12 @@ HERITAGES = [
         2,
         _names("Tharshini, Kavitha, Nirmala, Vasanthi"),
         _names("Suresh, Ganesh, Kumaran, Sivakumar"),
-        _names("Abirami, Harini, Kaviya"),
-        _names("Aadhavan, Kavin, Nilavan"),
-        _names("Sivarajah, Selvarajah, Nadarajah, Kandiah, Yogarajah"),
+        _names("Abirami, Harini, Kaviya, Thenmozhi"),
+        _names("Aadhavan, Kavin, Nilavan, Sayan"),
+        _names(
+            "Sivarajah, Selvarajah, Nadarajah, Kandiah, Yogarajah, Rajendran, Thambirajah, "
+            "Balasingham, Ponnambalam, Kanagaratnam, Sriskandarajah"
+        ),
         "Tamil",
         0.5,
         0.5,
@@ -509,30 +577,72 @@ STREETS = _names(
     "Netherfield Road, Brook Street, Chapel Row, Highgate Parade, Linnet Drive, Vale View"
 )
 ESTATE_BLOCKS = _names("Kestrel House, Osprey House, Curlew Court, Merlin Tower, Plover House")
-PRIMARY_SCHOOLS = _names(
-    "{area} Primary School, St Anne's C of E Primary, Oakfield Primary, "
-    "Greenway Infant and Nursery School, {area} Community Primary"
-)
-SECONDARY_SCHOOLS = _names(
-    "{area} Academy, Holbrook High School, Kingsmead School, Riverside Free School"
-)
-GP_PRACTICES = _names("{area} Medical Centre, The Bridge Surgery, Canal Side Health Centre")
-FAITH_GROUPS = {
-    "WBRI": "St Anne's Church",
-    "WIRI": "St Patrick's Church",
-    "WOTH": "Our Lady of Czestochowa Church",
-    "AIND": "Guru Nanak Gurdwara",
-    "APKN": "Jamia Masjid {area}",
-    "ABAN": "{area} Islamic Centre",
-    "BCRB": "New Testament Church of God",
-    "BAFR": "Redeemed Christian Fellowship",
-    "CHNE": "Chinese Community Centre",
-    "OOTH": "{area} Mosque",
-    "AOTH": "Sri Murugan Temple",
+# Every school, practice and group is invented for the demo council, and each
+# belongs to one of its invented areas. None is meant to share a name with a real
+# one; tests/test_demo.py checks that the records name only these.
+SCHOOLS_OF_AREA: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    # area: (primary schools, secondary schools)
+    "Ashgrove": (
+        ("Ashgrove Brook Primary School", "Pennyfold Primary School"),
+        ("Ashgrove Heath Academy",),
+    ),
+    "Fernhill": (
+        ("Fernhill Lanes Primary School", "Tallowmere C of E Primary School"),
+        ("Thimble Hill Academy",),
+    ),
+    "Cobblers End": (
+        ("Cobblers End Infant and Nursery School", "Wickerby Junior School"),
+        ("Thimble Hill Academy",),
+    ),
+    "Wrenfield": (
+        ("Wrenfield Brook Primary School", "Larkspur Lane Primary School"),
+        ("Wrenfield Heath High School",),
+    ),
+    "Sandmere": (
+        ("Sandmere Lanes Primary School", "Gullhaven Primary School"),
+        ("Sandmere Heath Academy",),
+    ),
+    "Lowbridge": (
+        ("Lowbridge Brook Primary School", "St Ebba's Catholic Primary School, Lowbridge"),
+        ("Tollgate Rise High School",),
+    ),
+    "Riverside": (
+        ("Riverside Wharf Primary School", "Ferrymead Infant and Nursery School"),
+        ("Tollgate Rise High School",),
+    ),
+    "Kilnworth": (
+        ("Kilnworth Brook Primary School", "Potters Yard Primary School"),
+        ("Kilnworth Heath Academy",),
+    ),
 }
-YOUTH_GROUPS = _names(
-    "{area} Youth Club, Boxing club at the leisure centre, Young Carers group, Scouts"
+SCHOOLS = tuple(
+    sorted({school for pair in SCHOOLS_OF_AREA.values() for group in pair for school in group})
 )
+GP_PRACTICES = _names(
+    "{area} Brook Surgery, Lantern Yard Medical Practice, Tallowmere Health Centre"
+)
+# Drawn for a family on their own, whatever its heritage: who goes where is
+# theirs to tell us, and most families we work with name no faith group at all.
+FAITH_GROUPS = _names(
+    "St Ebba's Church {area}, {area} Methodist Chapel, Cornerstone Community Church, "
+    "Kilnworth Road Mosque, {area} Gurdwara, Sandmere Mandir, Lowbridge Islamic Centre, "
+    "Riverside Pentecostal Fellowship, Our Lady of the Wharf Catholic Church"
+)
+FAITH_GROUP_SHARE = 0.3
+YOUTH_GROUPS = _names(
+    "{area} Youth Club, Boxing club at the {area} leisure centre, Young Carers group, "
+    "Scouts at the {area} scout hut, Saturday football at {area} Rec, "
+    "Drama club at the {area} family hub"
+)
+GROUPS = tuple(
+    sorted(
+        group.format(area=area)
+        for group in (*GP_PRACTICES, *FAITH_GROUPS, *YOUTH_GROUPS)
+        for area in SCHOOLS_OF_AREA
+    )
+)
+NURSERY = "{area} Children's Centre Nursery"
+HEALTH_VISITING = "{area} health visiting team"
 
 GOALS = [
     "We want the kids to stay at home with us.",
@@ -570,124 +680,233 @@ COMMUNICATION_NEEDS = {
 
 # --- what workers write ----------------------------------------------------------------
 
-WHAT_HAPPENED = {
-    "first": [
-        "First visit. Introduced myself to {adult} and explained what I can and cannot "
-        "keep private, and what happens to what I write.",
-        "First meeting at home. {adult} had been worried about what social care means; "
-        "we talked about why I am here and what {adult} wants from us.",
-    ],
-    "statutory_visit": [
-        "Visit after school. {adult} let me in and we sat in the kitchen while {child} "
-        "finished a snack.",
-        "Unhurried visit this afternoon. I saw {child} in their bedroom, which had new "
-        "curtains and a bunk bed from the furniture scheme.",
-        "Visited at teatime. The flat was warm and there was food on the go; {adult} "
-        "talked while cooking.",
-        "{child} met me at the door and showed me round. We spent time alone in the living "
-        "room playing Uno.",
-        "Visit during the school holidays. {adult} and {child} had been to the park and "
-        "were in good spirits.",
-        "{adult} was tired after a late shift but made time to talk. I saw {child} alone "
-        "in their room.",
-        "Unannounced visit. House busy but calm; {other} was there helping with tea.",
-        "Visit in the early evening so {other} could be there too. Everyone sat together "
-        "at first, then I saw {child} on their own.",
-    ],
-    "direct_work": [
-        "Three houses work with {child}: the house of worries, of good things and of dreams.",
-        "Life story session with {child}; we looked at baby photos {adult} had found.",
-        "Played a feelings game with {child} at the kitchen table; {child} picked the cards.",
-        "Walked to the shop with {child} and talked on the way; side by side is easier "
-        "for {child} than face to face.",
-        "Worked with {adult} on the family's safety plan in their own words, with {other} "
-        "on speakerphone.",
-        "Helped {adult} fill in the housing form and rang the school together about "
-        "{child}'s attendance.",
-        "Drew the family network with {adult} on a big sheet of paper; {adult} added people "
-        "I had not heard of.",
-        "Session with {child} about worries at night; we made a bedtime plan together.",
-        "Went through the family's timeline with {adult}: the good years, the hard ones, "
-        "and what helped.",
-    ],
-    "core_group": [
-        "Core group meeting with {adult}, {school} and the health visitor. Went through "
-        "each part of the plan.",
-        "Core group by video; {adult} joined from home with {other}. Agreed what has "
-        "changed and what still worries us.",
-    ],
-    "child_protection_conference": [
-        "Child protection conference. {adult} came with {other} for support; the plan "
-        "was agreed and the core group named.",
-        "Review child protection conference. Reports shared beforehand so {adult} had "
-        "time to read them.",
-    ],
-    "family_group_conference": [
-        "Family group conference at the community centre. {adult}, {other} and the wider "
-        "family met; private family time lasted two hours.",
-        "Family group conference review. The family went through their plan task by task.",
-    ],
-    "family_time": [
-        "Family time at the contact centre between {child} and {adult}. Warm greeting; "
-        "they baked together.",
-        "Family time in the park. {child} ran to {adult} and they played on the swings "
-        "for most of the hour.",
-        "Family time at the foster home for the first time; {adult} brought photos.",
-    ],
-    "review": [
-        "Review of the plan with {adult}. We went through what has got better and what is "
-        "still hard.",
-        "Review meeting at home with {adult}, {other} and a teacher from {school}.",
-    ],
-    "other": [
-        "Dropped off the school uniform vouchers and had a cup of tea with {adult}.",
-        "Went with {adult} to the housing office appointment.",
-        "Took {child} to the dentist with {adult}; waited together and chatted.",
-        "Helped {adult} set up the new bed from the furniture scheme.",
-    ],
-    "phone": [
-        "Phone call with {adult} to check how the week had gone.",
-        "{adult} rang me upset after an argument with {other}; we talked it through.",
-        "Rang {adult} about the letter from school; {adult} wanted to talk it over first.",
-        "Phone call with {other}, who is worried about {adult} and wanted advice.",
-    ],
-    "video": [
-        "Video call with {child} and {adult}; {child} showed me a drawing.",
-        "Video call because {adult} was unwell; kept it short and arranged a visit.",
-    ],
-    "school": [
-        "Saw {child} at {school} in the library; {child} chose where we sat.",
-        "Met {child} at {school} at lunchtime, then spoke with the designated safeguarding lead.",
-    ],
+# What happened, by where the contact took place: "home" is the family's home,
+# "foster_home" a looked-after child's placement. Nothing here claims more than
+# the visit's record says: whether a child was seen alone is added from it.
+OPENINGS: dict[str, dict[str, list[str]]] = {
+    "first": {
+        "home": [
+            "First visit. Introduced myself to {adult} and explained what I can and cannot "
+            "keep private, and what happens to what I write.",
+            "First meeting at home. {adult} had been worried about what social care means; "
+            "we talked about why I am here and what {adult} wants from us.",
+        ],
+        "foster_home": [
+            "First visit to {child} at the foster home, the day after they arrived. {carer} "
+            "had made up the room and showed us round together.",
+        ],
+    },
+    "statutory_visit": {
+        "home": [
+            "Visit after school. {adult} let me in and we sat in the kitchen while {child} "
+            "finished a snack.",
+            "Unhurried visit this afternoon. I saw {child}'s bedroom, which had new curtains "
+            "and a bunk bed from the furniture scheme.",
+            "Visited at teatime. The flat was warm and there was food on the go; {adult} "
+            "talked while cooking.",
+            "{child} met me at the door and showed me round.",
+            "Visit during the school holidays. {adult} and {child} had been to the park and "
+            "were in good spirits.",
+            "{adult} was tired after a late shift but made time to talk.",
+            "Unannounced visit. House busy but calm; {other} was there helping with tea.",
+            "Visit at the end of the school day so {other} could be there too. Everyone sat "
+            "together at first.",
+        ],
+        "foster_home": [
+            "Visit to {child} at the foster home after school. {carer} made tea and we "
+            "talked about the week first.",
+            "Statutory visit at the placement. {child} showed me the new bike {carer} found "
+            "at the charity shop.",
+            "Visited {child} at the foster home; the house was busy with the other children "
+            "back from school.",
+        ],
+        "school": [
+            "Saw {child} at {school} in the library; {child} chose where we sat.",
+            "Met {child} at {school} at lunchtime, then spoke with the designated "
+            "safeguarding lead.",
+        ],
+        "community": [
+            "Met {adult} and {child} at the family hub after school; {child} wanted to see "
+            "me somewhere other than home this time.",
+            "Visit at the park near home, at {child}'s request; {adult} sat on the bench "
+            "while we walked round.",
+        ],
+    },
+    "direct_work": {
+        "home": [
+            "Three houses work with {child} at the kitchen table: the house of worries, of "
+            "good things and of dreams.",
+            "Life story session with {child}; we looked at baby photos {adult} had found.",
+            "Played a feelings game with {child}; {child} picked the cards.",
+            "Session with {child} about worries at night; we made a bedtime plan together.",
+        ],
+        "foster_home": [
+            "Life story session with {child} at the foster home; we started a memory box.",
+            "Three houses work with {child} in their room at the placement.",
+            "Played a feelings game with {child}; {carer} joined in for the last round.",
+        ],
+        "community": [
+            "Walked to the shop with {child} and talked on the way; side by side is easier "
+            "for {child} than face to face.",
+            "Took {child} for a hot chocolate at the café by the park and talked about school.",
+        ],
+        "office": [
+            "Session with {child} in the family room at the hub; we made a worry jar.",
+            "Met {child} at the office after school for the next three houses session.",
+        ],
+        "school": [
+            "Saw {child} at {school} for a short session about friendships.",
+            "Direct work with {child} at {school}; we finished the 'all about me' book.",
+        ],
+        "adult": [
+            "Worked with {adult} on the family's safety plan in their own words.",
+            "Helped {adult} fill in the housing form and rang the school together about "
+            "{child}'s attendance.",
+            "Drew the family network with {adult} on a big sheet of paper; {adult} added "
+            "people I had not heard of.",
+            "Went through the family's timeline with {adult}: the good years, the hard ones, "
+            "and what helped.",
+        ],
+    },
+    "core_group": {
+        "office": [
+            "Core group meeting with {adult}, the designated safeguarding lead from {school} "
+            "and the health visitor. Went through each part of the plan.",
+            "Core group at the office. {adult} came with {other}; we agreed what has changed "
+            "and what still worries us.",
+        ],
+        "video": [
+            "Core group by video; {adult} joined from home. Agreed what has changed and what "
+            "still worries us.",
+        ],
+    },
+    "child_protection_conference": {
+        "office": [
+            "Child protection conference. {adult} came with {other} for support; the plan "
+            "was agreed and the core group named.",
+            "Review child protection conference. Reports shared beforehand so {adult} had "
+            "time to read them.",
+        ],
+    },
+    "family_group_conference": {
+        "community": [
+            "Family group conference at the community centre. {adult}, {other} and the wider "
+            "family met; private family time lasted two hours.",
+            "Family group conference review. The family went through their plan task by task.",
+        ],
+    },
+    "family_time": {
+        "community": [
+            "Family time in the park. {child} ran to {adult} and they played on the swings "
+            "for most of the hour.",
+            "Family time at the community centre; {adult} brought a cake and photos from home.",
+        ],
+        "office": [
+            "Family time at the contact centre between {child} and {adult}. Warm greeting; "
+            "they baked together.",
+            "Family time at the contact centre. {adult} arrived early and had games ready.",
+        ],
+    },
+    "review": {
+        "home": [
+            "Review of the plan with {adult}. We went through what has got better and what is "
+            "still hard.",
+        ],
+        "foster_home": [
+            "Review of {child}'s care plan at the foster home with {carer}; {adult} joined "
+            "for the second half.",
+        ],
+        "office": [
+            "Review meeting at the office with {adult}, {other} and a teacher from {school}.",
+        ],
+        "office_care": [
+            "Looked-after review chaired by the independent reviewing officer; {adult} and "
+            "{carer} both came.",
+            "Review of {child}'s care plan with the independent reviewing officer; {carer} "
+            "brought the school report.",
+        ],
+        "community": ["Review of the plan with {adult} at the family hub."],
+    },
+    "other": {
+        "home": [
+            "Dropped off the school uniform vouchers and had a cup of tea with {adult}.",
+            "Helped {adult} set up the new bed from the furniture scheme.",
+        ],
+        "foster_home": ["Took {child}'s school photos to the foster home for {carer} to frame."],
+        "community": [
+            "Went with {adult} to the housing office appointment.",
+            "Took {child} to the dentist with {adult}; waited together and chatted.",
+        ],
+        "office": ["{adult} came into the office to sign the housing support letter."],
+    },
 }
-WHAT_HAPPENED_MORE = [
+# Calls and messages: what the worker heard, never what they saw.
+PHONE_CALLS = [
+    "Phone call with {adult} to check how the week had gone.",
+    "{adult} rang me upset after an argument with {other}; we talked it through.",
+    "Rang {adult} about the letter from school; {adult} wanted to talk it over first.",
+    "Phone call with {adult} to confirm the time of the next visit.",
+    "{adult} rang to say the repair man had finally come.",
+]
+VIDEO_CALLS_WITH_CHILD = [
+    "Video call with {child} and {adult}; {child} showed me a drawing.",
+    "Video call with {child}, who wanted to show me the new bedroom.",
+]
+VIDEO_CALLS = [
+    "Video call because {adult} was unwell; we arranged a visit for next week.",
+    "Video call with {adult} to go through the letter from the housing office.",
+]
+SEEN_ALONE = [
+    " I then saw {child} on their own in their room.",
+    " {child} and I had time on our own afterwards.",
+    " I spent time with {child} on their own before I left.",
+]
+NOT_SEEN_ALONE = [
+    " {child} wanted {adult} to stay while we talked, so I did not see them alone today.",
+]
+HOME_DETAILS = [
     " The house was tidier than last time.",
     " {other} popped in halfway through.",
     " The dog was shut in the garden so {child} could relax.",
     " We ran over time because {adult} had a lot to say.",
     " {child} was quieter than usual at first.",
-    " There was a new fridge, donated by the church.",
+    " There was a new fridge from the furniture scheme.",
     " The heating was off; {adult} is rationing the gas.",
     "",
     "",
 ]
+# In their own words; all said face to face.
 CHILD_VOICE = [
-    '{child} said: "I like it when Mum is happy and we watch films together."',
-    '"I don\'t like it when they shout. I go to my room and put my headphones on." ({child})',
     '{child}: "School is better now. Miss lets me sit near the door."',
     '"My nan makes the best rice. I want to go to hers more." ({child})',
-    '{child} said they feel safe at home "most of the time, not when it\'s late".',
     '"I miss my dad. Can I see him on my birthday?" ({child})',
     '{child}: "I\'ve got a new best friend called Layla and we play tag."',
-    '"I want you to tell the judge I want to stay here." ({child})',
-    '{child} drew their family and put the dog in the middle: "He\'s the boss."',
-    '"I worry about Mum when I\'m at school." ({child})',
     '{child}: "Nothing. It\'s fine. Can I go now?" Shrugged when asked about home.',
     '"I like my bedroom now it\'s got the stars on the ceiling." ({child})',
     '{child} said the best thing this week was "pizza Friday" and the worst was "Monday".',
     '"Everyone keeps asking me the same questions." ({child})',
     '{child}: "When I\'m older I want to be a vet, or a footballer."',
+]
+# Only a child living at home says these.
+HOME_VOICE = [
+    '{child} said: "I like it when Mum is happy and we watch films together."',
+    '"I don\'t like it when they shout. I go to my room and put my headphones on." ({child})',
+    '{child} said they feel safe at home "most of the time, not when it\'s late".',
+    '"I worry about Mum when I\'m at school." ({child})',
     '"I told my teacher about the shouting. Was that OK?" ({child})',
+]
+# Only a looked-after child says these.
+CARE_VOICE = [
+    '"I want you to tell the judge I want to stay here." ({child})',
+    '"I miss Mum but I like it here. Can I see her more?" ({child})',
+    '{child}: "{carer} puts a note in my lunchbox. It\'s embarrassing but I like it."',
+    '"Am I going to have to move again?" ({child})',
+    '"When am I going home?" ({child})',
+]
+DRAWN_VOICE = '{child} drew their family and put the dog in the middle: "He\'s the boss."'
+VIDEO_VOICE = [
+    '{child} held a drawing up to the camera: "That\'s me and Nan at the seaside."',
+    '{child}: "I got a sticker for reading. Do you want to see?"',
 ]
 BABY_VOICE = [
     "{child} is too young to say. {child} was settled, made good eye contact and reached "
@@ -695,10 +914,18 @@ BABY_VOICE = [
     "{child} was asleep for most of the visit; woke calmly and fed well with {adult}.",
     "{child} babbled and smiled at {adult}; crawled to the toy box and back.",
 ]
+TODDLER_VOICE = [
+    "{child} is too young to put much into words; chatted about the toy cars and went to "
+    "{adult} for a cuddle when the doorbell went.",
+    '{child} showed me their favourite book and said "more" when we finished it.',
+]
 NOT_SEEN_VOICE = [
-    "Did not speak with {child} today. {adult} passed on that {child} asked when I am coming.",
+    "Did not see {child} today. {adult} passed on that {child} asked when I am coming.",
     "{child} was at school. {adult} said {child} has been more settled this week.",
-    "Not seen today; I will make sure to see {child} on my next visit.",
+]
+MEETING_VOICE = [
+    "{child} did not come; I brought what {child} told me at my last visit.",
+    "{child}'s views were shared from the worry and wishes sheet we did together.",
 ]
 FAMILY_VIEW = [
     '{adult} said: "Things are calmer. I\'m getting there."',
@@ -714,6 +941,12 @@ FAMILY_VIEW = [
     '{adult}: "Thank you for actually turning up when you said."',
     "{adult} would like the visits to be after school so {child} is there.",
 ]
+CARER_VIEW = [
+    "{carer} said {child} is sleeping better and eating well.",
+    "{carer} would like more notice when family time changes; {child} finds surprises hard.",
+    '{carer}: "The first week after family time is always unsettled, then it calms down."',
+    "{carer} has noticed {child} worries about {adult} on Sunday evenings.",
+]
 STRENGTHS = [
     "{adult} knows {child} really well and noticed straight away when something was wrong.",
     "Warm, affectionate relationship between {adult} and {child}; lots of laughter.",
@@ -721,12 +954,16 @@ STRENGTHS = [
     "{other} is a reliable part of the network and steps in without being asked.",
     "{child} has a good friendship group and loves football club.",
     "{adult} asked for help early this time instead of waiting for a crisis.",
-    "The family are proud of their home and it shows.",
     "{adult} is honest with me, even about the hard things.",
     "{child}'s attendance is up to 94% this half term.",
     "{adult} and {other} are talking again and agreed the pick-ups between them.",
-    "Strong faith community who bring meals and help with the school run.",
-    "{child} is curious, funny and kind to their younger siblings.",
+]
+HOME_STRENGTHS = ["The family are proud of their home and it shows."]
+FAITH_STRENGTHS = ["People from {faith} bring meals and help with the school run."]
+CARER_STRENGTHS = [
+    "{carer} and {child} have an easy, joking way with each other.",
+    "{carer} speaks warmly about {adult} in front of {child}.",
+    "{child} is settled in the placement and has kept the same school.",
 ]
 REFLECTION = [
     "I wondered whether I was moving too fast for {adult}; will slow down and check in more.",
@@ -735,12 +972,16 @@ REFLECTION = [
     "I am worried that the good weeks hide how tired {adult} is.",
     "Our relationship feels more trusting now; {adult} told me things without being asked.",
     "I need to hold the worry about the late nights without letting it take over the visit.",
-    "{child} seems to be carrying a lot of adult worry. I want to give them space to be a child.",
     "I think the plan has too many actions; I would like to agree fewer and see them through.",
     "I was struck by how {other} spoke about {adult}: with care and some frustration.",
     "I am not sure {adult} feels heard by the school; I could help them prepare for the meeting.",
-    "Seeing {child} alone mattered today; they were different away from the adults.",
     "I came away hopeful. There is more strength in this family than the referral suggested.",
+]
+SEEN_REFLECTION = [
+    "{child} seems to be carrying a lot of adult worry. I want to give them space to be a child.",
+]
+ALONE_REFLECTION = [
+    "Seeing {child} alone mattered today; they were different away from the adults.",
 ]
 NEXT_STEPS = [
     "Visit again next week, after school so {child} is there.",
@@ -755,6 +996,16 @@ NEXT_STEPS = [
     "Agree a date for the review with everyone in the network.",
     "Ask the health visitor to join the next visit.",
     "Send {adult} a written summary of what we agreed, in plain English.",
+]
+CARER_REFLECTION = [
+    "I want to make sure {carer} gets support too; I will speak to the fostering team.",
+    "{child} seems lighter here than at family time. I want to understand what changes.",
+]
+SHORT_NEXT_STEPS = [
+    "Visit as planned on {weekday}.",
+    "Ring {adult} back on Friday.",
+    "Nothing further until the next visit.",
+    "Text {adult} the time of the next visit.",
 ]
 SUPERVISOR_COMMENTS = [
     "I can really hear {child}'s voice here. What do you think {child} most needs from us now?",
@@ -827,10 +1078,12 @@ DECISIONS = {
         (
             "Pay from the budget now, and help {adult} apply to the hardship fund next time.",
             "Make the referral today and top up the meter once.",
+            "Pay for one term of lessons, then look at the leisure centre's free sessions.",
         ),
         (
             "The cost is small and the benefit to {child} is clear; {adult} asked early.",
             "Money worry is driving the arguments at home; easing it makes room for the rest.",
+            "{adult} has no break in the week, and {child} has asked to learn to swim.",
         ),
         (
             ("{adult} may come to rely on one-off payments", "Agreed a budgeting session"),
@@ -895,16 +1148,21 @@ DECISIONS = {
             ("Step down now", "Recognises progress", "Support may feel lost"),
             ("Step down after one more review", "Gradual", "Keeps statutory involvement"),
         ),
+        # The app records a step down as the end of each child's plan; the demo's
+        # children are still on theirs, so these decisions wait for a review.
         (
-            "Step down to early help after a joint visit with the family hub worker.",
-            "Hold for one more review, then step down if things stay steady.",
+            "Not yet: hold for one more review, then step down if things stay steady.",
+            "Not yet: introduce the family hub worker first, and decide at the next review.",
         ),
         (
-            "The plan goals are met and {adult} uses the network without prompting.",
             "Progress is real but recent; a short wait makes it more secure.",
+            "{adult} wants to meet the hub worker before we talk about stepping down.",
         ),
         (("Problems may return without a social worker", "Clear route back in agreed"),),
-        ('"About time!" ({adult}), laughing.', "{adult} is nervous but pleased."),
+        (
+            "{adult} is nervous about losing support and glad to wait.",
+            "{adult} would rather step down now, but agreed to one more review.",
+        ),
         ('"Good. Can I still see you at the party?" ({child})',),
     ),
     "family_time_arrangements": Decisions(
@@ -993,11 +1251,12 @@ DECISIONS = {
         ),
         (
             "Ask for approval to move {child} at half term, after three introductory visits.",
-            "Ask for approval to move {child} to {elder} once the assessment is signed off.",
+            "Ask for approval to move {child} to carers nearer school, after two introductory "
+            "visits.",
         ),
         (
             "The carers are a good match and the move can be planned around school.",
-            "{child} wants to live with {elder}, and the assessment so far is positive.",
+            "{child} wants to be nearer school and friends, and the new carers can do the run.",
         ),
         (
             ("Disruption to school and friendships", "Keep the same school and transport"),
@@ -1171,8 +1430,6 @@ CATEGORY_WEIGHTS: dict[str, dict[str, float]] = {
         "routine_support": 5,
         "change_visit_frequency": 2,
         "share_information_with_school": 2,
-        "family_time_arrangements": 1,
-        "child_protection_referral": 0.3,
     },
     "child_in_need": {
         "routine_support": 4,
@@ -1181,7 +1438,6 @@ CATEGORY_WEIGHTS: dict[str, dict[str, float]] = {
         "step_down_to_early_help": 1,
         "family_time_arrangements": 1,
         "safety_plan_change": 0.4,
-        "child_protection_referral": 0.4,
     },
     "child_protection": {
         "routine_support": 2,
@@ -1189,15 +1445,14 @@ CATEGORY_WEIGHTS: dict[str, dict[str, float]] = {
         "share_information_with_school": 2,
         "family_time_arrangements": 1,
         "safety_plan_change": 2,
-        "step_down_to_early_help": 0.5,
-        "child_protection_referral": 0.3,
+        "child_protection_referral": 3,
     },
     "child_in_care": {
         "routine_support": 2,
         "change_visit_frequency": 1,
         "share_information_with_school": 1.5,
         "family_time_arrangements": 3,
-        "placement_move": 1,
+        "placement_move": 3,
         "safety_plan_change": 0.5,
     },
 }
@@ -1214,6 +1469,8 @@ HANDOVER_REASONS: Weighted = [
     ("case_stepped_down", 1),
     ("other", 1),
 ]
+# The working day by the council's clock: most contacts and most writing fall in it.
+WORKING_HOURS = (8, 18)
 DURATIONS = {
     "home_visit": (40, 120),
     "school": (30, 60),
@@ -1243,7 +1500,68 @@ def _weekday_before(day: date) -> date:
 
 
 def _at(day: date, hour: int, minute: int = 0) -> datetime:
-    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=UTC)
+    """Return a moment of the day by the council's clock (as the app shows it), in UTC."""
+    local = datetime(day.year, day.month, day.day, hour, minute, tzinfo=clock.COUNCIL_ZONE)
+    return local.astimezone(UTC)
+
+
+def _local(moment: datetime) -> datetime:
+    return moment.astimezone(clock.COUNCIL_ZONE)
+
+
+def _in_working_hours(moment: datetime) -> bool:
+    """Say whether a moment falls on a weekday between 08:00 and 18:00, council time."""
+    local = _local(moment)
+    return local.weekday() < 5 and WORKING_HOURS[0] <= local.hour < WORKING_HOURS[1]
+
+
+def _working_moment(rng: random.Random, after: datetime, *, days: int = 0) -> datetime:
+    """Return a moment in working hours, later the same day or ``days`` working days on.
+
+    Workers mostly write, sign and answer in the working day; this is when.
+    """
+    local = _local(after)
+    day = local.date()
+    for _ in range(days):
+        day = _weekday(day + timedelta(days=1))
+    start, end = WORKING_HOURS[0] * 60 + 30, (WORKING_HOURS[1] - 1) * 60
+    if days == 0:
+        earliest = local.hour * 60 + local.minute + 5
+        if local.weekday() < 5 and earliest <= end:
+            minutes = rng.randint(max(earliest, start), end)
+            return _at(day, minutes // 60, minutes % 60)
+        day = _weekday(day + timedelta(days=1))
+    minutes = rng.randint(start, end)
+    return _at(day, minutes // 60, minutes % 60)
+
+
+# Words that say when a visit was: used only for a visit at such a time.
+AFTER_SCHOOL_WORDS = ("after school", "teatime", "end of the school day", "back from school")
+HOLIDAY_WORDS = ("school holidays",)
+
+
+def _fitting(texts: Sequence[str], at: datetime) -> list[str]:
+    """Return the texts that agree with the time of the contact (none says "after school" at 10)."""
+    holidays = at.month == 8 or (at.month == 7 and at.day >= 24)
+    fitting = [
+        text
+        for text in texts
+        if (at.hour >= 15 or not any(word in text for word in AFTER_SCHOOL_WORDS))
+        and (holidays or not any(word in text for word in HOLIDAY_WORDS))
+        and (12 <= at.hour < 17 or "this afternoon" not in text)
+        and (11 <= at.hour < 14 or "lunchtime" not in text)
+    ]
+    return fitting or list(texts)
+
+
+def _sentence(text: str) -> str:
+    """Return text that starts with a capital ("a neighbour said" begins a section too)."""
+    return text[:1].upper() + text[1:]
+
+
+def _placement_line(address: Row) -> Row:
+    """Return an address as the placement address table keeps it."""
+    return {key: address[key] for key in ("line1", "line2", "town", "postcode")}
 
 
 def _age(born: date, on: date) -> int:
@@ -1423,7 +1741,15 @@ class Household:
     heritage: Heritage
     area: str
     members: list[Member] = field(default_factory=list)
+    # A looked-after child's foster carers: their own household at the placement
+    # address, linked to the children by relationships, never members of this family.
+    foster_carers: list[Member] = field(default_factory=list)
+    # Their home, kept only in the confidential placement address (and the one before a move).
+    placement_home: Row | None = None
+    earlier_placement_home: Row | None = None
+    earlier_carer: str = "the foster carer"
     school: str = "school"
+    faith: str | None = None
     plan_start: date | None = None
     # The plan the children are on now, and its details (docs/architecture.md).
     plan_type: str | None = None
@@ -1453,7 +1779,11 @@ class Household:
 
     @property
     def foster_carer(self) -> Member | None:
-        return next((m for m in self.adults if m.relation == "FSTPRN"), None)
+        return self.foster_carers[0] if self.foster_carers else None
+
+    @property
+    def in_care(self) -> bool:
+        return self.level == "child_in_care"
 
     def other(self) -> Member | None:
         others = self.adults[1:]
@@ -1475,13 +1805,45 @@ class Household:
         child = born[0] if eldest else self.rng.choice(born)
         other = self.other()
         elder = self.elder()
+        foster = self.foster_carer
         return Say(
             child=child.called,
             adult=self.carer.called,
             other=other.called if other else "a neighbour",
             elder=elder.called if elder else "Nan",
             school=self.school,
+            carer=(
+                foster.called
+                if foster and (self.placement_start is None or day >= self.placement_start)
+                else self.earlier_carer
+                if foster
+                else self.carer.called
+            ),
+            faith=self.faith or "church",
         )
+
+
+class Surnames:
+    """Hand out family names so that no two households of the council share one."""
+
+    def __init__(self) -> None:
+        # Nor a member of staff's: a family called Price in Hannah Price's team would confuse.
+        staff = [user[1] for user in DEMO_USERS] + [user[1] for user in STAFF]
+        self.used = {name.split()[-1] for name in (*staff, *ADVOCATES)}
+
+    def take(self, rng: random.Random, heritage: Heritage) -> str:
+        free = [name for name in heritage.surnames if name not in self.used]
+        if free:
+            name = rng.choice(free)
+        else:
+            # A council bigger than the lists: join two names, as many families do.
+            while True:
+                first, second = rng.sample(heritage.surnames, 2)
+                name = f"{first}-{second}"
+                if name not in self.used:
+                    break
+        self.used.add(name)
+        return name
 
 
 # --- the generator ---------------------------------------------------------------------
@@ -1512,6 +1874,9 @@ class _Council:
             )
         }
         self.households: list[Household] = []
+        self.surnames = Surnames()
+        # The children's names in each worker's caseload, so none is given twice.
+        self.child_names: dict[uuid.UUID, set[str]] = {}
         # The few gaps in statutory work the demo shows, each for a reason a
         # supervisor would recognise; everything else is done in time.
         self.gaps_to_leave: dict[str, list[str]] = {
@@ -1687,12 +2052,12 @@ class _Council:
             team=team,
             level=_pick(rng, LEVELS[team]),
             opened=_weekday(opened),
-            surname=rng.choice(heritage.surnames),
+            surname=self.surnames.take(rng, heritage),
             heritage=heritage,
             area=rng.choice(AREAS[team]),
         )
         self.households.append(household)
-        self.people(household)
+        self.people(household, self.child_names.setdefault(worker.id, set()))
         self.assignments(household, worker)
         self.family_row(household)
         self.network(household)
@@ -1703,8 +2068,12 @@ class _Council:
             self.conference(household)
         self.work(household)
 
-    def people(self, h: Household) -> None:
-        """Make the household: a main carer, perhaps a partner and an elder, 1-4 children."""
+    def people(self, h: Household, caseload_names: set[str]) -> None:
+        """Make the household: a main carer, perhaps a partner and an elder, 1-4 children.
+
+        No two children in one worker's caseload share a name (``caseload_names``
+        holds those already given), so a worker never has to ask "which Mason?".
+        """
         rng, heritage = h.rng, h.heritage
         mother_led = rng.random() < 0.85
         # The eldest child was born before we met the family (most plans are not pre-birth).
@@ -1724,7 +2093,7 @@ class _Council:
                 partner_heritage,
                 "M" if mother_led else "F",
                 max(19, carer_age + rng.randint(-4, 8)),
-                rng.choice(partner_heritage.surnames) if step else h.surname,
+                self.surnames.take(rng, partner_heritage) if step else h.surname,
             )
             if mother_led:
                 partner.role, partner.relation = (
@@ -1739,12 +2108,16 @@ class _Council:
             kind = rng.choice(("grandmother", "grandmother", "aunt", "family friend"))
             elder_age = carer_age + rng.randint(20, 28) if kind == "grandmother" else carer_age + 3
             elder = self.person(
-                h, heritage, "F", min(elder_age, 82), h.surname if kind != "family friend" else ""
+                h,
+                heritage,
+                "F",
+                min(elder_age, 82),
+                h.surname if kind != "family friend" else self.surnames.take(rng, heritage),
             )
             elder.role = kind
             elder.relation = {"grandmother": "MGRMTH", "aunt": "AUNT"}.get(kind, "FRND")
             h.members.append(elder)
-        room = 6 - len(h.members) - (1 if h.level == "child_in_care" else 0)
+        room = 6 - len(h.members) - (1 if h.in_care else 0)
         count = min(room, _pick(rng, [(1, 4), (2, 4), (3, 2), (4, 1)]))
         # A step-parent's heritage is not the children's.
         parent_heritage = heritage if step else partner_heritage
@@ -1758,26 +2131,49 @@ class _Council:
         for number in range(max(1, count)):
             youngest = min(known_for, max_age) if number == 0 else 0
             age = rng.randint(youngest, max_age)
-            child = self.person(h, child_heritage, rng.choice("FM"), age, h.surname, ethnicity)
+            child = self.person(
+                h, child_heritage, rng.choice("FM"), age, h.surname, ethnicity, caseload_names
+            )
             child.role, child.relation = "child", "CHILD"
+            caseload_names.update(filter(None, (child.given, child.known_as)))
             h.members.append(child)
-        if h.level == "child_in_care":
-            carer_surname = rng.choice(WHITE_BRITISH.surnames + HERITAGES[8].surnames)
-            foster = self.person(h, WHITE_BRITISH, "F", rng.randint(38, 62), carer_surname)
-            foster.role, foster.relation = "foster carer", "FSTPRN"
-            h.members.append(foster)
         # Adults first (the main carer leading), then the children from the eldest.
-        h.members.sort(
-            key=lambda m: (m.is_child, m.role == "foster carer", m.born if m.is_child else date.min)
-        )
+        h.members.sort(key=lambda m: (m.is_child, m.born if m.is_child else date.min))
+        if h.in_care:
+            self.foster_home(h)
         school_age = [child for child in h.children if _age(child.born, self.today) >= 4]
-        say = Say(area=h.area)
+        primary, secondary = SCHOOLS_OF_AREA[h.area]
         if school_age:
             oldest = max(_age(child.born, self.today) for child in school_age)
-            schools = SECONDARY_SCHOOLS if oldest >= 11 else PRIMARY_SCHOOLS
-            h.school = h.rng.choice(schools).format_map(say)
+            h.school = h.rng.choice(secondary if oldest >= 11 else primary)
         else:
             h.school = "nursery"
+        if rng.random() < FAITH_GROUP_SHARE:
+            h.faith = rng.choice(FAITH_GROUPS).format(area=h.area)
+
+    def foster_home(self, h: Household) -> None:
+        """Give a looked-after family's children their foster carers, in a home of their own."""
+        rng = h.rng
+        h.legal_status = _pick(rng, LEGAL_STATUSES)
+        h.placement_type = _pick(rng, FOSTER_PLACEMENTS)
+        heritage = _pick(rng, [(x, x.weight) for x in HERITAGES])
+        surname = self.surnames.take(rng, heritage)
+        first = self.person(
+            h, heritage, "F" if rng.random() < 0.8 else "M", rng.randint(38, 62), surname
+        )
+        first.role, first.relation = "foster carer", "FSTPRN"
+        h.foster_carers.append(first)
+        if rng.random() < 0.6:
+            sex = "M" if first.sex == "female" else "F"
+            second = self.person(h, heritage, sex, _age(first.born, self.today) + 2, surname)
+            second.role, second.relation = "foster carer", "FSTPRN"
+            h.foster_carers.append(second)
+        # Placed away from the family's own streets, as most children in care are.
+        areas = [area for area in POSTCODE_DISTRICTS if area != h.area]
+        h.placement_home = self.address(rng, rng.choice(areas), h.opened)
+        # Whoever looked after the children before a placement move, by first name.
+        h.earlier_carer = rng.choice(WHITE_BRITISH.women)
+        h.earlier_placement_home = self.address(rng, rng.choice(areas), h.opened)
 
     def person(
         self,
@@ -1787,6 +2183,7 @@ class _Council:
         age: int,
         surname: str,
         ethnicity: str | None = None,
+        avoid: set[str] | None = None,
     ) -> Member:
         rng = h.rng
         is_child = age < 18
@@ -1794,17 +2191,14 @@ class _Council:
             names = heritage.girls if sex == "F" else heritage.boys
         else:
             names = heritage.women if sex == "F" else heritage.men
-        given = rng.choice(names)
-        taken = {m.given for m in h.members}
-        for _ in range(3):
-            if given not in taken:
-                break
-            given = rng.choice(names)
+        taken = {m.given for m in h.members} | (avoid or set())
+        free = [name for name in names if name not in taken and NICKNAMES.get(name) not in taken]
+        given = rng.choice(free or names)
         born = self.today - timedelta(days=age * 365 + rng.randint(0, 364))
         return Member(
             id=new_id(),
             given=given,
-            surname=surname or rng.choice(heritage.surnames),
+            surname=surname,
             role="",
             relation="",
             is_child=is_child,
@@ -1881,6 +2275,8 @@ class _Council:
         by: Worker,
         language: str,
         interpreter: bool,
+        *,
+        member: bool = True,
     ) -> None:
         rng = h.rng
         accuracy = "exact"
@@ -1937,6 +2333,8 @@ class _Council:
             is_child=m.is_child,
             local_child_id=f"LC{rng.randint(100000, 999999)}" if m.is_child else None,
         )
+        if not member:
+            return
         self.record(
             Membership,
             at,
@@ -1968,6 +2366,7 @@ class _Council:
             support: str | None = None,
             restriction: str | None = None,
             account: str = "family",
+            since: date | None = None,
         ) -> None:
             edges.append(
                 {
@@ -1979,7 +2378,7 @@ class _Council:
                     "quality": quality,
                     "support_role": support,
                     "contact_restrictions": restriction,
-                    "valid_from": max(h.opened, child.born, to.born if to else child.born),
+                    "valid_from": max(since or h.opened, child.born, to.born if to else child.born),
                     "valid_to": None,
                     "account_of": account,
                 }
@@ -1997,14 +2396,13 @@ class _Council:
                 if quality == "conflicted" and h.level in ("child_protection", "child_in_care"):
                     restriction = "Supervised family time only; no overnight stays."
                 edge(child, adult, adult.relation, quality, restriction=restriction)
-            elif adult.relation == "FSTPRN":
-                for looked_after in children:
-                    edge(looked_after, adult, "FSTPRN", "strong", support="Foster carer")
             else:
                 edge(child, adult, adult.relation, "strong", support="Safety network member")
         for older, younger in itertools.pairwise(children):
             edge(younger, older, "SIB", _pick(rng, [("strong", 3), ("conflicted", 1)]))
-        say = Say(area=h.area)
+        # A looked-after child's school, nursery and GP are near the placement.
+        area = h.placement_home["town"] if h.placement_home else h.area
+        say = Say(area=area)
         for child in children[:2]:
             age = _age(child.born, self.today)
             if age >= 4:
@@ -2022,7 +2420,11 @@ class _Council:
                 )
             elif age >= 2:
                 edge(
-                    child, None, "NURSERY", "strong", organisation=(f"{h.area} Nursery", "nursery")
+                    child,
+                    None,
+                    "NURSERY",
+                    "strong",
+                    organisation=(NURSERY.format_map(say), "nursery"),
                 )
             else:
                 edge(
@@ -2030,20 +2432,14 @@ class _Council:
                     None,
                     "HLTHVIS",
                     "strong",
-                    organisation=(f"{h.area} health visiting team", "health"),
+                    organisation=(HEALTH_VISITING.format_map(say), "health"),
                     account="professional",
                 )
-        extras = [
-            ("GP", (rng.choice(GP_PRACTICES).format_map(say), "gp")),
-            (
-                "FAITH",
-                (
-                    FAITH_GROUPS.get(h.heritage.ethnicity, "St Anne's Church").format_map(say),
-                    "faith",
-                ),
-            ),
-            ("YOUTH", (rng.choice(YOUTH_GROUPS).format_map(say), "community")),
-        ]
+        extras = [("GP", (rng.choice(GP_PRACTICES).format_map(say), "gp"))]
+        if h.faith:
+            extras.append(("FAITH", (h.faith, "faith")))
+        if any(_age(child.born, self.today) >= 7 for child in children):
+            extras.append(("YOUTH", (rng.choice(YOUTH_GROUPS).format_map(say), "community")))
         rng.shuffle(extras)
         for type_, organisation in extras:
             edge(
@@ -2054,9 +2450,72 @@ class _Council:
                 organisation=organisation,
             )
         wanted = rng.randint(3, 8)
+        # Room for the foster carers, drawn when the placement starts (``placement``).
+        room = 8 - len(self.foster_edges(h))
         # The carer edges come first so every map shows who the children live with.
-        for row in edges[: max(wanted, len(children))][:8]:
+        for row in edges[: max(wanted - (8 - room), len(children))][:room]:
             self.record(Relationship, at, first, family_id=h.id, **row)
+
+    @staticmethod
+    def foster_edges(h: Household) -> list[tuple[Member, Member]]:
+        """Return (child, foster carer): every child to the first carer, the eldest to both."""
+        pairs = [(child, h.foster_carers[0]) for child in h.children] if h.foster_carers else []
+        pairs += [(h.children[0], carer) for carer in h.foster_carers[1:]]
+        return pairs
+
+    def placement(self, h: Household, episodes: dict[uuid.UUID, uuid.UUID]) -> None:
+        """Record the foster carers and where they live, from the day the placement began.
+
+        The carers' home is the children's placement address: kept only in the
+        confidential placement address table, never on a device or in an export.
+        """
+        assert h.placement_start is not None and h.placement_home is not None
+        worker = h.worker_on(h.placement_start)
+        at = _at(h.placement_start, 15, h.rng.randint(0, 59))
+        for carer in h.foster_carers:
+            self.person_rows(h, carer, at, worker, "English", False, member=False)
+        for child, carer in self.foster_edges(h):
+            self.record(
+                Relationship,
+                at,
+                worker,
+                family_id=h.id,
+                from_person_id=child.id,
+                to_person_id=carer.id,
+                to_organisation=None,
+                organisation_kind=None,
+                type="FSTPRN",
+                quality="strong",
+                support_role="Foster carer",
+                contact_restrictions=None,
+                valid_from=max(h.placement_start, child.born),
+                valid_to=None,
+                account_of="professional",
+            )
+        for child in h.children:
+            episode = episodes[child.id]
+            if h.placement_start > h.opened and h.earlier_placement_home:
+                # The placement before the move: the first address recorded.
+                self.add(
+                    PlacementAddress,
+                    {
+                        "id": new_id(),
+                        "episode_id": episode,
+                        "address": _placement_line(h.earlier_placement_home),
+                        "recorded_at": _at(max(h.opened, child.born), 15),
+                        "recorded_by_id": h.worker_on(h.opened).id,
+                    },
+                )
+            self.add(
+                PlacementAddress,
+                {
+                    "id": new_id(),
+                    "episode_id": episode,
+                    "address": _placement_line(h.placement_home),
+                    "recorded_at": at,
+                    "recorded_by_id": worker.id,
+                },
+            )
 
     # --- who works with the family ---
 
@@ -2127,8 +2586,6 @@ class _Council:
         h.plan_type = PLAN_OF_LEVEL[h.level]
         if h.level == "child_in_care":
             h.plan_start = h.opened
-            h.legal_status = _pick(rng, LEGAL_STATUSES)
-            h.placement_type = _pick(rng, FOSTER_PLACEMENTS)
             # Some children moved placement since they became looked after.
             moved = span > 120 and rng.random() < 0.3
             h.placement_start = (
@@ -2170,6 +2627,7 @@ class _Council:
         if h.plan_type is None:
             return
         start = h.plan_start or h.opened
+        running: dict[uuid.UUID, uuid.UUID] = {}
         for child in h.children:
             began = max(start, child.born)
             if h.level == "child_protection" and child.born < start and start > h.opened:
@@ -2190,7 +2648,7 @@ class _Council:
                     end_reason="stepped_up",
                 )["updated_at"] = _at(start, 17)
             looked_after = h.plan_type == "looked_after"
-            self.record(
+            running[child.id] = self.record(
                 PlanEpisode,
                 _at(began, 16),
                 h.worker_on(began),
@@ -2208,7 +2666,9 @@ class _Council:
                 started_on=began,
                 ended_on=None,
                 end_reason=None,
-            )
+            )["id"]
+        if h.foster_carers:
+            self.placement(h, running)
 
     def leave_a_gap(self, h: Household, worker: Worker) -> None:
         """Leave one of the council's few statutory gaps in this family, if it has one to leave."""
@@ -2450,8 +2910,12 @@ class _Council:
             mode = _pick(rng, REGULAR_MODES)
             if purpose == "family_time":
                 mode = _pick(rng, [("community", 3), ("office", 2)])
+            elif purpose == "review" and mode not in ("home_visit", "office", "community"):
+                mode = "home_visit"  # a plan is reviewed face to face
         elif purpose == "statutory_visit":
             mode = _pick(rng, [("home_visit", 17), ("school", 2), ("community", 1)])
+            if h.in_care and mode == "community":
+                mode = "home_visit"  # a looked-after child is visited where they live
             if visit.no_access or any(_age(c.born, visit.day) < 4 for c in h.children):
                 mode = "home_visit"  # every child on the plan is seen, the youngest at home
         elif purpose == "core_group":
@@ -2459,13 +2923,7 @@ class _Council:
         mode = mode or "home_visit"
         if mode == "school" and not any(_age(c.born, visit.day) >= 4 for c in h.children):
             mode = "home_visit"
-        if purpose == "first":
-            hour = 14  # the afternoon of the day the family was opened
-        elif mode == "school":
-            hour = rng.randint(10, 14)
-        else:
-            hour = rng.choice((9, 10, 11, 13, 14, 15, 16, 17))
-        at = _at(visit.day, hour, rng.choice((0, 10, 15, 20, 30, 40, 45, 50)))
+        at = self.start_of(rng, visit.day, purpose, mode)
         low, high = DURATIONS.get(mode, (0, 0))
         duration: int | None = rng.randint(low, high) if high else None
         if purpose in ("core_group", "child_protection_conference"):
@@ -2488,19 +2946,38 @@ class _Council:
             meaningful=meaningful,
             participants=participants,
         )
-        written = min(
-            at + timedelta(minutes=(duration or 10) + rng.randint(30, 240)),
-            self.now - timedelta(minutes=1),
-        )
+        written = at + timedelta(minutes=(duration or 10) + rng.randint(20, 90))
+        if not _in_working_hours(written) and rng.random() < 0.7:
+            written = _working_moment(rng, written)  # written up the next morning
+        written = min(written, self.now - timedelta(minutes=1))
         if visit.no_access:
             self.no_access_note(h, interaction, worker, written)
             return
-        if mode != "message" and rng.random() < 0.93:
-            self.note(h, interaction, worker, written, purpose, mode, participants)
+        # A visit that left a child unseen is always written up: it is why a check is late.
+        away = any(visit.day in days for days in h.absent.values())
+        if mode != "message" and (rng.random() < 0.93 or away):
+            self.note(h, interaction, worker, written, purpose, participants)
         if mode != "message" and rng.random() < 0.19:
             self.judgment(h, interaction, worker, written)
         if purpose in ("statutory_visit", "core_group") and visit.due is not None:
             self.checklist(h, interaction, worker, visit, mode, participants, written)
+
+    @staticmethod
+    def start_of(rng: random.Random, day: date, purpose: str, mode: str) -> datetime:
+        """Return when a contact began: in the working day, now and then early evening."""
+        if purpose == "first":
+            return _at(day, 14, rng.choice((0, 15, 30)))  # the afternoon the family was opened
+        if mode == "school":
+            low, high = 9 * 60 + 30, 14 * 60 + 30  # school hours
+        elif purpose == "family_time":
+            low, high = 15 * 60 + 30, 16 * 60 + 30  # after school
+        elif mode in ("home_visit", "phone") and rng.random() < 0.06:
+            # So a parent back from work, or the children back from school, can be there.
+            low, high = 17 * 60, 18 * 60
+        else:
+            low, high = 9 * 60, 16 * 60 + 30
+        minutes = rng.randrange(low, high + 1, 5)
+        return _at(day, minutes // 60, minutes % 60)
 
     def participants(self, h: Household, day: date, mode: str, purpose: str) -> list[Row]:
         rng = h.rng
@@ -2515,13 +2992,12 @@ class _Council:
             "review",
             "family_group_conference",
         )
-        # Looked-after children are visited where they live: the foster carer is there.
-        host = h.foster_carer if mode == "home_visit" and h.foster_carer else h.carer
-        if mode != "school":
-            rows.append(self.participant(host, present=True, spoken_to=True))
-            for adult in h.adults:
-                if adult is host:
-                    continue
+        # A looked-after child is visited at the foster home: the parents are not there,
+        # and the foster carers, not members of this family, are named in the note.
+        at_placement = mode == "home_visit" and h.in_care
+        if mode != "school" and not at_placement:
+            rows.append(self.participant(h.carer, present=True, spoken_to=True))
+            for adult in h.adults[1:]:
                 if in_person and rng.random() < (0.7 if meeting else 0.35):
                     rows.append(self.participant(adult, present=True, spoken_to=True))
         for child in children:
@@ -2539,11 +3015,13 @@ class _Council:
                         spoken_to=True,
                     )
                 )
+            elif purpose == "family_time":
+                rows.append(self.participant(child, present=True, seen=True, spoken_to=age >= 3))
             elif meeting:
                 if age >= 10 and rng.random() < 0.4:
                     rows.append(self.participant(child, present=True, seen=True, spoken_to=True))
             elif in_person:
-                statutory = purpose == "statutory_visit"
+                statutory = purpose in ("statutory_visit", "first")
                 if not statutory and rng.random() < 0.3:
                     continue
                 if statutory and day in h.absent.get(child.id, set()):
@@ -2583,39 +3061,15 @@ class _Council:
         worker: Worker,
         written: datetime,
         purpose: str,
-        mode: str,
         participants: list[Row],
     ) -> None:
         rng = h.rng
-        day = interaction["occurred_at"].date()
-        say = h.say(day)
-        if mode == "home_visit" and h.foster_carer:
-            say["adult"] = h.foster_carer.called
-        seen = {p["person_id"] for p in participants if p["seen"]}
-        seen_children = [c for c in h.children if str(c.id) in seen]
-        if seen_children:
-            child = rng.choice(seen_children)
-            say["child"] = child.called
-            voices = BABY_VOICE if _age(child.born, day) < 2 else CHILD_VOICE
-        else:
-            voices = NOT_SEEN_VOICE
-        key = mode if mode in ("phone", "video", "school") else purpose
-        happened = rng.choice(WHAT_HAPPENED.get(key, WHAT_HAPPENED["direct_work"]))
-        away = [c for c in h.children if day in h.absent.get(c.id, set())]
-        if away:
-            happened += (
-                f" {away[0].called} was staying with {say['elder']} this week, so I did not "
-                f"see {away[0].called}; I have asked school if I can see them there on Monday."
-            )
-        sections = {
-            "what_happened": (happened + rng.choice(WHAT_HAPPENED_MORE)).format_map(say),
-            "child_voice": rng.choice(voices).format_map(say),
-            "family_view": rng.choice(FAMILY_VIEW).format_map(say),
-            "strengths": rng.choice(STRENGTHS).format_map(say),
-            "reflection": rng.choice(REFLECTION).format_map(say),
-            "next_steps": rng.choice(NEXT_STEPS).format_map(say),
-        }
-        signed_at: datetime | None = written + timedelta(hours=rng.randint(0, 40))
+        sections = self.note_sections(h, interaction, purpose, participants)
+        say = h.say(interaction["occurred_at"].date())
+        signed_at: datetime | None = written
+        if rng.random() < 0.5:  # signed later, at a desk
+            signed_at = _working_moment(rng, written, days=rng.choice((0, 0, 1, 2)))
+        day = _local(interaction["occurred_at"]).date()
         recent = (self.today - day).days <= 10
         if (recent and rng.random() < 0.5) or (signed_at and signed_at >= self.now):
             signed_at = None
@@ -2634,13 +3088,115 @@ class _Council:
         if signed_at and rng.random() < 0.2:
             self.supervision(h, note, worker, signed_at, say)
 
+    def note_sections(
+        self, h: Household, interaction: Row, purpose: str, participants: list[Row]
+    ) -> dict[str, str]:
+        """Write a note that agrees with its visit: where it was, who was seen, how long.
+
+        A short call gets a line or two; a visit gets every section. Only what the
+        worker saw is described, and a child says only what their life makes true.
+        """
+        rng = h.rng
+        mode, duration = interaction["mode"], interaction["duration_minutes"] or 0
+        day = _local(interaction["occurred_at"]).date()
+        say = h.say(day)
+        say["weekday"] = rng.choice(("Monday", "Tuesday", "Wednesday", "Thursday", "Friday"))
+        by_id = {p["person_id"]: p for p in participants}
+        seen = [c for c in h.children if by_id.get(str(c.id), {}).get("seen")]
+        spoken = [c for c in h.children if by_id.get(str(c.id), {}).get("spoken_to")]
+        where = ("foster_home" if h.in_care else "home") if mode == "home_visit" else mode
+        # The child the note is about: one who was seen (one old enough to talk, if any).
+        older = [c for c in seen if _age(c.born, day) >= 4]
+        child: Member | None = rng.choice(older or seen) if seen else None
+        if child is None and spoken:
+            child = spoken[0]
+        if child is not None:
+            say["child"] = child.called
+        alone = child is not None and by_id[str(child.id)].get("seen_alone", False)
+
+        options = OPENINGS.get(purpose, {})
+        texts = (options.get(f"{where}_care") if h.in_care else None) or options.get(where)
+        if purpose == "direct_work" and where not in ("phone", "video") and not older:
+            texts = OPENINGS["direct_work"]["adult"]  # no child old enough: work with the parent
+        if not texts:
+            if mode == "phone":
+                texts = PHONE_CALLS
+            elif mode == "video":
+                texts = VIDEO_CALLS_WITH_CHILD if spoken else VIDEO_CALLS
+            else:
+                texts = OPENINGS["direct_work"]["adult"]
+        happened = rng.choice(_fitting(texts, _local(interaction["occurred_at"])))
+        in_person = mode in ("home_visit", "community", "office", "school")
+        if in_person and child is not None and _age(child.born, day) >= 4:
+            if alone:
+                happened += rng.choice(SEEN_ALONE)
+            elif purpose == "statutory_visit" and mode != "school":
+                happened += rng.choice(NOT_SEEN_ALONE)
+        away = [c for c in h.children if day in h.absent.get(c.id, set())]
+        if away:
+            happened += (
+                f" {away[0].called} was staying with {say['elder']} this week, so I did not "
+                f"see {away[0].called}; I have asked school if I can see them there on Monday."
+            )
+        if where == "home" and duration >= 40:
+            happened += rng.choice(HOME_DETAILS)
+
+        if mode in ("phone", "video") and duration < 20:
+            # A short call: what it was about and what happens next, as a worker writes it.
+            return {
+                "what_happened": _sentence(happened.format_map(say)),
+                "child_voice": "",
+                "family_view": "",
+                "strengths": "",
+                "reflection": "",
+                "next_steps": rng.choice(SHORT_NEXT_STEPS).format_map(say),
+            }
+        if child is not None and child in seen:
+            age = _age(child.born, day)
+            if age < 2:
+                voices = BABY_VOICE
+            elif age < 4:
+                voices = TODDLER_VOICE
+            else:
+                voices = [*CHILD_VOICE, *(CARE_VOICE if h.in_care else HOME_VOICE), DRAWN_VOICE]
+        elif child is not None and mode == "video":
+            voices = VIDEO_VOICE
+        elif purpose in ("core_group", "child_protection_conference", "review") and in_person:
+            voices = MEETING_VOICE
+        elif mode == "phone":
+            voices = [""]  # the child was not part of the call
+        else:
+            voices = NOT_SEEN_VOICE
+        if where == "foster_home":
+            views, strengths = CARER_VIEW, CARER_STRENGTHS
+            reflections = list(CARER_REFLECTION)
+        else:
+            views, strengths = FAMILY_VIEW, list(STRENGTHS)
+            reflections = list(REFLECTION)
+            if where == "home":
+                strengths += HOME_STRENGTHS
+            if h.faith:
+                strengths += FAITH_STRENGTHS
+        if older:
+            reflections += SEEN_REFLECTION
+        if alone:
+            reflections += ALONE_REFLECTION
+        return {
+            "what_happened": _sentence(happened.format_map(say)),
+            "child_voice": _sentence(rng.choice(voices).format_map(say)),
+            "family_view": _sentence(rng.choice(views).format_map(say)),
+            "strengths": _sentence(rng.choice(strengths).format_map(say)) if in_person else "",
+            "reflection": _sentence(rng.choice(reflections).format_map(say)),
+            "next_steps": _sentence(rng.choice(NEXT_STEPS).format_map(say)),
+        }
+
     def supervision(
         self, h: Household, note: Row, author: Worker, signed_at: datetime, say: Say
     ) -> None:
         """Add a supervisor's reflective comment or question, and usually the worker's reply."""
         rng = h.rng
         supervisor = self.staff.supervisor(author.team)
-        asked = signed_at + timedelta(days=rng.randint(1, 6), hours=rng.randint(0, 5))
+        asked = _working_moment(rng, signed_at, days=rng.randint(1, 6))
         if asked >= self.now:
             return
         comment = self.review(
@@ -2653,7 +3209,7 @@ class _Council:
             review_kind=rng.choice(("comment", "question")),
             body=rng.choice(SUPERVISOR_COMMENTS).format_map(say),
         )
-        answered = asked + timedelta(days=rng.randint(0, 4), hours=rng.randint(1, 6))
+        answered = _working_moment(rng, asked, days=rng.randint(0, 4))
         if answered < self.now and rng.random() < 0.85:
             self.review(
                 h,
@@ -2673,13 +3229,21 @@ class _Council:
         rng = h.rng
         day = interaction["occurred_at"].date()
         say = h.say(day)
-        category = _pick(rng, list(CATEGORY_WEIGHTS[h.level].items()))
+        categories = [
+            (key, weight)
+            for key, weight in CATEGORY_WEIGHTS[h.level].items()
+            if self.may_decide(h, key, day)
+        ]
+        category = _pick(rng, categories)
         light = light_for(POLICY, category)
         words = DECISIONS[category]
+        # One question, and the decision and rationale that answer it.
+        asked = rng.randrange(len(words.questions))
+        if category == "change_visit_frequency" and h.plan_type in VISIT_TIMESCALE_OF_PLAN:
+            asked = 0  # a child on a plan is never visited less often than it sets
         supervisor = self.staff.supervisor(worker.team)
-        signed_at = min(
-            written + timedelta(hours=rng.randint(0, 20)), self.now - timedelta(minutes=1)
-        )
+        signed_at = written if rng.random() < 0.6 else _working_moment(rng, written)
+        signed_at = min(signed_at, self.now - timedelta(minutes=1))
         options = [
             {
                 "option": option.format_map(say),
@@ -2735,7 +3299,7 @@ class _Council:
         age = (self.today - day).days
         if light is Light.YELLOW and age >= 14 and rng.random() < 0.9:
             status = JudgmentStatus.DISCUSSED
-            discussed_at = signed_at + timedelta(days=rng.randint(2, 10))
+            discussed_at = _working_moment(rng, signed_at, days=rng.randint(2, 8))
             if discussed_at < self.now:
                 self.review(
                     h,
@@ -2751,7 +3315,7 @@ class _Council:
                 status = JudgmentStatus.AWAITING_DISCUSSION
         elif light is Light.RED and age >= 7:
             approved = rng.random() < 0.85
-            decided_at = signed_at + timedelta(days=rng.randint(0, 2), hours=rng.randint(1, 6))
+            decided_at = _working_moment(rng, signed_at, days=rng.randint(0, 2))
             if decided_at < self.now:
                 status = JudgmentStatus.APPROVED if approved else JudgmentStatus.DECLINED
                 decided_by = supervisor
@@ -2785,11 +3349,11 @@ class _Council:
             id=entry_id,
             family_id=h.id,
             interaction_id=interaction["id"],
-            question=rng.choice(words.questions).format_map(say),
+            question=words.questions[asked].format_map(say),
             category=category,
             options=options,
-            decision=rng.choice(words.decisions).format_map(say),
-            rationale=rng.choice(words.rationales).format_map(say),
+            decision=words.decisions[asked % len(words.decisions)].format_map(say),
+            rationale=words.rationales[asked % len(words.rationales)].format_map(say),
             risks=risks,
             consulted=consulted,
             disagreed=disagreed,
@@ -2809,6 +3373,30 @@ class _Council:
             supervision_discussion_id=None,
         )
         entry["updated_at"] = decided_at or signed_at
+
+    @staticmethod
+    def may_decide(h: Household, category: str, day: date) -> bool:
+        """Say whether a decision of this category fits what the records show of the family.
+
+        A decision leaves its mark in the records the app keeps: a strategy
+        discussion comes before a child protection plan, a placement move before the
+        new placement starts. Decisions whose mark the records do not show are not made.
+        """
+        if category == "child_protection_referral":
+            # Only where it led to the plan: in the weeks before it began.
+            return (
+                h.plan_type == "child_protection"
+                and h.plan_start is not None
+                and h.plan_start - timedelta(days=42) <= day < h.plan_start
+            )
+        if category == "placement_move":
+            start = h.placement_start
+            return (
+                start is not None and start > h.opened and start - timedelta(days=42) <= day < start
+            )
+        if category == "step_down_to_early_help":
+            return h.plan_type == "child_in_need"
+        return True
 
     def checklist(
         self,
@@ -3146,7 +3734,7 @@ class _Council:
         workers.sort(key=lambda w: w.username)
         for title, body, status, response in SUGGESTIONS:
             author = rng.choice(workers)
-            made = self.now - timedelta(days=rng.randint(20, 360), hours=rng.randint(0, 8))
+            made = _working_moment(rng, self.now - timedelta(days=rng.randint(20, 360)))
             answered_by = (
                 self.staff.supervisor(author.team) if rng.random() < 0.6 else self.staff.admin
             )
@@ -3161,7 +3749,9 @@ class _Council:
                     "status": status,
                     "response": response,
                     "responded_by_id": answered_by.id if response else None,
-                    "responded_at": made + timedelta(days=rng.randint(3, 15)) if response else None,
+                    "responded_at": _working_moment(rng, made, days=rng.randint(3, 10))
+                    if response
+                    else None,
                 },
             )
 
@@ -3176,7 +3766,7 @@ class _Council:
             # them), and answered from the other teams, the only ones that see it.
             asked_in = TEAMS[(index + 1) % len(TEAMS)]
             peers = [w for w in workers if w.team != asked_in]
-            posted = self.now - timedelta(days=rng.randint(2, 180), hours=rng.randint(0, 8))
+            posted = _working_moment(rng, self.now - timedelta(days=rng.randint(3, 180)))
             consultation = self.add(
                 Consultation,
                 {
@@ -3198,7 +3788,7 @@ class _Council:
                         "id": new_id(),
                         "consultation_id": consultation["id"],
                         "body": body,
-                        "created_at": min(posted + timedelta(hours=3 + 20 * number), self.now),
+                        "created_at": min(_working_moment(rng, posted, days=number), self.now),
                         "created_by_id": rng.choice(peers).id,
                     },
                 )
@@ -3212,6 +3802,7 @@ INSERT_ORDER: list[tuple[type[Any], str]] = [
     (Person, "people"),
     (Membership, "memberships"),
     (PlanEpisode, "plan_episodes"),
+    (PlacementAddress, "placement_addresses"),
     (Relationship, "relationships"),
     (Assignment, "assignments"),
     (Interaction, "interactions"),

@@ -295,7 +295,7 @@ class SyncClient:
 def _evict(records: dict[str, dict[str, Any]], family_id: str) -> None:
     """Delete a family that left this device's scope, and everything of it."""
     # A person's family_id names only the family whose feed brought it last; whether a
-    # person goes is decided by the memberships left below.
+    # person goes is decided by the memberships and relationships left below.
     for key in [
         k
         for k, r in records.items()
@@ -304,6 +304,12 @@ def _evict(records: dict[str, dict[str, Any]], family_id: str) -> None:
         del records[key]
     records.pop(LocalStore.key("family", family_id), None)
     linked = {r["data"]["person_id"] for k, r in records.items() if k.startswith("membership/")}
+    # Someone a relationship names without being a member (a child's foster carer).
+    linked |= {
+        r["data"].get("to_person_id")
+        for k, r in records.items()
+        if k.startswith("relationship/") and r["data"].get("to_person_id")
+    }
     for key in [k for k in records if k.startswith("person/") and k[7:] not in linked]:
         del records[key]
 

@@ -31,6 +31,7 @@ from server.persistence import (
     Membership,
     Note,
     Person,
+    PlacementAddress,
     PlanAction,
     PlanEpisode,
     Relationship,
@@ -58,6 +59,7 @@ COUNTED = {
     "people": Person,
     "memberships": Membership,
     "plan_episodes": PlanEpisode,
+    "placement_addresses": PlacementAddress,
     "relationships": Relationship,
     "assignments": Assignment,
     "interactions": Interaction,
@@ -180,9 +182,14 @@ def test_notes_are_signed_and_supervision_is_a_conversation(council, app_context
     notes = _all(Note)
     signed = [note for note in notes if note.state == "signed"]
     assert signed
+    interactions = {i.id: i for i in _all(Interaction)}
     for note in notes:
         assert (note.signed_at is not None) == (note.state == "signed")
-        assert all(note.sections.get(key) for key in SECTIONS)
+        assert set(note.sections) == set(SECTIONS)
+        assert note.sections["what_happened"] and note.sections["next_steps"]
+        # A visit or meeting gets every section; a short call a line or two.
+        if interactions[note.interaction_id].mode in ("home_visit", "school", "community"):
+            assert all(note.sections[key] for key in SECTIONS)
     reviews = _all(Review)
     replies = [r for r in reviews if r.review_kind == "reply"]
     assert replies
@@ -351,7 +358,9 @@ def _why_overdue(family_id: uuid.UUID, dues: list[Any]) -> str:
     """Return the reason a supervisor would recognise for a family's overdue visit."""
     from server import clock
 
-    [due] = dues
+    # One check overdue, or (nobody home) the same visit for every child of the family.
+    due = dues[0]
+    assert {(d.template_key, d.due) for d in dues} == {(due.template_key, due.due)}
     visits = sorted(
         db.session.scalars(
             sa.select(Interaction).where(
@@ -364,6 +373,7 @@ def _why_overdue(family_id: uuid.UUID, dues: list[Any]) -> str:
     note = db.session.scalar(sa.select(Note).where(Note.interaction_id == last.id))
     if not last.participants and note and "No answer at the door" in note.sections["what_happened"]:
         return "no access"
+    assert len(dues) == 1, "only a missed visit leaves more than one child overdue"
     child = db.session.get(Person, due.person_id)
     seen = [p for p in last.participants if p["seen"]]
     if seen and all(p["person_id"] != str(due.person_id) for p in seen) and note:
@@ -453,3 +463,212 @@ def test_the_demo_has_a_practice_lead_running_a_trial_in_north(app, app_context)
     assert niamh is not None and niamh.qualified_on is not None
     # The policy in force is the practice lead's.
     assert {p.created_by_id for p in db.session.scalars(sa.select(DecisionPolicy))} == {lead.id}
+
+
+# --- a believable council: what a worker or a visitor would notice at once -------------
+
+_MAKE_RUN_ROWS: list[demo.Rows] = []
+
+
+@pytest.fixture
+def make_run_rows(app: Flask) -> demo.Rows:
+    """Return the rows of the make-run council, built once (not written) for these checks."""
+    if not _MAKE_RUN_ROWS:
+        with app.app_context():
+            staff = demo._hire_staff()
+            _MAKE_RUN_ROWS.append(
+                demo.build_council(families=MAKE_RUN_FAMILIES, seed=MAKE_RUN_SEED, staff=staff)
+            )
+    return _MAKE_RUN_ROWS[0]
+
+
+def _members_of(rows: demo.Rows) -> dict[uuid.UUID, list[dict[str, Any]]]:
+    people = {person["id"]: person for person in rows[Person]}
+    members: dict[uuid.UUID, list[dict[str, Any]]] = defaultdict(list)
+    for membership in rows[Membership]:
+        members[membership["family_id"]].append(
+            {**people[membership["person_id"]], "role": membership["role_in_family"]}
+        )
+    return members
+
+
+def _interaction_of(rows: demo.Rows) -> dict[uuid.UUID, dict[str, Any]]:
+    return {interaction["id"]: interaction for interaction in rows[Interaction]}
+
+
+def test_every_family_in_the_council_has_a_name_of_its_own(make_run_rows):
+    names = Counter(family["display_name"] for family in make_run_rows[Family])
+    assert len(names) == MAKE_RUN_FAMILIES, names.most_common(3)
+    staff = {name.split()[-1] for _, name, *_ in [*demo.DEMO_USERS, *demo.STAFF]}
+    assert not {name.removesuffix(" family") for name in names} & staff
+
+
+def test_no_worker_holds_two_children_of_the_same_name(make_run_rows):
+    members = _members_of(make_run_rows)
+    current = {
+        a["family_id"]: a["worker_id"] for a in make_run_rows[Assignment] if a["ended_on"] is None
+    }
+    caseloads: dict[uuid.UUID, Counter[str]] = defaultdict(Counter)
+    for family_id, people in members.items():
+        for person in people:
+            if person["is_child"]:
+                caseloads[current[family_id]][person["given_name"]] += 1
+    assert len(caseloads) > 10
+    for names in caseloads.values():
+        assert names.most_common(1)[0][1] == 1, names.most_common(2)
+
+
+def test_foster_carers_live_in_their_own_home_and_are_not_of_the_birth_family(make_run_rows):
+    rows = make_run_rows
+    assert not [m for m in rows[Membership] if "foster" in (m["role_in_family"] or "")]
+    members = {(m["family_id"], m["person_id"]) for m in rows[Membership]}
+    any_membership = {m["person_id"] for m in rows[Membership]}
+    looked_after = [e for e in rows[PlanEpisode] if e["plan_type"] == "looked_after"]
+    assert looked_after
+    fostered = defaultdict(set)
+    for edge in rows[Relationship]:
+        if edge["type"] == "FSTPRN":
+            # A person in their own right, linked to the child, belonging to no family here.
+            assert edge["to_person_id"] is not None
+            assert edge["to_person_id"] not in any_membership
+            assert (edge["family_id"], edge["from_person_id"]) in members
+            fostered[edge["family_id"]].add(edge["from_person_id"])
+    families = {family["id"]: family for family in rows[Family]}
+    placed = defaultdict(list)
+    for address in rows[PlacementAddress]:
+        placed[address["episode_id"]].append(address["address"])
+    for episode in looked_after:
+        # Every looked-after child has a foster carer, at an address other than the family's.
+        assert episode["person_id"] in fostered[episode["family_id"]]
+        assert placed[episode["id"]], "the placement address is recorded"
+        home = families[episode["family_id"]]["address"]
+        assert placed[episode["id"]][-1]["postcode"] != home["postcode"]
+    # Nobody on a plan other than looked after has a foster carer.
+    in_care = {e["family_id"] for e in looked_after}
+    assert set(fostered) == in_care
+
+
+def test_notes_of_calls_say_only_what_a_call_can_tell(make_run_rows):
+    interactions = _interaction_of(make_run_rows)
+    sights = (
+        "showed me",
+        "drawing",
+        "drew",
+        "bedroom",
+        "kitchen",
+        "the house",
+        "the flat",
+        "played",
+        "sat ",
+        "met me at the door",
+        "I saw",
+        "on their own",
+    )
+    calls = [
+        note
+        for note in make_run_rows[Note]
+        if interactions[note["interaction_id"]]["mode"] == "phone"
+    ]
+    assert len(calls) > 100
+    for note in calls:
+        text = " ".join(note["sections"].values())
+        assert not [word for word in sights if word in text], text
+    # A short call gets a short note: what it was about and what happens next.
+    for note in calls:
+        if interactions[note["interaction_id"]]["duration_minutes"] < 20:
+            written = [key for key, text in note["sections"].items() if text]
+            assert written == ["what_happened", "next_steps"]
+    # A child shows a drawing on a video call only if a child took part.
+    for note in make_run_rows[Note]:
+        interaction = interactions[note["interaction_id"]]
+        if interaction["mode"] == "video" and "drawing" in " ".join(note["sections"].values()):
+            assert any(p["spoken_to"] for p in interaction["participants"][1:])
+
+
+def test_only_a_child_in_care_asks_to_stay_where_they_are(make_run_rows):
+    in_care = {
+        e["family_id"] for e in make_run_rows[PlanEpisode] if e["plan_type"] == "looked_after"
+    }
+    said_in_care, said_at_home = 0, 0
+    for note in make_run_rows[Note]:
+        voice = note["sections"]["child_voice"]
+        if "stay here" in voice or "going home" in voice or "move again" in voice:
+            assert note["family_id"] in in_care, voice
+            said_in_care += 1
+        if "safe at home" in voice or "worry about Mum when I'm at school" in voice:
+            assert note["family_id"] not in in_care, voice
+            said_at_home += 1
+    assert said_in_care and said_at_home
+
+
+def test_contacts_and_writing_fall_mostly_in_the_working_day(make_run_rows):
+    from server.clock import COUNCIL_ZONE
+
+    def local(moment):
+        return moment.astimezone(COUNCIL_ZONE)
+
+    starts = [local(i["occurred_at"]) for i in make_run_rows[Interaction]]
+    assert all(start.weekday() < 5 for start in starts)
+    assert all(8 <= start.hour < 19 for start in starts), "no contact at night"
+    in_day = [start for start in starts if 8 <= start.hour < 17]
+    assert len(in_day) / len(starts) > 0.9
+    signed = [local(n["signed_at"]) for n in make_run_rows[Note] if n["signed_at"]]
+    in_day = [at for at in signed if at.weekday() < 5 and 8 <= at.hour < 18]
+    assert len(in_day) / len(signed) > 0.8
+    asked = [local(r["created_at"]) for r in make_run_rows[Review]]
+    in_day = [at for at in asked if at.weekday() < 5 and 8 <= at.hour < 18]
+    assert len(in_day) / len(asked) > 0.9
+
+
+def test_schools_and_groups_are_the_councils_own_invented_ones(make_run_rows):
+    areas = demo.SCHOOLS_OF_AREA
+    invented = {
+        *demo.SCHOOLS,
+        *demo.GROUPS,
+        *(demo.NURSERY.format(area=area) for area in areas),
+        *(demo.HEALTH_VISITING.format(area=area) for area in areas),
+    }
+    named = {edge["to_organisation"] for edge in make_run_rows[Relationship]} - {None}
+    assert named <= invented, named - invented
+    # Names of real schools and churches the demo once used appear nowhere.
+    texts = [" ".join(note["sections"].values()) for note in make_run_rows[Note]]
+    for real in ("Holbrook High School", "Kingsmead School", "St Anne's", "Oakfield Primary"):
+        assert real not in named and not any(real in text for text in texts)
+
+
+def test_faith_groups_are_the_familys_own_not_their_ethnicity(make_run_rows):
+    members = _members_of(make_run_rows)
+    groups_of: dict[str, set[str]] = defaultdict(set)  # ethnicity: faith groups named
+    families_of: Counter[str] = Counter()
+    for edge in make_run_rows[Relationship]:
+        if edge["organisation_kind"] == "faith":
+            ethnicity = members[edge["family_id"]][0]["ethnicity"]  # the main carer's
+            groups_of[ethnicity].add(edge["to_organisation"])
+            families_of[ethnicity] += 1
+    # Most families name no faith group; those that do are not sorted by heritage:
+    # families of the same ethnicity go to different places, or to none.
+    assert 0 < sum(families_of.values()) < MAKE_RUN_FAMILIES / 2
+    [(commonest, count)] = families_of.most_common(1)
+    assert count >= 3 and len(groups_of[commonest]) >= 2, groups_of[commonest]
+
+
+def test_decisions_are_ones_the_records_bear_out(make_run_rows):
+    interactions = _interaction_of(make_run_rows)
+    episodes: dict[uuid.UUID, list[dict[str, Any]]] = defaultdict(list)
+    for episode in make_run_rows[PlanEpisode]:
+        episodes[episode["family_id"]].append(episode)
+    for judgment in make_run_rows[Judgment]:
+        if judgment.get("interaction_id") is None:
+            continue  # reached in group supervision, not at a visit
+        day = interactions[judgment["interaction_id"]]["occurred_at"].date()
+        plans = episodes[judgment["family_id"]]
+        if judgment["category"] == "placement_move":
+            # Followed by the move it asked for: a placement that started soon after.
+            starts = [e["placement_started_on"] for e in plans if e["placement_started_on"]]
+            assert any(day < start <= day + timedelta(days=43) for start in starts)
+        elif judgment["category"] == "child_protection_referral":
+            starts = [e["started_on"] for e in plans if e["plan_type"] == "child_protection"]
+            assert any(day < start <= day + timedelta(days=43) for start in starts)
+        elif judgment["category"] == "step_down_to_early_help":
+            # The children are still on their plans: the decision was to wait.
+            assert judgment["decision"].startswith("Not yet")

@@ -63,13 +63,19 @@ export class LocalData extends EventTarget {
     return keys;
   }
 
-  /** Return the people no membership left on the device still points at. */
+  /** Return the people no membership or relationship left on the device still points at. */
   orphanedPeople(removedKeys) {
     const removed = new Set(removedKeys);
     const linked = new Set();
     for (const [id, membership] of this.confirmed.get("membership") || []) {
       if (!removed.has(recordKey("membership", id))) {
         linked.add(membership.data.person_id);
+      }
+    }
+    // Someone a relationship names without being a member: a child's foster carer.
+    for (const [id, relationship] of this.confirmed.get("relationship") || []) {
+      if (relationship.data.to_person_id && !removed.has(recordKey("relationship", id))) {
+        linked.add(relationship.data.to_person_id);
       }
     }
     return [...(this.confirmed.get("person")?.keys() || [])]

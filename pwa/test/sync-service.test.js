@@ -234,6 +234,29 @@ describe("pull", () => {
     expect((await db.all(STORES.records)).length).toBe(1);
   });
 
+  it("keeps a foster carer another family's map still names, and forgets one no map names", async () => {
+    const CARER = "55555555-5555-4555-8555-555555555555";
+    const FORMER = "66666666-6666-4666-8666-666666666666";
+    server.replies.push(
+      page([
+        upsert("family", FAMILY, 1, { display_name: "Okoro" }),
+        upsert("family", OTHER, 1, { display_name: "Singh" }, OTHER),
+        upsert("person", PERSON, 1, { given_name: "Sam" }, OTHER),
+        upsert("membership", "m1", 1, { person_id: PERSON }, OTHER),
+        // Foster carers: in no family, named by the relationships of a child in care.
+        upsert("person", CARER, 1, { given_name: "Jean" }, OTHER),
+        upsert("relationship", "r1", 1, { from_person_id: PERSON, to_person_id: CARER, type: "FSTPRN" }, OTHER),
+        upsert("person", FORMER, 1, { given_name: "Ruth" }),
+        upsert("relationship", "r2", 1, { from_person_id: PERSON, to_person_id: FORMER, type: "FSTPRN" }),
+      ]),
+      page([{ entity: "family", id: FAMILY, op: "evict", version: null, family_id: FAMILY, data: null }], { cursor: "c2" }),
+    );
+    await service.pull();
+    await service.pull();
+    expect(data.get("person", CARER)).not.toBeNull();
+    expect(data.get("person", FORMER)).toBeNull();
+  });
+
   it("evicts a group supervision session alone, keeping the family's discussion", async () => {
     const SESSION = "44444444-4444-4444-8444-444444444444";
     server.replies.push(

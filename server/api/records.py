@@ -24,10 +24,11 @@ from ..persistence import (
     Membership,
     Person,
     RecordHistory,
+    Relationship,
     SupervisionDiscussion,
     SupervisionSession,
 )
-from ..persistence.case import CASE_RECORDS, CaseRecord, family_column
+from ..persistence.case import CASE_RECORDS, CaseRecord, families_of_people, family_column
 from ..security.sessions import current_user
 from ..services import case_records
 from .fields import code_from
@@ -70,11 +71,19 @@ def by_column(name: str) -> Callable[[type[CaseRecord]], Filter]:
 
 def _family_filter(model: type[CaseRecord]) -> Filter:
     if model is Person:
+        # Its members, and the people its relationships name (a child's foster carers).
         return lambda query, value: query.where(
-            Person.id.in_(
-                sa.select(Membership.person_id).where(
-                    Membership.family_id == value, Membership.deleted_at.is_(None)
-                )
+            sa.or_(
+                Person.id.in_(
+                    sa.select(Membership.person_id).where(
+                        Membership.family_id == value, Membership.deleted_at.is_(None)
+                    )
+                ),
+                Person.id.in_(
+                    sa.select(Relationship.to_person_id).where(
+                        Relationship.family_id == value, Relationship.deleted_at.is_(None)
+                    )
+                ),
             )
         )
     if model is SupervisionSession:
@@ -108,12 +117,10 @@ class AmendmentCreateSchema(Schema):
 
 def _families_in_page(kind: RecordKind, items: list[CaseRecord]) -> list[uuid.UUID | None]:
     if kind is RecordKind.PERSON:
-        ids = [item.id for item in items]
+        links = families_of_people(item.id for item in items).subquery()
         pairs = db.session.execute(
-            sa.select(Membership.person_id, Membership.family_id).where(
-                Membership.person_id.in_(ids),
-                Membership.deleted_at.is_(None),
-                Membership.family_id.in_(access.visible_family_ids(current_user())),
+            sa.select(links.c.person_id, links.c.family_id).where(
+                links.c.family_id.in_(access.visible_family_ids(current_user()))
             )
         ).all()
         return [family_id for _, family_id in pairs]

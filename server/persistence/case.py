@@ -16,6 +16,7 @@ API has no device times.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any, ClassVar, cast
 
@@ -161,6 +162,23 @@ class Relationship(CaseRecord):
     _family = written_after("Family", "Relationship.family_id")
     _from_person = written_after("Person", "Relationship.from_person_id")
     _to_person = written_after("Person", "Relationship.to_person_id")
+
+
+def families_of_people(person_ids: Iterable[uuid.UUID]) -> sa.CompoundSelect:
+    """Return (person_id, family_id) for each live link of these people to a family.
+
+    A person is of a family as a member, or as the person a member's relationship
+    names: a looked-after child's foster carer is no member of the child's family,
+    but is on its network map, so the family's workers and devices need them too.
+    """
+    ids = list(person_ids)
+    members = sa.select(Membership.person_id, Membership.family_id).where(
+        Membership.person_id.in_(ids), Membership.deleted_at.is_(None)
+    )
+    named = sa.select(Relationship.to_person_id, Relationship.family_id).where(
+        Relationship.to_person_id.in_(ids), Relationship.deleted_at.is_(None)
+    )
+    return sa.union(members, named)
 
 
 class Assignment(CaseRecord):

@@ -17,7 +17,15 @@ from sqlalchemy import event
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
-from .case import CaseRecord, Family, Membership, Person, SupervisionSession
+from .case import (
+    CaseRecord,
+    Family,
+    Membership,
+    Person,
+    Relationship,
+    SupervisionSession,
+    families_of_people,
+)
 from .practice import ChecklistTemplate, DecisionPolicy
 from .sync import SyncChange
 from .team_lights import NewlyQualifiedLights, PolicyTrial
@@ -101,7 +109,11 @@ def feed_rows_for(model: type[Any], rows: Iterable[dict[str, Any]]) -> list[dict
             feed.append(feed_row("membership", row["id"], row["family_id"]))
             feed.append(feed_row("person", row["person_id"], row["family_id"]))
         elif model is Person:
-            continue  # a person reaches devices through their memberships
+            continue  # a person reaches devices through their memberships and relationships
+        elif model is Relationship:
+            feed.append(feed_row("relationship", row["id"], row["family_id"]))
+            if row.get("to_person_id"):
+                feed.append(feed_row("person", row["to_person_id"], row["family_id"]))
         elif model is SupervisionSession:
             feed.append(feed_row("supervision_session", row["id"], row["id"]))
         elif issubclass(model, CaseRecord):
@@ -117,16 +129,11 @@ def _families_of_people(
 ) -> list[tuple[uuid.UUID, uuid.UUID]]:
     if not person_ids:
         return []
+    # Only live links: a family the person left (or whose map no longer names
+    # them) hears of them no more; its devices were told to forget them then.
     return [
         (person_id, family_id)
-        for person_id, family_id in connection.execute(
-            sa.select(Membership.person_id, Membership.family_id).where(
-                Membership.person_id.in_(person_ids),
-                # A family the person left hears of them no more: its devices were
-                # told to forget them when the membership ended.
-                Membership.deleted_at.is_(None),
-            )
-        )
+        for person_id, family_id in connection.execute(families_of_people(person_ids))
     ]
 
 
@@ -147,6 +154,12 @@ def record_flushed_changes(session: Session, _context: object) -> None:
             rows.append(feed_row("membership", record.id, record.family_id))
             # The family's devices need the person too, however old the person is.
             rows.append(feed_row("person", record.person_id, record.family_id))
+        elif isinstance(record, Relationship):
+            rows.append(feed_row("relationship", record.id, record.family_id))
+            # Someone only the relationship ties to the family (a foster carer) reaches
+            # its devices with it, and leaves them when it is removed.
+            if record.to_person_id is not None:
+                rows.append(feed_row("person", record.to_person_id, record.family_id))
         elif isinstance(record, Family):
             rows.append(feed_row("family", record.id, record.id))
         elif isinstance(record, SupervisionSession):

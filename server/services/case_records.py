@@ -58,6 +58,7 @@ from ..persistence import (
     Person,
     PlanEpisode,
     RecordHistory,
+    Relationship,
     Review,
     SupervisionDiscussion,
     SupervisionSession,
@@ -129,11 +130,19 @@ def family_id_of(record: CaseRecord) -> uuid.UUID | None:
     if isinstance(record, Family):
         return record.id
     if isinstance(record, Person):
-        return db.session.scalar(
-            sa.select(Membership.family_id)
-            .where(Membership.person_id == record.id, Membership.deleted_at.is_(None))
-            .limit(1)
-        )
+        # A member's family; else the family whose map names them (a foster carer).
+        for query in (
+            sa.select(Membership.family_id).where(
+                Membership.person_id == record.id, Membership.deleted_at.is_(None)
+            ),
+            sa.select(Relationship.family_id).where(
+                Relationship.to_person_id == record.id, Relationship.deleted_at.is_(None)
+            ),
+        ):
+            family: uuid.UUID | None = db.session.scalar(query.limit(1))
+            if family is not None:
+                return family
+        return None
     family_id: uuid.UUID | None = getattr(record, "family_id", None)
     return family_id
 

@@ -55,6 +55,7 @@ from ..persistence import (
     Membership,
     NewlyQualifiedLights,
     PolicyTrial,
+    Relationship,
     SupervisionSession,
     SyncChange,
     SyncCheckpoint,
@@ -63,7 +64,7 @@ from ..persistence import (
     User,
     bulk,
 )
-from ..persistence.case import CASE_RECORDS, CaseRecord, family_column
+from ..persistence.case import CASE_RECORDS, CaseRecord, families_of_people, family_column
 from . import case_records
 from .lookups import forget_lookups, lookups, pinned_lookups
 
@@ -437,15 +438,9 @@ def _load_records(entity: str, ids: list[uuid.UUID]) -> Sequence[Any]:
 def _people_in_scope(person_ids: list[uuid.UUID], scope: set[str]) -> set[uuid.UUID]:
     if not person_ids:
         return set()
-    return set(
-        db.session.scalars(
-            sa.select(Membership.person_id).where(
-                Membership.person_id.in_(person_ids),
-                Membership.deleted_at.is_(None),
-                Membership.family_id.in_([uuid.UUID(f) for f in scope]),
-            )
-        )
-    )
+    families = {uuid.UUID(f) for f in scope}
+    links = db.session.execute(families_of_people(person_ids)).all()
+    return {person_id for person_id, family_id in links if family_id in families}
 
 
 def _rejections(device: Device, progress: _Progress, room: int) -> tuple[list[FeedEntry], int]:
@@ -1029,9 +1024,12 @@ def _scope_keys(raw: Mapping[str, Any]) -> set[uuid.UUID]:
         return {record_id}
     model = CASE_RECORDS[kind]
     if kind is RecordKind.PERSON:
-        query = sa.select(Membership.family_id).where(Membership.person_id == record_id)
-    else:
-        query = sa.select(family_column(model)).where(model.id == record_id)
+        people = sa.union(
+            sa.select(Membership.family_id).where(Membership.person_id == record_id),
+            sa.select(Relationship.family_id).where(Relationship.to_person_id == record_id),
+        )
+        return {key for key in db.session.scalars(people) if key is not None}
+    query = sa.select(family_column(model)).where(model.id == record_id)
     return {key for key in db.session.scalars(query) if key is not None}
 
 

@@ -636,3 +636,67 @@ def test_a_record_of_another_user_in_scope_is_still_named_as_taken(app, north, m
     )
     [result] = phone.push()
     assert (result["status"], result["reason"]) == ("rejected", "id_taken")
+
+
+def test_a_foster_carer_named_on_the_map_reaches_the_device_and_leaves_with_it(
+    app, north, make_user, make_family, make_client
+):
+    """A child's foster carer is no member of the child's family, only on its network map."""
+    from server.persistence import Person, Relationship
+
+    _amara, families = north
+    other = make_user("caseworker", username="tomasz")
+    elsewhere = make_family(team_of=other, worker=other, name="Lowe")
+    with app.app_context():
+        child = next(
+            p
+            for p in db.session.scalars(sa.select(Person))
+            if p.family_name == "Okoro" and p.is_child
+        )
+        carer = Person(given_name="Jean", family_name="Holroyd", is_child=False)
+        db.session.add(carer)
+        db.session.flush()
+        link = Relationship(
+            family_id=families[0].id,
+            from_person_id=child.id,
+            to_person_id=carer.id,
+            type="FSTPRN",
+            support_role="Foster carer",
+        )
+        db.session.add(link)
+        db.session.commit()
+        carer_id, link_id = str(carer.id), str(link.id)
+    phone = device(app, "amara")
+    phone.pull()
+    assert phone.get("person", carer_id)["family_name"] == "Holroyd"
+    assert carer_id not in {m["person_id"] for m in phone.records_of("membership")}
+    # The family's worker may read them; a worker of another family may not.
+    worker = make_client("amara")
+    assert worker.get(f"/api/people/{carer_id}").status_code == 200
+    listed = worker.get(f"/api/people?family_id={families[0].id}").json["items"]
+    assert carer_id in {p["id"] for p in listed}
+    stranger = device(app, "tomasz")
+    stranger.pull()
+    assert family_ids(stranger) == {str(elsewhere.id)}
+    assert stranger.get("person", carer_id) is None
+    assert make_client("tomasz").get(f"/api/people/{carer_id}").status_code == 404
+    # Another family leaving the device does not take the carer with it.
+    supervisor = make_client("hannah")
+    assignment = supervisor.get(f"/api/assignments?family_id={families[1].id}").json["items"][0]
+    supervisor.patch(
+        f"/api/assignments/{assignment['id']}",
+        json={
+            "base_version": assignment["version"],
+            "ended_on": "2026-11-29",
+            "change_reason": "workload",
+            "handover_note": "Handed over at the joint visit.",
+        },
+    )
+    phone.pull()
+    assert family_ids(phone) == {str(families[0].id)}
+    assert phone.get("person", carer_id) is not None
+    # Removing the relationship removes the carer from the device.
+    assert worker.delete(f"/api/relationships/{link_id}").status_code == 200
+    phone.pull()
+    assert phone.get("person", carer_id) is None
+    assert worker.get(f"/api/people/{carer_id}").status_code == 404

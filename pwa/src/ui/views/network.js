@@ -72,6 +72,25 @@ export function networkOf(data, familyId) {
       short: person.known_as || person.given_name || fullName(person),
     };
   });
+  // People the map names who are not of the family (a looked-after child's foster
+  // carers, in their own home): drawn with the network, never listed as its people.
+  const known = new Set(members.map(({ person }) => person.id));
+  for (const relationship of relationships) {
+    const person = relationship.to_person_id && !known.has(relationship.to_person_id) ? data.get("person", relationship.to_person_id) : null;
+    if (person) {
+      known.add(person.id);
+      people.push({
+        key: `person:${person.id}`,
+        kind: "person",
+        person,
+        role: relationship.support_role || "",
+        unsynced: false,
+        ring: "outer",
+        name: fullName(person),
+        short: person.known_as || person.given_name || fullName(person),
+      });
+    }
+  }
   const organisations = new Map();
   for (const relationship of relationships) {
     if (!relationship.to_person_id && relationship.to_organisation) {
