@@ -131,9 +131,18 @@ def exports_worker(app: Flask) -> Iterator[None]:
 
 
 def sign_in(
-    page: Any, username: str, *, passphrase: str = PASSPHRASE, password: str = PASSWORD
+    page: Any,
+    username: str,
+    *,
+    passphrase: str = PASSPHRASE,
+    password: str = PASSWORD,
+    first_sync_ms: float | None = None,
 ) -> None:
-    """Sign in on a fresh device, choose its passphrase and wait for the caseload."""
+    """Sign in on a fresh device, choose its passphrase and wait for the caseload.
+
+    ``first_sync_ms`` allows a first sync longer than the context's default wait:
+    a whole team of the demo council is tens of thousands of records.
+    """
     page.goto("/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password", exact=True).fill(password)
@@ -143,8 +152,8 @@ def sign_in(
     page.get_by_role("button", name="Save and continue").click()
     page.get_by_role("heading", level=1, name="Your caseload").or_(
         page.get_by_role("heading", level=1, name="Your team's families")
-    ).wait_for()
-    wait_until_synced(page)
+    ).wait_for(timeout=first_sync_ms)
+    wait_until_synced(page, first_sync_ms)
 
 
 def unlock(page: Any, passphrase: str = PASSPHRASE) -> None:
@@ -152,10 +161,11 @@ def unlock(page: Any, passphrase: str = PASSPHRASE) -> None:
     page.get_by_role("button", name="Unlock").click()
 
 
-def wait_until_synced(page: Any) -> None:
+def wait_until_synced(page: Any, timeout_ms: float | None = None) -> None:
     page.wait_for_function(
         "() => window.fieldwork.session.sync && window.fieldwork.session.sync.state === 'idle'"
-        " && !window.fieldwork.session.sync.running"
+        " && !window.fieldwork.session.sync.running",
+        timeout=timeout_ms,
     )
 
 

@@ -183,7 +183,7 @@ def test_the_demo_council_shows_only_its_genuine_overdue_visits(app, new_context
 
     context = new_context()
     page = context.new_page()
-    sign_in(page, "cw.amara", password=demo.DEMO_PASSWORD)
+    sign_in(page, "cw.amara", password=demo.DEMO_PASSWORD, first_sync_ms=120_000)
     overdue = page.get_by_role("row").filter(has=page.locator(".govuk-tag", has_text="Overdue"))
     expect(overdue).to_have_count(2)
     for row in overdue.all():
@@ -192,7 +192,7 @@ def test_the_demo_council_shows_only_its_genuine_overdue_visits(app, new_context
     amara_overdue = sorted(row.get_by_role("link").first.inner_text() for row in overdue.all())
 
     supervisor = new_context().new_page()
-    sign_in(supervisor, "sup.north", password=demo.DEMO_PASSWORD)
+    sign_in(supervisor, "sup.north", password=demo.DEMO_PASSWORD, first_sync_ms=120_000)
     supervisor.get_by_role("link", name="Team view").click()
     panel = supervisor.locator("#compliance-panel table").filter(has_text="overdue")
     rows = panel.locator("tbody tr")

@@ -261,7 +261,7 @@ def test_sup_north_s_queue_after_the_demo_load_is_short_with_red_first(app, new_
     assert asked
     page = new_context().new_page()
     errors = watch_for_errors(page)
-    sign_in(page, "sup.north", password=demo.DEMO_PASSWORD)
+    sign_in(page, "sup.north", password=demo.DEMO_PASSWORD, first_sync_ms=120_000)
     wait_for_reference(page)
     go(page, "#/reviews")
     count = page.locator("#queue-count")
