@@ -102,7 +102,7 @@ STAFF = [
 # The next manager a worker's escalation of a declined decision goes to, from every
 # team (as local safeguarding escalation protocols name one): in no team, so they
 # see no family's record, only the decisions escalated to them.
-HEAD_OF_SERVICE = ("sup.head", "Grace Adeyemi, head of service")
+HEAD_OF_SERVICE = ("sup.head", "Marcus Bell, head of service")
 
 # Share of families per team; Children in Care holds fewer, more intensive cases.
 TEAM_SHARE = {NORTH: 0.4, SOUTH: 0.36, IN_CARE: 0.24}
@@ -3914,12 +3914,12 @@ def sign_in_help() -> str:
     """Return the demo sign-ins to print: accounts, roles and the shared password."""
     lines = ["Demo sign-ins (password for all: " + DEMO_PASSWORD + "):"]
     lines += [
-        f"  {role:<11} {username:<10} {name}" + (f", {team}" if team else "")
+        f"  {role:<13} {username:<10} {name}" + (f", {team}" if team else "")
         for username, name, role, team in DEMO_USERS
     ]
-    lines.append(f"  {'practice lead':<11} {PRACTICE_LEAD[0]:<10} {PRACTICE_LEAD[1]}")
+    lines.append(f"  {'practice lead':<13} {PRACTICE_LEAD[0]:<10} {PRACTICE_LEAD[1]}")
     username, name = HEAD_OF_SERVICE
-    lines.append(f"  {'supervisor':<11} {username:<10} {name} (escalations from every team)")
+    lines.append(f"  {'supervisor':<13} {username:<10} {name} (escalations from every team)")
     lines.append("  Other workers, same password:")
     for team in TEAMS:
         usernames = [u for u, _, _, t, active in STAFF if t == team and active]

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from server import clock
 from server.domain.timescales import Interval, Unit, add_interval
 from server.services.statutory import child_dues
-from tests.api.casework import POLICY
+from tests.api.casework import POLICY, practice_lead_beside
 from tests.browser.conftest import check_accessibility, sign_in
 from tests.browser.test_family_and_network import watch_for_errors
 from tests.browser.test_visit_note_judgment import (
@@ -70,7 +70,8 @@ def test_a_childs_visit_is_set_by_their_plan_moved_by_a_visit_that_saw_them_and_
 ):
     make_user("admin", username="root", team=None)
     admin = make_client("root")
-    assert admin.post("/api/decision-policy", json=POLICY).status_code == 201
+    lead = practice_lead_beside(admin)
+    assert lead.post("/api/decision-policy", json=POLICY).status_code == 201
     assert admin.post("/api/checklist-templates", json=CP_VISITS).status_code == 201
     amara = make_user("caseworker", username="amara", display_name="Amara Obi")
     family = make_family(team_of=amara, worker=amara, name="Okoro")

@@ -262,3 +262,38 @@ def test_an_admin_reads_the_policy_and_cannot_change_it(app, make_user, make_cli
     expect(page.get_by_role("link", name="Trials")).to_have_count(0)
     check_accessibility(page, "decision policy, read by an admin")
     assert errors == []
+
+
+def test_the_practice_lead_names_who_approves_red_decisions_made_in_group_supervision(
+    app, make_user, make_client, new_context
+):
+    make_user("admin", username="root", team=None)
+    make_user("practice_lead", username="rita", team=None, display_name="Rita Lead")
+    publish_practice_settings(make_client("root"))
+    make_user("supervisor", username="hannah")
+
+    page = new_context().new_page()
+    errors = watch_for_errors(page)
+    sign_in_without_caseload(page, "rita")
+    expect(page.locator("#group-approver")).to_contain_text(
+        "The supervisor who facilitated the session"
+    )
+    approver = page.get_by_role("group", name="Who approves a red decision made in group")
+    expect(approver.get_by_label("The supervisor who facilitated the session")).to_be_checked()
+    approver.get_by_label("Another supervisor of the team").check()
+    page.get_by_label("Why are you changing the policy?").fill("A second pair of eyes.")
+    page.get_by_role("button", name="Continue").click()
+    changes = page.locator("#policy-changes")
+    expect(changes).to_contain_text("Red decisions made in group supervision")
+    expect(changes).to_contain_text("Approved by: Another supervisor of the team")
+    check_accessibility(page, "check a change of group approver")
+    page.get_by_role("button", name="Publish version 2").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Version 2")
+    policy = make_client("rita").get("/api/decision-policy").json
+    assert policy["group_supervision_approver"] == "another_supervisor"
+
+    reader = new_context().new_page()
+    sign_in(reader, "hannah")
+    go(reader, "#/policy")
+    expect(reader.locator("#group-approver")).to_contain_text("Another supervisor of the team")
+    assert errors == []

@@ -13,7 +13,7 @@
 
 import { LIGHT_CHOICES, describeChanges, policyChanges, readPolicyForm, unchanged } from "../../domain/policy.js";
 import { ApiError, Offline, SessionEnded, get, hasCsrfToken, post } from "../../sync/api.js";
-import { button, errorSummary, select, textInput, textarea } from "../forms.js";
+import { button, errorSummary, radios, select, textInput, textarea } from "../forms.js";
 import { html, mount } from "../html.js";
 import { formatDate, formatDateTime, tag } from "../layout.js";
 import { lastDayOf } from "../../domain/team-lights.js";
@@ -23,6 +23,21 @@ import { Screen } from "../screen.js";
 const DRAFT_KEY = "decision-policy";
 const LIGHT_TAG = { green: ["Green", "green"], yellow: ["Yellow", "yellow"], red: ["Red", "red"] };
 export const MAX_REASON = 2000;
+// Who approves a red decision made in group supervision, as the policy names it.
+const GROUP_APPROVERS = [
+  ["facilitator", "The supervisor who facilitated the session"],
+  ["another_supervisor", "Another supervisor of the team, not the one who recorded it"],
+];
+const DEFAULT_GROUP_APPROVER = "facilitator";
+
+function groupApproverText(code) {
+  return (GROUP_APPROVERS.find(([value]) => value === code) || GROUP_APPROVERS[0])[1];
+}
+
+function groupApproverRow(version) {
+  return html`<p class="govuk-body" id="group-approver">Red decisions made in group supervision are approved by: ${groupApproverText(version?.group_supervision_approver)}.</p>`;
+}
+
 const LIGHTS_EXPLAINED =
   "Each kind of professional decision has a light. Green: the worker decides and logs it. Yellow: the worker decides and their supervisor discusses it. Red: a supervisor must approve it before the worker acts.";
 
@@ -85,7 +100,7 @@ function earlierVersions(context, versions, options) {
       : html`<p class="govuk-body">There are no earlier versions.</p>`}`;
 }
 
-function editForm(current, newRows, errors, suggestions) {
+function editForm(current, newRows, errors, suggestions, approver) {
   return html`<form id="policy-form" novalidate>
     <h2 class="govuk-heading-m">Change the policy</h2>
     <p class="govuk-body">You will see what changes before you publish. Publishing makes a new version for the whole council. Decisions already logged keep the version they were logged under; new decisions use the new one from each device's next sync.</p>
@@ -110,6 +125,7 @@ function editForm(current, newRows, errors, suggestions) {
         ${select({ name: `new-light-${row}`, label: "Light", options: LIGHT_CHOICES, error: errors[`new-light-${row}`], placeholder: "Choose a light" })}
       </fieldset>`)}
     <button type="button" class="govuk-button govuk-button--secondary" data-policy-action="add-row">Add another category</button>
+    ${radios({ name: "group_supervision_approver", legend: "Who approves a red decision made in group supervision?", hint: "The facilitator records the group's decision, so someone must be named to approve or decline it.", options: GROUP_APPROVERS, value: approver || DEFAULT_GROUP_APPROVER, error: errors.group_supervision_approver })}
     ${textarea({ name: "reason", label: "Why are you changing the policy?", labelClass: "govuk-label--s", hint: "For example, what the practice board agreed and when. It is kept with the new version and in the audit log, and everyone who reads the policy can see it. Do not name a family or a person.", error: errors.reason, rows: 4 })}
     ${select({ name: "suggestion_id", label: "Which practice suggestion led to this change? (optional)", hint: "The suggestion is linked from the new version, so whoever made it can see what became of it.", options: suggestionOptions(suggestions), error: errors.suggestion_id, placeholder: NO_SUGGESTION })}
     <p class="app-draft-saved" id="policy-draft" aria-live="polite"></p>
@@ -265,7 +281,8 @@ async function policyReadView(context) {
       ${current
         ? html`${publishedBy(context, current) ? html`<p class="govuk-body">This version was ${publishedBy(context, current)}.</p>` : ""}
             ${reasonText(current)}
-            ${categoriesTable(current.categories, `The ${current.categories.length} kinds of decision in version ${current.version}`, { keys: false })}`
+            ${categoriesTable(current.categories, `The ${current.categories.length} kinds of decision in version ${current.version}`, { keys: false })}
+            ${groupApproverRow(current)}`
         : html`<p class="govuk-body">Until a policy is published, every decision is yellow: the worker decides and their supervisor discusses it.</p>`}
       ${earlierVersions(context, versions.slice(1), { keys: false })}
     </div>`,
@@ -328,7 +345,8 @@ async function policyEditView(context) {
           ${current
             ? html`<p class="govuk-body">${publishedBy(context, current)}.</p>${reasonText(current)}${categoriesTable(categories, `The ${categories.length} kinds of decision in version ${current.version}`)}`
             : html`<p class="govuk-body">Until a policy is published, every decision is yellow: the worker decides and their supervisor discusses it.</p>`}
-          ${editForm(categories, state.newRows, state.errors, state.suggestions)}
+          ${current ? groupApproverRow(current) : ""}
+          ${editForm(categories, state.newRows, state.errors, state.suggestions, current?.group_supervision_approver)}
           ${earlierVersions(context, versions.slice(1))}`}
     </div>`;
   }
@@ -391,6 +409,8 @@ async function policyEditView(context) {
       if (!element.name) continue;
       if (element.type === "checkbox") {
         values[element.name] = [...(values[element.name] || []), ...(element.checked ? [element.value] : [])];
+      } else if (element.type === "radio") {
+        if (element.checked) values[element.name] = element.value;
       } else {
         values[element.name] = element.value;
       }
@@ -409,8 +429,20 @@ async function policyEditView(context) {
     } else if (reason.length > MAX_REASON) {
       errors.reason = `The reason must be ${MAX_REASON} characters or fewer`;
     }
-    if (!Object.keys(errors).length && current.length && unchanged(policyChanges(current, categories))) {
-      errors["label-0"] = "You have not changed the policy: change a name or a light, remove a category or add one";
+    const approverBefore = state.versions?.[0]?.group_supervision_approver || DEFAULT_GROUP_APPROVER;
+    const approver = values.group_supervision_approver || approverBefore;
+    const approverLines =
+      approver === approverBefore
+        ? []
+        : [
+            {
+              label: "Red decisions made in group supervision",
+              text: `Approved by: ${groupApproverText(approver)} (was: ${groupApproverText(approverBefore)})`,
+              sentence: `Red decisions made in group supervision are now approved by: ${groupApproverText(approver).toLowerCase()}.`,
+            },
+          ];
+    if (!Object.keys(errors).length && current.length && unchanged(policyChanges(current, categories)) && !approverLines.length) {
+      errors["label-0"] = "You have not changed the policy: change a name or a light, remove a category, add one, or change who approves group decisions";
     }
     state.published = null;
     state.problem = "";
@@ -427,7 +459,8 @@ async function policyEditView(context) {
       suggestionId: suggestion?.id || null,
       suggestionTitle: suggestion?.title || "",
       values,
-      lines: describeChanges(current, categories),
+      lines: [...describeChanges(current, categories), ...approverLines],
+      approver,
       version: (state.versions?.[0]?.version || 0) + 1,
       problem: "",
     };
@@ -448,16 +481,20 @@ async function policyEditView(context) {
       if (!hasCsrfToken()) {
         await session.resumeServerSession(true);
       }
-      const published = await post("/api/decision-policy", { categories: pending.categories, reason: pending.reason, suggestion_id: pending.suggestionId });
+      const published = await post("/api/decision-policy", {
+        categories: pending.categories,
+        reason: pending.reason,
+        suggestion_id: pending.suggestionId,
+        group_supervision_approver: pending.approver,
+      });
       await screen.typed.forget("policy-form");
       await session.deleteDraft(DRAFT_KEY).catch(() => {});
-      const before = state.versions?.[0]?.categories || [];
       state.versions = [published, ...(state.versions || [])];
       state.newRows = 1;
       state.errors = {};
       state.pending = null;
       state.step = "edit";
-      state.published = { version: published.version, lines: describeChanges(before, published.categories) };
+      state.published = { version: published.version, lines: pending.lines };
       draw({ afterSubmit: true, justSaved: ["policy-form"] });
       focus(".govuk-notification-banner");
       load().then(() => draw({ quiet: true })); // the history as the server holds it
