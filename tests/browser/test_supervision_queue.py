@@ -107,7 +107,7 @@ def test_the_queue_holds_red_first_then_what_to_talk_through_a_page_at_a_time(
     expect(rows).to_have_count(2)
     page.get_by_role("button", name="Clear filters").click()
     page.get_by_label("Yellow: to talk through").check()
-    page.get_by_label("Worker").select_option(label="Amara Okafor")
+    page.get_by_label("Worker", exact=True).select_option(label="Amara Okafor")
     page.get_by_role("button", name="Apply filters").click()
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("Share the plan with school?")
@@ -117,7 +117,7 @@ def test_the_queue_holds_red_first_then_what_to_talk_through_a_page_at_a_time(
     # The monthly sample: Amara's signed note is drawn (Ben has none).
     page.get_by_role("button", name=re.compile(r"Draw \w+'s sample \(1 note\)")).click()
     expect(page.locator("#queue-sample")).to_contain_text("1 note drawn")
-    page.get_by_label("Monthly sample").check()
+    page.get_by_role("checkbox", name="Monthly sample", exact=True).check()
     page.get_by_role("button", name="Apply filters").click()
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("Relational note: We walked to the park.")
