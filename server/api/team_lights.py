@@ -74,7 +74,7 @@ class TrialCountsSchema(Schema):
 class TrialReportSchema(PolicyTrialSchema):
     """A trial as the practice lead follows it: its state and what was decided under it."""
 
-    team_name = fields.Function(lambda trial: trial.team_name, dump_only=True)
+    team_name = fields.Function(lambda trial: _team_name(trial.team_id), dump_only=True)
     state = fields.Function(
         team_lights.trial_state,
         dump_only=True,
@@ -183,10 +183,10 @@ class SetNewlyQualifiedLightsSchema(Schema):
         _given(value, NQ_REASON_MISSING)
 
 
-def _with_team_name(trial: PolicyTrial) -> PolicyTrial:
-    team = db.session.get(Team, trial.team_id)
-    trial.team_name = team.name if team else ""  # type: ignore[attr-defined]  # for the schema
-    return trial
+def _team_name(team_id: uuid.UUID) -> str:
+    """Return a trial's team's name (the session's identity map asks the database once a team)."""
+    team = db.session.get(Team, team_id)
+    return team.name if team else ""
 
 
 @blp.route("/trials", methods=["GET"])
@@ -198,10 +198,13 @@ def list_trials() -> list[PolicyTrial]:
     each device applies only its own team's.
     """
     current_user()
-    trials = db.session.scalars(
-        sa.select(PolicyTrial).order_by(PolicyTrial.starts_on.desc(), PolicyTrial.created_at.desc())
+    return list(
+        db.session.scalars(
+            sa.select(PolicyTrial).order_by(
+                PolicyTrial.starts_on.desc(), PolicyTrial.created_at.desc()
+            )
+        )
     )
-    return [_with_team_name(trial) for trial in trials]
 
 
 @blp.route("/trials", methods=["POST"])
@@ -215,7 +218,7 @@ def start_trial(data: dict[str, Any]) -> PolicyTrial:
     """
     trial = team_lights.start_trial(current_user(), data)
     db.session.commit()
-    return _with_team_name(trial)
+    return trial
 
 
 @blp.route("/trials/<uuid:trial_id>/end", methods=["POST"])
@@ -225,7 +228,7 @@ def end_trial(data: dict[str, Any], trial_id: uuid.UUID) -> PolicyTrial:
     """End a trial early, with the reason (practice leads): the council's light is back today."""
     trial = team_lights.end_trial_early(current_user(), trial_id, data["reason"])
     db.session.commit()
-    return _with_team_name(trial)
+    return trial
 
 
 @blp.route("/newly-qualified", methods=["GET"])

@@ -103,7 +103,7 @@ def _already_sent(reminders: list[Reminder]) -> set[tuple[uuid.UUID, str, date, 
             StatutoryReminder.stage,
         ).where(StatutoryReminder.episode_id.in_(episodes))
     )
-    return {tuple(row) for row in rows}  # type: ignore[misc]  # rows of the four columns
+    return {(episode, template, due_on, stage) for episode, template, due_on, stage in rows}
 
 
 def _current_workers(family_id: uuid.UUID) -> set[uuid.UUID]:

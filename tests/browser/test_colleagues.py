@@ -231,7 +231,8 @@ def test_the_dilemma_is_checked_as_the_worker_types_offline_without_moving_focus
 
     dilemma = page.get_by_label("Your dilemma")
     dilemma.click()
-    # Stop the page's clock so the pause after typing is measured exactly (only the
+    # Stop the page's clock (Playwright's, installed frozen by new_context: Date.now() in the
+    # page reads it, never the wall clock) so the pause after typing is measured exactly (only the
     # keyboard from here: a paused page cannot show that an element is still).
     page.clock.pause_at(page.evaluate("Date.now()") / 1_000 + 1)  # in seconds
     page.keyboard.type("Sam is scared at Oakfield since")

@@ -266,7 +266,9 @@ def test_sup_north_s_queue_after_the_demo_load_is_short_with_red_first(app, new_
     go(page, "#/reviews")
     count = page.locator("#queue-count")
     expect(count).to_contain_text("in the queue")
-    waiting = int(re.match(r"(\d+) in the queue", count.inner_text()).group(1))  # type: ignore[union-attr]
+    found = re.match(r"(\d+) in the queue", count.inner_text())
+    assert found, count.inner_text()
+    waiting = int(found.group(1))
     assert 0 < waiting < 60, f"{waiting} items in sup.north's queue on {clock.today()}"
     rows = page.locator("tbody tr")
     expect(rows.first).to_contain_text("Red: needs approval")

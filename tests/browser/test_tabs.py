@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import sqlalchemy as sa
@@ -33,13 +32,6 @@ START = "() => new BroadcastChannel('test-start').postMessage('go')"
 STORED_OUTBOX = (
     "() => window.fieldwork.session.db.all('outbox').then((rows) => rows.map((r) => r.mutation_id))"
 )
-
-
-def wait_until(condition: Any, what: str, seconds: float = 20) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, f"waited {seconds}s for {what}"
-        time.sleep(0.1)
 
 
 def open_second_tab(context: Any) -> Any:
@@ -76,7 +68,11 @@ def test_changes_saved_in_two_tabs_at_the_same_moment_are_all_kept_and_all_sync(
     first.evaluate("() => window.fieldwork.session.sync.syncNow('test')")
     second.evaluate("() => window.fieldwork.session.sync.syncNow('test')")
     for page in (first, second):
-        wait_until(lambda page=page: page.evaluate(STORED_OUTBOX) == [], "the outbox empties")
+        # Waits on the page's own store (Playwright polls it), never on a wall clock.
+        page.wait_for_function(
+            "async () => (await window.fieldwork.session.db.all('outbox')).length === 0",
+            polling=100,
+        )
 
     with app.app_context():
         notes = db.session.scalars(sa.select(Note).where(Note.family_id == family.id)).all()

@@ -428,7 +428,7 @@ def test_a_push_that_keeps_losing_deadlocks_is_told_to_try_later(app, north, mon
 
     monkeypatch.setattr(bulk.BulkWriter, "write", write)
     phone.create("plan_action", plan(family.id, "Book the GP"))
-    status, reply, headers = phone.transport.post(  # type: ignore[attr-defined]
+    status, reply, headers = phone.transport.post(  # type: ignore[attr-defined]  # FlaskTransport.post: the Transport protocol names only sync calls
         PUSH,
         push_body(phone, phone.store.outbox),
         {"X-CSRF-Token": phone.csrf_token or ""},
