@@ -100,6 +100,8 @@ def test_a_childs_visit_is_set_by_their_plan_moved_by_a_visit_that_saw_them_and_
     expect(childs_row(page, "Mia Okoro")).to_contain_text("No statutory visit set")
     check_accessibility(page, "a family's statutory checks, child by child")
     page.get_by_role("link", name="Caseload", exact=True).click()
+    # The family page's rows name Okoro too: read the caseload only once it is shown.
+    page.get_by_role("heading", level=1, name="Your caseload").wait_for()
     expect(okoro).to_contain_text("Visit due in 10 working days: Sam")
     check_accessibility(page, "the caseload naming the child whose visit is due")
 
@@ -206,6 +208,8 @@ def test_a_childs_visit_is_set_by_their_plan_moved_by_a_visit_that_saw_them_and_
     expect(childs_row(page, "Sam Okoro")).to_contain_text("No statutory visit set")
     expect(childs_row(page, "Mia Okoro")).to_contain_text("Visit due in 10 working days")
     page.get_by_role("link", name="Caseload", exact=True).click()
+    # The family page's rows name Okoro too: read the caseload only once it is shown.
+    page.get_by_role("heading", level=1, name="Your caseload").wait_for()
     expect(okoro).to_contain_text("Visit due in 10 working days: Mia")
     sync_and_wait(page)
     with app.app_context():
