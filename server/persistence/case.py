@@ -103,6 +103,9 @@ class Family(CaseRecord):
     interpreter_needed: Mapped[bool] = mapped_column(default=False)
     local_reference: Mapped[str | None] = mapped_column(sa.String(40), index=True)
     status: Mapped[str] = mapped_column(sa.String(10), default="open")
+    # Set when a supervisor agrees the ending of our work; retention counts from it.
+    closed_on: Mapped[date | None]
+    closure_reason: Mapped[str | None] = mapped_column(sa.String(40))
     # The family's own goals, in their words: "what matters to us".
     goals: Mapped[list[str]] = mapped_column(JSONType, default=list)
     team_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("team.id"), index=True)
