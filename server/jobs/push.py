@@ -21,7 +21,7 @@ from ..security.push_endpoints import (
     vet_with_config,
 )
 from .context import with_app_context
-from .queue import PUSH_QUEUE, enqueue
+from .queue import PUSH_QUEUE, runs_on
 
 log = logging.getLogger(__name__)
 
@@ -36,22 +36,7 @@ TIMEOUT = (3, 5)
 JOB_TIMEOUT = 30
 
 
-def enqueue_pushes(pending: list[tuple[str, dict[str, Any]]]) -> None:
-    """Queue one job per (subscription, payload)."""
-    if not current_app.config.get("VAPID_PRIVATE_KEY"):
-        log.info("push not configured: %d notifications not sent", len(pending))
-        return
-    for subscription_id, payload in pending:
-        enqueue(
-            send_push,
-            subscription_id,
-            payload,
-            queue_name=PUSH_QUEUE,
-            retry=RETRIES,
-            job_timeout=JOB_TIMEOUT,
-        )
-
-
+@runs_on(PUSH_QUEUE, retry=RETRIES, job_timeout=JOB_TIMEOUT)
 @with_app_context
 def send_push(subscription_id: str, payload: dict[str, Any]) -> str:
     """Send one push; forget the subscription if the push service says it is gone.

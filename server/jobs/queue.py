@@ -1,4 +1,11 @@
-"""Where jobs go: an rq queue on Redis, or straight through in-process."""
+"""Where jobs go: an rq queue on Redis, or straight through in-process.
+
+Services never import a job: they name it by its import path and hand it to
+``enqueue_after_commit``, the one queue of side effects, which enqueues it
+once the transaction that caused it commits (and forgets it on a rollback),
+so a worker always finds the rows it was queued for. A job declares, beside
+itself, the queue it runs on and its rq options (``runs_on``).
+"""
 
 from __future__ import annotations
 
@@ -8,11 +15,16 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import wait as wait_for
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Flask, current_app, g
 from redis import Redis
 from rq import Queue
+from rq.utils import import_attribute
+from sqlalchemy import event
+from sqlalchemy.orm import Session, SessionTransaction
+
+from ..extensions import db
 
 log = logging.getLogger(__name__)
 
@@ -42,21 +54,73 @@ def queue(name: str = DEFAULT_QUEUE) -> Queue:
     return Queue(name, connection=redis_connection())
 
 
-def enqueue(
-    job: Callable[..., Any], *args: Any, queue_name: str = DEFAULT_QUEUE, **options: Any
-) -> str | None:
+# A job: the function, or its import path ("server.jobs.push.send_push").
+JobRef = Callable[..., Any] | str
+F = TypeVar("F", bound=Callable[..., Any])
+AFTER_COMMIT_KEY = "after_commit_jobs"
+
+
+def runs_on(queue_name: str = DEFAULT_QUEUE, **options: Any) -> Callable[[F], F]:
+    """Declare the queue a job runs on and its rq options (``retry``, ``job_timeout``)."""
+
+    def declare(job: F) -> F:
+        job.queue_name = queue_name  # type: ignore[attr-defined]  # read back by enqueue
+        job.enqueue_options = options  # type: ignore[attr-defined]
+        return job
+
+    return declare
+
+
+def resolve(job: JobRef) -> Callable[..., Any]:
+    """Return the job function itself, importing it when named by its path."""
+    function: Callable[..., Any] = import_attribute(job) if isinstance(job, str) else job
+    return function
+
+
+def enqueue(job: JobRef, *args: Any, queue_name: str | None = None, **options: Any) -> str | None:
     """Run a job in the background; without Redis, run it in-process through the same function.
 
+    The queue and rq options are the job's own (``runs_on``) unless given.
     In-process, a job runs when the current app context ends (for a request,
     after the response's work is committed), never inside the caller's
     transaction, so jobs behave the same with and without a worker; a job of
     a ``BACKGROUND_QUEUES`` queue is handed to a background thread then
     instead. Returns the rq job id, or None.
     """
+    function = resolve(job)
+    queue_name = queue_name or str(getattr(function, "queue_name", DEFAULT_QUEUE))
+    options = {**getattr(function, "enqueue_options", {}), **options}
     if current_app.config["REDIS_URL"]:
-        return queue(queue_name).enqueue(job, *args, **options).id
-    g.setdefault("deferred_jobs", []).append((job, args, queue_name))
+        return queue(queue_name).enqueue(function, *args, **options).id
+    g.setdefault("deferred_jobs", []).append((function, args, queue_name))
     return None
+
+
+def enqueue_after_commit(job: JobRef, *args: Any) -> None:
+    """Enqueue a job once the current transaction commits; forget it if it rolls back.
+
+    The one way a service starts background work: a push, a summary, a
+    bundle. Nothing is queued for work that did not happen.
+    """
+    session = db.session()
+    if not session.in_transaction():
+        session.begin()  # the job belongs to a transaction, even one that has sent no SQL yet
+    session.info.setdefault(AFTER_COMMIT_KEY, []).append((job, args))
+
+
+@event.listens_for(Session, "after_commit")
+def _enqueue_committed(session: Session) -> None:
+    # No SQL may run here: whatever a job needs was looked up before the commit.
+    for job, args in session.info.pop(AFTER_COMMIT_KEY, []):
+        enqueue(job, *args)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_rolled_back(session: Session, previous_transaction: SessionTransaction) -> None:
+    # Every rollback of the whole transaction, even one that sent no SQL yet; a
+    # savepoint's rollback keeps what the transaction around it queued.
+    if previous_transaction.parent is None:
+        session.info.pop(AFTER_COMMIT_KEY, None)
 
 
 def _run_now(job: Callable[..., Any], args: tuple[Any, ...]) -> None:

@@ -16,7 +16,7 @@ from ..extensions import db
 from ..persistence import ServiceSummary
 from ..reports.summary import Period, build_summary
 from .context import with_app_context
-from .queue import EXPORT_QUEUE, enqueue
+from .queue import EXPORT_QUEUE, enqueue, runs_on
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +55,7 @@ def _set_progress(report_id: uuid.UUID, percent: int, stage: str) -> None:
         )
 
 
+@runs_on(EXPORT_QUEUE, job_timeout=SUMMARY_TIMEOUT_SECONDS)
 @with_app_context
 def produce_summary(report_id: str) -> str:
     """Build and store one summary; one done, or given up as failed, is left as it is."""
@@ -139,9 +140,4 @@ def produce_monthly_summary(today: str | None = None) -> str | None:
 
 def enqueue_summary(report: ServiceSummary) -> None:
     """Queue the job that produces this summary."""
-    enqueue(
-        produce_summary,
-        str(report.id),
-        queue_name=EXPORT_QUEUE,
-        job_timeout=SUMMARY_TIMEOUT_SECONDS,
-    )
+    enqueue(produce_summary, str(report.id))

@@ -15,6 +15,7 @@ from ..extensions import db
 from ..persistence import SubjectAccessExport, User
 from ..services import subject_access
 from .context import with_app_context
+from .queue import EXPORT_QUEUE, runs_on
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +28,7 @@ STOPPED_MESSAGE = "The bundle stopped before it was finished. Try again, or ask 
 NOT_STARTED_MESSAGE = "The bundle was not started in time. Try again, or ask the service desk."
 
 
+@runs_on(EXPORT_QUEUE, job_timeout=EXPORT_TIMEOUT_SECONDS)
 @with_app_context
 def produce_subject_access_export(export_id: str) -> str:
     """Gather the person's records into the export's bundle; audit each family read."""

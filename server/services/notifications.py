@@ -2,24 +2,28 @@
 
 A push carries a kind and an id at most: never a name, never a word of a
 note. The device syncs, then shows the detail from its own encrypted store.
-Jobs are enqueued only after the change that caused them commits.
+Each push is one job per subscription (``server.jobs.push.send_push``),
+enqueued only once the change that caused it commits.
 """
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import event
-from sqlalchemy.orm import Session
+from flask import current_app
 
 from ..domain.errors import InvalidInput, RuleBroken, field_errors
 from ..extensions import db
+from ..jobs.queue import enqueue_after_commit
 from ..persistence import Device, PushSubscription, User
 from ..security.push_endpoints import EndpointRefused, vet_with_config
+
+log = logging.getLogger(__name__)
 
 
 class NotificationKind(StrEnum):
@@ -43,7 +47,7 @@ SWITCHABLE = tuple(kind for kind in NotificationKind if kind not in ALWAYS_SENT)
 SENT_BY_SERVER = frozenset(
     kind for kind in NotificationKind if kind is not NotificationKind.CONSULTATION_REPLY
 )
-PENDING_KEY = "notifications"
+SEND_PUSH = "server.jobs.push.send_push"
 # Devices a person may take notifications on: enough for a phone, a tablet and
 # a few browsers; a bound on how many endpoints one account makes us call.
 SUBSCRIPTIONS_PER_USER = 10
@@ -63,27 +67,13 @@ def notify(
     user_ids: set[uuid.UUID] | list[uuid.UUID], kind: NotificationKind, record_id: uuid.UUID | None
 ) -> None:
     """Queue a push to every device of these users, sent once this transaction commits."""
+    if not current_app.config.get("VAPID_PRIVATE_KEY"):
+        log.info("push not configured: no %s notification sent", kind.value)
+        return
     payload = {"kind": kind.value, "id": str(record_id) if record_id else None}
-    pending = db.session.info.setdefault(PENDING_KEY, [])
     for user_id in user_ids:
-        pending.extend(
-            (str(subscription.id), payload) for subscription in subscriptions_for(user_id, kind)
-        )
-
-
-@event.listens_for(Session, "after_commit")
-def _send_after_commit(session: Session) -> None:
-    # No SQL may run here: the subscriptions were looked up before the commit.
-    pending = session.info.pop(PENDING_KEY, [])
-    if pending:
-        from ..jobs.push import enqueue_pushes
-
-        enqueue_pushes(pending)
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget_on_rollback(session: Session) -> None:
-    session.info.pop(PENDING_KEY, None)
+        for subscription in subscriptions_for(user_id, kind):
+            enqueue_after_commit(SEND_PUSH, str(subscription.id), payload)
 
 
 def subscriptions_for(user_id: uuid.UUID, kind: NotificationKind) -> list[PushSubscription]:

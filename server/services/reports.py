@@ -13,9 +13,12 @@ from ..audit import AuditAction, record_event
 from ..domain.errors import NotFound, RuleBroken
 from ..domain.exports import ExportStatus, SummaryKind, check_summary_period
 from ..extensions import db
-from ..jobs.reports import enqueue_summary
+from ..jobs.queue import enqueue_after_commit
 from ..persistence import ServiceSummary, User
 from ..reports.render import FORMATS, render
+
+# The job that produces a requested summary, named so this layer never imports jobs.
+PRODUCE_SUMMARY = "server.jobs.reports.produce_summary"
 
 
 @dataclass(frozen=True)
@@ -63,8 +66,8 @@ def request_summary(analyst: User, first_day: date, last_day: date) -> ServiceSu
     db.session.add(report)
     db.session.flush()
     record_event(AuditAction.CREATE, "service_summary", record_id=report.id)
+    enqueue_after_commit(PRODUCE_SUMMARY, str(report.id))
     db.session.commit()
-    enqueue_summary(report)  # after the commit: a worker must find the row
     return report
 
 

@@ -2,8 +2,8 @@
 
 The rule for which records concern a person is in ``docs/security.md``
 ("Subject access"); the tests in ``tests/api/test_subject_access.py`` hold it.
-Nothing here checks roles: the API allows admins only. (The jobs module
-imports this one, so ``request_export`` imports the job when it runs.)
+Nothing here checks roles: the API allows admins only. The bundle is made by
+a job, named by its path (``PRODUCE_BUNDLE``) and queued after the commit.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from ..domain.exports import (
 )
 from ..domain.plain_dates import date_and_time, long_date
 from ..extensions import Model, db
+from ..jobs.queue import enqueue_after_commit
 from ..persistence import (
     Amendment,
     Assignment,
@@ -56,6 +57,9 @@ from ..persistence import (
 )
 from ..persistence.case import CaseRecord, family_column
 from .subject_access_index import build_index
+
+# The job that makes the bundle, named so this layer never imports jobs.
+PRODUCE_BUNDLE = "server.jobs.subject_access.produce_subject_access_export"
 
 # The text fields searched for the person's names, by kind.
 JUDGMENT_TEXT = (
@@ -130,9 +134,6 @@ def request_export(
     ``received_on`` is the day the council received the request (today if not
     given): the statutory month to respond runs from it.
     """
-    from ..jobs.queue import EXPORT_QUEUE, enqueue
-    from ..jobs.subject_access import EXPORT_TIMEOUT_SECONDS, produce_subject_access_export
-
     received_on = received_on or clock.today()
     check_request_received(received_on, clock.today())
     if db.session.get(Person, person_id) is None:
@@ -148,13 +149,8 @@ def request_export(
         record_id=person_id,
         detail={"export_id": str(export.id), "requested": True},
     )
+    enqueue_after_commit(PRODUCE_BUNDLE, str(export.id))
     db.session.commit()
-    enqueue(
-        produce_subject_access_export,
-        str(export.id),
-        queue_name=EXPORT_QUEUE,
-        job_timeout=EXPORT_TIMEOUT_SECONDS,
-    )
     return export
 
 
