@@ -17,6 +17,7 @@ from ..domain.errors import Forbidden, InvalidInput, NotFound, field_errors
 from ..domain.roles import Action, Role, can
 from ..extensions import db
 from ..persistence import AuditEvent, Team, User
+from ..persistence.pages import Page, page_of
 from ..security.sessions import EndReason, current_user, end_user_sessions
 from ..services import accounts
 from .common import DeviceSchema, UserSchema, blueprint
@@ -108,14 +109,11 @@ AuditPage = page_schema(AuditEventSchema, "AuditPage")
 @blp.route("/users", methods=["GET"])
 @blp.arguments(PageArgsSchema, location="query")
 @blp.response(200, UserPage)
-def list_users(args: dict[str, Any]) -> dict[str, Any]:
+def list_users(args: dict[str, Any]) -> Page[Any]:
     """List every user account."""
     _admin()
-    query = sa.select(User).order_by(User.username)
-    total = db.session.scalar(sa.select(sa.func.count(User.id))) or 0
-    page, size = args["page"], args["page_size"]
-    items = list(db.session.scalars(query.limit(size).offset((page - 1) * size)))
-    return {"items": items, "page": page, "page_size": size, "total": total}
+    query = sa.select(User).order_by(User.username, User.id)
+    return page_of(query, args["page"], args["page_size"])
 
 
 @blp.route("/users", methods=["POST"])
@@ -227,18 +225,11 @@ def _audit_reader() -> User:
 @blp.route("/audit", methods=["GET"])
 @blp.arguments(AuditFilterSchema, location="query")
 @blp.response(200, AuditPage)
-def list_audit(args: dict[str, Any]) -> dict[str, Any]:
+def list_audit(args: dict[str, Any]) -> Page[Any]:
     """Page through the audit log, newest first."""
     _audit_reader()
-    query = _audit_query(args)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
-    page, size = args["page"], args["page_size"]
-    items = list(
-        db.session.scalars(
-            query.order_by(AuditEvent.id.desc()).limit(size).offset((page - 1) * size)
-        )
-    )
-    return {"items": items, "page": page, "page_size": size, "total": total}
+    query = _audit_query(args).order_by(AuditEvent.id.desc())
+    return page_of(query, args["page"], args["page_size"])
 
 
 AUDIT_COLUMNS = ("id", "at", "user_id", "device_id", "action", "entity", "record_id", "family_id")

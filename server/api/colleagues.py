@@ -13,6 +13,7 @@ from ..domain.lights import Light
 from ..domain.practice import ANSWERS, ASKER_KEY_PATTERN
 from ..extensions import db
 from ..persistence import Consultation, Suggestion, User
+from ..persistence.pages import Page, page_of
 from ..security.sessions import current_user
 from ..services import practice
 from .common import blueprint
@@ -131,16 +132,11 @@ def _with_replies(consultation: Consultation) -> dict[str, Any]:
 @consultations_blp.route("", methods=["GET"])
 @consultations_blp.arguments(PageArgsSchema, location="query")
 @consultations_blp.response(200, page_schema(ConsultationSchema, "ConsultationPage"))
-def list_consultations(args: dict[str, Any]) -> dict[str, Any]:
+def list_consultations(args: dict[str, Any]) -> Page[Any]:
     """List dilemmas from other teams, newest first (none names a family or an asker)."""
-    page, size = args["page"], args["page_size"]
-    total, rows = practice.consultations(current_user(), page, size)
-    return {
-        "items": [_with_replies(c) for c in rows],
-        "page": page,
-        "page_size": size,
-        "total": total,
-    }
+    one_page = practice.consultations(current_user(), args["page"], args["page_size"])
+    items = [_with_replies(c) for c in one_page.items]
+    return Page(items, one_page.page, one_page.page_size, one_page.total)
 
 
 @consultations_blp.route("", methods=["POST"])
@@ -181,18 +177,11 @@ def reply_to_consultation(
 @suggestions_blp.route("", methods=["GET"])
 @suggestions_blp.arguments(PageArgsSchema, location="query")
 @suggestions_blp.response(200, page_schema(SuggestionSchema, "SuggestionPage"))
-def list_suggestions(args: dict[str, Any]) -> dict[str, Any]:
+def list_suggestions(args: dict[str, Any]) -> Page[Any]:
     """List every suggestion and what became of it: all staff can see them all."""
     current_user()
-    page, size = args["page"], args["page_size"]
-    total = db.session.scalar(sa.select(sa.func.count(Suggestion.id))) or 0
-    items = db.session.scalars(
-        sa.select(Suggestion)
-        .order_by(Suggestion.created_at.desc(), Suggestion.id)
-        .limit(size)
-        .offset((page - 1) * size)
-    ).all()
-    return {"items": items, "page": page, "page_size": size, "total": total}
+    query = sa.select(Suggestion).order_by(Suggestion.created_at.desc(), Suggestion.id)
+    return page_of(query, args["page"], args["page_size"])
 
 
 @suggestions_blp.route("", methods=["POST"])
@@ -246,11 +235,9 @@ class PeerLetterSchema(Schema):
 @letters_blp.route("", methods=["GET"])
 @letters_blp.arguments(PageArgsSchema, location="query")
 @letters_blp.response(200, page_schema(PeerLetterSchema, "PeerLetterPage"))
-def list_letters(args: dict[str, Any]) -> dict[str, Any]:
+def list_letters(args: dict[str, Any]) -> Page[Any]:
     """List peer letters, newest first: none names a family or who wrote it."""
-    page, size = args["page"], args["page_size"]
-    total, items = practice.peer_letters(current_user(), page, size)
-    return {"items": items, "page": page, "page_size": size, "total": total}
+    return practice.peer_letters(current_user(), args["page"], args["page_size"])
 
 
 @letters_blp.route("", methods=["POST"])

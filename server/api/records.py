@@ -29,6 +29,7 @@ from ..persistence import (
     SupervisionSession,
 )
 from ..persistence.case import CASE_RECORDS, CaseRecord, families_of_people, family_column
+from ..persistence.pages import Page, page_of
 from ..security.sessions import current_user
 from ..services import case_records
 from .fields import code_from
@@ -146,7 +147,7 @@ def register(
 
     def list_page(
         page: int, page_size: int, include_deleted: bool, search: str | None, **filters: Any
-    ) -> dict[str, Any]:
+    ) -> Page[Any]:
         user = current_user()
         query = access.scoped(model, user, include_deleted=include_deleted)
         if filters.get("family_id") is not None:
@@ -156,21 +157,16 @@ def register(
                 query = spec.filters[key][1](query, value)
         if search is not None and spec.search is not None:
             query = spec.search(query, search)
-        total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
         ordering = [getattr(model, column).desc() for column in spec.order_by]
-        items = list(
-            db.session.scalars(
-                query.order_by(*ordering, model.id).limit(page_size).offset((page - 1) * page_size)
-            )
-        )
-        record_list_read(name, _families_in_page(kind, items))
+        one_page = page_of(query.order_by(*ordering, model.id), page, page_size)
+        record_list_read(name, _families_in_page(kind, one_page.items))
         db.session.commit()
-        return {"items": items, "page": page, "page_size": page_size, "total": total}
+        return one_page
 
     @blp.route("", methods=["GET"], endpoint="list")
     @blp.arguments(ListArgs, location="query", as_kwargs=True)
     @blp.response(200, PageOut)
-    def list_records(**args: Any) -> dict[str, Any]:
+    def list_records(**args: Any) -> Page[Any]:
         """List the records you may see, newest first."""
         return list_page(search=None, **args)
 
@@ -183,7 +179,7 @@ def register(
         @blp.route("/search", methods=["POST"], endpoint="search")
         @blp.arguments(SearchArgs, as_kwargs=True)
         @blp.response(200, PageOut)
-        def search_records(q: str, **args: Any) -> dict[str, Any]:
+        def search_records(q: str, **args: Any) -> Page[Any]:
             """Search the records you may see (in the body: names never go in addresses or logs)."""
             return list_page(search=q, **args)
 

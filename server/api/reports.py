@@ -12,6 +12,7 @@ from ..domain.errors import Forbidden
 from ..domain.exports import ExportStatus, SummaryKind
 from ..domain.roles import Action, can
 from ..persistence import ServiceSummary, User
+from ..persistence.pages import Page
 from ..reports.render import FORMATS
 from ..reports.summary import Period
 from ..security.sessions import current_user
@@ -84,12 +85,10 @@ def request_summary(data: dict[str, Any]) -> ServiceSummary:
 @blp.route("", methods=["GET"])
 @blp.arguments(SummaryListArgs, location="query")
 @blp.response(200, SummaryPage)
-def list_summaries(args: dict[str, Any]) -> dict[str, Any]:
+def list_summaries(args: dict[str, Any]) -> Page[ServiceSummary]:
     """List the monthly summaries and those requested, newest period first."""
     _analyst()
-    page, size = args["page"], args["page_size"]
-    items, total = reports.summaries(args.get("kind"), page, size)
-    return {"items": items, "page": page, "page_size": size, "total": total}
+    return reports.summaries(args.get("kind"), args["page"], args["page_size"])
 
 
 @blp.route("/<uuid:report_id>", methods=["GET"])

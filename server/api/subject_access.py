@@ -15,6 +15,7 @@ from ..domain.exports import ExportStatus
 from ..domain.roles import Action, can
 from ..extensions import db
 from ..persistence import Membership, Person, SubjectAccessExport, User
+from ..persistence.pages import Page, page_of
 from ..security.sessions import current_user
 from ..services import subject_access
 from .common import blueprint
@@ -151,20 +152,15 @@ def request_export(data: dict[str, Any]) -> SubjectAccessExport:
 @blp.route("", methods=["GET"])
 @blp.arguments(PageArgsSchema, location="query")
 @blp.response(200, ExportPage)
-def list_exports(args: dict[str, Any]) -> dict[str, Any]:
+def list_exports(args: dict[str, Any]) -> Page[Any]:
     """List your own subject access exports, newest first."""
     admin = _admin()
-    query = sa.select(SubjectAccessExport).where(SubjectAccessExport.requested_by_id == admin.id)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
-    page, size = args["page"], args["page_size"]
-    items = list(
-        db.session.scalars(
-            query.order_by(SubjectAccessExport.created_at.desc(), SubjectAccessExport.id)
-            .limit(size)
-            .offset((page - 1) * size)
-        )
+    query = (
+        sa.select(SubjectAccessExport)
+        .where(SubjectAccessExport.requested_by_id == admin.id)
+        .order_by(SubjectAccessExport.created_at.desc(), SubjectAccessExport.id)
     )
-    return {"items": items, "page": page, "page_size": size, "total": total}
+    return page_of(query, args["page"], args["page_size"])
 
 
 def _own_export(admin: User, export_id: uuid.UUID) -> SubjectAccessExport:

@@ -16,6 +16,7 @@ from ..domain.practice import (
 )
 from ..extensions import db
 from ..persistence import Consultation, ConsultationReply, PeerLetter, Suggestion, User
+from ..persistence.pages import Page, page_of
 
 
 def post_consultation(
@@ -43,18 +44,14 @@ def _visible(actor: User, asker_key: str | None = None) -> sa.ColumnElement[bool
     )
 
 
-def consultations(actor: User, page: int, size: int) -> tuple[int, list[Consultation]]:
-    """Return how many consultations the actor may read, and one page of them, newest first."""
-    visible = _visible(actor)
-    total = db.session.scalar(sa.select(sa.func.count(Consultation.id)).where(visible)) or 0
-    rows = db.session.scalars(
+def consultations(actor: User, page: int, size: int) -> Page[Consultation]:
+    """Return one page of the consultations the actor may read, newest first."""
+    query = (
         sa.select(Consultation)
-        .where(visible)
+        .where(_visible(actor))
         .order_by(Consultation.posted_at.desc(), Consultation.id)
-        .limit(size)
-        .offset((page - 1) * size)
     )
-    return total, list(rows)
+    return page_of(query, page, size)
 
 
 def consultation(
@@ -148,14 +145,8 @@ def post_peer_letter(actor: User, title: str, body: str, category: str | None) -
     return letter
 
 
-def peer_letters(actor: User, page: int, size: int) -> tuple[int, list[PeerLetter]]:
-    """Return how many peer letters there are, and one page of them, newest first."""
+def peer_letters(actor: User, page: int, size: int) -> Page[PeerLetter]:
+    """Return one page of peer letters, newest first."""
     ensure_can_consult(actor.role)
-    total = db.session.scalar(sa.select(sa.func.count(PeerLetter.id))) or 0
-    rows = db.session.scalars(
-        sa.select(PeerLetter)
-        .order_by(PeerLetter.posted_at.desc(), PeerLetter.id)
-        .limit(size)
-        .offset((page - 1) * size)
-    )
-    return total, list(rows)
+    query = sa.select(PeerLetter).order_by(PeerLetter.posted_at.desc(), PeerLetter.id)
+    return page_of(query, page, size)

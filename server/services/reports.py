@@ -15,6 +15,7 @@ from ..domain.exports import ExportStatus, SummaryKind, check_summary_period
 from ..extensions import db
 from ..jobs.queue import enqueue_after_commit
 from ..persistence import ServiceSummary, User
+from ..persistence.pages import Page, page_of
 from ..reports.render import FORMATS, render
 
 # The job that produces a requested summary, named so this layer never imports jobs.
@@ -71,17 +72,15 @@ def request_summary(analyst: User, first_day: date, last_day: date) -> ServiceSu
     return report
 
 
-def summaries(kind: str | None, page: int, page_size: int) -> tuple[list[ServiceSummary], int]:
-    """Return one page of summaries, latest period first, and how many there are."""
+def summaries(kind: str | None, page: int, page_size: int) -> Page[ServiceSummary]:
+    """Return one page of summaries, latest period first."""
     query = sa.select(ServiceSummary)
     if kind:
         query = query.where(ServiceSummary.kind == kind)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
     ordered = query.order_by(
         ServiceSummary.period_start.desc(), ServiceSummary.created_at.desc(), ServiceSummary.id
     )
-    items = list(db.session.scalars(ordered.limit(page_size).offset((page - 1) * page_size)))
-    return items, total
+    return page_of(ordered, page, page_size)
 
 
 def get_summary(report_id: uuid.UUID) -> ServiceSummary:
