@@ -249,6 +249,20 @@ export function storageMessage(error) {
   return error?.message || "something went wrong on this device.";
 }
 
+/**
+ * Move focus to the first element in `root` matching `selector` (a heading, a
+ * panel or a field), making one that is not focusable by itself focusable by
+ * script only, so it never joins the tab order.
+ */
+export function focusOn(root, selector) {
+  const element = root.querySelector(selector);
+  if (!element) return;
+  if (!element.matches("input, select, textarea, button, a[href]") && !element.hasAttribute("tabindex")) {
+    element.setAttribute("tabindex", "-1");
+  }
+  element.focus();
+}
+
 export function focusErrorSummary(root) {
   const summary = root.querySelector(".govuk-error-summary");
   if (summary) {

@@ -6,7 +6,7 @@
 
 import { newId } from "../../domain/ids.js";
 import { checkPlanCorrection, correctableFields, episodesOf, isCorrectable, planCorrection, planName } from "../../domain/plans.js";
-import { button, dateInput, errorSummary, formValues, readDate, select, storageMessage, textarea } from "../forms.js";
+import { button, dateInput, errorSummary, focusOn, formValues, readDate, select, storageMessage, textarea } from "../forms.js";
 import { html } from "../html.js";
 import { backLink, formatDate } from "../layout.js";
 import { Screen, successBanner } from "../screen.js";
@@ -135,12 +135,6 @@ export async function planCorrectionView(context) {
     return screen.draw(page(), { wire, ...options });
   }
 
-  function focus(selector) {
-    const element = context.main.querySelector(selector);
-    element?.setAttribute("tabindex", "-1");
-    element?.focus();
-  }
-
   async function onSave(event) {
     event.preventDefault();
     const episode = episodeNow();
@@ -161,7 +155,7 @@ export async function planCorrectionView(context) {
     if (Object.keys(state.errors).length) {
       await session.saveDraft(draftKey["correction-form"], raw).catch(() => {});
       draw({ afterSubmit: true });
-      return focus(".govuk-error-summary");
+      return focusOn(context.main, ".govuk-error-summary");
     }
     const { target_kind: targetKind, target_id: targetId, reason, changes } = planCorrection(values, episode);
     try {
@@ -169,12 +163,12 @@ export async function planCorrectionView(context) {
     } catch (error) {
       state.errors = { fields: `Not saved: ${storageMessage(error)}` };
       draw({ afterSubmit: true });
-      return focus(".govuk-error-summary");
+      return focusOn(context.main, ".govuk-error-summary");
     }
     await screen.typed.forget("correction-form");
     state.message = "Your correction is saved. It is sent at the next sync, and the plan's history shows it beside the original.";
     draw({ afterSubmit: true, justSaved: ["correction-form"] });
-    focus(".govuk-notification-banner");
+    focusOn(context.main, ".govuk-notification-banner");
   }
 
   draw({ drafts });

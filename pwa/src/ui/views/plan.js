@@ -5,7 +5,7 @@
 
 import { newId } from "../../domain/ids.js";
 import { NO_PLAN, PLAN_TYPES, checkPlanChange, correctableFields, correctionsOf, currentEpisode, episodesOf, keepsPlan, planChanges, planName } from "../../domain/plans.js";
-import { button, dateInput, errorSummary, formValues, readDate, select, storageMessage, textInput } from "../forms.js";
+import { button, dateInput, errorSummary, focusOn, formValues, readDate, select, storageMessage, textInput } from "../forms.js";
 import { ApiError, Offline, SessionEnded, get, hasCsrfToken, post } from "../../sync/api.js";
 import { html } from "../html.js";
 import { backLink, formatDate, tag } from "../layout.js";
@@ -274,12 +274,6 @@ export async function planView(context) {
     return screen.draw(page(), { wire, ...options });
   }
 
-  function focus(selector) {
-    const element = context.main.querySelector(selector);
-    element?.setAttribute("tabindex", "-1");
-    element?.focus();
-  }
-
   async function onSave(event) {
     event.preventDefault();
     const raw = formValues(event.target);
@@ -302,7 +296,7 @@ export async function planView(context) {
     if (Object.keys(state.errors).length) {
       await session.saveDraft(draftKey["plan-form"], raw).catch(() => {});
       draw({ afterSubmit: true });
-      return focus(".govuk-error-summary");
+      return focusOn(context.main, ".govuk-error-summary");
     }
     const child = data.get("person", personId);
     const changes = planChanges({ familyId, personId, current, values, newId });
@@ -313,7 +307,7 @@ export async function planView(context) {
     } catch (error) {
       state.errors = { plan_type: `Not saved: ${storageMessage(error)}` };
       draw({ afterSubmit: true });
-      return focus(".govuk-error-summary");
+      return focusOn(context.main, ".govuk-error-summary");
     }
     await screen.typed.forget("plan-form");
     const name = child.known_as || child.given_name;
@@ -324,7 +318,7 @@ export async function planView(context) {
           ? `${name}'s plan is updated. This is sent at the next sync.`
           : `${name} is now on: ${planName(values, label)}. This is sent at the next sync.`;
     draw({ afterSubmit: true, justSaved: ["plan-form"] });
-    focus(".govuk-notification-banner");
+    focusOn(context.main, ".govuk-notification-banner");
   }
 
   draw({ drafts });

@@ -6,7 +6,7 @@
 import { todayIso } from "../../clock.js";
 import { receivedError } from "../../domain/subject-access.js";
 import { ApiError, Offline, SessionEnded, get, hasCsrfToken, post } from "../../sync/api.js";
-import { button, dateInput, errorSummary, focusErrorSummary, formValues, radios, readDate, textInput } from "../forms.js";
+import { button, dateInput, errorSummary, focusErrorSummary, focusOn, formValues, radios, readDate, textInput } from "../forms.js";
 import { html, mount } from "../html.js";
 import { finished, follow, statusTag } from "../jobs.js";
 import { formatDate, formatDateTime } from "../layout.js";
@@ -208,7 +208,7 @@ export async function subjectAccessView(context) {
     if (Object.keys(state.errors).length) {
       focusErrorSummary(main);
     } else if (state.problem) {
-      focus("#subject-access-problem");
+      focusOn(main, "#subject-access-problem");
     } else {
       main.querySelector("#person_id")?.closest("fieldset")?.setAttribute("tabindex", "-1");
       main.querySelector("#person_id")?.closest("fieldset")?.focus();
@@ -247,7 +247,7 @@ export async function subjectAccessView(context) {
       state.received = todayIso();
       state.exports = [started, ...state.exports.filter((exported) => exported.id !== started.id)];
       draw();
-      focus("#export-progress-heading");
+      focusOn(main, "#export-progress-heading");
       watch();
     } catch (error) {
       if (error instanceof ApiError && error.status === 422 && Object.keys(error.errors).length) {
@@ -258,15 +258,7 @@ export async function subjectAccessView(context) {
       }
       state.problem = problemText(error, "the export was not started");
       draw();
-      focus("#subject-access-problem");
-    }
-  }
-
-  function focus(selector) {
-    const element = main.querySelector(selector);
-    if (element) {
-      if (!element.hasAttribute("tabindex")) element.setAttribute("tabindex", "-1");
-      element.focus();
+      focusOn(main, "#subject-access-problem");
     }
   }
 
