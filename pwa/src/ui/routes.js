@@ -51,7 +51,7 @@ export const routes = [
   route(`#/family/${ID}/visit(?:/${ID})?`, visitView),
   route(`#/family/${ID}/conference(?:/${ID})?`, conferenceView),
   route(`#/family/${ID}/handover`, handoverView),
-  route(`#/family/${ID}/chronology`, chronologyView),
+  route(`#/family/${ID}/chronology(?:/child/${ID})?`, chronologyView),
   route(`#/family/${ID}/story`, storyView),
   route(`#/family/${ID}/judgment(?:/${ID})?`, logDecisionView),
   route(`#/family/${ID}/child/${ID}/plan`, planView),

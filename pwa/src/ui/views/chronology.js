@@ -31,7 +31,9 @@ export async function chronologyView(context) {
   const draftKey = { "entry-form": `family/${familyId}/chronology-entry` };
   const screen = new Screen(context, "chronology-page");
   const drafts = await screen.typed.load(draftKey);
-  const state = { childId: "", proposed: null, reading: "loading", errors: {}, message: "", adding: Boolean(drafts["entry-form"]) };
+  // The child chosen is in the address (an id, never a name), so it stays chosen
+  // after a visit to another screen, and the back button undoes it.
+  const state = { childId: params[1] || "", proposed: null, reading: "loading", errors: {}, message: "", adding: Boolean(drafts["entry-form"]) };
 
   async function fetchProposed() {
     const query = state.childId ? `?child_id=${encodeURIComponent(state.childId)}` : "";
@@ -170,12 +172,10 @@ export async function chronologyView(context) {
     element?.focus();
   }
 
-  async function onFilter(event) {
+  function onFilter(event) {
     event.preventDefault();
-    state.childId = formValues(event.target).child_id || "";
-    state.message = "";
-    draw();
-    await fetchProposed();
+    const childId = formValues(event.target).child_id || "";
+    location.hash = `#/family/${familyId}/chronology${childId ? `/child/${childId}` : ""}`;
   }
 
   async function onSave(event) {
