@@ -324,3 +324,40 @@ def test_a_new_source_plugs_in_with_one_line(family, app):
         usual = chronology.events_of(records)
     assert len(plugged) == len(usual) + 1
     assert "Strategy discussion" in [event.title for event in plugged]
+
+
+def test_entries_and_story_versions_sync_offline_and_a_version_never_changes(family, app):
+    from tests.sync.devices import device
+
+    phone = device(app, "amara")
+    phone.pull()
+    entry = phone.create(
+        "chronology_entry",
+        {
+            "family_id": family["family"],
+            "occurred_on": "2026-06-12",
+            "event": "Nan moved in to help after Alex's operation.",
+            "source": "Alex, at a home visit",
+            "impact": None,
+            "child_ids": [],
+        },
+    )
+    first = phone.create(
+        "case_summary", {"family_id": family["family"], "sections": {"who": "Alex and Sam."}}
+    )
+    assert [r["status"] for r in phone.push()] == ["applied", "applied"]
+    tablet = device(app, "amara")
+    tablet.pull()
+    assert tablet.get("chronology_entry", entry)["event"].startswith("Nan moved in")
+    assert tablet.get("case_summary", first)["sections"] == {"who": "Alex and Sam."}
+    # Two workers offline: both correct the entry (merged), one rewrites the story in place.
+    tablet.update("chronology_entry", entry, {"impact": "Sam has someone home after school."})
+    tablet.update("case_summary", first, {"sections": {"who": "Changed in place."}})
+    entry_result, story_result = tablet.push()
+    assert entry_result["status"] == "applied"
+    assert story_result["status"] == "rejected"
+    assert story_result["reason"] == "rule"
+    with app.app_context():
+        from server.persistence import CaseSummary
+
+        assert db.session.get(CaseSummary, uuid.UUID(first)).sections == {"who": "Alex and Sam."}
