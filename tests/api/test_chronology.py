@@ -361,3 +361,42 @@ def test_entries_and_story_versions_sync_offline_and_a_version_never_changes(fam
         from server.persistence import CaseSummary
 
         assert db.session.get(CaseSummary, uuid.UUID(first)).sections == {"who": "Alex and Sam."}
+
+
+def test_a_subject_access_bundle_holds_the_entries_and_story_about_the_person(
+    family, make_client, app
+):
+    from server.services import subject_access
+
+    amara = make_client("amara")
+
+    def entry(text, children):
+        return created(
+            amara.post(
+                "/api/chronology-entries",
+                json={
+                    "family_id": family["family"],
+                    "occurred_on": "2026-06-12",
+                    "event": text,
+                    "source": "School",
+                    "child_ids": children,
+                },
+            )
+        )["id"]
+
+    about_sam = entry("Sam was excluded for a day.", [family["Sam"]])
+    about_mia = entry("Mia started swimming lessons.", [family["Mia"]])
+    whole = entry("The family's boiler broke in the cold snap.", [])
+    story = created(
+        amara.post(
+            "/api/case-summaries",
+            json={"family_id": family["family"], "sections": {"who": "A close family."}},
+        )
+    )["id"]
+    with app.app_context():
+        sam = subject_access.collect(uuid.UUID(family["Sam"]))
+        alex = subject_access.collect(uuid.UUID(family["Alex"]))
+    assert {str(r.id) for r in sam.records["chronology_entry"]} == {about_sam, whole}
+    assert [str(r.id) for r in sam.records["case_summary"]] == [story]
+    assert about_mia not in {str(r.id) for r in alex.records.get("chronology_entry", [])}
+    assert not alex.records.get("case_summary")
