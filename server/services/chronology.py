@@ -172,8 +172,8 @@ def conferences(records: FamilyRecords) -> Iterable[Event]:
             yield Event(
                 conference.plan_agreed_on,
                 "Family group conference: the family's plan agreed",
-                f"{len(conference.attending or [])} people took part. The family made a plan "
-                "in private family time, and it was agreed.",
+                _took_part(len(conference.attending or []))
+                + "The family made a plan in private family time, and it was agreed.",
                 (),
                 "conference",
                 conference.id,
@@ -189,6 +189,12 @@ def conferences(records: FamilyRecords) -> Iterable[Event]:
                 conference.id,
                 "review",
             )
+
+
+def _took_part(count: int) -> str:
+    if count == 0:
+        return ""
+    return "1 person took part. " if count == 1 else f"{count} people took part. "
 
 
 def red_decisions(records: FamilyRecords) -> Iterable[Event]:
@@ -214,7 +220,15 @@ def red_decisions(records: FamilyRecords) -> Iterable[Event]:
         yield Event(
             clock.council_date(signed),
             f"Decision: {category}",
-            f"{judgment.question.strip()} Decided: {judgment.decision.strip()}{outcome}",
+            " ".join(
+                part
+                for part in (
+                    judgment.question.strip(),
+                    f"Decided: {judgment.decision.strip()}" if judgment.decision.strip() else "",
+                )
+                if part
+            )
+            + outcome,
             (),
             "judgment",
             judgment.id,

@@ -400,3 +400,50 @@ def test_a_subject_access_bundle_holds_the_entries_and_story_about_the_person(
     assert [str(r.id) for r in sam.records["case_summary"]] == [story]
     assert about_mia not in {str(r.id) for r in alex.records.get("chronology_entry", [])}
     assert not alex.records.get("case_summary")
+
+
+def test_the_demo_councils_chronologies_come_from_its_records(app, make_client):
+    """Each demo family's plans and moves are in its chronology; no placement address printed."""
+    from server import demo
+    from server.persistence import PlacementAddress, PlanEpisode
+
+    with app.app_context():
+        demo.load_demo_data(families=6, seed=11)
+        teams = {
+            user.username: user.team_id
+            for user in db.session.scalars(
+                sa.select(User).where(User.username.in_(["sup.north", "sup.south", "sup.cic"]))
+            )
+        }
+        families = {family.id: family for family in db.session.scalars(sa.select(Family))}
+        episodes = db.session.scalars(sa.select(PlanEpisode)).all()
+        placements = {
+            episode.family_id: address.address
+            for address, episode in db.session.execute(
+                sa.select(PlacementAddress, PlanEpisode).join(
+                    PlanEpisode, PlanEpisode.id == PlacementAddress.episode_id
+                )
+            )
+        }
+    assert placements
+    checked = set()
+    for username, team_id in teams.items():
+        client = make_client()
+        assert client.login(username, demo.DEMO_PASSWORD).status_code == 200
+        for family_id in (f for f, family in families.items() if family.team_id == team_id):
+            events = client.get(f"/api/families/{family_id}/chronology").json["events"]
+            keys = {event["key"] for event in events}
+            for episode in (e for e in episodes if e.family_id == family_id):
+                assert f"plan_episode:{episode.id}:start" in keys
+                ended = f"plan_episode:{episode.id}:end" in keys
+                assert ended == (episode.ended_on is not None)
+            moves = [e for e in events if e["title"] == "The family moved home"]
+            assert len(moves) == len(families[family_id].address_history)
+            page = client.get(f"/api/families/{family_id}/chronology/print").text
+            placement = placements.get(family_id) or {}
+            for part in ("line1", "line2", "postcode"):
+                if placement.get(part):
+                    assert placement[part] not in page
+            checked.add(family_id)
+    assert checked == set(families)
+    assert set(placements) <= checked
