@@ -34,9 +34,11 @@ from .domain.timescales import (
 from .extensions import db
 from .persistence import (
     Assignment,
+    CaseSummary,
     Checklist,
     ChecklistItem,
     ChecklistTemplate,
+    ChronologyEntry,
     Conference,
     Consultation,
     ConsultationReply,
@@ -1575,6 +1577,79 @@ class Say(dict[str, str]):
         return "{" + key + "}"
 
 
+# What a worker adds to a chronology: (event, who told us, impact on the child, about
+# one child?). Plain words, the source named, the child's experience said.
+CHRONOLOGY_ENTRIES = [
+    (
+        "{child} was not collected from {school} at the end of the day. {elder} came an hour "
+        "later.",
+        "Phone call from the designated safeguarding lead at {school}",
+        "{child} was worried and asked staff if anyone was coming. A teaching assistant sat "
+        "with {child} and they read together until {elder} arrived.",
+        True,
+    ),
+    (
+        "{adult} told us about seeing the GP for low mood, and has started counselling.",
+        "{adult}, at a home visit",
+        "{adult} says bedtimes are easier now. {child} said home feels calmer.",
+        False,
+    ),
+    (
+        "{child} went to A&E with a cut hand after a fall in the park.",
+        "Letter from the hospital's safeguarding nurse",
+        "The injury fits what {child} and {adult} told us. {child} was back at {school} the "
+        "next day. No further concern.",
+        True,
+    ),
+    (
+        "{child}'s attendance at {school} fell to 82% this term.",
+        "Attendance report from {school}",
+        "{child} is missing early reading sessions. The school has offered a breakfast club "
+        "place, which {adult} has taken up.",
+        True,
+    ),
+    (
+        "{elder} moved nearby and now helps with the school run three days a week.",
+        "{adult} and {elder}, at a family meeting",
+        "Mornings are calmer and {child} gets to {school} on time.",
+        False,
+    ),
+    (
+        "Police were called to the home after neighbours heard shouting. No one was arrested.",
+        "Police notification (domestic incident report)",
+        "{child} was at home and heard the argument. {child} told us they stayed in their "
+        "room with headphones on. We talked with {adult} about the safety plan the next day.",
+        False,
+    ),
+]
+
+# The story so far, in two versions: the first written soon after we met the family,
+# the second brought up to date.
+STORY_FIRST = {
+    "who": "{adult} looks after {children} at home. {elder} lives close by and sees them "
+    "most days. {child} is settled at {school}.",
+    "what_happened": "{school} asked for help after {child} came to school tired and hungry "
+    "several days in a row. {adult} told us money has been tight since losing work.",
+    "worries": "We are worried that {child} is not getting enough to eat, and that {adult} "
+    "is struggling alone.",
+    "going_well": "{adult} is open with us and wants help. {child} is warm and chatty and "
+    "loves drawing.",
+    "next_steps": "Help {adult} claim the benefits the family is entitled to. Ask {elder} "
+    "what help they can give.",
+}
+STORY_UPDATE = {
+    "what_happened": "{school} asked for help after {child} came to school tired and hungry "
+    "several days in a row. Since then {adult} has sorted out the family's benefits with "
+    "our help, "
+    "and {elder} now helps with the school run.",
+    "worries": "We still worry about how {adult} copes when things go wrong. Low mood "
+    "comes and goes.",
+    "going_well": "{child} is on time for school and says home feels calmer. {adult} is "
+    "seeing the GP and has started counselling.",
+    "next_steps": "Review the family's plan with them next month. If things stay steady, "
+    "talk with {adult} about stepping down to early help.",
+}
+
 GROUP_SUPERVISION_THEMES = (
     "Working with fathers",
     "When a family stops answering the door",
@@ -1942,6 +2017,7 @@ class _Council:
         self.consultations()
         self.group_supervision()
         self.asks_to_discuss()
+        self.chronologies()
         return self.rows
 
     def pick_team(self) -> str:
@@ -3724,6 +3800,76 @@ class _Council:
                     body=rng.choice(ASK_TO_DISCUSS),
                 )
 
+    def chronologies(self) -> None:
+        """Add events workers recorded and a story so far for most families.
+
+        Made last, from a stream of its own, so the rest of the council is the
+        same with or without them; the events proposed from other records need
+        nothing here.
+        """
+        rng = random.Random(self.rng.getrandbits(64) ^ 0xC405)  # noqa: S311  (synthetic data)
+        for index, h in enumerate(self.households):
+            span = (self.today - h.opened).days
+            if span < 60 or not h.children:
+                continue
+            if index < 4 or rng.random() < 0.7:
+                self.chronology_entries(rng, h, span)
+            if index < 4 or rng.random() < 0.6:
+                self.story(rng, h, span)
+
+    def _written(self, rng: random.Random, day: date) -> datetime:
+        return _at(_weekday(day), rng.randint(11, 15), rng.randint(0, 59))
+
+    def chronology_entries(self, rng: random.Random, h: Household, span: int) -> None:
+        for event, source, impact, about_a_child in rng.sample(
+            CHRONOLOGY_ENTRIES, rng.randint(2, 4)
+        ):
+            day = h.opened + timedelta(days=rng.randint(10, span - 10))
+            written = self._written(rng, day + timedelta(days=rng.randint(0, 2)))
+            if written >= self.now:
+                continue
+            say = h.say(day)
+            child = next(c for c in h.children if c.called == say["child"])
+            self.record(
+                ChronologyEntry,
+                written,
+                h.worker_on(day),
+                family_id=h.id,
+                occurred_on=day,
+                event=event.format_map(say),
+                source=source.format_map(say),
+                impact=impact.format_map(say),
+                child_ids=[str(child.id)] if about_a_child else [],
+            )
+
+    def story(self, rng: random.Random, h: Household, span: int) -> None:
+        say = h.say(self.today, eldest=True)
+        names = [child.called for child in h.children]
+        say["children"] = (
+            names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        )
+        first_day = h.opened + timedelta(days=rng.randint(14, 40))
+        first = self.record(
+            CaseSummary,
+            self._written(rng, first_day),
+            h.worker_on(first_day),
+            family_id=h.id,
+            sections={key: text.format_map(say) for key, text in STORY_FIRST.items()},
+            previous_id=None,
+        )
+        latest_day = self.today - timedelta(days=rng.randint(5, min(60, span - 45)))
+        if latest_day <= first_day + timedelta(days=14):
+            return
+        updated = {**STORY_FIRST, **STORY_UPDATE}
+        self.record(
+            CaseSummary,
+            self._written(rng, latest_day),
+            h.worker_on(latest_day),
+            family_id=h.id,
+            sections={key: text.format_map(say) for key, text in updated.items()},
+            previous_id=first["id"],
+        )
+
     def suggestions(self) -> None:
         rng = self.rng
         workers = [
@@ -3815,6 +3961,8 @@ INSERT_ORDER: list[tuple[type[Any], str]] = [
     (Review, "reviews"),
     (Conference, "conferences"),
     (PlanAction, "plan_actions"),
+    (ChronologyEntry, "chronology_entries"),
+    (CaseSummary, "case_summaries"),
     (Suggestion, "suggestions"),
     (Consultation, "consultations"),
     (ConsultationReply, "consultation_replies"),

@@ -43,6 +43,10 @@ MERGE_RULES: dict[str, MergeRule] = {
     # A child's plan episode merges field by field while it runs and is frozen
     # once it has ended (an ended episode reads as signed); corrections are amendments.
     "plan_episode": MergeRule.SIGNED_IMMUTABLE,
+    # A worker's chronology entry stays editable: field by field, every change kept.
+    "chronology_entry": MergeRule.FIELDS,
+    # Each version of the story so far is made once and never changed.
+    "case_summary": MergeRule.APPEND_ONLY,
     "note": MergeRule.SIGNED_IMMUTABLE,
     "judgment": MergeRule.SIGNED_IMMUTABLE,
     "review": MergeRule.APPEND_ONLY,

@@ -18,9 +18,11 @@ from server.domain.timescales import asked_of_each_child
 from server.extensions import db
 from server.persistence import (
     Assignment,
+    CaseSummary,
     Checklist,
     ChecklistItem,
     ChecklistTemplate,
+    ChronologyEntry,
     Conference,
     Consultation,
     ConsultationReply,
@@ -70,6 +72,8 @@ COUNTED = {
     "reviews": Review,
     "conferences": Conference,
     "plan_actions": PlanAction,
+    "chronology_entries": ChronologyEntry,
+    "case_summaries": CaseSummary,
     "suggestions": Suggestion,
     "consultations": Consultation,
     "consultation_replies": ConsultationReply,
@@ -672,3 +676,28 @@ def test_decisions_are_ones_the_records_bear_out(make_run_rows):
         elif judgment["category"] == "step_down_to_early_help":
             # The children are still on their plans: the decision was to wait.
             assert judgment["decision"].startswith("Not yet")
+
+
+def test_chronologies_and_stories_are_the_familys_own(council, app_context):
+    entries = _all(ChronologyEntry)
+    stories = _all(CaseSummary)
+    assert entries and stories
+    children = {
+        (m.family_id, m.person_id)
+        for m, is_child in db.session.execute(
+            sa.select(Membership, Person.is_child).join(Person, Person.id == Membership.person_id)
+        )
+        if is_child
+    }
+    for entry in entries:
+        assert entry.occurred_on <= entry.created_at.date()
+        assert entry.source and entry.impact and "{" not in entry.event + entry.impact
+        assert all((entry.family_id, uuid.UUID(child)) in children for child in entry.child_ids)
+    by_id = {story.id: story for story in stories}
+    for story in stories:
+        assert "{" not in " ".join(story.sections.values())
+        if story.previous_id is not None:
+            earlier = by_id[story.previous_id]
+            assert earlier.family_id == story.family_id
+            assert earlier.created_at < story.created_at
+    assert any(story.previous_id for story in stories), "some stories were brought up to date"

@@ -11,6 +11,7 @@ from ..errors import ErrorSchema
 from . import (
     admin,
     auth,
+    chronology,
     colleagues,
     health,
     notifications,
@@ -89,6 +90,7 @@ def register_blueprints(api: Api) -> None:
         subject_access.blp,
         reports.blp,
         placements.blp,
+        chronology.blp,
         supervision.blp,
         supervision_records.records_blp,
         supervision_records.escalations_blp,

@@ -378,6 +378,11 @@ def _routes() -> list[RecordRoutes]:
             filters={"person_id": (fields.UUID(), by_column("person_id")(PlanEpisode))},
             order_by=("started_on",),
         ),
+        RecordRoutes(
+            RecordKind.CHRONOLOGY_ENTRY, "/api/chronology-entries", order_by=("occurred_on",)
+        ),
+        # Each save of the story so far is a new version: never changed, never deleted.
+        RecordRoutes(RecordKind.CASE_SUMMARY, "/api/case-summaries", updatable=False),
     ]
 
 

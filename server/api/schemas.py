@@ -103,6 +103,16 @@ class ConferenceInviteeSchema(StrictSchema):
     role = short_text()
 
 
+class CaseSummarySectionsSchema(StrictSchema):
+    """The story so far, in the order a reader needs it: people first."""
+
+    who = long_text(metadata={"description": "Who is in the family and who matters to them"})
+    what_happened = long_text(metadata={"description": "What has happened so far"})
+    worries = long_text(metadata={"description": "What we are worried about"})
+    going_well = long_text(metadata={"description": "What is going well"})
+    next_steps = long_text(metadata={"description": "What happens next"})
+
+
 class DecisionReviewSchema(StrictSchema):
     """The worker's answers when a decision is reviewed (``review_kind`` decision_review)."""
 
@@ -323,6 +333,25 @@ WRITABLE: dict[RecordKind, dict[str, fields.Field]] = {
         "ended_on": fields.Date(allow_none=True),
         "end_reason": code_from("plan_end_reason", allow_none=True),
     },
+    RecordKind.CHRONOLOGY_ENTRY: {
+        "family_id": fields.UUID(required=True),
+        "occurred_on": StoredDate(required=True),
+        "event": required_text(2000),
+        "source": required_text(2000),
+        "impact": long_text(allow_none=True),
+        "child_ids": fields.List(
+            fields.UUID(),
+            validate=validate.Length(max=30),
+            metadata={"description": "The children it concerns; empty: every child"},
+        ),
+    },
+    RecordKind.CASE_SUMMARY: {
+        "family_id": fields.UUID(required=True),
+        "sections": fields.Nested(CaseSummarySectionsSchema, required=True),
+        "previous_id": fields.UUID(
+            allow_none=True, metadata={"description": "The version this one follows"}
+        ),
+    },
 }
 
 # When the worker wrote and signed the record by their device's clock; null when
@@ -388,6 +417,12 @@ SERVER_SET: dict[RecordKind, dict[str, fields.Field]] = {
     RecordKind.SUPERVISION_SESSION: {
         "team_id": fields.UUID(),
     },
+    RecordKind.CHRONOLOGY_ENTRY: {
+        "device_written_at": fields.AwareDateTime(allow_none=True),
+    },
+    RecordKind.CASE_SUMMARY: {
+        "device_written_at": fields.AwareDateTime(allow_none=True),
+    },
 }
 
 # Fields that place a record; they cannot change once it exists.
@@ -409,6 +444,7 @@ CREATE_ONLY = frozenset(
         "supervision_discussion_id",
         # A child's next kind of plan is a new episode, not a change to this one.
         "plan_type",
+        "previous_id",
     }
 )
 

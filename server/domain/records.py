@@ -30,6 +30,10 @@ class RecordKind(StrEnum):
     SUPERVISION_DISCUSSION = "supervision_discussion"
     # A child's plan: early help, child in need, child protection or looked after.
     PLAN_EPISODE = "plan_episode"
+    # A significant event a worker adds to the family's chronology.
+    CHRONOLOGY_ENTRY = "chronology_entry"
+    # One version of the family's "story so far"; each save is a new version.
+    CASE_SUMMARY = "case_summary"
 
 
 class SignState(StrEnum):
@@ -46,7 +50,11 @@ FROZEN_WHEN_ENDED = frozenset({RecordKind.PLAN_EPISODE})
 AMENDABLE = SIGNABLE | FROZEN_WHEN_ENDED
 # Records that keep when they were written (and signed) on the device, beside
 # the server's time of receipt: what a court may read.
-DEVICE_TIMED = SIGNABLE | {RecordKind.AMENDMENT}
+DEVICE_TIMED = SIGNABLE | {
+    RecordKind.AMENDMENT,
+    RecordKind.CHRONOLOGY_ENTRY,
+    RecordKind.CASE_SUMMARY,
+}
 # Records that may be deleted at all (softly). Signed records never are.
 DELETABLE = frozenset(
     {

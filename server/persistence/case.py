@@ -474,6 +474,52 @@ class PlanEpisode(CaseRecord):
         return SignState.SIGNED.value if self.ended_on is not None else SignState.DRAFT.value
 
 
+class ChronologyEntry(CaseRecord):
+    """A significant event a worker adds to the family's chronology.
+
+    Events already held elsewhere (a plan starting, a conference, a red
+    decision) are proposed from their own records (services/chronology.py);
+    this is for the rest: what happened, who said so, what it meant for the
+    child. It stays editable; every change is kept in ``record_history``.
+    """
+
+    __tablename__ = "chronology_entry"
+    kind = RecordKind.CHRONOLOGY_ENTRY
+
+    family_id: Mapped[uuid.UUID] = family_fk()
+    occurred_on: Mapped[date]
+    event: Mapped[str] = mapped_column(text)
+    # Where the information came from: "Told by Ms Ward at the school gate".
+    source: Mapped[str] = mapped_column(text)
+    impact: Mapped[str | None] = mapped_column(text)
+    # The children the event concerns (ids of the family's children); empty: all of them.
+    child_ids: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    device_written_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    _family = written_after("Family", "ChronologyEntry.family_id")
+
+
+class CaseSummary(CaseRecord):
+    """One version of the family's "story so far", as its worker wrote it.
+
+    Append-only: each save is a new row naming the version it follows
+    (``previous_id``), so every earlier version stays readable, on the device
+    too, and none ever changes. The family's story is its latest version.
+    """
+
+    __tablename__ = "case_summary"
+    kind = RecordKind.CASE_SUMMARY
+
+    family_id: Mapped[uuid.UUID] = family_fk()
+    # {"who", "what_happened", "worries", "going_well", "next_steps"}
+    sections: Mapped[dict[str, str]] = mapped_column(JSONType, default=dict)
+    previous_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("case_summary.id"))
+    device_written_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    _family = written_after("Family", "CaseSummary.family_id")
+    _previous = written_after(
+        "CaseSummary", "CaseSummary.previous_id", remote_side="CaseSummary.id"
+    )
+
+
 class PlacementAddress(Model):
     """A looked-after child's placement address: restricted, never synced, never exported.
 
@@ -532,5 +578,7 @@ CASE_RECORDS: dict[RecordKind, type[CaseRecord]] = {
         SupervisionSession,
         SupervisionDiscussion,
         PlanEpisode,
+        ChronologyEntry,
+        CaseSummary,
     )
 }

@@ -46,6 +46,7 @@ from ..extensions import db
 from ..persistence import (
     Amendment,
     Assignment,
+    CaseSummary,
     Checklist,
     ChecklistItem,
     ChecklistTemplate,
@@ -699,6 +700,19 @@ def _checklist_children(family_id: uuid.UUID, child_ids: list[uuid.UUID]) -> lis
     return [str(child_id) for child_id in child_ids]
 
 
+def _chronology_entry_rules(_actor: User, record: Any, values: dict[str, Any]) -> None:
+    family_id = values.get("family_id") or record.family_id
+    if "child_ids" in values:
+        values["child_ids"] = _checklist_children(family_id, values["child_ids"])
+
+
+def _case_summary_before_create(_actor: User, _record: Any, values: dict[str, Any]) -> None:
+    _ensure_in_family(CaseSummary, values.get("previous_id"), values["family_id"], "previous_id")
+    values["sections"] = {k: v for k, v in values["sections"].items() if v and v.strip()}
+    if not values["sections"]:
+        raise InvalidInput(errors=field_errors(sections="Write at least one part of the story."))
+
+
 def _checklist_after_create(actor: User, checklist: Checklist, _data: dict[str, Any]) -> None:
     template = db.session.get(ChecklistTemplate, checklist.template_id)
     assert template is not None
@@ -1207,6 +1221,10 @@ RULES: dict[RecordKind, KindRules] = {
     RecordKind.PLAN_EPISODE: KindRules(
         before_create=_plan_episode_before_create, before_update=_plan_episode_before_update
     ),
+    RecordKind.CHRONOLOGY_ENTRY: KindRules(
+        before_create=_chronology_entry_rules, before_update=_chronology_entry_rules
+    ),
+    RecordKind.CASE_SUMMARY: KindRules(before_create=_case_summary_before_create),
     RecordKind.SUPERVISION_DISCUSSION: KindRules(
         before_create=_discussion_before_create,
         before_update=_discussion_before_update,

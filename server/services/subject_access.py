@@ -37,8 +37,10 @@ from ..persistence import (
     Amendment,
     Assignment,
     AuditEvent,
+    CaseSummary,
     Checklist,
     ChecklistItem,
+    ChronologyEntry,
     Conference,
     Family,
     Interaction,
@@ -106,6 +108,8 @@ CASE_KINDS = (
     "conference",
     "plan_action",
     "supervision_discussion",
+    "chronology_entry",
+    "case_summary",
 )
 KINDS = (*CASE_KINDS, "record_history", "audit_event", "staff")
 RULE = (
@@ -120,6 +124,9 @@ RULE = (
     "them, and every conference of a family where they are a child; plan actions of included "
     "conferences or that mention them; group supervision discussions of their families that "
     "produced an included judgment or whose questions, answers or actions mention them; "
+    "chronology entries of their families about them, about the whole family of a child, "
+    "or that mention them; every version of the story so far of a family where they are a "
+    "child, and any version that mentions them; "
     "deleted records too; the change history of every "
     "included record; the audit events of every included record, and the list events of "
     "their families."
@@ -321,6 +328,25 @@ def collect(person_id: uuid.UUID) -> SubjectRecords:
                 )
             )
             .order_by(AuditEvent.id)
+        ),
+    )
+    subject_id = str(person.id)
+    found.add(
+        "chronology_entry",
+        (
+            entry
+            for entry in _of_families(ChronologyEntry, family_ids)
+            if subject_id in (entry.child_ids or [])
+            or (not entry.child_ids and entry.family_id in child_of)
+            or mentions(pattern, [entry.event, entry.source, entry.impact])
+        ),
+    )
+    found.add(
+        "case_summary",
+        (
+            version
+            for version in _of_families(CaseSummary, family_ids)
+            if version.family_id in child_of or mentions(pattern, version.sections)
         ),
     )
     found.add("staff", _in(User, "id", _staff_ids(found)))

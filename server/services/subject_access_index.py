@@ -47,6 +47,8 @@ KIND_NAMES: dict[str, tuple[str, str]] = {
     "plan_action": ("Family plan actions", "Plan action"),
     "plan_episode": ("Children's plans", "Child's plan"),
     "supervision_discussion": ("Group supervision discussions", "Group supervision discussion"),
+    "chronology_entry": ("Events workers added to the chronology", "Chronology event"),
+    "case_summary": ("The story so far, every version", "Version of the story so far"),
     "record_history": ("Change history", "Change"),
     "audit_event": ("Who read or changed these records", "Audit event"),
     "staff": ("Staff named in this bundle", "Member of staff"),
@@ -238,6 +240,7 @@ WHEN: dict[str, tuple[str, ...]] = {
     "conference": ("referred_on",),
     "checklist": ("completed_on", "due_on"),
     "plan_episode": ("started_on",),
+    "chronology_entry": ("occurred_on",),
     "record_history": ("changed_at",),
     "audit_event": ("at",),
 }

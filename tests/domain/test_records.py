@@ -43,6 +43,8 @@ def test_wire_names() -> None:
         "supervision_session",
         "supervision_discussion",
         "plan_episode",
+        "chronology_entry",
+        "case_summary",
     }
 
 

@@ -153,9 +153,10 @@ def test_notes_judgments_and_plan_episodes_are_immutable_once_signed_or_ended():
     assert MERGE_RULES[RecordKind.PLAN_EPISODE.value] is MergeRule.SIGNED_IMMUTABLE
 
 
-def test_amendments_and_reviews_are_append_only():
+def test_amendments_reviews_and_story_versions_are_append_only():
     assert MERGE_RULES[RecordKind.AMENDMENT.value] is MergeRule.APPEND_ONLY
     assert MERGE_RULES[RecordKind.REVIEW.value] is MergeRule.APPEND_ONLY
+    assert MERGE_RULES[RecordKind.CASE_SUMMARY.value] is MergeRule.APPEND_ONLY
 
 
 def test_every_other_kind_merges_field_by_field():
@@ -165,5 +166,6 @@ def test_every_other_kind_merges_field_by_field():
         RecordKind.PLAN_EPISODE,
         RecordKind.AMENDMENT,
         RecordKind.REVIEW,
+        RecordKind.CASE_SUMMARY,
     }
     assert {MERGE_RULES[kind.value] for kind in others} == {MergeRule.FIELDS}

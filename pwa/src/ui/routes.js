@@ -4,6 +4,8 @@ import { caseloadView } from "./views/caseload.js";
 import * as entry from "./views/entry.js";
 import { familyView } from "./views/family.js";
 import { networkView } from "./views/network.js";
+import { chronologyView } from "./views/chronology.js";
+import { storyView } from "./views/story.js";
 import { planView } from "./views/plan.js";
 import { planCorrectionView } from "./views/plan-correction.js";
 import { visitView } from "./views/visit.js";
@@ -49,6 +51,8 @@ export const routes = [
   route(`#/family/${ID}/visit(?:/${ID})?`, visitView),
   route(`#/family/${ID}/conference(?:/${ID})?`, conferenceView),
   route(`#/family/${ID}/handover`, handoverView),
+  route(`#/family/${ID}/chronology(?:/child/${ID})?`, chronologyView),
+  route(`#/family/${ID}/story`, storyView),
   route(`#/family/${ID}/judgment(?:/${ID})?`, logDecisionView),
   route(`#/family/${ID}/child/${ID}/plan`, planView),
   route(`#/family/${ID}/child/${ID}/plan/${ID}/correct`, planCorrectionView),

@@ -23,6 +23,7 @@ import { responsiveTable } from "../tables.js";
 import { assignmentHistorySection } from "./handover.js";
 import { categoryLight, currentPolicy } from "./judgment.js";
 import { statutoryChecksSection } from "./statutory-checks.js";
+import { storySection } from "./story.js";
 import { currentEpisode, planName } from "../../domain/plans.js";
 import { nowIso, todayIso } from "../../clock.js";
 
@@ -620,10 +621,12 @@ export async function familyView(context) {
           <a href="#/family/${familyId}/judgment" role="button" draggable="false" class="govuk-button govuk-button--secondary" data-module="govuk-button">Log a decision</a>
           <a href="#/family/${familyId}/network" role="button" draggable="false" class="govuk-button govuk-button--secondary" data-module="govuk-button">Network map</a>
           <a href="#/family/${familyId}/conference" role="button" draggable="false" class="govuk-button govuk-button--secondary" data-module="govuk-button">Family group conference</a>
+          <a href="#/family/${familyId}/chronology" role="button" draggable="false" class="govuk-button govuk-button--secondary" data-module="govuk-button">Chronology</a>
         </div>
         ${state.editing ? detailsForm(family, state.errorsOf === "details" ? errors : {}) : detailsCard(context, family, pending)}
         ${goalsSection(family, state.errorsOf === "goal" ? errors : {})}
         ${membersSection(context, members, state)}
+        ${storySection(context, familyId)}
         ${statutoryChecksSection(context, familyId)}
         ${assignmentHistorySection(context, familyId)}
         ${timelineSection(context, familyId)}

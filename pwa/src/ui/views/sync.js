@@ -24,6 +24,8 @@ const ENTITY_NAMES = {
   supervision_session: ["group supervision session", "group supervision sessions"],
   supervision_discussion: ["group supervision discussion", "group supervision discussions"],
   plan_episode: ["child's plan", "children's plans"],
+  chronology_entry: ["chronology event", "chronology events"],
+  case_summary: ["story so far", "versions of the story so far"],
 };
 
 function entityName(entity) {

@@ -1,0 +1,143 @@
+// The family's story so far: written by its worker in plain words, people
+// first. Each save is a new version (a case_summary record naming the one it
+// follows), so every earlier version stays readable here, offline too, and
+// none is ever changed. It writes only through the outbox.
+
+import { newId } from "../../domain/ids.js";
+import { STORY_SECTIONS, latestStory, storySections, storyVersions } from "../../domain/chronology.js";
+import { button, errorSummary, formValues, storageMessage, textarea } from "../forms.js";
+import { html } from "../html.js";
+import { backLink, formatDateTime } from "../layout.js";
+import { Screen, successBanner } from "../screen.js";
+import { unsyncedTag } from "./family.js";
+
+/** Who wrote a version and when, as the family page and the history say it. */
+export function storyByline(context, version) {
+  const who = version.created_by_id ? context.staffName(version.created_by_id) || "a colleague" : "you";
+  const when = version.device_written_at || version.created_at;
+  return html`Last updated ${when ? html`<time datetime="${when}">${formatDateTime(when)}</time>` : "just now"} by ${who}`;
+}
+
+/** The story's sections as the family page and the history show them. */
+export function storyText(sections) {
+  return STORY_SECTIONS.filter(([key]) => sections?.[key]).map(
+    ([key, heading]) => html`<h3 class="govuk-heading-s govuk-!-margin-bottom-1">${heading}</h3>
+      <p class="govuk-body app-pre-wrap">${sections[key]}</p>`,
+  );
+}
+
+/** The family page's card: the story now, with who last wrote it. */
+export function storySection(context, familyId) {
+  const story = latestStory(context.data.ofFamily("case_summary", familyId));
+  const pending = story && (story.unsynced || context.data.pending("case_summary", story.id));
+  return html`<section class="govuk-summary-card" aria-labelledby="story-heading" id="story-so-far">
+    <div class="govuk-summary-card__title-wrapper">
+      <h2 class="govuk-summary-card__title" id="story-heading">Story so far ${pending ? unsyncedTag() : ""}</h2>
+      <ul class="govuk-summary-card__actions">
+        <li class="govuk-summary-card__action"><a class="govuk-link" href="#/family/${familyId}/story">${story ? "Update" : "Write"}<span class="govuk-visually-hidden"> the story so far</span></a></li>
+        <li class="govuk-summary-card__action"><a class="govuk-link" href="#/family/${familyId}/chronology">Chronology</a></li>
+      </ul>
+    </div>
+    <div class="govuk-summary-card__content">
+      ${story
+        ? html`<p class="govuk-body-s" id="story-byline">${storyByline(context, story)}</p>${storyText(story.sections)}`
+        : html`<p class="govuk-body">No one has written the family's story yet. A few lines on who they are, what has happened and what happens next help anyone who picks up the work.</p>`}
+    </div>
+  </section>`;
+}
+
+export async function storyView(context) {
+  const { params, session, data } = context;
+  const familyId = params[0];
+  const draftKey = { "story-form": `family/${familyId}/story` };
+  const screen = new Screen(context, "story-page");
+  const drafts = await screen.typed.load(draftKey);
+  const state = { errors: {}, message: "" };
+
+  function page() {
+    const family = data.get("family", familyId);
+    if (!family) {
+      return html`<div id="story-page">${backLink("#/", "Back to your caseload")}
+        <h1 class="govuk-heading-l">Family not found</h1>
+        <p class="govuk-body">This family is not on this device.</p></div>`;
+    }
+    const versions = storyVersions(data.ofFamily("case_summary", familyId));
+    const story = latestStory(versions);
+    const now = story?.sections || {};
+    return html`<div id="story-page">
+      ${backLink(`#/family/${familyId}`, `Back to ${family.display_name}`)}
+      ${errorSummary(state.errors)}
+      ${successBanner(state.message)}
+      <span class="govuk-caption-l">${family.display_name}</span>
+      <h1 class="govuk-heading-l">Story so far</h1>
+      <p class="govuk-body">Write it so the family would recognise it, and so someone new could pick up the work. Each save keeps the version before it.</p>
+      ${story ? html`<p class="govuk-body-s">${storyByline(context, story)}</p>` : ""}
+      <form id="story-form" novalidate>
+        ${STORY_SECTIONS.map(([key, heading]) =>
+          textarea({ name: key, label: heading, value: now[key] || "", rows: 4, labelClass: "govuk-label--s", error: state.errors[key] }),
+        )}
+        <p class="app-draft-saved" id="story-draft" aria-live="polite"></p>
+        <div class="govuk-button-group">
+          ${button("Save this version")}
+          <a class="govuk-link" href="#/family/${familyId}">Cancel</a>
+        </div>
+      </form>
+      <h2 class="govuk-heading-m">Earlier versions</h2>
+      ${versions.length > 1
+        ? html`<ol class="govuk-list" id="story-versions">${versions.slice(1).map(
+            (version) => html`<li><details class="govuk-details">
+              <summary class="govuk-details__summary"><span class="govuk-details__summary-text">${storyByline(context, version)}</span></summary>
+              <div class="govuk-details__text">${storyText(version.sections)}</div>
+            </details></li>`,
+          )}</ol>`
+        : html`<p class="govuk-body">There are no earlier versions.</p>`}
+    </div>`;
+  }
+
+  function wire(root) {
+    screen.typed.watchAll(root, draftKey);
+    root.querySelector("#story-form")?.addEventListener("submit", onSave);
+  }
+
+  function draw(options = {}) {
+    return screen.draw(page(), { wire, ...options });
+  }
+
+  function focus(selector) {
+    const element = context.main.querySelector(selector);
+    element?.setAttribute("tabindex", "-1");
+    element?.focus();
+  }
+
+  async function onSave(event) {
+    event.preventDefault();
+    const raw = formValues(event.target);
+    const sections = storySections(raw);
+    state.message = "";
+    state.errors = sections ? {} : { who: "Write at least one part of the story" };
+    if (!sections) {
+      draw({ afterSubmit: true });
+      return focus(".govuk-error-summary");
+    }
+    const previous = latestStory(data.ofFamily("case_summary", familyId));
+    try {
+      await session.sync.enqueue("case_summary", "create", newId(), { family_id: familyId, sections, previous_id: previous?.id || null });
+    } catch (error) {
+      state.errors = { who: `Not saved: ${storageMessage(error)}` };
+      draw({ afterSubmit: true });
+      return focus(".govuk-error-summary");
+    }
+    await screen.typed.forget("story-form");
+    state.message = "The story so far is saved. It is sent at the next sync; the version before it is kept.";
+    draw({ afterSubmit: true, justSaved: ["story-form"] });
+    focus(".govuk-notification-banner");
+  }
+
+  draw({ drafts });
+  const onChange = () => draw({ quiet: true });
+  data.addEventListener("change", onChange);
+  return () => {
+    data.removeEventListener("change", onChange);
+    screen.stop();
+  };
+}

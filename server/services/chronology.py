@@ -1,0 +1,458 @@
+"""A family's chronology: significant events, proposed from records already held.
+
+Each **event source** is one small function that reads one kind of record of
+one family and returns its events (``Event``: the day, a title, a short
+summary, the children it concerns, and the record it came from). The
+chronology is every source's events, with the entries workers added
+themselves, in date order. To add a source (strategy discussions, closures,
+transfers), write its function and add it to ``SOURCES`` below: one line.
+
+Nothing here reads a restricted field. A looked-after child's placement
+address (``placement_address``, services/placements.py) is never read by any
+source, and every query is of the one family asked for, so a print can hold
+nothing of another family. A family's own moves give the town moved to, not
+the street: a chronology is printed and shared, and a street can be the one
+thing a family needs kept from someone.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+
+from .. import access, clock
+from ..audit import AuditAction, record_event
+from ..domain.errors import InvalidInput, field_errors
+from ..domain.plain_dates import long_date
+from ..extensions import db
+from ..persistence import (
+    Assignment,
+    CaseSummary,
+    ChronologyEntry,
+    Conference,
+    DecisionPolicy,
+    Family,
+    Judgment,
+    Membership,
+    Person,
+    PlanEpisode,
+    Relationship,
+    User,
+)
+from ..vocabularies import vocabularies
+
+
+@dataclass(frozen=True)
+class Event:
+    """One significant event of a family's chronology."""
+
+    on: date
+    title: str
+    summary: str
+    # The children it concerns; empty: the whole family (every child).
+    child_ids: tuple[uuid.UUID, ...]
+    source_kind: str
+    source_id: uuid.UUID
+    # Which event of its record this is ("start", "end", "referred"...): with the
+    # kind and id, a key that stays the same from one reading to the next.
+    part: str = ""
+    # For an event a worker added: where the information came from and its impact.
+    source: str | None = None
+    impact: str | None = None
+    added_by: str | None = None
+    proposed: bool = True
+
+    @property
+    def key(self) -> str:
+        return f"{self.source_kind}:{self.source_id}:{self.part}"
+
+    def concerns(self, child_id: uuid.UUID | None) -> bool:
+        """Whether the event belongs in a chronology for this child (None: any)."""
+        return child_id is None or not self.child_ids or child_id in self.child_ids
+
+
+@dataclass
+class FamilyRecords:
+    """What every source is handed: the family, and its children by id."""
+
+    family: Family
+    children: dict[uuid.UUID, Person] = field(default_factory=dict)
+    _names: dict[uuid.UUID, str] = field(default_factory=dict)
+
+    def worker_name(self, user_id: uuid.UUID | None) -> str:
+        if user_id is None:
+            return "a worker"
+        if user_id not in self._names:
+            user = db.session.get(User, user_id)
+            self._names[user_id] = user.display_name if user is not None else "a worker"
+        return self._names[user_id]
+
+    def child_name(self, child_id: uuid.UUID) -> str:
+        child = self.children.get(child_id)
+        return (child.known_as or child.given_name) if child is not None else "a child"
+
+
+EventSource = Callable[[FamilyRecords], Iterable[Event]]
+
+
+def _label(vocabulary: str, code: str | None) -> str:
+    if code is None:
+        return ""
+    return vocabularies()[vocabulary].get(code, code)
+
+
+def _live(model: Any, family_id: uuid.UUID) -> sa.Select[Any]:
+    return sa.select(model).where(model.family_id == family_id, model.deleted_at.is_(None))
+
+
+# --- the sources ------------------------------------------------------------------------
+
+
+def plan_episodes(records: FamilyRecords) -> Iterable[Event]:
+    """Each child's plan starting and ending."""
+    for episode in db.session.scalars(_live(PlanEpisode, records.family.id)):
+        name = records.child_name(episode.person_id)
+        plan = _label("plan_type", episode.plan_type)
+        detail = ""
+        if episode.cp_category:
+            detail = f" Category: {_label('cp_category', episode.cp_category).lower()}."
+        if episode.legal_status:
+            detail = f" Legal status: {_label('legal_status', episode.legal_status)}."
+        if episode.plan_type == "looked_after":
+            title, summary = "began to be looked after", f"{name} began to be looked after."
+        else:
+            title, summary = f"{plan} started", f"{name}'s {plan.lower()} started."
+        yield Event(
+            episode.started_on,
+            f"{name}: {title}",
+            summary + detail,
+            (episode.person_id,),
+            "plan_episode",
+            episode.id,
+            "start",
+        )
+        if episode.ended_on is not None:
+            reason = _label("plan_end_reason", episode.end_reason)
+            ended = (
+                "stopped being looked after"
+                if episode.plan_type == "looked_after"
+                else (f"{plan} ended")
+            )
+            yield Event(
+                episode.ended_on,
+                f"{name}: {ended}",
+                f"{name}: {ended.lower()}." + (f" Why: {reason.lower()}." if reason else ""),
+                (episode.person_id,),
+                "plan_episode",
+                episode.id,
+                "end",
+            )
+
+
+def conferences(records: FamilyRecords) -> Iterable[Event]:
+    """Family group conferences: the referral, the meeting, the review."""
+    for conference in db.session.scalars(_live(Conference, records.family.id)):
+        referrer = (conference.referral or {}).get("referrer")
+        if conference.referred_on:
+            yield Event(
+                conference.referred_on,
+                "Referred for a family group conference",
+                f"Referred by {referrer}." if referrer else "The family were referred.",
+                (),
+                "conference",
+                conference.id,
+                "referred",
+            )
+        if conference.plan_agreed_on:
+            yield Event(
+                conference.plan_agreed_on,
+                "Family group conference: the family's plan agreed",
+                _took_part(len(conference.attending or []))
+                + "The family made a plan in private family time, and it was agreed.",
+                (),
+                "conference",
+                conference.id,
+                "plan_agreed",
+            )
+        if conference.review_on and conference.status in ("reviewed", "closed"):
+            yield Event(
+                conference.review_on,
+                "Family group conference review",
+                "The family and their network met to review their plan.",
+                (),
+                "conference",
+                conference.id,
+                "review",
+            )
+
+
+def _took_part(count: int) -> str:
+    if count == 0:
+        return ""
+    return "1 person took part. " if count == 1 else f"{count} people took part. "
+
+
+def red_decisions(records: FamilyRecords) -> Iterable[Event]:
+    """Signed decisions with a red light: those a manager approves."""
+    query = _live(Judgment, records.family.id).where(
+        Judgment.light == "red", Judgment.state == "signed"
+    )
+    labels: dict[int, dict[str, str]] = {}
+    for judgment in db.session.scalars(query):
+        if judgment.policy_version not in labels:
+            policy = db.session.get(DecisionPolicy, judgment.policy_version)
+            labels[judgment.policy_version] = (
+                {category["key"]: category["label"] for category in (policy.categories or [])}
+                if policy is not None
+                else {}
+            )
+        category = labels[judgment.policy_version].get(judgment.category, judgment.category)
+        signed = judgment.device_signed_at or judgment.signed_at or judgment.created_at
+        outcome = {
+            "approved": " A manager approved it.",
+            "declined": " A manager declined it.",
+        }.get(judgment.status, "")
+        yield Event(
+            clock.council_date(signed),
+            f"Decision: {category}",
+            " ".join(
+                part
+                for part in (
+                    judgment.question.strip(),
+                    f"Decided: {judgment.decision.strip()}" if judgment.decision.strip() else "",
+                )
+                if part
+            )
+            + outcome,
+            (),
+            "judgment",
+            judgment.id,
+            "signed",
+        )
+
+
+def handovers(records: FamilyRecords) -> Iterable[Event]:
+    """The family handed from one worker to the next."""
+    query = _live(Assignment, records.family.id).where(Assignment.ended_on.is_not(None))
+    assignments = list(db.session.scalars(query.order_by(Assignment.started_on)))
+    later = list(db.session.scalars(_live(Assignment, records.family.id)))
+    for assignment in assignments:
+        if assignment.change_reason is None or assignment.ended_on is None:
+            continue
+        ended_on = assignment.ended_on
+        following = [
+            other
+            for other in later
+            if other.id != assignment.id
+            and other.role == assignment.role
+            and other.started_on >= ended_on
+        ]
+        after = min(following, key=lambda other: other.started_on, default=None)
+        to = f" to {records.worker_name(after.worker_id)}" if after is not None else ""
+        reason = _label("handover_reason", assignment.change_reason)
+        yield Event(
+            ended_on,
+            "A new allocated worker",
+            f"{records.worker_name(assignment.worker_id)} handed the family over{to}. "
+            f"Why: {reason.lower()}.",
+            (),
+            "assignment",
+            assignment.id,
+            "handover",
+        )
+
+
+def address_changes(records: FamilyRecords) -> Iterable[Event]:
+    """The family moving home (the town moved to: the street is left out)."""
+    family = records.family
+    history = list(family.address_history or [])
+    addresses = [*history, *([family.address] if family.address else [])]
+    for index, earlier in enumerate(history):
+        moved = earlier.get("until") or (addresses[index + 1].get("since"))
+        if not moved:
+            continue
+        town = addresses[index + 1].get("town") if index + 1 < len(addresses) else None
+        yield Event(
+            date.fromisoformat(moved),
+            "The family moved home",
+            f"The family moved to a new home in {town}." if town else "The family moved home.",
+            (),
+            "family",
+            family.id,
+            f"moved:{index}",
+        )
+
+
+def school_changes(records: FamilyRecords) -> Iterable[Event]:
+    """A child starting at or leaving a school, where the network map dates it."""
+    query = _live(Relationship, records.family.id).where(
+        Relationship.organisation_kind == "school",
+        Relationship.from_person_id.in_(list(records.children)),
+    )
+    for link in db.session.scalars(query):
+        name = records.child_name(link.from_person_id)
+        school = link.to_organisation or "a new school"
+        if link.valid_from is not None:
+            yield Event(
+                link.valid_from,
+                f"{name}: started at {school}",
+                f"{name} started at {school}.",
+                (link.from_person_id,),
+                "relationship",
+                link.id,
+                "started",
+            )
+        if link.valid_to is not None:
+            yield Event(
+                link.valid_to,
+                f"{name}: left {school}",
+                f"{name} left {school}.",
+                (link.from_person_id,),
+                "relationship",
+                link.id,
+                "left",
+            )
+
+
+def worker_entries(records: FamilyRecords) -> Iterable[Event]:
+    """The events workers added themselves (chronology entries)."""
+    for entry in db.session.scalars(_live(ChronologyEntry, records.family.id)):
+        yield Event(
+            entry.occurred_on,
+            entry.event,
+            entry.event,
+            tuple(uuid.UUID(child_id) for child_id in entry.child_ids or []),
+            "chronology_entry",
+            entry.id,
+            source=entry.source,
+            impact=entry.impact,
+            added_by=records.worker_name(entry.created_by_id),
+            proposed=False,
+        )
+
+
+# Every source of the chronology, one line each. A new source is a function
+# taking FamilyRecords and returning Events, added here.
+SOURCES: Sequence[EventSource] = (
+    plan_episodes,
+    conferences,
+    red_decisions,
+    handovers,
+    address_changes,
+    school_changes,
+    worker_entries,
+)
+
+
+# --- reading it -------------------------------------------------------------------------
+
+
+def _family_records(family: Family) -> FamilyRecords:
+    children = db.session.scalars(
+        sa.select(Person)
+        .join(Membership, Membership.person_id == Person.id)
+        .where(
+            Membership.family_id == family.id,
+            Membership.deleted_at.is_(None),
+            Person.deleted_at.is_(None),
+            Person.is_child.is_(True),
+        )
+        .order_by(Person.date_of_birth, Person.given_name)
+    )
+    return FamilyRecords(family, {child.id: child for child in children})
+
+
+def events_of(
+    records: FamilyRecords,
+    child_id: uuid.UUID | None = None,
+    sources: Sequence[EventSource] = SOURCES,
+) -> list[Event]:
+    """Return the family's events (for one child, or all), oldest first."""
+    events = [event for source in sources for event in source(records)]
+    events = [event for event in events if event.concerns(child_id)]
+    return sorted(events, key=lambda event: (event.on, event.proposed is False, event.title))
+
+
+def _child_in_family(records: FamilyRecords, child_id: uuid.UUID | None) -> None:
+    if child_id is not None and child_id not in records.children:
+        raise InvalidInput(errors=field_errors(child_id="Choose a child of this family."))
+
+
+def chronology(actor: User, family_id: uuid.UUID, child_id: uuid.UUID | None) -> dict[str, Any]:
+    """Return a family's chronology as the API shows it; the read is audited."""
+    family = access.get_visible(Family, actor, family_id)  # 404 outside their scope
+    records = _family_records(family)
+    _child_in_family(records, child_id)
+    events = events_of(records, child_id)
+    record_event(
+        AuditAction.READ,
+        "chronology",
+        family_id=family.id,
+        detail={"child_id": str(child_id) if child_id else None, "events": len(events)},
+    )
+    return {"family_id": family.id, "child_id": child_id, "events": events}
+
+
+def latest_story(family_id: uuid.UUID) -> CaseSummary | None:
+    """Return the family's story so far: its latest version.
+
+    The latest is a version no other follows; if two workers each wrote one
+    offline after the same version, the one written later on its device.
+    """
+    versions = list(db.session.scalars(_live(CaseSummary, family_id)))
+    followed = {version.previous_id for version in versions}
+    heads = [version for version in versions if version.id not in followed] or versions
+    return max(
+        heads,
+        key=lambda version: (version.device_written_at or version.created_at, version.created_at),
+        default=None,
+    )
+
+
+STORY_SECTIONS = (
+    ("who", "Who is in the family and who matters to them"),
+    ("what_happened", "What has happened so far"),
+    ("worries", "What we are worried about"),
+    ("going_well", "What is going well"),
+    ("next_steps", "What happens next"),
+)
+
+
+def printable(actor: User, family_id: uuid.UUID, child_id: uuid.UUID | None) -> dict[str, Any]:
+    """Gather what the print shows, and audit the print (with the child chosen)."""
+    family = access.get_visible(Family, actor, family_id)
+    records = _family_records(family)
+    _child_in_family(records, child_id)
+    events = events_of(records, child_id)
+    # The story is the whole family's: a print for one child leaves it out.
+    story = latest_story(family.id) if child_id is None else None
+    record_event(
+        AuditAction.EXPORT,
+        "chronology",
+        family_id=family.id,
+        detail={
+            "print": True,
+            "child_id": str(child_id) if child_id else None,
+            "events": len(events),
+            "story_version": str(story.id) if story is not None else None,
+        },
+    )
+    return {
+        "family": family,
+        "child": records.children.get(child_id) if child_id else None,
+        "child_name": records.child_name(child_id) if child_id else None,
+        "children": records.children,
+        "child_names": {key: records.child_name(key) for key in records.children},
+        "events": events,
+        "story": story,
+        "story_by": records.worker_name(story.created_by_id) if story is not None else None,
+        "story_sections": STORY_SECTIONS,
+        "printed_on": long_date(clock.council_date(clock.now())),
+        "printed_by": actor.display_name,
+        "long_date": long_date,
+    }
