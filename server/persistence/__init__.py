@@ -25,6 +25,7 @@ from .case import (
     SupervisionDiscussion,
     SupervisionSession,
 )
+from .endings import CaseEpisode, FamilyTransfer
 from .notifications import PushSubscription, StatutoryReminder
 from .practice import (
     ChecklistTemplate,
@@ -44,6 +45,7 @@ __all__ = [
     "Amendment",
     "Assignment",
     "AuditEvent",
+    "CaseEpisode",
     "CaseRecord",
     "Checklist",
     "ChecklistItem",
@@ -54,6 +56,7 @@ __all__ = [
     "DecisionPolicy",
     "Device",
     "Family",
+    "FamilyTransfer",
     "Interaction",
     "Judgment",
     "Membership",
