@@ -17,6 +17,7 @@ import { syncView } from "./views/sync.js";
 import { groupSupervisionView } from "./views/group-supervision.js";
 import { teamViewScreen } from "./views/team.js";
 import { handoverView } from "./views/handover.js";
+import { endingView, reopenView } from "./views/ending.js";
 import { policyView } from "./views/policy.js";
 import { newTrialView, trialsView } from "./views/trials.js";
 import { newlyQualifiedTeamView, newlyQualifiedView } from "./views/newly-qualified.js";
@@ -49,6 +50,8 @@ export const routes = [
   route(`#/family/${ID}/visit(?:/${ID})?`, visitView),
   route(`#/family/${ID}/conference(?:/${ID})?`, conferenceView),
   route(`#/family/${ID}/handover`, handoverView),
+  route(`#/family/${ID}/ending`, endingView),
+  route(`#/family/${ID}/reopen`, reopenView),
   route(`#/family/${ID}/judgment(?:/${ID})?`, logDecisionView),
   route(`#/family/${ID}/child/${ID}/plan`, planView),
   route(`#/family/${ID}/child/${ID}/plan/${ID}/correct`, planCorrectionView),
