@@ -17,7 +17,7 @@ import { syncView } from "./views/sync.js";
 import { groupSupervisionView } from "./views/group-supervision.js";
 import { teamViewScreen } from "./views/team.js";
 import { handoverView } from "./views/handover.js";
-import { endingView, reopenView } from "./views/ending.js";
+import { endingView, reopenView, transfersView } from "./views/ending.js";
 import { policyView } from "./views/policy.js";
 import { newTrialView, trialsView } from "./views/trials.js";
 import { newlyQualifiedTeamView, newlyQualifiedView } from "./views/newly-qualified.js";
@@ -68,6 +68,7 @@ export const routes = [
   route("#/sync", syncView),
   route(`#/group-supervision(?:/${ID})?(?:/${ID})?`, groupSupervisionView),
   route("#/team", teamViewScreen),
+  route("#/transfers", transfersView),
   route("#/policy", policyView),
   route("#/policy/trials", trialsView),
   route("#/policy/trials/new", newTrialView),

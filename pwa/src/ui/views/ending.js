@@ -11,7 +11,7 @@ import { button, errorSummary, formValues, radios, select, textarea } from "../f
 import { html } from "../html.js";
 import { backLink, formatDate, formatDateTime } from "../layout.js";
 import { Screen, successBanner } from "../screen.js";
-import { ApiError, Offline, SessionEnded, hasCsrfToken, post } from "../../sync/api.js";
+import { ApiError, Offline, SessionEnded, get, hasCsrfToken, post } from "../../sync/api.js";
 import { baseVersion } from "./note.js";
 
 const DEFAULT_CLEARING_DAYS = 28;
@@ -352,4 +352,89 @@ export async function reopenView(context) {
     data.removeEventListener("change", onChange);
     screen.stop();
   };
+}
+
+/** Families other teams agreed to move to the supervisor's team, to accept (online). */
+export async function transfersView(context) {
+  const { main, session, user } = context;
+  const state = { items: null, problem: "", message: "" };
+  const screen = new Screen(context, "transfers-page");
+
+  function page() {
+    const heading = html`${backLink("#/team", "Back to your team")}${successBanner(state.message)}
+      <h1 class="govuk-heading-l">Families joining your team</h1>`;
+    if (user?.role !== "supervisor") {
+      return html`<div id="transfers-page">${heading}<p class="govuk-body">Only a supervisor accepts a family into their team.</p></div>`;
+    }
+    const problem = state.problem ? html`<p class="govuk-error-message" id="transfers-problem">${state.problem}</p>` : "";
+    if (state.items === null) {
+      return html`<div id="transfers-page">${heading}${problem}<p class="govuk-body">${state.problem ? "" : "Looking for families…"}</p></div>`;
+    }
+    return html`<div id="transfers-page">${heading}${problem}
+      <p class="govuk-body">Another team's supervisor has agreed each of these families should move to your team. When you accept one, its current worker's allocation ends and their devices remove it; then allocate a worker. This needs a connection to the server.</p>
+      <div id="transfers">
+        ${state.items.length
+          ? state.items.map(
+              (t) => html`<div class="govuk-summary-card">
+                <div class="govuk-summary-card__title-wrapper"><h2 class="govuk-summary-card__title">${t.family_name}</h2></div>
+                <div class="govuk-summary-card__content">
+                  <dl class="govuk-summary-list">
+                    <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">From</dt><dd class="govuk-summary-list__value">${t.from_team}</dd></div>
+                    <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Agreed</dt><dd class="govuk-summary-list__value">${formatDateTime(t.agreed_at)}</dd></div>
+                    <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Handover note</dt><dd class="govuk-summary-list__value app-pre-wrap">${t.handover_note}</dd></div>
+                  </dl>
+                  <button type="button" class="govuk-button" data-accept="${t.id}" data-family="${t.family_id}">Accept<span class="govuk-visually-hidden"> ${t.family_name} into your team</span></button>
+                </div></div>`,
+            )
+          : html`<p class="govuk-body">No family is waiting to join your team.</p>`}
+      </div></div>`;
+  }
+
+  function wire(root) {
+    for (const accept of root.querySelectorAll("[data-accept]")) {
+      accept.addEventListener("click", () => onAccept(accept.dataset.accept));
+    }
+  }
+  const draw = (options = {}) => screen.draw(page(), { wire, ...options });
+
+  function explain(error, doing) {
+    return error instanceof Offline
+      ? `There is no connection, so ${doing}. Try again when you are online.`
+      : error instanceof SessionEnded
+        ? "Your session with the server has ended. Sign in again, then try again."
+        : `Something went wrong, so ${doing}: ${error.message}`;
+  }
+
+  async function load() {
+    try {
+      if (!hasCsrfToken()) await session.resumeServerSession(true);
+      state.items = await get("/api/transfers");
+      state.problem = "";
+    } catch (error) {
+      state.problem = explain(error, "the families waiting could not be shown");
+    }
+  }
+
+  async function onAccept(id) {
+    const transfer = (state.items || []).find((t) => t.id === id);
+    try {
+      if (!hasCsrfToken()) await session.resumeServerSession(true);
+      await post(`/api/transfers/${id}/accept`, {});
+      state.message = `${transfer?.family_name || "The family"} is now with your team. Allocate a worker from the family's page.`;
+      await load();
+      draw({ afterSubmit: true });
+      main.querySelector(".govuk-notification-banner")?.focus();
+      session.sync?.syncNow?.("transfer");
+    } catch (error) {
+      state.problem = explain(error, "the family has not been accepted");
+      draw({ afterSubmit: true });
+    }
+  }
+
+  draw();
+  if (user?.role === "supervisor") {
+    await load();
+    draw({ quiet: true });
+  }
+  return () => screen.stop();
 }

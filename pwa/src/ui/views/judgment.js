@@ -578,9 +578,9 @@ class JudgmentScreen extends RecordScreen {
   decideForm() {
     const formId = "decide:";
     return html`<form data-form="decide" data-draft="decide/${this.targetId}" novalidate class="app-decision">
-      ${this.target?.ending
+      ${this.judgment?.ending
         ? html`<h2 class="govuk-heading-m">Agree or decline this ending</h2>
-          <p class="govuk-body">${this.target.ending.kind === "transfer"
+          <p class="govuk-body">${this.judgment.ending.kind === "transfer"
             ? "If you agree, the receiving team's supervisor is asked to accept the family."
             : "If you agree, the children's plans end, the family is closed today and leaves the worker's caseload."} The worker will see your reason.</p>`
         : html`<h2 class="govuk-heading-m">Approve or decline this decision</h2>
