@@ -113,7 +113,9 @@ def ensure_can_propose(*, actor_id: object, current_workers: Iterable[object]) -
 def ensure_none_waiting(waiting: bool) -> None:
     """Refuse a second proposal while one waits for a supervisor."""
     if waiting:
-        raise RuleBroken("An ending for this family is already waiting for a supervisor.")
+        raise RuleBroken(
+            "An ending for this family is already waiting for a supervisor, or a team to accept it."
+        )
 
 
 def ensure_open(status: str) -> None:

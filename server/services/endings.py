@@ -75,7 +75,12 @@ def check_proposal(actor: User, family_id: uuid.UUID, values: dict[str, Any]) ->
         )
         .limit(1)
     )
-    endings.ensure_none_waiting(waiting is not None)
+    moving = db.session.scalar(
+        sa.select(FamilyTransfer.id)
+        .where(FamilyTransfer.family_id == family_id, FamilyTransfer.accepted_at.is_(None))
+        .limit(1)
+    )
+    endings.ensure_none_waiting(waiting is not None or moving is not None)
     visit = ending.get("closing_visit_id")
     if visit is not None:
         found = db.session.get(Interaction, uuid.UUID(visit))

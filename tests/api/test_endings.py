@@ -127,6 +127,8 @@ def test_a_step_down_waits_for_the_supervisor_then_closes_the_family(okoro, make
 def test_a_declined_ending_changes_nothing(okoro, make_client):
     amara, hannah = make_client("amara"), make_client("hannah")
     judgment = propose(amara, okoro)
+    second = amara.post("/api/judgments", json=proposal(okoro, visit(amara, okoro)))
+    assert second.status_code == 409
     assert decide(hannah, judgment["id"], "decline", "Not yet: one more review.").status_code == 201
     assert amara.get(f"/api/judgments/{judgment['id']}").json["status"] == "declined"
     assert amara.get(f"/api/families/{okoro['family']}").json["status"] == "open"
@@ -344,6 +346,9 @@ def test_a_transfer_moves_the_family_when_the_receiving_supervisor_accepts(
     [waiting] = receiving.get("/api/transfers").json
     assert (waiting["family_id"], waiting["from_team"]) == (okoro["family"], "North")
     assert hannah.get("/api/transfers").json == []
+    # While it waits, no other ending can be proposed.
+    again = amara.post("/api/judgments", json=proposal(okoro, visit(amara, okoro)))
+    assert again.status_code == 409 and "already waiting" in again.json["message"]
     # Only the receiving team's supervisor accepts.
     assert hannah.post(f"/api/transfers/{waiting['id']}/accept").status_code == 404
     assert receiving.get(f"/api/families/{okoro['family']}").status_code == 404
