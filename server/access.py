@@ -12,7 +12,10 @@ import uuid
 from typing import TypeVar
 
 import sqlalchemy as sa
+from flask import current_app
 
+from . import clock
+from .domain.endings import last_day_on_devices
 from .domain.errors import NotFound
 from .domain.roles import Action, Role, can
 from .extensions import db
@@ -31,21 +34,50 @@ from .persistence.case import CaseRecord, family_column
 Record = TypeVar("Record", bound=CaseRecord)
 
 
-def visible_family_ids(user: User) -> sa.Select[uuid.UUID]:
-    """Return a query of the ids of the families this user may see."""
+def clearing_days() -> int:
+    """Return the council's clearing period: days a closed family stays on devices."""
+    return int(current_app.config.get("CLOSED_FAMILY_CLEARING_DAYS", 28))
+
+
+def visible_family_ids(user: User, *, on_device: bool = False) -> sa.Select[uuid.UUID]:
+    """Return a query of the ids of the families this user may see.
+
+    ``on_device``: the families their devices keep (the sync scope). A closed
+    family stays there for the clearing period after it closed, for the worker
+    whose time with it ended that day too; then it leaves every device. Online,
+    a supervisor still finds their team's closed families and reads their history.
+    """
     role = Role(user.role)
     if not can(role, Action.READ_CASE):
         # Analysts and admins see no case records: an empty scope, so lists are
         # empty and every record is "not found", exactly as if it did not exist.
         return sa.select(Family.id).where(sa.false())
+    current = sa.and_(Assignment.ended_on.is_(None), Assignment.deleted_at.is_(None))
+    if role is Role.CASEWORKER and not on_device:
+        return sa.select(Assignment.family_id).where(Assignment.worker_id == user.id, current)
+    still_on_devices = sa.or_(
+        Family.closed_on.is_(None),
+        Family.closed_on >= last_day_on_devices(clock.today(), clearing_days()),
+    )
     if role is Role.CASEWORKER:
-        return sa.select(Assignment.family_id).where(
-            Assignment.worker_id == user.id,
-            Assignment.ended_on.is_(None),
+        ended_with_the_work = sa.and_(
             Assignment.deleted_at.is_(None),
+            Family.status == "closed",
+            Assignment.ended_on == Family.closed_on,
+        )
+        return (
+            sa.select(Assignment.family_id)
+            .join(Family, Family.id == Assignment.family_id)
+            .where(
+                Assignment.worker_id == user.id,
+                sa.or_(current, ended_with_the_work),
+                still_on_devices,
+            )
+            .distinct()
         )
     if role is Role.SUPERVISOR and user.team_id is not None:
-        return sa.select(Family.id).where(Family.team_id == user.team_id)
+        team = sa.select(Family.id).where(Family.team_id == user.team_id)
+        return team.where(still_on_devices) if on_device else team
     return sa.select(Family.id).where(sa.false())
 
 

@@ -14,6 +14,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from .domain.endings import DEFAULT_CLEARING_DAYS, check_clearing_days
+
 INSTANCE_DIR = Path(
     os.environ.get("INSTANCE_PATH", Path(__file__).resolve().parent.parent / "instance")
 )
@@ -86,11 +88,21 @@ class Settings:
     session_max_days: int = field(
         default_factory=lambda: int(os.environ.get("SESSION_MAX_DAYS", 14))
     )
+    # Days a closed family stays on the devices that held it (domain.endings).
+    closed_family_clearing_days: int = field(
+        default_factory=lambda: int(
+            os.environ.get("CLOSED_FAMILY_CLEARING_DAYS", DEFAULT_CLEARING_DAYS)
+        )
+    )
 
     def flask_config(self) -> dict[str, Any]:
         """Return the Flask config mapping for these settings."""
         if self.production and not self.secret_key:
             raise ConfigError("SECRET_KEY must be set when PRODUCTION is on.")
+        try:
+            check_clearing_days(self.closed_family_clearing_days)
+        except ValueError as error:
+            raise ConfigError(f"CLOSED_FAMILY_CLEARING_DAYS: {error}") from error
         # hide_parameters: a database error in the log never shows case content.
         engine_options: dict[str, Any] = {"pool_pre_ping": True, "hide_parameters": True}
         if self.database_url.startswith("sqlite"):
@@ -113,6 +125,7 @@ class Settings:
             "PUSH_ALLOW_LOOPBACK_FOR_TESTS": False,
             "SESSION_IDLE_TIMEOUT": timedelta(minutes=self.session_idle_minutes),
             "SESSION_ABSOLUTE_TIMEOUT": timedelta(days=self.session_max_days),
+            "CLOSED_FAMILY_CLEARING_DAYS": self.closed_family_clearing_days,
             "SESSION_COOKIE_NAME": "__Host-session" if self.production else "session",
             "SESSION_COOKIE_SECURE": self.production,
             # Sync batches are at most 1 MB; leave room for the envelope.

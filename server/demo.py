@@ -34,6 +34,7 @@ from .domain.timescales import (
 from .extensions import db
 from .persistence import (
     Assignment,
+    CaseEpisode,
     CaseSummary,
     Checklist,
     ChecklistItem,
@@ -44,6 +45,7 @@ from .persistence import (
     ConsultationReply,
     DecisionPolicy,
     Family,
+    FamilyTransfer,
     Interaction,
     Judgment,
     Membership,
@@ -128,6 +130,12 @@ POLICY = [
         "light": "red",
     },
     {"key": "placement_move", "label": "Placement move", "light": "red"},
+    {"key": "close_case", "label": "Close the case", "light": "red"},
+    {
+        "key": "transfer_to_another_team",
+        "label": "Transfer to another team",
+        "light": "red",
+    },
 ]
 
 # The council's timescales, by the plans they apply to (docs/architecture.md).
@@ -2018,7 +2026,325 @@ class _Council:
         self.group_supervision()
         self.asks_to_discuss()
         self.chronologies()
+        self.endings()
         return self.rows
+
+    # --- ending our work: a step down, a proposal, a reopening, a transfer ------------
+
+    def endings(self) -> None:
+        """Show our work ending well: each of the ways it ends, at a different stage.
+
+        A North family stepped down to early help two months ago (closed, and gone
+        from devices); one of cw.amara's families with a step down waiting for
+        sup.north; a South family we worked with before, reopened; and a North
+        family agreed to move to Children in Care, waiting for that team.
+        """
+        # Every row of a table carries the same columns: they are inserted together.
+        for row in self.rows.get(Judgment, []):
+            row.setdefault("ending", None)
+        for row in self.rows.get(Family, []):
+            row.setdefault("closed_on", None)
+            row.setdefault("closure_reason", None)
+        open_to_choose = [h for h in self.households if h.level in ("early_help", "child_in_need")]
+        north = [h for h in open_to_choose if h.team == NORTH]
+        amaras = [h for h in north if h.periods[-1][1].username == "cw.amara"]
+        others = [h for h in north if h.periods[-1][1].username != "cw.amara"]
+        south = [h for h in self.households if h.team == SOUTH]
+        if others:
+            self.stepped_down(others[-1], self.today - timedelta(days=61))
+        if amaras:
+            self.ending_proposed(amaras[-1])
+        if south:
+            self.reopened(south[0])
+        if len(others) > 1:
+            self.transfer_waiting(others[0])
+
+    def _family_row(self, h: Household) -> Row:
+        return next(row for row in self.rows[Family] if row["id"] == h.id)
+
+    def _ending_judgment(
+        self,
+        h: Household,
+        by: Worker,
+        at: datetime,
+        interaction: Row | None,
+        category: str,
+        ending: dict[str, Any],
+        **values: Any,
+    ) -> Row:
+        say = h.say(at.date())
+        return self.record(
+            Judgment,
+            at,
+            by,
+            family_id=h.id,
+            interaction_id=interaction["id"] if interaction else None,
+            category=category,
+            options=[
+                {"option": "End our work now", "for": "The family are ready", "against": ""},
+                {"option": "Hold for one more review", "for": "Gradual", "against": "Not needed"},
+            ],
+            rationale="The family have met the goals they set, and know who to call.",
+            risks=[
+                {
+                    "risk": "Worries return once we step back",
+                    "mitigation": "The family know how to ask for help again",
+                }
+            ],
+            consulted=[
+                {
+                    "name": "Class teacher",
+                    "role": "School",
+                    "view": f"{say['child']} is doing well.",
+                }
+            ],
+            disagreed=[],
+            light=light_for(POLICY, category).value,
+            policy_version=self.policy_version,
+            review_date=None,
+            state="signed",
+            signed_at=at,
+            review_outcome=None,
+            reviewed_on=None,
+            supervision_discussion_id=None,
+            ending=ending,
+            **values,
+        )
+
+    def _last_visit(self, h: Household, before: datetime) -> Row | None:
+        visits = [
+            row
+            for row in self.rows.get(Interaction, [])
+            if row["family_id"] == h.id
+            and row["occurred_at"] < before
+            and row["mode"] == "home_visit"
+        ]
+        return max(visits, key=lambda row: row["occurred_at"], default=None)
+
+    def stepped_down(self, h: Household, closed_on: date) -> None:
+        """Close a family stepped down to early help on ``closed_on``: nothing of it after that."""
+        end = _at(closed_on, 17)
+        dated: dict[type[Any], str] = {Interaction: "occurred_at"}
+        for model in (
+            Interaction,
+            Note,
+            Judgment,
+            Checklist,
+            ChecklistItem,
+            Review,
+            Conference,
+            PlanAction,
+            SupervisionDiscussion,
+            ChronologyEntry,
+            CaseSummary,
+        ):
+            column = dated.get(model, "created_at")
+            self.rows[model] = [
+                row
+                for row in self.rows.get(model, [])
+                if row.get("family_id") != h.id or row[column] < end
+            ]
+        self.rows[PlanEpisode] = [
+            row
+            for row in self.rows[PlanEpisode]
+            if row["family_id"] != h.id or row["started_on"] <= closed_on
+        ]
+        self.rows[Assignment] = [
+            row
+            for row in self.rows[Assignment]
+            if row["family_id"] != h.id or row["started_on"] < closed_on
+        ]
+        worker = h.worker_on(closed_on - timedelta(days=1))
+        supervisor = self.staff.supervisor(h.team)
+        visit = self._last_visit(h, end)
+        say = h.say(closed_on)
+        ending = {
+            "kind": "step_down",
+            "closure_reason": "RC6",
+            "closing_visit_id": str(visit["id"]) if visit else None,
+            "changes": [
+                {"goal": goal, "in_their_words": "We manage this ourselves now, most weeks."}
+                for goal in self._family_row(h)["goals"][:2]
+            ],
+            "if_worries_return": "Call the early help hub, or the council's front door, any day.",
+            "to_team_id": None,
+            "handover_note": None,
+        }
+        proposed = _at(closed_on - timedelta(days=3), 15)
+        agreed = _at(closed_on, 11)
+        judgment = self._ending_judgment(
+            h,
+            worker,
+            proposed,
+            visit,
+            "step_down_to_early_help",
+            ending,
+            question="Is it time to step down to early help?",
+            decision="Step down to the early help hub: the family ask for less, and are ready.",
+            family_view=f"{say['adult']} says they are ready, and know who to call.",
+            child_view=f"{say['child']} said they will miss the visits, but things are better.",
+            status=JudgmentStatus.APPROVED.value,
+            decided_by_id=supervisor.id,
+            decided_at=agreed,
+            decision_reason="Agreed: the family have done the work, and the hub knows them.",
+        )
+        judgment["updated_at"] = agreed
+        family = self._family_row(h)
+        family.update(status="closed", closed_on=closed_on, closure_reason="RC6", updated_at=agreed)
+        for row in self.rows[PlanEpisode]:
+            if row["family_id"] == h.id and row["ended_on"] is None:
+                row.update(ended_on=closed_on, end_reason="stepped_down", updated_at=agreed)
+        for row in self.rows[Assignment]:
+            if row["family_id"] == h.id and row["ended_on"] is None:
+                row.update(
+                    ended_on=closed_on,
+                    change_reason="case_stepped_down",
+                    handover_note=judgment["decision"],
+                    updated_at=agreed,
+                )
+        self.add(
+            CaseEpisode,
+            {
+                "id": new_id(),
+                "family_id": h.id,
+                "opened_on": h.opened,
+                "closed_on": closed_on,
+                "ending_kind": "step_down",
+                "closure_reason": "RC6",
+                "ending_judgment_id": judgment["id"],
+                "follows_id": None,
+                "reopen_reason": None,
+                "opened_by_id": None,
+                "closed_by_id": supervisor.id,
+            },
+        )
+
+    def ending_proposed(self, h: Household) -> None:
+        """cw.amara proposes stepping a family down after her closing visit; sup.north has it."""
+        worker = h.periods[-1][1]
+        visit = self._last_visit(h, self.now)
+        if visit is None:
+            return
+        at = visit["occurred_at"] + timedelta(hours=3)
+        say = h.say(at.date())
+        self._ending_judgment(
+            h,
+            worker,
+            at,
+            visit,
+            "step_down_to_early_help",
+            {
+                "kind": "step_down",
+                "closure_reason": "RC6",
+                "closing_visit_id": str(visit["id"]),
+                "changes": [
+                    {"goal": goal, "in_their_words": "We do this ourselves now, and it holds."}
+                    for goal in self._family_row(h)["goals"][:2]
+                ],
+                "if_worries_return": (
+                    "Ring the early help hub; the school's family worker knows them too."
+                ),
+                "to_team_id": None,
+                "handover_note": None,
+            },
+            question="Is it time to step down to early help?",
+            decision="Step down to early help now: the goals the family set are met.",
+            family_view=f"{say['adult']} is ready, and asked the hub worker to come to the first"
+            " meeting.",
+            child_view=f"{say['child']} said they are fine now, and wants to keep football.",
+            status=JudgmentStatus.AWAITING_APPROVAL.value,
+            decided_by_id=None,
+            decided_at=None,
+            decision_reason=None,
+        )
+
+    def reopened(self, h: Household) -> None:
+        """A family we worked with before: the earlier episode closed, this one follows it."""
+        closed_on = _weekday(h.opened - timedelta(days=230))
+        earlier = self.add(
+            CaseEpisode,
+            {
+                "id": new_id(),
+                "family_id": h.id,
+                "opened_on": _weekday(closed_on - timedelta(days=290)),
+                "closed_on": closed_on,
+                "ending_kind": "step_down",
+                "closure_reason": "RC6",
+                "ending_judgment_id": None,
+                "follows_id": None,
+                "reopen_reason": None,
+                "opened_by_id": None,
+                "closed_by_id": None,
+            },
+        )
+        self.add(
+            CaseEpisode,
+            {
+                "id": new_id(),
+                "family_id": h.id,
+                "opened_on": h.opened,
+                "closed_on": None,
+                "ending_kind": None,
+                "closure_reason": None,
+                "ending_judgment_id": None,
+                "follows_id": earlier["id"],
+                "reopen_reason": (
+                    "The school raised new worries about attendance, and the family asked us back."
+                ),
+                "opened_by_id": self.staff.supervisor(h.team).id,
+                "closed_by_id": None,
+            },
+        )
+
+    def transfer_waiting(self, h: Household) -> None:
+        """A North family whose move to Children in Care is agreed, waiting for that team."""
+        worker = h.periods[-1][1]
+        supervisor = self.staff.supervisor(h.team)
+        at = self.now - timedelta(days=2, hours=6)
+        note = (
+            "The children have just come into care with their aunt. They trust her; "
+            "mum's family time is Saturdays. The core group is due next month."
+        )
+        in_care = self.staff.teams[IN_CARE]
+        judgment = self._ending_judgment(
+            h,
+            worker,
+            at,
+            None,
+            "transfer_to_another_team",
+            {
+                "kind": "transfer",
+                "closure_reason": None,
+                "closing_visit_id": None,
+                "changes": [],
+                "if_worries_return": None,
+                "to_team_id": str(in_care),
+                "handover_note": note,
+            },
+            question="Should the family move to Children in Care?",
+            decision="Transfer to Children in Care, who will hold the children's plans from now.",
+            family_view="Mum agrees, and wants to keep her Saturdays.",
+            child_view=None,
+            status=JudgmentStatus.APPROVED.value,
+            decided_by_id=supervisor.id,
+            decided_at=at + timedelta(hours=20),
+            decision_reason="Agreed: Children in Care is the right team now.",
+        )
+        self.add(
+            FamilyTransfer,
+            {
+                "id": new_id(),
+                "family_id": h.id,
+                "judgment_id": judgment["id"],
+                "from_team_id": self.staff.teams[h.team],
+                "to_team_id": in_care,
+                "handover_note": note,
+                "agreed_by_id": supervisor.id,
+                "agreed_at": at + timedelta(hours=20),
+                "accepted_by_id": None,
+                "accepted_at": None,
+            },
+        )
 
     def pick_team(self) -> str:
         return _pick(self.rng, list(TEAM_SHARE.items()))
@@ -3963,6 +4289,8 @@ INSERT_ORDER: list[tuple[type[Any], str]] = [
     (PlanAction, "plan_actions"),
     (ChronologyEntry, "chronology_entries"),
     (CaseSummary, "case_summaries"),
+    (CaseEpisode, "case_episodes"),
+    (FamilyTransfer, "family_transfers"),
     (Suggestion, "suggestions"),
     (Consultation, "consultations"),
     (ConsultationReply, "consultation_replies"),

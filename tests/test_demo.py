@@ -12,12 +12,13 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from server import demo
+from server import clock, demo
 from server.domain.lights import light_for
 from server.domain.timescales import asked_of_each_child
 from server.extensions import db
 from server.persistence import (
     Assignment,
+    CaseEpisode,
     CaseSummary,
     Checklist,
     ChecklistItem,
@@ -28,6 +29,7 @@ from server.persistence import (
     ConsultationReply,
     DecisionPolicy,
     Family,
+    FamilyTransfer,
     Interaction,
     Judgment,
     Membership,
@@ -79,6 +81,8 @@ COUNTED = {
     "consultation_replies": ConsultationReply,
     "supervision_sessions": SupervisionSession,
     "supervision_discussions": SupervisionDiscussion,
+    "case_episodes": CaseEpisode,
+    "family_transfers": FamilyTransfer,
 }
 
 
@@ -111,7 +115,7 @@ def test_counts_returned_match_the_rows_in_the_database(council, app_context):
 
 def test_every_family_has_one_current_worker_from_its_own_team(council, app_context):
     users = {user.id: user for user in _all(User)}
-    families = {family.id: family for family in _all(Family)}
+    families = {family.id: family for family in _all(Family) if family.status == "open"}
     current = _current_assignments()
     assert Counter(a.family_id for a in current) == Counter(families.keys())
     for assignment in current:
@@ -137,7 +141,8 @@ def test_earlier_workers_handed_over_with_a_reason_and_a_note(council, app_conte
         # One unbroken line of workers: each starts the day the last one ended.
         for before, after in itertools.pairwise(history):
             assert before.ended_on == after.started_on
-        assert history[-1].ended_on is None
+        closed = db.session.get(Family, history[-1].family_id)
+        assert history[-1].ended_on == (closed.closed_on if closed.status == "closed" else None)
 
 
 def test_families_have_people_a_network_and_their_own_goals(council, app_context):
@@ -172,7 +177,8 @@ def test_judgment_lights_and_statuses_follow_the_policy(council, app_context):
         assert judgment.light == light_for(policy.categories, judgment.category).value
         assert judgment.policy_version == policy.version
         assert judgment.state == "signed" and judgment.signed_at is not None
-        assert judgment.status in allowed[judgment.light]
+        # A proposal to end our work waits for agreement, whatever its light.
+        assert judgment.status in (allowed["red"] if judgment.ending else allowed[judgment.light])
         assert judgment.options and judgment.risks and judgment.consulted
         if judgment.status in ("approved", "declined"):
             decider, author = users[judgment.decided_by_id], users[judgment.created_by_id]
@@ -333,7 +339,9 @@ def make_run_council(app: Flask) -> None:
 
 def test_every_child_is_on_the_plan_their_family_is_worked_at(council, app_context):
     running = [e for e in _all(PlanEpisode) if e.ended_on is None]
-    children = [p for p in _all(Person) if p.is_child]
+    closed = {f.id for f in _all(Family) if f.status == "closed"}
+    open_members = {m.person_id for m in _all(Membership) if m.family_id not in closed}
+    children = [p for p in _all(Person) if p.is_child and p.id in open_members]
     by_child = Counter(e.person_id for e in running)
     assert set(by_child) == {child.id for child in children}
     assert set(by_child.values()) == {1}, "one running plan per child"
@@ -343,12 +351,14 @@ def test_every_child_is_on_the_plan_their_family_is_worked_at(council, app_conte
         if episode.plan_type == "looked_after":
             assert episode.placement_started_on is not None and episode.placement_type
     for episode in _all(PlanEpisode):
-        if episode.ended_on is not None:  # a child in need plan stepped up to protection
+        if episode.family_id in closed:  # stepped down: every plan ended with the family's work
+            assert episode.end_reason in ("stepped_down", "stepped_up")
+        elif episode.ended_on is not None:  # a child in need plan stepped up to protection
             assert (episode.plan_type, episode.end_reason) == ("child_in_need", "stepped_up")
 
 
 def _overdue_families() -> dict[uuid.UUID, list[Any]]:
-    from server import clock
+
     from server.services.statutory import child_dues
 
     overdue: dict[uuid.UUID, list[Any]] = defaultdict(list)
@@ -360,7 +370,6 @@ def _overdue_families() -> dict[uuid.UUID, list[Any]]:
 
 def _why_overdue(family_id: uuid.UUID, dues: list[Any]) -> str:
     """Return the reason a supervisor would recognise for a family's overdue visit."""
-    from server import clock
 
     # One check overdue, or (nobody home) the same visit for every child of the family.
     due = dues[0]
@@ -425,7 +434,6 @@ def test_the_summary_counts_as_not_done_exactly_the_visits_overdue_now(
 ):
     from datetime import timedelta
 
-    from server import clock
     from server.services.statutory import VisitOutcome, child_dues, statutory_visits_due
 
     today = clock.today()
@@ -514,6 +522,8 @@ def test_no_worker_holds_two_children_of_the_same_name(make_run_rows):
     }
     caseloads: dict[uuid.UUID, Counter[str]] = defaultdict(Counter)
     for family_id, people in members.items():
+        if family_id not in current:
+            continue  # closed: in no one's caseload
         for person in people:
             if person["is_child"]:
                 caseloads[current[family_id]][person["given_name"]] += 1
@@ -673,7 +683,7 @@ def test_decisions_are_ones_the_records_bear_out(make_run_rows):
         elif judgment["category"] == "child_protection_referral":
             starts = [e["started_on"] for e in plans if e["plan_type"] == "child_protection"]
             assert any(day < start <= day + timedelta(days=43) for start in starts)
-        elif judgment["category"] == "step_down_to_early_help":
+        elif judgment["category"] == "step_down_to_early_help" and not judgment["ending"]:
             # The children are still on their plans: the decision was to wait.
             assert judgment["decision"].startswith("Not yet")
 
@@ -701,3 +711,38 @@ def test_chronologies_and_stories_are_the_familys_own(council, app_context):
             assert earlier.family_id == story.family_id
             assert earlier.created_at < story.created_at
     assert any(story.previous_id for story in stories), "some stories were brought up to date"
+
+
+def test_our_work_ends_in_each_way_the_app_knows(make_run_rows):
+    families = {row["id"]: row for row in make_run_rows[Family]}
+    endings = [row for row in make_run_rows[Judgment] if row["ending"]]
+    kinds = Counter((row["ending"]["kind"], row["status"]) for row in endings)
+    # One stepped down and agreed, one waiting for sup.north, one transfer agreed.
+    assert kinds == Counter(
+        {
+            ("step_down", "approved"): 1,
+            ("step_down", "awaiting_approval"): 1,
+            ("transfer", "approved"): 1,
+        }
+    )
+    [closed] = [row for row in families.values() if row["status"] == "closed"]
+    assert closed["closure_reason"] == "RC6"
+    latest = max(row["occurred_at"] for row in make_run_rows[Interaction]).date()
+    assert (latest - closed["closed_on"]).days > 28  # cleared from devices by now
+    later = [
+        row
+        for row in make_run_rows[Interaction]
+        if row["family_id"] == closed["id"] and row["occurred_at"].date() > closed["closed_on"]
+    ]
+    assert later == []
+    assert all(
+        row["ended_on"] is not None
+        for row in make_run_rows[PlanEpisode]
+        if row["family_id"] == closed["id"]
+    )
+    episodes = make_run_rows[CaseEpisode]
+    [reopened] = [row for row in episodes if row["follows_id"] is not None]
+    earlier = next(row for row in episodes if row["id"] == reopened["follows_id"])
+    assert earlier["closed_on"] < reopened["opened_on"] and reopened["reopen_reason"]
+    [transfer] = make_run_rows[FamilyTransfer]
+    assert transfer["accepted_at"] is None and transfer["handover_note"]

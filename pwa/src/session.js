@@ -209,12 +209,14 @@ export class Session extends EventTarget {
   /** Fetch what forms and date rules need (code lists, names, bank holidays) and keep it sealed. */
   async refreshReference() {
     const practitioner = ["caseworker", "supervisor"].includes(this.user?.role);
-    const [vocabularies, directory, bankHolidays, supervisionSettings] = await Promise.all([
+    const [vocabularies, directory, bankHolidays, supervisionSettings, endingSettings] = await Promise.all([
       get("/api/vocabularies"),
       get("/api/directory"),
       get("/api/bank-holidays"),
       // The queue's team settings, kept for use offline; someone with no team has none.
       practitioner ? get("/api/supervision-settings").catch(() => null) : null,
+      // The council's clearing period: how long a closed family stays on this device.
+      practitioner ? get("/api/case-endings/settings").catch(() => null) : null,
     ]);
     this.data.reference = {
       // Each list as [code, label] pairs in the server's order: the most common first, "Other" last.
@@ -222,6 +224,7 @@ export class Session extends EventTarget {
       directory: Object.fromEntries(directory.map((person) => [person.id, person])),
       bank_holidays: bankHolidays,
       supervision_settings: supervisionSettings,
+      ending_settings: endingSettings,
     };
     useBankHolidays(bankHolidays);
     await this.#saveProfile();

@@ -113,6 +113,31 @@ class CaseSummarySectionsSchema(StrictSchema):
     next_steps = long_text(metadata={"description": "What happens next"})
 
 
+class EndingChangeSchema(StrictSchema):
+    """One of the family's goals and what has changed against it, in their words."""
+
+    goal = required_text(2000)
+    in_their_words = long_text()
+
+
+class EndingSchema(StrictSchema):
+    """A proposal to end our work, carried by a decision (domain.endings)."""
+
+    kind = code_from("ending_kind", required=True)
+    closure_reason = code_from(
+        "closure_reason",
+        allow_none=True,
+        metadata={"description": "The CIN census reason the episode ends (RC1 to RC8)"},
+    )
+    closing_visit_id = fields.UUID(
+        allow_none=True, metadata={"description": "The closing visit, where we heard their views"}
+    )
+    changes = object_list(EndingChangeSchema, max_items=30)
+    if_worries_return = long_text(allow_none=True)
+    to_team_id = fields.UUID(allow_none=True, metadata={"description": "Transfer: the team"})
+    handover_note = long_text(allow_none=True)
+
+
 class DecisionReviewSchema(StrictSchema):
     """The worker's answers when a decision is reviewed (``review_kind`` decision_review)."""
 
@@ -146,7 +171,6 @@ WRITABLE: dict[RecordKind, dict[str, fields.Field]] = {
         "preferred_language": short_text(max=80),
         "interpreter_needed": JsonBoolean(),
         "local_reference": short_text(max=40, allow_none=True),
-        "status": choice(["open", "closed"]),
         "goals": text_list(),
     },
     RecordKind.PERSON: {
@@ -239,6 +263,7 @@ WRITABLE: dict[RecordKind, dict[str, fields.Field]] = {
         "child_view": long_text(allow_none=True),
         "review_date": fields.Date(allow_none=True),
         "supervision_discussion_id": fields.UUID(allow_none=True),
+        "ending": fields.Nested(EndingSchema, allow_none=True),
     },
     RecordKind.CHECKLIST: {
         "family_id": fields.UUID(required=True),
@@ -366,6 +391,10 @@ SERVER_SET: dict[RecordKind, dict[str, fields.Field]] = {
     RecordKind.FAMILY: {
         "team_id": fields.UUID(),
         "address_history": fields.List(fields.Nested(AddressSchema)),
+        # Changed only by an agreed ending or a reopening (services.endings).
+        "status": fields.String(metadata={"description": "open or closed"}),
+        "closed_on": fields.Date(allow_none=True),
+        "closure_reason": fields.String(allow_none=True),
     },
     RecordKind.NOTE: {
         "state": fields.String(),
@@ -442,6 +471,8 @@ CREATE_ONLY = frozenset(
         "worker_id",
         "session_id",
         "supervision_discussion_id",
+        # A decision proposing an ending is one from the start; another never becomes one.
+        "ending",
         # A child's next kind of plan is a new episode, not a change to this one.
         "plan_type",
         "previous_id",

@@ -27,6 +27,7 @@ from .case import (
     SupervisionDiscussion,
     SupervisionSession,
 )
+from .endings import CaseEpisode, FamilyTransfer
 from .notifications import PushSubscription, StatutoryReminder
 from .practice import (
     ChecklistTemplate,
@@ -46,6 +47,7 @@ __all__ = [
     "Amendment",
     "Assignment",
     "AuditEvent",
+    "CaseEpisode",
     "CaseRecord",
     "CaseSummary",
     "Checklist",
@@ -58,6 +60,7 @@ __all__ = [
     "DecisionPolicy",
     "Device",
     "Family",
+    "FamilyTransfer",
     "Interaction",
     "Judgment",
     "Membership",

@@ -300,6 +300,9 @@ class Judgment(CaseRecord):
     supervision_discussion_id: Mapped[uuid.UUID | None] = mapped_column(
         sa.ForeignKey("supervision_discussion.id"), index=True
     )
+    # A proposal to end our work (domain.endings): kind, reason, the closing
+    # visit, what changed against the family's goals; None on other decisions.
+    ending: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     _family = written_after("Family", "Judgment.family_id")
     _interaction = written_after("Interaction", "Judgment.interaction_id")
     _discussion = written_after("SupervisionDiscussion", "Judgment.supervision_discussion_id")

@@ -334,6 +334,21 @@ def _apply_changes(
     )
 
 
+def apply_changes(actor: User, record: CaseRecord, values: dict[str, Any]) -> None:
+    """Change a record the server itself moves on (an agreed ending), with history and audit."""
+    _apply_changes(actor, record, values, overwritten={})
+
+
+def forget_scope() -> None:
+    """Forget the scopes this request looked up: an allocation has just ended."""
+    lookups().forget_scope()
+
+
+def current_workers(family_id: uuid.UUID) -> set[uuid.UUID]:
+    """Return the workers allocated to the family now."""
+    return _current_workers(family_id)
+
+
 def _bump(record: CaseRecord, actor: User) -> None:
     record.version += 1
     record.updated_by_id = actor.id
@@ -378,7 +393,9 @@ def sign(
     signed.signed_at = clock.now()
     signed.device_signed_at = on_device
     if kind is RecordKind.JUDGMENT:
-        signed.status = lights.status_when_signed(signed.light).value
+        from . import endings  # endings builds on this module
+
+        signed.status = endings.status_when_signed(signed).value
     _bump(record, actor)
     _write_history(record, {"state": {"old": "draft", "new": "signed"}})
     record_event(AuditAction.SIGN, kind.value, record_id=record.id, family_id=family_id_of(record))
@@ -633,6 +650,10 @@ def _judgment_rules(actor: User, record: Any, values: dict[str, Any]) -> None:
         family_id,
         "supervision_discussion_id",
     )
+    if values.get("ending") is not None and record is None:
+        from . import endings  # endings builds on this module
+
+        endings.check_proposal(actor, family_id, values)
     if "category" in values:
         policy = current_policy()
         # The council's light, or their team's trial's, narrower if they are newly qualified.
@@ -790,12 +811,17 @@ def _review_before_create(actor: User, _record: Any, values: dict[str, Any]) -> 
             status=target.status,
             own_allowed=_group_approver_check(actor, target),
         )
+        from . import endings  # endings builds on this module
+
+        endings.ensure_agreeable(target, actor)
         target.status = (
             lights.JudgmentStatus.APPROVED if kind == "approve" else lights.JudgmentStatus.DECLINED
         ).value
         target.decided_by_id, target.decided_at = actor.id, clock.now()
         target.decision_reason = values["body"]
         _record_workflow_change(actor, target, "status")
+        if kind == "approve" and target.ending:
+            endings.agreed(actor, target)
     elif kind == "discussed":
         _require(actor, Action.REVIEW)
         request = open_request(target.id)

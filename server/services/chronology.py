@@ -32,16 +32,19 @@ from ..domain.plain_dates import long_date
 from ..extensions import db
 from ..persistence import (
     Assignment,
+    CaseEpisode,
     CaseSummary,
     ChronologyEntry,
     Conference,
     DecisionPolicy,
     Family,
+    FamilyTransfer,
     Judgment,
     Membership,
     Person,
     PlanEpisode,
     Relationship,
+    Team,
     User,
 )
 from ..vocabularies import vocabularies
@@ -319,6 +322,65 @@ def school_changes(records: FamilyRecords) -> Iterable[Event]:
             )
 
 
+ENDED = {"step_down": "Stepped down to early help", "close": "Our work with the family ended"}
+
+
+def endings(records: FamilyRecords) -> Iterable[Event]:
+    """Our work ending (a step down or closure, with its reason), a reopening, a transfer."""
+    family_id = records.family.id
+    for episode in db.session.scalars(
+        sa.select(CaseEpisode).where(CaseEpisode.family_id == family_id)
+    ):
+        if episode.follows_id is not None:
+            yield Event(
+                episode.opened_on,
+                "The family's case was reopened",
+                f"Reopened by {records.worker_name(episode.opened_by_id)}. "
+                f"Why: {episode.reopen_reason or 'not recorded'}",
+                (),
+                "case_episode",
+                episode.id,
+                "reopened",
+            )
+        if episode.closed_on is not None and episode.ending_kind in ("step_down", "close"):
+            reason = _label("closure_reason", episode.closure_reason)
+            yield Event(
+                episode.closed_on,
+                ENDED[episode.ending_kind],
+                f"Agreed by {records.worker_name(episode.closed_by_id)}."
+                + (f" Reason: {reason}." if reason else ""),
+                (),
+                "case_episode",
+                episode.id,
+                "closed",
+            )
+    transfers = db.session.execute(
+        sa.select(FamilyTransfer, Team.name)
+        .join(Team, Team.id == FamilyTransfer.to_team_id)
+        .where(FamilyTransfer.family_id == family_id)
+    )
+    for transfer, team in transfers:
+        yield Event(
+            clock.council_date(transfer.agreed_at),
+            f"Move to {team} agreed",
+            f"{records.worker_name(transfer.agreed_by_id)} agreed the family moves to {team}.",
+            (),
+            "family_transfer",
+            transfer.id,
+            "agreed",
+        )
+        if transfer.accepted_at is not None:
+            yield Event(
+                clock.council_date(transfer.accepted_at),
+                f"Moved to {team}",
+                f"{records.worker_name(transfer.accepted_by_id)} accepted the family into {team}.",
+                (),
+                "family_transfer",
+                transfer.id,
+                "accepted",
+            )
+
+
 def worker_entries(records: FamilyRecords) -> Iterable[Event]:
     """The events workers added themselves (chronology entries)."""
     for entry in db.session.scalars(_live(ChronologyEntry, records.family.id)):
@@ -345,6 +407,7 @@ SOURCES: Sequence[EventSource] = (
     handovers,
     address_changes,
     school_changes,
+    endings,
     worker_entries,
 )
 

@@ -290,7 +290,10 @@ def pull(user: User, device: Device, cursor_text: str | None, limit: int) -> Pul
     epoch = current_epoch()
     progress = _checkpoint(device, cursor_text, epoch)
     # The scope keys: each family's id, and each team-scoped session's own id.
-    scope = {str(family) for family in db.session.scalars(access.visible_family_ids(user))}
+    scope = {
+        str(family)
+        for family in db.session.scalars(access.visible_family_ids(user, on_device=True))
+    }
     sessions = {str(session) for session in db.session.scalars(access.visible_session_ids(user))}
     scope |= sessions
 

@@ -424,7 +424,9 @@ def test_every_read_and_write_of_a_family_is_audited(team, app):
 def test_audit_and_history_rows_can_never_change(team, app):
     worker, _, _ = team
     family = created(worker.post("/api/families", json={"display_name": "Audit family"}))
-    worker.patch(f"/api/families/{family['id']}", json={"base_version": 1, "status": "closed"})
+    worker.patch(
+        f"/api/families/{family['id']}", json={"base_version": 1, "preferred_language": "Polish"}
+    )
     from server.persistence.guards import AppendOnlyViolation
 
     with app.app_context():

@@ -111,7 +111,8 @@ export function reviewQueue(data, { me, settings = DEFAULT_SETTINGS, policy = nu
   };
   for (const judgment of data.all("judgment")) {
     if (judgment.state !== "signed") continue;
-    if (judgment.light === "red" && judgment.status === "awaiting_approval") {
+    // A proposal to end our work waits for agreement whatever its light.
+    if ((judgment.light === "red" || judgment.ending) && judgment.status === "awaiting_approval") {
       const mine = judgment.created_by_id === me;
       const forMe = mayDecide(data, judgment, user, policy);
       if (forMe || !mine) add("judgment", judgment, "approval", signedAt(judgment), { forMe, approver: approverOf(data, judgment, policy).named });

@@ -19,6 +19,7 @@ import { syncView } from "./views/sync.js";
 import { groupSupervisionView } from "./views/group-supervision.js";
 import { teamViewScreen } from "./views/team.js";
 import { handoverView } from "./views/handover.js";
+import { endingView, reopenView, transfersView } from "./views/ending.js";
 import { policyView } from "./views/policy.js";
 import { newTrialView, trialsView } from "./views/trials.js";
 import { newlyQualifiedTeamView, newlyQualifiedView } from "./views/newly-qualified.js";
@@ -53,6 +54,8 @@ export const routes = [
   route(`#/family/${ID}/handover`, handoverView),
   route(`#/family/${ID}/chronology(?:/child/${ID})?`, chronologyView),
   route(`#/family/${ID}/story`, storyView),
+  route(`#/family/${ID}/ending`, endingView),
+  route(`#/family/${ID}/reopen`, reopenView),
   route(`#/family/${ID}/judgment(?:/${ID})?`, logDecisionView),
   route(`#/family/${ID}/child/${ID}/plan`, planView),
   route(`#/family/${ID}/child/${ID}/plan/${ID}/correct`, planCorrectionView),
@@ -69,6 +72,7 @@ export const routes = [
   route("#/sync", syncView),
   route(`#/group-supervision(?:/${ID})?(?:/${ID})?`, groupSupervisionView),
   route("#/team", teamViewScreen),
+  route("#/transfers", transfersView),
   route("#/policy", policyView),
   route("#/policy/trials", trialsView),
   route("#/policy/trials/new", newTrialView),

@@ -21,6 +21,7 @@ import { backLink, formatDate, formatDateTime, tag } from "../layout.js";
 import { Screen, successBanner } from "../screen.js";
 import { responsiveTable } from "../tables.js";
 import { assignmentHistorySection } from "./handover.js";
+import { endingSection } from "./ending.js";
 import { categoryLight, currentPolicy } from "./judgment.js";
 import { statutoryChecksSection } from "./statutory-checks.js";
 import { storySection } from "./story.js";
@@ -623,6 +624,7 @@ export async function familyView(context) {
           <a href="#/family/${familyId}/conference" role="button" draggable="false" class="govuk-button govuk-button--secondary" data-module="govuk-button">Family group conference</a>
           <a href="#/family/${familyId}/chronology" role="button" draggable="false" class="govuk-button govuk-button--secondary" data-module="govuk-button">Chronology</a>
         </div>
+        ${endingSection(context, family)}
         ${state.editing ? detailsForm(family, state.errorsOf === "details" ? errors : {}) : detailsCard(context, family, pending)}
         ${goalsSection(family, state.errorsOf === "goal" ? errors : {})}
         ${membersSection(context, members, state)}

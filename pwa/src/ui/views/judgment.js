@@ -46,6 +46,7 @@ import {
   signedWhen,
 } from "./note.js";
 import { workerHandlers, workerSide } from "./decision-review.js";
+import { endingSummary } from "./ending.js";
 
 export const LIGHTS = {
   green: { name: "Green", colour: "green", text: "You decide and log it" },
@@ -125,7 +126,8 @@ export function statusOf(data, judgment) {
   if (pending) return pending.review_kind === "approve" ? "approved" : "declined";
   if (judgment.status === "awaiting_discussion" && pendingDiscussion(data, judgment)) return "discussed";
   if (judgment.status && judgment.status !== "draft") return judgment.status;
-  return STATUS_WHEN_SIGNED[lightOf(data, judgment)];
+  // An ending always waits for a supervisor's agreement, whatever its light.
+  return judgment.ending ? "awaiting_approval" : STATUS_WHEN_SIGNED[lightOf(data, judgment)];
 }
 
 export function lightTag(light) {
@@ -527,7 +529,7 @@ class JudgmentScreen extends RecordScreen {
     const supervisor = context.user?.role === "supervisor";
     const signed = judgment.state === "signed";
     // The approver is the policy's: for a group supervision decision, perhaps the facilitator who recorded it.
-    const canDecide = light === "red" && mayDecide(context.data, judgment, context.user, policy) && !pendingDecision(context.data, judgment);
+    const canDecide = (light === "red" || Boolean(judgment.ending)) && mayDecide(context.data, judgment, context.user, policy) && !pendingDecision(context.data, judgment);
     const canMarkDiscussed = supervisor && signed && (status === "awaiting_discussion" || Boolean(openRequestOn(context.data, judgment.id)));
     return html`${backLink(`#/family/${judgment.family_id}`, `Back to ${familyName(context.data, judgment.family_id)}`)}
       ${this.problems()}
@@ -548,6 +550,7 @@ class JudgmentScreen extends RecordScreen {
             : `#/family/${judgment.family_id}/judgment/${judgment.id}`}">Carry on writing or sign this entry</a></p>`
         : ""}
       ${table("Options considered", ["Option", "For", "Against"], (judgment.options || []).map((o) => [o.option, o.for || "", o.against || ""]))}
+      ${judgment.ending ? endingSummary(context, judgment) : ""}
       <dl class="govuk-summary-list">
         ${row("Decision", judgment.decision)}
         ${row("Rationale", judgment.rationale)}
@@ -575,8 +578,13 @@ class JudgmentScreen extends RecordScreen {
   decideForm() {
     const formId = "decide:";
     return html`<form data-form="decide" data-draft="decide/${this.targetId}" novalidate class="app-decision">
-      <h2 class="govuk-heading-m">Approve or decline this decision</h2>
-      <p class="govuk-body">This is a red-light decision: the worker needs your approval before they act on it. They will see your reason.</p>
+      ${this.judgment?.ending
+        ? html`<h2 class="govuk-heading-m">Agree or decline this ending</h2>
+          <p class="govuk-body">${this.judgment.ending.kind === "transfer"
+            ? "If you agree, the receiving team's supervisor is asked to accept the family."
+            : "If you agree, the children's plans end, the family is closed today and leaves the worker's caseload."} The worker will see your reason.</p>`
+        : html`<h2 class="govuk-heading-m">Approve or decline this decision</h2>
+          <p class="govuk-body">This is a red-light decision: the worker needs your approval before they act on it. They will see your reason.</p>`}
       ${textarea({ name: "body", id: "decide-reason", label: "Your reason", rows: 4, error: this.error(formId, "decide-reason") })}
       ${draftStatus()}
       <div class="govuk-button-group">

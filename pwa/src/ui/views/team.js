@@ -154,6 +154,7 @@ export async function teamViewScreen(context) {
         ${errorSummary(error ? { "contact-days": error } : {})}
         <h1 class="govuk-heading-l">Your team</h1>
         <p class="govuk-body">${plural(total, "open family", "open families")} on this device, as at the last sync. Relational health and compliance are shown separately: one does not stand in for the other.</p>
+        <p class="govuk-body"><a class="govuk-link" href="#/transfers">Families joining your team from another team</a></p>
         <form id="contact-days-form" novalidate class="govuk-!-margin-bottom-6">
           ${textInput({
             name: "contact_days",
