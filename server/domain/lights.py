@@ -25,6 +25,8 @@ class JudgmentStatus(StrEnum):
     AWAITING_DISCUSSION = "awaiting_discussion"
     DISCUSSED = "discussed"
     AWAITING_APPROVAL = "awaiting_approval"
+    # Agreed by a supervisor by phone, to be confirmed by them (domain.urgent).
+    VERBAL_APPROVAL = "verbal_approval"
     APPROVED = "approved"
     DECLINED = "declined"
 
@@ -70,7 +72,7 @@ def ensure_can_decide_approval(
         raise Forbidden("Only a supervisor can approve or decline a red-light decision.")
     if approver_id == author_id and not own_allowed:
         raise Forbidden("You cannot approve or decline your own decision.")
-    if status != JudgmentStatus.AWAITING_APPROVAL:
+    if status not in (JudgmentStatus.AWAITING_APPROVAL, JudgmentStatus.VERBAL_APPROVAL):
         raise RuleBroken("This decision is not awaiting approval.")
 
 

@@ -33,6 +33,7 @@ from .practice import (
     DecisionPolicy,
     PeerLetter,
     Suggestion,
+    UrgentContacts,
 )
 from .reports import ServiceSummary
 from .subject_access import SubjectAccessExport
@@ -81,6 +82,7 @@ __all__ = [
     "SyncRejection",
     "SyncState",
     "Team",
+    "UrgentContacts",
     "User",
     "UserSession",
 ]

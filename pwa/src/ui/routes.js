@@ -29,6 +29,7 @@ import { decisionReviewView } from "./views/decision-review.js";
 import { lettersView, proposeLightView, shareLetterView } from "./views/learning.js";
 import { supervisionRecordView } from "./views/supervision-record.js";
 import { escalationsView } from "./views/escalations.js";
+import { urgentContactsView } from "./views/urgent-contacts.js";
 import { html, mount } from "./html.js";
 
 const ID = "([0-9a-f-]{36})";
@@ -66,6 +67,7 @@ export const routes = [
   route(`#/group-supervision(?:/${ID})?(?:/${ID})?`, groupSupervisionView),
   route("#/team", teamViewScreen),
   route("#/policy", policyView),
+  route("#/urgent-numbers", urgentContactsView),
   route("#/policy/trials", trialsView),
   route("#/policy/trials/new", newTrialView),
   route("#/policy/newly-qualified", newlyQualifiedView),
