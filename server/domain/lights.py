@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
+from typing import Any
 
 from .errors import Forbidden, RuleBroken
 from .roles import Role
@@ -42,7 +43,7 @@ STATUS_WHEN_SIGNED = {
 }
 
 
-def light_for(categories: Iterable[Mapping[str, str]], category: str) -> Light:
+def light_for(categories: Iterable[Mapping[str, Any]], category: str) -> Light:
     """Return the light the policy gives a decision category."""
     for entry in categories:
         if entry["key"] == category:

@@ -21,7 +21,7 @@ export function urgentNumbersPanel(contacts) {
   const configured = Boolean(contacts?.configured);
   return html`<div class="govuk-notification-banner" role="region" aria-labelledby="urgent-numbers-title" data-module="govuk-notification-banner" id="urgent-numbers">
     <div class="govuk-notification-banner__header">
-      <h2 class="govuk-notification-banner__title" id="urgent-numbers-title">A child may be at immediate risk</h2>
+      <h2 class="govuk-notification-banner__title" id="urgent-numbers-title">Important</h2>
     </div>
     <div class="govuk-notification-banner__content">
       <p class="govuk-notification-banner__heading">Phone now: do not wait for a sync or a reply.</p>
