@@ -142,3 +142,63 @@ def test_offline_a_worker_sees_the_numbers_records_agreement_by_phone_and_it_is_
     wait_until_synced(page)
     expect(page.locator("#judgment-status")).to_contain_text("First agreed by phone")
     assert errors == []
+
+
+def test_the_practice_lead_marks_a_kind_urgent_and_sets_the_councils_numbers(
+    app, make_user, make_client, new_context
+):
+    from tests.browser.test_policy_admin import quoted, sign_in_without_caseload
+
+    make_user("admin", username="root", team=None)
+    make_user("practice_lead", username="rita", team=None, display_name="Rita Lead")
+    publish_practice_settings(make_client("root"))
+    page = new_context().new_page()
+    errors = watch_for_errors(page)
+    sign_in_without_caseload(page, "rita")
+
+    # Marking a kind of decision urgent is a change of policy, said in words before publishing.
+    page.get_by_label(
+        "Urgent: show the numbers to phone, and let a supervisor agree it by phone"
+    ).nth(2).check()
+    page.get_by_label("Why are you changing the policy?").fill("Agreed at the practice board.")
+    page.get_by_role("button", name="Continue").click()
+    changes = page.locator("#policy-changes")
+    expect(changes).to_contain_text("Change the safety plan")
+    expect(changes).to_contain_text("Marked urgent")
+    page.get_by_role("button", name="Publish version 2").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        f"{quoted('Change the safety plan')} is marked urgent"
+    )
+    current = page.locator("table").first.locator("tbody tr")
+    expect(current.filter(has_text="Change the safety plan")).to_contain_text("Urgent")
+    check_accessibility(page, "decision policy with an urgent kind")
+    policy = make_client("root").get("/api/decision-policy").json
+    assert [c["key"] for c in policy["categories"] if c.get("urgent")] == ["safety_plan_change"]
+
+    # The council's numbers: checked as UK phone numbers, then saved.
+    page.get_by_role("link", name="Set the numbers to phone").click()
+    expect(
+        page.get_by_role(
+            "heading", level=1, name="Numbers to phone when a child may be at immediate risk"
+        )
+    ).to_be_visible()
+    check_accessibility(page, "the council's urgent numbers, empty")
+    page.get_by_label("Your team manager").fill("020 7946 0123")
+    page.get_by_label("The duty team").fill("ring the office")
+    page.get_by_role("button", name="Save the numbers").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("link", name="Enter a UK phone number")).to_have_attribute(
+        "href", "#duty_team"
+    )
+    expect(
+        summary.get_by_role("link", name="Enter the number for the emergency duty team")
+    ).to_be_visible()
+    check_accessibility(page, "the council's urgent numbers, with errors")
+    page.get_by_label("The duty team").fill("020 7946 0456")
+    page.get_by_label("The emergency duty team").fill("0161 496 0789")
+    page.get_by_role("button", name="Save the numbers").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("The numbers are saved")
+    check_accessibility(page, "the council's urgent numbers, saved")
+    assert make_client("root").get("/api/urgent-contacts").json["duty_team"] == "020 7946 0456"
+    assert errors == []
