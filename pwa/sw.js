@@ -156,6 +156,7 @@ const KINDS = new Set([
   "consultation_reply",
   "decision_review_due",
   "escalation",
+  "verbal_approval",
 ]);
 
 /** The app's address for what a push is about: the page finds the record once synced. */
@@ -176,6 +177,7 @@ function notificationText(kind) {
     consultation_reply: "A colleague replied to your consultation.",
     decision_review_due: "A decision of yours has reached its review date.",
     escalation: "A worker has escalated a declined decision to you.",
+    verbal_approval: "A decision you agreed by phone waits for you to confirm it.",
     second_factor_changed: "The authenticator app for your account was changed. If this was not you, tell your administrator now.",
   };
   return texts[kind] || "Something changed. Open the app to see it.";

@@ -60,6 +60,7 @@ from .persistence import (
     SupervisionDiscussion,
     SupervisionSession,
     Team,
+    UrgentContacts,
     User,
 )
 from .persistence.changes import feed_rows_for, record_changes
@@ -113,7 +114,7 @@ TEAM_SHARE = {NORTH: 0.4, SOUTH: 0.36, IN_CARE: 0.24}
 # cw.amara's share of the whole council: about 18 families of 200.
 AMARA_SHARE = 0.09
 
-POLICY = [
+POLICY: list[dict[str, Any]] = [
     {"key": "routine_support", "label": "Routine support and practical help", "light": "green"},
     {"key": "change_visit_frequency", "label": "Change how often we visit", "light": "green"},
     {
@@ -128,6 +129,8 @@ POLICY = [
         "key": "child_protection_referral",
         "label": "Child protection referral or strategy discussion",
         "light": "red",
+        # It cannot wait for the next supervision: a manager may agree it by phone.
+        "urgent": True,
     },
     {"key": "placement_move", "label": "Placement move", "light": "red"},
     {"key": "close_case", "label": "Close the case", "light": "red"},
@@ -137,6 +140,16 @@ POLICY = [
         "light": "red",
     },
 ]
+
+URGENT = frozenset(category["key"] for category in POLICY if category.get("urgent"))
+
+# The council's numbers to phone when a child may be at immediate risk: from the
+# Ofcom ranges kept for drama, so no real line is ever rung from the demo.
+URGENT_NUMBERS = {
+    "team_manager": "020 7946 0321",
+    "duty_team": "020 7946 0456",
+    "emergency_duty_team": "0161 496 0789",
+}
 
 # The council's timescales, by the plans they apply to (docs/architecture.md).
 CP_VISIT_TIMESCALE: dict[str, Any] = {
@@ -2025,6 +2038,7 @@ class _Council:
         self.consultations()
         self.group_supervision()
         self.asks_to_discuss()
+        self.verbal_approvals()
         self.chronologies()
         self.endings()
         return self.rows
@@ -4099,6 +4113,55 @@ class _Council:
             reviewed_on=None,
         )
 
+    def verbal_approvals(self) -> None:
+        """Show urgent decisions agreed by phone: one since confirmed, one waiting to be.
+
+        The confirmed one is the newest approved strategy discussion (an urgent
+        kind of decision; failing one, the newest approved red decision, where
+        the worker saw a child at immediate risk): its worker phoned the team
+        manager, who agreed, and confirmed it later. The waiting one is the
+        newest red decision still awaiting approval, preferably cw.amara's,
+        where the worker saw a child at immediate risk and the team manager
+        agreed by phone.
+        """
+        people = {worker.id: worker for worker in self.staff.people.values()}
+        visits = [j for j in self.rows.get(Judgment, []) if j["interaction_id"] is not None]
+        confirmed = [j for j in visits if j["status"] == JudgmentStatus.APPROVED]
+        if confirmed:
+            entry = max(confirmed, key=lambda j: (j["category"] in URGENT, j["signed_at"]))
+            if entry["category"] not in URGENT:
+                entry["immediate_risk"] = True
+            self.agreed_by_phone(entry, people[entry["created_by_id"]], entry["decided_by_id"])
+        waiting = [j for j in visits if j["status"] == JudgmentStatus.AWAITING_APPROVAL]
+        if waiting:
+            amara = self.staff.people["cw.amara"].id
+            entry = max(waiting, key=lambda j: (j["created_by_id"] == amara, j["signed_at"]))
+            worker = people[entry["created_by_id"]]
+            if entry["category"] not in URGENT:
+                entry["immediate_risk"] = True
+            entry["status"] = JudgmentStatus.VERBAL_APPROVAL.value
+            self.agreed_by_phone(entry, worker, self.staff.supervisor(worker.team).id)
+
+    def agreed_by_phone(self, entry: Row, worker: Worker, approver_id: uuid.UUID) -> None:
+        """Record the worker's note that a manager agreed a decision by phone before signing it."""
+        called = entry["signed_at"] - timedelta(minutes=20)
+        self.record(
+            Review,
+            entry["signed_at"] + timedelta(minutes=3),
+            worker,
+            family_id=entry["family_id"],
+            state="signed",
+            signed_at=entry["signed_at"] + timedelta(minutes=3),
+            target_kind="judgment",
+            target_id=entry["id"],
+            parent_id=None,
+            review_kind="verbal_approval",
+            body="Agreed by phone: go ahead now, and record it today.",
+            agreed_by_id=approver_id,
+            agreed_at=called,
+            addressed_to_id=approver_id,
+        )
+
     def asks_to_discuss(self) -> None:
         """Have a few workers ask to talk a recent note through with their supervisor."""
         rng = random.Random(self.rng.getrandbits(64))  # noqa: S311  (synthetic data)
@@ -4326,12 +4389,16 @@ def load_demo_data(*, families: int, seed: int) -> dict[str, int]:
         batch = rows.get(model, [])
         if batch:
             # The table rather than the mapped class: the same bulk insert without the
-            # ORM's per-row bookkeeping, twice as fast on PostgreSQL.
-            db.session.execute(sa.insert(model.__table__), batch)
+            # ORM's per-row bookkeeping, twice as fast on PostgreSQL. One insert per run
+            # of rows with the same columns: a bulk insert takes its columns from the
+            # first row, and a few rows (an agreement by phone) set columns others leave out.
+            for _columns, run in itertools.groupby(batch, key=frozenset):
+                db.session.execute(sa.insert(model.__table__), list(run))
             record_changes(db.session.connection(), feed_rows_for(model, batch))
         counts[name] = len(batch)
     _appoint_practice_lead(staff)
     counts["users"] += 1  # the practice lead
+    db.session.add(UrgentContacts(id=1, updated_at=clock.now(), **URGENT_NUMBERS))
     db.session.commit()
     return counts
 

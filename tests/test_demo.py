@@ -169,7 +169,7 @@ def test_judgment_lights_and_statuses_follow_the_policy(council, app_context):
     allowed = {
         "green": {"logged"},
         "yellow": {"awaiting_discussion", "discussed"},
-        "red": {"awaiting_approval", "approved", "declined"},
+        "red": {"awaiting_approval", "verbal_approval", "approved", "declined"},
     }
     judgments = _all(Judgment)
     assert judgments
@@ -664,6 +664,35 @@ def test_faith_groups_are_the_familys_own_not_their_ethnicity(make_run_rows):
     assert 0 < sum(families_of.values()) < MAKE_RUN_FAMILIES / 2
     [(commonest, count)] = families_of.most_common(1)
     assert count >= 3 and len(groups_of[commonest]) >= 2, groups_of[commonest]
+
+
+def test_urgent_decisions_were_agreed_by_phone_one_confirmed_one_waiting(app, app_context):
+    from server.domain.urgent import national_number
+    from server.persistence import Review, UrgentContacts
+
+    counts = demo.load_demo_data(families=60, seed=SEED)
+    assert counts["judgments"]
+    numbers = db.session.get(UrgentContacts, 1)
+    assert numbers is not None
+    for number in (numbers.team_manager, numbers.duty_team, numbers.emergency_duty_team):
+        # Ofcom's drama ranges: plausible, and nobody's line.
+        assert (national_number(number) or "").startswith(("0207946", "01614960"))
+    users = {user.id: user for user in _all(User)}
+    agreements = {r.target_id: r for r in _all(Review) if r.review_kind == "verbal_approval"}
+    decisions = [db.session.get(Judgment, target) for target in agreements]
+    statuses = sorted(j.status for j in decisions if j is not None)
+    assert statuses == ["approved", "verbal_approval"]
+    policy = db.session.get(DecisionPolicy, 1)
+    for judgment in decisions:
+        assert judgment is not None
+        agreed = agreements[judgment.id]
+        approver, author = users[agreed.agreed_by_id], users[judgment.created_by_id]
+        assert approver.role == "supervisor" and approver.team_id == author.team_id
+        assert agreed.created_by_id == author.id and agreed.agreed_at < agreed.created_at
+        urgent = any(c["key"] == judgment.category and c.get("urgent") for c in policy.categories)
+        assert urgent or judgment.immediate_risk
+        if judgment.status == "approved":
+            assert judgment.decided_by_id == approver.id
 
 
 def test_decisions_are_ones_the_records_bear_out(make_run_rows):

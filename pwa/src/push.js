@@ -15,6 +15,7 @@ export const NotificationKinds = [
   ["consultation_reply", "A colleague replies to a consultation you asked"],
   ["decision_review_due", "A decision of yours reaches its review date"],
   ["escalation", "A worker escalates a declined decision to you"],
+  ["verbal_approval", "A worker records that you agreed a decision by phone, for you to confirm"],
 ];
 
 export const PushState = Object.freeze({

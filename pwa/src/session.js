@@ -206,13 +206,15 @@ export class Session extends EventTarget {
     return Promise.all(rows.map((row) => open(this.key, row)));
   }
 
-  /** Fetch what forms and date rules need (code lists, names, bank holidays) and keep it sealed. */
+  /** Fetch what forms and date rules need (code lists, names, bank holidays, urgent numbers) and keep it sealed. */
   async refreshReference() {
     const practitioner = ["caseworker", "supervisor"].includes(this.user?.role);
-    const [vocabularies, directory, bankHolidays, supervisionSettings, endingSettings] = await Promise.all([
+    const [vocabularies, directory, bankHolidays, urgentContacts, supervisionSettings, endingSettings] = await Promise.all([
       get("/api/vocabularies"),
       get("/api/directory"),
       get("/api/bank-holidays"),
+      // The numbers to phone when a child may be at immediate risk: shown offline.
+      get("/api/urgent-contacts"),
       // The queue's team settings, kept for use offline; someone with no team has none.
       practitioner ? get("/api/supervision-settings").catch(() => null) : null,
       // The council's clearing period: how long a closed family stays on this device.
@@ -223,6 +225,7 @@ export class Session extends EventTarget {
       vocabularies: Object.fromEntries(vocabularies.map((v) => [v.name, v.options.map(({ code, label }) => [code, label])])),
       directory: Object.fromEntries(directory.map((person) => [person.id, person])),
       bank_holidays: bankHolidays,
+      urgent_contacts: urgentContacts,
       supervision_settings: supervisionSettings,
       ending_settings: endingSettings,
     };

@@ -20,11 +20,12 @@ from ..audit import AuditAction, record_event
 from ..domain.bank_holidays import YEARS_EACH_SIDE, bank_holiday_table
 from ..domain.errors import Forbidden, InvalidInput
 from ..domain.lights import Light, validate_policy
-from ..domain.roles import Action, can
+from ..domain.roles import Action, Role, can
 from ..domain.supervision_queue import DEFAULT_GROUP_APPROVER, GroupApprover
 from ..domain.timescales import CountsFrom, TimescaleRule, Unit, VisitAnswer
+from ..domain.urgent import EMERGENCY_SERVICES, UrgentNumber, check_numbers
 from ..extensions import db
-from ..persistence import ChecklistTemplate, DecisionPolicy, Suggestion, User
+from ..persistence import ChecklistTemplate, DecisionPolicy, Suggestion, UrgentContacts, User
 from ..security.sessions import current_user
 from ..services.case_records import current_policy
 from ..services.team_lights import ensure_suggestion
@@ -33,7 +34,9 @@ from .common import blueprint
 from .fields import JsonBoolean, choice, code_from
 
 blp = blueprint(
-    "practice", "/api", "Decision policy, checklist templates, code lists and bank holidays"
+    "practice",
+    "/api",
+    "Decision policy, checklist templates, code lists, bank holidays and urgent numbers",
 )
 
 # The checklist answers a visit's participants give (see TemplateItemSchema.from_visit).
@@ -46,6 +49,13 @@ class CategorySchema(Schema):
     )
     label = fields.String(required=True, validate=validate.Length(min=1, max=200))
     light = fields.String(required=True, validate=validate.OneOf([light.value for light in Light]))
+    # Left out, not urgent: stored only where the practice lead marks it.
+    urgent = JsonBoolean(
+        metadata={
+            "description": "A decision that cannot wait: the app shows the council's numbers"
+            " to phone, and a supervisor may agree it by phone, to confirm later"
+        },
+    )
 
 
 MAX_REASON = 2000
@@ -352,3 +362,71 @@ def list_bank_holidays() -> dict[str, Any]:
     year = clock.today().year
     first, last = year - YEARS_EACH_SIDE, year + YEARS_EACH_SIDE
     return {"first_year": first, "last_year": last, "days": bank_holiday_table(first, last)}
+
+
+class UrgentContactsSchema(Schema):
+    """The council's numbers to phone when a child may be at immediate risk."""
+
+    team_manager = fields.String(
+        required=True,
+        validate=validate.Length(max=40),
+        metadata={"description": "The team manager, in office hours"},
+    )
+    duty_team = fields.String(
+        required=True,
+        validate=validate.Length(max=40),
+        metadata={"description": "The duty team, in office hours"},
+    )
+    emergency_duty_team = fields.String(
+        required=True,
+        validate=validate.Length(max=40),
+        metadata={"description": "The emergency duty team, out of hours"},
+    )
+    emergency_services = fields.Constant(
+        EMERGENCY_SERVICES, dump_only=True, metadata={"description": "Immediate danger: 999"}
+    )
+    configured = fields.Boolean(
+        dump_only=True, metadata={"description": "Whether the council has set its numbers"}
+    )
+    updated_at = fields.AwareDateTime(dump_only=True, allow_none=True)
+
+
+def _urgent_contacts_out(row: UrgentContacts | None) -> dict[str, Any]:
+    numbers = {number.value: getattr(row, number.value) if row else "" for number in UrgentNumber}
+    return {**numbers, "configured": row is not None, "updated_at": row.updated_at if row else None}
+
+
+@blp.route("/urgent-contacts", methods=["GET"])
+@blp.response(200, UrgentContactsSchema)
+def get_urgent_contacts() -> dict[str, Any]:
+    """Return the council's numbers to phone when a child may be at immediate risk.
+
+    Every signed-in member of staff may read them; the app keeps them with its
+    reference data, so they show with no network.
+    """
+    current_user()
+    return _urgent_contacts_out(db.session.get(UrgentContacts, 1))
+
+
+@blp.route("/urgent-contacts", methods=["PUT"])
+@blp.arguments(UrgentContactsSchema)
+@blp.response(200, UrgentContactsSchema)
+def set_urgent_contacts(data: dict[str, Any]) -> dict[str, Any]:
+    """Set the council's urgent numbers (admins and practice leads): each a UK phone number."""
+    if current_user().role not in (Role.ADMIN, Role.PRACTICE_LEAD):
+        raise Forbidden("Only an admin or a practice lead sets the council's numbers.")
+    errors = check_numbers(data)
+    if errors:
+        raise InvalidInput(errors=errors)
+    row = db.session.get(UrgentContacts, 1) or UrgentContacts(id=1)
+    changed = [
+        n.value for n in UrgentNumber if getattr(row, n.value, None) != data[n.value].strip()
+    ]
+    for number in UrgentNumber:
+        setattr(row, number.value, data[number.value].strip())
+    row.updated_at, row.updated_by_id = clock.now(), current_user().id
+    db.session.add(row)
+    # The council's switchboard numbers are not about anyone: the log may hold which changed.
+    record_event(AuditAction.UPDATE, "urgent_contacts", detail={"changed": changed})
+    db.session.commit()
+    return _urgent_contacts_out(row)

@@ -264,6 +264,9 @@ WRITABLE: dict[RecordKind, dict[str, fields.Field]] = {
         "review_date": fields.Date(allow_none=True),
         "supervision_discussion_id": fields.UUID(allow_none=True),
         "ending": fields.Nested(EndingSchema, allow_none=True),
+        "immediate_risk": JsonBoolean(
+            metadata={"description": "The worker says a child may be at immediate risk"}
+        ),
     },
     RecordKind.CHECKLIST: {
         "family_id": fields.UUID(required=True),
@@ -302,12 +305,22 @@ WRITABLE: dict[RecordKind, dict[str, fields.Field]] = {
                 "ask_to_discuss",
                 "sampled",
                 *(kind.value for kind in WorkerReviewKind),
+                # The worker records that a supervisor agreed an urgent decision by phone.
+                "verbal_approval",
             ],
             required=True,
         ),
         "body": required_text(20_000),
         # A decision's review: the answers; its body is the outcome of the review.
         "answers": fields.Nested(DecisionReviewSchema, allow_none=True),
+        "agreed_by_id": fields.UUID(
+            allow_none=True,
+            metadata={"description": "A verbal approval: the supervisor who agreed by phone"},
+        ),
+        "agreed_at": moment(
+            allow_none=True,
+            metadata={"description": "A verbal approval: when they agreed, by the device's clock"},
+        ),
     },
     RecordKind.CONFERENCE: {
         "family_id": fields.UUID(required=True),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
+from typing import Any
 
 from .errors import Forbidden, RuleBroken
 from .roles import Role
@@ -25,6 +26,8 @@ class JudgmentStatus(StrEnum):
     AWAITING_DISCUSSION = "awaiting_discussion"
     DISCUSSED = "discussed"
     AWAITING_APPROVAL = "awaiting_approval"
+    # Agreed by a supervisor by phone, to be confirmed by them (domain.urgent).
+    VERBAL_APPROVAL = "verbal_approval"
     APPROVED = "approved"
     DECLINED = "declined"
 
@@ -40,7 +43,7 @@ STATUS_WHEN_SIGNED = {
 }
 
 
-def light_for(categories: Iterable[Mapping[str, str]], category: str) -> Light:
+def light_for(categories: Iterable[Mapping[str, Any]], category: str) -> Light:
     """Return the light the policy gives a decision category."""
     for entry in categories:
         if entry["key"] == category:
@@ -70,7 +73,7 @@ def ensure_can_decide_approval(
         raise Forbidden("Only a supervisor can approve or decline a red-light decision.")
     if approver_id == author_id and not own_allowed:
         raise Forbidden("You cannot approve or decline your own decision.")
-    if status != JudgmentStatus.AWAITING_APPROVAL:
+    if status not in (JudgmentStatus.AWAITING_APPROVAL, JudgmentStatus.VERBAL_APPROVAL):
         raise RuleBroken("This decision is not awaiting approval.")
 
 

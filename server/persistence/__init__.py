@@ -36,6 +36,7 @@ from .practice import (
     DecisionPolicy,
     PeerLetter,
     Suggestion,
+    UrgentContacts,
 )
 from .reports import ServiceSummary
 from .subject_access import SubjectAccessExport
@@ -88,6 +89,7 @@ __all__ = [
     "SyncRejection",
     "SyncState",
     "Team",
+    "UrgentContacts",
     "User",
     "UserSession",
 ]

@@ -276,6 +276,8 @@ class Judgment(CaseRecord):
     light: Mapped[str] = mapped_column(sa.String(10))
     policy_version: Mapped[int]
     review_date: Mapped[date | None]
+    # The worker said a child may be at immediate risk (domain.urgent).
+    immediate_risk: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     state: Mapped[str] = mapped_column(sa.String(10), default="draft")
     signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     device_written_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -368,6 +370,10 @@ class Review(CaseRecord):
     answers: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     # An escalation: the manager it went to, set by the server from the team's settings.
     addressed_to_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    # A verbal approval: the supervisor who agreed by phone, and when, by the device's
+    # clock as the worker gave it (the server's receipt is ``created_at``).
+    agreed_by_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    agreed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     state: Mapped[str] = mapped_column(sa.String(10), default="signed")
     signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     device_written_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

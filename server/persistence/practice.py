@@ -62,6 +62,19 @@ class DecisionPolicy(Model):
     suggestion_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("suggestion.id"))
 
 
+class UrgentContacts(Model):
+    """The council's numbers to phone when a child may be at immediate risk (one row)."""
+
+    __tablename__ = "urgent_contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False, default=1)
+    team_manager: Mapped[str] = mapped_column(sa.String(40))
+    duty_team: Mapped[str] = mapped_column(sa.String(40))
+    emergency_duty_team: Mapped[str] = mapped_column(sa.String(40))
+    updated_at: Mapped[timestamp]
+    updated_by_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("user_account.id"))
+
+
 class Consultation(Model):
     """An anonymised dilemma posted to peers in other teams.
 

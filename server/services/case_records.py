@@ -20,7 +20,14 @@ from sync.merge import MERGE_RULES, MergeRule, merge_fields
 
 from .. import access, clock
 from ..audit import AuditAction, record_event
-from ..domain import decision_reviews, group_supervision, lights, plans, supervision_queue
+from ..domain import (
+    decision_reviews,
+    group_supervision,
+    lights,
+    plans,
+    supervision_queue,
+    urgent,
+)
 from ..domain.decision_reviews import WorkerReviewKind
 from ..domain.errors import (
     Forbidden,
@@ -794,6 +801,14 @@ def _review_before_create(actor: User, _record: Any, values: dict[str, Any]) -> 
         return
     if values.get("answers") is not None:
         raise InvalidInput(errors=field_errors(answers="Only a decision's review has answers."))
+    if kind == VERBAL_APPROVAL:
+        _verbal_approval_before_create(actor, target, values)
+        return
+    for field in ("agreed_by_id", "agreed_at"):
+        if values.get(field) is not None:
+            raise InvalidInput(
+                errors={field: ["Only agreement by phone names who agreed and when."]}
+            )
     if kind in supervision_queue.REQUEST_KINDS:
         supervision_queue.ensure_can_request(
             kind,
@@ -814,6 +829,8 @@ def _review_before_create(actor: User, _record: Any, values: dict[str, Any]) -> 
         from . import endings  # endings builds on this module
 
         endings.ensure_agreeable(target, actor)
+        if target.status == lights.JudgmentStatus.VERBAL_APPROVAL:
+            _confirm_verbal_approval(actor, target, kind)
         target.status = (
             lights.JudgmentStatus.APPROVED if kind == "approve" else lights.JudgmentStatus.DECLINED
         ).value
@@ -841,6 +858,90 @@ def _review_before_create(actor: User, _record: Any, values: dict[str, Any]) -> 
         and target.created_by_id != actor.id
     ):
         raise Forbidden("Only a supervisor or the author can start a discussion.")
+
+
+VERBAL_APPROVAL = "verbal_approval"
+
+
+def _verbal_approval_before_create(actor: User, target: Any, values: dict[str, Any]) -> None:
+    """Check a worker's record that a supervisor agreed an urgent decision by phone; apply it.
+
+    The decision becomes "verbal approval, to confirm"; the supervisor named
+    confirms it (an ``approve``) or says they did not agree (a ``decline``).
+    """
+    if not isinstance(target, Judgment):
+        raise InvalidInput(errors=field_errors(review_kind="Only decisions are agreed by phone."))
+    policy = db.session.get(DecisionPolicy, target.policy_version) or current_policy()
+    urgent.ensure_verbal_approval(
+        actor_id=actor.id,
+        author_id=target.created_by_id,
+        status=target.status,
+        urgent=urgent.is_urgent(policy.categories if policy else [], target.category),
+        immediate_risk=target.immediate_risk,
+    )
+    agreed_by_id = values.get("agreed_by_id")
+    family = db.session.get(Family, target.family_id)
+    urgent.check_approver(
+        approver=db.session.get(User, agreed_by_id) if agreed_by_id else None,
+        actor_id=actor.id,
+        family_team_id=family.team_id if family else None,
+    )
+    urgent.check_agreed_at(values.get("agreed_at"), now=clock.now())
+    values["addressed_to_id"] = agreed_by_id
+    target.status = lights.JudgmentStatus.VERBAL_APPROVAL.value
+    _record_workflow_change(actor, target, "status")
+
+
+def _verbal_approval_after_create(review: Review, target: Any) -> None:
+    """Audit who agreed and when: the call, the device's time of writing, the server's receipt."""
+    record_event(
+        AuditAction.UPDATE,
+        "judgment",
+        record_id=target.id,
+        family_id=target.family_id,
+        detail={
+            "verbal_approval": "recorded",
+            "review_id": str(review.id),
+            "agreed_by_id": str(review.agreed_by_id),
+            "agreed_at": _iso(review.agreed_at),
+            "device_written_at": _iso(review.device_written_at),
+            "received_at": clock.now().isoformat(),
+        },
+    )
+    if review.agreed_by_id is not None:  # always, once the rules above have passed
+        notify({review.agreed_by_id}, NotificationKind.VERBAL_APPROVAL, review.id)
+
+
+def _confirm_verbal_approval(actor: User, target: Judgment, kind: str) -> None:
+    """Let only the supervisor who agreed by phone confirm the decision, and audit it."""
+    agreed = db.session.scalar(
+        sa.select(Review)
+        .where(
+            Review.target_id == target.id,
+            Review.review_kind == VERBAL_APPROVAL,
+            Review.deleted_at.is_(None),
+        )
+        .order_by(Review.created_at.desc())
+        .limit(1)
+    )
+    urgent.ensure_named_approver(
+        actor_id=actor.id, approver_id=agreed.agreed_by_id if agreed else None
+    )
+    record_event(
+        AuditAction.UPDATE,
+        "judgment",
+        record_id=target.id,
+        family_id=target.family_id,
+        detail={
+            "verbal_approval": "confirmed" if kind == "approve" else "not_agreed",
+            "agreed_by_id": str(actor.id),
+            "received_at": clock.now().isoformat(),
+        },
+    )
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
 
 
 def open_request(target_id: uuid.UUID) -> Review | None:
@@ -883,6 +984,9 @@ def _review_after_create(actor: User, review: Review, _data: dict[str, Any]) -> 
     target = _visible(RecordKind(review.target_kind), actor, review.target_id)
     if review.review_kind in WORKER_REVIEW_KINDS:
         _worker_review_after_create(actor, review, target)
+        return
+    if review.review_kind == VERBAL_APPROVAL:
+        _verbal_approval_after_create(review, target)
         return
     if review.review_kind in ("approve", "decline"):
         kind, people = NotificationKind.APPROVAL, {target.created_by_id}

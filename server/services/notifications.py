@@ -36,6 +36,7 @@ class NotificationKind(StrEnum):
     SECOND_FACTOR_CHANGED = "second_factor_changed"  # your authenticator app was set or changed
     DECISION_REVIEW_DUE = "decision_review_due"  # a decision of yours reached its review date
     ESCALATION = "escalation"  # a worker escalated a declined decision to you
+    VERBAL_APPROVAL = "verbal_approval"  # a worker recorded that you agreed by phone: confirm it
 
 
 # A warning about the account itself cannot be turned off: it is how the owner

@@ -106,6 +106,7 @@ SCREENS: dict[str, list[str]] = {
     "admin": [
         "#/",
         "#/policy",
+        "#/urgent-numbers",
         "#/subject-access",
         "#/suggestions",
         "#/suggestions/new",
@@ -122,6 +123,7 @@ SCREENS: dict[str, list[str]] = {
         "#/policy/trials/new",
         "#/policy/newly-qualified",
         "#/policy/newly-qualified/{team}",
+        "#/urgent-numbers",
         "#/suggestions",
         "#/suggestions/{suggestion}",
         "#/notifications",

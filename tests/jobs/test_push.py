@@ -285,3 +285,54 @@ def test_a_changed_second_factor_is_notified_even_with_every_kind_turned_off(
     assert [keys.decrypt(p["body"]) for p in push_service.received] == [
         {"kind": "second_factor_changed", "id": None}
     ]
+
+
+def test_a_verbal_approval_wakes_only_the_supervisor_who_agreed_with_its_kind_and_id(
+    app, vapid, push_service, make_user, make_family, make_client
+):
+    from datetime import timedelta
+
+    from tests.api.casework import practice_lead_beside
+    from tests.api.test_urgent_risk import URGENT_POLICY
+
+    make_user("admin", username="root", team=None)
+    admin = make_client("root")
+    publish_practice_settings(admin)
+    assert (
+        practice_lead_beside(admin).post("/api/decision-policy", json=URGENT_POLICY).status_code
+        == 201
+    )
+    amara = make_user("caseworker", username="amara")
+    make_user("supervisor", username="hannah")
+    make_user("supervisor", username="omar")
+    family = make_family(team_of=amara, worker=amara, name="Okoro")
+    worker, hannah = make_client("amara"), make_client("hannah")
+    hannah_keys, omar_keys = BrowserKeys(), BrowserKeys()
+    subscribe(hannah, push_service, hannah_keys, "hannah")
+    subscribe(make_client("omar"), push_service, omar_keys, "omar")
+    judgment = worker.post(
+        "/api/judgments",
+        json={
+            "family_id": str(family.id),
+            "question": "Strategy discussion about Tobi?",
+            "category": "child_protection_strategy",
+        },
+    ).json
+    worker.post(f"/api/judgments/{judgment['id']}/sign")
+    agreed = worker.post(
+        "/api/reviews",
+        json={
+            "target_kind": "judgment",
+            "target_id": judgment["id"],
+            "review_kind": "verbal_approval",
+            "body": "Agreed by phone about Tobi.",
+            "agreed_by_id": hannah.user["id"],
+            "agreed_at": (clock.now() - timedelta(minutes=5)).isoformat(),
+        },
+    )
+    assert agreed.status_code == 201, agreed.json
+    run_push_jobs(app)
+    assert [p["path"] for p in push_service.received] == ["/push/hannah"]
+    push = push_service.received[0]
+    assert hannah_keys.decrypt(push["body"]) == {"kind": "verbal_approval", "id": agreed.json["id"]}
+    assert "Tobi" not in push["body"].decode("latin1")

@@ -60,7 +60,7 @@ export function readPolicyForm(values, current, newRows) {
       errors[`light-${index}`] = `Choose a light for ‘${category.label}’`;
     }
     claim(category.key, `label-${index}`);
-    categories.push({ key: category.key, label, light });
+    categories.push(withUrgency({ key: category.key, label, light }, values[`urgent-${index}`], category.urgent));
   });
   for (let row = 0; row < newRows; row += 1) {
     const label = (values[`new-label-${row}`] || "").trim();
@@ -85,7 +85,7 @@ export function readPolicyForm(values, current, newRows) {
     if (!LIGHTS.has(light)) {
       errors[`new-light-${row}`] = "Choose a light for the new category";
     }
-    categories.push({ key, label, light });
+    categories.push(withUrgency({ key, label, light }, values[`new-urgent-${row}`], false));
   }
   if (!categories.length && !Object.keys(errors).length) {
     errors["new-label-0"] = "The policy needs at least one category";
@@ -95,11 +95,17 @@ export function readPolicyForm(values, current, newRows) {
   return { categories, errors };
 }
 
+/** Mark a category urgent as its box says (as it was, if the form had no box for it). */
+function withUrgency(category, ticked, was) {
+  const urgent = ticked === undefined ? Boolean(was) : [].concat(ticked).includes("yes");
+  return urgent ? { ...category, urgent: true } : category;
+}
+
 /** Say what a new version changes from the current one, for the confirmation. */
 export function policyChanges(current, next) {
   const before = new Map(current.map((category) => [category.key, category]));
   const after = new Map(next.map((category) => [category.key, category]));
-  const changes = { added: [], removed: [], relit: [], renamed: [] };
+  const changes = { added: [], removed: [], relit: [], renamed: [], urgency: [] };
   for (const category of next) {
     const old = before.get(category.key);
     if (!old) {
@@ -107,6 +113,7 @@ export function policyChanges(current, next) {
     } else {
       if (old.light !== category.light) changes.relit.push({ ...category, from: old.light });
       if (old.label !== category.label) changes.renamed.push({ ...category, from: old.label });
+      if (Boolean(old.urgent) !== Boolean(category.urgent)) changes.urgency.push(category);
     }
   }
   for (const category of current) {
@@ -123,7 +130,7 @@ function lightWord(light) {
 
 /** Say whether a new version changes nothing at all from the current one. */
 export function unchanged(changes) {
-  return !changes.added.length && !changes.removed.length && !changes.relit.length && !changes.renamed.length;
+  return !changes.added.length && !changes.removed.length && !changes.relit.length && !changes.renamed.length && !changes.urgency.length;
 }
 
 /**
@@ -161,6 +168,16 @@ export function describeChanges(current, next) {
     } else if (oldName) {
       lines.push({ key: category.key, label: category.label, text: `Renamed from ‘${oldName}’`, sentence: `‘${oldName}’ is renamed ${name}.` });
     }
+  }
+  for (const category of changes.urgency) {
+    lines.push({
+      key: category.key,
+      label: category.label,
+      text: category.urgent ? "Marked urgent" : "No longer urgent",
+      sentence: category.urgent
+        ? `‘${category.label}’ is marked urgent: workers see the numbers to phone, and a supervisor may agree it by phone.`
+        : `‘${category.label}’ is no longer urgent.`,
+    });
   }
   for (const category of changes.removed) {
     const light = lightWord(category.light);

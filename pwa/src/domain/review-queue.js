@@ -10,6 +10,7 @@
 // it works offline and a change made here counts at once.
 
 import { localDateOf } from "../clock.js";
+import { verbalApprovalOf } from "./urgent.js";
 
 export const REQUEST_KINDS = new Set(["ask_to_discuss", "sampled"]);
 
@@ -116,6 +117,11 @@ export function reviewQueue(data, { me, settings = DEFAULT_SETTINGS, policy = nu
       const mine = judgment.created_by_id === me;
       const forMe = mayDecide(data, judgment, user, policy);
       if (forMe || !mine) add("judgment", judgment, "approval", signedAt(judgment), { forMe, approver: approverOf(data, judgment, policy).named });
+    } else if (judgment.status === "verbal_approval") {
+      // Agreed by phone: it waits for the supervisor who agreed to confirm it, at the top with red decisions.
+      const agreed = verbalApprovalOf(data, judgment.id);
+      const forMe = Boolean(agreed) && agreed.agreed_by_id === me;
+      if (forMe || judgment.created_by_id !== me) add("judgment", judgment, "approval", signedAt(judgment), { forMe, approver: agreed?.agreed_by_id || null, verbal: agreed });
     } else if (judgment.light === "yellow" && judgment.status === "awaiting_discussion" && judgment.created_by_id !== me) {
       add("judgment", judgment, "yellow", signedAt(judgment));
     }

@@ -32,6 +32,7 @@ import { decisionReviewView } from "./views/decision-review.js";
 import { lettersView, proposeLightView, shareLetterView } from "./views/learning.js";
 import { supervisionRecordView } from "./views/supervision-record.js";
 import { escalationsView } from "./views/escalations.js";
+import { urgentContactsView } from "./views/urgent-contacts.js";
 import { html, mount } from "./html.js";
 
 const ID = "([0-9a-f-]{36})";
@@ -74,6 +75,7 @@ export const routes = [
   route("#/team", teamViewScreen),
   route("#/transfers", transfersView),
   route("#/policy", policyView),
+  route("#/urgent-numbers", urgentContactsView),
   route("#/policy/trials", trialsView),
   route("#/policy/trials/new", newTrialView),
   route("#/policy/newly-qualified", newlyQualifiedView),

@@ -25,6 +25,7 @@ import { endingSection } from "./ending.js";
 import { categoryLight, currentPolicy } from "./judgment.js";
 import { statutoryChecksSection } from "./statutory-checks.js";
 import { storySection } from "./story.js";
+import { urgentNumbersPanel } from "../urgent-numbers.js";
 import { currentEpisode, planName } from "../../domain/plans.js";
 import { nowIso, todayIso } from "../../clock.js";
 
@@ -625,6 +626,13 @@ export async function familyView(context) {
           <a href="#/family/${familyId}/chronology" role="button" draggable="false" class="govuk-button govuk-button--secondary" data-module="govuk-button">Chronology</a>
         </div>
         ${endingSection(context, family)}
+        <details class="govuk-details app-urgent-details" id="immediate-risk">
+          <summary class="govuk-details__summary"><span class="govuk-details__summary-text">A child may be at immediate risk</span></summary>
+          <div class="govuk-details__text">
+            ${urgentNumbersPanel(data.reference?.urgent_contacts)}
+            <p class="govuk-body"><a class="govuk-link" href="#/family/${familyId}/judgment">Log the decision</a>: tick "A child may be at immediate risk", sign it, then record who agreed it by phone.</p>
+          </div>
+        </details>
         ${state.editing ? detailsForm(family, state.errorsOf === "details" ? errors : {}) : detailsCard(context, family, pending)}
         ${goalsSection(family, state.errorsOf === "goal" ? errors : {})}
         ${membersSection(context, members, state)}

@@ -78,7 +78,7 @@ function liveScreen(context, render, actions) {
           }
         }).catch(() => {});
       }
-      watchCategory(form, currentPolicy(data));
+      watchCategory(form, currentPolicy(data), data.reference?.urgent_contacts);
       form.addEventListener("input", () => {
         state.live[key] = formValues(form);
       });

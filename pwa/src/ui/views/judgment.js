@@ -12,8 +12,10 @@ import { askToDiscussSection, saveAskToDiscuss } from "../ask-to-discuss.js";
 import { otherLast } from "../../domain/options.js";
 import { signedTimes, writtenTimes } from "../../domain/record-times.js";
 import { lastDayOf, policyForWorker } from "../../domain/team-lights.js";
-import { todayIso } from "../../clock.js";
-import { button, dateInput, readDate, select, textInput, textarea } from "../forms.js";
+import { now, todayIso } from "../../clock.js";
+import { approversFor, mayConfirm, mayRecordAgreement, needsNumbers, verbalApprovalOf } from "../../domain/urgent.js";
+import { button, checkboxes, dateInput, readDate, select, textInput, textarea } from "../forms.js";
+import { urgentNumbersPanel } from "../urgent-numbers.js";
 import { html } from "../html.js";
 import { backLink, formatDate, formatDateTime, tag } from "../layout.js";
 import {
@@ -64,9 +66,13 @@ export const STATUS = {
   awaiting_discussion: { words: "Awaiting discussion", colour: "yellow", text: "Decided; to be discussed in supervision." },
   discussed: { words: "Discussed", colour: "blue", text: "Discussed in supervision." },
   awaiting_approval: { words: "Awaiting approval", colour: "orange", text: "Needs a supervisor's approval before anyone acts on it." },
+  verbal_approval: { words: "Verbal approval, to confirm", colour: "purple", text: "A supervisor agreed it by phone; they confirm it when they can." },
   approved: { words: "Approved", colour: "green", text: "A supervisor approved this decision." },
   declined: { words: "Declined", colour: "red", text: "A supervisor declined this decision: it must not be acted on." },
 };
+
+// A device's clock may run a little ahead; more than this and the time is a mistake (as the server).
+const AGREED_AHEAD_MS = 10 * 60 * 1000;
 
 export const AMENDABLE = [
   { key: "question", title: "Decision question" },
@@ -122,7 +128,9 @@ export function pendingDecision(data, judgment) {
 /** Return an entry's status: the server's once synced, what signing or a review here gives it until then. */
 export function statusOf(data, judgment) {
   if (judgment.state !== "signed") return "draft";
-  const pending = judgment.status === "awaiting_approval" && pendingDecision(data, judgment);
+  const agreed = verbalApprovalOf(data, judgment.id);
+  if (agreed?.unsynced) return "verbal_approval";
+  const pending = ["awaiting_approval", "verbal_approval"].includes(judgment.status) && pendingDecision(data, judgment);
   if (pending) return pending.review_kind === "approve" ? "approved" : "declined";
   if (judgment.status === "awaiting_discussion" && pendingDiscussion(data, judgment)) return "discussed";
   if (judgment.status && judgment.status !== "draft") return judgment.status;
@@ -220,6 +228,14 @@ export function judgmentFields({ policy, counts, errors = {} }) {
           error: errors.category,
         })}
     <div class="app-light-explainer" id="category-light" aria-live="polite"></div>
+    ${checkboxes({
+      name: "immediate_risk",
+      legend: "Is a child at risk now?",
+      options: [["yes", "A child may be at immediate risk"]],
+      hint: "Tick this and the numbers to phone are shown at once, with or without a network.",
+      error: errors.immediate_risk,
+    })}
+    <div id="urgent-numbers-slot" aria-live="polite"></div>
 
     <div class="govuk-form-group">
       <fieldset class="govuk-fieldset">
@@ -286,17 +302,30 @@ export function judgmentFields({ policy, counts, errors = {} }) {
     ${Object.entries(counts).map(([prefix, count]) => html`<input type="hidden" name="${ROWS[prefix].hidden}" value="${count}">`)}`;
 }
 
-/** Show the light of the chosen kind of decision as the worker picks it. */
-export function watchCategory(form, policy) {
+/**
+ * Show the light of the chosen kind of decision as the worker picks it, and the
+ * council's numbers at once when the kind is urgent or a child may be at
+ * immediate risk (`contacts`: the numbers the device holds).
+ */
+export function watchCategory(form, policy, contacts = null) {
   const field = form.elements.category;
   const out = form.querySelector("#category-light");
   if (!field || !out) return;
+  const risk = form.querySelector('input[name="immediate_risk"]');
+  const numbers = form.querySelector("#urgent-numbers-slot");
+  let shown = false;
   const show = () => {
     const key = field.value.trim();
     out.innerHTML = key ? String(html`<p class="govuk-body">${lightTag(categoryLight(policy, key))}</p>${lightReason(policy, key)}`) : "";
+    const urgent = needsNumbers(policy, { category: key, immediate_risk: risk?.checked });
+    if (numbers && urgent !== shown) {
+      numbers.innerHTML = urgent ? String(urgentNumbersPanel(contacts)) : "";
+      shown = urgent;
+    }
   };
   field.addEventListener("change", show);
   field.addEventListener("input", show);
+  risk?.addEventListener("change", show);
   show();
 }
 
@@ -336,6 +365,7 @@ export function judgmentFromValues(values) {
     family_view: text(values, "family_view"),
     child_view: text(values, "child_view"),
     review_date: readDate(values, "review_date") || null,
+    immediate_risk: (values.immediate_risk || []).includes("yes"),
   };
 }
 
@@ -348,6 +378,7 @@ export function valuesFromJudgment(judgment) {
     rationale: judgment.rationale || "",
     family_view: judgment.family_view || "",
     child_view: judgment.child_view || "",
+    immediate_risk: judgment.immediate_risk ? ["yes"] : [],
   };
   const [year = "", month = "", day = ""] = (judgment.review_date || "").split("-");
   Object.assign(values, { "review_date-day": day, "review_date-month": month, "review_date-year": year });
@@ -450,7 +481,7 @@ export async function saveJudgment(context, { judgment, familyId, interactionId 
     return id;
   }
   const changed = Object.fromEntries(
-    Object.entries(fields).filter(([name, value]) => !sameValue(value, judgment[name] ?? (Array.isArray(value) ? [] : name === "review_date" || name.endsWith("_view") ? null : ""))),
+    Object.entries(fields).filter(([name, value]) => !sameValue(value, judgment[name] ?? (Array.isArray(value) ? [] : typeof value === "boolean" ? false : name === "review_date" || name.endsWith("_view") ? null : ""))),
   );
   if (Object.keys(changed).length) {
     await context.session.sync.enqueue("judgment", "update", judgment.id, changed, baseVersion(context.data, "judgment", judgment.id));
@@ -491,11 +522,22 @@ export function statusDetail(context, judgment) {
   const status = statusOf(context.data, judgment);
   const pending = pendingDecision(context.data, judgment);
   let decided = "";
-  if ((status === "approved" || status === "declined") && pending && judgment.status === "awaiting_approval") {
+  const agreedFirst = verbalApprovalOf(context.data, judgment.id);
+  if ((status === "approved" || status === "declined") && pending && ["awaiting_approval", "verbal_approval"].includes(judgment.status)) {
     decided = html`<br>By you, not synced yet. Reason: <span class="app-pre-wrap">${pending.body}</span>`;
   } else if (status === "approved" || status === "declined") {
     decided = html`<br>By ${context.staffName(judgment.decided_by_id) || "a supervisor"}${judgment.decided_at ? ` on ${formatDateTime(judgment.decided_at)}` : ""}.
       Reason: <span class="app-pre-wrap" id="decision-reason">${judgment.decision_reason || ""}</span>`;
+  }
+  if ((status === "approved" || status === "declined") && agreedFirst) {
+    decided = html`${decided}<br>First agreed by phone at ${formatDateTime(agreedFirst.agreed_at)}, recorded by the worker.`;
+  }
+  if (status === "verbal_approval") {
+    const agreed = verbalApprovalOf(context.data, judgment.id);
+    if (agreed) {
+      decided = html`<br><span id="verbal-approval">Agreed by ${context.staffName(agreed.agreed_by_id) || "a supervisor"} by phone at ${formatDateTime(agreed.agreed_at)}.
+        ${agreed.unsynced ? "Recorded on this device, not synced yet." : "Waiting for them to confirm it."}</span>`;
+    }
   }
   const unsyncedSign = judgment.state === "signed" && judgment.unsynced && (!judgment.status || judgment.status === "draft");
   return html`${statusTag(status)}${decided}${unsyncedSign ? html`<br>Signed on this device: the status is confirmed when it syncs.` : ""}`;
@@ -529,7 +571,9 @@ class JudgmentScreen extends RecordScreen {
     const supervisor = context.user?.role === "supervisor";
     const signed = judgment.state === "signed";
     // The approver is the policy's: for a group supervision decision, perhaps the facilitator who recorded it.
-    const canDecide = (light === "red" || Boolean(judgment.ending)) && mayDecide(context.data, judgment, context.user, policy) && !pendingDecision(context.data, judgment);
+    const confirming = mayConfirm(context.data, judgment, context.user);
+    const canDecide = (((light === "red" || Boolean(judgment.ending)) && mayDecide(context.data, judgment, context.user, policy)) || confirming) && !pendingDecision(context.data, judgment);
+    const canRecordAgreement = mayRecordAgreement(context.data, judgment, context.user, policy);
     const canMarkDiscussed = supervisor && signed && (status === "awaiting_discussion" || Boolean(openRequestOn(context.data, judgment.id)));
     return html`${backLink(`#/family/${judgment.family_id}`, `Back to ${familyName(context.data, judgment.family_id)}`)}
       ${this.problems()}
@@ -564,8 +608,9 @@ class JudgmentScreen extends RecordScreen {
         ${row("Review date", judgment.review_date ? formatDate(judgment.review_date) : "")}
         ${judgment.review_outcome ? row("Outcome at review", judgment.review_outcome) : ""}
       </dl>
+      ${canRecordAgreement ? this.agreementForm() : ""}
       ${workerSide(this)}
-      ${canDecide ? this.decideForm() : ""}
+      ${canDecide ? (confirming ? this.confirmForm() : this.decideForm()) : ""}
       ${signed
         ? html`${amendmentList(context, this.target)}
           ${amendmentForm(this, this.target)}
@@ -594,10 +639,93 @@ class JudgmentScreen extends RecordScreen {
     </form>`;
   }
 
+  /** The numbers to phone, and the form to record that a supervisor agreed by phone. */
+  agreementForm() {
+    const { context, judgment } = this;
+    const family = context.data.get("family", judgment.family_id);
+    const approvers = approversFor(context.data.reference?.directory, family?.team_id, context.user?.id);
+    const formId = "agree:";
+    return html`${urgentNumbersPanel(context.data.reference?.urgent_contacts)}
+      <form data-form="agree" data-draft="agree/${this.targetId}" novalidate class="app-decision">
+        <h2 class="govuk-heading-m">Record agreement by phone</h2>
+        <p class="govuk-body">If a supervisor or manager of the team agreed this decision by phone, record who and when. The decision then waits for them to confirm it, and you may act on it now.</p>
+        ${approvers.length
+          ? select({
+              name: "agreed_by_id",
+              label: "Who agreed it?",
+              options: approvers.map((person) => [person.id, person.display_name]),
+              error: this.error(formId, "agreed_by_id"),
+            })
+          : html`<p class="govuk-body">This device does not know your team's supervisors yet. Sign in online once to fetch them.</p>`}
+        ${dateInput({ name: "agreed_on", legend: "Date they agreed", hint: "For example, 27 3 2026", error: this.error(formId, "agreed_on") })}
+        ${textInput({ name: "agreed_time", label: "Time they agreed", hint: "Use the 24-hour clock, for example 14:30", error: this.error(formId, "agreed_time"), width: 5 })}
+        ${textarea({ name: "body", id: "agree-body", label: "What they agreed (optional)", rows: 3, error: this.error(formId, "agree-body") })}
+        ${draftStatus()}
+        ${approvers.length ? button("Record agreement by phone") : ""}
+      </form>`;
+  }
+
+  /** The supervisor who agreed by phone confirms it, or records that they did not agree. */
+  confirmForm() {
+    const formId = "decide:";
+    const agreed = verbalApprovalOf(this.context.data, this.targetId);
+    return html`<form data-form="decide" data-draft="decide/${this.targetId}" novalidate class="app-decision">
+      <h2 class="govuk-heading-m">Confirm the agreement you gave by phone</h2>
+      <p class="govuk-body">${capitalised(writtenBy(this.context, this.judgment))} recorded that you agreed this decision by phone at ${formatDateTime(agreed?.agreed_at)}. Confirm it, or say that you did not agree: that declines it, and the worker may disagree or escalate as with any declined decision.</p>
+      ${textarea({ name: "body", id: "decide-reason", label: "Your reason", rows: 4, error: this.error(formId, "decide-reason") })}
+      ${draftStatus()}
+      <div class="govuk-button-group">
+        ${button("Confirm I agreed", { name: "decision", value: "approve" })}
+        ${button("I did not agree", { warning: true, name: "decision", value: "decline" })}
+      </div>
+    </form>`;
+  }
+
+  initialValues(form) {
+    if (form.dataset.form !== "agree") return null;
+    const moment = now();
+    const two = (number) => String(number).padStart(2, "0");
+    return {
+      "agreed_on-day": String(moment.getDate()),
+      "agreed_on-month": String(moment.getMonth() + 1),
+      "agreed_on-year": String(moment.getFullYear()),
+      agreed_time: `${two(moment.getHours())}:${two(moment.getMinutes())}`,
+    };
+  }
+
   handlers() {
     const { context } = this;
     return {
       ...workerHandlers(context, this.targetId),
+      async agree(values) {
+        const errors = {};
+        if (!values.agreed_by_id) errors.agreed_by_id = "Choose who agreed the decision";
+        const day = readDate(values, "agreed_on");
+        if (day === "") errors.agreed_on = "Enter the date they agreed";
+        else if (day === null) errors.agreed_on = "The date they agreed must be a real date, for example 27 3 2026";
+        const time = (values.agreed_time || "").trim();
+        if (!time) errors.agreed_time = "Enter the time they agreed";
+        else if (!/^([01]?\d|2[0-3])[:.][0-5]\d$/.test(time)) errors.agreed_time = "Enter the time in hours and minutes, for example 14:30";
+        checkLength(errors, "agree-body", values.body, LONG_TEXT, "What they agreed");
+        let agreedAt = null;
+        if (!errors.agreed_on && !errors.agreed_time) {
+          const [year, month, date] = day.split("-").map(Number);
+          const [hours, minutes] = time.split(/[:.]/).map(Number);
+          agreedAt = new Date(year, month - 1, date, hours, minutes);
+          if (agreedAt.getTime() > now().getTime() + AGREED_AHEAD_MS) errors.agreed_time = "The time they agreed must be in the past";
+        }
+        if (Object.keys(errors).length) return { errors };
+        const name = context.staffName(values.agreed_by_id) || "your supervisor";
+        await context.session.sync.enqueue("review", "create", newId(), {
+          target_kind: "judgment",
+          target_id: this.targetId,
+          review_kind: "verbal_approval",
+          body: values.body?.trim() || `Agreed by ${name} by phone.`,
+          agreed_by_id: values.agreed_by_id,
+          agreed_at: agreedAt.toISOString(),
+        });
+        return { message: `You recorded that ${name} agreed this decision by phone. It waits for them to confirm it.` };
+      },
       async decide(values, { submitter }) {
         const decision = submitter?.value;
         const errors = {};

@@ -25,6 +25,7 @@ import {
   watchCategory,
   withAnotherRow,
 } from "./judgment.js";
+import { mayRecordAgreement } from "../../domain/urgent.js";
 import { RecordScreen, draftStatus, familyName, isAuthor, notSyncedTag, successBanner } from "./note.js";
 
 /** Return the address of a decision logged on its own (not on a visit), new or saved. */
@@ -111,7 +112,9 @@ class LogDecisionScreen extends RecordScreen {
           <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Kind of decision</dt><dd class="govuk-summary-list__value">${categoryLabel(currentPolicy(data), judgment.category)}<br>${lightTag(lightOf(data, judgment))}</dd></div>
           <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Status</dt><dd class="govuk-summary-list__value" id="judgment-status">${statusDetail(this.context, judgment)}</dd></div>
         </dl>
-        <p class="govuk-body"><a class="govuk-link" href="#/judgment/${judgment.id}">Open the entry</a></p>
+        ${mayRecordAgreement(data, judgment, this.context.user, currentPolicy(data))
+          ? html`<p class="govuk-body"><a class="govuk-link" href="#/judgment/${judgment.id}" id="record-agreement-link">See the numbers to phone, and record agreement by phone</a></p>`
+          : html`<p class="govuk-body"><a class="govuk-link" href="#/judgment/${judgment.id}">Open the entry</a></p>`}
         <p class="govuk-body"><a class="govuk-link" href="#/family/${familyId}">Back to ${family.display_name}</a></p>
       </div></div>`;
     }
@@ -139,7 +142,7 @@ class LogDecisionScreen extends RecordScreen {
 
   afterRender() {
     const form = this.context.main.querySelector('form[data-form="judgment"]');
-    if (form) watchCategory(form, currentPolicy(this.data));
+    if (form) watchCategory(form, currentPolicy(this.data), this.data.reference?.urgent_contacts);
   }
 
   handlers() {

@@ -80,6 +80,7 @@ const REVIEW_HEADINGS = {
   disagreement: (who) => `Professional disagreement from ${who}`,
   escalation: (who) => `Escalated by ${who} to the next manager`,
   decision_review: (who) => `Decision reviewed by ${who}`,
+  verbal_approval: (who) => `Agreement by phone recorded by ${who}`,
 };
 
 // --- small shared pieces ----------------------------------------------------------------
@@ -503,7 +504,9 @@ function reviewEntry(context, review, level) {
   const heading = level === 3
     ? html`<h3 class="govuk-heading-s govuk-!-margin-bottom-1">${title}</h3>`
     : html`<h4 class="govuk-heading-s govuk-!-margin-bottom-1">${title}</h4>`;
-  const to = review.addressed_to_id ? html`<p class="govuk-body-s">Sent to ${context.staffName(review.addressed_to_id)}</p>` : "";
+  const to = review.agreed_by_id
+    ? html`<p class="govuk-body-s">Agreed by ${context.staffName(review.agreed_by_id)} by phone at ${formatDateTime(review.agreed_at)}</p>`
+    : review.addressed_to_id ? html`<p class="govuk-body-s">Sent to ${context.staffName(review.addressed_to_id)}</p>` : "";
   return html`${heading}
     <p class="govuk-body-s app-thread__when">${when}${notSyncedTag(review)}${receiptFlag(writtenTimes(review))}</p>
     ${to}<p class="govuk-body app-pre-wrap">${review.body}</p>`;

@@ -132,7 +132,8 @@ export function screenFor(data, kind, id) {
       return data.get("family", familyId) ? `#/family/${familyId}` : null;
     }
     case "review_reply":
-    case "approval": {
+    case "approval":
+    case "verbal_approval": {
       // The id is the supervision comment's: open the note or decision it is on.
       const review = data.get("review", id);
       if (!review) return null;

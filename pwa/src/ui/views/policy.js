@@ -59,7 +59,7 @@ function categoriesTable(categories, caption, { keys = true } = {}) {
         (category) => html`<tr class="govuk-table__row">
           <td class="govuk-table__cell">${category.label}</td>
           ${keys ? html`<td class="govuk-table__cell"><code>${category.key}</code></td>` : ""}
-          <td class="govuk-table__cell">${lightTag(category.light)}</td>
+          <td class="govuk-table__cell">${lightTag(category.light)}${category.urgent ? html` ${tag("Urgent", "purple")}` : ""}</td>
         </tr>`,
       )}
     </tbody>
@@ -112,6 +112,10 @@ function editForm(current, newRows, errors, suggestions, approver) {
         ${select({ name: `light-${index}`, label: "Light", options: LIGHT_CHOICES, value: category.light, error: errors[`light-${index}`], placeholder: "Choose a light" })}
         <div class="govuk-form-group"><div class="govuk-checkboxes govuk-checkboxes--small" data-module="govuk-checkboxes">
           <div class="govuk-checkboxes__item">
+            <input class="govuk-checkboxes__input" id="urgent-${index}" name="urgent-${index}" type="checkbox" value="yes" ${category.urgent ? html`checked` : ""}>
+            <label class="govuk-label govuk-checkboxes__label" for="urgent-${index}">Urgent: show the numbers to phone, and let a supervisor agree it by phone</label>
+          </div>
+          <div class="govuk-checkboxes__item">
             <input class="govuk-checkboxes__input" id="remove-${index}" name="remove-${index}" type="checkbox" value="yes">
             <label class="govuk-label govuk-checkboxes__label" for="remove-${index}">Remove ‘${category.label}’ from the policy</label>
           </div>
@@ -123,6 +127,12 @@ function editForm(current, newRows, errors, suggestions, approver) {
         ${textInput({ name: `new-label-${row}`, label: "Name", hint: "The kind of decision, as workers will see it. For example, ‘Leave a child at home alone’.", error: errors[`new-label-${row}`] })}
         ${textInput({ name: `new-key-${row}`, label: "Key (optional)", hint: "Lower-case letters, numbers and underscores. Left empty, it is made from the name.", error: errors[`new-key-${row}`], width: 20, spellcheck: false })}
         ${select({ name: `new-light-${row}`, label: "Light", options: LIGHT_CHOICES, error: errors[`new-light-${row}`], placeholder: "Choose a light" })}
+        <div class="govuk-form-group"><div class="govuk-checkboxes govuk-checkboxes--small" data-module="govuk-checkboxes">
+          <div class="govuk-checkboxes__item">
+            <input class="govuk-checkboxes__input" id="new-urgent-${row}" name="new-urgent-${row}" type="checkbox" value="yes">
+            <label class="govuk-label govuk-checkboxes__label" for="new-urgent-${row}">Urgent: show the numbers to phone, and let a supervisor agree it by phone</label>
+          </div>
+        </div></div>
       </fieldset>`)}
     <button type="button" class="govuk-button govuk-button--secondary" data-policy-action="add-row">Add another category</button>
     ${radios({ name: "group_supervision_approver", legend: "Who approves a red decision made in group supervision?", hint: "The facilitator records the group's decision, so someone must be named to approve or decline it.", options: GROUP_APPROVERS, value: approver || DEFAULT_GROUP_APPROVER, error: errors.group_supervision_approver })}
@@ -275,6 +285,7 @@ async function policyReadView(context) {
       <h1 class="govuk-heading-l">Decision policy</h1>
       <p class="govuk-body">${LIGHTS_EXPLAINED}</p>
       <p class="govuk-body">Your council's practice lead sets the policy. This page shows the version in force, to read.</p>
+      ${context.user?.role === "admin" ? html`<p class="govuk-body"><a class="govuk-link" href="#/urgent-numbers" id="urgent-numbers-link">Set the numbers to phone when a child may be at immediate risk</a></p>` : ""}
       ${teamTrials(context)}
       ${note ? html`<div class="govuk-inset-text" id="policy-note">${note}</div>` : ""}
       <h2 class="govuk-heading-m" id="current-version">${current ? `Version ${current.version} is in use` : "No policy published yet"}</h2>
@@ -332,6 +343,7 @@ async function policyEditView(context) {
       <h1 class="govuk-heading-l">Decision policy</h1>
       <p class="govuk-body">${LIGHTS_EXPLAINED}</p>
       <p class="govuk-body">You can also <a class="govuk-link" href="#/policy/trials">try a different light in one team</a> for a set time, or <a class="govuk-link" href="#/policy/newly-qualified">give newly qualified workers narrower lights</a>.</p>
+      <p class="govuk-body"><a class="govuk-link" href="#/urgent-numbers" id="urgent-numbers-link">Set the numbers to phone when a child may be at immediate risk</a></p>
       ${state.problem || state.loadProblem
         ? html`<div class="govuk-warning-text" id="policy-problem">
             <span class="govuk-warning-text__icon" aria-hidden="true">!</span>

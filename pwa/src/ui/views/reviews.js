@@ -19,7 +19,7 @@ import {
 import { Offline, request } from "../../sync/api.js";
 import { button, checkboxes, errorSummary, fillForm, formValues, radios, select, textInput } from "../forms.js";
 import { html, mount } from "../html.js";
-import { countOf, tag } from "../layout.js";
+import { countOf, formatDateTime, tag } from "../layout.js";
 import { responsiveTable } from "../tables.js";
 import { currentPolicy } from "./judgment.js";
 
@@ -61,9 +61,13 @@ function whyHere(context, entry) {
     const [text, colour] = REASON_TAGS[reason];
     return html`${tag(text, colour)} `;
   });
-  const approval = entry.reasons.includes("approval")
+  let approval = entry.reasons.includes("approval")
     ? html`<br><span class="govuk-body-s">${entry.forMe ? "Waits for your approval" : `Waits for ${entry.approver ? context.staffName(entry.approver) : "another supervisor"}`}</span>`
     : "";
+  if (entry.verbal) {
+    const who = entry.forMe ? "you" : context.staffName(entry.approver) || "a supervisor";
+    approval = html`<br>${tag("Verbal approval, to confirm", "purple")}<br><span class="govuk-body-s app-queue-verbal">Agreed by ${who} by phone at ${formatDateTime(entry.verbal.agreed_at)}: ${entry.forMe ? "waits for you to confirm it" : "waits for them to confirm it"}</span>`;
+  }
   const question = entry.request?.review_kind === "ask_to_discuss" && entry.request.body
     ? html`<br><span class="govuk-body-s app-queue-question">“${snippet(entry.request.body, 120)}”</span>`
     : "";

@@ -732,7 +732,7 @@ class VisitFlow extends RecordScreen {
 
   afterRender() {
     const form = this.context.main.querySelector('form[data-form="judgment"]');
-    if (form) watchCategory(form, currentPolicy(this.data));
+    if (form) watchCategory(form, currentPolicy(this.data), this.data.reference?.urgent_contacts);
   }
 
   /** Return the answers of this visit's checklist by row (item key, and child where it is about each). */
