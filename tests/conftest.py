@@ -127,7 +127,7 @@ def quick_password_hashing() -> Iterator[None]:
     saved = passwords._hasher, passwords._DUMMY_HASH
     quick = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
     passwords._hasher = quick
-    passwords._DUMMY_HASH = quick.hash("not a real password, used to equalise timing")
+    passwords._DUMMY_HASH = None  # made again, quickly, when first needed
     yield
     passwords._hasher, passwords._DUMMY_HASH = saved
 
