@@ -14,7 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import cli, errors, pwa
 from .api import ServiceApi, hygiene, register_blueprints
-from .api.converters import UUIDConverter
+from .api.converters import LazyRule, UUIDConverter
 from .config import INSTANCE_DIR, Settings
 from .extensions import db, limiter, migrate
 from .jobs import queue as jobs_queue
@@ -24,6 +24,7 @@ from .security import headers, sessions
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app from the environment, with ``config`` overriding it (tests)."""
     app = Flask(__name__, instance_path=str(INSTANCE_DIR))
+    app.url_rule_class = LazyRule
     app.config.from_mapping(Settings().flask_config())
     app.config.update(config or {})
     logging.basicConfig(

@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, settings
@@ -28,6 +29,7 @@ from server.domain.roles import Role
 from server.extensions import db, limiter
 from server.jobs.queue import wait_for_background_jobs
 from server.persistence import Assignment, Family, Membership, Person, Team, User
+from server.security import passwords
 from server.security.passwords import hash_password
 
 # Property tests are judged by what they find, never by how fast this machine is:
@@ -113,9 +115,26 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def quick_password_hashing() -> Iterator[None]:
+    """Hash and check passwords with argon2id at its cheapest cost, in every test.
+
+    The service's cost (RFC 9106's second profile: 64 MiB, three passes) is
+    slow by design: on two busy cores each sign-in took 0.7 s, two fifths of
+    the suite's time. Passwords are still argon2id hashes, checked for real;
+    only the work factor differs, and the service's own is tested on its own.
+    """
+    saved = passwords._hasher, passwords._DUMMY_HASH
+    quick = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    passwords._hasher = quick
+    passwords._DUMMY_HASH = None  # made again, quickly, when first needed
+    yield
+    passwords._hasher, passwords._DUMMY_HASH = saved
+
+
 @pytest.fixture(scope="session")
-def password_hash() -> str:
-    """One argon2id hash for every factory user: hashing is slow by design."""
+def password_hash(quick_password_hashing: None) -> str:
+    """One argon2id hash for every factory user."""
     return hash_password(PASSWORD)
 
 

@@ -69,7 +69,14 @@ def test_pull_scale_benchmark_pulls_the_same_caseload_from_both_databases(
     server_url: str,
 ) -> None:
     figures = run_smoke("sync_pull_scale", server_url)
-    assert {"records", "pull_small_s", "pull_large_s", "ratio", "peak_rss_mb"} <= figures.keys()
+    assert {
+        "records",
+        "pull_small_s",
+        "pull_large_s",
+        "ratio",
+        "peak_rss_mb",
+        "pull_vs_raw",
+    } <= figures.keys()
     assert figures["records"] > 0
     assert figures["large_rows"] > figures["records"]
     assert figures["peak_rss_mb"] > 0

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from apispec import APISpec
-from flask_smorest import Api
+from flask_smorest import Api, Blueprint
 
 from ..errors import ErrorSchema
 from . import (
@@ -99,5 +100,16 @@ def register_blueprints(api: Api) -> None:
         colleagues.letters_blp,
     ):
         api.register_blueprint(module_blueprint)
-    for spec in records.ROUTES:
-        api.register_blueprint(records.register(blueprint, spec))
+    for record_blueprint in _record_blueprints():
+        api.register_blueprint(record_blueprint)
+
+
+@functools.cache
+def _record_blueprints() -> tuple[Blueprint, ...]:
+    """Build the blueprints of the record kinds once a process, as a module's are.
+
+    A blueprint is a recipe any number of apps may register; building one
+    describes each route's schemas, which every app made (each test makes one)
+    would otherwise pay for again.
+    """
+    return tuple(records.register(blueprint, spec) for spec in records.ROUTES)

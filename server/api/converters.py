@@ -1,11 +1,36 @@
-"""URL converters whose bad input gets a clear 400, not a bare 404."""
+"""URL rules and converters: bad input gets a clear 400, not a bare 404."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from typing import Any
 
 from werkzeug.exceptions import BadRequest
-from werkzeug.routing import BaseConverter, ValidationError
+from werkzeug.routing import BaseConverter, Rule, ValidationError
+
+
+class LazyRule(Rule):
+    """A URL rule that writes its URL builder when a URL is first built from it.
+
+    Werkzeug compiles two builder functions per rule as the rule is added;
+    with some 170 routes that was most of the time an app took to make, spent
+    again in every test and worker for routes whose URLs are seldom built
+    (the API's addresses are written by the client, not by ``url_for``).
+    Matching is unchanged: the pattern is still compiled up front.
+    """
+
+    def _compile_builder(self, append_unknown: bool = True) -> Callable[..., tuple[str, str]]:
+        compile_now = super()._compile_builder
+        attribute = "_build_unknown" if append_unknown else "_build"
+
+        def build_first(rule: Rule, **values: Any) -> tuple[str, str]:
+            builder = compile_now(append_unknown).__get__(rule, None)
+            setattr(rule, attribute, builder)
+            result: tuple[str, str] = builder(**values)
+            return result
+
+        return build_first
 
 
 class MalformedId(BadRequest):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import msgspec
 from flask import Response, g, jsonify, request
 from marshmallow import Schema, fields, validate
 
@@ -151,8 +152,10 @@ def pull(data: dict[str, Any]) -> Response:
         "remaining": page.remaining,
     }
     db.session.commit()
-    # Already in its wire shape: skip a second pass through the response schema.
-    return jsonify(body)
+    # Already in its wire shape: skip a second pass through the response schema,
+    # and encode it with msgspec, several times faster than the standard library
+    # on a page of hundreds of records (Flask's encoder also sorts every object's keys).
+    return Response(msgspec.json.encode(body), mimetype="application/json")
 
 
 def _version(record: Any) -> int | None:

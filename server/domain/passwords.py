@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-from zxcvbn import zxcvbn
-
 MIN_LENGTH = 12
 MAX_LENGTH = 256
 # zxcvbn scores 0-4; 3 means "safely unguessable: moderate protection from
@@ -25,6 +23,8 @@ def password_problems(password: str, *, user_inputs: list[str] | None = None) ->
         return [f"Password must be at least {MIN_LENGTH} characters."]
     if len(password) > MAX_LENGTH:
         return [f"Password must be {MAX_LENGTH} characters or fewer."]
+    from zxcvbn import zxcvbn  # here: its word lists take a third of a second to import
+
     result = zxcvbn(
         password[:SCORED_LENGTH], user_inputs=user_inputs or [], max_length=SCORED_LENGTH
     )

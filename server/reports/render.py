@@ -19,8 +19,6 @@ from datetime import datetime
 from typing import Any
 
 import jinja2
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 
 from ..domain.plain_dates import date_and_time
 from .definitions import definitions_for
@@ -131,6 +129,11 @@ def _sheet_title(title: str, taken: set[str]) -> str:
 
 
 def _xlsx(summary: dict[str, Any]) -> bytes:
+    # Imported here: openpyxl takes most of a second to import, which every
+    # process paid on start for the rare summary downloaded as a spreadsheet.
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
     workbook = Workbook()
     about = workbook.active
     assert about is not None

@@ -140,6 +140,34 @@ def test_openapi_description_is_public_and_lists_every_record(app, client):
     assert set(error["properties"]) >= {"code", "status", "message", "errors"}
 
 
+def test_a_second_app_routes_and_describes_the_same_records(app, database_url):
+    # The record blueprints are built once a process and registered by every app made.
+    from server import create_app
+
+    other = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url})
+    assert {rule.rule for rule in other.url_map.iter_rules()} == {
+        rule.rule for rule in app.url_map.iter_rules()
+    }
+    with other.test_request_context():
+        described = other.extensions["flask-smorest"]["apis"][""]["ext_obj"].spec.to_dict()
+    assert "/api/families/{record_id}" in described["paths"]
+
+
+def test_urls_are_built_from_the_routes_when_first_asked(app):
+    # Each rule writes its URL builder on first use; what it builds is unchanged.
+    from flask import url_for
+
+    record_id = "0b7e2c1a-8f3d-4c55-9a1e-2d6f0c9b8a71"
+    with app.test_request_context():
+        assert url_for("family.get", record_id=record_id) == f"/api/families/{record_id}"
+        assert url_for("family.get", record_id=record_id) == f"/api/families/{record_id}"
+        assert (
+            url_for("family.get", record_id=record_id, include="x")
+            == f"/api/families/{record_id}?include=x"
+        )
+        assert url_for("family.list", _external=True) == "http://localhost/api/families"
+
+
 def test_the_app_shell_and_manifest_are_served(client):
     with client.get("/") as page:
         assert page.status_code == 200 and b'rel="manifest"' in page.data
