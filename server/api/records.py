@@ -18,7 +18,7 @@ from marshmallow import Schema, fields, validate
 
 from .. import access
 from ..audit import AuditAction, record_event, record_list_read
-from ..domain.records import AMENDABLE, DELETABLE, RecordKind
+from ..domain.records import AMENDABLE, DELETABLE, SIGNED_BY_AUTHOR, RecordKind
 from ..extensions import db
 from ..persistence import (
     Membership,
@@ -253,7 +253,7 @@ def register(
             db.session.commit()
             return record
 
-    if kind in (RecordKind.NOTE, RecordKind.JUDGMENT):
+    if kind in SIGNED_BY_AUTHOR:
 
         @blp.route("/<uuid:record_id>/sign", methods=["POST"], endpoint="sign")
         @blp.response(200, Out)
@@ -306,6 +306,7 @@ def _routes() -> list[RecordRoutes]:
         Judgment,
         PlanEpisode,
         Review,
+        StrategyDiscussion,
         SupervisionDiscussion,
     )
 
@@ -381,6 +382,17 @@ def _routes() -> list[RecordRoutes]:
             "/api/plan-episodes",
             filters={"person_id": (fields.UUID(), by_column("person_id")(PlanEpisode))},
             order_by=("started_on",),
+        ),
+        RecordRoutes(
+            RecordKind.STRATEGY_DISCUSSION,
+            "/api/strategy-discussions",
+            filters={
+                "decision": (
+                    fields.String(validate=validate.Length(max=30)),
+                    by_column("decision")(StrategyDiscussion),
+                )
+            },
+            order_by=("discussed_at",),
         ),
     ]
 

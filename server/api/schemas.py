@@ -103,6 +103,12 @@ class ConferenceInviteeSchema(StrictSchema):
     role = short_text()
 
 
+class StrategyParticipantSchema(StrictSchema):
+    name = required_text()
+    role = short_text()
+    agency = code_from("strategy_agency", required=True)
+
+
 class DecisionReviewSchema(StrictSchema):
     """The worker's answers when a decision is reviewed (``review_kind`` decision_review)."""
 
@@ -204,7 +210,9 @@ WRITABLE: dict[RecordKind, dict[str, fields.Field]] = {
     },
     RecordKind.AMENDMENT: {
         "family_id": fields.UUID(dump_only=True),
-        "target_kind": choice(["note", "judgment", "review", "plan_episode"], dump_only=True),
+        "target_kind": choice(
+            ["note", "judgment", "review", "plan_episode", "strategy_discussion"], dump_only=True
+        ),
         "target_id": fields.UUID(dump_only=True),
         "reason": required_text(2000),
         "changes": fields.Dict(
@@ -323,6 +331,29 @@ WRITABLE: dict[RecordKind, dict[str, fields.Field]] = {
         "ended_on": fields.Date(allow_none=True),
         "end_reason": code_from("plan_end_reason", allow_none=True),
     },
+    RecordKind.STRATEGY_DISCUSSION: {
+        "family_id": fields.UUID(required=True),
+        "discussed_at": moment(
+            required=True, metadata={"description": "When it was held, by the worker's device"}
+        ),
+        "participants": fields.List(
+            fields.Nested(StrategyParticipantSchema),
+            required=True,
+            validate=validate.Length(min=1, max=30, error="Add at least one person who took part."),
+        ),
+        "child_ids": fields.List(
+            fields.UUID(),
+            required=True,
+            validate=validate.Length(min=1, max=30, error="Choose the children it was about."),
+            metadata={"description": "The children of the family the discussion was about"},
+        ),
+        "information_shared": required_text(20_000),
+        "decision": code_from("strategy_decision", required=True),
+        "icpc_held_on": fields.Date(
+            allow_none=True,
+            metadata={"description": "The day the initial child protection conference was held"},
+        ),
+    },
 }
 
 # When the worker wrote and signed the record by their device's clock; null when
@@ -387,6 +418,18 @@ SERVER_SET: dict[RecordKind, dict[str, fields.Field]] = {
     },
     RecordKind.SUPERVISION_SESSION: {
         "team_id": fields.UUID(),
+    },
+    RecordKind.STRATEGY_DISCUSSION: {
+        "state": fields.String(),
+        "signed_at": fields.AwareDateTime(allow_none=True),
+        **DEVICE_TIMES,
+        "s47_started_on": fields.Date(
+            allow_none=True, metadata={"description": "The day a section 47 enquiry started"}
+        ),
+        "icpc_due_on": fields.Date(
+            allow_none=True,
+            metadata={"description": "The last day the initial child protection conference is due"},
+        ),
     },
 }
 

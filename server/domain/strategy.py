@@ -15,7 +15,7 @@ Pure rules: no web, database or queue library.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 
 from .timescales import Timeliness, icpc_due, timeliness
@@ -45,8 +45,8 @@ class Agency(StrEnum):
 STARTS_S47 = frozenset(
     {Decision.JOINT_S47, Decision.SINGLE_AGENCY_S47, Decision.IMMEDIATE_PROTECTION}
 )
-# Fields of a signed strategy discussion that may still be set: when the ICPC was held.
-AFTER_SIGNING = frozenset({"icpc_held_on"})
+# How far ahead of the server's clock a device's clock may run before a time is refused.
+DEVICE_SLACK = timedelta(hours=1)
 
 
 def starts_s47(decision: str | None) -> bool:

@@ -22,6 +22,7 @@ from .case import (
     RecordHistory,
     Relationship,
     Review,
+    StrategyDiscussion,
     SupervisionDiscussion,
     SupervisionSession,
 )
@@ -71,6 +72,7 @@ __all__ = [
     "Review",
     "ServiceSummary",
     "StatutoryReminder",
+    "StrategyDiscussion",
     "SubjectAccessExport",
     "Suggestion",
     "SupervisionDiscussion",

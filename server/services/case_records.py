@@ -7,7 +7,7 @@ however a record arrives. Each kind's own checks live in ``RULES``.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
@@ -20,7 +20,14 @@ from sync.merge import MERGE_RULES, MergeRule, merge_fields
 
 from .. import access, clock
 from ..audit import AuditAction, record_event
-from ..domain import decision_reviews, group_supervision, lights, plans, supervision_queue
+from ..domain import (
+    decision_reviews,
+    group_supervision,
+    lights,
+    plans,
+    strategy,
+    supervision_queue,
+)
 from ..domain.decision_reviews import WorkerReviewKind
 from ..domain.errors import (
     Forbidden,
@@ -34,6 +41,7 @@ from ..domain.errors import (
 from ..domain.handover import ensure_handover_recorded
 from ..domain.records import (
     DEVICE_TIMED,
+    SIGNED_BY_AUTHOR,
     RecordKind,
     SignState,
     ensure_amendable,
@@ -254,7 +262,7 @@ def update(
     changes: Mapping[str, Any],
 ) -> CaseRecord:
     """Apply changed fields to a record last read at ``base_version``; refuse if it moved on."""
-    record = _editable(actor, kind, record_id)
+    record = _editable(actor, kind, record_id, changes)
     if base_version != record.version:
         raise VersionConflict(
             errors=field_errors(base_version=f"The record is now at version {record.version}.")
@@ -276,7 +284,7 @@ def merge_update(
     ``base_version`` apply quietly; a field both changed takes the device's
     value (the later push wins) and the server's value is kept in history.
     """
-    record = _editable(actor, kind, record_id)
+    record = _editable(actor, kind, record_id, changes)
     if MERGE_RULES[kind.value] is MergeRule.APPEND_ONLY:
         raise RuleBroken(f"A {kind.value} cannot be changed once made.")
     if base_version > record.version:
@@ -290,10 +298,12 @@ def merge_update(
     return record, outcome.overwritten
 
 
-def _editable(actor: User, kind: RecordKind, record_id: uuid.UUID) -> CaseRecord:
+def _editable(
+    actor: User, kind: RecordKind, record_id: uuid.UUID, changing: Iterable[str] = ()
+) -> CaseRecord:
     record = _visible(kind, actor, record_id, for_update=True)
     _require(actor, Action.WRITE_CASE)
-    ensure_editable(kind, record.sign_state)
+    ensure_editable(kind, record.sign_state, changing)
     return record
 
 
@@ -366,8 +376,8 @@ def sign(
     """
     record = _visible(kind, actor, record_id, for_update=True)
     _require(actor, Action.WRITE_CASE)
-    if kind not in (RecordKind.NOTE, RecordKind.JUDGMENT):
-        raise RuleBroken("Only notes and judgments are signed.")
+    if kind not in SIGNED_BY_AUTHOR:
+        raise RuleBroken("Only notes, decisions and strategy discussions are signed.")
     ensure_editable(kind, record.sign_state)
     if record.created_by_id != actor.id:
         raise Forbidden("Only the author can sign this.")
@@ -401,6 +411,7 @@ AMENDABLE_FIELDS = {
     ),
     RecordKind.REVIEW: frozenset({"body"}),
     RecordKind.PLAN_EPISODE: plans.AMENDABLE,
+    RecordKind.STRATEGY_DISCUSSION: frozenset({"information_shared"}),
 }
 
 
@@ -685,11 +696,16 @@ def _set_timeliness(values: dict[str, Any], due_on: date | None) -> None:
 
 def _checklist_children(family_id: uuid.UUID, child_ids: list[uuid.UUID]) -> list[str]:
     """Return the children a checklist asks about, as stored, after checking each is one."""
+    return _children_of(family_id, child_ids, "This child is already on the checklist.")
+
+
+def _children_of(family_id: uuid.UUID, child_ids: list[uuid.UUID], twice: str) -> list[str]:
+    """Return children of the family as stored (text ids), after checking each is one."""
     errors: dict[str, list[str]] = {}
     for index, child_id in enumerate(child_ids):
         field = f"child_ids.{index}"
         if child_id in child_ids[:index]:
-            errors[field] = ["This child is already on the checklist."]
+            errors[field] = [twice]
         elif child_id not in lookups().family_members(family_id):
             errors[field] = ["This child is not in the family."]
         elif not getattr(_person_record(child_id), "is_child", False):
@@ -1162,6 +1178,43 @@ def _discussion_before_delete(actor: User, discussion: Any, _values: dict[str, A
     group_supervision.ensure_team_supervisor(actor.role, actor.team_id, session.team_id)
 
 
+def _strategy_rules(actor: User, record: Any, values: dict[str, Any]) -> None:
+    """Check a strategy discussion and work out its section 47 enquiry's dates.
+
+    The children must be children of the family; a joint enquiry needs the
+    police in the discussion; the ICPC can only be recorded for an enquiry,
+    and not before the discussion. The enquiry starts on the discussion's day
+    (in London) and its ICPC is due 15 working days later.
+    """
+    if record is None:
+        values["child_ids"] = _children_of(
+            values["family_id"], values["child_ids"], "This child is already chosen."
+        )
+
+    def now(name: str) -> Any:
+        return values[name] if name in values else getattr(record, name, None)
+
+    decision, discussed_at = now("decision"), now("discussed_at")
+    errors: dict[str, str] = {}
+    if "discussed_at" in values and discussed_at > clock.now() + strategy.DEVICE_SLACK:
+        errors["discussed_at"] = "The discussion cannot be in the future."
+    participants = now("participants") or []
+    if decision == strategy.Decision.JOINT_S47 and not any(
+        person.get("agency") == strategy.Agency.POLICE for person in participants
+    ):
+        errors["participants"] = "A joint enquiry with the police needs the police taking part."
+    discussed_on = clock.council_date(discussed_at)
+    problem = strategy.check_icpc_held(discussed_on, now("icpc_held_on"), decision)
+    if problem is not None and ("icpc_held_on" in values or "decision" in values):
+        errors["icpc_held_on"] = problem
+    if errors:
+        raise InvalidInput(errors=field_errors(**errors))
+    if record is None or "decision" in values or "discussed_at" in values:
+        started = discussed_on if strategy.starts_s47(decision) else None
+        values["s47_started_on"] = started
+        values["icpc_due_on"] = strategy.icpc_due(started) if started else None
+
+
 RULES: dict[RecordKind, KindRules] = {
     RecordKind.FAMILY: KindRules(
         before_create=_family_before_create,
@@ -1206,6 +1259,9 @@ RULES: dict[RecordKind, KindRules] = {
     ),
     RecordKind.PLAN_EPISODE: KindRules(
         before_create=_plan_episode_before_create, before_update=_plan_episode_before_update
+    ),
+    RecordKind.STRATEGY_DISCUSSION: KindRules(
+        before_create=_strategy_rules, before_update=_strategy_rules
     ),
     RecordKind.SUPERVISION_DISCUSSION: KindRules(
         before_create=_discussion_before_create,
