@@ -51,6 +51,7 @@ from ..persistence import (
     RecordHistory,
     Relationship,
     Review,
+    StrategyDiscussion,
     SubjectAccessExport,
     SupervisionDiscussion,
     User,
@@ -106,6 +107,7 @@ CASE_KINDS = (
     "conference",
     "plan_action",
     "supervision_discussion",
+    "strategy_discussion",
 )
 KINDS = (*CASE_KINDS, "record_history", "audit_event", "staff")
 RULE = (
@@ -120,6 +122,7 @@ RULE = (
     "them, and every conference of a family where they are a child; plan actions of included "
     "conferences or that mention them; group supervision discussions of their families that "
     "produced an included judgment or whose questions, answers or actions mention them; "
+    "strategy discussions about them as a child, or whose information shared mentions them; "
     "deleted records too; the change history of every "
     "included record; the audit events of every included record, and the list events of "
     "their families."
@@ -269,6 +272,14 @@ def collect(person_id: uuid.UUID) -> SubjectRecords:
             if review.target_id in note_or_judgment or mentions(pattern, review.body)
         ),
     )
+    found.add(
+        "strategy_discussion",
+        (
+            discussion
+            for discussion in _of_families(StrategyDiscussion, family_ids)
+            if subject in discussion.child_ids or mentions(pattern, discussion.information_shared)
+        ),
+    )
     _add_amendments(found, family_ids, pattern)
     child_of = {m.family_id for m in memberships if person.is_child}
     found.add(
@@ -329,7 +340,7 @@ def collect(person_id: uuid.UUID) -> SubjectRecords:
 
 def _add_amendments(found: SubjectRecords, family_ids: set[uuid.UUID], pattern: Any) -> None:
     """Add amendments of included records, and those that mention the person with their target."""
-    included = found.ids("note", "judgment", "review", "plan_episode")
+    included = found.ids("note", "judgment", "review", "plan_episode", "strategy_discussion")
     amendments = [
         amendment
         for amendment in _of_families(Amendment, family_ids)
@@ -342,6 +353,7 @@ def _add_amendments(found: SubjectRecords, family_ids: set[uuid.UUID], pattern: 
         "judgment": Judgment,
         "review": Review,
         "plan_episode": PlanEpisode,
+        "strategy_discussion": StrategyDiscussion,
     }
     for amendment in amendments:
         model = targets.get(amendment.target_kind)

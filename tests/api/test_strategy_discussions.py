@@ -303,3 +303,22 @@ def test_the_database_itself_refuses_changing_a_signed_discussion(amara, okoro, 
         with pytest.raises(sa.exc.DBAPIError, match="signed strategy_discussion"):
             db.session.execute(held.values(information_shared="Rewritten"))
         db.session.rollback()
+
+
+def test_the_childs_subject_access_bundle_holds_the_discussion_and_its_correction(
+    amara, okoro, app
+):
+    from server.services.subject_access import collect
+
+    made = created(amara.post("/api/strategy-discussions", json=discussion(okoro)))
+    amara.post(f"/api/strategy-discussions/{made['id']}/sign")
+    amara.post(
+        f"/api/strategy-discussions/{made['id']}/amendments",
+        json={"reason": "Wrong arm", "changes": {"information_shared": "A bruise on his leg."}},
+    )
+    with app.app_context():
+        for_sam = collect(uuid.UUID(okoro["Sam"]))
+        assert [str(d.id) for d in for_sam.records["strategy_discussion"]] == [made["id"]]
+        assert [a.target_id for a in for_sam.records["amendment"]] == [uuid.UUID(made["id"])]
+        # Alex is not a child it was about, nor named in what was shared.
+        assert collect(uuid.UUID(okoro["Alex"])).records.get("strategy_discussion", []) == []
