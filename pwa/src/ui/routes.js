@@ -11,6 +11,7 @@ import { noteView } from "./views/note.js";
 import { judgmentView } from "./views/judgment.js";
 import { logDecisionView } from "./views/log-decision.js";
 import { conferenceView } from "./views/conference.js";
+import { strategyView } from "./views/strategy.js";
 import { reviewsView } from "./views/reviews.js";
 import { inboxView } from "./views/inbox.js";
 import { syncView } from "./views/sync.js";
@@ -49,6 +50,7 @@ export const routes = [
   route(`#/family/${ID}/visit(?:/${ID})?`, visitView),
   route(`#/family/${ID}/conference(?:/${ID})?`, conferenceView),
   route(`#/family/${ID}/handover`, handoverView),
+  route(`#/family/${ID}/strategy(?:/${ID})?`, strategyView),
   route(`#/family/${ID}/judgment(?:/${ID})?`, logDecisionView),
   route(`#/family/${ID}/child/${ID}/plan`, planView),
   route(`#/family/${ID}/child/${ID}/plan/${ID}/correct`, planCorrectionView),

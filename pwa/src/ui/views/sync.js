@@ -24,6 +24,7 @@ const ENTITY_NAMES = {
   supervision_session: ["group supervision session", "group supervision sessions"],
   supervision_discussion: ["group supervision discussion", "group supervision discussions"],
   plan_episode: ["child's plan", "children's plans"],
+  strategy_discussion: ["strategy discussion", "strategy discussions"],
 };
 
 function entityName(entity) {
