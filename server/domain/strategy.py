@@ -15,7 +15,7 @@ Pure rules: no web, database or queue library.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 
 from .timescales import Timeliness, icpc_due, timeliness
@@ -45,6 +45,8 @@ class Agency(StrEnum):
 STARTS_S47 = frozenset(
     {Decision.JOINT_S47, Decision.SINGLE_AGENCY_S47, Decision.IMMEDIATE_PROTECTION}
 )
+# The earliest discussion the service records (the council's records begin later).
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 # How far ahead of the server's clock a device's clock may run before a time is refused.
 DEVICE_SLACK = timedelta(hours=1)
 
@@ -73,7 +75,9 @@ def icpc_state(discussed_on: date, held_on: date | None, today: date) -> IcpcSta
     return IcpcState(due_on=due, held_on=held_on, timeliness=timeliness(due, held_on, today))
 
 
-def check_icpc_held(discussed_on: date, held_on: date | None, decision: str | None) -> str | None:
+def check_icpc_held(
+    discussed_on: date, held_on: date | None, decision: str | None, today: date
+) -> str | None:
     """Return why an ICPC date cannot be recorded, or None when it can."""
     if held_on is None:
         return None
@@ -81,4 +85,6 @@ def check_icpc_held(discussed_on: date, held_on: date | None, decision: str | No
         return "Only a section 47 enquiry leads to an initial child protection conference."
     if held_on < discussed_on:
         return "The conference cannot be before the strategy discussion."
+    if held_on > today + timedelta(days=1):  # a day's grace for a device's clock
+        return "The conference cannot be in the future."
     return None

@@ -1198,13 +1198,18 @@ def _strategy_rules(actor: User, record: Any, values: dict[str, Any]) -> None:
     errors: dict[str, str] = {}
     if "discussed_at" in values and discussed_at > clock.now() + strategy.DEVICE_SLACK:
         errors["discussed_at"] = "The discussion cannot be in the future."
+    if "discussed_at" in values and discussed_at < strategy.EARLIEST:
+        # Also keeps the London date and the working-day count in range.
+        raise InvalidInput(errors=field_errors(discussed_at="Enter a date from the year 2000 on."))
     participants = now("participants") or []
     if decision == strategy.Decision.JOINT_S47 and not any(
         person.get("agency") == strategy.Agency.POLICE for person in participants
     ):
         errors["participants"] = "A joint enquiry with the police needs the police taking part."
     discussed_on = clock.council_date(discussed_at)
-    problem = strategy.check_icpc_held(discussed_on, now("icpc_held_on"), decision)
+    problem = strategy.check_icpc_held(
+        discussed_on, now("icpc_held_on"), decision, clock.council_date(clock.now())
+    )
     if problem is not None and ("icpc_held_on" in values or "decision" in values):
         errors["icpc_held_on"] = problem
     if errors:

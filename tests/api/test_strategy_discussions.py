@@ -107,6 +107,7 @@ def test_a_change_of_decision_while_a_draft_moves_the_dates(amara, okoro):
         ({"participants": [{"role": "Police", "agency": "police"}]}, "participants", "required"),
         ({"information_shared": ""}, "information_shared", "Length must be between 1"),
         ({"discussed_at": "2026-03-02T10:00:00"}, "discussed_at", "Not a valid aware datetime"),
+        ({"discussed_at": "0001-01-01T00:00:00+00:00"}, "discussed_at", "from the year 2000"),
     ],
 )
 def test_bad_input_is_refused_with_a_message_on_its_field(amara, okoro, change, field, message):
@@ -175,9 +176,10 @@ def test_only_the_familys_team_sees_or_records_its_discussions(
 
 
 def test_signed_it_is_frozen_but_for_the_icpc_which_is_checked(make_client, okoro, app):
-    clock.freeze(datetime(2026, 3, 2, 15, tzinfo=UTC))
+    clock.freeze(datetime(2026, 3, 20, 15, tzinfo=UTC))
     amara = make_client("amara")
-    made = created(amara.post("/api/strategy-discussions", json=discussion(okoro)))
+    held_on_2_march = discussion(okoro, discussed_at="2026-03-02T15:00:00+00:00")
+    made = created(amara.post("/api/strategy-discussions", json=held_on_2_march))
     signed = amara.post(f"/api/strategy-discussions/{made['id']}/sign")
     assert signed.status_code == 200 and signed.json["state"] == "signed"
     url = f"/api/strategy-discussions/{made['id']}"
@@ -194,6 +196,8 @@ def test_signed_it_is_frozen_but_for_the_icpc_which_is_checked(make_client, okor
     assert early.json["errors"] == {
         "icpc_held_on": ["The conference cannot be before the strategy discussion."]
     }
+    ahead = amara.patch(url, json={"base_version": 2, "icpc_held_on": "9999-12-31"})
+    assert ahead.json["errors"] == {"icpc_held_on": ["The conference cannot be in the future."]}
     held = amara.patch(url, json={"base_version": 2, "icpc_held_on": "2026-03-20"})
     assert held.status_code == 200, held.json
     assert (held.json["icpc_held_on"], held.json["icpc_due_on"]) == ("2026-03-20", "2026-03-23")
