@@ -254,7 +254,11 @@ def test_a_discussion_made_offline_syncs_with_its_device_times(app, okoro):
     # What a court reads: when the worker wrote and signed it, by their device.
     assert datetime.fromisoformat(synced["device_written_at"]) == written
     assert datetime.fromisoformat(synced["device_signed_at"]) == signed_at
-    # The ICPC, held weeks later, still syncs onto the signed record.
+    # The ICPC, held weeks later, still syncs onto the signed record (the worker
+    # signs in again by then).
+    clock.freeze(datetime(2027, 1, 11, 17, tzinfo=UTC))
+    phone = device(app, "amara")
+    phone.pull()
     phone.update("strategy_discussion", made, {"icpc_held_on": "2027-01-11"})
     [held] = phone.push()
     assert held["status"] == "applied", held
