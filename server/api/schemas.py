@@ -339,13 +339,14 @@ WRITABLE: dict[RecordKind, dict[str, fields.Field]] = {
         "participants": fields.List(
             fields.Nested(StrategyParticipantSchema),
             required=True,
-            validate=validate.Length(min=1, max=30, error="Add at least one person who took part."),
+            validate=validate.Length(max=30),
+            metadata={"description": "At least one: who took part, by agency"},
         ),
         "child_ids": fields.List(
             fields.UUID(),
             required=True,
-            validate=validate.Length(min=1, max=30, error="Choose the children it was about."),
-            metadata={"description": "The children of the family the discussion was about"},
+            validate=validate.Length(max=30),
+            metadata={"description": "At least one: the children of the family it was about"},
         ),
         "information_shared": required_text(20_000),
         "decision": code_from("strategy_decision", required=True),

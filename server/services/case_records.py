@@ -1196,14 +1196,20 @@ def _strategy_rules(actor: User, record: Any, values: dict[str, Any]) -> None:
 
     decision, discussed_at = now("decision"), now("discussed_at")
     errors: dict[str, str] = {}
+    if not now("participants"):
+        errors["participants"] = "Add at least one person who took part."
+    if not now("child_ids"):
+        errors["child_ids"] = "Choose the children it was about."
     if "discussed_at" in values and discussed_at > clock.now() + strategy.DEVICE_SLACK:
         errors["discussed_at"] = "The discussion cannot be in the future."
     if "discussed_at" in values and discussed_at < strategy.EARLIEST:
         # Also keeps the London date and the working-day count in range.
         raise InvalidInput(errors=field_errors(discussed_at="Enter a date from the year 2000 on."))
     participants = now("participants") or []
-    if decision == strategy.Decision.JOINT_S47 and not any(
-        person.get("agency") == strategy.Agency.POLICE for person in participants
+    if (
+        participants
+        and decision == strategy.Decision.JOINT_S47
+        and not any(person.get("agency") == strategy.Agency.POLICE for person in participants)
     ):
         errors["participants"] = "A joint enquiry with the police needs the police taking part."
     discussed_on = clock.council_date(discussed_at)
