@@ -29,6 +29,8 @@ from .domain.timescales import (
     add_months,
     asked_of_each_child,
     child_visit_due,
+    icpc_due,
+    is_working_day,
     timeliness,
 )
 from .extensions import db
@@ -56,6 +58,7 @@ from .persistence import (
     PlanEpisode,
     Relationship,
     Review,
+    StrategyDiscussion,
     Suggestion,
     SupervisionDiscussion,
     SupervisionSession,
@@ -1358,6 +1361,25 @@ CONFERENCE_OUTCOMES = [
 ]
 ADVOCATES = _names("Jess Ormerod, Tariq Halloran, Grace Oyelaran, Ben Ashdown, Leila Fenwick")
 
+# The partner agencies' people at strategy discussions (surnames no family has).
+STRATEGY_POLICE = _names("DC Sarah Thornbury, DC Ian Ashcombe, DS Mel Kelsall, DC Owen Penhaligon")
+STRATEGY_HEALTH = _names("Ruth Wetherby, Kate Marchbank, Lorna Oakhurst")
+STRATEGY_EDUCATION = _names("Paul Ridlington, Nadia Stavely, Simon Cranmore")
+# What was shared: the worry that led to the discussion, as the minutes put it.
+STRATEGY_INFORMATION = [
+    "{child} told a teacher at {school} that an adult at home hit them with a belt; "
+    "the school nurse saw marks on {child}'s back. Police know the household from a "
+    "domestic abuse call-out last year. Health: {child} missed two appointments.",
+    "{child} arrived at {school} hungry and in the same clothes for a week; staff found "
+    "{child} taking food from other children's bags. The health visitor has worried about "
+    "the home's condition since the spring. No police involvement.",
+    "Police were called to the home at night: shouting, a window broken. {child} was in the "
+    "house and told officers they hide upstairs when it starts. {school} reports {child} "
+    "is withdrawn and often late.",
+    "{child} has a bruise on the cheek that they could not explain; the GP referred. "
+    "The family's account changed between the GP and the school. Police have no record.",
+]
+
 SUGGESTIONS = [
     (
         "Start notes with the child's own words",
@@ -1520,6 +1542,15 @@ def _weekday(day: date) -> date:
 def _weekday_before(day: date) -> date:
     """Return the day, or the Friday before it if it falls at a weekend."""
     return day - timedelta(days=day.weekday() - 4) if day.weekday() >= 5 else day
+
+
+def _working_days_before(day: date, count: int) -> date:
+    """Return the working day ``count`` working days before ``day``."""
+    while count:
+        day -= timedelta(days=1)
+        if is_working_day(day):
+            count -= 1
+    return day
 
 
 def _at(day: date, hour: int, minute: int = 0) -> datetime:
@@ -1953,6 +1984,10 @@ class _Council:
         self.rng = random.Random(seed)  # noqa: S311  (synthetic data, not secrets)
         # Its own stream, so the rest of the council is the same whatever it draws.
         self.signal = random.Random(seed + 1)  # noqa: S311  (synthetic data, not secrets)
+        # Strategy discussions draw from their own stream for the same reason.
+        self.strategy_rng = random.Random(seed + 47)  # noqa: S311  (synthetic data, not secrets)
+        # Shown once each: an enquiry whose ICPC is due soon, and one that ended in no action.
+        self.strategy_examples = {"icpc_due_soon": 1, "no_further_action": 1}
         self.staff = staff
         self.today = today
         # Everything happened before today began, so nothing is in the future.
@@ -2151,6 +2186,7 @@ class _Council:
             SupervisionDiscussion,
             ChronologyEntry,
             CaseSummary,
+            StrategyDiscussion,
         ):
             column = dated.get(model, "created_at")
             self.rows[model] = [
@@ -2480,6 +2516,7 @@ class _Council:
         self.plan(household)
         self.leave_a_gap(household, worker)
         self.episodes(household)
+        self.strategy_discussion(household)
         if rng.random() < 0.12 or index == 1:
             self.conference(household)
         self.work(household)
@@ -3085,6 +3122,85 @@ class _Council:
             )["id"]
         if h.foster_carers:
             self.placement(h, running)
+
+    def strategy_discussion(self, h: Household) -> None:
+        """Record the strategy discussion behind a child protection plan, and two others.
+
+        A child protection plan began at an initial child protection conference
+        (ICPC), held within 15 working days of the strategy discussion that
+        started the section 47 enquiry. One child in need family has an enquiry
+        whose ICPC is due soon (the team view shows it); one early help family's
+        discussion ended in no further action.
+        """
+        rng = self.strategy_rng
+        if h.level == "child_protection" and h.plan_start is not None:
+            held = h.plan_start
+            day = _working_days_before(held, rng.randint(6, 13))
+            if day < h.opened or day >= held:
+                return
+            decision = "single_agency_s47" if h.cp_category == "NEG" else "joint_s47"
+        elif h.level == "child_in_need" and self.strategy_examples["icpc_due_soon"]:
+            held, decision = None, "joint_s47"
+            day = _working_days_before(self.today, 5)
+            if day < h.opened:
+                return
+            self.strategy_examples["icpc_due_soon"] -= 1
+        elif h.level == "early_help" and self.strategy_examples["no_further_action"]:
+            held, decision = None, "no_further_action"
+            day = _weekday(h.opened + timedelta(days=rng.randint(10, 40)))
+            if day >= self.today:
+                return
+            self.strategy_examples["no_further_action"] -= 1
+        else:
+            return
+        worker = h.worker_on(day)
+        children = [child for child in h.children if child.born <= day] or h.children[:1]
+        child = children[0]
+        at = _at(day, rng.randint(9, 15), rng.choice((0, 15, 30, 45)))
+        participants = [
+            {
+                "name": worker.name,
+                "role": "Allocated social worker",
+                "agency": "childrens_social_care",
+            },
+            {
+                "name": rng.choice(STRATEGY_POLICE),
+                "role": "Child abuse investigation team",
+                "agency": "police",
+            },
+            {
+                "name": rng.choice(STRATEGY_HEALTH),
+                "role": "Health visitor" if _age(child.born, day) < 5 else "School nurse",
+                "agency": "health",
+            },
+        ]
+        if _age(child.born, day) >= 4:
+            participants.append(
+                {
+                    "name": rng.choice(STRATEGY_EDUCATION),
+                    "role": f"Designated safeguarding lead, {h.school}",
+                    "agency": "education",
+                }
+            )
+        shared = rng.choice(STRATEGY_INFORMATION).format(child=child.called, school=h.school)
+        started = day if decision != "no_further_action" else None
+        signed = at + timedelta(minutes=rng.randint(40, 120))
+        self.record(
+            StrategyDiscussion,
+            signed,
+            worker,
+            family_id=h.id,
+            discussed_at=at,
+            participants=participants,
+            child_ids=[str(c.id) for c in children],
+            information_shared=shared,
+            decision=decision,
+            s47_started_on=started,
+            icpc_due_on=icpc_due(started) if started else None,
+            icpc_held_on=held,
+            state="signed",
+            signed_at=signed,
+        )
 
     def leave_a_gap(self, h: Household, worker: Worker) -> None:
         """Leave one of the council's few statutory gaps in this family, if it has one to leave."""
@@ -4354,6 +4470,7 @@ INSERT_ORDER: list[tuple[type[Any], str]] = [
     (CaseSummary, "case_summaries"),
     (CaseEpisode, "case_episodes"),
     (FamilyTransfer, "family_transfers"),
+    (StrategyDiscussion, "strategy_discussions"),
     (Suggestion, "suggestions"),
     (Consultation, "consultations"),
     (ConsultationReply, "consultation_replies"),

@@ -49,6 +49,8 @@ MERGE_RULES: dict[str, MergeRule] = {
     "case_summary": MergeRule.APPEND_ONLY,
     "note": MergeRule.SIGNED_IMMUTABLE,
     "judgment": MergeRule.SIGNED_IMMUTABLE,
+    # Frozen once signed, but for the day its ICPC was held (domain.records.SET_AFTER_SIGNING).
+    "strategy_discussion": MergeRule.SIGNED_IMMUTABLE,
     "review": MergeRule.APPEND_ONLY,
     "amendment": MergeRule.APPEND_ONLY,
 }

@@ -41,6 +41,7 @@ from server.persistence import (
     Relationship,
     Review,
     ServiceSummary,
+    StrategyDiscussion,
     Suggestion,
     SupervisionDiscussion,
     SupervisionSession,
@@ -83,6 +84,7 @@ COUNTED = {
     "supervision_discussions": SupervisionDiscussion,
     "case_episodes": CaseEpisode,
     "family_transfers": FamilyTransfer,
+    "strategy_discussions": StrategyDiscussion,
 }
 
 
@@ -775,3 +777,50 @@ def test_our_work_ends_in_each_way_the_app_knows(make_run_rows):
     assert earlier["closed_on"] < reopened["opened_on"] and reopened["reopen_reason"]
     [transfer] = make_run_rows[FamilyTransfer]
     assert transfer["accepted_at"] is None and transfer["handover_note"]
+
+
+def test_strategy_discussions_lead_to_the_plans_the_children_are_on(make_run_rows):
+    """Each child protection plan began at an ICPC held in time after a strategy discussion.
+
+    One child in need family has an enquiry whose ICPC is due soon (not yet late),
+    and one early help family's discussion ended in no further action.
+    """
+    from server.domain.strategy import starts_s47
+    from server.domain.timescales import icpc_due
+
+    today = demo.clock.today()
+    episodes: dict[uuid.UUID, list[dict[str, Any]]] = defaultdict(list)
+    for episode in make_run_rows[PlanEpisode]:
+        episodes[episode["family_id"]].append(episode)
+    kinds: Counter[str] = Counter()
+    for discussion in make_run_rows[StrategyDiscussion]:
+        day = demo.clock.council_date(discussion["discussed_at"])
+        assert discussion["state"] == "signed"
+        assert discussion["child_ids"] and discussion["participants"]
+        assert {p["agency"] for p in discussion["participants"]} <= set(codes("strategy_agency"))
+        family_episodes = episodes[discussion["family_id"]]
+        plans = {e["plan_type"] for e in family_episodes if e["ended_on"] is None}
+        if not starts_s47(discussion["decision"]):
+            assert discussion["icpc_due_on"] is None and discussion["icpc_held_on"] is None
+            kinds["no_enquiry"] += 1
+            continue
+        assert discussion["s47_started_on"] == day
+        assert discussion["icpc_due_on"] == icpc_due(day)
+        held = discussion["icpc_held_on"]
+        if held is None:
+            # The ICPC is still to come, and not late.
+            assert day < today <= discussion["icpc_due_on"]
+            assert "child_protection" not in plans
+            kinds["icpc_due"] += 1
+            continue
+        assert day < held <= discussion["icpc_due_on"]
+        # The child protection plan of each child began at the conference.
+        starts = {
+            str(e["person_id"]): e["started_on"]
+            for e in family_episodes
+            if e["plan_type"] == "child_protection"
+        }
+        assert set(discussion["child_ids"]) <= set(starts)
+        assert {starts[child] for child in discussion["child_ids"]} == {held}
+        kinds["icpc_held"] += 1
+    assert kinds["icpc_held"] >= 3 and kinds["icpc_due"] == 1 and kinds["no_enquiry"] == 1

@@ -7,6 +7,7 @@ import {
   childVisitDue,
   countedVisitDays,
   formatDate,
+  icpcDue,
   isWorkingDay,
   nextVisitDue,
   parseDate,
@@ -49,6 +50,13 @@ describe("statutory timescales", () => {
   it("adds days, weeks and working days as the server does", () => {
     for (const c of cases.intervals) {
       expect(formatDate(addInterval(parseDate(c.start), { count: c.count, unit: c.unit }))).toBe(c.result);
+    }
+  });
+
+  it("finds the day an initial child protection conference is due as the server does", () => {
+    expect(cases.icpc_due.length).toBeGreaterThanOrEqual(8);
+    for (const c of cases.icpc_due) {
+      expect(formatDate(icpcDue(parseDate(c.discussed_on))), c.why).toBe(c.result);
     }
   });
 

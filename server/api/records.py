@@ -18,7 +18,7 @@ from marshmallow import Schema, fields, validate
 
 from .. import access
 from ..audit import AuditAction, record_event, record_list_read
-from ..domain.records import AMENDABLE, DELETABLE, RecordKind
+from ..domain.records import AMENDABLE, DELETABLE, SIGNED_BY_AUTHOR, RecordKind
 from ..extensions import db
 from ..persistence import (
     Membership,
@@ -249,7 +249,7 @@ def register(
             db.session.commit()
             return record
 
-    if kind in (RecordKind.NOTE, RecordKind.JUDGMENT):
+    if kind in SIGNED_BY_AUTHOR:
 
         @blp.route("/<uuid:record_id>/sign", methods=["POST"], endpoint="sign")
         @blp.response(200, Out)
@@ -302,6 +302,7 @@ def _routes() -> list[RecordRoutes]:
         Judgment,
         PlanEpisode,
         Review,
+        StrategyDiscussion,
         SupervisionDiscussion,
     )
 
@@ -383,6 +384,17 @@ def _routes() -> list[RecordRoutes]:
         ),
         # Each save of the story so far is a new version: never changed, never deleted.
         RecordRoutes(RecordKind.CASE_SUMMARY, "/api/case-summaries", updatable=False),
+        RecordRoutes(
+            RecordKind.STRATEGY_DISCUSSION,
+            "/api/strategy-discussions",
+            filters={
+                "decision": (
+                    fields.String(validate=validate.Length(max=30)),
+                    by_column("decision")(StrategyDiscussion),
+                )
+            },
+            order_by=("discussed_at",),
+        ),
     ]
 
 

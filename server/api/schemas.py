@@ -138,6 +138,12 @@ class EndingSchema(StrictSchema):
     handover_note = long_text(allow_none=True)
 
 
+class StrategyParticipantSchema(StrictSchema):
+    name = required_text()
+    role = short_text()
+    agency = code_from("strategy_agency", required=True)
+
+
 class DecisionReviewSchema(StrictSchema):
     """The worker's answers when a decision is reviewed (``review_kind`` decision_review)."""
 
@@ -238,7 +244,9 @@ WRITABLE: dict[RecordKind, dict[str, fields.Field]] = {
     },
     RecordKind.AMENDMENT: {
         "family_id": fields.UUID(dump_only=True),
-        "target_kind": choice(["note", "judgment", "review", "plan_episode"], dump_only=True),
+        "target_kind": choice(
+            ["note", "judgment", "review", "plan_episode", "strategy_discussion"], dump_only=True
+        ),
         "target_id": fields.UUID(dump_only=True),
         "reason": required_text(2000),
         "changes": fields.Dict(
@@ -390,6 +398,30 @@ WRITABLE: dict[RecordKind, dict[str, fields.Field]] = {
             allow_none=True, metadata={"description": "The version this one follows"}
         ),
     },
+    RecordKind.STRATEGY_DISCUSSION: {
+        "family_id": fields.UUID(required=True),
+        "discussed_at": moment(
+            required=True, metadata={"description": "When it was held, by the worker's device"}
+        ),
+        "participants": fields.List(
+            fields.Nested(StrategyParticipantSchema),
+            required=True,
+            validate=validate.Length(max=30),
+            metadata={"description": "At least one: who took part, by agency"},
+        ),
+        "child_ids": fields.List(
+            fields.UUID(),
+            required=True,
+            validate=validate.Length(max=30),
+            metadata={"description": "At least one: the children of the family it was about"},
+        ),
+        "information_shared": required_text(20_000),
+        "decision": code_from("strategy_decision", required=True),
+        "icpc_held_on": fields.Date(
+            allow_none=True,
+            metadata={"description": "The day the initial child protection conference was held"},
+        ),
+    },
 }
 
 # When the worker wrote and signed the record by their device's clock; null when
@@ -464,6 +496,18 @@ SERVER_SET: dict[RecordKind, dict[str, fields.Field]] = {
     },
     RecordKind.CASE_SUMMARY: {
         "device_written_at": fields.AwareDateTime(allow_none=True),
+    },
+    RecordKind.STRATEGY_DISCUSSION: {
+        "state": fields.String(),
+        "signed_at": fields.AwareDateTime(allow_none=True),
+        **DEVICE_TIMES,
+        "s47_started_on": fields.Date(
+            allow_none=True, metadata={"description": "The day a section 47 enquiry started"}
+        ),
+        "icpc_due_on": fields.Date(
+            allow_none=True,
+            metadata={"description": "The last day the initial child protection conference is due"},
+        ),
     },
 }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 
 from .errors import RecordEnded, RecordSigned, RuleBroken
@@ -34,6 +35,8 @@ class RecordKind(StrEnum):
     CHRONOLOGY_ENTRY = "chronology_entry"
     # One version of the family's "story so far"; each save is a new version.
     CASE_SUMMARY = "case_summary"
+    # Agencies deciding together whether to start a section 47 enquiry.
+    STRATEGY_DISCUSSION = "strategy_discussion"
 
 
 class SignState(StrEnum):
@@ -42,7 +45,16 @@ class SignState(StrEnum):
 
 
 # Records a person signs; once signed they never change (corrections are amendments).
-SIGNABLE = frozenset({RecordKind.NOTE, RecordKind.JUDGMENT, RecordKind.REVIEW})
+SIGNABLE = frozenset(
+    {RecordKind.NOTE, RecordKind.JUDGMENT, RecordKind.REVIEW, RecordKind.STRATEGY_DISCUSSION}
+)
+# Records the author signs themselves (a review is signed as it is made).
+SIGNED_BY_AUTHOR = frozenset({RecordKind.NOTE, RecordKind.JUDGMENT, RecordKind.STRATEGY_DISCUSSION})
+# Fields a worker may still set on a signed record: what happened after, never what was
+# written (a strategy discussion's ICPC, held weeks later).
+SET_AFTER_SIGNING: dict[RecordKind, frozenset[str]] = {
+    RecordKind.STRATEGY_DISCUSSION: frozenset({"icpc_held_on"}),
+}
 # Records that freeze when they end, as a signed record does: their ``sign_state``
 # reads "signed" once ended (a child's plan episode).
 FROZEN_WHEN_ENDED = frozenset({RecordKind.PLAN_EPISODE})
@@ -69,15 +81,25 @@ DELETABLE = frozenset(
         RecordKind.PLAN_ACTION,
         RecordKind.SUPERVISION_DISCUSSION,
         RecordKind.PLAN_EPISODE,
+        RecordKind.STRATEGY_DISCUSSION,
     }
 )
 # Records scoped by team, not by family: each is its own unit of sync scope.
 TEAM_SCOPED = frozenset({RecordKind.SUPERVISION_SESSION})
 
 
-def ensure_editable(kind: RecordKind | str, state: SignState | str | None) -> None:
-    """Refuse a change to a signed record, or to one that has ended."""
+def ensure_editable(
+    kind: RecordKind | str, state: SignState | str | None, changing: Iterable[str] = ()
+) -> None:
+    """Refuse a change to a signed record, or to one that has ended.
+
+    ``changing`` names the fields a change sets: on a signed record, only
+    those its kind lets be set after signing may be (``SET_AFTER_SIGNING``).
+    """
     kind = RecordKind(kind)
+    changing = frozenset(changing)
+    if state == SignState.SIGNED and changing and changing <= SET_AFTER_SIGNING.get(kind, set()):
+        return
     if state == SignState.SIGNED and kind in SIGNABLE:
         raise RecordSigned()
     if state == SignState.SIGNED and kind in FROZEN_WHEN_ENDED:
@@ -94,7 +116,9 @@ def ensure_deletable(kind: RecordKind | str, state: SignState | str | None) -> N
 def ensure_amendable(kind: RecordKind | str, state: SignState | str | None) -> None:
     """Allow amendments only to signed notes, judgments and reviews, and to ended plans."""
     if RecordKind(kind) not in AMENDABLE:
-        raise RuleBroken("Only notes, judgments, reviews and ended plans can be amended.")
+        raise RuleBroken(
+            "Only notes, judgments, reviews, strategy discussions and ended plans can be amended."
+        )
     if state != SignState.SIGNED:
         if RecordKind(kind) in FROZEN_WHEN_ENDED:
             raise RuleBroken("A plan that has not ended can be changed directly.")

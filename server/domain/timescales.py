@@ -186,6 +186,16 @@ def working_days_between(start: date, end: date, extra_holidays: Iterable[date] 
     return count
 
 
+# An initial child protection conference is due within 15 working days of the
+# strategy discussion that started the section 47 enquiry (domain.strategy).
+ICPC_WITHIN = Interval(15, Unit.WORKING_DAYS)
+
+
+def icpc_due(discussed_on: date, extra_holidays: Iterable[date] = ()) -> date:
+    """Return the last day the ICPC may be held: 15 working days after the discussion."""
+    return add_interval(discussed_on, ICPC_WITHIN, extra_holidays)
+
+
 def next_visit_due(
     rule: TimescaleRule,
     *,

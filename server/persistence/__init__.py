@@ -24,6 +24,7 @@ from .case import (
     RecordHistory,
     Relationship,
     Review,
+    StrategyDiscussion,
     SupervisionDiscussion,
     SupervisionSession,
 )
@@ -79,6 +80,7 @@ __all__ = [
     "Review",
     "ServiceSummary",
     "StatutoryReminder",
+    "StrategyDiscussion",
     "SubjectAccessExport",
     "Suggestion",
     "SupervisionDiscussion",

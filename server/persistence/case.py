@@ -529,6 +529,38 @@ class CaseSummary(CaseRecord):
     )
 
 
+class StrategyDiscussion(CaseRecord):
+    """A strategy discussion: who took part, what they shared, what they decided.
+
+    Signed, then frozen; only the day the initial child protection conference
+    was held may still be set (it happens weeks later). ``s47_started_on`` and
+    ``icpc_due_on`` are the server's, from the decision and ``discussed_at``.
+    """
+
+    __tablename__ = "strategy_discussion"
+    kind = RecordKind.STRATEGY_DISCUSSION
+
+    family_id: Mapped[uuid.UUID] = family_fk()
+    # When the discussion was held, as the worker's device recorded it.
+    discussed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # [{"name", "role", "agency"}]: agency from the strategy_agency code list.
+    participants: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+    # The children of the family it concerned, as their person ids (text).
+    child_ids: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    information_shared: Mapped[str] = mapped_column(text, default="")
+    # A code of the strategy_decision list (domain.strategy.Decision).
+    decision: Mapped[str] = mapped_column(sa.String(30))
+    s47_started_on: Mapped[date | None]
+    icpc_due_on: Mapped[date | None]
+    icpc_held_on: Mapped[date | None]
+    state: Mapped[str] = mapped_column(sa.String(10), default="draft")
+    signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    device_written_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    device_signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    workflow_columns = frozenset({"icpc_held_on"})
+    _family = written_after("Family", "StrategyDiscussion.family_id")
+
+
 class PlacementAddress(Model):
     """A looked-after child's placement address: restricted, never synced, never exported.
 
@@ -589,5 +621,6 @@ CASE_RECORDS: dict[RecordKind, type[CaseRecord]] = {
         PlanEpisode,
         ChronologyEntry,
         CaseSummary,
+        StrategyDiscussion,
     )
 }

@@ -7,7 +7,7 @@ however a record arrives. Each kind's own checks live in ``RULES``.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
@@ -25,6 +25,7 @@ from ..domain import (
     group_supervision,
     lights,
     plans,
+    strategy,
     supervision_queue,
     urgent,
 )
@@ -41,6 +42,7 @@ from ..domain.errors import (
 from ..domain.handover import ensure_handover_recorded
 from ..domain.records import (
     DEVICE_TIMED,
+    SIGNED_BY_AUTHOR,
     RecordKind,
     SignState,
     ensure_amendable,
@@ -262,7 +264,7 @@ def update(
     changes: Mapping[str, Any],
 ) -> CaseRecord:
     """Apply changed fields to a record last read at ``base_version``; refuse if it moved on."""
-    record = _editable(actor, kind, record_id)
+    record = _editable(actor, kind, record_id, changes)
     if base_version != record.version:
         raise VersionConflict(
             errors=field_errors(base_version=f"The record is now at version {record.version}.")
@@ -284,7 +286,7 @@ def merge_update(
     ``base_version`` apply quietly; a field both changed takes the device's
     value (the later push wins) and the server's value is kept in history.
     """
-    record = _editable(actor, kind, record_id)
+    record = _editable(actor, kind, record_id, changes)
     if MERGE_RULES[kind.value] is MergeRule.APPEND_ONLY:
         raise RuleBroken(f"A {kind.value} cannot be changed once made.")
     if base_version > record.version:
@@ -298,10 +300,12 @@ def merge_update(
     return record, outcome.overwritten
 
 
-def _editable(actor: User, kind: RecordKind, record_id: uuid.UUID) -> CaseRecord:
+def _editable(
+    actor: User, kind: RecordKind, record_id: uuid.UUID, changing: Iterable[str] = ()
+) -> CaseRecord:
     record = _visible(kind, actor, record_id, for_update=True)
     _require(actor, Action.WRITE_CASE)
-    ensure_editable(kind, record.sign_state)
+    ensure_editable(kind, record.sign_state, changing)
     return record
 
 
@@ -389,8 +393,8 @@ def sign(
     """
     record = _visible(kind, actor, record_id, for_update=True)
     _require(actor, Action.WRITE_CASE)
-    if kind not in (RecordKind.NOTE, RecordKind.JUDGMENT):
-        raise RuleBroken("Only notes and judgments are signed.")
+    if kind not in SIGNED_BY_AUTHOR:
+        raise RuleBroken("Only notes, decisions and strategy discussions are signed.")
     ensure_editable(kind, record.sign_state)
     if record.created_by_id != actor.id:
         raise Forbidden("Only the author can sign this.")
@@ -426,6 +430,7 @@ AMENDABLE_FIELDS = {
     ),
     RecordKind.REVIEW: frozenset({"body"}),
     RecordKind.PLAN_EPISODE: plans.AMENDABLE,
+    RecordKind.STRATEGY_DISCUSSION: frozenset({"information_shared"}),
 }
 
 
@@ -714,11 +719,16 @@ def _set_timeliness(values: dict[str, Any], due_on: date | None) -> None:
 
 def _checklist_children(family_id: uuid.UUID, child_ids: list[uuid.UUID]) -> list[str]:
     """Return the children a checklist asks about, as stored, after checking each is one."""
+    return _children_of(family_id, child_ids, "This child is already on the checklist.")
+
+
+def _children_of(family_id: uuid.UUID, child_ids: list[uuid.UUID], twice: str) -> list[str]:
+    """Return children of the family as stored (text ids), after checking each is one."""
     errors: dict[str, list[str]] = {}
     for index, child_id in enumerate(child_ids):
         field = f"child_ids.{index}"
         if child_id in child_ids[:index]:
-            errors[field] = ["This child is already on the checklist."]
+            errors[field] = [twice]
         elif child_id not in lookups().family_members(family_id):
             errors[field] = ["This child is not in the family."]
         elif not getattr(_person_record(child_id), "is_child", False):
@@ -1306,6 +1316,54 @@ def _discussion_before_delete(actor: User, discussion: Any, _values: dict[str, A
     group_supervision.ensure_team_supervisor(actor.role, actor.team_id, session.team_id)
 
 
+def _strategy_rules(actor: User, record: Any, values: dict[str, Any]) -> None:
+    """Check a strategy discussion and work out its section 47 enquiry's dates.
+
+    The children must be children of the family; a joint enquiry needs the
+    police in the discussion; the ICPC can only be recorded for an enquiry,
+    and not before the discussion. The enquiry starts on the discussion's day
+    (in London) and its ICPC is due 15 working days later.
+    """
+    if record is None:
+        values["child_ids"] = _children_of(
+            values["family_id"], values["child_ids"], "This child is already chosen."
+        )
+
+    def now(name: str) -> Any:
+        return values[name] if name in values else getattr(record, name, None)
+
+    decision, discussed_at = now("decision"), now("discussed_at")
+    errors: dict[str, str] = {}
+    if not now("participants"):
+        errors["participants"] = "Add at least one person who took part."
+    if not now("child_ids"):
+        errors["child_ids"] = "Choose the children it was about."
+    if "discussed_at" in values and discussed_at > clock.now() + strategy.DEVICE_SLACK:
+        errors["discussed_at"] = "The discussion cannot be in the future."
+    if "discussed_at" in values and discussed_at < strategy.EARLIEST:
+        # Also keeps the London date and the working-day count in range.
+        raise InvalidInput(errors=field_errors(discussed_at="Enter a date from the year 2000 on."))
+    participants = now("participants") or []
+    if (
+        participants
+        and decision == strategy.Decision.JOINT_S47
+        and not any(person.get("agency") == strategy.Agency.POLICE for person in participants)
+    ):
+        errors["participants"] = "A joint enquiry with the police needs the police taking part."
+    discussed_on = clock.council_date(discussed_at)
+    problem = strategy.check_icpc_held(
+        discussed_on, now("icpc_held_on"), decision, clock.council_date(clock.now())
+    )
+    if problem is not None and ("icpc_held_on" in values or "decision" in values):
+        errors["icpc_held_on"] = problem
+    if errors:
+        raise InvalidInput(errors=field_errors(**errors))
+    if record is None or "decision" in values or "discussed_at" in values:
+        started = discussed_on if strategy.starts_s47(decision) else None
+        values["s47_started_on"] = started
+        values["icpc_due_on"] = strategy.icpc_due(started) if started else None
+
+
 RULES: dict[RecordKind, KindRules] = {
     RecordKind.FAMILY: KindRules(
         before_create=_family_before_create,
@@ -1355,6 +1413,9 @@ RULES: dict[RecordKind, KindRules] = {
         before_create=_chronology_entry_rules, before_update=_chronology_entry_rules
     ),
     RecordKind.CASE_SUMMARY: KindRules(before_create=_case_summary_before_create),
+    RecordKind.STRATEGY_DISCUSSION: KindRules(
+        before_create=_strategy_rules, before_update=_strategy_rules
+    ),
     RecordKind.SUPERVISION_DISCUSSION: KindRules(
         before_create=_discussion_before_create,
         before_update=_discussion_before_update,

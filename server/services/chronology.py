@@ -29,6 +29,7 @@ from .. import access, clock
 from ..audit import AuditAction, record_event
 from ..domain.errors import InvalidInput, field_errors
 from ..domain.plain_dates import long_date
+from ..domain.records import SignState
 from ..extensions import db
 from ..persistence import (
     Assignment,
@@ -44,6 +45,7 @@ from ..persistence import (
     Person,
     PlanEpisode,
     Relationship,
+    StrategyDiscussion,
     Team,
     User,
 )
@@ -322,6 +324,38 @@ def school_changes(records: FamilyRecords) -> Iterable[Event]:
             )
 
 
+def strategy_discussions(records: FamilyRecords) -> Iterable[Event]:
+    """Each signed strategy discussion, titled by its decision, and the ICPC it led to."""
+    decisions = vocabularies()["strategy_decision"]
+    query = _live(StrategyDiscussion, records.family.id).where(
+        StrategyDiscussion.state == SignState.SIGNED.value
+    )
+    for discussion in db.session.scalars(query):
+        children = tuple(uuid.UUID(child) for child in discussion.child_ids)
+        decided = decisions.get(discussion.decision, discussion.decision)
+        yield Event(
+            clock.council_date(discussion.discussed_at),
+            f"Strategy discussion: {decided[0].lower()}{decided[1:]}",
+            f"Agencies took part: {len(discussion.participants)}. Decided: {decided}.",
+            children,
+            "strategy_discussion",
+            discussion.id,
+            "held",
+        )
+        if discussion.icpc_held_on is not None:
+            yield Event(
+                discussion.icpc_held_on,
+                "Initial child protection conference held",
+                f"Due by {long_date(discussion.icpc_due_on)}."
+                if discussion.icpc_due_on
+                else "The initial child protection conference was held.",
+                children,
+                "strategy_discussion",
+                discussion.id,
+                "icpc",
+            )
+
+
 ENDED = {"step_down": "Stepped down to early help", "close": "Our work with the family ended"}
 
 
@@ -407,6 +441,7 @@ SOURCES: Sequence[EventSource] = (
     handovers,
     address_changes,
     school_changes,
+    strategy_discussions,
     endings,
     worker_entries,
 )
@@ -415,7 +450,7 @@ SOURCES: Sequence[EventSource] = (
 # --- reading it -------------------------------------------------------------------------
 
 
-def _family_records(family: Family) -> FamilyRecords:
+def family_records(family: Family) -> FamilyRecords:
     children = db.session.scalars(
         sa.select(Person)
         .join(Membership, Membership.person_id == Person.id)
@@ -449,7 +484,7 @@ def _child_in_family(records: FamilyRecords, child_id: uuid.UUID | None) -> None
 def chronology(actor: User, family_id: uuid.UUID, child_id: uuid.UUID | None) -> dict[str, Any]:
     """Return a family's chronology as the API shows it; the read is audited."""
     family = access.get_visible(Family, actor, family_id)  # 404 outside their scope
-    records = _family_records(family)
+    records = family_records(family)
     _child_in_family(records, child_id)
     events = events_of(records, child_id)
     record_event(
@@ -489,7 +524,7 @@ STORY_SECTIONS = (
 def printable(actor: User, family_id: uuid.UUID, child_id: uuid.UUID | None) -> dict[str, Any]:
     """Gather what the print shows, and audit the print (with the child chosen)."""
     family = access.get_visible(Family, actor, family_id)
-    records = _family_records(family)
+    records = family_records(family)
     _child_in_family(records, child_id)
     events = events_of(records, child_id)
     # The story is the whole family's: a print for one child leaves it out.

@@ -53,6 +53,7 @@ from ..persistence import (
     RecordHistory,
     Relationship,
     Review,
+    StrategyDiscussion,
     SubjectAccessExport,
     SupervisionDiscussion,
     User,
@@ -110,6 +111,7 @@ CASE_KINDS = (
     "supervision_discussion",
     "chronology_entry",
     "case_summary",
+    "strategy_discussion",
 )
 KINDS = (*CASE_KINDS, "record_history", "audit_event", "staff")
 RULE = (
@@ -127,6 +129,7 @@ RULE = (
     "chronology entries of their families about them, about the whole family of a child, "
     "or that mention them; every version of the story so far of a family where they are a "
     "child, and any version that mentions them; "
+    "strategy discussions about them as a child, or whose information shared mentions them; "
     "deleted records too; the change history of every "
     "included record; the audit events of every included record, and the list events of "
     "their families."
@@ -276,6 +279,14 @@ def collect(person_id: uuid.UUID) -> SubjectRecords:
             if review.target_id in note_or_judgment or mentions(pattern, review.body)
         ),
     )
+    found.add(
+        "strategy_discussion",
+        (
+            discussion
+            for discussion in _of_families(StrategyDiscussion, family_ids)
+            if subject in discussion.child_ids or mentions(pattern, discussion.information_shared)
+        ),
+    )
     _add_amendments(found, family_ids, pattern)
     child_of = {m.family_id for m in memberships if person.is_child}
     found.add(
@@ -355,7 +366,7 @@ def collect(person_id: uuid.UUID) -> SubjectRecords:
 
 def _add_amendments(found: SubjectRecords, family_ids: set[uuid.UUID], pattern: Any) -> None:
     """Add amendments of included records, and those that mention the person with their target."""
-    included = found.ids("note", "judgment", "review", "plan_episode")
+    included = found.ids("note", "judgment", "review", "plan_episode", "strategy_discussion")
     amendments = [
         amendment
         for amendment in _of_families(Amendment, family_ids)
@@ -368,6 +379,7 @@ def _add_amendments(found: SubjectRecords, family_ids: set[uuid.UUID], pattern: 
         "judgment": Judgment,
         "review": Review,
         "plan_episode": PlanEpisode,
+        "strategy_discussion": StrategyDiscussion,
     }
     for amendment in amendments:
         model = targets.get(amendment.target_kind)

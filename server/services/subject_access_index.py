@@ -46,6 +46,7 @@ KIND_NAMES: dict[str, tuple[str, str]] = {
     "conference": ("Family group conferences", "Family group conference"),
     "plan_action": ("Family plan actions", "Plan action"),
     "plan_episode": ("Children's plans", "Child's plan"),
+    "strategy_discussion": ("Strategy discussions", "Strategy discussion"),
     "supervision_discussion": ("Group supervision discussions", "Group supervision discussion"),
     "chronology_entry": ("Events workers added to the chronology", "Chronology event"),
     "case_summary": ("The story so far, every version", "Version of the story so far"),
@@ -165,6 +166,9 @@ KIND_FIELD_LABELS: dict[tuple[str, str], str] = {
     ("membership", "valid_to"): "Member until",
     ("plan_episode", "started_on"): "Plan started",
     ("plan_episode", "ended_on"): "Plan ended",
+    ("strategy_discussion", "s47_started_on"): "Section 47 enquiry started",
+    ("strategy_discussion", "icpc_due_on"): "Initial child protection conference due",
+    ("strategy_discussion", "icpc_held_on"): "Initial child protection conference held",
 }
 # Columns whose value is a code from one of the council's code lists, by kind (None: any kind).
 CODE_LISTS: dict[tuple[str | None, str], str] = {
@@ -187,6 +191,8 @@ CODE_LISTS: dict[tuple[str | None, str], str] = {
     ("plan_episode", "legal_status"): "legal_status",
     ("plan_episode", "placement_type"): "placement_type",
     ("plan_episode", "end_reason"): "plan_end_reason",
+    ("strategy_discussion", "decision"): "strategy_decision",
+    (None, "agency"): "strategy_agency",  # who took part in a strategy discussion
     (None, "role"): "relationship_type",  # people invited to a conference, by their relation
 }
 # Codes of the app's own (states, kinds) that read oddly when only capitalised.
@@ -241,6 +247,7 @@ WHEN: dict[str, tuple[str, ...]] = {
     "checklist": ("completed_on", "due_on"),
     "plan_episode": ("started_on",),
     "chronology_entry": ("occurred_on",),
+    "strategy_discussion": ("discussed_at",),
     "record_history": ("changed_at",),
     "audit_event": ("at",),
 }

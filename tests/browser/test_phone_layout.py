@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from flask import Flask
 from playwright.sync_api import expect
 
-from server import demo
+from server import clock, demo
 from server.extensions import db
 from server.persistence import (
     Assignment,
@@ -48,7 +48,7 @@ IDS = (
     *("family", "child", "visit", "conference", "note", "judgment"),
     *("session", "discussion", "consultation", "suggestion", "team"),
     *("ended_child", "ended_plan"),
-    *("reviewed", "worker"),
+    *("reviewed", "worker", "strategy"),
 )
 
 # Every address the app answers, by who opens it. {family} and the like are
@@ -65,6 +65,8 @@ CASEWORK = [
     "#/family/{family}/chronology",
     "#/family/{family}/chronology/child/{child}",
     "#/family/{family}/story",
+    "#/family/{family}/strategy",
+    "#/family/{family}/strategy/{strategy}",
     "#/family/{family}/judgment",
     "#/family/{family}/child/{child}/plan",
     "#/family/{family}/child/{ended_child}/plan/{ended_plan}/correct",
@@ -295,6 +297,29 @@ def council(app: Flask) -> dict[str, str]:
             )
         )
 
+    # A strategy discussion with long names and roles, and its enquiry's ICPC due.
+    strategy = created(
+        worker.post(
+            "/api/strategy-discussions",
+            json={
+                "family_id": family,
+                "discussed_at": clock.now().isoformat(),
+                "participants": [
+                    {
+                        "name": "Detective Constable Rana Begum-Whitfield",
+                        "role": "Child abuse investigation team, Hillside Road police station",
+                        "agency": "police",
+                    },
+                    {"name": "Joy Adeyemi", "role": "Health visitor", "agency": "health"},
+                ],
+                "child_ids": [child["id"]],
+                "information_shared": "The school saw a bruise; the health visitor has worried "
+                "about the home since the spring.",
+                "decision": "joint_s47",
+            },
+        )
+    )
+
     # A short early help plan that ended before any of the suite's moments: one to correct.
     created(
         worker.post(
@@ -335,6 +360,7 @@ def council(app: Flask) -> dict[str, str]:
             "child": str(on_a_plan or child["id"]),
             "visit": first(Interaction, Interaction.family_id == family_id),
             "conference": conference["id"],
+            "strategy": strategy["id"],
             "note": first(Note, Note.family_id == family_id),
             "judgment": first(Judgment, Judgment.family_id == family_id),
             "session": str(discussion.session_id),

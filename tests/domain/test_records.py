@@ -16,7 +16,12 @@ from server.domain.records import (
     ensure_editable,
 )
 
-SIGNED_KINDS = [RecordKind.NOTE, RecordKind.JUDGMENT, RecordKind.REVIEW]
+SIGNED_KINDS = [
+    RecordKind.NOTE,
+    RecordKind.JUDGMENT,
+    RecordKind.REVIEW,
+    RecordKind.STRATEGY_DISCUSSION,
+]
 UNSIGNED_KINDS = [kind for kind in RecordKind if kind not in SIGNED_KINDS]
 # An ended plan episode reads as signed: frozen, corrected by amendment.
 ENDING_KINDS = [RecordKind.PLAN_EPISODE]
@@ -45,6 +50,7 @@ def test_wire_names() -> None:
         "plan_episode",
         "chronology_entry",
         "case_summary",
+        "strategy_discussion",
     }
 
 
@@ -129,7 +135,9 @@ def test_draft_is_edited_not_amended(kind: RecordKind, state: SignState | None) 
 def test_other_records_cannot_be_amended(kind: RecordKind, state: SignState | None) -> None:
     with pytest.raises(RuleBroken) as caught:
         ensure_amendable(kind, state)
-    assert caught.value.message == "Only notes, judgments, reviews and ended plans can be amended."
+    assert caught.value.message == (
+        "Only notes, judgments, reviews, strategy discussions and ended plans can be amended."
+    )
 
 
 def test_an_amendment_cannot_itself_be_amended() -> None:

@@ -20,6 +20,7 @@ from server.domain.timescales import (
     child_visit_due,
     counted_visit_days,
     england_bank_holidays,
+    icpc_due,
     next_visit_due,
 )
 
@@ -94,3 +95,11 @@ def test_the_last_visit_where_each_child_was_seen_matches_the_shared_table():
         )
         due = child_visit_due(rule, _episode(case["episode"]), days)
         assert (due.isoformat() if due else None) == case["result"], case["why"]
+
+
+def test_icpc_due_dates_match_the_shared_table():
+    """An ICPC is due 15 working days after the strategy discussion, bank holidays skipped."""
+    assert len(CASES["icpc_due"]) >= 8
+    for case in CASES["icpc_due"]:
+        due = icpc_due(date.fromisoformat(case["discussed_on"]))
+        assert due.isoformat() == case["result"], case["why"]

@@ -151,6 +151,7 @@ def test_notes_judgments_and_plan_episodes_are_immutable_once_signed_or_ended():
     assert MERGE_RULES[RecordKind.NOTE.value] is MergeRule.SIGNED_IMMUTABLE
     assert MERGE_RULES[RecordKind.JUDGMENT.value] is MergeRule.SIGNED_IMMUTABLE
     assert MERGE_RULES[RecordKind.PLAN_EPISODE.value] is MergeRule.SIGNED_IMMUTABLE
+    assert MERGE_RULES[RecordKind.STRATEGY_DISCUSSION.value] is MergeRule.SIGNED_IMMUTABLE
 
 
 def test_amendments_reviews_and_story_versions_are_append_only():
@@ -161,6 +162,7 @@ def test_amendments_reviews_and_story_versions_are_append_only():
 
 def test_every_other_kind_merges_field_by_field():
     others = set(RecordKind) - {
+        RecordKind.STRATEGY_DISCUSSION,
         RecordKind.NOTE,
         RecordKind.JUDGMENT,
         RecordKind.PLAN_EPISODE,

@@ -6,6 +6,7 @@ import { TEAM_CONTACT_DAYS, TEAM_VISITS_DUE_WITHIN_DAYS } from "../config.js";
 import { caseload } from "./caseload.js";
 import { today as clockToday } from "../clock.js";
 import { daysBetween, formatDate, parseDate } from "./timescales.js";
+import { openEnquiries } from "./strategy.js";
 
 export const ALLOCATED_WORKER = "allocated_worker";
 
@@ -86,8 +87,10 @@ export function teamView(data, { contactDays = TEAM_CONTACT_DAYS, today = clockT
   });
   const byName = (a, b) => a.family.display_name.localeCompare(b.family.display_name) || a.family.id.localeCompare(b.family.id);
   const never = Number.POSITIVE_INFINITY;
+  const workers = new Map(rows.map((row) => [row.family.id, row.worker]));
   return {
     contactDays,
+    workerOf: (familyId) => workers.get(familyId) ?? null,
     relational: {
       withoutContact: rows
         .filter((row) => row.daysSinceContact === null || row.daysSinceContact > contactDays)
@@ -102,6 +105,12 @@ export function teamView(data, { contactDays = TEAM_CONTACT_DAYS, today = clockT
         .filter((row) => row.nextVisit && !row.nextVisit.overdue && row.nextVisit.inDays <= TEAM_VISITS_DUE_WITHIN_DAYS)
         .sort(byDue),
       dueWithinDays: TEAM_VISITS_DUE_WITHIN_DAYS,
+      // Section 47 enquiries whose initial child protection conference is still to be held.
+      enquiries: openEnquiries(
+        data,
+        rows.map((row) => row.family),
+        today,
+      ),
     },
   };
 }

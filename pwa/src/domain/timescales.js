@@ -59,6 +59,15 @@ export function addInterval(start, interval, extraHolidays = new Set()) {
   return day;
 }
 
+// An initial child protection conference is due within 15 working days of the
+// strategy discussion that started the section 47 enquiry.
+export const ICPC_WITHIN = { count: 15, unit: "working_days" };
+
+/** Return the last day the ICPC may be held: 15 working days after the strategy discussion. */
+export function icpcDue(discussedOn, extraHolidays = new Set()) {
+  return addInterval(discussedOn, ICPC_WITHIN, extraHolidays);
+}
+
 export function nextVisitDue(rule, { started, lastVisit = null }, extraHolidays = new Set()) {
   if (lastVisit === null) {
     return addInterval(started, rule.first_within || rule.every, extraHolidays);

@@ -13,6 +13,7 @@ import { noteView } from "./views/note.js";
 import { judgmentView } from "./views/judgment.js";
 import { logDecisionView } from "./views/log-decision.js";
 import { conferenceView } from "./views/conference.js";
+import { strategyView } from "./views/strategy.js";
 import { reviewsView } from "./views/reviews.js";
 import { inboxView } from "./views/inbox.js";
 import { syncView } from "./views/sync.js";
@@ -57,6 +58,7 @@ export const routes = [
   route(`#/family/${ID}/story`, storyView),
   route(`#/family/${ID}/ending`, endingView),
   route(`#/family/${ID}/reopen`, reopenView),
+  route(`#/family/${ID}/strategy(?:/${ID})?`, strategyView),
   route(`#/family/${ID}/judgment(?:/${ID})?`, logDecisionView),
   route(`#/family/${ID}/child/${ID}/plan`, planView),
   route(`#/family/${ID}/child/${ID}/plan/${ID}/correct`, planCorrectionView),

@@ -27,6 +27,7 @@ import { statutoryChecksSection } from "./statutory-checks.js";
 import { storySection } from "./story.js";
 import { urgentNumbersPanel } from "../urgent-numbers.js";
 import { currentEpisode, planName } from "../../domain/plans.js";
+import { enquiryOf } from "../../domain/strategy.js";
 import { nowIso, todayIso } from "../../clock.js";
 
 // --- shared with the network map ----------------------------------------------------
@@ -534,6 +535,27 @@ function timelineEntries(context, familyId) {
       unsynced: unsynced("supervision_discussion", discussion),
     });
   }
+  for (const discussion of data.ofFamily("strategy_discussion", familyId)) {
+    const enquiry = enquiryOf(discussion);
+    const children = (discussion.child_ids || []).map((id) => data.get("person", id)).filter(Boolean).map(fullName);
+    entries.push({
+      when: discussion.discussed_at || madeAt("strategy_discussion", discussion),
+      withTime: Boolean(discussion.discussed_at),
+      kind: "Strategy discussion",
+      title: label("strategy_decision", discussion.decision),
+      details: [
+        children.length ? `About ${children.join(", ")}` : "",
+        enquiry
+          ? enquiry.held
+            ? `Initial child protection conference held ${formatDate(enquiry.held)}`
+            : `Initial child protection conference due by ${formatDate(enquiry.due)}`
+          : "",
+      ].filter(Boolean).join(". "),
+      status: discussion.state === "signed" ? tag("Signed", "green") : tag("Draft", "grey"),
+      link: [`#/family/${familyId}/strategy/${discussion.id}`, "Read the strategy discussion"],
+      unsynced: unsynced("strategy_discussion", discussion),
+    });
+  }
   const time = (text) => Date.parse(text.length === 10 ? `${text}T00:00:00Z` : text) || 0;
   return entries.sort((a, b) => time(b.when) - time(a.when));
 }
@@ -621,6 +643,7 @@ export async function familyView(context) {
         <div class="govuk-button-group">
           <a href="#/family/${familyId}/visit" role="button" draggable="false" class="govuk-button" data-module="govuk-button">Record a visit</a>
           <a href="#/family/${familyId}/judgment" role="button" draggable="false" class="govuk-button govuk-button--secondary" data-module="govuk-button">Log a decision</a>
+          <a href="#/family/${familyId}/strategy" role="button" draggable="false" class="govuk-button govuk-button--secondary" data-module="govuk-button">Record a strategy discussion</a>
           <a href="#/family/${familyId}/network" role="button" draggable="false" class="govuk-button govuk-button--secondary" data-module="govuk-button">Network map</a>
           <a href="#/family/${familyId}/conference" role="button" draggable="false" class="govuk-button govuk-button--secondary" data-module="govuk-button">Family group conference</a>
           <a href="#/family/${familyId}/chronology" role="button" draggable="false" class="govuk-button govuk-button--secondary" data-module="govuk-button">Chronology</a>

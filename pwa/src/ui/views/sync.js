@@ -26,6 +26,7 @@ const ENTITY_NAMES = {
   plan_episode: ["child's plan", "children's plans"],
   chronology_entry: ["chronology event", "chronology events"],
   case_summary: ["story so far", "versions of the story so far"],
+  strategy_discussion: ["strategy discussion", "strategy discussions"],
 };
 
 function entityName(entity) {

@@ -85,8 +85,15 @@ function visitCells(context, row) {
   ];
 }
 
+function icpcCells(context, row) {
+  const when = row.late
+    ? html`${tag("Late", "red")} ${formatDate(row.due)}`
+    : html`${formatDate(row.due)} (${plural(row.workingDaysLeft, "working day")} left)`;
+  return [formatDate(row.started), when, row.worker ? context.staffName(row.worker) : "No worker allocated"];
+}
+
 function compliancePanel(context, view) {
-  const { overdue, due, dueWithinDays } = view.compliance;
+  const { overdue, due, dueWithinDays, enquiries } = view.compliance;
   return html`<section class="app-team-panel" aria-labelledby="compliance-heading" id="compliance-panel">
     <h2 class="govuk-heading-l" id="compliance-heading">Compliance</h2>
     <p class="govuk-body">Statutory visits of children on a plan, from each child's plan and your council's checklist templates. A family with no child on a plan has none.</p>
@@ -105,6 +112,15 @@ function compliancePanel(context, view) {
       due,
       (row) => visitCells(context, row),
       `No statutory visit is due in the next ${plural(dueWithinDays, "day")}.`,
+    )}
+    <h3 class="govuk-heading-m" id="s47-heading">Section 47 enquiries: initial child protection conference due</h3>
+    <p class="govuk-body">The conference is due within 15 working days of the strategy discussion that started the enquiry. Record the day it was held on the strategy discussion.</p>
+    ${table(
+      "Open section 47 enquiries and when each initial child protection conference is due, the soonest first",
+      ["Family", "Enquiry started", "Conference due", "Worker now"],
+      enquiries.map((row) => ({ ...row, worker: view.workerOf(row.family.id) })),
+      (row) => icpcCells(context, row),
+      "No section 47 enquiry is waiting for its initial child protection conference.",
     )}
   </section>`;
 }
