@@ -92,6 +92,7 @@ def test_status_wire_values() -> None:
         "awaiting_approval",
         "approved",
         "declined",
+        "verbal_approval",
     }
 
 
@@ -149,10 +150,11 @@ def test_caseworker_cannot_approve_their_own_entry_either() -> None:
         )
 
 
-@pytest.mark.parametrize(
-    "status",
-    [status for status in JudgmentStatus if status is not JudgmentStatus.AWAITING_APPROVAL],
-)
+# A decision agreed by phone waits for its approver to confirm it (or not): decidable too.
+DECIDABLE = {JudgmentStatus.AWAITING_APPROVAL, JudgmentStatus.VERBAL_APPROVAL}
+
+
+@pytest.mark.parametrize("status", [status for status in JudgmentStatus if status not in DECIDABLE])
 def test_approval_refused_unless_awaiting_approval(status: JudgmentStatus) -> None:
     with pytest.raises(RuleBroken) as caught:
         ensure_can_decide_approval(
