@@ -35,6 +35,7 @@ from .practice import (
     Suggestion,
 )
 from .reports import ServiceSummary
+from .retention import LegalHold, RetentionRelease
 from .subject_access import SubjectAccessExport
 from .supervision import SupervisionRecord
 from .sync import SyncChange, SyncCheckpoint, SyncRejection, SyncState
@@ -56,6 +57,7 @@ __all__ = [
     "Family",
     "Interaction",
     "Judgment",
+    "LegalHold",
     "Membership",
     "NewlyQualifiedLights",
     "Note",
@@ -68,6 +70,7 @@ __all__ = [
     "PushSubscription",
     "RecordHistory",
     "Relationship",
+    "RetentionRelease",
     "Review",
     "ServiceSummary",
     "StatutoryReminder",
