@@ -17,7 +17,6 @@ from ..persistence import LegalHold
 from ..security.sessions import current_user
 from ..services import retention
 from .common import blueprint
-from .fields import JsonBoolean
 from .schemas import StrictSchema
 
 blp = blueprint(
@@ -61,8 +60,12 @@ class HoldLiftSchema(StrictSchema):
 
 
 class HoldListArgs(StrictSchema):
-    in_force = JsonBoolean(
-        load_default=True, metadata={"description": "Only holds not yet lifted (the default)"}
+    show = fields.String(
+        load_default="in_force",
+        validate=validate.OneOf(["in_force", "all"]),
+        metadata={
+            "description": "`in_force` (the default): holds not yet lifted; `all`: every one"
+        },
     )
 
 
@@ -127,8 +130,9 @@ def dry_run(args: dict[str, Any]) -> dict[str, Any]:
 @blp.arguments(HoldListArgs, location="query")
 @blp.response(200, HoldListSchema)
 def list_holds(args: dict[str, Any]) -> dict[str, Any]:
-    """List legal holds, newest first: those in force, or every one with `in_force=false`."""
-    return {"items": retention.holds(current_user(), in_force_only=args["in_force"])}
+    """List legal holds, newest first: those in force, or every one with `show=all`."""
+    in_force_only = args["show"] == "in_force"
+    return {"items": retention.holds(current_user(), in_force_only=in_force_only)}
 
 
 @blp.route("/holds", methods=["POST"])
