@@ -216,10 +216,16 @@ class Deleted:
 
 def _still_due(family_ids: list[uuid.UUID], on: date) -> list[uuid.UUID]:
     """The guard: lock the families and keep only those closed, unheld and past their date."""
-    query = sa.select(Family.id).where(Family.id.in_(family_ids), closed_for_long_enough(on))
-    if db.session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(of=Family)
-    locked = list(db.session.scalars(query))
+    # Lock first, then read again: a hold being set locks its family too, so its commit
+    # comes before this second read (a statement of its own, seeing what was committed).
+    db.session.execute(
+        sa.select(Family.id).where(Family.id.in_(family_ids)).with_for_update()
+    ).all()
+    locked = list(
+        db.session.scalars(
+            sa.select(Family.id).where(Family.id.in_(family_ids), closed_for_long_enough(on))
+        )
+    )
     judged = verdicts(locked)
     return [family for family in locked if judged[family].due(on)]
 
@@ -373,7 +379,8 @@ def _may_hold(user: User) -> None:
 def set_hold(user: User, family_id: uuid.UUID, reason: str) -> LegalHold:
     """Put a legal hold on a family; one in force already is a conflict."""
     _may_hold(user)
-    if db.session.get(Family, family_id) is None:
+    # Locked, so the deletion job cannot be deleting this family while the hold is set.
+    if db.session.get(Family, family_id, with_for_update=True) is None:
         raise NotFound()
     if held(family_id):
         raise RuleBroken(

@@ -170,3 +170,6 @@ def test_a_family_deleted_by_retention_never_reappears_in_a_pull(
     # The device that had it, pulling on from where it was, is never sent its records again.
     onwards = pull(phone, first["cursor"])
     assert not carrying_data(onwards) & gone_ids
+    assert {"entity": "family", "op": "evict", "id": gone} in [
+        {key: change[key] for key in ("entity", "op", "id")} for change in onwards["changes"]
+    ]
