@@ -294,3 +294,59 @@ def test_history_stays_undeletable_outside_the_job(app, build):
             db.session.scalar(sa.select(sa.func.count()).where(RecordHistory.family_id == family))
             == 1
         )
+
+
+@pytest.mark.postgres
+def test_a_hold_being_set_as_the_job_runs_keeps_the_family(
+    app, build, make_user, migrated_database
+):
+    """A hold not yet committed when the job reaches its family: the job waits, then keeps it.
+
+    Nothing is timed: the job either finishes or shows in pg_stat_activity as
+    waiting on a lock, and the test waits (bounded) for one or the other.
+    """
+    # Imported here: these helpers are for PostgreSQL tests alone.
+    import threading
+
+    from sqlalchemy.orm import Session
+    from sqlalchemy.pool import NullPool
+
+    from tests.sync.test_postgres import lock_waiters, wait_until
+
+    family = build([date(1980, 1, 1)])
+    root = make_user("admin", username="root", team=None)
+    side = sa.create_engine(
+        migrated_database,
+        poolclass=NullPool,
+        connect_args={"options": "-c lock_timeout=20s -c statement_timeout=30s"},
+    )
+    results: list[retention.Deleted] = []
+
+    def run_job() -> None:
+        with app.app_context():
+            results.append(retention.delete_families([family], TODAY))
+            db.session.commit()
+
+    try:
+        with Session(side) as holding:
+            pid = holding.scalar(sa.text("SELECT pg_backend_pid()"))
+            # What set_hold does: lock the family, add the hold, commit later.
+            holding.get(Family, family, with_for_update=True)
+            holding.add(LegalHold(family_id=family, reason="Inquiry", set_by_id=root.id))
+            holding.flush()
+            job = threading.Thread(target=run_job)
+            job.start()
+            wait_until(
+                lambda: not job.is_alive() or lock_waiters(side, exclude_pid=pid),
+                "the job to finish or wait on the family's lock",
+            )
+            assert job.is_alive(), "the job did not wait for the hold being set"
+            holding.commit()
+        job.join(timeout=30)
+        assert not job.is_alive()
+    finally:
+        side.dispose()
+    [deleted] = results
+    assert (deleted.families, deleted.skipped) == (0, 1)
+    with app.app_context():
+        assert _exists(family)
