@@ -7,9 +7,10 @@ passed: the candidates' query says so, and ``delete_families`` checks each
 family again, locked, before deleting anything.
 
 Deleting a family deletes its case records, their history and its rows of the
-change feed (so no device is sent it again), subject access bundles about its
-people, and each of its people who belongs to no other family. The audit log
-keeps its rows: they name records only by random ids, never by name.
+change feed (so no device is sent it again), refused sync changes naming its
+records, subject access bundles about its people, and each of its people who
+belongs to no other family. The audit log keeps its rows: they name records
+only by random ids, never by name.
 """
 
 from __future__ import annotations
@@ -66,6 +67,7 @@ from ..persistence import (
     SubjectAccessExport,
     SupervisionDiscussion,
     SyncChange,
+    SyncRejection,
     User,
 )
 
@@ -288,6 +290,17 @@ def delete_families(family_ids: Iterable[uuid.UUID], on: date) -> Deleted:
         sa.or_(RecordHistory.family_id.in_(due), RecordHistory.record_id.in_([*due, *people])),
         deleted,
     )
+    # Changes a device pushed that were refused keep what the worker typed: those naming
+    # a record of these families (every one is in the change feed) go with them.
+    fed = {
+        str(record)
+        for record in db.session.scalars(
+            sa.select(SyncChange.record_id).where(SyncChange.family_id.in_(due))
+        )
+    }
+    named = sorted(fed | {str(record) for record in (*due, *people)})
+    for start in range(0, len(named), 1000):
+        _delete(SyncRejection, SyncRejection.record_id.in_(named[start : start + 1000]), deleted)
     _delete(SyncChange, SyncChange.family_id.in_(due), deleted)
     _delete(Family, Family.id.in_(due), deleted)
     db.session.execute(sa.delete(RetentionRelease))

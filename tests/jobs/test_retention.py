@@ -350,3 +350,30 @@ def test_a_hold_being_set_as_the_job_runs_keeps_the_family(
     assert (deleted.families, deleted.skipped) == (0, 1)
     with app.app_context():
         assert _exists(family)
+
+
+def test_refused_changes_about_a_deleted_family_go_with_it(app, build, worker, make_client):
+    from server.persistence import SyncRejection
+
+    phone = make_client("amara")
+    gone, kept = build([date(1980, 1, 1)]), build([date(2015, 1, 1)])
+    with app.app_context():
+        notes = dict(db.session.execute(sa.select(Note.family_id, Note.id)).all())
+        for family in (gone, kept):
+            db.session.add(
+                SyncRejection(
+                    device_id=phone.device_id,
+                    user_id=worker.id,
+                    mutation_id=1,
+                    entity="note",
+                    op="update",
+                    record_id=str(notes[family]),
+                    reason="record_signed",
+                    message="Signed notes cannot change.",
+                    data={"sections": {"what_happened": "What the worker typed"}},
+                )
+            )
+        db.session.commit()
+        assert delete_records_past_retention() == 1
+        left = db.session.scalars(sa.select(SyncRejection.record_id)).all()
+        assert left == [str(notes[kept])]
