@@ -26,6 +26,8 @@ class AuditAction(StrEnum):
     SIGN_IN = "sign_in"
     SIGN_OUT = "sign_out"
     REVOKE = "revoke"
+    HOLD = "hold"
+    LIFT_HOLD = "lift_hold"
 
 
 def record_event(

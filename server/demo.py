@@ -4516,6 +4516,7 @@ def load_demo_data(*, families: int, seed: int) -> dict[str, int]:
     _appoint_practice_lead(staff)
     counts["users"] += 1  # the practice lead
     db.session.add(UrgentContacts(id=1, updated_at=clock.now(), **URGENT_NUMBERS))
+    counts["legal_holds"] = _hold_for_care_proceedings()
     db.session.commit()
     return counts
 
@@ -4568,6 +4569,36 @@ def _appoint_practice_lead(staff: Staff) -> None:
         .where(User.username == NEWLY_QUALIFIED)
         .values(qualified_on=today - timedelta(days=150))
     )
+
+
+def _hold_for_care_proceedings() -> int:
+    """Put a legal hold on a family with a child on a protection plan or looked after.
+
+    The council has issued care proceedings: whatever the retention schedule
+    says later, the family's records are kept until the court's work is done.
+    """
+    from .persistence import LegalHold  # this part of the demo stays in one place
+
+    family_id = db.session.scalar(
+        sa.select(Family.id)
+        .join(PlanEpisode, PlanEpisode.family_id == Family.id)
+        .where(PlanEpisode.plan_type.in_(["child_protection", "looked_after"]))
+        .order_by(PlanEpisode.ended_on.is_not(None), Family.display_name, Family.id)
+        .limit(1)
+    )
+    lead = db.session.scalar(sa.select(User.id).where(User.username == PRACTICE_LEAD[0]))
+    if family_id is None or lead is None:
+        return 0
+    db.session.add(
+        LegalHold(
+            family_id=family_id,
+            reason="Care proceedings issued: keep every record until the court has finished "
+            "and any appeal is over.",
+            set_at=clock.now() - timedelta(days=9),
+            set_by_id=lead,
+        )
+    )
+    return 1
 
 
 def sign_in_help() -> str:

@@ -32,6 +32,7 @@ from server.persistence import (
     FamilyTransfer,
     Interaction,
     Judgment,
+    LegalHold,
     Membership,
     Note,
     Person,
@@ -56,6 +57,7 @@ SEED = 7
 SECTIONS = ("what_happened", "child_voice", "family_view", "strengths", "reflection", "next_steps")
 
 COUNTED = {
+    "legal_holds": LegalHold,
     "teams": Team,
     "users": User,
     "decision_policies": DecisionPolicy,
@@ -477,6 +479,19 @@ def test_the_demo_has_a_practice_lead_running_a_trial_in_north(app, app_context)
     assert niamh is not None and niamh.qualified_on is not None
     # The policy in force is the practice lead's.
     assert {p.created_by_id for p in db.session.scalars(sa.select(DecisionPolicy))} == {lead.id}
+
+
+def test_a_family_in_care_proceedings_is_held_from_deletion(council, app_context):
+    from server.services import retention
+
+    [hold] = db.session.scalars(sa.select(LegalHold)).all()
+    assert hold.lifted_at is None and "Care proceedings" in hold.reason
+    assert db.session.get(User, hold.set_by_id).role == "practice_lead"
+    plans = db.session.scalars(
+        sa.select(PlanEpisode.plan_type).where(PlanEpisode.family_id == hold.family_id)
+    ).all()
+    assert {"child_protection", "looked_after"} & set(plans)
+    assert retention.held(hold.family_id)
 
 
 # --- a believable council: what a worker or a visitor would notice at once -------------

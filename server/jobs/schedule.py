@@ -7,6 +7,7 @@ from rq import cron
 from .decisions import remind_decisions_due_for_review
 from .queue import DEFAULT_QUEUE, EXPORT_QUEUE
 from .reports import produce_monthly_summary
+from .retention import delete_records_past_retention
 from .sessions import end_expired_sessions
 from .subject_access import clear_old_subject_access_bundles
 from .sweep import fail_stuck_exports
@@ -25,3 +26,5 @@ cron.register(produce_monthly_summary, EXPORT_QUEUE, cron="15 1 * * *")
 # Every 10 minutes: summaries and bundles whose worker died are marked failed. On the
 # default queue, so a stuck exports worker does not hold up its own sweep.
 cron.register(fail_stuck_exports, DEFAULT_QUEUE, interval=10 * 60)
+# Nightly, after the bundles: closed families past their retention date are deleted.
+cron.register(delete_records_past_retention, DEFAULT_QUEUE, cron="45 2 * * *")

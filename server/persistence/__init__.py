@@ -40,6 +40,7 @@ from .practice import (
     UrgentContacts,
 )
 from .reports import ServiceSummary
+from .retention import LegalHold, RetentionRelease
 from .subject_access import SubjectAccessExport
 from .supervision import SupervisionRecord
 from .sync import SyncChange, SyncCheckpoint, SyncRejection, SyncState
@@ -65,6 +66,7 @@ __all__ = [
     "FamilyTransfer",
     "Interaction",
     "Judgment",
+    "LegalHold",
     "Membership",
     "NewlyQualifiedLights",
     "Note",
@@ -77,6 +79,7 @@ __all__ = [
     "PushSubscription",
     "RecordHistory",
     "Relationship",
+    "RetentionRelease",
     "Review",
     "ServiceSummary",
     "StatutoryReminder",

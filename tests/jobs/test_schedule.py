@@ -33,3 +33,10 @@ def test_old_subject_access_bundles_are_cleared_nightly():
     job = _scheduled()["clear_old_subject_access_bundles"]
     runs = croniter(job["cron"], datetime(2026, 11, 15, 12, 0))
     assert runs.get_next(datetime) == datetime(2026, 11, 16, 2, 30)
+
+
+def test_records_past_retention_are_deleted_nightly_after_the_bundles_are_cleared():
+    job = _scheduled()["delete_records_past_retention"]
+    assert job["queue_name"] == "default"
+    runs = croniter(job["cron"], datetime(2026, 11, 15, 12, 0))
+    assert runs.get_next(datetime) == datetime(2026, 11, 16, 2, 45)
