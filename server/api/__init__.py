@@ -11,6 +11,7 @@ from ..errors import ErrorSchema
 from . import (
     admin,
     auth,
+    census,
     colleagues,
     health,
     notifications,
@@ -88,6 +89,7 @@ def register_blueprints(api: Api) -> None:
         notifications.blp,
         subject_access.blp,
         reports.blp,
+        census.blp,
         placements.blp,
         supervision.blp,
         supervision_records.records_blp,

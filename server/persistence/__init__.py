@@ -35,6 +35,7 @@ from .practice import (
     Suggestion,
 )
 from .reports import ServiceSummary
+from .returns import StatutoryReturn
 from .subject_access import SubjectAccessExport
 from .supervision import SupervisionRecord
 from .sync import SyncChange, SyncCheckpoint, SyncRejection, SyncState
@@ -71,6 +72,7 @@ __all__ = [
     "Review",
     "ServiceSummary",
     "StatutoryReminder",
+    "StatutoryReturn",
     "SubjectAccessExport",
     "Suggestion",
     "SupervisionDiscussion",
