@@ -33,7 +33,7 @@ def officer(make_user, make_client):
 
 @pytest.fixture
 def council(make_user, app) -> Callable[..., dict[str, Any]]:
-    """Return a factory of children, each in a family of their own held by amara, with the plans given."""
+    """Return a factory of children, each in a family of its own held by amara, with its plans."""
     worker = make_user("caseworker", username="amara")
 
     def make(
