@@ -119,9 +119,7 @@ def test_only_supervisors_approve_decisions() -> None:
 
 
 def test_only_a_performance_officer_reads_statutory_data_and_gives_a_second_factor() -> None:
-    assert {role for role in Role if can(role, Action.READ_STATUTORY)} == {
-        Role.PERFORMANCE_OFFICER
-    }
+    assert {role for role in Role if can(role, Action.READ_STATUTORY)} == {Role.PERFORMANCE_OFFICER}
     assert Role.PERFORMANCE_OFFICER in SECOND_FACTOR_ROLES
 
 

@@ -29,9 +29,7 @@ def test_each_case(case: dict[str, object]) -> None:
     st.text(alphabet="0123456789", min_size=11, max_size=11),
     st.sampled_from("0123456789" + LETTERS),
 )
-def test_a_computed_check_letter_is_accepted_and_any_other_refused(
-    middle: str, last: str
-) -> None:
+def test_a_computed_check_letter_is_accepted_and_any_other_refused(middle: str, last: str) -> None:
     rest = middle + last
     good = check_letter(rest)
     assert upn_problem(good + rest) is None
