@@ -672,3 +672,27 @@ def test_decisions_are_ones_the_records_bear_out(make_run_rows):
         elif judgment["category"] == "step_down_to_early_help":
             # The children are still on their plans: the decision was to wait.
             assert judgment["decision"].startswith("Not yet")
+
+
+def test_the_census_report_lists_the_demos_deliberate_errors_and_nothing_else(
+    make_run_council, app_context
+):
+    from server.census.collect import CensusYear, children
+    from server.census.rules import issues_of
+    from server.domain.upn import upn_problem
+    from server.services.census import latest_year
+
+    year = CensusYear(latest_year())
+    found = []
+    held = 0
+    for child in children(db.session, year):
+        held += 1
+        found += [issue.rule.key for issue in issues_of(child, year)]
+    assert held > 50
+    assert sorted(found) == ["cp_no_conference", "upn_invalid", "upn_missing"]
+    # Every other child has a good number, or the reason why not (under 5: not yet in school).
+    people = [p for p in _all(Person) if p.is_child]
+    good = [p for p in people if p.upn and upn_problem(p.upn) is None]
+    assert len(good) > 50
+    assert sum(1 for p in people if not p.upn and not p.upn_unknown) == 1
+    assert {p.upn_unknown for p in people if p.upn_unknown} == {"UN1"}

@@ -9,13 +9,14 @@ as the Department's own tool takes it, so the council can see both.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
 from ..domain.upn import MESSAGES as UPN_MESSAGES
 from ..domain.upn import upn_problem
-from .collect import CensusYear, ChildReturn
+from .collect import CensusYear, ChildReturn, CpPlan
 
 
 class Where(StrEnum):
@@ -48,6 +49,7 @@ class Issue:
         if self.rule.where is Where.CHILD:
             return f"{base}/child/{self.child.person_id}/census"
         if self.rule.where is Where.PLAN:
+            # An ended plan is corrected by amendment; a running one changed on the plan screen.
             if self.episode_id:
                 return f"{base}/child/{self.child.person_id}/plan/{self.episode_id}/correct"
             return f"{base}/child/{self.child.person_id}/plan"
@@ -96,6 +98,11 @@ def issues_of(child: ChildReturn, year: CensusYear) -> Iterator[Issue]:
         yield from fn(child, year)
 
 
+def _ended(plan: CpPlan) -> uuid.UUID | None:
+    """An ended plan is corrected by amendment; a running one on the child's plan screen."""
+    return plan.episode_id if plan.ended_on is not None else None
+
+
 def _issue(key: str, child: ChildReturn, detail: str, episode_id: object = None) -> Issue:
     return Issue(RULES[key], child, detail, str(episode_id) if episode_id else None)
 
@@ -134,7 +141,6 @@ def _dates(child: ChildReturn, _year: CensusYear) -> Iterator[Issue]:
                 child,
                 f"Work starts {episode.referral_date:%d/%m/%Y}, before the date of birth"
                 f" {born:%d/%m/%Y}.",
-                episode.first_episode_id,
             )
         died = child.date_of_death
         for plan in episode.cp_plans:
@@ -143,7 +149,7 @@ def _dates(child: ChildReturn, _year: CensusYear) -> Iterator[Issue]:
                     "after_death",
                     child,
                     f"Plan starts {plan.started_on:%d/%m/%Y}, after {died:%d/%m/%Y}.",
-                    plan.episode_id,
+                    _ended(plan),
                 )
 
 
@@ -157,7 +163,7 @@ def _child_protection(child: ChildReturn, _year: CensusYear) -> Iterator[Issue]:
                     "cp_no_conference",
                     child,
                     f"The plan from {plan.started_on:%d/%m/%Y} has no initial conference date.",
-                    plan.episode_id,
+                    _ended(plan),
                 )
             elif conference != plan.started_on and plan is episode.cp_plans[0]:
                 yield _issue(
@@ -165,7 +171,7 @@ def _child_protection(child: ChildReturn, _year: CensusYear) -> Iterator[Issue]:
                     child,
                     f"Plan starts {plan.started_on:%d/%m/%Y}; conference held"
                     f" {conference:%d/%m/%Y}.",
-                    plan.episode_id,
+                    _ended(plan),
                 )
 
 

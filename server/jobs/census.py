@@ -27,6 +27,12 @@ log = logging.getLogger(__name__)
 RETURN_TIMEOUT_SECONDS = 60 * 60
 DONE_STAGE = "Done"
 FAILED_MESSAGE = "The return could not be produced. Produce it again, or ask the service desk."
+STOPPED_MESSAGE = (
+    "The return stopped before it was finished. Produce it again, or ask the service desk."
+)
+NOT_STARTED_MESSAGE = (
+    "The return was not started in time. Produce it again, or ask the service desk."
+)
 
 
 class ReturnKind:
@@ -57,6 +63,7 @@ def produce_return(return_id: str) -> str:
     if item is None:
         return "gone"
     if item.status in (ExportStatus.DONE, ExportStatus.FAILED):
+        # A failed one (swept as stuck, server/jobs/sweep.py) is produced again as a new return.
         return str(item.status)
     item.status = ExportStatus.RUNNING
     item.started_at = clock.now()
@@ -79,7 +86,10 @@ def produce_return(return_id: str) -> str:
         raise
     item = db.session.get(StatutoryReturn, item_id)
     assert item is not None  # the row was there when the job began
-    db.session.refresh(item)
+    db.session.refresh(item)  # progress was written by another connection
+    if item.status == ExportStatus.FAILED:
+        log.warning("statutory return %s finished after it was given up", return_id)
+        return "failed"
     item.content = content
     item.children = count
     item.issues = issues
