@@ -1,7 +1,7 @@
 """The Children in Need census as the Department's XML message, checked against its schema.
 
-The file is written a child at a time (``lxml.etree.xmlfile``) and checked as
-it is read back (``iterparse`` with the schema), so memory stays flat however
+The file is written a child at a time and checked as it is read back
+(lxml's ``iterparse`` with the schema), so memory stays flat however
 many children there are. The same data always makes the same bytes: children
 in the order of their id, episodes by referral date, and no time of writing in
 the header, so producing the return again is safe to compare and resend.
@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
+from xml.sax.saxutils import escape
 
 from lxml import etree
 
@@ -40,16 +41,20 @@ def _day(value: date) -> str:
 
 
 def write(out: IO[bytes], year: CensusYear, la_number: str, children: Iterable[ChildReturn]) -> int:
-    """Write the census message for these children; return how many were written."""
+    """Write the census message for these children; return how many were written.
+
+    Each child is written as text as soon as it is read (escaped here; the
+    schema check that follows reads it back with a real parser), so nothing
+    but the child at hand is held.
+    """
     count = 0
-    with etree.xmlfile(out, encoding="UTF-8") as xf:
-        xf.write_declaration()
-        with xf.element("Message"):
-            xf.write(_header(year, la_number), pretty_print=True)
-            with xf.element("Children"):
-                for child in children:
-                    xf.write(_child(child, year), pretty_print=True)
-                    count += 1
+    out.write(b'<?xml version="1.0" encoding="UTF-8"?>\n<Message>\n')
+    out.write(_header(year, la_number).encode())
+    out.write(b"  <Children>\n")
+    for child in children:
+        out.write(_child(child).encode())
+        count += 1
+    out.write(b"  </Children>\n</Message>\n")
     return count
 
 
@@ -63,87 +68,106 @@ def validate(source: IO[bytes] | str) -> None:
         raise SchemaInvalid(str(error)) from error
 
 
-def _sub(parent: Any, tag: str, text: object | None) -> None:
-    if text is not None and text != "":
-        etree.SubElement(parent, tag).text = _day(text) if isinstance(text, date) else str(text)
+def _el(tag: str, value: object | None) -> str:
+    """One element with a value, or nothing when there is none."""
+    if value is None or value == "":
+        return ""
+    text = value.isoformat() if isinstance(value, date) else escape(str(value))
+    return f"<{tag}>{text}</{tag}>"
 
 
-def _header(year: CensusYear, la_number: str) -> Any:
-    header = etree.Element("Header")
-    details = etree.SubElement(header, "CollectionDetails")
-    _sub(details, "Collection", "CIN")
-    _sub(details, "Year", year.year)
-    _sub(details, "ReferenceDate", year.end)
-    source = etree.SubElement(header, "Source")
-    _sub(source, "SourceLevel", "L")
-    _sub(source, "LEA", la_number)
-    _sub(source, "SoftwareCode", SOFTWARE_CODE)
-    _sub(source, "Release", RELEASE)
-    _sub(source, "SerialNo", "001")
-    return header
-
-
-def _child(child: ChildReturn, year: CensusYear) -> Any:
-    element = etree.Element("Child")
-    ids = etree.SubElement(element, "ChildIdentifiers")
-    _sub(ids, "LAchildID", child.reference)
-    _sub(ids, "UPN", child.upn)
-    _sub(ids, "FormerUPN", child.former_upn)
-    _sub(ids, "UPNunknown", None if child.upn else child.upn_unknown)
-    _sub(ids, "PersonBirthDate", child.date_of_birth)
-    _sub(
-        ids,
-        "ExpectedPersonBirthDate",
-        None if child.date_of_birth else child.expected_date_of_birth,
+def _header(year: CensusYear, la_number: str) -> str:
+    details = _el("Collection", "CIN") + _el("Year", year.year) + _el("ReferenceDate", year.end)
+    source = (
+        _el("SourceLevel", "L")
+        + _el("LEA", la_number)
+        + _el("SoftwareCode", SOFTWARE_CODE)
+        + _el("Release", RELEASE)
+        + _el("SerialNo", "001")
     )
-    _sub(ids, "GenderCurrent", GENDER.get(child.sex or "", "0"))
-    _sub(ids, "PersonDeathDate", child.date_of_death)
-    traits = etree.SubElement(element, "ChildCharacteristics")
+    return (
+        f"  <Header>\n    <CollectionDetails>{details}</CollectionDetails>\n"
+        f"    <Source>{source}</Source>\n  </Header>\n"
+    )
+
+
+def _child(child: ChildReturn) -> str:
+    ids = (
+        _el("LAchildID", child.reference)
+        + _el("UPN", child.upn)
+        + _el("FormerUPN", child.former_upn)
+        + _el("UPNunknown", None if child.upn else child.upn_unknown)
+        + _el("PersonBirthDate", child.date_of_birth)
+        + _el(
+            "ExpectedPersonBirthDate", None if child.date_of_birth else child.expected_date_of_birth
+        )
+        + _el("GenderCurrent", GENDER.get(child.sex or "", "0"))
+        + _el("PersonDeathDate", child.date_of_death)
+    )
     # The schema needs an ethnicity: not yet recorded is the census's own NOBT.
-    _sub(traits, "Ethnicity", child.ethnicity or "NOBT")
+    traits = _el("Ethnicity", child.ethnicity or "NOBT")
     if child.disabilities:
-        disabilities = etree.SubElement(traits, "Disabilities")
-        for code in child.disabilities:
-            _sub(disabilities, "Disability", code)
+        codes = "".join(_el("Disability", code) for code in child.disabilities)
+        traits += f"<Disabilities>{codes}</Disabilities>"
+    parts = [
+        f"    <Child>\n      <ChildIdentifiers>{ids}</ChildIdentifiers>\n"
+        f"      <ChildCharacteristics>{traits}</ChildCharacteristics>\n"
+    ]
     previous = child.previous_cp_plans
     for episode in sorted(child.episodes, key=lambda e: (e.referral_date, str(e.first_episode_id))):
-        element.append(_details(episode, previous))
+        parts.append(f"      {_details(episode, previous)}\n")
         previous += len(episode.cp_plans)
-    return element
+    parts.append("    </Child>\n")
+    return "".join(parts)
 
 
-def _details(episode: EpisodeOfNeed, previous_cp: int) -> Any:
-    details = etree.Element("CINdetails")
-    _sub(details, "CINreferralDate", episode.referral_date)
-    _sub(details, "ReferralSource", episode.referral_source)
-    _sub(details, "PrimaryNeedCode", episode.primary_need)
-    _sub(details, "CINclosureDate", episode.closure_date)
-    _sub(details, "ReasonForClosure", episode.closure_reason if episode.closure_date else None)
-    _sub(details, "DateOfInitialCPC", episode.initial_conference_on)
+def _details(episode: EpisodeOfNeed, previous_cp: int) -> str:
+    parts = [
+        _el("CINreferralDate", episode.referral_date),
+        _el("ReferralSource", episode.referral_source),
+        _el("PrimaryNeedCode", episode.primary_need),
+        _el("CINclosureDate", episode.closure_date),
+        _el("ReasonForClosure", episode.closure_reason if episode.closure_date else None),
+        _el("DateOfInitialCPC", episode.initial_conference_on),
+    ]
     for assessment in episode.assessments:
-        block = etree.SubElement(details, "Assessments")
-        _sub(block, "AssessmentActualStartDate", assessment.started_on)
-        _sub(block, "AssessmentAuthorisationDate", assessment.authorised_on)
-        if assessment.factors:
-            factors = etree.SubElement(block, "FactorsIdentifiedAtAssessment")
-            for factor in assessment.factors:
-                _sub(factors, "AssessmentFactors", factor)
+        factors = "".join(_el("AssessmentFactors", factor) for factor in assessment.factors)
+        parts.append(
+            "<Assessments>"
+            + _el("AssessmentActualStartDate", assessment.started_on)
+            + _el("AssessmentAuthorisationDate", assessment.authorised_on)
+            + (
+                f"<FactorsIdentifiedAtAssessment>{factors}</FactorsIdentifiedAtAssessment>"
+                if factors
+                else ""
+            )
+            + "</Assessments>"
+        )
     for started, ended in episode.cin_plans:
-        block = etree.SubElement(details, "CINPlanDates")
-        _sub(block, "CINPlanStartDate", started)
-        _sub(block, "CINPlanEndDate", ended)
+        parts.append(
+            "<CINPlanDates>"
+            + _el("CINPlanStartDate", started)
+            + _el("CINPlanEndDate", ended)
+            + "</CINPlanDates>"
+        )
     for s47 in episode.section47s:
-        block = etree.SubElement(details, "Section47")
-        _sub(block, "S47ActualStartDate", s47.started_on)
-        _sub(block, "InitialCPCtarget", s47.target_conference_on)
-        _sub(block, "DateOfInitialCPC", s47.initial_conference_on)
-        _sub(block, "ICPCnotRequired", "true" if s47.conference_not_required else "false")
-    _sub(details, "ReferralNFA", "true" if episode.no_further_action else "false")
+        parts.append(
+            "<Section47>"
+            + _el("S47ActualStartDate", s47.started_on)
+            + _el("InitialCPCtarget", s47.target_conference_on)
+            + _el("DateOfInitialCPC", s47.initial_conference_on)
+            + _el("ICPCnotRequired", "true" if s47.conference_not_required else "false")
+            + "</Section47>"
+        )
+    parts.append(_el("ReferralNFA", "true" if episode.no_further_action else "false"))
     for index, plan in enumerate(episode.cp_plans):
-        block = etree.SubElement(details, "ChildProtectionPlans")
-        _sub(block, "CPPstartDate", plan.started_on)
-        _sub(block, "CPPendDate", plan.ended_on)
-        _sub(block, "InitialCategoryOfAbuse", plan.initial_category or "MUL")
-        _sub(block, "LatestCategoryOfAbuse", plan.latest_category or "MUL")
-        _sub(block, "NumberOfPreviousCPP", previous_cp + index)
-    return details
+        parts.append(
+            "<ChildProtectionPlans>"
+            + _el("CPPstartDate", plan.started_on)
+            + _el("CPPendDate", plan.ended_on)
+            + _el("InitialCategoryOfAbuse", plan.initial_category or "MUL")
+            + _el("LatestCategoryOfAbuse", plan.latest_category or "MUL")
+            + _el("NumberOfPreviousCPP", previous_cp + index)
+            + "</ChildProtectionPlans>"
+        )
+    return f"<CINdetails>{''.join(parts)}</CINdetails>"

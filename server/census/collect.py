@@ -16,7 +16,7 @@ No text written about a family is read: only identifiers, dates and codes.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -142,7 +142,26 @@ class ChildReturn:
 
 # A session, or Flask-SQLAlchemy's scoped one.
 DbSession = Session | scoped_session[Any]
-Source = Callable[[DbSession, CensusYear, dict[uuid.UUID, ChildReturn]], None]
+
+
+@dataclass(frozen=True)
+class Batch:
+    """A batch of children: the ids after ``after`` up to ``last``, in id order.
+
+    Sources select a batch's rows by this range of person ids, not by a list
+    of them: a statement with hundreds of parameters costs more to build and
+    send than the rows it reads.
+    """
+
+    after: uuid.UUID | None
+    last: uuid.UUID
+
+    def holds(self, column: Any) -> sa.ColumnElement[bool]:
+        upper = column <= self.last
+        return upper if self.after is None else sa.and_(column > self.after, upper)
+
+
+Source = Callable[[DbSession, CensusYear, dict[uuid.UUID, ChildReturn], Batch], None]
 SOURCES: list[tuple[str, Source]] = []
 
 
@@ -189,10 +208,11 @@ def children(
         ids: list[uuid.UUID] = list(session.scalars(query))
         if not ids:
             return
+        bounds = Batch(after, ids[-1])
         after = ids[-1]
-        returns = _identities(session, ids)
+        returns = _identities(session, set(ids), bounds)
         for _name, source in SOURCES:
-            source(session, year, returns)
+            source(session, year, returns, bounds)
         for person_id in ids:
             child = returns.get(person_id)
             if child is not None and child.episodes:
@@ -210,21 +230,24 @@ def count_children(session: DbSession, year: CensusYear) -> int:
     )
 
 
-def _identities(session: DbSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, ChildReturn]:
+def _identities(
+    session: DbSession, ids: set[uuid.UUID], batch: Batch
+) -> dict[uuid.UUID, ChildReturn]:
     """Each child's identifiers, and the family of their latest statutory episode."""
     family_of: dict[uuid.UUID, uuid.UUID] = {}
     for person_id, family_id in session.execute(
         sa.select(PlanEpisode.person_id, PlanEpisode.family_id)
-        .where(PlanEpisode.person_id.in_(ids), PlanEpisode.deleted_at.is_(None))
+        .where(batch.holds(PlanEpisode.person_id), PlanEpisode.deleted_at.is_(None))
         .order_by(PlanEpisode.person_id, PlanEpisode.started_on.desc(), PlanEpisode.id.desc())
     ):
         family_of.setdefault(person_id, family_id)
+    in_batch = sa.select(PlanEpisode.family_id).where(batch.holds(PlanEpisode.person_id))
     families = {
         row.id: row
         for row in session.execute(
             sa.select(
                 Family.id, Family.local_reference, Family.closed_on, Family.closure_reason
-            ).where(Family.id.in_(set(family_of.values())))
+            ).where(Family.id.in_(in_batch))
         )
     }
     people = session.execute(
@@ -240,10 +263,12 @@ def _identities(session: DbSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID,
             Person.sex,
             Person.ethnicity,
             Person.disabilities,
-        ).where(Person.id.in_(ids), Person.deleted_at.is_(None))
+        ).where(batch.holds(Person.id), Person.deleted_at.is_(None))
     )
     out: dict[uuid.UUID, ChildReturn] = {}
     for person in people:
+        if person.id not in ids:
+            continue
         family = families.get(family_of.get(person.id))
         if family is None:
             continue
@@ -269,7 +294,7 @@ def _identities(session: DbSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID,
 
 @register_source("plan_episodes")
 def plan_episodes(
-    session: DbSession, year: CensusYear, returns: dict[uuid.UUID, ChildReturn]
+    session: DbSession, year: CensusYear, returns: dict[uuid.UUID, ChildReturn], batch: Batch
 ) -> None:
     """Episodes of need from the children's plan episodes, as corrected by their amendments.
 
@@ -293,30 +318,33 @@ def plan_episodes(
         PlanEpisode.placement_type,
         PlanEpisode.placement_started_on,
     )
+    statutory = sa.and_(
+        batch.holds(PlanEpisode.person_id),
+        PlanEpisode.deleted_at.is_(None),
+        PlanEpisode.plan_type.in_([plan.value for plan in STATUTORY_PLANS]),
+        PlanEpisode.started_on <= year.end,
+    )
     rows = session.execute(
         sa.select(*columns)
-        .where(
-            PlanEpisode.person_id.in_(list(returns)),
-            PlanEpisode.deleted_at.is_(None),
-            PlanEpisode.plan_type.in_([plan.value for plan in STATUTORY_PLANS]),
-            PlanEpisode.started_on <= year.end,
-        )
+        .where(statutory)
         .order_by(PlanEpisode.person_id, PlanEpisode.started_on, PlanEpisode.id)
     ).all()
     amendments: dict[uuid.UUID, list[dict[str, str]]] = {}
     for target_id, changes in session.execute(
         sa.select(Amendment.target_id, Amendment.changes)
+        .join(PlanEpisode, PlanEpisode.id == Amendment.target_id)
         .where(
+            statutory,
             Amendment.target_kind == "plan_episode",
-            Amendment.target_id.in_([row.id for row in rows]),
             Amendment.deleted_at.is_(None),
         )
         .order_by(Amendment.created_at, Amendment.id)
     ):
         amendments.setdefault(target_id, []).append(changes)
     for row in rows:
-        values = corrected(row._asdict(), amendments.get(row.id, ()))
-        _add_episode(returns[row.person_id], year, values)
+        child = returns.get(row.person_id)
+        if child is not None:
+            _add_episode(child, year, corrected(row._asdict(), amendments.get(row.id, ())))
 
 
 def _add_episode(child: ChildReturn, year: CensusYear, values: dict[str, Any]) -> None:
