@@ -273,3 +273,21 @@ def test_the_schema_takes_every_good_number_of_the_shared_cases():
         )
         # The schema checks the shape; the check letter is the validation report's.
         assert schema.validate(document) is (case["problem"] != "shape"), case["upn"]
+
+
+def test_every_census_field_is_mapped_in_the_metrics_page():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    schema = etree.parse(str(root / "server" / "data" / "cin_census.xsd"))
+    names = {
+        element.get("name") for element in schema.iter("{http://www.w3.org/2001/XMLSchema}element")
+    }
+    page = (root / "docs" / "metrics.md").read_text(encoding="utf-8")
+    section = page[page.index("## Statutory returns") :]
+    unmapped = sorted(
+        name
+        for name in names - {"Message", "Header", "Children", "Child", "ChildIdentifiers"}
+        if f"`{name}" not in section and f"{name}`" not in section and f"/{name}" not in section
+    )
+    assert unmapped == []
