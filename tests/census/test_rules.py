@@ -155,3 +155,25 @@ def test_plans_that_follow_on_are_one_episode_of_need(council, last):
 def test_early_help_alone_is_not_in_the_census(council, last):
     child = council(plans=[{"plan_type": "early_help", "started_on": within(last, 10)}])
     assert all(c.person_id != child["person"] for c in children(db.session, CensusYear(last)))
+
+
+def test_an_issue_links_to_the_plan_screen_for_a_running_plan_and_a_correction_for_an_ended_one(
+    council, last
+):
+    running = {
+        "plan_type": "child_protection",
+        "cp_category": "NEG",
+        "started_on": within(last, 30),
+    }
+    ended = {**running, "ended_on": within(last, 90), "end_reason": "aims_met"}
+    links = {}
+    for name, plan in (("running", running), ("ended", ended)):
+        child = council(plans=[plan])
+        census_year = CensusYear(last)
+        (found,) = [c for c in children(db.session, census_year) if c.person_id == child["person"]]
+        (issue,) = list(issues_of(found, census_year))
+        links[name] = (issue.link, child)
+    link, child = links["running"]
+    assert link == f"#/family/{child['family']}/child/{child['person']}/plan"
+    link, child = links["ended"]
+    assert link.endswith(f"/child/{child['person']}/plan/{child['episodes'][0]}/correct")
