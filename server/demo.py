@@ -3971,7 +3971,7 @@ def sign_in_help() -> str:
     """Return the demo sign-ins to print: accounts, roles and the shared password."""
     lines = ["Demo sign-ins (password for all: " + DEMO_PASSWORD + "):"]
     lines += [
-        f"  {role.replace('_', ' '):<13} {username:<10} {name}" + (f", {team}" if team else "")
+        f"  {role:<13} {username:<10} {name}" + (f", {team}" if team else "")
         for username, name, role, team in DEMO_USERS
     ]
     lines.append(f"  {'practice lead':<13} {PRACTICE_LEAD[0]:<10} {PRACTICE_LEAD[1]}")
