@@ -94,6 +94,8 @@ class Settings:
             os.environ.get("CLOSED_FAMILY_CLEARING_DAYS", DEFAULT_CLEARING_DAYS)
         )
     )
+    # The council's three-digit local authority number, as the statutory returns name it.
+    la_number: str = field(default_factory=lambda: os.environ.get("LA_NUMBER", "999"))
 
     def flask_config(self) -> dict[str, Any]:
         """Return the Flask config mapping for these settings."""
@@ -116,6 +118,7 @@ class Settings:
             "REDIS_URL": self.redis_url,
             "TRUSTED_PROXIES": self.trusted_proxies,
             "PWA_DIR": self.pwa_dir,
+            "LA_NUMBER": self.la_number,
             "VAPID_PUBLIC_KEY": self.vapid_public_key,
             "VAPID_PRIVATE_KEY": self.vapid_private_key,
             "VAPID_SUBJECT": self.vapid_subject,

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 
 from . import clock
+from .domain import upn
 from .domain.lights import JudgmentStatus, Light, light_for, status_when_signed
 from .domain.records import DEVICE_TIMED, SIGNABLE
 from .domain.roles import Role
@@ -72,11 +73,14 @@ from .security.passwords import hash_password
 from .services import accounts
 from .services.case_records import checklist_item_id
 
+# The demo council's local authority number in the returns (the LA_NUMBER setting's default).
+DEMO_LA_NUMBER = "999"
 DEMO_PASSWORD = "kettle-orchard-lantern-42"  # noqa: S105  (printed for every demo user)
 DEMO_USERS = [
     ("cw.amara", "Amara Okafor", "caseworker", "North Family Support"),
     ("sup.north", "Hannah Price", "supervisor", "North Family Support"),
     ("analyst", "Priya Shah", "analyst", None),
+    ("performance", "Tom Reilly", "performance_officer", None),
     ("admin", "Sam Taylor", "admin", None),
 ]
 
@@ -2076,6 +2080,7 @@ class _Council:
         self.verbal_approvals()
         self.chronologies()
         self.endings()
+        self.census_gaps()
         return self.rows
 
     # --- ending our work: a step down, a proposal, a reopening, a transfer ------------
@@ -2395,6 +2400,54 @@ class _Council:
                 "accepted_at": None,
             },
         )
+
+    def pupil_number(self, m: Any) -> dict[str, Any]:
+        """A child's unique pupil number, made from their id (so the seed's draws are untouched).
+
+        A child under 5 has none yet: the census's reason UN1, not yet in school.
+        """
+        none = {"upn": None, "former_upn": None, "upn_unknown": None}
+        empty = {**none, "expected_date_of_birth": None, "date_of_death": None}
+        if not m.is_child:
+            return empty
+        if _age(m.born, self.today) < 5:
+            return {**empty, "upn_unknown": "UN1"}
+        digits = f"{m.id.int % 10**8:08d}"
+        rest = f"{DEMO_LA_NUMBER}{digits[:4]}{(m.born.year + 4) % 100:02d}{digits[4:7]}"
+        return {**empty, "upn": upn.check_letter(rest) + rest}
+
+    def census_gaps(self) -> None:
+        """Leave the statutory returns' few deliberate, recognisable errors.
+
+        The census validation report lists them (docs/metrics.md): the first
+        child in need (by id) has no unique pupil number and no reason why; the
+        second's number was mistyped (its check letter is wrong); the first child
+        protection plan has no initial conference date.
+        """
+        statutory = {
+            row["person_id"]
+            for row in self.rows.get(PlanEpisode, [])
+            if row["plan_type"] == "child_in_need" and row["ended_on"] is None
+        }
+        children = sorted(
+            (row for row in self.rows.get(Person, []) if row["id"] in statutory and row["upn"]),
+            key=lambda row: row["id"],
+        )
+        if len(children) >= 2:
+            children[0]["upn"] = None
+            first = children[1]["upn"]
+            wrong = next(letter for letter in upn.LETTERS if letter != first[0])
+            children[1]["upn"] = wrong + first[1:]
+        plans = sorted(
+            (
+                row
+                for row in self.rows.get(PlanEpisode, [])
+                if row["plan_type"] == "child_protection" and row["ended_on"] is None
+            ),
+            key=lambda row: row["id"],
+        )
+        if plans:
+            plans[0]["initial_conference_on"] = None
 
     def pick_team(self) -> str:
         return _pick(self.rng, list(TEAM_SHARE.items()))
@@ -2785,6 +2838,7 @@ class _Council:
             communication_needs=" ".join(needs) or None,
             is_child=m.is_child,
             local_child_id=f"LC{rng.randint(100000, 999999)}" if m.is_child else None,
+            **self.pupil_number(m),
         )
         if not member:
             return
@@ -3093,6 +3147,7 @@ class _Council:
                     person_id=child.id,
                     plan_type="child_in_need",
                     cp_category=None,
+                    initial_conference_on=None,
                     legal_status=None,
                     placement_started_on=None,
                     placement_type=None,
@@ -3109,6 +3164,8 @@ class _Council:
                 person_id=child.id,
                 plan_type=h.plan_type,
                 cp_category=h.cp_category,
+                # The initial conference that made the plan, on the day it began.
+                initial_conference_on=began if h.plan_type == "child_protection" else None,
                 legal_status=h.legal_status,
                 placement_started_on=(
                     max(h.placement_start, child.born)

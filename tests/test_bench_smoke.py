@@ -104,6 +104,22 @@ def test_export_scale_benchmark_times_the_summary_job_beside_its_sql(server_url:
 
 
 @pytest.mark.slow
+def test_census_benchmark_times_the_census_job_beside_its_sql(server_url: str) -> None:
+    figures = run_smoke("census", server_url)
+    assert {"children", "job_s", "sql_s", "ratio", "peak_rss_mb_small", "peak_rss_mb_large"} <= (
+        figures.keys()
+    )
+    # Two children a family, every one on a plan in the year: none lost, none twice.
+    assert figures["children"] == 2 * figures["families"]
+    assert figures["first_children"] == 2 * figures["first_families"]
+    assert figures["job_s"] > 0 and figures["sql_s"] > 0 and figures["statements"] > 0
+    job_s, sql_s, half_ms = figures["job_s"], figures["sql_s"], 0.0005
+    assert (job_s - half_ms) / (sql_s + half_ms) <= figures["ratio"] * 1.001
+    assert figures["ratio"] <= (job_s + half_ms) / max(sql_s - half_ms, 1e-9) * 1.001
+    assert figures["peak_rss_mb_small"] > 0 and figures["peak_rss_mb_large"] > 0
+
+
+@pytest.mark.slow
 @pytest.mark.postgres
 def test_load_benchmark_loses_and_duplicates_nothing(server_url: str) -> None:
     figures = run_smoke("sync_load", server_url)

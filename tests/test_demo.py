@@ -839,3 +839,27 @@ def test_strategy_discussions_lead_to_the_plans_the_children_are_on(make_run_row
         assert {starts[child] for child in discussion["child_ids"]} == {held}
         kinds["icpc_held"] += 1
     assert kinds["icpc_held"] >= 3 and kinds["icpc_due"] == 1 and kinds["no_enquiry"] == 1
+
+
+def test_the_census_report_lists_the_demos_deliberate_errors_and_nothing_else(
+    make_run_council, app_context
+):
+    from server.census.collect import CensusYear, children
+    from server.census.rules import issues_of
+    from server.domain.upn import upn_problem
+    from server.services.census import latest_year
+
+    year = CensusYear(latest_year())
+    found = []
+    held = 0
+    for child in children(db.session, year):
+        held += 1
+        found += [issue.rule.key for issue in issues_of(child, year)]
+    assert held > 50
+    assert sorted(found) == ["cp_no_conference", "upn_invalid", "upn_missing"]
+    # Every other child has a good number, or the reason why not (under 5: not yet in school).
+    people = [p for p in _all(Person) if p.is_child]
+    good = [p for p in people if p.upn and upn_problem(p.upn) is None]
+    assert len(good) > 50
+    assert sum(1 for p in people if not p.upn and not p.upn_unknown) == 1
+    assert {p.upn_unknown for p in people if p.upn_unknown} == {"UN1"}

@@ -11,7 +11,8 @@ import { footer, navigation, syncBar, updateBanner } from "./ui/layout.js";
 import { routes } from "./ui/routes.js";
 import { repliesBanner } from "./ui/views/consultations.js";
 import { followReplies } from "./ui/replies.js";
-import { signedInAnalyst } from "./ui/views/summaries.js";
+import { signedInOnlineHome } from "./ui/views/summaries.js";
+import { onlineHome } from "./domain/online-roles.js";
 
 const session = new Session();
 const app = {
@@ -73,6 +74,7 @@ function currentSection() {
     if (hash.startsWith(`#/${section}`)) return section;
   }
   if (hash.startsWith("#/summaries")) return "summaries";
+  if (hash.startsWith("#/statutory-returns")) return "statutory-returns";
   return ["admin", "practice_lead"].includes(session.user?.role) ? "policy" : "caseload"; // their home is the policy
 }
 
@@ -80,7 +82,7 @@ function renderChrome() {
   mount(
     document.getElementById("app-navigation"),
     navigation({
-      signedIn: session.unlocked || session.user?.role === "analyst",
+      signedIn: session.unlocked || Boolean(onlineHome(session.user?.role)),
       role: session.user?.role,
       current: currentSection(),
       inboxCount: session.unlocked ? waitingCount(session.data, session.user?.id) : 0,
@@ -177,8 +179,8 @@ async function render() {
   const hash = shownHash || "#/";
   const route = routes.find((candidate) => candidate.pattern.test(hash)) || routes[routes.length - 1];
   const params = hash.match(route.pattern)?.slice(1) || [];
-  if (route.needsUnlock && !session.unlocked && session.user?.role === "analyst") {
-    location.hash = "#/summaries"; // analysts have no caseload: their screen is online
+  if (route.needsUnlock && !session.unlocked && onlineHome(session.user?.role)) {
+    location.hash = onlineHome(session.user.role); // no caseload: their screen is online
     return;
   }
   if (route.needsUnlock && !session.unlocked) {
@@ -204,8 +206,9 @@ async function render() {
 async function renderEntry(main) {
   // Locked or signed out: unlock if this device holds data, otherwise sign in.
   const device = await session.device();
-  if (!device?.wrapped && device?.user_id && (await signedInAnalyst(session))) {
-    location.hash = "#/summaries"; // an analyst reloading the page: their session is still open
+  const home = !device?.wrapped && device?.user_id ? await signedInOnlineHome(session) : null;
+  if (home) {
+    location.hash = home; // an online-only role reloading the page: their session is still open
     return;
   }
   const view = device?.wrapped ? "#/unlock" : "#/sign-in";

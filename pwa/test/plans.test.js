@@ -150,7 +150,7 @@ describe("correcting an ended plan", () => {
   const correction = (values) => ({ fields: [], started_on: "", ended_on: "", placement_started_on: "", end_reason: "", cp_category: "", legal_status: "", placement_type: "", reason: "", ...values });
 
   it("offers what the kind of plan records, and only once the plan has ended", () => {
-    expect(correctableFields(ended).map(([name]) => name)).toEqual(["started_on", "ended_on", "end_reason", "cp_category"]);
+    expect(correctableFields(ended).map(([name]) => name)).toEqual(["started_on", "ended_on", "end_reason", "cp_category", "initial_conference_on"]);
     expect(correctableFields({ ...ended, plan_type: "looked_after" }).map(([name]) => name)).toEqual([
       "started_on",
       "ended_on",
@@ -213,5 +213,27 @@ describe("correcting an ended plan", () => {
     expect(correctionsOf(data, "e1").map((amendment) => amendment.id)).toEqual(["a1", "a2"]);
     const [episode] = episodesOf(data, SAM);
     expect([episode.started_on, episode.end_reason, episode.amended]).toEqual(["2025-01-07", "aims_met", true]);
+  });
+});
+
+describe("a child protection plan's initial conference", () => {
+  const answer = (values) => ({ plan_type: "child_protection", cp_category: "NEG", started_on: "2026-03-10", placement_started_on: "", end_reason: "", ...values });
+
+  it("is checked and sent with the plan", () => {
+    expect(checkPlanChange(answer({ initial_conference_on: "2026-03-11" }), null, "2026-03-20")).toEqual({ initial_conference_on: "The initial conference comes before the plan starts" });
+    expect(checkPlanChange(answer({ initial_conference_on: null }), null, "2026-03-20")).toEqual({ initial_conference_on: "Enter a real date, like 27 3 2026" });
+    const values = answer({ initial_conference_on: "2026-03-10" });
+    expect(checkPlanChange(values, null, "2026-03-20")).toEqual({});
+    const [change] = planChanges({ familyId: "f", personId: "p", current: null, values, newId: () => "e" });
+    expect(change.data.initial_conference_on).toBe("2026-03-10");
+  });
+
+  it("is added to a running plan that lacks it", () => {
+    const current = { id: "e1", plan_type: "child_protection", cp_category: "NEG", started_on: "2026-03-10", initial_conference_on: null };
+    const values = answer({ started_on: "", initial_conference_on: "2026-03-10" });
+    expect(checkPlanChange(values, current, "2026-03-20")).toEqual({});
+    expect(planChanges({ familyId: "f", personId: "p", current, values, newId: () => "x" })).toEqual([
+      { entity: "plan_episode", op: "update", id: "e1", data: { initial_conference_on: "2026-03-10" } },
+    ]);
   });
 });

@@ -12,6 +12,7 @@ from ..errors import ErrorSchema
 from . import (
     admin,
     auth,
+    census,
     chronology,
     colleagues,
     endings,
@@ -93,6 +94,7 @@ def register_blueprints(api: Api) -> None:
         notifications.blp,
         subject_access.blp,
         reports.blp,
+        census.blp,
         placements.blp,
         chronology.blp,
         retention.blp,

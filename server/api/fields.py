@@ -7,6 +7,8 @@ from typing import Any
 
 from marshmallow import ValidationError, fields, validate
 
+from ..domain.upn import MESSAGES as UPN_MESSAGES
+from ..domain.upn import upn_problem
 from ..vocabularies import codes
 
 SHORT_TEXT = 200
@@ -80,3 +82,21 @@ class StoredDate(fields.Date):
         if isinstance(value, str):
             return value
         return super()._serialize(value, attr, obj, **kwargs)
+
+
+def _good_upn(value: str) -> None:
+    problem = upn_problem(value)
+    if problem is not None:
+        raise ValidationError(UPN_MESSAGES[problem])
+
+
+class UpnField(fields.String):
+    """A unique pupil number whose check letter matches (``server.domain.upn``)."""
+
+
+def upn(**kwargs: Any) -> fields.String:
+    return UpnField(
+        validate=_good_upn,
+        metadata={"description": "13 characters; the check letter must match"},
+        **kwargs,
+    )

@@ -32,6 +32,7 @@ from .fields import (
     required_text,
     short_text,
     text_list,
+    upn,
 )
 
 
@@ -194,6 +195,11 @@ WRITABLE: dict[RecordKind, dict[str, fields.Field]] = {
         "communication_needs": long_text(allow_none=True),
         "is_child": JsonBoolean(),
         "local_child_id": short_text(max=40, allow_none=True),
+        "upn": upn(allow_none=True),
+        "former_upn": upn(allow_none=True),
+        "upn_unknown": code_from("upn_unknown", allow_none=True),
+        "expected_date_of_birth": fields.Date(allow_none=True),
+        "date_of_death": fields.Date(allow_none=True),
     },
     RecordKind.MEMBERSHIP: {
         "family_id": fields.UUID(required=True),
@@ -372,6 +378,7 @@ WRITABLE: dict[RecordKind, dict[str, fields.Field]] = {
         "person_id": fields.UUID(required=True),
         "plan_type": code_from("plan_type", required=True),
         "cp_category": code_from("cp_category", allow_none=True),
+        "initial_conference_on": fields.Date(allow_none=True),
         "legal_status": code_from("legal_status", allow_none=True),
         "placement_started_on": fields.Date(allow_none=True),
         "placement_type": code_from("placement_type", allow_none=True),

@@ -133,3 +133,11 @@ def names_person(value: object, person_id: str) -> bool:
     if isinstance(value, list | tuple):
         return any(names_person(item, person_id) for item in value)
     return False
+
+
+class ReturnKind:
+    """The statutory returns a performance officer produces."""
+
+    CIN_CENSUS = "cin_census"
+    ANNEX_A = "annex_a"
+    ALL = (CIN_CENSUS, ANNEX_A)

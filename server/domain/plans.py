@@ -29,6 +29,7 @@ class PlanType(StrEnum):
 # The fields only one kind of plan has, and which of them it must have.
 ONLY_FOR: dict[str, PlanType] = {
     "cp_category": PlanType.CHILD_PROTECTION,
+    "initial_conference_on": PlanType.CHILD_PROTECTION,
     "legal_status": PlanType.LOOKED_AFTER,
     "placement_started_on": PlanType.LOOKED_AFTER,
     "placement_type": PlanType.LOOKED_AFTER,
@@ -38,7 +39,9 @@ REQUIRED_FOR: dict[PlanType, dict[str, str]] = {
     PlanType.LOOKED_AFTER: {"legal_status": "Choose the child's legal status."},
 }
 # Fields an amendment of an ended episode may correct, as ISO dates or codes.
-AMENDABLE_DATES = frozenset({"started_on", "ended_on", "placement_started_on"})
+AMENDABLE_DATES = frozenset(
+    {"started_on", "ended_on", "placement_started_on", "initial_conference_on"}
+)
 AMENDABLE_CODES = frozenset({"cp_category", "legal_status", "placement_type", "end_reason"})
 AMENDABLE = AMENDABLE_DATES | AMENDABLE_CODES
 
@@ -56,6 +59,9 @@ def check_episode(values: Mapping[str, Any], today: date) -> None:
     started = values.get("started_on")
     if started is not None and started > today:
         errors["started_on"] = "A plan cannot start in the future."
+    conference = values.get("initial_conference_on")
+    if conference is not None and started is not None and conference > started:
+        errors["initial_conference_on"] = "The initial conference comes before the plan starts."
     placement = values.get("placement_started_on")
     if placement is not None and placement > today:
         errors["placement_started_on"] = "A placement cannot start in the future."

@@ -5,7 +5,10 @@ now; supervisors their team's families; analysts aggregates only; admins run
 the service but read no case content. A practice lead (a principal social
 worker or a head of service) owns the decision policy, its trials for one
 team and the narrower lights of newly qualified workers; like an admin, they
-read no case content.
+read no case content. A performance officer prepares the statutory returns
+(the CIN census, Ofsted's Annex A): they read every child's statutory data
+(identifiers, dates, codes) across the council, and nothing written about a
+family (no notes, no judgments' text); every return they produce is audited.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ class Role(StrEnum):
     ANALYST = "analyst"
     ADMIN = "admin"
     PRACTICE_LEAD = "practice_lead"
+    PERFORMANCE_OFFICER = "performance_officer"
 
 
 class Action(StrEnum):
@@ -35,6 +39,9 @@ class Action(StrEnum):
     CONSULT_PEERS = "consult_peers"
     SUGGEST = "suggest"
     ANSWER_SUGGESTION = "answer_suggestion"
+    # Child-level statutory data (identifiers, dates and codes; never notes or
+    # judgments' text) for the statutory returns, across the council.
+    READ_STATUTORY = "read_statutory"
 
 
 PRACTICE_ROLES = frozenset({Role.CASEWORKER, Role.SUPERVISOR})
@@ -69,10 +76,15 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
     # practice lead publishes it, runs trials of it and narrows it for newly
     # qualified workers. An admin reads it like everyone else.
     Role.PRACTICE_LEAD: frozenset({Action.MANAGE_POLICY, Action.SUGGEST, Action.ANSWER_SUGGESTION}),
+    # The statutory returns: child-level data, no case records (so no notes,
+    # judgments or visits), nothing to write; like everyone, they may suggest.
+    Role.PERFORMANCE_OFFICER: frozenset({Action.READ_STATUTORY, Action.SUGGEST}),
 }
 
 # Roles that must use a second factor when the service runs in production.
-SECOND_FACTOR_ROLES = frozenset({Role.SUPERVISOR, Role.ANALYST, Role.ADMIN, Role.PRACTICE_LEAD})
+SECOND_FACTOR_ROLES = frozenset(
+    {Role.SUPERVISOR, Role.ANALYST, Role.ADMIN, Role.PRACTICE_LEAD, Role.PERFORMANCE_OFFICER}
+)
 
 
 def can(role: Role | str, action: Action) -> bool:

@@ -2,7 +2,7 @@
 
 A worker killed outright (SIGKILL, out of memory, a host lost) never records
 its job's end, and a job lost from Redis never starts: without this sweep the
-summary or bundle would show ``running`` or ``queued`` for ever.
+summary, bundle or return would show ``running`` or ``queued`` for ever.
 """
 
 from __future__ import annotations
@@ -14,14 +14,14 @@ import sqlalchemy as sa
 from .. import clock
 from ..domain.exports import ExportStatus, stuck_cutoffs
 from ..extensions import db
-from ..persistence import ServiceSummary, SubjectAccessExport
-from . import reports, subject_access
+from ..persistence import ServiceSummary, StatutoryReturn, SubjectAccessExport
+from . import census, reports, subject_access
 from .context import with_app_context
 
 log = logging.getLogger(__name__)
 
 # Each kind of export: its table, its job's timeout, and what to tell people.
-ExportModel = type[ServiceSummary] | type[SubjectAccessExport]
+ExportModel = type[ServiceSummary] | type[SubjectAccessExport] | type[StatutoryReturn]
 STUCK_EXPORTS: tuple[tuple[ExportModel, int, str, str], ...] = (
     (
         ServiceSummary,
@@ -34,6 +34,12 @@ STUCK_EXPORTS: tuple[tuple[ExportModel, int, str, str], ...] = (
         subject_access.EXPORT_TIMEOUT_SECONDS,
         subject_access.STOPPED_MESSAGE,
         subject_access.NOT_STARTED_MESSAGE,
+    ),
+    (
+        StatutoryReturn,
+        census.RETURN_TIMEOUT_SECONDS,
+        census.STOPPED_MESSAGE,
+        census.NOT_STARTED_MESSAGE,
     ),
 )
 

@@ -41,6 +41,7 @@ from .practice import (
 )
 from .reports import ServiceSummary
 from .retention import LegalHold, RetentionRelease
+from .returns import StatutoryReturn
 from .subject_access import SubjectAccessExport
 from .supervision import SupervisionRecord
 from .sync import SyncChange, SyncCheckpoint, SyncRejection, SyncState
@@ -83,6 +84,7 @@ __all__ = [
     "Review",
     "ServiceSummary",
     "StatutoryReminder",
+    "StatutoryReturn",
     "StrategyDiscussion",
     "SubjectAccessExport",
     "Suggestion",

@@ -127,6 +127,13 @@ class Person(CaseRecord):
     communication_needs: Mapped[str | None] = mapped_column(text)
     is_child: Mapped[bool] = mapped_column(default=False)
     local_child_id: Mapped[str | None] = mapped_column(sa.String(40))
+    # The statutory returns' identifiers: unique pupil numbers (server.domain.upn),
+    # or why there is none (UN1 to UN7); an unborn child's expected date of birth.
+    upn: Mapped[str | None] = mapped_column(sa.String(13))
+    former_upn: Mapped[str | None] = mapped_column(sa.String(13))
+    upn_unknown: Mapped[str | None] = mapped_column(sa.String(3))
+    expected_date_of_birth: Mapped[date | None]
+    date_of_death: Mapped[date | None]
 
 
 class Membership(CaseRecord):
@@ -467,6 +474,8 @@ class PlanEpisode(CaseRecord):
     plan_type: Mapped[str] = mapped_column(sa.String(20))
     # Child protection: the CIN census category of abuse (NEG, PHY, EMO, SAB, MUL).
     cp_category: Mapped[str | None] = mapped_column(sa.String(4))
+    # Child protection: the initial child protection conference that made the plan.
+    initial_conference_on: Mapped[date | None]
     # Looked after: SSDA903 legal status and placement type, and when the placement began.
     legal_status: Mapped[str | None] = mapped_column(sa.String(4))
     placement_started_on: Mapped[date | None]

@@ -27,6 +27,7 @@ from ..domain import (
     plans,
     strategy,
     supervision_queue,
+    upn,
     urgent,
 )
 from ..domain.decision_reviews import WorkerReviewKind
@@ -514,6 +515,12 @@ def _person_before_create(actor: User, _record: Any, values: dict[str, Any]) -> 
     # The membership is made after the person (it points at it); keep its fields aside.
     values.pop("family_id")
     values.pop("role_in_family", None)
+    upn.check_identifiers(values)
+
+
+def _person_before_update(_actor: User, record: Any, values: dict[str, Any]) -> None:
+    fields = ("upn", "former_upn", "upn_unknown", "date_of_birth", "date_of_death")
+    upn.check_identifiers({name: values.get(name, getattr(record, name)) for name in fields})
 
 
 def _person_after_create(actor: User, person: Person, data: dict[str, Any]) -> None:
@@ -1371,7 +1378,9 @@ RULES: dict[RecordKind, KindRules] = {
         before_update=_family_before_update,
     ),
     RecordKind.PERSON: KindRules(
-        before_create=_person_before_create, after_create=_person_after_create
+        before_create=_person_before_create,
+        after_create=_person_after_create,
+        before_update=_person_before_update,
     ),
     RecordKind.MEMBERSHIP: KindRules(before_create=_membership_before_create),
     RecordKind.RELATIONSHIP: KindRules(

@@ -43,6 +43,7 @@ EXPECTED = {
         Action.ANSWER_SUGGESTION,
     },
     Role.PRACTICE_LEAD: {Action.MANAGE_POLICY, Action.SUGGEST, Action.ANSWER_SUGGESTION},
+    Role.PERFORMANCE_OFFICER: {Action.READ_STATUTORY, Action.SUGGEST},
 }
 
 
@@ -115,6 +116,11 @@ def test_only_practice_roles_read_case_records() -> None:
 
 def test_only_supervisors_approve_decisions() -> None:
     assert {role for role in Role if can(role, Action.APPROVE_DECISION)} == {Role.SUPERVISOR}
+
+
+def test_only_a_performance_officer_reads_statutory_data_and_gives_a_second_factor() -> None:
+    assert {role for role in Role if can(role, Action.READ_STATUTORY)} == {Role.PERFORMANCE_OFFICER}
+    assert Role.PERFORMANCE_OFFICER in SECOND_FACTOR_ROLES
 
 
 def test_everyone_can_make_a_practice_suggestion() -> None:

@@ -9,12 +9,13 @@ export const PLAN_TYPES = ["early_help", "child_in_need", "child_protection", "l
 // Fields only one kind of plan has (as on the server).
 const ONLY_FOR = {
   cp_category: "child_protection",
+  initial_conference_on: "child_protection",
   legal_status: "looked_after",
   placement_started_on: "looked_after",
   placement_type: "looked_after",
 };
 
-const AMENDABLE = ["started_on", "ended_on", "placement_started_on", "cp_category", "legal_status", "placement_type", "end_reason"];
+const AMENDABLE = ["started_on", "ended_on", "placement_started_on", "initial_conference_on", "cp_category", "legal_status", "placement_type", "end_reason"];
 
 /** Order amendments oldest first by the server's time; those not synced yet (none) last, as made. */
 function oldestFirst(a, b) {
@@ -126,6 +127,14 @@ export function checkPlanChange(values, current, today) {
   if (type === "child_protection" && !values.cp_category) {
     errors.cp_category = "Choose the category of the child protection plan";
   }
+  if (type === "child_protection" && values.initial_conference_on !== undefined) {
+    const started = keeping ? current.started_on : values.started_on;
+    if (values.initial_conference_on === null) {
+      errors.initial_conference_on = "Enter a real date, like 27 3 2026";
+    } else if (values.initial_conference_on && started && values.initial_conference_on > started) {
+      errors.initial_conference_on = "The initial conference comes before the plan starts";
+    }
+  }
   if (type === "looked_after") {
     if (!values.legal_status) {
       errors.legal_status = "Choose the child's legal status";
@@ -173,11 +182,12 @@ const CORRECTIONS = [
   ["ended_on", "The date it ended", "Enter the date the plan ended"],
   ["end_reason", "Why it ended", "Choose why the plan ended"],
   ["cp_category", "The category", "Choose the category of the plan"],
+  ["initial_conference_on", "The date of the initial conference", "Enter the date of the initial child protection conference"],
   ["legal_status", "The legal status", "Choose the child's legal status"],
   ["placement_started_on", "The date the placement started", "Enter the date the placement started"],
   ["placement_type", "The placement type", "Choose the placement type"],
 ];
-const CORRECTED_DATES = new Set(["started_on", "ended_on", "placement_started_on"]);
+const CORRECTED_DATES = new Set(["started_on", "ended_on", "placement_started_on", "initial_conference_on"]);
 export const CORRECTION_REASON_MAX = 2000;
 
 /** Return the corrections an episode can take, for its kind of plan: [[field, what is wrong], ...]. */

@@ -6,6 +6,7 @@ import { localDateOf } from "../clock.js";
 import { SyncState } from "../sync/sync-service.js";
 import { storageRisks } from "../storage.js";
 import { html } from "./html.js";
+import { onlineHome } from "../domain/online-roles.js";
 
 /** The count beside Inbox: how many supervision conversations wait for the worker's reply. */
 function inboxBadge(count) {
@@ -24,10 +25,10 @@ export function navigation({ signedIn, role, current, inboxCount = 0 }) {
         </span>
         ${signedIn
           ? html`<nav aria-label="Menu" class="govuk-service-navigation__wrapper">
-              <button type="button" class="govuk-service-navigation__toggle govuk-js-service-navigation-toggle" aria-controls="navigation" hidden>Menu${role === "analyst" ? "" : inboxBadge(inboxCount)}</button>
+              <button type="button" class="govuk-service-navigation__toggle govuk-js-service-navigation-toggle" aria-controls="navigation" hidden>Menu${onlineHome(role) ? "" : inboxBadge(inboxCount)}</button>
               <ul class="govuk-service-navigation__list" id="navigation">
-                ${role === "analyst"
-                  ? html`${link("#/summaries", "Service summaries", "summaries")}
+                ${onlineHome(role)
+                  ? html`${role === "analyst" ? link("#/summaries", "Service summaries", "summaries") : link("#/statutory-returns", "Statutory returns", "statutory-returns")}
                       <li class="govuk-service-navigation__item">
                         <a class="govuk-service-navigation__link" href="#/summaries/sign-out">Sign out</a>
                       </li>`
@@ -149,6 +150,7 @@ export function backLink(href, text = "Back") {
 // only and keep nothing about a family here.
 const FOOTER_TEXT = {
   analyst: "Service summaries hold figures only, and are read from the server: nothing about a family is kept on this device.",
+  performance_officer: "Statutory returns are read from the server: nothing about a child is kept on this device.",
 };
 const CASEWORK_FOOTER = "Case records kept on this device are encrypted, and the app locks itself when left alone.";
 

@@ -7,6 +7,8 @@ import { networkView } from "./views/network.js";
 import { chronologyView } from "./views/chronology.js";
 import { storyView } from "./views/story.js";
 import { planView } from "./views/plan.js";
+import { censusDetailsView } from "./views/census-details.js";
+import { censusView } from "./views/census.js";
 import { planCorrectionView } from "./views/plan-correction.js";
 import { visitView } from "./views/visit.js";
 import { noteView } from "./views/note.js";
@@ -61,6 +63,7 @@ export const routes = [
   route(`#/family/${ID}/strategy(?:/${ID})?`, strategyView),
   route(`#/family/${ID}/judgment(?:/${ID})?`, logDecisionView),
   route(`#/family/${ID}/child/${ID}/plan`, planView),
+  route(`#/family/${ID}/child/${ID}/census`, censusDetailsView),
   route(`#/family/${ID}/child/${ID}/plan/${ID}/correct`, planCorrectionView),
   route(`#/note/${ID}`, noteView),
   route(`#/judgment/${ID}`, judgmentView),
@@ -94,5 +97,7 @@ export const routes = [
   // Analysts work online only and keep nothing on the device: no unlock.
   route("#/summaries", summariesView, false),
   route("#/summaries/sign-out", analystSignOut, false),
+  // Performance officers too: the statutory returns are read from the server.
+  route("#/statutory-returns", censusView, false),
   route(".*", notFound),
 ];

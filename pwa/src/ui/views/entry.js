@@ -2,6 +2,7 @@
 // when a device is revoked or wiped.
 
 import { MIN_PASSPHRASE_LENGTH } from "../../config.js";
+import { onlineHome } from "../../domain/online-roles.js";
 import { WrongPassphrase, Wiped } from "../../session.js";
 import { ApiError, Offline } from "../../sync/api.js";
 import { button, errorSummary, focusErrorSummary, formValues, textInput } from "../forms.js";
@@ -41,8 +42,8 @@ export async function signIn(context, state = {}) {
       if (session.secondFactorSetup) {
         return secondFactorSetup(context);
       }
-      if (session.user.role === "analyst") {
-        return context.go("#/summaries"); // online only: no passphrase, nothing kept on the device
+      if (onlineHome(session.user.role)) {
+        return context.go(onlineHome(session.user.role)); // online only: no passphrase, nothing kept on the device
       }
       return next === "unlock" ? unlock(context) : setPassphrase(context);
     } catch (error) {
@@ -121,8 +122,8 @@ async function secondFactorSetup(context, state = {}) {
     try {
       await post("/api/auth/totp/confirm", { secret: setup.secret, code: form.code, [proof]: form[proof].trim() });
       session.secondFactorSetup = false;
-      if (session.user.role === "analyst") {
-        return context.go("#/summaries");
+      if (onlineHome(session.user.role)) {
+        return context.go(onlineHome(session.user.role));
       }
       const device = await session.device();
       return device.wrapped ? unlock(context) : setPassphrase(context);

@@ -4,6 +4,8 @@
 // it works offline; what has not reached the server yet says so.
 
 import { newId } from "../../domain/ids.js";
+import { UPN_MESSAGES, upnProblem } from "../../domain/upn.js";
+import { tidyUpn } from "../../domain/census-details.js";
 import {
   button,
   dateInput,
@@ -317,7 +319,8 @@ function planCell({ data, label, params }, person) {
   const current = currentEpisode(data, person.id);
   const pending = current && (current.unsynced || data.pending("plan_episode", current.id));
   return html`${planName(current, label)}${current ? html`, since ${formatDate(current.started_on)}` : ""} ${pending ? unsyncedTag() : ""}
-    <br><a class="govuk-link" href="#/family/${params[0]}/child/${person.id}/plan">Plan now<span class="govuk-visually-hidden"> for ${fullName(person)}</span></a>`;
+    <br><a class="govuk-link" href="#/family/${params[0]}/child/${person.id}/plan">Plan now<span class="govuk-visually-hidden"> for ${fullName(person)}</span></a>
+    <br><a class="govuk-link" href="#/family/${params[0]}/child/${person.id}/census">Census details<span class="govuk-visually-hidden"> for ${fullName(person)}</span></a>`;
 }
 
 function personForm({ vocabulary }, errors) {
@@ -330,6 +333,7 @@ function personForm({ vocabulary }, errors) {
     ${dateInput({ name: "date_of_birth", legend: "Date of birth (optional)", hint: "For example, 27 3 2017. If you only know the month, leave the day blank. For an estimate, the year is enough.", error: errors.date_of_birth })}
     ${radios({ name: "dob_accuracy", legend: "How sure are you of the date of birth?", options: accuracy.length ? accuracy : DOB_ACCURACY, error: errors.dob_accuracy, inline: true })}
     ${radios({ name: "is_child", legend: "Are they a child?", hint: "Under 18, or a care leaver the service still supports as a child", options: [["yes", "Yes"], ["no", "No"]], error: errors.is_child, inline: true })}
+    ${textInput({ name: "upn", label: "Unique pupil number (optional, for a child)", hint: "13 characters from the child's school, for example B801200005001", error: errors.upn, width: 10, autocomplete: "off", spellcheck: false })}
     ${select({ name: "sex", label: "Sex (optional)", options: vocabulary("sex"), error: errors.sex })}
     ${select({ name: "ethnicity", label: "Ethnicity (optional)", options: vocabulary("ethnicity"), error: errors.ethnicity, placeholder: "Not recorded" })}
     ${textInput({ name: "role_in_family", label: "Role in the family (optional)", hint: "For example, mother, eldest child, lodger", error: errors.role_in_family, width: 20 })}
@@ -386,6 +390,12 @@ function checkPerson(values) {
   if (!values.is_child) {
     errors.is_child = "Select yes if they are a child";
   }
+  const upn = tidyUpn(values.upn);
+  if (upn && values.is_child !== "yes") {
+    errors.upn = "Only a child has a unique pupil number";
+  } else if (upn && upnProblem(upn)) {
+    errors.upn = UPN_MESSAGES[upnProblem(upn)];
+  }
   if (values.role_in_family.trim().length > 40) {
     errors.role_in_family = "Role in the family must be 40 characters or fewer";
   }
@@ -406,6 +416,9 @@ function newPerson(familyId, values) {
     ethnicity: values.ethnicity || null,
     is_child: values.is_child === "yes",
   };
+  if (tidyUpn(values.upn)) {
+    person.upn = tidyUpn(values.upn);
+  }
   if (born) {
     person.dob_accuracy = values.dob_accuracy || "exact";
   }

@@ -13,7 +13,7 @@ import { Screen, successBanner } from "../screen.js";
 import { fullName } from "./family.js";
 import { todayIso } from "../../clock.js";
 
-const DATES = new Set(["started_on", "ended_on", "placement_started_on"]);
+const DATES = new Set(["started_on", "ended_on", "placement_started_on", "initial_conference_on"]);
 const VOCABULARY = { end_reason: "plan_end_reason", cp_category: "cp_category", legal_status: "legal_status", placement_type: "placement_type" };
 
 /** Say a field's value as the plan history shows it. */
@@ -144,6 +144,7 @@ export async function planCorrectionView(context) {
       started_on: readDate(raw, "started_on"),
       ended_on: readDate(raw, "ended_on"),
       placement_started_on: readDate(raw, "placement_started_on"),
+      initial_conference_on: readDate(raw, "initial_conference_on"),
       end_reason: raw.end_reason || "",
       cp_category: raw.cp_category || "",
       legal_status: raw.legal_status || "",

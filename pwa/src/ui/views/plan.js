@@ -18,6 +18,7 @@ import { todayIso } from "../../clock.js";
 const FIELD_IDS = {
   plan_type: "plan_type",
   cp_category: "cp_category",
+  initial_conference_on: "initial_conference_on",
   legal_status: "legal_status",
   placement_started_on: "placement_started_on",
   placement_type: "placement_type",
@@ -56,7 +57,8 @@ function revealingRadios({ name, legend, options, value, error, hint }) {
 function planForm(context, child, current, errors) {
   const { vocabulary } = context;
   const childName = child.known_as || child.given_name;
-  const cpCategories = select({ name: "cp_category", label: "Category", options: vocabulary("cp_category"), value: current?.cp_category || "", error: errors.cp_category });
+  const cpCategories = html`${select({ name: "cp_category", label: "Category", options: vocabulary("cp_category"), value: current?.cp_category || "", error: errors.cp_category })}
+    ${dateInput({ name: "initial_conference_on", legend: "When was the initial child protection conference? (optional)", hint: "The conference that made the plan. The census asks for it.", value: current?.initial_conference_on || "", error: errors.initial_conference_on })}`;
   const lookedAfter = html`${select({ name: "legal_status", label: "Legal status", options: vocabulary("legal_status"), value: current?.legal_status || "", error: errors.legal_status })}
     ${dateInput({ name: "placement_started_on", legend: "When did the placement start? (optional)", hint: "Visits count from the placement's start.", value: current?.placement_started_on || "", error: errors.placement_started_on })}
     ${select({ name: "placement_type", label: "Placement type (optional)", options: vocabulary("placement_type"), value: current?.placement_type || "", error: errors.placement_type })}
@@ -281,6 +283,7 @@ export async function planView(context) {
     const values = {
       plan_type: raw.plan_type || "",
       cp_category: raw.cp_category || "",
+      initial_conference_on: readDate(raw, "initial_conference_on"),
       legal_status: raw.legal_status || "",
       placement_type: raw.placement_type || "",
       placement_started_on: readDate(raw, "placement_started_on"),

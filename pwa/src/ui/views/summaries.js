@@ -2,6 +2,7 @@
 // ask for a summary of a period, watch its progress, download it in four
 // formats, and find the monthly summaries.
 
+import { onlineHome } from "../../domain/online-roles.js";
 import { periodErrors } from "../../domain/summary-period.js";
 import { todayIso } from "../../clock.js";
 import { ApiError, Offline, get, post, setCsrfToken } from "../../sync/api.js";
@@ -25,18 +26,33 @@ function stageText(report) {
   return `${report.progress}% done${report.stage ? `: ${report.stage}` : ""}`;
 }
 
-/** Make sure an analyst is signed in on the server; resume a session after a reload. */
-export async function signedInAnalyst(session) {
-  if (session.user?.role === "analyst") {
+/** Make sure a user of this role is signed in on the server; resume a session after a reload. */
+export async function signedInAs(session, role) {
+  if (session.user?.role === role) {
     return true;
   }
   try {
     const current = await get("/api/auth/session");
     setCsrfToken(current.csrf_token);
     session.user = current.user;
-    return current.user.role === "analyst";
+    return current.user.role === role;
   } catch {
     return false;
+  }
+}
+
+/** Make sure an analyst is signed in on the server; resume a session after a reload. */
+export const signedInAnalyst = (session) => signedInAs(session, "analyst");
+
+/** Whoever is signed in on the server, if their role works online only: their home screen. */
+export async function signedInOnlineHome(session) {
+  try {
+    const current = await get("/api/auth/session");
+    setCsrfToken(current.csrf_token);
+    session.user = current.user;
+    return onlineHome(current.user.role);
+  } catch {
+    return null;
   }
 }
 

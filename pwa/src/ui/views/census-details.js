@@ -1,0 +1,113 @@
+// A child's details for the statutory returns: the unique pupil number (or why
+// there is none), the local child number, an unborn child's expected date of
+// birth, sex, ethnicity and disability, with the census's own code lists. It
+// reads the device and writes through the outbox, so it works offline. The
+// census validation report links here to put a child's details right.
+
+import { CENSUS_FIELDS, censusChanges, checkCensusDetails } from "../../domain/census-details.js";
+import { button, checkboxes, dateInput, errorSummary, formValues, readDate, select, storageMessage, textInput } from "../forms.js";
+import { html } from "../html.js";
+import { backLink } from "../layout.js";
+import { Screen, successBanner } from "../screen.js";
+import { fullName, unsyncedTag } from "./family.js";
+
+const FIELD_IDS = Object.fromEntries(CENSUS_FIELDS.map((name) => [name, name]));
+
+function censusForm({ vocabulary }, person, errors) {
+  return html`<form id="census-form" novalidate>
+    ${textInput({ name: "upn", label: "Unique pupil number (UPN)", hint: "13 characters from the child's school, for example B801200005001. A temporary number ends in a letter.", value: person.upn || "", error: errors.upn, width: 10, autocomplete: "off", spellcheck: false })}
+    ${select({ name: "upn_unknown", label: "If there is no number, why not?", options: vocabulary("upn_unknown"), value: person.upn_unknown || "", error: errors.upn_unknown, placeholder: "There is a number" })}
+    ${textInput({ name: "former_upn", label: "Former unique pupil number (optional)", hint: "If the child had another number before", value: person.former_upn || "", error: errors.former_upn, width: 10, autocomplete: "off", spellcheck: false })}
+    ${textInput({ name: "local_child_id", label: "Local child number", hint: "The council's own number for the child", value: person.local_child_id || "", error: errors.local_child_id, width: 10, autocomplete: "off", spellcheck: false })}
+    ${person.date_of_birth
+      ? ""
+      : dateInput({ name: "expected_date_of_birth", legend: "Expected date of birth (for an unborn child)", hint: "For example, 27 3 2027", value: person.expected_date_of_birth || "", error: errors.expected_date_of_birth })}
+    ${select({ name: "sex", label: "Sex", options: vocabulary("sex"), value: person.sex || "", error: errors.sex, placeholder: "Not recorded" })}
+    ${select({ name: "ethnicity", label: "Ethnicity", options: vocabulary("ethnicity"), value: person.ethnicity || "", error: errors.ethnicity, placeholder: "Not recorded" })}
+    ${checkboxes({ name: "disabilities", legend: "Disability", hint: "Select all that apply", options: vocabulary("disability"), values: person.disabilities || [], error: errors.disabilities })}
+    <p class="app-draft-saved" id="census-draft" aria-live="polite"></p>
+    ${button("Save the census details")}
+  </form>`;
+}
+
+export async function censusDetailsView(context) {
+  const { params, session, data } = context;
+  const [familyId, personId] = params;
+  const draftKey = { "census-form": `family/${familyId}/child/${personId}/census` };
+  const screen = new Screen(context, "census-page");
+  const drafts = await screen.typed.load(draftKey);
+  const state = { errors: {}, message: "" };
+
+  function page() {
+    const family = data.get("family", familyId);
+    const person = data.get("person", personId);
+    if (!family || !person) {
+      return html`<div id="census-page">${backLink("#/", "Back to your caseload")}
+        <h1 class="govuk-heading-l">Child not found</h1>
+        <p class="govuk-body">This child is not on this device.</p></div>`;
+    }
+    const pending = Boolean(person.unsynced) || data.pending("person", personId);
+    return html`<div id="census-page">
+      ${backLink(`#/family/${familyId}`, `Back to ${family.display_name}`)}
+      ${errorSummary(state.errors, FIELD_IDS)}
+      ${successBanner(state.message)}
+      <span class="govuk-caption-l">${family.display_name}</span>
+      <h1 class="govuk-heading-l">${fullName(person)}'s census details ${pending ? unsyncedTag() : ""}</h1>
+      <p class="govuk-body">What the Children in Need census and Ofsted's lists ask about the child. Only the child's number, dates and codes are sent, never their name.</p>
+      ${censusForm(context, person, state.errors)}
+    </div>`;
+  }
+
+  function wire(root) {
+    screen.typed.watchAll(root, draftKey);
+    root.querySelector("#census-form")?.addEventListener("submit", onSave);
+  }
+
+  function draw(options = {}) {
+    return screen.draw(page(), { wire, ...options });
+  }
+
+  function focus(selector) {
+    const element = context.main.querySelector(selector);
+    element?.setAttribute("tabindex", "-1");
+    element?.focus();
+  }
+
+  async function onSave(event) {
+    event.preventDefault();
+    const raw = formValues(event.target);
+    const person = data.get("person", personId);
+    const values = { ...raw, expected_date_of_birth: "expected_date_of_birth-year" in raw ? readDate(raw, "expected_date_of_birth") : "" };
+    state.message = "";
+    state.errors = checkCensusDetails(values, person);
+    if (Object.keys(state.errors).length) {
+      await session.saveDraft(draftKey["census-form"], raw).catch(() => {});
+      draw({ afterSubmit: true });
+      return focus(".govuk-error-summary");
+    }
+    const changes = censusChanges(person, values);
+    if (!Object.keys(changes).length) {
+      state.message = "Nothing was changed in the census details.";
+    } else {
+      try {
+        await session.sync.enqueue("person", "update", personId, changes);
+      } catch (error) {
+        state.errors = { upn: `Not saved: ${storageMessage(error)}` };
+        draw({ afterSubmit: true });
+        return focus(".govuk-error-summary");
+      }
+      state.message = "Census details saved. They will be sent at the next sync.";
+    }
+    await screen.typed.forget("census-form");
+    draw({ afterSubmit: true, justSaved: ["census-form"] });
+    focus(".govuk-notification-banner");
+  }
+
+  draw({ drafts });
+  const onChange = () => draw({ quiet: true });
+  data.addEventListener("change", onChange);
+  return () => {
+    data.removeEventListener("change", onChange);
+    screen.stop();
+  };
+}

@@ -1,0 +1,140 @@
+"""Producing a statutory return: the CIN census XML or Ofsted's Annex A, with progress."""
+
+from __future__ import annotations
+
+import io
+import logging
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+
+import sqlalchemy as sa
+from flask import current_app
+from rq import get_current_job
+
+from .. import clock
+from ..census import annex_a, cin_xml
+from ..census.collect import CensusYear, ChildReturn, children, count_children
+from ..census.rules import issues_of
+from ..domain.exports import ExportStatus, ReturnKind
+from ..extensions import db
+from ..persistence import StatutoryReturn
+from .context import with_app_context
+from .queue import EXPORT_QUEUE, runs_on
+
+log = logging.getLogger(__name__)
+
+RETURN_TIMEOUT_SECONDS = 60 * 60
+DONE_STAGE = "Done"
+FAILED_MESSAGE = "The return could not be produced. Produce it again, or ask the service desk."
+STOPPED_MESSAGE = (
+    "The return stopped before it was finished. Produce it again, or ask the service desk."
+)
+NOT_STARTED_MESSAGE = (
+    "The return was not started in time. Produce it again, or ask the service desk."
+)
+
+
+def _set_progress(return_id: uuid.UUID, percent: int, stage: str) -> None:
+    """Record progress on the job and, in its own short transaction, on the return's row."""
+    percent = max(0, min(100, int(percent)))
+    job = get_current_job()
+    if job is not None:
+        job.meta.update(progress=percent, stage=stage)
+        job.save_meta()
+    with db.engine.begin() as connection:
+        connection.execute(
+            sa.update(StatutoryReturn)
+            .where(StatutoryReturn.id == return_id)
+            .values(progress=percent, stage=stage[:200])
+        )
+
+
+@runs_on(EXPORT_QUEUE, job_timeout=RETURN_TIMEOUT_SECONDS)
+@with_app_context
+def produce_return(return_id: str) -> str:
+    """Build and store one return; one done or failed is left as it is."""
+    item = db.session.get(StatutoryReturn, uuid.UUID(return_id))
+    if item is None:
+        return "gone"
+    if item.status in (ExportStatus.DONE, ExportStatus.FAILED):
+        # A failed one (swept as stuck, server/jobs/sweep.py) is produced again as a new return.
+        return str(item.status)
+    item.status = ExportStatus.RUNNING
+    item.started_at = clock.now()
+    db.session.commit()
+    item_id, kind, year = item.id, item.kind, CensusYear(item.year)
+    try:
+        if kind == ReturnKind.CIN_CENSUS:
+            content, count, issues = build_census(item_id, year)
+        else:
+            content, count, issues = build_annex_a(item_id, year)
+    except Exception:
+        db.session.rollback()
+        item = db.session.get(StatutoryReturn, item_id)
+        assert item is not None  # the row was there when the job began
+        item.status = ExportStatus.FAILED
+        item.error = FAILED_MESSAGE
+        item.finished_at = clock.now()
+        db.session.commit()
+        log.exception("statutory return %s failed", return_id)
+        raise
+    item = db.session.get(StatutoryReturn, item_id)
+    assert item is not None  # the row was there when the job began
+    db.session.refresh(item)  # progress was written by another connection
+    if item.status == ExportStatus.FAILED:
+        log.warning("statutory return %s finished after it was given up", return_id)
+        return "failed"
+    item.content = content
+    item.children = count
+    item.issues = issues
+    item.status = ExportStatus.DONE
+    item.progress = 100
+    item.stage = DONE_STAGE
+    item.finished_at = clock.now()
+    db.session.commit()
+    return "done"
+
+
+def build_census(
+    return_id: uuid.UUID | None, year: CensusYear
+) -> tuple[bytes, int, dict[str, int]]:
+    """Write and check the census file; return it, its children and the issues by rule."""
+    total = max(1, count_children(db.session, year))
+    issues: Counter[str] = Counter()
+
+    def tick(done: int) -> None:
+        if return_id is not None:
+            _set_progress(return_id, 90 * done // total, f"Read {done} of {total} children")
+
+    def checked(stream: Iterator[ChildReturn]) -> Iterator[ChildReturn]:
+        for child in stream:
+            issues.update(issue.rule.key for issue in issues_of(child, year))
+            yield child
+
+    out = io.BytesIO()
+    count = cin_xml.write(
+        out,
+        year,
+        current_app.config["LA_NUMBER"],
+        checked(children(db.session, year, progress=tick)),
+    )
+    if return_id is not None:
+        _set_progress(return_id, 95, "Checking the file against the census schema")
+    out.seek(0)
+    cin_xml.validate(out)
+    return out.getvalue(), count, dict(sorted(issues.items()))
+
+
+def build_annex_a(
+    return_id: uuid.UUID | None, year: CensusYear
+) -> tuple[bytes, int, dict[str, int]]:
+    """Write the Annex A workbook; return it, its rows and each list's count."""
+
+    def tick(percent: int, stage: str) -> None:
+        if return_id is not None:
+            _set_progress(return_id, percent, stage)
+
+    out = io.BytesIO()
+    counts = annex_a.write(out, db.session, year, progress=tick)
+    return out.getvalue(), sum(counts.values()), counts
