@@ -44,6 +44,8 @@ MERGE_RULES: dict[str, MergeRule] = {
     # once it has ended (an ended episode reads as signed); corrections are amendments.
     "plan_episode": MergeRule.SIGNED_IMMUTABLE,
     "note": MergeRule.SIGNED_IMMUTABLE,
+    # A family copy merges field by field as a draft and is frozen once shared (signed).
+    "family_copy": MergeRule.SIGNED_IMMUTABLE,
     "judgment": MergeRule.SIGNED_IMMUTABLE,
     "review": MergeRule.APPEND_ONLY,
     "amendment": MergeRule.APPEND_ONLY,

@@ -75,7 +75,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
 def sentences(text: str) -> list[str]:
-    """Split text into sentences: after a full stop, question or exclamation mark, or a line break."""
+    """Split text into sentences after a full stop, question or exclamation mark, or line break."""
     return [part.strip() for part in _SENTENCE_END.split(text or "") if part.strip()]
 
 
@@ -134,7 +134,14 @@ def sharing_flags(
         text = sections.get(section) or ""
         hits: list[tuple[int, Flag]] = []
 
-        def hit(at: int, key: str, kind: FlagKind, matched: str, section: str = section) -> None:
+        def hit(
+            at: int,
+            key: str,
+            kind: FlagKind,
+            matched: str,
+            section: str = section,
+            hits: list[tuple[int, Flag]] = hits,
+        ) -> None:
             hits.append((at, Flag(key, kind, section, matched, kind is not FlagKind.RESTRICTED)))
 
         for part in restricted_parts:
@@ -178,7 +185,10 @@ def flag_message(flag: Flag) -> str:
         # Never repeat the detail itself: the writer may not be allowed to see it.
         return f"{where} holds part of a child's placement address. Remove it: it is never shared."
     if flag.kind is FlagKind.THIRD_PARTY:
-        return f"{where} names {flag.text}, who does not live in this household. Remove it or confirm it is fine to share."
+        return (
+            f"{where} names {flag.text}, who does not live in this household. "
+            "Remove it or confirm it is fine to share."
+        )
     what = {
         FlagKind.PHONE: "a phone number",
         FlagKind.EMAIL: "an email address",

@@ -30,6 +30,8 @@ class RecordKind(StrEnum):
     SUPERVISION_DISCUSSION = "supervision_discussion"
     # A child's plan: early help, child in need, child protection or looked after.
     PLAN_EPISODE = "plan_episode"
+    # What we talked about and agreed, in plain words, for the family to keep.
+    FAMILY_COPY = "family_copy"
 
 
 class SignState(StrEnum):
@@ -38,12 +40,16 @@ class SignState(StrEnum):
 
 
 # Records a person signs; once signed they never change (corrections are amendments).
-SIGNABLE = frozenset({RecordKind.NOTE, RecordKind.JUDGMENT, RecordKind.REVIEW})
+# A family copy is signed by recording it as shared: what the family got never changes.
+SIGNABLE = frozenset(
+    {RecordKind.NOTE, RecordKind.JUDGMENT, RecordKind.REVIEW, RecordKind.FAMILY_COPY}
+)
 # Records that freeze when they end, as a signed record does: their ``sign_state``
 # reads "signed" once ended (a child's plan episode).
 FROZEN_WHEN_ENDED = frozenset({RecordKind.PLAN_EPISODE})
-# Records an amendment may point at.
-AMENDABLE = SIGNABLE | FROZEN_WHEN_ENDED
+# Records an amendment may point at. A shared family copy is not corrected: a
+# new copy is made and shared.
+AMENDABLE = (SIGNABLE - {RecordKind.FAMILY_COPY}) | FROZEN_WHEN_ENDED
 # Records that keep when they were written (and signed) on the device, beside
 # the server's time of receipt: what a court may read.
 DEVICE_TIMED = SIGNABLE | {RecordKind.AMENDMENT}
@@ -61,6 +67,7 @@ DELETABLE = frozenset(
         RecordKind.PLAN_ACTION,
         RecordKind.SUPERVISION_DISCUSSION,
         RecordKind.PLAN_EPISODE,
+        RecordKind.FAMILY_COPY,
     }
 )
 # Records scoped by team, not by family: each is its own unit of sync scope.

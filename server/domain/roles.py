@@ -35,6 +35,8 @@ class Action(StrEnum):
     CONSULT_PEERS = "consult_peers"
     SUGGEST = "suggest"
     ANSWER_SUGGESTION = "answer_suggestion"
+    # The plain words a family copy's readability check suggests (the council's glossary).
+    MANAGE_PLAIN_WORDS = "manage_plain_words"
 
 
 PRACTICE_ROLES = frozenset({Role.CASEWORKER, Role.SUPERVISOR})
@@ -60,6 +62,7 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
         {
             Action.MANAGE_USERS,
             Action.MANAGE_TEMPLATES,
+            Action.MANAGE_PLAIN_WORDS,
             Action.READ_AUDIT,
             Action.SUGGEST,
             Action.ANSWER_SUGGESTION,
@@ -68,7 +71,9 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
     # The decision policy is a practice judgment, not a system setting: the
     # practice lead publishes it, runs trials of it and narrows it for newly
     # qualified workers. An admin reads it like everyone else.
-    Role.PRACTICE_LEAD: frozenset({Action.MANAGE_POLICY, Action.SUGGEST, Action.ANSWER_SUGGESTION}),
+    Role.PRACTICE_LEAD: frozenset(
+        {Action.MANAGE_POLICY, Action.MANAGE_PLAIN_WORDS, Action.SUGGEST, Action.ANSWER_SUGGESTION}
+    ),
 }
 
 # Roles that must use a second factor when the service runs in production.

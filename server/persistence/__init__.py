@@ -11,6 +11,7 @@ from .case import (
     ChecklistItem,
     Conference,
     Family,
+    FamilyCopy,
     Interaction,
     Judgment,
     Membership,
@@ -32,6 +33,7 @@ from .practice import (
     ConsultationReply,
     DecisionPolicy,
     PeerLetter,
+    PlainWord,
     Suggestion,
 )
 from .reports import ServiceSummary
@@ -54,6 +56,7 @@ __all__ = [
     "DecisionPolicy",
     "Device",
     "Family",
+    "FamilyCopy",
     "Interaction",
     "Judgment",
     "Membership",
@@ -62,6 +65,7 @@ __all__ = [
     "PeerLetter",
     "Person",
     "PlacementAddress",
+    "PlainWord",
     "PlanAction",
     "PlanEpisode",
     "PolicyTrial",

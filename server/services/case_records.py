@@ -70,7 +70,7 @@ from ..persistence.case import CASE_RECORDS, CaseRecord, Conference
 from ..persistence.columns import new_id
 from ..security.sessions import current_device_id
 from ..vocabularies import codes
-from . import statutory, team_lights
+from . import family_copies, statutory, team_lights
 from .lookups import lookups
 from .notifications import NotificationKind, notify
 
@@ -366,11 +366,13 @@ def sign(
     """
     record = _visible(kind, actor, record_id, for_update=True)
     _require(actor, Action.WRITE_CASE)
-    if kind not in (RecordKind.NOTE, RecordKind.JUDGMENT):
-        raise RuleBroken("Only notes and judgments are signed.")
+    if kind not in (RecordKind.NOTE, RecordKind.JUDGMENT, RecordKind.FAMILY_COPY):
+        raise RuleBroken("Only notes, judgments and family copies are signed.")
     ensure_editable(kind, record.sign_state)
     if record.created_by_id != actor.id:
         raise Forbidden("Only the author can sign this.")
+    if kind is RecordKind.FAMILY_COPY:
+        family_copies.check_before_sharing(record)  # its signing records that it was shared
     # A note or a judgment, as an ORM instance or a bulk Draft: set by name.
     signed: Any = record
     signed.state = SignState.SIGNED.value
@@ -972,6 +974,23 @@ def _plan_action_rules(_actor: User, record: Any, values: dict[str, Any]) -> Non
     _ensure_in_family(Conference, values.get("conference_id"), family_id, "conference_id")
 
 
+def _family_copy_rules(_actor: User, record: Any, values: dict[str, Any]) -> None:
+    family_id = values.get("family_id") or record.family_id
+    if "note_id" in values:
+        _ensure_in_family(Note, values["note_id"], family_id, "note_id")
+        note = db.session.get(Note, values["note_id"])
+        if note is None or note.state != SignState.SIGNED.value:
+            raise InvalidInput(
+                errors=field_errors(note_id="Make a family copy from a signed note.")
+            )
+    for index, person_id in enumerate(values.get("household_ids") or []):
+        _ensure_member(family_id, person_id, f"household_ids.{index}")
+    if "sections" in values:
+        values["sections"] = {k: v for k, v in values["sections"].items() if v is not None}
+    if "confirmed" in values:
+        values["confirmed"] = list(dict.fromkeys(values["confirmed"]))
+
+
 EPISODE_FIELDS = (
     "plan_type",
     "cp_category",
@@ -1206,6 +1225,9 @@ RULES: dict[RecordKind, KindRules] = {
     ),
     RecordKind.PLAN_EPISODE: KindRules(
         before_create=_plan_episode_before_create, before_update=_plan_episode_before_update
+    ),
+    RecordKind.FAMILY_COPY: KindRules(
+        before_create=_family_copy_rules, before_update=_family_copy_rules
     ),
     RecordKind.SUPERVISION_DISCUSSION: KindRules(
         before_create=_discussion_before_create,
