@@ -209,12 +209,14 @@ export class Session extends EventTarget {
   /** Fetch what forms and date rules need (code lists, names, bank holidays) and keep it sealed. */
   async refreshReference() {
     const practitioner = ["caseworker", "supervisor"].includes(this.user?.role);
-    const [vocabularies, directory, bankHolidays, supervisionSettings] = await Promise.all([
+    const [vocabularies, directory, bankHolidays, supervisionSettings, plainWords] = await Promise.all([
       get("/api/vocabularies"),
       get("/api/directory"),
       get("/api/bank-holidays"),
       // The queue's team settings, kept for use offline; someone with no team has none.
       practitioner ? get("/api/supervision-settings").catch(() => null) : null,
+      // The council's glossary: the family copy's plain-words check reads it offline.
+      practitioner ? get("/api/plain-words").catch(() => []) : [],
     ]);
     this.data.reference = {
       // Each list as [code, label] pairs in the server's order: the most common first, "Other" last.
@@ -222,6 +224,7 @@ export class Session extends EventTarget {
       directory: Object.fromEntries(directory.map((person) => [person.id, person])),
       bank_holidays: bankHolidays,
       supervision_settings: supervisionSettings,
+      plain_words: plainWords.map(({ term, plain }) => ({ term, plain })),
     };
     useBankHolidays(bankHolidays);
     await this.#saveProfile();
