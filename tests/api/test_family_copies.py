@@ -262,3 +262,47 @@ def test_the_council_extends_its_plain_words(signed_note, make_user, make_client
     assert admin.delete(f"/api/plain-words/{added['id']}").status_code == 204
     assert all(word["term"] != "TAF" for word in signed_note["amara"].get("/api/plain-words").json)
     assert admin.delete(f"/api/plain-words/{added['id']}").status_code == 404
+
+
+def test_a_placement_address_shared_offline_is_rejected_and_the_copy_stays_a_draft(
+    signed_note, app
+):
+    amara = signed_note["amara"]
+    episode = created(
+        amara.post(
+            "/api/plan-episodes",
+            json={
+                "family_id": signed_note["family"],
+                "person_id": signed_note["Sam"],
+                "plan_type": "looked_after",
+                "legal_status": "C2",
+                "placement_type": "U4",
+                "placement_started_on": (clock.today() - timedelta(days=3)).isoformat(),
+                "started_on": (clock.today() - timedelta(days=3)).isoformat(),
+            },
+        )
+    )
+    created(amara.post(f"/api/plan-episodes/{episode['id']}/placement-address", json=PLACEMENT))
+    phone = device(app, "amara")
+    phone.pull()
+    copy_id = phone.create(
+        "family_copy",
+        {
+            "family_id": signed_note["family"],
+            "note_id": signed_note["note"],
+            "household_ids": [signed_note["Alex"]],
+            "sections": {"next_steps": "Sam lives at 14 Kittiwake Row for now."},
+            "confirmed": ["restricted", "address:14 kittiwake row"],
+        },
+    )
+    phone.update("family_copy", copy_id, {"shared_with": "Alex", "shared_how": "by_hand"})
+    phone.sign("family_copy", copy_id)
+    results = phone.push()
+    assert [result["status"] for result in results] == ["applied", "applied", "rejected"]
+    assert results[2]["reason"] == "invalid"
+    assert results[2]["errors"]["sections"] == [
+        "Next steps holds part of a child's placement address. Remove it: it is never shared."
+    ]
+    with app.app_context():
+        stored = db.session.get(FamilyCopy, uuid.UUID(copy_id))
+        assert stored is not None and stored.state == "draft" and stored.signed_at is None
