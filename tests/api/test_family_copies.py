@@ -290,7 +290,7 @@ def test_a_placement_address_shared_offline_is_rejected_and_the_copy_stays_a_dra
         {
             "family_id": signed_note["family"],
             "note_id": signed_note["note"],
-            "household_ids": [signed_note["Alex"]],
+            "household_ids": [signed_note["Alex"], signed_note["Sam"]],
             "sections": {"next_steps": "Sam lives at 14 Kittiwake Row for now."},
             "confirmed": ["restricted", "address:14 kittiwake row"],
         },
