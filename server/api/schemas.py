@@ -341,7 +341,7 @@ WRITABLE: dict[RecordKind, dict[str, fields.Field]] = {
         "household_ids": fields.List(
             fields.UUID(),
             required=True,
-            validate=validate.Length(min=1, max=30),
+            validate=validate.Length(max=30),  # at least one: the kind's rule says so in words
             metadata={"description": "The members of the family living in the home it goes to"},
         ),
         "sections": fields.Nested(FamilyCopySectionsSchema),

@@ -983,6 +983,10 @@ def _family_copy_rules(_actor: User, record: Any, values: dict[str, Any]) -> Non
             raise InvalidInput(
                 errors=field_errors(note_id="Make a family copy from a signed note.")
             )
+    if "household_ids" in values and not values["household_ids"]:
+        raise InvalidInput(
+            errors=field_errors(household_ids="Choose who lives in the home the copy goes to.")
+        )
     for index, person_id in enumerate(values.get("household_ids") or []):
         _ensure_member(family_id, person_id, f"household_ids.{index}")
     if "sections" in values:
