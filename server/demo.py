@@ -48,6 +48,7 @@ from .persistence import (
     ConsultationReply,
     DecisionPolicy,
     Family,
+    FamilyCopy,
     FamilyTransfer,
     Interaction,
     Judgment,
@@ -2080,6 +2081,7 @@ class _Council:
         self.verbal_approvals()
         self.chronologies()
         self.endings()
+        self.family_copies()
         self.census_gaps()
         return self.rows
 
@@ -2192,6 +2194,7 @@ class _Council:
             ChronologyEntry,
             CaseSummary,
             StrategyDiscussion,
+            FamilyCopy,
         ):
             column = dated.get(model, "created_at")
             self.rows[model] = [
@@ -4181,6 +4184,81 @@ class _Council:
 
     # --- staff records ---
 
+    def family_copies(self) -> None:
+        """Give three families their own copy of a recent visit, in warm plain words.
+
+        Two were printed and shared (one by hand at the next visit, one by
+        post); the third is a draft still using a word the family would not
+        (``contact``), which the plain-words check flags before it is shared.
+        """
+        notes = {
+            row["family_id"]: row
+            for row in sorted(self.rows.get(Note, []), key=lambda row: row["created_at"])
+            if row["state"] == "signed" and (self.now - row["signed_at"]).days <= 40
+        }
+        chosen = [h for h in self.households if h.id in notes and not h.in_care][:3]
+        for index, h in enumerate(chosen):
+            note = notes[h.id]
+            worker = next(w for w in self.staff.people.values() if w.id == note["created_by_id"])
+            day = _local(note["signed_at"]).date()
+            say = h.say(day, eldest=True)
+            sections = {
+                "what_happened": (
+                    f"We met at home. {say['child']} showed me the drawings on the fridge "
+                    "and we talked about how mornings are going."
+                ),
+                "your_view": (
+                    f"{say['adult']} said mornings feel calmer since the new bedtime routine. "
+                    f"{say['child']} said the best bit is walking to {say['school']} together."
+                ),
+                "next_steps": "We will meet again at home in two weeks, after school.",
+                "who_does_what": (
+                    f"{say['adult']}: ask {say['school']} about breakfast club, by Friday.\n"
+                    f"{worker.name.split()[0]}: bring the form for the holiday club, "
+                    "at the next visit."
+                ),
+            }
+            made = _working_moment(h.rng, note["signed_at"])
+            if index == 2 or made >= self.now:
+                sections["next_steps"] = (
+                    f"We will talk about contact with {say['adult']}'s family at the next visit."
+                )
+                self.record(
+                    FamilyCopy,
+                    min(made, self.now - timedelta(hours=1)),
+                    worker,
+                    family_id=h.id,
+                    note_id=note["id"],
+                    household_ids=[str(member.id) for member in h.members],
+                    sections=sections,
+                    confirmed=[],
+                    shared_with=None,
+                    shared_how=None,
+                    readability=[],
+                    state="draft",
+                    signed_at=None,
+                )
+                continue
+            shared = _working_moment(h.rng, made, days=1)
+            if shared >= self.now:
+                shared = made
+            copy = self.record(
+                FamilyCopy,
+                made,
+                worker,
+                family_id=h.id,
+                note_id=note["id"],
+                household_ids=[str(member.id) for member in h.members],
+                sections=sections,
+                confirmed=[],
+                shared_with=f"{h.carer.given} {h.carer.surname}",
+                shared_how="by_hand" if index == 0 else "post",
+                readability=[],
+                state="signed",
+                signed_at=shared,
+            )
+            copy["updated_at"] = shared
+
     def group_supervision(self) -> None:
         """Hold a monthly group supervision in each team over the last three months."""
         rng = random.Random(self.rng.getrandbits(64))  # noqa: S311  (synthetic data)
@@ -4528,6 +4606,7 @@ INSERT_ORDER: list[tuple[type[Any], str]] = [
     (CaseEpisode, "case_episodes"),
     (FamilyTransfer, "family_transfers"),
     (StrategyDiscussion, "strategy_discussions"),
+    (FamilyCopy, "family_copies"),
     (Suggestion, "suggestions"),
     (Consultation, "consultations"),
     (ConsultationReply, "consultation_replies"),

@@ -48,6 +48,8 @@ MERGE_RULES: dict[str, MergeRule] = {
     # Each version of the story so far is made once and never changed.
     "case_summary": MergeRule.APPEND_ONLY,
     "note": MergeRule.SIGNED_IMMUTABLE,
+    # A family copy merges field by field as a draft and is frozen once shared (signed).
+    "family_copy": MergeRule.SIGNED_IMMUTABLE,
     "judgment": MergeRule.SIGNED_IMMUTABLE,
     # Frozen once signed, but for the day its ICPC was held (domain.records.SET_AFTER_SIGNING).
     "strategy_discussion": MergeRule.SIGNED_IMMUTABLE,

@@ -29,6 +29,7 @@ from server.persistence import (
     ConsultationReply,
     DecisionPolicy,
     Family,
+    FamilyCopy,
     FamilyTransfer,
     Interaction,
     Judgment,
@@ -79,6 +80,7 @@ COUNTED = {
     "plan_actions": PlanAction,
     "chronology_entries": ChronologyEntry,
     "case_summaries": CaseSummary,
+    "family_copies": FamilyCopy,
     "suggestions": Suggestion,
     "consultations": Consultation,
     "consultation_replies": ConsultationReply,
@@ -863,3 +865,29 @@ def test_the_census_report_lists_the_demos_deliberate_errors_and_nothing_else(
     assert len(good) > 50
     assert sum(1 for p in people if not p.upn and not p.upn_unknown) == 1
     assert {p.upn_unknown for p in people if p.upn_unknown} == {"UN1"}
+
+
+def test_family_copies_are_plain_and_share_nothing_they_should_not(council, app_context):
+    from server.domain import family_copy
+    from server.services import family_copies
+
+    copies = _all(FamilyCopy)
+    shared = [copy for copy in copies if copy.state == "signed"]
+    drafts = [copy for copy in copies if copy.state == "draft"]
+    assert {copy.shared_how for copy in shared} >= {"by_hand"}
+    assert drafts, "a draft still being written"
+    glossary = family_copies.glossary()
+    for copy in copies:
+        note = db.session.get(Note, copy.note_id)
+        assert note is not None and note.state == "signed" and note.family_id == copy.family_id
+        assert copy.device_written_at is not None and copy.created_at < note.signed_at + timedelta(
+            days=5
+        )
+        assert family_copies.flags_of(copy) == [], "nothing to check before sharing"
+        text = "\n".join(copy.sections.get(name, "") for name in family_copy.SECTIONS)
+        found = family_copy.readability(text, glossary)
+        if copy.state == "signed":
+            assert found == [], "a shared copy is in plain words"
+            assert copy.signed_at >= copy.created_at and copy.device_signed_at is not None
+        else:
+            assert [finding["term"] for finding in found] == ["contact"]

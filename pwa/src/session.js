@@ -209,7 +209,7 @@ export class Session extends EventTarget {
   /** Fetch what forms and date rules need (code lists, names, bank holidays, urgent numbers) and keep it sealed. */
   async refreshReference() {
     const practitioner = ["caseworker", "supervisor"].includes(this.user?.role);
-    const [vocabularies, directory, bankHolidays, urgentContacts, supervisionSettings, endingSettings] = await Promise.all([
+    const [vocabularies, directory, bankHolidays, urgentContacts, supervisionSettings, endingSettings, plainWords] = await Promise.all([
       get("/api/vocabularies"),
       get("/api/directory"),
       get("/api/bank-holidays"),
@@ -219,6 +219,8 @@ export class Session extends EventTarget {
       practitioner ? get("/api/supervision-settings").catch(() => null) : null,
       // The council's clearing period: how long a closed family stays on this device.
       practitioner ? get("/api/case-endings/settings").catch(() => null) : null,
+      // The council's glossary: the family copy's plain-words check reads it offline.
+      practitioner ? get("/api/plain-words").catch(() => []) : [],
     ]);
     this.data.reference = {
       // Each list as [code, label] pairs in the server's order: the most common first, "Other" last.
@@ -228,6 +230,7 @@ export class Session extends EventTarget {
       urgent_contacts: urgentContacts,
       supervision_settings: supervisionSettings,
       ending_settings: endingSettings,
+      plain_words: plainWords.map(({ term, plain }) => ({ term, plain })),
     };
     useBankHolidays(bankHolidays);
     await this.#saveProfile();

@@ -254,7 +254,13 @@ def register(
         @blp.route("/<uuid:record_id>/sign", methods=["POST"], endpoint="sign")
         @blp.response(200, Out)
         def sign_record(record_id: uuid.UUID) -> CaseRecord:
-            """Sign a draft; after this it can only be corrected by an amendment."""
+            """Sign a draft; after this it can only be corrected by an amendment.
+
+            A family copy is signed by recording it as shared (set ``shared_with``
+            and ``shared_how`` first): refused while anything it flags to check
+            before sharing is neither removed nor confirmed, and always while it
+            holds a restricted detail. A shared copy never changes.
+            """
             record = case_records.sign(current_user(), kind, record_id)
             db.session.commit()
             return record
@@ -299,6 +305,7 @@ def _routes() -> list[RecordRoutes]:
         Assignment,
         ChecklistItem,
         Family,
+        FamilyCopy,
         Judgment,
         PlanEpisode,
         Review,
@@ -394,6 +401,11 @@ def _routes() -> list[RecordRoutes]:
                 )
             },
             order_by=("discussed_at",),
+        ),
+        RecordRoutes(
+            RecordKind.FAMILY_COPY,
+            "/api/family-copies",
+            filters={"note_id": (fields.UUID(), by_column("note_id")(FamilyCopy))},
         ),
     ]
 

@@ -18,6 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from marshmallow import Schema, fields, validate
 
+from ..domain import family_copy
 from ..domain.decision_reviews import Hindsight, WorkerReviewKind
 from ..domain.group_supervision import ACTION_STATUSES
 from ..domain.records import RecordKind
@@ -69,6 +70,15 @@ class NoteSectionsSchema(StrictSchema):
     strengths = long_text()
     reflection = long_text()
     next_steps = long_text()
+
+
+class FamilyCopySectionsSchema(StrictSchema):
+    """What we talked about and agreed, in plain words (server/domain/family_copy.py)."""
+
+    what_happened = long_text()
+    your_view = long_text(metadata={"description": "The family's view, in their words"})
+    next_steps = long_text()
+    who_does_what = long_text(metadata={"description": "Who does what, by when"})
 
 
 # "for" is a Python keyword, so this schema is built from a dict: the stored
@@ -429,6 +439,28 @@ WRITABLE: dict[RecordKind, dict[str, fields.Field]] = {
             metadata={"description": "The day the initial child protection conference was held"},
         ),
     },
+    RecordKind.FAMILY_COPY: {
+        "family_id": fields.UUID(required=True),
+        "note_id": fields.UUID(
+            required=True, metadata={"description": "The signed note it was drafted from"}
+        ),
+        "household_ids": fields.List(
+            fields.UUID(),
+            required=True,
+            validate=validate.Length(max=30),  # at least one: the kind's rule says so in words
+            metadata={"description": "The members of the family living in the home it goes to"},
+        ),
+        "sections": fields.Nested(FamilyCopySectionsSchema),
+        "confirmed": fields.List(
+            fields.String(validate=validate.Length(min=1, max=300)),
+            validate=validate.Length(max=100),
+            metadata={"description": "Flags the worker checked and confirmed as fine to share"},
+        ),
+        "shared_with": short_text(
+            allow_none=True, metadata={"description": "Who it was given or sent to"}
+        ),
+        "shared_how": choice(list(family_copy.SHARED_HOW), allow_none=True),
+    },
 }
 
 # When the worker wrote and signed the record by their device's clock; null when
@@ -516,6 +548,14 @@ SERVER_SET: dict[RecordKind, dict[str, fields.Field]] = {
             metadata={"description": "The last day the initial child protection conference is due"},
         ),
     },
+    RecordKind.FAMILY_COPY: {
+        # "signed" once sharing is recorded: signed_at is the server's receipt of it,
+        # device_signed_at when the worker recorded it on their device.
+        "state": fields.String(),
+        "signed_at": fields.AwareDateTime(allow_none=True),
+        **DEVICE_TIMES,
+        "readability": fields.List(fields.Dict()),
+    },
 }
 
 # Fields that place a record; they cannot change once it exists.
@@ -540,6 +580,7 @@ CREATE_ONLY = frozenset(
         # A child's next kind of plan is a new episode, not a change to this one.
         "plan_type",
         "previous_id",
+        "note_id",
     }
 )
 

@@ -37,6 +37,8 @@ class RecordKind(StrEnum):
     CASE_SUMMARY = "case_summary"
     # Agencies deciding together whether to start a section 47 enquiry.
     STRATEGY_DISCUSSION = "strategy_discussion"
+    # What we talked about and agreed, in plain words, for the family to keep.
+    FAMILY_COPY = "family_copy"
 
 
 class SignState(StrEnum):
@@ -45,11 +47,25 @@ class SignState(StrEnum):
 
 
 # Records a person signs; once signed they never change (corrections are amendments).
+# A family copy is signed by recording it as shared: what the family got never changes.
 SIGNABLE = frozenset(
-    {RecordKind.NOTE, RecordKind.JUDGMENT, RecordKind.REVIEW, RecordKind.STRATEGY_DISCUSSION}
+    {
+        RecordKind.NOTE,
+        RecordKind.JUDGMENT,
+        RecordKind.REVIEW,
+        RecordKind.STRATEGY_DISCUSSION,
+        RecordKind.FAMILY_COPY,
+    }
 )
 # Records the author signs themselves (a review is signed as it is made).
-SIGNED_BY_AUTHOR = frozenset({RecordKind.NOTE, RecordKind.JUDGMENT, RecordKind.STRATEGY_DISCUSSION})
+SIGNED_BY_AUTHOR = frozenset(
+    {
+        RecordKind.NOTE,
+        RecordKind.JUDGMENT,
+        RecordKind.STRATEGY_DISCUSSION,
+        RecordKind.FAMILY_COPY,
+    }
+)
 # Fields a worker may still set on a signed record: what happened after, never what was
 # written (a strategy discussion's ICPC, held weeks later).
 SET_AFTER_SIGNING: dict[RecordKind, frozenset[str]] = {
@@ -58,8 +74,9 @@ SET_AFTER_SIGNING: dict[RecordKind, frozenset[str]] = {
 # Records that freeze when they end, as a signed record does: their ``sign_state``
 # reads "signed" once ended (a child's plan episode).
 FROZEN_WHEN_ENDED = frozenset({RecordKind.PLAN_EPISODE})
-# Records an amendment may point at.
-AMENDABLE = SIGNABLE | FROZEN_WHEN_ENDED
+# Records an amendment may point at. A shared family copy is not corrected: a
+# new copy is made and shared.
+AMENDABLE = (SIGNABLE - {RecordKind.FAMILY_COPY}) | FROZEN_WHEN_ENDED
 # Records that keep when they were written (and signed) on the device, beside
 # the server's time of receipt: what a court may read.
 DEVICE_TIMED = SIGNABLE | {
@@ -82,6 +99,7 @@ DELETABLE = frozenset(
         RecordKind.SUPERVISION_DISCUSSION,
         RecordKind.PLAN_EPISODE,
         RecordKind.STRATEGY_DISCUSSION,
+        RecordKind.FAMILY_COPY,
     }
 )
 # Records scoped by team, not by family: each is its own unit of sync scope.

@@ -42,6 +42,8 @@ class Action(StrEnum):
     # Child-level statutory data (identifiers, dates and codes; never notes or
     # judgments' text) for the statutory returns, across the council.
     READ_STATUTORY = "read_statutory"
+    # The plain words a family copy's readability check suggests (the council's glossary).
+    MANAGE_PLAIN_WORDS = "manage_plain_words"
 
 
 PRACTICE_ROLES = frozenset({Role.CASEWORKER, Role.SUPERVISOR})
@@ -67,6 +69,7 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
         {
             Action.MANAGE_USERS,
             Action.MANAGE_TEMPLATES,
+            Action.MANAGE_PLAIN_WORDS,
             Action.READ_AUDIT,
             Action.SUGGEST,
             Action.ANSWER_SUGGESTION,
@@ -75,7 +78,9 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
     # The decision policy is a practice judgment, not a system setting: the
     # practice lead publishes it, runs trials of it and narrows it for newly
     # qualified workers. An admin reads it like everyone else.
-    Role.PRACTICE_LEAD: frozenset({Action.MANAGE_POLICY, Action.SUGGEST, Action.ANSWER_SUGGESTION}),
+    Role.PRACTICE_LEAD: frozenset(
+        {Action.MANAGE_POLICY, Action.MANAGE_PLAIN_WORDS, Action.SUGGEST, Action.ANSWER_SUGGESTION}
+    ),
     # The statutory returns: child-level data, no case records (so no notes,
     # judgments or visits), nothing to write; like everyone, they may suggest.
     Role.PERFORMANCE_OFFICER: frozenset({Action.READ_STATUTORY, Action.SUGGEST}),

@@ -570,6 +570,39 @@ class StrategyDiscussion(CaseRecord):
     _family = written_after("Family", "StrategyDiscussion.family_id")
 
 
+class FamilyCopy(CaseRecord):
+    """What we talked about and agreed, in plain words: the family's copy, never the note itself.
+
+    Drafted from a signed note and edited before it is shared. It is signed by
+    recording with whom, how and when it was shared; from then on it never
+    changes (``signed_at`` is the server's receipt, ``device_signed_at`` the
+    device's time of sharing).
+    """
+
+    __tablename__ = "family_copy"
+    kind = RecordKind.FAMILY_COPY
+
+    family_id: Mapped[uuid.UUID] = family_fk()
+    note_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("note.id"), index=True)
+    # The people living in the household that receives it (members of the family);
+    # anyone else connected to the family is a third party.
+    household_ids: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    # {"what_happened", "your_view", "next_steps", "who_does_what"}
+    sections: Mapped[dict[str, str]] = mapped_column(JSONType, default=dict)
+    # Keys of flags (domain.family_copy) the worker confirmed as fine to share.
+    confirmed: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    shared_with: Mapped[str | None] = mapped_column(sa.String(200))
+    shared_how: Mapped[str | None] = mapped_column(sa.String(20))
+    # The readability check as it stood when sharing was recorded (advice, kept for learning).
+    readability: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+    state: Mapped[str] = mapped_column(sa.String(10), default="draft")
+    signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    device_written_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    device_signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    _family = written_after("Family", "FamilyCopy.family_id")
+    _note = written_after("Note", "FamilyCopy.note_id")
+
+
 class PlacementAddress(Model):
     """A looked-after child's placement address: restricted, never synced, never exported.
 
@@ -631,5 +664,6 @@ CASE_RECORDS: dict[RecordKind, type[CaseRecord]] = {
         ChronologyEntry,
         CaseSummary,
         StrategyDiscussion,
+        FamilyCopy,
     )
 }

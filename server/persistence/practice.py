@@ -141,3 +141,20 @@ class PeerLetter(Model):
     # The decision category it is about, so peers can find learning on the kind of decision.
     category: Mapped[str | None] = mapped_column(sa.String(60))
     posted_at: Mapped[timestamp]
+
+
+class PlainWord(Model):
+    """A word the council asks workers to put plainly in a family copy, and what to say instead.
+
+    Added to the built-in list (``server/data/plain_words.json``); a council
+    entry for a built-in term replaces its suggestion. Removing one keeps the row.
+    """
+
+    __tablename__ = "plain_word"
+
+    id: Mapped[uuid_pk]
+    term: Mapped[str] = mapped_column(sa.String(80))
+    plain: Mapped[str] = mapped_column(sa.String(300))
+    created_at: Mapped[timestamp]
+    created_by_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

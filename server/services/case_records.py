@@ -81,7 +81,7 @@ from ..persistence.case import CASE_RECORDS, CaseRecord, Conference
 from ..persistence.columns import new_id
 from ..security.sessions import current_device_id
 from ..vocabularies import codes
-from . import statutory, team_lights
+from . import family_copies, statutory, team_lights
 from .lookups import lookups
 from .notifications import NotificationKind, notify
 
@@ -395,10 +395,14 @@ def sign(
     record = _visible(kind, actor, record_id, for_update=True)
     _require(actor, Action.WRITE_CASE)
     if kind not in SIGNED_BY_AUTHOR:
-        raise RuleBroken("Only notes, decisions and strategy discussions are signed.")
+        raise RuleBroken(
+            "Only notes, decisions, strategy discussions and family copies are signed."
+        )
     ensure_editable(kind, record.sign_state)
     if record.created_by_id != actor.id:
         raise Forbidden("Only the author can sign this.")
+    if kind is RecordKind.FAMILY_COPY:
+        family_copies.check_before_sharing(record)  # its signing records that it was shared
     # A note or a judgment, as an ORM instance or a bulk Draft: set by name.
     signed: Any = record
     signed.state = SignState.SIGNED.value
@@ -1133,6 +1137,27 @@ def _plan_action_rules(_actor: User, record: Any, values: dict[str, Any]) -> Non
     _ensure_in_family(Conference, values.get("conference_id"), family_id, "conference_id")
 
 
+def _family_copy_rules(_actor: User, record: Any, values: dict[str, Any]) -> None:
+    family_id = values.get("family_id") or record.family_id
+    if "note_id" in values:
+        _ensure_in_family(Note, values["note_id"], family_id, "note_id")
+        note = db.session.get(Note, values["note_id"])
+        if note is None or note.state != SignState.SIGNED.value:
+            raise InvalidInput(
+                errors=field_errors(note_id="Make a family copy from a signed note.")
+            )
+    if "household_ids" in values and not values["household_ids"]:
+        raise InvalidInput(
+            errors=field_errors(household_ids="Choose who lives in the home the copy goes to.")
+        )
+    for index, person_id in enumerate(values.get("household_ids") or []):
+        _ensure_member(family_id, person_id, f"household_ids.{index}")
+    if "sections" in values:
+        values["sections"] = {k: v for k, v in values["sections"].items() if v is not None}
+    if "confirmed" in values:
+        values["confirmed"] = list(dict.fromkeys(values["confirmed"]))
+
+
 EPISODE_FIELDS = (
     "plan_type",
     "cp_category",
@@ -1424,6 +1449,9 @@ RULES: dict[RecordKind, KindRules] = {
     RecordKind.CASE_SUMMARY: KindRules(before_create=_case_summary_before_create),
     RecordKind.STRATEGY_DISCUSSION: KindRules(
         before_create=_strategy_rules, before_update=_strategy_rules
+    ),
+    RecordKind.FAMILY_COPY: KindRules(
+        before_create=_family_copy_rules, before_update=_family_copy_rules
     ),
     RecordKind.SUPERVISION_DISCUSSION: KindRules(
         before_create=_discussion_before_create,

@@ -53,6 +53,7 @@ from ..persistence import (
     ChronologyEntry,
     Conference,
     Family,
+    FamilyCopy,
     FamilyTransfer,
     Interaction,
     Judgment,
@@ -196,6 +197,7 @@ def due_families(on: date, limit: int | None = None) -> list[tuple[uuid.UUID, Ve
 
 # Deleted in this order, children of a foreign key before their parents.
 BY_FAMILY = (
+    FamilyCopy,
     CaseEpisode,
     FamilyTransfer,
     ChronologyEntry,

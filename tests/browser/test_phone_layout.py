@@ -24,6 +24,7 @@ from server.persistence import (
     Family,
     Interaction,
     Judgment,
+    Membership,
     Note,
     PlanEpisode,
     Relationship,
@@ -48,7 +49,7 @@ IDS = (
     *("family", "child", "visit", "conference", "note", "judgment"),
     *("session", "discussion", "consultation", "suggestion", "team"),
     *("ended_child", "ended_plan"),
-    *("reviewed", "worker", "strategy"),
+    *("reviewed", "worker", "strategy", "family_copy"),
 )
 
 # Every address the app answers, by who opens it. {family} and the like are
@@ -71,6 +72,8 @@ CASEWORK = [
     "#/family/{family}/child/{child}/plan",
     "#/family/{family}/child/{ended_child}/plan/{ended_plan}/correct",
     "#/note/{note}",
+    "#/family-copy/{family_copy}",
+    "#/family-copy/{family_copy}/print",
     "#/judgment/{judgment}",
     "#/judgment/{judgment}/review",
     "#/judgment/{reviewed}/review",
@@ -335,6 +338,33 @@ def council(app: Flask) -> dict[str, str]:
         )
     )
 
+    # The family's own copy of a signed note, still a draft: its checks and its form.
+    with app.app_context():
+        signed = db.session.scalars(
+            sa.select(Note.id)
+            .where(Note.family_id == family_id, Note.state == "signed")
+            .order_by(Note.id)
+        ).first()
+        household = db.session.scalars(
+            sa.select(Membership.person_id).where(Membership.family_id == family_id)
+        ).all()
+    family_copy = created(
+        worker.post(
+            "/api/family-copies",
+            json={
+                "family_id": family,
+                "note_id": str(signed),
+                "household_ids": [str(person) for person in household],
+                "sections": {
+                    "what_happened": "We talked about contact and the placement at the "
+                    "meeting, and about how the mornings go before school each day of the "
+                    "week, and who helps with the walk when it rains.",
+                    "who_does_what": "Aunt Bisi: walk the children to school, by Monday.",
+                },
+            },
+        )
+    )
+
     with app.app_context():
 
         def first(model: Any, *where: Any) -> str:
@@ -373,6 +403,7 @@ def council(app: Flask) -> dict[str, str]:
                 Judgment, Judgment.family_id.in_(theirs), Judgment.reviewed_on.is_not(None)
             ),
             "worker": amara_id,
+            "family_copy": family_copy["id"],
         }
 
 

@@ -38,11 +38,17 @@ EXPECTED = {
     Role.ADMIN: {
         Action.MANAGE_USERS,
         Action.MANAGE_TEMPLATES,
+        Action.MANAGE_PLAIN_WORDS,
         Action.READ_AUDIT,
         Action.SUGGEST,
         Action.ANSWER_SUGGESTION,
     },
-    Role.PRACTICE_LEAD: {Action.MANAGE_POLICY, Action.SUGGEST, Action.ANSWER_SUGGESTION},
+    Role.PRACTICE_LEAD: {
+        Action.MANAGE_POLICY,
+        Action.MANAGE_PLAIN_WORDS,
+        Action.SUGGEST,
+        Action.ANSWER_SUGGESTION,
+    },
     Role.PERFORMANCE_OFFICER: {Action.READ_STATUTORY, Action.SUGGEST},
 }
 

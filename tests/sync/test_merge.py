@@ -152,6 +152,8 @@ def test_notes_judgments_and_plan_episodes_are_immutable_once_signed_or_ended():
     assert MERGE_RULES[RecordKind.JUDGMENT.value] is MergeRule.SIGNED_IMMUTABLE
     assert MERGE_RULES[RecordKind.PLAN_EPISODE.value] is MergeRule.SIGNED_IMMUTABLE
     assert MERGE_RULES[RecordKind.STRATEGY_DISCUSSION.value] is MergeRule.SIGNED_IMMUTABLE
+    # A family copy is signed when it is recorded as shared.
+    assert MERGE_RULES[RecordKind.FAMILY_COPY.value] is MergeRule.SIGNED_IMMUTABLE
 
 
 def test_amendments_reviews_and_story_versions_are_append_only():
@@ -166,6 +168,7 @@ def test_every_other_kind_merges_field_by_field():
         RecordKind.NOTE,
         RecordKind.JUDGMENT,
         RecordKind.PLAN_EPISODE,
+        RecordKind.FAMILY_COPY,
         RecordKind.AMENDMENT,
         RecordKind.REVIEW,
         RecordKind.CASE_SUMMARY,

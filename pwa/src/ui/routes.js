@@ -12,6 +12,7 @@ import { censusView } from "./views/census.js";
 import { planCorrectionView } from "./views/plan-correction.js";
 import { visitView } from "./views/visit.js";
 import { noteView } from "./views/note.js";
+import { familyCopyView } from "./views/family-copy.js";
 import { judgmentView } from "./views/judgment.js";
 import { logDecisionView } from "./views/log-decision.js";
 import { conferenceView } from "./views/conference.js";
@@ -66,6 +67,7 @@ export const routes = [
   route(`#/family/${ID}/child/${ID}/census`, censusDetailsView),
   route(`#/family/${ID}/child/${ID}/plan/${ID}/correct`, planCorrectionView),
   route(`#/note/${ID}`, noteView),
+  route(`#/family-copy/${ID}(?:/(print))?`, familyCopyView),
   route(`#/judgment/${ID}`, judgmentView),
   route(`#/judgment/${ID}/review`, decisionReviewView),
   route(`#/judgment/${ID}/share`, shareLetterView),

@@ -725,6 +725,20 @@ export function signConfirmation({ noun, what, formName, extra = "", problem = "
   </form>`;
 }
 
+/** The family's own copies of a signed note, and the button that drafts one. */
+function familyCopiesSection(context, note) {
+  const copies = context.data.all("family_copy").filter((copy) => copy.note_id === note.id);
+  const practitioner = ["caseworker", "supervisor"].includes(context.user?.role);
+  return html`<h2 class="govuk-heading-m">Family copies</h2>
+    <p class="govuk-body">A family copy is what you talked about and agreed, in plain words, for the family to keep. It is drafted from this note and you change it before sharing; the note itself never goes to the family.</p>
+    ${copies.length
+      ? html`<ul class="govuk-list">${copies.map(
+          (copy) => html`<li><a class="govuk-link" href="#/family-copy/${copy.id}">Family copy ${copy.state === "signed" ? `shared with ${copy.shared_with}` : "(draft)"}</a>${notSyncedTag(copy)}</li>`,
+        )}</ul>`
+      : ""}
+    ${practitioner ? html`<form data-form="family-copy" novalidate>${button("Make a family copy", { secondary: true })}</form>` : ""}`;
+}
+
 class NoteScreen extends RecordScreen {
   constructor(context, id) {
     super(context);
@@ -775,7 +789,8 @@ class NoteScreen extends RecordScreen {
       ${draft && mine ? this.editForm() : noteSectionsHtml(note)}
       ${draft
         ? ""
-        : html`${amendmentList(context, this.target)}
+        : html`${familyCopiesSection(context, note)}
+          ${amendmentList(context, this.target)}
           ${amendmentForm(this, this.target)}
           ${supervisionThread(this, { target: note, noun: "note" })}
           ${askToDiscussSection(this, { target: note, noun: "note" })}
@@ -819,6 +834,12 @@ class NoteScreen extends RecordScreen {
       },
       async amend(values) {
         return saveAmendment(context, this.target, values);
+      },
+      async "family-copy"() {
+        // Loaded when used: the family copy's screen is built on this module's RecordScreen.
+        const { makeFamilyCopy } = await import("./family-copy.js");
+        await makeFamilyCopy(context, this.note);
+        return {};
       },
       async reply(values, { target }) {
         return saveReply(context, this.target, values, target);
