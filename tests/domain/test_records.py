@@ -21,8 +21,11 @@ SIGNED_KINDS = [
     RecordKind.JUDGMENT,
     RecordKind.REVIEW,
     RecordKind.STRATEGY_DISCUSSION,
+    RecordKind.FAMILY_COPY,
 ]
 UNSIGNED_KINDS = [kind for kind in RecordKind if kind not in SIGNED_KINDS]
+# A family copy, once shared, is replaced by a new copy, never amended.
+AMENDED_KINDS = [kind for kind in SIGNED_KINDS if kind is not RecordKind.FAMILY_COPY]
 # An ended plan episode reads as signed: frozen, corrected by amendment.
 ENDING_KINDS = [RecordKind.PLAN_EPISODE]
 NEVER_FROZEN = [kind for kind in UNSIGNED_KINDS if kind not in ENDING_KINDS]
@@ -51,6 +54,7 @@ def test_wire_names() -> None:
         "chronology_entry",
         "case_summary",
         "strategy_discussion",
+        "family_copy",
     }
 
 
@@ -116,13 +120,18 @@ def test_unknown_record_kind_is_refused() -> None:
 # Amendments
 
 
-@pytest.mark.parametrize("kind", SIGNED_KINDS)
+@pytest.mark.parametrize("kind", AMENDED_KINDS)
 def test_signed_note_judgment_or_review_can_be_amended(kind: RecordKind) -> None:
     ensure_amendable(kind, SignState.SIGNED)
     ensure_amendable(kind.value, "signed")
 
 
-@pytest.mark.parametrize("kind", SIGNED_KINDS)
+def test_a_shared_family_copy_is_never_amended() -> None:
+    with pytest.raises(RuleBroken):
+        ensure_amendable(RecordKind.FAMILY_COPY, SignState.SIGNED)
+
+
+@pytest.mark.parametrize("kind", AMENDED_KINDS)
 @pytest.mark.parametrize("state", [SignState.DRAFT, None])
 def test_draft_is_edited_not_amended(kind: RecordKind, state: SignState | None) -> None:
     with pytest.raises(RuleBroken) as caught:
