@@ -43,6 +43,7 @@ from ..persistence import (
     ChronologyEntry,
     Conference,
     Family,
+    FamilyCopy,
     Interaction,
     Judgment,
     Membership,
@@ -112,6 +113,7 @@ CASE_KINDS = (
     "chronology_entry",
     "case_summary",
     "strategy_discussion",
+    "family_copy",
 )
 KINDS = (*CASE_KINDS, "record_history", "audit_event", "staff")
 RULE = (
@@ -130,6 +132,8 @@ RULE = (
     "or that mention them; every version of the story so far of a family where they are a "
     "child, and any version that mentions them; "
     "strategy discussions about them as a child, or whose information shared mentions them; "
+    "family copies drafted from an included note, made for a household they live in, or "
+    "that mention them; "
     "deleted records too; the change history of every "
     "included record; the audit events of every included record, and the list events of "
     "their families."
@@ -277,6 +281,17 @@ def collect(person_id: uuid.UUID) -> SubjectRecords:
             review
             for review in _of_families(Review, family_ids)
             if review.target_id in note_or_judgment or mentions(pattern, review.body)
+        ),
+    )
+    included_notes = found.ids("note")
+    found.add(
+        "family_copy",
+        (
+            copy
+            for copy in _of_families(FamilyCopy, family_ids)
+            if copy.note_id in included_notes
+            or subject in copy.household_ids
+            or mentions(pattern, copy.sections)
         ),
     )
     found.add(

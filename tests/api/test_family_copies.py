@@ -306,3 +306,14 @@ def test_a_placement_address_shared_offline_is_rejected_and_the_copy_stays_a_dra
     with app.app_context():
         stored = db.session.get(FamilyCopy, uuid.UUID(copy_id))
         assert stored is not None and stored.state == "draft" and stored.signed_at is None
+
+
+def test_a_copy_is_in_the_subject_access_bundle_of_each_person_it_was_made_for(signed_note, app):
+    from server.services.subject_access import collect
+
+    copy = make_copy(signed_note)
+    with app.app_context():
+        for_sam = collect(uuid.UUID(signed_note["Sam"]))
+        assert [str(c.id) for c in for_sam.records["family_copy"]] == [copy["id"]]
+        # Dean lives elsewhere and is not named in it: not his record.
+        assert collect(uuid.UUID(signed_note["Dean"])).records.get("family_copy", []) == []
