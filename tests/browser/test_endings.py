@@ -112,11 +112,21 @@ def test_a_step_down_leaves_the_caseload_then_the_device_but_supervisors_find_it
     assert not family_on_device(phone, family_id)
     sync_and_wait(tablet)
     assert not family_on_device(tablet, family_id)
-    # Supervisors still find it online, with its history.
+    # Supervisors still find it online, with its history, and can reopen it.
     found = make_client("sup.north").post(
         "/api/families/search", json={"q": "Okafor", "status": "closed"}
     )
     assert [item["id"] for item in found.json["items"]] == [family_id]
+    go(tablet, "#/team")
+    tablet.get_by_role("link", name="Closed families").click()
+    closed = tablet.locator("#closed-families")
+    expect(closed.get_by_role("rowheader", name="Okafor")).to_be_visible()
+    history = closed.get_by_role("link", name="Read the chronology of Okafor")
+    assert history.get_attribute("href") == f"/api/families/{family_id}/chronology/print"
+    check_accessibility(tablet, "closed families")
+    closed.get_by_role("link", name="Reopen Okafor").click()
+    expect(tablet.get_by_role("heading", level=1, name="Reopen the family")).to_be_visible()
+    expect(tablet.get_by_label("Why are we working with the family again?")).to_be_visible()
     assert errors == []
 
 

@@ -23,7 +23,7 @@ import { syncView } from "./views/sync.js";
 import { groupSupervisionView } from "./views/group-supervision.js";
 import { teamViewScreen } from "./views/team.js";
 import { handoverView } from "./views/handover.js";
-import { endingView, reopenView, transfersView } from "./views/ending.js";
+import { closedFamiliesView, endingView, reopenView, transfersView } from "./views/ending.js";
 import { policyView } from "./views/policy.js";
 import { newTrialView, trialsView } from "./views/trials.js";
 import { newlyQualifiedTeamView, newlyQualifiedView } from "./views/newly-qualified.js";
@@ -81,6 +81,7 @@ export const routes = [
   route(`#/group-supervision(?:/${ID})?(?:/${ID})?`, groupSupervisionView),
   route("#/team", teamViewScreen),
   route("#/transfers", transfersView),
+  route("#/closed-families", closedFamiliesView),
   route("#/policy", policyView),
   route("#/urgent-numbers", urgentContactsView),
   route("#/policy/trials", trialsView),

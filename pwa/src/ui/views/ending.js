@@ -10,6 +10,7 @@ import { todayIso } from "../../clock.js";
 import { button, errorSummary, formValues, radios, select, textarea } from "../forms.js";
 import { html } from "../html.js";
 import { backLink, formatDate, formatDateTime } from "../layout.js";
+import { responsiveTable } from "../tables.js";
 import { Screen, successBanner } from "../screen.js";
 import { ApiError, Offline, SessionEnded, get, hasCsrfToken, post } from "../../sync/api.js";
 import { baseVersion } from "./note.js";
@@ -193,11 +194,12 @@ export async function endingView(context) {
 export async function reopenView(context) {
   const { main, params, session, data, user } = context;
   const familyId = params[0];
-  const state = { errors: {}, problem: "", message: "", reason: "" };
+  // A family past its clearing period is no longer on any device: read it online.
+  const state = { errors: {}, problem: "", message: "", reason: "", online: null };
   const screen = new Screen(context, "reopen-page");
 
   function page() {
-    const family = data.get("family", familyId);
+    const family = data.get("family", familyId) || state.online;
     const back = backLink(`#/family/${familyId}`, "Back to the family");
     if (!family || user?.role !== "supervisor") {
       return html`<div id="reopen-page">${back}<h1 class="govuk-heading-l">Reopen a family</h1>
@@ -251,12 +253,97 @@ export async function reopenView(context) {
   }
 
   draw();
+  if (!data.get("family", familyId) && user?.role === "supervisor") {
+    try {
+      if (!hasCsrfToken()) await session.resumeServerSession(true);
+      state.online = await get(`/api/families/${familyId}`);
+    } catch (error) {
+      state.problem = error instanceof Offline
+        ? "This family is no longer on this device, and there is no connection to read it. Try again when you are online."
+        : `The family could not be read: ${error.message}`;
+    }
+    draw({ quiet: true });
+  }
   const onChange = () => draw({ quiet: true });
   data.addEventListener("change", onChange);
   return () => {
     data.removeEventListener("change", onChange);
     screen.stop();
   };
+}
+
+/**
+ * The team's closed families, read online: each stays findable after devices
+ * have cleared it, with its chronology to read and a way to reopen it.
+ */
+export async function closedFamiliesView(context) {
+  const { session, user, label } = context;
+  const state = { items: null, problem: "", query: "" };
+  const screen = new Screen(context, "closed-families-page");
+
+  function page() {
+    const heading = html`${backLink("#/team", "Back to your team")}<h1 class="govuk-heading-l">Closed families</h1>`;
+    if (user?.role !== "supervisor") {
+      return html`<div id="closed-families-page">${heading}<p class="govuk-body">Only a supervisor of the family's team can find a closed family.</p></div>`;
+    }
+    const problem = state.problem ? html`<p class="govuk-error-message" id="closed-problem">${state.problem}</p>` : "";
+    if (state.items === null) {
+      return html`<div id="closed-families-page">${heading}${problem}<p class="govuk-body">${state.problem ? "" : "Looking for closed families…"}</p></div>`;
+    }
+    const query = state.query.trim().toLowerCase();
+    const shown = state.items.filter((f) => !query || f.display_name.toLowerCase().includes(query));
+    return html`<div id="closed-families-page">${heading}${problem}
+      <p class="govuk-body">Families whose work with us has ended. Devices keep a closed family for ${clearingDays(context.data)} days, then remove it; it stays here, with its history. This needs a connection to the server.</p>
+      <form id="closed-search" role="search" novalidate>
+        <div class="govuk-form-group">
+          <label class="govuk-label" for="closed-q">Family name</label>
+          <input class="govuk-input govuk-input--width-20" id="closed-q" name="q" type="search" value="${state.query}" autocomplete="off">
+        </div>
+      </form>
+      ${shown.length
+        ? responsiveTable({
+            id: "closed-families",
+            caption: shown.length === 1 ? "1 closed family" : `${shown.length} closed families`,
+            captionClass: "govuk-table__caption--m",
+            columns: ["Family", "Closed on", "Why", "History", "Working with them again"],
+            rows: shown.map((f) => [
+              { content: f.display_name, header: true },
+              f.closed_on ? formatDate(f.closed_on) : "Not recorded",
+              f.closure_reason ? label("closure_reason", f.closure_reason) : "Not recorded",
+              html`<a class="govuk-link" href="/api/families/${f.id}/chronology/print" target="_blank" rel="noopener">Read the chronology<span class="govuk-visually-hidden"> of ${f.display_name}</span> (opens in a new tab)</a>`,
+              html`<a class="govuk-link" href="#/family/${f.id}/reopen">Reopen<span class="govuk-visually-hidden"> ${f.display_name}</span></a>`,
+            ]),
+          })
+        : html`<p class="govuk-body">${state.items.length ? "No closed family has that name." : "Your team has no closed families."}</p>`}
+    </div>`;
+  }
+
+  function wire(root) {
+    const search = root.querySelector("#closed-search");
+    search?.addEventListener("submit", (event) => event.preventDefault());
+    search?.querySelector("#closed-q").addEventListener("input", (event) => {
+      state.query = event.target.value;
+      draw({ quiet: true });
+    });
+  }
+  const draw = (options = {}) => screen.draw(page(), { wire, ...options });
+
+  draw();
+  if (user?.role === "supervisor") {
+    try {
+      if (!hasCsrfToken()) await session.resumeServerSession(true);
+      state.items = (await get("/api/families?status=closed&page_size=200")).items;
+      state.problem = "";
+    } catch (error) {
+      state.problem = error instanceof Offline
+        ? "There is no connection, so closed families cannot be shown. Try again when you are online."
+        : error instanceof SessionEnded
+          ? "Your session with the server has ended. Sign in again, then try again."
+          : `Closed families could not be shown: ${error.message}`;
+    }
+    draw({ quiet: true });
+  }
+  return () => screen.stop();
 }
 
 /** Families other teams agreed to move to the supervisor's team, to accept (online). */

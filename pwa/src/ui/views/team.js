@@ -171,6 +171,7 @@ export async function teamViewScreen(context) {
         <h1 class="govuk-heading-l">Your team</h1>
         <p class="govuk-body">${plural(total, "open family", "open families")} on this device, as at the last sync. Relational health and compliance are shown separately: one does not stand in for the other.</p>
         <p class="govuk-body"><a class="govuk-link" href="#/transfers">Families joining your team from another team</a></p>
+        <p class="govuk-body"><a class="govuk-link" href="#/closed-families">Closed families</a>: find a family after our work ended, read its history, reopen it</p>
         <form id="contact-days-form" novalidate class="govuk-!-margin-bottom-6">
           ${textInput({
             name: "contact_days",
