@@ -188,7 +188,9 @@ def merge(families: Iterable[GeneratedFamily]) -> Rows:
         for model, batch in family.rows.items():
             merged.setdefault(model, []).extend(batch)
     for batch in merged.values():
-        batch.sort(key=lambda row: row["created_at"])
+        # A table with no created_at (a family's case episodes) keeps its own order.
+        if batch and "created_at" in batch[0]:
+            batch.sort(key=lambda row: row["created_at"])
     return merged
 
 

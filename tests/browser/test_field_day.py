@@ -229,5 +229,5 @@ def test_two_devices_editing_a_family_offline_lose_nothing_and_see_the_clash(
     assert kept and kept[-1]["changes"]["preferred_language"]["old"] == "Yoruba"
 
     sync_and_wait(phone)
-    details = phone.locator(".govuk-summary-card")
+    details = phone.locator(".govuk-summary-card").filter(has_text="Family details")
     expect(details).to_contain_text("English and Yoruba")
