@@ -17,9 +17,10 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import wait as wait_for
 from typing import Any, TypeVar
 
+import sqlalchemy as sa
 from flask import Flask, current_app, g
 from redis import Redis
-from rq import Queue
+from rq import Queue, get_current_job
 from rq.utils import import_attribute
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
@@ -64,8 +65,8 @@ def runs_on(queue_name: str = DEFAULT_QUEUE, **options: Any) -> Callable[[F], F]
     """Declare the queue a job runs on and its rq options (``retry``, ``job_timeout``)."""
 
     def declare(job: F) -> F:
-        job.queue_name = queue_name  # type: ignore[attr-defined]  # read back by enqueue
-        job.enqueue_options = options  # type: ignore[attr-defined]
+        # Kept on the function itself, where enqueue reads them back.
+        job.__dict__.update(queue_name=queue_name, enqueue_options=options)
         return job
 
     return declare
@@ -94,6 +95,30 @@ def enqueue(job: JobRef, *args: Any, queue_name: str | None = None, **options: A
         return queue(queue_name).enqueue(function, *args, **options).id
     g.setdefault("deferred_jobs", []).append((function, args, queue_name))
     return None
+
+
+def set_job_progress(percent: int, stage: str) -> None:
+    """Record progress on the running rq job (none in-process: then the row is the only record)."""
+    job = get_current_job()
+    if job is not None:
+        job.meta.update(progress=percent, stage=stage)
+        job.save_meta()
+
+
+def set_progress(model: Any, row_id: Any, percent: int, stage: str) -> None:
+    """Record a job's progress on the job and, in its own short transaction, on its row.
+
+    ``model`` is the row's table (a summary, a statutory return): one with
+    ``progress`` and ``stage`` columns. The row is written through a separate
+    connection and committed at once, so every web replica sees it while the
+    job's own session is still reading.
+    """
+    percent = max(0, min(100, int(percent)))
+    set_job_progress(percent, stage)
+    with db.engine.begin() as connection:
+        connection.execute(
+            sa.update(model).where(model.id == row_id).values(progress=percent, stage=stage[:200])
+        )
 
 
 def enqueue_after_commit(job: JobRef, *args: Any) -> None:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 
@@ -269,10 +269,13 @@ def _people_only_in(family_ids: list[uuid.UUID]) -> list[uuid.UUID]:
 
 
 def _delete(model: Any, condition: sa.ColumnElement[bool], deleted: Deleted) -> None:
-    result = db.session.execute(
-        sa.delete(model).where(condition).execution_options(synchronize_session=False)
+    result = cast(
+        "sa.CursorResult[Any]",
+        db.session.execute(
+            sa.delete(model).where(condition).execution_options(synchronize_session=False)
+        ),
     )
-    deleted.rows[model.__tablename__] += result.rowcount  # type: ignore[attr-defined]  # CursorResult
+    deleted.rows[model.__tablename__] += result.rowcount
 
 
 def delete_families(family_ids: Iterable[uuid.UUID], on: date) -> Deleted:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -38,7 +38,7 @@ def council(make_user, app) -> Callable[..., dict[str, Any]]:
 
     def make(
         *,
-        plans: list[dict[str, Any]] = (),  # type: ignore[assignment]  # a tuple is read only
+        plans: Sequence[dict[str, Any]] = (),
         family: dict[str, Any] | None = None,
         **person: Any,
     ) -> dict[str, Any]:
