@@ -8,9 +8,7 @@ import uuid
 from collections import Counter
 from collections.abc import Iterator
 
-import sqlalchemy as sa
 from flask import current_app
-from rq import get_current_job
 
 from .. import clock
 from ..census import annex_a, cin_xml
@@ -20,7 +18,7 @@ from ..domain.exports import ExportStatus, ReturnKind
 from ..extensions import db
 from ..persistence import StatutoryReturn
 from .context import with_app_context
-from .queue import EXPORT_QUEUE, runs_on
+from .queue import EXPORT_QUEUE, runs_on, set_progress
 
 log = logging.getLogger(__name__)
 
@@ -33,21 +31,6 @@ STOPPED_MESSAGE = (
 NOT_STARTED_MESSAGE = (
     "The return was not started in time. Produce it again, or ask the service desk."
 )
-
-
-def _set_progress(return_id: uuid.UUID, percent: int, stage: str) -> None:
-    """Record progress on the job and, in its own short transaction, on the return's row."""
-    percent = max(0, min(100, int(percent)))
-    job = get_current_job()
-    if job is not None:
-        job.meta.update(progress=percent, stage=stage)
-        job.save_meta()
-    with db.engine.begin() as connection:
-        connection.execute(
-            sa.update(StatutoryReturn)
-            .where(StatutoryReturn.id == return_id)
-            .values(progress=percent, stage=stage[:200])
-        )
 
 
 @runs_on(EXPORT_QUEUE, job_timeout=RETURN_TIMEOUT_SECONDS)
@@ -105,7 +88,9 @@ def build_census(
 
     def tick(done: int) -> None:
         if return_id is not None:
-            _set_progress(return_id, 90 * done // total, f"Read {done} of {total} children")
+            set_progress(
+                StatutoryReturn, return_id, 90 * done // total, f"Read {done} of {total} children"
+            )
 
     def checked(stream: Iterator[ChildReturn]) -> Iterator[ChildReturn]:
         for child in stream:
@@ -120,7 +105,7 @@ def build_census(
         checked(children(db.session, year, progress=tick)),
     )
     if return_id is not None:
-        _set_progress(return_id, 95, "Checking the file against the census schema")
+        set_progress(StatutoryReturn, return_id, 95, "Checking the file against the census schema")
     out.seek(0)
     cin_xml.validate(out)
     return out.getvalue(), count, dict(sorted(issues.items()))
@@ -133,7 +118,7 @@ def build_annex_a(
 
     def tick(percent: int, stage: str) -> None:
         if return_id is not None:
-            _set_progress(return_id, percent, stage)
+            set_progress(StatutoryReturn, return_id, percent, stage)
 
     out = io.BytesIO()
     counts = annex_a.write(out, db.session, year, progress=tick)

@@ -7,7 +7,6 @@ import uuid
 from datetime import date
 
 import sqlalchemy as sa
-from rq import get_current_job
 from sqlalchemy.exc import IntegrityError
 
 from .. import clock
@@ -16,7 +15,7 @@ from ..extensions import db
 from ..persistence import ServiceSummary
 from ..reports.summary import Period, build_summary
 from .context import with_app_context
-from .queue import EXPORT_QUEUE, enqueue, runs_on
+from .queue import EXPORT_QUEUE, enqueue, runs_on, set_job_progress, set_progress
 
 log = logging.getLogger(__name__)
 
@@ -30,29 +29,6 @@ STOPPED_MESSAGE = (
 NOT_STARTED_MESSAGE = (
     "The summary was not started in time. Request it again, or ask the service desk."
 )
-
-
-def _set_job_progress(percent: int, stage: str) -> None:
-    job = get_current_job()  # None in-process: then the row is the only record
-    if job is not None:
-        job.meta.update(progress=percent, stage=stage)
-        job.save_meta()
-
-
-def _set_progress(report_id: uuid.UUID, percent: int, stage: str) -> None:
-    """Record progress on the job and, in its own short transaction, on the summary's row.
-
-    The row is written through a separate connection and committed at once,
-    so every web replica sees it while the job's own session is still reading.
-    """
-    percent = max(0, min(100, int(percent)))
-    _set_job_progress(percent, stage)
-    with db.engine.begin() as connection:
-        connection.execute(
-            sa.update(ServiceSummary)
-            .where(ServiceSummary.id == report_id)
-            .values(progress=percent, stage=stage[:200])
-        )
 
 
 @runs_on(EXPORT_QUEUE, job_timeout=SUMMARY_TIMEOUT_SECONDS)
@@ -72,7 +48,8 @@ def produce_summary(report_id: str) -> str:
     period = Period(start=report.period_start, end=report.period_end)
     try:
         summary = build_summary(
-            period, progress=lambda percent, stage: _set_progress(report.id, percent, stage)
+            period,
+            progress=lambda percent, stage: set_progress(ServiceSummary, report.id, percent, stage),
         )
     except Exception:
         db.session.rollback()
@@ -93,7 +70,7 @@ def produce_summary(report_id: str) -> str:
     report.stage = DONE_STAGE
     report.finished_at = clock.now()
     db.session.commit()
-    _set_job_progress(100, DONE_STAGE)
+    set_job_progress(100, DONE_STAGE)
     return "done"
 
 
