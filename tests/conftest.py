@@ -165,10 +165,21 @@ def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 def _truncate_all(app: Flask) -> None:
+    # A browser test's last request (a page still syncing as it closes) can hold a
+    # table the TRUNCATE needs; PostgreSQL then ends one of them as a deadlock.
+    # That is the test's leftovers, not a fault: try again once the request is gone.
     with app.app_context():
         tables = [table.name for table in db.metadata.sorted_tables]
-        with db.engine.begin() as connection:
-            connection.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        for attempt in range(3):
+            try:
+                with db.engine.begin() as connection:
+                    connection.execute(
+                        sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+                    )
+                return
+            except sa.exc.OperationalError as error:
+                if "deadlock detected" not in str(error) or attempt == 2:
+                    raise
 
 
 @pytest.fixture
