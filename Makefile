@@ -57,6 +57,7 @@ lint: setup
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	cd pwa && npx eslint .
+	cd pwa && npx tsc -p . && npx tsc -p tsconfig.sw.json
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache pwa/node_modules pwa/build

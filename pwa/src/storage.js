@@ -3,6 +3,9 @@
 
 import { STORAGE_LOW_FREE_BYTES, STORAGE_LOW_FREE_SHARE } from "./config.js";
 
+/** What a browser that cannot estimate its storage tells us: nothing. @type {StorageEstimate} */
+const NO_ESTIMATE = {};
+
 export class DeviceStorage extends EventTarget {
   constructor() {
     super();
@@ -25,7 +28,7 @@ export class DeviceStorage extends EventTarget {
   /** Read whether the browser keeps the data and how much space it allows; "change" when that moved. */
   async refresh() {
     const [estimate, persisted] = await Promise.all([
-      navigator.storage?.estimate?.().catch(() => ({})) ?? {},
+      navigator.storage?.estimate?.().catch(() => NO_ESTIMATE) ?? NO_ESTIMATE,
       navigator.storage?.persisted?.().catch(() => false) ?? false,
     ]);
     const next = { known: true, persisted: Boolean(persisted), usage: estimate.usage ?? 0, quota: estimate.quota ?? 0 };

@@ -41,7 +41,7 @@ export class LocalDatabase {
     const idb = await openDB(name, VERSION, {
       upgrade: (database, oldVersion) => upgrade(database, oldVersion),
       // Another tab wiping the device (or upgrading) needs this connection closed.
-      blocking: (currentVersion, blockedVersion, event) => event.target.close(),
+      blocking: (currentVersion, blockedVersion, event) => /** @type {IDBDatabase} */ (event.target).close(),
     });
     return new LocalDatabase(idb);
   }

@@ -190,7 +190,10 @@ const CORRECTIONS = [
 const CORRECTED_DATES = new Set(["started_on", "ended_on", "placement_started_on", "initial_conference_on"]);
 export const CORRECTION_REASON_MAX = 2000;
 
-/** Return the corrections an episode can take, for its kind of plan: [[field, what is wrong], ...]. */
+/**
+ * Return the corrections an episode can take, for its kind of plan: [[field, what is wrong], ...].
+ * @returns {[string, string][]}
+ */
 export function correctableFields(episode) {
   return CORRECTIONS.filter(([name]) => !ONLY_FOR[name] || ONLY_FOR[name] === episode.plan_type).map(([name, what]) => [name, what]);
 }

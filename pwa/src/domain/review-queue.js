@@ -94,7 +94,12 @@ export function mayDecide(data, judgment, user, policy) {
  * first (or oldest first with `order: "oldest"`). Entries past the team's age
  * that nobody asked about are marked `old` and left out unless `includeOld`.
  */
-export function reviewQueue(data, { me, settings = DEFAULT_SETTINGS, policy = null, today, includeOld = false, order = "newest" } = {}) {
+/**
+ * @param {object} data
+ * @param {{me: string, settings?: typeof DEFAULT_SETTINGS, policy?: object | null, today: string,
+ *   includeOld?: boolean, order?: "newest" | "oldest"}} options
+ */
+export function reviewQueue(data, { me, settings = DEFAULT_SETTINGS, policy = null, today, includeOld = false, order = "newest" }) {
   const user = { id: me, role: "supervisor" };
   const maxAge = settings?.queue_age_days ?? DEFAULT_SETTINGS.queue_age_days;
   const entries = new Map();

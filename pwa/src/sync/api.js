@@ -8,6 +8,8 @@ export class ApiError extends Error {
     this.code = body?.code || "error";
     this.errors = body?.errors || {};
     this.body = body;
+    /** Seconds the server asked us to wait before trying again, when it said. @type {number | null} */
+    this.retryAfter = null;
   }
 }
 

@@ -27,6 +27,8 @@ export const SyncState = Object.freeze({
   FAILED: "failed",
 });
 
+/** @typedef {typeof SyncState[keyof typeof SyncState]} SyncStateName */
+
 /** Open a sealed outbox row: its id is the row's key, kept beside the sealed change. */
 export async function openMutation(key, row) {
   return { ...(await open(key, row)), mutation_id: row.mutation_id };
@@ -50,6 +52,7 @@ export class SyncService extends EventTarget {
     this.key = key;
     this.data = data;
     this.deviceId = deviceId;
+    /** @type {SyncStateName} */
     this.state = SyncState.IDLE;
     this.lastSync = null;
     this.progress = null;
@@ -221,6 +224,10 @@ export class SyncService extends EventTarget {
     }
   }
 
+  /**
+   * @param {SyncStateName} state
+   * @param {Error | null} [error]
+   */
   #setState(state, error = null) {
     this.state = state;
     this.error = error;

@@ -6,6 +6,8 @@ import { DRAFT_SAVE_MS } from "../config.js";
 import { html } from "./html.js";
 import { now } from "../clock.js";
 
+/** @typedef {import("./html.js").SafeHtml} SafeHtml */
+
 const describedBy = (id, hint, error) =>
   [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ") || null;
 
@@ -21,6 +23,13 @@ function group(error, content) {
   return html`<div class="govuk-form-group${error ? " govuk-form-group--error" : ""}">${content}</div>`;
 }
 
+/**
+ * A GOV.UK text input with its label, hint and error.
+ * @param {{name: string, label: Html, value?: string | number | null, hint?: Html, error?: Html,
+ *   type?: string, width?: number | string, autocomplete?: string, spellcheck?: boolean, inputmode?: string,
+ *   id?: string, labelClass?: string}} field
+ * @returns {SafeHtml}
+ */
 export function textInput({ name, label, value = "", hint, error, type = "text", width, autocomplete, spellcheck, inputmode, id = name, labelClass = "" }) {
   const aria = describedBy(id, hint, error);
   return group(
@@ -35,6 +44,12 @@ export function textInput({ name, label, value = "", hint, error, type = "text",
   );
 }
 
+/**
+ * A GOV.UK textarea with its label, hint and error.
+ * @param {{name: string, label: Html, value?: string | null, hint?: Html, error?: Html, rows?: number,
+ *   id?: string, labelClass?: string}} field
+ * @returns {SafeHtml}
+ */
 export function textarea({ name, label, value = "", hint, error, rows = 5, id = name, labelClass = "" }) {
   const aria = describedBy(id, hint, error);
   return group(
@@ -45,6 +60,12 @@ export function textarea({ name, label, value = "", hint, error, rows = 5, id = 
   );
 }
 
+/**
+ * A GOV.UK select: options are [value, text] pairs after a placeholder.
+ * @param {{name: string, label: Html, options: Option[], value?: string | null, hint?: Html, error?: Html,
+ *   id?: string, placeholder?: string}} field
+ * @returns {SafeHtml}
+ */
 export function select({ name, label, options, value = "", hint, error, id = name, placeholder = "Choose one" }) {
   const aria = describedBy(id, hint, error);
   return group(
@@ -58,6 +79,12 @@ export function select({ name, label, options, value = "", hint, error, id = nam
   );
 }
 
+/**
+ * GOV.UK radios in a fieldset: options are [value, text] pairs.
+ * @param {{name: string, legend: Html, options: Option[], value?: string | null, hint?: Html, error?: Html,
+ *   inline?: boolean, id?: string}} field
+ * @returns {SafeHtml}
+ */
 export function radios({ name, legend, options, value = "", hint, error, inline = false, id = name }) {
   const aria = describedBy(id, hint, error);
   return group(
@@ -78,6 +105,12 @@ export function radios({ name, legend, options, value = "", hint, error, inline 
   );
 }
 
+/**
+ * GOV.UK small checkboxes in a fieldset: options are [value, text] pairs.
+ * @param {{name: string, legend: Html, options: Option[], values?: string[], hint?: Html, error?: Html,
+ *   id?: string}} field
+ * @returns {SafeHtml}
+ */
 export function checkboxes({ name, legend, options, values = [], hint, error, id = name }) {
   const aria = describedBy(id, hint, error);
   const chosen = new Set(values);
@@ -99,7 +132,11 @@ export function checkboxes({ name, legend, options, values = [], hint, error, id
   );
 }
 
-/** The GOV.UK date input: day, month and year, named `${name}-day` and so on. */
+/**
+ * The GOV.UK date input: day, month and year, named `${name}-day` and so on.
+ * @param {{name: string, legend: Html, value?: string | null, hint?: Html, error?: Html, id?: string}} field
+ * @returns {SafeHtml}
+ */
 export function dateInput({ name, legend, value = "", hint, error, id = name }) {
   const [year = "", month = "", day = ""] = (value || "").split("-");
   const aria = describedBy(id, hint, error);
@@ -158,6 +195,12 @@ export function errorSummary(errors, fieldIds = {}) {
   </div>`;
 }
 
+/**
+ * A GOV.UK button; name and value say which action a form was submitted with.
+ * @param {Html} text
+ * @param {{secondary?: boolean, warning?: boolean, type?: string, name?: string, value?: string, id?: string}} [options]
+ * @returns {SafeHtml}
+ */
 export function button(text, { secondary = false, warning = false, type = "submit", name, value, id } = {}) {
   const kind = secondary ? " govuk-button--secondary" : warning ? " govuk-button--warning" : "";
   return html`<button type="${type}" class="govuk-button${kind}" data-module="govuk-button"

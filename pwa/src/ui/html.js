@@ -4,7 +4,9 @@
 
 const SAFE = Symbol("safe-html");
 
-class SafeHtml {
+/** Markup built by `html` (or `trusted`): safe to put in the page as it is. */
+export class SafeHtml {
+  /** @param {string} text */
   constructor(text) {
     this[SAFE] = text;
   }
@@ -15,10 +17,15 @@ class SafeHtml {
 
 const ENTITIES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 
+/** @param {unknown} value */
 export function escape(value) {
   return String(value ?? "").replace(/[&<>"']/g, (ch) => ENTITIES[ch]);
 }
 
+/**
+ * @param {Html} value
+ * @returns {string}
+ */
 function render(value) {
   if (value instanceof SafeHtml) {
     return value[SAFE];
@@ -32,6 +39,11 @@ function render(value) {
   return escape(value);
 }
 
+/**
+ * @param {TemplateStringsArray} strings
+ * @param {...Html} values
+ * @returns {SafeHtml}
+ */
 export function html(strings, ...values) {
   let out = strings[0];
   values.forEach((value, index) => {
@@ -40,6 +52,10 @@ export function html(strings, ...values) {
   return new SafeHtml(out);
 }
 
+/**
+ * @param {Element} element
+ * @param {Html} content
+ */
 export function mount(element, content) {
   element.innerHTML = render(content);
 }

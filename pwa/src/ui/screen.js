@@ -52,14 +52,17 @@ export class TypedWork {
     }
   }
 
-  /** Read every form and the focus under root, before root is drawn again. */
+  /**
+   * Read every form and the focus under root, before root is drawn again.
+   * @param {Element | null} root
+   * @returns {{forms: Map<string, FormValues>, focus: FocusKept | null}}
+   */
   capture(root) {
     const forms = new Map();
     for (const form of root?.querySelectorAll("form[id]") || []) {
-      forms.set(form.id, formValues(form));
+      forms.set(form.id, formValues(/** @type {HTMLFormElement} */ (form)));
     }
-    const active = document.activeElement;
-    const focus = root?.contains(active) && active.id ? { id: active.id, start: selection(active, "start"), end: selection(active, "end") } : null;
+    const focus = keepFocus(root);
     this.#stopAll(forms);
     return { forms, focus };
   }
@@ -87,18 +90,8 @@ export class TypedWork {
         fillForm(form, values);
       }
     }
-    if (focus && captured.focus) {
-      const element = root.querySelector(`#${CSS.escape(captured.focus.id)}`);
-      if (element) {
-        element.focus({ preventScroll: true });
-        if (captured.focus.start !== null) {
-          try {
-            element.setSelectionRange(captured.focus.start, captured.focus.end);
-          } catch {
-            // not a text field
-          }
-        }
-      }
+    if (focus) {
+      putFocusBack(root, captured.focus);
     }
   }
 
@@ -114,9 +107,49 @@ export class TypedWork {
   }
 }
 
+/** @typedef {{id: string, start: number | null, end: number | null}} FocusKept */
+
+/**
+ * Note which field under root has the focus, and where the caret is in it, before root is drawn again.
+ * @param {Element | null} root
+ * @returns {FocusKept | null}
+ */
+export function keepFocus(root) {
+  const active = document.activeElement;
+  if (!root?.contains(active) || !active.id) {
+    return null;
+  }
+  const field = /** @type {HTMLInputElement} */ (active);
+  return { id: active.id, start: selection(field, "start"), end: selection(field, "end") };
+}
+
+/**
+ * Put the focus (and the caret) back where keepFocus found it, without scrolling.
+ * @param {Element} root
+ * @param {FocusKept | null} kept
+ */
+export function putFocusBack(root, kept) {
+  const element = kept && root.querySelector(`#${CSS.escape(kept.id)}`);
+  if (!(element instanceof HTMLElement)) {
+    return;
+  }
+  element.focus({ preventScroll: true });
+  if (kept.start !== null && "setSelectionRange" in element) {
+    try {
+      /** @type {HTMLInputElement} */ (element).setSelectionRange(kept.start, kept.end);
+    } catch {
+      // not a text field
+    }
+  }
+}
+
+/**
+ * @param {HTMLInputElement} element
+ * @param {"start" | "end"} end
+ */
 function selection(element, end) {
   try {
-    return end === "start" ? element.selectionStart : element.selectionEnd;
+    return (end === "start" ? element.selectionStart : element.selectionEnd) ?? null;
   } catch {
     return null;
   }

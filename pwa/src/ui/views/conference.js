@@ -37,6 +37,7 @@ import {
   textarea,
 } from "../forms.js";
 import { html, mount } from "../html.js";
+import { keepFocus, putFocusBack } from "../screen.js";
 import { backLink, formatDate, tag } from "../layout.js";
 import { responsiveTable } from "../tables.js";
 import { todayIso } from "../../clock.js";
@@ -106,10 +107,12 @@ function listValues(prefix, items) {
 function readList(values, prefix) {
   const pattern = new RegExp(`^${prefix}-(\\d+)$`);
   return Object.keys(values)
-    .map((name) => [name, pattern.exec(name)])
-    .filter(([, match]) => match)
-    .sort(([, a], [, b]) => Number(a[1]) - Number(b[1]))
-    .map(([name]) => values[name] ?? "");
+    .flatMap((name) => {
+      const match = pattern.exec(name);
+      return match ? [{ name, position: Number(match[1]) }] : [];
+    })
+    .sort((a, b) => a.position - b.position)
+    .map(({ name }) => values[name] ?? "");
 }
 
 function withList(values, prefix, list) {
@@ -547,8 +550,7 @@ function workspace(context, family, conferenceId) {
     const values = Object.fromEntries(
       FORMS.map((form, index) => [form, state.live.get(form) || drafts[index] || FROM_RECORD[form](conference)]),
     );
-    const active = document.activeElement;
-    const keep = main.contains(active) && active.id ? { id: active.id, start: active.selectionStart, end: active.selectionEnd } : null;
+    const keep = keepFocus(main);
     const errors = state.errors || { form: null, fields: {} };
     const fieldErrors = (form) => (errors.form === form ? errors.fields : {});
     const actions = planActionsOf(data, conferenceId);
@@ -600,16 +602,8 @@ function workspace(context, family, conferenceId) {
       main.querySelector(".govuk-notification-banner")?.focus();
     } else if (focus && focus !== "keep" && focus !== "none") {
       main.querySelector(`#${focus}`)?.focus();
-    } else if (focus === "keep" && keep) {
-      const again = document.getElementById(keep.id);
-      again?.focus();
-      if (again && typeof keep.start === "number" && typeof again.setSelectionRange === "function") {
-        try {
-          again.setSelectionRange(keep.start, keep.end);
-        } catch {
-          // not a field that has a selection
-        }
-      }
+    } else if (focus === "keep") {
+      putFocusBack(main, keep);
     }
   }
 

@@ -65,6 +65,7 @@ export function workerSide(screen) {
   if (!judgment || judgment.state !== "signed") return "";
   const review = reviewOf(context.data, judgment);
   const mayReview = canReview(context.data, judgment, context.user);
+  /** @type {Html} */
   let reviewPart = "";
   if (review) {
     reviewPart = html`${reviewSummary(review)}${mayReview ? learningLinks(judgment.id) : ""}`;

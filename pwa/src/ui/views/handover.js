@@ -7,7 +7,7 @@
 
 import { ALLOCATED_WORKER } from "../../domain/team.js";
 import { ApiError, Offline, SessionEnded, hasCsrfToken, post } from "../../sync/api.js";
-import { button, errorSummary, radios, select, textarea } from "../forms.js";
+import { button, errorSummary, formValues, radios, select, textarea } from "../forms.js";
 import { html } from "../html.js";
 import { backLink, formatDate } from "../layout.js";
 import { Screen, successBanner } from "../screen.js";
@@ -176,7 +176,7 @@ export async function handoverView(context) {
       return;
     }
     const form = event.target;
-    const values = Object.fromEntries(new FormData(form).entries());
+    const values = formValues(form);
     values.change_reason ||= "";
     state.message = "";
     state.problem = "";

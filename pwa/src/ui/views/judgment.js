@@ -201,7 +201,10 @@ function peopleRows(prefix, count, errors, who) {
   );
 }
 
-/** The fields of a judgment entry; the light of the chosen kind of decision shows beside it. */
+/**
+ * The fields of a judgment entry; the light of the chosen kind of decision shows beside it.
+ * @param {{policy: object | null, counts: Record<string, number>, errors?: Record<string, string>}} fields
+ */
 export function judgmentFields({ policy, counts, errors = {} }) {
   const categories = policy?.categories || [];
   return html`
@@ -521,6 +524,7 @@ function table(caption, headers, rows) {
 export function statusDetail(context, judgment) {
   const status = statusOf(context.data, judgment);
   const pending = pendingDecision(context.data, judgment);
+  /** @type {Html} */
   let decided = "";
   const agreedFirst = verbalApprovalOf(context.data, judgment.id);
   if ((status === "approved" || status === "declined") && pending && ["awaiting_approval", "verbal_approval"].includes(judgment.status)) {
@@ -693,6 +697,7 @@ class JudgmentScreen extends RecordScreen {
     };
   }
 
+  /** @returns {Handlers<JudgmentScreen>} */
   handlers() {
     const { context } = this;
     return {

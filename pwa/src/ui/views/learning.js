@@ -65,6 +65,11 @@ function learningText(review) {
 /**
  * Draw a form that is checked for identifying details before it is sent:
  * `fields` [{name, label, rows, value, hint}], `send(values)` posts it.
+ * @param {object} context
+ * @param {{rootId: string, heading: Html, caption: {text: string, href: string, back: string}, intro: Html,
+ *   fields: {name: string, label: string, hint?: string, rows?: number, value?: string}[],
+ *   extra?: (values: FormValues, errors: Record<string, string>) => Html, submitText: string,
+ *   validate: (values: FormValues) => object, send: (values: FormValues) => Promise<unknown>}} form
  */
 function checkedForm(context, { rootId, heading, caption, intro, fields, extra = () => "", submitText, validate, send }) {
   const { main, data } = context;

@@ -239,13 +239,42 @@ export class RecordScreen {
     return this.state.form === formId ? this.state.errors[fieldId] : undefined;
   }
 
+  /**
+   * The screen's content, drawn again when the data changes.
+   * @returns {Html}
+   */
   markup() {
     return "";
   }
 
+  /**
+   * What each form (by its data-form name) does when sent; called with the screen as `this`.
+   * @returns {Handlers<this>}
+   */
   handlers() {
     return {};
   }
+
+  /** Read what the screen shows before it is drawn (optional). @returns {Promise<void> | void} */
+  prepare() {}
+
+  /**
+   * The values a form starts from before its draft is laid over it (optional).
+   * @param {HTMLFormElement} _form
+   * @returns {object | null}
+   */
+  initialValues(_form) {
+    return null;
+  }
+
+  /** Wire what the markup cannot (optional), after each drawing. */
+  afterRender() {}
+
+  /**
+   * Move to another step of a screen that has steps (optional).
+   * @param {string} _step
+   */
+  changeStep(_step) {}
 
   focusOpened() {
     const heading = this.context.main.querySelector("[data-opened]");
@@ -687,7 +716,12 @@ export function sectionsFrom(values) {
   return Object.fromEntries(NOTE_SECTIONS.map(({ key }) => [key, values[key] || ""]));
 }
 
-/** Create the note, or send the sections that changed; return its id. */
+/**
+ * Create the note, or send the sections that changed; return its id.
+ * @param {object} context
+ * @param {{note?: object | null, familyId?: string, interactionId?: string | null}} target the note, or where a new one goes
+ * @param {FormValues} values
+ */
 export async function saveNote(context, { note, familyId, interactionId }, values) {
   const sections = sectionsFrom(values);
   if (!note) {
@@ -710,6 +744,10 @@ export async function signNote(context, noteId) {
   await context.session.sync.enqueue("note", "sign", noteId, {}, baseVersion(context.data, "note", noteId));
 }
 
+/**
+ * Ask the worker to confirm signing: once signed, a record is only corrected by amendment.
+ * @param {{noun: string, what: string, formName: string, extra?: Html, problem?: Html}} confirmation
+ */
 export function signConfirmation({ noun, what, formName, extra = "", problem = "" }) {
   return html`${problemSummary(problem)}<form data-form="${formName}" novalidate>
     <h1 class="govuk-heading-l">Sign this ${noun}?</h1>

@@ -30,6 +30,9 @@ const REASON_TAGS = {
   sample: ["Monthly sample", "blue"],
 };
 
+/** @typedef {{worker: string, family: string, reasons: string[], awaitingApproval: boolean, order: "newest" | "oldest"}} QueueFilters */
+
+/** @type {QueueFilters} */
 const EMPTY = { worker: "", family: "", reasons: [], awaitingApproval: false, order: "newest" };
 
 // The filters and page last applied, kept while the app is open (never in the address).
@@ -223,6 +226,7 @@ function notForCaseworkers(main) {
   );
 }
 
+/** @returns {QueueFilters} */
 function toFilters(values) {
   return {
     worker: values.worker || "",

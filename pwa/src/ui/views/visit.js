@@ -805,8 +805,7 @@ class VisitFlow extends RecordScreen {
     }
     if (this.itemIds?.checklistId === checklist.id && this.itemIds.size === this.rows.length) return;
     const ids = new Map(await Promise.all(this.rows.map(async (row) => [rowKey(row), await checklistItemId(checklist.id, row.item.key, row.child?.id)])));
-    ids.checklistId = checklist.id;
-    this.itemIds = ids;
+    this.itemIds = Object.assign(ids, { checklistId: checklist.id });
   }
 
   // --- saving each part ---
