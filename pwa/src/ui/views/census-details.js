@@ -9,7 +9,7 @@ import { button, checkboxes, dateInput, errorSummary, formValues, readDate, sele
 import { html } from "../html.js";
 import { backLink } from "../layout.js";
 import { Screen, successBanner } from "../screen.js";
-import { fullName, unsyncedTag } from "./family.js";
+import { fullName, unsyncedTag } from "../people.js";
 
 const FIELD_IDS = Object.fromEntries(CENSUS_FIELDS.map((name) => [name, name]));
 

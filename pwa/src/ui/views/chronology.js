@@ -11,12 +11,12 @@
 import { newId } from "../../domain/ids.js";
 import { checkEntry, chronologyEvents } from "../../domain/chronology.js";
 import { ApiError, Offline, get } from "../../sync/api.js";
-import { button, checkboxes, dateInput, errorSummary, formValues, readDate, select, storageMessage, textInput, textarea } from "../forms.js";
+import { button, checkboxes, dateInput, errorSummary, focusOn, formValues, readDate, select, storageMessage, textInput, textarea } from "../forms.js";
 import { html } from "../html.js";
 import { backLink, formatDate } from "../layout.js";
 import { Screen, successBanner } from "../screen.js";
 import { responsiveTable } from "../tables.js";
-import { familyMembers, fullName, unsyncedTag } from "./family.js";
+import { familyMembers, fullName, unsyncedTag } from "../people.js";
 import { todayIso } from "../../clock.js";
 
 function childrenOf(data, familyId) {
@@ -151,25 +151,19 @@ export async function chronologyView(context) {
     root.querySelector("#add-entry")?.addEventListener("click", () => {
       state.adding = true;
       draw();
-      focus("#occurred_on");
+      focusOn(context.main, "#occurred_on");
     });
     root.querySelector("#cancel-entry")?.addEventListener("click", async () => {
       await screen.typed.forget("entry-form");
       state.adding = false;
       state.errors = {};
       draw();
-      focus("#add-entry");
+      focusOn(context.main, "#add-entry");
     });
   }
 
   function draw(options = {}) {
     return screen.draw(page(), { wire, ...options });
-  }
-
-  function focus(selector) {
-    const element = context.main.querySelector(selector);
-    element?.setAttribute("tabindex", "-1");
-    element?.focus();
   }
 
   function onFilter(event) {
@@ -194,20 +188,20 @@ export async function chronologyView(context) {
     if (Object.keys(state.errors).length) {
       await session.saveDraft(draftKey["entry-form"], raw).catch(() => {});
       draw({ afterSubmit: true });
-      return focus(".govuk-error-summary");
+      return focusOn(context.main, ".govuk-error-summary");
     }
     try {
       await session.sync.enqueue("chronology_entry", "create", newId(), { family_id: familyId, ...values, impact: values.impact || null });
     } catch (error) {
       state.errors = { event: `Not saved: ${storageMessage(error)}` };
       draw({ afterSubmit: true });
-      return focus(".govuk-error-summary");
+      return focusOn(context.main, ".govuk-error-summary");
     }
     await screen.typed.forget("entry-form");
     state.adding = false;
     state.message = "The event is added to the chronology. It is sent at the next sync.";
     draw({ afterSubmit: true, justSaved: ["entry-form"] });
-    focus(".govuk-notification-banner");
+    focusOn(context.main, ".govuk-notification-banner");
   }
 
   draw({ drafts });

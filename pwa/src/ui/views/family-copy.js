@@ -21,7 +21,7 @@ import { signedTimes, writtenTimes } from "../../domain/record-times.js";
 import { button, checkboxes, radios, textInput, textarea } from "../forms.js";
 import { html } from "../html.js";
 import { backLink, formatDate, tag } from "../layout.js";
-import { familyMembers, fullName } from "./family.js";
+import { familyMembers, fullName } from "../people.js";
 import {
   LONG_TEXT,
   RecordScreen,

@@ -22,7 +22,8 @@ import { html } from "../html.js";
 import { backLink, formatDate, formatDateTime, tag } from "../layout.js";
 import { Screen, successBanner } from "../screen.js";
 import { responsiveTable } from "../tables.js";
-import { assignmentHistorySection } from "./handover.js";
+import { assignmentHistorySection } from "../assignment-history.js";
+import { familyMembers, fullName, personName, unsyncedTag } from "../people.js";
 import { endingSection } from "./ending.js";
 import { categoryLight, currentPolicy } from "./judgment.js";
 import { statutoryChecksSection } from "./statutory-checks.js";
@@ -31,51 +32,6 @@ import { urgentNumbersPanel } from "../urgent-numbers.js";
 import { currentEpisode, planName } from "../../domain/plans.js";
 import { enquiryOf } from "../../domain/strategy.js";
 import { nowIso, todayIso } from "../../clock.js";
-
-// --- shared with the network map ----------------------------------------------------
-
-/** Return the people of a family: through memberships, and those created here not yet synced. */
-export function familyMembers(data, familyId, today = todayIso()) {
-  const members = new Map();
-  for (const membership of data.ofFamily("membership", familyId)) {
-    if (membership.valid_to && membership.valid_to < today) {
-      continue;
-    }
-    const person = data.get("person", membership.person_id);
-    if (person) {
-      members.set(person.id, { person, role: membership.role_in_family || "", unsynced: Boolean(person.unsynced) });
-    }
-  }
-  // The server makes the membership when it receives the person; until then
-  // the person's own create carries the family.
-  for (const person of data.all("person")) {
-    if (person.family_id === familyId && !members.has(person.id)) {
-      members.set(person.id, { person, role: person.role_in_family || "", unsynced: Boolean(person.unsynced) });
-    }
-  }
-  return [...members.values()].sort(byChildThenName);
-}
-
-function byChildThenName(a, b) {
-  if (Boolean(a.person.is_child) !== Boolean(b.person.is_child)) {
-    return a.person.is_child ? -1 : 1;
-  }
-  return fullName(a.person).localeCompare(fullName(b.person)) || a.person.id.localeCompare(b.person.id);
-}
-
-export function fullName(person) {
-  return [person.given_name, person.family_name].filter(Boolean).join(" ") || "Name not known";
-}
-
-/** The name a person goes by, with the name they are known as where it differs. */
-export function personName(person) {
-  const name = fullName(person);
-  return person.known_as && person.known_as !== person.given_name ? `${name} (known as ${person.known_as})` : name;
-}
-
-export function unsyncedTag() {
-  return tag("Not synced yet", "grey");
-}
 
 // --- ages -----------------------------------------------------------------------------
 

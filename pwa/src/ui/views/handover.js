@@ -7,50 +7,14 @@
 
 import { ALLOCATED_WORKER } from "../../domain/team.js";
 import { ApiError, Offline, SessionEnded, hasCsrfToken, post } from "../../sync/api.js";
-import { button, errorSummary, formValues, radios, select, textarea } from "../forms.js";
+import { button, errorSummary, focusOn, formValues, radios, select, textarea } from "../forms.js";
 import { html } from "../html.js";
-import { backLink, formatDate } from "../layout.js";
+import { backLink } from "../layout.js";
+import { assignmentHistorySection } from "../assignment-history.js";
 import { Screen, successBanner } from "../screen.js";
-import { responsiveTable } from "../tables.js";
-import { todayIso } from "../../clock.js";
 
 const NOTE_MAX = 20_000;
 const FIELD_IDS = { worker_id: "handover-worker", change_reason: "change-reason", handover_note: "handover-note" };
-
-/** Return the family's assignments, the current ones first, then the newest. */
-export function assignmentHistory(data, familyId) {
-  return data
-    .ofFamily("assignment", familyId)
-    .sort((a, b) => Number(Boolean(a.ended_on)) - Number(Boolean(b.ended_on)) || (b.started_on || "").localeCompare(a.started_on || ""));
-}
-
-/** The table of who has worked with the family: worker, role, from, to, why it changed and the handover note. */
-export function assignmentHistorySection(context, familyId) {
-  const { data, label, staffName, user } = context;
-  const rows = assignmentHistory(data, familyId);
-  const today = todayIso();
-  return html`<section aria-labelledby="assignments-heading" id="assignment-history">
-    <h2 class="govuk-heading-m" id="assignments-heading">Who has worked with the family</h2>
-    ${rows.length
-      ? responsiveTable({
-          caption: "Workers of this family, the current ones first",
-          classes: "app-assignment-history",
-          columns: ["Worker", "Role", "From", "To", "Why it changed", "Handover note"],
-          rows: rows.map((a) => [
-            { content: staffName(a.worker_id), header: true },
-            label("assignment_role", a.role || ALLOCATED_WORKER),
-            formatDate(a.started_on),
-            a.ended_on && a.ended_on <= today ? formatDate(a.ended_on) : "Now",
-            a.change_reason ? label("handover_reason", a.change_reason) : "",
-            { content: a.handover_note || "", classes: "app-pre-wrap" },
-          ]),
-        })
-      : html`<p class="govuk-body">No worker has been allocated yet.</p>`}
-    ${user?.role === "supervisor"
-      ? html`<p class="govuk-body"><a class="govuk-link" href="#/family/${familyId}/handover">Assign or hand over the family<span class="govuk-visually-hidden"> to another worker</span></a></p>`
-      : ""}
-  </section>`;
-}
 
 /** Return the workers of the supervisor's team this family could move to. */
 export function teamWorkers(context, familyId) {
@@ -162,14 +126,6 @@ export async function handoverView(context) {
     return screen.draw(page(), { wire, ...options });
   }
 
-  function focusFirst(selector) {
-    const element = main.querySelector(selector);
-    if (element) {
-      element.setAttribute("tabindex", "-1");
-      element.focus();
-    }
-  }
-
   async function onSubmit(event) {
     event.preventDefault();
     if (state.sending) {
@@ -184,7 +140,7 @@ export async function handoverView(context) {
     await session.saveDraft(draftKey, values).catch(() => {});
     if (Object.keys(state.errors).length) {
       draw({ afterSubmit: true });
-      return focusFirst(".govuk-error-summary");
+      return focusOn(main, ".govuk-error-summary");
     }
     state.sending = true;
     try {
@@ -199,7 +155,7 @@ export async function handoverView(context) {
       await screen.typed.forget("handover-form");
       state.message = `The family is now with ${context.staffName(assignment.worker_id)}. Their device gets the family at its next sync.`;
       draw({ afterSubmit: true, justSaved: ["handover-form"] });
-      focusFirst(".govuk-notification-banner");
+      focusOn(main, ".govuk-notification-banner");
       session.sync?.syncNow("handover"); // bring this device's copy of the history up to date
     } catch (error) {
       if (error instanceof ApiError && error.status === 422 && Object.keys(error.errors).length) {
@@ -207,7 +163,7 @@ export async function handoverView(context) {
           Object.entries(error.errors).map(([field, messages]) => [field in FIELD_IDS ? field : "handover_note", [].concat(messages).join(" ")]),
         );
         draw({ afterSubmit: true });
-        return focusFirst(".govuk-error-summary");
+        return focusOn(main, ".govuk-error-summary");
       }
       state.problem =
         error instanceof Offline
@@ -216,7 +172,7 @@ export async function handoverView(context) {
             ? "Your session with the server has ended, so the family has not been handed over. Sign in again, then try again: your note is kept."
             : `The family has not been handed over: ${error.message}`;
       draw({ afterSubmit: true });
-      focusFirst("#handover-problem");
+      focusOn(main, "#handover-problem");
     } finally {
       state.sending = false;
     }

@@ -10,7 +10,7 @@ import { html } from "../html.js";
 import { backLink } from "../layout.js";
 import { Screen, successBanner } from "../screen.js";
 import { responsiveTable } from "../tables.js";
-import { familyMembers, fullName, personName, unsyncedTag } from "./family.js";
+import { familyMembers, fullName, personName, unsyncedTag } from "../people.js";
 
 const QUALITIES = [
   ["strong", "Strong"],

@@ -10,7 +10,7 @@ import { button, dateInput, errorSummary, focusOn, formValues, readDate, select,
 import { html } from "../html.js";
 import { backLink, formatDate } from "../layout.js";
 import { Screen, successBanner } from "../screen.js";
-import { fullName } from "./family.js";
+import { fullName } from "../people.js";
 import { todayIso } from "../../clock.js";
 
 const DATES = new Set(["started_on", "ended_on", "placement_started_on", "initial_conference_on"]);

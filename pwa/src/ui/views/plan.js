@@ -10,7 +10,7 @@ import { ApiError, Offline, SessionEnded, get, hasCsrfToken, post } from "../../
 import { html } from "../html.js";
 import { backLink, formatDate, tag } from "../layout.js";
 import { Screen, successBanner } from "../screen.js";
-import { fullName, unsyncedTag } from "./family.js";
+import { fullName, unsyncedTag } from "../people.js";
 import { notSyncedTag, writtenBy } from "./note.js";
 import { correctionValue } from "./plan-correction.js";
 import { todayIso } from "../../clock.js";

@@ -13,7 +13,7 @@
 
 import { LIGHT_CHOICES, describeChanges, policyChanges, readPolicyForm, unchanged } from "../../domain/policy.js";
 import { ApiError, Offline, SessionEnded, get, hasCsrfToken, post } from "../../sync/api.js";
-import { button, errorSummary, radios, select, textInput, textarea } from "../forms.js";
+import { button, errorSummary, focusOn, radios, select, textInput, textarea } from "../forms.js";
 import { html, mount } from "../html.js";
 import { formatDate, formatDateTime, tag } from "../layout.js";
 import { lastDayOf } from "../../domain/team-lights.js";
@@ -377,19 +377,11 @@ async function policyEditView(context) {
     return screen.draw(state.step === "check" ? checkPage(state.pending) : editPage(), { wire, ...options });
   }
 
-  function focus(selector) {
-    const element = main.querySelector(selector);
-    if (element) {
-      if (!element.matches("input, select, textarea, button, a")) element.setAttribute("tabindex", "-1");
-      element.focus();
-    }
-  }
-
-  function backToEdit(focusOn) {
+  function backToEdit(selector) {
     const values = state.pending?.values;
     state.step = "edit";
     draw({ afterSubmit: true, drafts: values ? { "policy-form": values } : null });
-    focus(focusOn);
+    focusOn(main, selector);
   }
 
   async function onClick(event) {
@@ -401,11 +393,11 @@ async function policyEditView(context) {
     if (action === "add-row") {
       state.newRows += 1;
       draw({ afterSubmit: true });
-      focus(`#new-label-${state.newRows - 1}`);
+      focusOn(main, `#new-label-${state.newRows - 1}`);
     } else if (action === "reload") {
       await load();
       draw({ afterSubmit: true });
-      focus("h1");
+      focusOn(main, "h1");
     } else if (action === "back") {
       backToEdit("#policy-form h2");
     } else if (action === "change-reason") {
@@ -462,7 +454,7 @@ async function policyEditView(context) {
     await session.saveDraft(DRAFT_KEY, values).catch(() => {});
     if (Object.keys(errors).length) {
       draw({ afterSubmit: true });
-      return focus(".govuk-error-summary");
+      return focusOn(main, ".govuk-error-summary");
     }
     const suggestion = state.suggestions.find((item) => item.id === values.suggestion_id);
     state.pending = {
@@ -478,7 +470,7 @@ async function policyEditView(context) {
     };
     state.step = "check";
     draw({ afterSubmit: true });
-    focus("h1");
+    focusOn(main, "h1");
   }
 
   async function onPublish(event) {
@@ -508,7 +500,7 @@ async function policyEditView(context) {
       state.step = "edit";
       state.published = { version: published.version, lines: pending.lines };
       draw({ afterSubmit: true, justSaved: ["policy-form"] });
-      focus(".govuk-notification-banner");
+      focusOn(main, ".govuk-notification-banner");
       load().then(() => draw({ quiet: true })); // the history as the server holds it
     } catch (error) {
       if (error instanceof ApiError && error.status === 422) {
@@ -521,7 +513,7 @@ async function policyEditView(context) {
       }
       pending.problem = problemText(error, "the new version was not published");
       draw({ afterSubmit: true });
-      focus("#policy-problem");
+      focusOn(main, "#policy-problem");
     } finally {
       state.sending = false;
     }

@@ -5,11 +5,11 @@
 
 import { newId } from "../../domain/ids.js";
 import { STORY_SECTIONS, latestStory, storySections, storyVersions } from "../../domain/chronology.js";
-import { button, errorSummary, formValues, storageMessage, textarea } from "../forms.js";
+import { button, errorSummary, focusOn, formValues, storageMessage, textarea } from "../forms.js";
 import { html } from "../html.js";
 import { backLink, formatDateTime } from "../layout.js";
 import { Screen, successBanner } from "../screen.js";
-import { unsyncedTag } from "./family.js";
+import { unsyncedTag } from "../people.js";
 
 /** Who wrote a version and when, as the family page and the history say it. */
 export function storyByline(context, version) {
@@ -103,12 +103,6 @@ export async function storyView(context) {
     return screen.draw(page(), { wire, ...options });
   }
 
-  function focus(selector) {
-    const element = context.main.querySelector(selector);
-    element?.setAttribute("tabindex", "-1");
-    element?.focus();
-  }
-
   async function onSave(event) {
     event.preventDefault();
     const raw = formValues(event.target);
@@ -117,7 +111,7 @@ export async function storyView(context) {
     state.errors = sections ? {} : { who: "Write at least one part of the story" };
     if (!sections) {
       draw({ afterSubmit: true });
-      return focus(".govuk-error-summary");
+      return focusOn(context.main, ".govuk-error-summary");
     }
     const previous = latestStory(data.ofFamily("case_summary", familyId));
     try {
@@ -125,12 +119,12 @@ export async function storyView(context) {
     } catch (error) {
       state.errors = { who: `Not saved: ${storageMessage(error)}` };
       draw({ afterSubmit: true });
-      return focus(".govuk-error-summary");
+      return focusOn(context.main, ".govuk-error-summary");
     }
     await screen.typed.forget("story-form");
     state.message = "The story so far is saved. It is sent at the next sync; the version before it is kept.";
     draw({ afterSubmit: true, justSaved: ["story-form"] });
-    focus(".govuk-notification-banner");
+    focusOn(context.main, ".govuk-notification-banner");
   }
 
   draw({ drafts });

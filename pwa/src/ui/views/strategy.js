@@ -11,7 +11,7 @@ import { enquiryOf, startsS47 } from "../../domain/strategy.js";
 import { button, checkboxes, dateInput, formValues, radios, readDate, select, textInput, textarea } from "../forms.js";
 import { html, mount } from "../html.js";
 import { backLink, formatDate, formatDateTime, tag } from "../layout.js";
-import { familyMembers, fullName } from "./family.js";
+import { familyMembers, fullName } from "../people.js";
 import { LONG_TEXT, RecordScreen, baseVersion, checkLength, draftStatus, notSyncedTag, successBanner } from "./note.js";
 
 const MAX_PEOPLE = 30;
