@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { LocalData } from "../src/store.js";
-import { familyMembers } from "../src/ui/views/family.js";
+import { familyMembers } from "../src/ui/people.js";
 import { networkOf } from "../src/ui/views/network.js";
 
 const FAMILY = "11111111-1111-4111-8111-111111111111";
