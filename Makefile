@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 FLASK := $(BIN)/flask --app server
 
-.PHONY: setup run test test-dates lint pwa clean
+.PHONY: setup run test test-dates lint pwa clean translations
 
 setup: $(STAMP) pwa
 
@@ -58,6 +58,19 @@ lint: setup
 	$(BIN)/lint-imports
 	cd pwa && npx eslint .
 	cd pwa && npx tsc -p . && npx tsc -p tsconfig.sw.json
+
+# Welsh: gather every message into the templates (.pot), merge them into the
+# Welsh catalogues for a translator to fill in (any PO editor), and compile the
+# server's. The app's catalogue is compiled to JSON by pwa/build.mjs.
+PYBABEL := $(BIN)/pybabel
+translations: setup
+	$(PYBABEL) -q extract -F babel.cfg -k translatable --no-location --sort-output \
+		-o server/translations/messages.pot .
+	$(PYBABEL) -q update -i server/translations/messages.pot -d server/translations -l cy
+	$(PYBABEL) -q compile -d server/translations -l cy
+	cd pwa && ../$(PYBABEL) -q extract -F babel.cfg -k t -k tn:1,2 --no-location --sort-output \
+		-o locales/messages.pot .
+	$(PYBABEL) -q update -i pwa/locales/messages.pot -o pwa/locales/cy.po -l cy
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache pwa/node_modules pwa/build

@@ -6,6 +6,7 @@ import { cpSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statS
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as sass from "sass";
+import { po } from "gettext-parser";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const target = join(here, "build");
@@ -30,6 +31,25 @@ cpSync(join(govuk, "govuk-frontend.min.js"), join(out, "vendor", "govuk-frontend
 cpSync(join(here, "node_modules", "idb", "build", "index.js"), join(out, "vendor", "idb.js"));
 for (const file of ["index.html", "manifest.webmanifest", "icon.svg"]) {
   cpSync(join(here, file), join(out, file));
+}
+
+// Each translation (locales/<lang>.po, edited with any PO editor) as the JSON
+// that src/i18n.js reads: {language, plural_forms, messages: {msgid: msgstr | [forms]}}.
+// Untranslated and fuzzy messages are left out, so the app shows them in English.
+mkdirSync(join(out, "locales"), { recursive: true });
+for (const name of readdirSync(join(here, "locales")).filter((file) => file.endsWith(".po"))) {
+  const catalogue = po.parse(readFileSync(join(here, "locales", name)));
+  const messages = {};
+  for (const [msgid, entry] of Object.entries(catalogue.translations[""] || {})) {
+    const fuzzy = (entry.comments?.flag || "").includes("fuzzy");
+    if (!msgid || fuzzy || !entry.msgstr.some(Boolean)) continue;
+    messages[msgid] = entry.msgid_plural ? entry.msgstr : entry.msgstr[0];
+  }
+  const language = name.replace(/\.po$/, "");
+  writeFileSync(
+    join(out, "locales", `${language}.json`),
+    JSON.stringify({ language, plural_forms: catalogue.headers["Plural-Forms"], messages }),
+  );
 }
 
 function filesUnder(folder) {

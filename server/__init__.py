@@ -12,7 +12,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import cli, errors, pwa
+from . import cli, errors, i18n, pwa
 from .api import ServiceApi, hygiene, register_blueprints
 from .api.converters import LazyRule, UUIDConverter
 from .config import INSTANCE_DIR, Settings
@@ -46,6 +46,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         compare_type=True,
     )
     limiter.init_app(app)
+    i18n.init_app(app)
     register_blueprints(ServiceApi(app))
     errors.register_error_handlers(app)
     sessions.init_app(app)

@@ -13,10 +13,12 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask, Response, jsonify
+from flask_babel import gettext
 from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
 
 from .domain import errors as domain
+from .domain.errors import translatable
 from .extensions import db
 
 log = logging.getLogger(__name__)
@@ -35,14 +37,20 @@ HTTP_STATUS: dict[type[domain.DomainError], int] = {
 
 # Plain-English messages for the HTTP errors Werkzeug and webargs raise.
 HTTP_MESSAGES = {
-    400: ("bad_request", "The request could not be read. Send JSON with the documented fields."),
-    404: ("not_found", "Not found."),
-    405: ("method_not_allowed", "That method is not allowed here."),
-    413: ("too_large", "The request is too large."),
-    414: ("uri_too_long", "The address is too long."),
-    415: ("unsupported_media_type", "Send the request body as application/json."),
-    422: ("invalid_input", "Check the highlighted fields."),
-    429: ("too_many_requests", "Too many attempts. Wait a few minutes and try again."),
+    400: (
+        "bad_request",
+        translatable("The request could not be read. Send JSON with the documented fields."),
+    ),
+    404: ("not_found", translatable("Not found.")),
+    405: ("method_not_allowed", translatable("That method is not allowed here.")),
+    413: ("too_large", translatable("The request is too large.")),
+    414: ("uri_too_long", translatable("The address is too long.")),
+    415: ("unsupported_media_type", translatable("Send the request body as application/json.")),
+    422: ("invalid_input", translatable("Check the highlighted fields.")),
+    429: (
+        "too_many_requests",
+        translatable("Too many attempts. Wait a few minutes and try again."),
+    ),
 }
 
 
@@ -58,8 +66,25 @@ def error_response(
     status: int, code: str, message: str, errors: dict[str, Any] | None = None, **extra: Any
 ) -> tuple[Response, int]:
     """Return the JSON error response every failure uses."""
-    body = {"code": code, "status": status, "message": message, "errors": errors or {}, **extra}
+    body = {
+        "code": code,
+        "status": status,
+        "message": _in_language(message),
+        "errors": _in_language(errors or {}),
+        **extra,
+    }
     return jsonify(body), status
+
+
+def _in_language(errors: Any) -> Any:
+    """Return field messages in the person's language (those the catalogue holds)."""
+    if isinstance(errors, str):
+        return gettext(errors) if errors else errors  # gettext("") is the catalogue's header
+    if isinstance(errors, list):
+        return [_in_language(item) for item in errors]
+    if isinstance(errors, dict):
+        return {name: _in_language(value) for name, value in errors.items()}
+    return errors
 
 
 def status_for(error: domain.DomainError) -> int:
@@ -84,7 +109,9 @@ def handle_domain_error(error: domain.DomainError) -> tuple[Response, int]:
 
 def handle_http_exception(error: HTTPException) -> tuple[Response, int] | HTTPException:
     status = error.code or 500
-    code, message = HTTP_MESSAGES.get(status, ("error", error.description or "Request failed."))
+    code, message = HTTP_MESSAGES.get(
+        status, ("error", error.description or translatable("Request failed."))
+    )
     errors: dict[str, Any] = {}
     # webargs attaches the field messages by location: {"json": {"field": [...]}}
     messages = getattr(error, "data", {}).get("messages") if hasattr(error, "data") else None
@@ -114,7 +141,9 @@ def handle_integrity_error(error: sa.exc.IntegrityError) -> tuple[Response, int]
     db.session.rollback()
     log.warning("integrity error: %s", type(error.orig).__name__)
     return error_response(
-        409, "conflict", "That clashes with a record that already exists or was just changed."
+        409,
+        "conflict",
+        translatable("That clashes with a record that already exists or was just changed."),
     )
 
 
@@ -128,7 +157,9 @@ def handle_database_unavailable(error: sa.exc.DBAPIError) -> tuple[Response, int
 
 def handle_unexpected(error: Exception) -> tuple[Response, int]:
     log.exception("unhandled error")
-    return error_response(500, "server_error", "Something went wrong on our side. Try again.")
+    return error_response(
+        500, "server_error", translatable("Something went wrong on our side. Try again.")
+    )
 
 
 def register_error_handlers(app: Flask) -> None:

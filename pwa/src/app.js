@@ -13,6 +13,7 @@ import { repliesBanner } from "./ui/views/consultations.js";
 import { followReplies } from "./ui/replies.js";
 import { signedInOnlineHome } from "./ui/views/summaries.js";
 import { onlineHome } from "./domain/online-roles.js";
+import { deviceLanguage, t, useLanguage } from "./i18n.js";
 
 const session = new Session();
 const app = {
@@ -26,7 +27,7 @@ function shell() {
   document.body.classList.add("js-enabled", "govuk-frontend-supported");
   mount(
     document.body,
-    html`<a href="#main-content" class="govuk-skip-link" data-module="govuk-skip-link">Skip to main content</a>
+    html`<a href="#main-content" class="govuk-skip-link" data-module="govuk-skip-link">${t("Skip to main content")}</a>
       <div id="app-navigation"></div>
       <div id="app-sync"></div>
       <div class="govuk-width-container">
@@ -70,7 +71,7 @@ function currentSection() {
   if (hash.startsWith("#/policy/newly-qualified")) return "newly-qualified";
   if (hash.startsWith("#/policy")) return "policy";
   if (hash.startsWith("#/subject-access")) return "subject-access";
-  for (const section of ["consultations", "suggestions", "notifications", "letters", "supervision-record", "escalations"]) {
+  for (const section of ["consultations", "suggestions", "notifications", "language", "letters", "supervision-record", "escalations"]) {
     if (hash.startsWith(`#/${section}`)) return section;
   }
   if (hash.startsWith("#/summaries")) return "summaries";
@@ -195,8 +196,8 @@ async function render() {
     enhance(main);
   } catch (error) {
     console.error(error);
-    mount(main, html`<h1 class="govuk-heading-l">Sorry, there is a problem</h1>
-      <p class="govuk-body">${error.message}</p><p class="govuk-body"><a class="govuk-link" href="#/">Go to your caseload</a></p>`);
+    mount(main, html`<h1 class="govuk-heading-l">${t("Sorry, there is a problem")}</h1>
+      <p class="govuk-body">${error.message}</p><p class="govuk-body"><a class="govuk-link" href="#/">${t("Go to your caseload")}</a></p>`);
   }
   if (main.isConnected) {
     document.title = `${main.querySelector("h1")?.textContent?.trim() || "Family Fieldwork"} – Family Fieldwork`;
@@ -299,6 +300,11 @@ session.addEventListener("locked", () => {
   location.hash = "#/unlock";
   render();
 });
+session.addEventListener("language", () => {
+  // Everything on show is drawn again in the chosen language.
+  mount(document.getElementById("app-footer"), footer(session.user?.role));
+  render();
+});
 session.addEventListener("revoked", () => {
   location.hash = "#/revoked";
   render();
@@ -343,6 +349,8 @@ async function registerWorker() {
 
 // --- start ----------------------------------------------------------------------------
 
+// The device's last language first: the sign-in and unlock screens speak it too.
+await useLanguage(deviceLanguage());
 shell();
 window.addEventListener("hashchange", onHashChange);
 registerWorker().catch((error) => console.error("service worker", error));

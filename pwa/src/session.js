@@ -5,7 +5,8 @@
 import { MAX_UNLOCK_ATTEMPTS, MIN_PASSPHRASE_LENGTH } from "./config.js";
 import { createDataKey, deriveWrappingKey, open, randomBytes, unwrapDataKey, seal } from "./crypto/keys.js";
 import { LocalDatabase, STORES, deleteLocalData } from "./db/database.js";
-import { get, post, setCsrfToken } from "./sync/api.js";
+import { get, post, request, setCsrfToken } from "./sync/api.js";
+import { deviceLanguage, useLanguage } from "./i18n.js";
 import { LocalData } from "./store.js";
 import { useBankHolidays } from "./domain/bank-holidays.js";
 import { useWorker } from "./domain/team-lights.js";
@@ -63,6 +64,7 @@ export class Session extends EventTarget {
     setCsrfToken(reply.csrf_token);
     this.user = reply.user;
     useWorker(this.user);
+    await useLanguage(this.user.language || deviceLanguage());
     this.pendingSecret = reply.device_secret;
     this.secondFactorSetup = reply.second_factor_setup_required;
     if (device.user_id && device.user_id !== reply.user.id) {
@@ -143,6 +145,7 @@ export class Session extends EventTarget {
     const saved = profile ? await open(key, profile) : {};
     this.user = this.user || saved.user || null;
     useWorker(this.user);
+    await useLanguage(this.user?.language || deviceLanguage());
     this.data = new LocalData();
     this.data.load({ records, outbox, notices, reference: saved.reference });
     useBankHolidays(this.data.reference.bank_holidays);
@@ -238,8 +241,46 @@ export class Session extends EventTarget {
   }
 
   async #saveProfile() {
+    if (!this.key) {
+      return; // locked: the profile is saved at the next unlock
+    }
     const sealed = await seal(this.key, { user: this.user, reference: this.data.reference });
     await this.db.write([{ store: STORES.state, put: [{ key: "profile", ...sealed }] }]);
+  }
+
+  /**
+   * Choose the language of the app, the server's messages and notifications.
+   * It applies at once, offline too; the server is told now or at the next
+   * connection (language_unsent), so the person's other devices follow.
+   */
+  async chooseLanguage(code) {
+    const chosen = await useLanguage(code);
+    this.user = { ...this.user, language: chosen, language_unsent: true };
+    await this.#saveProfile();
+    await this.#sendLanguage().catch(() => {});
+    this.dispatchEvent(new Event("language"));
+    return chosen;
+  }
+
+  async #sendLanguage() {
+    if (!this.user?.language_unsent) {
+      return;
+    }
+    await request("PUT", "/api/auth/language", { language: this.user.language });
+    this.user = { ...this.user, language_unsent: false };
+    await this.#saveProfile();
+  }
+
+  /** Follow a language chosen on another device, unless this one has a choice still to send. */
+  async #followLanguage(server) {
+    if (this.user?.language_unsent) {
+      await this.#sendLanguage();
+    } else if (server?.language && server.language !== this.user?.language && this.key) {
+      await useLanguage(server.language);
+      this.user = { ...this.user, language: server.language };
+      await this.#saveProfile();
+      this.dispatchEvent(new Event("language"));
+    }
   }
 
   /** Restore the CSRF token of a session that survived a reload (online only). */
@@ -247,6 +288,7 @@ export class Session extends EventTarget {
     try {
       const session = await get("/api/auth/session");
       setCsrfToken(session.csrf_token);
+      await this.#followLanguage(session.user).catch(() => {});
       return true;
     } catch (error) {
       if (raise) {

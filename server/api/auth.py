@@ -11,7 +11,8 @@ from flask_limiter import RequestLimit
 from marshmallow import Schema, fields, validate
 
 from ..audit import AuditAction, record_event
-from ..domain.errors import NotAuthenticated
+from ..domain.errors import NotAuthenticated, translatable
+from ..domain.languages import LANGUAGES
 from ..domain.roles import SecondFactorProof
 from ..extensions import db, limiter
 from ..security.sessions import (
@@ -232,6 +233,25 @@ def totp_confirm(data: dict[str, str]) -> None:
         {proof.value: data[proof.value] for proof in SecondFactorProof},
         production=current_app.config["PRODUCTION"],
     )
+
+
+class LanguageSchema(Schema):
+    language = fields.String(
+        required=True,
+        validate=validate.OneOf(LANGUAGES, error=translatable("Choose English or Cymraeg.")),
+        metadata={"description": "en for English, cy for Cymraeg (Welsh)"},
+    )
+
+
+@blp.route("/language", methods=["PUT"])
+@blp.arguments(LanguageSchema)
+@blp.response(200, UserSchema)
+def set_language(data: dict[str, str]) -> Any:
+    """Choose the language of your screens, messages and notifications: English or Cymraeg."""
+    user = current_user()
+    accounts.set_language(user, data["language"])
+    db.session.commit()
+    return user
 
 
 @devices_blp.route("", methods=["GET"])

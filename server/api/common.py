@@ -51,6 +51,7 @@ class UserSchema(Schema):
     team_name = fields.Function(lambda user: user.team.name if user.team else None)
     active = fields.Boolean()
     second_factor = fields.Function(lambda user: bool(user.totp_secret))
+    language = fields.String(metadata={"description": "en or cy: their screens and messages"})
     qualified_on = fields.Date(
         allow_none=True,
         metadata={"description": "The day they qualified: their first year after it is narrower"},

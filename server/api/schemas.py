@@ -21,6 +21,7 @@ from marshmallow import Schema, fields, validate
 from ..domain import family_copy
 from ..domain.decision_reviews import Hindsight, WorkerReviewKind
 from ..domain.group_supervision import ACTION_STATUSES
+from ..domain.languages import LANGUAGES
 from ..domain.records import RecordKind
 from .fields import (
     JsonBoolean,
@@ -60,6 +61,13 @@ class ParticipantSchema(StrictSchema):
     seen = JsonBoolean(load_default=False)
     seen_alone = JsonBoolean(load_default=False)
     spoken_to = JsonBoolean(load_default=False)
+
+
+class InterpreterSchema(StrictSchema):
+    """Who interpreted at a visit, and in which language."""
+
+    name = short_text(required=True)
+    language = fields.String(required=True, validate=validate.Length(min=1, max=80))
 
 
 class NoteSectionsSchema(StrictSchema):
@@ -252,6 +260,11 @@ WRITABLE: dict[RecordKind, dict[str, fields.Field]] = {
         "announced": JsonBoolean(),
         "meaningful": JsonBoolean(),
         "participants": object_list(ParticipantSchema, max_items=50),
+        "interpreter": fields.Nested(
+            InterpreterSchema,
+            allow_none=True,
+            metadata={"description": "Who interpreted at the visit, and in which language"},
+        ),
     },
     RecordKind.NOTE: {
         "family_id": fields.UUID(required=True),
@@ -460,6 +473,9 @@ WRITABLE: dict[RecordKind, dict[str, fields.Field]] = {
             allow_none=True, metadata={"description": "Who it was given or sent to"}
         ),
         "shared_how": choice(list(family_copy.SHARED_HOW), allow_none=True),
+        "language": choice(
+            list(LANGUAGES), metadata={"description": "The language it is printed in: en or cy"}
+        ),
     },
 }
 

@@ -9,11 +9,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 
+def translatable(text: str) -> str:
+    """Mark a message for the catalogue: the error translator shows it in the person's language."""
+    return text
+
+
 class DomainError(Exception):
     """Base of every error the service reports to a caller."""
 
     code = "error"
-    message = "Something went wrong."
+    message = translatable("Something went wrong.")
 
     def __init__(self, message: str | None = None, errors: Mapping[str, object] | None = None):
         super().__init__(message or self.message)
@@ -25,49 +30,49 @@ class InvalidInput(DomainError):
     """The request was understood but its content breaks a rule."""
 
     code = "invalid_input"
-    message = "Check the highlighted fields."
+    message = translatable("Check the highlighted fields.")
 
 
 class ProofRefused(InvalidInput):
     """The code or password given to change a second factor is wrong."""
 
     code = "proof_refused"
-    message = "Check the highlighted fields."
+    message = translatable("Check the highlighted fields.")
 
 
 class NotAuthenticated(DomainError):
     """The caller has not signed in, or their session has ended."""
 
     code = "not_authenticated"
-    message = "Sign in to continue."
+    message = translatable("Sign in to continue.")
 
 
 class DeviceRevoked(NotAuthenticated):
     """The device was revoked; the app must delete its local data."""
 
     code = "device_revoked"
-    message = "This device has been revoked. Its local data will be deleted."
+    message = translatable("This device has been revoked. Its local data will be deleted.")
 
 
 class SecondFactorRequired(NotAuthenticated):
     """The account needs a one-time code from an authenticator app."""
 
     code = "second_factor_required"
-    message = "Enter the 6-digit code from your authenticator app."
+    message = translatable("Enter the 6-digit code from your authenticator app.")
 
 
 class Forbidden(DomainError):
     """The caller is signed in but their role may not do this."""
 
     code = "forbidden"
-    message = "You do not have permission to do that."
+    message = translatable("You do not have permission to do that.")
 
 
 class NotFound(DomainError):
     """No such record, or none the caller may see (the two look the same)."""
 
     code = "not_found"
-    message = "Not found."
+    message = translatable("Not found.")
 
 
 class IdUnavailable(NotFound):
@@ -78,42 +83,42 @@ class VersionConflict(DomainError):
     """The record changed since the caller last read it."""
 
     code = "version_conflict"
-    message = "Someone else changed this record. Reload it and try again."
+    message = translatable("Someone else changed this record. Reload it and try again.")
 
 
 class RecordSigned(DomainError):
     """A signed record cannot change; corrections are amendments."""
 
     code = "record_signed"
-    message = "This record is signed and cannot be changed. Add an amendment instead."
+    message = translatable("This record is signed and cannot be changed. Add an amendment instead.")
 
 
 class RecordEnded(RecordSigned):
     """The record has ended (a child's plan) and is frozen; a correction is an amendment."""
 
     code = "record_ended"
-    message = "This plan has ended and cannot be changed. Add an amendment instead."
+    message = translatable("This plan has ended and cannot be changed. Add an amendment instead.")
 
 
 class RuleBroken(DomainError):
     """The action is valid in form but the service's rules refuse it."""
 
     code = "rule_broken"
-    message = "That cannot be done."
+    message = translatable("That cannot be done.")
 
 
 class TooLarge(DomainError):
     """The request is over a size limit; the message names the limit."""
 
     code = "too_large"
-    message = "The request is too large."
+    message = translatable("The request is too large.")
 
 
 class TryLater(DomainError):
     """A passing failure (the database is unreachable): nothing was done; try again soon."""
 
     code = "unavailable"
-    message = "The service is unavailable for a moment. Try again soon."
+    message = translatable("The service is unavailable for a moment. Try again soon.")
     retry_after = 5
 
 

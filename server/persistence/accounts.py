@@ -56,6 +56,8 @@ class User(Model):
     # The day they qualified as a social worker, if the council records it: in
     # the first year after it, their team's lights for newly qualified workers apply.
     qualified_on: Mapped[date | None]
+    # The language of their screens, messages and notifications: "en" or "cy".
+    language: Mapped[str] = mapped_column(sa.String(2), default="en", server_default="en")
 
     team: Mapped[Team | None] = relationship(lazy="joined", foreign_keys=[team_id])
 

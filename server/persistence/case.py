@@ -222,6 +222,8 @@ class Interaction(CaseRecord):
     meaningful: Mapped[bool] = mapped_column(default=True)
     # [{"person_id", "present", "seen", "seen_alone", "spoken_to"}]
     participants: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+    # Who interpreted at the visit and in which language: {"name", "language"}, or none.
+    interpreter: Mapped[dict[str, str] | None] = mapped_column(JSONType)
     _family = written_after("Family", "Interaction.family_id")
 
 
@@ -595,6 +597,8 @@ class FamilyCopy(CaseRecord):
     shared_how: Mapped[str | None] = mapped_column(sa.String(20))
     # The readability check as it stood when sharing was recorded (advice, kept for learning).
     readability: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+    # The language it is printed in: "en" or "cy" (the Welsh Language Standards' Active Offer).
+    language: Mapped[str] = mapped_column(sa.String(2), default="en", server_default="en")
     state: Mapped[str] = mapped_column(sa.String(10), default="draft")
     signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     device_written_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

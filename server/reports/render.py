@@ -20,6 +20,7 @@ from typing import Any
 
 import jinja2
 
+from .. import i18n
 from ..domain.plain_dates import date_and_time
 from .definitions import definitions_for
 
@@ -216,6 +217,7 @@ def _bars(chart: dict[str, Any]) -> list[dict[str, Any]]:
     return bars
 
 
+i18n.install_in(TEMPLATES)  # the chronology's print speaks the printing person's language
 TEMPLATES.filters["shown"] = _shown
 TEMPLATES.globals.update(zip=lambda *rows: zip(*rows, strict=True), bars=_bars)
 

@@ -26,7 +26,9 @@ from ..domain.errors import (
     RuleBroken,
     SecondFactorRequired,
     field_errors,
+    translatable,
 )
+from ..domain.languages import LANGUAGES
 from ..domain.passwords import password_problems
 from ..domain.roles import Role, SecondFactorProof, needs_second_factor, second_factor_proof
 from ..extensions import db
@@ -170,6 +172,14 @@ def revoke_device(actor: User, device_id: uuid.UUID) -> Device:
         log.info("device revoked: device=%s by=%s", device.id, actor.id)
     db.session.commit()
     return device
+
+
+def set_language(user: User, language: str) -> None:
+    """Choose the language of this person's screens, messages and notifications."""
+    if language not in LANGUAGES:
+        raise InvalidInput(errors=field_errors(language=translatable("Choose English or Cymraeg.")))
+    user.language = language
+    db.session.flush()
 
 
 def set_active(user: User, active: bool) -> None:

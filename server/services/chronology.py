@@ -25,12 +25,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from .. import access, clock
+from .. import access, clock, i18n
 from ..audit import AuditAction, record_event
 from ..domain.errors import InvalidInput, field_errors
 from ..domain.plain_dates import long_date
 from ..domain.records import SignState
 from ..extensions import db
+from ..i18n import _
 from ..persistence import (
     Assignment,
     CaseEpisode,
@@ -513,11 +514,11 @@ def latest_story(family_id: uuid.UUID) -> CaseSummary | None:
 
 
 STORY_SECTIONS = (
-    ("who", "Who is in the family and who matters to them"),
-    ("what_happened", "What has happened so far"),
-    ("worries", "What we are worried about"),
-    ("going_well", "What is going well"),
-    ("next_steps", "What happens next"),
+    ("who", _("Who is in the family and who matters to them")),
+    ("what_happened", _("What has happened so far")),
+    ("worries", _("What we are worried about")),
+    ("going_well", _("What is going well")),
+    ("next_steps", _("What happens next")),
 )
 
 
@@ -550,7 +551,9 @@ def printable(actor: User, family_id: uuid.UUID, child_id: uuid.UUID | None) -> 
         "story": story,
         "story_by": records.worker_name(story.created_by_id) if story is not None else None,
         "story_sections": STORY_SECTIONS,
-        "printed_on": long_date(clock.council_date(clock.now())),
+        # The print is in the printing person's language, dates too.
+        "language": i18n.current_language(),
+        "printed_on": i18n.long_date(clock.council_date(clock.now())),
         "printed_by": actor.display_name,
-        "long_date": long_date,
+        "long_date": i18n.long_date,
     }

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from ..domain.errors import InvalidInput, RuleBroken, field_errors
+from ..domain.languages import ENGLISH
 from ..extensions import db
 from ..jobs.queue import enqueue_after_commit
 from ..persistence import Device, PushSubscription, User
@@ -72,9 +73,19 @@ def notify(
         log.info("push not configured: no %s notification sent", kind.value)
         return
     payload = {"kind": kind.value, "id": str(record_id) if record_id else None}
+    languages = _languages_of(user_ids)
     for user_id in user_ids:
+        # The device words the notification in the person's language: "lang" names it, no more.
+        spoken = {**payload, "lang": languages.get(user_id, ENGLISH)}
         for subscription in subscriptions_for(user_id, kind):
-            enqueue_after_commit(SEND_PUSH, str(subscription.id), payload)
+            enqueue_after_commit(SEND_PUSH, str(subscription.id), spoken)
+
+
+def _languages_of(user_ids: set[uuid.UUID] | list[uuid.UUID]) -> dict[uuid.UUID, str]:
+    rows = db.session.execute(
+        sa.select(User.id, User.language).where(User.id.in_(list(user_ids)))
+    ).all()
+    return {user_id: language for user_id, language in rows}
 
 
 def subscriptions_for(user_id: uuid.UUID, kind: NotificationKind) -> list[PushSubscription]:

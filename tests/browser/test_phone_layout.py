@@ -96,6 +96,7 @@ CASEWORK = [
     "#/suggestions/new",
     "#/suggestions/{suggestion}",
     "#/notifications",
+    "#/language",
     "#/open/assignment/{family}",
     "#/inbox",
     "#/reviews",

@@ -65,7 +65,7 @@ def test_the_worker_is_told_on_the_review_date_and_the_push_names_no_one(
         assert remind_decisions_due_for_review() == 1
     run_push_jobs(app)
     assert [keys.decrypt(p["body"]) for p in push_service.received] == [
-        {"kind": "decision_review_due", "id": due}
+        {"kind": "decision_review_due", "id": due, "lang": "en"}
     ]
 
 

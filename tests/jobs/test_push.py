@@ -65,7 +65,7 @@ def test_a_supervisors_question_wakes_the_workers_device_with_no_personal_data(
     assert len(push_service.received) == 1
     push = push_service.received[0]
     payload = keys.decrypt(push["body"])
-    assert payload == {"kind": "review_reply", "id": review["id"]}
+    assert payload == {"kind": "review_reply", "id": review["id"], "lang": "en"}
     assert "Tobi" not in push["body"].decode("latin1")
     assert push["headers"]["Ttl"] == "86400"
     assert push["headers"]["Content-Encoding"] == "aes128gcm"
@@ -180,6 +180,7 @@ def test_an_approval_outcome_and_an_assignment_are_notified(
     assert ben_keys.decrypt(by_path["/push/ben"]["body"]) == {
         "kind": "assignment",
         "id": str(family.id),
+        "lang": "en",
     }
 
 
@@ -246,7 +247,7 @@ def test_workers_are_reminded_of_a_childs_statutory_visit_due_within_two_working
     run_push_jobs(app)
     # The push names the child's plan episode, not the child or the family.
     assert [keys.decrypt(p["body"]) for p in push_service.received] == [
-        {"kind": "visit_due", "id": str(soon_plan)}
+        {"kind": "visit_due", "id": str(soon_plan), "lang": "en"}
     ]
 
 
@@ -284,7 +285,7 @@ def test_a_changed_second_factor_is_notified_even_with_every_kind_turned_off(
     assert confirmed.status_code == 204, confirmed.json
     run_push_jobs(app)
     assert [keys.decrypt(p["body"]) for p in push_service.received] == [
-        {"kind": "second_factor_changed", "id": None}
+        {"kind": "second_factor_changed", "id": None, "lang": "en"}
     ]
 
 
@@ -335,5 +336,9 @@ def test_a_verbal_approval_wakes_only_the_supervisor_who_agreed_with_its_kind_an
     run_push_jobs(app)
     assert [p["path"] for p in push_service.received] == ["/push/hannah"]
     push = push_service.received[0]
-    assert hannah_keys.decrypt(push["body"]) == {"kind": "verbal_approval", "id": agreed.json["id"]}
+    assert hannah_keys.decrypt(push["body"]) == {
+        "kind": "verbal_approval",
+        "id": agreed.json["id"],
+        "lang": "en",
+    }
     assert "Tobi" not in push["body"].decode("latin1")

@@ -115,7 +115,9 @@ def test_a_reminder_before_the_day_and_another_when_it_passes_each_sent_once(
 
         assert remind_visits_due() == 1
         assert remind_visits_due() == 0  # the next run, or a second worker process: nothing new
-    assert received(app, push_service, keys) == [{"kind": "visit_due", "id": str(episode_id)}]
+    assert received(app, push_service, keys) == [
+        {"kind": "visit_due", "id": str(episode_id), "lang": "en"}
+    ]
 
     with app.app_context():
         morning_of(due)  # the day itself: already reminded
@@ -133,8 +135,8 @@ def test_a_reminder_before_the_day_and_another_when_it_passes_each_sent_once(
     assert sent == [(due, "before"), (due, "passed")]
     payloads = received(app, push_service, keys)
     assert payloads == [
-        {"kind": "visit_due", "id": str(episode_id)},
-        {"kind": "visit_overdue", "id": str(episode_id)},
+        {"kind": "visit_due", "id": str(episode_id), "lang": "en"},
+        {"kind": "visit_overdue", "id": str(episode_id), "lang": "en"},
     ]
     # No name, family or date: the id is the plan episode's, which only the app can read.
     assert str(family.id) not in str(payloads) and str(sam) not in str(payloads)
@@ -152,9 +154,9 @@ def test_each_child_is_reminded_of_their_own_visit(app, okoro, push_service):
     payloads = received(app, push_service, keys)
     assert sorted(payloads, key=lambda p: (p["kind"], p["id"])) == sorted(
         [
-            {"kind": "visit_due", "id": str(sams)},
-            {"kind": "visit_overdue", "id": str(sams)},
-            {"kind": "visit_due", "id": str(mias)},
+            {"kind": "visit_due", "id": str(sams), "lang": "en"},
+            {"kind": "visit_overdue", "id": str(sams), "lang": "en"},
+            {"kind": "visit_due", "id": str(mias), "lang": "en"},
         ],
         key=lambda p: (p["kind"], p["id"]),
     )
@@ -176,7 +178,11 @@ def test_a_visit_where_the_child_was_seen_stops_the_reminder_and_one_where_not_d
         visit(family.id, seen=[sam], present=[sam, mia])
         morning_of(due + timedelta(days=1))
         assert remind_visits_due() == 1
-    assert received(app, push_service, keys)[-1] == {"kind": "visit_overdue", "id": str(mias_id)}
+    assert received(app, push_service, keys)[-1] == {
+        "kind": "visit_overdue",
+        "id": str(mias_id),
+        "lang": "en",
+    }
 
 
 def test_ending_the_plan_stops_the_reminder_when_the_day_passes(app, okoro, push_service):

@@ -20,6 +20,7 @@ import { inboxOf } from "./inbox.js";
 import { childDues, childName } from "./statutory.js";
 import { daysBetween, formatDate, parseDate, workingDaysBetween } from "./timescales.js";
 import { localDateOf, today as clockToday } from "../clock.js";
+import { sayDate, t, tn } from "../i18n.js";
 
 // Nearer than this, a due date is said in working days ("due in 4 working days").
 export const DUE_IN_WORKING_DAYS_UP_TO = 10;
@@ -116,35 +117,31 @@ export function nextStatutoryVisit(data, family) {
 export function dueWords(nextVisit) {
   const { check, child, due, overdue, workingDays } = nextVisit;
   if (overdue) {
-    return `${check} was due ${longDate(due)}: ${child}`;
+    return t("{check} was due {day}: {child}", { check, day: longDate(due), child });
   }
   if (workingDays === 0) {
-    return nextVisit.inDays === 0 ? `${check} due today: ${child}` : `${check} due by ${longDate(due)}: ${child}`;
+    return nextVisit.inDays === 0 ? t("{check} due today: {child}", { check, child }) : t("{check} due by {day}: {child}", { check, day: longDate(due), child });
   }
   if (workingDays <= DUE_IN_WORKING_DAYS_UP_TO) {
-    return `${check} due in ${workingDays} working ${workingDays === 1 ? "day" : "days"}: ${child}`;
+    return tn("{check} due in {count} working day: {child}", "{check} due in {count} working days: {child}", workingDays, { check, child });
   }
-  return `${check} due ${longDate(due)}: ${child}`;
+  return t("{check} due {day}: {child}", { check, day: longDate(due), child });
 }
 
 function longDate(text) {
-  return parseDate(text).toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
-}
-
-function plural(count, word) {
-  return `${count} ${word}${count === 1 ? "" : "s"}`;
+  return sayDate(text);
 }
 
 /** Say a reason in plain English, as the caseload row shows it. */
 export function reasonWords(reason) {
   switch (reason.kind) {
     case Reason.FAMILY_ASKED:
-      return `The family asked for something on ${longDate(reason.day)}: no contact since`;
+      return t("The family asked for something on {day}: no contact since", { day: longDate(reason.day) });
     case Reason.NO_CONTACT:
       // More than CONTACT_ATTENTION_DAYS (3 weeks): said in whole weeks.
-      return reason.days === null ? "No meaningful contact recorded yet" : `No meaningful contact for ${plural(Math.floor(reason.days / 7), "week")}`;
+      return reason.days === null ? t("No meaningful contact recorded yet") : tn("No meaningful contact for {count} week", "No meaningful contact for {count} weeks", Math.floor(reason.days / 7));
     case Reason.QUESTION:
-      return reason.count === 1 ? "A supervision question waits for your reply" : `${reason.count} supervision questions wait for your reply`;
+      return tn("A supervision question waits for your reply", "{count} supervision questions wait for your reply", reason.count);
     case Reason.VISIT_OVERDUE:
     case Reason.VISIT_DUE_SOON:
       return dueWords(reason.visit);

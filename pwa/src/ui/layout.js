@@ -2,7 +2,7 @@
 // view (one line on a phone), and the banner that offers a new version of the app.
 
 import { APP_NAME } from "../config.js";
-import { localDateOf } from "../clock.js";
+import { sayDate, sayDateTime, sayShortMoment, t, tn } from "../i18n.js";
 import { SyncState } from "../sync/sync-service.js";
 import { storageRisks } from "../storage.js";
 import { html } from "./html.js";
@@ -10,22 +10,22 @@ import { onlineHome } from "../domain/online-roles.js";
 
 /** The count beside Inbox: how many supervision conversations wait for the worker's reply. */
 function inboxBadge(count) {
-  return count ? html` <span class="app-count-badge">${count}<span class="govuk-visually-hidden"> waiting for your reply</span></span>` : "";
+  return count ? html` <span class="app-count-badge">${count}<span class="govuk-visually-hidden"> ${t("waiting for your reply")}</span></span>` : "";
 }
 
 export function navigation({ signedIn, role, current, inboxCount = 0 }) {
   const link = (href, text, key) => html`<li class="govuk-service-navigation__item${current === key ? " govuk-service-navigation__item--active" : ""}">
       <a class="govuk-service-navigation__link" href="${href}" ${current === key ? html`aria-current="page"` : ""}>${text}</a>
     </li>`;
-  return html`<section aria-label="Service information" class="govuk-service-navigation" data-module="govuk-service-navigation">
+  return html`<section aria-label="${t("Service information")}" class="govuk-service-navigation" data-module="govuk-service-navigation">
     <div class="govuk-width-container">
       <div class="govuk-service-navigation__container">
         <span class="govuk-service-navigation__service-name">
           <a href="#/" class="govuk-service-navigation__link">${APP_NAME}</a>
         </span>
         ${signedIn
-          ? html`<nav aria-label="Menu" class="govuk-service-navigation__wrapper">
-              <button type="button" class="govuk-service-navigation__toggle govuk-js-service-navigation-toggle" aria-controls="navigation" hidden>Menu${onlineHome(role) ? "" : inboxBadge(inboxCount)}</button>
+          ? html`<nav aria-label="${t("Menu")}" class="govuk-service-navigation__wrapper">
+              <button type="button" class="govuk-service-navigation__toggle govuk-js-service-navigation-toggle" aria-controls="navigation" hidden>${t("Menu")}${onlineHome(role) ? "" : inboxBadge(inboxCount)}</button>
               <ul class="govuk-service-navigation__list" id="navigation">
                 ${onlineHome(role)
                   ? html`${role === "analyst" ? link("#/summaries", "Service summaries", "summaries") : link("#/statutory-returns", "Statutory returns", "statutory-returns")}
@@ -43,35 +43,36 @@ export function navigation({ signedIn, role, current, inboxCount = 0 }) {
 
 function caseworkLinks(link, role, inboxCount) {
   const holdsNoCases = role === "admin" || role === "practice_lead"; // their home is the decision policy
-  return html`${holdsNoCases ? link("#/policy", "Decision policy", "policy") : link("#/", "Caseload", "caseload")}
+  return html`${holdsNoCases ? link("#/policy", "Decision policy", "policy") : link("#/", t("Caseload"), "caseload")}
                 ${role === "practice_lead" ? link("#/policy/trials", "Trials", "trials") : ""}
                 ${role === "practice_lead" ? link("#/policy/newly-qualified", "Newly qualified", "newly-qualified") : ""}
-                ${role === "caseworker" || role === "supervisor" ? link("#/inbox", html`Inbox${inboxBadge(inboxCount)}`, "inbox") : ""}
+                ${role === "caseworker" || role === "supervisor" ? link("#/inbox", html`${t("Inbox")}${inboxBadge(inboxCount)}`, "inbox") : ""}
                 ${role === "admin" ? link("#/subject-access", "Subject access requests", "subject-access") : ""}
                 ${role === "supervisor" ? link("#/reviews", "Review queue", "reviews") : ""}
                 ${role === "supervisor" ? link("#/team", "Team view", "team") : ""}
                 ${role === "supervisor" ? link("#/policy", "Decision policy", "policy") : ""}
-                ${role === "caseworker" || role === "supervisor" ? link("#/group-supervision", "Group supervision", "group-supervision") : ""}
-                ${role === "caseworker" || role === "supervisor" ? link("#/consultations", "Peer consultations", "consultations") : ""}
-                ${role === "caseworker" || role === "supervisor" ? link("#/letters", "Letters from peers", "letters") : ""}
-                ${role === "caseworker" || role === "supervisor" ? link("#/supervision-record", "Supervision record", "supervision-record") : ""}
+                ${role === "caseworker" || role === "supervisor" ? link("#/group-supervision", t("Group supervision"), "group-supervision") : ""}
+                ${role === "caseworker" || role === "supervisor" ? link("#/consultations", t("Peer consultations"), "consultations") : ""}
+                ${role === "caseworker" || role === "supervisor" ? link("#/letters", t("Letters from peers"), "letters") : ""}
+                ${role === "caseworker" || role === "supervisor" ? link("#/supervision-record", t("Supervision record"), "supervision-record") : ""}
                 ${role === "supervisor" ? link("#/escalations", "Escalations", "escalations") : ""}
-                ${link("#/suggestions", "Suggestions", "suggestions")}
-                ${link("#/notifications", "Notifications", "notifications")}
-                ${link("#/sync", "Sync", "sync")}
+                ${link("#/suggestions", t("Suggestions"), "suggestions")}
+                ${link("#/notifications", t("Notifications"), "notifications")}
+                ${link("#/language", "Language / Iaith", "language")}
+                ${link("#/sync", t("Sync"), "sync")}
                 <li class="govuk-service-navigation__item">
-                  <a class="govuk-service-navigation__link" href="#/lock" data-action="lock">Lock</a>
+                  <a class="govuk-service-navigation__link" href="#/lock" data-action="lock">${t("Lock")}</a>
                 </li>
                 <li class="govuk-service-navigation__item">
-                  <a class="govuk-service-navigation__link" href="#/sign-out">Sign out</a>
+                  <a class="govuk-service-navigation__link" href="#/sign-out">${t("Sign out")}</a>
                 </li>`;
 }
 
 function since(date) {
   if (!date) {
-    return "never";
+    return t("never");
   }
-  return date.toLocaleString("en-GB", { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+  return sayShortMoment(date);
 }
 
 /**
@@ -81,21 +82,21 @@ function since(date) {
 export function syncStateWords(sync, waiting) {
   switch (sync.state) {
     case SyncState.SYNCING:
-      return { short: "Syncing…", detail: "" };
+      return { short: t("Syncing…"), detail: "" };
     case SyncState.OFFLINE:
-      return { short: "Offline", detail: "changes are saved on this device" };
+      return { short: t("Offline"), detail: t("changes are saved on this device") };
     case SyncState.SIGNED_OUT:
-      return { short: "Signed out", detail: "sign in again to sync" };
+      return { short: t("Signed out"), detail: t("sign in again to sync") };
     case SyncState.FAILED:
       if (sync.error?.name === "QuotaExceededError") {
         return {
-          short: "Storage full",
-          detail: "sync cannot save what it receives. Free some space on this device, then sync again.",
+          short: t("Storage full"),
+          detail: t("sync cannot save what it receives. Free some space on this device, then sync again."),
         };
       }
-      return { short: "Sync failed", detail: sync.error?.message || "try again later" };
+      return { short: t("Sync failed"), detail: sync.error?.message || t("try again later") };
     default:
-      return waiting ? { short: "Saved on this device", detail: "sending shortly" } : { short: "Up to date", detail: "" };
+      return waiting ? { short: t("Saved on this device"), detail: t("sending shortly") } : { short: t("Up to date"), detail: "" };
   }
 }
 
@@ -115,17 +116,17 @@ export function syncBar(sync, data, storage) {
   const risks = storageRisks(storage, waiting);
   const words = syncStateWords(sync, waiting);
   const links = [
-    problems ? html`<a class="govuk-link" href="#/sync">${countOf(problems, "problem")}<span class="app-sync-bar__wide"> to look at</span></a>` : "",
-    risks.unsentCouldBeLost || risks.lowOnSpace ? html`<a class="govuk-link" href="#/sync">Storage warning</a>` : "",
+    problems ? html`<a class="govuk-link" href="#/sync">${tn("{count} problem", "{count} problems", problems)}<span class="app-sync-bar__wide"> ${t("to look at")}</span></a>` : "",
+    risks.unsentCouldBeLost || risks.lowOnSpace ? html`<a class="govuk-link" href="#/sync">${t("Storage warning")}</a>` : "",
   ].filter(Boolean);
-  return html`<div class="app-sync-bar" role="region" aria-label="Sync status">
+  return html`<div class="app-sync-bar" role="region" aria-label="${t("Sync status")}">
     <div class="govuk-width-container app-sync-bar__inner">
       <p class="app-sync-bar__item" role="status"><strong class="app-sync-bar__state" id="sync-state">${words.short}</strong>${words.detail ? html`<span class="app-sync-bar__wide">: ${words.detail}</span>` : ""}</p>
-      <p class="app-sync-bar__item" id="sync-waiting">${waiting ? `${countOf(waiting, "change")} waiting` : "No changes waiting"}</p>
-      <p class="app-sync-bar__item app-sync-bar__wide">Last synced: ${since(sync.lastSync)}</p>
+      <p class="app-sync-bar__item" id="sync-waiting">${waiting ? tn("{count} change waiting", "{count} changes waiting", waiting) : t("No changes waiting")}</p>
+      <p class="app-sync-bar__item app-sync-bar__wide">${t("Last synced: {moment}", { moment: since(sync.lastSync) })}</p>
       ${links.map((link, index) => html`<p class="app-sync-bar__item${index ? " app-sync-bar__wide" : ""}">${link}</p>`)}
-      ${links.length ? "" : html`<p class="app-sync-bar__item app-sync-bar__narrow"><a class="govuk-link" href="#/sync">Sync details</a></p>`}
-      <button type="button" class="govuk-button govuk-button--secondary app-sync-bar__wide" data-action="sync-now" ${sync.state === SyncState.SYNCING ? html`disabled aria-disabled="true"` : ""}>Sync now</button>
+      ${links.length ? "" : html`<p class="app-sync-bar__item app-sync-bar__narrow"><a class="govuk-link" href="#/sync">${t("Sync details")}</a></p>`}
+      <button type="button" class="govuk-button govuk-button--secondary app-sync-bar__wide" data-action="sync-now" ${sync.state === SyncState.SYNCING ? html`disabled aria-disabled="true"` : ""}>${t("Sync now")}</button>
     </div>
   </div>`;
 }
@@ -133,16 +134,16 @@ export function syncBar(sync, data, storage) {
 export function updateBanner() {
   return html`<div class="govuk-notification-banner" role="region" aria-labelledby="update-title" data-module="govuk-notification-banner">
     <div class="govuk-notification-banner__header">
-      <h2 class="govuk-notification-banner__title" id="update-title">New version</h2>
+      <h2 class="govuk-notification-banner__title" id="update-title">${t("New version")}</h2>
     </div>
     <div class="govuk-notification-banner__content">
-      <p class="govuk-notification-banner__heading">A new version of the app is ready.</p>
-      <button type="button" class="govuk-button" data-action="apply-update">Use the new version</button>
+      <p class="govuk-notification-banner__heading">${t("A new version of the app is ready.")}</p>
+      <button type="button" class="govuk-button" data-action="apply-update">${t("Use the new version")}</button>
     </div>
   </div>`;
 }
 
-export function backLink(href, text = "Back") {
+export function backLink(href, text = t("Back")) {
   return html`<a href="${href}" class="govuk-back-link">${text}</a>`;
 }
 
@@ -152,34 +153,29 @@ const FOOTER_TEXT = {
   analyst: "Service summaries hold figures only, and are read from the server: nothing about a family is kept on this device.",
   performance_officer: "Statutory returns are read from the server: nothing about a child is kept on this device.",
 };
-const CASEWORK_FOOTER = "Case records kept on this device are encrypted, and the app locks itself when left alone.";
+// A function: the words are in the language chosen when it is drawn.
+const caseworkFooter = () => t("Case records kept on this device are encrypted, and the app locks itself when left alone.");
 
 export function footer(role) {
   return html`<footer class="govuk-footer">
     <div class="govuk-width-container">
       <div class="govuk-footer__meta">
         <div class="govuk-footer__meta-item govuk-footer__meta-item--grow">
-          <p class="govuk-body-s" id="footer-text">${FOOTER_TEXT[role] || CASEWORK_FOOTER}</p>
+          <p class="govuk-body-s" id="footer-text">${FOOTER_TEXT[role] || caseworkFooter()}</p>
         </div>
       </div>
     </div>
   </footer>`;
 }
 
-/** Say a date ("1 July 2026"): a calendar date as it is, a moment on its local day (localDateOf). */
+/** Say a date ("1 July 2026", or in Welsh "1 Gorffennaf 2026"): a calendar date as it is, a moment on its local day. */
 export function formatDate(text) {
-  if (!text) {
-    return "";
-  }
-  const date = new Date(`${localDateOf(text)}T00:00:00Z`);
-  return date.toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+  return sayDate(text);
 }
 
+/** Say a moment's date and time in the app's language. */
 export function formatDateTime(text) {
-  if (!text) {
-    return "";
-  }
-  return new Date(text).toLocaleString("en-GB", { day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit" });
+  return sayDateTime(text);
 }
 
 export function tag(text, colour) {

@@ -37,11 +37,13 @@ import { lettersView, proposeLightView, shareLetterView } from "./views/learning
 import { supervisionRecordView } from "./views/supervision-record.js";
 import { escalationsView } from "./views/escalations.js";
 import { urgentContactsView } from "./views/urgent-contacts.js";
+import { languageView } from "./views/language.js";
 import { html, mount } from "./html.js";
+import { t } from "../i18n.js";
 
 const ID = "([0-9a-f-]{36})";
 const notFound = async ({ main }) =>
-  mount(main, html`<h1 class="govuk-heading-l">Page not found</h1><p class="govuk-body"><a class="govuk-link" href="#/">Go to your caseload</a></p>`);
+  mount(main, html`<h1 class="govuk-heading-l">${t("Page not found")}</h1><p class="govuk-body"><a class="govuk-link" href="#/">${t("Go to your caseload")}</a></p>`);
 const route = (pattern, view, needsUnlock = true) => ({ pattern: new RegExp(`^${pattern}$`), view, needsUnlock });
 
 export const routes = [
@@ -90,6 +92,7 @@ export const routes = [
   route(`#/policy/newly-qualified/${ID}`, newlyQualifiedTeamView),
   route("#/subject-access", (context) => (context.user?.role === "admin" ? subjectAccessView(context) : notFound(context))),
   route("#/notifications", notificationsView),
+  route("#/language", languageView),
   route(`#/open/([a-z_]+)/${ID}`, openNotificationView),
   route("#/consultations", consultationsView),
   route("#/consultations/new", askView),

@@ -7,6 +7,25 @@ import { WrongPassphrase, Wiped } from "../../session.js";
 import { ApiError, Offline } from "../../sync/api.js";
 import { button, errorSummary, focusErrorSummary, formValues, textInput } from "../forms.js";
 import { html, mount } from "../html.js";
+import { ENGLISH, LANGUAGE_NAMES, WELSH, currentLanguage, t, tn, useLanguage } from "../../i18n.js";
+
+/**
+ * The Active Offer: before anyone signs in, the other language is one tap away,
+ * named in its own words. The choice is kept on the device and becomes the
+ * person's own when they next choose it under Language / Iaith.
+ */
+function languageOffer() {
+  const other = currentLanguage() === WELSH ? ENGLISH : WELSH;
+  return html`<p class="govuk-body app-language-offer"><a class="govuk-link" href="#/sign-in" data-language="${other}" lang="${other}">${LANGUAGE_NAMES[other]}</a></p>`;
+}
+
+function followLanguageOffer(context, root) {
+  root.querySelector("[data-language]")?.addEventListener("click", async (event) => {
+    event.preventDefault();
+    await useLanguage(event.currentTarget.dataset.language);
+    context.refresh();
+  });
+}
 
 export async function signIn(context, state = {}) {
   const { main, session } = context;
@@ -15,25 +34,27 @@ export async function signIn(context, state = {}) {
   mount(
     main,
     html`${errorSummary(errors)}
-      <h1 class="govuk-heading-l">Sign in</h1>
-      <p class="govuk-body">Sign in with your council account. You need a connection to sign in; after that the app works offline.</p>
+      ${languageOffer()}
+      <h1 class="govuk-heading-l">${t("Sign in")}</h1>
+      <p class="govuk-body">${t("Sign in with your council account. You need a connection to sign in; after that the app works offline.")}</p>
       <form id="sign-in-form" novalidate>
-        ${textInput({ name: "username", label: "Username", value: values.username, error: errors.username, autocomplete: "username", spellcheck: false, width: 20 })}
-        ${textInput({ name: "password", label: "Password", type: "password", error: errors.password, autocomplete: "current-password", width: 20 })}
+        ${textInput({ name: "username", label: t("Username"), value: values.username, error: errors.username, autocomplete: "username", spellcheck: false, width: 20 })}
+        ${textInput({ name: "password", label: t("Password"), type: "password", error: errors.password, autocomplete: "current-password", width: 20 })}
         ${state.needCode
-          ? textInput({ name: "totp_code", label: "Code from your authenticator app", hint: "6 digits", error: errors.totp_code, inputmode: "numeric", autocomplete: "one-time-code", width: 5 })
+          ? textInput({ name: "totp_code", label: t("Code from your authenticator app"), hint: t("6 digits"), error: errors.totp_code, inputmode: "numeric", autocomplete: "one-time-code", width: 5 })
           : ""}
-        ${button("Sign in")}
+        ${button(t("Sign in"))}
       </form>`,
   );
   focusErrorSummary(main);
+  followLanguageOffer(context, main);
   main.querySelector("#sign-in-form").addEventListener("submit", async (event) => {
     event.preventDefault();
     const form = formValues(event.target);
     const problems = {};
-    if (!form.username?.trim()) problems.username = "Enter your username";
-    if (!form.password) problems.password = "Enter your password";
-    if (state.needCode && !/^\d{6}$/.test(form.totp_code || "")) problems.totp_code = "Enter the 6-digit code";
+    if (!form.username?.trim()) problems.username = t("Enter your username");
+    if (!form.password) problems.password = t("Enter your password");
+    if (state.needCode && !/^\d{6}$/.test(form.totp_code || "")) problems.totp_code = t("Enter the 6-digit code");
     if (Object.keys(problems).length) {
       return signIn(context, { ...state, errors: problems, values: { username: form.username } });
     }
@@ -52,9 +73,9 @@ export async function signIn(context, state = {}) {
       }
       const message =
         error instanceof Offline
-          ? "You need a connection to sign in. If you have signed in on this device before, reopen the app to unlock it."
+          ? t("You need a connection to sign in. If you have signed in on this device before, reopen the app to unlock it.")
           : error instanceof ApiError && error.status === 429
-            ? "Too many attempts. Wait 15 minutes, then try again."
+            ? t("Too many attempts. Wait 15 minutes, then try again.")
             : error.message;
       return signIn(context, { ...state, errors: { username: message }, values: { username: form.username } });
     }
@@ -75,13 +96,13 @@ const PROOF_FIELDS = {
   password: {
     label: "Your password",
     type: "password",
-    missing: "Enter your password",
+    missing: t("Enter your password"),
     autocomplete: "current-password",
     width: 20,
   },
   current_code: {
     label: "Code your current authenticator app shows",
-    hint: "6 digits",
+    hint: t("6 digits"),
     missing: "Enter the 6-digit code from your current authenticator app",
     inputmode: "numeric",
     autocomplete: "one-time-code",
@@ -105,7 +126,7 @@ async function secondFactorSetup(context, state = {}) {
       <p class="govuk-body"><code class="app-pre-wrap">${setup.secret}</code></p>
       <form id="totp-form" novalidate>
         ${textInput({ name: proof, ...proofField, value: proof === "enrolment_code" ? values[proof] : "", error: errors[proof] })}
-        ${textInput({ name: "code", label: "Code from your authenticator app", hint: "6 digits", error: errors.code, inputmode: "numeric", autocomplete: "one-time-code", width: 5 })}
+        ${textInput({ name: "code", label: t("Code from your authenticator app"), hint: t("6 digits"), error: errors.code, inputmode: "numeric", autocomplete: "one-time-code", width: 5 })}
         ${button("Continue")}
       </form>`,
   );
@@ -137,7 +158,7 @@ async function secondFactorSetup(context, state = {}) {
         values: form,
         errors: Object.keys(shown).length
           ? shown
-          : { code: error.status === 429 ? "Too many attempts. Wait 15 minutes, then try again." : error.message },
+          : { code: error.status === 429 ? t("Too many attempts. Wait 15 minutes, then try again.") : error.message },
       });
     }
   });
@@ -149,16 +170,16 @@ export async function setPassphrase(context, state = {}) {
   mount(
     main,
     html`${errorSummary(errors)}
-      <h1 class="govuk-heading-l">Choose a passphrase for this device</h1>
-      <p class="govuk-body">Everything the app keeps on this device is encrypted. You will use this passphrase to unlock it, with or without a connection.</p>
+      <h1 class="govuk-heading-l">${t("Choose a passphrase for this device")}</h1>
+      <p class="govuk-body">${t("Everything the app keeps on this device is encrypted. You will use this passphrase to unlock it, with or without a connection.")}</p>
       <div class="govuk-warning-text">
         <span class="govuk-warning-text__icon" aria-hidden="true">!</span>
-        <strong class="govuk-warning-text__text"><span class="govuk-visually-hidden">Warning</span>After 10 wrong passphrases the data on this device is deleted.</strong>
+        <strong class="govuk-warning-text__text"><span class="govuk-visually-hidden">${t("Warning")}</span>${t("After 10 wrong passphrases the data on this device is deleted.")}</strong>
       </div>
       <form id="passphrase-form" novalidate>
-        ${textInput({ name: "passphrase", label: "Passphrase", type: "password", hint: `At least ${MIN_PASSPHRASE_LENGTH} characters. A few words are easier to type than symbols.`, error: errors.passphrase, autocomplete: "new-password", width: 20 })}
-        ${textInput({ name: "confirm", label: "Type it again", type: "password", error: errors.confirm, autocomplete: "new-password", width: 20 })}
-        ${button("Save and continue")}
+        ${textInput({ name: "passphrase", label: t("Passphrase"), type: "password", hint: `At least ${MIN_PASSPHRASE_LENGTH} characters. A few words are easier to type than symbols.`, error: errors.passphrase, autocomplete: "new-password", width: 20 })}
+        ${textInput({ name: "confirm", label: t("Type it again"), type: "password", error: errors.confirm, autocomplete: "new-password", width: 20 })}
+        ${button(t("Save and continue"))}
       </form>`,
   );
   focusErrorSummary(main);
@@ -169,7 +190,7 @@ export async function setPassphrase(context, state = {}) {
     if ((form.passphrase || "").length < MIN_PASSPHRASE_LENGTH) {
       problems.passphrase = `Passphrase must be at least ${MIN_PASSPHRASE_LENGTH} characters`;
     } else if (form.confirm !== form.passphrase) {
-      problems.confirm = "The passphrases do not match";
+      problems.confirm = t("The passphrases do not match");
     }
     if (Object.keys(problems).length) {
       return setPassphrase(context, { errors: problems });
@@ -191,13 +212,13 @@ export async function unlock(context, state = {}) {
   mount(
     main,
     html`${errorSummary(errors)}
-      <h1 class="govuk-heading-l">Unlock</h1>
-      <p class="govuk-body">${device?.username ? `Signed in as ${device.username}. ` : ""}Enter this device's passphrase.</p>
+      <h1 class="govuk-heading-l">${t("Unlock")}</h1>
+      <p class="govuk-body">${device?.username ? t("Signed in as {username}.", { username: device.username }) + " " : ""}${t("Enter this device's passphrase.")}</p>
       <form id="unlock-form" novalidate>
-        ${textInput({ name: "passphrase", label: "Passphrase", type: "password", error: errors.passphrase, autocomplete: "current-password", width: 20 })}
-        ${button("Unlock")}
+        ${textInput({ name: "passphrase", label: t("Passphrase"), type: "password", error: errors.passphrase, autocomplete: "current-password", width: 20 })}
+        ${button(t("Unlock"))}
       </form>
-      <p class="govuk-body"><a class="govuk-link" href="#/sign-in-again">Sign in as someone else or start again</a></p>`,
+      <p class="govuk-body"><a class="govuk-link" href="#/sign-in-again">${t("Sign in as someone else or start again")}</a></p>`,
   );
   focusErrorSummary(main);
   main.querySelector("#passphrase").focus();
@@ -205,7 +226,7 @@ export async function unlock(context, state = {}) {
     event.preventDefault();
     const { passphrase } = formValues(event.target);
     if (!passphrase) {
-      return unlock(context, { errors: { passphrase: "Enter your passphrase" } });
+      return unlock(context, { errors: { passphrase: t("Enter your passphrase") } });
     }
     try {
       await session.unlock(passphrase);
@@ -227,12 +248,12 @@ export async function firstSync(context) {
   const sync = session.sync;
   mount(
     main,
-    html`<h1 class="govuk-heading-l">Getting your caseload</h1>
-      <p class="govuk-body">The app is downloading your families so you can work offline. You can stop and carry on later: nothing is lost.</p>
-      <label class="govuk-label" for="first-sync">Records downloaded</label>
+    html`<h1 class="govuk-heading-l">${t("Getting your caseload")}</h1>
+      <p class="govuk-body">${t("The app is downloading your families so you can work offline. You can stop and carry on later: nothing is lost.")}</p>
+      <label class="govuk-label" for="first-sync">${t("Records downloaded")}</label>
       <progress class="app-progress" id="first-sync" max="100" value="0">0%</progress>
-      <p class="govuk-body" id="first-sync-text" aria-live="polite">Starting…</p>
-      <a class="govuk-link" href="#/">Stop and go to your caseload</a>`,
+      <p class="govuk-body" id="first-sync-text" aria-live="polite">${t("Starting…")}</p>
+      <a class="govuk-link" href="#/">${t("Stop and go to your caseload")}</a>`,
   );
   const bar = main.querySelector("#first-sync");
   const text = main.querySelector("#first-sync-text");
@@ -256,9 +277,9 @@ export async function firstSync(context) {
 export async function wiped(context, message) {
   mount(
     context.main,
-    html`<h1 class="govuk-heading-l">This device's data has been deleted</h1>
+    html`<h1 class="govuk-heading-l">${t("This device's data has been deleted")}</h1>
       <p class="govuk-body">${message}</p>
-      <p class="govuk-body"><a class="govuk-link" href="#/sign-in">Sign in</a></p>`,
+      <p class="govuk-body"><a class="govuk-link" href="#/sign-in">${t("Sign in")}</a></p>`,
   );
 }
 
@@ -271,12 +292,12 @@ export async function signOut(context) {
   const waiting = session.data?.outbox.length || 0;
   mount(
     main,
-    html`<h1 class="govuk-heading-l">Sign out</h1>
+    html`<h1 class="govuk-heading-l">${t("Sign out")}</h1>
       ${waiting
         ? html`<div class="govuk-warning-text"><span class="govuk-warning-text__icon" aria-hidden="true">!</span>
-            <strong class="govuk-warning-text__text"><span class="govuk-visually-hidden">Warning</span>${waiting} ${waiting === 1 ? "change has" : "changes have"} not been sent yet. They stay encrypted on this device and are sent when you next sign in.</strong></div>`
-        : html`<p class="govuk-body">Your work is saved and sent. Your data stays encrypted on this device until you sign in again.</p>`}
-      <form id="sign-out-form">${button("Sign out")}</form>`,
+            <strong class="govuk-warning-text__text"><span class="govuk-visually-hidden">${t("Warning")}</span>${tn("{count} change has not been sent yet.", "{count} changes have not been sent yet.", waiting)} ${t("They stay encrypted on this device and are sent when you next sign in.")}</strong></div>`
+        : html`<p class="govuk-body">${t("Your work is saved and sent. Your data stays encrypted on this device until you sign in again.")}</p>`}
+      <form id="sign-out-form">${button(t("Sign out"))}</form>`,
   );
   main.querySelector("#sign-out-form").addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -289,10 +310,10 @@ export async function startAgain(context) {
   const { main, session } = context;
   mount(
     main,
-    html`<h1 class="govuk-heading-l">Start again on this device</h1>
-      <p class="govuk-body">This deletes everything the app keeps on this device, including changes that have not been sent. Then you can sign in.</p>
-      <form id="start-again-form">${button("Delete this device's data", { warning: true })}</form>
-      <p class="govuk-body"><a class="govuk-link" href="#/unlock">Go back and unlock instead</a></p>`,
+    html`<h1 class="govuk-heading-l">${t("Start again on this device")}</h1>
+      <p class="govuk-body">${t("This deletes everything the app keeps on this device, including changes that have not been sent. Then you can sign in.")}</p>
+      <form id="start-again-form">${button(t("Delete this device's data"), { warning: true })}</form>
+      <p class="govuk-body"><a class="govuk-link" href="#/unlock">${t("Go back and unlock instead")}</a></p>`,
   );
   main.querySelector("#start-again-form").addEventListener("submit", async (event) => {
     event.preventDefault();

@@ -49,36 +49,37 @@ import {
   signNote,
   successBanner,
 } from "./note.js";
+import { t, tn } from "../../i18n.js";
 
-const PARTS = [
-  { step: "interaction", title: "Visit details" },
-  { step: "note", title: "Relational note" },
-  { step: "judgment", title: "Judgment log entry" },
-  { step: "checklist", title: "Compliance checklist" },
+// Functions, not constants: their words are in the language chosen when they are drawn.
+const parts = () => [
+  { step: "interaction", title: t("Visit details") },
+  { step: "note", title: t("Relational note") },
+  { step: "judgment", title: t("Judgment log entry") },
+  { step: "checklist", title: t("Compliance checklist") },
 ];
-const SUMMARY = { step: "summary", title: "Visit record", shortTitle: "Summary" };
+const summaryPart = () => ({ step: "summary", title: t("Visit record"), shortTitle: t("Summary") });
 
-const PARTICIPATION = {
+const participation = () => ({
   child: [
-    ["present", "Present"],
-    ["seen", "Seen"],
-    ["seen_alone", "Seen alone"],
-    ["spoken_to", "Spoken to"],
+    ["present", t("Present")],
+    ["seen", t("Seen")],
+    ["seen_alone", t("Seen alone")],
+    ["spoken_to", t("Spoken to")],
   ],
   adult: [
-    ["present", "Present"],
-    ["seen", "Seen"],
-    ["spoken_to", "Spoken to"],
+    ["present", t("Present")],
+    ["seen", t("Seen")],
+    ["spoken_to", t("Spoken to")],
   ],
-};
+});
 
-const ANSWERS = [
-  ["yes", "Yes"],
-  ["no", "No"],
-  ["na", "Not applicable"],
+const answers = () => [
+  ["yes", t("Yes")],
+  ["no", t("No")],
+  ["na", t("Not applicable")],
 ];
-const ANSWER_WORDS = { yes: "Yes", no: "No", na: "Not applicable" };
-const UNIT_WORDS = { days: "days", working_days: "working days", weeks: "weeks", months: "months" };
+const answerWords = () => Object.fromEntries(answers());
 // A visit recorded a little ahead of the device's clock is still "now".
 const CLOCK_SLACK_MS = 5 * 60_000;
 
@@ -169,11 +170,17 @@ function familyVisitAnswer(item, interaction, children) {
 }
 
 function describeTimescale(rule) {
-  const interval = ({ count, unit }) => `${count} ${count === 1 ? UNIT_WORDS[unit].replace(/s$/, "") : UNIT_WORDS[unit]}`;
+  const interval = ({ count, unit }) =>
+    ({
+      days: () => tn("{count} day", "{count} days", count),
+      working_days: () => tn("{count} working day", "{count} working days", count),
+      weeks: () => tn("{count} week", "{count} weeks", count),
+      months: () => tn("{count} month", "{count} months", count),
+    })[unit]?.() ?? `${count} ${unit}`;
   if (rule.first_within) {
-    return `first within ${interval(rule.first_within)}, then every ${interval(rule.every)}`;
+    return t("first within {first}, then every {every}", { first: interval(rule.first_within), every: interval(rule.every) });
   }
-  return `every ${interval(rule.every)}`;
+  return t("every {every}", { every: interval(rule.every) });
 }
 
 /**
@@ -224,23 +231,42 @@ function dateValues(name, isoDay) {
 function checkInteraction(values, modes, purposes) {
   const errors = {};
   const date = readDate(values, "visit_date");
-  if (date === "") errors.visit_date = "Enter the date of the visit";
-  else if (date === null) errors.visit_date = "The date of the visit must be a real date, for example 27 3 2026";
+  if (date === "") errors.visit_date = t("Enter the date of the visit");
+  else if (date === null) errors.visit_date = t("The date of the visit must be a real date, for example 27 3 2026");
   const time = (values.visit_time || "").trim();
-  if (!time) errors.visit_time = "Enter the time the visit started";
-  else if (!/^([01]?\d|2[0-3])[:.][0-5]\d$/.test(time)) errors.visit_time = "Enter the time in hours and minutes, for example 14:30";
+  if (!time) errors.visit_time = t("Enter the time the visit started");
+  else if (!/^([01]?\d|2[0-3])[:.][0-5]\d$/.test(time)) errors.visit_time = t("Enter the time in hours and minutes, for example 14:30");
   if (!errors.visit_date && !errors.visit_time && occurredAt(date, time).getTime() > nowMs() + CLOCK_SLACK_MS) {
-    errors.visit_date = "The date and time of the visit must be in the past";
+    errors.visit_date = t("The date and time of the visit must be in the past");
   }
   const duration = (values.duration || "").trim();
   if (duration && (!/^\d+$/.test(duration) || Number(duration) > 24 * 60)) {
-    errors.duration = "Enter how long it lasted as a whole number of minutes, up to 1,440";
+    errors.duration = t("Enter how long it lasted as a whole number of minutes, up to 1,440");
   }
-  if (!modes.includes(values.mode)) errors.mode = "Choose how you met";
-  if (!purposes.includes(values.purpose)) errors.purpose = "Choose what the visit was for";
-  if (!["yes", "no"].includes(values.announced)) errors.announced = "Choose whether the visit was announced";
-  if (!["yes", "no"].includes(values.meaningful)) errors.meaningful = "Choose whether it was a meaningful contact";
+  if (!modes.includes(values.mode)) errors.mode = t("Choose how you met");
+  if (!purposes.includes(values.purpose)) errors.purpose = t("Choose what the visit was for");
+  if (!["yes", "no"].includes(values.announced)) errors.announced = t("Choose whether the visit was announced");
+  if (!["yes", "no"].includes(values.meaningful)) errors.meaningful = t("Choose whether it was a meaningful contact");
+  const interpreterName = (values.interpreter_name || "").trim();
+  const interpreterLanguage = (values.interpreter_language || "").trim();
+  if (interpreterLanguage && !interpreterName) errors.interpreter_name = t("Enter who interpreted");
+  if (interpreterName && !interpreterLanguage) errors.interpreter_language = t("Enter the language they interpreted");
   return errors;
+}
+
+/** Who interpreted at the visit and in which language: left empty when no one did. */
+function interpreterFields(errors) {
+  return html`<fieldset class="govuk-fieldset govuk-!-margin-bottom-6" aria-describedby="interpreter-hint">
+    <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">${t("Interpreter")}</legend>
+    <div class="govuk-hint" id="interpreter-hint">${t("If someone interpreted at the visit, say who and in which language. Leave both empty if no one did.")}</div>
+    ${textInput({ name: "interpreter_name", label: t("Who interpreted"), hint: t("Their name, and their agency if they came from one"), error: errors.interpreter_name, width: 20 })}
+    ${textInput({ name: "interpreter_language", label: t("Language interpreted"), hint: t("For example, Polish, British Sign Language, Cymraeg"), error: errors.interpreter_language, width: 20 })}
+  </fieldset>`;
+}
+
+/** Say who interpreted: "Anna Nowak (Polish)", or "None". */
+function interpreterWords(interpreter) {
+  return interpreter ? t("{name} ({language})", interpreter) : t("None");
 }
 
 function occurredAt(date, time) {
@@ -272,6 +298,10 @@ function interactionFrom(values, members) {
     announced: values.announced === "yes",
     meaningful: values.meaningful === "yes",
     participants,
+    interpreter:
+      (values.interpreter_name || "").trim()
+        ? { name: values.interpreter_name.trim().slice(0, 200), language: values.interpreter_language.trim().slice(0, 80) }
+        : null,
   };
 }
 
@@ -287,6 +317,8 @@ function valuesFromInteraction(interaction) {
     purpose: interaction.purpose || "",
     announced: interaction.announced === true ? "yes" : interaction.announced === false ? "no" : "",
     meaningful: interaction.meaningful === true ? "yes" : interaction.meaningful === false ? "no" : "",
+    interpreter_name: interaction.interpreter?.name || "",
+    interpreter_language: interaction.interpreter?.language || "",
   };
   for (const participant of interaction.participants || []) {
     values[`participant-${participant.person_id}`] = ["present", "seen", "seen_alone", "spoken_to"].filter((key) => participant[key]);
@@ -311,12 +343,12 @@ function checkChecklist(values, rows) {
   const errors = {};
   for (const { field, what } of rows) {
     const answer = values[`answer-${field}`];
-    if (!ANSWER_WORDS[answer]) {
+    if (!answerWords()[answer]) {
       errors[`answer-${field}`] = `Answer ${what}`;
     } else if (answer !== "yes" && !(values[`reason-${field}`] || "").trim()) {
       errors[`reason-${field}`] = `Give the reason the answer to ${what} is ${answer === "no" ? "no" : "not applicable"}`;
     }
-    checkLength(errors, `reason-${field}`, values[`reason-${field}`], 20_000, "The reason");
+    checkLength(errors, `reason-${field}`, values[`reason-${field}`], 20_000, t("The reason"));
   }
   // A child seen alone was seen: the two answers for one child must agree.
   for (const row of rows.filter((candidate) => candidate.child && candidate.item.from_visit === "child_seen_alone")) {
@@ -326,9 +358,9 @@ function checkChecklist(values, rows) {
     }
   }
   const completed = readDate(values, "completed_on");
-  if (completed === "") errors.completed_on = "Enter the date the checklist was completed";
-  else if (completed === null) errors.completed_on = "The date it was completed must be a real date, for example 27 3 2026";
-  else if (completed > todayIso()) errors.completed_on = "The date it was completed cannot be in the future";
+  if (completed === "") errors.completed_on = t("Enter the date the checklist was completed");
+  else if (completed === null) errors.completed_on = t("The date it was completed must be a real date, for example 27 3 2026");
+  else if (completed > todayIso()) errors.completed_on = t("The date it was completed cannot be in the future");
   return errors;
 }
 
@@ -443,13 +475,13 @@ class VisitFlow extends RecordScreen {
   markup() {
     const family = this.family;
     if (!family) {
-      return html`<h1 class="govuk-heading-l">Family not found</h1>
-        <p class="govuk-body">This family is not on this device. It may have been handed over to someone else.</p>
-        <p class="govuk-body"><a class="govuk-link" href="#/">Go to your caseload</a></p>`;
+      return html`<h1 class="govuk-heading-l">${t("Family not found")}</h1>
+        <p class="govuk-body">${t("This family is not on this device. It may have been handed over to someone else.")}</p>
+        <p class="govuk-body"><a class="govuk-link" href="#/">${t("Go to your caseload")}</a></p>`;
     }
     if (this.interactionId && !this.interaction) {
-      return html`<h1 class="govuk-heading-l">Visit not found</h1>
-        <p class="govuk-body">This visit is not on this device.</p>
+      return html`<h1 class="govuk-heading-l">${t("Visit not found")}</h1>
+        <p class="govuk-body">${t("This visit is not on this device.")}</p>
         <p class="govuk-body"><a class="govuk-link" href="#/family/${this.familyId}">Back to ${family.display_name}</a></p>`;
     }
     const step = this.currentStep();
@@ -459,6 +491,8 @@ class VisitFlow extends RecordScreen {
     if (step === "judgment" && this.state.open === "confirm-judgment" && this.judgment) {
       return signJudgmentConfirmation(this.data, this.judgment, "confirm-judgment", this.state.errors?.form);
     }
+    const PARTS = parts();
+    const SUMMARY = summaryPart();
     const part = PARTS.find((candidate) => candidate.step === step) || SUMMARY;
     const number = PARTS.indexOf(part) + 1;
     const body = {
@@ -472,7 +506,7 @@ class VisitFlow extends RecordScreen {
       ${this.problems()}
       ${successBanner(this.state.message, this.announce)}
       <div class="govuk-grid-row"><div class="govuk-grid-column-two-thirds">
-        <span class="govuk-caption-l">${family.display_name}: ${number ? `record a visit, part ${number} of ${PARTS.length}` : "record a visit"}</span>
+        <span class="govuk-caption-l">${family.display_name}: ${number ? t("record a visit, part {number} of {parts}", { number, parts: PARTS.length }) : t("record a visit")}</span>
         <h1 class="govuk-heading-l">${part.title}</h1>
         ${this.interaction ? this.partsNavigation(step) : ""}
         ${body}
@@ -481,7 +515,9 @@ class VisitFlow extends RecordScreen {
 
   partsNavigation(current) {
     const address = `#/family/${this.familyId}/visit/${this.interactionId}`;
-    return html`<nav class="app-visit-parts" aria-label="Parts of this visit record">
+    const PARTS = parts();
+    const SUMMARY = summaryPart();
+    return html`<nav class="app-visit-parts" aria-label="${t("Parts of this visit record")}">
       <ol class="app-visit-parts__list">
         ${[...PARTS, SUMMARY].map(({ step, title, shortTitle }, index) => {
           const name = index < PARTS.length ? `${index + 1}. ${title}` : shortTitle;
@@ -495,7 +531,7 @@ class VisitFlow extends RecordScreen {
     </nav>`;
   }
 
-  continueButton(step, text = "Continue") {
+  continueButton(step, text = t("Continue")) {
     return html`<form data-form="next" data-target="${step}" novalidate>${button(text)}</form>`;
   }
 
@@ -503,54 +539,55 @@ class VisitFlow extends RecordScreen {
     const errors = this.formErrors("interaction");
     const members = membersOf(this.data, this.familyId);
     const existing = Boolean(this.interaction);
-    return html`<p class="govuk-body">First, the visit itself. Next you write the relational note, then log any decision you made, then the compliance checklist. Each is saved as its own record.</p>
+    return html`<p class="govuk-body">${t("First, the visit itself. Next you write the relational note, then log any decision you made, then the compliance checklist. Each is saved as its own record.")}</p>
       <form data-form="interaction" data-draft="${this.draftKey("visit")}" novalidate>
-        ${dateInput({ name: "visit_date", legend: "Date of the visit", hint: "For example, 27 3 2026", error: errors.visit_date })}
-        ${textInput({ name: "visit_time", label: "Time it started", hint: "Use the 24-hour clock, for example 14:30", error: errors.visit_time, width: 5, labelClass: "govuk-label--s" })}
-        ${textInput({ name: "duration", label: "How long it lasted, in minutes", hint: "For example, 45", error: errors.duration, width: 4, inputmode: "numeric", labelClass: "govuk-label--s" })}
-        ${radios({ name: "mode", legend: "How did you meet?", options: this.context.vocabulary("interaction_mode"), error: errors.mode })}
-        ${radios({ name: "purpose", legend: "What was it for?", options: this.context.vocabulary("interaction_purpose"), error: errors.purpose })}
-        ${radios({ name: "announced", legend: "Did the family know you were coming?", options: [["yes", "Yes, it was announced"], ["no", "No, it was unannounced"]], error: errors.announced })}
+        ${dateInput({ name: "visit_date", legend: t("Date of the visit"), hint: t("For example, 27 3 2026"), error: errors.visit_date })}
+        ${textInput({ name: "visit_time", label: t("Time it started"), hint: t("Use the 24-hour clock, for example 14:30"), error: errors.visit_time, width: 5, labelClass: "govuk-label--s" })}
+        ${textInput({ name: "duration", label: t("How long it lasted, in minutes"), hint: t("For example, 45"), error: errors.duration, width: 4, inputmode: "numeric", labelClass: "govuk-label--s" })}
+        ${radios({ name: "mode", legend: t("How did you meet?"), options: this.context.vocabulary("interaction_mode"), error: errors.mode })}
+        ${radios({ name: "purpose", legend: t("What was it for?"), options: this.context.vocabulary("interaction_purpose"), error: errors.purpose })}
+        ${radios({ name: "announced", legend: t("Did the family know you were coming?"), options: [["yes", t("Yes, it was announced")], ["no", t("No, it was unannounced")]], error: errors.announced })}
         ${radios({
           name: "meaningful",
-          legend: "Was it a meaningful contact?",
-          hint: "A meaningful contact is one where the relationship moved on.",
-          options: [["yes", "Yes"], ["no", "No"]],
+          legend: t("Was it a meaningful contact?"),
+          hint: t("A meaningful contact is one where the relationship moved on."),
+          options: [["yes", t("Yes")], ["no", t("No")]],
           inline: true,
           error: errors.meaningful,
         })}
-        <h2 class="govuk-heading-m">Who was there</h2>
+        ${interpreterFields(errors)}
+        <h2 class="govuk-heading-m">${t("Who was there")}</h2>
         ${members.length
-          ? html`<p class="govuk-body">Tick what applies to each person. Leave a person empty if they were not part of it.</p>
+          ? html`<p class="govuk-body">${t("Tick what applies to each person. Leave a person empty if they were not part of it.")}</p>
             ${members.map((person) =>
               checkboxes({
                 name: `participant-${person.id}`,
                 legend: person.is_child ? `${personName(person)} (child)` : personName(person),
-                options: PARTICIPATION[person.is_child ? "child" : "adult"],
+                options: participation()[person.is_child ? "child" : "adult"],
               }),
             )}`
-          : html`<p class="govuk-body">No one in this family is on this device yet.</p>`}
+          : html`<p class="govuk-body">${t("No one in this family is on this device yet.")}</p>`}
         ${draftStatus()}
-        ${button(existing ? "Save and continue" : "Save and continue to the note")}
+        ${button(existing ? t("Save and continue") : t("Save and continue to the note"))}
       </form>`;
   }
 
   notePart() {
     const note = this.note;
     if (note?.state === "signed") {
-      return html`<p class="govuk-body">${tag("Signed", "green")}${notSyncedTag(note)} The note is final. Corrections are made by amendment on the note's own page.</p>
+      return html`<p class="govuk-body">${tag(t("Signed"), "green")}${notSyncedTag(note)} The note is final. Corrections are made by amendment on the note's own page.</p>
         ${noteSectionsHtml(note, 2)}
-        <p class="govuk-body"><a class="govuk-link" href="#/note/${note.id}">Open the note</a></p>
+        <p class="govuk-body"><a class="govuk-link" href="#/note/${note.id}">${t("Open the note")}</a></p>
         ${this.continueButton("judgment")}`;
     }
-    return html`<p class="govuk-body">What happened in the relationship, in your words and the family's. This is the record of the visit: the checklist comes later and is kept apart.</p>
-      ${note ? html`<p class="govuk-body">${tag("Draft", "grey")}${notSyncedTag(note)} Not final until you sign it.</p>` : ""}
+    return html`<p class="govuk-body">${t("What happened in the relationship, in your words and the family's. This is the record of the visit: the checklist comes later and is kept apart.")}</p>
+      ${note ? html`<p class="govuk-body">${tag(t("Draft"), "grey")}${notSyncedTag(note)} Not final until you sign it.</p>` : ""}
       <form data-form="note" data-draft="${noteDraftKey(this.familyId, this.interactionId)}" novalidate>
         ${noteSectionFields(this.formErrors("note"))}
         ${draftStatus()}
         <div class="govuk-button-group">
-          ${button("Save as draft", { secondary: true, name: "action", value: "draft" })}
-          ${button("Sign the note", { name: "action", value: "sign" })}
+          ${button(t("Save as draft"), { secondary: true, name: "action", value: "draft" })}
+          ${button(t("Sign the note"), { name: "action", value: "sign" })}
         </div>
       </form>`;
   }
@@ -559,28 +596,28 @@ class VisitFlow extends RecordScreen {
     const judgment = this.judgment;
     const policy = currentPolicy(this.data);
     if (judgment?.state === "signed") {
-      return html`<p class="govuk-body">${tag("Signed", "green")}${notSyncedTag(judgment)} The entry is final.</p>
+      return html`<p class="govuk-body">${tag(t("Signed"), "green")}${notSyncedTag(judgment)} The entry is final.</p>
         <dl class="govuk-summary-list">
-          <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Decision question</dt><dd class="govuk-summary-list__value app-pre-wrap">${judgment.question}</dd></div>
-          <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Kind of decision</dt><dd class="govuk-summary-list__value">${categoryLabel(policy, judgment.category)}<br>${lightTag(lightOf(this.data, judgment))}</dd></div>
-          <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Status</dt><dd class="govuk-summary-list__value" id="judgment-status">${statusDetail(this.context, judgment)}</dd></div>
+          <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">${t("Decision question")}</dt><dd class="govuk-summary-list__value app-pre-wrap">${judgment.question}</dd></div>
+          <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">${t("Kind of decision")}</dt><dd class="govuk-summary-list__value">${categoryLabel(policy, judgment.category)}<br>${lightTag(lightOf(this.data, judgment))}</dd></div>
+          <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">${t("Status")}</dt><dd class="govuk-summary-list__value" id="judgment-status">${statusDetail(this.context, judgment)}</dd></div>
         </dl>
-        <p class="govuk-body"><a class="govuk-link" href="#/judgment/${judgment.id}">Open the entry</a></p>
+        <p class="govuk-body"><a class="govuk-link" href="#/judgment/${judgment.id}">${t("Open the entry")}</a></p>
         ${this.continueButton("checklist")}`;
     }
     const start = this.state.form === "judgment:" && this.state.values
       ? this.state.values
       : { ...(judgment ? valuesFromJudgment(judgment) : {}), ...(this.judgmentDraft || {}) };
-    return html`<p class="govuk-body">If you made a professional decision on this visit, log it here: the question, the options you weighed, what you decided and why. It is kept apart from the compliance checklist. If you made no decision, continue.</p>
-      ${judgment ? html`<p class="govuk-body">${tag("Draft", "grey")}${notSyncedTag(judgment)} Not final until you sign it.</p>` : ""}
+    return html`<p class="govuk-body">${t("If you made a professional decision on this visit, log it here: the question, the options you weighed, what you decided and why. It is kept apart from the compliance checklist. If you made no decision, continue.")}</p>
+      ${judgment ? html`<p class="govuk-body">${tag(t("Draft"), "grey")}${notSyncedTag(judgment)} Not final until you sign it.</p>` : ""}
       <form data-form="judgment" data-draft="${this.draftKey("judgment")}" novalidate>
         ${judgmentFields({ policy, counts: rowCounts(start), errors: this.formErrors("judgment") })}
         ${draftStatus()}
         <div class="govuk-button-group">
-          ${button("Save as draft", { secondary: true, name: "action", value: "draft" })}
-          ${button("Sign this entry", { name: "action", value: "sign" })}
+          ${button(t("Save as draft"), { secondary: true, name: "action", value: "draft" })}
+          ${button(t("Sign this entry"), { name: "action", value: "sign" })}
         </div>
-        <p class="govuk-body">${button(judgment ? "Continue and leave this entry as a draft" : "I made no decision to log: continue", { secondary: true, name: "action", value: "skip" })}</p>
+        <p class="govuk-body">${button(judgment ? t("Continue and leave this entry as a draft") : t("I made no decision to log: continue"), { secondary: true, name: "action", value: "skip" })}</p>
       </form>`;
   }
 
@@ -597,18 +634,18 @@ class VisitFlow extends RecordScreen {
     const visitDay = localParts(interaction.occurred_at).date;
     const timing = due
       ? html`<p class="govuk-body" id="visit-due">This visit was due by <strong>${formatDate(due)}</strong>${template.timescale ? ` (${describeTimescale(template.timescale)})` : ""}.
-          ${visitDay <= due ? html`${tag("Within timescale", "green")} The visit on ${formatDate(visitDay)} was in time.` : html`${tag("Late", "red")} The visit on ${formatDate(visitDay)} was after the due date.`}</p>`
+          ${visitDay <= due ? html`${tag(t("Within timescale"), "green")} The visit on ${formatDate(visitDay)} was in time.` : html`${tag(t("Late"), "red")} The visit on ${formatDate(visitDay)} was after the due date.`}</p>`
       : template.timescale
-        ? html`<p class="govuk-body">No child in the family is on a plan this check applies to, so no visit was due.</p>`
-        : html`<p class="govuk-body">No statutory timescale applies to this checklist.</p>`;
+        ? html`<p class="govuk-body">${t("No child in the family is on a plan this check applies to, so no visit was due.")}</p>`
+        : html`<p class="govuk-body">${t("No statutory timescale applies to this checklist.")}</p>`;
     const heading = html`<h2 class="govuk-heading-m">${template.name}</h2>
       ${template.legal_basis ? html`<div class="govuk-inset-text app-pre-wrap">Legal basis: ${template.legal_basis}</div>` : ""}
       ${timing}`;
     if (checklist && this.state.open !== "edit-checklist") {
       return html`${heading}
-        <p class="govuk-body">${tag("Completed", "green")}${notSyncedTag(checklist)} on ${formatDate(checklist.completed_on)}.</p>
+        <p class="govuk-body">${tag(t("Completed"), "green")}${notSyncedTag(checklist)} on ${formatDate(checklist.completed_on)}.</p>
         ${this.answersList()}
-        <p class="govuk-body"><button type="button" class="govuk-button govuk-button--secondary" data-module="govuk-button" data-open="edit-checklist">Change the answers</button></p>
+        <p class="govuk-body"><button type="button" class="govuk-button govuk-button--secondary" data-module="govuk-button" data-open="edit-checklist">${t("Change the answers")}</button></p>
         ${this.continueButton("summary")}`;
     }
     const errors = this.formErrors("checklist");
@@ -627,20 +664,20 @@ class VisitFlow extends RecordScreen {
         name: `answer-${row.field}`,
         legend: row.child ? html`<span class="govuk-visually-hidden">${row.item.label}: </span>${personName(row.child)}` : row.item.label,
         hint: fromVisit(row),
-        options: ANSWERS,
+        options: answers(),
         inline: true,
         error: errors[`answer-${row.field}`],
       })}
       ${textarea({
         name: `reason-${row.field}`,
         label: html`Reason<span class="govuk-visually-hidden"> for the answer to ${row.what}</span>`,
-        hint: "Needed if the answer is no or not applicable.",
+        hint: t("Needed if the answer is no or not applicable."),
         rows: 2,
         error: errors[`reason-${row.field}`],
       })}`;
     const asked = children.length ? html`<p class="govuk-body" id="checklist-children">Items about the children are answered for each child: ${listWords(children.map(personName))}.</p>` : "";
     return html`${heading}
-      <p class="govuk-body">Answer each item. If the answer is no, or the item does not apply, say why.</p>
+      <p class="govuk-body">${t("Answer each item. If the answer is no, or the item does not apply, say why.")}</p>
       ${rows.some((row) => row.child) ? asked : ""}
       <form data-form="checklist" data-draft="${this.draftKey("checklist")}" novalidate>
         ${template.items.map((item) => {
@@ -651,9 +688,9 @@ class VisitFlow extends RecordScreen {
             ${itemRows.map((row) => html`<div class="app-checklist-item__child">${answerFields(row)}</div>`)}
           </div>`;
         })}
-        ${dateInput({ name: "completed_on", legend: "Date the checklist was completed", hint: "For example, 27 3 2026", error: errors.completed_on })}
+        ${dateInput({ name: "completed_on", legend: t("Date the checklist was completed"), hint: t("For example, 27 3 2026"), error: errors.completed_on })}
         ${draftStatus()}
-        ${button("Save the checklist")}
+        ${button(t("Save the checklist"))}
       </form>`;
   }
 
@@ -662,7 +699,7 @@ class VisitFlow extends RecordScreen {
     return html`<dl class="govuk-summary-list" id="checklist-answers">${this.rows.map((row) => {
       const answer = answers.get(rowKey(row));
       return html`<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">${row.item.label}${row.child ? `: ${personName(row.child)}` : ""}</dt>
-        <dd class="govuk-summary-list__value">${answer?.answer ? ANSWER_WORDS[answer.answer] : "Not answered"}${
+        <dd class="govuk-summary-list__value">${answer?.answer ? answerWords()[answer.answer] : t("Not answered")}${
           answer?.reason ? html`<br><span class="app-pre-wrap">${answer.reason}</span>` : ""
         }</dd></div>`;
     })}</dl>`;
@@ -682,31 +719,32 @@ class VisitFlow extends RecordScreen {
         </div>
         <div class="govuk-task-list__status" id="visit-part-${index}-status">${status}</div>
       </li>`;
-    const noteStatus = !note ? tag("Not started", "blue") : note.state === "signed" ? "Signed" : tag("Draft", "grey");
-    const judgmentStatus = !judgment ? "None logged" : judgment.state === "signed" ? STATUS[statusOf(this.data, judgment)].words : tag("Draft", "grey");
-    const checklistStatus = !template ? "None for this purpose" : checklist ? "Completed" : tag("Not started", "blue");
+    const noteStatus = !note ? tag(t("Not started"), "blue") : note.state === "signed" ? t("Signed") : tag(t("Draft"), "grey");
+    const judgmentStatus = !judgment ? t("None logged") : judgment.state === "signed" ? STATUS[statusOf(this.data, judgment)].words : tag(t("Draft"), "grey");
+    const checklistStatus = !template ? t("None for this purpose") : checklist ? t("Completed") : tag(t("Not started"), "blue");
     const waiting = [interaction, note, judgment, checklist].some((record) => record?.unsynced);
     return html`<dl class="govuk-summary-list">
-        <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">When</dt><dd class="govuk-summary-list__value">${formatDateTime(interaction.occurred_at)}${interaction.duration_minutes ? `, ${interaction.duration_minutes} minutes` : ""}</dd></div>
-        <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">How and why</dt><dd class="govuk-summary-list__value">${this.context.label("interaction_mode", interaction.mode)}: ${this.context.label("interaction_purpose", interaction.purpose)}</dd></div>
-        <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Announced</dt><dd class="govuk-summary-list__value">${interaction.announced ? "Yes" : "No"}</dd></div>
-        <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Meaningful contact</dt><dd class="govuk-summary-list__value">${interaction.meaningful ? "Yes" : "No"}</dd></div>
-        <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Seen</dt><dd class="govuk-summary-list__value">${
+        <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">${t("When")}</dt><dd class="govuk-summary-list__value">${formatDateTime(interaction.occurred_at)}${interaction.duration_minutes ? `, ${interaction.duration_minutes} minutes` : ""}</dd></div>
+        <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">${t("How and why")}</dt><dd class="govuk-summary-list__value">${this.context.label("interaction_mode", interaction.mode)}: ${this.context.label("interaction_purpose", interaction.purpose)}</dd></div>
+        <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">${t("Announced")}</dt><dd class="govuk-summary-list__value">${interaction.announced ? t("Yes") : t("No")}</dd></div>
+        <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">${t("Interpreter")}</dt><dd class="govuk-summary-list__value" id="visit-interpreter">${interpreterWords(interaction.interpreter)}</dd></div>
+        <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">${t("Meaningful contact")}</dt><dd class="govuk-summary-list__value">${interaction.meaningful ? t("Yes") : "No"}</dd></div>
+        <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">${t("Seen")}</dt><dd class="govuk-summary-list__value">${
           seen.length
-            ? seen.map((p) => html`${people.has(p.person_id) ? personName(people.get(p.person_id)) : "Someone no longer in the family"}${p.seen_alone ? " (seen alone)" : ""}<br>`)
-            : "No one recorded as seen"
+            ? seen.map((p) => html`${people.has(p.person_id) ? personName(people.get(p.person_id)) : t("Someone no longer in the family")}${p.seen_alone ? " (seen alone)" : ""}<br>`)
+            : t("No one recorded as seen")
         }</dd></div>
       </dl>
-      <h2 class="govuk-heading-m">The parts of this record</h2>
+      <h2 class="govuk-heading-m">${t("The parts of this record")}</h2>
       <ul class="govuk-task-list">
-        ${task("interaction", "Visit details", "Completed", 1)}
-        ${task("note", "Relational note", noteStatus, 2)}
-        ${task("judgment", "Judgment log entry", judgmentStatus, 3)}
-        ${task("checklist", "Compliance checklist", checklistStatus, 4)}
+        ${task("interaction", t("Visit details"), t("Completed"), 1)}
+        ${task("note", t("Relational note"), noteStatus, 2)}
+        ${task("judgment", t("Judgment log entry"), judgmentStatus, 3)}
+        ${task("checklist", t("Compliance checklist"), checklistStatus, 4)}
       </ul>
-      ${note ? html`<p class="govuk-body"><a class="govuk-link" href="#/note/${note.id}">Read the relational note</a></p>` : ""}
-      ${judgment ? html`<p class="govuk-body"><a class="govuk-link" href="#/judgment/${judgment.id}">Read the judgment log entry</a></p>` : ""}
-      ${waiting ? html`<p class="govuk-body">Some of this record is saved on this device and not synced yet. It is sent when you are online.</p>` : ""}
+      ${note ? html`<p class="govuk-body"><a class="govuk-link" href="#/note/${note.id}">${t("Read the relational note")}</a></p>` : ""}
+      ${judgment ? html`<p class="govuk-body"><a class="govuk-link" href="#/judgment/${judgment.id}">${t("Read the judgment log entry")}</a></p>` : ""}
+      ${waiting ? html`<p class="govuk-body">${t("Some of this record is saved on this device and not synced yet. It is sent when you are online.")}</p>` : ""}
       <p class="govuk-body"><a class="govuk-link" href="#/family/${this.familyId}">Back to ${this.family.display_name}</a></p>`;
   }
 
@@ -764,7 +802,7 @@ class VisitFlow extends RecordScreen {
   get children() {
     const checklist = this.checklist;
     if (checklist) {
-      return (checklist.child_ids || []).map((id) => this.data.get("person", id) || { id, given_name: "A child no longer on this device" });
+      return (checklist.child_ids || []).map((id) => this.data.get("person", id) || { id, given_name: t("A child no longer on this device") });
     }
     const children = membersOf(this.data, this.familyId).filter((person) => person.is_child);
     const rule = this.template?.timescale;
@@ -846,13 +884,13 @@ class VisitFlow extends RecordScreen {
         if (Object.keys(errors).length) return { errors };
         await saveNote(context, { note: flow.note, familyId: flow.familyId, interactionId: flow.interactionId }, values);
         if (signing) return { state: { open: "confirm-note" } };
-        return { message: "Your note is saved as a draft. It is not final until you sign it." };
+        return { message: t("Your note is saved as a draft. It is not final until you sign it.") };
       },
 
       async "confirm-note"(_values, { submitter }) {
         if (submitter?.value !== "yes") return {};
         await signNote(context, flow.note.id);
-        return { message: "The note is signed. From now on it can only be corrected by amendment." };
+        return { message: t("The note is signed. From now on it can only be corrected by amendment.") };
       },
 
       async judgment(values, { submitter }) {
@@ -865,7 +903,7 @@ class VisitFlow extends RecordScreen {
         if (Object.keys(errors).length) return { errors };
         await saveJudgment(context, { judgment: flow.judgment, familyId: flow.familyId, interactionId: flow.interactionId }, values);
         if (signing) return { state: { open: "confirm-judgment" } };
-        return { message: "Your judgment log entry is saved as a draft. It is not final until you sign it." };
+        return { message: t("Your judgment log entry is saved as a draft. It is not final until you sign it.") };
       },
 
       async "confirm-judgment"(_values, { submitter }) {
@@ -908,7 +946,7 @@ class VisitFlow extends RecordScreen {
           for (const row of rows) {
             await context.session.sync.enqueue("checklist_item", "update", await checklistItemId(id, row.item.key, row.child?.id), answerFor(row), 1, { partOf: partOf(id, row) });
           }
-          return { step: "summary", message: "The checklist is saved." };
+          return { step: "summary", message: t("The checklist is saved.") };
         }
         if (existing.completed_on !== completedOn) {
           await context.session.sync.enqueue("checklist", "update", existing.id, { completed_on: completedOn }, baseVersion(flow.data, "checklist", existing.id));
@@ -922,7 +960,7 @@ class VisitFlow extends RecordScreen {
             await context.session.sync.enqueue("checklist_item", "update", itemId, now, Math.max(1, flow.data.record("checklist_item", itemId)?.version || 1), { partOf: partOf(existing.id, row) });
           }
         }
-        return { message: "The checklist answers are saved." };
+        return { message: t("The checklist answers are saved.") };
       },
     };
   }
@@ -933,9 +971,9 @@ export async function visitView(context) {
   if (!context.data.get("family", familyId)) {
     mount(
       context.main,
-      html`<h1 class="govuk-heading-l">Family not found</h1>
-        <p class="govuk-body">This family is not on this device. It may have been handed over to someone else.</p>
-        <p class="govuk-body"><a class="govuk-link" href="#/">Go to your caseload</a></p>`,
+      html`<h1 class="govuk-heading-l">${t("Family not found")}</h1>
+        <p class="govuk-body">${t("This family is not on this device. It may have been handed over to someone else.")}</p>
+        <p class="govuk-body"><a class="govuk-link" href="#/">${t("Go to your caseload")}</a></p>`,
     );
     return null;
   }

@@ -1,0 +1,71 @@
+"""The server's languages: which one a request speaks, and dates in it.
+
+Messages are gettext catalogues under ``server/translations`` (Flask-Babel).
+A signed-in person's own choice (``User.language``) wins; someone not signed
+in gets the best of their browser's languages, English when it names neither.
+Work done outside a request (a job, a printable page for a family copy) says
+which language it wants with ``in_language``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+
+import jinja2
+from flask import Flask, g, has_request_context, request
+from flask_babel import force_locale, format_date, get_locale, gettext, lazy_gettext, ngettext
+
+from .domain.languages import ENGLISH, LANGUAGES
+from .extensions import babel
+
+
+def select_language() -> str:
+    """Return the language of this request: the person's choice, else their browser's."""
+    user = g.get("user") if has_request_context() else None
+    if user is not None and user.language in LANGUAGES:
+        return str(user.language)
+    if has_request_context():
+        return request.accept_languages.best_match(LANGUAGES, default=ENGLISH) or ENGLISH
+    return ENGLISH
+
+
+def current_language() -> str:
+    """Return the language messages are being written in now: "en" or "cy"."""
+    locale = get_locale()
+    return locale.language if locale is not None and locale.language in LANGUAGES else ENGLISH
+
+
+@contextmanager
+def in_language(language: str | None) -> Iterator[None]:
+    """Write messages and dates in this language for the block (a job, a family copy)."""
+    with force_locale(language if language in LANGUAGES else ENGLISH):
+        yield
+
+
+def long_date(day: date | datetime | None) -> str:
+    """Say a day in the current language: "6 December 2026", "6 Rhagfyr 2026"."""
+    if day is None:
+        return ""
+    return format_date(day, format="d MMMM y")
+
+
+# Messages marked where they are defined, translated when they are shown.
+_ = lazy_gettext
+
+
+def install_in(environment: jinja2.Environment) -> None:
+    """Let one of our own template environments speak the current language: ``_()``, ``trans``."""
+    environment.add_extension("jinja2.ext.i18n")
+    environment.install_gettext_callables(  # type: ignore[attr-defined]  # added by the i18n extension
+        gettext, ngettext, newstyle=True
+    )
+
+
+def init_app(app: Flask) -> None:
+    """Speak English or Welsh: the catalogues, the language chooser, dates in templates."""
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", ENGLISH)
+    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Europe/London")
+    babel.init_app(app, locale_selector=select_language)
+    app.jinja_env.globals["long_date"] = long_date

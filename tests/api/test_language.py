@@ -1,0 +1,55 @@
+"""Each person's language: chosen through the API, checked, and spoken back."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+
+@pytest.fixture
+def amara(okoro, make_client):
+    return make_client("amara")
+
+
+def test_a_worker_chooses_welsh_and_the_server_answers_in_welsh(amara):
+    assert amara.get("/api/auth/session").json["user"]["language"] == "en"
+    chosen = amara.put("/api/auth/language", json={"language": "cy"})
+    assert chosen.status_code == 200
+    assert chosen.json["language"] == "cy"
+    assert amara.get("/api/auth/session").json["user"]["language"] == "cy"
+    missing = amara.get(f"/api/families/{uuid.uuid4()}/chronology")
+    assert missing.status_code == 404
+    assert missing.json["message"] == "Heb ddod o hyd iddo."
+
+
+def test_a_language_the_service_does_not_speak_is_refused_with_a_field_message(amara):
+    refused = amara.put("/api/auth/language", json={"language": "fr"})
+    assert refused.status_code == 422
+    assert refused.json["errors"] == {"language": ["Choose English or Cymraeg."]}
+    assert amara.get("/api/auth/session").json["user"]["language"] == "en"
+
+
+def test_the_refusal_itself_is_in_welsh_for_someone_who_chose_welsh(amara):
+    amara.put("/api/auth/language", json={"language": "cy"})
+    refused = amara.put("/api/auth/language", json={"language": "xx"})
+    assert refused.json["message"] == "Gwiriwch y meysydd sydd wedi'u hamlygu."
+    assert refused.json["errors"] == {"language": ["Dewiswch English neu Cymraeg."]}
+
+
+def test_the_chronology_prints_in_welsh_with_welsh_dates(okoro, amara):
+    amara.put("/api/auth/language", json={"language": "cy"})
+    page = amara.get(f"/api/families/{okoro['family']}/chronology/print").text
+    assert '<html lang="cy">' in page
+    assert "<h1>Y stori hyd yma a'r gronoleg</h1>" in page
+    assert "Argraffwyd ar " in page
+    months = ("Ionawr", "Chwefror", "Mawrth", "Ebrill", "Mai", "Mehefin", "Gorffennaf")
+    months += ("Awst", "Medi", "Hydref", "Tachwedd", "Rhagfyr")
+    assert any(f" {month} " in page for month in months)
+
+
+def test_someone_not_signed_in_gets_their_browsers_language(make_client):
+    anonymous = make_client()
+    answer = anonymous.get("/api/auth/session", headers={"Accept-Language": "cy-GB,cy;q=0.9"})
+    assert answer.status_code == 401
+    assert answer.json["message"] == "Mewngofnodwch i barhau."
