@@ -274,6 +274,8 @@ def upload_chunk(token: str) -> Response:
             raise InvalidInput("The chunk did not arrive whole. Send it again.")
         upload = attachments.append(user, token, headers["upload_offset"], chunk, checksum)
         db.session.commit()
+    # A refused file is told at once (422 with its reason): sending it again cannot help.
+    attachments.ensure_not_refused(upload)
     return Response(status=204, headers={"Upload-Offset": str(upload.received)})
 
 

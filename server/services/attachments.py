@@ -123,6 +123,13 @@ def begin(actor: User, attachment_id: uuid.UUID, length: int) -> AttachmentUploa
     return upload
 
 
+def ensure_not_refused(upload: AttachmentUpload) -> None:
+    """Raise UploadRefused if the upload's file was judged and refused (after that is committed)."""
+    attachment = db.session.get(Attachment, upload.attachment_id)
+    if attachment is not None and attachment.upload_state == UploadState.REFUSED:
+        raise _refused(attachment)
+
+
 def upload_of(actor: User, token: str, *, for_update: bool = False) -> AttachmentUpload:
     """Return an upload of an attachment the user may see, or raise NotFound."""
     query = sa.select(AttachmentUpload).where(AttachmentUpload.token == token)
