@@ -56,7 +56,9 @@ class FilesystemStore:
             os.fsync(staged.fileno())
 
     def read_staged(self, token: str, length: int) -> Iterator[bytes]:
-        yield from _read(self._staged(token), length)
+        staged = self._staged(token)
+        if staged.exists():  # none staged reads as empty, as in every store
+            yield from _read(staged, length)
 
     def discard_staged(self, token: str) -> None:
         self._staged(token).unlink(missing_ok=True)

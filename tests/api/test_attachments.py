@@ -5,15 +5,24 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import json
+import socket
+import socketserver
+import struct
+import threading
 import uuid
+from datetime import date
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
 from server.extensions import db
-from server.persistence import AttachmentUpload, AuditEvent
+from server.jobs.retention import delete_records_past_retention
+from server.persistence import Attachment, AttachmentUpload, AuditEvent, Family, Person
+from tests.api.test_subject_access import export_bundle
 from tests.conftest import ApiClient
+from tests.workers import work_queue
 
 from .casework import created
 
@@ -458,3 +467,126 @@ def test_an_attachment_syncs_first_and_its_state_follows_on_pull(case, make_clie
     pulled = hannah.post("/api/sync/pull", json={"device_id": str(hannah.device_id)}).json
     seen = [c for c in pulled["changes"] if c["entity"] == "attachment"]
     assert [(c["id"], c["data"]["upload_state"]) for c in seen] == [(attachment_id, "stored")]
+
+
+def test_the_subject_access_bundle_holds_the_childs_attachments_with_their_files(
+    case, app, make_user, make_client
+):
+    of_sam = describe(case, JPEG, parent_kind="person", parent_id=case["Sam"])
+    upload(case["amara"], of_sam, JPEG)
+    make_user("admin", username="root", team=None)
+
+    _, archive = export_bundle(app, make_client("root"), case["Sam"])
+
+    listed = json.loads(archive.read("attachment.json"))["records"]
+    assert [row["id"] for row in listed] == [of_sam["id"]]
+    assert archive.read(f"attachments/{of_sam['id']}-drawing.jpg") == JPEG
+
+
+def test_deleting_a_family_under_retention_deletes_its_files(case, app, tmp_path):
+    stored = describe(case, JPEG)
+    upload(case["amara"], stored, JPEG)
+    halfway = describe(case, PDF, filename="letter.pdf")
+    location = begin(case["amara"], halfway).headers["Location"]
+    send(case["amara"], location, 0, PDF[:20])
+    folder = tmp_path / "attachments"
+    assert len(list((folder / "blobs").iterdir())) == 1
+    assert len(list((folder / "staging").iterdir())) == 1
+    with app.app_context():
+        family = db.session.get(Family, uuid.UUID(case["family"]))
+        family.status, family.closed_on = "closed", date(2000, 4, 1)
+        db.session.execute(
+            sa.update(Person)
+            .where(Person.family_name == "Okoro")
+            .values(date_of_birth=date(1980, 1, 1))
+        )
+        db.session.commit()
+        assert delete_records_past_retention() == 1
+    work_queue(app, "default")
+
+    assert list((folder / "blobs").iterdir()) == []
+    assert list((folder / "staging").iterdir()) == []
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Attachment)) == 0
+
+
+class ClamdStandIn(socketserver.BaseRequestHandler):
+    """Speak clamd's INSTREAM as ClamAV's daemon does: FOUND for the EICAR test text, else OK."""
+
+    def handle(self) -> None:
+        command = b""
+        while not command.endswith(b"\0"):
+            command += self.request.recv(1)
+        assert command == b"zINSTREAM\0"
+        received = b""
+        while True:
+            size = struct.unpack("!L", self._exactly(4))[0]
+            if size == 0:
+                break
+            received += self._exactly(size)
+        self.server.scanned.append(received)  # type: ignore[attr-defined]
+        found = b"EICAR-STANDARD-ANTIVIRUS-TEST-FILE" in received
+        self.request.sendall(b"stream: Eicar-Test-Signature FOUND\0" if found else b"stream: OK\0")
+
+    def _exactly(self, count: int) -> bytes:
+        data = b""
+        while len(data) < count:
+            block = self.request.recv(count - len(data))
+            assert block, "the client hung up mid-stream"
+            data += block
+        return data
+
+
+@pytest.fixture
+def clamd(app):
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), ClamdStandIn)
+    server.scanned = []  # type: ignore[attr-defined]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    app.config["ATTACHMENT_SCANNER"] = f"clamd://127.0.0.1:{server.server_address[1]}"
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
+
+
+def test_the_scanner_sees_every_byte_and_a_clean_file_is_stored(case, clamd):
+    attachment = describe(case, JPEG)
+
+    assert upload(case["amara"], attachment, JPEG).status_code == 204
+
+    assert clamd.scanned == [JPEG]
+    assert record(case, attachment["id"])["upload_state"] == "stored"
+
+
+def test_a_file_the_scanner_finds_harmful_is_refused(case, clamd, tmp_path):
+    infected = JPEG[:1000] + EICAR + JPEG[1000:]
+    attachment = describe(case, infected)
+
+    response = upload(case["amara"], attachment, infected)
+
+    assert response.status_code == 422
+    assert response.json["errors"] == {"refused_reason": ["malware_found"]}
+    assert record(case, attachment["id"])["refused_reason"] == "malware_found"
+    assert list((tmp_path / "attachments" / "blobs").iterdir()) == []
+
+
+def test_while_the_scanner_is_away_nothing_is_judged_and_posting_again_judges_it(case, app):
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    app.config["ATTACHMENT_SCANNER"] = f"clamd://127.0.0.1:{port}"
+    attachment = describe(case, JPEG)
+
+    response = upload(case["amara"], attachment, JPEG, size=len(JPEG))
+
+    assert response.status_code == 503
+    assert response.headers["Retry-After"]
+    assert record(case, attachment["id"])["upload_state"] == "awaited"
+    app.config["ATTACHMENT_SCANNER"] = "none"
+    again = begin(case["amara"], attachment)
+    assert again.headers["Upload-Offset"] == "0"  # the last chunk is sent again
+    assert upload(case["amara"], attachment, JPEG).status_code == 204
+    assert record(case, attachment["id"])["upload_state"] == "stored"
