@@ -36,6 +36,7 @@ from ..jobs.queue import enqueue_after_commit
 from ..persistence import (
     Amendment,
     Assignment,
+    Attachment,
     AuditEvent,
     CaseSummary,
     Checklist,
@@ -60,6 +61,7 @@ from ..persistence import (
     User,
 )
 from ..persistence.case import CaseRecord, family_column
+from . import attachments
 from .subject_access_index import build_index
 
 # The job that makes the bundle, named so this layer never imports jobs.
@@ -114,6 +116,7 @@ CASE_KINDS = (
     "case_summary",
     "strategy_discussion",
     "family_copy",
+    "attachment",
 )
 KINDS = (*CASE_KINDS, "record_history", "audit_event", "staff")
 RULE = (
@@ -134,6 +137,8 @@ RULE = (
     "strategy discussions about them as a child, or whose information shared mentions them; "
     "family copies drafted from an included note, made for a household they live in, or "
     "that mention them; "
+    "photos and documents attached to them or to an included note, contact, decision or "
+    "conference, or whose caption mentions them, with the files themselves; "
     "deleted records too; the change history of every "
     "included record; the audit events of every included record, and the list events of "
     "their families."
@@ -375,8 +380,32 @@ def collect(person_id: uuid.UUID) -> SubjectRecords:
             if version.family_id in child_of or mentions(pattern, version.sections)
         ),
     )
+    _add_attachments(found, family_ids, pattern)
     found.add("staff", _in(User, "id", _staff_ids(found)))
     return found
+
+
+# The kinds of record an attachment's parent_kind names, as the bundle holds them.
+ATTACHED_TO = {
+    "note": "note",
+    "visit": "interaction",
+    "judgment": "judgment",
+    "conference": "conference",
+    "person": "person",
+}
+
+
+def _add_attachments(found: SubjectRecords, family_ids: set[uuid.UUID], pattern: Any) -> None:
+    """Add attachments of the person or of their included records, or that mention them."""
+    found.add(
+        "attachment",
+        (
+            attachment
+            for attachment in _of_families(Attachment, family_ids)
+            if attachment.parent_id in found.ids(ATTACHED_TO[attachment.parent_kind])
+            or mentions(pattern, attachment.caption)
+        ),
+    )
 
 
 def _add_amendments(found: SubjectRecords, family_ids: set[uuid.UUID], pattern: Any) -> None:
@@ -478,4 +507,14 @@ def bundle(found: SubjectRecords, export: SubjectAccessExport, requester: User |
                 f"{kind}.json",
                 json.dumps({"kind": kind, "count": len(rows), "records": rows}, indent=2),
             )
+        for attachment in found.records.get("attachment", []):
+            if attachment.upload_state == "stored":
+                with archive.open(attachment_path(attachment), "w", force_zip64=True) as file:
+                    for block in attachments.read_all(attachment):
+                        file.write(block)
     return buffer.getvalue()
+
+
+def attachment_path(attachment: Attachment) -> str:
+    """Return where an attachment's file is in the bundle: its id, then the name it was given."""
+    return f"attachments/{attachment.id}-{attachment.filename}"

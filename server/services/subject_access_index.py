@@ -51,6 +51,7 @@ KIND_NAMES: dict[str, tuple[str, str]] = {
     "chronology_entry": ("Events workers added to the chronology", "Chronology event"),
     "case_summary": ("The story so far, every version", "Version of the story so far"),
     "family_copy": ("Family copies: what we talked about and agreed", "Family copy"),
+    "attachment": ("Photos and documents (the files are in the attachments folder)", "Attachment"),
     "record_history": ("Change history", "Change"),
     "audit_event": ("Who read or changed these records", "Audit event"),
     "staff": ("Staff named in this bundle", "Member of staff"),

@@ -20,7 +20,7 @@ import yaml
 from server.jobs.queue import QUEUES
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVICES = {"postgres", "redis", "migrate", "web", "worker", "cron"}
+SERVICES = {"postgres", "redis", "minio", "migrate", "web", "worker", "cron"}
 LONG_RUNNING = SERVICES - {"migrate"}
 APP_SERVICES = {"migrate", "web", "worker", "cron"}
 POSTGRES_DATA = "/var/lib/postgresql/data"
@@ -81,7 +81,7 @@ def healthcheck_text(service: dict[str, Any]) -> str:
     return test if isinstance(test, str) else " ".join(str(word) for word in test)
 
 
-def test_the_six_services(services: dict[str, Any]) -> None:
+def test_the_seven_services(services: dict[str, Any]) -> None:
     assert set(services) == SERVICES
 
 
