@@ -13,6 +13,7 @@ import { repliesBanner } from "./ui/views/consultations.js";
 import { followReplies } from "./ui/replies.js";
 import { signedInOnlineHome } from "./ui/views/summaries.js";
 import { onlineHome } from "./domain/online-roles.js";
+import { mountAttachmentPanels } from "./ui/attachments.js";
 
 const session = new Session();
 const app = {
@@ -111,6 +112,7 @@ function renderChrome() {
 export function enhance(root) {
   if (root) {
     initAll({ scope: root, onError: () => {} });
+    mountAttachmentPanels(root, session);
   }
 }
 
