@@ -11,7 +11,7 @@ import {
   ATTACHMENT_UPLOAD_CHUNK_BYTES,
   ATTACHMENT_UPLOAD_ENDPOINT,
 } from "../config.js";
-import { UploadState, nextToUpload, nextUploadState, sha256Base64 } from "../domain/attachments.js";
+import { UploadState, nextToUpload, nextUploadState, refusalWords, sha256Base64 } from "../domain/attachments.js";
 import { csrfHeaders } from "../sync/api.js";
 
 // tus's checksum extension: the server answers 460 when a piece's checksum does not match.
@@ -65,7 +65,8 @@ export function shouldRetryUpload(error) {
 /** Return the server's reason for refusing an upload, from its JSON answer. */
 function refusal(error) {
   try {
-    return JSON.parse(error.originalResponse.getBody()).message || null;
+    const body = JSON.parse(error.originalResponse.getBody());
+    return refusalWords([].concat(body.errors?.refused_reason ?? [])[0]) || body.message || null;
   } catch {
     return null;
   }
@@ -110,7 +111,7 @@ export class AttachmentUploads extends EventTarget {
       return { state: UploadState.STORED, percent: 100, held: Boolean(file?.held), refused_reason: null };
     }
     if (record?.upload_state === "refused") {
-      return { state: UploadState.REFUSED, percent: 0, held: Boolean(file?.held), refused_reason: record.refused_reason || null };
+      return { state: UploadState.REFUSED, percent: 0, held: Boolean(file?.held), refused_reason: refusalWords(record.refused_reason) };
     }
     if (!file) {
       return null; // made on another device, not yet uploaded from there
@@ -178,7 +179,7 @@ export class AttachmentUploads extends EventTarget {
       } else if (record.data.upload_state === "stored" && file.state !== UploadState.STORED) {
         await this.#save(file.attachment_id, { state: UploadState.STORED });
       } else if (record.data.upload_state === "refused" && file.state !== UploadState.REFUSED) {
-        await this.#save(file.attachment_id, { state: UploadState.REFUSED, refused_reason: record.data.refused_reason || null });
+        await this.#save(file.attachment_id, { state: UploadState.REFUSED, refused_reason: refusalWords(record.data.refused_reason) });
       }
     }
     if (gone.length) {

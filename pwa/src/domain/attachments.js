@@ -159,7 +159,7 @@ export function attachmentsOf(data, parentKind, parentId) {
   return data
     .all("attachment")
     .filter((attachment) => attachment.parent_kind === parentKind && attachment.parent_id === parentId)
-    .sort((a, b) => String(a.created_at).localeCompare(String(b.created_at)));
+    .sort((a, b) => attachedAt(a).localeCompare(attachedAt(b)));
 }
 
 /**
@@ -175,6 +175,33 @@ export function nextToUpload(files, recordWaiting) {
       .filter((file) => file.state === UploadState.WAITING && !recordWaiting(file.attachment_id))
       .sort((a, b) => String(a.created_at).localeCompare(String(b.created_at)))[0] || null
   );
+}
+
+// The server's reasons for refusing a file (docs/sync.md, "Attachments"), in the worker's words.
+const REFUSALS = Object.freeze({
+  sha256_mismatch: "The file arrived damaged. Attach it again.",
+  content_type_not_allowed: "The file is not a photo or PDF the council can keep.",
+  malware_found: "The council's virus check found a problem with this file.",
+});
+
+/**
+ * Return why the server refused a file, in plain words.
+ * @param {string|null|undefined} reason the server's code, or words already
+ * @returns {string|null}
+ */
+export function refusalWords(reason) {
+  if (!reason) {
+    return null;
+  }
+  return REFUSALS[reason] || reason;
+}
+
+/**
+ * Return when an attachment was made: by the device's clock where it was made here.
+ * @param {{device_written_at?: string, created_at?: string}} attachment
+ */
+export function attachedAt(attachment) {
+  return attachment.device_written_at || attachment.created_at || "";
 }
 
 /**

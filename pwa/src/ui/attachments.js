@@ -201,8 +201,7 @@ class AttachmentsPanel {
         content_type: prepared.content_type,
         byte_size: prepared.byte_size,
         sha256: prepared.sha256,
-        caption: caption || null,
-        created_at: createdAt,
+        ...(caption ? { caption } : {}),
       });
       await session.attachments.refresh();
       session.storage?.refresh().catch(() => {});
