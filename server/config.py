@@ -14,6 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from .domain.attachments import DEFAULT_MAX_BYTES
 from .domain.endings import DEFAULT_CLEARING_DAYS, check_clearing_days
 
 INSTANCE_DIR = Path(
@@ -96,6 +97,22 @@ class Settings:
     )
     # The council's three-digit local authority number, as the statutory returns name it.
     la_number: str = field(default_factory=lambda: os.environ.get("LA_NUMBER", "999"))
+    # Where attachments' bytes are kept: a folder (default instance/attachments),
+    # file:///folder, or s3://bucket/prefix (server/storage/).
+    attachment_storage: str = field(
+        default_factory=lambda: os.environ.get("ATTACHMENT_STORAGE", "")
+    )
+    # An S3-compatible store other than AWS, such as MinIO: http://minio:9000.
+    attachment_s3_endpoint_url: str | None = field(
+        default_factory=lambda: os.environ.get("ATTACHMENT_S3_ENDPOINT_URL") or None
+    )
+    attachment_max_bytes: int = field(
+        default_factory=lambda: int(os.environ.get("ATTACHMENT_MAX_BYTES", DEFAULT_MAX_BYTES))
+    )
+    # none (the default) or clamd://host:port (server/security/malware_scan.py).
+    attachment_scanner: str = field(
+        default_factory=lambda: os.environ.get("ATTACHMENT_SCANNER", "none")
+    )
 
     def flask_config(self) -> dict[str, Any]:
         """Return the Flask config mapping for these settings."""
@@ -119,6 +136,12 @@ class Settings:
             "TRUSTED_PROXIES": self.trusted_proxies,
             "PWA_DIR": self.pwa_dir,
             "LA_NUMBER": self.la_number,
+            "ATTACHMENT_STORAGE": self.attachment_storage,
+            "ATTACHMENT_S3_ENDPOINT_URL": self.attachment_s3_endpoint_url,
+            "ATTACHMENT_MAX_BYTES": self.attachment_max_bytes,
+            "ATTACHMENT_SCANNER": self.attachment_scanner,
+            # One PATCH of an upload carries at most this much (the rest of the API: 2 MB).
+            "ATTACHMENT_CHUNK_MAX_BYTES": 8 * 1024 * 1024,
             "VAPID_PUBLIC_KEY": self.vapid_public_key,
             "VAPID_PRIVATE_KEY": self.vapid_private_key,
             "VAPID_SUBJECT": self.vapid_subject,

@@ -37,6 +37,7 @@ from .domain.timescales import (
 from .extensions import db
 from .persistence import (
     Assignment,
+    Attachment,
     CaseEpisode,
     CaseSummary,
     Checklist,
@@ -2195,6 +2196,7 @@ class _Council:
             CaseSummary,
             StrategyDiscussion,
             FamilyCopy,
+            Attachment,
         ):
             column = dated.get(model, "created_at")
             self.rows[model] = [

@@ -31,6 +31,10 @@ HTTP_STATUS: dict[type[domain.DomainError], int] = {
     domain.RuleBroken: 409,
     domain.TooLarge: 413,
     domain.TryLater: 503,
+    # The tus protocol's checksum extension names this status for a damaged chunk.
+    domain.ChunkChecksumMismatch: 460,
+    domain.UploadOffsetMismatch: 409,
+    domain.UploadRefused: 422,
 }
 
 # Plain-English messages for the HTTP errors Werkzeug and webargs raise.

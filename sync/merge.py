@@ -47,6 +47,8 @@ MERGE_RULES: dict[str, MergeRule] = {
     "chronology_entry": MergeRule.FIELDS,
     # Each version of the story so far is made once and never changed.
     "case_summary": MergeRule.APPEND_ONLY,
+    # An attachment's description is made once; only the server's upload state moves.
+    "attachment": MergeRule.APPEND_ONLY,
     "note": MergeRule.SIGNED_IMMUTABLE,
     # A family copy merges field by field as a draft and is frozen once shared (signed).
     "family_copy": MergeRule.SIGNED_IMMUTABLE,

@@ -200,6 +200,8 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
             "REDIS_URL": REDIS_URL,
             "RATELIMIT_STORAGE_URI": REDIS_URL or "memory://",
             "SECRET_KEY": "test-secret-key",
+            # Each test keeps attachments' bytes in its own folder, never the instance's.
+            "ATTACHMENT_STORAGE": str(tmp_path / "attachments"),
         }
     )
     with app.app_context():

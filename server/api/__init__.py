@@ -11,6 +11,7 @@ from flask_smorest import Api, Blueprint
 from ..errors import ErrorSchema
 from . import (
     admin,
+    attachments,
     auth,
     census,
     chronology,
@@ -100,6 +101,7 @@ def register_blueprints(api: Api) -> None:
         chronology.blp,
         retention.blp,
         plain_words.blp,
+        attachments.blp,
         supervision.blp,
         supervision_records.records_blp,
         supervision_records.escalations_blp,

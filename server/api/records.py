@@ -303,6 +303,7 @@ def _routes() -> list[RecordRoutes]:
     from ..persistence import (
         Amendment,
         Assignment,
+        Attachment,
         ChecklistItem,
         Family,
         FamilyCopy,
@@ -406,6 +407,13 @@ def _routes() -> list[RecordRoutes]:
             RecordKind.FAMILY_COPY,
             "/api/family-copies",
             filters={"note_id": (fields.UUID(), by_column("note_id")(FamilyCopy))},
+        ),
+        # The description of a file, made once; its bytes: server/api/attachments.py.
+        RecordRoutes(
+            RecordKind.ATTACHMENT,
+            "/api/attachments",
+            filters={"parent_id": (fields.UUID(), by_column("parent_id")(Attachment))},
+            updatable=False,
         ),
     ]
 

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from marshmallow import Schema, fields, validate
 
 from ..domain import family_copy
+from ..domain.attachments import ParentKind, UploadState
 from ..domain.decision_reviews import Hindsight, WorkerReviewKind
 from ..domain.group_supervision import ACTION_STATUSES
 from ..domain.records import RecordKind
@@ -461,6 +462,41 @@ WRITABLE: dict[RecordKind, dict[str, fields.Field]] = {
         ),
         "shared_how": choice(list(family_copy.SHARED_HOW), allow_none=True),
     },
+    # The description of a file; its bytes follow by resumable upload (docs/sync.md).
+    RecordKind.ATTACHMENT: {
+        "family_id": fields.UUID(required=True),
+        "parent_kind": choice([kind.value for kind in ParentKind], required=True),
+        "parent_id": fields.UUID(
+            required=True,
+            metadata={"description": "The note, visit, decision, conference or person"},
+        ),
+        "filename": fields.String(
+            required=True,
+            validate=[
+                validate.Length(min=1, max=255),
+                validate.Regexp(r"^[^/\\\x00-\x1f]+$", error="Give a file name without folders."),
+            ],
+        ),
+        "content_type": fields.String(
+            required=True,
+            validate=validate.Length(min=1, max=100),
+            metadata={"description": "As the device declared it; the server judges by the bytes"},
+        ),
+        "byte_size": fields.Integer(
+            required=True,
+            strict=True,
+            validate=validate.Range(min=1, max=2**40),
+            metadata={"description": "The size of the bytes to be uploaded"},
+        ),
+        "sha256": fields.String(
+            required=True,
+            validate=validate.Regexp(
+                r"^[0-9a-f]{64}$", error="Give the SHA-256 in lower-case hex."
+            ),
+            metadata={"description": "Hex SHA-256 of the bytes to be uploaded"},
+        ),
+        "caption": long_text(allow_none=True),
+    },
 }
 
 # When the worker wrote and signed the record by their device's clock; null when
@@ -556,6 +592,18 @@ SERVER_SET: dict[RecordKind, dict[str, fields.Field]] = {
         **DEVICE_TIMES,
         "readability": fields.List(fields.Dict()),
     },
+    RecordKind.ATTACHMENT: {
+        # When the worker attached it by their device's clock (the change's client_ts);
+        # created_at is when the server received the record.
+        "device_written_at": fields.AwareDateTime(allow_none=True),
+        "upload_state": fields.String(
+            metadata={"description": " or ".join(state.value for state in UploadState)}
+        ),
+        "refused_reason": fields.String(
+            allow_none=True,
+            metadata={"description": "Why the bytes were refused (docs/sync.md#attachments)"},
+        ),
+    },
 }
 
 # Fields that place a record; they cannot change once it exists.
@@ -581,6 +629,7 @@ CREATE_ONLY = frozenset(
         "plan_type",
         "previous_id",
         "note_id",
+        "parent_kind",
     }
 )
 

@@ -117,6 +117,27 @@ class TryLater(DomainError):
     retry_after = 5
 
 
+class ChunkChecksumMismatch(DomainError):
+    """A chunk of an upload is not what its checksum says: it was not kept; send it again."""
+
+    code = "checksum_mismatch"
+    message = "The chunk arrived damaged. Send it again."
+
+
+class UploadOffsetMismatch(DomainError):
+    """A chunk was sent for a place the upload is not at; ask where it is and go on from there."""
+
+    code = "upload_offset_mismatch"
+    message = "The upload is not at that offset. Ask for its offset and go on from there."
+
+
+class UploadRefused(DomainError):
+    """The file was judged and will never be stored; the reason says why."""
+
+    code = "upload_refused"
+    message = "The file cannot be stored."
+
+
 def field_errors(**messages: str | Sequence[str]) -> dict[str, list[str]]:
     """Return marshmallow-style field errors: each field maps to a list of messages."""
     return {

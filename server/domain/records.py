@@ -39,6 +39,8 @@ class RecordKind(StrEnum):
     STRATEGY_DISCUSSION = "strategy_discussion"
     # What we talked about and agreed, in plain words, for the family to keep.
     FAMILY_COPY = "family_copy"
+    # A photo or document attached to a note, visit, decision, conference or person.
+    ATTACHMENT = "attachment"
 
 
 class SignState(StrEnum):
@@ -83,6 +85,7 @@ DEVICE_TIMED = SIGNABLE | {
     RecordKind.AMENDMENT,
     RecordKind.CHRONOLOGY_ENTRY,
     RecordKind.CASE_SUMMARY,
+    RecordKind.ATTACHMENT,
 }
 # Records that may be deleted at all (softly). Signed records never are.
 DELETABLE = frozenset(

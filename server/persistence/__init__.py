@@ -2,10 +2,12 @@
 
 from . import changes, guards  # noqa: F401  (register the flush listeners)
 from .accounts import Device, Team, User, UserSession
+from .attachments import AttachmentUpload
 from .audit import AuditEvent
 from .case import (
     Amendment,
     Assignment,
+    Attachment,
     CaseRecord,
     CaseSummary,
     Checklist,
@@ -52,6 +54,8 @@ from .team_lights import NewlyQualifiedLights, PolicyTrial
 __all__ = [
     "Amendment",
     "Assignment",
+    "Attachment",
+    "AttachmentUpload",
     "AuditEvent",
     "CaseEpisode",
     "CaseRecord",

@@ -603,6 +603,35 @@ class FamilyCopy(CaseRecord):
     _note = written_after("Note", "FamilyCopy.note_id")
 
 
+class Attachment(CaseRecord):
+    """A photo or document attached to a note, visit, decision, conference or person.
+
+    The record describes the file and syncs like any other; the bytes follow
+    by resumable upload (``server/api/attachments.py``) and are kept in the
+    blob store under ``storage_key``, never in this table. What the device
+    said is never changed; only the server's ``upload_state`` moves, once,
+    from awaited to stored or refused.
+    """
+
+    __tablename__ = "attachment"
+    kind = RecordKind.ATTACHMENT
+    family_id: Mapped[uuid.UUID] = family_fk()
+    # domain.attachments.ParentKind; a visit is an interaction record.
+    parent_kind: Mapped[str] = mapped_column(sa.String(20))
+    parent_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    filename: Mapped[str] = mapped_column(sa.String(255))
+    # As the device declared it; the server's own judgment is content_type_found.
+    content_type: Mapped[str] = mapped_column(sa.String(100))
+    byte_size: Mapped[int] = mapped_column(sa.BigInteger)
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    caption: Mapped[str | None] = mapped_column(text)
+    upload_state: Mapped[str] = mapped_column(sa.String(10), default="awaited")
+    refused_reason: Mapped[str | None] = mapped_column(sa.String(40))
+    content_type_found: Mapped[str | None] = mapped_column(sa.String(100))
+    device_written_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    _family = written_after("Family", "Attachment.family_id")
+
+
 class PlacementAddress(Model):
     """A looked-after child's placement address: restricted, never synced, never exported.
 
@@ -665,5 +694,6 @@ CASE_RECORDS: dict[RecordKind, type[CaseRecord]] = {
         CaseSummary,
         StrategyDiscussion,
         FamilyCopy,
+        Attachment,
     )
 }

@@ -30,6 +30,7 @@ from ..domain import (
     upn,
     urgent,
 )
+from ..domain.attachments import PARENT_RECORDS, ParentKind, UploadState
 from ..domain.decision_reviews import WorkerReviewKind
 from ..domain.errors import (
     Forbidden,
@@ -1158,6 +1159,17 @@ def _family_copy_rules(_actor: User, record: Any, values: dict[str, Any]) -> Non
         values["confirmed"] = list(dict.fromkeys(values["confirmed"]))
 
 
+def _attachment_rules(_actor: User, _record: Any, values: dict[str, Any]) -> None:
+    parent = ParentKind(values["parent_kind"])
+    if parent is ParentKind.PERSON:
+        _ensure_member(values["family_id"], values["parent_id"], "parent_id")
+    else:
+        model = CASE_RECORDS[PARENT_RECORDS[parent]]
+        _ensure_in_family(model, values["parent_id"], values["family_id"], "parent_id")
+    # The bytes have yet to come: the record syncs first (server/services/attachments.py).
+    values["upload_state"] = UploadState.AWAITED.value
+
+
 EPISODE_FIELDS = (
     "plan_type",
     "cp_category",
@@ -1453,6 +1465,7 @@ RULES: dict[RecordKind, KindRules] = {
     RecordKind.FAMILY_COPY: KindRules(
         before_create=_family_copy_rules, before_update=_family_copy_rules
     ),
+    RecordKind.ATTACHMENT: KindRules(before_create=_attachment_rules),
     RecordKind.SUPERVISION_DISCUSSION: KindRules(
         before_create=_discussion_before_create,
         before_update=_discussion_before_update,

@@ -45,6 +45,8 @@ from ..extensions import db
 from ..persistence import (
     Amendment,
     Assignment,
+    Attachment,
+    AttachmentUpload,
     AuditEvent,
     CaseEpisode,
     CaseSummary,
@@ -76,6 +78,7 @@ from ..persistence import (
     SyncRejection,
     User,
 )
+from . import attachments
 
 SCHEDULE_FILE = Path(__file__).parents[1] / "data" / "retention.json"
 # Who may set and lift a legal hold: the admin, and the practice lead as head of service.
@@ -197,6 +200,8 @@ def due_families(on: date, limit: int | None = None) -> list[tuple[uuid.UUID, Ve
 
 # Deleted in this order, children of a foreign key before their parents.
 BY_FAMILY = (
+    AttachmentUpload,
+    Attachment,
     FamilyCopy,
     CaseEpisode,
     FamilyTransfer,
@@ -294,6 +299,8 @@ def delete_families(family_ids: Iterable[uuid.UUID], on: date) -> Deleted:
     db.session.add_all(RetentionRelease(id=released) for released in (*due, *people))
     db.session.flush()
     episodes = sa.select(PlanEpisode.id).where(PlanEpisode.family_id.in_(due))
+    # Their attachments' bytes go from the blob store once this deletion commits.
+    attachments.forget_blobs_of(due)
     _delete(StatutoryReminder, StatutoryReminder.episode_id.in_(episodes), deleted)
     _delete(PlacementAddress, PlacementAddress.episode_id.in_(episodes), deleted)
     for model in BY_FAMILY:

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from server import demo
 from server.api.schemas import dump_row, record_dumper
 from server.extensions import db
-from server.persistence import Amendment, Note
+from server.persistence import Amendment, Attachment, Note
 from server.persistence.case import CASE_RECORDS
 
 
@@ -21,6 +21,19 @@ def test_every_kind_dumps_the_same_fast_and_through_its_schema(app, app_context)
             target_id=note.id,
             reason="Misheard",
             changes={"strengths": "Warmth"},
+        )
+    )
+    # The demo attaches no files: its council has no blob store to keep them in.
+    db.session.add(
+        Attachment(
+            family_id=note.family_id,
+            parent_kind="note",
+            parent_id=note.id,
+            filename="drawing.jpg",
+            content_type="image/jpeg",
+            byte_size=2048,
+            sha256="0" * 64,
+            device_written_at=note.created_at,
         )
     )
     db.session.commit()

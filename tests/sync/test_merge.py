@@ -160,6 +160,7 @@ def test_amendments_reviews_and_story_versions_are_append_only():
     assert MERGE_RULES[RecordKind.AMENDMENT.value] is MergeRule.APPEND_ONLY
     assert MERGE_RULES[RecordKind.REVIEW.value] is MergeRule.APPEND_ONLY
     assert MERGE_RULES[RecordKind.CASE_SUMMARY.value] is MergeRule.APPEND_ONLY
+    assert MERGE_RULES[RecordKind.ATTACHMENT.value] is MergeRule.APPEND_ONLY
 
 
 def test_every_other_kind_merges_field_by_field():
@@ -172,5 +173,6 @@ def test_every_other_kind_merges_field_by_field():
         RecordKind.AMENDMENT,
         RecordKind.REVIEW,
         RecordKind.CASE_SUMMARY,
+        RecordKind.ATTACHMENT,
     }
     assert {MERGE_RULES[kind.value] for kind in others} == {MergeRule.FIELDS}
