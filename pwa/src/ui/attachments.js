@@ -5,7 +5,7 @@
 // every draw, so the screen's own redraws never touch the panel's state.
 
 import { AttachmentProblem, prepareAttachment } from "../attachments/prepare.js";
-import { nowIso } from "../clock.js";
+import { nowIso, nowMs } from "../clock.js";
 import {
   UploadState,
   attachmentSettings,
@@ -20,6 +20,11 @@ import { html, mount } from "./html.js";
 import { tag } from "./layout.js";
 
 const CONTENT_PATH = (id) => `/api/v1/attachments/${id}/content`;
+// Queuing an attachment's record changes the data, and the screen around a
+// panel may redraw it anew: what the last attach said is kept here, by record,
+// for the panel that replaces it (for a few seconds, then it is old news).
+const FLASH_MS = 10_000;
+const flashes = new Map(); // "kind/id" -> {message, at, focused}
 
 /**
  * Return the place for a record's photos and files in a screen's markup.
@@ -55,6 +60,7 @@ class AttachmentsPanel {
     this.familyId = element.dataset.familyId;
     this.canAdd = element.dataset.canAdd === "yes";
     this.heading = `h${element.dataset.headingLevel || 2}`;
+    this.key = `${this.parentKind}/${this.parentId}`;
     this.urls = new Map(); // attachment id -> object URL of its bytes
     this.failed = new Set(); // ids whose bytes could not be had
     this.error = null;
@@ -101,7 +107,8 @@ class AttachmentsPanel {
       this.stop(); // the screen moved on
       return;
     }
-    const content = String(this.markup());
+    const markup = this.markup();
+    const content = String(markup);
     if (content === this.last) {
       return;
     }
@@ -109,7 +116,7 @@ class AttachmentsPanel {
     const caption = this.element.querySelector("input[name=caption]")?.value;
     const chosen = this.element.querySelector("input[type=file]")?.files;
     this.last = content;
-    mount(this.element, content);
+    mount(this.element, markup);
     if (caption && !this.message) {
       this.element.querySelector("input[name=caption]").value = caption;
     }
@@ -118,10 +125,28 @@ class AttachmentsPanel {
       if (input) input.files = chosen;
     }
     this.showImages();
+    const flash = this.flash();
+    if (flash && !flash.focused && !this.busy) {
+      flash.focused = true;
+      const status = this.element.querySelector("[role=status]");
+      status?.setAttribute("tabindex", "-1");
+      status?.focus();
+    }
+  }
+
+  /** Return what the last attach on this record said, while it is news. */
+  flash() {
+    const flash = flashes.get(this.key);
+    if (flash && nowMs() - flash.at > FLASH_MS) {
+      flashes.delete(this.key);
+      return null;
+    }
+    return flash || null;
   }
 
   markup() {
     const attachments = this.attachments;
+    this.message = this.message || this.flash()?.message || null;
     const H = this.heading;
     return html`<${H} class="govuk-heading-m">Photos and files</${H}>
       ${this.message ? html`<div class="govuk-inset-text" role="status">${this.message}</div>` : ""}
@@ -178,6 +203,7 @@ class AttachmentsPanel {
     this.busy = true;
     this.error = null;
     this.message = null;
+    flashes.delete(this.key);
     this.draw();
     try {
       const settings = attachmentSettings(session.data.reference);
@@ -206,6 +232,7 @@ class AttachmentsPanel {
       await session.attachments.refresh();
       session.storage?.refresh().catch(() => {});
       this.message = html`${prepared.filename} is attached. It uploads when you have a connection.${space.level === "warn" ? html`<br><strong>${space.message}</strong>` : ""}`;
+      flashes.set(this.key, { message: this.message, at: nowMs(), focused: false });
     } catch (error) {
       if (!(error instanceof AttachmentProblem)) {
         console.error("attaching a file", error);
@@ -215,9 +242,9 @@ class AttachmentsPanel {
       this.busy = false;
       this.last = null;
       this.draw();
-      const focus = this.error ? this.element.querySelector("input[type=file]") : this.element.querySelector("[role=status]");
-      focus?.setAttribute("tabindex", focus.tagName === "INPUT" ? "0" : "-1");
-      focus?.focus();
+      if (this.error) {
+        this.element.querySelector("input[type=file]")?.focus();
+      }
     }
   }
 
