@@ -1,12 +1,14 @@
 // Build the caseworker app into build/: compile the styles, copy the modules,
 // and write the service worker with this version's name and file list.
-// Plain ES modules need no bundler; the service worker needs the list.
+// The app's own modules need no bundler; a library that imports others (the
+// tus upload client) is bundled into one module under vendor/ by esbuild.
 import { createHash } from "node:crypto";
 import { cpSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as sass from "sass";
 import { po } from "gettext-parser";
+import { buildSync } from "esbuild";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const target = join(here, "build");
@@ -29,6 +31,17 @@ cpSync(join(here, "src"), join(out, "src"), { recursive: true });
 cpSync(join(govuk, "govuk-frontend.min.js"), join(out, "vendor", "govuk-frontend.min.js"));
 // idb is one ES module with no imports: the app loads it as /vendor/idb.js.
 cpSync(join(here, "node_modules", "idb", "build", "index.js"), join(out, "vendor", "idb.js"));
+// tus-js-client's browser build imports a few small packages: one module, as /vendor/tus.js.
+buildSync({
+  entryPoints: [join(here, "node_modules", "tus-js-client", "lib.esm", "browser", "index.js")],
+  bundle: true,
+  format: "esm",
+  minify: true,
+  platform: "browser",
+  target: "es2022",
+  outfile: join(out, "vendor", "tus.js"),
+  logLevel: "warning",
+});
 for (const file of ["index.html", "manifest.webmanifest", "icon.svg"]) {
   cpSync(join(here, file), join(out, file));
 }

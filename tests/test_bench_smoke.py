@@ -173,3 +173,23 @@ def test_review_queue_benchmark_times_the_first_page(server_url: str) -> None:
     assert figures["first_page_paint_ms"] >= figures["first_page_ms"] > 0
     assert figures["ratio"] == pytest.approx(figures["first_page_paint_ms"] / 300, abs=0.001)
     assert figures["errors"] == 0
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not shutil.which(CHROMIUM) and not IN_CI, reason=f"needs Chromium at {CHROMIUM} (CI has it)"
+)
+def test_attachments_benchmark_times_the_record_sync_with_and_without_photos(
+    server_url: str,
+) -> None:
+    figures = run_smoke("attachments", server_url)
+    assert {"sync_without_ms", "sync_with_ms", "sync_during_ms", "ratio", "ratio_during"} <= (
+        figures.keys()
+    )
+    assert figures["sync_without_ms"] > 0 and figures["sync_with_ms"] > 0
+    assert figures["ratio"] == pytest.approx(
+        figures["sync_with_ms"] / figures["sync_without_ms"], rel=0.01
+    )
+    # Every photo was made smaller, sent and accepted.
+    assert figures["kept_bytes"] > 0 and figures["upload_s"] > 0
+    assert figures["errors"] == 0

@@ -14,6 +14,7 @@ import { followReplies } from "./ui/replies.js";
 import { signedInOnlineHome } from "./ui/views/summaries.js";
 import { onlineHome } from "./domain/online-roles.js";
 import { deviceLanguage, t, useLanguage } from "./i18n.js";
+import { mountAttachmentPanels } from "./ui/attachments.js";
 
 const session = new Session();
 const app = {
@@ -112,6 +113,7 @@ function renderChrome() {
 export function enhance(root) {
   if (root) {
     initAll({ scope: root, onError: () => {} });
+    mountAttachmentPanels(root, session);
   }
 }
 

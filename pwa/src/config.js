@@ -37,3 +37,16 @@ export const TEAM_VISITS_DUE_WITHIN_DAYS = 14;
 // most this often, for consultations asked within the last CONSULTATION_FOLLOW_DAYS.
 export const CONSULTATION_POLL_MS = 5_000;
 export const CONSULTATION_FOLLOW_DAYS = 90;
+
+// Photos and files attached to records (docs/sync.md, "Attachments"). A photo
+// is redrawn so its longer edge is at most ATTACHMENT_LONG_EDGE_PX, which also
+// drops its location and camera details; the council may set other values.
+export const ATTACHMENT_LONG_EDGE_PX = 2048;
+export const ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024; // per file, as kept and uploaded
+export const ATTACHMENT_DEVICE_QUOTA_BYTES = 500 * 1024 * 1024; // all attachments held on one device
+export const ATTACHMENT_QUOTA_WARN_SHARE = 0.8; // warn once this share of the quota is used
+export const ATTACHMENT_JPEG_QUALITY = 0.85;
+export const ATTACHMENT_PIECE_BYTES = 1024 * 1024; // kept sealed in pieces of this size
+export const ATTACHMENT_UPLOAD_CHUNK_BYTES = 256 * 1024; // one tus PATCH, each with its own checksum
+export const ATTACHMENT_UPLOAD_ENDPOINT = "/api/v1/attachments/uploads";
+export const ATTACHMENT_RETRY_DELAYS_MS = [0, 1_000, 3_000, 10_000];

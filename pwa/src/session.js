@@ -12,6 +12,8 @@ import { useBankHolidays } from "./domain/bank-holidays.js";
 import { useWorker } from "./domain/team-lights.js";
 import { SyncService, SyncState, openMutation } from "./sync/sync-service.js";
 import { DeviceStorage } from "./storage.js";
+import { AttachmentVault } from "./attachments/vault.js";
+import { AttachmentUploads } from "./attachments/uploads.js";
 import { nowIso } from "./clock.js";
 
 export class WrongPassphrase extends Error {}
@@ -29,6 +31,8 @@ export class Session extends EventTarget {
     this.user = null;
     this.data = null;
     this.sync = null;
+    this.vault = null; // attachments' bytes, sealed like records (attachments/vault.js)
+    this.attachments = null; // their uploads (attachments/uploads.js)
     this.pendingSecret = null;
     this.storage = new DeviceStorage();
   }
@@ -149,12 +153,16 @@ export class Session extends EventTarget {
     this.data = new LocalData();
     this.data.load({ records, outbox, notices, reference: saved.reference });
     useBankHolidays(this.data.reference.bank_holidays);
+    this.vault = new AttachmentVault({ db: this.db, key });
+    this.attachments = new AttachmentUploads({ vault: this.vault, data: this.data });
+    await this.attachments.refresh();
     this.sync = new SyncService({
       db: this.db,
       key,
       data: this.data,
       deviceId: device.device_id,
       resumeSession: () => this.resumeServerSession(true),
+      attachments: this.attachments,
     });
     await this.sync.loadState();
     this.sync.addEventListener("revoked", () => this.#revoked());
@@ -182,6 +190,7 @@ export class Session extends EventTarget {
     ]);
     this.data.load({ records, outbox, notices, reference: this.data.reference });
     await this.sync.loadState();
+    await this.attachments.refresh();
   }
 
   /** Keep what a form holds, sealed, until it is saved or abandoned. */
@@ -304,6 +313,9 @@ export class Session extends EventTarget {
   }
 
   #forget() {
+    this.attachments?.stop();
+    this.attachments = null;
+    this.vault = null;
     this.sync?.stop();
     this.sync = null;
     this.data = null;

@@ -185,7 +185,7 @@ export class LocalData extends EventTarget {
 
 // Records that keep when they were written (and signed) on the device; the server
 // sets the same fields from each change's client_ts when it syncs.
-const DEVICE_TIMED = new Set(["note", "judgment", "review", "amendment", "chronology_entry", "case_summary", "strategy_discussion", "family_copy"]);
+const DEVICE_TIMED = new Set(["note", "judgment", "review", "amendment", "chronology_entry", "case_summary", "strategy_discussion", "family_copy", "attachment"]);
 
 function deviceTimes(mutation) {
   if (!DEVICE_TIMED.has(mutation.entity)) {

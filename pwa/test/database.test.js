@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
+import { openDB } from "idb";
 import { LocalDatabase, STORES, deleteLocalData } from "../src/db/database.js";
 
 let name = "";
@@ -14,8 +15,25 @@ beforeEach(async () => {
 });
 
 describe("the local database", () => {
-  it("creates every store at version 1", () => {
+  it("creates every store", () => {
     expect([...db.idb.objectStoreNames].sort()).toEqual(Object.values(STORES).sort());
+  });
+
+  it("adds the attachment stores to a version 1 database, keeping what it holds", async () => {
+    const older = `test-v1-${Math.random()}`;
+    const v1 = await openDB(older, 1, {
+      upgrade(database) {
+        for (const store of ["device", "state", "records", "drafts", "notices"]) database.createObjectStore(store, { keyPath: "key" });
+        database.createObjectStore("outbox", { keyPath: "mutation_id" });
+      },
+    });
+    await v1.put("records", { key: "note/1", data: "kept" });
+    v1.close();
+    const upgraded = await LocalDatabase.open(older);
+    expect((await upgraded.get(STORES.records, "note/1")).data).toBe("kept");
+    expect([...upgraded.idb.objectStoreNames]).toContain(STORES.attachmentChunks);
+    upgraded.close();
+    await deleteLocalData(older);
   });
 
   it("writes several stores in one transaction", async () => {

@@ -16,7 +16,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "default-src 'self'",
         "script-src 'self'",
         "style-src 'self'",
-        "img-src 'self' data:",
+        "img-src 'self' data: blob:",  # blob: a photo attached to a record, opened on the device
         "font-src 'self'",
         "connect-src 'self'",
         "manifest-src 'self'",

@@ -10,7 +10,7 @@
 import { deleteDB, openDB } from "/vendor/idb.js";
 import { DATABASE_NAME } from "../config.js";
 
-const VERSION = 1;
+const VERSION = 2;
 export const STORES = {
   device: "device", // one row: ids, salt, wrapped data key, failed unlocks, mutation counter (not secret)
   state: "state", // sealed: cursor, last sync, who signed in
@@ -18,6 +18,8 @@ export const STORES = {
   outbox: "outbox", // sealed mutations, keyed by mutation_id
   drafts: "drafts", // sealed form drafts, keyed by form
   notices: "notices", // sealed rejections and conflicts to show the worker
+  attachmentChunks: "attachment_chunks", // sealed pieces of photos and files, keyed [attachment id, piece number]
+  attachmentFiles: "attachment_files", // each attachment held here: its size (plain) and sealed upload state
 };
 
 function upgrade(database, oldVersion) {
@@ -29,6 +31,12 @@ function upgrade(database, oldVersion) {
     database.createObjectStore(STORES.outbox, { keyPath: "mutation_id" });
     database.createObjectStore(STORES.drafts, { keyPath: "key" });
     database.createObjectStore(STORES.notices, { keyPath: "key" });
+  }
+  if (oldVersion < 2) {
+    // A photo is kept as sealed pieces, so no one record holds megabytes and
+    // one attachment's pieces are read or deleted by one key range.
+    database.createObjectStore(STORES.attachmentChunks, { keyPath: ["attachment_id", "index"] });
+    database.createObjectStore(STORES.attachmentFiles, { keyPath: "attachment_id" });
   }
 }
 
@@ -65,6 +73,15 @@ export class LocalDatabase {
 
   count(store) {
     return this.idb.count(store);
+  }
+
+  /**
+   * Return the rows of a store whose keys fall in a range (one attachment's pieces).
+   * @param {string} store
+   * @param {IDBKeyRange} range
+   */
+  range(store, range) {
+    return this.idb.getAll(store, range);
   }
 
   /**

@@ -58,6 +58,15 @@ export function hasCsrfToken() {
   return csrfToken !== null;
 }
 
+/**
+ * Return the headers a change sent outside request() carries (an upload's
+ * pieces, sent by the tus client): the same CSRF token as every other change.
+ * @returns {Record<string, string>}
+ */
+export function csrfHeaders() {
+  return csrfToken ? { "X-CSRF-Token": csrfToken } : {};
+}
+
 export async function request(method, path, body, extraHeaders = {}) {
   const headers = { ...extraHeaders, Accept: "application/json" };
   if (body !== undefined) {

@@ -16,6 +16,7 @@ import {
 import { open, seal } from "../crypto/keys.js";
 import { STORES } from "../db/database.js";
 import { applyMutation, recordKey } from "../store.js";
+import { forgetChanges } from "../attachments/vault.js";
 import { ApiError, DeviceRevoked, Offline, SessionEnded, connection, hasCsrfToken, post } from "./api.js";
 import { now, nowIso } from "../clock.js";
 
@@ -44,8 +45,10 @@ function tabsChannel() {
 }
 
 export class SyncService extends EventTarget {
-  constructor({ db, key, data, deviceId, resumeSession = null }) {
+  constructor({ db, key, data, deviceId, resumeSession = null, attachments = null }) {
     super();
+    // Attachments' bytes follow their records, after each sync and never inside it.
+    this.attachments = attachments;
     // Unlocked offline, the app has no CSRF token yet: get one before the first push.
     this.resumeSession = resumeSession;
     this.db = db;
@@ -189,9 +192,22 @@ export class SyncService extends EventTarget {
       await this.#saveState();
       this.#setState(SyncState.IDLE);
       tabsChannel()?.postMessage({ type: "synced" });
+      this.#uploadAttachments();
     } catch (error) {
       this.#failed(error, reason);
     }
+  }
+
+  #uploadAttachments() {
+    // Not awaited: a sync reports done when the records are, however long photos take.
+    this.attachments
+      ?.run()
+      .then((sent) => {
+        if (sent > 0) {
+          this.scheduleSoon(); // learn soon whether the server stored them
+        }
+      })
+      .catch((error) => console.error("uploading attachments", error));
   }
 
   #failed(error, reason) {
@@ -377,9 +393,12 @@ export class SyncService extends EventTarget {
     );
     this.cursor = page.cursor;
     const state = await this.#sealedState();
+    // An attachment's bytes go with its record: a family leaving takes its photos.
+    const attachmentsRemoved = removed.filter((key) => key.startsWith("attachment/")).map((key) => key.slice("attachment/".length));
     await this.db.write([
       { store: STORES.records, delete: removed, put: sealed },
       { store: STORES.state, put: [state] },
+      ...forgetChanges(attachmentsRemoved),
     ]);
     this.data.removeConfirmed(removed);
     this.data.putConfirmed(put);

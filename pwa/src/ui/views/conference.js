@@ -4,6 +4,7 @@
 // section is its own form, saved on its own with only the fields it changed;
 // what the worker types is kept as a draft until it is saved.
 
+import { attachmentsPanel } from "../attachments.js";
 import {
   CONFERENCE_STATUSES,
   HELD_STATUSES,
@@ -573,6 +574,7 @@ function workspace(context, family, conferenceId) {
         ${stagesSection(values[STAGES], fieldErrors(STAGES))}
         ${planSection(context, actions, values[NEW_ACTION], fieldErrors(NEW_ACTION), state.confirmRemove)}
         ${reviewSection(values[REVIEW], fieldErrors(REVIEW))}
+        ${attachmentsPanel({ parentKind: "conference", parentId: conference.id, familyId })}
         ${others.length
           ? html`<h2 class="govuk-heading-m govuk-!-margin-top-8">Other conferences for this family</h2>
             <ul class="govuk-list">${others.map(

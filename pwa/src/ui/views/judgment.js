@@ -6,6 +6,7 @@
 //
 // This module also holds the entry's form, which the visit flow uses.
 
+import { attachmentsPanel } from "../attachments.js";
 import { newId } from "../../domain/ids.js";
 import { mayDecide, openRequestOn } from "../../domain/review-queue.js";
 import { askToDiscussSection, saveAskToDiscuss } from "../ask-to-discuss.js";
@@ -612,6 +613,7 @@ class JudgmentScreen extends RecordScreen {
         ${row("Review date", judgment.review_date ? formatDate(judgment.review_date) : "")}
         ${judgment.review_outcome ? row("Outcome at review", judgment.review_outcome) : ""}
       </dl>
+      ${attachmentsPanel({ parentKind: "judgment", parentId: judgment.id, familyId: judgment.family_id, canAdd: mine })}
       ${canRecordAgreement ? this.agreementForm() : ""}
       ${workerSide(this)}
       ${canDecide ? (confirming ? this.confirmForm() : this.decideForm()) : ""}

@@ -7,6 +7,7 @@
 // screen that re-draws itself as data changes without losing what is typed,
 // the amendments beneath a signed record and the supervision thread.
 
+import { attachmentsPanel } from "../attachments.js";
 import { newId } from "../../domain/ids.js";
 import { openRequestOn } from "../../domain/review-queue.js";
 import { askToDiscussSection, saveAskToDiscuss } from "../ask-to-discuss.js";
@@ -825,6 +826,7 @@ class NoteScreen extends RecordScreen {
             ${discussed ? html`<br>Discussed in supervision.` : ""}</dd></div>
       </dl>
       ${draft && mine ? this.editForm() : noteSectionsHtml(note)}
+      ${attachmentsPanel({ parentKind: "note", parentId: note.id, familyId: note.family_id, canAdd: mine })}
       ${draft
         ? ""
         : html`${familyCopiesSection(context, note)}

@@ -5,6 +5,7 @@
 import { html, mount } from "../html.js";
 import { countOf, formatDateTime, syncStateWords } from "../layout.js";
 import { storageRisks } from "../../storage.js";
+import { formatBytes, uploadStatusText } from "../../domain/attachments.js";
 
 // Each kind of record, as the worker knows it: [one, several].
 const ENTITY_NAMES = {
@@ -27,6 +28,7 @@ const ENTITY_NAMES = {
   chronology_entry: ["chronology event", "chronology events"],
   case_summary: ["story so far", "versions of the story so far"],
   strategy_discussion: ["strategy discussion", "strategy discussions"],
+  attachment: ["photo or file", "photos and files"],
 };
 
 function entityName(entity) {
@@ -104,6 +106,22 @@ function waitingSummary(records) {
     <p class="govuk-hint govuk-!-margin-bottom-0">A change is one record you made or changed on this device, however many times you edited it. A checklist counts once with its answers.</p>`;
 }
 
+/** The photos and files this device has not finished sending: waiting, uploading (how far), or refused. */
+function attachmentsWaiting(session, data) {
+  const outstanding = session.attachments?.outstanding() || [];
+  if (!outstanding.length) {
+    return "None";
+  }
+  return html`<ul class="govuk-list govuk-!-margin-bottom-0" id="sync-attachments">${outstanding.map((file) => {
+    const record = data.get("attachment", file.attachment_id);
+    const status = session.attachments.status(file.attachment_id);
+    const words = uploadStatusText(status);
+    return html`<li data-upload="${file.attachment_id}">${record?.filename || "A file"} (${formatBytes(file.byte_size)}): ${words.text}${
+      status?.refused_reason ? html`. ${status.refused_reason}` : ""}</li>`;
+  })}</ul>
+    <p class="govuk-hint govuk-!-margin-bottom-0">Photos and files upload after the records they belong to, a piece at a time. If the connection drops, they carry on from where they stopped.</p>`;
+}
+
 function warning(text) {
   return html`<div class="govuk-warning-text">
     <span class="govuk-warning-text__icon" aria-hidden="true">!</span>
@@ -141,6 +159,7 @@ function summary({ session, data, sync }) {
     <dl class="govuk-summary-list">
       ${row("Status", words.detail ? `${words.short}: ${words.detail}` : words.short)}
       ${row("Changes waiting to send", waitingSummary(records))}
+      ${row("Photos and files to upload", attachmentsWaiting(session, data), "sync-uploads")}
       ${row("Last synced", sync.lastSync ? formatDateTime(sync.lastSync.toISOString()) : "Not yet")}
       ${row("Records on this device", data.countConfirmed().toLocaleString("en-GB"))}
       ${row("Storage used", storage.known ? `${size(storage.usage)} of ${size(storage.quota)}` : "Checking…", "storage-used")}
@@ -202,6 +221,7 @@ export async function syncView(context) {
     [sync, "status"],
     [data, "change"],
     [session.storage, "change"],
+    ...(session.attachments ? [[session.attachments, "change"]] : []),
   ];
   for (const [source, type] of sources) {
     source.addEventListener(type, update);

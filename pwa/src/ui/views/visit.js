@@ -14,6 +14,7 @@ import { askedOfEachChild, formatDate as isoDate, parseDate, ruleApplies } from 
 import { childDues, templateForVisit } from "../../domain/statutory.js";
 import { button, checkboxes, dateInput, formValues, radios, readDate, textInput, textarea } from "../forms.js";
 import { html, mount } from "../html.js";
+import { attachmentsPanel } from "../attachments.js";
 import { backLink, formatDate, formatDateTime, tag } from "../layout.js";
 import {
   currentPolicy,
@@ -577,6 +578,7 @@ class VisitFlow extends RecordScreen {
     if (note?.state === "signed") {
       return html`<p class="govuk-body">${tag(t("Signed"), "green")}${notSyncedTag(note)} The note is final. Corrections are made by amendment on the note's own page.</p>
         ${noteSectionsHtml(note, 2)}
+        ${attachmentsPanel({ parentKind: "note", parentId: note.id, familyId: this.familyId })}
         <p class="govuk-body"><a class="govuk-link" href="#/note/${note.id}">${t("Open the note")}</a></p>
         ${this.continueButton("judgment")}`;
     }
@@ -589,7 +591,10 @@ class VisitFlow extends RecordScreen {
           ${button(t("Save as draft"), { secondary: true, name: "action", value: "draft" })}
           ${button(t("Sign the note"), { name: "action", value: "sign" })}
         </div>
-      </form>`;
+      </form>
+      ${note
+        ? attachmentsPanel({ parentKind: "note", parentId: note.id, familyId: this.familyId })
+        : html`<h2 class="govuk-heading-m">Photos and files</h2><p class="govuk-body">Save the note as a draft to add a photo (a child's drawing, a letter) or a file to it.</p>`}`;
   }
 
   judgmentPart() {
@@ -745,6 +750,7 @@ class VisitFlow extends RecordScreen {
       ${note ? html`<p class="govuk-body"><a class="govuk-link" href="#/note/${note.id}">${t("Read the relational note")}</a></p>` : ""}
       ${judgment ? html`<p class="govuk-body"><a class="govuk-link" href="#/judgment/${judgment.id}">${t("Read the judgment log entry")}</a></p>` : ""}
       ${waiting ? html`<p class="govuk-body">${t("Some of this record is saved on this device and not synced yet. It is sent when you are online.")}</p>` : ""}
+      ${attachmentsPanel({ parentKind: "visit", parentId: interaction.id, familyId: this.familyId })}
       <p class="govuk-body"><a class="govuk-link" href="#/family/${this.familyId}">Back to ${this.family.display_name}</a></p>`;
   }
 
