@@ -308,6 +308,7 @@ def _routes() -> list[RecordRoutes]:
         FamilyCopy,
         Judgment,
         PlanEpisode,
+        Referral,
         Review,
         StrategyDiscussion,
         SupervisionDiscussion,
@@ -401,6 +402,12 @@ def _routes() -> list[RecordRoutes]:
                 )
             },
             order_by=("discussed_at",),
+        ),
+        RecordRoutes(
+            RecordKind.REFERRAL,
+            "/api/referrals",
+            filters={"person_id": (fields.UUID(), by_column("person_id")(Referral))},
+            order_by=("referred_on",),
         ),
         RecordRoutes(
             RecordKind.FAMILY_COPY,

@@ -439,6 +439,21 @@ WRITABLE: dict[RecordKind, dict[str, fields.Field]] = {
             metadata={"description": "The day the initial child protection conference was held"},
         ),
     },
+    RecordKind.REFERRAL: {
+        "family_id": fields.UUID(required=True),
+        "person_id": fields.UUID(required=True, metadata={"description": "The child referred"}),
+        "referred_on": fields.Date(required=True),
+        "source": code_from("cin_referral_source", required=True),
+        "primary_need": code_from("cin_primary_need", allow_none=True),
+        "no_further_action": JsonBoolean(),
+        "assessment_started_on": fields.Date(allow_none=True),
+        "assessment_authorised_on": fields.Date(allow_none=True),
+        "assessment_factors": fields.List(
+            code_from("cin_assessment_factor"),
+            validate=validate.Length(max=40),
+            metadata={"description": "The factors identified at assessment, as census codes"},
+        ),
+    },
     RecordKind.FAMILY_COPY: {
         "family_id": fields.UUID(required=True),
         "note_id": fields.UUID(

@@ -39,6 +39,8 @@ class RecordKind(StrEnum):
     STRATEGY_DISCUSSION = "strategy_discussion"
     # What we talked about and agreed, in plain words, for the family to keep.
     FAMILY_COPY = "family_copy"
+    # A referral about a child, and the assessment that followed it: the census's episode start.
+    REFERRAL = "referral"
 
 
 class SignState(StrEnum):
@@ -100,6 +102,7 @@ DELETABLE = frozenset(
         RecordKind.PLAN_EPISODE,
         RecordKind.STRATEGY_DISCUSSION,
         RecordKind.FAMILY_COPY,
+        RecordKind.REFERRAL,
     }
 )
 # Records scoped by team, not by family: each is its own unit of sync scope.
