@@ -2535,8 +2535,8 @@ class _Council:
         The census validation report lists them (docs/metrics.md): the first
         child in need (by id) has no unique pupil number and no reason why; the
         second's number was mistyped (its check letter is wrong); the first child
-        protection plan has no initial conference date (listed unless its strategy
-        discussion records the day the conference was held); the first authorised
+        protection plan with no strategy discussion recording its conference has no
+        initial conference date; the first authorised
         assessment (by its referral's id) has no factors recorded.
         """
         statutory = {
@@ -2553,11 +2553,20 @@ class _Council:
             first = children[1]["upn"]
             wrong = next(letter for letter in upn.LETTERS if letter != first[0])
             children[1]["upn"] = wrong + first[1:]
+        # A plan whose strategy discussion records the conference would have its date from there.
+        held = {
+            uuid.UUID(text)
+            for row in self.rows.get(StrategyDiscussion, [])
+            if row["icpc_held_on"] is not None
+            for text in row["child_ids"]
+        }
         plans = sorted(
             (
                 row
                 for row in self.rows.get(PlanEpisode, [])
-                if row["plan_type"] == "child_protection" and row["ended_on"] is None
+                if row["plan_type"] == "child_protection"
+                and row["ended_on"] is None
+                and row["person_id"] not in held
             ),
             key=lambda row: row["id"],
         )

@@ -100,7 +100,9 @@ class ConsulteeSchema(StrictSchema):
     view = long_text()
 
 
-class ReferralSchema(StrictSchema):
+class ConferenceReferralSchema(StrictSchema):
+    """Who asked for a family group conference, why, and what it must answer."""
+
     referrer = short_text()
     reason = long_text()
     questions = text_list()
@@ -348,7 +350,7 @@ WRITABLE: dict[RecordKind, dict[str, fields.Field]] = {
     },
     RecordKind.CONFERENCE: {
         "family_id": fields.UUID(required=True),
-        "referral": fields.Nested(ReferralSchema),
+        "referral": fields.Nested(ConferenceReferralSchema),
         "referred_on": fields.Date(allow_none=True),
         "coordinator_id": fields.UUID(allow_none=True),
         "child_advocate": short_text(allow_none=True),

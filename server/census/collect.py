@@ -159,6 +159,9 @@ class ChildReturn:
 
 # A session, or Flask-SQLAlchemy's scoped one.
 DbSession = Session | scoped_session[Any]
+# Sources read plain rows through the session's connection, not the ORM's execute: the
+# rows are the same, without building ORM results a census of thousands of children
+# would pay for on every statement (see bench/census.py).
 
 
 @dataclass(frozen=True)
@@ -246,7 +249,7 @@ def children(
         query = query.order_by(column).limit(batch)
         if after is not None:
             query = query.where(column > after)
-        ids: list[uuid.UUID] = list(session.scalars(query))
+        ids: list[uuid.UUID] = list(session.connection().scalars(query))
         if not ids:
             return
         bounds = Batch(after, ids[-1])
@@ -284,7 +287,7 @@ def _identities(
 ) -> dict[uuid.UUID, ChildReturn]:
     """Each child's identifiers, and the family of their latest statutory episode."""
     family_of: dict[uuid.UUID, uuid.UUID] = {}
-    for person_id, family_id in session.execute(
+    for person_id, family_id in session.connection().execute(
         sa.select(PlanEpisode.person_id, PlanEpisode.family_id)
         .where(batch.holds(PlanEpisode.person_id), PlanEpisode.deleted_at.is_(None))
         .order_by(PlanEpisode.person_id, PlanEpisode.started_on.desc(), PlanEpisode.id.desc())
@@ -292,7 +295,7 @@ def _identities(
         family_of.setdefault(person_id, family_id)
     if len(family_of) < len(ids):
         # Children referred with no plan: the family of their latest referral.
-        for person_id, family_id in session.execute(
+        for person_id, family_id in session.connection().execute(
             sa.select(Referral.person_id, Referral.family_id)
             .where(batch.holds(Referral.person_id), Referral.deleted_at.is_(None))
             .order_by(Referral.person_id, Referral.referred_on.desc(), Referral.id.desc())
@@ -301,13 +304,13 @@ def _identities(
     in_batch = families_in(batch)
     families = {
         row.id: row
-        for row in session.execute(
+        for row in session.connection().execute(
             sa.select(
                 Family.id, Family.local_reference, Family.closed_on, Family.closure_reason
             ).where(Family.id.in_(in_batch))
         )
     }
-    people = session.execute(
+    people = session.connection().execute(
         sa.select(
             Person.id,
             Person.local_child_id,
@@ -381,7 +384,7 @@ def plan_episodes(
         PlanEpisode.plan_type.in_([plan.value for plan in STATUTORY_PLANS]),
         PlanEpisode.started_on <= year.end,
     )
-    result = session.execute(
+    result = session.connection().execute(
         sa.select(*columns)
         .where(statutory)
         .order_by(PlanEpisode.person_id, PlanEpisode.started_on, PlanEpisode.id)
@@ -390,7 +393,7 @@ def plan_episodes(
     names = tuple(result.keys())
     rows = result.all()
     amendments: dict[uuid.UUID, list[dict[str, str]]] = {}
-    for target_id, changes in session.execute(
+    for target_id, changes in session.connection().execute(
         sa.select(Amendment.target_id, Amendment.changes)
         .join(PlanEpisode, PlanEpisode.id == Amendment.target_id)
         .where(
@@ -487,7 +490,7 @@ def referrals(
     """
     if not returns:
         return
-    rows = session.execute(
+    rows = session.connection().execute(
         sa.select(
             Referral.id,
             Referral.person_id,
@@ -567,7 +570,7 @@ def section_47s(
     if not returns:
         return
     started = StrategyDiscussion.s47_started_on
-    rows = session.execute(
+    rows = session.connection().execute(
         sa.select(
             StrategyDiscussion.id,
             StrategyDiscussion.child_ids,

@@ -55,6 +55,7 @@ def test_wire_names() -> None:
         "case_summary",
         "strategy_discussion",
         "family_copy",
+        "referral",
     }
 
 
