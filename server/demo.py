@@ -59,6 +59,7 @@ from .persistence import (
     PlacementAddress,
     PlanAction,
     PlanEpisode,
+    Referral,
     Relationship,
     Review,
     StrategyDiscussion,
@@ -1367,6 +1368,28 @@ CONFERENCE_OUTCOMES = [
 ]
 ADVOCATES = _names("Jess Ormerod, Tariq Halloran, Grace Oyelaran, Ben Ashdown, Leila Fenwick")
 
+# Who refers, as census referral sources, and how often (vocabulary cin_referral_source).
+REFERRAL_SOURCES = {
+    "2A": 0.22,
+    "6": 0.2,
+    "3B": 0.1,
+    "3A": 0.06,
+    "3E": 0.05,
+    "1A": 0.1,
+    "5D": 0.12,
+    "5C": 0.05,
+    "4": 0.04,
+    "9": 0.03,
+    "8": 0.03,
+}
+# Factors an assessment finds, by the level of work that followed (cin_assessment_factor).
+REFERRAL_FACTORS = {
+    "early_help": ["21", "4B", "14A", "3B"],
+    "child_in_need": ["3B", "4B", "2B", "1B", "6A", "5A", "7A", "14A", "10A"],
+    "child_protection": ["3B", "3A", "2B", "1B", "4B", "16A", "17A", "18B", "19B", "11A"],
+    "child_in_care": ["16A", "17A", "18B", "2B", "1B", "4B", "3B", "10A"],
+}
+
 # The partner agencies' people at strategy discussions (surnames no family has).
 STRATEGY_POLICE = _names("DC Sarah Thornbury, DC Ian Ashcombe, DS Mel Kelsall, DC Owen Penhaligon")
 STRATEGY_HEALTH = _names("Ruth Wetherby, Kate Marchbank, Lorna Oakhurst")
@@ -1992,6 +2015,8 @@ class _Council:
         self.signal = random.Random(seed + 1)  # noqa: S311  (synthetic data, not secrets)
         # Strategy discussions draw from their own stream for the same reason.
         self.strategy_rng = random.Random(seed + 47)  # noqa: S311  (synthetic data, not secrets)
+        # And referrals, recorded last from the plans already drawn.
+        self.referral_rng = random.Random(seed + 16)  # noqa: S311  (synthetic data, not secrets)
         # Shown once each: an enquiry whose ICPC is due soon, and one that ended in no action.
         self.strategy_examples = {"icpc_due_soon": 1, "no_further_action": 1}
         self.staff = staff
@@ -2083,6 +2108,7 @@ class _Council:
         self.chronologies()
         self.endings()
         self.family_copies()
+        self.referrals()
         self.census_gaps()
         return self.rows
 
@@ -2197,6 +2223,7 @@ class _Council:
             StrategyDiscussion,
             FamilyCopy,
             Attachment,
+            Referral,
         ):
             column = dated.get(model, "created_at")
             self.rows[model] = [
@@ -2421,13 +2448,98 @@ class _Council:
         rest = f"{DEMO_LA_NUMBER}{digits[:4]}{(m.born.year + 4) % 100:02d}{digits[4:7]}"
         return {**empty, "upn": upn.check_letter(rest) + rest}
 
+    def referrals(self) -> None:
+        """Record the referral behind each child's statutory work, and its assessment.
+
+        Each child with a child in need, child protection or looked after plan
+        was referred a few days before their first such plan (or the strategy
+        discussion about them, if earlier), never before they were born; an
+        assessment started within three working days and was authorised within
+        45, with the factors it found. Two early help children were referred
+        and had no further action. Drawn from a generator of their own, so the
+        rest of the council is unchanged. The census gaps below leave one
+        authorised assessment with no factors recorded.
+        """
+        rng = self.referral_rng
+        first: dict[uuid.UUID, date] = {}
+        for row in self.rows.get(PlanEpisode, []):
+            if row["plan_type"] in ("child_in_need", "child_protection", "looked_after"):
+                began = first.get(row["person_id"])
+                first[row["person_id"]] = (
+                    min(began, row["started_on"]) if began else row["started_on"]
+                )
+        for row in self.rows.get(StrategyDiscussion, []):
+            for text in row["child_ids"]:
+                child_id = uuid.UUID(text)
+                if child_id in first and row["s47_started_on"]:
+                    first[child_id] = min(first[child_id], row["s47_started_on"])
+        no_further_action = 2
+        for h in self.households:
+            for child in h.children:
+                began = first.get(child.id)
+                if began is None:
+                    if h.level != "early_help" or not no_further_action:
+                        continue
+                    no_further_action -= 1
+                    day = max(child.born, _weekday(h.opened - timedelta(days=rng.randint(5, 20))))
+                    self._referral(h, child, day, rng, further=False)
+                    continue
+                day = max(child.born, began - timedelta(days=rng.randint(3, 12)))
+                self._referral(h, child, day, rng, further=True, before=began)
+
+    def _referral(
+        self,
+        h: Household,
+        child: Any,
+        day: date,
+        rng: random.Random,
+        *,
+        further: bool,
+        before: date | None = None,
+    ) -> None:
+        worker = h.worker_on(day)
+        started = authorised = None
+        factors: list[str] = []
+        if further:
+            started = min(day + timedelta(days=rng.randint(0, 3)), before or day)
+            authorised = started + timedelta(days=rng.randint(10, 40))
+            if authorised > self.today:
+                authorised = None
+            else:
+                factors = sorted(
+                    rng.sample(
+                        REFERRAL_FACTORS.get(h.level, REFERRAL_FACTORS["child_in_need"]),
+                        rng.randint(1, 3),
+                    )
+                )
+        self.record(
+            Referral,
+            _at(day, rng.randint(9, 16)),
+            worker,
+            family_id=h.id,
+            person_id=child.id,
+            referred_on=day,
+            source=_pick(rng, list(REFERRAL_SOURCES.items())),
+            primary_need=(
+                "N1" if h.level == "child_protection" else rng.choice(["N1", "N4", "N5", "N3"])
+            )
+            if further
+            else None,
+            no_further_action=not further,
+            assessment_started_on=started,
+            assessment_authorised_on=authorised,
+            assessment_factors=factors,
+        )
+
     def census_gaps(self) -> None:
         """Leave the statutory returns' few deliberate, recognisable errors.
 
         The census validation report lists them (docs/metrics.md): the first
         child in need (by id) has no unique pupil number and no reason why; the
         second's number was mistyped (its check letter is wrong); the first child
-        protection plan has no initial conference date.
+        protection plan with no strategy discussion recording its conference has no
+        initial conference date; the first authorised
+        assessment (by its referral's id) has no factors recorded.
         """
         statutory = {
             row["person_id"]
@@ -2443,16 +2555,31 @@ class _Council:
             first = children[1]["upn"]
             wrong = next(letter for letter in upn.LETTERS if letter != first[0])
             children[1]["upn"] = wrong + first[1:]
+        # A plan whose strategy discussion records the conference would have its date from there.
+        held = {
+            uuid.UUID(text)
+            for row in self.rows.get(StrategyDiscussion, [])
+            if row["icpc_held_on"] is not None
+            for text in row["child_ids"]
+        }
         plans = sorted(
             (
                 row
                 for row in self.rows.get(PlanEpisode, [])
-                if row["plan_type"] == "child_protection" and row["ended_on"] is None
+                if row["plan_type"] == "child_protection"
+                and row["ended_on"] is None
+                and row["person_id"] not in held
             ),
             key=lambda row: row["id"],
         )
         if plans:
             plans[0]["initial_conference_on"] = None
+        assessed = sorted(
+            (row for row in self.rows.get(Referral, []) if row["assessment_factors"]),
+            key=lambda row: row["id"],
+        )
+        if assessed:
+            assessed[0]["assessment_factors"] = []
 
     def pick_team(self) -> str:
         return _pick(self.rng, list(TEAM_SHARE.items()))
@@ -4608,6 +4735,7 @@ INSERT_ORDER: list[tuple[type[Any], str]] = [
     (CaseEpisode, "case_episodes"),
     (FamilyTransfer, "family_transfers"),
     (StrategyDiscussion, "strategy_discussions"),
+    (Referral, "referrals"),
     (FamilyCopy, "family_copies"),
     (Suggestion, "suggestions"),
     (Consultation, "consultations"),

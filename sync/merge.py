@@ -45,6 +45,8 @@ MERGE_RULES: dict[str, MergeRule] = {
     "plan_episode": MergeRule.SIGNED_IMMUTABLE,
     # A worker's chronology entry stays editable: field by field, every change kept.
     "chronology_entry": MergeRule.FIELDS,
+    # A referral's assessment is filled in over weeks: field by field.
+    "referral": MergeRule.FIELDS,
     # Each version of the story so far is made once and never changed.
     "case_summary": MergeRule.APPEND_ONLY,
     # An attachment's description is made once; only the server's upload state moves.

@@ -40,6 +40,7 @@ from server.persistence import (
     PlacementAddress,
     PlanAction,
     PlanEpisode,
+    Referral,
     Relationship,
     Review,
     ServiceSummary,
@@ -89,6 +90,7 @@ COUNTED = {
     "case_episodes": CaseEpisode,
     "family_transfers": FamilyTransfer,
     "strategy_discussions": StrategyDiscussion,
+    "referrals": Referral,
 }
 
 
@@ -858,7 +860,12 @@ def test_the_census_report_lists_the_demos_deliberate_errors_and_nothing_else(
         held += 1
         found += [issue.rule.key for issue in issues_of(child, year)]
     assert held > 50
-    assert sorted(found) == ["cp_no_conference", "upn_invalid", "upn_missing"]
+    assert sorted(found) == [
+        "assessment_no_factors",
+        "cp_no_conference",
+        "upn_invalid",
+        "upn_missing",
+    ]
     # Every other child has a good number, or the reason why not (under 5: not yet in school).
     people = [p for p in _all(Person) if p.is_child]
     good = [p for p in people if p.upn and upn_problem(p.upn) is None]

@@ -309,6 +309,7 @@ def _routes() -> list[RecordRoutes]:
         FamilyCopy,
         Judgment,
         PlanEpisode,
+        Referral,
         Review,
         StrategyDiscussion,
         SupervisionDiscussion,
@@ -402,6 +403,12 @@ def _routes() -> list[RecordRoutes]:
                 )
             },
             order_by=("discussed_at",),
+        ),
+        RecordRoutes(
+            RecordKind.REFERRAL,
+            "/api/referrals",
+            filters={"person_id": (fields.UUID(), by_column("person_id")(Referral))},
+            order_by=("referred_on",),
         ),
         RecordRoutes(
             RecordKind.FAMILY_COPY,

@@ -109,7 +109,9 @@ class ConsulteeSchema(StrictSchema):
     view = long_text()
 
 
-class ReferralSchema(StrictSchema):
+class ConferenceReferralSchema(StrictSchema):
+    """Who asked for a family group conference, why, and what it must answer."""
+
     referrer = short_text()
     reason = long_text()
     questions = text_list()
@@ -362,7 +364,7 @@ WRITABLE: dict[RecordKind, dict[str, fields.Field]] = {
     },
     RecordKind.CONFERENCE: {
         "family_id": fields.UUID(required=True),
-        "referral": fields.Nested(ReferralSchema),
+        "referral": fields.Nested(ConferenceReferralSchema),
         "referred_on": fields.Date(allow_none=True),
         "coordinator_id": fields.UUID(allow_none=True),
         "child_advocate": short_text(allow_none=True),
@@ -451,6 +453,21 @@ WRITABLE: dict[RecordKind, dict[str, fields.Field]] = {
         "icpc_held_on": fields.Date(
             allow_none=True,
             metadata={"description": "The day the initial child protection conference was held"},
+        ),
+    },
+    RecordKind.REFERRAL: {
+        "family_id": fields.UUID(required=True),
+        "person_id": fields.UUID(required=True, metadata={"description": "The child referred"}),
+        "referred_on": fields.Date(required=True),
+        "source": code_from("cin_referral_source", required=True),
+        "primary_need": code_from("cin_primary_need", allow_none=True),
+        "no_further_action": JsonBoolean(),
+        "assessment_started_on": fields.Date(allow_none=True),
+        "assessment_authorised_on": fields.Date(allow_none=True),
+        "assessment_factors": fields.List(
+            code_from("cin_assessment_factor"),
+            validate=validate.Length(max=40),
+            metadata={"description": "The factors identified at assessment, as census codes"},
         ),
     },
     RecordKind.FAMILY_COPY: {

@@ -3,9 +3,13 @@
 The lists follow the layout of Ofsted's template: a child's identifier,
 gender, ethnicity, date of birth, age and disability, then the list's own
 columns. The app fills the lists its records support: early help (list 2),
+referrals (list 3), assessments (list 4), section 47 enquiries (list 5),
 children in need (list 6), child protection (list 7) and children in care
-(list 8). The others are sheets that say why they are empty, so the workbook
-keeps Ofsted's numbering. The workbook is written a row at a time (openpyxl's
+(list 8). Lists 3 to 5 are read from the census's own episodes of need
+(``collect.children``), so they say what the census says; list 7's initial
+conference is the census's too (``collect.resolve_conferences``). The
+others are sheets that say why they are empty, so the workbook keeps
+Ofsted's numbering. The workbook is written a row at a time (openpyxl's
 write-only mode), so memory stays flat.
 """
 
@@ -21,9 +25,10 @@ from openpyxl import Workbook
 from sqlalchemy.orm import aliased
 
 from ..domain.plans import PlanType, corrected
-from ..persistence import Amendment, Person, PlanEpisode
+from ..domain.records import SignState
+from ..persistence import Amendment, Person, PlanEpisode, StrategyDiscussion
 from ..vocabularies import vocabularies
-from .collect import CensusYear, DbSession
+from .collect import CensusYear, ChildReturn, DbSession, children, enquiry_conference
 
 COMMON = [
     "Child Unique ID",
@@ -49,27 +54,9 @@ LISTS: list[tuple[str, PlanType | None, list[str], str]] = [
         ["Early help start date", "Early help end date", "Reason ended"],
         "",
     ),
-    (
-        "List 3 Referrals",
-        None,
-        [],
-        (
-            "Referrals are not yet recorded in the app; the census reads each episode"
-            " of need from the child's first plan."
-        ),
-    ),
-    (
-        "List 4 Assessments",
-        None,
-        [],
-        "Assessments (and the factors identified) are not yet recorded in the app.",
-    ),
-    (
-        "List 5 Section 47",
-        None,
-        [],
-        "Strategy discussions and section 47 enquiries are not yet recorded in the app.",
-    ),
+    ("List 3 Referrals", None, [], ""),
+    ("List 4 Assessments", None, [], ""),
+    ("List 5 Section 47", None, [], ""),
     (
         "List 6 Children in need",
         PlanType.CHILD_IN_NEED,
@@ -110,9 +97,74 @@ LISTS: list[tuple[str, PlanType | None, list[str], str]] = [
 ]
 
 
+# The lists read from the census's episodes of need: their own columns, and each child's rows.
+EpisodeRows = Callable[[ChildReturn, dict[str, dict[str, str]]], Iterator[list[Any]]]
+
+
+def _referral_rows(child: ChildReturn, labels: dict[str, dict[str, str]]) -> Iterator[list[Any]]:
+    for episode in child.episodes:
+        if episode.referral_id is not None:
+            yield [
+                episode.referral_date,
+                labels["cin_referral_source"].get(episode.referral_source, "Not known"),
+                "Yes" if episode.no_further_action else "No",
+                episode.primary_need,
+            ]
+
+
+def _assessment_rows(child: ChildReturn, labels: dict[str, dict[str, str]]) -> Iterator[list[Any]]:
+    for episode in child.episodes:
+        for assessment in episode.assessments:
+            yield [
+                episode.referral_date,
+                assessment.started_on,
+                assessment.authorised_on,
+                ", ".join(assessment.factors),
+            ]
+
+
+def _section47_rows(child: ChildReturn, _labels: dict[str, dict[str, str]]) -> Iterator[list[Any]]:
+    for episode in child.episodes:
+        for s47 in episode.section47s:
+            yield [
+                s47.started_on,
+                s47.target_conference_on,
+                s47.initial_conference_on,
+            ]
+
+
+FROM_EPISODES: dict[str, tuple[list[str], EpisodeRows]] = {
+    "List 3 Referrals": (
+        ["Date of referral", "Source of referral", "No further action", "Primary need"],
+        _referral_rows,
+    ),
+    "List 4 Assessments": (
+        [
+            "Date of the referral it followed",
+            "Date assessment started",
+            "Date assessment authorised",
+            "Factors identified at assessment",
+        ],
+        _assessment_rows,
+    ),
+    "List 5 Section 47": (
+        [
+            "Date section 47 enquiry started",
+            "Initial conference due by",
+            "Date of initial child protection conference",
+        ],
+        _section47_rows,
+    ),
+}
+
+
 def empty_lists() -> dict[str, str]:
     """The lists the app leaves empty, and why."""
-    return {name: why for name, plan, _columns, why in LISTS if plan is None}
+    return {
+        name: why
+        for name, plan, _columns, why in LISTS
+        if plan is None and name not in FROM_EPISODES
+    }
 
 
 def write(
@@ -127,6 +179,17 @@ def write(
     labels = vocabularies()
     for index, (name, plan, columns, why) in enumerate(LISTS):
         sheet = book.create_sheet(title=name[:31])
+        if name in FROM_EPISODES:
+            own, rows_of = FROM_EPISODES[name]
+            sheet.append(COMMON + own)
+            rows = 0
+            for child in children(session, year):
+                common = _common(child, year)
+                for row in rows_of(child, labels):
+                    sheet.append(common + row)
+                    rows += 1
+            counts[name] = rows
+            continue
         if plan is None:
             sheet.append([name])
             sheet.append([f"Empty: {why}"])
@@ -142,6 +205,19 @@ def write(
             progress(int(100 * (index + 1) / len(LISTS)), name)
     book.save(out)
     return counts
+
+
+def _common(child: ChildReturn, year: CensusYear) -> list[Any]:
+    """The columns every list starts with, for a child of the census."""
+    labels = vocabularies()
+    return [
+        child.reference,
+        labels["sex"].get(child.sex or "", "Not recorded"),
+        child.ethnicity or "NOBT",
+        child.date_of_birth,
+        _age(child.date_of_birth, year.end),
+        "Yes" if any(code != "NONE" for code in child.disabilities) else "No",
+    ]
 
 
 def _age(born: date | None, on: date) -> int | None:
@@ -166,6 +242,7 @@ def _rows(
                 PlanEpisode.legal_status,
                 PlanEpisode.placement_type,
                 PlanEpisode.placement_started_on,
+                PlanEpisode.family_id,
                 Person.id.label("person_id"),
                 Person.local_child_id,
                 Person.sex,
@@ -201,9 +278,18 @@ def _rows(
             .order_by(Amendment.created_at, Amendment.id)
         ):
             fixes.setdefault(target_id, []).append(changes)
-        previous = _previous_cp_plans(session, rows) if plan is PlanType.CHILD_PROTECTION else {}
+        previous, enquiries = {}, {}
+        if plan is PlanType.CHILD_PROTECTION:
+            previous = _previous_cp_plans(session, rows)
+            enquiries = _enquiries(session, rows)
         for row in rows:
             values = corrected(row._asdict(), fixes.get(row.id, ()))
+            if plan is PlanType.CHILD_PROTECTION:
+                values["initial_conference_on"] = enquiry_conference(
+                    enquiries.get(row.person_id, []),
+                    values["started_on"],
+                    values["initial_conference_on"],
+                )
             common = [
                 row.local_child_id or f"FF{row.person_id.hex[:10].upper()}",
                 labels["sex"].get(row.sex or "", "Not recorded"),
@@ -236,6 +322,28 @@ def _own(
             values["ended_on"],
         ]
     return [values["started_on"], values["ended_on"], reason]
+
+
+def _enquiries(session: DbSession, rows: Sequence[Any]) -> dict[uuid.UUID, list[Any]]:
+    """Each child's section 47 enquiries (start, ICPC held), for their plans' conferences."""
+    people = {str(row.person_id) for row in rows}
+    found: dict[uuid.UUID, list[Any]] = {}
+    for child_ids, started, held in session.execute(
+        sa.select(
+            StrategyDiscussion.child_ids,
+            StrategyDiscussion.s47_started_on,
+            StrategyDiscussion.icpc_held_on,
+        ).where(
+            StrategyDiscussion.family_id.in_({row.family_id for row in rows}),
+            StrategyDiscussion.deleted_at.is_(None),
+            StrategyDiscussion.state == SignState.SIGNED.value,
+            StrategyDiscussion.s47_started_on.is_not(None),
+        )
+    ):
+        for text in child_ids or []:
+            if text in people:
+                found.setdefault(uuid.UUID(text), []).append((started, held))
+    return found
 
 
 def _previous_cp_plans(session: DbSession, rows: Sequence[Any]) -> dict[uuid.UUID, int]:

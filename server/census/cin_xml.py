@@ -61,9 +61,14 @@ def write(out: IO[bytes], year: CensusYear, la_number: str, children: Iterable[C
 def validate(source: IO[bytes] | str) -> None:
     """Check a census file against the schema as it is read; raise ``SchemaInvalid``."""
     try:
-        for _event, element in etree.iterparse(source, events=("end",), schema=schema()):
-            if element.tag == "Child":
-                element.clear(keep_tail=True)
+        # Only each child's end comes back to Python (``tag``): the parser checks the rest.
+        for _event, element in etree.iterparse(
+            source, events=("end",), tag="Child", schema=schema()
+        ):
+            element.clear(keep_tail=True)
+            # Children already read are dropped from the root too, so memory stays flat.
+            while element.getprevious() is not None:
+                del element.getparent()[0]
     except etree.XMLSyntaxError as error:
         raise SchemaInvalid(str(error)) from error
 
@@ -72,7 +77,13 @@ def _el(tag: str, value: object | None) -> str:
     """One element with a value, or nothing when there is none."""
     if value is None or value == "":
         return ""
-    text = value.isoformat() if isinstance(value, date) else escape(str(value))
+    # By exact type, dates and counts first: most values are, and need no escaping.
+    if type(value) is date:
+        text = value.isoformat()
+    elif type(value) is int:
+        text = str(value)
+    else:
+        text = escape(str(value))
     return f"<{tag}>{text}</{tag}>"
 
 

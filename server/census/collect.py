@@ -4,11 +4,19 @@ A child is in the census year if one of their child in need, child protection
 or looked after episodes was open on any day of it. What the returns say of
 each child is put together by the *sources* in ``SOURCES``: each reads, for a
 batch of children, one kind of record and adds what it knows to their
-``ChildReturn``. The built-in sources read the child's plan episodes (episodes
-of need, child in need plans, child protection plans with their initial
-conference) and the family's closure. Referrals and assessments, strategy
-discussions and section 47 enquiries register their own source with
-``register_source`` when they are recorded; nothing else changes.
+``ChildReturn``, in this order:
+
+- ``plan_episodes``: episodes of need from the child's plan episodes (child in
+  need plans, child protection plans, looked after) and the family's closure;
+- ``referrals``: each referral starts the episode of need it led to (its date,
+  source, primary need and no further action) and adds its assessment; one
+  that led to no plan is an episode of its own;
+- ``section_47s``: the section 47 enquiries of signed strategy discussions
+  about the child, in the episode they belong to;
+- ``initial_conferences``: the one day each initial child protection
+  conference was held (see ``resolve_conferences``).
+
+A child is also in the year if a referral of theirs was open on a day of it.
 
 No text written about a family is read: only identifiers, dates and codes.
 """
@@ -25,7 +33,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, scoped_session
 
 from ..domain.plans import PlanType, corrected
-from ..persistence import Amendment, Family, Person, PlanEpisode
+from ..domain.records import SignState
+from ..persistence import Amendment, Family, Person, PlanEpisode, Referral, StrategyDiscussion
 
 BATCH = 500
 STATUTORY_PLANS = (PlanType.CHILD_IN_NEED, PlanType.CHILD_PROTECTION, PlanType.LOOKED_AFTER)
@@ -40,6 +49,8 @@ END_REASON_CLOSURE = {
 }
 # Where a referral's source is not held, the census's "unknown".
 UNKNOWN_REFERRAL_SOURCE = "10"
+# A case closed after a referral or an assessment with no further action.
+CLOSED_NO_FURTHER_ACTION = "RC8"
 
 
 @dataclass(frozen=True)
@@ -69,10 +80,13 @@ class CpPlan:
     initial_category: str | None
     latest_category: str | None
     initial_conference_on: date | None
+    # The plan's own record of its conference, where the enquiry's differs (kept for the report).
+    plan_conference_on: date | None = None
 
 
 @dataclass
 class Section47:
+    discussion_id: uuid.UUID
     started_on: date
     target_conference_on: date | None = None
     initial_conference_on: date | None = None
@@ -81,6 +95,7 @@ class Section47:
 
 @dataclass
 class Assessment:
+    referral_id: uuid.UUID
     started_on: date
     authorised_on: date | None = None
     factors: list[str] = field(default_factory=list)
@@ -97,6 +112,8 @@ class EpisodeOfNeed:
     closure_date: date | None = None
     closure_reason: str | None = None
     no_further_action: bool = False
+    # The referral that started the episode, where one is recorded.
+    referral_id: uuid.UUID | None = None
     assessments: list[Assessment] = field(default_factory=list)
     cin_plans: list[tuple[date, date | None]] = field(default_factory=list)
     section47s: list[Section47] = field(default_factory=list)
@@ -142,6 +159,9 @@ class ChildReturn:
 
 # A session, or Flask-SQLAlchemy's scoped one.
 DbSession = Session | scoped_session[Any]
+# Sources read plain rows through the session's connection, not the ORM's execute: the
+# rows are the same, without building ORM results a census of thousands of children
+# would pay for on every statement (see bench/census.py).
 
 
 @dataclass(frozen=True)
@@ -186,9 +206,31 @@ def in_year(year: CensusYear) -> sa.ColumnElement[bool]:
     )
 
 
+def referral_in_year(year: CensusYear) -> sa.ColumnElement[bool]:
+    """The referrals open on a day of the year: until no further action, or the assessment's end."""
+    return sa.and_(
+        Referral.deleted_at.is_(None),
+        Referral.referred_on <= year.end,
+        sa.or_(
+            Referral.referred_on >= year.start,
+            sa.and_(
+                Referral.no_further_action.is_(False),
+                sa.or_(
+                    Referral.assessment_authorised_on.is_(None),
+                    Referral.assessment_authorised_on >= year.start,
+                ),
+            ),
+        ),
+    )
+
+
 def child_ids_query(year: CensusYear) -> sa.Select[Any]:
-    """The ids of the children in the year, in a stable order."""
-    return sa.select(PlanEpisode.person_id).where(in_year(year)).distinct()
+    """The ids of the children in the year (a statutory plan or a referral open in it)."""
+    ids = sa.union(
+        sa.select(PlanEpisode.person_id.label("person_id")).where(in_year(year)),
+        sa.select(Referral.person_id.label("person_id")).where(referral_in_year(year)),
+    ).subquery()
+    return sa.select(ids.c.person_id)
 
 
 def children(
@@ -202,10 +244,12 @@ def children(
     after: uuid.UUID | None = None
     done = 0
     while True:
-        query = child_ids_query(year).order_by(PlanEpisode.person_id).limit(batch)
+        query = child_ids_query(year)
+        column = query.selected_columns[0]
+        query = query.order_by(column).limit(batch)
         if after is not None:
-            query = query.where(PlanEpisode.person_id > after)
-        ids: list[uuid.UUID] = list(session.scalars(query))
+            query = query.where(column > after)
+        ids: list[uuid.UUID] = list(session.connection().scalars(query))
         if not ids:
             return
         bounds = Batch(after, ids[-1])
@@ -230,27 +274,43 @@ def count_children(session: DbSession, year: CensusYear) -> int:
     )
 
 
+def families_in(batch: Batch) -> sa.CompoundSelect:
+    """The families of the batch's children, by their plans and referrals."""
+    return sa.union(
+        sa.select(PlanEpisode.family_id).where(batch.holds(PlanEpisode.person_id)),
+        sa.select(Referral.family_id).where(batch.holds(Referral.person_id)),
+    )
+
+
 def _identities(
     session: DbSession, ids: set[uuid.UUID], batch: Batch
 ) -> dict[uuid.UUID, ChildReturn]:
     """Each child's identifiers, and the family of their latest statutory episode."""
     family_of: dict[uuid.UUID, uuid.UUID] = {}
-    for person_id, family_id in session.execute(
+    for person_id, family_id in session.connection().execute(
         sa.select(PlanEpisode.person_id, PlanEpisode.family_id)
         .where(batch.holds(PlanEpisode.person_id), PlanEpisode.deleted_at.is_(None))
         .order_by(PlanEpisode.person_id, PlanEpisode.started_on.desc(), PlanEpisode.id.desc())
     ):
         family_of.setdefault(person_id, family_id)
-    in_batch = sa.select(PlanEpisode.family_id).where(batch.holds(PlanEpisode.person_id))
+    if len(family_of) < len(ids):
+        # Children referred with no plan: the family of their latest referral.
+        for person_id, family_id in session.connection().execute(
+            sa.select(Referral.person_id, Referral.family_id)
+            .where(batch.holds(Referral.person_id), Referral.deleted_at.is_(None))
+            .order_by(Referral.person_id, Referral.referred_on.desc(), Referral.id.desc())
+        ):
+            family_of.setdefault(person_id, family_id)
+    in_batch = families_in(batch)
     families = {
         row.id: row
-        for row in session.execute(
+        for row in session.connection().execute(
             sa.select(
                 Family.id, Family.local_reference, Family.closed_on, Family.closure_reason
             ).where(Family.id.in_(in_batch))
         )
     }
-    people = session.execute(
+    people = session.connection().execute(
         sa.select(
             Person.id,
             Person.local_child_id,
@@ -324,13 +384,16 @@ def plan_episodes(
         PlanEpisode.plan_type.in_([plan.value for plan in STATUTORY_PLANS]),
         PlanEpisode.started_on <= year.end,
     )
-    rows = session.execute(
+    result = session.connection().execute(
         sa.select(*columns)
         .where(statutory)
         .order_by(PlanEpisode.person_id, PlanEpisode.started_on, PlanEpisode.id)
-    ).all()
+    )
+    # Row._asdict() builds the result's keys again for every row: zip with them once.
+    names = tuple(result.keys())
+    rows = result.all()
     amendments: dict[uuid.UUID, list[dict[str, str]]] = {}
-    for target_id, changes in session.execute(
+    for target_id, changes in session.connection().execute(
         sa.select(Amendment.target_id, Amendment.changes)
         .join(PlanEpisode, PlanEpisode.id == Amendment.target_id)
         .where(
@@ -344,7 +407,9 @@ def plan_episodes(
     for row in rows:
         child = returns.get(row.person_id)
         if child is not None:
-            _add_episode(child, year, corrected(row._asdict(), amendments.get(row.id, ())))
+            values = dict(zip(names, row, strict=True))
+            fixes = amendments.get(row.id)
+            _add_episode(child, year, corrected(values, fixes) if fixes else values)
 
 
 def _add_episode(child: ChildReturn, year: CensusYear, values: dict[str, Any]) -> None:
@@ -397,3 +462,196 @@ def _set_closure(child: ChildReturn, episode: EpisodeOfNeed, values: dict[str, A
         episode.closure_reason = END_REASON_CLOSURE.get(values.get("end_reason") or "")
     if child.family_closed_on == ended and child.family_closure_reason:
         episode.closure_reason = child.family_closure_reason
+
+
+def _episode_at(child: ChildReturn, day: date) -> EpisodeOfNeed | None:
+    """The episode of need open on ``day``, or else the first one after it (which it led to)."""
+    later = None
+    for episode in child.episodes:
+        if episode.referral_date <= day and (
+            episode.closure_date is None or day <= episode.closure_date
+        ):
+            return episode
+        if episode.referral_date > day and later is None:
+            later = episode
+    return later
+
+
+@register_source("referrals")
+def referrals(
+    session: DbSession, year: CensusYear, returns: dict[uuid.UUID, ChildReturn], batch: Batch
+) -> None:
+    """Start each episode of need at its referral, with the assessment that followed.
+
+    A referral belongs to the episode it started: the first one beginning on
+    or after it, with no episode between. A referral that led to no plan is an
+    episode of its own, closed on the day of no further action, or on the
+    day its assessment was authorised (closed after assessment, ``RC8``).
+    """
+    if not returns:
+        return
+    rows = session.connection().execute(
+        sa.select(
+            Referral.id,
+            Referral.person_id,
+            Referral.referred_on,
+            Referral.source,
+            Referral.primary_need,
+            Referral.no_further_action,
+            Referral.assessment_started_on,
+            Referral.assessment_authorised_on,
+            Referral.assessment_factors,
+        )
+        .where(
+            batch.holds(Referral.person_id),
+            Referral.deleted_at.is_(None),
+            Referral.referred_on <= year.end,
+        )
+        .order_by(Referral.person_id, Referral.referred_on, Referral.id)
+    )
+    for row in rows:
+        child = returns.get(row.person_id)
+        if child is not None:
+            _add_referral(child, year, row)
+
+
+def _add_referral(child: ChildReturn, year: CensusYear, row: Any) -> None:
+    assessment = (
+        Assessment(
+            referral_id=row.id,
+            started_on=row.assessment_started_on,
+            authorised_on=row.assessment_authorised_on,
+            factors=list(row.assessment_factors or []),
+        )
+        if row.assessment_started_on is not None
+        else None
+    )
+    episode = _episode_at(child, row.referred_on)
+    if episode is not None and episode.referral_id is not None:
+        # Referred again while an episode was open: its assessment joins that episode.
+        if episode.referral_date <= row.referred_on and assessment is not None:
+            episode.assessments.append(assessment)
+            return
+        if episode.referral_date <= row.referred_on:
+            return
+        episode = None
+    if episode is None:
+        closed = row.referred_on if row.no_further_action else row.assessment_authorised_on
+        if closed is not None and closed < year.start:
+            return
+        episode = EpisodeOfNeed(
+            first_episode_id=row.id,
+            referral_date=row.referred_on,
+            closure_date=closed,
+            closure_reason=CLOSED_NO_FURTHER_ACTION if closed is not None else None,
+        )
+        child.episodes.append(episode)
+        child.episodes.sort(key=lambda e: (e.referral_date, str(e.first_episode_id)))
+    else:
+        episode.referral_date = min(episode.referral_date, row.referred_on)
+    episode.referral_id = row.id
+    episode.referral_source = row.source or UNKNOWN_REFERRAL_SOURCE
+    episode.primary_need = row.primary_need
+    episode.no_further_action = bool(row.no_further_action)
+    if assessment is not None:
+        episode.assessments.append(assessment)
+
+
+@register_source("section_47s")
+def section_47s(
+    session: DbSession, year: CensusYear, returns: dict[uuid.UUID, ChildReturn], batch: Batch
+) -> None:
+    """Add the section 47 enquiries of signed strategy discussions about each child.
+
+    An enquiry belongs to the episode of need open on the day it started, or
+    else to the one it led to. Those that started before the year are kept
+    while their conference was still to come in it.
+    """
+    if not returns:
+        return
+    started = StrategyDiscussion.s47_started_on
+    rows = session.connection().execute(
+        sa.select(
+            StrategyDiscussion.id,
+            StrategyDiscussion.child_ids,
+            started,
+            StrategyDiscussion.icpc_due_on,
+            StrategyDiscussion.icpc_held_on,
+        )
+        .where(
+            StrategyDiscussion.family_id.in_(families_in(batch)),
+            StrategyDiscussion.deleted_at.is_(None),
+            StrategyDiscussion.state == SignState.SIGNED.value,
+            started.is_not(None),
+            started <= year.end,
+            sa.or_(
+                started >= year.start,
+                StrategyDiscussion.icpc_held_on.is_(None),
+                StrategyDiscussion.icpc_held_on >= year.start,
+            ),
+        )
+        .order_by(started, StrategyDiscussion.id)
+    )
+    for row in rows:
+        for text in row.child_ids or []:
+            child = returns.get(uuid.UUID(text))
+            episode = _episode_at(child, row.s47_started_on) if child is not None else None
+            if episode is not None:
+                episode.section47s.append(
+                    Section47(
+                        discussion_id=row.id,
+                        started_on=row.s47_started_on,
+                        target_conference_on=row.icpc_due_on,
+                        initial_conference_on=row.icpc_held_on,
+                    )
+                )
+
+
+@register_source("initial_conferences")
+def initial_conferences(
+    _session: DbSession, _year: CensusYear, returns: dict[uuid.UUID, ChildReturn], _batch: Batch
+) -> None:
+    """Give each initial child protection conference one date (``resolve_conferences``)."""
+    for child in returns.values():
+        for episode in child.episodes:
+            resolve_conferences(episode)
+
+
+def enquiry_conference(
+    enquiries: list[tuple[date, date | None]], plan_started: date, recorded: date | None
+) -> date | None:
+    """The day a plan's initial conference was held: its enquiry's, or else the plan's own.
+
+    ``enquiries`` are the child's section 47 enquiries as (started, ICPC held);
+    the plan's is the latest to start on or before the plan.
+    """
+    before = [enquiry for enquiry in enquiries if enquiry[0] <= plan_started]
+    if not before:
+        return recorded
+    held = max(before, key=lambda enquiry: enquiry[0])[1]
+    return held if held is not None else recorded
+
+
+def resolve_conferences(episode: EpisodeOfNeed) -> None:
+    """Hold each initial conference's date once, wherever the app recorded it.
+
+    A child protection plan's conference is the one its section 47 enquiry
+    (the latest to start on or before the plan) led to. The strategy
+    discussion's day the ICPC was held is the source: where the plan records
+    a different day, the discussion's is used and the plan's kept in
+    ``plan_conference_on`` so the validation report can name both. Where only
+    the plan records it, the enquiry takes the plan's date.
+    """
+    for plan in episode.cp_plans:
+        enquiries = [s47 for s47 in episode.section47s if s47.started_on <= plan.started_on]
+        if not enquiries:
+            continue
+        enquiry = max(enquiries, key=lambda s47: (s47.started_on, str(s47.discussion_id)))
+        held = enquiry.initial_conference_on
+        if held is None:
+            enquiry.initial_conference_on = plan.initial_conference_on
+        elif plan.initial_conference_on is None:
+            plan.initial_conference_on = held
+        elif plan.initial_conference_on != held:
+            plan.plan_conference_on = plan.initial_conference_on
+            plan.initial_conference_on = held

@@ -16,7 +16,7 @@ from enum import StrEnum
 
 from ..domain.upn import MESSAGES as UPN_MESSAGES
 from ..domain.upn import upn_problem
-from .collect import CensusYear, ChildReturn, CpPlan
+from .collect import CensusYear, ChildReturn, CpPlan, EpisodeOfNeed
 
 
 class Where(StrEnum):
@@ -25,6 +25,7 @@ class Where(StrEnum):
     CHILD = "child"  # the child's census details
     PLAN = "plan"  # the child's plan now, or a correction of an ended one
     FAMILY = "family"  # the family's closure
+    REFERRAL = "referral"  # the child's referral and its assessment
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,10 @@ class Issue:
         base = f"#/family/{self.child.family_id}"
         if self.rule.where is Where.CHILD:
             return f"{base}/child/{self.child.person_id}/census"
+        if self.rule.where is Where.REFERRAL:
+            # The referral the issue is about, or a new one where none is recorded.
+            tail = f"/{self.episode_id}" if self.episode_id else ""
+            return f"{base}/child/{self.child.person_id}/referral{tail}"
         if self.rule.where is Where.PLAN:
             # An ended plan is corrected by amendment; a running one changed on the plan screen.
             if self.episode_id:
@@ -80,6 +85,42 @@ RULES: dict[str, Rule] = {
         ),
         Rule("closure_no_reason", None, "Case closed without a reason for closure", Where.PLAN),
         Rule("no_local_id", None, "No local child identifier", Where.CHILD),
+        Rule(
+            "assessment_before_referral",
+            None,
+            "Assessment shown as starting before the referral",
+            Where.REFERRAL,
+        ),
+        Rule(
+            "assessment_authorised_before_start",
+            None,
+            "Assessment shown as authorised before it started",
+            Where.REFERRAL,
+        ),
+        Rule(
+            "assessment_no_factors",
+            None,
+            "Assessment authorised with no factors identified",
+            Where.REFERRAL,
+        ),
+        Rule(
+            "nfa_with_work",
+            None,
+            "Referral marked no further action, but work followed it",
+            Where.REFERRAL,
+        ),
+        Rule(
+            "s47_before_referral",
+            None,
+            "Section 47 enquiry starting before the referral",
+            Where.REFERRAL,
+        ),
+        Rule(
+            "icpc_differs",
+            None,
+            "Initial conference recorded on two different days",
+            Where.PLAN,
+        ),
     )
 }
 
@@ -185,3 +226,74 @@ def _closures(child: ChildReturn, _year: CensusYear) -> Iterator[Issue]:
                 f"Closed {episode.closure_date:%d/%m/%Y} with no reason the census can use.",
                 episode.closing_episode_id,
             )
+
+
+def _referral(episode: EpisodeOfNeed) -> uuid.UUID | None:
+    return episode.referral_id
+
+
+@check
+def _assessments(child: ChildReturn, _year: CensusYear) -> Iterator[Issue]:
+    for episode in child.episodes:
+        for assessment in episode.assessments:
+            started, authorised = assessment.started_on, assessment.authorised_on
+            if started < episode.referral_date:
+                yield _issue(
+                    "assessment_before_referral",
+                    child,
+                    f"Assessment starts {started:%d/%m/%Y}; referral"
+                    f" {episode.referral_date:%d/%m/%Y}.",
+                    assessment.referral_id,
+                )
+            if authorised is not None and authorised < started:
+                yield _issue(
+                    "assessment_authorised_before_start",
+                    child,
+                    f"Authorised {authorised:%d/%m/%Y}, before it started {started:%d/%m/%Y}.",
+                    assessment.referral_id,
+                )
+            if authorised is not None and not assessment.factors:
+                yield _issue(
+                    "assessment_no_factors",
+                    child,
+                    f"The assessment authorised {authorised:%d/%m/%Y} has no factors: record"
+                    " them, or 'No factors identified'.",
+                    assessment.referral_id,
+                )
+
+
+@check
+def _referrals(child: ChildReturn, _year: CensusYear) -> Iterator[Issue]:
+    for episode in child.episodes:
+        worked = episode.assessments or episode.section47s or episode.cin_plans
+        if episode.no_further_action and (worked or episode.cp_plans or episode.looked_after):
+            yield _issue(
+                "nfa_with_work",
+                child,
+                f"The referral of {episode.referral_date:%d/%m/%Y} says no further action.",
+                _referral(episode),
+            )
+        for s47 in episode.section47s:
+            if s47.started_on < episode.referral_date:
+                yield _issue(
+                    "s47_before_referral",
+                    child,
+                    f"Enquiry starts {s47.started_on:%d/%m/%Y}; the referral is"
+                    f" {episode.referral_date:%d/%m/%Y}. Record the referral that came before.",
+                    _referral(episode),
+                )
+
+
+@check
+def _conferences(child: ChildReturn, _year: CensusYear) -> Iterator[Issue]:
+    for episode in child.episodes:
+        for plan in episode.cp_plans:
+            if plan.plan_conference_on is not None and plan.initial_conference_on is not None:
+                yield _issue(
+                    "icpc_differs",
+                    child,
+                    f"The plan says {plan.plan_conference_on:%d/%m/%Y}; the strategy discussion"
+                    f" says {plan.initial_conference_on:%d/%m/%Y}. The census uses the"
+                    " discussion's: correct whichever is wrong.",
+                    _ended(plan),
+                )

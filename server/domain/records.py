@@ -41,6 +41,8 @@ class RecordKind(StrEnum):
     FAMILY_COPY = "family_copy"
     # A photo or document attached to a note, visit, decision, conference or person.
     ATTACHMENT = "attachment"
+    # A referral about a child, and the assessment that followed it: the census's episode start.
+    REFERRAL = "referral"
 
 
 class SignState(StrEnum):
@@ -103,6 +105,7 @@ DELETABLE = frozenset(
         RecordKind.PLAN_EPISODE,
         RecordKind.STRATEGY_DISCUSSION,
         RecordKind.FAMILY_COPY,
+        RecordKind.REFERRAL,
     }
 )
 # Records scoped by team, not by family: each is its own unit of sync scope.

@@ -494,6 +494,35 @@ class PlanEpisode(CaseRecord):
         return SignState.SIGNED.value if self.ended_on is not None else SignState.DRAFT.value
 
 
+class Referral(CaseRecord):
+    """A referral about one child, as the duty team records it, and the assessment after it.
+
+    Dates and codes only, from the Department's code lists (vocabularies
+    ``cin_referral_source``, ``cin_primary_need``, ``cin_assessment_factor``):
+    what the census and Annex A read. The assessment's fields are set as it
+    goes on (started, then authorised with the factors it found); a referral
+    that ends in no further action has none.
+    """
+
+    __tablename__ = "referral"
+    kind = RecordKind.REFERRAL
+
+    family_id: Mapped[uuid.UUID] = family_fk()
+    person_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("person.id"), index=True)
+    referred_on: Mapped[date]
+    # Who made the referral: the census's ReferralSource code (1A to 10).
+    source: Mapped[str] = mapped_column(sa.String(3))
+    # The census's PrimaryNeedCode (N0 to N9), once the need is known.
+    primary_need: Mapped[str | None] = mapped_column(sa.String(2))
+    no_further_action: Mapped[bool] = mapped_column(default=False)
+    assessment_started_on: Mapped[date | None]
+    assessment_authorised_on: Mapped[date | None]
+    # The census's factors identified at assessment, as codes (1A, 3B, 21, ...).
+    assessment_factors: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    _family = written_after("Family", "Referral.family_id")
+    _person = written_after("Person", "Referral.person_id")
+
+
 class ChronologyEntry(CaseRecord):
     """A significant event a worker adds to the family's chronology.
 
@@ -699,5 +728,6 @@ CASE_RECORDS: dict[RecordKind, type[CaseRecord]] = {
         StrategyDiscussion,
         FamilyCopy,
         Attachment,
+        Referral,
     )
 }

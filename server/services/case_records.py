@@ -25,6 +25,7 @@ from ..domain import (
     group_supervision,
     lights,
     plans,
+    referrals,
     strategy,
     supervision_queue,
     upn,
@@ -1234,6 +1235,28 @@ def _plan_episode_before_update(_actor: User, episode: Any, values: dict[str, An
     plans.check_episode(merged, clock.today())
 
 
+REFERRAL_FIELDS = (
+    "referred_on",
+    "no_further_action",
+    "assessment_started_on",
+    "assessment_authorised_on",
+    "assessment_factors",
+)
+
+
+def _referral_before_create(_actor: User, _record: Any, values: dict[str, Any]) -> None:
+    _ensure_member(values["family_id"], values["person_id"], "person_id")
+    person = _person_record(values["person_id"])
+    if person is None or not person.is_child:
+        raise InvalidInput(errors=field_errors(person_id="Referrals are about children."))
+    referrals.check_referral(values, clock.today())
+
+
+def _referral_before_update(_actor: User, referral: Any, values: dict[str, Any]) -> None:
+    merged = {name: values.get(name, getattr(referral, name)) for name in REFERRAL_FIELDS}
+    referrals.check_referral(merged, clock.today())
+
+
 def _team_members(team_id: uuid.UUID) -> dict[uuid.UUID, str]:
     return {
         user_id: role
@@ -1461,6 +1484,9 @@ RULES: dict[RecordKind, KindRules] = {
     RecordKind.CASE_SUMMARY: KindRules(before_create=_case_summary_before_create),
     RecordKind.STRATEGY_DISCUSSION: KindRules(
         before_create=_strategy_rules, before_update=_strategy_rules
+    ),
+    RecordKind.REFERRAL: KindRules(
+        before_create=_referral_before_create, before_update=_referral_before_update
     ),
     RecordKind.FAMILY_COPY: KindRules(
         before_create=_family_copy_rules, before_update=_family_copy_rules

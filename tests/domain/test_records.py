@@ -56,6 +56,7 @@ def test_wire_names() -> None:
         "strategy_discussion",
         "family_copy",
         "attachment",
+        "referral",
     }
 
 

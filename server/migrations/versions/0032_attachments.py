@@ -1,7 +1,7 @@
 """Attachments: photos and documents on case records, and their resumable uploads.
 
 Revision ID: 0032
-Revises: 0030
+Revises: 0031
 Create Date: 2026-12-07 09:00:00
 
 - ``attachment``: a synced case record describing one file (its name, type,
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0032'
-down_revision = '0030'
+down_revision = '0031'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Welsh: each person's language, a family copy's language, a visit's interpreter.
 
-Revision ID: 0034
-Revises: 0030
+Revision ID: 0033
+Revises: 0032
 Create Date: 2026-12-06 05:00:00
 
 - ``user_account.language``: the language of their screens, messages and
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
-revision = '0034'
-down_revision = '0030'
+revision = '0033'
+down_revision = '0032'
 branch_labels = None
 depends_on = None
 
