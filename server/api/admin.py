@@ -132,7 +132,6 @@ def create_user(data: dict[str, Any]) -> User:
     )
     user.qualified_on = data["qualified_on"]
     record_event(AuditAction.CREATE, "user", record_id=user.id, detail={"role": user.role})
-    db.session.commit()
     return user
 
 
@@ -164,7 +163,6 @@ def update_user(data: dict[str, Any], user_id: uuid.UUID) -> User:
     for name, value in data.items():
         setattr(user, name, value)
     record_event(AuditAction.UPDATE, "user", record_id=user.id, detail={"fields": changed})
-    db.session.commit()
     return user
 
 
@@ -180,7 +178,6 @@ def issue_enrolment_code(user_id: uuid.UUID) -> dict[str, Any]:
     user = _user(user_id)
     code, expires_at = accounts.issue_enrolment_code(user)
     record_event(AuditAction.CREATE, "enrolment_code", record_id=user.id)
-    db.session.commit()
     return {"code": code, "expires_at": expires_at}
 
 
@@ -191,7 +188,6 @@ def end_sessions(user_id: uuid.UUID) -> dict[str, int]:
     _admin()
     ended = end_user_sessions(_user(user_id).id, EndReason.ENDED_BY_ADMIN)
     record_event(AuditAction.REVOKE, "user", record_id=user_id, detail={"sessions": ended})
-    db.session.commit()
     return {"ended": ended}
 
 
@@ -292,5 +288,4 @@ def update_team(data: dict[str, Any], team_id: uuid.UUID) -> Team:
         record_id=team.id,
         detail={"escalation_contact_id": str(contact_id) if contact_id else None},
     )
-    db.session.commit()
     return team

@@ -13,7 +13,7 @@ from marshmallow import Schema, fields, validate
 from ..audit import AuditAction, record_event
 from ..domain.errors import NotAuthenticated
 from ..domain.roles import SecondFactorProof
-from ..extensions import db, limiter
+from ..extensions import limiter
 from ..security.sessions import (
     clear_session_cookie,
     current_user,
@@ -147,7 +147,6 @@ def login(data: dict[str, Any]) -> Response:
     record_event(
         AuditAction.SIGN_IN, "user", record_id=user.id, user_id=user.id, device_id=session.device_id
     )
-    db.session.commit()
     body = SignedInSchema().dump({**_session_body(session), "device_secret": session.device.secret})
     response = jsonify(body)
     set_session_cookie(response, token)
@@ -247,5 +246,4 @@ def revoke_device(device_id: uuid.UUID) -> Any:
     """Revoke one of your devices (an admin may revoke anyone's): it is wiped on next contact."""
     device = accounts.revoke_device(current_user(), device_id)
     record_event(AuditAction.REVOKE, "device", detail={"device_id": str(device_id)})
-    db.session.commit()
     return device

@@ -10,7 +10,6 @@ from typing import Any
 from flask import Response
 from marshmallow import Schema, fields
 
-from ..extensions import db
 from ..reports.render import TEMPLATES
 from ..security.headers import CONTENT_SECURITY_POLICY
 from ..security.sessions import current_user
@@ -57,7 +56,6 @@ class ChronologySchema(Schema):
 def get_chronology(args: dict[str, Any], family_id: uuid.UUID) -> dict[str, Any]:
     """Return the family's significant events, oldest first (audited)."""
     shown = chronology.chronology(current_user(), family_id, args["child_id"])
-    db.session.commit()
     return shown
 
 
@@ -77,7 +75,6 @@ def print_chronology(args: dict[str, Any], family_id: uuid.UUID) -> Response:
     """Return the printable story so far and chronology; every print is audited."""
     shown = chronology.printable(current_user(), family_id, args["child_id"])
     page = TEMPLATES.get_template("chronology.html").render(style=STYLE, **shown)
-    db.session.commit()
     return Response(
         page,
         content_type="text/html; charset=utf-8",

@@ -13,7 +13,6 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
-from ..extensions import db
 from ..security.sessions import current_user
 from ..services import endings
 from .common import blueprint
@@ -81,7 +80,6 @@ def ending_settings() -> dict[str, Any]:
 def list_transfers() -> list[Any]:
     """Return the families other teams have agreed to transfer to your team, waiting for you."""
     found = endings.incoming_transfers(current_user())
-    db.session.commit()  # the audit events of reading them
     return found
 
 
@@ -90,7 +88,6 @@ def list_transfers() -> list[Any]:
 def accept_transfer(transfer_id: uuid.UUID) -> Any:
     """Accept a family into your team: its allocations end, and you allocate a worker."""
     family = endings.accept_transfer(current_user(), transfer_id)
-    db.session.commit()
     return family
 
 
@@ -100,7 +97,6 @@ def accept_transfer(transfer_id: uuid.UUID) -> Any:
 def reopen_family(data: dict[str, Any], family_id: uuid.UUID) -> Any:
     """Reopen a closed family of your team, saying why: a new episode follows the closed one."""
     episode = endings.reopen(current_user(), family_id, data["reason"])
-    db.session.commit()
     return episode
 
 
@@ -109,5 +105,4 @@ def reopen_family(data: dict[str, Any], family_id: uuid.UUID) -> Any:
 def list_episodes(family_id: uuid.UUID) -> list[Any]:
     """Return the family's case episodes, newest first, each reopening linked to the one before."""
     found = endings.episodes(current_user(), family_id)
-    db.session.commit()
     return found

@@ -7,7 +7,6 @@ from typing import Any
 
 from marshmallow import Schema, fields
 
-from ..extensions import db
 from ..security.sessions import current_user
 from ..services import placements
 from .common import blueprint
@@ -39,7 +38,6 @@ class PlacementAddressOut(Schema):
 def get_placement_address(episode_id: uuid.UUID) -> dict[str, Any]:
     """Return the placement address now (allocated worker and team supervisors only)."""
     shown = placements.placement_address(current_user(), episode_id)
-    db.session.commit()  # the read's audit event
     return shown
 
 
@@ -49,5 +47,4 @@ def get_placement_address(episode_id: uuid.UUID) -> dict[str, Any]:
 def record_placement_address(data: dict[str, Any], episode_id: uuid.UUID) -> dict[str, Any]:
     """Record the placement address now; the earlier ones are kept."""
     shown = placements.record_placement_address(current_user(), episode_id, data)
-    db.session.commit()
     return shown

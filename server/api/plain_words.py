@@ -13,7 +13,6 @@ from marshmallow import Schema, fields, validate
 
 from ..domain.errors import Forbidden
 from ..domain.roles import Action, can
-from ..extensions import db
 from ..security.sessions import current_user
 from ..services import family_copies
 from .common import blueprint
@@ -58,7 +57,6 @@ def add_plain_word(data: dict[str, Any]) -> dict[str, Any]:
     """Add a word the council wants put plainly, with what to say instead."""
     _require_manager()
     word = family_copies.add_plain_word(current_user(), data["term"], data["plain"])
-    db.session.commit()
     return word
 
 
@@ -68,4 +66,3 @@ def remove_plain_word(word_id: uuid.UUID) -> None:
     """Stop suggesting one of the council's words (a built-in word it replaced comes back)."""
     _require_manager()
     family_copies.remove_plain_word(current_user(), word_id)
-    db.session.commit()

@@ -270,7 +270,6 @@ def publish_policy(data: dict[str, Any]) -> DecisionPolicy:
         "decision_policy",
         detail={"version": policy.version, "reason": reason, "suggestion_id": suggestion},
     )
-    db.session.commit()
     return policy
 
 
@@ -314,7 +313,6 @@ def publish_template(data: dict[str, Any]) -> ChecklistTemplate:
         record_id=template.id,
         detail={"key": template.key, "version": template.version},
     )
-    db.session.commit()
     return template
 
 
@@ -428,5 +426,4 @@ def set_urgent_contacts(data: dict[str, Any]) -> dict[str, Any]:
     db.session.add(row)
     # The council's switchboard numbers are not about anyone: the log may hold which changed.
     record_event(AuditAction.UPDATE, "urgent_contacts", detail={"changed": changed})
-    db.session.commit()
     return _urgent_contacts_out(row)

@@ -12,7 +12,6 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 
 from ..domain.errors import Forbidden
-from ..extensions import db
 from ..persistence import LegalHold
 from ..security.sessions import current_user
 from ..services import retention
@@ -141,7 +140,6 @@ def list_holds(args: dict[str, Any]) -> dict[str, Any]:
 def set_hold(data: dict[str, Any]) -> LegalHold:
     """Put a legal hold on a family: its records are not deleted until the hold is lifted."""
     hold = retention.set_hold(current_user(), data["family_id"], data["reason"])
-    db.session.commit()
     return hold
 
 
@@ -151,5 +149,4 @@ def set_hold(data: dict[str, Any]) -> LegalHold:
 def lift_hold(data: dict[str, Any], hold_id: uuid.UUID) -> LegalHold:
     """Lift a legal hold, saying why; the family's records fall back under the schedule."""
     hold = retention.lift_hold(current_user(), hold_id, data["reason"])
-    db.session.commit()
     return hold

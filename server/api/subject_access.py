@@ -127,7 +127,6 @@ def search_people(args: dict[str, Any]) -> list[dict[str, Any]]:
     record_event(
         AuditAction.LIST, "person", detail={"subject_access_search": True, "count": len(rows)}
     )
-    db.session.commit()
     return [
         {
             "id": person.id,
@@ -194,7 +193,6 @@ def download_export(export_id: uuid.UUID) -> Response:
         record_id=export.person_id,
         detail={"export_id": str(export.id), "downloaded": True},
     )
-    db.session.commit()
     return Response(
         export.bundle,
         mimetype=ZIP,

@@ -9,7 +9,6 @@ from marshmallow import Schema, fields, validate
 from ..audit import AuditAction, record_event
 from ..domain.errors import InvalidInput, RuleBroken
 from ..domain.supervision_queue import LIMITS, check_settings, ensure_can_change_settings
-from ..extensions import db
 from ..persistence import Team
 from ..security.sessions import current_user
 from .common import blueprint
@@ -84,5 +83,4 @@ def put_settings(data: dict[str, Any]) -> dict[str, Any]:
     for name, value in data.items():
         setattr(team, name, value)
     record_event(AuditAction.UPDATE, "team_settings", record_id=team.id, detail=dict(data))
-    db.session.commit()
     return _settings(team)

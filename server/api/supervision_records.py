@@ -8,7 +8,6 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 
 from ..domain.records import RecordKind
-from ..extensions import db
 from ..security.sessions import current_user
 from ..services import escalations, private_supervision
 from .common import blueprint
@@ -55,7 +54,6 @@ class SupervisionRecordSchema(Schema):
 def read_record(args: dict[str, Any]) -> dict[str, Any]:
     """Return a worker's private supervision record, oldest first (the worker or a supervisor)."""
     worker, entries = private_supervision.entries(current_user(), args["worker_id"])
-    db.session.commit()  # the audit event of the read
     return {"worker_id": worker.id, "entries": entries}
 
 
@@ -65,7 +63,6 @@ def read_record(args: dict[str, Any]) -> dict[str, Any]:
 def add_entry(data: dict[str, Any]) -> Any:
     """Add to a worker's private supervision record; never part of any family's record."""
     entry = private_supervision.add_entry(current_user(), data["worker_id"], data["body"])
-    db.session.commit()
     return entry
 
 
@@ -93,7 +90,6 @@ class EscalationAnswerSchema(Schema):
 def list_escalations() -> list[dict[str, Any]]:
     """List the declined decisions escalated to you, newest first, each with its thread."""
     shown = escalations.escalations(current_user())
-    db.session.commit()  # the audit events of the reads
     return shown
 
 
@@ -102,7 +98,6 @@ def list_escalations() -> list[dict[str, Any]]:
 def get_escalation(escalation_id: uuid.UUID) -> dict[str, Any]:
     """Return one escalation to you, with the decision and its thread."""
     shown = escalations.shown(current_user(), escalation_id)
-    db.session.commit()
     return shown
 
 
@@ -112,5 +107,4 @@ def get_escalation(escalation_id: uuid.UUID) -> dict[str, Any]:
 def answer_escalation(data: dict[str, Any], escalation_id: uuid.UUID) -> Any:
     """Answer an escalation: your reply joins the decision's thread and the worker is told."""
     reply = escalations.answer(current_user(), escalation_id, data["body"])
-    db.session.commit()
     return reply

@@ -217,7 +217,6 @@ def start_trial(data: dict[str, Any]) -> PolicyTrial:
     day before its end; then the council's light applies again by itself.
     """
     trial = team_lights.start_trial(current_user(), data)
-    db.session.commit()
     return trial
 
 
@@ -227,7 +226,6 @@ def start_trial(data: dict[str, Any]) -> PolicyTrial:
 def end_trial(data: dict[str, Any], trial_id: uuid.UUID) -> PolicyTrial:
     """End a trial early, with the reason (practice leads): the council's light is back today."""
     trial = team_lights.end_trial_early(current_user(), trial_id, data["reason"])
-    db.session.commit()
     return trial
 
 
@@ -253,5 +251,4 @@ def set_newly_qualified_lights(data: dict[str, Any], team_id: uuid.UUID) -> Newl
     setting = team_lights.set_newly_qualified_lights(
         current_user(), team_id, data["categories"], data["reason"]
     )
-    db.session.commit()
     return setting

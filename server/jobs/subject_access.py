@@ -14,6 +14,7 @@ from ..domain.exports import ExportStatus
 from ..extensions import db
 from ..persistence import SubjectAccessExport, User
 from ..services import subject_access
+from ..transaction import checkpoint
 from .context import with_app_context
 from .queue import EXPORT_QUEUE, runs_on
 
@@ -41,7 +42,7 @@ def produce_subject_access_export(export_id: str) -> str:
         return str(export.status)
     export.status = ExportStatus.RUNNING
     export.started_at = clock.now()
-    db.session.commit()
+    checkpoint()
     try:
         found = subject_access.collect(export.person_id)
         requester = db.session.get(User, export.requested_by_id)
@@ -51,7 +52,7 @@ def produce_subject_access_export(export_id: str) -> str:
         export.status = ExportStatus.FAILED
         export.error = FAILED_MESSAGE
         export.finished_at = clock.now()
-        db.session.commit()
+        checkpoint()  # kept, though the job fails
         log.exception("subject access export %s failed", export_id)
         raise
     db.session.refresh(export)
@@ -72,7 +73,6 @@ def produce_subject_access_export(export_id: str) -> str:
     export.counts = found.counts()
     export.status = ExportStatus.DONE
     export.finished_at = clock.now()
-    db.session.commit()
     return "done"
 
 
@@ -90,5 +90,4 @@ def clear_old_subject_access_bundles() -> int:
         .returning(SubjectAccessExport.id)
     )
     cleared = len(result.all())
-    db.session.commit()
     return cleared

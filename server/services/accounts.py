@@ -126,7 +126,7 @@ def sign_in(
         user.password_hash = passwords.hash_password(password)
     token, session = start_session(user, device)
     session.enrolment_only = enrolment_only
-    db.session.commit()
+    db.session.flush()
     return user, session, token
 
 
@@ -148,7 +148,7 @@ def register_device(user: User, device_id: uuid.UUID, label: str) -> Device:
 
 def sign_out(session: UserSession) -> None:
     session.ended_at, session.end_reason = clock.now(), EndReason.SIGNED_OUT
-    db.session.commit()
+    db.session.flush()
 
 
 def devices_of(user_id: uuid.UUID) -> list[Device]:
@@ -168,7 +168,7 @@ def revoke_device(actor: User, device_id: uuid.UUID) -> Device:
         device.revoked_at, device.revoked_by_id = clock.now(), actor.id
         end_device_sessions(device.id, EndReason.DEVICE_REVOKED)
         log.info("device revoked: device=%s by=%s", device.id, actor.id)
-    db.session.commit()
+    db.session.flush()
     return device
 
 
@@ -274,7 +274,7 @@ def confirm_totp_enrolment(
         record_id=user.id,
         detail={"second_factor": "changed" if changed else "set", "sessions_ended": ended},
     )
-    db.session.commit()
+    db.session.flush()
 
 
 def _check_proof(user: User, proof: Mapping[str, str | None], *, production: bool) -> None:

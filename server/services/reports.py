@@ -68,7 +68,7 @@ def request_summary(analyst: User, first_day: date, last_day: date) -> ServiceSu
     db.session.flush()
     record_event(AuditAction.CREATE, "service_summary", record_id=report.id)
     enqueue_after_commit(PRODUCE_SUMMARY, str(report.id))
-    db.session.commit()
+    db.session.flush()
     return report
 
 
@@ -99,7 +99,7 @@ def summary_file(report_id: uuid.UUID, fmt: str) -> SummaryFile:
     content_type, extension = FORMATS[fmt]
     body = render(report.summary, fmt)
     record_event(AuditAction.EXPORT, "service_summary", record_id=report.id, detail={"format": fmt})
-    db.session.commit()
+    db.session.flush()
     # Made only from dates and fixed words: nothing a user typed reaches the header.
     name = f"service-summary-{report.period_start.isoformat()}-to-{last_day(report)}.{extension}"
     return SummaryFile(body, content_type, name)

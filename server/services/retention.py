@@ -322,39 +322,33 @@ def delete_families(family_ids: Iterable[uuid.UUID], on: date) -> Deleted:
     return deleted
 
 
-def run(on: date, batch_size: int = 50) -> Deleted:
-    """Delete every family due on this day, ``batch_size`` families per transaction.
+def delete_next_batch(on: date, batch_size: int = 50) -> Deleted:
+    """Delete up to ``batch_size`` families due on this day, with one audit event of the counts.
 
-    Each batch is committed with one audit event of its counts: how many
-    families, by which rule, and how many rows of each table. No names, no ids.
+    The event says how many families, by which rule, and how many rows of
+    each table: no names, no ids. Runs in the caller's transaction: the job
+    commits each batch (``server/jobs/retention.py``) and asks for the next
+    while the last deleted some.
     """
-    total = Deleted()
-    while True:
-        batch = [family for family, _verdict in due_families(on, limit=batch_size)]
-        if not batch:
-            break
-        deleted = delete_families(batch, on)
-        db.session.add(
-            AuditEvent(
-                action="delete",
-                entity=AUDIT_ENTITY,
-                detail={
-                    "on": on.isoformat(),
-                    "families": deleted.families,
-                    "skipped": deleted.skipped,
-                    "rules": dict(deleted.rules),
-                    "rows": dict(deleted.rows),
-                },
-            )
+    batch = [family for family, _verdict in due_families(on, limit=batch_size)]
+    if not batch:
+        return Deleted()
+    deleted = delete_families(batch, on)
+    db.session.add(
+        AuditEvent(
+            action="delete",
+            entity=AUDIT_ENTITY,
+            detail={
+                "on": on.isoformat(),
+                "families": deleted.families,
+                "skipped": deleted.skipped,
+                "rules": dict(deleted.rules),
+                "rows": dict(deleted.rows),
+            },
         )
-        db.session.commit()
-        total.families += deleted.families
-        total.skipped += deleted.skipped
-        total.rows.update(deleted.rows)
-        total.rules.update(deleted.rules)
-        if deleted.families == 0:
-            break  # everything left was refused by the guard: stop rather than spin
-    return total
+    )
+    db.session.flush()
+    return deleted
 
 
 # --- What would go -------------------------------------------------------------------------

@@ -164,7 +164,7 @@ def request_export(
         detail={"export_id": str(export.id), "requested": True},
     )
     enqueue_after_commit(PRODUCE_BUNDLE, str(export.id))
-    db.session.commit()
+    db.session.flush()
     return export
 
 
