@@ -1,7 +1,8 @@
 """Services and the audit log are told who acts: they never read the request's globals.
 
-The API layer reads the signed-in user (``current_user()``) and passes it on,
-so a service works the same from a request, a job or the command line.
+The API layer reads the signed-in user and their device (``current_actor()``
+in ``server/api/common.py``) and passes them on as an ``Actor``, so a service
+works the same from a request, a job or the command line.
 """
 
 from __future__ import annotations
@@ -63,7 +64,54 @@ def test_services_and_the_audit_log_never_read_the_request_globals():
 
 
 def test_the_modules_not_yet_under_the_rule_still_exist():
-    assert all((ROOT / module).exists() for module in NOT_YET)
+    assert all((ROOT / module).exists() for module in (*NOT_YET, *UNNAMED_ACTOR))
+
+
+# Audit events that still leave their actor out, by module and function ("*": all).
+# The sync push and pull, and the case records (and the ending an approval agrees)
+# they write, until services/sync.py passes its actor; the census, being rewritten.
+UNNAMED_ACTOR = {
+    "server/services/sync.py": {"*"},
+    "server/services/case_records.py": {"*"},
+    "server/services/endings.py": {"agreed"},
+    "server/services/census.py": {"*"},
+}
+
+
+def audit_calls_without_actor(source: str, where: str) -> list[str]:
+    """Return each audit call that names no actor, as "where:line function"."""
+    allowed = UNNAMED_ACTOR.get(where, set())
+    found = []
+    for function in ast.walk(ast.parse(source, filename=where)):
+        if not isinstance(function, ast.FunctionDef) or {"*", function.name} & allowed:
+            continue
+        for node in ast.walk(function):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in {"record_event", "record_list_read"}
+                and not any(keyword.arg == "actor" for keyword in node.keywords)
+            ):
+                found.append(f"{where}:{node.lineno} {function.name}")
+    return found
+
+
+def test_every_audit_event_names_its_actor():
+    found = [
+        call
+        for path in sorted((ROOT / "server").rglob("*.py"))
+        for call in audit_calls_without_actor(path.read_text(), str(path.relative_to(ROOT)))
+    ]
+    assert found == [], "pass actor= (the API layer's current_actor())"
+
+
+def test_the_audit_check_finds_an_event_without_its_actor():
+    source = (
+        "def sign(actor, record):\n"
+        "    record_event(AuditAction.SIGN, 'note', actor=actor)\n"
+        "    record_event(AuditAction.READ, 'note')\n"
+    )
+    assert audit_calls_without_actor(source, "probe.py") == ["probe.py:3 sign"]
 
 
 def test_the_check_finds_relative_and_absolute_imports():

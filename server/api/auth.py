@@ -10,7 +10,7 @@ from flask import Response, current_app, g, jsonify, request
 from flask_limiter import RequestLimit
 from marshmallow import Schema, fields, validate
 
-from ..audit import AuditAction, record_event
+from ..audit import Actor, AuditAction, record_event
 from ..domain.errors import NotAuthenticated
 from ..domain.roles import SecondFactorProof
 from ..extensions import limiter
@@ -22,7 +22,7 @@ from ..security.sessions import (
     set_session_cookie,
 )
 from ..services import accounts
-from .common import DeviceSchema, UserSchema, blueprint
+from .common import DeviceSchema, UserSchema, blueprint, current_actor
 
 log = logging.getLogger(__name__)
 
@@ -145,7 +145,7 @@ def login(data: dict[str, Any]) -> Response:
         log.warning("sign-in refused: %s from %s", error.code, request.remote_addr)
         raise
     record_event(
-        AuditAction.SIGN_IN, "user", record_id=user.id, user_id=user.id, device_id=session.device_id
+        AuditAction.SIGN_IN, "user", actor=Actor(user, session.device_id), record_id=user.id
     )
     body = SignedInSchema().dump({**_session_body(session), "device_secret": session.device.secret})
     response = jsonify(body)
@@ -166,7 +166,7 @@ def _session_body(session: Any) -> dict[str, Any]:
 @blp.response(204)
 def logout() -> Response:
     """Sign out: the session ends on the server and the cookie is cleared."""
-    record_event(AuditAction.SIGN_OUT, "user", record_id=g.user.id)
+    record_event(AuditAction.SIGN_OUT, "user", record_id=g.user.id, actor=current_actor())
     accounts.sign_out(g.session)
     response = Response(status=204)
     clear_session_cookie(response)
@@ -245,5 +245,7 @@ def list_devices() -> list[Any]:
 def revoke_device(device_id: uuid.UUID) -> Any:
     """Revoke one of your devices (an admin may revoke anyone's): it is wiped on next contact."""
     device = accounts.revoke_device(current_user(), device_id)
-    record_event(AuditAction.REVOKE, "device", detail={"device_id": str(device_id)})
+    record_event(
+        AuditAction.REVOKE, "device", detail={"device_id": str(device_id)}, actor=current_actor()
+    )
     return device

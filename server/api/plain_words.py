@@ -15,7 +15,7 @@ from ..domain.errors import Forbidden
 from ..domain.roles import Action, can
 from ..security.sessions import current_user
 from ..services import family_copies
-from .common import blueprint
+from .common import blueprint, current_actor
 
 blp = blueprint("plain_words", "/api/plain-words", "The council's plain words for family copies")
 
@@ -56,7 +56,7 @@ def list_plain_words() -> list[dict[str, Any]]:
 def add_plain_word(data: dict[str, Any]) -> dict[str, Any]:
     """Add a word the council wants put plainly, with what to say instead."""
     _require_manager()
-    word = family_copies.add_plain_word(current_user(), data["term"], data["plain"])
+    word = family_copies.add_plain_word(current_actor(), data["term"], data["plain"])
     return word
 
 
@@ -65,4 +65,4 @@ def add_plain_word(data: dict[str, Any]) -> dict[str, Any]:
 def remove_plain_word(word_id: uuid.UUID) -> None:
     """Stop suggesting one of the council's words (a built-in word it replaced comes back)."""
     _require_manager()
-    family_copies.remove_plain_word(current_user(), word_id)
+    family_copies.remove_plain_word(current_actor(), word_id)

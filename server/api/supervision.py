@@ -11,7 +11,7 @@ from ..domain.errors import InvalidInput, RuleBroken
 from ..domain.supervision_queue import LIMITS, check_settings, ensure_can_change_settings
 from ..persistence import Team
 from ..security.sessions import current_user
-from .common import blueprint
+from .common import blueprint, current_actor
 
 blp = blueprint(
     "supervision",
@@ -82,5 +82,11 @@ def put_settings(data: dict[str, Any]) -> dict[str, Any]:
     team = _team()
     for name, value in data.items():
         setattr(team, name, value)
-    record_event(AuditAction.UPDATE, "team_settings", record_id=team.id, detail=dict(data))
+    record_event(
+        AuditAction.UPDATE,
+        "team_settings",
+        record_id=team.id,
+        detail=dict(data),
+        actor=current_actor(),
+    )
     return _settings(team)

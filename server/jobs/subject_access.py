@@ -9,7 +9,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from .. import clock
-from ..audit import AuditAction, record_event
+from ..audit import Actor, AuditAction, record_event
 from ..domain.exports import ExportStatus
 from ..extensions import db
 from ..persistence import SubjectAccessExport, User
@@ -60,13 +60,14 @@ def produce_subject_access_export(export_id: str) -> str:
         # Swept as stuck while it ran: the admin has been told to ask again.
         log.warning("subject access export %s finished after it was given up", export_id)
         return "failed"
+    assert requester is not None  # requested_by_id is a foreign key that cannot be null
     for family in found.records.get("family", []):
         record_event(
             AuditAction.EXPORT,
             "subject_access",
             record_id=export.person_id,
             family_id=family.id,
-            user_id=export.requested_by_id,
+            actor=Actor(requester),  # made on no device: by the admin who asked
             detail={"export_id": export_id},
         )
     export.bundle = data

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from pyotp.utils import strings_equal
 
 from .. import clock
-from ..audit import AuditAction, record_event
+from ..audit import Actor, AuditAction, record_event
 from ..domain.errors import (
     DeviceRevoked,
     Forbidden,
@@ -272,6 +272,7 @@ def confirm_totp_enrolment(
         AuditAction.UPDATE,
         "user",
         record_id=user.id,
+        actor=Actor(user, session.device_id),
         detail={"second_factor": "changed" if changed else "set", "sessions_ended": ended},
     )
     db.session.flush()

@@ -19,7 +19,7 @@ from sqlalchemy.orm import aliased
 from sync.merge import MERGE_RULES, MergeRule, merge_fields
 
 from .. import access, clock
-from ..audit import AuditAction, record_event
+from ..audit import Actor, AuditAction, record_event
 from ..domain import (
     decision_reviews,
     group_supervision,
@@ -180,16 +180,22 @@ def _write_history(record: CaseRecord, changes: dict[str, Any], *, conflict: boo
         db.session.add(RecordHistory(**values, device_id=current_device_id()))
 
 
-def read(actor: User, kind: RecordKind, record_id: uuid.UUID) -> CaseRecord:
+def read(actor: Actor, kind: RecordKind, record_id: uuid.UUID) -> CaseRecord:
     """Return one record the actor may see, and audit the read."""
-    record = access.get_visible(CASE_RECORDS[kind], actor, record_id)
-    record_event(AuditAction.READ, kind.value, record_id=record.id, family_id=family_id_of(record))
+    record = access.get_visible(CASE_RECORDS[kind], actor.user, record_id)
+    record_event(
+        AuditAction.READ,
+        kind.value,
+        actor=actor,
+        record_id=record.id,
+        family_id=family_id_of(record),
+    )
     return record
 
 
-def history(actor: User, kind: RecordKind, record_id: uuid.UUID) -> list[RecordHistory]:
+def history(actor: Actor, kind: RecordKind, record_id: uuid.UUID) -> list[RecordHistory]:
     """Return every change to a record the actor may see, oldest first, and audit the read."""
-    record = access.get_visible(CASE_RECORDS[kind], actor, record_id)
+    record = access.get_visible(CASE_RECORDS[kind], actor.user, record_id)
     rows = list(
         db.session.scalars(
             sa.select(RecordHistory)
@@ -200,6 +206,7 @@ def history(actor: User, kind: RecordKind, record_id: uuid.UUID) -> list[RecordH
     record_event(
         AuditAction.READ,
         kind.value,
+        actor=actor,
         record_id=record.id,
         family_id=family_id_of(record),
         detail={"history": True},

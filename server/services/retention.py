@@ -28,7 +28,7 @@ from typing import Any, cast
 import sqlalchemy as sa
 
 from .. import clock
-from ..audit import AuditAction, record_event
+from ..audit import Actor, AuditAction, record_event
 from ..domain.errors import Forbidden, NotFound, RuleBroken, field_errors
 from ..domain.plans import PlanType
 from ..domain.retention import (
@@ -398,8 +398,9 @@ def _may_hold(user: User) -> None:
         raise Forbidden()
 
 
-def set_hold(user: User, family_id: uuid.UUID, reason: str) -> LegalHold:
+def set_hold(actor: Actor, family_id: uuid.UUID, reason: str) -> LegalHold:
     """Put a legal hold on a family; one in force already is a conflict."""
+    user = actor.user
     _may_hold(user)
     # Locked, so the deletion job cannot be deleting this family while the hold is set.
     if db.session.get(Family, family_id, with_for_update=True) is None:
@@ -412,12 +413,13 @@ def set_hold(user: User, family_id: uuid.UUID, reason: str) -> LegalHold:
     hold = LegalHold(family_id=family_id, reason=reason, set_by_id=user.id, set_at=clock.now())
     db.session.add(hold)
     db.session.flush()
-    _audit(AuditAction.HOLD, hold)
+    _audit(actor, AuditAction.HOLD, hold)
     return hold
 
 
-def lift_hold(user: User, hold_id: uuid.UUID, reason: str) -> LegalHold:
+def lift_hold(actor: Actor, hold_id: uuid.UUID, reason: str) -> LegalHold:
     """Lift a legal hold, saying why; the row stays, with who lifted it and when."""
+    user = actor.user
     _may_hold(user)
     hold = db.session.get(LegalHold, hold_id)
     if hold is None:
@@ -427,7 +429,7 @@ def lift_hold(user: User, hold_id: uuid.UUID, reason: str) -> LegalHold:
     hold.lifted_at = clock.now()
     hold.lifted_by_id = user.id
     hold.lift_reason = reason
-    _audit(AuditAction.LIFT_HOLD, hold)
+    _audit(actor, AuditAction.LIFT_HOLD, hold)
     return hold
 
 
@@ -451,6 +453,6 @@ def holds(user: User, *, in_force_only: bool) -> list[LegalHold]:
     return list(db.session.scalars(query))
 
 
-def _audit(action: AuditAction, hold: LegalHold) -> None:
+def _audit(actor: Actor, action: AuditAction, hold: LegalHold) -> None:
     # The reason is free text and may name people: the audit keeps only the hold's id.
-    record_event(action, "legal_hold", record_id=hold.id, family_id=hold.family_id)
+    record_event(action, "legal_hold", actor=actor, record_id=hold.id, family_id=hold.family_id)
