@@ -12,7 +12,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import cli, errors, i18n, pwa
+from . import cli, errors, i18n, pwa, transaction
 from .api import ServiceApi, hygiene, register_blueprints
 from .api.converters import LazyRule, UUIDConverter
 from .config import INSTANCE_DIR, Settings
@@ -49,6 +49,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     register_blueprints(ServiceApi(app))
     errors.register_error_handlers(app)
+    transaction.init_app(app)
     sessions.init_app(app)
     hygiene.init_app(app)
     headers.init_app(app)

@@ -5,12 +5,21 @@ from __future__ import annotations
 import uuid
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from .extensions import db
-from .persistence import AuditEvent, bulk
+from .persistence import AuditEvent, User, bulk
 from .security.sessions import current_device_id, current_user
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who does something: a user, on the device they use (none for a job or a command)."""
+
+    user: User
+    device_id: uuid.UUID | None = None
 
 
 class AuditAction(StrEnum):
@@ -34,19 +43,21 @@ def record_event(
     action: AuditAction,
     entity: str,
     *,
+    actor: Actor | None = None,
     record_id: uuid.UUID | None = None,
     family_id: uuid.UUID | None = None,
     detail: dict[str, Any] | None = None,
-    user_id: uuid.UUID | None = None,
-    device_id: uuid.UUID | None = None,
 ) -> None:
-    """Append one audit event, by default for the current user and device.
+    """Append one audit event, by the actor, committed with the rest of the work.
 
-    The event is committed with the rest of the request's work.
+    Inside a sync batch the writer knows its user and device. Without an
+    actor the event is the signed-in user's, on their device: only the sync
+    push and pull (``services/sync.py``) and the case records they write
+    still leave it out (``tests/test_explicit_actor.py`` lists them).
     """
     values = {
-        "user_id": user_id,
-        "device_id": device_id,
+        "user_id": actor.user.id if actor else None,
+        "device_id": actor.device_id if actor else None,
         "action": action.value,
         "entity": entity,
         "record_id": record_id,
@@ -57,13 +68,17 @@ def record_event(
     if writer is not None:
         writer.add_audit(values)  # written with the sync batch, by its user and device
         return
-    values["user_id"] = user_id or current_user().id
-    values["device_id"] = device_id or current_device_id()
+    if actor is None:
+        values["user_id"], values["device_id"] = current_user().id, current_device_id()
     db.session.add(AuditEvent(**values))
 
 
-def record_list_read(entity: str, family_ids: Iterable[uuid.UUID | None]) -> None:
+def record_list_read(
+    entity: str, family_ids: Iterable[uuid.UUID | None], *, actor: Actor | None = None
+) -> None:
     """Audit a page of records: one event per family it showed, with how many rows."""
     counts = Counter(family_ids)
     for family_id, count in counts.items():
-        record_event(AuditAction.LIST, entity, family_id=family_id, detail={"count": count})
+        record_event(
+            AuditAction.LIST, entity, actor=actor, family_id=family_id, detail={"count": count}
+        )

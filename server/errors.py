@@ -17,6 +17,7 @@ from flask_babel import gettext
 from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
 
+from . import transaction
 from .domain import errors as domain
 from .domain.errors import translatable
 from .extensions import db
@@ -108,6 +109,8 @@ def handle_domain_error(error: domain.DomainError) -> tuple[Response, int]:
     )
     if isinstance(error, domain.TryLater):
         response.headers["Retry-After"] = str(error.retry_after)
+    if error.keeps_work:
+        transaction.keep_work()
     return response, status
 
 

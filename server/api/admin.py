@@ -20,7 +20,7 @@ from ..persistence import AuditEvent, Team, User
 from ..persistence.pages import Page, page_of
 from ..security.sessions import EndReason, current_user, end_user_sessions
 from ..services import accounts
-from .common import DeviceSchema, UserSchema, blueprint
+from .common import DeviceSchema, UserSchema, blueprint, current_actor
 from .fields import JsonBoolean, moment
 from .schemas import PageArgsSchema, page_schema
 
@@ -131,8 +131,13 @@ def create_user(data: dict[str, Any]) -> User:
         team=team,
     )
     user.qualified_on = data["qualified_on"]
-    record_event(AuditAction.CREATE, "user", record_id=user.id, detail={"role": user.role})
-    db.session.commit()
+    record_event(
+        AuditAction.CREATE,
+        "user",
+        record_id=user.id,
+        detail={"role": user.role},
+        actor=current_actor(),
+    )
     return user
 
 
@@ -163,8 +168,13 @@ def update_user(data: dict[str, Any], user_id: uuid.UUID) -> User:
         accounts.change_role(user, data.pop("role"))
     for name, value in data.items():
         setattr(user, name, value)
-    record_event(AuditAction.UPDATE, "user", record_id=user.id, detail={"fields": changed})
-    db.session.commit()
+    record_event(
+        AuditAction.UPDATE,
+        "user",
+        record_id=user.id,
+        detail={"fields": changed},
+        actor=current_actor(),
+    )
     return user
 
 
@@ -179,8 +189,7 @@ def issue_enrolment_code(user_id: uuid.UUID) -> dict[str, Any]:
     _admin()
     user = _user(user_id)
     code, expires_at = accounts.issue_enrolment_code(user)
-    record_event(AuditAction.CREATE, "enrolment_code", record_id=user.id)
-    db.session.commit()
+    record_event(AuditAction.CREATE, "enrolment_code", record_id=user.id, actor=current_actor())
     return {"code": code, "expires_at": expires_at}
 
 
@@ -190,8 +199,13 @@ def end_sessions(user_id: uuid.UUID) -> dict[str, int]:
     """End every session of a user at once."""
     _admin()
     ended = end_user_sessions(_user(user_id).id, EndReason.ENDED_BY_ADMIN)
-    record_event(AuditAction.REVOKE, "user", record_id=user_id, detail={"sessions": ended})
-    db.session.commit()
+    record_event(
+        AuditAction.REVOKE,
+        "user",
+        record_id=user_id,
+        detail={"sessions": ended},
+        actor=current_actor(),
+    )
     return {"ended": ended}
 
 
@@ -291,6 +305,6 @@ def update_team(data: dict[str, Any], team_id: uuid.UUID) -> Team:
         "team",
         record_id=team.id,
         detail={"escalation_contact_id": str(contact_id) if contact_id else None},
+        actor=current_actor(),
     )
-    db.session.commit()
     return team

@@ -25,11 +25,10 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, vali
 from werkzeug.exceptions import ClientDisconnected
 
 from ..domain.errors import InvalidInput, RuleBroken
-from ..extensions import db
 from ..persistence import AttachmentUpload
 from ..security.sessions import current_user, public
 from ..services import attachments
-from .common import blueprint
+from .common import blueprint, current_actor
 
 TUS_VERSION = "1.0.0"
 TUS_EXTENSIONS = "creation,checksum"
@@ -231,8 +230,7 @@ def create_upload() -> Response:
     """
     headers = _headers(CreationHeaders)
     attachment_id = uuid.UUID(_metadata(headers["upload_metadata"])["attachment_id"])
-    upload = attachments.begin(current_user(), attachment_id, headers["upload_length"])
-    db.session.commit()
+    upload = attachments.begin(current_actor(), attachment_id, headers["upload_length"])
     return Response(status=201, headers=_where(upload))
 
 
@@ -262,9 +260,9 @@ def upload_offset(token: str) -> Response:
 def upload_chunk(token: str) -> Response:
     """Add a chunk at the upload's offset; the last chunk has the file judged and stored."""
     headers = _headers(ChunkHeaders)
-    user = current_user()
+    actor = current_actor()
     # Refuse a wrong offset before reading a byte of the body.
-    attachments.ensure_at(attachments.upload_of(user, token), headers["upload_offset"])
+    attachments.ensure_at(attachments.upload_of(actor.user, token), headers["upload_offset"])
     checksum = _checksum(headers["upload_checksum"]) if "upload_checksum" in headers else None
     chunk, complete = _spool_body()
     with chunk.file:
@@ -272,9 +270,9 @@ def upload_chunk(token: str) -> Response:
         # but part of a checksummed chunk cannot be checked, so none of it is kept.
         if not complete and checksum is not None:
             raise InvalidInput("The chunk did not arrive whole. Send it again.")
-        upload = attachments.append(user, token, headers["upload_offset"], chunk, checksum)
-        db.session.commit()
-    # A refused file is told at once (422 with its reason): sending it again cannot help.
+        upload = attachments.append(actor, token, headers["upload_offset"], chunk, checksum)
+    # A refused file is told at once (422 with its reason, the refusal kept):
+    # sending it again cannot help.
     attachments.ensure_not_refused(upload)
     return Response(status=204, headers={"Upload-Offset": str(upload.received)})
 
@@ -300,8 +298,7 @@ def content_disposition(filename: str) -> str:
 )
 def download(attachment_id: uuid.UUID) -> Response:
     """Send an attachment's bytes to a user who may see its record; the read is audited."""
-    attachment, chunks = attachments.content(current_user(), attachment_id)
-    db.session.commit()  # the read's audit event, before a byte is sent
+    attachment, chunks = attachments.content(current_actor(), attachment_id)
     first = next(chunks, b"")  # a missing file fails here, before the headers go
 
     def stream() -> Iterator[bytes]:

@@ -10,11 +10,11 @@ from flask import Response, current_app, g, jsonify, request
 from flask_limiter import RequestLimit
 from marshmallow import Schema, fields, validate
 
-from ..audit import AuditAction, record_event
+from ..audit import Actor, AuditAction, record_event
 from ..domain.errors import NotAuthenticated, translatable
 from ..domain.languages import LANGUAGES
 from ..domain.roles import SecondFactorProof
-from ..extensions import db, limiter
+from ..extensions import limiter
 from ..security.sessions import (
     clear_session_cookie,
     current_user,
@@ -23,7 +23,7 @@ from ..security.sessions import (
     set_session_cookie,
 )
 from ..services import accounts
-from .common import DeviceSchema, UserSchema, blueprint
+from .common import DeviceSchema, UserSchema, blueprint, current_actor
 
 log = logging.getLogger(__name__)
 
@@ -146,9 +146,8 @@ def login(data: dict[str, Any]) -> Response:
         log.warning("sign-in refused: %s from %s", error.code, request.remote_addr)
         raise
     record_event(
-        AuditAction.SIGN_IN, "user", record_id=user.id, user_id=user.id, device_id=session.device_id
+        AuditAction.SIGN_IN, "user", actor=Actor(user, session.device_id), record_id=user.id
     )
-    db.session.commit()
     body = SignedInSchema().dump({**_session_body(session), "device_secret": session.device.secret})
     response = jsonify(body)
     set_session_cookie(response, token)
@@ -168,7 +167,7 @@ def _session_body(session: Any) -> dict[str, Any]:
 @blp.response(204)
 def logout() -> Response:
     """Sign out: the session ends on the server and the cookie is cleared."""
-    record_event(AuditAction.SIGN_OUT, "user", record_id=g.user.id)
+    record_event(AuditAction.SIGN_OUT, "user", record_id=g.user.id, actor=current_actor())
     accounts.sign_out(g.session)
     response = Response(status=204)
     clear_session_cookie(response)
@@ -250,7 +249,6 @@ def set_language(data: dict[str, str]) -> Any:
     """Choose the language of your screens, messages and notifications: English or Cymraeg."""
     user = current_user()
     accounts.set_language(user, data["language"])
-    db.session.commit()
     return user
 
 
@@ -266,6 +264,7 @@ def list_devices() -> list[Any]:
 def revoke_device(device_id: uuid.UUID) -> Any:
     """Revoke one of your devices (an admin may revoke anyone's): it is wiped on next contact."""
     device = accounts.revoke_device(current_user(), device_id)
-    record_event(AuditAction.REVOKE, "device", detail={"device_id": str(device_id)})
-    db.session.commit()
+    record_event(
+        AuditAction.REVOKE, "device", detail={"device_id": str(device_id)}, actor=current_actor()
+    )
     return device

@@ -10,12 +10,10 @@ from typing import Any
 from flask import Response
 from marshmallow import Schema, fields
 
-from ..extensions import db
 from ..reports.render import TEMPLATES
 from ..security.headers import CONTENT_SECURITY_POLICY
-from ..security.sessions import current_user
 from ..services import chronology
-from .common import blueprint
+from .common import blueprint, current_actor
 from .schemas import StrictSchema
 
 blp = blueprint(
@@ -56,8 +54,7 @@ class ChronologySchema(Schema):
 @blp.response(200, ChronologySchema)
 def get_chronology(args: dict[str, Any], family_id: uuid.UUID) -> dict[str, Any]:
     """Return the family's significant events, oldest first (audited)."""
-    shown = chronology.chronology(current_user(), family_id, args["child_id"])
-    db.session.commit()
+    shown = chronology.chronology(current_actor(), family_id, args["child_id"])
     return shown
 
 
@@ -75,9 +72,8 @@ PRINT_POLICY = CONTENT_SECURITY_POLICY.replace(
 @blp.doc(responses={200: {"content": {"text/html": {"schema": {"type": "string"}}}}})
 def print_chronology(args: dict[str, Any], family_id: uuid.UUID) -> Response:
     """Return the printable story so far and chronology; every print is audited."""
-    shown = chronology.printable(current_user(), family_id, args["child_id"])
+    shown = chronology.printable(current_actor(), family_id, args["child_id"])
     page = TEMPLATES.get_template("chronology.html").render(style=STYLE, **shown)
-    db.session.commit()
     return Response(
         page,
         content_type="text/html; charset=utf-8",

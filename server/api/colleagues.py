@@ -147,7 +147,6 @@ def post_consultation(data: dict[str, Any]) -> dict[str, Any]:
     consultation = practice.post_consultation(
         current_user(), data["title"], data["dilemma"], data["id"], data["asker_key"]
     )
-    db.session.commit()
     return _with_replies(consultation)
 
 
@@ -170,7 +169,6 @@ def reply_to_consultation(
 ) -> Any:
     """Reply to a dilemma from another team, or to your own (with its key)."""
     answer = practice.reply(current_user(), consultation_id, data["body"], headers["asker_key"])
-    db.session.commit()
     return answer
 
 
@@ -197,7 +195,6 @@ def submit_suggestion(data: dict[str, Any]) -> Suggestion:
         proposed_light=data["proposed_light"],
         evidence=data["evidence"],
     )
-    db.session.commit()
     return suggestion
 
 
@@ -220,7 +217,6 @@ def answer_suggestion(data: dict[str, Any], suggestion_id: uuid.UUID) -> Suggest
     suggestion = practice.answer_suggestion(
         current_user(), suggestion_id, data["status"], data["response"]
     )
-    db.session.commit()
     return suggestion
 
 
@@ -248,5 +244,4 @@ def post_letter(data: dict[str, Any]) -> Any:
     letter = practice.post_peer_letter(
         current_user(), data["title"], data["body"], data["category"]
     )
-    db.session.commit()
     return letter

@@ -9,6 +9,9 @@ from flask_smorest import Blueprint
 from marshmallow import RAISE, Schema, fields
 from webargs.flaskparser import FlaskParser
 
+from ..audit import Actor
+from ..security.sessions import current_device_id, current_user
+
 View = TypeVar("View", bound=Callable[..., Any])
 
 
@@ -35,6 +38,15 @@ class ApiBlueprint(Blueprint):
             return view
 
         return decorator
+
+
+def current_actor() -> Actor:
+    """Return who makes this request: the signed-in user, on their device.
+
+    The API layer is the one that reads the request: services and the audit
+    log are handed the actor.
+    """
+    return Actor(current_user(), current_device_id())
 
 
 def blueprint(name: str, url_prefix: str, description: str = "") -> ApiBlueprint:

@@ -13,10 +13,9 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
-from ..extensions import db
 from ..security.sessions import current_user
 from ..services import endings
-from .common import blueprint
+from .common import blueprint, current_actor
 
 blp = blueprint(
     "endings",
@@ -80,8 +79,7 @@ def ending_settings() -> dict[str, Any]:
 @blp.response(200, TransferSchema(many=True))
 def list_transfers() -> list[Any]:
     """Return the families other teams have agreed to transfer to your team, waiting for you."""
-    found = endings.incoming_transfers(current_user())
-    db.session.commit()  # the audit events of reading them
+    found = endings.incoming_transfers(current_actor())
     return found
 
 
@@ -89,8 +87,7 @@ def list_transfers() -> list[Any]:
 @blp.response(200, AcceptedSchema)
 def accept_transfer(transfer_id: uuid.UUID) -> Any:
     """Accept a family into your team: its allocations end, and you allocate a worker."""
-    family = endings.accept_transfer(current_user(), transfer_id)
-    db.session.commit()
+    family = endings.accept_transfer(current_actor(), transfer_id)
     return family
 
 
@@ -100,7 +97,6 @@ def accept_transfer(transfer_id: uuid.UUID) -> Any:
 def reopen_family(data: dict[str, Any], family_id: uuid.UUID) -> Any:
     """Reopen a closed family of your team, saying why: a new episode follows the closed one."""
     episode = endings.reopen(current_user(), family_id, data["reason"])
-    db.session.commit()
     return episode
 
 
@@ -108,6 +104,5 @@ def reopen_family(data: dict[str, Any], family_id: uuid.UUID) -> Any:
 @blp.response(200, EpisodeSchema(many=True))
 def list_episodes(family_id: uuid.UUID) -> list[Any]:
     """Return the family's case episodes, newest first, each reopening linked to the one before."""
-    found = endings.episodes(current_user(), family_id)
-    db.session.commit()
+    found = endings.episodes(current_actor(), family_id)
     return found

@@ -8,7 +8,6 @@ from flask import current_app, g
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from ..domain.errors import NotFound
-from ..extensions import db
 from ..security.sessions import current_user
 from ..services import notifications
 from ..services.notifications import SWITCHABLE
@@ -79,7 +78,6 @@ def subscribe(data: dict[str, Any]) -> None:
         data["keys"]["auth"],
         config=current_app.config,
     )
-    db.session.commit()
 
 
 @blp.route("/subscriptions/remove", methods=["POST"])
@@ -88,7 +86,6 @@ def subscribe(data: dict[str, Any]) -> None:
 def unsubscribe(data: dict[str, Any]) -> None:
     """Stop sending to a push subscription (the endpoint travels in the body, not the address)."""
     notifications.unsubscribe(current_user(), data["endpoint"])
-    db.session.commit()
 
 
 @blp.route("/preferences", methods=["GET"])
@@ -104,5 +101,4 @@ def get_preferences() -> dict[str, bool]:
 def set_preferences(data: dict[str, bool]) -> dict[str, bool]:
     """Turn kinds of notification on or off."""
     notifications.set_preferences(current_user(), data)
-    db.session.commit()
     return _preferences()

@@ -7,10 +7,8 @@ from typing import Any
 
 from marshmallow import Schema, fields
 
-from ..extensions import db
-from ..security.sessions import current_user
 from ..services import placements
-from .common import blueprint
+from .common import blueprint, current_actor
 from .fields import required_text, short_text
 from .schemas import StrictSchema
 
@@ -38,8 +36,7 @@ class PlacementAddressOut(Schema):
 @blp.response(200, PlacementAddressOut)
 def get_placement_address(episode_id: uuid.UUID) -> dict[str, Any]:
     """Return the placement address now (allocated worker and team supervisors only)."""
-    shown = placements.placement_address(current_user(), episode_id)
-    db.session.commit()  # the read's audit event
+    shown = placements.placement_address(current_actor(), episode_id)
     return shown
 
 
@@ -48,6 +45,5 @@ def get_placement_address(episode_id: uuid.UUID) -> dict[str, Any]:
 @blp.response(201, PlacementAddressOut)
 def record_placement_address(data: dict[str, Any], episode_id: uuid.UUID) -> dict[str, Any]:
     """Record the placement address now; the earlier ones are kept."""
-    shown = placements.record_placement_address(current_user(), episode_id, data)
-    db.session.commit()
+    shown = placements.record_placement_address(current_actor(), episode_id, data)
     return shown

@@ -13,10 +13,9 @@ from marshmallow import Schema, fields, validate
 
 from ..domain.errors import Forbidden
 from ..domain.roles import Action, can
-from ..extensions import db
 from ..security.sessions import current_user
 from ..services import family_copies
-from .common import blueprint
+from .common import blueprint, current_actor
 
 blp = blueprint("plain_words", "/api/plain-words", "The council's plain words for family copies")
 
@@ -57,8 +56,7 @@ def list_plain_words() -> list[dict[str, Any]]:
 def add_plain_word(data: dict[str, Any]) -> dict[str, Any]:
     """Add a word the council wants put plainly, with what to say instead."""
     _require_manager()
-    word = family_copies.add_plain_word(current_user(), data["term"], data["plain"])
-    db.session.commit()
+    word = family_copies.add_plain_word(current_actor(), data["term"], data["plain"])
     return word
 
 
@@ -67,5 +65,4 @@ def add_plain_word(data: dict[str, Any]) -> dict[str, Any]:
 def remove_plain_word(word_id: uuid.UUID) -> None:
     """Stop suggesting one of the council's words (a built-in word it replaced comes back)."""
     _require_manager()
-    family_copies.remove_plain_word(current_user(), word_id)
-    db.session.commit()
+    family_copies.remove_plain_word(current_actor(), word_id)

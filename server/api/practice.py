@@ -30,7 +30,7 @@ from ..security.sessions import current_user
 from ..services.case_records import current_policy
 from ..services.team_lights import ensure_suggestion
 from ..vocabularies import vocabularies
-from .common import blueprint
+from .common import blueprint, current_actor
 from .fields import JsonBoolean, choice, code_from
 
 blp = blueprint(
@@ -269,8 +269,8 @@ def publish_policy(data: dict[str, Any]) -> DecisionPolicy:
         AuditAction.CREATE,
         "decision_policy",
         detail={"version": policy.version, "reason": reason, "suggestion_id": suggestion},
+        actor=current_actor(),
     )
-    db.session.commit()
     return policy
 
 
@@ -313,8 +313,8 @@ def publish_template(data: dict[str, Any]) -> ChecklistTemplate:
         "checklist_template",
         record_id=template.id,
         detail={"key": template.key, "version": template.version},
+        actor=current_actor(),
     )
-    db.session.commit()
     return template
 
 
@@ -427,6 +427,7 @@ def set_urgent_contacts(data: dict[str, Any]) -> dict[str, Any]:
     row.updated_at, row.updated_by_id = clock.now(), current_user().id
     db.session.add(row)
     # The council's switchboard numbers are not about anyone: the log may hold which changed.
-    record_event(AuditAction.UPDATE, "urgent_contacts", detail={"changed": changed})
-    db.session.commit()
+    record_event(
+        AuditAction.UPDATE, "urgent_contacts", detail={"changed": changed}, actor=current_actor()
+    )
     return _urgent_contacts_out(row)

@@ -17,7 +17,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from .. import access
-from ..audit import AuditAction, record_event, record_list_read
+from ..audit import record_list_read
 from ..domain.records import AMENDABLE, DELETABLE, SIGNED_BY_AUTHOR, RecordKind
 from ..extensions import db
 from ..persistence import (
@@ -32,6 +32,7 @@ from ..persistence.case import CASE_RECORDS, CaseRecord, families_of_people, fam
 from ..persistence.pages import Page, page_of
 from ..security.sessions import current_user
 from ..services import case_records
+from .common import current_actor
 from .fields import code_from
 from .schemas import (
     WRITABLE,
@@ -159,8 +160,7 @@ def register(
             query = spec.search(query, search)
         ordering = [getattr(model, column).desc() for column in spec.order_by]
         one_page = page_of(query.order_by(*ordering, model.id), page, page_size)
-        record_list_read(name, _families_in_page(kind, one_page.items))
-        db.session.commit()
+        record_list_read(name, _families_in_page(kind, one_page.items), actor=current_actor())
         return one_page
 
     @blp.route("", methods=["GET"], endpoint="list")
@@ -187,34 +187,13 @@ def register(
     @blp.response(200, Out)
     def get_record(record_id: uuid.UUID) -> CaseRecord:
         """Return one record."""
-        record = access.get_visible(model, current_user(), record_id)
-        record_event(
-            AuditAction.READ, name, record_id=record.id, family_id=case_records.family_id_of(record)
-        )
-        db.session.commit()
-        return record
+        return case_records.read(current_actor(), kind, record_id)
 
     @blp.route("/<uuid:record_id>/history", methods=["GET"], endpoint="history")
     @blp.response(200, HistorySchema(many=True))
     def record_history(record_id: uuid.UUID) -> list[RecordHistory]:
         """Return every change to the record, oldest first, including values lost to conflicts."""
-        record = access.get_visible(model, current_user(), record_id)
-        rows = list(
-            db.session.scalars(
-                sa.select(RecordHistory)
-                .where(RecordHistory.record_id == record.id)
-                .order_by(RecordHistory.id)
-            )
-        )
-        record_event(
-            AuditAction.READ,
-            name,
-            record_id=record.id,
-            family_id=case_records.family_id_of(record),
-            detail={"history": True},
-        )
-        db.session.commit()
-        return rows
+        return case_records.history(current_actor(), kind, record_id)
 
     if spec.creatable:
 
@@ -224,7 +203,6 @@ def register(
         def create_record(data: dict[str, Any]) -> CaseRecord:
             """Create a record; send your own UUID as ``id`` to make retries safe."""
             record = case_records.create(current_user(), kind, data)
-            db.session.commit()
             return record
 
     if spec.updatable:
@@ -236,7 +214,6 @@ def register(
             """Change the fields sent; ``base_version`` must be the version you last read."""
             base_version = data.pop("base_version")
             record = case_records.update(current_user(), kind, record_id, base_version, data)
-            db.session.commit()
             return record
 
     if kind in DELETABLE:
@@ -246,7 +223,6 @@ def register(
         def delete_record(record_id: uuid.UUID) -> CaseRecord:
             """Delete a record (it stays as a tombstone so devices learn of it)."""
             record = case_records.delete(current_user(), kind, record_id)
-            db.session.commit()
             return record
 
     if kind in SIGNED_BY_AUTHOR:
@@ -262,7 +238,6 @@ def register(
             holds a restricted detail. A shared copy never changes.
             """
             record = case_records.sign(current_user(), kind, record_id)
-            db.session.commit()
             return record
 
     if kind in AMENDABLE:
@@ -273,7 +248,6 @@ def register(
         def amend_record(data: dict[str, Any], record_id: uuid.UUID) -> CaseRecord:
             """Correct a signed record with a reason; the original stays as it was."""
             amendment = case_records.amend(current_user(), kind, record_id, data)
-            db.session.commit()
             return amendment
 
     if kind is RecordKind.FAMILY:
@@ -460,5 +434,4 @@ def register_handover(blp: Blueprint) -> None:
             data["handover_note"],
             data["role"],
         )
-        db.session.commit()
         return assignment

@@ -17,7 +17,7 @@ from ..reports.render import FORMATS
 from ..reports.summary import Period
 from ..security.sessions import current_user
 from ..services import reports
-from .common import blueprint
+from .common import blueprint, current_actor
 from .schemas import PageArgsSchema, page_schema
 
 blp = blueprint("reports", "/api/reports", "Service summaries: aggregates only (analysts)")
@@ -79,7 +79,8 @@ def request_summary(data: dict[str, Any]) -> ServiceSummary:
     queued or running, that summary is returned and no second job is queued.
     Once it is done or has failed, asking again makes a new one.
     """
-    return reports.request_summary(_analyst(), data["first_day"], data["last_day"])
+    _analyst()
+    return reports.request_summary(current_actor(), data["first_day"], data["last_day"])
 
 
 @blp.route("", methods=["GET"])
@@ -117,7 +118,7 @@ def _download_content() -> dict[str, Any]:
 def download_summary(args: dict[str, Any], report_id: uuid.UUID) -> Response:
     """Download a finished summary in one format."""
     _analyst()
-    summary_file = reports.summary_file(report_id, args["format"])
+    summary_file = reports.summary_file(current_actor(), report_id, args["format"])
     return Response(
         summary_file.body,
         content_type=summary_file.content_type,

@@ -12,11 +12,10 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 
 from ..domain.errors import Forbidden
-from ..extensions import db
 from ..persistence import LegalHold
 from ..security.sessions import current_user
 from ..services import retention
-from .common import blueprint
+from .common import blueprint, current_actor
 from .schemas import StrictSchema
 
 blp = blueprint(
@@ -140,8 +139,7 @@ def list_holds(args: dict[str, Any]) -> dict[str, Any]:
 @blp.response(201, HoldSchema)
 def set_hold(data: dict[str, Any]) -> LegalHold:
     """Put a legal hold on a family: its records are not deleted until the hold is lifted."""
-    hold = retention.set_hold(current_user(), data["family_id"], data["reason"])
-    db.session.commit()
+    hold = retention.set_hold(current_actor(), data["family_id"], data["reason"])
     return hold
 
 
@@ -150,6 +148,5 @@ def set_hold(data: dict[str, Any]) -> LegalHold:
 @blp.response(200, HoldSchema)
 def lift_hold(data: dict[str, Any], hold_id: uuid.UUID) -> LegalHold:
     """Lift a legal hold, saying why; the family's records fall back under the schedule."""
-    hold = retention.lift_hold(current_user(), hold_id, data["reason"])
-    db.session.commit()
+    hold = retention.lift_hold(current_actor(), hold_id, data["reason"])
     return hold

@@ -18,7 +18,7 @@ from ..persistence import Membership, Person, SubjectAccessExport, User
 from ..persistence.pages import Page, page_of
 from ..security.sessions import current_user
 from ..services import subject_access
-from .common import blueprint
+from .common import blueprint, current_actor
 from .schemas import PageArgsSchema, page_schema
 
 blp = blueprint(
@@ -125,9 +125,11 @@ def search_people(args: dict[str, Any]) -> list[dict[str, Any]]:
         .limit(SEARCH_LIMIT)
     ).all()
     record_event(
-        AuditAction.LIST, "person", detail={"subject_access_search": True, "count": len(rows)}
+        AuditAction.LIST,
+        "person",
+        detail={"subject_access_search": True, "count": len(rows)},
+        actor=current_actor(),
     )
-    db.session.commit()
     return [
         {
             "id": person.id,
@@ -146,7 +148,8 @@ def search_people(args: dict[str, Any]) -> list[dict[str, Any]]:
 @blp.response(202, ExportSchema)
 def request_export(data: dict[str, Any]) -> SubjectAccessExport:
     """Start a subject access export for one person; poll it, then download the bundle."""
-    return subject_access.request_export(_admin(), data["person_id"], data["received_on"])
+    _admin()
+    return subject_access.request_export(current_actor(), data["person_id"], data["received_on"])
 
 
 @blp.route("", methods=["GET"])
@@ -193,8 +196,8 @@ def download_export(export_id: uuid.UUID) -> Response:
         "subject_access",
         record_id=export.person_id,
         detail={"export_id": str(export.id), "downloaded": True},
+        actor=current_actor(),
     )
-    db.session.commit()
     return Response(
         export.bundle,
         mimetype=ZIP,

@@ -9,10 +9,9 @@ from marshmallow import Schema, fields, validate
 from ..audit import AuditAction, record_event
 from ..domain.errors import InvalidInput, RuleBroken
 from ..domain.supervision_queue import LIMITS, check_settings, ensure_can_change_settings
-from ..extensions import db
 from ..persistence import Team
 from ..security.sessions import current_user
-from .common import blueprint
+from .common import blueprint, current_actor
 
 blp = blueprint(
     "supervision",
@@ -83,6 +82,11 @@ def put_settings(data: dict[str, Any]) -> dict[str, Any]:
     team = _team()
     for name, value in data.items():
         setattr(team, name, value)
-    record_event(AuditAction.UPDATE, "team_settings", record_id=team.id, detail=dict(data))
-    db.session.commit()
+    record_event(
+        AuditAction.UPDATE,
+        "team_settings",
+        record_id=team.id,
+        detail=dict(data),
+        actor=current_actor(),
+    )
     return _settings(team)

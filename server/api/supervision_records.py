@@ -8,10 +8,8 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 
 from ..domain.records import RecordKind
-from ..extensions import db
-from ..security.sessions import current_user
 from ..services import escalations, private_supervision
-from .common import blueprint
+from .common import blueprint, current_actor
 from .schemas import output_schema
 
 records_blp = blueprint(
@@ -54,8 +52,7 @@ class SupervisionRecordSchema(Schema):
 @records_blp.response(200, SupervisionRecordSchema)
 def read_record(args: dict[str, Any]) -> dict[str, Any]:
     """Return a worker's private supervision record, oldest first (the worker or a supervisor)."""
-    worker, entries = private_supervision.entries(current_user(), args["worker_id"])
-    db.session.commit()  # the audit event of the read
+    worker, entries = private_supervision.entries(current_actor(), args["worker_id"])
     return {"worker_id": worker.id, "entries": entries}
 
 
@@ -64,8 +61,7 @@ def read_record(args: dict[str, Any]) -> dict[str, Any]:
 @records_blp.response(201, SupervisionEntrySchema)
 def add_entry(data: dict[str, Any]) -> Any:
     """Add to a worker's private supervision record; never part of any family's record."""
-    entry = private_supervision.add_entry(current_user(), data["worker_id"], data["body"])
-    db.session.commit()
+    entry = private_supervision.add_entry(current_actor(), data["worker_id"], data["body"])
     return entry
 
 
@@ -92,8 +88,7 @@ class EscalationAnswerSchema(Schema):
 @escalations_blp.response(200, EscalationSchema(many=True))
 def list_escalations() -> list[dict[str, Any]]:
     """List the declined decisions escalated to you, newest first, each with its thread."""
-    shown = escalations.escalations(current_user())
-    db.session.commit()  # the audit events of the reads
+    shown = escalations.escalations(current_actor())
     return shown
 
 
@@ -101,8 +96,7 @@ def list_escalations() -> list[dict[str, Any]]:
 @escalations_blp.response(200, EscalationSchema)
 def get_escalation(escalation_id: uuid.UUID) -> dict[str, Any]:
     """Return one escalation to you, with the decision and its thread."""
-    shown = escalations.shown(current_user(), escalation_id)
-    db.session.commit()
+    shown = escalations.shown(current_actor(), escalation_id)
     return shown
 
 
@@ -111,6 +105,5 @@ def get_escalation(escalation_id: uuid.UUID) -> dict[str, Any]:
 @escalations_blp.response(201, output_schema(RecordKind.REVIEW))
 def answer_escalation(data: dict[str, Any], escalation_id: uuid.UUID) -> Any:
     """Answer an escalation: your reply joins the decision's thread and the worker is told."""
-    reply = escalations.answer(current_user(), escalation_id, data["body"])
-    db.session.commit()
+    reply = escalations.answer(current_actor(), escalation_id, data["body"])
     return reply

@@ -13,7 +13,7 @@ from ..extensions import db
 from ..persistence import NewlyQualifiedLights, PolicyTrial, Team
 from ..security.sessions import current_user
 from ..services import team_lights
-from .common import blueprint
+from .common import blueprint, current_actor
 
 blp = blueprint(
     "team-lights",
@@ -216,8 +216,7 @@ def start_trial(data: dict[str, Any]) -> PolicyTrial:
     The team's devices use it from their next sync, from its first day to the
     day before its end; then the council's light applies again by itself.
     """
-    trial = team_lights.start_trial(current_user(), data)
-    db.session.commit()
+    trial = team_lights.start_trial(current_actor(), data)
     return trial
 
 
@@ -226,8 +225,7 @@ def start_trial(data: dict[str, Any]) -> PolicyTrial:
 @blp.response(200, TrialReportSchema)
 def end_trial(data: dict[str, Any], trial_id: uuid.UUID) -> PolicyTrial:
     """End a trial early, with the reason (practice leads): the council's light is back today."""
-    trial = team_lights.end_trial_early(current_user(), trial_id, data["reason"])
-    db.session.commit()
+    trial = team_lights.end_trial_early(current_actor(), trial_id, data["reason"])
     return trial
 
 
@@ -251,7 +249,6 @@ def list_newly_qualified_lights() -> list[dict[str, Any]]:
 def set_newly_qualified_lights(data: dict[str, Any], team_id: uuid.UUID) -> NewlyQualifiedLights:
     """Set a team's narrower lights for workers in their first year qualified (practice leads)."""
     setting = team_lights.set_newly_qualified_lights(
-        current_user(), team_id, data["categories"], data["reason"]
+        current_actor(), team_id, data["categories"], data["reason"]
     )
-    db.session.commit()
     return setting

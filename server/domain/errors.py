@@ -19,6 +19,9 @@ class DomainError(Exception):
 
     code = "error"
     message = translatable("Something went wrong.")
+    # Whether the work done before the error is kept: true only for an error
+    # that is itself a record (a file judged and refused, an upload restarted).
+    keeps_work = False
 
     def __init__(self, message: str | None = None, errors: Mapping[str, object] | None = None):
         super().__init__(message or self.message)
@@ -136,11 +139,18 @@ class UploadOffsetMismatch(DomainError):
     message = "The upload is not at that offset. Ask for its offset and go on from there."
 
 
+class UploadRestarted(UploadOffsetMismatch):
+    """The server lost the bytes received so far: the upload starts again from 0."""
+
+    keeps_work = True
+
+
 class UploadRefused(DomainError):
     """The file was judged and will never be stored; the reason says why."""
 
     code = "upload_refused"
     message = "The file cannot be stored."
+    keeps_work = True
 
 
 def field_errors(**messages: str | Sequence[str]) -> dict[str, list[str]]:

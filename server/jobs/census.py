@@ -17,6 +17,7 @@ from ..census.rules import issues_of
 from ..domain.exports import ExportStatus, ReturnKind
 from ..extensions import db
 from ..persistence import StatutoryReturn
+from ..transaction import checkpoint
 from .context import with_app_context
 from .queue import EXPORT_QUEUE, runs_on, set_progress
 
@@ -45,7 +46,7 @@ def produce_return(return_id: str) -> str:
         return str(item.status)
     item.status = ExportStatus.RUNNING
     item.started_at = clock.now()
-    db.session.commit()
+    checkpoint()
     item_id, kind, year = item.id, item.kind, CensusYear(item.year)
     try:
         if kind == ReturnKind.CIN_CENSUS:
@@ -59,7 +60,7 @@ def produce_return(return_id: str) -> str:
         item.status = ExportStatus.FAILED
         item.error = FAILED_MESSAGE
         item.finished_at = clock.now()
-        db.session.commit()
+        checkpoint()  # kept, though the job fails
         log.exception("statutory return %s failed", return_id)
         raise
     item = db.session.get(StatutoryReturn, item_id)
@@ -75,7 +76,6 @@ def produce_return(return_id: str) -> str:
     item.progress = 100
     item.stage = DONE_STAGE
     item.finished_at = clock.now()
-    db.session.commit()
     return "done"
 
 

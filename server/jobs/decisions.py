@@ -60,5 +60,4 @@ def remind_decisions_due_for_review() -> int:
     due = decisions_due_for_review(clock.today())
     for judgment_id, people in due.items():
         notify(people, NotificationKind.DECISION_REVIEW_DUE, judgment_id)
-    db.session.commit()  # the pushes are queued when this commits
     return len(due)

@@ -54,7 +54,6 @@ def send_push(subscription_id: str, payload: dict[str, Any]) -> str:
         raise  # perhaps only for now: rq retries it
     except EndpointRefused as error:
         db.session.delete(subscription)
-        db.session.commit()
         log.warning("push endpoint refused at send time (%s): subscription removed", error.reason)
         return "refused"
     try:
@@ -75,7 +74,6 @@ def send_push(subscription_id: str, payload: dict[str, Any]) -> str:
         status = error.response.status_code if error.response is not None else None
         if status in GONE:
             db.session.delete(subscription)
-            db.session.commit()
             log.info("push subscription gone (%s): removed", status)
             return "removed"
         raise  # rq retries it

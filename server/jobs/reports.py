@@ -14,8 +14,15 @@ from ..domain.exports import ExportStatus, SummaryKind, previous_month
 from ..extensions import db
 from ..persistence import ServiceSummary
 from ..reports.summary import Period, build_summary
+from ..transaction import checkpoint
 from .context import with_app_context
-from .queue import EXPORT_QUEUE, enqueue, runs_on, set_job_progress, set_progress
+from .queue import (
+    EXPORT_QUEUE,
+    enqueue_after_commit,
+    runs_on,
+    set_job_progress,
+    set_progress,
+)
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +51,7 @@ def produce_summary(report_id: str) -> str:
     report.status = ExportStatus.RUNNING
     report.error = None
     report.started_at = clock.now()
-    db.session.commit()
+    checkpoint()
     period = Period(start=report.period_start, end=report.period_end)
     try:
         summary = build_summary(
@@ -56,7 +63,7 @@ def produce_summary(report_id: str) -> str:
         report.status = ExportStatus.FAILED
         report.error = FAILED_MESSAGE
         report.finished_at = clock.now()
-        db.session.commit()
+        checkpoint()  # kept, though the job fails
         log.exception("service summary %s failed", report_id)
         raise
     db.session.refresh(report)  # progress was written by another connection
@@ -69,7 +76,7 @@ def produce_summary(report_id: str) -> str:
     report.progress = 100
     report.stage = DONE_STAGE
     report.finished_at = clock.now()
-    db.session.commit()
+    checkpoint()  # done before the job says so
     set_job_progress(100, DONE_STAGE)
     return "done"
 
@@ -101,11 +108,10 @@ def produce_monthly_summary(today: str | None = None) -> str | None:
     if existing is not None:
         return str(existing.id)
     report = ServiceSummary(kind=SummaryKind.MONTHLY, period_start=start, period_end=end)
-    db.session.add(report)
     try:
-        db.session.commit()
+        with db.session.begin_nested():  # a savepoint: losing the race keeps the transaction
+            db.session.add(report)
     except IntegrityError:
-        db.session.rollback()
         raced = monthly_summary_for(start, end)
         if raced is None:  # the index refused it for another reason: not a race
             raise
@@ -116,5 +122,5 @@ def produce_monthly_summary(today: str | None = None) -> str | None:
 
 
 def enqueue_summary(report: ServiceSummary) -> None:
-    """Queue the job that produces this summary."""
-    enqueue(produce_summary, str(report.id))
+    """Queue the job that produces this summary, once the summary is committed."""
+    enqueue_after_commit(produce_summary, str(report.id))

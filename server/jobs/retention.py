@@ -6,6 +6,7 @@ import logging
 
 from .. import clock
 from ..services import retention
+from ..transaction import checkpoint
 from .context import with_app_context
 from .queue import DEFAULT_QUEUE, runs_on
 
@@ -18,8 +19,18 @@ BATCH_FAMILIES = 50
 @runs_on(DEFAULT_QUEUE, job_timeout=60 * 60)
 @with_app_context
 def delete_records_past_retention(batch_size: int = BATCH_FAMILIES) -> int:
-    """Delete every family whose keep-until date has passed, in batches; return how many."""
-    deleted = retention.run(clock.today(), batch_size=batch_size)
+    """Delete every family whose keep-until date has passed, in batches; return how many.
+
+    Each batch is committed on its own, so its locks and deletions stay small.
+    """
+    today, deleted = clock.today(), retention.Deleted()
+    while True:
+        batch = retention.delete_next_batch(today, batch_size)
+        checkpoint()
+        deleted.families += batch.families
+        deleted.skipped += batch.skipped
+        if batch.families == 0:
+            break  # none left, or everything left was refused by the guard: stop rather than spin
     # Counts only: no names, no ids.
     log.info(
         "retention: %d families deleted, %d skipped by the guard",

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import current_app
 
 from .. import clock
-from ..extensions import db
 from ..persistence import UserSession
 from ..security.sessions import EndReason, end_sessions
 from .context import with_app_context
@@ -22,5 +21,4 @@ def end_expired_sessions() -> int:
         EndReason.EXPIRED,
         UserSession.created_at < now - current_app.config["SESSION_ABSOLUTE_TIMEOUT"],
     )
-    db.session.commit()
     return idle + expired

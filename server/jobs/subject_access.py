@@ -9,11 +9,12 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from .. import clock
-from ..audit import AuditAction, record_event
+from ..audit import Actor, AuditAction, record_event
 from ..domain.exports import ExportStatus
 from ..extensions import db
 from ..persistence import SubjectAccessExport, User
 from ..services import subject_access
+from ..transaction import checkpoint
 from .context import with_app_context
 from .queue import EXPORT_QUEUE, runs_on
 
@@ -41,7 +42,7 @@ def produce_subject_access_export(export_id: str) -> str:
         return str(export.status)
     export.status = ExportStatus.RUNNING
     export.started_at = clock.now()
-    db.session.commit()
+    checkpoint()
     try:
         found = subject_access.collect(export.person_id)
         requester = db.session.get(User, export.requested_by_id)
@@ -51,7 +52,7 @@ def produce_subject_access_export(export_id: str) -> str:
         export.status = ExportStatus.FAILED
         export.error = FAILED_MESSAGE
         export.finished_at = clock.now()
-        db.session.commit()
+        checkpoint()  # kept, though the job fails
         log.exception("subject access export %s failed", export_id)
         raise
     db.session.refresh(export)
@@ -59,20 +60,20 @@ def produce_subject_access_export(export_id: str) -> str:
         # Swept as stuck while it ran: the admin has been told to ask again.
         log.warning("subject access export %s finished after it was given up", export_id)
         return "failed"
+    assert requester is not None  # requested_by_id is a foreign key that cannot be null
     for family in found.records.get("family", []):
         record_event(
             AuditAction.EXPORT,
             "subject_access",
             record_id=export.person_id,
             family_id=family.id,
-            user_id=export.requested_by_id,
+            actor=Actor(requester),  # made on no device: by the admin who asked
             detail={"export_id": export_id},
         )
     export.bundle = data
     export.counts = found.counts()
     export.status = ExportStatus.DONE
     export.finished_at = clock.now()
-    db.session.commit()
     return "done"
 
 
@@ -90,5 +91,4 @@ def clear_old_subject_access_bundles() -> int:
         .returning(SubjectAccessExport.id)
     )
     cleared = len(result.all())
-    db.session.commit()
     return cleared

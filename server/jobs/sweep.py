@@ -81,5 +81,4 @@ def fail_stuck_exports() -> int:
                 queued,
             )
         failed += running + queued
-    db.session.commit()
     return failed

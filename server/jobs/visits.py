@@ -157,5 +157,4 @@ def remind_visits_due() -> int:
             to_send[(reminder.due.episode_id, reminder.stage)] = workers_of[family_id]
     for (episode_id, stage), workers in to_send.items():
         notify(workers, KIND_OF_STAGE[stage], episode_id)
-    db.session.commit()  # the pushes are queued when this commits
     return len(to_send)

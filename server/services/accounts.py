@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from pyotp.utils import strings_equal
 
 from .. import clock
-from ..audit import AuditAction, record_event
+from ..audit import Actor, AuditAction, record_event
 from ..domain.errors import (
     DeviceRevoked,
     Forbidden,
@@ -128,7 +128,7 @@ def sign_in(
         user.password_hash = passwords.hash_password(password)
     token, session = start_session(user, device)
     session.enrolment_only = enrolment_only
-    db.session.commit()
+    db.session.flush()
     return user, session, token
 
 
@@ -150,7 +150,7 @@ def register_device(user: User, device_id: uuid.UUID, label: str) -> Device:
 
 def sign_out(session: UserSession) -> None:
     session.ended_at, session.end_reason = clock.now(), EndReason.SIGNED_OUT
-    db.session.commit()
+    db.session.flush()
 
 
 def devices_of(user_id: uuid.UUID) -> list[Device]:
@@ -170,7 +170,7 @@ def revoke_device(actor: User, device_id: uuid.UUID) -> Device:
         device.revoked_at, device.revoked_by_id = clock.now(), actor.id
         end_device_sessions(device.id, EndReason.DEVICE_REVOKED)
         log.info("device revoked: device=%s by=%s", device.id, actor.id)
-    db.session.commit()
+    db.session.flush()
     return device
 
 
@@ -282,9 +282,10 @@ def confirm_totp_enrolment(
         AuditAction.UPDATE,
         "user",
         record_id=user.id,
+        actor=Actor(user, session.device_id),
         detail={"second_factor": "changed" if changed else "set", "sessions_ended": ended},
     )
-    db.session.commit()
+    db.session.flush()
 
 
 def _check_proof(user: User, proof: Mapping[str, str | None], *, production: bool) -> None:

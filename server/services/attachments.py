@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from .. import access, clock
-from ..audit import AuditAction, record_event
+from ..audit import Actor, AuditAction, record_event
 from ..domain.attachments import (
     REFUSED_MESSAGES,
     SNIFF_BYTES,
@@ -43,6 +43,7 @@ from ..domain.errors import (
     TryLater,
     UploadOffsetMismatch,
     UploadRefused,
+    UploadRestarted,
 )
 from ..domain.roles import Action, can
 from ..extensions import db
@@ -87,9 +88,9 @@ def _refused(attachment: Attachment) -> UploadRefused:
     return UploadRefused(REFUSED_MESSAGES[reason], errors={"refused_reason": [reason.value]})
 
 
-def begin(actor: User, attachment_id: uuid.UUID, length: int) -> AttachmentUpload:
+def begin(actor: Actor, attachment_id: uuid.UUID, length: int) -> AttachmentUpload:
     """Begin the upload of an attachment's bytes, or return the one already begun."""
-    attachment = _writable(actor, attachment_id)
+    attachment = _writable(actor.user, attachment_id)
     limit = current_app.config["ATTACHMENT_MAX_BYTES"]
     if length > limit:
         raise TooLarge(f"A file may be at most {limit // (1024 * 1024)} MB.")
@@ -107,7 +108,7 @@ def begin(actor: User, attachment_id: uuid.UUID, length: int) -> AttachmentUploa
             family_id=attachment.family_id,
             length=length,
             received=0,
-            created_by_id=actor.id,
+            created_by_id=actor.user.id,
         )
         db.session.add(upload)
         record_event(
@@ -115,11 +116,12 @@ def begin(actor: User, attachment_id: uuid.UUID, length: int) -> AttachmentUploa
             "attachment_upload",
             record_id=attachment.id,
             family_id=attachment.family_id,
+            actor=actor,
         )
         db.session.flush()
     elif upload.received == upload.length and upload.finished_at is None:
         # Every byte came but the file was not judged (the scanner was away): judge it now.
-        _finish(upload, attachment)
+        _finish(actor, upload, attachment)
     return upload
 
 
@@ -151,11 +153,11 @@ def ensure_at(upload: AttachmentUpload, offset: int) -> None:
 
 
 def append(
-    actor: User, token: str, offset: int, chunk: Chunk, checksum: bytes | None
+    actor: Actor, token: str, offset: int, chunk: Chunk, checksum: bytes | None
 ) -> AttachmentUpload:
     """Add a chunk at ``offset``; judge and store the file when it is whole."""
-    upload = upload_of(actor, token, for_update=True)
-    attachment = _writable(actor, upload.attachment_id)
+    upload = upload_of(actor.user, token, for_update=True)
+    attachment = _writable(actor.user, upload.attachment_id)
     ensure_at(upload, offset)
     if checksum is not None and not secrets.compare_digest(checksum, chunk.sha256):
         raise ChunkChecksumMismatch()
@@ -168,15 +170,14 @@ def append(
         except StagedBytesMissing:
             # The staging area lost this upload's bytes: start it again from the beginning.
             upload.received = 0
-            db.session.commit()
-            raise UploadOffsetMismatch(errors={"Upload-Offset": ["0"]}) from None
+            raise UploadRestarted(errors={"Upload-Offset": ["0"]}) from None
         upload.received = offset + chunk.size
     if upload.received == upload.length:
-        _finish(upload, attachment)
+        _finish(actor, upload, attachment)
     return upload
 
 
-def _finish(upload: AttachmentUpload, attachment: Attachment) -> None:
+def _finish(actor: Actor, upload: AttachmentUpload, attachment: Attachment) -> None:
     """Judge a whole file: store it, or refuse it and drop its bytes."""
     store = blob_store()
     digest = hashlib.sha256()
@@ -186,11 +187,11 @@ def _finish(upload: AttachmentUpload, attachment: Attachment) -> None:
             head += block[: SNIFF_BYTES - len(head)]
         digest.update(block)
     if digest.hexdigest() != attachment.sha256:
-        _refuse(upload, attachment, RefusedReason.SHA256_MISMATCH)
+        _refuse(actor, upload, attachment, RefusedReason.SHA256_MISMATCH)
         return
     found = sniff_content_type(head)
     if found is None:
-        _refuse(upload, attachment, RefusedReason.CONTENT_TYPE)
+        _refuse(actor, upload, attachment, RefusedReason.CONTENT_TYPE)
         return
     try:
         verdict = scan(
@@ -201,19 +202,22 @@ def _finish(upload: AttachmentUpload, attachment: Attachment) -> None:
         raise TryLater("The file arrived but could not be checked yet. Try again soon.") from error
     if not verdict.clean:
         current_app.logger.warning("attachment %s refused: malware found", attachment.id)
-        _refuse(upload, attachment, RefusedReason.MALWARE)
+        _refuse(actor, upload, attachment, RefusedReason.MALWARE)
         return
-    _settle(upload, attachment, UploadState.STORED, content_type_found=found)
+    _settle(actor, upload, attachment, UploadState.STORED, content_type_found=found)
     db.session.flush()
     store.keep(upload.token, upload.length, storage_key(attachment.id))
 
 
-def _refuse(upload: AttachmentUpload, attachment: Attachment, reason: RefusedReason) -> None:
-    _settle(upload, attachment, UploadState.REFUSED, refused_reason=reason.value)
+def _refuse(
+    actor: Actor, upload: AttachmentUpload, attachment: Attachment, reason: RefusedReason
+) -> None:
+    _settle(actor, upload, attachment, UploadState.REFUSED, refused_reason=reason.value)
     blob_store().discard_staged(upload.token)
 
 
 def _settle(
+    actor: Actor,
     upload: AttachmentUpload,
     attachment: Attachment,
     state: UploadState,
@@ -236,12 +240,13 @@ def _settle(
             "upload_state": state.value,
             **({"refused": refused_reason} if refused_reason else {}),
         },
+        actor=actor,
     )
 
 
-def content(actor: User, attachment_id: uuid.UUID) -> tuple[Attachment, Iterator[bytes]]:
+def content(actor: Actor, attachment_id: uuid.UUID) -> tuple[Attachment, Iterator[bytes]]:
     """Return a stored attachment the user may see and its bytes; audit the read."""
-    attachment = access.get_visible(Attachment, actor, attachment_id)
+    attachment = access.get_visible(Attachment, actor.user, attachment_id)
     if attachment.upload_state != UploadState.STORED:
         raise RuleBroken(
             "The file has not arrived yet."
@@ -254,6 +259,7 @@ def content(actor: User, attachment_id: uuid.UUID) -> tuple[Attachment, Iterator
         record_id=attachment.id,
         family_id=attachment.family_id,
         detail={"content": True},
+        actor=actor,
     )
     return attachment, blob_store().read(storage_key(attachment.id))
 

@@ -1,4 +1,4 @@
-"""Creating, changing, signing, amending and deleting case records.
+"""Reading, creating, changing, signing, amending and deleting case records.
 
 The REST API and the sync engine both come through here, so a rule holds
 however a record arrives. Each kind's own checks live in ``RULES``.
@@ -19,7 +19,7 @@ from sqlalchemy.orm import aliased
 from sync.merge import MERGE_RULES, MergeRule, merge_fields
 
 from .. import access, clock
-from ..audit import AuditAction, record_event
+from ..audit import Actor, AuditAction, record_event
 from ..domain import (
     decision_reviews,
     group_supervision,
@@ -180,6 +180,40 @@ def _write_history(record: CaseRecord, changes: dict[str, Any], *, conflict: boo
         writer.add_history(values)  # from the batch's device
     else:
         db.session.add(RecordHistory(**values, device_id=current_device_id()))
+
+
+def read(actor: Actor, kind: RecordKind, record_id: uuid.UUID) -> CaseRecord:
+    """Return one record the actor may see, and audit the read."""
+    record = access.get_visible(CASE_RECORDS[kind], actor.user, record_id)
+    record_event(
+        AuditAction.READ,
+        kind.value,
+        actor=actor,
+        record_id=record.id,
+        family_id=family_id_of(record),
+    )
+    return record
+
+
+def history(actor: Actor, kind: RecordKind, record_id: uuid.UUID) -> list[RecordHistory]:
+    """Return every change to a record the actor may see, oldest first, and audit the read."""
+    record = access.get_visible(CASE_RECORDS[kind], actor.user, record_id)
+    rows = list(
+        db.session.scalars(
+            sa.select(RecordHistory)
+            .where(RecordHistory.record_id == record.id)
+            .order_by(RecordHistory.id)
+        )
+    )
+    record_event(
+        AuditAction.READ,
+        kind.value,
+        actor=actor,
+        record_id=record.id,
+        family_id=family_id_of(record),
+        detail={"history": True},
+    )
+    return rows
 
 
 def create(

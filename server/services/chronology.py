@@ -26,7 +26,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from .. import access, clock, i18n
-from ..audit import AuditAction, record_event
+from ..audit import Actor, AuditAction, record_event
 from ..domain.errors import InvalidInput, field_errors
 from ..domain.plain_dates import long_date
 from ..domain.records import SignState
@@ -482,9 +482,10 @@ def _child_in_family(records: FamilyRecords, child_id: uuid.UUID | None) -> None
         raise InvalidInput(errors=field_errors(child_id="Choose a child of this family."))
 
 
-def chronology(actor: User, family_id: uuid.UUID, child_id: uuid.UUID | None) -> dict[str, Any]:
+def chronology(actor: Actor, family_id: uuid.UUID, child_id: uuid.UUID | None) -> dict[str, Any]:
     """Return a family's chronology as the API shows it; the read is audited."""
-    family = access.get_visible(Family, actor, family_id)  # 404 outside their scope
+    user = actor.user
+    family = access.get_visible(Family, user, family_id)  # 404 outside their scope
     records = family_records(family)
     _child_in_family(records, child_id)
     events = events_of(records, child_id)
@@ -493,6 +494,7 @@ def chronology(actor: User, family_id: uuid.UUID, child_id: uuid.UUID | None) ->
         "chronology",
         family_id=family.id,
         detail={"child_id": str(child_id) if child_id else None, "events": len(events)},
+        actor=actor,
     )
     return {"family_id": family.id, "child_id": child_id, "events": events}
 
@@ -522,9 +524,10 @@ STORY_SECTIONS = (
 )
 
 
-def printable(actor: User, family_id: uuid.UUID, child_id: uuid.UUID | None) -> dict[str, Any]:
+def printable(actor: Actor, family_id: uuid.UUID, child_id: uuid.UUID | None) -> dict[str, Any]:
     """Gather what the print shows, and audit the print (with the child chosen)."""
-    family = access.get_visible(Family, actor, family_id)
+    user = actor.user
+    family = access.get_visible(Family, user, family_id)
     records = family_records(family)
     _child_in_family(records, child_id)
     events = events_of(records, child_id)
@@ -540,6 +543,7 @@ def printable(actor: User, family_id: uuid.UUID, child_id: uuid.UUID | None) -> 
             "events": len(events),
             "story_version": str(story.id) if story is not None else None,
         },
+        actor=actor,
     )
     return {
         "family": family,
@@ -554,6 +558,6 @@ def printable(actor: User, family_id: uuid.UUID, child_id: uuid.UUID | None) -> 
         # The print is in the printing person's language, dates too.
         "language": i18n.current_language(),
         "printed_on": i18n.long_date(clock.council_date(clock.now())),
-        "printed_by": actor.display_name,
+        "printed_by": user.display_name,
         "long_date": i18n.long_date,
     }

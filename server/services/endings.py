@@ -26,7 +26,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from .. import access, clock
-from ..audit import AuditAction, record_event
+from ..audit import Actor, AuditAction, record_event
 from ..domain import endings, lights
 from ..domain.endings import EndingKind
 from ..domain.errors import InvalidInput, NotFound, RuleBroken, field_errors
@@ -200,20 +200,25 @@ class IncomingTransfer:
     agreed_at: Any
 
 
-def incoming_transfers(actor: User) -> list[IncomingTransfer]:
-    """Return the families waiting for the actor's team to accept them (supervisors)."""
-    if Role(actor.role) is not Role.SUPERVISOR or actor.team_id is None:
+def incoming_transfers(actor: Actor) -> list[IncomingTransfer]:
+    """Return the families waiting for the user's team to accept them (supervisors)."""
+    user = actor.user
+    if Role(user.role) is not Role.SUPERVISOR or user.team_id is None:
         return []
     rows = db.session.execute(
         sa.select(FamilyTransfer, Family.display_name, Team.name)
         .join(Family, Family.id == FamilyTransfer.family_id)
         .join(Team, Team.id == FamilyTransfer.from_team_id)
-        .where(FamilyTransfer.to_team_id == actor.team_id, FamilyTransfer.accepted_at.is_(None))
+        .where(FamilyTransfer.to_team_id == user.team_id, FamilyTransfer.accepted_at.is_(None))
         .order_by(FamilyTransfer.agreed_at)
     ).all()
     for transfer, _, _ in rows:
         record_event(
-            AuditAction.READ, "family_transfer", record_id=transfer.id, family_id=transfer.family_id
+            AuditAction.READ,
+            "family_transfer",
+            record_id=transfer.id,
+            family_id=transfer.family_id,
+            actor=actor,
         )
     return [
         IncomingTransfer(
@@ -223,13 +228,14 @@ def incoming_transfers(actor: User) -> list[IncomingTransfer]:
     ]
 
 
-def accept_transfer(actor: User, transfer_id: uuid.UUID) -> Family:
-    """Accept a family into the actor's team: its allocations end and the team changes."""
+def accept_transfer(actor: Actor, transfer_id: uuid.UUID) -> Family:
+    """Accept a family into the user's team: its allocations end and the team changes."""
+    user = actor.user
     transfer = db.session.get(FamilyTransfer, transfer_id, with_for_update=True)
     if (
         transfer is None
-        or Role(actor.role) is not Role.SUPERVISOR
-        or transfer.to_team_id != actor.team_id
+        or Role(user.role) is not Role.SUPERVISOR
+        or transfer.to_team_id != user.team_id
     ):
         raise NotFound()
     if transfer.accepted_at is not None:
@@ -245,7 +251,7 @@ def accept_transfer(actor: User, transfer_id: uuid.UUID) -> Family:
         )
     ):
         case_records.apply_changes(
-            actor,
+            user,
             assignment,
             {
                 "ended_on": clock.today(),
@@ -253,8 +259,8 @@ def accept_transfer(actor: User, transfer_id: uuid.UUID) -> Family:
                 "handover_note": transfer.handover_note,
             },
         )
-    case_records.apply_changes(actor, family, {"team_id": transfer.to_team_id})
-    transfer.accepted_by_id, transfer.accepted_at = actor.id, clock.now()
+    case_records.apply_changes(user, family, {"team_id": transfer.to_team_id})
+    transfer.accepted_by_id, transfer.accepted_at = user.id, clock.now()
     case_records.forget_scope()
     record_event(
         AuditAction.UPDATE,
@@ -262,6 +268,7 @@ def accept_transfer(actor: User, transfer_id: uuid.UUID) -> Family:
         record_id=transfer.id,
         family_id=family.id,
         detail={"fields": ["accepted_at"]},
+        actor=actor,
     )
     return family
 
@@ -293,10 +300,11 @@ def reopen(actor: User, family_id: uuid.UUID, reason: str) -> CaseEpisode:
     return episode
 
 
-def episodes(actor: User, family_id: uuid.UUID) -> list[CaseEpisode]:
+def episodes(actor: Actor, family_id: uuid.UUID) -> list[CaseEpisode]:
     """Return the family's case episodes, newest first (audited as a read of the family)."""
-    access.get_visible(Family, actor, family_id)
-    record_event(AuditAction.READ, "case_episode", family_id=family_id)
+    user = actor.user
+    access.get_visible(Family, user, family_id)
+    record_event(AuditAction.READ, "case_episode", family_id=family_id, actor=actor)
     return list(
         db.session.scalars(
             sa.select(CaseEpisode)

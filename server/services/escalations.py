@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from .. import clock
-from ..audit import AuditAction, record_event
+from ..audit import Actor, AuditAction, record_event
 from ..domain.decision_reviews import WorkerReviewKind
 from ..domain.errors import NotFound
 from ..domain.records import RecordKind, SignState
@@ -35,7 +35,7 @@ def _escalations_to(actor: User) -> sa.Select[Any]:
     )
 
 
-def _shown(escalation: Review) -> dict[str, Any]:
+def _shown(actor: Actor, escalation: Review) -> dict[str, Any]:
     judgment = db.session.get(Judgment, escalation.target_id)
     family = db.session.get(Family, escalation.family_id)
     assert judgment is not None and family is not None  # an escalation's target is kept for good
@@ -52,6 +52,7 @@ def _shown(escalation: Review) -> dict[str, Any]:
         record_id=judgment.id,
         family_id=family.id,
         detail={"escalation_id": str(escalation.id)},
+        actor=actor,
     )
     return {
         "id": escalation.id,
@@ -64,9 +65,10 @@ def _shown(escalation: Review) -> dict[str, Any]:
     }
 
 
-def escalations(actor: User) -> list[dict[str, Any]]:
+def escalations(actor: Actor) -> list[dict[str, Any]]:
     """Return the escalations sent to the actor, newest first, each with its decision and thread."""
-    return [_shown(escalation) for escalation in db.session.scalars(_escalations_to(actor))]
+    user = actor.user
+    return [_shown(actor, escalation) for escalation in db.session.scalars(_escalations_to(user))]
 
 
 def escalation(actor: User, escalation_id: uuid.UUID) -> Review:
@@ -77,13 +79,15 @@ def escalation(actor: User, escalation_id: uuid.UUID) -> Review:
     return found
 
 
-def shown(actor: User, escalation_id: uuid.UUID) -> dict[str, Any]:
-    return _shown(escalation(actor, escalation_id))
+def shown(actor: Actor, escalation_id: uuid.UUID) -> dict[str, Any]:
+    user = actor.user
+    return _shown(actor, escalation(user, escalation_id))
 
 
-def answer(actor: User, escalation_id: uuid.UUID, body: str) -> Review:
+def answer(actor: Actor, escalation_id: uuid.UUID, body: str) -> Review:
     """Answer an escalation on the decision's thread; the worker is told."""
-    found = escalation(actor, escalation_id)
+    user = actor.user
+    found = escalation(user, escalation_id)
     now = clock.now()
     reply = Review(
         family_id=found.family_id,
@@ -94,8 +98,8 @@ def answer(actor: User, escalation_id: uuid.UUID, body: str) -> Review:
         body=body,
         state=SignState.SIGNED.value,
         signed_at=now,
-        created_by_id=actor.id,
-        updated_by_id=actor.id,
+        created_by_id=user.id,
+        updated_by_id=user.id,
     )
     db.session.add(reply)
     db.session.flush()
@@ -105,7 +109,8 @@ def answer(actor: User, escalation_id: uuid.UUID, body: str) -> Review:
         record_id=reply.id,
         family_id=found.family_id,
         detail={"escalation_id": str(found.id)},
+        actor=actor,
     )
-    if found.created_by_id and found.created_by_id != actor.id:
+    if found.created_by_id and found.created_by_id != user.id:
         notify({found.created_by_id}, NotificationKind.REVIEW_REPLY, reply.id)
     return reply

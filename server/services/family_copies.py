@@ -18,7 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from .. import clock
-from ..audit import AuditAction, record_event
+from ..audit import Actor, AuditAction, record_event
 from ..domain import family_copy
 from ..domain.errors import InvalidInput, NotFound, field_errors
 from ..domain.plans import PlanType
@@ -31,7 +31,6 @@ from ..persistence import (
     PlainWord,
     PlanEpisode,
     Relationship,
-    User,
 )
 
 BUILT_IN_FILE = Path(__file__).resolve().parents[1] / "data" / "plain_words.json"
@@ -64,8 +63,9 @@ def glossary() -> list[dict[str, Any]]:
     ]
 
 
-def add_plain_word(actor: User, term: str, plain: str) -> dict[str, Any]:
+def add_plain_word(actor: Actor, term: str, plain: str) -> dict[str, Any]:
     """Add a council word (or the council's suggestion for a built-in one), audited."""
+    user = actor.user
     term = " ".join(term.split())
     taken = db.session.scalar(
         sa.select(PlainWord.id).where(
@@ -76,21 +76,23 @@ def add_plain_word(actor: User, term: str, plain: str) -> dict[str, Any]:
         raise InvalidInput(
             errors=field_errors(term="The council already has plain words for this.")
         )
-    word = PlainWord(term=term, plain=plain.strip(), created_by_id=actor.id)
+    word = PlainWord(term=term, plain=plain.strip(), created_by_id=user.id)
     db.session.add(word)
     db.session.flush()
-    record_event(AuditAction.CREATE, ENTITY, record_id=word.id, detail={"term": term})
+    record_event(AuditAction.CREATE, ENTITY, record_id=word.id, detail={"term": term}, actor=actor)
     return {"id": word.id, "term": word.term, "plain": word.plain, "council": True}
 
 
-def remove_plain_word(actor: User, word_id: uuid.UUID) -> None:
+def remove_plain_word(actor: Actor, word_id: uuid.UUID) -> None:
     """Stop suggesting a council word (the row is kept); a built-in one comes back."""
-    del actor  # the role was checked by the caller; the audit event names them
+    # The role was checked by the caller; the audit event names the actor.
     word = db.session.get(PlainWord, word_id)
     if word is None or word.removed_at is not None:
         raise NotFound("No such council word.")
     word.removed_at = clock.now()
-    record_event(AuditAction.DELETE, ENTITY, record_id=word.id, detail={"term": word.term})
+    record_event(
+        AuditAction.DELETE, ENTITY, record_id=word.id, detail={"term": word.term}, actor=actor
+    )
 
 
 def _names(person: Person) -> tuple[str, ...]:

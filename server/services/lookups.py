@@ -18,7 +18,6 @@ from contextvars import ContextVar
 from typing import Any
 
 import sqlalchemy as sa
-from flask import g
 from sqlalchemy.dialects import postgresql
 
 from .. import access
@@ -258,17 +257,23 @@ class Lookups:
 
 
 # Set while a sync batch is applied, which asks for the lookups thousands of times:
-# reading a context variable is much quicker than reading flask.g.
+# reading a context variable is much quicker than reading the session's info.
 _PINNED: ContextVar[Lookups | None] = ContextVar("pinned_lookups", default=None)
+
+
+# Kept with the database session, which lives as long as the app context (a request
+# or a job) and is the thing whose rollback can make them untrue.
+LOOKUPS_KEY = "lookups"
 
 
 def lookups() -> Lookups:
     """Return this request's lookups (a fresh set in each app context)."""
     found = _PINNED.get()
     if found is None:
-        found = g.get("lookups")
+        info = db.session.info
+        found = info.get(LOOKUPS_KEY)
         if found is None:
-            found = g.lookups = Lookups()
+            found = info[LOOKUPS_KEY] = Lookups()
     return found
 
 
@@ -285,4 +290,4 @@ def pinned_lookups() -> Iterator[Lookups]:
 
 def forget_lookups() -> None:
     """Drop everything remembered (after a rollback made it untrue)."""
-    g.pop("lookups", None)
+    db.session.info.pop(LOOKUPS_KEY, None)

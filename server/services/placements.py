@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from .. import access
-from ..audit import AuditAction, record_event
+from ..audit import Actor, AuditAction, record_event
 from ..domain.errors import Forbidden, RuleBroken
 from ..domain.plans import PlanType, may_see_placement_address
 from ..extensions import db
@@ -63,28 +63,34 @@ def _shown(row: PlacementAddress | None) -> dict[str, Any]:
     }
 
 
-def placement_address(actor: User, episode_id: uuid.UUID) -> dict[str, Any]:
+def placement_address(actor: Actor, episode_id: uuid.UUID) -> dict[str, Any]:
     """Return the placement address now (the latest recorded), auditing the read."""
-    episode = _episode(actor, episode_id)
+    user = actor.user
+    episode = _episode(user, episode_id)
     row = db.session.scalars(
         sa.select(PlacementAddress)
         .where(PlacementAddress.episode_id == episode.id)
         .order_by(PlacementAddress.recorded_at.desc(), PlacementAddress.id.desc())
         .limit(1)
     ).first()
-    record_event(AuditAction.READ, ENTITY, record_id=episode.id, family_id=episode.family_id)
+    record_event(
+        AuditAction.READ, ENTITY, record_id=episode.id, family_id=episode.family_id, actor=actor
+    )
     return _shown(row)
 
 
 def record_placement_address(
-    actor: User, episode_id: uuid.UUID, address: dict[str, Any]
+    actor: Actor, episode_id: uuid.UUID, address: dict[str, Any]
 ) -> dict[str, Any]:
     """Record the child's placement address now; the earlier ones are kept."""
-    episode = _episode(actor, episode_id)
+    user = actor.user
+    episode = _episode(user, episode_id)
     if episode.ended_on is not None:
         raise RuleBroken("This plan has ended: its placement address can no longer change.")
-    row = PlacementAddress(episode_id=episode.id, address=address, recorded_by_id=actor.id)
+    row = PlacementAddress(episode_id=episode.id, address=address, recorded_by_id=user.id)
     db.session.add(row)
     db.session.flush()
-    record_event(AuditAction.UPDATE, ENTITY, record_id=episode.id, family_id=episode.family_id)
+    record_event(
+        AuditAction.UPDATE, ENTITY, record_id=episode.id, family_id=episode.family_id, actor=actor
+    )
     return _shown(row)

@@ -12,7 +12,7 @@ import uuid
 
 import sqlalchemy as sa
 
-from ..audit import AuditAction, record_event
+from ..audit import Actor, AuditAction, record_event
 from ..domain.errors import Forbidden, NotFound
 from ..domain.roles import Role
 from ..extensions import db
@@ -41,9 +41,10 @@ def _worker_for(actor: User, worker_id: uuid.UUID | None) -> User:
     return worker
 
 
-def entries(actor: User, worker_id: uuid.UUID | None) -> tuple[User, list[SupervisionRecord]]:
+def entries(actor: Actor, worker_id: uuid.UUID | None) -> tuple[User, list[SupervisionRecord]]:
     """Return the worker and their record's entries, oldest first (an audited read)."""
-    worker = _worker_for(actor, worker_id)
+    user = actor.user
+    worker = _worker_for(user, worker_id)
     rows = list(
         db.session.scalars(
             sa.select(SupervisionRecord)
@@ -51,17 +52,27 @@ def entries(actor: User, worker_id: uuid.UUID | None) -> tuple[User, list[Superv
             .order_by(SupervisionRecord.created_at, SupervisionRecord.id)
         )
     )
-    record_event(AuditAction.READ, ENTITY, detail={"worker_id": str(worker.id), "count": len(rows)})
+    record_event(
+        AuditAction.READ,
+        ENTITY,
+        detail={"worker_id": str(worker.id), "count": len(rows)},
+        actor=actor,
+    )
     return worker, rows
 
 
-def add_entry(actor: User, worker_id: uuid.UUID | None, body: str) -> SupervisionRecord:
+def add_entry(actor: Actor, worker_id: uuid.UUID | None, body: str) -> SupervisionRecord:
     """Add an entry to a worker's private record; it is never changed afterwards."""
-    worker = _worker_for(actor, worker_id)
-    entry = SupervisionRecord(worker_id=worker.id, body=body, created_by_id=actor.id)
+    user = actor.user
+    worker = _worker_for(user, worker_id)
+    entry = SupervisionRecord(worker_id=worker.id, body=body, created_by_id=user.id)
     db.session.add(entry)
     db.session.flush()
     record_event(
-        AuditAction.CREATE, ENTITY, record_id=entry.id, detail={"worker_id": str(worker.id)}
+        AuditAction.CREATE,
+        ENTITY,
+        record_id=entry.id,
+        detail={"worker_id": str(worker.id)},
+        actor=actor,
     )
     return entry

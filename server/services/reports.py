@@ -9,12 +9,12 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from .. import clock
-from ..audit import AuditAction, record_event
+from ..audit import Actor, AuditAction, record_event
 from ..domain.errors import NotFound, RuleBroken
 from ..domain.exports import ExportStatus, SummaryKind, check_summary_period
 from ..extensions import db
 from ..jobs.queue import enqueue_after_commit
-from ..persistence import ServiceSummary, User
+from ..persistence import ServiceSummary
 from ..persistence.pages import Page, page_of
 from ..reports.render import FORMATS, render
 
@@ -36,12 +36,13 @@ def last_day(report: ServiceSummary) -> date:
     return report.period_end - timedelta(days=1)
 
 
-def request_summary(analyst: User, first_day: date, last_day: date) -> ServiceSummary:
+def request_summary(actor: Actor, first_day: date, last_day: date) -> ServiceSummary:
     """Record a request for a summary of the period, audit it and queue its job.
 
     The analyst's own summary of the same period still queued or running is
     returned instead: asking twice (a double click, a second tab) queues one job.
     """
+    analyst = actor.user
     check_summary_period(first_day, last_day, clock.today())
     period_end = last_day + timedelta(days=1)
     in_progress = db.session.scalar(
@@ -66,9 +67,9 @@ def request_summary(analyst: User, first_day: date, last_day: date) -> ServiceSu
     )
     db.session.add(report)
     db.session.flush()
-    record_event(AuditAction.CREATE, "service_summary", record_id=report.id)
+    record_event(AuditAction.CREATE, "service_summary", record_id=report.id, actor=actor)
     enqueue_after_commit(PRODUCE_SUMMARY, str(report.id))
-    db.session.commit()
+    db.session.flush()
     return report
 
 
@@ -91,15 +92,21 @@ def get_summary(report_id: uuid.UUID) -> ServiceSummary:
     return report
 
 
-def summary_file(report_id: uuid.UUID, fmt: str) -> SummaryFile:
+def summary_file(actor: Actor, report_id: uuid.UUID, fmt: str) -> SummaryFile:
     """Render a finished summary in one format, and audit the download."""
     report = get_summary(report_id)
     if report.status != ExportStatus.DONE or report.summary is None:
         raise RuleBroken("The summary is not ready yet.")
     content_type, extension = FORMATS[fmt]
     body = render(report.summary, fmt)
-    record_event(AuditAction.EXPORT, "service_summary", record_id=report.id, detail={"format": fmt})
-    db.session.commit()
+    record_event(
+        AuditAction.EXPORT,
+        "service_summary",
+        actor=actor,
+        record_id=report.id,
+        detail={"format": fmt},
+    )
+    db.session.flush()
     # Made only from dates and fixed words: nothing a user typed reaches the header.
     name = f"service-summary-{report.period_start.isoformat()}-to-{last_day(report)}.{extension}"
     return SummaryFile(body, content_type, name)

@@ -28,7 +28,7 @@ from typing import Any, cast
 import sqlalchemy as sa
 
 from .. import clock
-from ..audit import AuditAction, record_event
+from ..audit import Actor, AuditAction, record_event
 from ..domain.errors import Forbidden, NotFound, RuleBroken, field_errors
 from ..domain.plans import PlanType
 from ..domain.retention import (
@@ -331,39 +331,33 @@ def delete_families(family_ids: Iterable[uuid.UUID], on: date) -> Deleted:
     return deleted
 
 
-def run(on: date, batch_size: int = 50) -> Deleted:
-    """Delete every family due on this day, ``batch_size`` families per transaction.
+def delete_next_batch(on: date, batch_size: int = 50) -> Deleted:
+    """Delete up to ``batch_size`` families due on this day, with one audit event of the counts.
 
-    Each batch is committed with one audit event of its counts: how many
-    families, by which rule, and how many rows of each table. No names, no ids.
+    The event says how many families, by which rule, and how many rows of
+    each table: no names, no ids. Runs in the caller's transaction: the job
+    commits each batch (``server/jobs/retention.py``) and asks for the next
+    while the last deleted some.
     """
-    total = Deleted()
-    while True:
-        batch = [family for family, _verdict in due_families(on, limit=batch_size)]
-        if not batch:
-            break
-        deleted = delete_families(batch, on)
-        db.session.add(
-            AuditEvent(
-                action="delete",
-                entity=AUDIT_ENTITY,
-                detail={
-                    "on": on.isoformat(),
-                    "families": deleted.families,
-                    "skipped": deleted.skipped,
-                    "rules": dict(deleted.rules),
-                    "rows": dict(deleted.rows),
-                },
-            )
+    batch = [family for family, _verdict in due_families(on, limit=batch_size)]
+    if not batch:
+        return Deleted()
+    deleted = delete_families(batch, on)
+    db.session.add(
+        AuditEvent(
+            action="delete",
+            entity=AUDIT_ENTITY,
+            detail={
+                "on": on.isoformat(),
+                "families": deleted.families,
+                "skipped": deleted.skipped,
+                "rules": dict(deleted.rules),
+                "rows": dict(deleted.rows),
+            },
         )
-        db.session.commit()
-        total.families += deleted.families
-        total.skipped += deleted.skipped
-        total.rows.update(deleted.rows)
-        total.rules.update(deleted.rules)
-        if deleted.families == 0:
-            break  # everything left was refused by the guard: stop rather than spin
-    return total
+    )
+    db.session.flush()
+    return deleted
 
 
 # --- What would go -------------------------------------------------------------------------
@@ -413,8 +407,9 @@ def _may_hold(user: User) -> None:
         raise Forbidden()
 
 
-def set_hold(user: User, family_id: uuid.UUID, reason: str) -> LegalHold:
+def set_hold(actor: Actor, family_id: uuid.UUID, reason: str) -> LegalHold:
     """Put a legal hold on a family; one in force already is a conflict."""
+    user = actor.user
     _may_hold(user)
     # Locked, so the deletion job cannot be deleting this family while the hold is set.
     if db.session.get(Family, family_id, with_for_update=True) is None:
@@ -427,12 +422,13 @@ def set_hold(user: User, family_id: uuid.UUID, reason: str) -> LegalHold:
     hold = LegalHold(family_id=family_id, reason=reason, set_by_id=user.id, set_at=clock.now())
     db.session.add(hold)
     db.session.flush()
-    _audit(AuditAction.HOLD, hold)
+    _audit(actor, AuditAction.HOLD, hold)
     return hold
 
 
-def lift_hold(user: User, hold_id: uuid.UUID, reason: str) -> LegalHold:
+def lift_hold(actor: Actor, hold_id: uuid.UUID, reason: str) -> LegalHold:
     """Lift a legal hold, saying why; the row stays, with who lifted it and when."""
+    user = actor.user
     _may_hold(user)
     hold = db.session.get(LegalHold, hold_id)
     if hold is None:
@@ -442,7 +438,7 @@ def lift_hold(user: User, hold_id: uuid.UUID, reason: str) -> LegalHold:
     hold.lifted_at = clock.now()
     hold.lifted_by_id = user.id
     hold.lift_reason = reason
-    _audit(AuditAction.LIFT_HOLD, hold)
+    _audit(actor, AuditAction.LIFT_HOLD, hold)
     return hold
 
 
@@ -466,6 +462,6 @@ def holds(user: User, *, in_force_only: bool) -> list[LegalHold]:
     return list(db.session.scalars(query))
 
 
-def _audit(action: AuditAction, hold: LegalHold) -> None:
+def _audit(actor: Actor, action: AuditAction, hold: LegalHold) -> None:
     # The reason is free text and may name people: the audit keeps only the hold's id.
-    record_event(action, "legal_hold", record_id=hold.id, family_id=hold.family_id)
+    record_event(action, "legal_hold", actor=actor, record_id=hold.id, family_id=hold.family_id)

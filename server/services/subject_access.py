@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from flask import render_template
 
 from .. import clock
-from ..audit import AuditAction, record_event
+from ..audit import Actor, AuditAction, record_event
 from ..domain.errors import InvalidInput, field_errors
 from ..domain.exports import (
     check_request_received,
@@ -146,13 +146,14 @@ RULE = (
 
 
 def request_export(
-    admin: User, person_id: uuid.UUID, received_on: date | None = None
+    actor: Actor, person_id: uuid.UUID, received_on: date | None = None
 ) -> SubjectAccessExport:
     """Record and audit a subject access export for one person, and queue the job that makes it.
 
     ``received_on`` is the day the council received the request (today if not
     given): the statutory month to respond runs from it.
     """
+    admin = actor.user
     received_on = received_on or clock.today()
     check_request_received(received_on, clock.today())
     if db.session.get(Person, person_id) is None:
@@ -167,9 +168,10 @@ def request_export(
         "subject_access",
         record_id=person_id,
         detail={"export_id": str(export.id), "requested": True},
+        actor=actor,
     )
     enqueue_after_commit(PRODUCE_BUNDLE, str(export.id))
-    db.session.commit()
+    db.session.flush()
     return export
 
 

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
 from .. import clock
-from ..audit import AuditAction, record_event
+from ..audit import Actor, AuditAction, record_event
 from ..domain import team_lights
 from ..domain.disclosure import Cell, control_counts
 from ..domain.errors import Forbidden, InvalidInput, NotFound, RuleBroken, field_errors
@@ -114,9 +114,10 @@ def _latest_policy() -> DecisionPolicy | None:
     return db.session.scalar(sa.select(DecisionPolicy).order_by(DecisionPolicy.version.desc()))
 
 
-def start_trial(actor: User, data: Mapping[str, Any]) -> PolicyTrial:
+def start_trial(actor: Actor, data: Mapping[str, Any]) -> PolicyTrial:
     """Start a trial of another light for one team, after checking it against the policy."""
-    ensure_practice_lead(actor)
+    user = actor.user
+    ensure_practice_lead(user)
     if db.session.get(Team, data["team_id"]) is None:
         raise InvalidInput(errors=field_errors(team_id="Choose a team."))
     ensure_suggestion(data.get("suggestion_id"))
@@ -141,7 +142,7 @@ def start_trial(actor: User, data: Mapping[str, Any]) -> PolicyTrial:
         ends_on=data["ends_on"],
         reason=data["reason"].strip(),
         suggestion_id=data.get("suggestion_id"),
-        created_by_id=actor.id,
+        created_by_id=user.id,
     )
     clashing = db.session.scalars(
         sa.select(PolicyTrial).where(
@@ -163,6 +164,7 @@ def start_trial(actor: User, data: Mapping[str, Any]) -> PolicyTrial:
         "policy_trial",
         record_id=trial.id,
         detail={"team_id": str(trial.team_id), "category": trial.category, "light": trial.light},
+        actor=actor,
     )
     return trial
 
@@ -171,9 +173,10 @@ def _period(trial: PolicyTrial) -> dict[str, Any]:
     return {"starts_on": trial.starts_on, "ends_on": trial.ends_on}
 
 
-def end_trial_early(actor: User, trial_id: uuid.UUID, reason: str) -> PolicyTrial:
+def end_trial_early(actor: Actor, trial_id: uuid.UUID, reason: str) -> PolicyTrial:
     """End a trial today, before its set end: the council's light applies from today."""
-    ensure_practice_lead(actor)
+    user = actor.user
+    ensure_practice_lead(user)
     trial = db.session.get(PolicyTrial, trial_id)
     if trial is None:
         raise NotFound()
@@ -181,10 +184,12 @@ def end_trial_early(actor: User, trial_id: uuid.UUID, reason: str) -> PolicyTria
     if trial.ends_on <= today:
         raise RuleBroken("This trial has already ended.")
     trial.ends_on = max(today, trial.starts_on)
-    trial.ended_early_by_id = actor.id
+    trial.ended_early_by_id = user.id
     trial.ended_early_reason = reason.strip()
     trial.version += 1
-    record_event(AuditAction.UPDATE, "policy_trial", record_id=trial.id, detail={"ended": True})
+    record_event(
+        AuditAction.UPDATE, "policy_trial", record_id=trial.id, detail={"ended": True}, actor=actor
+    )
     return trial
 
 
@@ -240,10 +245,11 @@ def _council_midnight(day: date) -> datetime:
 
 
 def set_newly_qualified_lights(
-    actor: User, team_id: uuid.UUID, categories: list[dict[str, str]], reason: str
+    actor: Actor, team_id: uuid.UUID, categories: list[dict[str, str]], reason: str
 ) -> NewlyQualifiedLights:
     """Set a team's lights for its newly qualified workers (an empty list: none narrower)."""
-    ensure_practice_lead(actor)
+    user = actor.user
+    ensure_practice_lead(user)
     if db.session.get(Team, team_id) is None:
         raise NotFound()
     policy = _latest_policy()
@@ -261,12 +267,13 @@ def set_newly_qualified_lights(
     setting.categories = [{"key": entry["key"], "light": entry["light"]} for entry in categories]
     setting.reason = reason.strip()
     setting.updated_at = clock.now()
-    setting.updated_by_id = actor.id
+    setting.updated_by_id = user.id
     db.session.flush()
     record_event(
         AuditAction.UPDATE,
         "newly_qualified_lights",
         record_id=setting.id,
         detail={"team_id": str(team_id), "categories": setting.categories},
+        actor=actor,
     )
     return setting
