@@ -11,12 +11,12 @@ from flask import Response
 from marshmallow import Schema, fields
 
 from ..extensions import db
+from ..records.schemas import StrictSchema
 from ..reports.render import TEMPLATES
 from ..security.headers import CONTENT_SECURITY_POLICY
 from ..security.sessions import current_user
 from ..services import chronology
 from .common import blueprint
-from .schemas import StrictSchema
 
 blp = blueprint(
     "chronology",

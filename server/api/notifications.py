@@ -9,11 +9,11 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from ..domain.errors import NotFound
 from ..extensions import db
+from ..records.fields import JsonBoolean
 from ..security.sessions import current_user
 from ..services import notifications
 from ..services.notifications import SWITCHABLE
 from .common import blueprint
-from .fields import JsonBoolean
 
 blp = blueprint("notifications", "/api/notifications", "Web Push subscriptions and preferences")
 

@@ -8,11 +8,11 @@ from typing import Any
 from marshmallow import Schema, fields
 
 from ..extensions import db
+from ..records.fields import required_text, short_text
+from ..records.schemas import StrictSchema
 from ..security.sessions import current_user
 from ..services import placements
 from .common import blueprint
-from .fields import required_text, short_text
-from .schemas import StrictSchema
 
 blp = blueprint(
     "placement_address",

@@ -17,8 +17,7 @@ from ..reports.render import FORMATS
 from ..reports.summary import Period
 from ..security.sessions import current_user
 from ..services import reports
-from .common import blueprint
-from .schemas import PageArgsSchema, page_schema
+from .common import PageArgsSchema, blueprint, page_schema
 
 blp = blueprint("reports", "/api/reports", "Service summaries: aggregates only (analysts)")
 

@@ -14,10 +14,10 @@ from marshmallow import Schema, fields, validate
 from ..domain.errors import Forbidden
 from ..extensions import db
 from ..persistence import LegalHold
+from ..records.schemas import StrictSchema
 from ..security.sessions import current_user
 from ..services import retention
 from .common import blueprint
-from .schemas import StrictSchema
 
 blp = blueprint(
     "retention",

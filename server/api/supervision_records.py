@@ -9,10 +9,10 @@ from marshmallow import Schema, fields, validate
 
 from ..domain.records import RecordKind
 from ..extensions import db
+from ..records.schemas import output_schema
 from ..security.sessions import current_user
 from ..services import escalations, private_supervision
 from .common import blueprint
-from .schemas import output_schema
 
 records_blp = blueprint(
     "supervision-records",

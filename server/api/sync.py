@@ -21,11 +21,11 @@ from sync.protocol import (
 from ..domain.errors import Forbidden, InvalidInput, TooLarge
 from ..domain.records import RecordKind
 from ..extensions import db
+from ..records.schemas import dump_row
 from ..security.sessions import current_user
 from ..services import sync as sync_service
 from .common import blueprint
 from .practice import PolicySchema, TemplateSchema
-from .schemas import dump_row
 from .team_lights import NewlyQualifiedLightsSchema, PolicyTrialSchema
 
 blp = blueprint("sync", "/api/sync", "Offline sync: push changes, pull what changed")
@@ -130,6 +130,7 @@ def push() -> Response:
         result = sync_service.push(current_user(), g.device, batch, schema_version)
     except BatchError as error:
         raise InvalidInput(str(error), errors=error.errors) from error
+    db.session.commit()
     return jsonify(
         results=[item.to_wire() for item in result.results],
         last_mutation_id=result.last_mutation_id,
