@@ -34,7 +34,13 @@ from marshmallow import RAISE, Schema, ValidationError, fields, missing, validat
 
 from ..domain.records import RecordKind
 from .fields import JsonBoolean
-from .schemas import create_loader, create_schema, update_loader, update_schema
+from .schemas import (
+    AmendmentMutationSchema,
+    create_loader,
+    create_schema,
+    update_loader,
+    update_schema,
+)
 
 Convert = Callable[[Any], Any]
 
@@ -234,6 +240,10 @@ def load_create(kind: RecordKind, data: Data, record_id: uuid.UUID) -> dict[str,
 
     Raise marshmallow's ValidationError, naming each field, if the schema refuses it.
     """
+    if kind is RecordKind.AMENDMENT:  # sync names the record it amends, as REST's URL does
+        sent = _object(data) if isinstance(data, bytes) else data
+        amendment: dict[str, Any] = _AMENDMENT.load({**sent, "id": str(record_id)})
+        return amendment
     if isinstance(data, bytes):
         fast = create_fast_loader(kind)
         loaded = fast.load(data) if fast is not None else None
@@ -243,6 +253,9 @@ def load_create(kind: RecordKind, data: Data, record_id: uuid.UUID) -> dict[str,
         data = _object(data)
     created: dict[str, Any] = create_loader(kind).load({**data, "id": str(record_id)})
     return created
+
+
+_AMENDMENT = AmendmentMutationSchema()
 
 
 def load_update(kind: RecordKind, data: Data, base_version: int) -> dict[str, Any]:

@@ -693,8 +693,6 @@ class AmendmentMutationSchema(Schema):
 
 @cache
 def create_loader(kind: RecordKind) -> Schema:
-    if kind is RecordKind.AMENDMENT:
-        return AmendmentMutationSchema()
     return create_schema(kind)()
 
 
