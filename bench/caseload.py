@@ -35,6 +35,7 @@ from server.persistence import (
     ChecklistTemplate,
     DecisionPolicy,
     Family,
+    Judgment,
     Membership,
     Person,
     Relationship,
@@ -172,6 +173,8 @@ def split_by_family(rows: Rows) -> list[GeneratedFamily]:
                 family_id = family_of_person[row["id"]]
             else:
                 family_id = row.get("family_id")
+            if model is Judgment:
+                row["supervision_discussion_id"] = None  # its discussion was dropped above
             if family_id is not None:
                 families[family_id].setdefault(model, []).append(row)
     return [GeneratedFamily(family_id, family) for family_id, family in families.items()]

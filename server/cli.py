@@ -99,6 +99,7 @@ def sync_new_epoch_command() -> None:
     from .services.sync import start_new_epoch
 
     start_new_epoch()
+    db.session.commit()
     click.echo("New sync epoch started. Devices will download their caseloads again.")
 
 

@@ -21,13 +21,6 @@ from server.persistence import Team
 
 ROOT = Path(__file__).resolve().parents[1]
 RAN: list[str] = []
-# Modules another change is rewriting; they follow the rule (services flush, the
-# API layer commits) once it lands, and then leave this list.
-NOT_YET = {
-    "server/services/sync.py",  # the push path, being rewritten
-    "server/api/sync.py",
-    "server/services/census.py",  # the census, being rewritten
-}
 
 
 def remember(word: str) -> None:
@@ -131,13 +124,9 @@ def _calls(source: str, where: str, names: set[str]) -> list[str]:
 
 
 def _modules(*folders: str) -> list[tuple[str, str]]:
-    """Return (source, path) of each module in the folders, but those not yet under the rule."""
+    """Return (source, path) of each module in the folders."""
     paths = [path for folder in folders for path in sorted((ROOT / folder).rglob("*.py"))]
-    return [
-        (path.read_text(), where)
-        for path in paths
-        if (where := str(path.relative_to(ROOT))) not in NOT_YET
-    ]
+    return [(path.read_text(), str(path.relative_to(ROOT))) for path in paths]
 
 
 def test_services_and_handlers_never_commit():
@@ -156,11 +145,6 @@ def test_jobs_never_commit_themselves():
         for call in _calls(source, where, {"commit"})
     ]
     assert found == [], "with_app_context commits a job; a long one may checkpoint()"
-
-
-def test_the_modules_not_yet_under_the_rule_still_exist():
-    # When one is rewritten and moved, its entry goes, so the list cannot grow stale.
-    assert all((ROOT / module).exists() for module in NOT_YET)
 
 
 def test_the_check_finds_a_commit():

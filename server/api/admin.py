@@ -18,11 +18,10 @@ from ..domain.roles import Action, Role, can
 from ..extensions import db
 from ..persistence import AuditEvent, Team, User
 from ..persistence.pages import Page, page_of
+from ..records.fields import JsonBoolean, moment
 from ..security.sessions import EndReason, current_user, end_user_sessions
 from ..services import accounts
-from .common import DeviceSchema, UserSchema, blueprint, current_actor
-from .fields import JsonBoolean, moment
-from .schemas import PageArgsSchema, page_schema
+from .common import DeviceSchema, PageArgsSchema, UserSchema, blueprint, current_actor, page_schema
 
 blp = blueprint("admin", "/api/admin", "Users, teams, devices and the audit log (admins)")
 teams_blp = blueprint("teams", "/api/teams", "Teams")

@@ -12,7 +12,7 @@ from ..domain.exports import ExportStatus, ReturnKind
 from ..persistence import StatutoryReturn
 from ..security.sessions import current_user
 from ..services import census
-from .common import blueprint
+from .common import blueprint, current_actor
 
 blp = blueprint(
     "census",
@@ -101,7 +101,7 @@ def validation_report(args: dict[str, Any]) -> dict[str, Any]:
     Each row names the child by their reference (never their name) and gives
     the app's address where it is put right. Reading the report is audited.
     """
-    return census.validation_report(current_user(), args["year"])
+    return census.validation_report(current_actor(), args["year"])
 
 
 @blp.route("", methods=["POST"])
@@ -113,7 +113,7 @@ def request_return(data: dict[str, Any]) -> StatutoryReturn:
     Asking again while your return of the same kind and year is still queued
     or running returns that one.
     """
-    return census.request_return(current_user(), data["kind"], data["year"])
+    return census.request_return(current_actor(), data["kind"], data["year"])
 
 
 @blp.route("", methods=["GET"])
@@ -146,7 +146,7 @@ def get_return(return_id: uuid.UUID) -> StatutoryReturn:
 )
 def download_return(return_id: uuid.UUID) -> Response:
     """Download a finished return; every download is audited."""
-    item = census.return_file(current_user(), return_id)
+    item = census.return_file(current_actor(), return_id)
     return Response(
         item.body,
         content_type=item.content_type,

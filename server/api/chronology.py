@@ -10,11 +10,11 @@ from typing import Any
 from flask import Response
 from marshmallow import Schema, fields
 
+from ..records.schemas import StrictSchema
 from ..reports.render import TEMPLATES
 from ..security.headers import CONTENT_SECURITY_POLICY
 from ..services import chronology
 from .common import blueprint, current_actor
-from .schemas import StrictSchema
 
 blp = blueprint(
     "chronology",

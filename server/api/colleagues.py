@@ -16,8 +16,7 @@ from ..persistence import Consultation, Suggestion, User
 from ..persistence.pages import Page, page_of
 from ..security.sessions import current_user
 from ..services import practice
-from .common import blueprint
-from .schemas import PageArgsSchema, page_schema
+from .common import PageArgsSchema, blueprint, page_schema
 
 consultations_blp = blueprint(
     "consultations", "/api/consultations", "Anonymised dilemmas put to peers in other teams"

@@ -6,10 +6,11 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask_smorest import Blueprint
-from marshmallow import RAISE, Schema, fields
+from marshmallow import RAISE, Schema, fields, validate
 from webargs.flaskparser import FlaskParser
 
 from ..audit import Actor
+from ..records.schemas import StrictSchema
 from ..security.sessions import current_device_id, current_user
 
 View = TypeVar("View", bound=Callable[..., Any])
@@ -77,3 +78,21 @@ class DeviceSchema(Schema):
     registered_at = fields.AwareDateTime()
     last_seen_at = fields.AwareDateTime()
     revoked_at = fields.AwareDateTime(allow_none=True)
+
+
+class PageArgsSchema(StrictSchema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    page_size = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+def page_schema(item: type[Schema], name: str) -> type[Schema]:
+    """Return the envelope of one page of a list."""
+    return Schema.from_dict(
+        {
+            "items": fields.List(fields.Nested(item), required=True),
+            "page": fields.Integer(required=True),
+            "page_size": fields.Integer(required=True),
+            "total": fields.Integer(required=True),
+        },
+        name=name,
+    )

@@ -8,11 +8,11 @@ from flask import current_app, g
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from ..domain.errors import NotFound
+from ..records.fields import JsonBoolean
 from ..security.sessions import current_user
 from ..services import notifications
 from ..services.notifications import SWITCHABLE
 from .common import blueprint
-from .fields import JsonBoolean
 
 blp = blueprint("notifications", "/api/notifications", "Web Push subscriptions and preferences")
 

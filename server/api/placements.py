@@ -7,10 +7,10 @@ from typing import Any
 
 from marshmallow import Schema, fields
 
+from ..records.fields import required_text, short_text
+from ..records.schemas import StrictSchema
 from ..services import placements
 from .common import blueprint, current_actor
-from .fields import required_text, short_text
-from .schemas import StrictSchema
 
 blp = blueprint(
     "placement_address",

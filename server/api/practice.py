@@ -26,12 +26,12 @@ from ..domain.timescales import CountsFrom, TimescaleRule, Unit, VisitAnswer
 from ..domain.urgent import EMERGENCY_SERVICES, UrgentNumber, check_numbers
 from ..extensions import db
 from ..persistence import ChecklistTemplate, DecisionPolicy, Suggestion, UrgentContacts, User
+from ..records.fields import JsonBoolean, choice, code_from
 from ..security.sessions import current_user
 from ..services.case_records import current_policy
 from ..services.team_lights import ensure_suggestion
 from ..vocabularies import vocabularies
 from .common import blueprint, current_actor
-from .fields import JsonBoolean, choice, code_from
 
 blp = blueprint(
     "practice",

@@ -30,18 +30,11 @@ from ..persistence import (
 )
 from ..persistence.case import CASE_RECORDS, CaseRecord, families_of_people, family_column
 from ..persistence.pages import Page, page_of
+from ..records.fields import code_from
+from ..records.schemas import WRITABLE, create_schema, output_schema, update_schema
 from ..security.sessions import current_user
 from ..services import case_records
-from .common import current_actor
-from .fields import code_from
-from .schemas import (
-    WRITABLE,
-    PageArgsSchema,
-    create_schema,
-    output_schema,
-    page_schema,
-    update_schema,
-)
+from .common import PageArgsSchema, current_actor, page_schema
 
 Filter = Callable[[sa.Select[Any], Any], sa.Select[Any]]
 

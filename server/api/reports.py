@@ -17,8 +17,7 @@ from ..reports.render import FORMATS
 from ..reports.summary import Period
 from ..security.sessions import current_user
 from ..services import reports
-from .common import blueprint, current_actor
-from .schemas import PageArgsSchema, page_schema
+from .common import PageArgsSchema, blueprint, current_actor, page_schema
 
 blp = blueprint("reports", "/api/reports", "Service summaries: aggregates only (analysts)")
 

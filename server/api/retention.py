@@ -13,10 +13,10 @@ from marshmallow import Schema, fields, validate
 
 from ..domain.errors import Forbidden
 from ..persistence import LegalHold
+from ..records.schemas import StrictSchema
 from ..security.sessions import current_user
 from ..services import retention
 from .common import blueprint, current_actor
-from .schemas import StrictSchema
 
 blp = blueprint(
     "retention",

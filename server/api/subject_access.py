@@ -18,8 +18,7 @@ from ..persistence import Membership, Person, SubjectAccessExport, User
 from ..persistence.pages import Page, page_of
 from ..security.sessions import current_user
 from ..services import subject_access
-from .common import blueprint, current_actor
-from .schemas import PageArgsSchema, page_schema
+from .common import PageArgsSchema, blueprint, current_actor, page_schema
 
 blp = blueprint(
     "subject_access",

@@ -8,9 +8,9 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 
 from ..domain.records import RecordKind
+from ..records.schemas import output_schema
 from ..services import escalations, private_supervision
 from .common import blueprint, current_actor
-from .schemas import output_schema
 
 records_blp = blueprint(
     "supervision-records",

@@ -20,12 +20,11 @@ from sync.protocol import (
 
 from ..domain.errors import Forbidden, InvalidInput, TooLarge
 from ..domain.records import RecordKind
-from ..extensions import db
+from ..records.schemas import dump_row
 from ..security.sessions import current_user
 from ..services import sync as sync_service
 from .common import blueprint
 from .practice import PolicySchema, TemplateSchema
-from .schemas import dump_row
 from .team_lights import NewlyQualifiedLightsSchema, PolicyTrialSchema
 
 blp = blueprint("sync", "/api/sync", "Offline sync: push changes, pull what changed")
@@ -151,7 +150,6 @@ def pull(data: dict[str, Any]) -> Response:
         "has_more": page.has_more,
         "remaining": page.remaining,
     }
-    db.session.commit()
     # Already in its wire shape: skip a second pass through the response schema,
     # and encode it with msgspec, several times faster than the standard library
     # on a page of hundreds of records (Flask's encoder also sorts every object's keys).

@@ -1,9 +1,10 @@
-"""Writing a sync batch's records without the ORM: plain rows, one statement per table.
+"""The record store a sync push is decided against: plain rows, written one statement per table.
 
 Made as ORM objects, a push of 500 mutations spends most of its time in the
 unit of work (instance state, attribute events, flush planning), not in the
-database. When every mutation of a batch is of a kind that the sync engine
-checks entirely in memory, the batch is written here instead:
+database. So a push applies its mutations against a ``BulkWriter``, the
+batch's record store: the kinds whose rules are answered in memory
+(``HELD_KINDS``) are held here as plain rows, and written together:
 
 - each record is a ``Draft``: its row as attributes, standing in for an
   instance of its model wherever the services read or set fields;
@@ -16,6 +17,13 @@ The rules that the ORM's flush listeners keep (the feed row of every change,
 signed records never changing) are kept here too; the database triggers
 refuse the same in any case. ``writing()`` makes a writer the current one for
 the request, as ``lookups()`` holds the request's lookups.
+
+Nothing is written while a mutation is decided, so a refusal leaves nothing
+to roll back in the database: ``mark()`` before a mutation and ``undo(mark)``
+after a refusal put the store back as it was (every change to a held row is
+journalled). Other kinds are changed through the ORM while the store is
+``paused()``, after ``write()`` has sent what it holds, so what they point at
+is already there.
 """
 
 from __future__ import annotations
@@ -25,6 +33,7 @@ import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from functools import cache
 from typing import Any, ClassVar, cast
 
@@ -47,7 +56,25 @@ HISTORY_TABLE = cast(sa.Table, RecordHistory.__table__)
 AUDIT_TABLE = cast(sa.Table, AuditEvent.__table__)
 
 
-_BOOKKEEPING = frozenset({"new", "changed", "was_signed"})
+_BOOKKEEPING = frozenset({"new", "changed", "was_signed", "journal"})
+
+# The kinds the store holds as rows: every rule of theirs is answered in memory,
+# with no side effect beyond their own row, history and audit. Any other kind is
+# an ORM instance, changed while the store is paused.
+HELD_KINDS = frozenset(
+    {
+        RecordKind.INTERACTION,
+        RecordKind.NOTE,
+        RecordKind.JUDGMENT,
+        RecordKind.PLAN_ACTION,
+        RecordKind.CONFERENCE,
+        RecordKind.RELATIONSHIP,
+        RecordKind.CHECKLIST_ITEM,
+    }
+)
+
+# One change to a held row: the row, the column, its value before, whether it had changed.
+Change = tuple["Draft", str, Any, bool]
 
 
 class Draft:
@@ -63,20 +90,30 @@ class Draft:
     new: bool
     changed: set[str]
     was_signed: bool
+    journal: list[Change]
 
-    def __init__(self, values: Mapping[str, Any], *, new: bool) -> None:
+    def __init__(self, values: Mapping[str, Any], *, new: bool, journal: list[Change]) -> None:
         attributes = self.__dict__  # set directly: __setattr__ is for the services' changes
         attributes.update(values)
         attributes["new"] = new
         attributes["changed"] = set()
         attributes["was_signed"] = values.get("state") == SignState.SIGNED
+        attributes["journal"] = journal
 
     def __setattr__(self, name: str, value: Any) -> None:
         if name not in _column_names(self.__table__):
             raise AttributeError(f"{self.kind.value} has no column {name}")
+        self.journal.append((self, name, self.__dict__[name], name in self.changed))
         self.__dict__[name] = value
         if not self.new:
             self.changed.add(name)
+
+    def written(self) -> None:
+        """Note that the row is now in the database as it stands: later changes are updates."""
+        attributes = self.__dict__
+        attributes["new"] = False
+        attributes["changed"] = set()
+        attributes["was_signed"] = attributes.get("state") == SignState.SIGNED
 
     @property
     def sign_state(self) -> str | None:
@@ -118,8 +155,19 @@ def _column_names(table: sa.Table) -> frozenset[str]:
     return frozenset(table.columns.keys())
 
 
+@dataclass(frozen=True)
+class Mark:
+    """How much a store held at one moment: what ``undo`` returns it to."""
+
+    made: int
+    loaded: int
+    history: int
+    audit: int
+    journal: int
+
+
 class BulkWriter:
-    """Collect a batch's rows (made by one user on one device), then write them."""
+    """Hold a batch's rows (made by one user on one device) while it is decided, then write them."""
 
     def __init__(self, user_id: uuid.UUID, device_id: uuid.UUID | None) -> None:
         self.user_id = user_id
@@ -129,6 +177,7 @@ class BulkWriter:
         self.loaded: list[Draft] = []
         self.history: list[dict[str, Any]] = []
         self.audit: list[dict[str, Any]] = []
+        self.journal: list[Change] = []
 
     def create(self, model: type[CaseRecord], values: Mapping[str, Any]) -> CaseRecord:
         """Return a new record of ``model``, to be inserted when the batch is written."""
@@ -140,14 +189,14 @@ class BulkWriter:
         row = with_defaults(table, dict(values), now=self.now)
         for name in names - row.keys():
             row[name] = None  # as an ORM instance reads a column never set
-        draft = draft_class(model)(row, new=True)
+        draft = draft_class(model)(row, new=True, journal=self.journal)
         self.made.append(draft)
         # A Draft stands in for an instance of its model: same attributes, same kind.
         return cast(CaseRecord, draft)
 
     def load(self, model: type[CaseRecord], row: Mapping[Any, Any]) -> CaseRecord:
         """Return an existing record, read as a row; its changed columns are written later."""
-        draft = draft_class(model)(row, new=False)
+        draft = draft_class(model)(row, new=False, journal=self.journal)
         self.loaded.append(draft)
         return cast(CaseRecord, draft)
 
@@ -162,10 +211,46 @@ class BulkWriter:
         values["device_id"] = values["device_id"] or self.device_id
         self.audit.append(with_defaults(AUDIT_TABLE, values, now=self.now))
 
+    # --- deciding: a refused mutation leaves nothing behind -----------------------------
+
+    def mark(self) -> Mark:
+        """Return how much the store holds now, to ``undo`` back to."""
+        return Mark(
+            len(self.made), len(self.loaded), len(self.history), len(self.audit), len(self.journal)
+        )
+
+    def undo(self, mark: Mark) -> list[Draft]:
+        """Put the store back as it was at ``mark``; return the rows made since, now dropped."""
+        for draft, name, before, had_changed in reversed(self.journal[mark.journal :]):
+            draft.__dict__[name] = before
+            if not had_changed:
+                draft.changed.discard(name)
+        dropped = self.made[mark.made :]
+        del self.journal[mark.journal :]
+        del self.made[mark.made :]
+        del self.loaded[mark.loaded :]
+        del self.history[mark.history :]
+        del self.audit[mark.audit :]
+        return dropped
+
     # --- writing ----------------------------------------------------------------------
 
     def write(self, connection: sa.Connection) -> None:
-        """Write everything collected, in an order the foreign keys allow."""
+        """Write everything held and not yet written, in an order the foreign keys allow.
+
+        The store may be written more than once in a batch (before a kind it does
+        not hold is changed): each time it sends what changed since the last.
+        """
+        self._write(connection)
+        for draft in (*self.made, *self.loaded):
+            draft.written()
+        self.loaded.extend(self.made)
+        self.made.clear()
+        self.history.clear()
+        self.audit.clear()
+        self.journal.clear()
+
+    def _write(self, connection: sa.Connection) -> None:
         changed = [draft for draft in self.loaded if draft.changed]
         for draft in changed:
             _refuse_signed_change(draft)
@@ -314,6 +399,16 @@ _WRITER: ContextVar[BulkWriter | None] = ContextVar("bulk_writer", default=None)
 def active_writer() -> BulkWriter | None:
     """Return the writer collecting the rows made now, if a batch is being written."""
     return _WRITER.get()
+
+
+@contextmanager
+def paused() -> Iterator[None]:
+    """Let the services change records through the ORM for a block, as outside a batch."""
+    token = _WRITER.set(None)
+    try:
+        yield
+    finally:
+        _WRITER.reset(token)
 
 
 @contextmanager

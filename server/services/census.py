@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from .. import clock
-from ..audit import AuditAction, record_event
+from ..audit import Actor, AuditAction, record_event
 from ..census.annex_a import empty_lists
 from ..census.collect import CensusYear, children
 from ..census.rules import RULES, issues_of
@@ -66,9 +66,9 @@ def check_year(year: int) -> CensusYear:
     return CensusYear(year)
 
 
-def validation_report(user: User, year: int) -> dict[str, Any]:
+def validation_report(actor: Actor, year: int) -> dict[str, Any]:
     """Every issue the Department's rules find in the year's data, child by child."""
-    ensure_performance_officer(user)
+    ensure_performance_officer(actor.user)
     census_year = check_year(year)
     rows: list[dict[str, Any]] = []
     count = 0
@@ -92,8 +92,8 @@ def validation_report(user: User, year: int) -> dict[str, Any]:
         AuditAction.LIST,
         "census_validation",
         detail={"year": year, "children": count, "issues": len(rows)},
+        actor=actor,
     )
-    db.session.commit()
     return {
         "year": year,
         "label": census_year.label,
@@ -107,23 +107,23 @@ def validation_report(user: User, year: int) -> dict[str, Any]:
     }
 
 
-def request_return(user: User, kind: str, year: int) -> StatutoryReturn:
+def request_return(actor: Actor, kind: str, year: int) -> StatutoryReturn:
     """Record a request for a return, audit it and queue its job (one at a time per kind)."""
-    ensure_performance_officer(user)
+    ensure_performance_officer(actor.user)
     check_year(year)
     running = db.session.scalar(
         sa.select(StatutoryReturn)
         .where(
             StatutoryReturn.kind == kind,
             StatutoryReturn.year == year,
-            StatutoryReturn.requested_by_id == user.id,
+            StatutoryReturn.requested_by_id == actor.user.id,
             StatutoryReturn.status.in_([ExportStatus.QUEUED, ExportStatus.RUNNING]),
         )
         .limit(1)
     )
     if running is not None:
         return running
-    item = StatutoryReturn(kind=kind, year=year, requested_by_id=user.id)
+    item = StatutoryReturn(kind=kind, year=year, requested_by_id=actor.user.id)
     db.session.add(item)
     db.session.flush()
     record_event(
@@ -131,9 +131,9 @@ def request_return(user: User, kind: str, year: int) -> StatutoryReturn:
         "statutory_return",
         record_id=item.id,
         detail={"kind": kind, "year": year},
+        actor=actor,
     )
     enqueue_after_commit(PRODUCE_RETURN, str(item.id))
-    db.session.commit()
     return item
 
 
@@ -155,9 +155,9 @@ def get_return(user: User, return_id: uuid.UUID) -> StatutoryReturn:
     return item
 
 
-def return_file(user: User, return_id: uuid.UUID) -> ReturnFile:
+def return_file(actor: Actor, return_id: uuid.UUID) -> ReturnFile:
     """A finished return's file; the download is audited."""
-    item = get_return(user, return_id)
+    item = get_return(actor.user, return_id)
     if item.status != ExportStatus.DONE or item.content is None:
         raise RuleBroken("The return is not ready yet.")
     content_type, extension = FILES[item.kind]
@@ -166,7 +166,7 @@ def return_file(user: User, return_id: uuid.UUID) -> ReturnFile:
         "statutory_return",
         record_id=item.id,
         detail={"kind": item.kind, "year": item.year},
+        actor=actor,
     )
-    db.session.commit()
     name = f"{item.kind.replace('_', '-')}-{item.year - 1}-{item.year}.{extension}"
     return ReturnFile(item.content, content_type, name)

@@ -88,9 +88,7 @@ class Lookups:
 
     def exists(self, model: type[CaseRecord], record_id: uuid.UUID) -> bool:
         key = (model, record_id)
-        if key not in self.existing and key not in self.absent and bulk.active_writer() is None:
-            # A bulk batch does not ask: its insert fails on a taken id, and the
-            # batch then goes the ORM way, which asks and says why.
+        if key not in self.existing and key not in self.absent:
             self.prefetch_existing(model, [record_id])
         return key in self.existing
 
@@ -170,12 +168,32 @@ class Lookups:
         if locked is not None and locked.deleted_at is None:
             return locked
         if bulk.active_writer() is not None:
-            # A bulk batch locked every record it changes up front: any other is out of reach.
-            raise NotFound()
+            # A push locked every record it changes up front; one read again here (after
+            # the store was written) is already locked by this transaction.
+            self.prefetch_locked(model, user, [record_id])
+            found = self.locked.get(key)
+            if found is None or found.deleted_at is not None:
+                raise NotFound()
+            return found
         record = access.get_visible(model, user, record_id, for_update=for_update)
         if for_update:
             self.locked[key] = record
         return record
+
+    def forget_made(self, record: Any) -> None:
+        """Forget a record made in this request that was then undone (its mutation refused)."""
+        key = (bulk.model_of(record), record.id)
+        self.made.pop(key, None)
+        self.existing.discard(key)
+        self.absent.add(key)
+
+    def forget_held(self) -> None:
+        """Forget the push's held rows (just written): the ORM reads them afresh if asked."""
+        for remembered in (self.made, self.locked):
+            for key in [
+                key for key, record in remembered.items() if isinstance(record, bulk.Draft)
+            ]:
+                del remembered[key]
 
     def prefetch_locked(
         self, model: type[CaseRecord], user: User, ids: Iterable[uuid.UUID]
@@ -291,3 +309,6 @@ def pinned_lookups() -> Iterator[Lookups]:
 def forget_lookups() -> None:
     """Drop everything remembered (after a rollback made it untrue)."""
     db.session.info.pop(LOOKUPS_KEY, None)
+    pinned = _PINNED.get()
+    if pinned is not None:
+        pinned.__init__()  # type: ignore[misc]  # emptied in place: the block still holds it

@@ -13,12 +13,12 @@ import logging
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-import msgspec
 import psycopg
 import sqlalchemy as sa
-from marshmallow import Schema, ValidationError, fields
+from marshmallow import ValidationError
 
 from sync.cursor import Cursor, CursorError
 from sync.mutations import (
@@ -33,7 +33,6 @@ from sync.mutations import (
 from sync.protocol import (
     SCHEMA_VERSION,
     ChangeOp,
-    Mutation,
     MutationOp,
     MutationResult,
     RejectReason,
@@ -41,8 +40,6 @@ from sync.protocol import (
 )
 
 from .. import access
-from ..api.fastload import create_fast_loader, update_fast_loader
-from ..api.schemas import WRITABLE, create_loader, update_loader
 from ..audit import AuditAction, record_event
 from ..domain import errors as domain
 from ..domain.records import RecordKind
@@ -65,8 +62,9 @@ from ..persistence import (
     bulk,
 )
 from ..persistence.case import CASE_RECORDS, CaseRecord, families_of_people, family_column
+from ..records.loaders import load_create, load_update
 from . import case_records
-from .lookups import forget_lookups, lookups, pinned_lookups
+from .lookups import Lookups, forget_lookups, lookups, pinned_lookups
 
 log = logging.getLogger(__name__)
 
@@ -141,7 +139,7 @@ def start_new_epoch() -> str:
     state = db.session.get(SyncState, EPOCH_KEY) or SyncState(key=EPOCH_KEY, value="")
     state.value = uuid.uuid4().hex
     db.session.add(state)
-    db.session.commit()
+    db.session.flush()
     return current_epoch()
 
 
@@ -552,16 +550,6 @@ def _remaining(pending: Mapping[str, Position], feed_position: Position, xmin: i
 # --- push -----------------------------------------------------------------------------
 
 
-class AmendmentMutationSchema(Schema):
-    id = fields.UUID(required=True)
-    target_kind = fields.String(
-        required=True, validate=lambda v: v in ("note", "judgment", "review", "plan_episode")
-    )
-    target_id = fields.UUID(required=True)
-    reason = WRITABLE[RecordKind.AMENDMENT]["reason"]
-    changes = WRITABLE[RecordKind.AMENDMENT]["changes"]
-
-
 @dataclass
 class PushResult:
     results: list[MutationResult]
@@ -571,9 +559,10 @@ class PushResult:
 class PushBatch:
     """A push's mutations: as JSON objects, and read ahead when every envelope was sound.
 
-    ``encoded`` (from ``sync.mutations.decode_push``) lets a batch of the
-    common kinds go the bulk way; the JSON objects are what every other way
-    reads, decoded from the body only if needed.
+    ``encoded`` (from ``sync.mutations.decode_push``) holds each mutation with
+    its data still as JSON bytes, for the compiled loaders; the JSON objects
+    are decoded from the body only if needed (an envelope to check, a
+    rejection to keep).
     """
 
     def __init__(
@@ -597,13 +586,36 @@ class PushBatch:
         return self._raw
 
 
+@dataclass
+class Incoming:
+    """One mutation of a push as read: its envelope, its data as sent, and once loaded, as loaded.
+
+    ``refused`` is why it cannot be applied (its envelope or its data), found
+    before anything is decided; ``index`` finds what was sent, to keep with a rejection.
+    """
+
+    index: int
+    mutation_id: int
+    kind: RecordKind
+    op: MutationOp
+    id: uuid.UUID
+    base_version: int | None
+    data: bytes | Mapping[str, Any]
+    device_time: datetime | None
+    loaded: dict[str, Any] = field(default_factory=dict)
+    refused: Exception | None = None
+
+
 # A push that loses a deadlock (or a serialisation conflict) is run again from the
 # start this many times in all before the device is told to try later.
 PUSH_ATTEMPTS = 4
 
 
 def push(user: User, device: Device, mutations: PushBatch, schema_version: int) -> PushResult:
-    """Apply a batch of mutations exactly once each, in order, bumping the device's counter."""
+    """Apply a batch of mutations exactly once each, in order, bumping the device's counter.
+
+    The work is flushed, not committed: the caller commits it.
+    """
     if schema_version < SCHEMA_VERSION:
         raise UpgradeRequired()
     if schema_version > SCHEMA_VERSION:
@@ -617,7 +629,7 @@ def push(user: User, device: Device, mutations: PushBatch, schema_version: int) 
             forget_lookups()
             if lost_a_race(error) and attempt < PUSH_ATTEMPTS:
                 # Nothing was written; the other transaction has gone on. Run it again.
-                log.info("sync push lost a lock race (%s); running it again", _cause(error))
+                log.info("sync push lost a race (%s); running it again", _cause(error))
                 continue
             log.warning("sync push unavailable: %s", _cause(error))
             raise SyncUnavailable() from error
@@ -625,18 +637,30 @@ def push(user: User, device: Device, mutations: PushBatch, schema_version: int) 
 
 
 def lost_a_race(error: BaseException) -> bool:
-    """Return whether the database undid the transaction for another's sake (deadlock)."""
+    """Return whether the database undid the work for another's sake (deadlock, id taken)."""
     cause = getattr(error, "orig", None) or error
     return isinstance(cause, LOST_RACES)
 
 
 # PostgreSQL's "transaction rollback" class (40xxx): the transaction was undone so
 # that another could go on. psycopg makes DeadlockDetected an OperationalError.
+# A new id taken by another device's push committed after this one asked is a race
+# too (a StoreRefused, below): run again, the push finds the id and says so.
 LOST_RACES = (
     psycopg.errors.DeadlockDetected,
     psycopg.errors.SerializationFailure,
     psycopg.errors.TransactionRollback,
+    psycopg.errors.UniqueViolation,
 )
+
+
+class StoreRefused(sa.exc.OperationalError):
+    """The database refused the batch's rows after every mutation was decided.
+
+    Every rule is decided before writing, so this is an id another push took
+    meanwhile (a race: the push runs again) or a fault to fix (logged; the
+    device keeps its changes and sends them again later).
+    """
 
 
 def _cause(error: BaseException) -> str:
@@ -659,69 +683,208 @@ def _push_once(user: User, device_id: uuid.UUID, mutations: PushBatch) -> PushRe
         raise domain.DeviceRevoked()
     skipped_before = [list(gap) for gap in locked.skipped_mutation_ids]
     ledger = MutationLedger(locked.last_mutation_id, [list(gap) for gap in skipped_before])
-    results = None
-    if mutations.encoded:
-        ids = [mutation.mutation_id for mutation in mutations.encoded]
-        fresh = {mutation_id for mutation_id in ids if not ledger.processed(mutation_id)}
-        results = _apply_bulk(user, locked, mutations.encoded, fresh)
-    if results is None:
-        batch = check_batch(mutations.raw)
-        ids = [raw["mutation_id"] for raw in batch]
-        fresh = {mutation_id for mutation_id in ids if not ledger.processed(mutation_id)}
-        _prefetch(user, [raw for raw in batch if raw["mutation_id"] in fresh])
-        results = _apply_batch(user, locked, batch, fresh)
-    for mutation_id in ids:
-        if mutation_id in fresh:
-            ledger.record(mutation_id)
+    incoming = _read(mutations)
+    fresh = [mutation for mutation in incoming if not ledger.processed(mutation.mutation_id)]
+    results = _apply_batch(user, locked, mutations, incoming, fresh)
+    for mutation in fresh:
+        ledger.record(mutation.mutation_id)
     locked.last_mutation_id = ledger.last
     if ledger.skipped != skipped_before:
         locked.skipped_mutation_ids = ledger.skipped
-    db.session.commit()
+    db.session.flush()
     return PushResult(results, ledger.last)
 
 
-def _prefetch(user: User, batch: Sequence[Mapping[str, Any]]) -> None:
-    """Ask once per kind what the batch's mutations will need: ids, targets, scope."""
-    new: dict[type[CaseRecord], list[uuid.UUID]] = {}
-    targets: dict[type[CaseRecord], list[uuid.UUID]] = {}
-    for raw in batch:
+KINDS = {kind.value: kind for kind in RecordKind}  # quicker than RecordKind(value)
+
+
+def _read(mutations: PushBatch) -> list[Incoming]:
+    """Return each mutation's envelope, read; one that is unsound is refused, never skipped.
+
+    A batch whose ids cannot be ordered raises BatchError: it cannot be applied exactly once.
+    """
+    if mutations.encoded:
+        return [
+            Incoming(
+                index,
+                mutation.mutation_id,
+                KINDS[mutation.entity],
+                mutation.op,
+                mutation.id,
+                mutation.base_version,
+                mutation.data,
+                mutation.device_time,
+            )
+            for index, mutation in enumerate(mutations.encoded)
+        ]
+    incoming = []
+    for index, raw in enumerate(check_batch(mutations.raw)):
         try:
-            model = CASE_RECORDS[RecordKind(str(raw.get("entity")))]
-            record_id = uuid.UUID(str(raw.get("id")))
-            data = raw.get("data") or {}
-            if raw.get("op") == MutationOp.CREATE:
-                new.setdefault(model, []).append(record_id)
-                if isinstance(data, dict) and data.get("target_kind") in ("note", "judgment"):
-                    target = CASE_RECORDS[RecordKind(data["target_kind"])]
-                    targets.setdefault(target, []).append(uuid.UUID(str(data["target_id"])))
-            else:
-                targets.setdefault(model, []).append(record_id)
-        except (ValueError, KeyError, TypeError):
-            continue  # a malformed mutation is rejected when its turn comes
-    _prefetch_records(user, new, targets)
+            mutation = parse_mutation(raw)
+        except EnvelopeError as error:
+            incoming.append(
+                Incoming(index, raw["mutation_id"], RecordKind.NOTE, MutationOp.CREATE,
+                         uuid.UUID(int=0), None, {}, None, refused=error)
+            )  # fmt: skip
+            continue
+        incoming.append(
+            Incoming(
+                index,
+                mutation.mutation_id,
+                KINDS[mutation.entity],
+                mutation.op,
+                uuid.UUID(mutation.id),
+                mutation.base_version,
+                mutation.data,
+                device_time(mutation.client_ts),
+            )
+        )
+    return incoming
 
 
-def _prefetch_records(
+def _load(mutation: Incoming) -> None:
+    """Load a mutation's data as its kind's schema would; a refusal is kept for its turn."""
+    try:
+        if mutation.op is MutationOp.CREATE:
+            mutation.loaded = load_create(mutation.kind, mutation.data, mutation.id)
+        elif mutation.op is MutationOp.UPDATE:
+            assert mutation.base_version is not None  # the envelope requires it
+            mutation.loaded = load_update(mutation.kind, mutation.data, mutation.base_version)
+    except ValidationError as error:
+        mutation.refused = error
+
+
+def _apply_batch(
     user: User,
-    new: Mapping[type[CaseRecord], list[uuid.UUID]],
-    targets: Mapping[type[CaseRecord], list[uuid.UUID]],
-    families: set[uuid.UUID] | None = None,
-) -> None:
-    """Ask once: new ids taken, records to change (locked), people of ``families``.
+    device: Device,
+    mutations: PushBatch,
+    incoming: list[Incoming],
+    fresh: list[Incoming],
+) -> list[MutationResult]:
+    """Decide each fresh mutation in order against the batch's record store, then write it.
 
-    ``families`` defaults to the whole caseload; people of any other family
-    are asked for when a rule needs them.
+    One way for every kind. Each mutation's data is loaded (compiled loader,
+    else schema); what the batch needs is asked once (ids, the records it
+    changes, locked in one order); then each mutation is applied by the
+    services, nothing written yet. A refusal undoes that mutation alone and
+    becomes its rejection. The store writes its rows at the end, in one
+    statement per table; a kind it does not hold is changed through the ORM
+    in a savepoint of its own, after the store has written the rows before it.
+    """
+    for mutation in fresh:
+        if mutation.refused is None:
+            _load(mutation)
+    results: dict[int, MutationResult] = {
+        mutation.mutation_id: MutationResult(mutation.mutation_id, ResultStatus.DUPLICATE)
+        for mutation in incoming
+    }
+    with bulk.writing(user.id, device.id) as store, pinned_lookups() as found:
+        _prefetch(user, [mutation for mutation in fresh if mutation.refused is None])
+        for mutation in fresh:
+            if mutation.refused is not None:
+                result = _refusal(user, device, mutations, mutation, mutation.refused)
+            elif mutation.kind in bulk.HELD_KINDS:
+                result = _decide_held(user, device, mutations, mutation, store, found)
+            else:
+                if store.made or store.loaded:
+                    _write(store)  # what it points at is written first
+                    found.forget_held()
+                result = _decide_other(user, device, mutations, mutation)
+            results[mutation.mutation_id] = result
+        _write(store)
+    return [results[mutation.mutation_id] for mutation in incoming]
+
+
+def _decide_held(
+    user: User,
+    device: Device,
+    mutations: PushBatch,
+    mutation: Incoming,
+    store: bulk.BulkWriter,
+    found: Lookups,
+) -> MutationResult:
+    """Apply a mutation of a kind the store holds; on a refusal, undo it in the store."""
+    mark = store.mark()
+    try:
+        return _apply_loaded(user, mutation)
+    except TRANSIENT_ERRORS:
+        raise
+    except Exception as error:  # every failure of one mutation becomes its rejection
+        for record in store.undo(mark):
+            found.forget_made(record)
+        return _refusal(user, device, mutations, mutation, error)
+
+
+def _decide_other(
+    user: User, device: Device, mutations: PushBatch, mutation: Incoming
+) -> MutationResult:
+    """Apply a mutation of another kind through the ORM, in a savepoint undone on a refusal."""
+    with bulk.paused():
+        try:
+            with db.session.begin_nested():
+                return _apply_loaded(user, mutation)
+        except TRANSIENT_ERRORS:
+            raise
+        except Exception as error:  # every failure of one mutation becomes its rejection
+            forget_lookups()  # the savepoint's rollback made some of them untrue
+            return _refusal(user, device, mutations, mutation, error)
+
+
+def _write(store: bulk.BulkWriter) -> None:
+    """Write what the store holds; a refusal by the database is a race or a fault (StoreRefused)."""
+    try:
+        with db.session.begin_nested():
+            store.write(db.session.connection())
+    except TRANSIENT_ERRORS:
+        raise
+    except (sa.exc.SQLAlchemyError, psycopg.Error) as error:
+        cause = getattr(error, "orig", None) or error
+        if not isinstance(cause, LOST_RACES):
+            log.exception("a sync push's decided rows could not be written")
+        raise StoreRefused(str(error), None, cause) from error
+
+
+def _refusal(
+    user: User, device: Device, mutations: PushBatch, mutation: Incoming, error: Exception
+) -> MutationResult:
+    """Return a refused mutation's result, keeping a rejection for the device's next pull."""
+    raw = mutations.raw[mutation.index]
+    result = _rejection_for(user, device, raw, error)
+    if result.status is ResultStatus.REJECTED:
+        _keep_rejection(user, device, raw, result)
+    return result
+
+
+def _prefetch(user: User, batch: Sequence[Incoming]) -> None:
+    """Ask once what the batch's mutations will need: new ids taken, records to change, people.
+
+    Locks are taken in one order in every request, parents first (a family before
+    its records), and by id within a kind: two pushes never wait on each other
+    crosswise, so they cannot deadlock on the records they change.
     """
     found = lookups()
+    new: dict[type[CaseRecord], list[uuid.UUID]] = {}
+    targets: dict[type[CaseRecord], list[uuid.UUID]] = {}
+    families: set[uuid.UUID] = set()
+    for mutation in batch:
+        model = CASE_RECORDS[mutation.kind]
+        if mutation.op is MutationOp.CREATE:
+            new.setdefault(model, []).append(mutation.id)
+            family_id = mutation.loaded.get("family_id")
+            if isinstance(family_id, uuid.UUID):
+                families.add(family_id)
+        else:
+            targets.setdefault(model, []).append(mutation.id)
     visible = found.visible_families(user)
-    found.prefetch_members(visible if families is None else families & visible)
+    found.prefetch_members(families & visible)
     for model, ids in new.items():
         found.prefetch_existing(model, ids)
-    # Locks are taken in one order in every request, parents first (a family before
-    # its records), and by id within a kind: two pushes never wait on each other
-    # crosswise, so they cannot deadlock on the records they change.
     for model in sorted(targets, key=lock_order):
-        found.prefetch_locked(model, user, targets[model])
+        if model.kind in bulk.HELD_KINDS:
+            found.prefetch_locked(model, user, targets[model])  # as rows the store holds
+        else:
+            with bulk.paused():
+                found.prefetch_locked(model, user, targets[model])  # as ORM instances
 
 
 def lock_order(model: type[Any]) -> int:
@@ -732,202 +895,12 @@ def lock_order(model: type[Any]) -> int:
 _LOCK_ORDER = {table.name: index for index, table in enumerate(Model.metadata.sorted_tables)}
 
 
-def _apply_batch(
-    user: User, device: Device, batch: Sequence[Mapping[str, Any]], fresh: set[int]
-) -> list[MutationResult]:
-    """Apply the batch in one flush; on the first refusal, carefully one at a time.
-
-    The fast way applies mutation after mutation without writing anything
-    (every check answered by this request's lookups), then writes them all in
-    one flush. A mutation that is refused, or a write that fails, undoes that
-    run and the rest of the batch goes the careful way: each mutation in its
-    own savepoint, so a poison mutation becomes its own rejection and nothing
-    else. Either way the batch commits as one transaction with the counter.
-    Only the ``fresh`` ids are applied; the others were processed before.
-    """
-    results: dict[int, MutationResult] = {}
-    run: list[Mapping[str, Any]] = []
-    careful = False
-    savepoint = db.session.begin_nested()
-    for raw in batch:
-        mutation_id: int = raw["mutation_id"]
-        if mutation_id not in fresh:
-            results[mutation_id] = MutationResult(mutation_id, ResultStatus.DUPLICATE)
-            continue
-        if not careful:
-            try:
-                with db.session.no_autoflush:
-                    results[mutation_id] = _apply(user, parse_mutation(raw))
-                run.append(raw)
-                continue
-            except TRANSIENT_ERRORS:
-                raise
-            except Exception:  # refused or failed: undo the run, then go carefully
-                savepoint.rollback()
-                forget_lookups()
-                careful = True
-                for earlier in run:
-                    results[earlier["mutation_id"]] = _push_one(user, device, earlier)
-        results[mutation_id] = _push_one(user, device, raw)
-    if not careful:
-        try:
-            savepoint.commit()  # the one flush that writes the whole run
-        except TRANSIENT_ERRORS:
-            raise
-        except sa.exc.SQLAlchemyError:
-            savepoint.rollback()
-            forget_lookups()
-            for raw in run:
-                results[raw["mutation_id"]] = _push_one(user, device, raw)
-    return [results[raw["mutation_id"]] for raw in batch]
-
-
-KINDS = {kind.value: kind for kind in RecordKind}  # quicker than RecordKind(value)
-# Why a bulk batch is handed to the ORM way in the normal course of things: a
-# rule refused a mutation, or the database refused a row (an id already taken).
-EXPECTED_REFUSALS = (
-    domain.DomainError,
-    ValidationError,
-    sa.exc.IntegrityError,
-    psycopg.errors.IntegrityError,
-)
-
-# Kinds whose every rule is answered in memory, with no side effect beyond their own
-# row, history and audit: a batch of only these is written the bulk way.
-BULK_KINDS = frozenset(
-    {
-        RecordKind.INTERACTION,
-        RecordKind.NOTE,
-        RecordKind.JUDGMENT,
-        RecordKind.PLAN_ACTION,
-        RecordKind.CONFERENCE,
-        RecordKind.RELATIONSHIP,
-        RecordKind.CHECKLIST_ITEM,
-    }
-)
-
-
-def _apply_bulk(
-    user: User, device: Device, batch: Sequence[Encoded], fresh_ids: set[int]
-) -> list[MutationResult] | None:
-    """Apply a batch of the common kinds without the ORM, or return None to go another way.
-
-    Each mutation's data is read by its kind's compiled loader and applied by
-    the same services as ever, but the records are ``Draft`` rows and the
-    batch is written by a ``BulkWriter`` (persistence/bulk.py) in one
-    statement per table. Anything unusual (another kind, data the compiled
-    loader leaves to the schema, a refusal, a failed write) undoes the lot and
-    returns None: the batch then goes the ORM way, which explains refusals.
-    """
-    loaded = [_bulk_data(mutation) for mutation in batch]
-    if any(data is None for data in loaded):
-        return None
-    fresh = [
-        (mutation, data)
-        for mutation, data in zip(batch, loaded, strict=True)
-        if mutation.mutation_id in fresh_ids and data is not None
-    ]
-    targets: dict[type[CaseRecord], list[uuid.UUID]] = {}
-    families: set[uuid.UUID] = set()
-    for mutation, data in fresh:
-        if mutation.op is MutationOp.CREATE:
-            families.add(data["family_id"])  # every bulk kind is made in a family
-        else:
-            model = CASE_RECORDS[KINDS[mutation.entity]]
-            targets.setdefault(model, []).append(mutation.id)
-    results: dict[int, MutationResult] = {}
-    try:
-        with bulk.writing(user.id, device.id) as writer, pinned_lookups():
-            # New ids are not asked about: a taken one fails the insert.
-            _prefetch_records(user, {}, targets, families)
-            for mutation, data in fresh:
-                results[mutation.mutation_id] = _apply_loaded(user, mutation, data)
-            with db.session.begin_nested():
-                writer.write(db.session.connection())
-    except TRANSIENT_ERRORS:
-        raise  # a deadlock too: the whole push runs again (see push)
-    except Exception as error:  # refused or failed: the ORM way applies what it can, says why
-        if not isinstance(error, EXPECTED_REFUSALS):
-            # Not a rule: a fault to fix, even though the batch is still applied.
-            log.exception("bulk push failed unexpectedly; the batch goes the ORM way")
-        forget_lookups()
-        return None
-    return [
-        results.get(mutation.mutation_id)
-        or MutationResult(mutation.mutation_id, ResultStatus.DUPLICATE)
-        for mutation in batch
-    ]
-
-
-def _bulk_data(mutation: Encoded) -> dict[str, Any] | None:
-    """Return the data of a mutation the bulk way can apply, loaded; None if it cannot."""
-    kind = KINDS[mutation.entity]
-    if kind not in BULK_KINDS:
-        return None
-    if mutation.op is MutationOp.CREATE:
-        loader = create_fast_loader(kind) if kind is not RecordKind.CHECKLIST_ITEM else None
-        data = loader.load(mutation.data) if loader else None
-        if data is not None:
-            data["id"] = mutation.id
-        return data
-    if mutation.op is MutationOp.UPDATE:
-        loader = update_fast_loader(kind)
-        data = loader.load(mutation.data) if loader else None
-        if data is not None:
-            data["base_version"] = mutation.base_version
-        return data
-    return {} if _is_object(mutation.data) else None
-
-
-def _is_object(data: bytes) -> bool:
-    try:
-        return isinstance(msgspec.json.decode(data), dict)
-    except msgspec.DecodeError:
-        return False
-
-
-def _push_one(user: User, device: Device, raw: Mapping[str, Any]) -> MutationResult:
-    """Apply one mutation in its own savepoint; a failure becomes its rejection."""
-    try:
-        with db.session.begin_nested():
-            mutation = parse_mutation(raw)
-            result = _apply(user, mutation)
-    except TRANSIENT_ERRORS:
-        raise
-    except Exception as error:  # every failure of one mutation becomes its rejection
-        forget_lookups()  # the savepoint's rollback made some of them untrue
-        result = _rejection_for(user, device, raw, error)
-        if result.status is ResultStatus.REJECTED:
-            _keep_rejection(user, device, raw, result)
-    return result
-
-
-def _apply(user: User, mutation: Mutation) -> MutationResult:
-    return _apply_loaded(user, mutation, _load(mutation))
-
-
-def _load(mutation: Mutation) -> dict[str, Any]:
-    """Return a mutation's data as its kind's schema loads it (with its id or base version)."""
-    kind = RecordKind(mutation.entity)
-    if mutation.op is MutationOp.CREATE:
-        schema = AmendmentMutationSchema() if kind is RecordKind.AMENDMENT else create_loader(kind)
-        loaded: dict[str, Any] = schema.load({**mutation.data, "id": mutation.id})
-        return loaded
-    if mutation.op is MutationOp.UPDATE:
-        changes: dict[str, Any] = update_loader(kind).load(
-            {**mutation.data, "base_version": mutation.base_version}
-        )
-        return changes
-    return {}
-
-
-def _apply_loaded(user: User, mutation: Mutation | Encoded, data: dict[str, Any]) -> MutationResult:
-    """Apply a mutation whose data its schema (or its compiled loader) has loaded."""
-    kind = KINDS[mutation.entity]
-    record_id = mutation.id if isinstance(mutation.id, uuid.UUID) else uuid.UUID(mutation.id)
-    on_device = (
-        mutation.device_time if isinstance(mutation, Encoded) else device_time(mutation.client_ts)
-    )
+def _apply_loaded(user: User, mutation: Incoming) -> MutationResult:
+    """Apply a mutation whose data has been loaded, through the services."""
+    kind = mutation.kind
+    record_id = mutation.id
+    on_device = mutation.device_time
+    data = dict(mutation.loaded)
     record: CaseRecord
     if mutation.op is MutationOp.CREATE:
         if kind is RecordKind.AMENDMENT:
@@ -938,7 +911,7 @@ def _apply_loaded(user: User, mutation: Mutation | Encoded, data: dict[str, Any]
             record = case_records.create(user, kind, data, on_device)
         return MutationResult(mutation.mutation_id, ResultStatus.APPLIED, version=record.version)
     if mutation.op is MutationOp.UPDATE:
-        changes = dict(data)
+        changes = data
         base_version = changes.pop("base_version")
         record, overwritten = case_records.merge_update(
             user, kind, record_id, base_version, changes
@@ -1065,6 +1038,10 @@ def _created_by(raw: Mapping[str, Any]) -> uuid.UUID | None:
         record_id = uuid.UUID(str(raw.get("id")))
     except (ValueError, KeyError):
         return None
+    made = lookups().made.get((model, record_id))
+    if made is not None:  # made earlier in this batch, not written yet
+        creator: uuid.UUID | None = made.created_by_id
+        return creator
     return db.session.scalar(sa.select(model.created_by_id).where(model.id == record_id))
 
 

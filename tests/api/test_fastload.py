@@ -1,7 +1,7 @@
 """The compiled loaders accept only what the marshmallow schemas accept, with equal values.
 
 A push's records are read by msgspec types translated from the schemas
-(server/api/fastload.py); anything they cannot read goes to the schema. So
+(server/records/loaders.py); anything they cannot read goes to the schema. So
 the property that matters is one-sided: whatever a fast loader returns, the
 schema must load to the same dict. Hypothesis throws well-formed and
 malformed records of every kind at both.
@@ -20,10 +20,10 @@ from hypothesis import strategies as st
 from marshmallow import Schema, ValidationError, fields, validate
 
 from bench.fieldwork import Fieldwork
-from server.api.fastload import FastLoader, create_fast_loader, update_fast_loader
-from server.api.fields import UpnField
-from server.api.schemas import create_loader, update_loader
 from server.domain.records import RecordKind
+from server.records.fields import UpnField
+from server.records.loaders import FastLoader, create_fast_loader, update_fast_loader
+from server.records.schemas import create_loader, update_loader
 
 KINDS = list(RecordKind)
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from server import demo
-from server.api.schemas import dump_row, record_dumper
 from server.extensions import db
 from server.persistence import Amendment, Attachment, Note
 from server.persistence.case import CASE_RECORDS
+from server.records.schemas import dump_row, record_dumper
 
 
 def test_every_kind_dumps_the_same_fast_and_through_its_schema(app, app_context):

@@ -35,7 +35,6 @@ from hypothesis.stateful import (
 )
 
 from server import access, clock
-from server.api.schemas import output_schema, record_dumper
 from server.domain.records import RecordKind
 from server.extensions import db
 from server.persistence import (
@@ -50,6 +49,7 @@ from server.persistence import (
     User,
 )
 from server.persistence.case import CASE_RECORDS
+from server.records.schemas import output_schema, record_dumper
 from sync.client import SyncClient
 
 from .devices import FlaskTransport

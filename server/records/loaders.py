@@ -1,4 +1,7 @@
-"""Compiled loaders: the sync push's quick way to read what the schemas would accept.
+"""Reading a pushed record's data: compiled loaders first, the marshmallow schema otherwise.
+
+``load_create`` and ``load_update`` are what the sync engine calls, for every
+kind; the rest of this module is how the quick way works.
 
 A push carries up to 500 records, and loading each through its marshmallow
 schema costs more than writing it. A ``FastLoader`` translates a schema into a
@@ -19,8 +22,9 @@ field itself, so their rules live in one place.
 
 from __future__ import annotations
 
+import json
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Annotated, Any, Literal
@@ -30,7 +34,13 @@ from marshmallow import RAISE, Schema, ValidationError, fields, missing, validat
 
 from ..domain.records import RecordKind
 from .fields import JsonBoolean
-from .schemas import create_schema, update_schema
+from .schemas import (
+    AmendmentMutationSchema,
+    create_loader,
+    create_schema,
+    update_loader,
+    update_schema,
+)
 
 Convert = Callable[[Any], Any]
 
@@ -218,3 +228,54 @@ def _compiled(schema: Schema, without: frozenset[str]) -> FastLoader | None:
         return FastLoader(schema, without=without)
     except Untranslatable:
         return None
+
+
+# --- loading a pushed record's data -----------------------------------------------------
+
+Data = bytes | Mapping[str, Any]
+
+
+def load_create(kind: RecordKind, data: Data, record_id: uuid.UUID) -> dict[str, Any]:
+    """Return a new record's data (JSON bytes or an object) as its schema loads it, with its id.
+
+    Raise marshmallow's ValidationError, naming each field, if the schema refuses it.
+    """
+    if kind is RecordKind.AMENDMENT:  # sync names the record it amends, as REST's URL does
+        sent = _object(data) if isinstance(data, bytes) else data
+        amendment: dict[str, Any] = _AMENDMENT.load({**sent, "id": str(record_id)})
+        return amendment
+    if isinstance(data, bytes):
+        fast = create_fast_loader(kind)
+        loaded = fast.load(data) if fast is not None else None
+        if loaded is not None:
+            loaded["id"] = record_id
+            return loaded
+        data = _object(data)
+    created: dict[str, Any] = create_loader(kind).load({**data, "id": str(record_id)})
+    return created
+
+
+_AMENDMENT = AmendmentMutationSchema()
+
+
+def load_update(kind: RecordKind, data: Data, base_version: int) -> dict[str, Any]:
+    """Return a change's data as its schema loads it, with the version it was based on."""
+    if isinstance(data, bytes):
+        fast = update_fast_loader(kind)
+        loaded = fast.load(data) if fast is not None else None
+        if loaded is not None:
+            loaded["base_version"] = base_version
+            return loaded
+        data = _object(data)
+    changes: dict[str, Any] = update_loader(kind).load({**data, "base_version": base_version})
+    return changes
+
+
+def _object(data: bytes) -> Mapping[str, Any]:
+    """Return JSON bytes the push decoder already found to be an object, as one.
+
+    Read by the standard library, which reads a number too large for a float
+    (``1e400``) as infinity for the schema to refuse, where msgspec would raise.
+    """
+    decoded: Mapping[str, Any] = json.loads(data)
+    return decoded

@@ -761,6 +761,18 @@ def create_schema(kind: RecordKind) -> type[Schema]:
     )
 
 
+class AmendmentMutationSchema(Schema):
+    """An amendment as a synced mutation sends it: the record it amends, named by kind and id."""
+
+    id = fields.UUID(required=True)
+    target_kind = fields.String(
+        required=True, validate=lambda v: v in ("note", "judgment", "review", "plan_episode")
+    )
+    target_id = fields.UUID(required=True)
+    reason = WRITABLE[RecordKind.AMENDMENT]["reason"]
+    changes = WRITABLE[RecordKind.AMENDMENT]["changes"]
+
+
 @cache
 def create_loader(kind: RecordKind) -> Schema:
     return create_schema(kind)()
@@ -783,29 +795,11 @@ def update_schema(kind: RecordKind) -> type[Schema]:
     )
 
 
-class PageArgsSchema(StrictSchema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
-    page_size = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
-
-
-def page_schema(item: type[Schema], name: str) -> type[Schema]:
-    """Return the envelope of one page of a list."""
-    return Schema.from_dict(
-        {
-            "items": fields.List(fields.Nested(item), required=True),
-            "page": fields.Integer(required=True),
-            "page_size": fields.Integer(required=True),
-            "total": fields.Integer(required=True),
-        },
-        name=name,
-    )
+@cache
+def update_loader(kind: RecordKind) -> Schema:
+    return update_schema(kind)()
 
 
 def describe(kind: RecordKind) -> dict[str, Any]:
     """Return a short description of a kind for the OpenAPI tags."""
     return {"name": kind.value, "description": f"{_name(kind)} records"}
-
-
-@cache
-def update_loader(kind: RecordKind) -> Schema:
-    return update_schema(kind)()
