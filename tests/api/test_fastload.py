@@ -52,11 +52,16 @@ def _text(field: fields.Field, sound: bool) -> st.SearchStrategy[Any]:
     if isinstance(field, UpnField):  # a check letter no generated text would match
         upns = st.sampled_from(["B801200005001", "R30120010100A"])
         return upns if sound else upns | st.just("A801200005001") | st.text(max_size=14)
+    low, high = _length_limits(field)
     for rule in field.validators:
         if isinstance(rule, validate.OneOf):
             choices = st.sampled_from(list(rule.choices))
             return choices if sound else choices | st.text(max_size=6)
-    low, high = _length_limits(field)
+        if isinstance(rule, validate.Regexp):  # a file name, a hex digest
+            matching = st.from_regex(rule.regex, fullmatch=True).filter(
+                lambda text: low <= len(text) <= (high or len(text))
+            )
+            return matching if sound else matching | st.text(max_size=6)
     edges = [st.text(min_size=max(low, 1 if sound else 0), max_size=low + 3)]
     if high is not None:
         # At the limit, in letters and in characters outside the BMP; and one over.
@@ -87,7 +92,8 @@ def value_for(field: fields.Field, *, sound: bool, depth: int = 0) -> st.SearchS
     elif isinstance(field, fields.Boolean):
         good = st.booleans() if sound else st.booleans() | st.sampled_from(["true", 1, "yes"])
     elif isinstance(field, fields.Integer):
-        numbers = st.integers(0, 1440)
+        ranges = [rule for rule in field.validators if isinstance(rule, validate.Range)]
+        numbers = st.integers(ranges[0].min or 0, 1440) if ranges else st.integers(0, 1440)
         good = numbers if sound else numbers | st.sampled_from(["12", 12.0, 12.5, True, 2**70])
     elif isinstance(field, fields.AwareDateTime | fields.DateTime):
         moments = ["2026-11-03T10:00:00+00:00", "2026-11-03T10:00:00Z", "2026-11-03T11:30:00+01:00"]

@@ -274,6 +274,7 @@ def test_a_restored_database_makes_devices_pull_again_and_keep_their_outbox(app,
     )
     with app.app_context():
         sync_service.start_new_epoch()
+        db.session.commit()  # as the operator's command does
     with pytest.raises(SyncError) as refused:
         phone._post("/api/sync/pull", {"device_id": phone.device_id, "cursor": phone.store.cursor})
     assert refused.value.status == 409 and refused.value.body["code"] == "reset_required"
