@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import uuid
 import zlib
@@ -141,6 +142,18 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 @pytest.hookimpl(trylast=True)
 def pytest_runtest_teardown(item: pytest.Item) -> None:
     clock.thaw()
+
+
+# A UUID in a parametrized value names the test with "<uuid>" instead: the
+# workers of a parallel run must collect the same tests, so a name may not hold
+# a random value (``uuid.uuid4()`` in a ``parametrize`` list).
+UUID_TEXT = re.compile(r"[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}", re.I)
+
+
+def pytest_make_parametrize_id(config: pytest.Config, val: object, argname: str) -> str | None:
+    if isinstance(val, str) and UUID_TEXT.search(val):
+        return UUID_TEXT.sub("<uuid>", val)
+    return None
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
