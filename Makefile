@@ -37,9 +37,14 @@ run: setup
 	@echo "Open http://127.0.0.1:$(PORT) and sign in with one of the accounts above."
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
+# The Python suite runs in parallel, one pytest-xdist worker a core (at most 4),
+# each with its own database and Redis db (tests/conftest.py): `make test
+# TEST_WORKERS=0` runs it in one process. A worker that is free takes tests
+# still waiting for a busy one, so a few slow tests do not hold up the end.
+TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ "$$n" -gt 4 ] && n=4; echo $$n)
 test: setup
 	cd pwa && npx vitest run --reporter=dot
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 # The whole suite once at each moment of tests/fixtures/moments.json (a leap
 # day, both clock changes, a month's end at midnight, New Year's Eve). `make

@@ -59,15 +59,46 @@ def browser(playwright_instance: Any) -> Iterator[Any]:
     browser.close()
 
 
+class _Answering:
+    """The app, counting the requests it is still answering."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.count = 0
+        self.idle = threading.Condition()
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        with self.idle:
+            self.count += 1
+        try:
+            # Flask's answers are whole bodies: the work is done once this returns.
+            return self.app(environ, start_response)
+        finally:
+            with self.idle:
+                self.count -= 1
+                self.idle.notify_all()
+
+    def wait_until_idle(self, timeout: float) -> None:
+        with self.idle:
+            self.idle.wait_for(lambda: self.count == 0, timeout=timeout)
+
+
 @pytest.fixture
 def live_server(app: Flask) -> Iterator[str]:
-    """Serve the test's app on a free local port for the browser."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    """Serve the test's app on a free local port for the browser.
+
+    Once the test's pages are closed, the server stops and its last requests are
+    let finish, so none writes to the database after the test has been cleared away.
+    """
+    answering = _Answering(app)
+    server = make_server("127.0.0.1", 0, answering, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=10)
+    answering.wait_until_idle(timeout=30)
+    server.server_close()
 
 
 @pytest.fixture
