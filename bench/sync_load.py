@@ -167,6 +167,11 @@ class Gunicorn:
     def tail(self, lines: int = 30) -> str:
         return "\n".join(self.log().splitlines()[-lines:])
 
+    def tracebacks(self) -> list[str]:
+        """Return each traceback in the log, with the line before it (what was logged)."""
+        found = re.findall(r"(?m)^.*\n(?:Traceback[^\n]*\n(?:[ \t].*\n)*.*)", self.log())
+        return found
+
     def worker_restarts(self) -> int:
         return max(0, self.log().count("Booting worker with pid") - self.workers)
 
@@ -414,6 +419,7 @@ def run(url: str, args: argparse.Namespace, folder: Path) -> dict[str, Any]:
         in_parallel(lambda d: d.attempt(d.pull), devices, 32)
         verdict = check(url, devices, since)
         restarts = server.worker_restarts()
+        server_errors = server.tracebacks()
     finally:
         server.stop()
     report.heading("Stopped gunicorn")
@@ -461,6 +467,9 @@ def run(url: str, args: argparse.Namespace, folder: Path) -> dict[str, Any]:
     )
     for message in errors[:10]:
         report.say(f"  error: {message}")
+    if server_errors:
+        report.say(f"The server logged {len(server_errors)} tracebacks; the last:")
+        report.say(server_errors[-1])
     problems = verdict["unacknowledged"] + verdict["counter_mismatch"] + verdict["diverged"]
     return {
         "devices": args.devices,

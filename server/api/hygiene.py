@@ -30,24 +30,48 @@ from ..domain.errors import InvalidInput
 MAX_JSON_DEPTH = 32
 # Record addresses are short; a query string of filters stays well under this.
 MAX_URL_LENGTH = 2048
-_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
-_BRACKETS = re.compile(rb"[\[\]{}]")
+# A JSON string once its escapes are gone: no quote can then stand inside one.
+_PLAIN_STRING = re.compile(rb'"[^"]*"')
 _NON_STANDARD_NUMBER = re.compile(rb"-?(?<![A-Za-z0-9_])(?:NaN|Infinity)(?![A-Za-z0-9_])")
+# Every byte but a quote and the four brackets: deleted before the brackets are counted.
+_NOT_STRUCTURE = bytes(range(256)).translate(None, b'"[]{}')
+_OPEN = b"[{"
 
 MESSAGE = "Remove the invisible control characters from this text."
 # Checked per mutation instead (sync.mutations.parse_mutation).
 PER_MUTATION = frozenset({"sync.push"})
 
 
+def _unescaped(body: bytes) -> bytes:
+    """Return ``body`` without its escaped backslashes and quotes (an escape is two bytes).
+
+    Taking out the escaped backslashes first, then the escaped quotes, leaves
+    every remaining quote a JSON string's start or end. Where the body is not
+    JSON this may read it differently from a parser, but only after the point
+    where a parser stops. It runs at C speed: the regular expression that
+    stepped through each string's text before took 35 to 70 ms on a 1 MB push.
+    """
+    return body.replace(b"\\\\", b"").replace(b'\\"', b"")
+
+
 def nested_too_deep(body: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
     """Return whether JSON text nests arrays and objects more than ``limit`` deep."""
     if body.count(b"[") + body.count(b"{") <= limit:
         return False  # too few brackets to go that deep: the usual case, read at C speed
+    # Only quotes and brackets, then only the brackets outside strings.
+    brackets = _PLAIN_STRING.sub(b"", _unescaped(body).translate(None, _NOT_STRUCTURE))
+    if brackets.count(b"[") + brackets.count(b"{") <= limit:
+        return False
     depth = 0
-    for bracket in _BRACKETS.findall(_JSON_STRING.sub(b'""', body)):
-        depth += 1 if bracket in (b"[", b"{") else -1
-        if depth > limit:
-            return True
+    for bracket in brackets:
+        if bracket in _OPEN:
+            depth += 1
+            if depth > limit:
+                return True
+        else:
+            depth -= 1
+            if depth < 0:
+                return False  # not JSON: a parser stops here, before going any deeper
     return False
 
 
@@ -55,7 +79,7 @@ def non_standard_number(body: bytes) -> str | None:
     """Return the first ``NaN`` or ``Infinity`` outside a JSON string, or None if there is none."""
     if b"NaN" not in body and b"Infinity" not in body:
         return None  # the usual case, read at C speed
-    found = _NON_STANDARD_NUMBER.search(_JSON_STRING.sub(b'""', body))
+    found = _NON_STANDARD_NUMBER.search(_PLAIN_STRING.sub(b'""', _unescaped(body)))
     return found.group().decode() if found else None
 
 

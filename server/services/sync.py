@@ -877,8 +877,7 @@ def _prefetch(user: User, batch: Sequence[Incoming]) -> None:
             targets.setdefault(model, []).append(mutation.id)
     visible = found.visible_families(user)
     found.prefetch_members(families & visible)
-    for model, ids in new.items():
-        found.prefetch_existing(model, ids)
+    found.prefetch_new_ids(new)
     for model in sorted(targets, key=lock_order):
         if model.kind in bulk.HELD_KINDS:
             found.prefetch_locked(model, user, targets[model])  # as rows the store holds
