@@ -12,7 +12,8 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from server import clock, demo
+import demo
+from server import clock
 from server.domain.lights import light_for
 from server.domain.timescales import asked_of_each_child
 from server.extensions import db

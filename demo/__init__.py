@@ -19,12 +19,12 @@ from typing import Any, TypeVar
 
 import sqlalchemy as sa
 
-from . import clock
-from .domain import upn
-from .domain.lights import JudgmentStatus, Light, light_for, status_when_signed
-from .domain.records import DEVICE_TIMED, SIGNABLE
-from .domain.roles import Role
-from .domain.timescales import (
+from server import clock
+from server.domain import upn
+from server.domain.lights import JudgmentStatus, Light, light_for, status_when_signed
+from server.domain.records import DEVICE_TIMED, SIGNABLE
+from server.domain.roles import Role
+from server.domain.timescales import (
     Episode,
     TimescaleRule,
     add_months,
@@ -34,8 +34,8 @@ from .domain.timescales import (
     is_working_day,
     timeliness,
 )
-from .extensions import db
-from .persistence import (
+from server.extensions import db
+from server.persistence import (
     Assignment,
     Attachment,
     CaseEpisode,
@@ -70,11 +70,11 @@ from .persistence import (
     UrgentContacts,
     User,
 )
-from .persistence.changes import feed_rows_for, record_changes
-from .persistence.columns import new_id
-from .security.passwords import hash_password
-from .services import accounts
-from .services.case_records import checklist_item_id
+from server.persistence.changes import feed_rows_for, record_changes
+from server.persistence.columns import new_id
+from server.security.passwords import hash_password
+from server.services import accounts
+from server.services.case_records import checklist_item_id
 
 # The demo council's local authority number in the returns (the LA_NUMBER setting's default).
 DEMO_LA_NUMBER = "999"
@@ -4796,7 +4796,7 @@ NEWLY_QUALIFIED = "cw.niamh"
 def _appoint_practice_lead(staff: Staff) -> None:
     """Add the practice lead, their running trial for North and North's newly qualified lights."""
     # Imported here so that this part of the demo stays in one place.
-    from .persistence import NewlyQualifiedLights, PolicyTrial
+    from server.persistence import NewlyQualifiedLights, PolicyTrial
 
     username, name, role, _team = PRACTICE_LEAD
     lead = accounts.create_user(username, DEMO_PASSWORD, role=Role(role), display_name=name)
@@ -4843,7 +4843,7 @@ def _hold_for_care_proceedings() -> int:
     The council has issued care proceedings: whatever the retention schedule
     says later, the family's records are kept until the court's work is done.
     """
-    from .persistence import LegalHold  # this part of the demo stays in one place
+    from server.persistence import LegalHold  # this part of the demo stays in one place
 
     family_id = db.session.scalar(
         sa.select(Family.id)
