@@ -973,73 +973,19 @@ DECISIONS = {
         ('"Can I take my hamster?" ({child})', '"I want to be near my brother." ({child})'),
     ),
 }
-# A red decision reached in group supervision.
-GROUP_QUESTION = "Should {child} spend weekends with {carer}'s sister while things settle?"
 
-# What a worker asks when they want to talk a note through.
-ASK_TO_DISCUSS = [
-    "I am not sure I read the situation right. Can we talk it through?",
-    "Was I too direct with the family here?",
-    "This one stayed with me. Could we talk about it in supervision?",
-    "I would value a second view on what the child was telling me.",
-]
-
-APPROVALS = [
-    "Approved. Good analysis of risk; please review with me in four weeks.",
-    "Approved, with the checks you describe. Let me know straight away if anything changes.",
-    "Approved. The family's voice is clear in this; well done.",
-]
-DECLINES = [
-    "Not yet. I would like the assessment finished first; let's look again next month.",
-    "Declined for now: the network is not strong enough at weekends. Let's plan how to build it.",
-]
-DISCUSSED = [
-    "Talked this through in supervision; agree with your decision.",
-    "Discussed in supervision. Agreed, and added a review date.",
-    "Discussed: reasonable decision; keep the school close.",
-]
-REVIEW_OUTCOMES = [
-    "Reviewed: working well, no change needed.",
-    "Reviewed: partly working; adjusted with the family.",
-    "Reviewed: did not work as hoped; new plan agreed with {adult}.",
-]
-
-CONFERENCE_REASONS = [
-    "Worries about neglect; the family want to find their own way to keep {child} safe.",
-    "{adult} is unwell and the family need a plan for the children's care.",
-    "To agree a plan for {child} to return home from foster care.",
-    "To plan how {child} keeps close to the family while in foster care.",
-    "Arguments at home; the wider family have offered help and want to plan it together.",
-]
-CONFERENCE_QUESTIONS = [
-    "How will {child} get to school every day?",
-    "Who can {child} go to if they feel unsafe?",
-    "How will the family support {adult} when things get hard?",
-    "How will {child} keep in touch with {other}?",
-    "What happens at weekends and in the holidays?",
-]
-BOTTOM_LINES = [
-    "{child} must not be left alone with anyone who has been drinking.",
-    "{child} goes to school every day unless ill.",
-    "Any new partner is introduced to the network before staying over.",
-    "The plan must be agreed by the family and by children's services.",
-]
-PLAN_TASKS = [
-    ("Take {child} to school on Mondays and Tuesdays", "{elder}"),
-    ("Have {child} for tea every Friday", "{elder}"),
-    ("Go to the parenting group every Wednesday", "{adult}"),
-    ("Ring {adult} every evening at seven", "{other}"),
-    ("Arrange a meeting with the school SENCO", "Allocated worker"),
-    ("Make a calm-down box with {child}", "{adult}"),
-    ("Register with the GP and book a health check", "{adult}"),
-    ("Apply for the housing transfer", "{adult} with the allocated worker"),
-    ("Plan the summer holidays week by week", "The family"),
-]
-CONFERENCE_OUTCOMES = [
-    "The family made a plan that everyone signed; bottom lines accepted.",
-    "Plan agreed with one change asked for by children's services.",
-    "A strong plan; {elder} takes the lead on weekends.",
-]
+# Decisions, supervision and conferences: their wording is in demo/writing.toml too.
+GROUP_QUESTION: str = _WRITING["group_question"]
+ASK_TO_DISCUSS: list[str] = _WRITING["ask_to_discuss"]
+APPROVALS: list[str] = _WRITING["approvals"]
+DECLINES: list[str] = _WRITING["declines"]
+DISCUSSED: list[str] = _WRITING["discussed"]
+REVIEW_OUTCOMES: list[str] = _WRITING["review_outcomes"]
+CONFERENCE_REASONS: list[str] = _WRITING["conference_reasons"]
+CONFERENCE_QUESTIONS: list[str] = _WRITING["conference_questions"]
+BOTTOM_LINES: list[str] = _WRITING["bottom_lines"]
+PLAN_TASKS: list[tuple[str, str]] = [(task, who) for task, who in _WRITING["plan_tasks"]]
+CONFERENCE_OUTCOMES: list[str] = _WRITING["conference_outcomes"]
 ADVOCATES = _names("Jess Ormerod, Tariq Halloran, Grace Oyelaran, Ben Ashdown, Leila Fenwick")
 
 # Who refers, as census referral sources, and how often (vocabulary cin_referral_source).
