@@ -150,7 +150,8 @@ def served(folder: Path, families: int, seed: int) -> Iterator[str]:
     from flask_migrate import upgrade
     from werkzeug.serving import make_server
 
-    from server import create_app, demo
+    import demo
+    from server import create_app
 
     app = create_app()
     with app.app_context():
@@ -193,7 +194,7 @@ def photo_size(megabytes: float) -> tuple[int, int]:
 def run(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
     from playwright.sync_api import sync_playwright
 
-    from server.demo import DEMO_PASSWORD
+    from demo import DEMO_PASSWORD
 
     errors: list[str] = []
     rounds: list[dict[str, float]] = []

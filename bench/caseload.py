@@ -1,6 +1,6 @@
 """Caseloads for benchmarks: the demo council's families, given to benchmark caseworkers.
 
-The demo generator (server.demo.build_council) writes years of realistic work
+The demo generator (demo.build_council) writes years of realistic work
 per family. Here its families are taken one by one and handed to caseworkers
 ``bench.cw000``, ``bench.cw001``, ...; rows are bulk-inserted with their
 change-feed rows, the way ``load_demo_data`` does.
@@ -18,8 +18,7 @@ from typing import Any, cast
 
 import sqlalchemy as sa
 
-from server import clock
-from server.demo import (
+from demo import (
     DEMO_USERS,
     INSERT_ORDER,
     NORTH,
@@ -29,6 +28,7 @@ from server.demo import (
     Worker,
     build_council,
 )
+from server import clock
 from server.persistence import (
     Assignment,
     Checklist,

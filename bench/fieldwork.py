@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from server import clock
-from server.demo import (
+from demo import (
     CHILD_VOICE,
     FAMILY_VIEW,
     HOME_DETAILS,
@@ -25,6 +24,7 @@ from server.demo import (
     REFLECTION,
     STRENGTHS,
 )
+from server import clock
 
 NAMES = {
     "child": ("Lily", "Tyler", "Maryam", "Kofi", "Zofia", "Ayaan", "Jada", "Oisin"),

@@ -75,7 +75,8 @@ def served(folder: Path, families: int, seed: int) -> Iterator[tuple[str, float]
     from flask_migrate import upgrade
     from werkzeug.serving import make_server
 
-    from server import create_app, demo
+    import demo
+    from server import create_app
 
     app = create_app()
     started = time.perf_counter()
@@ -115,7 +116,7 @@ def sign_in(page: Any, username: str, password: str) -> float:
 def run(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
     from playwright.sync_api import sync_playwright
 
-    from server.demo import DEMO_PASSWORD
+    from demo import DEMO_PASSWORD
 
     errors: list[str] = []
     with served(folder, args.families, args.seed) as (url, loaded), sync_playwright() as pw:

@@ -53,7 +53,7 @@ from bench.databases import (
 from bench.devices import Latencies, TimedHttpTransport
 from bench.fieldwork import Change, Fieldwork
 from bench.sync_push import TABLES, enqueue
-from server.demo import Worker
+from demo import Worker
 from server.persistence import Device, RecordHistory
 from sync.client import SyncClient, SyncError
 from sync.protocol import MAX_PULL_LIMIT

@@ -58,10 +58,18 @@ def create_user_command(
 @click.option("--seed", default=2026, show_default=True)
 def demo_data_command(if_empty: bool, families: int, seed: int) -> None:
     """Load a realistic synthetic council (never real people) and print the demo sign-ins."""
-    from . import demo
-
     if current_app.config["PRODUCTION"]:
         raise click.ClickException("Demo data is never loaded in production.")
+    # The demo council lives beside the service, not in it: a checkout has it, the
+    # image does not (.dockerignore), so a real council's server cannot load it.
+    try:
+        import demo
+    except ModuleNotFoundError as error:
+        if error.name != "demo":
+            raise
+        raise click.ClickException(
+            "The demo council is not installed here: load it from a checkout of the code."
+        ) from None
     has_users = db.session.scalar(sa.select(sa.func.count(User.id))) or 0
     if if_empty and has_users:
         click.echo("The database already has data; demo data not loaded.")

@@ -12,7 +12,8 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from server import clock, demo
+import demo
+from server import clock
 from server.domain.lights import light_for
 from server.domain.timescales import asked_of_each_child
 from server.extensions import db
@@ -898,3 +899,25 @@ def test_family_copies_are_plain_and_share_nothing_they_should_not(council, app_
             assert copy.signed_at >= copy.created_at and copy.device_signed_at is not None
         else:
             assert [finding["term"] for finding in found] == ["contact"]
+
+
+def test_the_demo_builds_the_same_rows_from_its_files_each_time(app, app_context, monkeypatch):
+    # Ids are the only thing drawn outside the seed: number them from one for each build.
+    from server.persistence import columns
+
+    staff = demo._hire_staff()
+    builds = []
+    for _ in range(2):
+        numbers = itertools.count(1)
+        monkeypatch.setattr(columns, "uuid7", lambda n=numbers: uuid.UUID(int=next(n)))
+        builds.append(demo.build_council(families=FAMILIES, seed=SEED, staff=staff))
+    assert builds[0] == builds[1]
+    assert builds[0][Note]
+
+
+def test_demo_data_is_refused_in_production_before_the_demo_is_read(app, app_context):
+    app.config["PRODUCTION"] = True
+    result = app.test_cli_runner().invoke(args=["demo-data"])
+    assert result.exit_code != 0
+    assert "never loaded in production" in result.output
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0

@@ -404,7 +404,7 @@ def test_a_subject_access_bundle_holds_the_entries_and_story_about_the_person(
 
 def test_the_demo_councils_chronologies_come_from_its_records(app, make_client):
     """Each demo family's plans and moves are in its chronology; no placement address printed."""
-    from server import demo
+    import demo
     from server.persistence import PlacementAddress, PlanEpisode
 
     with app.app_context():

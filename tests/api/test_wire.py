@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from server import demo
+import demo
 from server.extensions import db
 from server.persistence import Amendment, Attachment, Note
 from server.persistence.case import CASE_RECORDS

@@ -42,7 +42,7 @@ def issues(page: Any) -> Any:
 def test_a_performance_officer_checks_produces_and_sees_a_fixed_error_leave(
     app, new_context, exports_worker
 ):
-    from server import demo
+    import demo
     from server.extensions import db
     from server.persistence import Assignment, User
     from tests.test_demo import MAKE_RUN_FAMILIES, MAKE_RUN_SEED

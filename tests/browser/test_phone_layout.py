@@ -16,7 +16,8 @@ import sqlalchemy as sa
 from flask import Flask
 from playwright.sync_api import expect
 
-from server import clock, demo
+import demo
+from server import clock
 from server.extensions import db
 from server.persistence import (
     Assignment,

@@ -175,7 +175,7 @@ def test_a_child_protection_plan_from_today_sets_a_visit_due_in_ten_working_days
 
 
 def test_the_demo_council_shows_only_its_genuine_overdue_visits(app, new_context):
-    from server import demo
+    import demo
     from tests.test_demo import MAKE_RUN_FAMILIES, MAKE_RUN_SEED
 
     with app.app_context():

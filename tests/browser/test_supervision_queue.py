@@ -9,7 +9,8 @@ from typing import Any
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from server import clock, demo
+import demo
+from server import clock
 from server.extensions import db
 from server.persistence import Judgment, Review
 from tests.api.casework import created, publish_practice_settings

@@ -287,7 +287,8 @@ def dockerignored(name: str) -> bool:
     return excluded
 
 
-@pytest.mark.parametrize("name", [".git", ".venv", "instance", "tests", ".pytest_cache"])
+# The demo council (demo/) stays out of the image: a real council never loads it.
+@pytest.mark.parametrize("name", [".git", ".venv", "instance", "tests", ".pytest_cache", "demo"])
 def test_build_context_leaves_out(name: str) -> None:
     assert dockerignored(name)
 

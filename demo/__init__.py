@@ -11,20 +11,22 @@ from __future__ import annotations
 import bisect
 import itertools
 import random
+import tomllib
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
 
-from . import clock
-from .domain import upn
-from .domain.lights import JudgmentStatus, Light, light_for, status_when_signed
-from .domain.records import DEVICE_TIMED, SIGNABLE
-from .domain.roles import Role
-from .domain.timescales import (
+from server import clock
+from server.domain import upn
+from server.domain.lights import JudgmentStatus, Light, light_for, status_when_signed
+from server.domain.records import DEVICE_TIMED, SIGNABLE
+from server.domain.roles import Role
+from server.domain.timescales import (
     Episode,
     TimescaleRule,
     add_months,
@@ -34,8 +36,8 @@ from .domain.timescales import (
     is_working_day,
     timeliness,
 )
-from .extensions import db
-from .persistence import (
+from server.extensions import db
+from server.persistence import (
     Assignment,
     Attachment,
     CaseEpisode,
@@ -70,11 +72,13 @@ from .persistence import (
     UrgentContacts,
     User,
 )
-from .persistence.changes import feed_rows_for, record_changes
-from .persistence.columns import new_id
-from .security.passwords import hash_password
-from .services import accounts
-from .services.case_records import checklist_item_id
+from server.persistence.changes import feed_rows_for, record_changes
+from server.persistence.columns import new_id
+from server.security.passwords import hash_password
+from server.services import accounts
+from server.services.case_records import checklist_item_id
+
+_HERE = Path(__file__).parent
 
 # The demo council's local authority number in the returns (the LA_NUMBER setting's default).
 DEMO_LA_NUMBER = "999"
@@ -713,372 +717,42 @@ COMMUNICATION_NEEDS = {
 
 # --- what workers write ----------------------------------------------------------------
 
-# What happened, by where the contact took place: "home" is the family's home,
-# "foster_home" a looked-after child's placement. Nothing here claims more than
-# the visit's record says: whether a child was seen alone is added from it.
-OPENINGS: dict[str, dict[str, list[str]]] = {
-    "first": {
-        "home": [
-            "First visit. Introduced myself to {adult} and explained what I can and cannot "
-            "keep private, and what happens to what I write.",
-            "First meeting at home. {adult} had been worried about what social care means; "
-            "we talked about why I am here and what {adult} wants from us.",
-        ],
-        "foster_home": [
-            "First visit to {child} at the foster home, the day after they arrived. {carer} "
-            "had made up the room and showed us round together.",
-        ],
-    },
-    "statutory_visit": {
-        "home": [
-            "Visit after school. {adult} let me in and we sat in the kitchen while {child} "
-            "finished a snack.",
-            "Unhurried visit this afternoon. I saw {child}'s bedroom, which had new curtains "
-            "and a bunk bed from the furniture scheme.",
-            "Visited at teatime. The flat was warm and there was food on the go; {adult} "
-            "talked while cooking.",
-            "{child} met me at the door and showed me round.",
-            "Visit during the school holidays. {adult} and {child} had been to the park and "
-            "were in good spirits.",
-            "{adult} was tired after a late shift but made time to talk.",
-            "Unannounced visit. House busy but calm; {other} was there helping with tea.",
-            "Visit at the end of the school day so {other} could be there too. Everyone sat "
-            "together at first.",
-        ],
-        "foster_home": [
-            "Visit to {child} at the foster home after school. {carer} made tea and we "
-            "talked about the week first.",
-            "Statutory visit at the placement. {child} showed me the new bike {carer} found "
-            "at the charity shop.",
-            "Visited {child} at the foster home; the house was busy with the other children "
-            "back from school.",
-        ],
-        "school": [
-            "Saw {child} at {school} in the library; {child} chose where we sat.",
-            "Met {child} at {school} at lunchtime, then spoke with the designated "
-            "safeguarding lead.",
-        ],
-        "community": [
-            "Met {adult} and {child} at the family hub after school; {child} wanted to see "
-            "me somewhere other than home this time.",
-            "Visit at the park near home, at {child}'s request; {adult} sat on the bench "
-            "while we walked round.",
-        ],
-    },
-    "direct_work": {
-        "home": [
-            "Three houses work with {child} at the kitchen table: the house of worries, of "
-            "good things and of dreams.",
-            "Life story session with {child}; we looked at baby photos {adult} had found.",
-            "Played a feelings game with {child}; {child} picked the cards.",
-            "Session with {child} about worries at night; we made a bedtime plan together.",
-        ],
-        "foster_home": [
-            "Life story session with {child} at the foster home; we started a memory box.",
-            "Three houses work with {child} in their room at the placement.",
-            "Played a feelings game with {child}; {carer} joined in for the last round.",
-        ],
-        "community": [
-            "Walked to the shop with {child} and talked on the way; side by side is easier "
-            "for {child} than face to face.",
-            "Took {child} for a hot chocolate at the café by the park and talked about school.",
-        ],
-        "office": [
-            "Session with {child} in the family room at the hub; we made a worry jar.",
-            "Met {child} at the office after school for the next three houses session.",
-        ],
-        "school": [
-            "Saw {child} at {school} for a short session about friendships.",
-            "Direct work with {child} at {school}; we finished the 'all about me' book.",
-        ],
-        "adult": [
-            "Worked with {adult} on the family's safety plan in their own words.",
-            "Helped {adult} fill in the housing form and rang the school together about "
-            "{child}'s attendance.",
-            "Drew the family network with {adult} on a big sheet of paper; {adult} added "
-            "people I had not heard of.",
-            "Went through the family's timeline with {adult}: the good years, the hard ones, "
-            "and what helped.",
-        ],
-    },
-    "core_group": {
-        "office": [
-            "Core group meeting with {adult}, the designated safeguarding lead from {school} "
-            "and the health visitor. Went through each part of the plan.",
-            "Core group at the office. {adult} came with {other}; we agreed what has changed "
-            "and what still worries us.",
-        ],
-        "video": [
-            "Core group by video; {adult} joined from home. Agreed what has changed and what "
-            "still worries us.",
-        ],
-    },
-    "child_protection_conference": {
-        "office": [
-            "Child protection conference. {adult} came with {other} for support; the plan "
-            "was agreed and the core group named.",
-            "Review child protection conference. Reports shared beforehand so {adult} had "
-            "time to read them.",
-        ],
-    },
-    "family_group_conference": {
-        "community": [
-            "Family group conference at the community centre. {adult}, {other} and the wider "
-            "family met; private family time lasted two hours.",
-            "Family group conference review. The family went through their plan task by task.",
-        ],
-    },
-    "family_time": {
-        "community": [
-            "Family time in the park. {child} ran to {adult} and they played on the swings "
-            "for most of the hour.",
-            "Family time at the community centre; {adult} brought a cake and photos from home.",
-        ],
-        "office": [
-            "Family time at the contact centre between {child} and {adult}. Warm greeting; "
-            "they baked together.",
-            "Family time at the contact centre. {adult} arrived early and had games ready.",
-        ],
-    },
-    "review": {
-        "home": [
-            "Review of the plan with {adult}. We went through what has got better and what is "
-            "still hard.",
-        ],
-        "foster_home": [
-            "Review of {child}'s care plan at the foster home with {carer}; {adult} joined "
-            "for the second half.",
-        ],
-        "office": [
-            "Review meeting at the office with {adult}, {other} and a teacher from {school}.",
-        ],
-        "office_care": [
-            "Looked-after review chaired by the independent reviewing officer; {adult} and "
-            "{carer} both came.",
-            "Review of {child}'s care plan with the independent reviewing officer; {carer} "
-            "brought the school report.",
-        ],
-        "community": ["Review of the plan with {adult} at the family hub."],
-    },
-    "other": {
-        "home": [
-            "Dropped off the school uniform vouchers and had a cup of tea with {adult}.",
-            "Helped {adult} set up the new bed from the furniture scheme.",
-        ],
-        "foster_home": ["Took {child}'s school photos to the foster home for {carer} to frame."],
-        "community": [
-            "Went with {adult} to the housing office appointment.",
-            "Took {child} to the dentist with {adult}; waited together and chatted.",
-        ],
-        "office": ["{adult} came into the office to sign the housing support letter."],
-    },
-}
-# Calls and messages: what the worker heard, never what they saw.
-PHONE_CALLS = [
-    "Phone call with {adult} to check how the week had gone.",
-    "{adult} rang me upset after an argument with {other}; we talked it through.",
-    "Rang {adult} about the letter from school; {adult} wanted to talk it over first.",
-    "Phone call with {adult} to confirm the time of the next visit.",
-    "{adult} rang to say the repair man had finally come.",
-]
-VIDEO_CALLS_WITH_CHILD = [
-    "Video call with {child} and {adult}; {child} showed me a drawing.",
-    "Video call with {child}, who wanted to show me the new bedroom.",
-]
-VIDEO_CALLS = [
-    "Video call because {adult} was unwell; we arranged a visit for next week.",
-    "Video call with {adult} to go through the letter from the housing office.",
-]
-SEEN_ALONE = [
-    " I then saw {child} on their own in their room.",
-    " {child} and I had time on our own afterwards.",
-    " I spent time with {child} on their own before I left.",
-]
-NOT_SEEN_ALONE = [
-    " {child} wanted {adult} to stay while we talked, so I did not see them alone today.",
-]
-HOME_DETAILS = [
-    " The house was tidier than last time.",
-    " {other} popped in halfway through.",
-    " The dog was shut in the garden so {child} could relax.",
-    " We ran over time because {adult} had a lot to say.",
-    " {child} was quieter than usual at first.",
-    " There was a new fridge from the furniture scheme.",
-    " The heating was off; {adult} is rationing the gas.",
-    "",
-    "",
-]
-# In their own words; all said face to face.
-CHILD_VOICE = [
-    '{child}: "School is better now. Miss lets me sit near the door."',
-    '"My nan makes the best rice. I want to go to hers more." ({child})',
-    '"I miss my dad. Can I see him on my birthday?" ({child})',
-    '{child}: "I\'ve got a new best friend called Layla and we play tag."',
-    '{child}: "Nothing. It\'s fine. Can I go now?" Shrugged when asked about home.',
-    '"I like my bedroom now it\'s got the stars on the ceiling." ({child})',
-    '{child} said the best thing this week was "pizza Friday" and the worst was "Monday".',
-    '"Everyone keeps asking me the same questions." ({child})',
-    '{child}: "When I\'m older I want to be a vet, or a footballer."',
-]
-# Only a child living at home says these.
-HOME_VOICE = [
-    '{child} said: "I like it when Mum is happy and we watch films together."',
-    '"I don\'t like it when they shout. I go to my room and put my headphones on." ({child})',
-    '{child} said they feel safe at home "most of the time, not when it\'s late".',
-    '"I worry about Mum when I\'m at school." ({child})',
-    '"I told my teacher about the shouting. Was that OK?" ({child})',
-]
-# Only a looked-after child says these.
-CARE_VOICE = [
-    '"I want you to tell the judge I want to stay here." ({child})',
-    '"I miss Mum but I like it here. Can I see her more?" ({child})',
-    '{child}: "{carer} puts a note in my lunchbox. It\'s embarrassing but I like it."',
-    '"Am I going to have to move again?" ({child})',
-    '"When am I going home?" ({child})',
-]
-DRAWN_VOICE = '{child} drew their family and put the dog in the middle: "He\'s the boss."'
-VIDEO_VOICE = [
-    '{child} held a drawing up to the camera: "That\'s me and Nan at the seaside."',
-    '{child}: "I got a sticker for reading. Do you want to see?"',
-]
-BABY_VOICE = [
-    "{child} is too young to say. {child} was settled, made good eye contact and reached "
-    "for {adult}.",
-    "{child} was asleep for most of the visit; woke calmly and fed well with {adult}.",
-    "{child} babbled and smiled at {adult}; crawled to the toy box and back.",
-]
-TODDLER_VOICE = [
-    "{child} is too young to put much into words; chatted about the toy cars and went to "
-    "{adult} for a cuddle when the doorbell went.",
-    '{child} showed me their favourite book and said "more" when we finished it.',
-]
-NOT_SEEN_VOICE = [
-    "Did not see {child} today. {adult} passed on that {child} asked when I am coming.",
-    "{child} was at school. {adult} said {child} has been more settled this week.",
-]
-MEETING_VOICE = [
-    "{child} did not come; I brought what {child} told me at my last visit.",
-    "{child}'s views were shared from the worry and wishes sheet we did together.",
-]
-FAMILY_VIEW = [
-    '{adult} said: "Things are calmer. I\'m getting there."',
-    '{adult}: "I just want people to stop judging me and see I\'m trying."',
-    "{adult} feels the school are not listening about {child}'s needs.",
-    '"Having {other} around has made a big difference." ({adult})',
-    '{adult} is worried about money: "It\'s the electric that scares me."',
-    '{adult}: "I know I need to keep going to the group, even when I don\'t feel like it."',
-    '{adult} was angry about the last meeting: "Nobody asked me what I thought."',
-    '{adult} said the new routine is working "nine days out of ten".',
-    '"I want {child} to have a better childhood than I did." ({adult})',
-    "{other} thinks {adult} is doing well but takes on too much.",
-    '{adult}: "Thank you for actually turning up when you said."',
-    "{adult} would like the visits to be after school so {child} is there.",
-]
-CARER_VIEW = [
-    "{carer} said {child} is sleeping better and eating well.",
-    "{carer} would like more notice when family time changes; {child} finds surprises hard.",
-    '{carer}: "The first week after family time is always unsettled, then it calms down."',
-    "{carer} has noticed {child} worries about {adult} on Sunday evenings.",
-]
-STRENGTHS = [
-    "{adult} knows {child} really well and noticed straight away when something was wrong.",
-    "Warm, affectionate relationship between {adult} and {child}; lots of laughter.",
-    "{adult} has kept every appointment this month.",
-    "{other} is a reliable part of the network and steps in without being asked.",
-    "{child} has a good friendship group and loves football club.",
-    "{adult} asked for help early this time instead of waiting for a crisis.",
-    "{adult} is honest with me, even about the hard things.",
-    "{child}'s attendance is up to 94% this half term.",
-    "{adult} and {other} are talking again and agreed the pick-ups between them.",
-]
-HOME_STRENGTHS = ["The family are proud of their home and it shows."]
-FAITH_STRENGTHS = ["People from {faith} bring meals and help with the school run."]
-CARER_STRENGTHS = [
-    "{carer} and {child} have an easy, joking way with each other.",
-    "{carer} speaks warmly about {adult} in front of {child}.",
-    "{child} is settled in the placement and has kept the same school.",
-]
-REFLECTION = [
-    "I wondered whether I was moving too fast for {adult}; will slow down and check in more.",
-    "I felt the tension rise when I mentioned {other}; need to understand that relationship.",
-    "I noticed I was talking more than listening. Next time I will let {adult} lead.",
-    "I am worried that the good weeks hide how tired {adult} is.",
-    "Our relationship feels more trusting now; {adult} told me things without being asked.",
-    "I need to hold the worry about the late nights without letting it take over the visit.",
-    "I think the plan has too many actions; I would like to agree fewer and see them through.",
-    "I was struck by how {other} spoke about {adult}: with care and some frustration.",
-    "I am not sure {adult} feels heard by the school; I could help them prepare for the meeting.",
-    "I came away hopeful. There is more strength in this family than the referral suggested.",
-]
-SEEN_REFLECTION = [
-    "{child} seems to be carrying a lot of adult worry. I want to give them space to be a child.",
-]
-ALONE_REFLECTION = [
-    "Seeing {child} alone mattered today; they were different away from the adults.",
-]
-NEXT_STEPS = [
-    "Visit again next week, after school so {child} is there.",
-    "Ring {school} about the support plan and report back to {adult}.",
-    "Bring the application form for the holiday activities scheme.",
-    "Invite {other} to the next meeting, if {adult} agrees.",
-    "Book a family group conference referral with {adult}'s agreement.",
-    "Take the worries about the late nights to supervision.",
-    "Follow up the housing repair request; {adult} to take photos of the damp.",
-    "Do the next three houses session with {child}.",
-    "Check the food bank voucher arrived; chase if not.",
-    "Agree a date for the review with everyone in the network.",
-    "Ask the health visitor to join the next visit.",
-    "Send {adult} a written summary of what we agreed, in plain English.",
-]
-CARER_REFLECTION = [
-    "I want to make sure {carer} gets support too; I will speak to the fostering team.",
-    "{child} seems lighter here than at family time. I want to understand what changes.",
-]
-SHORT_NEXT_STEPS = [
-    "Visit as planned on {weekday}.",
-    "Ring {adult} back on Friday.",
-    "Nothing further until the next visit.",
-    "Text {adult} the time of the next visit.",
-]
-SUPERVISOR_COMMENTS = [
-    "I can really hear {child}'s voice here. What do you think {child} most needs from us now?",
-    "You describe a lot of strengths. How are you checking they hold at the weekends?",
-    "What did it feel like to be in the room when {other} arrived?",
-    "Is there anyone in the wider family we have not yet asked to help?",
-    "Thoughtful reflection. How might we share this worry with {adult} openly?",
-    "I wonder whether {adult} experiences our visits as support or as checking. What do you think?",
-    "This reads as a real shift. What do you think made the difference?",
-    "How is this family affecting you? Let's make time for that in supervision.",
-    "Could we bring the school into the next meeting rather than talk about them?",
-    "What would {child} say about how often we visit?",
-]
-REPLIES = [
-    "Good question. I think {child} needs things to stay predictable for a while.",
-    "I'll ask {adult} directly next visit; I have been avoiding it and I know why.",
-    "Honestly it was tense. I'd like to talk it through on Thursday.",
-    "{adult} mentioned an aunt; I will ask about her.",
-    "I think it feels like checking at the moment. I'm going to try shorter, more regular visits.",
-    "The routine chart {adult} made herself. I think owning it made the difference.",
-    "Thanks, it has been a heavy week. Thursday works.",
-    "Agreed, I will invite the designated safeguarding lead.",
-]
-HANDOVER_OPENINGS = [
-    "Handing over with a joint visit booked so {adult} can meet you before I go.",
-    "I have told {adult} and {child} why I am leaving and who is coming next.",
-    "A planned handover; {adult} was sad but understands.",
-]
-HANDOVER_MIDDLES = [
-    " {child} warms up slowly: let them show you their room first.",
-    " {adult} prefers texts to calls and mornings to afternoons.",
-    " {other} is the person who holds things together; keep them close.",
-    " The key worry is the late nights when {adult} is on their own.",
-    " The family's goal is to be left alone by services; progress matters more than plans.",
-]
-HANDOVER_ENDINGS = [
-    " Next statutory visit is due soon; the checklist is up to date.",
-    " The plan actions are in the record; the housing one is overdue.",
-    " Please keep the Thursday after-school slot if you can, it matters to them.",
-]
+# The wording of notes, supervision and handovers is data (demo/writing.toml), by
+# where the contact took place and who was there; the code below picks from it.
+_WRITING: dict[str, Any] = tomllib.loads(_HERE.joinpath("writing.toml").read_text("utf-8"))
+OPENINGS: dict[str, dict[str, list[str]]] = _WRITING["openings"]
+PHONE_CALLS: list[str] = _WRITING["phone_calls"]
+VIDEO_CALLS_WITH_CHILD: list[str] = _WRITING["video_calls_with_child"]
+VIDEO_CALLS: list[str] = _WRITING["video_calls"]
+SEEN_ALONE: list[str] = _WRITING["seen_alone"]
+NOT_SEEN_ALONE: list[str] = _WRITING["not_seen_alone"]
+HOME_DETAILS: list[str] = _WRITING["home_details"]
+CHILD_VOICE: list[str] = _WRITING["child_voice"]
+HOME_VOICE: list[str] = _WRITING["home_voice"]
+CARE_VOICE: list[str] = _WRITING["care_voice"]
+DRAWN_VOICE: str = _WRITING["drawn_voice"]
+VIDEO_VOICE: list[str] = _WRITING["video_voice"]
+BABY_VOICE: list[str] = _WRITING["baby_voice"]
+TODDLER_VOICE: list[str] = _WRITING["toddler_voice"]
+NOT_SEEN_VOICE: list[str] = _WRITING["not_seen_voice"]
+MEETING_VOICE: list[str] = _WRITING["meeting_voice"]
+FAMILY_VIEW: list[str] = _WRITING["family_view"]
+CARER_VIEW: list[str] = _WRITING["carer_view"]
+STRENGTHS: list[str] = _WRITING["strengths"]
+HOME_STRENGTHS: list[str] = _WRITING["home_strengths"]
+FAITH_STRENGTHS: list[str] = _WRITING["faith_strengths"]
+CARER_STRENGTHS: list[str] = _WRITING["carer_strengths"]
+REFLECTION: list[str] = _WRITING["reflection"]
+SEEN_REFLECTION: list[str] = _WRITING["seen_reflection"]
+ALONE_REFLECTION: list[str] = _WRITING["alone_reflection"]
+NEXT_STEPS: list[str] = _WRITING["next_steps"]
+CARER_REFLECTION: list[str] = _WRITING["carer_reflection"]
+SHORT_NEXT_STEPS: list[str] = _WRITING["short_next_steps"]
+SUPERVISOR_COMMENTS: list[str] = _WRITING["supervisor_comments"]
+REPLIES: list[str] = _WRITING["replies"]
+HANDOVER_OPENINGS: list[str] = _WRITING["handover_openings"]
+HANDOVER_MIDDLES: list[str] = _WRITING["handover_middles"]
+HANDOVER_ENDINGS: list[str] = _WRITING["handover_endings"]
 
 # --- decisions -------------------------------------------------------------------------
 
@@ -1299,73 +973,19 @@ DECISIONS = {
         ('"Can I take my hamster?" ({child})', '"I want to be near my brother." ({child})'),
     ),
 }
-# A red decision reached in group supervision.
-GROUP_QUESTION = "Should {child} spend weekends with {carer}'s sister while things settle?"
 
-# What a worker asks when they want to talk a note through.
-ASK_TO_DISCUSS = [
-    "I am not sure I read the situation right. Can we talk it through?",
-    "Was I too direct with the family here?",
-    "This one stayed with me. Could we talk about it in supervision?",
-    "I would value a second view on what the child was telling me.",
-]
-
-APPROVALS = [
-    "Approved. Good analysis of risk; please review with me in four weeks.",
-    "Approved, with the checks you describe. Let me know straight away if anything changes.",
-    "Approved. The family's voice is clear in this; well done.",
-]
-DECLINES = [
-    "Not yet. I would like the assessment finished first; let's look again next month.",
-    "Declined for now: the network is not strong enough at weekends. Let's plan how to build it.",
-]
-DISCUSSED = [
-    "Talked this through in supervision; agree with your decision.",
-    "Discussed in supervision. Agreed, and added a review date.",
-    "Discussed: reasonable decision; keep the school close.",
-]
-REVIEW_OUTCOMES = [
-    "Reviewed: working well, no change needed.",
-    "Reviewed: partly working; adjusted with the family.",
-    "Reviewed: did not work as hoped; new plan agreed with {adult}.",
-]
-
-CONFERENCE_REASONS = [
-    "Worries about neglect; the family want to find their own way to keep {child} safe.",
-    "{adult} is unwell and the family need a plan for the children's care.",
-    "To agree a plan for {child} to return home from foster care.",
-    "To plan how {child} keeps close to the family while in foster care.",
-    "Arguments at home; the wider family have offered help and want to plan it together.",
-]
-CONFERENCE_QUESTIONS = [
-    "How will {child} get to school every day?",
-    "Who can {child} go to if they feel unsafe?",
-    "How will the family support {adult} when things get hard?",
-    "How will {child} keep in touch with {other}?",
-    "What happens at weekends and in the holidays?",
-]
-BOTTOM_LINES = [
-    "{child} must not be left alone with anyone who has been drinking.",
-    "{child} goes to school every day unless ill.",
-    "Any new partner is introduced to the network before staying over.",
-    "The plan must be agreed by the family and by children's services.",
-]
-PLAN_TASKS = [
-    ("Take {child} to school on Mondays and Tuesdays", "{elder}"),
-    ("Have {child} for tea every Friday", "{elder}"),
-    ("Go to the parenting group every Wednesday", "{adult}"),
-    ("Ring {adult} every evening at seven", "{other}"),
-    ("Arrange a meeting with the school SENCO", "Allocated worker"),
-    ("Make a calm-down box with {child}", "{adult}"),
-    ("Register with the GP and book a health check", "{adult}"),
-    ("Apply for the housing transfer", "{adult} with the allocated worker"),
-    ("Plan the summer holidays week by week", "The family"),
-]
-CONFERENCE_OUTCOMES = [
-    "The family made a plan that everyone signed; bottom lines accepted.",
-    "Plan agreed with one change asked for by children's services.",
-    "A strong plan; {elder} takes the lead on weekends.",
-]
+# Decisions, supervision and conferences: their wording is in demo/writing.toml too.
+GROUP_QUESTION: str = _WRITING["group_question"]
+ASK_TO_DISCUSS: list[str] = _WRITING["ask_to_discuss"]
+APPROVALS: list[str] = _WRITING["approvals"]
+DECLINES: list[str] = _WRITING["declines"]
+DISCUSSED: list[str] = _WRITING["discussed"]
+REVIEW_OUTCOMES: list[str] = _WRITING["review_outcomes"]
+CONFERENCE_REASONS: list[str] = _WRITING["conference_reasons"]
+CONFERENCE_QUESTIONS: list[str] = _WRITING["conference_questions"]
+BOTTOM_LINES: list[str] = _WRITING["bottom_lines"]
+PLAN_TASKS: list[tuple[str, str]] = [(task, who) for task, who in _WRITING["plan_tasks"]]
+CONFERENCE_OUTCOMES: list[str] = _WRITING["conference_outcomes"]
 ADVOCATES = _names("Jess Ormerod, Tariq Halloran, Grace Oyelaran, Ben Ashdown, Leila Fenwick")
 
 # Who refers, as census referral sources, and how often (vocabulary cin_referral_source).
@@ -4796,7 +4416,7 @@ NEWLY_QUALIFIED = "cw.niamh"
 def _appoint_practice_lead(staff: Staff) -> None:
     """Add the practice lead, their running trial for North and North's newly qualified lights."""
     # Imported here so that this part of the demo stays in one place.
-    from .persistence import NewlyQualifiedLights, PolicyTrial
+    from server.persistence import NewlyQualifiedLights, PolicyTrial
 
     username, name, role, _team = PRACTICE_LEAD
     lead = accounts.create_user(username, DEMO_PASSWORD, role=Role(role), display_name=name)
@@ -4843,7 +4463,7 @@ def _hold_for_care_proceedings() -> int:
     The council has issued care proceedings: whatever the retention schedule
     says later, the family's records are kept until the court's work is done.
     """
-    from .persistence import LegalHold  # this part of the demo stays in one place
+    from server.persistence import LegalHold  # this part of the demo stays in one place
 
     family_id = db.session.scalar(
         sa.select(Family.id)
