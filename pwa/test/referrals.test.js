@@ -41,7 +41,7 @@ describe("the referral form", () => {
 
   it("refuses no further action with an assessment", () => {
     expect(checkReferralForm({ ...FORM, no_further_action: "yes", assessment_started_on: "2026-03-03" }, TABLE.today, CODES)).toEqual({
-      no_further_action: "A referral with no further action has no assessment: choose ‘No’, or remove the assessment’s dates",
+      no_further_action: "A referral with no further action has no assessment: choose ‘No’, or remove the assessment's dates",
     });
   });
 

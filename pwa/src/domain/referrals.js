@@ -34,7 +34,7 @@ export function checkReferral(values, today) {
       errors.assessment_started_on = "The assessment must start on or after the date of the referral";
     }
     if (values.no_further_action) {
-      errors.no_further_action = "A referral with no further action has no assessment: choose ‘No’, or remove the assessment’s dates";
+      errors.no_further_action = "A referral with no further action has no assessment: choose ‘No’, or remove the assessment's dates";
     }
   }
   if (authorised) {
@@ -67,7 +67,7 @@ export function checkReferralForm(values, today, codes) {
   if (values.referred_on === "") errors.referred_on = "Enter the date of the referral";
   else if (values.referred_on === null) errors.referred_on = `The date of the referral ${REAL_DATE}`;
   if (!codes.source.includes(values.source)) errors.source = "Choose who made the referral";
-  if (values.primary_need && !codes.primary_need.includes(values.primary_need)) errors.primary_need = "Choose the child’s main need from the list";
+  if (values.primary_need && !codes.primary_need.includes(values.primary_need)) errors.primary_need = "Choose the child's main need from the list";
   if (values.assessment_started_on === null) errors.assessment_started_on = `The date the assessment started ${REAL_DATE}`;
   if (values.assessment_authorised_on === null) errors.assessment_authorised_on = `The date the assessment was authorised ${REAL_DATE}`;
   const factors = values.assessment_factors || [];

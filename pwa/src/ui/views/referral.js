@@ -36,7 +36,7 @@ export function referralsSection({ data, label }, familyId, person) {
     <h2 class="govuk-heading-m" id="referrals-heading">Referrals and assessments</h2>
     ${referrals.length
       ? responsiveTable({
-          caption: `${fullName(person)}’s referrals, the latest first`,
+          caption: `${fullName(person)}'s referrals, the latest first`,
           columns: ["Date of the referral", "Who made the referral", "Assessment", { text: "Change", hidden: true }],
           rows: referrals.map((referral) => [
             { content: html`${formatDate(referral.referred_on)} ${referral.unsynced || data.pending("referral", referral.id) ? unsyncedTag() : ""}`, header: true },
@@ -54,7 +54,7 @@ function referralForm({ vocabulary }, referral, errors) {
   return html`<form id="referral-form" novalidate>
     ${dateInput({ name: "referred_on", legend: "Date of the referral", hint: "The day it came in, for example 27 3 2026", value: referral.referred_on || "", error: errors.referred_on })}
     ${radios({ name: "source", legend: "Who made the referral", options: vocabulary("cin_referral_source"), value: referral.source || "", error: errors.source })}
-    ${select({ name: "primary_need", label: "The child’s main need (optional)", hint: "Why the child needs help from children’s social care, once that is known", options: vocabulary("cin_primary_need"), value: referral.primary_need || "", error: errors.primary_need, placeholder: "Not known yet" })}
+    ${select({ name: "primary_need", label: "The child's main need (optional)", hint: "Why the child needs help from children's social care, once that is known", options: vocabulary("cin_primary_need"), value: referral.primary_need || "", error: errors.primary_need, placeholder: "Not known yet" })}
     ${radios({ name: "no_further_action", legend: "Did the referral end in no further action?", hint: "Choose ‘Yes’ if it was decided there would be no assessment", options: NO_FURTHER_ACTION, value: referral.no_further_action ? "yes" : "no", error: errors.no_further_action, inline: true })}
     <h2 class="govuk-heading-m">The assessment</h2>
     <p class="govuk-body">Fill this in as the assessment goes on. Leave it empty if there is none yet.</p>
@@ -97,7 +97,7 @@ export async function referralView(context) {
     if (!family || !person || !member || !person.is_child) {
       return notFound(backLink("#/", "Back to your caseload"), "Child not found", "This child is not on this device.");
     }
-    const back = backLink(`#/family/${familyId}/child/${personId}/census`, `Back to ${fullName(person)}’s census details`);
+    const back = backLink(`#/family/${familyId}/child/${personId}/census`, `Back to ${fullName(person)}'s census details`);
     const referral = referralId ? data.get("referral", referralId) : null;
     if (referralId && (!referral || referral.person_id !== personId)) {
       return notFound(back, "Referral not found", "This referral is not on this device. It may have been deleted.");
@@ -109,7 +109,7 @@ export async function referralView(context) {
       ${successBanner(state.message)}
       <span class="govuk-caption-l">${fullName(person)}, ${family.display_name}</span>
       <h1 class="govuk-heading-l">${referral ? "Referral and assessment" : "Record a referral"} ${pending ? unsyncedTag() : ""}</h1>
-      <p class="govuk-body">What the Children in Need census and Ofsted’s lists ask about a referral to children’s social care and the assessment after it. Only dates and codes are sent, never the child’s name.</p>
+      <p class="govuk-body">What the Children in Need census and Ofsted's lists ask about a referral to children's social care and the assessment after it. Only dates and codes are sent, never the child's name.</p>
       ${referralForm(context, referral || {}, state.errors)}
     </div></div></div>`;
   }
