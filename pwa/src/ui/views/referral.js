@@ -9,7 +9,7 @@
 
 import { todayIso } from "../../clock.js";
 import { newId } from "../../domain/ids.js";
-import { assessmentStage, checkReferralForm, referralChanges, referralOf, referralsOf } from "../../domain/referrals.js";
+import { NO_FACTORS, assessmentStage, checkReferralForm, referralChanges, referralOf, referralsOf } from "../../domain/referrals.js";
 import { button, checkboxes, dateInput, errorSummary, formValues, radios, readDate, select, storageMessage } from "../forms.js";
 import { html } from "../html.js";
 import { backLink, formatDate } from "../layout.js";
@@ -50,6 +50,11 @@ export function referralsSection({ data, label }, familyId, person) {
   </section>`;
 }
 
+/** Put "No factors identified" last, where the GOV.UK "none" answer goes. */
+function factorsNoneLast(options) {
+  return [...options.filter(([code]) => code !== NO_FACTORS), ...options.filter(([code]) => code === NO_FACTORS)];
+}
+
 function referralForm({ vocabulary }, referral, errors) {
   return html`<form id="referral-form" novalidate>
     ${dateInput({ name: "referred_on", legend: "Date of the referral", hint: "The day it came in, for example 27 3 2026", value: referral.referred_on || "", error: errors.referred_on })}
@@ -60,7 +65,7 @@ function referralForm({ vocabulary }, referral, errors) {
     <p class="govuk-body">Fill this in as the assessment goes on. Leave it empty if there is none yet.</p>
     ${dateInput({ name: "assessment_started_on", legend: "Date the assessment started (optional)", hint: "For example, 27 3 2026", value: referral.assessment_started_on || "", error: errors.assessment_started_on })}
     ${dateInput({ name: "assessment_authorised_on", legend: "Date a manager authorised the assessment (optional)", hint: "The day the assessment was completed and signed off", value: referral.assessment_authorised_on || "", error: errors.assessment_authorised_on })}
-    ${checkboxes({ name: "assessment_factors", legend: "Assessment factors", hint: "The factors the assessment identified. Select all that apply, or ‘No factors identified’.", options: vocabulary("cin_assessment_factor"), values: referral.assessment_factors || [], error: errors.assessment_factors })}
+    ${checkboxes({ name: "assessment_factors", legend: "Assessment factors", hint: "The factors the assessment identified. Select all that apply, or ‘No factors identified’.", options: factorsNoneLast(vocabulary("cin_assessment_factor")), values: referral.assessment_factors || [], error: errors.assessment_factors })}
     <p class="app-draft-saved" id="referral-draft" aria-live="polite"></p>
     ${button("Save the referral")}
   </form>`;
