@@ -9,6 +9,7 @@ has gone.
 from __future__ import annotations
 
 import re
+import uuid
 from typing import Any
 
 import sqlalchemy as sa
@@ -50,7 +51,7 @@ def test_a_worker_records_the_missing_factors_offline_and_the_issue_leaves_the_r
         r"#/family/([0-9a-f-]{36})/child/([0-9a-f-]{36})/referral/([0-9a-f-]{36})$", link
     )
     assert found, link
-    family_id, _child_id, referral_id = found.groups()
+    family_id, referral_id = (uuid.UUID(found.group(n)) for n in (1, 3))
     with app.app_context():
         worker = db.session.scalar(
             sa.select(User.username)
