@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+import uuid
 from typing import Any
 
 import sqlalchemy as sa
@@ -57,12 +58,13 @@ def test_a_performance_officer_checks_produces_and_sees_a_fixed_error_leave(
     officer.get_by_role("button", name="Sign in").click()
     officer.get_by_role("heading", level=1, name="Statutory returns").wait_for()
     officer.locator("#report-summary").wait_for()
-    expect(officer.locator("#report-summary")).to_contain_text("3 issues")
-    expect(issues(officer)).to_have_count(3)
+    expect(officer.locator("#report-summary")).to_contain_text("4 issues")
+    expect(issues(officer)).to_have_count(4)
     for title in (
         "No unique pupil number, and no reason why",
         "Unique pupil number is not valid",
         "Child protection plan without an initial conference",
+        "Assessment authorised with no factors identified",
     ):
         expect(issues(officer).filter(has_text=title)).to_have_count(1)
     check_accessibility(officer, "statutory returns with the validation report")
@@ -78,7 +80,7 @@ def test_a_performance_officer_checks_produces_and_sees_a_fixed_error_leave(
     # The child with no number: their worker opens the report's link and records it.
     missing = issues(officer).filter(has_text="No unique pupil number, and no reason why")
     link = missing.get_by_role("link").get_attribute("href")
-    family_id = re.search(r"#/family/([0-9a-f-]{36})/child/", link).group(1)
+    family_id = uuid.UUID(re.search(r"#/family/([0-9a-f-]{36})/child/", link).group(1))
     with app.app_context():
         worker = db.session.scalar(
             sa.select(User.username)
@@ -105,6 +107,6 @@ def test_a_performance_officer_checks_produces_and_sees_a_fixed_error_leave(
     wait_until_synced(page)
 
     officer.get_by_role("button", name="Show the validation report").click()
-    expect(officer.locator("#report-summary")).to_contain_text("2 issues")
+    expect(officer.locator("#report-summary")).to_contain_text("3 issues")
     expect(issues(officer).filter(has_text="No unique pupil number")).to_have_count(0)
     expect(issues(officer).filter(has_text="Unique pupil number is not valid")).to_have_count(1)

@@ -51,6 +51,7 @@ IDS = (
     *("session", "discussion", "consultation", "suggestion", "team"),
     *("ended_child", "ended_plan"),
     *("reviewed", "worker", "strategy", "family_copy"),
+    *("referred_child", "referral"),
 )
 
 # Every address the app answers, by who opens it. {family} and the like are
@@ -74,6 +75,8 @@ CASEWORK = [
     "#/family/{family}/judgment",
     "#/family/{family}/child/{child}/plan",
     "#/family/{family}/child/{child}/census",
+    "#/family/{family}/child/{child}/referral",
+    "#/family/{family}/child/{referred_child}/referral/{referral}",
     "#/family/{family}/child/{ended_child}/plan/{ended_plan}/correct",
     "#/note/{note}",
     "#/family-copy/{family_copy}",
@@ -331,6 +334,23 @@ def council(app: Flask) -> dict[str, str]:
         )
     )
 
+    # A referral whose assessment is authorised: its factors to record.
+    referral = created(
+        worker.post(
+            "/api/referrals",
+            json={
+                "family_id": family,
+                "person_id": child["id"],
+                "referred_on": "2023-09-04",
+                "source": "7",
+                "primary_need": "N4",
+                "assessment_started_on": "2023-09-05",
+                "assessment_authorised_on": "2023-10-16",
+                "assessment_factors": ["3B"],
+            },
+        )
+    )
+
     # A short early help plan that ended before any of the suite's moments: one to correct.
     created(
         worker.post(
@@ -412,6 +432,8 @@ def council(app: Flask) -> dict[str, str]:
             ),
             "worker": amara_id,
             "family_copy": family_copy["id"],
+            "referred_child": child["id"],
+            "referral": referral["id"],
         }
 
 

@@ -16,6 +16,7 @@ from server.census.collect import CensusYear, children
 from server.census.rules import issues_of
 from server.extensions import db
 from server.persistence import PlanEpisode, Referral, StrategyDiscussion
+from tests.sync.devices import device
 
 
 def within(year: int, day: int) -> date:
@@ -115,6 +116,65 @@ def test_a_worker_records_a_referral_and_its_assessment(child, last, make_client
     (assessment,) = episode.assessments
     assert assessment.factors == ["3B", "4B"]
     assert assessment.authorised_on == within(last, 30)
+
+
+def pushed(app, client) -> list[str]:
+    """Push a device's outbox in an app context of its own, as each request has when served."""
+    with app.app_context():
+        return [result["status"] for result in client.push()]
+
+
+def test_an_assessment_filled_in_on_two_devices_merges_field_by_field(app, child, last):
+    """A referral is changed directly, never amended: each device's fields are kept."""
+    phone, tablet = device(app, "amara"), device(app, "amara")
+    referral_id = phone.create(
+        "referral",
+        {
+            "family_id": str(child["family"]),
+            "person_id": str(child["person"]),
+            "referred_on": within(last, 5).isoformat(),
+            "source": "3B",
+            "assessment_started_on": within(last, 6).isoformat(),
+            "assessment_authorised_on": within(last, 30).isoformat(),
+        },
+    )
+    assert pushed(app, phone) == ["applied"]
+    assert rules_for(child["person"], last) == ["assessment_no_factors"]
+    tablet.pull()
+    phone.update("referral", referral_id, {"assessment_factors": ["3B", "4B"]})
+    tablet.update("referral", referral_id, {"primary_need": "N4"})
+    assert pushed(app, phone) == ["applied"]
+    assert pushed(app, tablet) == ["applied"]
+    db.session.expire_all()
+    stored = db.session.get(Referral, uuid.UUID(referral_id))
+    assert stored is not None
+    assert (stored.assessment_factors, stored.primary_need) == (["3B", "4B"], "N4")
+    assert rules_for(child["person"], last) == []
+
+
+def test_an_assessment_that_cannot_be_true_is_rejected_when_it_syncs(app, child, last):
+    phone = device(app, "amara")
+    referral_id = phone.create(
+        "referral",
+        {
+            "family_id": str(child["family"]),
+            "person_id": str(child["person"]),
+            "referred_on": within(last, 5).isoformat(),
+            "source": "6",
+        },
+    )
+    assert pushed(app, phone) == ["applied"]
+    phone.update(
+        "referral",
+        referral_id,
+        {"assessment_started_on": within(last, 6).isoformat(), "assessment_factors": ["21", "3B"]},
+    )
+    with app.app_context():
+        (result,) = phone.push()
+    assert (result["status"], result["errors"]) == (
+        "rejected",
+        {"assessment_factors": ["No factors identified cannot go with other factors."]},
+    )
 
 
 @pytest.mark.parametrize(

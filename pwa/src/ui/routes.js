@@ -8,6 +8,7 @@ import { chronologyView } from "./views/chronology.js";
 import { storyView } from "./views/story.js";
 import { planView } from "./views/plan.js";
 import { censusDetailsView } from "./views/census-details.js";
+import { referralView } from "./views/referral.js";
 import { censusView } from "./views/census.js";
 import { planCorrectionView } from "./views/plan-correction.js";
 import { visitView } from "./views/visit.js";
@@ -67,6 +68,7 @@ export const routes = [
   route(`#/family/${ID}/judgment(?:/${ID})?`, logDecisionView),
   route(`#/family/${ID}/child/${ID}/plan`, planView),
   route(`#/family/${ID}/child/${ID}/census`, censusDetailsView),
+  route(`#/family/${ID}/child/${ID}/referral(?:/${ID})?`, referralView),
   route(`#/family/${ID}/child/${ID}/plan/${ID}/correct`, planCorrectionView),
   route(`#/note/${ID}`, noteView),
   route(`#/family-copy/${ID}(?:/(print))?`, familyCopyView),

@@ -10,6 +10,7 @@ import { html } from "../html.js";
 import { backLink } from "../layout.js";
 import { Screen, successBanner } from "../screen.js";
 import { fullName, unsyncedTag } from "../people.js";
+import { referralsSection } from "./referral.js";
 
 const FIELD_IDS = Object.fromEntries(CENSUS_FIELDS.map((name) => [name, name]));
 
@@ -55,6 +56,7 @@ export async function censusDetailsView(context) {
       <h1 class="govuk-heading-l">${fullName(person)}'s census details ${pending ? unsyncedTag() : ""}</h1>
       <p class="govuk-body">What the Children in Need census and Ofsted's lists ask about the child. Only the child's number, dates and codes are sent, never their name.</p>
       ${censusForm(context, person, state.errors)}
+      ${referralsSection(context, familyId, person)}
     </div>`;
   }
 
