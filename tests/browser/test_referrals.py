@@ -28,7 +28,7 @@ def issues(page: Any) -> Any:
 def test_a_worker_records_the_missing_factors_offline_and_the_issue_leaves_the_report(
     app, new_context
 ):
-    from server import demo
+    import demo
     from server.extensions import db
     from server.persistence import Assignment, Referral, User
     from tests.test_demo import MAKE_RUN_FAMILIES, MAKE_RUN_SEED
