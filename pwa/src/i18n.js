@@ -141,12 +141,29 @@ function locale() {
   return language === WELSH ? "cy" : "en-GB";
 }
 
+// Welsh month names, for browsers whose Intl carries no Welsh (some Chromium builds
+// ship without it and would say "December"): calendar data, not messages to translate.
+const WELSH_MONTHS = ["Ionawr", "Chwefror", "Mawrth", "Ebrill", "Mai", "Mehefin", "Gorffennaf", "Awst", "Medi", "Hydref", "Tachwedd", "Rhagfyr"];
+const WELSH_SHORT_MONTHS = ["Ion", "Chwef", "Maw", "Ebr", "Mai", "Meh", "Gorff", "Awst", "Medi", "Hyd", "Tach", "Rhag"];
+
+/** Whether this browser's Intl can say dates in Welsh, or the app must. */
+function needsOwnWelsh() {
+  return language === WELSH && Intl.DateTimeFormat.supportedLocalesOf(["cy"]).length === 0;
+}
+
+function twoDigits(number) {
+  return String(number).padStart(2, "0");
+}
+
 /** Say a date in the current language ("1 July 2026", "1 Gorffennaf 2026"): a calendar date as it is, a moment on its local day. */
 export function sayDate(text) {
   if (!text) {
     return "";
   }
   const date = new Date(`${localDateOf(text)}T00:00:00Z`);
+  if (needsOwnWelsh()) {
+    return `${date.getUTCDate()} ${WELSH_MONTHS[date.getUTCMonth()]} ${date.getUTCFullYear()}`;
+  }
   return new Intl.DateTimeFormat(locale(), { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }).format(date);
 }
 
@@ -155,10 +172,17 @@ export function sayDateTime(text) {
   if (!text) {
     return "";
   }
-  return new Intl.DateTimeFormat(locale(), { day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit" }).format(new Date(text));
+  const moment = new Date(text);
+  if (needsOwnWelsh()) {
+    return `${moment.getDate()} ${WELSH_MONTHS[moment.getMonth()]} ${moment.getFullYear()}, ${twoDigits(moment.getHours())}:${twoDigits(moment.getMinutes())}`;
+  }
+  return new Intl.DateTimeFormat(locale(), { day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit" }).format(moment);
 }
 
 /** Say a moment as the sync bar does: "6 Dec, 14:30". */
 export function sayShortMoment(date) {
+  if (needsOwnWelsh()) {
+    return `${date.getDate()} ${WELSH_SHORT_MONTHS[date.getMonth()]}, ${twoDigits(date.getHours())}:${twoDigits(date.getMinutes())}`;
+  }
   return new Intl.DateTimeFormat(locale(), { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" }).format(date);
 }

@@ -1,6 +1,6 @@
 // Welsh in the app: the PO's six plural forms chosen through Intl.PluralRules,
 // dates in Welsh, and English whenever a message has no translation.
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { currentLanguage, inLanguage, sayDate, sayDateTime, t, tn, useCatalogue } from "../src/i18n.js";
 
 const WAITING = ["Dim newidiadau'n aros", "{count} newid yn aros", "{count} newid (dau) yn aros", "{count} newid (tri) yn aros", "{count} newid (chwech) yn aros", "{count} newid (eraill) yn aros"];
@@ -62,5 +62,20 @@ describe("another language for a moment", () => {
     useCatalogue("cy", { "Next steps": "Camau nesaf" });
     expect(inLanguage("en", () => t("Next steps"))).toBe("Next steps");
     expect(t("Next steps")).toBe("Camau nesaf");
+  });
+});
+
+describe("Welsh dates without Welsh in the browser's Intl", () => {
+  it("says Welsh month names itself", () => {
+    const spy = vi.spyOn(Intl.DateTimeFormat, "supportedLocalesOf").mockReturnValue([]);
+    try {
+      useCatalogue("cy", {});
+      expect(sayDate("2026-12-31")).toBe("31 Rhagfyr 2026");
+      expect(sayDateTime("2026-03-02T09:05:00")).toBe("2 Mawrth 2026, 09:05");
+      useCatalogue("en");
+      expect(sayDate("2026-12-31")).toBe("31 December 2026");
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

@@ -128,7 +128,9 @@ function copyText(context, copy) {
   return inLanguage(language, () => {
     const people = connectedPeople(context.data, copy.family_id);
     const household = people.filter((person) => (copy.household_ids || []).includes(person.id)).map(fullName);
-    const worker = context.staffName(copy.created_by_id) || context.user?.display_name || t("your worker");
+    // The family reads the worker's name, never "you" (which is how the app names its own user).
+    const mine = !copy.created_by_id || copy.created_by_id === context.user?.id;
+    const worker = (mine ? context.user?.display_name : context.staffName(copy.created_by_id)) || t("your worker");
     const written = writtenTimes(copy);
     const when = written.device || written.received;
     const who = household.join(", ") || t("the family");
