@@ -45,11 +45,6 @@ function howWords(how) {
   return Object.fromEntries(sharedHowOptions())[how] || "";
 }
 
-/** The languages a copy can be in, each in its own words (the Active Offer). */
-function languageOptions() {
-  return [ENGLISH, WELSH].map((code) => [code, LANGUAGE_NAMES[code]]);
-}
-
 /** Make a family copy of a signed note (drafted from it, for the whole household, in the language chosen) and open it. */
 export async function makeFamilyCopy(context, note, language = currentLanguage()) {
   const { data } = context;
@@ -231,7 +226,8 @@ class FamilyCopyScreen extends RecordScreen {
         id: "fc-language",
         legend: t("Which language should the family copy be in?"),
         hint: t("Its headings, dates and fixed wording print in this language. Write the parts below in it too."),
-        options: languageOptions(),
+        // Each language in its own words (the Active Offer).
+        options: [ENGLISH, WELSH].map((code) => [code, html`<span lang="${code}">${LANGUAGE_NAMES[code]}</span>`]),
         inline: true,
       })}
       ${FAMILY_COPY_SECTIONS.map(({ key }) =>

@@ -807,7 +807,7 @@ function familyCopiesSection(context, note) {
       : ""}
     ${practitioner
       ? html`<form data-form="family-copy" novalidate>
-          ${radios({ name: "language", id: "family-copy-language", legend: t("Which language should the family copy be in?"), options: [["en", "English"], ["cy", "Cymraeg"]], value: currentLanguage(), inline: true })}
+          ${radios({ name: "language", id: "family-copy-language", legend: t("Which language should the family copy be in?"), options: [["en", html`<span lang="en">English</span>`], ["cy", html`<span lang="cy">Cymraeg</span>`]], value: currentLanguage(), inline: true })}
           ${button(t("Make a family copy"), { secondary: true })}
         </form>`
       : ""}`;
