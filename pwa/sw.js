@@ -46,17 +46,21 @@ self.addEventListener("sync", (event) => {
 });
 
 self.addEventListener("push", (event) => {
-  // A push carries a kind and an id at most: sync, then the page shows the detail.
-  // The notification names no one: it says only what kind of thing changed.
+  // A push carries a kind, an id and the person's language at most: sync, then the
+  // page shows the detail. The notification names no one: it says only what kind
+  // of thing changed, in the language the person chose.
   const message = readPush(event);
   event.waitUntil(
     Promise.all([
       askPagesToSync("push"),
-      self.registration.showNotification("Family Fieldwork", {
-        body: notificationText(message.kind),
-        tag: message.kind || "fieldwork",
-        data: { kind: message.kind, id: message.id, url: screenFor(message.kind, message.id) },
-      }),
+      notificationText(message.kind, message.lang).then((body) =>
+        self.registration.showNotification("Family Fieldwork", {
+          body,
+          lang: message.lang === "cy" ? "cy" : "en-GB",
+          tag: message.kind || "fieldwork",
+          data: { kind: message.kind, id: message.id, url: screenFor(message.kind, message.id) },
+        }),
+      ),
     ]),
   );
 });
@@ -167,18 +171,35 @@ function screenFor(kind, id) {
   return "/";
 }
 
-function notificationText(kind) {
+/** The app's compiled messages in a language, from this version's cache (English when none). */
+async function catalogueFor(lang) {
+  if (lang !== "cy") {
+    return {};
+  }
+  try {
+    const response = await cacheFirst(new Request("/locales/cy.json"));
+    return response.ok ? (await response.json()).messages || {} : {};
+  } catch {
+    return {}; // not cached and no network: English rather than no notification
+  }
+}
+
+async function notificationText(kind, lang) {
+  const messages = await catalogueFor(lang);
+  // Named t so that pybabel gathers these texts into the app's catalogue.
+  const t = (text) => (typeof messages[text] === "string" && messages[text]) || text;
   const texts = {
-    review_reply: "Someone replied on one of your notes or decisions.",
-    approval: "A decision you asked about has been approved or declined.",
-    assignment: "A family has been assigned or handed over to you.",
-    visit_due: "A child's statutory visit is due soon.",
-    visit_overdue: "A child's statutory visit is now overdue.",
-    consultation_reply: "A colleague replied to your consultation.",
-    decision_review_due: "A decision of yours has reached its review date.",
-    escalation: "A worker has escalated a declined decision to you.",
-    verbal_approval: "A decision you agreed by phone waits for you to confirm it.",
-    second_factor_changed: "The authenticator app for your account was changed. If this was not you, tell your administrator now.",
+    review_reply: () => t("Someone replied on one of your notes or decisions."),
+    approval: () => t("A decision you asked about has been approved or declined."),
+    assignment: () => t("A family has been assigned or handed over to you."),
+    visit_due: () => t("A child's statutory visit is due soon."),
+    visit_overdue: () => t("A child's statutory visit is now overdue."),
+    consultation_reply: () => t("A colleague replied to your consultation."),
+    decision_review_due: () => t("A decision of yours has reached its review date."),
+    escalation: () => t("A worker has escalated a declined decision to you."),
+    verbal_approval: () => t("A decision you agreed by phone waits for you to confirm it."),
+    second_factor_changed: () =>
+      t("The authenticator app for your account was changed. If this was not you, tell your administrator now."),
   };
-  return texts[kind] || "Something changed. Open the app to see it.";
+  return Object.hasOwn(texts, kind) ? texts[kind]() : t("Something changed. Open the app to see it.");
 }

@@ -9,9 +9,12 @@ which language it wants with ``in_language``.
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
+from typing import IO, Any
 
 import jinja2
 from flask import Flask, g, has_request_context, request
@@ -69,3 +72,34 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Europe/London")
     babel.init_app(app, locale_selector=select_language)
     app.jinja_env.globals["long_date"] = long_date
+
+
+# The app's messages, as the PWA's code writes them: t("…") and tn("…", "…", n)
+# with double-quoted literals. Babel's own JavaScript extractor loses calls that
+# stand inside a template string after an apostrophe, an attribute's quotes or a
+# nested template, so pwa/babel.cfg names this one instead.
+_APP_MESSAGE = re.compile(
+    r'(?<![\w$.])(?P<keyword>tn?)\(\s*"(?P<first>(?:[^"\\\n]|\\.)*)"'
+    r'(?:\s*,\s*"(?P<second>(?:[^"\\\n]|\\.)*)")?'
+)
+_COMMENT_LINE = re.compile(r"^\s*(//|/\*|\*)")
+
+
+def _js_string(literal: str) -> str:
+    return str(json.loads(f'"{literal}"'))
+
+
+def extract_app_messages(
+    fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: dict[str, Any]
+) -> Iterator[tuple[int, str, str | tuple[str, str], list[str]]]:
+    """Yield each t("…") and tn("…", "…", n) of an app module, skipping comment lines."""
+    text = fileobj.read().decode(options.get("encoding", "utf-8"))
+    # Comment lines are blanked, not dropped, so line numbers stay true.
+    code = "\n".join("" if _COMMENT_LINE.match(line) else line for line in text.split("\n"))
+    for match in _APP_MESSAGE.finditer(code):
+        lineno = code.count("\n", 0, match.start()) + 1
+        first = _js_string(match["first"])
+        if match["keyword"] == "tn" and match["second"] is not None:
+            yield lineno, "ngettext", (first, _js_string(match["second"])), []
+        elif match["keyword"] == "t":
+            yield lineno, "gettext", first, []

@@ -24,6 +24,9 @@ const PLURAL_INDEX = {
 let language = ENGLISH;
 let messages = {}; // msgid -> msgstr, or msgid -> [plural forms]
 let pluralRules = new Intl.PluralRules(ENGLISH);
+// Compiled catalogues already loaded, by language: a family copy prints in its
+// own language whatever the worker's, so more than one may be held at once.
+const loaded = { [ENGLISH]: {} };
 
 /** The language the app speaks now: "en" or "cy". */
 export function currentLanguage() {
@@ -39,27 +42,56 @@ export function isLanguage(code) {
 export function useCatalogue(code, compiled = {}) {
   language = isLanguage(code) ? code : ENGLISH;
   messages = language === ENGLISH ? {} : compiled;
+  loaded[language] = messages;
   pluralRules = new Intl.PluralRules(language);
   if (typeof document !== "undefined") {
     document.documentElement.lang = language === WELSH ? "cy" : "en-GB";
   }
 }
 
+/** Fetch a language's compiled messages (from the service worker's cache when offline). */
+async function fetchCatalogue(code) {
+  if (code === ENGLISH) return {};
+  try {
+    const response = await fetch(`/locales/${code}.json`);
+    return response.ok ? (await response.json()).messages : {};
+  } catch {
+    return {}; // unreachable and not cached: English rather than nothing
+  }
+}
+
 /** Load a language's messages (from the service worker's cache when offline) and speak it. */
 export async function useLanguage(code) {
   const chosen = isLanguage(code) ? code : ENGLISH;
-  let compiled = {};
-  if (chosen !== ENGLISH) {
-    try {
-      const response = await fetch(`/locales/${chosen}.json`);
-      compiled = response.ok ? (await response.json()).messages : {};
-    } catch {
-      compiled = {}; // unreachable and not cached: English rather than nothing
-    }
-  }
-  useCatalogue(chosen, compiled);
+  useCatalogue(chosen, await fetchCatalogue(chosen));
   rememberOnDevice(chosen);
   return chosen;
+}
+
+/** Have a language's messages ready for inLanguage, without changing the language spoken. */
+export async function loadCatalogue(code) {
+  const chosen = isLanguage(code) ? code : ENGLISH;
+  if (!Object.hasOwn(loaded, chosen) || (chosen !== ENGLISH && !Object.keys(loaded[chosen]).length)) {
+    loaded[chosen] = await fetchCatalogue(chosen);
+  }
+}
+
+/**
+ * Draw something in another language (a family copy in the family's language),
+ * then speak the current one again. draw must be synchronous; the language's
+ * messages come from loadCatalogue (English until it has run).
+ */
+export function inLanguage(code, draw) {
+  const chosen = isLanguage(code) ? code : ENGLISH;
+  const saved = { language, messages, pluralRules };
+  language = chosen;
+  messages = loaded[chosen] || {};
+  pluralRules = new Intl.PluralRules(chosen);
+  try {
+    return draw();
+  } finally {
+    ({ language, messages, pluralRules } = saved);
+  }
 }
 
 /** The language last chosen on this device, for the screens before sign-in. */
@@ -109,12 +141,29 @@ function locale() {
   return language === WELSH ? "cy" : "en-GB";
 }
 
+// Welsh month names, for browsers whose Intl carries no Welsh (some Chromium builds
+// ship without it and would say "December"): calendar data, not messages to translate.
+const WELSH_MONTHS = ["Ionawr", "Chwefror", "Mawrth", "Ebrill", "Mai", "Mehefin", "Gorffennaf", "Awst", "Medi", "Hydref", "Tachwedd", "Rhagfyr"];
+const WELSH_SHORT_MONTHS = ["Ion", "Chwef", "Maw", "Ebr", "Mai", "Meh", "Gorff", "Awst", "Medi", "Hyd", "Tach", "Rhag"];
+
+/** Whether this browser's Intl can say dates in Welsh, or the app must. */
+function needsOwnWelsh() {
+  return language === WELSH && Intl.DateTimeFormat.supportedLocalesOf(["cy"]).length === 0;
+}
+
+function twoDigits(number) {
+  return String(number).padStart(2, "0");
+}
+
 /** Say a date in the current language ("1 July 2026", "1 Gorffennaf 2026"): a calendar date as it is, a moment on its local day. */
 export function sayDate(text) {
   if (!text) {
     return "";
   }
   const date = new Date(`${localDateOf(text)}T00:00:00Z`);
+  if (needsOwnWelsh()) {
+    return `${date.getUTCDate()} ${WELSH_MONTHS[date.getUTCMonth()]} ${date.getUTCFullYear()}`;
+  }
   return new Intl.DateTimeFormat(locale(), { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }).format(date);
 }
 
@@ -123,10 +172,17 @@ export function sayDateTime(text) {
   if (!text) {
     return "";
   }
-  return new Intl.DateTimeFormat(locale(), { day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit" }).format(new Date(text));
+  const moment = new Date(text);
+  if (needsOwnWelsh()) {
+    return `${moment.getDate()} ${WELSH_MONTHS[moment.getMonth()]} ${moment.getFullYear()}, ${twoDigits(moment.getHours())}:${twoDigits(moment.getMinutes())}`;
+  }
+  return new Intl.DateTimeFormat(locale(), { day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit" }).format(moment);
 }
 
 /** Say a moment as the sync bar does: "6 Dec, 14:30". */
 export function sayShortMoment(date) {
+  if (needsOwnWelsh()) {
+    return `${date.getDate()} ${WELSH_SHORT_MONTHS[date.getMonth()]}, ${twoDigits(date.getHours())}:${twoDigits(date.getMinutes())}`;
+  }
   return new Intl.DateTimeFormat(locale(), { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" }).format(date);
 }

@@ -1,7 +1,7 @@
 // Welsh in the app: the PO's six plural forms chosen through Intl.PluralRules,
 // dates in Welsh, and English whenever a message has no translation.
-import { afterEach, describe, expect, it } from "vitest";
-import { sayDate, sayDateTime, t, tn, useCatalogue } from "../src/i18n.js";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { currentLanguage, inLanguage, sayDate, sayDateTime, t, tn, useCatalogue } from "../src/i18n.js";
 
 const WAITING = ["Dim newidiadau'n aros", "{count} newid yn aros", "{count} newid (dau) yn aros", "{count} newid (tri) yn aros", "{count} newid (chwech) yn aros", "{count} newid (eraill) yn aros"];
 
@@ -45,5 +45,37 @@ describe("dates", () => {
 
   it("says the same date in English", () => {
     expect(sayDate("2026-12-06")).toBe("6 December 2026");
+  });
+});
+
+describe("another language for a moment", () => {
+  it("draws a family copy in Welsh for an English-speaking worker, then speaks English again", () => {
+    useCatalogue("cy", { "Next steps": "Camau nesaf" });
+    useCatalogue("en");
+    const drawn = inLanguage("cy", () => `${t("Next steps")}, ${sayDate("2026-07-01")}`);
+    expect(drawn).toBe("Camau nesaf, 1 Gorffennaf 2026");
+    expect(currentLanguage()).toBe("en");
+    expect(t("Next steps")).toBe("Next steps");
+  });
+
+  it("draws in English for a Welsh-speaking worker", () => {
+    useCatalogue("cy", { "Next steps": "Camau nesaf" });
+    expect(inLanguage("en", () => t("Next steps"))).toBe("Next steps");
+    expect(t("Next steps")).toBe("Camau nesaf");
+  });
+});
+
+describe("Welsh dates without Welsh in the browser's Intl", () => {
+  it("says Welsh month names itself", () => {
+    const spy = vi.spyOn(Intl.DateTimeFormat, "supportedLocalesOf").mockReturnValue([]);
+    try {
+      useCatalogue("cy", {});
+      expect(sayDate("2026-12-31")).toBe("31 Rhagfyr 2026");
+      expect(sayDateTime("2026-03-02T09:05:00")).toBe("2 Mawrth 2026, 09:05");
+      useCatalogue("en");
+      expect(sayDate("2026-12-31")).toBe("31 December 2026");
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

@@ -225,7 +225,7 @@ def test_a_push_wakes_the_device_with_a_notification_that_names_no_one(
         [push] = push_service.received
         assert push["path"] == "/push/amaras-phone"
         message = keys.decrypt(push["body"])
-        assert message == {"kind": "review_reply", "id": question.json["id"]}
+        assert message == {"kind": "review_reply", "id": question.json["id"], "lang": "en"}
 
         # The push service hands it to the browser: the service worker shows it.
         cdp, registration_id = service_worker_registration(context, page, live_server)
@@ -256,6 +256,26 @@ def test_a_push_wakes_the_device_with_a_notification_that_names_no_one(
         }
         for personal in ("Tobi", "Okoro", "Amara", "Hannah", str(family.id), note["id"]):
             assert personal not in json.dumps(shown)
+
+        # The same push to a Welsh speaker reads in Welsh, from the app's cached catalogue.
+        welsh = "Mae rhywun wedi ateb ar un o'ch nodiadau neu'ch penderfyniadau."
+        for _attempt in range(3):
+            cdp.send(
+                "ServiceWorker.deliverPushMessage",
+                {
+                    "origin": live_server,
+                    "registrationId": registration_id,
+                    "data": json.dumps({**message, "lang": "cy"}),
+                },
+            )
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                if [n["body"] for n in shown_notifications(page)] == [welsh]:
+                    break
+                page.wait_for_timeout(100)
+            if [n["body"] for n in shown_notifications(page)] == [welsh]:
+                break
+        assert [n["body"] for n in shown_notifications(page)] == [welsh]
 
         # The push made the page sync; the notification's address opens the note it is about.
         wait_until_synced(page)

@@ -8,6 +8,9 @@
 //   waits until each is removed or confirmed as fine to share. (The server
 //   also refuses a child's placement address, which never reaches a device.)
 
+import { t } from "../i18n.js";
+
+// The parts of a copy in order, named in English; sectionWords says them in the language being drawn.
 export const FAMILY_COPY_SECTIONS = [
   { key: "what_happened", title: "What happened", hint: "What you did together, in words the family use." },
   { key: "your_view", title: "Your view", hint: "How the family see things, in their own words." },
@@ -21,6 +24,26 @@ export const SHARED_HOW = [
   ["post", "By post"],
   ["email_link", "By email link"],
 ];
+
+/** A part's title and hint in the current language (the copy's own, when printing it). */
+export function sectionWords(key) {
+  const words = {
+    what_happened: { title: t("What happened"), hint: t("What you did together, in words the family use.") },
+    your_view: { title: t("Your view"), hint: t("How the family see things, in their own words.") },
+    next_steps: { title: t("Next steps"), hint: t("What happens next.") },
+    who_does_what: { title: t("Who does what, by when"), hint: t("One line each: who, what, and by when.") },
+  };
+  return words[key];
+}
+
+/** The ways a copy is shared, as radio options in the current language. */
+export function sharedHowOptions() {
+  return [
+    ["by_hand", t("By hand")],
+    ["post", t("By post")],
+    ["email_link", t("By email link")],
+  ];
+}
 
 const WORD = /[\p{L}\p{N}]/u;
 const PHONE = /(?<![\d+])(?:\+44|0)(?:[ -]?\d){9,10}(?!\d)/g;
@@ -130,11 +153,17 @@ export function unresolved(flags, confirmed) {
 
 /** Say what to do about one flag, in the words the worker reads. */
 export function flagMessage(flag) {
-  const where = SECTION_TITLES[flag.section];
-  if (flag.kind === "restricted") return `${where} holds part of a child's placement address. Remove it: it is never shared.`;
-  if (flag.kind === "third_party") return `${where} names ${flag.text}, who does not live in this household. Remove it or confirm it is fine to share.`;
-  const what = { phone: "a phone number", email: "an email address", address: "an address", postcode: "a postcode" }[flag.kind];
-  return `${where} has ${what} (${flag.text}). Remove it or confirm it is fine to share.`;
+  const where = sectionWords(flag.section).title;
+  const text = flag.text;
+  if (flag.kind === "restricted") return t("{where} holds part of a child's placement address. Remove it: it is never shared.", { where });
+  if (flag.kind === "third_party") return t("{where} names {text}, who does not live in this household. Remove it or confirm it is fine to share.", { where, text });
+  const said = {
+    phone: () => t("{where} has a phone number ({text}). Remove it or confirm it is fine to share.", { where, text }),
+    email: () => t("{where} has an email address ({text}). Remove it or confirm it is fine to share.", { where, text }),
+    address: () => t("{where} has an address ({text}). Remove it or confirm it is fine to share.", { where, text }),
+    postcode: () => t("{where} has a postcode ({text}). Remove it or confirm it is fine to share.", { where, text }),
+  };
+  return said[flag.kind]();
 }
 
 /** The people connected to a family who are not in the household receiving the copy, with their names. */

@@ -3,6 +3,7 @@
 
 import { fillForm, formValues, saveAsTyped } from "./forms.js";
 import { html, mount } from "./html.js";
+import { t } from "../i18n.js";
 
 /**
  * Keeps what the worker types: in drafts as they type, and across redraws of
@@ -169,7 +170,7 @@ export function successBanner(message) {
   return html`<div class="govuk-notification-banner govuk-notification-banner--success" role="alert"
       aria-labelledby="saved-title" data-module="govuk-notification-banner">
     <div class="govuk-notification-banner__header">
-      <h2 class="govuk-notification-banner__title" id="saved-title">Success</h2>
+      <h2 class="govuk-notification-banner__title" id="saved-title">${t("Success")}</h2>
     </div>
     <div class="govuk-notification-banner__content"><p class="govuk-notification-banner__heading">${message}</p></div>
   </div>`;
@@ -221,7 +222,7 @@ export class Screen {
     }
     this.context.enhance(root);
     const heading = root.querySelector("h1")?.textContent?.trim() || "Family Fieldwork";
-    document.title = `${root.querySelector(".govuk-error-summary") ? "Error: " : ""}${heading} – Family Fieldwork`;
+    document.title = `${root.querySelector(".govuk-error-summary") ? t("Error: ") : ""}${heading} – Family Fieldwork`;
     return root;
   }
 

@@ -32,14 +32,18 @@ import { urgentNumbersPanel } from "../urgent-numbers.js";
 import { currentEpisode, planName } from "../../domain/plans.js";
 import { enquiryOf } from "../../domain/strategy.js";
 import { nowIso, todayIso } from "../../clock.js";
+import { currentLanguage, t, tn } from "../../i18n.js";
 
 // --- ages -----------------------------------------------------------------------------
 
-const DOB_ACCURACY = [
-  ["exact", "Exact"],
-  ["month", "Month and year"],
-  ["estimated", "Estimated"],
-];
+/** How sure a date of birth is, when the vocabulary has not reached the device. */
+function dobAccuracy() {
+  return [
+    ["exact", t("Exact")],
+    ["month", t("Month and year")],
+    ["estimated", t("Estimated")],
+  ];
+}
 
 function ageOn(dateOfBirth, today) {
   const [year, month, day] = dateOfBirth.split("-").map(Number);
@@ -53,29 +57,29 @@ function ageOn(dateOfBirth, today) {
 
 function ageWords(months) {
   if (months < 1) {
-    return "under 1 month old";
+    return t("under 1 month old");
   }
   if (months < 24) {
-    return `${months} ${months === 1 ? "month" : "months"} old`;
+    return tn("{count} month old", "{count} months old", months);
   }
   const years = Math.floor(months / 12);
-  return `${years} years old`;
+  return tn("{count} year old", "{count} years old", years);
 }
 
 /** Say how old someone is, as surely as their date of birth is known. */
 function ageText(person, today = todayIso()) {
   if (!person.date_of_birth) {
-    return "Date of birth not known";
+    return t("Date of birth not known");
   }
   const age = ageWords(ageOn(person.date_of_birth, today));
   if (person.dob_accuracy === "estimated") {
-    return `About ${age} (date of birth estimated)`;
+    return t("About {age} (date of birth estimated)", { age });
   }
   if (person.dob_accuracy === "month") {
-    const born = new Date(`${person.date_of_birth}T00:00:00Z`).toLocaleDateString("en-GB", { month: "long", year: "numeric", timeZone: "UTC" });
-    return `${age[0].toUpperCase()}${age.slice(1)} (born ${born})`;
+    const born = new Date(`${person.date_of_birth}T00:00:00Z`).toLocaleDateString(currentLanguage() === "cy" ? "cy" : "en-GB", { month: "long", year: "numeric", timeZone: "UTC" });
+    return t("{age} (born {born})", { age: `${age[0].toUpperCase()}${age.slice(1)}`, born });
   }
-  return `${age[0].toUpperCase()}${age.slice(1)} (born ${formatDate(person.date_of_birth)})`;
+  return t("{age} (born {born})", { age: `${age[0].toUpperCase()}${age.slice(1)}`, born: formatDate(person.date_of_birth) });
 }
 
 // --- the family's details ---------------------------------------------------------------
@@ -85,9 +89,9 @@ function addressLines(address) {
 }
 
 function yesNo(value) {
-  if (value === true) return "Yes";
-  if (value === false) return "No";
-  return "Not recorded";
+  if (value === true) return t("Yes");
+  if (value === false) return t("No");
+  return t("Not recorded");
 }
 
 function workersNow(data, familyId, today) {
@@ -107,28 +111,28 @@ function detailsCard(context, family, pending) {
       <dt class="govuk-summary-list__key">${key}</dt><dd class="govuk-summary-list__value">${value}</dd></div>`;
   return html`<div class="govuk-summary-card">
     <div class="govuk-summary-card__title-wrapper">
-      <h2 class="govuk-summary-card__title">Family details ${pending ? unsyncedTag() : ""}</h2>
+      <h2 class="govuk-summary-card__title">${t("Family details")} ${pending ? unsyncedTag() : ""}</h2>
       <ul class="govuk-summary-card__actions">
         <li class="govuk-summary-card__action">
-          <button type="button" class="app-link-button" id="change-details" data-family-action="edit-details">Change<span class="govuk-visually-hidden"> family details</span></button>
+          <button type="button" class="app-link-button" id="change-details" data-family-action="edit-details">${t("Change")}<span class="govuk-visually-hidden"> ${t("family details")}</span></button>
         </li>
       </ul>
     </div>
     <div class="govuk-summary-card__content">
       <dl class="govuk-summary-list">
-        ${row("Address", lines.length ? lines.map((line, index) => html`${index ? html`<br>` : ""}${line}`) : "Not recorded")}
-        ${row("Preferred language", family.preferred_language || "Not recorded")}
-        ${row("Interpreter needed", yesNo(family.interpreter_needed))}
-        ${row("Status", family.status === "closed" ? "Closed" : "Open")}
+        ${row(t("Address"), lines.length ? lines.map((line, index) => html`${index ? html`<br>` : ""}${line}`) : t("Not recorded"))}
+        ${row(t("Preferred language"), family.preferred_language || t("Not recorded"))}
+        ${row(t("Interpreter needed"), yesNo(family.interpreter_needed))}
+        ${row(t("Status"), family.status === "closed" ? t("Closed") : t("Open"))}
         ${row(
-          current.length === 1 ? "Worker now" : "Workers now",
+          current.length === 1 ? t("Worker now") : t("Workers now"),
           current.length
             ? html`<ul class="govuk-list">${current.map(
-                (a) => html`<li>${staffName(a.worker_id)}${a.role ? `, ${label("assignment_role", a.role).toLowerCase()}` : ""}${a.started_on ? `, since ${formatDate(a.started_on)}` : ""}</li>`,
+                (a) => html`<li>${staffName(a.worker_id)}${a.role ? `, ${label("assignment_role", a.role).toLowerCase()}` : ""}${a.started_on ? t(", since {day}", { day: formatDate(a.started_on) }) : ""}</li>`,
               )}</ul>`
-            : "No worker allocated",
+            : t("No worker allocated"),
         )}
-        ${row("Workers before", pastCount === 0 ? "None" : `${pastCount} ${pastCount === 1 ? "worker" : "workers"}`)}
+        ${row(t("Workers before"), pastCount === 0 ? t("None") : tn("{count} worker", "{count} workers", pastCount))}
       </dl>
     </div>
   </div>`;
@@ -137,28 +141,28 @@ function detailsCard(context, family, pending) {
 function detailsForm(family, errors) {
   const address = family.address || {};
   return html`<form id="details-form" novalidate class="govuk-!-margin-bottom-8">
-    <h2 class="govuk-heading-m">Change family details</h2>
-    ${textInput({ name: "display_name", label: "Family name", hint: "How the family is known in this service, for example ‘Okoro family’", value: family.display_name, error: errors.display_name, width: 20 })}
+    <h2 class="govuk-heading-m">${t("Change family details")}</h2>
+    ${textInput({ name: "display_name", label: t("Family name"), hint: t("How the family is known in this service, for example ‘Okoro family’"), value: family.display_name, error: errors.display_name, width: 20 })}
     <fieldset class="govuk-fieldset">
-      <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">Address</legend>
-      ${textInput({ name: "address_line1", label: "Address line 1", value: address.line1, error: errors.address_line1, autocomplete: "off" })}
-      ${textInput({ name: "address_line2", label: "Address line 2 (optional)", value: address.line2, error: errors.address_line2, autocomplete: "off" })}
-      ${textInput({ name: "address_town", label: "Town or city (optional)", value: address.town, error: errors.address_town, width: 20, autocomplete: "off" })}
-      ${textInput({ name: "address_postcode", label: "Postcode (optional)", value: address.postcode, error: errors.address_postcode, width: 10, autocomplete: "off" })}
+      <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">${t("Address")}</legend>
+      ${textInput({ name: "address_line1", label: t("Address line 1"), value: address.line1, error: errors.address_line1, autocomplete: "off" })}
+      ${textInput({ name: "address_line2", label: t("Address line 2 (optional)"), value: address.line2, error: errors.address_line2, autocomplete: "off" })}
+      ${textInput({ name: "address_town", label: t("Town or city (optional)"), value: address.town, error: errors.address_town, width: 20, autocomplete: "off" })}
+      ${textInput({ name: "address_postcode", label: t("Postcode (optional)"), value: address.postcode, error: errors.address_postcode, width: 10, autocomplete: "off" })}
     </fieldset>
-    ${textInput({ name: "preferred_language", label: "Preferred language (optional)", value: family.preferred_language, error: errors.preferred_language, width: 20 })}
+    ${textInput({ name: "preferred_language", label: t("Preferred language (optional)"), value: family.preferred_language, error: errors.preferred_language, width: 20 })}
     ${radios({
       name: "interpreter_needed",
-      legend: "Does the family need an interpreter?",
-      options: [["yes", "Yes"], ["no", "No"]],
+      legend: t("Does the family need an interpreter?"),
+      options: [["yes", t("Yes")], ["no", t("No")]],
       value: family.interpreter_needed === true ? "yes" : family.interpreter_needed === false ? "no" : "",
       error: errors.interpreter_needed,
       inline: true,
     })}
     <p class="app-draft-saved" id="details-draft" aria-live="polite"></p>
     <div class="govuk-button-group">
-      ${button("Save family details")}
-      <button type="button" class="app-link-button" data-family-action="cancel-details">Cancel</button>
+      ${button(t("Save family details"))}
+      <button type="button" class="app-link-button" data-family-action="cancel-details">${t("Cancel")}</button>
     </div>
   </form>`;
 }
@@ -169,25 +173,25 @@ function checkDetails(values) {
   const errors = {};
   const name = values.display_name.trim();
   if (!name) {
-    errors.display_name = "Enter the family's name";
+    errors.display_name = t("Enter the family's name");
   } else if (name.length > 200) {
-    errors.display_name = "Family name must be 200 characters or fewer";
+    errors.display_name = t("Family name must be 200 characters or fewer");
   }
   const anyAddress = ["address_line2", "address_town", "address_postcode"].some((field) => values[field].trim());
   if (anyAddress && !values.address_line1.trim()) {
-    errors.address_line1 = "Enter the first line of the address";
+    errors.address_line1 = t("Enter the first line of the address");
   }
   for (const field of ["address_line1", "address_line2", "address_town"]) {
     if (values[field].trim().length > 200) {
-      errors[field] = "Address lines must be 200 characters or fewer";
+      errors[field] = t("Address lines must be 200 characters or fewer");
     }
   }
   const postcode = values.address_postcode.trim();
   if (postcode && !POSTCODE.test(postcode)) {
-    errors.address_postcode = "Enter a real postcode, like SW1A 1AA";
+    errors.address_postcode = t("Enter a real postcode, like SW1A 1AA");
   }
   if (values.preferred_language.trim().length > 80) {
-    errors.preferred_language = "Preferred language must be 80 characters or fewer";
+    errors.preferred_language = t("Preferred language must be 80 characters or fewer");
   }
   return errors;
 }
@@ -228,20 +232,20 @@ function changedDetails(family, values) {
 function goalsSection(family, errors) {
   const goals = family.goals || [];
   return html`<section aria-labelledby="goals-heading" class="govuk-!-margin-bottom-8">
-    <h2 class="govuk-heading-m" id="goals-heading">What matters to us</h2>
-    <p class="govuk-body">The family's own goals, in their words.</p>
+    <h2 class="govuk-heading-m" id="goals-heading">${t("What matters to us")}</h2>
+    <p class="govuk-body">${t("The family's own goals, in their words.")}</p>
     ${goals.length
       ? html`<ul class="govuk-list app-goals">${goals.map(
           (goal, index) => html`<li class="app-goals__item">
             <span class="app-goals__text app-pre-wrap">${goal}</span>
-            <button type="button" class="app-link-button" data-remove-goal="${index}">Remove<span class="govuk-visually-hidden"> from what matters: ${goal}</span></button>
+            <button type="button" class="app-link-button" data-remove-goal="${index}">${t("Remove")}<span class="govuk-visually-hidden"> ${t("from what matters: {goal}", { goal })}</span></button>
           </li>`,
         )}</ul>`
-      : html`<p class="govuk-body">Nothing written yet. Ask the family what matters to them.</p>`}
+      : html`<p class="govuk-body">${t("Nothing written yet. Ask the family what matters to them.")}</p>`}
     <form id="goal-form" novalidate>
-      ${textarea({ name: "new_goal", label: "Add something that matters to them", hint: "Write it as they say it, for example ‘We want to stay together’.", error: errors.new_goal, rows: 2, labelClass: "govuk-label--s" })}
+      ${textarea({ name: "new_goal", label: t("Add something that matters to them"), hint: t("Write it as they say it, for example ‘We want to stay together’."), error: errors.new_goal, rows: 2, labelClass: "govuk-label--s" })}
       <p class="app-draft-saved" id="goal-draft" aria-live="polite"></p>
-      ${button("Add to what matters", { secondary: true })}
+      ${button(t("Add to what matters"), { secondary: true })}
     </form>
   </section>`;
 }
@@ -250,23 +254,23 @@ function goalsSection(family, errors) {
 
 function membersSection(context, members, state) {
   return html`<section aria-labelledby="members-heading" class="govuk-!-margin-bottom-8">
-    <h2 class="govuk-heading-m" id="members-heading">People in the family</h2>
+    <h2 class="govuk-heading-m" id="members-heading">${t("People in the family")}</h2>
     ${members.length
       ? responsiveTable({
-          caption: "People in the family, children first",
-          columns: ["Name", "Age", "Child or adult", "Role in family", "Plan now"],
+          caption: t("People in the family, children first"),
+          columns: [t("Name"), t("Age"), t("Child or adult"), t("Role in family"), t("Plan now")],
           rows: members.map(({ person, role, unsynced }) => [
             { content: html`${personName(person)} ${unsynced ? unsyncedTag() : ""}`, header: true },
             ageText(person),
-            person.is_child ? "Child" : "Adult",
-            role || "Not recorded",
+            person.is_child ? t("Child") : t("Adult"),
+            role || t("Not recorded"),
             person.is_child ? planCell(context, person) : "",
           ]),
         })
-      : html`<p class="govuk-body">No one recorded yet.</p>`}
+      : html`<p class="govuk-body">${t("No one recorded yet.")}</p>`}
     ${state.addingPerson
       ? personForm(context, state.errorsOf === "person" ? state.errors : {})
-      : html`<button type="button" class="govuk-button govuk-button--secondary" data-module="govuk-button" id="add-person" data-family-action="add-person">Add a person</button>`}
+      : html`<button type="button" class="govuk-button govuk-button--secondary" data-module="govuk-button" id="add-person" data-family-action="add-person">${t("Add a person")}</button>`}
   </section>`;
 }
 
@@ -274,29 +278,29 @@ function membersSection(context, members, state) {
 function planCell({ data, label, params }, person) {
   const current = currentEpisode(data, person.id);
   const pending = current && (current.unsynced || data.pending("plan_episode", current.id));
-  return html`${planName(current, label)}${current ? html`, since ${formatDate(current.started_on)}` : ""} ${pending ? unsyncedTag() : ""}
-    <br><a class="govuk-link" href="#/family/${params[0]}/child/${person.id}/plan">Plan now<span class="govuk-visually-hidden"> for ${fullName(person)}</span></a>
-    <br><a class="govuk-link" href="#/family/${params[0]}/child/${person.id}/census">Census details<span class="govuk-visually-hidden"> for ${fullName(person)}</span></a>`;
+  return html`${planName(current, label)}${current ? t(", since {day}", { day: formatDate(current.started_on) }) : ""} ${pending ? unsyncedTag() : ""}
+    <br><a class="govuk-link" href="#/family/${params[0]}/child/${person.id}/plan">${t("Plan now")}<span class="govuk-visually-hidden"> ${t("for {name}", { name: fullName(person) })}</span></a>
+    <br><a class="govuk-link" href="#/family/${params[0]}/child/${person.id}/census">${t("Census details")}<span class="govuk-visually-hidden"> ${t("for {name}", { name: fullName(person) })}</span></a>`;
 }
 
 function personForm({ vocabulary }, errors) {
   const accuracy = vocabulary("dob_accuracy");
   return html`<form id="person-form" novalidate>
-    <h3 class="govuk-heading-s">Add a person to the family</h3>
-    ${textInput({ name: "given_name", label: "Given name", error: errors.given_name, width: 20, autocomplete: "off", spellcheck: false })}
-    ${textInput({ name: "family_name", label: "Family name", error: errors.family_name, width: 20, autocomplete: "off", spellcheck: false })}
-    ${textInput({ name: "known_as", label: "Known as (optional)", hint: "The name they like to be called, if different", error: errors.known_as, width: 20, autocomplete: "off", spellcheck: false })}
-    ${dateInput({ name: "date_of_birth", legend: "Date of birth (optional)", hint: "For example, 27 3 2017. If you only know the month, leave the day blank. For an estimate, the year is enough.", error: errors.date_of_birth })}
-    ${radios({ name: "dob_accuracy", legend: "How sure are you of the date of birth?", options: accuracy.length ? accuracy : DOB_ACCURACY, error: errors.dob_accuracy, inline: true })}
-    ${radios({ name: "is_child", legend: "Are they a child?", hint: "Under 18, or a care leaver the service still supports as a child", options: [["yes", "Yes"], ["no", "No"]], error: errors.is_child, inline: true })}
-    ${textInput({ name: "upn", label: "Unique pupil number (optional, for a child)", hint: "13 characters from the child's school, for example B801200005001", error: errors.upn, width: 10, autocomplete: "off", spellcheck: false })}
-    ${select({ name: "sex", label: "Sex (optional)", options: vocabulary("sex"), error: errors.sex })}
-    ${select({ name: "ethnicity", label: "Ethnicity (optional)", options: vocabulary("ethnicity"), error: errors.ethnicity, placeholder: "Not recorded" })}
-    ${textInput({ name: "role_in_family", label: "Role in the family (optional)", hint: "For example, mother, eldest child, lodger", error: errors.role_in_family, width: 20 })}
+    <h3 class="govuk-heading-s">${t("Add a person to the family")}</h3>
+    ${textInput({ name: "given_name", label: t("Given name"), error: errors.given_name, width: 20, autocomplete: "off", spellcheck: false })}
+    ${textInput({ name: "family_name", label: t("Family name"), error: errors.family_name, width: 20, autocomplete: "off", spellcheck: false })}
+    ${textInput({ name: "known_as", label: t("Known as (optional)"), hint: t("The name they like to be called, if different"), error: errors.known_as, width: 20, autocomplete: "off", spellcheck: false })}
+    ${dateInput({ name: "date_of_birth", legend: t("Date of birth (optional)"), hint: t("For example, 27 3 2017. If you only know the month, leave the day blank. For an estimate, the year is enough."), error: errors.date_of_birth })}
+    ${radios({ name: "dob_accuracy", legend: t("How sure are you of the date of birth?"), options: accuracy.length ? accuracy : dobAccuracy(), error: errors.dob_accuracy, inline: true })}
+    ${radios({ name: "is_child", legend: t("Are they a child?"), hint: t("Under 18, or a care leaver the service still supports as a child"), options: [["yes", t("Yes")], ["no", t("No")]], error: errors.is_child, inline: true })}
+    ${textInput({ name: "upn", label: t("Unique pupil number (optional, for a child)"), hint: t("13 characters from the child's school, for example B801200005001"), error: errors.upn, width: 10, autocomplete: "off", spellcheck: false })}
+    ${select({ name: "sex", label: t("Sex (optional)"), options: vocabulary("sex"), error: errors.sex })}
+    ${select({ name: "ethnicity", label: t("Ethnicity (optional)"), options: vocabulary("ethnicity"), error: errors.ethnicity, placeholder: t("Not recorded") })}
+    ${textInput({ name: "role_in_family", label: t("Role in the family (optional)"), hint: t("For example, mother, eldest child, lodger"), error: errors.role_in_family, width: 20 })}
     <p class="app-draft-saved" id="person-draft" aria-live="polite"></p>
     <div class="govuk-button-group">
-      ${button("Add person")}
-      <button type="button" class="app-link-button" data-family-action="cancel-person">Cancel</button>
+      ${button(t("Add person"))}
+      <button type="button" class="app-link-button" data-family-action="cancel-person">${t("Cancel")}</button>
     </div>
   </form>`;
 }
@@ -320,40 +324,41 @@ function birthDate(values) {
 
 function checkPerson(values) {
   const errors = {};
-  for (const [field, what, max] of [
-    ["given_name", "given name", 120],
-    ["family_name", "family name", 120],
-  ]) {
+  const said = {
+    given_name: { empty: () => t("Enter their given name"), long: () => t("The given name must be 120 characters or fewer") },
+    family_name: { empty: () => t("Enter their family name"), long: () => t("The family name must be 120 characters or fewer") },
+  };
+  for (const field of ["given_name", "family_name"]) {
     const text = values[field].trim();
     if (!text) {
-      errors[field] = `Enter their ${what}`;
-    } else if (text.length > max) {
-      errors[field] = `The ${what} must be ${max} characters or fewer`;
+      errors[field] = said[field].empty();
+    } else if (text.length > 120) {
+      errors[field] = said[field].long();
     }
   }
   if (values.known_as.trim().length > 120) {
-    errors.known_as = "Known as must be 120 characters or fewer";
+    errors.known_as = t("Known as must be 120 characters or fewer");
   }
   const born = birthDate(values);
   if (born === null) {
-    errors.date_of_birth = "Date of birth must be a real date, with at least the year";
+    errors.date_of_birth = t("Date of birth must be a real date, with at least the year");
   } else if (born && born > todayIso()) {
-    errors.date_of_birth = "Date of birth must be today or in the past";
+    errors.date_of_birth = t("Date of birth must be today or in the past");
   }
   if (born && !values.dob_accuracy) {
-    errors.dob_accuracy = "Select how sure you are of the date of birth";
+    errors.dob_accuracy = t("Select how sure you are of the date of birth");
   }
   if (!values.is_child) {
-    errors.is_child = "Select yes if they are a child";
+    errors.is_child = t("Select yes if they are a child");
   }
   const upn = tidyUpn(values.upn);
   if (upn && values.is_child !== "yes") {
-    errors.upn = "Only a child has a unique pupil number";
+    errors.upn = t("Only a child has a unique pupil number");
   } else if (upn && upnProblem(upn)) {
     errors.upn = UPN_MESSAGES[upnProblem(upn)];
   }
   if (values.role_in_family.trim().length > 40) {
-    errors.role_in_family = "Role in the family must be 40 characters or fewer";
+    errors.role_in_family = t("Role in the family must be 40 characters or fewer");
   }
   return errors;
 }
@@ -383,29 +388,40 @@ function newPerson(familyId, values) {
 
 // --- the timeline -----------------------------------------------------------------------
 
-const JUDGMENT_STATUS = {
-  draft: "Draft, not signed",
-  logged: "Logged",
-  awaiting_discussion: "Awaiting discussion",
-  discussed: "Discussed",
-  awaiting_approval: "Awaiting approval",
-  approved: "Approved",
-  declined: "Declined",
-};
+/** A judgment's status, a checklist's timeliness and a plan action's status, in the current language. */
+function judgmentStatusWords(status) {
+  const words = {
+    draft: () => t("Draft, not signed"),
+    logged: () => t("Logged"),
+    awaiting_discussion: () => t("Awaiting discussion"),
+    discussed: () => t("Discussed"),
+    awaiting_approval: () => t("Awaiting approval"),
+    verbal_approval: () => t("Verbal approval, to confirm"),
+    approved: () => t("Approved"),
+    declined: () => t("Declined"),
+  }[status];
+  return words ? words() : status;
+}
 
-const TIMELINESS = {
-  met: "Visit on time",
-  late: "Visit late",
-  not_met: "Visit not made in time",
-  not_yet_due: "Not yet due",
-};
+function timelinessWords(timeliness) {
+  const words = {
+    met: () => t("Visit on time"),
+    late: () => t("Visit late"),
+    not_met: () => t("Visit not made in time"),
+    not_yet_due: () => t("Not yet due"),
+  }[timeliness];
+  return words ? words() : timeliness;
+}
 
-const PLAN_STATUS = {
-  not_started: "Not started",
-  on_track: "On track",
-  off_track: "Off track",
-  done: "Done",
-};
+function planStatusWords(status) {
+  const words = {
+    not_started: () => t("Not started"),
+    on_track: () => t("On track"),
+    off_track: () => t("Off track"),
+    done: () => t("Done"),
+  }[status];
+  return words ? words() : status;
+}
 
 const LIGHT_COLOUR = { green: "green", yellow: "yellow", red: "red" };
 
@@ -419,7 +435,7 @@ function firstLine(text) {
 
 function noteSummary(note) {
   const sections = note.sections || {};
-  return firstLine(sections.what_happened) || firstLine(Object.values(sections).find((text) => firstLine(text))) || "No text yet";
+  return firstLine(sections.what_happened) || firstLine(Object.values(sections).find((text) => firstLine(text))) || t("No text yet");
 }
 
 function timelineEntries(context, familyId) {
@@ -437,19 +453,23 @@ function timelineEntries(context, familyId) {
     entries.push({
       when: visit.occurred_at || madeAt("interaction", visit),
       withTime: true,
-      kind: "Visit or contact",
+      kind: t("Visit or contact"),
       title: `${label("interaction_mode", visit.mode)}: ${label("interaction_purpose", visit.purpose)}`,
-      details: [visit.duration_minutes ? `${visit.duration_minutes} minutes` : "", seenAlone ? "A child was seen alone" : "", visit.meaningful === false ? "Not a meaningful contact" : ""].filter(Boolean).join(". "),
+      details: [
+        visit.duration_minutes ? tn("{count} minute", "{count} minutes", visit.duration_minutes) : "",
+        seenAlone ? t("A child was seen alone") : "",
+        visit.meaningful === false ? t("Not a meaningful contact") : "",
+      ].filter(Boolean).join(". "),
       unsynced: unsynced("interaction", visit),
     });
   }
   for (const note of data.ofFamily("note", familyId)) {
     entries.push({
       when: madeAt("note", note),
-      kind: "Relational note",
+      kind: t("Relational note"),
       title: noteSummary(note),
-      status: note.state === "signed" ? tag("Signed", "green") : tag("Draft", "grey"),
-      link: [`#/note/${note.id}`, "Read the note"],
+      status: note.state === "signed" ? tag(t("Signed"), "green") : tag(t("Draft"), "grey"),
+      link: [`#/note/${note.id}`, t("Read the note")],
       unsynced: unsynced("note", note),
     });
   }
@@ -457,10 +477,10 @@ function timelineEntries(context, familyId) {
     const light = judgment.light || policyLight(data, judgment.category);
     entries.push({
       when: madeAt("judgment", judgment),
-      kind: "Judgment",
+      kind: t("Judgment"),
       title: judgment.question,
-      status: html`${tag(`${light[0].toUpperCase()}${light.slice(1)} light`, LIGHT_COLOUR[light])} ${JUDGMENT_STATUS[judgment.status || "draft"] || judgment.status}`,
-      link: [`#/judgment/${judgment.id}`, "Read the judgment"],
+      status: html`${tag({ green: () => t("Green light"), yellow: () => t("Yellow light"), red: () => t("Red light") }[light]?.() || light, LIGHT_COLOUR[light])} ${judgmentStatusWords(judgment.status || "draft")}`,
+      link: [`#/judgment/${judgment.id}`, t("Read the judgment")],
       unsynced: unsynced("judgment", judgment),
     });
   }
@@ -468,12 +488,12 @@ function timelineEntries(context, familyId) {
     const purpose = checklist.purpose || data.get("checklist_template", checklist.template_id)?.purpose;
     entries.push({
       when: checklist.completed_on || madeAt("checklist", checklist),
-      kind: "Compliance checklist",
-      title: label("interaction_purpose", purpose) || "Checklist",
+      kind: t("Compliance checklist"),
+      title: label("interaction_purpose", purpose) || t("Checklist"),
       details: [
-        checklist.completed_on ? `Completed ${formatDate(checklist.completed_on)}` : "Not completed",
-        checklist.due_on ? `due ${formatDate(checklist.due_on)}` : "",
-        checklist.timeliness ? TIMELINESS[checklist.timeliness] || checklist.timeliness : "",
+        checklist.completed_on ? t("Completed {day}", { day: formatDate(checklist.completed_on) }) : t("Not completed"),
+        checklist.due_on ? t("due {day}", { day: formatDate(checklist.due_on) }) : "",
+        checklist.timeliness ? timelinessWords(checklist.timeliness) : "",
       ].filter(Boolean).join(", ") + childrenSeenWords(data, checklist),
       unsynced: unsynced("checklist", checklist),
     });
@@ -481,10 +501,14 @@ function timelineEntries(context, familyId) {
   for (const action of data.ofFamily("plan_action", familyId)) {
     entries.push({
       when: madeAt("plan_action", action),
-      kind: "Plan action",
+      kind: t("Plan action"),
       title: action.task,
-      details: [`Who: ${action.who}`, action.due_on ? `by ${formatDate(action.due_on)}` : "", action.checked_by ? `checked by ${action.checked_by}` : ""].filter(Boolean).join(", "),
-      status: PLAN_STATUS[action.status || "not_started"],
+      details: [
+        t("Who: {who}", { who: action.who }),
+        action.due_on ? t("by {day}", { day: formatDate(action.due_on) }) : "",
+        action.checked_by ? t("checked by {who}", { who: action.checked_by }) : "",
+      ].filter(Boolean).join(", "),
+      status: planStatusWords(action.status || "not_started"),
       unsynced: unsynced("plan_action", action),
     });
   }
@@ -494,13 +518,14 @@ function timelineEntries(context, familyId) {
     entries.push({
       when: session?.held_at || madeAt("supervision_discussion", discussion),
       withTime: Boolean(session),
-      kind: "Group supervision",
-      title: session?.title || "Discussed in group supervision",
+      kind: t("Group supervision"),
+      title: session?.title || t("Discussed in group supervision"),
       details: [
-        `${(discussion.questions || []).length} reflective questions`,
-        `${actions.length} ${actions.length === 1 ? "action" : "actions"}, ${actions.filter((a) => a.status !== "done").length} open`,
+        tn("{count} reflective question", "{count} reflective questions", (discussion.questions || []).length),
+        tn("{count} action", "{count} actions", actions.length),
+        t("{count} open", { count: actions.filter((a) => a.status !== "done").length }),
       ].join(", "),
-      link: [`#/group-supervision/${discussion.session_id}/${discussion.id}`, "Read the discussion"],
+      link: [`#/group-supervision/${discussion.session_id}/${discussion.id}`, t("Read the discussion")],
       unsynced: unsynced("supervision_discussion", discussion),
     });
   }
@@ -510,18 +535,18 @@ function timelineEntries(context, familyId) {
     entries.push({
       when: discussion.discussed_at || madeAt("strategy_discussion", discussion),
       withTime: Boolean(discussion.discussed_at),
-      kind: "Strategy discussion",
+      kind: t("Strategy discussion"),
       title: label("strategy_decision", discussion.decision),
       details: [
-        children.length ? `About ${children.join(", ")}` : "",
+        children.length ? t("About {children}", { children: children.join(", ") }) : "",
         enquiry
           ? enquiry.held
-            ? `Initial child protection conference held ${formatDate(enquiry.held)}`
-            : `Initial child protection conference due by ${formatDate(enquiry.due)}`
+            ? t("Initial child protection conference held {day}", { day: formatDate(enquiry.held) })
+            : t("Initial child protection conference due by {day}", { day: formatDate(enquiry.due) })
           : "",
       ].filter(Boolean).join(". "),
-      status: discussion.state === "signed" ? tag("Signed", "green") : tag("Draft", "grey"),
-      link: [`#/family/${familyId}/strategy/${discussion.id}`, "Read the strategy discussion"],
+      status: discussion.state === "signed" ? tag(t("Signed"), "green") : tag(t("Draft"), "grey"),
+      link: [`#/family/${familyId}/strategy/${discussion.id}`, t("Read the strategy discussion")],
       unsynced: unsynced("strategy_discussion", discussion),
     });
   }
@@ -529,7 +554,7 @@ function timelineEntries(context, familyId) {
   return entries.sort((a, b) => time(b.when) - time(a.when));
 }
 
-const SEEN_WORDS = { yes: "seen", no: "not seen", na: "seen: not applicable" };
+
 
 /** Say what a checklist answered about each child seen: ". Sam Okoro: seen alone. Mia Okoro: not seen". */
 function childrenSeenWords(data, checklist) {
@@ -542,7 +567,8 @@ function childrenSeenWords(data, checklist) {
   return [...answers]
     .map(([childId, { child_seen: seen, child_seen_alone: alone }]) => {
       const person = data.get("person", childId);
-      const words = alone === "yes" ? "seen alone" : seen === "yes" && alone ? "seen, not alone" : SEEN_WORDS[seen] || "";
+      const seenWords = { yes: () => t("seen"), no: () => t("not seen"), na: () => t("seen: not applicable") }[seen];
+      const words = alone === "yes" ? t("seen alone") : seen === "yes" && alone ? t("seen, not alone") : seenWords ? seenWords() : "";
       return person && words ? `. ${fullName(person)}: ${words}` : "";
     })
     .join("");
@@ -551,7 +577,7 @@ function childrenSeenWords(data, checklist) {
 function timelineSection(context, familyId) {
   const entries = timelineEntries(context, familyId);
   return html`<section aria-labelledby="timeline-heading">
-    <h2 class="govuk-heading-m" id="timeline-heading">Timeline</h2>
+    <h2 class="govuk-heading-m" id="timeline-heading">${t("Timeline")}</h2>
     ${entries.length
       ? html`<ol class="app-timeline" reversed>${entries.map(
           (entry) => html`<li class="app-timeline__item">
@@ -567,7 +593,7 @@ function timelineSection(context, familyId) {
             ${entry.link ? html`<p class="govuk-body-s"><a class="govuk-link" href="${entry.link[0]}">${entry.link[1]}<span class="govuk-visually-hidden">: ${entry.title}</span></a></p>` : ""}
           </li>`,
         )}</ol>`
-      : html`<p class="govuk-body">Nothing recorded yet.</p>`}
+      : html`<p class="govuk-body">${t("Nothing recorded yet.")}</p>`}
   </section>`;
 }
 
@@ -596,33 +622,33 @@ export async function familyView(context) {
   function page() {
     const family = data.get("family", familyId);
     if (!family) {
-      return html`<div id="family-page">${backLink("#/", "Back to your caseload")}
-        <h1 class="govuk-heading-l">Family not found</h1>
-        <p class="govuk-body">This family is not on this device. It may have been handed to another worker.</p></div>`;
+      return html`<div id="family-page">${backLink("#/", t("Back to your caseload"))}
+        <h1 class="govuk-heading-l">${t("Family not found")}</h1>
+        <p class="govuk-body">${t("This family is not on this device. It may have been handed to another worker.")}</p></div>`;
     }
     const pending = data.pending("family", familyId);
     const members = familyMembers(data, familyId);
     const errors = state.errors;
     return html`<div id="family-page">
-        ${backLink("#/", "Back to your caseload")}
+        ${backLink("#/", t("Back to your caseload"))}
         ${errorSummary(errors)}
         ${successBanner(state.message)}
-        ${family.local_reference ? html`<span class="govuk-caption-l">Reference ${family.local_reference}</span>` : ""}
+        ${family.local_reference ? html`<span class="govuk-caption-l">${t("Reference {reference}", { reference: family.local_reference })}</span>` : ""}
         <h1 class="govuk-heading-l">${family.display_name}</h1>
         <div class="govuk-button-group">
-          <a href="#/family/${familyId}/visit" role="button" draggable="false" class="govuk-button" data-module="govuk-button">Record a visit</a>
-          <a href="#/family/${familyId}/judgment" role="button" draggable="false" class="govuk-button govuk-button--secondary" data-module="govuk-button">Log a decision</a>
-          <a href="#/family/${familyId}/strategy" role="button" draggable="false" class="govuk-button govuk-button--secondary" data-module="govuk-button">Record a strategy discussion</a>
-          <a href="#/family/${familyId}/network" role="button" draggable="false" class="govuk-button govuk-button--secondary" data-module="govuk-button">Network map</a>
-          <a href="#/family/${familyId}/conference" role="button" draggable="false" class="govuk-button govuk-button--secondary" data-module="govuk-button">Family group conference</a>
-          <a href="#/family/${familyId}/chronology" role="button" draggable="false" class="govuk-button govuk-button--secondary" data-module="govuk-button">Chronology</a>
+          <a href="#/family/${familyId}/visit" role="button" draggable="false" class="govuk-button" data-module="govuk-button">${t("Record a visit")}</a>
+          <a href="#/family/${familyId}/judgment" role="button" draggable="false" class="govuk-button govuk-button--secondary" data-module="govuk-button">${t("Log a decision")}</a>
+          <a href="#/family/${familyId}/strategy" role="button" draggable="false" class="govuk-button govuk-button--secondary" data-module="govuk-button">${t("Record a strategy discussion")}</a>
+          <a href="#/family/${familyId}/network" role="button" draggable="false" class="govuk-button govuk-button--secondary" data-module="govuk-button">${t("Network map")}</a>
+          <a href="#/family/${familyId}/conference" role="button" draggable="false" class="govuk-button govuk-button--secondary" data-module="govuk-button">${t("Family group conference")}</a>
+          <a href="#/family/${familyId}/chronology" role="button" draggable="false" class="govuk-button govuk-button--secondary" data-module="govuk-button">${t("Chronology")}</a>
         </div>
         ${endingSection(context, family)}
         <details class="govuk-details app-urgent-details" id="immediate-risk">
-          <summary class="govuk-details__summary"><span class="govuk-details__summary-text">A child may be at immediate risk</span></summary>
+          <summary class="govuk-details__summary"><span class="govuk-details__summary-text">${t("A child may be at immediate risk")}</span></summary>
           <div class="govuk-details__text">
             ${urgentNumbersPanel(data.reference?.urgent_contacts)}
-            <p class="govuk-body"><a class="govuk-link" href="#/family/${familyId}/judgment">Log the decision</a>: tick "A child may be at immediate risk", sign it, then record who agreed it by phone.</p>
+            <p class="govuk-body"><a class="govuk-link" href="#/family/${familyId}/judgment">${t("Log the decision")}</a>${t(": tick “A child may be at immediate risk”, sign it, then record who agreed it by phone.")}</p>
           </div>
         </details>
         ${state.editing ? detailsForm(family, state.errorsOf === "details" ? errors : {}) : detailsCard(context, family, pending)}
@@ -676,7 +702,7 @@ export async function familyView(context) {
       await change();
       return true;
     } catch (error) {
-      await failed(formId, values, { [field]: `Not saved: ${storageMessage(error)}` });
+      await failed(formId, values, { [field]: t("Not saved: {why}", { why: storageMessage(error) }) });
       return false;
     }
   }
@@ -692,11 +718,11 @@ export async function familyView(context) {
     const changes = changedDetails(family, values);
     if (!Object.keys(changes).length) {
       state.editing = false;
-      return saved("details-form", "Nothing was changed in the family details.");
+      return saved("details-form", t("Nothing was changed in the family details."));
     }
     if (await write("details-form", "display_name", values, () => session.sync.enqueue("family", "update", familyId, changes))) {
       state.editing = false;
-      await saved("details-form", "Family details saved. They will be sent at the next sync.");
+      await saved("details-form", t("Family details saved. They will be sent at the next sync."));
     }
   }
 
@@ -705,17 +731,17 @@ export async function familyView(context) {
     const values = formValues(event.target);
     const goal = values.new_goal.trim();
     if (!goal) {
-      return failed("goal-form", values, { new_goal: "Enter what matters to the family" });
+      return failed("goal-form", values, { new_goal: t("Enter what matters to the family") });
     }
     if (goal.length > 20_000) {
-      return failed("goal-form", values, { new_goal: "That is too long: keep it to 20,000 characters" });
+      return failed("goal-form", values, { new_goal: t("That is too long: keep it to 20,000 characters") });
     }
     const goals = [...(data.get("family", familyId)?.goals || [])];
     if (goals.length >= 50) {
-      return failed("goal-form", values, { new_goal: "The family has 50 goals already: remove one first" });
+      return failed("goal-form", values, { new_goal: t("The family has 50 goals already: remove one first") });
     }
     if (await write("goal-form", "new_goal", values, () => session.sync.enqueue("family", "update", familyId, { goals: [...goals, goal] }))) {
-      await saved("goal-form", "Added to what matters to the family.");
+      await saved("goal-form", t("Added to what matters to the family."));
     }
   }
 
@@ -727,14 +753,14 @@ export async function familyView(context) {
     goals.splice(index, 1);
     try {
       await session.sync.enqueue("family", "update", familyId, { goals });
-      state.message = "Removed from what matters to the family.";
+      state.message = t("Removed from what matters to the family.");
       state.errors = {};
       state.errorsOf = null;
       const next = draw({ afterSubmit: true });
       next.querySelector("#goals-heading")?.setAttribute("tabindex", "-1");
       next.querySelector("#goals-heading")?.focus();
     } catch (error) {
-      showErrors("goal", { new_goal: `Not removed: ${storageMessage(error)}` });
+      showErrors("goal", { new_goal: t("Not removed: {why}", { why: storageMessage(error) }) });
     }
   }
 
@@ -748,7 +774,7 @@ export async function familyView(context) {
     const person = newPerson(familyId, values);
     if (await write("person-form", "given_name", values, () => session.sync.enqueue("person", "create", newId(), person))) {
       state.addingPerson = false;
-      await saved("person-form", `${person.given_name} ${person.family_name} added to the family.`);
+      await saved("person-form", t("{name} added to the family.", { name: `${person.given_name} ${person.family_name}` }));
     }
   }
 

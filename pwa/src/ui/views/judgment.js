@@ -18,6 +18,7 @@ import { approversFor, mayConfirm, mayRecordAgreement, needsNumbers, verbalAppro
 import { button, checkboxes, dateInput, readDate, select, textInput, textarea } from "../forms.js";
 import { urgentNumbersPanel } from "../urgent-numbers.js";
 import { html } from "../html.js";
+import { t } from "../../i18n.js";
 import { backLink, formatDate, formatDateTime, tag } from "../layout.js";
 import {
   LONG_TEXT,
@@ -51,10 +52,15 @@ import {
 import { workerHandlers, workerSide } from "./decision-review.js";
 import { endingSummary } from "./ending.js";
 
+/** A light's name, lower case, in the current language ("green", "gwyrdd"). */
+function lightWord(light) {
+  return (LIGHTS[light]?.name || light).toLowerCase();
+}
+
 export const LIGHTS = {
-  green: { name: "Green", colour: "green", text: "You decide and log it" },
-  yellow: { name: "Yellow", colour: "yellow", text: "You decide; your supervisor will discuss it with you" },
-  red: { name: "Red", colour: "red", text: "Needs a supervisor's approval before you act" },
+  green: { get name() { return t("Green"); }, colour: "green", get text() { return t("You decide and log it"); } },
+  yellow: { get name() { return t("Yellow"); }, colour: "yellow", get text() { return t("You decide; your supervisor will discuss it with you"); } },
+  red: { get name() { return t("Red"); }, colour: "red", get text() { return t("Needs a supervisor's approval before you act"); } },
 };
 
 // As the server's lights.py: a category the policy does not name needs discussion.
@@ -62,26 +68,26 @@ const UNLISTED_LIGHT = "yellow";
 const STATUS_WHEN_SIGNED = { green: "logged", yellow: "awaiting_discussion", red: "awaiting_approval" };
 
 export const STATUS = {
-  draft: { words: "Draft", colour: "grey", text: "Not final until it is signed." },
-  logged: { words: "Logged", colour: "green", text: "Decided and logged." },
-  awaiting_discussion: { words: "Awaiting discussion", colour: "yellow", text: "Decided; to be discussed in supervision." },
-  discussed: { words: "Discussed", colour: "blue", text: "Discussed in supervision." },
-  awaiting_approval: { words: "Awaiting approval", colour: "orange", text: "Needs a supervisor's approval before anyone acts on it." },
-  verbal_approval: { words: "Verbal approval, to confirm", colour: "purple", text: "A supervisor agreed it by phone; they confirm it when they can." },
-  approved: { words: "Approved", colour: "green", text: "A supervisor approved this decision." },
-  declined: { words: "Declined", colour: "red", text: "A supervisor declined this decision: it must not be acted on." },
+  draft: { get words() { return t("Draft"); }, colour: "grey", get text() { return t("Not final until it is signed."); } },
+  logged: { get words() { return t("Logged"); }, colour: "green", get text() { return t("Decided and logged."); } },
+  awaiting_discussion: { get words() { return t("Awaiting discussion"); }, colour: "yellow", get text() { return t("Decided; to be discussed in supervision."); } },
+  discussed: { get words() { return t("Discussed"); }, colour: "blue", get text() { return t("Discussed in supervision."); } },
+  awaiting_approval: { get words() { return t("Awaiting approval"); }, colour: "orange", get text() { return t("Needs a supervisor's approval before anyone acts on it."); } },
+  verbal_approval: { get words() { return t("Verbal approval, to confirm"); }, colour: "purple", get text() { return t("A supervisor agreed it by phone; they confirm it when they can."); } },
+  approved: { get words() { return t("Approved"); }, colour: "green", get text() { return t("A supervisor approved this decision."); } },
+  declined: { get words() { return t("Declined"); }, colour: "red", get text() { return t("A supervisor declined this decision: it must not be acted on."); } },
 };
 
 // A device's clock may run a little ahead; more than this and the time is a mistake (as the server).
 const AGREED_AHEAD_MS = 10 * 60 * 1000;
 
 export const AMENDABLE = [
-  { key: "question", title: "Decision question" },
-  { key: "decision", title: "Decision" },
-  { key: "rationale", title: "Rationale" },
-  { key: "family_view", title: "The family's view" },
-  { key: "child_view", title: "The child's view" },
-  { key: "review_outcome", title: "Outcome at review" },
+  { key: "question", get title() { return t("Decision question"); } },
+  { key: "decision", get title() { return t("Decision"); } },
+  { key: "rationale", get title() { return t("Rationale"); } },
+  { key: "family_view", get title() { return t("The family's view"); } },
+  { key: "child_view", get title() { return t("The child's view"); } },
+  { key: "review_outcome", get title() { return t("Outcome at review"); } },
 ];
 
 // --- the council's policy and what it means for an entry -------------------------------
@@ -100,10 +106,10 @@ export function currentPolicy(data) {
 export function lightReason(policy, key) {
   const category = policy?.categories?.find((entry) => entry.key === key);
   if (category?.narrowed) {
-    return html`<p class="govuk-body-s" id="category-light-reason">In your first year since qualifying, your team asks for a ${category.light} light for this kind of decision (the council's is ${category.council_light}).</p>`;
+    return html`<p class="govuk-body-s" id="category-light-reason">${t("In your first year since qualifying, your team asks for a {light} light for this kind of decision (the council's is {council}).", { light: lightWord(category.light), council: lightWord(category.council_light) })}</p>`;
   }
   if (category?.trial) {
-    return html`<p class="govuk-body-s" id="category-light-reason">Your team is trying a ${category.light} light for this kind of decision up to and including ${formatDate(lastDayOf(category.trial))} (the council's is ${category.council_light}).</p>`;
+    return html`<p class="govuk-body-s" id="category-light-reason">${t("Your team is trying a {light} light for this kind of decision up to and including {day} (the council's is {council}).", { light: lightWord(category.light), day: formatDate(lastDayOf(category.trial)), council: lightWord(category.council_light) })}</p>`;
   }
   return "";
 }
@@ -141,7 +147,8 @@ export function statusOf(data, judgment) {
 
 export function lightTag(light) {
   const shown = LIGHTS[light] || LIGHTS[UNLISTED_LIGHT];
-  return html`${tag(`${shown.name} light`, shown.colour)} ${shown.text}`;
+  const named = { green: () => t("Green light"), yellow: () => t("Yellow light"), red: () => t("Red light") }[shown.colour];
+  return html`${tag(named ? named() : shown.name, shown.colour)} ${shown.text}`;
 }
 
 export function statusTag(status) {
@@ -195,9 +202,9 @@ function peopleRows(prefix, count, errors, who) {
   return range(count).map(
     (index) => html`<fieldset class="govuk-fieldset app-repeat">
       <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">${who} ${index + 1}</legend>
-      ${textInput({ name: `${prefix}-${index}-name`, label: "Name", error: errors[`${prefix}-${index}-name`], width: 20 })}
-      ${textInput({ name: `${prefix}-${index}-role`, label: "Role or relationship", hint: "For example, school nurse or grandmother", error: errors[`${prefix}-${index}-role`], width: 20 })}
-      ${textarea({ name: `${prefix}-${index}-view`, label: "Their view", rows: 3, error: errors[`${prefix}-${index}-view`] })}
+      ${textInput({ name: `${prefix}-${index}-name`, label: t("Name"), error: errors[`${prefix}-${index}-name`], width: 20 })}
+      ${textInput({ name: `${prefix}-${index}-role`, label: t("Role or relationship"), hint: t("For example, school nurse or grandmother"), error: errors[`${prefix}-${index}-role`], width: 20 })}
+      ${textarea({ name: `${prefix}-${index}-view`, label: t("Their view"), rows: 3, error: errors[`${prefix}-${index}-view`] })}
     </fieldset>`,
   );
 }
@@ -211,8 +218,8 @@ export function judgmentFields({ policy, counts, errors = {} }) {
   return html`
     ${textarea({
       name: "question",
-      label: "What decision are you making?",
-      hint: "Write it as a question, for example: Should Sam stay with his grandmother this weekend?",
+      label: t("What decision are you making?"),
+      hint: t("Write it as a question, for example: Should Sam stay with his grandmother this weekend?"),
       rows: 2,
       error: errors.question,
       labelClass: "govuk-label--s",
@@ -220,48 +227,48 @@ export function judgmentFields({ policy, counts, errors = {} }) {
     ${categories.length
       ? select({
           name: "category",
-          label: "What kind of decision is it?",
-          hint: "Your council's decision policy says what each kind of decision needs.",
+          label: t("What kind of decision is it?"),
+          hint: t("Your council's decision policy says what each kind of decision needs."),
           options: otherLast(categories.map((category) => [category.key, category.label])),
           error: errors.category,
         })
       : textInput({
           name: "category",
-          label: "What kind of decision is it?",
-          hint: "Your council has not published a decision policy to this device yet, so this decision will need discussion with your supervisor.",
+          label: t("What kind of decision is it?"),
+          hint: t("Your council has not published a decision policy to this device yet, so this decision will need discussion with your supervisor."),
           error: errors.category,
         })}
     <div class="app-light-explainer" id="category-light" aria-live="polite"></div>
     ${checkboxes({
       name: "immediate_risk",
-      legend: "Is a child at risk now?",
-      options: [["yes", "A child may be at immediate risk"]],
-      hint: "Tick this and the numbers to phone are shown at once, with or without a network.",
+      legend: t("Is a child at risk now?"),
+      options: [["yes", t("A child may be at immediate risk")]],
+      hint: t("Tick this and the numbers to phone are shown at once, with or without a network."),
       error: errors.immediate_risk,
     })}
     <div id="urgent-numbers-slot" aria-live="polite"></div>
 
     <div class="govuk-form-group">
       <fieldset class="govuk-fieldset">
-        <legend class="govuk-fieldset__legend govuk-fieldset__legend--m">Options you considered</legend>
-        <div class="govuk-hint">At least one. Include doing nothing, if you considered it.</div>
+        <legend class="govuk-fieldset__legend govuk-fieldset__legend--m">${t("Options you considered")}</legend>
+        <div class="govuk-hint">${t("At least one. Include doing nothing, if you considered it.")}</div>
         ${range(counts.option).map(
           (index) => html`<fieldset class="govuk-fieldset app-repeat">
-            <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">Option ${index + 1}</legend>
-            ${textarea({ name: `option-${index}`, label: "The option", rows: 2, error: errors[`option-${index}`] })}
-            ${textarea({ name: `option-${index}-for`, label: "For", rows: 2, error: errors[`option-${index}-for`] })}
-            ${textarea({ name: `option-${index}-against`, label: "Against", rows: 2, error: errors[`option-${index}-against`] })}
+            <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">${t("Option {number}", { number: index + 1 })}</legend>
+            ${textarea({ name: `option-${index}`, label: t("The option"), rows: 2, error: errors[`option-${index}`] })}
+            ${textarea({ name: `option-${index}-for`, label: t("For"), rows: 2, error: errors[`option-${index}-for`] })}
+            ${textarea({ name: `option-${index}-against`, label: t("Against"), rows: 2, error: errors[`option-${index}-against`] })}
           </fieldset>`,
         )}
-        ${addRowButton("option", "Add another option", counts.option)}
+        ${addRowButton("option", t("Add another option"), counts.option)}
       </fieldset>
     </div>
 
-    ${textarea({ name: "decision", label: "Your decision", rows: 3, error: errors.decision, labelClass: "govuk-label--s" })}
+    ${textarea({ name: "decision", label: t("Your decision"), rows: 3, error: errors.decision, labelClass: "govuk-label--s" })}
     ${textarea({
       name: "rationale",
-      label: "Why you decided this",
-      hint: "What you weighed, and what tipped the balance.",
+      label: t("Why you decided this"),
+      hint: t("What you weighed, and what tipped the balance."),
       rows: 5,
       error: errors.rationale,
       labelClass: "govuk-label--s",
@@ -269,40 +276,40 @@ export function judgmentFields({ policy, counts, errors = {} }) {
 
     <div class="govuk-form-group">
       <fieldset class="govuk-fieldset">
-        <legend class="govuk-fieldset__legend govuk-fieldset__legend--m">Risks</legend>
-        <div class="govuk-hint">Leave empty if you see none.</div>
+        <legend class="govuk-fieldset__legend govuk-fieldset__legend--m">${t("Risks")}</legend>
+        <div class="govuk-hint">${t("Leave empty if you see none.")}</div>
         ${range(counts.risk).map(
           (index) => html`<fieldset class="govuk-fieldset app-repeat">
-            <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">Risk ${index + 1}</legend>
-            ${textarea({ name: `risk-${index}`, label: "The risk", rows: 2, error: errors[`risk-${index}`] })}
-            ${textarea({ name: `risk-${index}-mitigation`, label: "How it will be reduced", rows: 2, error: errors[`risk-${index}-mitigation`] })}
+            <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">${t("Risk {number}", { number: index + 1 })}</legend>
+            ${textarea({ name: `risk-${index}`, label: t("The risk"), rows: 2, error: errors[`risk-${index}`] })}
+            ${textarea({ name: `risk-${index}-mitigation`, label: t("How it will be reduced"), rows: 2, error: errors[`risk-${index}-mitigation`] })}
           </fieldset>`,
         )}
-        ${addRowButton("risk", "Add another risk", counts.risk)}
+        ${addRowButton("risk", t("Add another risk"), counts.risk)}
       </fieldset>
     </div>
 
     <div class="govuk-form-group">
       <fieldset class="govuk-fieldset">
-        <legend class="govuk-fieldset__legend govuk-fieldset__legend--m">Who you consulted</legend>
-        <div class="govuk-hint">Colleagues, other professionals or members of the family's network, and what they thought.</div>
-        ${peopleRows("consulted", counts.consulted, errors, "Person consulted")}
-        ${addRowButton("consulted", "Add another person consulted", counts.consulted)}
+        <legend class="govuk-fieldset__legend govuk-fieldset__legend--m">${t("Who you consulted")}</legend>
+        <div class="govuk-hint">${t("Colleagues, other professionals or members of the family's network, and what they thought.")}</div>
+        ${peopleRows("consulted", counts.consulted, errors, t("Person consulted"))}
+        ${addRowButton("consulted", t("Add another person consulted"), counts.consulted)}
       </fieldset>
     </div>
 
     <div class="govuk-form-group">
       <fieldset class="govuk-fieldset">
-        <legend class="govuk-fieldset__legend govuk-fieldset__legend--m">Who disagreed</legend>
-        <div class="govuk-hint">Record disagreement as it was put to you. It is part of good practice, not a failure.</div>
-        ${peopleRows("disagreed", counts.disagreed, errors, "Person who disagreed")}
-        ${addRowButton("disagreed", "Add another person who disagreed", counts.disagreed)}
+        <legend class="govuk-fieldset__legend govuk-fieldset__legend--m">${t("Who disagreed")}</legend>
+        <div class="govuk-hint">${t("Record disagreement as it was put to you. It is part of good practice, not a failure.")}</div>
+        ${peopleRows("disagreed", counts.disagreed, errors, t("Person who disagreed"))}
+        ${addRowButton("disagreed", t("Add another person who disagreed"), counts.disagreed)}
       </fieldset>
     </div>
 
-    ${textarea({ name: "family_view", label: "The family's view", hint: "In their words where you can.", rows: 3, error: errors.family_view, labelClass: "govuk-label--s" })}
-    ${textarea({ name: "child_view", label: "The child's view", hint: "In the child's own words where you can.", rows: 3, error: errors.child_view, labelClass: "govuk-label--s" })}
-    ${dateInput({ name: "review_date", legend: "When will you review this decision?", hint: "For example, 27 3 2027. Leave empty if no review is needed.", error: errors.review_date })}
+    ${textarea({ name: "family_view", label: t("The family's view"), hint: t("In their words where you can."), rows: 3, error: errors.family_view, labelClass: "govuk-label--s" })}
+    ${textarea({ name: "child_view", label: t("The child's view"), hint: t("In the child's own words where you can."), rows: 3, error: errors.child_view, labelClass: "govuk-label--s" })}
+    ${dateInput({ name: "review_date", legend: t("When will you review this decision?"), hint: t("For example, 27 3 2027. Leave empty if no review is needed."), error: errors.review_date })}
     ${Object.entries(counts).map(([prefix, count]) => html`<input type="hidden" name="${ROWS[prefix].hidden}" value="${count}">`)}`;
 }
 
@@ -420,42 +427,42 @@ function rowProblems(errors, values, prefix, main, others, message) {
 /** Check an entry: saving needs the question and kind; signing needs options, decision and rationale. */
 export function checkJudgment(values, { signing }) {
   const errors = {};
-  if (!text(values, "question")) errors.question = "Enter the decision you are making";
-  if (!text(values, "category")) errors.category = "Choose what kind of decision it is";
-  checkLength(errors, "question", values.question, 2000, "The decision question");
-  checkLength(errors, "category", values.category, 60, "The kind of decision");
+  if (!text(values, "question")) errors.question = t("Enter the decision you are making");
+  if (!text(values, "category")) errors.category = t("Choose what kind of decision it is");
+  checkLength(errors, "question", values.question, 2000, t("The decision question"));
+  checkLength(errors, "category", values.category, 60, t("The kind of decision"));
   rowProblems(errors, values, "option", (i) => `option-${i}`, (i) => [`option-${i}-for`, `option-${i}-against`],
-    (i) => `Describe option ${i + 1}, or clear what you wrote for and against it`);
+    (i) => t("Describe option {number}, or clear what you wrote for and against it", { number: i + 1 }));
   rowProblems(errors, values, "risk", (i) => `risk-${i}`, (i) => [`risk-${i}-mitigation`],
-    (i) => `Describe risk ${i + 1}, or clear how it will be reduced`);
+    (i) => t("Describe risk {number}, or clear how it will be reduced", { number: i + 1 }));
   rowProblems(errors, values, "consulted", (i) => `consulted-${i}-name`, (i) => [`consulted-${i}-role`, `consulted-${i}-view`],
-    (i) => `Enter the name of person consulted ${i + 1}, or clear their role and view`);
+    (i) => t("Enter the name of person consulted {number}, or clear their role and view", { number: i + 1 }));
   rowProblems(errors, values, "disagreed", (i) => `disagreed-${i}-name`, (i) => [`disagreed-${i}-role`, `disagreed-${i}-view`],
-    (i) => `Enter the name of person who disagreed ${i + 1}, or clear their role and view`);
+    (i) => t("Enter the name of person who disagreed {number}, or clear their role and view", { number: i + 1 }));
   for (const index of range(rowCount(values, "option"))) {
-    checkLength(errors, `option-${index}`, values[`option-${index}`], 2000, `Option ${index + 1}`);
-    checkLength(errors, `option-${index}-for`, values[`option-${index}-for`], LONG_TEXT, "What is for it");
-    checkLength(errors, `option-${index}-against`, values[`option-${index}-against`], LONG_TEXT, "What is against it");
+    checkLength(errors, `option-${index}`, values[`option-${index}`], 2000, t("Option {number}", { number: index + 1 }));
+    checkLength(errors, `option-${index}-for`, values[`option-${index}-for`], LONG_TEXT, t("What is for it"));
+    checkLength(errors, `option-${index}-against`, values[`option-${index}-against`], LONG_TEXT, t("What is against it"));
   }
   for (const index of range(rowCount(values, "risk"))) {
-    checkLength(errors, `risk-${index}`, values[`risk-${index}`], 2000, `Risk ${index + 1}`);
-    checkLength(errors, `risk-${index}-mitigation`, values[`risk-${index}-mitigation`], LONG_TEXT, "How it will be reduced");
+    checkLength(errors, `risk-${index}`, values[`risk-${index}`], 2000, t("Risk {number}", { number: index + 1 }));
+    checkLength(errors, `risk-${index}-mitigation`, values[`risk-${index}-mitigation`], LONG_TEXT, t("How it will be reduced"));
   }
   for (const prefix of ["consulted", "disagreed"]) {
     for (const index of range(rowCount(values, prefix))) {
-      checkLength(errors, `${prefix}-${index}-name`, values[`${prefix}-${index}-name`], 200, "The name");
-      checkLength(errors, `${prefix}-${index}-role`, values[`${prefix}-${index}-role`], 200, "The role");
-      checkLength(errors, `${prefix}-${index}-view`, values[`${prefix}-${index}-view`], LONG_TEXT, "Their view");
+      checkLength(errors, `${prefix}-${index}-name`, values[`${prefix}-${index}-name`], 200, t("The name"));
+      checkLength(errors, `${prefix}-${index}-role`, values[`${prefix}-${index}-role`], 200, t("The role"));
+      checkLength(errors, `${prefix}-${index}-view`, values[`${prefix}-${index}-view`], LONG_TEXT, t("Their view"));
     }
   }
   for (const name of ["decision", "rationale", "family_view", "child_view"]) {
-    checkLength(errors, name, values[name], LONG_TEXT, "This answer");
+    checkLength(errors, name, values[name], LONG_TEXT, t("This answer"));
   }
-  if (readDate(values, "review_date") === null) errors.review_date = "The review date must be a real date, for example 27 3 2027";
+  if (readDate(values, "review_date") === null) errors.review_date = t("The review date must be a real date, for example 27 3 2027");
   if (signing) {
-    if (!errors["option-0"] && !judgmentFromValues(values).options.length) errors["option-0"] = "Describe at least one option you considered";
-    if (!text(values, "decision")) errors.decision = "Enter your decision";
-    if (!text(values, "rationale")) errors.rationale = "Enter why you decided this";
+    if (!errors["option-0"] && !judgmentFromValues(values).options.length) errors["option-0"] = t("Describe at least one option you considered");
+    if (!text(values, "decision")) errors.decision = t("Enter your decision");
+    if (!text(values, "rationale")) errors.rationale = t("Enter why you decided this");
   }
   return orderedLikeTheForm(errors);
 }
@@ -501,12 +508,12 @@ export async function signJudgment(context, id) {
 
 function row(key, value, id) {
   return html`<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">${key}</dt>
-    <dd class="govuk-summary-list__value app-pre-wrap" ${id ? html`id="${id}"` : ""}>${value || html`<span class="app-secondary-text">Not recorded</span>`}</dd></div>`;
+    <dd class="govuk-summary-list__value app-pre-wrap" ${id ? html`id="${id}"` : ""}>${value || html`<span class="app-secondary-text">${t("Not recorded")}</span>`}</dd></div>`;
 }
 
 function table(caption, headers, rows) {
   if (!rows.length) {
-    return html`<h2 class="govuk-heading-m">${caption}</h2><p class="govuk-body">None recorded.</p>`;
+    return html`<h2 class="govuk-heading-m">${caption}</h2><p class="govuk-body">${t("None recorded.")}</p>`;
   }
   return html`<table class="govuk-table">
     <caption class="govuk-table__caption govuk-table__caption--m">${caption}</caption>
@@ -529,23 +536,24 @@ export function statusDetail(context, judgment) {
   let decided = "";
   const agreedFirst = verbalApprovalOf(context.data, judgment.id);
   if ((status === "approved" || status === "declined") && pending && ["awaiting_approval", "verbal_approval"].includes(judgment.status)) {
-    decided = html`<br>By you, not synced yet. Reason: <span class="app-pre-wrap">${pending.body}</span>`;
+    decided = html`<br>${t("By you, not synced yet. Reason:")} <span class="app-pre-wrap">${pending.body}</span>`;
   } else if (status === "approved" || status === "declined") {
-    decided = html`<br>By ${context.staffName(judgment.decided_by_id) || "a supervisor"}${judgment.decided_at ? ` on ${formatDateTime(judgment.decided_at)}` : ""}.
-      Reason: <span class="app-pre-wrap" id="decision-reason">${judgment.decision_reason || ""}</span>`;
+    const by = context.staffName(judgment.decided_by_id) || t("a supervisor");
+    decided = html`<br>${judgment.decided_at ? t("By {who} on {when}.", { who: by, when: formatDateTime(judgment.decided_at) }) : t("By {who}.", { who: by })}
+      ${t("Reason:")} <span class="app-pre-wrap" id="decision-reason">${judgment.decision_reason || ""}</span>`;
   }
   if ((status === "approved" || status === "declined") && agreedFirst) {
-    decided = html`${decided}<br>First agreed by phone at ${formatDateTime(agreedFirst.agreed_at)}, recorded by the worker.`;
+    decided = html`${decided}<br>${t("First agreed by phone at {when}, recorded by the worker.", { when: formatDateTime(agreedFirst.agreed_at) })}`;
   }
   if (status === "verbal_approval") {
     const agreed = verbalApprovalOf(context.data, judgment.id);
     if (agreed) {
-      decided = html`<br><span id="verbal-approval">Agreed by ${context.staffName(agreed.agreed_by_id) || "a supervisor"} by phone at ${formatDateTime(agreed.agreed_at)}.
-        ${agreed.unsynced ? "Recorded on this device, not synced yet." : "Waiting for them to confirm it."}</span>`;
+      decided = html`<br><span id="verbal-approval">${t("Agreed by {who} by phone at {when}.", { who: context.staffName(agreed.agreed_by_id) || t("a supervisor"), when: formatDateTime(agreed.agreed_at) })}
+        ${agreed.unsynced ? t("Recorded on this device, not synced yet.") : t("Waiting for them to confirm it.")}</span>`;
     }
   }
   const unsyncedSign = judgment.state === "signed" && judgment.unsynced && (!judgment.status || judgment.status === "draft");
-  return html`${statusTag(status)}${decided}${unsyncedSign ? html`<br>Signed on this device: the status is confirmed when it syncs.` : ""}`;
+  return html`${statusTag(status)}${decided}${unsyncedSign ? html`<br>${t("Signed on this device: the status is confirmed when it syncs.")}` : ""}`;
 }
 
 class JudgmentScreen extends RecordScreen {
@@ -565,9 +573,9 @@ class JudgmentScreen extends RecordScreen {
   markup() {
     const { context, judgment, state } = this;
     if (!judgment) {
-      return html`<h1 class="govuk-heading-l">Judgment log entry not found</h1>
-        <p class="govuk-body">It is no longer on this device.</p>
-        <p class="govuk-body"><a class="govuk-link" href="#/">Go to your caseload</a></p>`;
+      return html`<h1 class="govuk-heading-l">${t("Judgment log entry not found")}</h1>
+        <p class="govuk-body">${t("It is no longer on this device.")}</p>
+        <p class="govuk-body"><a class="govuk-link" href="#/">${t("Go to your caseload")}</a></p>`;
     }
     const policy = currentPolicy(context.data);
     const light = lightOf(context.data, judgment);
@@ -580,38 +588,38 @@ class JudgmentScreen extends RecordScreen {
     const canDecide = (((light === "red" || Boolean(judgment.ending)) && mayDecide(context.data, judgment, context.user, policy)) || confirming) && !pendingDecision(context.data, judgment);
     const canRecordAgreement = mayRecordAgreement(context.data, judgment, context.user, policy);
     const canMarkDiscussed = supervisor && signed && (status === "awaiting_discussion" || Boolean(openRequestOn(context.data, judgment.id)));
-    return html`${backLink(`#/family/${judgment.family_id}`, `Back to ${familyName(context.data, judgment.family_id)}`)}
+    return html`${backLink(`#/family/${judgment.family_id}`, t("Back to {family}", { family: familyName(context.data, judgment.family_id) }))}
       ${this.problems()}
       ${successBanner(state.message, this.announce)}
       <span class="govuk-caption-l">${familyName(context.data, judgment.family_id)}</span>
-      <h1 class="govuk-heading-l">Judgment log entry</h1>
+      <h1 class="govuk-heading-l">${t("Judgment log entry")}</h1>
       <dl class="govuk-summary-list">
-        ${row("Decision question", judgment.question)}
-        ${row("Kind of decision", html`${categoryLabel(policy, judgment.category)}<br>${lightTag(light)}`)}
-        ${row("Status", statusDetail(context, judgment), "judgment-status")}
-        ${judgment.interaction_id ? row("Visit", visitText(context, judgment.interaction_id)) : ""}
-        ${row("Written by", html`${capitalised(writtenBy(context, judgment))}${notSyncedTag(judgment)}${receiptFlag(writtenTimes(judgment))}`)}
-        ${row("Signed", signed ? html`${capitalised(signedWhen(judgment)) || "Yes, on this device"}${receiptFlag(signedTimes(judgment))}` : "Not yet: this is a draft", "judgment-signed")}
+        ${row(t("Decision question"), judgment.question)}
+        ${row(t("Kind of decision"), html`${categoryLabel(policy, judgment.category)}<br>${lightTag(light)}`)}
+        ${row(t("Status"), statusDetail(context, judgment), "judgment-status")}
+        ${judgment.interaction_id ? row(t("Visit"), visitText(context, judgment.interaction_id)) : ""}
+        ${row(t("Written by"), html`${capitalised(writtenBy(context, judgment))}${notSyncedTag(judgment)}${receiptFlag(writtenTimes(judgment))}`)}
+        ${row(t("Signed"), signed ? html`${capitalised(signedWhen(judgment)) || t("Yes, on this device")}${receiptFlag(signedTimes(judgment))}` : t("Not yet: this is a draft"), "judgment-signed")}
       </dl>
       ${!signed && mine
         ? html`<p class="govuk-body"><a class="govuk-link" href="${judgment.interaction_id
             ? `#/family/${judgment.family_id}/visit/${judgment.interaction_id}`
-            : `#/family/${judgment.family_id}/judgment/${judgment.id}`}">Carry on writing or sign this entry</a></p>`
+            : `#/family/${judgment.family_id}/judgment/${judgment.id}`}">${t("Carry on writing or sign this entry")}</a></p>`
         : ""}
-      ${table("Options considered", ["Option", "For", "Against"], (judgment.options || []).map((o) => [o.option, o.for || "", o.against || ""]))}
+      ${table(t("Options considered"), [t("Option"), t("For"), t("Against")], (judgment.options || []).map((o) => [o.option, o.for || "", o.against || ""]))}
       ${judgment.ending ? endingSummary(context, judgment) : ""}
       <dl class="govuk-summary-list">
-        ${row("Decision", judgment.decision)}
-        ${row("Rationale", judgment.rationale)}
+        ${row(t("Decision"), judgment.decision)}
+        ${row(t("Rationale"), judgment.rationale)}
       </dl>
-      ${table("Risks", ["Risk", "How it will be reduced"], (judgment.risks || []).map((r) => [r.risk, r.mitigation || ""]))}
-      ${table("Who was consulted", ["Name", "Role", "Their view"], (judgment.consulted || []).map((p) => [p.name, p.role || "", p.view || ""]))}
-      ${table("Who disagreed", ["Name", "Role", "Their view"], (judgment.disagreed || []).map((p) => [p.name, p.role || "", p.view || ""]))}
+      ${table(t("Risks"), [t("Risk"), t("How it will be reduced")], (judgment.risks || []).map((r) => [r.risk, r.mitigation || ""]))}
+      ${table(t("Who was consulted"), [t("Name"), t("Role"), t("Their view")], (judgment.consulted || []).map((p) => [p.name, p.role || "", p.view || ""]))}
+      ${table(t("Who disagreed"), [t("Name"), t("Role"), t("Their view")], (judgment.disagreed || []).map((p) => [p.name, p.role || "", p.view || ""]))}
       <dl class="govuk-summary-list">
-        ${row("The family's view", judgment.family_view)}
-        ${row("The child's view", judgment.child_view)}
-        ${row("Review date", judgment.review_date ? formatDate(judgment.review_date) : "")}
-        ${judgment.review_outcome ? row("Outcome at review", judgment.review_outcome) : ""}
+        ${row(t("The family's view"), judgment.family_view)}
+        ${row(t("The child's view"), judgment.child_view)}
+        ${row(t("Review date"), judgment.review_date ? formatDate(judgment.review_date) : "")}
+        ${judgment.review_outcome ? row(t("Outcome at review"), judgment.review_outcome) : ""}
       </dl>
       ${attachmentsPanel({ parentKind: "judgment", parentId: judgment.id, familyId: judgment.family_id, canAdd: mine })}
       ${canRecordAgreement ? this.agreementForm() : ""}
@@ -630,17 +638,17 @@ class JudgmentScreen extends RecordScreen {
     const formId = "decide:";
     return html`<form data-form="decide" data-draft="decide/${this.targetId}" novalidate class="app-decision">
       ${this.judgment?.ending
-        ? html`<h2 class="govuk-heading-m">Agree or decline this ending</h2>
+        ? html`<h2 class="govuk-heading-m">${t("Agree or decline this ending")}</h2>
           <p class="govuk-body">${this.judgment.ending.kind === "transfer"
-            ? "If you agree, the receiving team's supervisor is asked to accept the family."
-            : "If you agree, the children's plans end, the family is closed today and leaves the worker's caseload."} The worker will see your reason.</p>`
-        : html`<h2 class="govuk-heading-m">Approve or decline this decision</h2>
-          <p class="govuk-body">This is a red-light decision: the worker needs your approval before they act on it. They will see your reason.</p>`}
-      ${textarea({ name: "body", id: "decide-reason", label: "Your reason", rows: 4, error: this.error(formId, "decide-reason") })}
+            ? t("If you agree, the receiving team's supervisor is asked to accept the family.")
+            : t("If you agree, the children's plans end, the family is closed today and leaves the worker's caseload.")} ${t("The worker will see your reason.")}</p>`
+        : html`<h2 class="govuk-heading-m">${t("Approve or decline this decision")}</h2>
+          <p class="govuk-body">${t("This is a red-light decision: the worker needs your approval before they act on it. They will see your reason.")}</p>`}
+      ${textarea({ name: "body", id: "decide-reason", label: t("Your reason"), rows: 4, error: this.error(formId, "decide-reason") })}
       ${draftStatus()}
       <div class="govuk-button-group">
-        ${button("Approve", { name: "decision", value: "approve" })}
-        ${button("Decline", { warning: true, name: "decision", value: "decline" })}
+        ${button(t("Approve"), { name: "decision", value: "approve" })}
+        ${button(t("Decline"), { warning: true, name: "decision", value: "decline" })}
       </div>
     </form>`;
   }
@@ -653,21 +661,21 @@ class JudgmentScreen extends RecordScreen {
     const formId = "agree:";
     return html`${urgentNumbersPanel(context.data.reference?.urgent_contacts)}
       <form data-form="agree" data-draft="agree/${this.targetId}" novalidate class="app-decision">
-        <h2 class="govuk-heading-m">Record agreement by phone</h2>
-        <p class="govuk-body">If a supervisor or manager of the team agreed this decision by phone, record who and when. The decision then waits for them to confirm it, and you may act on it now.</p>
+        <h2 class="govuk-heading-m">${t("Record agreement by phone")}</h2>
+        <p class="govuk-body">${t("If a supervisor or manager of the team agreed this decision by phone, record who and when. The decision then waits for them to confirm it, and you may act on it now.")}</p>
         ${approvers.length
           ? select({
               name: "agreed_by_id",
-              label: "Who agreed it?",
+              label: t("Who agreed it?"),
               options: approvers.map((person) => [person.id, person.display_name]),
               error: this.error(formId, "agreed_by_id"),
             })
-          : html`<p class="govuk-body">This device does not know your team's supervisors yet. Sign in online once to fetch them.</p>`}
-        ${dateInput({ name: "agreed_on", legend: "Date they agreed", hint: "For example, 27 3 2026", error: this.error(formId, "agreed_on") })}
-        ${textInput({ name: "agreed_time", label: "Time they agreed", hint: "Use the 24-hour clock, for example 14:30", error: this.error(formId, "agreed_time"), width: 5 })}
-        ${textarea({ name: "body", id: "agree-body", label: "What they agreed (optional)", rows: 3, error: this.error(formId, "agree-body") })}
+          : html`<p class="govuk-body">${t("This device does not know your team's supervisors yet. Sign in online once to fetch them.")}</p>`}
+        ${dateInput({ name: "agreed_on", legend: t("Date they agreed"), hint: t("For example, 27 3 2026"), error: this.error(formId, "agreed_on") })}
+        ${textInput({ name: "agreed_time", label: t("Time they agreed"), hint: t("Use the 24-hour clock, for example 14:30"), error: this.error(formId, "agreed_time"), width: 5 })}
+        ${textarea({ name: "body", id: "agree-body", label: t("What they agreed (optional)"), rows: 3, error: this.error(formId, "agree-body") })}
         ${draftStatus()}
-        ${approvers.length ? button("Record agreement by phone") : ""}
+        ${approvers.length ? button(t("Record agreement by phone")) : ""}
       </form>`;
   }
 
@@ -676,13 +684,13 @@ class JudgmentScreen extends RecordScreen {
     const formId = "decide:";
     const agreed = verbalApprovalOf(this.context.data, this.targetId);
     return html`<form data-form="decide" data-draft="decide/${this.targetId}" novalidate class="app-decision">
-      <h2 class="govuk-heading-m">Confirm the agreement you gave by phone</h2>
+      <h2 class="govuk-heading-m">${t("Confirm the agreement you gave by phone")}</h2>
       <p class="govuk-body">${capitalised(writtenBy(this.context, this.judgment))} recorded that you agreed this decision by phone at ${formatDateTime(agreed?.agreed_at)}. Confirm it, or say that you did not agree: that declines it, and the worker may disagree or escalate as with any declined decision.</p>
-      ${textarea({ name: "body", id: "decide-reason", label: "Your reason", rows: 4, error: this.error(formId, "decide-reason") })}
+      ${textarea({ name: "body", id: "decide-reason", label: t("Your reason"), rows: 4, error: this.error(formId, "decide-reason") })}
       ${draftStatus()}
       <div class="govuk-button-group">
-        ${button("Confirm I agreed", { name: "decision", value: "approve" })}
-        ${button("I did not agree", { warning: true, name: "decision", value: "decline" })}
+        ${button(t("Confirm I agreed"), { name: "decision", value: "approve" })}
+        ${button(t("I did not agree"), { warning: true, name: "decision", value: "decline" })}
       </div>
     </form>`;
   }
@@ -706,20 +714,20 @@ class JudgmentScreen extends RecordScreen {
       ...workerHandlers(context, this.targetId),
       async agree(values) {
         const errors = {};
-        if (!values.agreed_by_id) errors.agreed_by_id = "Choose who agreed the decision";
+        if (!values.agreed_by_id) errors.agreed_by_id = t("Choose who agreed the decision");
         const day = readDate(values, "agreed_on");
-        if (day === "") errors.agreed_on = "Enter the date they agreed";
-        else if (day === null) errors.agreed_on = "The date they agreed must be a real date, for example 27 3 2026";
+        if (day === "") errors.agreed_on = t("Enter the date they agreed");
+        else if (day === null) errors.agreed_on = t("The date they agreed must be a real date, for example 27 3 2026");
         const time = (values.agreed_time || "").trim();
-        if (!time) errors.agreed_time = "Enter the time they agreed";
-        else if (!/^([01]?\d|2[0-3])[:.][0-5]\d$/.test(time)) errors.agreed_time = "Enter the time in hours and minutes, for example 14:30";
-        checkLength(errors, "agree-body", values.body, LONG_TEXT, "What they agreed");
+        if (!time) errors.agreed_time = t("Enter the time they agreed");
+        else if (!/^([01]?\d|2[0-3])[:.][0-5]\d$/.test(time)) errors.agreed_time = t("Enter the time in hours and minutes, for example 14:30");
+        checkLength(errors, "agree-body", values.body, LONG_TEXT, t("What they agreed"));
         let agreedAt = null;
         if (!errors.agreed_on && !errors.agreed_time) {
           const [year, month, date] = day.split("-").map(Number);
           const [hours, minutes] = time.split(/[:.]/).map(Number);
           agreedAt = new Date(year, month - 1, date, hours, minutes);
-          if (agreedAt.getTime() > now().getTime() + AGREED_AHEAD_MS) errors.agreed_time = "The time they agreed must be in the past";
+          if (agreedAt.getTime() > now().getTime() + AGREED_AHEAD_MS) errors.agreed_time = t("The time they agreed must be in the past");
         }
         if (Object.keys(errors).length) return { errors };
         const name = context.staffName(values.agreed_by_id) || "your supervisor";
@@ -727,18 +735,18 @@ class JudgmentScreen extends RecordScreen {
           target_kind: "judgment",
           target_id: this.targetId,
           review_kind: "verbal_approval",
-          body: values.body?.trim() || `Agreed by ${name} by phone.`,
+          body: values.body?.trim() || t("Agreed by {who} by phone.", { who: name }),
           agreed_by_id: values.agreed_by_id,
           agreed_at: agreedAt.toISOString(),
         });
-        return { message: `You recorded that ${name} agreed this decision by phone. It waits for them to confirm it.` };
+        return { message: t("You recorded that {who} agreed this decision by phone. It waits for them to confirm it.", { who: name }) };
       },
       async decide(values, { submitter }) {
         const decision = submitter?.value;
         const errors = {};
-        if (!values.body?.trim()) errors["decide-reason"] = decision === "decline" ? "Enter why you are declining this decision" : "Enter why you are approving this decision";
-        checkLength(errors, "decide-reason", values.body, LONG_TEXT, "Your reason");
-        if (!["approve", "decline"].includes(decision)) errors["decide-reason"] ||= "Choose approve or decline";
+        if (!values.body?.trim()) errors["decide-reason"] = decision === "decline" ? t("Enter why you are declining this decision") : t("Enter why you are approving this decision");
+        checkLength(errors, "decide-reason", values.body, LONG_TEXT, t("Your reason"));
+        if (!["approve", "decline"].includes(decision)) errors["decide-reason"] ||= t("Choose approve or decline");
         if (Object.keys(errors).length) return { errors };
         await context.session.sync.enqueue("review", "create", newId(), {
           target_kind: "judgment",
@@ -746,7 +754,7 @@ class JudgmentScreen extends RecordScreen {
           review_kind: decision,
           body: values.body.trim(),
         });
-        return { message: decision === "approve" ? "You approved this decision." : "You declined this decision." };
+        return { message: decision === "approve" ? t("You approved this decision.") : t("You declined this decision.") };
       },
       async amend(values) {
         return saveAmendment(context, this.target, values);
@@ -774,14 +782,14 @@ export function signJudgmentConfirmation(data, judgment, formName = "confirm-jud
     what: "the entry",
     formName,
     problem,
-    extra: html`<p class="govuk-body">Under your council's decision policy this is a ${LIGHTS[light].name.toLowerCase()}-light decision: ${LIGHTS[light].text.toLowerCase()}.</p>`,
+    extra: html`<p class="govuk-body">${t("Under your council's decision policy this is a {light}-light decision: {meaning}.", { light: LIGHTS[light].name.toLowerCase(), meaning: LIGHTS[light].text.toLowerCase() })}</p>`,
   });
 }
 
 export async function judgmentView(context) {
   const [id] = context.params;
   if (!context.data.get("judgment", id)) {
-    notFound(context.main, "Judgment log entry");
+    notFound(context.main, t("Judgment log entry"));
     return null;
   }
   const screen = new JudgmentScreen(context, id);

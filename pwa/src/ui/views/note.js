@@ -26,6 +26,7 @@ import {
 } from "../forms.js";
 import { html, mount } from "../html.js";
 import { backLink, formatDateTime, tag } from "../layout.js";
+import { currentLanguage, t } from "../../i18n.js";
 
 export const NOTE_SECTIONS = [
   {
@@ -65,23 +66,46 @@ export const NOTE_SECTIONS = [
   },
 ];
 
+/** A note section's title and hint in the current language. */
+export function noteSectionWords(key) {
+  const words = {
+    what_happened: { title: t("What happened"), hint: t("What you did together and what happened between you and the family. Write it so the family could read it.") },
+    child_voice: { title: t("The child's voice"), hint: t("What the child said, in their own words. Put their exact words in quotation marks where you can.") },
+    family_view: { title: t("The family's view"), hint: t("How the family see things, and what matters to them, in their words.") },
+    family_request: {
+      title: t("What the family asked for"),
+      hint: t("Anything the family asked you or the service to do, in their words. The family is at the top of your caseload until you are next in touch with them."),
+    },
+    strengths: { title: t("Strengths"), hint: t("What is going well, and what the family and their network do well.") },
+    reflection: { title: t("Your reflection"), hint: t("What you think and feel about this visit and the relationship, and why.") },
+    next_steps: { title: t("Next steps"), hint: t("What you and the family agreed will happen next: who does it, and by when.") },
+  };
+  return words[key] || { title: key, hint: "" };
+}
+
+/** A record's noun as the shared screens say it ("note", "entry", "decision"), in the current language. */
+function nounWord(noun) {
+  const words = { note: () => t("note"), entry: () => t("entry"), decision: () => t("decision") };
+  return words[noun] ? words[noun]() : noun;
+}
+
 export const LONG_TEXT = 20_000;
 
 // How each kind of supervision entry is headed in the conversation.
 const REVIEW_HEADINGS = {
-  comment: (who) => `Comment from ${who}`,
-  question: (who) => `Question from ${who}`,
-  reply: (who) => `Reply from ${who}`,
-  acknowledgement: (who) => `Acknowledged by ${who}`,
-  discussed: (who) => `Marked as discussed by ${who}`,
-  approve: (who) => `Approved by ${who}`,
-  decline: (who) => `Declined by ${who}`,
-  ask_to_discuss: (who) => `${capitalised(who)} asked to talk this through`,
-  sampled: (who) => `Chosen for the monthly sample by ${who}`,
-  disagreement: (who) => `Professional disagreement from ${who}`,
-  escalation: (who) => `Escalated by ${who} to the next manager`,
-  decision_review: (who) => `Decision reviewed by ${who}`,
-  verbal_approval: (who) => `Agreement by phone recorded by ${who}`,
+  comment: (who) => t("Comment from {who}", { who }),
+  question: (who) => t("Question from {who}", { who }),
+  reply: (who) => t("Reply from {who}", { who }),
+  acknowledgement: (who) => t("Acknowledged by {who}", { who }),
+  discussed: (who) => t("Marked as discussed by {who}", { who }),
+  approve: (who) => t("Approved by {who}", { who }),
+  decline: (who) => t("Declined by {who}", { who }),
+  ask_to_discuss: (who) => t("{who} asked to talk this through", { who: capitalised(who) }),
+  sampled: (who) => t("Chosen for the monthly sample by {who}", { who }),
+  disagreement: (who) => t("Professional disagreement from {who}", { who }),
+  escalation: (who) => t("Escalated by {who} to the next manager", { who }),
+  decision_review: (who) => t("Decision reviewed by {who}", { who }),
+  verbal_approval: (who) => t("Agreement by phone recorded by {who}", { who }),
 };
 
 // --- small shared pieces ----------------------------------------------------------------
@@ -106,7 +130,7 @@ export function oldestFirst(records) {
 }
 
 export function notSyncedTag(record) {
-  return record?.unsynced ? html` ${tag("Not synced yet", "grey")}` : "";
+  return record?.unsynced ? html` ${tag(t("Not synced yet"), "grey")}` : "";
 }
 
 export function capitalised(text) {
@@ -115,16 +139,16 @@ export function capitalised(text) {
 
 /** Return who wrote a record and when, by the device's clock where it is known. */
 export function writtenBy(context, record) {
-  const who = context.staffName(record.created_by_id) || "you";
+  const who = context.staffName(record.created_by_id) || t("you");
   const { device, received } = writtenTimes(record);
   const when = device || received;
-  return when ? `${who} on ${formatDateTime(when)}` : `${who}, on this device, not synced yet`;
+  return when ? t("{who} on {when}", { who, when: formatDateTime(when) }) : t("{who}, on this device, not synced yet", { who });
 }
 
 /** Return when a record was signed, by the device's clock where it is known. */
 export function signedWhen(record) {
   const { device, received } = signedTimes(record);
-  return device || received ? `on ${formatDateTime(device || received)}` : "";
+  return device || received ? t("on {when}", { when: formatDateTime(device || received) }) : "";
 }
 
 /**
@@ -138,18 +162,18 @@ export function receiptFlag(times) {
   }
   const received = formatDateTime(times.received);
   return gap.kind === "later"
-    ? html`<span class="app-receipt">${tag("Synced later", "blue")} The council's server received it on ${received}, ${durationText(gap.minutes)} later, when the device synced.</span>`
-    : html`<span class="app-receipt">${tag("Device clock ahead", "yellow")} The council's server received it on ${received}, ${durationText(gap.minutes)} before the time the device gave: the device's clock was probably wrong.</span>`;
+    ? html`<span class="app-receipt">${tag(t("Synced later"), "blue")} ${t("The council's server received it on {received}, {gap} later, when the device synced.", { received, gap: durationText(gap.minutes) })}</span>`
+    : html`<span class="app-receipt">${tag(t("Device clock ahead"), "yellow")} ${t("The council's server received it on {received}, {gap} before the time the device gave: the device's clock was probably wrong.", { received, gap: durationText(gap.minutes) })}</span>`;
 }
 
 export function familyName(data, familyId) {
-  return data.get("family", familyId)?.display_name || "this family";
+  return data.get("family", familyId)?.display_name || t("this family");
 }
 
 export function visitText(context, interactionId) {
   const visit = interactionId ? context.data.get("interaction", interactionId) : null;
   if (!visit) return "";
-  return `${context.label("interaction_mode", visit.mode)} on ${formatDateTime(visit.occurred_at)}`;
+  return t("{mode} on {when}", { mode: context.label("interaction_mode", visit.mode), when: formatDateTime(visit.occurred_at) });
 }
 
 /** The banner after a save: announced and focused once, not again when sync re-draws the screen. */
@@ -158,7 +182,7 @@ export function successBanner(message, announce = true) {
   return html`<div class="govuk-notification-banner govuk-notification-banner--success" role="${announce ? "alert" : "region"}"
       aria-labelledby="success-title" data-module="govuk-notification-banner" ${announce ? "" : html`data-disable-auto-focus="true"`}>
     <div class="govuk-notification-banner__header">
-      <h2 class="govuk-notification-banner__title" id="success-title">Success</h2>
+      <h2 class="govuk-notification-banner__title" id="success-title">${t("Success")}</h2>
     </div>
     <div class="govuk-notification-banner__content">
       <p class="govuk-notification-banner__heading">${message}</p>
@@ -167,13 +191,13 @@ export function successBanner(message, announce = true) {
 }
 
 export function draftStatus() {
-  return html`<p class="app-draft-saved">Drafts are saved on this device as you type.</p>`;
+  return html`<p class="app-draft-saved">${t("Drafts are saved on this device as you type.")}</p>`;
 }
 
 /** Check lengths the server enforces, so a long text is refused here, not after sync. */
 export function checkLength(errors, id, value, max, name) {
   if (!errors[id] && (value || "").length > max) {
-    errors[id] = `${name} must be ${max.toLocaleString("en-GB")} characters or fewer`;
+    errors[id] = t("{name} must be {max} characters or fewer", { name, max: max.toLocaleString("en-GB") });
   }
 }
 
@@ -362,8 +386,8 @@ export class RecordScreen {
       // The device could not store it (out of space, say): say so beside the first field.
       const first = form.querySelector("input:not([type=hidden]), textarea, select");
       outcome = first
-        ? { errors: { [first.id]: `Not saved: ${storageMessage(error)}` } }
-        : { errors: { form: `Not saved: ${storageMessage(error)}` } };
+        ? { errors: { [first.id]: t("Not saved: {why}", { why: storageMessage(error) }) } }
+        : { errors: { form: t("Not saved: {why}", { why: storageMessage(error) }) } };
     } finally {
       this.busy = false;
     }
@@ -392,7 +416,7 @@ export function problemSummary(problem) {
   if (!problem) return "";
   return html`<div class="govuk-error-summary" data-module="govuk-error-summary" tabindex="-1">
     <div role="alert">
-      <h2 class="govuk-error-summary__title">There is a problem</h2>
+      <h2 class="govuk-error-summary__title">${t("There is a problem")}</h2>
       <div class="govuk-error-summary__body"><p class="govuk-body">${problem}</p></div>
     </div>
   </div>`;
@@ -412,73 +436,73 @@ export function amendmentsOf(data, targetId) {
 export function amendmentList(context, { targetId, fields, noun }) {
   const amendments = amendmentsOf(context.data, targetId);
   const titles = Object.fromEntries(fields.map(({ key, title }) => [key, title]));
-  return html`<h2 class="govuk-heading-m">Corrections</h2>
-    <p class="govuk-body">The signed ${noun} is never changed. Each correction is added beneath it with its reason, who made it and when.</p>
+  return html`<h2 class="govuk-heading-m">${t("Corrections")}</h2>
+    <p class="govuk-body">${t("The signed {noun} is never changed. Each correction is added beneath it with its reason, who made it and when.", { noun: nounWord(noun) })}</p>
     ${amendments.length
       ? amendments.map(
           (amendment) => html`<div class="app-record app-record--amendment">
-            <h3 class="govuk-heading-s">Correction by ${writtenBy(context, amendment)}${notSyncedTag(amendment)}</h3>
+            <h3 class="govuk-heading-s">${t("Correction by {who}", { who: writtenBy(context, amendment) })}${notSyncedTag(amendment)}</h3>
             ${receiptFlag(writtenTimes(amendment))}
             <dl class="govuk-summary-list">
-              <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Reason</dt>
+              <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">${t("Reason")}</dt>
                 <dd class="govuk-summary-list__value app-pre-wrap">${amendment.reason}</dd></div>
               ${Object.entries(amendment.changes || {}).map(
-                ([key, text]) => html`<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">${titles[key] || key.replaceAll("_", " ")}, corrected</dt>
+                ([key, text]) => html`<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">${t("{part}, corrected", { part: titles[key] || key.replaceAll("_", " ") })}</dt>
                   <dd class="govuk-summary-list__value app-pre-wrap">${text}</dd></div>`,
               )}
             </dl>
           </div>`,
         )
-      : html`<p class="govuk-body">No corrections.</p>`}`;
+      : html`<p class="govuk-body">${t("No corrections.")}</p>`}`;
 }
 
 /** The form that corrects a signed record: which part, the corrected text and why. */
 export function amendmentForm(screen, { targetKind, targetId, fields, noun }) {
   const formId = "amend:";
   if (screen.state.open !== "amend") {
-    return html`<button type="button" class="govuk-button govuk-button--secondary" data-module="govuk-button" data-open="amend">Correct this ${noun}</button>`;
+    return html`<button type="button" class="govuk-button govuk-button--secondary" data-module="govuk-button" data-open="amend">${t("Correct this {noun}", { noun: nounWord(noun) })}</button>`;
   }
   return html`<form data-form="amend" data-draft="amendment/${targetKind}/${targetId}" novalidate>
-    <h2 class="govuk-heading-m" data-opened>Correct this ${noun}</h2>
-    <p class="govuk-body">The signed ${noun} stays exactly as it is. Your correction is added beneath it with your reason, your name and the date, and everyone who reads the ${noun} sees both.</p>
+    <h2 class="govuk-heading-m" data-opened>${t("Correct this {noun}", { noun: nounWord(noun) })}</h2>
+    <p class="govuk-body">${t("The signed {noun} stays exactly as it is. Your correction is added beneath it with your reason, your name and the date, and everyone who reads the {noun} sees both.", { noun: nounWord(noun) })}</p>
     ${select({
       name: "section",
       id: "amend-section",
-      label: "Which part are you correcting?",
+      label: t("Which part are you correcting?"),
       options: fields.map(({ key, title }) => [key, title]),
       error: screen.error(formId, "amend-section"),
     })}
     ${textarea({
       name: "text",
       id: "amend-text",
-      label: "The corrected text",
-      hint: "Write the part as it should read.",
+      label: t("The corrected text"),
+      hint: t("Write the part as it should read."),
       rows: 6,
       error: screen.error(formId, "amend-text"),
     })}
     ${textarea({
       name: "reason",
       id: "amend-reason",
-      label: "Why are you correcting it?",
-      hint: "For example, what was wrong or missing, and how you found out.",
+      label: t("Why are you correcting it?"),
+      hint: t("For example, what was wrong or missing, and how you found out."),
       rows: 3,
       error: screen.error(formId, "amend-reason"),
     })}
     ${draftStatus()}
     <div class="govuk-button-group">
-      ${button("Save the correction")}
-      <button type="button" class="govuk-button govuk-button--secondary" data-module="govuk-button" data-open="">Cancel</button>
+      ${button(t("Save the correction"))}
+      <button type="button" class="govuk-button govuk-button--secondary" data-module="govuk-button" data-open="">${t("Cancel")}</button>
     </div>
   </form>`;
 }
 
 export async function saveAmendment(context, { targetKind, targetId, fields }, values) {
   const errors = {};
-  if (!fields.some(({ key }) => key === values.section)) errors["amend-section"] = "Choose which part you are correcting";
-  if (!values.text?.trim()) errors["amend-text"] = "Enter the corrected text";
-  if (!values.reason?.trim()) errors["amend-reason"] = "Enter why you are correcting it";
-  checkLength(errors, "amend-text", values.text, LONG_TEXT, "The corrected text");
-  checkLength(errors, "amend-reason", values.reason, 2000, "The reason");
+  if (!fields.some(({ key }) => key === values.section)) errors["amend-section"] = t("Choose which part you are correcting");
+  if (!values.text?.trim()) errors["amend-text"] = t("Enter the corrected text");
+  if (!values.reason?.trim()) errors["amend-reason"] = t("Enter why you are correcting it");
+  checkLength(errors, "amend-text", values.text, LONG_TEXT, t("The corrected text"));
+  checkLength(errors, "amend-reason", values.reason, 2000, t("The reason"));
   if (Object.keys(errors).length) return { errors };
   await context.session.sync.enqueue("amendment", "create", newId(), {
     target_kind: targetKind,
@@ -486,7 +510,7 @@ export async function saveAmendment(context, { targetKind, targetId, fields }, v
     reason: values.reason.trim(),
     changes: { [values.section]: values.text },
   });
-  return { message: "Your correction is saved. It is shown beneath the original." };
+  return { message: t("Your correction is saved. It is shown beneath the original.") };
 }
 
 // --- the supervision thread ----------------------------------------------------------
@@ -527,16 +551,16 @@ function threads(reviews) {
 }
 
 function reviewEntry(context, review, level) {
-  const who = context.staffName(review.created_by_id) || "you";
+  const who = context.staffName(review.created_by_id) || t("you");
   const { device, received } = writtenTimes(review);
-  const when = device || received ? formatDateTime(device || received) : "not synced yet";
+  const when = device || received ? formatDateTime(device || received) : t("not synced yet");
   const title = (REVIEW_HEADINGS[review.review_kind] || REVIEW_HEADINGS.comment)(who);
   const heading = level === 3
     ? html`<h3 class="govuk-heading-s govuk-!-margin-bottom-1">${title}</h3>`
     : html`<h4 class="govuk-heading-s govuk-!-margin-bottom-1">${title}</h4>`;
   const to = review.agreed_by_id
-    ? html`<p class="govuk-body-s">Agreed by ${context.staffName(review.agreed_by_id)} by phone at ${formatDateTime(review.agreed_at)}</p>`
-    : review.addressed_to_id ? html`<p class="govuk-body-s">Sent to ${context.staffName(review.addressed_to_id)}</p>` : "";
+    ? html`<p class="govuk-body-s">${t("Agreed by {who} by phone at {when}", { who: context.staffName(review.agreed_by_id), when: formatDateTime(review.agreed_at) })}</p>`
+    : review.addressed_to_id ? html`<p class="govuk-body-s">${t("Sent to {who}", { who: context.staffName(review.addressed_to_id) })}</p>` : "";
   return html`${heading}
     <p class="govuk-body-s app-thread__when">${when}${notSyncedTag(review)}${receiptFlag(writtenTimes(review))}</p>
     ${to}<p class="govuk-body app-pre-wrap">${review.body}</p>`;
@@ -547,8 +571,8 @@ export function supervisionThread(screen, { target, noun }) {
   const { context } = screen;
   const all = threads(reviewsOf(context.data, target.id));
   const signed = target.state === "signed";
-  return html`<h2 class="govuk-heading-m">Supervision</h2>
-    <p class="govuk-body">Supervision is a conversation about the work: questions, comments and replies on this ${noun}.</p>
+  return html`<h2 class="govuk-heading-m">${t("Supervision")}</h2>
+    <p class="govuk-body">${t("Supervision is a conversation about the work: questions, comments and replies on this {noun}.", { noun: nounWord(noun) })}</p>
     ${all.length
       ? html`<ol class="app-thread">${all.map(
           ({ root, replies }) => html`<li class="app-record app-record--review">
@@ -561,7 +585,7 @@ export function supervisionThread(screen, { target, noun }) {
             ${signed && ["comment", "question", "ask_to_discuss"].includes(root.review_kind) ? replyForm(screen, root) : ""}
           </li>`,
         )}</ol>`
-      : html`<p class="govuk-body">No comments yet.</p>`}`;
+      : html`<p class="govuk-body">${t("No comments yet.")}</p>`}`;
 }
 
 function replyForm(screen, root) {
@@ -569,12 +593,12 @@ function replyForm(screen, root) {
   const open = screen.state.form === formId;
   const fieldId = `reply-${root.id}`;
   return html`<details class="govuk-details" ${open ? html`open` : ""}>
-    <summary class="govuk-details__summary"><span class="govuk-details__summary-text">Reply to this ${{ question: "question", ask_to_discuss: "request" }[root.review_kind] || "comment"}</span></summary>
+    <summary class="govuk-details__summary"><span class="govuk-details__summary-text">${{ question: () => t("Reply to this question"), ask_to_discuss: () => t("Reply to this request") }[root.review_kind]?.() || t("Reply to this comment")}</span></summary>
     <div class="govuk-details__text">
       <form data-form="reply" data-target="${root.id}" data-draft="reply/${root.id}" novalidate>
-        ${textarea({ name: "body", id: fieldId, label: "Your reply", rows: 4, error: screen.error(formId, fieldId) })}
+        ${textarea({ name: "body", id: fieldId, label: t("Your reply"), rows: 4, error: screen.error(formId, fieldId) })}
         ${draftStatus()}
-        ${button("Send reply")}
+        ${button(t("Send reply"))}
       </form>
     </div>
   </details>`;
@@ -583,8 +607,8 @@ function replyForm(screen, root) {
 export async function saveReply(context, { targetKind, targetId }, values, parentId) {
   const fieldId = `reply-${parentId}`;
   const errors = {};
-  if (!values.body?.trim()) errors[fieldId] = "Enter your reply";
-  checkLength(errors, fieldId, values.body, LONG_TEXT, "Your reply");
+  if (!values.body?.trim()) errors[fieldId] = t("Enter your reply");
+  checkLength(errors, fieldId, values.body, LONG_TEXT, t("Your reply"));
   if (Object.keys(errors).length) return { errors };
   await context.session.sync.enqueue("review", "create", newId(), {
     target_kind: targetKind,
@@ -593,35 +617,35 @@ export async function saveReply(context, { targetKind, targetId }, values, paren
     review_kind: "reply",
     body: values.body.trim(),
   });
-  return { message: "Your reply is saved." };
+  return { message: t("Your reply is saved.") };
 }
 
 /** A supervisor's own start to the conversation: a comment or a question. */
 export function commentForm(screen) {
   const formId = "comment:";
   return html`<form data-form="comment" data-draft="comment/${screen.targetId}" novalidate>
-    <h3 class="govuk-heading-s">Add a comment or question</h3>
+    <h3 class="govuk-heading-s">${t("Add a comment or question")}</h3>
     ${radios({
       name: "review_kind",
       id: "comment-kind",
-      legend: "Is it a comment or a question?",
+      legend: t("Is it a comment or a question?"),
       options: [
-        ["question", "A question for the worker to reflect on"],
-        ["comment", "A comment"],
+        ["question", t("A question for the worker to reflect on")],
+        ["comment", t("A comment")],
       ],
       error: screen.error(formId, "comment-kind"),
     })}
-    ${textarea({ name: "body", id: "comment-body", label: "Your comment or question", rows: 4, error: screen.error(formId, "comment-body") })}
+    ${textarea({ name: "body", id: "comment-body", label: t("Your comment or question"), rows: 4, error: screen.error(formId, "comment-body") })}
     ${draftStatus()}
-    ${button("Add to the conversation")}
+    ${button(t("Add to the conversation"))}
   </form>`;
 }
 
 export async function saveComment(context, { targetKind, targetId }, values) {
   const errors = {};
-  if (!["comment", "question"].includes(values.review_kind)) errors["comment-kind"] = "Choose comment or question";
-  if (!values.body?.trim()) errors["comment-body"] = "Enter your comment or question";
-  checkLength(errors, "comment-body", values.body, LONG_TEXT, "Your comment or question");
+  if (!["comment", "question"].includes(values.review_kind)) errors["comment-kind"] = t("Choose comment or question");
+  if (!values.body?.trim()) errors["comment-body"] = t("Enter your comment or question");
+  checkLength(errors, "comment-body", values.body, LONG_TEXT, t("Your comment or question"));
   if (Object.keys(errors).length) return { errors };
   await context.session.sync.enqueue("review", "create", newId(), {
     target_kind: targetKind,
@@ -629,28 +653,28 @@ export async function saveComment(context, { targetKind, targetId }, values) {
     review_kind: values.review_kind,
     body: values.body.trim(),
   });
-  return { message: values.review_kind === "question" ? "Your question is saved." : "Your comment is saved." };
+  return { message: values.review_kind === "question" ? t("Your question is saved.") : t("Your comment is saved.") };
 }
 
 export function discussedForm(screen, noun) {
   const formId = "discussed:";
   return html`<form data-form="discussed" data-draft="discussed/${screen.targetId}" novalidate>
-    <h3 class="govuk-heading-s">Mark as discussed</h3>
+    <h3 class="govuk-heading-s">${t("Mark as discussed")}</h3>
     ${textarea({
       name: "body",
       id: "discussed-body",
-      label: "What you talked about (optional)",
-      hint: `Say when you discussed this ${noun} with the worker.`,
+      label: t("What you talked about (optional)"),
+      hint: t("Say when you discussed this {noun} with the worker.", { noun: nounWord(noun) }),
       rows: 3,
       error: screen.error(formId, "discussed-body"),
     })}
-    ${button("Mark as discussed", { secondary: true })}
+    ${button(t("Mark as discussed"), { secondary: true })}
   </form>`;
 }
 
 export async function saveDiscussed(context, { targetKind, targetId }, values) {
   const errors = {};
-  checkLength(errors, "discussed-body", values.body, LONG_TEXT, "What you talked about");
+  checkLength(errors, "discussed-body", values.body, LONG_TEXT, t("What you talked about"));
   if (Object.keys(errors).length) return { errors };
   // Marking it discussed also closes a worker's ask, or the monthly sample, on it.
   const request = openRequestOn(context.data, targetId);
@@ -661,15 +685,15 @@ export async function saveDiscussed(context, { targetKind, targetId }, values) {
     review_kind: "discussed",
     body: values.body?.trim() || "Discussed in supervision.",
   });
-  return { message: "Marked as discussed." };
+  return { message: t("Marked as discussed.") };
 }
 
 export function notFound(main, what) {
   mount(
     main,
-    html`<h1 class="govuk-heading-l">${what} not found</h1>
-      <p class="govuk-body">It may not have synced to this device yet, or it is no longer in your caseload.</p>
-      <p class="govuk-body"><a class="govuk-link" href="#/">Go to your caseload</a></p>`,
+    html`<h1 class="govuk-heading-l">${t("{what} not found", { what })}</h1>
+      <p class="govuk-body">${t("It may not have synced to this device yet, or it is no longer in your caseload.")}</p>
+      <p class="govuk-body"><a class="govuk-link" href="#/">${t("Go to your caseload")}</a></p>`,
   );
 }
 
@@ -682,20 +706,21 @@ export function noteDraftKey(familyId, interactionId) {
 
 export function noteSectionsHtml(note, headingLevel = 2) {
   const sections = note.sections || {};
-  return NOTE_SECTIONS.map(({ key, title }) => {
+  return NOTE_SECTIONS.map(({ key }) => {
+    const { title } = noteSectionWords(key);
     const heading = headingLevel === 2
       ? html`<h2 class="govuk-heading-s govuk-!-margin-bottom-1">${title}</h2>`
       : html`<h3 class="govuk-heading-s govuk-!-margin-bottom-1">${title}</h3>`;
     return html`${heading}${sections[key]?.trim()
       ? html`<p class="govuk-body app-pre-wrap">${sections[key]}</p>`
-      : html`<p class="govuk-body app-secondary-text">Not written.</p>`}`;
+      : html`<p class="govuk-body app-secondary-text">${t("Not written.")}</p>`}`;
   });
 }
 
 /** The form that writes a note's six sections (in the visit flow and on the note page). */
 export function noteSectionFields(errors = {}) {
-  return NOTE_SECTIONS.map(({ key, title, hint }) =>
-    textarea({ name: key, label: title, hint, rows: key === "what_happened" ? 8 : 5, error: errors[key], labelClass: "govuk-label--s" }),
+  return NOTE_SECTIONS.map(({ key }) =>
+    textarea({ name: key, label: noteSectionWords(key).title, hint: noteSectionWords(key).hint, rows: key === "what_happened" ? 8 : 5, error: errors[key], labelClass: "govuk-label--s" }),
   );
 }
 
@@ -703,12 +728,12 @@ export function noteSectionFields(errors = {}) {
 export function checkNote(values, { signing }) {
   const errors = {};
   if (signing && !values.what_happened?.trim()) {
-    errors.what_happened = "Enter what happened";
+    errors.what_happened = t("Enter what happened");
   } else if (!NOTE_SECTIONS.some(({ key }) => values[key]?.trim())) {
-    errors.what_happened = "Write at least one section before saving";
+    errors.what_happened = t("Write at least one section before saving");
   }
-  for (const { key, title } of NOTE_SECTIONS) {
-    checkLength(errors, key, values[key], LONG_TEXT, title);
+  for (const { key } of NOTE_SECTIONS) {
+    checkLength(errors, key, values[key], LONG_TEXT, noteSectionWords(key).title);
   }
   return errors;
 }
@@ -750,16 +775,21 @@ export async function signNote(context, noteId) {
  * @param {{noun: string, what: string, formName: string, extra?: Html, problem?: Html}} confirmation
  */
 export function signConfirmation({ noun, what, formName, extra = "", problem = "" }) {
+  // Whole sentences for the records signed here, so a translator never assembles one from parts.
+  const said = {
+    note: () => ({ title: t("Sign this note?"), yes: t("Yes, sign the note"), no: t("No, go back to the note") }),
+    entry: () => ({ title: t("Sign this entry?"), yes: t("Yes, sign the entry"), no: t("No, go back to the entry") }),
+  }[noun]?.() || { title: `Sign this ${noun}?`, yes: `Yes, sign ${what}`, no: `No, go back to ${what}` };
   return html`${problemSummary(problem)}<form data-form="${formName}" novalidate>
-    <h1 class="govuk-heading-l">Sign this ${noun}?</h1>
+    <h1 class="govuk-heading-l">${said.title}</h1>
     <div class="govuk-warning-text">
       <span class="govuk-warning-text__icon" aria-hidden="true">!</span>
-      <strong class="govuk-warning-text__text"><span class="govuk-visually-hidden">Warning</span>Signing makes the ${noun} final. After that it cannot be edited: any correction is added as an amendment with a reason, and the original stays as it is.</strong>
+      <strong class="govuk-warning-text__text"><span class="govuk-visually-hidden">${t("Warning")}</span>${t("Signing makes the {noun} final. After that it cannot be edited: any correction is added as an amendment with a reason, and the original stays as it is.", { noun: nounWord(noun) })}</strong>
     </div>
     ${extra}
     <div class="govuk-button-group">
-      ${button(`Yes, sign ${what}`, { name: "confirm", value: "yes" })}
-      ${button(`No, go back to ${what}`, { secondary: true, name: "confirm", value: "no" })}
+      ${button(said.yes, { name: "confirm", value: "yes" })}
+      ${button(said.no, { secondary: true, name: "confirm", value: "no" })}
     </div>
   </form>`;
 }
@@ -768,14 +798,19 @@ export function signConfirmation({ noun, what, formName, extra = "", problem = "
 function familyCopiesSection(context, note) {
   const copies = context.data.all("family_copy").filter((copy) => copy.note_id === note.id);
   const practitioner = ["caseworker", "supervisor"].includes(context.user?.role);
-  return html`<h2 class="govuk-heading-m">Family copies</h2>
-    <p class="govuk-body">A family copy is what you talked about and agreed, in plain words, for the family to keep. It is drafted from this note and you change it before sharing; the note itself never goes to the family.</p>
+  return html`<h2 class="govuk-heading-m">${t("Family copies")}</h2>
+    <p class="govuk-body">${t("A family copy is what you talked about and agreed, in plain words, for the family to keep. It is drafted from this note and you change it before sharing; the note itself never goes to the family.")}</p>
     ${copies.length
       ? html`<ul class="govuk-list">${copies.map(
-          (copy) => html`<li><a class="govuk-link" href="#/family-copy/${copy.id}">Family copy ${copy.state === "signed" ? `shared with ${copy.shared_with}` : "(draft)"}</a>${notSyncedTag(copy)}</li>`,
+          (copy) => html`<li><a class="govuk-link" href="#/family-copy/${copy.id}">${copy.state === "signed" ? t("Family copy shared with {who}", { who: copy.shared_with }) : t("Family copy (draft)")}</a>${notSyncedTag(copy)}</li>`,
         )}</ul>`
       : ""}
-    ${practitioner ? html`<form data-form="family-copy" novalidate>${button("Make a family copy", { secondary: true })}</form>` : ""}`;
+    ${practitioner
+      ? html`<form data-form="family-copy" novalidate>
+          ${radios({ name: "language", id: "family-copy-language", legend: t("Which language should the family copy be in?"), options: [["en", html`<span lang="en">English</span>`], ["cy", html`<span lang="cy">Cymraeg</span>`]], value: currentLanguage(), inline: true })}
+          ${button(t("Make a family copy"), { secondary: true })}
+        </form>`
+      : ""}`;
 }
 
 class NoteScreen extends RecordScreen {
@@ -789,15 +824,15 @@ class NoteScreen extends RecordScreen {
   }
 
   get target() {
-    return { targetKind: "note", targetId: this.targetId, fields: NOTE_SECTIONS, noun: "note" };
+    return { targetKind: "note", targetId: this.targetId, fields: NOTE_SECTIONS.map(({ key }) => ({ key, title: noteSectionWords(key).title })), noun: "note" };
   }
 
   markup() {
     const { context, note, state } = this;
     if (!note) {
-      return html`<h1 class="govuk-heading-l">Note not found</h1>
-        <p class="govuk-body">It is no longer on this device.</p>
-        <p class="govuk-body"><a class="govuk-link" href="#/">Go to your caseload</a></p>`;
+      return html`<h1 class="govuk-heading-l">${t("Note not found")}</h1>
+        <p class="govuk-body">${t("It is no longer on this device.")}</p>
+        <p class="govuk-body"><a class="govuk-link" href="#/">${t("Go to your caseload")}</a></p>`;
     }
     const mine = isAuthor(note, context.user);
     const draft = note.state !== "signed";
@@ -806,24 +841,24 @@ class NoteScreen extends RecordScreen {
     }
     const supervisor = context.user?.role === "supervisor";
     const discussed = note.review_status === "discussed" || Boolean(pendingDiscussion(context.data, note));
-    return html`${backLink(`#/family/${note.family_id}`, `Back to ${familyName(context.data, note.family_id)}`)}
+    return html`${backLink(`#/family/${note.family_id}`, t("Back to {family}", { family: familyName(context.data, note.family_id) }))}
       ${this.problems()}
       ${successBanner(state.message, this.announce)}
       <div class="govuk-grid-row"><div class="govuk-grid-column-two-thirds">
       <span class="govuk-caption-l">${familyName(context.data, note.family_id)}</span>
-      <h1 class="govuk-heading-l">Relational note</h1>
+      <h1 class="govuk-heading-l">${t("Relational note")}</h1>
       <dl class="govuk-summary-list">
         ${note.interaction_id
-          ? html`<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Visit</dt>
+          ? html`<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">${t("Visit")}</dt>
               <dd class="govuk-summary-list__value">${visitText(context, note.interaction_id)}</dd></div>`
           : ""}
-        <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Written by</dt>
+        <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">${t("Written by")}</dt>
           <dd class="govuk-summary-list__value" id="note-written">${capitalised(writtenBy(context, note))}${receiptFlag(writtenTimes(note))}</dd></div>
-        <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">State</dt>
+        <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">${t("State")}</dt>
           <dd class="govuk-summary-list__value" id="note-state">${draft
-            ? html`${tag("Draft", "grey")} Not final until it is signed.`
-            : html`${tag("Signed", "green")} ${signedWhen(note)}${receiptFlag(signedTimes(note))}`}${notSyncedTag(note)}
-            ${discussed ? html`<br>Discussed in supervision.` : ""}</dd></div>
+            ? html`${tag(t("Draft"), "grey")} ${t("Not final until it is signed.")}`
+            : html`${tag(t("Signed"), "green")} ${signedWhen(note)}${receiptFlag(signedTimes(note))}`}${notSyncedTag(note)}
+            ${discussed ? html`<br>${t("Discussed in supervision.")}` : ""}</dd></div>
       </dl>
       ${draft && mine ? this.editForm() : noteSectionsHtml(note)}
       ${attachmentsPanel({ parentKind: "note", parentId: note.id, familyId: note.family_id, canAdd: mine })}
@@ -845,8 +880,8 @@ class NoteScreen extends RecordScreen {
       ${noteSectionFields(errors)}
       ${draftStatus()}
       <div class="govuk-button-group">
-        ${button("Save as draft", { secondary: true, name: "action", value: "draft" })}
-        ${button("Sign the note", { name: "action", value: "sign" })}
+        ${button(t("Save as draft"), { secondary: true, name: "action", value: "draft" })}
+        ${button(t("Sign the note"), { name: "action", value: "sign" })}
       </div>
     </form>`;
   }
@@ -865,20 +900,20 @@ class NoteScreen extends RecordScreen {
         if (Object.keys(errors).length) return { errors };
         await saveNote(context, { note: this.note }, values);
         if (signing) return { state: { open: "confirm-sign" } };
-        return { message: "Your note is saved as a draft. It is not final until you sign it." };
+        return { message: t("Your note is saved as a draft. It is not final until you sign it.") };
       },
       async "confirm-sign"(_values, { submitter }) {
         if (submitter?.value !== "yes") return {};
         await signNote(context, this.targetId);
-        return { message: "The note is signed. Corrections can now only be made by amendment." };
+        return { message: t("The note is signed. Corrections can now only be made by amendment.") };
       },
       async amend(values) {
         return saveAmendment(context, this.target, values);
       },
-      async "family-copy"() {
+      async "family-copy"(values) {
         // Loaded when used: the family copy's screen is built on this module's RecordScreen.
         const { makeFamilyCopy } = await import("./family-copy.js");
-        await makeFamilyCopy(context, this.note);
+        await makeFamilyCopy(context, this.note, values.language);
         return {};
       },
       async reply(values, { target }) {
@@ -900,7 +935,7 @@ class NoteScreen extends RecordScreen {
 export async function noteView(context) {
   const [id] = context.params;
   if (!context.data.get("note", id)) {
-    notFound(context.main, "Note");
+    notFound(context.main, t("Note"));
     return null;
   }
   const screen = new NoteScreen(context, id);

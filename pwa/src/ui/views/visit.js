@@ -345,9 +345,10 @@ function checkChecklist(values, rows) {
   for (const { field, what } of rows) {
     const answer = values[`answer-${field}`];
     if (!answerWords()[answer]) {
-      errors[`answer-${field}`] = `Answer ${what}`;
+      errors[`answer-${field}`] = t("Answer {what}", { what });
     } else if (answer !== "yes" && !(values[`reason-${field}`] || "").trim()) {
-      errors[`reason-${field}`] = `Give the reason the answer to ${what} is ${answer === "no" ? "no" : "not applicable"}`;
+      errors[`reason-${field}`] =
+        answer === "no" ? t("Give the reason the answer to {what} is no", { what }) : t("Give the reason the answer to {what} is not applicable", { what });
     }
     checkLength(errors, `reason-${field}`, values[`reason-${field}`], 20_000, t("The reason"));
   }
@@ -503,7 +504,7 @@ class VisitFlow extends RecordScreen {
       checklist: () => this.checklistPart(),
       summary: () => this.summaryPart(),
     }[step]();
-    return html`${backLink(`#/family/${this.familyId}`, `Back to ${family.display_name}`)}
+    return html`${backLink(`#/family/${this.familyId}`, t("Back to {family}", { family: family.display_name }))}
       ${this.problems()}
       ${successBanner(this.state.message, this.announce)}
       <div class="govuk-grid-row"><div class="govuk-grid-column-two-thirds">
@@ -638,17 +639,19 @@ class VisitFlow extends RecordScreen {
     const due = visitDue(this.data, family, template, checklist, interaction);
     const visitDay = localParts(interaction.occurred_at).date;
     const timing = due
-      ? html`<p class="govuk-body" id="visit-due">This visit was due by <strong>${formatDate(due)}</strong>${template.timescale ? ` (${describeTimescale(template.timescale)})` : ""}.
-          ${visitDay <= due ? html`${tag(t("Within timescale"), "green")} The visit on ${formatDate(visitDay)} was in time.` : html`${tag(t("Late"), "red")} The visit on ${formatDate(visitDay)} was after the due date.`}</p>`
+      ? html`<p class="govuk-body" id="visit-due">${t("This visit was due by")} <strong>${formatDate(due)}</strong>${template.timescale ? ` (${describeTimescale(template.timescale)})` : ""}.
+          ${visitDay <= due
+            ? html`${tag(t("Within timescale"), "green")} ${t("The visit on {day} was in time.", { day: formatDate(visitDay) })}`
+            : html`${tag(t("Late"), "red")} ${t("The visit on {day} was after the due date.", { day: formatDate(visitDay) })}`}</p>`
       : template.timescale
         ? html`<p class="govuk-body">${t("No child in the family is on a plan this check applies to, so no visit was due.")}</p>`
         : html`<p class="govuk-body">${t("No statutory timescale applies to this checklist.")}</p>`;
     const heading = html`<h2 class="govuk-heading-m">${template.name}</h2>
-      ${template.legal_basis ? html`<div class="govuk-inset-text app-pre-wrap">Legal basis: ${template.legal_basis}</div>` : ""}
+      ${template.legal_basis ? html`<div class="govuk-inset-text app-pre-wrap">${t("Legal basis:")} ${template.legal_basis}</div>` : ""}
       ${timing}`;
     if (checklist && this.state.open !== "edit-checklist") {
       return html`${heading}
-        <p class="govuk-body">${tag(t("Completed"), "green")}${notSyncedTag(checklist)} on ${formatDate(checklist.completed_on)}.</p>
+        <p class="govuk-body">${tag(t("Completed"), "green")}${notSyncedTag(checklist)} ${t("on {when}", { when: formatDate(checklist.completed_on) })}.</p>
         ${this.answersList()}
         <p class="govuk-body"><button type="button" class="govuk-button govuk-button--secondary" data-module="govuk-button" data-open="edit-checklist">${t("Change the answers")}</button></p>
         ${this.continueButton("summary")}`;
@@ -661,9 +664,8 @@ class VisitFlow extends RecordScreen {
     const fromVisit = ({ item, child }) => {
       const told = child ? childVisitAnswer(item, interaction, child) : familyVisitAnswer(item, interaction, familyChildren);
       if (!told) return undefined;
-      if (checklist) return `“Who was there” on this visit says ${told.words}.`;
-      if (!told.answer) return `“Who was there” on this visit says ${told.words}.`;
-      return `Filled in from “Who was there” on this visit: ${told.words}. Change it if it is wrong.`;
+      if (checklist || !told.answer) return t("“Who was there” on this visit says {words}.", { words: told.words });
+      return t("Filled in from “Who was there” on this visit: {words}. Change it if it is wrong.", { words: told.words });
     };
     const answerFields = (row) => html`${radios({
         name: `answer-${row.field}`,
@@ -675,12 +677,12 @@ class VisitFlow extends RecordScreen {
       })}
       ${textarea({
         name: `reason-${row.field}`,
-        label: html`Reason<span class="govuk-visually-hidden"> for the answer to ${row.what}</span>`,
+        label: html`${t("Reason")}<span class="govuk-visually-hidden"> ${t("for the answer to {what}", { what: row.what })}</span>`,
         hint: t("Needed if the answer is no or not applicable."),
         rows: 2,
         error: errors[`reason-${row.field}`],
       })}`;
-    const asked = children.length ? html`<p class="govuk-body" id="checklist-children">Items about the children are answered for each child: ${listWords(children.map(personName))}.</p>` : "";
+    const asked = children.length ? html`<p class="govuk-body" id="checklist-children">${t("Items about the children are answered for each child: {children}.", { children: listWords(children.map(personName)) })}</p>` : "";
     return html`${heading}
       <p class="govuk-body">${t("Answer each item. If the answer is no, or the item does not apply, say why.")}</p>
       ${rows.some((row) => row.child) ? asked : ""}
@@ -916,7 +918,7 @@ class VisitFlow extends RecordScreen {
         if (submitter?.value !== "yes") return {};
         await signJudgment(context, flow.judgment.id);
         const status = STATUS[statusOf(flow.data, flow.judgment)];
-        return { message: `The entry is signed. Its status is now: ${status.words.toLowerCase()}. ${status.text}` };
+        return { message: t("The entry is signed. Its status is now: {status}. {meaning}", { status: status.words.toLowerCase(), meaning: status.text }) };
       },
 
       async checklist(values) {
