@@ -15,7 +15,7 @@ import { button, errorSummary, fillForm, focusErrorSummary, formValues, saveAsTy
 import { html, mount } from "../html.js";
 import { backLink, formatDateTime, tag } from "../layout.js";
 import { fetchConsultation } from "../replies.js";
-import { successBanner } from "./note.js";
+import { successBanner } from "../records.js";
 
 /** The roles that ask and answer peers, as the server allows (Action.CONSULT_PEERS). */
 const CONSULTING_ROLES = new Set(["caseworker", "supervisor"]);

@@ -24,7 +24,8 @@ import { newId } from "../../domain/ids.js";
 import { button, dateInput, radios, readDate, textarea } from "../forms.js";
 import { html } from "../html.js";
 import { backLink, formatDate, tag } from "../layout.js";
-import { LONG_TEXT, RecordScreen, checkLength, draftStatus, familyName, isAuthor, notFound, successBanner } from "./note.js";
+import { LONG_TEXT, checkLength, draftStatus, familyName, isAuthor, notFound, successBanner } from "../records.js";
+import { RecordScreen } from "../record-screen.js";
 
 // --- on the decision's own screen ----------------------------------------------------------
 

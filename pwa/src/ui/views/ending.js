@@ -13,7 +13,7 @@ import { backLink, formatDate, formatDateTime } from "../layout.js";
 import { responsiveTable } from "../tables.js";
 import { Screen, successBanner } from "../screen.js";
 import { ApiError, Offline, SessionEnded, get, hasCsrfToken, post } from "../../sync/api.js";
-import { baseVersion } from "./note.js";
+import { baseVersion } from "../records.js";
 import { checkEnding, clearedOn, clearingDays, isFamilysWorker, otherTeams, proposalRecord, waitingEnding } from "../../domain/endings.js";
 
 const FIELD_IDS = {

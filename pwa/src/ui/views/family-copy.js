@@ -24,7 +24,6 @@ import { backLink, formatDate, tag } from "../layout.js";
 import { familyMembers, fullName } from "../people.js";
 import {
   LONG_TEXT,
-  RecordScreen,
   baseVersion,
   capitalised,
   checkLength,
@@ -37,7 +36,8 @@ import {
   signedWhen,
   successBanner,
   writtenBy,
-} from "./note.js";
+} from "../records.js";
+import { RecordScreen } from "../record-screen.js";
 
 const HOW_WORDS = Object.fromEntries(SHARED_HOW);
 

@@ -26,7 +26,7 @@ import { assignmentHistorySection } from "../assignment-history.js";
 import { familyMembers, fullName, personName, unsyncedTag } from "../people.js";
 import { endingSection } from "./ending.js";
 import { categoryLight, currentPolicy } from "./judgment.js";
-import { statutoryChecksSection } from "./statutory-checks.js";
+import { statutoryChecksSection } from "../statutory-checks.js";
 import { storySection } from "./story.js";
 import { urgentNumbersPanel } from "../urgent-numbers.js";
 import { currentEpisode, planName } from "../../domain/plans.js";

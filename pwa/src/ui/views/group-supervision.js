@@ -45,7 +45,15 @@ import { html, mount } from "../html.js";
 import { responsiveTable } from "../tables.js";
 import { backLink, formatDate, formatDateTime, tag } from "../layout.js";
 import { categoryLabel, currentPolicy, lightOf, lightTag, statusOf, statusTag, watchCategory } from "./judgment.js";
-import { baseVersion, checkLength, draftStatus, familyName, notFound, notSyncedTag, successBanner } from "./note.js";
+import {
+  baseVersion,
+  checkLength,
+  draftStatus,
+  familyName,
+  notFound,
+  notSyncedTag,
+  successBanner,
+} from "../records.js";
 
 const HOME = "#/group-supervision";
 const draftKey = (...parts) => ["group-supervision", ...parts].join("/");

@@ -21,33 +21,35 @@ import { html } from "../html.js";
 import { backLink, formatDate, formatDateTime, tag } from "../layout.js";
 import {
   LONG_TEXT,
-  RecordScreen,
-  amendmentForm,
-  amendmentList,
   baseVersion,
   capitalised,
   checkLength,
-  commentForm,
-  discussedForm,
   draftStatus,
   familyName,
   isAuthor,
   notFound,
   notSyncedTag,
+  signConfirmation,
+  successBanner,
+  visitText,
+  writtenBy,
+  receiptFlag,
+  signedWhen,
+} from "../records.js";
+import {
+  amendmentForm,
+  amendmentList,
+  commentForm,
+  discussedForm,
   pendingDiscussion,
   reviewsOf,
   saveAmendment,
   saveComment,
   saveDiscussed,
   saveReply,
-  signConfirmation,
-  successBanner,
   supervisionThread,
-  visitText,
-  writtenBy,
-  receiptFlag,
-  signedWhen,
-} from "./note.js";
+} from "../record-threads.js";
+import { RecordScreen } from "../record-screen.js";
 import { workerHandlers, workerSide } from "./decision-review.js";
 import { endingSummary } from "./ending.js";
 

@@ -13,7 +13,7 @@ import { ApiError, Offline, get, post } from "../../sync/api.js";
 import { button, errorSummary, focusErrorSummary, formValues, radios, textInput, textarea } from "../forms.js";
 import { html, mount } from "../html.js";
 import { backLink, formatDateTime } from "../layout.js";
-import { notFound, successBanner } from "./note.js";
+import { notFound, successBanner } from "../records.js";
 
 let flash = null;
 

@@ -26,7 +26,8 @@ import {
   withAnotherRow,
 } from "./judgment.js";
 import { mayRecordAgreement } from "../../domain/urgent.js";
-import { RecordScreen, draftStatus, familyName, isAuthor, notSyncedTag, successBanner } from "./note.js";
+import { draftStatus, familyName, isAuthor, notSyncedTag, successBanner } from "../records.js";
+import { RecordScreen } from "../record-screen.js";
 
 /** Return the address of a decision logged on its own (not on a visit), new or saved. */
 function logDecisionAddress(familyId, judgmentId = null) {

@@ -34,22 +34,17 @@ import {
   watchCategory,
   withAnotherRow,
 } from "./judgment.js";
+import { baseVersion, checkLength, draftStatus, notSyncedTag, signConfirmation, successBanner } from "../records.js";
 import {
-  RecordScreen,
-  baseVersion,
-  checkLength,
   checkNote,
-  draftStatus,
   noteDraftKey,
   noteSectionFields,
   noteSectionsHtml,
-  notSyncedTag,
   saveNote,
   sectionsFrom,
-  signConfirmation,
   signNote,
-  successBanner,
-} from "./note.js";
+} from "../note-form.js";
+import { RecordScreen } from "../record-screen.js";
 import { t, tn } from "../../i18n.js";
 
 // Functions, not constants: their words are in the language chosen when they are drawn.
