@@ -4,12 +4,10 @@
 // and recorded as shared: with whom, how and when. Everything works offline:
 // the copy is a case record that travels through the outbox like the rest.
 
-import { newId } from "../../domain/ids.js";
 import {
   FAMILY_COPY_SECTIONS,
   SECTION_TITLES,
   SHARED_HOW,
-  draftFromNote,
   flagMessage,
   namesOf,
   readability,
@@ -40,20 +38,6 @@ import {
 import { RecordScreen } from "../record-screen.js";
 
 const HOW_WORDS = Object.fromEntries(SHARED_HOW);
-
-/** Make a family copy of a signed note (drafted from it, for the whole household) and open it. */
-export async function makeFamilyCopy(context, note) {
-  const { data } = context;
-  const actions = data.ofFamily("plan_action", note.family_id);
-  const id = newId();
-  await context.session.sync.enqueue("family_copy", "create", id, {
-    family_id: note.family_id,
-    note_id: note.id,
-    household_ids: familyMembers(data, note.family_id).map(({ person }) => person.id),
-    sections: draftFromNote(note, actions, formatDate),
-  });
-  context.go(`#/family-copy/${id}`);
-}
 
 /** The people connected to the family: its members and those its relationships name. */
 function connectedPeople(data, familyId) {

@@ -44,7 +44,8 @@ import {
 import { html, mount } from "../html.js";
 import { responsiveTable } from "../tables.js";
 import { backLink, formatDate, formatDateTime, tag } from "../layout.js";
-import { categoryLabel, currentPolicy, lightOf, lightTag, statusOf, statusTag, watchCategory } from "./judgment.js";
+import { watchCategory } from "../judgment-form.js";
+import { categoryLabel, currentPolicy, lightOf, lightTag, statusOf, statusTag } from "../judgment-policy.js";
 import {
   baseVersion,
   checkLength,

@@ -6,7 +6,7 @@
 // (domain/identifiers.js); the worker changes the text, or sends it as it is.
 // Also the list of peer letters.
 
-import { currentPolicy, categoryLabel, categoryLight, LIGHTS } from "./judgment.js";
+import { currentPolicy, categoryLabel, categoryLight, LIGHTS } from "../judgment-policy.js";
 import { HINDSIGHT, reviewOf } from "../../domain/decision-reviews.js";
 import { collectIdentifiers, findIdentifiers } from "../../domain/identifiers.js";
 import { ApiError, Offline, get, post } from "../../sync/api.js";

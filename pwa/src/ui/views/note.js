@@ -48,6 +48,7 @@ import {
   visitText,
   writtenBy,
 } from "../records.js";
+import { makeFamilyCopy } from "../family-copy-draft.js";
 
 /** The family's own copies of a signed note, and the button that drafts one. */
 function familyCopiesSection(context, note) {
@@ -161,8 +162,6 @@ class NoteScreen extends RecordScreen {
         return saveAmendment(context, this.target, values);
       },
       async "family-copy"() {
-        // Loaded when used: the family copy's screen is built on this module's RecordScreen.
-        const { makeFamilyCopy } = await import("./family-copy.js");
         await makeFamilyCopy(context, this.note);
         return {};
       },

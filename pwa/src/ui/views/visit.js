@@ -17,23 +17,18 @@ import { html, mount } from "../html.js";
 import { attachmentsPanel } from "../attachments.js";
 import { backLink, formatDate, formatDateTime, tag } from "../layout.js";
 import {
-  currentPolicy,
-  categoryLabel,
   checkJudgment,
   judgmentFields,
-  lightOf,
-  lightTag,
   rowCounts,
   saveJudgment,
   signJudgment,
   signJudgmentConfirmation,
   statusDetail,
-  statusOf,
-  STATUS,
   valuesFromJudgment,
   watchCategory,
   withAnotherRow,
-} from "./judgment.js";
+} from "../judgment-form.js";
+import { currentPolicy, categoryLabel, lightOf, lightTag, statusOf, STATUS } from "../judgment-policy.js";
 import { baseVersion, checkLength, draftStatus, notSyncedTag, signConfirmation, successBanner } from "../records.js";
 import {
   checkNote,
