@@ -15,6 +15,7 @@ export class TypedWork {
     this.keys = new Map(); // form name -> draft key
     this.forms = new Map(); // form name -> the form watched
     this.dirty = new Set(); // forms typed in since their draft was last saved
+    this.changed = new Map(); // form name -> values the screen changed (a row added), newer than its fields
   }
 
   /**
@@ -24,7 +25,10 @@ export class TypedWork {
   watch(form, key, status, name = form.id) {
     this.keys.set(name, key);
     this.forms.set(name, form);
-    const touched = () => this.dirty.add(name);
+    const touched = () => {
+      this.dirty.add(name);
+      this.changed.delete(name);
+    };
     form.addEventListener("input", touched);
     form.addEventListener("change", touched);
     const stop = saveAsTyped(
@@ -82,10 +86,11 @@ export class TypedWork {
       const key = this.keys.get(name);
       const form = this.forms.get(name);
       if (key && form?.isConnected) {
-        this.session.saveDraft(key, formValues(form)).catch(() => {});
+        this.session.saveDraft(key, this.changed.get(name) || formValues(form)).catch(() => {});
       }
     }
     this.dirty.clear();
+    this.changed.clear();
     this.stops.clear();
     this.forms.clear();
   }
@@ -103,12 +108,24 @@ export class TypedWork {
     }
   }
 
-  /** The form was saved: stop its draft and delete it. */
-  async forget(formId) {
+  /** The screen changed a form's values itself (added a row, say): keep these as its draft when it is drawn again. */
+  change(formId, values) {
+    this.dirty.add(formId);
+    this.changed.set(formId, values);
+  }
+
+  /** The form is being saved: stop saving it as typed, without keeping what it holds as a draft. */
+  stop(formId) {
     this.stops.get(formId)?.();
     this.stops.delete(formId);
     this.forms.delete(formId);
     this.dirty.delete(formId);
+    this.changed.delete(formId);
+  }
+
+  /** The form was saved: stop its draft and delete it. */
+  async forget(formId) {
+    this.stop(formId);
     const key = this.keys.get(formId);
     if (key) {
       await this.session.deleteDraft(key);

@@ -5,7 +5,7 @@
 // census validation report links here to put a child's details right.
 
 import { CENSUS_FIELDS, censusChanges, checkCensusDetails } from "../../domain/census-details.js";
-import { button, checkboxes, dateInput, errorSummary, formValues, readDate, select, storageMessage, textInput } from "../forms.js";
+import { button, checkboxes, dateInput, errorSummary, focusOn, formValues, readDate, select, storageMessage, textInput } from "../forms.js";
 import { html } from "../html.js";
 import { backLink } from "../layout.js";
 import { Screen, successBanner } from "../screen.js";
@@ -67,12 +67,6 @@ export async function censusDetailsView(context) {
     return screen.draw(page(), { wire, ...options });
   }
 
-  function focus(selector) {
-    const element = context.main.querySelector(selector);
-    element?.setAttribute("tabindex", "-1");
-    element?.focus();
-  }
-
   async function onSave(event) {
     event.preventDefault();
     const raw = formValues(event.target);
@@ -83,7 +77,7 @@ export async function censusDetailsView(context) {
     if (Object.keys(state.errors).length) {
       await session.saveDraft(draftKey["census-form"], raw).catch(() => {});
       draw({ afterSubmit: true });
-      return focus(".govuk-error-summary");
+      return focusOn(context.main, ".govuk-error-summary");
     }
     const changes = censusChanges(person, values);
     if (!Object.keys(changes).length) {
@@ -94,13 +88,13 @@ export async function censusDetailsView(context) {
       } catch (error) {
         state.errors = { upn: `Not saved: ${storageMessage(error)}` };
         draw({ afterSubmit: true });
-        return focus(".govuk-error-summary");
+        return focusOn(context.main, ".govuk-error-summary");
       }
       state.message = "Census details saved. They will be sent at the next sync.";
     }
     await screen.typed.forget("census-form");
     draw({ afterSubmit: true, justSaved: ["census-form"] });
-    focus(".govuk-notification-banner");
+    focusOn(context.main, ".govuk-notification-banner");
   }
 
   draw({ drafts });
