@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { canReview, decisionsToReview, learningCounts, reviewDue, reviewOf } from "../src/domain/decision-reviews.js";
-import { checkDecisionReview } from "../src/ui/views/decision-review.js";
+import { checkDecisionReview } from "../src/ui/decision-review-worker.js";
 import { LocalData } from "../src/store.js";
 
 const TODAY = "2027-03-15";

@@ -6,9 +6,15 @@ import { LIGHT_CHOICES } from "../src/domain/policy.js";
 import { REASONS } from "../src/domain/review-queue.js";
 import { NotificationKinds } from "../src/push.js";
 
-const VOCABULARIES = JSON.parse(readFileSync(new URL("../../server/data/vocabularies.json", import.meta.url), "utf8"));
+// Read keeping each list's order: an object puts number-like codes ("4", "10")
+// first, so every key is read with a prefix and given back without it.
+const PREFIXED = JSON.parse(
+  readFileSync(new URL("../../server/data/vocabularies.json", import.meta.url), "utf8").replace(/"([^"]+)":/g, '"#$1":'),
+);
+const unprefixed = (codes) => Object.entries(codes).map(([code, label]) => [code.slice(1), label]);
 // As the server sends them to a device: [code, label] pairs in the list's order.
-const SENT = Object.fromEntries(Object.entries(VOCABULARIES).map(([name, codes]) => [name, Object.entries(codes)]));
+const SENT = Object.fromEntries(unprefixed(PREFIXED).map(([name, codes]) => [name, unprefixed(codes)]));
+const VOCABULARIES = Object.fromEntries(Object.entries(SENT).map(([name, pairs]) => [name, Object.fromEntries(pairs)]));
 
 function otherIsLast(options) {
   const labels = options.map(([, label]) => label);

@@ -9,7 +9,7 @@ import { openRequestOn } from "../domain/review-queue.js";
 import { button, textarea } from "./forms.js";
 import { html } from "./html.js";
 import { formatDateTime } from "./layout.js";
-import { checkLength, draftStatus } from "./views/note.js";
+import { checkLength, draftStatus } from "./records.js";
 
 const QUESTION_LIMIT = 2000;
 // What the record says when the worker asks without a question of their own.

@@ -312,3 +312,12 @@ export function focusErrorSummary(root) {
     summary.focus();
   }
 }
+
+/** Move the focus to the banner after a save, so it is read out. */
+export function focusBanner(main) {
+  const banner = main.querySelector(".govuk-notification-banner");
+  if (banner) {
+    banner.setAttribute("tabindex", "-1");
+    banner.focus();
+  }
+}

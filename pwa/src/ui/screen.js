@@ -12,26 +12,35 @@ import { t } from "../i18n.js";
 export class TypedWork {
   constructor(session) {
     this.session = session;
-    this.stops = new Map(); // form id -> stop saving as typed
-    this.keys = new Map(); // form id -> draft key
+    this.stops = new Map(); // form name -> stop saving as typed
+    this.keys = new Map(); // form name -> draft key
+    this.forms = new Map(); // form name -> the form watched
     this.dirty = new Set(); // forms typed in since their draft was last saved
+    this.changed = new Map(); // form name -> values the screen changed (a row added), newer than its fields
   }
 
-  /** Save a form's values as a draft (key) while the worker types. */
-  watch(form, key, status) {
-    this.keys.set(form.id, key);
-    const touched = () => this.dirty.add(form.id);
+  /**
+   * Save a form's values as a draft (key) while the worker types.
+   * name: what the screen calls the form (its id unless told).
+   */
+  watch(form, key, status, name = form.id) {
+    this.keys.set(name, key);
+    this.forms.set(name, form);
+    const touched = () => {
+      this.dirty.add(name);
+      this.changed.delete(name);
+    };
     form.addEventListener("input", touched);
     form.addEventListener("change", touched);
     const stop = saveAsTyped(
       form,
       async (values) => {
-        this.dirty.delete(form.id);
+        this.dirty.delete(name);
         await this.session.saveDraft(key, values);
       },
       status,
     );
-    this.stops.set(form.id, stop);
+    this.stops.set(name, stop);
   }
 
   /** Read the saved draft of each form ({formId: draft key}): {formId: values or null}. */
@@ -64,23 +73,27 @@ export class TypedWork {
       forms.set(form.id, formValues(/** @type {HTMLFormElement} */ (form)));
     }
     const focus = keepFocus(root);
-    this.#stopAll(forms);
+    this.stopAll();
     return { forms, focus };
   }
 
-  #stopAll(forms) {
+  /** Stop saving as typed (the forms are about to be drawn again or left), first saving what was typed since the last draft. */
+  stopAll() {
     for (const stop of this.stops.values()) {
       stop();
     }
     // A redraw cancels the pending draft saves: save what was typed since now.
-    for (const formId of this.dirty) {
-      const key = this.keys.get(formId);
-      if (key && forms.has(formId)) {
-        this.session.saveDraft(key, forms.get(formId)).catch(() => {});
+    for (const name of this.dirty) {
+      const key = this.keys.get(name);
+      const form = this.forms.get(name);
+      if (key && form?.isConnected) {
+        this.session.saveDraft(key, this.changed.get(name) || formValues(form)).catch(() => {});
       }
     }
     this.dirty.clear();
+    this.changed.clear();
     this.stops.clear();
+    this.forms.clear();
   }
 
   /** Put back what was typed, except in forms just saved, and the focus. */
@@ -96,11 +109,24 @@ export class TypedWork {
     }
   }
 
-  /** The form was saved: stop its draft and delete it. */
-  async forget(formId) {
+  /** The screen changed a form's values itself (added a row, say): keep these as its draft when it is drawn again. */
+  change(formId, values) {
+    this.dirty.add(formId);
+    this.changed.set(formId, values);
+  }
+
+  /** The form is being saved: stop saving it as typed, without keeping what it holds as a draft. */
+  stop(formId) {
     this.stops.get(formId)?.();
     this.stops.delete(formId);
+    this.forms.delete(formId);
     this.dirty.delete(formId);
+    this.changed.delete(formId);
+  }
+
+  /** The form was saved: stop its draft and delete it. */
+  async forget(formId) {
+    this.stop(formId);
     const key = this.keys.get(formId);
     if (key) {
       await this.session.deleteDraft(key);

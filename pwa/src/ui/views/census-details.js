@@ -5,12 +5,12 @@
 // census validation report links here to put a child's details right.
 
 import { CENSUS_FIELDS, censusChanges, checkCensusDetails } from "../../domain/census-details.js";
-import { button, checkboxes, dateInput, errorSummary, formValues, readDate, select, storageMessage, textInput } from "../forms.js";
+import { button, checkboxes, dateInput, errorSummary, focusOn, formValues, readDate, select, storageMessage, textInput } from "../forms.js";
 import { html } from "../html.js";
 import { backLink } from "../layout.js";
 import { Screen, successBanner } from "../screen.js";
 import { fullName, unsyncedTag } from "../people.js";
-import { referralsSection } from "./referral.js";
+import { referralsSection } from "../referrals.js";
 
 const FIELD_IDS = Object.fromEntries(CENSUS_FIELDS.map((name) => [name, name]));
 
@@ -69,12 +69,6 @@ export async function censusDetailsView(context) {
     return screen.draw(page(), { wire, ...options });
   }
 
-  function focus(selector) {
-    const element = context.main.querySelector(selector);
-    element?.setAttribute("tabindex", "-1");
-    element?.focus();
-  }
-
   async function onSave(event) {
     event.preventDefault();
     const raw = formValues(event.target);
@@ -85,7 +79,7 @@ export async function censusDetailsView(context) {
     if (Object.keys(state.errors).length) {
       await session.saveDraft(draftKey["census-form"], raw).catch(() => {});
       draw({ afterSubmit: true });
-      return focus(".govuk-error-summary");
+      return focusOn(context.main, ".govuk-error-summary");
     }
     const changes = censusChanges(person, values);
     if (!Object.keys(changes).length) {
@@ -96,13 +90,13 @@ export async function censusDetailsView(context) {
       } catch (error) {
         state.errors = { upn: `Not saved: ${storageMessage(error)}` };
         draw({ afterSubmit: true });
-        return focus(".govuk-error-summary");
+        return focusOn(context.main, ".govuk-error-summary");
       }
       state.message = "Census details saved. They will be sent at the next sync.";
     }
     await screen.typed.forget("census-form");
     draw({ afterSubmit: true, justSaved: ["census-form"] });
-    focus(".govuk-notification-banner");
+    focusOn(context.main, ".govuk-notification-banner");
   }
 
   draw({ drafts });

@@ -9,7 +9,7 @@ import { html, mount } from "../html.js";
 import { follow, statusTag } from "../jobs.js";
 import { formatDateTime } from "../layout.js";
 import { responsiveTable } from "../tables.js";
-import { signedInAs } from "./summaries.js";
+import { signedInAs } from "../signed-in.js";
 
 const KINDS = {
   cin_census: "CIN census (XML)",

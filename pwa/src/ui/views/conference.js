@@ -31,14 +31,13 @@ import {
   formValues,
   radios,
   readDate,
-  saveAsTyped,
   select,
   storageMessage,
   textInput,
   textarea,
 } from "../forms.js";
 import { html, mount } from "../html.js";
-import { keepFocus, putFocusBack } from "../screen.js";
+import { TypedWork, keepFocus, putFocusBack } from "../screen.js";
 import { backLink, formatDate, tag } from "../layout.js";
 import { responsiveTable } from "../tables.js";
 import { todayIso } from "../../clock.js";
@@ -514,42 +513,29 @@ function workspace(context, family, conferenceId) {
   const familyId = family.id;
   const state = {
     live: new Map(), // form -> values typed since the last save (survive every redraw)
-    unsaved: new Set(), // forms typed in whose draft is not written yet
     errors: null, // { form, fields: {name: message} }
     flash: null,
     confirmRemove: null,
-    stopDrafts: [],
-    generation: {}, // bumped when a form is saved: a draft timer started before then writes nothing
     drawing: null,
     drawn: null, // the signature of the data last drawn
     again: null,
   };
 
-  function stopDrafts() {
-    state.stopDrafts.forEach((stop) => stop());
-    state.stopDrafts = [];
-    // Typing a draft timer had not yet saved: keep it now, so a redraw loses nothing.
-    for (const form of state.unsaved) {
-      if (state.live.has(form)) {
-        session.saveDraft(draftKey(conferenceId, form), state.live.get(form)).catch(() => {});
-      }
-    }
-    state.unsaved.clear();
-  }
+  // Drafts are saved as typed; a redraw first keeps typing a draft timer had not yet saved.
+  const typed = new TypedWork(session);
+  const stopDrafts = () => typed.stopAll();
 
   async function draw(focus) {
     // Read the drafts first: from here to the mount nothing waits, so no
     // keystroke can fall between reading what was typed and drawing it.
-    const drafts = await Promise.all(
-      FORMS.map((form) => session.loadDraft(draftKey(conferenceId, form)).catch(() => null)),
-    );
+    const drafts = await typed.load(Object.fromEntries(FORMS.map((form) => [form, draftKey(conferenceId, form)])));
     const conference = data.get("conference", conferenceId);
     if (!conference || conference.family_id !== familyId) {
       stopDrafts();
       return notFound(context, familyId);
     }
     const values = Object.fromEntries(
-      FORMS.map((form, index) => [form, state.live.get(form) || drafts[index] || FROM_RECORD[form](conference)]),
+      FORMS.map((form) => [form, state.live.get(form) || drafts[form] || FROM_RECORD[form](conference)]),
     );
     const keep = keepFocus(main);
     const errors = state.errors || { form: null, fields: {} };
@@ -634,22 +620,10 @@ function workspace(context, family, conferenceId) {
       const name = form.dataset.form;
       const remember = () => {
         state.live.set(name, formValues(form));
-        state.unsaved.add(name);
       };
       form.addEventListener("input", remember);
       form.addEventListener("change", remember);
-      const generation = state.generation[name] || 0;
-      state.stopDrafts.push(
-        saveAsTyped(
-          form,
-          async (typed) => {
-            if ((state.generation[name] || 0) !== generation) return;
-            await session.saveDraft(draftKey(conferenceId, name), typed);
-            state.unsaved.delete(name);
-          },
-          form.querySelector(".app-draft-saved"),
-        ),
-      );
+      typed.watch(form, draftKey(conferenceId, name), form.querySelector(".app-draft-saved"), name);
     }
     root.addEventListener("click", onClick);
     root.addEventListener("submit", (event) => onSubmit(event, conference));
@@ -693,7 +667,7 @@ function workspace(context, family, conferenceId) {
       focus = `${prefix === "question" ? "referral-question" : "referral-bottom-line"}-${Math.max(0, Number(remove) - 1)}`;
     }
     state.live.set(REFERRAL, withList(values, prefix, list));
-    state.unsaved.add(REFERRAL);
+    typed.change(REFERRAL, state.live.get(REFERRAL));
     redraw(focus);
   }
 
@@ -759,8 +733,7 @@ function workspace(context, family, conferenceId) {
 
   /** Write a section's change to the outbox, then forget its draft. */
   async function saved(form, message, write) {
-    state.unsaved.delete(form); // what it holds is being saved now, not kept as a draft
-    state.generation[form] = (state.generation[form] || 0) + 1;
+    typed.stop(form); // what it holds is being saved now, not kept as a draft
     stopDrafts();
     try {
       await write?.();
@@ -769,8 +742,7 @@ function workspace(context, family, conferenceId) {
       return redraw("summary");
     }
     state.live.delete(form);
-    state.unsaved.delete(form);
-    await session.deleteDraft(draftKey(conferenceId, form)).catch(() => {});
+    await typed.forget(form).catch(() => {});
     state.flash = write ? `${message}. ${navigator.onLine ? "It will be synced in a moment." : "It is kept on this device and sent when you are back online."}` : message;
     return redraw("banner");
   }

@@ -11,11 +11,12 @@ import { collectIdentifiers, findIdentifiers } from "../../domain/identifiers.js
 import { newId } from "../../domain/ids.js";
 import { askerHeaders, myConsultations, newAskerKey } from "../../my-consultations.js";
 import { ApiError, Offline, get, post } from "../../sync/api.js";
-import { button, errorSummary, fillForm, focusErrorSummary, formValues, saveAsTyped, textarea } from "../forms.js";
+import { button, errorSummary, fillForm, focusErrorSummary, formValues, textarea } from "../forms.js";
 import { html, mount } from "../html.js";
 import { backLink, formatDateTime, tag } from "../layout.js";
 import { fetchConsultation } from "../replies.js";
-import { successBanner } from "./note.js";
+import { successBanner } from "../records.js";
+import { TypedWork } from "../screen.js";
 
 /** The roles that ask and answer peers, as the server allows (Action.CONSULT_PEERS). */
 const CONSULTING_ROLES = new Set(["caseworker", "supervisor"]);
@@ -219,9 +220,10 @@ export async function askView(context) {
     </div>`,
   );
   const form = main.querySelector("#ask-form");
-  const draft = await session.loadDraft(DRAFT_KEY).catch(() => null);
+  const typed = new TypedWork(session);
+  const { "ask-form": draft } = await typed.load({ "ask-form": DRAFT_KEY });
   if (draft) fillForm(form, draft);
-  const stopDraft = saveAsTyped(form, (values) => session.saveDraft(DRAFT_KEY, values), main.querySelector("#ask-draft"));
+  typed.watch(form, DRAFT_KEY, main.querySelector("#ask-draft"));
 
   let errors = {};
   let warned = false; // from the first attempt to post with identifiers, they block posting until confirmed
@@ -321,8 +323,7 @@ export async function askView(context) {
       const askerKey = newAskerKey();
       const posted = await post("/api/consultations", { id: newId(), title: values.title.trim(), dilemma: values.dilemma.trim(), asker_key: askerKey });
       await (await myConsultations(session)).remember(posted, askerKey);
-      stopDraft();
-      await session.deleteDraft(DRAFT_KEY).catch(() => {});
+      await typed.forget("ask-form").catch(() => {});
       flash = "Your consultation is posted. This device will tell you when someone replies.";
       context.go(`#/consultations/${posted.id}`);
     } catch (error) {
@@ -333,7 +334,7 @@ export async function askView(context) {
   });
   return () => {
     clearTimeout(timer);
-    stopDraft();
+    typed.stopAll();
   };
 }
 

@@ -8,7 +8,7 @@ import { ApiError, Offline, get, post } from "../../sync/api.js";
 import { button, errorSummary, focusErrorSummary, formValues, textarea } from "../forms.js";
 import { html, mount } from "../html.js";
 import { formatDateTime } from "../layout.js";
-import { successBanner } from "./note.js";
+import { successBanner } from "../records.js";
 
 let flash = null;
 const KIND_WORDS = {

@@ -4,10 +4,8 @@
 // and recorded as shared: with whom, how and when. Everything works offline:
 // the copy is a case record that travels through the outbox like the rest.
 
-import { newId } from "../../domain/ids.js";
 import {
   FAMILY_COPY_SECTIONS,
-  draftFromNote,
   flagMessage,
   namesOf,
   readability,
@@ -17,15 +15,14 @@ import {
   thirdPartiesOf,
   unresolved,
 } from "../../domain/family-copy.js";
-import { ENGLISH, LANGUAGE_NAMES, WELSH, currentLanguage, inLanguage, isLanguage, loadCatalogue, sayDate, t } from "../../i18n.js";
+import { ENGLISH, LANGUAGE_NAMES, WELSH, inLanguage, isLanguage, loadCatalogue, sayDate, t } from "../../i18n.js";
 import { signedTimes, writtenTimes } from "../../domain/record-times.js";
 import { button, checkboxes, radios, textInput, textarea } from "../forms.js";
 import { html } from "../html.js";
-import { backLink, formatDate, tag } from "../layout.js";
+import { backLink, tag } from "../layout.js";
 import { familyMembers, fullName } from "../people.js";
 import {
   LONG_TEXT,
-  RecordScreen,
   baseVersion,
   capitalised,
   checkLength,
@@ -38,26 +35,12 @@ import {
   signedWhen,
   successBanner,
   writtenBy,
-} from "./note.js";
+} from "../records.js";
+import { RecordScreen } from "../record-screen.js";
 
 /** How a copy was shared, in the current language; "" for no known way. */
 function howWords(how) {
   return Object.fromEntries(sharedHowOptions())[how] || "";
-}
-
-/** Make a family copy of a signed note (drafted from it, for the whole household, in the language chosen) and open it. */
-export async function makeFamilyCopy(context, note, language = currentLanguage()) {
-  const { data } = context;
-  const actions = data.ofFamily("plan_action", note.family_id);
-  const id = newId();
-  await context.session.sync.enqueue("family_copy", "create", id, {
-    family_id: note.family_id,
-    note_id: note.id,
-    household_ids: familyMembers(data, note.family_id).map(({ person }) => person.id),
-    sections: draftFromNote(note, actions, formatDate),
-    language: isLanguage(language) ? language : ENGLISH,
-  });
-  context.go(`#/family-copy/${id}`);
 }
 
 /** The people connected to the family: its members and those its relationships name. */

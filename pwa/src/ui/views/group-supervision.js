@@ -35,7 +35,6 @@ import {
   focusErrorSummary,
   formValues,
   readDate,
-  saveAsTyped,
   select,
   storageMessage,
   textInput,
@@ -44,8 +43,18 @@ import {
 import { html, mount } from "../html.js";
 import { responsiveTable } from "../tables.js";
 import { backLink, formatDate, formatDateTime, tag } from "../layout.js";
-import { categoryLabel, currentPolicy, lightOf, lightTag, statusOf, statusTag, watchCategory } from "./judgment.js";
-import { baseVersion, checkLength, draftStatus, familyName, notFound, notSyncedTag, successBanner } from "./note.js";
+import { watchCategory } from "../judgment-form.js";
+import { categoryLabel, currentPolicy, lightOf, lightTag, statusOf, statusTag } from "../judgment-policy.js";
+import {
+  baseVersion,
+  checkLength,
+  draftStatus,
+  familyName,
+  notFound,
+  notSyncedTag,
+  successBanner,
+} from "../records.js";
+import { TypedWork, keepFocus, putFocusBack } from "../screen.js";
 
 const HOME = "#/group-supervision";
 const draftKey = (...parts) => ["group-supervision", ...parts].join("/");
@@ -60,17 +69,18 @@ function savedWhere() {
  */
 function liveScreen(context, render, actions) {
   const { main, data, session } = context;
-  const state = { errors: null, flash: null, live: {}, stops: [] };
+  const state = { errors: null, flash: null, live: {} };
+  const typed = new TypedWork(session);
 
   function draw(focus) {
-    state.stops.splice(0).forEach((stop) => stop());
+    typed.stopAll();
     mount(main, render(state));
     for (const form of main.querySelectorAll("form[data-draft]")) {
       const key = form.dataset.draft;
       if (state.live[key]) {
         fillForm(form, state.live[key]);
       } else {
-        session.loadDraft(key).then((values) => {
+        typed.load({ [key]: key }).then(({ [key]: values }) => {
           if (values && form.isConnected && !state.live[key]) {
             state.live[key] = values;
             fillForm(form, values);
@@ -82,7 +92,7 @@ function liveScreen(context, render, actions) {
       form.addEventListener("input", () => {
         state.live[key] = formValues(form);
       });
-      state.stops.push(saveAsTyped(form, (values) => session.saveDraft(key, values)));
+      typed.watch(form, key, null, key);
       form.addEventListener("submit", async (event) => {
         event.preventDefault();
         const values = formValues(form);
@@ -96,9 +106,8 @@ function liveScreen(context, render, actions) {
             state.errors = { form: key, fields: outcome.errors };
             return draw("summary");
           }
-          state.stops.splice(0).forEach((stop) => stop());
           delete state.live[key];
-          await session.deleteDraft(key).catch(() => {});
+          await typed.forget(key).catch(() => {});
           if (outcome?.go) {
             return context.go(outcome.go);
           }
@@ -132,13 +141,13 @@ function liveScreen(context, render, actions) {
 
   draw();
   const onChange = () => {
-    const active = document.activeElement?.id;
+    const focus = keepFocus(main);
     draw();
-    if (active) document.getElementById(active)?.focus();
+    putFocusBack(main, focus);
   };
   data.addEventListener("change", onChange);
   return () => {
-    state.stops.forEach((stop) => stop());
+    typed.stopAll();
     data.removeEventListener("change", onChange);
   };
 }

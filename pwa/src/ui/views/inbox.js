@@ -9,7 +9,9 @@ import { inboxOf } from "../../domain/inbox.js";
 import { button, textarea } from "../forms.js";
 import { html, mount } from "../html.js";
 import { formatDateTime } from "../layout.js";
-import { RecordScreen, capitalised, draftStatus, notSyncedTag, saveReply, successBanner } from "./note.js";
+import { capitalised, draftStatus, notSyncedTag, successBanner } from "../records.js";
+import { saveReply } from "../record-threads.js";
+import { RecordScreen } from "../record-screen.js";
 
 const KIND_WORDS = { question: "Question", comment: "Comment", reply: "Reply" };
 

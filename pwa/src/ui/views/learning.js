@@ -6,14 +6,14 @@
 // (domain/identifiers.js); the worker changes the text, or sends it as it is.
 // Also the list of peer letters.
 
-import { currentPolicy, categoryLabel, categoryLight, LIGHTS } from "./judgment.js";
+import { currentPolicy, categoryLabel, categoryLight, LIGHTS } from "../judgment-policy.js";
 import { HINDSIGHT, reviewOf } from "../../domain/decision-reviews.js";
 import { collectIdentifiers, findIdentifiers } from "../../domain/identifiers.js";
 import { ApiError, Offline, get, post } from "../../sync/api.js";
 import { button, errorSummary, focusErrorSummary, formValues, radios, textInput, textarea } from "../forms.js";
 import { html, mount } from "../html.js";
 import { backLink, formatDateTime } from "../layout.js";
-import { notFound, successBanner } from "./note.js";
+import { notFound, successBanner } from "../records.js";
 
 let flash = null;
 

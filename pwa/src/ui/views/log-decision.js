@@ -8,25 +8,21 @@ import { button, formValues } from "../forms.js";
 import { html, mount } from "../html.js";
 import { backLink, tag } from "../layout.js";
 import {
-  STATUS,
-  categoryLabel,
   checkJudgment,
-  currentPolicy,
   judgmentFields,
-  lightOf,
-  lightTag,
   rowCounts,
   saveJudgment,
   signJudgment,
   signJudgmentConfirmation,
   statusDetail,
-  statusOf,
   valuesFromJudgment,
   watchCategory,
   withAnotherRow,
-} from "./judgment.js";
+} from "../judgment-form.js";
+import { STATUS, categoryLabel, currentPolicy, lightOf, lightTag, statusOf } from "../judgment-policy.js";
 import { mayRecordAgreement } from "../../domain/urgent.js";
-import { RecordScreen, draftStatus, familyName, isAuthor, notSyncedTag, successBanner } from "./note.js";
+import { draftStatus, familyName, isAuthor, notSyncedTag, successBanner } from "../records.js";
+import { RecordScreen } from "../record-screen.js";
 
 /** Return the address of a decision logged on its own (not on a visit), new or saved. */
 function logDecisionAddress(familyId, judgmentId = null) {

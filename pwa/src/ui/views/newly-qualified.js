@@ -7,11 +7,10 @@
 // each device gets them at its next sync.
 
 import { Offline, SessionEnded, get, hasCsrfToken, request } from "../../sync/api.js";
-import { button, errorSummary, focusErrorSummary, formValues, select, textarea } from "../forms.js";
+import { button, errorSummary, focusErrorSummary, formValues, select, textarea, focusBanner } from "../forms.js";
 import { html, mount } from "../html.js";
 import { backLink, formatDateTime, tag } from "../layout.js";
 import { successBanner } from "../screen.js";
-import { focusBanner } from "./trials.js";
 
 const MAX_REASON = 2000;
 const LIGHT_WORDS = { green: ["Green", "green"], yellow: ["Yellow", "yellow"], red: ["Red", "red"] };

@@ -6,7 +6,7 @@ import { NotificationKinds, PushState, SubscribeFailed, loadPreferences, pushSta
 import { ApiError, Offline } from "../../sync/api.js";
 import { button, checkboxes, errorSummary, focusErrorSummary, formValues } from "../forms.js";
 import { html, mount } from "../html.js";
-import { successBanner } from "./note.js";
+import { successBanner } from "../records.js";
 
 const DEVICE_TEXT = {
   [PushState.UNSUPPORTED]: "This browser cannot show notifications from the app. You will see what changed when you open the app and it syncs.",

@@ -12,15 +12,7 @@ import { backLink, formatDate } from "../layout.js";
 import { Screen, successBanner } from "../screen.js";
 import { fullName } from "../people.js";
 import { todayIso } from "../../clock.js";
-
-const DATES = new Set(["started_on", "ended_on", "placement_started_on", "initial_conference_on"]);
-const VOCABULARY = { end_reason: "plan_end_reason", cp_category: "cp_category", legal_status: "legal_status", placement_type: "placement_type" };
-
-/** Say a field's value as the plan history shows it. */
-export function correctionValue(context, name, value) {
-  if (!value) return "Not recorded";
-  return DATES.has(name) ? formatDate(value) : context.label(VOCABULARY[name], value);
-}
+import { DATES, VOCABULARY, correctionValue } from "../plan-correction-values.js";
 
 /** The question for one field's corrected value, revealed when the field is ticked as wrong. */
 function correctedInput(context, name, what, episode, error) {

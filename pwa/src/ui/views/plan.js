@@ -11,8 +11,8 @@ import { html } from "../html.js";
 import { backLink, formatDate, tag } from "../layout.js";
 import { Screen, successBanner } from "../screen.js";
 import { fullName, unsyncedTag } from "../people.js";
-import { notSyncedTag, writtenBy } from "./note.js";
-import { correctionValue } from "./plan-correction.js";
+import { notSyncedTag, writtenBy } from "../records.js";
+import { correctionValue } from "../plan-correction-values.js";
 import { todayIso } from "../../clock.js";
 
 const FIELD_IDS = {

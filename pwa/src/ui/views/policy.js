@@ -19,6 +19,7 @@ import { formatDate, formatDateTime, tag } from "../layout.js";
 import { lastDayOf } from "../../domain/team-lights.js";
 import { todayIso } from "../../clock.js";
 import { Screen } from "../screen.js";
+import { NO_SUGGESTION, suggestionOptions } from "../suggestion-options.js";
 
 const DRAFT_KEY = "decision-policy";
 const LIGHT_TAG = { green: ["Green", "green"], yellow: ["Yellow", "yellow"], red: ["Red", "red"] };
@@ -79,13 +80,6 @@ function reasonText(version) {
   return version.reason
     ? html`<div class="govuk-inset-text app-pre-wrap"><span class="govuk-!-font-weight-bold">Why it changed:</span> ${version.reason}${suggestion}</div>`
     : "";
-}
-
-export const NO_SUGGESTION = "No suggestion led to this";
-
-/** The practice suggestions a change may answer, newest first, as select options. */
-export function suggestionOptions(suggestions) {
-  return (suggestions || []).map((item) => [item.id, item.title]);
 }
 
 function earlierVersions(context, versions, options) {

@@ -9,46 +9,20 @@
 
 import { todayIso } from "../../clock.js";
 import { newId } from "../../domain/ids.js";
-import { NO_FACTORS, assessmentStage, checkReferralForm, referralChanges, referralOf, referralsOf } from "../../domain/referrals.js";
+import { NO_FACTORS, checkReferralForm, referralChanges, referralOf } from "../../domain/referrals.js";
 import { button, checkboxes, dateInput, errorSummary, formValues, radios, readDate, select, storageMessage } from "../forms.js";
 import { html } from "../html.js";
-import { backLink, formatDate } from "../layout.js";
+import { backLink } from "../layout.js";
 import { familyMembers, fullName, unsyncedTag } from "../people.js";
 import { Screen, successBanner } from "../screen.js";
-import { responsiveTable } from "../tables.js";
-import { baseVersion } from "./note.js";
+import { baseVersion } from "../records.js";
+import { referralAddress } from "../referrals.js";
 
 const DATES = ["referred_on", "assessment_started_on", "assessment_authorised_on"];
 const NO_FURTHER_ACTION = [
   ["no", "No"],
   ["yes", "Yes"],
 ];
-
-export function referralAddress(familyId, personId, referralId = null) {
-  return `#/family/${familyId}/child/${personId}/referral${referralId ? `/${referralId}` : ""}`;
-}
-
-/** A child's referrals, the latest first, each with its link, and the way to record another. */
-export function referralsSection({ data, label }, familyId, person) {
-  const referrals = referralsOf(data, person.id);
-  const hidden = (text) => html`<span class="govuk-visually-hidden"> ${text}</span>`;
-  return html`<section aria-labelledby="referrals-heading" class="govuk-!-margin-top-8" id="referrals">
-    <h2 class="govuk-heading-m" id="referrals-heading">Referrals and assessments</h2>
-    ${referrals.length
-      ? responsiveTable({
-          caption: `${fullName(person)}'s referrals, the latest first`,
-          columns: ["Date of the referral", "Who made the referral", "Assessment", { text: "Change", hidden: true }],
-          rows: referrals.map((referral) => [
-            { content: html`${formatDate(referral.referred_on)} ${referral.unsynced || data.pending("referral", referral.id) ? unsyncedTag() : ""}`, header: true },
-            label("cin_referral_source", referral.source),
-            assessmentStage(referral),
-            html`<a class="govuk-link" href="${referralAddress(familyId, person.id, referral.id)}">Change${hidden(`the referral of ${formatDate(referral.referred_on)}`)}</a>`,
-          ]),
-        })
-      : html`<p class="govuk-body">No referral recorded for ${fullName(person)}.</p>`}
-    <p class="govuk-body"><a class="govuk-link" href="${referralAddress(familyId, person.id)}">Record a referral${hidden(`for ${fullName(person)}`)}</a></p>
-  </section>`;
-}
 
 /** Put "No factors identified" last, where the GOV.UK "none" answer goes. */
 function factorsNoneLast(options) {

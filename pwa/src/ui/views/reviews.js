@@ -21,7 +21,7 @@ import { button, checkboxes, errorSummary, fillForm, formValues, radios, select,
 import { html, mount } from "../html.js";
 import { countOf, formatDateTime, tag } from "../layout.js";
 import { responsiveTable } from "../tables.js";
-import { currentPolicy } from "./judgment.js";
+import { currentPolicy } from "../judgment-policy.js";
 
 const REASON_TAGS = {
   approval: ["Red: needs approval", "red"],

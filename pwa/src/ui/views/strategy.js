@@ -12,7 +12,8 @@ import { button, checkboxes, dateInput, formValues, radios, readDate, select, te
 import { html, mount } from "../html.js";
 import { backLink, formatDate, formatDateTime, tag } from "../layout.js";
 import { familyMembers, fullName } from "../people.js";
-import { LONG_TEXT, RecordScreen, baseVersion, checkLength, draftStatus, notSyncedTag, successBanner } from "./note.js";
+import { LONG_TEXT, baseVersion, checkLength, draftStatus, notSyncedTag, successBanner } from "../records.js";
+import { RecordScreen } from "../record-screen.js";
 
 const MAX_PEOPLE = 30;
 // A device clock a little ahead of the council's is not the worker's mistake.

@@ -6,7 +6,7 @@ import { ApiError, Offline, get, post } from "../../sync/api.js";
 import { button, errorSummary, focusErrorSummary, formValues, radios, textInput, textarea } from "../forms.js";
 import { html, mount } from "../html.js";
 import { backLink, formatDateTime, tag } from "../layout.js";
-import { successBanner } from "./note.js";
+import { successBanner } from "../records.js";
 
 export const SUGGESTION_STATUS = {
   submitted: ["Waiting for an answer", "grey"],

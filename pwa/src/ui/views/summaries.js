@@ -10,6 +10,7 @@ import { button, dateInput, errorSummary, focusErrorSummary, formValues, readDat
 import { html, mount } from "../html.js";
 import { follow, statusTag } from "../jobs.js";
 import { formatDateTime } from "../layout.js";
+import { signedInAs } from "../signed-in.js";
 
 const FORMATS = [
   ["html", "Report (HTML, prints to PDF)"],
@@ -24,21 +25,6 @@ let stopFollowing = () => {};
 
 function stageText(report) {
   return `${report.progress}% done${report.stage ? `: ${report.stage}` : ""}`;
-}
-
-/** Make sure a user of this role is signed in on the server; resume a session after a reload. */
-export async function signedInAs(session, role) {
-  if (session.user?.role === role) {
-    return true;
-  }
-  try {
-    const current = await get("/api/auth/session");
-    setCsrfToken(current.csrf_token);
-    session.user = current.user;
-    return current.user.role === role;
-  } catch {
-    return false;
-  }
 }
 
 /** Make sure an analyst is signed in on the server; resume a session after a reload. */

@@ -10,11 +10,20 @@ import { todayIso } from "../../clock.js";
 import { lastDayOf } from "../../domain/team-lights.js";
 import { addMonths, formatDate as isoDate, parseDate } from "../../domain/timescales.js";
 import { ApiError, Offline, SessionEnded, get, hasCsrfToken, post } from "../../sync/api.js";
-import { button, errorSummary, focusErrorSummary, formValues, radios, select, textarea } from "../forms.js";
+import {
+  button,
+  errorSummary,
+  focusErrorSummary,
+  formValues,
+  radios,
+  select,
+  textarea,
+  focusBanner,
+} from "../forms.js";
 import { html, mount } from "../html.js";
 import { backLink, formatDate, tag } from "../layout.js";
 import { successBanner } from "../screen.js";
-import { NO_SUGGESTION, suggestionOptions } from "./policy.js";
+import { NO_SUGGESTION, suggestionOptions } from "../suggestion-options.js";
 
 const MAX_REASON = 2000;
 const LENGTHS = [1, 3, 6]; // months
@@ -114,14 +123,6 @@ function trialCard(trial, labels, errors) {
       ${trial.state === "ended" ? "" : endForm(trial, errors)}
     </div>
   </div>`;
-}
-
-export function focusBanner(main) {
-  const banner = main.querySelector(".govuk-notification-banner");
-  if (banner) {
-    banner.setAttribute("tabindex", "-1");
-    banner.focus();
-  }
 }
 
 /** The practice lead's trials: running, planned and ended, with their counts. */

@@ -17,39 +17,29 @@ import { html, mount } from "../html.js";
 import { attachmentsPanel } from "../attachments.js";
 import { backLink, formatDate, formatDateTime, tag } from "../layout.js";
 import {
-  currentPolicy,
-  categoryLabel,
   checkJudgment,
   judgmentFields,
-  lightOf,
-  lightTag,
   rowCounts,
   saveJudgment,
   signJudgment,
   signJudgmentConfirmation,
   statusDetail,
-  statusOf,
-  STATUS,
   valuesFromJudgment,
   watchCategory,
   withAnotherRow,
-} from "./judgment.js";
+} from "../judgment-form.js";
+import { currentPolicy, categoryLabel, lightOf, lightTag, statusOf, STATUS } from "../judgment-policy.js";
+import { baseVersion, checkLength, draftStatus, notSyncedTag, signConfirmation, successBanner } from "../records.js";
 import {
-  RecordScreen,
-  baseVersion,
-  checkLength,
   checkNote,
-  draftStatus,
   noteDraftKey,
   noteSectionFields,
   noteSectionsHtml,
-  notSyncedTag,
   saveNote,
   sectionsFrom,
-  signConfirmation,
   signNote,
-  successBanner,
-} from "./note.js";
+} from "../note-form.js";
+import { RecordScreen } from "../record-screen.js";
 import { t, tn } from "../../i18n.js";
 
 // Functions, not constants: their words are in the language chosen when they are drawn.

@@ -3,14 +3,14 @@
 // seen (by their own checklist answers, else "Who was there"). Compliance is
 // kept in its own section, apart from the family's relationships and story.
 
-import { today as clockToday } from "../../clock.js";
-import { currentEpisode, planName } from "../../domain/plans.js";
-import { childDues, childrenOf, lastSeen } from "../../domain/statutory.js";
-import { formatDate as isoDate, workingDaysBetween } from "../../domain/timescales.js";
-import { DUE_IN_WORKING_DAYS_UP_TO } from "../../domain/caseload.js";
-import { html } from "../html.js";
-import { formatDate, tag } from "../layout.js";
-import { responsiveTable } from "../tables.js";
+import { today as clockToday } from "../clock.js";
+import { currentEpisode, planName } from "../domain/plans.js";
+import { childDues, childrenOf, lastSeen } from "../domain/statutory.js";
+import { formatDate as isoDate, workingDaysBetween } from "../domain/timescales.js";
+import { DUE_IN_WORKING_DAYS_UP_TO } from "../domain/caseload.js";
+import { html } from "./html.js";
+import { formatDate, tag } from "./layout.js";
+import { responsiveTable } from "./tables.js";
 
 function fullName(person) {
   return [person.given_name, person.family_name].filter(Boolean).join(" ") || "Name not known";
