@@ -27,9 +27,13 @@ function oldestFirst(records) {
     .map(({ record }) => record);
 }
 
-function threadsOf(reviews) {
+/**
+ * Return a function giving each review the review its thread starts from (its
+ * first ancestor among these reviews), safe against a loop of parents.
+ */
+export function threadRoots(reviews) {
   const byId = new Map(reviews.map((review) => [review.id, review]));
-  const rootOf = (review) => {
+  return (review) => {
     let current = review;
     const seen = new Set();
     while (current.parent_id && byId.has(current.parent_id) && !seen.has(current.id)) {
@@ -38,6 +42,11 @@ function threadsOf(reviews) {
     }
     return current;
   };
+}
+
+function threadsOf(reviews) {
+  const byId = new Map(reviews.map((review) => [review.id, review]));
+  const rootOf = threadRoots(reviews);
   const threads = new Map();
   for (const review of reviews) {
     const root = rootOf(review);

@@ -2,6 +2,7 @@
 // amendments (corrections with reasons) and the supervision thread.
 
 import { newId } from "../domain/ids.js";
+import { threadRoots } from "../domain/inbox.js";
 import { openRequestOn } from "../domain/review-queue.js";
 import { writtenTimes } from "../domain/record-times.js";
 import { button, radios, select, textarea } from "./forms.js";
@@ -127,16 +128,7 @@ export function reviewsOf(data, targetId) {
 
 /** Group a record's reviews into threads: each comment or event with the replies under it. */
 function threads(reviews) {
-  const byId = new Map(reviews.map((review) => [review.id, review]));
-  const rootOf = (review) => {
-    let current = review;
-    const seen = new Set();
-    while (current.parent_id && byId.has(current.parent_id) && !seen.has(current.id)) {
-      seen.add(current.id);
-      current = byId.get(current.parent_id);
-    }
-    return current;
-  };
+  const rootOf = threadRoots(reviews);
   const roots = [];
   const replies = new Map();
   for (const review of reviews) {
