@@ -25,7 +25,7 @@ from server.storage.filesystem import FilesystemStore
 from server.storage.s3 import S3Store
 
 # The uploads' own fixture and steps, so the S3 store is tried as a device uses it.
-from .test_attachments import JPEG, case, describe, record, upload  # noqa: F401
+from .test_attachments import JPEG, case, describe, record, upload  # noqa: F401  # `case` is a fixture pytest finds by name
 
 CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "testing",

@@ -524,7 +524,7 @@ class ClamdStandIn(socketserver.BaseRequestHandler):
             if size == 0:
                 break
             received += self._exactly(size)
-        self.server.scanned.append(received)  # type: ignore[attr-defined]
+        self.server.scanned.append(received)  # type: ignore[attr-defined]  # the stand-in keeps what it scanned on its server object
         found = b"EICAR-STANDARD-ANTIVIRUS-TEST-FILE" in received
         self.request.sendall(b"stream: Eicar-Test-Signature FOUND\0" if found else b"stream: OK\0")
 
@@ -540,7 +540,7 @@ class ClamdStandIn(socketserver.BaseRequestHandler):
 @pytest.fixture
 def clamd(app):
     server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), ClamdStandIn)
-    server.scanned = []  # type: ignore[attr-defined]
+    server.scanned = []  # type: ignore[attr-defined]  # the stand-in keeps what it scanned on its server object
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     app.config["ATTACHMENT_SCANNER"] = f"clamd://127.0.0.1:{server.server_address[1]}"
