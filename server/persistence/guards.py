@@ -32,14 +32,31 @@ class AppendOnlyViolation(RuleBroken):
 
 
 def _was_signed(record: CaseRecord) -> bool:
-    state = sa.inspect(record).attrs.state
-    before = state.history.deleted[0] if state.history.deleted else state.value
-    return bool(before == SignState.SIGNED)
+    return bool(_value_before(record, "state") == SignState.SIGNED)
 
 
 def _had_ended(record: CaseRecord) -> bool:
-    ended = sa.inspect(record).attrs.ended_on
-    return (ended.history.deleted[0] if ended.history.deleted else ended.value) is not None
+    return _value_before(record, "ended_on") is not None
+
+
+def _value_before(record: CaseRecord, name: str) -> Any:
+    """Return a column's value as the database holds it, before this flush's change.
+
+    A change to an attribute that was never loaded (a record made earlier in the
+    same request and written, whose unset columns were not read back) keeps no
+    old value in its history: the database is asked, or the new value would be
+    taken for the old one and a plan ended offline would read as ended already.
+    """
+    attribute = sa.inspect(record).attrs[name]
+    history = attribute.history
+    if history.deleted:
+        return history.deleted[0]
+    if not history.added:
+        return attribute.value
+    table = record.__table__
+    session = sa.inspect(record).session
+    assert session is not None, "a record being flushed belongs to a session"
+    return session.connection().scalar(sa.select(table.c[name]).where(table.c.id == record.id))
 
 
 def _changed_columns(record: Any) -> set[str]:

@@ -233,3 +233,34 @@ def test_plans_are_made_and_ended_offline_and_sync(app, okoro):
     assert result["message"] == (
         "This plan has ended and cannot be changed. Add an amendment instead."
     )
+
+
+def test_a_plan_made_and_stepped_down_in_one_offline_batch_syncs(app, okoro):
+    phone = device(app, "amara")
+    phone.pull()
+    # All offline, so one batch: the plan starts, ends the same day, and the next begins.
+    first = phone.create(
+        "plan_episode",
+        {
+            "family_id": okoro["family"],
+            "person_id": okoro["Sam"],
+            "plan_type": "child_protection",
+            "cp_category": "NEG",
+            "started_on": days_ago(0),
+        },
+    )
+    phone.update("plan_episode", first, {"ended_on": days_ago(0), "end_reason": "stepped_down"})
+    second = phone.create(
+        "plan_episode",
+        {
+            "family_id": okoro["family"],
+            "person_id": okoro["Sam"],
+            "plan_type": "child_in_need",
+            "started_on": days_ago(0),
+        },
+    )
+    assert [r["status"] for r in phone.push()] == ["applied", "applied", "applied"]
+    tablet = device(app, "amara")
+    tablet.pull()
+    assert tablet.get("plan_episode", first)["end_reason"] == "stepped_down"
+    assert tablet.get("plan_episode", second)["ended_on"] is None

@@ -6,7 +6,6 @@ import json
 import re
 from typing import Any
 
-import pytest
 from playwright.sync_api import expect
 
 from server import clock
@@ -56,12 +55,6 @@ def fits_the_screen(page: Any, selector: str = "main") -> bool:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Known regression from merging the screen refactor and the one-way push on 6 December "
-    "2026: the step down made offline does not reach the server. To fix first; strict, so it "
-    "fails the suite once it passes again.",
-)
 def test_a_plan_is_started_and_stepped_down_offline_and_syncs(
     app, make_user, make_family, make_client, new_context
 ):
