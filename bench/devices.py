@@ -31,17 +31,37 @@ class InProcessTransport:
 
 
 class Latencies:
-    """Request times from many threads: (path, seconds, status)."""
+    """Request times from many threads: (path, seconds, status).
+
+    When the server says where a request's time went (its ``Server-Timing``
+    header, see server/timing.py), ``phases`` keeps that too: (path, ms by phase).
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self.samples: list[tuple[str, float, int]] = []
+        self.phases: list[tuple[str, dict[str, float]]] = []
         self.recording = False
 
-    def add(self, path: str, seconds: float, status: int) -> None:
+    def add(
+        self, path: str, seconds: float, status: int, phases: dict[str, float] | None = None
+    ) -> None:
         if self.recording:
             with self._lock:
                 self.samples.append((path, seconds, status))
+                if phases:
+                    self.phases.append((path, phases))
+
+
+def server_timing(headers: dict[str, str]) -> dict[str, float]:
+    """Return a ``Server-Timing`` header's durations in ms by name, if the answer has one."""
+    value = next((v for k, v in headers.items() if k.lower() == "server-timing"), "")
+    spent: dict[str, float] = {}
+    for part in value.split(","):
+        name, _, duration = part.strip().partition(";dur=")
+        if name and duration:
+            spent[name] = float(duration)
+    return spent
 
 
 class TimedHttpTransport(HttpTransport):
@@ -56,8 +76,10 @@ class TimedHttpTransport(HttpTransport):
     ) -> tuple[int, Any, dict[str, str]]:
         started = time.perf_counter()
         status = 0  # a request that never got an answer
+        phases: dict[str, float] = {}
         try:
             status, reply, answer_headers = super().post(path, body, headers)
+            phases = server_timing(answer_headers)
             return status, reply, answer_headers
         finally:
-            self.latencies.add(path, time.perf_counter() - started, status)
+            self.latencies.add(path, time.perf_counter() - started, status, phases)

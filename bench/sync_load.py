@@ -55,6 +55,7 @@ from bench.fieldwork import Change, Fieldwork
 from bench.sync_push import TABLES, enqueue
 from demo import Worker
 from server.persistence import Device, RecordHistory
+from server.timing import PHASES
 from sync.client import SyncClient, SyncError
 from sync.protocol import MAX_PULL_LIMIT
 
@@ -115,6 +116,7 @@ class Gunicorn:
             SECRET_KEY=BENCH_SECRET_KEY,
             INSTANCE_PATH=str(folder / "instance"),
             PYTHONUNBUFFERED="1",
+            SERVER_TIMING="1",  # each answer says where its time went
             **(env_extra or {}),
         )
         command = [
@@ -413,6 +415,7 @@ def run(url: str, args: argparse.Namespace, folder: Path) -> dict[str, Any]:
         elapsed = time.monotonic() - began
         latencies.recording = False
         window = list(latencies.samples)
+        phases = list(latencies.phases)
 
         report.heading("Sending what is left, pulling, and checking the database")
         in_parallel(lambda d: d.flush(), devices, 32)
@@ -465,6 +468,7 @@ def run(url: str, args: argparse.Namespace, folder: Path) -> dict[str, Any]:
             ("gunicorn worker restarts", restarts),
         ]
     )
+    report_where_time_went(window, phases)
     for message in errors[:10]:
         report.say(f"  error: {message}")
     if server_errors:
@@ -482,6 +486,29 @@ def run(url: str, args: argparse.Namespace, folder: Path) -> dict[str, Any]:
         "requests_per_s": round(len(window) / elapsed, 1),
         "mutations": verdict["effects"],
     }
+
+
+def report_where_time_went(
+    window: Sequence[tuple[str, float, int]], phases: Sequence[tuple[str, dict[str, float]]]
+) -> None:
+    """Report the mean time per request in each phase the server names, and the rest.
+
+    "waiting" is what the device saw less what the server spent: the request's
+    time in gunicorn's backlog and on the loopback network.
+    """
+    report.heading("Where a request's time goes (mean ms, from the Server-Timing header)")
+    names = (*PHASES, "waiting")
+    report.say("  " + "".join(f"{n:>9}" for n in ("", *names, "seen")))
+    for path in ("/api/sync/push", "/api/sync/pull"):
+        timed = [spent for p, spent in phases if p == path]
+        seen = [s * 1000 for p, s, _ in window if p == path]
+        if not timed or not seen:
+            continue
+        mean = {name: sum(spent.get(name, 0.0) for spent in timed) / len(timed) for name in PHASES}
+        server = sum(spent.get("total", 0.0) for spent in timed) / len(timed)
+        mean["waiting"] = max(0.0, sum(seen) / len(seen) - server)
+        row = "".join(f"{mean[name]:9.1f}" for name in names)
+        report.say(f"  {path.rsplit('/', 1)[1]:>9}{row}{sum(seen) / len(seen):9.1f}")
 
 
 def _database_now(url: str) -> Any:

@@ -12,7 +12,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import cli, errors, i18n, pwa, transaction
+from . import cli, errors, i18n, pwa, timing, transaction
 from .api import ServiceApi, hygiene, register_blueprints
 from .api.converters import LazyRule, UUIDConverter
 from .config import INSTANCE_DIR, Settings
@@ -56,4 +56,5 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     pwa.init_app(app)
     cli.init_app(app)
     jobs_queue.init_app(app)
+    timing.init_app(app)  # last, so it starts first and ends last
     return app

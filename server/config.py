@@ -114,6 +114,9 @@ class Settings:
         default_factory=lambda: os.environ.get("ATTACHMENT_SCANNER", "none")
     )
 
+    # Answer each request with where its time went (server/timing.py): for measuring.
+    server_timing: bool = field(default_factory=lambda: _env_flag("SERVER_TIMING"))
+
     def flask_config(self) -> dict[str, Any]:
         """Return the Flask config mapping for these settings."""
         if self.production and not self.secret_key:
@@ -140,6 +143,7 @@ class Settings:
             "ATTACHMENT_S3_ENDPOINT_URL": self.attachment_s3_endpoint_url,
             "ATTACHMENT_MAX_BYTES": self.attachment_max_bytes,
             "ATTACHMENT_SCANNER": self.attachment_scanner,
+            "SERVER_TIMING": self.server_timing,
             # One PATCH of an upload carries at most this much (the rest of the API: 2 MB).
             "ATTACHMENT_CHUNK_MAX_BYTES": 8 * 1024 * 1024,
             "VAPID_PUBLIC_KEY": self.vapid_public_key,

@@ -28,6 +28,7 @@ from contextlib import contextmanager
 from flask import Flask, Response, current_app, g
 
 from .extensions import db
+from .timing import timed
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,7 @@ def keep_work() -> None:
     g.keep_work = True
 
 
+@timed("commit")
 def commit_or_roll_back(response: Response) -> Response:
     """Commit the request's work if its response is a success; roll it back otherwise.
 

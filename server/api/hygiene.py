@@ -25,6 +25,7 @@ from werkzeug.exceptions import RequestURITooLarge
 from sync.mutations import unstorable_text
 
 from ..domain.errors import InvalidInput
+from ..timing import timed
 
 # The deepest body the API reads is a sync push of a note (about 6 levels).
 MAX_JSON_DEPTH = 32
@@ -83,6 +84,7 @@ def non_standard_number(body: bytes) -> str | None:
     return found.group().decode() if found else None
 
 
+@timed("door")
 def refuse_what_no_handler_reads() -> None:
     if len(request.full_path) > MAX_URL_LENGTH:
         raise RequestURITooLarge(f"An address may be at most {MAX_URL_LENGTH} characters.")
@@ -102,6 +104,7 @@ def refuse_what_no_handler_reads() -> None:
         )
 
 
+@timed("door")
 def refuse_unstorable_text() -> None:
     if not request.path.startswith("/api/") or request.endpoint in PER_MUTATION:
         return

@@ -42,10 +42,11 @@ import sqlalchemy as sa
 from psycopg.types.json import Jsonb
 from sqlalchemy.dialects import postgresql
 
-from .. import clock
+from .. import clock, timing
 from ..domain.errors import RecordSigned
 from ..domain.records import SIGNABLE, RecordKind, SignState
 from ..extensions import Model
+from ..timing import sql_phase
 from .audit import AuditEvent
 from .case import CaseRecord, RecordHistory
 from .changes import FEED_TABLE, feed_row, supersede
@@ -321,7 +322,11 @@ def _insert(
     types = _copy_types(table, tuple(names), connection.dialect)
     binary = " (FORMAT BINARY)" if types else ""
     statement = f"COPY {table.name} ({columns}) FROM STDIN{binary}"
-    with raw.cursor() as cursor, cursor.copy(statement) as copy:
+    with (
+        timing.phase(sql_phase(statement)),
+        raw.cursor() as cursor,
+        cursor.copy(statement) as copy,
+    ):
         if types:
             copy.set_types(types)
         for row in rows:

@@ -22,6 +22,7 @@ from .. import clock
 from ..domain.errors import DeviceRevoked, Forbidden, NotAuthenticated
 from ..extensions import db
 from ..persistence import Device, User, UserSession
+from ..timing import timed
 
 CSRF_HEADER = "X-CSRF-Token"
 # The OpenAPI description is public: it describes the API, not its data.
@@ -130,6 +131,7 @@ def _check_csrf(session: UserSession) -> None:
         )
 
 
+@timed("auth")
 def authenticate_request() -> None:
     """Resolve the session cookie of an API request, or refuse it."""
     g.session = g.user = g.device = None
