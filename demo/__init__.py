@@ -770,208 +770,20 @@ class Decisions:
     child_views: tuple[str, ...]
 
 
+# Their wording is data (demo/decisions.toml), by category.
 DECISIONS = {
-    "routine_support": Decisions(
-        (
-            "Should we pay for {child}'s school trip from the family support budget?",
-            "Should I arrange a food bank referral and help with the electricity this week?",
-            "Should we fund swimming lessons for {child} so {adult} gets a regular break?",
-        ),
-        (
-            ("Pay from the support budget", "Quick; {child} goes with friends", "Uses budget"),
-            ("Help {adult} apply to the hardship fund", "Builds confidence", "Slower"),
-            ("Do nothing this time", "Keeps budget for bigger needs", "{child} misses out"),
-        ),
-        (
-            "Pay from the budget now, and help {adult} apply to the hardship fund next time.",
-            "Make the referral today and top up the meter once.",
-            "Pay for one term of lessons, then look at the leisure centre's free sessions.",
-        ),
-        (
-            "The cost is small and the benefit to {child} is clear; {adult} asked early.",
-            "Money worry is driving the arguments at home; easing it makes room for the rest.",
-            "{adult} has no break in the week, and {child} has asked to learn to swim.",
-        ),
-        (
-            ("{adult} may come to rely on one-off payments", "Agreed a budgeting session"),
-            ("Other families may need the budget more", "Checked the balance with the team"),
-        ),
-        ("{adult} was relieved and said they would pay it forward.",),
-        ('"Can I go with my friends then?" ({child})',),
-    ),
-    "change_visit_frequency": Decisions(
-        (
-            "Should I visit weekly instead of fortnightly while things are unsettled?",
-            "Can we visit less often now that {adult} is managing well?",
-        ),
-        (
-            ("Weekly visits for six weeks", "Closer support", "Could feel intrusive"),
-            ("Keep fortnightly, add a phone call", "Less intrusive", "May miss changes"),
-            ("Monthly visits", "Recognises progress", "Too big a step at once"),
-        ),
-        (
-            "Visit weekly for six weeks, then review with {adult}.",
-            "Move to three-weekly visits with a call in between.",
-        ),
-        (
-            "{adult} asked for more support during the court process.",
-            "{adult} has kept to the plan for three months and wants more space.",
-        ),
-        (("Changes could be missed between visits", "School and health visitor to call me"),),
-        ("{adult} agreed and chose the day.",),
-        ('"Will you still come to see me?" ({child})',),
-    ),
-    "share_information_with_school": Decisions(
-        (
-            "Should I tell {school} about the domestic abuse incident at the weekend?",
-            "Should I share {child}'s diagnosis with {school} before {adult} has told them?",
-        ),
-        (
-            ("Share now with the designated lead", "School can support {child}", "Trust"),
-            ("Ask {adult} to tell school themselves", "Respects {adult}", "May not happen"),
-            ("Share jointly at a meeting", "Honest and shared", "Takes a few days"),
-        ),
-        (
-            "Share with the designated safeguarding lead today, with {adult}'s knowledge.",
-            "Support {adult} to tell the school at a joint meeting on Thursday.",
-        ),
-        (
-            "{child} needs the adults at school to understand why they are tired and upset.",
-            "{adult} wants to be the one to explain, and doing it together builds trust.",
-        ),
-        (
-            ("{adult} may feel betrayed", "Explained why and what will be shared"),
-            ("Information shared too widely", "Only the designated lead is told"),
-        ),
-        ("{adult} was unhappy at first but agreed it would help {child}.",),
-        ('"I don\'t want everyone to know." ({child})', '"Just tell Miss, not the class."'),
-    ),
-    "step_down_to_early_help": Decisions(
-        (
-            "Is it time to step down from child in need to early help?",
-            "Can the family move to support from the family hub?",
-        ),
-        (
-            ("Step down now", "Recognises progress", "Support may feel lost"),
-            ("Step down after one more review", "Gradual", "Keeps statutory involvement"),
-        ),
-        # The app records a step down as the end of each child's plan; the demo's
-        # children are still on theirs, so these decisions wait for a review.
-        (
-            "Not yet: hold for one more review, then step down if things stay steady.",
-            "Not yet: introduce the family hub worker first, and decide at the next review.",
-        ),
-        (
-            "Progress is real but recent; a short wait makes it more secure.",
-            "{adult} wants to meet the hub worker before we talk about stepping down.",
-        ),
-        (("Problems may return without a social worker", "Clear route back in agreed"),),
-        (
-            "{adult} is nervous about losing support and glad to wait.",
-            "{adult} would rather step down now, but agreed to one more review.",
-        ),
-        ('"Good. Can I still see you at the party?" ({child})',),
-    ),
-    "family_time_arrangements": Decisions(
-        (
-            "Should family time with {other} move from the contact centre to the park?",
-            "Should {child}'s family time with {adult} increase to twice a week?",
-        ),
-        (
-            ("Move to the community, supervised", "More natural", "Less controlled"),
-            ("Stay at the contact centre", "Safe and familiar", "Feels artificial"),
-            ("Increase frequency", "{child} asks for more", "Tiring around school"),
-        ),
-        (
-            "Move family time to the park, supervised by {elder}, and review in a month.",
-            "Increase to twice a week for the holidays, then review.",
-        ),
-        (
-            "The last eight sessions were warm and safe, and {child} asks for more.",
-            "{elder} is a trusted supervisor and the family want it closer to home.",
-        ),
-        (
-            ("Arguments between the adults in front of {child}", "Ground rules agreed"),
-            ("Late cancellations upset {child}", "Confirm by text the day before"),
-        ),
-        ("The family are pleased; {other} wants it to be unsupervised soon.",),
-        ('"Can we go to the park with the big slide?" ({child})',),
-    ),
-    "safety_plan_change": Decisions(
-        (
-            "Should {other} be added to the safety plan as an overnight carer?",
-            "Should the safety plan allow {other} back into the home?",
-        ),
-        (
-            ("Agree the change", "Keeps the family together", "Risk if plan breaks"),
-            ("Agree with conditions and checks", "Balanced", "Needs monitoring"),
-            ("Do not change the plan yet", "Safest now", "Family may disengage"),
-        ),
-        (
-            "Ask for approval to add {other}, with weekly checks and a review in four weeks.",
-            "Ask for approval for a gradual return, starting with daytime visits.",
-        ),
-        (
-            "{other} has completed the programme and the network vouches for the change.",
-            "The children want it and the checks so far are positive.",
-        ),
-        (
-            ("Previous incidents late at night", "Nan stays over at weekends for now"),
-            ("Plan breaks down quietly", "Unannounced visits and school check-ins"),
-        ),
-        ('{adult} is desperate for it: "We\'re ready."',),
-        ('"I want Dad to read me my story." ({child})',),
-    ),
-    "child_protection_referral": Decisions(
-        (
-            "Does what {child} told me today need a strategy discussion?",
-            "Should we ask for a strategy discussion after the bruise seen at school?",
-        ),
-        (
-            ("Request a strategy discussion now", "Proper multi-agency view", "Frightening"),
-            ("Gather more information first", "Avoids overreaction", "Could delay safety"),
-        ),
-        (
-            "Request a strategy discussion today and tell {adult} why.",
-            "Ask for a strategy discussion and see {child} again tomorrow.",
-        ),
-        (
-            "What {child} said, with the history, meets the threshold for a multi-agency view.",
-            "The explanation does not fit the injury and the school is also worried.",
-        ),
-        (
-            ("{adult} may stop working with us", "Honest conversation and advocacy offered"),
-            ("{child} may retract", "Recorded {child}'s words verbatim straight away"),
-        ),
-        ("{adult} was shocked and angry, then said they understood.",),
-        ('"Am I in trouble for telling?" ({child})',),
-    ),
-    "placement_move": Decisions(
-        (
-            "Should {child} move from the emergency placement to long-term foster care?",
-            "Should {child} move placement closer to their school and siblings?",
-        ),
-        (
-            ("Move to the long-term carers", "Stability", "Another change of carer"),
-            ("Stay in the current placement", "No disruption", "Placement is short-term"),
-            ("Move to kinship care with {elder}", "Family link", "Assessment not finished"),
-        ),
-        (
-            "Ask for approval to move {child} at half term, after three introductory visits.",
-            "Ask for approval to move {child} to carers nearer school, after two introductory "
-            "visits.",
-        ),
-        (
-            "The carers are a good match and the move can be planned around school.",
-            "{child} wants to be nearer school and friends, and the new carers can do the run.",
-        ),
-        (
-            ("Disruption to school and friendships", "Keep the same school and transport"),
-            ("{child} feels rejected by current carers", "Carers to help with the move"),
-        ),
-        ("{adult} wants {child} closer to home and agrees.",),
-        ('"Can I take my hamster?" ({child})', '"I want to be near my brother." ({child})'),
-    ),
+    category: Decisions(
+        questions=tuple(words["questions"]),
+        options=tuple((option, good, bad) for option, good, bad in words["options"]),
+        decisions=tuple(words["decisions"]),
+        rationales=tuple(words["rationales"]),
+        risks=tuple((risk, managed) for risk, managed in words["risks"]),
+        family_views=tuple(words["family_views"]),
+        child_views=tuple(words["child_views"]),
+    )
+    for category, words in tomllib.loads(
+        _HERE.joinpath("decisions.toml").read_text("utf-8")
+    ).items()
 }
 
 # Decisions, supervision and conferences: their wording is in demo/writing.toml too.
@@ -1324,32 +1136,10 @@ CHRONOLOGY_ENTRIES = [
     ),
 ]
 
-# The story so far, in two versions: the first written soon after we met the family,
-# the second brought up to date.
-STORY_FIRST = {
-    "who": "{adult} looks after {children} at home. {elder} lives close by and sees them "
-    "most days. {child} is settled at {school}.",
-    "what_happened": "{school} asked for help after {child} came to school tired and hungry "
-    "several days in a row. {adult} told us money has been tight since losing work.",
-    "worries": "We are worried that {child} is not getting enough to eat, and that {adult} "
-    "is struggling alone.",
-    "going_well": "{adult} is open with us and wants help. {child} is warm and chatty and "
-    "loves drawing.",
-    "next_steps": "Help {adult} claim the benefits the family is entitled to. Ask {elder} "
-    "what help they can give.",
-}
-STORY_UPDATE = {
-    "what_happened": "{school} asked for help after {child} came to school tired and hungry "
-    "several days in a row. Since then {adult} has sorted out the family's benefits with "
-    "our help, "
-    "and {elder} now helps with the school run.",
-    "worries": "We still worry about how {adult} copes when things go wrong. Low mood "
-    "comes and goes.",
-    "going_well": "{child} is on time for school and says home feels calmer. {adult} is "
-    "seeing the GP and has started counselling.",
-    "next_steps": "Review the family's plan with them next month. If things stay steady, "
-    "talk with {adult} about stepping down to early help.",
-}
+# The story so far, in two versions (demo/writing.toml): the first written soon after
+# we met the family, the second brought up to date.
+STORY_FIRST: dict[str, str] = _WRITING["story_first"]
+STORY_UPDATE: dict[str, str] = _WRITING["story_update"]
 
 GROUP_SUPERVISION_THEMES = (
     "Working with fathers",

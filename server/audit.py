@@ -9,9 +9,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from .extensions import db
-from .persistence import AuditEvent, User, bulk
-from .security.sessions import current_device_id, current_user
+from .persistence import User
+from .persistence.store import SESSION, RecordStore
 
 
 @dataclass(frozen=True)
@@ -47,13 +46,14 @@ def record_event(
     record_id: uuid.UUID | None = None,
     family_id: uuid.UUID | None = None,
     detail: dict[str, Any] | None = None,
+    store: RecordStore = SESSION,
 ) -> None:
-    """Append one audit event, by the actor, committed with the rest of the work.
+    """Append one audit event, by the actor, to the store, committed with the rest of the work.
 
-    Inside a sync batch the writer knows its user and device. Without an
-    actor the event is the signed-in user's, on their device: only the sync
-    push and pull (``services/sync.py``) and the case records they write
-    still leave it out (``tests/test_explicit_actor.py`` lists them).
+    Without an actor the event is the store's: a sync batch's writer knows its
+    user and device; the ORM session's is the signed-in user's, on their
+    device. Only the sync push and pull (``services/sync.py``) and the case
+    records they write still leave it out (``tests/test_explicit_actor.py`` lists them).
     """
     values = {
         "user_id": actor.user.id if actor else None,
@@ -64,13 +64,7 @@ def record_event(
         "family_id": family_id,
         "detail": detail or {},
     }
-    writer = bulk.active_writer()
-    if writer is not None:
-        writer.add_audit(values)  # written with the sync batch, by its user and device
-        return
-    if actor is None:
-        values["user_id"], values["device_id"] = current_user().id, current_device_id()
-    db.session.add(AuditEvent(**values))
+    store.add_audit(values)
 
 
 def record_list_read(

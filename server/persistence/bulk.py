@@ -15,24 +15,23 @@ batch's record store: the kinds whose rules are answered in memory
 
 The rules that the ORM's flush listeners keep (the feed row of every change,
 signed records never changing) are kept here too; the database triggers
-refuse the same in any case. ``writing()`` makes a writer the current one for
-the request, as ``lookups()`` holds the request's lookups.
+refuse the same in any case. The writer is a ``RecordStore`` (``store.py``):
+the push hands it to the services as ``store=``, as the ORM session is
+handed to them everywhere else.
 
 Nothing is written while a mutation is decided, so a refusal leaves nothing
 to roll back in the database: ``mark()`` before a mutation and ``undo(mark)``
 after a refusal put the store back as it was (every change to a held row is
-journalled). Other kinds are changed through the ORM while the store is
-``paused()``, after ``write()`` has sent what it holds, so what they point at
-is already there.
+journalled). Other kinds are changed through the ORM (the push hands the
+services the session's store for them), after ``write()`` has sent what it
+holds, so what they point at is already there.
 """
 
 from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, ClassVar, cast
@@ -45,7 +44,7 @@ from sqlalchemy.dialects import postgresql
 from .. import clock, timing
 from ..domain.errors import RecordSigned
 from ..domain.records import SIGNABLE, RecordKind, SignState
-from ..extensions import Model
+from ..extensions import Model, db
 from ..timing import sql_phase
 from .audit import AuditEvent
 from .case import CaseRecord, RecordHistory
@@ -61,7 +60,7 @@ _BOOKKEEPING = frozenset({"new", "changed", "was_signed", "journal"})
 
 # The kinds the store holds as rows: every rule of theirs is answered in memory,
 # with no side effect beyond their own row, history and audit. Any other kind is
-# an ORM instance, changed while the store is paused.
+# an ORM instance, changed through the session's store.
 HELD_KINDS = frozenset(
     {
         RecordKind.INTERACTION,
@@ -168,7 +167,12 @@ class Mark:
 
 
 class BulkWriter:
-    """Hold a batch's rows (made by one user on one device) while it is decided, then write them."""
+    """Hold a batch's rows (made by one user on one device) while it is decided, then write them.
+
+    A ``RecordStore``: the services make and read the batch's records through it.
+    """
+
+    batch: ClassVar[bool] = True
 
     def __init__(self, user_id: uuid.UUID, device_id: uuid.UUID | None) -> None:
         self.user_id = user_id
@@ -200,6 +204,22 @@ class BulkWriter:
         draft = draft_class(model)(row, new=False, journal=self.journal)
         self.loaded.append(draft)
         return cast(CaseRecord, draft)
+
+    def read(self, model: type[CaseRecord], query: sa.Select[Any]) -> Iterable[CaseRecord]:
+        """Return the records a query of ``model`` selects, read as rows past the ORM."""
+        columns = query.with_only_columns(*model.__table__.columns)
+        result = db.session.connection().execute(columns)
+        names = list(result.keys())
+        return [self.load(model, dict(zip(names, row, strict=True))) for row in result]
+
+    def execute(self, query: sa.Executable) -> sa.Result[Any]:
+        """Run a read query on the connection, past the ORM's layer.
+
+        Nothing waits in the ORM session to be flushed while a batch is decided
+        (its records are Drafts), so the ORM's work before a query (autoflush,
+        entity loading) is waste.
+        """
+        return db.session.connection().execute(query)
 
     def add_history(self, values: dict[str, Any]) -> None:
         """Add a history row; made on this writer's device unless it says otherwise."""
@@ -391,37 +411,3 @@ def _encode_json(value: Any) -> bytes:
         return msgspec.json.encode(value)
     except (TypeError, UnicodeEncodeError):  # what msgspec does not encode, json may
         return json.dumps(value).encode()
-
-
-# --- the request's writer ---------------------------------------------------------------
-
-
-# A context variable, not flask.g: it is asked for on every record a batch makes,
-# and it is only ever set for the length of a ``with writing()`` block.
-_WRITER: ContextVar[BulkWriter | None] = ContextVar("bulk_writer", default=None)
-
-
-def active_writer() -> BulkWriter | None:
-    """Return the writer collecting the rows made now, if a batch is being written."""
-    return _WRITER.get()
-
-
-@contextmanager
-def paused() -> Iterator[None]:
-    """Let the services change records through the ORM for a block, as outside a batch."""
-    token = _WRITER.set(None)
-    try:
-        yield
-    finally:
-        _WRITER.reset(token)
-
-
-@contextmanager
-def writing(user_id: uuid.UUID, device_id: uuid.UUID | None) -> Iterator[BulkWriter]:
-    """Collect the rows the services make in this block into a new writer."""
-    writer = BulkWriter(user_id, device_id)
-    token = _WRITER.set(writer)
-    try:
-        yield writer
-    finally:
-        _WRITER.reset(token)

@@ -81,6 +81,7 @@ from ..persistence import (
 )
 from ..persistence.case import CASE_RECORDS, CaseRecord, Conference
 from ..persistence.columns import new_id
+from ..persistence.store import SESSION, RecordStore
 from ..security.sessions import current_device_id
 from ..vocabularies import codes
 from . import family_copies, statutory, team_lights
@@ -165,7 +166,9 @@ def _require(actor: User, action: Action) -> None:
         raise Forbidden()
 
 
-def _write_history(record: CaseRecord, changes: dict[str, Any], *, conflict: bool = False) -> None:
+def _write_history(
+    record: CaseRecord, changes: dict[str, Any], *, conflict: bool = False, store: RecordStore
+) -> None:
     values = {
         "entity": record.kind.value,
         "record_id": record.id,
@@ -175,11 +178,7 @@ def _write_history(record: CaseRecord, changes: dict[str, Any], *, conflict: boo
         "changes": jsonable(changes),
         "conflict": conflict,
     }
-    writer = bulk.active_writer()
-    if writer is not None:
-        writer.add_history(values)  # from the batch's device
-    else:
-        db.session.add(RecordHistory(**values, device_id=current_device_id()))
+    store.add_history(values)  # from the store's device: the request's, or the batch's
 
 
 def read(actor: Actor, kind: RecordKind, record_id: uuid.UUID) -> CaseRecord:
@@ -217,13 +216,19 @@ def history(actor: Actor, kind: RecordKind, record_id: uuid.UUID) -> list[Record
 
 
 def create(
-    actor: User, kind: RecordKind, data: Mapping[str, Any], on_device: datetime | None = None
+    actor: User,
+    kind: RecordKind,
+    data: Mapping[str, Any],
+    on_device: datetime | None = None,
+    *,
+    store: RecordStore = SESSION,
 ) -> CaseRecord:
-    """Create a record of ``kind`` for the actor, after every check.
+    """Create a record of ``kind`` for the actor, after every check, in ``store``.
 
     ``on_device`` is when the worker's device says they wrote it (a synced
     change's ``client_ts``); records a court may read keep it beside the
-    server's own time.
+    server's own time. ``store`` is the ORM session but in a sync push, whose
+    record store holds the common kinds as rows (``persistence/store.py``).
     """
     rules = RULES.get(kind, NO_RULES)
     if not rules.creatable:
@@ -232,9 +237,9 @@ def create(
     record_id = values.pop("id", None) or new_id()
     # Scope first: a family or record outside it is "not found", whatever the role.
     if "family_id" in values:
-        ensure_family_visible(actor, values["family_id"])
+        ensure_family_visible(actor, values["family_id"], store)
     elif "target_id" in values:
-        _visible(RecordKind(values["target_kind"]), actor, values["target_id"])
+        _visible(RecordKind(values["target_kind"]), actor, values["target_id"], store=store)
     _require(actor, Action.WRITE_CASE)
     _ensure_new(actor, kind, record_id)
     if rules.before_create:
@@ -246,18 +251,15 @@ def create(
     model = CASE_RECORDS[kind]
     row = {**json_ready(model, values), "id": record_id}
     row["created_by_id"] = row["updated_by_id"] = actor.id
-    writer = bulk.active_writer()
-    if writer is not None:
-        record = writer.create(model, row)
-        lookups().remember(record)
-    else:
-        record = model(**row)
-        _add(record)
+    record = store.create(model, row)
+    lookups().remember(record)
     if rules.after_create:
         rules.after_create(actor, record, dict(data))
     # No history row: the record itself holds what was made; history keeps what changed.
     family_id = data.get("family_id") or values.get("family_id") or family_id_of(record)
-    record_event(AuditAction.CREATE, kind.value, record_id=record.id, family_id=family_id)
+    record_event(
+        AuditAction.CREATE, kind.value, record_id=record.id, family_id=family_id, store=store
+    )
     return record
 
 
@@ -281,16 +283,23 @@ def _ensure_new(actor: User, kind: RecordKind, record_id: uuid.UUID) -> None:
     raise VersionConflict("A record with this id already exists.", field_errors(id="Already used."))
 
 
-def ensure_family_visible(actor: User, family_id: uuid.UUID) -> None:
+def ensure_family_visible(actor: User, family_id: uuid.UUID, store: RecordStore = SESSION) -> None:
     """Refuse work on a family outside the user's scope, as if it did not exist."""
-    if family_id not in lookups().visible_families(actor):
+    if family_id not in lookups().visible_families(actor, store):
         raise NotFound("No family with that id in your caseload.")
 
 
 def _visible(
-    kind: RecordKind, actor: User, record_id: uuid.UUID, *, for_update: bool = False
+    kind: RecordKind,
+    actor: User,
+    record_id: uuid.UUID,
+    *,
+    for_update: bool = False,
+    store: RecordStore = SESSION,
 ) -> CaseRecord:
-    return lookups().visible_record(CASE_RECORDS[kind], actor, record_id, for_update=for_update)
+    return lookups().visible_record(
+        CASE_RECORDS[kind], actor, record_id, for_update=for_update, store=store
+    )
 
 
 def update(
@@ -316,6 +325,8 @@ def merge_update(
     record_id: uuid.UUID,
     base_version: int,
     changes: Mapping[str, Any],
+    *,
+    store: RecordStore = SESSION,
 ) -> tuple[CaseRecord, dict[str, Any]]:
     """Merge fields a device changed offline since ``base_version``; return what it overwrote.
 
@@ -323,7 +334,7 @@ def merge_update(
     ``base_version`` apply quietly; a field both changed takes the device's
     value (the later push wins) and the server's value is kept in history.
     """
-    record = _editable(actor, kind, record_id, changes)
+    record = _editable(actor, kind, record_id, changes, store)
     if MERGE_RULES[kind.value] is MergeRule.APPEND_ONLY:
         raise RuleBroken(f"A {kind.value} cannot be changed once made.")
     if base_version > record.version:
@@ -333,14 +344,18 @@ def merge_update(
     current = {name: jsonable(getattr(record, name)) for name in changes}
     outcome = merge_fields(jsonable(dict(changes)), current, _changed_since(record, base_version))
     values = {name: changes[name] for name in outcome.apply}
-    _apply_changes(actor, record, values, overwritten=outcome.overwritten)
+    _apply_changes(actor, record, values, overwritten=outcome.overwritten, store=store)
     return record, outcome.overwritten
 
 
 def _editable(
-    actor: User, kind: RecordKind, record_id: uuid.UUID, changing: Iterable[str] = ()
+    actor: User,
+    kind: RecordKind,
+    record_id: uuid.UUID,
+    changing: Iterable[str] = (),
+    store: RecordStore = SESSION,
 ) -> CaseRecord:
-    record = _visible(kind, actor, record_id, for_update=True)
+    record = _visible(kind, actor, record_id, for_update=True, store=store)
     _require(actor, Action.WRITE_CASE)
     ensure_editable(kind, record.sign_state, changing)
     return record
@@ -356,7 +371,12 @@ def _changed_since(record: CaseRecord, base_version: int) -> set[str]:
 
 
 def _apply_changes(
-    actor: User, record: CaseRecord, values: dict[str, Any], *, overwritten: dict[str, Any]
+    actor: User,
+    record: CaseRecord,
+    values: dict[str, Any],
+    *,
+    overwritten: dict[str, Any],
+    store: RecordStore = SESSION,
 ) -> None:
     rules = RULES.get(record.kind, NO_RULES)
     if rules.before_update:
@@ -372,13 +392,14 @@ def _apply_changes(
     for name, value in values.items():
         setattr(record, name, value)
     _bump(record, actor)
-    _write_history(record, diff, conflict=bool(overwritten))
+    _write_history(record, diff, conflict=bool(overwritten), store=store)
     record_event(
         AuditAction.UPDATE,
         record.kind.value,
         record_id=record.id,
         family_id=family_id_of(record),
         detail={"fields": sorted(diff), "conflict": sorted(overwritten)},
+        store=store,
     )
 
 
@@ -403,9 +424,11 @@ def _bump(record: CaseRecord, actor: User) -> None:
     record.updated_at = clock.now()
 
 
-def delete(actor: User, kind: RecordKind, record_id: uuid.UUID) -> CaseRecord:
+def delete(
+    actor: User, kind: RecordKind, record_id: uuid.UUID, *, store: RecordStore = SESSION
+) -> CaseRecord:
     """Soft-delete a record: it becomes a tombstone, never hard-deleted."""
-    record = _visible(kind, actor, record_id, for_update=True)
+    record = _visible(kind, actor, record_id, for_update=True, store=store)
     _require(actor, Action.WRITE_CASE)
     ensure_deletable(kind, record.sign_state)
     before_delete = RULES.get(kind, NO_RULES).before_delete
@@ -413,22 +436,31 @@ def delete(actor: User, kind: RecordKind, record_id: uuid.UUID) -> CaseRecord:
         before_delete(actor, record, {})
     record.deleted_at = clock.now()
     _bump(record, actor)
-    _write_history(record, {"deleted_at": {"old": None, "new": record.deleted_at}})
+    _write_history(record, {"deleted_at": {"old": None, "new": record.deleted_at}}, store=store)
     record_event(
-        AuditAction.DELETE, kind.value, record_id=record.id, family_id=family_id_of(record)
+        AuditAction.DELETE,
+        kind.value,
+        record_id=record.id,
+        family_id=family_id_of(record),
+        store=store,
     )
     return record
 
 
 def sign(
-    actor: User, kind: RecordKind, record_id: uuid.UUID, on_device: datetime | None = None
+    actor: User,
+    kind: RecordKind,
+    record_id: uuid.UUID,
+    on_device: datetime | None = None,
+    *,
+    store: RecordStore = SESSION,
 ) -> CaseRecord:
     """Sign a draft note or judgment; from now on it never changes.
 
     ``on_device`` is when the worker signed it by their device's clock; the
     server's time of receipt is ``signed_at``.
     """
-    record = _visible(kind, actor, record_id, for_update=True)
+    record = _visible(kind, actor, record_id, for_update=True, store=store)
     _require(actor, Action.WRITE_CASE)
     if kind not in SIGNED_BY_AUTHOR:
         raise RuleBroken(
@@ -449,8 +481,14 @@ def sign(
 
         signed.status = endings.status_when_signed(signed).value
     _bump(record, actor)
-    _write_history(record, {"state": {"old": "draft", "new": "signed"}})
-    record_event(AuditAction.SIGN, kind.value, record_id=record.id, family_id=family_id_of(record))
+    _write_history(record, {"state": {"old": "draft", "new": "signed"}}, store=store)
+    record_event(
+        AuditAction.SIGN,
+        kind.value,
+        record_id=record.id,
+        family_id=family_id_of(record),
+        store=store,
+    )
     return record
 
 
@@ -1116,6 +1154,7 @@ def _worker_review_before_create(actor: User, target: Any, values: dict[str, Any
             "review_outcome": {"old": None, "new": target.review_outcome},
             "reviewed_on": {"old": None, "new": reviewed_on},
         },
+        store=SESSION,  # a review is made through the ORM, and so is its target's change
     )
     record_event(
         AuditAction.UPDATE,
@@ -1154,7 +1193,9 @@ def _record_workflow_change(actor: User, target: CaseRecord, column: str) -> Non
     history = sa.inspect(target).attrs[column].history
     _bump(target, actor)
     _write_history(
-        target, {column: {"old": (history.deleted or [None])[0], "new": getattr(target, column)}}
+        target,
+        {column: {"old": (history.deleted or [None])[0], "new": getattr(target, column)}},
+        store=SESSION,  # the target is an ORM instance: its attribute history is read above
     )
 
 

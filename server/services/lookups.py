@@ -25,19 +25,9 @@ from ..domain.errors import NotFound
 from ..extensions import db
 from ..persistence import DecisionPolicy, Membership, RecordHistory, User, bulk
 from ..persistence.case import CaseRecord, family_column
+from ..persistence.store import SESSION, RecordStore
 
 _MISSING = object()
-
-
-def _execute(query: sa.Executable) -> sa.Result[Any]:
-    """Run a query; while a bulk batch applies, on the connection, past the ORM's layer.
-
-    Nothing waits in the ORM session to be flushed then (the batch's records are
-    Drafts), so the ORM's work before a query (autoflush, entity loading) is waste.
-    """
-    if bulk.active_writer() is not None:
-        return db.session.connection().execute(query)
-    return db.session.execute(query)
 
 
 def among(column: Any, ids: Iterable[uuid.UUID]) -> sa.ColumnElement[bool]:
@@ -71,9 +61,10 @@ class Lookups:
 
     # --- scope ------------------------------------------------------------------------
 
-    def visible_families(self, user: User) -> set[uuid.UUID]:
+    def visible_families(self, user: User, store: RecordStore = SESSION) -> set[uuid.UUID]:
         if user.id not in self.visible:
-            self.visible[user.id] = set(_execute(access.visible_family_ids(user)).scalars())
+            query = access.visible_family_ids(user)
+            self.visible[user.id] = set(store.execute(query).scalars())
         return self.visible[user.id]
 
     def grant(self, user_id: uuid.UUID, family_id: uuid.UUID) -> None:
@@ -100,7 +91,9 @@ class Lookups:
         self.existing.update((model, record_id) for record_id in found)
         self.absent.update((model, record_id) for record_id in wanted - found)
 
-    def prefetch_new_ids(self, ids_by_model: dict[type[CaseRecord], list[uuid.UUID]]) -> None:
+    def prefetch_new_ids(
+        self, ids_by_model: dict[type[CaseRecord], list[uuid.UUID]], store: RecordStore = SESSION
+    ) -> None:
         """Ask in one query which of the ids meant for new records of several kinds are taken.
 
         One statement for every kind (a ``UNION ALL`` of one index lookup each),
@@ -120,7 +113,7 @@ class Lookups:
             for index, model in enumerate(models)
         ]
         query: sa.Executable = queries[0] if len(queries) == 1 else sa.union_all(*queries)
-        rows: Iterable[Any] = _execute(query)
+        rows: Iterable[Any] = store.execute(query)
         found = {(models[index], record_id) for index, record_id in rows}
         for model in models:
             for record_id in wanted[model]:
@@ -158,13 +151,15 @@ class Lookups:
             )
         return self.members[family_id]
 
-    def prefetch_members(self, family_ids: Iterable[uuid.UUID]) -> None:
+    def prefetch_members(
+        self, family_ids: Iterable[uuid.UUID], store: RecordStore = SESSION
+    ) -> None:
         wanted = [family_id for family_id in family_ids if family_id not in self.members]
         if not wanted:
             return
         for family_id in wanted:
             self.members[family_id] = set()
-        rows = _execute(
+        rows = store.execute(
             sa.select(Membership.family_id, Membership.person_id).where(
                 among(Membership.family_id, wanted), Membership.deleted_at.is_(None)
             )
@@ -182,7 +177,13 @@ class Lookups:
             self.members[record.family_id].add(record.person_id)
 
     def visible_record(
-        self, model: type[CaseRecord], user: User, record_id: uuid.UUID, *, for_update: bool
+        self,
+        model: type[CaseRecord],
+        user: User,
+        record_id: uuid.UUID,
+        *,
+        for_update: bool,
+        store: RecordStore = SESSION,
     ) -> CaseRecord:
         """Return a record the user may see (locked for update if asked), or raise NotFound."""
         key = (model, record_id)
@@ -194,10 +195,10 @@ class Lookups:
         locked = self.locked.get(key)
         if locked is not None and locked.deleted_at is None:
             return locked
-        if bulk.active_writer() is not None:
+        if store.batch:
             # A push locked every record it changes up front; one read again here (after
             # the store was written) is already locked by this transaction.
-            self.prefetch_locked(model, user, [record_id])
+            self.prefetch_locked(model, user, [record_id], store)
             found = self.locked.get(key)
             if found is None or found.deleted_at is not None:
                 raise NotFound()
@@ -223,9 +224,15 @@ class Lookups:
                 del remembered[key]
 
     def prefetch_locked(
-        self, model: type[CaseRecord], user: User, ids: Iterable[uuid.UUID]
+        self,
+        model: type[CaseRecord],
+        user: User,
+        ids: Iterable[uuid.UUID],
+        store: RecordStore = SESSION,
     ) -> None:
         """Lock, in one query and in id order, the records of ``ids`` the user may see.
+
+        They are read as ``store`` holds them: ORM instances, or a push's rows.
 
         The lock is FOR NO KEY UPDATE (no key of a record changes): it keeps
         other writers of these rows waiting, but not a foreign-key check of a
@@ -241,18 +248,8 @@ class Lookups:
             .order_by(model.id)
             .with_for_update(key_share=True)
         )
-        writer = bulk.active_writer()
-        if writer is None:
-            for record in db.session.scalars(query):
-                self.locked[(model, record.id)] = record
-        else:
-            # The same rows, read as plain values: the batch writes them without the ORM.
-            columns = query.with_only_columns(*model.__table__.columns)
-            result = db.session.connection().execute(columns)
-            names = list(result.keys())
-            for row in result:
-                record = writer.load(model, dict(zip(names, row, strict=True)))
-                self.locked[(model, record.id)] = record
+        for record in store.read(model, query):
+            self.locked[(model, record.id)] = record
         self.prefetch_history(wanted)
 
     # --- history ----------------------------------------------------------------------

@@ -62,6 +62,7 @@ from ..persistence import (
     bulk,
 )
 from ..persistence.case import CASE_RECORDS, CaseRecord, families_of_people, family_column
+from ..persistence.store import SESSION, RecordStore
 from ..records.loaders import load_create, load_update
 from . import case_records
 from .lookups import Lookups, forget_lookups, lookups, pinned_lookups
@@ -778,8 +779,9 @@ def _apply_batch(
         mutation.mutation_id: MutationResult(mutation.mutation_id, ResultStatus.DUPLICATE)
         for mutation in incoming
     }
-    with bulk.writing(user.id, device.id) as store, pinned_lookups() as found:
-        _prefetch(user, [mutation for mutation in fresh if mutation.refused is None])
+    store = bulk.BulkWriter(user.id, device.id)
+    with pinned_lookups() as found:
+        _prefetch(user, [mutation for mutation in fresh if mutation.refused is None], store)
         for mutation in fresh:
             if mutation.refused is not None:
                 result = _refusal(user, device, mutations, mutation, mutation.refused)
@@ -806,7 +808,7 @@ def _decide_held(
     """Apply a mutation of a kind the store holds; on a refusal, undo it in the store."""
     mark = store.mark()
     try:
-        return _apply_loaded(user, mutation)
+        return _apply_loaded(user, mutation, store)
     except TRANSIENT_ERRORS:
         raise
     except Exception as error:  # every failure of one mutation becomes its rejection
@@ -819,15 +821,14 @@ def _decide_other(
     user: User, device: Device, mutations: PushBatch, mutation: Incoming
 ) -> MutationResult:
     """Apply a mutation of another kind through the ORM, in a savepoint undone on a refusal."""
-    with bulk.paused():
-        try:
-            with db.session.begin_nested():
-                return _apply_loaded(user, mutation)
-        except TRANSIENT_ERRORS:
-            raise
-        except Exception as error:  # every failure of one mutation becomes its rejection
-            forget_lookups()  # the savepoint's rollback made some of them untrue
-            return _refusal(user, device, mutations, mutation, error)
+    try:
+        with db.session.begin_nested():
+            return _apply_loaded(user, mutation, SESSION)
+    except TRANSIENT_ERRORS:
+        raise
+    except Exception as error:  # every failure of one mutation becomes its rejection
+        forget_lookups()  # the savepoint's rollback made some of them untrue
+        return _refusal(user, device, mutations, mutation, error)
 
 
 def _write(store: bulk.BulkWriter) -> None:
@@ -855,7 +856,7 @@ def _refusal(
     return result
 
 
-def _prefetch(user: User, batch: Sequence[Incoming]) -> None:
+def _prefetch(user: User, batch: Sequence[Incoming], store: bulk.BulkWriter) -> None:
     """Ask once what the batch's mutations will need: new ids taken, records to change, people.
 
     Locks are taken in one order in every request, parents first (a family before
@@ -875,15 +876,13 @@ def _prefetch(user: User, batch: Sequence[Incoming]) -> None:
                 families.add(family_id)
         else:
             targets.setdefault(model, []).append(mutation.id)
-    visible = found.visible_families(user)
-    found.prefetch_members(families & visible)
-    found.prefetch_new_ids(new)
+    visible = found.visible_families(user, store)
+    found.prefetch_members(families & visible, store)
+    found.prefetch_new_ids(new, store)
     for model in sorted(targets, key=lock_order):
-        if model.kind in bulk.HELD_KINDS:
-            found.prefetch_locked(model, user, targets[model])  # as rows the store holds
-        else:
-            with bulk.paused():
-                found.prefetch_locked(model, user, targets[model])  # as ORM instances
+        # The kinds the store holds are read as its rows; others as ORM instances.
+        held = model.kind in bulk.HELD_KINDS
+        found.prefetch_locked(model, user, targets[model], store if held else SESSION)
 
 
 def lock_order(model: type[Any]) -> int:
@@ -894,8 +893,11 @@ def lock_order(model: type[Any]) -> int:
 _LOCK_ORDER = {table.name: index for index, table in enumerate(Model.metadata.sorted_tables)}
 
 
-def _apply_loaded(user: User, mutation: Incoming) -> MutationResult:
-    """Apply a mutation whose data has been loaded, through the services."""
+def _apply_loaded(user: User, mutation: Incoming, store: RecordStore) -> MutationResult:
+    """Apply a mutation whose data has been loaded, through the services, to ``store``.
+
+    An amendment is never held by a push's store: it is made through the ORM.
+    """
     kind = mutation.kind
     record_id = mutation.id
     on_device = mutation.device_time
@@ -907,13 +909,13 @@ def _apply_loaded(user: User, mutation: Incoming) -> MutationResult:
                 user, RecordKind(data.pop("target_kind")), data.pop("target_id"), data, on_device
             )
         else:
-            record = case_records.create(user, kind, data, on_device)
+            record = case_records.create(user, kind, data, on_device, store=store)
         return MutationResult(mutation.mutation_id, ResultStatus.APPLIED, version=record.version)
     if mutation.op is MutationOp.UPDATE:
         changes = data
         base_version = changes.pop("base_version")
         record, overwritten = case_records.merge_update(
-            user, kind, record_id, base_version, changes
+            user, kind, record_id, base_version, changes, store=store
         )
         status = ResultStatus.CONFLICT if overwritten else ResultStatus.APPLIED
         return MutationResult(
@@ -923,9 +925,9 @@ def _apply_loaded(user: User, mutation: Incoming) -> MutationResult:
             overwritten=case_records.jsonable(overwritten),
         )
     if mutation.op is MutationOp.DELETE:
-        record = case_records.delete(user, kind, record_id)
+        record = case_records.delete(user, kind, record_id, store=store)
     else:
-        record = case_records.sign(user, kind, record_id, on_device)
+        record = case_records.sign(user, kind, record_id, on_device, store=store)
     return MutationResult(mutation.mutation_id, ResultStatus.APPLIED, version=record.version)
 
 
