@@ -1,7 +1,7 @@
 // Build the caseworker app into build/: compile the styles, copy the modules,
 // and write the service worker with this version's name and file list.
 // The app's own modules need no bundler; a library that imports others (the
-// tus upload client) is bundled into one module under vendor/ by esbuild.
+// tus upload client, pdf-lib) is bundled into one module under vendor/ by esbuild.
 import { createHash } from "node:crypto";
 import { cpSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
@@ -40,6 +40,22 @@ buildSync({
   platform: "browser",
   target: "es2022",
   outfile: join(out, "vendor", "tus.js"),
+  logLevel: "warning",
+});
+// pdf-lib, for removing a PDF's hidden details (src/attachments/pdf.js): only what
+// that module uses, as /vendor/pdf-lib.js, cached by the service worker like the rest.
+buildSync({
+  stdin: {
+    contents: 'export { PDFArray, PDFDict, PDFDocument, PDFName, PDFRef, PDFStream } from "pdf-lib";',
+    resolveDir: here,
+    sourcefile: "pdf-lib-entry.js",
+  },
+  bundle: true,
+  format: "esm",
+  minify: true,
+  platform: "browser",
+  target: "es2022",
+  outfile: join(out, "vendor", "pdf-lib.js"),
   logLevel: "warning",
 });
 for (const file of ["index.html", "manifest.webmanifest", "icon.svg"]) {

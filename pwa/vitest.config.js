@@ -5,11 +5,12 @@ import { defineConfig } from "vitest/config";
 process.env.TZ = "Europe/London";
 
 export default defineConfig({
-  // The app imports idb and tus where the build puts them (build.mjs); here they come from node_modules.
+  // The app imports idb, tus and pdf-lib where the build puts them (build.mjs); here they come from node_modules.
   resolve: {
     alias: [
       { find: /^\/vendor\/idb\.js$/, replacement: "idb" },
       { find: /^\/vendor\/tus\.js$/, replacement: "tus-js-client/lib.esm/browser/index.js" },
+      { find: /^\/vendor\/pdf-lib\.js$/, replacement: "pdf-lib" },
     ],
   },
   test: {

@@ -60,6 +60,7 @@ CASEWORK = [
     "#/",
     "#/family/{family}",
     "#/family/{family}/network",
+    "#/family/{family}/person/{child}",
     "#/family/{family}/visit",
     "#/family/{family}/visit/{visit}",
     "#/family/{family}/conference",

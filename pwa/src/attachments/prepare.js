@@ -2,10 +2,12 @@
 // A photo is redrawn on a canvas at most ATTACHMENT_LONG_EDGE_PX on its longer
 // edge and encoded afresh: a canvas holds pixels only, so the location, camera
 // and time details a phone writes into a photo are not carried over. A PDF is
-// kept as it is.
+// written again without its hidden details (pdf.js); one that cannot be read
+// (password protected or damaged) is kept as it came, and the worker is told.
 
 import { ATTACHMENT_JPEG_QUALITY } from "../config.js";
 import { fileProblem, fitWithin, isImage, sha256Hex } from "../domain/attachments.js";
+import { withoutPdfDetails } from "./pdf.js";
 
 export class AttachmentProblem extends Error {}
 
@@ -14,21 +16,32 @@ export class AttachmentProblem extends Error {}
  * Throws AttachmentProblem with words for the worker when it cannot be attached.
  * @param {File} file
  * @param {{longEdgePx: number, maxBytes: number}} settings
- * @returns {Promise<{bytes: Uint8Array, filename: string, content_type: string, byte_size: number, sha256: string, width?: number, height?: number}>}
+ * `detailsKept` is true for a PDF whose hidden details could not be removed.
+ * @returns {Promise<{bytes: Uint8Array, filename: string, content_type: string, byte_size: number, sha256: string, detailsKept: boolean, width?: number, height?: number}>}
  */
 export async function prepareAttachment(file, settings) {
   const problem = fileProblem(file && { type: file.type, size: isImage(file.type) ? 1 : file.size }, settings);
   if (problem) {
     throw new AttachmentProblem(problem);
   }
-  const prepared = isImage(file.type)
-    ? await redrawPhoto(file, settings.longEdgePx)
-    : { bytes: new Uint8Array(await file.arrayBuffer()), content_type: file.type, filename: file.name };
+  const prepared = isImage(file.type) ? await redrawPhoto(file, settings.longEdgePx) : await cleanDocument(file);
   const sizeProblem = fileProblem({ type: prepared.content_type, size: prepared.bytes.length }, settings);
   if (sizeProblem) {
     throw new AttachmentProblem(sizeProblem);
   }
-  return { ...prepared, byte_size: prepared.bytes.length, sha256: await sha256Hex(prepared.bytes) };
+  return { detailsKept: false, ...prepared, byte_size: prepared.bytes.length, sha256: await sha256Hex(prepared.bytes) };
+}
+
+/**
+ * Return a PDF's bytes without its hidden details, or as it came (detailsKept)
+ * when it cannot be read: refusing a protected letter from another agency
+ * would stop the work, so it is kept and the worker is told.
+ * @param {Blob & {name?: string, type: string}} file
+ */
+export async function cleanDocument(file) {
+  const original = new Uint8Array(await file.arrayBuffer());
+  const cleaned = await withoutPdfDetails(original);
+  return { bytes: cleaned || original, content_type: file.type, filename: file.name || "document.pdf", detailsKept: !cleaned };
 }
 
 /**

@@ -13,7 +13,7 @@ import {
 /** The records a photo or file may be attached to. */
 export const PARENT_KINDS = Object.freeze(["note", "visit", "judgment", "conference", "person"]);
 
-/** What the app accepts: photos it can redraw, and PDFs kept as they are. */
+/** What the app accepts: photos it can redraw, and PDFs (kept without their hidden details). */
 export const IMAGE_TYPES = Object.freeze(["image/jpeg", "image/png", "image/webp"]);
 export const DOCUMENT_TYPES = Object.freeze(["application/pdf"]);
 

@@ -15,6 +15,7 @@ import {
   uploadStatusText,
 } from "../domain/attachments.js";
 import { newId } from "../domain/ids.js";
+import { t } from "../i18n.js";
 import { button, textInput } from "./forms.js";
 import { html, mount } from "./html.js";
 import { tag } from "./layout.js";
@@ -25,6 +26,11 @@ const CONTENT_PATH = (id) => `/api/v1/attachments/${id}/content`;
 // for the panel that replaces it (for a few seconds, then it is old news).
 const FLASH_MS = 10_000;
 const flashes = new Map(); // "kind/id" -> {message, at, focused}
+// A PDF that is password protected or damaged cannot be read to remove its
+// hidden details. It is kept all the same (refusing a protected letter from
+// another agency would stop the work), and the worker is told plainly.
+const DETAILS_KEPT = () =>
+  t("This PDF is password protected or damaged, so its hidden details (such as who wrote it) could not be removed. If that matters, print it and attach a photo instead.");
 
 /**
  * Return the place for a record's photos and files in a screen's markup.
@@ -185,7 +191,7 @@ class AttachmentsPanel {
     return html`<form class="app-attachments__form" novalidate>
       <div class="govuk-form-group${error ? " govuk-form-group--error" : ""}">
         <label class="govuk-label govuk-label--s" for="${id}">Add a photo or file</label>
-        <div class="govuk-hint" id="${id}-hint">Take a photo, or choose a JPG, PNG or PDF up to ${formatBytes(settings.maxBytes)}. Photos are made smaller and their location details removed. It works offline: the file uploads when you have a connection.</div>
+        <div class="govuk-hint" id="${id}-hint">${t("Take a photo, or choose a JPG, PNG or PDF up to {size}. Photos are made smaller and their location details removed; PDFs have hidden details such as the author removed. It works offline: the file uploads when you have a connection.", { size: formatBytes(settings.maxBytes) })}</div>
         ${error ? html`<p class="govuk-error-message" id="${id}-error"><span class="govuk-visually-hidden">Error:</span> ${error}</p>` : ""}
         <input class="govuk-file-upload${error ? " govuk-file-upload--error" : ""}" id="${id}" name="file" type="file"
           accept="image/*,application/pdf" capture="environment" aria-describedby="${id}-hint${error ? ` ${id}-error` : ""}">
@@ -232,7 +238,7 @@ class AttachmentsPanel {
       });
       await session.attachments.refresh();
       session.storage?.refresh().catch(() => {});
-      this.message = html`${prepared.filename} is attached. It uploads when you have a connection.${space.level === "warn" ? html`<br><strong>${space.message}</strong>` : ""}`;
+      this.message = html`${prepared.filename} is attached. It uploads when you have a connection.${prepared.detailsKept ? html`<br><strong>${DETAILS_KEPT()}</strong>` : ""}${space.level === "warn" ? html`<br><strong>${space.message}</strong>` : ""}`;
       flashes.set(this.key, { message: this.message, at: nowMs(), focused: false });
     } catch (error) {
       if (!(error instanceof AttachmentProblem)) {

@@ -4,6 +4,7 @@ import { caseloadView } from "./views/caseload.js";
 import * as entry from "./views/entry.js";
 import { familyView } from "./views/family.js";
 import { networkView } from "./views/network.js";
+import { personView } from "./views/person.js";
 import { chronologyView } from "./views/chronology.js";
 import { storyView } from "./views/story.js";
 import { planView } from "./views/plan.js";
@@ -57,6 +58,7 @@ export const routes = [
   route("(?:#/?)?", (context) => (["admin", "practice_lead"].includes(context.user?.role) ? policyView(context) : caseloadView(context))),
   route(`#/family/${ID}`, familyView),
   route(`#/family/${ID}/network`, networkView),
+  route(`#/family/${ID}/person/${ID}`, personView),
   route(`#/family/${ID}/visit(?:/${ID})?`, visitView),
   route(`#/family/${ID}/conference(?:/${ID})?`, conferenceView),
   route(`#/family/${ID}/handover`, handoverView),

@@ -23,7 +23,7 @@ import { backLink, formatDate, formatDateTime, tag } from "../layout.js";
 import { Screen, successBanner } from "../screen.js";
 import { responsiveTable } from "../tables.js";
 import { assignmentHistorySection } from "../assignment-history.js";
-import { familyMembers, fullName, personName, unsyncedTag } from "../people.js";
+import { ageText, familyMembers, fullName, personLink, unsyncedTag } from "../people.js";
 import { endingSection } from "../ending-summary.js";
 import { categoryLight, currentPolicy } from "../judgment-policy.js";
 import { statutoryChecksSection } from "../statutory-checks.js";
@@ -32,7 +32,7 @@ import { urgentNumbersPanel } from "../urgent-numbers.js";
 import { currentEpisode, planName } from "../../domain/plans.js";
 import { enquiryOf } from "../../domain/strategy.js";
 import { nowIso, todayIso } from "../../clock.js";
-import { currentLanguage, t, tn } from "../../i18n.js";
+import { t, tn } from "../../i18n.js";
 
 // --- ages -----------------------------------------------------------------------------
 
@@ -43,43 +43,6 @@ function dobAccuracy() {
     ["month", t("Month and year")],
     ["estimated", t("Estimated")],
   ];
-}
-
-function ageOn(dateOfBirth, today) {
-  const [year, month, day] = dateOfBirth.split("-").map(Number);
-  const [tYear, tMonth, tDay] = today.split("-").map(Number);
-  let months = (tYear - year) * 12 + (tMonth - month);
-  if (tDay < day) {
-    months -= 1;
-  }
-  return Math.max(0, months);
-}
-
-function ageWords(months) {
-  if (months < 1) {
-    return t("under 1 month old");
-  }
-  if (months < 24) {
-    return tn("{count} month old", "{count} months old", months);
-  }
-  const years = Math.floor(months / 12);
-  return tn("{count} year old", "{count} years old", years);
-}
-
-/** Say how old someone is, as surely as their date of birth is known. */
-function ageText(person, today = todayIso()) {
-  if (!person.date_of_birth) {
-    return t("Date of birth not known");
-  }
-  const age = ageWords(ageOn(person.date_of_birth, today));
-  if (person.dob_accuracy === "estimated") {
-    return t("About {age} (date of birth estimated)", { age });
-  }
-  if (person.dob_accuracy === "month") {
-    const born = new Date(`${person.date_of_birth}T00:00:00Z`).toLocaleDateString(currentLanguage() === "cy" ? "cy" : "en-GB", { month: "long", year: "numeric", timeZone: "UTC" });
-    return t("{age} (born {born})", { age: `${age[0].toUpperCase()}${age.slice(1)}`, born });
-  }
-  return t("{age} (born {born})", { age: `${age[0].toUpperCase()}${age.slice(1)}`, born: formatDate(person.date_of_birth) });
 }
 
 // --- the family's details ---------------------------------------------------------------
@@ -260,7 +223,7 @@ function membersSection(context, members, state) {
           caption: t("People in the family, children first"),
           columns: [t("Name"), t("Age"), t("Child or adult"), t("Role in family"), t("Plan now")],
           rows: members.map(({ person, role, unsynced }) => [
-            { content: html`${personName(person)} ${unsynced ? unsyncedTag() : ""}`, header: true },
+            { content: html`${personLink(context.params[0], person)} ${unsynced ? unsyncedTag() : ""}`, header: true },
             ageText(person),
             person.is_child ? t("Child") : t("Adult"),
             role || t("Not recorded"),
