@@ -35,7 +35,7 @@ describe("code-list labels", () => {
   it("shows the app's own code list in Welsh, with the codes unchanged", () => {
     useCatalogue("cy", welsh());
     const field = String(select({ name: "light", label: "Light", options: LIGHT_CHOICES, value: "red" }));
-    expect(field).toContain('<option value="red" selected>Coch: rhaid i oruchwyliwr ei gymeradwyo cyn i\'r gweithiwr weithredu</option>');
+    expect(field).toContain('<option value="red" selected>Coch: rhaid i oruchwyliwr ei gymeradwyo cyn i&#39;r gweithiwr weithredu</option>');
     expect(field).toContain('value="green"');
     expect(field).not.toContain("Green: the worker decides");
     expect(statusLabel("held")).toBe("Cynhadledd wedi'i chynnal");
