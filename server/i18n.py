@@ -75,11 +75,12 @@ def init_app(app: Flask) -> None:
 
 
 # The app's messages, as the PWA's code writes them: t("…") and tn("…", "…", n)
-# with double-quoted literals. Babel's own JavaScript extractor loses calls that
+# with double-quoted literals, and N_("…") marking a code list's label that the
+# screen showing it translates then. Babel's own JavaScript extractor loses calls that
 # stand inside a template string after an apostrophe, an attribute's quotes or a
 # nested template, so pwa/babel.cfg names this one instead.
 _APP_MESSAGE = re.compile(
-    r'(?<![\w$.])(?P<keyword>tn?)\(\s*"(?P<first>(?:[^"\\\n]|\\.)*)"'
+    r'(?<![\w$.])(?P<keyword>tn?|N_)\(\s*"(?P<first>(?:[^"\\\n]|\\.)*)"'
     r'(?:\s*,\s*"(?P<second>(?:[^"\\\n]|\\.)*)")?'
 )
 _COMMENT_LINE = re.compile(r"^\s*(//|/\*|\*)")
@@ -92,7 +93,7 @@ def _js_string(literal: str) -> str:
 def extract_app_messages(
     fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: dict[str, Any]
 ) -> Iterator[tuple[int, str, str | tuple[str, str], list[str]]]:
-    """Yield each t("…") and tn("…", "…", n) of an app module, skipping comment lines."""
+    """Yield each t("…"), N_("…") and tn("…", "…", n) of an app module, skipping comment lines."""
     text = fileobj.read().decode(options.get("encoding", "utf-8"))
     # Comment lines are blanked, not dropped, so line numbers stay true.
     code = "\n".join("" if _COMMENT_LINE.match(line) else line for line in text.split("\n"))
@@ -101,5 +102,19 @@ def extract_app_messages(
         first = _js_string(match["first"])
         if match["keyword"] == "tn" and match["second"] is not None:
             yield lineno, "ngettext", (first, _js_string(match["second"])), []
-        elif match["keyword"] == "t":
+        elif match["keyword"] in ("t", "N_"):
             yield lineno, "gettext", first, []
+
+
+def extract_vocabulary_labels(
+    fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: dict[str, Any]
+) -> Iterator[tuple[int, str, str, list[str]]]:
+    """Yield each label of the code lists (server/data/vocabularies.json) for the app's catalogue.
+
+    The app shows the labels the server sends, translated as it shows them
+    (``t(label)``), so each label is a message; the codes are never translated.
+    """
+    lists = json.loads(fileobj.read().decode(options.get("encoding", "utf-8")))
+    for name, labels in lists.items():
+        for label in labels.values():
+            yield 1, "gettext", label, [f"code list: {name}"]

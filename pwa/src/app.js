@@ -239,11 +239,14 @@ function makeContext(main, params) {
     focusMain() {
       document.getElementById("main-content").focus();
     },
+    // The server's code lists come in English; each label is shown in the
+    // worker's language (pwa/locales/cy.po holds them), its code unchanged.
     vocabulary(name) {
-      return otherLast(codeList(session.data?.reference?.vocabularies?.[name]));
+      return otherLast(codeList(session.data?.reference?.vocabularies?.[name])).map(([code, label]) => [code, t(label)]);
     },
     label(name, code) {
-      return codeList(session.data?.reference?.vocabularies?.[name]).find(([known]) => known === code)?.[1] || code || "";
+      const label = codeList(session.data?.reference?.vocabularies?.[name]).find(([known]) => known === code)?.[1];
+      return label ? t(label) : code || "";
     },
     staffName(id) {
       if (!id) return "";

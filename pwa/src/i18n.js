@@ -116,6 +116,16 @@ function fill(text, params) {
   return text.replace(/\{(\w+)\}/g, (whole, name) => (Object.hasOwn(params, name) ? String(params[name]) : whole));
 }
 
+/**
+ * Mark a label for translation where it is defined, without translating it:
+ * N_("Green") in a code list. The extractor picks it up like t("…"); the screen
+ * that shows the label translates it then, with t(label), so a change of
+ * language reaches labels defined once at load time. Codes never change.
+ */
+export function N_(msgid) {
+  return msgid;
+}
+
 /** Translate a message; "{name}" in it is filled from params: t("Visit on {day}", { day }). */
 export function t(msgid, params = {}) {
   const translated = messages[msgid];

@@ -6,12 +6,14 @@
 // at once, offline too. The story so far is append-only: each save is a new
 // version naming the one it follows.
 
+import { N_ } from "../i18n.js";
+
 export const STORY_SECTIONS = [
-  ["who", "Who is in the family and who matters to them"],
-  ["what_happened", "What has happened so far"],
-  ["worries", "What we are worried about"],
-  ["going_well", "What is going well"],
-  ["next_steps", "What happens next"],
+  ["who", N_("Who is in the family and who matters to them")],
+  ["what_happened", N_("What has happened so far")],
+  ["worries", N_("What we are worried about")],
+  ["going_well", N_("What is going well")],
+  ["next_steps", N_("What happens next")],
 ];
 
 const written = (version) => version.device_written_at || version.created_at || "";

@@ -2,40 +2,44 @@
 // network can be invited, the family's plan, and what a section's save
 // changes. Pure functions over LocalData; nothing here draws or writes.
 
+import { N_, t } from "../i18n.js";
+
 export const CONFERENCE_STATUSES = [
-  ["offered", "Offered to the family"],
-  ["declined", "Declined by the family"],
-  ["preparing", "Preparing: meeting the network"],
-  ["held", "Conference held"],
-  ["reviewed", "Plan reviewed"],
-  ["closed", "Closed"],
+  ["offered", N_("Offered to the family")],
+  ["declined", N_("Declined by the family")],
+  ["preparing", N_("Preparing: meeting the network")],
+  ["held", N_("Conference held")],
+  ["reviewed", N_("Plan reviewed")],
+  ["closed", N_("Closed")],
 ];
 
 export const PLAN_ACTION_STATUSES = [
-  ["not_started", "Not started"],
-  ["on_track", "On track"],
-  ["off_track", "Off track"],
-  ["done", "Done"],
+  ["not_started", N_("Not started")],
+  ["on_track", N_("On track")],
+  ["off_track", N_("Off track")],
+  ["done", N_("Done")],
 ];
 
 // Stage dates in the order a conference moves through them. The review date
 // belongs to the review section, where it sits beside the outcome.
 export const STAGE_DATES = [
-  ["preparation_on", "Preparation"],
-  ["information_sharing_on", "Information sharing"],
-  ["private_family_time_on", "Private family time"],
-  ["plan_agreed_on", "Plan agreed"],
+  ["preparation_on", N_("Preparation")],
+  ["information_sharing_on", N_("Information sharing")],
+  ["private_family_time_on", N_("Private family time")],
+  ["plan_agreed_on", N_("Plan agreed")],
 ];
 
 // Who attended is asked for once the conference has taken place.
 export const HELD_STATUSES = new Set(["held", "reviewed", "closed"]);
 
 export function statusLabel(code) {
-  return CONFERENCE_STATUSES.find(([value]) => value === code)?.[1] || code || "";
+  const label = CONFERENCE_STATUSES.find(([value]) => value === code)?.[1];
+  return label ? t(label) : code || "";
 }
 
 export function planStatusLabel(code) {
-  return PLAN_ACTION_STATUSES.find(([value]) => value === code)?.[1] || code || "";
+  const label = PLAN_ACTION_STATUSES.find(([value]) => value === code)?.[1];
+  return label ? t(label) : code || "";
 }
 
 export function personName(person) {

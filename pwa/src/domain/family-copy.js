@@ -8,7 +8,7 @@
 //   waits until each is removed or confirmed as fine to share. (The server
 //   also refuses a child's placement address, which never reaches a device.)
 
-import { t } from "../i18n.js";
+import { N_, t } from "../i18n.js";
 
 // The parts of a copy in order, named in English; sectionWords says them in the language being drawn.
 export const FAMILY_COPY_SECTIONS = [
@@ -20,9 +20,9 @@ export const FAMILY_COPY_SECTIONS = [
 export const SECTION_TITLES = Object.fromEntries(FAMILY_COPY_SECTIONS.map(({ key, title }) => [key, title]));
 export const LONG_SENTENCE_WORDS = 25;
 export const SHARED_HOW = [
-  ["by_hand", "By hand"],
-  ["post", "By post"],
-  ["email_link", "By email link"],
+  ["by_hand", N_("By hand")],
+  ["post", N_("By post")],
+  ["email_link", N_("By email link")],
 ];
 
 /** A part's title and hint in the current language (the copy's own, when printing it). */

@@ -3,6 +3,8 @@
 // same rules as the server's server/domain/plans.py: one running episode per
 // child; an ended episode is frozen and corrected by amendment.
 
+import { N_, t } from "../i18n.js";
+
 export const NO_PLAN = "none";
 export const PLAN_TYPES = ["early_help", "child_in_need", "child_protection", "looked_after"];
 
@@ -59,7 +61,7 @@ export function currentEpisode(data, personId) {
 /** Say which plan an episode is, with its category or legal status: "Child protection plan (Neglect)". */
 export function planName(episode, label) {
   if (!episode) {
-    return "No plan";
+    return t("No plan");
   }
   const name = label("plan_type", episode.plan_type);
   if (episode.plan_type === "child_protection" && episode.cp_category) {
@@ -178,14 +180,14 @@ export function planChanges({ familyId, personId, current, values, newId }) {
 // What a correction can put right, in the order the form asks:
 // [field, what is wrong, what to do when it is left empty].
 const CORRECTIONS = [
-  ["started_on", "The date it started", "Enter the date the plan started"],
-  ["ended_on", "The date it ended", "Enter the date the plan ended"],
-  ["end_reason", "Why it ended", "Choose why the plan ended"],
-  ["cp_category", "The category", "Choose the category of the plan"],
-  ["initial_conference_on", "The date of the initial conference", "Enter the date of the initial child protection conference"],
-  ["legal_status", "The legal status", "Choose the child's legal status"],
-  ["placement_started_on", "The date the placement started", "Enter the date the placement started"],
-  ["placement_type", "The placement type", "Choose the placement type"],
+  ["started_on", N_("The date it started"), "Enter the date the plan started"],
+  ["ended_on", N_("The date it ended"), "Enter the date the plan ended"],
+  ["end_reason", N_("Why it ended"), "Choose why the plan ended"],
+  ["cp_category", N_("The category"), "Choose the category of the plan"],
+  ["initial_conference_on", N_("The date of the initial conference"), "Enter the date of the initial child protection conference"],
+  ["legal_status", N_("The legal status"), "Choose the child's legal status"],
+  ["placement_started_on", N_("The date the placement started"), "Enter the date the placement started"],
+  ["placement_type", N_("The placement type"), "Choose the placement type"],
 ];
 const CORRECTED_DATES = new Set(["started_on", "ended_on", "placement_started_on", "initial_conference_on"]);
 export const CORRECTION_REASON_MAX = 2000;
@@ -195,7 +197,7 @@ export const CORRECTION_REASON_MAX = 2000;
  * @returns {[string, string][]}
  */
 export function correctableFields(episode) {
-  return CORRECTIONS.filter(([name]) => !ONLY_FOR[name] || ONLY_FOR[name] === episode.plan_type).map(([name, what]) => [name, what]);
+  return CORRECTIONS.filter(([name]) => !ONLY_FOR[name] || ONLY_FOR[name] === episode.plan_type).map(([name, what]) => [name, t(what)]);
 }
 
 /** Return whether an episode can be corrected here: it has ended (a running plan is changed, not amended). */

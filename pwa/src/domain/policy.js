@@ -2,10 +2,12 @@
 // changed and added, checked as the server will check them (keys a-z, 0-9
 // and _, unique; a label; a light), before publishing a new version.
 
+import { N_ } from "../i18n.js";
+
 export const LIGHT_CHOICES = [
-  ["green", "Green: the worker decides and logs it"],
-  ["yellow", "Yellow: the worker decides; their supervisor discusses it"],
-  ["red", "Red: a supervisor must approve it before the worker acts"],
+  ["green", N_("Green: the worker decides and logs it")],
+  ["yellow", N_("Yellow: the worker decides; their supervisor discusses it")],
+  ["red", N_("Red: a supervisor must approve it before the worker acts")],
 ];
 const LIGHTS = new Set(LIGHT_CHOICES.map(([light]) => light));
 const KEY = /^[a-z0-9_]+$/;

@@ -9,6 +9,8 @@
 // (server/domain/supervision_queue.py). Built from what the device holds, so
 // it works offline and a change made here counts at once.
 
+import { N_ } from "../i18n.js";
+
 import { localDateOf } from "../clock.js";
 import { verbalApprovalOf } from "./urgent.js";
 
@@ -20,10 +22,10 @@ export const PAGE_SIZE = 20;
 
 // Why something is in the queue, in the order the filter offers them.
 export const REASONS = [
-  ["approval", "Red: needs approval"],
-  ["yellow", "Yellow: to talk through"],
-  ["asked", "Asked to discuss"],
-  ["sample", "Monthly sample"],
+  ["approval", N_("Red: needs approval")],
+  ["yellow", N_("Yellow: to talk through")],
+  ["asked", N_("Asked to discuss")],
+  ["sample", N_("Monthly sample")],
 ];
 
 // A worker is new for this long after their first allocated family.

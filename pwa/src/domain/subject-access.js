@@ -3,6 +3,8 @@
 // show at once. The statutory month to respond runs from this day; the server
 // works out the deadline.
 
+import { t } from "../i18n.js";
+
 export const MAX_REQUEST_AGE_DAYS = 366;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -13,9 +15,9 @@ function dayNumber(isoDate) {
 
 /** Return the error for the day received (YYYY-MM-DD, "" empty, null not a real date), or "". */
 export function receivedError(received, today) {
-  if (received === "") return "Enter the day the council received the request";
-  if (received === null) return "The day the request was received must be a real date";
-  if (received > today) return "The date must be today or earlier";
-  if (dayNumber(today) - dayNumber(received) > MAX_REQUEST_AGE_DAYS) return "The date must be within the last year";
+  if (received === "") return t("Enter the day the council received the request");
+  if (received === null) return t("The day the request was received must be a real date");
+  if (received > today) return t("The date must be today or earlier");
+  if (dayNumber(today) - dayNumber(received) > MAX_REQUEST_AGE_DAYS) return t("The date must be within the last year");
   return "";
 }

@@ -5,8 +5,13 @@
 import { DRAFT_SAVE_MS } from "../config.js";
 import { html } from "./html.js";
 import { now } from "../clock.js";
+import { t } from "../i18n.js";
 
 /** @typedef {import("./html.js").SafeHtml} SafeHtml */
+
+// An option's text as the worker reads it: a code list's label (marked N_("…")
+// or sent by the server in English) in the language spoken; markup as it is.
+const optionText = (text) => (typeof text === "string" ? t(text) : text);
 
 const describedBy = (id, hint, error) =>
   [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ") || null;
@@ -14,7 +19,7 @@ const describedBy = (id, hint, error) =>
 function hintAndError(id, hint, error) {
   return html`${hint ? html`<div id="${id}-hint" class="govuk-hint">${hint}</div>` : ""}${
     error
-      ? html`<p id="${id}-error" class="govuk-error-message"><span class="govuk-visually-hidden">Error:</span> ${error}</p>`
+      ? html`<p id="${id}-error" class="govuk-error-message"><span class="govuk-visually-hidden">${t("Error:")}</span> ${error}</p>`
       : ""
   }`;
 }
@@ -66,7 +71,7 @@ export function textarea({ name, label, value = "", hint, error, rows = 5, id = 
  *   id?: string, placeholder?: string}} field
  * @returns {SafeHtml}
  */
-export function select({ name, label, options, value = "", hint, error, id = name, placeholder = "Choose one" }) {
+export function select({ name, label, options, value = "", hint, error, id = name, placeholder = t("Choose one") }) {
   const aria = describedBy(id, hint, error);
   return group(
     error,
@@ -74,7 +79,7 @@ export function select({ name, label, options, value = "", hint, error, id = nam
       <select class="govuk-select${error ? " govuk-select--error" : ""}" id="${id}" name="${name}"
         ${aria ? html`aria-describedby="${aria}"` : ""}>
         <option value="">${placeholder}</option>
-        ${options.map(([code, text]) => html`<option value="${code}" ${code === value ? html`selected` : ""}>${text}</option>`)}
+        ${options.map(([code, text]) => html`<option value="${code}" ${code === value ? html`selected` : ""}>${optionText(text)}</option>`)}
       </select>`,
   );
 }
@@ -97,7 +102,7 @@ export function radios({ name, legend, options, value = "", hint, error, inline 
           ([code, text], index) => html`<div class="govuk-radios__item">
             <input class="govuk-radios__input" id="${index === 0 ? id : `${id}-${index}`}" name="${name}" type="radio"
               value="${code}" ${code === value ? html`checked` : ""}>
-            <label class="govuk-label govuk-radios__label" for="${index === 0 ? id : `${id}-${index}`}">${text}</label>
+            <label class="govuk-label govuk-radios__label" for="${index === 0 ? id : `${id}-${index}`}">${optionText(text)}</label>
           </div>`,
         )}
       </div>
@@ -124,7 +129,7 @@ export function checkboxes({ name, legend, options, values = [], hint, error, id
           ([code, text], index) => html`<div class="govuk-checkboxes__item">
             <input class="govuk-checkboxes__input" id="${index === 0 ? id : `${id}-${index}`}" name="${name}" type="checkbox"
               value="${code}" ${chosen.has(code) ? html`checked` : ""}>
-            <label class="govuk-label govuk-checkboxes__label" for="${index === 0 ? id : `${id}-${index}`}">${text}</label>
+            <label class="govuk-label govuk-checkboxes__label" for="${index === 0 ? id : `${id}-${index}`}">${optionText(text)}</label>
           </div>`,
         )}
       </div>
@@ -151,7 +156,7 @@ export function dateInput({ name, legend, value = "", hint, error, id = name }) 
       <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">${legend}</legend>
       ${hintAndError(id, hint, error)}
       <div class="govuk-date-input" id="${id}-group">
-        ${part("day", "Day", day, 2)}${part("month", "Month", month, 2)}${part("year", "Year", year, 4)}
+        ${part("day", t("Day"), day, 2)}${part("month", t("Month"), month, 2)}${part("year", t("Year"), year, 4)}
       </div>
     </fieldset>`,
   );
@@ -185,7 +190,7 @@ export function errorSummary(errors, fieldIds = {}) {
   }
   return html`<div class="govuk-error-summary" data-module="govuk-error-summary" tabindex="-1">
     <div role="alert">
-      <h2 class="govuk-error-summary__title">There is a problem</h2>
+      <h2 class="govuk-error-summary__title">${t("There is a problem")}</h2>
       <div class="govuk-error-summary__body">
         <ul class="govuk-list govuk-error-summary__list">
           ${entries.map(([field, message]) => html`<li><a href="#${fieldIds[field] || field}">${message}</a></li>`)}
@@ -258,11 +263,11 @@ export function saveAsTyped(form, save, status) {
       try {
         await save(formValues(form));
         if (status) {
-          status.textContent = `Draft saved at ${now().toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" })}`;
+          status.textContent = t("Draft saved at {time}", { time: now().toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" }) });
         }
       } catch (error) {
         if (status) {
-          status.textContent = `The draft could not be saved: ${storageMessage(error)}`;
+          status.textContent = t("The draft could not be saved: {reason}", { reason: storageMessage(error) });
         }
       }
     }, DRAFT_SAVE_MS);
@@ -287,9 +292,9 @@ export function saveAsTyped(form, save, status) {
 
 export function storageMessage(error) {
   if (error?.name === "QuotaExceededError") {
-    return "this device has run out of storage space. Sync, then free some space.";
+    return t("this device has run out of storage space. Sync, then free some space.");
   }
-  return error?.message || "something went wrong on this device.";
+  return error?.message || t("something went wrong on this device.");
 }
 
 /**

@@ -28,9 +28,9 @@ export function navigation({ signedIn, role, current, inboxCount = 0 }) {
               <button type="button" class="govuk-service-navigation__toggle govuk-js-service-navigation-toggle" aria-controls="navigation" hidden>${t("Menu")}${onlineHome(role) ? "" : inboxBadge(inboxCount)}</button>
               <ul class="govuk-service-navigation__list" id="navigation">
                 ${onlineHome(role)
-                  ? html`${role === "analyst" ? link("#/summaries", "Service summaries", "summaries") : link("#/statutory-returns", "Statutory returns", "statutory-returns")}
+                  ? html`${role === "analyst" ? link("#/summaries", t("Service summaries"), "summaries") : link("#/statutory-returns", t("Statutory returns"), "statutory-returns")}
                       <li class="govuk-service-navigation__item">
-                        <a class="govuk-service-navigation__link" href="#/summaries/sign-out">Sign out</a>
+                        <a class="govuk-service-navigation__link" href="#/summaries/sign-out">${t("Sign out")}</a>
                       </li>`
                   : caseworkLinks(link, role, inboxCount)}
               </ul>
@@ -43,19 +43,19 @@ export function navigation({ signedIn, role, current, inboxCount = 0 }) {
 
 function caseworkLinks(link, role, inboxCount) {
   const holdsNoCases = role === "admin" || role === "practice_lead"; // their home is the decision policy
-  return html`${holdsNoCases ? link("#/policy", "Decision policy", "policy") : link("#/", t("Caseload"), "caseload")}
-                ${role === "practice_lead" ? link("#/policy/trials", "Trials", "trials") : ""}
-                ${role === "practice_lead" ? link("#/policy/newly-qualified", "Newly qualified", "newly-qualified") : ""}
+  return html`${holdsNoCases ? link("#/policy", t("Decision policy"), "policy") : link("#/", t("Caseload"), "caseload")}
+                ${role === "practice_lead" ? link("#/policy/trials", t("Trials"), "trials") : ""}
+                ${role === "practice_lead" ? link("#/policy/newly-qualified", t("Newly qualified"), "newly-qualified") : ""}
                 ${role === "caseworker" || role === "supervisor" ? link("#/inbox", html`${t("Inbox")}${inboxBadge(inboxCount)}`, "inbox") : ""}
-                ${role === "admin" ? link("#/subject-access", "Subject access requests", "subject-access") : ""}
-                ${role === "supervisor" ? link("#/reviews", "Review queue", "reviews") : ""}
-                ${role === "supervisor" ? link("#/team", "Team view", "team") : ""}
-                ${role === "supervisor" ? link("#/policy", "Decision policy", "policy") : ""}
+                ${role === "admin" ? link("#/subject-access", t("Subject access requests"), "subject-access") : ""}
+                ${role === "supervisor" ? link("#/reviews", t("Review queue"), "reviews") : ""}
+                ${role === "supervisor" ? link("#/team", t("Team view"), "team") : ""}
+                ${role === "supervisor" ? link("#/policy", t("Decision policy"), "policy") : ""}
                 ${role === "caseworker" || role === "supervisor" ? link("#/group-supervision", t("Group supervision"), "group-supervision") : ""}
                 ${role === "caseworker" || role === "supervisor" ? link("#/consultations", t("Peer consultations"), "consultations") : ""}
                 ${role === "caseworker" || role === "supervisor" ? link("#/letters", t("Letters from peers"), "letters") : ""}
                 ${role === "caseworker" || role === "supervisor" ? link("#/supervision-record", t("Supervision record"), "supervision-record") : ""}
-                ${role === "supervisor" ? link("#/escalations", "Escalations", "escalations") : ""}
+                ${role === "supervisor" ? link("#/escalations", t("Escalations"), "escalations") : ""}
                 ${link("#/suggestions", t("Suggestions"), "suggestions")}
                 ${link("#/notifications", t("Notifications"), "notifications")}
                 ${link("#/language", "Language / Iaith", "language")}
@@ -150,8 +150,8 @@ export function backLink(href, text = t("Back")) {
 // What this device holds, as the footer tells it: an analyst's screens are online
 // only and keep nothing about a family here.
 const FOOTER_TEXT = {
-  analyst: "Service summaries hold figures only, and are read from the server: nothing about a family is kept on this device.",
-  performance_officer: "Statutory returns are read from the server: nothing about a child is kept on this device.",
+  analyst: () => t("Service summaries hold figures only, and are read from the server: nothing about a family is kept on this device."),
+  performance_officer: () => t("Statutory returns are read from the server: nothing about a child is kept on this device."),
 };
 // A function: the words are in the language chosen when it is drawn.
 const caseworkFooter = () => t("Case records kept on this device are encrypted, and the app locks itself when left alone.");
@@ -161,7 +161,7 @@ export function footer(role) {
     <div class="govuk-width-container">
       <div class="govuk-footer__meta">
         <div class="govuk-footer__meta-item govuk-footer__meta-item--grow">
-          <p class="govuk-body-s" id="footer-text">${FOOTER_TEXT[role] || caseworkFooter()}</p>
+          <p class="govuk-body-s" id="footer-text">${(FOOTER_TEXT[role] || caseworkFooter)()}</p>
         </div>
       </div>
     </div>

@@ -83,32 +83,33 @@ export async function signIn(context, state = {}) {
 }
 
 // What proves it is the account's owner setting up the app (the server's
-// /totp/setup says which): a session alone never may.
-const PROOF_FIELDS = {
+// /totp/setup says which): a session alone never may. A function, so the words
+// are in the language spoken when the form is drawn.
+const proofFields = () => ({
   enrolment_code: {
-    label: "Enrolment code from your administrator",
-    hint: "Your administrator gives you this code. It works once, for an hour after they issue it.",
-    missing: "Enter the enrolment code from your administrator",
+    label: t("Enrolment code from your administrator"),
+    hint: t("Your administrator gives you this code. It works once, for an hour after they issue it."),
+    missing: t("Enter the enrolment code from your administrator"),
     autocomplete: "off",
     spellcheck: false,
     width: 20,
   },
   password: {
-    label: "Your password",
+    label: t("Your password"),
     type: "password",
     missing: t("Enter your password"),
     autocomplete: "current-password",
     width: 20,
   },
   current_code: {
-    label: "Code your current authenticator app shows",
+    label: t("Code your current authenticator app shows"),
     hint: t("6 digits"),
-    missing: "Enter the 6-digit code from your current authenticator app",
+    missing: t("Enter the 6-digit code from your current authenticator app"),
     inputmode: "numeric",
     autocomplete: "one-time-code",
     width: 5,
   },
-};
+});
 
 async function secondFactorSetup(context, state = {}) {
   const { main, session } = context;
@@ -116,18 +117,19 @@ async function secondFactorSetup(context, state = {}) {
   const setup = state.setup || (await post("/api/auth/totp/setup", {}));
   const errors = state.errors || {};
   const values = state.values || {};
-  const proof = PROOF_FIELDS[setup.proof] ? setup.proof : "password";
-  const { missing, ...proofField } = PROOF_FIELDS[proof];
+  const fields = proofFields();
+  const proof = fields[setup.proof] ? setup.proof : "password";
+  const { missing, ...proofField } = fields[proof];
   mount(
     main,
     html`${errorSummary(errors)}
-      <h1 class="govuk-heading-l">Set up your authenticator app</h1>
-      <p class="govuk-body">Your role needs a second factor. Add this key to your authenticator app, then enter the code it shows.</p>
+      <h1 class="govuk-heading-l">${t("Set up your authenticator app")}</h1>
+      <p class="govuk-body">${t("Your role needs a second factor. Add this key to your authenticator app, then enter the code it shows.")}</p>
       <p class="govuk-body"><code class="app-pre-wrap">${setup.secret}</code></p>
       <form id="totp-form" novalidate>
         ${textInput({ name: proof, ...proofField, value: proof === "enrolment_code" ? values[proof] : "", error: errors[proof] })}
         ${textInput({ name: "code", label: t("Code from your authenticator app"), hint: t("6 digits"), error: errors.code, inputmode: "numeric", autocomplete: "one-time-code", width: 5 })}
-        ${button("Continue")}
+        ${button(t("Continue"))}
       </form>`,
   );
   focusErrorSummary(main);
@@ -136,7 +138,7 @@ async function secondFactorSetup(context, state = {}) {
     const form = formValues(event.target);
     const problems = {};
     if (!form[proof]?.trim()) problems[proof] = missing;
-    if (!/^\d{6}$/.test(form.code || "")) problems.code = "Enter the 6-digit code from your authenticator app";
+    if (!/^\d{6}$/.test(form.code || "")) problems.code = t("Enter the 6-digit code from your authenticator app");
     if (Object.keys(problems).length) {
       return secondFactorSetup(context, { setup, errors: problems, values: form });
     }
@@ -177,7 +179,7 @@ export async function setPassphrase(context, state = {}) {
         <strong class="govuk-warning-text__text"><span class="govuk-visually-hidden">${t("Warning")}</span>${t("After 10 wrong passphrases the data on this device is deleted.")}</strong>
       </div>
       <form id="passphrase-form" novalidate>
-        ${textInput({ name: "passphrase", label: t("Passphrase"), type: "password", hint: `At least ${MIN_PASSPHRASE_LENGTH} characters. A few words are easier to type than symbols.`, error: errors.passphrase, autocomplete: "new-password", width: 20 })}
+        ${textInput({ name: "passphrase", label: t("Passphrase"), type: "password", hint: t("At least {count} characters. A few words are easier to type than symbols.", { count: MIN_PASSPHRASE_LENGTH }), error: errors.passphrase, autocomplete: "new-password", width: 20 })}
         ${textInput({ name: "confirm", label: t("Type it again"), type: "password", error: errors.confirm, autocomplete: "new-password", width: 20 })}
         ${button(t("Save and continue"))}
       </form>`,
@@ -188,7 +190,7 @@ export async function setPassphrase(context, state = {}) {
     const form = formValues(event.target);
     const problems = {};
     if ((form.passphrase || "").length < MIN_PASSPHRASE_LENGTH) {
-      problems.passphrase = `Passphrase must be at least ${MIN_PASSPHRASE_LENGTH} characters`;
+      problems.passphrase = t("Passphrase must be at least {count} characters", { count: MIN_PASSPHRASE_LENGTH });
     } else if (form.confirm !== form.passphrase) {
       problems.confirm = t("The passphrases do not match");
     }
@@ -284,7 +286,7 @@ export async function wiped(context, message) {
 }
 
 export async function revoked(context) {
-  return wiped(context, "This device was revoked, so everything the app kept on it has been deleted. If you did not expect this, contact your administrator.");
+  return wiped(context, t("This device was revoked, so everything the app kept on it has been deleted. If you did not expect this, contact your administrator."));
 }
 
 export async function signOut(context) {

@@ -23,6 +23,7 @@ import { STATUS, categoryLabel, currentPolicy, lightOf, lightTag, statusOf } fro
 import { mayRecordAgreement } from "../../domain/urgent.js";
 import { draftStatus, familyName, isAuthor, notSyncedTag, successBanner } from "../records.js";
 import { RecordScreen } from "../record-screen.js";
+import { t } from "../../i18n.js";
 
 /** Return the address of a decision logged on its own (not on a visit), new or saved. */
 function logDecisionAddress(familyId, judgmentId = null) {
@@ -78,19 +79,19 @@ class LogDecisionScreen extends RecordScreen {
     const { data, familyId, judgment, state } = this;
     const family = data.get("family", familyId);
     if (!family) {
-      return html`<h1 class="govuk-heading-l">Family not found</h1>
-        <p class="govuk-body">This family is not on this device. It may have been handed over to someone else.</p>
-        <p class="govuk-body"><a class="govuk-link" href="#/">Go to your caseload</a></p>`;
+      return html`<h1 class="govuk-heading-l">${t("Family not found")}</h1>
+        <p class="govuk-body">${t("This family is not on this device. It may have been handed over to someone else.")}</p>
+        <p class="govuk-body"><a class="govuk-link" href="#/">${t("Go to your caseload")}</a></p>`;
     }
-    const back = backLink(`#/family/${familyId}`, `Back to ${family.display_name}`);
+    const back = backLink(`#/family/${familyId}`, t("Back to {family}", { family: family.display_name }));
     if (this.judgmentId && (!judgment || judgment.family_id !== familyId)) {
-      return html`${back}<h1 class="govuk-heading-l">Judgment log entry not found</h1>
-        <p class="govuk-body">It is not on this device.</p>`;
+      return html`${back}<h1 class="govuk-heading-l">${t("Judgment log entry not found")}</h1>
+        <p class="govuk-body">${t("It is not on this device.")}</p>`;
     }
     if (judgment && judgment.state !== "signed" && !isAuthor(judgment, this.context.user)) {
-      return html`${back}<h1 class="govuk-heading-l">Judgment log entry</h1>
-        <p class="govuk-body">Only the worker who wrote this entry can change it.</p>
-        <p class="govuk-body"><a class="govuk-link" href="#/judgment/${judgment.id}">Read the entry</a></p>`;
+      return html`${back}<h1 class="govuk-heading-l">${t("Judgment log entry")}</h1>
+        <p class="govuk-body">${t("Only the worker who wrote this entry can change it.")}</p>
+        <p class="govuk-body"><a class="govuk-link" href="#/judgment/${judgment.id}">${t("Read the entry")}</a></p>`;
     }
     if (judgment && state.open === "confirm-judgment" && judgment.state !== "signed") {
       return signJudgmentConfirmation(data, judgment, "confirm-judgment", state.errors?.form);
@@ -99,36 +100,36 @@ class LogDecisionScreen extends RecordScreen {
       ${this.problems()}
       ${successBanner(state.message, this.announce)}
       <span class="govuk-caption-l">${family.display_name}</span>
-      <h1 class="govuk-heading-l">${judgment ? "Judgment log entry" : "Log a decision"}</h1>`;
+      <h1 class="govuk-heading-l">${judgment ? t("Judgment log entry") : t("Log a decision")}</h1>`;
     if (judgment?.state === "signed") {
       return html`<div class="govuk-grid-row"><div class="govuk-grid-column-two-thirds">${heading}
-        <p class="govuk-body">${tag("Signed", "green")}${notSyncedTag(judgment)} The entry is final.</p>
+        <p class="govuk-body">${tag(t("Signed"), "green")}${notSyncedTag(judgment)} ${t("The entry is final.")}</p>
         <dl class="govuk-summary-list">
-          <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Decision question</dt><dd class="govuk-summary-list__value app-pre-wrap">${judgment.question}</dd></div>
-          <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Kind of decision</dt><dd class="govuk-summary-list__value">${categoryLabel(currentPolicy(data), judgment.category)}<br>${lightTag(lightOf(data, judgment))}</dd></div>
-          <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Status</dt><dd class="govuk-summary-list__value" id="judgment-status">${statusDetail(this.context, judgment)}</dd></div>
+          <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">${t("Decision question")}</dt><dd class="govuk-summary-list__value app-pre-wrap">${judgment.question}</dd></div>
+          <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">${t("Kind of decision")}</dt><dd class="govuk-summary-list__value">${categoryLabel(currentPolicy(data), judgment.category)}<br>${lightTag(lightOf(data, judgment))}</dd></div>
+          <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">${t("Status")}</dt><dd class="govuk-summary-list__value" id="judgment-status">${statusDetail(this.context, judgment)}</dd></div>
         </dl>
         ${mayRecordAgreement(data, judgment, this.context.user, currentPolicy(data))
-          ? html`<p class="govuk-body"><a class="govuk-link" href="#/judgment/${judgment.id}" id="record-agreement-link">See the numbers to phone, and record agreement by phone</a></p>`
-          : html`<p class="govuk-body"><a class="govuk-link" href="#/judgment/${judgment.id}">Open the entry</a></p>`}
-        <p class="govuk-body"><a class="govuk-link" href="#/family/${familyId}">Back to ${family.display_name}</a></p>
+          ? html`<p class="govuk-body"><a class="govuk-link" href="#/judgment/${judgment.id}" id="record-agreement-link">${t("See the numbers to phone, and record agreement by phone")}</a></p>`
+          : html`<p class="govuk-body"><a class="govuk-link" href="#/judgment/${judgment.id}">${t("Open the entry")}</a></p>`}
+        <p class="govuk-body"><a class="govuk-link" href="#/family/${familyId}">${t("Back to {family}", { family: family.display_name })}</a></p>
       </div></div>`;
     }
     const start = state.form === "judgment:" && state.values
       ? state.values
       : { ...(judgment ? valuesFromJudgment(judgment) : {}), ...(this.typedDraft || {}) };
     return html`<div class="govuk-grid-row"><div class="govuk-grid-column-two-thirds">${heading}
-      <p class="govuk-body">Log a professional decision about ${familyName(data, familyId)} whenever you make one, not only on a visit: the question, the options you weighed, what you decided and why, and who you consulted. It is kept apart from the compliance checklist.</p>
-      ${judgment ? html`<p class="govuk-body">${tag("Draft", "grey")}${notSyncedTag(judgment)} Not final until you sign it.</p>` : ""}
+      <p class="govuk-body">${t("Log a professional decision about {family} whenever you make one, not only on a visit: the question, the options you weighed, what you decided and why, and who you consulted. It is kept apart from the compliance checklist.", { family: familyName(data, familyId) })}</p>
+      ${judgment ? html`<p class="govuk-body">${tag(t("Draft"), "grey")}${notSyncedTag(judgment)} ${t("Not final until you sign it.")}</p>` : ""}
       <form data-form="judgment" data-draft="${this.draftKey}" novalidate>
         ${judgmentFields({ policy: currentPolicy(data), counts: rowCounts(start), errors: state.form === "judgment:" ? state.errors : {} })}
         ${draftStatus()}
         <div class="govuk-button-group">
-          ${button("Save as draft", { secondary: true, name: "action", value: "draft" })}
-          ${button("Sign this entry", { name: "action", value: "sign" })}
+          ${button(t("Save as draft"), { secondary: true, name: "action", value: "draft" })}
+          ${button(t("Sign this entry"), { name: "action", value: "sign" })}
         </div>
       </form>
-      <p class="govuk-body"><a class="govuk-link" href="#/family/${familyId}">Cancel and go back to ${family.display_name}</a></p>
+      <p class="govuk-body"><a class="govuk-link" href="#/family/${familyId}">${t("Cancel and go back to {family}", { family: family.display_name })}</a></p>
     </div></div>`;
   }
 
@@ -156,14 +157,14 @@ class LogDecisionScreen extends RecordScreen {
           history.replaceState(null, "", logDecisionAddress(screen.familyId, id));
         }
         if (signing) return { state: { open: "confirm-judgment" } };
-        return { message: "Your judgment log entry is saved as a draft. It is not final until you sign it." };
+        return { message: t("Your judgment log entry is saved as a draft. It is not final until you sign it.") };
       },
 
       async "confirm-judgment"(_values, { submitter }) {
         if (submitter?.value !== "yes") return {};
         await signJudgment(context, screen.judgmentId);
         const status = STATUS[statusOf(screen.data, screen.judgment)];
-        return { message: `The entry is signed. Its status is now: ${status.words.toLowerCase()}. ${status.text}` };
+        return { message: t("The entry is signed. Its status is now: {status}. {meaning}", { status: status.words.toLowerCase(), meaning: status.text }) };
       },
     };
   }
@@ -174,9 +175,9 @@ export async function logDecisionView(context) {
   if (!context.data.get("family", familyId)) {
     mount(
       context.main,
-      html`<h1 class="govuk-heading-l">Family not found</h1>
-        <p class="govuk-body">This family is not on this device. It may have been handed over to someone else.</p>
-        <p class="govuk-body"><a class="govuk-link" href="#/">Go to your caseload</a></p>`,
+      html`<h1 class="govuk-heading-l">${t("Family not found")}</h1>
+        <p class="govuk-body">${t("This family is not on this device. It may have been handed over to someone else.")}</p>
+        <p class="govuk-body"><a class="govuk-link" href="#/">${t("Go to your caseload")}</a></p>`,
     );
     return null;
   }

@@ -10,6 +10,7 @@ import { button, dateInput, errorSummary, focusErrorSummary, focusOn, formValues
 import { html, mount } from "../html.js";
 import { finished, follow, statusTag } from "../jobs.js";
 import { formatDate, formatDateTime } from "../layout.js";
+import { t, tn } from "../../i18n.js";
 
 const BASE = "/api/admin/subject-access";
 const FIELD_IDS = { q: "q", person_id: "person_id", received_on: "received_on" };
@@ -19,20 +20,20 @@ function personName(person) {
 }
 
 function matchText(person) {
-  const known = person.known_as ? ` (known as ${person.known_as})` : "";
-  const born = person.date_of_birth ? `born ${formatDate(person.date_of_birth)}` : "date of birth not recorded";
-  const families = `${person.families} ${person.families === 1 ? "family" : "families"}`;
+  const known = person.known_as ? ` ${t("(known as {name})", { name: person.known_as })}` : "";
+  const born = person.date_of_birth ? t("born {day}", { day: formatDate(person.date_of_birth) }) : t("date of birth not recorded");
+  const families = tn("{count} family", "{count} families", person.families);
   return `${personName(person)}${known}, ${born}, ${families}`;
 }
 
 function problemText(error, what) {
   if (error instanceof Offline) {
-    return `There is no connection, so ${what}. Subject access requests need a connection.`;
+    return t("There is no connection, so {what}. Subject access requests need a connection.", { what });
   }
   if (error instanceof SessionEnded) {
-    return `Your session with the server has ended, so ${what}. Sign out and sign in again.`;
+    return t("Your session with the server has ended, so {what}. Sign out and sign in again.", { what });
   }
-  return `Sorry, ${what}: ${error.message}`;
+  return t("Sorry, {what}: {reason}", { what, reason: error.message });
 }
 
 function fieldErrors(error) {
@@ -42,8 +43,8 @@ function fieldErrors(error) {
 function redactionWarning() {
   return html`<div class="govuk-warning-text">
     <span class="govuk-warning-text__icon" aria-hidden="true">!</span>
-    <strong class="govuk-warning-text__text"><span class="govuk-visually-hidden">Warning</span>
-      The bundle holds other people's information as well as theirs. It must be redacted by a trained person before it is released to anyone.</strong>
+    <strong class="govuk-warning-text__text"><span class="govuk-visually-hidden">${t("Warning")}</span>
+      ${t("The bundle holds other people's information as well as theirs. It must be redacted by a trained person before it is released to anyone.")}</strong>
   </div>`;
 }
 
@@ -52,46 +53,46 @@ function records(exported) {
 }
 
 function downloadLink(exported) {
-  return html`<a class="govuk-link" href="${BASE}/${exported.id}/download" download>Download the bundle (zip)<span class="govuk-visually-hidden"> of ${exported.person_name}'s records, asked for ${formatDateTime(exported.created_at)}</span></a>`;
+  return html`<a class="govuk-link" href="${BASE}/${exported.id}/download" download>${t("Download the bundle (zip)")}<span class="govuk-visually-hidden"> ${t("of {person}'s records, asked for {moment}", { person: exported.person_name, moment: formatDateTime(exported.created_at) })}</span></a>`;
 }
 
 function deadline(exported) {
-  return html`Respond by <strong>${formatDate(exported.respond_by)}</strong>, one calendar month from the request (received ${formatDate(exported.received_on)}).`;
+  return html`${t("Respond by")} <strong>${formatDate(exported.respond_by)}</strong>${t(", one calendar month from the request (received {day}).", { day: formatDate(exported.received_on) })}`;
 }
 
 function statusLine(exported) {
   if (exported.status === "done") {
-    return html`${statusTag("done")} The bundle holds ${records(exported)} records. ${downloadLink(exported)}`;
+    return html`${statusTag("done")} ${tn("The bundle holds {count} record.", "The bundle holds {count} records.", records(exported))} ${downloadLink(exported)}`;
   }
   if (exported.status === "failed") {
-    return html`${statusTag("failed")} The export could not be made: ${exported.error || "try again"}.`;
+    return html`${statusTag("failed")} ${t("The export could not be made: {reason}.", { reason: exported.error || t("try again") })}`;
   }
-  return html`${statusTag(exported.status)} ${exported.status === "queued" ? "Waiting to start." : "Collecting the records."}`;
+  return html`${statusTag(exported.status)} ${exported.status === "queued" ? t("Waiting to start.") : t("Collecting the records.")}`;
 }
 
 function bundleCell(exported) {
   if (exported.status !== "done") {
     return statusTag(exported.status);
   }
-  return html`${statusTag("done")}<br>${records(exported)} records<br>${exported.cleared_at ? "Cleared" : downloadLink(exported)}`;
+  return html`${statusTag("done")}<br>${tn("{count} record", "{count} records", records(exported))}<br>${exported.cleared_at ? t("Cleared") : downloadLink(exported)}`;
 }
 
 function exportsTable(exports) {
   if (!exports.length) {
-    return html`<h2 class="govuk-heading-m">Your exports</h2><p class="govuk-body">You have not asked for any yet.</p>`;
+    return html`<h2 class="govuk-heading-m">${t("Your exports")}</h2><p class="govuk-body">${t("You have not asked for any yet.")}</p>`;
   }
   return html`<table class="govuk-table govuk-table--small-text-until-tablet">
-    <caption class="govuk-table__caption govuk-table__caption--m">Your exports</caption>
+    <caption class="govuk-table__caption govuk-table__caption--m">${t("Your exports")}</caption>
     <thead class="govuk-table__head"><tr class="govuk-table__row">
-      <th scope="col" class="govuk-table__header">Whose records</th>
-      <th scope="col" class="govuk-table__header">Respond by</th>
-      <th scope="col" class="govuk-table__header">Bundle</th>
+      <th scope="col" class="govuk-table__header">${t("Whose records")}</th>
+      <th scope="col" class="govuk-table__header">${t("Respond by")}</th>
+      <th scope="col" class="govuk-table__header">${t("Bundle")}</th>
     </tr></thead>
     <tbody class="govuk-table__body">
       ${exports.map(
         (exported) => html`<tr class="govuk-table__row">
           <th scope="row" class="govuk-table__header">${exported.person_name}
-            <span class="govuk-body-s govuk-!-display-block govuk-!-font-weight-regular">Request received ${formatDate(exported.received_on)}; export asked for ${formatDateTime(exported.created_at)}</span></th>
+            <span class="govuk-body-s govuk-!-display-block govuk-!-font-weight-regular">${t("Request received {day}; export asked for {moment}", { day: formatDate(exported.received_on), moment: formatDateTime(exported.created_at) })}</span></th>
           <td class="govuk-table__cell">${formatDate(exported.respond_by)}</td>
           <td class="govuk-table__cell">${bundleCell(exported)}</td>
         </tr>`,
@@ -108,29 +109,29 @@ export async function subjectAccessView(context) {
   function page() {
     return html`<div id="subject-access-page">
       ${errorSummary(state.errors, FIELD_IDS)}
-      <h1 class="govuk-heading-l">Subject access requests</h1>
-      <p class="govuk-body">When someone asks for every record the council holds about them, find them here and make a bundle of those records. You need a connection to use this page. Nothing about the person is kept on this device.</p>
+      <h1 class="govuk-heading-l">${t("Subject access requests")}</h1>
+      <p class="govuk-body">${t("When someone asks for every record the council holds about them, find them here and make a bundle of those records. You need a connection to use this page. Nothing about the person is kept on this device.")}</p>
       ${state.problem
         ? html`<div class="govuk-warning-text" id="subject-access-problem">
             <span class="govuk-warning-text__icon" aria-hidden="true">!</span>
-            <strong class="govuk-warning-text__text"><span class="govuk-visually-hidden">Warning</span>${state.problem}</strong>
+            <strong class="govuk-warning-text__text"><span class="govuk-visually-hidden">${t("Warning")}</span>${state.problem}</strong>
           </div>`
         : ""}
       <form id="search-form" method="post" novalidate>
-        <h2 class="govuk-heading-m">Find the person</h2>
-        ${textInput({ name: "q", label: "Their name", hint: "Given name, family name or the name they are known by. At least 2 letters.", value: state.query, error: state.errors.q, autocomplete: "off", spellcheck: false })}
-        ${button("Search", { secondary: state.matches !== null && state.matches.length > 0 })}
+        <h2 class="govuk-heading-m">${t("Find the person")}</h2>
+        ${textInput({ name: "q", label: t("Their name"), hint: t("Given name, family name or the name they are known by. At least 2 letters."), value: state.query, error: state.errors.q, autocomplete: "off", spellcheck: false })}
+        ${button(t("Search"), { secondary: state.matches !== null && state.matches.length > 0 })}
       </form>
       ${state.matches?.length
         ? html`<form id="export-form" method="post" novalidate>
-            ${radios({ name: "person_id", legend: "Which person is the request from?", hint: `${state.matches.length} ${state.matches.length === 1 ? "person matches" : "people match"}. Check the date of birth and number of families.`, options: state.matches.map((person) => [person.id, matchText(person)]), value: state.chosen || "", error: state.errors.person_id })}
-            ${dateInput({ name: "received_on", legend: "When did the council receive the request?", hint: "The council must respond within one calendar month of this day. For example, 27 11 2026.", value: state.received, error: state.errors.received_on })}
+            ${radios({ name: "person_id", legend: t("Which person is the request from?"), hint: tn("{count} person matches. Check the date of birth and number of families.", "{count} people match. Check the date of birth and number of families.", state.matches.length), options: state.matches.map((person) => [person.id, matchText(person)]), value: state.chosen || "", error: state.errors.person_id })}
+            ${dateInput({ name: "received_on", legend: t("When did the council receive the request?"), hint: t("The council must respond within one calendar month of this day. For example, 27 11 2026."), value: state.received, error: state.errors.received_on })}
             ${redactionWarning()}
-            ${button("Start the export")}
+            ${button(t("Start the export"))}
           </form>`
         : ""}
       <section id="export-progress" aria-labelledby="export-progress-heading" ${state.current ? "" : html`hidden`}>
-        <h2 class="govuk-heading-m" id="export-progress-heading" tabindex="-1">${state.person ? `Export for ${personName(state.person)}` : "Export"}</h2>
+        <h2 class="govuk-heading-m" id="export-progress-heading" tabindex="-1">${state.person ? t("Export for {person}", { person: personName(state.person) }) : t("Export")}</h2>
         <p class="govuk-body" id="export-status" role="status">${state.current ? statusLine(state.current) : ""}</p>
         <p class="govuk-body" id="export-deadline">${state.current ? deadline(state.current) : ""}</p>
       </section>
@@ -143,7 +144,7 @@ export async function subjectAccessView(context) {
     context.enhance(main);
     main.querySelector("#search-form").addEventListener("submit", onSearch);
     main.querySelector("#export-form")?.addEventListener("submit", onExport);
-    document.title = `${Object.keys(state.errors).length ? "Error: " : ""}Subject access requests – Family Fieldwork`;
+    document.title = `${Object.keys(state.errors).length ? t("Error: ") : ""}${t("Subject access requests")} – Family Fieldwork`;
   }
 
   function replace(selector, content) {
@@ -187,20 +188,20 @@ export async function subjectAccessView(context) {
     state.matches = null;
     state.errors = {};
     if (query.length < 2) {
-      state.errors = { q: query ? "Enter at least 2 letters of their name" : "Enter the person's name" };
+      state.errors = { q: query ? t("Enter at least 2 letters of their name") : t("Enter the person's name") };
     } else {
       try {
         await ensureSession();
         state.matches = await post(`${BASE}/people/search`, { q: query });
         state.chosen = "";
         if (!state.matches.length) {
-          state.errors = { q: "No one's name matches. Check the spelling, or search for part of the name" };
+          state.errors = { q: t("No one's name matches. Check the spelling, or search for part of the name") };
         }
       } catch (error) {
         if (error instanceof ApiError && error.status === 422 && error.errors.q) {
           state.errors = { q: fieldErrors(error).q };
         } else {
-          state.problem = problemText(error, "the search could not be made");
+          state.problem = problemText(error, t("the search could not be made"));
         }
       }
     }
@@ -226,7 +227,7 @@ export async function subjectAccessView(context) {
     state.problem = "";
     state.errors = {};
     if (!person) {
-      state.errors.person_id = "Choose the person the request is from";
+      state.errors.person_id = t("Choose the person the request is from");
     }
     const dateProblem = receivedError(received, todayIso());
     if (dateProblem) {
@@ -256,7 +257,7 @@ export async function subjectAccessView(context) {
         draw();
         return focusErrorSummary(main);
       }
-      state.problem = problemText(error, "the export was not started");
+      state.problem = problemText(error, t("the export was not started"));
       draw();
       focusOn(main, "#subject-access-problem");
     }
@@ -266,7 +267,7 @@ export async function subjectAccessView(context) {
     await ensureSession();
     state.exports = (await get(`${BASE}?page_size=20`)).items;
   } catch (error) {
-    state.problem = problemText(error, "your exports could not be loaded");
+    state.problem = problemText(error, t("your exports could not be loaded"));
   }
   draw();
   watch();

@@ -11,11 +11,12 @@ import { html, mount } from "../html.js";
 import { follow, statusTag } from "../jobs.js";
 import { formatDateTime } from "../layout.js";
 import { signedInAs } from "../signed-in.js";
+import { N_, t } from "../../i18n.js";
 
 const FORMATS = [
-  ["html", "Report (HTML, prints to PDF)"],
+  ["html", N_("Report (HTML, prints to PDF)")],
   ["csv", "CSV"],
-  ["xlsx", "Spreadsheet (XLSX)"],
+  ["xlsx", N_("Spreadsheet (XLSX)")],
   ["json", "JSON"],
 ];
 const FIELD_IDS = { first_day: "first_day", last_day: "last_day" };
@@ -24,7 +25,7 @@ const FIELD_IDS = { first_day: "first_day", last_day: "last_day" };
 let stopFollowing = () => {};
 
 function stageText(report) {
-  return `${report.progress}% done${report.stage ? `: ${report.stage}` : ""}`;
+  return report.stage ? t("{progress}% done: {stage}", { progress: report.progress, stage: report.stage }) : t("{progress}% done", { progress: report.progress });
 }
 
 /** Make sure an analyst is signed in on the server; resume a session after a reload. */
@@ -46,23 +47,23 @@ function downloads(report) {
   return html`<ul class="govuk-list">
     ${FORMATS.map(
       ([format, text]) => html`<li><a class="govuk-link" href="/api/reports/${report.id}/download?format=${format}" download>
-        ${text}<span class="govuk-visually-hidden">, ${report.label}</span></a></li>`,
+        ${t(text)}<span class="govuk-visually-hidden">, ${report.label}</span></a></li>`,
     )}
   </ul>`;
 }
 
 function progressPanel(report) {
-  return html`<h2 class="govuk-heading-m" id="progress-heading">Summary for ${report.label}</h2>
+  return html`<h2 class="govuk-heading-m" id="progress-heading">${t("Summary for {period}", { period: report.label })}</h2>
     <p class="govuk-body">${statusTag(report.status)}</p>
     ${report.status === "failed"
       ? html`<div class="govuk-error-summary" tabindex="-1"><div role="alert">
-          <h2 class="govuk-error-summary__title">The summary could not be produced</h2>
-          <div class="govuk-error-summary__body"><p class="govuk-body">${report.error || "Try again."}</p></div>
+          <h2 class="govuk-error-summary__title">${t("The summary could not be produced")}</h2>
+          <div class="govuk-error-summary__body"><p class="govuk-body">${report.error || t("Try again.")}</p></div>
         </div></div>`
-      : html`<label class="govuk-label" for="summary-progress">How far the summary has got</label>
+      : html`<label class="govuk-label" for="summary-progress">${t("How far the summary has got")}</label>
           <progress class="app-progress" id="summary-progress" max="100" value="${report.progress}">${report.progress}%</progress>
           <p class="govuk-body" id="summary-stage" role="status">${stageText(report)}</p>`}
-    ${report.status === "done" ? html`<h3 class="govuk-heading-s">Download</h3>${downloads(report)}` : ""}`;
+    ${report.status === "done" ? html`<h3 class="govuk-heading-s">${t("Download")}</h3>${downloads(report)}` : ""}`;
 }
 
 function rowCells(report) {
@@ -74,15 +75,15 @@ function rowCells(report) {
 
 function summaryTable(caption, reports) {
   if (!reports.length) {
-    return html`<h2 class="govuk-heading-m">${caption}</h2><p class="govuk-body">None yet.</p>`;
+    return html`<h2 class="govuk-heading-m">${caption}</h2><p class="govuk-body">${t("None yet.")}</p>`;
   }
   return html`<table class="govuk-table">
     <caption class="govuk-table__caption govuk-table__caption--m">${caption}</caption>
     <thead class="govuk-table__head"><tr class="govuk-table__row">
-      <th scope="col" class="govuk-table__header">Period</th>
-      <th scope="col" class="govuk-table__header">Status</th>
-      <th scope="col" class="govuk-table__header">Made</th>
-      <th scope="col" class="govuk-table__header">Download</th>
+      <th scope="col" class="govuk-table__header">${t("Period")}</th>
+      <th scope="col" class="govuk-table__header">${t("Status")}</th>
+      <th scope="col" class="govuk-table__header">${t("Made")}</th>
+      <th scope="col" class="govuk-table__header">${t("Download")}</th>
     </tr></thead>
     <tbody class="govuk-table__body">
       ${reports.map((report) => html`<tr class="govuk-table__row" data-report-id="${report.id}" data-status="${report.status}">${rowCells(report)}</tr>`)}
@@ -107,24 +108,24 @@ export async function summariesView(context, state = {}) {
       get("/api/reports?kind=requested&page_size=10").then((page) => page.items),
     ]);
   } catch (error) {
-    listProblem = error instanceof Offline ? "You are offline. Summaries need a connection." : error.message;
+    listProblem = error instanceof Offline ? t("You are offline. Summaries need a connection.") : error.message;
   }
   mount(
     main,
     html`${errorSummary(errors, FIELD_IDS)}
-      <h1 class="govuk-heading-l">Service summaries</h1>
-      <p class="govuk-body">Figures for the whole council over a period, by team. Counts from 1 to 5 are shown as
-        <strong>c</strong> so no family can be recognised. You need a connection to use this page.</p>
+      <h1 class="govuk-heading-l">${t("Service summaries")}</h1>
+      <p class="govuk-body">${t("Figures for the whole council over a period, by team. Counts from 1 to 5 are shown as")}
+        <strong>c</strong> ${t("so no family can be recognised. You need a connection to use this page.")}</p>
       ${listProblem ? html`<p class="govuk-body govuk-error-message">${listProblem}</p>` : ""}
       <form id="summary-form" novalidate>
-        <h2 class="govuk-heading-m">Ask for a summary</h2>
-        ${dateInput({ name: "first_day", legend: "First day", hint: "For example, 1 10 2026", value: values.first_day, error: errors.first_day })}
-        ${dateInput({ name: "last_day", legend: "Last day", hint: "Up to 366 days after the first day, and no later than today", value: values.last_day, error: errors.last_day })}
-        ${button("Ask for summary")}
+        <h2 class="govuk-heading-m">${t("Ask for a summary")}</h2>
+        ${dateInput({ name: "first_day", legend: t("First day"), hint: t("For example, 1 10 2026"), value: values.first_day, error: errors.first_day })}
+        ${dateInput({ name: "last_day", legend: t("Last day"), hint: t("Up to 366 days after the first day, and no later than today"), value: values.last_day, error: errors.last_day })}
+        ${button(t("Ask for summary"))}
       </form>
-      <section id="summary-progress-panel" aria-label="Summary progress" hidden></section>
-      ${summaryTable("Monthly summaries", monthly)}
-      ${summaryTable("Summaries you and colleagues asked for", requested)}`,
+      <section id="summary-progress-panel" aria-label="${t("Summary progress")}" hidden></section>
+      ${summaryTable(t("Monthly summaries"), monthly)}
+      ${summaryTable(t("Summaries you and colleagues asked for"), requested)}`,
   );
   focusErrorSummary(main);
   const panel = main.querySelector("#summary-progress-panel");
@@ -183,7 +184,7 @@ export async function summariesView(context, state = {}) {
       const serverErrors =
         error instanceof ApiError && Object.keys(error.errors).length
           ? Object.fromEntries(Object.entries(error.errors).map(([field, messages]) => [field, [].concat(messages)[0]]))
-          : { first_day: error instanceof Offline ? "You are offline. Connect, then try again." : error.message };
+          : { first_day: error instanceof Offline ? t("You are offline. Connect, then try again.") : error.message };
       stopFollowing();
       return summariesView(context, { errors: serverErrors, values: typed });
     }
