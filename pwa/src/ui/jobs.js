@@ -3,19 +3,23 @@
 // has finished.
 
 import { tag } from "./layout.js";
+import { t } from "../i18n.js";
 
 export const JOB_POLL_MS = 1_000;
 
-const STATUS_TAGS = {
-  queued: ["Waiting", "grey"],
-  running: ["In progress", "blue"],
-  done: ["Ready", "green"],
-  failed: ["Failed", "red"],
-};
+/** Each status's words, in the app's language, and tag colour. */
+function statusTags() {
+  return {
+    queued: [t("Waiting"), "grey"],
+    running: [t("In progress"), "blue"],
+    done: [t("Ready"), "green"],
+    failed: [t("Failed"), "red"],
+  };
+}
 
 /** The GOV.UK tag for a job's status (queued, running, done or failed). */
 export function statusTag(status) {
-  const [text, colour] = STATUS_TAGS[status] || [status, "grey"];
+  const [text, colour] = statusTags()[status] || [status, "grey"];
   return tag(text, colour);
 }
 

@@ -276,7 +276,7 @@ export async function saveDiscussed(context, { targetKind, targetId }, values) {
     target_id: targetId,
     ...(request ? { parent_id: request.id } : {}),
     review_kind: "discussed",
-    body: values.body?.trim() || "Discussed in supervision.",
+    body: values.body?.trim() || t("Discussed in supervision."),
   });
   return { message: t("Marked as discussed.") };
 }

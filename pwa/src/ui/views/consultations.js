@@ -17,21 +17,27 @@ import { backLink, formatDateTime, tag } from "../layout.js";
 import { fetchConsultation } from "../replies.js";
 import { successBanner } from "../records.js";
 import { TypedWork } from "../screen.js";
+import { t, tn } from "../../i18n.js";
 
 /** The roles that ask and answer peers, as the server allows (Action.CONSULT_PEERS). */
 const CONSULTING_ROLES = new Set(["caseworker", "supervisor"]);
-const NOT_FOR_YOU = "Peer consultation is for caseworkers and supervisors.";
 
 const DRAFT_KEY = "consultation/new";
 const FIELDS = { title: "title", dilemma: "dilemma" };
+
+/** Where a detail was found, in a sentence: "“Rees” in the title: a family name". */
+function foundIn(field, hit) {
+  const values = { text: hit.text, about: hit.about };
+  return field === "title" ? t("“{text}” in the title: {about}", values) : t("“{text}” in the dilemma: {about}", values);
+}
 const LIMITS = { title: 200, dilemma: 20_000 };
 let flash = null; // a message for the next screen drawn
 
 /** The page a role that does not take part sees, with a way home rather than back here. */
 function notForYou(main, role) {
-  const home = ["admin", "practice_lead"].includes(role) ? ["#/policy", "Go to the decision policy"] : ["#/", "Go to the start page"];
-  mount(main, html`<h1 class="govuk-heading-l">Peer consultations</h1>
-    <p class="govuk-body" id="consultations-problem">${NOT_FOR_YOU} Your role does not ask or answer them.</p>
+  const home = ["admin", "practice_lead"].includes(role) ? ["#/policy", t("Go to the decision policy")] : ["#/", t("Go to the start page")];
+  mount(main, html`<h1 class="govuk-heading-l">${t("Peer consultations")}</h1>
+    <p class="govuk-body" id="consultations-problem">${t("Peer consultation is for caseworkers and supervisors. Your role does not ask or answer them.")}</p>
     <p class="govuk-body"><a class="govuk-link" href="${home[0]}">${home[1]}</a></p>`);
 }
 
@@ -42,21 +48,21 @@ function refused(context) {
   return true;
 }
 
-function problem(context, error, heading = "Peer consultations") {
+function problem(context, error, heading = t("Peer consultations")) {
   const { main } = context;
   if (error instanceof ApiError && error.status === 403) return notForYou(main, context.user?.role);
   const text =
     error instanceof Offline
-      ? "You are offline. Peer consultations are kept on the server, so they need a connection. Your caseload still works offline."
+      ? t("You are offline. Peer consultations are kept on the server, so they need a connection. Your caseload still works offline.")
       : error instanceof ApiError && error.status === 404
-        ? "This consultation was not found, or it was asked in your own team: consultations are for other teams."
-        : error?.message || "Something went wrong. Try again.";
+        ? t("This consultation was not found, or it was asked in your own team: consultations are for other teams.")
+        : error?.message || t("Something went wrong. Try again.");
   mount(main, html`<h1 class="govuk-heading-l">${heading}</h1><p class="govuk-body" id="consultations-problem">${text}</p>
-    <p class="govuk-body"><a class="govuk-link" href="#/consultations">Go to peer consultations</a></p>`);
+    <p class="govuk-body"><a class="govuk-link" href="#/consultations">${t("Go to peer consultations")}</a></p>`);
 }
 
 function repliesText(count) {
-  return count === 0 ? "No replies yet" : `${count} ${count === 1 ? "reply" : "replies"}`;
+  return count === 0 ? t("No replies yet") : tn("{count} reply", "{count} replies", count);
 }
 
 // --- the list -------------------------------------------------------------------------
@@ -87,17 +93,17 @@ export async function consultationsView(context) {
     const fresh = followed?.unseen?.length || 0;
     return html`<tr class="govuk-table__row">
       <td class="govuk-table__cell"><a class="govuk-link" href="#/consultations/${consultation.id}">${consultation.title}</a>
-        ${followed ? html`<br><span class="govuk-body-s">You asked this</span>` : ""}</td>
+        ${followed ? html`<br><span class="govuk-body-s">${t("You asked this")}</span>` : ""}</td>
       <td class="govuk-table__cell">${formatDateTime(consultation.posted_at)}</td>
-      <td class="govuk-table__cell">${repliesText(consultation.replies.length)}${fresh ? html` ${tag(`${fresh} new`, "blue")}` : ""}</td>
+      <td class="govuk-table__cell">${repliesText(consultation.replies.length)}${fresh ? html` ${tag(t("{count} new", { count: fresh }), "blue")}` : ""}</td>
     </tr>`;
   };
   const table = (items, caption) => html`<table class="govuk-table">
     <caption class="govuk-table__caption govuk-table__caption--m">${caption}</caption>
     <thead class="govuk-table__head"><tr class="govuk-table__row">
-      <th scope="col" class="govuk-table__header">Dilemma</th>
-      <th scope="col" class="govuk-table__header">Asked</th>
-      <th scope="col" class="govuk-table__header">Replies</th>
+      <th scope="col" class="govuk-table__header">${t("Dilemma")}</th>
+      <th scope="col" class="govuk-table__header">${t("Asked")}</th>
+      <th scope="col" class="govuk-table__header">${t("Replies")}</th>
     </tr></thead>
     <tbody class="govuk-table__body">${items.map(row)}</tbody>
   </table>`;
@@ -105,13 +111,13 @@ export async function consultationsView(context) {
   mount(
     main,
     html`<div id="consultations-page">
-      <h1 class="govuk-heading-l">Peer consultations</h1>
-      <p class="govuk-body">Ask practitioners in other teams for advice on a dilemma, and help with theirs. Only other teams see what you ask: not your own team, and not your supervisor. Nothing here names a family or who asked: only this device knows which consultations you asked.</p>
-      <a class="govuk-button" href="#/consultations/new" role="button" draggable="false" data-module="govuk-button">Ask your peers</a>
-      ${own.length ? table(own, "Your consultations") : ""}
+      <h1 class="govuk-heading-l">${t("Peer consultations")}</h1>
+      <p class="govuk-body">${t("Ask practitioners in other teams for advice on a dilemma, and help with theirs. Only other teams see what you ask: not your own team, and not your supervisor. Nothing here names a family or who asked: only this device knows which consultations you asked.")}</p>
+      <a class="govuk-button" href="#/consultations/new" role="button" draggable="false" data-module="govuk-button">${t("Ask your peers")}</a>
+      ${own.length ? table(own, t("Your consultations")) : ""}
       ${peers.length
-        ? table(peers, "Your peers' consultations")
-        : html`<p class="govuk-body">No one in another team has asked anything yet.</p>`}
+        ? table(peers, t("Your peers' consultations"))
+        : html`<p class="govuk-body">${t("No one in another team has asked anything yet.")}</p>`}
     </div>`,
   );
   context.enhance();
@@ -142,13 +148,13 @@ function fieldGroup(name, label, hint, value, rows) {
 
 function identifierWarning(found, announce) {
   const items = Object.entries(found).flatMap(([field, hits]) =>
-    hits.map((hit) => html`<li><a href="#${field}">“${hit.text}” in the ${FIELDS[field]}: ${hit.about}</a></li>`),
+    hits.map((hit) => html`<li><a href="#${field}">${foundIn(field, hit)}</a></li>`),
   );
   return html`<div class="govuk-error-summary" data-module="govuk-error-summary" tabindex="-1" id="identifier-warning">
     <div ${announce ? html`role="alert"` : ""}>
-      <h2 class="govuk-error-summary__title">Check this does not identify a family</h2>
+      <h2 class="govuk-error-summary__title">${t("Check this does not identify a family")}</h2>
       <div class="govuk-error-summary__body">
-        <p class="govuk-body">Your text has details of families you work with. Practitioners in other teams will read it. Change or remove these, or post it as it is if you are sure they identify no one.</p>
+        <p class="govuk-body">${t("Your text has details of families you work with. Practitioners in other teams will read it. Change or remove these, or post it as it is if you are sure they identify no one.")}</p>
         <ul class="govuk-list govuk-error-summary__list">${items}</ul>
       </div>
     </div>
@@ -165,13 +171,13 @@ const quoted = (hits) => hits.map((hit) => `“${hit.text}”`).join(", ");
 function fieldMessages(field, errors, hits, blocking) {
   const id = `${field}-error`;
   if (errors[field]) {
-    return { id, error: true, content: html`<p id="${id}" class="govuk-error-message"><span class="govuk-visually-hidden">Error:</span> ${errors[field]}</p>` };
+    return { id, error: true, content: html`<p id="${id}" class="govuk-error-message"><span class="govuk-visually-hidden">${t("Error:")}</span> ${errors[field]}</p>` };
   }
   if (hits.length && blocking) {
     return {
       id,
       error: true,
-      content: html`<p id="${id}" class="govuk-error-message"><span class="govuk-visually-hidden">Warning:</span> This mentions ${quoted(hits)}.</p>`,
+      content: html`<p id="${id}" class="govuk-error-message"><span class="govuk-visually-hidden">${t("Warning:")}</span> ${t("This mentions {details}.", { details: quoted(hits) })}</p>`,
     };
   }
   if (hits.length) {
@@ -181,8 +187,8 @@ function fieldMessages(field, errors, hits, blocking) {
       error: false,
       content: html`<div class="govuk-warning-text govuk-!-margin-bottom-2" id="${warningId}">
         <span class="govuk-warning-text__icon" aria-hidden="true">!</span>
-        <strong class="govuk-warning-text__text"><span class="govuk-visually-hidden">Warning</span>
-          This could identify a family: ${hits.map((hit, index) => html`${index ? "; " : ""}“${hit.text}” (${hit.about})`)}.</strong>
+        <strong class="govuk-warning-text__text"><span class="govuk-visually-hidden">${t("Warning")}</span>
+          ${t("This could identify a family: {details}.", { details: hits.map((hit) => `“${hit.text}” (${hit.about})`).join("; ") })}</strong>
       </div>`,
     };
   }
@@ -192,9 +198,8 @@ function fieldMessages(field, errors, hits, blocking) {
 /** The sentence a screen reader hears, politely, when what the check finds changes. */
 export function identifierAnnouncement(found) {
   const hits = Object.values(found).flat();
-  if (!hits.length) return "Nothing in your text matches the details of a family you work with.";
-  const count = hits.length === 1 ? "1 detail" : `${hits.length} details`;
-  return `${count} in your text could identify a family: ${quoted(hits)}.`;
+  if (!hits.length) return t("Nothing in your text matches the details of a family you work with.");
+  return tn("{count} detail in your text could identify a family: {details}.", "{count} details in your text could identify a family: {details}.", hits.length, { details: quoted(hits) });
 }
 
 export async function askView(context) {
@@ -204,17 +209,17 @@ export async function askView(context) {
   mount(
     main,
     html`<div id="ask-page">
-      ${backLink("#/consultations", "Back to peer consultations")}
+      ${backLink("#/consultations", t("Back to peer consultations"))}
       <div id="ask-summary"></div>
-      <h1 class="govuk-heading-l">Ask your peers</h1>
+      <h1 class="govuk-heading-l">${t("Ask your peers")}</h1>
       <div class="govuk-grid-row"><div class="govuk-grid-column-two-thirds">
-        <p class="govuk-body">Describe the dilemma so that no one could tell which family it is about: no names, dates of birth, addresses, schools or references. Your name is not shown with it. As you write, this device checks your text against the families you work with and warns you here.</p>
+        <p class="govuk-body">${t("Describe the dilemma so that no one could tell which family it is about: no names, dates of birth, addresses, schools or references. Your name is not shown with it. As you write, this device checks your text against the families you work with and warns you here.")}</p>
         <form id="ask-form" novalidate>
-          ${fieldGroup("title", "Title", "A few words, for example: Teenager refusing visits", "", 0)}
-          ${fieldGroup("dilemma", "Your dilemma", "What is happening, what you have tried, and what you would like advice on.", "", 10)}
+          ${fieldGroup("title", t("Title"), t("A few words, for example: Teenager refusing visits"), "", 0)}
+          ${fieldGroup("dilemma", t("Your dilemma"), t("What is happening, what you have tried, and what you would like advice on."), "", 10)}
           <p class="govuk-visually-hidden" id="identifier-status" role="status" aria-live="polite"></p>
           <p class="govuk-body-s app-draft-saved" id="ask-draft" role="status"></p>
-          <div class="govuk-button-group" id="ask-buttons">${button("Post to your peers")}</div>
+          <div class="govuk-button-group" id="ask-buttons">${button(t("Post to your peers"))}</div>
         </form>
       </div></div>
     </div>`,
@@ -260,8 +265,8 @@ export async function askView(context) {
     mount(
       main.querySelector("#ask-buttons"),
       confirm
-        ? html`${button("Check again and post")}${button("Post it as it is", { warning: true, name: "confirm", value: "yes" })}`
-        : button("Post to your peers"),
+        ? html`${button(t("Check again and post"))}${button(t("Post it as it is"), { warning: true, name: "confirm", value: "yes" })}`
+        : button(t("Post to your peers")),
     );
   }
 
@@ -306,10 +311,10 @@ export async function askView(context) {
     const values = formValues(form);
     const confirmed = event.submitter?.name === "confirm";
     errors = {};
-    if (!values.title.trim()) errors.title = "Enter a title";
-    else if (values.title.length > LIMITS.title) errors.title = `Title must be ${LIMITS.title} characters or fewer`;
-    if (!values.dilemma.trim()) errors.dilemma = "Describe your dilemma";
-    else if (values.dilemma.length > LIMITS.dilemma) errors.dilemma = `Your dilemma must be ${LIMITS.dilemma.toLocaleString("en-GB")} characters or fewer`;
+    if (!values.title.trim()) errors.title = t("Enter a title");
+    else if (values.title.length > LIMITS.title) errors.title = t("Title must be {max} characters or fewer", { max: LIMITS.title });
+    if (!values.dilemma.trim()) errors.dilemma = t("Describe your dilemma");
+    else if (values.dilemma.length > LIMITS.dilemma) errors.dilemma = t("Your dilemma must be {max} characters or fewer", { max: LIMITS.dilemma.toLocaleString("en-GB") });
     const found = check(values);
     if (Object.keys(errors).length || (Object.keys(found).length && !confirmed)) {
       warned = warned || Object.keys(found).length > 0;
@@ -324,10 +329,10 @@ export async function askView(context) {
       const posted = await post("/api/consultations", { id: newId(), title: values.title.trim(), dilemma: values.dilemma.trim(), asker_key: askerKey });
       await (await myConsultations(session)).remember(posted, askerKey);
       await typed.forget("ask-form").catch(() => {});
-      flash = "Your consultation is posted. This device will tell you when someone replies.";
+      flash = t("Your consultation is posted. This device will tell you when someone replies.");
       context.go(`#/consultations/${posted.id}`);
     } catch (error) {
-      errors = { title: error instanceof Offline ? "You are offline: your text is kept on this device. Post it when you have a connection." : error.message };
+      errors = { title: error instanceof Offline ? t("You are offline: your text is kept on this device. Post it when you have a connection.") : error.message };
       draw(found, true);
       focusErrorSummary(main);
     }
@@ -350,7 +355,7 @@ export async function consultationView(context) {
     mine = await myConsultations(session);
     consultation = await get(`/api/consultations/${id}`, askerHeaders(mine.items.get(id)));
   } catch (error) {
-    return problem(context, error, "Consultation");
+    return problem(context, error, t("Consultation"));
   }
   if (!main.isConnected) return;
   const asked = mine.has(id);
@@ -361,20 +366,20 @@ export async function consultationView(context) {
   mount(
     main,
     html`<div id="consultation-page">
-      ${backLink("#/consultations", "Back to peer consultations")}
+      ${backLink("#/consultations", t("Back to peer consultations"))}
       ${successBanner(message)}
       <div id="reply-summary"></div>
-      <span class="govuk-caption-l">${asked ? "Your consultation" : "A peer's consultation"}</span>
+      <span class="govuk-caption-l">${asked ? t("Your consultation") : t("A peer's consultation")}</span>
       <h1 class="govuk-heading-l">${consultation.title}</h1>
       <div class="govuk-grid-row"><div class="govuk-grid-column-two-thirds">
-        <p class="govuk-body-s">Asked ${formatDateTime(consultation.posted_at)}</p>
+        <p class="govuk-body-s">${t("Asked {when}", { when: formatDateTime(consultation.posted_at) })}</p>
         <div class="govuk-inset-text app-pre-wrap" id="dilemma-text">${consultation.dilemma}</div>
         <h2 class="govuk-heading-m">${repliesText(consultation.replies.length)}</h2>
         <ol class="govuk-list" id="replies">
           ${consultation.replies.map(
             (reply) => html`<li class="govuk-!-margin-bottom-6">
               <p class="govuk-body-s govuk-!-margin-bottom-1"><strong>${context.staffName(reply.created_by_id)}</strong>, ${formatDateTime(reply.created_at)}
-                ${unseen.has(reply.id) ? tag("New", "blue") : ""}</p>
+                ${unseen.has(reply.id) ? tag(t("New"), "blue") : ""}</p>
               <p class="govuk-body app-pre-wrap">${reply.body}</p>
             </li>`,
           )}
@@ -383,14 +388,14 @@ export async function consultationView(context) {
           ${textarea({
             name: "body",
             id: "reply-body",
-            label: "Your reply",
+            label: t("Your reply"),
             labelClass: "govuk-label--s",
             hint: asked
-              ? "Your name is shown with your reply, so peers will know you asked this."
-              : "Your name is shown with your reply. Do not name a family you work with.",
+              ? t("Your name is shown with your reply, so peers will know you asked this.")
+              : t("Your name is shown with your reply. Do not name a family you work with."),
             rows: 6,
           })}
-          ${button("Send reply")}
+          ${button(t("Send reply"))}
         </form>
       </div></div>
     </div>`,
@@ -403,13 +408,13 @@ export async function consultationView(context) {
       mount(main.querySelector("#reply-summary"), errorSummary({ body: text }, { body: "reply-body" }));
       focusErrorSummary(main);
     };
-    if (!body) return fail("Write your reply");
+    if (!body) return fail(t("Write your reply"));
     try {
       await post(`/api/consultations/${id}/replies`, { body }, askerHeaders(mine.items.get(id)));
     } catch (error) {
-      return fail(error instanceof Offline ? "You are offline. Send your reply when you have a connection." : error.message);
+      return fail(error instanceof Offline ? t("You are offline. Send your reply when you have a connection.") : error.message);
     }
-    flash = "Your reply is sent.";
+    flash = t("Your reply is sent.");
     context.refresh();
   });
 }
@@ -421,10 +426,10 @@ export function repliesBanner(items) {
   if (!items.length) return "";
   return html`<div class="govuk-notification-banner" role="region" aria-labelledby="replies-title" data-module="govuk-notification-banner" id="replies-banner">
     <div class="govuk-notification-banner__header">
-      <h2 class="govuk-notification-banner__title" id="replies-title">New replies</h2>
+      <h2 class="govuk-notification-banner__title" id="replies-title">${t("New replies")}</h2>
     </div>
     <div class="govuk-notification-banner__content">
-      <p class="govuk-notification-banner__heading">${items.length === 1 ? "A colleague replied to your consultation" : "Colleagues replied to your consultations"}</p>
+      <p class="govuk-notification-banner__heading">${items.length === 1 ? t("A colleague replied to your consultation") : t("Colleagues replied to your consultations")}</p>
       <ul class="govuk-list">${items.map(
         (item) => html`<li><a class="govuk-notification-banner__link" href="#/consultations/${item.id}">${item.title}</a></li>`,
       )}</ul>

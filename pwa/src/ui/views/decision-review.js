@@ -18,6 +18,13 @@ import { backLink, formatDate } from "../layout.js";
 import { draftStatus, familyName, notFound, successBanner } from "../records.js";
 import { RecordScreen } from "../record-screen.js";
 import { checkDecisionReview, learningLinks, reviewSummary } from "../decision-review-worker.js";
+import { t } from "../../i18n.js";
+
+/** The hindsight answers in the app's language (the domain names them in English). */
+function hindsightOptions() {
+  const words = { right: t("Yes, it was the right decision"), partly: t("Partly"), not_right: t("No, with hindsight it was not") };
+  return Object.keys(HINDSIGHT).map((key) => [key, words[key] || HINDSIGHT[key]]);
+}
 
 class DecisionReviewScreen extends RecordScreen {
   constructor(context, id) {
@@ -37,47 +44,47 @@ class DecisionReviewScreen extends RecordScreen {
 
   markup() {
     const { context, judgment, state } = this;
-    const back = backLink(`#/judgment/${this.targetId}`, "Back to the decision");
+    const back = backLink(`#/judgment/${this.targetId}`, t("Back to the decision"));
     if (!judgment) {
-      return html`<h1 class="govuk-heading-l">Decision not found</h1><p class="govuk-body">It is no longer on this device.</p>`;
+      return html`<h1 class="govuk-heading-l">${t("Decision not found")}</h1><p class="govuk-body">${t("It is no longer on this device.")}</p>`;
     }
     const review = reviewOf(context.data, judgment);
     const caption = html`<span class="govuk-caption-l">${familyName(context.data, judgment.family_id)}</span>`;
     if (review) {
       return html`${back}${successBanner(state.message, this.announce)}${caption}
-        <h1 class="govuk-heading-l">Decision reviewed</h1>
+        <h1 class="govuk-heading-l">${t("Decision reviewed")}</h1>
         <p class="govuk-body">${judgment.question}</p>
         ${reviewSummary(review, 0)}
         ${canReview(context.data, judgment, context.user) ? learningLinks(judgment.id) : ""}
-        <p class="govuk-body"><a class="govuk-link" href="#/judgment/${judgment.id}">Go to the decision</a></p>`;
+        <p class="govuk-body"><a class="govuk-link" href="#/judgment/${judgment.id}">${t("Go to the decision")}</a></p>`;
     }
     if (!canReview(context.data, judgment, context.user)) {
-      return html`${back}${caption}<h1 class="govuk-heading-l">Review this decision</h1>
-        <p class="govuk-body">Only the worker who made this decision, or the family's worker now, can review it.</p>`;
+      return html`${back}${caption}<h1 class="govuk-heading-l">${t("Review this decision")}</h1>
+        <p class="govuk-body">${t("Only the worker who made this decision, or the family's worker now, can review it.")}</p>`;
     }
     const error = (name) => this.error("decision-review:", name);
     return html`${back}${this.problems()}${caption}
-      <h1 class="govuk-heading-l">Review this decision</h1>
+      <h1 class="govuk-heading-l">${t("Review this decision")}</h1>
       <div class="govuk-inset-text">
         <p class="govuk-body"><strong>${judgment.question}</strong></p>
         <p class="govuk-body app-pre-wrap">${judgment.decision}</p>
-        ${judgment.review_date ? html`<p class="govuk-body-s">Review date: ${formatDate(judgment.review_date)}</p>` : ""}
+        ${judgment.review_date ? html`<p class="govuk-body-s">${t("Review date: {day}", { day: formatDate(judgment.review_date) })}</p>` : ""}
       </div>
-      <p class="govuk-body">Looking back is how practice learns. This is not a correction of the decision: the decision stays as it was, and your review is added to it and to its thread.</p>
+      <p class="govuk-body">${t("Looking back is how practice learns. This is not a correction of the decision: the decision stays as it was, and your review is added to it and to its thread.")}</p>
       <form data-form="decision-review" data-draft="decision-review/${this.targetId}" novalidate>
-        ${textarea({ name: "what_happened", label: "What happened after the decision?", hint: "For the child and the family, and for the plan.", rows: 5, error: error("what_happened"), labelClass: "govuk-label--s" })}
+        ${textarea({ name: "what_happened", label: t("What happened after the decision?"), hint: t("For the child and the family, and for the plan."), rows: 5, error: error("what_happened"), labelClass: "govuk-label--s" })}
         ${radios({
           name: "hindsight",
-          legend: "With hindsight, was it the right decision?",
-          options: Object.entries(HINDSIGHT),
+          legend: t("With hindsight, was it the right decision?"),
+          options: hindsightOptions(),
           error: error("hindsight"),
         })}
-        ${textarea({ name: "differently", label: "What would you do differently? (optional)", rows: 4, error: error("differently"), labelClass: "govuk-label--s" })}
-        ${textarea({ name: "family_view_now", label: "The family's view now (optional)", hint: "In their words where you can.", rows: 3, error: error("family_view_now"), labelClass: "govuk-label--s" })}
-        ${textarea({ name: "outcome", label: "Outcome of the review", hint: "For example: the arrangement continues; or what changes now.", rows: 3, error: error("outcome"), labelClass: "govuk-label--s" })}
-        ${dateInput({ name: "reviewed_on", legend: "Date of the review", hint: "For example, 27 3 2027", error: error("reviewed_on") })}
+        ${textarea({ name: "differently", label: t("What would you do differently? (optional)"), rows: 4, error: error("differently"), labelClass: "govuk-label--s" })}
+        ${textarea({ name: "family_view_now", label: t("The family's view now (optional)"), hint: t("In their words where you can."), rows: 3, error: error("family_view_now"), labelClass: "govuk-label--s" })}
+        ${textarea({ name: "outcome", label: t("Outcome of the review"), hint: t("For example: the arrangement continues; or what changes now."), rows: 3, error: error("outcome"), labelClass: "govuk-label--s" })}
+        ${dateInput({ name: "reviewed_on", legend: t("Date of the review"), hint: t("For example, 27 3 2027"), error: error("reviewed_on") })}
         ${draftStatus()}
-        ${button("Save the review")}
+        ${button(t("Save the review"))}
       </form>`;
   }
 
@@ -101,7 +108,7 @@ class DecisionReviewScreen extends RecordScreen {
             reviewed_on: readDate(values, "reviewed_on"),
           },
         });
-        return { message: "Your review is saved. The decision now shows it." };
+        return { message: t("Your review is saved. The decision now shows it.") };
       },
     };
   }
@@ -110,7 +117,7 @@ class DecisionReviewScreen extends RecordScreen {
 export async function decisionReviewView(context) {
   const [id] = context.params;
   if (!context.data.get("judgment", id)) {
-    notFound(context.main, "Decision");
+    notFound(context.main, t("Decision"));
     return null;
   }
   const screen = new DecisionReviewScreen(context, id);

@@ -9,25 +9,37 @@ import { button, errorSummary, focusErrorSummary, formValues, textarea } from ".
 import { html, mount } from "../html.js";
 import { formatDateTime } from "../layout.js";
 import { successBanner } from "../records.js";
+import { t } from "../../i18n.js";
 
 let flash = null;
-const KIND_WORDS = {
-  decline: "Declined",
-  approve: "Approved",
-  disagreement: "Professional disagreement",
-  escalation: "Escalated",
-  reply: "Reply",
-  comment: "Comment",
-  question: "Question",
-  discussed: "Discussed",
-  decision_review: "Reviewed",
-};
+
+/** What an entry on a decision's thread is, in the app's language. */
+function kindWords(kind) {
+  const words = {
+    decline: t("Declined"),
+    approve: t("Approved"),
+    disagreement: t("Professional disagreement"),
+    escalation: t("Escalated"),
+    reply: t("Reply"),
+    comment: t("Comment"),
+    question: t("Question"),
+    discussed: t("Discussed"),
+    decision_review: t("Reviewed"),
+  };
+  return words[kind] || t("Comment");
+}
+
+/** A hindsight answer in the app's language (the domain names them in English). */
+function hindsightWords(answer) {
+  const words = { right: t("Yes, it was the right decision"), partly: t("Partly"), not_right: t("No, with hindsight it was not") };
+  return words[answer] || HINDSIGHT[answer];
+}
 
 function entry(context, review) {
   return html`<li class="govuk-!-margin-bottom-4">
-    <p class="govuk-body-s govuk-!-margin-bottom-1"><strong>${KIND_WORDS[review.review_kind] || "Comment"}</strong>, ${context.staffName(review.created_by_id)}, ${formatDateTime(review.created_at)}</p>
+    <p class="govuk-body-s govuk-!-margin-bottom-1"><strong>${kindWords(review.review_kind)}</strong>, ${context.staffName(review.created_by_id)}, ${formatDateTime(review.created_at)}</p>
     <p class="govuk-body app-pre-wrap">${review.body}</p>
-    ${review.answers?.hindsight ? html`<p class="govuk-body-s">With hindsight: ${HINDSIGHT[review.answers.hindsight]}</p>` : ""}
+    ${review.answers?.hindsight ? html`<p class="govuk-body-s">${t("With hindsight: {answer}", { answer: hindsightWords(review.answers.hindsight) })}</p>` : ""}
   </li>`;
 }
 
@@ -37,8 +49,8 @@ export async function escalationsView(context) {
   try {
     items = await get("/api/escalations");
   } catch (error) {
-    const text = error instanceof Offline ? "You are offline. Escalations are read from the server, so they need a connection." : error instanceof ApiError ? error.message : "Something went wrong. Try again.";
-    mount(main, html`<h1 class="govuk-heading-l">Escalations to you</h1><p class="govuk-body" id="escalations-problem">${text}</p>`);
+    const text = error instanceof Offline ? t("You are offline. Escalations are read from the server, so they need a connection.") : error instanceof ApiError ? error.message : t("Something went wrong. Try again.");
+    mount(main, html`<h1 class="govuk-heading-l">${t("Escalations to you")}</h1><p class="govuk-body" id="escalations-problem">${text}</p>`);
     return;
   }
   if (!main.isConnected) return;
@@ -50,27 +62,27 @@ export async function escalationsView(context) {
       html`<div id="escalations-page">
         ${errorSummary(errors)}
         ${successBanner(message)}
-        <h1 class="govuk-heading-l">Escalations to you</h1>
-        <p class="govuk-body">Decisions a worker disagreed with after a supervisor declined them, escalated to you as the next manager. You can read each decision and its thread, and answer there; the rest of the family's record stays with their team.</p>
+        <h1 class="govuk-heading-l">${t("Escalations to you")}</h1>
+        <p class="govuk-body">${t("Decisions a worker disagreed with after a supervisor declined them, escalated to you as the next manager. You can read each decision and its thread, and answer there; the rest of the family's record stays with their team.")}</p>
         ${items.length
           ? items.map(
               (item) => html`<section class="app-record govuk-!-margin-bottom-8" aria-labelledby="escalation-${item.id}">
                 <h2 class="govuk-heading-m" id="escalation-${item.id}">${item.judgment.question}</h2>
-                <p class="govuk-body-s">${item.family.display_name}${item.family.local_reference ? `, ${item.family.local_reference}` : ""}. Escalated by ${context.staffName(item.created_by_id)} on ${formatDateTime(item.created_at)}</p>
+                <p class="govuk-body-s">${item.family.display_name}${item.family.local_reference ? `, ${item.family.local_reference}` : ""}. ${t("Escalated by {who} on {when}", { who: context.staffName(item.created_by_id), when: formatDateTime(item.created_at) })}</p>
                 <dl class="govuk-summary-list">
-                  <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Decision</dt><dd class="govuk-summary-list__value app-pre-wrap">${item.judgment.decision || ""}</dd></div>
-                  <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Rationale</dt><dd class="govuk-summary-list__value app-pre-wrap">${item.judgment.rationale || ""}</dd></div>
-                  <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Declined because</dt><dd class="govuk-summary-list__value app-pre-wrap">${item.judgment.decision_reason || ""}</dd></div>
+                  <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">${t("Decision")}</dt><dd class="govuk-summary-list__value app-pre-wrap">${item.judgment.decision || ""}</dd></div>
+                  <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">${t("Rationale")}</dt><dd class="govuk-summary-list__value app-pre-wrap">${item.judgment.rationale || ""}</dd></div>
+                  <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">${t("Declined because")}</dt><dd class="govuk-summary-list__value app-pre-wrap">${item.judgment.decision_reason || ""}</dd></div>
                 </dl>
-                <h3 class="govuk-heading-s">The decision's thread</h3>
+                <h3 class="govuk-heading-s">${t("The decision's thread")}</h3>
                 <ol class="govuk-list">${item.thread.map((review) => entry(context, review))}</ol>
                 <form data-escalation="${item.id}" novalidate>
-                  ${textarea({ name: "body", id: `answer-${item.id}`, label: "Your answer", hint: "The worker and their supervisor see it on the decision's thread.", rows: 4, value: typed[item.id] || "", error: errors[`answer-${item.id}`] })}
-                  ${button("Send your answer")}
+                  ${textarea({ name: "body", id: `answer-${item.id}`, label: t("Your answer"), hint: t("The worker and their supervisor see it on the decision's thread."), rows: 4, value: typed[item.id] || "", error: errors[`answer-${item.id}`] })}
+                  ${button(t("Send your answer"))}
                 </form>
               </section>`,
             )
-          : html`<p class="govuk-body">No decision has been escalated to you.</p>`}
+          : html`<p class="govuk-body">${t("No decision has been escalated to you.")}</p>`}
       </div>`,
     );
     context.enhance();
@@ -81,16 +93,16 @@ export async function escalationsView(context) {
         const body = (formValues(form).body || "").trim();
         const field = `answer-${id}`;
         if (!body) {
-          draw({ [field]: "Write your answer" });
+          draw({ [field]: t("Write your answer") });
           return focusErrorSummary(main);
         }
         try {
           await post(`/api/escalations/${id}/replies`, { body });
         } catch (error) {
-          draw({ [field]: error instanceof Offline ? "You are offline. Send it when you have a connection." : error.message }, { [id]: body });
+          draw({ [field]: error instanceof Offline ? t("You are offline. Send it when you have a connection.") : error.message }, { [id]: body });
           return focusErrorSummary(main);
         }
-        flash = "Your answer is on the decision's thread.";
+        flash = t("Your answer is on the decision's thread.");
         context.refresh();
       });
     }

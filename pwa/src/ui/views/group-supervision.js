@@ -55,12 +55,13 @@ import {
   successBanner,
 } from "../records.js";
 import { TypedWork, keepFocus, putFocusBack } from "../screen.js";
+import { t, tn } from "../../i18n.js";
 
 const HOME = "#/group-supervision";
 const draftKey = (...parts) => ["group-supervision", ...parts].join("/");
 
 function savedWhere() {
-  return navigator.onLine ? "It will be synced in a moment." : "It is kept on this device and sent when you are back online.";
+  return navigator.onLine ? t("It will be synced in a moment.") : t("It is kept on this device and sent when you are back online.");
 }
 
 /**
@@ -114,7 +115,7 @@ function liveScreen(context, render, actions) {
           state.flash = outcome?.message ? `${outcome.message}. ${savedWhere()}` : null;
           return draw("banner");
         } catch (error) {
-          state.errors = { form: key, fields: { [form.dataset.form]: `This could not be saved: ${storageMessage(error)}` } };
+          state.errors = { form: key, fields: { [form.dataset.form]: t("This could not be saved: {reason}", { reason: storageMessage(error) }) } };
           return draw("summary");
         }
       });
@@ -126,7 +127,7 @@ function liveScreen(context, render, actions) {
           const outcome = await actions[control.dataset.click](control.value);
           state.flash = outcome?.message ? `${outcome.message}. ${savedWhere()}` : null;
         } catch (error) {
-          state.errors = { form: "click", fields: { click: `This could not be saved: ${storageMessage(error)}` } };
+          state.errors = { form: "click", fields: { click: t("This could not be saved: {reason}", { reason: storageMessage(error) }) } };
         }
         draw(state.errors ? "summary" : "banner");
       });
@@ -160,6 +161,41 @@ function summaryFor(state, key) {
   return state.errors?.form === key ? errorSummary(state.errors.fields) : "";
 }
 
+/** The domain's messages for a session or action that will not do, in the app's language. */
+function inLanguage(errors) {
+  const words = {
+    "Enter a title or theme for the session": t("Enter a title or theme for the session"),
+    "The title must be 200 characters or fewer": t("The title must be 200 characters or fewer"),
+    "The date of the session must be a real date": t("The date of the session must be a real date"),
+    "Enter the date of the session": t("Enter the date of the session"),
+    "Enter the time as hours and minutes, for example 14:00": t("Enter the time as hours and minutes, for example 14:00"),
+    "Choose at least one family to discuss": t("Choose at least one family to discuss"),
+    "Enter what needs to be done": t("Enter what needs to be done"),
+    "Choose who will do it": t("Choose who will do it"),
+    "Choose someone who attended and works with this family": t("Choose someone who attended and works with this family"),
+    "The due date must be a real date": t("The due date must be a real date"),
+  };
+  return Object.fromEntries(Object.entries(errors).map(([field, message]) => [field, words[message] || message]));
+}
+
+/** An action's status in the app's language (the domain names them in English). */
+function actionStatus(status) {
+  const words = { not_started: t("Not started"), in_progress: t("In progress"), done: t("Done") };
+  return words[status] || ACTION_STATUS[status] || status;
+}
+
+/** What a family's discussion holds, in counts: "2 questions, 1 decision, 3 actions". */
+function discussionCounts(data, discussion) {
+  const questions = (discussion.questions || []).length;
+  const decisions = decisionsOf(data, discussion).length;
+  const actions = (discussion.actions || []).length;
+  return t("{questions}, {decisions}, {actions}", {
+    questions: tn("{count} question", "{count} questions", questions),
+    decisions: tn("{count} decision", "{count} decisions", decisions),
+    actions: tn("{count} action", "{count} actions", actions),
+  });
+}
+
 function sessionTitle(record) {
   return `${record.title}, ${formatDateTime(record.held_at)}`;
 }
@@ -176,18 +212,18 @@ function startForm(context, state) {
     .filter((family) => family.team_id === user.team_id && family.status !== "closed")
     .sort((a, b) => a.display_name.localeCompare(b.display_name));
   return html`<section aria-labelledby="start-heading">
-    <h2 class="govuk-heading-m" id="start-heading">Start a session</h2>
+    <h2 class="govuk-heading-m" id="start-heading">${t("Start a session")}</h2>
     <form id="start-session" data-form="start" data-draft="${key}" novalidate>
       ${summaryFor(state, key)}
-      ${textInput({ name: "title", label: "Title or theme", hint: "For example, Working with fathers. Do not name a family here: everyone who attended sees the title.", error: errors.title })}
-      ${dateInput({ name: "held_on", legend: "Date of the session", hint: "For example, 27 3 2027", error: errors.held_on })}
-      ${textInput({ name: "time", label: "Time", hint: "24-hour clock, for example 14:00", width: 5, error: errors.time, inputmode: "numeric" })}
+      ${textInput({ name: "title", label: t("Title or theme"), hint: t("For example, Working with fathers. Do not name a family here: everyone who attended sees the title."), error: errors.title })}
+      ${dateInput({ name: "held_on", legend: t("Date of the session"), hint: t("For example, 27 3 2027"), error: errors.held_on })}
+      ${textInput({ name: "time", label: t("Time"), hint: t("24-hour clock, for example 14:00"), width: 5, error: errors.time, inputmode: "numeric" })}
       ${people.length
-        ? checkboxes({ name: "attendees", legend: "Who attended", hint: "You are recorded as the facilitator.", options: people.map((p) => [p.id, `${p.display_name}${p.role === "supervisor" ? " (supervisor)" : ""}`]) })
-        : html`<p class="govuk-body">No one else in your team is on this device yet: sync when you are online to see your team.</p>`}
-      ${checkboxes({ name: "families", legend: "Families to discuss", error: errors.families, options: families.map((f) => [f.id, f.display_name]) })}
+        ? checkboxes({ name: "attendees", legend: t("Who attended"), hint: t("You are recorded as the facilitator."), options: people.map((p) => [p.id, p.role === "supervisor" ? t("{name} (supervisor)", { name: p.display_name }) : p.display_name]) })
+        : html`<p class="govuk-body">${t("No one else in your team is on this device yet: sync when you are online to see your team.")}</p>`}
+      ${checkboxes({ name: "families", legend: t("Families to discuss"), error: errors.families, options: families.map((f) => [f.id, f.display_name]) })}
       ${draftStatus()}
-      ${button("Start session")}
+      ${button(t("Start session"))}
     </form>
   </section>`;
 }
@@ -195,14 +231,14 @@ function startForm(context, state) {
 function sessionsTable(context, sessions) {
   const { data } = context;
   if (!sessions.length) {
-    return html`<p class="govuk-body">No sessions yet.</p>`;
+    return html`<p class="govuk-body">${t("No sessions yet.")}</p>`;
   }
   return html`<table class="govuk-table">
-    <caption class="govuk-table__caption govuk-visually-hidden">Group supervision sessions, the most recent first</caption>
+    <caption class="govuk-table__caption govuk-visually-hidden">${t("Group supervision sessions, the most recent first")}</caption>
     <thead class="govuk-table__head"><tr class="govuk-table__row">
-      <th scope="col" class="govuk-table__header">When</th>
-      <th scope="col" class="govuk-table__header">Title or theme</th>
-      <th scope="col" class="govuk-table__header">Families discussed</th>
+      <th scope="col" class="govuk-table__header">${t("When")}</th>
+      <th scope="col" class="govuk-table__header">${t("Title or theme")}</th>
+      <th scope="col" class="govuk-table__header">${t("Families discussed")}</th>
     </tr></thead>
     <tbody class="govuk-table__body">
       ${sessions.map(
@@ -220,17 +256,17 @@ function myActionsTable(context) {
   const { data, user } = context;
   const owned = actionsOwnedBy(data, user.id);
   if (!owned.length) {
-    return html`<p class="govuk-body">You have no actions from group supervision.</p>`;
+    return html`<p class="govuk-body">${t("You have no actions from group supervision.")}</p>`;
   }
   return responsiveTable({
     id: "my-actions",
-    caption: "Your actions from group supervision, open ones first",
-    columns: ["Action", "Family", "Due", "Status"],
+    caption: t("Your actions from group supervision, open ones first"),
+    columns: [t("Action"), t("Family"), t("Due"), t("Status")],
     rows: owned.map(({ action, discussion }) => [
       html`<a class="govuk-link" href="${HOME}/${discussion.session_id}/${discussion.id}">${action.task}</a>`,
       familyName(data, discussion.family_id),
-      action.due_on ? formatDate(action.due_on) : "No date",
-      ACTION_STATUS[action.status] || action.status,
+      action.due_on ? formatDate(action.due_on) : t("No date"),
+      actionStatus(action.status),
     ]),
   });
 }
@@ -241,22 +277,22 @@ function listScreen(context) {
   return liveScreen(
     context,
     (state) => html`
-      <h1 class="govuk-heading-l">Group supervision</h1>
+      <h1 class="govuk-heading-l">${t("Group supervision")}</h1>
       ${successBanner(state.flash)}
       ${supervisor
-        ? html`<p class="govuk-body">Think together about the families your team works with. Each family discussed keeps its own record, which only the people who work with that family can see.</p>
+        ? html`<p class="govuk-body">${t("Think together about the families your team works with. Each family discussed keeps its own record, which only the people who work with that family can see.")}</p>
             ${startForm(context, state)}
-            <h2 class="govuk-heading-m">Your team's sessions</h2>
+            <h2 class="govuk-heading-m">${t("Your team's sessions")}</h2>
             ${sessionsTable(context, sessionsNewestFirst(data))}`
-        : html`<h2 class="govuk-heading-m">Your actions</h2>
+        : html`<h2 class="govuk-heading-m">${t("Your actions")}</h2>
             ${myActionsTable(context)}
-            <h2 class="govuk-heading-m">Sessions you attended</h2>
+            <h2 class="govuk-heading-m">${t("Sessions you attended")}</h2>
             ${sessionsTable(context, sessionsNewestFirst(data))}`}`,
     {
       async start(values) {
         const date = readDate(values, "held_on");
         const families = values.families || [];
-        const errors = checkSession({ title: values.title, date, time: values.time, families });
+        const errors = inLanguage(checkSession({ title: values.title, date, time: values.time, families }));
         if (Object.keys(errors).length) return { errors };
         const sessionId = newId();
         await session.sync.enqueue("supervision_session", "create", sessionId, {
@@ -284,30 +320,30 @@ function listScreen(context) {
 function sessionScreen(context, sessionId) {
   const { data, main } = context;
   if (!data.get("supervision_session", sessionId)) {
-    return notFound(main, "Session");
+    return notFound(main, t("Session"));
   }
   return liveScreen(
     context,
     () => {
       const record = data.get("supervision_session", sessionId);
-      if (!record) return html`<h1 class="govuk-heading-l">This session is no longer on this device</h1>`;
+      if (!record) return html`<h1 class="govuk-heading-l">${t("This session is no longer on this device")}</h1>`;
       const discussions = discussionsOf(data, sessionId);
       const attendees = (record.attendee_ids || []).map((id) => context.staffName(id));
-      return html`${backLink(HOME, "Group supervision")}
-        <span class="govuk-caption-l">Group supervision</span>
+      return html`${backLink(HOME, t("Group supervision"))}
+        <span class="govuk-caption-l">${t("Group supervision")}</span>
         <h1 class="govuk-heading-l">${record.title}</h1>
         <dl class="govuk-summary-list">
-          <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">When</dt><dd class="govuk-summary-list__value">${formatDateTime(record.held_at)}${notSyncedTag(record)}</dd></div>
-          <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Facilitator</dt><dd class="govuk-summary-list__value">${context.staffName(record.facilitator_id)}</dd></div>
-          <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Attended</dt><dd class="govuk-summary-list__value">${attendees.length ? attendees.join(", ") : "No one else recorded"}</dd></div>
+          <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">${t("When")}</dt><dd class="govuk-summary-list__value">${formatDateTime(record.held_at)}${notSyncedTag(record)}</dd></div>
+          <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">${t("Facilitator")}</dt><dd class="govuk-summary-list__value">${context.staffName(record.facilitator_id)}</dd></div>
+          <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">${t("Attended")}</dt><dd class="govuk-summary-list__value">${attendees.length ? attendees.join(", ") : t("No one else recorded")}</dd></div>
         </dl>
-        <h2 class="govuk-heading-m">Families discussed</h2>
+        <h2 class="govuk-heading-m">${t("Families discussed")}</h2>
         ${discussions.length
           ? html`<ul class="govuk-list">${discussions.map(
               (discussion) => html`<li><a class="govuk-link" href="${HOME}/${sessionId}/${discussion.id}">${familyName(data, discussion.family_id)}</a>
-                <span class="govuk-body-s">: ${(discussion.questions || []).length} questions, ${decisionsOf(data, discussion).length} decisions, ${(discussion.actions || []).length} actions</span></li>`,
+                <span class="govuk-body-s">: ${discussionCounts(data, discussion)}</span></li>`,
             )}</ul>`
-          : html`<p class="govuk-body">No discussion of a family you work with.</p>`}`;
+          : html`<p class="govuk-body">${t("No discussion of a family you work with.")}</p>`}`;
     },
     {},
   );
@@ -320,28 +356,28 @@ function questionsSection(context, state, discussion, canLead, isAttendee) {
   const errors = errorsFor(state, key);
   const questions = discussion.questions || [];
   return html`<section aria-labelledby="questions-heading">
-    <h2 class="govuk-heading-m" id="questions-heading">Reflective questions</h2>
+    <h2 class="govuk-heading-m" id="questions-heading">${t("Reflective questions")}</h2>
     ${questions.length
       ? html`<dl class="govuk-summary-list">${questions.map(
           (item) => html`<div class="govuk-summary-list__row">
             <dt class="govuk-summary-list__key">${item.question}</dt>
-            <dd class="govuk-summary-list__value">${item.answer || html`<span class="govuk-hint">Not answered yet</span>`}</dd>
+            <dd class="govuk-summary-list__value">${item.answer || html`<span class="govuk-hint">${t("Not answered yet")}</span>`}</dd>
           </div>`,
         )}</dl>`
-      : html`<p class="govuk-body">No questions yet.</p>`}
+      : html`<p class="govuk-body">${t("No questions yet.")}</p>`}
     ${canLead
       ? html`<form data-form="question" data-draft="${key}" novalidate>
           ${summaryFor(state, key)}
-          ${textarea({ name: "question", id: "new-question", label: "Question", labelClass: "govuk-label--s", hint: "For example, What is the child telling us without words?", rows: 2, error: errors.question })}
-          ${textarea({ name: "answer", id: "new-answer", label: "What the group said (optional)", rows: 3, error: errors.answer })}
-          ${button("Add question", { secondary: true })}
+          ${textarea({ name: "question", id: "new-question", label: t("Question"), labelClass: "govuk-label--s", hint: t("For example, What is the child telling us without words?"), rows: 2, error: errors.question })}
+          ${textarea({ name: "answer", id: "new-answer", label: t("What the group said (optional)"), rows: 3, error: errors.answer })}
+          ${button(t("Add question"), { secondary: true })}
         </form>`
       : ""}
     ${!canLead && isAttendee && questions.length
       ? html`<form data-form="answer" data-draft="${draftKey(discussion.id, "answer")}" novalidate>
-          ${select({ name: "question_id", id: "answer-question", label: "Question to answer", options: questions.map((q) => [q.id, q.question]) })}
-          ${textarea({ name: "answer", id: "answer-text", label: "Your answer", rows: 3 })}
-          ${button("Save answer", { secondary: true })}
+          ${select({ name: "question_id", id: "answer-question", label: t("Question to answer"), options: questions.map((q) => [q.id, q.question]) })}
+          ${textarea({ name: "answer", id: "answer-text", label: t("Your answer"), rows: 3 })}
+          ${button(t("Save answer"), { secondary: true })}
         </form>`
       : ""}
   </section>`;
@@ -354,8 +390,8 @@ function decisionsSection(context, state, discussion, canLead) {
   const policy = currentPolicy(data);
   const decisions = decisionsOf(data, discussion);
   return html`<section aria-labelledby="decisions-heading">
-    <h2 class="govuk-heading-m" id="decisions-heading">Decisions</h2>
-    <p class="govuk-body">Each decision is logged as a judgment entry of the family, with its light from your council's decision policy.</p>
+    <h2 class="govuk-heading-m" id="decisions-heading">${t("Decisions")}</h2>
+    <p class="govuk-body">${t("Each decision is logged as a judgment entry of the family, with its light from your council's decision policy.")}</p>
     ${decisions.length
       ? html`<ul class="govuk-list">${decisions.map(
           (judgment) => html`<li class="app-decision">
@@ -364,18 +400,18 @@ function decisionsSection(context, state, discussion, canLead) {
             <p class="govuk-body-s">${statusTag(statusOf(data, judgment))}${notSyncedTag(judgment)}</p>
           </li>`,
         )}</ul>`
-      : html`<p class="govuk-body">No decisions yet.</p>`}
+      : html`<p class="govuk-body">${t("No decisions yet.")}</p>`}
     ${canLead
       ? html`<form data-form="decision" data-draft="${key}" novalidate>
           ${summaryFor(state, key)}
-          ${textarea({ name: "question", id: "decision-question", label: "What was decided about?", labelClass: "govuk-label--s", hint: "As a question, for example: Should Sam stay with his grandmother at weekends?", rows: 2, error: errors.question })}
+          ${textarea({ name: "question", id: "decision-question", label: t("What was decided about?"), labelClass: "govuk-label--s", hint: t("As a question, for example: Should Sam stay with his grandmother at weekends?"), rows: 2, error: errors.question })}
           ${policy?.categories?.length
-            ? select({ name: "category", id: "category", label: "What kind of decision is it?", hint: "Your council's decision policy says what each kind of decision needs.", options: otherLast(policy.categories.map((c) => [c.key, c.label])), error: errors.category })
-            : textInput({ name: "category", id: "category", label: "What kind of decision is it?", hint: "No decision policy is on this device yet, so this decision will need discussion.", error: errors.category })}
+            ? select({ name: "category", id: "category", label: t("What kind of decision is it?"), hint: t("Your council's decision policy says what each kind of decision needs."), options: otherLast(policy.categories.map((c) => [c.key, c.label])), error: errors.category })
+            : textInput({ name: "category", id: "category", label: t("What kind of decision is it?"), hint: t("No decision policy is on this device yet, so this decision will need discussion."), error: errors.category })}
           <div class="app-light-explainer" id="category-light" aria-live="polite"></div>
-          ${textarea({ name: "decision", id: "decision-text", label: "The decision", rows: 3, error: errors.decision })}
-          ${textarea({ name: "rationale", id: "decision-rationale", label: "Why the group decided this", rows: 3, error: errors.rationale })}
-          ${button("Record decision", { secondary: true })}
+          ${textarea({ name: "decision", id: "decision-text", label: t("The decision"), rows: 3, error: errors.decision })}
+          ${textarea({ name: "rationale", id: "decision-rationale", label: t("Why the group decided this"), rows: 3, error: errors.rationale })}
+          ${button(t("Record decision"), { secondary: true })}
         </form>`
       : ""}
   </section>`;
@@ -387,29 +423,29 @@ function actionsSection(context, state, discussion, owners, canLead) {
   const errors = errorsFor(state, key);
   const actions = discussion.actions || [];
   return html`<section aria-labelledby="actions-heading">
-    <h2 class="govuk-heading-m" id="actions-heading">Actions</h2>
+    <h2 class="govuk-heading-m" id="actions-heading">${t("Actions")}</h2>
     ${actions.length
       ? responsiveTable({
-          caption: "Actions agreed for this family",
-          columns: ["Action", "Who", "Due", "Status"],
+          caption: t("Actions agreed for this family"),
+          columns: [t("Action"), t("Who"), t("Due"), t("Status")],
           rows: actions.map((action) => [
             action.task,
             context.staffName(action.owner_id),
-            action.due_on ? formatDate(action.due_on) : "No date",
-            html`${tag(ACTION_STATUS[action.status] || action.status, action.status === "done" ? "green" : "grey")}
+            action.due_on ? formatDate(action.due_on) : t("No date"),
+            html`${tag(actionStatus(action.status), action.status === "done" ? "green" : "grey")}
               ${(canLead || action.owner_id === user.id) && action.status !== "done"
-                ? html`<button type="button" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0" data-module="govuk-button" data-click="done" value="${action.id}">Mark as done<span class="govuk-visually-hidden">: ${action.task}</span></button>`
+                ? html`<button type="button" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0" data-module="govuk-button" data-click="done" value="${action.id}">${t("Mark as done")}<span class="govuk-visually-hidden">: ${action.task}</span></button>`
                 : ""}`,
           ]),
         })
-      : html`<p class="govuk-body">No actions yet.</p>`}
+      : html`<p class="govuk-body">${t("No actions yet.")}</p>`}
     ${canLead
       ? html`<form data-form="action" data-draft="${key}" novalidate>
           ${summaryFor(state, key)}
-          ${textarea({ name: "task", id: "action-task", label: "What needs to be done", labelClass: "govuk-label--s", rows: 2, error: errors.task })}
-          ${select({ name: "owner_id", id: "action-owner", label: "Who will do it", hint: "Someone who attended and works with this family.", options: owners.map((id) => [id, context.staffName(id) === "you" ? "You" : context.staffName(id)]), error: errors.owner_id })}
-          ${dateInput({ name: "due_on", legend: "Due date (optional)", error: errors.due_on })}
-          ${button("Add action", { secondary: true })}
+          ${textarea({ name: "task", id: "action-task", label: t("What needs to be done"), labelClass: "govuk-label--s", rows: 2, error: errors.task })}
+          ${select({ name: "owner_id", id: "action-owner", label: t("Who will do it"), hint: t("Someone who attended and works with this family."), options: owners.map((id) => [id, context.staffName(id) === "you" ? t("You") : context.staffName(id)]), error: errors.owner_id })}
+          ${dateInput({ name: "due_on", legend: t("Due date (optional)"), error: errors.due_on })}
+          ${button(t("Add action"), { secondary: true })}
         </form>`
       : ""}
   </section>`;
@@ -417,21 +453,21 @@ function actionsSection(context, state, discussion, owners, canLead) {
 
 function checkDecision(values) {
   const errors = {};
-  if (!values.question?.trim()) errors.question = "Enter what was decided about";
-  if (!values.category?.trim()) errors.category = "Choose what kind of decision it is";
-  if (!values.decision?.trim()) errors.decision = "Enter the decision";
-  if (!values.rationale?.trim()) errors.rationale = "Enter why the group decided this";
-  checkLength(errors, "question", values.question, 2000, "The question");
-  checkLength(errors, "category", values.category, 60, "The kind of decision");
-  checkLength(errors, "decision", values.decision, 20_000, "The decision");
-  checkLength(errors, "rationale", values.rationale, 20_000, "Why the group decided this");
+  if (!values.question?.trim()) errors.question = t("Enter what was decided about");
+  if (!values.category?.trim()) errors.category = t("Choose what kind of decision it is");
+  if (!values.decision?.trim()) errors.decision = t("Enter the decision");
+  if (!values.rationale?.trim()) errors.rationale = t("Enter why the group decided this");
+  checkLength(errors, "question", values.question, 2000, t("The question"));
+  checkLength(errors, "category", values.category, 60, t("The kind of decision"));
+  checkLength(errors, "decision", values.decision, 20_000, t("The decision"));
+  checkLength(errors, "rationale", values.rationale, 20_000, t("Why the group decided this"));
   return errors;
 }
 
 function discussionScreen(context, sessionId, discussionId) {
   const { data, main, user, session } = context;
   if (!data.get("supervision_discussion", discussionId)) {
-    return notFound(main, "Discussion");
+    return notFound(main, t("Discussion"));
   }
   const current = () => data.get("supervision_discussion", discussionId);
   const update = (changes) =>
@@ -446,14 +482,14 @@ function discussionScreen(context, sessionId, discussionId) {
     context,
     (state) => {
       const discussion = current();
-      if (!discussion) return html`<h1 class="govuk-heading-l">This discussion is no longer on this device</h1>`;
+      if (!discussion) return html`<h1 class="govuk-heading-l">${t("This discussion is no longer on this device")}</h1>`;
       const record = header();
-      return html`${backLink(record ? `${HOME}/${sessionId}` : HOME, record ? record.title : "Group supervision")}
+      return html`${backLink(record ? `${HOME}/${sessionId}` : HOME, record ? record.title : t("Group supervision"))}
         ${successBanner(state.flash)}
         ${state.errors?.form === "click" ? errorSummary(state.errors.fields) : ""}
-        <span class="govuk-caption-l">Group supervision${record ? html`: ${sessionTitle(record)}` : ""}</span>
+        <span class="govuk-caption-l">${record ? t("Group supervision: {session}", { session: sessionTitle(record) }) : t("Group supervision")}</span>
         <h1 class="govuk-heading-l">${familyName(data, discussion.family_id)}</h1>
-        <p class="govuk-body"><a class="govuk-link" href="#/family/${discussion.family_id}">Open the family's page</a></p>
+        <p class="govuk-body"><a class="govuk-link" href="#/family/${discussion.family_id}">${t("Open the family's page")}</a></p>
         ${questionsSection(context, state, discussion, leads(), attends())}
         ${decisionsSection(context, state, discussion, leads())}
         ${actionsSection(context, state, discussion, owners(), leads())}`;
@@ -461,17 +497,17 @@ function discussionScreen(context, sessionId, discussionId) {
     {
       async question(values) {
         const errors = {};
-        if (!values.question?.trim()) errors.question = "Enter the question";
-        checkLength(errors, "question", values.question, 2000, "The question");
-        checkLength(errors, "answer", values.answer, 20_000, "The answer");
+        if (!values.question?.trim()) errors.question = t("Enter the question");
+        checkLength(errors, "question", values.question, 2000, t("The question"));
+        checkLength(errors, "answer", values.answer, 20_000, t("The answer"));
         if (Object.keys(errors).length) return { errors };
         await update({ questions: withQuestion(current(), newId(), values.question, values.answer) });
-        return { message: "Question added" };
+        return { message: t("Question added") };
       },
       async answer(values) {
-        if (!values.question_id) return { errors: { question_id: "Choose the question you are answering" } };
+        if (!values.question_id) return { errors: { question_id: t("Choose the question you are answering") } };
         await update({ questions: withAnswer(current(), values.question_id, values.answer || "") });
-        return { message: "Answer saved" };
+        return { message: t("Answer saved") };
       },
       async decision(values) {
         const errors = checkDecision(values);
@@ -493,20 +529,20 @@ function discussionScreen(context, sessionId, discussionId) {
           child_view: null,
         });
         await session.sync.enqueue("judgment", "sign", id, {}, 1);
-        return { message: "Decision recorded as a judgment entry" };
+        return { message: t("Decision recorded as a judgment entry") };
       },
       async action(values) {
         const due = readDate(values, "due_on");
         const proposed = { task: values.task, owner_id: values.owner_id, due_on: due };
-        const errors = checkAction(proposed, owners());
-        checkLength(errors, "task", values.task, 2000, "The action");
+        const errors = inLanguage(checkAction(proposed, owners()));
+        checkLength(errors, "task", values.task, 2000, t("The action"));
         if (Object.keys(errors).length) return { errors };
         await update({ actions: withAction(current(), newId(), proposed) });
-        return { message: "Action added" };
+        return { message: t("Action added") };
       },
       async done(actionId) {
         await update({ actions: withActionStatus(current(), actionId, "done") });
-        return { message: "Action marked as done" };
+        return { message: t("Action marked as done") };
       },
     },
   );

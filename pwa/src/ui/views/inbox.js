@@ -12,8 +12,17 @@ import { formatDateTime } from "../layout.js";
 import { capitalised, draftStatus, notSyncedTag, successBanner } from "../records.js";
 import { saveReply } from "../record-threads.js";
 import { RecordScreen } from "../record-screen.js";
+import { t } from "../../i18n.js";
 
-const KIND_WORDS = { question: "Question", comment: "Comment", reply: "Reply" };
+/** What a message in a thread is, as a heading starts it: "Question". */
+function kindWords(kind) {
+  return { question: t("Question"), comment: t("Comment"), reply: t("Reply") }[kind] || t("Comment");
+}
+
+/** What a message in a thread is, inside a sentence: "question". */
+function kindInSentence(kind) {
+  return { question: t("question"), comment: t("comment"), reply: t("reply") }[kind] || kind;
+}
 
 function snippet(text, length = 100) {
   const plain = (text || "").replace(/\s+/g, " ").trim();
@@ -22,18 +31,21 @@ function snippet(text, length = 100) {
 
 /** Say what a thread is about, in words: "your relational note for the Okoro family". */
 function aboutWords(context, entry) {
-  const whose = entry.target.created_by_id === context.user?.id || entry.target.unsynced ? "your" : `${context.staffName(entry.target.created_by_id)}'s`;
-  const what = entry.targetKind === "judgment" ? `decision “${snippet(entry.target.question, 60)}”` : "relational note";
-  return `${whose} ${what} for ${entry.family.display_name}`;
+  const mine = entry.target.created_by_id === context.user?.id || entry.target.unsynced;
+  const values = { who: context.staffName(entry.target.created_by_id), family: entry.family.display_name, question: snippet(entry.target.question, 60) };
+  if (entry.targetKind === "judgment") {
+    return mine ? t("your decision “{question}” for {family}", values) : t("{who}'s decision “{question}” for {family}", values);
+  }
+  return mine ? t("your relational note for {family}", values) : t("{who}'s relational note for {family}", values);
 }
 
 function recordLink(entry) {
-  const [address, words] = entry.targetKind === "judgment" ? [`#/judgment/${entry.target.id}`, "Open the decision"] : [`#/note/${entry.target.id}`, "Open the relational note"];
-  return html`<a class="govuk-link" href="${address}">${words}<span class="govuk-visually-hidden"> for ${entry.family.display_name}</span></a>`;
+  const [address, words] = entry.targetKind === "judgment" ? [`#/judgment/${entry.target.id}`, t("Open the decision")] : [`#/note/${entry.target.id}`, t("Open the relational note")];
+  return html`<a class="govuk-link" href="${address}">${words}<span class="govuk-visually-hidden"> ${t("for {family}", { family: entry.family.display_name })}</span></a>`;
 }
 
 function when(message) {
-  return message.created_at ? formatDateTime(message.created_at) : "on this device, not synced yet";
+  return message.created_at ? formatDateTime(message.created_at) : t("on this device, not synced yet");
 }
 
 class InboxScreen extends RecordScreen {
@@ -46,28 +58,30 @@ class InboxScreen extends RecordScreen {
     return html`${this.problems()}
       ${successBanner(this.state.message, this.announce)}
       <div class="govuk-grid-row"><div class="govuk-grid-column-two-thirds">
-        <h1 class="govuk-heading-l">Inbox</h1>
-        <p class="govuk-body">Questions, comments and replies from supervision on your notes and decisions, and replies to what you said. They come from this device, so you can read and answer them offline: your replies are sent when you sync.</p>
-        <h2 class="govuk-heading-m" id="inbox-waiting">Waiting for your reply (${waiting.length})</h2>
+        <h1 class="govuk-heading-l">${t("Inbox")}</h1>
+        <p class="govuk-body">${t("Questions, comments and replies from supervision on your notes and decisions, and replies to what you said. They come from this device, so you can read and answer them offline: your replies are sent when you sync.")}</p>
+        <h2 class="govuk-heading-m" id="inbox-waiting">${t("Waiting for your reply ({count})", { count: waiting.length })}</h2>
         ${waiting.length
           ? html`<ol class="app-thread" aria-labelledby="inbox-waiting">${waiting.map((entry) => this.waitingItem(entry))}</ol>`
-          : html`<p class="govuk-body">Nothing is waiting for your reply.</p>`}
-        <h2 class="govuk-heading-m" id="inbox-answered">Answered</h2>
+          : html`<p class="govuk-body">${t("Nothing is waiting for your reply.")}</p>`}
+        <h2 class="govuk-heading-m" id="inbox-answered">${t("Answered")}</h2>
         ${answered.length
           ? html`<ol class="app-thread" aria-labelledby="inbox-answered">${answered.map((entry) => this.answeredItem(entry))}</ol>`
-          : html`<p class="govuk-body">Nothing answered yet.</p>`}
+          : html`<p class="govuk-body">${t("Nothing answered yet.")}</p>`}
       </div></div>`;
   }
 
   waitingItem(entry) {
     const { context } = this;
     const { latest, root } = entry;
-    const who = context.staffName(latest.created_by_id) || "a colleague";
-    const kind = KIND_WORDS[latest.review_kind] || "Comment";
+    const who = context.staffName(latest.created_by_id) || t("a colleague");
+    const kind = kindWords(latest.review_kind);
     return html`<li class="app-record app-record--review" data-inbox-thread="${root.id}">
-      <h3 class="govuk-heading-s govuk-!-margin-bottom-1">${kind} from ${who}</h3>
-      <p class="govuk-body-s app-thread__when">On ${aboutWords(context, entry)}, ${when(latest)}</p>
-      ${latest !== root ? html`<p class="govuk-body-s">In reply to ${root.created_by_id === context.user?.id ? "your" : `${context.staffName(root.created_by_id)}'s`} ${root.review_kind}: “${snippet(root.body)}”</p>` : ""}
+      <h3 class="govuk-heading-s govuk-!-margin-bottom-1">${t("{kind} from {who}", { kind, who })}</h3>
+      <p class="govuk-body-s app-thread__when">${t("On {about}, {when}", { about: aboutWords(context, entry), when: when(latest) })}</p>
+      ${latest !== root ? html`<p class="govuk-body-s">${root.created_by_id === context.user?.id
+        ? t("In reply to your {kind}: “{text}”", { kind: kindInSentence(root.review_kind), text: snippet(root.body) })
+        : t("In reply to {who}'s {kind}: “{text}”", { who: context.staffName(root.created_by_id), kind: kindInSentence(root.review_kind), text: snippet(root.body) })}</p>` : ""}
       <p class="govuk-body app-pre-wrap">${latest.body}</p>
       <p class="govuk-body">${recordLink(entry)}</p>
       ${this.replyForm(entry, who, kind.toLowerCase())}
@@ -80,32 +94,32 @@ class InboxScreen extends RecordScreen {
     const fieldId = `reply-${root.id}`;
     const open = this.state.form === formId;
     return html`<details class="govuk-details" ${open ? html`open` : ""}>
-      <summary class="govuk-details__summary"><span class="govuk-details__summary-text">Reply to ${who}<span class="govuk-visually-hidden">'s ${kind} on ${aboutWords(this.context, entry)}</span></span></summary>
+      <summary class="govuk-details__summary"><span class="govuk-details__summary-text">${t("Reply to {who}", { who })}<span class="govuk-visually-hidden">${t("'s {kind} on {about}", { kind, about: aboutWords(this.context, entry) })}</span></span></summary>
       <div class="govuk-details__text">
         <form data-form="reply" data-target="${root.id}" data-draft="reply/${root.id}" novalidate>
-          ${textarea({ name: "body", id: fieldId, label: html`Your reply<span class="govuk-visually-hidden"> to ${who}</span>`, rows: 4, error: this.error(formId, fieldId) })}
+          ${textarea({ name: "body", id: fieldId, label: html`${t("Your reply")}<span class="govuk-visually-hidden"> ${t("to {who}", { who })}</span>`, rows: 4, error: this.error(formId, fieldId) })}
           ${draftStatus()}
-          ${button("Send reply")}
+          ${button(t("Send reply"))}
         </form>
       </div>
     </details>
     ${entry.latest.review_kind === "question"
       ? ""
       : html`<form data-form="acknowledge" data-target="${root.id}" novalidate>
-          ${button(html`Acknowledge: no reply needed<span class="govuk-visually-hidden"> to ${who}'s ${kind}</span>`, { secondary: true })}
+          ${button(html`${t("Acknowledge: no reply needed")}<span class="govuk-visually-hidden"> ${t("to {who}'s {kind}", { who, kind })}</span>`, { secondary: true })}
         </form>`}`;
   }
 
   answeredItem(entry) {
     const { context } = this;
     const { last, latest } = entry;
-    const who = context.staffName(latest.created_by_id) || "a colleague";
+    const who = context.staffName(latest.created_by_id) || t("a colleague");
     const closing = last.review_kind === "acknowledgement"
-      ? `Acknowledged by ${context.staffName(last.created_by_id) || "you"}`
-      : `${capitalised(context.staffName(last.created_by_id) || "you")} replied`;
+      ? t("Acknowledged by {who}", { who: context.staffName(last.created_by_id) || t("you") })
+      : t("{who} replied", { who: capitalised(context.staffName(last.created_by_id) || t("you")) });
     return html`<li class="app-record app-record--review">
-      <h3 class="govuk-heading-s govuk-!-margin-bottom-1">${KIND_WORDS[latest.review_kind] || "Comment"} from ${who}</h3>
-      <p class="govuk-body-s app-thread__when">On ${aboutWords(context, entry)}. ${closing}, ${when(last)}${notSyncedTag(last)}</p>
+      <h3 class="govuk-heading-s govuk-!-margin-bottom-1">${t("{kind} from {who}", { kind: kindWords(latest.review_kind), who })}</h3>
+      <p class="govuk-body-s app-thread__when">${t("On {about}. {closing}, {when}", { about: aboutWords(context, entry), closing, when: when(last) })}${notSyncedTag(last)}</p>
       <p class="govuk-body app-pre-wrap">${snippet(latest.body, 200)}</p>
       <p class="govuk-body">${recordLink(entry)}</p>
     </li>`;
@@ -122,21 +136,21 @@ class InboxScreen extends RecordScreen {
     return {
       async reply(values, { target }) {
         const entry = screen.threadOf(target);
-        if (!entry) return { errors: { form: "This conversation is no longer on this device." } };
+        if (!entry) return { errors: { form: t("This conversation is no longer on this device.") } };
         const outcome = await saveReply(context, { targetKind: entry.targetKind, targetId: entry.target.id }, values, entry.root.id);
-        return outcome.errors ? outcome : { message: "Your reply is saved. It is sent when you sync." };
+        return outcome.errors ? outcome : { message: t("Your reply is saved. It is sent when you sync.") };
       },
       async acknowledge(_values, { target }) {
         const entry = screen.threadOf(target);
-        if (!entry) return { errors: { form: "This conversation is no longer on this device." } };
+        if (!entry) return { errors: { form: t("This conversation is no longer on this device.") } };
         await context.session.sync.enqueue("review", "create", newId(), {
           target_kind: entry.targetKind,
           target_id: entry.target.id,
           parent_id: entry.root.id,
           review_kind: "acknowledgement",
-          body: "Read: no reply needed.",
+          body: t("Read: no reply needed."),
         });
-        return { message: "Acknowledged. It is sent when you sync." };
+        return { message: t("Acknowledged. It is sent when you sync.") };
       },
     };
   }
@@ -146,8 +160,8 @@ export async function inboxView(context) {
   if (!["caseworker", "supervisor"].includes(context.user?.role)) {
     mount(
       context.main,
-      html`<h1 class="govuk-heading-l">Inbox</h1>
-        <p class="govuk-body">The inbox holds supervision questions and replies about notes and decisions, for caseworkers and supervisors.</p>`,
+      html`<h1 class="govuk-heading-l">${t("Inbox")}</h1>
+        <p class="govuk-body">${t("The inbox holds supervision questions and replies about notes and decisions, for caseworkers and supervisors.")}</p>`,
     );
     return null;
   }

@@ -14,13 +14,20 @@ import { button, errorSummary, focusErrorSummary, formValues, radios, textInput,
 import { html, mount } from "../html.js";
 import { backLink, formatDateTime } from "../layout.js";
 import { notFound, successBanner } from "../records.js";
+import { t } from "../../i18n.js";
+
+/** A hindsight answer in the app's language (the domain names them in English). */
+function hindsightWords(answer) {
+  const words = { right: t("Yes, it was the right decision"), partly: t("Partly"), not_right: t("No, with hindsight it was not") };
+  return words[answer] || HINDSIGHT[answer];
+}
 
 let flash = null;
 
 function offlineText(error) {
-  if (error instanceof Offline) return "You are offline. Your text is kept in the form: send it when you have a connection.";
-  if (error instanceof ApiError && error.status === 403) return "Your role does not share learning with peers.";
-  return error?.message || "Something went wrong. Try again.";
+  if (error instanceof Offline) return t("You are offline. Your text is kept in the form: send it when you have a connection.");
+  if (error instanceof ApiError && error.status === 403) return t("Your role does not share learning with peers.");
+  return error?.message || t("Something went wrong. Try again.");
 }
 
 /** What in these fields could identify a family on this device: {field: [hits]}. */
@@ -36,13 +43,13 @@ export function identifiersIn(data, values, fields) {
 
 function identifierSummary(found, labels) {
   const items = Object.entries(found).flatMap(([field, hits]) =>
-    hits.map((hit) => html`<li><a href="#${field}">“${hit.text}” in ${labels[field]}: ${hit.about}</a></li>`),
+    hits.map((hit) => html`<li><a href="#${field}">${t("“{text}” in {where}: {about}", { text: hit.text, where: labels[field], about: hit.about })}</a></li>`),
   );
   return html`<div class="govuk-error-summary" data-module="govuk-error-summary" tabindex="-1" id="identifier-warning">
     <div role="alert">
-      <h2 class="govuk-error-summary__title">Check this does not identify a family</h2>
+      <h2 class="govuk-error-summary__title">${t("Check this does not identify a family")}</h2>
       <div class="govuk-error-summary__body">
-        <p class="govuk-body">Your text has details of families you work with. Change or remove them, or send it as it is if you are sure they identify no one.</p>
+        <p class="govuk-body">${t("Your text has details of families you work with. Change or remove them, or send it as it is if you are sure they identify no one.")}</p>
         <ul class="govuk-list govuk-error-summary__list">${items}</ul>
       </div>
     </div>
@@ -53,10 +60,10 @@ function identifierSummary(found, labels) {
 function learningText(review) {
   const answers = review?.answers || {};
   return [
-    answers.what_happened && `What happened: ${answers.what_happened}`,
-    answers.hindsight && `With hindsight: ${HINDSIGHT[answers.hindsight]}.`,
-    answers.differently && `What I would do differently: ${answers.differently}`,
-    answers.family_view_now && `The family's view now: ${answers.family_view_now}`,
+    answers.what_happened && t("What happened: {text}", { text: answers.what_happened }),
+    answers.hindsight && t("With hindsight: {answer}.", { answer: hindsightWords(answers.hindsight) }),
+    answers.differently && t("What I would do differently: {text}", { text: answers.differently }),
+    answers.family_view_now && t("The family's view now: {text}", { text: answers.family_view_now }),
   ]
     .filter(Boolean)
     .join("\n\n");
@@ -73,7 +80,7 @@ function learningText(review) {
  */
 function checkedForm(context, { rootId, heading, caption, intro, fields, extra = () => "", submitText, validate, send }) {
   const { main, data } = context;
-  const labels = Object.fromEntries(fields.map((field) => [field.name, `the ${field.label.toLowerCase()}`]));
+  const labels = Object.fromEntries(fields.map((field) => [field.name, t("the {field}", { field: field.label.toLowerCase() })]));
   let confirmable = false;
   const draw = (values, errors = {}, found = {}) => {
     mount(
@@ -93,7 +100,7 @@ function checkedForm(context, { rootId, heading, caption, intro, fields, extra =
                 : textInput({ name: field.name, label: field.label, hint: field.hint, value: values[field.name] ?? "", error: errors[field.name], labelClass: "govuk-label--s" }),
             )}
             <div class="govuk-button-group">
-              ${confirmable ? html`${button("Check again and send")}${button(`${submitText} as it is`, { warning: true, name: "confirm", value: "yes" })}` : button(submitText)}
+              ${confirmable ? html`${button(t("Check again and send"))}${button(t("{action} as it is", { action: submitText }), { warning: true, name: "confirm", value: "yes" })}` : button(submitText)}
             </div>
           </form>
         </div></div>
@@ -133,7 +140,7 @@ function reviewedJudgment(context) {
   const judgment = context.data.get("judgment", id);
   const review = judgment && reviewOf(context.data, judgment);
   if (!judgment || !review) {
-    notFound(context.main, "Reviewed decision");
+    notFound(context.main, t("Reviewed decision"));
     return null;
   }
   return { judgment, review };
@@ -148,25 +155,25 @@ export async function shareLetterView(context) {
   const label = categoryLabel(currentPolicy(context.data), judgment.category);
   checkedForm(context, {
     rootId: "share-letter",
-    heading: "Write to your peers",
-    caption: { text: "Share what you learned", href: `#/judgment/${judgment.id}/review`, back: "Back to the review" },
-    intro: html`<p class="govuk-body">A letter to practitioners across the council about what this decision taught you. It is shown without your name and without any link to the family or the decision. Take out anything that could identify them: names, ages, schools, places, dates.</p>`,
+    heading: t("Write to your peers"),
+    caption: { text: t("Share what you learned"), href: `#/judgment/${judgment.id}/review`, back: t("Back to the review") },
+    intro: html`<p class="govuk-body">${t("A letter to practitioners across the council about what this decision taught you. It is shown without your name and without any link to the family or the decision. Take out anything that could identify them: names, ages, schools, places, dates.")}</p>`,
     fields: [
-      { name: "title", label: "Title", hint: "A few words, for example: Ask the school sooner", value: `What I learned from a decision: ${label}` },
-      { name: "body", label: "Your letter", rows: 12, value: learningText(review) },
+      { name: "title", label: t("Title"), hint: t("A few words, for example: Ask the school sooner"), value: t("What I learned from a decision: {kind}", { kind: label }) },
+      { name: "body", label: t("Your letter"), rows: 12, value: learningText(review) },
     ],
-    submitText: "Share the letter",
+    submitText: t("Share the letter"),
     validate(values) {
       const errors = {};
-      if (!values.title?.trim()) errors.title = "Enter a title";
-      else if (values.title.length > 200) errors.title = "The title must be 200 characters or fewer";
-      if (!values.body?.trim()) errors.body = "Write your letter";
-      else if (values.body.length > 20_000) errors.body = "Your letter must be 20,000 characters or fewer";
+      if (!values.title?.trim()) errors.title = t("Enter a title");
+      else if (values.title.length > 200) errors.title = t("The title must be 200 characters or fewer");
+      if (!values.body?.trim()) errors.body = t("Write your letter");
+      else if (values.body.length > 20_000) errors.body = t("Your letter must be 20,000 characters or fewer");
       return errors;
     },
     async send(values) {
       await post("/api/peer-letters", { title: values.title.trim(), body: values.body.trim(), category: judgment.category });
-      flash = "Your letter is shared with your peers, without your name.";
+      flash = t("Your letter is shared with your peers, without your name.");
       context.go("#/letters");
     },
   });
@@ -186,26 +193,26 @@ export async function proposeLightView(context) {
     .map(([light, shown]) => [light, `${shown.name}: ${shown.text.toLowerCase()}`]);
   checkedForm(context, {
     rootId: "propose-light",
-    heading: "Propose a change of light",
-    caption: { text: label, href: `#/judgment/${judgment.id}/review`, back: "Back to the review" },
-    intro: html`<p class="govuk-body">“${label}” decisions are ${LIGHTS[now].name.toLowerCase()} now: ${LIGHTS[now].text.toLowerCase()}. Your proposal becomes a practice suggestion that everyone can read and managers answer, with your review as its evidence. Take out anything that could identify the family.</p>`,
+    heading: t("Propose a change of light"),
+    caption: { text: label, href: `#/judgment/${judgment.id}/review`, back: t("Back to the review") },
+    intro: html`<p class="govuk-body">${t("“{kind}” decisions are {light} now: {meaning}. Your proposal becomes a practice suggestion that everyone can read and managers answer, with your review as its evidence. Take out anything that could identify the family.", { kind: label, light: LIGHTS[now].name.toLowerCase(), meaning: LIGHTS[now].text.toLowerCase() })}</p>`,
     extra: (values, errors) =>
-      radios({ name: "proposed_light", legend: "Which light do you propose?", options: choices, value: values.proposed_light || "", error: errors.proposed_light }),
+      radios({ name: "proposed_light", legend: t("Which light do you propose?"), options: choices, value: values.proposed_light || "", error: errors.proposed_light }),
     fields: [
-      { name: "body", label: "Why", hint: "What would be better for children and families if this changed.", rows: 5 },
-      { name: "evidence", label: "The evidence from your review", rows: 10, value: learningText(review) },
+      { name: "body", label: t("Why"), hint: t("What would be better for children and families if this changed."), rows: 5 },
+      { name: "evidence", label: t("The evidence from your review"), rows: 10, value: learningText(review) },
     ],
-    submitText: "Send the proposal",
+    submitText: t("Send the proposal"),
     validate(values) {
       const errors = {};
-      if (!choices.some(([light]) => light === values.proposed_light)) errors.proposed_light = "Choose the light you propose";
-      if (!values.body?.trim()) errors.body = "Say why the light should change";
-      if (!values.evidence?.trim()) errors.evidence = "Give the evidence from your review";
+      if (!choices.some(([light]) => light === values.proposed_light)) errors.proposed_light = t("Choose the light you propose");
+      if (!values.body?.trim()) errors.body = t("Say why the light should change");
+      if (!values.evidence?.trim()) errors.evidence = t("Give the evidence from your review");
       return errors;
     },
     async send(values) {
       const created = await post("/api/suggestions", {
-        title: `Make “${label}” decisions ${values.proposed_light}`.slice(0, 200),
+        title: t("Make “{kind}” decisions {light}", { kind: label, light: (LIGHTS[values.proposed_light]?.name || values.proposed_light).toLowerCase() }).slice(0, 200),
         body: values.body.trim(),
         category: judgment.category,
         proposed_light: values.proposed_light,
@@ -224,7 +231,8 @@ export async function lettersView(context) {
   try {
     page = await get("/api/peer-letters?page=1&page_size=100");
   } catch (error) {
-    mount(main, html`<h1 class="govuk-heading-l">Letters from peers</h1><p class="govuk-body" id="letters-problem">${offlineText(error).replace("Your text is kept in the form: send it", "Letters are kept on the server: read them")}</p>`);
+    const text = error instanceof Offline ? t("You are offline. Letters are kept on the server: read them when you have a connection.") : offlineText(error);
+    mount(main, html`<h1 class="govuk-heading-l">${t("Letters from peers")}</h1><p class="govuk-body" id="letters-problem">${text}</p>`);
     return;
   }
   if (!main.isConnected) return;
@@ -235,17 +243,17 @@ export async function lettersView(context) {
     main,
     html`<div id="letters-page">
       ${successBanner(message)}
-      <h1 class="govuk-heading-l">Letters from peers</h1>
-      <p class="govuk-body">What colleagues learned when they looked back on a decision, shared without their name or the family's. To write one, review a decision and choose “Write an anonymised letter to your peers”.</p>
+      <h1 class="govuk-heading-l">${t("Letters from peers")}</h1>
+      <p class="govuk-body">${t("What colleagues learned when they looked back on a decision, shared without their name or the family's. To write one, review a decision and choose “Write an anonymised letter to your peers”.")}</p>
       ${page.items.length
         ? page.items.map(
             (letter) => html`<article class="govuk-!-margin-bottom-8">
               <h2 class="govuk-heading-m">${letter.title}</h2>
-              <p class="govuk-body-s">${letter.category ? `${categoryLabel(policy, letter.category)}. ` : ""}Shared ${formatDateTime(letter.posted_at)}</p>
+              <p class="govuk-body-s">${letter.category ? `${categoryLabel(policy, letter.category)}. ` : ""}${t("Shared {when}", { when: formatDateTime(letter.posted_at) })}</p>
               <div class="govuk-body app-pre-wrap">${letter.body}</div>
             </article>`,
           )
-        : html`<p class="govuk-body">No one has shared a letter yet.</p>`}
+        : html`<p class="govuk-body">${t("No one has shared a letter yet.")}</p>`}
     </div>`,
   );
   context.enhance();

@@ -7,58 +7,80 @@ import { ApiError, Offline } from "../../sync/api.js";
 import { button, checkboxes, errorSummary, focusErrorSummary, formValues } from "../forms.js";
 import { html, mount } from "../html.js";
 import { successBanner } from "../records.js";
+import { t } from "../../i18n.js";
 
-const DEVICE_TEXT = {
-  [PushState.UNSUPPORTED]: "This browser cannot show notifications from the app. You will see what changed when you open the app and it syncs.",
-  [PushState.DENIED]:
-    "Notifications are blocked for this app in your browser's settings, so this device cannot show them. To get them, allow notifications for this site in the browser's settings, then come back to this page. You can still choose below which kinds you want.",
-  [PushState.OFF]: "Notifications are off on this device.",
-  [PushState.ON]: "Notifications are on for this device.",
-};
+/** What this device can do with notifications, in a sentence. */
+function deviceText(state) {
+  const words = {
+    [PushState.UNSUPPORTED]: t("This browser cannot show notifications from the app. You will see what changed when you open the app and it syncs."),
+    [PushState.DENIED]: t(
+      "Notifications are blocked for this app in your browser's settings, so this device cannot show them. To get them, allow notifications for this site in the browser's settings, then come back to this page. You can still choose below which kinds you want.",
+    ),
+    [PushState.OFF]: t("Notifications are off on this device."),
+    [PushState.ON]: t("Notifications are on for this device."),
+  };
+  return words[state];
+}
+
+/** The kinds of notification, in the app's language (push.js names them in English). */
+function kindOptions() {
+  const words = {
+    review_reply: t("A supervisor or colleague replies to one of your notes or decisions"),
+    approval: t("A decision you asked to have approved is approved or declined"),
+    assignment: t("A family is assigned or handed over to you"),
+    visit_due: t("A statutory visit is due within 2 working days"),
+    visit_overdue: t("The day a statutory visit was due passes with no visit"),
+    consultation_reply: t("A colleague replies to a consultation you asked"),
+    decision_review_due: t("A decision of yours reaches its review date"),
+    escalation: t("A worker escalates a declined decision to you"),
+    verbal_approval: t("A worker records that you agreed a decision by phone, for you to confirm"),
+  };
+  return NotificationKinds.map(([kind, english]) => [kind, words[kind] || english]);
+}
 
 function problemText(error) {
   if (error instanceof Offline) {
-    return "You are offline. Turning notifications on or off needs a connection: try again when you have signal.";
+    return t("You are offline. Turning notifications on or off needs a connection: try again when you have signal.");
   }
   if (error instanceof SubscribeFailed) {
-    return `This device could not be signed up for notifications: the browser's push service refused (${error.message}). Try again later, or use another browser.`;
+    return t("This device could not be signed up for notifications: the browser's push service refused ({reason}). Try again later, or use another browser.", { reason: error.message });
   }
   if (error instanceof ApiError && error.status === 404) {
-    return "Notifications are not set up on this server. Ask your administrator.";
+    return t("Notifications are not set up on this server. Ask your administrator.");
   }
-  return error?.message || "Something went wrong. Try again.";
+  return error?.message || t("Something went wrong. Try again.");
 }
 
 function deviceSection(state) {
-  return html`<h2 class="govuk-heading-m">On this device</h2>
-    <p class="govuk-body" id="push-state">${DEVICE_TEXT[state]}</p>
-    <p class="govuk-body">A notification never shows a name or anything written about a family: it says what kind of thing changed, and the app shows the detail once it has synced and you have unlocked it.</p>
+  return html`<h2 class="govuk-heading-m">${t("On this device")}</h2>
+    <p class="govuk-body" id="push-state">${deviceText(state)}</p>
+    <p class="govuk-body">${t("A notification never shows a name or anything written about a family: it says what kind of thing changed, and the app shows the detail once it has synced and you have unlocked it.")}</p>
     ${state === PushState.OFF
-      ? html`<form id="push-on" novalidate>${button("Turn on notifications on this device")}</form>`
+      ? html`<form id="push-on" novalidate>${button(t("Turn on notifications on this device"))}</form>`
       : state === PushState.ON
-        ? html`<form id="push-off" novalidate>${button("Turn off notifications on this device", { secondary: true })}</form>`
+        ? html`<form id="push-off" novalidate>${button(t("Turn off notifications on this device"), { secondary: true })}</form>`
         : ""}`;
 }
 
 function preferencesSection(preferences, error) {
   if (error) {
-    return html`<h2 class="govuk-heading-m">What to be told about</h2>
+    return html`<h2 class="govuk-heading-m">${t("What to be told about")}</h2>
       <p class="govuk-body" id="preferences-unavailable">${error instanceof Offline
-        ? "You are offline. Choosing what to be told about needs a connection."
+        ? t("You are offline. Choosing what to be told about needs a connection.")
         : problemText(error)}</p>`;
   }
   const on = Object.entries(preferences).filter(([, enabled]) => enabled).map(([kind]) => kind);
   return html`<form id="preferences" novalidate>
-    <h2 class="govuk-heading-m">What to be told about</h2>
+    <h2 class="govuk-heading-m">${t("What to be told about")}</h2>
     ${checkboxes({
       name: "kinds",
       id: "kinds",
-      legend: "Tell me when",
-      hint: "Select all that apply. These choices follow you to every device you sign in on.",
-      options: NotificationKinds,
+      legend: t("Tell me when"),
+      hint: t("Select all that apply. These choices follow you to every device you sign in on."),
+      options: kindOptions(),
       values: on,
     })}
-    ${button("Save choices")}
+    ${button(t("Save choices"))}
   </form>`;
 }
 
@@ -79,7 +101,7 @@ export async function notificationsView(context, flash = null) {
     html`<div id="notifications-page">
       ${flash?.error ? errorSummary({ push: flash.error }, { push: flash.field || "push-state" }) : ""}
       ${successBanner(flash?.success)}
-      <h1 class="govuk-heading-l">Notifications</h1>
+      <h1 class="govuk-heading-l">${t("Notifications")}</h1>
       <div class="govuk-grid-row"><div class="govuk-grid-column-two-thirds">
         ${deviceSection(state)}
         ${preferencesSection(preferences, preferencesError)}
@@ -104,13 +126,13 @@ export async function notificationsView(context, flash = null) {
   main.querySelector("#push-on")?.addEventListener("submit", (event) =>
     act(event, turnOn, (next) =>
       next === PushState.ON
-        ? "Notifications are on for this device."
+        ? t("Notifications are on for this device.")
         : null,
     ),
   );
-  main.querySelector("#push-off")?.addEventListener("submit", (event) => act(event, turnOff, "Notifications are off for this device."));
+  main.querySelector("#push-off")?.addEventListener("submit", (event) => act(event, turnOff, t("Notifications are off for this device.")));
   main.querySelector("#preferences")?.addEventListener("submit", (event) =>
-    act(event, () => savePreferences(formValues(event.target).kinds || []), "Your choices are saved."),
+    act(event, () => savePreferences(formValues(event.target).kinds || []), t("Your choices are saved.")),
   );
 }
 
@@ -155,7 +177,7 @@ export async function openNotificationView(context) {
   const [kind, id] = params;
   let target = screenFor(data, kind, id);
   if (!target && navigator.onLine && session.sync) {
-    mount(main, html`<h1 class="govuk-heading-l">Opening…</h1><p class="govuk-body" role="status">Syncing to fetch what changed.</p>`);
+    mount(main, html`<h1 class="govuk-heading-l">${t("Opening…")}</h1><p class="govuk-body" role="status">${t("Syncing to fetch what changed.")}</p>`);
     await session.sync.syncNow("notification");
     target = screenFor(data, kind, id);
   }
@@ -166,8 +188,8 @@ export async function openNotificationView(context) {
   if (!main.isConnected) return;
   mount(
     main,
-    html`<h1 class="govuk-heading-l">Not on this device yet</h1>
-      <p class="govuk-body">What this notification is about has not reached this device yet, or it is no longer yours to see. Sync when you have a connection, then look again.</p>
-      <p class="govuk-body"><a class="govuk-link" href="#/">Go to your caseload</a></p>`,
+    html`<h1 class="govuk-heading-l">${t("Not on this device yet")}</h1>
+      <p class="govuk-body">${t("What this notification is about has not reached this device yet, or it is no longer yours to see. Sync when you have a connection, then look again.")}</p>
+      <p class="govuk-body"><a class="govuk-link" href="#/">${t("Go to your caseload")}</a></p>`,
   );
 }

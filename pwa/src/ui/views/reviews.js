@@ -19,16 +19,27 @@ import {
 import { Offline, request } from "../../sync/api.js";
 import { button, checkboxes, errorSummary, fillForm, formValues, radios, select, textInput } from "../forms.js";
 import { html, mount } from "../html.js";
-import { countOf, formatDateTime, tag } from "../layout.js";
+import { formatDateTime, tag } from "../layout.js";
 import { responsiveTable } from "../tables.js";
 import { currentPolicy } from "../judgment-policy.js";
+import { sayDate, t, tn } from "../../i18n.js";
 
-const REASON_TAGS = {
-  approval: ["Red: needs approval", "red"],
-  yellow: ["Yellow: to talk through", "yellow"],
-  asked: ["Asked to discuss", "purple"],
-  sample: ["Monthly sample", "blue"],
-};
+/** Why an item is in the queue, as a tag: its words and colour. */
+function reasonTag(reason) {
+  const tags = {
+    approval: [t("Red: needs approval"), "red"],
+    yellow: [t("Yellow: to talk through"), "yellow"],
+    asked: [t("Asked to discuss"), "purple"],
+    sample: [t("Monthly sample"), "blue"],
+  };
+  return tags[reason];
+}
+
+/** A month's name in the app's language ("December", "Rhagfyr"), with its year if asked. */
+function monthOf(isoDay, { withYear = false } = {}) {
+  const said = sayDate(`${isoDay.slice(0, 7)}-01`).replace(/^\d+\s+/, "");
+  return withYear ? said : said.replace(/\s+\d+$/, "");
+}
 
 /** @typedef {{worker: string, family: string, reasons: string[], awaitingApproval: boolean, order: "newest" | "oldest"}} QueueFilters */
 
@@ -46,35 +57,38 @@ function snippet(text, length = 80) {
 }
 
 function ageText(days) {
-  if (days === 0) return "today";
-  return `${countOf(days, "day")} ago`;
+  if (days === 0) return t("today");
+  return tn("{count} day ago", "{count} days ago", days);
 }
 
 function whatItIs(entry) {
   if (entry.kind === "judgment") {
-    return html`<a class="govuk-link" href="#/judgment/${entry.record.id}">Decision: ${snippet(entry.record.question) || "no question written"}</a>`;
+    return html`<a class="govuk-link" href="#/judgment/${entry.record.id}">${t("Decision: {question}", { question: snippet(entry.record.question) || t("no question written") })}</a>`;
   }
   const sections = entry.record.sections || {};
   const opening = snippet(sections.what_happened || sections.child_voice || sections.reflection || "");
-  return html`<a class="govuk-link" href="#/note/${entry.record.id}">Relational note${opening ? html`: ${opening}` : ""}</a>`;
+  return html`<a class="govuk-link" href="#/note/${entry.record.id}">${opening ? t("Relational note: {opening}", { opening }) : t("Relational note")}</a>`;
 }
 
 function whyHere(context, entry) {
   const tags = entry.reasons.map((reason) => {
-    const [text, colour] = REASON_TAGS[reason];
+    const [text, colour] = reasonTag(reason);
     return html`${tag(text, colour)} `;
   });
   let approval = entry.reasons.includes("approval")
-    ? html`<br><span class="govuk-body-s">${entry.forMe ? "Waits for your approval" : `Waits for ${entry.approver ? context.staffName(entry.approver) : "another supervisor"}`}</span>`
+    ? html`<br><span class="govuk-body-s">${entry.forMe ? t("Waits for your approval") : t("Waits for {who}", { who: entry.approver ? context.staffName(entry.approver) : t("another supervisor") })}</span>`
     : "";
   if (entry.verbal) {
-    const who = entry.forMe ? "you" : context.staffName(entry.approver) || "a supervisor";
-    approval = html`<br>${tag("Verbal approval, to confirm", "purple")}<br><span class="govuk-body-s app-queue-verbal">Agreed by ${who} by phone at ${formatDateTime(entry.verbal.agreed_at)}: ${entry.forMe ? "waits for you to confirm it" : "waits for them to confirm it"}</span>`;
+    const who = entry.forMe ? t("you") : context.staffName(entry.approver) || t("a supervisor");
+    const when = formatDateTime(entry.verbal.agreed_at);
+    approval = html`<br>${tag(t("Verbal approval, to confirm"), "purple")}<br><span class="govuk-body-s app-queue-verbal">${entry.forMe
+      ? t("Agreed by {who} by phone at {when}: waits for you to confirm it", { who, when })
+      : t("Agreed by {who} by phone at {when}: waits for them to confirm it", { who, when })}</span>`;
   }
   const question = entry.request?.review_kind === "ask_to_discuss" && entry.request.body
     ? html`<br><span class="govuk-body-s app-queue-question">“${snippet(entry.request.body, 120)}”</span>`
     : "";
-  const old = entry.old ? html`<br><span class="govuk-body-s">Older than the queue keeps: found by search</span>` : "";
+  const old = entry.old ? html`<br><span class="govuk-body-s">${t("Older than the queue keeps: found by search")}</span>` : "";
   return html`${tags}${approval}${question}${old}`;
 }
 
@@ -88,29 +102,29 @@ function filterForm(context, entries) {
     .map((id) => [id, context.staffName(id)])
     .sort((a, b) => a[1].localeCompare(b[1]));
   return html`<form id="queue-filters" class="app-queue-filters" novalidate aria-labelledby="filters-heading">
-    <h2 class="govuk-heading-m" id="filters-heading">Filter the queue</h2>
+    <h2 class="govuk-heading-m" id="filters-heading">${t("Filter the queue")}</h2>
     ${textInput({
       name: "family",
       id: "filter-family",
-      label: "Family name or reference",
-      hint: "Searching also finds items older than the queue keeps.",
+      label: t("Family name or reference"),
+      hint: t("Searching also finds items older than the queue keeps."),
       spellcheck: false,
     })}
-    ${select({ name: "worker", id: "filter-worker", label: "Worker", options: workers, placeholder: "All workers" })}
-    ${checkboxes({ name: "reasons", id: "filter-reason", legend: "Why it is here", options: REASONS })}
-    ${checkboxes({ name: "awaiting", id: "filter-awaiting", legend: "Approval", options: [["yes", "Only decisions waiting for your approval"]] })}
-    ${radios({ name: "order", id: "filter-order", legend: "Order", options: [["newest", "Newest first"], ["oldest", "Oldest first"]] })}
+    ${select({ name: "worker", id: "filter-worker", label: t("Worker"), options: workers, placeholder: t("All workers") })}
+    ${checkboxes({ name: "reasons", id: "filter-reason", legend: t("Why it is here"), options: REASONS.map(([reason]) => [reason, reasonTag(reason)[0]]) })}
+    ${checkboxes({ name: "awaiting", id: "filter-awaiting", legend: t("Approval"), options: [["yes", t("Only decisions waiting for your approval")]] })}
+    ${radios({ name: "order", id: "filter-order", legend: t("Order"), options: [["newest", t("Newest first")], ["oldest", t("Oldest first")]] })}
     <div class="govuk-button-group">
-      ${button("Apply filters")}
-      <button type="button" class="govuk-button govuk-button--secondary" data-clear-filters>Clear filters</button>
+      ${button(t("Apply filters"))}
+      <button type="button" class="govuk-button govuk-button--secondary" data-clear-filters>${t("Clear filters")}</button>
     </div>
   </form>`;
 }
 
 function queueTable(context, shown) {
   return responsiveTable({
-    caption: "Notes and decisions to talk through, red decisions first",
-    columns: ["Family", "What it is", "Worker", "Why it is here", "Waiting"],
+    caption: t("Notes and decisions to talk through, red decisions first"),
+    columns: [t("Family"), t("What it is"), t("Worker"), t("Why it is here"), t("Waiting")],
     rows: shown.map((entry) => ({
       attributes: html`data-queue-entry="${entry.record.id}"`,
       cells: [familyCell(entry), whatItIs(entry), context.staffName(entry.authorId), whyHere(context, entry), ageText(entry.ageDays)],
@@ -130,21 +144,21 @@ function pagination({ page: current, pages }) {
   }
   const link = (number, text, rel = "") =>
     html`<a class="govuk-link govuk-pagination__link" href="#/reviews" data-page="${number}" ${rel ? html`rel="${rel}"` : ""}>${text}</a>`;
-  return html`<nav class="govuk-pagination" aria-label="Pages of the queue">
+  return html`<nav class="govuk-pagination" aria-label="${t("Pages of the queue")}">
     ${current > 1
-      ? html`<div class="govuk-pagination__prev">${link(current - 1, html`<span class="govuk-pagination__link-title">Previous<span class="govuk-visually-hidden"> page</span></span>`, "prev")}</div>`
+      ? html`<div class="govuk-pagination__prev">${link(current - 1, html`<span class="govuk-pagination__link-title">${t("Previous")}<span class="govuk-visually-hidden"> ${t("page")}</span></span>`, "prev")}</div>`
       : ""}
     <ul class="govuk-pagination__list">
       ${numbers.map((number) =>
         number === "…"
           ? html`<li class="govuk-pagination__item govuk-pagination__item--ellipses">&ctdot;</li>`
           : number === current
-            ? html`<li class="govuk-pagination__item govuk-pagination__item--current"><a class="govuk-link govuk-pagination__link" href="#/reviews" data-page="${number}" aria-label="Page ${number}" aria-current="page">${number}</a></li>`
-            : html`<li class="govuk-pagination__item"><a class="govuk-link govuk-pagination__link" href="#/reviews" data-page="${number}" aria-label="Page ${number}">${number}</a></li>`,
+            ? html`<li class="govuk-pagination__item govuk-pagination__item--current"><a class="govuk-link govuk-pagination__link" href="#/reviews" data-page="${number}" aria-label="${t("Page {number}", { number })}" aria-current="page">${number}</a></li>`
+            : html`<li class="govuk-pagination__item"><a class="govuk-link govuk-pagination__link" href="#/reviews" data-page="${number}" aria-label="${t("Page {number}", { number })}">${number}</a></li>`,
       )}
     </ul>
     ${current < pages
-      ? html`<div class="govuk-pagination__next">${link(current + 1, html`<span class="govuk-pagination__link-title">Next<span class="govuk-visually-hidden"> page</span></span>`, "next")}</div>`
+      ? html`<div class="govuk-pagination__next">${link(current + 1, html`<span class="govuk-pagination__link-title">${t("Next")}<span class="govuk-visually-hidden"> ${t("page")}</span></span>`, "next")}</div>`
       : ""}
   </nav>`;
 }
@@ -158,55 +172,59 @@ function teamWorkers(context) {
 }
 
 function samplePanel(context, toDraw, settings, notice) {
-  const month = new Date(`${todayIso()}T12:00:00`).toLocaleDateString("en-GB", { month: "long" });
+  const month = monthOf(todayIso());
   return html`<div class="app-queue-sample" id="queue-sample">
-    <h2 class="govuk-heading-m">${month}'s sample</h2>
-    <p class="govuk-body">You may draw a few recent notes from each worker to talk through: ${countOf(settings.sample_size, "note")} each, ${settings.sample_size_new} for someone in their first three months. The worker sees it was chosen for the sample.</p>
+    <h2 class="govuk-heading-m">${t("{month}'s sample", { month })}</h2>
+    <p class="govuk-body">${t("You may draw a few recent notes from each worker to talk through: {notes} each, {newWorker} for someone in their first three months. The worker sees it was chosen for the sample.", { notes: tn("{count} note", "{count} notes", settings.sample_size), newWorker: settings.sample_size_new })}</p>
     ${notice ? html`<p class="govuk-body" role="status">${notice}</p>` : ""}
     ${toDraw.length
-      ? html`<form data-sample novalidate>${button(`Draw ${month}'s sample (${countOf(toDraw.length, "note")})`, { secondary: true })}</form>`
+      ? html`<form data-sample novalidate>${button(t("Draw {month}'s sample ({notes})", { month, notes: tn("{count} note", "{count} notes", toDraw.length) }), { secondary: true })}</form>`
       : notice
         ? ""
-        : html`<p class="govuk-body">Nothing to draw: this month's sample is drawn, or no one has signed notes in the last month.</p>`}
+        : html`<p class="govuk-body">${t("Nothing to draw: this month's sample is drawn, or no one has signed notes in the last month.")}</p>`}
   </div>`;
 }
 
-const SETTING_FIELDS = [
-  ["queue_age_days", "Days before an item nobody asked about leaves the queue", "Yellow decisions and samples. Searching for the family still finds them.", "Enter the number of days as a whole number, like 60"],
-  ["sample_size", "Notes in each worker's monthly sample", "", "Enter the number of notes as a whole number, like 2"],
-  ["sample_size_new", "Notes in the monthly sample of a worker in their first three months", "", "Enter the number of notes as a whole number, like 4"],
-];
+/** The settings' fields: name, label, hint and the message when it is not a whole number. */
+function settingFields() {
+  return [
+    ["queue_age_days", t("Days before an item nobody asked about leaves the queue"), t("Yellow decisions and samples. Searching for the family still finds them."), t("Enter the number of days as a whole number, like 60")],
+    ["sample_size", t("Notes in each worker's monthly sample"), "", t("Enter the number of notes as a whole number, like 2")],
+    ["sample_size_new", t("Notes in the monthly sample of a worker in their first three months"), "", t("Enter the number of notes as a whole number, like 4")],
+  ];
+}
 
 /** The team's queue settings: changed online by a supervisor, kept on the device for offline use. */
 function settingsForm(settings, state) {
   const errors = state.errors || {};
   return html`<details class="govuk-details" id="queue-settings" ${state.open ? html`open` : ""}>
-    <summary class="govuk-details__summary"><span class="govuk-details__summary-text">Your team's queue settings</span></summary>
+    <summary class="govuk-details__summary"><span class="govuk-details__summary-text">${t("Your team's queue settings")}</span></summary>
     <div class="govuk-details__text">
       ${errorSummary(Object.fromEntries(Object.entries(errors).map(([name, message]) => [`setting-${name}`, message])))}
-      ${state.saved ? html`<p class="govuk-body" role="status">Settings saved for your team.</p>` : ""}
+      ${state.saved ? html`<p class="govuk-body" role="status">${t("Settings saved for your team.")}</p>` : ""}
       <form data-settings novalidate>
-        ${SETTING_FIELDS.map(([name, label, hint]) =>
+        ${settingFields().map(([name, label, hint]) =>
           textInput({ name, id: `setting-${name}`, label, hint, value: state.values?.[name] ?? settings[name], width: 3, inputmode: "numeric", error: errors[name] }),
         )}
-        <p class="govuk-body-s">Changing them needs a connection.</p>
-        ${button("Save settings", { secondary: true })}
+        <p class="govuk-body-s">${t("Changing them needs a connection.")}</p>
+        ${button(t("Save settings"), { secondary: true })}
       </form>
     </div>
   </details>`;
 }
 
 async function saveSettings(context, values) {
-  const body = Object.fromEntries(SETTING_FIELDS.map(([name]) => [name, /^\d+$/.test((values[name] || "").trim()) ? Number(values[name]) : values[name]]));
+  const fields = settingFields();
+  const body = Object.fromEntries(fields.map(([name]) => [name, /^\d+$/.test((values[name] || "").trim()) ? Number(values[name]) : values[name]]));
   const errors = {};
-  for (const [name, , , missing] of SETTING_FIELDS) {
+  for (const [name, , , missing] of fields) {
     if (typeof body[name] !== "number") errors[name] = missing;
   }
   if (Object.keys(errors).length) return { errors };
   try {
     await request("PUT", "/api/supervision-settings", body);
   } catch (error) {
-    if (error instanceof Offline) return { errors: { queue_age_days: "You need a connection to change the settings. Try again when you are online." } };
+    if (error instanceof Offline) return { errors: { queue_age_days: t("You need a connection to change the settings. Try again when you are online.") } };
     if (error.errors && Object.keys(error.errors).length) {
       return { errors: Object.fromEntries(Object.entries(error.errors).map(([name, messages]) => [name, [].concat(messages)[0]])) };
     }
@@ -219,10 +237,10 @@ async function saveSettings(context, values) {
 function notForCaseworkers(main) {
   mount(
     main,
-    html`<h1 class="govuk-heading-l">Review queue</h1>
-      <p class="govuk-body">The review queue is for supervisors. A signed note or decision is complete: nobody needs to sign it off.</p>
-      <p class="govuk-body">To talk something through with your supervisor, open the note or decision and choose "Talk this through with my supervisor". You see their replies on the note or decision itself.</p>
-      <p class="govuk-body"><a class="govuk-link" href="#/">Go to your caseload</a></p>`,
+    html`<h1 class="govuk-heading-l">${t("Review queue")}</h1>
+      <p class="govuk-body">${t("The review queue is for supervisors. A signed note or decision is complete: nobody needs to sign it off.")}</p>
+      <p class="govuk-body">${t("To talk something through with your supervisor, open the note or decision and choose \"{button}\". You see their replies on the note or decision itself.", { button: t("Talk this through with my supervisor") })}</p>
+      <p class="govuk-body"><a class="govuk-link" href="#/">${t("Go to your caseload")}</a></p>`,
   );
 }
 
@@ -274,23 +292,23 @@ export async function reviewsView(context) {
     const toDraw = sampleToDraw(data, { me: user.id, workers: teamWorkers(context), settings, today });
     const filtered = matching.length !== waiting || searching;
     const first = (shown.page - 1) * PAGE_SIZE + 1;
-    const range = shown.total ? `${first} to ${first + shown.items.length - 1} of ${shown.total}` : "0";
+    const range = shown.total ? t("{first} to {last} of {total}", { first, last: first + shown.items.length - 1, total: shown.total }) : "0";
     mount(
       main,
       html`<div id="review-queue">
-        <h1 class="govuk-heading-l">Review queue</h1>
-        <p class="govuk-body">Conversations to have with your team: red decisions waiting for approval, yellow decisions to talk through, what workers asked to discuss, and the sample you draw each month. A signed note is complete without you; green decisions are the worker's to make.</p>
-        <p class="govuk-body">Items nobody asked about leave the queue after ${countOf(settings.queue_age_days, "day")}. Search for the family to find them.</p>
-        ${red ? html`<div class="govuk-inset-text" id="queue-red">${countOf(red, "red decision")} ${red === 1 ? "waits" : "wait"} for your approval.</div>` : ""}
+        <h1 class="govuk-heading-l">${t("Review queue")}</h1>
+        <p class="govuk-body">${t("Conversations to have with your team: red decisions waiting for approval, yellow decisions to talk through, what workers asked to discuss, and the sample you draw each month. A signed note is complete without you; green decisions are the worker's to make.")}</p>
+        <p class="govuk-body">${t("Items nobody asked about leave the queue after {days}. Search for the family to find them.", { days: tn("{count} day", "{count} days", settings.queue_age_days) })}</p>
+        ${red ? html`<div class="govuk-inset-text" id="queue-red">${tn("{count} red decision waits for your approval.", "{count} red decisions wait for your approval.", red)}</div>` : ""}
         <div class="govuk-grid-row">
           <div class="govuk-grid-column-one-third">${filterForm(context, entries)}${samplePanel(context, toDraw, settings, sampleNotice)}${settingsForm(settings, settingsState)}</div>
           <div class="govuk-grid-column-two-thirds">
             <p class="govuk-body" role="status" id="queue-count">${filtered
-              ? `Showing ${range} matching your filters (${waiting} in the queue).`
+              ? t("Showing {range} matching your filters ({waiting} in the queue).", { range, waiting })
               : waiting
-                ? `${waiting} in the queue. Showing ${range}.`
-                : "Nothing is waiting for you."}</p>
-            ${shown.items.length ? queueTable(context, shown.items) : waiting || searching ? html`<p class="govuk-body">Nothing matches these filters.</p>` : ""}
+                ? t("{waiting} in the queue. Showing {range}.", { waiting, range })
+                : t("Nothing is waiting for you.")}</p>
+            ${shown.items.length ? queueTable(context, shown.items) : waiting || searching ? html`<p class="govuk-body">${t("Nothing matches these filters.")}</p>` : ""}
             ${pagination(shown)}
           </div>
         </div>
@@ -324,16 +342,16 @@ export async function reviewsView(context) {
     main.querySelector("[data-sample]")?.addEventListener("submit", async (event) => {
       event.preventDefault();
       const chosen = sampleToDraw(data, { me: user.id, workers: teamWorkers(context), settings, today });
-      const month = new Date(`${today}T12:00:00`).toLocaleDateString("en-GB", { month: "long", year: "numeric" });
+      const month = monthOf(today, { withYear: true });
       for (const { note } of chosen) {
         await context.session.sync.enqueue("review", "create", newId(), {
           target_kind: "note",
           target_id: note.id,
           review_kind: "sampled",
-          body: `Chosen for the ${month} sample, to talk through in supervision.`,
+          body: t("Chosen for the {month} sample, to talk through in supervision.", { month }),
         });
       }
-      sampleNotice = `${countOf(chosen.length, "note")} drawn for ${month}. ${chosen.length === 1 ? "It is" : "They are"} in the queue now.`;
+      sampleNotice = tn("{count} note drawn for {month}. It is in the queue now.", "{count} notes drawn for {month}. They are in the queue now.", chosen.length, { month });
       draw("queue-sample");
     });
     main.querySelector("[data-settings]").addEventListener("submit", async (event) => {

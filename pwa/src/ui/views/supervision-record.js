@@ -9,19 +9,20 @@ import { button, errorSummary, focusErrorSummary, formValues, textarea } from ".
 import { html, mount } from "../html.js";
 import { backLink, formatDateTime } from "../layout.js";
 import { successBanner } from "../records.js";
+import { t } from "../../i18n.js";
 
 let flash = null;
-const PRIVATE_NOTE =
-  "This record is private to you and your supervisor. It is not part of any family's record, so it is not shown to the family or included when someone asks for the records about them. Do not use it for decisions about a child: those belong on the family's record.";
+const privateNote = () =>
+  t("This record is private to you and your supervisor. It is not part of any family's record, so it is not shown to the family or included when someone asks for the records about them. Do not use it for decisions about a child: those belong on the family's record.");
 
 function problem(main, error) {
   const text =
     error instanceof Offline
-      ? "You are offline. The private supervision record is kept on the server only, never on a device, so it needs a connection."
+      ? t("You are offline. The private supervision record is kept on the server only, never on a device, so it needs a connection.")
       : error instanceof ApiError && (error.status === 404 || error.status === 403)
-        ? "This supervision record is not yours to read."
-        : error?.message || "Something went wrong. Try again.";
-  mount(main, html`<h1 class="govuk-heading-l">Private supervision record</h1><p class="govuk-body" id="record-problem">${text}</p>`);
+        ? t("This supervision record is not yours to read.")
+        : error?.message || t("Something went wrong. Try again.");
+  mount(main, html`<h1 class="govuk-heading-l">${t("Private supervision record")}</h1><p class="govuk-body" id="record-problem">${text}</p>`);
 }
 
 /** The supervisor's list of their team's caseworkers, from the staff directory on the device. */
@@ -41,17 +42,17 @@ export async function supervisionRecordView(context) {
     mount(
       main,
       html`<div id="supervision-records">
-        <h1 class="govuk-heading-l">Private supervision records</h1>
-        <p class="govuk-body">${PRIVATE_NOTE}</p>
+        <h1 class="govuk-heading-l">${t("Private supervision records")}</h1>
+        <p class="govuk-body">${privateNote()}</p>
         ${workers.length
           ? html`<ul class="govuk-list">${workers.map((worker) => html`<li><a class="govuk-link" href="#/supervision-record/${worker.id}">${worker.name}</a></li>`)}</ul>`
-          : html`<p class="govuk-body">There are no caseworkers in your team on this device yet.</p>`}
+          : html`<p class="govuk-body">${t("There are no caseworkers in your team on this device yet.")}</p>`}
       </div>`,
     );
     return;
   }
   if (user?.role !== "caseworker" && user?.role !== "supervisor") {
-    mount(main, html`<h1 class="govuk-heading-l">Private supervision record</h1><p class="govuk-body">The private supervision record is for caseworkers and their supervisors.</p>`);
+    mount(main, html`<h1 class="govuk-heading-l">${t("Private supervision record")}</h1><p class="govuk-body">${t("The private supervision record is for caseworkers and their supervisors.")}</p>`);
     return;
   }
   const query = workerId ? `?worker_id=${workerId}` : "";
@@ -64,17 +65,17 @@ export async function supervisionRecordView(context) {
   if (!main.isConnected) return;
   const message = flash;
   flash = null;
-  const whose = workerId ? context.staffName(workerId) : "you";
+  const whose = workerId ? context.staffName(workerId) : t("you");
   const draw = (errors = {}, typed = "") => {
     mount(
       main,
       html`<div id="supervision-record">
-        ${workerId ? backLink("#/supervision-record", "Back to your team's records") : ""}
+        ${workerId ? backLink("#/supervision-record", t("Back to your team's records")) : ""}
         ${errorSummary(errors, { body: "record-body" })}
         ${successBanner(message)}
-        <span class="govuk-caption-l">${workerId ? whose : "Between you and your supervisor"}</span>
-        <h1 class="govuk-heading-l">Private supervision record</h1>
-        <div class="govuk-inset-text">${PRIVATE_NOTE}</div>
+        <span class="govuk-caption-l">${workerId ? whose : t("Between you and your supervisor")}</span>
+        <h1 class="govuk-heading-l">${t("Private supervision record")}</h1>
+        <div class="govuk-inset-text">${privateNote()}</div>
         ${record.entries.length
           ? html`<ol class="govuk-list" id="record-entries">${record.entries.map(
               (entry) => html`<li class="govuk-!-margin-bottom-6">
@@ -82,19 +83,19 @@ export async function supervisionRecordView(context) {
                 <p class="govuk-body app-pre-wrap">${entry.body}</p>
               </li>`,
             )}</ol>`
-          : html`<p class="govuk-body">Nothing written yet.</p>`}
+          : html`<p class="govuk-body">${t("Nothing written yet.")}</p>`}
         <form id="record-form" novalidate>
           ${textarea({
             name: "body",
             id: "record-body",
-            label: workerId ? "Add to their record" : "Add to your record",
-            hint: "For example, how the work is affecting you, and what support would help.",
+            label: workerId ? t("Add to their record") : t("Add to your record"),
+            hint: t("For example, how the work is affecting you, and what support would help."),
             rows: 5,
             value: typed,
             error: errors.body,
             labelClass: "govuk-label--s",
           })}
-          ${button("Add to the record")}
+          ${button(t("Add to the record"))}
         </form>
       </div>`,
     );
@@ -103,16 +104,16 @@ export async function supervisionRecordView(context) {
       event.preventDefault();
       const body = formValues(event.target).body || "";
       if (!body.trim()) {
-        draw({ body: "Write what you want to add" }, body);
+        draw({ body: t("Write what you want to add") }, body);
         return focusErrorSummary(main);
       }
       try {
         await post("/api/supervision-records", { worker_id: workerId || null, body: body.trim() });
       } catch (error) {
-        draw({ body: error instanceof Offline ? "You are offline. Add it when you have a connection." : error.message }, body);
+        draw({ body: error instanceof Offline ? t("You are offline. Add it when you have a connection.") : error.message }, body);
         return focusErrorSummary(main);
       }
-      flash = "Added to the private supervision record.";
+      flash = t("Added to the private supervision record.");
       context.refresh();
     });
   };
