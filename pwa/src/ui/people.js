@@ -4,6 +4,7 @@
 
 import { tag } from "./layout.js";
 import { todayIso } from "../clock.js";
+import { t } from "../i18n.js";
 
 /** Return the people of a family: through memberships, and those created here not yet synced. */
 export function familyMembers(data, familyId, today = todayIso()) {
@@ -36,16 +37,16 @@ function byChildThenName(a, b) {
 
 /** A person's given and family names, or "Name not known". */
 export function fullName(person) {
-  return [person.given_name, person.family_name].filter(Boolean).join(" ") || "Name not known";
+  return [person.given_name, person.family_name].filter(Boolean).join(" ") || t("Name not known");
 }
 
 /** The name a person goes by, with the name they are known as where it differs. */
 export function personName(person) {
   const name = fullName(person);
-  return person.known_as && person.known_as !== person.given_name ? `${name} (known as ${person.known_as})` : name;
+  return person.known_as && person.known_as !== person.given_name ? t("{name} (known as {known_as})", { name, known_as: person.known_as }) : name;
 }
 
 /** The grey tag on a record made or changed on this device and not yet sent. */
 export function unsyncedTag() {
-  return tag("Not synced yet", "grey");
+  return tag(t("Not synced yet"), "grey");
 }
