@@ -65,7 +65,7 @@ def test_a_welsh_speaking_supervisor_reads_the_team_view_and_the_review_queue_in
     expect(page.locator("#queue-count")).to_have_text("1 yn y ciw. Yn dangos 1 i 1 o 1.")
     row = page.locator("[data-queue-entry]")
     expect(row).to_have_count(1)
-    expect(row).to_contain_text("Coch: angen ei gymeradwyo")
+    expect(row).to_contain_text("Coch: angen cymeradwyaeth")
     expect(row).to_contain_text("Yn aros i chi ei gymeradwyo")
     expect(row).to_contain_text("heddiw")
     expect(page.locator("#queue-sample h2")).to_have_text(WELSH_MONTH)

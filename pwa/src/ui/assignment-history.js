@@ -6,6 +6,7 @@ import { html } from "./html.js";
 import { formatDate } from "./layout.js";
 import { responsiveTable } from "./tables.js";
 import { todayIso } from "../clock.js";
+import { t } from "../i18n.js";
 
 /** Return the family's assignments, the current ones first, then the newest. */
 export function assignmentHistory(data, familyId) {
@@ -20,24 +21,24 @@ export function assignmentHistorySection(context, familyId) {
   const rows = assignmentHistory(data, familyId);
   const today = todayIso();
   return html`<section aria-labelledby="assignments-heading" id="assignment-history">
-    <h2 class="govuk-heading-m" id="assignments-heading">Who has worked with the family</h2>
+    <h2 class="govuk-heading-m" id="assignments-heading">${t("Who has worked with the family")}</h2>
     ${rows.length
       ? responsiveTable({
-          caption: "Workers of this family, the current ones first",
+          caption: t("Workers of this family, the current ones first"),
           classes: "app-assignment-history",
-          columns: ["Worker", "Role", "From", "To", "Why it changed", "Handover note"],
+          columns: [t("Worker"), t("Role"), t("From"), t("To"), t("Why it changed"), t("Handover note")],
           rows: rows.map((a) => [
             { content: staffName(a.worker_id), header: true },
             label("assignment_role", a.role || ALLOCATED_WORKER),
             formatDate(a.started_on),
-            a.ended_on && a.ended_on <= today ? formatDate(a.ended_on) : "Now",
+            a.ended_on && a.ended_on <= today ? formatDate(a.ended_on) : t("Now"),
             a.change_reason ? label("handover_reason", a.change_reason) : "",
             { content: a.handover_note || "", classes: "app-pre-wrap" },
           ]),
         })
-      : html`<p class="govuk-body">No worker has been allocated yet.</p>`}
+      : html`<p class="govuk-body">${t("No worker has been allocated yet.")}</p>`}
     ${user?.role === "supervisor"
-      ? html`<p class="govuk-body"><a class="govuk-link" href="#/family/${familyId}/handover">Assign or hand over the family<span class="govuk-visually-hidden"> to another worker</span></a></p>`
+      ? html`<p class="govuk-body"><a class="govuk-link" href="#/family/${familyId}/handover">${t("Assign or hand over the family")}<span class="govuk-visually-hidden"> ${t("to another worker")}</span></a></p>`
       : ""}
   </section>`;
 }

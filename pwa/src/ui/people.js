@@ -39,13 +39,13 @@ function byChildThenName(a, b) {
 
 /** A person's given and family names, or "Name not known". */
 export function fullName(person) {
-  return [person.given_name, person.family_name].filter(Boolean).join(" ") || "Name not known";
+  return [person.given_name, person.family_name].filter(Boolean).join(" ") || t("Name not known");
 }
 
 /** The name a person goes by, with the name they are known as where it differs. */
 export function personName(person) {
   const name = fullName(person);
-  return person.known_as && person.known_as !== person.given_name ? `${name} (known as ${person.known_as})` : name;
+  return person.known_as && person.known_as !== person.given_name ? t("{name} (known as {known_as})", { name, known_as: person.known_as }) : name;
 }
 
 /** The address of a person's page in their family. */
@@ -97,5 +97,5 @@ export function ageText(person, today = todayIso()) {
 
 /** The grey tag on a record made or changed on this device and not yet sent. */
 export function unsyncedTag() {
-  return tag("Not synced yet", "grey");
+  return tag(t("Not synced yet"), "grey");
 }

@@ -6,6 +6,7 @@
 import { askerHeaders, myConsultations, watchForReplies } from "../my-consultations.js";
 import { loadPreferences, showLocalNotification } from "../push.js";
 import { ApiError, get } from "../sync/api.js";
+import { t } from "../i18n.js";
 
 /** Return a consultation with its replies (this device's own with its key), or null if it is gone. */
 export async function fetchConsultation(id, item) {
@@ -27,7 +28,7 @@ export async function followReplies(session, onChange) {
     const preferences = await loadPreferences().catch(() => null);
     if (preferences?.consultation_reply === false) return;
     for (const item of event.detail) {
-      showLocalNotification("consultation_reply", item.id, "A colleague replied to your consultation.").catch(() => {});
+      showLocalNotification("consultation_reply", item.id, t("A colleague replied to your consultation.")).catch(() => {});
     }
   });
   watchForReplies(session, fetchConsultation);

@@ -4,11 +4,31 @@
 
 import { EMERGENCY_SERVICES, URGENT_NUMBERS, telHref } from "../domain/urgent.js";
 import { html } from "./html.js";
+import { t } from "../i18n.js";
+
+// The domain names each number in English; these are its words in the language spoken.
+const URGENT_WORDS = {
+  team_manager: () => t("Your team manager"),
+  "team_manager:when": () => t("In office hours"),
+  duty_team: () => t("The duty team"),
+  "duty_team:when": () => t("In office hours, if your team manager does not answer"),
+  emergency_duty_team: () => t("The emergency duty team"),
+  "emergency_duty_team:when": () => t("Out of hours: evenings, weekends and bank holidays"),
+};
+
+function urgentWords(key, english) {
+  return URGENT_WORDS[key] ? URGENT_WORDS[key]() : english;
+}
+
+/** One of the council's numbers as the screens name it, in the language spoken: {label, when}. */
+export function urgentNumberWords({ key, label, when }) {
+  return { label: urgentWords(key, label), when: urgentWords(`${key}:when`, when) };
+}
 
 function phoneLink(number, label) {
   const href = telHref(number);
   return href
-    ? html`<a class="govuk-link app-phone-number" href="${href}" aria-label="Phone ${label} on ${number}">${number}</a>`
+    ? html`<a class="govuk-link app-phone-number" href="${href}" aria-label="${t("Phone {who} on {number}", { who: label, number })}">${number}</a>`
     : html`<span>${number}</span>`;
 }
 
@@ -21,29 +41,29 @@ export function urgentNumbersPanel(contacts) {
   const configured = Boolean(contacts?.configured);
   return html`<div class="govuk-notification-banner" role="region" aria-labelledby="urgent-numbers-title" data-module="govuk-notification-banner" id="urgent-numbers">
     <div class="govuk-notification-banner__header">
-      <h2 class="govuk-notification-banner__title" id="urgent-numbers-title">Important</h2>
+      <h2 class="govuk-notification-banner__title" id="urgent-numbers-title">${t("Important")}</h2>
     </div>
     <div class="govuk-notification-banner__content">
-      <p class="govuk-notification-banner__heading">Phone now: do not wait for a sync or a reply.</p>
+      <p class="govuk-notification-banner__heading">${t("Phone now: do not wait for a sync or a reply.")}</p>
       <div class="govuk-warning-text">
         <span class="govuk-warning-text__icon" aria-hidden="true">!</span>
         <strong class="govuk-warning-text__text">
-          <span class="govuk-visually-hidden">Warning</span>
-          If a child is in immediate danger, phone ${phoneLink(EMERGENCY_SERVICES, "the emergency services")} now.
+          <span class="govuk-visually-hidden">${t("Warning")}</span>
+          ${t("If a child is in immediate danger, phone")} ${phoneLink(EMERGENCY_SERVICES, t("the emergency services"))} ${t("now.")}
         </strong>
       </div>
-      <p class="govuk-body">Otherwise, phone someone who can agree what happens next, and tell them what you have seen:</p>
+      <p class="govuk-body">${t("Otherwise, phone someone who can agree what happens next, and tell them what you have seen:")}</p>
       ${configured
         ? html`<dl class="govuk-summary-list">
           ${URGENT_NUMBERS.map(
             ({ key, label, when }) => html`<div class="govuk-summary-list__row">
-              <dt class="govuk-summary-list__key">${label}<br><span class="govuk-body-s app-secondary-text">${when}</span></dt>
-              <dd class="govuk-summary-list__value" id="urgent-number-${key}">${phoneLink(contacts[key], label)}</dd>
+              <dt class="govuk-summary-list__key">${urgentWords(key, label)}<br><span class="govuk-body-s app-secondary-text">${urgentWords(`${key}:when`, when)}</span></dt>
+              <dd class="govuk-summary-list__value" id="urgent-number-${key}">${phoneLink(contacts[key], urgentWords(key, label))}</dd>
             </div>`,
           )}
         </dl>`
-        : html`<p class="govuk-body" id="urgent-numbers-missing">Your council's numbers are not on this device yet: they arrive the next time you sign in or unlock online. Phone your team manager or the duty team on the numbers you have.</p>`}
-      <p class="govuk-body">Once someone has agreed it by phone, log the decision and record who agreed and when. They confirm it later.</p>
+        : html`<p class="govuk-body" id="urgent-numbers-missing">${t("Your council's numbers are not on this device yet: they arrive the next time you sign in or unlock online. Phone your team manager or the duty team on the numbers you have.")}</p>`}
+      <p class="govuk-body">${t("Once someone has agreed it by phone, log the decision and record who agreed and when. They confirm it later.")}</p>
     </div>
   </div>`;
 }

@@ -11,23 +11,41 @@ import { backLink } from "../layout.js";
 import { Screen, successBanner } from "../screen.js";
 import { fullName, unsyncedTag } from "../people.js";
 import { referralsSection } from "../referrals.js";
+import { t } from "../../i18n.js";
 
 const FIELD_IDS = Object.fromEntries(CENSUS_FIELDS.map((name) => [name, name]));
 
+// The domain checks the details in English; these are its messages in the language spoken.
+const CENSUS_MESSAGES = {
+  "A unique pupil number is 13 characters: a letter, 11 numbers, then a number (or a letter, for a temporary number)": () =>
+    t("A unique pupil number is 13 characters: a letter, 11 numbers, then a number (or a letter, for a temporary number)"),
+  "The first letter does not match the rest of the number: check it": () => t("The first letter does not match the rest of the number: check it"),
+  "The former number must differ from the number now": () => t("The former number must differ from the number now"),
+  "Give the unique pupil number or why there is none, not both": () => t("Give the unique pupil number or why there is none, not both"),
+  "The local child number must be 40 characters or fewer": () => t("The local child number must be 40 characters or fewer"),
+  "Enter a real date, like 27 3 2026": () => t("Enter a real date, like 27 3 2026"),
+  "The child is born: there is a date of birth already": () => t("The child is born: there is a date of birth already"),
+  "Choose ‘No disability’ or the disabilities, not both": () => t("Choose ‘No disability’ or the disabilities, not both"),
+};
+
+function censusMessages(errors) {
+  return Object.fromEntries(Object.entries(errors).map(([name, message]) => [name, CENSUS_MESSAGES[message] ? CENSUS_MESSAGES[message]() : message]));
+}
+
 function censusForm({ vocabulary }, person, errors) {
   return html`<form id="census-form" novalidate>
-    ${textInput({ name: "upn", label: "Unique pupil number (UPN)", hint: "13 characters from the child's school, for example B801200005001. A temporary number ends in a letter.", value: person.upn || "", error: errors.upn, width: 10, autocomplete: "off", spellcheck: false })}
-    ${select({ name: "upn_unknown", label: "If there is no number, why not?", options: vocabulary("upn_unknown"), value: person.upn_unknown || "", error: errors.upn_unknown, placeholder: "There is a number" })}
-    ${textInput({ name: "former_upn", label: "Former unique pupil number (optional)", hint: "If the child had another number before", value: person.former_upn || "", error: errors.former_upn, width: 10, autocomplete: "off", spellcheck: false })}
-    ${textInput({ name: "local_child_id", label: "Local child number", hint: "The council's own number for the child", value: person.local_child_id || "", error: errors.local_child_id, width: 10, autocomplete: "off", spellcheck: false })}
+    ${textInput({ name: "upn", label: t("Unique pupil number (UPN)"), hint: t("13 characters from the child's school, for example B801200005001. A temporary number ends in a letter."), value: person.upn || "", error: errors.upn, width: 10, autocomplete: "off", spellcheck: false })}
+    ${select({ name: "upn_unknown", label: t("If there is no number, why not?"), options: vocabulary("upn_unknown"), value: person.upn_unknown || "", error: errors.upn_unknown, placeholder: t("There is a number") })}
+    ${textInput({ name: "former_upn", label: t("Former unique pupil number (optional)"), hint: t("If the child had another number before"), value: person.former_upn || "", error: errors.former_upn, width: 10, autocomplete: "off", spellcheck: false })}
+    ${textInput({ name: "local_child_id", label: t("Local child number"), hint: t("The council's own number for the child"), value: person.local_child_id || "", error: errors.local_child_id, width: 10, autocomplete: "off", spellcheck: false })}
     ${person.date_of_birth
       ? ""
-      : dateInput({ name: "expected_date_of_birth", legend: "Expected date of birth (for an unborn child)", hint: "For example, 27 3 2027", value: person.expected_date_of_birth || "", error: errors.expected_date_of_birth })}
-    ${select({ name: "sex", label: "Sex", options: vocabulary("sex"), value: person.sex || "", error: errors.sex, placeholder: "Not recorded" })}
-    ${select({ name: "ethnicity", label: "Ethnicity", options: vocabulary("ethnicity"), value: person.ethnicity || "", error: errors.ethnicity, placeholder: "Not recorded" })}
-    ${checkboxes({ name: "disabilities", legend: "Disability", hint: "Select all that apply", options: vocabulary("disability"), values: person.disabilities || [], error: errors.disabilities })}
+      : dateInput({ name: "expected_date_of_birth", legend: t("Expected date of birth (for an unborn child)"), hint: t("For example, 27 3 2027"), value: person.expected_date_of_birth || "", error: errors.expected_date_of_birth })}
+    ${select({ name: "sex", label: t("Sex"), options: vocabulary("sex"), value: person.sex || "", error: errors.sex, placeholder: t("Not recorded") })}
+    ${select({ name: "ethnicity", label: t("Ethnicity"), options: vocabulary("ethnicity"), value: person.ethnicity || "", error: errors.ethnicity, placeholder: t("Not recorded") })}
+    ${checkboxes({ name: "disabilities", legend: t("Disability"), hint: t("Select all that apply"), options: vocabulary("disability"), values: person.disabilities || [], error: errors.disabilities })}
     <p class="app-draft-saved" id="census-draft" aria-live="polite"></p>
-    ${button("Save the census details")}
+    ${button(t("Save the census details"))}
   </form>`;
 }
 
@@ -43,18 +61,18 @@ export async function censusDetailsView(context) {
     const family = data.get("family", familyId);
     const person = data.get("person", personId);
     if (!family || !person) {
-      return html`<div id="census-page">${backLink("#/", "Back to your caseload")}
-        <h1 class="govuk-heading-l">Child not found</h1>
-        <p class="govuk-body">This child is not on this device.</p></div>`;
+      return html`<div id="census-page">${backLink("#/", t("Back to your caseload"))}
+        <h1 class="govuk-heading-l">${t("Child not found")}</h1>
+        <p class="govuk-body">${t("This child is not on this device.")}</p></div>`;
     }
     const pending = Boolean(person.unsynced) || data.pending("person", personId);
     return html`<div id="census-page">
-      ${backLink(`#/family/${familyId}`, `Back to ${family.display_name}`)}
+      ${backLink(`#/family/${familyId}`, t("Back to {family}", { family: family.display_name }))}
       ${errorSummary(state.errors, FIELD_IDS)}
       ${successBanner(state.message)}
       <span class="govuk-caption-l">${family.display_name}</span>
-      <h1 class="govuk-heading-l">${fullName(person)}'s census details ${pending ? unsyncedTag() : ""}</h1>
-      <p class="govuk-body">What the Children in Need census and Ofsted's lists ask about the child. Only the child's number, dates and codes are sent, never their name.</p>
+      <h1 class="govuk-heading-l">${t("{name}'s census details", { name: fullName(person) })} ${pending ? unsyncedTag() : ""}</h1>
+      <p class="govuk-body">${t("What the Children in Need census and Ofsted's lists ask about the child. Only the child's number, dates and codes are sent, never their name.")}</p>
       ${censusForm(context, person, state.errors)}
       ${referralsSection(context, familyId, person)}
     </div>`;
@@ -75,7 +93,7 @@ export async function censusDetailsView(context) {
     const person = data.get("person", personId);
     const values = { ...raw, expected_date_of_birth: "expected_date_of_birth-year" in raw ? readDate(raw, "expected_date_of_birth") : "" };
     state.message = "";
-    state.errors = checkCensusDetails(values, person);
+    state.errors = censusMessages(checkCensusDetails(values, person));
     if (Object.keys(state.errors).length) {
       await session.saveDraft(draftKey["census-form"], raw).catch(() => {});
       draw({ afterSubmit: true });
@@ -83,16 +101,16 @@ export async function censusDetailsView(context) {
     }
     const changes = censusChanges(person, values);
     if (!Object.keys(changes).length) {
-      state.message = "Nothing was changed in the census details.";
+      state.message = t("Nothing was changed in the census details.");
     } else {
       try {
         await session.sync.enqueue("person", "update", personId, changes);
       } catch (error) {
-        state.errors = { upn: `Not saved: ${storageMessage(error)}` };
+        state.errors = { upn: t("Not saved: {why}", { why: storageMessage(error) }) };
         draw({ afterSubmit: true });
         return focusOn(context.main, ".govuk-error-summary");
       }
-      state.message = "Census details saved. They will be sent at the next sync.";
+      state.message = t("Census details saved. They will be sent at the next sync.");
     }
     await screen.typed.forget("census-form");
     draw({ afterSubmit: true, justSaved: ["census-form"] });

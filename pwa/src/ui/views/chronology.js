@@ -18,6 +18,23 @@ import { Screen, successBanner } from "../screen.js";
 import { responsiveTable } from "../tables.js";
 import { familyMembers, fullName, unsyncedTag } from "../people.js";
 import { todayIso } from "../../clock.js";
+import { t } from "../../i18n.js";
+
+// The domain checks an event in English; these are its messages in the language spoken.
+const ENTRY_ERRORS = {
+  "Enter a real date, like 27 3 2026": () => t("Enter a real date, like 27 3 2026"),
+  "Enter the date it happened": () => t("Enter the date it happened"),
+  "The date cannot be in the future": () => t("The date cannot be in the future"),
+  "Say what happened": () => t("Say what happened"),
+  "What happened must be 2,000 characters or fewer": () => t("What happened must be 2,000 characters or fewer"),
+  "Say where the information came from": () => t("Say where the information came from"),
+  "Where it came from must be 2,000 characters or fewer": () => t("Where it came from must be 2,000 characters or fewer"),
+  "Choose children of this family": () => t("Choose children of this family"),
+};
+
+function entryErrors(errors) {
+  return Object.fromEntries(Object.entries(errors).map(([name, message]) => [name, ENTRY_ERRORS[message] ? ENTRY_ERRORS[message]() : message]));
+}
 
 function childrenOf(data, familyId) {
   return familyMembers(data, familyId)
@@ -49,35 +66,35 @@ export async function chronologyView(context) {
   }
 
   function readingNote() {
-    if (state.reading === "loading") return html`<p class="govuk-body" role="status">Getting the events from the family's records…</p>`;
+    if (state.reading === "loading") return html`<p class="govuk-body" role="status">${t("Getting the events from the family's records…")}</p>`;
     if (state.reading === "online") return "";
     return html`<div class="govuk-inset-text" id="chronology-offline">
-      Events from the family's records (plans, conferences, decisions, handovers and moves) show when you are online. The events workers added are shown below.
+      ${t("Events from the family's records (plans, conferences, decisions, handovers and moves) show when you are online. The events workers added are shown below.")}
     </div>`;
   }
 
   function childNames(children, ids) {
-    if (!ids?.length) return "Whole family";
-    return ids.map((id) => children.find((child) => child.id === id)).map((child) => (child ? child.known_as || child.given_name : "A child")).join(", ");
+    if (!ids?.length) return t("Whole family");
+    return ids.map((id) => children.find((child) => child.id === id)).map((child) => (child ? child.known_as || child.given_name : t("A child"))).join(", ");
   }
 
   function eventsTable(children, events) {
     const entryOf = (event) => (event.proposed ? null : data.get("chronology_entry", event.source_id));
     return responsiveTable({
-      caption: state.childId ? `Events for ${childNames(children, [state.childId])}, oldest first` : "Events, oldest first",
+      caption: state.childId ? t("Events for {children}, oldest first", { children: childNames(children, [state.childId]) }) : t("Events, oldest first"),
       captionClass: "govuk-table__caption--m",
       id: "chronology-table",
-      columns: ["Date", "Event", "Children", "Where it comes from"],
+      columns: [t("Date"), t("Event"), t("Children"), t("Where it comes from")],
       rows: events.map((event) => {
         const entry = entryOf(event);
         const pending = entry && (entry.unsynced || data.pending("chronology_entry", entry.id));
         return [
           { content: formatDate(event.on), header: true },
           html`${event.proposed ? html`<strong>${event.title}</strong><br>${event.summary}` : html`<strong>${event.title}</strong>`}
-            ${event.impact ? html`<br><span class="govuk-!-font-weight-bold">Impact on the child:</span> ${event.impact}` : ""}
+            ${event.impact ? html`<br><span class="govuk-!-font-weight-bold">${t("Impact on the child:")}</span> ${event.impact}` : ""}
             ${pending ? html` ${unsyncedTag()}` : ""}`,
           childNames(children, event.child_ids),
-          event.proposed ? "From the case record" : html`${event.source}`,
+          event.proposed ? t("From the case record") : html`${event.source}`,
         ];
       }),
     });
@@ -86,22 +103,22 @@ export async function chronologyView(context) {
   function entryForm(children) {
     const errors = state.errors;
     return html`<form id="entry-form" novalidate>
-      <h2 class="govuk-heading-m">Add an event</h2>
-      ${dateInput({ name: "occurred_on", legend: "When did it happen?", hint: "For example, 27 3 2026", error: errors.occurred_on })}
-      ${textarea({ name: "event", label: "What happened?", rows: 3, labelClass: "govuk-label--s", error: errors.event })}
-      ${textInput({ name: "source", label: "Where did the information come from?", hint: "Who told you, or the document, and how. For example, phone call from the school's safeguarding lead", labelClass: "govuk-label--s", error: errors.source })}
-      ${textarea({ name: "impact", label: "What was the impact on the child? (optional)", rows: 3, labelClass: "govuk-label--s", error: errors.impact })}
+      <h2 class="govuk-heading-m">${t("Add an event")}</h2>
+      ${dateInput({ name: "occurred_on", legend: t("When did it happen?"), hint: t("For example, 27 3 2026"), error: errors.occurred_on })}
+      ${textarea({ name: "event", label: t("What happened?"), rows: 3, labelClass: "govuk-label--s", error: errors.event })}
+      ${textInput({ name: "source", label: t("Where did the information come from?"), hint: t("Who told you, or the document, and how. For example, phone call from the school's safeguarding lead"), labelClass: "govuk-label--s", error: errors.source })}
+      ${textarea({ name: "impact", label: t("What was the impact on the child? (optional)"), rows: 3, labelClass: "govuk-label--s", error: errors.impact })}
       ${checkboxes({
         name: "child_ids",
-        legend: "Which children does it concern?",
-        hint: "Leave them all unticked if it concerns the whole family.",
+        legend: t("Which children does it concern?"),
+        hint: t("Leave them all unticked if it concerns the whole family."),
         options: children.map((child) => [child.id, fullName(child)]),
         error: errors.child_ids,
       })}
       <p class="app-draft-saved" id="entry-draft" aria-live="polite"></p>
       <div class="govuk-button-group">
-        ${button("Save the event")}
-        <button type="button" class="govuk-button govuk-button--secondary" data-module="govuk-button" id="cancel-entry">Cancel</button>
+        ${button(t("Save the event"))}
+        <button type="button" class="govuk-button govuk-button--secondary" data-module="govuk-button" id="cancel-entry">${t("Cancel")}</button>
       </div>
     </form>`;
   }
@@ -109,38 +126,38 @@ export async function chronologyView(context) {
   function page() {
     const family = data.get("family", familyId);
     if (!family) {
-      return html`<div id="chronology-page">${backLink("#/", "Back to your caseload")}
-        <h1 class="govuk-heading-l">Family not found</h1>
-        <p class="govuk-body">This family is not on this device.</p></div>`;
+      return html`<div id="chronology-page">${backLink("#/", t("Back to your caseload"))}
+        <h1 class="govuk-heading-l">${t("Family not found")}</h1>
+        <p class="govuk-body">${t("This family is not on this device.")}</p></div>`;
     }
     const children = childrenOf(data, familyId);
     const events = chronologyEvents(state.proposed, data.ofFamily("chronology_entry", familyId), state.childId);
     const printQuery = state.childId ? `?child_id=${encodeURIComponent(state.childId)}` : "";
     return html`<div id="chronology-page">
-      ${backLink(`#/family/${familyId}`, `Back to ${family.display_name}`)}
+      ${backLink(`#/family/${familyId}`, t("Back to {family}", { family: family.display_name }))}
       ${errorSummary(state.errors)}
       ${successBanner(state.message)}
       <span class="govuk-caption-l">${family.display_name}</span>
-      <h1 class="govuk-heading-l">Chronology</h1>
+      <h1 class="govuk-heading-l">${t("Chronology")}</h1>
       <form id="filter-form" novalidate class="app-filter">
         ${select({
           name: "child_id",
-          label: "Show events for",
+          label: t("Show events for"),
           options: children.map((child) => [child.id, fullName(child)]),
           value: state.childId,
-          placeholder: "All children",
+          placeholder: t("All children"),
         })}
-        ${button("Show events", { secondary: true })}
+        ${button(t("Show events"), { secondary: true })}
       </form>
       <div class="govuk-button-group">
-        ${state.adding ? "" : html`<button type="button" class="govuk-button" data-module="govuk-button" id="add-entry">Add an event</button>`}
+        ${state.adding ? "" : html`<button type="button" class="govuk-button" data-module="govuk-button" id="add-entry">${t("Add an event")}</button>`}
         <a class="govuk-button govuk-button--secondary" data-module="govuk-button" role="button" draggable="false" id="print-chronology"
-          href="/api/families/${familyId}/chronology/print${printQuery}" target="_blank" rel="noopener">Print<span class="govuk-visually-hidden"> the ${state.childId ? "child's chronology" : "story so far and chronology"}</span> (opens in a new tab)</a>
+          href="/api/families/${familyId}/chronology/print${printQuery}" target="_blank" rel="noopener">${t("Print")}<span class="govuk-visually-hidden"> ${state.childId ? t("the child's chronology") : t("the story so far and chronology")}</span> ${t("(opens in a new tab)")}</a>
       </div>
-      <p class="govuk-hint">Printing needs a connection: each print is recorded. A print for one child leaves out the other children's events and the family's story.</p>
+      <p class="govuk-hint">${t("Printing needs a connection: each print is recorded. A print for one child leaves out the other children's events and the family's story.")}</p>
       ${state.adding ? entryForm(children) : ""}
       ${readingNote()}
-      ${events.length ? eventsTable(children, events) : html`<p class="govuk-body">No significant events yet${state.childId ? " for this child" : ""}.</p>`}
+      ${events.length ? eventsTable(children, events) : html`<p class="govuk-body">${state.childId ? t("No significant events yet for this child.") : t("No significant events yet.")}</p>`}
     </div>`;
   }
 
@@ -184,7 +201,7 @@ export async function chronologyView(context) {
       child_ids: childIds,
     };
     state.message = "";
-    state.errors = checkEntry(values, childrenOf(data, familyId).map((child) => child.id), todayIso());
+    state.errors = entryErrors(checkEntry(values, childrenOf(data, familyId).map((child) => child.id), todayIso()));
     if (Object.keys(state.errors).length) {
       await session.saveDraft(draftKey["entry-form"], raw).catch(() => {});
       draw({ afterSubmit: true });
@@ -193,13 +210,13 @@ export async function chronologyView(context) {
     try {
       await session.sync.enqueue("chronology_entry", "create", newId(), { family_id: familyId, ...values, impact: values.impact || null });
     } catch (error) {
-      state.errors = { event: `Not saved: ${storageMessage(error)}` };
+      state.errors = { event: t("Not saved: {why}", { why: storageMessage(error) }) };
       draw({ afterSubmit: true });
       return focusOn(context.main, ".govuk-error-summary");
     }
     await screen.typed.forget("entry-form");
     state.adding = false;
-    state.message = "The event is added to the chronology. It is sent at the next sync.";
+    state.message = t("The event is added to the chronology. It is sent at the next sync.");
     draw({ afterSubmit: true, justSaved: ["entry-form"] });
     focusOn(context.main, ".govuk-notification-banner");
   }

@@ -41,6 +41,7 @@ import { TypedWork, keepFocus, putFocusBack } from "../screen.js";
 import { backLink, formatDate, tag } from "../layout.js";
 import { responsiveTable } from "../tables.js";
 import { todayIso } from "../../clock.js";
+import { t, tn } from "../../i18n.js";
 
 const STATUS_COLOURS = { offered: "", declined: "grey", preparing: "yellow", held: "green", reviewed: "purple", closed: "grey" };
 const PLAN_COLOURS = { not_started: "grey", on_track: "turquoise", off_track: "red", done: "green" };
@@ -80,6 +81,43 @@ const FIELD_IDS = {
 };
 
 const draftKey = (conferenceId, form) => `conference/${conferenceId}/${form}`;
+
+// The domain names statuses and stages in English; these are their words in the language spoken.
+const STATUS_WORDS = {
+  offered: () => t("Offered to the family"),
+  declined: () => t("Declined by the family"),
+  preparing: () => t("Preparing: meeting the network"),
+  held: () => t("Conference held"),
+  reviewed: () => t("Plan reviewed"),
+  closed: () => t("Closed"),
+};
+const PLAN_STATUS_WORDS = {
+  not_started: () => t("Not started"),
+  on_track: () => t("On track"),
+  off_track: () => t("Off track"),
+  done: () => t("Done"),
+};
+const STAGE_WORDS = {
+  preparation_on: () => t("Preparation"),
+  information_sharing_on: () => t("Information sharing"),
+  private_family_time_on: () => t("Private family time"),
+  plan_agreed_on: () => t("Plan agreed"),
+};
+// What a stage's date says when it is not a real one.
+const STAGE_DATE_PROBLEMS = {
+  preparation_on: () => t("The date of preparation must be a real date, for example 27 3 2026"),
+  information_sharing_on: () => t("The date of information sharing must be a real date, for example 27 3 2026"),
+  private_family_time_on: () => t("The date of private family time must be a real date, for example 27 3 2026"),
+  plan_agreed_on: () => t("The date of plan agreed must be a real date, for example 27 3 2026"),
+};
+
+function statusWords(code) {
+  return STATUS_WORDS[code] ? STATUS_WORDS[code]() : statusLabel(code);
+}
+
+function planStatusWords(code) {
+  return PLAN_STATUS_WORDS[code] ? PLAN_STATUS_WORDS[code]() : planStatusLabel(code);
+}
 
 // --- values: record <-> form ----------------------------------------------------------
 
@@ -148,17 +186,18 @@ const FROM_RECORD = {
 
 // --- checking what was typed ----------------------------------------------------------
 
-function realDate(values, name, label, problems) {
+/** A date as typed, or null; `problem` is what to say when it is not a real date. */
+function realDate(values, name, problem, problems) {
   const value = readDate(values, name);
   if (value === null) {
-    problems[name] = `${label} must be a real date, for example 27 3 2026`;
+    problems[name] = problem;
   }
   return value || null;
 }
 
 function notTooLong(value, name, label, problems, max = SHORT) {
   if (value.length > max) {
-    problems[name] = `${label} must be ${max} characters or fewer`;
+    problems[name] = t("{name} must be {max} characters or fewer", { name: label, max });
   }
 }
 
@@ -166,16 +205,16 @@ function checkReferral(values) {
   const problems = {};
   const referrer = (values.referrer || "").trim();
   const advocate = (values.child_advocate || "").trim();
-  notTooLong(referrer, "referrer", "Who referred the family", problems);
-  notTooLong(advocate, "child_advocate", "The child's advocate", problems);
-  const referredOn = realDate(values, "referred_on", "Date of referral", problems);
+  notTooLong(referrer, "referrer", t("Who referred the family"), problems);
+  notTooLong(advocate, "child_advocate", t("The child's advocate"), problems);
+  const referredOn = realDate(values, "referred_on", t("Date of referral must be a real date, for example 27 3 2026"), problems);
   if (referredOn && referredOn > todayIso()) {
-    problems.referred_on = "Date of referral must be today or in the past";
+    problems.referred_on = t("Date of referral must be today or in the past");
   }
   const questions = readList(values, "question").map((text) => text.trim()).filter(Boolean);
   const bottomLines = readList(values, "bottom_line").map((text) => text.trim()).filter(Boolean);
-  if (questions.length > MAX_LIST) problems.questions = `Ask the family no more than ${MAX_LIST} questions`;
-  if (bottomLines.length > MAX_LIST) problems.bottom_lines = `Set no more than ${MAX_LIST} bottom lines`;
+  if (questions.length > MAX_LIST) problems.questions = t("Ask the family no more than {max} questions", { max: MAX_LIST });
+  if (bottomLines.length > MAX_LIST) problems.bottom_lines = t("Set no more than {max} bottom lines", { max: MAX_LIST });
   const proposed = {
     referral: { referrer, reason: (values.reason || "").trim(), questions, bottom_lines: bottomLines },
     referred_on: referredOn,
@@ -191,7 +230,7 @@ function checkStages(values) {
   const problems = {};
   const proposed = { status: values.status || "offered" };
   for (const [name, label] of STAGE_DATES) {
-    proposed[name] = realDate(values, name, `The date of ${label.toLowerCase()}`, problems);
+    proposed[name] = realDate(values, name, STAGE_DATE_PROBLEMS[name] ? STAGE_DATE_PROBLEMS[name]() : t("The date of {stage} must be a real date, for example 27 3 2026", { stage: label.toLowerCase() }), problems);
   }
   return { problems, proposed };
 }
@@ -201,18 +240,18 @@ function checkNewAction(values) {
   const task = (values.task || "").trim();
   const who = (values.who || "").trim();
   const checkedBy = (values.checked_by || "").trim();
-  if (!task) problems.task = "Enter the task";
-  else notTooLong(task, "task", "The task", problems, 2000);
-  if (!who) problems.who = "Enter who will do it";
-  else notTooLong(who, "who", "Who does it", problems);
-  const dueOn = realDate(values, "due_on", "By when", problems);
-  notTooLong(checkedBy, "checked_by", "Who checks", problems);
+  if (!task) problems.task = t("Enter the task");
+  else notTooLong(task, "task", t("The task"), problems, 2000);
+  if (!who) problems.who = t("Enter who will do it");
+  else notTooLong(who, "who", t("Who does it"), problems);
+  const dueOn = realDate(values, "due_on", t("By when must be a real date, for example 27 3 2026"), problems);
+  notTooLong(checkedBy, "checked_by", t("Who checks"), problems);
   return { problems, proposed: { task, who, due_on: dueOn, checked_by: checkedBy || null } };
 }
 
 function checkReview(values) {
   const problems = {};
-  const reviewOn = realDate(values, "review_on", "Review date", problems);
+  const reviewOn = realDate(values, "review_on", t("Review date must be a real date, for example 27 3 2026"), problems);
   return { problems, proposed: { review_on: reviewOn, outcome: (values.outcome || "").trim() || null } };
 }
 
@@ -232,12 +271,12 @@ function listField({ prefix, idPrefix, legend, hint, itemLabel, items, error, ad
     <fieldset class="govuk-fieldset" aria-describedby="${describedBy}">
       <legend class="govuk-fieldset__legend govuk-fieldset__legend--m">${legend}</legend>
       <div id="${idPrefix}-hint" class="govuk-hint">${hint}</div>
-      ${error ? html`<p id="${idPrefix}-error" class="govuk-error-message"><span class="govuk-visually-hidden">Error:</span> ${error}</p>` : ""}
+      ${error ? html`<p id="${idPrefix}-error" class="govuk-error-message"><span class="govuk-visually-hidden">${t("Error:")}</span> ${error}</p>` : ""}
       ${items.map(
         (item, index) => html`<div class="app-add-another__item">
-          ${textarea({ name: `${prefix}-${index}`, id: `${idPrefix}-${index}`, label: `${itemLabel} ${index + 1}`, value: item, rows: 2 })}
+          ${textarea({ name: `${prefix}-${index}`, id: `${idPrefix}-${index}`, label: t("{item} {number}", { item: itemLabel, number: index + 1 }), value: item, rows: 2 })}
           ${items.length > 1 || item
-            ? html`<button type="button" class="govuk-button govuk-button--secondary app-add-another__remove" data-list="${prefix}" data-remove="${index}">Remove<span class="govuk-visually-hidden"> ${itemLabel.toLowerCase()} ${index + 1}</span></button>`
+            ? html`<button type="button" class="govuk-button govuk-button--secondary app-add-another__remove" data-list="${prefix}" data-remove="${index}">${t("Remove")}<span class="govuk-visually-hidden"> ${t("{item} {number}", { item: itemLabel.toLowerCase(), number: index + 1 })}</span></button>`
             : ""}
         </div>`,
       )}
@@ -250,9 +289,9 @@ function coordinatorOptions(context, current) {
   const directory = Object.values(context.data.reference?.directory || {});
   const team = directory
     .filter((person) => person.team_id && person.team_id === context.user?.team_id && ["caseworker", "supervisor"].includes(person.role))
-    .map((person) => [person.id, person.id === context.user?.id ? `${person.display_name} (you)` : person.display_name]);
+    .map((person) => [person.id, person.id === context.user?.id ? t("{name} (you)", { name: person.display_name }) : person.display_name]);
   if (current && !team.some(([id]) => id === current)) {
-    team.push([current, context.staffName(current) || "A colleague"]);
+    team.push([current, context.staffName(current) || t("A colleague")]);
   }
   return team;
 }
@@ -260,37 +299,37 @@ function coordinatorOptions(context, current) {
 function referralSection(context, values, errors) {
   const coordinators = coordinatorOptions(context, values.coordinator_id);
   return html`<section aria-labelledby="referral-heading">
-    ${sectionStart("referral", "Referral")}
+    ${sectionStart("referral", t("Referral"))}
     <form id="referral-form" data-form="${REFERRAL}" novalidate>
-      ${textInput({ name: "referrer", id: FIELD_IDS.referrer, label: "Who referred the family", hint: "Name and role, for example Jo Smith, social worker", value: values.referrer, error: errors.referrer })}
-      ${textarea({ name: "reason", id: FIELD_IDS.reason, label: "Why the family was referred", value: values.reason, error: errors.reason, rows: 4 })}
+      ${textInput({ name: "referrer", id: FIELD_IDS.referrer, label: t("Who referred the family"), hint: t("Name and role, for example Jo Smith, social worker"), value: values.referrer, error: errors.referrer })}
+      ${textarea({ name: "reason", id: FIELD_IDS.reason, label: t("Why the family was referred"), value: values.reason, error: errors.reason, rows: 4 })}
       ${listField({
         prefix: "question",
         idPrefix: "referral-question",
-        legend: "Questions for the family",
-        hint: "What the family are asked to answer in their plan, for example: How will Sam get to school on time every day?",
-        itemLabel: "Question",
+        legend: t("Questions for the family"),
+        hint: t("What the family are asked to answer in their plan, for example: How will Sam get to school on time every day?"),
+        itemLabel: t("Question"),
         items: readList(values, "question"),
         error: errors.questions,
-        add: "Add another question",
+        add: t("Add another question"),
       })}
       ${listField({
         prefix: "bottom_line",
         idPrefix: "referral-bottom-line",
-        legend: "Bottom lines",
-        hint: "What any plan must include or must not allow: the things the council cannot agree to change. Say them plainly.",
-        itemLabel: "Bottom line",
+        legend: t("Bottom lines"),
+        hint: t("What any plan must include or must not allow: the things the council cannot agree to change. Say them plainly."),
+        itemLabel: t("Bottom line"),
         items: readList(values, "bottom_line"),
         error: errors.bottom_lines,
-        add: "Add another bottom line",
+        add: t("Add another bottom line"),
       })}
-      ${dateInput({ name: "referred_on", id: FIELD_IDS.referred_on, legend: "Date of referral", hint: "For example, 27 3 2026", error: errors.referred_on })}
-      ${textInput({ name: "child_advocate", id: FIELD_IDS.child_advocate, label: "Child's advocate (optional)", hint: "The independent person who helps the child say what they want", value: values.child_advocate, error: errors.child_advocate })}
+      ${dateInput({ name: "referred_on", id: FIELD_IDS.referred_on, legend: t("Date of referral"), hint: t("For example, 27 3 2026"), error: errors.referred_on })}
+      ${textInput({ name: "child_advocate", id: FIELD_IDS.child_advocate, label: t("Child's advocate (optional)"), hint: t("The independent person who helps the child say what they want"), value: values.child_advocate, error: errors.child_advocate })}
       ${coordinators.length
-        ? select({ name: "coordinator_id", id: "referral-coordinator", label: "Coordinator (optional)", options: coordinators, value: values.coordinator_id, placeholder: "Not chosen yet" })
+        ? select({ name: "coordinator_id", id: "referral-coordinator", label: t("Coordinator (optional)"), options: coordinators, value: values.coordinator_id, placeholder: t("Not chosen yet") })
         : ""}
       ${draftStatus(REFERRAL)}
-      ${button("Save referral")}
+      ${button(t("Save referral"))}
     </form>
   </section>`;
 }
@@ -299,38 +338,38 @@ function invitedSection(conference, values, familyId, choices) {
   const options = choices.map((invitee) => [inviteeKey(invitee), invitee.role ? `${invitee.name}, ${invitee.role}` : invitee.name]);
   const held = HELD_STATUSES.has(conference.status);
   return html`<section aria-labelledby="invited-heading">
-    ${sectionStart("invited", "Who is invited")}
-    <p class="govuk-body">The family decide who is in their network. Private family time is for the family and the people they invite, without professionals.</p>
+    ${sectionStart("invited", t("Who is invited"))}
+    <p class="govuk-body">${t("The family decide who is in their network. Private family time is for the family and the people they invite, without professionals.")}</p>
     ${options.length
       ? html`<form id="invited-form" data-form="${INVITED}" novalidate>
-          ${checkboxes({ name: "invited", id: "invited-people", legend: "Choose who is invited", hint: "People in the family and on their network map", options, values: values.invited || [] })}
+          ${checkboxes({ name: "invited", id: "invited-people", legend: t("Choose who is invited"), hint: t("People in the family and on their network map"), options, values: values.invited || [] })}
           ${held
-            ? checkboxes({ name: "attending", id: "invited-attending", legend: "Who came to the conference", options, values: values.attending || [] })
-            : html`<p class="govuk-body">Once the conference has been held, you can record here who came.</p>`}
+            ? checkboxes({ name: "attending", id: "invited-attending", legend: t("Who came to the conference"), options, values: values.attending || [] })
+            : html`<p class="govuk-body">${t("Once the conference has been held, you can record here who came.")}</p>`}
           ${draftStatus(INVITED)}
-          ${button("Save who is invited")}
+          ${button(t("Save who is invited"))}
         </form>`
-      : html`<p class="govuk-body">Nobody is on the family's network map yet.</p>`}
-    <p class="govuk-body"><a class="govuk-link" href="#/family/${familyId}/network">Add people or organisations to the network map</a></p>
+      : html`<p class="govuk-body">${t("Nobody is on the family's network map yet.")}</p>`}
+    <p class="govuk-body"><a class="govuk-link" href="#/family/${familyId}/network">${t("Add people or organisations to the network map")}</a></p>
   </section>`;
 }
 
 function stagesSection(values, errors) {
   const hints = {
-    preparation_on: "When the coordinator starts meeting the family and their network",
-    information_sharing_on: "When professionals share what they know and their worries",
-    private_family_time_on: "When the family meet on their own, without professionals, to make their plan",
-    plan_agreed_on: "When the plan was agreed with the family",
+    preparation_on: t("When the coordinator starts meeting the family and their network"),
+    information_sharing_on: t("When professionals share what they know and their worries"),
+    private_family_time_on: t("When the family meet on their own, without professionals, to make their plan"),
+    plan_agreed_on: t("When the plan was agreed with the family"),
   };
   return html`<section aria-labelledby="stages-heading">
-    ${sectionStart("stages", "Stages and dates")}
+    ${sectionStart("stages", t("Stages and dates"))}
     <form id="stages-form" data-form="${STAGES}" novalidate>
-      ${radios({ name: "status", id: "stages-status", legend: "Where the conference is now", options: CONFERENCE_STATUSES, value: values.status })}
+      ${radios({ name: "status", id: "stages-status", legend: t("Where the conference is now"), options: CONFERENCE_STATUSES.map(([code]) => [code, statusWords(code)]), value: values.status })}
       ${STAGE_DATES.map(([name, label]) =>
-        dateInput({ name, id: FIELD_IDS[name], legend: label, hint: hints[name], error: errors[name] }),
+        dateInput({ name, id: FIELD_IDS[name], legend: STAGE_WORDS[name] ? STAGE_WORDS[name]() : label, hint: hints[name], error: errors[name] }),
       )}
       ${draftStatus(STAGES)}
-      ${button("Save stages and dates")}
+      ${button(t("Save stages and dates"))}
     </form>
   </section>`;
 }
@@ -341,26 +380,26 @@ function actionRow(context, action, confirming) {
   return [
     { content: action.task, classes: "app-pre-wrap" },
     action.who,
-    action.due_on ? formatDate(action.due_on) : "No date set",
-    action.checked_by || "Nobody named",
-    html`${tag(planStatusLabel(action.status || "not_started"), PLAN_COLOURS[action.status || "not_started"])}
-      ${pending ? html`<br><span class="govuk-body-s">Not synced yet</span>` : ""}`,
+    action.due_on ? formatDate(action.due_on) : t("No date set"),
+    action.checked_by || t("Nobody named"),
+    html`${tag(planStatusWords(action.status || "not_started"), PLAN_COLOURS[action.status || "not_started"])}
+      ${pending ? html`<br><span class="govuk-body-s">${t("Not synced yet")}</span>` : ""}`,
     html`${confirming
-        ? html`<p class="govuk-body-s" id="remove-question-${action.id}">Remove this action from the plan?</p>
+        ? html`<p class="govuk-body-s" id="remove-question-${action.id}">${t("Remove this action from the plan?")}</p>
           <div class="govuk-button-group">
-            <button type="button" class="govuk-button govuk-button--warning" id="action-remove-yes" data-remove-action="${action.id}" aria-describedby="remove-question-${action.id}">Yes, remove it<span class="govuk-visually-hidden">: ${action.task}</span></button>
-            <button type="button" class="govuk-button govuk-button--secondary" data-cancel-remove="${action.id}">Cancel</button>
+            <button type="button" class="govuk-button govuk-button--warning" id="action-remove-yes" data-remove-action="${action.id}" aria-describedby="remove-question-${action.id}">${t("Yes, remove it")}<span class="govuk-visually-hidden">: ${action.task}</span></button>
+            <button type="button" class="govuk-button govuk-button--secondary" data-cancel-remove="${action.id}">${t("Cancel")}</button>
           </div>`
         : html`<form class="app-plan-status" data-status-form="${action.id}" novalidate>
             <div class="govuk-form-group">
-              <label class="govuk-label govuk-visually-hidden" for="${statusId}">Status of ${action.task}</label>
+              <label class="govuk-label govuk-visually-hidden" for="${statusId}">${t("Status of {task}", { task: action.task })}</label>
               <select class="govuk-select" id="${statusId}" name="status">
-                ${PLAN_ACTION_STATUSES.map(([code, text]) => html`<option value="${code}" ${code === (action.status || "not_started") ? html`selected` : ""}>${text}</option>`)}
+                ${PLAN_ACTION_STATUSES.map(([code]) => html`<option value="${code}" ${code === (action.status || "not_started") ? html`selected` : ""}>${planStatusWords(code)}</option>`)}
               </select>
             </div>
             <div class="govuk-button-group">
-              <button type="submit" class="govuk-button govuk-button--secondary">Change status<span class="govuk-visually-hidden"> of ${action.task}</span></button>
-              <button type="button" class="govuk-button govuk-button--secondary" data-confirm-remove="${action.id}">Remove<span class="govuk-visually-hidden"> ${action.task}</span></button>
+              <button type="submit" class="govuk-button govuk-button--secondary">${t("Change status")}<span class="govuk-visually-hidden"> ${t("of {task}", { task: action.task })}</span></button>
+              <button type="button" class="govuk-button govuk-button--secondary" data-confirm-remove="${action.id}">${t("Remove")}<span class="govuk-visually-hidden"> ${action.task}</span></button>
             </div>
           </form>`}`,
   ];
@@ -369,36 +408,36 @@ function actionRow(context, action, confirming) {
 function planSection(context, actions, values, errors, confirmRemove) {
   const done = actions.filter((action) => action.status === "done").length;
   return html`<section aria-labelledby="plan-heading">
-    ${sectionStart("plan", "The family's plan")}
-    <p class="govuk-body">The plan the family make in private family time: each task, who does it, by when, and who checks it is done.</p>
+    ${sectionStart("plan", t("The family's plan"))}
+    <p class="govuk-body">${t("The plan the family make in private family time: each task, who does it, by when, and who checks it is done.")}</p>
     ${actions.length
       ? responsiveTable({
-          caption: `Actions in the plan: ${actions.length}, ${done} done`,
+          caption: t("Actions in the plan: {count}, {done} done", { count: actions.length, done }),
           captionClass: "govuk-table__caption--m",
-          columns: ["Task", "Who does it", "By when", "Who checks", "Status", "Change"],
+          columns: [t("Task"), t("Who does it"), t("By when"), t("Who checks"), t("Status"), t("Change")],
           rows: actions.map((action) => actionRow(context, action, confirmRemove === action.id)),
         })
-      : html`<p class="govuk-body">No actions yet. Add the first action of the family's plan below.</p>`}
+      : html`<p class="govuk-body">${t("No actions yet. Add the first action of the family's plan below.")}</p>`}
     <form id="new-action-form" data-form="${NEW_ACTION}" novalidate>
-      <h3 class="govuk-heading-m">Add an action to the plan</h3>
-      ${textarea({ name: "task", id: FIELD_IDS.task, label: "Task", hint: "What will be done, in the family's own words", value: values.task, error: errors.task, rows: 3 })}
-      ${textInput({ name: "who", id: FIELD_IDS.who, label: "Who does it", value: values.who, error: errors.who })}
-      ${dateInput({ name: "due_on", id: FIELD_IDS.due_on, legend: "By when (optional)", hint: "For example, 27 3 2026", error: errors.due_on })}
-      ${textInput({ name: "checked_by", id: FIELD_IDS.checked_by, label: "Who checks it is done (optional)", value: values.checked_by, error: errors.checked_by })}
+      <h3 class="govuk-heading-m">${t("Add an action to the plan")}</h3>
+      ${textarea({ name: "task", id: FIELD_IDS.task, label: t("Task"), hint: t("What will be done, in the family's own words"), value: values.task, error: errors.task, rows: 3 })}
+      ${textInput({ name: "who", id: FIELD_IDS.who, label: t("Who does it"), value: values.who, error: errors.who })}
+      ${dateInput({ name: "due_on", id: FIELD_IDS.due_on, legend: t("By when (optional)"), hint: t("For example, 27 3 2026"), error: errors.due_on })}
+      ${textInput({ name: "checked_by", id: FIELD_IDS.checked_by, label: t("Who checks it is done (optional)"), value: values.checked_by, error: errors.checked_by })}
       ${draftStatus(NEW_ACTION)}
-      ${button("Add action")}
+      ${button(t("Add action"))}
     </form>
   </section>`;
 }
 
 function reviewSection(values, errors) {
   return html`<section aria-labelledby="review-heading">
-    ${sectionStart("review", "Review")}
+    ${sectionStart("review", t("Review"))}
     <form id="review-form" data-form="${REVIEW}" novalidate>
-      ${dateInput({ name: "review_on", id: FIELD_IDS.review_on, legend: "Review date", hint: "When the family and their network meet again to see how the plan is going", error: errors.review_on })}
-      ${textarea({ name: "outcome", id: FIELD_IDS.outcome, label: "Outcome of the review", hint: "What has worked, what has not, and what the family will do next", value: values.outcome, error: errors.outcome, rows: 5 })}
+      ${dateInput({ name: "review_on", id: FIELD_IDS.review_on, legend: t("Review date"), hint: t("When the family and their network meet again to see how the plan is going"), error: errors.review_on })}
+      ${textarea({ name: "outcome", id: FIELD_IDS.outcome, label: t("Outcome of the review"), hint: t("What has worked, what has not, and what the family will do next"), value: values.outcome, error: errors.outcome, rows: 5 })}
       ${draftStatus(REVIEW)}
-      ${button("Save review")}
+      ${button(t("Save review"))}
     </form>
   </section>`;
 }
@@ -408,7 +447,7 @@ function successBanner(message, announce) {
   return html`<div class="govuk-notification-banner govuk-notification-banner--success" role="${announce ? "alert" : "region"}"
       aria-labelledby="conference-saved-title" data-module="govuk-notification-banner" data-disable-auto-focus="true" tabindex="-1">
     <div class="govuk-notification-banner__header">
-      <h2 class="govuk-notification-banner__title" id="conference-saved-title">Success</h2>
+      <h2 class="govuk-notification-banner__title" id="conference-saved-title">${t("Success")}</h2>
     </div>
     <div class="govuk-notification-banner__content"><p class="govuk-notification-banner__heading">${message}</p></div>
   </div>`;
@@ -417,22 +456,22 @@ function successBanner(message, announce) {
 function overview(context, conference, actions) {
   const pending = conference.unsynced || context.data.pending("conference", conference.id);
   const rows = [
-    ["Status", tag(statusLabel(conference.status), STATUS_COLOURS[conference.status])],
-    ["Private family time", conference.private_family_time_on ? formatDate(conference.private_family_time_on) : "Not set yet"],
-    ["Invited", `${(conference.invited || []).length} ${(conference.invited || []).length === 1 ? "person" : "people"}`],
-    ["Actions in the plan", `${actions.length}`],
-    ["Review", conference.review_on ? formatDate(conference.review_on) : "Not set yet"],
+    [t("Status"), tag(statusWords(conference.status), STATUS_COLOURS[conference.status])],
+    [t("Private family time"), conference.private_family_time_on ? formatDate(conference.private_family_time_on) : t("Not set yet")],
+    [t("Invited"), tn("{count} person", "{count} people", (conference.invited || []).length)],
+    [t("Actions in the plan"), `${actions.length}`],
+    [t("Review"), conference.review_on ? formatDate(conference.review_on) : t("Not set yet")],
   ];
   if (pending) {
-    rows.push(["On this device", "Changes not synced yet: they are sent when the device next syncs"]);
+    rows.push([t("On this device"), t("Changes not synced yet: they are sent when the device next syncs")]);
   }
   return html`<dl class="govuk-summary-list">${rows.map(
     ([key, value]) => html`<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">${key}</dt><dd class="govuk-summary-list__value">${value}</dd></div>`,
   )}</dl>
   <nav aria-labelledby="contents-heading" class="govuk-!-margin-bottom-6">
-    <h2 class="govuk-heading-s" id="contents-heading">Contents</h2>
+    <h2 class="govuk-heading-s" id="contents-heading">${t("Contents")}</h2>
     <ul class="govuk-list">
-      ${[["referral", "Referral"], ["invited", "Who is invited"], ["stages", "Stages and dates"], ["plan", "The family's plan"], ["review", "Review"]].map(
+      ${[["referral", t("Referral")], ["invited", t("Who is invited")], ["stages", t("Stages and dates")], ["plan", t("The family's plan")], ["review", t("Review")]].map(
         ([id, text]) => html`<li><a class="govuk-link" href="#${id}-heading" data-jump="${id}-heading">${text}</a></li>`,
       )}
     </ul>
@@ -457,20 +496,20 @@ function offerPage(context, family, state = {}) {
   const { main, data } = context;
   mount(
     main,
-    html`${backLink(`#/family/${family.id}`, "Back to the family")}
+    html`${backLink(`#/family/${family.id}`, t("Back to the family"))}
       ${state.error ? errorSummary({ offer: state.error }, { offer: "offer-conference" }) : ""}
       <span class="govuk-caption-l">${family.display_name}</span>
-      <h1 class="govuk-heading-l">Family group conference</h1>
-      <p class="govuk-body">A family group conference is a meeting where the family and the people close to them make their own plan for the children. They answer the questions the council asks, within the bottom lines it sets, and make the plan in private family time, without professionals.</p>
-      <p class="govuk-body">This family has no conference yet.</p>
-      <form id="offer-form" novalidate>${button("Offer a family group conference", { id: "offer-conference" })}</form>`,
+      <h1 class="govuk-heading-l">${t("Family group conference")}</h1>
+      <p class="govuk-body">${t("A family group conference is a meeting where the family and the people close to them make their own plan for the children. They answer the questions the council asks, within the bottom lines it sets, and make the plan in private family time, without professionals.")}</p>
+      <p class="govuk-body">${t("This family has no conference yet.")}</p>
+      <form id="offer-form" novalidate>${button(t("Offer a family group conference"), { id: "offer-conference" })}</form>`,
   );
   main.querySelector("#offer-form").addEventListener("submit", async (event) => {
     event.preventDefault();
     try {
       await offerConference(context, family.id);
     } catch (error) {
-      offerPage(context, family, { error: `The conference could not be saved: ${storageMessage(error)}` });
+      offerPage(context, family, { error: t("The conference could not be saved: {why}", { why: storageMessage(error) }) });
       context.enhance();
     }
   });
@@ -486,9 +525,9 @@ function offerPage(context, family, state = {}) {
 function notFound(context, familyId) {
   mount(
     context.main,
-    html`<h1 class="govuk-heading-l">Conference not found</h1>
-      <p class="govuk-body">This device holds no such family group conference. It may not have synced yet, or the family is no longer in your caseload.</p>
-      <p class="govuk-body"><a class="govuk-link" href="${familyId ? `#/family/${familyId}` : "#/"}">${familyId ? "Go to the family" : "Go to your caseload"}</a></p>`,
+    html`<h1 class="govuk-heading-l">${t("Conference not found")}</h1>
+      <p class="govuk-body">${t("This device holds no such family group conference. It may not have synced yet, or the family is no longer in your caseload.")}</p>
+      <p class="govuk-body"><a class="govuk-link" href="${familyId ? `#/family/${familyId}` : "#/"}">${familyId ? t("Go to the family") : t("Go to your caseload")}</a></p>`,
   );
 }
 
@@ -549,11 +588,11 @@ function workspace(context, family, conferenceId) {
     mount(
       main,
       html`<div id="conference-workspace">
-        ${backLink(`#/family/${familyId}`, "Back to the family")}
+        ${backLink(`#/family/${familyId}`, t("Back to the family"))}
         ${errorSummary(errors.fields, FIELD_IDS)}
         ${state.flash ? successBanner(state.flash, focus === "banner") : ""}
         <span class="govuk-caption-l">${family.display_name}</span>
-        <h1 class="govuk-heading-l">Family group conference</h1>
+        <h1 class="govuk-heading-l">${t("Family group conference")}</h1>
         ${overview(context, conference, actions)}
         ${referralSection(context, values[REFERRAL], fieldErrors(REFERRAL))}
         ${invitedSection(conference, values[INVITED], familyId, choices)}
@@ -562,13 +601,13 @@ function workspace(context, family, conferenceId) {
         ${reviewSection(values[REVIEW], fieldErrors(REVIEW))}
         ${attachmentsPanel({ parentKind: "conference", parentId: conference.id, familyId })}
         ${others.length
-          ? html`<h2 class="govuk-heading-m govuk-!-margin-top-8">Other conferences for this family</h2>
+          ? html`<h2 class="govuk-heading-m govuk-!-margin-top-8">${t("Other conferences for this family")}</h2>
             <ul class="govuk-list">${others.map(
-              (other) => html`<li><a class="govuk-link" href="#/family/${familyId}/conference/${other.id}">Conference offered ${other.created_at ? formatDate(other.created_at) : "on this device"}</a>: ${statusLabel(other.status)}</li>`,
+              (other) => html`<li><a class="govuk-link" href="#/family/${familyId}/conference/${other.id}">${other.created_at ? t("Conference offered {day}", { day: formatDate(other.created_at) }) : t("Conference offered on this device")}</a>: ${statusWords(other.status)}</li>`,
             )}</ul>`
           : ""}
         ${["declined", "closed"].includes(conference.status)
-          ? html`<form id="offer-again-form" novalidate>${button("Offer another family group conference", { secondary: true })}</form>`
+          ? html`<form id="offer-again-form" novalidate>${button(t("Offer another family group conference"), { secondary: true })}</form>`
           : ""}
       </div>`,
     );
@@ -697,7 +736,7 @@ function workspace(context, family, conferenceId) {
     }
     state.errors = null;
     if (name === NEW_ACTION) {
-      return saved(name, "Action added to the plan", () =>
+      return saved(name, t("Action added to the plan"), () =>
         session.sync.enqueue("plan_action", "create", newId(), {
           family_id: familyId,
           conference_id: conferenceId,
@@ -707,7 +746,7 @@ function workspace(context, family, conferenceId) {
       );
     }
     const current = { ...conference, referral: normalReferral(conference.referral) };
-    const messages = { [REFERRAL]: "Referral saved", [STAGES]: "Stages and dates saved", [REVIEW]: "Review saved" };
+    const messages = { [REFERRAL]: t("Referral saved"), [STAGES]: t("Stages and dates saved"), [REVIEW]: t("Review saved") };
     return saveConference(name, changedFields(current, proposed), messages[name]);
   }
 
@@ -719,12 +758,12 @@ function workspace(context, family, conferenceId) {
       proposed.attending = chosenInvitees(choices, values.attending || []);
     }
     state.errors = null;
-    return saveConference(INVITED, changedFields(conference, proposed), "Who is invited saved");
+    return saveConference(INVITED, changedFields(conference, proposed), t("Who is invited saved"));
   }
 
   function saveConference(form, changes, message) {
     if (!Object.keys(changes).length) {
-      return saved(form, "Nothing had changed, so there was nothing to save", null);
+      return saved(form, t("Nothing had changed, so there was nothing to save"), null);
     }
     return saved(form, message, () =>
       session.sync.enqueue("conference", "update", conferenceId, changes, baseVersion(data, "conference", conferenceId)),
@@ -738,12 +777,12 @@ function workspace(context, family, conferenceId) {
     try {
       await write?.();
     } catch (error) {
-      state.errors = { form, fields: { [form]: `Your changes could not be saved: ${storageMessage(error)}` } };
+      state.errors = { form, fields: { [form]: t("Your changes could not be saved: {why}", { why: storageMessage(error) }) } };
       return redraw("summary");
     }
     state.live.delete(form);
     await typed.forget(form).catch(() => {});
-    state.flash = write ? `${message}. ${navigator.onLine ? "It will be synced in a moment." : "It is kept on this device and sent when you are back online."}` : message;
+    state.flash = write ? `${message}. ${navigator.onLine ? t("It will be synced in a moment.") : t("It is kept on this device and sent when you are back online.")}` : message;
     return redraw("banner");
   }
 
@@ -754,9 +793,9 @@ function workspace(context, family, conferenceId) {
     state.errors = null;
     try {
       await session.sync.enqueue("plan_action", "update", actionId, { status }, baseVersion(data, "plan_action", actionId));
-      state.flash = `Status changed to ${planStatusLabel(status).toLowerCase()}`;
+      state.flash = t("Status changed to {status}", { status: planStatusWords(status).toLowerCase() });
     } catch (error) {
-      state.errors = { form: "plan", fields: { plan: `The status could not be saved: ${storageMessage(error)}` } };
+      state.errors = { form: "plan", fields: { plan: t("The status could not be saved: {why}", { why: storageMessage(error) }) } };
     }
     redraw(state.errors ? "summary" : "banner");
   }
@@ -767,9 +806,9 @@ function workspace(context, family, conferenceId) {
     state.errors = null;
     try {
       await session.sync.enqueue("plan_action", "delete", actionId, {}, baseVersion(data, "plan_action", actionId));
-      state.flash = "Action removed from the plan";
+      state.flash = t("Action removed from the plan");
     } catch (error) {
-      state.errors = { form: "plan", fields: { plan: `The action could not be removed: ${storageMessage(error)}` } };
+      state.errors = { form: "plan", fields: { plan: t("The action could not be removed: {why}", { why: storageMessage(error) }) } };
     }
     redraw(state.errors ? "summary" : "banner");
   }

@@ -13,6 +13,7 @@ import { responsiveTable } from "../tables.js";
 import { Screen, successBanner } from "../screen.js";
 import { ApiError, Offline, SessionEnded, get, hasCsrfToken, post } from "../../sync/api.js";
 import { baseVersion } from "../records.js";
+import { t, tn } from "../../i18n.js";
 import {
   checkEnding,
   clearingDays,
@@ -35,13 +36,31 @@ const FIELD_IDS = {
   decision: "ending-decision",
 };
 
+// The domain checks a proposal in English; these are its messages in the language spoken.
+const ENDING_MESSAGES = {
+  "Choose how our work with the family ends": () => t("Choose how our work with the family ends"),
+  "Say what you propose and why": () => t("Say what you propose and why"),
+  "Choose the team the family moves to": () => t("Choose the team the family moves to"),
+  "Write a handover note: what matters to this family, and what is in hand": () => t("Write a handover note: what matters to this family, and what is in hand"),
+  "Choose why our work is ending": () => t("Choose why our work is ending"),
+  "Choose the closing visit": () => t("Choose the closing visit"),
+  "Say what the children think of our work ending": () => t("Say what the children think of our work ending"),
+  "Say what the family think of our work ending": () => t("Say what the family think of our work ending"),
+  "Say what has changed against at least one of the family's goals, in their words": () => t("Say what has changed against at least one of the family's goals, in their words"),
+  "Say what the family can do if worries come back": () => t("Say what the family can do if worries come back"),
+};
+
+function endingMessages(errors) {
+  return Object.fromEntries(Object.entries(errors).map(([name, message]) => [name, ENDING_MESSAGES[message] ? ENDING_MESSAGES[message]() : message]));
+}
+
 function visits(context, familyId) {
   const { data, label } = context;
   return data
     .ofFamily("interaction", familyId)
     .filter((i) => !i.deleted_at)
     .sort((a, b) => (b.occurred_at || "").localeCompare(a.occurred_at || ""))
-    .map((i) => [i.id, `${formatDateTime(i.occurred_at)}: ${label("interaction_purpose", i.purpose)}`]);
+    .map((i) => [i.id, t("{when}: {purpose}", { when: formatDateTime(i.occurred_at), purpose: label("interaction_purpose", i.purpose) })]);
 }
 
 function endingForm(context, family, values, errors) {
@@ -50,28 +69,28 @@ function endingForm(context, family, values, errors) {
   const kind = values.kind || "";
   const teams = otherTeams(data.reference?.directory, family.team_id);
   return html`<form id="ending-form" novalidate>
-    ${radios({ name: "kind", id: FIELD_IDS.kind, legend: "How does our work with the family end?", options: context.vocabulary("ending_kind"), value: kind, error: errors.kind })}
-    ${textarea({ name: "decision", id: FIELD_IDS.decision, label: "What you propose, and why", hint: "For your supervisor: what has changed, and why now.", value: values.decision, error: errors.decision, rows: 4 })}
+    ${radios({ name: "kind", id: FIELD_IDS.kind, legend: t("How does our work with the family end?"), options: context.vocabulary("ending_kind"), value: kind, error: errors.kind })}
+    ${textarea({ name: "decision", id: FIELD_IDS.decision, label: t("What you propose, and why"), hint: t("For your supervisor: what has changed, and why now."), value: values.decision, error: errors.decision, rows: 4 })}
     <div ${kind === "transfer" ? html`hidden` : ""} id="closing-part">
-      <h2 class="govuk-heading-m">The closing visit</h2>
-      ${select({ name: "closing_visit_id", id: FIELD_IDS.closing_visit_id, label: "Which visit was the closing visit?", hint: "Where you talked with the family about our work ending. Record it first if you have not.", options: visits(context, family.id), value: values.closing_visit_id, error: errors.closing_visit_id, placeholder: "Choose a visit" })}
-      ${textarea({ name: "child_view", id: FIELD_IDS.child_view, label: "What the children think of our work ending", hint: "In their words where you can.", value: values.child_view, error: errors.child_view, rows: 3 })}
-      ${textarea({ name: "family_view", id: FIELD_IDS.family_view, label: "What the family think of our work ending", hint: "In their words where you can.", value: values.family_view, error: errors.family_view, rows: 3 })}
-      <h2 class="govuk-heading-m">What has changed, in the family's words</h2>
-      ${errors.changes ? html`<p class="govuk-error-message" id="${FIELD_IDS.changes}-error"><span class="govuk-visually-hidden">Error:</span> ${errors.changes}</p>` : ""}
+      <h2 class="govuk-heading-m">${t("The closing visit")}</h2>
+      ${select({ name: "closing_visit_id", id: FIELD_IDS.closing_visit_id, label: t("Which visit was the closing visit?"), hint: t("Where you talked with the family about our work ending. Record it first if you have not."), options: visits(context, family.id), value: values.closing_visit_id, error: errors.closing_visit_id, placeholder: t("Choose a visit") })}
+      ${textarea({ name: "child_view", id: FIELD_IDS.child_view, label: t("What the children think of our work ending"), hint: t("In their words where you can."), value: values.child_view, error: errors.child_view, rows: 3 })}
+      ${textarea({ name: "family_view", id: FIELD_IDS.family_view, label: t("What the family think of our work ending"), hint: t("In their words where you can."), value: values.family_view, error: errors.family_view, rows: 3 })}
+      <h2 class="govuk-heading-m">${t("What has changed, in the family's words")}</h2>
+      ${errors.changes ? html`<p class="govuk-error-message" id="${FIELD_IDS.changes}-error"><span class="govuk-visually-hidden">${t("Error:")}</span> ${errors.changes}</p>` : ""}
       ${goals.map((goal, index) =>
-        textarea({ name: `change_${index}`, id: index === 0 ? FIELD_IDS.changes : `change-${index}`, label: `Against their goal: “${goal}”`, value: values[`change_${index}`], rows: 2 }),
+        textarea({ name: `change_${index}`, id: index === 0 ? FIELD_IDS.changes : `change-${index}`, label: t("Against their goal: “{goal}”", { goal }), value: values[`change_${index}`], rows: 2 }),
       )}
-      ${textarea({ name: "change_other", id: goals.length ? "change-other" : FIELD_IDS.changes, label: goals.length ? "Anything else that has changed (optional)" : "What has changed", value: values.change_other, rows: 2 })}
-      ${radios({ name: "closure_reason", id: FIELD_IDS.closure_reason, legend: "Why is our work ending?", hint: "The reason the child in need census records.", options: context.vocabulary("closure_reason"), value: values.closure_reason, error: errors.closure_reason })}
-      ${textarea({ name: "if_worries_return", id: FIELD_IDS.if_worries_return, label: "What the family can do if worries come back", hint: "Who they can call, and where: as you agreed it with them.", value: values.if_worries_return, error: errors.if_worries_return, rows: 3 })}
+      ${textarea({ name: "change_other", id: goals.length ? "change-other" : FIELD_IDS.changes, label: goals.length ? t("Anything else that has changed (optional)") : t("What has changed"), value: values.change_other, rows: 2 })}
+      ${radios({ name: "closure_reason", id: FIELD_IDS.closure_reason, legend: t("Why is our work ending?"), hint: t("The reason the child in need census records."), options: context.vocabulary("closure_reason"), value: values.closure_reason, error: errors.closure_reason })}
+      ${textarea({ name: "if_worries_return", id: FIELD_IDS.if_worries_return, label: t("What the family can do if worries come back"), hint: t("Who they can call, and where: as you agreed it with them."), value: values.if_worries_return, error: errors.if_worries_return, rows: 3 })}
     </div>
     <div ${kind === "transfer" ? "" : html`hidden`} id="transfer-part">
-      ${select({ name: "to_team_id", id: FIELD_IDS.to_team_id, label: "Which team does the family move to?", options: teams, value: values.to_team_id, error: errors.to_team_id, placeholder: "Choose a team" })}
-      ${textarea({ name: "handover_note", id: FIELD_IDS.handover_note, label: "Handover note", hint: "For the receiving team: what matters to this family, who they trust, what is in hand and what is due.", value: values.handover_note, error: errors.handover_note, rows: 6 })}
+      ${select({ name: "to_team_id", id: FIELD_IDS.to_team_id, label: t("Which team does the family move to?"), options: teams, value: values.to_team_id, error: errors.to_team_id, placeholder: t("Choose a team") })}
+      ${textarea({ name: "handover_note", id: FIELD_IDS.handover_note, label: t("Handover note"), hint: t("For the receiving team: what matters to this family, who they trust, what is in hand and what is due."), value: values.handover_note, error: errors.handover_note, rows: 6 })}
     </div>
     <p class="app-draft-saved" id="ending-draft" aria-live="polite"></p>
-    ${button("Send to your supervisor")}
+    ${button(t("Send to your supervisor"))}
   </form>`;
 }
 
@@ -86,25 +105,25 @@ export async function endingView(context) {
   function page() {
     const family = data.get("family", familyId);
     if (!family) {
-      return html`<div id="ending-page">${backLink("#/", "Back to your caseload")}
-        <h1 class="govuk-heading-l">Family not found</h1>
-        <p class="govuk-body">This family is not on this device.</p></div>`;
+      return html`<div id="ending-page">${backLink("#/", t("Back to your caseload"))}
+        <h1 class="govuk-heading-l">${t("Family not found")}</h1>
+        <p class="govuk-body">${t("This family is not on this device.")}</p></div>`;
     }
-    const back = backLink(`#/family/${familyId}`, `Back to ${family.display_name}`);
-    const heading = html`<span class="govuk-caption-l">${family.display_name}</span><h1 class="govuk-heading-l">Propose ending our work</h1>`;
+    const back = backLink(`#/family/${familyId}`, t("Back to {family}", { family: family.display_name }));
+    const heading = html`<span class="govuk-caption-l">${family.display_name}</span><h1 class="govuk-heading-l">${t("Propose ending our work")}</h1>`;
     if (state.sentId) {
       return html`<div id="ending-page">${back}${successBanner(state.message)}${heading}
-        <p class="govuk-body"><a class="govuk-link" href="#/judgment/${state.sentId}">Read the proposal</a></p></div>`;
+        <p class="govuk-body"><a class="govuk-link" href="#/judgment/${state.sentId}">${t("Read the proposal")}</a></p></div>`;
     }
     if (!isFamilysWorker(data, familyId, user)) {
-      return html`<div id="ending-page">${back}${heading}<p class="govuk-body">Only the family's worker can propose ending our work with them.</p></div>`;
+      return html`<div id="ending-page">${back}${heading}<p class="govuk-body">${t("Only the family's worker can propose ending our work with them.")}</p></div>`;
     }
     if (family.status === "closed" || waitingEnding(data, familyId)) {
-      return html`<div id="ending-page">${back}${heading}<p class="govuk-body">${family.status === "closed" ? "Our work with this family has already ended." : "A proposal to end our work with this family is already waiting for a supervisor."}</p></div>`;
+      return html`<div id="ending-page">${back}${heading}<p class="govuk-body">${family.status === "closed" ? t("Our work with this family has already ended.") : t("A proposal to end our work with this family is already waiting for a supervisor.")}</p></div>`;
     }
     return html`<div id="ending-page"><div class="govuk-grid-row"><div class="govuk-grid-column-two-thirds">
       ${back}${errorSummary(state.errors, FIELD_IDS)}${heading}
-      <p class="govuk-body">Your supervisor agrees or declines the ending. Until then nothing changes for the family. This is saved on this device and sent when you are online.</p>
+      <p class="govuk-body">${t("Your supervisor agrees or declines the ending. Until then nothing changes for the family. This is saved on this device and sent when you are online.")}</p>
       ${endingForm(context, family, state.values, state.errors)}
     </div></div></div>`;
   }
@@ -129,7 +148,7 @@ export async function endingView(context) {
     const family = data.get("family", familyId);
     const values = formValues(event.target);
     state.values = values;
-    state.errors = checkEnding(values, family.goals || []);
+    state.errors = endingMessages(checkEnding(values, family.goals || []));
     await session.saveDraft(draftKey, values).catch(() => {});
     if (Object.keys(state.errors).length) {
       draw({ afterSubmit: true });
@@ -141,7 +160,7 @@ export async function endingView(context) {
     await session.sync.enqueue("judgment", "sign", id, {}, baseVersion(data, "judgment", id));
     await screen.typed.forget("ending-form");
     state.sentId = id;
-    state.message = "Your proposal is saved. It goes to your supervisor at the next sync, and waits for them to agree.";
+    state.message = t("Your proposal is saved. It goes to your supervisor at the next sync, and waits for them to agree.");
     draw({ afterSubmit: true, justSaved: ["ending-form"] });
     main.querySelector(".govuk-notification-banner")?.focus();
     session.sync?.syncNow?.("ending");
@@ -166,22 +185,22 @@ export async function reopenView(context) {
 
   function page() {
     const family = data.get("family", familyId) || state.online;
-    const back = backLink(`#/family/${familyId}`, "Back to the family");
+    const back = backLink(`#/family/${familyId}`, t("Back to the family"));
     if (!family || user?.role !== "supervisor") {
-      return html`<div id="reopen-page">${back}<h1 class="govuk-heading-l">Reopen a family</h1>
-        <p class="govuk-body">Only a supervisor of the family's team can reopen it.</p></div>`;
+      return html`<div id="reopen-page">${back}<h1 class="govuk-heading-l">${t("Reopen a family")}</h1>
+        <p class="govuk-body">${t("Only a supervisor of the family's team can reopen it.")}</p></div>`;
     }
     return html`<div id="reopen-page">${back}${errorSummary(state.errors, { reason: "reopen-reason" })}${successBanner(state.message)}
       <span class="govuk-caption-l">${family.display_name}</span>
-      <h1 class="govuk-heading-l">Reopen the family</h1>
-      <div class="govuk-inset-text">Reopening needs a connection to the server. The family's history keeps the earlier episode, and this one follows it. Then allocate a worker.</div>
+      <h1 class="govuk-heading-l">${t("Reopen the family")}</h1>
+      <div class="govuk-inset-text">${t("Reopening needs a connection to the server. The family's history keeps the earlier episode, and this one follows it. Then allocate a worker.")}</div>
       ${state.problem ? html`<p class="govuk-error-message" id="reopen-problem">${state.problem}</p>` : ""}
       ${family.status === "closed"
         ? html`<form id="reopen-form" novalidate>
-            ${textarea({ name: "reason", id: "reopen-reason", label: "Why are we working with the family again?", value: state.reason, error: state.errors.reason, rows: 4 })}
-            ${button("Reopen the family")}
+            ${textarea({ name: "reason", id: "reopen-reason", label: t("Why are we working with the family again?"), value: state.reason, error: state.errors.reason, rows: 4 })}
+            ${button(t("Reopen the family"))}
           </form>`
-        : html`<p class="govuk-body">The family is open. <a class="govuk-link" href="#/family/${familyId}/handover">Allocate a worker</a></p>`}
+        : html`<p class="govuk-body">${t("The family is open.")} <a class="govuk-link" href="#/family/${familyId}/handover">${t("Allocate a worker")}</a></p>`}
     </div>`;
   }
 
@@ -193,7 +212,7 @@ export async function reopenView(context) {
   async function onSubmit(event) {
     event.preventDefault();
     state.reason = formValues(event.target).reason || "";
-    state.errors = state.reason.trim() ? {} : { reason: "Say why we are working with the family again" };
+    state.errors = state.reason.trim() ? {} : { reason: t("Say why we are working with the family again") };
     state.problem = "";
     if (state.errors.reason) {
       draw({ afterSubmit: true });
@@ -202,17 +221,17 @@ export async function reopenView(context) {
     try {
       if (!hasCsrfToken()) await session.resumeServerSession(true);
       await post(`/api/families/${familyId}/reopen`, { reason: state.reason.trim() });
-      state.message = "The family is open again. Allocate a worker to them.";
+      state.message = t("The family is open again. Allocate a worker to them.");
       await session.sync?.syncNow?.("reopen");
     } catch (error) {
       if (error instanceof ApiError && error.status === 422) {
         state.errors = { reason: [].concat(error.errors.reason || error.message).join(" ") };
       } else {
         state.problem = error instanceof Offline
-          ? "There is no connection, so the family has not been reopened. Try again when you are online."
+          ? t("There is no connection, so the family has not been reopened. Try again when you are online.")
           : error instanceof SessionEnded
-            ? "Your session with the server has ended. Sign in again, then try again."
-            : `The family has not been reopened: ${error.message}`;
+            ? t("Your session with the server has ended. Sign in again, then try again.")
+            : t("The family has not been reopened: {why}", { why: error.message });
       }
     }
     draw({ afterSubmit: true });
@@ -225,8 +244,8 @@ export async function reopenView(context) {
       state.online = await get(`/api/families/${familyId}`);
     } catch (error) {
       state.problem = error instanceof Offline
-        ? "This family is no longer on this device, and there is no connection to read it. Try again when you are online."
-        : `The family could not be read: ${error.message}`;
+        ? t("This family is no longer on this device, and there is no connection to read it. Try again when you are online.")
+        : t("The family could not be read: {why}", { why: error.message });
     }
     draw({ quiet: true });
   }
@@ -248,39 +267,39 @@ export async function closedFamiliesView(context) {
   const screen = new Screen(context, "closed-families-page");
 
   function page() {
-    const heading = html`${backLink("#/team", "Back to your team")}<h1 class="govuk-heading-l">Closed families</h1>`;
+    const heading = html`${backLink("#/team", t("Back to your team"))}<h1 class="govuk-heading-l">${t("Closed families")}</h1>`;
     if (user?.role !== "supervisor") {
-      return html`<div id="closed-families-page">${heading}<p class="govuk-body">Only a supervisor of the family's team can find a closed family.</p></div>`;
+      return html`<div id="closed-families-page">${heading}<p class="govuk-body">${t("Only a supervisor of the family's team can find a closed family.")}</p></div>`;
     }
     const problem = state.problem ? html`<p class="govuk-error-message" id="closed-problem">${state.problem}</p>` : "";
     if (state.items === null) {
-      return html`<div id="closed-families-page">${heading}${problem}<p class="govuk-body">${state.problem ? "" : "Looking for closed families…"}</p></div>`;
+      return html`<div id="closed-families-page">${heading}${problem}<p class="govuk-body">${state.problem ? "" : t("Looking for closed families…")}</p></div>`;
     }
     const query = state.query.trim().toLowerCase();
     const shown = state.items.filter((f) => !query || f.display_name.toLowerCase().includes(query));
     return html`<div id="closed-families-page">${heading}${problem}
-      <p class="govuk-body">Families whose work with us has ended. Devices keep a closed family for ${clearingDays(context.data)} days, then remove it; it stays here, with its history. This needs a connection to the server.</p>
+      <p class="govuk-body">${tn("Families whose work with us has ended. Devices keep a closed family for {count} day, then remove it; it stays here, with its history. This needs a connection to the server.", "Families whose work with us has ended. Devices keep a closed family for {count} days, then remove it; it stays here, with its history. This needs a connection to the server.", clearingDays(context.data))}</p>
       <form id="closed-search" role="search" novalidate>
         <div class="govuk-form-group">
-          <label class="govuk-label" for="closed-q">Family name</label>
+          <label class="govuk-label" for="closed-q">${t("Family name")}</label>
           <input class="govuk-input govuk-input--width-20" id="closed-q" name="q" type="search" value="${state.query}" autocomplete="off">
         </div>
       </form>
       ${shown.length
         ? responsiveTable({
             id: "closed-families",
-            caption: shown.length === 1 ? "1 closed family" : `${shown.length} closed families`,
+            caption: tn("{count} closed family", "{count} closed families", shown.length),
             captionClass: "govuk-table__caption--m",
-            columns: ["Family", "Closed on", "Why", "History", "Working with them again"],
+            columns: [t("Family"), t("Closed on"), t("Why"), t("History"), t("Working with them again")],
             rows: shown.map((f) => [
               { content: f.display_name, header: true },
-              f.closed_on ? formatDate(f.closed_on) : "Not recorded",
-              f.closure_reason ? label("closure_reason", f.closure_reason) : "Not recorded",
-              html`<a class="govuk-link" href="/api/families/${f.id}/chronology/print" target="_blank" rel="noopener">Read the chronology<span class="govuk-visually-hidden"> of ${f.display_name}</span> (opens in a new tab)</a>`,
-              html`<a class="govuk-link" href="#/family/${f.id}/reopen">Reopen<span class="govuk-visually-hidden"> ${f.display_name}</span></a>`,
+              f.closed_on ? formatDate(f.closed_on) : t("Not recorded"),
+              f.closure_reason ? label("closure_reason", f.closure_reason) : t("Not recorded"),
+              html`<a class="govuk-link" href="/api/families/${f.id}/chronology/print" target="_blank" rel="noopener">${t("Read the chronology")}<span class="govuk-visually-hidden"> ${t("of {family}", { family: f.display_name })}</span> ${t("(opens in a new tab)")}</a>`,
+              html`<a class="govuk-link" href="#/family/${f.id}/reopen">${t("Reopen")}<span class="govuk-visually-hidden"> ${f.display_name}</span></a>`,
             ]),
           })
-        : html`<p class="govuk-body">${state.items.length ? "No closed family has that name." : "Your team has no closed families."}</p>`}
+        : html`<p class="govuk-body">${state.items.length ? t("No closed family has that name.") : t("Your team has no closed families.")}</p>`}
     </div>`;
   }
 
@@ -302,10 +321,10 @@ export async function closedFamiliesView(context) {
       state.problem = "";
     } catch (error) {
       state.problem = error instanceof Offline
-        ? "There is no connection, so closed families cannot be shown. Try again when you are online."
+        ? t("There is no connection, so closed families cannot be shown. Try again when you are online.")
         : error instanceof SessionEnded
-          ? "Your session with the server has ended. Sign in again, then try again."
-          : `Closed families could not be shown: ${error.message}`;
+          ? t("Your session with the server has ended. Sign in again, then try again.")
+          : t("Closed families could not be shown: {why}", { why: error.message });
     }
     draw({ quiet: true });
   }
@@ -319,32 +338,32 @@ export async function transfersView(context) {
   const screen = new Screen(context, "transfers-page");
 
   function page() {
-    const heading = html`${backLink("#/team", "Back to your team")}${successBanner(state.message)}
-      <h1 class="govuk-heading-l">Families joining your team</h1>`;
+    const heading = html`${backLink("#/team", t("Back to your team"))}${successBanner(state.message)}
+      <h1 class="govuk-heading-l">${t("Families joining your team")}</h1>`;
     if (user?.role !== "supervisor") {
-      return html`<div id="transfers-page">${heading}<p class="govuk-body">Only a supervisor accepts a family into their team.</p></div>`;
+      return html`<div id="transfers-page">${heading}<p class="govuk-body">${t("Only a supervisor accepts a family into their team.")}</p></div>`;
     }
     const problem = state.problem ? html`<p class="govuk-error-message" id="transfers-problem">${state.problem}</p>` : "";
     if (state.items === null) {
-      return html`<div id="transfers-page">${heading}${problem}<p class="govuk-body">${state.problem ? "" : "Looking for families…"}</p></div>`;
+      return html`<div id="transfers-page">${heading}${problem}<p class="govuk-body">${state.problem ? "" : t("Looking for families…")}</p></div>`;
     }
     return html`<div id="transfers-page">${heading}${problem}
-      <p class="govuk-body">Another team's supervisor has agreed each of these families should move to your team. When you accept one, its current worker's allocation ends and their devices remove it; then allocate a worker. This needs a connection to the server.</p>
+      <p class="govuk-body">${t("Another team's supervisor has agreed each of these families should move to your team. When you accept one, its current worker's allocation ends and their devices remove it; then allocate a worker. This needs a connection to the server.")}</p>
       <div id="transfers">
         ${state.items.length
           ? state.items.map(
-              (t) => html`<div class="govuk-summary-card">
-                <div class="govuk-summary-card__title-wrapper"><h2 class="govuk-summary-card__title">${t.family_name}</h2></div>
+              (item) => html`<div class="govuk-summary-card">
+                <div class="govuk-summary-card__title-wrapper"><h2 class="govuk-summary-card__title">${item.family_name}</h2></div>
                 <div class="govuk-summary-card__content">
                   <dl class="govuk-summary-list">
-                    <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">From</dt><dd class="govuk-summary-list__value">${t.from_team}</dd></div>
-                    <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Agreed</dt><dd class="govuk-summary-list__value">${formatDateTime(t.agreed_at)}</dd></div>
-                    <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Handover note</dt><dd class="govuk-summary-list__value app-pre-wrap">${t.handover_note}</dd></div>
+                    <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">${t("From")}</dt><dd class="govuk-summary-list__value">${item.from_team}</dd></div>
+                    <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">${t("Agreed")}</dt><dd class="govuk-summary-list__value">${formatDateTime(item.agreed_at)}</dd></div>
+                    <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">${t("Handover note")}</dt><dd class="govuk-summary-list__value app-pre-wrap">${item.handover_note}</dd></div>
                   </dl>
-                  <button type="button" class="govuk-button" data-accept="${t.id}" data-family="${t.family_id}">Accept<span class="govuk-visually-hidden"> ${t.family_name} into your team</span></button>
+                  <button type="button" class="govuk-button" data-accept="${item.id}" data-family="${item.family_id}">${t("Accept")}<span class="govuk-visually-hidden"> ${t("{family} into your team", { family: item.family_name })}</span></button>
                 </div></div>`,
             )
-          : html`<p class="govuk-body">No family is waiting to join your team.</p>`}
+          : html`<p class="govuk-body">${t("No family is waiting to join your team.")}</p>`}
       </div></div>`;
   }
 
@@ -357,10 +376,10 @@ export async function transfersView(context) {
 
   function explain(error, doing) {
     return error instanceof Offline
-      ? `There is no connection, so ${doing}. Try again when you are online.`
+      ? t("There is no connection, so {doing}. Try again when you are online.", { doing })
       : error instanceof SessionEnded
-        ? "Your session with the server has ended. Sign in again, then try again."
-        : `Something went wrong, so ${doing}: ${error.message}`;
+        ? t("Your session with the server has ended. Sign in again, then try again.")
+        : t("Something went wrong, so {doing}: {why}", { doing, why: error.message });
   }
 
   async function load() {
@@ -369,22 +388,22 @@ export async function transfersView(context) {
       state.items = await get("/api/transfers");
       state.problem = "";
     } catch (error) {
-      state.problem = explain(error, "the families waiting could not be shown");
+      state.problem = explain(error, t("the families waiting could not be shown"));
     }
   }
 
   async function onAccept(id) {
-    const transfer = (state.items || []).find((t) => t.id === id);
+    const transfer = (state.items || []).find((item) => item.id === id);
     try {
       if (!hasCsrfToken()) await session.resumeServerSession(true);
       await post(`/api/transfers/${id}/accept`, {});
-      state.message = `${transfer?.family_name || "The family"} is now with your team. Allocate a worker from the family's page.`;
+      state.message = t("{family} is now with your team. Allocate a worker from the family's page.", { family: transfer?.family_name || t("The family") });
       await load();
       draw({ afterSubmit: true });
       main.querySelector(".govuk-notification-banner")?.focus();
       session.sync?.syncNow?.("transfer");
     } catch (error) {
-      state.problem = explain(error, "the family has not been accepted");
+      state.problem = explain(error, t("the family has not been accepted"));
       draw({ afterSubmit: true });
     }
   }

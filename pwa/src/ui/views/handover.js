@@ -12,6 +12,7 @@ import { html } from "../html.js";
 import { backLink } from "../layout.js";
 import { assignmentHistorySection } from "../assignment-history.js";
 import { Screen, successBanner } from "../screen.js";
+import { t } from "../../i18n.js";
 
 const NOTE_MAX = 20_000;
 const FIELD_IDS = { worker_id: "handover-worker", change_reason: "change-reason", handover_note: "handover-note" };
@@ -29,7 +30,7 @@ export function teamWorkers(context, familyId) {
   return directory
     .filter((person) => person.team_id && person.team_id === user.team_id)
     .filter((person) => ["caseworker", "supervisor"].includes(person.role) && !current.has(person.id))
-    .map((person) => [person.id, person.id === user.id ? `${person.display_name} (you)` : person.display_name])
+    .map((person) => [person.id, person.id === user.id ? t("{name} (you)", { name: person.display_name }) : person.display_name])
     .sort((a, b) => a[1].localeCompare(b[1]));
 }
 
@@ -37,36 +38,36 @@ export function teamWorkers(context, familyId) {
 export function checkHandover(values, workers) {
   const errors = {};
   if (!values.worker_id) {
-    errors.worker_id = "Choose who the family moves to";
+    errors.worker_id = t("Choose who the family moves to");
   } else if (!workers.some(([id]) => id === values.worker_id)) {
-    errors.worker_id = "Choose a worker in your team";
+    errors.worker_id = t("Choose a worker in your team");
   }
   if (!values.change_reason) {
-    errors.change_reason = "Choose why the family is moving to another worker";
+    errors.change_reason = t("Choose why the family is moving to another worker");
   }
   const note = (values.handover_note || "").trim();
   if (!note) {
-    errors.handover_note = "Write a handover note: what matters to this family, and what is in hand";
+    errors.handover_note = t("Write a handover note: what matters to this family, and what is in hand");
   } else if (note.length > NOTE_MAX) {
-    errors.handover_note = "The handover note must be 20,000 characters or fewer";
+    errors.handover_note = t("The handover note must be 20,000 characters or fewer");
   }
   return errors;
 }
 
 function handoverForm(context, workers, errors) {
   return html`<form id="handover-form" novalidate>
-    ${select({ name: "worker_id", id: FIELD_IDS.worker_id, label: "Who does the family move to?", options: workers, error: errors.worker_id, placeholder: "Choose a worker" })}
-    ${radios({ name: "change_reason", id: FIELD_IDS.change_reason, legend: "Why is the family moving?", options: context.vocabulary("handover_reason"), error: errors.change_reason })}
+    ${select({ name: "worker_id", id: FIELD_IDS.worker_id, label: t("Who does the family move to?"), options: workers, error: errors.worker_id, placeholder: t("Choose a worker") })}
+    ${radios({ name: "change_reason", id: FIELD_IDS.change_reason, legend: t("Why is the family moving?"), options: context.vocabulary("handover_reason"), error: errors.change_reason })}
     ${textarea({
       name: "handover_note",
       id: FIELD_IDS.handover_note,
-      label: "Handover note",
-      hint: "For the next worker: what matters to this family, who they trust, what is in hand and what is due. The family's history keeps it.",
+      label: t("Handover note"),
+      hint: t("For the next worker: what matters to this family, who they trust, what is in hand and what is due. The family's history keeps it."),
       error: errors.handover_note,
       rows: 8,
     })}
     <p class="app-draft-saved" id="handover-draft" aria-live="polite"></p>
-    ${button("Hand over the family")}
+    ${button(t("Hand over the family"))}
   </form>`;
 }
 
@@ -81,35 +82,35 @@ export async function handoverView(context) {
   function page() {
     const family = data.get("family", familyId);
     if (user?.role !== "supervisor") {
-      return html`<div id="handover-page">${backLink(`#/family/${familyId}`, "Back to the family")}
-        <h1 class="govuk-heading-l">Hand over a family</h1>
-        <p class="govuk-body">Only a supervisor can assign or hand over a family. Talk to your supervisor.</p></div>`;
+      return html`<div id="handover-page">${backLink(`#/family/${familyId}`, t("Back to the family"))}
+        <h1 class="govuk-heading-l">${t("Hand over a family")}</h1>
+        <p class="govuk-body">${t("Only a supervisor can assign or hand over a family. Talk to your supervisor.")}</p></div>`;
     }
     if (!family) {
-      return html`<div id="handover-page">${backLink("#/", "Back to your caseload")}
-        <h1 class="govuk-heading-l">Family not found</h1>
-        <p class="govuk-body">This family is not on this device.</p></div>`;
+      return html`<div id="handover-page">${backLink("#/", t("Back to your caseload"))}
+        <h1 class="govuk-heading-l">${t("Family not found")}</h1>
+        <p class="govuk-body">${t("This family is not on this device.")}</p></div>`;
     }
     const workers = teamWorkers(context, familyId);
     return html`<div id="handover-page">
-      ${backLink(`#/family/${familyId}`, `Back to ${family.display_name}`)}
+      ${backLink(`#/family/${familyId}`, t("Back to {family}", { family: family.display_name }))}
       ${errorSummary(state.errors, FIELD_IDS)}
       ${successBanner(state.message)}
       <span class="govuk-caption-l">${family.display_name}</span>
-      <h1 class="govuk-heading-l">Assign or hand over the family</h1>
+      <h1 class="govuk-heading-l">${t("Assign or hand over the family")}</h1>
       <div class="govuk-inset-text">
-        Handing over needs a connection to the server: it is not saved on this device to send later.
-        What you type is kept on this device as a draft until the handover is made.
+        ${t("Handing over needs a connection to the server: it is not saved on this device to send later.")}
+        ${t("What you type is kept on this device as a draft until the handover is made.")}
       </div>
       ${state.problem
         ? html`<div class="govuk-warning-text" id="handover-problem">
             <span class="govuk-warning-text__icon" aria-hidden="true">!</span>
-            <strong class="govuk-warning-text__text"><span class="govuk-visually-hidden">Warning</span>${state.problem}</strong>
+            <strong class="govuk-warning-text__text"><span class="govuk-visually-hidden">${t("Warning")}</span>${state.problem}</strong>
           </div>`
         : ""}
       ${workers.length
         ? handoverForm(context, workers, state.errors)
-        : html`<p class="govuk-body">There is no other worker in your team on this device's staff list. Sync when you have a connection, then try again.</p>`}
+        : html`<p class="govuk-body">${t("There is no other worker in your team on this device's staff list. Sync when you have a connection, then try again.")}</p>`}
       ${assignmentHistorySection({ ...context, user: null }, familyId)}
     </div>`;
   }
@@ -153,7 +154,7 @@ export async function handoverView(context) {
         handover_note: values.handover_note.trim(),
       });
       await screen.typed.forget("handover-form");
-      state.message = `The family is now with ${context.staffName(assignment.worker_id)}. Their device gets the family at its next sync.`;
+      state.message = t("The family is now with {worker}. Their device gets the family at its next sync.", { worker: context.staffName(assignment.worker_id) });
       draw({ afterSubmit: true, justSaved: ["handover-form"] });
       focusOn(main, ".govuk-notification-banner");
       session.sync?.syncNow("handover"); // bring this device's copy of the history up to date
@@ -167,10 +168,10 @@ export async function handoverView(context) {
       }
       state.problem =
         error instanceof Offline
-          ? "There is no connection, so the family has not been handed over. Your note is kept on this device: try again when you are online."
+          ? t("There is no connection, so the family has not been handed over. Your note is kept on this device: try again when you are online.")
           : error instanceof SessionEnded
-            ? "Your session with the server has ended, so the family has not been handed over. Sign in again, then try again: your note is kept."
-            : `The family has not been handed over: ${error.message}`;
+            ? t("Your session with the server has ended, so the family has not been handed over. Sign in again, then try again: your note is kept.")
+            : t("The family has not been handed over: {why}", { why: error.message });
       draw({ afterSubmit: true });
       focusOn(main, "#handover-problem");
     } finally {

@@ -11,6 +11,7 @@ import { backLink } from "../layout.js";
 import { Screen, successBanner } from "../screen.js";
 import { responsiveTable } from "../tables.js";
 import { familyMembers, fullName, personName, unsyncedTag } from "../people.js";
+import { t, tn } from "../../i18n.js";
 
 const QUALITIES = [
   ["strong", "Strong"],
@@ -19,10 +20,13 @@ const QUALITIES = [
   ["conflicted", "Conflicted"],
 ];
 
-const ACCOUNTS = [
-  ["family", "The family's account"],
-  ["professional", "A professional's account"],
+const accounts = () => [
+  ["family", t("The family's account")],
+  ["professional", t("A professional's account")],
 ];
+
+// The qualities in the language spoken, when the council's list does not name them.
+const QUALITY_WORDS = { strong: () => t("Strong"), tenuous: () => t("Tenuous"), stressful: () => t("Stressful"), conflicted: () => t("Conflicted") };
 
 // Relationship types that make someone part of the family's wider network
 // rather than their kin: a person with only these is drawn with the network.
@@ -302,9 +306,9 @@ function edgeRoute(edge, layout) {
 }
 
 /** Return the point at a share t of the way along a route, and the route's direction there. */
-function along(points, t) {
+function along(points, fraction) {
   const lengths = points.slice(1).map((point, index) => Math.hypot(point.x - points[index].x, point.y - points[index].y));
-  let left = t * lengths.reduce((sum, length) => sum + length, 0);
+  let left = fraction * lengths.reduce((sum, length) => sum + length, 0);
   for (const [index, length] of lengths.entries()) {
     if (left <= length || index === lengths.length - 1) {
       const [from, to] = [points[index], points[index + 1]];
@@ -387,19 +391,19 @@ function labelText(lines, x, y, size, classes = "") {
 
 function nodeLabel(node, context) {
   if (node.kind === "organisation") {
-    const kind = node.organisationKind ? context.label("organisation_kind", node.organisationKind) : "organisation";
+    const kind = node.organisationKind ? context.label("organisation_kind", node.organisationKind) : t("organisation");
     return `${node.name}, ${kind}.`;
   }
-  const what = node.person.is_child ? "child" : node.ring === "outer" ? "in the wider network" : "adult in the family";
+  const what = node.person.is_child ? t("child") : node.ring === "outer" ? t("in the wider network") : t("adult in the family");
   // No brackets: the name shown on the map must be found in the spoken name (WCAG 2.5.3).
-  const known = node.person.known_as && node.person.known_as !== node.person.given_name ? `, known as ${node.person.known_as}` : "";
+  const known = node.person.known_as && node.person.known_as !== node.person.given_name ? t(", known as {name}", { name: node.person.known_as }) : "";
   return `${node.name}${known}, ${what}${node.role ? `, ${node.role}` : ""}.`;
 }
 
 function nodeDrawing(node, shape, position, selected, index, context) {
   const { x, y } = position;
   const isSelected = selected === node.key;
-  const action = node.kind === "person" ? "Choose to add a relationship from them" : "Choose to add a relationship with it";
+  const action = node.kind === "person" ? t("Choose to add a relationship from them") : t("Choose to add a relationship with it");
   const { lines, size, width, height, corner } = shape;
   // The selection's outline (shown when chosen), the node, and its name.
   const drawing = html`<rect class="app-network__selection" x="${round(x - width / 2 - 5)}" y="${round(y - height / 2 - 5)}" width="${round(width + 10)}" height="${round(height + 10)}" rx="${round(corner + 4)}"></rect>
@@ -433,7 +437,8 @@ function edgeLine({ route, label }) {
 
 function qualityLabel(context, quality) {
   const known = context.vocabulary("relationship_quality");
-  return (known.length ? known : QUALITIES).find(([code]) => code === quality)?.[1] || quality || "Not recorded";
+  if (!known.length && QUALITY_WORDS[quality]) return QUALITY_WORDS[quality]();
+  return (known.length ? known : QUALITIES).find(([code]) => code === quality)?.[1] || quality || t("Not recorded");
 }
 
 /** Return the width the map is drawn at: the width it has on the screen. */
@@ -461,8 +466,12 @@ function mapDrawing(context, family, network, selected) {
   // The lines, then the nodes over them, then the lines' labels over both.
   return html`<div class="app-network">
     <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 ${top} ${width} ${height}" width="${width}" height="${height}" role="group" aria-labelledby="network-map-title network-map-desc" focusable="false">
-      <title id="network-map-title">Network map: ${family.display_name}</title>
-      <desc id="network-map-desc">${people} ${people === 1 ? "person" : "people"} and ${organisations} ${organisations === 1 ? "organisation" : "organisations"}, joined by ${drawn.length} ${drawn.length === 1 ? "relationship" : "relationships"}. The children are in the middle. The table after the map lists every relationship.</desc>
+      <title id="network-map-title">${t("Network map: {family}", { family: family.display_name })}</title>
+      <desc id="network-map-desc">${t("{people} and {organisations}, joined by {relationships}. The children are in the middle. The table after the map lists every relationship.", {
+        people: tn("{count} person", "{count} people", people),
+        organisations: tn("{count} organisation", "{count} organisations", organisations),
+        relationships: tn("{count} relationship", "{count} relationships", drawn.length),
+      })}</desc>
       ${drawn.map((edge) => edgeLine(edge))}
       ${network.nodes.map((node, index) => nodeDrawing(node, shapes.get(node.key), layout.positions.get(node.key), selected, index, context))}
       ${drawn.map((edge) => labelText(edge.label.lines, edge.at.x, edge.at.y, edge.label.size, "app-network__edge-label"))}
@@ -475,14 +484,14 @@ function legend() {
     <svg class="app-network-legend__sample" viewBox="0 0 60 12" aria-hidden="true" focusable="false">
       <line class="app-network__edge${quality ? ` app-network__edge--${quality}` : ""}" x1="2" y1="6" x2="58" y2="6"></line>
     </svg>${text}</li>`;
-  return html`<h2 class="govuk-heading-s">Key to the lines</h2>
+  return html`<h2 class="govuk-heading-s">${t("Key to the lines")}</h2>
     <ul class="govuk-list app-network-legend">
-      ${sample("strong", "Strong: a thick line")}
-      ${sample("tenuous", "Tenuous: a dashed line")}
-      ${sample("stressful", "Stressful: a dotted orange line")}
-      ${sample("conflicted", "Conflicted: a red line")}
+      ${sample("strong", t("Strong: a thick line"))}
+      ${sample("tenuous", t("Tenuous: a dashed line"))}
+      ${sample("stressful", t("Stressful: a dotted orange line"))}
+      ${sample("conflicted", t("Conflicted: a red line"))}
     </ul>
-    <p class="govuk-body-s">Each line is labelled with the relationship and its quality. Choose a person on the map to add a relationship from them.</p>`;
+    <p class="govuk-body-s">${t("Each line is labelled with the relationship and its quality. Choose a person on the map to add a relationship from them.")}</p>`;
 }
 
 // --- the table of relationships -------------------------------------------------------
@@ -497,27 +506,27 @@ function endName(node, fallback) {
 function relationshipsTable(context, network) {
   const { label, data } = context;
   if (!network.edges.length) {
-    return html`<p class="govuk-body">No relationships recorded yet.</p>`;
+    return html`<p class="govuk-body">${t("No relationships recorded yet.")}</p>`;
   }
   return responsiveTable({
-    caption: "Relationships",
+    caption: t("Relationships"),
     captionClass: "govuk-table__caption--m",
     classes: "app-network-table",
-    columns: ["From", "To", "Relationship", "Quality", "Support role", "Whose account", { text: "Actions", hidden: true }],
+    columns: [t("From"), t("To"), t("Relationship"), t("Quality"), t("Support role"), t("Whose account"), { text: t("Actions"), hidden: true }],
     rows: network.edges.map(({ relationship, from, to }) => {
-      const fromName = endName(from, "Someone not on this device");
-      const toName = endName(to, relationship.to_organisation || "Someone not on this device");
+      const fromName = endName(from, t("Someone not on this device"));
+      const toName = endName(to, relationship.to_organisation || t("Someone not on this device"));
       const pending = relationship.unsynced || data.pending("relationship", relationship.id);
-      const what = `the relationship from ${fromName} to ${toName}`;
+      const what = t("the relationship from {from} to {to}", { from: fromName, to: toName });
       return [
         fromName,
         html`${toName}${to?.kind === "organisation" && to.organisationKind ? html`<br><span class="govuk-body-s">${label("organisation_kind", to.organisationKind)}</span>` : ""}`,
         html`${label("relationship_type", relationship.type)} ${pending ? unsyncedTag() : ""}`,
         qualityLabel(context, relationship.quality),
-        html`${relationship.support_role || "None"}${relationship.contact_restrictions ? html`<br><span class="govuk-body-s app-pre-wrap">Contact restrictions: ${relationship.contact_restrictions}</span>` : ""}`,
-        relationship.account_of === "professional" ? "Professional's" : "Family's",
-        html`<button type="button" class="app-link-button" data-change="${relationship.id}">Change<span class="govuk-visually-hidden"> ${what}</span></button>
-          <button type="button" class="app-link-button" data-remove="${relationship.id}">Remove<span class="govuk-visually-hidden"> ${what}</span></button>`,
+        html`${relationship.support_role || t("None")}${relationship.contact_restrictions ? html`<br><span class="govuk-body-s app-pre-wrap">${t("Contact restrictions:")} ${relationship.contact_restrictions}</span>` : ""}`,
+        relationship.account_of === "professional" ? t("Professional's") : t("Family's"),
+        html`<button type="button" class="app-link-button" data-change="${relationship.id}">${t("Change")}<span class="govuk-visually-hidden"> ${what}</span></button>
+          <button type="button" class="app-link-button" data-remove="${relationship.id}">${t("Remove")}<span class="govuk-visually-hidden"> ${what}</span></button>`,
       ];
     }),
   });
@@ -525,31 +534,31 @@ function relationshipsTable(context, network) {
 
 function describe(context, network, relationship) {
   const edge = network.edges.find((candidate) => candidate.relationship.id === relationship.id);
-  return `${endName(edge?.from, "someone")} and ${endName(edge?.to, relationship.to_organisation || "someone")}`;
+  return t("{first} and {second}", { first: endName(edge?.from, t("someone")), second: endName(edge?.to, relationship.to_organisation || t("someone")) });
 }
 
 function changeForm(context, network, relationship, errors) {
   return html`<form id="change-form" novalidate class="govuk-!-margin-bottom-8">
-    <h2 class="govuk-heading-m" id="change-heading" tabindex="-1">Change the relationship between ${describe(context, network, relationship)}</h2>
+    <h2 class="govuk-heading-m" id="change-heading" tabindex="-1">${t("Change the relationship between {who}", { who: describe(context, network, relationship) })}</h2>
     <input type="hidden" name="relationship_id" value="${relationship.id}">
-    ${radios({ name: "change_quality", legend: "How is the relationship?", options: QUALITIES.map(([code]) => [code, qualityLabel(context, code)]), value: relationship.quality || "", error: errors.change_quality, inline: true })}
-    ${textInput({ name: "change_support_role", label: "Support role (optional)", hint: "For example, safety network member", value: relationship.support_role || "", error: errors.change_support_role, width: 20 })}
-    ${textarea({ name: "change_contact_restrictions", label: "Contact restrictions (optional)", hint: "For example, supervised contact only", value: relationship.contact_restrictions || "", error: errors.change_contact_restrictions, rows: 3 })}
+    ${radios({ name: "change_quality", legend: t("How is the relationship?"), options: QUALITIES.map(([code]) => [code, qualityLabel(context, code)]), value: relationship.quality || "", error: errors.change_quality, inline: true })}
+    ${textInput({ name: "change_support_role", label: t("Support role (optional)"), hint: t("For example, safety network member"), value: relationship.support_role || "", error: errors.change_support_role, width: 20 })}
+    ${textarea({ name: "change_contact_restrictions", label: t("Contact restrictions (optional)"), hint: t("For example, supervised contact only"), value: relationship.contact_restrictions || "", error: errors.change_contact_restrictions, rows: 3 })}
     <p class="app-draft-saved" id="change-draft" aria-live="polite"></p>
     <div class="govuk-button-group">
-      ${button("Save the change")}
-      <button type="button" class="app-link-button" data-network-action="cancel-change">Cancel</button>
+      ${button(t("Save the change"))}
+      <button type="button" class="app-link-button" data-network-action="cancel-change">${t("Cancel")}</button>
     </div>
   </form>`;
 }
 
 function removeConfirmation(context, network, relationship) {
   return html`<div class="govuk-!-margin-bottom-8" id="remove-confirmation">
-    <h2 class="govuk-heading-m" id="remove-heading" tabindex="-1">Remove the relationship between ${describe(context, network, relationship)}?</h2>
-    <p class="govuk-body">It will no longer show on the map or in the list. Its history is kept.</p>
+    <h2 class="govuk-heading-m" id="remove-heading" tabindex="-1">${t("Remove the relationship between {who}?", { who: describe(context, network, relationship) })}</h2>
+    <p class="govuk-body">${t("It will no longer show on the map or in the list. Its history is kept.")}</p>
     <div class="govuk-button-group">
-      <button type="button" class="govuk-button govuk-button--warning" data-module="govuk-button" data-network-action="confirm-remove">Yes, remove it</button>
-      <button type="button" class="app-link-button" data-network-action="cancel-remove">No, keep it</button>
+      <button type="button" class="govuk-button govuk-button--warning" data-module="govuk-button" data-network-action="confirm-remove">${t("Yes, remove it")}</button>
+      <button type="button" class="app-link-button" data-network-action="cancel-remove">${t("No, keep it")}</button>
     </div>
   </div>`;
 }
@@ -570,39 +579,39 @@ function addForm(context, network, errors) {
       <label class="govuk-label govuk-radios__label" for="${index ? `to_kind-${index}` : "to_kind"}">${text}</label>
     </div>`;
   return html`<form id="add-form" novalidate>
-    <h2 class="govuk-heading-m">Add someone to the network</h2>
-    ${select({ name: "from_person_id", label: "Whose relationship is it?", hint: "You can also choose a person on the map.", options: people, error: errors.from_person_id })}
+    <h2 class="govuk-heading-m">${t("Add someone to the network")}</h2>
+    ${select({ name: "from_person_id", label: t("Whose relationship is it?"), hint: t("You can also choose a person on the map."), options: people, error: errors.from_person_id })}
     <div class="govuk-form-group${errors.to_kind ? " govuk-form-group--error" : ""}">
       <fieldset class="govuk-fieldset" ${errors.to_kind ? html`aria-describedby="to_kind-error"` : ""}>
-        <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">Who is it with?</legend>
-        ${errors.to_kind ? html`<p id="to_kind-error" class="govuk-error-message"><span class="govuk-visually-hidden">Error:</span> ${errors.to_kind}</p>` : ""}
+        <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">${t("Who is it with?")}</legend>
+        ${errors.to_kind ? html`<p id="to_kind-error" class="govuk-error-message"><span class="govuk-visually-hidden">${t("Error:")}</span> ${errors.to_kind}</p>` : ""}
         <div class="govuk-radios" data-network-radios>
-          ${choice("member", "Someone already in the family", "to-member", 0)}
-          ${conditional("to-member", select({ name: "to_person_id", label: "Who in the family?", options: people, error: errors.to_person_id }))}
-          ${choice("new", "Someone new", "to-new", 1)}
+          ${choice("member", t("Someone already in the family"), "to-member", 0)}
+          ${conditional("to-member", select({ name: "to_person_id", label: t("Who in the family?"), options: people, error: errors.to_person_id }))}
+          ${choice("new", t("Someone new"), "to-new", 1)}
           ${conditional(
             "to-new",
-            html`${textInput({ name: "new_given_name", label: "Given name", error: errors.new_given_name, width: 20, autocomplete: "off", spellcheck: false })}
-              ${textInput({ name: "new_family_name", label: "Family name", error: errors.new_family_name, width: 20, autocomplete: "off", spellcheck: false })}
-              ${textInput({ name: "new_role_in_family", label: "Who they are to the family (optional)", hint: "For example, family friend, neighbour, uncle", error: errors.new_role_in_family, width: 20 })}
-              <p class="govuk-body-s">They are added to the family's people. Leave the relationship below blank to add them without one.</p>`,
+            html`${textInput({ name: "new_given_name", label: t("Given name"), error: errors.new_given_name, width: 20, autocomplete: "off", spellcheck: false })}
+              ${textInput({ name: "new_family_name", label: t("Family name"), error: errors.new_family_name, width: 20, autocomplete: "off", spellcheck: false })}
+              ${textInput({ name: "new_role_in_family", label: t("Who they are to the family (optional)"), hint: t("For example, family friend, neighbour, uncle"), error: errors.new_role_in_family, width: 20 })}
+              <p class="govuk-body-s">${t("They are added to the family's people. Leave the relationship below blank to add them without one.")}</p>`,
           )}
-          ${choice("organisation", "An organisation", "to-organisation", 2)}
+          ${choice("organisation", t("An organisation"), "to-organisation", 2)}
           ${conditional(
             "to-organisation",
-            html`${textInput({ name: "org_name", label: "Name of the organisation", hint: "For example, Hillside Primary School", error: errors.org_name, width: 20 })}
-              ${select({ name: "org_kind", label: "Kind of organisation (optional)", options: vocabulary("organisation_kind"), error: errors.org_kind, placeholder: "Not recorded" })}`,
+            html`${textInput({ name: "org_name", label: t("Name of the organisation"), hint: t("For example, Hillside Primary School"), error: errors.org_name, width: 20 })}
+              ${select({ name: "org_kind", label: t("Kind of organisation (optional)"), options: vocabulary("organisation_kind"), error: errors.org_kind, placeholder: t("Not recorded") })}`,
           )}
         </div>
       </fieldset>
     </div>
-    ${select({ name: "type", label: "What are they to the first person?", hint: "For example, Mother, Friend, Teacher or school", options: vocabulary("relationship_type"), error: errors.type })}
-    ${radios({ name: "quality", legend: "How is the relationship?", options: QUALITIES.map(([code]) => [code, qualityLabel(context, code)]), error: errors.quality, inline: true })}
-    ${textInput({ name: "support_role", label: "Support role (optional)", hint: "For example, safety network member", error: errors.support_role, width: 20 })}
-    ${textarea({ name: "contact_restrictions", label: "Contact restrictions (optional)", error: errors.contact_restrictions, rows: 2 })}
-    ${radios({ name: "account_of", legend: "Whose account of the relationship is this?", options: ACCOUNTS, error: errors.account_of, inline: true })}
+    ${select({ name: "type", label: t("What are they to the first person?"), hint: t("For example, Mother, Friend, Teacher or school"), options: vocabulary("relationship_type"), error: errors.type })}
+    ${radios({ name: "quality", legend: t("How is the relationship?"), options: QUALITIES.map(([code]) => [code, qualityLabel(context, code)]), error: errors.quality, inline: true })}
+    ${textInput({ name: "support_role", label: t("Support role (optional)"), hint: t("For example, safety network member"), error: errors.support_role, width: 20 })}
+    ${textarea({ name: "contact_restrictions", label: t("Contact restrictions (optional)"), error: errors.contact_restrictions, rows: 2 })}
+    ${radios({ name: "account_of", legend: t("Whose account of the relationship is this?"), options: accounts(), error: errors.account_of, inline: true })}
     <p class="app-draft-saved" id="add-draft" aria-live="polite"></p>
-    ${button("Add to the network")}
+    ${button(t("Add to the network"))}
   </form>`;
 }
 
@@ -611,34 +620,34 @@ function checkAdd(values) {
   const kind = values.to_kind;
   const relating = kind !== "new" || values.type || values.quality;
   if (!kind) {
-    errors.to_kind = "Select who the relationship is with";
+    errors.to_kind = t("Select who the relationship is with");
   }
   if (kind === "member") {
     if (!values.to_person_id) {
-      errors.to_person_id = "Select who in the family";
+      errors.to_person_id = t("Select who in the family");
     } else if (values.to_person_id === values.from_person_id) {
-      errors.to_person_id = "Select someone other than the first person";
+      errors.to_person_id = t("Select someone other than the first person");
     }
   }
   if (kind === "new") {
-    if (!values.new_given_name.trim()) errors.new_given_name = "Enter their given name";
-    if (!values.new_family_name.trim()) errors.new_family_name = "Enter their family name";
-    if (values.new_given_name.trim().length > 120) errors.new_given_name = "The given name must be 120 characters or fewer";
-    if (values.new_family_name.trim().length > 120) errors.new_family_name = "The family name must be 120 characters or fewer";
-    if (values.new_role_in_family.trim().length > 40) errors.new_role_in_family = "Who they are to the family must be 40 characters or fewer";
+    if (!values.new_given_name.trim()) errors.new_given_name = t("Enter their given name");
+    if (!values.new_family_name.trim()) errors.new_family_name = t("Enter their family name");
+    if (values.new_given_name.trim().length > 120) errors.new_given_name = t("The given name must be 120 characters or fewer");
+    if (values.new_family_name.trim().length > 120) errors.new_family_name = t("The family name must be 120 characters or fewer");
+    if (values.new_role_in_family.trim().length > 40) errors.new_role_in_family = t("Who they are to the family must be 40 characters or fewer");
   }
   if (kind === "organisation") {
-    if (!values.org_name.trim()) errors.org_name = "Enter the name of the organisation";
-    else if (values.org_name.trim().length > 200) errors.org_name = "The name must be 200 characters or fewer";
+    if (!values.org_name.trim()) errors.org_name = t("Enter the name of the organisation");
+    else if (values.org_name.trim().length > 200) errors.org_name = t("The name must be 200 characters or fewer");
   }
   if (relating) {
-    if (!values.from_person_id) errors.from_person_id = "Select whose relationship it is";
-    if (!values.type) errors.type = "Select what they are to the first person";
-    if (!values.quality) errors.quality = "Select how the relationship is";
-    if (!values.account_of) errors.account_of = "Select whose account of the relationship this is";
+    if (!values.from_person_id) errors.from_person_id = t("Select whose relationship it is");
+    if (!values.type) errors.type = t("Select what they are to the first person");
+    if (!values.quality) errors.quality = t("Select how the relationship is");
+    if (!values.account_of) errors.account_of = t("Select whose account of the relationship this is");
   }
   if (values.support_role.trim().length > 80) {
-    errors.support_role = "The support role must be 80 characters or fewer";
+    errors.support_role = t("The support role must be 80 characters or fewer");
   }
   // Keep the error summary in the order of the form.
   const order = ["from_person_id", "to_kind", "to_person_id", "new_given_name", "new_family_name", "new_role_in_family", "org_name", "type", "quality", "support_role", "account_of"];
@@ -648,10 +657,10 @@ function checkAdd(values) {
 function checkChange(values) {
   const errors = {};
   if (!values.change_quality) {
-    errors.change_quality = "Select how the relationship is";
+    errors.change_quality = t("Select how the relationship is");
   }
   if (values.change_support_role.trim().length > 80) {
-    errors.change_support_role = "The support role must be 80 characters or fewer";
+    errors.change_support_role = t("The support role must be 80 characters or fewer");
   }
   return errors;
 }
@@ -677,21 +686,21 @@ export async function networkView(context) {
   function page() {
     const family = data.get("family", familyId);
     if (!family) {
-      return html`<div id="network-page">${backLink("#/", "Back to your caseload")}
-        <h1 class="govuk-heading-l">Family not found</h1>
-        <p class="govuk-body">This family is not on this device.</p></div>`;
+      return html`<div id="network-page">${backLink("#/", t("Back to your caseload"))}
+        <h1 class="govuk-heading-l">${t("Family not found")}</h1>
+        <p class="govuk-body">${t("This family is not on this device.")}</p></div>`;
     }
     const network = networkOf(data, familyId);
     const changing = state.changing && data.get("relationship", state.changing);
     const removing = state.removing && data.get("relationship", state.removing);
     const errors = state.errors;
     return html`<div id="network-page">
-      ${backLink(`#/family/${familyId}`, `Back to ${family.display_name}`)}
+      ${backLink(`#/family/${familyId}`, t("Back to {family}", { family: family.display_name }))}
       ${errorSummary(errors)}
       ${successBanner(state.message)}
       <span class="govuk-caption-l">${family.display_name}</span>
-      <h1 class="govuk-heading-l">Network map</h1>
-      <p class="govuk-body">The children are in the middle, the adults of their family above them, and friends, professionals and organisations below.</p>
+      <h1 class="govuk-heading-l">${t("Network map")}</h1>
+      <p class="govuk-body">${t("The children are in the middle, the adults of their family above them, and friends, professionals and organisations below.")}</p>
       ${mapDrawing(context, family, network, state.selected)}
       <p class="govuk-body" role="status" id="network-status"></p>
       ${legend()}
@@ -756,7 +765,7 @@ export async function networkView(context) {
       from.value = personId;
       from.dispatchEvent(new Event("change", { bubbles: true }));
       const person = data.get("person", personId);
-      highlight(nodeKey, `${person ? fullName(person) : "They"} chosen: the form below adds a relationship from them.`);
+      highlight(nodeKey, person ? t("{name} chosen: the form below adds a relationship from them.", { name: fullName(person) }) : t("They chosen: the form below adds a relationship from them."));
     } else {
       const network = networkOf(data, familyId);
       const node = network.nodes.find((candidate) => candidate.key === nodeKey);
@@ -766,7 +775,7 @@ export async function networkView(context) {
       form.querySelector("#org_kind").value = node.organisationKind;
       form.querySelector("#org_kind").dispatchEvent(new Event("change", { bubbles: true }));
       showChosenReveal(screen.root());
-      highlight(nodeKey, `${node.name} chosen: the form below adds a relationship with it.`);
+      highlight(nodeKey, t("{name} chosen: the form below adds a relationship with it.", { name: node.name }));
     }
   }
 
@@ -830,23 +839,23 @@ export async function networkView(context) {
           is_child: false,
         };
         await session.sync.enqueue("person", "create", personId, person);
-        message = `${person.given_name} ${person.family_name} added to the network.`;
+        message = t("{name} added to the network.", { name: `${person.given_name} ${person.family_name}` });
         if (values.type) {
           await session.sync.enqueue("relationship", "create", newId(), { ...relationship, to_person_id: personId });
         }
       } else if (values.to_kind === "member") {
         await session.sync.enqueue("relationship", "create", newId(), { ...relationship, to_person_id: values.to_person_id });
-        message = "Relationship added to the network.";
+        message = t("Relationship added to the network.");
       } else {
         await session.sync.enqueue("relationship", "create", newId(), {
           ...relationship,
           to_organisation: values.org_name.trim(),
           organisation_kind: values.org_kind || null,
         });
-        message = `${values.org_name.trim()} added to the network.`;
+        message = t("{name} added to the network.", { name: values.org_name.trim() });
       }
     } catch (error) {
-      return failed("add-form", values, { from_person_id: `Not saved: ${storageMessage(error)}` });
+      return failed("add-form", values, { from_person_id: t("Not saved: {why}", { why: storageMessage(error) }) });
     }
     state.selected = null;
     return done("add-form", message);
@@ -862,7 +871,7 @@ export async function networkView(context) {
     const relationship = data.get("relationship", values.relationship_id);
     if (!relationship) {
       state.changing = null;
-      return done("change-form", "That relationship has been removed, so there was nothing to change.");
+      return done("change-form", t("That relationship has been removed, so there was nothing to change."));
     }
     const next = {
       quality: values.change_quality,
@@ -874,11 +883,11 @@ export async function networkView(context) {
       try {
         await session.sync.enqueue("relationship", "update", relationship.id, changes);
       } catch (error) {
-        return failed("change-form", values, { change_quality: `Not saved: ${storageMessage(error)}` });
+        return failed("change-form", values, { change_quality: t("Not saved: {why}", { why: storageMessage(error) }) });
       }
     }
     state.changing = null;
-    return done("change-form", Object.keys(changes).length ? "Relationship changed." : "Nothing was changed in the relationship.");
+    return done("change-form", Object.keys(changes).length ? t("Relationship changed.") : t("Nothing was changed in the relationship."));
   }
 
   async function onClick(event) {
@@ -925,10 +934,10 @@ export async function networkView(context) {
       } catch (error) {
         state.message = "";
         draw({ afterSubmit: true });
-        screen.root().querySelector("#network-status").textContent = `Not removed: ${storageMessage(error)}`;
+        screen.root().querySelector("#network-status").textContent = t("Not removed: {why}", { why: storageMessage(error) });
         return;
       }
-      return done(null, "Relationship removed.");
+      return done(null, t("Relationship removed."));
     }
   }
 

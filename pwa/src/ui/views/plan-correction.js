@@ -12,16 +12,17 @@ import { backLink, formatDate } from "../layout.js";
 import { Screen, successBanner } from "../screen.js";
 import { fullName } from "../people.js";
 import { todayIso } from "../../clock.js";
-import { DATES, VOCABULARY, correctionValue } from "../plan-correction-values.js";
+import { DATES, VOCABULARY, correctionValue, fieldTitle, planMessages } from "../plan-correction-values.js";
+import { t } from "../../i18n.js";
 
 /** The question for one field's corrected value, revealed when the field is ticked as wrong. */
 function correctedInput(context, name, what, episode, error) {
   const now = correctionValue(context, name, episode[name]);
-  const hint = `Now: ${now}.`;
+  const hint = t("Now: {value}.", { value: now });
   if (DATES.has(name)) {
-    return dateInput({ name, legend: `${what}, corrected`, hint: `${hint} For example, 27 3 2026.`, value: episode[name] || "", error });
+    return dateInput({ name, legend: t("{what}, corrected", { what }), hint: `${hint} ${t("For example, 27 3 2026.")}`, value: episode[name] || "", error });
   }
-  return select({ name, label: `${what}, corrected`, hint, options: context.vocabulary(VOCABULARY[name]), value: episode[name] || "", error });
+  return select({ name, label: t("{what}, corrected", { what }), hint, options: context.vocabulary(VOCABULARY[name]), value: episode[name] || "", error });
 }
 
 /**
@@ -34,11 +35,12 @@ function whatIsWrong(context, episode, errors) {
   const described = ["fields-hint", error ? "fields-error" : ""].filter(Boolean).join(" ");
   return html`<div class="govuk-form-group${error ? " govuk-form-group--error" : ""}">
     <fieldset class="govuk-fieldset" aria-describedby="${described}">
-      <legend class="govuk-fieldset__legend govuk-fieldset__legend--m"><h2 class="govuk-fieldset__heading">What is wrong?</h2></legend>
-      <div id="fields-hint" class="govuk-hint">Select all that apply, then give each as it should be.</div>
-      ${error ? html`<p id="fields-error" class="govuk-error-message"><span class="govuk-visually-hidden">Error:</span> ${error}</p>` : ""}
+      <legend class="govuk-fieldset__legend govuk-fieldset__legend--m"><h2 class="govuk-fieldset__heading">${t("What is wrong?")}</h2></legend>
+      <div id="fields-hint" class="govuk-hint">${t("Select all that apply, then give each as it should be.")}</div>
+      ${error ? html`<p id="fields-error" class="govuk-error-message"><span class="govuk-visually-hidden">${t("Error:")}</span> ${error}</p>` : ""}
       <div class="govuk-checkboxes">
-        ${correctableFields(episode).map(([name, what], index) => {
+        ${correctableFields(episode).map(([name, english], index) => {
+          const what = fieldTitle(name, english);
           const id = index === 0 ? "fields" : `fields-${index}`;
           return html`<div class="govuk-checkboxes__item">
               <input class="govuk-checkboxes__input" id="${id}" name="fields" type="checkbox" value="${name}" aria-controls="${id}-reveal">
@@ -69,38 +71,38 @@ export async function planCorrectionView(context) {
     const child = data.get("person", personId);
     const episode = episodeNow();
     if (!family || !child || !episode) {
-      return html`<div id="plan-correction-page">${backLink("#/", "Back to your caseload")}
-        <h1 class="govuk-heading-l">Plan not found</h1>
-        <p class="govuk-body">This plan is not on this device.</p></div>`;
+      return html`<div id="plan-correction-page">${backLink("#/", t("Back to your caseload"))}
+        <h1 class="govuk-heading-l">${t("Plan not found")}</h1>
+        <p class="govuk-body">${t("This plan is not on this device.")}</p></div>`;
     }
-    const heading = html`${backLink(planAddress, `Back to ${fullName(child)}'s plan`)}
+    const heading = html`${backLink(planAddress, t("Back to {name}'s plan", { name: fullName(child) }))}
       ${errorSummary(state.errors)}
       ${successBanner(state.message)}
       <span class="govuk-caption-l">${fullName(child)}</span>
-      <h1 class="govuk-heading-l">Correct this plan</h1>`;
+      <h1 class="govuk-heading-l">${t("Correct this plan")}</h1>`;
     if (!isCorrectable(episode)) {
       return html`<div id="plan-correction-page">${heading}
-        <p class="govuk-body">This plan is still running. Change it with "Plan now" on ${fullName(child)}'s plan.</p></div>`;
+        <p class="govuk-body">${t("This plan is still running. Change it with \"Plan now\" on {name}'s plan.", { name: fullName(child) })}</p></div>`;
     }
     return html`<div id="plan-correction-page">${heading}
       <p class="govuk-body" id="plan-corrected">
-        <strong>${planName(episode, label)}</strong>, ${formatDate(episode.started_on)} to ${formatDate(episode.ended_on)}.
+        <strong>${planName(episode, label)}</strong>, ${t("{start} to {end}.", { start: formatDate(episode.started_on), end: formatDate(episode.ended_on) })}
         ${label("plan_end_reason", episode.end_reason)}.
       </p>
-      <p class="govuk-body">An ended plan is not changed. Your correction is added to it with your reason, your name and the date, and the plan's history shows the plan as first recorded beside it.</p>
+      <p class="govuk-body">${t("An ended plan is not changed. Your correction is added to it with your reason, your name and the date, and the plan's history shows the plan as first recorded beside it.")}</p>
       <form id="correction-form" novalidate>
         ${whatIsWrong(context, episode, state.errors)}
         ${textarea({
           name: "reason",
-          label: "Why are you correcting it?",
-          hint: "For example, what was wrong and how you found out.",
+          label: t("Why are you correcting it?"),
+          hint: t("For example, what was wrong and how you found out."),
           rows: 3,
           error: state.errors.reason,
         })}
         <p class="app-draft-saved" id="correction-draft" aria-live="polite"></p>
         <div class="govuk-button-group">
-          ${button("Save the correction")}
-          <a class="govuk-link" href="${planAddress}">Cancel</a>
+          ${button(t("Save the correction"))}
+          <a class="govuk-link" href="${planAddress}">${t("Cancel")}</a>
         </div>
       </form>
     </div>`;
@@ -144,7 +146,7 @@ export async function planCorrectionView(context) {
       reason: raw.reason || "",
     };
     state.message = "";
-    state.errors = checkPlanCorrection(values, episode, todayIso());
+    state.errors = planMessages(checkPlanCorrection(values, episode, todayIso()));
     if (Object.keys(state.errors).length) {
       await session.saveDraft(draftKey["correction-form"], raw).catch(() => {});
       draw({ afterSubmit: true });
@@ -154,12 +156,12 @@ export async function planCorrectionView(context) {
     try {
       await session.sync.enqueue("amendment", "create", newId(), { target_kind: targetKind, target_id: targetId, reason, changes });
     } catch (error) {
-      state.errors = { fields: `Not saved: ${storageMessage(error)}` };
+      state.errors = { fields: t("Not saved: {why}", { why: storageMessage(error) }) };
       draw({ afterSubmit: true });
       return focusOn(context.main, ".govuk-error-summary");
     }
     await screen.typed.forget("correction-form");
-    state.message = "Your correction is saved. It is sent at the next sync, and the plan's history shows it beside the original.";
+    state.message = t("Your correction is saved. It is sent at the next sync, and the plan's history shows it beside the original.");
     draw({ afterSubmit: true, justSaved: ["correction-form"] });
     focusOn(context.main, ".govuk-notification-banner");
   }

@@ -12,7 +12,8 @@ import { backLink, formatDate, tag } from "../layout.js";
 import { Screen, successBanner } from "../screen.js";
 import { fullName, unsyncedTag } from "../people.js";
 import { notSyncedTag, writtenBy } from "../records.js";
-import { correctionValue } from "../plan-correction-values.js";
+import { correctionValue, fieldTitle, planMessages } from "../plan-correction-values.js";
+import { t } from "../../i18n.js";
 import { todayIso } from "../../clock.js";
 
 const FIELD_IDS = {
@@ -38,7 +39,7 @@ function revealingRadios({ name, legend, options, value, error, hint }) {
     <fieldset class="govuk-fieldset" ${described ? html`aria-describedby="${described}"` : ""}>
       <legend class="govuk-fieldset__legend govuk-fieldset__legend--m"><h2 class="govuk-fieldset__heading">${legend}</h2></legend>
       ${hint ? html`<div id="${name}-hint" class="govuk-hint">${hint}</div>` : ""}
-      ${error ? html`<p id="${name}-error" class="govuk-error-message"><span class="govuk-visually-hidden">Error:</span> ${error}</p>` : ""}
+      ${error ? html`<p id="${name}-error" class="govuk-error-message"><span class="govuk-visually-hidden">${t("Error:")}</span> ${error}</p>` : ""}
       <div class="govuk-radios">
         ${options.map(([code, text, reveal], index) => {
           const id = index === 0 ? name : `${name}-${index}`;
@@ -57,40 +58,42 @@ function revealingRadios({ name, legend, options, value, error, hint }) {
 function planForm(context, child, current, errors) {
   const { vocabulary } = context;
   const childName = child.known_as || child.given_name;
-  const cpCategories = html`${select({ name: "cp_category", label: "Category", options: vocabulary("cp_category"), value: current?.cp_category || "", error: errors.cp_category })}
-    ${dateInput({ name: "initial_conference_on", legend: "When was the initial child protection conference? (optional)", hint: "The conference that made the plan. The census asks for it.", value: current?.initial_conference_on || "", error: errors.initial_conference_on })}`;
-  const lookedAfter = html`${select({ name: "legal_status", label: "Legal status", options: vocabulary("legal_status"), value: current?.legal_status || "", error: errors.legal_status })}
-    ${dateInput({ name: "placement_started_on", legend: "When did the placement start? (optional)", hint: "Visits count from the placement's start.", value: current?.placement_started_on || "", error: errors.placement_started_on })}
-    ${select({ name: "placement_type", label: "Placement type (optional)", options: vocabulary("placement_type"), value: current?.placement_type || "", error: errors.placement_type })}
-    <p class="govuk-body-s">The placement address is not kept on this device.</p>`;
+  const cpCategories = html`${select({ name: "cp_category", label: t("Category"), options: vocabulary("cp_category"), value: current?.cp_category || "", error: errors.cp_category })}
+    ${dateInput({ name: "initial_conference_on", legend: t("When was the initial child protection conference? (optional)"), hint: t("The conference that made the plan. The census asks for it."), value: current?.initial_conference_on || "", error: errors.initial_conference_on })}`;
+  const lookedAfter = html`${select({ name: "legal_status", label: t("Legal status"), options: vocabulary("legal_status"), value: current?.legal_status || "", error: errors.legal_status })}
+    ${dateInput({ name: "placement_started_on", legend: t("When did the placement start? (optional)"), hint: t("Visits count from the placement's start."), value: current?.placement_started_on || "", error: errors.placement_started_on })}
+    ${select({ name: "placement_type", label: t("Placement type (optional)"), options: vocabulary("placement_type"), value: current?.placement_type || "", error: errors.placement_type })}
+    <p class="govuk-body-s">${t("The placement address is not kept on this device.")}</p>`;
   const options = [
     ...PLAN_TYPES.map((type) => [
       type,
       context.label("plan_type", type),
       type === "child_protection" ? cpCategories : type === "looked_after" ? lookedAfter : null,
     ]),
-    [NO_PLAN, current ? "No plan: end the current plan" : "No plan"],
+    [NO_PLAN, current ? t("No plan: end the current plan") : t("No plan")],
   ];
   return html`<form id="plan-form" novalidate>
     ${revealingRadios({
       name: "plan_type",
-      legend: `Plan now for ${childName}`,
-      hint: current ? `Now: ${planName(current, context.label)}, since ${formatDate(current.started_on)}. Choose it again to change its category or placement.` : "No plan now.",
+      legend: t("Plan now for {child}", { child: childName }),
+      hint: current
+        ? t("Now: {plan}, since {day}. Choose it again to change its category or placement.", { plan: planName(current, context.label), day: formatDate(current.started_on) })
+        : t("No plan now."),
       options,
       value: current?.plan_type || "",
       error: errors.plan_type,
     })}
     ${dateInput({
       name: "started_on",
-      legend: current ? "From when? (the day the current plan ends and any next one starts)" : "When did the plan start?",
-      hint: "For example, 27 3 2026. Leave it empty for today.",
+      legend: current ? t("From when? (the day the current plan ends and any next one starts)") : t("When did the plan start?"),
+      hint: t("For example, 27 3 2026. Leave it empty for today."),
       error: errors.started_on,
     })}
     ${current
-      ? select({ name: "end_reason", label: "If the current plan ends, why?", options: context.vocabulary("plan_end_reason"), error: errors.end_reason })
+      ? select({ name: "end_reason", label: t("If the current plan ends, why?"), options: context.vocabulary("plan_end_reason"), error: errors.end_reason })
       : ""}
     <p class="app-draft-saved" id="plan-draft" aria-live="polite"></p>
-    ${button("Save the plan")}
+    ${button(t("Save the plan"))}
   </form>`;
 }
 
@@ -108,39 +111,39 @@ function placementSection(current, placement) {
   const lines = address ? [address.line1, address.line2, address.town, address.postcode].filter(Boolean) : [];
   const errors = placement.errors || {};
   return html`<section aria-labelledby="placement-heading" class="govuk-!-margin-bottom-8" id="placement-address">
-    <h2 class="govuk-heading-m" id="placement-heading">Placement address</h2>
-    <p class="govuk-body">Confidential. Only the allocated worker and the team's supervisors can see it. It needs a connection and is never kept on this device.</p>
+    <h2 class="govuk-heading-m" id="placement-heading">${t("Placement address")}</h2>
+    <p class="govuk-body">${t("Confidential. Only the allocated worker and the team's supervisors can see it. It needs a connection and is never kept on this device.")}</p>
     ${placement.problem
       ? html`<div class="govuk-warning-text" id="placement-problem">
           <span class="govuk-warning-text__icon" aria-hidden="true">!</span>
-          <strong class="govuk-warning-text__text"><span class="govuk-visually-hidden">Warning</span>${placement.problem}</strong>
+          <strong class="govuk-warning-text__text"><span class="govuk-visually-hidden">${t("Warning")}</span>${placement.problem}</strong>
         </div>`
       : ""}
     ${placement.loaded
-      ? html`<p class="govuk-body" id="placement-now">${lines.length ? lines.map((line, index) => html`${index ? html`<br>` : ""}${line}`) : "No placement address recorded yet."}</p>
+      ? html`<p class="govuk-body" id="placement-now">${lines.length ? lines.map((line, index) => html`${index ? html`<br>` : ""}${line}`) : t("No placement address recorded yet.")}</p>
           <form id="placement-form" novalidate autocomplete="off">
-            <h3 class="govuk-heading-s">Record the placement address now</h3>
-            ${textInput({ name: "placement_line1", label: "Address line 1", error: errors.line1, autocomplete: "off" })}
-            ${textInput({ name: "placement_line2", label: "Address line 2 (optional)", autocomplete: "off" })}
-            ${textInput({ name: "placement_town", label: "Town or city (optional)", width: 20, autocomplete: "off" })}
-            ${textInput({ name: "placement_postcode", label: "Postcode (optional)", width: 10, autocomplete: "off" })}
-            ${button("Record the address", { secondary: true })}
+            <h3 class="govuk-heading-s">${t("Record the placement address now")}</h3>
+            ${textInput({ name: "placement_line1", label: t("Address line 1"), error: errors.line1, autocomplete: "off" })}
+            ${textInput({ name: "placement_line2", label: t("Address line 2 (optional)"), autocomplete: "off" })}
+            ${textInput({ name: "placement_town", label: t("Town or city (optional)"), width: 20, autocomplete: "off" })}
+            ${textInput({ name: "placement_postcode", label: t("Postcode (optional)"), width: 10, autocomplete: "off" })}
+            ${button(t("Record the address"), { secondary: true })}
           </form>`
-      : html`<button type="button" class="govuk-button govuk-button--secondary" data-module="govuk-button" id="show-placement">Show the placement address</button>`}
+      : html`<button type="button" class="govuk-button govuk-button--secondary" data-module="govuk-button" id="show-placement">${t("Show the placement address")}</button>`}
   </section>`;
 }
 
 /** One correction of an ended plan: what it changed, why, who made it and when. */
 function correctionItem(context, amendment, fields) {
-  const titles = Object.fromEntries(fields);
+  const titles = Object.fromEntries(fields.map(([name, what]) => [name, fieldTitle(name, what)]));
   return html`<div class="app-record app-record--amendment">
-    <h4 class="govuk-heading-s">Correction by ${writtenBy(context, amendment)}${notSyncedTag(amendment)}</h4>
+    <h4 class="govuk-heading-s">${t("Correction by {who}", { who: writtenBy(context, amendment) })}${notSyncedTag(amendment)}</h4>
     <dl class="govuk-summary-list govuk-!-margin-bottom-4">
       ${Object.entries(amendment.changes || {}).map(
-        ([name, value]) => html`<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">${titles[name] || name.replaceAll("_", " ")}, corrected</dt>
+        ([name, value]) => html`<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">${t("{what}, corrected", { what: titles[name] || name.replaceAll("_", " ") })}</dt>
           <dd class="govuk-summary-list__value">${correctionValue(context, name, value)}</dd></div>`,
       )}
-      <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Reason</dt>
+      <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">${t("Reason")}</dt>
         <dd class="govuk-summary-list__value app-pre-wrap">${amendment.reason}</dd></div>
     </dl>
   </div>`;
@@ -150,9 +153,9 @@ function historySection(context, episodes, pending, { familyId, personId }) {
   const { label, data } = context;
   const ended = episodes.filter((episode) => episode.ended_on);
   const summary = (episode) =>
-    html`<strong>${planName(episode, label)}</strong>, ${formatDate(episode.started_on)} to ${formatDate(episode.ended_on)}. ${label("plan_end_reason", episode.end_reason)}.`;
+    html`<strong>${planName(episode, label)}</strong>, ${t("{start} to {end}.", { start: formatDate(episode.started_on), end: formatDate(episode.ended_on) })} ${label("plan_end_reason", episode.end_reason)}.`;
   return html`<section aria-labelledby="plan-history-heading" id="plan-history">
-    <h2 class="govuk-heading-m" id="plan-history-heading">Earlier plans</h2>
+    <h2 class="govuk-heading-m" id="plan-history-heading">${t("Earlier plans")}</h2>
     ${ended.length
       ? ended.map((episode) => {
           const original = data.get("plan_episode", episode.id) || episode;
@@ -160,15 +163,15 @@ function historySection(context, episodes, pending, { familyId, personId }) {
           return html`<div class="app-record govuk-!-margin-bottom-6" id="episode-${episode.id}">
             <h3 class="govuk-heading-s">${planName(episode, label)}</h3>
             <p class="govuk-body">${summary(episode)}
-              ${episode.amended ? tag("Corrected by amendment", "blue") : ""} ${pending(episode) ? unsyncedTag() : ""}</p>
+              ${episode.amended ? tag(t("Corrected by amendment"), "blue") : ""} ${pending(episode) ? unsyncedTag() : ""}</p>
             ${corrections.length
-              ? html`<p class="govuk-body">As first recorded: ${summary(original)}</p>
+              ? html`<p class="govuk-body">${t("As first recorded:")} ${summary(original)}</p>
                   ${corrections.map((amendment) => correctionItem(context, amendment, correctableFields(original)))}`
               : ""}
-            <p class="govuk-body"><a class="govuk-link" href="#/family/${familyId}/child/${personId}/plan/${episode.id}/correct">Correct this plan<span class="govuk-visually-hidden">: ${planName(episode, label)}, ended ${formatDate(episode.ended_on)}</span></a></p>
+            <p class="govuk-body"><a class="govuk-link" href="#/family/${familyId}/child/${personId}/plan/${episode.id}/correct">${t("Correct this plan")}<span class="govuk-visually-hidden">: ${t("{plan}, ended {day}", { plan: planName(episode, label), day: formatDate(episode.ended_on) })}</span></a></p>
           </div>`;
         })
-      : html`<p class="govuk-body">No earlier plans on this device.</p>`}
+      : html`<p class="govuk-body">${t("No earlier plans on this device.")}</p>`}
   </section>`;
 }
 
@@ -187,22 +190,22 @@ export async function planView(context) {
     const family = data.get("family", familyId);
     const child = data.get("person", personId);
     if (!family || !child) {
-      return html`<div id="plan-page">${backLink("#/", "Back to your caseload")}
-        <h1 class="govuk-heading-l">Child not found</h1>
-        <p class="govuk-body">This child is not on this device.</p></div>`;
+      return html`<div id="plan-page">${backLink("#/", t("Back to your caseload"))}
+        <h1 class="govuk-heading-l">${t("Child not found")}</h1>
+        <p class="govuk-body">${t("This child is not on this device.")}</p></div>`;
     }
     const current = currentEpisode(data, personId);
     return html`<div id="plan-page">
-      ${backLink(`#/family/${familyId}`, `Back to ${family.display_name}`)}
+      ${backLink(`#/family/${familyId}`, t("Back to {family}", { family: family.display_name }))}
       ${errorSummary(state.errors, FIELD_IDS)}
       ${successBanner(state.message)}
       <span class="govuk-caption-l">${family.display_name}</span>
-      <h1 class="govuk-heading-l">${fullName(child)}'s plan</h1>
+      <h1 class="govuk-heading-l">${t("{name}'s plan", { name: fullName(child) })}</h1>
       <p class="govuk-body" id="plan-now">
-        ${current ? html`<strong>${planName(current, label)}</strong> since ${formatDate(current.started_on)}` : "No plan now."}
+        ${current ? html`<strong>${planName(current, label)}</strong> ${t("since {day}", { day: formatDate(current.started_on) })}` : t("No plan now.")}
         ${current && pending(current) ? unsyncedTag() : ""}
       </p>
-      ${child.is_child ? planForm(context, child, current, state.errors) : html`<p class="govuk-body">Plans are for children only.</p>`}
+      ${child.is_child ? planForm(context, child, current, state.errors) : html`<p class="govuk-body">${t("Plans are for children only.")}</p>`}
       ${placementSection(current, placement)}
       ${historySection(context, episodesOf(data, personId), pending, { familyId, personId })}
     </div>`;
@@ -229,7 +232,7 @@ export async function planView(context) {
         postcode: values.placement_postcode.trim().toUpperCase() || null,
       };
       if (!address.line1) {
-        placement.errors = { line1: "Enter the first line of the address" };
+        placement.errors = { line1: t("Enter the first line of the address") };
         return draw({ afterSubmit: true }).querySelector("#placement_line1")?.focus();
       }
       return placementRequest("POST", address);
@@ -252,12 +255,14 @@ export async function planView(context) {
     } catch (error) {
       placement.problem =
         error instanceof Offline
-          ? "There is no connection: the placement address can only be seen online."
+          ? t("There is no connection: the placement address can only be seen online.")
           : error instanceof SessionEnded
-            ? "Your session with the server has ended. Sign in again to see the placement address."
+            ? t("Your session with the server has ended. Sign in again to see the placement address.")
             : error instanceof ApiError && error.status === 403
-              ? "Only the allocated worker and the team's supervisors can see the placement address."
-              : `The placement address could not be ${method === "GET" ? "shown" : "recorded"}: ${error.message}`;
+              ? t("Only the allocated worker and the team's supervisors can see the placement address.")
+              : method === "GET"
+                ? t("The placement address could not be shown: {why}", { why: error.message })
+                : t("The placement address could not be recorded: {why}", { why: error.message });
     }
     const root = draw({ afterSubmit: true, justSaved: method === "POST" && !placement.problem ? ["placement-form"] : [] });
     const target = root.querySelector(placement.problem ? "#placement-problem" : "#placement-now");
@@ -295,7 +300,7 @@ export async function planView(context) {
     }
     const current = currentEpisode(data, personId);
     state.message = "";
-    state.errors = checkPlanChange(values, current, today);
+    state.errors = planMessages(checkPlanChange(values, current, today));
     if (Object.keys(state.errors).length) {
       await session.saveDraft(draftKey["plan-form"], raw).catch(() => {});
       draw({ afterSubmit: true });
@@ -308,7 +313,7 @@ export async function planView(context) {
         await session.sync.enqueue(change.entity, change.op, change.id, change.data);
       }
     } catch (error) {
-      state.errors = { plan_type: `Not saved: ${storageMessage(error)}` };
+      state.errors = { plan_type: t("Not saved: {why}", { why: storageMessage(error) }) };
       draw({ afterSubmit: true });
       return focusOn(context.main, ".govuk-error-summary");
     }
@@ -316,10 +321,10 @@ export async function planView(context) {
     const name = child.known_as || child.given_name;
     state.message =
       values.plan_type === NO_PLAN
-        ? `${name}'s plan has ended. This is sent at the next sync.`
+        ? t("{name}'s plan has ended. This is sent at the next sync.", { name })
         : keepsPlan(values, current)
-          ? `${name}'s plan is updated. This is sent at the next sync.`
-          : `${name} is now on: ${planName(values, label)}. This is sent at the next sync.`;
+          ? t("{name}'s plan is updated. This is sent at the next sync.", { name })
+          : t("{name} is now on: {plan}. This is sent at the next sync.", { name, plan: planName(values, label) });
     draw({ afterSubmit: true, justSaved: ["plan-form"] });
     focusOn(context.main, ".govuk-notification-banner");
   }

@@ -19,7 +19,7 @@ import { formatDate, formatDateTime, tag } from "../layout.js";
 import { lastDayOf } from "../../domain/team-lights.js";
 import { todayIso } from "../../clock.js";
 import { Screen } from "../screen.js";
-import { NO_SUGGESTION, suggestionOptions } from "../suggestion-options.js";
+import { noSuggestion, suggestionOptions } from "../suggestion-options.js";
 import { N_, t, tn } from "../../i18n.js";
 
 const DRAFT_KEY = "decision-policy";
@@ -132,7 +132,7 @@ function editForm(current, newRows, errors, suggestions, approver) {
     <button type="button" class="govuk-button govuk-button--secondary" data-policy-action="add-row">${t("Add another category")}</button>
     ${radios({ name: "group_supervision_approver", legend: t("Who approves a red decision made in group supervision?"), hint: t("The facilitator records the group's decision, so someone must be named to approve or decline it."), options: GROUP_APPROVERS, value: approver || DEFAULT_GROUP_APPROVER, error: errors.group_supervision_approver })}
     ${textarea({ name: "reason", label: t("Why are you changing the policy?"), labelClass: "govuk-label--s", hint: t("For example, what the practice board agreed and when. It is kept with the new version and in the audit log, and everyone who reads the policy can see it. Do not name a family or a person."), error: errors.reason, rows: 4 })}
-    ${select({ name: "suggestion_id", label: t("Which practice suggestion led to this change? (optional)"), hint: t("The suggestion is linked from the new version, so whoever made it can see what became of it."), options: suggestionOptions(suggestions), error: errors.suggestion_id, placeholder: NO_SUGGESTION })}
+    ${select({ name: "suggestion_id", label: t("Which practice suggestion led to this change? (optional)"), hint: t("The suggestion is linked from the new version, so whoever made it can see what became of it."), options: suggestionOptions(suggestions), error: errors.suggestion_id, placeholder: noSuggestion() })}
     <p class="app-draft-saved" id="policy-draft" aria-live="polite"></p>
     <div class="govuk-button-group">${button(t("Continue"))}</div>
   </form>`;

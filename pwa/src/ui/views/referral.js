@@ -17,12 +17,40 @@ import { familyMembers, fullName, unsyncedTag } from "../people.js";
 import { Screen, successBanner } from "../screen.js";
 import { baseVersion } from "../records.js";
 import { referralAddress } from "../referrals.js";
+import { t } from "../../i18n.js";
 
 const DATES = ["referred_on", "assessment_started_on", "assessment_authorised_on"];
-const NO_FURTHER_ACTION = [
-  ["no", "No"],
-  ["yes", "Yes"],
+const noFurtherAction = () => [
+  ["no", t("No")],
+  ["yes", t("Yes")],
 ];
+
+// The domain checks a referral in English; these are its messages in the language spoken.
+const REFERRAL_MESSAGES = {
+  "The date of the referral must be today or in the past": () => t("The date of the referral must be today or in the past"),
+  "The date the assessment started must be today or in the past": () => t("The date the assessment started must be today or in the past"),
+  "The assessment must start on or after the date of the referral": () => t("The assessment must start on or after the date of the referral"),
+  "A referral with no further action has no assessment: choose ‘No’, or remove the assessment's dates": () =>
+    t("A referral with no further action has no assessment: choose ‘No’, or remove the assessment's dates"),
+  "Enter the date the assessment started, as well as the date it was authorised": () => t("Enter the date the assessment started, as well as the date it was authorised"),
+  "The date the assessment was authorised must be on or after the date it started": () => t("The date the assessment was authorised must be on or after the date it started"),
+  "The date the assessment was authorised must be today or in the past": () => t("The date the assessment was authorised must be today or in the past"),
+  "Factors come from an assessment: enter the date it started": () => t("Factors come from an assessment: enter the date it started"),
+  "Choose each factor once": () => t("Choose each factor once"),
+  "Choose ‘No factors identified’ or the factors, not both": () => t("Choose ‘No factors identified’ or the factors, not both"),
+  "Enter the date of the referral": () => t("Enter the date of the referral"),
+  "The date of the referral must be a real date, for example 27 3 2026": () => t("The date of the referral must be a real date, for example 27 3 2026"),
+  "Choose who made the referral": () => t("Choose who made the referral"),
+  "Choose the child's main need from the list": () => t("Choose the child's main need from the list"),
+  "The date the assessment started must be a real date, for example 27 3 2026": () => t("The date the assessment started must be a real date, for example 27 3 2026"),
+  "The date the assessment was authorised must be a real date, for example 27 3 2026": () => t("The date the assessment was authorised must be a real date, for example 27 3 2026"),
+  "Choose the factors from the list": () => t("Choose the factors from the list"),
+  "Choose the factors the assessment identified, or ‘No factors identified’": () => t("Choose the factors the assessment identified, or ‘No factors identified’"),
+};
+
+function referralMessages(errors) {
+  return Object.fromEntries(Object.entries(errors).map(([name, message]) => [name, REFERRAL_MESSAGES[message] ? REFERRAL_MESSAGES[message]() : message]));
+}
 
 /** Put "No factors identified" last, where the GOV.UK "none" answer goes. */
 function factorsNoneLast(options) {
@@ -31,17 +59,17 @@ function factorsNoneLast(options) {
 
 function referralForm({ vocabulary }, referral, errors) {
   return html`<form id="referral-form" novalidate>
-    ${dateInput({ name: "referred_on", legend: "Date of the referral", hint: "The day it came in, for example 27 3 2026", value: referral.referred_on || "", error: errors.referred_on })}
-    ${radios({ name: "source", legend: "Who made the referral", options: vocabulary("cin_referral_source"), value: referral.source || "", error: errors.source })}
-    ${select({ name: "primary_need", label: "The child's main need (optional)", hint: "Why the child needs help from children's social care, once that is known", options: vocabulary("cin_primary_need"), value: referral.primary_need || "", error: errors.primary_need, placeholder: "Not known yet" })}
-    ${radios({ name: "no_further_action", legend: "Did the referral end in no further action?", hint: "Choose ‘Yes’ if it was decided there would be no assessment", options: NO_FURTHER_ACTION, value: referral.no_further_action ? "yes" : "no", error: errors.no_further_action, inline: true })}
-    <h2 class="govuk-heading-m">The assessment</h2>
-    <p class="govuk-body">Fill this in as the assessment goes on. Leave it empty if there is none yet.</p>
-    ${dateInput({ name: "assessment_started_on", legend: "Date the assessment started (optional)", hint: "For example, 27 3 2026", value: referral.assessment_started_on || "", error: errors.assessment_started_on })}
-    ${dateInput({ name: "assessment_authorised_on", legend: "Date a manager authorised the assessment (optional)", hint: "The day the assessment was completed and signed off", value: referral.assessment_authorised_on || "", error: errors.assessment_authorised_on })}
-    ${checkboxes({ name: "assessment_factors", legend: "Assessment factors", hint: "The factors the assessment identified. Select all that apply, or ‘No factors identified’.", options: factorsNoneLast(vocabulary("cin_assessment_factor")), values: referral.assessment_factors || [], error: errors.assessment_factors })}
+    ${dateInput({ name: "referred_on", legend: t("Date of the referral"), hint: t("The day it came in, for example 27 3 2026"), value: referral.referred_on || "", error: errors.referred_on })}
+    ${radios({ name: "source", legend: t("Who made the referral"), options: vocabulary("cin_referral_source"), value: referral.source || "", error: errors.source })}
+    ${select({ name: "primary_need", label: t("The child's main need (optional)"), hint: t("Why the child needs help from children's social care, once that is known"), options: vocabulary("cin_primary_need"), value: referral.primary_need || "", error: errors.primary_need, placeholder: t("Not known yet") })}
+    ${radios({ name: "no_further_action", legend: t("Did the referral end in no further action?"), hint: t("Choose ‘Yes’ if it was decided there would be no assessment"), options: noFurtherAction(), value: referral.no_further_action ? "yes" : "no", error: errors.no_further_action, inline: true })}
+    <h2 class="govuk-heading-m">${t("The assessment")}</h2>
+    <p class="govuk-body">${t("Fill this in as the assessment goes on. Leave it empty if there is none yet.")}</p>
+    ${dateInput({ name: "assessment_started_on", legend: t("Date the assessment started (optional)"), hint: t("For example, 27 3 2026"), value: referral.assessment_started_on || "", error: errors.assessment_started_on })}
+    ${dateInput({ name: "assessment_authorised_on", legend: t("Date a manager authorised the assessment (optional)"), hint: t("The day the assessment was completed and signed off"), value: referral.assessment_authorised_on || "", error: errors.assessment_authorised_on })}
+    ${checkboxes({ name: "assessment_factors", legend: t("Assessment factors"), hint: t("The factors the assessment identified. Select all that apply, or ‘No factors identified’."), options: factorsNoneLast(vocabulary("cin_assessment_factor")), values: referral.assessment_factors || [], error: errors.assessment_factors })}
     <p class="app-draft-saved" id="referral-draft" aria-live="polite"></p>
-    ${button("Save the referral")}
+    ${button(t("Save the referral"))}
   </form>`;
 }
 
@@ -74,12 +102,12 @@ export async function referralView(context) {
     const person = data.get("person", personId);
     const member = family && familyMembers(data, familyId).some((m) => m.person.id === personId);
     if (!family || !person || !member || !person.is_child) {
-      return notFound(backLink("#/", "Back to your caseload"), "Child not found", "This child is not on this device.");
+      return notFound(backLink("#/", t("Back to your caseload")), t("Child not found"), t("This child is not on this device."));
     }
-    const back = backLink(`#/family/${familyId}/child/${personId}/census`, `Back to ${fullName(person)}'s census details`);
+    const back = backLink(`#/family/${familyId}/child/${personId}/census`, t("Back to {name}'s census details", { name: fullName(person) }));
     const referral = referralId ? data.get("referral", referralId) : null;
     if (referralId && (!referral || referral.person_id !== personId)) {
-      return notFound(back, "Referral not found", "This referral is not on this device. It may have been deleted.");
+      return notFound(back, t("Referral not found"), t("This referral is not on this device. It may have been deleted."));
     }
     const pending = referral && (Boolean(referral.unsynced) || data.pending("referral", referralId));
     return html`<div id="referral-page"><div class="govuk-grid-row"><div class="govuk-grid-column-two-thirds">
@@ -87,8 +115,8 @@ export async function referralView(context) {
       ${errorSummary(state.errors)}
       ${successBanner(state.message)}
       <span class="govuk-caption-l">${fullName(person)}, ${family.display_name}</span>
-      <h1 class="govuk-heading-l">${referral ? "Referral and assessment" : "Record a referral"} ${pending ? unsyncedTag() : ""}</h1>
-      <p class="govuk-body">What the Children in Need census and Ofsted's lists ask about a referral to children's social care and the assessment after it. Only dates and codes are sent, never the child's name.</p>
+      <h1 class="govuk-heading-l">${referral ? t("Referral and assessment") : t("Record a referral")} ${pending ? unsyncedTag() : ""}</h1>
+      <p class="govuk-body">${t("What the Children in Need census and Ofsted's lists ask about a referral to children's social care and the assessment after it. Only dates and codes are sent, never the child's name.")}</p>
       ${referralForm(context, referral || {}, state.errors)}
     </div></div></div>`;
   }
@@ -118,7 +146,7 @@ export async function referralView(context) {
       factor: context.vocabulary("cin_assessment_factor").map(([code]) => code),
     };
     state.message = "";
-    state.errors = checkReferralForm(values, todayIso(), codes);
+    state.errors = referralMessages(checkReferralForm(values, todayIso(), codes));
     if (Object.keys(state.errors).length) {
       await session.saveDraft(draftKey()["referral-form"], raw).catch(() => {});
       draw({ afterSubmit: true });
@@ -132,19 +160,19 @@ export async function referralView(context) {
         await screen.typed.forget("referral-form");
         referralId = id;
         history.replaceState(null, "", referralAddress(familyId, personId, id));
-        state.message = "Referral saved. It will be sent at the next sync.";
+        state.message = t("Referral saved. It will be sent at the next sync.");
       } else {
         const changes = referralChanges(referral, values);
         if (Object.keys(changes).length) {
           await session.sync.enqueue("referral", "update", referralId, changes, baseVersion(data, "referral", referralId));
-          state.message = "Referral saved. It will be sent at the next sync.";
+          state.message = t("Referral saved. It will be sent at the next sync.");
         } else {
-          state.message = "Nothing was changed in the referral.";
+          state.message = t("Nothing was changed in the referral.");
         }
         await screen.typed.forget("referral-form");
       }
     } catch (error) {
-      state.errors = { referred_on: `Not saved: ${storageMessage(error)}` };
+      state.errors = { referred_on: t("Not saved: {why}", { why: storageMessage(error) }) };
       draw({ afterSubmit: true });
       return focus(".govuk-error-summary");
     }

@@ -14,12 +14,15 @@ import { backLink, formatDate, formatDateTime, tag } from "../layout.js";
 import { familyMembers, fullName } from "../people.js";
 import { LONG_TEXT, baseVersion, checkLength, draftStatus, notSyncedTag, successBanner } from "../records.js";
 import { RecordScreen } from "../record-screen.js";
+import { t } from "../../i18n.js";
 
 const MAX_PEOPLE = 30;
 // A device clock a little ahead of the council's is not the worker's mistake.
 const CLOCK_SLACK_MS = 5 * 60_000;
-const S47_HINT =
-  "A section 47 enquiry is when children's social care, often with the police, finds out whether a child is suffering, or likely to suffer, significant harm (section 47 of the Children Act 1989). If an enquiry starts, the initial child protection conference is due within 15 working days of this discussion.";
+const s47Hint = () =>
+  t(
+    "A section 47 enquiry is when children's social care, often with the police, finds out whether a child is suffering, or likely to suffer, significant harm (section 47 of the Children Act 1989). If an enquiry starts, the initial child protection conference is due within 15 working days of this discussion.",
+  );
 
 function strategyAddress(familyId, discussionId = null) {
   return `#/family/${familyId}/strategy${discussionId ? `/${discussionId}` : ""}`;
@@ -46,33 +49,33 @@ function occurredAt(date, time) {
 export function checkStrategy(values, { children, decisions, agencies }) {
   const errors = {};
   const date = readDate(values, "discussed_on");
-  if (date === "") errors.discussed_on = "Enter the date of the strategy discussion";
-  else if (date === null) errors.discussed_on = "The date of the strategy discussion must be a real date, for example 27 3 2026";
+  if (date === "") errors.discussed_on = t("Enter the date of the strategy discussion");
+  else if (date === null) errors.discussed_on = t("The date of the strategy discussion must be a real date, for example 27 3 2026");
   const time = (values.discussed_time || "").trim();
-  if (!time) errors.discussed_time = "Enter the time the discussion started";
-  else if (!/^([01]?\d|2[0-3])[:.][0-5]\d$/.test(time)) errors.discussed_time = "Enter the time in hours and minutes, for example 14:30";
+  if (!time) errors.discussed_time = t("Enter the time the discussion started");
+  else if (!/^([01]?\d|2[0-3])[:.][0-5]\d$/.test(time)) errors.discussed_time = t("Enter the time in hours and minutes, for example 14:30");
   if (!errors.discussed_on && !errors.discussed_time && occurredAt(date, time).getTime() > nowMs() + CLOCK_SLACK_MS) {
-    errors.discussed_on = "The date and time of the discussion must be in the past";
+    errors.discussed_on = t("The date and time of the discussion must be in the past");
   }
   const chosen = (values.child_ids || []).filter((id) => children.includes(id));
-  if (!chosen.length) errors.child_ids = "Choose the children the discussion was about";
+  if (!chosen.length) errors.child_ids = t("Choose the children the discussion was about");
   const people = peopleOf(values);
   for (let index = 0; index < peopleCount(values); index += 1) {
     const name = (values[`participant-${index}-name`] || "").trim();
     const agency = values[`participant-${index}-agency`] || "";
     if (!name && !agency) continue;
-    if (!name) errors[`participant-${index}-name`] = `Enter the name of person ${index + 1}`;
-    if (!agencies.includes(agency)) errors[`participant-${index}-agency`] = `Choose the agency of person ${index + 1}`;
+    if (!name) errors[`participant-${index}-name`] = t("Enter the name of person {number}", { number: index + 1 });
+    if (!agencies.includes(agency)) errors[`participant-${index}-agency`] = t("Choose the agency of person {number}", { number: index + 1 });
   }
   if (!people.length && !Object.keys(errors).some((key) => key.startsWith("participant-"))) {
-    errors["participant-0-name"] = "Enter at least one person who took part";
+    errors["participant-0-name"] = t("Enter at least one person who took part");
   }
   if (values.decision === "joint_s47" && people.length && !people.some((person) => person.agency === "police")) {
-    errors.decision = "A joint enquiry with the police needs the police taking part: add them, or choose another decision";
+    errors.decision = t("A joint enquiry with the police needs the police taking part: add them, or choose another decision");
   }
-  if (!(values.information_shared || "").trim()) errors.information_shared = "Enter the information that was shared";
-  checkLength(errors, "information_shared", values.information_shared, LONG_TEXT, "The information shared");
-  if (!decisions.includes(values.decision)) errors.decision ||= "Choose what was decided";
+  if (!(values.information_shared || "").trim()) errors.information_shared = t("Enter the information that was shared");
+  checkLength(errors, "information_shared", values.information_shared, LONG_TEXT, t("The information shared"));
+  if (!decisions.includes(values.decision)) errors.decision ||= t("Choose what was decided");
   return errors;
 }
 
@@ -134,12 +137,12 @@ class StrategyScreen extends RecordScreen {
   markup() {
     const { data, familyId, state } = this;
     const family = data.get("family", familyId);
-    const back = backLink(`#/family/${familyId}`, `Back to ${family.display_name}`);
+    const back = backLink(`#/family/${familyId}`, t("Back to {family}", { family: family.display_name }));
     if (this.discussionId) {
       const discussion = this.discussion;
       if (!discussion || discussion.family_id !== familyId) {
-        return html`${back}<h1 class="govuk-heading-l">Strategy discussion not found</h1>
-          <p class="govuk-body">It is not on this device.</p>`;
+        return html`${back}<h1 class="govuk-heading-l">${t("Strategy discussion not found")}</h1>
+          <p class="govuk-body">${t("It is not on this device.")}</p>`;
       }
       return this.readMarkup(family, discussion, back);
     }
@@ -149,34 +152,34 @@ class StrategyScreen extends RecordScreen {
     const agencies = this.context.vocabulary("strategy_agency");
     const children = childrenOf(data, familyId).map((person) => [person.id, fullName(person)]);
     const people = Array.from({ length: count }, (_, index) => html`<fieldset class="govuk-fieldset app-repeat">
-        <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">Person ${index + 1}</legend>
-        ${textInput({ name: `participant-${index}-name`, label: "Name", error: errors[`participant-${index}-name`], width: 20 })}
-        ${textInput({ name: `participant-${index}-role`, label: "Role (optional)", hint: "For example, detective constable or health visitor", error: errors[`participant-${index}-role`], width: 20 })}
-        ${select({ name: `participant-${index}-agency`, label: "Agency", options: agencies, error: errors[`participant-${index}-agency`] })}
+        <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">${t("Person {number}", { number: index + 1 })}</legend>
+        ${textInput({ name: `participant-${index}-name`, label: t("Name"), error: errors[`participant-${index}-name`], width: 20 })}
+        ${textInput({ name: `participant-${index}-role`, label: t("Role (optional)"), hint: t("For example, detective constable or health visitor"), error: errors[`participant-${index}-role`], width: 20 })}
+        ${select({ name: `participant-${index}-agency`, label: t("Agency"), options: agencies, error: errors[`participant-${index}-agency`] })}
       </fieldset>`);
     return html`<div class="govuk-grid-row"><div class="govuk-grid-column-two-thirds">${back}
       ${this.problems()}
       ${successBanner(state.message, this.announce)}
       <span class="govuk-caption-l">${family.display_name}</span>
-      <h1 class="govuk-heading-l">Record a strategy discussion</h1>
-      <p class="govuk-body">A strategy discussion is when agencies share what they know about a child who may be at risk of significant harm, and decide together what happens next. Record who took part, what was shared and what was decided.</p>
+      <h1 class="govuk-heading-l">${t("Record a strategy discussion")}</h1>
+      <p class="govuk-body">${t("A strategy discussion is when agencies share what they know about a child who may be at risk of significant harm, and decide together what happens next. Record who took part, what was shared and what was decided.")}</p>
       <form data-form="strategy" data-draft="${this.draftKey}" novalidate>
         <input type="hidden" name="participant-count" value="${String(count)}">
-        ${dateInput({ name: "discussed_on", legend: "Date of the discussion", hint: "For example, 27 3 2026", error: errors.discussed_on })}
-        ${textInput({ name: "discussed_time", label: "Time it started", hint: "Use the 24-hour clock, for example 14:30", error: errors.discussed_time, width: 5, labelClass: "govuk-label--s" })}
+        ${dateInput({ name: "discussed_on", legend: t("Date of the discussion"), hint: t("For example, 27 3 2026"), error: errors.discussed_on })}
+        ${textInput({ name: "discussed_time", label: t("Time it started"), hint: t("Use the 24-hour clock, for example 14:30"), error: errors.discussed_time, width: 5, labelClass: "govuk-label--s" })}
         ${children.length
-          ? checkboxes({ name: "child_ids", legend: "Which children was it about?", hint: "Select all that apply", options: children, error: errors.child_ids })
-          : html`<p class="govuk-body">There are no children in this family on this device. Add the child to the family first.</p>`}
-        <h2 class="govuk-heading-m">Who took part</h2>
+          ? checkboxes({ name: "child_ids", legend: t("Which children was it about?"), hint: t("Select all that apply"), options: children, error: errors.child_ids })
+          : html`<p class="govuk-body">${t("There are no children in this family on this device. Add the child to the family first.")}</p>`}
+        <h2 class="govuk-heading-m">${t("Who took part")}</h2>
         ${people}
-        <button type="button" class="govuk-button govuk-button--secondary" data-module="govuk-button" data-add-person>Add another person</button>
-        ${textarea({ name: "information_shared", label: "What information was shared?", labelClass: "govuk-label--s", hint: "What each agency knows about the children and the family, and any worries", rows: 8, error: errors.information_shared })}
-        ${radios({ name: "decision", legend: "What was decided?", hint: S47_HINT, options: this.context.vocabulary("strategy_decision"), error: errors.decision })}
+        <button type="button" class="govuk-button govuk-button--secondary" data-module="govuk-button" data-add-person>${t("Add another person")}</button>
+        ${textarea({ name: "information_shared", label: t("What information was shared?"), labelClass: "govuk-label--s", hint: t("What each agency knows about the children and the family, and any worries"), rows: 8, error: errors.information_shared })}
+        ${radios({ name: "decision", legend: t("What was decided?"), hint: s47Hint(), options: this.context.vocabulary("strategy_decision"), error: errors.decision })}
         ${draftStatus()}
-        <p class="govuk-body">When you save, the record is signed and becomes final. You can add a correction afterwards if something is wrong.</p>
-        ${button("Save and sign")}
+        <p class="govuk-body">${t("When you save, the record is signed and becomes final. You can add a correction afterwards if something is wrong.")}</p>
+        ${button(t("Save and sign"))}
       </form>
-      <p class="govuk-body"><a class="govuk-link" href="#/family/${familyId}">Cancel and go back to ${family.display_name}</a></p>
+      <p class="govuk-body"><a class="govuk-link" href="#/family/${familyId}">${t("Cancel and go back to {family}", { family: family.display_name })}</a></p>
     </div></div>`;
   }
 
@@ -192,25 +195,25 @@ class StrategyScreen extends RecordScreen {
       ${this.problems()}
       ${successBanner(this.state.message, this.announce)}
       <span class="govuk-caption-l">${family.display_name}</span>
-      <h1 class="govuk-heading-l">Strategy discussion</h1>
-      <p class="govuk-body">${discussion.state === "signed" ? tag("Signed", "green") : tag("Draft", "grey")}${notSyncedTag(discussion)}</p>
+      <h1 class="govuk-heading-l">${t("Strategy discussion")}</h1>
+      <p class="govuk-body">${discussion.state === "signed" ? tag(t("Signed"), "green") : tag(t("Draft"), "grey")}${notSyncedTag(discussion)}</p>
       <dl class="govuk-summary-list">
-        ${row("When", formatDateTime(discussion.discussed_at))}
-        ${row("About", children.join(", ") || "Not recorded")}
-        ${row("Who took part", html`<ul class="govuk-list">${people}</ul>`)}
-        ${row("Information shared", discussion.information_shared)}
-        ${row("Decision", label("strategy_decision", discussion.decision), "strategy-decision")}
-        ${enquiry ? row("Section 47 enquiry started", formatDate(enquiry.started)) : ""}
-        ${enquiry ? row("Initial child protection conference due", html`by ${formatDate(enquiry.due)}`, "icpc-due") : ""}
-        ${enquiry ? row("Initial child protection conference held", enquiry.held ? formatDate(enquiry.held) : "Not yet", "icpc-held") : ""}
+        ${row(t("When"), formatDateTime(discussion.discussed_at))}
+        ${row(t("About"), children.join(", ") || t("Not recorded"))}
+        ${row(t("Who took part"), html`<ul class="govuk-list">${people}</ul>`)}
+        ${row(t("Information shared"), discussion.information_shared)}
+        ${row(t("Decision"), label("strategy_decision", discussion.decision), "strategy-decision")}
+        ${enquiry ? row(t("Section 47 enquiry started"), formatDate(enquiry.started)) : ""}
+        ${enquiry ? row(t("Initial child protection conference due"), t("by {day}", { day: formatDate(enquiry.due) }), "icpc-due") : ""}
+        ${enquiry ? row(t("Initial child protection conference held"), enquiry.held ? formatDate(enquiry.held) : t("Not yet"), "icpc-held") : ""}
       </dl>
       ${enquiry && !enquiry.held
         ? html`<form data-form="icpc" novalidate>
-            ${dateInput({ name: "icpc_held_on", legend: "When was the initial child protection conference held?", hint: `It is due by ${formatDate(enquiry.due)}`, error: errors.icpc_held_on })}
-            ${button("Save the conference date", { secondary: true })}
+            ${dateInput({ name: "icpc_held_on", legend: t("When was the initial child protection conference held?"), hint: t("It is due by {day}", { day: formatDate(enquiry.due) }), error: errors.icpc_held_on })}
+            ${button(t("Save the conference date"), { secondary: true })}
           </form>`
         : ""}
-      <p class="govuk-body"><a class="govuk-link" href="#/family/${this.familyId}">Back to ${family.display_name}</a></p>
+      <p class="govuk-body"><a class="govuk-link" href="#/family/${this.familyId}">${t("Back to {family}", { family: family.display_name })}</a></p>
     </div></div>`;
   }
 
@@ -248,8 +251,8 @@ class StrategyScreen extends RecordScreen {
         const enquiry = startsS47(values.decision) ? enquiryOf(screen.data.get("strategy_discussion", id)) : null;
         return {
           message: enquiry
-            ? `The strategy discussion is signed. The initial child protection conference is due by ${formatDate(enquiry.due)}.`
-            : "The strategy discussion is signed.",
+            ? t("The strategy discussion is signed. The initial child protection conference is due by {day}.", { day: formatDate(enquiry.due) })
+            : t("The strategy discussion is signed."),
         };
       },
 
@@ -257,12 +260,12 @@ class StrategyScreen extends RecordScreen {
         const discussion = screen.discussion;
         const enquiry = enquiryOf(discussion);
         const held = readDate(values, "icpc_held_on");
-        if (held === "") return { errors: { icpc_held_on: "Enter the date the conference was held" } };
-        if (held === null) return { errors: { icpc_held_on: "The date must be a real date, for example 27 3 2026" } };
-        if (held < enquiry.started) return { errors: { icpc_held_on: "The conference cannot be before the strategy discussion" } };
-        if (held > localDate(now())) return { errors: { icpc_held_on: "The date the conference was held must be today or in the past" } };
+        if (held === "") return { errors: { icpc_held_on: t("Enter the date the conference was held") } };
+        if (held === null) return { errors: { icpc_held_on: t("The date must be a real date, for example 27 3 2026") } };
+        if (held < enquiry.started) return { errors: { icpc_held_on: t("The conference cannot be before the strategy discussion") } };
+        if (held > localDate(now())) return { errors: { icpc_held_on: t("The date the conference was held must be today or in the past") } };
         await context.session.sync.enqueue("strategy_discussion", "update", discussion.id, { icpc_held_on: held }, baseVersion(screen.data, "strategy_discussion", discussion.id));
-        return { message: held <= enquiry.due ? "The conference date is saved. It was held in time." : "The conference date is saved. It was held after its due date." };
+        return { message: held <= enquiry.due ? t("The conference date is saved. It was held in time.") : t("The conference date is saved. It was held after its due date.") };
       },
     };
   }
@@ -273,9 +276,9 @@ export async function strategyView(context) {
   if (!context.data.get("family", familyId)) {
     mount(
       context.main,
-      html`<h1 class="govuk-heading-l">Family not found</h1>
-        <p class="govuk-body">This family is not on this device. It may have been handed over to someone else.</p>
-        <p class="govuk-body"><a class="govuk-link" href="#/">Go to your caseload</a></p>`,
+      html`<h1 class="govuk-heading-l">${t("Family not found")}</h1>
+        <p class="govuk-body">${t("This family is not on this device. It may have been handed over to someone else.")}</p>
+        <p class="govuk-body"><a class="govuk-link" href="#/">${t("Go to your caseload")}</a></p>`,
     );
     return null;
   }

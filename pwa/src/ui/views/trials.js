@@ -23,7 +23,7 @@ import {
 import { html, mount } from "../html.js";
 import { backLink, formatDate, tag } from "../layout.js";
 import { successBanner } from "../screen.js";
-import { NO_SUGGESTION, suggestionOptions } from "../suggestion-options.js";
+import { noSuggestion, suggestionOptions } from "../suggestion-options.js";
 import { t, tn } from "../../i18n.js";
 
 const MAX_REASON = 2000;
@@ -254,7 +254,7 @@ export async function newTrialView(context, values = {}, errors = {}) {
           ${radios({ name: "light", legend: t("Which light will the team try?"), options: Object.entries(LIGHT_WORDS).map(([light, { name, text }]) => [light, `${name}: ${text}`]), value: values.light, error: errors.light })}
           ${radios({ name: "months", legend: t("How long will it run?"), options: lengthOptions(today), value: values.months, error: errors.months })}
           ${textarea({ name: "reason", label: t("Why is the team trying this?"), labelClass: "govuk-label--s", hint: t("For example, what the practice board agreed. Workers in the team can read it. Do not name a family or a person."), value: values.reason, error: errors.reason, rows: 4 })}
-          ${select({ name: "suggestion_id", label: t("Which practice suggestion led to this trial? (optional)"), options: suggestionOptions(suggestions.items), value: values.suggestion_id, error: errors.suggestion_id, placeholder: NO_SUGGESTION })}
+          ${select({ name: "suggestion_id", label: t("Which practice suggestion led to this trial? (optional)"), options: suggestionOptions(suggestions.items), value: values.suggestion_id, error: errors.suggestion_id, placeholder: noSuggestion() })}
           ${button(t("Start the trial"))}
         </form>
       </div></div>

@@ -10,35 +10,39 @@ import { button, errorSummary, textInput } from "../forms.js";
 import { html, mount } from "../html.js";
 import { backLink, formatDateTime } from "../layout.js";
 import { successBanner } from "../screen.js";
+import { urgentNumberWords } from "../urgent-numbers.js";
+import { t } from "../../i18n.js";
 
 const EDITORS = new Set(["admin", "practice_lead"]);
 
 /** Return field errors for the numbers as typed, as the server checks them. */
 export function checkNumbers(values) {
   const errors = {};
-  for (const { key, label } of URGENT_NUMBERS) {
+  for (const number of URGENT_NUMBERS) {
+    const { key } = number;
+    const { label } = urgentNumberWords(number);
     const text = (values[key] || "").trim();
-    if (!text) errors[key] = `Enter the number for ${label.toLowerCase()}`;
-    else if (!telHref(text)) errors[key] = "Enter a UK phone number, like 020 7946 0123 or 0161 496 0123";
+    if (!text) errors[key] = t("Enter the number for {who}", { who: label.toLowerCase() });
+    else if (!telHref(text)) errors[key] = t("Enter a UK phone number, like 020 7946 0123 or 0161 496 0123");
   }
   return errors;
 }
 
 function page({ contacts, values, errors, message, problem }) {
   return html`<div class="govuk-grid-row"><div class="govuk-grid-column-two-thirds" id="urgent-contacts-page">
-    ${backLink("#/policy", "Back to the decision policy")}
+    ${backLink("#/policy", t("Back to the decision policy"))}
     ${errorSummary(errors)}
     ${successBanner(message)}
-    <h1 class="govuk-heading-l">Numbers to phone when a child may be at immediate risk</h1>
-    <p class="govuk-body">Workers see these numbers at once, with or without a network, when they say a child may be at immediate risk or log a decision of a kind the policy marks urgent. They are told to phone 999 first if a child is in immediate danger.</p>
-    <p class="govuk-body">Devices get changed numbers the next time they sign in or unlock online.</p>
+    <h1 class="govuk-heading-l">${t("Numbers to phone when a child may be at immediate risk")}</h1>
+    <p class="govuk-body">${t("Workers see these numbers at once, with or without a network, when they say a child may be at immediate risk or log a decision of a kind the policy marks urgent. They are told to phone 999 first if a child is in immediate danger.")}</p>
+    <p class="govuk-body">${t("Devices get changed numbers the next time they sign in or unlock online.")}</p>
     ${problem ? html`<div class="govuk-inset-text" id="urgent-contacts-problem">${problem}</div>` : ""}
-    ${contacts?.updated_at ? html`<p class="govuk-body-s">Last changed ${formatDateTime(contacts.updated_at)}.</p>` : ""}
+    ${contacts?.updated_at ? html`<p class="govuk-body-s">${t("Last changed {when}.", { when: formatDateTime(contacts.updated_at) })}</p>` : ""}
     <form id="urgent-contacts-form" novalidate>
-      ${URGENT_NUMBERS.map(({ key, label, when }) =>
+      ${URGENT_NUMBERS.map((number) => ({ key: number.key, ...urgentNumberWords(number) })).map(({ key, label, when }) =>
         textInput({ name: key, label, hint: when, value: values[key] || "", error: errors[key], type: "tel", autocomplete: "off", width: 20 }),
       )}
-      ${button("Save the numbers")}
+      ${button(t("Save the numbers"))}
     </form>
   </div></div>`;
 }
@@ -46,8 +50,8 @@ function page({ contacts, values, errors, message, problem }) {
 export async function urgentContactsView(context) {
   const { main, session, user } = context;
   if (!EDITORS.has(user?.role)) {
-    mount(main, html`<h1 class="govuk-heading-l">Numbers to phone</h1>
-      <p class="govuk-body">An admin or the practice lead sets the council's numbers. You see them on a family's page under "A child may be at immediate risk".</p>`);
+    mount(main, html`<h1 class="govuk-heading-l">${t("Numbers to phone")}</h1>
+      <p class="govuk-body">${t("An admin or the practice lead sets the council's numbers. You see them on a family's page under \"A child may be at immediate risk\".")}</p>`);
     return null;
   }
   const state = { contacts: null, values: {}, errors: {}, message: "", problem: "" };
@@ -56,7 +60,7 @@ export async function urgentContactsView(context) {
     state.contacts = await get("/api/urgent-contacts");
     state.values = Object.fromEntries(URGENT_NUMBERS.map(({ key }) => [key, state.contacts[key] || ""]));
   } catch (error) {
-    state.problem = error instanceof Offline ? "You are offline. Setting the numbers needs a connection." : "The numbers could not be loaded. Try again later.";
+    state.problem = error instanceof Offline ? t("You are offline. Setting the numbers needs a connection.") : t("The numbers could not be loaded. Try again later.");
   }
 
   function draw(focusOn) {
@@ -78,7 +82,7 @@ export async function urgentContactsView(context) {
     try {
       state.contacts = await request("PUT", "/api/urgent-contacts", state.values);
       state.problem = "";
-      state.message = "The numbers are saved. Devices get them the next time they sign in or unlock online.";
+      state.message = t("The numbers are saved. Devices get them the next time they sign in or unlock online.");
       await session.refreshReference().catch(() => {});
       draw(".govuk-notification-banner");
     } catch (error) {
@@ -87,7 +91,7 @@ export async function urgentContactsView(context) {
         draw(".govuk-error-summary");
         return;
       }
-      state.problem = error instanceof Offline ? "You are offline. The numbers were not saved." : "The numbers were not saved. Try again later.";
+      state.problem = error instanceof Offline ? t("You are offline. The numbers were not saved.") : t("The numbers were not saved. Try again later.");
       draw("#urgent-contacts-problem");
     }
   }
