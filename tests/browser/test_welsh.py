@@ -81,7 +81,7 @@ def test_a_welsh_speaking_worker_records_a_visit_and_prints_a_welsh_family_copy(
     expect(page.get_by_role("heading", level=1, name="Manylion yr ymweliad")).to_be_visible()
     page.get_by_label("Pa mor hir y parodd, mewn munudau").fill("45")
     page.get_by_label("Ymweliad cartref", exact=True).check()  # code lists are in Welsh too
-    page.get_by_label("Statutory visit", exact=True).check()
+    page.get_by_label("Ymweliad statudol", exact=True).check()
     page.get_by_label("Oedd, roedd wedi'i gyhoeddi ymlaen llaw").check()
     page.get_by_role("group", name="Oedd yn gyswllt ystyrlon?").get_by_label(
         "Ie", exact=True
