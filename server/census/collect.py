@@ -14,7 +14,8 @@ batch of children, one kind of record and adds what it knows to their
 - ``section_47s``: the section 47 enquiries of signed strategy discussions
   about the child, in the episode they belong to;
 - ``initial_conferences``: the one day each initial child protection
-  conference was held (see ``resolve_conferences``).
+  conference was held (see ``resolve_conferences``), and whether an enquiry
+  ended with no conference needed (``conference_not_required``).
 
 A child is also in the year if a referral of theirs was open on a day of it.
 
@@ -611,10 +612,36 @@ def section_47s(
 def initial_conferences(
     _session: DbSession, _year: CensusYear, returns: dict[uuid.UUID, ChildReturn], _batch: Batch
 ) -> None:
-    """Give each initial child protection conference one date (``resolve_conferences``)."""
+    """Give each initial child protection conference one date (``resolve_conferences``).
+
+    Then mark the enquiries that ended with no conference needed
+    (``conference_not_required``): the census's ``ICPCnotRequired``.
+    """
     for child in returns.values():
         for episode in child.episodes:
             resolve_conferences(episode)
+            for s47 in episode.section47s:
+                s47.conference_not_required = conference_not_required(episode, s47)
+
+
+def conference_not_required(episode: EpisodeOfNeed, s47: Section47) -> bool:
+    """Whether the enquiry concluded that no initial conference was needed.
+
+    The app records the enquiry's outcome through what followed it: no
+    conference held (neither the discussion's day nor a plan's), no child
+    protection plan starting on or after the enquiry, and the work went on
+    without one: a child in need plan started on or after the enquiry, or
+    the episode of need closed on or after it. An enquiry with none of these
+    is still open (its conference may yet be held): ``False``.
+    """
+    if s47.initial_conference_on is not None:
+        return False
+    started = s47.started_on
+    if any(plan.started_on >= started for plan in episode.cp_plans):
+        return False
+    stepped = any(begun >= started for begun, _ended in episode.cin_plans)
+    closed = episode.closure_date is not None and episode.closure_date >= started
+    return stepped or closed
 
 
 def enquiry_conference(
