@@ -375,9 +375,7 @@ def section_47s_in_file(last: int) -> dict[str, tuple[str | None, str | None]]:
     }
 
 
-def test_an_enquiry_that_led_to_child_in_need_work_without_a_conference_needed_none(
-    council, last
-):
+def test_an_enquiry_that_led_to_child_in_need_work_without_a_conference_needed_none(council, last):
     stepped = council(plans=[{"plan_type": "child_in_need", "started_on": within(last, 40)}])
     refer(stepped, referred_on=within(last, 20))
     discuss(stepped, within(last, 25), None)
@@ -402,9 +400,7 @@ def test_an_enquiry_that_led_to_child_in_need_work_without_a_conference_needed_n
     }
 
 
-def test_an_enquiry_with_a_conference_or_still_open_is_not_marked_as_needing_none(
-    council, last
-):
+def test_an_enquiry_with_a_conference_or_still_open_is_not_marked_as_needing_none(council, last):
     held = council(plans=[cp_plan(last, 40, initial_conference_on=within(last, 40))])
     refer(held, referred_on=within(last, 20))
     discuss(held, within(last, 25), within(last, 40))
