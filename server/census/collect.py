@@ -25,10 +25,10 @@ No text written about a family is read: only identifiers, dates and codes.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeVarTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, scoped_session
@@ -158,11 +158,19 @@ class ChildReturn:
         return self.local_child_id or f"FF{self.person_id.hex[:10].upper()}"
 
 
+# The types of the columns a statement selects.
+_Columns = TypeVarTuple("_Columns")
 # A session, or Flask-SQLAlchemy's scoped one.
 DbSession = Session | scoped_session[Any]
 # Sources read plain rows through the session's connection, not the ORM's execute: the
 # rows are the same, without building ORM results a census of thousands of children
 # would pay for on every statement (see bench/census.py).
+
+
+def _all(session: DbSession, statement: sa.Select[*_Columns]) -> Sequence[sa.Row[*_Columns]]:
+    """A statement's rows, fetched in one go: a batch's rows are few, and reading
+    them one at a time (the result's iterator) costs a driver call a row."""
+    return session.connection().execute(statement).all()
 
 
 @dataclass(frozen=True)
@@ -288,30 +296,34 @@ def _identities(
 ) -> dict[uuid.UUID, ChildReturn]:
     """Each child's identifiers, and the family of their latest statutory episode."""
     family_of: dict[uuid.UUID, uuid.UUID] = {}
-    for person_id, family_id in session.connection().execute(
+    for person_id, family_id in _all(
+        session,
         sa.select(PlanEpisode.person_id, PlanEpisode.family_id)
         .where(batch.holds(PlanEpisode.person_id), PlanEpisode.deleted_at.is_(None))
-        .order_by(PlanEpisode.person_id, PlanEpisode.started_on.desc(), PlanEpisode.id.desc())
+        .order_by(PlanEpisode.person_id, PlanEpisode.started_on.desc(), PlanEpisode.id.desc()),
     ):
         family_of.setdefault(person_id, family_id)
     if len(family_of) < len(ids):
         # Children referred with no plan: the family of their latest referral.
-        for person_id, family_id in session.connection().execute(
+        for person_id, family_id in _all(
+            session,
             sa.select(Referral.person_id, Referral.family_id)
             .where(batch.holds(Referral.person_id), Referral.deleted_at.is_(None))
-            .order_by(Referral.person_id, Referral.referred_on.desc(), Referral.id.desc())
+            .order_by(Referral.person_id, Referral.referred_on.desc(), Referral.id.desc()),
         ):
             family_of.setdefault(person_id, family_id)
     in_batch = families_in(batch)
     families = {
         row.id: row
-        for row in session.connection().execute(
+        for row in _all(
+            session,
             sa.select(
                 Family.id, Family.local_reference, Family.closed_on, Family.closure_reason
-            ).where(Family.id.in_(in_batch))
+            ).where(Family.id.in_(in_batch)),
         )
     }
-    people = session.connection().execute(
+    people = _all(
+        session,
         sa.select(
             Person.id,
             Person.local_child_id,
@@ -324,7 +336,7 @@ def _identities(
             Person.sex,
             Person.ethnicity,
             Person.disabilities,
-        ).where(batch.holds(Person.id), Person.deleted_at.is_(None))
+        ).where(batch.holds(Person.id), Person.deleted_at.is_(None)),
     )
     out: dict[uuid.UUID, ChildReturn] = {}
     for person in people:
@@ -394,7 +406,8 @@ def plan_episodes(
     names = tuple(result.keys())
     rows = result.all()
     amendments: dict[uuid.UUID, list[dict[str, str]]] = {}
-    for target_id, changes in session.connection().execute(
+    for target_id, changes in _all(
+        session,
         sa.select(Amendment.target_id, Amendment.changes)
         .join(PlanEpisode, PlanEpisode.id == Amendment.target_id)
         .where(
@@ -402,7 +415,7 @@ def plan_episodes(
             Amendment.target_kind == "plan_episode",
             Amendment.deleted_at.is_(None),
         )
-        .order_by(Amendment.created_at, Amendment.id)
+        .order_by(Amendment.created_at, Amendment.id),
     ):
         amendments.setdefault(target_id, []).append(changes)
     for row in rows:
@@ -491,7 +504,8 @@ def referrals(
     """
     if not returns:
         return
-    rows = session.connection().execute(
+    rows = _all(
+        session,
         sa.select(
             Referral.id,
             Referral.person_id,
@@ -508,7 +522,7 @@ def referrals(
             Referral.deleted_at.is_(None),
             Referral.referred_on <= year.end,
         )
-        .order_by(Referral.person_id, Referral.referred_on, Referral.id)
+        .order_by(Referral.person_id, Referral.referred_on, Referral.id),
     )
     for row in rows:
         child = returns.get(row.person_id)
@@ -571,7 +585,8 @@ def section_47s(
     if not returns:
         return
     started = StrategyDiscussion.s47_started_on
-    rows = session.connection().execute(
+    rows = _all(
+        session,
         sa.select(
             StrategyDiscussion.id,
             StrategyDiscussion.child_ids,
@@ -591,7 +606,7 @@ def section_47s(
                 StrategyDiscussion.icpc_held_on >= year.start,
             ),
         )
-        .order_by(started, StrategyDiscussion.id)
+        .order_by(started, StrategyDiscussion.id),
     )
     for row in rows:
         for text in row.child_ids or []:
