@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from sqlalchemy.orm import configure_mappers
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import cli, errors, i18n, pwa, timing, transaction
@@ -56,5 +57,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     pwa.init_app(app)
     cli.init_app(app)
     jobs_queue.init_app(app)
+    # Set up the ORM's mappers now, once a process, rather than in the first
+    # statement that uses a model: that is the first request, or a job's first
+    # query (about a second here, see docs/performance.md, the CIN census).
+    configure_mappers()
     timing.init_app(app)  # last, so it starts first and ends last
     return app

@@ -113,6 +113,7 @@ def test_census_benchmark_times_the_census_job_beside_its_sql(server_url: str) -
     assert figures["children"] == 2 * figures["families"]
     assert figures["first_children"] == 2 * figures["first_families"]
     assert figures["job_s"] > 0 and figures["sql_s"] > 0 and figures["statements"] > 0
+    assert figures["job_cpu_s"] > 0
     job_s, sql_s, half_ms = figures["job_s"], figures["sql_s"], 0.0005
     assert (job_s - half_ms) / (sql_s + half_ms) <= figures["ratio"] * 1.001
     assert figures["ratio"] <= (job_s + half_ms) / max(sql_s - half_ms, 1e-9) * 1.001

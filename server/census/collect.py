@@ -14,7 +14,8 @@ batch of children, one kind of record and adds what it knows to their
 - ``section_47s``: the section 47 enquiries of signed strategy discussions
   about the child, in the episode they belong to;
 - ``initial_conferences``: the one day each initial child protection
-  conference was held (see ``resolve_conferences``).
+  conference was held (see ``resolve_conferences``), and whether an enquiry
+  ended with no conference needed (``conference_not_required``).
 
 A child is also in the year if a referral of theirs was open on a day of it.
 
@@ -24,10 +25,10 @@ No text written about a family is read: only identifiers, dates and codes.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeVarTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, scoped_session
@@ -157,11 +158,19 @@ class ChildReturn:
         return self.local_child_id or f"FF{self.person_id.hex[:10].upper()}"
 
 
+# The types of the columns a statement selects.
+_Columns = TypeVarTuple("_Columns")
 # A session, or Flask-SQLAlchemy's scoped one.
 DbSession = Session | scoped_session[Any]
 # Sources read plain rows through the session's connection, not the ORM's execute: the
 # rows are the same, without building ORM results a census of thousands of children
 # would pay for on every statement (see bench/census.py).
+
+
+def _all(session: DbSession, statement: sa.Select[*_Columns]) -> Sequence[sa.Row[*_Columns]]:
+    """A statement's rows, fetched in one go: a batch's rows are few, and reading
+    them one at a time (the result's iterator) costs a driver call a row."""
+    return session.connection().execute(statement).all()
 
 
 @dataclass(frozen=True)
@@ -287,30 +296,34 @@ def _identities(
 ) -> dict[uuid.UUID, ChildReturn]:
     """Each child's identifiers, and the family of their latest statutory episode."""
     family_of: dict[uuid.UUID, uuid.UUID] = {}
-    for person_id, family_id in session.connection().execute(
+    for person_id, family_id in _all(
+        session,
         sa.select(PlanEpisode.person_id, PlanEpisode.family_id)
         .where(batch.holds(PlanEpisode.person_id), PlanEpisode.deleted_at.is_(None))
-        .order_by(PlanEpisode.person_id, PlanEpisode.started_on.desc(), PlanEpisode.id.desc())
+        .order_by(PlanEpisode.person_id, PlanEpisode.started_on.desc(), PlanEpisode.id.desc()),
     ):
         family_of.setdefault(person_id, family_id)
     if len(family_of) < len(ids):
         # Children referred with no plan: the family of their latest referral.
-        for person_id, family_id in session.connection().execute(
+        for person_id, family_id in _all(
+            session,
             sa.select(Referral.person_id, Referral.family_id)
             .where(batch.holds(Referral.person_id), Referral.deleted_at.is_(None))
-            .order_by(Referral.person_id, Referral.referred_on.desc(), Referral.id.desc())
+            .order_by(Referral.person_id, Referral.referred_on.desc(), Referral.id.desc()),
         ):
             family_of.setdefault(person_id, family_id)
     in_batch = families_in(batch)
     families = {
         row.id: row
-        for row in session.connection().execute(
+        for row in _all(
+            session,
             sa.select(
                 Family.id, Family.local_reference, Family.closed_on, Family.closure_reason
-            ).where(Family.id.in_(in_batch))
+            ).where(Family.id.in_(in_batch)),
         )
     }
-    people = session.connection().execute(
+    people = _all(
+        session,
         sa.select(
             Person.id,
             Person.local_child_id,
@@ -323,7 +336,7 @@ def _identities(
             Person.sex,
             Person.ethnicity,
             Person.disabilities,
-        ).where(batch.holds(Person.id), Person.deleted_at.is_(None))
+        ).where(batch.holds(Person.id), Person.deleted_at.is_(None)),
     )
     out: dict[uuid.UUID, ChildReturn] = {}
     for person in people:
@@ -393,7 +406,8 @@ def plan_episodes(
     names = tuple(result.keys())
     rows = result.all()
     amendments: dict[uuid.UUID, list[dict[str, str]]] = {}
-    for target_id, changes in session.connection().execute(
+    for target_id, changes in _all(
+        session,
         sa.select(Amendment.target_id, Amendment.changes)
         .join(PlanEpisode, PlanEpisode.id == Amendment.target_id)
         .where(
@@ -401,7 +415,7 @@ def plan_episodes(
             Amendment.target_kind == "plan_episode",
             Amendment.deleted_at.is_(None),
         )
-        .order_by(Amendment.created_at, Amendment.id)
+        .order_by(Amendment.created_at, Amendment.id),
     ):
         amendments.setdefault(target_id, []).append(changes)
     for row in rows:
@@ -490,7 +504,8 @@ def referrals(
     """
     if not returns:
         return
-    rows = session.connection().execute(
+    rows = _all(
+        session,
         sa.select(
             Referral.id,
             Referral.person_id,
@@ -507,7 +522,7 @@ def referrals(
             Referral.deleted_at.is_(None),
             Referral.referred_on <= year.end,
         )
-        .order_by(Referral.person_id, Referral.referred_on, Referral.id)
+        .order_by(Referral.person_id, Referral.referred_on, Referral.id),
     )
     for row in rows:
         child = returns.get(row.person_id)
@@ -570,7 +585,8 @@ def section_47s(
     if not returns:
         return
     started = StrategyDiscussion.s47_started_on
-    rows = session.connection().execute(
+    rows = _all(
+        session,
         sa.select(
             StrategyDiscussion.id,
             StrategyDiscussion.child_ids,
@@ -590,7 +606,7 @@ def section_47s(
                 StrategyDiscussion.icpc_held_on >= year.start,
             ),
         )
-        .order_by(started, StrategyDiscussion.id)
+        .order_by(started, StrategyDiscussion.id),
     )
     for row in rows:
         for text in row.child_ids or []:
@@ -611,10 +627,36 @@ def section_47s(
 def initial_conferences(
     _session: DbSession, _year: CensusYear, returns: dict[uuid.UUID, ChildReturn], _batch: Batch
 ) -> None:
-    """Give each initial child protection conference one date (``resolve_conferences``)."""
+    """Give each initial child protection conference one date (``resolve_conferences``).
+
+    Then mark the enquiries that ended with no conference needed
+    (``conference_not_required``): the census's ``ICPCnotRequired``.
+    """
     for child in returns.values():
         for episode in child.episodes:
             resolve_conferences(episode)
+            for s47 in episode.section47s:
+                s47.conference_not_required = conference_not_required(episode, s47)
+
+
+def conference_not_required(episode: EpisodeOfNeed, s47: Section47) -> bool:
+    """Whether the enquiry concluded that no initial conference was needed.
+
+    The app records the enquiry's outcome through what followed it: no
+    conference held (neither the discussion's day nor a plan's), no child
+    protection plan starting on or after the enquiry, and the work went on
+    without one: a child in need plan started on or after the enquiry, or
+    the episode of need closed on or after it. An enquiry with none of these
+    is still open (its conference may yet be held): ``False``.
+    """
+    if s47.initial_conference_on is not None:
+        return False
+    started = s47.started_on
+    if any(plan.started_on >= started for plan in episode.cp_plans):
+        return False
+    stepped = any(begun >= started for begun, _ended in episode.cin_plans)
+    closed = episode.closure_date is not None and episode.closure_date >= started
+    return stepped or closed
 
 
 def enquiry_conference(

@@ -30,6 +30,7 @@ from ..audit import Actor, AuditAction, record_event
 from ..domain.errors import InvalidInput, field_errors
 from ..domain.plain_dates import long_date
 from ..domain.records import SignState
+from ..domain.referrals import NO_FACTORS
 from ..extensions import db
 from ..i18n import _
 from ..persistence import (
@@ -45,6 +46,7 @@ from ..persistence import (
     Membership,
     Person,
     PlanEpisode,
+    Referral,
     Relationship,
     StrategyDiscussion,
     Team,
@@ -357,6 +359,49 @@ def strategy_discussions(records: FamilyRecords) -> Iterable[Event]:
             )
 
 
+def referrals(records: FamilyRecords) -> Iterable[Event]:
+    """A child referred to us (by whom, and the need), and the assessment that followed.
+
+    The assessment's event is the day a manager authorised it (when it was
+    completed), with what it found: the factors it identified.
+    """
+    lists = vocabularies()
+    for referral in db.session.scalars(_live(Referral, records.family.id)):
+        name = records.child_name(referral.person_id)
+        source = lists["cin_referral_source"].get(referral.source, referral.source)
+        need = lists["cin_primary_need"].get(referral.primary_need or "", "")
+        yield Event(
+            referral.referred_on,
+            f"{name}: referred to children's social care",
+            f"Referred by: {source}."
+            + (f" Main need: {need}." if need else "")
+            + (" No further action was taken." if referral.no_further_action else ""),
+            (referral.person_id,),
+            "referral",
+            referral.id,
+            "referred",
+        )
+        if referral.assessment_authorised_on is not None:
+            codes = list(referral.assessment_factors or [])
+            factors = [lists["cin_assessment_factor"].get(code, code) for code in codes]
+            if codes == [NO_FACTORS]:
+                found = "It identified no factors."
+            elif factors:
+                found = "Factors identified: " + "; ".join(factors) + "."
+            else:
+                found = "No factors recorded."
+            started = referral.assessment_started_on
+            yield Event(
+                referral.assessment_authorised_on,
+                f"{name}: assessment completed",
+                (f"Started {long_date(started)}. " if started else "") + found,
+                (referral.person_id,),
+                "referral",
+                referral.id,
+                "assessment",
+            )
+
+
 ENDED = {"step_down": "Stepped down to early help", "close": "Our work with the family ended"}
 
 
@@ -442,6 +487,7 @@ SOURCES: Sequence[EventSource] = (
     handovers,
     address_changes,
     school_changes,
+    referrals,
     strategy_discussions,
     endings,
     worker_entries,

@@ -53,6 +53,7 @@ from ..persistence import (
     PlanAction,
     PlanEpisode,
     RecordHistory,
+    Referral,
     Relationship,
     Review,
     StrategyDiscussion,
@@ -99,6 +100,7 @@ CASE_KINDS = (
     "person",
     "membership",
     "plan_episode",
+    "referral",
     "family",
     "relationship",
     "assignment",
@@ -122,6 +124,7 @@ KINDS = (*CASE_KINDS, "record_history", "audit_event", "staff")
 RULE = (
     "The person's own record; their memberships and the families they belong to; "
     "their plan episodes (a child's plans, without any confidential placement address); "
+    "referrals about them as a child, with the assessment that followed each; "
     "relationships from or to them; the workers assigned to those families; interactions "
     "they took part in; notes, judgments and checklists linked to those interactions or "
     "whose text mentions their given name or the name they are known by; the items of "
@@ -238,6 +241,8 @@ def collect(person_id: uuid.UUID) -> SubjectRecords:
     family_ids = {membership.family_id for membership in memberships}
     found.add("family", _in(Family, "id", family_ids))
     found.add("plan_episode", _in(PlanEpisode, "person_id", {person.id}))
+    # A referral is about one child and holds only dates and codes: only the subject's.
+    found.add("referral", _in(Referral, "person_id", {person.id}))
     found.add(
         "relationship",
         _all(

@@ -46,6 +46,7 @@ KIND_NAMES: dict[str, tuple[str, str]] = {
     "conference": ("Family group conferences", "Family group conference"),
     "plan_action": ("Family plan actions", "Plan action"),
     "plan_episode": ("Children's plans", "Child's plan"),
+    "referral": ("Referrals and the assessments after them", "Referral"),
     "strategy_discussion": ("Strategy discussions", "Strategy discussion"),
     "supervision_discussion": ("Group supervision discussions", "Group supervision discussion"),
     "chronology_entry": ("Events workers added to the chronology", "Chronology event"),
@@ -168,6 +169,10 @@ KIND_FIELD_LABELS: dict[tuple[str, str], str] = {
     ("membership", "valid_to"): "Member until",
     ("plan_episode", "started_on"): "Plan started",
     ("plan_episode", "ended_on"): "Plan ended",
+    ("referral", "referred_on"): "Referred",
+    ("referral", "source"): "Who made the referral",
+    ("referral", "primary_need"): "Primary need",
+    ("referral", "assessment_factors"): "Factors identified at assessment",
     ("strategy_discussion", "s47_started_on"): "Section 47 enquiry started",
     ("strategy_discussion", "icpc_due_on"): "Initial child protection conference due",
     ("strategy_discussion", "icpc_held_on"): "Initial child protection conference held",
@@ -194,6 +199,9 @@ CODE_LISTS: dict[tuple[str | None, str], str] = {
     ("plan_episode", "placement_type"): "placement_type",
     ("plan_episode", "end_reason"): "plan_end_reason",
     ("strategy_discussion", "decision"): "strategy_decision",
+    ("referral", "source"): "cin_referral_source",
+    ("referral", "primary_need"): "cin_primary_need",
+    ("referral", "assessment_factors"): "cin_assessment_factor",
     (None, "agency"): "strategy_agency",  # who took part in a strategy discussion
     (None, "role"): "relationship_type",  # people invited to a conference, by their relation
 }
@@ -248,6 +256,7 @@ WHEN: dict[str, tuple[str, ...]] = {
     "conference": ("referred_on",),
     "checklist": ("completed_on", "due_on"),
     "plan_episode": ("started_on",),
+    "referral": ("referred_on",),
     "chronology_entry": ("occurred_on",),
     "strategy_discussion": ("discussed_at",),
     "record_history": ("changed_at",),
@@ -583,6 +592,9 @@ def _title(kind: str, row: Any, names: Names) -> str:
         return f"Checklist answer: {row.label}"
     if kind == "review":
         return f"Supervision {code_words(row.review_kind).lower()}"
+    if kind == "referral":
+        source = lists["cin_referral_source"].get(row.source, code_words(row.source))
+        return f"Referral: {source}"
     if kind == "amendment":
         target = KIND_NAMES.get(row.target_kind, ("", code_words(row.target_kind)))[1]
         return f"Correction of a {target.lower()}"

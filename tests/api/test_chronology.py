@@ -163,6 +163,58 @@ def test_every_source_proposes_its_events(family, make_client):
     assert all(event["proposed"] for event in events)
 
 
+def test_a_referral_and_its_assessment_are_proposed_for_the_child_referred(family, make_client):
+    amara = make_client("amara")
+    today = clock.today()
+    referred = created(
+        amara.post(
+            "/api/referrals",
+            json={
+                "family_id": family["family"],
+                "person_id": family["Mia"],
+                "referred_on": (today - timedelta(days=120)).isoformat(),
+                "source": "2A",
+                "primary_need": "N1",
+                "assessment_started_on": (today - timedelta(days=119)).isoformat(),
+                "assessment_authorised_on": (today - timedelta(days=95)).isoformat(),
+                "assessment_factors": ["3B", "16A"],
+            },
+        )
+    )
+    created(
+        amara.post(
+            "/api/referrals",
+            json={
+                "family_id": family["family"],
+                "person_id": family["Sam"],
+                "referred_on": (today - timedelta(days=60)).isoformat(),
+                "source": "6",
+                "no_further_action": True,
+            },
+        )
+    )
+    events = amara.get(url(family)).json["events"]
+    by_key = {event["key"]: event for event in events}
+    received = by_key[f"referral:{referred['id']}:referred"]
+    assert received["title"] == "Mia: referred to children's social care"
+    assert received["on"] == (today - timedelta(days=120)).isoformat()
+    assert received["summary"] == "Referred by: Schools. Main need: Abuse or neglect."
+    assert received["child_ids"] == [family["Mia"]]
+    assessed = by_key[f"referral:{referred['id']}:assessment"]
+    assert assessed["title"] == "Mia: assessment completed"
+    assert assessed["on"] == (today - timedelta(days=95)).isoformat()
+    assert assessed["summary"].startswith("Started ")
+    assert "Factors identified: Domestic abuse: concerns about a parent" in assessed["summary"]
+    sam = [event for event in events if event["title"].startswith("Sam: referred")]
+    assert [event["summary"] for event in sam] == [
+        "Referred by: Police. No further action was taken."
+    ]
+    # No assessment on that one, and Mia's referral stays out of Sam's chronology.
+    assert not any(event["title"] == "Sam: assessment completed" for event in events)
+    sams = amara.get(url(family, "Sam")).json["events"]
+    assert not any(event["source_id"] == referred["id"] for event in sams)
+
+
 def test_one_childs_chronology_keeps_the_familys_events_and_drops_the_others(family, make_client):
     sam = make_client("amara").get(url(family, "Sam")).json["events"]
     titles = [event["title"] for event in sam]

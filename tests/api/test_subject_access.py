@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from server import clock
 from server.domain.exports import subject_access_deadline
+from server.domain.plain_dates import long_date
 from server.extensions import db
 from server.persistence import AuditEvent, Person
 from server.services.subject_access import CASE_KINDS
@@ -118,6 +119,46 @@ def test_an_admin_gets_every_record_about_the_person_with_amendments_history_and
     manifest = json.loads(archive.read("manifest.json"))
     assert manifest["files"]["note.json"] == 1 and manifest["requested_by"] == "root"
     assert export["counts"]["amendment"] == 1
+
+
+def test_the_childs_referrals_and_assessments_are_in_the_bundle_and_no_one_elses(
+    app, casework, make_client
+):
+    ids, other, _ = casework
+    amara = make_client("amara")
+
+    def refer(family: str, person: str, **values: object) -> str:
+        made = amara.post(
+            "/api/referrals",
+            json={"family_id": family, "person_id": person, "source": "2A", **values},
+        )
+        assert made.status_code == 201, made.json
+        return str(made.json["id"])
+
+    referred = clock.today() - timedelta(days=40)
+    referral = refer(
+        ids["family"],
+        ids["person"],
+        referred_on=referred.isoformat(),
+        primary_need="N1",
+        assessment_started_on=(referred + timedelta(days=1)).isoformat(),
+        assessment_authorised_on=(referred + timedelta(days=20)).isoformat(),
+        assessment_factors=["3B"],
+    )
+    elsewhere = refer(other["family"], other["person"], referred_on=referred.isoformat())
+    _, archive = export_bundle(app, make_client("root"), ids["person"])
+
+    (found,) = records(archive, "referral")
+    assert (found["id"], found["source"], found["assessment_factors"]) == (referral, "2A", ["3B"])
+    everything = "".join(archive.read(name).decode() for name in archive.namelist())
+    assert elsewhere not in everything
+    _page, reader = read_index(archive)
+    text = " ".join("".join(reader.text).split())
+    assert (2, "Referrals and the assessments after them (1)") in reader.headings
+    assert (3, "Referral: Schools") in reader.headings
+    assert "Who made the referral" in text and long_date(referred) in text
+    assert "Abuse or neglect" in text and "Domestic abuse: concerns about a parent" in text
+    assert json.loads(archive.read("manifest.json"))["files"]["referral.json"] == 1
 
 
 def test_each_export_and_download_is_audited(app, casework, make_client):

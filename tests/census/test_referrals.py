@@ -358,6 +358,68 @@ def test_a_discussion_without_the_conference_day_takes_the_plans(council, last):
     assert s47.initial_conference_on == within(last, 40)
 
 
+# --- an enquiry that needed no conference ---------------------------------------------
+
+
+def section_47s_in_file(last: int) -> dict[str, tuple[str | None, str | None]]:
+    """Each enquiry of the census file, by start: (DateOfInitialCPC, ICPCnotRequired)."""
+    out = io.BytesIO()
+    cin_xml.write(out, CensusYear(last), "999", children(db.session, CensusYear(last)))
+    cin_xml.validate(io.BytesIO(out.getvalue()))
+    return {
+        s47.findtext("S47ActualStartDate"): (
+            s47.findtext("DateOfInitialCPC"),
+            s47.findtext("ICPCnotRequired"),
+        )
+        for s47 in etree.fromstring(out.getvalue()).iter("Section47")
+    }
+
+
+def test_an_enquiry_that_led_to_child_in_need_work_without_a_conference_needed_none(council, last):
+    stepped = council(plans=[{"plan_type": "child_in_need", "started_on": within(last, 40)}])
+    refer(stepped, referred_on=within(last, 20))
+    discuss(stepped, within(last, 25), None)
+    closed = council(
+        plans=[
+            {
+                "plan_type": "child_in_need",
+                "started_on": within(last, 5),
+                "ended_on": within(last, 60),
+                "end_reason": "aims_met",
+            }
+        ]
+    )
+    discuss(closed, within(last, 30), None)
+    (s47,) = census_child(stepped["person"], last).episodes[0].section47s
+    assert s47.conference_not_required
+    (s47,) = census_child(closed["person"], last).episodes[0].section47s
+    assert s47.conference_not_required
+    assert section_47s_in_file(last) == {
+        within(last, 25).isoformat(): (None, "true"),
+        within(last, 30).isoformat(): (None, "true"),
+    }
+
+
+def test_an_enquiry_with_a_conference_or_still_open_is_not_marked_as_needing_none(council, last):
+    held = council(plans=[cp_plan(last, 40, initial_conference_on=within(last, 40))])
+    refer(held, referred_on=within(last, 20))
+    discuss(held, within(last, 25), within(last, 40))
+    # On a child in need plan since before the enquiry, still running: the enquiry is open.
+    still_open = council(plans=[{"plan_type": "child_in_need", "started_on": within(last, 5)}])
+    discuss(still_open, within(last, 30), None)
+    # A plan after it with no conference day anywhere: a conference was needed all the same.
+    planned = council(plans=[cp_plan(last, 60)])
+    discuss(planned, within(last, 45), None)
+    for child in (held, still_open, planned):
+        (s47,) = census_child(child["person"], last).episodes[0].section47s
+        assert not s47.conference_not_required
+    assert section_47s_in_file(last) == {
+        within(last, 25).isoformat(): (within(last, 40).isoformat(), "false"),
+        within(last, 30).isoformat(): (None, "false"),
+        within(last, 45).isoformat(): (None, "false"),
+    }
+
+
 # --- the file -------------------------------------------------------------------------
 
 
