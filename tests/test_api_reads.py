@@ -29,7 +29,6 @@ QUERYING = {
     "log, which names a family by its id only and which only an admin searches",
     "server/api/practice.py": "the council's settings: decision policy versions, checklist "
     "templates and the urgent numbers, none about a family",
-    "server/api/team_lights.py": "a team's trial and newly qualified settings, none about a family",
 }
 # Models with a family or person column that an API module may still query, and why.
 FAMILY_MODELS_QUERIED = {
