@@ -5,15 +5,12 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-import sqlalchemy as sa
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
-from ..domain.errors import NotFound
 from ..domain.lights import Light
 from ..domain.practice import ANSWERS, ASKER_KEY_PATTERN
-from ..extensions import db
 from ..persistence import Consultation, Suggestion, User
-from ..persistence.pages import Page, page_of
+from ..persistence.pages import Page
 from ..security.sessions import current_user
 from ..services import practice
 from .common import PageArgsSchema, blueprint, page_schema
@@ -40,10 +37,7 @@ class ColleagueSchema(Schema):
 @directory_blp.response(200, ColleagueSchema(many=True))
 def list_colleagues() -> list[User]:
     """List active staff by name, so an app offline can say who wrote or replied."""
-    current_user()
-    return list(
-        db.session.scalars(sa.select(User).where(User.active.is_(True)).order_by(User.display_name))
-    )
+    return practice.colleagues(current_user())
 
 
 class ReplySchema(Schema):
@@ -176,9 +170,7 @@ def reply_to_consultation(
 @suggestions_blp.response(200, page_schema(SuggestionSchema, "SuggestionPage"))
 def list_suggestions(args: dict[str, Any]) -> Page[Any]:
     """List every suggestion and what became of it: all staff can see them all."""
-    current_user()
-    query = sa.select(Suggestion).order_by(Suggestion.created_at.desc(), Suggestion.id)
-    return page_of(query, args["page"], args["page_size"])
+    return practice.suggestions(current_user(), args["page"], args["page_size"])
 
 
 @suggestions_blp.route("", methods=["POST"])
@@ -201,11 +193,7 @@ def submit_suggestion(data: dict[str, Any]) -> Suggestion:
 @suggestions_blp.response(200, SuggestionSchema)
 def get_suggestion(suggestion_id: uuid.UUID) -> Suggestion:
     """Return one suggestion and its answer."""
-    current_user()
-    suggestion = db.session.get(Suggestion, suggestion_id)
-    if suggestion is None:
-        raise NotFound()
-    return suggestion
+    return practice.suggestion(current_user(), suggestion_id)
 
 
 @suggestions_blp.route("/<uuid:suggestion_id>/answer", methods=["POST"])

@@ -2,7 +2,8 @@
 
 Each kind gets: list (paged, filtered, scoped), create, get, update; and
 where its rules allow, delete, sign, amend and its change history. Every
-read and write is audited; every query is scoped by ``server.access``.
+read and write is audited; every query is scoped by ``server.access``, in
+the services: listing in ``services.record_lists``, the rest in ``services.case_records``.
 """
 
 from __future__ import annotations
@@ -12,88 +13,33 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import sqlalchemy as sa
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from .. import access
-from ..audit import record_list_read
 from ..domain.records import AMENDABLE, DELETABLE, SIGNED_BY_AUTHOR, RecordKind
-from ..extensions import db
-from ..persistence import (
-    Membership,
-    Person,
-    RecordHistory,
-    Relationship,
-    SupervisionDiscussion,
-    SupervisionSession,
-)
-from ..persistence.case import CASE_RECORDS, CaseRecord, families_of_people, family_column
-from ..persistence.pages import Page, page_of
+from ..persistence import RecordHistory
+from ..persistence.case import CASE_RECORDS, CaseRecord
+from ..persistence.pages import Page
 from ..records.fields import code_from
 from ..records.schemas import WRITABLE, create_schema, output_schema, update_schema
 from ..security.sessions import current_user
-from ..services import case_records
+from ..services import case_records, record_lists
 from .common import PageArgsSchema, current_actor, page_schema
-
-Filter = Callable[[sa.Select[Any], Any], sa.Select[Any]]
 
 
 @dataclass(frozen=True)
 class RecordRoutes:
-    """How one kind of record appears in the API."""
+    """How one kind of record appears in the API (how it is listed: ``services.record_lists``)."""
 
     kind: RecordKind
     path: str
-    filters: dict[str, tuple[fields.Field, Filter]] = field(default_factory=dict)
-    order_by: tuple[str, ...] = ("created_at",)
+    filters: dict[str, fields.Field] = field(default_factory=dict)
     creatable: bool = True
     updatable: bool = True
-    search: Filter | None = None
 
     @property
     def model(self) -> type[CaseRecord]:
         return CASE_RECORDS[self.kind]
-
-
-def by_column(name: str) -> Callable[[type[CaseRecord]], Filter]:
-    def make(model: type[CaseRecord]) -> Filter:
-        column = getattr(model, name)
-        return lambda query, value: query.where(column == value)
-
-    return make
-
-
-def _family_filter(model: type[CaseRecord]) -> Filter:
-    if model is Person:
-        # Its members, and the people its relationships name (a child's foster carers).
-        return lambda query, value: query.where(
-            sa.or_(
-                Person.id.in_(
-                    sa.select(Membership.person_id).where(
-                        Membership.family_id == value, Membership.deleted_at.is_(None)
-                    )
-                ),
-                Person.id.in_(
-                    sa.select(Relationship.to_person_id).where(
-                        Relationship.family_id == value, Relationship.deleted_at.is_(None)
-                    )
-                ),
-            )
-        )
-    if model is SupervisionSession:
-        # The sessions that discussed the family (through discussions you may see).
-        return lambda query, value: query.where(
-            SupervisionSession.id.in_(
-                sa.select(SupervisionDiscussion.session_id).where(
-                    SupervisionDiscussion.family_id == value,
-                    SupervisionDiscussion.deleted_at.is_(None),
-                    access.in_scope(SupervisionDiscussion, current_user()),
-                )
-            )
-        )
-    column = family_column(model)
-    return lambda query, value: query.where(column == value)
 
 
 class HistorySchema(Schema):
@@ -110,18 +56,6 @@ class AmendmentCreateSchema(Schema):
     changes = WRITABLE[RecordKind.AMENDMENT]["changes"]
 
 
-def _families_in_page(kind: RecordKind, items: list[CaseRecord]) -> list[uuid.UUID | None]:
-    if kind is RecordKind.PERSON:
-        links = families_of_people(item.id for item in items).subquery()
-        pairs = db.session.execute(
-            sa.select(links.c.person_id, links.c.family_id).where(
-                links.c.family_id.in_(access.visible_family_ids(current_user()))
-            )
-        ).all()
-        return [family_id for _, family_id in pairs]
-    return [case_records.family_id_of(item) for item in items]
-
-
 def register(
     api_blueprint_factory: Callable[[str, str], Blueprint], spec: RecordRoutes
 ) -> Blueprint:
@@ -133,7 +67,7 @@ def register(
     filter_fields: dict[str, fields.Field] = {
         "family_id": fields.UUID(metadata={"description": "Only records of this family"}),
         "include_deleted": fields.Boolean(load_default=False),
-        **{key: field_ for key, (field_, _) in spec.filters.items()},
+        **spec.filters,
     }
     ListArgs = PageArgsSchema.from_dict(filter_fields, name=f"{model.__name__}ListArgs")
 
@@ -142,19 +76,15 @@ def register(
     def list_page(
         page: int, page_size: int, include_deleted: bool, search: str | None, **filters: Any
     ) -> Page[Any]:
-        user = current_user()
-        query = access.scoped(model, user, include_deleted=include_deleted)
-        if filters.get("family_id") is not None:
-            query = _family_filter(model)(query, filters.pop("family_id"))
-        for key, value in filters.items():
-            if value is not None:
-                query = spec.filters[key][1](query, value)
-        if search is not None and spec.search is not None:
-            query = spec.search(query, search)
-        ordering = [getattr(model, column).desc() for column in spec.order_by]
-        one_page = page_of(query.order_by(*ordering, model.id), page, page_size)
-        record_list_read(name, _families_in_page(kind, one_page.items), actor=current_actor())
-        return one_page
+        return record_lists.list_page(
+            current_actor(),
+            kind,
+            page,
+            page_size,
+            include_deleted=include_deleted,
+            search=search,
+            filters=filters,
+        )
 
     @blp.route("", methods=["GET"], endpoint="list")
     @blp.arguments(ListArgs, location="query", as_kwargs=True)
@@ -163,7 +93,7 @@ def register(
         """List the records you may see, newest first."""
         return list_page(search=None, **args)
 
-    if spec.search is not None:
+    if record_lists.rules(kind).search is not None:
         SearchArgs = ListArgs.from_dict(
             {"q": fields.String(required=True, validate=validate.Length(min=1, max=100))},
             name=f"{model.__name__}SearchArgs",
@@ -248,52 +178,12 @@ def register(
     return blp
 
 
-def _current_assignment(query: sa.Select[Any], current: bool) -> sa.Select[Any]:
-    from ..persistence import Assignment
-
-    condition = Assignment.ended_on.is_(None)
-    return query.where(condition if current else sa.not_(condition))
-
-
-def _family_search(query: sa.Select[Any], text: str) -> sa.Select[Any]:
-    from ..persistence import Family
-
-    return query.where(
-        sa.or_(
-            Family.display_name.icontains(text, autoescape=True),
-            Family.local_reference.icontains(text, autoescape=True),
-        )
-    )
-
-
 def _routes() -> list[RecordRoutes]:
-    from ..persistence import (
-        Amendment,
-        Assignment,
-        Attachment,
-        ChecklistItem,
-        Family,
-        FamilyCopy,
-        Judgment,
-        PlanEpisode,
-        Referral,
-        Review,
-        StrategyDiscussion,
-        SupervisionDiscussion,
-    )
-
     return [
         RecordRoutes(
             RecordKind.FAMILY,
             "/api/families",
-            search=_family_search,
-            filters={
-                "status": (
-                    fields.String(validate=validate.OneOf(["open", "closed"])),
-                    by_column("status")(Family),
-                ),
-            },
-            order_by=("updated_at",),
+            filters={"status": fields.String(validate=validate.OneOf(["open", "closed"]))},
         ),
         RecordRoutes(RecordKind.PERSON, "/api/people"),
         RecordRoutes(RecordKind.MEMBERSHIP, "/api/memberships"),
@@ -301,92 +191,60 @@ def _routes() -> list[RecordRoutes]:
         RecordRoutes(
             RecordKind.ASSIGNMENT,
             "/api/assignments",
-            filters={
-                "worker_id": (fields.UUID(), by_column("worker_id")(Assignment)),
-                "current": (fields.Boolean(), _current_assignment),
-            },
-            order_by=("started_on",),
+            filters={"worker_id": fields.UUID(), "current": fields.Boolean()},
         ),
-        RecordRoutes(RecordKind.INTERACTION, "/api/interactions", order_by=("occurred_at",)),
+        RecordRoutes(RecordKind.INTERACTION, "/api/interactions"),
         RecordRoutes(RecordKind.NOTE, "/api/notes"),
         RecordRoutes(
             RecordKind.AMENDMENT,
             "/api/amendments",
-            filters={"target_id": (fields.UUID(), by_column("target_id")(Amendment))},
+            filters={"target_id": fields.UUID()},
             creatable=False,
             updatable=False,
         ),
         RecordRoutes(
             RecordKind.JUDGMENT,
             "/api/judgments",
-            filters={
-                "supervision_discussion_id": (
-                    fields.UUID(),
-                    by_column("supervision_discussion_id")(Judgment),
-                )
-            },
+            filters={"supervision_discussion_id": fields.UUID()},
         ),
         RecordRoutes(RecordKind.CHECKLIST, "/api/checklists"),
         RecordRoutes(
             RecordKind.CHECKLIST_ITEM,
             "/api/checklist-items",
-            filters={"checklist_id": (fields.UUID(), by_column("checklist_id")(ChecklistItem))},
+            filters={"checklist_id": fields.UUID()},
             creatable=False,
         ),
         RecordRoutes(
-            RecordKind.REVIEW,
-            "/api/reviews",
-            filters={"target_id": (fields.UUID(), by_column("target_id")(Review))},
-            updatable=False,
+            RecordKind.REVIEW, "/api/reviews", filters={"target_id": fields.UUID()}, updatable=False
         ),
         RecordRoutes(RecordKind.CONFERENCE, "/api/conferences"),
         RecordRoutes(RecordKind.PLAN_ACTION, "/api/plan-actions"),
-        RecordRoutes(
-            RecordKind.SUPERVISION_SESSION, "/api/supervision-sessions", order_by=("held_at",)
-        ),
+        RecordRoutes(RecordKind.SUPERVISION_SESSION, "/api/supervision-sessions"),
         RecordRoutes(
             RecordKind.SUPERVISION_DISCUSSION,
             "/api/supervision-discussions",
-            filters={"session_id": (fields.UUID(), by_column("session_id")(SupervisionDiscussion))},
+            filters={"session_id": fields.UUID()},
         ),
         RecordRoutes(
-            RecordKind.PLAN_EPISODE,
-            "/api/plan-episodes",
-            filters={"person_id": (fields.UUID(), by_column("person_id")(PlanEpisode))},
-            order_by=("started_on",),
+            RecordKind.PLAN_EPISODE, "/api/plan-episodes", filters={"person_id": fields.UUID()}
         ),
-        RecordRoutes(
-            RecordKind.CHRONOLOGY_ENTRY, "/api/chronology-entries", order_by=("occurred_on",)
-        ),
+        RecordRoutes(RecordKind.CHRONOLOGY_ENTRY, "/api/chronology-entries"),
         # Each save of the story so far is a new version: never changed, never deleted.
         RecordRoutes(RecordKind.CASE_SUMMARY, "/api/case-summaries", updatable=False),
         RecordRoutes(
             RecordKind.STRATEGY_DISCUSSION,
             "/api/strategy-discussions",
-            filters={
-                "decision": (
-                    fields.String(validate=validate.Length(max=30)),
-                    by_column("decision")(StrategyDiscussion),
-                )
-            },
-            order_by=("discussed_at",),
+            filters={"decision": fields.String(validate=validate.Length(max=30))},
         ),
+        RecordRoutes(RecordKind.REFERRAL, "/api/referrals", filters={"person_id": fields.UUID()}),
         RecordRoutes(
-            RecordKind.REFERRAL,
-            "/api/referrals",
-            filters={"person_id": (fields.UUID(), by_column("person_id")(Referral))},
-            order_by=("referred_on",),
-        ),
-        RecordRoutes(
-            RecordKind.FAMILY_COPY,
-            "/api/family-copies",
-            filters={"note_id": (fields.UUID(), by_column("note_id")(FamilyCopy))},
+            RecordKind.FAMILY_COPY, "/api/family-copies", filters={"note_id": fields.UUID()}
         ),
         # The description of a file, made once; its bytes: server/api/attachments.py.
         RecordRoutes(
             RecordKind.ATTACHMENT,
             "/api/attachments",
-            filters={"parent_id": (fields.UUID(), by_column("parent_id")(Attachment))},
+            filters={"parent_id": fields.UUID()},
             updatable=False,
         ),
     ]

@@ -5,18 +5,11 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-import sqlalchemy as sa
 from flask import Response
 from marshmallow import Schema, fields, validate
 
-from ..audit import AuditAction, record_event
-from ..domain.errors import Forbidden, NotFound, RuleBroken
-from ..domain.exports import ExportStatus
-from ..domain.roles import Action, can
-from ..extensions import db
-from ..persistence import Membership, Person, SubjectAccessExport, User
-from ..persistence.pages import Page, page_of
-from ..security.sessions import current_user
+from ..persistence import SubjectAccessExport
+from ..persistence.pages import Page
 from ..services import subject_access
 from .common import PageArgsSchema, blueprint, current_actor, page_schema
 
@@ -27,15 +20,6 @@ blp = blueprint(
 )
 
 ZIP = "application/zip"
-SEARCH_LIMIT = 20
-
-
-def _admin() -> User:
-    user = current_user()
-    # Managing the service's users is the admin's role; analysts and practice roles may not.
-    if not can(user.role, Action.MANAGE_USERS):
-        raise Forbidden()
-    return user
 
 
 class ExportRequestSchema(Schema):
@@ -104,42 +88,7 @@ ExportPage = page_schema(ExportSchema, "SubjectAccessExportPage")
 @blp.response(200, PersonMatchSchema(many=True))
 def search_people(args: dict[str, Any]) -> list[dict[str, Any]]:
     """Find a person by name to export (the search is audited; the text is in the body only)."""
-    _admin()
-    families = (
-        sa.select(sa.func.count(Membership.id))
-        .where(Membership.person_id == Person.id)
-        .scalar_subquery()
-    )
-    rows = db.session.execute(
-        sa.select(Person, families)
-        .where(
-            sa.or_(
-                (Person.given_name + " " + Person.family_name).icontains(
-                    args["q"], autoescape=True
-                ),
-                Person.known_as.icontains(args["q"], autoescape=True),
-            )
-        )
-        .order_by(Person.family_name, Person.given_name, Person.id)
-        .limit(SEARCH_LIMIT)
-    ).all()
-    record_event(
-        AuditAction.LIST,
-        "person",
-        detail={"subject_access_search": True, "count": len(rows)},
-        actor=current_actor(),
-    )
-    return [
-        {
-            "id": person.id,
-            "given_name": person.given_name,
-            "family_name": person.family_name,
-            "known_as": person.known_as,
-            "date_of_birth": person.date_of_birth,
-            "families": count,
-        }
-        for person, count in rows
-    ]
+    return subject_access.search_people(current_actor(), args["q"])
 
 
 @blp.route("", methods=["POST"])
@@ -147,7 +96,6 @@ def search_people(args: dict[str, Any]) -> list[dict[str, Any]]:
 @blp.response(202, ExportSchema)
 def request_export(data: dict[str, Any]) -> SubjectAccessExport:
     """Start a subject access export for one person; poll it, then download the bundle."""
-    _admin()
     return subject_access.request_export(current_actor(), data["person_id"], data["received_on"])
 
 
@@ -156,28 +104,14 @@ def request_export(data: dict[str, Any]) -> SubjectAccessExport:
 @blp.response(200, ExportPage)
 def list_exports(args: dict[str, Any]) -> Page[Any]:
     """List your own subject access exports, newest first."""
-    admin = _admin()
-    query = (
-        sa.select(SubjectAccessExport)
-        .where(SubjectAccessExport.requested_by_id == admin.id)
-        .order_by(SubjectAccessExport.created_at.desc(), SubjectAccessExport.id)
-    )
-    return page_of(query, args["page"], args["page_size"])
-
-
-def _own_export(admin: User, export_id: uuid.UUID) -> SubjectAccessExport:
-    export = db.session.get(SubjectAccessExport, export_id)
-    # Only the admin who asked may fetch it: another admin's bundle is "not found".
-    if export is None or export.requested_by_id != admin.id:
-        raise NotFound()
-    return export
+    return subject_access.exports_of(current_actor(), args["page"], args["page_size"])
 
 
 @blp.route("/<uuid:export_id>", methods=["GET"])
 @blp.response(200, ExportSchema)
 def get_export(export_id: uuid.UUID) -> SubjectAccessExport:
     """Return one export's status and what its bundle holds."""
-    return _own_export(_admin(), export_id)
+    return subject_access.own_export(current_actor(), export_id)
 
 
 @blp.route("/<uuid:export_id>/download", methods=["GET"])
@@ -185,18 +119,7 @@ def get_export(export_id: uuid.UUID) -> SubjectAccessExport:
 @blp.doc(responses={200: {"content": {ZIP: {"schema": {"type": "string", "format": "binary"}}}}})
 def download_export(export_id: uuid.UUID) -> Response:
     """Download the bundle (audited)."""
-    export = _own_export(_admin(), export_id)
-    if export.status != ExportStatus.DONE:
-        raise RuleBroken("The bundle is not ready yet.")
-    if export.bundle is None:
-        raise RuleBroken("The bundle has been cleared. Request a new export.")
-    record_event(
-        AuditAction.EXPORT,
-        "subject_access",
-        record_id=export.person_id,
-        detail={"export_id": str(export.id), "downloaded": True},
-        actor=current_actor(),
-    )
+    export = subject_access.download(current_actor(), export_id)
     return Response(
         export.bundle,
         mimetype=ZIP,

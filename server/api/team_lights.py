@@ -5,13 +5,10 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-import sqlalchemy as sa
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from ..domain.lights import Light
-from ..extensions import db
-from ..persistence import NewlyQualifiedLights, PolicyTrial, Team
-from ..security.sessions import current_user
+from ..persistence import NewlyQualifiedLights, PolicyTrial
 from ..services import team_lights
 from .common import blueprint, current_actor
 
@@ -74,7 +71,7 @@ class TrialCountsSchema(Schema):
 class TrialReportSchema(PolicyTrialSchema):
     """A trial as the practice lead follows it: its state and what was decided under it."""
 
-    team_name = fields.Function(lambda trial: _team_name(trial.team_id), dump_only=True)
+    team_name = fields.Function(lambda trial: team_lights.team_name(trial.team_id), dump_only=True)
     state = fields.Function(
         team_lights.trial_state,
         dump_only=True,
@@ -183,12 +180,6 @@ class SetNewlyQualifiedLightsSchema(Schema):
         _given(value, NQ_REASON_MISSING)
 
 
-def _team_name(team_id: uuid.UUID) -> str:
-    """Return a trial's team's name (the session's identity map asks the database once a team)."""
-    team = db.session.get(Team, team_id)
-    return team.name if team else ""
-
-
 @blp.route("/trials", methods=["GET"])
 @blp.response(200, TrialReportSchema(many=True))
 def list_trials() -> list[PolicyTrial]:
@@ -197,14 +188,7 @@ def list_trials() -> list[PolicyTrial]:
     Every signed-in member of staff may read them, as they may the policy;
     each device applies only its own team's.
     """
-    current_user()
-    return list(
-        db.session.scalars(
-            sa.select(PolicyTrial).order_by(
-                PolicyTrial.starts_on.desc(), PolicyTrial.created_at.desc()
-            )
-        )
-    )
+    return team_lights.trials(current_actor())
 
 
 @blp.route("/trials", methods=["POST"])
@@ -233,14 +217,7 @@ def end_trial(data: dict[str, Any], trial_id: uuid.UUID) -> PolicyTrial:
 @blp.response(200, TeamNewlyQualifiedLightsSchema(many=True))
 def list_newly_qualified_lights() -> list[dict[str, Any]]:
     """List each team's narrower lights for its newly qualified workers (none set: the same)."""
-    current_user()
-    settings = {
-        setting.team_id: setting for setting in db.session.scalars(sa.select(NewlyQualifiedLights))
-    }
-    return [
-        {"team_id": team.id, "team_name": team.name, "setting": settings.get(team.id)}
-        for team in db.session.scalars(sa.select(Team).order_by(Team.name))
-    ]
+    return team_lights.newly_qualified_lights(current_actor())
 
 
 @blp.route("/newly-qualified/<uuid:team_id>", methods=["PUT"])

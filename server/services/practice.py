@@ -117,19 +117,38 @@ def submit_suggestion(
     return suggestion
 
 
+def suggestions(actor: User, page: int, size: int) -> Page[Suggestion]:
+    """Return one page of every suggestion and what became of it: all staff see them all."""
+    query = sa.select(Suggestion).order_by(Suggestion.created_at.desc(), Suggestion.id)
+    return page_of(query, page, size)
+
+
+def suggestion(actor: User, suggestion_id: uuid.UUID) -> Suggestion:
+    """Return one suggestion and its answer (any member of staff may read it)."""
+    found = db.session.get(Suggestion, suggestion_id)
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def colleagues(actor: User) -> list[User]:
+    """Return the active staff by name: who wrote or replied, for an app offline."""
+    return list(
+        db.session.scalars(sa.select(User).where(User.active.is_(True)).order_by(User.display_name))
+    )
+
+
 def answer_suggestion(
     actor: User, suggestion_id: uuid.UUID, status: str, response: str
 ) -> Suggestion:
     """A manager answers with a status and reasons."""
     ensure_can_answer_suggestion(actor.role, status, response)
-    suggestion = db.session.get(Suggestion, suggestion_id)
-    if suggestion is None:
-        raise NotFound()
-    suggestion.status = SuggestionStatus(status).value
-    suggestion.response = response
-    suggestion.responded_by_id = actor.id
-    suggestion.responded_at = clock.now()
-    return suggestion
+    answered = suggestion(actor, suggestion_id)
+    answered.status = SuggestionStatus(status).value
+    answered.response = response
+    answered.responded_by_id = actor.id
+    answered.responded_at = clock.now()
+    return answered
 
 
 def post_peer_letter(actor: User, title: str, body: str, category: str | None) -> PeerLetter:

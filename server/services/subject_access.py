@@ -22,8 +22,9 @@ from flask import render_template
 
 from .. import clock
 from ..audit import Actor, AuditAction, record_event
-from ..domain.errors import InvalidInput, field_errors
+from ..domain.errors import Forbidden, InvalidInput, NotFound, RuleBroken, field_errors
 from ..domain.exports import (
+    ExportStatus,
     check_request_received,
     mentions,
     name_pattern,
@@ -31,6 +32,7 @@ from ..domain.exports import (
     subject_access_deadline,
 )
 from ..domain.plain_dates import date_and_time, long_date
+from ..domain.roles import Action, can
 from ..extensions import Model, db
 from ..jobs.queue import enqueue_after_commit
 from ..persistence import (
@@ -62,6 +64,7 @@ from ..persistence import (
     User,
 )
 from ..persistence.case import CaseRecord, family_column
+from ..persistence.pages import Page, page_of
 from . import attachments
 from .subject_access_index import build_index
 
@@ -156,7 +159,7 @@ def request_export(
     ``received_on`` is the day the council received the request (today if not
     given): the statutory month to respond runs from it.
     """
-    admin = actor.user
+    admin = _admin(actor)
     received_on = received_on or clock.today()
     check_request_received(received_on, clock.today())
     if db.session.get(Person, person_id) is None:
@@ -175,6 +178,94 @@ def request_export(
     )
     enqueue_after_commit(PRODUCE_BUNDLE, str(export.id))
     db.session.flush()
+    return export
+
+
+SEARCH_LIMIT = 20
+
+
+def _admin(actor: Actor) -> User:
+    # Managing the service's users is the admin's role; analysts and practice roles may not.
+    if not can(actor.user.role, Action.MANAGE_USERS):
+        raise Forbidden()
+    return actor.user
+
+
+def search_people(actor: Actor, text: str) -> list[dict[str, Any]]:
+    """Find people by name to export (admins): the first matches, each with how many families.
+
+    The search is audited by its count; the text is never logged.
+    """
+    _admin(actor)
+    families = (
+        sa.select(sa.func.count(Membership.id))
+        .where(Membership.person_id == Person.id)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        sa.select(Person, families)
+        .where(
+            sa.or_(
+                (Person.given_name + " " + Person.family_name).icontains(text, autoescape=True),
+                Person.known_as.icontains(text, autoescape=True),
+            )
+        )
+        .order_by(Person.family_name, Person.given_name, Person.id)
+        .limit(SEARCH_LIMIT)
+    ).all()
+    record_event(
+        AuditAction.LIST,
+        "person",
+        detail={"subject_access_search": True, "count": len(rows)},
+        actor=actor,
+    )
+    return [
+        {
+            "id": person.id,
+            "given_name": person.given_name,
+            "family_name": person.family_name,
+            "known_as": person.known_as,
+            "date_of_birth": person.date_of_birth,
+            "families": count,
+        }
+        for person, count in rows
+    ]
+
+
+def exports_of(actor: Actor, page: int, page_size: int) -> Page[Any]:
+    """Return one page of the exports this admin asked for, newest first."""
+    admin = _admin(actor)
+    query = (
+        sa.select(SubjectAccessExport)
+        .where(SubjectAccessExport.requested_by_id == admin.id)
+        .order_by(SubjectAccessExport.created_at.desc(), SubjectAccessExport.id)
+    )
+    return page_of(query, page, page_size)
+
+
+def own_export(actor: Actor, export_id: uuid.UUID) -> SubjectAccessExport:
+    """Return one export: only the admin who asked may see it (another's is "not found")."""
+    admin = _admin(actor)
+    export = db.session.get(SubjectAccessExport, export_id)
+    if export is None or export.requested_by_id != admin.id:
+        raise NotFound()
+    return export
+
+
+def download(actor: Actor, export_id: uuid.UUID) -> SubjectAccessExport:
+    """Return an export whose bundle is ready to download, and audit the download."""
+    export = own_export(actor, export_id)
+    if export.status != ExportStatus.DONE:
+        raise RuleBroken("The bundle is not ready yet.")
+    if export.bundle is None:
+        raise RuleBroken("The bundle has been cleared. Request a new export.")
+    record_event(
+        AuditAction.EXPORT,
+        "subject_access",
+        record_id=export.person_id,
+        detail={"export_id": str(export.id), "downloaded": True},
+        actor=actor,
+    )
     return export
 
 

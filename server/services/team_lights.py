@@ -277,3 +277,31 @@ def set_newly_qualified_lights(
         actor=actor,
     )
     return setting
+
+
+def trials(actor: Actor) -> list[PolicyTrial]:
+    """Return every trial, the newest first: any member of staff may read them."""
+    return list(
+        db.session.scalars(
+            sa.select(PolicyTrial).order_by(
+                PolicyTrial.starts_on.desc(), PolicyTrial.created_at.desc()
+            )
+        )
+    )
+
+
+def team_name(team_id: uuid.UUID) -> str:
+    """Return a trial's team's name (the session's identity map asks the database once a team)."""
+    team = db.session.get(Team, team_id)
+    return team.name if team else ""
+
+
+def newly_qualified_lights(actor: Actor) -> list[dict[str, Any]]:
+    """Return each team, by name, with its narrower lights for newly qualified workers (or none)."""
+    settings = {
+        setting.team_id: setting for setting in db.session.scalars(sa.select(NewlyQualifiedLights))
+    }
+    return [
+        {"team_id": team.id, "team_name": team.name, "setting": settings.get(team.id)}
+        for team in db.session.scalars(sa.select(Team).order_by(Team.name))
+    ]
