@@ -74,6 +74,7 @@ from bench.databases import (
     vacuum_analyze,
 )
 from bench.sync_load import Gunicorn
+from server.timing import PHASES
 from sync.client import HttpTransport, SyncClient
 
 PULL_LIMIT = 500  # the PWA's page size (pwa/src/config.js)
@@ -354,7 +355,9 @@ async () => {
   const pulls = performance.getEntriesByType("resource")
     .filter((e) => e.name.endsWith("/api/sync/pull") && e.startTime >= probe.marks.unlocked)
     .map((e) => ({ start: e.startTime, request: e.requestStart, response: e.responseStart,
-                   end: e.responseEnd, bytes: e.encodedBodySize }));
+                   end: e.responseEnd, bytes: e.encodedBodySize,
+                   server: Object.fromEntries(
+                     (e.serverTiming || []).map((t) => [t.name, t.duration])) }));
   return { marks: probe.marks, pages: probe.pages, error: probe.error, pulls, byEntity,
            stored: keys.length, inMemory: session.data.countConfirmed(),
            deviceId: session.sync.deviceId };
@@ -395,7 +398,9 @@ async ({ name, encrypted, profile = false, variant = "app" }) => {
   const pulls = performance.getEntriesByType("resource")
     .filter((e) => e.name.endsWith("/api/sync/pull") && e.startTime >= mark)
     .map((e) => ({ start: e.startTime, request: e.requestStart, response: e.responseStart,
-                   end: e.responseEnd, bytes: e.encodedBodySize }));
+                   end: e.responseEnd, bytes: e.encodedBodySize,
+                   server: Object.fromEntries(
+                     (e.serverTiming || []).map((t) => [t.name, t.duration])) }));
   return { seconds, received, stored, inMemory: data.countConfirmed(), pulls,
            hooks: hooks && hooks.totals };
 }
@@ -661,7 +666,24 @@ def paired_pulls(
             )
             if run["stored"] != expected:
                 errors.append(f"{kind} pull stored {run['stored']} records, expected {expected}")
+    report_server_phases(runs["encrypted"])
     return runs
+
+
+def report_server_phases(runs: list[dict[str, Any]]) -> None:
+    """Say where the server's time went in a whole first pull (its Server-Timing headers)."""
+    if not runs:
+        return
+    per_pull = {
+        name: sum(p["server"].get(name, 0.0) for run in runs for p in run["pulls"])
+        / len(runs)
+        / 1000
+        for name in (*PHASES, "total")
+    }
+    report.say(
+        "  the server's time in one whole pull, by phase: "
+        + ", ".join(f"{name} {per_pull[name]:.2f} s" for name in (*PHASES, "total"))
+    )
 
 
 def reference_pull(base_url: str, username: str) -> dict[str, Any]:
