@@ -10,7 +10,7 @@ from flask import Response
 from marshmallow import Schema, fields, validate
 
 from ..audit import AuditAction, record_event
-from ..domain.errors import Forbidden, NotFound, RuleBroken
+from ..domain.errors import Forbidden, NotFound, RuleBroken, translatable
 from ..domain.exports import ExportStatus
 from ..domain.roles import Action, can
 from ..extensions import db
@@ -187,9 +187,9 @@ def download_export(export_id: uuid.UUID) -> Response:
     """Download the bundle (audited)."""
     export = _own_export(_admin(), export_id)
     if export.status != ExportStatus.DONE:
-        raise RuleBroken("The bundle is not ready yet.")
+        raise RuleBroken(translatable("The bundle is not ready yet."))
     if export.bundle is None:
-        raise RuleBroken("The bundle has been cleared. Request a new export.")
+        raise RuleBroken(translatable("The bundle has been cleared. Request a new export."))
     record_event(
         AuditAction.EXPORT,
         "subject_access",

@@ -22,7 +22,7 @@ from flask import render_template
 
 from .. import clock
 from ..audit import Actor, AuditAction, record_event
-from ..domain.errors import InvalidInput, field_errors
+from ..domain.errors import InvalidInput, field_errors, translatable
 from ..domain.exports import (
     check_request_received,
     mentions,
@@ -160,7 +160,7 @@ def request_export(
     received_on = received_on or clock.today()
     check_request_received(received_on, clock.today())
     if db.session.get(Person, person_id) is None:
-        raise InvalidInput(errors=field_errors(person_id="No person has this id."))
+        raise InvalidInput(errors=field_errors(person_id=translatable("No person has this id.")))
     export = SubjectAccessExport(
         person_id=person_id, requested_by_id=admin.id, received_on=received_on
     )
