@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,7 +20,7 @@ from werkzeug.exceptions import HTTPException
 
 from . import transaction
 from .domain import errors as domain
-from .domain.errors import translatable
+from .domain.errors import Message, translatable
 from .extensions import db
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,72 @@ HTTP_MESSAGES = {
 }
 
 
+# The messages marshmallow and webargs write for a field, marked here for the
+# catalogue. Those with values ("Shorter than minimum length 3.") are recognised
+# by their shape when an answer is written, and the values are kept in the Welsh.
+LIBRARY_MESSAGES = (
+    translatable("Missing data for required field."),
+    translatable("Field may not be null."),
+    translatable("Invalid value."),
+    translatable("Not a valid string."),
+    translatable("Not a valid UUID."),
+    translatable("Not a valid number."),
+    translatable("Number too large."),
+    translatable("Not a valid integer."),
+    translatable("Special numeric values (nan or infinity) are not permitted."),
+    translatable("Not a valid boolean."),
+    translatable("Not a valid datetime."),
+    translatable("Not a valid aware datetime."),
+    translatable("Not a valid naive datetime."),
+    translatable("Not a valid date."),
+    translatable("Not a valid time."),
+    translatable("Not a valid period of time."),
+    translatable("Not a valid list."),
+    translatable("Not a valid tuple."),
+    translatable("Not a valid mapping type."),
+    translatable("Invalid type."),
+    translatable("Invalid input type."),
+    translatable("Unknown field."),
+    translatable("Not a valid URL."),
+    translatable("Not a valid email address."),
+    translatable("String does not match expected pattern."),
+    translatable("Invalid input."),
+    translatable("Invalid JSON body."),
+    translatable("Must be one of: {choices}."),
+    translatable("Must be equal to {other}."),
+    translatable("Shorter than minimum length {min}."),
+    translatable("Longer than maximum length {max}."),
+    translatable("Length must be between {min} and {max}."),
+    translatable("Length must be {equal}."),
+    translatable("Must be greater than or equal to {min}."),
+    translatable("Must be greater than {min}."),
+    translatable("Must be less than or equal to {max}."),
+    translatable("Must be less than {max}."),
+    translatable("Must be greater than or equal to {min} and less than or equal to {max}."),
+    translatable("Must be greater than {min} and less than {max}."),
+    translatable("Must be greater than or equal to {min} and less than {max}."),
+    translatable("Must be greater than {min} and less than or equal to {max}."),
+)
+
+
+def _shape(template: str) -> re.Pattern[str]:
+    """Return a pattern matching the template with any text in each ``{name}``."""
+    parts = re.split(r"\{(\w+)\}", template)
+    pattern = "".join(
+        re.escape(part) if index % 2 == 0 else f"(?P<{part}>.+?)"
+        for index, part in enumerate(parts)
+    )
+    return re.compile(f"^{pattern}$", re.DOTALL)
+
+
+# Longest first, so "between {min} and {max}" is tried before "{min}" alone.
+_SHAPES = [
+    (_shape(template), template)
+    for template in sorted(LIBRARY_MESSAGES, key=len, reverse=True)
+    if "{" in template
+]
+
+
 class ErrorSchema(Schema):
     code = fields.String(required=True)
     status = fields.Integer(required=True)
@@ -81,10 +148,39 @@ def error_response(
     return jsonify(body), status
 
 
+def in_language(message: str) -> str:
+    """Return one message in the person's language, when the catalogue holds it.
+
+    A message the catalogue does not hold stays as it is: English, or a person's own words.
+    """
+    if not message:
+        return message  # gettext("") is the catalogue's header
+    if isinstance(message, Message):
+        return _filled(message.template, message.values)
+    translated = gettext(message)
+    if translated != message:
+        return translated
+    for shape, template in _SHAPES:
+        match = shape.match(message)
+        if match:
+            return _filled(template, match.groupdict())
+    return message
+
+
+def _filled(template: str, values: dict[str, Any]) -> str:
+    # The values are filled in after the look-up, as they were into the English;
+    # a value that is itself a message (a push address's refusal) is translated too.
+    shown = {
+        name: gettext(value) if isinstance(value, str) and value else value
+        for name, value in values.items()
+    }
+    return gettext(template).format(**shown)
+
+
 def _in_language(errors: Any) -> Any:
     """Return field messages in the person's language (those the catalogue holds)."""
     if isinstance(errors, str):
-        return gettext(errors) if errors else errors  # gettext("") is the catalogue's header
+        return in_language(errors)
     if isinstance(errors, list):
         return [_in_language(item) for item in errors]
     if isinstance(errors, dict):

@@ -13,7 +13,7 @@ from flask import Response, stream_with_context
 from marshmallow import Schema, fields, validate
 
 from ..audit import AuditAction, record_event
-from ..domain.errors import Forbidden, InvalidInput, NotFound, field_errors
+from ..domain.errors import Forbidden, InvalidInput, NotFound, field_errors, translatable
 from ..domain.roles import Action, Role, can
 from ..extensions import db
 from ..persistence import AuditEvent, Team, User
@@ -296,7 +296,9 @@ def update_team(data: dict[str, Any], team_id: uuid.UUID) -> Team:
         contact = db.session.get(User, contact_id)
         if contact is None or not contact.active or contact.role != Role.SUPERVISOR:
             raise InvalidInput(
-                errors=field_errors(escalation_contact_id="Choose an active supervisor.")
+                errors=field_errors(
+                    escalation_contact_id=translatable("Choose an active supervisor.")
+                )
             )
     team.escalation_contact_id = contact_id
     record_event(

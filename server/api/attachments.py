@@ -24,7 +24,7 @@ from flask import Response, current_app, request
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates
 from werkzeug.exceptions import ClientDisconnected
 
-from ..domain.errors import InvalidInput, RuleBroken
+from ..domain.errors import InvalidInput, RuleBroken, translatable
 from ..persistence import AttachmentUpload
 from ..security.sessions import current_user, public
 from ..services import attachments
@@ -66,7 +66,9 @@ def _metadata(value: str) -> dict[str, str]:
         try:
             pairs[key] = base64.b64decode(encoded, validate=True).decode()
         except (binascii.Error, UnicodeDecodeError) as error:
-            raise ValidationError(f"The value of {key} is not base64.") from error
+            raise ValidationError(
+                translatable("The value of {key} is not base64.", key=key)
+            ) from error
     return pairs
 
 
@@ -79,7 +81,10 @@ class TusHeaders(Schema):
     tus_resumable = fields.String(
         data_key="Tus-Resumable",
         required=True,
-        validate=validate.Equal(TUS_VERSION, error=f"This server speaks tus {TUS_VERSION}."),
+        validate=validate.Equal(
+            TUS_VERSION,
+            error=translatable("This server speaks tus {version}.", version=TUS_VERSION),
+        ),
     )
 
 
@@ -102,7 +107,7 @@ class CreationHeaders(TusHeaders):
             uuid.UUID(_metadata(value).get("attachment_id", ""))
         except ValueError as error:
             raise ValidationError(
-                "Give attachment_id: the base64 of the attachment's id."
+                translatable("Give attachment_id: the base64 of the attachment's id.")
             ) from error
 
 
@@ -113,7 +118,10 @@ class ChunkHeaders(TusHeaders):
     content_type = fields.String(
         data_key="Content-Type",
         required=True,
-        validate=validate.Equal(OFFSET_OCTET_STREAM, error=f"Send {OFFSET_OCTET_STREAM}."),
+        validate=validate.Equal(
+            OFFSET_OCTET_STREAM,
+            error=translatable("Send {content_type}.", content_type=OFFSET_OCTET_STREAM),
+        ),
     )
     upload_checksum = fields.String(
         data_key="Upload-Checksum",
@@ -128,13 +136,13 @@ class ChunkHeaders(TusHeaders):
 def _checksum(value: str) -> bytes:
     algorithm, _, encoded = value.strip().partition(" ")
     if algorithm != "sha256":
-        raise ValidationError("Only sha256 checksums are supported.")
+        raise ValidationError(translatable("Only sha256 checksums are supported."))
     try:
         digest = base64.b64decode(encoded, validate=True)
     except binascii.Error as error:
-        raise ValidationError("Give the checksum in base64.") from error
+        raise ValidationError(translatable("Give the checksum in base64.")) from error
     if len(digest) != hashlib.sha256().digest_size:
-        raise ValidationError("A SHA-256 is 32 bytes.")
+        raise ValidationError(translatable("A SHA-256 is 32 bytes."))
     return digest
 
 
@@ -269,7 +277,7 @@ def upload_chunk(token: str) -> Response:
         # tus keeps what arrived of a dropped chunk, and the device resumes from HEAD;
         # but part of a checksummed chunk cannot be checked, so none of it is kept.
         if not complete and checksum is not None:
-            raise InvalidInput("The chunk did not arrive whole. Send it again.")
+            raise InvalidInput(translatable("The chunk did not arrive whole. Send it again."))
         upload = attachments.append(actor, token, headers["upload_offset"], chunk, checksum)
     # A refused file is told at once (422 with its reason, the refusal kept):
     # sending it again cannot help.
@@ -306,7 +314,7 @@ def download(attachment_id: uuid.UUID) -> Response:
         yield from chunks
 
     if attachment.content_type_found is None:
-        raise RuleBroken("The file has not arrived yet.")
+        raise RuleBroken(translatable("The file has not arrived yet."))
     return Response(
         stream(),
         status=200,

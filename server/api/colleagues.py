@@ -7,6 +7,7 @@ from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
+from ..domain.errors import translatable
 from ..domain.lights import Light
 from ..domain.practice import ANSWERS, ASKER_KEY_PATTERN
 from ..persistence import Consultation, Suggestion, User
@@ -52,7 +53,8 @@ ASKER_KEY_HEADER = "X-Asker-Key"
 
 def asker_key(**kwargs: Any) -> fields.String:
     return fields.String(
-        validate=validate.Regexp(ASKER_KEY_PATTERN, error="Not an asker's key."), **kwargs
+        validate=validate.Regexp(ASKER_KEY_PATTERN, error=translatable("Not an asker's key.")),
+        **kwargs,
     )
 
 
@@ -102,9 +104,9 @@ class SuggestionSchema(Schema):
     @validates_schema
     def light_with_category(self, data: dict[str, Any], **_kwargs: Any) -> None:
         if data.get("proposed_light") and not data.get("category"):
-            raise ValidationError("Choose the kind of decision.", "category")
+            raise ValidationError(translatable("Choose the kind of decision."), "category")
         if data.get("category") and not data.get("proposed_light"):
-            raise ValidationError("Choose the light you propose.", "proposed_light")
+            raise ValidationError(translatable("Choose the light you propose."), "proposed_light")
 
 
 class AnswerSchema(Schema):

@@ -9,6 +9,8 @@ from typing import Any
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import BaseConverter, Rule, ValidationError
 
+from ..domain.errors import translatable
+
 
 class LazyRule(Rule):
     """A URL rule that writes its URL builder when a URL is first built from it.
@@ -35,8 +37,8 @@ class LazyRule(Rule):
 
 class MalformedId(BadRequest):
     def __init__(self, name: str):
-        super().__init__("The id in the address is not a valid UUID.")
-        self.data = {"messages": {"path": {name: ["Not a valid UUID."]}}}
+        super().__init__(translatable("The id in the address is not a valid UUID."))
+        self.data = {"messages": {"path": {name: [translatable("Not a valid UUID.")]}}}
 
 
 class UUIDConverter(BaseConverter):

@@ -24,7 +24,7 @@ from werkzeug.exceptions import RequestURITooLarge
 
 from sync.mutations import unstorable_text
 
-from ..domain.errors import InvalidInput
+from ..domain.errors import InvalidInput, translatable
 from ..timing import timed
 
 # The deepest body the API reads is a sync push of a note (about 6 levels).
@@ -38,7 +38,7 @@ _NON_STANDARD_NUMBER = re.compile(rb"-?(?<![A-Za-z0-9_])(?:NaN|Infinity)(?![A-Za
 _NOT_STRUCTURE = bytes(range(256)).translate(None, b'"[]{}')
 _OPEN = b"[{"
 
-MESSAGE = "Remove the invisible control characters from this text."
+MESSAGE = translatable("Remove the invisible control characters from this text.")
 # Checked per mutation instead (sync.mutations.parse_mutation).
 PER_MUTATION = frozenset({"sync.push"})
 
@@ -87,20 +87,37 @@ def non_standard_number(body: bytes) -> str | None:
 @timed("door")
 def refuse_what_no_handler_reads() -> None:
     if len(request.full_path) > MAX_URL_LENGTH:
-        raise RequestURITooLarge(f"An address may be at most {MAX_URL_LENGTH} characters.")
+        raise RequestURITooLarge(
+            translatable("An address may be at most {most} characters.", most=MAX_URL_LENGTH)
+        )
     if not request.is_json:
         return
     body = request.get_data(cache=True)
     if nested_too_deep(body):
         raise InvalidInput(
-            f"The JSON is nested too deep: at most {MAX_JSON_DEPTH} levels.",
-            errors={"_json": [f"Nest arrays and objects at most {MAX_JSON_DEPTH} levels deep."]},
+            translatable(
+                "The JSON is nested too deep: at most {depth} levels.", depth=MAX_JSON_DEPTH
+            ),
+            errors={
+                "_json": [
+                    translatable(
+                        "Nest arrays and objects at most {depth} levels deep.",
+                        depth=MAX_JSON_DEPTH,
+                    )
+                ]
+            },
         )
     literal = non_standard_number(body)
     if literal is not None:
         raise InvalidInput(
-            f"The JSON holds {literal}, which is not a JSON number.",
-            errors={"_json": [f"{literal} is not a JSON number: send a number, or null."]},
+            translatable("The JSON holds {literal}, which is not a JSON number.", literal=literal),
+            errors={
+                "_json": [
+                    translatable(
+                        "{literal} is not a JSON number: send a number, or null.", literal=literal
+                    )
+                ]
+            },
         )
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from flask import current_app, g
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from ..domain.errors import NotFound
+from ..domain.errors import NotFound, translatable
 from ..records.fields import JsonBoolean
 from ..security.sessions import current_user
 from ..services import notifications
@@ -46,7 +46,9 @@ class PreferencesChangeSchema(PreferencesSchema):  # type: ignore[valid-type,mis
     @validates_schema
     def names_a_kind(self, data: dict[str, Any], **_kwargs: Any) -> None:
         if not data:
-            raise ValidationError("Name at least one kind of notification to turn on or off.")
+            raise ValidationError(
+                translatable("Name at least one kind of notification to turn on or off.")
+            )
 
 
 def _preferences() -> dict[str, bool]:
@@ -61,7 +63,7 @@ def public_key() -> dict[str, str]:
     current_user()
     key = current_app.config.get("VAPID_PUBLIC_KEY")
     if not key:
-        raise NotFound("Push notifications are not set up on this server.")
+        raise NotFound(translatable("Push notifications are not set up on this server."))
     return {"public_key": key}
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
-from ..domain.errors import Forbidden
+from ..domain.errors import Forbidden, translatable
 from ..domain.roles import Action, can
 from ..security.sessions import current_user
 from ..services import family_copies
@@ -39,7 +39,9 @@ class PlainWordSchema(Schema):
 
 def _require_manager() -> None:
     if not can(current_user().role, Action.MANAGE_PLAIN_WORDS):
-        raise Forbidden("Only the practice lead and admins change the council's plain words.")
+        raise Forbidden(
+            translatable("Only the practice lead and admins change the council's plain words.")
+        )
 
 
 @blp.route("", methods=["GET"])

@@ -18,7 +18,7 @@ from marshmallow import (
 from .. import clock
 from ..audit import AuditAction, record_event
 from ..domain.bank_holidays import YEARS_EACH_SIDE, bank_holiday_table
-from ..domain.errors import Forbidden, InvalidInput
+from ..domain.errors import Forbidden, InvalidInput, translatable
 from ..domain.lights import Light, validate_policy
 from ..domain.roles import Action, Role, can
 from ..domain.supervision_queue import DEFAULT_GROUP_APPROVER, GroupApprover
@@ -59,7 +59,7 @@ class CategorySchema(Schema):
 
 
 MAX_REASON = 2000
-REASON_MISSING = "Enter why you are changing the policy"
+REASON_MISSING = translatable("Enter why you are changing the policy")
 
 
 class PolicySchema(Schema):
@@ -95,7 +95,8 @@ class PublishPolicySchema(PolicySchema):
     reason = fields.String(
         required=True,
         validate=validate.Length(
-            max=MAX_REASON, error=f"The reason must be {MAX_REASON} characters or fewer"
+            max=MAX_REASON,
+            error=translatable("The reason must be {most} characters or fewer", most=MAX_REASON),
         ),
         error_messages={"required": REASON_MISSING, "null": REASON_MISSING},
         metadata={"description": "Why the policy is changing, in words the council will read"},
@@ -203,7 +204,7 @@ class TemplateSchema(Schema):
     def unique_item_keys(self, data: dict[str, Any], **_kwargs: Any) -> None:
         keys = [item["key"] for item in data.get("items", [])]
         if len(keys) != len(set(keys)):
-            raise ValidationError("Each item needs its own key.", "items")
+            raise ValidationError(translatable("Each item needs its own key."), "items")
 
 
 def _require(action: Action) -> None:
@@ -414,7 +415,9 @@ def get_urgent_contacts() -> dict[str, Any]:
 def set_urgent_contacts(data: dict[str, Any]) -> dict[str, Any]:
     """Set the council's urgent numbers (admins and practice leads): each a UK phone number."""
     if current_user().role not in (Role.ADMIN, Role.PRACTICE_LEAD):
-        raise Forbidden("Only an admin or a practice lead sets the council's numbers.")
+        raise Forbidden(
+            translatable("Only an admin or a practice lead sets the council's numbers.")
+        )
     errors = check_numbers(data)
     if errors:
         raise InvalidInput(errors=errors)

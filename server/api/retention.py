@@ -11,7 +11,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
-from ..domain.errors import Forbidden
+from ..domain.errors import Forbidden, translatable
 from ..persistence import LegalHold
 from ..records.schemas import StrictSchema
 from ..security.sessions import current_user
@@ -32,7 +32,7 @@ def _reason() -> fields.String:
         required=True,
         validate=[
             validate.Length(min=1, max=2000),
-            validate.Regexp(r"\S", error="Say why."),
+            validate.Regexp(r"\S", error=translatable("Say why.")),
         ],
         metadata=REASON,
     )

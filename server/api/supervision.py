@@ -7,7 +7,7 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 
 from ..audit import AuditAction, record_event
-from ..domain.errors import InvalidInput, RuleBroken
+from ..domain.errors import InvalidInput, RuleBroken, translatable
 from ..domain.supervision_queue import LIMITS, check_settings, ensure_can_change_settings
 from ..persistence import Team
 from ..security.sessions import current_user
@@ -49,7 +49,7 @@ class QueueSettingsSchema(Schema):
 def _team() -> Team:
     user = current_user()
     if user.team_id is None or user.team is None:
-        raise RuleBroken("You need to belong to a team to have supervision settings.")
+        raise RuleBroken(translatable("You need to belong to a team to have supervision settings."))
     return user.team
 
 

@@ -19,7 +19,7 @@ from sync.protocol import (
 )
 
 from .. import timing
-from ..domain.errors import Forbidden, InvalidInput, TooLarge
+from ..domain.errors import Forbidden, InvalidInput, TooLarge, translatable
 from ..domain.records import RecordKind
 from ..records.schemas import dump_row
 from ..security.sessions import current_user
@@ -96,15 +96,20 @@ REJECTION_SCHEMA = RejectionSchema()
 def _ensure_own_device(device_id: Any) -> None:
     if device_id != g.device.id:
         raise Forbidden(
-            "This is not the device you signed in on.",
-            errors={"device_id": ["Must be the device of this session."]},
+            translatable("This is not the device you signed in on."),
+            errors={"device_id": [translatable("Must be the device of this session.")]},
         )
 
 
 @blp.before_request
 def refuse_oversize_push() -> None:
     if request.endpoint == "sync.push" and len(request.get_data(cache=True)) > MAX_PUSH_BYTES:
-        raise TooLarge(f"A push may be at most {MAX_PUSH_BYTES // 1024} KB; send smaller batches.")
+        raise TooLarge(
+            translatable(
+                "A push may be at most {most} KB; send smaller batches.",
+                most=MAX_PUSH_BYTES // 1024,
+            )
+        )
 
 
 @blp.route("/push", methods=["POST"], endpoint="push")
@@ -125,7 +130,9 @@ def push() -> Response:
         batch = sync_service.PushBatch(data["mutations"])
     _ensure_own_device(device_id)
     if len(batch.raw if batch.encoded is None else batch.encoded) > MAX_PUSH_MUTATIONS:
-        raise TooLarge(f"A push may hold at most {MAX_PUSH_MUTATIONS} mutations.")
+        raise TooLarge(
+            translatable("A push may hold at most {most} mutations.", most=MAX_PUSH_MUTATIONS)
+        )
     try:
         result = sync_service.push(current_user(), g.device, batch, schema_version)
     except BatchError as error:
@@ -144,7 +151,9 @@ def pull(data: dict[str, Any]) -> Response:
     """Return the next page of changes to the records you may see."""
     _ensure_own_device(data["device_id"])
     if data["limit"] > MAX_PULL_LIMIT:
-        raise TooLarge(f"A pull page may hold at most {MAX_PULL_LIMIT} changes.")
+        raise TooLarge(
+            translatable("A pull page may hold at most {most} changes.", most=MAX_PULL_LIMIT)
+        )
     page = sync_service.pull(current_user(), g.device, data["cursor"], data["limit"])
     with timing.phase("encode"):
         body = {

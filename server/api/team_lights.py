@@ -7,6 +7,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
+from ..domain.errors import translatable
 from ..domain.lights import Light
 from ..persistence import NewlyQualifiedLights, PolicyTrial
 from ..services import team_lights
@@ -25,7 +26,8 @@ def reason_field(missing: str, description: str) -> fields.String:
     return fields.String(
         required=True,
         validate=validate.Length(
-            max=MAX_REASON, error=f"The reason must be {MAX_REASON} characters or fewer"
+            max=MAX_REASON,
+            error=translatable("The reason must be {most} characters or fewer", most=MAX_REASON),
         ),
         error_messages={"required": missing, "null": missing},
         metadata={"description": description},
@@ -87,20 +89,20 @@ class TrialReportSchema(PolicyTrialSchema):
     )
 
 
-TRIAL_REASON_MISSING = "Enter why you are starting this trial"
+TRIAL_REASON_MISSING = translatable("Enter why you are starting this trial")
 
 
 class StartTrialSchema(Schema):
-    team_id = fields.UUID(required=True, error_messages={"required": "Choose a team"})
+    team_id = fields.UUID(required=True, error_messages={"required": translatable("Choose a team")})
     category = fields.String(
         required=True,
         validate=CATEGORY_KEY,
-        error_messages={"required": "Choose a kind of decision"},
+        error_messages={"required": translatable("Choose a kind of decision")},
     )
     light = fields.String(
         required=True,
-        validate=validate.OneOf(LIGHTS, error="Choose green, yellow or red"),
-        error_messages={"required": "Choose the light to try"},
+        validate=validate.OneOf(LIGHTS, error=translatable("Choose green, yellow or red")),
+        error_messages={"required": translatable("Choose the light to try")},
     )
     starts_on = fields.Date(
         load_default=None,
@@ -109,7 +111,7 @@ class StartTrialSchema(Schema):
     )
     ends_on = fields.Date(
         required=True,
-        error_messages={"required": "Choose how long the trial runs"},
+        error_messages={"required": translatable("Choose how long the trial runs")},
         metadata={"description": "The day the council's light applies again"},
     )
     reason = reason_field(TRIAL_REASON_MISSING, "Why the team tries this light")
@@ -124,7 +126,7 @@ class StartTrialSchema(Schema):
         _given(value, TRIAL_REASON_MISSING)
 
 
-END_REASON_MISSING = "Enter why you are ending the trial early"
+END_REASON_MISSING = translatable("Enter why you are ending the trial early")
 
 
 class EndTrialSchema(Schema):
@@ -140,7 +142,7 @@ class NarrowerLightSchema(Schema):
     light = fields.String(
         required=True,
         validate=validate.OneOf(
-            [Light.YELLOW.value, Light.RED.value], error="Choose yellow or red"
+            [Light.YELLOW.value, Light.RED.value], error=translatable("Choose yellow or red")
         ),
     )
 
@@ -163,7 +165,7 @@ class TeamNewlyQualifiedLightsSchema(Schema):
     setting = fields.Nested(NewlyQualifiedLightsSchema, allow_none=True)
 
 
-NQ_REASON_MISSING = "Enter why you are changing this team's lights"
+NQ_REASON_MISSING = translatable("Enter why you are changing this team's lights")
 
 
 class SetNewlyQualifiedLightsSchema(Schema):

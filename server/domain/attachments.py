@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from .errors import translatable
 from .records import RecordKind
 
 # The per-file limit when ATTACHMENT_MAX_BYTES is not set (the app's default too).
@@ -54,10 +55,13 @@ class RefusedReason(StrEnum):
 
 
 REFUSED_MESSAGES: dict[RefusedReason, str] = {
-    RefusedReason.SHA256_MISMATCH: "The file that arrived is not the one the record describes.",
-    RefusedReason.CONTENT_TYPE: "Only photos (JPEG, PNG, WebP, HEIC) and PDF documents "
-    "can be attached.",
-    RefusedReason.MALWARE: "The virus scanner found something harmful in the file.",
+    RefusedReason.SHA256_MISMATCH: translatable(
+        "The file that arrived is not the one the record describes."
+    ),
+    RefusedReason.CONTENT_TYPE: translatable(
+        "Only photos (JPEG, PNG, WebP, HEIC) and PDF documents can be attached."
+    ),
+    RefusedReason.MALWARE: translatable("The virus scanner found something harmful in the file."),
 }
 
 # Allowed content types, each with the leading bytes that identify it.

@@ -15,7 +15,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from .errors import Forbidden, InvalidInput, RuleBroken, field_errors
+from .errors import Forbidden, InvalidInput, RuleBroken, field_errors, translatable
 from .lights import JudgmentStatus
 
 
@@ -51,9 +51,13 @@ REVIEW_QUESTIONS = {
 def ensure_can_disagree(*, actor_id: object, author_id: object, status: str) -> None:
     """Allow the decision's author, and only on a declined decision, to disagree or escalate."""
     if actor_id != author_id:
-        raise Forbidden("Only the worker who made this decision can record disagreement with it.")
+        raise Forbidden(
+            translatable("Only the worker who made this decision can record disagreement with it.")
+        )
     if status != JudgmentStatus.DECLINED:
-        raise RuleBroken("You can disagree with a decision only once a supervisor has declined it.")
+        raise RuleBroken(
+            translatable("You can disagree with a decision only once a supervisor has declined it.")
+        )
 
 
 def escalation_contact(
@@ -62,14 +66,18 @@ def escalation_contact(
     """Return who an escalation goes to: the team's escalation contact, never the decider."""
     if contact_id is None:
         raise RuleBroken(
-            "Your team has no escalation contact set, so this could not be escalated. "
-            "Your disagreement stays on the decision's thread: ask your admin to name the "
-            "manager escalations go to."
+            translatable(
+                "Your team has no escalation contact set, so this could not be escalated. "
+                "Your disagreement stays on the decision's thread: ask your admin to name the "
+                "manager escalations go to."
+            )
         )
     if contact_id in (actor_id, decided_by_id):
         raise RuleBroken(
-            "Your team's escalation contact is the person who declined this decision. "
-            "Ask your admin to name the next manager."
+            translatable(
+                "Your team's escalation contact is the person who declined this decision. "
+                "Ask your admin to name the next manager."
+            )
         )
     return contact_id
 
@@ -78,7 +86,9 @@ def ensure_can_review(*, actor_id: object, author_id: object, current_workers: s
     """Allow the decision's author, or a worker who has the family now, to review it."""
     if actor_id != author_id and actor_id not in current_workers:
         raise Forbidden(
-            "Only the worker who made this decision, or the family's worker now, can review it."
+            translatable(
+                "Only the worker who made this decision, or the family's worker now, can review it."
+            )
         )
 
 
@@ -86,7 +96,9 @@ def ensure_not_reviewed(reviewed_on: date | None) -> None:
     """A decision is reviewed once; later thoughts are comments on its thread."""
     if reviewed_on is not None:
         raise RuleBroken(
-            "This decision has been reviewed already. Add a comment to its thread instead."
+            translatable(
+                "This decision has been reviewed already. Add a comment to its thread instead."
+            )
         )
 
 
@@ -95,10 +107,14 @@ def check_review(answers: Mapping[str, Any] | None, reviewed_on: date, today: da
     errors: dict[str, str] = {}
     answers = answers or {}
     if not str(answers.get("what_happened") or "").strip():
-        errors["answers.what_happened"] = "Say what happened after the decision."
+        errors["answers.what_happened"] = translatable("Say what happened after the decision.")
     if answers.get("hindsight") not in {value.value for value in Hindsight}:
-        errors["answers.hindsight"] = "Say whether, with hindsight, it was the right decision."
+        errors["answers.hindsight"] = translatable(
+            "Say whether, with hindsight, it was the right decision."
+        )
     if reviewed_on > today:
-        errors["answers.reviewed_on"] = "The date of the review cannot be in the future."
+        errors["answers.reviewed_on"] = translatable(
+            "The date of the review cannot be in the future."
+        )
     if errors:
         raise InvalidInput(errors=field_errors(**errors))

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
-from .errors import Forbidden, InvalidInput, RuleBroken
+from .errors import Forbidden, InvalidInput, RuleBroken, translatable
 
 
 class EndingKind(StrEnum):
@@ -74,30 +74,30 @@ def check_proposal(
     if kind is EndingKind.TRANSFER:
         to_team = ending.get("to_team_id")
         if to_team is None:
-            problems["ending.to_team_id"] = "Choose the team the family moves to."
+            problems["ending.to_team_id"] = translatable("Choose the team the family moves to.")
         elif str(to_team) == str(team_id):
-            problems["ending.to_team_id"] = "The family is already with this team."
+            problems["ending.to_team_id"] = translatable("The family is already with this team.")
         elif str(to_team) not in {str(team) for team in known_teams}:
-            problems["ending.to_team_id"] = "Choose one of the council's teams."
+            problems["ending.to_team_id"] = translatable("Choose one of the council's teams.")
         if not (ending.get("handover_note") or "").strip():
-            problems["ending.handover_note"] = (
+            problems["ending.handover_note"] = translatable(
                 "Write a handover note: what matters to this family, and what is in hand."
             )
     else:
         if not ending.get("closure_reason"):
-            problems["ending.closure_reason"] = "Choose why our work is ending."
+            problems["ending.closure_reason"] = translatable("Choose why our work is ending.")
         if ending.get("closing_visit_id") is None:
-            problems["ending.closing_visit_id"] = "Choose the closing visit."
+            problems["ending.closing_visit_id"] = translatable("Choose the closing visit.")
         if not (child_view or "").strip():
-            problems["child_view"] = "Say what the children think of our work ending."
+            problems["child_view"] = translatable("Say what the children think of our work ending.")
         if not (family_view or "").strip():
-            problems["family_view"] = "Say what the family think of our work ending."
+            problems["family_view"] = translatable("Say what the family think of our work ending.")
         if not any((change.get("in_their_words") or "").strip() for change in ending["changes"]):
-            problems["ending.changes"] = (
+            problems["ending.changes"] = translatable(
                 "Say what has changed against at least one of the family's goals, in their words."
             )
         if not (ending.get("if_worries_return") or "").strip():
-            problems["ending.if_worries_return"] = (
+            problems["ending.if_worries_return"] = translatable(
                 "Say what the family can do if worries come back."
             )
     if problems:
@@ -107,29 +107,36 @@ def check_proposal(
 def ensure_can_propose(*, actor_id: object, current_workers: Iterable[object]) -> None:
     """Only the family's allocated worker proposes ending our work with them."""
     if actor_id not in set(current_workers):
-        raise Forbidden("Only the family's worker can propose ending our work with them.")
+        raise Forbidden(
+            translatable("Only the family's worker can propose ending our work with them.")
+        )
 
 
 def ensure_none_waiting(waiting: bool) -> None:
     """Refuse a second proposal while one waits for a supervisor."""
     if waiting:
         raise RuleBroken(
-            "An ending for this family is already waiting for a supervisor, or a team to accept it."
+            translatable(
+                "An ending for this family is already waiting for a supervisor, "
+                "or a team to accept it."
+            )
         )
 
 
 def ensure_open(status: str) -> None:
     """Refuse to end our work with a family that is already closed."""
     if status == "closed":
-        raise RuleBroken("This family is already closed.")
+        raise RuleBroken(translatable("This family is already closed."))
 
 
 def ensure_can_reopen(status: str, reason: str) -> None:
     """A supervisor reopens a closed family, saying why."""
     if status != "closed":
-        raise RuleBroken("Only a closed family can be reopened.")
+        raise RuleBroken(translatable("Only a closed family can be reopened."))
     if not reason.strip():
-        raise InvalidInput(errors={"reason": ["Say why we are working with the family again."]})
+        raise InvalidInput(
+            errors={"reason": [translatable("Say why we are working with the family again.")]}
+        )
 
 
 def cleared_on(closed_on: date, clearing_days: int) -> date:

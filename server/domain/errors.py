@@ -9,9 +9,30 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 
-def translatable(text: str) -> str:
-    """Mark a message for the catalogue: the error translator shows it in the person's language."""
-    return text
+class Message(str):
+    """A message with values filled in: reads as the English, and keeps its template.
+
+    The error translator looks the template up in the catalogue and fills the
+    same values into the Welsh, so "The record is now at version 3." is
+    translated although no catalogue holds that very sentence.
+    """
+
+    template: str
+    values: dict[str, object]
+
+    def __new__(cls, template: str, **values: object) -> Message:
+        message = super().__new__(cls, template.format(**values) if values else template)
+        message.template = template
+        message.values = values
+        return message
+
+
+def translatable(text: str, **values: object) -> str:
+    """Mark a message for the catalogue: the error translator shows it in the person's language.
+
+    Values are filled into ``{name}`` places in the message, in either language.
+    """
+    return Message(text, **values) if values else text
 
 
 class DomainError(Exception):
@@ -129,14 +150,16 @@ class ChunkChecksumMismatch(DomainError):
     """A chunk of an upload is not what its checksum says: it was not kept; send it again."""
 
     code = "checksum_mismatch"
-    message = "The chunk arrived damaged. Send it again."
+    message = translatable("The chunk arrived damaged. Send it again.")
 
 
 class UploadOffsetMismatch(DomainError):
     """A chunk was sent for a place the upload is not at; ask where it is and go on from there."""
 
     code = "upload_offset_mismatch"
-    message = "The upload is not at that offset. Ask for its offset and go on from there."
+    message = translatable(
+        "The upload is not at that offset. Ask for its offset and go on from there."
+    )
 
 
 class UploadRestarted(UploadOffsetMismatch):
@@ -149,7 +172,7 @@ class UploadRefused(DomainError):
     """The file was judged and will never be stored; the reason says why."""
 
     code = "upload_refused"
-    message = "The file cannot be stored."
+    message = translatable("The file cannot be stored.")
     keeps_work = True
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from .errors import InvalidInput, field_errors
+from .errors import InvalidInput, field_errors, translatable
 from .timescales import is_working_day
 
 # The longest period a requested summary may cover: a year, leap or not.
@@ -47,13 +47,21 @@ def check_summary_period(first_day: date, last_day: date, today: date) -> None:
     """Refuse a period that is back to front, in the future or longer than a year."""
     if last_day < first_day:
         raise InvalidInput(
-            errors=field_errors(last_day="The last day must be the same as or after the first day.")
+            errors=field_errors(
+                last_day=translatable("The last day must be the same as or after the first day.")
+            )
         )
     if last_day > today:
-        raise InvalidInput(errors=field_errors(last_day="The last day must be today or earlier."))
+        raise InvalidInput(
+            errors=field_errors(last_day=translatable("The last day must be today or earlier."))
+        )
     if (last_day - first_day).days + 1 > MAX_SUMMARY_DAYS:
         raise InvalidInput(
-            errors=field_errors(last_day=f"The period must be {MAX_SUMMARY_DAYS} days or shorter.")
+            errors=field_errors(
+                last_day=translatable(
+                    "The period must be {most} days or shorter.", most=MAX_SUMMARY_DAYS
+                )
+            )
         )
 
 
@@ -87,10 +95,12 @@ def subject_access_deadline(received: date) -> date:
 def check_request_received(received: date, today: date) -> None:
     """Refuse a day the request was received that is in the future or over a year ago."""
     if received > today:
-        raise InvalidInput(errors=field_errors(received_on="The date must be today or earlier."))
+        raise InvalidInput(
+            errors=field_errors(received_on=translatable("The date must be today or earlier."))
+        )
     if (today - received).days > MAX_REQUEST_AGE_DAYS:
         raise InvalidInput(
-            errors=field_errors(received_on="The date must be within the last year.")
+            errors=field_errors(received_on=translatable("The date must be within the last year."))
         )
 
 

@@ -23,7 +23,7 @@ import uuid
 from collections.abc import Mapping, Sequence, Set
 from typing import Any
 
-from .errors import Forbidden, InvalidInput, RuleBroken, field_errors
+from .errors import Forbidden, InvalidInput, RuleBroken, field_errors, translatable
 from .roles import Role
 
 ACTION_STATUSES = ("not_started", "in_progress", "done")
@@ -35,9 +35,9 @@ ATTENDEE_ACTION_FIELDS = frozenset({"status"})
 def ensure_can_run_session(role: Role | str, team_id: uuid.UUID | None) -> uuid.UUID:
     """Return the team a new session belongs to: the supervisor's own."""
     if Role(role) is not Role.SUPERVISOR:
-        raise Forbidden("Only a supervisor can run a group supervision session.")
+        raise Forbidden(translatable("Only a supervisor can run a group supervision session."))
     if team_id is None:
-        raise RuleBroken("You need to belong to a team to run group supervision.")
+        raise RuleBroken(translatable("You need to belong to a team to run group supervision."))
     return team_id
 
 
@@ -46,7 +46,7 @@ def ensure_team_supervisor(
 ) -> None:
     """Refuse anyone but a supervisor of the session's team."""
     if Role(role) is not Role.SUPERVISOR or actor_team != session_team:
-        raise Forbidden("Only the team's supervisors can change this session.")
+        raise Forbidden(translatable("Only the team's supervisors can change this session."))
 
 
 def check_people(
@@ -60,12 +60,12 @@ def check_people(
     """
     errors: dict[str, str] = {}
     if facilitator is not None and team_members.get(facilitator) != Role.SUPERVISOR:
-        errors["facilitator_id"] = "Choose a supervisor of your team."
+        errors["facilitator_id"] = translatable("Choose a supervisor of your team.")
     for index, attendee in enumerate(attendees):
         if team_members.get(attendee) not in (Role.CASEWORKER, Role.SUPERVISOR):
-            errors[f"attendee_ids.{index}"] = "Choose practitioners of your team."
+            errors[f"attendee_ids.{index}"] = translatable("Choose practitioners of your team.")
     if len(set(attendees)) != len(attendees):
-        errors["attendee_ids"] = "Each person is listed once."
+        errors["attendee_ids"] = translatable("Each person is listed once.")
     if errors:
         raise InvalidInput(errors=field_errors(**errors))
 
@@ -74,7 +74,9 @@ def check_items(name: str, items: Sequence[Mapping[str, Any]]) -> None:
     """Refuse a list whose items do not each have their own id."""
     ids = [str(item.get("id")) for item in items]
     if len(set(ids)) != len(ids):
-        raise InvalidInput(errors=field_errors(**{name: "Each item needs its own id."}))
+        raise InvalidInput(
+            errors=field_errors(**{name: translatable("Each item needs its own id.")})
+        )
 
 
 def check_action_owners(
@@ -94,7 +96,7 @@ def check_action_owners(
         if f"{action.get('id')}/{owner}" in previous:
             continue
         if owner is None or uuid.UUID(str(owner)) not in may_own:
-            errors[f"actions.{index}.owner_id"] = (
+            errors[f"actions.{index}.owner_id"] = translatable(
                 "Choose someone who attended and works with this family."
             )
     if errors:
@@ -122,8 +124,8 @@ def apply_attendee_changes(
     missing = sorted(set(by_id) - known)
     if missing:
         raise RuleBroken(
-            "A supervisor has removed an item you changed; your words are kept here.",
-            field_errors(**{name: "This item is no longer in the discussion."}),
+            translatable("A supervisor has removed an item you changed; your words are kept here."),
+            field_errors(**{name: translatable("This item is no longer in the discussion.")}),
         )
     merged = []
     for item in current:
@@ -134,7 +136,7 @@ def apply_attendee_changes(
             for key in editable:
                 if key in theirs and theirs[key] != item.get(key):
                     if not may_change:
-                        raise Forbidden("You can only update actions you own.")
+                        raise Forbidden(translatable("You can only update actions you own."))
                     item[key] = theirs[key]
         merged.append(item)
     return merged

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from typing import Any
 
-from .errors import Forbidden, RuleBroken
+from .errors import Forbidden, RuleBroken, translatable
 from .roles import Role
 
 
@@ -70,17 +70,19 @@ def ensure_can_decide_approval(
     decision (a group supervision decision, recorded by its facilitator).
     """
     if Role(approver_role) is not Role.SUPERVISOR:
-        raise Forbidden("Only a supervisor can approve or decline a red-light decision.")
+        raise Forbidden(
+            translatable("Only a supervisor can approve or decline a red-light decision.")
+        )
     if approver_id == author_id and not own_allowed:
-        raise Forbidden("You cannot approve or decline your own decision.")
+        raise Forbidden(translatable("You cannot approve or decline your own decision."))
     if status not in (JudgmentStatus.AWAITING_APPROVAL, JudgmentStatus.VERBAL_APPROVAL):
-        raise RuleBroken("This decision is not awaiting approval.")
+        raise RuleBroken(translatable("This decision is not awaiting approval."))
 
 
 def ensure_can_mark_discussed(status: str, *, requested: bool = False) -> None:
     """Allow "discussed" only on an entry waiting for discussion, or one asked or sampled."""
     if status != JudgmentStatus.AWAITING_DISCUSSION and not requested:
-        raise RuleBroken("This decision is not waiting for discussion.")
+        raise RuleBroken(translatable("This decision is not waiting for discussion."))
 
 
 def validate_policy(categories: Iterable[Mapping[str, str]]) -> dict[str, list[str]]:
@@ -90,8 +92,12 @@ def validate_policy(categories: Iterable[Mapping[str, str]]) -> dict[str, list[s
     for index, entry in enumerate(categories):
         key = entry.get("key", "")
         if key in seen:
-            errors[f"categories.{index}.key"] = [f"Category '{key}' appears more than once."]
+            errors[f"categories.{index}.key"] = [
+                translatable("Category '{key}' appears more than once.", key=key)
+            ]
         seen.add(key)
         if entry.get("light") not in {light.value for light in Light}:
-            errors[f"categories.{index}.light"] = ["Light must be green, yellow or red."]
+            errors[f"categories.{index}.light"] = [
+                translatable("Light must be green, yellow or red.")
+            ]
     return errors

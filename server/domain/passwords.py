@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from .errors import translatable
+
 MIN_LENGTH = 12
 MAX_LENGTH = 256
 # zxcvbn scores 0-4; 3 means "safely unguessable: moderate protection from
@@ -20,16 +22,16 @@ FAMOUS = frozenset({"correcthorsebatterystaple"})
 def password_problems(password: str, *, user_inputs: list[str] | None = None) -> list[str]:
     """Return the reasons this password is refused, in plain English; empty if it is fine."""
     if len(password) < MIN_LENGTH:
-        return [f"Password must be at least {MIN_LENGTH} characters."]
+        return [translatable("Password must be at least {least} characters.", least=MIN_LENGTH)]
     if len(password) > MAX_LENGTH:
-        return [f"Password must be {MAX_LENGTH} characters or fewer."]
+        return [translatable("Password must be {most} characters or fewer.", most=MAX_LENGTH)]
     from zxcvbn import zxcvbn  # here: its word lists take a third of a second to import
 
     result = zxcvbn(
         password[:SCORED_LENGTH], user_inputs=user_inputs or [], max_length=SCORED_LENGTH
     )
     if _is_common(result) or _is_famous(password) or result["score"] < MIN_STRENGTH:
-        return ["Password is too common or easy to guess. Try a few unrelated words."]
+        return [translatable("Password is too common or easy to guess. Try a few unrelated words.")]
     return []
 
 

@@ -15,7 +15,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from .errors import InvalidInput, RuleBroken, field_errors
+from .errors import InvalidInput, RuleBroken, field_errors, translatable
 from .roles import Role
 
 
@@ -35,8 +35,10 @@ ONLY_FOR: dict[str, PlanType] = {
     "placement_type": PlanType.LOOKED_AFTER,
 }
 REQUIRED_FOR: dict[PlanType, dict[str, str]] = {
-    PlanType.CHILD_PROTECTION: {"cp_category": "Choose the category of the child protection plan."},
-    PlanType.LOOKED_AFTER: {"legal_status": "Choose the child's legal status."},
+    PlanType.CHILD_PROTECTION: {
+        "cp_category": translatable("Choose the category of the child protection plan.")
+    },
+    PlanType.LOOKED_AFTER: {"legal_status": translatable("Choose the child's legal status.")},
 }
 # Fields an amendment of an ended episode may correct, as ISO dates or codes.
 AMENDABLE_DATES = frozenset(
@@ -52,29 +54,31 @@ def check_episode(values: Mapping[str, Any], today: date) -> None:
     errors: dict[str, str] = {}
     for name, owner in ONLY_FOR.items():
         if values.get(name) is not None and owner is not plan_type:
-            errors[name] = f"Only a {_plan_words(owner)} has this."
+            errors[name] = ONLY_FOR_MESSAGES[owner]
     for name, message in REQUIRED_FOR.get(plan_type, {}).items():
         if values.get(name) is None:
             errors[name] = message
     started = values.get("started_on")
     if started is not None and started > today:
-        errors["started_on"] = "A plan cannot start in the future."
+        errors["started_on"] = translatable("A plan cannot start in the future.")
     conference = values.get("initial_conference_on")
     if conference is not None and started is not None and conference > started:
-        errors["initial_conference_on"] = "The initial conference comes before the plan starts."
+        errors["initial_conference_on"] = translatable(
+            "The initial conference comes before the plan starts."
+        )
     placement = values.get("placement_started_on")
     if placement is not None and placement > today:
-        errors["placement_started_on"] = "A placement cannot start in the future."
+        errors["placement_started_on"] = translatable("A placement cannot start in the future.")
     ended, reason = values.get("ended_on"), values.get("end_reason")
     if ended is not None:
         if started is not None and ended < started:
-            errors["ended_on"] = "A plan cannot end before it starts."
+            errors["ended_on"] = translatable("A plan cannot end before it starts.")
         elif ended > today:
-            errors["ended_on"] = "A plan cannot end in the future."
+            errors["ended_on"] = translatable("A plan cannot end in the future.")
         if reason is None:
-            errors["end_reason"] = "Say why the plan ended."
+            errors["end_reason"] = translatable("Say why the plan ended.")
     elif reason is not None:
-        errors["ended_on"] = "Give the date the plan ended."
+        errors["ended_on"] = translatable("Give the date the plan ended.")
     if errors:
         raise InvalidInput(errors=field_errors(**errors))
 
@@ -82,7 +86,9 @@ def check_episode(values: Mapping[str, Any], today: date) -> None:
 def ensure_one_open_episode(open_elsewhere: bool) -> None:
     """Refuse a second open episode for a child: end the current one first."""
     if open_elsewhere:
-        raise RuleBroken("This child already has a plan. End it before starting the next one.")
+        raise RuleBroken(
+            translatable("This child already has a plan. End it before starting the next one.")
+        )
 
 
 def check_amendment(changes: Mapping[str, str], codes: Mapping[str, set[str]]) -> None:
@@ -93,9 +99,9 @@ def check_amendment(changes: Mapping[str, str], codes: Mapping[str, set[str]]) -
             try:
                 date.fromisoformat(value)
             except ValueError:
-                errors[name] = "Give the corrected date as YYYY-MM-DD."
+                errors[name] = translatable("Give the corrected date as YYYY-MM-DD.")
         elif name in AMENDABLE_CODES and value not in codes[name]:
-            errors[name] = "Choose one of the codes in the list."
+            errors[name] = translatable("Choose one of the codes in the list.")
     if errors:
         raise InvalidInput(errors={"changes": field_errors(**errors)})
 
@@ -126,8 +132,7 @@ def may_see_placement_address(
     return role == Role.CASEWORKER and user_id in allocated_worker_ids
 
 
-def _plan_words(plan_type: PlanType) -> str:
-    return {
-        PlanType.CHILD_PROTECTION: "child protection plan",
-        PlanType.LOOKED_AFTER: "looked after child's episode",
-    }.get(plan_type, plan_type.value.replace("_", " "))
+ONLY_FOR_MESSAGES = {
+    PlanType.CHILD_PROTECTION: translatable("Only a child protection plan has this."),
+    PlanType.LOOKED_AFTER: translatable("Only a looked after child's episode has this."),
+}

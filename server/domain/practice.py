@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from enum import StrEnum
 
-from .errors import Forbidden, InvalidInput, field_errors
+from .errors import Forbidden, InvalidInput, field_errors, translatable
 from .roles import Action, Role, can
 
 # The key an asker's device makes when it posts a consultation: 32 random
@@ -28,7 +28,7 @@ ANSWERS = frozenset(
 def ensure_can_consult(role: Role | str) -> None:
     """Allow practitioners (caseworkers and supervisors) to ask and answer peers."""
     if not can(role, Action.CONSULT_PEERS):
-        raise Forbidden("Peer consultation is for caseworkers and supervisors.")
+        raise Forbidden(translatable("Peer consultation is for caseworkers and supervisors."))
 
 
 def asker_key_hash(key: str) -> str:
@@ -39,10 +39,12 @@ def asker_key_hash(key: str) -> str:
 def ensure_can_answer_suggestion(role: Role | str, status: str, reasons: str) -> None:
     """A manager answers with a status and the reasons for it; never a bare verdict."""
     if not can(role, Action.ANSWER_SUGGESTION):
-        raise Forbidden("Only a manager can answer a suggestion.")
+        raise Forbidden(translatable("Only a manager can answer a suggestion."))
     if status not in ANSWERS:
-        raise InvalidInput(errors=field_errors(status="Choose adopted, being tried or not now."))
+        raise InvalidInput(
+            errors=field_errors(status=translatable("Choose adopted, being tried or not now."))
+        )
     if not reasons.strip():
         raise InvalidInput(
-            errors=field_errors(response="Say why, so everyone can see the reasons.")
+            errors=field_errors(response=translatable("Say why, so everyone can see the reasons."))
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from enum import StrEnum
 
-from .errors import RecordEnded, RecordSigned, RuleBroken
+from .errors import RecordEnded, RecordSigned, RuleBroken, translatable
 
 
 class RecordKind(StrEnum):
@@ -134,16 +134,25 @@ def ensure_deletable(kind: RecordKind | str, state: SignState | str | None) -> N
     """Refuse deleting a record kind that is kept for good, or a signed record."""
     ensure_editable(kind, state)
     if RecordKind(kind) not in DELETABLE:
-        raise RuleBroken(f"A {RecordKind(kind).value.replace('_', ' ')} cannot be deleted.")
+        raise RuleBroken(
+            translatable(
+                "A {kind} cannot be deleted.", kind=RecordKind(kind).value.replace("_", " ")
+            )
+        )
 
 
 def ensure_amendable(kind: RecordKind | str, state: SignState | str | None) -> None:
     """Allow amendments only to signed notes, judgments and reviews, and to ended plans."""
     if RecordKind(kind) not in AMENDABLE:
         raise RuleBroken(
-            "Only notes, judgments, reviews, strategy discussions and ended plans can be amended."
+            translatable(
+                "Only notes, judgments, reviews, strategy discussions "
+                "and ended plans can be amended."
+            )
         )
     if state != SignState.SIGNED:
         if RecordKind(kind) in FROZEN_WHEN_ENDED:
-            raise RuleBroken("A plan that has not ended can be changed directly.")
-        raise RuleBroken("A draft can be edited directly; amend it only once it is signed.")
+            raise RuleBroken(translatable("A plan that has not ended can be changed directly."))
+        raise RuleBroken(
+            translatable("A draft can be edited directly; amend it only once it is signed.")
+        )

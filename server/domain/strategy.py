@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 
+from .errors import translatable
 from .timescales import Timeliness, icpc_due, timeliness
 
 
@@ -82,9 +83,11 @@ def check_icpc_held(
     if held_on is None:
         return None
     if not starts_s47(decision):
-        return "Only a section 47 enquiry leads to an initial child protection conference."
+        return translatable(
+            "Only a section 47 enquiry leads to an initial child protection conference."
+        )
     if held_on < discussed_on:
-        return "The conference cannot be before the strategy discussion."
+        return translatable("The conference cannot be before the strategy discussion.")
     if held_on > today + timedelta(days=1):  # a day's grace for a device's clock
-        return "The conference cannot be in the future."
+        return translatable("The conference cannot be in the future.")
     return None

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from .errors import Forbidden, InvalidInput, field_errors
+from .errors import Forbidden, InvalidInput, field_errors, translatable
 from .roles import PRACTICE_ROLES, Action, Role, can
 
 ASK_TO_DISCUSS = "ask_to_discuss"
@@ -66,21 +66,25 @@ def check_settings(values: Mapping[str, Any]) -> dict[str, list[str]]:
     """Return field errors for a team's queue settings."""
     errors: dict[str, list[str]] = {}
     words = {
-        "queue_age_days": "Days before an item leaves the queue",
-        "sample_size": "The monthly sample",
-        "sample_size_new": "The monthly sample for new workers",
+        "queue_age_days": translatable(
+            "Days before an item leaves the queue must be between {low} and {high}"
+        ),
+        "sample_size": translatable("The monthly sample must be between {low} and {high}"),
+        "sample_size_new": translatable(
+            "The monthly sample for new workers must be between {low} and {high}"
+        ),
     }
     for name, (low, high) in LIMITS.items():
         value = values.get(name)
         if value is not None and not low <= value <= high:
-            errors[name] = [f"{words[name]} must be between {low} and {high}"]
+            errors[name] = [translatable(words[name], low=low, high=high)]
     if (
         values.get("sample_size") is not None
         and values.get("sample_size_new") is not None
         and values["sample_size_new"] < values["sample_size"]
     ):
         errors["sample_size_new"] = [
-            "The sample for new workers must be at least the sample for others"
+            translatable("The sample for new workers must be at least the sample for others")
         ]
     return errors
 
@@ -88,7 +92,9 @@ def check_settings(values: Mapping[str, Any]) -> dict[str, list[str]]:
 def ensure_can_change_settings(role: Role | str) -> None:
     """Allow a team's supervisors to change its queue settings."""
     if Role(role) is not Role.SUPERVISOR:
-        raise Forbidden("Only a supervisor can change the team's supervision settings.")
+        raise Forbidden(
+            translatable("Only a supervisor can change the team's supervision settings.")
+        )
 
 
 def ensure_can_request(
@@ -99,14 +105,15 @@ def ensure_can_request(
     Either may be made once while the item is open: a second ask adds nothing.
     """
     if review_kind == ASK_TO_DISCUSS and Role(role) not in PRACTICE_ROLES:
-        raise Forbidden("Only a practitioner can ask to talk something through.")
+        raise Forbidden(translatable("Only a practitioner can ask to talk something through."))
     if review_kind == SAMPLED and not can(role, Action.REVIEW):
-        raise Forbidden("Only a supervisor draws the monthly sample.")
+        raise Forbidden(translatable("Only a supervisor draws the monthly sample."))
     if has_open_request:
         raise InvalidInput(
             errors=field_errors(
-                review_kind=f"This {'decision' if target_kind == 'judgment' else 'note'}"
-                " is already waiting to be talked through."
+                review_kind=translatable("This decision is already waiting to be talked through.")
+                if target_kind == "judgment"
+                else translatable("This note is already waiting to be talked through.")
             )
         )
 
@@ -131,7 +138,9 @@ def ensure_group_approver(
     if rule is GroupApprover.FACILITATOR:
         if approver_id != facilitator_id:
             raise Forbidden(
-                "The decision policy names the session's facilitator to approve this decision."
+                translatable(
+                    "The decision policy names the session's facilitator to approve this decision."
+                )
             )
         return True
     return False

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from .errors import field_errors
+from .errors import field_errors, translatable
 from .lights import Light, light_for
 from .timescales import add_months
 
@@ -94,18 +94,20 @@ def validate_trial(
     known = {entry["key"]: entry for entry in categories}
     errors: dict[str, str] = {}
     if category not in known:
-        errors["category"] = "Choose a kind of decision from the council's policy"
+        errors["category"] = translatable("Choose a kind of decision from the council's policy")
     elif known[category]["light"] == light:
-        errors["light"] = (
-            f"That is already the council's light for '{known[category]['label']}': "
-            "choose a different one"
+        errors["light"] = translatable(
+            "That is already the council's light for '{label}': choose a different one",
+            label=known[category]["label"],
         )
     if starts_on < today:
-        errors["starts_on"] = "A trial cannot start in the past"
+        errors["starts_on"] = translatable("A trial cannot start in the past")
     if ends_on <= starts_on:
-        errors["ends_on"] = "The trial must end after it starts"
+        errors["ends_on"] = translatable("The trial must end after it starts")
     elif ends_on > add_months(starts_on, MAX_TRIAL_MONTHS):
-        errors["ends_on"] = f"A trial can run for at most {MAX_TRIAL_MONTHS} months"
+        errors["ends_on"] = translatable(
+            "A trial can run for at most {most} months", most=MAX_TRIAL_MONTHS
+        )
     return field_errors(**errors)
 
 
@@ -130,12 +132,16 @@ def validate_narrower(
     for index, entry in enumerate(entries):
         key = entry.get("key", "")
         if key not in known:
-            errors[f"categories.{index}.key"] = ["Choose a kind of decision from the policy."]
+            errors[f"categories.{index}.key"] = [
+                translatable("Choose a kind of decision from the policy.")
+            ]
         elif key in seen:
-            errors[f"categories.{index}.key"] = [f"Category '{key}' appears more than once."]
+            errors[f"categories.{index}.key"] = [
+                translatable("Category '{key}' appears more than once.", key=key)
+            ]
         seen.add(key)
         if entry.get("light") not in (Light.YELLOW.value, Light.RED.value):
             errors[f"categories.{index}.light"] = [
-                "A narrower light is yellow or red: green could never be narrower."
+                translatable("A narrower light is yellow or red: green could never be narrower.")
             ]
     return errors

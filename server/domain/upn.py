@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any
 
-from .errors import InvalidInput, field_errors
+from .errors import InvalidInput, field_errors, translatable
 
 LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
 _SHAPE = re.compile(rf"^[{LETTERS}]\d{{11}}[0-9{LETTERS}]$")
@@ -30,10 +30,14 @@ class UpnProblem(StrEnum):
 
 MESSAGES = {
     UpnProblem.SHAPE: (
-        "A unique pupil number is 13 characters: a letter, 11 numbers, then a number"
-        " (or a letter, for a temporary number)"
+        translatable(
+            "A unique pupil number is 13 characters: a letter, 11 numbers, then a number"
+            " (or a letter, for a temporary number)"
+        )
     ),
-    UpnProblem.CHECK_LETTER: "The first letter does not match the rest of the number: check it",
+    UpnProblem.CHECK_LETTER: translatable(
+        "The first letter does not match the rest of the number: check it"
+    ),
 }
 
 
@@ -64,11 +68,15 @@ def check_identifiers(values: Mapping[str, Any]) -> None:
     """Refuse a child's identifiers that contradict each other."""
     errors: dict[str, str] = {}
     if values.get("upn") and values.get("upn_unknown"):
-        errors["upn_unknown"] = "Give the unique pupil number or why there is none, not both"
+        errors["upn_unknown"] = translatable(
+            "Give the unique pupil number or why there is none, not both"
+        )
     if values.get("upn") and values.get("upn") == values.get("former_upn"):
-        errors["former_upn"] = "The former number must differ from the number now"
+        errors["former_upn"] = translatable("The former number must differ from the number now")
     born, died = values.get("date_of_birth"), values.get("date_of_death")
     if born is not None and died is not None and died < born:
-        errors["date_of_death"] = "The date of death cannot be before the date of birth"
+        errors["date_of_death"] = translatable(
+            "The date of death cannot be before the date of birth"
+        )
     if errors:
         raise InvalidInput(errors=field_errors(**errors))

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from .errors import Forbidden, InvalidInput, RuleBroken, field_errors
+from .errors import Forbidden, InvalidInput, RuleBroken, field_errors, translatable
 from .lights import JudgmentStatus
 from .roles import Role
 
@@ -82,9 +82,11 @@ def check_numbers(values: Mapping[str, Any]) -> dict[str, list[str]]:
     for number in UrgentNumber:
         text = (values.get(number.value) or "").strip()
         if not text:
-            errors[number.value] = ["Enter a phone number"]
+            errors[number.value] = [translatable("Enter a phone number")]
         elif national_number(text) is None:
-            errors[number.value] = ["Enter a UK phone number, like 020 7946 0123 or 0161 496 0123"]
+            errors[number.value] = [
+                translatable("Enter a UK phone number, like 020 7946 0123 or 0161 496 0123")
+            ]
     return errors
 
 
@@ -103,14 +105,18 @@ def ensure_verbal_approval(
 ) -> None:
     """Refuse a verbal approval on a decision that may not have one."""
     if actor_id != author_id:
-        raise Forbidden("Only the worker who made the decision records agreement by phone.")
+        raise Forbidden(
+            translatable("Only the worker who made the decision records agreement by phone.")
+        )
     if not (urgent or immediate_risk):
         raise RuleBroken(
-            "Agreement by phone is only for decisions of an urgent category, or where a"
-            " child may be at immediate risk."
+            translatable(
+                "Agreement by phone is only for decisions of an urgent category, or where a"
+                " child may be at immediate risk."
+            )
         )
     if status not in OPEN_STATUSES:
-        raise RuleBroken("This decision has already been agreed or decided.")
+        raise RuleBroken(translatable("This decision has already been agreed or decided."))
 
 
 def check_approver(
@@ -121,32 +127,42 @@ def check_approver(
 ) -> None:
     """Refuse an approver who is not an active supervisor of the family's team."""
     if approver is None or not approver.active:
-        raise InvalidInput(errors=field_errors(agreed_by_id="Choose who agreed the decision."))
+        raise InvalidInput(
+            errors=field_errors(agreed_by_id=translatable("Choose who agreed the decision."))
+        )
     if approver.id == actor_id:
         raise InvalidInput(
-            errors=field_errors(agreed_by_id="Someone other than you must agree the decision.")
+            errors=field_errors(
+                agreed_by_id=translatable("Someone other than you must agree the decision.")
+            )
         )
     if Role(approver.role) is not Role.SUPERVISOR or approver.team_id != family_team_id:
         raise InvalidInput(
-            errors=field_errors(agreed_by_id="Choose a supervisor or manager of the family's team.")
+            errors=field_errors(
+                agreed_by_id=translatable("Choose a supervisor or manager of the family's team.")
+            )
         )
 
 
 def check_agreed_at(agreed_at: datetime | None, *, now: datetime) -> None:
     """Refuse a time of the call that is missing, in the future or too long ago."""
     if agreed_at is None:
-        raise InvalidInput(errors=field_errors(agreed_at="Enter when they agreed."))
+        raise InvalidInput(errors=field_errors(agreed_at=translatable("Enter when they agreed.")))
     if agreed_at > now + AGREED_AHEAD_ALLOWED:
         raise InvalidInput(
-            errors=field_errors(agreed_at="The time they agreed must be in the past.")
+            errors=field_errors(agreed_at=translatable("The time they agreed must be in the past."))
         )
     if agreed_at < now - AGREED_LONGEST_BEFORE:
         raise InvalidInput(
-            errors=field_errors(agreed_at="Record agreement by phone within 7 days of the call.")
+            errors=field_errors(
+                agreed_at=translatable("Record agreement by phone within 7 days of the call.")
+            )
         )
 
 
 def ensure_named_approver(*, actor_id: object, approver_id: object) -> None:
     """Allow only the supervisor who agreed by phone to confirm the decision, or decline it."""
     if actor_id != approver_id:
-        raise Forbidden("Only the supervisor who agreed by phone can confirm this decision.")
+        raise Forbidden(
+            translatable("Only the supervisor who agreed by phone can confirm this decision.")
+        )

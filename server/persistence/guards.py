@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from ..domain.errors import RecordEnded, RecordSigned, RuleBroken
+from ..domain.errors import RecordEnded, RecordSigned, RuleBroken, translatable
 from ..domain.records import FROZEN_WHEN_ENDED, SIGNABLE, SignState
 from .audit import AuditEvent
 from .case import CaseRecord, RecordHistory
@@ -28,7 +28,7 @@ class AppendOnlyViolation(RuleBroken):
     """Something tried to change or delete an audit or history row."""
 
     code = "append_only"
-    message = "Audit and history records can never be changed or deleted."
+    message = translatable("Audit and history records can never be changed or deleted.")
 
 
 def _was_signed(record: CaseRecord) -> bool:

@@ -7,6 +7,7 @@ from typing import Any
 
 from marshmallow import ValidationError, fields, validate
 
+from ..domain.errors import translatable
 from ..domain.upn import MESSAGES as UPN_MESSAGES
 from ..domain.upn import upn_problem
 from ..vocabularies import codes
@@ -37,7 +38,7 @@ class JsonBoolean(fields.Boolean):
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
         if not isinstance(value, bool):
-            raise ValidationError("Send true or false.")
+            raise ValidationError(translatable("Send true or false."))
         return value
 
 
@@ -46,7 +47,9 @@ def _held_in_utc(value: datetime) -> None:
     try:
         value.astimezone(UTC)
     except OverflowError as error:
-        raise ValidationError("Enter a date and time between the years 1 and 9999.") from error
+        raise ValidationError(
+            translatable("Enter a date and time between the years 1 and 9999.")
+        ) from error
 
 
 def moment(**kwargs: Any) -> fields.AwareDateTime:

@@ -21,6 +21,7 @@ from marshmallow import Schema, fields, validate
 from ..domain import family_copy
 from ..domain.attachments import ParentKind, UploadState
 from ..domain.decision_reviews import Hindsight, WorkerReviewKind
+from ..domain.errors import translatable
 from ..domain.group_supervision import ACTION_STATUSES
 from ..domain.languages import LANGUAGES
 from ..domain.records import RecordKind
@@ -507,7 +508,9 @@ WRITABLE: dict[RecordKind, dict[str, fields.Field]] = {
             required=True,
             validate=[
                 validate.Length(min=1, max=255),
-                validate.Regexp(r"^[^/\\\x00-\x1f]+$", error="Give a file name without folders."),
+                validate.Regexp(
+                    r"^[^/\\\x00-\x1f]+$", error=translatable("Give a file name without folders.")
+                ),
             ],
         ),
         "content_type": fields.String(
@@ -524,7 +527,7 @@ WRITABLE: dict[RecordKind, dict[str, fields.Field]] = {
         "sha256": fields.String(
             required=True,
             validate=validate.Regexp(
-                r"^[0-9a-f]{64}$", error="Give the SHA-256 in lower-case hex."
+                r"^[0-9a-f]{64}$", error=translatable("Give the SHA-256 in lower-case hex.")
             ),
             metadata={"description": "Hex SHA-256 of the bytes to be uploaded"},
         ),

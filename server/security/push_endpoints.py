@@ -28,6 +28,8 @@ from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
+from ..domain.errors import translatable
+
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 HTTPS_PORT = 443
 # NAT64's well-known prefix carries an IPv4 address a gateway would reach for us.
@@ -103,31 +105,33 @@ def vet(
     """Return the endpoint with the address to send to, or raise ``EndpointRefused``."""
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http"):
-        raise EndpointRefused("It must be an https address.")
+        raise EndpointRefused(translatable("It must be an https address."))
     if parts.username is not None or parts.password is not None:
-        raise EndpointRefused("It must not carry a user name or password.")
+        raise EndpointRefused(translatable("It must not carry a user name or password."))
     try:
         host, port = parts.hostname, parts.port
     except ValueError as error:  # a port that is not a number, or out of range
-        raise EndpointRefused("Its port is not valid.") from error
+        raise EndpointRefused(translatable("Its port is not valid.")) from error
     if not host:
-        raise EndpointRefused("It must name a host.")
+        raise EndpointRefused(translatable("It must name a host."))
     host = host.rstrip(".").lower()
     port = port or (HTTPS_PORT if parts.scheme == "https" else 80)
     addresses = (resolver or resolve)(host, port)
     if not addresses:
-        raise EndpointUnresolved("Its host could not be found.")
+        raise EndpointUnresolved(translatable("Its host could not be found."))
     if allow_loopback and all(address.is_loopback for address in addresses):
         # The tests' stand-in push service only: see the module's docstring.
         return VettedEndpoint(url, host, str(addresses[0]))
     if parts.scheme != "https":
-        raise EndpointRefused("It must be an https address.")
+        raise EndpointRefused(translatable("It must be an https address."))
     if port != HTTPS_PORT:
-        raise EndpointRefused("It must use the standard https port.")
+        raise EndpointRefused(translatable("It must use the standard https port."))
     if not _host_allowed(host, allowed_hosts):
-        raise EndpointRefused("It is not one of the push services this council allows.")
+        raise EndpointRefused(
+            translatable("It is not one of the push services this council allows.")
+        )
     if not all(is_public(address) for address in addresses):
-        raise EndpointRefused("It must be a public push service.")
+        raise EndpointRefused(translatable("It must be a public push service."))
     return VettedEndpoint(url, host, str(addresses[0]))
 
 

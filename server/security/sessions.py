@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from flask import Flask, Response, current_app, g, request
 
 from .. import clock
-from ..domain.errors import DeviceRevoked, Forbidden, NotAuthenticated
+from ..domain.errors import DeviceRevoked, Forbidden, NotAuthenticated, translatable
 from ..extensions import db
 from ..persistence import Device, User, UserSession
 from ..timing import timed
@@ -103,7 +103,7 @@ def _load_session() -> UserSession:
     if session.device.revoked_at is not None:
         raise DeviceRevoked()
     if session.ended_at is not None or not session.user.active:
-        raise NotAuthenticated("Your session has ended. Sign in again.")
+        raise NotAuthenticated(translatable("Your session has ended. Sign in again."))
     now = clock.now()
     if now - session.created_at > current_app.config["SESSION_ABSOLUTE_TIMEOUT"]:
         _end_now(session, EndReason.EXPIRED)
@@ -119,15 +119,17 @@ def _load_session() -> UserSession:
 def _end_now(session: UserSession, reason: str) -> None:
     session.ended_at, session.end_reason = clock.now(), reason
     db.session.commit()
-    raise NotAuthenticated("Your session has timed out. Sign in again.")
+    raise NotAuthenticated(translatable("Your session has timed out. Sign in again."))
 
 
 def _check_csrf(session: UserSession) -> None:
     sent = request.headers.get(CSRF_HEADER, "")
     if not hmac.compare_digest(sent.encode(), session.csrf_token.encode()):
         raise Forbidden(
-            "The form's security token is missing or out of date. Reload and try again.",
-            errors={CSRF_HEADER: ["Missing or wrong CSRF token."]},
+            translatable(
+                "The form's security token is missing or out of date. Reload and try again."
+            ),
+            errors={CSRF_HEADER: [translatable("Missing or wrong CSRF token.")]},
         )
 
 
@@ -146,8 +148,8 @@ def authenticate_request() -> None:
         _check_csrf(session)
     if session.enrolment_only and endpoint not in ENROLMENT_ENDPOINTS:
         raise Forbidden(
-            "Set up your authenticator app before you continue.",
-            errors={"second_factor": ["Required for your role."]},
+            translatable("Set up your authenticator app before you continue."),
+            errors={"second_factor": [translatable("Required for your role.")]},
         )
     g.session, g.user, g.device = session, session.user, session.device
 

@@ -59,7 +59,7 @@ class InvalidCredentials(NotAuthenticated):
     """The username or password (or one-time code) is wrong."""
 
     code = "invalid_credentials"
-    message = "The username, password or code is not right."
+    message = translatable("The username, password or code is not right.")
 
 
 def get_or_create_team(name: str) -> Team:
@@ -85,7 +85,9 @@ def create_user(
     if problems:
         raise InvalidInput(errors=field_errors(password=problems))
     if db.session.scalar(sa.select(User.id).where(User.username == username)):
-        raise InvalidInput(errors=field_errors(username="That username is already taken."))
+        raise InvalidInput(
+            errors=field_errors(username=translatable("That username is already taken."))
+        )
     user = User(
         username=username,
         display_name=display_name or username,
@@ -143,7 +145,7 @@ def register_device(user: User, device_id: uuid.UUID, label: str) -> Device:
     if device.revoked_at is not None:
         raise DeviceRevoked()
     if device.user_id != user.id:
-        raise Forbidden("This device is registered to another user.")
+        raise Forbidden(translatable("This device is registered to another user."))
     device.last_seen_at = clock.now()
     return device
 
@@ -262,7 +264,9 @@ def confirm_totp_enrolment(
     user = session.user
     step = _matching_step(secret, code)
     if step is None:
-        raise InvalidInput(errors=field_errors(code="That code is not right. Try the next one."))
+        raise InvalidInput(
+            errors=field_errors(code=translatable("That code is not right. Try the next one."))
+        )
     changed = bool(user.totp_secret)
     _check_proof(user, proof, production=production)
     # The code that confirmed the app is used: it may not sign in too.
@@ -295,13 +299,13 @@ def _check_proof(user: User, proof: Mapping[str, str | None], *, production: boo
     if needed is SecondFactorProof.CURRENT_CODE:
         assert user.totp_secret is not None
         right = bool(given) and _use_one_time_code(user, user.totp_secret, given)
-        message = "Enter the code your authenticator app shows now."
+        message = translatable("Enter the code your authenticator app shows now.")
     elif needed is SecondFactorProof.PASSWORD:
         right = bool(given) and passwords.verify_password(user.password_hash, given)
-        message = "Enter your password."
+        message = translatable("Enter your password.")
     else:
         right = bool(given) and _use_enrolment_code(user, given)
-        message = (
+        message = translatable(
             "Enter the enrolment code your administrator gave you. "
             "Ask for a new one if it has expired."
         )
@@ -323,7 +327,9 @@ def issue_enrolment_code(user: User) -> tuple[str, datetime]:
     """
     if user.totp_secret:
         raise RuleBroken(
-            "This user has an authenticator app already; they change it with a code from it."
+            translatable(
+                "This user has an authenticator app already; they change it with a code from it."
+            )
         )
     raw = "".join(secrets.choice(ENROLMENT_CODE_ALPHABET) for _ in range(ENROLMENT_CODE_LENGTH))
     code = "-".join(raw[i : i + 4] for i in range(0, len(raw), 4))

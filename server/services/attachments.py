@@ -44,6 +44,7 @@ from ..domain.errors import (
     UploadOffsetMismatch,
     UploadRefused,
     UploadRestarted,
+    translatable,
 )
 from ..domain.roles import Action, can
 from ..extensions import db
@@ -93,10 +94,18 @@ def begin(actor: Actor, attachment_id: uuid.UUID, length: int) -> AttachmentUplo
     attachment = _writable(actor.user, attachment_id)
     limit = current_app.config["ATTACHMENT_MAX_BYTES"]
     if length > limit:
-        raise TooLarge(f"A file may be at most {limit // (1024 * 1024)} MB.")
+        raise TooLarge(
+            translatable("A file may be at most {most} MB.", most=limit // (1024 * 1024))
+        )
     if length != attachment.byte_size:
         raise InvalidInput(
-            errors={"Upload-Length": [f"The attachment is {attachment.byte_size} bytes long."]}
+            errors={
+                "Upload-Length": [
+                    translatable(
+                        "The attachment is {length} bytes long.", length=attachment.byte_size
+                    )
+                ]
+            }
         )
     if attachment.upload_state == UploadState.REFUSED:
         raise _refused(attachment)
@@ -146,7 +155,8 @@ def ensure_at(upload: AttachmentUpload, offset: int) -> None:
     """Refuse a chunk for any offset but the one the upload is at."""
     if upload.finished_at is not None:
         raise UploadOffsetMismatch(
-            "Every byte of this file has arrived.", errors={"Upload-Offset": [str(upload.length)]}
+            translatable("Every byte of this file has arrived."),
+            errors={"Upload-Offset": [str(upload.length)]},
         )
     if offset != upload.received:
         raise UploadOffsetMismatch(errors={"Upload-Offset": [str(upload.received)]})
@@ -162,7 +172,12 @@ def append(
     if checksum is not None and not secrets.compare_digest(checksum, chunk.sha256):
         raise ChunkChecksumMismatch()
     if offset + chunk.size > upload.length:
-        raise TooLarge(f"The file is {upload.length} bytes long; this chunk goes past its end.")
+        raise TooLarge(
+            translatable(
+                "The file is {length} bytes long; this chunk goes past its end.",
+                length=upload.length,
+            )
+        )
     if chunk.size:
         store = blob_store()
         try:
@@ -199,7 +214,9 @@ def _finish(actor: Actor, upload: AttachmentUpload, attachment: Attachment) -> N
         )
     except ScannerUnavailable as error:
         current_app.logger.warning("attachment scan unavailable: %s", error)
-        raise TryLater("The file arrived but could not be checked yet. Try again soon.") from error
+        raise TryLater(
+            translatable("The file arrived but could not be checked yet. Try again soon.")
+        ) from error
     if not verdict.clean:
         current_app.logger.warning("attachment %s refused: malware found", attachment.id)
         _refuse(actor, upload, attachment, RefusedReason.MALWARE)
@@ -249,7 +266,7 @@ def content(actor: Actor, attachment_id: uuid.UUID) -> tuple[Attachment, Iterato
     attachment = access.get_visible(Attachment, actor.user, attachment_id)
     if attachment.upload_state != UploadState.STORED:
         raise RuleBroken(
-            "The file has not arrived yet."
+            translatable("The file has not arrived yet.")
             if attachment.upload_state == UploadState.AWAITED
             else REFUSED_MESSAGES[RefusedReason(str(attachment.refused_reason))]
         )

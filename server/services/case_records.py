@@ -41,6 +41,7 @@ from ..domain.errors import (
     RuleBroken,
     VersionConflict,
     field_errors,
+    translatable,
 )
 from ..domain.handover import ensure_handover_recorded
 from ..domain.records import (
@@ -232,7 +233,11 @@ def create(
     """
     rules = RULES.get(kind, NO_RULES)
     if not rules.creatable:
-        raise RuleBroken(f"A {kind.value.replace('_', ' ')} is made with its parent record.")
+        raise RuleBroken(
+            translatable(
+                "A {kind} is made with its parent record.", kind=kind.value.replace("_", " ")
+            )
+        )
     values = dict(data)
     record_id = values.pop("id", None) or new_id()
     # Scope first: a family or record outside it is "not found", whatever the role.
@@ -280,13 +285,16 @@ def _ensure_new(actor: User, kind: RecordKind, record_id: uuid.UUID) -> None:
         return
     if not lookups().seen_by(model, actor, record_id):
         raise IdUnavailable()
-    raise VersionConflict("A record with this id already exists.", field_errors(id="Already used."))
+    raise VersionConflict(
+        translatable("A record with this id already exists."),
+        field_errors(id=translatable("Already used.")),
+    )
 
 
 def ensure_family_visible(actor: User, family_id: uuid.UUID, store: RecordStore = SESSION) -> None:
     """Refuse work on a family outside the user's scope, as if it did not exist."""
     if family_id not in lookups().visible_families(actor, store):
-        raise NotFound("No family with that id in your caseload.")
+        raise NotFound(translatable("No family with that id in your caseload."))
 
 
 def _visible(
@@ -313,7 +321,11 @@ def update(
     record = _editable(actor, kind, record_id, changes)
     if base_version != record.version:
         raise VersionConflict(
-            errors=field_errors(base_version=f"The record is now at version {record.version}.")
+            errors=field_errors(
+                base_version=translatable(
+                    "The record is now at version {version}.", version=record.version
+                )
+            )
         )
     _apply_changes(actor, record, dict(changes), overwritten={})
     return record
@@ -336,10 +348,14 @@ def merge_update(
     """
     record = _editable(actor, kind, record_id, changes, store)
     if MERGE_RULES[kind.value] is MergeRule.APPEND_ONLY:
-        raise RuleBroken(f"A {kind.value} cannot be changed once made.")
+        raise RuleBroken(translatable("A {kind} cannot be changed once made.", kind=kind.value))
     if base_version > record.version:
         raise InvalidInput(
-            errors=field_errors(base_version=f"The record is only at version {record.version}.")
+            errors=field_errors(
+                base_version=translatable(
+                    "The record is only at version {version}.", version=record.version
+                )
+            )
         )
     current = {name: jsonable(getattr(record, name)) for name in changes}
     outcome = merge_fields(jsonable(dict(changes)), current, _changed_since(record, base_version))
@@ -464,11 +480,13 @@ def sign(
     _require(actor, Action.WRITE_CASE)
     if kind not in SIGNED_BY_AUTHOR:
         raise RuleBroken(
-            "Only notes, decisions, strategy discussions and family copies are signed."
+            translatable(
+                "Only notes, decisions, strategy discussions and family copies are signed."
+            )
         )
     ensure_editable(kind, record.sign_state)
     if record.created_by_id != actor.id:
-        raise Forbidden("Only the author can sign this.")
+        raise Forbidden(translatable("Only the author can sign this."))
     if kind is RecordKind.FAMILY_COPY:
         family_copies.check_before_sharing(record)  # its signing records that it was shared
     # A note or a judgment, as an ORM instance or a bulk Draft: set by name.
@@ -530,7 +548,11 @@ def amend(
     unknown = set(data["changes"]) - AMENDABLE_FIELDS[target_kind]
     if unknown:
         allowed = ", ".join(sorted(AMENDABLE_FIELDS[target_kind]))
-        raise InvalidInput(errors=field_errors(changes=f"Only these can be amended: {allowed}."))
+        raise InvalidInput(
+            errors=field_errors(
+                changes=translatable("Only these can be amended: {allowed}.", allowed=allowed)
+            )
+        )
     if target_kind is RecordKind.PLAN_EPISODE:
         plans.check_amendment(data["changes"], _episode_codes())
     record_id = data.get("id") or new_id()
@@ -562,7 +584,7 @@ def amend(
 
 def _family_before_create(actor: User, _record: Any, values: dict[str, Any]) -> None:
     if actor.team_id is None:
-        raise RuleBroken("You need to belong to a team to open a family.")
+        raise RuleBroken(translatable("You need to belong to a team to open a family."))
     values["team_id"] = actor.team_id
 
 
@@ -619,14 +641,18 @@ def _ensure_person_visible(actor: User, person_id: uuid.UUID, field: str) -> Non
         sa.select(Person.id).where(Person.id == person_id, access.in_scope(Person, actor))
     )
     if visible is None:
-        raise InvalidInput(errors=field_errors(**{field: "No such person in your caseload."}))
+        raise InvalidInput(
+            errors=field_errors(**{field: translatable("No such person in your caseload.")})
+        )
 
 
 def _ensure_member(family_id: uuid.UUID, person_id: uuid.UUID | None, field: str) -> None:
     if person_id is None:
         return
     if person_id not in lookups().family_members(family_id):
-        raise InvalidInput(errors=field_errors(**{field: "This person is not in the family."}))
+        raise InvalidInput(
+            errors=field_errors(**{field: translatable("This person is not in the family.")})
+        )
 
 
 def _ensure_in_family(
@@ -635,7 +661,9 @@ def _ensure_in_family(
     if record_id is None:
         return
     if lookups().family_of(model, record_id) != family_id:
-        raise InvalidInput(errors=field_errors(**{field: "No such record in this family."}))
+        raise InvalidInput(
+            errors=field_errors(**{field: translatable("No such record in this family.")})
+        )
 
 
 def _membership_before_create(actor: User, _record: Any, values: dict[str, Any]) -> None:
@@ -650,7 +678,9 @@ def _relationship_rules(actor: User, record: Any, values: dict[str, Any]) -> Non
     to_organisation = values.get("to_organisation", getattr(record, "to_organisation", None))
     if not to_person and not to_organisation:
         raise InvalidInput(
-            errors=field_errors(to_person_id="Choose a person or name an organisation.")
+            errors=field_errors(
+                to_person_id=translatable("Choose a person or name an organisation.")
+            )
         )
 
 
@@ -663,7 +693,9 @@ def _assignment_before_create(actor: User, _record: Any, values: dict[str, Any])
         or worker.team_id != actor.team_id
         or worker.role not in (Role.CASEWORKER, Role.SUPERVISOR)
     ):
-        raise InvalidInput(errors=field_errors(worker_id="Choose an active worker in your team."))
+        raise InvalidInput(
+            errors=field_errors(worker_id=translatable("Choose an active worker in your team."))
+        )
     values.setdefault("started_on", clock.today())
     values.setdefault("role", "allocated_worker")
 
@@ -698,7 +730,9 @@ def hand_over(
         )
     ).all()
     if any(assignment.worker_id == worker_id for assignment in current):
-        raise InvalidInput(errors=field_errors(worker_id="This worker already has the family."))
+        raise InvalidInput(
+            errors=field_errors(worker_id=translatable("This worker already has the family."))
+        )
     for assignment in current:
         _apply_changes(
             actor,
@@ -762,7 +796,9 @@ def _judgment_rules(actor: User, record: Any, values: dict[str, Any]) -> None:
 def _checklist_before_create(actor: User, _record: Any, values: dict[str, Any]) -> None:
     template = db.session.get(ChecklistTemplate, values["template_id"])
     if template is None or not template.active:
-        raise InvalidInput(errors=field_errors(template_id="No such checklist template."))
+        raise InvalidInput(
+            errors=field_errors(template_id=translatable("No such checklist template."))
+        )
     _ensure_in_family(
         Interaction, values.get("interaction_id"), values["family_id"], "interaction_id"
     )
@@ -804,7 +840,9 @@ def _set_timeliness(values: dict[str, Any], due_on: date | None) -> None:
 
 def _checklist_children(family_id: uuid.UUID, child_ids: list[uuid.UUID]) -> list[str]:
     """Return the children a checklist asks about, as stored, after checking each is one."""
-    return _children_of(family_id, child_ids, "This child is already on the checklist.")
+    return _children_of(
+        family_id, child_ids, translatable("This child is already on the checklist.")
+    )
 
 
 def _children_of(family_id: uuid.UUID, child_ids: list[uuid.UUID], twice: str) -> list[str]:
@@ -815,9 +853,9 @@ def _children_of(family_id: uuid.UUID, child_ids: list[uuid.UUID], twice: str) -
         if child_id in child_ids[:index]:
             errors[field] = [twice]
         elif child_id not in lookups().family_members(family_id):
-            errors[field] = ["This child is not in the family."]
+            errors[field] = [translatable("This child is not in the family.")]
         elif not getattr(_person_record(child_id), "is_child", False):
-            errors[field] = ["Only children are asked about by name."]
+            errors[field] = [translatable("Only children are asked about by name.")]
     if errors:
         raise InvalidInput(errors=errors)
     return [str(child_id) for child_id in child_ids]
@@ -833,7 +871,9 @@ def _case_summary_before_create(_actor: User, _record: Any, values: dict[str, An
     _ensure_in_family(CaseSummary, values.get("previous_id"), values["family_id"], "previous_id")
     values["sections"] = {k: v for k, v in values["sections"].items() if v and v.strip()}
     if not values["sections"]:
-        raise InvalidInput(errors=field_errors(sections="Write at least one part of the story."))
+        raise InvalidInput(
+            errors=field_errors(sections=translatable("Write at least one part of the story."))
+        )
 
 
 def _checklist_after_create(actor: User, checklist: Checklist, _data: dict[str, Any]) -> None:
@@ -881,7 +921,7 @@ def _review_before_create(actor: User, _record: Any, values: dict[str, Any]) -> 
     target_kind = RecordKind(values["target_kind"])
     target = _visible(target_kind, actor, values["target_id"])
     if target.sign_state != SignState.SIGNED:
-        raise RuleBroken("Supervision responds to signed notes and decisions.")
+        raise RuleBroken(translatable("Supervision responds to signed notes and decisions."))
     assert isinstance(target, Note | Judgment)  # the kinds supervision responds to
     values["family_id"] = target.family_id
     values["state"] = SignState.SIGNED.value
@@ -889,20 +929,24 @@ def _review_before_create(actor: User, _record: Any, values: dict[str, Any]) -> 
     if values.get("parent_id") is not None:
         parent = db.session.get(Review, values["parent_id"])
         if parent is None or parent.target_id != target.id:
-            raise InvalidInput(errors=field_errors(parent_id="No such comment on this record."))
+            raise InvalidInput(
+                errors=field_errors(parent_id=translatable("No such comment on this record."))
+            )
     kind = values["review_kind"]
     if kind in WORKER_REVIEW_KINDS:
         _worker_review_before_create(actor, target, values)
         return
     if values.get("answers") is not None:
-        raise InvalidInput(errors=field_errors(answers="Only a decision's review has answers."))
+        raise InvalidInput(
+            errors=field_errors(answers=translatable("Only a decision's review has answers."))
+        )
     if kind == VERBAL_APPROVAL:
         _verbal_approval_before_create(actor, target, values)
         return
     for field in ("agreed_by_id", "agreed_at"):
         if values.get(field) is not None:
             raise InvalidInput(
-                errors={field: ["Only agreement by phone names who agreed and when."]}
+                errors={field: [translatable("Only agreement by phone names who agreed and when.")]}
             )
     if kind in supervision_queue.REQUEST_KINDS:
         supervision_queue.ensure_can_request(
@@ -913,7 +957,9 @@ def _review_before_create(actor: User, _record: Any, values: dict[str, Any]) -> 
         )
     elif kind in ("approve", "decline"):
         if not isinstance(target, Judgment):
-            raise InvalidInput(errors=field_errors(review_kind="Only decisions are approved."))
+            raise InvalidInput(
+                errors=field_errors(review_kind=translatable("Only decisions are approved."))
+            )
         lights.ensure_can_decide_approval(
             approver_id=actor.id,
             approver_role=actor.role,
@@ -952,7 +998,7 @@ def _review_before_create(actor: User, _record: Any, values: dict[str, Any]) -> 
         and not can(actor.role, Action.REVIEW)
         and target.created_by_id != actor.id
     ):
-        raise Forbidden("Only a supervisor or the author can start a discussion.")
+        raise Forbidden(translatable("Only a supervisor or the author can start a discussion."))
 
 
 VERBAL_APPROVAL = "verbal_approval"
@@ -965,7 +1011,9 @@ def _verbal_approval_before_create(actor: User, target: Any, values: dict[str, A
     confirms it (an ``approve``) or says they did not agree (a ``decline``).
     """
     if not isinstance(target, Judgment):
-        raise InvalidInput(errors=field_errors(review_kind="Only decisions are agreed by phone."))
+        raise InvalidInput(
+            errors=field_errors(review_kind=translatable("Only decisions are agreed by phone."))
+        )
     policy = db.session.get(DecisionPolicy, target.policy_version) or current_policy()
     urgent.ensure_verbal_approval(
         actor_id=actor.id,
@@ -1116,12 +1164,16 @@ def _worker_review_before_create(actor: User, target: Any, values: dict[str, Any
     """Check a worker's disagreement, escalation or review of a decision, and apply it."""
     if not isinstance(target, Judgment):
         raise InvalidInput(
-            errors=field_errors(review_kind="Only decisions are disagreed with or reviewed.")
+            errors=field_errors(
+                review_kind=translatable("Only decisions are disagreed with or reviewed.")
+            )
         )
     kind = WorkerReviewKind(values["review_kind"])
     if kind is not WorkerReviewKind.DECISION_REVIEW:
         if values.get("answers") is not None:
-            raise InvalidInput(errors=field_errors(answers="Only a decision's review has answers."))
+            raise InvalidInput(
+                errors=field_errors(answers=translatable("Only a decision's review has answers."))
+            )
         decision_reviews.ensure_can_disagree(
             actor_id=actor.id, author_id=target.created_by_id, status=target.status
         )
@@ -1205,7 +1257,9 @@ def _conference_rules(actor: User, _record: Any, values: dict[str, Any]) -> None
         coordinator = db.session.get(User, coordinator_id)
         if coordinator is None or coordinator.team_id != actor.team_id:
             raise InvalidInput(
-                errors=field_errors(coordinator_id="Choose a coordinator from your team.")
+                errors=field_errors(
+                    coordinator_id=translatable("Choose a coordinator from your team.")
+                )
             )
 
 
@@ -1221,11 +1275,13 @@ def _family_copy_rules(_actor: User, record: Any, values: dict[str, Any]) -> Non
         note = db.session.get(Note, values["note_id"])
         if note is None or note.state != SignState.SIGNED.value:
             raise InvalidInput(
-                errors=field_errors(note_id="Make a family copy from a signed note.")
+                errors=field_errors(note_id=translatable("Make a family copy from a signed note."))
             )
     if "household_ids" in values and not values["household_ids"]:
         raise InvalidInput(
-            errors=field_errors(household_ids="Choose who lives in the home the copy goes to.")
+            errors=field_errors(
+                household_ids=translatable("Choose who lives in the home the copy goes to.")
+            )
         )
     for index, person_id in enumerate(values.get("household_ids") or []):
         _ensure_member(family_id, person_id, f"household_ids.{index}")
@@ -1299,7 +1355,9 @@ def _plan_episode_before_create(actor: User, _record: Any, values: dict[str, Any
     _ensure_member(values["family_id"], values["person_id"], "person_id")
     person = _person_record(values["person_id"])
     if person is None or not person.is_child:
-        raise InvalidInput(errors=field_errors(person_id="Plans are for children only."))
+        raise InvalidInput(
+            errors=field_errors(person_id=translatable("Plans are for children only."))
+        )
     plans.check_episode(values, clock.today())
     if values.get("ended_on") is None:
         plans.ensure_one_open_episode(_open_episode_elsewhere(values["person_id"], None))
@@ -1323,7 +1381,9 @@ def _referral_before_create(_actor: User, _record: Any, values: dict[str, Any]) 
     _ensure_member(values["family_id"], values["person_id"], "person_id")
     person = _person_record(values["person_id"])
     if person is None or not person.is_child:
-        raise InvalidInput(errors=field_errors(person_id="Referrals are about children."))
+        raise InvalidInput(
+            errors=field_errors(person_id=translatable("Referrals are about children."))
+        )
     referrals.check_referral(values, clock.today())
 
 
@@ -1433,9 +1493,11 @@ def _discussion_before_update(
         _check_discussion_lists(session, discussion.family_id, values, discussion.actions)
         return
     if str(actor.id) not in session.attendee_ids:
-        raise Forbidden("Only the team's supervisors and the session's attendees can change this.")
+        raise Forbidden(
+            translatable("Only the team's supervisors and the session's attendees can change this.")
+        )
     if set(values) - {"questions", "actions"}:
-        raise Forbidden("Attendees answer questions and update their own actions.")
+        raise Forbidden(translatable("Attendees answer questions and update their own actions."))
     if "questions" in values:
         values["questions"] = group_supervision.apply_attendee_changes(
             "questions",
@@ -1468,7 +1530,7 @@ def _strategy_rules(actor: User, record: Any, values: dict[str, Any]) -> None:
     """
     if record is None:
         values["child_ids"] = _children_of(
-            values["family_id"], values["child_ids"], "This child is already chosen."
+            values["family_id"], values["child_ids"], translatable("This child is already chosen.")
         )
 
     def now(name: str) -> Any:
@@ -1477,21 +1539,25 @@ def _strategy_rules(actor: User, record: Any, values: dict[str, Any]) -> None:
     decision, discussed_at = now("decision"), now("discussed_at")
     errors: dict[str, str] = {}
     if not now("participants"):
-        errors["participants"] = "Add at least one person who took part."
+        errors["participants"] = translatable("Add at least one person who took part.")
     if not now("child_ids"):
-        errors["child_ids"] = "Choose the children it was about."
+        errors["child_ids"] = translatable("Choose the children it was about.")
     if "discussed_at" in values and discussed_at > clock.now() + strategy.DEVICE_SLACK:
-        errors["discussed_at"] = "The discussion cannot be in the future."
+        errors["discussed_at"] = translatable("The discussion cannot be in the future.")
     if "discussed_at" in values and discussed_at < strategy.EARLIEST:
         # Also keeps the London date and the working-day count in range.
-        raise InvalidInput(errors=field_errors(discussed_at="Enter a date from the year 2000 on."))
+        raise InvalidInput(
+            errors=field_errors(discussed_at=translatable("Enter a date from the year 2000 on."))
+        )
     participants = now("participants") or []
     if (
         participants
         and decision == strategy.Decision.JOINT_S47
         and not any(person.get("agency") == strategy.Agency.POLICE for person in participants)
     ):
-        errors["participants"] = "A joint enquiry with the police needs the police taking part."
+        errors["participants"] = translatable(
+            "A joint enquiry with the police needs the police taking part."
+        )
     discussed_on = clock.council_date(discussed_at)
     problem = strategy.check_icpc_held(
         discussed_on, now("icpc_held_on"), decision, clock.council_date(clock.now())

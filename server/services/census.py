@@ -18,7 +18,14 @@ from ..audit import Actor, AuditAction, record_event
 from ..census.annex_a import empty_lists
 from ..census.collect import CensusYear, children
 from ..census.rules import RULES, issues_of
-from ..domain.errors import Forbidden, InvalidInput, NotFound, RuleBroken, field_errors
+from ..domain.errors import (
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    RuleBroken,
+    field_errors,
+    translatable,
+)
 from ..domain.exports import ExportStatus, ReturnKind
 from ..domain.roles import Action, can
 from ..extensions import db
@@ -60,7 +67,11 @@ def check_year(year: int) -> CensusYear:
     if not FIRST_YEAR <= year <= latest_year():
         raise InvalidInput(
             errors=field_errors(
-                year=f"Choose a collection year from {FIRST_YEAR} to {latest_year()}."
+                year=translatable(
+                    "Choose a collection year from {first} to {last}.",
+                    first=FIRST_YEAR,
+                    last=latest_year(),
+                )
             )
         )
     return CensusYear(year)
@@ -159,7 +170,7 @@ def return_file(actor: Actor, return_id: uuid.UUID) -> ReturnFile:
     """A finished return's file; the download is audited."""
     item = get_return(actor.user, return_id)
     if item.status != ExportStatus.DONE or item.content is None:
-        raise RuleBroken("The return is not ready yet.")
+        raise RuleBroken(translatable("The return is not ready yet."))
     content_type, extension = FILES[item.kind]
     record_event(
         AuditAction.EXPORT,

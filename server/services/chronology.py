@@ -27,7 +27,7 @@ import sqlalchemy as sa
 
 from .. import access, clock, i18n
 from ..audit import Actor, AuditAction, record_event
-from ..domain.errors import InvalidInput, field_errors
+from ..domain.errors import InvalidInput, field_errors, translatable
 from ..domain.plain_dates import long_date
 from ..domain.records import SignState
 from ..domain.referrals import NO_FACTORS
@@ -525,7 +525,9 @@ def events_of(
 
 def _child_in_family(records: FamilyRecords, child_id: uuid.UUID | None) -> None:
     if child_id is not None and child_id not in records.children:
-        raise InvalidInput(errors=field_errors(child_id="Choose a child of this family."))
+        raise InvalidInput(
+            errors=field_errors(child_id=translatable("Choose a child of this family."))
+        )
 
 
 def chronology(actor: Actor, family_id: uuid.UUID, child_id: uuid.UUID | None) -> dict[str, Any]:

@@ -29,7 +29,7 @@ from .. import access, clock
 from ..audit import Actor, AuditAction, record_event
 from ..domain import endings, lights
 from ..domain.endings import EndingKind
-from ..domain.errors import InvalidInput, NotFound, RuleBroken, field_errors
+from ..domain.errors import InvalidInput, NotFound, RuleBroken, field_errors, translatable
 from ..domain.roles import Action, Role, can
 from ..extensions import db
 from ..persistence import (
@@ -85,7 +85,7 @@ def check_proposal(actor: User, family_id: uuid.UUID, values: dict[str, Any]) ->
         found = db.session.get(Interaction, uuid.UUID(visit))
         if found is None or found.family_id != family_id or found.deleted_at is not None:
             raise InvalidInput(
-                errors={"ending.closing_visit_id": ["Choose a visit to this family."]}
+                errors={"ending.closing_visit_id": [translatable("Choose a visit to this family.")]}
             )
     endings.check_proposal(
         ending,
@@ -239,7 +239,7 @@ def accept_transfer(actor: Actor, transfer_id: uuid.UUID) -> Family:
     ):
         raise NotFound()
     if transfer.accepted_at is not None:
-        raise RuleBroken("This family has already been accepted.")
+        raise RuleBroken(translatable("This family has already been accepted."))
     family = db.session.get(Family, transfer.family_id, with_for_update=True)
     judgment = db.session.get(Judgment, transfer.judgment_id)
     assert family is not None and judgment is not None  # foreign keys
@@ -319,4 +319,6 @@ def ensure_agreeable(judgment: Judgment, actor: User) -> None:
     if judgment.ending:
         family = db.session.get(Family, judgment.family_id)
         if family is not None and family.status == "closed":
-            raise InvalidInput(errors=field_errors(review_kind="This family is already closed."))
+            raise InvalidInput(
+                errors=field_errors(review_kind=translatable("This family is already closed."))
+            )

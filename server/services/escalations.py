@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from .. import clock
 from ..audit import Actor, AuditAction, record_event
 from ..domain.decision_reviews import WorkerReviewKind
-from ..domain.errors import NotFound
+from ..domain.errors import NotFound, translatable
 from ..domain.records import RecordKind, SignState
 from ..extensions import db
 from ..persistence import Family, Judgment, Review, User
@@ -75,7 +75,7 @@ def escalation(actor: User, escalation_id: uuid.UUID) -> Review:
     """Return one escalation sent to the actor; any other is "not found"."""
     found = db.session.scalar(_escalations_to(actor).where(Review.id == escalation_id))
     if found is None:
-        raise NotFound("No escalation to you with that id.")
+        raise NotFound(translatable("No escalation to you with that id."))
     return found
 
 

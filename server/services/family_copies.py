@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from .. import clock
 from ..audit import Actor, AuditAction, record_event
 from ..domain import family_copy
-from ..domain.errors import InvalidInput, NotFound, field_errors
+from ..domain.errors import InvalidInput, NotFound, field_errors, translatable
 from ..domain.plans import PlanType
 from ..extensions import db
 from ..persistence import (
@@ -74,7 +74,7 @@ def add_plain_word(actor: Actor, term: str, plain: str) -> dict[str, Any]:
     )
     if taken is not None:
         raise InvalidInput(
-            errors=field_errors(term="The council already has plain words for this.")
+            errors=field_errors(term=translatable("The council already has plain words for this."))
         )
     word = PlainWord(term=term, plain=plain.strip(), created_by_id=user.id)
     db.session.add(word)
@@ -88,7 +88,7 @@ def remove_plain_word(actor: Actor, word_id: uuid.UUID) -> None:
     # The role was checked by the caller; the audit event names the actor.
     word = db.session.get(PlainWord, word_id)
     if word is None or word.removed_at is not None:
-        raise NotFound("No such council word.")
+        raise NotFound(translatable("No such council word."))
     word.removed_at = clock.now()
     record_event(
         AuditAction.DELETE, ENTITY, record_id=word.id, detail={"term": word.term}, actor=actor
@@ -159,15 +159,19 @@ def check_before_sharing(copy: FamilyCopy | Any) -> None:
     """
     missing: dict[str, str] = {}
     if not (copy.shared_with or "").strip():
-        missing["shared_with"] = "Enter who you shared the copy with"
+        missing["shared_with"] = translatable("Enter who you shared the copy with")
     if copy.shared_how not in family_copy.SHARED_HOW:
-        missing["shared_how"] = "Choose how you shared the copy"
+        missing["shared_how"] = translatable("Choose how you shared the copy")
     if missing:
-        raise InvalidInput("Say with whom and how you shared the copy.", field_errors(**missing))
+        raise InvalidInput(
+            translatable("Say with whom and how you shared the copy."), field_errors(**missing)
+        )
     left = family_copy.unresolved(flags_of(copy), copy.confirmed or [])
     if left:
         raise InvalidInput(
-            "Check before sharing: remove each flagged detail or confirm it is fine to share.",
+            translatable(
+                "Check before sharing: remove each flagged detail or confirm it is fine to share."
+            ),
             {"sections": [family_copy.flag_message(flag) for flag in left]},
         )
     text = "\n".join((copy.sections or {}).get(name) or "" for name in family_copy.SECTIONS)

@@ -17,7 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 
-from ..domain.errors import InvalidInput, RuleBroken, field_errors
+from ..domain.errors import InvalidInput, RuleBroken, field_errors, translatable
 from ..domain.languages import ENGLISH
 from ..extensions import db
 from ..jobs.queue import enqueue_after_commit
@@ -59,7 +59,7 @@ class SubscriptionTaken(RuleBroken):
     """The push endpoint is registered to another account; it stays theirs."""
 
     code = "subscription_taken"
-    message = (
+    message = translatable(
         "This browser's notifications are registered to another account. "
         "Turn notifications on again to make a new registration."
     )
@@ -117,7 +117,11 @@ def subscribe(
         vet_with_config(endpoint, config)
     except EndpointRefused as error:
         raise InvalidInput(
-            errors=field_errors(endpoint=f"This push address cannot be used. {error.reason}")
+            errors=field_errors(
+                endpoint=translatable(
+                    "This push address cannot be used. {reason}", reason=error.reason
+                )
+            )
         ) from error
     existing = db.session.scalar(
         sa.select(PushSubscription).where(PushSubscription.endpoint == endpoint)
@@ -137,8 +141,11 @@ def subscribe(
     )
     if (others or 0) >= SUBSCRIPTIONS_PER_USER:
         raise RuleBroken(
-            f"Notifications are on for {SUBSCRIPTIONS_PER_USER} of your devices already. "
-            "Turn them off on one you no longer use, then try again."
+            translatable(
+                "Notifications are on for {count} of your devices already. "
+                "Turn them off on one you no longer use, then try again.",
+                count=SUBSCRIPTIONS_PER_USER,
+            )
         )
     subscription = existing or PushSubscription(endpoint=endpoint)
     subscription.user_id, subscription.device_id = user.id, device.id
@@ -160,7 +167,9 @@ def set_preferences(user: User, enabled: dict[str, bool]) -> list[str]:
     unknown = set(enabled) - {kind.value for kind in SWITCHABLE}
     if unknown:
         raise InvalidInput(
-            errors=field_errors(**{name: "Not a kind of notification." for name in unknown})
+            errors=field_errors(
+                **{name: translatable("Not a kind of notification.") for name in unknown}
+            )
         )
     off = set(user.notifications_off or [])
     for kind, on in enabled.items():

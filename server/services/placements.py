@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from .. import access
 from ..audit import Actor, AuditAction, record_event
-from ..domain.errors import Forbidden, RuleBroken
+from ..domain.errors import Forbidden, RuleBroken, translatable
 from ..domain.plans import PlanType, may_see_placement_address
 from ..extensions import db
 from ..persistence import Assignment, Family, PlacementAddress, PlanEpisode, User
@@ -28,7 +28,7 @@ def _episode(actor: User, episode_id: uuid.UUID) -> PlanEpisode:
     """Return a looked-after episode whose address the actor may see, or refuse."""
     episode = access.get_visible(PlanEpisode, actor, episode_id)  # 404 outside their scope
     if episode.plan_type != PlanType.LOOKED_AFTER:
-        raise RuleBroken("Only a looked-after child's plan has a placement address.")
+        raise RuleBroken(translatable("Only a looked-after child's plan has a placement address."))
     family_team_id = db.session.scalar(
         sa.select(Family.team_id).where(Family.id == episode.family_id)
     )
@@ -49,7 +49,9 @@ def _episode(actor: User, episode_id: uuid.UUID) -> PlanEpisode:
         family_team_id=family_team_id,
         allocated_worker_ids=allocated,
     ):
-        raise Forbidden("Only the allocated worker and the team's supervisors see this address.")
+        raise Forbidden(
+            translatable("Only the allocated worker and the team's supervisors see this address.")
+        )
     return episode
 
 
@@ -86,7 +88,9 @@ def record_placement_address(
     user = actor.user
     episode = _episode(user, episode_id)
     if episode.ended_on is not None:
-        raise RuleBroken("This plan has ended: its placement address can no longer change.")
+        raise RuleBroken(
+            translatable("This plan has ended: its placement address can no longer change.")
+        )
     row = PlacementAddress(episode_id=episode.id, address=address, recorded_by_id=user.id)
     db.session.add(row)
     db.session.flush()

@@ -13,7 +13,7 @@ import uuid
 import sqlalchemy as sa
 
 from ..audit import Actor, AuditAction, record_event
-from ..domain.errors import Forbidden, NotFound
+from ..domain.errors import Forbidden, NotFound, translatable
 from ..domain.roles import Role
 from ..extensions import db
 from ..persistence import SupervisionRecord, User
@@ -24,10 +24,12 @@ ENTITY = "supervision_record"
 def _worker_for(actor: User, worker_id: uuid.UUID | None) -> User:
     """Return the worker whose record the actor means, or refuse as if it did not exist."""
     if actor.role not in (Role.CASEWORKER, Role.SUPERVISOR):
-        raise Forbidden("The private supervision record is for workers and their supervisors.")
+        raise Forbidden(
+            translatable("The private supervision record is for workers and their supervisors.")
+        )
     if worker_id is None or worker_id == actor.id:
         if actor.role != Role.CASEWORKER:
-            raise NotFound("Choose the worker whose supervision record you mean.")
+            raise NotFound(translatable("Choose the worker whose supervision record you mean."))
         return actor
     worker = db.session.get(User, worker_id)
     if (
@@ -37,7 +39,7 @@ def _worker_for(actor: User, worker_id: uuid.UUID | None) -> User:
         or worker.team_id is None
         or worker.team_id != actor.team_id
     ):
-        raise NotFound("No worker in your team with that id.")
+        raise NotFound(translatable("No worker in your team with that id."))
     return worker
 
 

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from .. import clock
 from ..audit import Actor, AuditAction, record_event
-from ..domain.errors import NotFound, RuleBroken
+from ..domain.errors import NotFound, RuleBroken, translatable
 from ..domain.exports import ExportStatus, SummaryKind, check_summary_period
 from ..extensions import db
 from ..jobs.queue import enqueue_after_commit
@@ -96,7 +96,7 @@ def summary_file(actor: Actor, report_id: uuid.UUID, fmt: str) -> SummaryFile:
     """Render a finished summary in one format, and audit the download."""
     report = get_summary(report_id)
     if report.status != ExportStatus.DONE or report.summary is None:
-        raise RuleBroken("The summary is not ready yet.")
+        raise RuleBroken(translatable("The summary is not ready yet."))
     content_type, extension = FORMATS[fmt]
     body = render(report.summary, fmt)
     record_event(

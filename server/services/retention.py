@@ -29,7 +29,7 @@ import sqlalchemy as sa
 
 from .. import clock
 from ..audit import Actor, AuditAction, record_event
-from ..domain.errors import Forbidden, NotFound, RuleBroken, field_errors
+from ..domain.errors import Forbidden, NotFound, RuleBroken, field_errors, translatable
 from ..domain.plans import PlanType
 from ..domain.retention import (
     Child,
@@ -416,8 +416,8 @@ def set_hold(actor: Actor, family_id: uuid.UUID, reason: str) -> LegalHold:
         raise NotFound()
     if held(family_id):
         raise RuleBroken(
-            "This family already has a legal hold.",
-            field_errors(family_id="This family already has a legal hold."),
+            translatable("This family already has a legal hold."),
+            field_errors(family_id=translatable("This family already has a legal hold.")),
         )
     hold = LegalHold(family_id=family_id, reason=reason, set_by_id=user.id, set_at=clock.now())
     db.session.add(hold)
@@ -434,7 +434,7 @@ def lift_hold(actor: Actor, hold_id: uuid.UUID, reason: str) -> LegalHold:
     if hold is None:
         raise NotFound()
     if hold.lifted_at is not None:
-        raise RuleBroken("This legal hold has already been lifted.")
+        raise RuleBroken(translatable("This legal hold has already been lifted."))
     hold.lifted_at = clock.now()
     hold.lifted_by_id = user.id
     hold.lift_reason = reason

@@ -22,7 +22,14 @@ from flask import render_template
 
 from .. import clock
 from ..audit import Actor, AuditAction, record_event
-from ..domain.errors import Forbidden, InvalidInput, NotFound, RuleBroken, field_errors
+from ..domain.errors import (
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    RuleBroken,
+    field_errors,
+    translatable,
+)
 from ..domain.exports import (
     ExportStatus,
     check_request_received,
@@ -163,7 +170,7 @@ def request_export(
     received_on = received_on or clock.today()
     check_request_received(received_on, clock.today())
     if db.session.get(Person, person_id) is None:
-        raise InvalidInput(errors=field_errors(person_id="No person has this id."))
+        raise InvalidInput(errors=field_errors(person_id=translatable("No person has this id.")))
     export = SubjectAccessExport(
         person_id=person_id, requested_by_id=admin.id, received_on=received_on
     )
@@ -256,9 +263,9 @@ def download(actor: Actor, export_id: uuid.UUID) -> SubjectAccessExport:
     """Return an export whose bundle is ready to download, and audit the download."""
     export = own_export(actor, export_id)
     if export.status != ExportStatus.DONE:
-        raise RuleBroken("The bundle is not ready yet.")
+        raise RuleBroken(translatable("The bundle is not ready yet."))
     if export.bundle is None:
-        raise RuleBroken("The bundle has been cleared. Request a new export.")
+        raise RuleBroken(translatable("The bundle has been cleared. Request a new export."))
     record_event(
         AuditAction.EXPORT,
         "subject_access",

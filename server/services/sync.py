@@ -42,6 +42,7 @@ from sync.protocol import (
 from .. import access
 from ..audit import AuditAction, record_event
 from ..domain import errors as domain
+from ..domain.errors import translatable
 from ..domain.records import RecordKind
 from ..extensions import Model, db
 from ..persistence import (
@@ -89,21 +90,23 @@ class ResetRequired(domain.RuleBroken):
     """The cursor cannot be honoured: re-pull the whole scope, keep the outbox."""
 
     code = "reset_required"
-    message = "This device must download its caseload again. Unsynced changes are kept."
+    message = translatable(
+        "This device must download its caseload again. Unsynced changes are kept."
+    )
 
 
 class UpgradeRequired(domain.RuleBroken):
     """The device speaks an older sync schema; it must update the app first."""
 
     code = "upgrade_required"
-    message = "Update the app to sync. Your unsynced changes are kept on this device."
+    message = translatable("Update the app to sync. Your unsynced changes are kept on this device.")
 
 
 class ServerBehind(domain.RuleBroken):
     """The device speaks a newer sync schema than this server: the server is behind, not the app."""
 
     code = "server_behind"
-    message = (
+    message = translatable(
         "Your app is newer than the server, so it cannot sync yet. Your unsynced changes are "
         "kept on this device and will be sent once the server is updated."
     )
@@ -113,7 +116,9 @@ class SyncUnavailable(domain.TryLater):
     """A transient failure: nothing was applied, try again after a pause."""
 
     code = "sync_unavailable"
-    message = "Sync is unavailable for a moment. Your changes are kept and will be sent later."
+    message = translatable(
+        "Sync is unavailable for a moment. Your changes are kept and will be sent later."
+    )
 
 
 # --- the epoch and the watermark ------------------------------------------------------

@@ -16,7 +16,14 @@ from .. import clock
 from ..audit import Actor, AuditAction, record_event
 from ..domain import team_lights
 from ..domain.disclosure import Cell, control_counts
-from ..domain.errors import Forbidden, InvalidInput, NotFound, RuleBroken, field_errors
+from ..domain.errors import (
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    RuleBroken,
+    field_errors,
+    translatable,
+)
 from ..domain.lights import JudgmentStatus, Light
 from ..domain.roles import Action, can
 from ..extensions import db
@@ -35,13 +42,15 @@ from .lookups import lookups
 def ensure_practice_lead(actor: User) -> None:
     """Refuse anyone but a practice lead: they own the decision policy."""
     if not can(actor.role, Action.MANAGE_POLICY):
-        raise Forbidden("Only a practice lead can change the decision policy.")
+        raise Forbidden(translatable("Only a practice lead can change the decision policy."))
 
 
 def ensure_suggestion(suggestion_id: uuid.UUID | None) -> None:
     """Refuse a suggestion id that names no suggestion."""
     if suggestion_id is not None and db.session.get(Suggestion, suggestion_id) is None:
-        raise InvalidInput(errors=field_errors(suggestion_id="There is no such suggestion."))
+        raise InvalidInput(
+            errors=field_errors(suggestion_id=translatable("There is no such suggestion."))
+        )
 
 
 # --- the light a worker's decision gets --------------------------------------------------
@@ -119,7 +128,7 @@ def start_trial(actor: Actor, data: Mapping[str, Any]) -> PolicyTrial:
     user = actor.user
     ensure_practice_lead(user)
     if db.session.get(Team, data["team_id"]) is None:
-        raise InvalidInput(errors=field_errors(team_id="Choose a team."))
+        raise InvalidInput(errors=field_errors(team_id=translatable("Choose a team.")))
     ensure_suggestion(data.get("suggestion_id"))
     policy = _latest_policy()
     today = clock.today()
@@ -153,8 +162,10 @@ def start_trial(actor: Actor, data: Mapping[str, Any]) -> PolicyTrial:
     )
     if any(team_lights.overlaps(_period(other), _period(trial)) for other in clashing):
         raise RuleBroken(
-            "This team already has a trial of this kind of decision at that time. "
-            "End it first, or start this one after it."
+            translatable(
+                "This team already has a trial of this kind of decision at that time. "
+                "End it first, or start this one after it."
+            )
         )
     db.session.add(trial)
     db.session.flush()
@@ -182,7 +193,7 @@ def end_trial_early(actor: Actor, trial_id: uuid.UUID, reason: str) -> PolicyTri
         raise NotFound()
     today = clock.today()
     if trial.ends_on <= today:
-        raise RuleBroken("This trial has already ended.")
+        raise RuleBroken(translatable("This trial has already ended."))
     trial.ends_on = max(today, trial.starts_on)
     trial.ended_early_by_id = user.id
     trial.ended_early_reason = reason.strip()

@@ -53,3 +53,39 @@ def test_someone_not_signed_in_gets_their_browsers_language(make_client):
     answer = anonymous.get("/api/auth/session", headers={"Accept-Language": "cy-GB,cy;q=0.9"})
     assert answer.status_code == 401
     assert answer.json["message"] == "Mewngofnodwch i barhau."
+
+
+@pytest.fixture
+def welsh(amara):
+    assert amara.put("/api/auth/language", json={"language": "cy"}).status_code == 200
+    return amara
+
+
+def test_a_missing_required_field_is_refused_in_welsh(welsh):
+    refused = welsh.put("/api/auth/language", json={})
+    assert refused.status_code == 422
+    assert refused.json["errors"] == {"language": ["Mae angen llenwi'r maes hwn."]}
+
+
+def test_an_unknown_field_is_refused_in_welsh(welsh):
+    refused = welsh.put("/api/auth/language", json={"language": "cy", "colour": "red"})
+    assert refused.status_code == 422
+    assert refused.json["errors"] == {"colour": ["Maes anhysbys."]}
+
+
+def test_an_invalid_uuid_is_refused_in_welsh_in_a_query_and_in_an_address(okoro, welsh):
+    family = okoro["family"]
+    in_query = welsh.get(f"/api/families/{family}/chronology?child_id=sam")
+    assert in_query.status_code == 422
+    assert in_query.json["errors"] == {"child_id": ["Nid yw hwn yn UUID dilys."]}
+    in_address = welsh.get("/api/families/not-an-id/chronology")
+    assert in_address.status_code == 400
+    assert in_address.json["errors"] == {"id": ["Nid yw hwn yn UUID dilys."]}
+
+
+def test_the_same_answers_stay_english_for_an_english_speaker(okoro, amara):
+    assert amara.put("/api/auth/language", json={}).json["errors"] == {
+        "language": ["Missing data for required field."]
+    }
+    in_query = amara.get(f"/api/families/{okoro['family']}/chronology?child_id=sam")
+    assert in_query.json["errors"] == {"child_id": ["Not a valid UUID."]}
