@@ -1657,7 +1657,8 @@ class _Council:
         say = h.say(closed_on)
         ending = {
             "kind": "step_down",
-            "closure_reason": "RC6",
+            # The census's code: services ceased, the child no longer in need.
+            "closure_reason": "RC7",
             "closing_visit_id": str(visit["id"]) if visit else None,
             "changes": [
                 {"goal": goal, "in_their_words": "We manage this ourselves now, most weeks."}
@@ -1687,7 +1688,7 @@ class _Council:
         )
         judgment["updated_at"] = agreed
         family = self._family_row(h)
-        family.update(status="closed", closed_on=closed_on, closure_reason="RC6", updated_at=agreed)
+        family.update(status="closed", closed_on=closed_on, closure_reason="RC7", updated_at=agreed)
         for row in self.rows[PlanEpisode]:
             if row["family_id"] == h.id and row["ended_on"] is None:
                 row.update(ended_on=closed_on, end_reason="stepped_down", updated_at=agreed)
@@ -1707,7 +1708,7 @@ class _Council:
                 "opened_on": h.opened,
                 "closed_on": closed_on,
                 "ending_kind": "step_down",
-                "closure_reason": "RC6",
+                "closure_reason": "RC7",
                 "ending_judgment_id": judgment["id"],
                 "follows_id": None,
                 "reopen_reason": None,
@@ -1732,7 +1733,7 @@ class _Council:
             "step_down_to_early_help",
             {
                 "kind": "step_down",
-                "closure_reason": "RC6",
+                "closure_reason": "RC7",
                 "closing_visit_id": str(visit["id"]),
                 "changes": [
                     {"goal": goal, "in_their_words": "We do this ourselves now, and it holds."}
@@ -1766,7 +1767,7 @@ class _Council:
                 "opened_on": _weekday(closed_on - timedelta(days=290)),
                 "closed_on": closed_on,
                 "ending_kind": "step_down",
-                "closure_reason": "RC6",
+                "closure_reason": "RC7",
                 "ending_judgment_id": None,
                 "follows_id": None,
                 "reopen_reason": None,

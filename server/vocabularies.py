@@ -6,7 +6,13 @@ import json
 from functools import cache
 from pathlib import Path
 
+from .domain.endings import CLOSURE_REASON_EDITION
+
 VOCABULARY_FILE = Path(__file__).parent / "data" / "vocabularies.json"
+
+# A list renumbered since the app first sent it has an edition; the app says which
+# edition a choice was made from (a proposal's ``closure_reason_edition``). Others are 1.
+EDITIONS = {"closure_reason": CLOSURE_REASON_EDITION}
 
 
 @cache
@@ -19,3 +25,8 @@ def vocabularies() -> dict[str, dict[str, str]]:
 def codes(name: str) -> list[str]:
     """Return the codes of one list, in order."""
     return list(vocabularies()[name])
+
+
+def edition(name: str) -> int:
+    """Return the edition of one list: 1 unless it has been renumbered."""
+    return EDITIONS.get(name, 1)

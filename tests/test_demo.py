@@ -777,7 +777,7 @@ def test_our_work_ends_in_each_way_the_app_knows(make_run_rows):
         }
     )
     [closed] = [row for row in families.values() if row["status"] == "closed"]
-    assert closed["closure_reason"] == "RC6"
+    assert closed["closure_reason"] == "RC7"  # services ceased: no longer in need
     latest = max(row["occurred_at"] for row in make_run_rows[Interaction]).date()
     assert (latest - closed["closed_on"]).days > 28  # cleared from devices by now
     later = [

@@ -244,6 +244,11 @@ function makeContext(main, params) {
     vocabulary(name) {
       return otherLast(codeList(session.data?.reference?.vocabularies?.[name])).map(([code, label]) => [code, t(label)]);
     },
+    // The numbering of a list as the server last sent it (null if this device
+    // has not heard it yet): a proposal's reason is read by it (docs/sync.md).
+    vocabularyEdition(name) {
+      return session.data?.reference?.vocabulary_editions?.[name] ?? null;
+    },
     label(name, code) {
       const label = codeList(session.data?.reference?.vocabularies?.[name]).find(([known]) => known === code)?.[1];
       return label ? t(label) : code || "";

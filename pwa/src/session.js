@@ -237,6 +237,9 @@ export class Session extends EventTarget {
     this.data.reference = {
       // Each list as [code, label] pairs in the server's order: the most common first, "Other" last.
       vocabularies: Object.fromEntries(vocabularies.map((v) => [v.name, v.options.map(({ code, label }) => [code, label])])),
+      // Each list's numbering, kept beside the list it describes: a proposal says the
+      // edition its reason came from, so the server reads the code as the worker meant it.
+      vocabulary_editions: Object.fromEntries(vocabularies.map((v) => [v.name, v.edition ?? 1])),
       directory: Object.fromEntries(directory.map((person) => [person.id, person])),
       bank_holidays: bankHolidays,
       urgent_contacts: urgentContacts,

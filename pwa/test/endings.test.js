@@ -6,7 +6,7 @@ const GOALS = ["Keep the children at school", "Less shouting at home"];
 const STEP_DOWN = {
   kind: "step_down",
   decision: "Step down to the early help hub.",
-  closure_reason: "RC6",
+  closure_reason: "RC7",
   closing_visit_id: "i-1",
   child_view: "Ada is glad.",
   family_view: "Mum feels ready.",
@@ -42,6 +42,17 @@ describe("proposing an ending", () => {
     expect(sent.interaction_id).toBe("i-1");
     expect(sent.ending.to_team_id).toBeNull();
     expect(sent.question).toBe("Is it time to end our work: step down to early help?");
+  });
+
+  it("says which edition of the reasons list the reason was chosen from, and none it does not know", () => {
+    const options = { familyId: "f-1", goals: GOALS, kindLabel: "Step down to early help" };
+    const sent = proposalRecord(STEP_DOWN, { ...options, reasonEdition: 2 });
+    expect([sent.ending.closure_reason, sent.ending.closure_reason_edition]).toEqual(["RC7", 2]);
+    // A device that has not fetched the lists since they gained editions says nothing:
+    // the server reads only the codes that mean the same in every edition.
+    expect(proposalRecord(STEP_DOWN, options).ending.closure_reason_edition).toBeNull();
+    const transfer = proposalRecord({ ...STEP_DOWN, kind: "transfer", to_team_id: "t-2", handover_note: "x" }, { ...options, reasonEdition: 2 });
+    expect([transfer.ending.closure_reason, transfer.ending.closure_reason_edition]).toEqual([null, null]);
   });
 });
 

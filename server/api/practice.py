@@ -30,7 +30,7 @@ from ..records.fields import JsonBoolean, choice, code_from
 from ..security.sessions import current_user
 from ..services.case_records import current_policy
 from ..services.team_lights import ensure_suggestion
-from ..vocabularies import vocabularies
+from ..vocabularies import edition, vocabularies
 from .common import blueprint, current_actor
 
 blp = blueprint(
@@ -330,6 +330,13 @@ class VocabularySchema(Schema):
     # order from ``options``: the most common first, "Other" last.
     codes = fields.Dict(keys=fields.String(), values=fields.String())
     options = fields.List(fields.Nested(VocabularyOptionSchema))
+    edition = fields.Integer(
+        metadata={
+            "description": "The list's numbering: 1 unless its codes were renumbered "
+            "(closure_reason is 2, the CIN census's own codes); a proposal names the "
+            "edition its reason was chosen from"
+        }
+    )
 
 
 @blp.route("/vocabularies", methods=["GET"])
@@ -342,6 +349,7 @@ def list_vocabularies() -> list[dict[str, Any]]:
             "name": name,
             "codes": entries,
             "options": [{"code": code, "label": label} for code, label in entries.items()],
+            "edition": edition(name),
         }
         for name, entries in vocabularies().items()
     ]

@@ -35,15 +35,40 @@ CATEGORY = {
 DEFAULT_CLEARING_DAYS = 28
 CLEARING_DAYS_RANGE = (0, 365)
 
-# Why each child's plan ends, by the census reason the family's episode ends with.
+# Why each child's plan ends, by the census reason the family's episode ends with
+# (the Department for Education's CIN census codes: the closure_reason list).
 PLAN_END_REASON = {
-    "RC1": "permanence_order",
-    "RC3": "permanence_order",
-    "RC4": "moved_away",
-    "RC5": "turned_18",
-    "RC6": "aims_met",
-    "RC8": "stepped_down",
+    "RC1": "permanence_order",  # adopted
+    "RC3": "permanence_order",  # child arrangements order
+    "RC4": "permanence_order",  # special guardianship order
+    "RC5": "moved_away",  # transferred to another council
+    "RC6": "turned_18",  # transferred to adult social care
+    "RC7": "aims_met",  # services ceased: no longer in need, or another reason
+    "RC9": "stepped_down",  # closed after assessment: referred to early help
 }
+
+# The numbering of the closure_reason list. Edition 1 (the app's first list)
+# numbered from RC4 one below the census's code set and had no special
+# guardianship order; edition 2 is the census's own (RC1 to RC9). A proposal
+# says which edition the worker chose from (``closure_reason_edition``).
+CLOSURE_REASON_EDITION = 2
+FIRST_EDITION_REASONS = {
+    "RC1": "RC1",  # adopted
+    "RC2": "RC2",  # died
+    "RC3": "RC3",  # child arrangements order
+    "RC4": "RC5",  # transferred to another council
+    "RC5": "RC6",  # transferred to adult social care
+    "RC6": "RC7",  # services ceased: the child is no longer in need
+    "RC7": "RC8",  # closed after assessment: no further action
+    "RC8": "RC9",  # closed after assessment: referred to early help
+}
+# Codes that mean the same in both editions, or exist in one only: read as they are
+# even when the proposal does not say its edition.
+UNAMBIGUOUS_REASONS = frozenset({"RC1", "RC2", "RC3", "RC9"})
+CHOOSE_THE_REASON_AGAIN = translatable(
+    "The reasons for ending our work have changed to match the children in need census. "
+    "Choose why our work is ending again."
+)
 
 # Why the worker's time with the family ends (the handover_reason list).
 ASSIGNMENT_END_REASON = {
@@ -58,6 +83,25 @@ def plan_end_reason(kind: EndingKind | str, closure_reason: str | None) -> str:
     if EndingKind(kind) is EndingKind.STEP_DOWN:
         return "stepped_down"
     return PLAN_END_REASON.get(closure_reason or "", "other")
+
+
+def read_closure_reason(code: str | None, edition: int | None) -> str | None:
+    """Return the census code a proposal's reason means, by the list the worker chose it from.
+
+    A proposal from the current list is read as it is. One from the first
+    edition is moved to the code the census gives that reason. One that does
+    not say its edition (queued by an app from before the list followed the
+    census) is read as it is only where the code means the same in both
+    editions; otherwise it is refused, asking the worker to choose again: its
+    meaning depends on the list the device held, which the server cannot know.
+    """
+    if code is None or edition == CLOSURE_REASON_EDITION:
+        return code
+    if edition == 1 and code in FIRST_EDITION_REASONS:
+        return FIRST_EDITION_REASONS[code]
+    if edition is None and code in UNAMBIGUOUS_REASONS:
+        return code
+    raise InvalidInput(errors={"ending.closure_reason": [CHOOSE_THE_REASON_AGAIN]})
 
 
 def check_proposal(

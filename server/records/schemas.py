@@ -21,6 +21,7 @@ from marshmallow import Schema, fields, validate
 from ..domain import family_copy
 from ..domain.attachments import ParentKind, UploadState
 from ..domain.decision_reviews import Hindsight, WorkerReviewKind
+from ..domain.endings import CLOSURE_REASON_EDITION
 from ..domain.errors import translatable
 from ..domain.group_supervision import ACTION_STATUSES
 from ..domain.languages import LANGUAGES
@@ -150,7 +151,20 @@ class EndingSchema(StrictSchema):
     closure_reason = code_from(
         "closure_reason",
         allow_none=True,
-        metadata={"description": "The CIN census reason the episode ends (RC1 to RC8)"},
+        metadata={
+            "description": "The CIN census reason the episode ends: the Department for "
+            "Education's code (RC1 to RC9)"
+        },
+    )
+    closure_reason_edition = fields.Integer(
+        allow_none=True,
+        validate=validate.Range(min=1, max=CLOSURE_REASON_EDITION),
+        metadata={
+            "description": "The edition of the closure_reason list the worker chose from "
+            "(GET /api/vocabularies gives it): 1 numbered reasons from RC4 one below the "
+            "census, 2 is the census's own. Left out, codes whose meaning changed are "
+            "refused (docs/sync.md)"
+        },
     )
     closing_visit_id = fields.UUID(
         allow_none=True, metadata={"description": "The closing visit, where we heard their views"}

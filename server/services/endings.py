@@ -57,6 +57,10 @@ def _text_ids(ending: dict[str, Any]) -> dict[str, Any]:
 def check_proposal(actor: User, family_id: uuid.UUID, values: dict[str, Any]) -> None:
     """Check a new decision that proposes an ending, and file it under the ending's category."""
     ending = _text_ids(dict(values["ending"]))
+    # Stored as the census code it means, whichever list the worker chose from.
+    ending["closure_reason"] = endings.read_closure_reason(
+        ending.get("closure_reason"), ending.pop("closure_reason_edition", None)
+    )
     family = db.session.get(Family, family_id)
     if family is None:
         raise NotFound()

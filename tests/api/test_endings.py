@@ -45,7 +45,8 @@ def proposal(okoro, visit_id: str | None, **ending: Any) -> dict[str, Any]:
         "child_view": "Sam said he will miss the visits but is happy.",
         "ending": {
             "kind": "step_down",
-            "closure_reason": "RC6",
+            "closure_reason": "RC7",
+            "closure_reason_edition": 2,
             "closing_visit_id": visit_id,
             "changes": [{"goal": "Stay together", "in_their_words": "We sort things out now."}],
             "if_worries_return": "Call the early help hub, or the front door on 0300 000 000.",
@@ -104,7 +105,7 @@ def test_a_step_down_waits_for_the_supervisor_then_closes_the_family(okoro, make
 
     assert decide(hannah, judgment["id"]).status_code == 201
     family = hannah.get(f"/api/families/{okoro['family']}").json
-    assert (family["status"], family["closure_reason"]) == ("closed", "RC6")
+    assert (family["status"], family["closure_reason"]) == ("closed", "RC7")
     assert family["closed_on"] == clock.today().isoformat()
     ended = hannah.get(f"/api/plan-episodes/{plan}").json
     assert (ended["ended_on"], ended["end_reason"]) == (clock.today().isoformat(), "stepped_down")
@@ -158,7 +159,9 @@ def test_only_the_familys_supervisor_agrees(okoro, make_client, make_user):
     ("ending", "view", "field"),
     [
         ({"closure_reason": None}, {}, "ending.closure_reason"),
-        ({"closure_reason": "RC9"}, {}, "ending.closure_reason"),
+        ({"closure_reason": "RC10"}, {}, "ending.closure_reason"),
+        ({"closure_reason_edition": 3}, {}, "ending.closure_reason_edition"),
+        ({"closure_reason_edition": 0}, {}, "ending.closure_reason_edition"),
         ({"closing_visit_id": None}, {}, "ending.closing_visit_id"),
         ({"if_worries_return": " "}, {}, "ending.if_worries_return"),
         ({"changes": []}, {}, "ending.changes"),
@@ -178,6 +181,110 @@ def test_a_proposal_missing_what_an_ending_needs_is_refused_field_by_field(
     refused = amara.post("/api/judgments", json=body)
     assert refused.status_code == 422, refused.json
     assert field in refused.json["errors"] or field.split(".")[0] in refused.json["errors"]
+
+
+# The census's codes (Department for Education, CIN census guide: reason for closure).
+CENSUS_MEANING = {
+    "RC1": "Adopted",
+    "RC2": "Died",
+    "RC3": "Child arrangements order",
+    "RC4": "Special guardianship order",
+    "RC5": "Transferred to services of another local authority",
+    "RC6": "Transferred to adult social care services",
+    "RC7": "Services ceased for any other reason, including child no longer in need",
+    "RC8": "Case closed after assessment, no further action",
+    "RC9": "Case closed after assessment, referred to early help",
+}
+
+
+@pytest.mark.parametrize(
+    ("code", "edition", "stored"),
+    [
+        # The current list is the census's: read as it is.
+        *((code, 2, code) for code in CENSUS_MEANING),
+        # The first edition numbered from RC4 one below the census: moved to its census code.
+        ("RC1", 1, "RC1"),
+        ("RC3", 1, "RC3"),
+        ("RC4", 1, "RC5"),  # transferred to another council
+        ("RC5", 1, "RC6"),  # transferred to adult social care
+        ("RC6", 1, "RC7"),  # services ceased: no longer in need
+        ("RC7", 1, "RC8"),  # closed after assessment: no further action
+        ("RC8", 1, "RC9"),  # closed after assessment: referred to early help
+        # No edition said (an app from before the change): only codes that mean the same.
+        ("RC1", None, "RC1"),
+        ("RC2", None, "RC2"),
+        ("RC3", None, "RC3"),
+        ("RC9", None, "RC9"),
+    ],
+)
+def test_a_reason_is_read_by_the_list_it_was_chosen_from(okoro, make_client, code, edition, stored):
+    amara = make_client("amara")
+    body = proposal(okoro, visit(amara, okoro), closure_reason=code)
+    body["ending"]["closure_reason_edition"] = edition
+    made = created(amara.post("/api/judgments", json=body))
+    assert made["ending"]["closure_reason"] == stored
+    assert "closure_reason_edition" not in made["ending"]
+
+
+@pytest.mark.parametrize(
+    ("code", "edition"),
+    [("RC4", None), ("RC5", None), ("RC6", None), ("RC7", None), ("RC8", None), ("RC9", 1)],
+)
+def test_a_reason_whose_meaning_changed_is_refused_when_the_list_is_not_known(
+    okoro, make_client, code, edition
+):
+    amara = make_client("amara")
+    body = proposal(okoro, visit(amara, okoro), closure_reason=code)
+    body["ending"]["closure_reason_edition"] = edition
+    refused = amara.post("/api/judgments", json=body)
+    assert refused.status_code == 422, refused.json
+    assert refused.json["errors"]["ending.closure_reason"] == [
+        "The reasons for ending our work have changed to match the children in need census. "
+        "Choose why our work is ending again."
+    ]
+
+
+def test_the_vocabulary_says_the_edition_of_the_closure_reasons(make_client, okoro):
+    lists = {v["name"]: v for v in make_client("amara").get("/api/vocabularies").json}
+    assert lists["closure_reason"]["edition"] == 2
+    assert lists["ethnicity"]["edition"] == 1
+    assert set(lists["closure_reason"]["codes"]) == set(CENSUS_MEANING)
+
+
+def test_an_ending_queued_offline_before_the_change_is_refused_and_kept_for_the_worker(
+    okoro, make_client, app
+):
+    """A phone that queued RC6 under the old list ("no longer in need") pushes after the upgrade.
+
+    Its app did not say which list the reason came from, and RC6 now means
+    "transferred to adult social care": the server refuses it rather than
+    guess, and the worker chooses again. The same proposal from a phone that
+    says it chose from the first edition is moved to the census's RC7.
+    """
+    amara, hannah = make_client("amara"), make_client("hannah")
+    phone = device(app, "amara")
+    visit_id = visit(amara, okoro)
+    phone.pull()
+    old = proposal(okoro, visit_id, closure_reason="RC6")
+    del old["ending"]["closure_reason_edition"]
+    queued = phone.create("judgment", old)
+    phone.sign("judgment", queued)
+    refused, _sign = phone.push()
+    assert refused["status"] == "rejected"
+    assert refused["errors"]["ending.closure_reason"] == [
+        "The reasons for ending our work have changed to match the children in need census. "
+        "Choose why our work is ending again."
+    ]
+    assert amara.get(f"/api/judgments/{queued}").status_code == 404
+    # Chosen again, from the list the phone holds (here still the first edition).
+    again = phone.create(
+        "judgment", proposal(okoro, visit_id, closure_reason="RC6", closure_reason_edition=1)
+    )
+    phone.sign("judgment", again)
+    assert [r["status"] for r in phone.push()] == ["applied", "applied"]
+    assert decide(hannah, again).status_code == 201
+    family = hannah.get(f"/api/families/{okoro['family']}").json
+    assert family["closure_reason"] == "RC7"
 
 
 def test_a_closing_visit_must_be_to_this_family(okoro, make_client, make_user, make_family):

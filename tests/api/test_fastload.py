@@ -93,7 +93,8 @@ def value_for(field: fields.Field, *, sound: bool, depth: int = 0) -> st.SearchS
         good = st.booleans() if sound else st.booleans() | st.sampled_from(["true", 1, "yes"])
     elif isinstance(field, fields.Integer):
         ranges = [rule for rule in field.validators if isinstance(rule, validate.Range)]
-        numbers = st.integers(ranges[0].min or 0, 1440) if ranges else st.integers(0, 1440)
+        low, high = (ranges[0].min, ranges[0].max) if ranges else (None, None)
+        numbers = st.integers(low or 0, 1440 if high is None else high)
         good = numbers if sound else numbers | st.sampled_from(["12", 12.0, 12.5, True, 2**70])
     elif isinstance(field, fields.AwareDateTime | fields.DateTime):
         moments = ["2026-11-03T10:00:00+00:00", "2026-11-03T10:00:00Z", "2026-11-03T11:30:00+01:00"]

@@ -71,7 +71,9 @@ def test_a_step_down_leaves_the_caseload_then_the_device_but_supervisors_find_it
     phone.get_by_label("Against their goal: “Keep the children at school”").fill(
         "They go every day now; we sort the mornings out ourselves."
     )
-    phone.get_by_label("Services ceased: the child is no longer in need").check()
+    phone.get_by_label(
+        "Services ended: the child is no longer in need, or for another reason"
+    ).check()
     phone.get_by_label("What the family can do if worries come back").fill(
         "Call the early help hub, or the front door."
     )
@@ -80,8 +82,11 @@ def test_a_step_down_leaves_the_caseload_then_the_device_but_supervisors_find_it
     expect(phone.locator(".govuk-notification-banner")).to_contain_text("Your proposal is saved")
     sync_and_wait(phone)
     with app.app_context():
-        proposal = db.session.scalar(sa.select(Judgment.id).where(Judgment.ending.is_not(None)))
-    assert proposal is not None
+        proposal, ending = db.session.execute(
+            sa.select(Judgment.id, Judgment.ending).where(Judgment.ending.is_not(None))
+        ).one()
+    # Sent with the edition of the list the screen showed, stored as the census's code.
+    assert ending["closure_reason"] == "RC7"
 
     # The supervisor agrees it from the decision, with a reason.
     tablet = new_context().new_page()

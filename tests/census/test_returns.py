@@ -185,6 +185,81 @@ def test_the_census_xml_meets_the_schema_and_says_what_the_app_holds(
     assert len(audit(app, "create", "statutory_return")) == 1
 
 
+# The census's reasons for closure (Department for Education, children in need
+# census guide, "Reason for closure": RC1 to RC9).
+CENSUS_REASONS = {
+    "RC1": "Adopted",
+    "RC2": "Died",
+    "RC3": "Child arrangements order",
+    "RC4": "Special guardianship order",
+    "RC5": "Transferred to services of another local authority",
+    "RC6": "Transferred to adult social care services",
+    "RC7": "Services ceased for any other reason, including child no longer in need",
+    "RC8": "Case closed after assessment, no further action",
+    "RC9": "Case closed after assessment, referred to early help",
+}
+# What each of the app's reasons (as the worker reads it) means in the census's words.
+APP_REASON_MEANS = {
+    "Adopted": "Adopted",
+    "Died": "Died",
+    "Child arrangements order": "Child arrangements order",
+    "Special guardianship order": "Special guardianship order",
+    "Transferred to another council": "Transferred to services of another local authority",
+    "Transferred to adult social care": "Transferred to adult social care services",
+    "Services ended: the child is no longer in need, or for another reason": (
+        "Services ceased for any other reason, including child no longer in need"
+    ),
+    "Closed after assessment: no further action": (
+        "Case closed after assessment, no further action"
+    ),
+    "Closed after assessment: referred to early help": (
+        "Case closed after assessment, referred to early help"
+    ),
+}
+
+
+def test_each_reason_a_worker_chooses_reaches_the_census_as_the_departments_code(
+    app, officer, council, last
+):
+    from server.persistence import Family
+    from server.vocabularies import vocabularies
+
+    reasons = vocabularies()["closure_reason"]
+    # Every census reason can be chosen, each once, by the words the worker reads.
+    assert sorted(APP_REASON_MEANS[label] for label in reasons.values()) == sorted(
+        CENSUS_REASONS.values()
+    )
+    children = {}
+    for day, (code, label) in enumerate(reasons.items(), start=100):
+        ended = within(last, day)
+        child = council(
+            plans=[
+                {
+                    "plan_type": "child_in_need",
+                    "started_on": within(last, 10),
+                    "ended_on": ended,
+                    "end_reason": "other",
+                }
+            ],
+            family={"status": "closed", "closed_on": ended, "closure_reason": code},
+        )
+        with app.app_context():
+            reference = db.session.get(Person, child["person"]).local_child_id
+            assert db.session.get(Family, child["family"]).closure_reason == code
+        children[reference] = label
+    done = produce(officer, "cin_census", last)
+    body = officer.get(f"/api/statutory-returns/{done['id']}/download").data
+    cin_xml.validate(io.BytesIO(body))  # against the census's schema: raises if not
+    written = {
+        child.findtext("ChildIdentifiers/LAchildID"): child.findtext("CINdetails/ReasonForClosure")
+        for child in etree.fromstring(body).iter("Child")
+    }
+    census_code = {meaning: code for code, meaning in CENSUS_REASONS.items()}
+    assert {reference: written[reference] for reference in children} == {
+        reference: census_code[APP_REASON_MEANS[label]] for reference, label in children.items()
+    }
+
+
 def test_producing_the_census_again_gives_the_same_file(officer, demo_children, last):
     first = officer.get(
         f"/api/statutory-returns/{produce(officer, 'cin_census', last)['id']}/download"

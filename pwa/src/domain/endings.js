@@ -73,8 +73,13 @@ export function checkEnding(values, goals) {
   return errors;
 }
 
-/** Return the decision a proposal is sent as. */
-export function proposalRecord(values, { familyId, goals, kindLabel }) {
+/**
+ * Return the decision a proposal is sent as. `reasonEdition` is the edition of the
+ * closure_reason list the reason was chosen from, as the server last sent it (null
+ * when this device has not heard it: the server then refuses a code whose meaning
+ * changed, and the worker chooses again).
+ */
+export function proposalRecord(values, { familyId, goals, kindLabel, reasonEdition = null }) {
   const transfer = values.kind === "transfer";
   const changes = goals
     .map((goal, index) => ({ goal, in_their_words: (values[`change_${index}`] || "").trim() }))
@@ -91,6 +96,7 @@ export function proposalRecord(values, { familyId, goals, kindLabel }) {
     ending: {
       kind: values.kind,
       closure_reason: transfer ? null : values.closure_reason,
+      closure_reason_edition: transfer ? null : reasonEdition,
       closing_visit_id: transfer ? null : values.closing_visit_id,
       changes: transfer ? [] : changes,
       if_worries_return: transfer ? null : values.if_worries_return.trim(),

@@ -156,7 +156,7 @@ export async function endingView(context) {
     }
     const id = newId();
     const kindLabel = context.label("ending_kind", values.kind);
-    await session.sync.enqueue("judgment", "create", id, proposalRecord(values, { familyId, goals: family.goals || [], kindLabel }));
+    await session.sync.enqueue("judgment", "create", id, proposalRecord(values, { familyId, goals: family.goals || [], kindLabel, reasonEdition: context.vocabularyEdition("closure_reason") }));
     await session.sync.enqueue("judgment", "sign", id, {}, baseVersion(data, "judgment", id));
     await screen.typed.forget("ending-form");
     state.sentId = id;
