@@ -681,45 +681,23 @@ GROUPS = tuple(
 NURSERY = "{area} Children's Centre Nursery"
 HEALTH_VISITING = "{area} health visiting team"
 
-GOALS = [
-    "We want the kids to stay at home with us.",
-    "Get {child} back into school every day.",
-    "Me and {child} to stop arguing so much.",
-    "Sort out the damp in the flat before winter.",
-    "{elder} to be more involved, like before.",
-    "{child} to see their dad, but safely.",
-    "A proper bedtime routine so mornings are not a battle.",
-    "Get on top of the rent arrears.",
-    "For {child} to feel safe to talk to someone.",
-    "Move out of temporary accommodation.",
-    "I want to do my level 2 course and get a job.",
-    "For social services to be out of our lives for good.",
-    "{child} to get the support at school they need.",
-    "No more shouting in the house.",
-    "Us to eat together at the table more.",
-    "Stay off the drink and keep going to the group.",
-    "Keep in touch with family back home.",
-]
-CARE_GOALS = [
-    "{child} to come home.",
-    "See {child} more than once a week.",
-    "{child} to stay at the same school whatever happens.",
-    "Be at {child}'s reviews and be listened to.",
-]
 
-COMMUNICATION_NEEDS = {
-    "AUT": "Needs time to process questions; prefers visual timetables and no surprises.",
-    "COMM": "Uses Makaton signs alongside speech; picture cards help.",
-    "HEAR": "Wears hearing aids; face them when speaking and keep background noise down.",
-    "LD": "Use short sentences and check understanding; easy-read letters.",
-    "VIS": "Large-print letters, or read them aloud.",
-}
+def _read(name: str) -> dict[str, Any]:
+    """Return one of the demo's data files (demo/*.toml), as read once at import."""
+    return tomllib.loads(_HERE.joinpath(name).read_text("utf-8"))
+
+
+# What families tell us and what others tell us about them (demo/families.toml).
+_FAMILIES = _read("families.toml")
+GOALS: list[str] = _FAMILIES["goals"]
+CARE_GOALS: list[str] = _FAMILIES["care_goals"]
+COMMUNICATION_NEEDS: dict[str, str] = _FAMILIES["communication_needs"]
 
 # --- what workers write ----------------------------------------------------------------
 
 # The wording of notes, supervision and handovers is data (demo/writing.toml), by
 # where the contact took place and who was there; the code below picks from it.
-_WRITING: dict[str, Any] = tomllib.loads(_HERE.joinpath("writing.toml").read_text("utf-8"))
+_WRITING = _read("writing.toml")
 OPENINGS: dict[str, dict[str, list[str]]] = _WRITING["openings"]
 PHONE_CALLS: list[str] = _WRITING["phone_calls"]
 VIDEO_CALLS_WITH_CHILD: list[str] = _WRITING["video_calls_with_child"]
@@ -781,9 +759,7 @@ DECISIONS = {
         family_views=tuple(words["family_views"]),
         child_views=tuple(words["child_views"]),
     )
-    for category, words in tomllib.loads(
-        _HERE.joinpath("decisions.toml").read_text("utf-8")
-    ).items()
+    for category, words in _read("decisions.toml").items()
 }
 
 # Decisions, supervision and conferences: their wording is in demo/writing.toml too.
@@ -827,19 +803,7 @@ STRATEGY_POLICE = _names("DC Sarah Thornbury, DC Ian Ashcombe, DS Mel Kelsall, D
 STRATEGY_HEALTH = _names("Ruth Wetherby, Kate Marchbank, Lorna Oakhurst")
 STRATEGY_EDUCATION = _names("Paul Ridlington, Nadia Stavely, Simon Cranmore")
 # What was shared: the worry that led to the discussion, as the minutes put it.
-STRATEGY_INFORMATION = [
-    "{child} told a teacher at {school} that an adult at home hit them with a belt; "
-    "the school nurse saw marks on {child}'s back. Police know the household from a "
-    "domestic abuse call-out last year. Health: {child} missed two appointments.",
-    "{child} arrived at {school} hungry and in the same clothes for a week; staff found "
-    "{child} taking food from other children's bags. The health visitor has worried about "
-    "the home's condition since the spring. No police involvement.",
-    "Police were called to the home at night: shouting, a window broken. {child} was in the "
-    "house and told officers they hide upstairs when it starts. {school} reports {child} "
-    "is withdrawn and often late.",
-    "{child} has a bruise on the cheek that they could not explain; the GP referred. "
-    "The family's account changed between the GP and the school. Police have no record.",
-]
+STRATEGY_INFORMATION: list[str] = _FAMILIES["strategy_information"]
 
 SUGGESTIONS = [
     (
@@ -1091,49 +1055,10 @@ class Say(dict[str, str]):
 
 
 # What a worker adds to a chronology: (event, who told us, impact on the child, about
-# one child?). Plain words, the source named, the child's experience said.
-CHRONOLOGY_ENTRIES = [
-    (
-        "{child} was not collected from {school} at the end of the day. {elder} came an hour "
-        "later.",
-        "Phone call from the designated safeguarding lead at {school}",
-        "{child} was worried and asked staff if anyone was coming. A teaching assistant sat "
-        "with {child} and they read together until {elder} arrived.",
-        True,
-    ),
-    (
-        "{adult} told us about seeing the GP for low mood, and has started counselling.",
-        "{adult}, at a home visit",
-        "{adult} says bedtimes are easier now. {child} said home feels calmer.",
-        False,
-    ),
-    (
-        "{child} went to A&E with a cut hand after a fall in the park.",
-        "Letter from the hospital's safeguarding nurse",
-        "The injury fits what {child} and {adult} told us. {child} was back at {school} the "
-        "next day. No further concern.",
-        True,
-    ),
-    (
-        "{child}'s attendance at {school} fell to 82% this term.",
-        "Attendance report from {school}",
-        "{child} is missing early reading sessions. The school has offered a breakfast club "
-        "place, which {adult} has taken up.",
-        True,
-    ),
-    (
-        "{elder} moved nearby and now helps with the school run three days a week.",
-        "{adult} and {elder}, at a family meeting",
-        "Mornings are calmer and {child} gets to {school} on time.",
-        False,
-    ),
-    (
-        "Police were called to the home after neighbours heard shouting. No one was arrested.",
-        "Police notification (domestic incident report)",
-        "{child} was at home and heard the argument. {child} told us they stayed in their "
-        "room with headphones on. We talked with {adult} about the safety plan the next day.",
-        False,
-    ),
+# one child?), from demo/families.toml.
+CHRONOLOGY_ENTRIES: list[tuple[str, str, str, bool]] = [
+    (entry["event"], entry["source"], entry["impact"], entry["about_one_child"])
+    for entry in _FAMILIES["chronology"]
 ]
 
 # The story so far, in two versions (demo/writing.toml): the first written soon after
