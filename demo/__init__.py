@@ -763,7 +763,6 @@ DECISIONS = {
 }
 
 # Decisions, supervision and conferences: their wording is in demo/writing.toml too.
-GROUP_QUESTION: str = _WRITING["group_question"]
 ASK_TO_DISCUSS: list[str] = _WRITING["ask_to_discuss"]
 APPROVALS: list[str] = _WRITING["approvals"]
 DECLINES: list[str] = _WRITING["declines"]
@@ -805,78 +804,15 @@ STRATEGY_EDUCATION = _names("Paul Ridlington, Nadia Stavely, Simon Cranmore")
 # What was shared: the worry that led to the discussion, as the minutes put it.
 STRATEGY_INFORMATION: list[str] = _FAMILIES["strategy_information"]
 
-SUGGESTIONS = [
-    (
-        "Start notes with the child's own words",
-        "Put the child's voice section first on the note screen so we write it while it is fresh.",
-        "adopted",
-        "Good idea; the template has been changed for everyone.",
-    ),
-    (
-        "Let families choose where we meet",
-        "Some parents find home visits feel like inspections. Offer the café or the park.",
-        "being_tried",
-        "North team is trying this for three months; we will look at the numbers and ask families.",
-    ),
-    (
-        "Shared list of local groups",
-        "A list of groups and people who help, kept by all of us, for building networks.",
-        "adopted",
-        "Started in the shared drive; the analyst will keep it tidy.",
-    ),
-    (
-        "Shorter handover template",
-        "The handover form is four pages. Families need the relationship, not the form.",
-        "not_now",
-        "We need the legal fields for now; we will come back to this when the system changes.",
-    ),
-    (
-        "Friday reflective circle",
-        "Bring back the Friday hour where the team talks through one family together.",
-        "submitted",
-        None,
-    ),
-    (
-        "Bus routes on the visit map",
-        "Many of us visit by bus; show routes and times offline on the map.",
-        "submitted",
-        None,
-    ),
+# The teams' suggestions, peer consultations and group supervision (demo/team.toml).
+_TEAM = _read("team.toml")
+# (title, body, status, response or None)
+SUGGESTIONS: list[tuple[str, str, str, str | None]] = [
+    (s["title"], s["body"], s["status"], s.get("response")) for s in _TEAM["suggestions"]
 ]
-CONSULTATIONS = [
-    (
-        "Teenager asking me to keep a secret",
-        "A 15-year-old wants to tell me something but only if I promise not to tell anyone. "
-        "How do you handle this without losing them?",
-        [
-            "I say up front what I can keep private and what I can't, and why.",
-            "Ask what they are worried would happen if others knew. Often that is the real issue.",
-        ],
-    ),
-    (
-        "Grandparent who undermines the plan",
-        "A grandmother is a key support but tells the parent the plan is nonsense. Ideas?",
-        [
-            "Invite her into the planning properly; people undermine what they were left out of.",
-            "A family group conference helped me with exactly this.",
-            "Find out what she is afraid of losing.",
-        ],
-    ),
-    (
-        "Parent who will not let me see the bedroom",
-        "Warm relationship, but every visit there is a reason I cannot go upstairs.",
-        [
-            "Name it kindly and ask directly; sometimes it is shame about the state of it.",
-            "I offered to help sort the room together; that changed things.",
-        ],
-    ),
-    (
-        "Worker change for the third time",
-        "I am the family's fourth worker in two years. How do I start?",
-        [
-            "Acknowledge it straight away and ask what the others did that helped or didn't.",
-        ],
-    ),
+# (title, dilemma, replies)
+CONSULTATIONS: list[tuple[str, str, list[str]]] = [
+    (c["title"], c["dilemma"], c["replies"]) for c in _TEAM["consultations"]
 ]
 
 # Interaction modes and purposes a family sees between statutory visits, by level of need.
@@ -1066,22 +1002,13 @@ CHRONOLOGY_ENTRIES: list[tuple[str, str, str, bool]] = [
 STORY_FIRST: dict[str, str] = _WRITING["story_first"]
 STORY_UPDATE: dict[str, str] = _WRITING["story_update"]
 
-GROUP_SUPERVISION_THEMES = (
-    "Working with fathers",
-    "When a family stops answering the door",
-    "Hearing the child in a noisy household",
-    "Safety networks that last",
-)
-REFLECTIVE_QUESTIONS = (
-    ("What is the child telling us without words?", "That school feels safer than home lately."),
-    ("Whose voice is missing from the plan?", "The grandmother's: she does most school runs."),
-    ("What would the family say is working?", "Saturday mornings with their aunt."),
-)
-GROUP_SUPERVISION_ACTIONS = (
-    "Invite the father to the next visit",
-    "Ask the school nurse to join the network meeting",
-    "Visit with the family's interpreter at the same time each week",
-)
+GROUP_SUPERVISION_THEMES: list[str] = _TEAM["group_supervision"]["themes"]
+REFLECTIVE_QUESTIONS: list[tuple[str, str]] = [
+    (question, answer) for question, answer in _TEAM["group_supervision"]["reflective_questions"]
+]
+GROUP_SUPERVISION_ACTIONS: list[str] = _TEAM["group_supervision"]["actions"]
+# The red decision one group reached: its wording, filled in from the family.
+GROUP_DECISION: dict[str, Any] = _TEAM["group_decision"]
 
 
 # --- the staff -------------------------------------------------------------------------
@@ -3774,6 +3701,7 @@ class _Council:
     ) -> None:
         """Record a red decision the group reached, waiting for the approver the policy names."""
         say = h.say(at.date())
+        words = GROUP_DECISION
         self.record(
             Judgment,
             at + timedelta(minutes=40),
@@ -3781,36 +3709,18 @@ class _Council:
             family_id=h.id,
             interaction_id=None,
             supervision_discussion_id=discussion["id"],
-            question=GROUP_QUESTION.format_map(say),
+            question=words["question"].format_map(say),
             category="safety_plan_change",
             options=[
-                {
-                    "option": "Weekends with the sister",
-                    "for": "Family the child trusts; a rest for everyone",
-                    "against": "A new arrangement to check",
-                },
-                {
-                    "option": "Carry on as now",
-                    "for": "Nothing changes suddenly",
-                    "against": "Weekends are when things go wrong",
-                },
+                {"option": option, "for": good, "against": bad}
+                for option, good, bad in words["options"]
             ],
-            decision="Yes, for the next four weekends, with a call from the sister each Sunday.",
-            rationale="The group heard that {child} is calmer after time with family.".format_map(
-                say
-            ),
-            risks=[
-                {
-                    "risk": "The sister's partner is not known to us",
-                    "mitigation": "Checks before the first weekend",
-                }
-            ],
+            decision=words["decision"],
+            rationale=words["rationale"].format_map(say),
+            risks=[{"risk": risk, "mitigation": managed} for risk, managed in words["risks"]],
             consulted=[
-                {
-                    "name": "Group supervision",
-                    "role": "Team",
-                    "view": "Agreed, with checks first.",
-                }
+                {"name": name, "role": role, "view": view}
+                for name, role, view in words["consulted"]
             ],
             disagreed=[],
             family_view=None,
