@@ -887,6 +887,10 @@ DURATIONS = {
 }
 
 
+# How our work with a family ends or moves on (demo/endings.toml), by kind of ending.
+ENDINGS: dict[str, dict[str, Any]] = _read("endings.toml")
+
+
 # --- helpers ---------------------------------------------------------------------------
 
 
@@ -1418,6 +1422,7 @@ class _Council:
         **values: Any,
     ) -> Row:
         say = h.say(at.date())
+        words = ENDINGS["ending"]
         return self.record(
             Judgment,
             at,
@@ -1426,22 +1431,14 @@ class _Council:
             interaction_id=interaction["id"] if interaction else None,
             category=category,
             options=[
-                {"option": "End our work now", "for": "The family are ready", "against": ""},
-                {"option": "Hold for one more review", "for": "Gradual", "against": "Not needed"},
+                {"option": option, "for": good, "against": bad}
+                for option, good, bad in words["options"]
             ],
-            rationale="The family have met the goals they set, and know who to call.",
-            risks=[
-                {
-                    "risk": "Worries return once we step back",
-                    "mitigation": "The family know how to ask for help again",
-                }
-            ],
+            rationale=words["rationale"],
+            risks=[{"risk": risk, "mitigation": managed} for risk, managed in words["risks"]],
             consulted=[
-                {
-                    "name": "Class teacher",
-                    "role": "School",
-                    "view": f"{say['child']} is doing well.",
-                }
+                {"name": name, "role": role, "view": view.format_map(say)}
+                for name, role, view in words["consulted"]
             ],
             disagreed=[],
             light=light_for(POLICY, category).value,
@@ -1507,15 +1504,16 @@ class _Council:
         supervisor = self.staff.supervisor(h.team)
         visit = self._last_visit(h, end)
         say = h.say(closed_on)
+        words = ENDINGS["stepped_down"]
         ending = {
             "kind": "step_down",
             "closure_reason": "RC6",
             "closing_visit_id": str(visit["id"]) if visit else None,
             "changes": [
-                {"goal": goal, "in_their_words": "We manage this ourselves now, most weeks."}
+                {"goal": goal, "in_their_words": words["in_their_words"]}
                 for goal in self._family_row(h)["goals"][:2]
             ],
-            "if_worries_return": "Call the early help hub, or the council's front door, any day.",
+            "if_worries_return": words["if_worries_return"],
             "to_team_id": None,
             "handover_note": None,
         }
@@ -1528,14 +1526,14 @@ class _Council:
             visit,
             "step_down_to_early_help",
             ending,
-            question="Is it time to step down to early help?",
-            decision="Step down to the early help hub: the family ask for less, and are ready.",
-            family_view=f"{say['adult']} says they are ready, and know who to call.",
-            child_view=f"{say['child']} said they will miss the visits, but things are better.",
+            question=words["question"],
+            decision=words["decision"],
+            family_view=words["family_view"].format_map(say),
+            child_view=words["child_view"].format_map(say),
             status=JudgmentStatus.APPROVED.value,
             decided_by_id=supervisor.id,
             decided_at=agreed,
-            decision_reason="Agreed: the family have done the work, and the hub knows them.",
+            decision_reason=words["decision_reason"],
         )
         judgment["updated_at"] = agreed
         family = self._family_row(h)
@@ -1576,6 +1574,7 @@ class _Council:
             return
         at = visit["occurred_at"] + timedelta(hours=3)
         say = h.say(at.date())
+        words = ENDINGS["ending_proposed"]
         self._ending_judgment(
             h,
             worker,
@@ -1587,20 +1586,17 @@ class _Council:
                 "closure_reason": "RC6",
                 "closing_visit_id": str(visit["id"]),
                 "changes": [
-                    {"goal": goal, "in_their_words": "We do this ourselves now, and it holds."}
+                    {"goal": goal, "in_their_words": words["in_their_words"]}
                     for goal in self._family_row(h)["goals"][:2]
                 ],
-                "if_worries_return": (
-                    "Ring the early help hub; the school's family worker knows them too."
-                ),
+                "if_worries_return": words["if_worries_return"],
                 "to_team_id": None,
                 "handover_note": None,
             },
-            question="Is it time to step down to early help?",
-            decision="Step down to early help now: the goals the family set are met.",
-            family_view=f"{say['adult']} is ready, and asked the hub worker to come to the first"
-            " meeting.",
-            child_view=f"{say['child']} said they are fine now, and wants to keep football.",
+            question=words["question"],
+            decision=words["decision"],
+            family_view=words["family_view"].format_map(say),
+            child_view=words["child_view"].format_map(say),
             status=JudgmentStatus.AWAITING_APPROVAL.value,
             decided_by_id=None,
             decided_at=None,
@@ -1637,9 +1633,7 @@ class _Council:
                 "closure_reason": None,
                 "ending_judgment_id": None,
                 "follows_id": earlier["id"],
-                "reopen_reason": (
-                    "The school raised new worries about attendance, and the family asked us back."
-                ),
+                "reopen_reason": ENDINGS["reopened"]["reopen_reason"],
                 "opened_by_id": self.staff.supervisor(h.team).id,
                 "closed_by_id": None,
             },
@@ -1650,10 +1644,8 @@ class _Council:
         worker = h.periods[-1][1]
         supervisor = self.staff.supervisor(h.team)
         at = self.now - timedelta(days=2, hours=6)
-        note = (
-            "The children have just come into care with their aunt. They trust her; "
-            "mum's family time is Saturdays. The core group is due next month."
-        )
+        words = ENDINGS["transfer"]
+        note = words["handover_note"]
         in_care = self.staff.teams[IN_CARE]
         judgment = self._ending_judgment(
             h,
@@ -1670,14 +1662,14 @@ class _Council:
                 "to_team_id": str(in_care),
                 "handover_note": note,
             },
-            question="Should the family move to Children in Care?",
-            decision="Transfer to Children in Care, who will hold the children's plans from now.",
-            family_view="Mum agrees, and wants to keep her Saturdays.",
+            question=words["question"],
+            decision=words["decision"],
+            family_view=words["family_view"],
             child_view=None,
             status=JudgmentStatus.APPROVED.value,
             decided_by_id=supervisor.id,
             decided_at=at + timedelta(hours=20),
-            decision_reason="Agreed: Children in Care is the right team now.",
+            decision_reason=words["decision_reason"],
         )
         self.add(
             FamilyTransfer,
