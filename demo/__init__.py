@@ -891,6 +891,15 @@ DURATIONS = {
 ENDINGS: dict[str, dict[str, Any]] = _read("endings.toml")
 
 
+# A statutory visit's record beyond the note (demo/visits.toml): the reasons its
+# checklist answers give, the note when nobody answered, the family's own copy.
+_VISITS = _read("visits.toml")
+ANSWERS: dict[str, Any] = _VISITS["answers"]
+CORE_GROUP_ANSWERS: dict[str, str] = _VISITS["core_group_answers"]
+NO_ACCESS: dict[str, str] = _VISITS["no_access"]
+FAMILY_COPY: dict[str, str] = _VISITS["family_copy"]
+
+
 # --- helpers ---------------------------------------------------------------------------
 
 
@@ -3442,36 +3451,33 @@ class _Council:
         alone = [c for c in old_enough if by_id.get(str(c.id), {}).get("seen_alone")]
         if not children:
             # A plan made before the baby is born: visits check the home is ready.
-            unborn = ("na", "Baby not yet born; pre-birth plan.")
+            unborn = ("na", ANSWERS["unborn"])
             return {
                 "child_seen": unborn,
                 "child_seen_alone": unborn,
-                "bedroom_seen": ("yes", None) if mode == "home_visit" else ("na", "Not at home."),
-                "views_recorded": ("na", "Parents' views recorded instead."),
+                "bedroom_seen": ("yes", None)
+                if mode == "home_visit"
+                else ("na", ANSWERS["not_at_home"]),
+                "views_recorded": ("na", ANSWERS["parents_views"]),
                 "plan_discussed": ("yes", None),
             }
         # One reason for every child not seen alone, drawn as before answers were per child.
         not_alone = (
-            rng.choice(
-                (
-                    "Did not want to be seen alone today; will try again next visit.",
-                    "Visit cut short: the younger child was unwell.",
-                )
-            )
+            rng.choice(ANSWERS["not_alone"])
             if old_enough and len(alone) != len(old_enough)
-            else "Not seen alone on this visit."
+            else ANSWERS["not_seen_alone"]
         )
         seen: dict[uuid.UUID, Answer] = {}
         seen_alone: dict[uuid.UUID, Answer] = {}
         views: dict[uuid.UUID, Answer] = {}
         bedroom: Answer = (
-            ("na", "Visit was not at home.")
+            ("na", ANSWERS["visit_not_at_home"])
             if mode != "home_visit"
             else ("yes", None)
             if rng.random() < 0.88
-            else ("no", "Family asked me not to go upstairs today; agreed to see it next visit.")
+            else ("no", ANSWERS["bedroom_not_seen"])
         )
-        late_views: Answer = ("no", "Ran out of time; will record next visit.")
+        late_views: Answer = ("no", ANSWERS["late_views"])
         views_taken: Answer = ("yes", None) if rng.random() < 0.96 else late_views
         for child in children:
             there = by_id.get(str(child.id), {})
@@ -3479,11 +3485,11 @@ class _Council:
             if there.get("seen"):
                 seen[child.id] = ("yes", None)
             elif child not in expected:
-                seen[child.id] = ("na", "Too young for school; seen at home on other visits.")
+                seen[child.id] = ("na", ANSWERS["too_young_for_school"])
             else:
                 seen[child.id] = ("no", self.unseen_reason(h, day))
             seen_alone[child.id] = (
-                ("na", "Too young to be seen alone.")
+                ("na", ANSWERS["too_young_alone"])
                 if young
                 else ("yes", None)
                 if there.get("seen_alone")
@@ -3492,9 +3498,9 @@ class _Council:
             views[child.id] = (
                 views_taken
                 if there.get("spoken_to")
-                else ("na", "Too young to say; how they were with their carer is in the note.")
+                else ("na", ANSWERS["too_young_to_say"])
                 if _age(child.born, day) < 3
-                else ("no", "Not spoken to on this visit; to be asked at school.")
+                else ("no", ANSWERS["not_spoken_to"])
             )
         return {
             "child_seen": seen,
@@ -3503,15 +3509,15 @@ class _Council:
             "views_recorded": views,
             "plan_discussed": ("yes", None)
             if rng.random() < 0.9
-            else ("no", "Not the right moment; the family were upset about other news."),
+            else ("no", ANSWERS["plan_not_discussed"]),
         }
 
     @staticmethod
     def unseen_reason(h: Household, day: date) -> str:
         away = [c for c in h.children if day in h.absent.get(c.id, set())]
         if away:
-            return f"{away[0].called} was staying with family this week; to be seen at school."
-        return "Not every child was at home; seen again within the week."
+            return ANSWERS["away"].format(child=away[0].called)
+        return ANSWERS["not_all_home"]
 
     def no_access_note(self, h: Household, interaction: Row, worker: Worker, at: datetime) -> None:
         """Record a statutory visit where nobody answered: a short note, nothing else."""
@@ -3523,24 +3529,7 @@ class _Council:
             worker,
             family_id=h.id,
             interaction_id=interaction["id"],
-            sections={
-                "what_happened": (
-                    "Statutory visit, announced by text yesterday. No answer at the door; the "
-                    "curtains were drawn. I left a card and rang {adult}, no reply."
-                ).format_map(say),
-                "child_voice": "Not seen: no one was home.",
-                "family_view": "Not known: I could not speak to {adult}.".format_map(say),
-                "strengths": "{adult} has always let me in before and replies to texts.".format_map(
-                    say
-                ),
-                "reflection": (
-                    "One missed visit is not a pattern here, but {child} has not been seen "
-                    "within timescale. I told my supervisor the same day."
-                ).format_map(say),
-                "next_steps": (
-                    "Try again first thing tomorrow; ask {school} whether {child} was in today."
-                ).format_map(say),
-            },
+            sections={name: text.format_map(say) for name, text in NO_ACCESS.items()},
             state="draft",
             signed_at=None,
             review_status="not_reviewed",
@@ -3554,15 +3543,17 @@ class _Council:
         return {
             "meeting_held": ("yes", None)
             if on_time
-            else ("no", "Moved because the school could not attend."),
-            "parents_attended": ("yes", None) if carer_there else ("no", "Did not come."),
+            else ("no", CORE_GROUP_ANSWERS["meeting_moved"]),
+            "parents_attended": ("yes", None)
+            if carer_there
+            else ("no", CORE_GROUP_ANSWERS["parents_absent"]),
             "child_views_shared": ("yes", None)
             if rng.random() < 0.9
-            else ("no", "Not gathered in time."),
+            else ("no", CORE_GROUP_ANSWERS["child_views_late"]),
             "plan_reviewed": ("yes", None),
             "minutes_circulated": ("yes", None)
             if rng.random() < 0.85
-            else ("no", "Still to send."),
+            else ("no", CORE_GROUP_ANSWERS["minutes_late"]),
         }
 
     # --- staff records ---
@@ -3585,27 +3576,14 @@ class _Council:
             worker = next(w for w in self.staff.people.values() if w.id == note["created_by_id"])
             day = _local(note["signed_at"]).date()
             say = h.say(day, eldest=True)
+            say = Say(say, worker=worker.name.split()[0])
             sections = {
-                "what_happened": (
-                    f"We met at home. {say['child']} showed me the drawings on the fridge "
-                    "and we talked about how mornings are going."
-                ),
-                "your_view": (
-                    f"{say['adult']} said mornings feel calmer since the new bedtime routine. "
-                    f"{say['child']} said the best bit is walking to {say['school']} together."
-                ),
-                "next_steps": "We will meet again at home in two weeks, after school.",
-                "who_does_what": (
-                    f"{say['adult']}: ask {say['school']} about breakfast club, by Friday.\n"
-                    f"{worker.name.split()[0]}: bring the form for the holiday club, "
-                    "at the next visit."
-                ),
+                name: FAMILY_COPY[name].format_map(say)
+                for name in ("what_happened", "your_view", "next_steps", "who_does_what")
             }
             made = _working_moment(h.rng, note["signed_at"])
             if index == 2 or made >= self.now:
-                sections["next_steps"] = (
-                    f"We will talk about contact with {say['adult']}'s family at the next visit."
-                )
+                sections["next_steps"] = FAMILY_COPY["draft_next_steps"].format_map(say)
                 self.record(
                     FamilyCopy,
                     min(made, self.now - timedelta(hours=1)),
