@@ -681,45 +681,23 @@ GROUPS = tuple(
 NURSERY = "{area} Children's Centre Nursery"
 HEALTH_VISITING = "{area} health visiting team"
 
-GOALS = [
-    "We want the kids to stay at home with us.",
-    "Get {child} back into school every day.",
-    "Me and {child} to stop arguing so much.",
-    "Sort out the damp in the flat before winter.",
-    "{elder} to be more involved, like before.",
-    "{child} to see their dad, but safely.",
-    "A proper bedtime routine so mornings are not a battle.",
-    "Get on top of the rent arrears.",
-    "For {child} to feel safe to talk to someone.",
-    "Move out of temporary accommodation.",
-    "I want to do my level 2 course and get a job.",
-    "For social services to be out of our lives for good.",
-    "{child} to get the support at school they need.",
-    "No more shouting in the house.",
-    "Us to eat together at the table more.",
-    "Stay off the drink and keep going to the group.",
-    "Keep in touch with family back home.",
-]
-CARE_GOALS = [
-    "{child} to come home.",
-    "See {child} more than once a week.",
-    "{child} to stay at the same school whatever happens.",
-    "Be at {child}'s reviews and be listened to.",
-]
 
-COMMUNICATION_NEEDS = {
-    "AUT": "Needs time to process questions; prefers visual timetables and no surprises.",
-    "COMM": "Uses Makaton signs alongside speech; picture cards help.",
-    "HEAR": "Wears hearing aids; face them when speaking and keep background noise down.",
-    "LD": "Use short sentences and check understanding; easy-read letters.",
-    "VIS": "Large-print letters, or read them aloud.",
-}
+def _read(name: str) -> dict[str, Any]:
+    """Return one of the demo's data files (demo/*.toml), as read once at import."""
+    return tomllib.loads(_HERE.joinpath(name).read_text("utf-8"))
+
+
+# What families tell us and what others tell us about them (demo/families.toml).
+_FAMILIES = _read("families.toml")
+GOALS: list[str] = _FAMILIES["goals"]
+CARE_GOALS: list[str] = _FAMILIES["care_goals"]
+COMMUNICATION_NEEDS: dict[str, str] = _FAMILIES["communication_needs"]
 
 # --- what workers write ----------------------------------------------------------------
 
 # The wording of notes, supervision and handovers is data (demo/writing.toml), by
 # where the contact took place and who was there; the code below picks from it.
-_WRITING: dict[str, Any] = tomllib.loads(_HERE.joinpath("writing.toml").read_text("utf-8"))
+_WRITING = _read("writing.toml")
 OPENINGS: dict[str, dict[str, list[str]]] = _WRITING["openings"]
 PHONE_CALLS: list[str] = _WRITING["phone_calls"]
 VIDEO_CALLS_WITH_CHILD: list[str] = _WRITING["video_calls_with_child"]
@@ -781,13 +759,10 @@ DECISIONS = {
         family_views=tuple(words["family_views"]),
         child_views=tuple(words["child_views"]),
     )
-    for category, words in tomllib.loads(
-        _HERE.joinpath("decisions.toml").read_text("utf-8")
-    ).items()
+    for category, words in _read("decisions.toml").items()
 }
 
 # Decisions, supervision and conferences: their wording is in demo/writing.toml too.
-GROUP_QUESTION: str = _WRITING["group_question"]
 ASK_TO_DISCUSS: list[str] = _WRITING["ask_to_discuss"]
 APPROVALS: list[str] = _WRITING["approvals"]
 DECLINES: list[str] = _WRITING["declines"]
@@ -827,92 +802,17 @@ STRATEGY_POLICE = _names("DC Sarah Thornbury, DC Ian Ashcombe, DS Mel Kelsall, D
 STRATEGY_HEALTH = _names("Ruth Wetherby, Kate Marchbank, Lorna Oakhurst")
 STRATEGY_EDUCATION = _names("Paul Ridlington, Nadia Stavely, Simon Cranmore")
 # What was shared: the worry that led to the discussion, as the minutes put it.
-STRATEGY_INFORMATION = [
-    "{child} told a teacher at {school} that an adult at home hit them with a belt; "
-    "the school nurse saw marks on {child}'s back. Police know the household from a "
-    "domestic abuse call-out last year. Health: {child} missed two appointments.",
-    "{child} arrived at {school} hungry and in the same clothes for a week; staff found "
-    "{child} taking food from other children's bags. The health visitor has worried about "
-    "the home's condition since the spring. No police involvement.",
-    "Police were called to the home at night: shouting, a window broken. {child} was in the "
-    "house and told officers they hide upstairs when it starts. {school} reports {child} "
-    "is withdrawn and often late.",
-    "{child} has a bruise on the cheek that they could not explain; the GP referred. "
-    "The family's account changed between the GP and the school. Police have no record.",
-]
+STRATEGY_INFORMATION: list[str] = _FAMILIES["strategy_information"]
 
-SUGGESTIONS = [
-    (
-        "Start notes with the child's own words",
-        "Put the child's voice section first on the note screen so we write it while it is fresh.",
-        "adopted",
-        "Good idea; the template has been changed for everyone.",
-    ),
-    (
-        "Let families choose where we meet",
-        "Some parents find home visits feel like inspections. Offer the café or the park.",
-        "being_tried",
-        "North team is trying this for three months; we will look at the numbers and ask families.",
-    ),
-    (
-        "Shared list of local groups",
-        "A list of groups and people who help, kept by all of us, for building networks.",
-        "adopted",
-        "Started in the shared drive; the analyst will keep it tidy.",
-    ),
-    (
-        "Shorter handover template",
-        "The handover form is four pages. Families need the relationship, not the form.",
-        "not_now",
-        "We need the legal fields for now; we will come back to this when the system changes.",
-    ),
-    (
-        "Friday reflective circle",
-        "Bring back the Friday hour where the team talks through one family together.",
-        "submitted",
-        None,
-    ),
-    (
-        "Bus routes on the visit map",
-        "Many of us visit by bus; show routes and times offline on the map.",
-        "submitted",
-        None,
-    ),
+# The teams' suggestions, peer consultations and group supervision (demo/team.toml).
+_TEAM = _read("team.toml")
+# (title, body, status, response or None)
+SUGGESTIONS: list[tuple[str, str, str, str | None]] = [
+    (s["title"], s["body"], s["status"], s.get("response")) for s in _TEAM["suggestions"]
 ]
-CONSULTATIONS = [
-    (
-        "Teenager asking me to keep a secret",
-        "A 15-year-old wants to tell me something but only if I promise not to tell anyone. "
-        "How do you handle this without losing them?",
-        [
-            "I say up front what I can keep private and what I can't, and why.",
-            "Ask what they are worried would happen if others knew. Often that is the real issue.",
-        ],
-    ),
-    (
-        "Grandparent who undermines the plan",
-        "A grandmother is a key support but tells the parent the plan is nonsense. Ideas?",
-        [
-            "Invite her into the planning properly; people undermine what they were left out of.",
-            "A family group conference helped me with exactly this.",
-            "Find out what she is afraid of losing.",
-        ],
-    ),
-    (
-        "Parent who will not let me see the bedroom",
-        "Warm relationship, but every visit there is a reason I cannot go upstairs.",
-        [
-            "Name it kindly and ask directly; sometimes it is shame about the state of it.",
-            "I offered to help sort the room together; that changed things.",
-        ],
-    ),
-    (
-        "Worker change for the third time",
-        "I am the family's fourth worker in two years. How do I start?",
-        [
-            "Acknowledge it straight away and ask what the others did that helped or didn't.",
-        ],
-    ),
+# (title, dilemma, replies)
+CONSULTATIONS: list[tuple[str, str, list[str]]] = [
+    (c["title"], c["dilemma"], c["replies"]) for c in _TEAM["consultations"]
 ]
 
 # Interaction modes and purposes a family sees between statutory visits, by level of need.
@@ -985,6 +885,19 @@ DURATIONS = {
     "phone": (5, 40),
     "video": (15, 45),
 }
+
+
+# How our work with a family ends or moves on (demo/endings.toml), by kind of ending.
+ENDINGS: dict[str, dict[str, Any]] = _read("endings.toml")
+
+
+# A statutory visit's record beyond the note (demo/visits.toml): the reasons its
+# checklist answers give, the note when nobody answered, the family's own copy.
+_VISITS = _read("visits.toml")
+ANSWERS: dict[str, Any] = _VISITS["answers"]
+CORE_GROUP_ANSWERS: dict[str, str] = _VISITS["core_group_answers"]
+NO_ACCESS: dict[str, str] = _VISITS["no_access"]
+FAMILY_COPY: dict[str, str] = _VISITS["family_copy"]
 
 
 # --- helpers ---------------------------------------------------------------------------
@@ -1091,49 +1004,10 @@ class Say(dict[str, str]):
 
 
 # What a worker adds to a chronology: (event, who told us, impact on the child, about
-# one child?). Plain words, the source named, the child's experience said.
-CHRONOLOGY_ENTRIES = [
-    (
-        "{child} was not collected from {school} at the end of the day. {elder} came an hour "
-        "later.",
-        "Phone call from the designated safeguarding lead at {school}",
-        "{child} was worried and asked staff if anyone was coming. A teaching assistant sat "
-        "with {child} and they read together until {elder} arrived.",
-        True,
-    ),
-    (
-        "{adult} told us about seeing the GP for low mood, and has started counselling.",
-        "{adult}, at a home visit",
-        "{adult} says bedtimes are easier now. {child} said home feels calmer.",
-        False,
-    ),
-    (
-        "{child} went to A&E with a cut hand after a fall in the park.",
-        "Letter from the hospital's safeguarding nurse",
-        "The injury fits what {child} and {adult} told us. {child} was back at {school} the "
-        "next day. No further concern.",
-        True,
-    ),
-    (
-        "{child}'s attendance at {school} fell to 82% this term.",
-        "Attendance report from {school}",
-        "{child} is missing early reading sessions. The school has offered a breakfast club "
-        "place, which {adult} has taken up.",
-        True,
-    ),
-    (
-        "{elder} moved nearby and now helps with the school run three days a week.",
-        "{adult} and {elder}, at a family meeting",
-        "Mornings are calmer and {child} gets to {school} on time.",
-        False,
-    ),
-    (
-        "Police were called to the home after neighbours heard shouting. No one was arrested.",
-        "Police notification (domestic incident report)",
-        "{child} was at home and heard the argument. {child} told us they stayed in their "
-        "room with headphones on. We talked with {adult} about the safety plan the next day.",
-        False,
-    ),
+# one child?), from demo/families.toml.
+CHRONOLOGY_ENTRIES: list[tuple[str, str, str, bool]] = [
+    (entry["event"], entry["source"], entry["impact"], entry["about_one_child"])
+    for entry in _FAMILIES["chronology"]
 ]
 
 # The story so far, in two versions (demo/writing.toml): the first written soon after
@@ -1141,22 +1015,13 @@ CHRONOLOGY_ENTRIES = [
 STORY_FIRST: dict[str, str] = _WRITING["story_first"]
 STORY_UPDATE: dict[str, str] = _WRITING["story_update"]
 
-GROUP_SUPERVISION_THEMES = (
-    "Working with fathers",
-    "When a family stops answering the door",
-    "Hearing the child in a noisy household",
-    "Safety networks that last",
-)
-REFLECTIVE_QUESTIONS = (
-    ("What is the child telling us without words?", "That school feels safer than home lately."),
-    ("Whose voice is missing from the plan?", "The grandmother's: she does most school runs."),
-    ("What would the family say is working?", "Saturday mornings with their aunt."),
-)
-GROUP_SUPERVISION_ACTIONS = (
-    "Invite the father to the next visit",
-    "Ask the school nurse to join the network meeting",
-    "Visit with the family's interpreter at the same time each week",
-)
+GROUP_SUPERVISION_THEMES: list[str] = _TEAM["group_supervision"]["themes"]
+REFLECTIVE_QUESTIONS: list[tuple[str, str]] = [
+    (question, answer) for question, answer in _TEAM["group_supervision"]["reflective_questions"]
+]
+GROUP_SUPERVISION_ACTIONS: list[str] = _TEAM["group_supervision"]["actions"]
+# The red decision one group reached: its wording, filled in from the family.
+GROUP_DECISION: dict[str, Any] = _TEAM["group_decision"]
 
 
 # --- the staff -------------------------------------------------------------------------
@@ -1566,6 +1431,7 @@ class _Council:
         **values: Any,
     ) -> Row:
         say = h.say(at.date())
+        words = ENDINGS["ending"]
         return self.record(
             Judgment,
             at,
@@ -1574,22 +1440,14 @@ class _Council:
             interaction_id=interaction["id"] if interaction else None,
             category=category,
             options=[
-                {"option": "End our work now", "for": "The family are ready", "against": ""},
-                {"option": "Hold for one more review", "for": "Gradual", "against": "Not needed"},
+                {"option": option, "for": good, "against": bad}
+                for option, good, bad in words["options"]
             ],
-            rationale="The family have met the goals they set, and know who to call.",
-            risks=[
-                {
-                    "risk": "Worries return once we step back",
-                    "mitigation": "The family know how to ask for help again",
-                }
-            ],
+            rationale=words["rationale"],
+            risks=[{"risk": risk, "mitigation": managed} for risk, managed in words["risks"]],
             consulted=[
-                {
-                    "name": "Class teacher",
-                    "role": "School",
-                    "view": f"{say['child']} is doing well.",
-                }
+                {"name": name, "role": role, "view": view.format_map(say)}
+                for name, role, view in words["consulted"]
             ],
             disagreed=[],
             light=light_for(POLICY, category).value,
@@ -1655,16 +1513,17 @@ class _Council:
         supervisor = self.staff.supervisor(h.team)
         visit = self._last_visit(h, end)
         say = h.say(closed_on)
+        words = ENDINGS["stepped_down"]
         ending = {
             "kind": "step_down",
             # The census's code: services ceased, the child no longer in need.
             "closure_reason": "RC7",
             "closing_visit_id": str(visit["id"]) if visit else None,
             "changes": [
-                {"goal": goal, "in_their_words": "We manage this ourselves now, most weeks."}
+                {"goal": goal, "in_their_words": words["in_their_words"]}
                 for goal in self._family_row(h)["goals"][:2]
             ],
-            "if_worries_return": "Call the early help hub, or the council's front door, any day.",
+            "if_worries_return": words["if_worries_return"],
             "to_team_id": None,
             "handover_note": None,
         }
@@ -1677,14 +1536,14 @@ class _Council:
             visit,
             "step_down_to_early_help",
             ending,
-            question="Is it time to step down to early help?",
-            decision="Step down to the early help hub: the family ask for less, and are ready.",
-            family_view=f"{say['adult']} says they are ready, and know who to call.",
-            child_view=f"{say['child']} said they will miss the visits, but things are better.",
+            question=words["question"],
+            decision=words["decision"],
+            family_view=words["family_view"].format_map(say),
+            child_view=words["child_view"].format_map(say),
             status=JudgmentStatus.APPROVED.value,
             decided_by_id=supervisor.id,
             decided_at=agreed,
-            decision_reason="Agreed: the family have done the work, and the hub knows them.",
+            decision_reason=words["decision_reason"],
         )
         judgment["updated_at"] = agreed
         family = self._family_row(h)
@@ -1725,6 +1584,7 @@ class _Council:
             return
         at = visit["occurred_at"] + timedelta(hours=3)
         say = h.say(at.date())
+        words = ENDINGS["ending_proposed"]
         self._ending_judgment(
             h,
             worker,
@@ -1736,20 +1596,17 @@ class _Council:
                 "closure_reason": "RC7",
                 "closing_visit_id": str(visit["id"]),
                 "changes": [
-                    {"goal": goal, "in_their_words": "We do this ourselves now, and it holds."}
+                    {"goal": goal, "in_their_words": words["in_their_words"]}
                     for goal in self._family_row(h)["goals"][:2]
                 ],
-                "if_worries_return": (
-                    "Ring the early help hub; the school's family worker knows them too."
-                ),
+                "if_worries_return": words["if_worries_return"],
                 "to_team_id": None,
                 "handover_note": None,
             },
-            question="Is it time to step down to early help?",
-            decision="Step down to early help now: the goals the family set are met.",
-            family_view=f"{say['adult']} is ready, and asked the hub worker to come to the first"
-            " meeting.",
-            child_view=f"{say['child']} said they are fine now, and wants to keep football.",
+            question=words["question"],
+            decision=words["decision"],
+            family_view=words["family_view"].format_map(say),
+            child_view=words["child_view"].format_map(say),
             status=JudgmentStatus.AWAITING_APPROVAL.value,
             decided_by_id=None,
             decided_at=None,
@@ -1786,9 +1643,7 @@ class _Council:
                 "closure_reason": None,
                 "ending_judgment_id": None,
                 "follows_id": earlier["id"],
-                "reopen_reason": (
-                    "The school raised new worries about attendance, and the family asked us back."
-                ),
+                "reopen_reason": ENDINGS["reopened"]["reopen_reason"],
                 "opened_by_id": self.staff.supervisor(h.team).id,
                 "closed_by_id": None,
             },
@@ -1799,10 +1654,8 @@ class _Council:
         worker = h.periods[-1][1]
         supervisor = self.staff.supervisor(h.team)
         at = self.now - timedelta(days=2, hours=6)
-        note = (
-            "The children have just come into care with their aunt. They trust her; "
-            "mum's family time is Saturdays. The core group is due next month."
-        )
+        words = ENDINGS["transfer"]
+        note = words["handover_note"]
         in_care = self.staff.teams[IN_CARE]
         judgment = self._ending_judgment(
             h,
@@ -1819,14 +1672,14 @@ class _Council:
                 "to_team_id": str(in_care),
                 "handover_note": note,
             },
-            question="Should the family move to Children in Care?",
-            decision="Transfer to Children in Care, who will hold the children's plans from now.",
-            family_view="Mum agrees, and wants to keep her Saturdays.",
+            question=words["question"],
+            decision=words["decision"],
+            family_view=words["family_view"],
             child_view=None,
             status=JudgmentStatus.APPROVED.value,
             decided_by_id=supervisor.id,
             decided_at=at + timedelta(hours=20),
-            decision_reason="Agreed: Children in Care is the right team now.",
+            decision_reason=words["decision_reason"],
         )
         self.add(
             FamilyTransfer,
@@ -3599,36 +3452,33 @@ class _Council:
         alone = [c for c in old_enough if by_id.get(str(c.id), {}).get("seen_alone")]
         if not children:
             # A plan made before the baby is born: visits check the home is ready.
-            unborn = ("na", "Baby not yet born; pre-birth plan.")
+            unborn = ("na", ANSWERS["unborn"])
             return {
                 "child_seen": unborn,
                 "child_seen_alone": unborn,
-                "bedroom_seen": ("yes", None) if mode == "home_visit" else ("na", "Not at home."),
-                "views_recorded": ("na", "Parents' views recorded instead."),
+                "bedroom_seen": ("yes", None)
+                if mode == "home_visit"
+                else ("na", ANSWERS["not_at_home"]),
+                "views_recorded": ("na", ANSWERS["parents_views"]),
                 "plan_discussed": ("yes", None),
             }
         # One reason for every child not seen alone, drawn as before answers were per child.
         not_alone = (
-            rng.choice(
-                (
-                    "Did not want to be seen alone today; will try again next visit.",
-                    "Visit cut short: the younger child was unwell.",
-                )
-            )
+            rng.choice(ANSWERS["not_alone"])
             if old_enough and len(alone) != len(old_enough)
-            else "Not seen alone on this visit."
+            else ANSWERS["not_seen_alone"]
         )
         seen: dict[uuid.UUID, Answer] = {}
         seen_alone: dict[uuid.UUID, Answer] = {}
         views: dict[uuid.UUID, Answer] = {}
         bedroom: Answer = (
-            ("na", "Visit was not at home.")
+            ("na", ANSWERS["visit_not_at_home"])
             if mode != "home_visit"
             else ("yes", None)
             if rng.random() < 0.88
-            else ("no", "Family asked me not to go upstairs today; agreed to see it next visit.")
+            else ("no", ANSWERS["bedroom_not_seen"])
         )
-        late_views: Answer = ("no", "Ran out of time; will record next visit.")
+        late_views: Answer = ("no", ANSWERS["late_views"])
         views_taken: Answer = ("yes", None) if rng.random() < 0.96 else late_views
         for child in children:
             there = by_id.get(str(child.id), {})
@@ -3636,11 +3486,11 @@ class _Council:
             if there.get("seen"):
                 seen[child.id] = ("yes", None)
             elif child not in expected:
-                seen[child.id] = ("na", "Too young for school; seen at home on other visits.")
+                seen[child.id] = ("na", ANSWERS["too_young_for_school"])
             else:
                 seen[child.id] = ("no", self.unseen_reason(h, day))
             seen_alone[child.id] = (
-                ("na", "Too young to be seen alone.")
+                ("na", ANSWERS["too_young_alone"])
                 if young
                 else ("yes", None)
                 if there.get("seen_alone")
@@ -3649,9 +3499,9 @@ class _Council:
             views[child.id] = (
                 views_taken
                 if there.get("spoken_to")
-                else ("na", "Too young to say; how they were with their carer is in the note.")
+                else ("na", ANSWERS["too_young_to_say"])
                 if _age(child.born, day) < 3
-                else ("no", "Not spoken to on this visit; to be asked at school.")
+                else ("no", ANSWERS["not_spoken_to"])
             )
         return {
             "child_seen": seen,
@@ -3660,15 +3510,15 @@ class _Council:
             "views_recorded": views,
             "plan_discussed": ("yes", None)
             if rng.random() < 0.9
-            else ("no", "Not the right moment; the family were upset about other news."),
+            else ("no", ANSWERS["plan_not_discussed"]),
         }
 
     @staticmethod
     def unseen_reason(h: Household, day: date) -> str:
         away = [c for c in h.children if day in h.absent.get(c.id, set())]
         if away:
-            return f"{away[0].called} was staying with family this week; to be seen at school."
-        return "Not every child was at home; seen again within the week."
+            return ANSWERS["away"].format(child=away[0].called)
+        return ANSWERS["not_all_home"]
 
     def no_access_note(self, h: Household, interaction: Row, worker: Worker, at: datetime) -> None:
         """Record a statutory visit where nobody answered: a short note, nothing else."""
@@ -3680,24 +3530,7 @@ class _Council:
             worker,
             family_id=h.id,
             interaction_id=interaction["id"],
-            sections={
-                "what_happened": (
-                    "Statutory visit, announced by text yesterday. No answer at the door; the "
-                    "curtains were drawn. I left a card and rang {adult}, no reply."
-                ).format_map(say),
-                "child_voice": "Not seen: no one was home.",
-                "family_view": "Not known: I could not speak to {adult}.".format_map(say),
-                "strengths": "{adult} has always let me in before and replies to texts.".format_map(
-                    say
-                ),
-                "reflection": (
-                    "One missed visit is not a pattern here, but {child} has not been seen "
-                    "within timescale. I told my supervisor the same day."
-                ).format_map(say),
-                "next_steps": (
-                    "Try again first thing tomorrow; ask {school} whether {child} was in today."
-                ).format_map(say),
-            },
+            sections={name: text.format_map(say) for name, text in NO_ACCESS.items()},
             state="draft",
             signed_at=None,
             review_status="not_reviewed",
@@ -3711,15 +3544,17 @@ class _Council:
         return {
             "meeting_held": ("yes", None)
             if on_time
-            else ("no", "Moved because the school could not attend."),
-            "parents_attended": ("yes", None) if carer_there else ("no", "Did not come."),
+            else ("no", CORE_GROUP_ANSWERS["meeting_moved"]),
+            "parents_attended": ("yes", None)
+            if carer_there
+            else ("no", CORE_GROUP_ANSWERS["parents_absent"]),
             "child_views_shared": ("yes", None)
             if rng.random() < 0.9
-            else ("no", "Not gathered in time."),
+            else ("no", CORE_GROUP_ANSWERS["child_views_late"]),
             "plan_reviewed": ("yes", None),
             "minutes_circulated": ("yes", None)
             if rng.random() < 0.85
-            else ("no", "Still to send."),
+            else ("no", CORE_GROUP_ANSWERS["minutes_late"]),
         }
 
     # --- staff records ---
@@ -3742,27 +3577,14 @@ class _Council:
             worker = next(w for w in self.staff.people.values() if w.id == note["created_by_id"])
             day = _local(note["signed_at"]).date()
             say = h.say(day, eldest=True)
+            say = Say(say, worker=worker.name.split()[0])
             sections = {
-                "what_happened": (
-                    f"We met at home. {say['child']} showed me the drawings on the fridge "
-                    "and we talked about how mornings are going."
-                ),
-                "your_view": (
-                    f"{say['adult']} said mornings feel calmer since the new bedtime routine. "
-                    f"{say['child']} said the best bit is walking to {say['school']} together."
-                ),
-                "next_steps": "We will meet again at home in two weeks, after school.",
-                "who_does_what": (
-                    f"{say['adult']}: ask {say['school']} about breakfast club, by Friday.\n"
-                    f"{worker.name.split()[0]}: bring the form for the holiday club, "
-                    "at the next visit."
-                ),
+                name: FAMILY_COPY[name].format_map(say)
+                for name in ("what_happened", "your_view", "next_steps", "who_does_what")
             }
             made = _working_moment(h.rng, note["signed_at"])
             if index == 2 or made >= self.now:
-                sections["next_steps"] = (
-                    f"We will talk about contact with {say['adult']}'s family at the next visit."
-                )
+                sections["next_steps"] = FAMILY_COPY["draft_next_steps"].format_map(say)
                 self.record(
                     FamilyCopy,
                     min(made, self.now - timedelta(hours=1)),
@@ -3850,6 +3672,7 @@ class _Council:
     ) -> None:
         """Record a red decision the group reached, waiting for the approver the policy names."""
         say = h.say(at.date())
+        words = GROUP_DECISION
         self.record(
             Judgment,
             at + timedelta(minutes=40),
@@ -3857,36 +3680,18 @@ class _Council:
             family_id=h.id,
             interaction_id=None,
             supervision_discussion_id=discussion["id"],
-            question=GROUP_QUESTION.format_map(say),
+            question=words["question"].format_map(say),
             category="safety_plan_change",
             options=[
-                {
-                    "option": "Weekends with the sister",
-                    "for": "Family the child trusts; a rest for everyone",
-                    "against": "A new arrangement to check",
-                },
-                {
-                    "option": "Carry on as now",
-                    "for": "Nothing changes suddenly",
-                    "against": "Weekends are when things go wrong",
-                },
+                {"option": option, "for": good, "against": bad}
+                for option, good, bad in words["options"]
             ],
-            decision="Yes, for the next four weekends, with a call from the sister each Sunday.",
-            rationale="The group heard that {child} is calmer after time with family.".format_map(
-                say
-            ),
-            risks=[
-                {
-                    "risk": "The sister's partner is not known to us",
-                    "mitigation": "Checks before the first weekend",
-                }
-            ],
+            decision=words["decision"],
+            rationale=words["rationale"].format_map(say),
+            risks=[{"risk": risk, "mitigation": managed} for risk, managed in words["risks"]],
             consulted=[
-                {
-                    "name": "Group supervision",
-                    "role": "Team",
-                    "view": "Agreed, with checks first.",
-                }
+                {"name": name, "role": role, "view": view}
+                for name, role, view in words["consulted"]
             ],
             disagreed=[],
             family_view=None,
