@@ -111,54 +111,75 @@ def _date(tag: str, value: date | None) -> str:
     return "" if value is None else f"<{tag}>{value.isoformat()}</{tag}>"
 
 
+def _text(value: str) -> str:
+    """A code or an identifier as element text: escaped only when it needs it."""
+    return escape(value) if ("&" in value or "<" in value or ">" in value) else value
+
+
 YES_NO = {
     tag: {True: f"<{tag}>true</{tag}>", False: f"<{tag}>false</{tag}>"}
     for tag in ("ICPCnotRequired", "ReferralNFA")
 }
+_ICPC_NOT_REQUIRED = YES_NO["ICPCnotRequired"]
+_REFERRAL_NFA = YES_NO["ReferralNFA"]
 
 
+# A child is written as one piece of text with each element inline (as ``_el`` and
+# ``_date`` would write it): the file has tens of thousands of children, and a call a
+# value was most of its writing. tests/census/test_golden.py holds the bytes.
 def _child(child: ChildReturn) -> str:
     born = child.date_of_birth
+    upn = child.upn
+    expected = None if born else child.expected_date_of_birth
+    died = child.date_of_death
     ids = (
-        _el("LAchildID", child.reference)
-        + _el("UPN", child.upn)
+        f"<LAchildID>{_text(child.reference)}</LAchildID>"
+        + (_el("UPN", upn) if upn else "")
         + _el("FormerUPN", child.former_upn)
-        + _el("UPNunknown", None if child.upn else child.upn_unknown)
-        + _date("PersonBirthDate", born)
-        + _date("ExpectedPersonBirthDate", None if born else child.expected_date_of_birth)
-        + _el("GenderCurrent", GENDER.get(child.sex or "", "0"))
-        + _date("PersonDeathDate", child.date_of_death)
+        + ("" if upn else _el("UPNunknown", child.upn_unknown))
+        + ("" if born is None else f"<PersonBirthDate>{born.isoformat()}</PersonBirthDate>")
+        + (
+            ""
+            if expected is None
+            else f"<ExpectedPersonBirthDate>{expected.isoformat()}</ExpectedPersonBirthDate>"
+        )
+        + f"<GenderCurrent>{_text(GENDER.get(child.sex or '', '0'))}</GenderCurrent>"
+        + ("" if died is None else f"<PersonDeathDate>{died.isoformat()}</PersonDeathDate>")
     )
     # The schema needs an ethnicity: not yet recorded is the census's own NOBT.
-    traits = _el("Ethnicity", child.ethnicity or "NOBT")
+    traits = f"<Ethnicity>{_text(child.ethnicity or 'NOBT')}</Ethnicity>"
     if child.disabilities:
         codes = "".join(_el("Disability", code) for code in child.disabilities)
         traits += f"<Disabilities>{codes}</Disabilities>"
-    parts = [
+    text = (
         f"    <Child>\n      <ChildIdentifiers>{ids}</ChildIdentifiers>\n"
         f"      <ChildCharacteristics>{traits}</ChildCharacteristics>\n"
-    ]
+    )
     previous = child.previous_cp_plans
     episodes = child.episodes
     if len(episodes) > 1:
         episodes = sorted(episodes, key=lambda e: (e.referral_date, str(e.first_episode_id)))
     for episode in episodes:
-        parts.append(f"      {_details(episode, previous)}\n")
+        text += f"      {_details(episode, previous)}\n"
         previous += len(episode.cp_plans)
-    parts.append("    </Child>\n")
-    return "".join(parts)
+    return text + "    </Child>\n"
 
 
 def _details(episode: EpisodeOfNeed, previous_cp: int) -> str:
     closed = episode.closure_date
+    referred = episode.referral_date
+    conference = episode.initial_conference_on
     parts = [
-        _date("CINreferralDate", episode.referral_date),
+        "<CINdetails>",
+        "" if referred is None else f"<CINreferralDate>{referred.isoformat()}</CINreferralDate>",
         _el("ReferralSource", episode.referral_source),
         _el("PrimaryNeedCode", episode.primary_need),
-        _date("CINclosureDate", closed),
-        _el("ReasonForClosure", episode.closure_reason if closed else None),
-        _date("DateOfInitialCPC", episode.initial_conference_on),
     ]
+    if closed is not None:
+        parts.append(f"<CINclosureDate>{closed.isoformat()}</CINclosureDate>")
+        parts.append(_el("ReasonForClosure", episode.closure_reason))
+    if conference is not None:
+        parts.append(f"<DateOfInitialCPC>{conference.isoformat()}</DateOfInitialCPC>")
     for assessment in episode.assessments:
         factors = "".join(_el("AssessmentFactors", factor) for factor in assessment.factors)
         parts.append(
@@ -174,9 +195,8 @@ def _details(episode: EpisodeOfNeed, previous_cp: int) -> str:
         )
     for started, ended in episode.cin_plans:
         parts.append(
-            "<CINPlanDates>"
-            + _date("CINPlanStartDate", started)
-            + _date("CINPlanEndDate", ended)
+            f"<CINPlanDates><CINPlanStartDate>{started.isoformat()}</CINPlanStartDate>"
+            + ("" if ended is None else f"<CINPlanEndDate>{ended.isoformat()}</CINPlanEndDate>")
             + "</CINPlanDates>"
         )
     for s47 in episode.section47s:
@@ -185,18 +205,20 @@ def _details(episode: EpisodeOfNeed, previous_cp: int) -> str:
             + _date("S47ActualStartDate", s47.started_on)
             + _date("InitialCPCtarget", s47.target_conference_on)
             + _date("DateOfInitialCPC", s47.initial_conference_on)
-            + YES_NO["ICPCnotRequired"][bool(s47.conference_not_required)]
+            + _ICPC_NOT_REQUIRED[bool(s47.conference_not_required)]
             + "</Section47>"
         )
-    parts.append(YES_NO["ReferralNFA"][bool(episode.no_further_action)])
+    parts.append(_REFERRAL_NFA[bool(episode.no_further_action)])
     for index, plan in enumerate(episode.cp_plans):
+        ended = plan.ended_on
         parts.append(
-            "<ChildProtectionPlans>"
-            + _date("CPPstartDate", plan.started_on)
-            + _date("CPPendDate", plan.ended_on)
-            + _el("InitialCategoryOfAbuse", plan.initial_category or "MUL")
-            + _el("LatestCategoryOfAbuse", plan.latest_category or "MUL")
-            + _el("NumberOfPreviousCPP", previous_cp + index)
-            + "</ChildProtectionPlans>"
+            f"<ChildProtectionPlans><CPPstartDate>{plan.started_on.isoformat()}</CPPstartDate>"
+            + ("" if ended is None else f"<CPPendDate>{ended.isoformat()}</CPPendDate>")
+            + f"<InitialCategoryOfAbuse>{_text(plan.initial_category or 'MUL')}"
+            "</InitialCategoryOfAbuse>"
+            f"<LatestCategoryOfAbuse>{_text(plan.latest_category or 'MUL')}"
+            f"</LatestCategoryOfAbuse><NumberOfPreviousCPP>{previous_cp + index}"
+            "</NumberOfPreviousCPP></ChildProtectionPlans>"
         )
-    return f"<CINdetails>{''.join(parts)}</CINdetails>"
+    parts.append("</CINdetails>")
+    return "".join(parts)
