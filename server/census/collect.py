@@ -295,9 +295,13 @@ def _identities(
     session: DbSession, ids: set[uuid.UUID], batch: Batch
 ) -> dict[uuid.UUID, ChildReturn]:
     """Each child's identifiers, and the family of their latest statutory episode."""
-    # Each child's rows come latest first: read backwards, the latest is the one kept.
-    family_of: dict[uuid.UUID, uuid.UUID] = dict(
-        reversed(
+    # Keyed by the ids' integers: a UUID's own hash is Python code, an int's is not, and
+    # a batch looks up tens of thousands of ids. Each child's rows come latest first:
+    # read backwards, the latest is the one kept.
+    wanted = {person_id.int for person_id in ids}
+    family_of: dict[int, int] = {
+        person_id.int: family_id.int
+        for person_id, family_id in reversed(
             _all(
                 session,
                 sa.select(PlanEpisode.person_id, PlanEpisode.family_id)
@@ -307,11 +311,12 @@ def _identities(
                 ),
             )
         )
-    )
+    }
     if len(family_of) < len(ids):
         # Children referred with no plan: the family of their latest referral.
-        referred: dict[uuid.UUID, uuid.UUID] = dict(
-            reversed(
+        referred: dict[int, int] = {
+            person_id.int: family_id.int
+            for person_id, family_id in reversed(
                 _all(
                     session,
                     sa.select(Referral.person_id, Referral.family_id)
@@ -319,11 +324,11 @@ def _identities(
                     .order_by(Referral.person_id, Referral.referred_on.desc(), Referral.id.desc()),
                 )
             )
-        )
+        }
         family_of = referred | family_of
     in_batch = families_in(batch)
     families = {
-        row[0]: row
+        row[0].int: row
         for row in _all(
             session,
             sa.select(
@@ -363,9 +368,10 @@ def _identities(
         ethnicity,
         disabilities,
     ) in people:
-        if person_id not in ids:
+        key = person_id.int
+        if key not in wanted:
             continue
-        family = families.get(family_of.get(person_id))
+        family = families.get(family_of.get(key))
         if family is None:
             continue
         family_id, family_reference, closed_on, closure_reason = family
@@ -428,7 +434,7 @@ def plan_episodes(
     )
     names = tuple(result.keys())
     rows = result.all()
-    amendments: dict[uuid.UUID, list[dict[str, str]]] = {}
+    amendments: dict[int, list[dict[str, str]]] = {}
     for target_id, changes in _all(
         session,
         sa.select(Amendment.target_id, Amendment.changes)
@@ -440,14 +446,16 @@ def plan_episodes(
         )
         .order_by(Amendment.created_at, Amendment.id),
     ):
-        amendments.setdefault(target_id, []).append(changes)
+        amendments.setdefault(target_id.int, []).append(changes)
     # Rows are read by position (the indices below), not made into dicts: only those with
     # amendments are, to be corrected.
     year_start = year.start
+    # By the ids' integers, as in ``_identities``.
+    by_person = {person_id.int: child for person_id, child in returns.items()}
     for row in rows:
-        child = returns.get(row[1])
+        child = by_person.get(row[1].int)
         if child is not None:
-            fixes = amendments.get(row[0])
+            fixes = amendments.get(row[0].int) if amendments else None
             if fixes:
                 values = corrected(dict(zip(names, row, strict=True)), fixes)
                 row = tuple(values[name] for name in names)

@@ -120,7 +120,8 @@ def _build_census(
 
     def checked(stream: Iterator[ChildReturn]) -> Iterator[ChildReturn]:
         for child in stream:
-            issues.update(issue.rule.key for issue in issues_of(child, year))
+            for issue in issues_of(child, year):
+                issues[issue.rule.key] += 1
             yield child
 
     out = io.BytesIO()
