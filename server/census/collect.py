@@ -24,6 +24,7 @@ No text written about a family is read: only identifiers, dates and codes.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -349,9 +350,12 @@ def _identities(
             Person.date_of_death,
             Person.sex,
             Person.ethnicity,
-            Person.disabilities,
+            # As text, parsed once for each different list (``_codes``): nearly every
+            # child has the same few, and the driver would parse each row's JSON.
+            sa.cast(Person.disabilities, sa.Text),
         ).where(batch.holds(Person.id), Person.deleted_at.is_(None)),
     )
+    parsed: dict[str | None, tuple[str, ...]] = {}
     out: dict[uuid.UUID, ChildReturn] = {}
     # Unpacked, and the return made by position (the fields' order): a batch is hundreds
     # of children, and reading a row's columns by name costs more than the rest.
@@ -375,6 +379,9 @@ def _identities(
         if family is None:
             continue
         family_id, family_reference, closed_on, closure_reason = family
+        codes = parsed.get(disabilities)
+        if codes is None:
+            codes = parsed[disabilities] = _codes(disabilities)
         out[person_id] = ChildReturn(
             person_id,
             family_id,
@@ -388,11 +395,16 @@ def _identities(
             died,
             sex,
             ethnicity,
-            list(disabilities or ()),
+            list(codes),
             closed_on,
             closure_reason,
         )
     return out
+
+
+def _codes(text: str | None) -> tuple[str, ...]:
+    """A JSON list of codes, read from its text (nothing for none)."""
+    return tuple((json.loads(text) if text is not None else None) or ())
 
 
 @register_source("plan_episodes")
