@@ -1,18 +1,26 @@
 """The Children in Need census as the Department's XML message, checked against its schema.
 
-The file is written a child at a time and checked as it is read back
-(lxml's ``iterparse`` with the schema), so memory stays flat however
-many children there are. The same data always makes the same bytes: children
-in the order of their id, episodes by referral date, and no time of writing in
-the header, so producing the return again is safe to compare and resend.
+The file is written a child at a time. It is checked against the schema a
+part at a time as it is written (``write(..., check=True)``: each part of
+``CHECK_EVERY`` children, framed by the message's header, parsed and checked
+in a second thread while the next part is read; lxml does both without
+holding the interpreter), or read back afterwards (``validate``, lxml's
+``iterparse``). Either way memory stays flat however many children there are.
+The schema has no keys or uniqueness across children, so checking each part
+in the message's frame checks the whole file. The same data always makes the
+same bytes: children in the order of their id, episodes by referral date, and
+no time of writing in the header, so producing the return again is safe to
+compare and resend.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date
 from functools import cache
 from pathlib import Path
+from types import TracebackType
 from typing import IO
 from xml.sax.saxutils import escape
 
@@ -25,6 +33,11 @@ SOFTWARE_CODE = "Family Fieldwork"
 RELEASE = "1"
 # The app's sex codes as the census's GenderCurrent codes (vocabulary ``cin_sex``).
 GENDER = {"male": "1", "female": "2", "unknown": "0", "not_stated": "0"}
+# Children in each part of the file checked at once (``write(..., check=True)``).
+CHECK_EVERY = 500
+_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n<Message>\n'
+_CHILDREN_START = b"  <Children>\n"
+_END = b"  </Children>\n</Message>\n"
 
 
 class SchemaInvalid(Exception):
@@ -40,22 +53,94 @@ def _day(value: date) -> str:
     return value.isoformat()
 
 
-def write(out: IO[bytes], year: CensusYear, la_number: str, children: Iterable[ChildReturn]) -> int:
+def write(
+    out: IO[bytes],
+    year: CensusYear,
+    la_number: str,
+    children: Iterable[ChildReturn],
+    *,
+    check: bool = False,
+) -> int:
     """Write the census message for these children; return how many were written.
 
     Each child is written as text as soon as it is read (escaped here; the
-    schema check that follows reads it back with a real parser), so nothing
-    but the child at hand is held.
+    schema check reads it back with a real parser), so nothing but the child
+    at hand, and with ``check`` the part being checked, is held. With
+    ``check`` each part is checked against the schema as it is written:
+    ``SchemaInvalid`` is raised for the first part that fails.
     """
     count = 0
-    out.write(b'<?xml version="1.0" encoding="UTF-8"?>\n<Message>\n')
-    out.write(_header(year, la_number).encode())
-    out.write(b"  <Children>\n")
-    for child in children:
-        out.write(_child(child).encode())
-        count += 1
-    out.write(b"  </Children>\n</Message>\n")
+    head = _DECLARATION + _header(year, la_number).encode() + _CHILDREN_START
+    out.write(head)
+    if not check:
+        for child in children:
+            out.write(_child(child).encode())
+            count += 1
+        out.write(_END)
+        return count
+    with _PartChecker(head) as checker:
+        part: list[bytes] = []
+        for child in children:
+            text = _child(child).encode()
+            out.write(text)
+            part.append(text)
+            count += 1
+            if len(part) == CHECK_EVERY:
+                checker.check(b"".join(part))
+                part = []
+        if part or not count:
+            checker.check(b"".join(part))  # the rest, or the message with no child
+    out.write(_END)
     return count
+
+
+def _check_part(document: bytes) -> None:
+    """Check one part of the file, framed as a whole message, against the schema."""
+    try:
+        root = etree.fromstring(document, etree.XMLParser(resolve_entities=False))
+    except etree.XMLSyntaxError as error:
+        raise SchemaInvalid(str(error)) from error
+    checker = schema()
+    if not checker.validate(root):
+        raise SchemaInvalid(str(checker.error_log.last_error))
+
+
+class _PartChecker:
+    """Checks parts of the file one after another in a thread of its own.
+
+    One part is checked while the next is written; ``check`` waits for the
+    part before (raising its ``SchemaInvalid``), so at most one is held.
+    """
+
+    def __init__(self, head: bytes) -> None:
+        self._head = head
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="census-schema")
+        self._pending: Future[None] | None = None
+
+    def check(self, children: bytes) -> None:
+        self._wait()
+        self._pending = self._pool.submit(_check_part, self._head + children + _END)
+
+    def _wait(self) -> None:
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            pending.result()
+
+    def __enter__(self) -> _PartChecker:
+        schema()  # made once, before the thread uses it
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        try:
+            if kind is None:
+                self._wait()
+        finally:
+            self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 def validate(source: IO[bytes] | str) -> None:
