@@ -126,6 +126,8 @@ class EpisodeOfNeed:
 
     @property
     def initial_conference_on(self) -> date | None:
+        if not self.cp_plans and not self.section47s:
+            return None
         dates = [plan.initial_conference_on for plan in self.cp_plans if plan.initial_conference_on]
         dates += [s47.initial_conference_on for s47 in self.section47s if s47.initial_conference_on]
         return min(dates, default=None)
