@@ -377,7 +377,8 @@ def _identities(
         key = person_id.int
         if key not in wanted:
             continue
-        family = families.get(family_of.get(key))
+        family_key = family_of.get(key)
+        family = families.get(family_key) if family_key is not None else None
         if family is None:
             continue
         family_id, family_reference, closed_on, closure_reason = family
@@ -470,10 +471,11 @@ def plan_episodes(
         child = by_person.get(row[1].int)
         if child is not None:
             fixes = amendments.get(row[0].int) if amendments else None
+            episode: Sequence[Any] = row
             if fixes:
                 values = corrected(dict(zip(names, row, strict=True)), fixes)
-                row = tuple(values[name] for name in names)
-            _add_episode(child, year_start, row)
+                episode = tuple(values[name] for name in names)
+            _add_episode(child, year_start, episode)
 
 
 # The columns of a plan episode's row, as ``plan_episodes`` selects them.
