@@ -1,18 +1,26 @@
 """The Children in Need census as the Department's XML message, checked against its schema.
 
-The file is written a child at a time and checked as it is read back
-(lxml's ``iterparse`` with the schema), so memory stays flat however
-many children there are. The same data always makes the same bytes: children
-in the order of their id, episodes by referral date, and no time of writing in
-the header, so producing the return again is safe to compare and resend.
+The file is written a child at a time. It is checked against the schema a
+part at a time as it is written (``write(..., check=True)``: each part of
+``CHECK_EVERY`` children, framed by the message's header, parsed and checked
+in a second thread while the next part is read; lxml does both without
+holding the interpreter), or read back afterwards (``validate``, lxml's
+``iterparse``). Either way memory stays flat however many children there are.
+The schema has no keys or uniqueness across children, so checking each part
+in the message's frame checks the whole file. The same data always makes the
+same bytes: children in the order of their id, episodes by referral date, and
+no time of writing in the header, so producing the return again is safe to
+compare and resend.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date
 from functools import cache
 from pathlib import Path
+from types import TracebackType
 from typing import IO
 from xml.sax.saxutils import escape
 
@@ -25,6 +33,11 @@ SOFTWARE_CODE = "Family Fieldwork"
 RELEASE = "1"
 # The app's sex codes as the census's GenderCurrent codes (vocabulary ``cin_sex``).
 GENDER = {"male": "1", "female": "2", "unknown": "0", "not_stated": "0"}
+# Children in each part of the file checked at once (``write(..., check=True)``).
+CHECK_EVERY = 500
+_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n<Message>\n'
+_CHILDREN_START = b"  <Children>\n"
+_END = b"  </Children>\n</Message>\n"
 
 
 class SchemaInvalid(Exception):
@@ -40,22 +53,94 @@ def _day(value: date) -> str:
     return value.isoformat()
 
 
-def write(out: IO[bytes], year: CensusYear, la_number: str, children: Iterable[ChildReturn]) -> int:
+def write(
+    out: IO[bytes],
+    year: CensusYear,
+    la_number: str,
+    children: Iterable[ChildReturn],
+    *,
+    check: bool = False,
+) -> int:
     """Write the census message for these children; return how many were written.
 
     Each child is written as text as soon as it is read (escaped here; the
-    schema check that follows reads it back with a real parser), so nothing
-    but the child at hand is held.
+    schema check reads it back with a real parser), so nothing but the child
+    at hand, and with ``check`` the part being checked, is held. With
+    ``check`` each part is checked against the schema as it is written:
+    ``SchemaInvalid`` is raised for the first part that fails.
     """
     count = 0
-    out.write(b'<?xml version="1.0" encoding="UTF-8"?>\n<Message>\n')
-    out.write(_header(year, la_number).encode())
-    out.write(b"  <Children>\n")
-    for child in children:
-        out.write(_child(child).encode())
-        count += 1
-    out.write(b"  </Children>\n</Message>\n")
+    head = _DECLARATION + _header(year, la_number).encode() + _CHILDREN_START
+    out.write(head)
+    if not check:
+        for child in children:
+            out.write(_child(child).encode())
+            count += 1
+        out.write(_END)
+        return count
+    with _PartChecker(head) as checker:
+        part: list[bytes] = []
+        for child in children:
+            text = _child(child).encode()
+            out.write(text)
+            part.append(text)
+            count += 1
+            if len(part) == CHECK_EVERY:
+                checker.check(b"".join(part))
+                part = []
+        if part or not count:
+            checker.check(b"".join(part))  # the rest, or the message with no child
+    out.write(_END)
     return count
+
+
+def _check_part(document: bytes) -> None:
+    """Check one part of the file, framed as a whole message, against the schema."""
+    try:
+        root = etree.fromstring(document, etree.XMLParser(resolve_entities=False))
+    except etree.XMLSyntaxError as error:
+        raise SchemaInvalid(str(error)) from error
+    checker = schema()
+    if not checker.validate(root):
+        raise SchemaInvalid(str(checker.error_log.last_error))
+
+
+class _PartChecker:
+    """Checks parts of the file one after another in a thread of its own.
+
+    One part is checked while the next is written; ``check`` waits for the
+    part before (raising its ``SchemaInvalid``), so at most one is held.
+    """
+
+    def __init__(self, head: bytes) -> None:
+        self._head = head
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="census-schema")
+        self._pending: Future[None] | None = None
+
+    def check(self, children: bytes) -> None:
+        self._wait()
+        self._pending = self._pool.submit(_check_part, self._head + children + _END)
+
+    def _wait(self) -> None:
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            pending.result()
+
+    def __enter__(self) -> _PartChecker:
+        schema()  # made once, before the thread uses it
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        try:
+            if kind is None:
+                self._wait()
+        finally:
+            self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 def validate(source: IO[bytes] | str) -> None:
@@ -111,54 +196,75 @@ def _date(tag: str, value: date | None) -> str:
     return "" if value is None else f"<{tag}>{value.isoformat()}</{tag}>"
 
 
+def _text(value: str) -> str:
+    """A code or an identifier as element text: escaped only when it needs it."""
+    return escape(value) if ("&" in value or "<" in value or ">" in value) else value
+
+
 YES_NO = {
     tag: {True: f"<{tag}>true</{tag}>", False: f"<{tag}>false</{tag}>"}
     for tag in ("ICPCnotRequired", "ReferralNFA")
 }
+_ICPC_NOT_REQUIRED = YES_NO["ICPCnotRequired"]
+_REFERRAL_NFA = YES_NO["ReferralNFA"]
 
 
+# A child is written as one piece of text with each element inline (as ``_el`` and
+# ``_date`` would write it): the file has tens of thousands of children, and a call a
+# value was most of its writing. tests/census/test_golden.py holds the bytes.
 def _child(child: ChildReturn) -> str:
     born = child.date_of_birth
+    upn = child.upn
+    expected = None if born else child.expected_date_of_birth
+    died = child.date_of_death
     ids = (
-        _el("LAchildID", child.reference)
-        + _el("UPN", child.upn)
+        f"<LAchildID>{_text(child.reference)}</LAchildID>"
+        + (_el("UPN", upn) if upn else "")
         + _el("FormerUPN", child.former_upn)
-        + _el("UPNunknown", None if child.upn else child.upn_unknown)
-        + _date("PersonBirthDate", born)
-        + _date("ExpectedPersonBirthDate", None if born else child.expected_date_of_birth)
-        + _el("GenderCurrent", GENDER.get(child.sex or "", "0"))
-        + _date("PersonDeathDate", child.date_of_death)
+        + ("" if upn else _el("UPNunknown", child.upn_unknown))
+        + ("" if born is None else f"<PersonBirthDate>{born.isoformat()}</PersonBirthDate>")
+        + (
+            ""
+            if expected is None
+            else f"<ExpectedPersonBirthDate>{expected.isoformat()}</ExpectedPersonBirthDate>"
+        )
+        + f"<GenderCurrent>{_text(GENDER.get(child.sex or '', '0'))}</GenderCurrent>"
+        + ("" if died is None else f"<PersonDeathDate>{died.isoformat()}</PersonDeathDate>")
     )
     # The schema needs an ethnicity: not yet recorded is the census's own NOBT.
-    traits = _el("Ethnicity", child.ethnicity or "NOBT")
+    traits = f"<Ethnicity>{_text(child.ethnicity or 'NOBT')}</Ethnicity>"
     if child.disabilities:
         codes = "".join(_el("Disability", code) for code in child.disabilities)
         traits += f"<Disabilities>{codes}</Disabilities>"
-    parts = [
+    text = (
         f"    <Child>\n      <ChildIdentifiers>{ids}</ChildIdentifiers>\n"
         f"      <ChildCharacteristics>{traits}</ChildCharacteristics>\n"
-    ]
+    )
     previous = child.previous_cp_plans
     episodes = child.episodes
     if len(episodes) > 1:
         episodes = sorted(episodes, key=lambda e: (e.referral_date, str(e.first_episode_id)))
     for episode in episodes:
-        parts.append(f"      {_details(episode, previous)}\n")
+        text += f"      {_details(episode, previous)}\n"
         previous += len(episode.cp_plans)
-    parts.append("    </Child>\n")
-    return "".join(parts)
+    return text + "    </Child>\n"
 
 
 def _details(episode: EpisodeOfNeed, previous_cp: int) -> str:
     closed = episode.closure_date
+    referred = episode.referral_date
+    conference = episode.initial_conference_on
     parts = [
-        _date("CINreferralDate", episode.referral_date),
+        "<CINdetails>",
+        "" if referred is None else f"<CINreferralDate>{referred.isoformat()}</CINreferralDate>",
         _el("ReferralSource", episode.referral_source),
         _el("PrimaryNeedCode", episode.primary_need),
-        _date("CINclosureDate", closed),
-        _el("ReasonForClosure", episode.closure_reason if closed else None),
-        _date("DateOfInitialCPC", episode.initial_conference_on),
     ]
+    if closed is not None:
+        parts.append(f"<CINclosureDate>{closed.isoformat()}</CINclosureDate>")
+        parts.append(_el("ReasonForClosure", episode.closure_reason))
+    if conference is not None:
+        parts.append(f"<DateOfInitialCPC>{conference.isoformat()}</DateOfInitialCPC>")
     for assessment in episode.assessments:
         factors = "".join(_el("AssessmentFactors", factor) for factor in assessment.factors)
         parts.append(
@@ -174,9 +280,8 @@ def _details(episode: EpisodeOfNeed, previous_cp: int) -> str:
         )
     for started, ended in episode.cin_plans:
         parts.append(
-            "<CINPlanDates>"
-            + _date("CINPlanStartDate", started)
-            + _date("CINPlanEndDate", ended)
+            f"<CINPlanDates><CINPlanStartDate>{started.isoformat()}</CINPlanStartDate>"
+            + ("" if ended is None else f"<CINPlanEndDate>{ended.isoformat()}</CINPlanEndDate>")
             + "</CINPlanDates>"
         )
     for s47 in episode.section47s:
@@ -185,18 +290,20 @@ def _details(episode: EpisodeOfNeed, previous_cp: int) -> str:
             + _date("S47ActualStartDate", s47.started_on)
             + _date("InitialCPCtarget", s47.target_conference_on)
             + _date("DateOfInitialCPC", s47.initial_conference_on)
-            + YES_NO["ICPCnotRequired"][bool(s47.conference_not_required)]
+            + _ICPC_NOT_REQUIRED[bool(s47.conference_not_required)]
             + "</Section47>"
         )
-    parts.append(YES_NO["ReferralNFA"][bool(episode.no_further_action)])
+    parts.append(_REFERRAL_NFA[bool(episode.no_further_action)])
     for index, plan in enumerate(episode.cp_plans):
+        ended = plan.ended_on
         parts.append(
-            "<ChildProtectionPlans>"
-            + _date("CPPstartDate", plan.started_on)
-            + _date("CPPendDate", plan.ended_on)
-            + _el("InitialCategoryOfAbuse", plan.initial_category or "MUL")
-            + _el("LatestCategoryOfAbuse", plan.latest_category or "MUL")
-            + _el("NumberOfPreviousCPP", previous_cp + index)
-            + "</ChildProtectionPlans>"
+            f"<ChildProtectionPlans><CPPstartDate>{plan.started_on.isoformat()}</CPPstartDate>"
+            + ("" if ended is None else f"<CPPendDate>{ended.isoformat()}</CPPendDate>")
+            + f"<InitialCategoryOfAbuse>{_text(plan.initial_category or 'MUL')}"
+            "</InitialCategoryOfAbuse>"
+            f"<LatestCategoryOfAbuse>{_text(plan.latest_category or 'MUL')}"
+            f"</LatestCategoryOfAbuse><NumberOfPreviousCPP>{previous_cp + index}"
+            "</NumberOfPreviousCPP></ChildProtectionPlans>"
         )
-    return f"<CINdetails>{''.join(parts)}</CINdetails>"
+    parts.append("</CINdetails>")
+    return "".join(parts)

@@ -24,6 +24,7 @@ No text written about a family is read: only identifiers, dates and codes.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -73,7 +74,7 @@ class CensusYear:
         return f"{self.year - 1} to {self.year}"
 
 
-@dataclass
+@dataclass(slots=True)
 class CpPlan:
     episode_id: uuid.UUID
     started_on: date
@@ -85,7 +86,7 @@ class CpPlan:
     plan_conference_on: date | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Section47:
     discussion_id: uuid.UUID
     started_on: date
@@ -94,7 +95,7 @@ class Section47:
     conference_not_required: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class Assessment:
     referral_id: uuid.UUID
     started_on: date
@@ -102,7 +103,7 @@ class Assessment:
     factors: list[str] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class EpisodeOfNeed:
     """The census's CINdetails: from a referral to the closure of the case."""
 
@@ -125,12 +126,14 @@ class EpisodeOfNeed:
 
     @property
     def initial_conference_on(self) -> date | None:
+        if not self.cp_plans and not self.section47s:
+            return None
         dates = [plan.initial_conference_on for plan in self.cp_plans if plan.initial_conference_on]
         dates += [s47.initial_conference_on for s47 in self.section47s if s47.initial_conference_on]
         return min(dates, default=None)
 
 
-@dataclass
+@dataclass(slots=True)
 class ChildReturn:
     """What the returns say of one child in the year."""
 
@@ -258,7 +261,7 @@ def children(
         query = query.order_by(column).limit(batch)
         if after is not None:
             query = query.where(column > after)
-        ids: list[uuid.UUID] = list(session.connection().scalars(query))
+        ids: list[uuid.UUID] = list(session.connection().execute(query).scalars().all())
         if not ids:
             return
         bounds = Batch(after, ids[-1])
@@ -295,26 +298,40 @@ def _identities(
     session: DbSession, ids: set[uuid.UUID], batch: Batch
 ) -> dict[uuid.UUID, ChildReturn]:
     """Each child's identifiers, and the family of their latest statutory episode."""
-    family_of: dict[uuid.UUID, uuid.UUID] = {}
-    for person_id, family_id in _all(
-        session,
-        sa.select(PlanEpisode.person_id, PlanEpisode.family_id)
-        .where(batch.holds(PlanEpisode.person_id), PlanEpisode.deleted_at.is_(None))
-        .order_by(PlanEpisode.person_id, PlanEpisode.started_on.desc(), PlanEpisode.id.desc()),
-    ):
-        family_of.setdefault(person_id, family_id)
+    # Keyed by the ids' integers: a UUID's own hash is Python code, an int's is not, and
+    # a batch looks up tens of thousands of ids. Each child's rows come latest first:
+    # read backwards, the latest is the one kept.
+    wanted = {person_id.int for person_id in ids}
+    family_of: dict[int, int] = {
+        person_id.int: family_id.int
+        for person_id, family_id in reversed(
+            _all(
+                session,
+                sa.select(PlanEpisode.person_id, PlanEpisode.family_id)
+                .where(batch.holds(PlanEpisode.person_id), PlanEpisode.deleted_at.is_(None))
+                .order_by(
+                    PlanEpisode.person_id, PlanEpisode.started_on.desc(), PlanEpisode.id.desc()
+                ),
+            )
+        )
+    }
     if len(family_of) < len(ids):
         # Children referred with no plan: the family of their latest referral.
-        for person_id, family_id in _all(
-            session,
-            sa.select(Referral.person_id, Referral.family_id)
-            .where(batch.holds(Referral.person_id), Referral.deleted_at.is_(None))
-            .order_by(Referral.person_id, Referral.referred_on.desc(), Referral.id.desc()),
-        ):
-            family_of.setdefault(person_id, family_id)
+        referred: dict[int, int] = {
+            person_id.int: family_id.int
+            for person_id, family_id in reversed(
+                _all(
+                    session,
+                    sa.select(Referral.person_id, Referral.family_id)
+                    .where(batch.holds(Referral.person_id), Referral.deleted_at.is_(None))
+                    .order_by(Referral.person_id, Referral.referred_on.desc(), Referral.id.desc()),
+                )
+            )
+        }
+        family_of = referred | family_of
     in_batch = families_in(batch)
     families = {
-        row.id: row
+        row[0].int: row
         for row in _all(
             session,
             sa.select(
@@ -335,34 +352,62 @@ def _identities(
             Person.date_of_death,
             Person.sex,
             Person.ethnicity,
-            Person.disabilities,
+            # As text, parsed once for each different list (``_codes``): nearly every
+            # child has the same few, and the driver would parse each row's JSON.
+            sa.cast(Person.disabilities, sa.Text),
         ).where(batch.holds(Person.id), Person.deleted_at.is_(None)),
     )
+    parsed: dict[str | None, tuple[str, ...]] = {}
     out: dict[uuid.UUID, ChildReturn] = {}
-    for person in people:
-        if person.id not in ids:
+    # Unpacked, and the return made by position (the fields' order): a batch is hundreds
+    # of children, and reading a row's columns by name costs more than the rest.
+    for (
+        person_id,
+        local_child_id,
+        upn,
+        former_upn,
+        upn_unknown,
+        born,
+        expected,
+        died,
+        sex,
+        ethnicity,
+        disabilities,
+    ) in people:
+        key = person_id.int
+        if key not in wanted:
             continue
-        family = families.get(family_of.get(person.id))
+        family_key = family_of.get(key)
+        family = families.get(family_key) if family_key is not None else None
         if family is None:
             continue
-        out[person.id] = ChildReturn(
-            person_id=person.id,
-            family_id=family.id,
-            family_reference=family.local_reference,
-            local_child_id=person.local_child_id,
-            upn=person.upn,
-            former_upn=person.former_upn,
-            upn_unknown=person.upn_unknown,
-            date_of_birth=person.date_of_birth,
-            expected_date_of_birth=person.expected_date_of_birth,
-            date_of_death=person.date_of_death,
-            sex=person.sex,
-            ethnicity=person.ethnicity,
-            disabilities=list(person.disabilities or []),
-            family_closed_on=family.closed_on,
-            family_closure_reason=family.closure_reason,
+        family_id, family_reference, closed_on, closure_reason = family
+        codes = parsed.get(disabilities)
+        if codes is None:
+            codes = parsed[disabilities] = _codes(disabilities)
+        out[person_id] = ChildReturn(
+            person_id,
+            family_id,
+            family_reference,
+            local_child_id,
+            upn,
+            former_upn,
+            upn_unknown,
+            born,
+            expected,
+            died,
+            sex,
+            ethnicity,
+            list(codes),
+            closed_on,
+            closure_reason,
         )
     return out
+
+
+def _codes(text: str | None) -> tuple[str, ...]:
+    """A JSON list of codes, read from its text (nothing for none)."""
+    return tuple((json.loads(text) if text is not None else None) or ())
 
 
 @register_source("plan_episodes")
@@ -402,10 +447,9 @@ def plan_episodes(
         .where(statutory)
         .order_by(PlanEpisode.person_id, PlanEpisode.started_on, PlanEpisode.id)
     )
-    # Row._asdict() builds the result's keys again for every row: zip with them once.
     names = tuple(result.keys())
     rows = result.all()
-    amendments: dict[uuid.UUID, list[dict[str, str]]] = {}
+    amendments: dict[int, list[dict[str, str]]] = {}
     for target_id, changes in _all(
         session,
         sa.select(Amendment.target_id, Amendment.changes)
@@ -417,63 +461,82 @@ def plan_episodes(
         )
         .order_by(Amendment.created_at, Amendment.id),
     ):
-        amendments.setdefault(target_id, []).append(changes)
+        amendments.setdefault(target_id.int, []).append(changes)
+    # Rows are read by position (the indices below), not made into dicts: only those with
+    # amendments are, to be corrected.
+    year_start = year.start
+    # By the ids' integers, as in ``_identities``.
+    by_person = {person_id.int: child for person_id, child in returns.items()}
     for row in rows:
-        child = returns.get(row.person_id)
+        child = by_person.get(row[1].int)
         if child is not None:
-            values = dict(zip(names, row, strict=True))
-            fixes = amendments.get(row.id)
-            _add_episode(child, year, corrected(values, fixes) if fixes else values)
+            fixes = amendments.get(row[0].int) if amendments else None
+            episode: Sequence[Any] = row
+            if fixes:
+                values = corrected(dict(zip(names, row, strict=True)), fixes)
+                episode = tuple(values[name] for name in names)
+            _add_episode(child, year_start, episode)
 
 
-def _add_episode(child: ChildReturn, year: CensusYear, values: dict[str, Any]) -> None:
-    started, ended = values["started_on"], values["ended_on"]
-    plan_type = PlanType(values["plan_type"])
-    if ended is not None and ended < year.start:
+# The columns of a plan episode's row, as ``plan_episodes`` selects them.
+_ID, _PLAN_TYPE, _CATEGORY, _CONFERENCE, _STARTED, _ENDED, _END_REASON = 0, 2, 3, 4, 5, 6, 7
+_CIN = PlanType.CHILD_IN_NEED.value
+_CP = PlanType.CHILD_PROTECTION.value
+_ONE_DAY = timedelta(days=1)
+
+
+def _add_episode(child: ChildReturn, year_start: date, row: Sequence[Any]) -> None:
+    started, ended = row[_STARTED], row[_ENDED]
+    plan_type = row[_PLAN_TYPE]
+    if ended is not None and ended < year_start:
         # Before the year: only a child protection plan's count is kept.
-        if plan_type is PlanType.CHILD_PROTECTION:
+        if plan_type == _CP:
             child.previous_cp_plans += 1
         return
     current = child.episodes[-1] if child.episodes else None
     joined = current is not None and (
-        current.closure_date is None or started <= current.closure_date + timedelta(days=1)
+        current.closure_date is None or started <= current.closure_date + _ONE_DAY
     )
     if current is None or not joined:
-        current = EpisodeOfNeed(first_episode_id=values["id"], referral_date=started)
+        current = EpisodeOfNeed(first_episode_id=row[_ID], referral_date=started)
         child.episodes.append(current)
-    if plan_type is PlanType.CHILD_IN_NEED:
+    if plan_type == _CIN:
         current.cin_plans.append((started, ended))
-    elif plan_type is PlanType.CHILD_PROTECTION:
+    elif plan_type == _CP:
+        category = row[_CATEGORY]
         current.cp_plans.append(
-            CpPlan(
-                episode_id=values["id"],
-                started_on=started,
-                ended_on=ended,
-                initial_category=values["cp_category"],
-                latest_category=values["cp_category"],
-                initial_conference_on=values["initial_conference_on"],
-            )
+            CpPlan(row[_ID], started, ended, category, category, row[_CONFERENCE])
         )
     else:
         current.looked_after.append((started, ended))
-    _set_closure(child, current, values)
+    _set_closure(child, current, row)
 
 
-def _set_closure(child: ChildReturn, episode: EpisodeOfNeed, values: dict[str, Any]) -> None:
+def _set_closure(child: ChildReturn, episode: EpisodeOfNeed, row: Sequence[Any]) -> None:
     """Close the episode of need on its last plan's end, for the reason the end gives."""
-    spans = [*episode.cin_plans, *episode.looked_after]
-    spans += [(plan.started_on, plan.ended_on) for plan in episode.cp_plans]
-    if any(end is None for _start, end in spans):
-        episode.closure_date = None
-        episode.closure_reason = None
-        return
-    ended = max(end for _start, end in spans if end is not None)
+    ended: date | None = None
+    for spans in (episode.cin_plans, episode.looked_after):
+        for _start, end in spans:
+            if end is None:
+                episode.closure_date = None
+                episode.closure_reason = None
+                return
+            if ended is None or end > ended:
+                ended = end
+    for plan in episode.cp_plans:
+        end = plan.ended_on
+        if end is None:
+            episode.closure_date = None
+            episode.closure_reason = None
+            return
+        if ended is None or end > ended:
+            ended = end
     if ended != episode.closure_date:
         episode.closure_date = ended
         episode.closure_reason = None
-    if values["ended_on"] == ended:
-        episode.closing_episode_id = values["id"]
-        episode.closure_reason = END_REASON_CLOSURE.get(values.get("end_reason") or "")
+    if row[_ENDED] == ended:
+        episode.closing_episode_id = row[_ID]
+        episode.closure_reason = END_REASON_CLOSURE.get(row[_END_REASON] or "")
     if child.family_closed_on == ended and child.family_closure_reason:
         episode.closure_reason = child.family_closure_reason
 

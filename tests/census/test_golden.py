@@ -16,11 +16,13 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from server.census import cin_xml
 from server.census.collect import CensusYear, children
 from server.census.rules import issues_of
 from server.extensions import db
-from server.persistence import Amendment, Referral, StrategyDiscussion
+from server.persistence import Amendment, Person, Referral, StrategyDiscussion
 
 GOLDEN = Path(__file__).parent / "golden" / "cin_census_2024.xml"
 YEAR = CensusYear(2024)  # 1 April 2023 to 31 March 2024
@@ -191,3 +193,38 @@ def test_the_census_file_is_the_same_bytes_as_the_golden_one(council, app_contex
         "LC<&> ethnicity_missing",
         "LC<&> s47_before_referral",
     ]
+
+
+def test_checking_the_file_as_it_is_written_leaves_it_the_same(
+    council, app_context, monkeypatch
+) -> None:
+    make_council(council)
+    monkeypatch.setattr(cin_xml, "CHECK_EVERY", 2)  # three parts, each checked in the thread
+    out = io.BytesIO()
+    assert cin_xml.write(out, YEAR, "999", children(db.session, YEAR, batch=2), check=True) == 5
+    assert out.getvalue() == GOLDEN.read_bytes()
+
+
+def test_a_part_that_breaks_the_schema_is_refused_as_it_is_written(
+    council, app_context, monkeypatch
+) -> None:
+    make_council(council)
+    # The fifth child, in the last of three parts: an ethnicity the schema does not know.
+    person = db.session.get(Person, person_id(5))
+    assert person is not None
+    person.ethnicity = "XXXX"
+    db.session.commit()
+    monkeypatch.setattr(cin_xml, "CHECK_EVERY", 2)
+    with pytest.raises(cin_xml.SchemaInvalid, match="Ethnicity"):
+        cin_xml.write(io.BytesIO(), YEAR, "999", children(db.session, YEAR, batch=2), check=True)
+    # Read back as a whole afterwards, the same file is refused too.
+    with pytest.raises(cin_xml.SchemaInvalid):
+        cin_xml.validate(io.BytesIO(produce()[0]))
+
+
+def test_a_census_with_no_children_is_checked_too(app_context) -> None:
+    out = io.BytesIO()
+    assert cin_xml.write(out, YEAR, "999", [], check=True) == 0
+    cin_xml.validate(io.BytesIO(out.getvalue()))
+    with pytest.raises(cin_xml.SchemaInvalid):
+        cin_xml.write(io.BytesIO(), YEAR, "9<9", [], check=True)
