@@ -109,7 +109,9 @@ export function networkInvitees(data, familyId, label) {
     .map((r) => ({
       name: r.to_organisation || nameOf(r.to_person_id),
       relationship_id: r.id,
-      role: `${label("relationship_type", r.type)} ${r.to_organisation ? "for" : "of"} ${calledBy(r.from_person_id)}`,
+      role: r.to_organisation
+        ? t("{relationship} for {name}", { relationship: label("relationship_type", r.type), name: calledBy(r.from_person_id) })
+        : t("{relationship} of {name}", { relationship: label("relationship_type", r.type), name: calledBy(r.from_person_id) }),
     }));
   const seen = new Set();
   return [...people, ...others].filter((invitee) => {
