@@ -255,8 +255,8 @@ function makeContext(main, params) {
     },
     staffName(id) {
       if (!id) return "";
-      if (id === session.user?.id) return "you";
-      return session.data?.reference?.directory?.[id]?.display_name || "a colleague";
+      if (id === session.user?.id) return t("you");
+      return session.data?.reference?.directory?.[id]?.display_name || t("a colleague");
     },
   };
 }

@@ -8,6 +8,7 @@
 import { ATTACHMENT_JPEG_QUALITY } from "../config.js";
 import { fileProblem, fitWithin, isImage, sha256Hex } from "../domain/attachments.js";
 import { withoutPdfDetails } from "./pdf.js";
+import { t } from "../i18n.js";
 
 export class AttachmentProblem extends Error {}
 
@@ -56,7 +57,7 @@ export async function redrawPhoto(file, longEdge) {
     // "from-image" turns the photo upright by its orientation tag before the tag is dropped.
     bitmap = await createImageBitmap(file, { imageOrientation: "from-image" });
   } catch {
-    throw new AttachmentProblem("The selected photo could not be read. Take it again, or choose a JPG or PNG");
+    throw new AttachmentProblem(t("The selected photo could not be read. Take it again, or choose a JPG or PNG"));
   }
   const size = fitWithin(bitmap.width, bitmap.height, longEdge);
   const canvas = new OffscreenCanvas(size.width, size.height);

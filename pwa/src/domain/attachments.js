@@ -9,6 +9,7 @@ import {
   ATTACHMENT_QUOTA_WARN_SHARE,
   STORAGE_LOW_FREE_BYTES,
 } from "../config.js";
+import { N_, t } from "../i18n.js";
 
 /** The records a photo or file may be attached to. */
 export const PARENT_KINDS = Object.freeze(["note", "visit", "judgment", "conference", "person"]);
@@ -110,16 +111,16 @@ export function isImage(contentType) {
  */
 export function fileProblem(file, settings) {
   if (!file) {
-    return "Select a photo or file";
+    return t("Select a photo or file");
   }
   if (file.size === 0) {
-    return "The selected file is empty";
+    return t("The selected file is empty");
   }
   if (!isImage(file.type) && !DOCUMENT_TYPES.includes(file.type)) {
-    return "The selected file must be a JPG, PNG, WEBP or PDF";
+    return t("The selected file must be a JPG, PNG, WEBP or PDF");
   }
   if (file.size > settings.maxBytes) {
-    return `The selected file must be smaller than ${formatBytes(settings.maxBytes)}`;
+    return t("The selected file must be smaller than {size}", { size: formatBytes(settings.maxBytes) });
   }
   return null;
 }
@@ -137,13 +138,13 @@ export function spaceCheck({ appBytes, adding, quotaBytes, browser = {} }) {
   if (after > quotaBytes || (browserFree !== null && adding > browserFree)) {
     return {
       level: "full",
-      message: `There is no room for this file on this device. Photos and files here use ${formatBytes(appBytes)} of ${formatBytes(quotaBytes)}. Connect to the internet so uploaded files can be removed from this device, then try again.`,
+      message: t("There is no room for this file on this device. Photos and files here use {used} of {quota}. Connect to the internet so uploaded files can be removed from this device, then try again.", { used: formatBytes(appBytes), quota: formatBytes(quotaBytes) }),
     };
   }
   if (after > quotaBytes * ATTACHMENT_QUOTA_WARN_SHARE || (browserFree !== null && browserFree - adding < STORAGE_LOW_FREE_BYTES)) {
     return {
       level: "warn",
-      message: `This device is running out of room for photos and files: ${formatBytes(after)} of ${formatBytes(quotaBytes)} used. Connect to the internet soon so they can be uploaded.`,
+      message: t("This device is running out of room for photos and files: {used} of {quota} used. Connect to the internet soon so they can be uploaded.", { used: formatBytes(after), quota: formatBytes(quotaBytes) }),
     };
   }
   return { level: "ok", message: null };
@@ -179,9 +180,9 @@ export function nextToUpload(files, recordWaiting) {
 
 // The server's reasons for refusing a file (docs/sync.md, "Attachments"), in the worker's words.
 const REFUSALS = Object.freeze({
-  sha256_mismatch: "The file arrived damaged. Attach it again.",
-  content_type_not_allowed: "The file is not a photo or PDF the council can keep.",
-  malware_found: "The council's virus check found a problem with this file.",
+  sha256_mismatch: N_("The file arrived damaged. Attach it again."),
+  content_type_not_allowed: N_("The file is not a photo or PDF the council can keep."),
+  malware_found: N_("The council's virus check found a problem with this file."),
 });
 
 /**
@@ -193,7 +194,7 @@ export function refusalWords(reason) {
   if (!reason) {
     return null;
   }
-  return REFUSALS[reason] || reason;
+  return REFUSALS[reason] ? t(REFUSALS[reason]) : reason;
 }
 
 /**
@@ -212,15 +213,15 @@ export function attachedAt(attachment) {
 export function uploadStatusText(status) {
   switch (status?.state) {
     case UploadState.UPLOADING:
-      return { text: `Uploading, ${Math.floor(status.percent || 0)}%`, colour: "blue" };
+      return { text: t("Uploading, {percent}%", { percent: Math.floor(status.percent || 0) }), colour: "blue" };
     case UploadState.SENT:
-      return { text: "Uploaded, being checked", colour: "blue" };
+      return { text: t("Uploaded, being checked"), colour: "blue" };
     case UploadState.STORED:
-      return { text: "Uploaded", colour: "green" };
+      return { text: t("Uploaded"), colour: "green" };
     case UploadState.REFUSED:
-      return { text: "Refused", colour: "red" };
+      return { text: t("Refused"), colour: "red" };
     default:
-      return { text: "Waiting to upload", colour: "grey" };
+      return { text: t("Waiting to upload"), colour: "grey" };
   }
 }
 

@@ -2,6 +2,7 @@
 // server checks them (server/domain/upn.py, server/api/schemas.py), so a worker
 // offline hears of a mistyped number at once.
 
+import { t } from "../i18n.js";
 import { UPN_MESSAGES, upnProblem } from "./upn.js";
 
 export const CENSUS_FIELDS = ["local_child_id", "upn", "former_upn", "upn_unknown", "expected_date_of_birth", "sex", "ethnicity", "disabilities"];
@@ -19,27 +20,27 @@ export function checkCensusDetails(values, person) {
   const upn = tidyUpn(values.upn);
   const former = tidyUpn(values.former_upn);
   if (upn && upnProblem(upn)) {
-    errors.upn = UPN_MESSAGES[upnProblem(upn)];
+    errors.upn = t(UPN_MESSAGES[upnProblem(upn)]);
   }
   if (former && upnProblem(former)) {
-    errors.former_upn = UPN_MESSAGES[upnProblem(former)];
+    errors.former_upn = t(UPN_MESSAGES[upnProblem(former)]);
   } else if (former && former === upn) {
-    errors.former_upn = "The former number must differ from the number now";
+    errors.former_upn = t("The former number must differ from the number now");
   }
   if (upn && values.upn_unknown) {
-    errors.upn_unknown = "Give the unique pupil number or why there is none, not both";
+    errors.upn_unknown = t("Give the unique pupil number or why there is none, not both");
   }
   if ((values.local_child_id || "").trim().length > 40) {
-    errors.local_child_id = "The local child number must be 40 characters or fewer";
+    errors.local_child_id = t("The local child number must be 40 characters or fewer");
   }
   if (values.expected_date_of_birth === null) {
-    errors.expected_date_of_birth = "Enter a real date, like 27 3 2026";
+    errors.expected_date_of_birth = t("Enter a real date, like 27 3 2026");
   } else if (values.expected_date_of_birth && person?.date_of_birth) {
-    errors.expected_date_of_birth = "The child is born: there is a date of birth already";
+    errors.expected_date_of_birth = t("The child is born: there is a date of birth already");
   }
   const disabilities = values.disabilities || [];
   if (disabilities.includes("NONE") && disabilities.length > 1) {
-    errors.disabilities = "Choose ‘No disability’ or the disabilities, not both";
+    errors.disabilities = t("Choose ‘No disability’ or the disabilities, not both");
   }
   return errors;
 }

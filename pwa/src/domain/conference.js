@@ -43,7 +43,7 @@ export function planStatusLabel(code) {
 }
 
 export function personName(person) {
-  if (!person) return "Someone in the family";
+  if (!person) return t("Someone in the family");
   const full = [person.given_name, person.family_name].filter(Boolean).join(" ");
   return person.known_as ? `${person.known_as} (${full})` : full;
 }
@@ -88,7 +88,7 @@ export function networkInvitees(data, familyId, label) {
   const nameOf = (personId) => personName(data.get("person", personId));
   const calledBy = (personId) => {
     const person = data.get("person", personId);
-    return person?.known_as || person?.given_name || "someone in the family";
+    return person?.known_as || person?.given_name || t("someone in the family");
   };
 
   const roleOf = (membership, person) => {
@@ -96,8 +96,8 @@ export function networkInvitees(data, familyId, label) {
     const named = relationships.find((r) => r.to_person_id === person.id && r.type);
     // A relationship's type says what its "to" end is to its "from" end: a
     // child's relationship of type MTH points at the child's mother.
-    if (named) return `${label("relationship_type", named.type)} of ${calledBy(named.from_person_id)}`;
-    return person.is_child ? "Child" : "Family member";
+    if (named) return t("{relationship} of {name}", { relationship: label("relationship_type", named.type), name: calledBy(named.from_person_id) });
+    return person.is_child ? t("Child") : t("Family member");
   };
 
   const people = members.map((membership) => {
@@ -109,7 +109,9 @@ export function networkInvitees(data, familyId, label) {
     .map((r) => ({
       name: r.to_organisation || nameOf(r.to_person_id),
       relationship_id: r.id,
-      role: `${label("relationship_type", r.type)} ${r.to_organisation ? "for" : "of"} ${calledBy(r.from_person_id)}`,
+      role: r.to_organisation
+        ? t("{relationship} for {name}", { relationship: label("relationship_type", r.type), name: calledBy(r.from_person_id) })
+        : t("{relationship} of {name}", { relationship: label("relationship_type", r.type), name: calledBy(r.from_person_id) }),
     }));
   const seen = new Set();
   return [...people, ...others].filter((invitee) => {

@@ -5,16 +5,17 @@
 // decision's outcome and date of review from the same record.
 
 import { todayIso } from "../clock.js";
+import { N_ } from "../i18n.js";
 
 export const DECISION_REVIEW = "decision_review";
 export const DISAGREEMENT = "disagreement";
 export const ESCALATION = "escalation";
 
-// As the server's domain/decision_reviews.py.
+// As the server's domain/decision_reviews.py (in English: a screen says them with t()).
 export const HINDSIGHT = {
-  right: "Yes, it was the right decision",
-  partly: "Partly",
-  not_right: "No, with hindsight it was not",
+  right: N_("Yes, it was the right decision"),
+  partly: N_("Partly"),
+  not_right: N_("No, with hindsight it was not"),
 };
 
 // The team view counts what happened in this many days up to today.

@@ -2,6 +2,8 @@
 // queued (the server checks the same, field by field), and what a closed family
 // means for this device (domain.endings on the server).
 
+import { t } from "../i18n.js";
+
 export const DEFAULT_CLEARING_DAYS = 28;
 const TEXT_MAX = 20_000;
 const FIELDS = new Set(["kind", "closure_reason", "closing_visit_id", "child_view", "family_view", "changes", "if_worries_return", "to_team_id", "handover_note", "decision"]);
@@ -50,25 +52,25 @@ export function checkEnding(values, goals) {
   const errors = {};
   const blank = (name) => !(values[name] || "").trim();
   if (!values.kind) {
-    errors.kind = "Choose how our work with the family ends";
+    errors.kind = t("Choose how our work with the family ends");
     return errors;
   }
-  if (blank("decision")) errors.decision = "Say what you propose and why";
+  if (blank("decision")) errors.decision = t("Say what you propose and why");
   if (values.kind === "transfer") {
-    if (!values.to_team_id) errors.to_team_id = "Choose the team the family moves to";
-    if (blank("handover_note")) errors.handover_note = "Write a handover note: what matters to this family, and what is in hand";
+    if (!values.to_team_id) errors.to_team_id = t("Choose the team the family moves to");
+    if (blank("handover_note")) errors.handover_note = t("Write a handover note: what matters to this family, and what is in hand");
   } else {
-    if (!values.closure_reason) errors.closure_reason = "Choose why our work is ending";
-    if (!values.closing_visit_id) errors.closing_visit_id = "Choose the closing visit";
-    if (blank("child_view")) errors.child_view = "Say what the children think of our work ending";
-    if (blank("family_view")) errors.family_view = "Say what the family think of our work ending";
+    if (!values.closure_reason) errors.closure_reason = t("Choose why our work is ending");
+    if (!values.closing_visit_id) errors.closing_visit_id = t("Choose the closing visit");
+    if (blank("child_view")) errors.child_view = t("Say what the children think of our work ending");
+    if (blank("family_view")) errors.family_view = t("Say what the family think of our work ending");
     if (!goals.some((_, index) => (values[`change_${index}`] || "").trim()) && blank("change_other")) {
-      errors.changes = "Say what has changed against at least one of the family's goals, in their words";
+      errors.changes = t("Say what has changed against at least one of the family's goals, in their words");
     }
-    if (blank("if_worries_return")) errors.if_worries_return = "Say what the family can do if worries come back";
+    if (blank("if_worries_return")) errors.if_worries_return = t("Say what the family can do if worries come back");
   }
   for (const [name, value] of Object.entries(values)) {
-    if (typeof value === "string" && value.length > TEXT_MAX) errors[FIELDS.has(name) ? name : "decision"] = "This must be 20,000 characters or fewer";
+    if (typeof value === "string" && value.length > TEXT_MAX) errors[FIELDS.has(name) ? name : "decision"] = t("This must be 20,000 characters or fewer");
   }
   return errors;
 }

@@ -100,51 +100,51 @@ export function checkPlanChange(values, current, today) {
   const errors = {};
   const type = values.plan_type;
   if (!type) {
-    errors.plan_type = "Choose the plan the child is on now";
+    errors.plan_type = t("Choose the plan the child is on now");
     return errors;
   }
   if (!current && type === NO_PLAN) {
-    errors.plan_type = "The child has no plan now: choose a plan to start one";
+    errors.plan_type = t("The child has no plan now: choose a plan to start one");
     return errors;
   }
   const keeping = keepsPlan(values, current);
   if (keeping && !Object.keys(detailChanges(values, current)).length) {
-    errors.plan_type = "This is the plan the child is on now: change its details, or choose another plan";
+    errors.plan_type = t("This is the plan the child is on now: change its details, or choose another plan");
     return errors;
   }
   if (!keeping) {
     if (values.started_on === null) {
-      errors.started_on = "Enter a real date, like 27 3 2026";
+      errors.started_on = t("Enter a real date, like 27 3 2026");
     } else if (!values.started_on) {
-      errors.started_on = type === NO_PLAN ? "Enter the date the plan ended" : "Enter the date the plan started";
+      errors.started_on = type === NO_PLAN ? t("Enter the date the plan ended") : t("Enter the date the plan started");
     } else if (values.started_on > today) {
-      errors.started_on = "The date cannot be in the future";
+      errors.started_on = t("The date cannot be in the future");
     } else if (current && values.started_on < current.started_on) {
-      errors.started_on = "The date cannot be before the current plan started";
+      errors.started_on = t("The date cannot be before the current plan started");
     }
     if (current && !values.end_reason) {
-      errors.end_reason = "Say why the current plan ended";
+      errors.end_reason = t("Say why the current plan ended");
     }
   }
   if (type === "child_protection" && !values.cp_category) {
-    errors.cp_category = "Choose the category of the child protection plan";
+    errors.cp_category = t("Choose the category of the child protection plan");
   }
   if (type === "child_protection" && values.initial_conference_on !== undefined) {
     const started = keeping ? current.started_on : values.started_on;
     if (values.initial_conference_on === null) {
-      errors.initial_conference_on = "Enter a real date, like 27 3 2026";
+      errors.initial_conference_on = t("Enter a real date, like 27 3 2026");
     } else if (values.initial_conference_on && started && values.initial_conference_on > started) {
-      errors.initial_conference_on = "The initial conference comes before the plan starts";
+      errors.initial_conference_on = t("The initial conference comes before the plan starts");
     }
   }
   if (type === "looked_after") {
     if (!values.legal_status) {
-      errors.legal_status = "Choose the child's legal status";
+      errors.legal_status = t("Choose the child's legal status");
     }
     if (values.placement_started_on === null) {
-      errors.placement_started_on = "Enter a real date, like 27 3 2026";
+      errors.placement_started_on = t("Enter a real date, like 27 3 2026");
     } else if (values.placement_started_on && values.placement_started_on > today) {
-      errors.placement_started_on = "A placement cannot start in the future";
+      errors.placement_started_on = t("A placement cannot start in the future");
     }
   }
   return errors;
@@ -180,15 +180,19 @@ export function planChanges({ familyId, personId, current, values, newId }) {
 // What a correction can put right, in the order the form asks:
 // [field, what is wrong, what to do when it is left empty].
 const CORRECTIONS = [
-  ["started_on", N_("The date it started"), "Enter the date the plan started"],
-  ["ended_on", N_("The date it ended"), "Enter the date the plan ended"],
-  ["end_reason", N_("Why it ended"), "Choose why the plan ended"],
-  ["cp_category", N_("The category"), "Choose the category of the plan"],
-  ["initial_conference_on", N_("The date of the initial conference"), "Enter the date of the initial child protection conference"],
-  ["legal_status", N_("The legal status"), "Choose the child's legal status"],
-  ["placement_started_on", N_("The date the placement started"), "Enter the date the placement started"],
-  ["placement_type", N_("The placement type"), "Choose the placement type"],
+  ["started_on", N_("The date it started"), N_("Enter the date the plan started")],
+  ["ended_on", N_("The date it ended"), N_("Enter the date the plan ended")],
+  ["end_reason", N_("Why it ended"), N_("Choose why the plan ended")],
+  ["cp_category", N_("The category"), N_("Choose the category of the plan")],
+  ["initial_conference_on", N_("The date of the initial conference"), N_("Enter the date of the initial child protection conference")],
+  ["legal_status", N_("The legal status"), N_("Choose the child's legal status")],
+  ["placement_started_on", N_("The date the placement started"), N_("Enter the date the placement started")],
+  ["placement_type", N_("The placement type"), N_("Choose the placement type")],
 ];
+/** A field's title as it reads inside a sentence: "the date it started", "y categori". */
+function lowerFirst(title) {
+  return title.replace(/^The /, "the ").replace(/^Why/, "why").replace(/^Y /, "y ").replace(/^Pam/, "pam");
+}
 const CORRECTED_DATES = new Set(["started_on", "ended_on", "placement_started_on", "initial_conference_on"]);
 export const CORRECTION_REASON_MAX = 2000;
 
@@ -216,31 +220,31 @@ export function checkPlanCorrection(values, episode, today) {
   const allowed = new Map(correctableFields(episode));
   const chosen = (values.fields || []).filter((name) => allowed.has(name));
   if (!chosen.length) {
-    errors.fields = "Choose what is wrong with the plan";
+    errors.fields = t("Choose what is wrong with the plan");
   }
   const empty = Object.fromEntries(CORRECTIONS.map(([name, , message]) => [name, message]));
   for (const name of chosen) {
     const value = values[name];
     if (value === null) {
-      errors[name] = "Enter a real date, like 27 3 2026";
+      errors[name] = t("Enter a real date, like 27 3 2026");
     } else if (!value) {
-      errors[name] = empty[name];
+      errors[name] = t(empty[name]);
     } else if (value === (episode[name] || "")) {
-      errors[name] = `The plan already says this: correct ${allowed.get(name).replace(/^The /, "the ").replace(/^Why/, "why")}, or untick it`;
+      errors[name] = t("The plan already says this: correct {what}, or untick it", { what: lowerFirst(allowed.get(name)) });
     } else if (CORRECTED_DATES.has(name) && value > today) {
-      errors[name] = "The date cannot be in the future";
+      errors[name] = t("The date cannot be in the future");
     }
   }
   const started = chosen.includes("started_on") && values.started_on ? values.started_on : episode.started_on;
   const ended = chosen.includes("ended_on") && values.ended_on ? values.ended_on : episode.ended_on;
   if (!errors.started_on && !errors.ended_on && started && ended && ended < started) {
-    errors[chosen.includes("ended_on") ? "ended_on" : "started_on"] = "The plan cannot end before it started";
+    errors[chosen.includes("ended_on") ? "ended_on" : "started_on"] = t("The plan cannot end before it started");
   }
   const reason = (values.reason || "").trim();
   if (!reason) {
-    errors.reason = "Enter why you are correcting the plan";
+    errors.reason = t("Enter why you are correcting the plan");
   } else if (reason.length > CORRECTION_REASON_MAX) {
-    errors.reason = `The reason must be ${CORRECTION_REASON_MAX} characters or fewer`;
+    errors.reason = t("The reason must be {max} characters or fewer", { max: CORRECTION_REASON_MAX });
   }
   return errors;
 }

@@ -2,7 +2,7 @@
 // changed and added, checked as the server will check them (keys a-z, 0-9
 // and _, unique; a label; a light), before publishing a new version.
 
-import { N_ } from "../i18n.js";
+import { N_, t } from "../i18n.js";
 
 export const LIGHT_CHOICES = [
   ["green", N_("Green: the worker decides and logs it")],
@@ -42,7 +42,7 @@ export function readPolicyForm(values, current, newRows) {
   const keys = new Map();
   const claim = (key, field) => {
     if (keys.has(key)) {
-      errors[field] = `Another category already has the key ‘${key}’: choose a different one`;
+      errors[field] = t("Another category already has the key ‘{key}’: choose a different one", { key });
     } else {
       keys.set(key, field);
     }
@@ -54,12 +54,12 @@ export function readPolicyForm(values, current, newRows) {
     const label = (values[`label-${index}`] ?? category.label).trim();
     const light = values[`light-${index}`] ?? category.light;
     if (!label) {
-      errors[`label-${index}`] = `Enter a name for the category ‘${category.label}’`;
+      errors[`label-${index}`] = t("Enter a name for the category ‘{name}’", { name: category.label });
     } else if (label.length > MAX_LABEL) {
-      errors[`label-${index}`] = `The name must be ${MAX_LABEL} characters or fewer`;
+      errors[`label-${index}`] = t("The name must be {max} characters or fewer", { max: MAX_LABEL });
     }
     if (!LIGHTS.has(light)) {
-      errors[`light-${index}`] = `Choose a light for ‘${category.label}’`;
+      errors[`light-${index}`] = t("Choose a light for ‘{name}’", { name: category.label });
     }
     claim(category.key, `label-${index}`);
     categories.push(withUrgency({ key: category.key, label, light }, values[`urgent-${index}`], category.urgent));
@@ -73,26 +73,26 @@ export function readPolicyForm(values, current, newRows) {
     }
     const key = typedKey || keyFromLabel(label);
     if (!label) {
-      errors[`new-label-${row}`] = "Enter a name for the new category";
+      errors[`new-label-${row}`] = t("Enter a name for the new category");
     } else if (label.length > MAX_LABEL) {
-      errors[`new-label-${row}`] = `The name must be ${MAX_LABEL} characters or fewer`;
+      errors[`new-label-${row}`] = t("The name must be {max} characters or fewer", { max: MAX_LABEL });
     }
     if (typedKey && (!KEY.test(typedKey) || typedKey.length > MAX_KEY)) {
-      errors[`new-key-${row}`] = `The key must be lower-case letters, numbers and underscores only, ${MAX_KEY} characters or fewer`;
+      errors[`new-key-${row}`] = t("The key must be lower-case letters, numbers and underscores only, {max} characters or fewer", { max: MAX_KEY });
     } else if (label && !key) {
-      errors[`new-key-${row}`] = "Enter a key: the name has no letters or numbers to make one from";
+      errors[`new-key-${row}`] = t("Enter a key: the name has no letters or numbers to make one from");
     } else if (key) {
       claim(key, typedKey ? `new-key-${row}` : `new-label-${row}`);
     }
     if (!LIGHTS.has(light)) {
-      errors[`new-light-${row}`] = "Choose a light for the new category";
+      errors[`new-light-${row}`] = t("Choose a light for the new category");
     }
     categories.push(withUrgency({ key, label, light }, values[`new-urgent-${row}`], false));
   }
   if (!categories.length && !Object.keys(errors).length) {
-    errors["new-label-0"] = "The policy needs at least one category";
+    errors["new-label-0"] = t("The policy needs at least one category");
   } else if (categories.length > MAX_CATEGORIES) {
-    errors["new-label-0"] = `The policy can have at most ${MAX_CATEGORIES} categories`;
+    errors["new-label-0"] = t("The policy can have at most {max} categories", { max: MAX_CATEGORIES });
   }
   return { categories, errors };
 }
@@ -124,10 +124,11 @@ export function policyChanges(current, next) {
   return changes;
 }
 
-const LIGHT_WORDS = { green: "green", yellow: "yellow", red: "red" };
+// A light as a sentence names it, lower case: "goes from green to red".
+const LIGHT_WORDS = { green: N_("green"), yellow: N_("yellow"), red: N_("red") };
 
 function lightWord(light) {
-  return LIGHT_WORDS[light] || light;
+  return LIGHT_WORDS[light] ? t(LIGHT_WORDS[light]) : light;
 }
 
 /** Say whether a new version changes nothing at all from the current one. */
@@ -136,7 +137,7 @@ export function unchanged(changes) {
 }
 
 /**
- * Say in plain English what a new version changes, one line per category, in
+ * Say in plain words, in the language spoken, what a new version changes, one line per category, in
  * the order the categories appear: a light that changes (from and to), a
  * category added (with its light), renamed or removed. Returns
  * [{key, label, text, sentence}]: label is the category's name in the new
@@ -153,7 +154,7 @@ export function describeChanges(current, next) {
     const name = `‘${category.label}’`;
     const light = lightWord(category.light);
     if (added.has(category.key)) {
-      lines.push({ key: category.key, label: category.label, text: `New: ${light} light`, sentence: `${name} is added, with a ${light} light.` });
+      lines.push({ key: category.key, label: category.label, text: t("New: {light} light", { light }), sentence: t("{name} is added, with a {light} light.", { name, light }) });
       continue;
     }
     const from = relit.get(category.key) && lightWord(relit.get(category.key).from);
@@ -162,23 +163,23 @@ export function describeChanges(current, next) {
       lines.push({
         key: category.key,
         label: category.label,
-        text: `Light changes from ${from} to ${light}, and renamed from ‘${oldName}’`,
-        sentence: `‘${oldName}’ is renamed ${name} and goes from ${from} to ${light}.`,
+        text: t("Light changes from {from} to {light}, and renamed from ‘{old}’", { from, light, old: oldName }),
+        sentence: t("‘{old}’ is renamed {name} and goes from {from} to {light}.", { old: oldName, name, from, light }),
       });
     } else if (from) {
-      lines.push({ key: category.key, label: category.label, text: `Light changes from ${from} to ${light}`, sentence: `${name} goes from ${from} to ${light}.` });
+      lines.push({ key: category.key, label: category.label, text: t("Light changes from {from} to {light}", { from, light }), sentence: t("{name} goes from {from} to {light}.", { name, from, light }) });
     } else if (oldName) {
-      lines.push({ key: category.key, label: category.label, text: `Renamed from ‘${oldName}’`, sentence: `‘${oldName}’ is renamed ${name}.` });
+      lines.push({ key: category.key, label: category.label, text: t("Renamed from ‘{old}’", { old: oldName }), sentence: t("‘{old}’ is renamed {name}.", { old: oldName, name }) });
     }
   }
   for (const category of changes.urgency) {
     lines.push({
       key: category.key,
       label: category.label,
-      text: category.urgent ? "Marked urgent" : "No longer urgent",
+      text: category.urgent ? t("Marked urgent") : t("No longer urgent"),
       sentence: category.urgent
-        ? `‘${category.label}’ is marked urgent: workers see the numbers to phone, and a supervisor may agree it by phone.`
-        : `‘${category.label}’ is no longer urgent.`,
+        ? t("‘{name}’ is marked urgent: workers see the numbers to phone, and a supervisor may agree it by phone.", { name: category.label })
+        : t("‘{name}’ is no longer urgent.", { name: category.label }),
     });
   }
   for (const category of changes.removed) {
@@ -186,8 +187,8 @@ export function describeChanges(current, next) {
     lines.push({
       key: category.key,
       label: category.label,
-      text: `Removed (its light was ${light})`,
-      sentence: `‘${category.label}’ is removed (it was ${light}).`,
+      text: t("Removed (its light was {light})", { light }),
+      sentence: t("‘{name}’ is removed (it was {light}).", { name: category.label, light }),
     });
   }
   return lines;

@@ -5,12 +5,12 @@
 // a referral date and who made it, and an authorised assessment's factors,
 // which the census validation report would otherwise list.
 
+import { t } from "../i18n.js";
+
 // The census's factor meaning "no factors identified": never beside another.
 export const NO_FACTORS = "21";
 
 export const REFERRAL_FIELDS = ["referred_on", "source", "primary_need", "no_further_action", "assessment_started_on", "assessment_authorised_on", "assessment_factors"];
-
-const REAL_DATE = "must be a real date, for example 27 3 2026";
 
 /**
  * Check a referral's dates and factors as the server does; return {field: message}.
@@ -25,33 +25,33 @@ export function checkReferral(values, today) {
   const authorised = values.assessment_authorised_on || null;
   const factors = values.assessment_factors || [];
   if (referred && referred > today) {
-    errors.referred_on = "The date of the referral must be today or in the past";
+    errors.referred_on = t("The date of the referral must be today or in the past");
   }
   if (started) {
     if (started > today) {
-      errors.assessment_started_on = "The date the assessment started must be today or in the past";
+      errors.assessment_started_on = t("The date the assessment started must be today or in the past");
     } else if (referred && started < referred) {
-      errors.assessment_started_on = "The assessment must start on or after the date of the referral";
+      errors.assessment_started_on = t("The assessment must start on or after the date of the referral");
     }
     if (values.no_further_action) {
-      errors.no_further_action = "A referral with no further action has no assessment: choose ‘No’, or remove the assessment's dates";
+      errors.no_further_action = t("A referral with no further action has no assessment: choose ‘No’, or remove the assessment's dates");
     }
   }
   if (authorised) {
     if (!started) {
-      errors.assessment_authorised_on = "Enter the date the assessment started, as well as the date it was authorised";
+      errors.assessment_authorised_on = t("Enter the date the assessment started, as well as the date it was authorised");
     } else if (authorised < started) {
-      errors.assessment_authorised_on = "The date the assessment was authorised must be on or after the date it started";
+      errors.assessment_authorised_on = t("The date the assessment was authorised must be on or after the date it started");
     } else if (authorised > today) {
-      errors.assessment_authorised_on = "The date the assessment was authorised must be today or in the past";
+      errors.assessment_authorised_on = t("The date the assessment was authorised must be today or in the past");
     }
   }
   if (factors.length && !started) {
-    errors.assessment_factors = "Factors come from an assessment: enter the date it started";
+    errors.assessment_factors = t("Factors come from an assessment: enter the date it started");
   } else if (new Set(factors).size !== factors.length) {
-    errors.assessment_factors = "Choose each factor once";
+    errors.assessment_factors = t("Choose each factor once");
   } else if (factors.includes(NO_FACTORS) && factors.length > 1) {
-    errors.assessment_factors = "Choose ‘No factors identified’ or the factors, not both";
+    errors.assessment_factors = t("Choose ‘No factors identified’ or the factors, not both");
   }
   return errors;
 }
@@ -64,20 +64,20 @@ export function checkReferral(values, today) {
  */
 export function checkReferralForm(values, today, codes) {
   const errors = {};
-  if (values.referred_on === "") errors.referred_on = "Enter the date of the referral";
-  else if (values.referred_on === null) errors.referred_on = `The date of the referral ${REAL_DATE}`;
-  if (!codes.source.includes(values.source)) errors.source = "Choose who made the referral";
-  if (values.primary_need && !codes.primary_need.includes(values.primary_need)) errors.primary_need = "Choose the child's main need from the list";
-  if (values.assessment_started_on === null) errors.assessment_started_on = `The date the assessment started ${REAL_DATE}`;
-  if (values.assessment_authorised_on === null) errors.assessment_authorised_on = `The date the assessment was authorised ${REAL_DATE}`;
+  if (values.referred_on === "") errors.referred_on = t("Enter the date of the referral");
+  else if (values.referred_on === null) errors.referred_on = t("The date of the referral must be a real date, for example 27 3 2026");
+  if (!codes.source.includes(values.source)) errors.source = t("Choose who made the referral");
+  if (values.primary_need && !codes.primary_need.includes(values.primary_need)) errors.primary_need = t("Choose the child's main need from the list");
+  if (values.assessment_started_on === null) errors.assessment_started_on = t("The date the assessment started must be a real date, for example 27 3 2026");
+  if (values.assessment_authorised_on === null) errors.assessment_authorised_on = t("The date the assessment was authorised must be a real date, for example 27 3 2026");
   const factors = values.assessment_factors || [];
-  if (factors.some((code) => !codes.factor.includes(code))) errors.assessment_factors = "Choose the factors from the list";
+  if (factors.some((code) => !codes.factor.includes(code))) errors.assessment_factors = t("Choose the factors from the list");
   const record = referralOf(values);
   for (const [field, message] of Object.entries(checkReferral(record, today))) {
     errors[field] ||= message;
   }
   if (record.assessment_authorised_on && !factors.length && !errors.assessment_authorised_on) {
-    errors.assessment_factors ||= "Choose the factors the assessment identified, or ‘No factors identified’";
+    errors.assessment_factors ||= t("Choose the factors the assessment identified, or ‘No factors identified’");
   }
   return errors;
 }

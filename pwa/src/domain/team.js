@@ -5,6 +5,7 @@
 import { TEAM_CONTACT_DAYS, TEAM_VISITS_DUE_WITHIN_DAYS } from "../config.js";
 import { caseload } from "./caseload.js";
 import { today as clockToday } from "../clock.js";
+import { t } from "../i18n.js";
 import { daysBetween, formatDate, parseDate } from "./timescales.js";
 import { openEnquiries } from "./strategy.js";
 
@@ -123,14 +124,14 @@ function byDue(a, b) {
 export function parseContactDays(text) {
   const value = String(text ?? "").trim();
   if (!value) {
-    return { error: "Enter a number of days" };
+    return { error: t("Enter a number of days") };
   }
   if (!/^\d+$/.test(value)) {
-    return { error: "The number of days must be a whole number, like 20" };
+    return { error: t("The number of days must be a whole number, like 20") };
   }
   const days = Number(value);
   if (days < 1 || days > 365) {
-    return { error: "The number of days must be between 1 and 365" };
+    return { error: t("The number of days must be between 1 and 365") };
   }
   return { days };
 }

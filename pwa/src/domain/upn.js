@@ -1,6 +1,8 @@
 // Unique pupil numbers: the Department for Education's check letter, as
 // server/domain/upn.py computes it (shared cases: tests/fixtures/upn.json).
 
+import { N_ } from "../i18n.js";
+
 export const LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ";
 const SHAPE = new RegExp(`^[${LETTERS}]\\d{11}[0-9${LETTERS}]$`);
 
@@ -24,7 +26,8 @@ export function upnProblem(upn) {
 
 export const isTemporary = (upn) => /[A-Z]$/.test(upn);
 
+// What is wrong, in English: a screen shows it with t(message).
 export const UPN_MESSAGES = {
-  shape: "A unique pupil number is 13 characters: a letter, 11 numbers, then a number (or a letter, for a temporary number)",
-  check_letter: "The first letter does not match the rest of the number: check it",
+  shape: N_("A unique pupil number is 13 characters: a letter, 11 numbers, then a number (or a letter, for a temporary number)"),
+  check_letter: N_("The first letter does not match the rest of the number: check it"),
 };

@@ -5,11 +5,14 @@
 // a supervisor of the family's team; it then waits as "verbal approval, to
 // confirm" until that supervisor confirms it or says they did not agree.
 
-// The numbers the council sets, in the order a worker is told to try them.
+import { N_ } from "../i18n.js";
+
+// The numbers the council sets, in the order a worker is told to try them
+// (named in English: a screen says them with t()).
 export const URGENT_NUMBERS = [
-  { key: "team_manager", label: "Your team manager", when: "In office hours" },
-  { key: "duty_team", label: "The duty team", when: "In office hours, if your team manager does not answer" },
-  { key: "emergency_duty_team", label: "The emergency duty team", when: "Out of hours: evenings, weekends and bank holidays" },
+  { key: "team_manager", label: N_("Your team manager"), when: N_("In office hours") },
+  { key: "duty_team", label: N_("The duty team"), when: N_("In office hours, if your team manager does not answer") },
+  { key: "emergency_duty_team", label: N_("The emergency duty team"), when: N_("Out of hours: evenings, weekends and bank holidays") },
 ];
 export const EMERGENCY_SERVICES = "999";
 

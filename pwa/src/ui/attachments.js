@@ -39,7 +39,7 @@ const DETAILS_KEPT = () =>
 export function attachmentsPanel({ parentKind, parentId, familyId, canAdd = true, headingLevel = 2 }) {
   return html`<section class="app-attachments" data-attachments data-parent-kind="${parentKind}" data-parent-id="${parentId}"
     data-family-id="${familyId}" data-can-add="${canAdd ? "yes" : "no"}" data-heading-level="${headingLevel}"
-    aria-label="Photos and files"></section>`;
+    aria-label="${t("Photos and files")}"></section>`;
 }
 
 /**
@@ -155,11 +155,11 @@ class AttachmentsPanel {
     const attachments = this.attachments;
     this.message = this.message || this.flash()?.message || null;
     const H = this.heading;
-    return html`<${H} class="govuk-heading-m">Photos and files</${H}>
+    return html`<${H} class="govuk-heading-m">${t("Photos and files")}</${H}>
       ${this.message ? html`<div class="govuk-inset-text" role="status">${this.message}</div>` : ""}
       ${attachments.length
         ? html`<ul class="govuk-list app-attachments__list">${attachments.map((attachment) => this.item(attachment))}</ul>`
-        : html`<p class="govuk-body">No photos or files yet.</p>`}
+        : html`<p class="govuk-body">${t("No photos or files yet.")}</p>`}
       ${this.canAdd ? this.form() : ""}`;
   }
 
@@ -172,12 +172,12 @@ class AttachmentsPanel {
       ${image
         ? html`<figure class="app-attachments__figure govuk-!-margin-0">
             <img class="app-attachments__image" data-image="${attachment.id}" alt="${name}" hidden>
-            <p class="govuk-body-s app-attachments__placeholder" data-placeholder="${attachment.id}">${this.failed.has(attachment.id) ? "The photo cannot be shown here." : "Loading the photo…"}</p>
+            <p class="govuk-body-s app-attachments__placeholder" data-placeholder="${attachment.id}">${this.failed.has(attachment.id) ? t("The photo cannot be shown here.") : t("Loading the photo…")}</p>
             ${attachment.caption ? html`<figcaption class="govuk-body">${attachment.caption}</figcaption>` : ""}
           </figure>`
         : ""}
       <p class="govuk-body govuk-!-margin-bottom-1">
-        <a class="govuk-link" href="#" data-download="${attachment.id}">Download ${attachment.filename}</a>
+        <a class="govuk-link" href="#" data-download="${attachment.id}">${t("Download {filename}", { filename: attachment.filename })}</a>
         <span class="govuk-body-s">(${formatBytes(attachment.byte_size || 0)})</span>
       </p>
       <p class="govuk-body-s">${tag(words.text, words.colour)}${status?.state === UploadState.REFUSED && status.refused_reason ? html` ${status.refused_reason}` : ""}</p>
@@ -190,14 +190,14 @@ class AttachmentsPanel {
     const error = this.error;
     return html`<form class="app-attachments__form" novalidate>
       <div class="govuk-form-group${error ? " govuk-form-group--error" : ""}">
-        <label class="govuk-label govuk-label--s" for="${id}">Add a photo or file</label>
+        <label class="govuk-label govuk-label--s" for="${id}">${t("Add a photo or file")}</label>
         <div class="govuk-hint" id="${id}-hint">${t("Take a photo, or choose a JPG, PNG or PDF up to {size}. Photos are made smaller and their location details removed; PDFs have hidden details such as the author removed. It works offline: the file uploads when you have a connection.", { size: formatBytes(settings.maxBytes) })}</div>
-        ${error ? html`<p class="govuk-error-message" id="${id}-error"><span class="govuk-visually-hidden">Error:</span> ${error}</p>` : ""}
+        ${error ? html`<p class="govuk-error-message" id="${id}-error"><span class="govuk-visually-hidden">${t("Error:")}</span> ${error}</p>` : ""}
         <input class="govuk-file-upload${error ? " govuk-file-upload--error" : ""}" id="${id}" name="file" type="file"
           accept="image/*,application/pdf" capture="environment" aria-describedby="${id}-hint${error ? ` ${id}-error` : ""}">
       </div>
-      ${textInput({ name: "caption", id: `attachment-caption-${this.parentId}`, label: "Caption (optional)", hint: "For example, Amy's drawing of her family", labelClass: "govuk-label--s" })}
-      ${button(this.busy ? "Attaching…" : "Attach")}
+      ${textInput({ name: "caption", id: `attachment-caption-${this.parentId}`, label: t("Caption (optional)"), hint: t("For example, Amy's drawing of her family"), labelClass: "govuk-label--s" })}
+      ${button(this.busy ? t("Attaching…") : t("Attach"))}
     </form>`;
   }
 
@@ -238,13 +238,13 @@ class AttachmentsPanel {
       });
       await session.attachments.refresh();
       session.storage?.refresh().catch(() => {});
-      this.message = html`${prepared.filename} is attached. It uploads when you have a connection.${prepared.detailsKept ? html`<br><strong>${DETAILS_KEPT()}</strong>` : ""}${space.level === "warn" ? html`<br><strong>${space.message}</strong>` : ""}`;
+      this.message = html`${t("{filename} is attached. It uploads when you have a connection.", { filename: prepared.filename })}${prepared.detailsKept ? html`<br><strong>${DETAILS_KEPT()}</strong>` : ""}${space.level === "warn" ? html`<br><strong>${space.message}</strong>` : ""}`;
       flashes.set(this.key, { message: this.message, at: nowMs(), focused: false });
     } catch (error) {
       if (!(error instanceof AttachmentProblem)) {
         console.error("attaching a file", error);
       }
-      this.error = error instanceof AttachmentProblem ? error.message : "The file could not be attached. Try again.";
+      this.error = error instanceof AttachmentProblem ? error.message : t("The file could not be attached. Try again.");
     } finally {
       this.busy = false;
       this.last = null;
@@ -298,7 +298,7 @@ class AttachmentsPanel {
       } catch {
         this.failed.add(attachment.id);
         const placeholder = this.element.querySelector(`[data-placeholder="${attachment.id}"]`);
-        if (placeholder) placeholder.textContent = "The photo cannot be shown here. Connect to the internet and try again.";
+        if (placeholder) placeholder.textContent = t("The photo cannot be shown here. Connect to the internet and try again.");
       }
     }
   }
@@ -315,7 +315,7 @@ class AttachmentsPanel {
       link.click();
       link.remove();
     } catch {
-      this.message = "This file is not on this device. Connect to the internet and try again.";
+      this.message = t("This file is not on this device. Connect to the internet and try again.");
       this.last = null;
       this.draw();
     }

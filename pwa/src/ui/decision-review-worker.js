@@ -18,14 +18,9 @@ import { formatDate, tag } from "./layout.js";
 import { LONG_TEXT, checkLength, draftStatus, isAuthor } from "./records.js";
 import { t } from "../i18n.js";
 
-/** A hindsight answer in the current language (the domain keeps the English words). */
+/** A hindsight answer in the current language. */
 export function hindsightWords(key) {
-  const words = {
-    right: () => t("Yes, it was the right decision"),
-    partly: () => t("Partly"),
-    not_right: () => t("No, with hindsight it was not"),
-  };
-  return HINDSIGHT[key] && words[key] ? words[key]() : HINDSIGHT[key] || "";
+  return HINDSIGHT[key] ? t(HINDSIGHT[key]) : "";
 }
 
 // --- on the decision's own screen ----------------------------------------------------------

@@ -6,23 +6,9 @@ import { EMERGENCY_SERVICES, URGENT_NUMBERS, telHref } from "../domain/urgent.js
 import { html } from "./html.js";
 import { t } from "../i18n.js";
 
-// The domain names each number in English; these are its words in the language spoken.
-const URGENT_WORDS = {
-  team_manager: () => t("Your team manager"),
-  "team_manager:when": () => t("In office hours"),
-  duty_team: () => t("The duty team"),
-  "duty_team:when": () => t("In office hours, if your team manager does not answer"),
-  emergency_duty_team: () => t("The emergency duty team"),
-  "emergency_duty_team:when": () => t("Out of hours: evenings, weekends and bank holidays"),
-};
-
-function urgentWords(key, english) {
-  return URGENT_WORDS[key] ? URGENT_WORDS[key]() : english;
-}
-
 /** One of the council's numbers as the screens name it, in the language spoken: {label, when}. */
 export function urgentNumberWords({ key, label, when }) {
-  return { label: urgentWords(key, label), when: urgentWords(`${key}:when`, when) };
+  return { key, label: t(label), when: t(when) };
 }
 
 function phoneLink(number, label) {
@@ -57,8 +43,8 @@ export function urgentNumbersPanel(contacts) {
         ? html`<dl class="govuk-summary-list">
           ${URGENT_NUMBERS.map(
             ({ key, label, when }) => html`<div class="govuk-summary-list__row">
-              <dt class="govuk-summary-list__key">${urgentWords(key, label)}<br><span class="govuk-body-s app-secondary-text">${urgentWords(`${key}:when`, when)}</span></dt>
-              <dd class="govuk-summary-list__value" id="urgent-number-${key}">${phoneLink(contacts[key], urgentWords(key, label))}</dd>
+              <dt class="govuk-summary-list__key">${t(label)}<br><span class="govuk-body-s app-secondary-text">${t(when)}</span></dt>
+              <dd class="govuk-summary-list__value" id="urgent-number-${key}">${phoneLink(contacts[key], t(label))}</dd>
             </div>`,
           )}
         </dl>`

@@ -15,23 +15,6 @@ import { t } from "../../i18n.js";
 
 const FIELD_IDS = Object.fromEntries(CENSUS_FIELDS.map((name) => [name, name]));
 
-// The domain checks the details in English; these are its messages in the language spoken.
-const CENSUS_MESSAGES = {
-  "A unique pupil number is 13 characters: a letter, 11 numbers, then a number (or a letter, for a temporary number)": () =>
-    t("A unique pupil number is 13 characters: a letter, 11 numbers, then a number (or a letter, for a temporary number)"),
-  "The first letter does not match the rest of the number: check it": () => t("The first letter does not match the rest of the number: check it"),
-  "The former number must differ from the number now": () => t("The former number must differ from the number now"),
-  "Give the unique pupil number or why there is none, not both": () => t("Give the unique pupil number or why there is none, not both"),
-  "The local child number must be 40 characters or fewer": () => t("The local child number must be 40 characters or fewer"),
-  "Enter a real date, like 27 3 2026": () => t("Enter a real date, like 27 3 2026"),
-  "The child is born: there is a date of birth already": () => t("The child is born: there is a date of birth already"),
-  "Choose ‘No disability’ or the disabilities, not both": () => t("Choose ‘No disability’ or the disabilities, not both"),
-};
-
-function censusMessages(errors) {
-  return Object.fromEntries(Object.entries(errors).map(([name, message]) => [name, CENSUS_MESSAGES[message] ? CENSUS_MESSAGES[message]() : message]));
-}
-
 function censusForm({ vocabulary }, person, errors) {
   return html`<form id="census-form" novalidate>
     ${textInput({ name: "upn", label: t("Unique pupil number (UPN)"), hint: t("13 characters from the child's school, for example B801200005001. A temporary number ends in a letter."), value: person.upn || "", error: errors.upn, width: 10, autocomplete: "off", spellcheck: false })}
@@ -93,7 +76,7 @@ export async function censusDetailsView(context) {
     const person = data.get("person", personId);
     const values = { ...raw, expected_date_of_birth: "expected_date_of_birth-year" in raw ? readDate(raw, "expected_date_of_birth") : "" };
     state.message = "";
-    state.errors = censusMessages(checkCensusDetails(values, person));
+    state.errors = checkCensusDetails(values, person);
     if (Object.keys(state.errors).length) {
       await session.saveDraft(draftKey["census-form"], raw).catch(() => {});
       draw({ afterSubmit: true });

@@ -20,10 +20,9 @@ import { RecordScreen } from "../record-screen.js";
 import { checkDecisionReview, learningLinks, reviewSummary } from "../decision-review-worker.js";
 import { t } from "../../i18n.js";
 
-/** The hindsight answers in the app's language (the domain names them in English). */
+/** The hindsight answers in the app's language. */
 function hindsightOptions() {
-  const words = { right: t("Yes, it was the right decision"), partly: t("Partly"), not_right: t("No, with hindsight it was not") };
-  return Object.keys(HINDSIGHT).map((key) => [key, words[key] || HINDSIGHT[key]]);
+  return Object.entries(HINDSIGHT).map(([key, words]) => [key, t(words)]);
 }
 
 class DecisionReviewScreen extends RecordScreen {

@@ -36,24 +36,6 @@ const FIELD_IDS = {
   decision: "ending-decision",
 };
 
-// The domain checks a proposal in English; these are its messages in the language spoken.
-const ENDING_MESSAGES = {
-  "Choose how our work with the family ends": () => t("Choose how our work with the family ends"),
-  "Say what you propose and why": () => t("Say what you propose and why"),
-  "Choose the team the family moves to": () => t("Choose the team the family moves to"),
-  "Write a handover note: what matters to this family, and what is in hand": () => t("Write a handover note: what matters to this family, and what is in hand"),
-  "Choose why our work is ending": () => t("Choose why our work is ending"),
-  "Choose the closing visit": () => t("Choose the closing visit"),
-  "Say what the children think of our work ending": () => t("Say what the children think of our work ending"),
-  "Say what the family think of our work ending": () => t("Say what the family think of our work ending"),
-  "Say what has changed against at least one of the family's goals, in their words": () => t("Say what has changed against at least one of the family's goals, in their words"),
-  "Say what the family can do if worries come back": () => t("Say what the family can do if worries come back"),
-};
-
-function endingMessages(errors) {
-  return Object.fromEntries(Object.entries(errors).map(([name, message]) => [name, ENDING_MESSAGES[message] ? ENDING_MESSAGES[message]() : message]));
-}
-
 function visits(context, familyId) {
   const { data, label } = context;
   return data
@@ -148,7 +130,7 @@ export async function endingView(context) {
     const family = data.get("family", familyId);
     const values = formValues(event.target);
     state.values = values;
-    state.errors = endingMessages(checkEnding(values, family.goals || []));
+    state.errors = checkEnding(values, family.goals || []);
     await session.saveDraft(draftKey, values).catch(() => {});
     if (Object.keys(state.errors).length) {
       draw({ afterSubmit: true });

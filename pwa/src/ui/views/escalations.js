@@ -29,10 +29,9 @@ function kindWords(kind) {
   return words[kind] || t("Comment");
 }
 
-/** A hindsight answer in the app's language (the domain names them in English). */
+/** A hindsight answer in the app's language. */
 function hindsightWords(answer) {
-  const words = { right: t("Yes, it was the right decision"), partly: t("Partly"), not_right: t("No, with hindsight it was not") };
-  return words[answer] || HINDSIGHT[answer];
+  return HINDSIGHT[answer] ? t(HINDSIGHT[answer]) : answer;
 }
 
 function entry(context, review) {

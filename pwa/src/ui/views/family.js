@@ -318,7 +318,7 @@ function checkPerson(values) {
   if (upn && values.is_child !== "yes") {
     errors.upn = t("Only a child has a unique pupil number");
   } else if (upn && upnProblem(upn)) {
-    errors.upn = UPN_MESSAGES[upnProblem(upn)];
+    errors.upn = t(UPN_MESSAGES[upnProblem(upn)]);
   }
   if (values.role_in_family.trim().length > 40) {
     errors.role_in_family = t("Role in the family must be 40 characters or fewer");

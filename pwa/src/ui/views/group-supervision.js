@@ -443,7 +443,7 @@ function actionsSection(context, state, discussion, owners, canLead) {
       ? html`<form data-form="action" data-draft="${key}" novalidate>
           ${summaryFor(state, key)}
           ${textarea({ name: "task", id: "action-task", label: t("What needs to be done"), labelClass: "govuk-label--s", rows: 2, error: errors.task })}
-          ${select({ name: "owner_id", id: "action-owner", label: t("Who will do it"), hint: t("Someone who attended and works with this family."), options: owners.map((id) => [id, context.staffName(id) === "you" ? t("You") : context.staffName(id)]), error: errors.owner_id })}
+          ${select({ name: "owner_id", id: "action-owner", label: t("Who will do it"), hint: t("Someone who attended and works with this family."), options: owners.map((id) => [id, id === context.user?.id ? t("You") : context.staffName(id)]), error: errors.owner_id })}
           ${dateInput({ name: "due_on", legend: t("Due date (optional)"), error: errors.due_on })}
           ${button(t("Add action"), { secondary: true })}
         </form>`

@@ -233,7 +233,7 @@ class JudgmentScreen extends RecordScreen {
           if (agreedAt.getTime() > now().getTime() + AGREED_AHEAD_MS) errors.agreed_time = t("The time they agreed must be in the past");
         }
         if (Object.keys(errors).length) return { errors };
-        const name = context.staffName(values.agreed_by_id) || "your supervisor";
+        const name = context.staffName(values.agreed_by_id) || t("your supervisor");
         await context.session.sync.enqueue("review", "create", newId(), {
           target_kind: "judgment",
           target_id: this.targetId,

@@ -16,10 +16,9 @@ import { backLink, formatDateTime } from "../layout.js";
 import { notFound, successBanner } from "../records.js";
 import { t } from "../../i18n.js";
 
-/** A hindsight answer in the app's language (the domain names them in English). */
+/** A hindsight answer in the app's language. */
 function hindsightWords(answer) {
-  const words = { right: t("Yes, it was the right decision"), partly: t("Partly"), not_right: t("No, with hindsight it was not") };
-  return words[answer] || HINDSIGHT[answer];
+  return HINDSIGHT[answer] ? t(HINDSIGHT[answer]) : answer;
 }
 
 let flash = null;

@@ -12,7 +12,7 @@ import { backLink, formatDate } from "../layout.js";
 import { Screen, successBanner } from "../screen.js";
 import { fullName } from "../people.js";
 import { todayIso } from "../../clock.js";
-import { DATES, VOCABULARY, correctionValue, fieldTitle, planMessages } from "../plan-correction-values.js";
+import { DATES, VOCABULARY, correctionValue, fieldTitle } from "../plan-correction-values.js";
 import { t } from "../../i18n.js";
 
 /** The question for one field's corrected value, revealed when the field is ticked as wrong. */
@@ -146,7 +146,7 @@ export async function planCorrectionView(context) {
       reason: raw.reason || "",
     };
     state.message = "";
-    state.errors = planMessages(checkPlanCorrection(values, episode, todayIso()));
+    state.errors = checkPlanCorrection(values, episode, todayIso());
     if (Object.keys(state.errors).length) {
       await session.saveDraft(draftKey["correction-form"], raw).catch(() => {});
       draw({ afterSubmit: true });

@@ -12,7 +12,7 @@ import { backLink, formatDate, tag } from "../layout.js";
 import { Screen, successBanner } from "../screen.js";
 import { fullName, unsyncedTag } from "../people.js";
 import { notSyncedTag, writtenBy } from "../records.js";
-import { correctionValue, fieldTitle, planMessages } from "../plan-correction-values.js";
+import { correctionValue, fieldTitle } from "../plan-correction-values.js";
 import { t } from "../../i18n.js";
 import { todayIso } from "../../clock.js";
 
@@ -300,7 +300,7 @@ export async function planView(context) {
     }
     const current = currentEpisode(data, personId);
     state.message = "";
-    state.errors = planMessages(checkPlanChange(values, current, today));
+    state.errors = checkPlanChange(values, current, today);
     if (Object.keys(state.errors).length) {
       await session.saveDraft(draftKey["plan-form"], raw).catch(() => {});
       draw({ afterSubmit: true });

@@ -25,33 +25,6 @@ const noFurtherAction = () => [
   ["yes", t("Yes")],
 ];
 
-// The domain checks a referral in English; these are its messages in the language spoken.
-const REFERRAL_MESSAGES = {
-  "The date of the referral must be today or in the past": () => t("The date of the referral must be today or in the past"),
-  "The date the assessment started must be today or in the past": () => t("The date the assessment started must be today or in the past"),
-  "The assessment must start on or after the date of the referral": () => t("The assessment must start on or after the date of the referral"),
-  "A referral with no further action has no assessment: choose ‘No’, or remove the assessment's dates": () =>
-    t("A referral with no further action has no assessment: choose ‘No’, or remove the assessment's dates"),
-  "Enter the date the assessment started, as well as the date it was authorised": () => t("Enter the date the assessment started, as well as the date it was authorised"),
-  "The date the assessment was authorised must be on or after the date it started": () => t("The date the assessment was authorised must be on or after the date it started"),
-  "The date the assessment was authorised must be today or in the past": () => t("The date the assessment was authorised must be today or in the past"),
-  "Factors come from an assessment: enter the date it started": () => t("Factors come from an assessment: enter the date it started"),
-  "Choose each factor once": () => t("Choose each factor once"),
-  "Choose ‘No factors identified’ or the factors, not both": () => t("Choose ‘No factors identified’ or the factors, not both"),
-  "Enter the date of the referral": () => t("Enter the date of the referral"),
-  "The date of the referral must be a real date, for example 27 3 2026": () => t("The date of the referral must be a real date, for example 27 3 2026"),
-  "Choose who made the referral": () => t("Choose who made the referral"),
-  "Choose the child's main need from the list": () => t("Choose the child's main need from the list"),
-  "The date the assessment started must be a real date, for example 27 3 2026": () => t("The date the assessment started must be a real date, for example 27 3 2026"),
-  "The date the assessment was authorised must be a real date, for example 27 3 2026": () => t("The date the assessment was authorised must be a real date, for example 27 3 2026"),
-  "Choose the factors from the list": () => t("Choose the factors from the list"),
-  "Choose the factors the assessment identified, or ‘No factors identified’": () => t("Choose the factors the assessment identified, or ‘No factors identified’"),
-};
-
-function referralMessages(errors) {
-  return Object.fromEntries(Object.entries(errors).map(([name, message]) => [name, REFERRAL_MESSAGES[message] ? REFERRAL_MESSAGES[message]() : message]));
-}
-
 /** Put "No factors identified" last, where the GOV.UK "none" answer goes. */
 function factorsNoneLast(options) {
   return [...options.filter(([code]) => code !== NO_FACTORS), ...options.filter(([code]) => code === NO_FACTORS)];
@@ -146,7 +119,7 @@ export async function referralView(context) {
       factor: context.vocabulary("cin_assessment_factor").map(([code]) => code),
     };
     state.message = "";
-    state.errors = referralMessages(checkReferralForm(values, todayIso(), codes));
+    state.errors = checkReferralForm(values, todayIso(), codes);
     if (Object.keys(state.errors).length) {
       await session.saveDraft(draftKey()["referral-form"], raw).catch(() => {});
       draw({ afterSubmit: true });

@@ -24,15 +24,6 @@ function lengthWords(english) {
 }
 
 /** The domain's message for a number of days that will not do, in the app's language. */
-function contactDaysError(english) {
-  const words = {
-    "Enter a number of days": t("Enter a number of days"),
-    "The number of days must be a whole number, like 20": t("The number of days must be a whole number, like 20"),
-    "The number of days must be between 1 and 365": t("The number of days must be between 1 and 365"),
-  };
-  return words[english] || english;
-}
-
 // The supervisor's N, kept while the app is open (never in the address).
 let chosen = { days: TEAM_CONTACT_DAYS, by: null };
 
@@ -219,7 +210,7 @@ export async function teamViewScreen(context) {
       event.preventDefault();
       const parsed = parseContactDays(form.elements.contact_days.value);
       if (parsed.error) {
-        error = contactDaysError(parsed.error);
+        error = parsed.error;
         typed = form.elements.contact_days.value;
         draw({ afterSubmit: true });
         main.querySelector(".govuk-error-summary")?.focus();

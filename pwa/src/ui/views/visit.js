@@ -107,10 +107,24 @@ function templatesOf(data) {
 // What "Who was there" records for the checklist items a template says it
 // answers. Being spoken to is a sign the child's wishes and feelings were
 // heard, not proof: it fills in "yes" only, and leaves the rest to the worker.
+// Its words say who was (yes) or was not (no), for one name or a list of them.
 const VISIT_FLAGS = {
-  child_seen: { flag: "seen", words: "seen" },
-  child_seen_alone: { flag: "seen_alone", words: "seen alone" },
-  child_spoken_to: { flag: "spoken_to", words: "spoken to", yesOnly: true },
+  child_seen: {
+    flag: "seen",
+    yes: (names, count) => tn("{names} was seen", "{names} were seen", count, { names }),
+    no: (names, count) => tn("{names} was not seen", "{names} were not seen", count, { names }),
+  },
+  child_seen_alone: {
+    flag: "seen_alone",
+    yes: (names, count) => tn("{names} was seen alone", "{names} were seen alone", count, { names }),
+    no: (names, count) => tn("{names} was not seen alone", "{names} were not seen alone", count, { names }),
+  },
+  child_spoken_to: {
+    flag: "spoken_to",
+    yesOnly: true,
+    yes: (names, count) => tn("{names} was spoken to", "{names} were spoken to", count, { names }),
+    no: (names, count) => tn("{names} was not spoken to", "{names} were not spoken to", count, { names }),
+  },
 };
 
 function participantFlag(participant, flag) {
@@ -130,12 +144,12 @@ function childVisitAnswer(item, interaction, child) {
   const yes = participantFlag(participant, asked.flag);
   return {
     answer: yes ? "yes" : asked.yesOnly ? null : "no",
-    words: `${personName(child)} was ${yes ? "" : "not "}${asked.words}`,
+    words: (yes ? asked.yes : asked.no)(personName(child), 1),
   };
 }
 
 function listWords(parts) {
-  return parts.length > 1 ? `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}` : parts[0] || "";
+  return parts.length > 1 ? t("{list} and {last}", { list: parts.slice(0, -1).join(", "), last: parts.at(-1) }) : parts[0] || "";
 }
 
 /**
@@ -154,9 +168,11 @@ function familyVisitAnswer(item, interaction, children) {
   });
   const yes = told.filter((child) => child.yes).map((child) => child.name);
   const no = told.filter((child) => !child.yes).map((child) => child.name);
-  const was = (names) => `${listWords(names)} ${names.length > 1 ? "were" : "was"}`;
-  let words = `${was(no)} not ${asked.words}`;
-  if (yes.length) words = no.length ? `${was(yes)} ${asked.words}; ${was(no)} not` : `${was(yes)} ${asked.words}`;
+  let words = asked.no(listWords(no), no.length);
+  if (yes.length) {
+    const seen = asked.yes(listWords(yes), yes.length);
+    words = no.length ? t("{yes}; {no}", { yes: seen, no: tn("{names} was not", "{names} were not", no.length, { names: listWords(no) }) }) : seen;
+  }
   return { answer: no.length ? "no" : "yes", words };
 }
 
@@ -325,7 +341,7 @@ function valuesFromInteraction(interaction) {
 function checklistRows(template, children) {
   return template.items.flatMap((item, index) =>
     children.length && askedOfEachChild(item)
-      ? children.map((child) => ({ item, child, field: `${index}-${child.id}`, what: `“${item.label}” for ${personName(child)}` }))
+      ? children.map((child) => ({ item, child, field: `${index}-${child.id}`, what: t("“{item}” for {name}", { item: item.label, name: personName(child) }) }))
       : [{ item, child: null, field: String(index), what: `“${item.label}”` }],
   );
 }
@@ -346,7 +362,7 @@ function checkChecklist(values, rows) {
   for (const row of rows.filter((candidate) => candidate.child && candidate.item.from_visit === "child_seen_alone")) {
     const seen = rows.find((candidate) => candidate.child?.id === row.child.id && candidate.item.from_visit === "child_seen");
     if (seen && values[`answer-${row.field}`] === "yes" && ["no", "na"].includes(values[`answer-${seen.field}`])) {
-      errors[`answer-${seen.field}`] ||= `${personName(row.child)} was seen alone, so answer yes to ${seen.what}`;
+      errors[`answer-${seen.field}`] ||= t("{name} was seen alone, so answer yes to {what}", { name: personName(row.child), what: seen.what });
     }
   }
   const completed = readDate(values, "completed_on");
@@ -554,7 +570,7 @@ class VisitFlow extends RecordScreen {
             ${members.map((person) =>
               checkboxes({
                 name: `participant-${person.id}`,
-                legend: person.is_child ? `${personName(person)} (child)` : personName(person),
+                legend: person.is_child ? t("{name} (child)", { name: personName(person) }) : personName(person),
                 options: participation()[person.is_child ? "child" : "adult"],
               }),
             )}`
@@ -585,7 +601,7 @@ class VisitFlow extends RecordScreen {
       </form>
       ${note
         ? attachmentsPanel({ parentKind: "note", parentId: note.id, familyId: this.familyId })
-        : html`<h2 class="govuk-heading-m">Photos and files</h2><p class="govuk-body">Save the note as a draft to add a photo (a child's drawing, a letter) or a file to it.</p>`}`;
+        : html`<h2 class="govuk-heading-m">${t("Photos and files")}</h2><p class="govuk-body">${t("Save the note as a draft to add a photo (a child's drawing, a letter) or a file to it.")}</p>`}`;
   }
 
   judgmentPart() {
@@ -728,7 +744,7 @@ class VisitFlow extends RecordScreen {
         <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">${t("Meaningful contact")}</dt><dd class="govuk-summary-list__value">${interaction.meaningful ? t("Yes") : "No"}</dd></div>
         <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">${t("Seen")}</dt><dd class="govuk-summary-list__value">${
           seen.length
-            ? seen.map((p) => html`${people.has(p.person_id) ? personName(people.get(p.person_id)) : t("Someone no longer in the family")}${p.seen_alone ? " (seen alone)" : ""}<br>`)
+            ? seen.map((p) => html`${people.has(p.person_id) ? personName(people.get(p.person_id)) : t("Someone no longer in the family")}${p.seen_alone ? ` ${t("(seen alone)")}` : ""}<br>`)
             : t("No one recorded as seen")
         }</dd></div>
       </dl>
