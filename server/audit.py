@@ -42,7 +42,7 @@ def record_event(
     action: AuditAction,
     entity: str,
     *,
-    actor: Actor | None = None,
+    actor: Actor,
     record_id: uuid.UUID | None = None,
     family_id: uuid.UUID | None = None,
     detail: dict[str, Any] | None = None,
@@ -50,14 +50,13 @@ def record_event(
 ) -> None:
     """Append one audit event, by the actor, to the store, committed with the rest of the work.
 
-    Without an actor the event is the store's: a sync batch's writer knows its
-    user and device; the ORM session's is the signed-in user's, on their
-    device. Only the sync push and pull (``services/sync.py``) and the case
-    records they write still leave it out (``tests/test_explicit_actor.py`` lists them).
+    The caller names the actor: the API layer's ``current_actor()``, a sync
+    batch's user and device, a job's user on no device. Nothing here reads the
+    request (``tests/test_explicit_actor.py``).
     """
     values = {
-        "user_id": actor.user.id if actor else None,
-        "device_id": actor.device_id if actor else None,
+        "user_id": actor.user.id,
+        "device_id": actor.device_id,
         "action": action.value,
         "entity": entity,
         "record_id": record_id,
@@ -67,9 +66,7 @@ def record_event(
     store.add_audit(values)
 
 
-def record_list_read(
-    entity: str, family_ids: Iterable[uuid.UUID | None], *, actor: Actor | None = None
-) -> None:
+def record_list_read(entity: str, family_ids: Iterable[uuid.UUID | None], *, actor: Actor) -> None:
     """Audit a page of records: one event per family it showed, with how many rows."""
     counts = Counter(family_ids)
     for family_id, count in counts.items():

@@ -1,8 +1,9 @@
-"""Services and the audit log are told who acts: they never read the request's globals.
+"""Services, the audit log and the record stores are told who acts: they never read the request.
 
 The API layer reads the signed-in user and their device (``current_actor()``
 in ``server/api/common.py``) and passes them on as an ``Actor``, so a service
-works the same from a request, a job or the command line.
+works the same from a request, a sync push, a job or the command line; the
+history rows and audit events it writes name that actor.
 """
 
 from __future__ import annotations
@@ -16,14 +17,9 @@ REQUEST_GLOBALS = {
     "flask": {"g", "request", "session"},
     "server.security.sessions": {"current_user", "current_device_id"},
 }
-# Still read the request's user or device for the sync push and pull, which call
-# them without one (services/sync.py is being rewritten): when it passes its
-# actor, these take theirs explicitly too and leave this list.
-NOT_YET = {
-    "server/audit.py",
-    "server/services/case_records.py",
-    "server/services/sync.py",
-}
+# The stores the services write history rows and audit events to: the ORM
+# session's and a sync push's.
+STORES = ("server/persistence/store.py", "server/persistence/bulk.py")
 
 
 def request_globals(source: str, where: str, package: str) -> list[str]:
@@ -48,41 +44,40 @@ def request_globals(source: str, where: str, package: str) -> list[str]:
 
 
 def _checked() -> list[tuple[str, str, str]]:
-    paths = [ROOT / "server" / "audit.py", *sorted((ROOT / "server" / "services").glob("*.py"))]
+    paths = [
+        ROOT / "server" / "audit.py",
+        *(ROOT / store for store in STORES),
+        *sorted((ROOT / "server" / "services").glob("*.py")),
+    ]
     checked = []
     for path in paths:
         where = str(path.relative_to(ROOT))
-        if where not in NOT_YET:
-            package = ".".join(path.relative_to(ROOT).parent.parts)
-            checked.append((path.read_text(), where, package))
+        package = ".".join(path.relative_to(ROOT).parent.parts)
+        checked.append((path.read_text(), where, package))
     return checked
 
 
-def test_services_and_the_audit_log_never_read_the_request_globals():
+def test_services_the_audit_log_and_the_stores_never_read_the_request_globals():
     found = [call for checked in _checked() for call in request_globals(*checked)]
     assert found == [], "take the actor from the caller (the API layer reads the request)"
 
 
-def test_the_modules_not_yet_under_the_rule_still_exist():
-    assert all((ROOT / module).exists() for module in (*NOT_YET, *UNNAMED_ACTOR))
-
-
-# Audit events that still leave their actor out, by module and function ("*": all).
-# The sync push and pull, and the case records (and the ending an approval agrees)
-# they write, until services/sync.py passes its actor.
-UNNAMED_ACTOR = {
-    "server/services/sync.py": {"*"},
-    "server/services/case_records.py": {"*"},
-    "server/services/endings.py": {"agreed"},
-}
+def test_the_rule_covers_the_sync_engine_the_case_records_and_the_stores():
+    checked = {where for _, where, _ in _checked()}
+    assert {
+        "server/audit.py",
+        "server/services/case_records.py",
+        "server/services/sync.py",
+        "server/services/endings.py",
+        *STORES,
+    } <= checked
 
 
 def audit_calls_without_actor(source: str, where: str) -> list[str]:
     """Return each audit call that names no actor, as "where:line function"."""
-    allowed = UNNAMED_ACTOR.get(where, set())
     found = []
     for function in ast.walk(ast.parse(source, filename=where)):
-        if not isinstance(function, ast.FunctionDef) or {"*", function.name} & allowed:
+        if not isinstance(function, ast.FunctionDef):
             continue
         for node in ast.walk(function):
             if (
@@ -125,4 +120,12 @@ def test_the_check_finds_relative_and_absolute_imports():
         "probe.py:2 g",
         "probe.py:3 current_user",
         "probe.py:5 flask.request",
+    ]
+
+
+def test_the_check_finds_the_device_read_by_a_store():
+    source = "from ..security.sessions import current_device_id, current_user\n"
+    assert request_globals(source, "store.py", "server.persistence") == [
+        "store.py:1 current_device_id",
+        "store.py:1 current_user",
     ]

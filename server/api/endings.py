@@ -96,7 +96,7 @@ def accept_transfer(transfer_id: uuid.UUID) -> Any:
 @blp.response(201, EpisodeSchema)
 def reopen_family(data: dict[str, Any], family_id: uuid.UUID) -> Any:
     """Reopen a closed family of your team, saying why: a new episode follows the closed one."""
-    episode = endings.reopen(current_user(), family_id, data["reason"])
+    episode = endings.reopen(current_actor(), family_id, data["reason"])
     return episode
 
 

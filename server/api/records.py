@@ -22,7 +22,6 @@ from ..persistence.case import CASE_RECORDS, CaseRecord
 from ..persistence.pages import Page
 from ..records.fields import code_from
 from ..records.schemas import WRITABLE, create_schema, output_schema, update_schema
-from ..security.sessions import current_user
 from ..services import case_records, record_lists
 from .common import PageArgsSchema, current_actor, page_schema
 
@@ -125,7 +124,7 @@ def register(
         @blp.response(201, Out)
         def create_record(data: dict[str, Any]) -> CaseRecord:
             """Create a record; send your own UUID as ``id`` to make retries safe."""
-            record = case_records.create(current_user(), kind, data)
+            record = case_records.create(current_actor(), kind, data)
             return record
 
     if spec.updatable:
@@ -136,7 +135,7 @@ def register(
         def update_record(data: dict[str, Any], record_id: uuid.UUID) -> CaseRecord:
             """Change the fields sent; ``base_version`` must be the version you last read."""
             base_version = data.pop("base_version")
-            record = case_records.update(current_user(), kind, record_id, base_version, data)
+            record = case_records.update(current_actor(), kind, record_id, base_version, data)
             return record
 
     if kind in DELETABLE:
@@ -145,7 +144,7 @@ def register(
         @blp.response(200, Out)
         def delete_record(record_id: uuid.UUID) -> CaseRecord:
             """Delete a record (it stays as a tombstone so devices learn of it)."""
-            record = case_records.delete(current_user(), kind, record_id)
+            record = case_records.delete(current_actor(), kind, record_id)
             return record
 
     if kind in SIGNED_BY_AUTHOR:
@@ -160,7 +159,7 @@ def register(
             before sharing is neither removed nor confirmed, and always while it
             holds a restricted detail. A shared copy never changes.
             """
-            record = case_records.sign(current_user(), kind, record_id)
+            record = case_records.sign(current_actor(), kind, record_id)
             return record
 
     if kind in AMENDABLE:
@@ -170,7 +169,7 @@ def register(
         @blp.response(201, output_schema(RecordKind.AMENDMENT))
         def amend_record(data: dict[str, Any], record_id: uuid.UUID) -> CaseRecord:
             """Correct a signed record with a reason; the original stays as it was."""
-            amendment = case_records.amend(current_user(), kind, record_id, data)
+            amendment = case_records.amend(current_actor(), kind, record_id, data)
             return amendment
 
     if kind is RecordKind.FAMILY:
@@ -278,7 +277,7 @@ def register_handover(blp: Blueprint) -> None:
     def hand_over(data: dict[str, Any], record_id: uuid.UUID) -> CaseRecord:
         """Hand the family over: the current assignment ends with a note; the next begins."""
         assignment = case_records.hand_over(
-            current_user(),
+            current_actor(),
             record_id,
             data["worker_id"],
             data["change_reason"],

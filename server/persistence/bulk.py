@@ -167,16 +167,15 @@ class Mark:
 
 
 class BulkWriter:
-    """Hold a batch's rows (made by one user on one device) while it is decided, then write them.
+    """Hold a batch's rows while it is decided, then write them.
 
     A ``RecordStore``: the services make and read the batch's records through it.
+    Its history rows and audit events name their actor, as the services hand them.
     """
 
     batch: ClassVar[bool] = True
 
-    def __init__(self, user_id: uuid.UUID, device_id: uuid.UUID | None) -> None:
-        self.user_id = user_id
-        self.device_id = device_id
+    def __init__(self) -> None:
         self.now = clock.now()  # the batch's rows are made at one moment, its transaction's
         self.made: list[Draft] = []
         self.loaded: list[Draft] = []
@@ -222,14 +221,11 @@ class BulkWriter:
         return db.session.connection().execute(query)
 
     def add_history(self, values: dict[str, Any]) -> None:
-        """Add a history row; made on this writer's device unless it says otherwise."""
-        values.setdefault("device_id", self.device_id)
+        """Add a history row, on the device it names."""
         self.history.append(with_defaults(HISTORY_TABLE, values, now=self.now))
 
     def add_audit(self, values: dict[str, Any]) -> None:
-        """Add an audit event; by this writer's user and device unless it says otherwise."""
-        values["user_id"] = values["user_id"] or self.user_id
-        values["device_id"] = values["device_id"] or self.device_id
+        """Add an audit event, by the user and on the device it names."""
         self.audit.append(with_defaults(AUDIT_TABLE, values, now=self.now))
 
     # --- deciding: a refused mutation leaves nothing behind -----------------------------

@@ -9,7 +9,9 @@ Two stores answer to ``RecordStore``:
 
 A service that makes or changes a record takes the store as ``store=`` and
 hands it on (to the history row, the audit event, the lookups); only the sync
-push passes another than ``SESSION``. Nothing finds the store by itself, so a
+push passes another than ``SESSION``. A store never works out who acts: each
+history row and audit event names its user and device, from the actor the
+service was handed (``audit.Actor``). Nothing finds the store by itself, so a
 call that forgets to hand it on writes through the ORM, and the bulk push tests
 (``tests/sync/test_bulk_push.py``) see that.
 """
@@ -22,7 +24,6 @@ from typing import Any, ClassVar, Protocol
 import sqlalchemy as sa
 
 from ..extensions import db
-from ..security.sessions import current_device_id, current_user
 from .audit import AuditEvent
 from .case import CaseRecord, RecordHistory
 
@@ -39,11 +40,11 @@ class RecordStore(Protocol):
         ...
 
     def add_history(self, values: dict[str, Any]) -> None:
-        """Add a history row; with no ``device_id``, from the store's device."""
+        """Add a history row (its ``changed_by_id`` and ``device_id`` say who, on what)."""
         ...
 
     def add_audit(self, values: dict[str, Any]) -> None:
-        """Add an audit event; with no ``user_id``, by the store's user on their device."""
+        """Add an audit event (its ``user_id`` and ``device_id`` say who, on what)."""
         ...
 
     def execute(self, query: sa.Executable) -> sa.Result[Any]:
@@ -66,12 +67,9 @@ class SessionStore:
         return record
 
     def add_history(self, values: dict[str, Any]) -> None:
-        values.setdefault("device_id", current_device_id())
         db.session.add(RecordHistory(**values))
 
     def add_audit(self, values: dict[str, Any]) -> None:
-        if values["user_id"] is None:  # no actor named: the signed-in user, on their device
-            values["user_id"], values["device_id"] = current_user().id, current_device_id()
         db.session.add(AuditEvent(**values))
 
     def execute(self, query: sa.Executable) -> sa.Result[Any]:

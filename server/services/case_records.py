@@ -83,13 +83,12 @@ from ..persistence import (
 from ..persistence.case import CASE_RECORDS, CaseRecord, Conference
 from ..persistence.columns import new_id
 from ..persistence.store import SESSION, RecordStore
-from ..security.sessions import current_device_id
 from ..vocabularies import codes
 from . import family_copies, statutory, team_lights
 from .lookups import lookups
 from .notifications import NotificationKind, notify
 
-Hook = Callable[[User, Any, dict[str, Any]], None]
+Hook = Callable[[Actor, Any, dict[str, Any]], None]
 
 
 @dataclass(frozen=True)
@@ -162,14 +161,20 @@ def family_id_of(record: CaseRecord) -> uuid.UUID | None:
     return family_id
 
 
-def _require(actor: User, action: Action) -> None:
-    if not can(actor.role, action):
+def _require(user: User, action: Action) -> None:
+    if not can(user.role, action):
         raise Forbidden()
 
 
 def _write_history(
-    record: CaseRecord, changes: dict[str, Any], *, conflict: bool = False, store: RecordStore
+    record: CaseRecord,
+    changes: dict[str, Any],
+    *,
+    actor: Actor,
+    conflict: bool = False,
+    store: RecordStore,
 ) -> None:
+    """Add a history row of a change the actor made, on their device (none for a job)."""
     values = {
         "entity": record.kind.value,
         "record_id": record.id,
@@ -178,8 +183,9 @@ def _write_history(
         "changed_by_id": record.updated_by_id,
         "changes": jsonable(changes),
         "conflict": conflict,
+        "device_id": actor.device_id,
     }
-    store.add_history(values)  # from the store's device: the request's, or the batch's
+    store.add_history(values)
 
 
 def read(actor: Actor, kind: RecordKind, record_id: uuid.UUID) -> CaseRecord:
@@ -217,7 +223,7 @@ def history(actor: Actor, kind: RecordKind, record_id: uuid.UUID) -> list[Record
 
 
 def create(
-    actor: User,
+    actor: Actor,
     kind: RecordKind,
     data: Mapping[str, Any],
     on_device: datetime | None = None,
@@ -242,11 +248,11 @@ def create(
     record_id = values.pop("id", None) or new_id()
     # Scope first: a family or record outside it is "not found", whatever the role.
     if "family_id" in values:
-        ensure_family_visible(actor, values["family_id"], store)
+        ensure_family_visible(actor.user, values["family_id"], store)
     elif "target_id" in values:
-        _visible(RecordKind(values["target_kind"]), actor, values["target_id"], store=store)
-    _require(actor, Action.WRITE_CASE)
-    _ensure_new(actor, kind, record_id)
+        _visible(RecordKind(values["target_kind"]), actor.user, values["target_id"], store=store)
+    _require(actor.user, Action.WRITE_CASE)
+    _ensure_new(actor.user, kind, record_id)
     if rules.before_create:
         rules.before_create(actor, None, values)
     if kind in DEVICE_TIMED and on_device is not None:
@@ -255,7 +261,7 @@ def create(
             values["device_signed_at"] = on_device
     model = CASE_RECORDS[kind]
     row = {**json_ready(model, values), "id": record_id}
-    row["created_by_id"] = row["updated_by_id"] = actor.id
+    row["created_by_id"] = row["updated_by_id"] = actor.user.id
     record = store.create(model, row)
     lookups().remember(record)
     if rules.after_create:
@@ -263,7 +269,12 @@ def create(
     # No history row: the record itself holds what was made; history keeps what changed.
     family_id = data.get("family_id") or values.get("family_id") or family_id_of(record)
     record_event(
-        AuditAction.CREATE, kind.value, record_id=record.id, family_id=family_id, store=store
+        AuditAction.CREATE,
+        kind.value,
+        actor=actor,
+        record_id=record.id,
+        family_id=family_id,
+        store=store,
     )
     return record
 
@@ -274,16 +285,16 @@ def _add(record: CaseRecord) -> None:
     lookups().remember(record)
 
 
-def _ensure_new(actor: User, kind: RecordKind, record_id: uuid.UUID) -> None:
-    """Refuse an id already taken: as taken if the actor can see its record, else as unknown.
+def _ensure_new(user: User, kind: RecordKind, record_id: uuid.UUID) -> None:
+    """Refuse an id already taken: as taken if the user can see its record, else as unknown.
 
-    Saying "already exists" of a record outside the actor's scope would tell
+    Saying "already exists" of a record outside the user's scope would tell
     them it exists; so it is answered as any id they cannot see is.
     """
     model = CASE_RECORDS[kind]
     if not lookups().exists(model, record_id):
         return
-    if not lookups().seen_by(model, actor, record_id):
+    if not lookups().seen_by(model, user, record_id):
         raise IdUnavailable()
     raise VersionConflict(
         translatable("A record with this id already exists."),
@@ -291,27 +302,27 @@ def _ensure_new(actor: User, kind: RecordKind, record_id: uuid.UUID) -> None:
     )
 
 
-def ensure_family_visible(actor: User, family_id: uuid.UUID, store: RecordStore = SESSION) -> None:
+def ensure_family_visible(user: User, family_id: uuid.UUID, store: RecordStore = SESSION) -> None:
     """Refuse work on a family outside the user's scope, as if it did not exist."""
-    if family_id not in lookups().visible_families(actor, store):
+    if family_id not in lookups().visible_families(user, store):
         raise NotFound(translatable("No family with that id in your caseload."))
 
 
 def _visible(
     kind: RecordKind,
-    actor: User,
+    user: User,
     record_id: uuid.UUID,
     *,
     for_update: bool = False,
     store: RecordStore = SESSION,
 ) -> CaseRecord:
     return lookups().visible_record(
-        CASE_RECORDS[kind], actor, record_id, for_update=for_update, store=store
+        CASE_RECORDS[kind], user, record_id, for_update=for_update, store=store
     )
 
 
 def update(
-    actor: User,
+    actor: Actor,
     kind: RecordKind,
     record_id: uuid.UUID,
     base_version: int,
@@ -332,7 +343,7 @@ def update(
 
 
 def merge_update(
-    actor: User,
+    actor: Actor,
     kind: RecordKind,
     record_id: uuid.UUID,
     base_version: int,
@@ -358,36 +369,37 @@ def merge_update(
             )
         )
     current = {name: jsonable(getattr(record, name)) for name in changes}
-    outcome = merge_fields(jsonable(dict(changes)), current, _changed_since(record, base_version))
+    since = _changed_since(record, base_version, actor.device_id)
+    outcome = merge_fields(jsonable(dict(changes)), current, since)
     values = {name: changes[name] for name in outcome.apply}
     _apply_changes(actor, record, values, overwritten=outcome.overwritten, store=store)
     return record, outcome.overwritten
 
 
 def _editable(
-    actor: User,
+    actor: Actor,
     kind: RecordKind,
     record_id: uuid.UUID,
     changing: Iterable[str] = (),
     store: RecordStore = SESSION,
 ) -> CaseRecord:
-    record = _visible(kind, actor, record_id, for_update=True, store=store)
-    _require(actor, Action.WRITE_CASE)
+    record = _visible(kind, actor.user, record_id, for_update=True, store=store)
+    _require(actor.user, Action.WRITE_CASE)
     ensure_editable(kind, record.sign_state, changing)
     return record
 
 
-def _changed_since(record: CaseRecord, base_version: int) -> set[str]:
+def _changed_since(record: CaseRecord, base_version: int, device_id: uuid.UUID | None) -> set[str]:
     """Return the fields others changed after ``base_version``.
 
     A device's own earlier edits in the same offline session are not a clash
-    with itself, so changes made from this device are left out.
+    with itself, so changes made from this device (the actor's) are left out.
     """
-    return lookups().changed_since(record.id, base_version, current_device_id())
+    return lookups().changed_since(record.id, base_version, device_id)
 
 
 def _apply_changes(
-    actor: User,
+    actor: Actor,
     record: CaseRecord,
     values: dict[str, Any],
     *,
@@ -408,10 +420,11 @@ def _apply_changes(
     for name, value in values.items():
         setattr(record, name, value)
     _bump(record, actor)
-    _write_history(record, diff, conflict=bool(overwritten), store=store)
+    _write_history(record, diff, actor=actor, conflict=bool(overwritten), store=store)
     record_event(
         AuditAction.UPDATE,
         record.kind.value,
+        actor=actor,
         record_id=record.id,
         family_id=family_id_of(record),
         detail={"fields": sorted(diff), "conflict": sorted(overwritten)},
@@ -419,7 +432,7 @@ def _apply_changes(
     )
 
 
-def apply_changes(actor: User, record: CaseRecord, values: dict[str, Any]) -> None:
+def apply_changes(actor: Actor, record: CaseRecord, values: dict[str, Any]) -> None:
     """Change a record the server itself moves on (an agreed ending), with history and audit."""
     _apply_changes(actor, record, values, overwritten={})
 
@@ -434,28 +447,31 @@ def current_workers(family_id: uuid.UUID) -> set[uuid.UUID]:
     return _current_workers(family_id)
 
 
-def _bump(record: CaseRecord, actor: User) -> None:
+def _bump(record: CaseRecord, actor: Actor) -> None:
     record.version += 1
-    record.updated_by_id = actor.id
+    record.updated_by_id = actor.user.id
     record.updated_at = clock.now()
 
 
 def delete(
-    actor: User, kind: RecordKind, record_id: uuid.UUID, *, store: RecordStore = SESSION
+    actor: Actor, kind: RecordKind, record_id: uuid.UUID, *, store: RecordStore = SESSION
 ) -> CaseRecord:
     """Soft-delete a record: it becomes a tombstone, never hard-deleted."""
-    record = _visible(kind, actor, record_id, for_update=True, store=store)
-    _require(actor, Action.WRITE_CASE)
+    record = _visible(kind, actor.user, record_id, for_update=True, store=store)
+    _require(actor.user, Action.WRITE_CASE)
     ensure_deletable(kind, record.sign_state)
     before_delete = RULES.get(kind, NO_RULES).before_delete
     if before_delete:
         before_delete(actor, record, {})
     record.deleted_at = clock.now()
     _bump(record, actor)
-    _write_history(record, {"deleted_at": {"old": None, "new": record.deleted_at}}, store=store)
+    _write_history(
+        record, {"deleted_at": {"old": None, "new": record.deleted_at}}, actor=actor, store=store
+    )
     record_event(
         AuditAction.DELETE,
         kind.value,
+        actor=actor,
         record_id=record.id,
         family_id=family_id_of(record),
         store=store,
@@ -464,7 +480,7 @@ def delete(
 
 
 def sign(
-    actor: User,
+    actor: Actor,
     kind: RecordKind,
     record_id: uuid.UUID,
     on_device: datetime | None = None,
@@ -476,8 +492,8 @@ def sign(
     ``on_device`` is when the worker signed it by their device's clock; the
     server's time of receipt is ``signed_at``.
     """
-    record = _visible(kind, actor, record_id, for_update=True, store=store)
-    _require(actor, Action.WRITE_CASE)
+    record = _visible(kind, actor.user, record_id, for_update=True, store=store)
+    _require(actor.user, Action.WRITE_CASE)
     if kind not in SIGNED_BY_AUTHOR:
         raise RuleBroken(
             translatable(
@@ -485,7 +501,7 @@ def sign(
             )
         )
     ensure_editable(kind, record.sign_state)
-    if record.created_by_id != actor.id:
+    if record.created_by_id != actor.user.id:
         raise Forbidden(translatable("Only the author can sign this."))
     if kind is RecordKind.FAMILY_COPY:
         family_copies.check_before_sharing(record)  # its signing records that it was shared
@@ -499,10 +515,11 @@ def sign(
 
         signed.status = endings.status_when_signed(signed).value
     _bump(record, actor)
-    _write_history(record, {"state": {"old": "draft", "new": "signed"}}, store=store)
+    _write_history(record, {"state": {"old": "draft", "new": "signed"}}, actor=actor, store=store)
     record_event(
         AuditAction.SIGN,
         kind.value,
+        actor=actor,
         record_id=record.id,
         family_id=family_id_of(record),
         store=store,
@@ -532,7 +549,7 @@ AMENDABLE_FIELDS = {
 
 
 def amend(
-    actor: User,
+    actor: Actor,
     target_kind: RecordKind,
     target_id: uuid.UUID,
     data: Mapping[str, Any],
@@ -542,8 +559,8 @@ def amend(
 
     ``on_device`` is when the worker wrote it by their device's clock.
     """
-    target = _visible(target_kind, actor, target_id)
-    _require(actor, Action.WRITE_CASE)
+    target = _visible(target_kind, actor.user, target_id)
+    _require(actor.user, Action.WRITE_CASE)
     ensure_amendable(target_kind, target.sign_state)
     unknown = set(data["changes"]) - AMENDABLE_FIELDS[target_kind]
     if unknown:
@@ -556,7 +573,7 @@ def amend(
     if target_kind is RecordKind.PLAN_EPISODE:
         plans.check_amendment(data["changes"], _episode_codes())
     record_id = data.get("id") or new_id()
-    _ensure_new(actor, RecordKind.AMENDMENT, record_id)
+    _ensure_new(actor.user, RecordKind.AMENDMENT, record_id)
     amendment = Amendment(
         id=record_id,
         family_id=family_id_of(target),
@@ -565,13 +582,14 @@ def amend(
         reason=data["reason"],
         changes=dict(data["changes"]),
         device_written_at=on_device,
-        created_by_id=actor.id,
-        updated_by_id=actor.id,
+        created_by_id=actor.user.id,
+        updated_by_id=actor.user.id,
     )
     _add(amendment)
     record_event(
         AuditAction.AMEND,
         target_kind.value,
+        actor=actor,
         record_id=target.id,
         family_id=amendment.family_id,
         detail={"amendment_id": str(amendment.id)},
@@ -582,63 +600,63 @@ def amend(
 # --- kind-specific rules ---------------------------------------------------------------
 
 
-def _family_before_create(actor: User, _record: Any, values: dict[str, Any]) -> None:
-    if actor.team_id is None:
+def _family_before_create(actor: Actor, _record: Any, values: dict[str, Any]) -> None:
+    if actor.user.team_id is None:
         raise RuleBroken(translatable("You need to belong to a team to open a family."))
-    values["team_id"] = actor.team_id
+    values["team_id"] = actor.user.team_id
 
 
-def _family_after_create(actor: User, family: Family, _data: dict[str, Any]) -> None:
+def _family_after_create(actor: Actor, family: Family, _data: dict[str, Any]) -> None:
     # A caseworker who opens a family works with it; a supervisor allocates it.
-    if actor.role == Role.CASEWORKER:
+    if actor.user.role == Role.CASEWORKER:
         _add(
             Assignment(
                 id=new_id(),
                 family_id=family.id,
-                worker_id=actor.id,
+                worker_id=actor.user.id,
                 started_on=clock.today(),
-                created_by_id=actor.id,
-                updated_by_id=actor.id,
+                created_by_id=actor.user.id,
+                updated_by_id=actor.user.id,
             )
         )
-    lookups().grant(actor.id, family.id)
+    lookups().grant(actor.user.id, family.id)
 
 
-def _family_before_update(_actor: User, family: Family, values: dict[str, Any]) -> None:
+def _family_before_update(_actor: Actor, family: Family, values: dict[str, Any]) -> None:
     new_address = jsonable(values.get("address"))
     if "address" in values and family.address and new_address != family.address:
         ended = {**family.address, "until": clock.today().isoformat()}
         values["address_history"] = [*family.address_history, ended]
 
 
-def _person_before_create(actor: User, _record: Any, values: dict[str, Any]) -> None:
+def _person_before_create(actor: Actor, _record: Any, values: dict[str, Any]) -> None:
     # The membership is made after the person (it points at it); keep its fields aside.
     values.pop("family_id")
     values.pop("role_in_family", None)
     upn.check_identifiers(values)
 
 
-def _person_before_update(_actor: User, record: Any, values: dict[str, Any]) -> None:
+def _person_before_update(_actor: Actor, record: Any, values: dict[str, Any]) -> None:
     fields = ("upn", "former_upn", "upn_unknown", "date_of_birth", "date_of_death")
     upn.check_identifiers({name: values.get(name, getattr(record, name)) for name in fields})
 
 
-def _person_after_create(actor: User, person: Person, data: dict[str, Any]) -> None:
+def _person_after_create(actor: Actor, person: Person, data: dict[str, Any]) -> None:
     _add(
         Membership(
             id=new_id(),
             family_id=data["family_id"],
             person_id=person.id,
             role_in_family=data.get("role_in_family"),
-            created_by_id=actor.id,
-            updated_by_id=actor.id,
+            created_by_id=actor.user.id,
+            updated_by_id=actor.user.id,
         )
     )
 
 
-def _ensure_person_visible(actor: User, person_id: uuid.UUID, field: str) -> None:
+def _ensure_person_visible(user: User, person_id: uuid.UUID, field: str) -> None:
     visible = db.session.scalar(
-        sa.select(Person.id).where(Person.id == person_id, access.in_scope(Person, actor))
+        sa.select(Person.id).where(Person.id == person_id, access.in_scope(Person, user))
     )
     if visible is None:
         raise InvalidInput(
@@ -666,11 +684,11 @@ def _ensure_in_family(
         )
 
 
-def _membership_before_create(actor: User, _record: Any, values: dict[str, Any]) -> None:
-    _ensure_person_visible(actor, values["person_id"], "person_id")
+def _membership_before_create(actor: Actor, _record: Any, values: dict[str, Any]) -> None:
+    _ensure_person_visible(actor.user, values["person_id"], "person_id")
 
 
-def _relationship_rules(actor: User, record: Any, values: dict[str, Any]) -> None:
+def _relationship_rules(actor: Actor, record: Any, values: dict[str, Any]) -> None:
     family_id = values.get("family_id") or record.family_id
     _ensure_member(family_id, values.get("from_person_id"), "from_person_id")
     _ensure_member(family_id, values.get("to_person_id"), "to_person_id")
@@ -684,13 +702,13 @@ def _relationship_rules(actor: User, record: Any, values: dict[str, Any]) -> Non
         )
 
 
-def _assignment_before_create(actor: User, _record: Any, values: dict[str, Any]) -> None:
-    _require(actor, Action.ASSIGN_FAMILY)
+def _assignment_before_create(actor: Actor, _record: Any, values: dict[str, Any]) -> None:
+    _require(actor.user, Action.ASSIGN_FAMILY)
     worker = db.session.get(User, values["worker_id"])
     if (
         worker is None
         or not worker.active
-        or worker.team_id != actor.team_id
+        or worker.team_id != actor.user.team_id
         or worker.role not in (Role.CASEWORKER, Role.SUPERVISOR)
     ):
         raise InvalidInput(
@@ -700,8 +718,8 @@ def _assignment_before_create(actor: User, _record: Any, values: dict[str, Any])
     values.setdefault("role", "allocated_worker")
 
 
-def _assignment_before_update(actor: User, assignment: Assignment, values: dict[str, Any]) -> None:
-    _require(actor, Action.ASSIGN_FAMILY)
+def _assignment_before_update(actor: Actor, assignment: Assignment, values: dict[str, Any]) -> None:
+    _require(actor.user, Action.ASSIGN_FAMILY)
     if values.get("ended_on"):
         ensure_handover_recorded(
             values.get("change_reason", assignment.change_reason),
@@ -710,7 +728,7 @@ def _assignment_before_update(actor: User, assignment: Assignment, values: dict[
 
 
 def hand_over(
-    actor: User,
+    actor: Actor,
     family_id: uuid.UUID,
     worker_id: uuid.UUID,
     change_reason: str,
@@ -718,8 +736,8 @@ def hand_over(
     role: str = "allocated_worker",
 ) -> Assignment:
     """Move a family to another worker: end the current assignment with a note, start theirs."""
-    ensure_family_visible(actor, family_id)
-    _require(actor, Action.ASSIGN_FAMILY)
+    ensure_family_visible(actor.user, family_id)
+    _require(actor.user, Action.ASSIGN_FAMILY)
     ensure_handover_recorded(change_reason, handover_note)
     current = db.session.scalars(
         sa.select(Assignment).where(
@@ -754,13 +772,13 @@ def hand_over(
     return created
 
 
-def _interaction_rules(_actor: User, record: Any, values: dict[str, Any]) -> None:
+def _interaction_rules(_actor: Actor, record: Any, values: dict[str, Any]) -> None:
     family_id = values.get("family_id") or record.family_id
     for index, participant in enumerate(values.get("participants") or []):
         _ensure_member(family_id, participant["person_id"], f"participants.{index}.person_id")
 
 
-def _note_rules(_actor: User, record: Any, values: dict[str, Any]) -> None:
+def _note_rules(_actor: Actor, record: Any, values: dict[str, Any]) -> None:
     family_id = values.get("family_id") or record.family_id
     _ensure_in_family(Interaction, values.get("interaction_id"), family_id, "interaction_id")
     if "sections" in values:
@@ -772,7 +790,7 @@ def current_policy() -> DecisionPolicy | None:
     return lookups().policy()
 
 
-def _judgment_rules(actor: User, record: Any, values: dict[str, Any]) -> None:
+def _judgment_rules(actor: Actor, record: Any, values: dict[str, Any]) -> None:
     family_id = values.get("family_id") or record.family_id
     _ensure_in_family(Interaction, values.get("interaction_id"), family_id, "interaction_id")
     _ensure_in_family(
@@ -784,16 +802,16 @@ def _judgment_rules(actor: User, record: Any, values: dict[str, Any]) -> None:
     if values.get("ending") is not None and record is None:
         from . import endings  # endings builds on this module
 
-        endings.check_proposal(actor, family_id, values)
+        endings.check_proposal(actor.user, family_id, values)
     if "category" in values:
         policy = current_policy()
         # The council's light, or their team's trial's, narrower if they are newly qualified.
-        values["light"] = team_lights.light_for_worker(actor, policy, values["category"]).value
+        values["light"] = team_lights.light_for_worker(actor.user, policy, values["category"]).value
         values["policy_version"] = policy.version if policy else 0
         values["status"] = lights.JudgmentStatus.DRAFT.value
 
 
-def _checklist_before_create(actor: User, _record: Any, values: dict[str, Any]) -> None:
+def _checklist_before_create(actor: Actor, _record: Any, values: dict[str, Any]) -> None:
     template = db.session.get(ChecklistTemplate, values["template_id"])
     if template is None or not template.active:
         raise InvalidInput(
@@ -861,13 +879,13 @@ def _children_of(family_id: uuid.UUID, child_ids: list[uuid.UUID], twice: str) -
     return [str(child_id) for child_id in child_ids]
 
 
-def _chronology_entry_rules(_actor: User, record: Any, values: dict[str, Any]) -> None:
+def _chronology_entry_rules(_actor: Actor, record: Any, values: dict[str, Any]) -> None:
     family_id = values.get("family_id") or record.family_id
     if "child_ids" in values:
         values["child_ids"] = _checklist_children(family_id, values["child_ids"])
 
 
-def _case_summary_before_create(_actor: User, _record: Any, values: dict[str, Any]) -> None:
+def _case_summary_before_create(_actor: Actor, _record: Any, values: dict[str, Any]) -> None:
     _ensure_in_family(CaseSummary, values.get("previous_id"), values["family_id"], "previous_id")
     values["sections"] = {k: v for k, v in values["sections"].items() if v and v.strip()}
     if not values["sections"]:
@@ -876,7 +894,7 @@ def _case_summary_before_create(_actor: User, _record: Any, values: dict[str, An
         )
 
 
-def _checklist_after_create(actor: User, checklist: Checklist, _data: dict[str, Any]) -> None:
+def _checklist_after_create(actor: Actor, checklist: Checklist, _data: dict[str, Any]) -> None:
     template = db.session.get(ChecklistTemplate, checklist.template_id)
     assert template is not None
     children = [uuid.UUID(child) for child in checklist.child_ids or []]
@@ -896,8 +914,8 @@ def _checklist_after_create(actor: User, checklist: Checklist, _data: dict[str, 
                     child_id=child_id,
                     from_visit=item.get("from_visit") if child_id else None,
                     label=item["label"],
-                    created_by_id=actor.id,
-                    updated_by_id=actor.id,
+                    created_by_id=actor.user.id,
+                    updated_by_id=actor.user.id,
                 )
             )
 
@@ -913,13 +931,13 @@ def checklist_item_id(
     return uuid.uuid5(checklist_id, item_key if child_id is None else f"{item_key}/{child_id}")
 
 
-def _checklist_before_update(_actor: User, checklist: Checklist, values: dict[str, Any]) -> None:
+def _checklist_before_update(_actor: Actor, checklist: Checklist, values: dict[str, Any]) -> None:
     _set_timeliness(values, checklist.due_on)
 
 
-def _review_before_create(actor: User, _record: Any, values: dict[str, Any]) -> None:
+def _review_before_create(actor: Actor, _record: Any, values: dict[str, Any]) -> None:
     target_kind = RecordKind(values["target_kind"])
-    target = _visible(target_kind, actor, values["target_id"])
+    target = _visible(target_kind, actor.user, values["target_id"])
     if target.sign_state != SignState.SIGNED:
         raise RuleBroken(translatable("Supervision responds to signed notes and decisions."))
     assert isinstance(target, Note | Judgment)  # the kinds supervision responds to
@@ -951,7 +969,7 @@ def _review_before_create(actor: User, _record: Any, values: dict[str, Any]) -> 
     if kind in supervision_queue.REQUEST_KINDS:
         supervision_queue.ensure_can_request(
             kind,
-            role=actor.role,
+            role=actor.user.role,
             target_kind=target_kind.value,
             has_open_request=open_request(target.id) is not None,
         )
@@ -961,27 +979,27 @@ def _review_before_create(actor: User, _record: Any, values: dict[str, Any]) -> 
                 errors=field_errors(review_kind=translatable("Only decisions are approved."))
             )
         lights.ensure_can_decide_approval(
-            approver_id=actor.id,
-            approver_role=actor.role,
+            approver_id=actor.user.id,
+            approver_role=actor.user.role,
             author_id=target.created_by_id,
             status=target.status,
-            own_allowed=_group_approver_check(actor, target),
+            own_allowed=_group_approver_check(actor.user, target),
         )
         from . import endings  # endings builds on this module
 
-        endings.ensure_agreeable(target, actor)
+        endings.ensure_agreeable(target, actor.user)
         if target.status == lights.JudgmentStatus.VERBAL_APPROVAL:
             _confirm_verbal_approval(actor, target, kind)
         target.status = (
             lights.JudgmentStatus.APPROVED if kind == "approve" else lights.JudgmentStatus.DECLINED
         ).value
-        target.decided_by_id, target.decided_at = actor.id, clock.now()
+        target.decided_by_id, target.decided_at = actor.user.id, clock.now()
         target.decision_reason = values["body"]
         _record_workflow_change(actor, target, "status")
         if kind == "approve" and target.ending:
             endings.agreed(actor, target)
     elif kind == "discussed":
-        _require(actor, Action.REVIEW)
+        _require(actor.user, Action.REVIEW)
         request = open_request(target.id)
         closes_request = request is not None and values.get("parent_id") == request.id
         if isinstance(target, Judgment):
@@ -995,8 +1013,8 @@ def _review_before_create(actor: User, _record: Any, values: dict[str, Any]) -> 
             _record_workflow_change(actor, target, "review_status")
     elif (
         kind in ("comment", "question")
-        and not can(actor.role, Action.REVIEW)
-        and target.created_by_id != actor.id
+        and not can(actor.user.role, Action.REVIEW)
+        and target.created_by_id != actor.user.id
     ):
         raise Forbidden(translatable("Only a supervisor or the author can start a discussion."))
 
@@ -1004,7 +1022,7 @@ def _review_before_create(actor: User, _record: Any, values: dict[str, Any]) -> 
 VERBAL_APPROVAL = "verbal_approval"
 
 
-def _verbal_approval_before_create(actor: User, target: Any, values: dict[str, Any]) -> None:
+def _verbal_approval_before_create(actor: Actor, target: Any, values: dict[str, Any]) -> None:
     """Check a worker's record that a supervisor agreed an urgent decision by phone; apply it.
 
     The decision becomes "verbal approval, to confirm"; the supervisor named
@@ -1016,7 +1034,7 @@ def _verbal_approval_before_create(actor: User, target: Any, values: dict[str, A
         )
     policy = db.session.get(DecisionPolicy, target.policy_version) or current_policy()
     urgent.ensure_verbal_approval(
-        actor_id=actor.id,
+        actor_id=actor.user.id,
         author_id=target.created_by_id,
         status=target.status,
         urgent=urgent.is_urgent(policy.categories if policy else [], target.category),
@@ -1026,7 +1044,7 @@ def _verbal_approval_before_create(actor: User, target: Any, values: dict[str, A
     family = db.session.get(Family, target.family_id)
     urgent.check_approver(
         approver=db.session.get(User, agreed_by_id) if agreed_by_id else None,
-        actor_id=actor.id,
+        actor_id=actor.user.id,
         family_team_id=family.team_id if family else None,
     )
     urgent.check_agreed_at(values.get("agreed_at"), now=clock.now())
@@ -1035,11 +1053,12 @@ def _verbal_approval_before_create(actor: User, target: Any, values: dict[str, A
     _record_workflow_change(actor, target, "status")
 
 
-def _verbal_approval_after_create(review: Review, target: Any) -> None:
+def _verbal_approval_after_create(actor: Actor, review: Review, target: Any) -> None:
     """Audit who agreed and when: the call, the device's time of writing, the server's receipt."""
     record_event(
         AuditAction.UPDATE,
         "judgment",
+        actor=actor,
         record_id=target.id,
         family_id=target.family_id,
         detail={
@@ -1055,7 +1074,7 @@ def _verbal_approval_after_create(review: Review, target: Any) -> None:
         notify({review.agreed_by_id}, NotificationKind.VERBAL_APPROVAL, review.id)
 
 
-def _confirm_verbal_approval(actor: User, target: Judgment, kind: str) -> None:
+def _confirm_verbal_approval(actor: Actor, target: Judgment, kind: str) -> None:
     """Let only the supervisor who agreed by phone confirm the decision, and audit it."""
     agreed = db.session.scalar(
         sa.select(Review)
@@ -1068,16 +1087,17 @@ def _confirm_verbal_approval(actor: User, target: Judgment, kind: str) -> None:
         .limit(1)
     )
     urgent.ensure_named_approver(
-        actor_id=actor.id, approver_id=agreed.agreed_by_id if agreed else None
+        actor_id=actor.user.id, approver_id=agreed.agreed_by_id if agreed else None
     )
     record_event(
         AuditAction.UPDATE,
         "judgment",
+        actor=actor,
         record_id=target.id,
         family_id=target.family_id,
         detail={
             "verbal_approval": "confirmed" if kind == "approve" else "not_agreed",
-            "agreed_by_id": str(actor.id),
+            "agreed_by_id": str(actor.user.id),
             "received_at": clock.now().isoformat(),
         },
     )
@@ -1102,7 +1122,7 @@ def open_request(target_id: uuid.UUID) -> Review | None:
     )
 
 
-def _group_approver_check(actor: User, judgment: Judgment) -> bool:
+def _group_approver_check(user: User, judgment: Judgment) -> bool:
     """Apply the policy's approver for a red decision made in group supervision.
 
     Return whether the approver may decide it although they recorded it.
@@ -1116,20 +1136,20 @@ def _group_approver_check(actor: User, judgment: Judgment) -> bool:
     policy = current_policy()
     rule = supervision_queue.approver_rule(policy.group_supervision_approver if policy else None)
     return supervision_queue.ensure_group_approver(
-        rule, approver_id=actor.id, facilitator_id=session.facilitator_id
+        rule, approver_id=user.id, facilitator_id=session.facilitator_id
     )
 
 
-def _review_after_create(actor: User, review: Review, _data: dict[str, Any]) -> None:
+def _review_after_create(actor: Actor, review: Review, _data: dict[str, Any]) -> None:
     """Tell the other side of a supervision conversation that something was said."""
     if review.review_kind in supervision_queue.REQUEST_KINDS:
         return  # it waits in the supervisor's queue; nobody needs a push for it
-    target = _visible(RecordKind(review.target_kind), actor, review.target_id)
+    target = _visible(RecordKind(review.target_kind), actor.user, review.target_id)
     if review.review_kind in WORKER_REVIEW_KINDS:
         _worker_review_after_create(actor, review, target)
         return
     if review.review_kind == VERBAL_APPROVAL:
-        _verbal_approval_after_create(review, target)
+        _verbal_approval_after_create(actor, review, target)
         return
     if review.review_kind in ("approve", "decline"):
         kind, people = NotificationKind.APPROVAL, {target.created_by_id}
@@ -1140,7 +1160,7 @@ def _review_after_create(actor: User, review: Review, _data: dict[str, Any]) -> 
         kind, people = NotificationKind.REVIEW_REPLY, {parent.created_by_id if parent else None}
     else:
         kind, people = NotificationKind.REVIEW_REPLY, {target.created_by_id}
-    recipients = {person for person in people if person is not None and person != actor.id}
+    recipients = {person for person in people if person is not None and person != actor.user.id}
     if recipients:
         notify(recipients, kind, review.id)
 
@@ -1160,7 +1180,7 @@ def _current_workers(family_id: uuid.UUID) -> set[uuid.UUID]:
     )
 
 
-def _worker_review_before_create(actor: User, target: Any, values: dict[str, Any]) -> None:
+def _worker_review_before_create(actor: Actor, target: Any, values: dict[str, Any]) -> None:
     """Check a worker's disagreement, escalation or review of a decision, and apply it."""
     if not isinstance(target, Judgment):
         raise InvalidInput(
@@ -1175,7 +1195,7 @@ def _worker_review_before_create(actor: User, target: Any, values: dict[str, Any
                 errors=field_errors(answers=translatable("Only a decision's review has answers."))
             )
         decision_reviews.ensure_can_disagree(
-            actor_id=actor.id, author_id=target.created_by_id, status=target.status
+            actor_id=actor.user.id, author_id=target.created_by_id, status=target.status
         )
         if kind is WorkerReviewKind.ESCALATION:
             family = db.session.get(Family, target.family_id)
@@ -1183,13 +1203,13 @@ def _worker_review_before_create(actor: User, target: Any, values: dict[str, Any
             contact_id = team.escalation_contact_id if team else None
             contact = db.session.get(User, contact_id) if contact_id else None
             values["addressed_to_id"] = decision_reviews.escalation_contact(
-                actor_id=actor.id,
+                actor_id=actor.user.id,
                 decided_by_id=target.decided_by_id,
                 contact_id=contact.id if contact is not None and contact.active else None,
             )
         return
     decision_reviews.ensure_can_review(
-        actor_id=actor.id,
+        actor_id=actor.user.id,
         author_id=target.created_by_id,
         current_workers=_current_workers(target.family_id),
     )
@@ -1206,22 +1226,24 @@ def _worker_review_before_create(actor: User, target: Any, values: dict[str, Any
             "review_outcome": {"old": None, "new": target.review_outcome},
             "reviewed_on": {"old": None, "new": reviewed_on},
         },
+        actor=actor,
         store=SESSION,  # a review is made through the ORM, and so is its target's change
     )
     record_event(
         AuditAction.UPDATE,
         RecordKind.JUDGMENT.value,
+        actor=actor,
         record_id=target.id,
         family_id=target.family_id,
         detail={"fields": ["review_outcome", "reviewed_on"], "conflict": []},
     )
 
 
-def _worker_review_after_create(actor: User, review: Review, target: Any) -> None:
+def _worker_review_after_create(actor: Actor, review: Review, target: Any) -> None:
     """Tell the decider of a disagreement, and the next manager of an escalation."""
     if review.review_kind == WorkerReviewKind.DECISION_REVIEW:
         return
-    decider = {target.decided_by_id} - {None, actor.id}
+    decider = {target.decided_by_id} - {None, actor.user.id}
     if decider:
         notify(decider, NotificationKind.REVIEW_REPLY, review.id)
     if review.review_kind == WorkerReviewKind.ESCALATION and review.addressed_to_id:
@@ -1229,33 +1251,35 @@ def _worker_review_after_create(actor: User, review: Review, target: Any) -> Non
         record_event(
             AuditAction.CREATE,
             "escalation",
+            actor=actor,
             record_id=review.id,
             family_id=review.family_id,
             detail={"judgment_id": str(target.id), "to": str(review.addressed_to_id)},
         )
 
 
-def _assignment_after_create(actor: User, assignment: Assignment, _data: dict[str, Any]) -> None:
-    if assignment.worker_id != actor.id:
+def _assignment_after_create(actor: Actor, assignment: Assignment, _data: dict[str, Any]) -> None:
+    if assignment.worker_id != actor.user.id:
         notify({assignment.worker_id}, NotificationKind.ASSIGNMENT, assignment.family_id)
 
 
-def _record_workflow_change(actor: User, target: CaseRecord, column: str) -> None:
+def _record_workflow_change(actor: Actor, target: CaseRecord, column: str) -> None:
     """Version and log a workflow change that a review makes to its target."""
     history = sa.inspect(target).attrs[column].history
     _bump(target, actor)
     _write_history(
         target,
         {column: {"old": (history.deleted or [None])[0], "new": getattr(target, column)}},
+        actor=actor,
         store=SESSION,  # the target is an ORM instance: its attribute history is read above
     )
 
 
-def _conference_rules(actor: User, _record: Any, values: dict[str, Any]) -> None:
+def _conference_rules(actor: Actor, _record: Any, values: dict[str, Any]) -> None:
     coordinator_id = values.get("coordinator_id")
     if coordinator_id is not None:
         coordinator = db.session.get(User, coordinator_id)
-        if coordinator is None or coordinator.team_id != actor.team_id:
+        if coordinator is None or coordinator.team_id != actor.user.team_id:
             raise InvalidInput(
                 errors=field_errors(
                     coordinator_id=translatable("Choose a coordinator from your team.")
@@ -1263,12 +1287,12 @@ def _conference_rules(actor: User, _record: Any, values: dict[str, Any]) -> None
             )
 
 
-def _plan_action_rules(_actor: User, record: Any, values: dict[str, Any]) -> None:
+def _plan_action_rules(_actor: Actor, record: Any, values: dict[str, Any]) -> None:
     family_id = values.get("family_id") or record.family_id
     _ensure_in_family(Conference, values.get("conference_id"), family_id, "conference_id")
 
 
-def _family_copy_rules(_actor: User, record: Any, values: dict[str, Any]) -> None:
+def _family_copy_rules(_actor: Actor, record: Any, values: dict[str, Any]) -> None:
     family_id = values.get("family_id") or record.family_id
     if "note_id" in values:
         _ensure_in_family(Note, values["note_id"], family_id, "note_id")
@@ -1291,7 +1315,7 @@ def _family_copy_rules(_actor: User, record: Any, values: dict[str, Any]) -> Non
         values["confirmed"] = list(dict.fromkeys(values["confirmed"]))
 
 
-def _attachment_rules(_actor: User, _record: Any, values: dict[str, Any]) -> None:
+def _attachment_rules(_actor: Actor, _record: Any, values: dict[str, Any]) -> None:
     parent = ParentKind(values["parent_kind"])
     if parent is ParentKind.PERSON:
         _ensure_member(values["family_id"], values["parent_id"], "parent_id")
@@ -1351,7 +1375,7 @@ def _open_episode_elsewhere(person_id: uuid.UUID, episode_id: uuid.UUID | None) 
     )
 
 
-def _plan_episode_before_create(actor: User, _record: Any, values: dict[str, Any]) -> None:
+def _plan_episode_before_create(actor: Actor, _record: Any, values: dict[str, Any]) -> None:
     _ensure_member(values["family_id"], values["person_id"], "person_id")
     person = _person_record(values["person_id"])
     if person is None or not person.is_child:
@@ -1363,7 +1387,7 @@ def _plan_episode_before_create(actor: User, _record: Any, values: dict[str, Any
         plans.ensure_one_open_episode(_open_episode_elsewhere(values["person_id"], None))
 
 
-def _plan_episode_before_update(_actor: User, episode: Any, values: dict[str, Any]) -> None:
+def _plan_episode_before_update(_actor: Actor, episode: Any, values: dict[str, Any]) -> None:
     merged = {name: values.get(name, getattr(episode, name)) for name in EPISODE_FIELDS}
     plans.check_episode(merged, clock.today())
 
@@ -1377,7 +1401,7 @@ REFERRAL_FIELDS = (
 )
 
 
-def _referral_before_create(_actor: User, _record: Any, values: dict[str, Any]) -> None:
+def _referral_before_create(_actor: Actor, _record: Any, values: dict[str, Any]) -> None:
     _ensure_member(values["family_id"], values["person_id"], "person_id")
     person = _person_record(values["person_id"])
     if person is None or not person.is_child:
@@ -1387,7 +1411,7 @@ def _referral_before_create(_actor: User, _record: Any, values: dict[str, Any]) 
     referrals.check_referral(values, clock.today())
 
 
-def _referral_before_update(_actor: User, referral: Any, values: dict[str, Any]) -> None:
+def _referral_before_update(_actor: Actor, referral: Any, values: dict[str, Any]) -> None:
     merged = {name: values.get(name, getattr(referral, name)) for name in REFERRAL_FIELDS}
     referrals.check_referral(merged, clock.today())
 
@@ -1411,18 +1435,18 @@ def _check_session_people(team_id: uuid.UUID, session: Any, values: dict[str, An
     )
 
 
-def _session_before_create(actor: User, _record: Any, values: dict[str, Any]) -> None:
-    team_id = group_supervision.ensure_can_run_session(actor.role, actor.team_id)
+def _session_before_create(actor: Actor, _record: Any, values: dict[str, Any]) -> None:
+    team_id = group_supervision.ensure_can_run_session(actor.user.role, actor.user.team_id)
     values["team_id"] = team_id
-    values.setdefault("facilitator_id", actor.id)
+    values.setdefault("facilitator_id", actor.user.id)
     values.setdefault("attendee_ids", [])
     # The server's canonical text form: access.in_scope matches attendees on it.
     values["attendee_ids"] = [str(uuid.UUID(str(a))) for a in values["attendee_ids"]]
     _check_session_people(team_id, None, values)
 
 
-def _session_before_update(actor: User, session: Any, values: dict[str, Any]) -> None:
-    group_supervision.ensure_team_supervisor(actor.role, actor.team_id, session.team_id)
+def _session_before_update(actor: Actor, session: Any, values: dict[str, Any]) -> None:
+    group_supervision.ensure_team_supervisor(actor.user.role, actor.user.team_id, session.team_id)
     _check_session_people(session.team_id, session, values)
 
 
@@ -1434,8 +1458,8 @@ def _stored_session(session_id: uuid.UUID) -> SupervisionSession:
     return session
 
 
-def _session_of(session_id: uuid.UUID, actor: User) -> SupervisionSession:
-    session = _visible(RecordKind.SUPERVISION_SESSION, actor, session_id)
+def _session_of(session_id: uuid.UUID, user: User) -> SupervisionSession:
+    session = _visible(RecordKind.SUPERVISION_SESSION, user, session_id)
     assert isinstance(session, SupervisionSession)
     return session
 
@@ -1479,20 +1503,20 @@ def _check_discussion_lists(
         )
 
 
-def _discussion_before_create(actor: User, _record: Any, values: dict[str, Any]) -> None:
-    session = _session_of(values["session_id"], actor)
-    group_supervision.ensure_team_supervisor(actor.role, actor.team_id, session.team_id)
+def _discussion_before_create(actor: Actor, _record: Any, values: dict[str, Any]) -> None:
+    session = _session_of(values["session_id"], actor.user)
+    group_supervision.ensure_team_supervisor(actor.user.role, actor.user.team_id, session.team_id)
     _check_discussion_lists(session, values["family_id"], values, None)
 
 
 def _discussion_before_update(
-    actor: User, discussion: SupervisionDiscussion, values: dict[str, Any]
+    actor: Actor, discussion: SupervisionDiscussion, values: dict[str, Any]
 ) -> None:
     session = _stored_session(discussion.session_id)
-    if actor.role == Role.SUPERVISOR and actor.team_id == session.team_id:
+    if actor.user.role == Role.SUPERVISOR and actor.user.team_id == session.team_id:
         _check_discussion_lists(session, discussion.family_id, values, discussion.actions)
         return
-    if str(actor.id) not in session.attendee_ids:
+    if str(actor.user.id) not in session.attendee_ids:
         raise Forbidden(
             translatable("Only the team's supervisors and the session's attendees can change this.")
         )
@@ -1511,16 +1535,16 @@ def _discussion_before_update(
             discussion.actions,
             jsonable(values["actions"]),
             group_supervision.ATTENDEE_ACTION_FIELDS,
-            owned_by=actor.id,
+            owned_by=actor.user.id,
         )
 
 
-def _discussion_before_delete(actor: User, discussion: Any, _values: dict[str, Any]) -> None:
+def _discussion_before_delete(actor: Actor, discussion: Any, _values: dict[str, Any]) -> None:
     session = _stored_session(discussion.session_id)
-    group_supervision.ensure_team_supervisor(actor.role, actor.team_id, session.team_id)
+    group_supervision.ensure_team_supervisor(actor.user.role, actor.user.team_id, session.team_id)
 
 
-def _strategy_rules(actor: User, record: Any, values: dict[str, Any]) -> None:
+def _strategy_rules(actor: Actor, record: Any, values: dict[str, Any]) -> None:
     """Check a strategy discussion and work out its section 47 enquiry's dates.
 
     The children must be children of the family; a joint enquiry needs the

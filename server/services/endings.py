@@ -109,7 +109,7 @@ def status_when_signed(record: Any) -> lights.JudgmentStatus:
     return lights.status_when_signed(record.light)
 
 
-def agreed(actor: User, judgment: Judgment) -> None:
+def agreed(actor: Actor, judgment: Judgment) -> None:
     """Apply an ending the family's supervisor has just agreed."""
     ending = judgment.ending or {}
     kind = EndingKind(ending["kind"])
@@ -125,12 +125,16 @@ def agreed(actor: User, judgment: Judgment) -> None:
                 from_team_id=family.team_id,
                 to_team_id=uuid.UUID(ending["to_team_id"]),
                 handover_note=ending["handover_note"],
-                agreed_by_id=actor.id,
+                agreed_by_id=actor.user.id,
                 agreed_at=clock.now(),
             )
         )
         record_event(
-            AuditAction.CREATE, "family_transfer", record_id=judgment.id, family_id=family.id
+            AuditAction.CREATE,
+            "family_transfer",
+            actor=actor,
+            record_id=judgment.id,
+            family_id=family.id,
         )
         return
     today = clock.today()
@@ -152,11 +156,11 @@ def agreed(actor: User, judgment: Judgment) -> None:
     episode = current_episode(family)
     episode.closed_on, episode.ending_kind = today, kind.value
     episode.closure_reason = ending["closure_reason"]
-    episode.ending_judgment_id, episode.closed_by_id = judgment.id, actor.id
+    episode.ending_judgment_id, episode.closed_by_id = judgment.id, actor.user.id
 
 
 def _end_allocations(
-    actor: User, family_id: uuid.UUID, kind: EndingKind, judgment: Judgment
+    actor: Actor, family_id: uuid.UUID, kind: EndingKind, judgment: Judgment
 ) -> None:
     note = (judgment.decision or judgment.question).strip() or judgment.question
     for assignment in db.session.scalars(
@@ -255,7 +259,7 @@ def accept_transfer(actor: Actor, transfer_id: uuid.UUID) -> Family:
         )
     ):
         case_records.apply_changes(
-            user,
+            actor,
             assignment,
             {
                 "ended_on": clock.today(),
@@ -263,7 +267,7 @@ def accept_transfer(actor: Actor, transfer_id: uuid.UUID) -> Family:
                 "handover_note": transfer.handover_note,
             },
         )
-    case_records.apply_changes(user, family, {"team_id": transfer.to_team_id})
+    case_records.apply_changes(actor, family, {"team_id": transfer.to_team_id})
     transfer.accepted_by_id, transfer.accepted_at = user.id, clock.now()
     case_records.forget_scope()
     record_event(
@@ -277,11 +281,12 @@ def accept_transfer(actor: Actor, transfer_id: uuid.UUID) -> Family:
     return family
 
 
-def reopen(actor: User, family_id: uuid.UUID, reason: str) -> CaseEpisode:
+def reopen(actor: Actor, family_id: uuid.UUID, reason: str) -> CaseEpisode:
     """Reopen a closed family of the supervisor's team: a new episode follows the closed one."""
-    if not can(actor.role, Action.ASSIGN_FAMILY):
+    user = actor.user
+    if not can(user.role, Action.ASSIGN_FAMILY):
         raise NotFound()
-    family = access.get_visible(Family, actor, family_id, for_update=True)
+    family = access.get_visible(Family, user, family_id, for_update=True)
     endings.ensure_can_reopen(family.status, reason)
     closed = db.session.scalar(
         sa.select(CaseEpisode)
@@ -298,7 +303,7 @@ def reopen(actor: User, family_id: uuid.UUID, reason: str) -> CaseEpisode:
         opened_on=clock.today(),
         follows_id=closed.id if closed else None,
         reopen_reason=reason.strip(),
-        opened_by_id=actor.id,
+        opened_by_id=user.id,
     )
     db.session.add(episode)
     return episode

@@ -40,7 +40,7 @@ from sync.protocol import (
 )
 
 from .. import access
-from ..audit import AuditAction, record_event
+from ..audit import Actor, AuditAction, record_event
 from ..domain import errors as domain
 from ..domain.errors import translatable
 from ..domain.records import RecordKind
@@ -351,7 +351,7 @@ def pull(user: User, device: Device, cursor_text: str | None, limit: int) -> Pul
     progress.entries.extend(_load_entries(user, rows, scope - sessions))
     rejections, rejections_left = _rejections(device, progress, max(budget, 0))
     progress.entries.extend(rejections)
-    _audit_pull(progress.entries)
+    _audit_pull(Actor(user, device.id), progress.entries)
     cursor = _save_checkpoint(device, progress, epoch)
     remaining = None
     if progress.pending:
@@ -467,7 +467,8 @@ def _rejections(device: Device, progress: _Progress, room: int) -> tuple[list[Fe
     return entries, left
 
 
-def _audit_pull(entries: list[FeedEntry]) -> None:
+def _audit_pull(actor: Actor, entries: list[FeedEntry]) -> None:
+    """Audit what a pull sent: one event per family, with how many, and each session."""
     counts: dict[str, int] = {}
     for entry in entries:
         if entry.op is ChangeOp.EVICT:
@@ -476,10 +477,19 @@ def _audit_pull(entries: list[FeedEntry]) -> None:
             counts[entry.family_id] = counts.get(entry.family_id, 0) + 1
         elif entry.entity == "supervision_session":
             # Scoped by team, not family: audited by its own id, as a REST read is.
-            record_event(AuditAction.SYNC, "supervision_session", record_id=uuid.UUID(entry.id))
+            record_event(
+                AuditAction.SYNC,
+                "supervision_session",
+                actor=actor,
+                record_id=uuid.UUID(entry.id),
+            )
     for family_id, count in counts.items():
         record_event(
-            AuditAction.SYNC, "family", family_id=uuid.UUID(family_id), detail={"count": count}
+            AuditAction.SYNC,
+            "family",
+            actor=actor,
+            family_id=uuid.UUID(family_id),
+            detail={"count": count},
         )
 
 
@@ -626,10 +636,10 @@ def push(user: User, device: Device, mutations: PushBatch, schema_version: int) 
         raise UpgradeRequired()
     if schema_version > SCHEMA_VERSION:
         raise ServerBehind()
-    device_id = device.id
+    actor = Actor(user, device.id)  # who makes every record, history row and audit event
     for attempt in range(1, PUSH_ATTEMPTS + 1):
         try:
-            return _push_once(user, device_id, mutations)
+            return _push_once(actor, mutations)
         except TRANSIENT_ERRORS as error:
             db.session.rollback()
             forget_lookups()
@@ -673,11 +683,12 @@ def _cause(error: BaseException) -> str:
     return type(getattr(error, "orig", None) or error).__name__
 
 
-def _push_once(user: User, device_id: uuid.UUID, mutations: PushBatch) -> PushResult:
+def _push_once(actor: Actor, mutations: PushBatch) -> PushResult:
     # Take the device's write lock first (an UPDATE locks on PostgreSQL and SQLite
     # alike), so concurrent pushes of the same batch run one after the other. It
     # changes no key, so it is a FOR NO KEY UPDATE lock: rows that refer to the
     # device (history, audit, rejections) are still written by others meanwhile.
+    device_id = actor.device_id
     db.session.execute(
         sa.update(Device)
         .where(Device.id == device_id)
@@ -691,7 +702,7 @@ def _push_once(user: User, device_id: uuid.UUID, mutations: PushBatch) -> PushRe
     ledger = MutationLedger(locked.last_mutation_id, [list(gap) for gap in skipped_before])
     incoming = _read(mutations)
     fresh = [mutation for mutation in incoming if not ledger.processed(mutation.mutation_id)]
-    results = _apply_batch(user, locked, mutations, incoming, fresh)
+    results = _apply_batch(actor, locked, mutations, incoming, fresh)
     for mutation in fresh:
         ledger.record(mutation.mutation_id)
     locked.last_mutation_id = ledger.last
@@ -761,7 +772,7 @@ def _load(mutation: Incoming) -> None:
 
 
 def _apply_batch(
-    user: User,
+    actor: Actor,
     device: Device,
     mutations: PushBatch,
     incoming: list[Incoming],
@@ -784,26 +795,27 @@ def _apply_batch(
         mutation.mutation_id: MutationResult(mutation.mutation_id, ResultStatus.DUPLICATE)
         for mutation in incoming
     }
-    store = bulk.BulkWriter(user.id, device.id)
+    user = actor.user
+    store = bulk.BulkWriter()
     with pinned_lookups() as found:
         _prefetch(user, [mutation for mutation in fresh if mutation.refused is None], store)
         for mutation in fresh:
             if mutation.refused is not None:
                 result = _refusal(user, device, mutations, mutation, mutation.refused)
             elif mutation.kind in bulk.HELD_KINDS:
-                result = _decide_held(user, device, mutations, mutation, store, found)
+                result = _decide_held(actor, device, mutations, mutation, store, found)
             else:
                 if store.made or store.loaded:
                     _write(store)  # what it points at is written first
                     found.forget_held()
-                result = _decide_other(user, device, mutations, mutation)
+                result = _decide_other(actor, device, mutations, mutation)
             results[mutation.mutation_id] = result
         _write(store)
     return [results[mutation.mutation_id] for mutation in incoming]
 
 
 def _decide_held(
-    user: User,
+    actor: Actor,
     device: Device,
     mutations: PushBatch,
     mutation: Incoming,
@@ -813,27 +825,27 @@ def _decide_held(
     """Apply a mutation of a kind the store holds; on a refusal, undo it in the store."""
     mark = store.mark()
     try:
-        return _apply_loaded(user, mutation, store)
+        return _apply_loaded(actor, mutation, store)
     except TRANSIENT_ERRORS:
         raise
     except Exception as error:  # every failure of one mutation becomes its rejection
         for record in store.undo(mark):
             found.forget_made(record)
-        return _refusal(user, device, mutations, mutation, error)
+        return _refusal(actor.user, device, mutations, mutation, error)
 
 
 def _decide_other(
-    user: User, device: Device, mutations: PushBatch, mutation: Incoming
+    actor: Actor, device: Device, mutations: PushBatch, mutation: Incoming
 ) -> MutationResult:
     """Apply a mutation of another kind through the ORM, in a savepoint undone on a refusal."""
     try:
         with db.session.begin_nested():
-            return _apply_loaded(user, mutation, SESSION)
+            return _apply_loaded(actor, mutation, SESSION)
     except TRANSIENT_ERRORS:
         raise
     except Exception as error:  # every failure of one mutation becomes its rejection
         forget_lookups()  # the savepoint's rollback made some of them untrue
-        return _refusal(user, device, mutations, mutation, error)
+        return _refusal(actor.user, device, mutations, mutation, error)
 
 
 def _write(store: bulk.BulkWriter) -> None:
@@ -898,7 +910,7 @@ def lock_order(model: type[Any]) -> int:
 _LOCK_ORDER = {table.name: index for index, table in enumerate(Model.metadata.sorted_tables)}
 
 
-def _apply_loaded(user: User, mutation: Incoming, store: RecordStore) -> MutationResult:
+def _apply_loaded(actor: Actor, mutation: Incoming, store: RecordStore) -> MutationResult:
     """Apply a mutation whose data has been loaded, through the services, to ``store``.
 
     An amendment is never held by a push's store: it is made through the ORM.
@@ -911,16 +923,16 @@ def _apply_loaded(user: User, mutation: Incoming, store: RecordStore) -> Mutatio
     if mutation.op is MutationOp.CREATE:
         if kind is RecordKind.AMENDMENT:
             record = case_records.amend(
-                user, RecordKind(data.pop("target_kind")), data.pop("target_id"), data, on_device
+                actor, RecordKind(data.pop("target_kind")), data.pop("target_id"), data, on_device
             )
         else:
-            record = case_records.create(user, kind, data, on_device, store=store)
+            record = case_records.create(actor, kind, data, on_device, store=store)
         return MutationResult(mutation.mutation_id, ResultStatus.APPLIED, version=record.version)
     if mutation.op is MutationOp.UPDATE:
         changes = data
         base_version = changes.pop("base_version")
         record, overwritten = case_records.merge_update(
-            user, kind, record_id, base_version, changes, store=store
+            actor, kind, record_id, base_version, changes, store=store
         )
         status = ResultStatus.CONFLICT if overwritten else ResultStatus.APPLIED
         return MutationResult(
@@ -930,9 +942,9 @@ def _apply_loaded(user: User, mutation: Incoming, store: RecordStore) -> Mutatio
             overwritten=case_records.jsonable(overwritten),
         )
     if mutation.op is MutationOp.DELETE:
-        record = case_records.delete(user, kind, record_id, store=store)
+        record = case_records.delete(actor, kind, record_id, store=store)
     else:
-        record = case_records.sign(user, kind, record_id, on_device, store=store)
+        record = case_records.sign(actor, kind, record_id, on_device, store=store)
     return MutationResult(mutation.mutation_id, ResultStatus.APPLIED, version=record.version)
 
 

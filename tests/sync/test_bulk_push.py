@@ -47,11 +47,11 @@ class OrmSpy:
         decide_other = sync_service._decide_other
         write = bulk.BulkWriter.write
 
-        def counted_other(user: Any, device: Any, mutations: Any, mutation: Any) -> Any:
+        def counted_other(actor: Any, device: Any, mutations: Any, mutation: Any) -> Any:
             self.other_kinds.append(mutation.kind.value)
             self.inside_other = True
             try:
-                return decide_other(user, device, mutations, mutation)
+                return decide_other(actor, device, mutations, mutation)
             finally:
                 self.inside_other = False
 
