@@ -22,10 +22,9 @@ import jinja2
 from flask_babel import format_date, gettext
 
 from .. import i18n
-from ..clock import council_time
 from ..domain.errors import translatable
 from ..domain.languages import ENGLISH, WELSH
-from ..domain.plain_dates import date_and_time, time_of_day
+from ..domain.plain_dates import date_and_time
 from . import summary as words_of
 from .definitions import definitions_for
 
@@ -234,8 +233,6 @@ TEMPLATES.globals.update(zip=lambda *rows: zip(*rows, strict=True), bars=_bars)
 
 # --- the printable report in the reader's language ----------------------------------------
 
-PRODUCED_AT = translatable("{day} at {time}")
-
 
 def _month_labels(summary: dict[str, Any]) -> dict[str, str]:
     """Return the contact table's month rows, "October 2026", in the current language.
@@ -339,10 +336,7 @@ def produced_in_reader_language(summary: dict[str, Any]) -> str:
     """Return when the summary was produced, in words of the current language."""
     if i18n.current_language() == ENGLISH:
         return produced(summary)
-    moment = datetime.fromisoformat(summary["generated_at"])
-    return gettext(PRODUCED_AT).format(
-        day=i18n.long_date(council_time(moment).date()), time=time_of_day(moment)
-    )
+    return i18n.date_and_time(datetime.fromisoformat(summary["generated_at"]))
 
 
 def _html(stored: dict[str, Any]) -> bytes:

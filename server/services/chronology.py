@@ -24,11 +24,11 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import gettext, ngettext
+from flask_babel import ngettext
 
 from .. import access, clock, i18n
 from ..audit import Actor, AuditAction, record_event
-from ..domain.errors import InvalidInput, Message, field_errors, translatable
+from ..domain.errors import InvalidInput, field_errors, translatable
 from ..domain.records import SignState
 from ..domain.referrals import NO_FACTORS
 from ..extensions import db
@@ -112,15 +112,9 @@ class FamilyRecords:
 EventSource = Callable[[FamilyRecords], Iterable[Event]]
 
 
-def _say(message: str) -> str:
-    """Return an event's words in the reader's language, its values filled in as they are.
-
-    Events are made as they are read, never stored, so each reader has them in
-    their own language; a name, a school or a team is filled in as it was written.
-    """
-    if isinstance(message, Message):
-        return str(gettext(message.template)).format(**message.values)
-    return str(gettext(message)) if message else message
+# Events are made as they are read, never stored, so each reader has them in
+# their own language; a name, a school or a team is filled in as it was written.
+_say = i18n.say
 
 
 def _label(vocabulary: str, code: str | None) -> str:
