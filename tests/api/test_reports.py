@@ -156,6 +156,13 @@ def test_a_failed_summary_says_so_without_detail(app, people, monkeypatch):
     assert failed["error"] == report_jobs.FAILED_MESSAGE
     response = people.get(f"{BASE}/{report['id']}/download?format=csv")
     assert response.status_code == 409
+    # Kept in English, shown in the reader's language.
+    people.put("/api/auth/language", json={"language": "cy"})
+    in_welsh = people.get(f"{BASE}/{report['id']}").json["error"]
+    assert in_welsh.startswith("Nid oedd modd llunio'r crynodeb.")
+    with app.app_context():
+        stored = db.session.get(ServiceSummary, report["id"])
+        assert stored is not None and stored.error == report_jobs.FAILED_MESSAGE
 
 
 @pytest.mark.parametrize(
