@@ -17,10 +17,14 @@ from datetime import date, datetime
 from typing import IO, Any
 
 import jinja2
-from flask import Flask, g, has_request_context, request
+from flask import Flask, g, has_app_context, has_request_context, request
 from flask_babel import force_locale, format_date, get_locale, gettext, lazy_gettext, ngettext
 
+from .clock import council_time
+from .domain import plain_dates
+from .domain.errors import Message, translatable
 from .domain.languages import ENGLISH, LANGUAGES
+from .domain.plain_dates import time_of_day
 from .extensions import babel
 
 
@@ -51,7 +55,37 @@ def long_date(day: date | datetime | None) -> str:
     """Say a day in the current language: "6 December 2026", "6 Rhagfyr 2026"."""
     if day is None:
         return ""
+    if not has_app_context():
+        return plain_dates.long_date(day)  # outside the app (a unit test): English
     return format_date(day, format="d MMMM y")
+
+
+AT_TIME = translatable("{day} at {time}")
+MIDDAY, MIDNIGHT = translatable("midday"), translatable("midnight")
+
+
+def date_and_time(moment: datetime) -> str:
+    """Say a moment in London time in the current language: "5 December 2026 at 2:30pm"."""
+    hour = time_of_day(moment)
+    return say(
+        translatable(
+            AT_TIME,
+            day=long_date(council_time(moment).date()),
+            time=say(hour) if hour in (MIDDAY, MIDNIGHT) else hour,
+        )
+    )
+
+
+def say(message: str) -> str:
+    """Return a message in the current language, its values filled in as they are.
+
+    For words made as they are read (a chronology's events, a bundle's index): a
+    ``translatable`` message with values is looked up by its template, and the
+    values (a name, a school, a team) go into the translation as they were written.
+    """
+    if isinstance(message, Message):
+        return str(gettext(message.template)).format(**message.values)
+    return str(gettext(message)) if message else message
 
 
 # Messages marked where they are defined, translated when they are shown.

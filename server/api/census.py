@@ -12,7 +12,7 @@ from ..domain.exports import ExportStatus, ReturnKind
 from ..persistence import StatutoryReturn
 from ..security.sessions import current_user
 from ..services import census
-from .common import blueprint, current_actor
+from .common import StoredMessage, blueprint, current_actor
 
 blp = blueprint(
     "census",
@@ -79,7 +79,7 @@ class ReturnSchema(Schema):
     status = fields.String()
     progress = fields.Integer()
     stage = fields.String()
-    error = fields.String(allow_none=True)
+    error = StoredMessage(allow_none=True)
     children = fields.Integer(allow_none=True)
     issues = fields.Dict(keys=fields.String(), values=fields.Integer(), allow_none=True)
     created_at = fields.AwareDateTime()

@@ -9,6 +9,7 @@ from flask_smorest import Blueprint
 from marshmallow import RAISE, Schema, fields, validate
 from webargs.flaskparser import FlaskParser
 
+from .. import i18n
 from ..audit import Actor
 from ..records.schemas import StrictSchema
 from ..security.sessions import current_device_id, current_user
@@ -53,6 +54,18 @@ def current_actor() -> Actor:
 def blueprint(name: str, url_prefix: str, description: str = "") -> ApiBlueprint:
     """Return an API blueprint."""
     return ApiBlueprint(name, __name__, url_prefix=url_prefix, description=description or None)
+
+
+class StoredMessage(fields.String):
+    """A message kept in English (a job's failure), shown in the reader's language.
+
+    A job stores the catalogue's English message; anything else stored (an
+    older row's words) is shown as it is.
+    """
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        shown = super()._serialize(value, attr, obj, **kwargs)
+        return i18n.say(shown) if shown else shown
 
 
 class UserSchema(Schema):

@@ -17,7 +17,7 @@ from ..reports.render import FORMATS
 from ..reports.summary import Period
 from ..security.sessions import current_user
 from ..services import reports
-from .common import PageArgsSchema, blueprint, current_actor, page_schema
+from .common import PageArgsSchema, StoredMessage, blueprint, current_actor, page_schema
 
 blp = blueprint("reports", "/api/reports", "Service summaries: aggregates only (analysts)")
 
@@ -48,7 +48,7 @@ class SummarySchema(Schema):
     status = fields.String()
     progress = fields.Integer()
     stage = fields.String()
-    error = fields.String(allow_none=True)
+    error = StoredMessage(allow_none=True)
     requested_by_id = fields.UUID(allow_none=True)
     created_at = fields.AwareDateTime()
     finished_at = fields.AwareDateTime(allow_none=True)

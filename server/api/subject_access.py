@@ -11,7 +11,7 @@ from marshmallow import Schema, fields, validate
 from ..persistence import SubjectAccessExport
 from ..persistence.pages import Page
 from ..services import subject_access
-from .common import PageArgsSchema, blueprint, current_actor, page_schema
+from .common import PageArgsSchema, StoredMessage, blueprint, current_actor, page_schema
 
 blp = blueprint(
     "subject_access",
@@ -60,7 +60,7 @@ class ExportSchema(Schema):
     )
     requested_by_id = fields.UUID()
     status = fields.String()
-    error = fields.String(allow_none=True)
+    error = StoredMessage(allow_none=True)
     counts = fields.Dict(keys=fields.String(), values=fields.Integer(), allow_none=True)
     created_at = fields.AwareDateTime()
     finished_at = fields.AwareDateTime(allow_none=True)

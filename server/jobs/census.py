@@ -16,6 +16,7 @@ from .. import clock
 from ..census import annex_a, cin_xml
 from ..census.collect import CensusYear, ChildReturn, children, count_children
 from ..census.rules import issues_of
+from ..domain.errors import translatable
 from ..domain.exports import ExportStatus, ReturnKind
 from ..extensions import db
 from ..persistence import StatutoryReturn
@@ -27,11 +28,14 @@ log = logging.getLogger(__name__)
 
 RETURN_TIMEOUT_SECONDS = 60 * 60
 DONE_STAGE = "Done"
-FAILED_MESSAGE = "The return could not be produced. Produce it again, or ask the service desk."
-STOPPED_MESSAGE = (
+# Stored in English, shown in the reader's language (api/common.py, StoredMessage).
+FAILED_MESSAGE = translatable(
+    "The return could not be produced. Produce it again, or ask the service desk."
+)
+STOPPED_MESSAGE = translatable(
     "The return stopped before it was finished. Produce it again, or ask the service desk."
 )
-NOT_STARTED_MESSAGE = (
+NOT_STARTED_MESSAGE = translatable(
     "The return was not started in time. Produce it again, or ask the service desk."
 )
 

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from .. import clock
+from ..domain.errors import translatable
 from ..domain.exports import ExportStatus, SummaryKind, previous_month
 from ..extensions import db
 from ..persistence import ServiceSummary
@@ -29,11 +30,14 @@ log = logging.getLogger(__name__)
 # rq's default of 3 minutes is too short for a year of a large council.
 SUMMARY_TIMEOUT_SECONDS = 60 * 60
 DONE_STAGE = "Done"
-FAILED_MESSAGE = "The summary could not be produced. Request it again, or ask the service desk."
-STOPPED_MESSAGE = (
+# Stored in English, shown in the reader's language (api/common.py, StoredMessage).
+FAILED_MESSAGE = translatable(
+    "The summary could not be produced. Request it again, or ask the service desk."
+)
+STOPPED_MESSAGE = translatable(
     "The summary stopped before it was finished. Request it again, or ask the service desk."
 )
-NOT_STARTED_MESSAGE = (
+NOT_STARTED_MESSAGE = translatable(
     "The summary was not started in time. Request it again, or ask the service desk."
 )
 

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from .. import clock
 from ..audit import Actor, AuditAction, record_event
+from ..domain.errors import translatable
 from ..domain.exports import ExportStatus
 from ..extensions import db
 from ..persistence import SubjectAccessExport, User
@@ -24,9 +25,14 @@ log = logging.getLogger(__name__)
 BUNDLE_KEEP_DAYS = 30
 # Someone with years of records in several families: more than rq's default 3 minutes.
 EXPORT_TIMEOUT_SECONDS = 30 * 60
-FAILED_MESSAGE = "The bundle could not be made. Try again, or ask the service desk."
-STOPPED_MESSAGE = "The bundle stopped before it was finished. Try again, or ask the service desk."
-NOT_STARTED_MESSAGE = "The bundle was not started in time. Try again, or ask the service desk."
+# Stored in English, shown in the reader's language (api/common.py, StoredMessage).
+FAILED_MESSAGE = translatable("The bundle could not be made. Try again, or ask the service desk.")
+STOPPED_MESSAGE = translatable(
+    "The bundle stopped before it was finished. Try again, or ask the service desk."
+)
+NOT_STARTED_MESSAGE = translatable(
+    "The bundle was not started in time. Try again, or ask the service desk."
+)
 
 
 @runs_on(EXPORT_QUEUE, job_timeout=EXPORT_TIMEOUT_SECONDS)

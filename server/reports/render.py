@@ -15,13 +15,17 @@ import io
 import json
 import re
 from collections.abc import Callable, Iterator, Sequence
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import jinja2
+from flask_babel import format_date, gettext
 
 from .. import i18n
+from ..domain.errors import translatable
+from ..domain.languages import ENGLISH, WELSH
 from ..domain.plain_dates import date_and_time
+from . import summary as words_of
 from .definitions import definitions_for
 
 FORMATS: dict[str, tuple[str, str]] = {
@@ -34,8 +38,13 @@ FORMATS: dict[str, tuple[str, str]] = {
 # A spreadsheet runs a cell starting with one of these as a formula (or DDE).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 KEY_TO_SYMBOLS = (
-    ("c", "Suppressed to protect privacy: a count from 1 to 5, or a figure that would reveal one."),
-    ("x", "Not applicable: nothing to count a share or a median of."),
+    (
+        "c",
+        translatable(
+            "Suppressed to protect privacy: a count from 1 to 5, or a figure that would reveal one."
+        ),
+    ),
+    ("x", translatable("Not applicable: nothing to count a share or a median of.")),
 )
 
 
@@ -222,15 +231,125 @@ TEMPLATES.filters["shown"] = _shown
 TEMPLATES.globals.update(zip=lambda *rows: zip(*rows, strict=True), bars=_bars)
 
 
-def _html(summary: dict[str, Any]) -> bytes:
+# --- the printable report in the reader's language ----------------------------------------
+
+
+def _month_labels(summary: dict[str, Any]) -> dict[str, str]:
+    """Return the contact table's month rows, "October 2026", in the current language.
+
+    The months are the 12 to the end of the period, so they are worked out
+    again from the period rather than read back from the English.
+    """
+    last = date.fromisoformat(summary["period"]["end"]) - timedelta(days=1)
+    first = words_of._add_months(date(last.year, last.month, 1), 1 - words_of.CONTACT_CHART_MONTHS)
+    months = [words_of._add_months(first, n) for n in range(words_of.CONTACT_CHART_MONTHS)]
+    return {f"{m:%B %Y}": format_date(m, format="LLLL y") for m in months}
+
+
+def in_reader_language(summary: dict[str, Any]) -> dict[str, Any]:
+    """Return the summary with its words in the current language; English is returned as stored.
+
+    A summary is kept in English (a scheduled one has no one asking for it),
+    so its fixed words are looked up in the catalogue as they are shown, and
+    those with a date or a number are made again from the period. Team names
+    and the council's own decision categories are its own words, shown as written.
+    """
+    if i18n.current_language() == ENGLISH:
+        return summary
+    period = summary["period"]
+    first = date.fromisoformat(period["start"])
+    last = date.fromisoformat(period["end"]) - timedelta(days=1)
+    months = _month_labels(summary)
+
+    def label(text: Any) -> Any:
+        # Rows and bars are teams (their own names) or fixed words: only the latter change.
+        if not isinstance(text, str):
+            return text
+        return months.get(text) or gettext(text)
+
+    made_again = {
+        "continuity": {
+            "description": gettext(words_of.CONTINUITY_DESCRIPTION).format(day=i18n.long_date(last))
+        },
+        "contacts_by_month": {
+            "description": gettext(words_of.CONTACTS_BY_MONTH_DESCRIPTION).format(
+                months=words_of.CONTACT_CHART_MONTHS
+            ),
+            "total": gettext(words_of.ALL_MONTHS).format(months=words_of.CONTACT_CHART_MONTHS),
+        },
+    }
+    tables = []
+    for table in summary["tables"]:
+        again = made_again.get(table["id"], {})
+        total = table.get("total")
+        tables.append(
+            {
+                **table,
+                "title": gettext(table["title"]),
+                "description": again.get("description") or gettext(table["description"]),
+                "row_header": gettext(table["row_header"]),
+                "columns": [label(column) for column in table["columns"]],
+                "rows": [{**row, "label": label(row["label"])} for row in table["rows"]],
+                "total": (
+                    {**total, "label": again.get("total") or label(total["label"])}
+                    if total
+                    else total
+                ),
+            }
+        )
+    charts = [
+        {
+            **chart,
+            "title": gettext(chart["title"]),
+            "series": gettext(chart["series"]),
+            "categories": [label(category) for category in chart["categories"]],
+        }
+        for chart in summary["charts"]
+    ]
+    words = definitions(summary)
+    return {
+        **summary,
+        "title": gettext(summary["title"]),
+        "period": {
+            **period,
+            "label": gettext(words_of.PERIOD_LABEL).format(
+                first=i18n.long_date(first), last=i18n.long_date(last)
+            ),
+        },
+        "tables": tables,
+        "charts": charts,
+        "definitions": {
+            "common": [gettext(rule) for rule in words["common"]],
+            "measures": [
+                {
+                    **measure,
+                    "title": gettext(measure["title"]),
+                    "text": [gettext(text) for text in measure["text"]],
+                }
+                for measure in words["measures"]
+            ],
+        },
+    }
+
+
+def produced_in_reader_language(summary: dict[str, Any]) -> str:
+    """Return when the summary was produced, in words of the current language."""
+    if i18n.current_language() == ENGLISH:
+        return produced(summary)
+    return i18n.date_and_time(datetime.fromisoformat(summary["generated_at"]))
+
+
+def _html(stored: dict[str, Any]) -> bytes:
+    summary = in_reader_language(stored)
     charts_by_table: dict[str, list[dict[str, Any]]] = {}
     for chart in summary["charts"]:
         charts_by_table.setdefault(chart["table_id"], []).append(chart)
     words = definitions(summary)
     document = TEMPLATES.get_template("service_summary.html").render(
         summary=summary,
-        produced=produced(summary),
-        key=KEY_TO_SYMBOLS,
+        html_lang="cy" if i18n.current_language() == WELSH else "en-GB",
+        produced=produced_in_reader_language(stored),
+        key=[(symbol, gettext(meaning)) for symbol, meaning in KEY_TO_SYMBOLS],
         charts_by_table=charts_by_table,
         defined={measure["id"] for measure in words["measures"]},
         words=words,

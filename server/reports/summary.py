@@ -37,6 +37,7 @@ from ..domain.disclosure import (
     rate,
     statistic,
 )
+from ..domain.errors import translatable
 from ..extensions import db
 from ..persistence import (
     Assignment,
@@ -66,19 +67,30 @@ CONVERSATION_KINDS = ("comment", "question", "reply", "discussed", "disagreement
 Progress = Callable[[int, str], None]
 Counts = dict[tuple[Any, Any], int]
 
-TITLE = "Council service summary"
-COUNCIL = "Council"
+TITLE = translatable("Council service summary")
+COUNCIL = translatable("Council")
 ALLOCATED_WORKER = "allocated_worker"
 STATUTORY_VISIT = "statutory_visit"
 CONTINUITY_MONTHS = 12
 CONTACT_CHART_MONTHS = 12
 DAYS_PER_MONTH = 365.25 / 12
 NOT_RECORDED, OTHER = "not_recorded", "other"
+# Words with values: the printable report fills them again in the reader's language.
+PERIOD_LABEL = translatable("{first} to {last}")
+CONTINUITY_DESCRIPTION = translatable(
+    "Families open in the period, by how many different allocated workers they "
+    "had in the 12 months to {day}."
+)
+CONTACTS_BY_MONTH_DESCRIPTION = translatable(
+    "Meaningful contacts with families across the council in each of the "
+    "{months} months to the end of the period."
+)
+ALL_MONTHS = translatable("All {months} months")
 PLAN_ACTION_STATUSES = {
-    "not_started": "Not started",
-    "on_track": "On track",
-    "off_track": "Off track",
-    "done": "Done",
+    "not_started": translatable("Not started"),
+    "on_track": translatable("On track"),
+    "off_track": translatable("Off track"),
+    "done": translatable("Done"),
 }
 
 
@@ -101,7 +113,9 @@ class Period:
     @property
     def label(self) -> str:
         """Return the period in words: "1 October 2026 to 31 October 2026"."""
-        return f"{_day(self.start)} to {_day(self.end - timedelta(days=1))}"
+        return translatable(
+            PERIOD_LABEL, first=_day(self.start), last=_day(self.end - timedelta(days=1))
+        )
 
     @property
     def months(self) -> float:
@@ -343,7 +357,7 @@ def _table(
     cells_by_column: Sequence[Sequence[Cell]],
     teams: Teams,
     *,
-    row_header: str = "Team",
+    row_header: str = translatable("Team"),
     total_label: str = COUNCIL,
     row_labels: Sequence[str] | None = None,
 ) -> dict[str, Any]:
@@ -480,14 +494,16 @@ class _Summary:
         self.add(
             _table(
                 "families_and_contacts",
-                "Families and meaningful contacts",
-                "Families open in the period, meaningful contacts with them, how often, "
-                "and the usual gap between one meaningful contact and the next.",
+                translatable("Families and meaningful contacts"),
+                translatable(
+                    "Families open in the period, meaningful contacts with them, how often, "
+                    "and the usual gap between one meaningful contact and the next."
+                ),
                 [
-                    "Families open",
-                    "Meaningful contacts",
-                    "Meaningful contacts per family per month",
-                    "Median days between meaningful contacts",
+                    translatable("Families open"),
+                    translatable("Meaningful contacts"),
+                    translatable("Meaningful contacts per family per month"),
+                    translatable("Median days between meaningful contacts"),
                 ],
                 [families, meaningful, per_family_month, median_gap],
                 teams,
@@ -518,31 +534,33 @@ class _Summary:
             )
             breakdowns.append((counts, keys))
         by_mode, by_purpose = _linked_grids(breakdowns[0], breakdowns[1], teams)
-        for table_id, title, what, controlled, (_, keys), code_list in (
+        for table_id, title, description, controlled, (_, keys), code_list in (
             (
                 "interactions_by_mode",
-                "Interactions by mode",
-                "how",
+                translatable("Interactions by mode"),
+                translatable("Every interaction with a family in the period, by how it happened."),
                 by_mode,
                 breakdowns[0],
                 "interaction_mode",
             ),
             (
                 "interactions_by_purpose",
-                "Interactions by purpose",
-                "what for",
+                translatable("Interactions by purpose"),
+                translatable(
+                    "Every interaction with a family in the period, by what for it happened."
+                ),
                 by_purpose,
                 breakdowns[1],
                 "interaction_purpose",
             ),
         ):
-            labels = [words[code_list].get(key, "Other") for key in keys]
+            labels = [words[code_list].get(key, translatable("Other")) for key in keys]
             self.add(
                 _table(
                     table_id,
                     title,
-                    f"Every interaction with a family in the period, by {what} it happened.",
-                    [*labels, "All interactions"],
+                    description,
+                    [*labels, translatable("All interactions")],
                     _grid_columns(controlled),
                     teams,
                 )
@@ -579,10 +597,14 @@ class _Summary:
         self.add(
             _table(
                 "continuity",
-                "Continuity: allocated workers in the last 12 months",
-                "Families open in the period, by how many different allocated workers they "
-                f"had in the 12 months to {_day(period.end - timedelta(days=1))}.",
-                ["1 worker", "2 workers", "3 or more workers", "All families with a worker"],
+                translatable("Continuity: allocated workers in the last 12 months"),
+                translatable(CONTINUITY_DESCRIPTION, day=_day(period.end - timedelta(days=1))),
+                [
+                    translatable("1 worker"),
+                    translatable("2 workers"),
+                    translatable("3 or more workers"),
+                    translatable("All families with a worker"),
+                ],
                 _grid_columns(controlled),
                 teams,
             )
@@ -612,10 +634,15 @@ class _Summary:
         self.add(
             _table(
                 "current_allocation",
-                "Length of the current allocation",
-                "Families with an allocated worker on the last day of the period, and the "
-                "median number of days they had been with that worker.",
-                ["Families with an allocated worker", "Median days with the current worker"],
+                translatable("Length of the current allocation"),
+                translatable(
+                    "Families with an allocated worker on the last day of the period, and the "
+                    "median number of days they had been with that worker."
+                ),
+                [
+                    translatable("Families with an allocated worker"),
+                    translatable("Median days with the current worker"),
+                ],
                 [allocated, _statistic_column(medians, teams)],
                 teams,
             )
@@ -638,12 +665,14 @@ class _Summary:
         self.add(
             _table(
                 "handover_reasons",
-                "Handover reasons",
-                "Allocations that ended in the period, by the reason recorded for the handover.",
+                translatable("Handover reasons"),
+                translatable(
+                    "Allocations that ended in the period, by the reason recorded for the handover."
+                ),
                 [
-                    *[reasons.get(key, "Other") for key in keys[:-1]],
-                    "Not recorded",
-                    "All handovers",
+                    *[reasons.get(key, translatable("Other")) for key in keys[:-1]],
+                    translatable("Not recorded"),
+                    translatable("All handovers"),
                 ],
                 _grid_columns(_grid(counts, keys, teams)),
                 teams,
@@ -659,21 +688,23 @@ class _Summary:
         due = statutory_visits_due(self.period.start, self.period.end, as_of)
         outcomes = [outcome.value for outcome in VisitOutcome]
         columns_names = [
-            "Met on time",
-            "Late",
-            "Not done",
-            "Visits due",
-            "Percentage met on time",
+            translatable("Met on time"),
+            translatable("Late"),
+            translatable("Not done"),
+            translatable("Visits due"),
+            translatable("Percentage met on time"),
         ]
         by_team = Counter((visit.team_id, visit.outcome.value) for visit in due)
         columns = _grid_columns(_grid(by_team, outcomes, teams))
         self.add(
             _table(
                 "visit_timeliness",
-                "Statutory visit timeliness",
-                "Statutory visits due in the period, one for each child on a plan and each "
-                "visit their plan sets: the child seen by the day it was due, seen late, or "
-                "not done (not seen since the visit before, and the day has passed).",
+                translatable("Statutory visit timeliness"),
+                translatable(
+                    "Statutory visits due in the period, one for each child on a plan and each "
+                    "visit their plan sets: the child seen by the day it was due, seen late, or "
+                    "not done (not seen since the visit before, and the day has passed)."
+                ),
                 columns_names,
                 [*columns, _percentages(columns[0], columns[3])],
                 teams,
@@ -686,13 +717,15 @@ class _Summary:
         self.add(
             _table(
                 "visit_timeliness_by_plan",
-                "Statutory visit timeliness by plan",
-                "The same visits by the plan the child was on: early help, child in need, "
-                "child protection, looked after.",
+                translatable("Statutory visit timeliness by plan"),
+                translatable(
+                    "The same visits by the plan the child was on: early help, child in need, "
+                    "child protection, looked after."
+                ),
                 columns_names,
                 [*plan_columns, _percentages(plan_columns[0], plan_columns[3])],
                 plans,
-                row_header="Plan",
+                row_header=translatable("Plan"),
             )
         )
         participant = _participants(Interaction.participants)
@@ -718,10 +751,16 @@ class _Summary:
         self.add(
             _table(
                 "children_seen",
-                "Children seen on statutory visits",
-                "Children seen on statutory visits in the period, and seen alone, counting a "
-                "child once for each visit.",
-                ["Children seen", "Children seen alone", "Percentage seen alone"],
+                translatable("Children seen on statutory visits"),
+                translatable(
+                    "Children seen on statutory visits in the period, and seen alone, counting a "
+                    "child once for each visit."
+                ),
+                [
+                    translatable("Children seen"),
+                    translatable("Children seen alone"),
+                    translatable("Percentage seen alone"),
+                ],
                 [seen, alone, _percentages(alone, seen)],
                 teams,
             )
@@ -764,10 +803,18 @@ class _Summary:
         self.add(
             _table(
                 "judgments_by_light",
-                "Judgments logged, by light",
-                "Judgment log entries signed in the period, by the light the council's "
-                "policy gave their decision category.",
-                ["Green", "Yellow", "Red", "Other", "All judgments"],
+                translatable("Judgments logged, by light"),
+                translatable(
+                    "Judgment log entries signed in the period, by the light the council's "
+                    "policy gave their decision category."
+                ),
+                [
+                    translatable("Green"),
+                    translatable("Yellow"),
+                    translatable("Red"),
+                    translatable("Other"),
+                    translatable("All judgments"),
+                ],
                 light_columns,
                 teams,
             )
@@ -775,9 +822,9 @@ class _Summary:
         self.add(
             _table(
                 "judgments_by_category",
-                "Judgments logged, by category",
-                "Judgment log entries signed in the period, by decision category.",
-                [*categories.values(), "Other", "All judgments"],
+                translatable("Judgments logged, by category"),
+                translatable("Judgment log entries signed in the period, by decision category."),
+                [*categories.values(), translatable("Other"), translatable("All judgments")],
                 _grid_columns(category_grid),
                 teams,
             )
@@ -822,16 +869,18 @@ class _Summary:
         self.add(
             _table(
                 "judgment_practice",
-                "Family's view and timely review of judgments",
-                "Of the judgments logged in the period, how many record the family's view; "
-                "of the judgments whose review date fell in the period, how many were "
-                "reviewed by that date.",
+                translatable("Family's view and timely review of judgments"),
+                translatable(
+                    "Of the judgments logged in the period, how many record the family's view; "
+                    "of the judgments whose review date fell in the period, how many were "
+                    "reviewed by that date."
+                ),
                 [
-                    "Judgments with the family's view",
-                    "Percentage with the family's view",
-                    "Judgments due for review",
-                    "Reviewed by their review date",
-                    "Percentage reviewed by their review date",
+                    translatable("Judgments with the family's view"),
+                    translatable("Percentage with the family's view"),
+                    translatable("Judgments due for review"),
+                    translatable("Reviewed by their review date"),
+                    translatable("Percentage reviewed by their review date"),
                 ],
                 [
                     with_view,
@@ -917,14 +966,16 @@ class _Summary:
         self.add(
             _table(
                 "supervision",
-                "Supervision conversations and decisions reviewed",
-                "Notes and decisions talked about in supervision in the period, families "
-                "discussed in group supervision, and decisions reviewed. Counts of what "
-                "happened, not a ranking and not a target.",
+                translatable("Supervision conversations and decisions reviewed"),
+                translatable(
+                    "Notes and decisions talked about in supervision in the period, families "
+                    "discussed in group supervision, and decisions reviewed. Counts of what "
+                    "happened, not a ranking and not a target."
+                ),
                 [
-                    "Notes and decisions talked about in supervision",
-                    "Families discussed in group supervision",
-                    "Decisions reviewed",
+                    translatable("Notes and decisions talked about in supervision"),
+                    translatable("Families discussed in group supervision"),
+                    translatable("Decisions reviewed"),
                 ],
                 [conversations, discussed, reviewed],
                 teams,
@@ -975,14 +1026,16 @@ class _Summary:
         self.add(
             _table(
                 "conferences",
-                "Family group conferences",
-                "Conferences offered (referred) and held in the period, the median days from "
-                "referral to the conference, and family plans reviewed.",
+                translatable("Family group conferences"),
+                translatable(
+                    "Conferences offered (referred) and held in the period, the median days from "
+                    "referral to the conference, and family plans reviewed."
+                ),
                 [
-                    "Conferences offered",
-                    "Conferences held",
-                    "Median days from referral to conference",
-                    "Plans reviewed",
+                    translatable("Conferences offered"),
+                    translatable("Conferences held"),
+                    translatable("Median days from referral to conference"),
+                    translatable("Plans reviewed"),
                 ],
                 [offered, held, _statistic_column(_medians(waits), teams), reviewed],
                 teams,
@@ -1005,10 +1058,17 @@ class _Summary:
         self.add(
             _table(
                 "plan_actions",
-                "Family plan actions",
-                "Actions of family plans made before the end of the period and not due "
-                "before it began, by their status now.",
-                [*PLAN_ACTION_STATUSES.values(), "Other", "All actions", "Percentage on track"],
+                translatable("Family plan actions"),
+                translatable(
+                    "Actions of family plans made before the end of the period and not due "
+                    "before it began, by their status now."
+                ),
+                [
+                    *PLAN_ACTION_STATUSES.values(),
+                    translatable("Other"),
+                    translatable("All actions"),
+                    translatable("Percentage on track"),
+                ],
                 [*columns, _percentages(columns[1], columns[-1])],
                 teams,
             )
@@ -1039,22 +1099,24 @@ class _Summary:
         for team_id, key, count in rows:
             row = team_id if team_id in known else None
             counts[(row, key)] = counts.get((row, key), 0) + count
-        rows_of = Teams([*teams.ids, None], [*teams.names, "Other staff"])
+        rows_of = Teams([*teams.ids, None], [*teams.names, translatable("Other staff")])
         if not any(row is None for row, _ in counts):
             rows_of = teams
         columns = _grid_columns(_grid(counts, ["adopted", "being_tried", "other"], rows_of))
         self.add(
             _table(
                 "suggestions",
-                "Practice suggestions",
-                "Practice suggestions made by staff in the period, by what became of them "
-                "so far, by the team of the person who made them.",
+                translatable("Practice suggestions"),
+                translatable(
+                    "Practice suggestions made by staff in the period, by what became of them "
+                    "so far, by the team of the person who made them."
+                ),
                 [
-                    "Adopted",
-                    "Being tried",
-                    "Not adopted or not answered yet",
-                    "Suggestions made",
-                    "Percentage adopted",
+                    translatable("Adopted"),
+                    translatable("Being tried"),
+                    translatable("Not adopted or not answered yet"),
+                    translatable("Suggestions made"),
+                    translatable("Percentage adopted"),
                 ],
                 [*columns, _percentages(columns[0], columns[3])],
                 rows_of,
@@ -1095,14 +1157,13 @@ class _Summary:
         self.add(
             _table(
                 "contacts_by_month",
-                "Meaningful contacts by month",
-                f"Meaningful contacts with families across the council in each of the "
-                f"{CONTACT_CHART_MONTHS} months to the end of the period.",
-                ["Meaningful contacts"],
+                translatable("Meaningful contacts by month"),
+                translatable(CONTACTS_BY_MONTH_DESCRIPTION, months=CONTACT_CHART_MONTHS),
+                [translatable("Meaningful contacts")],
                 [[row[0] for row in controlled.cells] + [controlled.column_totals[0]]],
                 self.teams,
-                row_header="Month",
-                total_label=f"All {CONTACT_CHART_MONTHS} months",
+                row_header=translatable("Month"),
+                total_label=translatable(ALL_MONTHS, months=CONTACT_CHART_MONTHS),
                 row_labels=[f"{m:%B %Y}" for m in months],
             )
         )
@@ -1121,9 +1182,9 @@ class _Summary:
         return [
             _chart(
                 "contacts_over_time",
-                "Meaningful contacts over time",
+                translatable("Meaningful contacts over time"),
                 months,
-                "Meaningful contacts",
+                translatable("Meaningful contacts"),
                 [row["label"] for row in months["rows"]],
                 month_values,
                 unit="contacts",
@@ -1133,10 +1194,14 @@ class _Summary:
             ),
             _chart(
                 "continuity_distribution",
-                "Families by number of allocated workers in the last 12 months",
+                translatable("Families by number of allocated workers in the last 12 months"),
                 continuity,
-                "Families (council)",
-                ["1 worker", "2 workers", "3 or more workers"],
+                translatable("Families (council)"),
+                [
+                    translatable("1 worker"),
+                    translatable("2 workers"),
+                    translatable("3 or more workers"),
+                ],
                 continuity_values,
                 unit="families",
                 measure="families across the council by how many allocated workers they had "
@@ -1146,9 +1211,9 @@ class _Summary:
             ),
             _chart(
                 "timeliness_by_team",
-                "Statutory visits met on time, by team",
+                translatable("Statutory visits met on time, by team"),
                 timeliness,
-                "Percentage met on time",
+                translatable("Percentage met on time"),
                 [row["label"] for row in timeliness["rows"]] + [COUNCIL],
                 [row["cells"][4] for row in timeliness["rows"]] + [timeliness["total"]["cells"][4]],
                 unit="per cent",

@@ -24,11 +24,11 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import ngettext
 
 from .. import access, clock, i18n
 from ..audit import Actor, AuditAction, record_event
 from ..domain.errors import InvalidInput, field_errors, translatable
-from ..domain.plain_dates import long_date
 from ..domain.records import SignState
 from ..domain.referrals import NO_FACTORS
 from ..extensions import db
@@ -84,6 +84,10 @@ class Event:
         return child_id is None or not self.child_ids or child_id in self.child_ids
 
 
+A_WORKER = translatable("a worker")
+A_CHILD = translatable("a child")
+
+
 @dataclass
 class FamilyRecords:
     """What every source is handed: the family, and its children by id."""
@@ -94,24 +98,36 @@ class FamilyRecords:
 
     def worker_name(self, user_id: uuid.UUID | None) -> str:
         if user_id is None:
-            return "a worker"
+            return _say(A_WORKER)
         if user_id not in self._names:
             user = db.session.get(User, user_id)
-            self._names[user_id] = user.display_name if user is not None else "a worker"
+            self._names[user_id] = user.display_name if user is not None else _say(A_WORKER)
         return self._names[user_id]
 
     def child_name(self, child_id: uuid.UUID) -> str:
         child = self.children.get(child_id)
-        return (child.known_as or child.given_name) if child is not None else "a child"
+        return (child.known_as or child.given_name) if child is not None else _say(A_CHILD)
 
 
 EventSource = Callable[[FamilyRecords], Iterable[Event]]
 
 
+# Events are made as they are read, never stored, so each reader has them in
+# their own language; a name, a school or a team is filled in as it was written.
+_say = i18n.say
+
+
 def _label(vocabulary: str, code: str | None) -> str:
+    """Return a code list's label in the reader's language (an unknown code as it is)."""
     if code is None:
         return ""
-    return vocabularies()[vocabulary].get(code, code)
+    label = vocabularies()[vocabulary].get(code)
+    return _say(label) if label else code
+
+
+def _then(*sentences: str) -> str:
+    """Join the sentences that are there with a space."""
+    return " ".join(sentence for sentence in sentences if sentence)
 
 
 def _live(model: Any, family_id: uuid.UUID) -> sa.Select[Any]:
@@ -128,17 +144,21 @@ def plan_episodes(records: FamilyRecords) -> Iterable[Event]:
         plan = _label("plan_type", episode.plan_type)
         detail = ""
         if episode.cp_category:
-            detail = f" Category: {_label('cp_category', episode.cp_category).lower()}."
+            category = _label("cp_category", episode.cp_category).lower()
+            detail = _say(translatable("Category: {category}.", category=category))
         if episode.legal_status:
-            detail = f" Legal status: {_label('legal_status', episode.legal_status)}."
+            status = _label("legal_status", episode.legal_status)
+            detail = _say(translatable("Legal status: {status}.", status=status))
         if episode.plan_type == "looked_after":
-            title, summary = "began to be looked after", f"{name} began to be looked after."
+            title = _say(translatable("{name}: began to be looked after", name=name))
+            summary = _say(translatable("{name} began to be looked after.", name=name))
         else:
-            title, summary = f"{plan} started", f"{name}'s {plan.lower()} started."
+            title = _say(translatable("{name}: {plan} started", name=name, plan=plan))
+            summary = _say(translatable("{name}'s {plan} started.", name=name, plan=plan.lower()))
         yield Event(
             episode.started_on,
-            f"{name}: {title}",
-            summary + detail,
+            title,
+            _then(summary, detail),
             (episode.person_id,),
             "plan_episode",
             episode.id,
@@ -146,15 +166,17 @@ def plan_episodes(records: FamilyRecords) -> Iterable[Event]:
         )
         if episode.ended_on is not None:
             reason = _label("plan_end_reason", episode.end_reason)
-            ended = (
-                "stopped being looked after"
-                if episode.plan_type == "looked_after"
-                else (f"{plan} ended")
-            )
+            if episode.plan_type == "looked_after":
+                title = _say(translatable("{name}: stopped being looked after", name=name))
+                summary = _say(translatable("{name}: stopped being looked after.", name=name))
+            else:
+                title = _say(translatable("{name}: {plan} ended", name=name, plan=plan))
+                summary = _say(translatable("{name}: {plan} ended.", name=name, plan=plan.lower()))
+            why = _say(translatable("Why: {reason}.", reason=reason.lower())) if reason else ""
             yield Event(
                 episode.ended_on,
-                f"{name}: {ended}",
-                f"{name}: {ended.lower()}." + (f" Why: {reason.lower()}." if reason else ""),
+                title,
+                _then(summary, why),
                 (episode.person_id,),
                 "plan_episode",
                 episode.id,
@@ -169,8 +191,10 @@ def conferences(records: FamilyRecords) -> Iterable[Event]:
         if conference.referred_on:
             yield Event(
                 conference.referred_on,
-                "Referred for a family group conference",
-                f"Referred by {referrer}." if referrer else "The family were referred.",
+                _say(translatable("Referred for a family group conference")),
+                _say(translatable("Referred by {referrer}.", referrer=referrer))
+                if referrer
+                else _say(translatable("The family were referred.")),
                 (),
                 "conference",
                 conference.id,
@@ -179,9 +203,15 @@ def conferences(records: FamilyRecords) -> Iterable[Event]:
         if conference.plan_agreed_on:
             yield Event(
                 conference.plan_agreed_on,
-                "Family group conference: the family's plan agreed",
-                _took_part(len(conference.attending or []))
-                + "The family made a plan in private family time, and it was agreed.",
+                _say(translatable("Family group conference: the family's plan agreed")),
+                _then(
+                    _took_part(len(conference.attending or [])),
+                    _say(
+                        translatable(
+                            "The family made a plan in private family time, and it was agreed."
+                        )
+                    ),
+                ),
                 (),
                 "conference",
                 conference.id,
@@ -190,8 +220,8 @@ def conferences(records: FamilyRecords) -> Iterable[Event]:
         if conference.review_on and conference.status in ("reviewed", "closed"):
             yield Event(
                 conference.review_on,
-                "Family group conference review",
-                "The family and their network met to review their plan.",
+                _say(translatable("Family group conference review")),
+                _say(translatable("The family and their network met to review their plan.")),
                 (),
                 "conference",
                 conference.id,
@@ -202,7 +232,13 @@ def conferences(records: FamilyRecords) -> Iterable[Event]:
 def _took_part(count: int) -> str:
     if count == 0:
         return ""
-    return "1 person took part. " if count == 1 else f"{count} people took part. "
+    return str(ngettext("%(num)d person took part.", "%(num)d people took part.", count))
+
+
+OUTCOMES = {
+    "approved": translatable("A manager approved it."),
+    "declined": translatable("A manager declined it."),
+}
 
 
 def red_decisions(records: FamilyRecords) -> Iterable[Event]:
@@ -219,24 +255,18 @@ def red_decisions(records: FamilyRecords) -> Iterable[Event]:
                 if policy is not None
                 else {}
             )
+        # The council's own name for the kind of decision, shown as it wrote it.
         category = labels[judgment.policy_version].get(judgment.category, judgment.category)
         signed = judgment.device_signed_at or judgment.signed_at or judgment.created_at
-        outcome = {
-            "approved": " A manager approved it.",
-            "declined": " A manager declined it.",
-        }.get(judgment.status, "")
+        decision = judgment.decision.strip()
         yield Event(
             clock.council_date(signed),
-            f"Decision: {category}",
-            " ".join(
-                part
-                for part in (
-                    judgment.question.strip(),
-                    f"Decided: {judgment.decision.strip()}" if judgment.decision.strip() else "",
-                )
-                if part
-            )
-            + outcome,
+            _say(translatable("Decision: {category}", category=category)),
+            _then(
+                judgment.question.strip(),
+                _say(translatable("Decided: {decision}", decision=decision)) if decision else "",
+                _say(OUTCOMES.get(judgment.status, "")),
+            ),
             (),
             "judgment",
             judgment.id,
@@ -261,13 +291,21 @@ def handovers(records: FamilyRecords) -> Iterable[Event]:
             and other.started_on >= ended_on
         ]
         after = min(following, key=lambda other: other.started_on, default=None)
-        to = f" to {records.worker_name(after.worker_id)}" if after is not None else ""
+        worker = records.worker_name(assignment.worker_id)
+        handed = (
+            translatable(
+                "{worker} handed the family over to {next}.",
+                worker=worker,
+                next=records.worker_name(after.worker_id),
+            )
+            if after is not None
+            else translatable("{worker} handed the family over.", worker=worker)
+        )
         reason = _label("handover_reason", assignment.change_reason)
         yield Event(
             ended_on,
-            "A new allocated worker",
-            f"{records.worker_name(assignment.worker_id)} handed the family over{to}. "
-            f"Why: {reason.lower()}.",
+            _say(translatable("A new allocated worker")),
+            _then(_say(handed), _say(translatable("Why: {reason}.", reason=reason.lower()))),
             (),
             "assignment",
             assignment.id,
@@ -287,8 +325,10 @@ def address_changes(records: FamilyRecords) -> Iterable[Event]:
         town = addresses[index + 1].get("town") if index + 1 < len(addresses) else None
         yield Event(
             date.fromisoformat(moved),
-            "The family moved home",
-            f"The family moved to a new home in {town}." if town else "The family moved home.",
+            _say(translatable("The family moved home")),
+            _say(translatable("The family moved to a new home in {town}.", town=town))
+            if town
+            else _say(translatable("The family moved home.")),
             (),
             "family",
             family.id,
@@ -304,12 +344,12 @@ def school_changes(records: FamilyRecords) -> Iterable[Event]:
     )
     for link in db.session.scalars(query):
         name = records.child_name(link.from_person_id)
-        school = link.to_organisation or "a new school"
+        school = link.to_organisation or _say(translatable("a new school"))
         if link.valid_from is not None:
             yield Event(
                 link.valid_from,
-                f"{name}: started at {school}",
-                f"{name} started at {school}.",
+                _say(translatable("{name}: started at {school}", name=name, school=school)),
+                _say(translatable("{name} started at {school}.", name=name, school=school)),
                 (link.from_person_id,),
                 "relationship",
                 link.id,
@@ -318,8 +358,8 @@ def school_changes(records: FamilyRecords) -> Iterable[Event]:
         if link.valid_to is not None:
             yield Event(
                 link.valid_to,
-                f"{name}: left {school}",
-                f"{name} left {school}.",
+                _say(translatable("{name}: left {school}", name=name, school=school)),
+                _say(translatable("{name} left {school}.", name=name, school=school)),
                 (link.from_person_id,),
                 "relationship",
                 link.id,
@@ -329,17 +369,23 @@ def school_changes(records: FamilyRecords) -> Iterable[Event]:
 
 def strategy_discussions(records: FamilyRecords) -> Iterable[Event]:
     """Each signed strategy discussion, titled by its decision, and the ICPC it led to."""
-    decisions = vocabularies()["strategy_decision"]
     query = _live(StrategyDiscussion, records.family.id).where(
         StrategyDiscussion.state == SignState.SIGNED.value
     )
     for discussion in db.session.scalars(query):
         children = tuple(uuid.UUID(child) for child in discussion.child_ids)
-        decided = decisions.get(discussion.decision, discussion.decision)
+        decided = _label("strategy_decision", discussion.decision)
+        in_title = decided[:1].lower() + decided[1:]
         yield Event(
             clock.council_date(discussion.discussed_at),
-            f"Strategy discussion: {decided[0].lower()}{decided[1:]}",
-            f"Agencies took part: {len(discussion.participants)}. Decided: {decided}.",
+            _say(translatable("Strategy discussion: {decision}", decision=in_title)),
+            _say(
+                translatable(
+                    "Agencies took part: {count}. Decided: {decision}.",
+                    count=len(discussion.participants),
+                    decision=decided,
+                )
+            ),
             children,
             "strategy_discussion",
             discussion.id,
@@ -348,10 +394,10 @@ def strategy_discussions(records: FamilyRecords) -> Iterable[Event]:
         if discussion.icpc_held_on is not None:
             yield Event(
                 discussion.icpc_held_on,
-                "Initial child protection conference held",
-                f"Due by {long_date(discussion.icpc_due_on)}."
+                _say(translatable("Initial child protection conference held")),
+                _say(translatable("Due by {day}.", day=i18n.long_date(discussion.icpc_due_on)))
                 if discussion.icpc_due_on
-                else "The initial child protection conference was held.",
+                else _say(translatable("The initial child protection conference was held.")),
                 children,
                 "strategy_discussion",
                 discussion.id,
@@ -365,17 +411,21 @@ def referrals(records: FamilyRecords) -> Iterable[Event]:
     The assessment's event is the day a manager authorised it (when it was
     completed), with what it found: the factors it identified.
     """
-    lists = vocabularies()
+    needs = vocabularies()["cin_primary_need"]
     for referral in db.session.scalars(_live(Referral, records.family.id)):
         name = records.child_name(referral.person_id)
-        source = lists["cin_referral_source"].get(referral.source, referral.source)
-        need = lists["cin_primary_need"].get(referral.primary_need or "", "")
+        source = _label("cin_referral_source", referral.source)
+        need = _say(needs.get(referral.primary_need or "", ""))
         yield Event(
             referral.referred_on,
-            f"{name}: referred to children's social care",
-            f"Referred by: {source}."
-            + (f" Main need: {need}." if need else "")
-            + (" No further action was taken." if referral.no_further_action else ""),
+            _say(translatable("{name}: referred to children's social care", name=name)),
+            _then(
+                _say(translatable("Referred by: {source}.", source=source)),
+                _say(translatable("Main need: {need}.", need=need)) if need else "",
+                _say(translatable("No further action was taken."))
+                if referral.no_further_action
+                else "",
+            ),
             (referral.person_id,),
             "referral",
             referral.id,
@@ -383,18 +433,25 @@ def referrals(records: FamilyRecords) -> Iterable[Event]:
         )
         if referral.assessment_authorised_on is not None:
             codes = list(referral.assessment_factors or [])
-            factors = [lists["cin_assessment_factor"].get(code, code) for code in codes]
+            factors = [_label("cin_assessment_factor", code) for code in codes]
             if codes == [NO_FACTORS]:
-                found = "It identified no factors."
+                found = _say(translatable("It identified no factors."))
             elif factors:
-                found = "Factors identified: " + "; ".join(factors) + "."
+                found = _say(
+                    translatable("Factors identified: {factors}.", factors="; ".join(factors))
+                )
             else:
-                found = "No factors recorded."
+                found = _say(translatable("No factors recorded."))
             started = referral.assessment_started_on
             yield Event(
                 referral.assessment_authorised_on,
-                f"{name}: assessment completed",
-                (f"Started {long_date(started)}. " if started else "") + found,
+                _say(translatable("{name}: assessment completed", name=name)),
+                _then(
+                    _say(translatable("Started {day}.", day=i18n.long_date(started)))
+                    if started
+                    else "",
+                    found,
+                ),
                 (referral.person_id,),
                 "referral",
                 referral.id,
@@ -402,7 +459,10 @@ def referrals(records: FamilyRecords) -> Iterable[Event]:
             )
 
 
-ENDED = {"step_down": "Stepped down to early help", "close": "Our work with the family ended"}
+ENDED = {
+    "step_down": translatable("Stepped down to early help"),
+    "close": translatable("Our work with the family ended"),
+}
 
 
 def endings(records: FamilyRecords) -> Iterable[Event]:
@@ -412,11 +472,19 @@ def endings(records: FamilyRecords) -> Iterable[Event]:
         sa.select(CaseEpisode).where(CaseEpisode.family_id == family_id)
     ):
         if episode.follows_id is not None:
+            why = episode.reopen_reason or _say(translatable("not recorded"))
             yield Event(
                 episode.opened_on,
-                "The family's case was reopened",
-                f"Reopened by {records.worker_name(episode.opened_by_id)}. "
-                f"Why: {episode.reopen_reason or 'not recorded'}",
+                _say(translatable("The family's case was reopened")),
+                _then(
+                    _say(
+                        translatable(
+                            "Reopened by {worker}.",
+                            worker=records.worker_name(episode.opened_by_id),
+                        )
+                    ),
+                    _say(translatable("Why: {reason}", reason=why)),
+                ),
                 (),
                 "case_episode",
                 episode.id,
@@ -426,9 +494,15 @@ def endings(records: FamilyRecords) -> Iterable[Event]:
             reason = _label("closure_reason", episode.closure_reason)
             yield Event(
                 episode.closed_on,
-                ENDED[episode.ending_kind],
-                f"Agreed by {records.worker_name(episode.closed_by_id)}."
-                + (f" Reason: {reason}." if reason else ""),
+                _say(ENDED[episode.ending_kind]),
+                _then(
+                    _say(
+                        translatable(
+                            "Agreed by {worker}.", worker=records.worker_name(episode.closed_by_id)
+                        )
+                    ),
+                    _say(translatable("Reason: {reason}.", reason=reason)) if reason else "",
+                ),
                 (),
                 "case_episode",
                 episode.id,
@@ -442,8 +516,14 @@ def endings(records: FamilyRecords) -> Iterable[Event]:
     for transfer, team in transfers:
         yield Event(
             clock.council_date(transfer.agreed_at),
-            f"Move to {team} agreed",
-            f"{records.worker_name(transfer.agreed_by_id)} agreed the family moves to {team}.",
+            _say(translatable("Move to {team} agreed", team=team)),
+            _say(
+                translatable(
+                    "{worker} agreed the family moves to {team}.",
+                    worker=records.worker_name(transfer.agreed_by_id),
+                    team=team,
+                )
+            ),
             (),
             "family_transfer",
             transfer.id,
@@ -452,8 +532,14 @@ def endings(records: FamilyRecords) -> Iterable[Event]:
         if transfer.accepted_at is not None:
             yield Event(
                 clock.council_date(transfer.accepted_at),
-                f"Moved to {team}",
-                f"{records.worker_name(transfer.accepted_by_id)} accepted the family into {team}.",
+                _say(translatable("Moved to {team}", team=team)),
+                _say(
+                    translatable(
+                        "{worker} accepted the family into {team}.",
+                        worker=records.worker_name(transfer.accepted_by_id),
+                        team=team,
+                    )
+                ),
                 (),
                 "family_transfer",
                 transfer.id,

@@ -20,7 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import render_template
 
-from .. import clock
+from .. import clock, i18n
 from ..audit import Actor, AuditAction, record_event
 from ..domain.errors import (
     Forbidden,
@@ -38,7 +38,6 @@ from ..domain.exports import (
     names_person,
     subject_access_deadline,
 )
-from ..domain.plain_dates import date_and_time, long_date
 from ..domain.roles import Action, can
 from ..extensions import Model, db
 from ..jobs.queue import enqueue_after_commit
@@ -131,7 +130,7 @@ CASE_KINDS = (
     "attachment",
 )
 KINDS = (*CASE_KINDS, "record_history", "audit_event", "staff")
-RULE = (
+RULE = translatable(
     "The person's own record; their memberships and the families they belong to; "
     "their plan episodes (a child's plans, without any confidential placement address); "
     "referrals about them as a child, with the assessment that followed each; "
@@ -588,21 +587,27 @@ def bundle(found: SubjectRecords, export: SubjectAccessExport, requester: User |
         "rule": RULE,
         "files": {f"{kind}.json": len(rows) for kind, rows in tables.items()},
     }
-    index = render_template(
-        "subject_access_index.html",
-        index=build_index(found.records, found.person, CASE_KINDS),
-        rule=RULE,
-        made=date_and_time(generated),
-        received=long_date(received),
-        respond_by=long_date(deadline),
-        requester=(
-            f"{requester.display_name} ({requester.username})"
-            if requester
-            else "An administrator no longer on the system"
-        ),
-        export_id=str(export.id),
-        born=long_date(found.person.date_of_birth) if found.person.date_of_birth else None,
-    )
+    # The index is in the language of the admin who asked: the bundle has no
+    # language of its own. The JSON files and the manifest stay as stored.
+    with i18n.in_language(requester.language if requester else None):
+        index = render_template(
+            "subject_access_index.html",
+            index=build_index(found.records, found.person, CASE_KINDS),
+            language=i18n.current_language(),
+            rule=i18n.say(RULE),
+            made=i18n.date_and_time(generated),
+            received=i18n.long_date(received),
+            respond_by=i18n.long_date(deadline),
+            requester=(
+                f"{requester.display_name} ({requester.username})"
+                if requester
+                else i18n.say(translatable("An administrator no longer on the system"))
+            ),
+            export_id=str(export.id),
+            born=(
+                i18n.long_date(found.person.date_of_birth) if found.person.date_of_birth else None
+            ),
+        )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("index.html", index)

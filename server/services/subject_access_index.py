@@ -3,9 +3,11 @@
 A data-protection officer redacts from this page before the bundle is
 released, so it reads like a document, not a database: staff by name, people
 and families by name, codes by their labels in the code lists
-(:mod:`server.vocabularies`), dates and times in plain English (London time),
+(:mod:`server.vocabularies`), dates and times in plain words (London time),
 and each record under a heading, one section per kind, in the order things
 happened. The JSON files beside it in the zip hold the same records for tools.
+Its words are in the language of the admin who asked (``i18n.say``): the
+bundle's job renders it in that language.
 
 Fields are described generically, so a column added to a record later still
 appears, labelled from its name: a time (``*_at``) as a date and time, a date
@@ -24,158 +26,188 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..clock import COUNCIL_ZONE
-from ..domain.plain_dates import date_and_time, long_date
+from ..domain.errors import translatable
 from ..extensions import db
+from ..i18n import date_and_time, long_date, say
 from ..persistence import ChecklistTemplate, DecisionPolicy, Person, Team, User
 from ..vocabularies import vocabularies
 
 # Section headings (plural) and the name of one record, by kind.
 KIND_NAMES: dict[str, tuple[str, str]] = {
-    "person": ("The person", "Person"),
-    "membership": ("Family memberships", "Family membership"),
-    "family": ("Families", "Family"),
-    "relationship": ("Relationships", "Relationship"),
-    "assignment": ("Workers assigned to the family", "Worker assigned"),
-    "interaction": ("Visits and other contacts", "Contact"),
-    "note": ("Notes", "Note"),
-    "judgment": ("Decisions (judgment log)", "Decision"),
-    "checklist": ("Checklists", "Checklist"),
-    "checklist_item": ("Checklist answers", "Checklist answer"),
-    "review": ("Supervision comments, questions and approvals", "Supervision comment"),
-    "amendment": ("Corrections", "Correction"),
-    "conference": ("Family group conferences", "Family group conference"),
-    "plan_action": ("Family plan actions", "Plan action"),
-    "plan_episode": ("Children's plans", "Child's plan"),
-    "referral": ("Referrals and the assessments after them", "Referral"),
-    "strategy_discussion": ("Strategy discussions", "Strategy discussion"),
-    "supervision_discussion": ("Group supervision discussions", "Group supervision discussion"),
-    "chronology_entry": ("Events workers added to the chronology", "Chronology event"),
-    "case_summary": ("The story so far, every version", "Version of the story so far"),
-    "family_copy": ("Family copies: what we talked about and agreed", "Family copy"),
-    "attachment": ("Photos and documents (the files are in the attachments folder)", "Attachment"),
-    "record_history": ("Change history", "Change"),
-    "audit_event": ("Who read or changed these records", "Audit event"),
-    "staff": ("Staff named in this bundle", "Member of staff"),
+    "person": (translatable("The person"), translatable("Person")),
+    "membership": (translatable("Family memberships"), translatable("Family membership")),
+    "family": (translatable("Families"), translatable("Family")),
+    "relationship": (translatable("Relationships"), translatable("Relationship")),
+    "assignment": (translatable("Workers assigned to the family"), translatable("Worker assigned")),
+    "interaction": (translatable("Visits and other contacts"), translatable("Contact")),
+    "note": (translatable("Notes"), translatable("Note")),
+    "judgment": (translatable("Decisions (judgment log)"), translatable("Decision")),
+    "checklist": (translatable("Checklists"), translatable("Checklist")),
+    "checklist_item": (translatable("Checklist answers"), translatable("Checklist answer")),
+    "review": (
+        translatable("Supervision comments, questions and approvals"),
+        translatable("Supervision comment"),
+    ),
+    "amendment": (translatable("Corrections"), translatable("Correction")),
+    "conference": (
+        translatable("Family group conferences"),
+        translatable("Family group conference"),
+    ),
+    "plan_action": (translatable("Family plan actions"), translatable("Plan action")),
+    "plan_episode": (translatable("Children's plans"), translatable("Child's plan")),
+    "referral": (
+        translatable("Referrals and the assessments after them"),
+        translatable("Referral"),
+    ),
+    "strategy_discussion": (
+        translatable("Strategy discussions"),
+        translatable("Strategy discussion"),
+    ),
+    "supervision_discussion": (
+        translatable("Group supervision discussions"),
+        translatable("Group supervision discussion"),
+    ),
+    "chronology_entry": (
+        translatable("Events workers added to the chronology"),
+        translatable("Chronology event"),
+    ),
+    "case_summary": (
+        translatable("The story so far, every version"),
+        translatable("Version of the story so far"),
+    ),
+    "family_copy": (
+        translatable("Family copies: what we talked about and agreed"),
+        translatable("Family copy"),
+    ),
+    "attachment": (
+        translatable("Photos and documents (the files are in the attachments folder)"),
+        translatable("Attachment"),
+    ),
+    "record_history": (translatable("Change history"), translatable("Change")),
+    "audit_event": (translatable("Who read or changed these records"), translatable("Audit event")),
+    "staff": (translatable("Staff named in this bundle"), translatable("Member of staff")),
 }
 
 # Labels of the columns whose names do not say it well enough; any other is made from its name.
 FIELD_LABELS: dict[str, str] = {
-    "dob_accuracy": "How exact the date of birth is",
-    "disabilities": "Disability",
-    "is_child": "A child",
-    "local_child_id": "Local child number",
-    "child_id": "Child",
-    "child_ids": "Children asked about",
-    "from_visit": "Filled in from the visit",
-    "display_name": "Name",
-    "interpreter_needed": "Needs an interpreter",
-    "goals": "What matters to the family",
-    "address_history": "Earlier addresses",
-    "from_person_id": "From",
-    "to_person_id": "To",
-    "to_organisation": "To the organisation",
-    "organisation_kind": "Kind of organisation",
-    "type": "Relationship",
-    "quality": "Quality of the relationship",
-    "support_role": "Support they give",
-    "account_of": "Whose account",
-    "role_in_family": "Role in the family",
-    "valid_from": "From",
-    "valid_to": "Until",
-    "started_on": "Started",
-    "ended_on": "Ended",
-    "change_reason": "Reason for the change",
-    "occurred_at": "When it happened",
-    "duration_minutes": "Length (minutes)",
-    "mode": "How",
-    "purpose": "What for",
-    "announced": "Announced beforehand",
-    "meaningful": "Meaningful contact",
-    "participants": "Who was there",
-    "interaction_id": "Contact",
-    "sections": "What was written",
-    "child_voice": "The child's voice",
-    "family_view": "The family's view",
-    "family_request": "What the family asked for",
-    "child_view": "The child's view",
-    "signed_at": "Signed (when the council received it)",
-    "device_signed_at": "Signed (on the worker's device)",
-    "device_written_at": "Written (on the worker's device)",
-    "review_status": "Supervision",
-    "target_kind": "Kind of record corrected",
-    "target_id": "Record",
-    "changes": "What changed",
-    "category": "Kind of decision",
-    "options": "Options weighed",
-    "rationale": "Why",
-    "consulted": "Who was consulted",
-    "disagreed": "Who disagreed",
-    "policy_version": "Decision policy version",
-    "review_date": "Review by",
-    "decided_at": "Decided",
-    "decision_reason": "Reason given for the decision",
-    "review_outcome": "Outcome of the review",
-    "reviewed_on": "Reviewed",
-    "supervision_discussion_id": "Group supervision discussion",
-    "template_id": "Checklist",
-    "due_on": "Due",
-    "completed_on": "Completed",
-    "timeliness": "On time",
-    "item_key": "Item",
-    "label": "Item",
-    "parent_id": "In reply to",
-    "review_kind": "Kind",
-    "body": "What was written",
-    "answers": "The worker's review of the decision",
-    "addressed_to_id": "Escalated to",
-    "what_happened": "What happened",
-    "hindsight": "Was it right, with hindsight",
-    "differently": "What the worker would do differently",
-    "family_view_now": "The family's view now",
-    "referrer": "Referred by",
-    "referred_on": "Referred",
-    "child_advocate": "Child's advocate",
-    "preparation_on": "Preparation",
-    "information_sharing_on": "Information sharing",
-    "private_family_time_on": "Private family time",
-    "plan_agreed_on": "Plan agreed",
-    "review_on": "Review",
-    "conference_id": "Family group conference",
-    "owner_id": "Who does it",
-    "created_at": "Recorded by the council",
-    "created_by_id": "Recorded by",
-    "updated_at": "Last changed",
-    "updated_by_id": "Last changed by",
-    "deleted_at": "Deleted",
-    "changed_at": "When",
-    "changed_by_id": "Who",
-    "conflict": "Made in a conflict between two devices",
-    "at": "When",
-    "user_id": "Who",
-    "plan_type": "Plan",
-    "cp_category": "Category of the child protection plan",
-    "legal_status": "Legal status",
-    "placement_started_on": "Placement started",
-    "placement_type": "Placement",
-    "end_reason": "Why it ended",
+    "dob_accuracy": translatable("How exact the date of birth is"),
+    "disabilities": translatable("Disability"),
+    "is_child": translatable("A child"),
+    "local_child_id": translatable("Local child number"),
+    "child_id": translatable("Child"),
+    "child_ids": translatable("Children asked about"),
+    "from_visit": translatable("Filled in from the visit"),
+    "display_name": translatable("Name"),
+    "interpreter_needed": translatable("Needs an interpreter"),
+    "goals": translatable("What matters to the family"),
+    "address_history": translatable("Earlier addresses"),
+    "from_person_id": translatable("From"),
+    "to_person_id": translatable("To"),
+    "to_organisation": translatable("To the organisation"),
+    "organisation_kind": translatable("Kind of organisation"),
+    "type": translatable("Relationship"),
+    "quality": translatable("Quality of the relationship"),
+    "support_role": translatable("Support they give"),
+    "account_of": translatable("Whose account"),
+    "role_in_family": translatable("Role in the family"),
+    "valid_from": translatable("From"),
+    "valid_to": translatable("Until"),
+    "started_on": translatable("Started"),
+    "ended_on": translatable("Ended"),
+    "change_reason": translatable("Reason for the change"),
+    "occurred_at": translatable("When it happened"),
+    "duration_minutes": translatable("Length (minutes)"),
+    "mode": translatable("How"),
+    "purpose": translatable("What for"),
+    "announced": translatable("Announced beforehand"),
+    "meaningful": translatable("Meaningful contact"),
+    "participants": translatable("Who was there"),
+    "interaction_id": translatable("Contact"),
+    "sections": translatable("What was written"),
+    "child_voice": translatable("The child's voice"),
+    "family_view": translatable("The family's view"),
+    "family_request": translatable("What the family asked for"),
+    "child_view": translatable("The child's view"),
+    "signed_at": translatable("Signed (when the council received it)"),
+    "device_signed_at": translatable("Signed (on the worker's device)"),
+    "device_written_at": translatable("Written (on the worker's device)"),
+    "review_status": translatable("Supervision"),
+    "target_kind": translatable("Kind of record corrected"),
+    "target_id": translatable("Record"),
+    "changes": translatable("What changed"),
+    "category": translatable("Kind of decision"),
+    "options": translatable("Options weighed"),
+    "rationale": translatable("Why"),
+    "consulted": translatable("Who was consulted"),
+    "disagreed": translatable("Who disagreed"),
+    "policy_version": translatable("Decision policy version"),
+    "review_date": translatable("Review by"),
+    "decided_at": translatable("Decided"),
+    "decision_reason": translatable("Reason given for the decision"),
+    "review_outcome": translatable("Outcome of the review"),
+    "reviewed_on": translatable("Reviewed"),
+    "supervision_discussion_id": translatable("Group supervision discussion"),
+    "template_id": translatable("Checklist"),
+    "due_on": translatable("Due"),
+    "completed_on": translatable("Completed"),
+    "timeliness": translatable("On time"),
+    "item_key": translatable("Item"),
+    "label": translatable("Item"),
+    "parent_id": translatable("In reply to"),
+    "review_kind": translatable("Kind"),
+    "body": translatable("What was written"),
+    "answers": translatable("The worker's review of the decision"),
+    "addressed_to_id": translatable("Escalated to"),
+    "what_happened": translatable("What happened"),
+    "hindsight": translatable("Was it right, with hindsight"),
+    "differently": translatable("What the worker would do differently"),
+    "family_view_now": translatable("The family's view now"),
+    "referrer": translatable("Referred by"),
+    "referred_on": translatable("Referred"),
+    "child_advocate": translatable("Child's advocate"),
+    "preparation_on": translatable("Preparation"),
+    "information_sharing_on": translatable("Information sharing"),
+    "private_family_time_on": translatable("Private family time"),
+    "plan_agreed_on": translatable("Plan agreed"),
+    "review_on": translatable("Review"),
+    "conference_id": translatable("Family group conference"),
+    "owner_id": translatable("Who does it"),
+    "created_at": translatable("Recorded by the council"),
+    "created_by_id": translatable("Recorded by"),
+    "updated_at": translatable("Last changed"),
+    "updated_by_id": translatable("Last changed by"),
+    "deleted_at": translatable("Deleted"),
+    "changed_at": translatable("When"),
+    "changed_by_id": translatable("Who"),
+    "conflict": translatable("Made in a conflict between two devices"),
+    "at": translatable("When"),
+    "user_id": translatable("Who"),
+    "plan_type": translatable("Plan"),
+    "cp_category": translatable("Category of the child protection plan"),
+    "legal_status": translatable("Legal status"),
+    "placement_started_on": translatable("Placement started"),
+    "placement_type": translatable("Placement"),
+    "end_reason": translatable("Why it ended"),
 }
 # Labels that depend on the kind of record.
 KIND_FIELD_LABELS: dict[tuple[str, str], str] = {
-    ("review", "target_kind"): "Kind of record",
-    ("review", "target_id"): "On the record",
-    ("amendment", "target_id"): "Record corrected",
-    ("assignment", "role"): "Role",
-    ("membership", "valid_from"): "Member from",
-    ("membership", "valid_to"): "Member until",
-    ("plan_episode", "started_on"): "Plan started",
-    ("plan_episode", "ended_on"): "Plan ended",
-    ("referral", "referred_on"): "Referred",
-    ("referral", "source"): "Who made the referral",
-    ("referral", "primary_need"): "Primary need",
-    ("referral", "assessment_factors"): "Factors identified at assessment",
-    ("strategy_discussion", "s47_started_on"): "Section 47 enquiry started",
-    ("strategy_discussion", "icpc_due_on"): "Initial child protection conference due",
-    ("strategy_discussion", "icpc_held_on"): "Initial child protection conference held",
+    ("review", "target_kind"): translatable("Kind of record"),
+    ("review", "target_id"): translatable("On the record"),
+    ("amendment", "target_id"): translatable("Record corrected"),
+    ("assignment", "role"): translatable("Role"),
+    ("membership", "valid_from"): translatable("Member from"),
+    ("membership", "valid_to"): translatable("Member until"),
+    ("plan_episode", "started_on"): translatable("Plan started"),
+    ("plan_episode", "ended_on"): translatable("Plan ended"),
+    ("referral", "referred_on"): translatable("Referred"),
+    ("referral", "source"): translatable("Who made the referral"),
+    ("referral", "primary_need"): translatable("Primary need"),
+    ("referral", "assessment_factors"): translatable("Factors identified at assessment"),
+    ("strategy_discussion", "s47_started_on"): translatable("Section 47 enquiry started"),
+    ("strategy_discussion", "icpc_due_on"): translatable("Initial child protection conference due"),
+    ("strategy_discussion", "icpc_held_on"): translatable(
+        "Initial child protection conference held"
+    ),
 }
 # Columns whose value is a code from one of the council's code lists, by kind (None: any kind).
 CODE_LISTS: dict[tuple[str | None, str], str] = {
@@ -207,11 +239,18 @@ CODE_LISTS: dict[tuple[str | None, str], str] = {
 }
 # Codes of the app's own (states, kinds) that read oddly when only capitalised.
 CODE_WORDS: dict[str, str] = {
-    "na": "Not applicable",
-    "not_met": "Not met",
-    "not_yet_due": "Not yet due",
-    "met": "Met on time",
-    "late": "Late",
+    "na": translatable("Not applicable"),
+    "not_met": translatable("Not met"),
+    "not_yet_due": translatable("Not yet due"),
+    "met": translatable("Met on time"),
+    "late": translatable("Late"),
+    # Staff roles, named beside each member of staff.
+    "caseworker": translatable("Caseworker"),
+    "supervisor": translatable("Supervisor"),
+    "analyst": translatable("Analyst"),
+    "admin": translatable("Admin"),
+    "practice_lead": translatable("Practice lead"),
+    "performance_officer": translatable("Performance officer"),
 }
 # Columns holding one of the app's own codes (a state, a kind), shown in words.
 APP_CODES = frozenset(
@@ -264,15 +303,15 @@ WHEN: dict[str, tuple[str, ...]] = {
 }
 WHEN_FALLBACK = ("device_signed_at", "device_written_at", "signed_at", "created_at")
 AUDIT_ACTIONS = {
-    "read": "Read",
-    "list": "Listed",
-    "create": "Made",
-    "update": "Changed",
-    "delete": "Deleted",
-    "sign": "Signed",
-    "amend": "Corrected",
-    "export": "Exported",
-    "sync": "Synced to a device",
+    "read": translatable("Read"),
+    "list": translatable("Listed"),
+    "create": translatable("Made"),
+    "update": translatable("Changed"),
+    "delete": translatable("Deleted"),
+    "sign": translatable("Signed"),
+    "amend": translatable("Corrected"),
+    "export": translatable("Exported"),
+    "sync": translatable("Synced to a device"),
 }
 # Kinds of many short records, shown as a table (these columns) rather than under headings,
 # and left out of the timeline: a checklist's answers belong to the checklist.
@@ -280,11 +319,11 @@ TABLE_KINDS: dict[str, tuple[str, ...]] = {
     "checklist_item": ("checklist_id", "label", "child_id", "answer", "reason"),
 }
 TABLE_LABELS = {
-    "checklist_id": "Checklist",
-    "label": "Item",
-    "child_id": "Child",
-    "answer": "Answer",
-    "reason": "Why",
+    "checklist_id": translatable("Checklist"),
+    "label": translatable("Item"),
+    "child_id": translatable("Child"),
+    "answer": translatable("Answer"),
+    "reason": translatable("Why"),
 }
 # The audit trail of a record goes after what it says.
 TRAIL = ("created_at", "created_by_id", "updated_at", "updated_by_id", "deleted_at")
@@ -378,19 +417,20 @@ def humanise(name: str, kind: str | None = None) -> str:
     """Return a column's label: its own, or its name in words ("device_received_at")."""
     own = KIND_FIELD_LABELS.get((kind or "", name))
     if own:
-        return own
+        return say(own)
     if name in FIELD_LABELS:
-        return FIELD_LABELS[name]
+        return say(FIELD_LABELS[name])
+    # A column with no label of its own: its name in words, in Welsh when the catalogue has them.
     words = re.sub(r"_id$", "", name).replace("_", " ").strip()
-    return words[:1].upper() + words[1:] if words else name
+    return say(words[:1].upper() + words[1:]) if words else name
 
 
 def code_words(code: str) -> str:
     """Return an app code in words: "awaiting_approval" as "Awaiting approval"."""
     if code in CODE_WORDS:
-        return CODE_WORDS[code]
+        return say(CODE_WORDS[code])
     words = code.replace("_", " ")
-    return words[:1].upper() + words[1:]
+    return say(words[:1].upper() + words[1:])
 
 
 def _as_moment(value: Any) -> datetime | None:
@@ -439,14 +479,20 @@ class Names:
     def staff_name(self, user_id: Any) -> str:
         user = self.staff.get(str(user_id))
         if user is None:
-            return "A member of staff not in this bundle"
-        return f"{user.display_name} ({code_words(user.role).lower()})"
+            return say(translatable("A member of staff not in this bundle"))
+        return say(
+            translatable(
+                "{name} ({role})", name=user.display_name, role=code_words(user.role).lower()
+            )
+        )
 
     def person_name(self, person_id: Any) -> str:
         name = self.people.get(str(person_id))
         if name is None:
-            return "Someone not named in the records"
-        return name if str(person_id) == self.subject else f"{name} (another person)"
+            return say(translatable("Someone not named in the records"))
+        if str(person_id) == self.subject:
+            return name
+        return say(translatable("{name} (another person)", name=name))
 
 
 def describe(kind: str, key: str, value: Any, names: Names) -> Any:
@@ -454,7 +500,7 @@ def describe(kind: str, key: str, value: Any, names: Names) -> Any:
     if value is None or value == "" or value == [] or value == {}:
         return None
     if isinstance(value, bool):
-        return Text("Yes" if value else "No")
+        return Text(say(translatable("Yes")) if value else say(translatable("No")))
     words = _time_words(key, value)
     if words is not None:
         return Text(words)
@@ -487,9 +533,9 @@ def _code_label(kind: str, key: str, code: str) -> str | None:
     lists = vocabularies()
     name = CODE_LISTS.get((kind, key)) or CODE_LISTS.get((None, key))
     if name and code in lists.get(name, {}):
-        return lists[name][code]
+        return say(lists[name][code])
     if key == "target_kind":
-        return KIND_NAMES.get(code, (code, code_words(code)))[1]
+        return say(KIND_NAMES.get(code, (code, code_words(code)))[1])
     if key in APP_CODES:
         return code_words(code)
     return None
@@ -502,18 +548,24 @@ def _reference(kind: str, key: str, value: str, names: Names) -> Any:
     if PERSON_KEYS.search(key):
         return Text(names.person_name(value))
     if key == "family_id":
-        return Text(names.families.get(value, "A family not in this bundle"))
+        return Text(names.families.get(value) or say(translatable("A family not in this bundle")))
     if key == "team_id":
-        return Text(names.teams.get(value, "A team"))
+        return Text(names.teams.get(value) or say(translatable("A team")))
     if key == "template_id":
-        return Text(names.templates.get(value, "A checklist template"))
+        return Text(names.templates.get(value) or say(translatable("A checklist template")))
     if value in names.records:
         return names.records[value]
     if key == "session_id":
         # A session's own record names the team's families, so it stays out of the bundle.
-        return Text("A group supervision session of the team (its record is not in this bundle)")
+        return Text(
+            say(
+                translatable(
+                    "A group supervision session of the team (its record is not in this bundle)"
+                )
+            )
+        )
     if key in RECORD_KEYS:
-        return Text(f"A record not in this bundle (reference {value})")
+        return Text(say(translatable("A record not in this bundle (reference {id})", id=value)))
     return Text(value)
 
 
@@ -531,7 +583,7 @@ def _pairs(kind: str, values: Mapping[str, Any], names: Names) -> list[tuple[str
 def plain_text(value: Any) -> str:
     """Return a described value as one line of text (for a table cell)."""
     if value is None:
-        return "nothing"
+        return say(translatable("nothing"))
     if isinstance(value, Text | Link):
         return value.text
     if isinstance(value, Items):
@@ -555,7 +607,7 @@ def when(kind: str, row: Any) -> datetime | None:
 
 def _when_text(moment: datetime | None, row: Any, kind: str) -> str:
     if moment is None:
-        return "date not recorded"
+        return say(translatable("date not recorded"))
     names = (*WHEN.get(kind, ()), *WHEN_FALLBACK)
     first = next(name for name in names if getattr(row, name, None) is not None)
     value = getattr(row, first)
@@ -565,39 +617,60 @@ def _when_text(moment: datetime | None, row: Any, kind: str) -> str:
 def _title(kind: str, row: Any, names: Names) -> str:
     """Return a record's heading: what it is, in a few words."""
     lists = vocabularies()
-    single = KIND_NAMES.get(kind, (None, code_words(kind)))[1]
+
+    def label(code_list: str, code: str) -> str:
+        found = lists[code_list].get(code)
+        return say(found) if found else code_words(code)
+
+    single = say(KIND_NAMES.get(kind, (None, code_words(kind)))[1])
     if kind == "person":
         return f"{row.given_name} {row.family_name}"
     if kind == "family":
-        return row.display_name
+        return str(row.display_name)
     if kind == "membership":
-        return f"{names.person_name(row.person_id)} in {names.families.get(str(row.family_id))}"
+        return say(
+            translatable(
+                "{person} in {family}",
+                person=names.person_name(row.person_id),
+                family=names.families.get(str(row.family_id)),
+            )
+        )
     if kind == "relationship":
         to = names.person_name(row.to_person_id) if row.to_person_id else row.to_organisation
-        label = lists["relationship_type"].get(row.type, code_words(row.type))
-        return f"{names.person_name(row.from_person_id)} and {to}: {label}"
+        return say(
+            translatable(
+                "{person} and {other}: {relationship}",
+                person=names.person_name(row.from_person_id),
+                other=to,
+                relationship=label("relationship_type", row.type),
+            )
+        )
     if kind == "assignment":
-        role = lists["assignment_role"].get(row.role, code_words(row.role))
+        role = label("assignment_role", row.role)
         return f"{names.staff_name(row.worker_id)}, {role.lower()}"
     if kind == "interaction":
-        mode = lists["interaction_mode"].get(row.mode, code_words(row.mode))
-        purpose = lists["interaction_purpose"].get(row.purpose, code_words(row.purpose))
+        mode = label("interaction_mode", row.mode)
+        purpose = label("interaction_purpose", row.purpose)
         return f"{mode}: {purpose.lower()}"
     if kind == "judgment":
+        # The council's own name for the kind of decision, as it wrote it.
         category = names.categories.get((row.policy_version, row.category))
-        return f"Decision: {category or code_words(row.category)}"
+        shown = category or code_words(row.category)
+        return say(translatable("Decision: {category}", category=shown))
     if kind == "checklist":
-        return f"Checklist: {names.templates.get(str(row.template_id), 'checklist')}"
+        template = names.templates.get(str(row.template_id)) or say(translatable("checklist"))
+        return say(translatable("Checklist: {name}", name=template))
     if kind == "checklist_item":
-        return f"Checklist answer: {row.label}"
+        return say(translatable("Checklist answer: {item}", item=row.label))
     if kind == "review":
-        return f"Supervision {code_words(row.review_kind).lower()}"
+        review = code_words(row.review_kind).lower()
+        return say(translatable("Supervision {kind}", kind=review))
     if kind == "referral":
-        source = lists["cin_referral_source"].get(row.source, code_words(row.source))
-        return f"Referral: {source}"
+        source = label("cin_referral_source", row.source)
+        return say(translatable("Referral: {source}", source=source))
     if kind == "amendment":
-        target = KIND_NAMES.get(row.target_kind, ("", code_words(row.target_kind)))[1]
-        return f"Correction of a {target.lower()}"
+        target = say(KIND_NAMES.get(row.target_kind, ("", code_words(row.target_kind)))[1])
+        return say(translatable("Correction of a {record}", record=target.lower()))
     return single
 
 
@@ -634,19 +707,19 @@ def _trail(row: Any, columns: Sequence[str], names: Names) -> list[tuple[str, An
         if moment is not None:
             parts.append(_time_words(at, moment) or str(moment))
         if who is not None:
-            parts.append(f"by {names.staff_name(who)}")
+            parts.append(say(translatable("by {name}", name=names.staff_name(who))))
         return Text(", ".join(parts))
 
     trail: list[tuple[str, Any]] = []
     recorded = when_and_who("created_at", "created_by_id")
     if recorded is not None:
-        trail.append((FIELD_LABELS["created_at"], recorded))
+        trail.append((say(FIELD_LABELS["created_at"]), recorded))
     changed = when_and_who("updated_at", "updated_by_id")
     if changed is not None and (recorded is None or changed.text != recorded.text):
-        trail.append((FIELD_LABELS["updated_at"], changed))
+        trail.append((say(FIELD_LABELS["updated_at"]), changed))
     deleted = describe("", "deleted_at", getattr(row, "deleted_at", None), names)
     if deleted is not None:
-        trail.append((FIELD_LABELS["deleted_at"], deleted))
+        trail.append((say(FIELD_LABELS["deleted_at"]), deleted))
     return trail
 
 
@@ -746,7 +819,7 @@ def _table_rows(
     ordered = sorted(
         rows, key=lambda row: (order.get(str(getattr(row, parent)), len(order)), row.created_at)
     )
-    unknown = Text("Not recorded")
+    unknown = Text(say(translatable("Not recorded")))
     return [
         [describe(kind, name, getattr(row, name), names) or unknown for name in columns]
         for row in ordered
@@ -754,10 +827,11 @@ def _table_rows(
 
 
 def _log_record(entity: str, record_id: Any, names: Names) -> Any:
+    single = say(KIND_NAMES.get(entity, (None, code_words(entity)))[1])
     if record_id is None:
-        return Text(KIND_NAMES.get(entity, (None, code_words(entity)))[1])
+        return Text(single)
     return names.records.get(str(record_id)) or Text(
-        f"{KIND_NAMES.get(entity, (None, code_words(entity)))[1]} (reference {record_id})"
+        say(translatable("{record} (reference {id})", record=single, id=record_id))
     )
 
 
@@ -770,24 +844,39 @@ def _history_rows(rows: Iterable[Any], names: Names) -> list[LogRow]:
                 before = describe(row.entity, key, change.get("old"), names)
                 after = describe(row.entity, key, change.get("new"), names)
                 changes.append(
-                    Text(f"{humanise(key)}: from {plain_text(before)} to {plain_text(after)}")
+                    Text(
+                        say(
+                            translatable(
+                                "{field}: from {before} to {after}",
+                                field=humanise(key),
+                                before=plain_text(before),
+                                after=plain_text(after),
+                            )
+                        )
+                    )
                 )
             else:
                 described = describe(row.entity, key, change, names)
                 if described is not None:
                     changes.append(Text(f"{humanise(key)}: {plain_text(described)}"))
         if row.conflict:
-            changes.append(Text("Two devices changed this at once: both versions are kept."))
+            changes.append(
+                Text(say(translatable("Two devices changed this at once: both versions are kept.")))
+            )
         shown.append(
             LogRow(
                 when_text=date_and_time(row.changed_at),
-                who=names.staff_name(row.changed_by_id) if row.changed_by_id else "The system",
-                what=f"Version {row.version}",
+                who=names.staff_name(row.changed_by_id) if row.changed_by_id else say(THE_SYSTEM),
+                what=say(translatable("Version {version}", version=row.version)),
                 record=_log_record(row.entity, row.record_id, names),
                 detail=changes,
             )
         )
     return shown
+
+
+THE_SYSTEM = translatable("The system")
+NO_TEAM = translatable("None")
 
 
 def _audit_rows(rows: Iterable[Any], names: Names) -> list[LogRow]:
@@ -797,10 +886,18 @@ def _audit_rows(rows: Iterable[Any], names: Names) -> list[LogRow]:
         shown.append(
             LogRow(
                 when_text=date_and_time(row.at),
-                who=names.staff_name(row.user_id) if row.user_id else "The system",
-                what=AUDIT_ACTIONS.get(row.action, code_words(row.action)),
+                who=names.staff_name(row.user_id) if row.user_id else say(THE_SYSTEM),
+                what=say(AUDIT_ACTIONS.get(row.action) or code_words(row.action)),
                 record=(
-                    Text(f"The records of {names.families.get(str(row.family_id), 'a family')}")
+                    Text(
+                        say(
+                            translatable(
+                                "The records of {family}",
+                                family=names.families.get(str(row.family_id))
+                                or say(translatable("a family")),
+                            )
+                        )
+                    )
                     if row.action == "list" and row.family_id
                     else _log_record(row.entity, row.record_id, names)
                 ),
@@ -828,11 +925,14 @@ def build_index(
     sections = []
     timeline = []
     for kind in case_kinds:
-        plural = KIND_NAMES.get(kind, (code_words(kind), code_words(kind)))[0]
+        plural = say(KIND_NAMES.get(kind, (code_words(kind), code_words(kind)))[0])
         section = Section(kind, f"section-{kind}", plural, f"{kind}.json")
         ordered = sorted(headed.get(kind, []), key=lambda item: _in_order(item[3]))
         if kind in TABLE_KINDS:
-            section.columns = [TABLE_LABELS.get(name, humanise(name)) for name in TABLE_KINDS[kind]]
+            section.columns = [
+                say(TABLE_LABELS[name]) if name in TABLE_LABELS else humanise(name)
+                for name in TABLE_KINDS[kind]
+            ]
             section.rows = _table_rows(kind, [item[0] for item in ordered], names, headed)
             sections.append(section)
             continue
@@ -856,7 +956,7 @@ def build_index(
                 user.display_name,
                 user.username,
                 code_words(user.role),
-                teams.get(str(user.team_id), "None") if user.team_id else "None",
+                teams.get(str(user.team_id), say(NO_TEAM)) if user.team_id else say(NO_TEAM),
             )
             for user in records.get("staff", [])
         ),

@@ -163,6 +163,30 @@ def test_every_source_proposes_its_events(family, make_client):
     assert all(event["proposed"] for event in events)
 
 
+def test_a_welsh_reader_gets_the_proposed_events_in_welsh(family, make_client):
+    amara = make_client("amara")
+    english = amara.get(url(family)).json["events"]
+    assert amara.put("/api/auth/language", json={"language": "cy"}).status_code == 200
+    events = amara.get(url(family)).json["events"]
+    titles = [event["title"] for event in events]
+    assert "Sam: dechrau derbyn gofal" in titles
+    assert "Atgyfeiriwyd ar gyfer cynhadledd grŵp teulu" in titles
+    assert "Gweithiwr newydd wedi'i neilltuo" in titles
+    assert "Mia: wedi dechrau yn Hillside Primary" in titles  # the school as it was written
+    # The council's own name for the kind of decision is shown as it wrote it.
+    assert "Penderfyniad: Safety plan change" in titles
+    moved = next(event for event in events if event["title"] == "Symudodd y teulu gartref")
+    assert moved["summary"] == "Symudodd y teulu i gartref newydd yn Northam."
+    handover = next(event for event in events if event["source_kind"] == "assignment")
+    # The code list's label is in Welsh too.
+    assert handover["summary"].startswith("Trosglwyddodd Ben Hale y teulu i Test User. Pam: ")
+    assert "workload" not in handover["summary"]
+    decision = next(event for event in events if event["source_kind"] == "judgment")
+    assert decision["summary"].endswith("Cafodd ei gymeradwyo gan reolwr.")
+    # The same events, by the same keys: only their words changed.
+    assert sorted(event["key"] for event in events) == sorted(event["key"] for event in english)
+
+
 def test_a_referral_and_its_assessment_are_proposed_for_the_child_referred(family, make_client):
     amara = make_client("amara")
     today = clock.today()

@@ -156,6 +156,13 @@ def test_a_failed_summary_says_so_without_detail(app, people, monkeypatch):
     assert failed["error"] == report_jobs.FAILED_MESSAGE
     response = people.get(f"{BASE}/{report['id']}/download?format=csv")
     assert response.status_code == 409
+    # Kept in English, shown in the reader's language.
+    people.put("/api/auth/language", json={"language": "cy"})
+    in_welsh = people.get(f"{BASE}/{report['id']}").json["error"]
+    assert in_welsh.startswith("Nid oedd modd llunio'r crynodeb.")
+    with app.app_context():
+        stored = db.session.get(ServiceSummary, report["id"])
+        assert stored is not None and stored.error == report_jobs.FAILED_MESSAGE
 
 
 @pytest.mark.parametrize(
@@ -304,3 +311,26 @@ def test_the_api_description_names_each_download_type(app, people):
     assert set(bundle["responses"]["200"]["content"]) == {"application/zip"}
     request = " ".join(spec["paths"]["/api/reports"]["post"]["description"].split())
     assert "still queued or running, that summary is returned" in request
+
+
+def test_a_welsh_analysts_printable_summary_is_in_welsh_with_welsh_dates(app, people):
+    app.config["REDIS_URL"] = None
+    report = people.post(BASE, json=LAST_MONTH).json
+    english = people.get(f"{BASE}/{report['id']}/download?format=html").data.decode()
+    assert people.put("/api/auth/language", json={"language": "cy"}).status_code == 200
+    page = people.get(f"{BASE}/{report['id']}/download?format=html").data.decode()
+    assert '<html lang="cy">' in page
+    assert "<h1>Crynodeb gwasanaeth y cyngor</h1>" in page
+    assert "<h2>Sut i ddarllen y ffigurau hyn</h2>" in page
+    assert "Atodiad: beth mae pob mesur yn ei gyfrif" in page
+    assert ">Teuluoedd a chysylltiadau ystyrlon</h2>" in page
+    assert ">Teuluoedd ar agor</th>" in page
+    # The period, the day it was made and the months of the contacts table, in Welsh.
+    assert "1 Hydref 2023 i 31 Hydref 2023" in page
+    assert "1 October 2023" not in page and "October 2023" not in page
+    assert "Lluniwyd ar " in page and ">Hydref 2023</th>" in page
+    # The stored summary is the same: the CSV and JSON still read in English.
+    assert "Council service summary" in people.get(
+        f"{BASE}/{report['id']}/download?format=csv"
+    ).data.decode("utf-8-sig")
+    assert '<html lang="en-GB">' in english and "Crynodeb" not in english

@@ -385,6 +385,29 @@ def test_the_index_is_a_document_to_redact_from_not_a_dump(app, casework, make_c
     assert manifest["person_name"] == "Tobi Okoro"
 
 
+def test_the_index_is_in_the_language_of_the_admin_who_asked(app, casework, make_client):
+    ids, _, _ = casework
+    admin = make_client("root")
+    assert admin.put("/api/auth/language", json={"language": "cy"}).status_code == 200
+    _, archive = export_bundle(app, admin, ids["person"])
+    page, reader = read_index(archive)
+    text = " ".join("".join(reader.text).split())
+    assert '<html lang="cy">' in page
+    assert [h for h in reader.headings if h[0] == 1] == [(1, "Cofnodion am Tobi Okoro")]
+    sections = {title for level, title in reader.headings if level == 2}
+    assert {"Nodiadau (1)", "Ymweliadau a chysylltiadau eraill (1)"} <= sections
+    assert "Sut i ddarllen y bwndel hwn" in sections
+    # Code lists' labels, the app's own words and dates in Welsh; names as they are.
+    assert (3, "Ymweliad cartref: ymweliad statudol") in reader.headings
+    assert "Amara Mensah (gweithiwr achos)" in text and "Hannah Ward (goruchwyliwr)" in text
+    assert "Grace Okoro (person arall)" in text
+    assert "20 Tachwedd 2026 am 10am" in text
+    assert "Visits and other contacts" not in text and "How to read this bundle" not in text
+    # The files for tools stay as stored.
+    assert records(archive, "person")[0]["given_name"] == "Tobi"
+    assert json.loads(archive.read("manifest.json"))["rule"].startswith("The person's own record")
+
+
 def test_a_time_column_added_later_appears_labelled_in_words() -> None:
     table = sa.Table(
         "note_like",
