@@ -200,6 +200,19 @@ def wait_until_synced(page: Any, timeout_ms: float | None = None) -> None:
     )
 
 
+def watch_for_errors(page: Any) -> list[str]:
+    """Collect the page's errors; a request the browser could not send while offline is not one."""
+    errors: list[str] = []
+
+    def on_console(message: Any) -> None:
+        if message.type == "error" and "ERR_INTERNET_DISCONNECTED" not in message.text:
+            errors.append(message.text)
+
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", on_console)
+    return errors
+
+
 def check_accessibility(page: Any, screen: str) -> None:
     """Run axe-core on the page: no WCAG 2.2 AA violations."""
     # Evaluated through the DevTools protocol, which the page's CSP does not govern

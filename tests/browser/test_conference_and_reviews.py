@@ -8,22 +8,15 @@ from typing import Any
 from playwright.sync_api import expect
 
 from tests.api.casework import created
-from tests.browser.conftest import check_accessibility, sign_in, unlock, wait_until_synced
+from tests.browser.conftest import (
+    check_accessibility,
+    sign_in,
+    unlock,
+    wait_until_synced,
+    watch_for_errors,
+)
 
 SECTIONS = ["referral", "invited", "stages", "new-action", "review"]
-
-
-def watch_for_errors(page: Any) -> list[str]:
-    """Collect the page's errors; a request the browser could not send while offline is not one."""
-    errors: list[str] = []
-
-    def on_console(message: Any) -> None:
-        if message.type == "error" and "ERR_INTERNET_DISCONNECTED" not in message.text:
-            errors.append(message.text)
-
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("console", on_console)
-    return errors
 
 
 def wait_for_reference(page: Any) -> None:

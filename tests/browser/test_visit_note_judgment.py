@@ -9,19 +9,15 @@ from playwright.sync_api import expect
 
 from server import clock
 from tests.api.casework import created, publish_practice_settings
-from tests.browser.conftest import check_accessibility, sign_in, unlock, wait_until_synced
+from tests.browser.conftest import (
+    check_accessibility,
+    sign_in,
+    unlock,
+    wait_until_synced,
+    watch_for_errors,
+)
 
 SECOND_NOTE = "We met at the park.\nSam showed me the swings."
-
-
-def watch_for_errors(page: Any) -> list[str]:
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on(
-        "console",
-        lambda message: errors.append(message.text) if message.type == "error" else None,
-    )
-    return errors
 
 
 def ready_to_work_offline(page: Any) -> None:
