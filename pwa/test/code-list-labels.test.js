@@ -4,23 +4,13 @@
 // changes. English stays exactly as it was.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { po } from "gettext-parser";
 import { afterEach, describe, expect, it } from "vitest";
+import { welsh } from "./welsh-catalogue.js";
 import { N_, t, useCatalogue } from "../src/i18n.js";
 import { statusLabel } from "../src/domain/conference.js";
 import { LIGHT_CHOICES } from "../src/domain/policy.js";
 import { correctableFields } from "../src/domain/plans.js";
 import { checkboxes, radios, select } from "../src/ui/forms.js";
-
-/** The Welsh messages as build.mjs compiles them from the catalogue a translator edits. */
-function welsh() {
-  const catalogue = po.parse(readFileSync(fileURLToPath(new URL("../locales/cy.po", import.meta.url))));
-  return Object.fromEntries(
-    Object.entries(catalogue.translations[""])
-      .filter(([msgid, entry]) => msgid && entry.msgstr.some(Boolean))
-      .map(([msgid, entry]) => [msgid, entry.msgid_plural ? entry.msgstr : entry.msgstr[0]]),
-  );
-}
 
 const vocabularies = JSON.parse(readFileSync(fileURLToPath(new URL("../../server/data/vocabularies.json", import.meta.url)), "utf8"));
 

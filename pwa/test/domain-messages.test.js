@@ -1,10 +1,8 @@
 // The domain's checks say what is wrong in the worker's language, through the
 // real catalogue (locales/cy.po): the screens show the message as it comes,
 // with no table of English messages of their own. English stays exactly as it was.
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { po } from "gettext-parser";
 import { afterEach, describe, expect, it } from "vitest";
+import { welsh } from "./welsh-catalogue.js";
 import { useCatalogue } from "../src/i18n.js";
 import { checkCensusDetails } from "../src/domain/census-details.js";
 import { checkEnding } from "../src/domain/endings.js";
@@ -12,16 +10,6 @@ import { checkPlanChange, checkPlanCorrection } from "../src/domain/plans.js";
 import { describeChanges, readPolicyForm } from "../src/domain/policy.js";
 import { checkReferral } from "../src/domain/referrals.js";
 import { parseContactDays } from "../src/domain/team.js";
-
-/** The Welsh messages as build.mjs compiles them from the catalogue a translator edits. */
-function welsh() {
-  const catalogue = po.parse(readFileSync(fileURLToPath(new URL("../locales/cy.po", import.meta.url))));
-  return Object.fromEntries(
-    Object.entries(catalogue.translations[""])
-      .filter(([msgid, entry]) => msgid && entry.msgstr.some(Boolean))
-      .map(([msgid, entry]) => [msgid, entry.msgid_plural ? entry.msgstr : entry.msgstr[0]]),
-  );
-}
 
 const TODAY = "2026-07-01";
 const ENDED = { id: "e1", plan_type: "early_help", started_on: "2026-01-05", ended_on: "2026-03-31", end_reason: "aims_met" };
