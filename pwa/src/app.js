@@ -182,11 +182,13 @@ async function render() {
   const hash = shownHash || "#/";
   const route = routes.find((candidate) => candidate.pattern.test(hash)) || routes[routes.length - 1];
   const params = hash.match(route.pattern)?.slice(1) || [];
-  if (route.needsUnlock && !session.unlocked && onlineHome(session.user?.role)) {
-    location.hash = onlineHome(session.user.role); // no caseload: their screen is online
+  const online = onlineHome(session.user?.role);
+  const needsUnlock = route.needsUnlock === "unless-online" ? !online : route.needsUnlock;
+  if (needsUnlock && !session.unlocked && online) {
+    location.hash = online; // no caseload: their screen is online
     return;
   }
-  if (route.needsUnlock && !session.unlocked) {
+  if (needsUnlock && !session.unlocked) {
     return renderEntry(main);
   }
   const context = makeContext(main, params);

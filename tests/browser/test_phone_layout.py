@@ -118,8 +118,8 @@ SCREENS: dict[str, list[str]] = {
     "signed-out": ["#/sign-in", "#/unlock", "#/lock", "#/revoked", "#/sign-in-again"],
     "cw.amara": CASEWORK,
     "sup.north": CASEWORK,
-    "analyst": ["#/summaries", "#/summaries/sign-out"],
-    "performance": ["#/statutory-returns"],
+    "analyst": ["#/summaries", "#/language", "#/summaries/sign-out"],
+    "performance": ["#/statutory-returns", "#/language"],
     "admin": [
         "#/",
         "#/policy",

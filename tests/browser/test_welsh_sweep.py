@@ -152,17 +152,8 @@ def sweep(page: Any, screens: list[str], ids: dict[str, str]) -> list[str]:
     return found
 
 
-# Online-only roles keep nothing on the device and have no language screen (it
-# needs an unlocked device): their language is their account's, chosen as the
-# screen chooses it, through the session.
-ONLINE_ONLY = {"performance", "analyst"}
-
-
-def choose_welsh(page: Any, username: str) -> None:
-    if username in ONLINE_ONLY:
-        page.evaluate("() => window.fieldwork.session.chooseLanguage('cy')")
-        expect(page.locator("html")).to_have_attribute("lang", "cy")
-        return
+def choose_welsh(page: Any) -> None:
+    """Choose Cymraeg on the language screen, which online-only roles open signed in."""
     open_screen(page, "#/language")
     page.get_by_label("Cymraeg").check()
     page.locator("#language-form button").click()
@@ -182,7 +173,7 @@ def test_every_screen_of_each_role_is_in_welsh(council, new_context, username) -
     page.goto("/")
     page.get_by_role("heading", level=1).first.wait_for()
     sign_in_as(page, username)
-    choose_welsh(page, username)
+    choose_welsh(page)
     found = sweep(page, SCREENS[username], council)
     assert found == [], "English on Welsh screens:\n" + "\n".join(found)
 
@@ -204,7 +195,7 @@ def test_the_sweep_finds_english_left_on_a_welsh_screen(council, new_context) ->
     page.goto("/")
     page.get_by_role("heading", level=1).first.wait_for()
     sign_in_as(page, "cw.amara")
-    choose_welsh(page, "cw.amara")
+    choose_welsh(page)
     open_screen(page, "#/")
     assert english_on(page) == []
     page.evaluate(

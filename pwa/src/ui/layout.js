@@ -29,6 +29,7 @@ export function navigation({ signedIn, role, current, inboxCount = 0 }) {
               <ul class="govuk-service-navigation__list" id="navigation">
                 ${onlineHome(role)
                   ? html`${role === "analyst" ? link("#/summaries", t("Service summaries"), "summaries") : link("#/statutory-returns", t("Statutory returns"), "statutory-returns")}
+                      ${link("#/language", "Language / Iaith", "language")}
                       <li class="govuk-service-navigation__item">
                         <a class="govuk-service-navigation__link" href="#/summaries/sign-out">${t("Sign out")}</a>
                       </li>`

@@ -46,6 +46,14 @@ import { t } from "../i18n.js";
 const ID = "([0-9a-f-]{36})";
 const notFound = async ({ main }) =>
   mount(main, html`<h1 class="govuk-heading-l">${t("Page not found")}</h1><p class="govuk-body"><a class="govuk-link" href="#/">${t("Go to your caseload")}</a></p>`);
+/**
+ * A screen at an address. `needsUnlock`: true (the device's data must be open),
+ * false, or "unless-online": roles that work online only (nothing on the device
+ * to unlock) may open it signed in; everyone else unlocks first.
+ * @param {string} pattern
+ * @param {Function} view
+ * @param {boolean | "unless-online"} [needsUnlock]
+ */
 const route = (pattern, view, needsUnlock = true) => ({ pattern: new RegExp(`^${pattern}$`), view, needsUnlock });
 
 export const routes = [
@@ -96,7 +104,7 @@ export const routes = [
   route(`#/policy/newly-qualified/${ID}`, newlyQualifiedTeamView),
   route("#/subject-access", (context) => (context.user?.role === "admin" ? subjectAccessView(context) : notFound(context))),
   route("#/notifications", notificationsView),
-  route("#/language", languageView),
+  route("#/language", languageView, "unless-online"),
   route(`#/open/([a-z_]+)/${ID}`, openNotificationView),
   route("#/consultations", consultationsView),
   route("#/consultations/new", askView),
