@@ -17,7 +17,7 @@ import hashlib
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, TypeVar, cast
 from urllib.parse import quote
 
 from flask import Response, current_app, request
@@ -193,7 +193,8 @@ def _spool_body() -> tuple[attachments.Chunk, bool]:
     except ClientDisconnected:
         complete = False
     spool.seek(0)
-    return attachments.Chunk(spool, size, digest.digest()), complete  # type: ignore[arg-type]  # a spooled file is a binary file
+    # A spooled file is a binary file, though typeshed names it otherwise.
+    return attachments.Chunk(cast(BinaryIO, spool), size, digest.digest()), complete
 
 
 @blp.route("/uploads", methods=["OPTIONS"], endpoint="upload_options")

@@ -1375,13 +1375,16 @@ def _open_episode_elsewhere(person_id: uuid.UUID, episode_id: uuid.UUID | None) 
     )
 
 
-def _plan_episode_before_create(actor: Actor, _record: Any, values: dict[str, Any]) -> None:
+def _ensure_child_of_family(values: dict[str, Any], refusal: str) -> None:
+    """Refuse a record about someone who is not a child of the record's family."""
     _ensure_member(values["family_id"], values["person_id"], "person_id")
     person = _person_record(values["person_id"])
     if person is None or not person.is_child:
-        raise InvalidInput(
-            errors=field_errors(person_id=translatable("Plans are for children only."))
-        )
+        raise InvalidInput(errors=field_errors(person_id=refusal))
+
+
+def _plan_episode_before_create(actor: Actor, _record: Any, values: dict[str, Any]) -> None:
+    _ensure_child_of_family(values, translatable("Plans are for children only."))
     plans.check_episode(values, clock.today())
     if values.get("ended_on") is None:
         plans.ensure_one_open_episode(_open_episode_elsewhere(values["person_id"], None))
@@ -1402,12 +1405,7 @@ REFERRAL_FIELDS = (
 
 
 def _referral_before_create(_actor: Actor, _record: Any, values: dict[str, Any]) -> None:
-    _ensure_member(values["family_id"], values["person_id"], "person_id")
-    person = _person_record(values["person_id"])
-    if person is None or not person.is_child:
-        raise InvalidInput(
-            errors=field_errors(person_id=translatable("Referrals are about children."))
-        )
+    _ensure_child_of_family(values, translatable("Referrals are about children."))
     referrals.check_referral(values, clock.today())
 
 

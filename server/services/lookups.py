@@ -59,6 +59,10 @@ class Lookups:
         # services.team_lights.WorkerLights by user: their team's trials and narrower lights.
         self.worker_lights: dict[uuid.UUID, Any] = {}
 
+    def forget(self) -> None:
+        """Forget everything remembered, keeping this object (a block may hold it)."""
+        vars(self).update(vars(Lookups()))
+
     # --- scope ------------------------------------------------------------------------
 
     def visible_families(self, user: User, store: RecordStore = SESSION) -> set[uuid.UUID]:
@@ -335,4 +339,4 @@ def forget_lookups() -> None:
     db.session.info.pop(LOOKUPS_KEY, None)
     pinned = _PINNED.get()
     if pinned is not None:
-        pinned.__init__()  # type: ignore[misc]  # emptied in place: the block still holds it
+        pinned.forget()  # emptied in place: the block still holds it

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 import sqlalchemy as sa
 
 from server.extensions import db
 from server.persistence import Membership, Person
+
+from .casework import created
 
 
 @pytest.fixture
@@ -25,3 +29,16 @@ def okoro(make_user, make_family, app):
             )
         }
     return {"family": str(family.id), **people}
+
+
+@pytest.fixture
+def case(okoro, make_client) -> dict[str, Any]:
+    """The Okoros, their worker Amara signed in, and a note of a visit to attach to."""
+    amara = make_client("amara")
+    note = created(
+        amara.post(
+            "/api/notes",
+            json={"family_id": okoro["family"], "sections": {"what_happened": "Sam drew."}},
+        )
+    )
+    return {**okoro, "amara": amara, "note": note["id"]}

@@ -51,19 +51,6 @@ def metadata(attachment_id: str) -> str:
     return "attachment_id " + base64.b64encode(attachment_id.encode()).decode()
 
 
-@pytest.fixture
-def case(okoro, make_client) -> dict[str, Any]:
-    """The Okoros, their worker Amara signed in, and a note of a visit to attach to."""
-    amara = make_client("amara")
-    note = created(
-        amara.post(
-            "/api/notes",
-            json={"family_id": okoro["family"], "sections": {"what_happened": "Sam drew."}},
-        )
-    )
-    return {**okoro, "amara": amara, "note": note["id"]}
-
-
 def describe(case: dict[str, Any], data: bytes, **overrides: Any) -> dict[str, Any]:
     """Make the attachment's record, as a device's sync would before its bytes."""
     body = {
@@ -510,6 +497,12 @@ def test_deleting_a_family_under_retention_deletes_its_files(case, app, tmp_path
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Attachment)) == 0
 
 
+class ClamdServer(socketserver.ThreadingTCPServer):
+    """The stand-in daemon, keeping every stream it was asked to scan."""
+
+    scanned: list[bytes]
+
+
 class ClamdStandIn(socketserver.BaseRequestHandler):
     """Speak clamd's INSTREAM as ClamAV's daemon does: FOUND for the EICAR test text, else OK."""
 
@@ -524,7 +517,9 @@ class ClamdStandIn(socketserver.BaseRequestHandler):
             if size == 0:
                 break
             received += self._exactly(size)
-        self.server.scanned.append(received)  # type: ignore[attr-defined]  # the stand-in keeps what it scanned on its server object
+        server = self.server
+        assert isinstance(server, ClamdServer)
+        server.scanned.append(received)
         found = b"EICAR-STANDARD-ANTIVIRUS-TEST-FILE" in received
         self.request.sendall(b"stream: Eicar-Test-Signature FOUND\0" if found else b"stream: OK\0")
 
@@ -539,8 +534,8 @@ class ClamdStandIn(socketserver.BaseRequestHandler):
 
 @pytest.fixture
 def clamd(app):
-    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), ClamdStandIn)
-    server.scanned = []  # type: ignore[attr-defined]  # the stand-in keeps what it scanned on its server object
+    server = ClamdServer(("127.0.0.1", 0), ClamdStandIn)
+    server.scanned = []
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     app.config["ATTACHMENT_SCANNER"] = f"clamd://127.0.0.1:{server.server_address[1]}"
