@@ -35,6 +35,7 @@ export class Session extends EventTarget {
     this.attachments = null; // their uploads (attachments/uploads.js)
     this.pendingSecret = null;
     this.storage = new DeviceStorage();
+    this.draftWrites = new Map(); // draft key -> its last write, so a key's writes land in the order asked
   }
 
   async openDatabase() {
@@ -194,18 +195,41 @@ export class Session extends EventTarget {
   }
 
   /** Keep what a form holds, sealed, until it is saved or abandoned. */
-  async saveDraft(key, values) {
-    const sealed = await seal(this.key, { values, saved_at: nowIso() });
-    await this.db.write([{ store: STORES.drafts, put: [{ key, ...sealed }] }]);
+  saveDraft(key, values) {
+    const savedAt = nowIso();
+    return this.#inOrder(key, async () => {
+      const sealed = await seal(this.key, { values, saved_at: savedAt });
+      await this.db.write([{ store: STORES.drafts, put: [{ key, ...sealed }] }]);
+    });
   }
 
   async loadDraft(key) {
+    await this.draftWrites.get(key)?.catch(() => {});
     const row = await this.db.get(STORES.drafts, key);
     return row ? (await open(this.key, row)).values : null;
   }
 
-  async deleteDraft(key) {
-    await this.db.write([{ store: STORES.drafts, delete: [key] }]);
+  deleteDraft(key) {
+    return this.#inOrder(key, () => this.db.write([{ store: STORES.drafts, delete: [key] }]));
+  }
+
+  /**
+   * Run a write of one draft after the writes of it asked for before. Sealing
+   * takes a moment, so without this a save begun as the worker typed could land
+   * after the form was saved and its draft deleted, bringing the old words back.
+   * @param {string} key
+   * @param {() => Promise<void>} write
+   */
+  #inOrder(key, write) {
+    const written = (this.draftWrites.get(key) || Promise.resolve()).catch(() => {}).then(write);
+    this.draftWrites.set(key, written);
+    const settled = () => {
+      if (this.draftWrites.get(key) === written) {
+        this.draftWrites.delete(key);
+      }
+    };
+    written.then(settled, settled);
+    return written;
   }
 
   async #openOutbox() {

@@ -59,3 +59,37 @@ describe("unlocking beside another tab", () => {
     session.db.close();
   });
 });
+
+describe("drafts", () => {
+  it("are written in the order asked, so a save still sealing cannot bring back a draft deleted after it", async () => {
+    const session = new Session();
+    await session.unlock(PASSPHRASE);
+    const encrypt = crypto.subtle.encrypt.bind(crypto.subtle);
+    let release;
+    const held = new Promise((resolve) => {
+      release = resolve;
+    });
+    // The save begun as the worker typed is slow to seal; meanwhile the form is saved.
+    vi.spyOn(crypto.subtle, "encrypt").mockImplementationOnce(async (...args) => {
+      await held;
+      return encrypt(...args);
+    });
+    const typing = session.saveDraft("conference/c1/actions", { task: "Sunday dinner" });
+    const saved = session.deleteDraft("conference/c1/actions");
+    release();
+    await Promise.all([typing, saved]);
+    expect(await session.loadDraft("conference/c1/actions")).toBeNull();
+    expect(await otherTab.get(STORES.drafts, "conference/c1/actions")).toBeUndefined();
+    session.db.close();
+  });
+
+  it("are read after the writes asked for before", async () => {
+    const session = new Session();
+    await session.unlock(PASSPHRASE);
+    session.saveDraft("note/n1", { body: "first words" });
+    const written = session.saveDraft("note/n1", { body: "first words, and more" });
+    expect(await session.loadDraft("note/n1")).toEqual({ body: "first words, and more" });
+    await written;
+    session.db.close();
+  });
+});
