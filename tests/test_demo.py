@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import uuid
 from collections import Counter, defaultdict
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -441,7 +441,6 @@ def test_the_make_run_council_is_well_run_with_few_recognisable_gaps(make_run_co
 def test_the_summary_counts_as_not_done_exactly_the_visits_overdue_now(
     make_run_council, app_context
 ):
-    from datetime import timedelta
 
     from server.services.statutory import VisitOutcome, child_dues, statutory_visits_due
 
@@ -501,19 +500,25 @@ def test_a_family_in_care_proceedings_is_held_from_deletion(council, app_context
 
 # --- a believable council: what a worker or a visitor would notice at once -------------
 
-_MAKE_RUN_ROWS: list[demo.Rows] = []
+# By the moment they were built at: the council's story is told up to "today".
+_MAKE_RUN_ROWS: dict[datetime, demo.Rows] = {}
 
 
 @pytest.fixture
 def make_run_rows(app: Flask) -> demo.Rows:
-    """Return the rows of the make-run council, built once (not written) for these checks."""
-    if not _MAKE_RUN_ROWS:
+    """Return the rows of the make-run council (not written) for these checks.
+
+    Built once for each moment the tests run at (tests/conftest.py), so a check
+    that compares the rows with today sees the today they were built on.
+    """
+    moment = clock.now()
+    if moment not in _MAKE_RUN_ROWS:
         with app.app_context():
             staff = demo._hire_staff()
-            _MAKE_RUN_ROWS.append(
-                demo.build_council(families=MAKE_RUN_FAMILIES, seed=MAKE_RUN_SEED, staff=staff)
+            _MAKE_RUN_ROWS[moment] = demo.build_council(
+                families=MAKE_RUN_FAMILIES, seed=MAKE_RUN_SEED, staff=staff
             )
-    return _MAKE_RUN_ROWS[0]
+    return _MAKE_RUN_ROWS[moment]
 
 
 def _members_of(rows: demo.Rows) -> dict[uuid.UUID, list[dict[str, Any]]]:

@@ -19,6 +19,11 @@ batch of children, one kind of record and adds what it knows to their
 
 A child is also in the year if a referral of theirs was open on a day of it.
 
+Each batch is read in a second thread while the one before is used (written
+to the file and checked): the job's own work is done while the database
+answers. The statements are made once for a year and batch size, with the
+batch's bounds as parameters (``Batch``).
+
 No text written about a family is read: only identifiers, dates and codes.
 """
 
@@ -27,8 +32,10 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cache
 from typing import Any, TypeVarTuple
 
 import sqlalchemy as sa
@@ -165,35 +172,47 @@ class ChildReturn:
 _Columns = TypeVarTuple("_Columns")
 # A session, or Flask-SQLAlchemy's scoped one.
 DbSession = Session | scoped_session[Any]
-# Sources read plain rows through the session's connection, not the ORM's execute: the
-# rows are the same, without building ORM results a census of thousands of children
-# would pay for on every statement (see bench/census.py).
+# A source's statement, made once (its rows are read by position).
+_Statement = sa.Select[*tuple[Any, ...]]
+# Below the first id of all (ids are version 7 UUIDs, never nil).
+_BEFORE_ALL = uuid.UUID(int=0)
 
 
-def _all(session: DbSession, statement: sa.Select[*_Columns]) -> Sequence[sa.Row[*_Columns]]:
-    """A statement's rows, fetched in one go: a batch's rows are few, and reading
-    them one at a time (the result's iterator) costs a driver call a row."""
-    return session.connection().execute(statement).all()
+def in_batch(column: Any) -> sa.ColumnElement[bool]:
+    """The rows of a batch's children, by their person id (``column``).
+
+    By the range of the batch's ids, not a list of them: a statement with
+    hundreds of parameters costs more to build and send than the rows it
+    reads. The bounds are parameters, given when run (``Batch.rows``), so a
+    source's statement is made once for every batch.
+    """
+    return sa.and_(
+        column > sa.bindparam("after", type_=column.type),
+        column <= sa.bindparam("last", type_=column.type),
+    )
 
 
 @dataclass(frozen=True)
 class Batch:
     """A batch of children: the ids after ``after`` up to ``last``, in id order.
 
-    Sources select a batch's rows by this range of person ids, not by a list
-    of them: a statement with hundreds of parameters costs more to build and
-    send than the rows it reads.
+    Sources read plain rows through the batch's connection, not the ORM: the
+    rows are the same, without building ORM results a census of thousands of
+    children would pay for on every statement (see bench/census.py).
     """
 
-    after: uuid.UUID | None
+    connection: sa.Connection
+    after: uuid.UUID
     last: uuid.UUID
 
-    def holds(self, column: Any) -> sa.ColumnElement[bool]:
-        upper = column <= self.last
-        return upper if self.after is None else sa.and_(column > self.after, upper)
+    def rows(self, statement: sa.Select[*_Columns]) -> Sequence[sa.Row[*_Columns]]:
+        """A statement's rows for this batch (``in_batch``), fetched in one go: a
+        batch's rows are few, and reading them one at a time (the result's
+        iterator) costs a driver call a row."""
+        return self.connection.execute(statement, {"after": self.after, "last": self.last}).all()
 
 
-Source = Callable[[DbSession, CensusYear, dict[uuid.UUID, ChildReturn], Batch], None]
+Source = Callable[[CensusYear, dict[uuid.UUID, ChildReturn], Batch], None]
 SOURCES: list[tuple[str, Source]] = []
 
 
@@ -245,6 +264,16 @@ def child_ids_query(year: CensusYear) -> sa.Select[Any]:
     return sa.select(ids.c.person_id)
 
 
+@cache
+def _next_ids(year: CensusYear, size: int) -> sa.Select[Any]:
+    """The ids of the next ``size`` children in the year after the id ``after``."""
+    query = child_ids_query(year)
+    column = query.selected_columns[0]
+    return (
+        query.where(column > sa.bindparam("after", type_=column.type)).order_by(column).limit(size)
+    )
+
+
 def children(
     session: DbSession,
     year: CensusYear,
@@ -252,31 +281,46 @@ def children(
     batch: int = BATCH,
     progress: Callable[[int], None] | None = None,
 ) -> Iterator[ChildReturn]:
-    """Yield every child in the year, a batch at a time, ordered by their id."""
-    after: uuid.UUID | None = None
+    """Yield every child in the year, a batch at a time, ordered by their id.
+
+    The next batch is read in a second thread while this one's children are
+    used; only that thread uses the session's connection until the last is read.
+    """
+    connection = session.connection()
     done = 0
-    while True:
-        query = child_ids_query(year)
-        column = query.selected_columns[0]
-        query = query.order_by(column).limit(batch)
-        if after is not None:
-            query = query.where(column > after)
-        ids: list[uuid.UUID] = list(session.connection().execute(query).scalars().all())
-        if not ids:
-            return
-        bounds = Batch(after, ids[-1])
-        after = ids[-1]
-        returns = _identities(session, set(ids), bounds)
-        for _name, source in SOURCES:
-            source(session, year, returns, bounds)
-        for person_id in ids:
-            child = returns.get(person_id)
-            if child is not None and child.episodes:
-                yield child
-        done += len(ids)
-        if progress is not None:
-            progress(done)
-        session.expunge_all()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="census-read") as reader:
+        reading = reader.submit(_read_batch, connection, year, batch, _BEFORE_ALL)
+        while True:
+            ids, returns = reading.result()
+            if not ids:
+                return
+            if len(ids) == batch:
+                reading = reader.submit(_read_batch, connection, year, batch, ids[-1])
+            for person_id in ids:
+                child = returns.get(person_id)
+                if child is not None and child.episodes:
+                    yield child
+            done += len(ids)
+            if progress is not None:
+                progress(done)
+            if len(ids) < batch:
+                return
+
+
+def _read_batch(
+    connection: sa.Connection, year: CensusYear, size: int, after: uuid.UUID
+) -> tuple[list[uuid.UUID], dict[uuid.UUID, ChildReturn]]:
+    """The ids of the next batch of children after ``after``, and what the sources say of them."""
+    ids: list[uuid.UUID] = list(
+        connection.execute(_next_ids(year, size), {"after": after}).scalars().all()
+    )
+    if not ids:
+        return ids, {}
+    batch = Batch(connection, after, ids[-1])
+    returns = _identities(set(ids), batch)
+    for _name, source in SOURCES:
+        source(year, returns, batch)
+    return ids, returns
 
 
 def count_children(session: DbSession, year: CensusYear) -> int:
@@ -286,77 +330,68 @@ def count_children(session: DbSession, year: CensusYear) -> int:
     )
 
 
-def families_in(batch: Batch) -> sa.CompoundSelect:
-    """The families of the batch's children, by their plans and referrals."""
+def families_in_batch() -> sa.CompoundSelect:
+    """The families of a batch's children, by their plans and referrals."""
     return sa.union(
-        sa.select(PlanEpisode.family_id).where(batch.holds(PlanEpisode.person_id)),
-        sa.select(Referral.family_id).where(batch.holds(Referral.person_id)),
+        sa.select(PlanEpisode.family_id).where(in_batch(PlanEpisode.person_id)),
+        sa.select(Referral.family_id).where(in_batch(Referral.person_id)),
     )
 
 
-def _identities(
-    session: DbSession, ids: set[uuid.UUID], batch: Batch
-) -> dict[uuid.UUID, ChildReturn]:
+@cache
+def _identity_statements() -> tuple[_Statement, _Statement, _Statement, _Statement]:
+    """What ``_identities`` reads of a batch: the family of each child's latest plan
+    episode, or else of their latest referral, the families, and the children."""
+    latest_plans = (
+        sa.select(PlanEpisode.person_id, PlanEpisode.family_id)
+        .where(in_batch(PlanEpisode.person_id), PlanEpisode.deleted_at.is_(None))
+        .order_by(PlanEpisode.person_id, PlanEpisode.started_on.desc(), PlanEpisode.id.desc())
+    )
+    latest_referrals = (
+        sa.select(Referral.person_id, Referral.family_id)
+        .where(in_batch(Referral.person_id), Referral.deleted_at.is_(None))
+        .order_by(Referral.person_id, Referral.referred_on.desc(), Referral.id.desc())
+    )
+    families = sa.select(
+        Family.id, Family.local_reference, Family.closed_on, Family.closure_reason
+    ).where(Family.id.in_(families_in_batch()))
+    people = sa.select(
+        Person.id,
+        Person.local_child_id,
+        Person.upn,
+        Person.former_upn,
+        Person.upn_unknown,
+        Person.date_of_birth,
+        Person.expected_date_of_birth,
+        Person.date_of_death,
+        Person.sex,
+        Person.ethnicity,
+        # As text, parsed once for each different list (``_codes``): nearly every
+        # child has the same few, and the driver would parse each row's JSON.
+        sa.cast(Person.disabilities, sa.Text),
+    ).where(in_batch(Person.id), Person.deleted_at.is_(None))
+    return latest_plans, latest_referrals, families, people
+
+
+def _identities(ids: set[uuid.UUID], batch: Batch) -> dict[uuid.UUID, ChildReturn]:
     """Each child's identifiers, and the family of their latest statutory episode."""
     # Keyed by the ids' integers: a UUID's own hash is Python code, an int's is not, and
     # a batch looks up tens of thousands of ids. Each child's rows come latest first:
     # read backwards, the latest is the one kept.
+    latest_plans, latest_referrals, families_query, people_query = _identity_statements()
     wanted = {person_id.int for person_id in ids}
     family_of: dict[int, int] = {
-        person_id.int: family_id.int
-        for person_id, family_id in reversed(
-            _all(
-                session,
-                sa.select(PlanEpisode.person_id, PlanEpisode.family_id)
-                .where(batch.holds(PlanEpisode.person_id), PlanEpisode.deleted_at.is_(None))
-                .order_by(
-                    PlanEpisode.person_id, PlanEpisode.started_on.desc(), PlanEpisode.id.desc()
-                ),
-            )
-        )
+        person_id.int: family_id.int for person_id, family_id in reversed(batch.rows(latest_plans))
     }
     if len(family_of) < len(ids):
         # Children referred with no plan: the family of their latest referral.
         referred: dict[int, int] = {
             person_id.int: family_id.int
-            for person_id, family_id in reversed(
-                _all(
-                    session,
-                    sa.select(Referral.person_id, Referral.family_id)
-                    .where(batch.holds(Referral.person_id), Referral.deleted_at.is_(None))
-                    .order_by(Referral.person_id, Referral.referred_on.desc(), Referral.id.desc()),
-                )
-            )
+            for person_id, family_id in reversed(batch.rows(latest_referrals))
         }
         family_of = referred | family_of
-    in_batch = families_in(batch)
-    families = {
-        row[0].int: row
-        for row in _all(
-            session,
-            sa.select(
-                Family.id, Family.local_reference, Family.closed_on, Family.closure_reason
-            ).where(Family.id.in_(in_batch)),
-        )
-    }
-    people = _all(
-        session,
-        sa.select(
-            Person.id,
-            Person.local_child_id,
-            Person.upn,
-            Person.former_upn,
-            Person.upn_unknown,
-            Person.date_of_birth,
-            Person.expected_date_of_birth,
-            Person.date_of_death,
-            Person.sex,
-            Person.ethnicity,
-            # As text, parsed once for each different list (``_codes``): nearly every
-            # child has the same few, and the driver would parse each row's JSON.
-            sa.cast(Person.disabilities, sa.Text),
-        ).where(batch.holds(Person.id), Person.deleted_at.is_(None)),
-    )
+    families = {row[0].int: row for row in batch.rows(families_query)}
+    people = batch.rows(people_query)
     parsed: dict[str | None, tuple[str, ...]] = {}
     out: dict[uuid.UUID, ChildReturn] = {}
     # Unpacked, and the return made by position (the fields' order): a batch is hundreds
@@ -410,19 +445,9 @@ def _codes(text: str | None) -> tuple[str, ...]:
     return tuple((json.loads(text) if text is not None else None) or ())
 
 
-@register_source("plan_episodes")
-def plan_episodes(
-    session: DbSession, year: CensusYear, returns: dict[uuid.UUID, ChildReturn], batch: Batch
-) -> None:
-    """Episodes of need from the children's plan episodes, as corrected by their amendments.
-
-    Statutory episodes that follow one another with no day between are one
-    episode of need: its referral date is the first one's start, its closure
-    the last one's end. A child protection plan's earlier plans count toward
-    the census's number of previous plans.
-    """
-    if not returns:
-        return
+@cache
+def _episode_statements(year: CensusYear) -> tuple[_Statement, _Statement]:
+    """A batch's statutory plan episodes begun by the year's end, and their amendments."""
     columns = (
         PlanEpisode.id,
         PlanEpisode.person_id,
@@ -437,21 +462,17 @@ def plan_episodes(
         PlanEpisode.placement_started_on,
     )
     statutory = sa.and_(
-        batch.holds(PlanEpisode.person_id),
+        in_batch(PlanEpisode.person_id),
         PlanEpisode.deleted_at.is_(None),
         PlanEpisode.plan_type.in_([plan.value for plan in STATUTORY_PLANS]),
         PlanEpisode.started_on <= year.end,
     )
-    result = session.connection().execute(
+    episodes = (
         sa.select(*columns)
         .where(statutory)
         .order_by(PlanEpisode.person_id, PlanEpisode.started_on, PlanEpisode.id)
     )
-    names = tuple(result.keys())
-    rows = result.all()
-    amendments: dict[int, list[dict[str, str]]] = {}
-    for target_id, changes in _all(
-        session,
+    amendments = (
         sa.select(Amendment.target_id, Amendment.changes)
         .join(PlanEpisode, PlanEpisode.id == Amendment.target_id)
         .where(
@@ -459,8 +480,27 @@ def plan_episodes(
             Amendment.target_kind == "plan_episode",
             Amendment.deleted_at.is_(None),
         )
-        .order_by(Amendment.created_at, Amendment.id),
-    ):
+        .order_by(Amendment.created_at, Amendment.id)
+    )
+    return episodes, amendments
+
+
+@register_source("plan_episodes")
+def plan_episodes(year: CensusYear, returns: dict[uuid.UUID, ChildReturn], batch: Batch) -> None:
+    """Episodes of need from the children's plan episodes, as corrected by their amendments.
+
+    Statutory episodes that follow one another with no day between are one
+    episode of need: its referral date is the first one's start, its closure
+    the last one's end. A child protection plan's earlier plans count toward
+    the census's number of previous plans.
+    """
+    if not returns:
+        return
+    episodes, amendments_query = _episode_statements(year)
+    names = tuple(episodes.selected_columns.keys())
+    rows = batch.rows(episodes)
+    amendments: dict[int, list[dict[str, str]]] = {}
+    for target_id, changes in batch.rows(amendments_query):
         amendments.setdefault(target_id.int, []).append(changes)
     # Rows are read by position (the indices below), not made into dicts: only those with
     # amendments are, to be corrected.
@@ -554,21 +594,10 @@ def _episode_at(child: ChildReturn, day: date) -> EpisodeOfNeed | None:
     return later
 
 
-@register_source("referrals")
-def referrals(
-    session: DbSession, year: CensusYear, returns: dict[uuid.UUID, ChildReturn], batch: Batch
-) -> None:
-    """Start each episode of need at its referral, with the assessment that followed.
-
-    A referral belongs to the episode it started: the first one beginning on
-    or after it, with no episode between. A referral that led to no plan is an
-    episode of its own, closed on the day of no further action, or on the
-    day its assessment was authorised (closed after assessment, ``RC8``).
-    """
-    if not returns:
-        return
-    rows = _all(
-        session,
+@cache
+def _referral_statement(year: CensusYear) -> _Statement:
+    """A batch's referrals made by the year's end."""
+    return (
         sa.select(
             Referral.id,
             Referral.person_id,
@@ -581,13 +610,26 @@ def referrals(
             Referral.assessment_factors,
         )
         .where(
-            batch.holds(Referral.person_id),
+            in_batch(Referral.person_id),
             Referral.deleted_at.is_(None),
             Referral.referred_on <= year.end,
         )
-        .order_by(Referral.person_id, Referral.referred_on, Referral.id),
+        .order_by(Referral.person_id, Referral.referred_on, Referral.id)
     )
-    for row in rows:
+
+
+@register_source("referrals")
+def referrals(year: CensusYear, returns: dict[uuid.UUID, ChildReturn], batch: Batch) -> None:
+    """Start each episode of need at its referral, with the assessment that followed.
+
+    A referral belongs to the episode it started: the first one beginning on
+    or after it, with no episode between. A referral that led to no plan is an
+    episode of its own, closed on the day of no further action, or on the
+    day its assessment was authorised (closed after assessment, ``RC8``).
+    """
+    if not returns:
+        return
+    for row in batch.rows(_referral_statement(year)):
         child = returns.get(row.person_id)
         if child is not None:
             _add_referral(child, year, row)
@@ -635,21 +677,11 @@ def _add_referral(child: ChildReturn, year: CensusYear, row: Any) -> None:
         episode.assessments.append(assessment)
 
 
-@register_source("section_47s")
-def section_47s(
-    session: DbSession, year: CensusYear, returns: dict[uuid.UUID, ChildReturn], batch: Batch
-) -> None:
-    """Add the section 47 enquiries of signed strategy discussions about each child.
-
-    An enquiry belongs to the episode of need open on the day it started, or
-    else to the one it led to. Those that started before the year are kept
-    while their conference was still to come in it.
-    """
-    if not returns:
-        return
+@cache
+def _enquiry_statement(year: CensusYear) -> _Statement:
+    """The signed strategy discussions of a batch's families whose enquiry counts in the year."""
     started = StrategyDiscussion.s47_started_on
-    rows = _all(
-        session,
+    return (
         sa.select(
             StrategyDiscussion.id,
             StrategyDiscussion.child_ids,
@@ -658,7 +690,7 @@ def section_47s(
             StrategyDiscussion.icpc_held_on,
         )
         .where(
-            StrategyDiscussion.family_id.in_(families_in(batch)),
+            StrategyDiscussion.family_id.in_(families_in_batch()),
             StrategyDiscussion.deleted_at.is_(None),
             StrategyDiscussion.state == SignState.SIGNED.value,
             started.is_not(None),
@@ -669,9 +701,21 @@ def section_47s(
                 StrategyDiscussion.icpc_held_on >= year.start,
             ),
         )
-        .order_by(started, StrategyDiscussion.id),
+        .order_by(started, StrategyDiscussion.id)
     )
-    for row in rows:
+
+
+@register_source("section_47s")
+def section_47s(year: CensusYear, returns: dict[uuid.UUID, ChildReturn], batch: Batch) -> None:
+    """Add the section 47 enquiries of signed strategy discussions about each child.
+
+    An enquiry belongs to the episode of need open on the day it started, or
+    else to the one it led to. Those that started before the year are kept
+    while their conference was still to come in it.
+    """
+    if not returns:
+        return
+    for row in batch.rows(_enquiry_statement(year)):
         for text in row.child_ids or []:
             child = returns.get(uuid.UUID(text))
             episode = _episode_at(child, row.s47_started_on) if child is not None else None
@@ -688,7 +732,7 @@ def section_47s(
 
 @register_source("initial_conferences")
 def initial_conferences(
-    _session: DbSession, _year: CensusYear, returns: dict[uuid.UUID, ChildReturn], _batch: Batch
+    _year: CensusYear, returns: dict[uuid.UUID, ChildReturn], _batch: Batch
 ) -> None:
     """Give each initial child protection conference one date (``resolve_conferences``).
 
