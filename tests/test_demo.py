@@ -441,7 +441,6 @@ def test_the_make_run_council_is_well_run_with_few_recognisable_gaps(make_run_co
 def test_the_summary_counts_as_not_done_exactly_the_visits_overdue_now(
     make_run_council, app_context
 ):
-
     from server.services.statutory import VisitOutcome, child_dues, statutory_visits_due
 
     today = clock.today()
