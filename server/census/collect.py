@@ -19,10 +19,11 @@ batch of children, one kind of record and adds what it knows to their
 
 A child is also in the year if a referral of theirs was open on a day of it.
 
-Each batch is read in a second thread while the one before is used (written
-to the file and checked): the job's own work is done while the database
-answers. The statements are made once for a year and batch size, with the
-batch's bounds as parameters (``Batch``).
+Each source names the statements it reads of a batch (``register_source``),
+made once for a year with the batch's bounds as parameters (``in_batch``).
+A batch's rows are read in a second thread while the batch before is put
+together, written and checked (``children``): the database answers while the
+job works, and only that thread uses the connection until the last is read.
 
 No text written about a family is read: only identifiers, dates and codes.
 """
@@ -183,7 +184,7 @@ def in_batch(column: Any) -> sa.ColumnElement[bool]:
 
     By the range of the batch's ids, not a list of them: a statement with
     hundreds of parameters costs more to build and send than the rows it
-    reads. The bounds are parameters, given when run (``Batch.rows``), so a
+    reads. The bounds are parameters, given when run (``_read``), so a
     source's statement is made once for every batch.
     """
     return sa.and_(
@@ -194,34 +195,36 @@ def in_batch(column: Any) -> sa.ColumnElement[bool]:
 
 @dataclass(frozen=True)
 class Batch:
-    """A batch of children: the ids after ``after`` up to ``last``, in id order.
+    """A batch of children, in id order, and the rows its statements read.
 
-    Sources read plain rows through the batch's connection, not the ORM: the
-    rows are the same, without building ORM results a census of thousands of
-    children would pay for on every statement (see bench/census.py).
+    Plain rows, read through the connection, not the ORM: the rows are the
+    same, without building ORM results a census of thousands of children
+    would pay for on every statement (see bench/census.py).
     """
 
-    connection: sa.Connection
-    after: uuid.UUID
-    last: uuid.UUID
+    ids: list[uuid.UUID]
+    read: dict[_Statement, Sequence[sa.Row[Any]]]
 
     def rows(self, statement: sa.Select[*_Columns]) -> Sequence[sa.Row[*_Columns]]:
-        """A statement's rows for this batch (``in_batch``), fetched in one go: a
-        batch's rows are few, and reading them one at a time (the result's
-        iterator) costs a driver call a row."""
-        return self.connection.execute(statement, {"after": self.after, "last": self.last}).all()
+        """A statement's rows for this batch (``in_batch``): one the sources named."""
+        return self.read[statement]
 
 
 Source = Callable[[CensusYear, dict[uuid.UUID, ChildReturn], Batch], None]
-SOURCES: list[tuple[str, Source]] = []
+# The statements a source reads of each batch, for a year.
+Reads = Callable[[CensusYear], Sequence[_Statement]]
+SOURCES: list[tuple[str, Source, Reads]] = []
 
 
-def register_source(name: str) -> Callable[[Source], Source]:
-    """Add a source of statutory data; sources run in the order they were registered."""
+def register_source(name: str, reads: Reads = lambda _year: ()) -> Callable[[Source], Source]:
+    """Add a source of statutory data, with the statements it reads of a batch.
+
+    Sources run in the order they were registered.
+    """
 
     def add(source: Source) -> Source:
-        SOURCES[:] = [(known, fn) for known, fn in SOURCES if known != name]
-        SOURCES.append((name, source))
+        SOURCES[:] = [known for known in SOURCES if known[0] != name]
+        SOURCES.append((name, source, reads))
         return source
 
     return add
@@ -283,44 +286,56 @@ def children(
 ) -> Iterator[ChildReturn]:
     """Yield every child in the year, a batch at a time, ordered by their id.
 
-    The next batch is read in a second thread while this one's children are
-    used; only that thread uses the session's connection until the last is read.
+    The next batch's rows are read in a second thread while this batch is
+    put together by the sources and its children used: that thread has the
+    session's connection until the last child is yielded, so the caller must
+    not use the session in between.
     """
     connection = session.connection()
     done = 0
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="census-read") as reader:
-        reading = reader.submit(_read_batch, connection, year, batch, _BEFORE_ALL)
+        reading = reader.submit(_read, connection, year, batch, _BEFORE_ALL)
         while True:
-            ids, returns = reading.result()
-            if not ids:
-                return
-            if len(ids) == batch:
-                reading = reader.submit(_read_batch, connection, year, batch, ids[-1])
-            for person_id in ids:
+            read = reading.result()
+            last = len(read.ids) < batch  # no need to ask for another
+            if not last:
+                reading = reader.submit(_read, connection, year, batch, read.ids[-1])
+            returns = _identities(read)
+            for _name, source, _reads in SOURCES:
+                source(year, returns, read)
+            for person_id in read.ids:
                 child = returns.get(person_id)
                 if child is not None and child.episodes:
                     yield child
-            done += len(ids)
-            if progress is not None:
+            done += len(read.ids)
+            if read.ids and progress is not None:
                 progress(done)
-            if len(ids) < batch:
+            if last:
                 return
 
 
-def _read_batch(
-    connection: sa.Connection, year: CensusYear, size: int, after: uuid.UUID
-) -> tuple[list[uuid.UUID], dict[uuid.UUID, ChildReturn]]:
-    """The ids of the next batch of children after ``after``, and what the sources say of them."""
+def _read(connection: sa.Connection, year: CensusYear, size: int, after: uuid.UUID) -> Batch:
+    """The next batch of children after the id ``after``, with every row the sources read of it.
+
+    Each statement's rows are fetched in one go: a batch's rows are few, and
+    reading them one at a time (the result's iterator) costs a driver call a row.
+    """
     ids: list[uuid.UUID] = list(
         connection.execute(_next_ids(year, size), {"after": after}).scalars().all()
     )
-    if not ids:
-        return ids, {}
-    batch = Batch(connection, after, ids[-1])
-    returns = _identities(set(ids), batch)
-    for _name, source in SOURCES:
-        source(year, returns, batch)
-    return ids, returns
+    bounds = {"after": after, "last": ids[-1]} if ids else None
+    return Batch(
+        ids,
+        {
+            statement: connection.execute(statement, bounds).all() if bounds else []
+            for statement in _reads(year)
+        },
+    )
+
+
+def _reads(year: CensusYear) -> list[_Statement]:
+    """Every statement read of each batch: the children's identities', then the sources'."""
+    return [*_identity_statements(), *(s for _n, _s, reads in SOURCES for s in reads(year))]
 
 
 def count_children(session: DbSession, year: CensusYear) -> int:
@@ -373,17 +388,17 @@ def _identity_statements() -> tuple[_Statement, _Statement, _Statement, _Stateme
     return latest_plans, latest_referrals, families, people
 
 
-def _identities(ids: set[uuid.UUID], batch: Batch) -> dict[uuid.UUID, ChildReturn]:
+def _identities(batch: Batch) -> dict[uuid.UUID, ChildReturn]:
     """Each child's identifiers, and the family of their latest statutory episode."""
     # Keyed by the ids' integers: a UUID's own hash is Python code, an int's is not, and
     # a batch looks up tens of thousands of ids. Each child's rows come latest first:
     # read backwards, the latest is the one kept.
     latest_plans, latest_referrals, families_query, people_query = _identity_statements()
-    wanted = {person_id.int for person_id in ids}
+    wanted = {person_id.int for person_id in batch.ids}
     family_of: dict[int, int] = {
         person_id.int: family_id.int for person_id, family_id in reversed(batch.rows(latest_plans))
     }
-    if len(family_of) < len(ids):
+    if len(family_of) < len(batch.ids):
         # Children referred with no plan: the family of their latest referral.
         referred: dict[int, int] = {
             person_id.int: family_id.int
@@ -457,9 +472,6 @@ def _episode_statements(year: CensusYear) -> tuple[_Statement, _Statement]:
         PlanEpisode.started_on,
         PlanEpisode.ended_on,
         PlanEpisode.end_reason,
-        PlanEpisode.legal_status,
-        PlanEpisode.placement_type,
-        PlanEpisode.placement_started_on,
     )
     statutory = sa.and_(
         in_batch(PlanEpisode.person_id),
@@ -485,7 +497,7 @@ def _episode_statements(year: CensusYear) -> tuple[_Statement, _Statement]:
     return episodes, amendments
 
 
-@register_source("plan_episodes")
+@register_source("plan_episodes", reads=_episode_statements)
 def plan_episodes(year: CensusYear, returns: dict[uuid.UUID, ChildReturn], batch: Batch) -> None:
     """Episodes of need from the children's plan episodes, as corrected by their amendments.
 
@@ -618,7 +630,7 @@ def _referral_statement(year: CensusYear) -> _Statement:
     )
 
 
-@register_source("referrals")
+@register_source("referrals", reads=lambda year: (_referral_statement(year),))
 def referrals(year: CensusYear, returns: dict[uuid.UUID, ChildReturn], batch: Batch) -> None:
     """Start each episode of need at its referral, with the assessment that followed.
 
@@ -705,7 +717,7 @@ def _enquiry_statement(year: CensusYear) -> _Statement:
     )
 
 
-@register_source("section_47s")
+@register_source("section_47s", reads=lambda year: (_enquiry_statement(year),))
 def section_47s(year: CensusYear, returns: dict[uuid.UUID, ChildReturn], batch: Batch) -> None:
     """Add the section 47 enquiries of signed strategy discussions about each child.
 
