@@ -78,7 +78,7 @@ class ReturnSchema(Schema):
     year = fields.Integer()
     status = fields.String()
     progress = fields.Integer()
-    stage = fields.String()
+    stage = StoredMessage(allow_none=True)
     error = StoredMessage(allow_none=True)
     children = fields.Integer(allow_none=True)
     issues = fields.Dict(keys=fields.String(), values=fields.Integer(), allow_none=True)

@@ -47,7 +47,7 @@ class SummarySchema(Schema):
     label = fields.Function(lambda report: Period(report.period_start, report.period_end).label)
     status = fields.String()
     progress = fields.Integer()
-    stage = fields.String()
+    stage = StoredMessage(allow_none=True)
     error = StoredMessage(allow_none=True)
     requested_by_id = fields.UUID(allow_none=True)
     created_at = fields.AwareDateTime()

@@ -27,7 +27,10 @@ from .queue import EXPORT_QUEUE, runs_on, set_progress
 log = logging.getLogger(__name__)
 
 RETURN_TIMEOUT_SECONDS = 60 * 60
-DONE_STAGE = "Done"
+# Stored in English, shown in the reader's language (api/common.py, StoredMessage).
+DONE_STAGE = translatable("Done")
+READING_STAGE = translatable("Reading the children's records")
+WRITING_STAGE = translatable("Writing the lists")
 # Stored in English, shown in the reader's language (api/common.py, StoredMessage).
 FAILED_MESSAGE = translatable(
     "The return could not be produced. Produce it again, or ask the service desk."
@@ -118,9 +121,7 @@ def _build_census(
 
     def tick(done: int) -> None:
         if return_id is not None:
-            set_progress(
-                StatutoryReturn, return_id, 90 * done // total, f"Read {done} of {total} children"
-            )
+            set_progress(StatutoryReturn, return_id, 90 * done // total, READING_STAGE)
 
     def checked(stream: Iterator[ChildReturn]) -> Iterator[ChildReturn]:
         for child in stream:
@@ -145,9 +146,9 @@ def build_annex_a(
 ) -> tuple[bytes, int, dict[str, int]]:
     """Write the Annex A workbook; return it, its rows and each list's count."""
 
-    def tick(percent: int, stage: str) -> None:
+    def tick(percent: int, _list_name: str) -> None:
         if return_id is not None:
-            set_progress(StatutoryReturn, return_id, percent, stage)
+            set_progress(StatutoryReturn, return_id, percent, WRITING_STAGE)
 
     out = io.BytesIO()
     counts = annex_a.write(out, db.session, year, progress=tick)

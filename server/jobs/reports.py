@@ -29,8 +29,8 @@ log = logging.getLogger(__name__)
 
 # rq's default of 3 minutes is too short for a year of a large council.
 SUMMARY_TIMEOUT_SECONDS = 60 * 60
-DONE_STAGE = "Done"
 # Stored in English, shown in the reader's language (api/common.py, StoredMessage).
+DONE_STAGE = translatable("Done")
 FAILED_MESSAGE = translatable(
     "The summary could not be produced. Request it again, or ask the service desk."
 )

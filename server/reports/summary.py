@@ -466,7 +466,7 @@ class _Summary:
             rate(contacts, open_ * period.months if isinstance(open_, int) else open_)
             for contacts, open_ in zip(meaningful, families, strict=True)
         ]
-        self.progress(8, "Contacts counted")
+        self.progress(8, translatable("Contacts counted"))
         previous = (
             sa.func.lag(Interaction.occurred_at)
             .over(partition_by=Interaction.family_id, order_by=Interaction.occurred_at)
@@ -509,7 +509,7 @@ class _Summary:
                 teams,
             )
         )
-        self.progress(15, "Families and contacts")
+        self.progress(15, translatable("Families and contacts"))
 
     def interactions(self) -> None:
         teams = self.teams
@@ -565,7 +565,7 @@ class _Summary:
                     teams,
                 )
             )
-        self.progress(25, "Interactions by mode and purpose")
+        self.progress(25, translatable("Interactions by mode and purpose"))
 
     # continuity ----------------------------------------------------------------------------
 
@@ -609,7 +609,7 @@ class _Summary:
                 teams,
             )
         )
-        self.progress(35, "Continuity")
+        self.progress(35, translatable("Continuity"))
         current = (
             sa.select(Assignment.family_id, sa.func.max(Assignment.started_on).label("started_on"))
             .where(
@@ -678,7 +678,7 @@ class _Summary:
                 teams,
             )
         )
-        self.progress(45, "Handovers")
+        self.progress(45, translatable("Handovers"))
 
     # statutory visits -----------------------------------------------------------------------
 
@@ -765,7 +765,7 @@ class _Summary:
                 teams,
             )
         )
-        self.progress(55, "Statutory visits")
+        self.progress(55, translatable("Statutory visits"))
 
     # judgments ----------------------------------------------------------------------------
 
@@ -892,7 +892,7 @@ class _Summary:
                 teams,
             )
         )
-        self.progress(70, "Judgments")
+        self.progress(70, translatable("Judgments"))
 
     def _categories(self) -> dict[str, str]:
         """Return every decision category any policy named, with its latest label."""
@@ -981,7 +981,7 @@ class _Summary:
                 teams,
             )
         )
-        self.progress(88, "Supervision")
+        self.progress(88, translatable("Supervision"))
 
     # family group conferences ----------------------------------------------------------------
 
@@ -1073,7 +1073,7 @@ class _Summary:
                 teams,
             )
         )
-        self.progress(94, "Family group conferences")
+        self.progress(94, translatable("Family group conferences"))
 
     # practice suggestions ----------------------------------------------------------------------
 
@@ -1330,7 +1330,7 @@ def _number(value: Cell) -> str:
 def build_summary(period: Period, *, progress: Progress | None = None) -> dict[str, Any]:
     """Return the council's service summary for a period, disclosure-controlled and JSON-ready."""
     report = progress or (lambda _percent, _stage: None)
-    report(0, "Starting")
+    report(0, translatable("Starting"))
     summary = _Summary(period, report)
     summary.families_and_contacts()
     summary.interactions()
@@ -1342,7 +1342,7 @@ def build_summary(period: Period, *, progress: Progress | None = None) -> dict[s
     summary.suggestions()
     summary.contacts_by_month()
     charts = summary.charts()
-    report(100, "Done")
+    report(100, translatable("Done"))
     return {
         "title": TITLE,
         "period": {

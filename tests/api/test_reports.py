@@ -9,10 +9,12 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 from openpyxl import load_workbook
 
 from server import clock
 from server.extensions import db
+from server.i18n import say
 from server.jobs import reports as report_jobs
 from server.persistence import AuditEvent, ServiceSummary
 
@@ -121,6 +123,30 @@ def test_progress_is_committed_as_it_goes_so_any_replica_sees_it(app, people, mo
     assert all(stage for _, _, stage in seen)
     done = people.get(f"{BASE}/{response.json['id']}").json
     assert (done["status"], done["progress"]) == ("done", 100)
+
+
+def test_each_stage_of_a_summary_reads_in_the_readers_language(app, people, monkeypatch):
+    """Stages are stored in English and served in Welsh to a reader who chose it."""
+    real_build = report_jobs.build_summary
+    stages: list[str] = []
+
+    def build_and_watch(period, *, progress):
+        def watched(percent, stage):
+            progress(percent, stage)
+            stages.append(stage)
+
+        return real_build(period, progress=watched)
+
+    monkeypatch.setattr(report_jobs, "build_summary", build_and_watch)
+    app.config["REDIS_URL"] = None
+    report = people.post(BASE, json=LAST_MONTH).json
+    assert len(stages) >= 9 and "Continuity" in stages
+    assert people.get(f"{BASE}/{report['id']}").json["stage"] == "Done"
+    assert people.put("/api/auth/language", json={"language": "cy"}).status_code == 200
+    assert people.get(f"{BASE}/{report['id']}").json["stage"] == "Wedi'i wneud"
+    with app.test_request_context(), force_locale("cy"):
+        english = [stage for stage in stages if say(stage) == stage]
+    assert english == [], "stages with no Welsh"
 
 
 def test_without_redis_the_summary_is_produced_in_process(app, people):

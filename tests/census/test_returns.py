@@ -7,12 +7,15 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 from lxml import etree
 from openpyxl import load_workbook
 
 from server.census import cin_xml
 from server.census.collect import CensusYear
 from server.extensions import db
+from server.i18n import say
+from server.jobs import census as census_jobs
 from server.jobs.queue import wait_for_background_jobs
 from server.persistence import AuditEvent, Person
 
@@ -366,3 +369,28 @@ def test_every_census_field_is_mapped_in_the_metrics_page():
         if f"`{name}" not in section and f"{name}`" not in section and f"/{name}" not in section
     )
     assert unmapped == []
+
+
+def test_a_returns_stages_read_in_the_readers_language(
+    app, officer, demo_children, last, monkeypatch
+):
+    """Stages are stored in English and served in Welsh to a reader who chose it."""
+    stages: list[str] = []
+    real = census_jobs.set_progress
+
+    def watched(model, row_id, percent, stage):
+        stages.append(stage)
+        real(model, row_id, percent, stage)
+
+    monkeypatch.setattr(census_jobs, "set_progress", watched)
+    census = produce(officer, "cin_census", last)
+    produce(officer, "annex_a", last)
+    assert set(stages) == {census_jobs.READING_STAGE, census_jobs.WRITING_STAGE}
+    assert census["stage"] == "Done"
+    assert officer.put("/api/auth/language", json={"language": "cy"}).status_code == 200
+    assert officer.get(f"/api/statutory-returns/{census['id']}").json["stage"] == "Wedi'i wneud"
+    with app.test_request_context(), force_locale("cy"):
+        assert [say(stage) for stage in sorted(set(stages))] == [
+            "Yn darllen cofnodion y plant",
+            "Yn ysgrifennu'r rhestrau",
+        ]
