@@ -297,15 +297,28 @@ def in_reader_language(summary: dict[str, Any]) -> dict[str, Any]:
                 ),
             }
         )
-    charts = [
-        {
-            **chart,
-            "title": gettext(chart["title"]),
-            "series": gettext(chart["series"]),
-            "categories": [label(category) for category in chart["categories"]],
-        }
-        for chart in summary["charts"]
-    ]
+    table_titles = {table["id"]: table["title"] for table in tables}
+    charts = []
+    for chart in summary["charts"]:
+        categories = [label(category) for category in chart["categories"]]
+        described_as = words_of.CHART_WORDS.get(chart["id"])
+        charts.append(
+            {
+                **chart,
+                "title": gettext(chart["title"]),
+                "series": gettext(chart["series"]),
+                "categories": categories,
+                # Described again in the reader's words; a chart the app no longer
+                # draws keeps its stored description.
+                "alt_text": (
+                    words_of.describe_chart(
+                        described_as, categories, chart["values"], table_titles[chart["table_id"]]
+                    )
+                    if described_as is not None
+                    else chart["alt_text"]
+                ),
+            }
+        )
     words = definitions(summary)
     return {
         **summary,

@@ -25,6 +25,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext, ngettext
 
 from .. import clock
 from ..domain.disclosure import (
@@ -1188,9 +1189,6 @@ class _Summary:
                 [row["label"] for row in months["rows"]],
                 month_values,
                 unit="contacts",
-                measure="meaningful contacts across the council, month by month",
-                groups=("month", "months"),
-                units=("contact", "contacts"),
             ),
             _chart(
                 "continuity_distribution",
@@ -1204,10 +1202,6 @@ class _Summary:
                 ],
                 continuity_values,
                 unit="families",
-                measure="families across the council by how many allocated workers they had "
-                "in the last 12 months",
-                groups=("group", "groups"),
-                units=("family", "families"),
             ),
             _chart(
                 "timeliness_by_team",
@@ -1218,10 +1212,6 @@ class _Summary:
                 [row["cells"][4] for row in timeliness["rows"]] + [timeliness["total"]["cells"][4]],
                 unit="per cent",
                 maximum=100,
-                measure="the percentage of statutory visits met on time, team by team",
-                groups=("team", "teams"),
-                units=("per cent", "per cent"),
-                total=COUNCIL,
             ),
         ]
 
@@ -1235,20 +1225,14 @@ def _chart(
     values: list[Cell],
     *,
     unit: str,
-    measure: str,
-    groups: tuple[str, str],
-    units: tuple[str, str],
     maximum: float | None = None,
-    total: str | None = None,
 ) -> dict[str, Any]:
     """Return a bar chart's description: its data (copied from its table) and text alternative."""
     return {
         "id": chart_id,
         "title": title,
         "kind": "bar",
-        "alt_text": describe_chart(
-            measure, categories, values, groups=groups, units=units, total=total, table=table
-        ),
+        "alt_text": describe_chart(CHART_WORDS[chart_id], categories, values, table["title"]),
         "table_id": table["id"],
         "series": series,
         "unit": unit,
@@ -1258,30 +1242,97 @@ def _chart(
     }
 
 
+@dataclass(frozen=True)
+class ChartWords:
+    """What a chart's description calls its measure, its bars and their figures.
+
+    Each is looked up in the catalogue as the description is made, so the
+    printable report describes a chart in its reader's language
+    (``render.in_reader_language``); the stored summary's ``alt_text`` is English.
+    """
+
+    measure: str
+    bars: Callable[[int], str]  # "3 teams"
+    none_shown: str  # no bar has a figure
+    all_same: str  # every bar has the same figure: {same}
+    shown_same: Callable[[int], str]  # the n bars shown all have the same figure: {same}
+    amount: Callable[[int], str]  # "{amount} contacts", chosen by a whole number
+    total: str | None = None  # the bar of the whole council, given on its own
+
+
+CHART_WORDS = {
+    "contacts_over_time": ChartWords(
+        measure=translatable("meaningful contacts across the council, month by month"),
+        bars=lambda n: ngettext("%(num)d month", "%(num)d months", n),
+        none_shown=translatable("No months have a figure to show."),
+        all_same=translatable("Every month has the same figure: {same}."),
+        shown_same=lambda n: ngettext(
+            "The %(num)d month shown has the figure {same}.",
+            "The %(num)d months shown all have the same figure: {same}.",
+            n,
+        ),
+        amount=lambda n: ngettext("{amount} contact", "{amount} contacts", n),
+    ),
+    "continuity_distribution": ChartWords(
+        measure=translatable(
+            "families across the council by how many allocated workers they had"
+            " in the last 12 months"
+        ),
+        bars=lambda n: ngettext("%(num)d group", "%(num)d groups", n),
+        none_shown=translatable("No groups have a figure to show."),
+        all_same=translatable("Every group has the same figure: {same}."),
+        shown_same=lambda n: ngettext(
+            "The %(num)d group shown has the figure {same}.",
+            "The %(num)d groups shown all have the same figure: {same}.",
+            n,
+        ),
+        amount=lambda n: ngettext("{amount} family", "{amount} families", n),
+    ),
+    "timeliness_by_team": ChartWords(
+        measure=translatable("the percentage of statutory visits met on time, team by team"),
+        bars=lambda n: ngettext("%(num)d team", "%(num)d teams", n),
+        none_shown=translatable("No teams have a figure to show."),
+        all_same=translatable("Every team has the same figure: {same}."),
+        shown_same=lambda n: ngettext(
+            "The %(num)d team shown has the figure {same}.",
+            "The %(num)d teams shown all have the same figure: {same}.",
+            n,
+        ),
+        amount=lambda n: ngettext("{amount} per cent", "{amount} per cent", n),
+        total=COUNCIL,
+    ),
+}
+
+
+# The highest and lowest bars, "Highest: East and North, with 80 contacts each."
+_EXTREME = translatable("{which}: {labels}, with {amount}.")
+_EXTREME_EACH = translatable("{which}: {labels}, with {amount} each.")
+
+
 def _and(labels: Sequence[str]) -> str:
-    return labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} and {labels[-1]}"
+    if len(labels) == 1:
+        return labels[0]
+    return gettext("{first} and {last}").format(first=", ".join(labels[:-1]), last=labels[-1])
 
 
 def describe_chart(
-    measure: str,
-    categories: Sequence[str],
-    values: Sequence[Cell],
-    *,
-    groups: tuple[str, str],
-    units: tuple[str, str],
-    total: str | None,
-    table: dict[str, Any],
+    words: ChartWords, categories: Sequence[str], values: Sequence[Cell], table_title: str
 ) -> str:
-    """Say what a bar chart shows: its measure, highest and lowest bars, and what is hidden.
+    """Say what a bar chart shows, in the current language: its measure, highest and lowest
+    bars, and what is hidden.
 
-    The total's bar (the whole council) is not ranked against the groups: it is given
-    on its own. Equal values are named together, and a chart whose bars are all equal
-    says so rather than naming one bar as both highest and lowest.
+    ``categories`` and ``table_title`` are given in the language of the
+    description. The total's bar (the whole council) is not ranked against the
+    groups: it is given on its own. Equal values are named together, and a chart
+    whose bars are all equal says so rather than naming one bar as both highest
+    and lowest.
     """
 
     def amount(value: float) -> str:
-        return f"{_number(value)} {units[0] if value == 1 else units[1]}"
+        # A fraction (a percentage) takes the plural's form, as 0 does.
+        return words.amount(int(value) if value.is_integer() else 0).format(amount=_number(value))
 
+    total = gettext(words.total) if words.total is not None else None
     shown = [
         (label, float(value))
         for label, value in zip(categories, values, strict=True)
@@ -1289,34 +1340,46 @@ def describe_chart(
     ]
     hidden = [label for label, value in zip(categories, values, strict=True) if value == SUPPRESSED]
     counted = len([label for label in categories if label != total])
-    words = [f"Bar chart of {measure}, {counted} {groups[0] if counted == 1 else groups[1]}."]
+    said = [
+        gettext("Bar chart of {measure}, {bars}.").format(
+            measure=gettext(words.measure), bars=words.bars(counted)
+        )
+    ]
     figures = {value for _label, value in shown}
     if not shown:
-        words.append(f"No {groups[1]} have a figure to show.")
+        said.append(gettext(words.none_shown))
     elif len(shown) == 1:
-        words.append(f"Only {shown[0][0]} has a figure shown: {amount(shown[0][1])}.")
+        said.append(
+            gettext("Only {label} has a figure shown: {amount}.").format(
+                label=shown[0][0], amount=amount(shown[0][1])
+            )
+        )
     elif len(figures) == 1:
         same = amount(shown[0][1])
         if len(shown) == counted:
-            words.append(f"Every {groups[0]} has the same figure: {same}.")
+            said.append(gettext(words.all_same).format(same=same))
         else:
-            words.append(f"The {len(shown)} {groups[1]} shown all have the same figure: {same}.")
+            said.append(words.shown_same(len(shown)).format(same=same))
     else:
-        high, low = max(figures), min(figures)
-        highest = [label for label, value in shown if value == high]
-        lowest = [label for label, value in shown if value == low]
-        each = " each" if len(highest) > 1 else ""
-        words.append(f"Highest: {_and(highest)}, with {amount(high)}{each}.")
-        each = " each" if len(lowest) > 1 else ""
-        words.append(f"Lowest: {_and(lowest)}, with {amount(low)}{each}.")
+        for which, value in ((gettext("Highest"), max(figures)), (gettext("Lowest"), min(figures))):
+            named = [name for name, figure in shown if figure == value]
+            said.append(
+                gettext(_EXTREME if len(named) == 1 else _EXTREME_EACH).format(
+                    which=which, labels=_and(named), amount=amount(value)
+                )
+            )
     if total is not None:
-        for label, value in zip(categories, values, strict=True):
-            if label == total and isinstance(value, int | float) and not isinstance(value, bool):
-                words.append(f"{total} as a whole: {amount(float(value))}.")
+        for label, cell in zip(categories, values, strict=True):
+            if label == total and isinstance(cell, int | float) and not isinstance(cell, bool):
+                said.append(
+                    gettext("{total} as a whole: {amount}.").format(
+                        total=total, amount=amount(float(cell))
+                    )
+                )
     if hidden:
-        words.append(f"Hidden to protect privacy: {_and(hidden)}.")
-    words.append(f'Every figure is in the table "{table["title"]}".')
-    return " ".join(words)
+        said.append(gettext("Hidden to protect privacy: {labels}.").format(labels=_and(hidden)))
+    said.append(gettext('Every figure is in the table "{title}".').format(title=table_title))
+    return " ".join(said)
 
 
 def _number(value: Cell) -> str:

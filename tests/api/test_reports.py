@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 from datetime import timedelta
@@ -355,6 +356,11 @@ def test_a_welsh_analysts_printable_summary_is_in_welsh_with_welsh_dates(app, pe
     assert "1 Hydref 2023 i 31 Hydref 2023" in page
     assert "1 October 2023" not in page and "October 2023" not in page
     assert "Lluniwyd ar " in page and ">Hydref 2023</th>" in page
+    # Each chart is described to screen readers in Welsh, its months and table too.
+    read = html.unescape(page)
+    assert "Siart bar: cysylltiadau ystyrlon ar draws y cyngor, fesul mis, 12 mis." in read
+    assert 'Mae pob ffigur yn y tabl "Cysylltiadau ystyrlon fesul mis".' in read
+    assert "Bar chart of" not in read and "Bar chart of" in english
     # The stored summary is the same: the CSV and JSON still read in English.
     assert "Council service summary" in people.get(
         f"{BASE}/{report['id']}/download?format=csv"

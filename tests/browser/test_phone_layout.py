@@ -459,7 +459,11 @@ def sign_in_as(page: Any, username: str) -> None:
     page.get_by_label("Passphrase", exact=True).fill(PASSPHRASE)
     page.get_by_label("Type it again").fill(PASSPHRASE)
     page.get_by_role("button", name="Save and continue").click()
-    page.wait_for_function("() => window.fieldwork.session.unlocked")
+    # Unlocked, and gone to their home: an admin's is opened as the passphrase is
+    # kept, and an address opened before that would be left for it.
+    page.wait_for_function(
+        "() => window.fieldwork.session.unlocked && !location.hash.startsWith('#/sign-in')"
+    )
     wait_until_synced(page)
 
 

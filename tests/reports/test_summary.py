@@ -38,7 +38,13 @@ from server.persistence import (
     User,
 )
 from server.reports.render import FORMATS, render
-from server.reports.summary import Period, _months_before, build_summary, describe_chart
+from server.reports.summary import (
+    CHART_WORDS,
+    Period,
+    _months_before,
+    build_summary,
+    describe_chart,
+)
 from server.services.statutory import statutory_visits_due
 
 OCTOBER = Period.month(2026, 10)
@@ -367,27 +373,15 @@ def test_the_summary_carries_a_definition_of_each_of_its_tables(summary: dict[st
     assert "definitions_url" not in summary
 
 
-TEAMS = ("team", "teams")
-PER_CENT = ("per cent", "per cent")
-TABLE = {"title": "Statutory visit timeliness"}
-
-
-def describe(values: list[Any], labels: list[str] | None = None, **options: Any) -> str:
+def describe(values: list[Any], labels: list[str] | None = None, chart: str = "") -> str:
     labels = labels or ["East", "North", "South", "Council"][: len(values)]
-    return describe_chart(
-        "the percentage of visits met on time",
-        labels,
-        values,
-        groups=options.get("groups", TEAMS),
-        units=options.get("units", PER_CENT),
-        total=options.get("total", "Council"),
-        table=TABLE,
-    )
+    words = CHART_WORDS[chart or "timeliness_by_team"]
+    return describe_chart(words, labels, values, "Statutory visit timeliness")
 
 
 def test_a_chart_description_names_the_measure_and_its_highest_and_lowest_team() -> None:
     assert describe([90.0, 45.5, 60, 70.2]) == (
-        "Bar chart of the percentage of visits met on time, 3 teams. "
+        "Bar chart of the percentage of statutory visits met on time, team by team, 3 teams. "
         "Highest: East, with 90 per cent. Lowest: North, with 45.5 per cent. "
         "Council as a whole: 70.2 per cent. "
         'Every figure is in the table "Statutory visit timeliness".'
@@ -396,11 +390,7 @@ def test_a_chart_description_names_the_measure_and_its_highest_and_lowest_team()
 
 def test_a_chart_description_says_when_every_bar_is_the_same_rather_than_highest_and_lowest():
     text = describe(
-        [0, 0, 0],
-        ["1 worker", "2 workers", "3 or more workers"],
-        total=None,
-        groups=("group", "groups"),
-        units=("family", "families"),
+        [0, 0, 0], ["1 worker", "2 workers", "3 or more workers"], "continuity_distribution"
     )
     assert "Every group has the same figure: 0 families." in text
     assert "Highest" not in text and "Lowest" not in text
@@ -410,12 +400,14 @@ def test_a_chart_description_says_when_every_bar_is_the_same_rather_than_highest
 
 
 def test_a_chart_description_names_teams_that_share_the_highest_or_lowest_figure() -> None:
-    text = describe([80, 80, 50, 70], units=("contact", "contacts"))
+    months = ["August 2026", "September 2026", "October 2026"]
+    text = describe([80, 80, 50], months, "contacts_over_time")
     assert (
-        "Highest: East and North, with 80 contacts each. Lowest: South, with 50 contacts." in text
+        "Highest: August 2026 and September 2026, with 80 contacts each. "
+        "Lowest: October 2026, with 50 contacts." in text
     )
-    one = describe([1, 3, 3, 7], units=("contact", "contacts"))
-    assert "Lowest: East, with 1 contact." in one
+    one = describe([1, 3, 3], months, "contacts_over_time")
+    assert "Lowest: August 2026, with 1 contact." in one
 
 
 def test_a_chart_with_one_figure_shown_or_none_says_so() -> None:
