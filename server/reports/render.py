@@ -88,33 +88,35 @@ def definitions(summary: dict[str, Any]) -> dict[str, Any]:
     return found if found else definitions_for(summary["tables"])
 
 
-def _about_lines(summary: dict[str, Any]) -> list[list[Any]]:
+def _about_lines(summary: dict[str, Any], stored: dict[str, Any]) -> list[list[Any]]:
     return [
         [summary["title"]],
-        ["Period", summary["period"]["label"]],
-        ["Produced", produced(summary)],
-        *[[symbol, meaning] for symbol, meaning in KEY_TO_SYMBOLS],
+        [gettext("Period"), summary["period"]["label"]],
+        [gettext("Produced"), produced_in_reader_language(stored)],
+        *[[symbol, gettext(meaning)] for symbol, meaning in KEY_TO_SYMBOLS],
     ]
 
 
 def _definition_lines(summary: dict[str, Any]) -> list[list[Any]]:
     """Return the definitions as lines of cells: the common rules, then each measure."""
     words = definitions(summary)
-    lines: list[list[Any]] = [["What the figures count"]]
-    lines += [["All measures", rule] for rule in words["common"]]
+    lines: list[list[Any]] = [[gettext("What the figures count")]]
+    lines += [[gettext("All measures"), rule] for rule in words["common"]]
     for measure in words["measures"]:
         lines += [[measure["title"], text] for text in measure["text"]]
     return lines
 
 
-def _csv(summary: dict[str, Any]) -> bytes:
+def _csv(stored: dict[str, Any]) -> bytes:
+    """The summary as CSV, in the reader's language, like the printable report."""
+    summary = in_reader_language(stored)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
 
     def write(cells: Sequence[Any]) -> None:
         writer.writerow(["" if cell is None else spreadsheet_safe(cell) for cell in cells])
 
-    for line in _about_lines(summary):
+    for line in _about_lines(summary, stored):
         write(line)
     for table in summary["tables"]:
         write([])
@@ -138,18 +140,20 @@ def _sheet_title(title: str, taken: set[str]) -> str:
     return name
 
 
-def _xlsx(summary: dict[str, Any]) -> bytes:
+def _xlsx(stored: dict[str, Any]) -> bytes:
+    """The summary as a workbook, in the reader's language, like the printable report."""
     # Imported here: openpyxl takes most of a second to import, which every
     # process paid on start for the rare summary downloaded as a spreadsheet.
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
+    summary = in_reader_language(stored)
     workbook = Workbook()
     about = workbook.active
     assert about is not None
-    about.title = "About"
-    taken = {"about"}
-    for line in _about_lines(summary):
+    taken: set[str] = set()
+    about.title = _sheet_title(gettext("About"), taken)
+    for line in _about_lines(summary, stored):
         about.append([spreadsheet_safe(cell) for cell in line])
     about["A1"].font = Font(bold=True, size=14)
     about.column_dimensions["A"].width = 16
@@ -169,7 +173,7 @@ def _xlsx(summary: dict[str, Any]) -> bytes:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         sheet.column_dimensions["A"].width = 28
         sheet.freeze_panes = "B5"
-    defined = workbook.create_sheet(_sheet_title("Definitions", taken))
+    defined = workbook.create_sheet(_sheet_title(gettext("Definitions"), taken))
     for line in _definition_lines(summary):
         defined.append([spreadsheet_safe(cell) for cell in line])
     defined["A1"].font = Font(bold=True, size=13)

@@ -361,8 +361,15 @@ def test_a_welsh_analysts_printable_summary_is_in_welsh_with_welsh_dates(app, pe
     assert "Siart bar: cysylltiadau ystyrlon ar draws y cyngor, fesul mis, 12 mis." in read
     assert 'Mae pob ffigur yn y tabl "Cysylltiadau ystyrlon fesul mis".' in read
     assert "Bar chart of" not in read and "Bar chart of" in english
-    # The stored summary is the same: the CSV and JSON still read in English.
-    assert "Council service summary" in people.get(
-        f"{BASE}/{report['id']}/download?format=csv"
-    ).data.decode("utf-8-sig")
+    # The CSV and the spreadsheet are in Welsh too; the JSON is the stored data, in English.
+    table = people.get(f"{BASE}/{report['id']}/download?format=csv").data.decode("utf-8-sig")
+    assert table.startswith("Crynodeb gwasanaeth y cyngor\r\nCyfnod,1 Hydref 2023 i 31 Hydref 2023")
+    assert "Council service summary" not in table and "Period" not in table
+    book = load_workbook(
+        io.BytesIO(people.get(f"{BASE}/{report['id']}/download?format=xlsx").data), read_only=True
+    )
+    assert book.sheetnames[0] == "Ynghylch" and book.sheetnames[-1] == "Diffiniadau"
+    assert book.worksheets[0]["A1"].value == "Crynodeb gwasanaeth y cyngor"
+    stored = json.loads(people.get(f"{BASE}/{report['id']}/download?format=json").data)
+    assert stored["title"] == "Council service summary"
     assert '<html lang="en-GB">' in english and "Crynodeb" not in english
