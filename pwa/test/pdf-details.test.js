@@ -2,7 +2,7 @@
 // dictionary and XMP streams) and keeps its pages; one that cannot be read is
 // kept as it came, marked so the worker is told.
 
-import { PDFDocument, PDFName, PDFRawStream, PDFString, decodePDFRawStream } from "pdf-lib";
+import { PDFDocument, PDFHexString, PDFName, PDFRawStream, PDFString, decodePDFRawStream } from "pdf-lib";
 import { describe, expect, it } from "vitest";
 import { prepareAttachment } from "../src/attachments/prepare.js";
 import { sha256Hex } from "../src/domain/attachments.js";
@@ -94,6 +94,27 @@ describe("a PDF's hidden details", () => {
     const hex = (words) => [...words].map((c) => c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")).join("");
     expect(text).toContain(hex("School report for Sam"));
     expect(text).toContain(hex("Attendance"));
+  });
+
+  it("include the file's identifiers and the files embedded in it", async () => {
+    const document = await PDFDocument.create({ updateMetadata: false });
+    document.addPage().drawText("Agreement", { x: 50, y: 700 });
+    const hidden = "Notes on the other parent: 4 Mill Lane";
+    await document.attach(new TextEncoder().encode(hidden), "notes.txt", { mimeType: "text/plain" });
+    document.context.trailerInfo.ID = document.context.obj([PDFHexString.of("C0FFEE00"), PDFHexString.of("C0FFEE00")]);
+    const agreement = await document.save({ useObjectStreams: false });
+    expect(await everything(agreement)).toContain(hidden);
+    expect(new TextDecoder("latin1").decode(agreement)).toContain("C0FFEE00");
+
+    const prepared = await prepareAttachment(asFile(agreement, "Agreement.pdf"), SETTINGS);
+
+    expect(prepared.detailsKept).toBe(false);
+    const text = await everything(prepared.bytes);
+    for (const detail of [hidden, "notes.txt", "/EmbeddedFiles", "/EF", "/AF"]) {
+      expect(text).not.toContain(detail);
+    }
+    expect(new TextDecoder("latin1").decode(prepared.bytes)).not.toContain("C0FFEE00");
+    expect((await PDFDocument.load(prepared.bytes)).getPageCount()).toBe(1);
   });
 
   it("stay in a password protected PDF, which is kept as it came and marked", async () => {

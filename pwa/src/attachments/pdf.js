@@ -2,16 +2,19 @@
 // who made it and when in two places: the document information dictionary
 // (Author, Creator, Producer, Title, Subject, Keywords, CreationDate, ModDate)
 // and XMP metadata streams (the catalog's, and any a page, image or font has).
-// Both go, with applications' private data (/PieceInfo); then only what the
-// document still reaches from its catalog is written, so an earlier revision's
-// details left in the file by incremental saves go too. The pages and what is
-// on them are kept as they are.
+// Both go, with applications' private data (/PieceInfo), the trailer's file
+// identifiers (/ID, which can match the file to the computer that made it) and
+// files embedded in it (the catalog's /EmbeddedFiles, a file specification's
+// /EF, PDF 2.0's associated files /AF): hidden documents the worker never saw.
+// Then only what the document still reaches from its catalog is written, so an
+// earlier revision's details left in the file by incremental saves go too. The
+// pages and what is on them are kept as they are.
 //
 // pdf-lib (a pinned dependency, bundled as /vendor/pdf-lib.js by build.mjs) is
 // loaded only when a PDF is attached: it is large, and most attachments are photos.
 
-// Keys whose values describe the file rather than show anything on a page.
-const DETAIL_KEYS = ["Metadata", "PieceInfo"];
+// Keys whose values describe the file, or are files inside it, rather than show anything on a page.
+const DETAIL_KEYS = ["Metadata", "PieceInfo", "EmbeddedFiles", "EF", "AF"];
 
 /**
  * Return the PDF without its hidden details, or null when it cannot be read:
@@ -33,6 +36,7 @@ export async function withoutPdfDetails(bytes) {
   }
   const { context } = document;
   context.trailerInfo.Info = undefined;
+  context.trailerInfo.ID = undefined;
   const reached = reachedFrom(pdfLib, context, context.trailerInfo.Root);
   for (const [ref] of context.enumerateIndirectObjects()) {
     if (!reached.has(ref)) {
