@@ -143,6 +143,15 @@ def exports_worker(app: Flask) -> Iterator[None]:
         def _install_signal_handlers(self) -> None:
             pass
 
+        # No listener for rq's remote commands (stop, kill): the test stops the loop,
+        # and a listener started and stopped every 0.2 s raced inside redis-py's
+        # pub/sub thread as it closed (its connection already gone).
+        def subscribe(self) -> None:
+            pass
+
+        def unsubscribe(self) -> None:
+            pass
+
     connection = Redis.from_url(app.config["REDIS_URL"])
     queue = Queue("exports", connection=connection)
     queue.empty()
