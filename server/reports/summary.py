@@ -1260,6 +1260,9 @@ class ChartWords:
     total: str | None = None  # the bar of the whole council, given on its own
 
 
+# Whole sentences for each chart rather than one sentence with its noun filled
+# in: Welsh changes the noun's first letter by what comes before it ("unrhyw
+# fis", "unrhyw dîm"), which only a translator writing each sentence can do.
 CHART_WORDS = {
     "contacts_over_time": ChartWords(
         measure=translatable("meaningful contacts across the council, month by month"),
