@@ -31,7 +31,6 @@ RETURN_TIMEOUT_SECONDS = 60 * 60
 DONE_STAGE = translatable("Done")
 READING_STAGE = translatable("Reading the children's records")
 WRITING_STAGE = translatable("Writing the lists")
-# Stored in English, shown in the reader's language (api/common.py, StoredMessage).
 FAILED_MESSAGE = translatable(
     "The return could not be produced. Produce it again, or ask the service desk."
 )
